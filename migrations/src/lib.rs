@@ -1,0 +1,28 @@
+//! The one TechMarket schema, shared by the listing, matching and deal services.
+//!
+//! Every migration is written with sea-query's schema builder so the same file applies on
+//! SQLite (embedded mode) and PostgreSQL (production). A merged migration is never edited:
+//! later changes are new files, listed in order below.
+
+pub use sea_orm_migration::prelude::*;
+
+mod columns;
+mod m20261126_000001_create_platform_tables;
+mod m20261126_000002_create_listing_tables;
+mod m20261126_000003_create_matching_tables;
+mod m20261126_000004_create_deal_tables;
+
+/// Applies and reverts the schema; `techmarket migrate` and the tests drive it.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261126_000001_create_platform_tables::Migration),
+            Box::new(m20261126_000002_create_listing_tables::Migration),
+            Box::new(m20261126_000003_create_matching_tables::Migration),
+            Box::new(m20261126_000004_create_deal_tables::Migration),
+        ]
+    }
+}
