@@ -1,1 +1,23 @@
-//! placeholder
+//! What every TechMarket service agrees on: configuration, the database and its entities,
+//! typed ids, money, the error envelope, authentication, the job queue and telemetry.
+//!
+//! Service rules do not live here: a module belongs in `shared` only when two services must
+//! agree on it.
+
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod entity;
+pub mod error;
+pub mod extract;
+pub mod http;
+pub mod ids;
+pub mod jobs;
+pub mod money;
+pub mod serve;
+pub mod state;
+pub mod telemetry;
+
+pub use error::{ApiError, ApiResult};
+pub use state::AppState;

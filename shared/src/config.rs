@@ -1,0 +1,505 @@
+//! Configuration: a TOML file (path in `TECHMARKET_CONFIG`, optional) overlaid with
+//! `TECHMARKET_*` environment variables, validated once at start-up.
+//!
+//! Nested keys use a double underscore in the environment: `[database] url` is
+//! `TECHMARKET_DATABASE__URL`. Every error names the key it is about, so an operator can fix a
+//! deployment from the message alone.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use figment::providers::{Format, Toml};
+use figment::Figment;
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+
+/// Prefix of every environment variable the configuration reads.
+pub const ENV_PREFIX: &str = "TECHMARKET_";
+/// Environment variable naming the TOML file to read, if any.
+pub const CONFIG_FILE_VAR: &str = "TECHMARKET_CONFIG";
+
+/// The whole configuration of a TechMarket process.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+    pub search: SearchConfig,
+    pub jobs: JobsConfig,
+    pub auth: AuthConfig,
+    pub telemetry: TelemetryConfig,
+    pub email: EmailConfig,
+}
+
+/// HTTP listener and request limits.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Address to listen on.
+    pub addr: SocketAddr,
+    /// Largest request body accepted, in bytes (imports have their own, larger limit).
+    pub body_limit_bytes: usize,
+    /// Largest upload accepted by the import endpoint, in bytes.
+    pub import_limit_bytes: usize,
+    /// A request running longer than this is answered 503.
+    pub request_timeout_secs: u64,
+}
+
+/// Database connection: `sqlite://…` in embedded mode, `postgres://…` in production.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    #[serde(serialize_with = "serialize_secret")]
+    pub url: SecretString,
+    pub max_connections: u32,
+    pub acquire_timeout_secs: u64,
+}
+
+/// Which search backend serves `/api/v1/search` and matching candidates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchBackendKind {
+    /// tantivy index on local disk (one machine).
+    Embedded,
+    /// A Meilisearch server (distributed mode).
+    Meilisearch,
+}
+
+/// Search backend settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchConfig {
+    pub backend: SearchBackendKind,
+    /// Directory of the embedded index.
+    pub index_dir: PathBuf,
+    pub meili_url: Option<String>,
+    #[serde(serialize_with = "serialize_opt_secret")]
+    pub meili_api_key: Option<SecretString>,
+    /// Prefix of Meilisearch index names, so several deployments can share one server.
+    pub index_prefix: String,
+}
+
+/// Job-queue worker settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct JobsConfig {
+    /// Run the consumers of this process's queues in-process.
+    pub worker_enabled: bool,
+    /// How often an idle worker looks for jobs.
+    pub poll_interval_ms: u64,
+    /// How long a claimed job stays leased before another worker may take it over.
+    pub lease_secs: u64,
+    /// After this many failed attempts a job stays in the table, parked, for an operator.
+    pub max_attempts: i32,
+}
+
+/// Session tokens and passwords.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthConfig {
+    /// Lifetime of a login token.
+    pub token_ttl_hours: i64,
+}
+
+/// Output format of logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Compact,
+    Json,
+}
+
+/// Logging.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TelemetryConfig {
+    pub log_format: LogFormat,
+    /// `EnvFilter` directive, e.g. `info` or `info,sqlx=warn`; `RUST_LOG` wins when set.
+    pub log_level: String,
+}
+
+/// Outgoing email for alerts (off by default).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EmailConfig {
+    pub enabled: bool,
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub from: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            server: ServerConfig::default(),
+            database: DatabaseConfig::default(),
+            search: SearchConfig::default(),
+            jobs: JobsConfig::default(),
+            auth: AuthConfig::default(),
+            telemetry: TelemetryConfig::default(),
+            email: EmailConfig::default(),
+        }
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            body_limit_bytes: 1024 * 1024,
+            import_limit_bytes: 32 * 1024 * 1024,
+            request_timeout_secs: 30,
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            url: SecretString::from("sqlite://./data/techmarket.db?mode=rwc"),
+            max_connections: 10,
+            acquire_timeout_secs: 5,
+        }
+    }
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        Self {
+            backend: SearchBackendKind::Embedded,
+            index_dir: PathBuf::from("./data/search"),
+            meili_url: None,
+            meili_api_key: None,
+            index_prefix: "techmarket".to_owned(),
+        }
+    }
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        Self {
+            worker_enabled: true,
+            poll_interval_ms: 500,
+            lease_secs: 60,
+            max_attempts: 10,
+        }
+    }
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            token_ttl_hours: 24 * 14,
+        }
+    }
+}
+
+impl Default for TelemetryConfig {
+    fn default() -> Self {
+        Self {
+            log_format: LogFormat::Compact,
+            log_level: "info".to_owned(),
+        }
+    }
+}
+
+impl Default for EmailConfig {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            smtp_host: "127.0.0.1".to_owned(),
+            smtp_port: 25,
+            from: "TechMarket <noreply@techmarket.local>".to_owned(),
+        }
+    }
+}
+
+/// A configuration problem, naming the key (as in the TOML file) and the environment
+/// variable that sets it.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration key `{key}` (env {env_var}): {reason}")]
+pub struct ConfigError {
+    pub key: String,
+    pub env_var: String,
+    pub reason: String,
+}
+
+impl ConfigError {
+    fn new(key: &str, reason: impl Into<String>) -> Self {
+        Self {
+            key: key.to_owned(),
+            env_var: env_var_for(key),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// `database.url` → `TECHMARKET_DATABASE__URL`.
+pub fn env_var_for(key: &str) -> String {
+    format!("{ENV_PREFIX}{}", key.replace('.', "__").to_uppercase())
+}
+
+impl Config {
+    /// Reads the file named by `TECHMARKET_CONFIG` (if set) and the `TECHMARKET_*` variables.
+    pub fn load() -> Result<Self, ConfigError> {
+        let file = std::env::var(CONFIG_FILE_VAR).ok().map(PathBuf::from);
+        Self::load_from(file.as_deref(), std::env::vars())
+    }
+
+    /// Same as [`Config::load`] with the file and environment given, for tests.
+    pub fn load_from(
+        file: Option<&std::path::Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        // Defaults come from `#[serde(default)]`, not from a serialized provider, so secrets
+        // (which serialize redacted) keep their real default values.
+        let mut figment = Figment::new();
+        if let Some(path) = file {
+            if !path.exists() {
+                return Err(ConfigError {
+                    key: "(file)".to_owned(),
+                    env_var: CONFIG_FILE_VAR.to_owned(),
+                    reason: format!("file {} does not exist", path.display()),
+                });
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        // Collect the environment ourselves so tests can pass their own, and so a variable
+        // with our prefix that names no key is an error rather than silently ignored.
+        let known = Self::known_env_vars();
+        let mut pairs = Vec::new();
+        for (name, value) in env {
+            if !name.starts_with(ENV_PREFIX) || name == CONFIG_FILE_VAR {
+                continue;
+            }
+            if name.starts_with("TECHMARKET_TEST_") {
+                continue;
+            }
+            if !known.contains(&name) {
+                let key = name[ENV_PREFIX.len()..].to_lowercase().replace("__", ".");
+                return Err(ConfigError {
+                    key,
+                    env_var: name,
+                    reason: "no such configuration key".to_owned(),
+                });
+            }
+            pairs.push((name, value));
+        }
+        figment = figment.merge(EnvSnapshot {
+            vars: pairs.into_iter().collect(),
+        });
+        let config: Config = figment.extract().map_err(|err| {
+            let key = err.path.join(".");
+            let key = if key.is_empty() { "(root)".to_owned() } else { key };
+            ConfigError::new(&key, err.kind.to_string())
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks what types alone cannot.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        use secrecy::ExposeSecret;
+        let url = self.database.url.expose_secret();
+        if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(ConfigError::new(
+                "database.url",
+                "must start with sqlite:, postgres:// or postgresql://",
+            ));
+        }
+        if self.database.max_connections == 0 {
+            return Err(ConfigError::new("database.max_connections", "must be at least 1"));
+        }
+        if self.search.backend == SearchBackendKind::Meilisearch && self.search.meili_url.is_none() {
+            return Err(ConfigError::new(
+                "search.meili_url",
+                "is required when search.backend = \"meilisearch\"",
+            ));
+        }
+        if self.server.body_limit_bytes < 1024 {
+            return Err(ConfigError::new("server.body_limit_bytes", "must be at least 1024"));
+        }
+        if self.auth.token_ttl_hours <= 0 {
+            return Err(ConfigError::new("auth.token_ttl_hours", "must be positive"));
+        }
+        if self.jobs.lease_secs == 0 {
+            return Err(ConfigError::new("jobs.lease_secs", "must be positive"));
+        }
+        if self.jobs.max_attempts < 1 {
+            return Err(ConfigError::new("jobs.max_attempts", "must be at least 1"));
+        }
+        Ok(())
+    }
+
+    /// Every `TECHMARKET_*` variable that sets a key, derived from the structure itself so
+    /// the deployment manifests can be checked against it.
+    pub fn known_env_vars() -> Vec<String> {
+        let mut keys = Vec::new();
+        let value = serde_json::to_value(Config::default()).unwrap_or_default();
+        collect_keys("", &value, &mut keys);
+        // Optional keys serialize as null; they are still keys.
+        let mut vars: Vec<String> = keys.iter().map(|k| env_var_for(k)).collect();
+        vars.push(CONFIG_FILE_VAR.to_owned());
+        vars.sort();
+        vars
+    }
+}
+
+fn collect_keys(prefix: &str, value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                collect_keys(&key, v, out);
+            }
+        }
+        _ => out.push(prefix.to_owned()),
+    }
+}
+
+/// Environment variables as a figment provider, over a given set rather than the live
+/// environment (tests pass their own).
+struct EnvSnapshot {
+    vars: std::collections::HashMap<String, String>,
+}
+
+impl figment::Provider for EnvSnapshot {
+    fn metadata(&self) -> figment::Metadata {
+        figment::Metadata::named("TECHMARKET_* environment variables")
+    }
+
+    fn data(
+        &self,
+    ) -> Result<figment::value::Map<figment::Profile, figment::value::Dict>, figment::Error> {
+        let mut dict = figment::value::Dict::new();
+        for (name, value) in &self.vars {
+            let key = name[ENV_PREFIX.len()..].to_lowercase();
+            let path: Vec<&str> = key.split("__").collect();
+            insert_path(&mut dict, &path, figment::value::Value::from(value.clone()).into_parsed());
+        }
+        Ok(figment::Profile::Default.collect(dict))
+    }
+}
+
+trait IntoParsed {
+    fn into_parsed(self) -> figment::value::Value;
+}
+
+impl IntoParsed for figment::value::Value {
+    /// Environment values are strings; parse them like figment's `Env` does ("8080" → int).
+    fn into_parsed(self) -> figment::value::Value {
+        match &self {
+            figment::value::Value::String(_, s) => s
+                .parse::<figment::value::Value>()
+                .unwrap_or(self.clone()),
+            _ => self,
+        }
+    }
+}
+
+fn insert_path(dict: &mut figment::value::Dict, path: &[&str], value: figment::value::Value) {
+    match path {
+        [] => {}
+        [last] => {
+            dict.insert((*last).to_owned(), value);
+        }
+        [head, rest @ ..] => {
+            let entry = dict
+                .entry((*head).to_owned())
+                .or_insert_with(|| figment::value::Value::from(figment::value::Dict::new()));
+            if let figment::value::Value::Dict(_, inner) = entry {
+                insert_path(inner, rest, value);
+            }
+        }
+    }
+}
+
+fn serialize_secret<S: serde::Serializer>(_: &SecretString, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str("[redacted]")
+}
+
+fn serialize_opt_secret<S: serde::Serializer>(
+    v: &Option<SecretString>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(_) => s.serialize_str("[redacted]"),
+        None => s.serialize_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        Config::load_from(None, env(&[])).expect("defaults");
+    }
+
+    #[test]
+    fn environment_overrides_nested_keys() {
+        let c = Config::load_from(
+            None,
+            env(&[
+                ("TECHMARKET_SERVER__ADDR", "0.0.0.0:9000"),
+                ("TECHMARKET_JOBS__WORKER_ENABLED", "false"),
+            ]),
+        )
+        .expect("valid");
+        assert_eq!(c.server.addr.port(), 9000);
+        assert!(!c.jobs.worker_enabled);
+    }
+
+    #[test]
+    fn a_bad_value_names_its_key() {
+        let err = Config::load_from(None, env(&[("TECHMARKET_SERVER__ADDR", "not an address")]))
+            .expect_err("must fail");
+        assert_eq!(err.key, "server.addr");
+        assert!(err.to_string().contains("TECHMARKET_SERVER__ADDR"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_variable_is_refused_by_name() {
+        let err = Config::load_from(None, env(&[("TECHMARKET_DATABSE__URL", "x")]))
+            .expect_err("must fail");
+        assert_eq!(err.env_var, "TECHMARKET_DATABSE__URL");
+    }
+
+    #[test]
+    fn meilisearch_without_url_names_the_missing_key() {
+        let err = Config::load_from(None, env(&[("TECHMARKET_SEARCH__BACKEND", "meilisearch")]))
+            .expect_err("must fail");
+        assert_eq!(err.key, "search.meili_url");
+    }
+
+    #[test]
+    fn toml_file_is_read_and_env_wins() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("techmarket.toml");
+        std::fs::write(&path, "[server]\naddr = \"127.0.0.1:7000\"\n[jobs]\nlease_secs = 5\n")
+            .expect("write");
+        let c = Config::load_from(Some(&path), env(&[("TECHMARKET_SERVER__ADDR", "127.0.0.1:7001")]))
+            .expect("valid");
+        assert_eq!(c.server.addr.port(), 7001);
+        assert_eq!(c.jobs.lease_secs, 5);
+    }
+
+    #[test]
+    fn known_env_vars_cover_nested_and_optional_keys() {
+        let vars = Config::known_env_vars();
+        assert!(vars.contains(&"TECHMARKET_DATABASE__URL".to_owned()));
+        assert!(vars.contains(&"TECHMARKET_SEARCH__MEILI_API_KEY".to_owned()));
+    }
+}

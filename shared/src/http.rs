@@ -1,0 +1,180 @@
+//! What every service's HTTP stack shares: health and metrics endpoints, request ids, request
+//! logging, limits, and the guarantee that every error a client sees is problem JSON.
+
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::ServerConfig;
+use crate::error::{problem, ApiError, LoggedError, PROBLEM_JSON};
+use crate::state::AppState;
+
+/// Header carrying the request id, set by us when the client (or ingress) did not.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// `/healthz` (the process is up), `/readyz` (the database answers) and `/metrics`.
+pub fn health_routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics_text))
+}
+
+async fn healthz() -> impl IntoResponse {
+    axum::Json(serde_json::json!({"status": "ok"}))
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    match crate::db::ping(&state.db).await {
+        Ok(()) => axum::Json(serde_json::json!({"status": "ready", "database": "ok"})).into_response(),
+        Err(err) => {
+            tracing::warn!(error = %err, "readiness check: database unreachable");
+            ApiError::Unavailable(format!("database: {err}")).into_response()
+        }
+    }
+}
+
+async fn metrics_text(State(state): State<AppState>) -> Response {
+    report_queue_depth(&state).await;
+    match crate::telemetry::prometheus() {
+        Some(handle) => (
+            [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+            handle.render(),
+        )
+            .into_response(),
+        None => ApiError::Unavailable("metrics recorder not installed".to_owned()).into_response(),
+    }
+}
+
+/// Pending jobs per queue, read from the database at scrape time (a per-service gauge).
+async fn report_queue_depth(state: &AppState) {
+    use sea_orm::{ConnectionTrait, Statement};
+    let backend = state.db.get_database_backend();
+    let stmt = Statement::from_string(
+        backend,
+        "SELECT queue, COUNT(*) AS pending FROM jobs GROUP BY queue",
+    );
+    if let Ok(rows) = state.db.query_all(stmt).await {
+        for row in rows {
+            if let (Ok(queue), Ok(pending)) = (
+                row.try_get::<String>("", "queue"),
+                row.try_get::<i64>("", "pending"),
+            ) {
+                #[expect(clippy::cast_precision_loss, reason = "a gauge of a job count")]
+                metrics::gauge!("jobs_pending", "queue" => queue).set(pending as f64);
+            }
+        }
+    }
+}
+
+/// Wraps a service's routes with the shared stack. Order, outermost first: request id →
+/// trace span → panic catcher → problem rendering and error logging → metrics → timeout →
+/// body limit → routes.
+pub fn with_common_layers(router: Router, config: &ServerConfig) -> Router {
+    let timeout = Duration::from_secs(config.request_timeout_secs);
+    router
+        .layer(DefaultBodyLimit::max(config.body_limit_bytes))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
+        .layer(middleware::from_fn(record_metrics))
+        .layer(middleware::from_fn(render_problems))
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::Internal(anyhow::anyhow!("handler panicked")).into_response()
+        }))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                let request_id = req
+                    .extensions()
+                    .get::<RequestId>()
+                    .and_then(|id| id.header_value().to_str().ok())
+                    .unwrap_or("-");
+                let path = req
+                    .extensions()
+                    .get::<MatchedPath>()
+                    .map(MatchedPath::as_str)
+                    .unwrap_or("(unmatched)");
+                tracing::info_span!("request", method = %req.method(), matched_path = %path, request_id = %request_id)
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// Answers unknown routes with a problem.
+pub async fn not_found_fallback() -> Response {
+    ApiError::NotFound("no such route".to_owned()).into_response()
+}
+
+/// Logs a 5xx's cause once, and turns any bare error (axum's 404/405, timeouts, rejections of
+/// layers we do not own) into problem JSON. HTML error pages of the portal pass untouched.
+async fn render_problems(req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    let status = response.status();
+    if let Some(LoggedError(err)) = response.extensions().get::<LoggedError>() {
+        tracing::error!(status = status.as_u16(), error = %format!("{err:#}"), "request failed");
+    }
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if content_type.starts_with(PROBLEM_JSON) || content_type.starts_with("text/html") {
+        return response;
+    }
+    let code = match status {
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::REQUEST_TIMEOUT => "request_timeout",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        s if s.is_server_error() => "internal_error",
+        _ => "bad_request",
+    };
+    let detail = match status {
+        StatusCode::METHOD_NOT_ALLOWED => "this method is not allowed on this route".to_owned(),
+        StatusCode::REQUEST_TIMEOUT => "the request took too long".to_owned(),
+        s if s.is_server_error() => "internal error".to_owned(),
+        s => s.canonical_reason().unwrap_or("error").to_lowercase(),
+    };
+    let mut fresh = problem(status, code, detail, Vec::new()).into_response_with(status);
+    // Keep headers such as `Allow` on a 405.
+    for (name, value) in response.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            fresh.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    fresh
+}
+
+async fn record_metrics(req: Request<Body>, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().to_string();
+    let path = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "(unmatched)".to_owned());
+    let response = next.run(req).await;
+    let status = response.status().as_u16().to_string();
+    metrics::counter!("http_requests_total", "method" => method.clone(), "path" => path.clone(), "status" => status).increment(1);
+    metrics::histogram!("http_request_duration_seconds", "method" => method, "path" => path)
+        .record(started.elapsed().as_secs_f64());
+    response
+}
+
+/// Adds a header value if it parses; used for `Content-Language` and friends.
+pub fn header_value(value: &str) -> Option<HeaderValue> {
+    HeaderValue::from_str(value).ok()
+}

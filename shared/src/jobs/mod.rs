@@ -1,0 +1,137 @@
+//! The durable job queue between services (transactional outbox).
+//!
+//! A write that other services must learn about enqueues one job per consumer queue *in the
+//! same transaction* ([`enqueue`]), so a rolled-back change never produces a job and a committed
+//! one always does. Workers ([`worker::Worker`]) lease jobs, run the registered handler and
+//! delete the row on success, or release it with exponential backoff on failure. A worker that
+//! dies mid-job leaves its lease to expire and another takes the job over, so handlers must be
+//! idempotent: payloads carry ids, handlers re-read current rows and upsert.
+//!
+//! We do not read an ever-increasing event id with a cursor: PostgreSQL commits transactions
+//! out of id order, and such a cursor silently skips rows.
+
+pub mod worker;
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::entity::jobs;
+use crate::ids::JobId;
+
+/// A kind of job: its payload type, a versioned name and the queue that consumes it.
+pub trait Job: Serialize + DeserializeOwned + Send + Sync + 'static {
+    /// Versioned name stored in `jobs.job_type`, e.g. `listing_changed.v1`.
+    const NAME: &'static str;
+    /// Consumer queue, e.g. `search`, `matching`, `stats`, `notify`.
+    const QUEUE: &'static str;
+    /// Higher runs first.
+    const PRIORITY: i16 = 0;
+}
+
+/// Adds `job` to its queue, runnable now, on `db` (pass the caller's transaction).
+pub async fn enqueue<J: Job>(db: &impl ConnectionTrait, job: &J) -> Result<JobId, DbErr> {
+    enqueue_at(db, job, Utc::now()).await
+}
+
+/// Adds `job` to its queue, runnable from `run_after`.
+pub async fn enqueue_at<J: Job>(
+    db: &impl ConnectionTrait,
+    job: &J,
+    run_after: DateTime<Utc>,
+) -> Result<JobId, DbErr> {
+    let payload = serde_json::to_value(job)
+        .map_err(|e| DbErr::Custom(format!("Failed to serialize job {}: {e}", J::NAME)))?;
+    let id = JobId::new();
+    jobs::ActiveModel {
+        id: Set(id.0),
+        queue: Set(J::QUEUE.to_owned()),
+        job_type: Set(J::NAME.to_owned()),
+        payload: Set(payload),
+        priority: Set(J::PRIORITY),
+        attempts: Set(0),
+        run_after: Set(run_after.into()),
+        locked_until: Set(None),
+        locked_by: Set(None),
+        last_error: Set(None),
+        created_at: Set(Utc::now().into()),
+    }
+    .insert(db)
+    .await?;
+    Ok(id)
+}
+
+type BoxFuture = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
+type HandlerFn<C> = Arc<dyn Fn(C, serde_json::Value) -> BoxFuture + Send + Sync>;
+
+/// Which handler runs each job type, and on which queue. `C` is the context handed to
+/// handlers (a service's state).
+pub struct Registry<C> {
+    handlers: HashMap<&'static str, (&'static str, HandlerFn<C>)>,
+}
+
+impl<C> Default for Registry<C> {
+    fn default() -> Self {
+        Self {
+            handlers: HashMap::new(),
+        }
+    }
+}
+
+impl<C: Clone + Send + Sync + 'static> Registry<C> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Registers the handler of job type `J`.
+    pub fn register<J, F, Fut>(&mut self, handler: F) -> &mut Self
+    where
+        J: Job,
+        F: Fn(C, J) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
+    {
+        let handler = Arc::new(handler);
+        let erased: HandlerFn<C> = Arc::new(move |ctx: C, payload: serde_json::Value| {
+            let handler = handler.clone();
+            Box::pin(async move {
+                let job: J = serde_json::from_value(payload).map_err(|e| {
+                    anyhow::anyhow!("Failed to deserialize payload of {}: {e}", J::NAME)
+                })?;
+                handler(ctx, job).await
+            })
+        });
+        self.handlers.insert(J::NAME, (J::QUEUE, erased));
+        self
+    }
+
+    /// Adds every handler of `other` (used when one process runs several services).
+    pub fn merge(&mut self, other: Registry<C>) -> &mut Self {
+        self.handlers.extend(other.handlers);
+        self
+    }
+
+    /// The queues this registry has handlers for.
+    pub fn queues(&self) -> Vec<&'static str> {
+        let mut queues: Vec<&'static str> = self.handlers.values().map(|(q, _)| *q).collect();
+        queues.sort_unstable();
+        queues.dedup();
+        queues
+    }
+
+    /// The job types this registry can run.
+    pub fn job_types(&self) -> Vec<&'static str> {
+        let mut types: Vec<&'static str> = self.handlers.keys().copied().collect();
+        types.sort_unstable();
+        types
+    }
+
+    pub(crate) fn handler(&self, job_type: &str) -> Option<HandlerFn<C>> {
+        self.handlers.get(job_type).map(|(_, h)| h.clone())
+    }
+}

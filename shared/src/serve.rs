@@ -1,0 +1,78 @@
+//! Running a router: bind, serve until Ctrl-C or SIGTERM, run the job workers beside it, and
+//! shut down gracefully (in-flight requests and the job in hand finish).
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::jobs::worker::Worker;
+use crate::jobs::Registry;
+use crate::state::AppState;
+
+/// Serves `app` on `listener` and, when the configuration enables it, a worker for the queues
+/// in `registry`, until `shutdown` resolves.
+pub async fn run(
+    listener: TcpListener,
+    app: Router,
+    state: AppState,
+    registry: Registry<AppState>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut worker_task = None;
+    if state.config.jobs.worker_enabled && !registry.queues().is_empty() {
+        let worker = Worker::new(
+            state.db.clone(),
+            Arc::new(registry),
+            state.clone(),
+            state.config.jobs.clone(),
+        );
+        worker_task = Some(tokio::spawn(worker.run(stop_rx)));
+    }
+    let stop_for_server = stop_tx.clone();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("shutting down: finishing in-flight requests");
+            let _ = stop_for_server.send(true);
+        })
+        .await?;
+    let _ = stop_tx.send(true);
+    if let Some(task) = worker_task {
+        if let Err(err) = task.await {
+            tracing::error!(error = %err, "job worker ended abnormally");
+        }
+    }
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sig) => {
+                sig.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}
