@@ -76,3 +76,42 @@ pub async fn shutdown_signal() {
         () = terminate => {}
     }
 }
+
+/// Turns a service's API routes into the full application: health and metrics endpoints,
+/// the OpenAPI document at `/api/v1/openapi.json` with its reference page at `/api/docs`,
+/// problem JSON for unknown routes, and the shared middleware stack.
+pub fn build_app(
+    state: AppState,
+    api: utoipa_axum::router::OpenApiRouter<AppState>,
+    extra: Router<AppState>,
+) -> (Router, utoipa::openapi::OpenApi) {
+    let (routes, openapi) = api.split_for_parts();
+    let docs = utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi.clone());
+    let router = routes
+        .merge(crate::http::health_routes())
+        .merge(extra)
+        .fallback(crate::http::not_found_fallback)
+        .with_state(state.clone())
+        .merge(docs);
+    let router = crate::http::with_common_layers(router, &state.config.server);
+    (router, openapi)
+}
+
+/// Runs one service alone: connect, serve on the configured address until a signal, with
+/// the service's job worker beside it. The thin per-service binaries call this.
+pub async fn run_service(
+    config: crate::config::Config,
+    service: &'static str,
+    api: utoipa_axum::router::OpenApiRouter<AppState>,
+    jobs: Registry<AppState>,
+) -> anyhow::Result<()> {
+    let db = crate::db::connect(&config.database, service).await?;
+    let addr = config.server.addr;
+    let state = AppState::new(db, config);
+    let (app, _) = build_app(state.clone(), api, Router::new());
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("Failed to listen on {addr}: {e}"))?;
+    tracing::info!(service, %addr, "listening");
+    run(listener, app, state, jobs, shutdown_signal()).await
+}

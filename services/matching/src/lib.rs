@@ -1,1 +1,33 @@
-//! placeholder
+//! The matching service: need ↔ achievement matches with their reasons, feedback, saved
+//! searches and notifications. Reads listings; writes only its own tables.
+
+use shared::jobs::Registry;
+use shared::AppState;
+use shared::openapi::BearerAuth;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+/// Service name, used in logs, `application_name` and the audit log.
+pub const SERVICE: &str = "matching";
+
+/// URL prefixes the ingress routes to this service. Besides these it answers
+/// `/api/v1/needs/{id}/matches`, `/api/v1/achievements/{id}/matches` and
+/// `/api/v1/brokers/me/worklist`, which the ingress routes by pattern.
+pub const API_PREFIXES: &[&str] = &["/api/v1/matches", "/api/v1/notifications", "/api/v1/saved-searches"];
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "TechMarket matching API", version = "1"),
+    modifiers(&BearerAuth),
+)]
+struct ApiDoc;
+
+/// The service's routes with their OpenAPI description.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+}
+
+/// Handlers of the jobs this service consumes.
+pub fn jobs() -> Registry<AppState> {
+    Registry::new()
+}

@@ -1,1 +1,107 @@
-//! placeholder
+//! The `techmarket` command's building blocks, public so the integration tests start exactly
+//! what operators start.
+
+pub mod sample;
+
+use sea_orm::DatabaseConnection;
+use sea_orm_migration::MigratorTrait;
+use shared::jobs::Registry;
+use shared::AppState;
+use utoipa_axum::router::OpenApiRouter;
+
+/// Every service that `techmarket serve` can run; the deployment manifests must deploy each.
+pub const SERVICES: &[&str] = &["listing", "matching", "deal", "portal"];
+
+/// The API routes of every service, merged: what the embedded mode serves on one port.
+pub fn all_apis() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(listing::router())
+        .merge(matching::router())
+        .merge(deal::router())
+}
+
+/// Every job handler of every service.
+pub fn all_jobs() -> Registry<AppState> {
+    let mut registry = Registry::new();
+    registry
+        .merge(listing::jobs())
+        .merge(matching::jobs())
+        .merge(deal::jobs());
+    registry
+}
+
+/// The whole platform in one router (embedded mode), with its merged OpenAPI document.
+pub fn embedded_app(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
+    let mut api = all_apis();
+    set_title(&mut api);
+    shared::serve::build_app(state, api, portal::router())
+}
+
+fn set_title(api: &mut OpenApiRouter<AppState>) {
+    let doc = api.get_openapi_mut();
+    doc.info.title = "TechMarket API".to_owned();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    doc.info.contact = None;
+    doc.info.license = Some(utoipa::openapi::License::new("Apache-2.0"));
+    doc.info.description = Some(
+        "Listings (achievements, needs, open calls), matching, deals, contracts and \
+         registration. Errors are RFC 9457 problem JSON with a stable `code`."
+            .to_owned(),
+    );
+}
+
+/// One service's router and job handlers, as `techmarket serve <service>` runs it. The portal
+/// also serves the merged OpenAPI document, since the ingress sends `/api/v1/openapi.json` to it.
+pub fn service_app(
+    service: &str,
+    state: AppState,
+) -> anyhow::Result<(axum::Router, Registry<AppState>)> {
+    let (app, _) = match service {
+        "listing" => shared::serve::build_app(state, listing::router(), axum::Router::new()),
+        "matching" => shared::serve::build_app(state, matching::router(), axum::Router::new()),
+        "deal" => shared::serve::build_app(state, deal::router(), axum::Router::new()),
+        "portal" => {
+            // Only the document: the API routes themselves are served by their services.
+            let mut api = all_apis();
+            set_title(&mut api);
+            let (_, doc) = api.split_for_parts();
+            let docs_only = OpenApiRouter::with_openapi(doc);
+            shared::serve::build_app(state, docs_only, portal::router())
+        }
+        other => anyhow::bail!(
+            "unknown service `{other}`: expected one of {}",
+            SERVICES.join(", ")
+        ),
+    };
+    let jobs = match service {
+        "listing" => listing::jobs(),
+        "matching" => matching::jobs(),
+        "deal" => deal::jobs(),
+        _ => Registry::new(),
+    };
+    Ok((app, jobs))
+}
+
+/// Applies every pending migration (embedded mode and `techmarket migrate`).
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<usize> {
+    let pending = migrations::Migrator::get_pending_migrations(db).await?.len();
+    migrations::Migrator::up(db, None).await?;
+    Ok(pending)
+}
+
+/// Refuses to start a distributed service on a schema that is behind its code. An applied
+/// migration this binary does not know (an older binary mid-rollout) is only a warning.
+pub async fn check_schema(db: &DatabaseConnection) -> anyhow::Result<()> {
+    match migrations::Migrator::get_pending_migrations(db).await {
+        Ok(pending) if pending.is_empty() => Ok(()),
+        Ok(pending) => anyhow::bail!(
+            "{} migration(s) pending (first: {}): run `techmarket migrate` before starting services",
+            pending.len(),
+            pending.first().map(|m| m.name().to_owned()).unwrap_or_default()
+        ),
+        Err(err) => {
+            tracing::warn!(error = %err, "schema is newer than this binary; continuing");
+            Ok(())
+        }
+    }
+}

@@ -1,1 +1,153 @@
-fn main() {}
+//! `techmarket`: run the platform embedded (`up`), run one service (`serve`), migrate the
+//! schema, and administer it.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use shared::config::{Config, SearchBackendKind};
+use shared::AppState;
+
+#[derive(Parser)]
+#[command(name = "techmarket", version, about = "TechMarket technology-transfer marketplace")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run every service and the portal in one process on SQLite with the embedded search
+    /// index, migrating and loading sample data on first start.
+    Up {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        #[arg(long, default_value = "./data")]
+        data_dir: PathBuf,
+        /// Do not load sample data into an empty database.
+        #[arg(long)]
+        no_sample: bool,
+    },
+    /// Run one service against the configured database (production).
+    Serve {
+        /// listing, matching, deal or portal
+        service: String,
+    },
+    /// Apply pending migrations to the configured database.
+    Migrate,
+    /// Load the sample data into an empty database.
+    Seed,
+    /// Administrative tasks.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a platform operator account.
+    CreateOperator {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Operator")]
+        name: String,
+        /// Read from TECHMARKET_OPERATOR_PASSWORD when not given, so it stays out of shell history.
+        #[arg(long, env = "TECHMARKET_OPERATOR_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+}
+
+/// The embedded mode's database: a SQLite file in the data directory, created if missing.
+fn sqlite_url(path: &std::path::Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let mut config = Config::load().context("Invalid configuration")?;
+    shared::telemetry::init(&config.telemetry);
+    match cli.command {
+        Command::Up { addr, data_dir, no_sample } => {
+            std::fs::create_dir_all(&data_dir)
+                .with_context(|| format!("Failed to create data directory {}", data_dir.display()))?;
+            config.server.addr = addr;
+            config.database.url = sqlite_url(&data_dir.join("techmarket.db")).into();
+            config.search.backend = SearchBackendKind::Embedded;
+            config.search.index_dir = data_dir.join("search");
+            up(config, no_sample).await
+        }
+        Command::Serve { service } => serve(config, &service).await,
+        Command::Migrate => {
+            let db = shared::db::connect(&config.database, "migrate").await?;
+            let applied = techmarket::migrate(&db).await?;
+            tracing::info!(applied, "schema is up to date");
+            Ok(())
+        }
+        Command::Seed => {
+            let db = shared::db::connect(&config.database, "seed").await?;
+            techmarket::check_schema(&db).await?;
+            if techmarket::sample::load_if_empty(&db).await? {
+                tracing::info!("sample data loaded");
+            } else {
+                tracing::warn!("the database already has organisations; sample data not loaded");
+            }
+            Ok(())
+        }
+        Command::Admin { command: AdminCommand::CreateOperator { email, name, password } } => {
+            let db = shared::db::connect(&config.database, "admin").await?;
+            techmarket::check_schema(&db).await?;
+            let user = listing::domain::accounts::create_operator(&db, &email, &name, &password)
+                .await
+                .map_err(|e| anyhow::anyhow!("Failed to create operator: {e}"))?;
+            tracing::info!(user.id = %user.id, email = %user.email, "operator created");
+            Ok(())
+        }
+    }
+}
+
+async fn up(config: Config, no_sample: bool) -> anyhow::Result<()> {
+    let db = shared::db::connect(&config.database, "embedded").await?;
+    let applied = techmarket::migrate(&db).await?;
+    if applied > 0 {
+        tracing::info!(applied, "migrations applied");
+    }
+    if !no_sample && techmarket::sample::load_if_empty(&db).await? {
+        tracing::info!("sample data loaded (fictional organisations, labelled 示例/sample)");
+    }
+    let addr = config.server.addr;
+    let state = AppState::new(db, config);
+    let (app, _) = techmarket::embedded_app(state.clone());
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("Failed to listen on {addr}"))?;
+    let url = format!("http://{}", listener.local_addr()?);
+    print_banner(&url);
+    shared::serve::run(listener, app, state, techmarket::all_jobs(), shared::serve::shutdown_signal()).await
+}
+
+#[expect(clippy::print_stdout, reason = "the URL and demo logins are for the person at the terminal")]
+fn print_banner(url: &str) {
+    println!("TechMarket is running at {url}/");
+    println!("  API reference: {url}/api/docs/");
+    println!("  Demo accounts (sample data), password `{}`:", techmarket::sample::DEMO_PASSWORD);
+    for account in techmarket::sample::DEMO_ACCOUNTS {
+        println!("    {:<40} {}", account.email, account.role);
+    }
+    println!("Press Ctrl-C to stop.");
+}
+
+async fn serve(config: Config, service: &str) -> anyhow::Result<()> {
+    let db = shared::db::connect(&config.database, service).await?;
+    techmarket::check_schema(&db).await?;
+    let addr = config.server.addr;
+    let state = AppState::new(db, config);
+    let (app, jobs) = techmarket::service_app(service, state.clone())?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("Failed to listen on {addr}"))?;
+    tracing::info!(service, %addr, "listening");
+    shared::serve::run(listener, app, state, jobs, shared::serve::shutdown_signal()).await
+}

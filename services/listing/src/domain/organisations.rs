@@ -1,0 +1,258 @@
+//! Organisations: registration data, validation, operator verification.
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde::{Deserialize, Serialize};
+use shared::audit::AuditEntry;
+use shared::auth::{AuthUser, OrgKind};
+use shared::entity::organisations;
+use shared::error::{ApiError, ApiResult, Validator};
+use shared::identifiers::{is_gbt2260_code, is_served_country, parse_credit_code};
+use shared::ids::OrganisationId;
+use utoipa::ToSchema;
+
+use crate::SERVICE;
+
+/// An organisation as submitted at sign-up.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationIn {
+    /// Name in the organisation's own language (广西大学).
+    pub name: String,
+    /// English name, if it has one.
+    pub name_en: Option<String>,
+    pub kind: OrgKind,
+    /// ISO 3166-1 alpha-2: `CN` or an ASEAN member.
+    pub country: String,
+    /// GB/T 2260 code in China (`450100` 南宁); the country code elsewhere.
+    pub region_code: String,
+    /// Unified social credit code, required for Chinese organisations.
+    pub credit_code: Option<String>,
+    /// State-funded university or institute: its negotiated deals need a publicity window.
+    #[serde(default)]
+    pub state_funded: bool,
+    pub website: Option<String>,
+    pub description: Option<String>,
+}
+
+/// An organisation as shown to clients.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OrganisationOut {
+    pub id: OrganisationId,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub kind: String,
+    pub country: String,
+    pub region_code: String,
+    pub credit_code: Option<String>,
+    pub state_funded: bool,
+    pub website: Option<String>,
+    pub description: Option<String>,
+    /// `pending`, `verified` or `rejected`.
+    pub verification_status: String,
+    pub verification_note: Option<String>,
+    pub version: i32,
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
+}
+
+impl From<organisations::Model> for OrganisationOut {
+    fn from(m: organisations::Model) -> Self {
+        Self {
+            id: OrganisationId(m.id),
+            name: m.name,
+            name_en: m.name_en,
+            kind: m.kind,
+            country: m.country,
+            region_code: m.region_code,
+            credit_code: m.credit_code,
+            state_funded: m.state_funded,
+            website: m.website,
+            description: m.description,
+            verification_status: m.verification_status,
+            verification_note: m.verification_note,
+            version: m.version,
+            created_at: m.created_at,
+        }
+    }
+}
+
+/// Validates `input`, reporting every bad field (paths prefixed with `prefix`).
+pub fn validate(input: &OrganisationIn, prefix: &str, v: &mut Validator) -> Option<String> {
+    let p = |f: &str| format!("{prefix}{f}");
+    v.length(&input.name, &p("name"), 2, 200);
+    if let Some(en) = &input.name_en {
+        v.length(en, &p("name_en"), 1, 200);
+    }
+    let country = input.country.trim().to_ascii_uppercase();
+    v.check(
+        is_served_country(&country),
+        &p("country"),
+        "must be CN or an ASEAN member's ISO 3166 code",
+    );
+    if country == "CN" {
+        v.check(
+            is_gbt2260_code(&input.region_code),
+            &p("region_code"),
+            "must be a six-digit GB/T 2260 code for Chinese organisations",
+        );
+    } else {
+        v.check(
+            input.region_code.trim().eq_ignore_ascii_case(&country),
+            &p("region_code"),
+            "must be the country code for organisations outside China",
+        );
+    }
+    let mut credit = None;
+    match (&input.credit_code, country.as_str()) {
+        (Some(code), _) => match parse_credit_code(code) {
+            Ok(c) => credit = Some(c),
+            Err(e) => {
+                v.push(&p("credit_code"), e.to_string());
+            }
+        },
+        (None, "CN") => {
+            v.push(&p("credit_code"), "is required for Chinese organisations");
+        }
+        (None, _) => {}
+    }
+    credit
+}
+
+/// Inserts a validated organisation (pending verification).
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    input: &OrganisationIn,
+    credit_code: Option<String>,
+) -> ApiResult<organisations::Model> {
+    let now = Utc::now();
+    let country = input.country.trim().to_ascii_uppercase();
+    let region = if country == "CN" {
+        input.region_code.trim().to_owned()
+    } else {
+        country.clone()
+    };
+    let model = organisations::ActiveModel {
+        id: Set(OrganisationId::new().0),
+        name: Set(input.name.trim().to_owned()),
+        name_en: Set(input.name_en.as_ref().map(|s| s.trim().to_owned())),
+        kind: Set(input.kind.as_str().to_owned()),
+        country: Set(country),
+        region_code: Set(region),
+        credit_code: Set(credit_code),
+        state_funded: Set(input.state_funded),
+        website: Set(input.website.clone()),
+        description: Set(input.description.clone()),
+        verification_status: Set("pending".to_owned()),
+        verification_note: Set(None),
+        verified_at: Set(None),
+        verified_by: Set(None),
+        version: Set(1),
+        created_at: Set(now.into()),
+        updated_at: Set(now.into()),
+    }
+    .insert(db)
+    .await?;
+    Ok(model)
+}
+
+/// Finds an organisation the caller may see: verified ones are public; pending or rejected
+/// ones only to their members and operators (404 to everyone else).
+pub async fn find_visible(
+    db: &impl ConnectionTrait,
+    id: OrganisationId,
+    caller: Option<&AuthUser>,
+) -> ApiResult<organisations::Model> {
+    let org = organisations::Entity::find_by_id(id.0)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("organisation {id}")))?;
+    let visible = org.verification_status == "verified"
+        || caller.is_some_and(|c| c.is_operator || c.belongs_to(id));
+    if visible {
+        Ok(org)
+    } else {
+        Err(ApiError::not_found(format!("organisation {id}")))
+    }
+}
+
+/// An operator's verification decision.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerificationIn {
+    /// `verified` or `rejected`.
+    pub decision: String,
+    /// Required when rejecting: the reason the organisation will read.
+    pub note: Option<String>,
+    /// The version the operator saw; a stale one is refused with 409.
+    pub version: i32,
+}
+
+/// Verifies or rejects an organisation (operators only).
+pub async fn decide_verification(
+    db: &impl ConnectionTrait,
+    operator: &AuthUser,
+    id: OrganisationId,
+    input: &VerificationIn,
+) -> ApiResult<organisations::Model> {
+    operator.require_operator()?;
+    let mut v = Validator::new();
+    v.check(
+        matches!(input.decision.as_str(), "verified" | "rejected"),
+        "decision",
+        "must be `verified` or `rejected`",
+    );
+    if input.decision == "rejected" {
+        v.check(
+            input.note.as_deref().is_some_and(|n| !n.trim().is_empty()),
+            "note",
+            "a rejection needs a reason",
+        );
+    }
+    v.finish()?;
+    let org = organisations::Entity::find_by_id(id.0)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("organisation {id}")))?;
+    if org.version != input.version {
+        return Err(ApiError::StaleVersion(format!(
+            "organisation {id} is at version {}, not {}",
+            org.version, input.version
+        )));
+    }
+    let before = OrganisationOut::from(org.clone());
+    let now = Utc::now();
+    let mut active: organisations::ActiveModel = org.into();
+    active.verification_status = Set(input.decision.clone());
+    active.verification_note = Set(input.note.clone());
+    active.verified_at = Set(Some(now.into()));
+    active.verified_by = Set(Some(operator.user_id.0));
+    active.version = Set(input.version + 1);
+    active.updated_at = Set(now.into());
+    // The version check is in the UPDATE itself, so two operators deciding at once cannot
+    // both win.
+    let result = organisations::Entity::update_many()
+        .set(active)
+        .filter(organisations::Column::Id.eq(id.0))
+        .filter(organisations::Column::Version.eq(input.version))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(ApiError::StaleVersion(format!(
+            "organisation {id} changed while you were deciding; reload it"
+        )));
+    }
+    let updated = organisations::Entity::find_by_id(id.0)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("organisation {id}")))?;
+    AuditEntry {
+        actor: Some(operator),
+        service: SERVICE,
+        action: "organisation.verify",
+        entity_type: "organisation",
+        entity_id: id.0,
+    }
+    .record(db, Some(&before), Some(&OrganisationOut::from(updated.clone())))
+    .await?;
+    Ok(updated)
+}
