@@ -17,6 +17,8 @@ use serde::{Deserialize, Serialize};
 pub const ENV_PREFIX: &str = "TECHMARKET_";
 /// Environment variable naming the TOML file to read, if any.
 pub const CONFIG_FILE_VAR: &str = "TECHMARKET_CONFIG";
+/// Variables with our prefix that are command inputs, not configuration keys.
+pub const COMMAND_VARS: &[&str] = &["TECHMARKET_OPERATOR_PASSWORD"];
 
 /// The whole configuration of a TechMarket process.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -269,10 +271,11 @@ impl Config {
         let known = Self::known_env_vars();
         let mut pairs = Vec::new();
         for (name, value) in env {
-            if !name.starts_with(ENV_PREFIX) || name == CONFIG_FILE_VAR {
-                continue;
-            }
-            if name.starts_with("TECHMARKET_TEST_") {
+            if !name.starts_with(ENV_PREFIX)
+                || name == CONFIG_FILE_VAR
+                || COMMAND_VARS.contains(&name.as_str())
+                || name.starts_with("TECHMARKET_TEST_")
+            {
                 continue;
             }
             if !known.contains(&name) {

@@ -85,6 +85,8 @@ pub fn build_app(
     api: utoipa_axum::router::OpenApiRouter<AppState>,
     extra: Router<AppState>,
 ) -> (Router, utoipa::openapi::OpenApi) {
+    // Install the metrics recorder before the first request, or its counts are lost.
+    let _ = crate::telemetry::prometheus();
     let (routes, openapi) = api.split_for_parts();
     let docs = utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi.clone());
     let router = routes

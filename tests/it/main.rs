@@ -1,1 +1,10 @@
-fn main() {}
+//! The one integration-test binary: every module drives the real services over HTTP on real
+//! databases, SQLite and PostgreSQL (see `integration_tests::db_test!`).
+
+mod auth;
+mod authorisation;
+mod bad_input;
+// mod deploy; (added when the deploy manifests land)
+mod jobs;
+mod migrations;
+mod techmarket_command;

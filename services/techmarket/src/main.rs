@@ -148,6 +148,6 @@ async fn serve(config: Config, service: &str) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("Failed to listen on {addr}"))?;
-    tracing::info!(service, %addr, "listening");
+    tracing::info!(service, addr = %listener.local_addr()?, "listening");
     shared::serve::run(listener, app, state, jobs, shared::serve::shutdown_signal()).await
 }

@@ -161,7 +161,7 @@ impl<C: Clone + Send + Sync + 'static> Worker<C> {
             }
             Err(err) => {
                 let error = format!("{err:#}");
-                let parked = self.fail(&job, &error, Utc::now()).await?;
+                let parked = self.fail(&job, &error, now).await?;
                 tracing::warn!(duration_ms, error = %error, parked, "job failed");
                 Ok(Some(Outcome::Failed { job_type: job.job_type, error, parked }))
             }

@@ -1,0 +1,224 @@
+//! The job queue: transactional enqueue, retry with backoff, lease takeover after a crash,
+//! and no double work between concurrent workers — on both databases.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::{Duration, Utc};
+use integration_tests::{Backend, TestDb};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait, Statement,
+    TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use shared::config::JobsConfig;
+use shared::entity::jobs as jobs_table;
+use shared::jobs::worker::{Outcome, Worker};
+use shared::jobs::{enqueue, Job, Registry};
+
+/// A job whose effect is one row keyed by `key`, written idempotently.
+#[derive(Debug, Serialize, Deserialize)]
+struct RecordEffect {
+    key: String,
+}
+
+impl Job for RecordEffect {
+    const NAME: &'static str = "test_record_effect.v1";
+    const QUEUE: &'static str = "test";
+}
+
+#[derive(Clone)]
+struct Ctx {
+    db: DatabaseConnection,
+    /// How many times the handler ran, per key.
+    runs: Arc<Mutex<HashMap<String, usize>>>,
+    /// Keys whose first run fails.
+    fail_first: Arc<Mutex<Vec<String>>>,
+}
+
+async fn setup(backend: Backend) -> (TestDb, Ctx) {
+    let test_db = TestDb::migrated(backend).await;
+    let db = test_db.connect().await;
+    db.execute_unprepared("CREATE TABLE test_job_effects (key VARCHAR(64) PRIMARY KEY)")
+        .await
+        .expect("effects table");
+    let ctx = Ctx {
+        db,
+        runs: Arc::default(),
+        fail_first: Arc::default(),
+    };
+    (test_db, ctx)
+}
+
+fn registry() -> Arc<Registry<Ctx>> {
+    let mut registry = Registry::new();
+    registry.register(|ctx: Ctx, job: RecordEffect| async move {
+        let first_run = {
+            let mut runs = ctx.runs.lock().expect("lock");
+            let n = runs.entry(job.key.clone()).or_insert(0);
+            *n += 1;
+            *n == 1
+        };
+        if first_run && ctx.fail_first.lock().expect("lock").contains(&job.key) {
+            anyhow::bail!("simulated failure of {}", job.key);
+        }
+        let sql = match ctx.db.get_database_backend() {
+            DbBackend::Postgres => "INSERT INTO test_job_effects (key) VALUES ($1) ON CONFLICT (key) DO NOTHING",
+            _ => "INSERT INTO test_job_effects (key) VALUES (?) ON CONFLICT (key) DO NOTHING",
+        };
+        ctx.db
+            .execute(Statement::from_sql_and_values(ctx.db.get_database_backend(), sql, [job.key.into()]))
+            .await?;
+        Ok(())
+    });
+    Arc::new(registry)
+}
+
+fn worker(ctx: &Ctx) -> Worker<Ctx> {
+    let config = JobsConfig { lease_secs: 30, max_attempts: 3, ..JobsConfig::default() };
+    Worker::new(ctx.db.clone(), registry(), ctx.clone(), config)
+}
+
+async fn effects(db: &DatabaseConnection) -> i64 {
+    let row = db
+        .query_one(Statement::from_string(db.get_database_backend(), "SELECT COUNT(*) AS n FROM test_job_effects"))
+        .await
+        .expect("count")
+        .expect("row");
+    row.try_get::<i64>("", "n").expect("n")
+}
+
+async fn pending(db: &DatabaseConnection) -> u64 {
+    jobs_table::Entity::find().count(db).await.expect("count jobs")
+}
+
+fn runs(ctx: &Ctx, key: &str) -> usize {
+    ctx.runs.lock().expect("lock").get(key).copied().unwrap_or(0)
+}
+
+async fn rolled_back_enqueue_never_runs(backend: Backend) {
+    let (_db, ctx) = setup(backend).await;
+    let txn = ctx.db.begin().await.expect("begin");
+    enqueue(&txn, &RecordEffect { key: "k".into() }).await.expect("enqueue");
+    txn.rollback().await.expect("rollback");
+    let outcomes = worker(&ctx).run_until_idle_at(Utc::now()).await.expect("run");
+    assert!(outcomes.is_empty(), "{outcomes:?}");
+    assert_eq!(pending(&ctx.db).await, 0);
+    assert_eq!(runs(&ctx, "k"), 0);
+}
+
+async fn committed_enqueue_runs_once_and_is_deleted(backend: Backend) {
+    let (_db, ctx) = setup(backend).await;
+    let txn = ctx.db.begin().await.expect("begin");
+    enqueue(&txn, &RecordEffect { key: "k".into() }).await.expect("enqueue");
+    txn.commit().await.expect("commit");
+    let outcomes = worker(&ctx).run_until_idle_at(Utc::now()).await.expect("run");
+    assert_eq!(outcomes, vec![Outcome::Done { job_type: RecordEffect::NAME.into() }]);
+    assert_eq!(pending(&ctx.db).await, 0);
+    assert_eq!(effects(&ctx.db).await, 1);
+    assert_eq!(runs(&ctx, "k"), 1);
+}
+
+async fn failed_job_is_retried_after_backoff_and_completes_once(backend: Backend) {
+    let (_db, ctx) = setup(backend).await;
+    ctx.fail_first.lock().expect("lock").push("k".into());
+    enqueue(&ctx.db, &RecordEffect { key: "k".into() }).await.expect("enqueue");
+    let w = worker(&ctx);
+    let now = Utc::now();
+    let first = w.run_until_idle_at(now).await.expect("run");
+    assert!(matches!(first.as_slice(), [Outcome::Failed { parked: false, .. }]), "{first:?}");
+    assert_eq!(effects(&ctx.db).await, 0);
+    let row = jobs_table::Entity::find().one(&ctx.db).await.expect("read").expect("job kept");
+    assert_eq!(row.attempts, 1);
+    assert!(row.last_error.as_deref().unwrap_or("").contains("simulated failure"));
+    assert!(row.run_after > now, "backoff moves the job into the future");
+    // Not due yet: nothing runs.
+    assert!(w.run_until_idle_at(now).await.expect("run").is_empty());
+    // Due later: it runs to completion, once.
+    let later = w.run_until_idle_at(now + Duration::hours(2)).await.expect("run");
+    assert_eq!(later, vec![Outcome::Done { job_type: RecordEffect::NAME.into() }]);
+    assert_eq!(effects(&ctx.db).await, 1);
+    assert_eq!(runs(&ctx, "k"), 2);
+    assert_eq!(pending(&ctx.db).await, 0);
+}
+
+async fn worker_killed_after_handling_leaves_a_job_that_reruns_harmlessly(backend: Backend) {
+    let (_db, ctx) = setup(backend).await;
+    enqueue(&ctx.db, &RecordEffect { key: "k".into() }).await.expect("enqueue");
+    let now = Utc::now();
+    // Worker A claims and handles, then "dies" before deleting the row.
+    let a = worker(&ctx);
+    let job = a.claim(now).await.expect("claim").expect("a job");
+    a.handle(&job).await.expect("handled");
+    drop(a);
+    assert_eq!(effects(&ctx.db).await, 1);
+    // Worker B cannot take it while A's lease holds…
+    let b = worker(&ctx);
+    assert!(b.run_until_idle_at(now + Duration::seconds(5)).await.expect("run").is_empty());
+    // …and takes it over once the lease has expired. The handler is idempotent.
+    let outcomes = b.run_until_idle_at(now + Duration::seconds(31)).await.expect("run");
+    assert_eq!(outcomes, vec![Outcome::Done { job_type: RecordEffect::NAME.into() }]);
+    assert_eq!(runs(&ctx, "k"), 2, "the handler ran again");
+    assert_eq!(effects(&ctx.db).await, 1, "but its effect is there once");
+    assert_eq!(pending(&ctx.db).await, 0);
+}
+
+async fn a_job_failing_every_time_is_parked(backend: Backend) {
+    let (_db, ctx) = setup(backend).await;
+    let mut registry = Registry::new();
+    registry.register(|_ctx: Ctx, _job: RecordEffect| async move { anyhow::bail!("always fails") });
+    let config = JobsConfig { max_attempts: 3, ..JobsConfig::default() };
+    let w = Worker::new(ctx.db.clone(), Arc::new(registry), ctx.clone(), config);
+    enqueue(&ctx.db, &RecordEffect { key: "k".into() }).await.expect("enqueue");
+    let mut t = Utc::now();
+    let mut outcomes = Vec::new();
+    for _ in 0..5 {
+        outcomes.extend(w.run_until_idle_at(t).await.expect("run"));
+        t += Duration::hours(2);
+    }
+    assert_eq!(outcomes.len(), 3, "{outcomes:?}");
+    assert!(matches!(outcomes.last(), Some(Outcome::Failed { parked: true, .. })));
+    assert_eq!(pending(&ctx.db).await, 1, "a parked job stays for an operator to see");
+}
+
+async fn concurrent_workers_run_each_job_exactly_once(backend: Backend) {
+    let (_db, ctx) = setup(backend).await;
+    for i in 0..60 {
+        enqueue(&ctx.db, &RecordEffect { key: format!("k{i}") }).await.expect("enqueue");
+    }
+    let mut tasks = Vec::new();
+    for _ in 0..4 {
+        let w = worker(&ctx);
+        tasks.push(tokio::spawn(async move { w.run_until_idle_at(Utc::now()).await.expect("run").len() }));
+    }
+    let mut total = 0;
+    for t in tasks {
+        total += t.await.expect("worker task");
+    }
+    assert_eq!(total, 60);
+    assert_eq!(effects(&ctx.db).await, 60);
+    let runs = ctx.runs.lock().expect("lock");
+    assert!(runs.values().all(|&n| n == 1), "a job ran twice: {runs:?}");
+    drop(runs);
+    assert_eq!(pending(&ctx.db).await, 0);
+}
+
+macro_rules! both {
+    ($($name:ident),*) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() { super::$name(integration_tests::Backend::Sqlite).await }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() { super::$name(integration_tests::Backend::Postgres).await }
+        }
+    )*};
+}
+
+both!(
+    rolled_back_enqueue_never_runs,
+    committed_enqueue_runs_once_and_is_deleted,
+    failed_job_is_retried_after_backoff_and_completes_once,
+    worker_killed_after_handling_leaves_a_job_that_reruns_harmlessly,
+    a_job_failing_every_time_is_parked,
+    concurrent_workers_run_each_job_exactly_once
+);

@@ -1,0 +1,164 @@
+//! The `techmarket` binary as a newcomer and an operator use it: `up` starts the platform and
+//! prints its URL, stops cleanly on SIGTERM; bad configuration is refused by key name; a
+//! service refuses to start on a schema that is behind its code.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The built `techmarket` binary next to this test binary (`tests/run` builds it first).
+fn techmarket_bin() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe.parent().and_then(|deps| deps.parent()).expect("target directory");
+    let bin = dir.join("techmarket");
+    assert!(
+        bin.exists(),
+        "{} not found: build it first with `cargo build -p techmarket` (tests/run does)",
+        bin.display()
+    );
+    bin
+}
+
+/// A command with no inherited TECHMARKET_* configuration.
+fn techmarket() -> Command {
+    let mut cmd = Command::new(techmarket_bin());
+    for (name, _) in std::env::vars() {
+        if name.starts_with("TECHMARKET_") {
+            cmd.env_remove(name);
+        }
+    }
+    cmd.env("RUST_LOG", "warn");
+    cmd
+}
+
+/// Starts `techmarket up` and returns the child and the URL it printed.
+fn start_up(data_dir: &std::path::Path) -> (std::process::Child, String) {
+    let mut child = techmarket()
+        .args(["up", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start techmarket up");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let url = loop {
+        assert!(Instant::now() < deadline, "techmarket up printed no URL within 60 s");
+        let line = lines.next().expect("techmarket up exited before printing its URL").expect("read stdout");
+        if let Some(rest) = line.strip_prefix("TechMarket is running at ") {
+            break rest.trim_end_matches('/').to_owned();
+        }
+    };
+    // Keep draining stdout so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, url)
+}
+
+fn terminate(child: &mut std::process::Child) -> std::process::ExitStatus {
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "techmarket did not stop within 20 s of SIGTERM");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[tokio::test]
+async fn up_serves_the_platform_with_sample_data_and_stops_cleanly() {
+    let data = tempfile::tempdir().expect("data dir");
+    let client = reqwest::Client::new();
+    for round in 0..2 {
+        // The second start finds the data in place: no migration or sample-data errors.
+        let (mut child, url) = start_up(data.path());
+        let health = client.get(format!("{url}/healthz")).send().await.expect("healthz");
+        assert_eq!(health.status(), 200, "round {round}");
+        let ready = client.get(format!("{url}/readyz")).send().await.expect("readyz");
+        assert_eq!(ready.status(), 200);
+        let doc: serde_json::Value = client
+            .get(format!("{url}/api/v1/openapi.json"))
+            .send()
+            .await
+            .expect("openapi")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(doc["openapi"], "3.1.0");
+        let home = client.get(format!("{url}/")).send().await.expect("home");
+        assert_eq!(home.status(), 200);
+        let login = client
+            .post(format!("{url}/api/v1/auth/login"))
+            .json(&serde_json::json!({
+                "email": techmarket::sample::DEMO_ACCOUNTS[0].email,
+                "password": techmarket::sample::DEMO_PASSWORD,
+            }))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(login.status(), 200, "the demo operator printed by `up` can log in");
+        let status = terminate(&mut child);
+        assert!(status.success(), "techmarket up exited with {status} on SIGTERM");
+    }
+    assert!(data.path().join("techmarket.db").exists());
+}
+
+#[test]
+fn a_bad_configuration_value_is_refused_naming_its_key() {
+    let out = techmarket()
+        .arg("migrate")
+        .env("TECHMARKET_SERVER__ADDR", "not-an-address")
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("server.addr") && stderr.contains("TECHMARKET_SERVER__ADDR"), "{stderr}");
+}
+
+#[test]
+fn an_unknown_configuration_variable_is_refused_by_name() {
+    let out = techmarket()
+        .arg("migrate")
+        .env("TECHMARKET_DATABSE__URL", "sqlite://x.db")
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("TECHMARKET_DATABSE__URL"), "{stderr}");
+}
+
+#[test]
+fn a_service_refuses_to_start_before_migrations_and_starts_after() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+    let out = techmarket()
+        .args(["serve", "listing"])
+        .env("TECHMARKET_DATABASE__URL", &url)
+        .env("TECHMARKET_SERVER__ADDR", "127.0.0.1:0")
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("techmarket migrate"), "{stderr}");
+
+    let migrate = techmarket().arg("migrate").env("TECHMARKET_DATABASE__URL", &url).output().expect("run");
+    assert!(migrate.status.success(), "{}", String::from_utf8_lossy(&migrate.stderr));
+    let admin = techmarket()
+        .args(["admin", "create-operator", "--email", "ops@example.test"])
+        .env("TECHMARKET_DATABASE__URL", &url)
+        .env("TECHMARKET_OPERATOR_PASSWORD", "a-long-operator-password")
+        .output()
+        .expect("run");
+    assert!(admin.status.success(), "{}", String::from_utf8_lossy(&admin.stderr));
+    let unknown = techmarket()
+        .args(["serve", "billing"])
+        .env("TECHMARKET_DATABASE__URL", &url)
+        .output()
+        .expect("run");
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown service"));
+}
