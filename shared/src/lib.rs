@@ -19,6 +19,7 @@ pub mod money;
 pub mod openapi;
 pub mod serve;
 pub mod state;
+pub mod taxonomy;
 pub mod telemetry;
 
 pub use error::{ApiError, ApiResult};

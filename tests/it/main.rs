@@ -4,7 +4,7 @@
 mod auth;
 mod authorisation;
 mod bad_input;
-// mod deploy; (added when the deploy manifests land)
+mod deploy;
 mod jobs;
 mod migrations;
 mod techmarket_command;
