@@ -109,7 +109,8 @@ pub async fn run_service(
 ) -> anyhow::Result<()> {
     let db = crate::db::connect(&config.database, service).await?;
     let addr = config.server.addr;
-    let state = AppState::new(db, config);
+    let search = crate::state::open_search(&config.search).await?;
+    let state = AppState::new(db, config, search);
     let (app, _) = build_app(state.clone(), api, Router::new());
     let listener = TcpListener::bind(addr)
         .await

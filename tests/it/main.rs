@@ -6,5 +6,6 @@ mod authorisation;
 mod bad_input;
 mod deploy;
 mod jobs;
+mod listings;
 mod migrations;
 mod techmarket_command;

@@ -86,7 +86,8 @@ impl TestApp {
         config.jobs.worker_enabled = false;
         adjust(&mut config);
         let db = test_db.connect().await;
-        let state = AppState::new(db.clone(), config);
+        let search = shared::state::open_search(&config.search).await.expect("open search index");
+        let state = AppState::new(db.clone(), config, search);
         let (app, _) = techmarket::embedded_app(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local addr");

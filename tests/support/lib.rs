@@ -7,6 +7,7 @@
 
 pub mod db;
 pub mod http;
+pub mod listings;
 
 pub use db::{Backend, TestDb};
 pub use http::{TestApp, TestResponse};

@@ -4,11 +4,15 @@
 pub mod domain;
 pub mod routes;
 
-use shared::jobs::Registry;
-use shared::AppState;
+use chrono::{Duration, Utc};
+use sea_orm::ConnectionTrait;
+use shared::jobs::{enqueue_unique_at, Registry};
 use shared::openapi::BearerAuth;
+use shared::AppState;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
+
+use domain::events::{ExpireListings, SyncSearch};
 
 /// Service name, used in logs, `application_name` and the audit log.
 pub const SERVICE: &str = "listing";
@@ -30,12 +34,21 @@ pub const API_PREFIXES: &[&str] = &[
     "/api/v1/reviews",
 ];
 
+/// How often the expiry sweep runs.
+const EXPIRY_SWEEP_EVERY: Duration = Duration::hours(1);
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "TechMarket listing API", version = "1"),
     tags(
         (name = "auth", description = "Sign-up, login, logout, the current user"),
         (name = "organisations", description = "Organisations, members and verification"),
+        (name = "achievements", description = "Research achievements (科技成果)"),
+        (name = "needs", description = "Technology needs (技术需求) and open calls (揭榜挂帅)"),
+        (name = "lifecycle", description = "Submission, review, withdrawal, renewal, closing"),
+        (name = "translations", description = "A listing's text in other languages"),
+        (name = "search", description = "Full-text search with filters and facets"),
+        (name = "taxonomies", description = "Code lists: industries, regions, IP types, cooperation modes, TRL"),
     ),
     components(schemas(shared::error::Problem, shared::error::FieldError)),
     modifiers(&BearerAuth),
@@ -47,9 +60,33 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::auth::router())
         .merge(routes::orgs::router())
+        .merge(routes::achievements::router())
+        .merge(routes::needs::router())
+        .merge(routes::lifecycle::router())
+        .merge(routes::reviews::router())
+        .merge(routes::taxonomies::router())
+        .merge(routes::search::router())
 }
 
 /// Handlers of the jobs this service consumes.
 pub fn jobs() -> Registry<AppState> {
-    Registry::new()
+    let mut registry = Registry::new();
+    registry.register(|state: AppState, job: SyncSearch| async move {
+        domain::index::sync_one(&state.db, state.search.as_ref(), job.kind, job.id).await
+    });
+    registry.register(|state: AppState, _job: ExpireListings| async move {
+        let sweep = domain::lifecycle::sweep_expiry(&state.db, Utc::now().date_naive()).await?;
+        if sweep.expired + sweep.reminded > 0 {
+            tracing::info!(expired = sweep.expired, reminded = sweep.reminded, "expiry sweep");
+        }
+        enqueue_unique_at(&state.db, &ExpireListings {}, Utc::now() + EXPIRY_SWEEP_EVERY).await?;
+        Ok(())
+    });
+    registry
+}
+
+/// Starts the periodic jobs' chains if none is waiting (run at start-up; harmless to repeat).
+pub async fn schedule_periodic_jobs(db: &impl ConnectionTrait) -> anyhow::Result<()> {
+    enqueue_unique_at(db, &ExpireListings {}, Utc::now()).await?;
+    Ok(())
 }

@@ -1,6 +1,9 @@
 //! The matching service: need ↔ achievement matches with their reasons, feedback, saved
 //! searches and notifications. Reads listings; writes only its own tables.
 
+pub mod notifications;
+
+use shared::jobs::events::ListingExpiring;
 use shared::jobs::Registry;
 use shared::AppState;
 use shared::openapi::BearerAuth;
@@ -29,5 +32,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Handlers of the jobs this service consumes.
 pub fn jobs() -> Registry<AppState> {
-    Registry::new()
+    let mut registry = Registry::new();
+    registry.register(|state: AppState, job: ListingExpiring| async move {
+        notifications::listing_expiring(&state.db, &job).await
+    });
+    registry
 }

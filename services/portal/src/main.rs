@@ -7,7 +7,8 @@ async fn main() -> anyhow::Result<()> {
     shared::telemetry::init(&config.telemetry);
     let db = shared::db::connect(&config.database, portal::SERVICE).await?;
     let addr = config.server.addr;
-    let state = shared::AppState::new(db, config);
+    let search = shared::state::open_search(&config.search).await?;
+    let state = shared::AppState::new(db, config, search);
     let (app, _) = shared::serve::build_app(
         state.clone(),
         utoipa_axum::router::OpenApiRouter::new(),

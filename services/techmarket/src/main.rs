@@ -117,8 +117,10 @@ async fn up(config: Config, no_sample: bool) -> anyhow::Result<()> {
     if !no_sample && techmarket::sample::load_if_empty(&db).await? {
         tracing::info!("sample data loaded (fictional organisations, labelled 示例/sample)");
     }
+    listing::schedule_periodic_jobs(&db).await?;
     let addr = config.server.addr;
-    let state = AppState::new(db, config);
+    let search = shared::state::open_search(&config.search).await?;
+    let state = AppState::new(db, config, search);
     let (app, _) = techmarket::embedded_app(state.clone());
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -142,8 +144,12 @@ fn print_banner(url: &str) {
 async fn serve(config: Config, service: &str) -> anyhow::Result<()> {
     let db = shared::db::connect(&config.database, service).await?;
     techmarket::check_schema(&db).await?;
+    if service == listing::SERVICE {
+        listing::schedule_periodic_jobs(&db).await?;
+    }
     let addr = config.server.addr;
-    let state = AppState::new(db, config);
+    let search = shared::state::open_search(&config.search).await?;
+    let state = AppState::new(db, config, search);
     let (app, jobs) = techmarket::service_app(service, state.clone())?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -10,6 +10,7 @@
 //! We do not read an ever-increasing event id with a cursor: PostgreSQL commits transactions
 //! out of id order, and such a cursor silently skips rows.
 
+pub mod events;
 pub mod worker;
 
 use std::collections::HashMap;
@@ -65,6 +66,26 @@ pub async fn enqueue_at<J: Job>(
     .insert(db)
     .await?;
     Ok(id)
+}
+
+/// Adds `job` unless one of its type is already waiting (not running): for periodic jobs that
+/// re-schedule themselves, so a crash between re-scheduling and completion cannot fork the
+/// chain into two.
+pub async fn enqueue_unique_at<J: Job>(
+    db: &impl ConnectionTrait,
+    job: &J,
+    run_after: DateTime<Utc>,
+) -> Result<Option<JobId>, DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let waiting = jobs::Entity::find()
+        .filter(jobs::Column::JobType.eq(J::NAME))
+        .filter(jobs::Column::LockedBy.is_null())
+        .count(db)
+        .await?;
+    if waiting > 0 {
+        return Ok(None);
+    }
+    enqueue_at(db, job, run_after).await.map(Some)
 }
 
 type BoxFuture = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;

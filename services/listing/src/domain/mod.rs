@@ -2,4 +2,13 @@
 //! or inside the caller's transaction alike.
 
 pub mod accounts;
+pub mod achievements;
+pub mod events;
+pub mod index;
+pub mod lifecycle;
+pub mod listings;
+pub mod needs;
+pub mod open_calls;
 pub mod organisations;
+pub mod patch;
+pub mod translations;

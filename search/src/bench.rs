@@ -1,0 +1,351 @@
+//! Search benchmark on the shared corpus from `../shared/bench/gen_corpus.py`: build throughput,
+//! index size, query latency percentiles (all queries, with and without filters, and the
+//! matching-style decomposition into short queries) and peak RSS. [`run_bench`] is what the
+//! `benches/search.rs` harness (and any CLI) calls; it prints nothing itself.
+//!
+//! Inputs come from `TECHMARKET_BENCH_CORPUS`, `TECHMARKET_BENCH_QUERIES` and
+//! `TECHMARKET_BENCH_INDEX_DIR` (optional: a temporary directory otherwise; an existing
+//! directory must be empty so a benchmark never overwrites a real index).
+
+use std::fmt;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use chrono::{TimeZone, Utc};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::{EmbeddedIndex, Filters, LangText, ListingKind, SearchDoc, SearchIndex, SearchQuery};
+
+/// Where the benchmark reads and writes, and how it batches.
+#[derive(Debug, Clone)]
+pub struct BenchConfig {
+    /// Corpus JSONL (`gen_corpus.py --count N`).
+    pub corpus: PathBuf,
+    /// Queries JSONL (`gen_corpus.py --queries M`).
+    pub queries: PathBuf,
+    /// Index directory; `None` uses a temporary directory removed afterwards.
+    pub index_dir: Option<PathBuf>,
+    /// Documents per upsert (one commit each).
+    pub batch_size: usize,
+    /// tantivy writer heap in bytes.
+    pub writer_heap_bytes: usize,
+    /// Results per query page.
+    pub page_size: usize,
+}
+
+impl BenchConfig {
+    /// Reads `TECHMARKET_BENCH_CORPUS` and `TECHMARKET_BENCH_QUERIES` (required),
+    /// `TECHMARKET_BENCH_INDEX_DIR`, `TECHMARKET_BENCH_BATCH` (default 20000) and
+    /// `TECHMARKET_BENCH_HEAP_MB` (default 256).
+    pub fn from_env() -> anyhow::Result<Self> {
+        let required = |name: &str| -> anyhow::Result<PathBuf> {
+            std::env::var_os(name).map(PathBuf::from).with_context(|| format!("{name} is not set"))
+        };
+        let parsed = |name: &str, default: usize| -> anyhow::Result<usize> {
+            match std::env::var(name) {
+                Ok(v) => v.parse().with_context(|| format!("{name}={v:?} is not a number")),
+                Err(_) => Ok(default),
+            }
+        };
+        Ok(Self {
+            corpus: required("TECHMARKET_BENCH_CORPUS")?,
+            queries: required("TECHMARKET_BENCH_QUERIES")?,
+            index_dir: std::env::var_os("TECHMARKET_BENCH_INDEX_DIR").map(PathBuf::from),
+            batch_size: parsed("TECHMARKET_BENCH_BATCH", 20_000)?.max(1),
+            writer_heap_bytes: parsed("TECHMARKET_BENCH_HEAP_MB", 256)? * 1024 * 1024,
+            page_size: 20,
+        })
+    }
+}
+
+/// Latency percentiles of one query set.
+#[derive(Debug, Clone, Default)]
+pub struct Latency {
+    pub queries: usize,
+    pub p50: Duration,
+    pub p95: Duration,
+    pub p99: Duration,
+    pub max: Duration,
+    /// Queries that returned at least one hit.
+    pub with_hits: usize,
+}
+
+impl Latency {
+    fn from_samples(mut samples: Vec<(Duration, u64)>) -> Self {
+        if samples.is_empty() {
+            return Self::default();
+        }
+        let with_hits = samples.iter().filter(|(_, total)| *total > 0).count();
+        samples.sort_by_key(|(d, _)| *d);
+        let at = |p: f64| {
+            let i = ((samples.len() as f64 * p).ceil() as usize).clamp(1, samples.len()) - 1;
+            samples[i].0
+        };
+        Self {
+            queries: samples.len(),
+            p50: at(0.50),
+            p95: at(0.95),
+            p99: at(0.99),
+            max: samples[samples.len() - 1].0,
+            with_hits,
+        }
+    }
+}
+
+impl fmt::Display for Latency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        write!(
+            f,
+            "n={:<5} p50={:>7.2} ms  p95={:>7.2} ms  p99={:>7.2} ms  max={:>7.2} ms  ({} with hits)",
+            self.queries,
+            ms(self.p50),
+            ms(self.p95),
+            ms(self.p99),
+            ms(self.max),
+            self.with_hits
+        )
+    }
+}
+
+/// Everything the benchmark measured.
+#[derive(Debug, Clone, Default)]
+pub struct BenchReport {
+    pub docs: u64,
+    pub build: Duration,
+    pub index_bytes: u64,
+    pub all: Latency,
+    pub filtered: Latency,
+    pub unfiltered: Latency,
+    pub with_facets: Latency,
+    pub decomposed: Latency,
+    pub peak_rss_bytes: Option<u64>,
+}
+
+impl fmt::Display for BenchReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secs = self.build.as_secs_f64();
+        writeln!(f, "documents indexed      {}", self.docs)?;
+        writeln!(f, "build time             {secs:.1} s  ({:.0} docs/s, JSONL parse + index + commits)", self.docs as f64 / secs.max(1e-9))?;
+        writeln!(f, "index size on disk     {:.1} MiB", self.index_bytes as f64 / 1048576.0)?;
+        writeln!(f, "queries, all           {}", self.all)?;
+        writeln!(f, "queries, with filters  {}", self.filtered)?;
+        writeln!(f, "queries, no filters    {}", self.unfiltered)?;
+        writeln!(f, "queries + facets       {}", self.with_facets)?;
+        writeln!(f, "decomposed multi-search {}", self.decomposed)?;
+        match self.peak_rss_bytes {
+            Some(b) => writeln!(f, "peak RSS (VmHWM)       {:.0} MiB", b as f64 / 1048576.0),
+            None => writeln!(f, "peak RSS (VmHWM)       unavailable"),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct BenchListing {
+    id: String,
+    lang: String,
+    title: String,
+    summary: String,
+    #[serde(default)]
+    keywords: Vec<String>,
+    industry: String,
+    region: String,
+    trl: i16,
+    #[serde(default)]
+    ipc: Vec<String>,
+    price_min: Option<i64>,
+    price_max: Option<i64>,
+    #[serde(default)]
+    cross_border: bool,
+}
+
+#[derive(Deserialize)]
+struct BenchQueryLine {
+    text: String,
+    #[serde(default)]
+    filters: BenchFilters,
+}
+
+#[derive(Deserialize, Default)]
+struct BenchFilters {
+    industry: Option<String>,
+    trl_min: Option<i16>,
+    region: Option<String>,
+}
+
+fn number_of(id: &str) -> u128 {
+    // "bench-0001234" → 1234; anything else gets a stable hash so ids stay unique.
+    id.rsplit('-').next().and_then(|n| n.parse().ok()).unwrap_or_else(|| {
+        id.bytes().fold(0xcbf2_9ce4_8422_2325u128, |h, b| (h ^ u128::from(b)).wrapping_mul(0x1000_0000_01b3))
+    })
+}
+
+fn to_doc(l: BenchListing) -> SearchDoc {
+    let n = number_of(&l.id);
+    let domestic = l.region.len() == 6 && l.region.bytes().all(|b| b.is_ascii_digit());
+    let base = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single().unwrap_or_default();
+    SearchDoc {
+        id: Uuid::from_u128(0xbe00_0000_0000_7000_8000_0000_0000_0000 | n),
+        kind: ListingKind::Achievement,
+        open_call: false,
+        organisation_id: Uuid::from_u128(n % 5_000),
+        original_language: l.lang.clone(),
+        texts: vec![LangText { language: l.lang, title: l.title, summary: l.summary, description: String::new(), keywords: l.keywords }],
+        industry: l.industry,
+        country: if domestic { "CN".into() } else { l.region.clone() },
+        region_code: l.region,
+        trl: l.trl,
+        ip_type: None,
+        ipc_codes: l.ipc,
+        cooperation_modes: Vec::new(),
+        price_min_cny_fen: l.price_min,
+        price_max_cny_fen: l.price_max,
+        cross_border: l.cross_border,
+        deadline: None,
+        valid_until: None,
+        published_at: base + chrono::Duration::seconds(i64::try_from(n % 100_000_000).unwrap_or(0)),
+    }
+}
+
+fn to_query(q: &BenchQueryLine, page_size: usize) -> SearchQuery {
+    SearchQuery {
+        text: Some(q.text.clone()),
+        filters: Filters {
+            industries: q.filters.industry.clone().into_iter().collect(),
+            trl_min: q.filters.trl_min,
+            regions: q.filters.region.clone().into_iter().collect(),
+            ..Filters::default()
+        },
+        limit: page_size,
+        ..SearchQuery::default()
+    }
+}
+
+/// Splits a need text the way matching does before retrieval: short pieces at punctuation,
+/// at most six, each at least two characters.
+pub fn decompose(text: &str) -> Vec<String> {
+    text.split(|c: char| "、。，；：！？,.;:!?()（）".contains(c))
+        .map(str::trim)
+        .filter(|p| p.chars().count() >= 2)
+        .take(6)
+        .map(String::from)
+        .collect()
+}
+
+/// Peak resident set size of this process (Linux `VmHWM`).
+pub fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+fn dir_size(dir: &Path) -> anyhow::Result<u64> {
+    let mut total = 0;
+    for entry in std::fs::read_dir(dir).with_context(|| format!("Failed to list {}", dir.display()))? {
+        let entry = entry?;
+        let meta = entry.metadata()?;
+        total += if meta.is_dir() { dir_size(&entry.path())? } else { meta.len() };
+    }
+    Ok(total)
+}
+
+/// Builds an index from the corpus, runs the queries and measures. `progress` receives a line
+/// now and then so long runs show signs of life.
+pub async fn run_bench(cfg: &BenchConfig, progress: &(dyn Fn(&str) + Sync)) -> anyhow::Result<BenchReport> {
+    let temp;
+    let dir = match &cfg.index_dir {
+        Some(d) => {
+            if d.exists() && std::fs::read_dir(d)?.next().is_some() {
+                bail!("{} is not empty; the benchmark only writes into an empty directory", d.display());
+            }
+            d.clone()
+        }
+        None => {
+            temp = tempfile::tempdir().context("Failed to create a temporary index directory")?;
+            temp.path().join("index")
+        }
+    };
+    let index = EmbeddedIndex::open_with_heap(&dir, cfg.writer_heap_bytes)?;
+    let mut report = BenchReport::default();
+
+    let file = std::fs::File::open(&cfg.corpus).with_context(|| format!("Failed to open {}", cfg.corpus.display()))?;
+    let started = Instant::now();
+    let mut batch = Vec::with_capacity(cfg.batch_size);
+    let mut lines = BufReader::with_capacity(1 << 20, file).lines();
+    let mut line_no = 0usize;
+    loop {
+        let line = lines.next().transpose().context("Failed to read the corpus")?;
+        if let Some(line) = &line {
+            line_no += 1;
+            if !line.trim().is_empty() {
+                let l: BenchListing = serde_json::from_str(line).with_context(|| format!("corpus line {line_no}"))?;
+                batch.push(to_doc(l));
+            }
+        }
+        if batch.len() >= cfg.batch_size || (line.is_none() && !batch.is_empty()) {
+            report.docs += batch.len() as u64;
+            index.upsert(std::mem::take(&mut batch)).await?;
+            progress(&format!(
+                "indexed {} docs in {:.1} s ({:.0} docs/s)",
+                report.docs,
+                started.elapsed().as_secs_f64(),
+                report.docs as f64 / started.elapsed().as_secs_f64()
+            ));
+        }
+        if line.is_none() {
+            break;
+        }
+    }
+    report.build = started.elapsed();
+    progress("waiting for merges");
+    index.wait_merges().await?;
+    report.index_bytes = dir_size(&dir)?;
+    progress(&format!("merged; {} docs in the index", index.count().await?));
+
+    let text = std::fs::read_to_string(&cfg.queries).with_context(|| format!("Failed to read {}", cfg.queries.display()))?;
+    let queries: Vec<BenchQueryLine> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .map(|(i, l)| serde_json::from_str(l).with_context(|| format!("queries line {}", i + 1)))
+        .collect::<anyhow::Result<_>>()?;
+    // Warm the page cache and allocator the way a running service would be.
+    for q in queries.iter().take(100) {
+        index.search(&to_query(q, cfg.page_size)).await?;
+    }
+    let (mut all, mut filtered, mut unfiltered, mut faceted, mut decomposed) = (vec![], vec![], vec![], vec![], vec![]);
+    for q in &queries {
+        let sq = to_query(q, cfg.page_size);
+        let t = Instant::now();
+        let r = index.search(&sq).await?;
+        let sample = (t.elapsed(), r.total);
+        all.push(sample);
+        if sq.filters == Filters::default() {
+            unfiltered.push(sample);
+        } else {
+            filtered.push(sample);
+        }
+        let t = Instant::now();
+        let r = index.search(&SearchQuery { facets: true, ..sq.clone() }).await?;
+        faceted.push((t.elapsed(), r.total));
+
+        let pieces: Vec<SearchQuery> = decompose(&q.text)
+            .into_iter()
+            .map(|p| SearchQuery { text: Some(p), limit: 100, ..sq.clone() })
+            .collect();
+        let t = Instant::now();
+        let rs = index.multi_search(&pieces).await?;
+        decomposed.push((t.elapsed(), rs.iter().map(|r| r.total).sum()));
+    }
+    report.all = Latency::from_samples(all);
+    report.filtered = Latency::from_samples(filtered);
+    report.unfiltered = Latency::from_samples(unfiltered);
+    report.with_facets = Latency::from_samples(faceted);
+    report.decomposed = Latency::from_samples(decomposed);
+    report.peak_rss_bytes = peak_rss_bytes();
+    Ok(report)
+}

@@ -1,0 +1,617 @@
+//! The embedded backend: a tantivy index on local disk (or in RAM for tests) tokenised by
+//! charabia through [`crate::analysis`].
+//!
+//! One `IndexWriter` sits behind a mutex (writes come from the single `search` job queue; the
+//! mutex only serialises a rare concurrent reindex), and one reader with a manual reload policy
+//! is reloaded after every commit so an upsert is visible to the very next search. All tantivy
+//! work runs in `spawn_blocking` because it is CPU and disk bound.
+//!
+//! Text semantics match the Meilisearch backend configured with `matchingStrategy: all`: every
+//! query unit (word, or Han run as a phrase) must occur in title, keywords, summary or
+//! description of some language; BM25 ranks with title and keywords boosted over summary and
+//! summary over description.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use anyhow::{anyhow, Context};
+use chrono::NaiveDate;
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::columnar::StrColumn;
+use tantivy::directory::MmapDirectory;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery, TermSetQuery,
+};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED,
+    STORED, STRING,
+};
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy::{
+    DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score, SegmentReader,
+    TantivyDocument, Term,
+};
+use uuid::Uuid;
+
+use crate::analysis::{self, QueryUnit};
+use crate::{
+    Facets, Filters, Hit, LangText, ListingKind, SearchDoc, SearchIndex, SearchQuery,
+    SearchResults, SortOrder,
+};
+
+/// Name under which the charabia tokenizer is registered in tantivy.
+const TOKENIZER: &str = "charabia";
+
+/// Default writer heap for on-disk indexes: large enough that a 10k-document batch does not
+/// flush mid-batch, small enough for the 2 GiB budget of a 1M-document reindex.
+pub const DEFAULT_WRITER_HEAP_BYTES: usize = 256 * 1024 * 1024;
+
+/// Tests need little memory; tantivy's floor is 15 MB per indexing thread.
+const RAM_WRITER_HEAP_BYTES: usize = 50 * 1024 * 1024;
+
+/// Text fields and their BM25 boosts: title and keywords over summary over description.
+const TEXT_FIELDS: [(&str, f32); 4] =
+    [("title", 3.0), ("keywords", 3.0), ("summary", 2.0), ("description", 1.0)];
+
+/// Facet name (as in [`crate::Facets`]) = name of the string fast field that holds it.
+const FACETS: [&str; 10] = [
+    "kind",
+    "industry",
+    "region",
+    "country",
+    "trl",
+    "ip_type",
+    "cooperation_mode",
+    "language",
+    "cross_border",
+    "open_call",
+];
+
+/// Tantivy tokenizer that delegates to [`analysis::analyze`], so the index holds exactly the
+/// units the query builder and highlighter produce.
+#[derive(Clone, Default)]
+pub struct CharabiaTokenizer;
+
+/// Token stream over a pre-analysed text.
+pub struct CharabiaTokenStream {
+    tokens: std::vec::IntoIter<Token>,
+    current: Token,
+}
+
+impl Tokenizer for CharabiaTokenizer {
+    type TokenStream<'a> = CharabiaTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        let tokens: Vec<Token> = analysis::analyze(text)
+            .into_iter()
+            .map(|t| Token {
+                offset_from: t.byte_start,
+                offset_to: t.byte_end,
+                position: t.position,
+                text: t.lemma,
+                position_length: 1,
+            })
+            .collect();
+        CharabiaTokenStream { tokens: tokens.into_iter(), current: Token::default() }
+    }
+}
+
+impl TokenStream for CharabiaTokenStream {
+    fn advance(&mut self) -> bool {
+        match self.tokens.next() {
+            Some(t) => {
+                self.current = t;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.current
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.current
+    }
+}
+
+/// Schema field handles.
+#[derive(Clone)]
+struct Fields {
+    id: Field,
+    texts_json: Field,
+    text: Vec<(Field, f32)>,
+    facets: Vec<(&'static str, Field)>,
+    trl_num: Field,
+    region_path: Field,
+    organisation_id: Field,
+    ipc_prefix: Field,
+    price_lo: Field,
+    price_hi: Field,
+    published_at: Field,
+    deadline_key: Field,
+}
+
+fn build_schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let id = b.add_text_field("id", STRING | STORED);
+    // Original texts, kept for highlighting and matched-language detection; never indexed.
+    let texts_json = b.add_text_field("texts_json", STORED);
+    let text_opts = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let text = TEXT_FIELDS.iter().map(|(name, boost)| (b.add_text_field(name, text_opts.clone()), *boost)).collect();
+    let facets = FACETS.iter().map(|name| (*name, b.add_text_field(name, STRING | FAST | STORED))).collect();
+    let fields = Fields {
+        id,
+        texts_json,
+        text,
+        facets,
+        trl_num: b.add_i64_field("trl_num", INDEXED | FAST),
+        region_path: b.add_text_field("region_path", STRING),
+        organisation_id: b.add_text_field("organisation_id", STRING),
+        ipc_prefix: b.add_text_field("ipc_prefix", STRING),
+        price_lo: b.add_i64_field("price_lo", INDEXED | FAST),
+        price_hi: b.add_i64_field("price_hi", INDEXED | FAST),
+        published_at: b.add_i64_field("published_at", FAST),
+        deadline_key: b.add_i64_field("deadline_key", FAST),
+    };
+    (b.build(), fields)
+}
+
+impl Fields {
+    fn facet(&self, name: &str) -> anyhow::Result<Field> {
+        self.facets
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, f)| *f)
+            .ok_or_else(|| anyhow!("unknown facet field {name}"))
+    }
+}
+
+struct Inner {
+    index: Index,
+    writer: Mutex<Option<IndexWriter<TantivyDocument>>>,
+    writer_heap: usize,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+/// [`SearchIndex`] on an embedded tantivy index.
+#[derive(Clone)]
+pub struct EmbeddedIndex {
+    inner: Arc<Inner>,
+}
+
+impl EmbeddedIndex {
+    /// Opens the index in `dir`, creating the directory and an empty index if missing.
+    pub fn open(dir: &Path) -> anyhow::Result<Self> {
+        Self::open_with_heap(dir, DEFAULT_WRITER_HEAP_BYTES)
+    }
+
+    /// Like [`EmbeddedIndex::open`] with an explicit writer heap (bytes, shared by the indexing
+    /// threads; at least 15 MB per thread).
+    pub fn open_with_heap(dir: &Path, writer_heap_bytes: usize) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("Failed to create search index directory {}", dir.display()))?;
+        let (schema, fields) = build_schema();
+        let mmap = MmapDirectory::open(dir)
+            .with_context(|| format!("Failed to open search index directory {}", dir.display()))?;
+        let index = Index::open_or_create(mmap, schema).with_context(|| {
+            format!(
+                "Failed to open the search index in {} (a schema change needs `techmarket reindex` into an empty directory)",
+                dir.display()
+            )
+        })?;
+        Self::from_index(index, fields, writer_heap_bytes)
+    }
+
+    /// A fresh index held in memory (tests, throwaway tools).
+    pub fn in_ram() -> anyhow::Result<Self> {
+        let (schema, fields) = build_schema();
+        let index = Index::create_in_ram(schema);
+        Self::from_index(index, fields, RAM_WRITER_HEAP_BYTES)
+    }
+
+    fn from_index(index: Index, fields: Fields, heap: usize) -> anyhow::Result<Self> {
+        index.tokenizers().register(TOKENIZER, CharabiaTokenizer);
+        let writer = index.writer(heap).context("Failed to create the search index writer")?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .context("Failed to create the search index reader")?;
+        Ok(Self {
+            inner: Arc::new(Inner { index, writer: Mutex::new(Some(writer)), writer_heap: heap, reader, fields }),
+        })
+    }
+
+    /// Waits for background merges to finish (call before measuring the index size).
+    pub async fn wait_merges(&self) -> anyhow::Result<()> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+            let mut slot = lock(&inner.writer)?;
+            // tantivy joins its merge threads only by consuming the writer, and allows a single
+            // writer per index, so the old one must be gone before the new one is created.
+            let old = slot.take().ok_or_else(|| anyhow!("search index writer is unavailable"))?;
+            old.wait_merging_threads().context("Failed to wait for index merges")?;
+            *slot = Some(inner.index.writer(inner.writer_heap).context("Failed to reopen the index writer")?);
+            inner.reader.reload().context("Failed to reload the index reader")?;
+            Ok(())
+        })
+        .await
+        .context("index merge task panicked")?
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> anyhow::Result<std::sync::MutexGuard<'_, T>> {
+    m.lock().map_err(|_| anyhow!("search index writer mutex poisoned by an earlier panic"))
+}
+
+/// Locks the writer slot and hands out the writer (absent only if reopening it failed).
+fn with_writer<R>(
+    m: &Mutex<Option<IndexWriter<TantivyDocument>>>,
+    f: impl FnOnce(&mut IndexWriter<TantivyDocument>) -> anyhow::Result<R>,
+) -> anyhow::Result<R> {
+    let mut slot = lock(m)?;
+    let writer = slot.as_mut().ok_or_else(|| anyhow!("search index writer is unavailable"))?;
+    f(writer)
+}
+
+fn bool_str(b: bool) -> &'static str {
+    if b {
+        "true"
+    } else {
+        "false"
+    }
+}
+
+/// Days since 0001-01-01; listings without a deadline sort after every date.
+fn deadline_key(d: Option<NaiveDate>) -> i64 {
+    d.map_or(i64::MAX, |d| i64::from(chrono::Datelike::num_days_from_ce(&d)))
+}
+
+impl Inner {
+    fn to_document(&self, d: &SearchDoc) -> anyhow::Result<TantivyDocument> {
+        let f = &self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.id, d.id.to_string());
+        doc.add_text(f.texts_json, serde_json::to_string(&d.texts).context("Failed to serialise listing texts")?);
+        for t in &d.texts {
+            let [title, keywords, summary, description] = [f.text[0].0, f.text[1].0, f.text[2].0, f.text[3].0];
+            for (field, value) in [(title, &t.title), (summary, &t.summary), (description, &t.description)] {
+                if !value.is_empty() {
+                    doc.add_text(field, value);
+                }
+            }
+            for k in t.keywords.iter().filter(|k| !k.is_empty()) {
+                doc.add_text(keywords, k);
+            }
+        }
+        doc.add_text(f.facet("kind")?, d.kind.as_str());
+        doc.add_text(f.facet("industry")?, &d.industry);
+        doc.add_text(f.facet("region")?, &d.region_code);
+        doc.add_text(f.facet("country")?, d.country.to_uppercase());
+        doc.add_text(f.facet("trl")?, d.trl.to_string());
+        if let Some(ip) = &d.ip_type {
+            doc.add_text(f.facet("ip_type")?, ip);
+        }
+        for m in dedup(d.cooperation_modes.iter().cloned()) {
+            doc.add_text(f.facet("cooperation_mode")?, m);
+        }
+        for l in dedup(d.texts.iter().map(|t| t.language.clone()).chain([d.original_language.clone()])) {
+            doc.add_text(f.facet("language")?, l);
+        }
+        doc.add_text(f.facet("cross_border")?, bool_str(d.cross_border));
+        doc.add_text(f.facet("open_call")?, bool_str(d.open_call));
+        doc.add_i64(f.trl_num, i64::from(d.trl));
+        for r in analysis::region_ancestors(&d.region_code) {
+            doc.add_text(f.region_path, r);
+        }
+        doc.add_text(f.organisation_id, d.organisation_id.to_string());
+        for p in dedup(d.ipc_codes.iter().flat_map(|c| analysis::ipc_prefixes(c))) {
+            doc.add_text(f.ipc_prefix, p);
+        }
+        // A half-open range is open on the missing side; a fully negotiable listing has no
+        // price fields at all, so any price filter excludes it.
+        if d.price_min_cny_fen.is_some() || d.price_max_cny_fen.is_some() {
+            doc.add_i64(f.price_lo, d.price_min_cny_fen.unwrap_or(0));
+            doc.add_i64(f.price_hi, d.price_max_cny_fen.unwrap_or(i64::MAX));
+        }
+        doc.add_i64(f.published_at, d.published_at.timestamp_micros());
+        doc.add_i64(f.deadline_key, deadline_key(d.deadline));
+        Ok(doc)
+    }
+
+    fn commit(&self, writer: &mut IndexWriter<TantivyDocument>) -> anyhow::Result<()> {
+        writer.commit().context("Failed to commit the search index")?;
+        self.reader.reload().context("Failed to reload the search index reader")?;
+        Ok(())
+    }
+
+    fn upsert(&self, docs: &[SearchDoc]) -> anyhow::Result<()> {
+        with_writer(&self.writer, |writer| {
+            for d in docs {
+                // Delete-then-add in one commit is tantivy's replace: the delete applies only to
+                // documents added before it, so the new version survives.
+                writer.delete_term(Term::from_field_text(self.fields.id, &d.id.to_string()));
+                writer
+                    .add_document(self.to_document(d)?)
+                    .with_context(|| format!("Failed to index listing {}", d.id))?;
+            }
+            self.commit(writer)
+        })
+    }
+
+    fn delete(&self, ids: &[Uuid]) -> anyhow::Result<()> {
+        with_writer(&self.writer, |writer| {
+            for id in ids {
+                writer.delete_term(Term::from_field_text(self.fields.id, &id.to_string()));
+            }
+            self.commit(writer)
+        })
+    }
+
+    fn clear(&self) -> anyhow::Result<()> {
+        with_writer(&self.writer, |writer| {
+            writer.delete_all_documents().context("Failed to clear the search index")?;
+            self.commit(writer)
+        })
+    }
+
+    fn text_query(&self, units: &[QueryUnit]) -> Box<dyn Query> {
+        let clauses = units
+            .iter()
+            .map(|unit| {
+                let per_field: Vec<(Occur, Box<dyn Query>)> = self
+                    .fields
+                    .text
+                    .iter()
+                    .map(|(field, boost)| {
+                        let q: Box<dyn Query> = match unit {
+                            QueryUnit::Term(t) => Box::new(TermQuery::new(
+                                Term::from_field_text(*field, t),
+                                IndexRecordOption::WithFreqs,
+                            )),
+                            QueryUnit::Phrase(p) => Box::new(PhraseQuery::new(
+                                p.iter().map(|c| Term::from_field_text(*field, c)).collect(),
+                            )),
+                        };
+                        (Occur::Should, Box::new(BoostQuery::new(q, *boost)) as Box<dyn Query>)
+                    })
+                    .collect();
+                (Occur::Must, Box::new(BooleanQuery::new(per_field)) as Box<dyn Query>)
+            })
+            .collect();
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    fn filter_queries(&self, filters: &Filters) -> anyhow::Result<Vec<Box<dyn Query>>> {
+        let f = &self.fields;
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
+        let mut term_set = |field: Field, values: Vec<String>| {
+            if !values.is_empty() {
+                out.push(Box::new(TermSetQuery::new(values.iter().map(|v| Term::from_field_text(field, v)))));
+            }
+        };
+        term_set(f.facet("kind")?, filters.kinds.iter().map(|k| k.as_str().to_string()).collect());
+        term_set(f.facet("open_call")?, filters.open_call.map(|b| bool_str(b).to_string()).into_iter().collect());
+        term_set(f.facet("industry")?, filters.industries.clone());
+        term_set(f.region_path, filters.regions.clone());
+        term_set(f.facet("country")?, filters.countries.iter().map(|c| c.to_uppercase()).collect());
+        term_set(f.facet("ip_type")?, filters.ip_types.clone());
+        term_set(f.facet("cooperation_mode")?, filters.cooperation_modes.clone());
+        term_set(f.facet("cross_border")?, filters.cross_border.map(|b| bool_str(b).to_string()).into_iter().collect());
+        term_set(f.facet("language")?, filters.languages.clone());
+        term_set(f.organisation_id, filters.organisation_id.map(|o| o.to_string()).into_iter().collect());
+        term_set(f.ipc_prefix, filters.ipc_prefixes.iter().map(|p| analysis::normalize_ipc(p)).filter(|p| !p.is_empty()).collect());
+        let range = |field: Field, lo: i64, hi: i64| -> Box<dyn Query> {
+            Box::new(RangeQuery::new(
+                Bound::Included(Term::from_field_i64(field, lo)),
+                Bound::Included(Term::from_field_i64(field, hi)),
+            ))
+        };
+        if filters.trl_min.is_some() || filters.trl_max.is_some() {
+            out.push(range(
+                f.trl_num,
+                filters.trl_min.map_or(i64::MIN, i64::from),
+                filters.trl_max.map_or(i64::MAX, i64::from),
+            ));
+        }
+        // Ranges intersect when listing.lo <= wanted.max and listing.hi >= wanted.min.
+        if let Some(min) = filters.price_min_cny_fen {
+            out.push(range(f.price_hi, min, i64::MAX));
+        }
+        if let Some(max) = filters.price_max_cny_fen {
+            out.push(range(f.price_lo, i64::MIN, max));
+        }
+        Ok(out)
+    }
+
+    fn search(&self, searcher: &tantivy::Searcher, q: &SearchQuery) -> anyhow::Result<SearchResults> {
+        let units = q.text.as_deref().map(analysis::query_units).unwrap_or_default();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if !units.is_empty() {
+            clauses.push((Occur::Must, self.text_query(&units)));
+        }
+        for filter in self.filter_queries(&q.filters)? {
+            // Filters must hold but must not move the BM25 score.
+            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
+        }
+        let query: Box<dyn Query> = if clauses.is_empty() { Box::new(AllQuery) } else { Box::new(BooleanQuery::new(clauses)) };
+
+        let facet_collector = q.facets.then(|| FacetCollector { fields: self.fields.facets.clone() });
+        // TopDocs refuses a zero limit; ask for one and drop it.
+        let limit = q.limit.max(1);
+        let top = TopDocs::with_limit(limit).and_offset(q.offset);
+        let sort = if q.sort == SortOrder::Relevance && units.is_empty() { SortOrder::Newest } else { q.sort };
+        let (total, scored, facets): (usize, Vec<(Score, DocAddress)>, Option<Facets>) = match sort {
+            SortOrder::Relevance => {
+                let (n, docs, facets) = searcher
+                    .search(&query, &(Count, top.order_by_score(), facet_collector))
+                    .context("Search failed")?;
+                (n, docs, facets)
+            }
+            SortOrder::Newest | SortOrder::Deadline => {
+                let (field, order) = if sort == SortOrder::Newest {
+                    ("published_at", Order::Desc)
+                } else {
+                    ("deadline_key", Order::Asc)
+                };
+                let (n, docs, facets) = searcher
+                    .search(&query, &(Count, top.order_by_fast_field::<i64>(field, order), facet_collector))
+                    .context("Search failed")?;
+                (n, docs.into_iter().map(|(_, a)| (0.0, a)).collect(), facets)
+            }
+        };
+        let mut hits = Vec::with_capacity(scored.len());
+        for (score, addr) in scored.into_iter().take(q.limit) {
+            let doc: TantivyDocument = searcher.doc(addr).context("Failed to load a stored search document")?;
+            let get = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
+            let id = Uuid::parse_str(&get(self.fields.id)).context("Stored search document has a bad id")?;
+            let kind = match get(self.fields.facet("kind")?).as_str() {
+                "need" => ListingKind::Need,
+                _ => ListingKind::Achievement,
+            };
+            let texts: Vec<LangText> =
+                serde_json::from_str(&get(self.fields.texts_json)).context("Stored search document has bad texts")?;
+            let (matched_language, highlights) = analysis::hit_extras(&texts, &units, q.highlight);
+            hits.push(Hit { id, kind, score, matched_language, highlights });
+        }
+        Ok(SearchResults { total: total as u64, hits, facets: facets.unwrap_or_default() })
+    }
+}
+
+fn dedup(items: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for i in items {
+        if !i.is_empty() && !out.contains(&i) {
+            out.push(i);
+        }
+    }
+    out
+}
+
+/// Exact facet counts over every matching document, read from string fast-field ordinals.
+struct FacetCollector {
+    fields: Vec<(&'static str, Field)>,
+}
+
+struct FacetSegmentCollector {
+    columns: Vec<(&'static str, Option<StrColumn>, Vec<u64>)>,
+}
+
+impl Collector for FacetCollector {
+    type Fruit = Facets;
+    type Child = FacetSegmentCollector;
+
+    fn for_segment(&self, _ord: u32, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
+        let mut columns = Vec::with_capacity(self.fields.len());
+        for (name, _) in &self.fields {
+            let col = segment.fast_fields().str(name)?;
+            let n = col.as_ref().map_or(0, |c| c.num_terms());
+            columns.push((*name, col, vec![0u64; n]));
+        }
+        Ok(FacetSegmentCollector { columns })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Facets>) -> tantivy::Result<Facets> {
+        let mut out = Facets::new();
+        for fruit in fruits {
+            for (facet, values) in fruit {
+                let slot = out.entry(facet).or_default();
+                for (v, n) in values {
+                    *slot.entry(v).or_default() += n;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl SegmentCollector for FacetSegmentCollector {
+    type Fruit = Facets;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        for (_, col, counts) in &mut self.columns {
+            if let Some(col) = col {
+                for ord in col.term_ords(doc) {
+                    if let Some(c) = usize::try_from(ord).ok().and_then(|o| counts.get_mut(o)) {
+                        *c += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    fn harvest(self) -> Facets {
+        let mut out = Facets::new();
+        for (name, col, counts) in self.columns {
+            let slot: &mut BTreeMap<String, u64> = out.entry(name.to_string()).or_default();
+            let Some(col) = col else { continue };
+            let mut value = String::new();
+            for (ord, n) in counts.into_iter().enumerate() {
+                if n == 0 {
+                    continue;
+                }
+                value.clear();
+                // A failed dictionary read would mean a corrupt segment; skip the value rather
+                // than fail the whole search.
+                if matches!(col.ord_to_str(ord as u64, &mut value), Ok(true)) {
+                    *slot.entry(value.clone()).or_default() += n;
+                }
+            }
+        }
+        out
+    }
+}
+
+#[async_trait::async_trait]
+impl SearchIndex for EmbeddedIndex {
+    async fn upsert(&self, docs: Vec<SearchDoc>) -> anyhow::Result<()> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || inner.upsert(&docs)).await.context("index upsert task panicked")?
+    }
+
+    async fn delete(&self, ids: &[Uuid]) -> anyhow::Result<()> {
+        let inner = self.inner.clone();
+        let ids = ids.to_vec();
+        tokio::task::spawn_blocking(move || inner.delete(&ids)).await.context("index delete task panicked")?
+    }
+
+    async fn clear(&self) -> anyhow::Result<()> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || inner.clear()).await.context("index clear task panicked")?
+    }
+
+    async fn search(&self, query: &SearchQuery) -> anyhow::Result<SearchResults> {
+        let mut results = self.multi_search(std::slice::from_ref(query)).await?;
+        results.pop().ok_or_else(|| anyhow!("search returned no result set"))
+    }
+
+    async fn multi_search(&self, queries: &[SearchQuery]) -> anyhow::Result<Vec<SearchResults>> {
+        let inner = self.inner.clone();
+        let queries = queries.to_vec();
+        tokio::task::spawn_blocking(move || {
+            // One searcher for the whole batch: every query sees the same index state.
+            let searcher = inner.reader.searcher();
+            queries.iter().map(|q| inner.search(&searcher, q)).collect()
+        })
+        .await
+        .context("index search task panicked")?
+    }
+
+    async fn count(&self) -> anyhow::Result<u64> {
+        Ok(self.inner.reader.searcher().num_docs())
+    }
+}

@@ -1,0 +1,187 @@
+//! Search over published listings, behind one trait with two backends that must give the same
+//! answers for filters and near-identical ranking:
+//!
+//! - [`embedded`]: a tantivy index on local disk (embedded mode, the default);
+//! - [`meili`]: a Meilisearch server (distributed mode).
+//!
+//! Both tokenise with `charabia` (Meilisearch's own tokenizer) so Chinese, Thai and Vietnamese
+//! are segmented the same way on both sides. The index is derived data: it follows the
+//! database through the `search` job queue and `techmarket reindex` rebuilds it.
+
+use std::collections::BTreeMap;
+
+pub mod analysis;
+pub mod bench;
+#[doc(hidden)]
+pub mod conformance;
+pub mod embedded;
+pub mod meili;
+
+pub use embedded::EmbeddedIndex;
+pub use meili::MeiliIndex;
+
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Which listing table a document comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ListingKind {
+    Achievement,
+    Need,
+}
+
+impl ListingKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListingKind::Achievement => "achievement",
+            ListingKind::Need => "need",
+        }
+    }
+}
+
+/// The text of a listing in one language (the original or a translation).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LangText {
+    /// BCP 47 primary language: `zh`, `en`, `vi`, `th`, `ms`, `id`, `km`, `lo`, `my`, `fil`…
+    pub language: String,
+    pub title: String,
+    pub summary: String,
+    pub description: String,
+    pub keywords: Vec<String>,
+}
+
+/// One published listing as the index sees it. Only published, unexpired listings are indexed:
+/// drafts, rejected, withdrawn, expired and closed ones are deleted from the index.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchDoc {
+    pub id: Uuid,
+    pub kind: ListingKind,
+    /// True for a need that is an open call (揭榜挂帅).
+    pub open_call: bool,
+    pub organisation_id: Uuid,
+    pub original_language: String,
+    /// The original first, then every translation.
+    pub texts: Vec<LangText>,
+    /// Industry field code (`modern_agriculture`, `biomedicine`, …).
+    pub industry: String,
+    /// GB/T 2260 city code (`450200`) for China, the ISO country code elsewhere.
+    pub region_code: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    /// Achievement: its TRL. Need: the minimum TRL it accepts.
+    pub trl: i16,
+    /// Achievement: IP type (`invention_patent`, …). Needs have none.
+    pub ip_type: Option<String>,
+    /// IPC codes as given (`A01D 45/10`).
+    pub ipc_codes: Vec<String>,
+    pub cooperation_modes: Vec<String>,
+    /// Asking price (achievement) or budget (need) range, in CNY fen (converted at publish
+    /// time for other currencies) so one filter covers every currency. `None`: negotiable.
+    pub price_min_cny_fen: Option<i64>,
+    pub price_max_cny_fen: Option<i64>,
+    pub cross_border: bool,
+    /// Need deadline / open-call deadline; achievements have none.
+    pub deadline: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    pub published_at: DateTime<Utc>,
+}
+
+/// Order of results.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SortOrder {
+    /// Best text match first (newest first when there is no text).
+    #[default]
+    Relevance,
+    /// Most recently published first.
+    Newest,
+    /// Earliest deadline first; listings without a deadline last.
+    Deadline,
+}
+
+/// Filters; every set field must hold (AND), lists match any of their values (OR).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Filters {
+    pub kinds: Vec<ListingKind>,
+    pub open_call: Option<bool>,
+    pub industries: Vec<String>,
+    /// City codes, a province code (`450000` matches every `45xxxx`), or ASEAN country codes.
+    pub regions: Vec<String>,
+    pub countries: Vec<String>,
+    pub trl_min: Option<i16>,
+    pub trl_max: Option<i16>,
+    pub ip_types: Vec<String>,
+    pub cooperation_modes: Vec<String>,
+    /// Price/budget overlap with [min, max] in CNY fen: a listing matches when its range
+    /// intersects the requested one. Negotiable listings (no range) match only when neither
+    /// bound is set.
+    pub price_min_cny_fen: Option<i64>,
+    pub price_max_cny_fen: Option<i64>,
+    pub cross_border: Option<bool>,
+    /// Listings having a text (original or translation) in any of these languages.
+    pub languages: Vec<String>,
+    pub organisation_id: Option<Uuid>,
+    pub ipc_prefixes: Vec<String>,
+}
+
+/// A search request.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SearchQuery {
+    /// Free text in any language; `None` or empty lists everything that passes the filters.
+    pub text: Option<String>,
+    pub filters: Filters,
+    pub sort: SortOrder,
+    pub offset: usize,
+    pub limit: usize,
+    /// Compute facet counts (over the filtered set, before pagination).
+    pub facets: bool,
+    /// Return highlighted snippets of title and summary.
+    pub highlight: bool,
+}
+
+/// One result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    pub id: Uuid,
+    pub kind: ListingKind,
+    /// Backend relevance score; comparable only within one result list.
+    pub score: f32,
+    /// Language of the text that matched best.
+    pub matched_language: Option<String>,
+    /// `title` / `summary` with matched terms wrapped in `<mark>…</mark>`, HTML-escaped
+    /// otherwise; only when highlighting was asked for.
+    pub highlights: BTreeMap<String, String>,
+}
+
+/// Facet name → value → count. Facets: `kind`, `industry`, `region`, `country`, `trl`,
+/// `ip_type`, `cooperation_mode`, `language`, `cross_border`, `open_call`.
+pub type Facets = BTreeMap<String, BTreeMap<String, u64>>;
+
+/// A page of results.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    /// Exact number of listings matching text and filters.
+    pub total: u64,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+}
+
+/// The one interface both backends implement.
+#[async_trait::async_trait]
+pub trait SearchIndex: Send + Sync {
+    /// Adds or replaces documents by id; visible to searches when this returns.
+    async fn upsert(&self, docs: Vec<SearchDoc>) -> anyhow::Result<()>;
+    /// Removes documents by id (absent ids are fine).
+    async fn delete(&self, ids: &[Uuid]) -> anyhow::Result<()>;
+    /// Removes everything (before a full reindex).
+    async fn clear(&self) -> anyhow::Result<()>;
+    /// Runs one query.
+    async fn search(&self, query: &SearchQuery) -> anyhow::Result<SearchResults>;
+    /// Runs several queries at once (matching decomposes a need into short queries).
+    async fn multi_search(&self, queries: &[SearchQuery]) -> anyhow::Result<Vec<SearchResults>>;
+    /// Number of documents in the index.
+    async fn count(&self) -> anyhow::Result<u64>;
+}

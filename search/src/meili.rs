@@ -1,0 +1,527 @@
+//! The distributed backend: a Meilisearch index `{prefix}_listings` through `meilisearch-sdk`.
+//!
+//! It is held to the same conformance suite as the embedded index, so the document shape and
+//! the query are built to reproduce the embedded semantics rather than Meilisearch defaults:
+//!
+//! - Texts are flattened per language (`title_zh`, `summary_en`, …) so `localizedAttributes`
+//!   can pin the tokenizer per language. Han characters are *also* stored one per word in
+//!   `*_han` fields, and every contiguous Han run of a query is sent as a quoted phrase of
+//!   characters: the same substring semantics the embedded index gets (see
+//!   [`crate::analysis`] for why jieba's context-dependent cut needs this). Typo tolerance is
+//!   off on those fields: a one-character "typo" is another word in Chinese.
+//! - `matchingStrategy: all`, as in the embedded index: every query unit must match.
+//! - Ranking rules put `sort` first so "newest"/"deadline" order strictly even with text.
+//! - Filters use derived fields: `region_path` (own code + prefecture + province), `ipc_prefix`
+//!   (every prefix of the space-free code), `price_lo`/`price_hi` (absent when negotiable).
+//! - Totals come from page-mode pagination (`totalHits` is exact, `estimatedTotalHits` is not).
+//! - Highlights and the matched language are computed by [`crate::analysis`] from the stored
+//!   original texts, identically to the embedded backend (Meilisearch does not HTML-escape its
+//!   `_formatted` output).
+//!
+//! Every write waits for its task and fails if the task failed.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context};
+use meilisearch_sdk::client::Client;
+use meilisearch_sdk::indexes::Index;
+use meilisearch_sdk::search::{MatchingStrategies, SearchQuery as MeiliQuery, Selectors};
+use meilisearch_sdk::settings::{
+    FacetingSettings, LocalizedAttributes, PaginationSetting, Settings, TypoToleranceSettings,
+};
+use meilisearch_sdk::task_info::TaskInfo;
+use meilisearch_sdk::tasks::Task;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use crate::analysis::{self, QueryUnit};
+use crate::{Filters, Hit, LangText, ListingKind, SearchDoc, SearchIndex, SearchQuery, SearchResults, SortOrder};
+
+/// Languages that get their own fields; anything else goes to `*_other`.
+const LANGUAGES: [&str; 10] = ["zh", "en", "vi", "th", "ms", "id", "km", "lo", "my", "fil"];
+
+/// Languages with a charabia locale Meilisearch accepts (ISO 639-3).
+const LOCALES: [(&str, &str); 7] =
+    [("zh", "cmn"), ("en", "eng"), ("vi", "vie"), ("th", "tha"), ("km", "khm"), ("id", "ind"), ("my", "mya")];
+
+/// Text parts in ranking order: title and keywords over summary over description.
+const PARTS: [&str; 4] = ["title", "keywords", "summary", "description"];
+
+/// Facet names, which are also the attribute names.
+const FACETS: [&str; 10] = [
+    "kind",
+    "industry",
+    "region",
+    "country",
+    "trl",
+    "ip_type",
+    "cooperation_mode",
+    "language",
+    "cross_border",
+    "open_call",
+];
+
+/// Largest integer a JSON number (f64 in Meilisearch) holds exactly: the open end of a price
+/// range and the "no deadline" sort key.
+const MAX_EXACT: i64 = (1 << 53) - 1;
+
+/// How long a write may take before we give up waiting (a million-document batch is minutes).
+const TASK_TIMEOUT: Duration = Duration::from_secs(1800);
+const TASK_POLL: Duration = Duration::from_millis(50);
+
+/// Upper bound for exact `totalHits`; above it Meilisearch would cap the count.
+const MAX_TOTAL_HITS: usize = 10_000_000;
+
+/// [`SearchIndex`] on a Meilisearch server.
+#[derive(Clone)]
+pub struct MeiliIndex {
+    client: Client,
+    index: Index,
+}
+
+/// The stored fields a hit needs back.
+#[derive(Debug, Deserialize)]
+struct StoredHit {
+    id: String,
+    kind: ListingKind,
+    #[serde(default)]
+    texts: Vec<LangText>,
+}
+
+fn lang_slot(language: &str) -> &str {
+    LANGUAGES.iter().copied().find(|l| *l == language).unwrap_or("other")
+}
+
+/// Han characters of `s`, one per word (`基于深度` → `基 于 深 度`), runs separated by ` | `
+/// so a phrase never spans two runs.
+fn han_spaced(s: &str) -> String {
+    let mut out = String::new();
+    let mut last_end = None;
+    for t in analysis::analyze(s).into_iter().filter(|t| t.han) {
+        let Some(original) = s.get(t.byte_start..t.byte_end) else { continue };
+        if !out.is_empty() {
+            out.push_str(if last_end == Some(t.byte_start) { " " } else { " | " });
+        }
+        out.push_str(original);
+        last_end = Some(t.byte_end);
+    }
+    out
+}
+
+/// The Meilisearch document for one listing.
+fn to_document(d: &SearchDoc) -> anyhow::Result<Map<String, Value>> {
+    let mut m = Map::new();
+    let mut put = |k: &str, v: Value| {
+        m.insert(k.to_string(), v);
+    };
+    put("id", Value::String(d.id.to_string()));
+    put("kind", Value::String(d.kind.as_str().into()));
+    put("open_call", Value::Bool(d.open_call));
+    put("organisation_id", Value::String(d.organisation_id.to_string()));
+    put("industry", Value::String(d.industry.clone()));
+    put("region", Value::String(d.region_code.clone()));
+    put("region_path", serde_json::to_value(analysis::region_ancestors(&d.region_code))?);
+    put("country", Value::String(d.country.to_uppercase()));
+    put("trl", Value::from(d.trl));
+    if let Some(ip) = &d.ip_type {
+        put("ip_type", Value::String(ip.clone()));
+    }
+    put("cooperation_mode", serde_json::to_value(&d.cooperation_modes)?);
+    let mut langs: Vec<String> = Vec::new();
+    for l in d.texts.iter().map(|t| t.language.clone()).chain([d.original_language.clone()]) {
+        if !l.is_empty() && !langs.contains(&l) {
+            langs.push(l);
+        }
+    }
+    put("language", serde_json::to_value(&langs)?);
+    put("cross_border", Value::Bool(d.cross_border));
+    let mut prefixes: Vec<String> = d.ipc_codes.iter().flat_map(|c| analysis::ipc_prefixes(c)).collect();
+    prefixes.sort();
+    prefixes.dedup();
+    put("ipc_prefix", serde_json::to_value(prefixes)?);
+    if d.price_min_cny_fen.is_some() || d.price_max_cny_fen.is_some() {
+        put("price_lo", Value::from(d.price_min_cny_fen.unwrap_or(0)));
+        put("price_hi", Value::from(d.price_max_cny_fen.unwrap_or(MAX_EXACT).min(MAX_EXACT)));
+    }
+    put("published_at", Value::from(d.published_at.timestamp_micros()));
+    put(
+        "deadline_key",
+        Value::from(d.deadline.map_or(MAX_EXACT, |x| i64::from(chrono::Datelike::num_days_from_ce(&x)))),
+    );
+    // Searchable text, one array per part and language, plus the Han-character copies.
+    let mut fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for t in &d.texts {
+        let slot = lang_slot(&t.language);
+        let parts: [(&str, Vec<&str>); 4] = [
+            ("title", vec![t.title.as_str()]),
+            ("keywords", t.keywords.iter().map(String::as_str).collect()),
+            ("summary", vec![t.summary.as_str()]),
+            ("description", vec![t.description.as_str()]),
+        ];
+        for (part, values) in parts {
+            for v in values.into_iter().filter(|v| !v.is_empty()) {
+                fields.entry(format!("{part}_{slot}")).or_default().push(v.to_string());
+                let han = han_spaced(v);
+                if !han.is_empty() {
+                    fields.entry(format!("{part}_han")).or_default().push(han);
+                }
+            }
+        }
+    }
+    for (k, v) in fields {
+        m.insert(k, serde_json::to_value(v)?);
+    }
+    m.insert("texts".into(), serde_json::to_value(&d.texts)?);
+    Ok(m)
+}
+
+fn settings() -> Settings {
+    let mut searchable = Vec::new();
+    let mut han_fields = Vec::new();
+    for part in PARTS {
+        for lang in LANGUAGES.iter().copied().chain(["other"]) {
+            searchable.push(format!("{part}_{lang}"));
+        }
+        searchable.push(format!("{part}_han"));
+        han_fields.push(format!("{part}_han"));
+    }
+    let mut localized: Vec<LocalizedAttributes> = LOCALES
+        .iter()
+        .map(|(lang, locale)| LocalizedAttributes {
+            locales: vec![(*locale).to_string()],
+            attribute_patterns: vec![format!("*_{lang}")],
+        })
+        .collect();
+    localized[0].attribute_patterns.push("*_han".into());
+    let filterable: Vec<String> = FACETS
+        .iter()
+        .map(|s| (*s).to_string())
+        .chain(["region_path", "organisation_id", "ipc_prefix", "price_lo", "price_hi"].map(String::from))
+        .collect();
+    Settings::new()
+        .with_searchable_attributes(searchable)
+        .with_filterable_attributes(filterable)
+        .with_sortable_attributes(["published_at", "deadline_key"])
+        .with_displayed_attributes(["id", "kind", "texts"])
+        .with_ranking_rules(["sort", "words", "typo", "proximity", "attribute", "exactness"])
+        .with_pagination(PaginationSetting { max_total_hits: MAX_TOTAL_HITS })
+        .with_faceting(FacetingSettings { max_values_per_facet: 10_000, sort_facet_values_by: None })
+        .with_typo_tolerance(TypoToleranceSettings {
+            enabled: Some(true),
+            disable_on_attributes: Some(han_fields),
+            disable_on_words: None,
+            min_word_size_for_typos: None,
+            disable_on_numbers: Some(true),
+        })
+        .with_localized_attributes(localized)
+}
+
+/// A JSON string literal is a valid Meilisearch filter string (double quotes, backslash
+/// escapes), whatever the value contains.
+fn lit(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+fn any_of(attr: &str, values: &[String]) -> Option<String> {
+    (!values.is_empty()).then(|| format!("{attr} IN [{}]", values.iter().map(|v| lit(v)).collect::<Vec<_>>().join(", ")))
+}
+
+/// The Meilisearch filter expression for `f` (AND of clauses), or `None`.
+pub fn filter_expression(f: &Filters) -> Option<String> {
+    let mut c: Vec<String> = Vec::new();
+    let kinds: Vec<String> = f.kinds.iter().map(|k| k.as_str().to_string()).collect();
+    c.extend(any_of("kind", &kinds));
+    if let Some(o) = f.open_call {
+        c.push(format!("open_call = {o}"));
+    }
+    c.extend(any_of("industry", &f.industries));
+    c.extend(any_of("region_path", &f.regions));
+    let countries: Vec<String> = f.countries.iter().map(|x| x.to_uppercase()).collect();
+    c.extend(any_of("country", &countries));
+    if let Some(m) = f.trl_min {
+        c.push(format!("trl >= {m}"));
+    }
+    if let Some(m) = f.trl_max {
+        c.push(format!("trl <= {m}"));
+    }
+    c.extend(any_of("ip_type", &f.ip_types));
+    c.extend(any_of("cooperation_mode", &f.cooperation_modes));
+    if let Some(min) = f.price_min_cny_fen {
+        c.push(format!("price_hi >= {min}"));
+    }
+    if let Some(max) = f.price_max_cny_fen {
+        c.push(format!("price_lo <= {max}"));
+    }
+    if let Some(b) = f.cross_border {
+        c.push(format!("cross_border = {b}"));
+    }
+    c.extend(any_of("language", &f.languages));
+    if let Some(o) = f.organisation_id {
+        c.push(format!("organisation_id = {}", lit(&o.to_string())));
+    }
+    let ipc: Vec<String> = f.ipc_prefixes.iter().map(|p| analysis::normalize_ipc(p)).filter(|p| !p.is_empty()).collect();
+    c.extend(any_of("ipc_prefix", &ipc));
+    (!c.is_empty()).then(|| c.iter().map(|x| format!("({x})")).collect::<Vec<_>>().join(" AND "))
+}
+
+/// The Meilisearch `q` for `text`: non-Han words as typed, each Han run as a quoted phrase of
+/// single characters (matched against the `*_han` fields).
+pub fn meili_query_text(text: &str) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut run: Vec<&str> = Vec::new();
+    let mut last_end = None;
+    let flush = |run: &mut Vec<&str>, parts: &mut Vec<String>| {
+        if !run.is_empty() {
+            parts.push(format!("\"{}\"", run.join(" ")));
+            run.clear();
+        }
+    };
+    for t in analysis::analyze(text) {
+        let Some(original) = text.get(t.byte_start..t.byte_end) else { continue };
+        if t.han {
+            if last_end != Some(t.byte_start) {
+                flush(&mut run, &mut parts);
+            }
+            run.push(original);
+            last_end = Some(t.byte_end);
+        } else {
+            flush(&mut run, &mut parts);
+            last_end = None;
+            // Quotes inside a word would open a phrase; charabia words never contain them, but
+            // strip them to be sure.
+            parts.push(original.replace('"', ""));
+        }
+    }
+    flush(&mut run, &mut parts);
+    parts.join(" ")
+}
+
+/// One query translated for Meilisearch, owning everything the SDK query borrows.
+struct Prepared {
+    units: Vec<QueryUnit>,
+    q: Option<String>,
+    filter: Option<String>,
+    sort: Vec<String>,
+    page: usize,
+    hits_per_page: usize,
+    skip: usize,
+    limit: usize,
+    facets: bool,
+    highlight: bool,
+}
+
+fn prepare(q: &SearchQuery) -> Prepared {
+    let text = q.text.as_deref().unwrap_or("");
+    let units = analysis::query_units(text);
+    let sort = match (q.sort, units.is_empty()) {
+        (SortOrder::Relevance, false) => Vec::new(),
+        (SortOrder::Relevance, true) | (SortOrder::Newest, _) => vec!["published_at:desc".to_string()],
+        (SortOrder::Deadline, _) => vec!["deadline_key:asc".to_string()],
+    };
+    // Page mode gives an exact total. An offset that is not a multiple of the limit is served
+    // from page 1 with a larger page and sliced.
+    let (page, hits_per_page, skip) = if q.limit > 0 && q.offset % q.limit == 0 {
+        (q.offset / q.limit + 1, q.limit, 0)
+    } else if q.limit == 0 {
+        (1, 0, 0)
+    } else {
+        (1, q.offset + q.limit, q.offset)
+    };
+    Prepared {
+        q: (!units.is_empty()).then(|| meili_query_text(text)),
+        units,
+        filter: filter_expression(&q.filters),
+        sort,
+        page,
+        hits_per_page,
+        skip,
+        limit: q.limit,
+        facets: q.facets,
+        highlight: q.highlight,
+    }
+}
+
+fn build_query<'a>(index: &'a Index, p: &'a Prepared, sort: &'a [&'a str]) -> MeiliQuery<'a, meilisearch_sdk::reqwest::ReqwestClient> {
+    let mut query = MeiliQuery::new(index);
+    query
+        .with_page(p.page)
+        .with_hits_per_page(p.hits_per_page)
+        .with_matching_strategy(MatchingStrategies::ALL)
+        .with_attributes_to_retrieve(Selectors::Some(&["id", "kind", "texts"]))
+        .with_show_ranking_score(true);
+    if let Some(text) = &p.q {
+        query.with_query(text);
+    }
+    if let Some(filter) = &p.filter {
+        query.with_filter(filter);
+    }
+    if !sort.is_empty() {
+        query.with_sort(sort);
+    }
+    if p.facets {
+        query.with_facets(Selectors::Some(&FACETS));
+    }
+    query.build()
+}
+
+fn convert(p: &Prepared, r: meilisearch_sdk::search::SearchResults<StoredHit>) -> anyhow::Result<SearchResults> {
+    let total = r.total_hits.or(r.estimated_total_hits).unwrap_or(0) as u64;
+    let mut hits = Vec::new();
+    for h in r.hits.into_iter().skip(p.skip).take(p.limit) {
+        let id = Uuid::parse_str(&h.result.id).with_context(|| format!("Meilisearch returned a bad id {:?}", h.result.id))?;
+        let (matched_language, highlights) = analysis::hit_extras(&h.result.texts, &p.units, p.highlight);
+        hits.push(Hit {
+            id,
+            kind: h.result.kind,
+            score: h.ranking_score.unwrap_or(0.0) as f32,
+            matched_language,
+            highlights,
+        });
+    }
+    let mut facets = crate::Facets::new();
+    if p.facets {
+        for (facet, values) in r.facet_distribution.unwrap_or_default() {
+            facets.insert(facet, values.into_iter().filter(|(_, n)| *n > 0).map(|(v, n)| (v, n as u64)).collect());
+        }
+    }
+    Ok(SearchResults { total, hits, facets })
+}
+
+impl MeiliIndex {
+    /// Connects to `url`, creates or updates the index `{prefix}_listings` with our settings and
+    /// waits until they are applied.
+    pub async fn connect(url: &str, api_key: Option<&str>, prefix: &str) -> anyhow::Result<Self> {
+        let client = Client::new(url, api_key).with_context(|| format!("Failed to create a Meilisearch client for {url}"))?;
+        let uid = format!("{prefix}_listings");
+        let index = client.index(&uid);
+        let this = Self { client, index };
+        // Creating the index explicitly fixes the primary key; "already exists" is fine.
+        let created = this
+            .client
+            .create_index(&uid, Some("id"))
+            .await
+            .with_context(|| format!("Failed to create Meilisearch index {uid}"))?
+            .wait_for_completion(&this.client, Some(TASK_POLL), Some(TASK_TIMEOUT))
+            .await
+            .with_context(|| format!("Failed waiting for Meilisearch index {uid} creation"))?;
+        if let Task::Failed { content } = created {
+            if content.error.error_code != meilisearch_sdk::errors::ErrorCode::IndexAlreadyExists {
+                bail!("Meilisearch could not create index {uid}: {}", content.error);
+            }
+        }
+        let task = this.index.set_settings(&settings()).await.context("Failed to send Meilisearch index settings")?;
+        this.wait(task, "apply index settings").await?;
+        Ok(this)
+    }
+
+    /// The Meilisearch index uid.
+    pub fn uid(&self) -> &str {
+        &self.index.uid
+    }
+
+    /// Deletes the whole index (test cleanup).
+    pub async fn drop_index(&self) -> anyhow::Result<()> {
+        let task = self.index.clone().delete().await.context("Failed to delete the Meilisearch index")?;
+        self.wait(task, "delete the index").await
+    }
+
+    async fn wait(&self, task: TaskInfo, what: &str) -> anyhow::Result<()> {
+        let done = task
+            .wait_for_completion(&self.client, Some(TASK_POLL), Some(TASK_TIMEOUT))
+            .await
+            .with_context(|| format!("Failed waiting for Meilisearch to {what}"))?;
+        match done {
+            Task::Succeeded { .. } => Ok(()),
+            Task::Failed { content } => Err(anyhow!("Meilisearch failed to {what}: {}", content.error)),
+            Task::Enqueued { .. } | Task::Processing { .. } => bail!("Meilisearch task to {what} did not finish"),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl SearchIndex for MeiliIndex {
+    async fn upsert(&self, docs: Vec<SearchDoc>) -> anyhow::Result<()> {
+        if docs.is_empty() {
+            return Ok(());
+        }
+        let payload: Vec<Map<String, Value>> = docs.iter().map(to_document).collect::<anyhow::Result<_>>()?;
+        let task = self.index.add_or_replace(&payload, Some("id")).await.context("Failed to send documents to Meilisearch")?;
+        self.wait(task, "index documents").await
+    }
+
+    async fn delete(&self, ids: &[Uuid]) -> anyhow::Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+        let task = self.index.delete_documents(&ids).await.context("Failed to send a Meilisearch delete")?;
+        self.wait(task, "delete documents").await
+    }
+
+    async fn clear(&self) -> anyhow::Result<()> {
+        let task = self.index.delete_all_documents().await.context("Failed to send a Meilisearch clear")?;
+        self.wait(task, "clear the index").await
+    }
+
+    async fn search(&self, query: &SearchQuery) -> anyhow::Result<SearchResults> {
+        let p = prepare(query);
+        let sort: Vec<&str> = p.sort.iter().map(String::as_str).collect();
+        let r = build_query(&self.index, &p, &sort)
+            .execute::<StoredHit>()
+            .await
+            .context("Meilisearch search failed")?;
+        convert(&p, r)
+    }
+
+    async fn multi_search(&self, queries: &[SearchQuery]) -> anyhow::Result<Vec<SearchResults>> {
+        if queries.is_empty() {
+            return Ok(Vec::new());
+        }
+        let prepared: Vec<Prepared> = queries.iter().map(prepare).collect();
+        let sorts: Vec<Vec<&str>> = prepared.iter().map(|p| p.sort.iter().map(String::as_str).collect()).collect();
+        let mut multi = self.client.multi_search();
+        for (p, sort) in prepared.iter().zip(&sorts) {
+            multi.with_search_query(build_query(&self.index, p, sort));
+        }
+        let response = multi.execute::<StoredHit>().await.context("Meilisearch multi-search failed")?;
+        if response.results.len() != prepared.len() {
+            bail!("Meilisearch answered {} of {} queries", response.results.len(), prepared.len());
+        }
+        prepared.iter().zip(response.results).map(|(p, r)| convert(p, r)).collect()
+    }
+
+    async fn count(&self) -> anyhow::Result<u64> {
+        let stats = self.index.get_stats().await.context("Failed to read Meilisearch index stats")?;
+        Ok(stats.number_of_documents as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn han_runs_become_character_phrases() {
+        assert_eq!(meili_query_text("甘蔗收割机 drone"), "\"甘 蔗 收 割 机\" drone");
+        assert_eq!(han_spaced("甘蔗，收割机"), "甘 蔗 | 收 割 机");
+    }
+
+    #[test]
+    fn filters_translate_to_meilisearch_syntax() {
+        let f = Filters {
+            regions: vec!["450000".into()],
+            ipc_prefixes: vec!["a01d 45".into()],
+            price_min_cny_fen: Some(100),
+            open_call: Some(true),
+            industries: vec!["a\"b".into()],
+            ..Filters::default()
+        };
+        assert_eq!(
+            filter_expression(&f).as_deref(),
+            Some(r#"(open_call = true) AND (industry IN ["a\"b"]) AND (region_path IN ["450000"]) AND (price_hi >= 100) AND (ipc_prefix IN ["A01D45"])"#)
+        );
+        assert_eq!(filter_expression(&Filters::default()), None);
+    }
+}

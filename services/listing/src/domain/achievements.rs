@@ -1,0 +1,413 @@
+//! Achievements (科技成果): what universities, institutes and companies offer.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use shared::audit::AuditEntry;
+use shared::auth::{AuthUser, OrgKind};
+use shared::entity::{achievements, organisations};
+use shared::error::{ApiError, ApiResult, Validator};
+use shared::ids::AchievementId;
+use shared::taxonomy;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::events;
+use super::listings::{
+    self, clean_ipc, clean_keywords, strings, CommonFields, Header, ListColumns, ListParams, ListingKind, PriceRange, Status,
+};
+use super::translations::{self, LocalizedText, Provenance};
+use crate::SERVICE;
+
+/// An achievement as its owner writes it (create, or the result of a patch).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AchievementIn {
+    /// Language the text is written in (`zh`, `en`, `vi`, `th`, …).
+    pub language: String,
+    pub title: String,
+    pub summary: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Industry field code (`/api/v1/taxonomies/industries`).
+    pub industry: String,
+    #[serde(default)]
+    pub ipc_codes: Vec<String>,
+    /// `invention_patent`, `utility_model`, … (`/api/v1/taxonomies/ip-types`).
+    pub ip_type: String,
+    /// Patent or registration numbers (`ZL202110123456.7`).
+    #[serde(default)]
+    pub ip_numbers: Vec<String>,
+    pub patent_status: Option<String>,
+    /// Technology readiness level, 1–9.
+    pub trl: i16,
+    #[serde(default)]
+    pub cooperation_modes: Vec<String>,
+    /// Asking price; leave out for "negotiable".
+    pub price: Option<PriceRange>,
+    /// Defaults to the organisation's country.
+    pub country: Option<String>,
+    /// Defaults to the organisation's region.
+    pub region_code: Option<String>,
+    /// Open to partners across the border (ASEAN).
+    #[serde(default)]
+    pub cross_border: bool,
+    /// Required before the listing can be submitted for publication.
+    pub valid_until: Option<NaiveDate>,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+}
+
+/// An achievement as a reader sees it, in the language chosen for them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AchievementOut {
+    pub id: AchievementId,
+    pub organisation_id: Uuid,
+    pub status: Status,
+    pub version: i32,
+    pub original_language: String,
+    /// Language of `title`, `summary`, `description` and `keywords` in this response.
+    pub language: String,
+    /// How that text came to be; `machine` is shown with a mark.
+    pub provenance: Provenance,
+    /// Every language this listing can be read in.
+    pub available_languages: Vec<String>,
+    pub title: String,
+    pub summary: String,
+    pub description: String,
+    pub keywords: Vec<String>,
+    /// The original text, when the response carries a translation.
+    pub original: Option<LocalizedText>,
+    pub industry: String,
+    pub ipc_codes: Vec<String>,
+    pub ip_type: String,
+    pub ip_numbers: Vec<String>,
+    pub patent_status: Option<String>,
+    pub trl: i16,
+    pub cooperation_modes: Vec<String>,
+    pub price: Option<PriceRange>,
+    pub price_negotiable: bool,
+    pub country: String,
+    pub region_code: String,
+    pub cross_border: bool,
+    pub valid_until: Option<NaiveDate>,
+    /// Contact details are shown to signed-in users only.
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    pub submitted_at: Option<DateTime<FixedOffset>>,
+    pub published_at: Option<DateTime<FixedOffset>>,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+/// The original text of a stored achievement.
+pub fn original_text(m: &achievements::Model) -> LocalizedText {
+    LocalizedText {
+        language: m.original_language.clone(),
+        title: m.title.clone(),
+        summary: m.summary.clone(),
+        description: m.description.clone(),
+        keywords: strings(&m.keywords),
+        provenance: Provenance::Original,
+        version: None,
+    }
+}
+
+/// Builds the reader's view: text in their language when available.
+pub fn to_out(
+    m: achievements::Model,
+    translations: &[LocalizedText],
+    preferred: &[String],
+    signed_in: bool,
+) -> AchievementOut {
+    let original = original_text(&m);
+    let chosen = translations::choose(&original, translations, preferred).clone();
+    let mut available = vec![original.language.clone()];
+    available.extend(translations.iter().map(|t| t.language.clone()));
+    let showing_translation = chosen.provenance != Provenance::Original;
+    let price = m.currency.clone().map(|currency| PriceRange {
+        min_minor: m.price_min_minor,
+        max_minor: m.price_max_minor,
+        currency,
+    });
+    AchievementOut {
+        id: AchievementId(m.id),
+        organisation_id: m.organisation_id,
+        status: Status::parse(&m.status).unwrap_or(Status::Draft),
+        version: m.version,
+        original_language: m.original_language.clone(),
+        language: chosen.language.clone(),
+        provenance: chosen.provenance,
+        available_languages: available,
+        title: chosen.title,
+        summary: chosen.summary,
+        description: chosen.description,
+        keywords: chosen.keywords,
+        original: showing_translation.then_some(original),
+        industry: m.industry_code,
+        ipc_codes: strings(&m.ipc_codes),
+        ip_type: m.ip_type,
+        ip_numbers: strings(&m.ip_numbers),
+        patent_status: m.patent_status,
+        trl: m.trl,
+        cooperation_modes: strings(&m.cooperation_modes),
+        price,
+        price_negotiable: m.price_negotiable,
+        country: m.country,
+        region_code: m.region_code,
+        cross_border: m.cross_border,
+        valid_until: m.valid_until,
+        contact_name: m.contact_name.filter(|_| signed_in),
+        contact_email: m.contact_email.filter(|_| signed_in),
+        contact_phone: m.contact_phone.filter(|_| signed_in),
+        submitted_at: m.submitted_at,
+        published_at: m.published_at,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    }
+}
+
+/// The stored achievement as input again: what a patch is applied to.
+pub fn to_in(m: &achievements::Model) -> AchievementIn {
+    AchievementIn {
+        language: m.original_language.clone(),
+        title: m.title.clone(),
+        summary: m.summary.clone(),
+        description: m.description.clone(),
+        keywords: strings(&m.keywords),
+        industry: m.industry_code.clone(),
+        ipc_codes: strings(&m.ipc_codes),
+        ip_type: m.ip_type.clone(),
+        ip_numbers: strings(&m.ip_numbers),
+        patent_status: m.patent_status.clone(),
+        trl: m.trl,
+        cooperation_modes: strings(&m.cooperation_modes),
+        price: m.currency.clone().map(|currency| PriceRange {
+            min_minor: m.price_min_minor,
+            max_minor: m.price_max_minor,
+            currency,
+        }),
+        country: Some(m.country.clone()),
+        region_code: Some(m.region_code.clone()),
+        cross_border: m.cross_border,
+        valid_until: m.valid_until,
+        contact_name: m.contact_name.clone(),
+        contact_email: m.contact_email.clone(),
+        contact_phone: m.contact_phone.clone(),
+    }
+}
+
+/// Validates an achievement; `org` supplies the default country and region.
+pub fn validate(input: &AchievementIn, org: &organisations::Model) -> ApiResult<(String, String)> {
+    let country = input.country.clone().unwrap_or_else(|| org.country.clone()).to_ascii_uppercase();
+    let region = input.region_code.clone().unwrap_or_else(|| org.region_code.clone());
+    let mut v = Validator::new();
+    listings::validate_common(
+        &CommonFields {
+            language: &input.language,
+            title: &input.title,
+            summary: &input.summary,
+            description: &input.description,
+            keywords: &input.keywords,
+            industry: &input.industry,
+            ipc_codes: &input.ipc_codes,
+            cooperation_modes: &input.cooperation_modes,
+            country: &country,
+            region_code: &region,
+            valid_until: input.valid_until,
+            price: input.price.as_ref(),
+            price_path: "price",
+            contact_email: input.contact_email.as_deref(),
+        },
+        &mut v,
+    );
+    v.check((1..=9).contains(&input.trl), "trl", "must be between 1 and 9");
+    v.check(taxonomy::is_ip_type(&input.ip_type), "ip_type", "must be an IP type from /api/v1/taxonomies/ip-types");
+    if let Some(status) = &input.patent_status {
+        v.check(taxonomy::is_patent_status(status), "patent_status", "must be filed, granted, expired or not_applicable");
+    }
+    for (i, n) in input.ip_numbers.iter().enumerate() {
+        v.length(n, &format!("ip_numbers[{i}]"), 3, 40);
+    }
+    v.finish()?;
+    Ok((country, region))
+}
+
+/// Who may offer achievements.
+fn may_post(caller: &AuthUser) -> bool {
+    matches!(
+        caller.org_kind,
+        Some(OrgKind::University | OrgKind::Institute | OrgKind::Enterprise | OrgKind::Other)
+    )
+}
+
+/// Creates a draft for the caller's organisation.
+pub async fn create(db: &(impl ConnectionTrait + TransactionTrait), caller: &AuthUser, input: AchievementIn) -> ApiResult<achievements::Model> {
+    let org_id = caller.require_organisation()?;
+    if !may_post(caller) {
+        return Err(ApiError::Forbidden("achievements are posted by universities, institutes and companies".to_owned()));
+    }
+    let org = organisations::Entity::find_by_id(org_id.0)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::Forbidden("your organisation no longer exists".to_owned()))?;
+    let (country, region) = validate(&input, &org)?;
+    let now = Utc::now();
+    let id = AchievementId::new();
+    let txn = db.begin().await?;
+    let model = achievements::ActiveModel {
+        id: Set(id.0),
+        organisation_id: Set(org.id),
+        created_by: Set(caller.user_id.0),
+        status: Set(Status::Draft.as_str().to_owned()),
+        original_language: Set(input.language.clone()),
+        title: Set(input.title.trim().to_owned()),
+        summary: Set(input.summary.trim().to_owned()),
+        description: Set(input.description.trim().to_owned()),
+        keywords: Set(serde_json::json!(clean_keywords(&input.keywords))),
+        industry_code: Set(input.industry.clone()),
+        ipc_codes: Set(serde_json::json!(clean_ipc(&input.ipc_codes))),
+        ip_type: Set(input.ip_type.clone()),
+        ip_numbers: Set(serde_json::json!(input.ip_numbers)),
+        patent_status: Set(input.patent_status.clone()),
+        trl: Set(input.trl),
+        cooperation_modes: Set(serde_json::json!(input.cooperation_modes)),
+        price_min_minor: Set(input.price.as_ref().and_then(|p| p.min_minor)),
+        price_max_minor: Set(input.price.as_ref().and_then(|p| p.max_minor)),
+        currency: Set(input.price.as_ref().map(|p| p.currency.clone())),
+        price_negotiable: Set(input.price.is_none()),
+        country: Set(country),
+        region_code: Set(region),
+        cross_border: Set(input.cross_border),
+        contact_name: Set(input.contact_name.clone()),
+        contact_email: Set(input.contact_email.clone()),
+        contact_phone: Set(input.contact_phone.clone()),
+        valid_until: Set(input.valid_until),
+        submitted_at: Set(None),
+        published_at: Set(None),
+        closed_at: Set(None),
+        expiry_reminded_at: Set(None),
+        version: Set(1),
+        created_at: Set(now.into()),
+        updated_at: Set(now.into()),
+    }
+    .insert(&txn)
+    .await?;
+    AuditEntry { actor: Some(caller), service: SERVICE, action: "achievement.create", entity_type: "achievement", entity_id: id.0 }
+        .record(&txn, None::<&()>, Some(&to_in(&model)))
+        .await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Applies a JSON merge patch (RFC 7396) to an achievement at `version`.
+pub async fn update(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    caller: &AuthUser,
+    id: AchievementId,
+    version: i32,
+    patch: serde_json::Value,
+) -> ApiResult<achievements::Model> {
+    let current = find(db, id).await?;
+    let header = Header::from(&current);
+    listings::ensure_owner(&header, caller)?;
+    listings::ensure_version(&header, version)?;
+    if !header.status.editable() {
+        return Err(ApiError::conflict(
+            "listing_not_editable",
+            format!("a {} achievement cannot be edited; renew or create a new one", header.status.as_str()),
+        ));
+    }
+    let before = to_in(&current);
+    let merged = super::patch::merge(&before, patch)?;
+    let org = organisations::Entity::find_by_id(current.organisation_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("organisation"))?;
+    let input: AchievementIn = merged;
+    let (country, region) = validate(&input, &org)?;
+    // A rejected listing that is edited goes back to draft for another review.
+    let status = if header.status == Status::Rejected { Status::Draft } else { header.status };
+    let txn = db.begin().await?;
+    let mut active: achievements::ActiveModel = current.clone().into();
+    active.status = Set(status.as_str().to_owned());
+    active.original_language = Set(input.language.clone());
+    active.title = Set(input.title.trim().to_owned());
+    active.summary = Set(input.summary.trim().to_owned());
+    active.description = Set(input.description.trim().to_owned());
+    active.keywords = Set(serde_json::json!(clean_keywords(&input.keywords)));
+    active.industry_code = Set(input.industry.clone());
+    active.ipc_codes = Set(serde_json::json!(clean_ipc(&input.ipc_codes)));
+    active.ip_type = Set(input.ip_type.clone());
+    active.ip_numbers = Set(serde_json::json!(input.ip_numbers));
+    active.patent_status = Set(input.patent_status.clone());
+    active.trl = Set(input.trl);
+    active.cooperation_modes = Set(serde_json::json!(input.cooperation_modes));
+    active.price_min_minor = Set(input.price.as_ref().and_then(|p| p.min_minor));
+    active.price_max_minor = Set(input.price.as_ref().and_then(|p| p.max_minor));
+    active.currency = Set(input.price.as_ref().map(|p| p.currency.clone()));
+    active.price_negotiable = Set(input.price.is_none());
+    active.country = Set(country);
+    active.region_code = Set(region);
+    active.cross_border = Set(input.cross_border);
+    active.valid_until = Set(input.valid_until);
+    active.contact_name = Set(input.contact_name.clone());
+    active.contact_email = Set(input.contact_email.clone());
+    active.contact_phone = Set(input.contact_phone.clone());
+    active.version = Set(version + 1);
+    active.updated_at = Set(Utc::now().into());
+    let result = achievements::Entity::update_many()
+        .set(active)
+        .filter(achievements::Column::Id.eq(id.0))
+        .filter(achievements::Column::Version.eq(version))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(ApiError::StaleVersion(format!("achievement {id} changed meanwhile: reload and retry")));
+    }
+    let updated = find(&txn, id).await?;
+    AuditEntry { actor: Some(caller), service: SERVICE, action: "achievement.update", entity_type: "achievement", entity_id: id.0 }
+        .record(&txn, Some(&before), Some(&to_in(&updated)))
+        .await?;
+    if status == Status::Published {
+        events::listing_changed(&txn, ListingKind::Achievement, id.0).await?;
+    }
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Reads an achievement or 404 (no visibility check: callers decide).
+pub async fn find(db: &impl ConnectionTrait, id: AchievementId) -> ApiResult<achievements::Model> {
+    achievements::Entity::find_by_id(id.0)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("achievement {id}")))
+}
+
+/// Lists achievements the caller may see.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    caller: Option<&AuthUser>,
+    params: &ListParams,
+) -> ApiResult<(Vec<achievements::Model>, u64, u64, u64)> {
+    listings::list_page(
+        db,
+        caller,
+        params,
+        achievements::Entity::find(),
+        ListColumns {
+            organisation_id: achievements::Column::OrganisationId,
+            status: achievements::Column::Status,
+            updated_at: achievements::Column::UpdatedAt,
+            id: achievements::Column::Id,
+        },
+    )
+    .await
+}

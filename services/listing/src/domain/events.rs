@@ -1,0 +1,36 @@
+//! Jobs the listing service enqueues when a listing changes, inside the changing transaction.
+
+use sea_orm::{ConnectionTrait, DbErr};
+use serde::{Deserialize, Serialize};
+use shared::jobs::{enqueue, Job};
+use uuid::Uuid;
+
+use super::listings::ListingKind;
+
+/// Bring the search index in line with the listing's current row (upsert or delete).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SyncSearch {
+    pub kind: ListingKind,
+    pub id: Uuid,
+}
+
+impl Job for SyncSearch {
+    const NAME: &'static str = "search_sync.v1";
+    const QUEUE: &'static str = "search";
+}
+
+/// Expire listings past their valid-until date and remind owners of those about to expire.
+/// Re-enqueues itself, so one chain runs per deployment.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExpireListings {}
+
+impl Job for ExpireListings {
+    const NAME: &'static str = "expire_listings.v1";
+    const QUEUE: &'static str = "search";
+}
+
+/// A listing was published, changed, withdrawn, expired or closed: every consumer learns.
+pub async fn listing_changed(db: &impl ConnectionTrait, kind: ListingKind, id: Uuid) -> Result<(), DbErr> {
+    enqueue(db, &SyncSearch { kind, id }).await?;
+    Ok(())
+}

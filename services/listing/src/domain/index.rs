@@ -1,0 +1,185 @@
+//! The search index follows the database: the `search` queue's job re-reads a listing and
+//! upserts or deletes its document; `techmarket reindex` rebuilds everything. Request
+//! handlers never write the index.
+
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use search::{LangText, SearchDoc, SearchIndex};
+use shared::entity::{achievements, fx_rates, needs};
+use shared::money::Money;
+use uuid::Uuid;
+
+use super::listings::{strings, ListingKind, Status};
+use super::translations;
+
+/// Documents sent to the index per batch during a rebuild.
+const REINDEX_BATCH: u64 = 500;
+
+/// CNY fen for a price bound, at the latest rate known on or before `today`; `None` when the
+/// currency has no rate yet (the listing is then indexed without a price range).
+async fn to_cny_fen(db: &impl ConnectionTrait, minor: Option<i64>, currency: &str, today: NaiveDate) -> anyhow::Result<Option<i64>> {
+    let Some(minor) = minor else { return Ok(None) };
+    if currency == "CNY" {
+        return Ok(Some(minor));
+    }
+    let rate = fx_rates::Entity::find()
+        .filter(fx_rates::Column::Currency.eq(currency))
+        .filter(fx_rates::Column::RateDate.lte(today))
+        .order_by_desc(fx_rates::Column::RateDate)
+        .one(db)
+        .await?;
+    let Some(rate) = rate else { return Ok(None) };
+    let rate = Decimal::from_str(&rate.cny_per_unit)?;
+    Ok(Some(Money::new(minor, currency).to_cny(rate)?.minor_units))
+}
+
+fn published_at(value: Option<chrono::DateTime<chrono::FixedOffset>>, fallback: chrono::DateTime<chrono::FixedOffset>) -> DateTime<Utc> {
+    value.unwrap_or(fallback).with_timezone(&Utc)
+}
+
+fn searchable(status: &str, valid_until: Option<NaiveDate>, today: NaiveDate) -> bool {
+    status == Status::Published.as_str() && valid_until.is_none_or(|d| d >= today)
+}
+
+async fn texts(db: &impl ConnectionTrait, kind: ListingKind, id: Uuid, original: LangText) -> anyhow::Result<Vec<LangText>> {
+    let mut out = vec![original];
+    for t in translations::list(db, kind, id).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+        out.push(LangText { language: t.language, title: t.title, summary: t.summary, description: t.description, keywords: t.keywords });
+    }
+    Ok(out)
+}
+
+/// The index document of an achievement, or `None` if it must not be searchable.
+pub async fn achievement_doc(db: &impl ConnectionTrait, m: &achievements::Model, today: NaiveDate) -> anyhow::Result<Option<SearchDoc>> {
+    if !searchable(&m.status, m.valid_until, today) {
+        return Ok(None);
+    }
+    let currency = m.currency.clone().unwrap_or_else(|| "CNY".to_owned());
+    let original = LangText {
+        language: m.original_language.clone(),
+        title: m.title.clone(),
+        summary: m.summary.clone(),
+        description: m.description.clone(),
+        keywords: strings(&m.keywords),
+    };
+    Ok(Some(SearchDoc {
+        id: m.id,
+        kind: ListingKind::Achievement,
+        open_call: false,
+        organisation_id: m.organisation_id,
+        original_language: m.original_language.clone(),
+        texts: texts(db, ListingKind::Achievement, m.id, original).await?,
+        industry: m.industry_code.clone(),
+        region_code: m.region_code.clone(),
+        country: m.country.clone(),
+        trl: m.trl,
+        ip_type: Some(m.ip_type.clone()),
+        ipc_codes: strings(&m.ipc_codes),
+        cooperation_modes: strings(&m.cooperation_modes),
+        price_min_cny_fen: to_cny_fen(db, m.price_min_minor, &currency, today).await?,
+        price_max_cny_fen: to_cny_fen(db, m.price_max_minor, &currency, today).await?,
+        cross_border: m.cross_border,
+        deadline: None,
+        valid_until: m.valid_until,
+        published_at: published_at(m.published_at, m.updated_at),
+    }))
+}
+
+/// The index document of a need, or `None` if it must not be searchable.
+pub async fn need_doc(db: &impl ConnectionTrait, m: &needs::Model, today: NaiveDate) -> anyhow::Result<Option<SearchDoc>> {
+    if !searchable(&m.status, m.valid_until, today) {
+        return Ok(None);
+    }
+    let currency = m.currency.clone().unwrap_or_else(|| "CNY".to_owned());
+    let original = LangText {
+        language: m.original_language.clone(),
+        title: m.title.clone(),
+        summary: m.summary.clone(),
+        description: m.description.clone(),
+        keywords: strings(&m.keywords),
+    };
+    Ok(Some(SearchDoc {
+        id: m.id,
+        kind: ListingKind::Need,
+        open_call: m.kind == "open_call",
+        organisation_id: m.organisation_id,
+        original_language: m.original_language.clone(),
+        texts: texts(db, ListingKind::Need, m.id, original).await?,
+        industry: m.industry_code.clone(),
+        region_code: m.region_code.clone(),
+        country: m.country.clone(),
+        trl: m.min_trl,
+        ip_type: None,
+        ipc_codes: strings(&m.ipc_codes),
+        cooperation_modes: strings(&m.cooperation_modes),
+        price_min_cny_fen: to_cny_fen(db, m.budget_min_minor, &currency, today).await?,
+        price_max_cny_fen: to_cny_fen(db, m.budget_max_minor, &currency, today).await?,
+        cross_border: m.cross_border,
+        deadline: m.deadline,
+        valid_until: m.valid_until,
+        published_at: published_at(m.published_at, m.updated_at),
+    }))
+}
+
+/// Brings one listing's document in line with its row. Idempotent.
+pub async fn sync_one(db: &impl ConnectionTrait, index: &dyn SearchIndex, kind: ListingKind, id: Uuid) -> anyhow::Result<()> {
+    let today = Utc::now().date_naive();
+    let doc = match kind {
+        ListingKind::Achievement => match achievements::Entity::find_by_id(id).one(db).await? {
+            Some(m) => achievement_doc(db, &m, today).await?,
+            None => None,
+        },
+        ListingKind::Need => match needs::Entity::find_by_id(id).one(db).await? {
+            Some(m) => need_doc(db, &m, today).await?,
+            None => None,
+        },
+    };
+    match doc {
+        Some(doc) => index.upsert(vec![doc]).await,
+        None => index.delete(&[id]).await,
+    }
+}
+
+/// Rebuilds the index from the database; `progress(done, total)` is called after each batch.
+pub async fn reindex(db: &impl ConnectionTrait, index: &dyn SearchIndex, mut progress: impl FnMut(u64, u64)) -> anyhow::Result<u64> {
+    let today = Utc::now().date_naive();
+    index.clear().await?;
+    let published = Status::Published.as_str();
+    let total = achievements::Entity::find().filter(achievements::Column::Status.eq(published)).count(db).await?
+        + needs::Entity::find().filter(needs::Column::Status.eq(published)).count(db).await?;
+    let mut done = 0;
+    let mut pages = achievements::Entity::find()
+        .filter(achievements::Column::Status.eq(published))
+        .order_by_asc(achievements::Column::Id)
+        .paginate(db, REINDEX_BATCH);
+    while let Some(rows) = pages.fetch_and_next().await? {
+        let mut docs = Vec::with_capacity(rows.len());
+        for m in &rows {
+            if let Some(doc) = achievement_doc(db, m, today).await? {
+                docs.push(doc);
+            }
+        }
+        index.upsert(docs).await?;
+        done += rows.len() as u64;
+        progress(done, total);
+    }
+    let mut pages = needs::Entity::find()
+        .filter(needs::Column::Status.eq(published))
+        .order_by_asc(needs::Column::Id)
+        .paginate(db, REINDEX_BATCH);
+    while let Some(rows) = pages.fetch_and_next().await? {
+        let mut docs = Vec::with_capacity(rows.len());
+        for m in &rows {
+            if let Some(doc) = need_doc(db, m, today).await? {
+                docs.push(doc);
+            }
+        }
+        index.upsert(docs).await?;
+        done += rows.len() as u64;
+        progress(done, total);
+    }
+    Ok(done)
+}

@@ -1,0 +1,456 @@
+//! What achievements and needs have in common: the status machine, validation of the shared
+//! fields, who may see a listing, versioned state transitions, translations and the choice of
+//! language for a reader.
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::{ConnectionTrait, EntityTrait, Value};
+use serde::{Deserialize, Serialize};
+use shared::auth::AuthUser;
+use shared::entity::{achievements, needs};
+use shared::error::{ApiError, ApiResult, Validator};
+use shared::money::Currency;
+use shared::taxonomy;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+pub use search::ListingKind;
+
+/// Longest title, in characters.
+pub const TITLE_MAX: usize = 200;
+/// Longest summary, in characters.
+pub const SUMMARY_MAX: usize = 1000;
+/// Longest description, in characters.
+pub const DESCRIPTION_MAX: usize = 20_000;
+/// Most keywords a listing may carry.
+pub const KEYWORDS_MAX: usize = 20;
+
+/// Where a listing is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Draft,
+    Submitted,
+    Published,
+    Rejected,
+    Withdrawn,
+    Expired,
+    Closed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Submitted => "submitted",
+            Status::Published => "published",
+            Status::Rejected => "rejected",
+            Status::Withdrawn => "withdrawn",
+            Status::Expired => "expired",
+            Status::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        [
+            Status::Draft,
+            Status::Submitted,
+            Status::Published,
+            Status::Rejected,
+            Status::Withdrawn,
+            Status::Expired,
+            Status::Closed,
+        ]
+        .into_iter()
+        .find(|st| st.as_str() == s)
+    }
+
+    /// Owners may edit the content in these states (a published listing stays published).
+    pub fn editable(self) -> bool {
+        matches!(self, Status::Draft | Status::Submitted | Status::Rejected | Status::Published)
+    }
+}
+
+pub fn table(kind: ListingKind) -> &'static str {
+    match kind {
+        ListingKind::Achievement => "achievements",
+        ListingKind::Need => "needs",
+    }
+}
+
+/// The fields both kinds share, as stored: enough to decide visibility and transitions.
+#[derive(Debug, Clone)]
+pub struct Header {
+    pub kind: ListingKind,
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub status: Status,
+    pub version: i32,
+    pub valid_until: Option<NaiveDate>,
+    pub original_language: String,
+}
+
+impl From<&achievements::Model> for Header {
+    fn from(m: &achievements::Model) -> Self {
+        Header {
+            kind: ListingKind::Achievement,
+            id: m.id,
+            organisation_id: m.organisation_id,
+            status: Status::parse(&m.status).unwrap_or(Status::Draft),
+            version: m.version,
+            valid_until: m.valid_until,
+            original_language: m.original_language.clone(),
+        }
+    }
+}
+
+impl From<&needs::Model> for Header {
+    fn from(m: &needs::Model) -> Self {
+        Header {
+            kind: ListingKind::Need,
+            id: m.id,
+            organisation_id: m.organisation_id,
+            status: Status::parse(&m.status).unwrap_or(Status::Draft),
+            version: m.version,
+            valid_until: m.valid_until,
+            original_language: m.original_language.clone(),
+        }
+    }
+}
+
+/// Reads the shared header of a listing, or 404.
+pub async fn header(db: &impl ConnectionTrait, kind: ListingKind, id: Uuid) -> ApiResult<Header> {
+    let not_found = || ApiError::not_found(format!("{} {id}", kind.as_str()));
+    match kind {
+        ListingKind::Achievement => achievements::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|m| Header::from(&m))
+            .ok_or_else(not_found),
+        ListingKind::Need => needs::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|m| Header::from(&m))
+            .ok_or_else(not_found),
+    }
+}
+
+/// Published listings are public; every other state only to the owner's members and
+/// operators. Anyone else gets the same 404 as for a listing that does not exist.
+pub fn ensure_visible(header: &Header, caller: Option<&AuthUser>) -> ApiResult<()> {
+    let public = header.status == Status::Published;
+    let privileged = caller.is_some_and(|c| c.is_operator || c.belongs_to(header.organisation_id.into()));
+    if public || privileged {
+        Ok(())
+    } else {
+        Err(ApiError::not_found(format!("{} {}", header.kind.as_str(), header.id)))
+    }
+}
+
+/// Only members of the owning organisation may change a listing. Callers who may not even
+/// see it get a 404, those who may see it (published) a 403.
+pub fn ensure_owner(header: &Header, caller: &AuthUser) -> ApiResult<()> {
+    if caller.belongs_to(header.organisation_id.into()) {
+        return Ok(());
+    }
+    ensure_visible(header, Some(caller))?;
+    Err(ApiError::Forbidden(format!(
+        "only members of the organisation that owns this {} may change it",
+        header.kind.as_str()
+    )))
+}
+
+/// Checks that the version the caller read is still current (409 otherwise).
+pub fn ensure_version(header: &Header, expected: i32) -> ApiResult<()> {
+    if header.version == expected {
+        Ok(())
+    } else {
+        Err(ApiError::StaleVersion(format!(
+            "{} {} is at version {}, you sent {expected}: reload and retry",
+            header.kind.as_str(),
+            header.id,
+            header.version
+        )))
+    }
+}
+
+/// Moves a listing to `to`, bumping its version, with the version check inside the UPDATE so
+/// concurrent changes cannot both win. `extra` sets further columns in the same statement.
+pub async fn transition(
+    db: &impl ConnectionTrait,
+    header: &Header,
+    expected_version: i32,
+    to: Status,
+    extra: Vec<(&'static str, Value)>,
+) -> ApiResult<()> {
+    let mut stmt = Query::update();
+    stmt.table(Alias::new(table(header.kind)))
+        .value(Alias::new("status"), to.as_str())
+        .value(Alias::new("version"), expected_version + 1)
+        .value(Alias::new("updated_at"), Value::from(chrono::DateTime::<chrono::FixedOffset>::from(Utc::now())));
+    for (col, value) in extra {
+        stmt.value(Alias::new(col), value);
+    }
+    stmt.and_where(Expr::col(Alias::new("id")).eq(header.id))
+        .and_where(Expr::col(Alias::new("version")).eq(expected_version));
+    let result = db.execute(db.get_database_backend().build(&stmt)).await?;
+    if result.rows_affected() == 0 {
+        return Err(ApiError::StaleVersion(format!(
+            "{} {} changed meanwhile: reload and retry",
+            header.kind.as_str(),
+            header.id
+        )));
+    }
+    Ok(())
+}
+
+/// Which listings a list request wants.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Only this organisation's.
+    pub organisation_id: Option<Uuid>,
+    /// Filter by status (owners and operators; everyone else sees published only).
+    pub status: Option<Status>,
+    /// Only the caller's organisation's listings, in every status.
+    #[serde(default)]
+    pub mine: bool,
+    /// 1-based page number.
+    pub page: Option<u64>,
+    /// Page size, at most 100 (default 20).
+    pub per_page: Option<u64>,
+    /// Preferred language of the text (overrides `Accept-Language`).
+    pub lang: Option<String>,
+}
+
+/// A page of results.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// The columns a listing table shares, so one query builder serves both.
+pub struct ListColumns<C> {
+    pub organisation_id: C,
+    pub status: C,
+    pub updated_at: C,
+    pub id: C,
+}
+
+/// Lists the listings of `query` the caller may see: published ones for everybody, every
+/// status for the owner's members (`mine` or their own `organisation_id`) and operators.
+pub async fn list_page<E>(
+    db: &impl ConnectionTrait,
+    caller: Option<&AuthUser>,
+    params: &ListParams,
+    mut query: sea_orm::Select<E>,
+    cols: ListColumns<E::Column>,
+) -> ApiResult<(Vec<E::Model>, u64, u64, u64)>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+{
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder};
+    let per_page = params.per_page.unwrap_or(20).clamp(1, 100);
+    let page = params.page.unwrap_or(1).max(1);
+    let mut own_org = None;
+    if params.mine {
+        let caller = caller.ok_or_else(|| ApiError::Unauthorized("sign in to list your own listings".to_owned()))?;
+        let org = caller.require_organisation()?;
+        own_org = Some(org.0);
+        query = query.filter(cols.organisation_id.eq(org.0));
+    }
+    if let Some(org) = params.organisation_id {
+        query = query.filter(cols.organisation_id.eq(org));
+        if caller.is_some_and(|c| c.belongs_to(org.into())) {
+            own_org = Some(org);
+        }
+    }
+    let privileged = caller.is_some_and(|c| c.is_operator) || own_org.is_some();
+    match (params.status, privileged) {
+        (Some(status), true) => query = query.filter(cols.status.eq(status.as_str())),
+        (Some(status), false) if status != Status::Published => {
+            return Err(ApiError::Forbidden("only owners and operators may list unpublished listings".to_owned()));
+        }
+        (_, false) => query = query.filter(cols.status.eq(Status::Published.as_str())),
+        (None, true) => {}
+    }
+    let paginator = query.order_by_desc(cols.updated_at).order_by_desc(cols.id).paginate(db, per_page);
+    let total = paginator.num_items().await?;
+    let items = paginator.fetch_page(page - 1).await?;
+    Ok((items, total, page, per_page))
+}
+
+/// The timestamp type of our columns, for `extra` values.
+pub fn now_value() -> Value {
+    Value::from(chrono::DateTime::<chrono::FixedOffset>::from(Utc::now()))
+}
+
+/// A price or budget range in one currency; `None` bounds are open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PriceRange {
+    /// Lower bound in minor units (fen for CNY).
+    pub min_minor: Option<i64>,
+    /// Upper bound in minor units.
+    pub max_minor: Option<i64>,
+    /// ISO 4217 code.
+    pub currency: String,
+}
+
+/// The text and classification fields both kinds share, borrowed for validation.
+pub struct CommonFields<'a> {
+    pub language: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub description: &'a str,
+    pub keywords: &'a [String],
+    pub industry: &'a str,
+    pub ipc_codes: &'a [String],
+    pub cooperation_modes: &'a [String],
+    pub country: &'a str,
+    pub region_code: &'a str,
+    pub valid_until: Option<NaiveDate>,
+    pub price: Option<&'a PriceRange>,
+    pub price_path: &'a str,
+    pub contact_email: Option<&'a str>,
+}
+
+/// Validates the shared fields, recording every problem in `v`.
+pub fn validate_common(f: &CommonFields<'_>, v: &mut Validator) {
+    v.check(taxonomy::is_language(f.language), "language", "must be a supported language code (zh, en, vi, th, ms, id, …)");
+    v.length(f.title, "title", 4, TITLE_MAX);
+    v.length(f.summary, "summary", 10, SUMMARY_MAX);
+    v.length(f.description, "description", 0, DESCRIPTION_MAX);
+    validate_keywords(f.keywords, "keywords", v);
+    v.check(taxonomy::is_industry(f.industry), "industry", "must be an industry code from /api/v1/taxonomies/industries");
+    for (i, code) in f.ipc_codes.iter().enumerate() {
+        v.check(taxonomy::is_ipc_code(code), &format!("ipc_codes[{i}]"), "must be an IPC code like A01D or A01D 45/10");
+    }
+    for (i, mode) in f.cooperation_modes.iter().enumerate() {
+        v.check(taxonomy::is_cooperation_mode(mode), &format!("cooperation_modes[{i}]"), "must be a cooperation mode from /api/v1/taxonomies/cooperation-modes");
+    }
+    if f.country == "CN" {
+        v.check(taxonomy::is_chinese_region(f.region_code), "region_code", "must be a GB/T 2260 code of a Chinese region");
+    } else if taxonomy::asean(f.country).is_some() {
+        v.check(f.region_code == f.country, "region_code", "must be the country code for listings outside China");
+    } else {
+        v.push("country", "must be CN or an ASEAN member's ISO code");
+    }
+    if let Some(date) = f.valid_until {
+        v.check(date > Utc::now().date_naive(), "valid_until", "must be in the future");
+    }
+    if let Some(price) = f.price {
+        validate_price(price, f.price_path, v);
+    }
+    if let Some(email) = f.contact_email {
+        v.check(email.contains('@') && email.len() <= 254, "contact_email", "must be an email address");
+    }
+}
+
+pub fn validate_keywords(keywords: &[String], path: &str, v: &mut Validator) {
+    v.check(keywords.len() <= KEYWORDS_MAX, path, format!("at most {KEYWORDS_MAX} keywords"));
+    for (i, k) in keywords.iter().enumerate() {
+        v.length(k, &format!("{path}[{i}]"), 1, 60);
+    }
+}
+
+pub fn validate_price(price: &PriceRange, path: &str, v: &mut Validator) {
+    v.check(Currency::parse(&price.currency).is_some(), &format!("{path}.currency"), "must be an ISO 4217 code the platform knows (CNY, USD, THB, VND, …)");
+    for (bound, value) in [("min_minor", price.min_minor), ("max_minor", price.max_minor)] {
+        if let Some(x) = value {
+            v.check(x >= 0, &format!("{path}.{bound}"), "must not be negative");
+        }
+    }
+    if let (Some(min), Some(max)) = (price.min_minor, price.max_minor) {
+        v.check(min <= max, &format!("{path}.min_minor"), "must not be greater than max_minor");
+    }
+    v.check(price.min_minor.is_some() || price.max_minor.is_some(), path, "give at least one bound, or leave the range out for a negotiable price");
+}
+
+/// Keywords trimmed, empty ones dropped, duplicates removed (order kept).
+pub fn clean_keywords(keywords: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for k in keywords {
+        let k = k.trim().to_owned();
+        if !k.is_empty() && !out.contains(&k) {
+            out.push(k);
+        }
+    }
+    out
+}
+
+/// IPC codes normalised to `A01D 45/10` form, deduplicated.
+pub fn clean_ipc(codes: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in codes {
+        let c = taxonomy::normalise_ipc(c);
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A JSON array of strings from a stored JSON column (tolerating anything else as empty).
+pub fn strings(value: &serde_json::Value) -> Vec<String> {
+    value
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+/// Languages in the reader's order of preference, from `?lang=` or `Accept-Language`
+/// (`zh-CN,zh;q=0.9,en;q=0.8` → `["zh", "en"]`).
+pub fn preferred_languages(query_lang: Option<&str>, accept_language: Option<&str>) -> Vec<String> {
+    if let Some(lang) = query_lang.filter(|l| !l.is_empty()) {
+        return vec![primary(lang)];
+    }
+    let Some(header) = accept_language else {
+        return Vec::new();
+    };
+    let mut weighted: Vec<(String, f32)> = header
+        .split(',')
+        .filter_map(|part| {
+            let mut pieces = part.trim().split(';');
+            let tag = pieces.next()?.trim();
+            if tag.is_empty() || tag == "*" {
+                return None;
+            }
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .unwrap_or(1.0);
+            Some((primary(tag), q))
+        })
+        .filter(|(_, q)| *q > 0.0)
+        .collect();
+    // Stable sort keeps header order among equal weights.
+    weighted.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
+    let mut out: Vec<String> = Vec::new();
+    for (lang, _) in weighted {
+        if !out.contains(&lang) {
+            out.push(lang);
+        }
+    }
+    out
+}
+
+fn primary(tag: &str) -> String {
+    tag.split(['-', '_']).next().unwrap_or(tag).to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_orders_by_weight() {
+        assert_eq!(preferred_languages(None, Some("vi;q=0.5, zh-CN, en;q=0.8")), vec!["zh", "en", "vi"]);
+        assert_eq!(preferred_languages(Some("th"), Some("zh")), vec!["th"]);
+        assert!(preferred_languages(None, None).is_empty());
+    }
+}

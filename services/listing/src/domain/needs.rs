@@ -1,0 +1,463 @@
+//! Needs (技术需求) and open calls (揭榜挂帅): what enterprises are looking for.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use shared::audit::AuditEntry;
+use shared::auth::{AuthUser, OrgKind};
+use shared::entity::{needs, organisations};
+use shared::error::{ApiError, ApiResult, Validator};
+use shared::ids::NeedId;
+use shared::money::{Currency, Money};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::events;
+use super::listings::{
+    self, clean_ipc, clean_keywords, strings, CommonFields, Header, ListColumns, ListParams, ListingKind, PriceRange, Status,
+};
+use super::translations::{self, LocalizedText, Provenance};
+use crate::SERVICE;
+
+/// A plain need, or an open call with a bounty (揭榜挂帅).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NeedKind {
+    #[default]
+    Need,
+    OpenCall,
+}
+
+impl NeedKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NeedKind::Need => "need",
+            NeedKind::OpenCall => "open_call",
+        }
+    }
+
+    fn parse(s: &str) -> NeedKind {
+        if s == "open_call" { NeedKind::OpenCall } else { NeedKind::Need }
+    }
+}
+
+/// A need as its owner writes it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NeedIn {
+    #[serde(default)]
+    pub kind: NeedKind,
+    pub language: String,
+    pub title: String,
+    /// The problem in a few sentences.
+    pub summary: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    pub industry: String,
+    /// Optional IPC hints.
+    #[serde(default)]
+    pub ipc_codes: Vec<String>,
+    /// Lowest technology readiness level acceptable, 1–9.
+    #[serde(default = "default_min_trl")]
+    pub min_trl: i16,
+    /// Budget; leave out for "negotiable".
+    pub budget: Option<PriceRange>,
+    #[serde(default)]
+    pub cooperation_modes: Vec<String>,
+    /// When the enterprise needs answers by; required for open calls.
+    pub deadline: Option<NaiveDate>,
+    pub country: Option<String>,
+    pub region_code: Option<String>,
+    #[serde(default)]
+    pub cross_border: bool,
+    pub valid_until: Option<NaiveDate>,
+    /// Open calls: the published bounty.
+    pub bounty: Option<Money>,
+    /// Open calls: who may apply.
+    pub eligibility: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+}
+
+fn default_min_trl() -> i16 {
+    1
+}
+
+/// A need as a reader sees it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NeedOut {
+    pub id: NeedId,
+    pub kind: NeedKind,
+    pub organisation_id: Uuid,
+    pub status: Status,
+    pub version: i32,
+    pub original_language: String,
+    pub language: String,
+    pub provenance: Provenance,
+    pub available_languages: Vec<String>,
+    pub title: String,
+    pub summary: String,
+    pub description: String,
+    pub keywords: Vec<String>,
+    pub original: Option<LocalizedText>,
+    pub industry: String,
+    pub ipc_codes: Vec<String>,
+    pub min_trl: i16,
+    pub budget: Option<PriceRange>,
+    pub budget_negotiable: bool,
+    pub cooperation_modes: Vec<String>,
+    pub deadline: Option<NaiveDate>,
+    pub country: String,
+    pub region_code: String,
+    pub cross_border: bool,
+    pub valid_until: Option<NaiveDate>,
+    pub bounty: Option<Money>,
+    pub eligibility: Option<String>,
+    pub awarded_application_id: Option<Uuid>,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    pub submitted_at: Option<DateTime<FixedOffset>>,
+    pub published_at: Option<DateTime<FixedOffset>>,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+    /// How complete the need is for matching, 0–100, and what would raise it.
+    pub completeness: Completeness,
+}
+
+/// A need's completeness score: brokers and matching do better with fuller needs.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Completeness {
+    pub score: u8,
+    /// Fields whose absence lowers the score.
+    pub missing: Vec<String>,
+}
+
+/// Scores how much a matcher and a broker have to go on.
+pub fn completeness(m: &needs::Model) -> Completeness {
+    let checks: [(&str, bool, u8); 8] = [
+        ("description", m.description.chars().count() >= 100, 20),
+        ("keywords", strings(&m.keywords).len() >= 3, 15),
+        ("ipc_codes", !strings(&m.ipc_codes).is_empty(), 15),
+        ("budget", m.currency.is_some(), 15),
+        ("cooperation_modes", !strings(&m.cooperation_modes).is_empty(), 10),
+        ("deadline", m.deadline.is_some(), 10),
+        ("min_trl", m.min_trl > 1, 5),
+        ("contact", m.contact_email.is_some() || m.contact_phone.is_some(), 10),
+    ];
+    let mut score = 0u8;
+    let mut missing = Vec::new();
+    for (name, ok, weight) in checks {
+        if ok {
+            score += weight;
+        } else {
+            missing.push(name.to_owned());
+        }
+    }
+    Completeness { score, missing }
+}
+
+pub fn original_text(m: &needs::Model) -> LocalizedText {
+    LocalizedText {
+        language: m.original_language.clone(),
+        title: m.title.clone(),
+        summary: m.summary.clone(),
+        description: m.description.clone(),
+        keywords: strings(&m.keywords),
+        provenance: Provenance::Original,
+        version: None,
+    }
+}
+
+pub fn to_out(m: needs::Model, translations: &[LocalizedText], preferred: &[String], signed_in: bool) -> NeedOut {
+    let original = original_text(&m);
+    let chosen = translations::choose(&original, translations, preferred).clone();
+    let mut available = vec![original.language.clone()];
+    available.extend(translations.iter().map(|t| t.language.clone()));
+    let showing_translation = chosen.provenance != Provenance::Original;
+    let score = completeness(&m);
+    NeedOut {
+        id: NeedId(m.id),
+        kind: NeedKind::parse(&m.kind),
+        organisation_id: m.organisation_id,
+        status: Status::parse(&m.status).unwrap_or(Status::Draft),
+        version: m.version,
+        original_language: m.original_language.clone(),
+        language: chosen.language.clone(),
+        provenance: chosen.provenance,
+        available_languages: available,
+        title: chosen.title,
+        summary: chosen.summary,
+        description: chosen.description,
+        keywords: chosen.keywords,
+        original: showing_translation.then_some(original),
+        industry: m.industry_code,
+        ipc_codes: strings(&m.ipc_codes),
+        min_trl: m.min_trl,
+        budget: m.currency.clone().map(|currency| PriceRange { min_minor: m.budget_min_minor, max_minor: m.budget_max_minor, currency }),
+        budget_negotiable: m.budget_negotiable,
+        cooperation_modes: strings(&m.cooperation_modes),
+        deadline: m.deadline,
+        country: m.country,
+        region_code: m.region_code,
+        cross_border: m.cross_border,
+        valid_until: m.valid_until,
+        bounty: match (m.bounty_minor, m.bounty_currency) {
+            (Some(minor), Some(currency)) => Some(Money { minor_units: minor, currency }),
+            _ => None,
+        },
+        eligibility: m.eligibility,
+        awarded_application_id: m.awarded_application_id,
+        contact_name: m.contact_name.filter(|_| signed_in),
+        contact_email: m.contact_email.filter(|_| signed_in),
+        contact_phone: m.contact_phone.filter(|_| signed_in),
+        submitted_at: m.submitted_at,
+        published_at: m.published_at,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+        completeness: score,
+    }
+}
+
+pub fn to_in(m: &needs::Model) -> NeedIn {
+    NeedIn {
+        kind: NeedKind::parse(&m.kind),
+        language: m.original_language.clone(),
+        title: m.title.clone(),
+        summary: m.summary.clone(),
+        description: m.description.clone(),
+        keywords: strings(&m.keywords),
+        industry: m.industry_code.clone(),
+        ipc_codes: strings(&m.ipc_codes),
+        min_trl: m.min_trl,
+        budget: m.currency.clone().map(|currency| PriceRange { min_minor: m.budget_min_minor, max_minor: m.budget_max_minor, currency }),
+        cooperation_modes: strings(&m.cooperation_modes),
+        deadline: m.deadline,
+        country: Some(m.country.clone()),
+        region_code: Some(m.region_code.clone()),
+        cross_border: m.cross_border,
+        valid_until: m.valid_until,
+        bounty: match (m.bounty_minor, &m.bounty_currency) {
+            (Some(minor), Some(currency)) => Some(Money { minor_units: minor, currency: currency.clone() }),
+            _ => None,
+        },
+        eligibility: m.eligibility.clone(),
+        contact_name: m.contact_name.clone(),
+        contact_email: m.contact_email.clone(),
+        contact_phone: m.contact_phone.clone(),
+    }
+}
+
+pub fn validate(input: &NeedIn, org: &organisations::Model) -> ApiResult<(String, String)> {
+    let country = input.country.clone().unwrap_or_else(|| org.country.clone()).to_ascii_uppercase();
+    let region = input.region_code.clone().unwrap_or_else(|| org.region_code.clone());
+    let mut v = Validator::new();
+    listings::validate_common(
+        &CommonFields {
+            language: &input.language,
+            title: &input.title,
+            summary: &input.summary,
+            description: &input.description,
+            keywords: &input.keywords,
+            industry: &input.industry,
+            ipc_codes: &input.ipc_codes,
+            cooperation_modes: &input.cooperation_modes,
+            country: &country,
+            region_code: &region,
+            valid_until: input.valid_until,
+            price: input.budget.as_ref(),
+            price_path: "budget",
+            contact_email: input.contact_email.as_deref(),
+        },
+        &mut v,
+    );
+    v.check((1..=9).contains(&input.min_trl), "min_trl", "must be between 1 and 9");
+    if let Some(deadline) = input.deadline {
+        v.check(deadline > Utc::now().date_naive(), "deadline", "must be in the future");
+    }
+    if input.kind == NeedKind::OpenCall {
+        match &input.bounty {
+            None => {
+                v.push("bounty", "an open call needs a published bounty");
+            }
+            Some(b) => {
+                v.check(Currency::parse(&b.currency).is_some(), "bounty.currency", "must be an ISO 4217 code the platform knows");
+                v.check(b.minor_units > 0, "bounty.minor_units", "must be positive");
+            }
+        }
+        v.check(input.deadline.is_some(), "deadline", "an open call needs a deadline");
+        v.check(
+            input.eligibility.as_deref().is_some_and(|e| e.trim().chars().count() >= 10),
+            "eligibility",
+            "an open call needs eligibility rules (at least 10 characters)",
+        );
+    } else {
+        v.check(input.bounty.is_none(), "bounty", "only open calls carry a bounty");
+    }
+    v.finish()?;
+    Ok((country, region))
+}
+
+fn may_post(caller: &AuthUser) -> bool {
+    matches!(caller.org_kind, Some(OrgKind::Enterprise | OrgKind::Institute | OrgKind::University | OrgKind::Government | OrgKind::Other))
+}
+
+fn apply(active: &mut needs::ActiveModel, input: &NeedIn, country: String, region: String) {
+    active.kind = Set(input.kind.as_str().to_owned());
+    active.original_language = Set(input.language.clone());
+    active.title = Set(input.title.trim().to_owned());
+    active.summary = Set(input.summary.trim().to_owned());
+    active.description = Set(input.description.trim().to_owned());
+    active.keywords = Set(serde_json::json!(clean_keywords(&input.keywords)));
+    active.industry_code = Set(input.industry.clone());
+    active.ipc_codes = Set(serde_json::json!(clean_ipc(&input.ipc_codes)));
+    active.min_trl = Set(input.min_trl);
+    active.budget_min_minor = Set(input.budget.as_ref().and_then(|p| p.min_minor));
+    active.budget_max_minor = Set(input.budget.as_ref().and_then(|p| p.max_minor));
+    active.currency = Set(input.budget.as_ref().map(|p| p.currency.clone()));
+    active.budget_negotiable = Set(input.budget.is_none());
+    active.cooperation_modes = Set(serde_json::json!(input.cooperation_modes));
+    active.deadline = Set(input.deadline);
+    active.country = Set(country);
+    active.region_code = Set(region);
+    active.cross_border = Set(input.cross_border);
+    active.valid_until = Set(input.valid_until);
+    active.bounty_minor = Set(input.bounty.as_ref().map(|b| b.minor_units));
+    active.bounty_currency = Set(input.bounty.as_ref().map(|b| b.currency.clone()));
+    active.eligibility = Set(input.eligibility.clone());
+    active.contact_name = Set(input.contact_name.clone());
+    active.contact_email = Set(input.contact_email.clone());
+    active.contact_phone = Set(input.contact_phone.clone());
+}
+
+/// Creates a draft need for the caller's organisation.
+pub async fn create(db: &(impl ConnectionTrait + TransactionTrait), caller: &AuthUser, input: NeedIn) -> ApiResult<needs::Model> {
+    let org_id = caller.require_organisation()?;
+    if !may_post(caller) {
+        return Err(ApiError::Forbidden("broker agencies do not post needs of their own".to_owned()));
+    }
+    let org = organisations::Entity::find_by_id(org_id.0)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::Forbidden("your organisation no longer exists".to_owned()))?;
+    let (country, region) = validate(&input, &org)?;
+    let now = Utc::now();
+    let id = NeedId::new();
+    let mut active = needs::ActiveModel {
+        id: Set(id.0),
+        organisation_id: Set(org.id),
+        created_by: Set(caller.user_id.0),
+        status: Set(Status::Draft.as_str().to_owned()),
+        awarded_application_id: Set(None),
+        submitted_at: Set(None),
+        published_at: Set(None),
+        closed_at: Set(None),
+        expiry_reminded_at: Set(None),
+        version: Set(1),
+        created_at: Set(now.into()),
+        updated_at: Set(now.into()),
+        ..Default::default()
+    };
+    apply(&mut active, &input, country, region);
+    let txn = db.begin().await?;
+    let model = active.insert(&txn).await?;
+    AuditEntry { actor: Some(caller), service: SERVICE, action: "need.create", entity_type: "need", entity_id: id.0 }
+        .record(&txn, None::<&()>, Some(&to_in(&model)))
+        .await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Applies a JSON merge patch to a need at `version`.
+pub async fn update(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    caller: &AuthUser,
+    id: NeedId,
+    version: i32,
+    patch: serde_json::Value,
+) -> ApiResult<needs::Model> {
+    let current = find(db, id).await?;
+    let header = Header::from(&current);
+    listings::ensure_owner(&header, caller)?;
+    listings::ensure_version(&header, version)?;
+    if !header.status.editable() {
+        return Err(ApiError::conflict(
+            "listing_not_editable",
+            format!("a {} need cannot be edited; renew or create a new one", header.status.as_str()),
+        ));
+    }
+    let before = to_in(&current);
+    let input: NeedIn = super::patch::merge(&before, patch)?;
+    if input.kind != before.kind && header.status == Status::Published {
+        return Err(ApiError::field("kind", "a published need cannot become an open call or stop being one"));
+    }
+    let org = organisations::Entity::find_by_id(current.organisation_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("organisation"))?;
+    let (country, region) = validate(&input, &org)?;
+    let status = if header.status == Status::Rejected { Status::Draft } else { header.status };
+    let mut active: needs::ActiveModel = current.clone().into();
+    apply(&mut active, &input, country, region);
+    active.status = Set(status.as_str().to_owned());
+    active.version = Set(version + 1);
+    active.updated_at = Set(Utc::now().into());
+    let txn = db.begin().await?;
+    let result = needs::Entity::update_many()
+        .set(active)
+        .filter(needs::Column::Id.eq(id.0))
+        .filter(needs::Column::Version.eq(version))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(ApiError::StaleVersion(format!("need {id} changed meanwhile: reload and retry")));
+    }
+    let updated = find(&txn, id).await?;
+    AuditEntry { actor: Some(caller), service: SERVICE, action: "need.update", entity_type: "need", entity_id: id.0 }
+        .record(&txn, Some(&before), Some(&to_in(&updated)))
+        .await?;
+    if status == Status::Published {
+        events::listing_changed(&txn, ListingKind::Need, id.0).await?;
+    }
+    txn.commit().await?;
+    Ok(updated)
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: NeedId) -> ApiResult<needs::Model> {
+    needs::Entity::find_by_id(id.0)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("need {id}")))
+}
+
+/// Lists needs the caller may see; `open_calls_only` for `/api/v1/open-calls`.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    caller: Option<&AuthUser>,
+    params: &ListParams,
+    open_calls_only: bool,
+) -> ApiResult<(Vec<needs::Model>, u64, u64, u64)> {
+    let mut query = needs::Entity::find();
+    if open_calls_only {
+        query = query.filter(needs::Column::Kind.eq(NeedKind::OpenCall.as_str()));
+    }
+    listings::list_page(
+        db,
+        caller,
+        params,
+        query,
+        ListColumns {
+            organisation_id: needs::Column::OrganisationId,
+            status: needs::Column::Status,
+            updated_at: needs::Column::UpdatedAt,
+            id: needs::Column::Id,
+        },
+    )
+    .await
+}

@@ -1,0 +1,239 @@
+//! Open calls (揭榜挂帅): organisations apply with a proposal; the enterprise shortlists and
+//! awards one. Applicants see their own application, the owner sees all, operators see all.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use shared::audit::AuditEntry;
+use shared::auth::{AuthUser, OrgKind};
+use shared::entity::{needs, open_call_applications as apps};
+use shared::error::{ApiError, ApiResult, Validator};
+use shared::ids::{ApplicationId, NeedId};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::events;
+use super::listings::{self, Header, ListingKind, Status};
+use super::needs::NeedKind;
+use crate::SERVICE;
+
+/// An application (揭榜) as submitted.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationIn {
+    /// The team's proposal: approach, team, schedule, price.
+    pub proposal: String,
+    /// An achievement of the applicant's that the proposal builds on.
+    pub achievement_id: Option<Uuid>,
+}
+
+/// An application as shown to the owner, the applicant and operators.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApplicationOut {
+    pub id: ApplicationId,
+    pub need_id: NeedId,
+    pub organisation_id: Uuid,
+    pub proposal: String,
+    pub achievement_id: Option<Uuid>,
+    /// `submitted`, `shortlisted`, `awarded`, `not_selected` or `withdrawn`.
+    pub status: String,
+    pub version: i32,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+impl From<apps::Model> for ApplicationOut {
+    fn from(m: apps::Model) -> Self {
+        ApplicationOut {
+            id: ApplicationId(m.id),
+            need_id: NeedId(m.need_id),
+            organisation_id: m.organisation_id,
+            proposal: m.proposal,
+            achievement_id: m.achievement_id,
+            status: m.status,
+            version: m.version,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        }
+    }
+}
+
+async fn open_call(db: &impl ConnectionTrait, need_id: NeedId) -> ApiResult<needs::Model> {
+    let need = needs::Entity::find_by_id(need_id.0)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("open call {need_id}")))?;
+    if need.kind != NeedKind::OpenCall.as_str() {
+        return Err(ApiError::not_found(format!("open call {need_id}")));
+    }
+    Ok(need)
+}
+
+/// Applies to a published open call before its deadline, once per organisation.
+pub async fn apply(db: &(impl ConnectionTrait + TransactionTrait), caller: &AuthUser, need_id: NeedId, input: ApplicationIn) -> ApiResult<apps::Model> {
+    let org = caller.require_organisation()?;
+    let need = open_call(db, need_id).await?;
+    let header = Header::from(&need);
+    listings::ensure_visible(&header, Some(caller))?;
+    if header.status != Status::Published {
+        return Err(ApiError::conflict("open_call_not_open", "this open call is not accepting applications"));
+    }
+    if need.deadline.is_some_and(|d| d < Utc::now().date_naive()) {
+        return Err(ApiError::conflict("open_call_closed", "the deadline of this open call has passed"));
+    }
+    if need.organisation_id == org.0 {
+        return Err(ApiError::Forbidden("an organisation cannot apply to its own open call".to_owned()));
+    }
+    if caller.org_kind == Some(OrgKind::Government) {
+        return Err(ApiError::Forbidden("government bodies do not apply to open calls".to_owned()));
+    }
+    let mut v = Validator::new();
+    v.length(&input.proposal, "proposal", 20, 20_000);
+    v.finish()?;
+    let existing = apps::Entity::find()
+        .filter(apps::Column::NeedId.eq(need_id.0))
+        .filter(apps::Column::OrganisationId.eq(org.0))
+        .one(db)
+        .await?;
+    if existing.is_some() {
+        return Err(ApiError::conflict("already_applied", "your organisation has already applied to this open call"));
+    }
+    let now = Utc::now();
+    let id = ApplicationId::new();
+    let txn = db.begin().await?;
+    let model = apps::ActiveModel {
+        id: Set(id.0),
+        need_id: Set(need_id.0),
+        organisation_id: Set(org.0),
+        submitted_by: Set(caller.user_id.0),
+        proposal: Set(input.proposal.trim().to_owned()),
+        achievement_id: Set(input.achievement_id),
+        status: Set("submitted".to_owned()),
+        version: Set(1),
+        created_at: Set(now.into()),
+        updated_at: Set(now.into()),
+    }
+    .insert(&txn)
+    .await?;
+    AuditEntry { actor: Some(caller), service: SERVICE, action: "open_call.apply", entity_type: "open_call_application", entity_id: id.0 }
+        .record(&txn, None::<&()>, Some(&ApplicationOut::from(model.clone())))
+        .await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// The applications the caller may see: all for the owner and operators, their own otherwise.
+pub async fn list(db: &impl ConnectionTrait, caller: &AuthUser, need_id: NeedId) -> ApiResult<Vec<apps::Model>> {
+    let need = open_call(db, need_id).await?;
+    let header = Header::from(&need);
+    listings::ensure_visible(&header, Some(caller))?;
+    let mut query = apps::Entity::find().filter(apps::Column::NeedId.eq(need_id.0));
+    if !(caller.is_operator || caller.belongs_to(need.organisation_id.into())) {
+        let org = caller.require_organisation()?;
+        query = query.filter(apps::Column::OrganisationId.eq(org.0));
+    }
+    Ok(query.order_by_asc(apps::Column::CreatedAt).all(db).await?)
+}
+
+/// What the owner decides about an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationDecision {
+    Shortlist,
+    Award,
+    Decline,
+}
+
+/// The owner's decision on one application.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationDecisionIn {
+    pub decision: ApplicationDecision,
+    /// The application's version as read.
+    pub version: i32,
+}
+
+/// Owner shortlists, declines or awards an application. Awarding closes the open call: the
+/// winner is recorded on the need and every other application becomes `not_selected`.
+pub async fn decide(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    caller: &AuthUser,
+    need_id: NeedId,
+    application_id: ApplicationId,
+    input: ApplicationDecisionIn,
+) -> ApiResult<apps::Model> {
+    let need = open_call(db, need_id).await?;
+    let header = Header::from(&need);
+    listings::ensure_owner(&header, caller)?;
+    let app = apps::Entity::find_by_id(application_id.0)
+        .one(db)
+        .await?
+        .filter(|a| a.need_id == need_id.0)
+        .ok_or_else(|| ApiError::not_found(format!("application {application_id}")))?;
+    if app.version != input.version {
+        return Err(ApiError::StaleVersion(format!("application {application_id} is at version {}", app.version)));
+    }
+    if need.awarded_application_id.is_some() {
+        return Err(ApiError::conflict("open_call_awarded", "this open call has already been awarded"));
+    }
+    if !matches!(app.status.as_str(), "submitted" | "shortlisted") {
+        return Err(ApiError::conflict("illegal_state_change", format!("the application is {}", app.status)));
+    }
+    let new_status = match input.decision {
+        ApplicationDecision::Shortlist => "shortlisted",
+        ApplicationDecision::Award => "awarded",
+        ApplicationDecision::Decline => "not_selected",
+    };
+    if input.decision == ApplicationDecision::Award && header.status != Status::Published {
+        return Err(ApiError::conflict("open_call_not_open", "only a published open call can be awarded"));
+    }
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let before = ApplicationOut::from(app.clone());
+    let mut active: apps::ActiveModel = app.into();
+    active.status = Set(new_status.to_owned());
+    active.version = Set(input.version + 1);
+    active.updated_at = Set(now.into());
+    let result = apps::Entity::update_many()
+        .set(active)
+        .filter(apps::Column::Id.eq(application_id.0))
+        .filter(apps::Column::Version.eq(input.version))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(ApiError::StaleVersion(format!("application {application_id} changed meanwhile")));
+    }
+    if input.decision == ApplicationDecision::Award {
+        apps::Entity::update_many()
+            .col_expr(apps::Column::Status, sea_orm::sea_query::Expr::value("not_selected"))
+            .filter(apps::Column::NeedId.eq(need_id.0))
+            .filter(apps::Column::Id.ne(application_id.0))
+            .filter(apps::Column::Status.is_in(["submitted", "shortlisted"]))
+            .exec(&txn)
+            .await?;
+        listings::transition(
+            &txn,
+            &header,
+            header.version,
+            Status::Closed,
+            vec![
+                ("awarded_application_id", sea_orm::Value::from(application_id.0)),
+                ("closed_at", listings::now_value()),
+            ],
+        )
+        .await?;
+        events::listing_changed(&txn, ListingKind::Need, need_id.0).await?;
+    }
+    let updated = apps::Entity::find_by_id(application_id.0)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("application"))?;
+    AuditEntry { actor: Some(caller), service: SERVICE, action: "open_call.decide", entity_type: "open_call_application", entity_id: application_id.0 }
+        .record(&txn, Some(&before), Some(&ApplicationOut::from(updated.clone())))
+        .await?;
+    txn.commit().await?;
+    Ok(updated)
+}

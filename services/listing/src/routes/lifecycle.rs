@@ -1,0 +1,155 @@
+//! `/api/v1/{kind}/{id}/…` for `kind` = `achievements` or `needs`: the state changes and the
+//! translations both kinds share.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Serialize;
+use shared::auth::AuthUser;
+use shared::error::{ApiError, ApiResult, Problem};
+use shared::extract::{AppJson, AppPath};
+use shared::AppState;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use crate::domain::lifecycle::{self, RenewIn, ReviewIn, VersionIn};
+use crate::domain::listings::{self, ListingKind, Status};
+use crate::domain::translations::{self, LocalizedText, TranslationIn};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(submit))
+        .routes(routes!(review))
+        .routes(routes!(withdraw))
+        .routes(routes!(close))
+        .routes(routes!(renew))
+        .routes(routes!(list_translations))
+        .routes(routes!(put_translation, delete_translation))
+}
+
+/// `achievements` / `needs` in the path; anything else is a 404 like any unknown route.
+fn kind(segment: &str) -> ApiResult<ListingKind> {
+    match segment {
+        "achievements" => Ok(ListingKind::Achievement),
+        "needs" => Ok(ListingKind::Need),
+        _ => Err(ApiError::NotFound("no such route".to_owned())),
+    }
+}
+
+/// A listing's state after a change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListingState {
+    pub id: Uuid,
+    pub kind: ListingKind,
+    pub status: Status,
+    pub version: i32,
+}
+
+async fn state_of(state: &AppState, kind: ListingKind, id: Uuid) -> ApiResult<AppJson<ListingState>> {
+    let h = listings::header(&state.db, kind, id).await?;
+    Ok(AppJson(ListingState { id: h.id, kind: h.kind, status: h.status, version: h.version }))
+}
+
+/// Send a draft (or a rejected listing) for operator review. Needs a future `valid_until`.
+#[utoipa::path(post, path = "/api/v1/{kind}/{id}/submit", tag = "lifecycle", security(("bearer" = [])),
+    params(("kind" = String, Path, description = "`achievements` or `needs`"), ("id" = Uuid, Path, description = "Listing id")),
+    request_body = VersionIn,
+    responses((status = 200, body = ListingState), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn submit(State(state): State<AppState>, caller: AuthUser, AppPath((k, id)): AppPath<(String, Uuid)>, AppJson(input): AppJson<VersionIn>) -> ApiResult<AppJson<ListingState>> {
+    let kind = kind(&k)?;
+    lifecycle::submit(&state.db, &caller, kind, id, input).await?;
+    state_of(&state, kind, id).await
+}
+
+/// Publish or reject a submitted listing (operators).
+#[utoipa::path(post, path = "/api/v1/{kind}/{id}/review", tag = "lifecycle", security(("bearer" = [])),
+    params(("kind" = String, Path, description = "`achievements` or `needs`"), ("id" = Uuid, Path, description = "Listing id")),
+    request_body = ReviewIn,
+    responses((status = 200, body = ListingState), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
+async fn review(State(state): State<AppState>, caller: AuthUser, AppPath((k, id)): AppPath<(String, Uuid)>, AppJson(input): AppJson<ReviewIn>) -> ApiResult<AppJson<ListingState>> {
+    let kind = kind(&k)?;
+    lifecycle::review(&state.db, &caller, kind, id, input).await?;
+    state_of(&state, kind, id).await
+}
+
+/// Take a listing off the market.
+#[utoipa::path(post, path = "/api/v1/{kind}/{id}/withdraw", tag = "lifecycle", security(("bearer" = [])),
+    params(("kind" = String, Path, description = "`achievements` or `needs`"), ("id" = Uuid, Path, description = "Listing id")),
+    request_body = VersionIn,
+    responses((status = 200, body = ListingState), (status = 409, body = Problem, content_type = "application/problem+json")))]
+async fn withdraw(State(state): State<AppState>, caller: AuthUser, AppPath((k, id)): AppPath<(String, Uuid)>, AppJson(input): AppJson<VersionIn>) -> ApiResult<AppJson<ListingState>> {
+    let kind = kind(&k)?;
+    lifecycle::withdraw(&state.db, &caller, kind, id, input).await?;
+    state_of(&state, kind, id).await
+}
+
+/// Mark a listing closed (transferred, or the need met).
+#[utoipa::path(post, path = "/api/v1/{kind}/{id}/close", tag = "lifecycle", security(("bearer" = [])),
+    params(("kind" = String, Path, description = "`achievements` or `needs`"), ("id" = Uuid, Path, description = "Listing id")),
+    request_body = VersionIn,
+    responses((status = 200, body = ListingState), (status = 409, body = Problem, content_type = "application/problem+json")))]
+async fn close(State(state): State<AppState>, caller: AuthUser, AppPath((k, id)): AppPath<(String, Uuid)>, AppJson(input): AppJson<VersionIn>) -> ApiResult<AppJson<ListingState>> {
+    let kind = kind(&k)?;
+    lifecycle::close(&state.db, &caller, kind, id, input).await?;
+    state_of(&state, kind, id).await
+}
+
+/// Extend a published or expired listing's validity; an expired one is published again.
+#[utoipa::path(post, path = "/api/v1/{kind}/{id}/renew", tag = "lifecycle", security(("bearer" = [])),
+    params(("kind" = String, Path, description = "`achievements` or `needs`"), ("id" = Uuid, Path, description = "Listing id")),
+    request_body = RenewIn,
+    responses((status = 200, body = ListingState), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn renew(State(state): State<AppState>, caller: AuthUser, AppPath((k, id)): AppPath<(String, Uuid)>, AppJson(input): AppJson<RenewIn>) -> ApiResult<AppJson<ListingState>> {
+    let kind = kind(&k)?;
+    lifecycle::renew(&state.db, &caller, kind, id, input).await?;
+    state_of(&state, kind, id).await
+}
+
+/// Every translation of a listing the caller may see.
+#[utoipa::path(get, path = "/api/v1/{kind}/{id}/translations", tag = "translations",
+    params(("kind" = String, Path, description = "`achievements` or `needs`"), ("id" = Uuid, Path, description = "Listing id")),
+    responses((status = 200, body = Vec<LocalizedText>), (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn list_translations(State(state): State<AppState>, shared::auth::MaybeUser(caller): shared::auth::MaybeUser, AppPath((k, id)): AppPath<(String, Uuid)>) -> ApiResult<AppJson<Vec<LocalizedText>>> {
+    let kind = kind(&k)?;
+    let h = listings::header(&state.db, kind, id).await?;
+    listings::ensure_visible(&h, caller.as_ref())?;
+    translations::list(&state.db, kind, id).await.map(AppJson)
+}
+
+/// Add or replace the translation into `lang` (owners). Published listings are re-indexed.
+#[utoipa::path(put, path = "/api/v1/{kind}/{id}/translations/{lang}", tag = "translations", security(("bearer" = [])),
+    params(("kind" = String, Path, description = "`achievements` or `needs`"), ("id" = Uuid, Path, description = "Listing id"), ("lang" = String, Path, description = "Language code")),
+    request_body = TranslationIn,
+    responses((status = 200, body = LocalizedText), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn put_translation(State(state): State<AppState>, caller: AuthUser, AppPath((k, id, lang)): AppPath<(String, Uuid, String)>, AppJson(input): AppJson<TranslationIn>) -> ApiResult<AppJson<LocalizedText>> {
+    use sea_orm::TransactionTrait;
+    let kind = kind(&k)?;
+    let h = listings::header(&state.db, kind, id).await?;
+    listings::ensure_owner(&h, &caller)?;
+    let txn = state.db.begin().await?;
+    let text = translations::upsert(&txn, kind, id, &h.original_language, &lang, input, caller.user_id.0).await?;
+    if h.status == Status::Published {
+        crate::domain::events::listing_changed(&txn, kind, id).await?;
+    }
+    txn.commit().await?;
+    Ok(AppJson(text))
+}
+
+/// Remove the translation into `lang` (owners).
+#[utoipa::path(delete, path = "/api/v1/{kind}/{id}/translations/{lang}", tag = "translations", security(("bearer" = [])),
+    params(("kind" = String, Path, description = "`achievements` or `needs`"), ("id" = Uuid, Path, description = "Listing id"), ("lang" = String, Path, description = "Language code")),
+    responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn delete_translation(State(state): State<AppState>, caller: AuthUser, AppPath((k, id, lang)): AppPath<(String, Uuid, String)>) -> ApiResult<StatusCode> {
+    use sea_orm::TransactionTrait;
+    let kind = kind(&k)?;
+    let h = listings::header(&state.db, kind, id).await?;
+    listings::ensure_owner(&h, &caller)?;
+    let txn = state.db.begin().await?;
+    translations::delete(&txn, kind, id, &lang).await?;
+    if h.status == Status::Published {
+        crate::domain::events::listing_changed(&txn, kind, id).await?;
+    }
+    txn.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

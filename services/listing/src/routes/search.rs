@@ -1,0 +1,242 @@
+//! `GET /api/v1/search`: full text over every language a listing has, filters, facet counts,
+//! sorting, highlights and pagination, answered by the configured search backend.
+
+use std::collections::BTreeMap;
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use search::{Filters, SearchQuery, SortOrder};
+use serde::{Deserialize, Serialize};
+use shared::error::{ApiResult, Problem, Validator};
+use shared::extract::{AppJson, AppQuery};
+use shared::taxonomy;
+use shared::AppState;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::preferred;
+use crate::domain::listings::ListingKind;
+use crate::domain::{achievements, needs, translations};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(search_listings))
+}
+
+/// Search parameters. Lists are comma-separated (`industry=biomedicine,marine`).
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// Free text in any language.
+    pub q: Option<String>,
+    /// `achievement` or `need`.
+    pub kind: Option<String>,
+    /// Only open calls (`true`) or only plain needs and achievements (`false`).
+    pub open_call: Option<bool>,
+    pub industry: Option<String>,
+    /// City codes, a province code (`450000` = all of Guangxi) or ASEAN country codes.
+    pub region: Option<String>,
+    pub country: Option<String>,
+    pub trl_min: Option<i16>,
+    pub trl_max: Option<i16>,
+    pub ip_type: Option<String>,
+    pub cooperation_mode: Option<String>,
+    /// Price/budget range overlap, in CNY fen.
+    pub price_min: Option<i64>,
+    pub price_max: Option<i64>,
+    pub cross_border: Option<bool>,
+    /// Listings readable in any of these languages.
+    pub language: Option<String>,
+    /// IPC prefixes (`A01D`, `H01M 10`).
+    pub ipc: Option<String>,
+    /// `relevance` (default), `newest` or `deadline`.
+    pub sort: Option<SortOrder>,
+    pub page: Option<usize>,
+    /// At most 100 (default 20).
+    pub per_page: Option<usize>,
+    /// Preferred language of the result text.
+    pub lang: Option<String>,
+}
+
+/// One result with the listing's text in the reader's language.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchHit {
+    pub kind: ListingKind,
+    pub id: Uuid,
+    pub open_call: bool,
+    pub title: String,
+    pub summary: String,
+    /// Language of `title` and `summary`.
+    pub language: String,
+    pub machine_translated: bool,
+    /// Language of the text that matched the query.
+    pub matched_language: Option<String>,
+    /// `title` / `summary` with matches in `<mark>`, HTML-escaped.
+    pub highlights: BTreeMap<String, String>,
+    pub industry: String,
+    pub region_code: String,
+    pub country: String,
+    pub trl: i16,
+    pub organisation_id: Uuid,
+    pub published_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    pub score: f32,
+}
+
+/// A page of search results with facet counts over all matches.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchPage {
+    pub total: u64,
+    pub page: usize,
+    pub per_page: usize,
+    pub hits: Vec<SearchHit>,
+    /// Facet → value → count, over every match (not only this page).
+    pub facets: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
+fn list(value: &Option<String>) -> Vec<String> {
+    value
+        .as_deref()
+        .map(|v| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// Turns parameters into a backend query, refusing bad values with 422.
+pub fn to_query(p: &SearchParams) -> ApiResult<SearchQuery> {
+    let mut v = Validator::new();
+    let kinds: Vec<ListingKind> = list(&p.kind)
+        .iter()
+        .filter_map(|k| match k.as_str() {
+            "achievement" => Some(ListingKind::Achievement),
+            "need" => Some(ListingKind::Need),
+            other => {
+                v.push("kind", format!("unknown kind {other:?}: use achievement or need"));
+                None
+            }
+        })
+        .collect();
+    let industries = list(&p.industry);
+    for i in &industries {
+        v.check(taxonomy::is_industry(i), "industry", format!("unknown industry {i:?}"));
+    }
+    let ip_types = list(&p.ip_type);
+    for i in &ip_types {
+        v.check(taxonomy::is_ip_type(i), "ip_type", format!("unknown IP type {i:?}"));
+    }
+    let modes = list(&p.cooperation_mode);
+    for m in &modes {
+        v.check(taxonomy::is_cooperation_mode(m), "cooperation_mode", format!("unknown cooperation mode {m:?}"));
+    }
+    let languages = list(&p.language);
+    for l in &languages {
+        v.check(taxonomy::is_language(l), "language", format!("unknown language {l:?}"));
+    }
+    for (name, trl) in [("trl_min", p.trl_min), ("trl_max", p.trl_max)] {
+        if let Some(t) = trl {
+            v.check((1..=9).contains(&t), name, "must be between 1 and 9");
+        }
+    }
+    if let (Some(a), Some(b)) = (p.trl_min, p.trl_max) {
+        v.check(a <= b, "trl_min", "must not exceed trl_max");
+    }
+    if let (Some(a), Some(b)) = (p.price_min, p.price_max) {
+        v.check(a <= b, "price_min", "must not exceed price_max");
+    }
+    let per_page = p.per_page.unwrap_or(20);
+    v.check((1..=100).contains(&per_page), "per_page", "must be between 1 and 100");
+    let page = p.page.unwrap_or(1);
+    v.check(page >= 1 && page <= 500, "page", "must be between 1 and 500");
+    if let Some(q) = &p.q {
+        v.check(q.chars().count() <= 500, "q", "must be at most 500 characters");
+    }
+    v.finish()?;
+    Ok(SearchQuery {
+        text: p.q.clone().filter(|q| !q.trim().is_empty()),
+        filters: Filters {
+            kinds,
+            open_call: p.open_call,
+            industries,
+            regions: list(&p.region),
+            countries: list(&p.country).into_iter().map(|c| c.to_ascii_uppercase()).collect(),
+            trl_min: p.trl_min,
+            trl_max: p.trl_max,
+            ip_types,
+            cooperation_modes: modes,
+            price_min_cny_fen: p.price_min,
+            price_max_cny_fen: p.price_max,
+            cross_border: p.cross_border,
+            languages,
+            organisation_id: None,
+            ipc_prefixes: list(&p.ipc),
+        },
+        sort: p.sort.unwrap_or_default(),
+        offset: (page - 1) * per_page,
+        limit: per_page,
+        facets: true,
+        highlight: true,
+    })
+}
+
+/// Search published listings.
+#[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchParams),
+    responses((status = 200, body = SearchPage), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn search_listings(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    AppQuery(params): AppQuery<SearchParams>,
+) -> ApiResult<AppJson<SearchPage>> {
+    let query = to_query(&params)?;
+    let results = state.search.search(&query).await?;
+    let prefs = preferred(params.lang.as_deref(), &headers);
+    let mut hits = Vec::with_capacity(results.hits.len());
+    for hit in results.hits {
+        // The index can trail the database by a moment; a listing gone meanwhile is skipped.
+        let item = match hit.kind {
+            ListingKind::Achievement => match achievements::find(&state.db, hit.id.into()).await {
+                Ok(m) => {
+                    let t = translations::list(&state.db, hit.kind, m.id).await?;
+                    let out = achievements::to_out(m, &t, &prefs, false);
+                    Some((out.title, out.summary, out.language, out.provenance, false, out.industry, out.region_code, out.country, out.trl, out.organisation_id, out.published_at))
+                }
+                Err(_) => None,
+            },
+            ListingKind::Need => match needs::find(&state.db, hit.id.into()).await {
+                Ok(m) => {
+                    let t = translations::list(&state.db, hit.kind, m.id).await?;
+                    let out = needs::to_out(m, &t, &prefs, false);
+                    let open_call = out.kind == needs::NeedKind::OpenCall;
+                    Some((out.title, out.summary, out.language, out.provenance, open_call, out.industry, out.region_code, out.country, out.min_trl, out.organisation_id, out.published_at))
+                }
+                Err(_) => None,
+            },
+        };
+        if let Some((title, summary, language, provenance, open_call, industry, region_code, country, trl, organisation_id, published_at)) = item {
+            hits.push(SearchHit {
+                kind: hit.kind,
+                id: hit.id,
+                open_call,
+                title,
+                summary,
+                language,
+                machine_translated: provenance == translations::Provenance::Machine,
+                matched_language: hit.matched_language,
+                highlights: hit.highlights,
+                industry,
+                region_code,
+                country,
+                trl,
+                organisation_id,
+                published_at,
+                score: hit.score,
+            });
+        }
+    }
+    Ok(AppJson(SearchPage {
+        total: results.total,
+        page: params.page.unwrap_or(1),
+        per_page: query.limit,
+        hits,
+        facets: results.facets,
+    }))
+}

@@ -1,0 +1,52 @@
+//! In-app notifications (the matching service owns the table): written by job handlers when
+//! something a person should know happens.
+
+use chrono::Utc;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use shared::entity::{notifications, users};
+use shared::ids::new_uuid;
+use shared::jobs::events::ListingExpiring;
+
+/// One notification per member of the listing's organisation. Idempotent: a member who
+/// already has the reminder for this listing and date does not get a second one.
+pub async fn listing_expiring(db: &impl ConnectionTrait, job: &ListingExpiring) -> anyhow::Result<()> {
+    let members = users::Entity::find()
+        .filter(users::Column::OrganisationId.eq(job.organisation_id))
+        .filter(users::Column::Status.eq("active"))
+        .all(db)
+        .await?;
+    let link = format!("/{}s/{}", job.kind, job.id);
+    let payload = serde_json::json!({"kind": job.kind, "id": job.id, "valid_until": job.valid_until});
+    for member in members {
+        let already = notifications::Entity::find()
+            .filter(notifications::Column::UserId.eq(member.id))
+            .filter(notifications::Column::Kind.eq("listing_expiring"))
+            .filter(notifications::Column::Link.eq(link.clone()))
+            .all(db)
+            .await?
+            .into_iter()
+            .any(|n| n.payload.get("valid_until") == payload.get("valid_until"));
+        if already {
+            continue;
+        }
+        let title = format!("即将到期 Expires {}: {}", job.valid_until, job.title);
+        notifications::Entity::insert(notifications::ActiveModel {
+            id: Set(new_uuid()),
+            user_id: Set(member.id),
+            kind: Set("listing_expiring".to_owned()),
+            title: Set(title.chars().take(300).collect()),
+            body: Set(format!(
+                "您发布的“{}”将于 {} 到期，请及时续期。Your listing expires on {}; renew it to keep it visible.",
+                job.title, job.valid_until, job.valid_until
+            )),
+            link: Set(Some(link.clone())),
+            payload: Set(payload.clone()),
+            read_at: Set(None),
+            emailed_at: Set(None),
+            created_at: Set(Utc::now().into()),
+        })
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,25 @@
+//! Jobs one service enqueues and another consumes: their payloads are the contract between
+//! services, so they live here. Names are versioned; a payload change is a new version.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::Job;
+
+/// A published listing expires soon: its organisation's members get a reminder
+/// (enqueued by listing, consumed by matching, which owns notifications).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ListingExpiring {
+    /// `achievement` or `need`.
+    pub kind: String,
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub title: String,
+    pub valid_until: NaiveDate,
+}
+
+impl Job for ListingExpiring {
+    const NAME: &'static str = "listing_expiring.v1";
+    const QUEUE: &'static str = "notify";
+}
