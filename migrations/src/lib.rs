@@ -11,6 +11,7 @@ mod m20261126_000001_create_platform_tables;
 mod m20261126_000002_create_listing_tables;
 mod m20261126_000003_create_matching_tables;
 mod m20261126_000004_create_deal_tables;
+mod m20261126_000005_create_imports;
 
 /// Applies and reverts the schema; `techmarket migrate` and the tests drive it.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_create_listing_tables::Migration),
             Box::new(m20261126_000003_create_matching_tables::Migration),
             Box::new(m20261126_000004_create_deal_tables::Migration),
+            Box::new(m20261126_000005_create_imports::Migration),
         ]
     }
 }

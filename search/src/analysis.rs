@@ -2,13 +2,16 @@
 //! model built from it, and the highlighter and "which language matched" logic that run on the
 //! original text so people see what they wrote, not the normalised lemmas.
 //!
-//! Why Han text is indexed one character per position: charabia segments Chinese with jieba,
+//! Why Han text is analysed character by character: charabia segments Chinese with jieba,
 //! and jieba's cut depends on context — in "甘蔗收割机智能控制" it yields `收割 / 机智 / 能`, so
 //! the word `收割机` typed alone (`收割 / 机`) would never meet the indexed words. Segmentation also
 //! runs before normalisation, so traditional input (`基於深度學習`) is cut differently from its
-//! simplified twin. Indexing the normalised characters and querying every contiguous Han run as
-//! a phrase gives exact substring semantics on normalised text, whatever jieba decided. Other
-//! scripts (Latin, Vietnamese, Thai, Khmer) keep charabia's word lemmas.
+//! simplified twin. Analysing into normalised characters and matching every contiguous Han run
+//! of a query as a substring of a Han run of the text gives exact substring semantics on
+//! normalised text, whatever jieba decided (the embedded index stores the characters as
+//! overlapping bigrams for speed, Meilisearch as single-character words; both answer the same
+//! substring question). Other scripts (Latin, Vietnamese, Thai, Khmer) keep charabia's word
+//! lemmas.
 
 use charabia::{Script, Tokenize};
 
@@ -24,12 +27,16 @@ pub struct AnalyzedToken {
     pub position: usize,
     /// True for a Han character (a member of a phrase run).
     pub han: bool,
+    /// True when this Han character directly continues the previous one (same run: no
+    /// separator and no other script in between).
+    pub joined: bool,
 }
 
 /// Segments and normalises `text` into index units (separators dropped).
 pub fn analyze(text: &str) -> Vec<AnalyzedToken> {
     let mut out = Vec::new();
     let mut position = 0usize;
+    let mut last_han_end: Option<usize> = None;
     for token in text.tokenize() {
         if !(token.is_word() || token.is_stopword()) {
             continue;
@@ -52,15 +59,20 @@ pub fn analyze(text: &str) -> Vec<AnalyzedToken> {
                 } else {
                     (token.byte_start, token.byte_end)
                 };
+                // Within one charabia token characters are always joined; across tokens only
+                // when the bytes touch.
+                let joined = i > 0 || last_han_end == Some(token.byte_start);
                 out.push(AnalyzedToken {
                     lemma: c.to_string(),
                     byte_start: start,
                     byte_end: end,
                     position,
                     han: true,
+                    joined,
                 });
                 position += 1;
             }
+            last_han_end = Some(token.byte_end);
         } else {
             out.push(AnalyzedToken {
                 lemma: lemma.to_string(),
@@ -68,8 +80,10 @@ pub fn analyze(text: &str) -> Vec<AnalyzedToken> {
                 byte_end: token.byte_end,
                 position,
                 han: false,
+                joined: false,
             });
             position += 1;
+            last_han_end = None;
         }
     }
     out
@@ -78,10 +92,10 @@ pub fn analyze(text: &str) -> Vec<AnalyzedToken> {
 /// One required part of a text query.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum QueryUnit {
-    /// A single lemma.
+    /// A single lemma of a non-Han word.
     Term(String),
-    /// A contiguous run of Han characters, matched as a phrase (substring semantics).
-    Phrase(Vec<String>),
+    /// A contiguous run of one or more Han characters, matched as a substring.
+    Han(Vec<String>),
 }
 
 impl QueryUnit {
@@ -89,7 +103,7 @@ impl QueryUnit {
     pub fn lemmas(&self) -> Vec<&str> {
         match self {
             QueryUnit::Term(t) => vec![t.as_str()],
-            QueryUnit::Phrase(p) => p.iter().map(String::as_str).collect(),
+            QueryUnit::Han(p) => p.iter().map(String::as_str).collect(),
         }
     }
 }
@@ -100,30 +114,23 @@ pub fn query_units(text: &str) -> Vec<QueryUnit> {
     let tokens = analyze(text);
     let mut units: Vec<QueryUnit> = Vec::new();
     let mut run: Vec<String> = Vec::new();
-    let mut last_end: Option<usize> = None;
     let flush = |run: &mut Vec<String>, units: &mut Vec<QueryUnit>| {
-        let unit = match run.len() {
-            0 => return,
-            1 => QueryUnit::Term(run[0].clone()),
-            _ => QueryUnit::Phrase(run.clone()),
-        };
-        run.clear();
+        if run.is_empty() {
+            return;
+        }
+        let unit = QueryUnit::Han(std::mem::take(run));
         if !units.contains(&unit) {
             units.push(unit);
         }
     };
     for t in tokens {
         if t.han {
-            // A Han run continues only when nothing (no separator, no other script) sits
-            // between this character and the previous one.
-            if last_end != Some(t.byte_start) {
+            if !t.joined {
                 flush(&mut run, &mut units);
             }
-            last_end = Some(t.byte_end);
             run.push(t.lemma);
         } else {
             flush(&mut run, &mut units);
-            last_end = None;
             let unit = QueryUnit::Term(t.lemma);
             if !units.contains(&unit) {
                 units.push(unit);
@@ -150,7 +157,7 @@ pub fn match_ranges(text: &str, units: &[QueryUnit]) -> Vec<(usize, usize)> {
         for i in 0..=tokens.len() - n {
             let window = &tokens[i..i + n];
             let same = window.iter().zip(&lemmas).all(|(t, l)| t.lemma == *l);
-            let consecutive = window.windows(2).all(|w| w[1].position == w[0].position + 1);
+            let consecutive = window.windows(2).all(|w| w[1].joined);
             if same && consecutive {
                 ranges.push((window[0].byte_start, window[n - 1].byte_end));
             }
@@ -297,8 +304,8 @@ mod tests {
         assert_eq!(
             units,
             vec![
-                QueryUnit::Phrase(vec!["甘".into(), "蔗".into()]),
-                QueryUnit::Phrase(vec!["收".into(), "割".into(), "机".into()]),
+                QueryUnit::Han(vec!["甘".into(), "蔗".into()]),
+                QueryUnit::Han(vec!["收".into(), "割".into(), "机".into()]),
                 QueryUnit::Term("drone".into()),
             ]
         );

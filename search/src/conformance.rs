@@ -333,6 +333,9 @@ pub async fn chinese_words_inside_text(index: &dyn SearchIndex) -> anyhow::Resul
     expect_found(index, "电池热管理", &[4], &[9, 23]).await?;
     expect_found(index, "碳酸钙", &[12], &[]).await?;
     expect_found(index, "机器人", &[30], &[1]).await?;
+    // Single characters match wherever they occur, first, middle or last in a run.
+    expect_found(index, "锰", &[28], &[]).await?;
+    expect_found(index, "蔗", &[1, 3, 19, 25], &[2]).await?;
     Ok(())
 }
 

@@ -81,21 +81,65 @@ pub struct CharabiaTokenStream {
     current: Token,
 }
 
+/// Index tokens for `text`: non-Han words as charabia lemmas; each Han run as overlapping
+/// bigrams at consecutive positions plus its last character alone. Any substring of two or more
+/// characters is then a phrase of bigrams (one term for the commonest, two-character, words), and
+/// a single character is "a term equal to it or starting with it". Bigram postings are far more
+/// selective than single characters, which keeps phrase matching fast on a million listings.
+fn index_tokens(text: &str) -> Vec<Token> {
+    let analyzed = analysis::analyze(text);
+    let mut out = Vec::with_capacity(analyzed.len() + 4);
+    let mut position = 0usize;
+    let mut i = 0;
+    while i < analyzed.len() {
+        let t = &analyzed[i];
+        if !t.han {
+            out.push(Token {
+                offset_from: t.byte_start,
+                offset_to: t.byte_end,
+                position,
+                text: t.lemma.clone(),
+                position_length: 1,
+            });
+            position += 1;
+            i += 1;
+            continue;
+        }
+        let mut end = i + 1;
+        while end < analyzed.len() && analyzed[end].han && analyzed[end].joined {
+            end += 1;
+        }
+        let run = &analyzed[i..end];
+        for pair in run.windows(2) {
+            out.push(Token {
+                offset_from: pair[0].byte_start,
+                offset_to: pair[1].byte_end,
+                position,
+                text: format!("{}{}", pair[0].lemma, pair[1].lemma),
+                position_length: 1,
+            });
+            position += 1;
+        }
+        if let Some(last) = run.last() {
+            out.push(Token {
+                offset_from: last.byte_start,
+                offset_to: last.byte_end,
+                position,
+                text: last.lemma.clone(),
+                position_length: 1,
+            });
+            position += 1;
+        }
+        i = end;
+    }
+    out
+}
+
 impl Tokenizer for CharabiaTokenizer {
     type TokenStream<'a> = CharabiaTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        let tokens: Vec<Token> = analysis::analyze(text)
-            .into_iter()
-            .map(|t| Token {
-                offset_from: t.byte_start,
-                offset_to: t.byte_end,
-                position: t.position,
-                text: t.lemma,
-                position_length: 1,
-            })
-            .collect();
-        CharabiaTokenStream { tokens: tokens.into_iter(), current: Token::default() }
+        CharabiaTokenStream { tokens: index_tokens(text).into_iter(), current: Token::default() }
     }
 }
 
@@ -374,13 +418,23 @@ impl Inner {
                     .text
                     .iter()
                     .map(|(field, boost)| {
+                        let term = |t: &str| -> Box<dyn Query> {
+                            Box::new(TermQuery::new(Term::from_field_text(*field, t), IndexRecordOption::WithFreqs))
+                        };
                         let q: Box<dyn Query> = match unit {
-                            QueryUnit::Term(t) => Box::new(TermQuery::new(
-                                Term::from_field_text(*field, t),
-                                IndexRecordOption::WithFreqs,
-                            )),
-                            QueryUnit::Phrase(p) => Box::new(PhraseQuery::new(
-                                p.iter().map(|c| Term::from_field_text(*field, c)).collect(),
+                            QueryUnit::Term(t) => term(t),
+                            QueryUnit::Han(chars) if chars.len() == 1 => {
+                                // One character: the terminal unigram itself or any bigram it
+                                // starts (see `index_tokens`), i.e. the term range [c, c+U+10FFFF].
+                                let c = &chars[0];
+                                Box::new(RangeQuery::new(
+                                    Bound::Included(Term::from_field_text(*field, c)),
+                                    Bound::Included(Term::from_field_text(*field, &format!("{c}{}", char::MAX))),
+                                ))
+                            }
+                            QueryUnit::Han(chars) if chars.len() == 2 => term(&chars.concat()),
+                            QueryUnit::Han(chars) => Box::new(PhraseQuery::new(
+                                chars.windows(2).map(|w| Term::from_field_text(*field, &w.concat())).collect(),
                             )),
                         };
                         (Occur::Should, Box::new(BoostQuery::new(q, *boost)) as Box<dyn Query>)

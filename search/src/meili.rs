@@ -98,14 +98,13 @@ fn lang_slot(language: &str) -> &str {
 /// so a phrase never spans two runs.
 fn han_spaced(s: &str) -> String {
     let mut out = String::new();
-    let mut last_end = None;
     for t in analysis::analyze(s).into_iter().filter(|t| t.han) {
-        let Some(original) = s.get(t.byte_start..t.byte_end) else { continue };
         if !out.is_empty() {
-            out.push_str(if last_end == Some(t.byte_start) { " " } else { " | " });
+            out.push_str(if t.joined { " " } else { " | " });
         }
-        out.push_str(original);
-        last_end = Some(t.byte_end);
+        // The normalised character: Meilisearch normalises it again, idempotently, and the
+        // character-to-original mapping of `analyze` is not always one-to-one.
+        out.push_str(&t.lemma);
     }
     out
 }
@@ -270,9 +269,8 @@ pub fn filter_expression(f: &Filters) -> Option<String> {
 /// single characters (matched against the `*_han` fields).
 pub fn meili_query_text(text: &str) -> String {
     let mut parts: Vec<String> = Vec::new();
-    let mut run: Vec<&str> = Vec::new();
-    let mut last_end = None;
-    let flush = |run: &mut Vec<&str>, parts: &mut Vec<String>| {
+    let mut run: Vec<String> = Vec::new();
+    let flush = |run: &mut Vec<String>, parts: &mut Vec<String>| {
         if !run.is_empty() {
             parts.push(format!("\"{}\"", run.join(" ")));
             run.clear();
@@ -281,14 +279,12 @@ pub fn meili_query_text(text: &str) -> String {
     for t in analysis::analyze(text) {
         let Some(original) = text.get(t.byte_start..t.byte_end) else { continue };
         if t.han {
-            if last_end != Some(t.byte_start) {
+            if !t.joined {
                 flush(&mut run, &mut parts);
             }
-            run.push(original);
-            last_end = Some(t.byte_end);
+            run.push(t.lemma);
         } else {
             flush(&mut run, &mut parts);
-            last_end = None;
             // Quotes inside a word would open a phrase; charabia words never contain them, but
             // strip them to be sure.
             parts.push(original.replace('"', ""));
@@ -506,6 +502,8 @@ mod tests {
     fn han_runs_become_character_phrases() {
         assert_eq!(meili_query_text("甘蔗收割机 drone"), "\"甘 蔗 收 割 机\" drone");
         assert_eq!(han_spaced("甘蔗，收割机"), "甘 蔗 | 收 割 机");
+        // Normalised (traditional) characters are what both sides compare.
+        assert_eq!(meili_query_text("学习"), "\"學 習\"");
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod auth;
 mod authorisation;
 mod bad_input;
 mod deploy;
+mod imports;
 mod jobs;
 mod listings;
 mod migrations;

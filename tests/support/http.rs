@@ -231,3 +231,16 @@ pub fn signup_body(kind: &str, email: &str) -> Value {
         }
     })
 }
+
+impl TestApp {
+    /// Sends raw bytes with a content type and a bearer token (uploads).
+    pub async fn client_request(&self, method: Method, path: &str, token: &str, content_type: &str, body: Vec<u8>) -> TestResponse {
+        let req = self
+            .client
+            .request(method, format!("{}{path}", self.base_url))
+            .bearer_auth(token)
+            .header(CONTENT_TYPE, content_type)
+            .body(body);
+        Self::read(req.send().await.expect("request reached the server")).await
+    }
+}

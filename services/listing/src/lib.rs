@@ -49,6 +49,7 @@ const EXPIRY_SWEEP_EVERY: Duration = Duration::hours(1);
         (name = "translations", description = "A listing's text in other languages"),
         (name = "search", description = "Full-text search with filters and facets"),
         (name = "taxonomies", description = "Code lists: industries, regions, IP types, cooperation modes, TRL"),
+        (name = "imports", description = "Bulk import from XLSX/CSV, exports, templates"),
     ),
     components(schemas(shared::error::Problem, shared::error::FieldError)),
     modifiers(&BearerAuth),
@@ -66,6 +67,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(routes::reviews::router())
         .merge(routes::taxonomies::router())
         .merge(routes::search::router())
+        .merge(routes::imports::router())
 }
 
 /// Handlers of the jobs this service consumes.
@@ -73,6 +75,9 @@ pub fn jobs() -> Registry<AppState> {
     let mut registry = Registry::new();
     registry.register(|state: AppState, job: SyncSearch| async move {
         domain::index::sync_one(&state.db, state.search.as_ref(), job.kind, job.id).await
+    });
+    registry.register(|state: AppState, job: domain::imports::ProcessImport| async move {
+        domain::imports::process(&state.db, job.id, |_, _| {}).await.map(|_| ())
     });
     registry.register(|state: AppState, _job: ExpireListings| async move {
         let sweep = domain::lifecycle::sweep_expiry(&state.db, Utc::now().date_naive()).await?;

@@ -15,6 +15,7 @@ pub mod deal_events;
 pub mod deals;
 pub mod fx_rates;
 pub mod idempotency_keys;
+pub mod imports;
 pub mod invitations;
 pub mod jobs;
 pub mod listing_reviews;

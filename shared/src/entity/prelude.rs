@@ -30,3 +30,4 @@ pub use super::saved_searches::Entity as SavedSearches;
 pub use super::targets::Entity as Targets;
 pub use super::turnover_rollups::Entity as TurnoverRollups;
 pub use super::users::Entity as Users;
+pub use super::imports::Entity as Imports;

@@ -259,13 +259,23 @@ pub async fn create(db: &(impl ConnectionTrait + TransactionTrait), caller: &Aut
         .await?
         .ok_or_else(|| ApiError::Forbidden("your organisation no longer exists".to_owned()))?;
     let (country, region) = validate(&input, &org)?;
-    let now = Utc::now();
-    let id = AchievementId::new();
     let txn = db.begin().await?;
-    let model = achievements::ActiveModel {
-        id: Set(id.0),
-        organisation_id: Set(org.id),
-        created_by: Set(caller.user_id.0),
+    let model = draft_model(org.id, caller.user_id.0, &input, country, region).insert(&txn).await?;
+    let id = AchievementId(model.id);
+    AuditEntry { actor: Some(caller), service: SERVICE, action: "achievement.create", entity_type: "achievement", entity_id: id.0 }
+        .record(&txn, None::<&()>, Some(&to_in(&model)))
+        .await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// A new draft row from validated input (shared by the API and bulk imports).
+pub fn draft_model(org_id: Uuid, created_by: Uuid, input: &AchievementIn, country: String, region: String) -> achievements::ActiveModel {
+    let now = Utc::now();
+    achievements::ActiveModel {
+        id: Set(AchievementId::new().0),
+        organisation_id: Set(org_id),
+        created_by: Set(created_by),
         status: Set(Status::Draft.as_str().to_owned()),
         original_language: Set(input.language.clone()),
         title: Set(input.title.trim().to_owned()),
@@ -298,13 +308,6 @@ pub async fn create(db: &(impl ConnectionTrait + TransactionTrait), caller: &Aut
         created_at: Set(now.into()),
         updated_at: Set(now.into()),
     }
-    .insert(&txn)
-    .await?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "achievement.create", entity_type: "achievement", entity_id: id.0 }
-        .record(&txn, None::<&()>, Some(&to_in(&model)))
-        .await?;
-    txn.commit().await?;
-    Ok(model)
 }
 
 /// Applies a JSON merge patch (RFC 7396) to an achievement at `version`.

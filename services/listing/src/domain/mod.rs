@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod achievements;
 pub mod events;
+pub mod imports;
 pub mod index;
 pub mod lifecycle;
 pub mod listings;
@@ -11,4 +12,5 @@ pub mod needs;
 pub mod open_calls;
 pub mod organisations;
 pub mod patch;
+pub mod spreadsheet;
 pub mod translations;

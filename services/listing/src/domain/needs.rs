@@ -347,12 +347,23 @@ pub async fn create(db: &(impl ConnectionTrait + TransactionTrait), caller: &Aut
         .await?
         .ok_or_else(|| ApiError::Forbidden("your organisation no longer exists".to_owned()))?;
     let (country, region) = validate(&input, &org)?;
+    let txn = db.begin().await?;
+    let model = draft_model(org.id, caller.user_id.0, &input, country, region).insert(&txn).await?;
+    let id = NeedId(model.id);
+    AuditEntry { actor: Some(caller), service: SERVICE, action: "need.create", entity_type: "need", entity_id: id.0 }
+        .record(&txn, None::<&()>, Some(&to_in(&model)))
+        .await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// A new draft row from validated input (shared by the API and bulk imports).
+pub fn draft_model(org_id: Uuid, created_by: Uuid, input: &NeedIn, country: String, region: String) -> needs::ActiveModel {
     let now = Utc::now();
-    let id = NeedId::new();
     let mut active = needs::ActiveModel {
-        id: Set(id.0),
-        organisation_id: Set(org.id),
-        created_by: Set(caller.user_id.0),
+        id: Set(NeedId::new().0),
+        organisation_id: Set(org_id),
+        created_by: Set(created_by),
         status: Set(Status::Draft.as_str().to_owned()),
         awarded_application_id: Set(None),
         submitted_at: Set(None),
@@ -364,14 +375,8 @@ pub async fn create(db: &(impl ConnectionTrait + TransactionTrait), caller: &Aut
         updated_at: Set(now.into()),
         ..Default::default()
     };
-    apply(&mut active, &input, country, region);
-    let txn = db.begin().await?;
-    let model = active.insert(&txn).await?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "need.create", entity_type: "need", entity_id: id.0 }
-        .record(&txn, None::<&()>, Some(&to_in(&model)))
-        .await?;
-    txn.commit().await?;
-    Ok(model)
+    apply(&mut active, input, country, region);
+    active
 }
 
 /// Applies a JSON merge patch to a need at `version`.

@@ -2,6 +2,7 @@
 
 pub mod achievements;
 pub mod auth;
+pub mod imports;
 pub mod lifecycle;
 pub mod needs;
 pub mod orgs;
