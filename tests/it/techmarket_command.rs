@@ -162,3 +162,46 @@ fn a_service_refuses_to_start_before_migrations_and_starts_after() {
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown service"));
 }
+
+#[tokio::test]
+async fn import_and_reindex_commands_report_what_they_did() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+    let run = |args: &[&str]| {
+        techmarket()
+            .args(args)
+            .env("TECHMARKET_DATABASE__URL", &url)
+            .env("TECHMARKET_SEARCH__INDEX_DIR", dir.path().join("search"))
+            .output()
+            .expect("run")
+    };
+    assert!(run(&["migrate"]).status.success());
+    assert!(run(&["seed"]).status.success());
+    let db = sea_orm::Database::connect(&url).await.expect("connect");
+    let org = shared::entity::organisations::Entity::find()
+        .filter(shared::entity::organisations::Column::Kind.eq("university"))
+        .one(&db)
+        .await
+        .expect("query")
+        .expect("a sample university");
+    db.close().await.expect("close");
+    let file = dir.path().join("list.csv");
+    std::fs::write(
+        &file,
+        "成果名称,成果简介,行业领域,知识产权类型,技术成熟度\n\
+         木薯淀粉高效提取工艺,采用酶法辅助提取木薯淀粉并回收废水中的蛋白质。,现代农业,发明专利,7\n\
+         坏行示例,简介太短,现代农业,发明专利,11\n",
+    )
+    .expect("write csv");
+    let org_id = org.id.to_string();
+    let out = run(&["import", "achievements", file.to_str().expect("path"), "--org", &org_id, "--valid-rows-only"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("succeeded: 2 rows, 1 listings created, 2 errors"), "{stdout}");
+    assert!(stdout.contains("row      3"), "the bad row is named: {stdout}");
+    let strict = run(&["import", "achievements", file.to_str().expect("path"), "--org", &org_id]);
+    assert!(!strict.status.success(), "all-or-nothing with a bad row fails");
+    let reindex = run(&["reindex"]);
+    assert!(reindex.status.success(), "{}", String::from_utf8_lossy(&reindex.stderr));
+}

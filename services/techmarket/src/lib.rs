@@ -82,6 +82,58 @@ pub fn service_app(
     Ok((app, jobs))
 }
 
+/// Imports a spreadsheet from disk into `org` as its first admin (`techmarket import`), with
+/// the same validation and report as the API.
+pub async fn import_file(
+    db: &DatabaseConnection,
+    kind: &str,
+    file: &std::path::Path,
+    org: uuid::Uuid,
+    valid_rows_only: bool,
+    bar: indicatif::ProgressBar,
+) -> anyhow::Result<listing::domain::imports::ImportOut> {
+    use listing::domain::imports::{self, ImportKind, ImportMode};
+    use listing::domain::spreadsheet::Format;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let kind = match kind {
+        "achievements" => ImportKind::Achievements,
+        "needs" => ImportKind::Needs,
+        other => anyhow::bail!("unknown kind `{other}`: use achievements or needs"),
+    };
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let format = Format::detect(None, &name).ok_or_else(|| anyhow::anyhow!("{name}: expected a .csv or .xlsx file"))?;
+    let content = std::fs::read(file).map_err(|e| anyhow::anyhow!("Failed to read {}: {e}", file.display()))?;
+    let admin = shared::entity::users::Entity::find()
+        .filter(shared::entity::users::Column::OrganisationId.eq(org))
+        .order_by_asc(shared::entity::users::Column::CreatedAt)
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("organisation {org} has no members to own the imported listings"))?;
+    let caller = shared::auth::AuthUser {
+        user_id: admin.id.into(),
+        token_id: uuid::Uuid::nil().into(),
+        email: admin.email.clone(),
+        display_name: admin.display_name.clone(),
+        organisation_id: Some(org.into()),
+        org_kind: None,
+        org_role: None,
+        is_operator: false,
+        broker_id: None,
+    };
+    let mode = if valid_rows_only { ImportMode::ValidRowsOnly } else { ImportMode::AllOrNothing };
+    let import = imports::start(db, &caller, kind, mode, format, &name, content)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let done = imports::process(db, import.id, |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })
+    .await?;
+    bar.finish_and_clear();
+    // The job queued by `start` finds the import finished and does nothing.
+    Ok(done.into())
+}
+
 /// Applies every pending migration (embedded mode and `techmarket migrate`).
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<usize> {
     let pending = migrations::Migrator::get_pending_migrations(db).await?.len();

@@ -38,6 +38,21 @@ enum Command {
     Migrate,
     /// Load the sample data into an empty database.
     Seed,
+    /// Rebuild the search index from the database.
+    Reindex,
+    /// Import listings from an XLSX or CSV file into an organisation (as drafts).
+    Import {
+        /// `achievements` or `needs`
+        kind: String,
+        /// The .xlsx or .csv file
+        file: PathBuf,
+        /// Organisation id
+        #[arg(long)]
+        org: uuid::Uuid,
+        /// Import the valid rows and report the bad ones (default: all or nothing)
+        #[arg(long)]
+        valid_rows_only: bool,
+    },
     /// Administrative tasks.
     Admin {
         #[command(subcommand)]
@@ -57,6 +72,29 @@ enum AdminCommand {
         #[arg(long, env = "TECHMARKET_OPERATOR_PASSWORD", hide_env_values = true)]
         password: String,
     },
+}
+
+/// A progress bar on stderr for long commands.
+fn progress_bar(what: &'static str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(what);
+    bar
+}
+
+#[expect(clippy::print_stdout, reason = "the import report is the command's output")]
+fn report_import(summary: &listing::domain::imports::ImportOut) {
+    println!(
+        "{}: {} rows, {} listings created, {} errors",
+        summary.status, summary.total_rows, summary.created_count, summary.error_count
+    );
+    for e in &summary.errors {
+        println!("  row {:>6}  {:<20} {}", e.row, e.column, e.reason);
+    }
 }
 
 /// The embedded mode's database: a SQLite file in the data directory, created if missing.
@@ -95,6 +133,26 @@ async fn main() -> anyhow::Result<()> {
                 tracing::warn!("the database already has organisations; sample data not loaded");
             }
             Ok(())
+        }
+        Command::Reindex => {
+            let db = shared::db::connect(&config.database, "reindex").await?;
+            techmarket::check_schema(&db).await?;
+            let search = shared::state::open_search(&config.search).await?;
+            let bar = progress_bar("indexing");
+            let done = listing::domain::index::reindex(&db, search.as_ref(), |done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+            })
+            .await?;
+            bar.finish_with_message(format!("{done} listings indexed"));
+            Ok(())
+        }
+        Command::Import { kind, file, org, valid_rows_only } => {
+            let db = shared::db::connect(&config.database, "import").await?;
+            techmarket::check_schema(&db).await?;
+            let summary = techmarket::import_file(&db, &kind, &file, org, valid_rows_only, progress_bar("validating")).await?;
+            report_import(&summary);
+            if summary.status == "succeeded" { Ok(()) } else { anyhow::bail!("import failed: {}", summary.failure.unwrap_or_default()) }
         }
         Command::Admin { command: AdminCommand::CreateOperator { email, name, password } } => {
             let db = shared::db::connect(&config.database, "admin").await?;
