@@ -226,7 +226,13 @@ pub fn hit_extras(
     want_highlights: bool,
 ) -> (Option<String>, std::collections::BTreeMap<String, String>) {
     let mut best: Option<(usize, &crate::LangText)> = None;
-    if !units.is_empty() {
+    if units.is_empty() {
+        // No text query: no language "matched".
+    } else if let [only] = texts {
+        // The backend matched the listing, so its only text is the one that matched; skipping
+        // the re-analysis keeps big result pages cheap (it dominated multi-search latency).
+        best = Some((1, only));
+    } else {
         for t in texts {
             let score = text_match_score(t, units);
             if score > 0 && best.is_none_or(|(b, _)| score > b) {

@@ -105,3 +105,39 @@ db_test! {
         assert!(entry.actor_user_id.is_some());
     }
 }
+
+db_test! {
+    async fn an_admin_invites_a_member_who_joins_with_the_invitation(app: TestApp) {
+        let (admin, org) = app.sign_up("university", "admin@uni.test").await;
+        let (outsider, _) = app.sign_up("enterprise", "boss@firm.test").await;
+        let path = format!("/api/v1/orgs/{org}/invitations");
+        app.post(&path, Some(&outsider), &json!({"email": "x@uni.test"})).await.assert_problem(403, "forbidden");
+        let inv = app.post(&path, Some(&admin), &json!({"email": "New.Member@uni.test"})).await;
+        let token = inv.assert_status(201)["token"].as_str().expect("token").to_owned();
+        let joined = app.post("/api/v1/invitations/accept", None, &json!({"token": token, "display_name": "新成员", "password": "member-password-1"})).await;
+        let joined = joined.assert_status(201).clone();
+        assert_eq!(joined["user"]["email"], "new.member@uni.test");
+        assert_eq!(joined["user"]["org_role"], "member");
+        let member = joined["token"].as_str().expect("token");
+        // The invitation works once.
+        app.post("/api/v1/invitations/accept", None, &json!({"token": token, "display_name": "again", "password": "member-password-1"}))
+            .await
+            .assert_problem(422, "validation_failed");
+        // Members see their colleagues but cannot invite.
+        let members = app.get(&format!("/api/v1/orgs/{org}/members"), Some(member)).await;
+        assert_eq!(members.assert_status(200).as_array().map(Vec::len), Some(2));
+        app.post(&path, Some(member), &json!({"email": "y@uni.test"})).await.assert_problem(403, "forbidden");
+        // The admin promotes them; the last admin cannot step down.
+        let me = app.get("/api/v1/me", Some(&admin)).await;
+        let admin_id = me.body["user_id"].as_str().expect("id").to_owned();
+        let member_id = joined["user"]["id"].as_str().expect("id").to_owned();
+        app.post(&format!("/api/v1/orgs/{org}/members/{admin_id}/role"), Some(&admin), &json!({"org_role": "member"}))
+            .await
+            .assert_problem(409, "last_admin");
+        let promoted = app.post(&format!("/api/v1/orgs/{org}/members/{member_id}/role"), Some(&admin), &json!({"org_role": "admin"})).await;
+        assert_eq!(promoted.assert_status(200)["org_role"], "admin");
+        app.post(&format!("/api/v1/orgs/{org}/members/{admin_id}/role"), Some(&admin), &json!({"org_role": "member"}))
+            .await
+            .assert_status(200);
+    }
+}

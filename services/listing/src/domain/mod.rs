@@ -6,6 +6,7 @@ pub mod achievements;
 pub mod events;
 pub mod imports;
 pub mod index;
+pub mod invitations;
 pub mod lifecycle;
 pub mod listings;
 pub mod needs;
