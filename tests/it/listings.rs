@@ -322,3 +322,68 @@ db_test! {
         assert_eq!(app.get("/api/v1/search?q=甘蔗收割机", None).await.body["total"], 2);
     }
 }
+
+db_test! {
+    async fn search_segments_chinese_thai_and_vietnamese(app: TestApp) {
+        let op = app.operator_token().await;
+        let (uni, _) = app.sign_up("university", "a@uni.test").await;
+        let (th, _) = app.sign_up_asean("enterprise", "TH", "p@th.test").await;
+        let (vn, _) = app.sign_up_asean("enterprise", "VN", "p@vn.test").await;
+        let mut zh = achievement_body();
+        zh["title"] = json!("新型桑蚕品种选育与配套养殖技术");
+        zh["summary"] = json!("通过分子标记辅助育种获得抗病高产的家蚕新品种，并建立省力化小蚕共育体系。");
+        zh["keywords"] = json!(["家蚕"]);
+        let (zh_id, _) = app.create_listing("achievements", &uni, &zh).await;
+        let mut thai = achievement_body();
+        thai["language"] = json!("th");
+        thai["title"] = json!("เทคโนโลยีการแปรรูปแป้งมันสำปะหลัง");
+        thai["summary"] = json!("กระบวนการผลิตแป้งมันสำปะหลังที่ประหยัดน้ำและพลังงานสำหรับโรงงานขนาดกลาง");
+        thai["keywords"] = json!([]);
+        thai.as_object_mut().expect("object").remove("region_code");
+        thai["price"] = json!({"min_minor": 100_000_000, "max_minor": 200_000_000, "currency": "THB"});
+        let (th_id, _) = app.create_listing("achievements", &th, &thai).await;
+        let mut viet = need_body();
+        viet["language"] = json!("vi");
+        viet["title"] = json!("Công nghệ sấy khô sầu riêng giữ nguyên hương vị");
+        viet["summary"] = json!("Doanh nghiệp cần công nghệ sấy lạnh sầu riêng để xuất khẩu, giữ màu sắc và mùi vị tự nhiên.");
+        viet["keywords"] = json!([]);
+        viet.as_object_mut().expect("object").remove("region_code");
+        viet["budget"] = json!({"min_minor": 500_000_000, "currency": "VND"});
+        let (vn_id, _) = app.create_listing("needs", &vn, &viet).await;
+        app.publish_listing("achievements", &zh_id, &uni, &op).await;
+        app.publish_listing("achievements", &th_id, &th, &op).await;
+        app.publish_listing("needs", &vn_id, &vn, &op).await;
+
+        let find = |q: &'static str| {
+            let app = &app;
+            async move {
+                let res = app.get(&format!("/api/v1/search?q={}", urlencode(q)), None).await;
+                let body = res.assert_status(200).clone();
+                body["hits"].as_array().expect("hits").iter().map(|h| h["id"].as_str().expect("id").to_owned()).collect::<Vec<_>>()
+            }
+        };
+        // Words inside the Chinese text, not at its start.
+        assert_eq!(find("分子标记").await, vec![zh_id.clone()]);
+        assert_eq!(find("抗病").await, vec![zh_id.clone()]);
+        assert_eq!(find("แป้งมันสำปะหลัง").await, vec![th_id.clone()]);
+        assert_eq!(find("พลังงาน").await, vec![th_id.clone()]);
+        assert_eq!(find("sầu riêng").await, vec![vn_id.clone()]);
+        assert_eq!(find("sấy lạnh").await, vec![vn_id.clone()]);
+        // Language facet and filter.
+        let by_lang = app.get("/api/v1/search?language=th", None).await;
+        assert_eq!(by_lang.assert_status(200)["total"], 1);
+        let facets = app.get("/api/v1/search", None).await;
+        let facets = facets.assert_status(200);
+        assert_eq!(facets["facets"]["language"]["zh"], 1, "{facets}");
+        assert_eq!(facets["facets"]["country"]["TH"], 1, "{facets}");
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -244,3 +244,21 @@ impl TestApp {
         Self::read(req.send().await.expect("request reached the server")).await
     }
 }
+
+impl TestApp {
+    /// Signs up an organisation in an ASEAN country (no credit code); returns (token, org id).
+    pub async fn sign_up_asean(&self, kind: &str, country: &str, email: &str) -> (String, String) {
+        let body = serde_json::json!({
+            "email": email,
+            "password": USER_PASSWORD,
+            "display_name": "Partner",
+            "organisation": {"name": format!("Partner {country} {}", uuid::Uuid::now_v7().simple()), "kind": kind, "country": country, "region_code": country}
+        });
+        let res = self.post("/api/v1/auth/signup", None, &body).await;
+        let body = res.assert_status(201);
+        (
+            body["token"].as_str().expect("token").to_owned(),
+            body["organisation"]["id"].as_str().expect("organisation id").to_owned(),
+        )
+    }
+}
