@@ -15,9 +15,17 @@ fn main() -> anyhow::Result<()> {
             return Ok(());
         }
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    let report = runtime.block_on(search::bench::run_bench(&cfg, &|line| eprintln!("  {line}")))?;
-    println!("search benchmark: corpus {} queries {}", cfg.corpus.display(), cfg.queries.display());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let report = runtime.block_on(search::bench::run_bench(&cfg, &|line| {
+        eprintln!("  {line}")
+    }))?;
+    println!(
+        "search benchmark: corpus {} queries {}",
+        cfg.corpus.display(),
+        cfg.queries.display()
+    );
     print!("{report}");
     Ok(())
 }

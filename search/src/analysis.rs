@@ -55,7 +55,10 @@ pub fn analyze(text: &str) -> Vec<AnalyzedToken> {
             for (i, c) in lemma_chars.iter().enumerate() {
                 let (start, end) = if one_to_one {
                     let (off, oc) = original_chars[i];
-                    (token.byte_start + off, token.byte_start + off + oc.len_utf8())
+                    (
+                        token.byte_start + off,
+                        token.byte_start + off + oc.len_utf8(),
+                    )
                 } else {
                     (token.byte_start, token.byte_end)
                 };
@@ -254,14 +257,19 @@ pub fn hit_extras(
 /// Normalises an IPC code for prefix matching: uppercase, whitespace removed (`a01d 45/10` →
 /// `A01D45/10`).
 pub fn normalize_ipc(code: &str) -> String {
-    code.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect()
+    code.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect()
 }
 
 /// Every prefix of a normalised IPC code (`A`, `A0`, … `A01D45/10`), stored so a prefix filter
 /// is one exact term lookup on either backend.
 pub fn ipc_prefixes(code: &str) -> Vec<String> {
     let norm = normalize_ipc(code);
-    norm.char_indices().map(|(i, c)| norm[..i + c.len_utf8()].to_string()).collect()
+    norm.char_indices()
+        .map(|(i, c)| norm[..i + c.len_utf8()].to_string())
+        .collect()
 }
 
 /// Region codes a listing answers to: its own code, plus for a six-digit Chinese code its
@@ -289,10 +297,19 @@ mod tests {
     #[test]
     fn chinese_word_inside_sentence_is_a_substring_match() {
         let doc = "基于深度学习的甘蔗收割机智能控制系统";
-        assert_eq!(marked(doc, "甘蔗收割机"), "基于深度学习的<mark>甘蔗收割机</mark>智能控制系统");
-        assert_eq!(marked(doc, "深度学习"), "基于<mark>深度学习</mark>的甘蔗收割机智能控制系统");
+        assert_eq!(
+            marked(doc, "甘蔗收割机"),
+            "基于深度学习的<mark>甘蔗收割机</mark>智能控制系统"
+        );
+        assert_eq!(
+            marked(doc, "深度学习"),
+            "基于<mark>深度学习</mark>的甘蔗收割机智能控制系统"
+        );
         // Traditional query against simplified text.
-        assert_eq!(marked(doc, "深度學習"), "基于<mark>深度学习</mark>的甘蔗收割机智能控制系统");
+        assert_eq!(
+            marked(doc, "深度學習"),
+            "基于<mark>深度学习</mark>的甘蔗收割机智能控制系统"
+        );
         assert_eq!(marked(doc, "收割机器人"), doc);
     }
 
@@ -301,7 +318,10 @@ mod tests {
         let th = "ระบบควบคุมอัจฉริยะสำหรับเครื่องเก็บเกี่ยวอ้อย";
         assert!(marked(th, "อ้อย").contains("<mark>อ้อย</mark>"));
         let vi = "Hệ thống điều khiển cho máy thu hoạch mía";
-        assert_eq!(marked(vi, "mia"), "Hệ thống điều khiển cho máy thu hoạch <mark>mía</mark>");
+        assert_eq!(
+            marked(vi, "mia"),
+            "Hệ thống điều khiển cho máy thu hoạch <mark>mía</mark>"
+        );
     }
 
     #[test]
@@ -319,14 +339,20 @@ mod tests {
 
     #[test]
     fn highlight_escapes_html() {
-        assert_eq!(marked("<b>AI</b> & robots", "robots"), "&lt;b&gt;AI&lt;/b&gt; &amp; <mark>robots</mark>");
+        assert_eq!(
+            marked("<b>AI</b> & robots", "robots"),
+            "&lt;b&gt;AI&lt;/b&gt; &amp; <mark>robots</mark>"
+        );
     }
 
     #[test]
     fn ipc_and_region_helpers() {
         assert_eq!(normalize_ipc("a01d 45/10"), "A01D45/10");
         assert!(ipc_prefixes("A01D 45/10").contains(&"A01D".to_string()));
-        assert_eq!(region_ancestors("450203"), vec!["450203", "450200", "450000"]);
+        assert_eq!(
+            region_ancestors("450203"),
+            vec!["450203", "450200", "450000"]
+        );
         assert_eq!(region_ancestors("450000"), vec!["450000"]);
         assert_eq!(region_ancestors("TH"), vec!["TH"]);
     }

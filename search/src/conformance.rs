@@ -29,7 +29,13 @@ fn n_of(id: &Uuid) -> u128 {
     id.as_u128() & 0xffff
 }
 
-fn text(language: &str, title: &str, summary: &str, description: &str, keywords: &[&str]) -> LangText {
+fn text(
+    language: &str,
+    title: &str,
+    summary: &str,
+    description: &str,
+    keywords: &[&str],
+) -> LangText {
     LangText {
         language: language.into(),
         title: title.into(),
@@ -49,7 +55,10 @@ fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
 
 fn published(day: i64) -> DateTime<Utc> {
     // Fixed epoch so the newest-first order is known; each document gets its own day.
-    Utc.with_ymd_and_hms(2025, 1, 1, 8, 0, 0).single().unwrap_or_default() + Duration::days(day)
+    Utc.with_ymd_and_hms(2025, 1, 1, 8, 0, 0)
+        .single()
+        .unwrap_or_default()
+        + Duration::days(day)
 }
 
 /// Compact builder for corpus entries.
@@ -59,7 +68,10 @@ struct D {
 
 impl D {
     fn new(n: u128, kind: ListingKind, texts: Vec<LangText>) -> Self {
-        let original_language = texts.first().map(|t| t.language.clone()).unwrap_or_default();
+        let original_language = texts
+            .first()
+            .map(|t| t.language.clone())
+            .unwrap_or_default();
         D {
             doc: SearchDoc {
                 id: doc_id(n),
@@ -211,7 +223,9 @@ pub fn corpus() -> Vec<SearchDoc> {
 
 /// The [`Filters`] contract written as plainly as possible; the backends must agree with it.
 pub fn reference_matches(d: &SearchDoc, f: &Filters) -> bool {
-    let any = |wanted: &[String], have: &[String]| wanted.is_empty() || wanted.iter().any(|w| have.contains(w));
+    let any = |wanted: &[String], have: &[String]| {
+        wanted.is_empty() || wanted.iter().any(|w| have.contains(w))
+    };
     let region_ok = f.regions.is_empty()
         || f.regions.iter().any(|r| {
             let r = r.as_str();
@@ -241,7 +255,9 @@ pub fn reference_matches(d: &SearchDoc, f: &Filters) -> bool {
     let ipc_ok = f.ipc_prefixes.is_empty()
         || f.ipc_prefixes.iter().any(|p| {
             let p = analysis::normalize_ipc(p);
-            d.ipc_codes.iter().any(|c| analysis::normalize_ipc(c).starts_with(&p))
+            d.ipc_codes
+                .iter()
+                .any(|c| analysis::normalize_ipc(c).starts_with(&p))
         });
     (f.kinds.is_empty() || f.kinds.contains(&d.kind))
         && f.open_call.is_none_or(|o| o == d.open_call)
@@ -264,7 +280,10 @@ pub fn reference_facets(docs: &[SearchDoc], f: &Filters) -> Facets {
     let mut out = Facets::new();
     for d in docs.iter().filter(|d| reference_matches(d, f)) {
         let mut add = |facet: &str, value: String| {
-            *out.entry(facet.to_string()).or_default().entry(value).or_default() += 1;
+            *out.entry(facet.to_string())
+                .or_default()
+                .entry(value)
+                .or_default() += 1;
         };
         add("kind", d.kind.as_str().into());
         add("industry", d.industry.clone());
@@ -289,19 +308,37 @@ pub fn reference_facets(docs: &[SearchDoc], f: &Filters) -> Facets {
 /// Clears the index and loads the corpus.
 pub async fn load_corpus(index: &dyn SearchIndex) -> anyhow::Result<Vec<SearchDoc>> {
     let docs = corpus();
-    index.clear().await.context("clear before loading the conformance corpus")?;
-    index.upsert(docs.clone()).await.context("upsert the conformance corpus")?;
+    index
+        .clear()
+        .await
+        .context("clear before loading the conformance corpus")?;
+    index
+        .upsert(docs.clone())
+        .await
+        .context("upsert the conformance corpus")?;
     let n = index.count().await?;
-    ensure!(n == docs.len() as u64, "count after loading the corpus is {n}, expected {}", docs.len());
+    ensure!(
+        n == docs.len() as u64,
+        "count after loading the corpus is {n}, expected {}",
+        docs.len()
+    );
     Ok(docs)
 }
 
 fn q(text: &str) -> SearchQuery {
-    SearchQuery { text: Some(text.into()), limit: 50, ..SearchQuery::default() }
+    SearchQuery {
+        text: Some(text.into()),
+        limit: 50,
+        ..SearchQuery::default()
+    }
 }
 
 fn filtered(filters: Filters) -> SearchQuery {
-    SearchQuery { filters, limit: 100, ..SearchQuery::default() }
+    SearchQuery {
+        filters,
+        limit: 100,
+        ..SearchQuery::default()
+    }
 }
 
 fn ids(results: &crate::SearchResults) -> Vec<u128> {
@@ -312,13 +349,24 @@ async fn found(index: &dyn SearchIndex, text: &str) -> anyhow::Result<Vec<u128>>
     Ok(ids(&index.search(&q(text)).await?))
 }
 
-async fn expect_found(index: &dyn SearchIndex, text: &str, want: &[u128], not: &[u128]) -> anyhow::Result<()> {
+async fn expect_found(
+    index: &dyn SearchIndex,
+    text: &str,
+    want: &[u128],
+    not: &[u128],
+) -> anyhow::Result<()> {
     let got = found(index, text).await?;
     for w in want {
-        ensure!(got.contains(w), "query {text:?}: expected doc {w} among the hits, got {got:?}");
+        ensure!(
+            got.contains(w),
+            "query {text:?}: expected doc {w} among the hits, got {got:?}"
+        );
     }
     for n in not {
-        ensure!(!got.contains(n), "query {text:?}: doc {n} must not match, got {got:?}");
+        ensure!(
+            !got.contains(n),
+            "query {text:?}: doc {n} must not match, got {got:?}"
+        );
     }
     Ok(())
 }
@@ -353,15 +401,33 @@ pub async fn thai_and_vietnamese_words(index: &dyn SearchIndex) -> anyhow::Resul
 
 /// A Chinese listing is found through its English translation, which is reported as the
 /// matched language.
-pub async fn chinese_listing_found_through_translation(index: &dyn SearchIndex) -> anyhow::Result<()> {
+pub async fn chinese_listing_found_through_translation(
+    index: &dyn SearchIndex,
+) -> anyhow::Result<()> {
     load_corpus(index).await?;
     expect_found(index, "sugarcane harvester", &[1], &[5, 21]).await?;
     let r = index.search(&q("cassia twig extract")).await?;
-    let hit = r.hits.iter().find(|h| h.id == doc_id(18)).context("doc 18 not found by its English translation")?;
-    ensure!(hit.matched_language.as_deref() == Some("en"), "matched_language {:?}, expected en", hit.matched_language);
+    let hit = r
+        .hits
+        .iter()
+        .find(|h| h.id == doc_id(18))
+        .context("doc 18 not found by its English translation")?;
+    ensure!(
+        hit.matched_language.as_deref() == Some("en"),
+        "matched_language {:?}, expected en",
+        hit.matched_language
+    );
     let r = index.search(&q("桂枝")).await?;
-    let hit = r.hits.iter().find(|h| h.id == doc_id(18)).context("doc 18 not found by its Chinese title")?;
-    ensure!(hit.matched_language.as_deref() == Some("zh"), "matched_language {:?}, expected zh", hit.matched_language);
+    let hit = r
+        .hits
+        .iter()
+        .find(|h| h.id == doc_id(18))
+        .context("doc 18 not found by its Chinese title")?;
+    ensure!(
+        hit.matched_language.as_deref() == Some("zh"),
+        "matched_language {:?}, expected zh",
+        hit.matched_language
+    );
     Ok(())
 }
 
@@ -373,10 +439,16 @@ pub async fn title_outranks_description(index: &dyn SearchIndex) -> anyhow::Resu
     let (Some(p1), Some(p19), Some(p21)) = (pos(1), pos(19), pos(21)) else {
         bail!("query sugarcane: expected docs 1, 19 and 21, got {got:?}");
     };
-    ensure!(p1 < p21 && p19 < p21, "description-only doc 21 ranks above a title match: {got:?}");
+    ensure!(
+        p1 < p21 && p19 < p21,
+        "description-only doc 21 ranks above a title match: {got:?}"
+    );
     // Doc 13 has "starch" once in an English title, doc 21 once in its description.
     let got = found(index, "starch").await?;
-    ensure!(got == vec![13, 21], "query starch: expected the title match 13 before the description match 21, got {got:?}");
+    ensure!(
+        got == vec![13, 21],
+        "query starch: expected the title match 13 before the description match 21, got {got:?}"
+    );
     Ok(())
 }
 
@@ -389,33 +461,198 @@ pub fn filter_cases() -> Vec<(&'static str, Filters)> {
     let f = Filters::default;
     vec![
         ("no filter", f()),
-        ("kind need", Filters { kinds: vec![ListingKind::Need], ..f() }),
-        ("open call", Filters { open_call: Some(true), ..f() }),
-        ("not open call", Filters { open_call: Some(false), ..f() }),
-        ("industry", Filters { industries: s(&["modern_agriculture"]), ..f() }),
-        ("two industries", Filters { industries: s(&["biomedicine", "marine"]), ..f() }),
-        ("province", Filters { regions: s(&["450000"]), ..f() }),
-        ("prefecture", Filters { regions: s(&["450200"]), ..f() }),
-        ("county", Filters { regions: s(&["450203"]), ..f() }),
-        ("region country codes", Filters { regions: s(&["TH", "VN"]), ..f() }),
-        ("countries", Filters { countries: s(&["MY", "ID"]), ..f() }),
-        ("trl min", Filters { trl_min: Some(7), ..f() }),
-        ("trl range", Filters { trl_min: Some(5), trl_max: Some(6), ..f() }),
-        ("ip types", Filters { ip_types: s(&["utility_model", "plant_variety"]), ..f() }),
-        ("cooperation mode", Filters { cooperation_modes: s(&["joint_development"]), ..f() }),
-        ("price min", Filters { price_min_cny_fen: Some(300 * WAN), ..f() }),
-        ("price max", Filters { price_max_cny_fen: Some(20 * WAN), ..f() }),
-        ("price window", Filters { price_min_cny_fen: Some(100 * WAN), price_max_cny_fen: Some(150 * WAN), ..f() }),
-        ("price point", Filters { price_min_cny_fen: Some(5 * WAN), price_max_cny_fen: Some(5 * WAN), ..f() }),
-        ("cross border", Filters { cross_border: Some(true), ..f() }),
-        ("domestic", Filters { cross_border: Some(false), ..f() }),
-        ("language en", Filters { languages: s(&["en"]), ..f() }),
-        ("language vi th", Filters { languages: s(&["vi", "th"]), ..f() }),
-        ("organisation", Filters { organisation_id: Some(org(1)), ..f() }),
-        ("ipc subclass", Filters { ipc_prefixes: s(&["A01D"]), ..f() }),
-        ("ipc group with space", Filters { ipc_prefixes: s(&["H01M 4"]), ..f() }),
-        ("ipc class lowercase", Filters { ipc_prefixes: s(&["a01"]), ..f() }),
-        ("ipc full code", Filters { ipc_prefixes: s(&["G06N 3/08"]), ..f() }),
+        (
+            "kind need",
+            Filters {
+                kinds: vec![ListingKind::Need],
+                ..f()
+            },
+        ),
+        (
+            "open call",
+            Filters {
+                open_call: Some(true),
+                ..f()
+            },
+        ),
+        (
+            "not open call",
+            Filters {
+                open_call: Some(false),
+                ..f()
+            },
+        ),
+        (
+            "industry",
+            Filters {
+                industries: s(&["modern_agriculture"]),
+                ..f()
+            },
+        ),
+        (
+            "two industries",
+            Filters {
+                industries: s(&["biomedicine", "marine"]),
+                ..f()
+            },
+        ),
+        (
+            "province",
+            Filters {
+                regions: s(&["450000"]),
+                ..f()
+            },
+        ),
+        (
+            "prefecture",
+            Filters {
+                regions: s(&["450200"]),
+                ..f()
+            },
+        ),
+        (
+            "county",
+            Filters {
+                regions: s(&["450203"]),
+                ..f()
+            },
+        ),
+        (
+            "region country codes",
+            Filters {
+                regions: s(&["TH", "VN"]),
+                ..f()
+            },
+        ),
+        (
+            "countries",
+            Filters {
+                countries: s(&["MY", "ID"]),
+                ..f()
+            },
+        ),
+        (
+            "trl min",
+            Filters {
+                trl_min: Some(7),
+                ..f()
+            },
+        ),
+        (
+            "trl range",
+            Filters {
+                trl_min: Some(5),
+                trl_max: Some(6),
+                ..f()
+            },
+        ),
+        (
+            "ip types",
+            Filters {
+                ip_types: s(&["utility_model", "plant_variety"]),
+                ..f()
+            },
+        ),
+        (
+            "cooperation mode",
+            Filters {
+                cooperation_modes: s(&["joint_development"]),
+                ..f()
+            },
+        ),
+        (
+            "price min",
+            Filters {
+                price_min_cny_fen: Some(300 * WAN),
+                ..f()
+            },
+        ),
+        (
+            "price max",
+            Filters {
+                price_max_cny_fen: Some(20 * WAN),
+                ..f()
+            },
+        ),
+        (
+            "price window",
+            Filters {
+                price_min_cny_fen: Some(100 * WAN),
+                price_max_cny_fen: Some(150 * WAN),
+                ..f()
+            },
+        ),
+        (
+            "price point",
+            Filters {
+                price_min_cny_fen: Some(5 * WAN),
+                price_max_cny_fen: Some(5 * WAN),
+                ..f()
+            },
+        ),
+        (
+            "cross border",
+            Filters {
+                cross_border: Some(true),
+                ..f()
+            },
+        ),
+        (
+            "domestic",
+            Filters {
+                cross_border: Some(false),
+                ..f()
+            },
+        ),
+        (
+            "language en",
+            Filters {
+                languages: s(&["en"]),
+                ..f()
+            },
+        ),
+        (
+            "language vi th",
+            Filters {
+                languages: s(&["vi", "th"]),
+                ..f()
+            },
+        ),
+        (
+            "organisation",
+            Filters {
+                organisation_id: Some(org(1)),
+                ..f()
+            },
+        ),
+        (
+            "ipc subclass",
+            Filters {
+                ipc_prefixes: s(&["A01D"]),
+                ..f()
+            },
+        ),
+        (
+            "ipc group with space",
+            Filters {
+                ipc_prefixes: s(&["H01M 4"]),
+                ..f()
+            },
+        ),
+        (
+            "ipc class lowercase",
+            Filters {
+                ipc_prefixes: s(&["a01"]),
+                ..f()
+            },
+        ),
+        (
+            "ipc full code",
+            Filters {
+                ipc_prefixes: s(&["G06N 3/08"]),
+                ..f()
+            },
+        ),
         (
             "combined",
             Filters {
@@ -426,7 +663,13 @@ pub fn filter_cases() -> Vec<(&'static str, Filters)> {
                 ..f()
             },
         ),
-        ("nothing", Filters { industries: s(&["no_such_industry"]), ..f() }),
+        (
+            "nothing",
+            Filters {
+                industries: s(&["no_such_industry"]),
+                ..f()
+            },
+        ),
     ]
 }
 
@@ -435,29 +678,89 @@ pub async fn filters_are_exact(index: &dyn SearchIndex) -> anyhow::Result<()> {
     let docs = load_corpus(index).await?;
     // Pin the oracle with literal sets for the filters people care most about.
     let literal: [(&str, Filters, &[u128]); 4] = [
-        ("province 450000", Filters { regions: s(&["450000"]), ..Filters::default() }, &[1, 2, 3, 4, 9, 10, 11, 12, 13, 14, 15, 18, 20, 21, 22, 23, 25, 26, 28, 30]),
-        ("ipc A01D", Filters { ipc_prefixes: s(&["A01D"]), ..Filters::default() }, &[1, 5]),
-        ("open call", Filters { open_call: Some(true), ..Filters::default() }, &[4, 23]),
-        ("price 5万 point", Filters { price_min_cny_fen: Some(5 * WAN), price_max_cny_fen: Some(5 * WAN), ..Filters::default() }, &[10, 24]),
+        (
+            "province 450000",
+            Filters {
+                regions: s(&["450000"]),
+                ..Filters::default()
+            },
+            &[
+                1, 2, 3, 4, 9, 10, 11, 12, 13, 14, 15, 18, 20, 21, 22, 23, 25, 26, 28, 30,
+            ],
+        ),
+        (
+            "ipc A01D",
+            Filters {
+                ipc_prefixes: s(&["A01D"]),
+                ..Filters::default()
+            },
+            &[1, 5],
+        ),
+        (
+            "open call",
+            Filters {
+                open_call: Some(true),
+                ..Filters::default()
+            },
+            &[4, 23],
+        ),
+        (
+            "price 5万 point",
+            Filters {
+                price_min_cny_fen: Some(5 * WAN),
+                price_max_cny_fen: Some(5 * WAN),
+                ..Filters::default()
+            },
+            &[10, 24],
+        ),
     ];
     for (name, filters, want) in literal {
-        let oracle: BTreeSet<u128> = docs.iter().filter(|d| reference_matches(d, &filters)).map(|d| n_of(&d.id)).collect();
-        ensure!(oracle == want.iter().copied().collect(), "reference filter {name} gives {oracle:?}, expected {want:?}");
+        let oracle: BTreeSet<u128> = docs
+            .iter()
+            .filter(|d| reference_matches(d, &filters))
+            .map(|d| n_of(&d.id))
+            .collect();
+        ensure!(
+            oracle == want.iter().copied().collect(),
+            "reference filter {name} gives {oracle:?}, expected {want:?}"
+        );
     }
     for (name, filters) in filter_cases() {
-        let want: BTreeSet<u128> = docs.iter().filter(|d| reference_matches(d, &filters)).map(|d| n_of(&d.id)).collect();
+        let want: BTreeSet<u128> = docs
+            .iter()
+            .filter(|d| reference_matches(d, &filters))
+            .map(|d| n_of(&d.id))
+            .collect();
         let r = index.search(&filtered(filters.clone())).await?;
         let got: BTreeSet<u128> = ids(&r).into_iter().collect();
         ensure!(got == want, "filter {name}: got {got:?}, expected {want:?}");
-        ensure!(r.total == want.len() as u64, "filter {name}: total {} expected {}", r.total, want.len());
-        ensure!(r.hits.len() == got.len(), "filter {name}: duplicate hits {:?}", ids(&r));
+        ensure!(
+            r.total == want.len() as u64,
+            "filter {name}: total {} expected {}",
+            r.total,
+            want.len()
+        );
+        ensure!(
+            r.hits.len() == got.len(),
+            "filter {name}: duplicate hits {:?}",
+            ids(&r)
+        );
     }
     // Text and filters combine.
     let r = index
-        .search(&SearchQuery { filters: Filters { countries: s(&["CN"]), ..Filters::default() }, ..q("甘蔗") })
+        .search(&SearchQuery {
+            filters: Filters {
+                countries: s(&["CN"]),
+                ..Filters::default()
+            },
+            ..q("甘蔗")
+        })
         .await?;
     let got: BTreeSet<u128> = ids(&r).into_iter().collect();
-    ensure!(got.contains(&1) && !got.contains(&19), "甘蔗 in CN: got {got:?}, expected 1 and not 19 (SG)");
+    ensure!(
+        got.contains(&1) && !got.contains(&19),
+        "甘蔗 in CN: got {got:?}, expected 1 and not 19 (SG)"
+    );
     Ok(())
 }
 
@@ -466,32 +769,74 @@ pub async fn facet_counts_are_exact(index: &dyn SearchIndex) -> anyhow::Result<(
     let docs = load_corpus(index).await?;
     let cases = [
         ("no filter", Filters::default()),
-        ("province", Filters { regions: s(&["450000"]), ..Filters::default() }),
-        ("needs", Filters { kinds: vec![ListingKind::Need], ..Filters::default() }),
-        ("agri trl>=6", Filters { industries: s(&["modern_agriculture"]), trl_min: Some(6), ..Filters::default() }),
+        (
+            "province",
+            Filters {
+                regions: s(&["450000"]),
+                ..Filters::default()
+            },
+        ),
+        (
+            "needs",
+            Filters {
+                kinds: vec![ListingKind::Need],
+                ..Filters::default()
+            },
+        ),
+        (
+            "agri trl>=6",
+            Filters {
+                industries: s(&["modern_agriculture"]),
+                trl_min: Some(6),
+                ..Filters::default()
+            },
+        ),
     ];
     for (name, filters) in cases {
         let want = reference_facets(&docs, &filters);
         // A page of 2 proves the counts are taken before pagination.
         let r = index
-            .search(&SearchQuery { filters: filters.clone(), limit: 2, offset: 1, facets: true, ..SearchQuery::default() })
+            .search(&SearchQuery {
+                filters: filters.clone(),
+                limit: 2,
+                offset: 1,
+                facets: true,
+                ..SearchQuery::default()
+            })
             .await?;
         for (facet, values) in &want {
             let got = r.facets.get(facet).cloned().unwrap_or_default();
-            ensure!(&got == values, "facets {name}/{facet}: got {got:?}, expected {values:?}");
+            ensure!(
+                &got == values,
+                "facets {name}/{facet}: got {got:?}, expected {values:?}"
+            );
         }
         for (facet, values) in &r.facets {
             let nonzero: BTreeMap<&String, &u64> = values.iter().filter(|(_, n)| **n > 0).collect();
-            ensure!(nonzero.is_empty() || want.contains_key(facet), "facets {name}: unexpected facet {facet}: {values:?}");
+            ensure!(
+                nonzero.is_empty() || want.contains_key(facet),
+                "facets {name}: unexpected facet {facet}: {values:?}"
+            );
         }
     }
-    let r = index.search(&SearchQuery { limit: 0, facets: true, ..SearchQuery::default() }).await?;
+    let r = index
+        .search(&SearchQuery {
+            limit: 0,
+            facets: true,
+            ..SearchQuery::default()
+        })
+        .await?;
     let kinds = r.facets.get("kind").cloned().unwrap_or_default();
     ensure!(
         kinds.get("achievement") == Some(&21) && kinds.get("need") == Some(&9),
         "kind facet {kinds:?}, expected 21 achievements and 9 needs"
     );
-    ensure!(r.total == 30 && r.hits.is_empty(), "limit 0 must give total 30 and no hits, got {} / {}", r.total, r.hits.len());
+    ensure!(
+        r.total == 30 && r.hits.is_empty(),
+        "limit 0 must give total 30 and no hits, got {} / {}",
+        r.total,
+        r.hits.len()
+    );
     Ok(())
 }
 
@@ -499,14 +844,38 @@ pub async fn facet_counts_are_exact(index: &dyn SearchIndex) -> anyhow::Result<(
 pub async fn pagination_is_consistent(index: &dyn SearchIndex) -> anyhow::Result<()> {
     let docs = load_corpus(index).await?;
     let dated = docs.iter().filter(|d| d.deadline.is_some()).count();
-    for (sort, text) in [(SortOrder::Newest, None), (SortOrder::Relevance, Some("甘蔗")), (SortOrder::Deadline, None)] {
-        let base = SearchQuery { text: text.map(String::from), sort, ..SearchQuery::default() };
-        let all = index.search(&SearchQuery { limit: 100, ..base.clone() }).await?;
+    for (sort, text) in [
+        (SortOrder::Newest, None),
+        (SortOrder::Relevance, Some("甘蔗")),
+        (SortOrder::Deadline, None),
+    ] {
+        let base = SearchQuery {
+            text: text.map(String::from),
+            sort,
+            ..SearchQuery::default()
+        };
+        let all = index
+            .search(&SearchQuery {
+                limit: 100,
+                ..base.clone()
+            })
+            .await?;
         let mut paged = Vec::new();
         let mut offset = 0;
         while offset < all.total as usize + 3 {
-            let page = index.search(&SearchQuery { offset, limit: 4, ..base.clone() }).await?;
-            ensure!(page.total == all.total, "{sort:?}: page at {offset} has total {} vs {}", page.total, all.total);
+            let page = index
+                .search(&SearchQuery {
+                    offset,
+                    limit: 4,
+                    ..base.clone()
+                })
+                .await?;
+            ensure!(
+                page.total == all.total,
+                "{sort:?}: page at {offset} has total {} vs {}",
+                page.total,
+                all.total
+            );
             paged.extend(ids(&page));
             offset += 4;
         }
@@ -515,12 +884,26 @@ pub async fn pagination_is_consistent(index: &dyn SearchIndex) -> anyhow::Result
             // Listings without a deadline tie; only the set and the dated prefix are stable.
             let set_a: BTreeSet<_> = paged.iter().collect();
             let set_b: BTreeSet<_> = all_ids.iter().collect();
-            ensure!(set_a == set_b && paged.len() == all_ids.len(), "{sort:?}: pages {paged:?} vs all {all_ids:?}");
-            ensure!(paged.get(..dated) == all_ids.get(..dated), "{sort:?}: dated prefix differs: {paged:?} vs {all_ids:?}");
+            ensure!(
+                set_a == set_b && paged.len() == all_ids.len(),
+                "{sort:?}: pages {paged:?} vs all {all_ids:?}"
+            );
+            ensure!(
+                paged.get(..dated) == all_ids.get(..dated),
+                "{sort:?}: dated prefix differs: {paged:?} vs {all_ids:?}"
+            );
         } else {
-            ensure!(paged == all_ids, "{sort:?}: pages {paged:?} vs one request {all_ids:?}");
+            ensure!(
+                paged == all_ids,
+                "{sort:?}: pages {paged:?} vs one request {all_ids:?}"
+            );
         }
-        ensure!(all.hits.len() as u64 == all.total, "{sort:?}: total {} but {} hits", all.total, all.hits.len());
+        ensure!(
+            all.hits.len() as u64 == all.total,
+            "{sort:?}: total {} but {} hits",
+            all.total,
+            all.hits.len()
+        );
     }
     Ok(())
 }
@@ -528,27 +911,61 @@ pub async fn pagination_is_consistent(index: &dyn SearchIndex) -> anyhow::Result
 /// Newest sorts by publication time descending; deadline ascending with undated listings last.
 pub async fn sort_newest_and_deadline(index: &dyn SearchIndex) -> anyhow::Result<()> {
     let docs = load_corpus(index).await?;
-    let r = index.search(&SearchQuery { sort: SortOrder::Newest, limit: 100, ..SearchQuery::default() }).await?;
+    let r = index
+        .search(&SearchQuery {
+            sort: SortOrder::Newest,
+            limit: 100,
+            ..SearchQuery::default()
+        })
+        .await?;
     let mut want: Vec<&SearchDoc> = docs.iter().collect();
-    want.sort_by(|a, b| b.published_at.cmp(&a.published_at));
+    want.sort_by_key(|d| std::cmp::Reverse(d.published_at));
     let want: Vec<u128> = want.iter().map(|d| n_of(&d.id)).collect();
-    ensure!(ids(&r) == want, "newest: got {:?}, expected {want:?}", ids(&r));
+    ensure!(
+        ids(&r) == want,
+        "newest: got {:?}, expected {want:?}",
+        ids(&r)
+    );
 
-    let r = index.search(&SearchQuery { sort: SortOrder::Deadline, limit: 100, ..SearchQuery::default() }).await?;
+    let r = index
+        .search(&SearchQuery {
+            sort: SortOrder::Deadline,
+            limit: 100,
+            ..SearchQuery::default()
+        })
+        .await?;
     let got = ids(&r);
     let mut dated: Vec<&SearchDoc> = docs.iter().filter(|d| d.deadline.is_some()).collect();
     dated.sort_by_key(|d| d.deadline);
     let dated: Vec<u128> = dated.iter().map(|d| n_of(&d.id)).collect();
-    ensure!(got.len() == docs.len(), "deadline: {} hits, expected {}", got.len(), docs.len());
-    ensure!(got[..dated.len()] == dated[..], "deadline: got {got:?}, expected to start with {dated:?}");
+    ensure!(
+        got.len() == docs.len(),
+        "deadline: {} hits, expected {}",
+        got.len(),
+        docs.len()
+    );
+    ensure!(
+        got[..dated.len()] == dated[..],
+        "deadline: got {got:?}, expected to start with {dated:?}"
+    );
 
     // Sorting applies within a text match too.
     let r = index
-        .search(&SearchQuery { sort: SortOrder::Newest, ..q("sugarcane") })
+        .search(&SearchQuery {
+            sort: SortOrder::Newest,
+            ..q("sugarcane")
+        })
         .await?;
     let got = ids(&r);
-    let published = |n: u128| docs.iter().find(|d| n_of(&d.id) == n).map(|d| d.published_at);
-    ensure!(got.windows(2).all(|w| published(w[0]) >= published(w[1])), "sugarcane by newest out of order: {got:?}");
+    let published = |n: u128| {
+        docs.iter()
+            .find(|d| n_of(&d.id) == n)
+            .map(|d| d.published_at)
+    };
+    ensure!(
+        got.windows(2).all(|w| published(w[0]) >= published(w[1])),
+        "sugarcane by newest out of order: {got:?}"
+    );
     Ok(())
 }
 
@@ -559,75 +976,167 @@ pub async fn delete_removes(index: &dyn SearchIndex) -> anyhow::Result<()> {
     index.delete(&[doc_id(12), Uuid::from_u128(42)]).await?;
     expect_found(index, "碳酸钙", &[], &[12]).await?;
     ensure!(index.count().await? == 29, "count after delete is not 29");
-    let r = index.search(&filtered(Filters { industries: s(&["calcium_carbonate"]), ..Filters::default() })).await?;
-    ensure!(r.total == 0 && r.hits.is_empty(), "deleted doc still passes its filter: {:?}", ids(&r));
+    let r = index
+        .search(&filtered(Filters {
+            industries: s(&["calcium_carbonate"]),
+            ..Filters::default()
+        }))
+        .await?;
+    ensure!(
+        r.total == 0 && r.hits.is_empty(),
+        "deleted doc still passes its filter: {:?}",
+        ids(&r)
+    );
     Ok(())
 }
 
 /// Upserting an existing id replaces the document (text and filters), never duplicates it.
 pub async fn upsert_replaces(index: &dyn SearchIndex) -> anyhow::Result<()> {
     let docs = load_corpus(index).await?;
-    let mut d = docs.iter().find(|d| d.id == doc_id(11)).cloned().context("doc 11 missing")?;
-    d.texts = vec![text("zh", "镁合金压铸件表面处理技术", "微弧氧化提高镁合金耐蚀性。", "", &["镁合金"])];
+    let mut d = docs
+        .iter()
+        .find(|d| d.id == doc_id(11))
+        .cloned()
+        .context("doc 11 missing")?;
+    d.texts = vec![text(
+        "zh",
+        "镁合金压铸件表面处理技术",
+        "微弧氧化提高镁合金耐蚀性。",
+        "",
+        &["镁合金"],
+    )];
     d.trl = 3;
     index.upsert(vec![d]).await?;
-    ensure!(index.count().await? == 30, "count after replacing upsert is not 30");
+    ensure!(
+        index.count().await? == 30,
+        "count after replacing upsert is not 30"
+    );
     expect_found(index, "镁合金", &[11], &[]).await?;
     expect_found(index, "铝合金轮毂", &[], &[11]).await?;
-    let r = index.search(&filtered(Filters { trl_max: Some(3), ..Filters::default() })).await?;
-    ensure!(ids(&r) == vec![11], "trl<=3 after upsert: got {:?}, expected [11]", ids(&r));
+    let r = index
+        .search(&filtered(Filters {
+            trl_max: Some(3),
+            ..Filters::default()
+        }))
+        .await?;
+    ensure!(
+        ids(&r) == vec![11],
+        "trl<=3 after upsert: got {:?}, expected [11]",
+        ids(&r)
+    );
     Ok(())
 }
 
 /// Highlights wrap matches in `<mark>` and HTML-escape everything else.
 pub async fn highlights_mark_matches(index: &dyn SearchIndex) -> anyhow::Result<()> {
     load_corpus(index).await?;
-    let r = index.search(&SearchQuery { highlight: true, ..q("甘蔗收割机") }).await?;
-    let hit = r.hits.iter().find(|h| h.id == doc_id(1)).context("doc 1 not found")?;
+    let r = index
+        .search(&SearchQuery {
+            highlight: true,
+            ..q("甘蔗收割机")
+        })
+        .await?;
+    let hit = r
+        .hits
+        .iter()
+        .find(|h| h.id == doc_id(1))
+        .context("doc 1 not found")?;
     let title = hit.highlights.get("title").cloned().unwrap_or_default();
-    ensure!(title == "基于深度学习的<mark>甘蔗收割机</mark>智能控制系统", "title highlight {title:?}");
+    ensure!(
+        title == "基于深度学习的<mark>甘蔗收割机</mark>智能控制系统",
+        "title highlight {title:?}"
+    );
     // The summary lacks the whole phrase: it comes back escaped and unmarked.
     let summary = hit.highlights.get("summary").cloned().unwrap_or_default();
-    ensure!(summary == "利用深度学习识别甘蔗茎秆，自动调整切割高度，降低含杂率。", "summary highlight {summary:?}");
+    ensure!(
+        summary == "利用深度学习识别甘蔗茎秆，自动调整切割高度，降低含杂率。",
+        "summary highlight {summary:?}"
+    );
 
-    let r = index.search(&SearchQuery { highlight: true, ..q("sodium cathode") }).await?;
-    let hit = r.hits.iter().find(|h| h.id == doc_id(9)).context("doc 9 not found")?;
+    let r = index
+        .search(&SearchQuery {
+            highlight: true,
+            ..q("sodium cathode")
+        })
+        .await?;
+    let hit = r
+        .hits
+        .iter()
+        .find(|h| h.id == doc_id(9))
+        .context("doc 9 not found")?;
     let title = hit.highlights.get("title").cloned().unwrap_or_default();
     ensure!(
         title == "Low-temperature (&lt;-20 °C) <mark>sodium</mark>-ion battery <mark>cathode</mark> &amp; binder",
         "escaped title highlight {title:?}"
     );
     let r = index.search(&q("甘蔗收割机")).await?;
-    ensure!(r.hits.iter().all(|h| h.highlights.is_empty()), "highlights returned without being asked for");
+    ensure!(
+        r.hits.iter().all(|h| h.highlights.is_empty()),
+        "highlights returned without being asked for"
+    );
     Ok(())
 }
 
 /// multi_search answers each query as search would.
 pub async fn multi_search_matches_search(index: &dyn SearchIndex) -> anyhow::Result<()> {
     load_corpus(index).await?;
-    let queries = vec![q("甘蔗"), q("durian"), filtered(Filters { kinds: vec![ListingKind::Need], ..Filters::default() })];
+    let queries = vec![
+        q("甘蔗"),
+        q("durian"),
+        filtered(Filters {
+            kinds: vec![ListingKind::Need],
+            ..Filters::default()
+        }),
+    ];
     let multi = index.multi_search(&queries).await?;
-    ensure!(multi.len() == queries.len(), "multi_search returned {} result sets", multi.len());
+    ensure!(
+        multi.len() == queries.len(),
+        "multi_search returned {} result sets",
+        multi.len()
+    );
     for (query, got) in queries.iter().zip(&multi) {
         let single = index.search(query).await?;
-        ensure!(ids(&single) == ids(got) && single.total == got.total, "multi_search differs for {query:?}");
+        ensure!(
+            ids(&single) == ids(got) && single.total == got.total,
+            "multi_search differs for {query:?}"
+        );
     }
     Ok(())
 }
 
 /// Every check, in order (for running the whole suite against one index).
 pub async fn run_all(index: &dyn SearchIndex) -> anyhow::Result<()> {
-    chinese_words_inside_text(index).await.context("chinese_words_inside_text")?;
-    thai_and_vietnamese_words(index).await.context("thai_and_vietnamese_words")?;
-    chinese_listing_found_through_translation(index).await.context("chinese_listing_found_through_translation")?;
-    title_outranks_description(index).await.context("title_outranks_description")?;
-    filters_are_exact(index).await.context("filters_are_exact")?;
-    facet_counts_are_exact(index).await.context("facet_counts_are_exact")?;
-    pagination_is_consistent(index).await.context("pagination_is_consistent")?;
-    sort_newest_and_deadline(index).await.context("sort_newest_and_deadline")?;
+    chinese_words_inside_text(index)
+        .await
+        .context("chinese_words_inside_text")?;
+    thai_and_vietnamese_words(index)
+        .await
+        .context("thai_and_vietnamese_words")?;
+    chinese_listing_found_through_translation(index)
+        .await
+        .context("chinese_listing_found_through_translation")?;
+    title_outranks_description(index)
+        .await
+        .context("title_outranks_description")?;
+    filters_are_exact(index)
+        .await
+        .context("filters_are_exact")?;
+    facet_counts_are_exact(index)
+        .await
+        .context("facet_counts_are_exact")?;
+    pagination_is_consistent(index)
+        .await
+        .context("pagination_is_consistent")?;
+    sort_newest_and_deadline(index)
+        .await
+        .context("sort_newest_and_deadline")?;
     delete_removes(index).await.context("delete_removes")?;
     upsert_replaces(index).await.context("upsert_replaces")?;
-    highlights_mark_matches(index).await.context("highlights_mark_matches")?;
-    multi_search_matches_search(index).await.context("multi_search_matches_search")?;
+    highlights_mark_matches(index)
+        .await
+        .context("highlights_mark_matches")?;
+    multi_search_matches_search(index)
+        .await
+        .context("multi_search_matches_search")?;
     Ok(())
 }

@@ -26,8 +26,8 @@ use tantivy::query::{
     TermQuery, TermSetQuery,
 };
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED,
-    STORED, STRING,
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED,
+    STRING,
 };
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy::{
@@ -53,8 +53,12 @@ pub const DEFAULT_WRITER_HEAP_BYTES: usize = 256 * 1024 * 1024;
 const RAM_WRITER_HEAP_BYTES: usize = 50 * 1024 * 1024;
 
 /// Text fields and their BM25 boosts: title and keywords over summary over description.
-const TEXT_FIELDS: [(&str, f32); 4] =
-    [("title", 3.0), ("keywords", 3.0), ("summary", 2.0), ("description", 1.0)];
+const TEXT_FIELDS: [(&str, f32); 4] = [
+    ("title", 3.0),
+    ("keywords", 3.0),
+    ("summary", 2.0),
+    ("description", 1.0),
+];
 
 /// Facet name (as in [`crate::Facets`]) = name of the string fast field that holds it.
 const FACETS: [&str; 10] = [
@@ -139,7 +143,10 @@ impl Tokenizer for CharabiaTokenizer {
     type TokenStream<'a> = CharabiaTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        CharabiaTokenStream { tokens: index_tokens(text).into_iter(), current: Token::default() }
+        CharabiaTokenStream {
+            tokens: index_tokens(text).into_iter(),
+            current: Token::default(),
+        }
     }
 }
 
@@ -190,8 +197,14 @@ fn build_schema() -> (Schema, Fields) {
             .set_tokenizer(TOKENIZER)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
-    let text = TEXT_FIELDS.iter().map(|(name, boost)| (b.add_text_field(name, text_opts.clone()), *boost)).collect();
-    let facets = FACETS.iter().map(|name| (*name, b.add_text_field(name, STRING | FAST | STORED))).collect();
+    let text = TEXT_FIELDS
+        .iter()
+        .map(|(name, boost)| (b.add_text_field(name, text_opts.clone()), *boost))
+        .collect();
+    let facets = FACETS
+        .iter()
+        .map(|name| (*name, b.add_text_field(name, STRING | FAST | STORED)))
+        .collect();
     let fields = Fields {
         id,
         texts_json,
@@ -227,7 +240,9 @@ struct Inner {
     fields: Fields,
 }
 
-/// [`SearchIndex`] on an embedded tantivy index.
+/// [`SearchIndex`] on an embedded tantivy index. Cheap to clone (one shared writer and reader);
+/// open a directory once per process and clone the handle, because tantivy allows a single
+/// writer per index directory (a second `open` of the same directory fails on its lock file).
 #[derive(Clone)]
 pub struct EmbeddedIndex {
     inner: Arc<Inner>,
@@ -242,8 +257,9 @@ impl EmbeddedIndex {
     /// Like [`EmbeddedIndex::open`] with an explicit writer heap (bytes, shared by the indexing
     /// threads; at least 15 MB per thread).
     pub fn open_with_heap(dir: &Path, writer_heap_bytes: usize) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("Failed to create search index directory {}", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| {
+            format!("Failed to create search index directory {}", dir.display())
+        })?;
         let (schema, fields) = build_schema();
         let mmap = MmapDirectory::open(dir)
             .with_context(|| format!("Failed to open search index directory {}", dir.display()))?;
@@ -265,14 +281,22 @@ impl EmbeddedIndex {
 
     fn from_index(index: Index, fields: Fields, heap: usize) -> anyhow::Result<Self> {
         index.tokenizers().register(TOKENIZER, CharabiaTokenizer);
-        let writer = index.writer(heap).context("Failed to create the search index writer")?;
+        let writer = index
+            .writer(heap)
+            .context("Failed to create the search index writer")?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .context("Failed to create the search index reader")?;
         Ok(Self {
-            inner: Arc::new(Inner { index, writer: Mutex::new(Some(writer)), writer_heap: heap, reader, fields }),
+            inner: Arc::new(Inner {
+                index,
+                writer: Mutex::new(Some(writer)),
+                writer_heap: heap,
+                reader,
+                fields,
+            }),
         })
     }
 
@@ -283,10 +307,21 @@ impl EmbeddedIndex {
             let mut slot = lock(&inner.writer)?;
             // tantivy joins its merge threads only by consuming the writer, and allows a single
             // writer per index, so the old one must be gone before the new one is created.
-            let old = slot.take().ok_or_else(|| anyhow!("search index writer is unavailable"))?;
-            old.wait_merging_threads().context("Failed to wait for index merges")?;
-            *slot = Some(inner.index.writer(inner.writer_heap).context("Failed to reopen the index writer")?);
-            inner.reader.reload().context("Failed to reload the index reader")?;
+            let old = slot
+                .take()
+                .ok_or_else(|| anyhow!("search index writer is unavailable"))?;
+            old.wait_merging_threads()
+                .context("Failed to wait for index merges")?;
+            *slot = Some(
+                inner
+                    .index
+                    .writer(inner.writer_heap)
+                    .context("Failed to reopen the index writer")?,
+            );
+            inner
+                .reader
+                .reload()
+                .context("Failed to reload the index reader")?;
             Ok(())
         })
         .await
@@ -295,7 +330,8 @@ impl EmbeddedIndex {
 }
 
 fn lock<T>(m: &Mutex<T>) -> anyhow::Result<std::sync::MutexGuard<'_, T>> {
-    m.lock().map_err(|_| anyhow!("search index writer mutex poisoned by an earlier panic"))
+    m.lock()
+        .map_err(|_| anyhow!("search index writer mutex poisoned by an earlier panic"))
 }
 
 /// Locks the writer slot and hands out the writer (absent only if reopening it failed).
@@ -304,7 +340,9 @@ fn with_writer<R>(
     f: impl FnOnce(&mut IndexWriter<TantivyDocument>) -> anyhow::Result<R>,
 ) -> anyhow::Result<R> {
     let mut slot = lock(m)?;
-    let writer = slot.as_mut().ok_or_else(|| anyhow!("search index writer is unavailable"))?;
+    let writer = slot
+        .as_mut()
+        .ok_or_else(|| anyhow!("search index writer is unavailable"))?;
     f(writer)
 }
 
@@ -318,7 +356,9 @@ fn bool_str(b: bool) -> &'static str {
 
 /// Days since 0001-01-01; listings without a deadline sort after every date.
 fn deadline_key(d: Option<NaiveDate>) -> i64 {
-    d.map_or(i64::MAX, |d| i64::from(chrono::Datelike::num_days_from_ce(&d)))
+    d.map_or(i64::MAX, |d| {
+        i64::from(chrono::Datelike::num_days_from_ce(&d))
+    })
 }
 
 impl Inner {
@@ -326,10 +366,18 @@ impl Inner {
         let f = &self.fields;
         let mut doc = TantivyDocument::default();
         doc.add_text(f.id, d.id.to_string());
-        doc.add_text(f.texts_json, serde_json::to_string(&d.texts).context("Failed to serialise listing texts")?);
+        doc.add_text(
+            f.texts_json,
+            serde_json::to_string(&d.texts).context("Failed to serialise listing texts")?,
+        );
         for t in &d.texts {
-            let [title, keywords, summary, description] = [f.text[0].0, f.text[1].0, f.text[2].0, f.text[3].0];
-            for (field, value) in [(title, &t.title), (summary, &t.summary), (description, &t.description)] {
+            let [title, keywords, summary, description] =
+                [f.text[0].0, f.text[1].0, f.text[2].0, f.text[3].0];
+            for (field, value) in [
+                (title, &t.title),
+                (summary, &t.summary),
+                (description, &t.description),
+            ] {
                 if !value.is_empty() {
                     doc.add_text(field, value);
                 }
@@ -349,7 +397,12 @@ impl Inner {
         for m in dedup(d.cooperation_modes.iter().cloned()) {
             doc.add_text(f.facet("cooperation_mode")?, m);
         }
-        for l in dedup(d.texts.iter().map(|t| t.language.clone()).chain([d.original_language.clone()])) {
+        for l in dedup(
+            d.texts
+                .iter()
+                .map(|t| t.language.clone())
+                .chain([d.original_language.clone()]),
+        ) {
             doc.add_text(f.facet("language")?, l);
         }
         doc.add_text(f.facet("cross_border")?, bool_str(d.cross_border));
@@ -374,8 +427,12 @@ impl Inner {
     }
 
     fn commit(&self, writer: &mut IndexWriter<TantivyDocument>) -> anyhow::Result<()> {
-        writer.commit().context("Failed to commit the search index")?;
-        self.reader.reload().context("Failed to reload the search index reader")?;
+        writer
+            .commit()
+            .context("Failed to commit the search index")?;
+        self.reader
+            .reload()
+            .context("Failed to reload the search index reader")?;
         Ok(())
     }
 
@@ -404,12 +461,30 @@ impl Inner {
 
     fn clear(&self) -> anyhow::Result<()> {
         with_writer(&self.writer, |writer| {
-            writer.delete_all_documents().context("Failed to clear the search index")?;
+            writer
+                .delete_all_documents()
+                .context("Failed to clear the search index")?;
             self.commit(writer)
         })
     }
 
-    fn text_query(&self, units: &[QueryUnit]) -> Box<dyn Query> {
+    /// Every unit must match, or (`match_any`) any unit scores: then a Han run of three or more
+    /// characters counts pair by pair rather than as one phrase.
+    fn text_query(&self, units: &[QueryUnit], match_any: bool) -> Box<dyn Query> {
+        let split;
+        let units = if match_any {
+            split = units
+                .iter()
+                .flat_map(|u| match u {
+                    QueryUnit::Han(chars) if chars.len() > 2 => chars.windows(2).map(|w| QueryUnit::Han(w.to_vec())).collect::<Vec<_>>(),
+                    other => vec![other.clone()],
+                })
+                .collect::<Vec<_>>();
+            split.as_slice()
+        } else {
+            units
+        };
+        let occur = if match_any { Occur::Should } else { Occur::Must };
         let clauses = units
             .iter()
             .map(|unit| {
@@ -419,7 +494,10 @@ impl Inner {
                     .iter()
                     .map(|(field, boost)| {
                         let term = |t: &str| -> Box<dyn Query> {
-                            Box::new(TermQuery::new(Term::from_field_text(*field, t), IndexRecordOption::WithFreqs))
+                            Box::new(TermQuery::new(
+                                Term::from_field_text(*field, t),
+                                IndexRecordOption::WithFreqs,
+                            ))
                         };
                         let q: Box<dyn Query> = match unit {
                             QueryUnit::Term(t) => term(t),
@@ -429,18 +507,30 @@ impl Inner {
                                 let c = &chars[0];
                                 Box::new(RangeQuery::new(
                                     Bound::Included(Term::from_field_text(*field, c)),
-                                    Bound::Included(Term::from_field_text(*field, &format!("{c}{}", char::MAX))),
+                                    Bound::Included(Term::from_field_text(
+                                        *field,
+                                        &format!("{c}{}", char::MAX),
+                                    )),
                                 ))
                             }
                             QueryUnit::Han(chars) if chars.len() == 2 => term(&chars.concat()),
                             QueryUnit::Han(chars) => Box::new(PhraseQuery::new(
-                                chars.windows(2).map(|w| Term::from_field_text(*field, &w.concat())).collect(),
+                                chars
+                                    .windows(2)
+                                    .map(|w| Term::from_field_text(*field, &w.concat()))
+                                    .collect(),
                             )),
                         };
-                        (Occur::Should, Box::new(BoostQuery::new(q, *boost)) as Box<dyn Query>)
+                        (
+                            Occur::Should,
+                            Box::new(BoostQuery::new(q, *boost)) as Box<dyn Query>,
+                        )
                     })
                     .collect();
-                (Occur::Must, Box::new(BooleanQuery::new(per_field)) as Box<dyn Query>)
+                (
+                    occur,
+                    Box::new(BooleanQuery::new(per_field)) as Box<dyn Query>,
+                )
             })
             .collect();
         Box::new(BooleanQuery::new(clauses))
@@ -451,20 +541,64 @@ impl Inner {
         let mut out: Vec<Box<dyn Query>> = Vec::new();
         let mut term_set = |field: Field, values: Vec<String>| {
             if !values.is_empty() {
-                out.push(Box::new(TermSetQuery::new(values.iter().map(|v| Term::from_field_text(field, v)))));
+                out.push(Box::new(TermSetQuery::new(
+                    values.iter().map(|v| Term::from_field_text(field, v)),
+                )));
             }
         };
-        term_set(f.facet("kind")?, filters.kinds.iter().map(|k| k.as_str().to_string()).collect());
-        term_set(f.facet("open_call")?, filters.open_call.map(|b| bool_str(b).to_string()).into_iter().collect());
+        term_set(
+            f.facet("kind")?,
+            filters
+                .kinds
+                .iter()
+                .map(|k| k.as_str().to_string())
+                .collect(),
+        );
+        term_set(
+            f.facet("open_call")?,
+            filters
+                .open_call
+                .map(|b| bool_str(b).to_string())
+                .into_iter()
+                .collect(),
+        );
         term_set(f.facet("industry")?, filters.industries.clone());
         term_set(f.region_path, filters.regions.clone());
-        term_set(f.facet("country")?, filters.countries.iter().map(|c| c.to_uppercase()).collect());
+        term_set(
+            f.facet("country")?,
+            filters.countries.iter().map(|c| c.to_uppercase()).collect(),
+        );
         term_set(f.facet("ip_type")?, filters.ip_types.clone());
-        term_set(f.facet("cooperation_mode")?, filters.cooperation_modes.clone());
-        term_set(f.facet("cross_border")?, filters.cross_border.map(|b| bool_str(b).to_string()).into_iter().collect());
+        term_set(
+            f.facet("cooperation_mode")?,
+            filters.cooperation_modes.clone(),
+        );
+        term_set(
+            f.facet("cross_border")?,
+            filters
+                .cross_border
+                .map(|b| bool_str(b).to_string())
+                .into_iter()
+                .collect(),
+        );
         term_set(f.facet("language")?, filters.languages.clone());
-        term_set(f.organisation_id, filters.organisation_id.map(|o| o.to_string()).into_iter().collect());
-        term_set(f.ipc_prefix, filters.ipc_prefixes.iter().map(|p| analysis::normalize_ipc(p)).filter(|p| !p.is_empty()).collect());
+        term_set(
+            f.organisation_id,
+            filters
+                .organisation_id
+                .map(|o| o.to_string())
+                .into_iter()
+                .collect(),
+        );
+        term_set(
+            f.ipc_prefix,
+            filters
+                .ipc_prefixes
+                .iter()
+                .map(|p| analysis::normalize_ipc(p))
+                .filter(|p| !p.is_empty())
+                .collect(),
+        );
         let range = |field: Field, lo: i64, hi: i64| -> Box<dyn Query> {
             Box::new(RangeQuery::new(
                 Bound::Included(Term::from_field_i64(field, lo)),
@@ -488,24 +622,43 @@ impl Inner {
         Ok(out)
     }
 
-    fn search(&self, searcher: &tantivy::Searcher, q: &SearchQuery) -> anyhow::Result<SearchResults> {
-        let units = q.text.as_deref().map(analysis::query_units).unwrap_or_default();
+    fn search(
+        &self,
+        searcher: &tantivy::Searcher,
+        q: &SearchQuery,
+    ) -> anyhow::Result<SearchResults> {
+        let units = q
+            .text
+            .as_deref()
+            .map(analysis::query_units)
+            .unwrap_or_default();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if !units.is_empty() {
-            clauses.push((Occur::Must, self.text_query(&units)));
+            clauses.push((Occur::Must, self.text_query(&units, q.match_any)));
         }
         for filter in self.filter_queries(&q.filters)? {
             // Filters must hold but must not move the BM25 score.
             clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
         }
-        let query: Box<dyn Query> = if clauses.is_empty() { Box::new(AllQuery) } else { Box::new(BooleanQuery::new(clauses)) };
+        let query: Box<dyn Query> = if clauses.is_empty() {
+            Box::new(AllQuery)
+        } else {
+            Box::new(BooleanQuery::new(clauses))
+        };
 
-        let facet_collector = q.facets.then(|| FacetCollector { fields: self.fields.facets.clone() });
+        let facet_collector = q.facets.then(|| FacetCollector {
+            fields: self.fields.facets.clone(),
+        });
         // TopDocs refuses a zero limit; ask for one and drop it.
         let limit = q.limit.max(1);
         let top = TopDocs::with_limit(limit).and_offset(q.offset);
-        let sort = if q.sort == SortOrder::Relevance && units.is_empty() { SortOrder::Newest } else { q.sort };
-        let (total, scored, facets): (usize, Vec<(Score, DocAddress)>, Option<Facets>) = match sort {
+        let sort = if q.sort == SortOrder::Relevance && units.is_empty() {
+            SortOrder::Newest
+        } else {
+            q.sort
+        };
+        let (total, scored, facets): (usize, Vec<(Score, DocAddress)>, Option<Facets>) = match sort
+        {
             SortOrder::Relevance => {
                 let (n, docs, facets) = searcher
                     .search(&query, &(Count, top.order_by_score(), facet_collector))
@@ -519,26 +672,51 @@ impl Inner {
                     ("deadline_key", Order::Asc)
                 };
                 let (n, docs, facets) = searcher
-                    .search(&query, &(Count, top.order_by_fast_field::<i64>(field, order), facet_collector))
+                    .search(
+                        &query,
+                        &(
+                            Count,
+                            top.order_by_fast_field::<i64>(field, order),
+                            facet_collector,
+                        ),
+                    )
                     .context("Search failed")?;
                 (n, docs.into_iter().map(|(_, a)| (0.0, a)).collect(), facets)
             }
         };
         let mut hits = Vec::with_capacity(scored.len());
         for (score, addr) in scored.into_iter().take(q.limit) {
-            let doc: TantivyDocument = searcher.doc(addr).context("Failed to load a stored search document")?;
-            let get = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
-            let id = Uuid::parse_str(&get(self.fields.id)).context("Stored search document has a bad id")?;
+            let doc: TantivyDocument = searcher
+                .doc(addr)
+                .context("Failed to load a stored search document")?;
+            let get = |field: Field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let id = Uuid::parse_str(&get(self.fields.id))
+                .context("Stored search document has a bad id")?;
             let kind = match get(self.fields.facet("kind")?).as_str() {
                 "need" => ListingKind::Need,
                 _ => ListingKind::Achievement,
             };
-            let texts: Vec<LangText> =
-                serde_json::from_str(&get(self.fields.texts_json)).context("Stored search document has bad texts")?;
+            let texts: Vec<LangText> = serde_json::from_str(&get(self.fields.texts_json))
+                .context("Stored search document has bad texts")?;
             let (matched_language, highlights) = analysis::hit_extras(&texts, &units, q.highlight);
-            hits.push(Hit { id, kind, score, matched_language, highlights });
+            hits.push(Hit {
+                id,
+                kind,
+                score,
+                matched_language,
+                highlights,
+            });
         }
-        Ok(SearchResults { total: total as u64, hits, facets: facets.unwrap_or_default() })
+        Ok(SearchResults {
+            total: total as u64,
+            hits,
+            facets: facets.unwrap_or_default(),
+        })
     }
 }
 
@@ -634,23 +812,31 @@ impl SegmentCollector for FacetSegmentCollector {
 impl SearchIndex for EmbeddedIndex {
     async fn upsert(&self, docs: Vec<SearchDoc>) -> anyhow::Result<()> {
         let inner = self.inner.clone();
-        tokio::task::spawn_blocking(move || inner.upsert(&docs)).await.context("index upsert task panicked")?
+        tokio::task::spawn_blocking(move || inner.upsert(&docs))
+            .await
+            .context("index upsert task panicked")?
     }
 
     async fn delete(&self, ids: &[Uuid]) -> anyhow::Result<()> {
         let inner = self.inner.clone();
         let ids = ids.to_vec();
-        tokio::task::spawn_blocking(move || inner.delete(&ids)).await.context("index delete task panicked")?
+        tokio::task::spawn_blocking(move || inner.delete(&ids))
+            .await
+            .context("index delete task panicked")?
     }
 
     async fn clear(&self) -> anyhow::Result<()> {
         let inner = self.inner.clone();
-        tokio::task::spawn_blocking(move || inner.clear()).await.context("index clear task panicked")?
+        tokio::task::spawn_blocking(move || inner.clear())
+            .await
+            .context("index clear task panicked")?
     }
 
     async fn search(&self, query: &SearchQuery) -> anyhow::Result<SearchResults> {
         let mut results = self.multi_search(std::slice::from_ref(query)).await?;
-        results.pop().ok_or_else(|| anyhow!("search returned no result set"))
+        results
+            .pop()
+            .ok_or_else(|| anyhow!("search returned no result set"))
     }
 
     async fn multi_search(&self, queries: &[SearchQuery]) -> anyhow::Result<Vec<SearchResults>> {

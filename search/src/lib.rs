@@ -4,9 +4,12 @@
 //! - [`embedded`]: a tantivy index on local disk (embedded mode, the default);
 //! - [`meili`]: a Meilisearch server (distributed mode).
 //!
-//! Both tokenise with `charabia` (Meilisearch's own tokenizer) so Chinese, Thai and Vietnamese
-//! are segmented the same way on both sides. The index is derived data: it follows the
-//! database through the `search` job queue and `techmarket reindex` rebuilds it.
+//! Both tokenise with `charabia` (Meilisearch's own tokenizer) through [`analysis`], so Chinese,
+//! Thai and Vietnamese are segmented the same way on both sides, and both compute highlights and
+//! the matched language with the same code. [`conformance`] is the one test suite both must pass;
+//! [`bench`] measures the embedded backend on the shared benchmark corpus. The index is derived
+//! data: it follows the database through the `search` job queue and `techmarket reindex`
+//! rebuilds it.
 
 use std::collections::BTreeMap;
 
@@ -19,7 +22,6 @@ pub mod meili;
 
 pub use embedded::EmbeddedIndex;
 pub use meili::MeiliIndex;
-
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -131,6 +133,9 @@ pub struct Filters {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SearchQuery {
     /// Free text in any language; `None` or empty lists everything that passes the filters.
+    /// Every word must occur (Meilisearch's `matchingStrategy: all`); a run of Han characters
+    /// matches as a substring (`甘蔗收割机` finds `…的甘蔗收割机智能…`). Matching decomposes long
+    /// need texts into several short queries (see design.md) rather than sending a paragraph.
     pub text: Option<String>,
     pub filters: Filters,
     pub sort: SortOrder,
@@ -140,6 +145,11 @@ pub struct SearchQuery {
     pub facets: bool,
     /// Return highlighted snippets of title and summary.
     pub highlight: bool,
+    /// Rank by any word instead of requiring every word: each word (each pair of Han
+    /// characters) adds to a BM25 score. Matching retrieves this way, since a need rarely
+    /// repeats an achievement's wording; people searching get `false` (every word).
+    #[serde(default)]
+    pub match_any: bool,
 }
 
 /// One result.

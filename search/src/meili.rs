@@ -37,14 +37,24 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::analysis::{self, QueryUnit};
-use crate::{Filters, Hit, LangText, ListingKind, SearchDoc, SearchIndex, SearchQuery, SearchResults, SortOrder};
+use crate::{
+    Filters, Hit, LangText, ListingKind, SearchDoc, SearchIndex, SearchQuery, SearchResults,
+    SortOrder,
+};
 
 /// Languages that get their own fields; anything else goes to `*_other`.
 const LANGUAGES: [&str; 10] = ["zh", "en", "vi", "th", "ms", "id", "km", "lo", "my", "fil"];
 
 /// Languages with a charabia locale Meilisearch accepts (ISO 639-3).
-const LOCALES: [(&str, &str); 7] =
-    [("zh", "cmn"), ("en", "eng"), ("vi", "vie"), ("th", "tha"), ("km", "khm"), ("id", "ind"), ("my", "mya")];
+const LOCALES: [(&str, &str); 7] = [
+    ("zh", "cmn"),
+    ("en", "eng"),
+    ("vi", "vie"),
+    ("th", "tha"),
+    ("km", "khm"),
+    ("id", "ind"),
+    ("my", "mya"),
+];
 
 /// Text parts in ranking order: title and keywords over summary over description.
 const PARTS: [&str; 4] = ["title", "keywords", "summary", "description"];
@@ -91,7 +101,11 @@ struct StoredHit {
 }
 
 fn lang_slot(language: &str) -> &str {
-    LANGUAGES.iter().copied().find(|l| *l == language).unwrap_or("other")
+    LANGUAGES
+        .iter()
+        .copied()
+        .find(|l| *l == language)
+        .unwrap_or("other")
 }
 
 /// Han characters of `s`, one per word (`基于深度` → `基 于 深 度`), runs separated by ` | `
@@ -118,36 +132,62 @@ fn to_document(d: &SearchDoc) -> anyhow::Result<Map<String, Value>> {
     put("id", Value::String(d.id.to_string()));
     put("kind", Value::String(d.kind.as_str().into()));
     put("open_call", Value::Bool(d.open_call));
-    put("organisation_id", Value::String(d.organisation_id.to_string()));
+    put(
+        "organisation_id",
+        Value::String(d.organisation_id.to_string()),
+    );
     put("industry", Value::String(d.industry.clone()));
     put("region", Value::String(d.region_code.clone()));
-    put("region_path", serde_json::to_value(analysis::region_ancestors(&d.region_code))?);
+    put(
+        "region_path",
+        serde_json::to_value(analysis::region_ancestors(&d.region_code))?,
+    );
     put("country", Value::String(d.country.to_uppercase()));
     put("trl", Value::from(d.trl));
     if let Some(ip) = &d.ip_type {
         put("ip_type", Value::String(ip.clone()));
     }
-    put("cooperation_mode", serde_json::to_value(&d.cooperation_modes)?);
+    put(
+        "cooperation_mode",
+        serde_json::to_value(&d.cooperation_modes)?,
+    );
     let mut langs: Vec<String> = Vec::new();
-    for l in d.texts.iter().map(|t| t.language.clone()).chain([d.original_language.clone()]) {
+    for l in d
+        .texts
+        .iter()
+        .map(|t| t.language.clone())
+        .chain([d.original_language.clone()])
+    {
         if !l.is_empty() && !langs.contains(&l) {
             langs.push(l);
         }
     }
     put("language", serde_json::to_value(&langs)?);
     put("cross_border", Value::Bool(d.cross_border));
-    let mut prefixes: Vec<String> = d.ipc_codes.iter().flat_map(|c| analysis::ipc_prefixes(c)).collect();
+    let mut prefixes: Vec<String> = d
+        .ipc_codes
+        .iter()
+        .flat_map(|c| analysis::ipc_prefixes(c))
+        .collect();
     prefixes.sort();
     prefixes.dedup();
     put("ipc_prefix", serde_json::to_value(prefixes)?);
     if d.price_min_cny_fen.is_some() || d.price_max_cny_fen.is_some() {
         put("price_lo", Value::from(d.price_min_cny_fen.unwrap_or(0)));
-        put("price_hi", Value::from(d.price_max_cny_fen.unwrap_or(MAX_EXACT).min(MAX_EXACT)));
+        put(
+            "price_hi",
+            Value::from(d.price_max_cny_fen.unwrap_or(MAX_EXACT).min(MAX_EXACT)),
+        );
     }
-    put("published_at", Value::from(d.published_at.timestamp_micros()));
+    put(
+        "published_at",
+        Value::from(d.published_at.timestamp_micros()),
+    );
     put(
         "deadline_key",
-        Value::from(d.deadline.map_or(MAX_EXACT, |x| i64::from(chrono::Datelike::num_days_from_ce(&x)))),
+        Value::from(d.deadline.map_or(MAX_EXACT, |x| {
+            i64::from(chrono::Datelike::num_days_from_ce(&x))
+        })),
     );
     // Searchable text, one array per part and language, plus the Han-character copies.
     let mut fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -161,7 +201,10 @@ fn to_document(d: &SearchDoc) -> anyhow::Result<Map<String, Value>> {
         ];
         for (part, values) in parts {
             for v in values.into_iter().filter(|v| !v.is_empty()) {
-                fields.entry(format!("{part}_{slot}")).or_default().push(v.to_string());
+                fields
+                    .entry(format!("{part}_{slot}"))
+                    .or_default()
+                    .push(v.to_string());
                 let han = han_spaced(v);
                 if !han.is_empty() {
                     fields.entry(format!("{part}_han")).or_default().push(han);
@@ -186,27 +229,56 @@ fn settings() -> Settings {
         searchable.push(format!("{part}_han"));
         han_fields.push(format!("{part}_han"));
     }
-    let mut localized: Vec<LocalizedAttributes> = LOCALES
+    // Exact attribute names rather than `*_id`-style patterns, which would also catch
+    // `organisation_id`. The Han copies are Chinese characters.
+    let localized: Vec<LocalizedAttributes> = LOCALES
         .iter()
-        .map(|(lang, locale)| LocalizedAttributes {
-            locales: vec![(*locale).to_string()],
-            attribute_patterns: vec![format!("*_{lang}")],
+        .map(|(lang, locale)| {
+            let mut names: Vec<String> =
+                PARTS.iter().map(|part| format!("{part}_{lang}")).collect();
+            if *lang == "zh" {
+                names.extend(PARTS.iter().map(|part| format!("{part}_han")));
+            }
+            LocalizedAttributes {
+                locales: vec![(*locale).to_string()],
+                attribute_patterns: names,
+            }
         })
         .collect();
-    localized[0].attribute_patterns.push("*_han".into());
     let filterable: Vec<String> = FACETS
         .iter()
         .map(|s| (*s).to_string())
-        .chain(["region_path", "organisation_id", "ipc_prefix", "price_lo", "price_hi"].map(String::from))
+        .chain(
+            [
+                "region_path",
+                "organisation_id",
+                "ipc_prefix",
+                "price_lo",
+                "price_hi",
+            ]
+            .map(String::from),
+        )
         .collect();
     Settings::new()
         .with_searchable_attributes(searchable)
         .with_filterable_attributes(filterable)
         .with_sortable_attributes(["published_at", "deadline_key"])
         .with_displayed_attributes(["id", "kind", "texts"])
-        .with_ranking_rules(["sort", "words", "typo", "proximity", "attribute", "exactness"])
-        .with_pagination(PaginationSetting { max_total_hits: MAX_TOTAL_HITS })
-        .with_faceting(FacetingSettings { max_values_per_facet: 10_000, sort_facet_values_by: None })
+        .with_ranking_rules([
+            "sort",
+            "words",
+            "typo",
+            "proximity",
+            "attribute",
+            "exactness",
+        ])
+        .with_pagination(PaginationSetting {
+            max_total_hits: MAX_TOTAL_HITS,
+        })
+        .with_faceting(FacetingSettings {
+            max_values_per_facet: 10_000,
+            sort_facet_values_by: None,
+        })
         .with_typo_tolerance(TypoToleranceSettings {
             enabled: Some(true),
             disable_on_attributes: Some(han_fields),
@@ -224,7 +296,12 @@ fn lit(s: &str) -> String {
 }
 
 fn any_of(attr: &str, values: &[String]) -> Option<String> {
-    (!values.is_empty()).then(|| format!("{attr} IN [{}]", values.iter().map(|v| lit(v)).collect::<Vec<_>>().join(", ")))
+    (!values.is_empty()).then(|| {
+        format!(
+            "{attr} IN [{}]",
+            values.iter().map(|v| lit(v)).collect::<Vec<_>>().join(", ")
+        )
+    })
 }
 
 /// The Meilisearch filter expression for `f` (AND of clauses), or `None`.
@@ -260,9 +337,19 @@ pub fn filter_expression(f: &Filters) -> Option<String> {
     if let Some(o) = f.organisation_id {
         c.push(format!("organisation_id = {}", lit(&o.to_string())));
     }
-    let ipc: Vec<String> = f.ipc_prefixes.iter().map(|p| analysis::normalize_ipc(p)).filter(|p| !p.is_empty()).collect();
+    let ipc: Vec<String> = f
+        .ipc_prefixes
+        .iter()
+        .map(|p| analysis::normalize_ipc(p))
+        .filter(|p| !p.is_empty())
+        .collect();
     c.extend(any_of("ipc_prefix", &ipc));
-    (!c.is_empty()).then(|| c.iter().map(|x| format!("({x})")).collect::<Vec<_>>().join(" AND "))
+    (!c.is_empty()).then(|| {
+        c.iter()
+            .map(|x| format!("({x})"))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    })
 }
 
 /// The Meilisearch `q` for `text`: non-Han words as typed, each Han run as a quoted phrase of
@@ -277,7 +364,9 @@ pub fn meili_query_text(text: &str) -> String {
         }
     };
     for t in analysis::analyze(text) {
-        let Some(original) = text.get(t.byte_start..t.byte_end) else { continue };
+        let Some(original) = text.get(t.byte_start..t.byte_end) else {
+            continue;
+        };
         if t.han {
             if !t.joined {
                 flush(&mut run, &mut parts);
@@ -306,6 +395,7 @@ struct Prepared {
     limit: usize,
     facets: bool,
     highlight: bool,
+    match_any: bool,
 }
 
 fn prepare(q: &SearchQuery) -> Prepared {
@@ -313,12 +403,14 @@ fn prepare(q: &SearchQuery) -> Prepared {
     let units = analysis::query_units(text);
     let sort = match (q.sort, units.is_empty()) {
         (SortOrder::Relevance, false) => Vec::new(),
-        (SortOrder::Relevance, true) | (SortOrder::Newest, _) => vec!["published_at:desc".to_string()],
+        (SortOrder::Relevance, true) | (SortOrder::Newest, _) => {
+            vec!["published_at:desc".to_string()]
+        }
         (SortOrder::Deadline, _) => vec!["deadline_key:asc".to_string()],
     };
     // Page mode gives an exact total. An offset that is not a multiple of the limit is served
     // from page 1 with a larger page and sliced.
-    let (page, hits_per_page, skip) = if q.limit > 0 && q.offset % q.limit == 0 {
+    let (page, hits_per_page, skip) = if q.offset.checked_rem(q.limit) == Some(0) {
         (q.offset / q.limit + 1, q.limit, 0)
     } else if q.limit == 0 {
         (1, 0, 0)
@@ -326,7 +418,10 @@ fn prepare(q: &SearchQuery) -> Prepared {
         (1, q.offset + q.limit, q.offset)
     };
     Prepared {
-        q: (!units.is_empty()).then(|| meili_query_text(text)),
+        // Any-word ranking sends the text as it is (Meilisearch segments it itself); every-word
+        // search quotes Han runs so they match as substrings, as the embedded index does.
+        q: (!units.is_empty()).then(|| if q.match_any { text.to_owned() } else { meili_query_text(text) }),
+        match_any: q.match_any,
         units,
         filter: filter_expression(&q.filters),
         sort,
@@ -339,12 +434,16 @@ fn prepare(q: &SearchQuery) -> Prepared {
     }
 }
 
-fn build_query<'a>(index: &'a Index, p: &'a Prepared, sort: &'a [&'a str]) -> MeiliQuery<'a, meilisearch_sdk::reqwest::ReqwestClient> {
+fn build_query<'a>(
+    index: &'a Index,
+    p: &'a Prepared,
+    sort: &'a [&'a str],
+) -> MeiliQuery<'a, meilisearch_sdk::reqwest::ReqwestClient> {
     let mut query = MeiliQuery::new(index);
     query
         .with_page(p.page)
         .with_hits_per_page(p.hits_per_page)
-        .with_matching_strategy(MatchingStrategies::ALL)
+        .with_matching_strategy(if p.match_any { MatchingStrategies::LAST } else { MatchingStrategies::ALL })
         .with_attributes_to_retrieve(Selectors::Some(&["id", "kind", "texts"]))
         .with_show_ranking_score(true);
     if let Some(text) = &p.q {
@@ -362,12 +461,17 @@ fn build_query<'a>(index: &'a Index, p: &'a Prepared, sort: &'a [&'a str]) -> Me
     query.build()
 }
 
-fn convert(p: &Prepared, r: meilisearch_sdk::search::SearchResults<StoredHit>) -> anyhow::Result<SearchResults> {
+fn convert(
+    p: &Prepared,
+    r: meilisearch_sdk::search::SearchResults<StoredHit>,
+) -> anyhow::Result<SearchResults> {
     let total = r.total_hits.or(r.estimated_total_hits).unwrap_or(0) as u64;
     let mut hits = Vec::new();
     for h in r.hits.into_iter().skip(p.skip).take(p.limit) {
-        let id = Uuid::parse_str(&h.result.id).with_context(|| format!("Meilisearch returned a bad id {:?}", h.result.id))?;
-        let (matched_language, highlights) = analysis::hit_extras(&h.result.texts, &p.units, p.highlight);
+        let id = Uuid::parse_str(&h.result.id)
+            .with_context(|| format!("Meilisearch returned a bad id {:?}", h.result.id))?;
+        let (matched_language, highlights) =
+            analysis::hit_extras(&h.result.texts, &p.units, p.highlight);
         hits.push(Hit {
             id,
             kind: h.result.kind,
@@ -379,17 +483,29 @@ fn convert(p: &Prepared, r: meilisearch_sdk::search::SearchResults<StoredHit>) -
     let mut facets = crate::Facets::new();
     if p.facets {
         for (facet, values) in r.facet_distribution.unwrap_or_default() {
-            facets.insert(facet, values.into_iter().filter(|(_, n)| *n > 0).map(|(v, n)| (v, n as u64)).collect());
+            facets.insert(
+                facet,
+                values
+                    .into_iter()
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(v, n)| (v, n as u64))
+                    .collect(),
+            );
         }
     }
-    Ok(SearchResults { total, hits, facets })
+    Ok(SearchResults {
+        total,
+        hits,
+        facets,
+    })
 }
 
 impl MeiliIndex {
     /// Connects to `url`, creates or updates the index `{prefix}_listings` with our settings and
     /// waits until they are applied.
     pub async fn connect(url: &str, api_key: Option<&str>, prefix: &str) -> anyhow::Result<Self> {
-        let client = Client::new(url, api_key).with_context(|| format!("Failed to create a Meilisearch client for {url}"))?;
+        let client = Client::new(url, api_key)
+            .with_context(|| format!("Failed to create a Meilisearch client for {url}"))?;
         let uid = format!("{prefix}_listings");
         let index = client.index(&uid);
         let this = Self { client, index };
@@ -404,10 +520,17 @@ impl MeiliIndex {
             .with_context(|| format!("Failed waiting for Meilisearch index {uid} creation"))?;
         if let Task::Failed { content } = created {
             if content.error.error_code != meilisearch_sdk::errors::ErrorCode::IndexAlreadyExists {
-                bail!("Meilisearch could not create index {uid}: {}", content.error);
+                bail!(
+                    "Meilisearch could not create index {uid}: {}",
+                    content.error
+                );
             }
         }
-        let task = this.index.set_settings(&settings()).await.context("Failed to send Meilisearch index settings")?;
+        let task = this
+            .index
+            .set_settings(&settings())
+            .await
+            .context("Failed to send Meilisearch index settings")?;
         this.wait(task, "apply index settings").await?;
         Ok(this)
     }
@@ -419,7 +542,12 @@ impl MeiliIndex {
 
     /// Deletes the whole index (test cleanup).
     pub async fn drop_index(&self) -> anyhow::Result<()> {
-        let task = self.index.clone().delete().await.context("Failed to delete the Meilisearch index")?;
+        let task = self
+            .index
+            .clone()
+            .delete()
+            .await
+            .context("Failed to delete the Meilisearch index")?;
         self.wait(task, "delete the index").await
     }
 
@@ -430,8 +558,12 @@ impl MeiliIndex {
             .with_context(|| format!("Failed waiting for Meilisearch to {what}"))?;
         match done {
             Task::Succeeded { .. } => Ok(()),
-            Task::Failed { content } => Err(anyhow!("Meilisearch failed to {what}: {}", content.error)),
-            Task::Enqueued { .. } | Task::Processing { .. } => bail!("Meilisearch task to {what} did not finish"),
+            Task::Failed { content } => {
+                Err(anyhow!("Meilisearch failed to {what}: {}", content.error))
+            }
+            Task::Enqueued { .. } | Task::Processing { .. } => {
+                bail!("Meilisearch task to {what} did not finish")
+            }
         }
     }
 }
@@ -442,8 +574,15 @@ impl SearchIndex for MeiliIndex {
         if docs.is_empty() {
             return Ok(());
         }
-        let payload: Vec<Map<String, Value>> = docs.iter().map(to_document).collect::<anyhow::Result<_>>()?;
-        let task = self.index.add_or_replace(&payload, Some("id")).await.context("Failed to send documents to Meilisearch")?;
+        let payload: Vec<Map<String, Value>> = docs
+            .iter()
+            .map(to_document)
+            .collect::<anyhow::Result<_>>()?;
+        let task = self
+            .index
+            .add_or_replace(&payload, Some("id"))
+            .await
+            .context("Failed to send documents to Meilisearch")?;
         self.wait(task, "index documents").await
     }
 
@@ -452,12 +591,20 @@ impl SearchIndex for MeiliIndex {
             return Ok(());
         }
         let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
-        let task = self.index.delete_documents(&ids).await.context("Failed to send a Meilisearch delete")?;
+        let task = self
+            .index
+            .delete_documents(&ids)
+            .await
+            .context("Failed to send a Meilisearch delete")?;
         self.wait(task, "delete documents").await
     }
 
     async fn clear(&self) -> anyhow::Result<()> {
-        let task = self.index.delete_all_documents().await.context("Failed to send a Meilisearch clear")?;
+        let task = self
+            .index
+            .delete_all_documents()
+            .await
+            .context("Failed to send a Meilisearch clear")?;
         self.wait(task, "clear the index").await
     }
 
@@ -476,20 +623,38 @@ impl SearchIndex for MeiliIndex {
             return Ok(Vec::new());
         }
         let prepared: Vec<Prepared> = queries.iter().map(prepare).collect();
-        let sorts: Vec<Vec<&str>> = prepared.iter().map(|p| p.sort.iter().map(String::as_str).collect()).collect();
+        let sorts: Vec<Vec<&str>> = prepared
+            .iter()
+            .map(|p| p.sort.iter().map(String::as_str).collect())
+            .collect();
         let mut multi = self.client.multi_search();
         for (p, sort) in prepared.iter().zip(&sorts) {
             multi.with_search_query(build_query(&self.index, p, sort));
         }
-        let response = multi.execute::<StoredHit>().await.context("Meilisearch multi-search failed")?;
+        let response = multi
+            .execute::<StoredHit>()
+            .await
+            .context("Meilisearch multi-search failed")?;
         if response.results.len() != prepared.len() {
-            bail!("Meilisearch answered {} of {} queries", response.results.len(), prepared.len());
+            bail!(
+                "Meilisearch answered {} of {} queries",
+                response.results.len(),
+                prepared.len()
+            );
         }
-        prepared.iter().zip(response.results).map(|(p, r)| convert(p, r)).collect()
+        prepared
+            .iter()
+            .zip(response.results)
+            .map(|(p, r)| convert(p, r))
+            .collect()
     }
 
     async fn count(&self) -> anyhow::Result<u64> {
-        let stats = self.index.get_stats().await.context("Failed to read Meilisearch index stats")?;
+        let stats = self
+            .index
+            .get_stats()
+            .await
+            .context("Failed to read Meilisearch index stats")?;
         Ok(stats.number_of_documents as u64)
     }
 }
@@ -500,7 +665,10 @@ mod tests {
 
     #[test]
     fn han_runs_become_character_phrases() {
-        assert_eq!(meili_query_text("甘蔗收割机 drone"), "\"甘 蔗 收 割 机\" drone");
+        assert_eq!(
+            meili_query_text("甘蔗收割机 drone"),
+            "\"甘 蔗 收 割 机\" drone"
+        );
         assert_eq!(han_spaced("甘蔗，收割机"), "甘 蔗 | 收 割 机");
         // Normalised (traditional) characters are what both sides compare.
         assert_eq!(meili_query_text("学习"), "\"學 習\"");
@@ -518,7 +686,9 @@ mod tests {
         };
         assert_eq!(
             filter_expression(&f).as_deref(),
-            Some(r#"(open_call = true) AND (industry IN ["a\"b"]) AND (region_path IN ["450000"]) AND (price_hi >= 100) AND (ipc_prefix IN ["A01D45"])"#)
+            Some(
+                r#"(open_call = true) AND (industry IN ["a\"b"]) AND (region_path IN ["450000"]) AND (price_hi >= 100) AND (ipc_prefix IN ["A01D45"])"#
+            )
         );
         assert_eq!(filter_expression(&Filters::default()), None);
     }

@@ -24,7 +24,9 @@ async fn meili(test: &str) -> anyhow::Result<Option<MeiliIndex>> {
     };
     let key = std::env::var("TECHMARKET_TEST_MEILI_KEY").ok();
     let prefix = format!("conf_{test}_{}", uuid::Uuid::now_v7().simple());
-    Ok(Some(MeiliIndex::connect(&url, key.as_deref(), &prefix).await?))
+    Ok(Some(
+        MeiliIndex::connect(&url, key.as_deref(), &prefix).await?,
+    ))
 }
 
 macro_rules! conformance_tests {
@@ -72,6 +74,9 @@ async fn embedded_in_ram_passes_the_whole_suite_and_disk_index_reopens() -> anyh
         conformance::load_corpus(&index).await?;
     }
     let reopened = EmbeddedIndex::open(dir.path())?;
-    anyhow::ensure!(search::SearchIndex::count(&reopened).await? == 30, "reopened index lost documents");
+    anyhow::ensure!(
+        search::SearchIndex::count(&reopened).await? == 30,
+        "reopened index lost documents"
+    );
     Ok(())
 }

@@ -31,6 +31,48 @@ pub struct Config {
     pub auth: AuthConfig,
     pub telemetry: TelemetryConfig,
     pub email: EmailConfig,
+    pub matching: MatchingConfig,
+}
+
+/// How matches are ranked and kept. Weights are relative: each feature's value (0–1) counts in
+/// proportion to its weight.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MatchingConfig {
+    pub weight_text: f64,
+    pub weight_keywords: f64,
+    pub weight_ipc: f64,
+    pub weight_industry: f64,
+    pub weight_trl: f64,
+    pub weight_price: f64,
+    pub weight_cooperation: f64,
+    pub weight_region: f64,
+    pub weight_freshness: f64,
+    /// Matches kept per need (best first).
+    pub max_matches_per_need: usize,
+    /// Matches scoring below this are not kept.
+    pub min_score: f64,
+    /// Candidates retrieved from the search index per need before re-ranking.
+    pub candidates: usize,
+}
+
+impl Default for MatchingConfig {
+    fn default() -> Self {
+        Self {
+            weight_text: 4.0,
+            weight_keywords: 1.5,
+            weight_ipc: 1.5,
+            weight_industry: 1.0,
+            weight_trl: 1.0,
+            weight_price: 0.75,
+            weight_cooperation: 0.5,
+            weight_region: 0.5,
+            weight_freshness: 0.25,
+            max_matches_per_need: 30,
+            min_score: 0.25,
+            candidates: 100,
+        }
+    }
 }
 
 /// HTTP listener and request limits.
@@ -140,6 +182,7 @@ impl Default for Config {
             auth: AuthConfig::default(),
             telemetry: TelemetryConfig::default(),
             email: EmailConfig::default(),
+            matching: MatchingConfig::default(),
         }
     }
 }
@@ -327,6 +370,27 @@ impl Config {
         }
         if self.jobs.lease_secs == 0 {
             return Err(ConfigError::new("jobs.lease_secs", "must be positive"));
+        }
+        for (key, w) in [
+            ("matching.weight_text", self.matching.weight_text),
+            ("matching.weight_keywords", self.matching.weight_keywords),
+            ("matching.weight_ipc", self.matching.weight_ipc),
+            ("matching.weight_industry", self.matching.weight_industry),
+            ("matching.weight_trl", self.matching.weight_trl),
+            ("matching.weight_price", self.matching.weight_price),
+            ("matching.weight_cooperation", self.matching.weight_cooperation),
+            ("matching.weight_region", self.matching.weight_region),
+            ("matching.weight_freshness", self.matching.weight_freshness),
+        ] {
+            if !(w.is_finite() && w >= 0.0) {
+                return Err(ConfigError::new(key, "must be a number ≥ 0"));
+            }
+        }
+        if !(0.0..=1.0).contains(&self.matching.min_score) {
+            return Err(ConfigError::new("matching.min_score", "must be between 0 and 1"));
+        }
+        if self.matching.candidates == 0 || self.matching.max_matches_per_need == 0 {
+            return Err(ConfigError::new("matching.candidates", "candidates and max_matches_per_need must be positive"));
         }
         if self.jobs.max_attempts < 1 {
             return Err(ConfigError::new("jobs.max_attempts", "must be at least 1"));

@@ -11,6 +11,7 @@ pub mod db;
 pub mod entity;
 pub mod error;
 pub mod extract;
+pub mod fx;
 pub mod http;
 pub mod identifiers;
 pub mod ids;

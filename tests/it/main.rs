@@ -8,5 +8,6 @@ mod deploy;
 mod imports;
 mod jobs;
 mod listings;
+mod matching;
 mod migrations;
 mod techmarket_command;

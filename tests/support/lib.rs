@@ -8,6 +8,7 @@
 pub mod db;
 pub mod http;
 pub mod listings;
+pub mod matching;
 
 pub use db::{Backend, TestDb};
 pub use http::{TestApp, TestResponse};

@@ -6,6 +6,7 @@ pub mod routes;
 
 use chrono::{Duration, Utc};
 use sea_orm::ConnectionTrait;
+use shared::jobs::events::ListingIndexed;
 use shared::jobs::{enqueue_unique_at, Registry};
 use shared::openapi::BearerAuth;
 use shared::AppState;
@@ -74,7 +75,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub fn jobs() -> Registry<AppState> {
     let mut registry = Registry::new();
     registry.register(|state: AppState, job: SyncSearch| async move {
-        domain::index::sync_one(&state.db, state.search.as_ref(), job.kind, job.id).await
+        domain::index::sync_one(&state.db, state.search.as_ref(), job.kind, job.id).await?;
+        // Matching retrieves from the index, so it hears of the change only once the index has it.
+        shared::jobs::enqueue(&state.db, &ListingIndexed { kind: job.kind.as_str().to_owned(), id: job.id }).await?;
+        Ok(())
     });
     registry.register(|state: AppState, job: domain::imports::ProcessImport| async move {
         domain::imports::process(&state.db, job.id, |_, _| {}).await.map(|_| ())

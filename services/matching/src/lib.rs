@@ -1,9 +1,13 @@
 //! The matching service: need ↔ achievement matches with their reasons, feedback, saved
 //! searches and notifications. Reads listings; writes only its own tables.
 
+pub mod domain;
+pub mod engine;
+pub mod eval;
 pub mod notifications;
+pub mod routes;
 
-use shared::jobs::events::ListingExpiring;
+use shared::jobs::events::{ListingExpiring, ListingIndexed};
 use shared::jobs::Registry;
 use shared::AppState;
 use shared::openapi::BearerAuth;
@@ -21,6 +25,10 @@ pub const API_PREFIXES: &[&str] = &["/api/v1/matches", "/api/v1/notifications", 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "TechMarket matching API", version = "1"),
+    tags(
+        (name = "matching", description = "Need ↔ achievement matches with reasons, feedback, broker worklist"),
+        (name = "notifications", description = "In-app notifications"),
+    ),
     modifiers(&BearerAuth),
 )]
 struct ApiDoc;
@@ -28,6 +36,8 @@ struct ApiDoc;
 /// The service's routes with their OpenAPI description.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(routes::matches::router())
+        .merge(routes::notifications::router())
 }
 
 /// Handlers of the jobs this service consumes.
@@ -35,6 +45,15 @@ pub fn jobs() -> Registry<AppState> {
     let mut registry = Registry::new();
     registry.register(|state: AppState, job: ListingExpiring| async move {
         notifications::listing_expiring(&state.db, &job).await
+    });
+    registry.register(|state: AppState, job: ListingIndexed| async move {
+        let weights = &state.config.matching;
+        let done = match job.kind.as_str() {
+            "need" => domain::recompute::recompute_need(&state.db, state.search.as_ref(), weights, job.id).await?,
+            _ => domain::recompute::recompute_achievement(&state.db, state.search.as_ref(), weights, job.id).await?,
+        };
+        tracing::debug!(listing.id = %job.id, created = done.created, updated = done.updated, retired = done.retired, "matches recomputed");
+        Ok(())
     });
     registry
 }

@@ -2,6 +2,7 @@
 //! what operators start.
 
 pub mod sample;
+pub mod sample_listings;
 
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::MigratorTrait;
@@ -132,6 +133,65 @@ pub async fn import_file(
     bar.finish_and_clear();
     // The job queued by `start` finds the import finished and does nothing.
     Ok(done.into())
+}
+
+/// Queues a match recomputation for every published need (after sample data or an import).
+pub async fn enqueue_rematch(db: &DatabaseConnection) -> anyhow::Result<usize> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let needs = shared::entity::needs::Entity::find()
+        .filter(shared::entity::needs::Column::Status.eq("published"))
+        .all(db)
+        .await?;
+    for n in &needs {
+        shared::jobs::enqueue(db, &shared::jobs::events::ListingIndexed { kind: "need".to_owned(), id: n.id }).await?;
+    }
+    Ok(needs.len())
+}
+
+/// `techmarket eval`: indexes the corpus in a temporary directory, runs every query, prints
+/// one JSON object (the last line) with overall and per-group metrics.
+pub async fn run_eval(
+    config: &shared::config::Config,
+    corpus: &std::path::Path,
+    queries: &std::path::Path,
+    baseline: Option<&str>,
+    split: Option<&str>,
+    run_out: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    use matching::eval;
+    let ranker = match baseline {
+        None => eval::Ranker::Matcher,
+        Some("bm25") => eval::Ranker::Bm25,
+        Some(other) => anyhow::bail!("unknown baseline `{other}`: only bm25"),
+    };
+    let docs: Vec<eval::CorpusDoc> = eval::read_jsonl(corpus)?;
+    let mut qs: Vec<eval::EvalQuery> = eval::read_jsonl(queries)?;
+    if let Some(split) = split {
+        anyhow::ensure!(matches!(split, "tune" | "report"), "--split is tune or report");
+        qs.retain(|q| eval::in_split(&q.id, split));
+    }
+    let dir = tempfile_dir()?;
+    let index = search::EmbeddedIndex::open(&dir)?;
+    eval::index_corpus(&index, &docs).await?;
+    let (report, run) = eval::evaluate(&index, &docs, &qs, ranker, &config.matching).await?;
+    if let Some(path) = run_out {
+        std::fs::write(path, run.join("\n") + "\n").map_err(|e| anyhow::anyhow!("Failed to write {}: {e}", path.display()))?;
+    }
+    drop(index);
+    let _ = std::fs::remove_dir_all(&dir);
+    print_report(&report)
+}
+
+fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("techmarket-eval-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+#[expect(clippy::print_stdout, reason = "the report is the command's output")]
+fn print_report(report: &matching::eval::Report) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string(report)?);
+    Ok(())
 }
 
 /// Applies every pending migration (embedded mode and `techmarket migrate`).

@@ -40,6 +40,24 @@ enum Command {
     Seed,
     /// Rebuild the search index from the database.
     Reindex,
+    /// Recompute the matches of every published need.
+    Rematch,
+    /// Score the matcher on a labelled set (see ../shared/data/README.md).
+    Eval {
+        #[arg(long)]
+        corpus: PathBuf,
+        #[arg(long)]
+        queries: PathBuf,
+        /// Rank with plain full text instead of the matcher, for comparison.
+        #[arg(long)]
+        baseline: Option<String>,
+        /// Only the queries of this split: `tune` or `report` (default: all).
+        #[arg(long)]
+        split: Option<String>,
+        /// Write the run (query_id, doc_id, rank) as TSV for baseline_bm25.py --run.
+        #[arg(long)]
+        run_out: Option<PathBuf>,
+    },
     /// Import listings from an XLSX or CSV file into an organisation (as drafts).
     Import {
         /// `achievements` or `needs`
@@ -147,6 +165,22 @@ async fn main() -> anyhow::Result<()> {
             bar.finish_with_message(format!("{done} listings indexed"));
             Ok(())
         }
+        Command::Rematch => {
+            let db = shared::db::connect(&config.database, "rematch").await?;
+            techmarket::check_schema(&db).await?;
+            let search = shared::state::open_search(&config.search).await?;
+            let bar = progress_bar("matching");
+            let done = matching::domain::recompute::rematch_all(&db, search.as_ref(), &config.matching, |done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+            })
+            .await?;
+            bar.finish_with_message(format!("{} new, {} updated, {} retired", done.created, done.updated, done.retired));
+            Ok(())
+        }
+        Command::Eval { corpus, queries, baseline, split, run_out } => {
+            techmarket::run_eval(&config, &corpus, &queries, baseline.as_deref(), split.as_deref(), run_out.as_deref()).await
+        }
         Command::Import { kind, file, org, valid_rows_only } => {
             let db = shared::db::connect(&config.database, "import").await?;
             techmarket::check_schema(&db).await?;
@@ -173,7 +207,11 @@ async fn up(config: Config, no_sample: bool) -> anyhow::Result<()> {
         tracing::info!(applied, "migrations applied");
     }
     if !no_sample && techmarket::sample::load_if_empty(&db).await? {
-        tracing::info!("sample data loaded (fictional organisations, labelled 示例/sample)");
+        tracing::info!("sample data loaded (fictional organisations, labelled 示例/sample); indexing");
+        let search = shared::state::open_search(&config.search).await?;
+        listing::domain::index::reindex(&db, search.as_ref(), |_, _| {}).await?;
+        // Matches are computed in the background by the job queue.
+        techmarket::enqueue_rematch(&db).await?;
     }
     listing::schedule_periodic_jobs(&db).await?;
     let addr = config.server.addr;

@@ -124,6 +124,15 @@ pub async fn load(db: &(impl ConnectionTrait + TransactionTrait)) -> anyhow::Res
             .await?;
         }
     }
+    let counts = crate::sample_listings::load(&txn, chrono::Utc::now().date_naive()).await?;
+    tracing::info!(
+        organisations = counts.organisations,
+        achievements = counts.achievements,
+        needs = counts.needs,
+        open_calls = counts.open_calls,
+        asean_listings = counts.asean_listings,
+        "sample listings created"
+    );
     txn.commit().await?;
     Ok(())
 }

@@ -23,3 +23,18 @@ impl Job for ListingExpiring {
     const NAME: &'static str = "listing_expiring.v1";
     const QUEUE: &'static str = "notify";
 }
+
+/// A listing's search document was just brought up to date (upserted or removed): matches
+/// that involve it are recomputed or retired. Enqueued by the search-index job, so matching
+/// always retrieves from an index that already reflects the change.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ListingIndexed {
+    /// `achievement` or `need`.
+    pub kind: String,
+    pub id: Uuid,
+}
+
+impl Job for ListingIndexed {
+    const NAME: &'static str = "listing_indexed.v1";
+    const QUEUE: &'static str = "matching";
+}

@@ -168,6 +168,7 @@ enum Cell {
 }
 
 /// A column of the import format.
+#[derive(Debug)]
 struct Column {
     field: &'static str,
     /// Canonical header (English) and Chinese header; exports use both.

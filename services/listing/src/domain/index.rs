@@ -2,14 +2,10 @@
 //! upserts or deletes its document; `techmarket reindex` rebuilds everything. Request
 //! handlers never write the index.
 
-use std::str::FromStr;
-
 use chrono::{DateTime, NaiveDate, Utc};
-use rust_decimal::Decimal;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use search::{LangText, SearchDoc, SearchIndex};
-use shared::entity::{achievements, fx_rates, needs};
-use shared::money::Money;
+use shared::entity::{achievements, needs};
 use uuid::Uuid;
 
 use super::listings::{strings, ListingKind, Status};
@@ -17,24 +13,6 @@ use super::translations;
 
 /// Documents sent to the index per batch during a rebuild.
 const REINDEX_BATCH: u64 = 500;
-
-/// CNY fen for a price bound, at the latest rate known on or before `today`; `None` when the
-/// currency has no rate yet (the listing is then indexed without a price range).
-async fn to_cny_fen(db: &impl ConnectionTrait, minor: Option<i64>, currency: &str, today: NaiveDate) -> anyhow::Result<Option<i64>> {
-    let Some(minor) = minor else { return Ok(None) };
-    if currency == "CNY" {
-        return Ok(Some(minor));
-    }
-    let rate = fx_rates::Entity::find()
-        .filter(fx_rates::Column::Currency.eq(currency))
-        .filter(fx_rates::Column::RateDate.lte(today))
-        .order_by_desc(fx_rates::Column::RateDate)
-        .one(db)
-        .await?;
-    let Some(rate) = rate else { return Ok(None) };
-    let rate = Decimal::from_str(&rate.cny_per_unit)?;
-    Ok(Some(Money::new(minor, currency).to_cny(rate)?.minor_units))
-}
 
 fn published_at(value: Option<chrono::DateTime<chrono::FixedOffset>>, fallback: chrono::DateTime<chrono::FixedOffset>) -> DateTime<Utc> {
     value.unwrap_or(fallback).with_timezone(&Utc)
@@ -79,8 +57,8 @@ pub async fn achievement_doc(db: &impl ConnectionTrait, m: &achievements::Model,
         ip_type: Some(m.ip_type.clone()),
         ipc_codes: strings(&m.ipc_codes),
         cooperation_modes: strings(&m.cooperation_modes),
-        price_min_cny_fen: to_cny_fen(db, m.price_min_minor, &currency, today).await?,
-        price_max_cny_fen: to_cny_fen(db, m.price_max_minor, &currency, today).await?,
+        price_min_cny_fen: shared::fx::to_cny_fen(db, m.price_min_minor, &currency, today).await?,
+        price_max_cny_fen: shared::fx::to_cny_fen(db, m.price_max_minor, &currency, today).await?,
         cross_border: m.cross_border,
         deadline: None,
         valid_until: m.valid_until,
@@ -115,8 +93,8 @@ pub async fn need_doc(db: &impl ConnectionTrait, m: &needs::Model, today: NaiveD
         ip_type: None,
         ipc_codes: strings(&m.ipc_codes),
         cooperation_modes: strings(&m.cooperation_modes),
-        price_min_cny_fen: to_cny_fen(db, m.budget_min_minor, &currency, today).await?,
-        price_max_cny_fen: to_cny_fen(db, m.budget_max_minor, &currency, today).await?,
+        price_min_cny_fen: shared::fx::to_cny_fen(db, m.budget_min_minor, &currency, today).await?,
+        price_max_cny_fen: shared::fx::to_cny_fen(db, m.budget_max_minor, &currency, today).await?,
         cross_border: m.cross_border,
         deadline: m.deadline,
         valid_until: m.valid_until,

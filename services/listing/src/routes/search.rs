@@ -175,6 +175,7 @@ pub fn to_query(p: &SearchParams) -> ApiResult<SearchQuery> {
         limit: per_page,
         facets: true,
         highlight: true,
+        match_any: false,
     })
 }
 

@@ -1,0 +1,56 @@
+//! Who may see which matches: the need's and the achievement's organisations, operators, and
+//! verified brokers within their fields and regions (the worklist rules).
+
+use sea_orm::{ConnectionTrait, EntityTrait};
+use shared::auth::AuthUser;
+use shared::entity::brokers;
+use shared::error::{ApiError, ApiResult};
+
+/// A broker's working area.
+#[derive(Debug, Clone, Default)]
+pub struct BrokerArea {
+    pub fields: Vec<String>,
+    pub regions: Vec<String>,
+}
+
+fn strings(v: &serde_json::Value) -> Vec<String> {
+    v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect()).unwrap_or_default()
+}
+
+impl BrokerArea {
+    /// A region is covered by an exact code, its province (`450000` covers `45xxxx`) or its
+    /// country code.
+    pub fn covers_region(&self, region: &str) -> bool {
+        self.regions.iter().any(|r| {
+            r == region || (r.len() == 6 && r.ends_with("0000") && region.len() == 6 && region[..2] == r[..2])
+        })
+    }
+
+    pub fn covers(&self, industry: &str, region: &str) -> bool {
+        self.fields.iter().any(|f| f == industry) && self.covers_region(region)
+    }
+}
+
+/// The caller's area if they are a verified broker.
+pub async fn broker_area(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<Option<BrokerArea>> {
+    let Some(id) = caller.broker_id else { return Ok(None) };
+    let Some(b) = brokers::Entity::find_by_id(id).one(db).await? else { return Ok(None) };
+    if b.verification_status != "verified" {
+        return Ok(None);
+    }
+    Ok(Some(BrokerArea { fields: strings(&b.fields), regions: strings(&b.regions) }))
+}
+
+/// 403 unless the caller may see matches of a listing owned by `owner`, in `industry` and
+/// `region`.
+pub async fn ensure_may_see(db: &impl ConnectionTrait, caller: &AuthUser, owner: uuid::Uuid, industry: &str, region: &str) -> ApiResult<()> {
+    if caller.is_operator || caller.belongs_to(owner.into()) {
+        return Ok(());
+    }
+    if let Some(area) = broker_area(db, caller).await? {
+        if area.covers(industry, region) {
+            return Ok(());
+        }
+    }
+    Err(ApiError::Forbidden("matches are shown to the listing's organisation, operators and brokers working its field and region".to_owned()))
+}

@@ -1,0 +1,6 @@
+//! The matching service's rules over the database.
+
+pub mod access;
+pub mod matches;
+pub mod profiles;
+pub mod recompute;

@@ -1,0 +1,4 @@
+//! HTTP handlers of the matching service.
+
+pub mod matches;
+pub mod notifications;
