@@ -133,3 +133,45 @@ db_test! {
     }
 }
 
+
+db_test! {
+    async fn saved_searches_alert_in_app_and_by_email(app: TestApp) {
+        // The same database kind, with email on and pointed at a real SMTP server.
+        let backend = app.backend;
+        drop(app);
+        let smtp = integration_tests::smtp::SmtpServer::start();
+        let app = integration_tests::TestApp::spawn_with(backend, |c| {
+            c.email.enabled = true;
+            c.email.smtp_host = "127.0.0.1".to_owned();
+            c.email.smtp_port = smtp.port;
+            c.email.from = "TechMarket <alerts@techmarket.test>".to_owned();
+        })
+        .await;
+        let op = app.operator_token().await;
+        let (firm, _) = app.sign_up("enterprise", "rd@firm.test").await;
+        let (uni, _) = app.sign_up("university", "tto@uni.test").await;
+        let (watcher, _) = app.sign_up("enterprise", "watch@other.test").await;
+        // Bad alerts are refused.
+        app.post("/api/v1/saved-searches", Some(&firm), &json!({"name": "x", "alert_kind": "sometimes"})).await.assert_problem(422, "validation_failed");
+        app.post("/api/v1/saved-searches", Some(&firm), &json!({"name": "x", "alert_kind": "search", "query": "甘蔗", "filters": {"colour": "red"}})).await.assert_problem(422, "validation_failed");
+        app.post("/api/v1/saved-searches", Some(&firm), &json!({"name": "我的需求的新匹配", "alert_kind": "new_matches", "email_enabled": true})).await.assert_status(201);
+        app.post("/api/v1/saved-searches", Some(&watcher), &json!({"name": "甘蔗机械", "alert_kind": "search", "query": "甘蔗", "filters": {"kind": "achievement"}})).await.assert_status(201);
+        let (need, _) = app.create_listing("needs", &firm, &need_body()).await;
+        app.publish_listing("needs", &need, &firm, &op).await;
+        let (ach, _) = app.create_listing("achievements", &uni, &achievement_body()).await;
+        app.publish_listing("achievements", &ach, &uni, &op).await;
+
+        let mails = smtp.messages();
+        assert_eq!(mails.len(), 1, "one email, to the need owner who asked for it: {mails:?}");
+        assert!(mails[0].contains("rd@firm.test"), "{}", mails[0]);
+        assert!(mails[0].contains("alerts@techmarket.test"), "{}", mails[0]);
+        let seen = app.get("/api/v1/notifications", Some(&watcher)).await;
+        let seen = seen.assert_status(200).as_array().expect("list").clone();
+        assert!(seen.iter().any(|n| n["kind"] == "saved_search" && n["link"] == format!("/achievements/{ach}")), "{seen:?}");
+        let mine = app.get("/api/v1/saved-searches", Some(&watcher)).await;
+        let id = mine.assert_status(200)[0]["id"].as_str().expect("id").to_owned();
+        assert!(mine.body[0]["last_notified_at"].is_string());
+        app.request(reqwest::Method::DELETE, &format!("/api/v1/saved-searches/{id}"), Some(&firm), None).await.assert_problem(404, "not_found");
+        app.request(reqwest::Method::DELETE, &format!("/api/v1/saved-searches/{id}"), Some(&watcher), None).await.assert_status(204);
+    }
+}

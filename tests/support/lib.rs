@@ -9,6 +9,7 @@ pub mod db;
 pub mod http;
 pub mod listings;
 pub mod matching;
+pub mod smtp;
 
 pub use db::{Backend, TestDb};
 pub use http::{TestApp, TestResponse};

@@ -38,6 +38,26 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::matches::router())
         .merge(routes::notifications::router())
+        .merge(routes::saved_searches::router())
+}
+
+/// Saved-search alerts for a listing that was just published or changed.
+async fn alert_saved_searches(state: &AppState, job: &ListingIndexed) -> anyhow::Result<()> {
+    use sea_orm::EntityTrait;
+    let (live, title) = match job.kind.as_str() {
+        "need" => match shared::entity::needs::Entity::find_by_id(job.id).one(&state.db).await? {
+            Some(n) => (domain::profiles::live(&n.status, n.valid_until), n.title),
+            None => return Ok(()),
+        },
+        _ => match shared::entity::achievements::Entity::find_by_id(job.id).one(&state.db).await? {
+            Some(a) => (domain::profiles::live(&a.status, a.valid_until), a.title),
+            None => return Ok(()),
+        },
+    };
+    if live {
+        domain::alerts::run_search_alerts(&state.db, state.search.as_ref(), state.config.email.enabled, &job.kind, job.id, &title).await?;
+    }
+    Ok(())
 }
 
 /// Handlers of the jobs this service consumes.
@@ -48,12 +68,17 @@ pub fn jobs() -> Registry<AppState> {
     });
     registry.register(|state: AppState, job: ListingIndexed| async move {
         let weights = &state.config.matching;
+        let email = state.config.email.enabled;
         let done = match job.kind.as_str() {
-            "need" => domain::recompute::recompute_need(&state.db, state.search.as_ref(), weights, job.id).await?,
-            _ => domain::recompute::recompute_achievement(&state.db, state.search.as_ref(), weights, job.id).await?,
+            "need" => domain::recompute::recompute_need(&state.db, state.search.as_ref(), weights, email, job.id).await?,
+            _ => domain::recompute::recompute_achievement(&state.db, state.search.as_ref(), weights, email, job.id).await?,
         };
+        alert_saved_searches(&state, &job).await?;
         tracing::debug!(listing.id = %job.id, created = done.created, updated = done.updated, retired = done.retired, "matches recomputed");
         Ok(())
+    });
+    registry.register(|state: AppState, job: domain::alerts::EmailNotification| async move {
+        domain::alerts::send_email(&state.db, &state.config.email, job.notification_id).await
     });
     registry
 }

@@ -170,7 +170,7 @@ async fn main() -> anyhow::Result<()> {
             techmarket::check_schema(&db).await?;
             let search = shared::state::open_search(&config.search).await?;
             let bar = progress_bar("matching");
-            let done = matching::domain::recompute::rematch_all(&db, search.as_ref(), &config.matching, |done, total| {
+            let done = matching::domain::recompute::rematch_all(&db, search.as_ref(), &config.matching, config.email.enabled, |done, total| {
                 bar.set_length(total);
                 bar.set_position(done);
             })

@@ -8,7 +8,7 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 use search::{Filters, ListingKind, SearchIndex};
 use shared::config::MatchingConfig;
-use shared::entity::{achievements, matches, needs, notifications, users};
+use shared::entity::{achievements, matches, needs, users};
 use shared::ids::new_uuid;
 use uuid::Uuid;
 
@@ -91,7 +91,7 @@ async fn upsert(db: &impl ConnectionTrait, need_id: Uuid, s: &Scored) -> anyhow:
 }
 
 /// Tells every member of `organisation` about new matches of one of its listings.
-async fn notify_new_matches(db: &impl ConnectionTrait, organisation: Uuid, kind: &str, listing: Uuid, title: &str, count: usize) -> anyhow::Result<()> {
+async fn notify_new_matches(db: &impl ConnectionTrait, email: bool, organisation: Uuid, kind: &str, listing: Uuid, title: &str, count: usize) -> anyhow::Result<()> {
     if count == 0 {
         return Ok(());
     }
@@ -101,19 +101,17 @@ async fn notify_new_matches(db: &impl ConnectionTrait, organisation: Uuid, kind:
         .all(db)
         .await?;
     for m in members {
-        notifications::ActiveModel {
-            id: Set(new_uuid()),
-            user_id: Set(m.id),
-            kind: Set("new_matches".to_owned()),
-            title: Set(format!("{count} 条新匹配 new matches: {title}").chars().take(300).collect()),
-            body: Set(format!("您的“{title}”有 {count} 条新的匹配。{count} new matches for \"{title}\".")),
-            link: Set(Some(format!("/{kind}s/{listing}#matches"))),
-            payload: Set(serde_json::json!({"kind": kind, "id": listing, "count": count})),
-            read_at: Set(None),
-            emailed_at: Set(None),
-            created_at: Set(now()),
-        }
-        .insert(db)
+        let by_email = email && super::alerts::wants_match_email(db, m.id, listing).await?;
+        super::alerts::notify(
+            db,
+            m.id,
+            "new_matches",
+            &format!("{count} 条新匹配 new matches: {title}"),
+            &format!("您的“{title}”有 {count} 条新的匹配。{count} new matches for \"{title}\"."),
+            Some(format!("/{kind}s/{listing}#matches")),
+            serde_json::json!({"kind": kind, "id": listing, "count": count}),
+            by_email,
+        )
         .await?;
     }
     Ok(())
@@ -121,7 +119,7 @@ async fn notify_new_matches(db: &impl ConnectionTrait, organisation: Uuid, kind:
 
 /// Recomputes a need's matches: the best compatible achievements above the minimum score are
 /// kept; untouched (`new`) matches that fell out are retired, worked ones are kept.
-pub async fn recompute_need(db: &(impl ConnectionTrait + TransactionTrait), index: &dyn SearchIndex, weights: &MatchingConfig, need_id: Uuid) -> anyhow::Result<Recomputed> {
+pub async fn recompute_need(db: &(impl ConnectionTrait + TransactionTrait), index: &dyn SearchIndex, weights: &MatchingConfig, email: bool, need_id: Uuid) -> anyhow::Result<Recomputed> {
     let mut done = Recomputed::default();
     let Some(need) = needs::Entity::find_by_id(need_id).one(db).await? else {
         return Ok(done);
@@ -161,14 +159,14 @@ pub async fn recompute_need(db: &(impl ConnectionTrait + TransactionTrait), inde
             done.retired += 1;
         }
     }
-    notify_new_matches(&txn, need.organisation_id, "need", need.id, &need.title, new_count).await?;
+    notify_new_matches(&txn, email, need.organisation_id, "need", need.id, &need.title, new_count).await?;
     txn.commit().await?;
     Ok(done)
 }
 
 /// Recomputes the pairs an achievement takes part in: needs it may answer (found by reverse
 /// retrieval) and needs it already matched.
-pub async fn recompute_achievement(db: &(impl ConnectionTrait + TransactionTrait), index: &dyn SearchIndex, weights: &MatchingConfig, achievement_id: Uuid) -> anyhow::Result<Recomputed> {
+pub async fn recompute_achievement(db: &(impl ConnectionTrait + TransactionTrait), index: &dyn SearchIndex, weights: &MatchingConfig, email: bool, achievement_id: Uuid) -> anyhow::Result<Recomputed> {
     let mut done = Recomputed::default();
     let Some(ach) = achievements::Entity::find_by_id(achievement_id).one(db).await? else {
         return Ok(done);
@@ -208,7 +206,7 @@ pub async fn recompute_achievement(db: &(impl ConnectionTrait + TransactionTrait
         }
     }
     for (need, count) in new_by_need {
-        notify_new_matches(&txn, need.organisation_id, "need", need.id, &need.title, count).await?;
+        notify_new_matches(&txn, email, need.organisation_id, "need", need.id, &need.title, count).await?;
     }
     txn.commit().await?;
     Ok(done)
@@ -216,7 +214,7 @@ pub async fn recompute_achievement(db: &(impl ConnectionTrait + TransactionTrait
 
 /// Recomputes the matches of every live need (`techmarket rematch`); `progress(done, total)`
 /// after each need.
-pub async fn rematch_all(db: &(impl ConnectionTrait + TransactionTrait), index: &dyn SearchIndex, weights: &MatchingConfig, mut progress: impl FnMut(u64, u64)) -> anyhow::Result<Recomputed> {
+pub async fn rematch_all(db: &(impl ConnectionTrait + TransactionTrait), index: &dyn SearchIndex, weights: &MatchingConfig, email: bool, mut progress: impl FnMut(u64, u64)) -> anyhow::Result<Recomputed> {
     let ids: Vec<Uuid> = needs::Entity::find()
         .filter(needs::Column::Status.eq("published"))
         .all(db)
@@ -227,7 +225,7 @@ pub async fn rematch_all(db: &(impl ConnectionTrait + TransactionTrait), index: 
     let total = ids.len() as u64;
     let mut sum = Recomputed::default();
     for (i, id) in ids.into_iter().enumerate() {
-        let r = recompute_need(db, index, weights, id).await?;
+        let r = recompute_need(db, index, weights, email, id).await?;
         sum.created += r.created;
         sum.updated += r.updated;
         sum.retired += r.retired;

@@ -2,3 +2,4 @@
 
 pub mod matches;
 pub mod notifications;
+pub mod saved_searches;
