@@ -276,24 +276,7 @@ pub async fn create_operator(
     validate_password(password, "password", &mut v);
     v.length(display_name, "display_name", 1, 120);
     v.finish()?;
-    let now = Utc::now();
-    let user = users::ActiveModel {
-        id: Set(UserId::new().0),
-        email: Set(email),
-        display_name: Set(display_name.trim().to_owned()),
-        password_hash: Set(auth::hash_password(password)?),
-        organisation_id: Set(None),
-        org_role: Set(None),
-        is_operator: Set(true),
-        locale: Set("zh".to_owned()),
-        status: Set("active".to_owned()),
-        last_login_at: Set(None),
-        version: Set(1),
-        created_at: Set(now.into()),
-        updated_at: Set(now.into()),
-    }
-    .insert(db)
-    .await?;
+    let user = new_user(email, display_name, password, None, true)?.insert(db).await?;
     Ok(user.into())
 }
 
@@ -306,25 +289,36 @@ pub async fn add_member(
     password: &str,
     role: auth::OrgRole,
 ) -> ApiResult<UserOut> {
+    let user = new_user(normalise_email(email), display_name, password, Some((organisation, role)), false)?
+        .insert(db)
+        .await?;
+    Ok(user.into())
+}
+
+/// A new active user row; the password is hashed here.
+fn new_user(
+    email: String,
+    display_name: &str,
+    password: &str,
+    membership: Option<(OrganisationId, auth::OrgRole)>,
+    is_operator: bool,
+) -> ApiResult<users::ActiveModel> {
     let now = Utc::now();
-    let user = users::ActiveModel {
+    Ok(users::ActiveModel {
         id: Set(UserId::new().0),
-        email: Set(normalise_email(email)),
+        email: Set(email),
         display_name: Set(display_name.trim().to_owned()),
         password_hash: Set(auth::hash_password(password)?),
-        organisation_id: Set(Some(organisation.0)),
-        org_role: Set(Some(role.as_str().to_owned())),
-        is_operator: Set(false),
+        organisation_id: Set(membership.map(|(org, _)| org.0)),
+        org_role: Set(membership.map(|(_, role)| role.as_str().to_owned())),
+        is_operator: Set(is_operator),
         locale: Set("zh".to_owned()),
         status: Set("active".to_owned()),
         last_login_at: Set(None),
         version: Set(1),
         created_at: Set(now.into()),
         updated_at: Set(now.into()),
-    }
-    .insert(db)
-    .await?;
-    Ok(user.into())
+    })
 }
 
 /// Members of `org`, for its own members and operators only.
