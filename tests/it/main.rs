@@ -4,6 +4,7 @@
 mod auth;
 mod authorisation;
 mod bad_input;
+mod deals;
 mod deploy;
 mod imports;
 mod jobs;

@@ -7,6 +7,7 @@
 
 pub mod db;
 pub mod http;
+pub mod deals;
 pub mod listings;
 pub mod matching;
 pub mod smtp;

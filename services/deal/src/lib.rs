@@ -1,11 +1,18 @@
 //! The deal service: brokers, deals and their timeline, technology contracts, registrations,
 //! payments, exchange rates, targets and turnover statistics.
 
+pub mod bench;
+pub mod domain;
+pub mod routes;
+pub mod sample;
+
 use shared::jobs::Registry;
-use shared::AppState;
 use shared::openapi::BearerAuth;
+use shared::AppState;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
+
+use domain::stats::TurnoverChanged;
 
 /// Service name, used in logs, `application_name` and the audit log.
 pub const SERVICE: &str = "deal";
@@ -25,6 +32,17 @@ pub const API_PREFIXES: &[&str] = &[
 #[derive(OpenApi)]
 #[openapi(
     info(title = "TechMarket deal API", version = "1"),
+    tags(
+        (name = "brokers", description = "Technology brokers (技术经理人): profiles, certification, verification"),
+        (name = "deals", description = "Deals from match, inquiry or open-call award to registered contract; timeline, brokers, attribution ledger, publicity (公示)"),
+        (name = "contracts", description = "Technology contracts (技术合同): types, amounts, cost lines, FX, milestones"),
+        (name = "payments", description = "Payments under contracts"),
+        (name = "registrations", description = "Contract registration (认定登记): decision, change (变更), cancellation (注销)"),
+        (name = "fx-rates", description = "Exchange rates to CNY with source and date"),
+        (name = "targets", description = "Targets per year and indicator"),
+        (name = "stats", description = "Turnover, targets progress, ASEAN share, broker performance, KPIs, exports"),
+    ),
+    components(schemas(shared::error::Problem, shared::error::FieldError)),
     modifiers(&BearerAuth),
 )]
 struct ApiDoc;
@@ -32,9 +50,24 @@ struct ApiDoc;
 /// The service's routes with their OpenAPI description.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(routes::brokers::router())
+        .merge(routes::deals::router())
+        .merge(routes::contracts::router())
+        .merge(routes::payments::router())
+        .merge(routes::registrations::router())
+        .merge(routes::fx_rates::router())
+        .merge(routes::targets::router())
+        .merge(routes::stats::router())
 }
 
 /// Handlers of the jobs this service consumes.
 pub fn jobs() -> Registry<AppState> {
-    Registry::new()
+    let mut registry = Registry::new();
+    registry.register(|state: AppState, job: TurnoverChanged| async move {
+        for month in &job.months {
+            domain::stats::recompute_month(&state.db, month).await?;
+        }
+        Ok(())
+    });
+    registry
 }

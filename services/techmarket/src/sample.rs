@@ -133,6 +133,7 @@ pub async fn load(db: &(impl ConnectionTrait + TransactionTrait)) -> anyhow::Res
         asean_listings = counts.asean_listings,
         "sample listings created"
     );
+    deal::sample::load(&txn, chrono::Utc::now().date_naive()).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -1,0 +1,235 @@
+//! The turnover benchmark: generates registered contracts on a migrated database, builds the
+//! monthly rollups and times "turnover grouped by city × month" from the rollups (what the
+//! dashboard reads) and from the raw tables (for comparison). Numbers are printed, never
+//! asserted; `cargo bench -p deal` runs it on SQLite and, with `TEST_DATABASE_URL`, PostgreSQL.
+
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use sea_orm::sea_query::Query;
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
+use shared::entity::{contracts, organisations, registrations};
+use shared::ids::new_uuid;
+use uuid::Uuid;
+
+use crate::domain::stats::{self, Source, TurnoverParams};
+
+/// What one run measured.
+#[derive(Debug, Clone)]
+pub struct BenchReport {
+    pub backend: String,
+    pub contracts: usize,
+    pub generate: Duration,
+    pub rollup_build: Duration,
+    pub rollup_rows: u64,
+    pub groups: usize,
+    pub rollup_p50: Duration,
+    pub rollup_p95: Duration,
+    pub raw_p50: Duration,
+    pub raw_p95: Duration,
+}
+
+impl std::fmt::Display for BenchReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: {} contracts (generated in {:.1}s), rollups built in {:.1}s ({} rows); turnover by city × month ({} groups): rollup p50 {:.1} ms, p95 {:.1} ms; raw GROUP BY p50 {:.1} ms, p95 {:.1} ms",
+            self.backend,
+            self.contracts,
+            self.generate.as_secs_f64(),
+            self.rollup_build.as_secs_f64(),
+            self.rollup_rows,
+            self.groups,
+            ms(self.rollup_p50),
+            ms(self.rollup_p95),
+            ms(self.raw_p50),
+            ms(self.raw_p95),
+        )
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// A small deterministic generator (xorshift64*), so every run sees the same data.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss, reason = "index into a short list")]
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)]
+}
+
+async fn time_query(db: &DatabaseConnection, params: &TurnoverParams, iterations: usize) -> anyhow::Result<(Vec<Duration>, usize)> {
+    let mut times = Vec::with_capacity(iterations);
+    let mut groups = 0;
+    for _ in 0..iterations {
+        let start = Instant::now();
+        let out = stats::turnover(db, params).await.map_err(|e| anyhow::anyhow!("turnover query failed: {e}"))?;
+        times.push(start.elapsed());
+        groups = out.rows.len();
+    }
+    times.sort();
+    Ok((times, groups))
+}
+
+/// Organisations the generated contracts are between: the 14 Guangxi cities, five other
+/// provinces and the ASEAN members.
+async fn organisations(db: &DatabaseConnection) -> anyhow::Result<Vec<(Uuid, String, String)>> {
+    let mut regions: Vec<(String, String)> = shared::taxonomy::GUANGXI_CITIES.iter().map(|c| ("CN".to_owned(), c.code.to_owned())).collect();
+    for p in ["440000", "530000", "110000", "310000", "520000"] {
+        regions.push(("CN".to_owned(), p.to_owned()));
+    }
+    for m in shared::taxonomy::ASEAN {
+        regions.push((m.code.to_owned(), m.code.to_owned()));
+    }
+    let now = crate::domain::now();
+    let mut out = Vec::new();
+    for (i, (country, region)) in regions.into_iter().enumerate() {
+        let id = new_uuid();
+        organisations::Entity::insert(organisations::ActiveModel {
+            id: sea_orm::Set(id),
+            name: sea_orm::Set(format!("bench org {i} {id}")),
+            name_en: sea_orm::Set(None),
+            kind: sea_orm::Set(if i % 3 == 0 { "university" } else { "enterprise" }.to_owned()),
+            country: sea_orm::Set(country.clone()),
+            region_code: sea_orm::Set(region.clone()),
+            credit_code: sea_orm::Set(None),
+            state_funded: sea_orm::Set(false),
+            website: sea_orm::Set(None),
+            description: sea_orm::Set(Some("benchmark data".to_owned())),
+            verification_status: sea_orm::Set("verified".to_owned()),
+            verification_note: sea_orm::Set(None),
+            verified_at: sea_orm::Set(None),
+            verified_by: sea_orm::Set(None),
+            version: sea_orm::Set(1),
+            created_at: sea_orm::Set(now),
+            updated_at: sea_orm::Set(now),
+        })
+        .exec(db)
+        .await?;
+        out.push((id, country, region));
+    }
+    Ok(out)
+}
+
+/// Inserts `n` registered contracts over ten years (2016-2025), in batches.
+pub async fn generate(db: &DatabaseConnection, n: usize) -> anyhow::Result<()> {
+    let orgs = organisations(db).await?;
+    let guangxi: Vec<&(Uuid, String, String)> = orgs.iter().filter(|o| o.2.starts_with("45")).collect();
+    let types = [("development", "commissioned"), ("transfer", "patent_right"), ("licence", "patent_licence"), ("consulting", "consulting"), ("service", "service")];
+    let industries: Vec<&str> = shared::taxonomy::INDUSTRIES.iter().map(|t| t.code).collect();
+    let start = NaiveDate::from_ymd_opt(2016, 1, 1).ok_or_else(|| anyhow::anyhow!("bad date"))?;
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let actor = new_uuid();
+    let now = crate::domain::now();
+    let batch = 800;
+    let mut done = 0;
+    while done < n {
+        let size = batch.min(n - done);
+        let mut c = Query::insert();
+        c.into_table(contracts::Entity).columns([
+            contracts::Column::Id, contracts::Column::ContractNumber, contracts::Column::Title, contracts::Column::ContractType,
+            contracts::Column::Subtype, contracts::Column::SellerOrganisationId, contracts::Column::BuyerOrganisationId,
+            contracts::Column::SignedOn, contracts::Column::Currency, contracts::Column::ContractAmountMinor,
+            contracts::Column::TechAmountMinor, contracts::Column::ContractAmountCnyMinor, contracts::Column::TechAmountCnyMinor,
+            contracts::Column::SellerCountry, contracts::Column::SellerRegionCode, contracts::Column::BuyerCountry,
+            contracts::Column::BuyerRegionCode, contracts::Column::IndustryCode, contracts::Column::Status,
+            contracts::Column::CreatedBy, contracts::Column::Version, contracts::Column::CreatedAt, contracts::Column::UpdatedAt,
+        ]);
+        let mut r = Query::insert();
+        r.into_table(registrations::Entity).columns([
+            registrations::Column::Id, registrations::Column::ContractId, registrations::Column::Status,
+            registrations::Column::RegistrationNumber, registrations::Column::RegisteredOn, registrations::Column::SubmittedBy,
+            registrations::Column::Version, registrations::Column::CreatedAt, registrations::Column::UpdatedAt,
+        ]);
+        for i in 0..size {
+            let seq = done + i;
+            // Most contracts have a Guangxi seller; some a Guangxi buyer; some both.
+            let seller = if rng.below(10) < 8 { guangxi[usize::try_from(rng.below(guangxi.len() as u64))?] } else { &orgs[usize::try_from(rng.below(orgs.len() as u64))?] };
+            let mut buyer = &orgs[usize::try_from(rng.below(orgs.len() as u64))?];
+            if buyer.0 == seller.0 {
+                buyer = &orgs[(usize::try_from(rng.below(orgs.len() as u64))? + 1) % orgs.len()];
+            }
+            let (ctype, subtype) = types[usize::try_from(rng.below(types.len() as u64))?];
+            let industry = industries[usize::try_from(rng.below(industries.len() as u64))?];
+            // 1,000 to 5,001,000 yuan, in fen.
+            let amount = i64::try_from(100_000 + rng.below(500_000_000))?;
+            let tech = amount - amount / 10;
+            let signed = start + chrono::Duration::days(i64::try_from(rng.below(3650))?);
+            let registered = signed + chrono::Duration::days(i64::try_from(rng.below(30))?);
+            let id = new_uuid();
+            c.values([
+                id.into(), format!("BENCH-{seq:09}").into(), "bench contract".into(), ctype.into(), subtype.into(),
+                seller.0.into(), buyer.0.into(), signed.into(), "CNY".into(), amount.into(), tech.into(), amount.into(),
+                tech.into(), seller.1.clone().into(), seller.2.clone().into(), buyer.1.clone().into(), buyer.2.clone().into(),
+                industry.into(), "signed".into(), actor.into(), 1.into(), now.into(), now.into(),
+            ])?;
+            r.values([
+                new_uuid().into(), id.into(), "registered".into(), format!("BENCH{seq:011}").into(), registered.into(),
+                actor.into(), 1.into(), now.into(), now.into(),
+            ])?;
+        }
+        let txn = db.begin().await?;
+        let backend = txn.get_database_backend();
+        txn.execute(backend.build(&c)).await?;
+        txn.execute(backend.build(&r)).await?;
+        txn.commit().await?;
+        done += size;
+    }
+    Ok(())
+}
+
+/// Generates `n` contracts (unless the database already has them), builds the rollups and
+/// times the city × month turnover `iterations` times from the rollups and from the raw tables.
+pub async fn turnover_benchmark(db: &DatabaseConnection, n: usize, iterations: usize, raw_iterations: usize) -> anyhow::Result<BenchReport> {
+    let t = Instant::now();
+    let existing = contracts::Entity::find().count(db).await?;
+    if existing < n as u64 {
+        generate(db, n - usize::try_from(existing)?).await?;
+    }
+    let generate_time = t.elapsed();
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        db.execute_unprepared("ANALYZE").await?;
+    }
+    let t = Instant::now();
+    stats::rebuild_all(db).await?;
+    let rollup_build = t.elapsed();
+    let rollup_rows = shared::entity::turnover_rollups::Entity::find().count(db).await?;
+    let params = TurnoverParams { group_by: Some("city,month".to_owned()), ..Default::default() };
+    let (rollup, groups) = time_query(db, &params, iterations).await?;
+    let raw_params = TurnoverParams { source: Some(Source::Raw), ..params.clone() };
+    let (raw, raw_groups) = time_query(db, &raw_params, raw_iterations).await?;
+    if raw_groups != groups {
+        anyhow::bail!("rollup and raw disagree on the number of groups: {groups} vs {raw_groups}");
+    }
+    Ok(BenchReport {
+        backend: format!("{:?}", db.get_database_backend()),
+        contracts: n,
+        generate: generate_time,
+        rollup_build,
+        rollup_rows,
+        groups,
+        rollup_p50: percentile(&rollup, 0.5),
+        rollup_p95: percentile(&rollup, 0.95),
+        raw_p50: percentile(&raw, 0.5),
+        raw_p95: percentile(&raw, 0.95),
+    })
+}

@@ -1,0 +1,147 @@
+//! Who may see and act on what: operators everything; members of an organisation the deals and
+//! contracts their organisation is a party to; brokers the deals they are assigned to now and
+//! the contracts that name them. Anyone else gets the same 404 as for a row that does not exist.
+
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use shared::auth::AuthUser;
+use shared::entity::{contract_brokers, contracts, deal_brokers, deals};
+use shared::error::{ApiError, ApiResult};
+use uuid::Uuid;
+
+/// True when `broker_id` is assigned to `deal_id` right now.
+pub async fn is_assigned(db: &impl ConnectionTrait, deal_id: Uuid, broker_id: Uuid) -> ApiResult<bool> {
+    let n = deal_brokers::Entity::find()
+        .filter(deal_brokers::Column::DealId.eq(deal_id))
+        .filter(deal_brokers::Column::BrokerId.eq(broker_id))
+        .filter(deal_brokers::Column::UnassignedAt.is_null())
+        .count(db)
+        .await?;
+    Ok(n > 0)
+}
+
+/// True when the caller is a member of the deal's seller or buyer.
+pub fn is_party(caller: &AuthUser, deal: &deals::Model) -> bool {
+    caller.belongs_to(deal.seller_organisation_id.into()) || caller.belongs_to(deal.buyer_organisation_id.into())
+}
+
+/// Operator, party member or currently assigned broker; anyone else gets a 404.
+pub async fn ensure_deal_visible(db: &impl ConnectionTrait, caller: &AuthUser, deal: &deals::Model) -> ApiResult<()> {
+    if caller.is_operator || is_party(caller, deal) {
+        return Ok(());
+    }
+    if let Some(broker) = caller.broker_id {
+        if is_assigned(db, deal.id, broker).await? {
+            return Ok(());
+        }
+    }
+    Err(ApiError::not_found(format!("deal {}", deal.id)))
+}
+
+/// The condition that limits a deal query to what the caller may see.
+pub fn deal_scope(caller: &AuthUser) -> Option<Condition> {
+    if caller.is_operator {
+        return None;
+    }
+    let mut any = Condition::any();
+    if let Some(org) = caller.organisation_id {
+        any = any
+            .add(deals::Column::SellerOrganisationId.eq(org.0))
+            .add(deals::Column::BuyerOrganisationId.eq(org.0));
+    }
+    if let Some(broker) = caller.broker_id {
+        any = any.add(
+            deals::Column::Id.in_subquery(
+                Query::select()
+                    .column(deal_brokers::Column::DealId)
+                    .from(deal_brokers::Entity)
+                    .and_where(Expr::col(deal_brokers::Column::BrokerId).eq(broker))
+                    .and_where(Expr::col(deal_brokers::Column::UnassignedAt).is_null())
+                    .to_owned(),
+            ),
+        );
+    }
+    if caller.organisation_id.is_none() && caller.broker_id.is_none() {
+        // Nothing to see: a condition no row meets.
+        any = any.add(Expr::val(1).eq(0));
+    }
+    Some(any)
+}
+
+/// True when the caller is a member of the contract's seller, buyer or intermediary.
+pub fn is_contract_party(caller: &AuthUser, c: &contracts::Model) -> bool {
+    caller.belongs_to(c.seller_organisation_id.into())
+        || caller.belongs_to(c.buyer_organisation_id.into())
+        || c.intermediary_organisation_id.is_some_and(|i| caller.belongs_to(i.into()))
+}
+
+/// Operator, party member, a broker the contract names, or a broker assigned to its deal.
+pub async fn contract_visible(db: &impl ConnectionTrait, caller: &AuthUser, c: &contracts::Model) -> ApiResult<bool> {
+    if caller.is_operator || is_contract_party(caller, c) {
+        return Ok(true);
+    }
+    let Some(broker) = caller.broker_id else {
+        return Ok(false);
+    };
+    let named = contract_brokers::Entity::find()
+        .filter(contract_brokers::Column::ContractId.eq(c.id))
+        .filter(contract_brokers::Column::BrokerId.eq(broker))
+        .count(db)
+        .await?;
+    if named > 0 {
+        return Ok(true);
+    }
+    match c.deal_id {
+        Some(deal) => is_assigned(db, deal, broker).await,
+        None => Ok(false),
+    }
+}
+
+/// 404 unless [`contract_visible`].
+pub async fn ensure_contract_visible(db: &impl ConnectionTrait, caller: &AuthUser, c: &contracts::Model) -> ApiResult<()> {
+    if contract_visible(db, caller, c).await? {
+        Ok(())
+    } else {
+        Err(ApiError::not_found(format!("contract {}", c.id)))
+    }
+}
+
+/// The condition that limits a contract query to what the caller may see.
+pub fn contract_scope(caller: &AuthUser) -> Option<Condition> {
+    if caller.is_operator {
+        return None;
+    }
+    let mut any = Condition::any();
+    if let Some(org) = caller.organisation_id {
+        any = any
+            .add(contracts::Column::SellerOrganisationId.eq(org.0))
+            .add(contracts::Column::BuyerOrganisationId.eq(org.0))
+            .add(contracts::Column::IntermediaryOrganisationId.eq(org.0));
+    }
+    if let Some(broker) = caller.broker_id {
+        any = any
+            .add(
+                contracts::Column::Id.in_subquery(
+                    Query::select()
+                        .column(contract_brokers::Column::ContractId)
+                        .from(contract_brokers::Entity)
+                        .and_where(Expr::col(contract_brokers::Column::BrokerId).eq(broker))
+                        .to_owned(),
+                ),
+            )
+            .add(
+                contracts::Column::DealId.in_subquery(
+                    Query::select()
+                        .column(deal_brokers::Column::DealId)
+                        .from(deal_brokers::Entity)
+                        .and_where(Expr::col(deal_brokers::Column::BrokerId).eq(broker))
+                        .and_where(Expr::col(deal_brokers::Column::UnassignedAt).is_null())
+                        .to_owned(),
+                ),
+            );
+    }
+    if caller.organisation_id.is_none() && caller.broker_id.is_none() {
+        any = any.add(Expr::val(1).eq(0));
+    }
+    Some(any)
+}

@@ -1,0 +1,785 @@
+//! Technology contracts (技术合同, Civil Code book 3 chapter 20): type and subtype, parties and
+//! their regions, dates, the contract amount (合同成交额) and the technology transaction amount
+//! (技术交易额) with the non-technical cost lines that make up the difference, the original
+//! currency with the rate used and the CNY amounts, the brokers the contract names, milestones.
+//!
+//! Rules: subtype belongs to type (a licence has a scope), parties differ, dates in order
+//! (signed on or before today and before the end of validity), 0 < technology amount ≤
+//! contract amount, cost lines sum exactly to the difference, currency known, a foreign
+//! currency converts at the signing-date rate (`super::fx`), rounded half away from zero to
+//! the fen (`shared::money::Money::to_cny`).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use shared::audit::AuditEntry;
+use shared::auth::AuthUser;
+use shared::entity::{
+    achievements, attributions, brokers, contract_brokers, contract_cost_lines, contracts, fx_rates, milestones, needs,
+    organisations, registrations,
+};
+use shared::error::{ApiError, ApiResult, Validator};
+use shared::ids::{new_uuid, ContractId};
+use shared::money::{Currency, Money};
+use shared::taxonomy;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::access::{contract_scope, ensure_contract_visible, is_assigned, is_contract_party};
+use super::deals::{self, Stage};
+use super::{now, paging, stale, today, Page};
+use crate::SERVICE;
+
+/// A code with its Chinese label.
+pub type Coded = (&'static str, &'static str);
+
+/// Contract types of the Civil Code with their subtypes: `(type, 中文, [(subtype, 中文)])`.
+pub const CONTRACT_TYPES: &[(&str, &str, &[Coded])] = &[
+    ("development", "技术开发", &[("commissioned", "委托开发"), ("cooperative", "合作开发")]),
+    (
+        "transfer",
+        "技术转让",
+        &[("patent_right", "专利权转让"), ("patent_application_right", "专利申请权转让"), ("know_how", "技术秘密转让"), ("other", "其他技术转让")],
+    ),
+    ("licence", "技术许可", &[("patent_licence", "专利实施许可"), ("know_how_licence", "技术秘密使用许可")]),
+    ("consulting", "技术咨询", &[("consulting", "技术咨询")]),
+    ("service", "技术服务", &[("service", "技术服务"), ("training", "技术培训"), ("brokerage", "技术中介")]),
+];
+
+/// Scopes of a licence.
+pub const LICENCE_SCOPES: &[&str] = &["exclusive", "sole", "non_exclusive"];
+
+/// Kinds of non-technical cost lines.
+pub const COST_KINDS: &[&str] = &["equipment", "materials", "construction", "software_licence", "travel", "other"];
+
+/// Chinese label of a contract type.
+pub fn type_label(code: &str) -> Option<&'static str> {
+    CONTRACT_TYPES.iter().find(|(c, _, _)| *c == code).map(|(_, l, _)| *l)
+}
+
+fn subtype_ok(contract_type: &str, subtype: &str) -> bool {
+    CONTRACT_TYPES
+        .iter()
+        .any(|(t, _, subs)| *t == contract_type && subs.iter().any(|(s, _)| *s == subtype))
+}
+
+/// One non-technical part of the contract amount.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CostLineIn {
+    /// `equipment`, `materials`, `construction`, `software_licence`, `travel` or `other`.
+    pub kind: String,
+    pub description: String,
+    /// In minor units of the contract's currency.
+    pub amount_minor: i64,
+}
+
+/// A broker the contract names (reward schemes pay only these).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct NamedBrokerIn {
+    pub broker_id: Uuid,
+    /// `introducer`, `co_broker` or `closer`.
+    pub role: String,
+}
+
+/// A contract as the parties record it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContractIn {
+    /// The deal this contract concludes; its parties, listings and brokers are the defaults.
+    pub deal_id: Option<Uuid>,
+    /// The parties' own contract number (unique on the platform).
+    pub contract_number: String,
+    pub title: String,
+    /// `development`, `transfer`, `licence`, `consulting` or `service`.
+    pub contract_type: String,
+    /// A subtype of the type (see `GET /api/v1/contracts/types`).
+    pub subtype: String,
+    /// For licences: `exclusive`, `sole` or `non_exclusive`.
+    pub licence_scope: Option<String>,
+    pub seller_organisation_id: Option<Uuid>,
+    pub buyer_organisation_id: Option<Uuid>,
+    pub intermediary_organisation_id: Option<Uuid>,
+    pub signed_on: NaiveDate,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    /// ISO 4217 code of the amounts.
+    pub currency: String,
+    /// 合同成交额, minor units.
+    pub contract_amount_minor: i64,
+    /// 技术交易额, minor units; at most the contract amount.
+    pub tech_amount_minor: i64,
+    /// Required when the amounts differ; they sum to exactly the difference.
+    #[serde(default)]
+    pub cost_lines: Vec<CostLineIn>,
+    /// Industry field code.
+    pub industry_code: String,
+    /// IP type code, if the contract is about an IP right.
+    pub ip_type: Option<String>,
+    pub achievement_id: Option<Uuid>,
+    pub need_id: Option<Uuid>,
+    /// Brokers to name besides those of the deal's attribution ledger.
+    #[serde(default)]
+    pub brokers: Vec<NamedBrokerIn>,
+}
+
+/// The amounts of a contract, original and in CNY.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AmountsOut {
+    pub currency: String,
+    pub contract_amount_minor: i64,
+    pub tech_amount_minor: i64,
+    pub contract_amount_cny_minor: i64,
+    pub tech_amount_cny_minor: i64,
+    /// CNY per unit used (empty for CNY contracts).
+    pub fx_rate: Option<String>,
+    pub fx_rate_id: Option<Uuid>,
+    pub fx_rate_date: Option<NaiveDate>,
+    pub fx_rate_source: Option<String>,
+}
+
+/// The registration state shown with a contract.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RegistrationSummary {
+    pub id: Uuid,
+    pub status: String,
+    pub registration_number: Option<String>,
+    pub registered_on: Option<NaiveDate>,
+}
+
+/// A stored contract.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ContractOut {
+    pub id: ContractId,
+    pub deal_id: Option<Uuid>,
+    pub contract_number: String,
+    pub title: String,
+    pub contract_type: String,
+    pub contract_type_label: String,
+    pub subtype: String,
+    pub licence_scope: Option<String>,
+    pub seller_organisation_id: Uuid,
+    pub buyer_organisation_id: Uuid,
+    pub intermediary_organisation_id: Option<Uuid>,
+    pub signed_on: NaiveDate,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    pub amounts: AmountsOut,
+    pub cost_lines: Vec<CostLineIn>,
+    pub seller_country: String,
+    pub seller_region_code: String,
+    pub buyer_country: String,
+    pub buyer_region_code: String,
+    pub industry_code: String,
+    pub ip_type: Option<String>,
+    pub achievement_id: Option<Uuid>,
+    pub need_id: Option<Uuid>,
+    pub brokers: Vec<NamedBrokerIn>,
+    /// `signed` or `cancelled`.
+    pub status: String,
+    pub registration: Option<RegistrationSummary>,
+    pub created_by: Uuid,
+    pub version: i32,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+/// Filters of the contract list.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ContractListParams {
+    pub deal_id: Option<Uuid>,
+    /// `signed` or `cancelled`.
+    pub status: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+/// Cancels a contract.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancelIn {
+    pub version: i32,
+    pub reason: String,
+}
+
+/// A milestone as the parties record it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MilestoneIn {
+    pub title: String,
+    pub due_on: Option<NaiveDate>,
+    /// In minor units of the contract's currency.
+    pub amount_minor: i64,
+}
+
+/// Marks a milestone done.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MilestoneDoneIn {
+    pub version: i32,
+}
+
+/// A stored milestone.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MilestoneOut {
+    pub id: Uuid,
+    pub contract_id: Uuid,
+    pub title: String,
+    pub due_on: Option<NaiveDate>,
+    pub amount_minor: i64,
+    pub currency: String,
+    /// `pending` or `done`.
+    pub status: String,
+    pub version: i32,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+impl From<milestones::Model> for MilestoneOut {
+    fn from(m: milestones::Model) -> Self {
+        MilestoneOut {
+            id: m.id,
+            contract_id: m.contract_id,
+            title: m.title,
+            due_on: m.due_on,
+            amount_minor: m.amount_minor,
+            currency: m.currency,
+            status: m.status,
+            version: m.version,
+            created_at: m.created_at,
+        }
+    }
+}
+
+/// Reads a contract or 404.
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<contracts::Model> {
+    contracts::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("contract {id}")))
+}
+
+/// Checks the amounts and cost lines; shared with registration changes.
+pub fn validate_amounts(currency: &str, contract: i64, tech: i64, lines: &[CostLineIn], v: &mut Validator) {
+    v.check(Currency::parse(currency).is_some(), "currency", "must be an ISO 4217 code the platform knows (CNY, USD, THB, VND, …)");
+    v.check(contract > 0, "contract_amount_minor", "must be positive");
+    v.check(tech > 0, "tech_amount_minor", "must be positive");
+    v.check(tech <= contract, "tech_amount_minor", "the technology transaction amount cannot exceed the contract amount");
+    let mut sum: i64 = 0;
+    for (i, line) in lines.iter().enumerate() {
+        v.check(COST_KINDS.contains(&line.kind.as_str()), &format!("cost_lines[{i}].kind"), format!("must be one of {}", COST_KINDS.join(", ")));
+        v.length(&line.description, &format!("cost_lines[{i}].description"), 1, 300);
+        v.check(line.amount_minor > 0, &format!("cost_lines[{i}].amount_minor"), "must be positive");
+        sum = sum.saturating_add(line.amount_minor);
+    }
+    if tech <= contract && tech > 0 {
+        let difference = contract - tech;
+        v.check(
+            sum == difference,
+            "cost_lines",
+            format!("the non-technical cost lines must add up to the contract amount minus the technology amount ({difference}), not {sum}"),
+        );
+    }
+}
+
+/// Converts both amounts to CNY, at `rate` unless the currency is CNY.
+pub fn to_cny(currency: &str, contract: i64, tech: i64, rate: Option<rust_decimal::Decimal>) -> ApiResult<(i64, i64)> {
+    match rate {
+        None => Ok((contract, tech)),
+        Some(rate) => {
+            let convert = |amount: i64| {
+                Money::new(amount, currency)
+                    .to_cny(rate)
+                    .map(|m| m.minor_units)
+                    .map_err(|e| ApiError::field("contract_amount_minor", e.to_string()))
+            };
+            Ok((convert(contract)?, convert(tech)?))
+        }
+    }
+}
+
+/// Creates a contract inside `txn` (the caller's idempotency transaction). A contract of a
+/// deal moves the deal to `signed`, which needs its publicity window to have ended.
+pub async fn create(txn: &DatabaseTransaction, caller: &AuthUser, input: ContractIn) -> ApiResult<contracts::Model> {
+    let mut v = Validator::new();
+    v.length(&input.contract_number, "contract_number", 1, 64);
+    v.length(&input.title, "title", 2, 200);
+    v.check(type_label(&input.contract_type).is_some(), "contract_type", "must be development, transfer, licence, consulting or service");
+    if type_label(&input.contract_type).is_some() {
+        v.check(subtype_ok(&input.contract_type, &input.subtype), "subtype", format!("is not a subtype of {}", input.contract_type));
+    }
+    match (&input.licence_scope, input.contract_type == "licence") {
+        (None, true) => {
+            v.push("licence_scope", "a licence says whether it is exclusive, sole or non_exclusive");
+        }
+        (Some(s), true) => {
+            v.check(LICENCE_SCOPES.contains(&s.as_str()), "licence_scope", "must be exclusive, sole or non_exclusive");
+        }
+        (Some(_), false) => {
+            v.push("licence_scope", "only licences have a scope");
+        }
+        (None, false) => {}
+    }
+    v.check(input.signed_on <= today(), "signed_on", "cannot be in the future");
+    if let (Some(from), Some(until)) = (input.valid_from, input.valid_until) {
+        v.check(from <= until, "valid_from", "must not be after valid_until");
+    }
+    if let Some(until) = input.valid_until {
+        v.check(input.signed_on <= until, "valid_until", "must not be before signed_on");
+    }
+    validate_amounts(&input.currency, input.contract_amount_minor, input.tech_amount_minor, &input.cost_lines, &mut v);
+    v.check(taxonomy::is_industry(&input.industry_code), "industry_code", "must be an industry code from /api/v1/taxonomies/industries");
+    if let Some(ip) = &input.ip_type {
+        v.check(taxonomy::is_ip_type(ip), "ip_type", "must be an IP type code from /api/v1/taxonomies/ip-types");
+    }
+    for (i, b) in input.brokers.iter().enumerate() {
+        v.check(
+            matches!(b.role.as_str(), "introducer" | "co_broker" | "closer"),
+            &format!("brokers[{i}].role"),
+            "must be introducer, co_broker or closer",
+        );
+    }
+    v.finish()?;
+
+    let deal = match input.deal_id {
+        Some(id) => Some(deals::find(txn, id).await.map_err(|_| ApiError::field("deal_id", "no such deal"))?),
+        None => None,
+    };
+    let seller_id = input
+        .seller_organisation_id
+        .or(deal.as_ref().map(|d| d.seller_organisation_id))
+        .ok_or_else(|| ApiError::field("seller_organisation_id", "required without a deal"))?;
+    let buyer_id = input
+        .buyer_organisation_id
+        .or(deal.as_ref().map(|d| d.buyer_organisation_id))
+        .ok_or_else(|| ApiError::field("buyer_organisation_id", "required without a deal"))?;
+    let mut v = Validator::new();
+    v.check(seller_id != buyer_id, "buyer_organisation_id", "seller and buyer must be different organisations");
+    if let Some(i) = input.intermediary_organisation_id {
+        v.check(i != seller_id && i != buyer_id, "intermediary_organisation_id", "the intermediary is neither seller nor buyer");
+    }
+    if let Some(d) = &deal {
+        v.check(d.seller_organisation_id == seller_id, "seller_organisation_id", "must be the deal's seller");
+        v.check(d.buyer_organisation_id == buyer_id, "buyer_organisation_id", "must be the deal's buyer");
+    }
+    v.finish()?;
+    let seller = organisations::Entity::find_by_id(seller_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::field("seller_organisation_id", "no such organisation"))?;
+    let buyer = organisations::Entity::find_by_id(buyer_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::field("buyer_organisation_id", "no such organisation"))?;
+    if let Some(i) = input.intermediary_organisation_id {
+        organisations::Entity::find_by_id(i)
+            .one(txn)
+            .await?
+            .ok_or_else(|| ApiError::field("intermediary_organisation_id", "no such organisation"))?;
+    }
+
+    // Who may record it: operators, members of a party, brokers assigned to the deal.
+    let party = caller.belongs_to(seller_id.into())
+        || caller.belongs_to(buyer_id.into())
+        || input.intermediary_organisation_id.is_some_and(|i| caller.belongs_to(i.into()));
+    let assigned = match (&deal, caller.broker_id) {
+        (Some(d), Some(b)) => is_assigned(txn, d.id, b).await?,
+        _ => false,
+    };
+    if !(caller.is_operator || party || assigned) {
+        if let Some(d) = &deal {
+            super::access::ensure_deal_visible(txn, caller, d).await?;
+        }
+        return Err(ApiError::Forbidden("contracts are recorded by the parties, the deal's brokers or operators".to_owned()));
+    }
+
+    let achievement_id = input.achievement_id.or(deal.as_ref().and_then(|d| d.achievement_id));
+    let need_id = input.need_id.or(deal.as_ref().and_then(|d| d.need_id));
+    if let Some(a) = input.achievement_id {
+        achievements::Entity::find_by_id(a).one(txn).await?.ok_or_else(|| ApiError::field("achievement_id", "no such achievement"))?;
+    }
+    if let Some(n) = input.need_id {
+        needs::Entity::find_by_id(n).one(txn).await?.ok_or_else(|| ApiError::field("need_id", "no such need"))?;
+    }
+
+    if let Some(d) = &deal {
+        let stage = Stage::parse(&d.stage).unwrap_or(Stage::Lead);
+        if stage.is_final() {
+            return Err(ApiError::conflict("deal_finished", format!("the deal is {}", d.stage)));
+        }
+        deals::ensure_may_sign(txn, d).await?;
+    }
+
+    let (rate_row, rate) = if input.currency == "CNY" {
+        (None, None)
+    } else {
+        let (row, value) = super::fx::rate_for(txn, &input.currency, input.signed_on).await?;
+        (Some(row), Some(value))
+    };
+    let (contract_cny, tech_cny) = to_cny(&input.currency, input.contract_amount_minor, input.tech_amount_minor, rate)?;
+
+    let at = now();
+    let contract = contracts::ActiveModel {
+        id: Set(ContractId::new().0),
+        deal_id: Set(input.deal_id),
+        contract_number: Set(input.contract_number.trim().to_owned()),
+        title: Set(input.title.trim().to_owned()),
+        contract_type: Set(input.contract_type.clone()),
+        subtype: Set(input.subtype.clone()),
+        licence_scope: Set(input.licence_scope.clone()),
+        seller_organisation_id: Set(seller_id),
+        buyer_organisation_id: Set(buyer_id),
+        intermediary_organisation_id: Set(input.intermediary_organisation_id),
+        signed_on: Set(input.signed_on),
+        valid_from: Set(input.valid_from),
+        valid_until: Set(input.valid_until),
+        currency: Set(input.currency.clone()),
+        contract_amount_minor: Set(input.contract_amount_minor),
+        tech_amount_minor: Set(input.tech_amount_minor),
+        fx_rate_id: Set(rate_row.as_ref().map(|r| r.id)),
+        fx_rate: Set(rate_row.as_ref().map(|r| r.cny_per_unit.clone())),
+        contract_amount_cny_minor: Set(contract_cny),
+        tech_amount_cny_minor: Set(tech_cny),
+        seller_country: Set(seller.country.clone()),
+        seller_region_code: Set(seller.region_code.clone()),
+        buyer_country: Set(buyer.country.clone()),
+        buyer_region_code: Set(buyer.region_code.clone()),
+        industry_code: Set(input.industry_code.clone()),
+        ip_type: Set(input.ip_type.clone()),
+        achievement_id: Set(achievement_id),
+        need_id: Set(need_id),
+        status: Set("signed".to_owned()),
+        created_by: Set(caller.user_id.0),
+        version: Set(1),
+        created_at: Set(at),
+        updated_at: Set(at),
+    }
+    .insert(txn)
+    .await
+    .map_err(|e| match ApiError::from(e) {
+        ApiError::Conflict { .. } => ApiError::conflict("contract_number_taken", "a contract with this number is already recorded"),
+        other => other,
+    })?;
+    for line in &input.cost_lines {
+        contract_cost_lines::ActiveModel {
+            id: Set(new_uuid()),
+            contract_id: Set(contract.id),
+            kind: Set(line.kind.clone()),
+            description: Set(line.description.trim().to_owned()),
+            amount_minor: Set(line.amount_minor),
+        }
+        .insert(txn)
+        .await?;
+    }
+
+    // Named brokers: every broker of the deal's ledger (first role recorded), then the
+    // explicitly named ones.
+    let mut named: BTreeMap<Uuid, String> = BTreeMap::new();
+    if let Some(d) = &deal {
+        let ledger = attributions::Entity::find()
+            .filter(attributions::Column::DealId.eq(d.id))
+            .order_by_asc(attributions::Column::CreatedAt)
+            .order_by_asc(attributions::Column::Id)
+            .all(txn)
+            .await?;
+        for entry in ledger {
+            named.entry(entry.broker_id).or_insert(entry.role);
+        }
+    }
+    for (i, b) in input.brokers.iter().enumerate() {
+        brokers::Entity::find_by_id(b.broker_id)
+            .one(txn)
+            .await?
+            .ok_or_else(|| ApiError::field(format!("brokers[{i}].broker_id"), "no such broker"))?;
+        named.entry(b.broker_id).or_insert(b.role.clone());
+    }
+    for (broker_id, role) in &named {
+        contract_brokers::ActiveModel {
+            id: Set(new_uuid()),
+            contract_id: Set(contract.id),
+            broker_id: Set(*broker_id),
+            role: Set(role.clone()),
+        }
+        .insert(txn)
+        .await?;
+    }
+    AuditEntry { actor: Some(caller), service: SERVICE, action: "contract.create", entity_type: "contract", entity_id: contract.id }
+        .record(txn, None::<&()>, Some(&serde_json::json!({"contract": &contract, "cost_lines": &input.cost_lines, "brokers": &named})))
+        .await?;
+
+    if let Some(d) = &deal {
+        deals::event(
+            txn,
+            d.id,
+            Some(caller.user_id.0),
+            "contract_signed",
+            Some(format!("合同 {} 签订 / contract signed", contract.contract_number)),
+            serde_json::json!({"contract_id": contract.id}),
+        )
+        .await?;
+        if Stage::parse(&d.stage).is_some_and(|s| s < Stage::Signed) {
+            let current = deals::find(txn, d.id).await?;
+            deals::set_stage(txn, Some(caller), &current, Stage::Signed, None, None).await?;
+        }
+    }
+    Ok(contract)
+}
+
+/// The full view of a contract.
+pub async fn to_out(db: &impl ConnectionTrait, c: contracts::Model) -> ApiResult<ContractOut> {
+    let lines = contract_cost_lines::Entity::find()
+        .filter(contract_cost_lines::Column::ContractId.eq(c.id))
+        .order_by_asc(contract_cost_lines::Column::Id)
+        .all(db)
+        .await?;
+    let named = contract_brokers::Entity::find()
+        .filter(contract_brokers::Column::ContractId.eq(c.id))
+        .order_by_asc(contract_brokers::Column::Id)
+        .all(db)
+        .await?;
+    let registration = registrations::Entity::find()
+        .filter(registrations::Column::ContractId.eq(c.id))
+        .one(db)
+        .await?;
+    let rate = match c.fx_rate_id {
+        Some(id) => fx_rates::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    Ok(ContractOut {
+        id: ContractId(c.id),
+        deal_id: c.deal_id,
+        contract_number: c.contract_number,
+        contract_type_label: type_label(&c.contract_type).unwrap_or("").to_owned(),
+        title: c.title,
+        contract_type: c.contract_type,
+        subtype: c.subtype,
+        licence_scope: c.licence_scope,
+        seller_organisation_id: c.seller_organisation_id,
+        buyer_organisation_id: c.buyer_organisation_id,
+        intermediary_organisation_id: c.intermediary_organisation_id,
+        signed_on: c.signed_on,
+        valid_from: c.valid_from,
+        valid_until: c.valid_until,
+        amounts: AmountsOut {
+            currency: c.currency,
+            contract_amount_minor: c.contract_amount_minor,
+            tech_amount_minor: c.tech_amount_minor,
+            contract_amount_cny_minor: c.contract_amount_cny_minor,
+            tech_amount_cny_minor: c.tech_amount_cny_minor,
+            fx_rate: c.fx_rate,
+            fx_rate_id: c.fx_rate_id,
+            fx_rate_date: rate.as_ref().map(|r| r.rate_date),
+            fx_rate_source: rate.map(|r| r.source),
+        },
+        cost_lines: lines
+            .into_iter()
+            .map(|l| CostLineIn { kind: l.kind, description: l.description, amount_minor: l.amount_minor })
+            .collect(),
+        seller_country: c.seller_country,
+        seller_region_code: c.seller_region_code,
+        buyer_country: c.buyer_country,
+        buyer_region_code: c.buyer_region_code,
+        industry_code: c.industry_code,
+        ip_type: c.ip_type,
+        achievement_id: c.achievement_id,
+        need_id: c.need_id,
+        brokers: named.into_iter().map(|b| NamedBrokerIn { broker_id: b.broker_id, role: b.role }).collect(),
+        status: c.status,
+        registration: registration.map(|r| RegistrationSummary {
+            id: r.id,
+            status: r.status,
+            registration_number: r.registration_number,
+            registered_on: r.registered_on,
+        }),
+        created_by: c.created_by,
+        version: c.version,
+        created_at: c.created_at,
+        updated_at: c.updated_at,
+    })
+}
+
+/// Reads a contract the caller may see.
+pub async fn get(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid) -> ApiResult<contracts::Model> {
+    let c = find(db, id).await?;
+    ensure_contract_visible(db, caller, &c).await?;
+    Ok(c)
+}
+
+/// Lists the contracts the caller may see.
+pub async fn list(db: &impl ConnectionTrait, caller: &AuthUser, params: &ContractListParams) -> ApiResult<Page<ContractOut>> {
+    let (page, per_page) = paging(params.page, params.per_page);
+    let mut q = contracts::Entity::find();
+    if let Some(scope) = contract_scope(caller) {
+        q = q.filter(scope);
+    }
+    if let Some(d) = params.deal_id {
+        q = q.filter(contracts::Column::DealId.eq(d));
+    }
+    if let Some(s) = &params.status {
+        q = q.filter(contracts::Column::Status.eq(s.as_str()));
+    }
+    let paginator = q.order_by_desc(contracts::Column::SignedOn).order_by_desc(contracts::Column::Id).paginate(db, per_page);
+    let total = paginator.num_items().await?;
+    let mut items = Vec::new();
+    for c in paginator.fetch_page(page - 1).await? {
+        items.push(to_out(db, c).await?);
+    }
+    Ok(Page { items, total, page, per_page })
+}
+
+/// Cancels a signed contract (parties or operators). A registered one is cancelled at the
+/// registration office first (注销).
+pub async fn cancel(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, input: CancelIn) -> ApiResult<contracts::Model> {
+    let mut v = Validator::new();
+    v.length(&input.reason, "reason", 2, 2000);
+    v.finish()?;
+    let txn = db.begin().await?;
+    let before = get(&txn, caller, id).await?;
+    if !(caller.is_operator || is_contract_party(caller, &before)) {
+        return Err(ApiError::Forbidden("only the parties or an operator may cancel a contract".to_owned()));
+    }
+    if before.status == "cancelled" {
+        return Err(ApiError::conflict("contract_cancelled", "the contract is already cancelled"));
+    }
+    let registered = registrations::Entity::find()
+        .filter(registrations::Column::ContractId.eq(id))
+        .filter(registrations::Column::Status.is_in(["registered", "submitted"]))
+        .count(&txn)
+        .await?;
+    if registered > 0 {
+        return Err(ApiError::conflict(
+            "registration_active",
+            "the contract has an active registration: have it cancelled (注销) or decided first",
+        ));
+    }
+    let res = contracts::Entity::update_many()
+        .col_expr(contracts::Column::Status, Expr::value("cancelled"))
+        .col_expr(contracts::Column::Version, Expr::value(input.version + 1))
+        .col_expr(contracts::Column::UpdatedAt, Expr::value(now()))
+        .filter(contracts::Column::Id.eq(id))
+        .filter(contracts::Column::Version.eq(input.version))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(stale(format!("contract {id}")));
+    }
+    let after = find(&txn, id).await?;
+    AuditEntry { actor: Some(caller), service: SERVICE, action: "contract.cancel", entity_type: "contract", entity_id: id }
+        .record(&txn, Some(&before), Some(&serde_json::json!({"contract": &after, "reason": input.reason})))
+        .await?;
+    if let Some(deal) = before.deal_id {
+        deals::event(&txn, deal, Some(caller.user_id.0), "contract_cancelled", Some(input.reason), serde_json::json!({"contract_id": id})).await?;
+    }
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Adds a milestone (parties, the deal's brokers, operators).
+pub async fn add_milestone(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, input: MilestoneIn) -> ApiResult<milestones::Model> {
+    let mut v = Validator::new();
+    v.length(&input.title, "title", 1, 200);
+    v.check(input.amount_minor >= 0, "amount_minor", "must not be negative");
+    v.finish()?;
+    let txn = db.begin().await?;
+    let c = get(&txn, caller, id).await?;
+    if c.status == "cancelled" {
+        return Err(ApiError::conflict("contract_cancelled", "the contract is cancelled"));
+    }
+    let m = milestones::ActiveModel {
+        id: Set(new_uuid()),
+        contract_id: Set(id),
+        title: Set(input.title.trim().to_owned()),
+        due_on: Set(input.due_on),
+        amount_minor: Set(input.amount_minor),
+        currency: Set(c.currency.clone()),
+        status: Set("pending".to_owned()),
+        version: Set(1),
+        created_at: Set(now()),
+    }
+    .insert(&txn)
+    .await?;
+    AuditEntry { actor: Some(caller), service: SERVICE, action: "milestone.create", entity_type: "milestone", entity_id: m.id }
+        .record(&txn, None::<&()>, Some(&m))
+        .await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+/// A contract's milestones, by due date.
+pub async fn list_milestones(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid, page: Option<u64>, per_page: Option<u64>) -> ApiResult<Page<MilestoneOut>> {
+    get(db, caller, id).await?;
+    let (page, per_page) = paging(page, per_page);
+    let paginator = milestones::Entity::find()
+        .filter(milestones::Column::ContractId.eq(id))
+        .order_by_asc(milestones::Column::DueOn)
+        .order_by_asc(milestones::Column::Id)
+        .paginate(db, per_page);
+    let total = paginator.num_items().await?;
+    let items = paginator.fetch_page(page - 1).await?.into_iter().map(MilestoneOut::from).collect();
+    Ok(Page { items, total, page, per_page })
+}
+
+/// Marks a milestone done.
+pub async fn complete_milestone(db: &impl TransactionTrait, caller: &AuthUser, contract_id: Uuid, milestone_id: Uuid, input: MilestoneDoneIn) -> ApiResult<milestones::Model> {
+    let txn = db.begin().await?;
+    get(&txn, caller, contract_id).await?;
+    let before = milestones::Entity::find_by_id(milestone_id)
+        .filter(milestones::Column::ContractId.eq(contract_id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("milestone {milestone_id}")))?;
+    if before.status == "done" {
+        return Err(ApiError::conflict("milestone_done", "the milestone is already done"));
+    }
+    let res = milestones::Entity::update_many()
+        .col_expr(milestones::Column::Status, Expr::value("done"))
+        .col_expr(milestones::Column::Version, Expr::value(input.version + 1))
+        .filter(milestones::Column::Id.eq(milestone_id))
+        .filter(milestones::Column::Version.eq(input.version))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(stale(format!("milestone {milestone_id}")));
+    }
+    let after = milestones::Entity::find_by_id(milestone_id).one(&txn).await?.ok_or_else(|| ApiError::not_found("milestone"))?;
+    AuditEntry { actor: Some(caller), service: SERVICE, action: "milestone.done", entity_type: "milestone", entity_id: milestone_id }
+        .record(&txn, Some(&before), Some(&after))
+        .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Contract types and subtypes, for forms.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ContractTypeOut {
+    pub code: String,
+    pub label_zh: String,
+    pub subtypes: Vec<SubtypeOut>,
+}
+
+/// A subtype of a contract type.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SubtypeOut {
+    pub code: String,
+    pub label_zh: String,
+}
+
+/// Every contract type with its subtypes.
+pub fn types() -> Vec<ContractTypeOut> {
+    CONTRACT_TYPES
+        .iter()
+        .map(|(code, label, subs)| ContractTypeOut {
+            code: (*code).to_owned(),
+            label_zh: (*label).to_owned(),
+            subtypes: subs.iter().map(|(c, l)| SubtypeOut { code: (*c).to_owned(), label_zh: (*l).to_owned() }).collect(),
+        })
+        .collect()
+}

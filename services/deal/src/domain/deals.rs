@@ -1,0 +1,1089 @@
+//! Deals: a broker's pipeline from a match, an inquiry on a listing or an open-call award to a
+//! registered contract. Stages move forward only (lead → contacted → nda → negotiating → agreed
+//! → signed → registered → closed) or end in `lost` with a reason. Every change is a timeline
+//! event and an audit entry.
+//!
+//! The attribution ledger is append-only: assigning a broker appends an entry, unassigning
+//! only closes the assignment. Contracts made from the deal name every broker of the ledger.
+//!
+//! Publicity (公示): a negotiated-price deal whose seller is a state-funded university or
+//! institute opens a publicity window when it reaches `agreed` (15 days by default, inclusive
+//! of the first and last day); it cannot reach `signed` until the window has ended. Anyone
+//! signed in may object while the window is open; objections are recorded on the timeline and
+//! shown with the deal and on the public notice list.
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use shared::audit::AuditEntry;
+use shared::auth::{AuthUser, OrgKind};
+use shared::entity::{
+    achievements, attributions, brokers, contracts, deal_brokers, deal_events, deals, matches, needs,
+    open_call_applications, organisations, registrations,
+};
+use shared::error::{ApiError, ApiResult, Validator};
+use shared::ids::{new_uuid, DealId};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::access::{ensure_deal_visible, is_assigned, is_party};
+use super::{clean_opt, now, paging, stale, today, Page};
+use crate::SERVICE;
+
+/// Publicity period when nobody sets another (days, first and last day included).
+pub const PUBLICITY_DAYS_DEFAULT: i64 = 15;
+/// Longest publicity period an operator may set.
+pub const PUBLICITY_DAYS_MAX: i64 = 90;
+
+/// Where a deal is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Lead,
+    Contacted,
+    Nda,
+    Negotiating,
+    Agreed,
+    Signed,
+    Registered,
+    Closed,
+    Lost,
+}
+
+impl Stage {
+    const ALL: [Stage; 9] = [
+        Stage::Lead,
+        Stage::Contacted,
+        Stage::Nda,
+        Stage::Negotiating,
+        Stage::Agreed,
+        Stage::Signed,
+        Stage::Registered,
+        Stage::Closed,
+        Stage::Lost,
+    ];
+
+    /// Stored code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Lead => "lead",
+            Stage::Contacted => "contacted",
+            Stage::Nda => "nda",
+            Stage::Negotiating => "negotiating",
+            Stage::Agreed => "agreed",
+            Stage::Signed => "signed",
+            Stage::Registered => "registered",
+            Stage::Closed => "closed",
+            Stage::Lost => "lost",
+        }
+    }
+
+    /// Reads a stored code.
+    pub fn parse(s: &str) -> Option<Stage> {
+        Self::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// No further change once closed or lost.
+    pub fn is_final(self) -> bool {
+        matches!(self, Stage::Closed | Stage::Lost)
+    }
+}
+
+/// How a deal came about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// From a computed need ↔ achievement match.
+    Match,
+    /// From an inquiry on a published achievement or need.
+    Inquiry,
+    /// From an awarded open-call application (揭榜挂帅).
+    OpenCall,
+}
+
+impl Origin {
+    fn as_str(self) -> &'static str {
+        match self {
+            Origin::Match => "match",
+            Origin::Inquiry => "inquiry",
+            Origin::OpenCall => "open_call",
+        }
+    }
+}
+
+/// How the price is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Negotiated price (协议定价); publicity applies to state-funded universities/institutes.
+    Negotiated,
+    /// Fixed-price listing (挂牌).
+    FixedPrice,
+    /// Open-call award (揭榜).
+    OpenCall,
+}
+
+impl Mode {
+    fn as_str(self) -> &'static str {
+        match self {
+            Mode::Negotiated => "negotiated",
+            Mode::FixedPrice => "fixed_price",
+            Mode::OpenCall => "open_call",
+        }
+    }
+}
+
+/// Opens a deal. Give `match_id` (origin `match`), `achievement_id` or `need_id` (origin
+/// `inquiry`) or `open_call_application_id` (origin `open_call`).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DealIn {
+    pub origin: Origin,
+    pub match_id: Option<Uuid>,
+    pub achievement_id: Option<Uuid>,
+    pub need_id: Option<Uuid>,
+    pub open_call_application_id: Option<Uuid>,
+    /// For an inquiry on an achievement opened by a broker or operator: who is buying.
+    pub buyer_organisation_id: Option<Uuid>,
+    /// For an inquiry on a need opened by a broker or operator: who is selling.
+    pub seller_organisation_id: Option<Uuid>,
+    /// Defaults from the origin: `open_call` for awards, `fixed_price` for an achievement
+    /// with a fixed asking price, otherwise `negotiated`.
+    pub mode: Option<Mode>,
+    /// Defaults to the listing's title.
+    pub title: Option<String>,
+    /// A verified broker to assign from the start (a broker opening a deal is assigned).
+    pub broker_id: Option<Uuid>,
+    /// First note on the timeline.
+    pub note: Option<String>,
+}
+
+/// A stage change.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StageIn {
+    pub version: i32,
+    pub stage: Stage,
+    /// Required for `lost`.
+    pub reason: Option<String>,
+    /// Publicity period opened on reaching `agreed` (default 15 days; only operators may
+    /// shorten it).
+    pub publicity_days: Option<i64>,
+}
+
+/// A note on the timeline.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoteIn {
+    pub body: String,
+}
+
+/// Assigns a broker.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignIn {
+    pub broker_id: Uuid,
+    /// Ledger role of the new broker: `co_broker` (default) or `closer`.
+    pub role: Option<AttributionRole>,
+    pub note: Option<String>,
+}
+
+/// Role of a broker in the attribution ledger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AttributionRole {
+    Introducer,
+    CoBroker,
+    Closer,
+}
+
+impl AttributionRole {
+    /// Stored code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttributionRole::Introducer => "introducer",
+            AttributionRole::CoBroker => "co_broker",
+            AttributionRole::Closer => "closer",
+        }
+    }
+}
+
+/// An entry appended to the attribution ledger by hand.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttributionIn {
+    pub broker_id: Uuid,
+    pub role: AttributionRole,
+    /// The organisation the broker introduced.
+    pub introduced_organisation_id: Option<Uuid>,
+    pub note: Option<String>,
+}
+
+/// One event of a deal's timeline.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EventOut {
+    pub id: Uuid,
+    /// `deal_opened`, `stage_changed`, `note`, `broker_assigned`, `broker_unassigned`,
+    /// `attribution`, `publicity_started`, `objection`, `contract_signed`, `contract_registered`, …
+    pub kind: String,
+    pub actor_id: Option<Uuid>,
+    pub body: Option<String>,
+    pub data: serde_json::Value,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+impl From<deal_events::Model> for EventOut {
+    fn from(m: deal_events::Model) -> Self {
+        EventOut { id: m.id, kind: m.kind, actor_id: m.actor_id, body: m.body, data: m.data, created_at: m.created_at }
+    }
+}
+
+/// A broker's assignment, current (`unassigned_at` empty) or past.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AssignmentOut {
+    pub broker_id: Uuid,
+    pub display_name: String,
+    pub assigned_by: Uuid,
+    pub assigned_at: DateTime<FixedOffset>,
+    pub unassigned_at: Option<DateTime<FixedOffset>>,
+}
+
+/// One entry of the append-only attribution ledger.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AttributionOut {
+    pub id: Uuid,
+    pub broker_id: Uuid,
+    /// `introducer`, `co_broker` or `closer`.
+    pub role: String,
+    pub introduced_organisation_id: Option<Uuid>,
+    pub note: Option<String>,
+    pub recorded_by: Uuid,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+impl From<attributions::Model> for AttributionOut {
+    fn from(m: attributions::Model) -> Self {
+        AttributionOut {
+            id: m.id,
+            broker_id: m.broker_id,
+            role: m.role,
+            introduced_organisation_id: m.introduced_organisation_id,
+            note: m.note,
+            recorded_by: m.recorded_by,
+            created_at: m.created_at,
+        }
+    }
+}
+
+/// The publicity (公示) of a deal.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PublicityOut {
+    /// Negotiated price with a state-funded university or institute as seller.
+    pub required: bool,
+    /// First day of the window.
+    pub starts_on: Option<NaiveDate>,
+    /// Last day of the window; signing is possible from the day after.
+    pub ends_on: Option<NaiveDate>,
+    /// Objections may be raised today.
+    pub open: bool,
+    /// The window has ended (or publicity is not required).
+    pub satisfied: bool,
+    pub objections: Vec<EventOut>,
+}
+
+/// A deal with its brokers, ledger, publicity and contracts.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DealOut {
+    pub id: DealId,
+    pub title: String,
+    pub origin: String,
+    pub mode: String,
+    pub match_id: Option<Uuid>,
+    pub achievement_id: Option<Uuid>,
+    pub need_id: Option<Uuid>,
+    pub open_call_application_id: Option<Uuid>,
+    pub seller_organisation_id: Uuid,
+    pub seller_name: String,
+    pub buyer_organisation_id: Uuid,
+    pub buyer_name: String,
+    pub stage: String,
+    pub lost_reason: Option<String>,
+    pub publicity: PublicityOut,
+    pub brokers: Vec<AssignmentOut>,
+    pub attributions: Vec<AttributionOut>,
+    pub contract_ids: Vec<Uuid>,
+    pub created_by: Uuid,
+    pub closed_at: Option<DateTime<FixedOffset>>,
+    pub version: i32,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+/// A deal on the public publicity notice list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PublicityNotice {
+    pub deal_id: Uuid,
+    pub title: String,
+    pub seller_name: String,
+    pub buyer_name: String,
+    pub achievement_id: Option<Uuid>,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub objection_count: u64,
+}
+
+/// Filters of the deal list.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DealListParams {
+    pub stage: Option<Stage>,
+    /// Only deals this broker is assigned to now.
+    pub broker_id: Option<Uuid>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+/// Paging of sub-lists (timeline, notices).
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+/// Reads a deal or 404.
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<deals::Model> {
+    deals::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("deal {id}")))
+}
+
+async fn org(db: &impl ConnectionTrait, id: Uuid, path: &str) -> ApiResult<organisations::Model> {
+    organisations::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::field(path, "no such organisation"))
+}
+
+/// Whether the deal needs publicity: negotiated price, seller a state-funded university or
+/// institute.
+pub fn publicity_required(deal: &deals::Model, seller: &organisations::Model) -> bool {
+    deal.mode == Mode::Negotiated.as_str() && seller.state_funded && matches!(seller.kind.as_str(), "university" | "institute")
+}
+
+/// Appends a timeline event.
+pub async fn event(
+    db: &impl ConnectionTrait,
+    deal_id: Uuid,
+    actor: Option<Uuid>,
+    kind: &str,
+    body: Option<String>,
+    data: serde_json::Value,
+) -> ApiResult<deal_events::Model> {
+    Ok(deal_events::ActiveModel {
+        id: Set(new_uuid()),
+        deal_id: Set(deal_id),
+        actor_id: Set(actor),
+        kind: Set(kind.to_owned()),
+        body: Set(body),
+        data: Set(data),
+        created_at: Set(now()),
+    }
+    .insert(db)
+    .await?)
+}
+
+async fn audit_deal(
+    db: &impl ConnectionTrait,
+    caller: Option<&AuthUser>,
+    action: &'static str,
+    id: Uuid,
+    before: Option<&deals::Model>,
+    after: Option<&deals::Model>,
+) -> ApiResult<()> {
+    AuditEntry { actor: caller, service: SERVICE, action, entity_type: "deal", entity_id: id }
+        .record(db, before, after)
+        .await?;
+    Ok(())
+}
+
+async fn verified_broker(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<brokers::Model> {
+    let b = brokers::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::field("broker_id", "no such broker"))?;
+    if b.verification_status != "verified" {
+        return Err(ApiError::conflict("broker_not_verified", "only brokers verified by an operator can work deals"));
+    }
+    Ok(b)
+}
+
+/// Assigns `broker_id` and appends its ledger entry, inside the caller's transaction.
+async fn assign(
+    txn: &impl ConnectionTrait,
+    caller: &AuthUser,
+    deal: &deals::Model,
+    broker_id: Uuid,
+    role: AttributionRole,
+    introduced: Option<Uuid>,
+    note: Option<String>,
+) -> ApiResult<()> {
+    let broker = verified_broker(txn, broker_id).await?;
+    if is_assigned(txn, deal.id, broker_id).await? {
+        return Err(ApiError::conflict("broker_already_assigned", "this broker is already assigned to the deal"));
+    }
+    let at = now();
+    let row = deal_brokers::ActiveModel {
+        id: Set(new_uuid()),
+        deal_id: Set(deal.id),
+        broker_id: Set(broker_id),
+        assigned_by: Set(caller.user_id.0),
+        assigned_at: Set(at),
+        unassigned_at: Set(None),
+    }
+    .insert(txn)
+    .await?;
+    let entry = attributions::ActiveModel {
+        id: Set(new_uuid()),
+        deal_id: Set(deal.id),
+        broker_id: Set(broker_id),
+        role: Set(role.as_str().to_owned()),
+        introduced_organisation_id: Set(introduced),
+        note: Set(clean_opt(note)),
+        recorded_by: Set(caller.user_id.0),
+        created_at: Set(at),
+    }
+    .insert(txn)
+    .await?;
+    event(
+        txn,
+        deal.id,
+        Some(caller.user_id.0),
+        "broker_assigned",
+        Some(format!("{} assigned as {}", broker.display_name, role.as_str())),
+        serde_json::json!({"broker_id": broker_id, "role": role.as_str(), "attribution_id": entry.id}),
+    )
+    .await?;
+    AuditEntry { actor: Some(caller), service: SERVICE, action: "deal.assign_broker", entity_type: "deal_broker", entity_id: row.id }
+        .record(txn, None::<&()>, Some(&row))
+        .await?;
+    AuditEntry { actor: Some(caller), service: SERVICE, action: "attribution.append", entity_type: "attribution", entity_id: entry.id }
+        .record(txn, None::<&()>, Some(&entry))
+        .await?;
+    Ok(())
+}
+
+/// Opens a deal from a match, an inquiry or an open-call award.
+pub async fn open(db: &impl TransactionTrait, caller: &AuthUser, input: DealIn) -> ApiResult<deals::Model> {
+    let txn = db.begin().await?;
+    let mut v = Validator::new();
+    if let Some(t) = &input.title {
+        v.length(t, "title", 2, 200);
+    }
+    if let Some(n) = &input.note {
+        v.length(n, "note", 1, 4000);
+    }
+    v.finish()?;
+    let given = [
+        input.match_id.is_some(),
+        input.achievement_id.is_some(),
+        input.need_id.is_some(),
+        input.open_call_application_id.is_some(),
+    ]
+    .into_iter()
+    .filter(|x| *x)
+    .count();
+    if given != 1 {
+        return Err(ApiError::field(
+            "(body)",
+            "give exactly one of match_id, achievement_id, need_id or open_call_application_id",
+        ));
+    }
+    let (seller, buyer, achievement_id, need_id, default_title, default_mode) = match input.origin {
+        Origin::Match => {
+            let id = input.match_id.ok_or_else(|| ApiError::field("match_id", "required for origin match"))?;
+            let m = matches::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| ApiError::field("match_id", "no such match"))?;
+            let a = achievements::Entity::find_by_id(m.achievement_id).one(&txn).await?.ok_or_else(|| ApiError::not_found("achievement"))?;
+            let n = needs::Entity::find_by_id(m.need_id).one(&txn).await?.ok_or_else(|| ApiError::not_found("need"))?;
+            (a.organisation_id, n.organisation_id, Some(a.id), Some(n.id), a.title, Mode::Negotiated)
+        }
+        Origin::Inquiry => {
+            if let Some(id) = input.achievement_id {
+                let a = achievements::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| ApiError::field("achievement_id", "no such achievement"))?;
+                if a.status != "published" {
+                    return Err(ApiError::conflict("listing_not_published", "inquiries are only possible on published listings"));
+                }
+                let buyer = match input.buyer_organisation_id {
+                    Some(b) => b,
+                    None => caller
+                        .organisation_id
+                        .map(|o| o.0)
+                        .filter(|o| *o != a.organisation_id && caller.org_kind != Some(OrgKind::BrokerAgency))
+                        .ok_or_else(|| ApiError::field("buyer_organisation_id", "say which organisation is inquiring"))?,
+                };
+                // A single asking price is a fixed-price listing (挂牌); a range is negotiated.
+                let fixed = !a.price_negotiable && a.price_min_minor.is_some() && a.price_min_minor == a.price_max_minor;
+                let mode = if fixed { Mode::FixedPrice } else { Mode::Negotiated };
+                (a.organisation_id, buyer, Some(a.id), None, a.title, mode)
+            } else if let Some(id) = input.need_id {
+                let n = needs::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| ApiError::field("need_id", "no such need"))?;
+                if n.status != "published" {
+                    return Err(ApiError::conflict("listing_not_published", "inquiries are only possible on published listings"));
+                }
+                let seller = match input.seller_organisation_id {
+                    Some(s) => s,
+                    None => caller
+                        .organisation_id
+                        .map(|o| o.0)
+                        .filter(|o| *o != n.organisation_id && caller.org_kind != Some(OrgKind::BrokerAgency))
+                        .ok_or_else(|| ApiError::field("seller_organisation_id", "say which organisation offers the technology"))?,
+                };
+                (seller, n.organisation_id, None, Some(n.id), n.title, Mode::Negotiated)
+            } else {
+                return Err(ApiError::field("achievement_id", "an inquiry needs achievement_id or need_id"));
+            }
+        }
+        Origin::OpenCall => {
+            let id = input
+                .open_call_application_id
+                .ok_or_else(|| ApiError::field("open_call_application_id", "required for origin open_call"))?;
+            let app = open_call_applications::Entity::find_by_id(id)
+                .one(&txn)
+                .await?
+                .ok_or_else(|| ApiError::field("open_call_application_id", "no such application"))?;
+            if app.status != "awarded" {
+                return Err(ApiError::conflict("application_not_awarded", "only an awarded application opens a deal"));
+            }
+            let n = needs::Entity::find_by_id(app.need_id).one(&txn).await?.ok_or_else(|| ApiError::not_found("need"))?;
+            (app.organisation_id, n.organisation_id, app.achievement_id, Some(n.id), n.title, Mode::OpenCall)
+        }
+    };
+    if seller == buyer {
+        return Err(ApiError::field("buyer_organisation_id", "seller and buyer must be different organisations"));
+    }
+    let seller_org = org(&txn, seller, "seller_organisation_id").await?;
+    org(&txn, buyer, "buyer_organisation_id").await?;
+    let party = caller.belongs_to(seller.into()) || caller.belongs_to(buyer.into());
+    let caller_broker = match caller.broker_id {
+        Some(b) => brokers::Entity::find_by_id(b).one(&txn).await?.filter(|b| b.verification_status == "verified"),
+        None => None,
+    };
+    if !(caller.is_operator || party || caller_broker.is_some()) {
+        return Err(ApiError::Forbidden(
+            "deals are opened by the parties, a verified broker or an operator".to_owned(),
+        ));
+    }
+    let at = now();
+    let mode = input.mode.unwrap_or(default_mode);
+    let deal = deals::ActiveModel {
+        id: Set(DealId::new().0),
+        title: Set(clean_opt(input.title).unwrap_or(default_title)),
+        origin: Set(input.origin.as_str().to_owned()),
+        mode: Set(mode.as_str().to_owned()),
+        match_id: Set(input.match_id),
+        achievement_id: Set(achievement_id),
+        need_id: Set(need_id),
+        open_call_application_id: Set(input.open_call_application_id),
+        seller_organisation_id: Set(seller),
+        buyer_organisation_id: Set(buyer),
+        stage: Set(Stage::Lead.as_str().to_owned()),
+        lost_reason: Set(None),
+        publicity_starts_on: Set(None),
+        publicity_ends_on: Set(None),
+        created_by: Set(caller.user_id.0),
+        closed_at: Set(None),
+        version: Set(1),
+        created_at: Set(at),
+        updated_at: Set(at),
+    }
+    .insert(&txn)
+    .await?;
+    event(
+        &txn,
+        deal.id,
+        Some(caller.user_id.0),
+        "deal_opened",
+        clean_opt(input.note),
+        serde_json::json!({"origin": deal.origin, "mode": deal.mode, "publicity_required": publicity_required(&deal, &seller_org)}),
+    )
+    .await?;
+    audit_deal(&txn, Some(caller), "deal.open", deal.id, None, Some(&deal)).await?;
+    // The broker who brings the parties together is the introducer in the ledger.
+    let introducer = input.broker_id.or(caller_broker.as_ref().map(|b| b.id));
+    if let Some(broker) = introducer {
+        if input.broker_id.is_some() && caller_broker.as_ref().map(|b| b.id) != input.broker_id && !(caller.is_operator || party) {
+            return Err(ApiError::Forbidden("a broker may only assign themself".to_owned()));
+        }
+        assign(&txn, caller, &deal, broker, AttributionRole::Introducer, Some(buyer), None).await?;
+    }
+    txn.commit().await?;
+    Ok(deal)
+}
+
+/// The full view of a deal.
+pub async fn to_out(db: &impl ConnectionTrait, deal: deals::Model) -> ApiResult<DealOut> {
+    let seller = organisations::Entity::find_by_id(deal.seller_organisation_id).one(db).await?;
+    let buyer = organisations::Entity::find_by_id(deal.buyer_organisation_id).one(db).await?;
+    let required = seller.as_ref().is_some_and(|s| publicity_required(&deal, s));
+    let assignments = deal_brokers::Entity::find()
+        .filter(deal_brokers::Column::DealId.eq(deal.id))
+        .order_by_asc(deal_brokers::Column::AssignedAt)
+        .find_also_related(brokers::Entity)
+        .all(db)
+        .await?;
+    let ledger = attributions::Entity::find()
+        .filter(attributions::Column::DealId.eq(deal.id))
+        .order_by_asc(attributions::Column::CreatedAt)
+        .order_by_asc(attributions::Column::Id)
+        .all(db)
+        .await?;
+    let objections = deal_events::Entity::find()
+        .filter(deal_events::Column::DealId.eq(deal.id))
+        .filter(deal_events::Column::Kind.eq("objection"))
+        .order_by_asc(deal_events::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let contract_ids = contracts::Entity::find()
+        .filter(contracts::Column::DealId.eq(deal.id))
+        .order_by_asc(contracts::Column::CreatedAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    let today = today();
+    let open = matches!((deal.publicity_starts_on, deal.publicity_ends_on), (Some(s), Some(e)) if s <= today && today <= e);
+    let satisfied = !required || deal.publicity_ends_on.is_some_and(|e| today > e);
+    Ok(DealOut {
+        id: DealId(deal.id),
+        title: deal.title,
+        origin: deal.origin,
+        mode: deal.mode,
+        match_id: deal.match_id,
+        achievement_id: deal.achievement_id,
+        need_id: deal.need_id,
+        open_call_application_id: deal.open_call_application_id,
+        seller_organisation_id: deal.seller_organisation_id,
+        seller_name: seller.map(|o| o.name).unwrap_or_default(),
+        buyer_organisation_id: deal.buyer_organisation_id,
+        buyer_name: buyer.map(|o| o.name).unwrap_or_default(),
+        stage: deal.stage,
+        lost_reason: deal.lost_reason,
+        publicity: PublicityOut {
+            required,
+            starts_on: deal.publicity_starts_on,
+            ends_on: deal.publicity_ends_on,
+            open,
+            satisfied,
+            objections: objections.into_iter().map(EventOut::from).collect(),
+        },
+        brokers: assignments
+            .into_iter()
+            .map(|(a, b)| AssignmentOut {
+                broker_id: a.broker_id,
+                display_name: b.map(|b| b.display_name).unwrap_or_default(),
+                assigned_by: a.assigned_by,
+                assigned_at: a.assigned_at,
+                unassigned_at: a.unassigned_at,
+            })
+            .collect(),
+        attributions: ledger.into_iter().map(AttributionOut::from).collect(),
+        contract_ids,
+        created_by: deal.created_by,
+        closed_at: deal.closed_at,
+        version: deal.version,
+        created_at: deal.created_at,
+        updated_at: deal.updated_at,
+    })
+}
+
+/// Lists the deals the caller may see.
+pub async fn list(db: &impl ConnectionTrait, caller: &AuthUser, params: &DealListParams) -> ApiResult<Page<DealOut>> {
+    let (page, per_page) = paging(params.page, params.per_page);
+    let mut q = deals::Entity::find();
+    if let Some(scope) = super::access::deal_scope(caller) {
+        q = q.filter(scope);
+    }
+    if let Some(stage) = params.stage {
+        q = q.filter(deals::Column::Stage.eq(stage.as_str()));
+    }
+    if let Some(broker) = params.broker_id {
+        q = q.filter(
+            deals::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(deal_brokers::Column::DealId)
+                    .from(deal_brokers::Entity)
+                    .and_where(Expr::col(deal_brokers::Column::BrokerId).eq(broker))
+                    .and_where(Expr::col(deal_brokers::Column::UnassignedAt).is_null())
+                    .to_owned(),
+            ),
+        );
+    }
+    let paginator = q.order_by_desc(deals::Column::UpdatedAt).order_by_desc(deals::Column::Id).paginate(db, per_page);
+    let total = paginator.num_items().await?;
+    let mut items = Vec::new();
+    for d in paginator.fetch_page(page - 1).await? {
+        items.push(to_out(db, d).await?);
+    }
+    Ok(Page { items, total, page, per_page })
+}
+
+/// 403 unless the caller may act on the deal (operator, party member, assigned broker); 404
+/// when they may not even see it.
+pub async fn ensure_may_act(db: &impl ConnectionTrait, caller: &AuthUser, deal: &deals::Model) -> ApiResult<()> {
+    ensure_deal_visible(db, caller, deal).await
+}
+
+/// Sets the stage with the version check in the UPDATE; `extra` sets further columns.
+pub async fn set_stage(
+    db: &impl ConnectionTrait,
+    caller: Option<&AuthUser>,
+    deal: &deals::Model,
+    to: Stage,
+    lost_reason: Option<String>,
+    publicity: Option<(NaiveDate, NaiveDate)>,
+) -> ApiResult<deals::Model> {
+    let mut update = deals::Entity::update_many()
+        .col_expr(deals::Column::Stage, Expr::value(to.as_str()))
+        .col_expr(deals::Column::Version, Expr::value(deal.version + 1))
+        .col_expr(deals::Column::UpdatedAt, Expr::value(now()));
+    if to == Stage::Lost {
+        update = update.col_expr(deals::Column::LostReason, Expr::value(lost_reason.clone()));
+    }
+    if to.is_final() {
+        update = update.col_expr(deals::Column::ClosedAt, Expr::value(Some(now())));
+    }
+    if let Some((starts, ends)) = publicity {
+        update = update
+            .col_expr(deals::Column::PublicityStartsOn, Expr::value(Some(starts)))
+            .col_expr(deals::Column::PublicityEndsOn, Expr::value(Some(ends)));
+    }
+    let res = update
+        .filter(deals::Column::Id.eq(deal.id))
+        .filter(deals::Column::Version.eq(deal.version))
+        .exec(db)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(stale(format!("deal {}", deal.id)));
+    }
+    let after = find(db, deal.id).await?;
+    event(
+        db,
+        deal.id,
+        caller.map(|c| c.user_id.0),
+        "stage_changed",
+        lost_reason,
+        serde_json::json!({"from": deal.stage, "to": to.as_str()}),
+    )
+    .await?;
+    if let Some((starts, ends)) = publicity {
+        event(
+            db,
+            deal.id,
+            caller.map(|c| c.user_id.0),
+            "publicity_started",
+            Some(format!("公示 {starts} – {ends}")),
+            serde_json::json!({"starts_on": starts, "ends_on": ends}),
+        )
+        .await?;
+    }
+    audit_deal(db, caller, "deal.stage", deal.id, Some(deal), Some(&after)).await?;
+    Ok(after)
+}
+
+/// Checks that a deal may reach `signed` today: publicity, when required, has ended.
+pub async fn ensure_may_sign(db: &impl ConnectionTrait, deal: &deals::Model) -> ApiResult<()> {
+    let seller = org(db, deal.seller_organisation_id, "seller_organisation_id").await?;
+    if !publicity_required(deal, &seller) {
+        return Ok(());
+    }
+    match deal.publicity_ends_on {
+        None => Err(ApiError::conflict(
+            "publicity_required",
+            "a negotiated deal with a state-funded university or institute is publicised (公示) before signing: move it to `agreed` first",
+        )),
+        Some(ends) if today() <= ends => Err(ApiError::conflict(
+            "publicity_window_open",
+            format!("the publicity window runs until {ends}; the deal can be signed from the day after"),
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+/// Moves a deal to another stage, checking the rules of the target stage.
+pub async fn change_stage(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, input: StageIn) -> ApiResult<deals::Model> {
+    let txn = db.begin().await?;
+    let deal = find(&txn, id).await?;
+    ensure_may_act(&txn, caller, &deal).await?;
+    if deal.version != input.version {
+        return Err(stale(format!("deal {id}")));
+    }
+    let from = Stage::parse(&deal.stage).unwrap_or(Stage::Lead);
+    let to = input.stage;
+    if from.is_final() {
+        return Err(ApiError::conflict("deal_finished", format!("the deal is already {}", from.as_str())));
+    }
+    let reason = clean_opt(input.reason);
+    if to == Stage::Lost {
+        if reason.is_none() {
+            return Err(ApiError::field("reason", "say why the deal was lost"));
+        }
+    } else if to <= from {
+        return Err(ApiError::conflict(
+            "illegal_stage_change",
+            format!("a deal moves forward only: {} → {} is not allowed", from.as_str(), to.as_str()),
+        ));
+    }
+    let mut publicity = None;
+    let seller = org(&txn, deal.seller_organisation_id, "seller_organisation_id").await?;
+    if to == Stage::Agreed && publicity_required(&deal, &seller) && deal.publicity_starts_on.is_none() {
+        let days = input.publicity_days.unwrap_or(PUBLICITY_DAYS_DEFAULT);
+        let min = if caller.is_operator { 1 } else { PUBLICITY_DAYS_DEFAULT };
+        if !(min..=PUBLICITY_DAYS_MAX).contains(&days) {
+            return Err(ApiError::field(
+                "publicity_days",
+                format!("must be between {min} and {PUBLICITY_DAYS_MAX} days"),
+            ));
+        }
+        let starts = today();
+        publicity = Some((starts, starts + Duration::days(days - 1)));
+    }
+    if matches!(to, Stage::Signed | Stage::Registered | Stage::Closed) {
+        ensure_may_sign(&txn, &deal).await?;
+    }
+    if matches!(to, Stage::Registered | Stage::Closed) {
+        let registered = registrations::Entity::find()
+            .filter(registrations::Column::Status.eq("registered"))
+            .filter(
+                registrations::Column::ContractId.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(contracts::Column::Id)
+                        .from(contracts::Entity)
+                        .and_where(Expr::col(contracts::Column::DealId).eq(deal.id))
+                        .to_owned(),
+                ),
+            )
+            .count(&txn)
+            .await?;
+        if registered == 0 && to == Stage::Registered {
+            return Err(ApiError::conflict("contract_not_registered", "a deal is registered when one of its contracts is"));
+        }
+        if to == Stage::Closed && from < Stage::Signed {
+            return Err(ApiError::conflict("deal_not_signed", "only a signed deal can be closed; use `lost` otherwise"));
+        }
+    }
+    let after = set_stage(&txn, Some(caller), &deal, to, reason, publicity).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Adds a note to the timeline.
+pub async fn add_note(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, input: NoteIn) -> ApiResult<EventOut> {
+    let mut v = Validator::new();
+    v.length(&input.body, "body", 1, 4000);
+    v.finish()?;
+    let txn = db.begin().await?;
+    let deal = find(&txn, id).await?;
+    ensure_may_act(&txn, caller, &deal).await?;
+    let e = event(&txn, id, Some(caller.user_id.0), "note", Some(input.body.trim().to_owned()), serde_json::json!({})).await?;
+    AuditEntry { actor: Some(caller), service: SERVICE, action: "deal.note", entity_type: "deal_event", entity_id: e.id }
+        .record(&txn, None::<&()>, Some(&e))
+        .await?;
+    txn.commit().await?;
+    Ok(e.into())
+}
+
+/// Records an objection against a deal in its publicity window (anyone signed in).
+pub async fn object(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, input: NoteIn) -> ApiResult<EventOut> {
+    let mut v = Validator::new();
+    v.length(&input.body, "body", 5, 4000);
+    v.finish()?;
+    let txn = db.begin().await?;
+    let deal = find(&txn, id).await?;
+    let today = today();
+    let open = matches!((deal.publicity_starts_on, deal.publicity_ends_on), (Some(s), Some(e)) if s <= today && today <= e);
+    if !open {
+        // A deal that was never publicised is private: same answer as for a missing one,
+        // unless the caller may see it anyway.
+        if deal.publicity_starts_on.is_none() {
+            ensure_deal_visible(&txn, caller, &deal).await?;
+        }
+        return Err(ApiError::conflict("publicity_not_open", "objections are taken while the publicity window is open"));
+    }
+    let e = event(
+        &txn,
+        id,
+        Some(caller.user_id.0),
+        "objection",
+        Some(input.body.trim().to_owned()),
+        serde_json::json!({"organisation_id": caller.organisation_id}),
+    )
+    .await?;
+    AuditEntry { actor: Some(caller), service: SERVICE, action: "deal.objection", entity_type: "deal_event", entity_id: e.id }
+        .record(&txn, None::<&()>, Some(&e))
+        .await?;
+    txn.commit().await?;
+    Ok(e.into())
+}
+
+/// The timeline, newest first.
+pub async fn events(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid, params: &PageParams) -> ApiResult<Page<EventOut>> {
+    let deal = find(db, id).await?;
+    ensure_deal_visible(db, caller, &deal).await?;
+    let (page, per_page) = paging(params.page, params.per_page);
+    let paginator = deal_events::Entity::find()
+        .filter(deal_events::Column::DealId.eq(id))
+        .order_by_desc(deal_events::Column::CreatedAt)
+        .order_by_desc(deal_events::Column::Id)
+        .paginate(db, per_page);
+    let total = paginator.num_items().await?;
+    let items = paginator.fetch_page(page - 1).await?.into_iter().map(EventOut::from).collect();
+    Ok(Page { items, total, page, per_page })
+}
+
+/// Assigns another broker (operator, party member or an assigned broker).
+pub async fn assign_broker(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, input: AssignIn) -> ApiResult<deals::Model> {
+    let txn = db.begin().await?;
+    let deal = find(&txn, id).await?;
+    ensure_may_act(&txn, caller, &deal).await?;
+    if Stage::parse(&deal.stage).is_some_and(Stage::is_final) {
+        return Err(ApiError::conflict("deal_finished", "the deal is finished"));
+    }
+    let role = input.role.unwrap_or(AttributionRole::CoBroker);
+    if role == AttributionRole::Introducer {
+        return Err(ApiError::field("role", "the introducer is recorded when the deal is opened; use co_broker or closer"));
+    }
+    assign(&txn, caller, &deal, input.broker_id, role, None, input.note).await?;
+    let after = touch(&txn, &deal).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Bumps a deal's version and `updated_at` after a change to its sub-rows.
+async fn touch(db: &impl ConnectionTrait, deal: &deals::Model) -> ApiResult<deals::Model> {
+    let res = deals::Entity::update_many()
+        .col_expr(deals::Column::Version, Expr::value(deal.version + 1))
+        .col_expr(deals::Column::UpdatedAt, Expr::value(now()))
+        .filter(deals::Column::Id.eq(deal.id))
+        .filter(deals::Column::Version.eq(deal.version))
+        .exec(db)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(stale(format!("deal {}", deal.id)));
+    }
+    find(db, deal.id).await
+}
+
+/// Ends a broker's assignment. The ledger keeps their entries.
+pub async fn unassign_broker(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, broker_id: Uuid) -> ApiResult<deals::Model> {
+    let txn = db.begin().await?;
+    let deal = find(&txn, id).await?;
+    ensure_may_act(&txn, caller, &deal).await?;
+    let row = deal_brokers::Entity::find()
+        .filter(deal_brokers::Column::DealId.eq(id))
+        .filter(deal_brokers::Column::BrokerId.eq(broker_id))
+        .filter(deal_brokers::Column::UnassignedAt.is_null())
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("assignment of broker {broker_id}")))?;
+    let mut active: deal_brokers::ActiveModel = row.clone().into();
+    active.unassigned_at = Set(Some(now()));
+    let after_row = active.update(&txn).await?;
+    event(
+        &txn,
+        id,
+        Some(caller.user_id.0),
+        "broker_unassigned",
+        None,
+        serde_json::json!({"broker_id": broker_id}),
+    )
+    .await?;
+    AuditEntry { actor: Some(caller), service: SERVICE, action: "deal.unassign_broker", entity_type: "deal_broker", entity_id: row.id }
+        .record(&txn, Some(&row), Some(&after_row))
+        .await?;
+    let after = touch(&txn, &deal).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Appends an entry to the ledger by hand (operator or an assigned broker).
+pub async fn record_attribution(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, input: AttributionIn) -> ApiResult<AttributionOut> {
+    let txn = db.begin().await?;
+    let deal = find(&txn, id).await?;
+    ensure_may_act(&txn, caller, &deal).await?;
+    let assigned_broker = match caller.broker_id {
+        Some(b) => is_assigned(&txn, id, b).await?,
+        None => false,
+    };
+    if !(caller.is_operator || assigned_broker) {
+        return Err(ApiError::Forbidden("only operators and the deal's brokers may add to the attribution ledger".to_owned()));
+    }
+    verified_broker(&txn, input.broker_id).await?;
+    if let Some(o) = input.introduced_organisation_id {
+        org(&txn, o, "introduced_organisation_id").await?;
+    }
+    let entry = attributions::ActiveModel {
+        id: Set(new_uuid()),
+        deal_id: Set(id),
+        broker_id: Set(input.broker_id),
+        role: Set(input.role.as_str().to_owned()),
+        introduced_organisation_id: Set(input.introduced_organisation_id),
+        note: Set(clean_opt(input.note)),
+        recorded_by: Set(caller.user_id.0),
+        created_at: Set(now()),
+    }
+    .insert(&txn)
+    .await?;
+    event(&txn, id, Some(caller.user_id.0), "attribution", None, serde_json::json!({"attribution_id": entry.id, "broker_id": input.broker_id, "role": input.role.as_str()})).await?;
+    AuditEntry { actor: Some(caller), service: SERVICE, action: "attribution.append", entity_type: "attribution", entity_id: entry.id }
+        .record(&txn, None::<&()>, Some(&entry))
+        .await?;
+    txn.commit().await?;
+    Ok(entry.into())
+}
+
+/// Deals whose publicity window is open today: the public notice board (公示).
+pub async fn publicity_notices(db: &impl ConnectionTrait, params: &PageParams) -> ApiResult<Page<PublicityNotice>> {
+    let (page, per_page) = paging(params.page, params.per_page);
+    let today = today();
+    let paginator = deals::Entity::find()
+        .filter(deals::Column::PublicityStartsOn.lte(today))
+        .filter(deals::Column::PublicityEndsOn.gte(today))
+        .order_by_asc(deals::Column::PublicityEndsOn)
+        .order_by_asc(deals::Column::Id)
+        .paginate(db, per_page);
+    let total = paginator.num_items().await?;
+    let mut items = Vec::new();
+    for d in paginator.fetch_page(page - 1).await? {
+        let seller = organisations::Entity::find_by_id(d.seller_organisation_id).one(db).await?;
+        let buyer = organisations::Entity::find_by_id(d.buyer_organisation_id).one(db).await?;
+        let objection_count = deal_events::Entity::find()
+            .filter(deal_events::Column::DealId.eq(d.id))
+            .filter(deal_events::Column::Kind.eq("objection"))
+            .count(db)
+            .await?;
+        items.push(PublicityNotice {
+            deal_id: d.id,
+            title: d.title,
+            seller_name: seller.map(|o| o.name).unwrap_or_default(),
+            buyer_name: buyer.map(|o| o.name).unwrap_or_default(),
+            achievement_id: d.achievement_id,
+            starts_on: d.publicity_starts_on,
+            ends_on: d.publicity_ends_on,
+            objection_count,
+        });
+    }
+    Ok(Page { items, total, page, per_page })
+}
+
+/// True when the caller is a party member of the deal (used by contract rules).
+pub fn caller_is_party(caller: &AuthUser, deal: &deals::Model) -> bool {
+    is_party(caller, deal)
+}

@@ -1,0 +1,148 @@
+//! Exchange rates: data with a source and a date, entered by operators. A cross-border
+//! contract converts at the rate of its signing date — the latest rate dated on or before that
+//! day, at most [`MAX_RATE_AGE_DAYS`] old (rates are not published on weekends and holidays) —
+//! and stores the rate it used.
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
+use rust_decimal::Decimal;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use serde::{Deserialize, Serialize};
+use shared::audit::AuditEntry;
+use shared::auth::AuthUser;
+use shared::entity::fx_rates;
+use shared::error::{ApiError, ApiResult, Validator};
+use shared::ids::new_uuid;
+use shared::money::Currency;
+use std::str::FromStr;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::{now, paging, Page};
+use crate::SERVICE;
+
+/// The oldest a rate may be, in days before the signing date, to convert a contract.
+pub const MAX_RATE_AGE_DAYS: i64 = 7;
+
+/// A rate as an operator enters it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FxRateIn {
+    /// ISO 4217 code of the foreign currency (not CNY).
+    pub currency: String,
+    pub rate_date: NaiveDate,
+    /// CNY for one unit of `currency`, as an exact decimal string (`"0.2016"`).
+    pub cny_per_unit: String,
+    /// Where the rate comes from (e.g. "PBOC central parity").
+    pub source: String,
+}
+
+/// A stored rate.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FxRateOut {
+    pub id: Uuid,
+    pub currency: String,
+    pub rate_date: NaiveDate,
+    pub cny_per_unit: String,
+    pub source: String,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+impl From<fx_rates::Model> for FxRateOut {
+    fn from(m: fx_rates::Model) -> Self {
+        FxRateOut { id: m.id, currency: m.currency, rate_date: m.rate_date, cny_per_unit: m.cny_per_unit, source: m.source, created_at: m.created_at }
+    }
+}
+
+/// Filters of the rate list.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FxListParams {
+    pub currency: Option<String>,
+    /// Rates dated on or after.
+    pub from: Option<NaiveDate>,
+    /// Rates dated on or before.
+    pub to: Option<NaiveDate>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+/// Parses a positive decimal rate.
+pub fn parse_rate(raw: &str) -> Option<Decimal> {
+    Decimal::from_str(raw.trim()).ok().filter(|d| *d > Decimal::ZERO)
+}
+
+/// Adds a rate (operators). One rate per currency and date.
+pub async fn create(db: &impl TransactionTrait, caller: &AuthUser, input: FxRateIn) -> ApiResult<fx_rates::Model> {
+    caller.require_operator()?;
+    let currency = input.currency.trim().to_uppercase();
+    let mut v = Validator::new();
+    v.check(Currency::parse(&currency).is_some() && currency != "CNY", "currency", "must be a foreign currency the platform knows (USD, THB, VND, …)");
+    let rate = parse_rate(&input.cny_per_unit);
+    v.check(rate.is_some(), "cny_per_unit", "must be a positive decimal number such as \"0.2016\"");
+    v.check(input.cny_per_unit.len() <= 40, "cny_per_unit", "at most 40 characters");
+    v.length(&input.source, "source", 2, 200);
+    v.finish()?;
+    let txn = db.begin().await?;
+    let model = fx_rates::ActiveModel {
+        id: Set(new_uuid()),
+        currency: Set(currency),
+        rate_date: Set(input.rate_date),
+        cny_per_unit: Set(rate.map(|r| r.normalize().to_string()).unwrap_or_default()),
+        source: Set(input.source.trim().to_owned()),
+        created_at: Set(now()),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| match ApiError::from(e) {
+        ApiError::Conflict { .. } => ApiError::conflict("fx_rate_exists", "there is already a rate for this currency and date"),
+        other => other,
+    })?;
+    AuditEntry { actor: Some(caller), service: SERVICE, action: "fx_rate.create", entity_type: "fx_rate", entity_id: model.id }
+        .record(&txn, None::<&()>, Some(&model))
+        .await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Lists rates, newest first.
+pub async fn list(db: &impl ConnectionTrait, params: &FxListParams) -> ApiResult<Page<FxRateOut>> {
+    let (page, per_page) = paging(params.page, params.per_page);
+    let mut q = fx_rates::Entity::find();
+    if let Some(c) = &params.currency {
+        q = q.filter(fx_rates::Column::Currency.eq(c.to_uppercase()));
+    }
+    if let Some(from) = params.from {
+        q = q.filter(fx_rates::Column::RateDate.gte(from));
+    }
+    if let Some(to) = params.to {
+        q = q.filter(fx_rates::Column::RateDate.lte(to));
+    }
+    let paginator = q
+        .order_by_desc(fx_rates::Column::RateDate)
+        .order_by_asc(fx_rates::Column::Currency)
+        .paginate(db, per_page);
+    let total = paginator.num_items().await?;
+    let items = paginator.fetch_page(page - 1).await?.into_iter().map(FxRateOut::from).collect();
+    Ok(Page { items, total, page, per_page })
+}
+
+/// The rate a contract in `currency` signed on `date` converts at, with its parsed value.
+pub async fn rate_for(db: &impl ConnectionTrait, currency: &str, date: NaiveDate) -> ApiResult<(fx_rates::Model, Decimal)> {
+    let rate = fx_rates::Entity::find()
+        .filter(fx_rates::Column::Currency.eq(currency))
+        .filter(fx_rates::Column::RateDate.lte(date))
+        .filter(fx_rates::Column::RateDate.gte(date - Duration::days(MAX_RATE_AGE_DAYS)))
+        .order_by_desc(fx_rates::Column::RateDate)
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            ApiError::field(
+                "signed_on",
+                format!("no {currency}→CNY rate dated {date} or up to {MAX_RATE_AGE_DAYS} days before; an operator adds it at /api/v1/fx-rates"),
+            )
+        })?;
+    let value = parse_rate(&rate.cny_per_unit)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("stored rate {} is not a positive decimal", rate.id)))?;
+    Ok((rate, value))
+}

@@ -1,0 +1,72 @@
+//! The deal service's rules: each module owns one resource, takes `&impl ConnectionTrait` (or
+//! a transaction) and returns our error type. Handlers in `crate::routes` only extract, call and
+//! map.
+
+pub mod access;
+pub mod brokers;
+pub mod contracts;
+pub mod deals;
+pub mod export;
+pub mod fx;
+pub mod idempotency;
+pub mod payments;
+pub mod registrations;
+pub mod stats;
+pub mod targets;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use serde::Serialize;
+use shared::error::ApiError;
+use utoipa::ToSchema;
+
+/// Default page size of every list.
+pub const PER_PAGE_DEFAULT: u64 = 20;
+/// Largest page size a list accepts.
+pub const PER_PAGE_MAX: u64 = 100;
+
+/// A page of results.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Number of items over all pages.
+    pub total: u64,
+    /// 1-based page number.
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// `(page, per_page)` from optional query values: page ≥ 1, 1 ≤ per_page ≤ 100.
+pub fn paging(page: Option<u64>, per_page: Option<u64>) -> (u64, u64) {
+    (
+        page.unwrap_or(1).max(1),
+        per_page.unwrap_or(PER_PAGE_DEFAULT).clamp(1, PER_PAGE_MAX),
+    )
+}
+
+/// Now, as stored in our timestamp columns (always set from Rust, never by the database).
+pub fn now() -> DateTime<FixedOffset> {
+    Utc::now().into()
+}
+
+/// Today's date in UTC.
+pub fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+/// The 409 for an update whose `version` is no longer current.
+pub fn stale(what: impl std::fmt::Display) -> ApiError {
+    ApiError::StaleVersion(format!("{what} changed since you read it: reload and retry"))
+}
+
+/// A JSON array of strings from a stored JSON column (anything else reads as empty).
+pub fn strings(value: &serde_json::Value) -> Vec<String> {
+    value
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+/// Trimmed, non-empty optional text.
+pub fn clean_opt(value: Option<String>) -> Option<String> {
+    value.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}

@@ -1,0 +1,196 @@
+//! Payments under a contract: due and paid amounts in the contract's currency, optionally
+//! against a milestone. Non-cancelled payments never add up to more than the contract amount.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use shared::audit::AuditEntry;
+use shared::auth::AuthUser;
+use shared::entity::{milestones, payments};
+use shared::error::{ApiError, ApiResult, Validator};
+use shared::ids::new_uuid;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::contracts;
+use super::{clean_opt, now, paging, stale, today, Page};
+use crate::SERVICE;
+
+/// A payment as recorded.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentIn {
+    pub contract_id: Uuid,
+    pub milestone_id: Option<Uuid>,
+    /// Minor units of the contract's currency.
+    pub amount_minor: i64,
+    /// Must be the contract's currency (defaults to it).
+    pub currency: Option<String>,
+    pub due_on: Option<NaiveDate>,
+    /// Set when the money has arrived; the payment is then `paid`.
+    pub paid_on: Option<NaiveDate>,
+    pub reference: Option<String>,
+}
+
+/// Marks a payment paid.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaidIn {
+    pub version: i32,
+    pub paid_on: NaiveDate,
+    pub reference: Option<String>,
+}
+
+/// A stored payment.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PaymentOut {
+    pub id: Uuid,
+    pub contract_id: Uuid,
+    pub milestone_id: Option<Uuid>,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub due_on: Option<NaiveDate>,
+    pub paid_on: Option<NaiveDate>,
+    /// `due`, `paid` or `cancelled`.
+    pub status: String,
+    pub reference: Option<String>,
+    pub version: i32,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+impl From<payments::Model> for PaymentOut {
+    fn from(m: payments::Model) -> Self {
+        PaymentOut {
+            id: m.id,
+            contract_id: m.contract_id,
+            milestone_id: m.milestone_id,
+            amount_minor: m.amount_minor,
+            currency: m.currency,
+            due_on: m.due_on,
+            paid_on: m.paid_on,
+            status: m.status,
+            reference: m.reference,
+            version: m.version,
+            created_at: m.created_at,
+        }
+    }
+}
+
+/// Filters of the payment list.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PaymentListParams {
+    pub contract_id: Uuid,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+/// Records a payment inside `txn` (the caller's idempotency transaction).
+pub async fn create(txn: &DatabaseTransaction, caller: &AuthUser, input: PaymentIn) -> ApiResult<payments::Model> {
+    let c = contracts::get(txn, caller, input.contract_id).await?;
+    let currency = input.currency.clone().unwrap_or_else(|| c.currency.clone());
+    let mut v = Validator::new();
+    v.check(input.amount_minor > 0, "amount_minor", "must be positive");
+    v.check(currency == c.currency, "currency", format!("must be the contract's currency, {}", c.currency));
+    if let Some(paid) = input.paid_on {
+        v.check(paid <= today(), "paid_on", "cannot be in the future");
+    }
+    if let Some(r) = &input.reference {
+        v.length(r, "reference", 1, 120);
+    }
+    v.finish()?;
+    if c.status == "cancelled" {
+        return Err(ApiError::conflict("contract_cancelled", "the contract is cancelled"));
+    }
+    if let Some(m) = input.milestone_id {
+        milestones::Entity::find_by_id(m)
+            .filter(milestones::Column::ContractId.eq(c.id))
+            .one(txn)
+            .await?
+            .ok_or_else(|| ApiError::field("milestone_id", "no such milestone of this contract"))?;
+    }
+    let existing: i64 = payments::Entity::find()
+        .filter(payments::Column::ContractId.eq(c.id))
+        .filter(payments::Column::Status.ne("cancelled"))
+        .all(txn)
+        .await?
+        .iter()
+        .map(|p| p.amount_minor)
+        .sum();
+    if existing.saturating_add(input.amount_minor) > c.contract_amount_minor {
+        return Err(ApiError::conflict(
+            "payments_exceed_contract",
+            format!("payments would total more than the contract amount ({} minor units)", c.contract_amount_minor),
+        ));
+    }
+    let p = payments::ActiveModel {
+        id: Set(new_uuid()),
+        contract_id: Set(c.id),
+        milestone_id: Set(input.milestone_id),
+        amount_minor: Set(input.amount_minor),
+        currency: Set(currency),
+        due_on: Set(input.due_on),
+        paid_on: Set(input.paid_on),
+        status: Set(if input.paid_on.is_some() { "paid" } else { "due" }.to_owned()),
+        reference: Set(clean_opt(input.reference)),
+        created_by: Set(caller.user_id.0),
+        version: Set(1),
+        created_at: Set(now()),
+    }
+    .insert(txn)
+    .await?;
+    AuditEntry { actor: Some(caller), service: SERVICE, action: "payment.create", entity_type: "payment", entity_id: p.id }
+        .record(txn, None::<&()>, Some(&p))
+        .await?;
+    Ok(p)
+}
+
+/// A contract's payments.
+pub async fn list(db: &impl ConnectionTrait, caller: &AuthUser, params: &PaymentListParams) -> ApiResult<Page<PaymentOut>> {
+    contracts::get(db, caller, params.contract_id).await?;
+    let (page, per_page) = paging(params.page, params.per_page);
+    let paginator = payments::Entity::find()
+        .filter(payments::Column::ContractId.eq(params.contract_id))
+        .order_by_asc(payments::Column::CreatedAt)
+        .order_by_asc(payments::Column::Id)
+        .paginate(db, per_page);
+    let total = paginator.num_items().await?;
+    let items = paginator.fetch_page(page - 1).await?.into_iter().map(PaymentOut::from).collect();
+    Ok(Page { items, total, page, per_page })
+}
+
+/// Marks a due payment paid.
+pub async fn mark_paid(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, input: PaidIn) -> ApiResult<payments::Model> {
+    let txn = db.begin().await?;
+    let before = payments::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| ApiError::not_found(format!("payment {id}")))?;
+    contracts::get(&txn, caller, before.contract_id).await?;
+    if before.status != "due" {
+        return Err(ApiError::conflict("payment_not_due", format!("the payment is {}", before.status)));
+    }
+    if input.paid_on > today() {
+        return Err(ApiError::field("paid_on", "cannot be in the future"));
+    }
+    let res = payments::Entity::update_many()
+        .col_expr(payments::Column::Status, Expr::value("paid"))
+        .col_expr(payments::Column::PaidOn, Expr::value(Some(input.paid_on)))
+        .col_expr(payments::Column::Reference, Expr::value(clean_opt(input.reference).or(before.reference.clone())))
+        .col_expr(payments::Column::Version, Expr::value(input.version + 1))
+        .filter(payments::Column::Id.eq(id))
+        .filter(payments::Column::Version.eq(input.version))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(stale(format!("payment {id}")));
+    }
+    let after = payments::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| ApiError::not_found("payment"))?;
+    AuditEntry { actor: Some(caller), service: SERVICE, action: "payment.paid", entity_type: "payment", entity_id: id }
+        .record(&txn, Some(&before), Some(&after))
+        .await?;
+    txn.commit().await?;
+    Ok(after)
+}

@@ -1,0 +1,554 @@
+//! Registration of technology contracts (技术合同认定登记). A party submits a signed contract;
+//! an operator of the registration office registers it (number, office, date) or rejects it
+//! (reason); a registered contract can later be changed (变更) or cancelled (注销). Only
+//! registered contracts count in the official turnover: every change of what counts enqueues
+//! the statistics job for the months it touches, in the same transaction.
+//!
+//! Registration numbers: the office's own number when the operator gives one, otherwise
+//! [`REGISTRATION_NUMBER_FORMAT`] — the year, the Guangxi region code 450000 and a six-digit
+//! sequence within the year, e.g. `2026450000000001`.
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use shared::audit::AuditEntry;
+use shared::auth::AuthUser;
+use shared::entity::{contract_cost_lines, contracts, registrations};
+use shared::error::{ApiError, ApiResult, Validator};
+use shared::ids::{new_uuid, RegistrationId};
+use shared::jobs::enqueue;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::access::contract_scope;
+use super::contracts::{self as contract_rules, CostLineIn};
+use super::deals::{self, Stage};
+use super::stats::{month_of, TurnoverChanged};
+use super::{clean_opt, now, paging, stale, today, Page};
+use crate::SERVICE;
+
+/// Default registration-number format: `{year}` (4 digits), the region code, `{seq}` (6 digits).
+pub const REGISTRATION_NUMBER_FORMAT: &str = "{year}450000{seq:06}";
+/// Default registration office.
+pub const DEFAULT_OFFICE: &str = "广西壮族自治区技术市场管理办公室 / Guangxi Technology Market Office";
+
+/// Submits a contract for registration.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationIn {
+    pub contract_id: Uuid,
+}
+
+/// An operator's decision.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionIn {
+    pub version: i32,
+    pub decision: Decision,
+    /// The office's number; generated from the default format when left out.
+    pub registration_number: Option<String>,
+    pub office: Option<String>,
+    /// Defaults to today.
+    pub registered_on: Option<NaiveDate>,
+    /// Required for `reject`.
+    pub reason: Option<String>,
+}
+
+/// Register or reject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Register,
+    Reject,
+}
+
+/// New amounts recorded by a change (变更), with the cost lines that explain them.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AmountsChangeIn {
+    pub contract_amount_minor: i64,
+    pub tech_amount_minor: i64,
+    #[serde(default)]
+    pub cost_lines: Vec<CostLineIn>,
+}
+
+/// A change (变更) to a registered contract.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeIn {
+    pub version: i32,
+    /// What changed and why.
+    pub note: String,
+    pub office: Option<String>,
+    pub registered_on: Option<NaiveDate>,
+    /// New amounts in the contract's currency, converted at the stored rate.
+    pub amounts: Option<AmountsChangeIn>,
+}
+
+/// Cancellation (注销) of a registration.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancelRegistrationIn {
+    pub version: i32,
+    pub reason: String,
+}
+
+/// A registration with the figures of its contract.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RegistrationOut {
+    pub id: RegistrationId,
+    pub contract_id: Uuid,
+    pub contract_number: String,
+    pub contract_title: String,
+    pub contract_amount_cny_minor: i64,
+    pub tech_amount_cny_minor: i64,
+    /// `submitted`, `registered`, `rejected` or `cancelled`.
+    pub status: String,
+    pub registration_number: Option<String>,
+    pub office: Option<String>,
+    pub registered_on: Option<NaiveDate>,
+    pub rejection_reason: Option<String>,
+    pub change_note: Option<String>,
+    pub submitted_by: Uuid,
+    pub decided_by: Option<Uuid>,
+    pub decided_at: Option<DateTime<FixedOffset>>,
+    pub version: i32,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+/// Filters of the registration list.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RegistrationListParams {
+    pub status: Option<String>,
+    pub contract_id: Option<Uuid>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+/// Reads a registration or 404.
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<registrations::Model> {
+    registrations::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("registration {id}")))
+}
+
+/// The view of a registration.
+pub async fn to_out(db: &impl ConnectionTrait, r: registrations::Model) -> ApiResult<RegistrationOut> {
+    let c = contract_rules::find(db, r.contract_id).await?;
+    Ok(RegistrationOut {
+        id: RegistrationId(r.id),
+        contract_id: r.contract_id,
+        contract_number: c.contract_number,
+        contract_title: c.title,
+        contract_amount_cny_minor: c.contract_amount_cny_minor,
+        tech_amount_cny_minor: c.tech_amount_cny_minor,
+        status: r.status,
+        registration_number: r.registration_number,
+        office: r.office,
+        registered_on: r.registered_on,
+        rejection_reason: r.rejection_reason,
+        change_note: r.change_note,
+        submitted_by: r.submitted_by,
+        decided_by: r.decided_by,
+        decided_at: r.decided_at,
+        version: r.version,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    })
+}
+
+/// Reads a registration whose contract the caller may see.
+pub async fn get(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid) -> ApiResult<registrations::Model> {
+    let r = find(db, id).await?;
+    if contract_rules::get(db, caller, r.contract_id).await.is_err() {
+        return Err(ApiError::not_found(format!("registration {id}")));
+    }
+    Ok(r)
+}
+
+async fn audit(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    action: &'static str,
+    before: Option<&registrations::Model>,
+    after: &registrations::Model,
+) -> ApiResult<()> {
+    AuditEntry { actor: Some(caller), service: SERVICE, action, entity_type: "registration", entity_id: after.id }
+        .record(db, before, Some(after))
+        .await?;
+    Ok(())
+}
+
+/// Submits (or, after a rejection, resubmits) a signed contract.
+pub async fn submit(db: &impl TransactionTrait, caller: &AuthUser, input: RegistrationIn) -> ApiResult<registrations::Model> {
+    let txn = db.begin().await?;
+    let c = contract_rules::get(&txn, caller, input.contract_id).await?;
+    if c.status != "signed" {
+        return Err(ApiError::conflict("contract_cancelled", "only signed contracts can be registered"));
+    }
+    let existing = registrations::Entity::find()
+        .filter(registrations::Column::ContractId.eq(c.id))
+        .one(&txn)
+        .await?;
+    let at = now();
+    let (before, after) = match existing {
+        None => {
+            let r = registrations::ActiveModel {
+                id: Set(RegistrationId::new().0),
+                contract_id: Set(c.id),
+                status: Set("submitted".to_owned()),
+                registration_number: Set(None),
+                office: Set(None),
+                registered_on: Set(None),
+                rejection_reason: Set(None),
+                change_note: Set(None),
+                submitted_by: Set(caller.user_id.0),
+                decided_by: Set(None),
+                decided_at: Set(None),
+                version: Set(1),
+                created_at: Set(at),
+                updated_at: Set(at),
+            }
+            .insert(&txn)
+            .await
+            .map_err(|e| match ApiError::from(e) {
+                ApiError::Conflict { .. } => ApiError::conflict("already_submitted", "this contract has already been submitted"),
+                other => other,
+            })?;
+            (None, r)
+        }
+        Some(r) if r.status == "rejected" => {
+            let res = registrations::Entity::update_many()
+                .col_expr(registrations::Column::Status, Expr::value("submitted"))
+                .col_expr(registrations::Column::SubmittedBy, Expr::value(caller.user_id.0))
+                .col_expr(registrations::Column::Version, Expr::value(r.version + 1))
+                .col_expr(registrations::Column::UpdatedAt, Expr::value(at))
+                .filter(registrations::Column::Id.eq(r.id))
+                .filter(registrations::Column::Version.eq(r.version))
+                .exec(&txn)
+                .await?;
+            if res.rows_affected == 0 {
+                return Err(stale(format!("registration {}", r.id)));
+            }
+            let after = find(&txn, r.id).await?;
+            (Some(r), after)
+        }
+        Some(r) => {
+            return Err(ApiError::conflict("already_submitted", format!("this contract's registration is {}", r.status)));
+        }
+    };
+    audit(&txn, caller, "registration.submit", before.as_ref(), &after).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// The next number of the default format for `year`.
+pub(crate) async fn next_number(db: &impl ConnectionTrait, year: i32) -> ApiResult<String> {
+    let prefix = format!("{year}450000");
+    let last = registrations::Entity::find()
+        .filter(registrations::Column::RegistrationNumber.starts_with(prefix.as_str()))
+        .order_by_desc(registrations::Column::RegistrationNumber)
+        .limit(1)
+        .one(db)
+        .await?
+        .and_then(|r| r.registration_number);
+    let seq = last
+        .and_then(|n| n.get(prefix.len()..).and_then(|s| s.parse::<u64>().ok()))
+        .unwrap_or(0)
+        + 1;
+    Ok(format!("{prefix}{seq:06}"))
+}
+
+/// Enqueues the statistics job for the months a registration counted in before and after.
+async fn turnover_changed(db: &impl ConnectionTrait, before: Option<NaiveDate>, after: Option<NaiveDate>) -> ApiResult<()> {
+    let mut months: Vec<String> = [before, after].into_iter().flatten().map(month_of).collect();
+    months.sort();
+    months.dedup();
+    if !months.is_empty() {
+        enqueue(db, &TurnoverChanged { months }).await?;
+    }
+    Ok(())
+}
+
+/// Registers or rejects a submitted contract (operators).
+pub async fn decide(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, input: DecisionIn) -> ApiResult<registrations::Model> {
+    caller.require_operator()?;
+    let txn = db.begin().await?;
+    let before = find(&txn, id).await?;
+    if before.status != "submitted" {
+        return Err(ApiError::conflict("registration_not_submitted", format!("the registration is {}", before.status)));
+    }
+    let c = contract_rules::find(&txn, before.contract_id).await?;
+    let at = now();
+    let update = registrations::Entity::update_many()
+        .col_expr(registrations::Column::DecidedBy, Expr::value(Some(caller.user_id.0)))
+        .col_expr(registrations::Column::DecidedAt, Expr::value(Some(at)))
+        .col_expr(registrations::Column::Version, Expr::value(input.version + 1))
+        .col_expr(registrations::Column::UpdatedAt, Expr::value(at));
+    let update = match input.decision {
+        Decision::Register => {
+            let on = input.registered_on.unwrap_or_else(today);
+            let mut v = Validator::new();
+            v.check(on <= today(), "registered_on", "cannot be in the future");
+            v.check(on >= c.signed_on, "registered_on", "cannot be before the contract was signed");
+            if let Some(n) = &input.registration_number {
+                v.length(n, "registration_number", 4, 64);
+            }
+            if let Some(o) = &input.office {
+                v.length(o, "office", 2, 200);
+            }
+            v.finish()?;
+            if c.status != "signed" {
+                return Err(ApiError::conflict("contract_cancelled", "the contract was cancelled"));
+            }
+            let number = match clean_opt(input.registration_number) {
+                Some(n) => n,
+                None => next_number(&txn, on.year()).await?,
+            };
+            update
+                .col_expr(registrations::Column::Status, Expr::value("registered"))
+                .col_expr(registrations::Column::RegistrationNumber, Expr::value(Some(number)))
+                .col_expr(registrations::Column::Office, Expr::value(Some(clean_opt(input.office).unwrap_or_else(|| DEFAULT_OFFICE.to_owned()))))
+                .col_expr(registrations::Column::RegisteredOn, Expr::value(Some(on)))
+                .col_expr(registrations::Column::RejectionReason, Expr::value(None::<String>))
+        }
+        Decision::Reject => {
+            let reason = clean_opt(input.reason).ok_or_else(|| ApiError::field("reason", "say why the registration is rejected"))?;
+            update
+                .col_expr(registrations::Column::Status, Expr::value("rejected"))
+                .col_expr(registrations::Column::RejectionReason, Expr::value(Some(reason)))
+        }
+    };
+    let res = update
+        .filter(registrations::Column::Id.eq(id))
+        .filter(registrations::Column::Version.eq(input.version))
+        .exec(&txn)
+        .await
+        .map_err(|e| match ApiError::from(e) {
+            ApiError::Conflict { .. } => ApiError::conflict("registration_number_taken", "this registration number is already in use"),
+            other => other,
+        })?;
+    if res.rows_affected == 0 {
+        return Err(stale(format!("registration {id}")));
+    }
+    let after = find(&txn, id).await?;
+    audit(&txn, caller, "registration.decide", Some(&before), &after).await?;
+    if after.status == "registered" {
+        turnover_changed(&txn, None, after.registered_on).await?;
+        if let Some(deal_id) = c.deal_id {
+            deals::event(
+                &txn,
+                deal_id,
+                Some(caller.user_id.0),
+                "contract_registered",
+                after.registration_number.clone(),
+                serde_json::json!({"contract_id": c.id, "registration_id": after.id}),
+            )
+            .await?;
+            let deal = deals::find(&txn, deal_id).await?;
+            if Stage::parse(&deal.stage).is_some_and(|s| s < Stage::Registered && s != Stage::Lost) {
+                deals::set_stage(&txn, Some(caller), &deal, Stage::Registered, None, None).await?;
+            }
+        }
+    }
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Records a change (变更) to a registered contract (operators).
+pub async fn change(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, input: ChangeIn) -> ApiResult<registrations::Model> {
+    caller.require_operator()?;
+    let mut v = Validator::new();
+    v.length(&input.note, "note", 2, 2000);
+    if let Some(o) = &input.office {
+        v.length(o, "office", 2, 200);
+    }
+    if let Some(on) = input.registered_on {
+        v.check(on <= today(), "registered_on", "cannot be in the future");
+    }
+    v.finish()?;
+    let txn = db.begin().await?;
+    let before = find(&txn, id).await?;
+    if before.status != "registered" {
+        return Err(ApiError::conflict("registration_not_registered", "only a registered contract can be changed"));
+    }
+    let c = contract_rules::find(&txn, before.contract_id).await?;
+    if let Some(on) = input.registered_on {
+        if on < c.signed_on {
+            return Err(ApiError::field("registered_on", "cannot be before the contract was signed"));
+        }
+    }
+    if let Some(amounts) = &input.amounts {
+        let mut v = Validator::new();
+        contract_rules::validate_amounts(&c.currency, amounts.contract_amount_minor, amounts.tech_amount_minor, &amounts.cost_lines, &mut v);
+        v.finish()?;
+        let rate = match &c.fx_rate {
+            Some(r) => Some(super::fx::parse_rate(r).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("stored rate of contract {} unreadable", c.id)))?),
+            None => None,
+        };
+        let (contract_cny, tech_cny) = contract_rules::to_cny(&c.currency, amounts.contract_amount_minor, amounts.tech_amount_minor, rate)?;
+        let res = contracts::Entity::update_many()
+            .col_expr(contracts::Column::ContractAmountMinor, Expr::value(amounts.contract_amount_minor))
+            .col_expr(contracts::Column::TechAmountMinor, Expr::value(amounts.tech_amount_minor))
+            .col_expr(contracts::Column::ContractAmountCnyMinor, Expr::value(contract_cny))
+            .col_expr(contracts::Column::TechAmountCnyMinor, Expr::value(tech_cny))
+            .col_expr(contracts::Column::Version, Expr::value(c.version + 1))
+            .col_expr(contracts::Column::UpdatedAt, Expr::value(now()))
+            .filter(contracts::Column::Id.eq(c.id))
+            .filter(contracts::Column::Version.eq(c.version))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected == 0 {
+            return Err(stale(format!("contract {}", c.id)));
+        }
+        contract_cost_lines::Entity::delete_many()
+            .filter(contract_cost_lines::Column::ContractId.eq(c.id))
+            .exec(&txn)
+            .await?;
+        for line in &amounts.cost_lines {
+            contract_cost_lines::ActiveModel {
+                id: Set(new_uuid()),
+                contract_id: Set(c.id),
+                kind: Set(line.kind.clone()),
+                description: Set(line.description.trim().to_owned()),
+                amount_minor: Set(line.amount_minor),
+            }
+            .insert(&txn)
+            .await?;
+        }
+        let after_contract = contract_rules::find(&txn, c.id).await?;
+        AuditEntry { actor: Some(caller), service: SERVICE, action: "contract.change", entity_type: "contract", entity_id: c.id }
+            .record(&txn, Some(&c), Some(&after_contract))
+            .await?;
+    }
+    let mut update = registrations::Entity::update_many()
+        .col_expr(registrations::Column::ChangeNote, Expr::value(Some(input.note.trim().to_owned())))
+        .col_expr(registrations::Column::Version, Expr::value(input.version + 1))
+        .col_expr(registrations::Column::UpdatedAt, Expr::value(now()));
+    if let Some(o) = clean_opt(input.office) {
+        update = update.col_expr(registrations::Column::Office, Expr::value(Some(o)));
+    }
+    if let Some(on) = input.registered_on {
+        update = update.col_expr(registrations::Column::RegisteredOn, Expr::value(Some(on)));
+    }
+    let res = update
+        .filter(registrations::Column::Id.eq(id))
+        .filter(registrations::Column::Version.eq(input.version))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(stale(format!("registration {id}")));
+    }
+    let after = find(&txn, id).await?;
+    audit(&txn, caller, "registration.change", Some(&before), &after).await?;
+    turnover_changed(&txn, before.registered_on, after.registered_on).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Cancels (注销) a registration (operators): the contract no longer counts.
+pub async fn cancel(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, input: CancelRegistrationIn) -> ApiResult<registrations::Model> {
+    caller.require_operator()?;
+    let mut v = Validator::new();
+    v.length(&input.reason, "reason", 2, 2000);
+    v.finish()?;
+    let txn = db.begin().await?;
+    let before = find(&txn, id).await?;
+    if before.status != "registered" {
+        return Err(ApiError::conflict("registration_not_registered", "only a registered contract can be cancelled"));
+    }
+    let res = registrations::Entity::update_many()
+        .col_expr(registrations::Column::Status, Expr::value("cancelled"))
+        .col_expr(registrations::Column::ChangeNote, Expr::value(Some(format!("注销: {}", input.reason.trim()))))
+        .col_expr(registrations::Column::Version, Expr::value(input.version + 1))
+        .col_expr(registrations::Column::UpdatedAt, Expr::value(now()))
+        .filter(registrations::Column::Id.eq(id))
+        .filter(registrations::Column::Version.eq(input.version))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(stale(format!("registration {id}")));
+    }
+    let after = find(&txn, id).await?;
+    audit(&txn, caller, "registration.cancel", Some(&before), &after).await?;
+    turnover_changed(&txn, before.registered_on, None).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// Lists registrations of contracts the caller may see.
+pub async fn list(db: &impl ConnectionTrait, caller: &AuthUser, params: &RegistrationListParams) -> ApiResult<Page<RegistrationOut>> {
+    let (page, per_page) = paging(params.page, params.per_page);
+    let mut q = registrations::Entity::find();
+    if let Some(scope) = contract_scope(caller) {
+        let visible = contracts::Entity::find().filter(scope);
+        let ids: Vec<Uuid> = visible.select_only().column(contracts::Column::Id).into_tuple().all(db).await?;
+        q = q.filter(registrations::Column::ContractId.is_in(ids));
+    }
+    if let Some(s) = &params.status {
+        q = q.filter(registrations::Column::Status.eq(s.as_str()));
+    }
+    if let Some(c) = params.contract_id {
+        q = q.filter(registrations::Column::ContractId.eq(c));
+    }
+    let paginator = q.order_by_desc(registrations::Column::UpdatedAt).order_by_desc(registrations::Column::Id).paginate(db, per_page);
+    let total = paginator.num_items().await?;
+    let mut items = Vec::new();
+    for r in paginator.fetch_page(page - 1).await? {
+        items.push(to_out(db, r).await?);
+    }
+    Ok(Page { items, total, page, per_page })
+}
+
+/// One step in a registration's history (from the audit log).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HistoryEntry {
+    /// `registration.submit`, `registration.decide`, `registration.change`, `registration.cancel`.
+    pub action: String,
+    pub actor_user_id: Option<Uuid>,
+    /// Status after the step.
+    pub status: Option<String>,
+    pub registration_number: Option<String>,
+    pub registered_on: Option<String>,
+    pub note: Option<String>,
+    pub at: DateTime<FixedOffset>,
+}
+
+/// Submissions, decisions, changes (变更) and cancellation (注销) of a registration, oldest
+/// first.
+pub async fn history(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid, page: Option<u64>, per_page: Option<u64>) -> ApiResult<Page<HistoryEntry>> {
+    use shared::entity::audit_log;
+    get(db, caller, id).await?;
+    let (page, per_page) = paging(page, per_page);
+    let paginator = audit_log::Entity::find()
+        .filter(audit_log::Column::EntityType.eq("registration"))
+        .filter(audit_log::Column::EntityId.eq(id))
+        .order_by_asc(audit_log::Column::CreatedAt)
+        .order_by_asc(audit_log::Column::Id)
+        .paginate(db, per_page);
+    let total = paginator.num_items().await?;
+    let text = |v: &Option<serde_json::Value>, key: &str| v.as_ref().and_then(|a| a.get(key)).and_then(|x| x.as_str()).map(str::to_owned);
+    let items = paginator
+        .fetch_page(page - 1)
+        .await?
+        .into_iter()
+        .map(|e| HistoryEntry {
+            status: text(&e.after, "status"),
+            registration_number: text(&e.after, "registration_number"),
+            registered_on: text(&e.after, "registered_on"),
+            note: text(&e.after, "change_note").or_else(|| text(&e.after, "rejection_reason")),
+            action: e.action,
+            actor_user_id: e.actor_user_id,
+            at: e.created_at,
+        })
+        .collect();
+    Ok(Page { items, total, page, per_page })
+}

@@ -1,0 +1,88 @@
+//! `/api/v1/stats`: turnover (from the monthly rollups), drill-down to the contracts, export,
+//! progress toward targets, ASEAN share, broker performance and platform KPIs.
+
+use axum::extract::State;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use shared::auth::AuthUser;
+use shared::error::{ApiResult, Problem};
+use shared::extract::{AppJson, AppQuery};
+use shared::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::domain::export::{self, Format};
+use crate::domain::stats::{
+    self, AseanOut, BrokerPerformance, BrokerStatsParams, DrillOut, Kpis, TargetsOut, TargetsParams, TurnoverOut, TurnoverParams,
+};
+use crate::domain::Page;
+
+/// The routes of this resource, with their OpenAPI description.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(turnover))
+        .routes(routes!(turnover_contracts))
+        .routes(routes!(turnover_export))
+        .routes(routes!(targets))
+        .routes(routes!(asean))
+        .routes(routes!(brokers))
+        .routes(routes!(kpis))
+}
+
+/// Registered turnover grouped by year, month, city, contract type, industry or country, on
+/// an output or absorption basis, by contract or technology amount (CNY fen).
+#[utoipa::path(get, path = "/api/v1/stats/turnover", tag = "stats", params(TurnoverParams),
+    responses((status = 200, body = TurnoverOut), (status = 400, body = Problem, content_type = "application/problem+json")))]
+async fn turnover(State(state): State<AppState>, AppQuery(params): AppQuery<TurnoverParams>) -> ApiResult<AppJson<TurnoverOut>> {
+    stats::turnover(&state.db, &params).await.map(AppJson)
+}
+
+/// The registered contracts a turnover figure sums (operators): give the same basis and the
+/// row's keys as filters (`month=2026-03&city=450100`).
+#[utoipa::path(get, path = "/api/v1/stats/turnover/contracts", tag = "stats", security(("bearer" = [])), params(TurnoverParams),
+    responses((status = 200, body = DrillOut), (status = 403, body = Problem, content_type = "application/problem+json")))]
+async fn turnover_contracts(State(state): State<AppState>, caller: AuthUser, AppQuery(params): AppQuery<TurnoverParams>) -> ApiResult<AppJson<DrillOut>> {
+    caller.require_operator()?;
+    stats::drill_down(&state.db, &params).await.map(AppJson)
+}
+
+/// The turnover figures as CSV or XLSX (`format=csv|xlsx`).
+#[utoipa::path(get, path = "/api/v1/stats/turnover/export", tag = "stats", params(TurnoverParams),
+    responses((status = 200, description = "CSV or XLSX file", content_type = "application/octet-stream"), (status = 400, body = Problem, content_type = "application/problem+json")))]
+async fn turnover_export(State(state): State<AppState>, AppQuery(params): AppQuery<TurnoverParams>) -> ApiResult<Response> {
+    let format = Format::parse(params.format.as_deref())?;
+    let out = stats::turnover(&state.db, &params).await?;
+    let bytes = export::render(&out, format)?;
+    let disposition = format!("attachment; filename=\"turnover.{}\"", format.extension());
+    let mut res = bytes.into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
+}
+
+/// Progress toward each target of a year: actual, percent, the monthly run-rate needed and a
+/// projection at the current rate.
+#[utoipa::path(get, path = "/api/v1/stats/targets", tag = "stats", params(TargetsParams), responses((status = 200, body = TargetsOut)))]
+async fn targets(State(state): State<AppState>, AppQuery(params): AppQuery<TargetsParams>) -> ApiResult<AppJson<TargetsOut>> {
+    stats::targets(&state.db, &params).await.map(AppJson)
+}
+
+/// Turnover with each ASEAN member (output and absorption) and its share.
+#[utoipa::path(get, path = "/api/v1/stats/asean", tag = "stats", params(TurnoverParams), responses((status = 200, body = AseanOut)))]
+async fn asean(State(state): State<AppState>, AppQuery(params): AppQuery<TurnoverParams>) -> ApiResult<AppJson<AseanOut>> {
+    stats::asean(&state.db, &params).await.map(AppJson)
+}
+
+/// Broker performance: deals, deals closed, registered turnover, median days to contract.
+#[utoipa::path(get, path = "/api/v1/stats/brokers", tag = "stats", params(BrokerStatsParams), responses((status = 200, body = Page<BrokerPerformance>)))]
+async fn brokers(State(state): State<AppState>, AppQuery(params): AppQuery<BrokerStatsParams>) -> ApiResult<AppJson<Page<BrokerPerformance>>> {
+    stats::broker_performance(&state.db, &params).await.map(AppJson)
+}
+
+/// The platform's KPIs.
+#[utoipa::path(get, path = "/api/v1/stats/kpis", tag = "stats", responses((status = 200, body = Kpis)))]
+async fn kpis(State(state): State<AppState>) -> ApiResult<AppJson<Kpis>> {
+    stats::kpis(&state.db).await.map(AppJson)
+}
