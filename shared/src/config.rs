@@ -32,6 +32,27 @@ pub struct Config {
     pub telemetry: TelemetryConfig,
     pub email: EmailConfig,
     pub matching: MatchingConfig,
+    pub deal: DealConfig,
+}
+
+/// Contract registration (认定登记) settings of the registration office.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DealConfig {
+    /// Format of generated registration numbers: `{year}` and one `{seq}` (`{seq:06}` pads
+    /// the yearly sequence to six digits), anything else literal.
+    pub registration_number_format: String,
+    /// Office recorded on a registration when the operator names none.
+    pub registration_office: String,
+}
+
+impl Default for DealConfig {
+    fn default() -> Self {
+        Self {
+            registration_number_format: "{year}450000{seq:06}".to_owned(),
+            registration_office: "广西壮族自治区技术市场管理办公室 / Guangxi Technology Market Office".to_owned(),
+        }
+    }
 }
 
 /// How matches are ranked and kept. Weights are relative: each feature's value (0–1) counts in
@@ -183,6 +204,7 @@ impl Default for Config {
             telemetry: TelemetryConfig::default(),
             email: EmailConfig::default(),
             matching: MatchingConfig::default(),
+            deal: DealConfig::default(),
         }
     }
 }
@@ -391,6 +413,10 @@ impl Config {
         }
         if self.matching.candidates == 0 || self.matching.max_matches_per_need == 0 {
             return Err(ConfigError::new("matching.candidates", "candidates and max_matches_per_need must be positive"));
+        }
+        let fmt = &self.deal.registration_number_format;
+        if fmt.matches("{seq").count() != 1 || !fmt.contains('}') {
+            return Err(ConfigError::new("deal.registration_number_format", "must contain exactly one {seq} or {seq:0N} placeholder"));
         }
         if self.jobs.max_attempts < 1 {
             return Err(ConfigError::new("jobs.max_attempts", "must be at least 1"));

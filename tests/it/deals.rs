@@ -769,3 +769,38 @@ db_test! {
         assert!(list.as_array().expect("parameters").iter().any(|p| p["name"] == "per_page"), "lists are paginated");
     }
 }
+
+mod registration_numbers_follow_the_configured_format {
+    use integration_tests::deals::{contract_body, days_ago};
+
+    async fn run(backend: integration_tests::Backend) {
+        let app = integration_tests::TestApp::spawn_with(backend, |c| {
+            c.deal.registration_number_format = "桂技登{year}-{seq:04}号".to_owned();
+            c.deal.registration_office = "南宁市技术市场办公室".to_owned();
+        })
+        .await;
+        let op = app.operator_token().await;
+        let seller = app.org_in("university", "tto@uni.test", "450100", false).await;
+        let buyer = app.org_in("enterprise", "rd@firm.test", "450200", false).await;
+        let mut numbers = Vec::new();
+        for key in ["n-1", "n-2"] {
+            let created = app.post_with_key("/api/v1/contracts", &seller.token, key, &contract_body(&seller.id, &buyer.id, days_ago(2), 10_000_000, 10_000_000)).await;
+            let id = created.assert_status(201)["id"].as_str().expect("id").to_owned();
+            let reg = app.register_contract(&seller.token, &op, &id, None).await;
+            assert_eq!(reg["office"], "南宁市技术市场办公室");
+            numbers.push(reg["registration_number"].as_str().expect("number").to_owned());
+        }
+        let year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
+        assert_eq!(numbers, vec![format!("桂技登{year}-0001号"), format!("桂技登{year}-0002号")]);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        run(integration_tests::Backend::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        run(integration_tests::Backend::Postgres).await;
+    }
+}

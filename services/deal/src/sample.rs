@@ -261,7 +261,7 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(txn: &C, today: NaiveDa
         let (status, number_reg, registered_on) = match registered_ago {
             Some(days) => {
                 let on = today - Duration::days(days);
-                let n = crate::domain::registrations::next_number(txn, chrono::Datelike::year(&on)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                let n = crate::domain::registrations::next_number(txn, &shared::config::DealConfig::default().registration_number_format, chrono::Datelike::year(&on)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
                 months.push(month_of(on));
                 ("registered", Some(n), Some(on))
             }
@@ -272,7 +272,7 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(txn: &C, today: NaiveDa
             contract_id: Set(id),
             status: Set(status.to_owned()),
             registration_number: Set(number_reg),
-            office: Set(registered_on.map(|_| crate::domain::registrations::DEFAULT_OFFICE.to_owned())),
+            office: Set(registered_on.map(|_| shared::config::DealConfig::default().registration_office)),
             registered_on: Set(registered_on),
             rejection_reason: Set(None),
             change_note: Set(None),

@@ -5,7 +5,7 @@
 //! the statistics job for the months it touches, in the same transaction.
 //!
 //! Registration numbers: the office's own number when the operator gives one, otherwise
-//! [`REGISTRATION_NUMBER_FORMAT`] — the year, the Guangxi region code 450000 and a six-digit
+//! `deal.registration_number_format` (default `{year}450000{seq:06}`) — the year, the Guangxi region code 450000 and a six-digit
 //! sequence within the year, e.g. `2026450000000001`.
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
@@ -31,10 +31,6 @@ use super::stats::{month_of, TurnoverChanged};
 use super::{clean_opt, now, paging, stale, today, Page};
 use crate::SERVICE;
 
-/// Default registration-number format: `{year}` (4 digits), the region code, `{seq}` (6 digits).
-pub const REGISTRATION_NUMBER_FORMAT: &str = "{year}450000{seq:06}";
-/// Default registration office.
-pub const DEFAULT_OFFICE: &str = "广西壮族自治区技术市场管理办公室 / Guangxi Technology Market Office";
 
 /// Submits a contract for registration.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -250,21 +246,36 @@ pub async fn submit(db: &impl TransactionTrait, caller: &AuthUser, input: Regist
     Ok(after)
 }
 
-/// The next number of the default format for `year`.
-pub(crate) async fn next_number(db: &impl ConnectionTrait, year: i32) -> ApiResult<String> {
-    let prefix = format!("{year}450000");
-    let last = registrations::Entity::find()
+/// A registration-number format split around its sequence: (prefix, digits, suffix) for `year`.
+fn split_format(format: &str, year: i32) -> (String, usize, String) {
+    let year = year.to_string();
+    let Some(start) = format.find("{seq") else {
+        return (format.replace("{year}", &year), 6, String::new());
+    };
+    let rest = &format[start..];
+    let end = rest.find('}').map_or(rest.len(), |i| i + 1);
+    let width = rest[..end].trim_start_matches("{seq").trim_end_matches('}').trim_start_matches(':').trim_start_matches('0').parse::<usize>().unwrap_or(1);
+    (format[..start].replace("{year}", &year), width, rest[end..].replace("{year}", &year))
+}
+
+/// The next number in `format` (configuration `deal.registration_number_format`) for `year`.
+pub(crate) async fn next_number(db: &impl ConnectionTrait, format: &str, year: i32) -> ApiResult<String> {
+    let (prefix, width, suffix) = split_format(format, year);
+    let numbers: Vec<String> = registrations::Entity::find()
         .filter(registrations::Column::RegistrationNumber.starts_with(prefix.as_str()))
-        .order_by_desc(registrations::Column::RegistrationNumber)
-        .limit(1)
-        .one(db)
+        .all(db)
         .await?
-        .and_then(|r| r.registration_number);
-    let seq = last
-        .and_then(|n| n.get(prefix.len()..).and_then(|s| s.parse::<u64>().ok()))
+        .into_iter()
+        .filter_map(|r| r.registration_number)
+        .collect();
+    let seq = numbers
+        .iter()
+        .filter(|n| n.ends_with(suffix.as_str()) && n.len() >= prefix.len() + suffix.len())
+        .filter_map(|n| n[prefix.len()..n.len() - suffix.len()].parse::<u64>().ok())
+        .max()
         .unwrap_or(0)
         + 1;
-    Ok(format!("{prefix}{seq:06}"))
+    Ok(format!("{prefix}{seq:0width$}{suffix}"))
 }
 
 /// Enqueues the statistics job for the months a registration counted in before and after.
@@ -279,7 +290,7 @@ async fn turnover_changed(db: &impl ConnectionTrait, before: Option<NaiveDate>, 
 }
 
 /// Registers or rejects a submitted contract (operators).
-pub async fn decide(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, input: DecisionIn) -> ApiResult<registrations::Model> {
+pub async fn decide(db: &impl TransactionTrait, config: &shared::config::DealConfig, caller: &AuthUser, id: Uuid, input: DecisionIn) -> ApiResult<registrations::Model> {
     caller.require_operator()?;
     let txn = db.begin().await?;
     let before = find(&txn, id).await?;
@@ -311,12 +322,12 @@ pub async fn decide(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, inp
             }
             let number = match clean_opt(input.registration_number) {
                 Some(n) => n,
-                None => next_number(&txn, on.year()).await?,
+                None => next_number(&txn, &config.registration_number_format, on.year()).await?,
             };
             update
                 .col_expr(registrations::Column::Status, Expr::value("registered"))
                 .col_expr(registrations::Column::RegistrationNumber, Expr::value(Some(number)))
-                .col_expr(registrations::Column::Office, Expr::value(Some(clean_opt(input.office).unwrap_or_else(|| DEFAULT_OFFICE.to_owned()))))
+                .col_expr(registrations::Column::Office, Expr::value(Some(clean_opt(input.office).unwrap_or_else(|| config.registration_office.clone()))))
                 .col_expr(registrations::Column::RegisteredOn, Expr::value(Some(on)))
                 .col_expr(registrations::Column::RejectionReason, Expr::value(None::<String>))
         }
@@ -551,4 +562,16 @@ pub async fn history(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid, pag
         })
         .collect();
     Ok(Page { items, total, page, per_page })
+}
+
+#[cfg(test)]
+mod numbering_tests {
+    use super::split_format;
+
+    #[test]
+    fn formats_split_around_the_sequence() {
+        assert_eq!(split_format("{year}450000{seq:06}", 2026), ("2026450000".to_owned(), 6, String::new()));
+        assert_eq!(split_format("桂技登{year}-{seq:04}号", 2027), ("桂技登2027-".to_owned(), 4, "号".to_owned()));
+        assert_eq!(split_format("R{seq}", 2027), ("R".to_owned(), 1, String::new()));
+    }
 }

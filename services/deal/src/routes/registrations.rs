@@ -56,7 +56,7 @@ async fn get_registration(State(state): State<AppState>, caller: AuthUser, AppPa
     request_body = DecisionIn,
     responses((status = 200, body = RegistrationOut), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn decide(State(state): State<AppState>, caller: AuthUser, AppPath(id): AppPath<Uuid>, AppJson(input): AppJson<DecisionIn>) -> ApiResult<AppJson<RegistrationOut>> {
-    let r = registrations::decide(&state.db, &caller, id, input).await?;
+    let r = registrations::decide(&state.db, &state.config.deal, &caller, id, input).await?;
     registrations::to_out(&state.db, r).await.map(AppJson)
 }
 
