@@ -171,8 +171,9 @@ impl fmt::Display for BenchReport {
     }
 }
 
+/// One generated listing line.
 #[derive(Deserialize)]
-struct BenchListing {
+pub struct BenchListing {
     id: String,
     lang: String,
     title: String,
@@ -190,18 +191,20 @@ struct BenchListing {
     cross_border: bool,
 }
 
+/// One generated need line.
 #[derive(Deserialize)]
-struct BenchQueryLine {
-    text: String,
+pub struct BenchQueryLine {
+    pub text: String,
     #[serde(default)]
-    filters: BenchFilters,
+    pub filters: BenchFilters,
 }
 
+/// The optional filters of a generated need.
 #[derive(Deserialize, Default)]
-struct BenchFilters {
-    industry: Option<String>,
-    trl_min: Option<i16>,
-    region: Option<String>,
+pub struct BenchFilters {
+    pub industry: Option<String>,
+    pub trl_min: Option<i16>,
+    pub region: Option<String>,
 }
 
 fn number_of(id: &str) -> u128 {
@@ -216,7 +219,8 @@ fn number_of(id: &str) -> u128 {
         })
 }
 
-fn to_doc(l: BenchListing) -> SearchDoc {
+/// The index document of a generated listing (also used by the matching benchmark).
+pub fn to_doc(l: BenchListing) -> SearchDoc {
     let n = number_of(&l.id);
     let domestic = l.region.len() == 6 && l.region.bytes().all(|b| b.is_ascii_digit());
     let base = Utc

@@ -19,7 +19,7 @@ pub struct Features {
     /// Achievement TRL against the need's minimum.
     pub trl: f64,
     /// Asking price against budget.
-    pub price: f64,
+    pub price_fit: f64,
     /// Shared cooperation modes.
     pub cooperation: f64,
     /// Same city, province, country or a cross-border pair.
@@ -110,7 +110,7 @@ pub fn compute(need: &NeedProfile, ach: &AchievementProfile, retrieval: f64) -> 
     } else {
         (1.0 - 0.4 * f64::from(need.min_trl - ach.trl)).max(0.0)
     };
-    let price = match range_overlap((need.budget_min_cny_fen, need.budget_max_cny_fen), (ach.price_min_cny_fen, ach.price_max_cny_fen)) {
+    let price_fit = match range_overlap((need.budget_min_cny_fen, need.budget_max_cny_fen), (ach.price_min_cny_fen, ach.price_max_cny_fen)) {
         Some(true) => 1.0,
         None => 0.5,
         Some(false) => 0.0,
@@ -138,7 +138,7 @@ pub fn compute(need: &NeedProfile, ach: &AchievementProfile, retrieval: f64) -> 
             _ => 0.0,
         },
         trl,
-        price,
+        price_fit,
         cooperation,
         region,
         freshness: 0.5_f64.powf(ach.age_days.max(0) as f64 / 180.0),

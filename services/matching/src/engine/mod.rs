@@ -125,7 +125,7 @@ pub fn score(need: &NeedProfile, ach: &AchievementProfile, retrieval: f64, weigh
         (weights.weight_ipc, features.ipc),
         (weights.weight_industry, features.industry),
         (weights.weight_trl, features.trl),
-        (weights.weight_price, features.price),
+        (weights.weight_price_fit, features.price_fit),
         (weights.weight_cooperation, features.cooperation),
         (weights.weight_region, features.region),
         (weights.weight_freshness, features.freshness),

@@ -92,7 +92,7 @@ pub fn explain(need: &NeedProfile, ach: &AchievementProfile, f: &Features) -> Ve
     let budget = range_text(need.budget_min_cny_fen, need.budget_max_cny_fen);
     let asking = range_text(ach.price_min_cny_fen, ach.price_max_cny_fen);
     if !budget.is_empty() && !asking.is_empty() {
-        if f.price >= 1.0 {
+        if f.price_fit >= 1.0 {
             out.push(reason("price", true, format!("预算 {budget} 万元覆盖报价 {asking} 万元"), format!("budget {budget} 万元 covers asking {asking} 万元")));
         } else {
             out.push(reason("price", false, format!("报价 {asking} 万元超出预算 {budget} 万元"), format!("asking {asking} 万元 is outside the budget {budget} 万元")));

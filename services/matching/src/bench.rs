@@ -1,0 +1,154 @@
+//! Matching benchmark on the shared corpus (`../shared/bench/gen_corpus.py`): latency of
+//! matching one need against N achievements (p50/p95/p99 over the generated needs), a full
+//! rematch of many needs, and peak memory. Numbers are returned, never asserted.
+//!
+//! ```text
+//! python3 ../shared/bench/gen_corpus.py --count 100000 --out /tmp/bench-corpus-100k.jsonl
+//! python3 ../shared/bench/gen_corpus.py --queries 1000 --out /tmp/bench-queries.jsonl
+//! TECHMARKET_BENCH_CORPUS=/tmp/bench-corpus-100k.jsonl TECHMARKET_BENCH_QUERIES=/tmp/bench-queries.jsonl \
+//!   TECHMARKET_BENCH_REMATCH_NEEDS=10000 cargo bench -p matching
+//! ```
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use search::bench::{to_doc, BenchListing, BenchQueryLine};
+use search::{EmbeddedIndex, Filters, SearchDoc, SearchIndex};
+use shared::config::MatchingConfig;
+use uuid::Uuid;
+
+use crate::engine::{self, AchievementProfile, NeedProfile};
+
+/// What the benchmark measured.
+#[derive(Debug, Clone)]
+pub struct MatchBench {
+    pub achievements: usize,
+    pub index_seconds: f64,
+    pub needs: usize,
+    pub p50: Duration,
+    pub p95: Duration,
+    pub p99: Duration,
+    pub rematch_needs: usize,
+    pub rematch_seconds: f64,
+    pub peak_rss_bytes: Option<u64>,
+}
+
+fn profile(doc: &SearchDoc) -> AchievementProfile {
+    AchievementProfile {
+        id: doc.id,
+        texts: doc.texts.clone(),
+        industry: doc.industry.clone(),
+        ipc_codes: doc.ipc_codes.clone(),
+        trl: doc.trl,
+        price_min_cny_fen: doc.price_min_cny_fen,
+        price_max_cny_fen: doc.price_max_cny_fen,
+        cooperation_modes: doc.cooperation_modes.clone(),
+        region_code: doc.region_code.clone(),
+        country: doc.country.clone(),
+        cross_border: doc.cross_border,
+        age_days: 30,
+    }
+}
+
+fn need(q: &BenchQueryLine) -> NeedProfile {
+    NeedProfile {
+        summary: q.text.clone(),
+        industry: q.filters.industry.clone(),
+        min_trl: q.filters.trl_min.unwrap_or(1),
+        region_code: q.filters.region.clone(),
+        country: "CN".to_owned(),
+        cross_border: true,
+        ..NeedProfile::default()
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)]
+}
+
+async fn match_one(index: &dyn SearchIndex, profiles: &Arc<HashMap<Uuid, AchievementProfile>>, n: &NeedProfile, weights: &MatchingConfig) -> anyhow::Result<usize> {
+    let profiles = profiles.clone();
+    let ranked = engine::rank(index, n, &Filters::default(), weights, weights.max_matches_per_need, move |ids| {
+        let found: Vec<AchievementProfile> = ids.iter().filter_map(|id| profiles.get(id).cloned()).collect();
+        async move { Ok(found) }
+    })
+    .await?;
+    Ok(ranked.len())
+}
+
+/// Indexes the corpus, matches every need once (latency), then `rematch_needs` needs in a row
+/// on two concurrent workers, as `techmarket rematch` would on two cores.
+pub async fn run(corpus: &Path, queries: &Path, index_dir: &Path, rematch_needs: usize) -> anyhow::Result<MatchBench> {
+    let weights = MatchingConfig::default();
+    let index = EmbeddedIndex::open(index_dir)?;
+    let started = Instant::now();
+    let mut profiles = HashMap::new();
+    let mut batch = Vec::with_capacity(20_000);
+    let file = std::fs::File::open(corpus).map_err(|e| anyhow::anyhow!("Failed to open {}: {e}", corpus.display()))?;
+    for line in BufReader::with_capacity(1 << 20, file).lines() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let doc = to_doc(serde_json::from_str::<BenchListing>(&line)?);
+        profiles.insert(doc.id, profile(&doc));
+        batch.push(doc);
+        if batch.len() == 20_000 {
+            index.upsert(std::mem::take(&mut batch)).await?;
+        }
+    }
+    if !batch.is_empty() {
+        index.upsert(batch).await?;
+    }
+    let index_seconds = started.elapsed().as_secs_f64();
+    let profiles = Arc::new(profiles);
+    let needs: Vec<NeedProfile> = std::fs::read_to_string(queries)?
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str::<BenchQueryLine>(l).map(|q| need(&q)))
+        .collect::<Result<_, _>>()?;
+    let mut times = Vec::with_capacity(needs.len());
+    for n in &needs {
+        let t = Instant::now();
+        match_one(&index, &profiles, n, &weights).await?;
+        times.push(t.elapsed());
+    }
+    times.sort();
+    let started = Instant::now();
+    let index = Arc::new(index);
+    let mut workers = Vec::new();
+    for w in 0..2 {
+        let (index, profiles, needs, weights) = (index.clone(), profiles.clone(), needs.clone(), weights.clone());
+        workers.push(tokio::spawn(async move {
+            let mut i = w;
+            while i < rematch_needs {
+                if let Some(n) = needs.get(i % needs.len().max(1)) {
+                    match_one(index.as_ref(), &profiles, n, &weights).await?;
+                }
+                i += 2;
+            }
+            anyhow::Ok(())
+        }));
+    }
+    for w in workers {
+        w.await??;
+    }
+    Ok(MatchBench {
+        achievements: profiles.len(),
+        index_seconds,
+        needs: needs.len(),
+        p50: percentile(&times, 0.50),
+        p95: percentile(&times, 0.95),
+        p99: percentile(&times, 0.99),
+        rematch_needs,
+        rematch_seconds: started.elapsed().as_secs_f64(),
+        peak_rss_bytes: search::bench::peak_rss_bytes(),
+    })
+}
