@@ -44,6 +44,9 @@ pub struct DealConfig {
     pub registration_number_format: String,
     /// Office recorded on a registration when the operator names none.
     pub registration_office: String,
+    /// Publicity window (公示) of a state-funded seller's negotiated deal, in days; owners may
+    /// lengthen it for one deal, operators may also shorten it.
+    pub publicity_days: i64,
 }
 
 impl Default for DealConfig {
@@ -51,6 +54,7 @@ impl Default for DealConfig {
         Self {
             registration_number_format: "{year}450000{seq:06}".to_owned(),
             registration_office: "广西壮族自治区技术市场管理办公室 / Guangxi Technology Market Office".to_owned(),
+            publicity_days: 15,
         }
     }
 }
@@ -417,6 +421,9 @@ impl Config {
         let fmt = &self.deal.registration_number_format;
         if fmt.matches("{seq").count() != 1 || !fmt.contains('}') {
             return Err(ConfigError::new("deal.registration_number_format", "must contain exactly one {seq} or {seq:0N} placeholder"));
+        }
+        if !(1..=90).contains(&self.deal.publicity_days) {
+            return Err(ConfigError::new("deal.publicity_days", "must be between 1 and 90"));
         }
         if self.jobs.max_attempts < 1 {
             return Err(ConfigError::new("jobs.max_attempts", "must be at least 1"));

@@ -804,3 +804,29 @@ mod registration_numbers_follow_the_configured_format {
         run(integration_tests::Backend::Postgres).await;
     }
 }
+
+mod the_publicity_window_length_is_configuration {
+    use serde_json::json;
+
+    async fn run(backend: integration_tests::Backend) {
+        let app = integration_tests::TestApp::spawn_with(backend, |c| c.deal.publicity_days = 20).await;
+        let op = app.operator_token().await;
+        let uni = app.org_in("university", "tto@uni.test", "450100", true).await;
+        let ent = app.org_in("enterprise", "rd@ent.test", "450200", false).await;
+        let achievement = app.published_achievement(&uni.token, &op).await;
+        let deal = app.open_inquiry(&ent.token, &achievement, json!({})).await;
+        let deal = super::advance(&app, &ent.token, &deal, &["negotiating", "agreed"]).await;
+        let today = chrono::Utc::now().date_naive();
+        assert_eq!(deal["publicity"]["ends_on"], (today + chrono::Duration::days(19)).to_string(), "20 days, first and last included");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        run(integration_tests::Backend::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        run(integration_tests::Backend::Postgres).await;
+    }
+}

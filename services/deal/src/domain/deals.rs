@@ -34,8 +34,6 @@ use super::access::{ensure_deal_visible, is_assigned, is_party};
 use super::{clean_opt, now, paging, stale, today, Page};
 use crate::SERVICE;
 
-/// Publicity period when nobody sets another (days, first and last day included).
-pub const PUBLICITY_DAYS_DEFAULT: i64 = 15;
 /// Longest publicity period an operator may set.
 pub const PUBLICITY_DAYS_MAX: i64 = 90;
 
@@ -818,7 +816,7 @@ pub async fn ensure_may_sign(db: &impl ConnectionTrait, deal: &deals::Model) -> 
 }
 
 /// Moves a deal to another stage, checking the rules of the target stage.
-pub async fn change_stage(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, input: StageIn) -> ApiResult<deals::Model> {
+pub async fn change_stage(db: &impl TransactionTrait, publicity_default_days: i64, caller: &AuthUser, id: Uuid, input: StageIn) -> ApiResult<deals::Model> {
     let txn = db.begin().await?;
     let deal = find(&txn, id).await?;
     ensure_may_act(&txn, caller, &deal).await?;
@@ -844,8 +842,8 @@ pub async fn change_stage(db: &impl TransactionTrait, caller: &AuthUser, id: Uui
     let mut publicity = None;
     let seller = org(&txn, deal.seller_organisation_id, "seller_organisation_id").await?;
     if to == Stage::Agreed && publicity_required(&deal, &seller) && deal.publicity_starts_on.is_none() {
-        let days = input.publicity_days.unwrap_or(PUBLICITY_DAYS_DEFAULT);
-        let min = if caller.is_operator { 1 } else { PUBLICITY_DAYS_DEFAULT };
+        let days = input.publicity_days.unwrap_or(publicity_default_days);
+        let min = if caller.is_operator { 1 } else { publicity_default_days };
         if !(min..=PUBLICITY_DAYS_MAX).contains(&days) {
             return Err(ApiError::field(
                 "publicity_days",

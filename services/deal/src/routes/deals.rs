@@ -73,7 +73,7 @@ async fn get_deal(State(state): State<AppState>, caller: AuthUser, AppPath(id): 
     request_body = StageIn,
     responses((status = 200, body = DealOut), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn change_stage(State(state): State<AppState>, caller: AuthUser, AppPath(id): AppPath<Uuid>, AppJson(input): AppJson<StageIn>) -> ApiResult<AppJson<DealOut>> {
-    let deal = deals::change_stage(&state.db, &caller, id, input).await?;
+    let deal = deals::change_stage(&state.db, state.config.deal.publicity_days, &caller, id, input).await?;
     deals::to_out(&state.db, deal).await.map(AppJson)
 }
 
