@@ -9,7 +9,7 @@ use shared::entity::{achievements, needs};
 use uuid::Uuid;
 
 use super::listings::{strings, ListingKind, Status};
-use super::translations;
+use super::translations::{self, LocalizedText};
 
 /// Documents sent to the index per batch during a rebuild.
 const REINDEX_BATCH: u64 = 500;
@@ -22,12 +22,22 @@ fn searchable(status: &str, valid_until: Option<NaiveDate>, today: NaiveDate) ->
     status == Status::Published.as_str() && valid_until.is_none_or(|d| d >= today)
 }
 
-async fn texts(db: &impl ConnectionTrait, kind: ListingKind, id: Uuid, original: LangText) -> anyhow::Result<Vec<LangText>> {
-    let mut out = vec![original];
-    for t in translations::list(db, kind, id).await.map_err(|e| anyhow::anyhow!("{e}"))? {
-        out.push(LangText { language: t.language, title: t.title, summary: t.summary, description: t.description, keywords: t.keywords });
-    }
-    Ok(out)
+/// The original text first, then every translation, as the index takes them.
+async fn texts(db: &impl ConnectionTrait, kind: ListingKind, id: Uuid, original: LocalizedText) -> anyhow::Result<Vec<LangText>> {
+    let translated = translations::list(db, kind, id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(std::iter::once(original)
+        .chain(translated)
+        .map(|t| LangText { language: t.language, title: t.title, summary: t.summary, description: t.description, keywords: t.keywords })
+        .collect())
+}
+
+/// A price or budget range in CNY fen at the rate of `today`.
+async fn cny_range(db: &impl ConnectionTrait, min: Option<i64>, max: Option<i64>, currency: Option<&str>, today: NaiveDate) -> anyhow::Result<(Option<i64>, Option<i64>)> {
+    let currency = currency.unwrap_or("CNY");
+    Ok((
+        shared::fx::to_cny_fen(db, min, currency, today).await?,
+        shared::fx::to_cny_fen(db, max, currency, today).await?,
+    ))
 }
 
 /// The index document of an achievement, or `None` if it must not be searchable.
@@ -35,21 +45,14 @@ pub async fn achievement_doc(db: &impl ConnectionTrait, m: &achievements::Model,
     if !searchable(&m.status, m.valid_until, today) {
         return Ok(None);
     }
-    let currency = m.currency.clone().unwrap_or_else(|| "CNY".to_owned());
-    let original = LangText {
-        language: m.original_language.clone(),
-        title: m.title.clone(),
-        summary: m.summary.clone(),
-        description: m.description.clone(),
-        keywords: strings(&m.keywords),
-    };
+    let (price_min, price_max) = cny_range(db, m.price_min_minor, m.price_max_minor, m.currency.as_deref(), today).await?;
     Ok(Some(SearchDoc {
         id: m.id,
         kind: ListingKind::Achievement,
         open_call: false,
         organisation_id: m.organisation_id,
         original_language: m.original_language.clone(),
-        texts: texts(db, ListingKind::Achievement, m.id, original).await?,
+        texts: texts(db, ListingKind::Achievement, m.id, super::achievements::original_text(m)).await?,
         industry: m.industry_code.clone(),
         region_code: m.region_code.clone(),
         country: m.country.clone(),
@@ -57,8 +60,8 @@ pub async fn achievement_doc(db: &impl ConnectionTrait, m: &achievements::Model,
         ip_type: Some(m.ip_type.clone()),
         ipc_codes: strings(&m.ipc_codes),
         cooperation_modes: strings(&m.cooperation_modes),
-        price_min_cny_fen: shared::fx::to_cny_fen(db, m.price_min_minor, &currency, today).await?,
-        price_max_cny_fen: shared::fx::to_cny_fen(db, m.price_max_minor, &currency, today).await?,
+        price_min_cny_fen: price_min,
+        price_max_cny_fen: price_max,
         cross_border: m.cross_border,
         deadline: None,
         valid_until: m.valid_until,
@@ -71,21 +74,14 @@ pub async fn need_doc(db: &impl ConnectionTrait, m: &needs::Model, today: NaiveD
     if !searchable(&m.status, m.valid_until, today) {
         return Ok(None);
     }
-    let currency = m.currency.clone().unwrap_or_else(|| "CNY".to_owned());
-    let original = LangText {
-        language: m.original_language.clone(),
-        title: m.title.clone(),
-        summary: m.summary.clone(),
-        description: m.description.clone(),
-        keywords: strings(&m.keywords),
-    };
+    let (price_min, price_max) = cny_range(db, m.budget_min_minor, m.budget_max_minor, m.currency.as_deref(), today).await?;
     Ok(Some(SearchDoc {
         id: m.id,
         kind: ListingKind::Need,
         open_call: m.kind == "open_call",
         organisation_id: m.organisation_id,
         original_language: m.original_language.clone(),
-        texts: texts(db, ListingKind::Need, m.id, original).await?,
+        texts: texts(db, ListingKind::Need, m.id, super::needs::original_text(m)).await?,
         industry: m.industry_code.clone(),
         region_code: m.region_code.clone(),
         country: m.country.clone(),
@@ -93,8 +89,8 @@ pub async fn need_doc(db: &impl ConnectionTrait, m: &needs::Model, today: NaiveD
         ip_type: None,
         ipc_codes: strings(&m.ipc_codes),
         cooperation_modes: strings(&m.cooperation_modes),
-        price_min_cny_fen: shared::fx::to_cny_fen(db, m.budget_min_minor, &currency, today).await?,
-        price_max_cny_fen: shared::fx::to_cny_fen(db, m.budget_max_minor, &currency, today).await?,
+        price_min_cny_fen: price_min,
+        price_max_cny_fen: price_max,
         cross_border: m.cross_border,
         deadline: m.deadline,
         valid_until: m.valid_until,
