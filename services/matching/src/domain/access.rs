@@ -6,15 +6,13 @@ use shared::auth::AuthUser;
 use shared::entity::brokers;
 use shared::error::{ApiError, ApiResult};
 
+use super::profiles::strings;
+
 /// A broker's working area.
 #[derive(Debug, Clone, Default)]
 pub struct BrokerArea {
     pub fields: Vec<String>,
     pub regions: Vec<String>,
-}
-
-fn strings(v: &serde_json::Value) -> Vec<String> {
-    v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect()).unwrap_or_default()
 }
 
 impl BrokerArea {

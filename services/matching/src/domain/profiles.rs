@@ -8,7 +8,8 @@ use uuid::Uuid;
 
 use crate::engine::{AchievementProfile, NeedProfile};
 
-fn strings(v: &serde_json::Value) -> Vec<String> {
+/// A JSON array of strings from a stored JSON column (anything else reads as empty).
+pub(crate) fn strings(v: &serde_json::Value) -> Vec<String> {
     v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect()).unwrap_or_default()
 }
 
