@@ -33,6 +33,19 @@ pub struct Config {
     pub email: EmailConfig,
     pub matching: MatchingConfig,
     pub deal: DealConfig,
+    pub portal: PortalConfig,
+}
+
+/// The web portal.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PortalConfig {
+    /// Base URL of the API (the ingress) when the portal runs as its own service, for example
+    /// `http://ingress:8080`. Unset in embedded mode, where the portal calls the API routers in
+    /// the same process.
+    pub api_url: Option<String>,
+    /// Mark the session cookie `Secure` (set it when the portal is served over HTTPS).
+    pub secure_cookies: bool,
 }
 
 /// Contract registration (认定登记) settings of the registration office.
@@ -209,6 +222,7 @@ impl Default for Config {
             email: EmailConfig::default(),
             matching: MatchingConfig::default(),
             deal: DealConfig::default(),
+            portal: PortalConfig::default(),
         }
     }
 }
@@ -371,6 +385,11 @@ impl Config {
 
     /// Checks what types alone cannot.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        if let Some(url) = &self.portal.api_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(ConfigError::new("portal.api_url", "must start with http:// or https://"));
+            }
+        }
         use secrecy::ExposeSecret;
         let url = self.database.url.expose_secret();
         if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {

@@ -11,4 +11,8 @@ mod jobs;
 mod listings;
 mod matching;
 mod migrations;
+mod portal;
+mod portal_broker;
+mod portal_console;
+mod portal_my;
 mod techmarket_command;

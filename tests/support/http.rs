@@ -150,6 +150,10 @@ impl TestApp {
         Self::read(req.send().await.expect("request reached the server")).await
     }
 
+    pub(crate) async fn read_response(response: reqwest::Response) -> TestResponse {
+        Self::read(response).await
+    }
+
     async fn read(response: reqwest::Response) -> TestResponse {
         let status = response.status();
         let headers = response.headers().clone();

@@ -10,6 +10,7 @@ pub mod http;
 pub mod deals;
 pub mod listings;
 pub mod matching;
+pub mod portal;
 pub mod smtp;
 
 pub use db::{Backend, TestDb};

@@ -1,48 +1,76 @@
-//! The portal: the web UI over the three services' APIs. It owns no tables.
+//! The portal: the web UI over the three services' APIs. It owns no tables and reads no
+//! database: every page is made from API answers ([`api`]), so it shows exactly what the API
+//! allows the reader to see.
 //!
-//! This first cut serves the landing page that points people at the API reference; the
-//! listing, broker and operator pages arrive with the portal issue.
+//! Pages are rendered on the server (askama templates under `templates/`) and work without
+//! JavaScript; `assets/app.js` only adds conveniences (confirmation of destructive actions,
+//! live completeness, progress refresh). Every asset is served from `/assets/`; nothing is
+//! loaded from another origin.
 
-use axum::response::Html;
-use axum::routing::get;
+pub mod api;
+mod assets;
+mod format;
+pub mod i18n;
+mod page;
+mod pages;
+mod session;
+
+use axum::extract::{FromRef, Request};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
+use http::{header, Method, StatusCode};
+use shared::config::PortalConfig;
 use shared::AppState;
+
+pub use api::Api;
 
 /// Service name, used in logs.
 pub const SERVICE: &str = "portal";
 
-/// The portal's pages.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/", get(home))
+/// What every portal handler has: the API and how to set cookies.
+#[derive(Clone)]
+pub struct Portal {
+    pub api: Api,
+    pub secure_cookies: bool,
 }
 
-async fn home() -> Html<&'static str> {
-    Html(HOME)
+impl FromRef<Portal> for Api {
+    fn from_ref(p: &Portal) -> Api {
+        p.api.clone()
+    }
 }
 
-const HOME: &str = r#"<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>TechMarket 技术市场</title>
-<style>
-  body { font-family: system-ui, "Noto Sans CJK SC", sans-serif; max-width: 44rem; margin: 3rem auto; padding: 0 1rem; color: #1a1a1a; line-height: 1.6; }
-  a { color: #0b57d0; }
-  a:focus { outline: 3px solid #f9ab00; }
-  code { background: #f1f3f4; padding: 0 .25rem; }
-</style>
-</head>
-<body>
-<main>
-<h1>TechMarket 技术市场</h1>
-<p>科技成果、技术需求与揭榜挂帅的对接平台。A technology-transfer marketplace for Guangxi and ASEAN.</p>
-<ul>
-  <li><a href="/api/docs/">API reference 接口文档</a></li>
-  <li><a href="/api/v1/openapi.json">OpenAPI document</a></li>
-  <li><a href="/healthz">Health</a> · <a href="/readyz">Readiness</a></li>
-</ul>
-</main>
-</body>
-</html>
-"#;
+/// The portal's pages and assets, calling the API through `api`.
+pub fn router(api: Api, config: &PortalConfig) -> Router<AppState> {
+    let portal = Portal { api, secure_cookies: config.secure_cookies };
+    Router::new()
+        .merge(assets::routes())
+        .merge(pages::routes())
+        .layer(axum::middleware::from_fn(same_origin_posts))
+        .with_state(portal)
+}
+
+/// Refuses a state-changing request that another site's page sent (a second line of defence
+/// behind the `SameSite=Lax` session cookie): browsers name the sending origin in `Origin`
+/// and `Sec-Fetch-Site`.
+async fn same_origin_posts(req: Request, next: Next) -> Response {
+    if req.method() == Method::GET || req.method() == Method::HEAD {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let cross_site = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v == "cross-site" || v == "same-site");
+    let foreign_origin = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .filter(|o| *o != "null")
+        .is_some_and(|origin| origin.split_once("://").map(|(_, h)| h) != Some(host));
+    if cross_site || foreign_origin {
+        return (StatusCode::FORBIDDEN, axum::response::Html("<!doctype html><meta charset=utf-8><title>403</title><p>跨站提交已拒绝。Cross-site form submission refused.</p>")).into_response();
+    }
+    next.run(req).await
+}

@@ -33,9 +33,13 @@ pub fn all_jobs() -> Registry<AppState> {
 
 /// The whole platform in one router (embedded mode), with its merged OpenAPI document.
 pub fn embedded_app(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
+    // The portal calls the same API routers in process (no socket), through the same
+    // middleware any client meets.
+    let (api_only, _) = shared::serve::build_app(state.clone(), all_apis(), axum::Router::new());
+    let portal = portal::router(portal::Api::in_process(api_only), &state.config.portal);
     let mut api = all_apis();
     set_title(&mut api);
-    shared::serve::build_app(state, api, portal::router())
+    shared::serve::build_app(state, api, portal)
 }
 
 fn set_title(api: &mut OpenApiRouter<AppState>) {
@@ -67,7 +71,14 @@ pub fn service_app(
             set_title(&mut api);
             let (_, doc) = api.split_for_parts();
             let docs_only = OpenApiRouter::with_openapi(doc);
-            shared::serve::build_app(state, docs_only, portal::router())
+            let Some(api_url) = state.config.portal.api_url.clone() else {
+                anyhow::bail!(
+                    "portal.api_url is not set: the portal service calls the API through the ingress \
+                     (TECHMARKET_PORTAL__API_URL, for example http://ingress:8080)"
+                );
+            };
+            let pages = portal::router(portal::Api::remote(&api_url), &state.config.portal);
+            shared::serve::build_app(state, docs_only, pages)
         }
         other => anyhow::bail!(
             "unknown service `{other}`: expected one of {}",

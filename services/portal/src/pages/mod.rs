@@ -1,0 +1,208 @@
+//! The portal's pages, one module per area. Helpers every area uses live here: taxonomy
+//! labels in the reader's language and pagination.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use serde::Deserialize;
+
+use crate::api::Api;
+use crate::i18n::Tr;
+use crate::page::strip_param;
+use crate::session::Viewer;
+use crate::Portal;
+
+mod auth;
+mod broker;
+mod console;
+mod dashboard;
+mod home;
+mod listing;
+mod listing_form;
+mod my;
+mod notifications;
+
+pub fn routes() -> Router<Portal> {
+    Router::new()
+        .merge(home::routes())
+        .merge(auth::routes())
+        .merge(listing::routes())
+        .merge(listing_form::routes())
+        .merge(my::routes())
+        .merge(broker::routes())
+        .merge(console::routes())
+        .merge(dashboard::routes())
+        .merge(notifications::routes())
+}
+
+/// A taxonomy term as the API gives it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Term {
+    pub code: String,
+    pub zh: String,
+    pub en: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Regions {
+    guangxi_cities: Vec<Term>,
+    provinces: Vec<Term>,
+    asean: Vec<AseanMember>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct AseanMember {
+    code: String,
+    zh: String,
+    en: String,
+}
+
+/// Labels for taxonomy codes (industries, regions, countries, languages, TRL) in the reader's
+/// language, read from the API's taxonomy endpoints.
+#[derive(Debug, Clone, Default)]
+pub struct Labels {
+    pub industries: Vec<Term>,
+    pub cities: Vec<Term>,
+    pub countries: Vec<Term>,
+    pub languages: Vec<Term>,
+    pub trl: Vec<Term>,
+    by_code: HashMap<String, (String, String)>,
+    tr: Option<Tr>,
+}
+
+impl Labels {
+    /// Reads every taxonomy. A failure leaves codes unlabelled rather than failing the page.
+    pub async fn load(api: &Api, viewer: &Viewer) -> Labels {
+        let caller = viewer.caller();
+        let (industries, regions, languages, trl) = tokio::join!(
+            api.get::<Vec<Term>>(caller, "/api/v1/taxonomies/industries"),
+            api.get::<Regions>(caller, "/api/v1/taxonomies/regions"),
+            api.get::<Vec<Term>>(caller, "/api/v1/taxonomies/languages"),
+            api.get::<Vec<Term>>(caller, "/api/v1/taxonomies/trl"),
+        );
+        let mut labels = Labels { tr: Some(Tr::new(viewer.lang)), ..Labels::default() };
+        labels.industries = industries.unwrap_or_default();
+        labels.languages = languages.unwrap_or_default();
+        labels.trl = trl.unwrap_or_default();
+        if let Ok(r) = regions {
+            labels.cities = r.guangxi_cities;
+            let mut countries = vec![Term { code: "CN".to_owned(), zh: "中国".to_owned(), en: "China".to_owned() }];
+            countries.extend(r.asean.into_iter().map(|a| Term { code: a.code, zh: a.zh, en: a.en }));
+            labels.countries = countries;
+            for p in &r.provinces {
+                labels.by_code.insert(format!("region:{}", p.code), (p.zh.clone(), p.en.clone()));
+            }
+        }
+        for (group, terms) in [
+            ("industry", &labels.industries),
+            ("region", &labels.cities),
+            ("country", &labels.countries),
+            ("language", &labels.languages),
+            ("trl", &labels.trl),
+        ] {
+            for t in terms {
+                labels.by_code.insert(format!("{group}:{}", t.code), (t.zh.clone(), t.en.clone()));
+            }
+        }
+        for c in &labels.countries {
+            // ASEAN listings carry the country code as their region.
+            labels.by_code.insert(format!("region:{}", c.code), (c.zh.clone(), c.en.clone()));
+        }
+        labels
+    }
+
+    fn label(&self, group: &str, code: &str) -> String {
+        match (self.by_code.get(&format!("{group}:{code}")), self.tr) {
+            (Some((zh, en)), Some(tr)) => tr.pick(zh, en).to_owned(),
+            _ => code.to_owned(),
+        }
+    }
+
+    pub fn industry(&self, code: &str) -> String {
+        self.label("industry", code)
+    }
+
+    pub fn region(&self, code: &str) -> String {
+        self.label("region", code)
+    }
+
+    pub fn country(&self, code: &str) -> String {
+        self.label("country", code)
+    }
+
+    pub fn language(&self, code: &str) -> String {
+        self.label("language", code)
+    }
+
+    pub fn trl(&self, level: i64) -> String {
+        format!("TRL {level} · {}", self.label("trl", &level.to_string()))
+    }
+
+    /// A term's words in the reader's language (for select options).
+    pub fn name(&self, term: &Term) -> String {
+        self.tr.map(|t| t.pick(&term.zh, &term.en).to_owned()).unwrap_or_else(|| term.code.clone())
+    }
+}
+
+/// A page of results as every list endpoint returns it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ApiPage<T> {
+    pub items: Vec<T>,
+    pub page: u64,
+    pub per_page: u64,
+    pub total: u64,
+}
+
+/// Previous/next links for a paged list, keeping the rest of the query.
+#[derive(Debug, Clone)]
+pub struct Pager {
+    pub page: u64,
+    pub pages: u64,
+    pub total: u64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    /// `param` names the page parameter (pages with two lists use two names).
+    pub fn new(path: &str, param: &str, page: u64, per_page: u64, total: u64) -> Pager {
+        let pages = total.div_ceil(per_page.max(1)).max(1);
+        let base = strip_param(&strip_param(path, param), "flash");
+        let link = |p: u64| {
+            let sep = if base.contains('?') { '&' } else { '?' };
+            format!("{base}{sep}{param}={p}")
+        };
+        Pager {
+            page,
+            pages,
+            total,
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (page < pages).then(|| link(page + 1)),
+        }
+    }
+
+    pub fn needed(&self) -> bool {
+        self.pages > 1
+    }
+
+    pub fn label(&self, t: &Tr) -> String {
+        t.f(
+            "common.page_of",
+            &[("page", &self.page.to_string()), ("pages", &self.pages.to_string()), ("total", &self.total.to_string())],
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pager_links_keep_the_query_and_drop_the_flash() {
+        let p = Pager::new("/?q=rice&page=2&flash=saved", "page", 2, 20, 45);
+        assert_eq!(p.pages, 3);
+        assert_eq!(p.prev.as_deref(), Some("/?q=rice&page=1"));
+        assert_eq!(p.next.as_deref(), Some("/?q=rice&page=3"));
+        assert!(Pager::new("/", "page", 1, 20, 0).prev.is_none());
+    }
+}

@@ -1,0 +1,134 @@
+//! Who is reading: the session cookie (an API token, kept `HttpOnly`), the interface language
+//! (cookie, else `Accept-Language`, else Chinese) and the signed-in account as `/api/v1/me`
+//! reports it.
+
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::request::Parts;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use serde::Deserialize;
+
+use crate::api::{ApiError, Caller};
+use crate::i18n::Lang;
+use crate::Portal;
+
+pub const SESSION_COOKIE: &str = "tm_session";
+pub const LANG_COOKIE: &str = "tm_lang";
+
+/// The signed-in account, as `GET /api/v1/me` answers.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Me {
+    pub user_id: String,
+    pub display_name: String,
+    pub email: String,
+    pub is_operator: bool,
+    pub org_kind: Option<String>,
+    pub org_role: Option<String>,
+    pub organisation_id: Option<String>,
+    pub broker_id: Option<String>,
+}
+
+impl Me {
+    pub fn is_broker(&self) -> bool {
+        self.broker_id.is_some()
+    }
+
+    /// Universities and institutes post achievements; enterprises post needs; others may do
+    /// both (the API decides, the portal only chooses which buttons to show first).
+    pub fn posts_achievements(&self) -> bool {
+        self.organisation_id.is_some() && !matches!(self.org_kind.as_deref(), Some("enterprise"))
+    }
+
+    pub fn posts_needs(&self) -> bool {
+        self.organisation_id.is_some() && !matches!(self.org_kind.as_deref(), Some("university") | Some("institute"))
+    }
+}
+
+/// The reader of the page being made.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub token: Option<String>,
+    pub lang: Lang,
+    pub me: Option<Me>,
+    /// Path and query of this request, for "come back here" links.
+    pub path: String,
+}
+
+impl Viewer {
+    pub fn caller(&self) -> Caller<'_> {
+        Caller { token: self.token.as_deref(), lang: self.lang }
+    }
+
+    pub fn signed_in(&self) -> bool {
+        self.me.is_some()
+    }
+
+    pub fn is_operator(&self) -> bool {
+        self.me.as_ref().is_some_and(|m| m.is_operator)
+    }
+
+    pub fn is_broker(&self) -> bool {
+        self.me.as_ref().is_some_and(Me::is_broker)
+    }
+
+    pub fn organisation_id(&self) -> Option<&str> {
+        self.me.as_ref().and_then(|m| m.organisation_id.as_deref())
+    }
+}
+
+impl<S> FromRequestParts<S> for Viewer
+where
+    S: Send + Sync,
+    Portal: FromRef<S>,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let portal = Portal::from_ref(state);
+        let jar = CookieJar::from_headers(&parts.headers);
+        let query_lang = parts
+            .uri
+            .query()
+            .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")))
+            .and_then(Lang::parse);
+        let lang = query_lang
+            .or_else(|| jar.get(LANG_COOKIE).and_then(|c| Lang::parse(c.value())))
+            .or_else(|| {
+                parts
+                    .headers
+                    .get(http::header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(Lang::from_accept_language)
+            })
+            .unwrap_or_default();
+        let token = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()).filter(|t| !t.is_empty());
+        let path = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".to_owned());
+        let mut viewer = Viewer { token, lang, me: None, path };
+        if viewer.token.is_some() {
+            match portal.api.get::<Me>(viewer.caller(), "/api/v1/me").await {
+                Ok(me) => viewer.me = Some(me),
+                Err(ApiError::Problem(p)) if p.status == 401 => viewer.token = None,
+                Err(err) => tracing::warn!(error = %err, "cannot read the signed-in account"),
+            }
+        }
+        Ok(viewer)
+    }
+}
+
+/// The session cookie for a new token: `HttpOnly` (scripts never see it), `SameSite=Lax`
+/// (other sites' forms cannot post with it), `Secure` when configured.
+pub fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, token))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .build()
+}
+
+pub fn lang_cookie(lang: Lang) -> Cookie<'static> {
+    Cookie::build((LANG_COOKIE, lang.code()))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .max_age(cookie::time::Duration::days(365))
+        .build()
+}

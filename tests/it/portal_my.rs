@@ -1,0 +1,1 @@
+//! Portal pages over HTTP (see tests/support/portal.rs).
