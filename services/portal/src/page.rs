@@ -145,7 +145,14 @@ impl Viewer {
             return PageError(Redirect::to(&format!("/login?next={}", urlencode(&self.path))).into_response());
         }
         let detail = match &err {
-            ApiError::Problem(p) => p.detail.clone(),
+            ApiError::Problem(p) => {
+                // Field messages say what to fix; the detail alone is often generic.
+                let mut d = p.detail.clone();
+                for f in &p.fields {
+                    d.push_str(&format!(" — {}: {}", f.path, f.message));
+                }
+                d
+            }
             ApiError::Transport(e) => {
                 tracing::error!(error = %e, "API call failed");
                 String::new()

@@ -74,10 +74,9 @@ async fn login(State(portal): State<Portal>, viewer: Viewer, jar: CookieJar, For
                 ApiError::Problem(p) => FormErrors::from_problem(p),
                 ApiError::Transport(_) => FormErrors { summary: Some(ctx.t.t("common.error_server_advice").to_owned()), ..FormErrors::default() },
             };
-            let status = err.status();
-            let mut resp = render(&LoginPage { ctx, email: form.email, next, errors });
-            *resp.status_mut() = status;
-            resp
+            // 200, like every re-rendered form: a 4xx document would make browsers log an
+            // error for what is an ordinary mistake.
+            render(&LoginPage { ctx, email: form.email, next, errors })
         }
     }
 }
@@ -184,9 +183,7 @@ async fn signup(State(portal): State<Portal>, viewer: Viewer, jar: CookieJar, Fo
             errors.fields.extend(renamed);
             let ctx = Ctx::new(&viewer, "signup");
             let labels = Labels::load(&portal.api, &viewer).await;
-            let mut resp = render(&SignupPage { ctx, labels, form, errors });
-            *resp.status_mut() = http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(resp)
+            Ok(render(&SignupPage { ctx, labels, form, errors }))
         }
         Err(err) => Err(viewer.fail(err)),
     }

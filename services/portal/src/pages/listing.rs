@@ -1,9 +1,416 @@
-//! (being written)
+//! Listing pages (achievement, need, open call) in the reader's language, and the matches panel
+//! the listing's owner, brokers and operators see, with the actions a party takes on a match.
 
-use axum::Router;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
 
+use super::home::safe_next;
+use super::Labels;
+use crate::api::{with_query, ApiError};
+use crate::page::{done, render, Ctx, PageResult};
+use crate::session::Viewer;
 use crate::Portal;
 
 pub fn routes() -> Router<Portal> {
     Router::new()
+        .route("/achievements/{id}", get(achievement))
+        .route("/needs/{id}", get(need))
+        .route("/open-calls/{id}", get(need))
+        .route("/matches/{id}/status", post(match_status))
+        .route("/matches/{id}/feedback", post(match_feedback))
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PriceRange {
+    pub currency: String,
+    pub min_minor: Option<i64>,
+    pub max_minor: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MoneyOut {
+    pub currency: String,
+    pub minor_units: i64,
+}
+
+/// What achievement and need pages share, read from either answer.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ListingOut {
+    pub id: String,
+    pub organisation_id: String,
+    pub status: String,
+    pub version: i64,
+    pub original_language: String,
+    pub language: String,
+    pub provenance: String,
+    #[serde(default)]
+    pub available_languages: Vec<String>,
+    pub title: String,
+    pub summary: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    pub industry: String,
+    #[serde(default)]
+    pub ipc_codes: Vec<String>,
+    #[serde(default)]
+    pub cooperation_modes: Vec<String>,
+    pub country: String,
+    pub region_code: String,
+    pub cross_border: bool,
+    pub valid_until: Option<String>,
+    pub published_at: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    // achievement
+    pub trl: Option<i64>,
+    pub ip_type: Option<String>,
+    pub patent_status: Option<String>,
+    #[serde(default)]
+    pub ip_numbers: Vec<String>,
+    pub price: Option<PriceRange>,
+    // need
+    pub kind: Option<String>,
+    pub min_trl: Option<i64>,
+    pub budget: Option<PriceRange>,
+    pub deadline: Option<String>,
+    pub bounty: Option<MoneyOut>,
+    pub eligibility: Option<String>,
+    pub completeness: Option<Completeness>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Completeness {
+    pub score: i64,
+    #[serde(default)]
+    pub missing: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Organisation {
+    name: String,
+    name_en: Option<String>,
+    verification_status: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Reason {
+    pub positive: bool,
+    pub zh: String,
+    pub en: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Brief {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub industry: String,
+    pub region_code: String,
+    pub trl: i64,
+    pub language: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MatchOut {
+    pub id: String,
+    pub score: f64,
+    pub reasons: Vec<Reason>,
+    pub need_side_status: String,
+    pub achievement_side_status: String,
+    pub version: i64,
+    pub need: Option<Brief>,
+    pub achievement: Option<Brief>,
+    pub computed_at: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct FeedbackOut {
+    party: String,
+    verdict: String,
+    reason: Option<String>,
+    comment: Option<String>,
+    created_at: String,
+}
+
+/// One match as the panel shows it: the other listing, why, and what this reader may do.
+struct MatchCard {
+    m: MatchOut,
+    other: Option<Brief>,
+    other_href: String,
+    my_status: Option<String>,
+    feedback: Vec<FeedbackOut>,
+}
+
+impl MatchCard {
+    fn percent(&self) -> i64 {
+        // Scores are fit fractions, not money; a rounded percentage is what readers compare.
+        (self.m.score * 100.0).round() as i64
+    }
+}
+
+#[derive(Template)]
+#[template(path = "listing.html")]
+struct ListingPage {
+    ctx: Ctx,
+    labels: Labels,
+    kind: &'static str,
+    l: ListingOut,
+    org: Option<Organisation>,
+    is_owner: bool,
+    /// Matches the reader may see; `None` when the panel is not for them.
+    matches: Option<Vec<MatchCard>>,
+    /// The reader's party on this listing's matches: "need" or "achievement" for owners.
+    side: Option<&'static str>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ViewParams {
+    /// `original` shows the text as written instead of the reader's language.
+    content: Option<String>,
+}
+
+async fn achievement(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>, Query(q): Query<ViewParams>) -> PageResult {
+    show(portal, viewer, "achievement", id, q).await
+}
+
+async fn need(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>, Query(q): Query<ViewParams>) -> PageResult {
+    show(portal, viewer, "need", id, q).await
+}
+
+async fn show(portal: Portal, viewer: Viewer, api_kind: &'static str, id: String, q: ViewParams) -> PageResult {
+    if uuid::Uuid::parse_str(&id).is_err() {
+        return Err(viewer.not_found());
+    }
+    let collection = if api_kind == "achievement" { "achievements" } else { "needs" };
+    let path = with_query(&format!("/api/v1/{collection}/{id}"), &[("lang", viewer.lang.code().to_owned())]);
+    let (listing, labels) = tokio::join!(portal.api.get::<ListingOut>(viewer.caller(), &path), Labels::load(&portal.api, &viewer));
+    let mut l = listing.map_err(|e| viewer.fail(e))?;
+    if q.content.as_deref() == Some("original") && l.language != l.original_language {
+        // The text as written: ask for the listing's own language.
+        let path = with_query(&format!("/api/v1/{collection}/{id}"), &[("lang", l.original_language.clone())]);
+        l = portal.api.get::<ListingOut>(viewer.caller(), &path).await.map_err(|e| viewer.fail(e))?;
+    }
+    let kind = match (api_kind, l.kind.as_deref()) {
+        ("need", Some("open_call")) => "open_call",
+        ("need", _) => "need",
+        _ => "achievement",
+    };
+    let org = portal.api.get::<Organisation>(viewer.caller(), &format!("/api/v1/orgs/{}", l.organisation_id)).await.ok();
+    let is_owner = viewer.organisation_id() == Some(l.organisation_id.as_str());
+    let side = is_owner.then_some(if api_kind == "achievement" { "achievement" } else { "need" });
+    let matches = if viewer.signed_in() && l.status == "published" {
+        match portal.api.get::<Vec<MatchOut>>(viewer.caller(), &format!("/api/v1/{collection}/{id}/matches")).await {
+            Ok(list) => Some(cards(&portal, &viewer, api_kind, side, list).await),
+            Err(ApiError::Problem(p)) if matches!(p.status, 403 | 404) => None,
+            Err(e) => return Err(viewer.fail(e)),
+        }
+    } else {
+        None
+    };
+    let ctx = Ctx::new(&viewer, "listing");
+    Ok(render(&ListingPage { ctx, labels, kind, l, org, is_owner, matches, side }))
+}
+
+/// The panel's cards; owners also see the feedback given on each match.
+async fn cards(portal: &Portal, viewer: &Viewer, api_kind: &str, side: Option<&str>, list: Vec<MatchOut>) -> Vec<MatchCard> {
+    let mut out = Vec::with_capacity(list.len());
+    for m in list {
+        let (other, other_href) = if api_kind == "achievement" {
+            let href = m.need.as_ref().map(|n| format!("/needs/{}", n.id)).unwrap_or_default();
+            (m.need.clone(), href)
+        } else {
+            let href = m.achievement.as_ref().map(|a| format!("/achievements/{}", a.id)).unwrap_or_default();
+            (m.achievement.clone(), href)
+        };
+        let my_status = match side {
+            Some("need") => Some(m.need_side_status.clone()),
+            Some("achievement") => Some(m.achievement_side_status.clone()),
+            _ => None,
+        };
+        let feedback = if side.is_some() {
+            portal
+                .api
+                .get::<Vec<FeedbackOut>>(viewer.caller(), &format!("/api/v1/matches/{}/feedback", m.id))
+                .await
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        out.push(MatchCard { m, other, other_href, my_status, feedback });
+    }
+    out
+}
+
+impl ListingPage {
+    fn kind_label(&self) -> String {
+        self.ctx.t.term("kind", self.kind)
+    }
+
+    fn org_name(&self) -> String {
+        match &self.org {
+            Some(o) => match (&o.name_en, self.ctx.lang) {
+                (Some(en), l) if l != crate::i18n::Lang::Zh && !en.is_empty() => en.clone(),
+                _ => o.name.clone(),
+            },
+            None => String::new(),
+        }
+    }
+
+    fn org_verified(&self) -> bool {
+        self.org.as_ref().is_some_and(|o| o.verification_status == "verified")
+    }
+
+    /// Whether the text shown is a translation (then it says so and links to the original).
+    fn translated(&self) -> bool {
+        self.l.language != self.l.original_language
+    }
+
+    fn provenance_note(&self) -> String {
+        let key = if self.l.provenance == "machine" { "listing.machine_translated" } else { "listing.human_translated" };
+        self.ctx.t.f(key, &[("language", &self.labels.language(&self.l.original_language))])
+    }
+
+    fn original_href(&self) -> String {
+        let base = if self.kind == "open_call" { "open-calls" } else if self.kind == "need" { "needs" } else { "achievements" };
+        format!("/{base}/{}?content=original", self.l.id)
+    }
+
+    fn price_text(&self) -> String {
+        let p = if self.kind == "achievement" { &self.l.price } else { &self.l.budget };
+        match p {
+            Some(r) => self.ctx.t.range(r.min_minor, r.max_minor, &r.currency),
+            None => self.ctx.t.t("common.negotiable").to_owned(),
+        }
+    }
+
+    fn bounty_text(&self) -> String {
+        self.l.bounty.as_ref().map(|b| self.ctx.t.money(b.minor_units, &b.currency)).unwrap_or_default()
+    }
+
+    fn modes(&self) -> String {
+        let sep = if self.ctx.lang == crate::i18n::Lang::Zh { "、" } else { ", " };
+        self.l.cooperation_modes.iter().map(|m| self.labels.cooperation_mode(m)).collect::<Vec<_>>().join(sep)
+    }
+
+    fn keywords(&self) -> String {
+        let sep = if self.ctx.lang == crate::i18n::Lang::Zh { "、" } else { ", " };
+        self.l.keywords.join(sep)
+    }
+
+    fn trl_text(&self) -> String {
+        match (self.l.trl, self.l.min_trl) {
+            (Some(t), _) => self.labels.trl(t),
+            (None, Some(t)) => format!("≥ {}", self.labels.trl(t)),
+            _ => String::new(),
+        }
+    }
+
+    fn edit_href(&self) -> String {
+        let base = if self.kind == "achievement" { "achievements" } else { "needs" };
+        format!("/{base}/{}/edit", self.l.id)
+    }
+
+    fn reason_text<'a>(&self, r: &'a Reason) -> &'a str {
+        self.ctx.t.pick(&r.zh, &r.en)
+    }
+
+    fn match_count(&self) -> usize {
+        self.matches.as_ref().map_or(0, Vec::len)
+    }
+
+    fn matches_heading(&self) -> String {
+        let key = if self.kind == "achievement" { "listing.matches_for_achievement" } else { "listing.matches_for_need" };
+        self.ctx.t.f(key, &[("count", &self.match_count().to_string())])
+    }
+
+    fn feedback_line(&self, f: &FeedbackOut) -> String {
+        let verdict = self.ctx.t.t(if f.verdict == "good" { "listing.verdict_good" } else { "listing.verdict_poor" });
+        let reason = f.reason.as_deref().map(|r| self.ctx.t.term("decline", r)).unwrap_or_default();
+        let party = self.ctx.t.t(match f.party.as_str() {
+            "need_owner" => "listing.party_need_owner",
+            "achievement_owner" => "listing.party_achievement_owner",
+            _ => "listing.party_broker",
+        });
+        let mut s = format!("{} · {party} · {verdict}", self.ctx.t.date(&f.created_at));
+        if !reason.is_empty() {
+            s.push_str(&format!(" · {reason}"));
+        }
+        if let Some(c) = f.comment.as_deref().filter(|c| !c.is_empty()) {
+            s.push_str(&format!(": {c}"));
+        }
+        s
+    }
+
+    fn decline_reasons(&self) -> Vec<(&'static str, String)> {
+        ["too_early", "benefit_unclear", "price", "ip_unclear", "not_relevant", "other"]
+            .into_iter()
+            .map(|r| (r, self.ctx.t.term("decline", r)))
+            .collect()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct StatusForm {
+    status: String,
+    version: i64,
+    back: String,
+}
+
+async fn match_status(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>, Form(form): Form<StatusForm>) -> PageResult {
+    viewer.require_login()?;
+    let body = serde_json::json!({ "status": form.status, "version": form.version });
+    portal
+        .api
+        .post::<serde_json::Value>(viewer.caller(), &format!("/api/v1/matches/{id}/status"), &body)
+        .await
+        .map_err(|e| viewer.fail(e))?;
+    Ok(done(&back_to(&form.back), "updated"))
+}
+
+#[derive(Debug, Deserialize)]
+struct FeedbackForm {
+    verdict: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    comment: String,
+    back: String,
+    /// Dismissing with a reason also moves the reader's side of the match to `dismissed`.
+    #[serde(default)]
+    dismiss_version: Option<i64>,
+}
+
+async fn match_feedback(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>, Form(form): Form<FeedbackForm>) -> PageResult {
+    viewer.require_login()?;
+    let body = serde_json::json!({
+        "verdict": form.verdict,
+        "reason": (!form.reason.is_empty()).then_some(&form.reason),
+        "comment": (!form.comment.trim().is_empty()).then(|| form.comment.trim()),
+    });
+    portal
+        .api
+        .post::<serde_json::Value>(viewer.caller(), &format!("/api/v1/matches/{id}/feedback"), &body)
+        .await
+        .map_err(|e| viewer.fail(e))?;
+    if let Some(version) = form.dismiss_version {
+        let body = serde_json::json!({ "status": "dismissed", "version": version });
+        portal
+            .api
+            .post::<serde_json::Value>(viewer.caller(), &format!("/api/v1/matches/{id}/status"), &body)
+            .await
+            .map_err(|e| viewer.fail(e))?;
+    }
+    Ok(done(&back_to(&form.back), "feedback_sent"))
+}
+
+/// Where to go after acting on a match: the listing page it was shown on.
+fn back_to(back: &str) -> String {
+    let b = safe_next(Some(back));
+    b.split('#').next().map(str::to_owned).unwrap_or(b)
 }

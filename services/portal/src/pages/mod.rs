@@ -66,6 +66,8 @@ pub struct Labels {
     pub countries: Vec<Term>,
     pub languages: Vec<Term>,
     pub trl: Vec<Term>,
+    pub cooperation_modes: Vec<Term>,
+    pub ip_types: Vec<Term>,
     by_code: HashMap<String, (String, String)>,
     tr: Option<Tr>,
 }
@@ -74,16 +76,20 @@ impl Labels {
     /// Reads every taxonomy. A failure leaves codes unlabelled rather than failing the page.
     pub async fn load(api: &Api, viewer: &Viewer) -> Labels {
         let caller = viewer.caller();
-        let (industries, regions, languages, trl) = tokio::join!(
+        let (industries, regions, languages, trl, coop, ip) = tokio::join!(
             api.get::<Vec<Term>>(caller, "/api/v1/taxonomies/industries"),
             api.get::<Regions>(caller, "/api/v1/taxonomies/regions"),
             api.get::<Vec<Term>>(caller, "/api/v1/taxonomies/languages"),
             api.get::<Vec<Term>>(caller, "/api/v1/taxonomies/trl"),
+            api.get::<Vec<Term>>(caller, "/api/v1/taxonomies/cooperation-modes"),
+            api.get::<Vec<Term>>(caller, "/api/v1/taxonomies/ip-types"),
         );
         let mut labels = Labels { tr: Some(Tr::new(viewer.lang)), ..Labels::default() };
         labels.industries = industries.unwrap_or_default();
         labels.languages = languages.unwrap_or_default();
         labels.trl = trl.unwrap_or_default();
+        labels.cooperation_modes = coop.unwrap_or_default();
+        labels.ip_types = ip.unwrap_or_default();
         if let Ok(r) = regions {
             labels.cities = r.guangxi_cities;
             let mut countries = vec![Term { code: "CN".to_owned(), zh: "中国".to_owned(), en: "China".to_owned() }];
@@ -99,6 +105,8 @@ impl Labels {
             ("country", &labels.countries),
             ("language", &labels.languages),
             ("trl", &labels.trl),
+            ("coop", &labels.cooperation_modes),
+            ("ip", &labels.ip_types),
         ] {
             for t in terms {
                 labels.by_code.insert(format!("{group}:{}", t.code), (t.zh.clone(), t.en.clone()));
@@ -132,6 +140,14 @@ impl Labels {
 
     pub fn language(&self, code: &str) -> String {
         self.label("language", code)
+    }
+
+    pub fn cooperation_mode(&self, code: &str) -> String {
+        self.label("coop", code)
+    }
+
+    pub fn ip_type(&self, code: &str) -> String {
+        self.label("ip", code)
     }
 
     pub fn trl(&self, level: i64) -> String {

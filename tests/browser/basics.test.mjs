@@ -1,0 +1,68 @@
+// The portal's basics in a real browser: a failed login, the language switch, search.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { BASE, DEMO, launch, openPage, screenshot, signIn } from "./lib.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test("a wrong password is refused with a message and no session", async () => {
+  const { page, watcher, context } = await openPage(browser);
+  await page.goto(`${BASE}/login`);
+  await page.locator("#f-email").fill(DEMO.enterprise);
+  await page.locator("#f-password").fill("not-the-password");
+  await page.locator("form[action='/login'] button[type=submit]").click();
+  await page.waitForLoadState();
+  await assert.doesNotReject(page.locator("[role=alert]").waitFor());
+  assert.match(await page.locator("[role=alert]").innerText(), /邮箱或密码不正确/);
+  assert.equal(new URL(page.url()).pathname, "/login");
+  assert.equal((await context.cookies()).some((c) => c.name === "tm_session"), false);
+  // The email stays, the password does not.
+  assert.equal(await page.locator("#f-email").inputValue(), DEMO.enterprise);
+  assert.equal(await page.locator("#f-password").inputValue(), "");
+  watcher.check();
+  await context.close();
+});
+
+test("the interface language switches and is remembered", async () => {
+  const { page, watcher, context } = await openPage(browser);
+  await page.goto(`${BASE}/`);
+  assert.equal(await page.locator("html").getAttribute("lang"), "zh-CN");
+  assert.match(await page.locator("h1").innerText(), /科技成果/);
+  await page.locator(".langs a[hreflang=en]").click();
+  await page.waitForLoadState();
+  assert.equal(await page.locator("html").getAttribute("lang"), "en");
+  assert.match(await page.locator("h1").innerText(), /Research achievements/);
+  // Remembered on the next visit.
+  await page.goto(`${BASE}/login`);
+  assert.equal(await page.locator("h1").innerText(), "Sign in");
+  // Public pages also in Vietnamese and Thai.
+  await page.goto(`${BASE}/`);
+  await page.locator(".langs a[hreflang=vi]").click();
+  await page.waitForLoadState();
+  assert.equal(await page.locator("html").getAttribute("lang"), "vi");
+  assert.match(await page.locator("button[type=submit]").first().innerText(), /Tìm/);
+  watcher.check();
+  await context.close();
+});
+
+test("search finds listings, filters by facet and opens a listing", async () => {
+  const { page, watcher, context } = await openPage(browser);
+  await page.goto(`${BASE}/`);
+  await page.locator("#q").fill("甘蔗");
+  await page.locator("form[role=search] button[type=submit]").click();
+  await page.waitForLoadState();
+  const hits = page.locator("article.hit");
+  assert.ok(await hits.count() > 0, "sugarcane listings are in the sample data");
+  assert.match(await page.locator("#results-heading").innerText(), /找到 \d+ 条结果/);
+  await screenshot(page, "home");
+  const first = hits.first().locator("h3 a");
+  const title = (await first.innerText()).trim();
+  await first.click();
+  await page.waitForLoadState();
+  assert.equal((await page.locator("h1").innerText()).trim(), title);
+  await screenshot(page, "listing");
+  watcher.check();
+  await context.close();
+});
