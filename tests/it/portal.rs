@@ -169,3 +169,40 @@ db_test! {
         assert_eq!(app.get("/api/v1/me", Some(&firm)).await.status, 200, "the session survived");
     }
 }
+
+db_test! {
+    async fn a_search_saved_from_the_search_page_alerts_on_a_new_listing(app: TestApp) {
+        let op = app.operator_token().await;
+        let (firm, _) = app.sign_up("enterprise", "rd@firm.test").await;
+        let res = app
+            .submit("/saved-searches", Some(&firm), &[("name", "甘蔗机械"), ("q", "甘蔗"), ("industry", "modern_agriculture"), ("kind", "achievement")])
+            .await;
+        assert_eq!(res.status, 303, "{}", res.text);
+        let page = app.page("/saved-searches", Some(&firm)).await;
+        assert!(page.text.contains("甘蔗机械"), "{}", page.text);
+        // A fitting achievement is published: the alert arrives as a notification.
+        let (uni, _) = app.sign_up("university", "tto@uni.test").await;
+        let (ach, _) = app.create_listing("achievements", &uni, &achievement_body()).await;
+        app.publish_listing("achievements", &ach, &uni, &op).await;
+        app.run_jobs().await;
+        let notes = app.get("/api/v1/notifications", Some(&firm)).await;
+        assert!(notes.text.contains(&ach), "the alert links the new achievement: {}", notes.text);
+        // Deleting it asks first (data-confirm) and removes it.
+        assert!(page.text.contains("data-confirm"));
+        let id = app.get("/api/v1/saved-searches", Some(&firm)).await.body[0]["id"].as_str().expect("id").to_owned();
+        let res = app.submit(&format!("/saved-searches/{id}/delete"), Some(&firm), &[]).await;
+        assert_eq!(res.status, 303);
+        assert_eq!(app.get("/api/v1/saved-searches", Some(&firm)).await.body.as_array().map(Vec::len), Some(0));
+    }
+}
+
+db_test! {
+    async fn the_broker_directory_and_the_publicity_board_are_public(app: TestApp) {
+        let res = app.page("/brokers", None).await;
+        assert_eq!(res.status, 200);
+        assert!(res.text.contains("没有符合条件的技术经理人"), "an empty directory says so: {}", res.text);
+        let res = app.page("/publicity", None).await;
+        assert_eq!(res.status, 200);
+        assert!(res.text.contains("目前没有公示中的交易"), "{}", res.text);
+    }
+}

@@ -119,6 +119,7 @@ const FILES: &[(&str, &str)] = &[
     ("console", include_str!("../i18n/console.toml")),
     ("dash", include_str!("../i18n/dash.toml")),
     ("term", include_str!("../i18n/term.toml")),
+    ("dir", include_str!("../i18n/dir.toml")),
 ];
 
 type Catalog = HashMap<String, [Option<String>; 4]>;

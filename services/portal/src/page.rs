@@ -61,7 +61,7 @@ impl Ctx {
 
     /// Languages the switcher offers: zh and en everywhere, vi and th on public pages.
     pub fn languages(&self) -> Vec<LangLink> {
-        let public = matches!(self.section, "home" | "listing");
+        let public = matches!(self.section, "home" | "listing" | "brokers" | "publicity");
         Lang::ALL
             .into_iter()
             .filter(|l| l.is_full() || public)

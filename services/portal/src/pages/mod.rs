@@ -12,10 +12,12 @@ use crate::page::strip_param;
 use crate::session::Viewer;
 use crate::Portal;
 
+mod alerts;
 mod auth;
 mod broker;
 mod console;
 mod dashboard;
+mod directory;
 mod home;
 mod listing;
 mod listing_form;
@@ -26,12 +28,14 @@ pub fn routes() -> Router<Portal> {
     Router::new()
         .merge(home::routes())
         .merge(auth::routes())
+        .merge(alerts::routes())
         .merge(listing::routes())
         .merge(listing_form::routes())
         .merge(my::routes())
         .merge(broker::routes())
         .merge(console::routes())
         .merge(dashboard::routes())
+        .merge(directory::routes())
         .merge(notifications::routes())
 }
 

@@ -1,0 +1,117 @@
+//! Saved searches: "tell me about new listings like these" from the search page, listed and
+//! deleted here. The alerts themselves arrive as notifications (and email when enabled).
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use http::Method;
+use serde::Deserialize;
+
+use crate::page::{done, render, Ctx, PageResult};
+use crate::session::Viewer;
+use crate::Portal;
+
+pub fn routes() -> Router<Portal> {
+    Router::new()
+        .route("/saved-searches", get(list).post(create))
+        .route("/saved-searches/{id}/delete", post(delete))
+}
+
+#[derive(Debug, Deserialize)]
+struct SavedSearch {
+    id: String,
+    name: String,
+    alert_kind: String,
+    query: Option<String>,
+    #[serde(default)]
+    filters: serde_json::Value,
+    email_enabled: bool,
+    last_notified_at: Option<String>,
+}
+
+impl SavedSearch {
+    /// The search page showing what this saved search watches.
+    fn href(&self) -> String {
+        let mut pairs = vec![("q", self.query.clone().unwrap_or_default())];
+        if let Some(map) = self.filters.as_object() {
+            for key in ["kind", "industry", "region", "country", "trl_min"] {
+                if let Some(v) = map.get(key) {
+                    let text = v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string());
+                    pairs.push((key, text));
+                }
+            }
+        }
+        crate::api::with_query("/", &pairs)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "saved_searches.html")]
+struct SavedSearchesPage {
+    ctx: Ctx,
+    items: Vec<SavedSearch>,
+}
+
+async fn list(State(portal): State<Portal>, viewer: Viewer) -> PageResult {
+    viewer.require_login()?;
+    let items = portal.api.get::<Vec<SavedSearch>>(viewer.caller(), "/api/v1/saved-searches").await.map_err(|e| viewer.fail(e))?;
+    Ok(render(&SavedSearchesPage { ctx: Ctx::new(&viewer, "saved"), items }))
+}
+
+/// The search form's filters, as the home page posts them.
+#[derive(Debug, Deserialize)]
+struct SaveForm {
+    name: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    industry: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    trl_min: String,
+    #[serde(default)]
+    email: Option<String>,
+}
+
+async fn create(State(portal): State<Portal>, viewer: Viewer, Form(form): Form<SaveForm>) -> PageResult {
+    viewer.require_login()?;
+    let mut filters = serde_json::Map::new();
+    for (key, value) in [("kind", &form.kind), ("industry", &form.industry), ("region", &form.region), ("country", &form.country)] {
+        if !value.is_empty() {
+            filters.insert(key.to_owned(), serde_json::Value::String(value.clone()));
+        }
+    }
+    if let Ok(trl) = form.trl_min.parse::<i64>() {
+        filters.insert("trl_min".to_owned(), serde_json::Value::from(trl));
+    }
+    let name = if form.name.trim().is_empty() { form.q.trim().to_owned() } else { form.name.trim().to_owned() };
+    let body = serde_json::json!({
+        "name": name,
+        "alert_kind": "search",
+        "query": (!form.q.trim().is_empty()).then(|| form.q.trim()),
+        "filters": filters,
+        "email_enabled": form.email.is_some(),
+    });
+    portal
+        .api
+        .post::<serde_json::Value>(viewer.caller(), "/api/v1/saved-searches", &body)
+        .await
+        .map_err(|e| viewer.fail(e))?;
+    Ok(done("/saved-searches", "saved"))
+}
+
+async fn delete(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
+    viewer.require_login()?;
+    portal
+        .api
+        .send_empty(viewer.caller(), Method::DELETE, &format!("/api/v1/saved-searches/{id}"))
+        .await
+        .map_err(|e| viewer.fail(e))?;
+    Ok(done("/saved-searches", "deleted"))
+}
