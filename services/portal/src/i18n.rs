@@ -257,25 +257,31 @@ mod tests {
         let c = load().expect("catalog");
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut missing = Vec::new();
-        for dir in ["templates", "src", "src/pages"] {
-            let Ok(entries) = std::fs::read_dir(root.join(dir)) else { continue };
+        let mut files = Vec::new();
+        let mut dirs = vec![root.join("templates"), root.join("src")];
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
             for entry in entries.flatten() {
                 let path = entry.path();
-                if !path.is_file() {
-                    continue;
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    files.push(path);
                 }
-                let text = std::fs::read_to_string(&path).unwrap_or_default();
-                for marker in [".t(\"", ".f(\""] {
-                    for (i, _) in text.match_indices(marker) {
-                        let rest = &text[i + marker.len()..];
-                        let Some(end) = rest.find('"') else { continue };
-                        let key = &rest[..end];
-                        if key.contains('{') || !key.contains('.') {
-                            continue;
-                        }
-                        if !c.contains_key(key) {
-                            missing.push(format!("{}: {key}", path.display()));
-                        }
+            }
+        }
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for marker in [".t(\"", ".f(\""] {
+                for (i, _) in text.match_indices(marker) {
+                    let rest = &text[i + marker.len()..];
+                    let Some(end) = rest.find('"') else { continue };
+                    let key = &rest[..end];
+                    if key.contains('{') || !key.contains('.') {
+                        continue;
+                    }
+                    if !c.contains_key(key) {
+                        missing.push(format!("{}: {key}", path.display()));
                     }
                 }
             }

@@ -9,6 +9,7 @@
 
 pub mod api;
 mod assets;
+mod charts;
 mod format;
 pub mod i18n;
 mod page;
@@ -47,6 +48,7 @@ pub fn router(api: Api, config: &PortalConfig) -> Router<AppState> {
     Router::new()
         .merge(assets::routes())
         .merge(pages::routes())
+        .layer(axum::middleware::from_fn(refused_forms_are_pages))
         .layer(axum::middleware::from_fn(same_origin_posts))
         .with_state(portal)
 }
@@ -73,4 +75,22 @@ async fn same_origin_posts(req: Request, next: Next) -> Response {
         return (StatusCode::FORBIDDEN, axum::response::Html("<!doctype html><meta charset=utf-8><title>403</title><p>跨站提交已拒绝。Cross-site form submission refused.</p>")).into_response();
     }
     next.run(req).await
+}
+
+/// A form post the API refused comes back as the same form with the reasons beside its fields.
+/// Handlers say 422 or 409, which is what happened; the browser is answered 200, because
+/// browsers log every 4xx document as a console error, and a refused form is an ordinary page
+/// in a person's work, not a failure of the site.
+async fn refused_forms_are_pages(req: Request, next: Next) -> Response {
+    let is_post = req.method() == Method::POST;
+    let mut resp = next.run(req).await;
+    let is_html = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_post && is_html && matches!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT) {
+        *resp.status_mut() = StatusCode::OK;
+    }
+    resp
 }

@@ -19,7 +19,6 @@ pub const LANG_COOKIE: &str = "tm_lang";
 pub struct Me {
     pub user_id: String,
     pub display_name: String,
-    pub email: String,
     pub is_operator: bool,
     pub org_kind: Option<String>,
     pub org_role: Option<String>,

@@ -64,6 +64,9 @@ pub async fn load(db: &(impl ConnectionTrait + TransactionTrait)) -> anyhow::Res
         .await
         .map_err(|e| anyhow::anyhow!("Failed to create the sample operator: {e}"))?;
     let now = chrono::Utc::now();
+    // The demo university and enterprise own a few sample listings, so their logins see them
+    // under "my organisation".
+    let mut demo = crate::sample_listings::DemoOwners::default();
     for org in ORGS {
         let credit_code = org.credit_prefix.and_then(|p| {
             credit_code_check_char(p).map(|c| format!("{p}{c}"))
@@ -100,6 +103,19 @@ pub async fn load(db: &(impl ConnectionTrait + TransactionTrait)) -> anyhow::Res
         )
         .await
         .map_err(|e| anyhow::anyhow!("Failed to create sample user {}: {e}", org.admin))?;
+        let owner = || crate::sample_listings::DemoOwner {
+            organisation_id: id.0,
+            user_id: user.id.0,
+            country: org.country,
+            region_code: org.region,
+            contact_name: org.admin_name,
+            contact_email: org.admin,
+        };
+        match org.kind {
+            OrgKind::University => demo.university = Some(owner()),
+            OrgKind::Enterprise if org.country == "CN" => demo.enterprise = Some(owner()),
+            _ => {}
+        }
         if org.kind == OrgKind::BrokerAgency {
             brokers::ActiveModel {
                 id: Set(new_uuid()),
@@ -124,7 +140,7 @@ pub async fn load(db: &(impl ConnectionTrait + TransactionTrait)) -> anyhow::Res
             .await?;
         }
     }
-    let counts = crate::sample_listings::load(&txn, chrono::Utc::now().date_naive()).await?;
+    let counts = crate::sample_listings::load(&txn, chrono::Utc::now().date_naive(), &demo).await?;
     tracing::info!(
         organisations = counts.organisations,
         achievements = counts.achievements,

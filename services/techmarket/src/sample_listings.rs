@@ -10,6 +10,9 @@
 //! [`generate`] is pure and deterministic (a seeded splitmix64 generator and hand-written
 //! templates per industry field), so the same data appears on every first start; [`load`]
 //! inserts it with `insert_many` in chunks, creating one member user per organisation.
+//!
+//! The demo university and enterprise of [`crate::sample`] own a handful of the generated
+//! listings ([`demo_picks`]), so their logins see something under "my organisation".
 
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{DatabaseTransaction, EntityTrait, Set};
@@ -1872,8 +1875,11 @@ const CHUNK: usize = 100;
 /// Inserts the sample organisations (each with one admin user, password
 /// [`crate::sample::DEMO_PASSWORD`]), achievements, needs, open calls and translations in
 /// `txn`. Every column is set explicitly; timestamps are relative to now.
-pub async fn load(txn: &DatabaseTransaction, today: NaiveDate) -> anyhow::Result<SampleCounts> {
+pub async fn load(txn: &DatabaseTransaction, today: NaiveDate, demo: &DemoOwners) -> anyhow::Result<SampleCounts> {
     let data = generate(today);
+    let (demo_achievements, demo_needs) = demo_picks(&data);
+    let achievement_owner = |i: usize| demo.university.as_ref().filter(|_| demo_achievements.contains(&i));
+    let need_owner = |i: usize| demo.enterprise.as_ref().filter(|_| demo_needs.contains(&i));
     let now = Utc::now();
     // Organisations joined before their oldest listing (published at most 180 days ago).
     let joined = now - Duration::days(200);
@@ -1935,13 +1941,14 @@ pub async fn load(txn: &DatabaseTransaction, today: NaiveDate) -> anyhow::Result
         .achievements
         .iter()
         .zip(&achievement_ids)
-        .map(|(a, id)| {
-            let org = &data.organisations[a.org];
+        .enumerate()
+        .map(|(i, (a, id))| {
+            let owner = Owner::of(achievement_owner(i), &data.organisations[a.org], org_ids[a.org], user_ids[a.org]);
             let (created, submitted, published) = stamps(&a.timing);
             achievements::ActiveModel {
                 id: Set(*id),
-                organisation_id: Set(org_ids[a.org]),
-                created_by: Set(user_ids[a.org]),
+                organisation_id: Set(owner.organisation_id),
+                created_by: Set(owner.user_id),
                 status: Set("published".to_owned()),
                 original_language: Set(a.text.language.clone()),
                 title: Set(a.text.title.clone()),
@@ -1959,11 +1966,11 @@ pub async fn load(txn: &DatabaseTransaction, today: NaiveDate) -> anyhow::Result
                 price_max_minor: Set(a.price.max_minor),
                 currency: Set(a.price.currency.clone()),
                 price_negotiable: Set(a.price.negotiable),
-                country: Set(org.country.to_owned()),
-                region_code: Set(org.region_code.to_owned()),
+                country: Set(owner.country.to_owned()),
+                region_code: Set(owner.region_code.to_owned()),
                 cross_border: Set(a.cross_border),
-                contact_name: Set(Some(org.contact_name.clone())),
-                contact_email: Set(Some(org.email.clone())),
+                contact_name: Set(Some(owner.contact_name.to_owned())),
+                contact_email: Set(Some(owner.contact_email.to_owned())),
                 contact_phone: Set(None),
                 valid_until: Set(Some(a.valid_until)),
                 submitted_at: Set(Some(submitted.into())),
@@ -1985,13 +1992,14 @@ pub async fn load(txn: &DatabaseTransaction, today: NaiveDate) -> anyhow::Result
         .needs
         .iter()
         .zip(&need_ids)
-        .map(|(n, id)| {
-            let org = &data.organisations[n.org];
+        .enumerate()
+        .map(|(i, (n, id))| {
+            let owner = Owner::of(need_owner(i), &data.organisations[n.org], org_ids[n.org], user_ids[n.org]);
             let (created, submitted, published) = stamps(&n.timing);
             needs::ActiveModel {
                 id: Set(*id),
-                organisation_id: Set(org_ids[n.org]),
-                created_by: Set(user_ids[n.org]),
+                organisation_id: Set(owner.organisation_id),
+                created_by: Set(owner.user_id),
                 status: Set("published".to_owned()),
                 kind: Set(n.kind.clone()),
                 original_language: Set(n.text.language.clone()),
@@ -2008,15 +2016,15 @@ pub async fn load(txn: &DatabaseTransaction, today: NaiveDate) -> anyhow::Result
                 budget_negotiable: Set(n.budget.negotiable),
                 cooperation_modes: Set(serde_json::json!(n.cooperation_modes)),
                 deadline: Set(n.deadline),
-                country: Set(org.country.to_owned()),
-                region_code: Set(org.region_code.to_owned()),
+                country: Set(owner.country.to_owned()),
+                region_code: Set(owner.region_code.to_owned()),
                 cross_border: Set(n.cross_border),
                 bounty_minor: Set(n.bounty_minor),
                 bounty_currency: Set(n.bounty_currency.clone()),
                 eligibility: Set(n.eligibility.clone()),
                 awarded_application_id: Set(None),
-                contact_name: Set(Some(org.contact_name.clone())),
-                contact_email: Set(Some(org.email.clone())),
+                contact_name: Set(Some(owner.contact_name.to_owned())),
+                contact_email: Set(Some(owner.contact_email.to_owned())),
                 contact_phone: Set(None),
                 valid_until: Set(Some(n.valid_until)),
                 submitted_at: Set(Some(submitted.into())),
@@ -2070,6 +2078,115 @@ pub async fn load(txn: &DatabaseTransaction, today: NaiveDate) -> anyhow::Result
     }
 
     Ok(counts(&data))
+}
+
+/// A demo organisation of [`crate::sample`] and its admin, who own [`demo_picks`].
+#[derive(Debug, Clone)]
+pub struct DemoOwner {
+    pub organisation_id: sea_orm::prelude::Uuid,
+    pub user_id: sea_orm::prelude::Uuid,
+    pub country: &'static str,
+    pub region_code: &'static str,
+    pub contact_name: &'static str,
+    pub contact_email: &'static str,
+}
+
+/// Who owns the demo picks; `None` leaves them with their generated organisation.
+#[derive(Debug, Clone, Default)]
+pub struct DemoOwners {
+    /// Owns [`demo_picks`]' achievements.
+    pub university: Option<DemoOwner>,
+    /// Owns [`demo_picks`]' needs and open call.
+    pub enterprise: Option<DemoOwner>,
+}
+
+/// The fields of the demo enterprise (an agricultural machinery maker) and of the demo
+/// university's listings, so that the two demo logins see each other as matches.
+const DEMO_FIELDS: &[&str] = &["modern_agriculture", "high_end_equipment"];
+/// The generated enterprise whose needs read like the demo enterprise's own.
+const DEMO_NEED_ORG: &str = "fusui-cane-machinery";
+/// How many achievements the demo university owns, and how many plain needs the demo
+/// enterprise owns (it also owns one open call).
+const DEMO_ACHIEVEMENTS: usize = 5;
+const DEMO_NEEDS: usize = 4;
+
+/// Which generated listings the demo university and enterprise own (indices into
+/// `data.achievements` and `data.needs`): Chinese universities' and institutes' achievements
+/// and Chinese enterprises' needs in [`DEMO_FIELDS`], plus one Chinese enterprise's open call. Hand-written
+/// listings (the ones with translations) keep their own organisations.
+pub fn demo_picks(data: &SampleData) -> (Vec<usize>, Vec<usize>) {
+    let translated = |r: ListingRef| data.translations.iter().any(|t| t.listing == r);
+    let org = |i: usize| data.organisations.get(i).filter(|o| o.country == "CN");
+    // Best first: the enterprise most like the demo one (its needs' text describes a
+    // sugarcane machinery maker), then DEMO_FIELDS in order; ties keep generation order.
+    let rank = |org_slug: &str, industry: &str| -> Option<(usize, usize)> {
+        let field = DEMO_FIELDS.iter().position(|f| *f == industry);
+        if org_slug == DEMO_NEED_ORG {
+            Some((0, field.unwrap_or(DEMO_FIELDS.len())))
+        } else {
+            field.map(|f| (1, f))
+        }
+    };
+    let best = |mut ranked: Vec<((usize, usize), usize)>, limit: usize| -> Vec<usize> {
+        ranked.sort();
+        ranked.into_iter().take(limit).map(|(_, i)| i).collect()
+    };
+    let achievements = best(
+        data.achievements
+            .iter()
+            .enumerate()
+            .filter(|(i, a)| !translated(ListingRef::Achievement(*i)) && org(a.org).is_some_and(|o| o.kind == "university" || o.kind == "institute"))
+            .filter_map(|(i, a)| DEMO_FIELDS.iter().position(|f| *f == a.industry).map(|f| ((0, f), i)))
+            .collect(),
+        DEMO_ACHIEVEMENTS,
+    );
+    let enterprise_needs = |kind: &str| -> Vec<((usize, usize), usize)> {
+        data.needs
+            .iter()
+            .enumerate()
+            .filter(|(i, n)| n.kind == kind && !translated(ListingRef::Need(*i)))
+            .filter_map(|(i, n)| {
+                let o = org(n.org).filter(|o| o.kind == "enterprise")?;
+                rank(o.slug, &n.industry).map(|r| (r, i))
+            })
+            .collect()
+    };
+    let mut needs = best(enterprise_needs("need"), DEMO_NEEDS);
+    needs.extend(best(enterprise_needs("open_call"), 1));
+    (achievements, needs)
+}
+
+/// Who a listing is inserted for: a demo owner, or its generated organisation.
+struct Owner<'a> {
+    organisation_id: sea_orm::prelude::Uuid,
+    user_id: sea_orm::prelude::Uuid,
+    country: &'a str,
+    region_code: &'a str,
+    contact_name: &'a str,
+    contact_email: &'a str,
+}
+
+impl<'a> Owner<'a> {
+    fn of(demo: Option<&'a DemoOwner>, org: &'a OrgSeed, org_id: sea_orm::prelude::Uuid, user_id: sea_orm::prelude::Uuid) -> Self {
+        match demo {
+            Some(d) => Owner {
+                organisation_id: d.organisation_id,
+                user_id: d.user_id,
+                country: d.country,
+                region_code: d.region_code,
+                contact_name: d.contact_name,
+                contact_email: d.contact_email,
+            },
+            None => Owner {
+                organisation_id: org_id,
+                user_id,
+                country: org.country,
+                region_code: org.region_code,
+                contact_name: &org.contact_name,
+                contact_email: &org.email,
+            },
+        }
+    }
 }
 
 /// Counts of what `data` holds.
@@ -2299,5 +2416,23 @@ mod tests {
     fn patent_check_digit() {
         // The example number of the domain reference, ZL202110123456.7.
         assert_eq!(cn_application_number(2021, 1, 123_456), "202110123456.7");
+    }
+
+    #[test]
+    fn the_demo_organisations_own_a_handful_of_listings_in_their_fields() {
+        let data = generate(today());
+        let (achievements, needs) = demo_picks(&data);
+        assert_eq!(achievements.len(), DEMO_ACHIEVEMENTS, "{achievements:?}");
+        for &i in &achievements {
+            let a = &data.achievements[i];
+            assert!(DEMO_FIELDS.contains(&a.industry.as_str()), "{}", a.industry);
+            assert!(matches!(data.organisations[a.org].kind, "university" | "institute"));
+        }
+        assert_eq!(needs.len(), DEMO_NEEDS + 1, "{needs:?}");
+        assert_eq!(needs.iter().filter(|&&i| data.needs[i].kind == "open_call").count(), 1);
+        for &i in &needs {
+            assert_eq!(data.organisations[data.needs[i].org].kind, "enterprise");
+        }
+        assert_eq!(demo_picks(&generate(today())), (achievements, needs), "the same picks on every start");
     }
 }

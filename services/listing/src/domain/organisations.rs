@@ -256,3 +256,45 @@ pub async fn decide_verification(
     .await?;
     Ok(updated)
 }
+
+/// Filters of the operators' organisation list.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct OrganisationListParams {
+    /// Only organisations in this state: `pending`, `verified` or `rejected`.
+    pub verification_status: Option<String>,
+    /// 1-based page number.
+    pub page: Option<u64>,
+    /// Page size, at most 100 (default 20).
+    pub per_page: Option<u64>,
+}
+
+/// Organisations for operators, oldest first (the verification queue reads `pending` ones in
+/// the order they registered). Returns (rows, total, page, per_page).
+pub async fn list(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    params: &OrganisationListParams,
+) -> ApiResult<(Vec<organisations::Model>, u64, u64, u64)> {
+    use sea_orm::{PaginatorTrait, QueryOrder};
+    caller.require_operator()?;
+    let per_page = params.per_page.unwrap_or(20).clamp(1, 100);
+    let page = params.page.unwrap_or(1).max(1);
+    let mut query = organisations::Entity::find();
+    if let Some(status) = params.verification_status.as_deref() {
+        if !matches!(status, "pending" | "verified" | "rejected") {
+            return Err(ApiError::BadRequest(
+                "verification_status must be pending, verified or rejected".to_owned(),
+            ));
+        }
+        query = query.filter(organisations::Column::VerificationStatus.eq(status));
+    }
+    let paginator = query
+        .order_by_asc(organisations::Column::CreatedAt)
+        .order_by_asc(organisations::Column::Id)
+        .paginate(db, per_page);
+    let total = paginator.num_items().await?;
+    let items = paginator.fetch_page(page - 1).await?;
+    Ok((items, total, page, per_page))
+}

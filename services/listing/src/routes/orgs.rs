@@ -3,7 +3,7 @@
 use axum::extract::State;
 use shared::auth::{AuthUser, MaybeUser};
 use shared::error::{ApiResult, Problem};
-use shared::extract::{AppJson, AppPath};
+use shared::extract::{AppJson, AppPath, AppQuery};
 use shared::ids::{OrganisationId, UserId};
 use shared::AppState;
 use utoipa_axum::router::OpenApiRouter;
@@ -11,16 +11,39 @@ use utoipa_axum::routes;
 
 use crate::domain::accounts::{self, SessionOut, UserOut};
 use crate::domain::invitations::{self, AcceptIn, InvitationIn, InvitationOut, RoleIn};
-use crate::domain::organisations::{self, OrganisationOut, VerificationIn};
+use crate::domain::listings::Page;
+use crate::domain::organisations::{self, OrganisationListParams, OrganisationOut, VerificationIn};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(list_organisations))
         .routes(routes!(get_organisation))
         .routes(routes!(list_members))
         .routes(routes!(decide_verification))
         .routes(routes!(invite))
         .routes(routes!(accept_invitation))
         .routes(routes!(set_role))
+}
+
+/// Organisations, oldest first, e.g. `verification_status=pending` for the verification
+/// queue (operators only).
+#[utoipa::path(get, path = "/api/v1/orgs", tag = "organisations",
+    security(("bearer" = [])),
+    params(OrganisationListParams),
+    responses(
+        (status = 200, body = Page<OrganisationOut>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_organisations(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppQuery(params): AppQuery<OrganisationListParams>,
+) -> ApiResult<AppJson<Page<OrganisationOut>>> {
+    let (rows, total, page, per_page) = organisations::list(&state.db, &caller, &params).await?;
+    let items = rows.into_iter().map(OrganisationOut::from).collect();
+    Ok(AppJson(Page { items, total, page, per_page }))
 }
 
 /// An organisation's profile. Unverified organisations are visible to their members and

@@ -1,9 +1,208 @@
-//! (being written)
+//! The broker's side of the portal: the workspace (worklist of matches and a board of deals by
+//! stage, or how to become a broker), the deal page (parties, stage, publicity window, timeline,
+//! brokers and attribution ledger), the contract form, and the contract pages (amounts in the
+//! original currency and in CNY, milestones, payments, registration).
+//!
+//! Every rule is the API's: these pages show its answers and, next to the form that caused
+//! them, its refusals (a 409 or 422); a 403/404 becomes the error page.
+
+mod amount;
+mod contract;
+mod contract_form;
+mod deal;
+mod model;
+mod workspace;
 
 use axum::Router;
 
+use crate::api::{ApiError, Problem};
+use crate::i18n::Tr;
+use crate::page::FormErrors;
+use crate::session::Viewer;
 use crate::Portal;
 
 pub fn routes() -> Router<Portal> {
     Router::new()
+        .merge(workspace::routes())
+        .merge(deal::routes())
+        .merge(contract_form::routes())
+        .merge(contract::routes())
+}
+
+/// The stages of a deal, in the order a deal moves through them (`lost` last).
+pub const STAGES: [&str; 9] = [
+    "lead",
+    "contacted",
+    "nda",
+    "negotiating",
+    "agreed",
+    "signed",
+    "registered",
+    "closed",
+    "lost",
+];
+
+/// Stages at which the contract is drafted.
+pub const CONTRACT_STAGES: [&str; 2] = ["agreed", "signed"];
+
+/// The word for an API code from this area's catalog (`broker.{group}.{code}`), or the code
+/// itself when the catalog has none (codes added to the API later still show).
+pub fn word(t: &Tr, group: &str, code: &str) -> String {
+    let key = format!("broker.{group}.{code}");
+    let text = t.t(&key);
+    if text == key {
+        code.to_owned()
+    } else {
+        text.to_owned()
+    }
+}
+
+/// The navigation section of a deal or contract page: the broker workspace for brokers, the
+/// organisation's pages for the parties.
+pub fn section(viewer: &Viewer) -> &'static str {
+    if viewer.is_broker() {
+        "broker"
+    } else {
+        "my"
+    }
+}
+
+/// The first characters of an id, for rows that have nothing better to show.
+pub fn short_id(id: &str) -> String {
+    id.chars().take(8).collect()
+}
+
+/// What a form shows when the API refused it: field messages under the form's own input
+/// names (`renames` maps API paths to inputs), and a summary in the reader's language for the
+/// refusals this area knows (a stale version, a finished deal, …), else the API's words.
+pub fn refusal(t: &Tr, problem: &Problem, renames: &[(&str, &str)]) -> FormErrors {
+    let mut errors = FormErrors::from_problem(problem);
+    for (from, to) in renames {
+        if let Some(message) = errors.fields.remove(*from) {
+            errors.fields.entry((*to).to_owned()).or_insert(message);
+        }
+    }
+    let known = match problem.code.as_str() {
+        "stale_version" => Some("broker.refused_stale"),
+        "publicity_required" => Some("broker.refused_publicity_required"),
+        "illegal_stage_change" => Some("broker.refused_backwards"),
+        "contract_not_registered" => Some("broker.refused_not_registered"),
+        "deal_not_signed" => Some("broker.refused_not_signed"),
+        "deal_finished" => Some("broker.refused_finished"),
+        "broker_not_verified" => Some("broker.refused_broker_unverified"),
+        "broker_already_assigned" => Some("broker.refused_already_assigned"),
+        "already_submitted" => Some("broker.refused_already_submitted"),
+        "contract_cancelled" => Some("broker.refused_contract_cancelled"),
+        "payments_exceed_contract" => Some("broker.refused_payments_exceed"),
+        "contract_number_taken" => Some("broker.refused_number_taken"),
+        "broker_exists" => Some("broker.refused_broker_exists"),
+        "milestone_done" => Some("broker.refused_milestone_done"),
+        "payment_not_due" => Some("broker.refused_payment_not_due"),
+        _ => None,
+    };
+    if problem.code == "publicity_window_open" {
+        let ends = first_date(&problem.detail).unwrap_or_default();
+        errors.summary = Some(t.f("broker.refused_publicity_open", &[("ends", ends)]));
+    } else if let Some(key) = known {
+        errors.summary = Some(t.t(key).to_owned());
+    } else if !errors.fields.is_empty() {
+        errors.summary = Some(t.t("common.form_has_errors").to_owned());
+    }
+    errors
+}
+
+/// The first `YYYY-MM-DD` in a text (the API names dates that way in its refusals).
+fn first_date(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    (0..bytes.len().saturating_sub(9)).find_map(|i| {
+        let candidate = text.get(i..i + 10)?;
+        let b = candidate.as_bytes();
+        let shape = b.iter().enumerate().all(|(j, c)| {
+            if j == 4 || j == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+        shape.then_some(candidate)
+    })
+}
+
+/// The id in a page's path, when it is one (anything else is a page that does not exist, and
+/// never reaches the API's URL).
+pub fn path_id(raw: &str) -> Option<String> {
+    uuid::Uuid::parse_str(raw).ok().map(|u| u.to_string())
+}
+
+/// The refusal a form shows beside itself (a 409 or 422); anything else (sign-in, 403, 404,
+/// server trouble) becomes the error page.
+pub fn inline_problem(err: &ApiError) -> Option<Problem> {
+    match err {
+        ApiError::Problem(p) if p.status == 409 || p.status == 422 => Some(p.clone()),
+        _ => None,
+    }
+}
+
+/// The status a re-rendered form answers with: the API's (409 or 422).
+pub fn status_of(problem: &Problem) -> http::StatusCode {
+    http::StatusCode::from_u16(problem.status).unwrap_or(http::StatusCode::UNPROCESSABLE_ENTITY)
+}
+
+/// A trimmed optional form value (`None` when left empty).
+pub fn opt(value: &str) -> Option<String> {
+    let v = value.trim();
+    (!v.is_empty()).then(|| v.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn refusals_name_their_date() {
+        assert_eq!(
+            first_date("the publicity window runs until 2026-03-14; the deal can be signed"),
+            Some("2026-03-14")
+        );
+        assert_eq!(first_date("no date here"), None);
+        assert_eq!(first_date("2026-01-05"), Some("2026-01-05"));
+    }
+
+    #[test]
+    fn words_fall_back_to_the_code() {
+        let en = Tr::new(Lang::En);
+        assert_eq!(word(&en, "roles", "introducer"), "Introducer");
+        assert_eq!(word(&en, "roles", "astrologer"), "astrologer");
+    }
+
+    /// The catalog check of `i18n.rs` reads `src/pages`; this one reads the modules of this
+    /// area under `src/pages/broker/`, so every literal key they use exists in zh and en.
+    #[test]
+    fn every_key_used_by_the_broker_modules_exists() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/pages/broker");
+        let (zh, en) = (Tr::new(Lang::Zh), Tr::new(Lang::En));
+        let mut missing = Vec::new();
+        for entry in std::fs::read_dir(&dir).expect("broker modules").flatten() {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            for marker in [".t(\"", ".f(\""] {
+                for (i, _) in text.match_indices(marker) {
+                    let rest = &text[i + marker.len()..];
+                    let Some(end) = rest.find('"') else { continue };
+                    let key = &rest[..end];
+                    if key.contains('{') || !key.contains('.') {
+                        continue;
+                    }
+                    if zh.t(key) == key || en.t(key) == key {
+                        missing.push(format!("{}: {key}", entry.path().display()));
+                    }
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "keys used but not in i18n/*.toml:\n{}",
+            missing.join("\n")
+        );
+    }
 }

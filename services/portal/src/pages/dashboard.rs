@@ -1,9 +1,727 @@
-//! (being written)
+//! The statistics dashboard (public): the year's technology-market turnover against its target
+//! with the projection, turnover by month, city, contract type and industry field, the ASEAN
+//! share by country, and the platform's KPI cards. Every chart is server-side SVG
+//! ([`crate::charts`]) with the same numbers in a table under it.
 
+use std::collections::{BTreeMap, BTreeSet};
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::routing::get;
 use axum::Router;
+use chrono::Datelike;
+use serde::Deserialize;
 
+use super::{ApiPage, Labels};
+use crate::api::{with_query, ApiError};
+use crate::charts::{self, Datum, Marker};
+use crate::format::decimal2;
+use crate::i18n::Tr;
+use crate::page::{render, Ctx, PageResult};
+use crate::session::Viewer;
 use crate::Portal;
 
 pub fn routes() -> Router<Portal> {
-    Router::new()
+    Router::new().route("/dashboard", get(dashboard))
+}
+
+/// The indicator whose unit is fen: the technology-market turnover.
+const TURNOVER: &str = "contract_turnover";
+
+#[derive(Debug, Default, Deserialize)]
+struct YearParam {
+    #[serde(default)]
+    year: String,
+}
+
+/// `GET /api/v1/stats/targets`.
+#[derive(Debug, Deserialize)]
+struct TargetsOut {
+    as_of: String,
+    indicators: Vec<TargetProgress>,
+}
+
+/// Progress of one indicator toward its target, as the API computes it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TargetProgress {
+    pub indicator: String,
+    pub target_value: i64,
+    pub baseline_value: Option<i64>,
+    pub baseline_year: Option<i32>,
+    pub measure: String,
+    pub actual: i64,
+    pub progress_percent: String,
+    pub remaining: i64,
+    pub months_remaining: i64,
+    pub current_monthly_rate: i64,
+    pub needed_monthly_rate: i64,
+    pub projection: i64,
+    pub on_track: bool,
+    pub source: String,
+}
+
+/// A stored target (`GET /api/v1/targets`), read here for the years that have one.
+#[derive(Debug, Deserialize)]
+struct TargetYear {
+    year: i32,
+}
+
+#[derive(Debug, Deserialize)]
+struct TurnoverOut {
+    rows: Vec<TurnoverRow>,
+    total_contract_count: i64,
+    total_amount_cny_minor: i64,
+}
+
+#[derive(Debug, Deserialize)]
+struct TurnoverRow {
+    keys: BTreeMap<String, String>,
+    /// Chinese text, or `{zh, en}`: either is read.
+    #[serde(default)]
+    labels: BTreeMap<String, serde_json::Value>,
+    contract_count: i64,
+    amount_cny_minor: i64,
+}
+
+#[derive(Debug, Deserialize)]
+struct AseanOut {
+    countries: Vec<AseanRow>,
+    asean_output_cny_minor: i64,
+    asean_absorption_cny_minor: i64,
+    asean_share_of_output_percent: String,
+    asean_share_of_absorption_percent: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct AseanRow {
+    country: String,
+    name_zh: String,
+    name_en: String,
+    output_cny_minor: i64,
+    output_contracts: i64,
+    absorption_cny_minor: i64,
+    absorption_contracts: i64,
+    output_share_percent: String,
+    absorption_share_percent: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Kpis {
+    organisations: i64,
+    enterprises: i64,
+    achievements_published: i64,
+    needs_published: i64,
+    brokers_verified: i64,
+    matches: i64,
+    deals_open: i64,
+    contracts_signed: i64,
+    contracts_registered: i64,
+    registered_output_cny_minor: i64,
+    registered_absorption_cny_minor: i64,
+}
+
+/// The turnover target of the year with its chart, every figure as people read it.
+pub struct TargetView {
+    pub actual: String,
+    pub target: String,
+    pub projection: String,
+    pub percent: String,
+    pub remaining: String,
+    pub needed_monthly: String,
+    pub current_monthly: String,
+    pub months_remaining: String,
+    pub baseline: String,
+    pub source: String,
+    pub on_track: bool,
+    pub svg: String,
+}
+
+/// One breakdown of the year's turnover (by month, city, type or field).
+pub struct Breakdown {
+    pub id: &'static str,
+    pub heading: &'static str,
+    pub column: &'static str,
+    pub svg: String,
+    pub rows: Vec<BreakdownRow>,
+    /// No contract in any group: the page says so instead of an empty chart.
+    pub empty: bool,
+    pub total_count: String,
+    pub total_amount: String,
+    pub total_yuan: String,
+}
+
+pub struct BreakdownRow {
+    pub label: String,
+    pub contracts: String,
+    pub amount: String,
+    pub yuan: String,
+}
+
+/// A target measured in counts (achievements transferred, enterprises served, brokers).
+pub struct IndicatorRow {
+    pub name: &'static str,
+    pub actual: String,
+    pub target: String,
+    pub percent: String,
+    pub measure: String,
+    pub on_track: bool,
+}
+
+pub struct AseanView {
+    pub svg: String,
+    pub rows: Vec<AseanLine>,
+    pub output: String,
+    pub absorption: String,
+    pub share_output: String,
+    pub share_absorption: String,
+    pub any: bool,
+}
+
+pub struct AseanLine {
+    pub name: String,
+    pub output: String,
+    pub output_contracts: String,
+    pub output_share: String,
+    pub absorption: String,
+    pub absorption_contracts: String,
+    pub absorption_share: String,
+}
+
+/// A year the selector offers.
+pub struct YearOption {
+    pub year: i32,
+    pub selected: bool,
+}
+
+pub struct Kpi {
+    pub label: &'static str,
+    pub value: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    ctx: Ctx,
+    year: i32,
+    years: Vec<YearOption>,
+    /// Years with a target, for the "no target this year" notice.
+    target_years: Vec<i32>,
+    as_of: String,
+    actual: String,
+    actual_yuan: String,
+    contracts: String,
+    turnover: Option<TargetView>,
+    indicators: Vec<IndicatorRow>,
+    breakdowns: Vec<Breakdown>,
+    asean: AseanView,
+    kpis: Vec<Kpi>,
+}
+
+impl DashboardPage {
+    fn heading(&self) -> String {
+        self.ctx
+            .t
+            .f("dash.turnover_heading", &[("year", &self.year.to_string())])
+    }
+
+    fn contracts_line(&self) -> String {
+        self.ctx.t.f(
+            "dash.contracts_registered_in_year",
+            &[("count", &self.contracts), ("year", &self.year.to_string())],
+        )
+    }
+
+    fn no_target(&self) -> String {
+        self.ctx
+            .t
+            .f("dash.no_target", &[("year", &self.year.to_string())])
+    }
+
+    fn empty_year(&self) -> String {
+        self.ctx
+            .t
+            .f("dash.empty_year", &[("year", &self.year.to_string())])
+    }
+
+    fn as_of_line(&self) -> String {
+        self.ctx.t.f("dash.as_of", &[("date", &self.as_of)])
+    }
+}
+
+fn current_year() -> i32 {
+    chrono::Utc::now().year()
+}
+
+/// The requested year when it is a plausible one, else the current year.
+fn chosen_year(param: &str) -> i32 {
+    param
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y))
+        .unwrap_or_else(current_year)
+}
+
+async fn dashboard(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Query(q): Query<YearParam>,
+) -> PageResult {
+    let ctx = Ctx::new(&viewer, "dashboard");
+    let year = chosen_year(&q.year);
+    let api = &portal.api;
+    let caller = viewer.caller();
+    let y = year.to_string();
+    let turnover = |group: &str| {
+        with_query(
+            "/api/v1/stats/turnover",
+            &[("group_by", group.to_owned()), ("year", y.clone())],
+        )
+    };
+    let targets_path = with_query("/api/v1/stats/targets", &[("year", y.clone())]);
+    let asean_path = with_query("/api/v1/stats/asean", &[("year", y.clone())]);
+    let (month_path, city_path, type_path, industry_path) = (
+        turnover("month"),
+        turnover("city"),
+        turnover("contract_type"),
+        turnover("industry"),
+    );
+    let (targets, stored, month, city, ctype, industry) = tokio::join!(
+        api.get::<TargetsOut>(caller, &targets_path),
+        api.get::<ApiPage<TargetYear>>(caller, "/api/v1/targets?per_page=100"),
+        api.get::<TurnoverOut>(caller, &month_path),
+        api.get::<TurnoverOut>(caller, &city_path),
+        api.get::<TurnoverOut>(caller, &type_path),
+        api.get::<TurnoverOut>(caller, &industry_path),
+    );
+    let (asean, kpis, labels) = tokio::join!(
+        api.get::<AseanOut>(caller, &asean_path),
+        api.get::<Kpis>(caller, "/api/v1/stats/kpis"),
+        Labels::load(api, &viewer),
+    );
+    let fail = |e: ApiError| viewer.fail(e);
+    let targets = targets.map_err(fail)?;
+    let stored = stored.map_err(fail)?;
+    let month = month.map_err(fail)?;
+    let (city, ctype, industry) = (
+        city.map_err(fail)?,
+        ctype.map_err(fail)?,
+        industry.map_err(fail)?,
+    );
+    let (asean, kpis) = (asean.map_err(fail)?, kpis.map_err(fail)?);
+
+    let t = ctx.t;
+    let target_years: BTreeSet<i32> = stored.items.iter().map(|s| s.year).collect();
+    let mut years: BTreeSet<i32> = target_years.clone();
+    years.insert(current_year());
+    years.insert(year);
+    let turnover_target = targets
+        .indicators
+        .iter()
+        .find(|p| p.indicator == TURNOVER)
+        .cloned();
+    let actual_fen = month.total_amount_cny_minor;
+
+    let turnover_view = turnover_target.clone().map(|p| {
+        let summary = t.f(
+            "dash.target_chart_summary",
+            &[
+                ("year", &y),
+                ("actual", &t.cny(p.actual)),
+                ("target", &t.cny(p.target_value)),
+                ("projection", &t.cny(p.projection)),
+                ("percent", &p.progress_percent),
+            ],
+        );
+        let bars = [
+            Datum::new(t.t("dash.bar_actual"), p.actual, t.cny(p.actual)),
+            Datum::new(
+                t.t("dash.bar_projection"),
+                p.projection,
+                t.cny(p.projection),
+            )
+            .alt(),
+        ];
+        let marker = Marker {
+            label: t.f("dash.target_marker", &[("amount", &t.cny(p.target_value))]),
+            value: p.target_value,
+        };
+        let baseline = match (p.baseline_value, p.baseline_year) {
+            (Some(v), Some(by)) => t.f(
+                "dash.baseline",
+                &[("year", &by.to_string()), ("amount", &t.cny(v))],
+            ),
+            _ => String::new(),
+        };
+        TargetView {
+            actual: t.cny(p.actual),
+            target: t.cny(p.target_value),
+            projection: t.cny(p.projection),
+            percent: format!("{}%", p.progress_percent),
+            remaining: t.cny(p.remaining),
+            needed_monthly: t.cny(p.needed_monthly_rate),
+            current_monthly: t.cny(p.current_monthly_rate),
+            months_remaining: t.f(
+                "dash.months_remaining",
+                &[("n", &p.months_remaining.to_string())],
+            ),
+            baseline,
+            source: t.f("dash.source_line", &[("source", &p.source)]),
+            on_track: p.on_track,
+            svg: charts::horizontal("chart-target", &summary, &bars, Some(&marker)),
+        }
+    });
+
+    let indicators = targets
+        .indicators
+        .iter()
+        .filter(|p| p.indicator != TURNOVER)
+        .map(|p| IndicatorRow {
+            name: indicator_name(&p.indicator),
+            actual: t.count(p.actual),
+            target: t.count(p.target_value),
+            percent: format!("{}%", p.progress_percent),
+            measure: if p.measure == "cumulative" {
+                let from = p.baseline_year.map_or(2021, |b| b + 1);
+                t.f("dash.measure_cumulative", &[("from", &from.to_string())])
+            } else {
+                t.t("dash.measure_annual").to_owned()
+            },
+            on_track: p.on_track,
+        })
+        .collect();
+
+    let breakdowns = vec![
+        month_breakdown(t, year, &month),
+        breakdown(
+            t,
+            &labels,
+            "by-city",
+            "dash.by_city",
+            "dash.col_city",
+            "city",
+            &city,
+        ),
+        breakdown(
+            t,
+            &labels,
+            "by-type",
+            "dash.by_type",
+            "dash.col_type",
+            "contract_type",
+            &ctype,
+        ),
+        breakdown(
+            t,
+            &labels,
+            "by-industry",
+            "dash.by_industry",
+            "dash.col_industry",
+            "industry",
+            &industry,
+        ),
+    ];
+
+    let asean = asean_view(t, year, &asean);
+    let kpis = vec![
+        Kpi {
+            label: t.t("dash.kpi_organisations"),
+            value: t.count(kpis.organisations),
+        },
+        Kpi {
+            label: t.t("dash.kpi_enterprises"),
+            value: t.count(kpis.enterprises),
+        },
+        Kpi {
+            label: t.t("dash.kpi_achievements"),
+            value: t.count(kpis.achievements_published),
+        },
+        Kpi {
+            label: t.t("dash.kpi_needs"),
+            value: t.count(kpis.needs_published),
+        },
+        Kpi {
+            label: t.t("dash.kpi_matches"),
+            value: t.count(kpis.matches),
+        },
+        Kpi {
+            label: t.t("dash.kpi_deals_open"),
+            value: t.count(kpis.deals_open),
+        },
+        Kpi {
+            label: t.t("dash.kpi_contracts_signed"),
+            value: t.count(kpis.contracts_signed),
+        },
+        Kpi {
+            label: t.t("dash.kpi_contracts_registered"),
+            value: t.count(kpis.contracts_registered),
+        },
+        Kpi {
+            label: t.t("dash.kpi_output"),
+            value: t.cny(kpis.registered_output_cny_minor),
+        },
+        Kpi {
+            label: t.t("dash.kpi_absorption"),
+            value: t.cny(kpis.registered_absorption_cny_minor),
+        },
+        Kpi {
+            label: t.t("dash.kpi_brokers"),
+            value: t.count(kpis.brokers_verified),
+        },
+    ];
+
+    Ok(render(&DashboardPage {
+        years: years
+            .into_iter()
+            .rev()
+            .map(|y| YearOption {
+                year: y,
+                selected: y == year,
+            })
+            .collect(),
+        target_years: target_years.into_iter().rev().collect(),
+        as_of: targets.as_of,
+        actual: t.cny(actual_fen),
+        actual_yuan: decimal2(actual_fen),
+        contracts: t.count(month.total_contract_count),
+        turnover: turnover_view,
+        indicators,
+        breakdowns,
+        asean,
+        kpis,
+        year,
+        ctx,
+    }))
+}
+
+/// Words for an indicator code (shared with the console's targets tab).
+pub fn indicator_name(code: &str) -> &'static str {
+    match code {
+        "contract_turnover" => "dash.indicator_contract_turnover",
+        "achievements_transferred" => "dash.indicator_achievements_transferred",
+        "enterprises_served" => "dash.indicator_enterprises_served",
+        "brokers_trained" => "dash.indicator_brokers_trained",
+        _ => "dash.indicator_other",
+    }
+}
+
+/// The twelve months of `year` (months without registrations show as zero). No target line
+/// here: a month is a small fraction of a yearly target, and the line would flatten the bars;
+/// the target chart above carries the comparison.
+fn month_breakdown(t: Tr, year: i32, out: &TurnoverOut) -> Breakdown {
+    let by_month: BTreeMap<&str, &TurnoverRow> = out
+        .rows
+        .iter()
+        .filter_map(|r| r.keys.get("month").map(|m| (m.as_str(), r)))
+        .collect();
+    let mut rows = Vec::with_capacity(12);
+    let mut bars = Vec::with_capacity(12);
+    for m in 1..=12 {
+        let key = format!("{year}-{m:02}");
+        let (count, fen) = by_month
+            .get(key.as_str())
+            .map_or((0, 0), |r| (r.contract_count, r.amount_cny_minor));
+        bars.push(Datum::new(
+            format!("{m:02}"),
+            fen,
+            format!("{key}: {}", t.cny(fen)),
+        ));
+        rows.push(BreakdownRow {
+            label: key,
+            contracts: t.count(count),
+            amount: t.cny(fen),
+            yuan: decimal2(fen),
+        });
+    }
+    let summary = t.f(
+        "dash.month_chart_summary",
+        &[
+            ("year", &year.to_string()),
+            ("total", &t.cny(out.total_amount_cny_minor)),
+        ],
+    );
+    Breakdown {
+        id: "by-month",
+        heading: t.t("dash.by_month"),
+        column: t.t("dash.col_month"),
+        svg: charts::vertical("chart-by-month", &summary, &bars, None),
+        rows,
+        empty: out.total_contract_count == 0,
+        total_count: t.count(out.total_contract_count),
+        total_amount: t.cny(out.total_amount_cny_minor),
+        total_yuan: decimal2(out.total_amount_cny_minor),
+    }
+}
+
+/// One grouping of the year's turnover, largest first.
+fn breakdown(
+    t: Tr,
+    labels: &Labels,
+    id: &'static str,
+    heading: &'static str,
+    column: &'static str,
+    dim: &str,
+    out: &TurnoverOut,
+) -> Breakdown {
+    let mut sorted: Vec<&TurnoverRow> = out.rows.iter().collect();
+    sorted.sort_by_key(|r| std::cmp::Reverse(r.amount_cny_minor));
+    let named: Vec<(String, &TurnoverRow)> = sorted
+        .into_iter()
+        .map(|r| (row_label(t, labels, dim, r), r))
+        .collect();
+    let bars: Vec<Datum> = named
+        .iter()
+        .map(|(l, r)| Datum::new(l.clone(), r.amount_cny_minor, t.cny(r.amount_cny_minor)))
+        .collect();
+    let rows = named
+        .iter()
+        .map(|(l, r)| BreakdownRow {
+            label: l.clone(),
+            contracts: t.count(r.contract_count),
+            amount: t.cny(r.amount_cny_minor),
+            yuan: decimal2(r.amount_cny_minor),
+        })
+        .collect();
+    let summary = t.f(
+        "dash.breakdown_summary",
+        &[
+            ("what", t.t(heading)),
+            ("groups", &named.len().to_string()),
+            ("total", &t.cny(out.total_amount_cny_minor)),
+        ],
+    );
+    Breakdown {
+        id,
+        heading: t.t(heading),
+        column: t.t(column),
+        svg: charts::horizontal(&format!("chart-{id}"), &summary, &bars, None),
+        empty: named.is_empty(),
+        rows,
+        total_count: t.count(out.total_contract_count),
+        total_amount: t.cny(out.total_amount_cny_minor),
+        total_yuan: decimal2(out.total_amount_cny_minor),
+    }
+}
+
+/// A group's name in the reader's language: the API's `{zh, en}` label when it gives one, the
+/// taxonomy's words otherwise, the API's Chinese label or the code as a last resort.
+fn row_label(t: Tr, labels: &Labels, dim: &str, row: &TurnoverRow) -> String {
+    let code = row.keys.get(dim).map(String::as_str).unwrap_or("");
+    let api = row.labels.get(dim);
+    if let Some(serde_json::Value::Object(o)) = api {
+        let zh = o.get("zh").and_then(|v| v.as_str()).unwrap_or(code);
+        let en = o.get("en").and_then(|v| v.as_str()).unwrap_or("");
+        return t.pick(zh, en).to_owned();
+    }
+    let api_zh = api.and_then(|v| v.as_str()).unwrap_or(code).to_owned();
+    let ours = match dim {
+        "city" => labels.region(code),
+        "industry" => labels.industry(code),
+        "contract_type" => contract_type_name(code)
+            .map(|k| t.t(k).to_owned())
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    if ours.is_empty() || ours == code {
+        api_zh
+    } else {
+        ours
+    }
+}
+
+fn contract_type_name(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "development" => "dash.type_development",
+        "transfer" => "dash.type_transfer",
+        "licence" => "dash.type_licence",
+        "consulting" => "dash.type_consulting",
+        "service" => "dash.type_service",
+        _ => return None,
+    })
+}
+
+fn asean_view(t: Tr, year: i32, a: &AseanOut) -> AseanView {
+    let mut countries: Vec<&AseanRow> = a.countries.iter().collect();
+    countries.sort_by(|x, y| {
+        y.output_cny_minor
+            .cmp(&x.output_cny_minor)
+            .then(y.absorption_cny_minor.cmp(&x.absorption_cny_minor))
+    });
+    // The chart shows the countries with output; the table lists every member.
+    let bars: Vec<Datum> = countries
+        .iter()
+        .filter(|c| c.output_cny_minor != 0)
+        .map(|c| {
+            let name = t.pick(&c.name_zh, &c.name_en).to_owned();
+            Datum::new(
+                name,
+                c.output_cny_minor,
+                format!(
+                    "{} ({}%)",
+                    t.cny(c.output_cny_minor),
+                    c.output_share_percent
+                ),
+            )
+        })
+        .collect();
+    let summary = t.f(
+        "dash.asean_summary",
+        &[
+            ("year", &year.to_string()),
+            ("amount", &t.cny(a.asean_output_cny_minor)),
+            ("percent", &a.asean_share_of_output_percent),
+        ],
+    );
+    let rows = countries
+        .iter()
+        .map(|c| AseanLine {
+            name: format!("{} ({})", t.pick(&c.name_zh, &c.name_en), c.country),
+            output: t.cny(c.output_cny_minor),
+            output_contracts: t.count(c.output_contracts),
+            output_share: format!("{}%", c.output_share_percent),
+            absorption: t.cny(c.absorption_cny_minor),
+            absorption_contracts: t.count(c.absorption_contracts),
+            absorption_share: format!("{}%", c.absorption_share_percent),
+        })
+        .collect();
+    AseanView {
+        svg: charts::horizontal("chart-asean", &summary, &bars, None),
+        rows,
+        output: t.cny(a.asean_output_cny_minor),
+        absorption: t.cny(a.asean_absorption_cny_minor),
+        share_output: format!("{}%", a.asean_share_of_output_percent),
+        share_absorption: format!("{}%", a.asean_share_of_absorption_percent),
+        any: a.asean_output_cny_minor != 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_year_falls_back_to_the_current_one() {
+        assert_eq!(chosen_year("2025"), 2025);
+        assert_eq!(chosen_year("20x5"), current_year());
+        assert_eq!(chosen_year("1800"), current_year());
+    }
+
+    #[test]
+    fn months_without_registrations_show_as_zero() {
+        let out = TurnoverOut {
+            rows: vec![TurnoverRow {
+                keys: BTreeMap::from([("month".to_owned(), "2025-03".to_owned())]),
+                labels: BTreeMap::new(),
+                contract_count: 2,
+                amount_cny_minor: 123_456,
+            }],
+            total_contract_count: 2,
+            total_amount_cny_minor: 123_456,
+        };
+        let b = month_breakdown(Tr::new(crate::i18n::Lang::En), 2025, &out);
+        assert_eq!(b.rows.len(), 12);
+        assert_eq!(b.rows[2].yuan, "1,234.56");
+        assert_eq!(b.rows[0].yuan, "0.00");
+        assert_eq!(b.total_yuan, "1,234.56");
+    }
 }

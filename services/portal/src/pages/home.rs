@@ -68,9 +68,7 @@ pub struct Hit {
     pub highlights: BTreeMap<String, String>,
     pub industry: String,
     pub region_code: String,
-    pub country: String,
     pub trl: i64,
-    pub published_at: Option<String>,
 }
 
 impl Hit {

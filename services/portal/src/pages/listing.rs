@@ -42,7 +42,6 @@ pub struct ListingOut {
     pub id: String,
     pub organisation_id: String,
     pub status: String,
-    pub version: i64,
     pub original_language: String,
     pub language: String,
     pub provenance: String,
@@ -126,7 +125,6 @@ pub struct MatchOut {
     pub version: i64,
     pub need: Option<Brief>,
     pub achievement: Option<Brief>,
-    pub computed_at: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -165,8 +163,6 @@ struct ListingPage {
     is_owner: bool,
     /// Matches the reader may see; `None` when the panel is not for them.
     matches: Option<Vec<MatchCard>>,
-    /// The reader's party on this listing's matches: "need" or "achievement" for owners.
-    side: Option<&'static str>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -214,7 +210,7 @@ async fn show(portal: Portal, viewer: Viewer, api_kind: &'static str, id: String
         None
     };
     let ctx = Ctx::new(&viewer, "listing");
-    Ok(render(&ListingPage { ctx, labels, kind, l, org, is_owner, matches, side }))
+    Ok(render(&ListingPage { ctx, labels, kind, l, org, is_owner, matches }))
 }
 
 /// The panel's cards; owners also see the feedback given on each match.

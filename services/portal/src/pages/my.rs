@@ -1,9 +1,999 @@
-//! (being written)
+//! "My organisation": the signed-in member's organisation, its listings in every status with
+//! their matches, feedback received, open-call applications, spreadsheet imports (upload,
+//! progress, per-row errors), members and invitations, and accepting an invitation.
+//!
+//! Everything comes from the API as the member sees it. The API has no "feedback on my
+//! listings" list, so feedback received is read from the member's `match_feedback`
+//! notifications (each names the match, verdict and reason); the per-match feedback is on the
+//! listing page's matches panel.
 
-use axum::Router;
+use std::collections::HashMap;
 
+use askama::Template;
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use axum_extra::extract::cookie::CookieJar;
+use http::{header, HeaderMap, Method, StatusCode};
+use serde::Deserialize;
+use serde_json::json;
+use tokio::task::JoinSet;
+
+use super::listing_form::{status_class, Kind};
+use super::{ApiPage, Pager};
+use crate::api::{urlencode, with_query, ApiError, Caller};
+use crate::i18n::Tr;
+use crate::page::{done, render, Ctx, FormErrors, PageError, PageResult};
+use crate::session::{session_cookie, Me, Viewer};
 use crate::Portal;
+
+/// Largest spreadsheet the upload form forwards (the API's default import limit).
+const UPLOAD_LIMIT_BYTES: usize = 32 * 1024 * 1024;
+const LISTINGS_PER_PAGE: u64 = 10;
+const IMPORTS_PER_PAGE: u64 = 20;
+const ROW_ERRORS_PER_PAGE: u64 = 50;
 
 pub fn routes() -> Router<Portal> {
     Router::new()
+        .route("/my", get(overview))
+        .route("/my/members", get(members_page))
+        .route("/my/members/invite", post(invite))
+        .route("/my/members/{user_id}/role", post(set_role))
+        .route("/my/open-calls/{id}", get(open_call_page))
+        .route("/my/open-calls/{id}/applications/{application_id}", post(decide))
+        .route("/my/imports", get(imports_page).post(start_import).layer(DefaultBodyLimit::max(UPLOAD_LIMIT_BYTES + 64 * 1024)))
+        .route("/my/imports/{id}", get(import_page))
+        .route("/join", get(join_form).post(join))
+}
+
+// ---------------------------------------------------------------------------------------------
+// API answers.
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Organisation {
+    pub name: String,
+    pub name_en: Option<String>,
+    pub kind: String,
+    pub credit_code: Option<String>,
+    pub verification_status: String,
+    pub verification_note: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct ListingItem {
+    id: String,
+    status: String,
+    title: String,
+    updated_at: String,
+    kind: Option<String>,
+    completeness: Option<Score>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Score {
+    score: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct MatchBrief {
+    need_side_status: String,
+    achievement_side_status: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Member {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub org_role: Option<String>,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RowError {
+    pub row: i64,
+    pub column: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ImportOut {
+    pub id: String,
+    pub kind: String,
+    pub mode: String,
+    pub format: String,
+    pub file_name: String,
+    pub status: String,
+    pub total_rows: i64,
+    pub processed_rows: i64,
+    pub created_count: i64,
+    pub error_count: i64,
+    #[serde(default)]
+    pub errors: Vec<RowError>,
+    pub failure: Option<String>,
+    pub created_at: String,
+    pub finished_at: Option<String>,
+}
+
+impl ImportOut {
+    pub fn running(&self) -> bool {
+        matches!(self.status.as_str(), "queued" | "running")
+    }
+
+    /// Rows read so far, in percent (0 before the file is parsed).
+    pub fn percent(&self) -> i64 {
+        if self.total_rows <= 0 {
+            if self.running() {
+                0
+            } else {
+                100
+            }
+        } else {
+            (self.processed_rows.clamp(0, self.total_rows) * 100) / self.total_rows
+        }
+    }
+
+    pub fn status_class(&self) -> &'static str {
+        match self.status.as_str() {
+            "succeeded" => "ok",
+            "failed" => "bad",
+            _ => "warn",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Notification {
+    kind: String,
+    link: Option<String>,
+    #[serde(default)]
+    payload: serde_json::Value,
+    read_at: Option<String>,
+    created_at: String,
+    title: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Application {
+    pub id: String,
+    pub organisation_id: String,
+    pub achievement_id: Option<String>,
+    pub proposal: String,
+    pub status: String,
+    pub created_at: String,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct OpenCall {
+    id: String,
+    organisation_id: String,
+    title: String,
+    status: String,
+    kind: Option<String>,
+    deadline: Option<String>,
+    awarded_application_id: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers.
+
+/// Pages for members of an organisation: sign in first; an account without one is told why.
+#[expect(clippy::result_large_err, reason = "a PageError is the finished response, returned once per request")]
+fn require_org(viewer: &Viewer) -> Result<(&Me, String), PageError> {
+    let me = viewer.require_login()?;
+    let org = me
+        .organisation_id
+        .clone()
+        .ok_or_else(|| viewer.error_page(StatusCode::FORBIDDEN, Tr::new(viewer.lang).t("my.no_organisation").to_owned()))?;
+    Ok((me, org))
+}
+
+fn is_admin(me: &Me) -> bool {
+    me.org_role.as_deref() == Some("admin")
+}
+
+/// Runs one GET per path at once (the API answers independently); results keep their key.
+async fn get_all<T>(portal: &Portal, viewer: &Viewer, paths: Vec<(String, String)>) -> HashMap<String, T>
+where
+    T: serde::de::DeserializeOwned + Send + 'static,
+{
+    let mut set = JoinSet::new();
+    for (key, path) in paths {
+        let api = portal.api.clone();
+        let token = viewer.token.clone();
+        let lang = viewer.lang;
+        set.spawn(async move {
+            let caller = Caller { token: token.as_deref(), lang };
+            (key, api.get::<T>(caller, &path).await)
+        });
+    }
+    let mut out = HashMap::new();
+    while let Some(joined) = set.join_next().await {
+        match joined {
+            Ok((key, Ok(value))) => {
+                out.insert(key, value);
+            }
+            Ok((key, Err(err))) => tracing::warn!(error = %err, key = %key, "my organisation: a detail could not be read"),
+            Err(err) => tracing::warn!(error = %err, "my organisation: a detail task failed"),
+        }
+    }
+    out
+}
+
+fn page_param(value: Option<u64>) -> u64 {
+    value.unwrap_or(1).max(1)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Overview.
+
+/// One of my listings, with what happened to it.
+pub struct Row {
+    pub id: String,
+    pub kind: Kind,
+    pub title: String,
+    pub status: String,
+    pub updated_at: String,
+    /// (all live matches, matches still new on my side); published listings only.
+    pub matches: Option<(usize, usize)>,
+    /// Applications received, for my open calls.
+    pub applications: Option<usize>,
+    pub completeness: Option<i64>,
+}
+
+impl Row {
+    pub fn view_href(&self) -> String {
+        self.kind.view_href(&self.id)
+    }
+
+    pub fn edit_href(&self) -> String {
+        self.kind.edit_href(&self.id)
+    }
+
+    pub fn matches_href(&self) -> String {
+        format!("{}#matches", self.view_href())
+    }
+
+    pub fn status_class(&self) -> &'static str {
+        status_class(&self.status)
+    }
+
+    pub fn editable(&self) -> bool {
+        matches!(self.status.as_str(), "draft" | "submitted" | "rejected" | "published")
+    }
+}
+
+/// Feedback another party gave on a match of one of my listings.
+pub struct Feedback {
+    pub at: String,
+    pub title: String,
+    pub good: bool,
+    pub reason: Option<String>,
+    pub comment: Option<String>,
+    pub link: Option<String>,
+    pub unread: bool,
+}
+
+#[derive(Template)]
+#[template(path = "my_index.html")]
+struct OverviewPage {
+    ctx: Ctx,
+    org: Organisation,
+    posts_achievements: bool,
+    posts_needs: bool,
+    achievements: Vec<Row>,
+    needs: Vec<Row>,
+    a_pager: Pager,
+    n_pager: Pager,
+    a_total: u64,
+    n_total: u64,
+    feedback: Vec<Feedback>,
+    imports: Vec<ImportOut>,
+    member_count: usize,
+}
+
+impl OverviewPage {
+    fn org_name(&self) -> String {
+        match (&self.org.name_en, self.ctx.lang) {
+            (Some(en), l) if l != crate::i18n::Lang::Zh && !en.is_empty() => en.clone(),
+            _ => self.org.name.clone(),
+        }
+    }
+
+    fn verification(&self) -> String {
+        self.ctx.t.term("verification", &self.org.verification_status)
+    }
+
+    fn verification_class(&self) -> &'static str {
+        match self.org.verification_status.as_str() {
+            "verified" => "ok",
+            "rejected" => "bad",
+            _ => "warn",
+        }
+    }
+
+    fn org_kind(&self) -> String {
+        self.ctx.t.term("org_kind", &self.org.kind)
+    }
+
+    fn matches_text(&self, total: &usize, new: &usize) -> String {
+        self.ctx.t.f("my.matches_count", &[("total", &total.to_string()), ("new", &new.to_string())])
+    }
+
+    fn applications_text(&self, n: &usize) -> String {
+        self.ctx.t.f("my.applications_count", &[("count", &n.to_string())])
+    }
+
+    fn members_text(&self) -> String {
+        self.ctx.t.f("my.members_count", &[("count", &self.member_count.to_string())])
+    }
+
+    fn reason(&self, code: &str) -> String {
+        self.ctx.t.term("decline", code)
+    }
+
+    fn import_status(&self, status: &str) -> String {
+        import_status(&self.ctx.t, status)
+    }
+
+    fn import_kind(&self, kind: &str) -> String {
+        import_kind(&self.ctx.t, kind)
+    }
+}
+
+fn import_status(t: &Tr, status: &str) -> String {
+    match status {
+        "queued" => t.t("my.import_queued").to_owned(),
+        "running" => t.t("my.import_running").to_owned(),
+        "succeeded" => t.t("my.import_succeeded").to_owned(),
+        "failed" => t.t("my.import_failed").to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+fn import_kind(t: &Tr, kind: &str) -> String {
+    match kind {
+        "needs" => t.term("kind", "need"),
+        _ => t.term("kind", "achievement"),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct OverviewParams {
+    a_page: Option<u64>,
+    n_page: Option<u64>,
+}
+
+async fn overview(State(portal): State<Portal>, viewer: Viewer, Query(q): Query<OverviewParams>) -> PageResult {
+    let (me, org_id) = require_org(&viewer)?;
+    let caller = viewer.caller();
+    let lang = viewer.lang.code().to_owned();
+    let (a_page, n_page) = (page_param(q.a_page), page_param(q.n_page));
+    let list = |collection: &str, page: u64| {
+        with_query(
+            &format!("/api/v1/{collection}"),
+            &[("mine", "true".to_owned()), ("page", page.to_string()), ("per_page", LISTINGS_PER_PAGE.to_string()), ("lang", lang.clone())],
+        )
+    };
+    let org_path = format!("/api/v1/orgs/{}", urlencode(&org_id));
+    let members_path = format!("/api/v1/orgs/{}/members", urlencode(&org_id));
+    let (ach_path, need_path) = (list("achievements", a_page), list("needs", n_page));
+    let (org, achievements, needs, members, imports, notes) = tokio::join!(
+        portal.api.get::<Organisation>(caller, &org_path),
+        portal.api.get::<ApiPage<ListingItem>>(caller, &ach_path),
+        portal.api.get::<ApiPage<ListingItem>>(caller, &need_path),
+        portal.api.get::<Vec<Member>>(caller, &members_path),
+        portal.api.get::<Vec<ImportOut>>(caller, "/api/v1/imports"),
+        portal.api.get::<Vec<Notification>>(caller, "/api/v1/notifications?limit=200"),
+    );
+    let org = org.map_err(|e| viewer.fail(e))?;
+    let achievements = achievements.map_err(|e| viewer.fail(e))?;
+    let needs = needs.map_err(|e| viewer.fail(e))?;
+
+    // Matches of published listings and applications to published or closed open calls.
+    let mut detail_paths = Vec::new();
+    for a in achievements.items.iter().filter(|a| a.status == "published") {
+        detail_paths.push((format!("a:{}", a.id), format!("/api/v1/achievements/{}/matches", urlencode(&a.id))));
+    }
+    for n in needs.items.iter().filter(|n| n.status == "published") {
+        detail_paths.push((format!("n:{}", n.id), format!("/api/v1/needs/{}/matches", urlencode(&n.id))));
+    }
+    let app_paths: Vec<(String, String)> = needs
+        .items
+        .iter()
+        .filter(|n| n.kind.as_deref() == Some("open_call") && matches!(n.status.as_str(), "published" | "closed" | "expired"))
+        .map(|n| (n.id.clone(), format!("/api/v1/needs/{}/applications", urlencode(&n.id))))
+        .collect();
+    let (matches, apps) = tokio::join!(
+        get_all::<Vec<MatchBrief>>(&portal, &viewer, detail_paths),
+        get_all::<Vec<Application>>(&portal, &viewer, app_paths),
+    );
+    let rows = |items: Vec<ListingItem>, achievement: bool| -> Vec<Row> {
+        items
+            .into_iter()
+            .map(|l| {
+                let kind = if achievement { Kind::Achievement } else if l.kind.as_deref() == Some("open_call") { Kind::OpenCall } else { Kind::Need };
+                let key = format!("{}:{}", if achievement { "a" } else { "n" }, l.id);
+                let matches = matches.get(&key).map(|ms| {
+                    let new = ms
+                        .iter()
+                        .filter(|m| if achievement { m.achievement_side_status == "new" } else { m.need_side_status == "new" })
+                        .count();
+                    (ms.len(), new)
+                });
+                Row {
+                    applications: apps.get(&l.id).map(Vec::len),
+                    completeness: l.completeness.as_ref().map(|c| c.score),
+                    id: l.id,
+                    kind,
+                    title: l.title,
+                    status: l.status,
+                    updated_at: l.updated_at,
+                    matches,
+                }
+            })
+            .collect()
+    };
+    let a_pager = Pager::new(&viewer.path, "a_page", achievements.page, LISTINGS_PER_PAGE, achievements.total);
+    let n_pager = Pager::new(&viewer.path, "n_page", needs.page, LISTINGS_PER_PAGE, needs.total);
+    let feedback = notes
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|n| n.kind == "match_feedback")
+        .take(10)
+        .map(|n| Feedback {
+            good: n.payload.get("verdict").and_then(|v| v.as_str()) == Some("good"),
+            reason: n.payload.get("reason").and_then(|v| v.as_str()).map(str::to_owned),
+            comment: n.payload.get("comment").and_then(|v| v.as_str()).filter(|c| !c.is_empty()).map(str::to_owned),
+            link: n.link.filter(|l| l.starts_with('/') && !l.starts_with("//")),
+            unread: n.read_at.is_none(),
+            at: n.created_at,
+            title: n.title,
+        })
+        .collect();
+    let page = OverviewPage {
+        ctx: Ctx::new(&viewer, "my"),
+        posts_achievements: me.posts_achievements(),
+        posts_needs: me.posts_needs(),
+        a_total: achievements.total,
+        n_total: needs.total,
+        achievements: rows(achievements.items, true),
+        needs: rows(needs.items, false),
+        a_pager,
+        n_pager,
+        feedback,
+        imports: imports.unwrap_or_default().into_iter().take(3).collect(),
+        member_count: members.map(|m| m.len()).unwrap_or(0),
+        org,
+    };
+    Ok(render(&page))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Members and invitations.
+
+#[derive(Debug, Default, Deserialize)]
+struct InviteForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    org_role: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct InvitationOut {
+    email: String,
+    expires_at: String,
+    org_role: String,
+    token: String,
+}
+
+#[derive(Template)]
+#[template(path = "my_members.html")]
+struct MembersPage {
+    ctx: Ctx,
+    members: Vec<Member>,
+    admin: bool,
+    me_id: String,
+    form: InviteForm,
+    errors: FormErrors,
+    /// The invitation just made, with the link to pass on (shown once).
+    invited: Option<(InvitationOut, String)>,
+}
+
+impl MembersPage {
+    fn role(&self, role: &Option<String>) -> &'static str {
+        match role.as_deref() {
+            Some("admin") => self.ctx.t.t("my.role_admin"),
+            _ => self.ctx.t.t("my.role_member"),
+        }
+    }
+
+    fn invited_text(&self) -> String {
+        match &self.invited {
+            Some((inv, _)) => self.ctx.t.f(
+                "my.invited_text",
+                &[("email", &inv.email), ("role", self.role(&Some(inv.org_role.clone()))), ("expires", &self.ctx.t.date(&inv.expires_at))],
+            ),
+            None => String::new(),
+        }
+    }
+}
+
+async fn members(portal: &Portal, viewer: &Viewer, form: InviteForm, errors: FormErrors, invited: Option<(InvitationOut, String)>, status: StatusCode) -> PageResult {
+    let (me, org_id) = require_org(viewer)?;
+    let path = format!("/api/v1/orgs/{}/members", urlencode(&org_id));
+    let members = portal.api.get::<Vec<Member>>(viewer.caller(), &path).await.map_err(|e| viewer.fail(e))?;
+    let page = MembersPage { ctx: Ctx::new(viewer, "my"), members, admin: is_admin(me), me_id: me.user_id.clone(), form, errors, invited };
+    let mut resp = render(&page);
+    *resp.status_mut() = status;
+    Ok(resp)
+}
+
+async fn members_page(State(portal): State<Portal>, viewer: Viewer) -> PageResult {
+    members(&portal, &viewer, InviteForm::default(), FormErrors::default(), None, StatusCode::OK).await
+}
+
+/// Invites a person; the API returns the secret once, so the page shows the join link now.
+async fn invite(State(portal): State<Portal>, viewer: Viewer, headers: HeaderMap, Form(form): Form<InviteForm>) -> PageResult {
+    let (_, org_id) = require_org(&viewer)?;
+    let role = if form.org_role == "admin" { "admin" } else { "member" };
+    let body = json!({ "email": form.email.trim(), "org_role": role });
+    let path = format!("/api/v1/orgs/{}/invitations", urlencode(&org_id));
+    match portal.api.post::<InvitationOut>(viewer.caller(), &path, &body).await {
+        Ok(inv) => {
+            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+            let scheme = if portal.secure_cookies { "https" } else { "http" };
+            let link = if host.is_empty() {
+                format!("/join?token={}", urlencode(&inv.token))
+            } else {
+                format!("{scheme}://{host}/join?token={}", urlencode(&inv.token))
+            };
+            members(&portal, &viewer, InviteForm::default(), FormErrors::default(), Some((inv, link)), StatusCode::OK).await
+        }
+        Err(ApiError::Problem(p)) if matches!(p.status, 409 | 422) => {
+            let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            members(&portal, &viewer, form, FormErrors::from_problem(&p), None, status).await
+        }
+        Err(err) => Err(viewer.fail(err)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct RoleForm {
+    org_role: String,
+}
+
+async fn set_role(State(portal): State<Portal>, viewer: Viewer, Path(user_id): Path<String>, Form(form): Form<RoleForm>) -> PageResult {
+    let (_, org_id) = require_org(&viewer)?;
+    let path = format!("/api/v1/orgs/{}/members/{}/role", urlencode(&org_id), urlencode(&user_id));
+    portal
+        .api
+        .post::<serde_json::Value>(viewer.caller(), &path, &json!({ "org_role": form.org_role }))
+        .await
+        .map_err(|e| viewer.fail(e))?;
+    Ok(done("/my/members", "updated"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accepting an invitation.
+
+#[derive(Debug, Default, Deserialize)]
+struct JoinForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    password: String,
+}
+
+#[derive(Template)]
+#[template(path = "my_join.html")]
+struct JoinPage {
+    ctx: Ctx,
+    form: JoinForm,
+    errors: FormErrors,
+}
+
+#[derive(Debug, Deserialize)]
+struct SessionOut {
+    token: String,
+}
+
+async fn join_form(viewer: Viewer, Query(form): Query<JoinForm>) -> Response {
+    let form = JoinForm { token: form.token, ..JoinForm::default() };
+    render(&JoinPage { ctx: Ctx::new(&viewer, "login"), form, errors: FormErrors::default() })
+}
+
+async fn join(State(portal): State<Portal>, viewer: Viewer, jar: CookieJar, Form(form): Form<JoinForm>) -> PageResult {
+    let caller = Caller { token: None, lang: viewer.lang };
+    let body = json!({ "token": form.token.trim(), "display_name": form.display_name.trim(), "password": form.password });
+    match portal.api.post::<SessionOut>(caller, "/api/v1/invitations/accept", &body).await {
+        Ok(session) => {
+            let jar = jar.add(session_cookie(session.token, portal.secure_cookies));
+            Ok((jar, done("/my", "signed_in")).into_response())
+        }
+        Err(ApiError::Problem(p)) if matches!(p.status, 404 | 409 | 422) => {
+            let mut errors = FormErrors::from_problem(&p);
+            if p.status == 404 {
+                errors.fields.insert("token".to_owned(), Tr::new(viewer.lang).t("my.join_token_unknown").to_owned());
+            }
+            let form = JoinForm { password: String::new(), ..form };
+            let mut resp = render(&JoinPage { ctx: Ctx::new(&viewer, "login"), form, errors });
+            *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(resp)
+        }
+        Err(err) => Err(viewer.fail(err)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Applications to my open call.
+
+#[derive(Template)]
+#[template(path = "my_open_call.html")]
+struct OpenCallPage {
+    ctx: Ctx,
+    call: OpenCall,
+    applications: Vec<Application>,
+    orgs: HashMap<String, Organisation>,
+}
+
+impl OpenCallPage {
+    fn org_name(&self, id: &str) -> String {
+        self.orgs.get(id).map(|o| o.name.clone()).unwrap_or_else(|| self.ctx.t.t("my.unknown_org").to_owned())
+    }
+
+    fn app_status(&self, status: &str) -> String {
+        self.ctx.t.t(&format!("form.application_{status}")).to_owned()
+    }
+
+    fn app_class(&self, status: &str) -> &'static str {
+        match status {
+            "awarded" => "ok",
+            "shortlisted" => "warn",
+            "not_selected" => "bad",
+            _ => "",
+        }
+    }
+
+    fn decidable(&self, status: &str) -> bool {
+        self.call.awarded_application_id.is_none() && matches!(status, "submitted" | "shortlisted")
+    }
+
+    fn can_award(&self) -> bool {
+        self.call.status == "published"
+    }
+
+    fn call_href(&self) -> String {
+        Kind::OpenCall.view_href(&self.call.id)
+    }
+
+    fn status(&self) -> String {
+        self.ctx.t.term("status", &self.call.status)
+    }
+
+    fn deadline(&self) -> String {
+        self.ctx.t.opt_date(&self.call.deadline)
+    }
+}
+
+async fn open_call_page(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
+    let (_, org_id) = require_org(&viewer)?;
+    let caller = viewer.caller();
+    let call_path = format!("/api/v1/needs/{}?lang={}", urlencode(&id), viewer.lang.code());
+    let apps_path = format!("/api/v1/needs/{}/applications", urlencode(&id));
+    let (call, apps) = tokio::join!(portal.api.get::<OpenCall>(caller, &call_path), portal.api.get::<Vec<Application>>(caller, &apps_path));
+    let call = call.map_err(|e| viewer.fail(e))?;
+    if call.kind.as_deref() != Some("open_call") {
+        return Err(viewer.not_found());
+    }
+    if call.organisation_id != org_id {
+        return Err(viewer.error_page(StatusCode::FORBIDDEN, Tr::new(viewer.lang).t("form.not_owner").to_owned()));
+    }
+    let applications = apps.map_err(|e| viewer.fail(e))?;
+    let mut org_paths: Vec<(String, String)> = Vec::new();
+    for a in &applications {
+        if !org_paths.iter().any(|(k, _)| k == &a.organisation_id) {
+            org_paths.push((a.organisation_id.clone(), format!("/api/v1/orgs/{}", urlencode(&a.organisation_id))));
+        }
+    }
+    let orgs = get_all::<Organisation>(&portal, &viewer, org_paths).await;
+    Ok(render(&OpenCallPage { ctx: Ctx::new(&viewer, "my"), call, applications, orgs }))
+}
+
+#[derive(Debug, Deserialize)]
+struct DecisionForm {
+    decision: String,
+    version: i64,
+}
+
+async fn decide(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path((id, application_id)): Path<(String, String)>,
+    Form(form): Form<DecisionForm>,
+) -> PageResult {
+    require_org(&viewer)?;
+    let path = format!("/api/v1/needs/{}/applications/{}/decision", urlencode(&id), urlencode(&application_id));
+    portal
+        .api
+        .post::<Application>(viewer.caller(), &path, &json!({ "decision": form.decision, "version": form.version }))
+        .await
+        .map_err(|e| viewer.fail(e))?;
+    Ok(done(&format!("/my/open-calls/{id}"), "updated"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Imports.
+
+#[derive(Debug, Default)]
+struct UploadForm {
+    kind: String,
+    mode: String,
+}
+
+#[derive(Template)]
+#[template(path = "my_imports.html")]
+struct ImportsPage {
+    ctx: Ctx,
+    imports: Vec<ImportOut>,
+    pager: Pager,
+    form: UploadForm,
+    errors: FormErrors,
+}
+
+impl ImportsPage {
+    fn import_status(&self, status: &str) -> String {
+        import_status(&self.ctx.t, status)
+    }
+
+    fn import_kind(&self, kind: &str) -> String {
+        import_kind(&self.ctx.t, kind)
+    }
+
+    /// Templates with headers in the reader's language (zh, else en).
+    fn template_href(&self, kind: &str, format: &str) -> String {
+        let headers = if self.ctx.lang == crate::i18n::Lang::Zh { "zh" } else { "en" };
+        format!("/api/v1/imports/template/{kind}?format={format}&headers={headers}")
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PageParam {
+    page: Option<u64>,
+}
+
+async fn imports(portal: &Portal, viewer: &Viewer, page: u64, form: UploadForm, errors: FormErrors, status: StatusCode) -> PageResult {
+    require_org(viewer)?;
+    let all = portal.api.get::<Vec<ImportOut>>(viewer.caller(), "/api/v1/imports").await.map_err(|e| viewer.fail(e))?;
+    let total = all.len() as u64;
+    let pager = Pager::new(&viewer.path, "page", page, IMPORTS_PER_PAGE, total);
+    let start = usize::try_from((page - 1) * IMPORTS_PER_PAGE).unwrap_or(usize::MAX);
+    let imports: Vec<ImportOut> = all.into_iter().skip(start).take(IMPORTS_PER_PAGE as usize).collect();
+    let mut resp = render(&ImportsPage { ctx: Ctx::new(viewer, "my"), imports, pager, form, errors });
+    *resp.status_mut() = status;
+    Ok(resp)
+}
+
+async fn imports_page(State(portal): State<Portal>, viewer: Viewer, Query(q): Query<PageParam>) -> PageResult {
+    let form = UploadForm { kind: "achievements".to_owned(), mode: "all_or_nothing".to_owned() };
+    imports(&portal, &viewer, page_param(q.page), form, FormErrors::default(), StatusCode::OK).await
+}
+
+/// Forwards an uploaded spreadsheet to the API as it came (raw bytes, the file's type) and
+/// goes on to the import's progress page.
+async fn start_import(State(portal): State<Portal>, viewer: Viewer, headers: HeaderMap, body: Bytes) -> PageResult {
+    require_org(&viewer)?;
+    let t = Tr::new(viewer.lang);
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let Some(parts) = multipart::parse(content_type, &body) else {
+        let errors = FormErrors { summary: Some(t.t("my.upload_unreadable").to_owned()), ..FormErrors::default() };
+        return imports(&portal, &viewer, 1, UploadForm::default(), errors, StatusCode::BAD_REQUEST).await;
+    };
+    let text = |name: &str| parts.iter().find(|p| p.name == name && p.file_name.is_none()).map(|p| String::from_utf8_lossy(&p.data).trim().to_owned()).unwrap_or_default();
+    let form = UploadForm { kind: text("kind"), mode: text("mode") };
+    let file = parts.iter().find(|p| p.name == "file").filter(|p| !p.data.is_empty());
+    let Some(file) = file else {
+        let errors = FormErrors::field("file", t.t("my.upload_choose_file"));
+        let errors = FormErrors { summary: Some(t.t("common.form_has_errors").to_owned()), ..errors };
+        return imports(&portal, &viewer, 1, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let file_name = file.file_name.clone().unwrap_or_else(|| "upload".to_owned());
+    let lower = file_name.to_ascii_lowercase();
+    let file_type = if lower.ends_with(".csv") {
+        "text/csv".to_owned()
+    } else if lower.ends_with(".xlsx") {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()
+    } else {
+        file.content_type.clone().unwrap_or_else(|| "application/octet-stream".to_owned())
+    };
+    let path = with_query("/api/v1/imports", &[("kind", form.kind.clone()), ("mode", form.mode.clone()), ("file_name", file_name)]);
+    let sent = portal.api.send(viewer.caller(), Method::POST, &path, Body::from(file.data.clone()), Some(&file_type)).await;
+    match sent {
+        Ok(raw) => match serde_json::from_slice::<ImportOut>(&raw.body) {
+            Ok(import) => Ok(done(&format!("/my/imports/{}", import.id), "imported")),
+            Err(e) => Err(viewer.fail(ApiError::Transport(format!("unreadable import answer: {e}")))),
+        },
+        Err(ApiError::Problem(p)) if matches!(p.status, 400 | 413 | 415 | 422) => {
+            let mut errors = FormErrors::from_problem(&p);
+            if matches!(p.status, 413 | 415) {
+                errors.fields.insert("file".to_owned(), p.detail.clone());
+            }
+            let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            imports(&portal, &viewer, 1, form, errors, status).await
+        }
+        Err(err) => Err(viewer.fail(err)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "my_import.html")]
+struct ImportPage {
+    ctx: Ctx,
+    import: ImportOut,
+    errors: Vec<RowError>,
+    pager: Pager,
+}
+
+impl ImportPage {
+    fn heading(&self) -> String {
+        self.ctx.t.f("my.import_heading", &[("file", &self.import.file_name)])
+    }
+
+    fn status(&self) -> String {
+        import_status(&self.ctx.t, &self.import.status)
+    }
+
+    fn kind(&self) -> String {
+        import_kind(&self.ctx.t, &self.import.kind)
+    }
+
+    fn mode(&self) -> &'static str {
+        if self.import.mode == "valid_rows_only" {
+            self.ctx.t.t("my.mode_valid_rows_only")
+        } else {
+            self.ctx.t.t("my.mode_all_or_nothing")
+        }
+    }
+
+    fn progress_text(&self) -> String {
+        self.ctx.t.f(
+            "my.import_progress",
+            &[("done", &self.import.processed_rows.to_string()), ("total", &self.import.total_rows.to_string())],
+        )
+    }
+
+    fn outcome_text(&self) -> String {
+        self.ctx.t.f(
+            "my.import_outcome",
+            &[("created", &self.import.created_count.to_string()), ("errors", &self.import.error_count.to_string())],
+        )
+    }
+
+    fn errors_heading(&self) -> String {
+        self.ctx.t.f("my.row_errors_heading", &[("count", &self.import.errors.len().to_string())])
+    }
+}
+
+async fn import_page(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>, Query(q): Query<PageParam>) -> PageResult {
+    require_org(&viewer)?;
+    let path = format!("/api/v1/imports/{}", urlencode(&id));
+    let import = portal.api.get::<ImportOut>(viewer.caller(), &path).await.map_err(|e| viewer.fail(e))?;
+    let page = page_param(q.page);
+    let pager = Pager::new(&viewer.path, "page", page, ROW_ERRORS_PER_PAGE, import.errors.len() as u64);
+    let start = usize::try_from((page - 1) * ROW_ERRORS_PER_PAGE).unwrap_or(usize::MAX);
+    let errors = import.errors.iter().skip(start).take(ROW_ERRORS_PER_PAGE as usize).cloned().collect();
+    Ok(render(&ImportPage { ctx: Ctx::new(&viewer, "my"), import, errors, pager }))
+}
+
+/// Reads `multipart/form-data` (the only way a browser uploads a file without JavaScript).
+mod multipart {
+    /// One part of the body.
+    pub struct Part {
+        pub name: String,
+        pub file_name: Option<String>,
+        pub content_type: Option<String>,
+        pub data: Vec<u8>,
+    }
+
+    fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+        if needle.is_empty() || haystack.len() < needle.len() || from > haystack.len() - needle.len() {
+            return None;
+        }
+        let first = needle[0];
+        let last_start = haystack.len() - needle.len();
+        let mut i = from;
+        while i <= last_start {
+            match haystack[i..=last_start].iter().position(|b| *b == first) {
+                None => return None,
+                Some(offset) => {
+                    i += offset;
+                    if &haystack[i..i + needle.len()] == needle {
+                        return Some(i);
+                    }
+                    i += 1;
+                }
+            }
+        }
+        None
+    }
+
+    /// `name="x"` (quoted, as browsers send it) from a header's parameters.
+    fn param(header: &str, name: &str) -> Option<String> {
+        for piece in header.split(';').skip(1) {
+            let Some((k, v)) = piece.trim().split_once('=') else { continue };
+            if k.trim().eq_ignore_ascii_case(name) {
+                let v = v.trim();
+                let v = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(v);
+                return Some(v.replace("\\\"", "\""));
+            }
+        }
+        None
+    }
+
+    /// The parts of `body`, or `None` when it is not well-formed multipart.
+    pub fn parse(content_type: &str, body: &[u8]) -> Option<Vec<Part>> {
+        if !content_type.to_ascii_lowercase().starts_with("multipart/form-data") {
+            return None;
+        }
+        let boundary = param(content_type, "boundary")?;
+        let delimiter = format!("--{boundary}").into_bytes();
+        let next_delimiter = format!("\r\n--{boundary}").into_bytes();
+        let mut pos = find(body, &delimiter, 0)? + delimiter.len();
+        let mut parts = Vec::new();
+        loop {
+            if body.get(pos..pos + 2) == Some(b"--") {
+                return Some(parts);
+            }
+            if body.get(pos..pos + 2) != Some(b"\r\n") {
+                return None;
+            }
+            pos += 2;
+            let header_end = find(body, b"\r\n\r\n", pos)?;
+            let head = String::from_utf8_lossy(&body[pos..header_end]).into_owned();
+            let data_start = header_end + 4;
+            let data_end = find(body, &next_delimiter, data_start)?;
+            let mut name = String::new();
+            let mut file_name = None;
+            let mut content_type = None;
+            for line in head.split("\r\n") {
+                let Some((key, value)) = line.split_once(':') else { continue };
+                if key.trim().eq_ignore_ascii_case("content-disposition") {
+                    name = param(value, "name").unwrap_or_default();
+                    file_name = param(value, "filename").map(|f| {
+                        // Some browsers send a full path; only the name matters.
+                        f.rsplit(['/', '\\']).next().unwrap_or(&f).to_owned()
+                    });
+                } else if key.trim().eq_ignore_ascii_case("content-type") {
+                    content_type = Some(value.trim().to_owned());
+                }
+            }
+            parts.push(Part { name, file_name, content_type, data: body[data_start..data_end].to_vec() });
+            pos = data_end + next_delimiter.len();
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn reads_fields_and_a_file() {
+            let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nneeds\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"C:\\\\tmp\\\\list.csv\"\r\nContent-Type: text/csv\r\n\r\na,b\r\n1,2\r\n--XyZ--\r\n";
+            let parts = parse("multipart/form-data; boundary=XyZ", body).expect("parsed");
+            assert_eq!(parts.len(), 2);
+            assert_eq!(parts[0].name, "kind");
+            assert_eq!(parts[0].data, b"needs");
+            assert_eq!(parts[1].file_name.as_deref(), Some("list.csv"));
+            assert_eq!(parts[1].content_type.as_deref(), Some("text/csv"));
+            assert_eq!(parts[1].data, b"a,b\r\n1,2");
+            assert!(parse("text/plain", body).is_none());
+            assert!(parse("multipart/form-data; boundary=XyZ", b"--XyZ\r\nbroken").is_none());
+        }
+    }
 }

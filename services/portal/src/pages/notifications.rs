@@ -1,9 +1,130 @@
-//! (being written)
+//! The signed-in person's notifications: unread first, each with its link, "mark read" per
+//! item and "mark all read".
 
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::routing::{get, post};
 use axum::Router;
+use http::Method;
+use serde::Deserialize;
 
+use super::Pager;
+use crate::api::urlencode;
+use crate::page::{done, render, Ctx, PageResult};
+use crate::session::Viewer;
 use crate::Portal;
 
 pub fn routes() -> Router<Portal> {
     Router::new()
+        .route("/notifications", get(list))
+        .route("/notifications/read-all", post(read_all))
+        .route("/notifications/{id}/read", post(read_one))
+}
+
+const PER_PAGE: u64 = 20;
+/// The API answers at most this many (newest first); older ones are not shown.
+const FETCH_LIMIT: u64 = 200;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Notification {
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub link: Option<String>,
+    pub read_at: Option<String>,
+    pub created_at: String,
+}
+
+impl Notification {
+    pub fn unread(&self) -> bool {
+        self.read_at.is_none()
+    }
+
+    /// Links that stay on this site only (the API stores paths like `/needs/{id}#matches`).
+    pub fn href(&self) -> Option<&str> {
+        self.link.as_deref().filter(|l| l.starts_with('/') && !l.starts_with("//") && !l.contains('\\'))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "notifications.html")]
+struct NotificationsPage {
+    ctx: Ctx,
+    items: Vec<Notification>,
+    unread: usize,
+    pager: Pager,
+    page: u64,
+}
+
+impl NotificationsPage {
+    fn unread_text(&self) -> String {
+        self.ctx.t.f("my.notif_unread_count", &[("count", &self.unread.to_string())])
+    }
+
+    fn kind_label(&self, kind: &str) -> &'static str {
+        match kind {
+            "match_feedback" => self.ctx.t.t("my.notif_kind_feedback"),
+            "new_matches" => self.ctx.t.t("my.notif_kind_match"),
+            "saved_search" => self.ctx.t.t("my.notif_kind_alert"),
+            "listing_expiring" => self.ctx.t.t("my.notif_kind_expiry"),
+            "deal_opened" => self.ctx.t.t("my.notif_kind_deal"),
+            _ => self.ctx.t.t("my.notif_kind_other"),
+        }
+    }
+
+    /// Where "mark read" comes back to: this page of the list.
+    fn back(&self) -> String {
+        if self.page > 1 {
+            format!("/notifications?page={}", self.page)
+        } else {
+            "/notifications".to_owned()
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Params {
+    page: Option<u64>,
+}
+
+async fn list(State(portal): State<Portal>, viewer: Viewer, Query(q): Query<Params>) -> PageResult {
+    viewer.require_login()?;
+    let path = format!("/api/v1/notifications?limit={FETCH_LIMIT}");
+    let all = portal.api.get::<Vec<Notification>>(viewer.caller(), &path).await.map_err(|e| viewer.fail(e))?;
+    // Unread first; within each group newest first, as the API orders them.
+    let (mut items, read): (Vec<Notification>, Vec<Notification>) = all.into_iter().partition(Notification::unread);
+    let unread = items.len();
+    items.extend(read);
+    let total = items.len() as u64;
+    let page = q.page.unwrap_or(1).clamp(1, total.div_ceil(PER_PAGE).max(1));
+    let pager = Pager::new(&viewer.path, "page", page, PER_PAGE, total);
+    let start = usize::try_from((page - 1) * PER_PAGE).unwrap_or(usize::MAX);
+    let items = items.into_iter().skip(start).take(PER_PAGE as usize).collect();
+    Ok(render(&NotificationsPage { ctx: Ctx::new(&viewer, "notifications"), items, unread, pager, page }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Back {
+    back: Option<String>,
+}
+
+fn back_to(back: Option<&str>) -> String {
+    match back {
+        Some(b) if b.starts_with("/notifications") && !b.contains("//") => b.to_owned(),
+        _ => "/notifications".to_owned(),
+    }
+}
+
+async fn read_one(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>, axum::Form(f): axum::Form<Back>) -> PageResult {
+    viewer.require_login()?;
+    let path = format!("/api/v1/notifications/{}/read", urlencode(&id));
+    portal.api.send_empty(viewer.caller(), Method::POST, &path).await.map_err(|e| viewer.fail(e))?;
+    Ok(done(&back_to(f.back.as_deref()), "updated"))
+}
+
+async fn read_all(State(portal): State<Portal>, viewer: Viewer) -> PageResult {
+    viewer.require_login()?;
+    portal.api.send_empty(viewer.caller(), Method::POST, "/api/v1/notifications/read-all").await.map_err(|e| viewer.fail(e))?;
+    Ok(done("/notifications", "updated"))
 }
