@@ -66,3 +66,28 @@ test("search finds listings, filters by facet and opens a listing", async () => 
   watcher.check();
   await context.close();
 });
+
+test("keyboard first, phone width: skip link, visible focus, no sideways scrolling", async () => {
+  const { page, watcher, context } = await openPage(browser, { width: 375, height: 740 });
+  for (const path of ["/", "/login", "/dashboard", "/brokers"]) {
+    await page.goto(`${BASE}${path}`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${path} fits a phone screen (overflow ${overflow}px)`);
+    // Every form control has a label a screen reader announces.
+    const unlabelled = await page.evaluate(() =>
+      Array.from(document.querySelectorAll("input:not([type=hidden]), select, textarea"))
+        .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute("aria-label"))
+        .map((el) => el.name || el.id));
+    assert.deepEqual(unlabelled, [], `${path}: every field has a label`);
+  }
+  await page.goto(`${BASE}/`);
+  await page.keyboard.press("Tab");
+  const focused = await page.evaluate(() => ({ cls: document.activeElement.className, outline: getComputedStyle(document.activeElement).outlineStyle }));
+  assert.equal(focused.cls, "skip", "the first Tab reaches the skip link");
+  assert.notEqual(focused.outline, "none", "focus is visible");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "main");
+  await screenshot(page, "home-phone");
+  watcher.check();
+  await context.close();
+});

@@ -328,3 +328,29 @@ db_test! {
         assert_eq!(profile.assert_status(200)["regions"], json!(["450000", "VN"]));
     }
 }
+
+db_test! {
+    async fn a_contract_form_submitted_twice_records_one_contract(app: TestApp) {
+        let w = world(&app, false).await;
+        let id = deal_with_broker(&app, &w).await;
+        let session = w.broker.token.clone();
+        advance(&app, &session, &id, &["negotiating", "agreed"]).await;
+        let form = app.page(&format!("/deals/{id}/contract/new"), Some(&session)).await;
+        let key = form
+            .text
+            .split("name=\"idempotency_key\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("the form carries an idempotency key")
+            .to_owned();
+        let mut fields = contract_fields("200,000.00");
+        fields.push(("idempotency_key", key));
+        let first = app.submit(&format!("/deals/{id}/contract/new"), Some(&session), &pairs(&fields)).await;
+        let second = app.submit(&format!("/deals/{id}/contract/new"), Some(&session), &pairs(&fields)).await;
+        assert_eq!(first.status.as_u16(), 303, "{}", first.text);
+        assert_eq!(second.status.as_u16(), 303, "the repeat lands on the same contract: {}", second.text);
+        assert_eq!(first.location(), second.location());
+        let list = app.get(&format!("/api/v1/contracts?deal_id={id}"), Some(&session)).await;
+        assert_eq!(list.assert_status(200)["total"], 1);
+    }
+}

@@ -15,6 +15,8 @@ use tower::ServiceExt;
 
 use crate::i18n::Lang;
 
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
 /// Largest API response the portal reads (exports are streamed to the browser elsewhere).
 const MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 
@@ -126,6 +128,22 @@ impl Api {
         decode(self.send(caller, method, path, Body::from(bytes), Some("application/json")).await?)
     }
 
+    /// A POST the API de-duplicates by `Idempotency-Key`: a form submitted twice (double click,
+    /// reload after a timeout) creates one record. The key is made when the form is shown.
+    pub async fn post_once<T: DeserializeOwned>(
+        &self,
+        caller: Caller<'_>,
+        path: &str,
+        body: &impl Serialize,
+        idempotency_key: &str,
+    ) -> Result<T, ApiError> {
+        let bytes = serde_json::to_vec(body).map_err(|e| ApiError::Transport(e.to_string()))?;
+        let raw = self
+            .send_with(caller, Method::POST, path, Body::from(bytes), Some("application/json"), Some(idempotency_key))
+            .await?;
+        decode(raw)
+    }
+
     /// A call whose success has no body worth reading (logout, mark read, delete).
     pub async fn send_empty(&self, caller: Caller<'_>, method: Method, path: &str) -> Result<(), ApiError> {
         let raw = self.send(caller, method, path, Body::empty(), None).await?;
@@ -142,10 +160,25 @@ impl Api {
         body: Body,
         content_type: Option<&str>,
     ) -> Result<Raw, ApiError> {
+        self.send_with(caller, method, path, body, content_type, None).await
+    }
+
+    async fn send_with(
+        &self,
+        caller: Caller<'_>,
+        method: Method,
+        path: &str,
+        body: Body,
+        content_type: Option<&str>,
+        idempotency_key: Option<&str>,
+    ) -> Result<Raw, ApiError> {
         let raw = match &self.transport {
             Transport::InProcess(router) => {
                 let mut req = Request::builder().method(method).uri(path);
                 req = with_headers(req, caller, content_type);
+                if let Some(key) = idempotency_key {
+                    req = req.header(IDEMPOTENCY_KEY, key);
+                }
                 let req = req.body(body).map_err(|e| ApiError::Transport(e.to_string()))?;
                 let resp = router.clone().oneshot(req).await.map_err(|e| ApiError::Transport(e.to_string()))?;
                 let (parts, body) = resp.into_parts();
@@ -170,6 +203,9 @@ impl Api {
                 req = req.header(header::ACCEPT_LANGUAGE, caller.lang.code());
                 if let Some(ct) = content_type {
                     req = req.header(header::CONTENT_TYPE, ct);
+                }
+                if let Some(key) = idempotency_key {
+                    req = req.header(IDEMPOTENCY_KEY, key);
                 }
                 let resp = req.send().await.map_err(|e| ApiError::Transport(e.to_string()))?;
                 let status = resp.status();

@@ -75,6 +75,9 @@ struct ContractForm {
     industry_code: String,
     ip_type: String,
     cost: Vec<CostRow>,
+    /// Made when the form is first shown and kept through re-renders: the API records one
+    /// contract per key, so a double submit cannot create two.
+    idempotency_key: String,
 }
 
 impl ContractForm {
@@ -111,6 +114,7 @@ impl ContractForm {
                 "tech_amount" => f.tech_amount = v,
                 "industry_code" => f.industry_code = v,
                 "ip_type" => f.ip_type = v,
+                "idempotency_key" => f.idempotency_key = v,
                 _ => {}
             }
         }
@@ -328,6 +332,7 @@ async fn new_contract(
             .unwrap_or_default(),
         ip_type: defaults.map(|d| d.ip_type).unwrap_or_default(),
         cost: vec![CostRow::default(); COST_ROWS],
+        idempotency_key: uuid::Uuid::now_v7().to_string(),
         ..ContractForm::default()
     };
     form_page(
@@ -480,7 +485,10 @@ async fn create_contract(
     viewer.require_login()?;
     let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
     let t = Tr::new(viewer.lang);
-    let form = ContractForm::from_pairs(pairs);
+    let mut form = ContractForm::from_pairs(pairs);
+    if form.idempotency_key.is_empty() {
+        form.idempotency_key = uuid::Uuid::now_v7().to_string();
+    }
     let deal: Deal = portal
         .api
         .get(viewer.caller(), &format!("/api/v1/deals/{id}"))
@@ -502,7 +510,7 @@ async fn create_contract(
     };
     match portal
         .api
-        .post::<Created>(viewer.caller(), "/api/v1/contracts", &checked.body)
+        .post_once::<Created>(viewer.caller(), "/api/v1/contracts", &checked.body, &form.idempotency_key)
         .await
     {
         Ok(c) => Ok(done(&format!("/contracts/{}", c.id), "contract_saved")),
