@@ -207,12 +207,18 @@ impl Api {
                 if let Some(key) = idempotency_key {
                     req = req.header(IDEMPOTENCY_KEY, key);
                 }
-                let resp = req.send().await.map_err(|e| ApiError::Transport(e.to_string()))?;
+                let mut resp = req.send().await.map_err(|e| ApiError::Transport(e.to_string()))?;
                 let status = resp.status();
                 let content_type = header_text(resp.headers(), header::CONTENT_TYPE);
                 let content_disposition = header_text(resp.headers(), header::CONTENT_DISPOSITION);
-                let body = resp.bytes().await.map_err(|e| ApiError::Transport(e.to_string()))?;
-                Raw { status, content_type, content_disposition, body }
+                let mut body = bytes::BytesMut::new();
+                while let Some(chunk) = resp.chunk().await.map_err(|e| ApiError::Transport(e.to_string()))? {
+                    if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+                        return Err(ApiError::Transport(format!("API answer larger than {MAX_RESPONSE_BYTES} bytes")));
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Raw { status, content_type, content_disposition, body: body.freeze() }
             }
         };
         check(&raw)?;

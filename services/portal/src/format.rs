@@ -73,12 +73,9 @@ impl Tr {
         }
     }
 
-    /// An amount in any currency's minor units (two decimals for every currency we list).
+    /// An amount in any currency's minor units, with the currency's own decimals.
     pub fn money(&self, minor: i64, currency: &str) -> String {
-        if currency == "CNY" {
-            return self.cny(minor);
-        }
-        format!("{currency} {}", decimal2(minor))
+        crate::money::money(self, minor, currency)
     }
 
     /// A price or budget range; either end may be open.
@@ -120,6 +117,7 @@ mod tests {
         assert_eq!(en.cny(12_000_000_000_000), "CNY 120.00 bn");
         assert_eq!(en.cny(250_000_000), "CNY 2.50 m");
         assert_eq!(en.money(1_050, "USD"), "USD 10.50");
+        assert_eq!(en.money(1_000_000, "VND"), "VND 1,000,000", "đồng have no decimals");
         assert_eq!(decimal2(-5), "-0.05");
     }
 }

@@ -161,6 +161,11 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalog) -> Result<(), S
     Ok(())
 }
 
+/// Whether the catalog has `key` (for keys that come from requests, such as flash messages).
+pub fn has_key(key: &str) -> bool {
+    CATALOG.contains_key(key)
+}
+
 /// Looks messages up in one language.
 #[derive(Debug, Clone, Copy)]
 pub struct Tr {

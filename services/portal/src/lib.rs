@@ -12,6 +12,7 @@ mod assets;
 mod charts;
 mod format;
 pub mod i18n;
+mod money;
 mod page;
 mod pages;
 mod session;
@@ -55,7 +56,7 @@ pub fn router(api: Api, config: &PortalConfig) -> Router<AppState> {
 
 /// Refuses a state-changing request that another site's page sent (a second line of defence
 /// behind the `SameSite=Lax` session cookie): browsers name the sending origin in `Origin`
-/// and `Sec-Fetch-Site`.
+/// and `Sec-Fetch-Site`. `Origin: null` (sandboxed frames, some redirects) is foreign too.
 async fn same_origin_posts(req: Request, next: Next) -> Response {
     if req.method() == Method::GET || req.method() == Method::HEAD {
         return next.run(req).await;
@@ -69,7 +70,6 @@ async fn same_origin_posts(req: Request, next: Next) -> Response {
     let foreign_origin = headers
         .get(header::ORIGIN)
         .and_then(|v| v.to_str().ok())
-        .filter(|o| *o != "null")
         .is_some_and(|origin| origin.split_once("://").map(|(_, h)| h) != Some(host));
     if cross_site || foreign_origin {
         return (StatusCode::FORBIDDEN, axum::response::Html("<!doctype html><meta charset=utf-8><title>403</title><p>跨站提交已拒绝。Cross-site form submission refused.</p>")).into_response();

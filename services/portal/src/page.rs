@@ -34,9 +34,15 @@ pub struct LangLink {
 
 impl Ctx {
     pub fn new(viewer: &Viewer, section: &'static str) -> Self {
-        let t = Tr::new(viewer.lang);
-        let flash = flash_key(&viewer.path).map(|key| t.t(&format!("common.flash_{key}")));
-        Self { t, lang: viewer.lang, me: viewer.me.clone(), path: viewer.path.clone(), flash, section }
+        // Vietnamese and Thai cover the public pages; elsewhere the page is English, and says
+        // so in its `lang`, rather than English text under a `vi` label.
+        let lang = if viewer.lang.is_full() || is_public(section) { viewer.lang } else { Lang::En };
+        let t = Tr::new(lang);
+        let flash = flash_key(&viewer.path)
+            .map(|key| format!("common.flash_{key}"))
+            .filter(|key| crate::i18n::has_key(key))
+            .map(|key| t.t(&key));
+        Self { t, lang, me: viewer.me.clone(), path: viewer.path.clone(), flash, section }
     }
 
     pub fn signed_in(&self) -> bool {
@@ -61,7 +67,7 @@ impl Ctx {
 
     /// Languages the switcher offers: zh and en everywhere, vi and th on public pages.
     pub fn languages(&self) -> Vec<LangLink> {
-        let public = matches!(self.section, "home" | "listing" | "brokers" | "publicity");
+        let public = is_public(self.section);
         Lang::ALL
             .into_iter()
             .filter(|l| l.is_full() || public)
@@ -84,11 +90,25 @@ impl Ctx {
     }
 }
 
+/// Sections whose pages exist in every interface language (Vietnamese and Thai included).
+fn is_public(section: &str) -> bool {
+    matches!(section, "home" | "listing" | "brokers" | "publicity" | "login")
+}
+
 /// Reads `flash=<key>` from the query; only short ASCII keys are considered.
 fn flash_key(path: &str) -> Option<String> {
     let query = path.split_once('?')?.1;
     let value = query.split('&').find_map(|kv| kv.strip_prefix("flash="))?;
     (value.len() <= 32 && value.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')).then(|| value.to_owned())
+}
+
+/// Whether `path` stays on this site: it starts with one `/`, and has no backslash and no
+/// control character or space (browsers drop tabs and newlines from a `Location`, which would
+/// turn `/\t/evil.example` into `//evil.example`).
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.bytes().any(|b| b == b'\\' || b <= 0x20 || b == 0x7f)
 }
 
 /// `path` without one query parameter.
@@ -250,6 +270,14 @@ mod tests {
         assert_eq!(strip_param("/s?q=a&lang=en&page=2", "lang"), "/s?q=a&page=2");
         assert_eq!(strip_param("/s?lang=en", "lang"), "/s");
         assert_eq!(strip_param("/s", "lang"), "/s");
+    }
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert!(is_local_path("/needs/1?flash=saved"));
+        for bad in ["//evil.example", "/\t/evil.example", "/\\evil.example", "https://evil.example", "/ /x", "/\n/evil"] {
+            assert!(!is_local_path(bad), "{bad:?}");
+        }
     }
 
     #[test]

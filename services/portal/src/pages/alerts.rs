@@ -108,6 +108,7 @@ async fn create(State(portal): State<Portal>, viewer: Viewer, Form(form): Form<S
 
 async fn delete(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
     viewer.require_login()?;
+    let id = super::path_id(&id).ok_or_else(|| viewer.not_found())?;
     portal
         .api
         .send_empty(viewer.caller(), Method::DELETE, &format!("/api/v1/saved-searches/{id}"))

@@ -6,7 +6,6 @@
 //! Every rule is the API's: these pages show its answers and, next to the form that caused
 //! them, its refusals (a 409 or 422); a 403/404 becomes the error page.
 
-mod amount;
 mod contract;
 mod contract_form;
 mod deal;
@@ -128,11 +127,7 @@ fn first_date(text: &str) -> Option<&str> {
     })
 }
 
-/// The id in a page's path, when it is one (anything else is a page that does not exist, and
-/// never reaches the API's URL).
-pub fn path_id(raw: &str) -> Option<String> {
-    uuid::Uuid::parse_str(raw).ok().map(|u| u.to_string())
-}
+pub use super::path_id;
 
 /// The refusal a form shows beside itself (a 409 or 422); anything else (sign-in, 403, 404,
 /// server trouble) becomes the error page.

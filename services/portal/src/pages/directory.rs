@@ -148,6 +148,7 @@ struct ObjectionForm {
 
 async fn object(State(portal): State<Portal>, viewer: Viewer, Path(deal_id): Path<String>, Form(form): Form<ObjectionForm>) -> PageResult {
     viewer.require_login()?;
+    let deal_id = super::path_id(&deal_id).ok_or_else(|| viewer.not_found())?;
     let body = serde_json::json!({ "body": form.body.trim() });
     match portal.api.post::<serde_json::Value>(viewer.caller(), &format!("/api/v1/deals/{deal_id}/objections"), &body).await {
         Ok(_) => Ok(done("/publicity", "objection_sent")),

@@ -91,12 +91,26 @@ impl Hit {
     /// Highlighted title/summary: the API escapes the text and marks matches with `<mark>`,
     /// so it is safe to show as HTML.
     pub fn title_html(&self) -> String {
-        self.highlights.get("title").cloned().unwrap_or_else(|| escape(&self.title))
+        self.highlights.get("title").map(|h| marked(h)).unwrap_or_else(|| escape(&self.title))
     }
 
     pub fn summary_html(&self) -> String {
-        self.highlights.get("summary").cloned().unwrap_or_else(|| escape(&self.summary))
+        self.highlights.get("summary").map(|h| marked(h)).unwrap_or_else(|| escape(&self.summary))
     }
+}
+
+/// A highlight from the search service: its text is already escaped there, but the portal
+/// trusts no HTML it did not make, so it unescapes, escapes again, and restores only `<mark>`.
+fn marked(highlight: &str) -> String {
+    let plain = highlight
+        .replace("<mark>", "\u{1}")
+        .replace("</mark>", "\u{2}")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    escape(&plain).replace('\u{1}', "<mark>").replace('\u{2}', "</mark>")
 }
 
 pub fn escape(s: &str) -> String {
@@ -238,8 +252,16 @@ async fn switch_language(
 
 /// Only same-site paths are followed after a login or language switch (no open redirects).
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/".to_owned(),
+    next.filter(|n| crate::page::is_local_path(n)).map(str::to_owned).unwrap_or_else(|| "/".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlights_keep_their_marks_and_nothing_else() {
+        assert_eq!(marked("a <mark>b</mark> &lt;c&gt; &amp;"), "a <mark>b</mark> &lt;c&gt; &amp;");
+        assert_eq!(marked("<script>x</script><mark>y</mark>"), "&lt;script&gt;x&lt;/script&gt;<mark>y</mark>");
     }
 }

@@ -180,9 +180,7 @@ async fn need(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<Strin
 }
 
 async fn show(portal: Portal, viewer: Viewer, api_kind: &'static str, id: String, q: ViewParams) -> PageResult {
-    if uuid::Uuid::parse_str(&id).is_err() {
-        return Err(viewer.not_found());
-    }
+    let id = super::path_id(&id).ok_or_else(|| viewer.not_found())?;
     let collection = if api_kind == "achievement" { "achievements" } else { "needs" };
     let path = with_query(&format!("/api/v1/{collection}/{id}"), &[("lang", viewer.lang.code().to_owned())]);
     let (listing, labels) = tokio::join!(portal.api.get::<ListingOut>(viewer.caller(), &path), Labels::load(&portal.api, &viewer));
@@ -360,6 +358,7 @@ struct StatusForm {
 
 async fn match_status(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>, Form(form): Form<StatusForm>) -> PageResult {
     viewer.require_login()?;
+    let id = super::path_id(&id).ok_or_else(|| viewer.not_found())?;
     let body = serde_json::json!({ "status": form.status, "version": form.version });
     portal
         .api
@@ -384,6 +383,7 @@ struct FeedbackForm {
 
 async fn match_feedback(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>, Form(form): Form<FeedbackForm>) -> PageResult {
     viewer.require_login()?;
+    let id = super::path_id(&id).ok_or_else(|| viewer.not_found())?;
     let body = serde_json::json!({
         "verdict": form.verdict,
         "reason": (!form.reason.is_empty()).then_some(&form.reason),

@@ -39,6 +39,12 @@ pub fn routes() -> Router<Portal> {
         .merge(notifications::routes())
 }
 
+/// The id in a page's path, when it is one (anything else is a page that does not exist, and
+/// never reaches the API's URL).
+pub fn path_id(raw: &str) -> Option<String> {
+    uuid::Uuid::parse_str(raw).ok().map(|u| u.to_string())
+}
+
 /// A taxonomy term as the API gives it.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Term {

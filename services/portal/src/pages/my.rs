@@ -448,7 +448,7 @@ async fn overview(State(portal): State<Portal>, viewer: Viewer, Query(q): Query<
             good: n.payload.get("verdict").and_then(|v| v.as_str()) == Some("good"),
             reason: n.payload.get("reason").and_then(|v| v.as_str()).map(str::to_owned),
             comment: n.payload.get("comment").and_then(|v| v.as_str()).filter(|c| !c.is_empty()).map(str::to_owned),
-            link: n.link.filter(|l| l.starts_with('/') && !l.starts_with("//")),
+            link: n.link.filter(|l| crate::page::is_local_path(l)),
             unread: n.read_at.is_none(),
             at: n.created_at,
             title: n.title,

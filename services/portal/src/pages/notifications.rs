@@ -43,7 +43,7 @@ impl Notification {
 
     /// Links that stay on this site only (the API stores paths like `/needs/{id}#matches`).
     pub fn href(&self) -> Option<&str> {
-        self.link.as_deref().filter(|l| l.starts_with('/') && !l.starts_with("//") && !l.contains('\\'))
+        self.link.as_deref().filter(|l| crate::page::is_local_path(l))
     }
 }
 
@@ -111,7 +111,7 @@ struct Back {
 
 fn back_to(back: Option<&str>) -> String {
     match back {
-        Some(b) if b.starts_with("/notifications") && !b.contains("//") => b.to_owned(),
+        Some(b) if b.starts_with("/notifications") && crate::page::is_local_path(b) => b.to_owned(),
         _ => "/notifications".to_owned(),
     }
 }

@@ -13,7 +13,7 @@ use http::StatusCode;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::amount::{exponent_of, money, parse_major_to_minor};
+use crate::money::{exponent_of, money, parse_major_to_minor};
 use super::contract_form::type_label;
 use super::model::{
     Broker, Contract, ContractType, Deal, HistoryEntry, Milestone, Organisation, Payment,

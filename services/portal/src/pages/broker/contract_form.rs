@@ -12,7 +12,7 @@ use http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::amount::{currency_codes, exact, exponent_of, parse_major_to_minor};
+use crate::money::{currency_codes, exact, exponent_of, parse_major_to_minor};
 use super::model::{ContractType, Created, Deal};
 use super::{
     inline_problem, opt, path_id, refusal, section, short_id, status_of, word, CONTRACT_STAGES,

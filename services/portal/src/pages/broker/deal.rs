@@ -13,7 +13,7 @@ use http::StatusCode;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::amount::money;
+use crate::money::money;
 use super::model::{Broker, Contract, Deal, Event};
 use super::{
     inline_problem, opt, path_id, refusal, section, short_id, status_of, word, CONTRACT_STAGES,

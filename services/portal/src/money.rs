@@ -1,6 +1,7 @@
-//! Amounts as people type and read them. Forms take major units (元, dollars, đồng) as decimal
-//! text and turn them into the API's integer minor units with integer arithmetic only; pages
-//! print minor units back in the currency's own number of decimals (VND has none).
+//! Amounts as people type and read them, for every page: forms take major units (元, dollars,
+//! đồng) or 万元 as decimal text and turn them into the API's integer minor units with integer
+//! arithmetic only; pages print minor units back in the currency's own number of decimals
+//! (VND has none). The one parser and the one formatter of the portal.
 
 use shared::money::{Currency, CURRENCIES};
 
@@ -24,15 +25,15 @@ impl AmountError {
     /// The message shown beside the field.
     pub fn message(self, t: &Tr, exponent: u32) -> String {
         match self {
-            AmountError::Empty => t.t("broker.amount_required").to_owned(),
-            AmountError::Invalid => t.t("broker.amount_invalid").to_owned(),
+            AmountError::Empty => t.t("common.amount_required").to_owned(),
+            AmountError::Invalid => t.t("common.amount_invalid").to_owned(),
             AmountError::TooManyDecimals if exponent == 0 => {
-                t.t("broker.amount_no_decimals").to_owned()
+                t.t("common.amount_no_decimals").to_owned()
             }
             AmountError::TooManyDecimals => {
-                t.f("broker.amount_decimals", &[("n", &exponent.to_string())])
+                t.f("common.amount_decimals", &[("n", &exponent.to_string())])
             }
-            AmountError::TooLarge => t.t("broker.amount_too_large").to_owned(),
+            AmountError::TooLarge => t.t("common.amount_too_large").to_owned(),
         }
     }
 }
@@ -52,14 +53,28 @@ pub fn currency_codes() -> Vec<&'static str> {
 /// full-width comma); refuses signs, exponents and more decimals than `exponent`. Trailing
 /// zeros beyond the currency's decimals are fine (`"10.00"` đồng is 10).
 pub fn parse_major_to_minor(text: &str, exponent: u32) -> Result<i64, AmountError> {
-    let cleaned: String = text
+    let spaced: String = text
         .trim()
         .chars()
-        .filter(|c| !matches!(c, ',' | '，' | ' ' | '\u{a0}' | '_'))
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '_'))
+        .map(|c| if c == '，' { ',' } else { c })
         .collect();
-    if cleaned.is_empty() {
+    if spaced.is_empty() {
         return Err(AmountError::Empty);
     }
+    // Commas only as thousands separators: "1,5" is someone's decimal comma, not 15.
+    let int_text = spaced.split('.').next().unwrap_or("");
+    if int_text.contains(',') {
+        let mut groups = int_text.split(',');
+        let first_ok = groups.next().is_some_and(|g| (1..=3).contains(&g.len()));
+        if !first_ok || !groups.all(|g| g.len() == 3) {
+            return Err(AmountError::Invalid);
+        }
+    }
+    if spaced.split('.').nth(1).is_some_and(|f| f.contains(',')) {
+        return Err(AmountError::Invalid);
+    }
+    let cleaned: String = spaced.chars().filter(|c| *c != ',').collect();
     let (int_part, frac_part) = match cleaned.split_once('.') {
         Some((i, f)) => (i, f),
         None => (cleaned.as_str(), ""),
@@ -166,6 +181,9 @@ mod tests {
         assert_eq!(parse_major_to_minor("1.2.3", 2), Err(AmountError::Invalid));
         assert_eq!(parse_major_to_minor(".", 2), Err(AmountError::Invalid));
         assert_eq!(parse_major_to_minor("一百", 2), Err(AmountError::Invalid));
+        assert_eq!(parse_major_to_minor("1,5", 2), Err(AmountError::Invalid), "a decimal comma is not a thousands separator");
+        assert_eq!(parse_major_to_minor("1,2,3", 2), Err(AmountError::Invalid));
+        assert_eq!(parse_major_to_minor("1.234,5", 2), Err(AmountError::Invalid));
         assert_eq!(
             parse_major_to_minor("1.005", 2),
             Err(AmountError::TooManyDecimals)
