@@ -90,6 +90,12 @@ impl Ctx {
     }
 }
 
+/// A form field's text, trimmed, or `None` when nothing was typed (the API's "not given").
+pub fn typed(text: &str) -> Option<&str> {
+    let t = text.trim();
+    (!t.is_empty()).then_some(t)
+}
+
 /// Sections whose pages exist in every interface language (Vietnamese and Thai included).
 fn is_public(section: &str) -> bool {
     matches!(section, "home" | "listing" | "brokers" | "publicity" | "login")

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::home::safe_next;
 use super::Labels;
 use crate::api::{ApiError, Caller};
-use crate::page::{done, render, Ctx, FormErrors, PageResult};
+use crate::page::{done, render, typed, Ctx, FormErrors, PageResult};
 use crate::session::{session_cookie, Viewer, SESSION_COOKIE};
 use crate::Portal;
 
@@ -143,11 +143,6 @@ async fn signup_form(State(portal): State<Portal>, viewer: Viewer) -> Response {
     render(&SignupPage { ctx, labels, form, errors: FormErrors::default() })
 }
 
-fn opt(s: &str) -> Option<&str> {
-    let s = s.trim();
-    (!s.is_empty()).then_some(s)
-}
-
 async fn signup(State(portal): State<Portal>, viewer: Viewer, jar: CookieJar, Form(form): Form<SignupForm>) -> PageResult {
     let caller = Caller { token: None, lang: viewer.lang };
     let body = serde_json::json!({
@@ -157,13 +152,13 @@ async fn signup(State(portal): State<Portal>, viewer: Viewer, jar: CookieJar, Fo
         "locale": viewer.lang.code(),
         "organisation": {
             "name": form.org_name.trim(),
-            "name_en": opt(&form.org_name_en),
+            "name_en": typed(&form.org_name_en),
             "kind": form.org_kind,
             "country": form.country,
             "region_code": form.region_code,
-            "credit_code": opt(&form.credit_code),
+            "credit_code": typed(&form.credit_code),
             "state_funded": form.state_funded.is_some(),
-            "website": opt(&form.website),
+            "website": typed(&form.website),
         }
     });
     match portal.api.post::<SessionOut>(caller, "/api/v1/auth/signup", &body).await {

@@ -193,6 +193,7 @@ impl Pager {
     /// `param` names the page parameter (pages with two lists use two names).
     pub fn new(path: &str, param: &str, page: u64, per_page: u64, total: u64) -> Pager {
         let pages = total.div_ceil(per_page.max(1)).max(1);
+        let page = page.clamp(1, pages);
         let base = strip_param(&strip_param(path, param), "flash");
         let link = |p: u64| {
             let sep = if base.contains('?') { '&' } else { '?' };
