@@ -21,7 +21,7 @@ pub const CONFIG_FILE_VAR: &str = "TECHMARKET_CONFIG";
 pub const COMMAND_VARS: &[&str] = &["TECHMARKET_OPERATOR_PASSWORD"];
 
 /// The whole configuration of a TechMarket process.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub server: ServerConfig,
@@ -210,22 +210,6 @@ pub struct EmailConfig {
     pub from: String,
 }
 
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            server: ServerConfig::default(),
-            database: DatabaseConfig::default(),
-            search: SearchConfig::default(),
-            jobs: JobsConfig::default(),
-            auth: AuthConfig::default(),
-            telemetry: TelemetryConfig::default(),
-            email: EmailConfig::default(),
-            matching: MatchingConfig::default(),
-            deal: DealConfig::default(),
-            portal: PortalConfig::default(),
-        }
-    }
-}
 
 impl Default for ServerConfig {
     fn default() -> Self {

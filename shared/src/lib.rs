@@ -18,6 +18,7 @@ pub mod ids;
 pub mod jobs;
 pub mod money;
 pub mod openapi;
+pub mod paging;
 pub mod serve;
 pub mod state;
 pub mod taxonomy;

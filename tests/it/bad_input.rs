@@ -96,3 +96,14 @@ db_test! {
         assert!(docs_page.text.contains("swagger"), "reference page is served locally");
     }
 }
+
+db_test! {
+    async fn absurd_page_numbers_give_an_empty_page_not_a_server_error(app: TestApp) {
+        for path in ["/api/v1/achievements", "/api/v1/needs", "/api/v1/brokers", "/api/v1/deals/publicity"] {
+            let res = app.get(&format!("{path}?page=18446744073709551615&per_page=100000"), None).await;
+            let body = res.assert_status(200);
+            assert_eq!(body["items"].as_array().map(Vec::len), Some(0), "{path}: {}", res.text);
+            assert_eq!(body["per_page"], 100, "{path}: page size is capped");
+        }
+    }
+}

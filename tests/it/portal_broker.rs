@@ -157,6 +157,11 @@ db_test! {
         let id = deal_with_broker(&app, &w).await;
         let session = w.broker.token.clone();
 
+        // A stage form without a readable version gets the error page; the deal stays where it was.
+        let versionless = app.submit(&format!("/deals/{id}/stage"), Some(&session), &[("version", "x"), ("stage", "contacted")]).await;
+        assert_eq!(versionless.status.as_u16(), 400, "{}", versionless.text);
+        assert_eq!(deal_json(&app, &session, &id).await["stage"], "lead");
+
         let moved = app.submit(&format!("/deals/{id}/stage"), Some(&session), &[("version", "1"), ("stage", "contacted")]).await;
         assert_eq!(moved.status.as_u16(), 303, "{}", moved.text);
         assert_eq!(moved.location(), format!("/deals/{id}?flash=updated"));
@@ -274,6 +279,12 @@ db_test! {
         assert!(p.text.contains("付款合计不能超过合同成交额。"));
         let page = app.page(&format!("/contracts/{contract_id}"), Some(&session)).await;
         assert!(page.text.contains("样机交付") && page.text.contains("30.00 万元"));
+        // Amounts are read in the contract's currency: when the contract cannot be read, the
+        // error page, not an amount read in a guessed currency.
+        let (stranger, _) = app.sign_up("enterprise", "y@other.test").await;
+        let guessed = app.submit(&format!("/contracts/{contract_id}/milestones"), Some(&stranger), &[("milestone_title", "猜测"), ("milestone_amount", "1"), ("milestone_due_on", "")]).await;
+        assert_eq!(guessed.status.as_u16(), 404, "{}", guessed.text);
+        assert!(!guessed.text.contains("name=\"milestone_amount\""), "no form re-rendered");
 
         // Submitting for registration (认定登记) shows the status; an operator's number follows.
         let sub = app.submit(&format!("/contracts/{contract_id}/registration"), Some(&session), &[]).await;

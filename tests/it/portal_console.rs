@@ -182,6 +182,10 @@ db_test! {
         let refused = app.submit(&action, Some(&op), &[("decision", "reject"), ("note", ""), ("version", "1")]).await;
         assert_eq!(refused.status.as_u16(), 200);
         assert!(refused.text.contains(&format!("id=\"note-{org_id}-error\">请填写退回原因。")), "{}", refused.text);
+        // A form without the version it was drawn from is not sent on with a made-up one.
+        let versionless = app.submit(&action, Some(&op), &[("decision", "verify")]).await;
+        assert_eq!(versionless.status.as_u16(), 400, "{}", versionless.text);
+        assert_eq!(app.get(&format!("/api/v1/orgs/{org_id}"), Some(&op)).await.assert_status(200)["verification_status"], "pending");
         let done = app.submit(&action, Some(&op), &[("decision", "verify"), ("version", "1")]).await;
         assert_eq!(done.status.as_u16(), 303, "{}", done.text);
         assert_eq!(done.location(), "/console/orgs?flash=verified");
@@ -337,7 +341,7 @@ db_test! {
             .clone();
         let id = target["id"].as_str().expect("id");
         let version = target["version"].to_string();
-        assert!(list.text.contains("value=\"120000000000.00\""), "the edit form shows yuan: {}", list.text);
+        assert!(list.text.contains("value=\"120,000,000,000.00\""), "the edit form shows yuan: {}", list.text);
 
         // Three decimals of a yuan are refused beside the field, keeping what was typed.
         let action = format!("/console/targets/{id}");

@@ -128,6 +128,16 @@ db_test! {
         assert!(res.text.contains("小数位过多"), "the portal's words for what was typed: {}", res.text);
         assert_eq!(app.get("/api/v1/achievements?mine=true", Some(&token)).await.assert_status(200)["total"], 0);
 
+        // "1,5" is someone's decimal comma: refused, not read as 15 万元.
+        let mut fields = achievement_form("甘蔗收割机智能对行控制系统");
+        fields.retain(|(k, _)| *k != "price_min");
+        fields.push(("price_min", "1,5".to_owned()));
+        let res = app.submit("/achievements/new", Some(&session), &pairs(&fields)).await;
+        assert_eq!(res.status.as_u16(), 200, "{}", res.text);
+        assert!(res.text.contains("<p class=\"field-error\" id=\"e-price_min\">请输入数字"), "{}", res.text);
+        assert!(res.text.contains("value=\"1,5\""), "what was typed is kept");
+        assert_eq!(app.get("/api/v1/achievements?mine=true", Some(&token)).await.assert_status(200)["total"], 0);
+
         // A blank form (no TRL chosen either) shows the API's errors and the portal's together.
         let res = app.submit("/achievements/new", Some(&session), &[("language", "zh"), ("title", ""), ("trl", ""), ("currency", "CNY")]).await;
         assert_eq!(res.status.as_u16(), 200, "{}", res.text);
@@ -267,6 +277,12 @@ db_test! {
         assert!(my.text.contains(&format!("/achievements/{pid}/edit")) && my.text.contains(&format!("/needs/{nid}/edit")));
         assert!(my.text.contains("待认证") || my.text.contains("已认证"), "verification status shown");
         assert!(my.text.contains("/achievements/new"), "post buttons");
+        assert!(my.text.contains("成员（1）"), "the member count: {}", my.text);
+
+        // A page number past the end shows the last page of that list.
+        let far = app.page("/my?a_page=18446744073709551615&n_page=99999", Some(&session)).await;
+        assert_eq!(far.status.as_u16(), 200, "{}", far.text);
+        assert!(far.text.contains("已发布的甘蔗收割控制成果") && far.text.contains("甘蔗机械化收获含杂率控制技术需求"), "{}", far.text);
 
         // Signed out, the page asks to sign in first.
         let anonymous = app.page("/my", None).await;
@@ -336,6 +352,44 @@ db_test! {
         let (status, _, text) = upload(&app, &session, "achievements", "all_or_nothing", "empty.csv", "").await;
         assert_eq!(status, 200);
         assert!(text.contains("id=\"e-file\""), "{text}");
+
+        // A page number past the end shows the last page (no overflow), and an id that is
+        // not one is a page that does not exist.
+        let far = format!("{path}?page=18446744073709551615");
+        for url in ["/my/imports?page=18446744073709551615", far.as_str()] {
+            let page = app.page(url, Some(&session)).await;
+            assert_eq!(page.status.as_u16(), 200, "{url}: {}", page.text);
+        }
+        let page = app.page("/my/imports?page=18446744073709551615", Some(&session)).await;
+        assert!(page.text.contains("list.csv"), "the last page lists the import: {}", page.text);
+        assert_eq!(app.page("/my/imports/not-an-id", Some(&session)).await.status.as_u16(), 404);
+    }
+}
+
+db_test! {
+    async fn an_upload_keeps_its_file_name_and_refuses_what_is_not_a_form(app: TestApp) {
+        let (token, session) = member(&app, "university", "tto@uni.test").await;
+        let csv = [
+            "title,summary,industry,ip_type,trl,price_min,price_max,region,valid_until,keywords,cooperation_modes",
+            "甘蔗收割机智能控制系统一号,利用视觉识别实现甘蔗收割机自动对行与切割高度控制。,modern_agriculture,invention_patent,6,500000,800000,柳州,2030-01-01,甘蔗;收割机,transfer",
+        ]
+        .join("\n");
+
+        // A `;` inside the quoted file name is part of the name, not a parameter separator.
+        let (status, location, text) = upload(&app, &session, "achievements", "all_or_nothing", "成果;第一批.csv", &csv).await;
+        assert_eq!(status, 303, "{text}");
+        let id = location.trim_start_matches("/my/imports/").split('?').next().expect("id").to_owned();
+        let import = app.get(&format!("/api/v1/imports/{id}"), Some(&token)).await;
+        let import = import.assert_status(200);
+        assert_eq!(import["file_name"], "成果;第一批.csv");
+        assert_eq!(import["kind"], "achievements");
+        assert_eq!(import["mode"], "all_or_nothing");
+
+        // A body that is not multipart comes back as the form with the reason on top.
+        let res = app.submit("/my/imports", Some(&session), &[("kind", "achievements"), ("file", "list.csv")]).await;
+        assert_eq!(res.status.as_u16(), 400, "{}", res.text);
+        assert!(res.text.contains("上传内容无法读取"), "{}", res.text);
+        assert!(res.text.contains("enctype=\"multipart/form-data\""), "the form is shown again");
     }
 }
 
@@ -395,6 +449,11 @@ db_test! {
         assert_eq!(unread.assert_status(200).as_array().expect("list").len(), 0);
         let page = app.page("/notifications", Some(&session)).await;
         assert!(page.text.contains("0 条未读"));
+
+        // A page number past the end shows the last page.
+        let page = app.page("/notifications?page=18446744073709551615", Some(&session)).await;
+        assert_eq!(page.status.as_u16(), 200, "{}", page.text);
+        assert!(page.text.contains("3 条新匹配 new matches: 甘蔗收割"), "{}", page.text);
     }
 }
 

@@ -8,6 +8,8 @@
 
 use std::fmt::Write;
 
+use crate::page::escape;
+
 /// Width of every chart's drawing, in SVG user units (the CSS scales it to the container).
 const WIDTH: f64 = 640.0;
 
@@ -42,22 +44,6 @@ impl Datum {
 pub struct Marker {
     pub label: String,
     pub value: i64,
-}
-
-/// Escapes text for SVG/HTML content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// At most `max` characters, with an ellipsis when cut (long labels stay whole in `<title>`
@@ -100,8 +86,8 @@ fn extent(value: i64, max: i64, length: f64) -> f64 {
 }
 
 fn open_svg(out: &mut String, id: &str, summary: &str, height: f64) {
-    let id = esc(id);
-    let summary = esc(summary);
+    let id = escape(id);
+    let summary = escape(summary);
     let _ = write!(
         out,
         r#"<svg class="chart" id="{id}" role="img" aria-labelledby="{id}-title" aria-label="{summary}" viewBox="0 0 {WIDTH:.0} {height:.0}" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{summary}</title>"#
@@ -135,14 +121,14 @@ pub fn horizontal(id: &str, summary: &str, data: &[Datum], marker: Option<&Marke
         let y = TOP + i as f64 * ROW + (ROW - BAR) / 2.0;
         let w = extent(d.value, max, bar_w);
         let class = if d.alt { "bar alt" } else { "bar" };
-        let label = esc(&d.label);
-        let shown = esc(&d.shown);
+        let label = escape(&d.label);
+        let shown = escape(&d.shown);
         let _ = write!(
             out,
             r#"<g><title>{label}: {shown}</title><text x="{:.1}" y="{:.1}" text-anchor="end">{}</text><rect class="{class}" x="{label_w:.1}" y="{y:.1}" width="{w:.1}" height="{BAR:.1}"/><text x="{:.1}" y="{:.1}">{shown}</text></g>"#,
             label_w - 6.0,
             y + BAR / 2.0 + 4.0,
-            esc(&clip(&d.label, LABEL_CHARS)),
+            escape(&clip(&d.label, LABEL_CHARS)),
             label_w + w + 6.0,
             y + BAR / 2.0 + 4.0,
         );
@@ -163,7 +149,7 @@ pub fn horizontal(id: &str, summary: &str, data: &[Datum], marker: Option<&Marke
             out,
             r#"<g class="marker"><title>{label}</title><line class="target" x1="{x:.1}" y1="{TOP:.1}" x2="{x:.1}" y2="{y2:.1}"/><text x="{x:.1}" y="{:.1}" text-anchor="{anchor}">{label}</text></g>"#,
             y2 + 18.0,
-            label = esc(&m.label),
+            label = escape(&m.label),
         );
     }
     out.push_str("</svg>");
@@ -194,15 +180,15 @@ pub fn vertical(id: &str, summary: &str, data: &[Datum], marker: Option<&Marker>
         let h = extent(d.value, max, plot_h);
         let x = LEFT + i as f64 * slot + (slot - bar_w) / 2.0;
         let class = if d.alt { "bar alt" } else { "bar" };
-        let label = esc(&d.label);
+        let label = escape(&d.label);
         let _ = write!(
             out,
             r#"<g><title>{label}: {}</title><rect class="{class}" x="{x:.1}" y="{:.1}" width="{bar_w:.1}" height="{h:.1}"/><text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text></g>"#,
-            esc(&d.shown),
+            escape(&d.shown),
             base - h,
             x + bar_w / 2.0,
             base + 18.0,
-            esc(&clip(&d.label, 8)),
+            escape(&clip(&d.label, 8)),
         );
     }
     if let Some(m) = marker {
@@ -213,7 +199,7 @@ pub fn vertical(id: &str, summary: &str, data: &[Datum], marker: Option<&Marker>
             WIDTH - RIGHT,
             WIDTH - RIGHT,
             (y - 6.0).max(12.0),
-            label = esc(&m.label),
+            label = escape(&m.label),
         );
     }
     out.push_str("</svg>");

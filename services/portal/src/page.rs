@@ -96,6 +96,23 @@ pub fn typed(text: &str) -> Option<&str> {
     (!t.is_empty()).then_some(t)
 }
 
+/// Escapes text for HTML or SVG markup built in Rust (content and quoted attribute values),
+/// which a template then prints with `|safe`.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// Sections whose pages exist in every interface language (Vietnamese and Thai included).
 fn is_public(section: &str) -> bool {
     matches!(section, "home" | "listing" | "brokers" | "publicity" | "login")
@@ -142,11 +159,17 @@ pub fn render(page: &impl Template) -> Response {
 const FALLBACK_ERROR: &str = "<!doctype html><meta charset=utf-8><title>Error</title><p>页面出错，请稍后再试。Something went wrong; please try again.</p>";
 
 /// A page that could not be made, already turned into the response the reader gets.
-pub struct PageError(pub Response);
+pub struct PageError(Box<Response>);
+
+impl PageError {
+    pub fn new(response: Response) -> Self {
+        Self(Box::new(response))
+    }
+}
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        self.0
+        *self.0
     }
 }
 
@@ -168,7 +191,7 @@ impl Viewer {
     pub fn fail(&self, err: ApiError) -> PageError {
         let status = err.status();
         if status == StatusCode::UNAUTHORIZED && !self.signed_in() {
-            return PageError(Redirect::to(&format!("/login?next={}", urlencode(&self.path))).into_response());
+            return PageError::new(Redirect::to(&format!("/login?next={}", urlencode(&self.path))).into_response());
         }
         let detail = match &err {
             ApiError::Problem(p) => {
@@ -203,14 +226,14 @@ impl Viewer {
         let page = ErrorPage { heading: ctx.t.t(heading), advice: ctx.t.t(advice), ctx, status: status.as_u16(), detail };
         let mut resp = render(&page);
         *resp.status_mut() = status;
-        PageError(resp)
+        PageError::new(resp)
     }
 
     /// Pages for signed-in people only: the login page, coming back here afterwards.
     pub fn require_login(&self) -> Result<&Me, PageError> {
         self.me
             .as_ref()
-            .ok_or_else(|| PageError(Redirect::to(&format!("/login?next={}", urlencode(&self.path))).into_response()))
+            .ok_or_else(|| PageError::new(Redirect::to(&format!("/login?next={}", urlencode(&self.path))).into_response()))
     }
 }
 

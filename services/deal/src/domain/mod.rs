@@ -19,10 +19,6 @@ use serde::Serialize;
 use shared::error::ApiError;
 use utoipa::ToSchema;
 
-/// Default page size of every list.
-pub const PER_PAGE_DEFAULT: u64 = 20;
-/// Largest page size a list accepts.
-pub const PER_PAGE_MAX: u64 = 100;
 
 /// A page of results.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -35,12 +31,9 @@ pub struct Page<T> {
     pub per_page: u64,
 }
 
-/// `(page, per_page)` from optional query values: page ≥ 1, 1 ≤ per_page ≤ 100.
+/// `(page, per_page)` from optional query values (bounded, see `shared::paging`).
 pub fn paging(page: Option<u64>, per_page: Option<u64>) -> (u64, u64) {
-    (
-        page.unwrap_or(1).max(1),
-        per_page.unwrap_or(PER_PAGE_DEFAULT).clamp(1, PER_PAGE_MAX),
-    )
+    shared::paging::paging(page, per_page)
 }
 
 /// Now, as stored in our timestamp columns (always set from Rust, never by the database).

@@ -255,8 +255,7 @@ where
     E::Model: Send + Sync,
 {
     use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder};
-    let per_page = params.per_page.unwrap_or(20).clamp(1, 100);
-    let page = params.page.unwrap_or(1).max(1);
+    let (page, per_page) = shared::paging::paging(params.page, params.per_page);
     let mut own_org = None;
     if params.mine {
         let caller = caller.ok_or_else(|| ApiError::Unauthorized("sign in to list your own listings".to_owned()))?;

@@ -279,8 +279,7 @@ pub async fn list(
 ) -> ApiResult<(Vec<organisations::Model>, u64, u64, u64)> {
     use sea_orm::{PaginatorTrait, QueryOrder};
     caller.require_operator()?;
-    let per_page = params.per_page.unwrap_or(20).clamp(1, 100);
-    let page = params.page.unwrap_or(1).max(1);
+    let (page, per_page) = shared::paging::paging(params.page, params.per_page);
     let mut query = organisations::Entity::find();
     if let Some(status) = params.verification_status.as_deref() {
         if !matches!(status, "pending" | "verified" | "rejected") {

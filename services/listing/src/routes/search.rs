@@ -146,7 +146,7 @@ pub fn to_query(p: &SearchParams) -> ApiResult<SearchQuery> {
     let per_page = p.per_page.unwrap_or(20);
     v.check((1..=100).contains(&per_page), "per_page", "must be between 1 and 100");
     let page = p.page.unwrap_or(1);
-    v.check(page >= 1 && page <= 500, "page", "must be between 1 and 500");
+    v.check((1..=500).contains(&page), "page", "must be between 1 and 500");
     if let Some(q) = &p.q {
         v.check(q.chars().count() <= 500, "q", "must be at most 500 characters");
     }

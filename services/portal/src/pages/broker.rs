@@ -12,11 +12,16 @@ mod deal;
 mod model;
 mod workspace;
 
+pub(super) use model::Broker;
+
+use axum::response::Response;
 use axum::Router;
+use http::StatusCode;
+use serde_json::Value;
 
 use crate::api::{ApiError, Problem};
 use crate::i18n::Tr;
-use crate::page::FormErrors;
+use crate::page::{FormErrors, PageError, PageResult};
 use crate::session::Viewer;
 use crate::Portal;
 
@@ -139,14 +144,41 @@ pub fn inline_problem(err: &ApiError) -> Option<Problem> {
 }
 
 /// The status a re-rendered form answers with: the API's (409 or 422).
-pub fn status_of(problem: &Problem) -> http::StatusCode {
-    http::StatusCode::from_u16(problem.status).unwrap_or(http::StatusCode::UNPROCESSABLE_ENTITY)
+pub fn status_of(problem: &Problem) -> StatusCode {
+    StatusCode::from_u16(problem.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
 }
 
-/// A trimmed optional form value (`None` when left empty).
-pub fn opt(value: &str) -> Option<String> {
-    let v = value.trim();
-    (!v.is_empty()).then(|| v.to_owned())
+/// Posts a form's `body` to the API at `path`: `then` (the redirect back to the page) when the
+/// API takes it; a refusal the form shows beside itself (409 or 422) goes to `refused` as the
+/// form's messages (API field paths renamed to the form's inputs by `renames`) and the status to
+/// answer with; anything else (sign-in, 403, 404, server trouble) becomes the error page.
+pub async fn post_or_refuse(
+    portal: &Portal,
+    viewer: &Viewer,
+    path: &str,
+    body: &Value,
+    renames: &[(&str, &str)],
+    then: Response,
+    refused: impl AsyncFnOnce(FormErrors, StatusCode) -> PageResult,
+) -> PageResult {
+    match portal.api.post::<Value>(viewer.caller(), path, body).await {
+        Ok(_) => Ok(then),
+        Err(err) => match inline_problem(&err) {
+            Some(problem) => {
+                let errors = refusal(&Tr::new(viewer.lang), &problem, renames);
+                refused(errors, status_of(&problem)).await
+            }
+            None => Err(viewer.fail(err)),
+        },
+    }
+}
+
+/// The version a form carries (the one the page showed). A form without a readable one was not
+/// sent by the page: it gets the error page rather than a made-up version.
+pub fn form_version(viewer: &Viewer, text: &str) -> Result<i64, PageError> {
+    text.trim()
+        .parse()
+        .map_err(|_| viewer.error_page(StatusCode::BAD_REQUEST, String::new()))
 }
 
 #[cfg(test)]
@@ -169,35 +201,5 @@ mod tests {
         let en = Tr::new(Lang::En);
         assert_eq!(word(&en, "roles", "introducer"), "Introducer");
         assert_eq!(word(&en, "roles", "astrologer"), "astrologer");
-    }
-
-    /// The catalog check of `i18n.rs` reads `src/pages`; this one reads the modules of this
-    /// area under `src/pages/broker/`, so every literal key they use exists in zh and en.
-    #[test]
-    fn every_key_used_by_the_broker_modules_exists() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/pages/broker");
-        let (zh, en) = (Tr::new(Lang::Zh), Tr::new(Lang::En));
-        let mut missing = Vec::new();
-        for entry in std::fs::read_dir(&dir).expect("broker modules").flatten() {
-            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-            for marker in [".t(\"", ".f(\""] {
-                for (i, _) in text.match_indices(marker) {
-                    let rest = &text[i + marker.len()..];
-                    let Some(end) = rest.find('"') else { continue };
-                    let key = &rest[..end];
-                    if key.contains('{') || !key.contains('.') {
-                        continue;
-                    }
-                    if zh.t(key) == key || en.t(key) == key {
-                        missing.push(format!("{}: {key}", entry.path().display()));
-                    }
-                }
-            }
-        }
-        assert!(
-            missing.is_empty(),
-            "keys used but not in i18n/*.toml:\n{}",
-            missing.join("\n")
-        );
     }
 }

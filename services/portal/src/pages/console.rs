@@ -14,14 +14,17 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use http::{Method, StatusCode};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::broker::Broker;
 use super::dashboard::indicator_name;
-use super::{ApiPage, Labels, Pager};
+use super::{page_param, path_id, ApiPage, Labels, Pager};
 use crate::api::{urlencode, with_query, ApiError, Caller};
 use crate::i18n::Tr;
-use crate::page::{done, render, Ctx, FormErrors, PageError, PageResult};
+use crate::money::{money_plain, parse_major_to_minor};
+use crate::page::{done, render, typed, Ctx, FormErrors, PageError, PageResult};
 use crate::session::Viewer;
 use crate::{Api, Portal};
 
@@ -29,23 +32,16 @@ pub fn routes() -> Router<Portal> {
     Router::new()
         .route("/console", get(reviews))
         .route("/console/reviews/{kind}/{id}", post(decide_review))
-        .route("/console/orgs", get(orgs))
-        .route("/console/orgs/{id}", post(decide_org))
-        .route("/console/brokers", get(brokers))
-        .route("/console/brokers/{id}", post(decide_broker))
-        .route("/console/registrations", get(registrations))
-        .route("/console/registrations/{id}", post(decide_registration))
         .route("/console/targets", get(targets).post(create_target))
         .route("/console/targets/{id}", post(update_target))
+        // `/console/orgs`, `/console/brokers`, `/console/registrations` and their items.
+        .route("/console/{queue}", get(queue))
+        .route("/console/{queue}/{id}", post(decide_in))
 }
 
 const PER_PAGE: u64 = 20;
 
 /// Signed-in operators pass; others see the login page (anonymous) or the 403 page.
-#[expect(
-    clippy::result_large_err,
-    reason = "PageError is the page's finished response, returned once per request"
-)]
 fn require_operator(viewer: &Viewer) -> Result<(), PageError> {
     let me = viewer.require_login()?;
     if me.is_operator {
@@ -72,12 +68,6 @@ struct PageParam {
     /// Registrations: the registration just registered, to show its number.
     #[serde(default)]
     registered: String,
-}
-
-impl PageParam {
-    fn page(&self) -> u64 {
-        self.page.unwrap_or(1).max(1)
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -134,6 +124,52 @@ async fn tabs(api: &Api, caller: Caller<'_>, t: Tr, current: &str) -> Vec<Tab> {
             current: name == current,
         })
         .collect()
+}
+
+/// One page of the items waiting in a paged queue, with its pager and the tabs.
+struct Waiting<T> {
+    items: Vec<T>,
+    pager: Pager,
+    tabs: Vec<Tab>,
+}
+
+/// Reads one page of a paged queue: `endpoint` filtered by `filter` (pending organisations,
+/// submitted registrations, …), shown on the section `/console/{tab}`.
+async fn waiting<T: DeserializeOwned>(
+    portal: &Portal,
+    viewer: &Viewer,
+    t: Tr,
+    tab: &str,
+    endpoint: &str,
+    (filter, value): (&str, &str),
+    page: u64,
+) -> Result<Waiting<T>, PageError> {
+    let caller = viewer.caller();
+    let path = with_query(
+        endpoint,
+        &[
+            (filter, value.to_owned()),
+            ("page", page.to_string()),
+            ("per_page", PER_PAGE.to_string()),
+        ],
+    );
+    let (list, tabs) = tokio::join!(
+        portal.api.get::<ApiPage<T>>(caller, &path),
+        tabs(&portal.api, caller, t, tab),
+    );
+    let list = list.map_err(|e| viewer.fail(e))?;
+    let pager = Pager::new(
+        &format!("/console/{tab}?page={page}"),
+        "page",
+        list.page,
+        PER_PAGE,
+        list.total,
+    );
+    Ok(Waiting {
+        items: list.items,
+        pager,
+        tabs,
+    })
 }
 
 /// A refused decision: which item it was about, the messages, and what the operator typed.
@@ -194,10 +230,6 @@ impl Refusal {
 
 /// The refusal for an API problem the operator can act on (validation, stale version, wrong
 /// state); other failures become the error page.
-#[expect(
-    clippy::result_large_err,
-    reason = "PageError is the page's finished response, returned once per request"
-)]
 fn refusal_or_fail(
     viewer: &Viewer,
     err: ApiError,
@@ -276,6 +308,204 @@ fn name_or_dash(names: &HashMap<String, String>, id: &str) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Decisions: the same in every queue, but for the endpoint, its words and where it lands
+
+/// The queue a decision is made in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Queue {
+    /// Submitted listings, with the API's path segment (`achievements` or `needs`).
+    Reviews(&'static str),
+    Orgs,
+    Brokers,
+    Registrations,
+}
+
+impl Queue {
+    /// The queue of a section named in the path (`/console/{name}`; listings have their own).
+    fn named(name: &str) -> Option<Queue> {
+        match name {
+            "orgs" => Some(Queue::Orgs),
+            "brokers" => Some(Queue::Brokers),
+            "registrations" => Some(Queue::Registrations),
+            _ => None,
+        }
+    }
+
+    /// The section's page: where a decision lands and a refusal is shown.
+    fn page(self) -> &'static str {
+        match self {
+            Queue::Reviews(_) => "/console",
+            Queue::Orgs => "/console/orgs",
+            Queue::Brokers => "/console/brokers",
+            Queue::Registrations => "/console/registrations",
+        }
+    }
+
+    /// The endpoint that takes a decision about item `id` (a checked id).
+    fn endpoint(self, id: &str) -> String {
+        match self {
+            Queue::Reviews(segment) => format!("/api/v1/{segment}/{id}/review"),
+            Queue::Orgs => format!("/api/v1/orgs/{id}/verification"),
+            Queue::Brokers => format!("/api/v1/brokers/{id}/verification"),
+            Queue::Registrations => format!("/api/v1/registrations/{id}/decision"),
+        }
+    }
+
+    /// The field that carries why an item was rejected, in the API and in the form.
+    fn reason_field(self) -> &'static str {
+        match self {
+            Queue::Orgs | Queue::Brokers => "note",
+            Queue::Reviews(_) | Queue::Registrations => "reason",
+        }
+    }
+
+    /// The endpoint's word for the decision (each names it its own way; the organisation
+    /// endpoint names the outcome).
+    fn decision(self, reject: bool) -> &'static str {
+        match (self, reject) {
+            (Queue::Orgs, true) => "rejected",
+            (_, true) => "reject",
+            (Queue::Reviews(_), false) => "publish",
+            (Queue::Orgs, false) => "verified",
+            (Queue::Brokers, false) => "verify",
+            (Queue::Registrations, false) => "register",
+        }
+    }
+
+    /// Where a decision the API took lands: the section with its confirmation; a registration
+    /// shows the number it was given.
+    fn landing(self, id: &str, reject: bool) -> Response {
+        match (self, reject) {
+            (_, true) => done(self.page(), "rejected"),
+            (Queue::Reviews(_), false) => done(self.page(), "published"),
+            (Queue::Orgs | Queue::Brokers, false) => done(self.page(), "verified"),
+            (Queue::Registrations, false) => {
+                Redirect::to(&format!("/console/registrations?registered={id}")).into_response()
+            }
+        }
+    }
+
+    /// The section's page, with a refused decision beside its item (`Refusal::default()` for
+    /// none); `registered` names a registration just registered.
+    async fn show(
+        self,
+        portal: &Portal,
+        viewer: &Viewer,
+        page: u64,
+        refusal: Refusal,
+        registered: &str,
+    ) -> PageResult {
+        match self {
+            Queue::Reviews(_) => reviews_page(portal, viewer, page, refusal).await,
+            Queue::Orgs => orgs_page(portal, viewer, page, refusal).await,
+            Queue::Brokers => brokers_page(portal, viewer, page, refusal).await,
+            Queue::Registrations => {
+                registrations_page(portal, viewer, page, refusal, registered).await
+            }
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct DecisionForm {
+    #[serde(default)]
+    decision: String,
+    /// Why the item is rejected (`note` in the organisation and broker forms).
+    #[serde(default, alias = "note")]
+    reason: String,
+    /// The version the page showed; a form without one was not sent by the page.
+    #[serde(default)]
+    version: Option<i64>,
+    #[serde(default)]
+    page: Option<u64>,
+    #[serde(default)]
+    registered_on: String,
+    #[serde(default)]
+    registration_number: String,
+}
+
+/// Sends an operator's decision about item `id` of `queue`: a rejection needs a reason; a
+/// refusal (the API's or that one) re-renders the section with the message beside the item
+/// and what the operator typed kept.
+async fn decide(
+    portal: &Portal,
+    viewer: &Viewer,
+    queue: Queue,
+    id: &str,
+    form: DecisionForm,
+) -> PageResult {
+    let id = path_id(id).ok_or_else(|| viewer.not_found())?;
+    let Some(version) = form.version else {
+        return Err(viewer.error_page(StatusCode::BAD_REQUEST, String::new()));
+    };
+    let page = page_param(form.page);
+    let field = queue.reason_field();
+    // The registration form's fields are kept too (other queues' forms have none).
+    let values = [
+        (field, form.reason.as_str()),
+        ("registered_on", form.registered_on.as_str()),
+        ("registration_number", form.registration_number.as_str()),
+    ];
+    let reject = form.decision == "reject";
+    let outcome = if reject && typed(&form.reason).is_none() {
+        let message = Tr::new(viewer.lang).t("console.reason_required");
+        Err(local_refusal(&id, field, message, &values))
+    } else {
+        let mut body = json!({"decision": queue.decision(reject), "version": version});
+        body[field] = json!(typed(&form.reason));
+        if queue == Queue::Registrations && !reject {
+            body["registered_on"] = json!(typed(&form.registered_on));
+            body["registration_number"] = json!(typed(&form.registration_number));
+        }
+        match portal
+            .api
+            .post::<serde_json::Value>(viewer.caller(), &queue.endpoint(&id), &body)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) => Err(refusal_or_fail(viewer, e, &id, &values)?),
+        }
+    };
+    match outcome {
+        Ok(()) => Ok(queue.landing(&id, reject)),
+        Err((refusal, status)) => {
+            let v = at(viewer, format!("{}?page={page}", queue.page()));
+            Ok(with_status(
+                queue.show(portal, &v, page, refusal, "").await?,
+                status,
+            ))
+        }
+    }
+}
+
+/// The page of a queue named in the path (organisations, brokers, registrations).
+async fn queue(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(name): Path<String>,
+    Query(q): Query<PageParam>,
+) -> PageResult {
+    require_operator(&viewer)?;
+    let queue = Queue::named(&name).ok_or_else(|| viewer.not_found())?;
+    let page = page_param(q.page);
+    queue
+        .show(&portal, &viewer, page, Refusal::default(), &q.registered)
+        .await
+}
+
+/// A decision about an item of a queue named in the path.
+async fn decide_in(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path((name, id)): Path<(String, String)>,
+    Form(form): Form<DecisionForm>,
+) -> PageResult {
+    require_operator(&viewer)?;
+    let queue = Queue::named(&name).ok_or_else(|| viewer.not_found())?;
+    decide(&portal, &viewer, queue, &id, form).await
+}
+
+// ---------------------------------------------------------------------------------------------
 // Review queue
 
 #[derive(Debug, Clone, Deserialize)]
@@ -292,7 +522,10 @@ struct ReviewItem {
 /// A submitted listing as the queue shows it.
 pub struct ReviewRow {
     pub id: String,
-    pub kind: String,
+    /// Where the decision form posts.
+    pub action: String,
+    /// The question asked before a rejection is sent.
+    pub confirm: String,
     pub kind_label: String,
     pub href: String,
     pub title: String,
@@ -314,21 +547,13 @@ struct ReviewsPage {
     refusal: Refusal,
 }
 
-impl ReviewsPage {
-    fn confirm_reject(&self, title: &str) -> String {
-        self.ctx
-            .t
-            .f("console.confirm_reject_listing", &[("title", title)])
-    }
-}
-
 async fn reviews(
     State(portal): State<Portal>,
     viewer: Viewer,
     Query(q): Query<PageParam>,
 ) -> PageResult {
     require_operator(&viewer)?;
-    reviews_page(&portal, &viewer, q.page(), Refusal::default()).await
+    reviews_page(&portal, &viewer, page_param(q.page), Refusal::default()).await
 }
 
 async fn reviews_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refusal) -> PageResult {
@@ -368,13 +593,14 @@ async fn reviews_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refu
             };
             ReviewRow {
                 href: format!("/{segment}/{}", i.id),
+                action: format!("/console/reviews/{term}/{}", i.id),
+                confirm: t.f("console.confirm_reject_listing", &[("title", &i.title)]),
                 kind_label: t.term("kind", term),
                 organisation: name_or_dash(&names, &i.organisation_id),
                 language: labels.language(&i.language),
                 language_code: i.language,
                 submitted: t.opt_date(&i.submitted_at),
                 id: i.id,
-                kind: term.to_owned(),
                 title: i.title,
                 version: i.version,
             }
@@ -397,29 +623,6 @@ async fn reviews_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refu
     }))
 }
 
-#[derive(Debug, Default, Deserialize)]
-struct DecisionForm {
-    #[serde(default)]
-    decision: String,
-    #[serde(default)]
-    reason: String,
-    #[serde(default)]
-    note: String,
-    #[serde(default)]
-    version: i64,
-    #[serde(default)]
-    page: Option<u64>,
-    #[serde(default)]
-    registered_on: String,
-    #[serde(default)]
-    registration_number: String,
-}
-
-fn opt(s: &str) -> Option<&str> {
-    let s = s.trim();
-    (!s.is_empty()).then_some(s)
-}
-
 async fn decide_review(
     State(portal): State<Portal>,
     viewer: Viewer,
@@ -432,46 +635,7 @@ async fn decide_review(
         "need" => "needs",
         _ => return Err(viewer.not_found()),
     };
-    let page = form.page.unwrap_or(1).max(1);
-    let t = Tr::new(viewer.lang);
-    let values = [("reason", form.reason.as_str())];
-    let reject = form.decision == "reject";
-    let outcome = if reject && opt(&form.reason).is_none() {
-        Err(local_refusal(
-            &id,
-            "reason",
-            t.t("console.reason_required"),
-            &values,
-        ))
-    } else {
-        let body = json!({
-            "decision": if reject { "reject" } else { "publish" },
-            "reason": opt(&form.reason),
-            "version": form.version,
-        });
-        let path = format!("/api/v1/{segment}/{}/review", urlencode(&id));
-        match portal
-            .api
-            .post::<serde_json::Value>(viewer.caller(), &path, &body)
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) => Err(refusal_or_fail(&viewer, e, &id, &values)?),
-        }
-    };
-    match outcome {
-        Ok(()) => Ok(done(
-            "/console",
-            if reject { "rejected" } else { "published" },
-        )),
-        Err((refusal, status)) => {
-            let v = at(&viewer, format!("/console?page={page}"));
-            Ok(with_status(
-                reviews_page(&portal, &v, page, refusal).await?,
-                status,
-            ))
-        }
-    }
+    decide(&portal, &viewer, Queue::Reviews(segment), &id, form).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -500,6 +664,10 @@ struct OrgOut {
 
 pub struct OrgRow {
     pub id: String,
+    /// Where the decision form posts.
+    pub action: String,
+    /// The question asked before a rejection is sent.
+    pub confirm: String,
     pub name: String,
     pub name_en: String,
     pub kind: String,
@@ -522,43 +690,16 @@ struct OrgsPage {
     refusal: Refusal,
 }
 
-impl OrgsPage {
-    fn confirm_reject(&self, name: &str) -> String {
-        self.ctx
-            .t
-            .f("console.confirm_reject_org", &[("name", name)])
-    }
-}
-
-async fn orgs(
-    State(portal): State<Portal>,
-    viewer: Viewer,
-    Query(q): Query<PageParam>,
-) -> PageResult {
-    require_operator(&viewer)?;
-    orgs_page(&portal, &viewer, q.page(), Refusal::default()).await
-}
-
 async fn orgs_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refusal) -> PageResult {
     let ctx = Ctx::new(viewer, "console");
     let t = ctx.t;
-    let caller = viewer.caller();
-    let path = with_query(
-        "/api/v1/orgs",
-        &[
-            ("verification_status", "pending".to_owned()),
-            ("page", page.to_string()),
-            ("per_page", PER_PAGE.to_string()),
-        ],
-    );
-    let (list, labels, tabs) = tokio::join!(
-        portal.api.get::<ApiPage<OrgOut>>(caller, &path),
+    let pending = ("verification_status", "pending");
+    let (list, labels) = tokio::join!(
+        waiting::<OrgOut>(portal, viewer, t, "orgs", "/api/v1/orgs", pending, page),
         Labels::load(&portal.api, viewer),
-        tabs(&portal.api, caller, t, "orgs"),
     );
-    let list = list.map_err(|e| viewer.fail(e))?;
-    let rows = list
-        .items
+    let Waiting { items, pager, tabs } = list?;
+    let rows = items
         .into_iter()
         .map(|o| OrgRow {
             kind: t.term("org_kind", &o.kind),
@@ -573,17 +714,12 @@ async fn orgs_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refusal
             name_en: o.name_en.unwrap_or_default(),
             state_funded: o.state_funded,
             version: o.version,
+            confirm: t.f("console.confirm_reject_org", &[("name", &o.name)]),
             name: o.name,
+            action: format!("/console/orgs/{}", o.id),
             id: o.id,
         })
         .collect();
-    let pager = Pager::new(
-        &format!("/console/orgs?page={page}"),
-        "page",
-        list.page,
-        PER_PAGE,
-        list.total,
-    );
     Ok(render(&OrgsPage {
         ctx,
         tabs,
@@ -594,82 +730,15 @@ async fn orgs_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refusal
     }))
 }
 
-async fn decide_org(
-    State(portal): State<Portal>,
-    viewer: Viewer,
-    Path(id): Path<String>,
-    Form(form): Form<DecisionForm>,
-) -> PageResult {
-    require_operator(&viewer)?;
-    let page = form.page.unwrap_or(1).max(1);
-    let t = Tr::new(viewer.lang);
-    let values = [("note", form.note.as_str())];
-    let reject = form.decision == "reject";
-    let outcome = if reject && opt(&form.note).is_none() {
-        Err(local_refusal(
-            &id,
-            "note",
-            t.t("console.reason_required"),
-            &values,
-        ))
-    } else {
-        // The organisation endpoint names the outcome (`verified` / `rejected`).
-        let body = json!({
-            "decision": if reject { "rejected" } else { "verified" },
-            "note": opt(&form.note),
-            "version": form.version,
-        });
-        let path = format!("/api/v1/orgs/{}/verification", urlencode(&id));
-        match portal
-            .api
-            .post::<serde_json::Value>(viewer.caller(), &path, &body)
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) => Err(refusal_or_fail(&viewer, e, &id, &values)?),
-        }
-    };
-    match outcome {
-        Ok(()) => Ok(done(
-            "/console/orgs",
-            if reject { "rejected" } else { "verified" },
-        )),
-        Err((refusal, status)) => {
-            let v = at(&viewer, format!("/console/orgs?page={page}"));
-            Ok(with_status(
-                orgs_page(&portal, &v, page, refusal).await?,
-                status,
-            ))
-        }
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Brokers awaiting verification
 
-#[derive(Debug, Clone, Deserialize)]
-struct BrokerOut {
-    id: String,
-    display_name: String,
-    #[serde(default)]
-    certification_level: String,
-    certificate_number: Option<String>,
-    #[serde(default)]
-    fields: Vec<String>,
-    #[serde(default)]
-    regions: Vec<String>,
-    #[serde(default)]
-    languages: Vec<String>,
-    organisation_id: Option<String>,
-    bio: Option<String>,
-    #[serde(default)]
-    version: i64,
-    #[serde(default)]
-    created_at: String,
-}
-
 pub struct BrokerRow {
     pub id: String,
+    /// Where the decision form posts.
+    pub action: String,
+    /// The question asked before a rejection is sent.
+    pub confirm: String,
     pub name: String,
     pub level: String,
     pub certificate: String,
@@ -693,46 +762,28 @@ struct BrokersPage {
     refusal: Refusal,
 }
 
-impl BrokersPage {
-    fn confirm_reject(&self, name: &str) -> String {
-        self.ctx
-            .t
-            .f("console.confirm_reject_broker", &[("name", name)])
-    }
-}
-
-async fn brokers(
-    State(portal): State<Portal>,
-    viewer: Viewer,
-    Query(q): Query<PageParam>,
-) -> PageResult {
-    require_operator(&viewer)?;
-    brokers_page(&portal, &viewer, q.page(), Refusal::default()).await
-}
-
 async fn brokers_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refusal) -> PageResult {
     let ctx = Ctx::new(viewer, "console");
     let t = ctx.t;
-    let caller = viewer.caller();
-    let path = with_query(
-        "/api/v1/brokers",
-        &[
-            ("status", "pending".to_owned()),
-            ("page", page.to_string()),
-            ("per_page", PER_PAGE.to_string()),
-        ],
-    );
-    let (list, labels, tabs) = tokio::join!(
-        portal.api.get::<ApiPage<BrokerOut>>(caller, &path),
+    let pending = ("status", "pending");
+    let (list, labels) = tokio::join!(
+        waiting::<Broker>(
+            portal,
+            viewer,
+            t,
+            "brokers",
+            "/api/v1/brokers",
+            pending,
+            page
+        ),
         Labels::load(&portal.api, viewer),
-        tabs(&portal.api, caller, t, "brokers"),
     );
-    let list = list.map_err(|e| viewer.fail(e))?;
+    let Waiting { items, pager, tabs } = list?;
     let names = org_names(
         &portal.api,
-        caller,
+        viewer.caller(),
         t,
-        list.items.iter().filter_map(|b| b.organisation_id.clone()),
+        items.iter().filter_map(|b| b.organisation_id.clone()),
     )
     .await;
     let join = |codes: &[String], f: &dyn Fn(&str) -> String| {
@@ -742,8 +793,7 @@ async fn brokers_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refu
             codes.iter().map(|c| f(c)).collect::<Vec<_>>().join("、")
         }
     };
-    let rows = list
-        .items
+    let rows = items
         .into_iter()
         .map(|b| BrokerRow {
             level: t.term("cert", &b.certification_level),
@@ -762,17 +812,15 @@ async fn brokers_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refu
             bio: b.bio.clone().unwrap_or_default(),
             created: t.date(&b.created_at),
             version: b.version,
+            confirm: t.f(
+                "console.confirm_reject_broker",
+                &[("name", &b.display_name)],
+            ),
             name: b.display_name,
+            action: format!("/console/brokers/{}", b.id),
             id: b.id,
         })
         .collect();
-    let pager = Pager::new(
-        &format!("/console/brokers?page={page}"),
-        "page",
-        list.page,
-        PER_PAGE,
-        list.total,
-    );
     Ok(render(&BrokersPage {
         ctx,
         tabs,
@@ -781,55 +829,6 @@ async fn brokers_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refu
         page,
         refusal,
     }))
-}
-
-async fn decide_broker(
-    State(portal): State<Portal>,
-    viewer: Viewer,
-    Path(id): Path<String>,
-    Form(form): Form<DecisionForm>,
-) -> PageResult {
-    require_operator(&viewer)?;
-    let page = form.page.unwrap_or(1).max(1);
-    let t = Tr::new(viewer.lang);
-    let values = [("note", form.note.as_str())];
-    let reject = form.decision == "reject";
-    let outcome = if reject && opt(&form.note).is_none() {
-        Err(local_refusal(
-            &id,
-            "note",
-            t.t("console.reason_required"),
-            &values,
-        ))
-    } else {
-        let body = json!({
-            "decision": if reject { "reject" } else { "verify" },
-            "note": opt(&form.note),
-            "version": form.version,
-        });
-        let path = format!("/api/v1/brokers/{}/verification", urlencode(&id));
-        match portal
-            .api
-            .post::<serde_json::Value>(viewer.caller(), &path, &body)
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) => Err(refusal_or_fail(&viewer, e, &id, &values)?),
-        }
-    };
-    match outcome {
-        Ok(()) => Ok(done(
-            "/console/brokers",
-            if reject { "rejected" } else { "verified" },
-        )),
-        Err((refusal, status)) => {
-            let v = at(&viewer, format!("/console/brokers?page={page}"));
-            Ok(with_status(
-                brokers_page(&portal, &v, page, refusal).await?,
-                status,
-            ))
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -869,6 +868,10 @@ struct ContractBrief {
 
 pub struct RegistrationRow {
     pub id: String,
+    /// Where the decision forms post.
+    pub action: String,
+    /// The question asked before a rejection is sent.
+    pub confirm: String,
     pub number: String,
     pub title: String,
     pub contract_amount: String,
@@ -904,12 +907,6 @@ struct RegistrationsPage {
 }
 
 impl RegistrationsPage {
-    fn confirm_reject(&self, number: &str) -> String {
-        self.ctx
-            .t
-            .f("console.confirm_reject_registration", &[("number", number)])
-    }
-
     fn just_line(&self, j: &JustRegistered) -> String {
         self.ctx.t.f(
             "console.registered_as",
@@ -923,22 +920,6 @@ impl RegistrationsPage {
     }
 }
 
-async fn registrations(
-    State(portal): State<Portal>,
-    viewer: Viewer,
-    Query(q): Query<PageParam>,
-) -> PageResult {
-    require_operator(&viewer)?;
-    registrations_page(
-        &portal,
-        &viewer,
-        q.page(),
-        Refusal::default(),
-        &q.registered,
-    )
-    .await
-}
-
 async fn registrations_page(
     portal: &Portal,
     viewer: &Viewer,
@@ -949,21 +930,20 @@ async fn registrations_page(
     let ctx = Ctx::new(viewer, "console");
     let t = ctx.t;
     let caller = viewer.caller();
-    let path = with_query(
-        "/api/v1/registrations",
-        &[
-            ("status", "submitted".to_owned()),
-            ("page", page.to_string()),
-            ("per_page", PER_PAGE.to_string()),
-        ],
-    );
-    let (list, tabs) = tokio::join!(
-        portal.api.get::<ApiPage<RegistrationOut>>(caller, &path),
-        tabs(&portal.api, caller, t, "registrations")
-    );
-    let list = list.map_err(|e| viewer.fail(e))?;
+    let submitted = ("status", "submitted");
+    let endpoint = "/api/v1/registrations";
+    let Waiting { items, pager, tabs } = waiting::<RegistrationOut>(
+        portal,
+        viewer,
+        t,
+        "registrations",
+        endpoint,
+        submitted,
+        page,
+    )
+    .await?;
     let mut contracts = HashMap::new();
-    for r in &list.items {
+    for r in &items {
         let path = format!("/api/v1/contracts/{}", urlencode(&r.contract_id));
         if let Ok(c) = portal.api.get::<ContractBrief>(caller, &path).await {
             contracts.insert(r.contract_id.clone(), c);
@@ -981,12 +961,15 @@ async fn registrations_page(
         }),
     )
     .await;
-    let rows = list
-        .items
+    let rows = items
         .into_iter()
         .map(|r| {
             let c = contracts.get(&r.contract_id);
             RegistrationRow {
+                confirm: t.f(
+                    "console.confirm_reject_registration",
+                    &[("number", &r.contract_number)],
+                ),
                 number: r.contract_number,
                 title: r.contract_title,
                 contract_amount: t.cny(r.contract_amount_cny_minor),
@@ -1005,15 +988,16 @@ async fn registrations_page(
                     .unwrap_or_else(|| "—".to_owned()),
                 submitted: t.date(&r.updated_at),
                 version: r.version,
+                action: format!("/console/registrations/{}", r.id),
                 id: r.id,
             }
         })
         .collect();
     // After a registration the page names the number it was given.
-    let just = match opt(registered) {
+    let just = match typed(registered).and_then(path_id) {
         Some(id) => portal
             .api
-            .get::<RegistrationOut>(caller, &format!("/api/v1/registrations/{}", urlencode(id)))
+            .get::<RegistrationOut>(caller, &format!("/api/v1/registrations/{id}"))
             .await
             .ok()
             .filter(|r| r.status == "registered")
@@ -1026,13 +1010,6 @@ async fn registrations_page(
             }),
         None => None,
     };
-    let pager = Pager::new(
-        &format!("/console/registrations?page={page}"),
-        "page",
-        list.page,
-        PER_PAGE,
-        list.total,
-    );
     let today = chrono::Utc::now().date_naive().to_string();
     Ok(render(&RegistrationsPage {
         ctx,
@@ -1063,66 +1040,6 @@ fn contract_type_words(t: Tr, code: &str, api_label: &str) -> String {
         }
     };
     t.t(key).to_owned()
-}
-
-async fn decide_registration(
-    State(portal): State<Portal>,
-    viewer: Viewer,
-    Path(id): Path<String>,
-    Form(form): Form<DecisionForm>,
-) -> PageResult {
-    require_operator(&viewer)?;
-    let page = form.page.unwrap_or(1).max(1);
-    let t = Tr::new(viewer.lang);
-    let values = [
-        ("reason", form.reason.as_str()),
-        ("registered_on", form.registered_on.as_str()),
-        ("registration_number", form.registration_number.as_str()),
-    ];
-    let reject = form.decision == "reject";
-    let outcome = if reject && opt(&form.reason).is_none() {
-        Err(local_refusal(
-            &id,
-            "reason",
-            t.t("console.reason_required"),
-            &values,
-        ))
-    } else {
-        let body = if reject {
-            json!({"decision": "reject", "reason": opt(&form.reason), "version": form.version})
-        } else {
-            json!({
-                "decision": "register",
-                "registered_on": opt(&form.registered_on),
-                "registration_number": opt(&form.registration_number),
-                "version": form.version,
-            })
-        };
-        let path = format!("/api/v1/registrations/{}/decision", urlencode(&id));
-        match portal
-            .api
-            .post::<serde_json::Value>(viewer.caller(), &path, &body)
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) => Err(refusal_or_fail(&viewer, e, &id, &values)?),
-        }
-    };
-    match outcome {
-        Ok(()) if reject => Ok(done("/console/registrations", "rejected")),
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/console/registrations?registered={}",
-            urlencode(&id)
-        ))
-        .into_response()),
-        Err((refusal, status)) => {
-            let v = at(&viewer, format!("/console/registrations?page={page}"));
-            Ok(with_status(
-                registrations_page(&portal, &v, page, refusal, "").await?,
-                status,
-            ))
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1198,58 +1115,24 @@ const INDICATORS: [&str; 4] = [
     "brokers_trained",
 ];
 
-/// `120000000000` fen → `1200000000.00` (no grouping, as an input's value).
-fn plain_major(minor: i64) -> String {
-    let sign = if minor < 0 { "-" } else { "" };
-    let abs = minor.unsigned_abs();
-    format!("{sign}{}.{:02}", abs / 100, abs % 100)
-}
+/// Decimals of a money target: targets are in yuan (the API stores fen).
+const YUAN_EXPONENT: u32 = 2;
 
-/// A decimal amount in the currency's major unit (`1,234.5` yuan) as minor units (123450
-/// fen), exactly, with integer arithmetic. Negative amounts and more than two decimals are
-/// refused.
-fn parse_major_to_minor(text: &str) -> Option<i64> {
-    let cleaned: String = text
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, ',' | '，' | ' ' | '_'))
-        .collect();
-    let (int, frac) = cleaned.split_once('.').unwrap_or((cleaned.as_str(), ""));
-    if (int.is_empty() && frac.is_empty()) || frac.len() > 2 {
-        return None;
-    }
-    if !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let whole: i64 = if int.is_empty() { 0 } else { int.parse().ok()? };
-    let cents: i64 = match frac.len() {
-        0 => 0,
-        1 => frac.parse::<i64>().ok()? * 10,
-        _ => frac.parse().ok()?,
-    };
-    whole.checked_mul(100)?.checked_add(cents)
-}
-
-/// A whole count (`20,000`).
-fn parse_count(text: &str) -> Option<i64> {
-    let cleaned: String = text
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, ',' | '，' | ' ' | '_'))
-        .collect();
-    if cleaned.is_empty() || !cleaned.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    cleaned.parse().ok()
-}
-
-/// A target figure typed in a form: yuan for money indicators, a count otherwise.
+/// A target figure typed in a form, read by the one amount parser: yuan with at most two
+/// decimals for money indicators (into fen), a whole count otherwise.
 fn parse_target_value(money: bool, text: &str) -> Option<i64> {
-    if money {
-        parse_major_to_minor(text)
+    let exponent = if money { YUAN_EXPONENT } else { 0 };
+    parse_major_to_minor(text, exponent).ok()
+}
+
+/// What a field says when its figure cannot be read.
+fn value_invalid(t: Tr, money: bool) -> String {
+    let key = if money {
+        "console.amount_invalid"
     } else {
-        parse_count(text)
-    }
+        "console.count_invalid"
+    };
+    t.t(key).to_owned()
 }
 
 fn is_money(indicator: &str) -> bool {
@@ -1265,7 +1148,7 @@ async fn targets(
     targets_page(
         &portal,
         &viewer,
-        q.page(),
+        page_param(q.page),
         q.year.trim(),
         Refusal::default(),
     )
@@ -1317,7 +1200,7 @@ async fn targets_page(
                 indicator: indicator_name(&x.indicator),
                 value: show(money, x.target_value),
                 input: if money {
-                    plain_major(x.target_value)
+                    money_plain(x.target_value, YUAN_EXPONENT)
                 } else {
                     x.target_value.to_string()
                 },
@@ -1401,8 +1284,9 @@ struct TargetForm {
     baseline_year: String,
     #[serde(default)]
     source: String,
+    /// The version the page showed (the edit form's; the create form has none).
     #[serde(default)]
-    version: i64,
+    version: Option<i64>,
     #[serde(default)]
     money: String,
     #[serde(default)]
@@ -1432,7 +1316,7 @@ async fn refuse_target(
     refusal: Refusal,
     status: StatusCode,
 ) -> PageResult {
-    let page = form.page.unwrap_or(1).max(1);
+    let page = page_param(form.page);
     let shown = form.shown_year.trim();
     let path = if shown.is_empty() {
         "/console/targets".to_owned()
@@ -1463,30 +1347,20 @@ async fn create_target(
     }
     let value = parse_target_value(money, &form.target_value);
     if value.is_none() {
-        let key = if money {
-            "console.amount_invalid"
-        } else {
-            "console.count_invalid"
-        };
         errors
             .fields
-            .insert("target_value".to_owned(), t.t(key).to_owned());
+            .insert("target_value".to_owned(), value_invalid(t, money));
     }
-    let baseline = match opt(&form.baseline_value) {
+    let baseline = match typed(&form.baseline_value) {
         None => Some(None),
         Some(b) => parse_target_value(money, b).map(Some),
     };
     if baseline.is_none() {
-        let key = if money {
-            "console.amount_invalid"
-        } else {
-            "console.count_invalid"
-        };
         errors
             .fields
-            .insert("baseline_value".to_owned(), t.t(key).to_owned());
+            .insert("baseline_value".to_owned(), value_invalid(t, money));
     }
-    let baseline_year = match opt(&form.baseline_year) {
+    let baseline_year = match typed(&form.baseline_year) {
         None => Some(None),
         Some(b) => b.parse::<i32>().ok().map(Some),
     };
@@ -1539,19 +1413,19 @@ async fn update_target(
     Form(form): Form<TargetForm>,
 ) -> PageResult {
     require_operator(&viewer)?;
+    let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
+    let Some(version) = form.version else {
+        return Err(viewer.error_page(StatusCode::BAD_REQUEST, String::new()));
+    };
     let t = Tr::new(viewer.lang);
     let money = form.money == "true";
     let Some(value) = parse_target_value(money, &form.target_value) else {
-        let key = if money {
-            "console.amount_invalid"
-        } else {
-            "console.count_invalid"
-        };
-        let (refusal, status) = local_refusal(&id, "target_value", t.t(key), &form.values());
+        let message = value_invalid(t, money);
+        let (refusal, status) = local_refusal(&id, "target_value", &message, &form.values());
         return refuse_target(&portal, &viewer, &form, refusal, status).await;
     };
-    let body = json!({"version": form.version, "target_value": value, "source": opt(&form.source)});
-    let path = format!("/api/v1/targets/{}", urlencode(&id));
+    let body = json!({"version": version, "target_value": value, "source": typed(&form.source)});
+    let path = format!("/api/v1/targets/{id}");
     match portal
         .api
         .json::<TargetOut>(viewer.caller(), Method::PATCH, &path, &body)
@@ -1573,31 +1447,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn amounts_in_yuan_become_fen_exactly() {
+    fn money_targets_are_yuan_read_into_fen_exactly() {
         assert_eq!(
-            parse_major_to_minor("120000000000"),
+            parse_target_value(true, "120000000000"),
             Some(12_000_000_000_000)
         );
-        assert_eq!(parse_major_to_minor("1,234.5"), Some(123_450));
-        assert_eq!(parse_major_to_minor("0.07"), Some(7));
-        assert_eq!(parse_major_to_minor(".5"), Some(50));
-        assert_eq!(parse_major_to_minor("1.234"), None);
-        assert_eq!(parse_major_to_minor("-3"), None);
-        assert_eq!(parse_major_to_minor("abc"), None);
-        assert_eq!(parse_major_to_minor(""), None);
-        assert_eq!(parse_major_to_minor("99999999999999999999"), None);
-        assert_eq!(plain_major(12_000_000_000_000), "120000000000.00");
-        assert_eq!(
-            parse_major_to_minor(&plain_major(123_456_789)),
-            Some(123_456_789)
-        );
+        assert_eq!(parse_target_value(true, "1,234.5"), Some(123_450));
+        assert_eq!(parse_target_value(true, "0.07"), Some(7));
+        assert_eq!(parse_target_value(true, "1.230"), Some(123));
+        assert_eq!(parse_target_value(true, "1\u{a0}234"), Some(123_400));
+        assert_eq!(parse_target_value(true, "1.234"), None);
+        assert_eq!(parse_target_value(true, "-3"), None);
+        assert_eq!(parse_target_value(true, "1,5"), None);
+        assert_eq!(parse_target_value(true, ""), None);
+        assert_eq!(parse_target_value(true, "99999999999999999999"), None);
+        let shown = money_plain(12_000_000_000_000, YUAN_EXPONENT);
+        assert_eq!(shown, "120,000,000,000.00");
+        assert_eq!(parse_target_value(true, &shown), Some(12_000_000_000_000));
     }
 
     #[test]
     fn counts_are_whole_numbers() {
-        assert_eq!(parse_count("20,000"), Some(20_000));
-        assert_eq!(parse_count("1.5"), None);
-        assert_eq!(parse_count(""), None);
+        assert_eq!(parse_target_value(false, "20,000"), Some(20_000));
+        assert_eq!(parse_target_value(false, "1.5"), None);
+        assert_eq!(parse_target_value(false, ""), None);
     }
 
     #[test]

@@ -91,11 +91,11 @@ impl Hit {
     /// Highlighted title/summary: the API escapes the text and marks matches with `<mark>`,
     /// so it is safe to show as HTML.
     pub fn title_html(&self) -> String {
-        self.highlights.get("title").map(|h| marked(h)).unwrap_or_else(|| escape(&self.title))
+        self.highlights.get("title").map(|h| marked(h)).unwrap_or_else(|| crate::page::escape(&self.title))
     }
 
     pub fn summary_html(&self) -> String {
-        self.highlights.get("summary").map(|h| marked(h)).unwrap_or_else(|| escape(&self.summary))
+        self.highlights.get("summary").map(|h| marked(h)).unwrap_or_else(|| crate::page::escape(&self.summary))
     }
 }
 
@@ -110,12 +110,9 @@ fn marked(highlight: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&amp;", "&");
-    escape(&plain).replace('\u{1}', "<mark>").replace('\u{2}', "</mark>")
+    crate::page::escape(&plain).replace('\u{1}', "<mark>").replace('\u{2}', "</mark>")
 }
 
-pub fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
 
 /// One facet value with its count and the link that toggles it.
 pub struct FacetValue {

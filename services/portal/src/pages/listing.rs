@@ -42,7 +42,13 @@ pub struct ListingOut {
     pub id: String,
     pub organisation_id: String,
     pub status: String,
+    /// The version an edit must name (the edit form's merge patch).
+    #[serde(default)]
+    pub version: i64,
     pub original_language: String,
+    /// The text as its author wrote it, when the page shows a translation (the edit form).
+    #[serde(default)]
+    pub original: Option<super::listing_form::OriginalText>,
     pub language: String,
     pub provenance: String,
     #[serde(default)]

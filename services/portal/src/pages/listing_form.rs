@@ -17,10 +17,12 @@ use http::{Method, StatusCode};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::{Labels, Term};
+use super::listing::{Completeness, ListingOut};
+use super::{path_id, Labels, Term};
 use crate::api::{with_query, ApiError, Problem};
 use crate::i18n::Tr;
-use crate::page::{done, render, Ctx, FormErrors, PageError, PageResult};
+use crate::money::{money_plain, parse_major_to_minor, AmountError};
+use crate::page::{done, render, typed, Ctx, FormErrors, PageError, PageResult};
 use crate::session::Viewer;
 use crate::Portal;
 
@@ -94,76 +96,24 @@ impl Kind {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Money: decimal text in major units ↔ integer minor units, exactly.
+// Money: the form unit of each currency (the text itself is read by `crate::money`).
 
-/// Why an amount could not be read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AmountError {
-    /// Not a non-negative decimal number.
-    Invalid,
-    /// More decimals than the unit has (fen are the smallest CNY amount).
-    TooPrecise,
-    /// Larger than the platform can store.
-    TooLarge,
-}
-
-/// Reads `12.5`, `1,200` or `0.35` in a unit of `10^scale` minor units into minor units, with
-/// integer arithmetic only: `parse_major_to_minor("12.5", 6)` (万元 → fen) is `12_500_000`.
-pub fn parse_major_to_minor(text: &str, scale: u32) -> Result<i64, AmountError> {
-    let cleaned: String = text.trim().chars().filter(|c| !matches!(c, ',' | '，' | ' ' | '_' | '\u{a0}')).collect();
-    let cleaned = cleaned.replace('。', ".");
-    if cleaned.is_empty() {
-        return Err(AmountError::Invalid);
-    }
-    let (int_part, frac_part) = match cleaned.split_once('.') {
-        Some((i, f)) => (i, f),
-        None => (cleaned.as_str(), ""),
-    };
-    let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if !digits_only(int_part) || !digits_only(frac_part) || (int_part.is_empty() && frac_part.is_empty()) {
-        return Err(AmountError::Invalid);
-    }
-    let frac_trimmed = frac_part.trim_end_matches('0');
-    if frac_trimmed.len() > scale as usize {
-        return Err(AmountError::TooPrecise);
-    }
-    let mut value: i64 = 0;
-    for b in int_part.bytes() {
-        value = value
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(i64::from(b - b'0')))
-            .ok_or(AmountError::TooLarge)?;
-    }
-    let factor = 10i64.checked_pow(scale).ok_or(AmountError::TooLarge)?;
-    value = value.checked_mul(factor).ok_or(AmountError::TooLarge)?;
-    let mut frac: i64 = 0;
-    for (i, b) in frac_trimmed.bytes().enumerate() {
-        let place = 10i64.pow(scale - 1 - i as u32);
-        frac += i64::from(b - b'0') * place;
-    }
-    value.checked_add(frac).ok_or(AmountError::TooLarge)
-}
-
-/// Minor units as decimal text in a unit of `10^scale` minor units, without trailing zeros:
-/// `minor_to_major(12_500_000, 6)` is `12.5`.
-pub fn minor_to_major(minor: i64, scale: u32) -> String {
-    let factor = 10u128.pow(scale);
-    let abs = u128::from(minor.unsigned_abs());
-    let sign = if minor < 0 { "-" } else { "" };
-    let int = abs / factor;
-    let frac = abs % factor;
-    if frac == 0 {
-        return format!("{sign}{int}");
-    }
-    let frac_text = format!("{frac:0width$}", width = scale as usize);
-    format!("{sign}{int}.{}", frac_text.trim_end_matches('0'))
-}
-
-/// How many minor units one form unit of `currency` is, as a power of ten: 万元 for CNY, the
-/// major unit for every other currency the platform knows.
+/// Decimals of one form unit of `currency`, in minor units: 万元 for CNY (10^4 yuan, so the
+/// currency's 2 decimals + 4), the major unit for every other currency the platform knows;
+/// `None` for a code it does not know.
 pub fn form_scale(currency: &str) -> Option<u32> {
     let cur = shared::money::Currency::parse(currency)?;
     Some(if cur.code == "CNY" { cur.exponent + 4 } else { cur.exponent })
+}
+
+/// Minor units as they are typed back into the form's box: the form unit's decimals without
+/// trailing zeros (`12_500_000` fen is `12.5` 万元, `1,200` for twelve million yuan).
+fn typed_amount(minor: i64, scale: u32) -> String {
+    let text = money_plain(minor, scale);
+    if scale == 0 {
+        return text;
+    }
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -269,7 +219,7 @@ impl ListingForm {
             .or_else(|| l.bounty.as_ref().map(|b| b.currency.clone()))
             .unwrap_or_else(|| "CNY".to_owned());
         let scale = form_scale(&currency).unwrap_or(2);
-        let amount = |v: Option<i64>| v.map(|m| minor_to_major(m, scale)).unwrap_or_default();
+        let amount = |v: Option<i64>| v.map(|m| typed_amount(m, scale)).unwrap_or_default();
         ListingForm {
             version: l.version.to_string(),
             language: l.original_language.clone(),
@@ -285,7 +235,7 @@ impl ListingForm {
             patent_status: l.patent_status.clone().unwrap_or_default(),
             min_trl: l.min_trl.map(|t| t.to_string()).unwrap_or_else(|| "1".to_owned()),
             deadline: l.deadline.clone().unwrap_or_default(),
-            bounty: l.bounty.as_ref().map(|b| minor_to_major(b.minor_units, form_scale(&b.currency).unwrap_or(2))).unwrap_or_default(),
+            bounty: l.bounty.as_ref().map(|b| typed_amount(b.minor_units, form_scale(&b.currency).unwrap_or(2))).unwrap_or_default(),
             eligibility: l.eligibility.clone().unwrap_or_default(),
             amount_min: amount(range.and_then(|r| r.min_minor)),
             amount_max: amount(range.and_then(|r| r.max_minor)),
@@ -318,13 +268,13 @@ impl ListingForm {
         body.insert("industry".into(), json!(self.industry.trim()));
         body.insert("ipc_codes".into(), json!(split_list(&self.ipc_codes)));
         body.insert("cooperation_modes".into(), json!(self.cooperation_modes));
-        body.insert("country".into(), opt(&self.country));
-        body.insert("region_code".into(), opt(&self.region_code));
+        body.insert("country".into(), json!(typed(&self.country)));
+        body.insert("region_code".into(), json!(typed(&self.region_code)));
         body.insert("cross_border".into(), json!(self.cross_border));
         body.insert("valid_until".into(), date_field("valid_until", &self.valid_until, t, &mut errors));
-        body.insert("contact_name".into(), opt(&self.contact_name));
-        body.insert("contact_email".into(), opt(&self.contact_email));
-        body.insert("contact_phone".into(), opt(&self.contact_phone));
+        body.insert("contact_name".into(), json!(typed(&self.contact_name)));
+        body.insert("contact_email".into(), json!(typed(&self.contact_email)));
+        body.insert("contact_phone".into(), json!(typed(&self.contact_phone)));
         let (min_name, max_name) = amount_names(kind);
         let currency = self.currency.trim();
         let scale = form_scale(currency);
@@ -354,7 +304,7 @@ impl ListingForm {
                 }
                 body.insert("ip_type".into(), json!(self.ip_type.trim()));
                 body.insert("ip_numbers".into(), json!(split_list(&self.ip_numbers)));
-                body.insert("patent_status".into(), opt(&self.patent_status));
+                body.insert("patent_status".into(), json!(typed(&self.patent_status)));
                 body.insert("price".into(), range);
             }
             Kind::Need | Kind::OpenCall => {
@@ -379,7 +329,7 @@ impl ListingForm {
                         "bounty".into(),
                         bounty.map(|m| json!({ "minor_units": m, "currency": currency })).unwrap_or(Value::Null),
                     );
-                    body.insert("eligibility".into(), opt(&self.eligibility));
+                    body.insert("eligibility".into(), json!(typed(&self.eligibility)));
                 }
             }
         }
@@ -405,15 +355,6 @@ pub fn split_list(text: &str) -> Vec<String> {
         }
     }
     out
-}
-
-fn opt(text: &str) -> Value {
-    let t = text.trim();
-    if t.is_empty() {
-        Value::Null
-    } else {
-        json!(t)
-    }
 }
 
 /// Sent for a date the portal cannot read: the API refuses past dates.
@@ -443,10 +384,11 @@ fn amount_field(name: &str, text: &str, scale: u32, t: &Tr, errors: &mut FormErr
     match parse_major_to_minor(text, scale) {
         Ok(v) => Some(v),
         Err(e) => {
+            // The form's words name the unit typed in (万元 has 6 decimals, not CNY's 2).
             let message = match e {
                 AmountError::Invalid => t.t("form.amount_invalid").to_owned(),
-                AmountError::TooPrecise => t.f("form.amount_too_precise", &[("places", &scale.to_string())]),
-                AmountError::TooLarge => t.t("form.amount_too_large").to_owned(),
+                AmountError::TooManyDecimals if scale > 0 => t.f("form.amount_too_precise", &[("places", &scale.to_string())]),
+                other => other.message(t, scale),
             };
             errors.fields.insert(name.to_owned(), message);
             Some(REFUSED_AMOUNT)
@@ -491,19 +433,7 @@ fn form_errors(problem: &Problem) -> FormErrors {
 // ---------------------------------------------------------------------------------------------
 // API answers.
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct PriceRange {
-    pub currency: String,
-    pub min_minor: Option<i64>,
-    pub max_minor: Option<i64>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct MoneyOut {
-    pub currency: String,
-    pub minor_units: i64,
-}
-
+/// A listing's text as its author wrote it (`original` of an answer in another language).
 #[derive(Debug, Clone, Deserialize)]
 pub struct OriginalText {
     pub title: String,
@@ -514,63 +444,12 @@ pub struct OriginalText {
     pub keywords: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct Completeness {
-    pub score: i64,
-    #[serde(default)]
-    pub missing: Vec<String>,
-}
-
-/// An achievement or a need as the API answers (the fields both forms need).
-#[derive(Debug, Clone, Deserialize)]
-pub struct ListingOut {
-    pub id: String,
-    pub organisation_id: String,
-    pub status: String,
-    pub version: i64,
-    pub original_language: String,
-    pub title: String,
-    pub summary: String,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub keywords: Vec<String>,
-    pub original: Option<OriginalText>,
-    pub industry: String,
-    #[serde(default)]
-    pub ipc_codes: Vec<String>,
-    #[serde(default)]
-    pub cooperation_modes: Vec<String>,
-    pub country: String,
-    pub region_code: String,
-    #[serde(default)]
-    pub cross_border: bool,
-    pub valid_until: Option<String>,
-    pub contact_name: Option<String>,
-    pub contact_email: Option<String>,
-    pub contact_phone: Option<String>,
-    pub trl: Option<i64>,
-    pub ip_type: Option<String>,
-    pub patent_status: Option<String>,
-    #[serde(default)]
-    pub ip_numbers: Vec<String>,
-    pub price: Option<PriceRange>,
-    pub kind: Option<String>,
-    pub min_trl: Option<i64>,
-    pub budget: Option<PriceRange>,
-    pub deadline: Option<String>,
-    pub bounty: Option<MoneyOut>,
-    pub eligibility: Option<String>,
-    pub completeness: Option<Completeness>,
-}
-
-impl ListingOut {
-    fn kind(&self) -> Kind {
-        if self.trl.is_some() && self.kind.is_none() {
-            Kind::Achievement
-        } else {
-            Kind::of_need(self.kind.as_deref())
-        }
+/// Which form edits a listing: achievements have a TRL and no kind; needs say theirs.
+fn kind_of(l: &ListingOut) -> Kind {
+    if l.trl.is_some() && l.kind.is_none() {
+        Kind::Achievement
+    } else {
+        Kind::of_need(l.kind.as_deref())
     }
 }
 
@@ -622,8 +501,8 @@ const COMPLETENESS_FIELDS: &str = "description,keywords,ipc_codes,budget_min,bud
 struct FormPage {
     ctx: Ctx,
     labels: Labels,
-    ip_types: Vec<Term>,
-    cooperation_modes: Vec<Term>,
+    /// A choice list could not be read: its select is empty until the page is reloaded.
+    options_failed: bool,
     kind: Kind,
     form: ListingForm,
     errors: FormErrors,
@@ -734,7 +613,7 @@ impl FormPage {
     }
 
     fn ip_type_options(&self) -> Vec<Opt> {
-        terms(&self.labels, &self.ip_types, &self.form.ip_type)
+        terms(&self.labels, &self.labels.ip_types, &self.form.ip_type)
     }
 
     fn trl_options(&self, current: &str) -> Vec<Opt> {
@@ -768,7 +647,8 @@ impl FormPage {
     }
 
     fn coop_options(&self) -> Vec<Opt> {
-        self.cooperation_modes
+        self.labels
+            .cooperation_modes
             .iter()
             .map(|t| Opt { value: t.code.clone(), label: self.labels.name(t), selected: self.form.cooperation_modes.contains(&t.code) })
             .collect()
@@ -812,23 +692,25 @@ pub fn status_class(status: &str) -> &'static str {
     }
 }
 
-/// Everything a form page needs besides the form: taxonomies in the reader's language.
-async fn load_options(portal: &Portal, viewer: &Viewer) -> (Labels, Vec<Term>, Vec<Term>) {
-    let caller = viewer.caller();
-    let (labels, ip, coop) = tokio::join!(
-        Labels::load(&portal.api, viewer),
-        portal.api.get::<Vec<Term>>(caller, "/api/v1/taxonomies/ip-types"),
-        portal.api.get::<Vec<Term>>(caller, "/api/v1/taxonomies/cooperation-modes"),
-    );
-    (labels, ip.unwrap_or_default(), coop.unwrap_or_default())
+/// Everything a form page needs besides the form: the taxonomies in the reader's language, and
+/// whether one of them could not be read. Every taxonomy has entries, so an empty list is a
+/// failed read (`Labels::load` keeps pages up without them, and logs nothing the reader sees).
+async fn load_options(portal: &Portal, viewer: &Viewer) -> (Labels, bool) {
+    let labels = Labels::load(&portal.api, viewer).await;
+    let lists = [&labels.industries, &labels.languages, &labels.trl, &labels.cities, &labels.countries, &labels.ip_types, &labels.cooperation_modes];
+    let failed = lists.iter().any(|list| list.is_empty());
+    if failed {
+        tracing::warn!("listing form: a taxonomy could not be read; its select is empty");
+    }
+    (labels, failed)
 }
 
 /// Renders the form page with `status` (422 for a refused form, 409 for a conflict).
 async fn form_page(portal: &Portal, viewer: &Viewer, kind: Kind, form: ListingForm, more: Shown, status: StatusCode) -> Response {
     let Shown { errors, editing, conflict } = more;
-    let (labels, ip_types, cooperation_modes) = load_options(portal, viewer).await;
+    let (labels, options_failed) = load_options(portal, viewer).await;
     let ctx = Ctx::new(viewer, "my");
-    let mut resp = render(&FormPage { ctx, labels, ip_types, cooperation_modes, kind, form, errors, editing, conflict });
+    let mut resp = render(&FormPage { ctx, labels, options_failed, kind, form, errors, editing, conflict });
     *resp.status_mut() = status;
     resp
 }
@@ -842,7 +724,6 @@ struct Shown {
 }
 
 /// Only members of an organisation post; anyone else is asked to sign in or told why not.
-#[expect(clippy::result_large_err, reason = "a PageError is the finished response, returned once per request")]
 fn require_member(viewer: &Viewer) -> Result<(), PageError> {
     let me = viewer.require_login()?;
     if me.organisation_id.is_none() {
@@ -904,7 +785,8 @@ async fn create(portal: &Portal, viewer: &Viewer, kind: Kind, pairs: Vec<(String
 /// portal does not show a form nobody could save).
 async fn load_for_edit(portal: &Portal, viewer: &Viewer, collection: &str, id: &str) -> Result<ListingOut, PageError> {
     require_member(viewer)?;
-    let path = format!("/api/v1/{collection}/{}", crate::api::urlencode(id));
+    let id = path_id(id).ok_or_else(|| viewer.not_found())?;
+    let path = format!("/api/v1/{collection}/{}", crate::api::urlencode(&id));
     let listing = portal.api.get::<ListingOut>(viewer.caller(), &path).await.map_err(|e| viewer.fail(e))?;
     if viewer.organisation_id() != Some(listing.organisation_id.as_str()) {
         return Err(viewer.error_page(StatusCode::FORBIDDEN, Tr::new(viewer.lang).t("form.not_owner").to_owned()));
@@ -927,7 +809,7 @@ async fn edit_need(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<
 async fn edit(portal: &Portal, viewer: &Viewer, collection: &str, id: &str) -> PageResult {
     let listing = load_for_edit(portal, viewer, collection, id).await?;
     let form = ListingForm::from_listing(&listing);
-    Ok(form_page(portal, viewer, listing.kind(), form, Shown { editing: Some(editing_of(&listing)), ..Shown::default() }, StatusCode::OK).await)
+    Ok(form_page(portal, viewer, kind_of(&listing), form, Shown { editing: Some(editing_of(&listing)), ..Shown::default() }, StatusCode::OK).await)
 }
 
 async fn update_achievement(
@@ -946,7 +828,7 @@ async fn update_need(State(portal): State<Portal>, viewer: Viewer, Path(id): Pat
 /// Saves an edit as a merge patch at the version the form was made from.
 async fn update(portal: &Portal, viewer: &Viewer, collection: &str, id: &str, pairs: Vec<(String, String)>) -> PageResult {
     let current = load_for_edit(portal, viewer, collection, id).await?;
-    let kind = current.kind();
+    let kind = kind_of(&current);
     let t = Tr::new(viewer.lang);
     let mut form = ListingForm::from_pairs(kind, pairs);
     let editing = editing_of(&current);
@@ -955,7 +837,7 @@ async fn update(portal: &Portal, viewer: &Viewer, collection: &str, id: &str, pa
     if let Value::Object(map) = &mut body {
         map.insert("version".into(), json!(version));
     }
-    let path = format!("/api/v1/{collection}/{}", crate::api::urlencode(id));
+    let path = format!("/api/v1/{collection}/{}", crate::api::urlencode(&current.id));
     match portal.api.json::<ListingOut>(viewer.caller(), Method::PATCH, &path, &body).await {
         Ok(saved) => Ok(done(&kind.edit_href(&saved.id), "saved")),
         Err(ApiError::Problem(p)) if p.status == 422 => {
@@ -990,8 +872,8 @@ async fn submit_need(State(portal): State<Portal>, viewer: Viewer, Path(id): Pat
 /// comes back as its edit form with the reason beside the field.
 async fn submit(portal: &Portal, viewer: &Viewer, collection: &str, id: &str, version: i64) -> PageResult {
     let current = load_for_edit(portal, viewer, collection, id).await?;
-    let kind = current.kind();
-    let path = format!("/api/v1/{collection}/{}/submit", crate::api::urlencode(id));
+    let kind = kind_of(&current);
+    let path = format!("/api/v1/{collection}/{}/submit", crate::api::urlencode(&current.id));
     match portal.api.post::<ListingState>(viewer.caller(), &path, &json!({ "version": version })).await {
         Ok(state) => Ok(done(&kind.view_href(&state.id), "submitted")),
         Err(ApiError::Problem(p)) if p.status == 422 || p.status == 409 => {
@@ -1020,7 +902,8 @@ async fn withdraw_need(State(portal): State<Portal>, viewer: Viewer, Path(id): P
 /// Takes a listing off the market; back to "my organisation", where it shows as withdrawn.
 async fn withdraw(portal: &Portal, viewer: &Viewer, collection: &str, id: &str, version: i64) -> PageResult {
     require_member(viewer)?;
-    let path = format!("/api/v1/{collection}/{}/withdraw", crate::api::urlencode(id));
+    let id = path_id(id).ok_or_else(|| viewer.not_found())?;
+    let path = format!("/api/v1/{collection}/{}/withdraw", crate::api::urlencode(&id));
     match portal.api.post::<ListingState>(viewer.caller(), &path, &json!({ "version": version })).await {
         Ok(_) => Ok(done("/my", "withdrawn")),
         Err(err) => Err(viewer.fail(err)),
@@ -1064,6 +947,8 @@ struct ApplyPage {
     ctx: Ctx,
     call: ListingOut,
     achievements: Vec<AchievementBrief>,
+    /// Our published achievements could not be read (the select offers none until a reload).
+    achievements_failed: bool,
     /// Our organisation's application, when it has applied already.
     existing: Option<ApplicationOut>,
     form: ApplyForm,
@@ -1101,8 +986,9 @@ impl ApplyPage {
 
 async fn apply_page(portal: &Portal, viewer: &Viewer, id: &str, form: ApplyForm, errors: FormErrors, status: StatusCode) -> PageResult {
     require_member(viewer)?;
+    let id = path_id(id).ok_or_else(|| viewer.not_found())?;
     let caller = viewer.caller();
-    let id_enc = crate::api::urlencode(id);
+    let id_enc = crate::api::urlencode(&id);
     let ach_path = with_query(
         "/api/v1/achievements",
         &[("mine", "true".to_owned()), ("status", "published".to_owned()), ("per_page", "100".to_owned()), ("lang", viewer.lang.code().to_owned())],
@@ -1120,7 +1006,8 @@ async fn apply_page(portal: &Portal, viewer: &Viewer, id: &str, form: ApplyForm,
     }
     let t = Tr::new(viewer.lang);
     let mine = viewer.organisation_id().unwrap_or("");
-    let existing = apps.unwrap_or_default().into_iter().find(|a| a.organisation_id == mine);
+    // Without our application the page would offer to apply again: no answer, no page.
+    let existing = apps.map_err(|e| viewer.fail(e))?.into_iter().find(|a| a.organisation_id == mine);
     let blocked = if call.organisation_id == mine {
         Some(t.t("form.apply_own_call").to_owned())
     } else if call.status != "published" {
@@ -1129,8 +1016,14 @@ async fn apply_page(portal: &Portal, viewer: &Viewer, id: &str, form: ApplyForm,
         None
     };
     let ctx = Ctx::new(viewer, "listing");
-    let achievements = achievements.map(|p| p.items).unwrap_or_default();
-    let mut resp = render(&ApplyPage { ctx, call, achievements, existing, form, errors, blocked });
+    let (achievements, achievements_failed) = match achievements {
+        Ok(page) => (page.items, false),
+        Err(err) => {
+            tracing::warn!(error = %err, "apply form: our achievements could not be read");
+            (Vec::new(), true)
+        }
+    };
+    let mut resp = render(&ApplyPage { ctx, call, achievements, achievements_failed, existing, form, errors, blocked });
     *resp.status_mut() = status;
     Ok(resp)
 }
@@ -1141,8 +1034,9 @@ async fn apply_form(State(portal): State<Portal>, viewer: Viewer, Path(id): Path
 
 async fn apply(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>, Form(form): Form<ApplyForm>) -> PageResult {
     require_member(&viewer)?;
+    let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
     let body = json!({
-        "achievement_id": opt(&form.achievement_id),
+        "achievement_id": typed(&form.achievement_id),
         "proposal": form.proposal.trim(),
     });
     let path = format!("/api/v1/needs/{}/applications", crate::api::urlencode(&id));
@@ -1162,38 +1056,75 @@ mod tests {
     use super::*;
 
     #[test]
-    fn amounts_convert_exactly_to_minor_units() {
+    fn amounts_typed_in_wan_yuan_become_exact_fen() {
         // 万元 → fen: 10^6 fen in one 万元.
-        assert_eq!(parse_major_to_minor("12.5", 6), Ok(12_500_000));
-        assert_eq!(parse_major_to_minor("0.000001", 6), Ok(1));
-        assert_eq!(parse_major_to_minor("1,200", 6), Ok(1_200_000_000));
-        assert_eq!(parse_major_to_minor(" 80.10 ", 2), Ok(8_010));
-        assert_eq!(parse_major_to_minor("0.30", 2), Ok(30));
-        assert_eq!(parse_major_to_minor("5", 0), Ok(5));
-        assert_eq!(parse_major_to_minor(".5", 2), Ok(50));
-        assert_eq!(parse_major_to_minor("0.001", 2), Err(AmountError::TooPrecise));
-        assert_eq!(parse_major_to_minor("1.5", 0), Err(AmountError::TooPrecise));
-        assert_eq!(parse_major_to_minor("-3", 2), Err(AmountError::Invalid));
-        assert_eq!(parse_major_to_minor("1e3", 2), Err(AmountError::Invalid));
-        assert_eq!(parse_major_to_minor("", 2), Err(AmountError::Invalid));
-        assert_eq!(parse_major_to_minor(".", 2), Err(AmountError::Invalid));
-        assert_eq!(parse_major_to_minor("99999999999999999999", 2), Err(AmountError::TooLarge));
-    }
-
-    #[test]
-    fn minor_units_read_back_as_typed() {
-        assert_eq!(minor_to_major(12_500_000, 6), "12.5");
-        assert_eq!(minor_to_major(1_200_000_000, 6), "1200");
-        assert_eq!(minor_to_major(1, 6), "0.000001");
-        assert_eq!(minor_to_major(8_010, 2), "80.1");
-        assert_eq!(minor_to_major(7, 0), "7");
-        for v in [0i64, 1, 99, 100, 123_456_789] {
-            assert_eq!(parse_major_to_minor(&minor_to_major(v, 6), 6), Ok(v));
-        }
-        assert_eq!(form_scale("CNY"), Some(6));
+        let wan = form_scale("CNY").expect("CNY");
+        assert_eq!(wan, 6);
+        assert_eq!(parse_major_to_minor("12.5", wan), Ok(12_500_000));
+        assert_eq!(parse_major_to_minor("80.35", wan), Ok(80_350_000));
+        assert_eq!(parse_major_to_minor("1,200", wan), Ok(1_200_000_000));
+        assert_eq!(parse_major_to_minor("0.000001", wan), Ok(1));
+        assert_eq!(parse_major_to_minor("12.5000001", wan), Err(AmountError::TooManyDecimals));
+        // "1,5" is a decimal comma, not fifteen 万元.
+        assert_eq!(parse_major_to_minor("1,5", wan), Err(AmountError::Invalid));
         assert_eq!(form_scale("USD"), Some(2));
         assert_eq!(form_scale("VND"), Some(0));
         assert_eq!(form_scale("XXX"), None);
+    }
+
+    #[test]
+    fn amounts_go_back_into_the_form_as_they_were_typed() {
+        assert_eq!(typed_amount(12_500_000, 6), "12.5");
+        assert_eq!(typed_amount(80_350_000, 6), "80.35");
+        assert_eq!(typed_amount(50_000_000, 6), "50");
+        assert_eq!(typed_amount(1, 6), "0.000001");
+        assert_eq!(typed_amount(8_010, 2), "80.1");
+        assert_eq!(typed_amount(1_000, 0), "1,000", "no decimals to trim in đồng");
+        for v in [0i64, 1, 99, 100, 123_456_789, 1_200_000_000] {
+            assert_eq!(parse_major_to_minor(&typed_amount(v, 6), 6), Ok(v));
+        }
+    }
+
+    fn ctx() -> Ctx {
+        let lang = crate::i18n::Lang::En;
+        Ctx { t: Tr::new(lang), lang, me: None, path: "/x".to_owned(), flash: None, section: "my" }
+    }
+
+    #[test]
+    fn choice_lists_that_could_not_be_read_are_announced() {
+        let t = Tr::new(crate::i18n::Lang::En);
+        let form = |options_failed| FormPage {
+            ctx: ctx(),
+            labels: Labels::default(),
+            options_failed,
+            kind: Kind::Achievement,
+            form: ListingForm::blank("en"),
+            errors: FormErrors::default(),
+            editing: None,
+            conflict: None,
+        };
+        assert!(form(true).render().expect("renders").contains(t.t("form.options_failed")));
+        assert!(!form(false).render().expect("renders").contains(t.t("form.options_failed")));
+
+        let call: ListingOut = serde_json::from_value(json!({
+            "id": "0192c6a0-0000-7000-8000-000000000001", "organisation_id": "o", "status": "published",
+            "version": 1, "original_language": "zh", "language": "en", "provenance": "original",
+            "title": "Open call", "summary": "s", "industry": "modern_agriculture", "country": "CN",
+            "region_code": "450200", "cross_border": false, "kind": "open_call"
+        }))
+        .expect("an open call");
+        let apply = ApplyPage {
+            ctx: ctx(),
+            call,
+            achievements: Vec::new(),
+            achievements_failed: true,
+            existing: None,
+            form: ApplyForm::default(),
+            errors: FormErrors::default(),
+            blocked: None,
+        };
+        // (The catalog's apostrophe is escaped in the page.)
+        assert!(apply.render().expect("renders").contains("achievements could not be loaded"));
     }
 
     #[test]

@@ -45,6 +45,11 @@ pub fn path_id(raw: &str) -> Option<String> {
     uuid::Uuid::parse_str(raw).ok().map(|u| u.to_string())
 }
 
+/// The page a list was asked for: the first when the query or form names none (or page 0).
+pub fn page_param(page: Option<u64>) -> u64 {
+    page.unwrap_or(1).max(1)
+}
+
 /// A taxonomy term as the API gives it.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Term {

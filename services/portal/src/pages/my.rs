@@ -7,22 +7,23 @@
 //! notifications (each names the match, verdict and reason); the per-match feedback is on the
 //! listing page's matches panel.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use askama::Template;
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use axum_extra::extract::cookie::CookieJar;
+use bytes::BytesMut;
 use http::{header, HeaderMap, Method, StatusCode};
 use serde::Deserialize;
 use serde_json::json;
-use tokio::task::JoinSet;
 
 use super::listing_form::{status_class, Kind};
-use super::{ApiPage, Pager};
+use super::{page_param, path_id, ApiPage, Pager};
 use crate::api::{urlencode, with_query, ApiError, Caller};
 use crate::i18n::Tr;
 use crate::page::{done, render, Ctx, FormErrors, PageError, PageResult};
@@ -31,6 +32,8 @@ use crate::Portal;
 
 /// Largest spreadsheet the upload form forwards (the API's default import limit).
 const UPLOAD_LIMIT_BYTES: usize = 32 * 1024 * 1024;
+/// Largest text field of the upload form (`kind`, `mode`: a word each).
+const UPLOAD_TEXT_LIMIT_BYTES: usize = 1024;
 const LISTINGS_PER_PAGE: u64 = 10;
 const IMPORTS_PER_PAGE: u64 = 20;
 const ROW_ERRORS_PER_PAGE: u64 = 50;
@@ -181,7 +184,6 @@ struct OpenCall {
 // Helpers.
 
 /// Pages for members of an organisation: sign in first; an account without one is told why.
-#[expect(clippy::result_large_err, reason = "a PageError is the finished response, returned once per request")]
 fn require_org(viewer: &Viewer) -> Result<(&Me, String), PageError> {
     let me = viewer.require_login()?;
     let org = me
@@ -195,36 +197,66 @@ fn is_admin(me: &Me) -> bool {
     me.org_role.as_deref() == Some("admin")
 }
 
+/// What [`get_all`] read, by key, and the keys whose read failed (their panel says so).
+struct Fetched<T> {
+    answers: HashMap<String, T>,
+    failed: HashSet<String>,
+}
+
 /// Runs one GET per path at once (the API answers independently); results keep their key.
-async fn get_all<T>(portal: &Portal, viewer: &Viewer, paths: Vec<(String, String)>) -> HashMap<String, T>
+async fn get_all<T>(portal: &Portal, viewer: &Viewer, paths: Vec<(String, String)>) -> Fetched<T>
 where
     T: serde::de::DeserializeOwned + Send + 'static,
 {
-    let mut set = JoinSet::new();
+    let mut tasks = Vec::with_capacity(paths.len());
     for (key, path) in paths {
         let api = portal.api.clone();
         let token = viewer.token.clone();
         let lang = viewer.lang;
-        set.spawn(async move {
+        let task = tokio::spawn(async move {
             let caller = Caller { token: token.as_deref(), lang };
-            (key, api.get::<T>(caller, &path).await)
+            api.get::<T>(caller, &path).await
         });
+        tasks.push((key, task));
     }
-    let mut out = HashMap::new();
-    while let Some(joined) = set.join_next().await {
-        match joined {
-            Ok((key, Ok(value))) => {
-                out.insert(key, value);
+    let mut fetched = Fetched { answers: HashMap::new(), failed: HashSet::new() };
+    for (key, task) in tasks {
+        match task.await {
+            Ok(Ok(value)) => {
+                fetched.answers.insert(key, value);
             }
-            Ok((key, Err(err))) => tracing::warn!(error = %err, key = %key, "my organisation: a detail could not be read"),
-            Err(err) => tracing::warn!(error = %err, "my organisation: a detail task failed"),
+            Ok(Err(err)) => {
+                tracing::warn!(error = %err, key = %key, "my organisation: a detail could not be read");
+                fetched.failed.insert(key);
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, key = %key, "my organisation: a detail task failed");
+                fetched.failed.insert(key);
+            }
         }
     }
-    out
+    fetched
 }
 
-fn page_param(value: Option<u64>) -> u64 {
-    value.unwrap_or(1).max(1)
+/// A side panel's list, and whether it could not be read (the panel then says so, rather
+/// than showing an empty list that reads as "nothing here").
+fn panel<T>(read: Result<Vec<T>, ApiError>, what: &str) -> (Vec<T>, bool) {
+    match read {
+        Ok(items) => (items, false),
+        Err(err) => {
+            tracing::warn!(error = %err, panel = what, "my organisation: a panel could not be read");
+            (Vec::new(), true)
+        }
+    }
+}
+
+/// The items of the pager's page. The pager has clamped the page to the last one, so a huge
+/// `?page=` shows the last page instead of overflowing.
+pub(super) fn page_items<T>(items: impl IntoIterator<Item = T>, pager: &Pager, per_page: u64) -> Vec<T> {
+    let start = pager.page.saturating_sub(1).saturating_mul(per_page);
+    let start = usize::try_from(start).unwrap_or(usize::MAX);
+    let per_page = usize::try_from(per_page).unwrap_or(usize::MAX);
+    items.into_iter().skip(start).take(per_page).collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -239,8 +271,12 @@ pub struct Row {
     pub updated_at: String,
     /// (all live matches, matches still new on my side); published listings only.
     pub matches: Option<(usize, usize)>,
+    /// The matches of this published listing could not be read.
+    pub matches_failed: bool,
     /// Applications received, for my open calls.
     pub applications: Option<usize>,
+    /// The applications to this open call could not be read.
+    pub applications_failed: bool,
     pub completeness: Option<i64>,
 }
 
@@ -291,8 +327,12 @@ struct OverviewPage {
     a_total: u64,
     n_total: u64,
     feedback: Vec<Feedback>,
+    /// The notifications feedback is read from could not be read.
+    feedback_failed: bool,
     imports: Vec<ImportOut>,
-    member_count: usize,
+    imports_failed: bool,
+    /// `None` when the members could not be read.
+    member_count: Option<usize>,
 }
 
 impl OverviewPage {
@@ -328,7 +368,10 @@ impl OverviewPage {
     }
 
     fn members_text(&self) -> String {
-        self.ctx.t.f("my.members_count", &[("count", &self.member_count.to_string())])
+        match self.member_count {
+            Some(count) => self.ctx.t.f("my.members_count", &[("count", &count.to_string())]),
+            None => self.ctx.t.t("my.members_title").to_owned(),
+        }
     }
 
     fn reason(&self, code: &str) -> String {
@@ -361,6 +404,35 @@ fn import_kind(t: &Tr, kind: &str) -> String {
     }
 }
 
+/// Highest page number sent to the API: far past any real list, and small enough that the
+/// API's offset (page × per page) cannot overflow.
+const MAX_API_PAGE: u64 = u32::MAX as u64;
+
+/// One page of my organisation's listings in `collection`. A page past the end (an old link,
+/// a typed `?a_page=`) is read again as the last page, as the pager shows it.
+async fn my_listings(portal: &Portal, viewer: &Viewer, collection: &str, page: u64) -> Result<ApiPage<ListingItem>, ApiError> {
+    let read = |page: u64| {
+        let path = with_query(
+            &format!("/api/v1/{collection}"),
+            &[
+                ("mine", "true".to_owned()),
+                ("page", page.to_string()),
+                ("per_page", LISTINGS_PER_PAGE.to_string()),
+                ("lang", viewer.lang.code().to_owned()),
+            ],
+        );
+        async move { portal.api.get::<ApiPage<ListingItem>>(viewer.caller(), &path).await }
+    };
+    let page = page.min(MAX_API_PAGE);
+    let first = read(page).await?;
+    let last = first.total.div_ceil(LISTINGS_PER_PAGE).max(1);
+    if page > last {
+        read(last).await
+    } else {
+        Ok(first)
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 struct OverviewParams {
     a_page: Option<u64>,
@@ -370,21 +442,12 @@ struct OverviewParams {
 async fn overview(State(portal): State<Portal>, viewer: Viewer, Query(q): Query<OverviewParams>) -> PageResult {
     let (me, org_id) = require_org(&viewer)?;
     let caller = viewer.caller();
-    let lang = viewer.lang.code().to_owned();
-    let (a_page, n_page) = (page_param(q.a_page), page_param(q.n_page));
-    let list = |collection: &str, page: u64| {
-        with_query(
-            &format!("/api/v1/{collection}"),
-            &[("mine", "true".to_owned()), ("page", page.to_string()), ("per_page", LISTINGS_PER_PAGE.to_string()), ("lang", lang.clone())],
-        )
-    };
     let org_path = format!("/api/v1/orgs/{}", urlencode(&org_id));
     let members_path = format!("/api/v1/orgs/{}/members", urlencode(&org_id));
-    let (ach_path, need_path) = (list("achievements", a_page), list("needs", n_page));
     let (org, achievements, needs, members, imports, notes) = tokio::join!(
         portal.api.get::<Organisation>(caller, &org_path),
-        portal.api.get::<ApiPage<ListingItem>>(caller, &ach_path),
-        portal.api.get::<ApiPage<ListingItem>>(caller, &need_path),
+        my_listings(&portal, &viewer, "achievements", page_param(q.a_page)),
+        my_listings(&portal, &viewer, "needs", page_param(q.n_page)),
         portal.api.get::<Vec<Member>>(caller, &members_path),
         portal.api.get::<Vec<ImportOut>>(caller, "/api/v1/imports"),
         portal.api.get::<Vec<Notification>>(caller, "/api/v1/notifications?limit=200"),
@@ -392,6 +455,9 @@ async fn overview(State(portal): State<Portal>, viewer: Viewer, Query(q): Query<
     let org = org.map_err(|e| viewer.fail(e))?;
     let achievements = achievements.map_err(|e| viewer.fail(e))?;
     let needs = needs.map_err(|e| viewer.fail(e))?;
+    let (imports, imports_failed) = panel(imports, "imports");
+    let (members, members_failed) = panel(members, "members");
+    let member_count = (!members_failed).then_some(members.len());
 
     // Matches of published listings and applications to published or closed open calls.
     let mut detail_paths = Vec::new();
@@ -417,7 +483,8 @@ async fn overview(State(portal): State<Portal>, viewer: Viewer, Query(q): Query<
             .map(|l| {
                 let kind = if achievement { Kind::Achievement } else if l.kind.as_deref() == Some("open_call") { Kind::OpenCall } else { Kind::Need };
                 let key = format!("{}:{}", if achievement { "a" } else { "n" }, l.id);
-                let matches = matches.get(&key).map(|ms| {
+                let matches_failed = matches.failed.contains(&key);
+                let matches = matches.answers.get(&key).map(|ms| {
                     let new = ms
                         .iter()
                         .filter(|m| if achievement { m.achievement_side_status == "new" } else { m.need_side_status == "new" })
@@ -425,7 +492,9 @@ async fn overview(State(portal): State<Portal>, viewer: Viewer, Query(q): Query<
                     (ms.len(), new)
                 });
                 Row {
-                    applications: apps.get(&l.id).map(Vec::len),
+                    applications: apps.answers.get(&l.id).map(Vec::len),
+                    applications_failed: apps.failed.contains(&l.id),
+                    matches_failed,
                     completeness: l.completeness.as_ref().map(|c| c.score),
                     id: l.id,
                     kind,
@@ -439,8 +508,8 @@ async fn overview(State(portal): State<Portal>, viewer: Viewer, Query(q): Query<
     };
     let a_pager = Pager::new(&viewer.path, "a_page", achievements.page, LISTINGS_PER_PAGE, achievements.total);
     let n_pager = Pager::new(&viewer.path, "n_page", needs.page, LISTINGS_PER_PAGE, needs.total);
+    let (notes, feedback_failed) = panel(notes, "notifications");
     let feedback = notes
-        .unwrap_or_default()
         .into_iter()
         .filter(|n| n.kind == "match_feedback")
         .take(10)
@@ -465,8 +534,10 @@ async fn overview(State(portal): State<Portal>, viewer: Viewer, Query(q): Query<
         a_pager,
         n_pager,
         feedback,
-        imports: imports.unwrap_or_default().into_iter().take(3).collect(),
-        member_count: members.map(|m| m.len()).unwrap_or(0),
+        feedback_failed,
+        imports: imports.into_iter().take(3).collect(),
+        imports_failed,
+        member_count,
         org,
     };
     Ok(render(&page))
@@ -569,6 +640,7 @@ struct RoleForm {
 
 async fn set_role(State(portal): State<Portal>, viewer: Viewer, Path(user_id): Path<String>, Form(form): Form<RoleForm>) -> PageResult {
     let (_, org_id) = require_org(&viewer)?;
+    let user_id = path_id(&user_id).ok_or_else(|| viewer.not_found())?;
     let path = format!("/api/v1/orgs/{}/members/{}/role", urlencode(&org_id), urlencode(&user_id));
     portal
         .api
@@ -684,6 +756,7 @@ impl OpenCallPage {
 
 async fn open_call_page(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
     let (_, org_id) = require_org(&viewer)?;
+    let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
     let caller = viewer.caller();
     let call_path = format!("/api/v1/needs/{}?lang={}", urlencode(&id), viewer.lang.code());
     let apps_path = format!("/api/v1/needs/{}/applications", urlencode(&id));
@@ -702,7 +775,7 @@ async fn open_call_page(State(portal): State<Portal>, viewer: Viewer, Path(id): 
             org_paths.push((a.organisation_id.clone(), format!("/api/v1/orgs/{}", urlencode(&a.organisation_id))));
         }
     }
-    let orgs = get_all::<Organisation>(&portal, &viewer, org_paths).await;
+    let orgs = get_all::<Organisation>(&portal, &viewer, org_paths).await.answers;
     Ok(render(&OpenCallPage { ctx: Ctx::new(&viewer, "my"), call, applications, orgs }))
 }
 
@@ -719,6 +792,8 @@ async fn decide(
     Form(form): Form<DecisionForm>,
 ) -> PageResult {
     require_org(&viewer)?;
+    let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
+    let application_id = path_id(&application_id).ok_or_else(|| viewer.not_found())?;
     let path = format!("/api/v1/needs/{}/applications/{}/decision", urlencode(&id), urlencode(&application_id));
     portal
         .api
@@ -771,10 +846,8 @@ struct PageParam {
 async fn imports(portal: &Portal, viewer: &Viewer, page: u64, form: UploadForm, errors: FormErrors, status: StatusCode) -> PageResult {
     require_org(viewer)?;
     let all = portal.api.get::<Vec<ImportOut>>(viewer.caller(), "/api/v1/imports").await.map_err(|e| viewer.fail(e))?;
-    let total = all.len() as u64;
-    let pager = Pager::new(&viewer.path, "page", page, IMPORTS_PER_PAGE, total);
-    let start = usize::try_from((page - 1) * IMPORTS_PER_PAGE).unwrap_or(usize::MAX);
-    let imports: Vec<ImportOut> = all.into_iter().skip(start).take(IMPORTS_PER_PAGE as usize).collect();
+    let pager = Pager::new(&viewer.path, "page", page, IMPORTS_PER_PAGE, all.len() as u64);
+    let imports = page_items(all, &pager, IMPORTS_PER_PAGE);
     let mut resp = render(&ImportsPage { ctx: Ctx::new(viewer, "my"), imports, pager, form, errors });
     *resp.status_mut() = status;
     Ok(resp)
@@ -785,35 +858,121 @@ async fn imports_page(State(portal): State<Portal>, viewer: Viewer, Query(q): Qu
     imports(&portal, &viewer, page_param(q.page), form, FormErrors::default(), StatusCode::OK).await
 }
 
-/// Forwards an uploaded spreadsheet to the API as it came (raw bytes, the file's type) and
+/// A spreadsheet as the upload form sent it, read once into memory.
+struct UploadedFile {
+    name: String,
+    content_type: Option<String>,
+    data: Bytes,
+}
+
+/// Why the upload form's body could not be used.
+enum UploadError {
+    /// Not `multipart/form-data`, or broken.
+    Unreadable,
+    /// The file is over [`UPLOAD_LIMIT_BYTES`].
+    TooLarge,
+}
+
+impl From<MultipartError> for UploadError {
+    fn from(err: MultipartError) -> Self {
+        if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            UploadError::TooLarge
+        } else {
+            tracing::info!(error = %err, "import upload: unreadable multipart body");
+            UploadError::Unreadable
+        }
+    }
+}
+
+/// One field's bytes, refused past `limit` (before reading more of it).
+async fn read_field(field: &mut Field<'_>, limit: usize) -> Result<Bytes, UploadError> {
+    let mut data = BytesMut::new();
+    while let Some(chunk) = field.chunk().await? {
+        if data.len().saturating_add(chunk.len()) > limit {
+            return Err(UploadError::TooLarge);
+        }
+        data.extend_from_slice(&chunk);
+    }
+    Ok(data.freeze())
+}
+
+/// The form's choices and its file (`None` when no file was chosen: browsers then send the
+/// file part empty).
+async fn read_upload(mut multipart: Multipart) -> Result<(UploadForm, Option<UploadedFile>), UploadError> {
+    let mut form = UploadForm::default();
+    let mut file = None;
+    while let Some(mut field) = multipart.next_field().await? {
+        let name = field.name().unwrap_or_default().to_owned();
+        match name.as_str() {
+            "kind" | "mode" => {
+                // A word each: anything longer is not this form's.
+                let text = read_field(&mut field, UPLOAD_TEXT_LIMIT_BYTES).await.map_err(|e| match e {
+                    UploadError::TooLarge => UploadError::Unreadable,
+                    other => other,
+                })?;
+                let text = String::from_utf8_lossy(&text).trim().to_owned();
+                if name == "kind" {
+                    form.kind = text;
+                } else {
+                    form.mode = text;
+                }
+            }
+            "file" => {
+                // Some browsers send a full path; only the name matters.
+                let file_name = field.file_name().map(|f| f.rsplit(['/', '\\']).next().unwrap_or(f).to_owned());
+                let content_type = field.content_type().map(str::to_owned);
+                let data = read_field(&mut field, UPLOAD_LIMIT_BYTES).await?;
+                if !data.is_empty() {
+                    file = Some(UploadedFile { name: file_name.unwrap_or_else(|| "upload".to_owned()), content_type, data });
+                }
+            }
+            // Other fields are not this form's; the next call skips what is left of them.
+            _ => {}
+        }
+    }
+    Ok((form, file))
+}
+
+/// Forwards an uploaded spreadsheet to the API as it came (its bytes, the file's type) and
 /// goes on to the import's progress page.
-async fn start_import(State(portal): State<Portal>, viewer: Viewer, headers: HeaderMap, body: Bytes) -> PageResult {
+async fn start_import(State(portal): State<Portal>, viewer: Viewer, multipart: Result<Multipart, MultipartRejection>) -> PageResult {
     require_org(&viewer)?;
     let t = Tr::new(viewer.lang);
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let Some(parts) = multipart::parse(content_type, &body) else {
-        let errors = FormErrors { summary: Some(t.t("my.upload_unreadable").to_owned()), ..FormErrors::default() };
-        return imports(&portal, &viewer, 1, UploadForm::default(), errors, StatusCode::BAD_REQUEST).await;
+    let read = match multipart {
+        Ok(multipart) => read_upload(multipart).await,
+        Err(rejection) => {
+            tracing::info!(error = %rejection, "import upload: not a multipart body");
+            Err(UploadError::Unreadable)
+        }
     };
-    let text = |name: &str| parts.iter().find(|p| p.name == name && p.file_name.is_none()).map(|p| String::from_utf8_lossy(&p.data).trim().to_owned()).unwrap_or_default();
-    let form = UploadForm { kind: text("kind"), mode: text("mode") };
-    let file = parts.iter().find(|p| p.name == "file").filter(|p| !p.data.is_empty());
+    let (form, file) = match read {
+        Ok(read) => read,
+        Err(UploadError::Unreadable) => {
+            let errors = FormErrors { summary: Some(t.t("my.upload_unreadable").to_owned()), ..FormErrors::default() };
+            return imports(&portal, &viewer, 1, UploadForm::default(), errors, StatusCode::BAD_REQUEST).await;
+        }
+        Err(UploadError::TooLarge) => {
+            let errors = FormErrors::field("file", t.t("my.upload_too_large"));
+            let errors = FormErrors { summary: Some(t.t("common.form_has_errors").to_owned()), ..errors };
+            return imports(&portal, &viewer, 1, UploadForm::default(), errors, StatusCode::PAYLOAD_TOO_LARGE).await;
+        }
+    };
     let Some(file) = file else {
         let errors = FormErrors::field("file", t.t("my.upload_choose_file"));
         let errors = FormErrors { summary: Some(t.t("common.form_has_errors").to_owned()), ..errors };
         return imports(&portal, &viewer, 1, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    let file_name = file.file_name.clone().unwrap_or_else(|| "upload".to_owned());
-    let lower = file_name.to_ascii_lowercase();
+    let lower = file.name.to_ascii_lowercase();
     let file_type = if lower.ends_with(".csv") {
         "text/csv".to_owned()
     } else if lower.ends_with(".xlsx") {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()
     } else {
-        file.content_type.clone().unwrap_or_else(|| "application/octet-stream".to_owned())
+        file.content_type.unwrap_or_else(|| "application/octet-stream".to_owned())
     };
-    let path = with_query("/api/v1/imports", &[("kind", form.kind.clone()), ("mode", form.mode.clone()), ("file_name", file_name)]);
-    let sent = portal.api.send(viewer.caller(), Method::POST, &path, Body::from(file.data.clone()), Some(&file_type)).await;
+    let path = with_query("/api/v1/imports", &[("kind", form.kind.clone()), ("mode", form.mode.clone()), ("file_name", file.name)]);
+    // `Body::from(Bytes)` hands the same buffer on: the file is not copied again.
+    let sent = portal.api.send(viewer.caller(), Method::POST, &path, Body::from(file.data), Some(&file_type)).await;
     match sent {
         Ok(raw) => match serde_json::from_slice::<ImportOut>(&raw.body) {
             Ok(import) => Ok(done(&format!("/my/imports/{}", import.id), "imported")),
@@ -882,118 +1041,87 @@ impl ImportPage {
 
 async fn import_page(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>, Query(q): Query<PageParam>) -> PageResult {
     require_org(&viewer)?;
+    let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
     let path = format!("/api/v1/imports/{}", urlencode(&id));
     let import = portal.api.get::<ImportOut>(viewer.caller(), &path).await.map_err(|e| viewer.fail(e))?;
-    let page = page_param(q.page);
-    let pager = Pager::new(&viewer.path, "page", page, ROW_ERRORS_PER_PAGE, import.errors.len() as u64);
-    let start = usize::try_from((page - 1) * ROW_ERRORS_PER_PAGE).unwrap_or(usize::MAX);
-    let errors = import.errors.iter().skip(start).take(ROW_ERRORS_PER_PAGE as usize).cloned().collect();
+    let pager = Pager::new(&viewer.path, "page", page_param(q.page), ROW_ERRORS_PER_PAGE, import.errors.len() as u64);
+    let errors = page_items(import.errors.iter().cloned(), &pager, ROW_ERRORS_PER_PAGE);
     Ok(render(&ImportPage { ctx: Ctx::new(&viewer, "my"), import, errors, pager }))
 }
 
-/// Reads `multipart/form-data` (the only way a browser uploads a file without JavaScript).
-mod multipart {
-    /// One part of the body.
-    pub struct Part {
-        pub name: String,
-        pub file_name: Option<String>,
-        pub content_type: Option<String>,
-        pub data: Vec<u8>,
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    fn ctx() -> Ctx {
+        Ctx { t: Tr::new(Lang::En), lang: Lang::En, me: None, path: "/my".to_owned(), flash: None, section: "my" }
     }
 
-    fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-        if needle.is_empty() || haystack.len() < needle.len() || from > haystack.len() - needle.len() {
-            return None;
-        }
-        let first = needle[0];
-        let last_start = haystack.len() - needle.len();
-        let mut i = from;
-        while i <= last_start {
-            match haystack[i..=last_start].iter().position(|b| *b == first) {
-                None => return None,
-                Some(offset) => {
-                    i += offset;
-                    if &haystack[i..i + needle.len()] == needle {
-                        return Some(i);
-                    }
-                    i += 1;
-                }
-            }
-        }
-        None
-    }
-
-    /// `name="x"` (quoted, as browsers send it) from a header's parameters.
-    fn param(header: &str, name: &str) -> Option<String> {
-        for piece in header.split(';').skip(1) {
-            let Some((k, v)) = piece.trim().split_once('=') else { continue };
-            if k.trim().eq_ignore_ascii_case(name) {
-                let v = v.trim();
-                let v = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(v);
-                return Some(v.replace("\\\"", "\""));
-            }
-        }
-        None
-    }
-
-    /// The parts of `body`, or `None` when it is not well-formed multipart.
-    pub fn parse(content_type: &str, body: &[u8]) -> Option<Vec<Part>> {
-        if !content_type.to_ascii_lowercase().starts_with("multipart/form-data") {
-            return None;
-        }
-        let boundary = param(content_type, "boundary")?;
-        let delimiter = format!("--{boundary}").into_bytes();
-        let next_delimiter = format!("\r\n--{boundary}").into_bytes();
-        let mut pos = find(body, &delimiter, 0)? + delimiter.len();
-        let mut parts = Vec::new();
-        loop {
-            if body.get(pos..pos + 2) == Some(b"--") {
-                return Some(parts);
-            }
-            if body.get(pos..pos + 2) != Some(b"\r\n") {
-                return None;
-            }
-            pos += 2;
-            let header_end = find(body, b"\r\n\r\n", pos)?;
-            let head = String::from_utf8_lossy(&body[pos..header_end]).into_owned();
-            let data_start = header_end + 4;
-            let data_end = find(body, &next_delimiter, data_start)?;
-            let mut name = String::new();
-            let mut file_name = None;
-            let mut content_type = None;
-            for line in head.split("\r\n") {
-                let Some((key, value)) = line.split_once(':') else { continue };
-                if key.trim().eq_ignore_ascii_case("content-disposition") {
-                    name = param(value, "name").unwrap_or_default();
-                    file_name = param(value, "filename").map(|f| {
-                        // Some browsers send a full path; only the name matters.
-                        f.rsplit(['/', '\\']).next().unwrap_or(&f).to_owned()
-                    });
-                } else if key.trim().eq_ignore_ascii_case("content-type") {
-                    content_type = Some(value.trim().to_owned());
-                }
-            }
-            parts.push(Part { name, file_name, content_type, data: body[data_start..data_end].to_vec() });
-            pos = data_end + next_delimiter.len();
+    fn row(matches_failed: bool, applications_failed: bool) -> Row {
+        Row {
+            id: "0192c6a0-0000-7000-8000-000000000001".to_owned(),
+            kind: Kind::OpenCall,
+            title: "Sugarcane harvester open call".to_owned(),
+            status: "published".to_owned(),
+            updated_at: "2026-11-01T00:00:00Z".to_owned(),
+            matches: None,
+            matches_failed,
+            applications: None,
+            applications_failed,
+            completeness: None,
         }
     }
 
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        #[test]
-        fn reads_fields_and_a_file() {
-            let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nneeds\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"C:\\\\tmp\\\\list.csv\"\r\nContent-Type: text/csv\r\n\r\na,b\r\n1,2\r\n--XyZ--\r\n";
-            let parts = parse("multipart/form-data; boundary=XyZ", body).expect("parsed");
-            assert_eq!(parts.len(), 2);
-            assert_eq!(parts[0].name, "kind");
-            assert_eq!(parts[0].data, b"needs");
-            assert_eq!(parts[1].file_name.as_deref(), Some("list.csv"));
-            assert_eq!(parts[1].content_type.as_deref(), Some("text/csv"));
-            assert_eq!(parts[1].data, b"a,b\r\n1,2");
-            assert!(parse("text/plain", body).is_none());
-            assert!(parse("multipart/form-data; boundary=XyZ", b"--XyZ\r\nbroken").is_none());
+    fn overview(failed: bool) -> OverviewPage {
+        OverviewPage {
+            ctx: ctx(),
+            org: Organisation {
+                name: "桂江大学".to_owned(),
+                name_en: Some("Guijiang University".to_owned()),
+                kind: "university".to_owned(),
+                credit_code: None,
+                verification_status: "verified".to_owned(),
+                verification_note: None,
+            },
+            posts_achievements: false,
+            posts_needs: true,
+            achievements: Vec::new(),
+            needs: vec![row(failed, failed)],
+            a_pager: Pager::new("/my", "a_page", 1, LISTINGS_PER_PAGE, 0),
+            n_pager: Pager::new("/my", "n_page", 1, LISTINGS_PER_PAGE, 1),
+            a_total: 0,
+            n_total: 1,
+            feedback: Vec::new(),
+            feedback_failed: failed,
+            imports: Vec::new(),
+            imports_failed: failed,
+            member_count: (!failed).then_some(0),
         }
+    }
+
+    #[test]
+    fn panels_that_could_not_be_read_say_so_instead_of_showing_nothing() {
+        let html = overview(true).render().expect("renders");
+        for notice in ["my.matches_failed", "my.applications_failed", "my.members_failed", "my.feedback_failed", "my.imports_failed"] {
+            assert!(html.contains(Tr::new(Lang::En).t(notice)), "{notice}: {html}");
+        }
+        for empty in ["my.no_feedback", "my.no_imports"] {
+            assert!(!html.contains(Tr::new(Lang::En).t(empty)), "{empty} is not claimed: {html}");
+        }
+        assert!(!html.contains("Members (0)"), "no made-up member count");
+
+        let html = overview(false).render().expect("renders");
+        assert!(html.contains(Tr::new(Lang::En).t("my.no_feedback")) && html.contains("Members (0)"));
+        assert!(!html.contains(Tr::new(Lang::En).t("my.feedback_failed")));
+    }
+
+    #[test]
+    fn a_page_past_the_end_is_the_last_page() {
+        let pager = Pager::new("/my/imports", "page", u64::MAX, 20, 45);
+        assert_eq!(page_items(0..45, &pager, 20), (40..45).collect::<Vec<_>>());
+        let pager = Pager::new("/my/imports", "page", 2, 20, 45);
+        assert_eq!(page_items(0..45, &pager, 20), (20..40).collect::<Vec<_>>());
+        assert!(page_items(Vec::<u8>::new(), &Pager::new("/x", "page", u64::MAX, 20, 0), 20).is_empty());
     }
 }

@@ -8,7 +8,8 @@ use axum::Router;
 use http::Method;
 use serde::Deserialize;
 
-use super::Pager;
+use super::my::page_items;
+use super::{page_param, path_id, Pager};
 use crate::api::urlencode;
 use crate::page::{done, render, Ctx, PageResult};
 use crate::session::Viewer;
@@ -96,11 +97,9 @@ async fn list(State(portal): State<Portal>, viewer: Viewer, Query(q): Query<Para
     let (mut items, read): (Vec<Notification>, Vec<Notification>) = all.into_iter().partition(Notification::unread);
     let unread = items.len();
     items.extend(read);
-    let total = items.len() as u64;
-    let page = q.page.unwrap_or(1).clamp(1, total.div_ceil(PER_PAGE).max(1));
-    let pager = Pager::new(&viewer.path, "page", page, PER_PAGE, total);
-    let start = usize::try_from((page - 1) * PER_PAGE).unwrap_or(usize::MAX);
-    let items = items.into_iter().skip(start).take(PER_PAGE as usize).collect();
+    let pager = Pager::new(&viewer.path, "page", page_param(q.page), PER_PAGE, items.len() as u64);
+    let page = pager.page;
+    let items = page_items(items, &pager, PER_PAGE);
     Ok(render(&NotificationsPage { ctx: Ctx::new(&viewer, "notifications"), items, unread, pager, page }))
 }
 
@@ -118,6 +117,7 @@ fn back_to(back: Option<&str>) -> String {
 
 async fn read_one(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>, axum::Form(f): axum::Form<Back>) -> PageResult {
     viewer.require_login()?;
+    let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
     let path = format!("/api/v1/notifications/{}/read", urlencode(&id));
     portal.api.send_empty(viewer.caller(), Method::POST, &path).await.map_err(|e| viewer.fail(e))?;
     Ok(done(&back_to(f.back.as_deref()), "updated"))

@@ -11,18 +11,18 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use http::StatusCode;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 
-use crate::money::{exponent_of, money, parse_major_to_minor};
 use super::contract_form::type_label;
 use super::model::{
     Broker, Contract, ContractType, Deal, HistoryEntry, Milestone, Organisation, Payment,
 };
-use super::{inline_problem, opt, path_id, refusal, section, short_id, status_of, word};
+use super::{form_version, path_id, post_or_refuse, section, short_id, word};
 use crate::api::with_query;
 use crate::i18n::Tr;
-use crate::page::{done, render, Ctx, FormErrors, PageResult};
-use crate::pages::{ApiPage, Labels, Pager, Term};
+use crate::money::{exponent_of, money, parse_major_to_minor};
+use crate::page::{done, render, typed, Ctx, FormErrors, PageError, PageResult};
+use crate::pages::{page_param, ApiPage, Labels, Pager, Term};
 use crate::session::Viewer;
 use crate::Portal;
 
@@ -83,7 +83,7 @@ async fn list(
     let path = with_query(
         "/api/v1/contracts",
         &[
-            ("page", q.page.unwrap_or(1).max(1).to_string()),
+            ("page", page_param(q.page).to_string()),
             ("per_page", PER_PAGE.to_string()),
         ],
     );
@@ -474,15 +474,15 @@ async fn contract_page(
     Ok(resp)
 }
 
-/// The contract's currency, for reading typed amounts (CNY when the contract cannot be read;
-/// the API then refuses the form anyway).
-async fn currency_of(portal: &Portal, viewer: &Viewer, id: &str) -> String {
+/// The contract's currency, for reading typed amounts in it; the error page when the contract
+/// cannot be read (an amount read in the wrong currency would be off by its decimals).
+async fn currency_of(portal: &Portal, viewer: &Viewer, id: &str) -> Result<String, PageError> {
     portal
         .api
         .get::<Contract>(viewer.caller(), &format!("/api/v1/contracts/{id}"))
         .await
         .map(|c| c.amounts.currency)
-        .unwrap_or_else(|_| "CNY".to_owned())
+        .map_err(|e| viewer.fail(e))
 }
 
 /// Reads a typed amount in the contract's currency, or says beside `field` why it cannot.
@@ -515,52 +515,35 @@ async fn add_milestone(
     viewer.require_login()?;
     let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
     let t = Tr::new(viewer.lang);
-    let currency = currency_of(&portal, &viewer, &id).await;
-    let amount = match typed_amount(&t, &currency, "milestone_amount", &form.milestone_amount) {
-        Ok(a) => a,
-        Err(errors) => {
-            let typed = Typed {
-                milestone_errors: errors,
-                milestone: form,
-                ..Typed::default()
-            };
-            return contract_page(
-                &portal,
-                &viewer,
-                &id,
-                typed,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
+    let currency = currency_of(&portal, &viewer, &id).await?;
+    let body =
+        typed_amount(&t, &currency, "milestone_amount", &form.milestone_amount).map(|amount| {
+            json!({
+                "title": form.milestone_title.trim(),
+                "amount_minor": amount,
+                "due_on": typed(&form.milestone_due_on),
+            })
+        });
+    let refused = async |milestone_errors, status| {
+        let typed = Typed {
+            milestone_errors,
+            milestone: form,
+            ..Typed::default()
+        };
+        contract_page(&portal, &viewer, &id, typed, status).await
     };
-    let body = json!({"title": form.milestone_title.trim(), "amount_minor": amount, "due_on": opt(&form.milestone_due_on)});
-    match portal
-        .api
-        .post::<Value>(
-            viewer.caller(),
-            &format!("/api/v1/contracts/{id}/milestones"),
-            &body,
-        )
-        .await
-    {
-        Ok(_) => Ok(done(&format!("/contracts/{id}"), "saved")),
-        Err(err) => {
-            let Some(problem) = inline_problem(&err) else {
-                return Err(viewer.fail(err));
-            };
+    match body {
+        Ok(body) => {
+            let path = format!("/api/v1/contracts/{id}/milestones");
             let renames = [
                 ("title", "milestone_title"),
                 ("amount_minor", "milestone_amount"),
                 ("due_on", "milestone_due_on"),
             ];
-            let typed = Typed {
-                milestone_errors: refusal(&t, &problem, &renames),
-                milestone: form,
-                ..Typed::default()
-            };
-            contract_page(&portal, &viewer, &id, typed, status_of(&problem)).await
+            let then = done(&format!("/contracts/{id}"), "saved");
+            post_or_refuse(&portal, &viewer, &path, &body, &renames, then, refused).await
         }
+        Err(errors) => refused(errors, StatusCode::UNPROCESSABLE_ENTITY).await,
     }
 }
 
@@ -582,28 +565,25 @@ async fn milestone_done(
     viewer.require_login()?;
     let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
     let milestone = path_id(&milestone).ok_or_else(|| viewer.not_found())?;
-    let body = json!({"version": form.version.trim().parse::<i64>().unwrap_or(0)});
-    match portal
-        .api
-        .post::<Value>(
-            viewer.caller(),
-            &format!("/api/v1/contracts/{id}/milestones/{milestone}/done"),
-            &body,
-        )
-        .await
-    {
-        Ok(_) => Ok(done(&format!("/contracts/{id}"), "updated")),
-        Err(err) => {
-            let Some(problem) = inline_problem(&err) else {
-                return Err(viewer.fail(err));
-            };
+    let body = json!({"version": form_version(&viewer, &form.version)?});
+    let path = format!("/api/v1/contracts/{id}/milestones/{milestone}/done");
+    let then = done(&format!("/contracts/{id}"), "updated");
+    post_or_refuse(
+        &portal,
+        &viewer,
+        &path,
+        &body,
+        &[],
+        then,
+        async |milestone_errors, status| {
             let typed = Typed {
-                milestone_errors: refusal(&Tr::new(viewer.lang), &problem, &[]),
+                milestone_errors,
                 ..Typed::default()
             };
-            contract_page(&portal, &viewer, &id, typed, status_of(&problem)).await
-        }
-    }
+            contract_page(&portal, &viewer, &id, typed, status).await
+        },
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -639,50 +619,40 @@ async fn add_payment(
     viewer.require_login()?;
     let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
     let t = Tr::new(viewer.lang);
-    let currency = currency_of(&portal, &viewer, &id).await;
-    let amount = match typed_amount(&t, &currency, "payment_amount", &form.payment_amount) {
-        Ok(a) => a,
-        Err(errors) => {
-            let typed = Typed {
-                payment_errors: errors,
-                payment: form,
-                ..Typed::default()
-            };
-            return contract_page(
+    let currency = currency_of(&portal, &viewer, &id).await?;
+    let body = typed_amount(&t, &currency, "payment_amount", &form.payment_amount).map(|amount| {
+        json!({
+            "contract_id": id,
+            "amount_minor": amount,
+            "due_on": typed(&form.payment_due_on),
+            "paid_on": typed(&form.payment_paid_on),
+            "reference": typed(&form.payment_reference),
+            "milestone_id": typed(&form.payment_milestone_id),
+        })
+    });
+    let refused = async |payment_errors, status| {
+        let typed = Typed {
+            payment_errors,
+            payment: form,
+            ..Typed::default()
+        };
+        contract_page(&portal, &viewer, &id, typed, status).await
+    };
+    match body {
+        Ok(body) => {
+            let then = done(&format!("/contracts/{id}"), "saved");
+            post_or_refuse(
                 &portal,
                 &viewer,
-                &id,
-                typed,
-                StatusCode::UNPROCESSABLE_ENTITY,
+                "/api/v1/payments",
+                &body,
+                &PAYMENT_RENAMES,
+                then,
+                refused,
             )
-            .await;
+            .await
         }
-    };
-    let body = json!({
-        "contract_id": id,
-        "amount_minor": amount,
-        "due_on": opt(&form.payment_due_on),
-        "paid_on": opt(&form.payment_paid_on),
-        "reference": opt(&form.payment_reference),
-        "milestone_id": opt(&form.payment_milestone_id),
-    });
-    match portal
-        .api
-        .post::<Value>(viewer.caller(), "/api/v1/payments", &body)
-        .await
-    {
-        Ok(_) => Ok(done(&format!("/contracts/{id}"), "saved")),
-        Err(err) => {
-            let Some(problem) = inline_problem(&err) else {
-                return Err(viewer.fail(err));
-            };
-            let typed = Typed {
-                payment_errors: refusal(&t, &problem, &PAYMENT_RENAMES),
-                payment: form,
-                ..Typed::default()
-            };
-            contract_page(&portal, &viewer, &id, typed, status_of(&problem)).await
-        }
+        Err(errors) => refused(errors, StatusCode::UNPROCESSABLE_ENTITY).await,
     }
 }
 
@@ -696,28 +666,28 @@ async fn payment_paid(
     viewer.require_login()?;
     let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
     let payment = path_id(&payment).ok_or_else(|| viewer.not_found())?;
-    let body = json!({"version": form.version.trim().parse::<i64>().unwrap_or(0), "paid_on": form.paid_on.trim()});
-    match portal
-        .api
-        .post::<Value>(
-            viewer.caller(),
-            &format!("/api/v1/payments/{payment}/paid"),
-            &body,
-        )
-        .await
-    {
-        Ok(_) => Ok(done(&format!("/contracts/{id}"), "updated")),
-        Err(err) => {
-            let Some(problem) = inline_problem(&err) else {
-                return Err(viewer.fail(err));
-            };
+    let body = json!({
+        "version": form_version(&viewer, &form.version)?,
+        "paid_on": form.paid_on.trim(),
+    });
+    let path = format!("/api/v1/payments/{payment}/paid");
+    let then = done(&format!("/contracts/{id}"), "updated");
+    post_or_refuse(
+        &portal,
+        &viewer,
+        &path,
+        &body,
+        &PAYMENT_RENAMES,
+        then,
+        async |payment_errors, status| {
             let typed = Typed {
-                payment_errors: refusal(&Tr::new(viewer.lang), &problem, &PAYMENT_RENAMES),
+                payment_errors,
                 ..Typed::default()
             };
-            contract_page(&portal, &viewer, &id, typed, status_of(&problem)).await
-        }
-    }
+            contract_page(&portal, &viewer, &id, typed, status).await
+        },
+    )
+    .await
 }
 
 /// Submits the contract for registration (`POST /api/v1/registrations`).
@@ -728,25 +698,23 @@ async fn submit_registration(
 ) -> PageResult {
     viewer.require_login()?;
     let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
-    match portal
-        .api
-        .post::<Value>(
-            viewer.caller(),
-            "/api/v1/registrations",
-            &json!({"contract_id": id}),
-        )
-        .await
-    {
-        Ok(_) => Ok(done(&format!("/contracts/{id}"), "registration_submitted")),
-        Err(err) => {
-            let Some(problem) = inline_problem(&err) else {
-                return Err(viewer.fail(err));
-            };
+    let body = json!({"contract_id": id});
+    let then = done(&format!("/contracts/{id}"), "registration_submitted");
+    let path = "/api/v1/registrations";
+    post_or_refuse(
+        &portal,
+        &viewer,
+        path,
+        &body,
+        &[],
+        then,
+        async |registration_errors, status| {
             let typed = Typed {
-                registration_errors: refusal(&Tr::new(viewer.lang), &problem, &[]),
+                registration_errors,
                 ..Typed::default()
             };
-            contract_page(&portal, &viewer, &id, typed, status_of(&problem)).await
-        }
-    }
+            contract_page(&portal, &viewer, &id, typed, status).await
+        },
+    )
+    .await
 }

@@ -12,13 +12,13 @@ use http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::money::{currency_codes, exact, exponent_of, parse_major_to_minor};
 use super::model::{ContractType, Created, Deal};
 use super::{
-    inline_problem, opt, path_id, refusal, section, short_id, status_of, word, CONTRACT_STAGES,
+    inline_problem, path_id, refusal, section, short_id, status_of, word, CONTRACT_STAGES,
 };
 use crate::i18n::Tr;
-use crate::page::{done, render, Ctx, FormErrors, PageResult};
+use crate::money::{currency_codes, exact, exponent_of, parse_major_to_minor};
+use crate::page::{done, render, typed, Ctx, FormErrors, PageResult};
 use crate::pages::{Labels, Term};
 use crate::session::Viewer;
 use crate::Portal;
@@ -213,7 +213,7 @@ fn check(t: &Tr, deal_id: &str, form: &ContractForm) -> Result<Checked, FormErro
         "title": form.title.trim(),
         "contract_type": contract_type,
         "subtype": subtype,
-        "licence_scope": opt(&form.licence_scope),
+        "licence_scope": typed(&form.licence_scope),
         "signed_on": signed_on,
         "valid_from": valid_from,
         "valid_until": valid_until,
@@ -222,7 +222,7 @@ fn check(t: &Tr, deal_id: &str, form: &ContractForm) -> Result<Checked, FormErro
         "tech_amount_minor": tech_minor,
         "cost_lines": lines,
         "industry_code": form.industry_code,
-        "ip_type": opt(&form.ip_type),
+        "ip_type": typed(&form.ip_type),
     });
     Ok(Checked {
         body,
@@ -510,7 +510,12 @@ async fn create_contract(
     };
     match portal
         .api
-        .post_once::<Created>(viewer.caller(), "/api/v1/contracts", &checked.body, &form.idempotency_key)
+        .post_once::<Created>(
+            viewer.caller(),
+            "/api/v1/contracts",
+            &checked.body,
+            &form.idempotency_key,
+        )
         .await
     {
         Ok(c) => Ok(done(&format!("/contracts/{}", c.id), "contract_saved")),

@@ -13,16 +13,15 @@ use http::StatusCode;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::money::money;
 use super::model::{Broker, Contract, Deal, Event};
 use super::{
-    inline_problem, opt, path_id, refusal, section, short_id, status_of, word, CONTRACT_STAGES,
-    STAGES,
+    form_version, path_id, post_or_refuse, section, short_id, word, CONTRACT_STAGES, STAGES,
 };
 use crate::api::with_query;
 use crate::i18n::Tr;
-use crate::page::{done, render, Ctx, FormErrors, PageResult};
-use crate::pages::{ApiPage, Pager};
+use crate::money::money;
+use crate::page::{done, render, typed, Ctx, FormErrors, PageResult};
+use crate::pages::{page_param, ApiPage, Pager};
 use crate::session::Viewer;
 use crate::Portal;
 
@@ -161,7 +160,7 @@ async fn show(
         &portal,
         &viewer,
         &id,
-        q.events_page.unwrap_or(1),
+        page_param(q.events_page),
         Typed::default(),
         StatusCode::OK,
     )
@@ -182,7 +181,7 @@ async fn deal_page(
     let events_path = with_query(
         &format!("/api/v1/deals/{id}/events"),
         &[
-            ("page", events_page.max(1).to_string()),
+            ("page", events_page.to_string()),
             ("per_page", EVENTS_PER_PAGE.to_string()),
         ],
     );
@@ -478,20 +477,19 @@ async fn change_stage(
     let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
     let body = json!({
         "stage": form.stage,
-        "version": form.version.trim().parse::<i64>().unwrap_or(0),
-        "reason": opt(&form.reason),
+        "version": form_version(&viewer, &form.version)?,
+        "reason": typed(&form.reason),
     });
-    match portal
-        .api
-        .post::<Value>(viewer.caller(), &format!("/api/v1/deals/{id}/stage"), &body)
-        .await
-    {
-        Ok(_) => Ok(done(&format!("/deals/{id}"), "updated")),
-        Err(err) => {
-            let Some(problem) = inline_problem(&err) else {
-                return Err(viewer.fail(err));
-            };
-            let errors = refusal(&Tr::new(viewer.lang), &problem, &[]);
+    let path = format!("/api/v1/deals/{id}/stage");
+    let then = done(&format!("/deals/{id}"), "updated");
+    post_or_refuse(
+        &portal,
+        &viewer,
+        &path,
+        &body,
+        &[],
+        then,
+        async |errors, status| {
             let typed = if form.stage == "lost" {
                 Typed {
                     lost_errors: errors,
@@ -504,9 +502,10 @@ async fn change_stage(
                     ..Typed::default()
                 }
             };
-            deal_page(&portal, &viewer, &id, 1, typed, status_of(&problem)).await
-        }
-    }
+            deal_page(&portal, &viewer, &id, 1, typed, status).await
+        },
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -525,28 +524,25 @@ async fn add_note(
     viewer.require_login()?;
     let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
     let body = json!({"body": form.body});
-    match portal
-        .api
-        .post::<Value>(
-            viewer.caller(),
-            &format!("/api/v1/deals/{id}/events"),
-            &body,
-        )
-        .await
-    {
-        Ok(_) => Ok(done(&format!("/deals/{id}"), "saved")),
-        Err(err) => {
-            let Some(problem) = inline_problem(&err) else {
-                return Err(viewer.fail(err));
-            };
+    let path = format!("/api/v1/deals/{id}/events");
+    let then = done(&format!("/deals/{id}"), "saved");
+    post_or_refuse(
+        &portal,
+        &viewer,
+        &path,
+        &body,
+        &[],
+        then,
+        async |errors, status| {
             let typed = Typed {
-                note_errors: refusal(&Tr::new(viewer.lang), &problem, &[]),
+                note_errors: errors,
                 note_body: form.body,
                 ..Typed::default()
             };
-            deal_page(&portal, &viewer, &id, 1, typed, status_of(&problem)).await
-        }
-    }
+            deal_page(&portal, &viewer, &id, 1, typed, status).await
+        },
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -574,29 +570,26 @@ async fn record_attribution(
     let body = json!({
         "broker_id": form.broker_id,
         "role": form.role,
-        "introduced_organisation_id": opt(&form.introduced_organisation_id),
-        "note": opt(&form.note),
+        "introduced_organisation_id": typed(&form.introduced_organisation_id),
+        "note": typed(&form.note),
     });
-    match portal
-        .api
-        .post::<Value>(
-            viewer.caller(),
-            &format!("/api/v1/deals/{id}/attributions"),
-            &body,
-        )
-        .await
-    {
-        Ok(_) => Ok(done(&format!("/deals/{id}"), "saved")),
-        Err(err) => {
-            let Some(problem) = inline_problem(&err) else {
-                return Err(viewer.fail(err));
-            };
+    let path = format!("/api/v1/deals/{id}/attributions");
+    let then = done(&format!("/deals/{id}"), "saved");
+    post_or_refuse(
+        &portal,
+        &viewer,
+        &path,
+        &body,
+        &[],
+        then,
+        async |errors, status| {
             let typed = Typed {
-                attribution_errors: refusal(&Tr::new(viewer.lang), &problem, &[]),
+                attribution_errors: errors,
                 attribution: form,
                 ..Typed::default()
             };
-            deal_page(&portal, &viewer, &id, 1, typed, status_of(&problem)).await
-        }
-    }
+            deal_page(&portal, &viewer, &id, 1, typed, status).await
+        },
+    )
+    .await
 }

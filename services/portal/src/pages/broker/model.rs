@@ -112,7 +112,7 @@ pub struct Reason {
     pub en: String,
 }
 
-/// `BrokerOut`.
+/// `BrokerOut` (the operator console reads it too).
 #[derive(Debug, Clone, Deserialize)]
 pub struct Broker {
     pub id: String,
@@ -129,6 +129,15 @@ pub struct Broker {
     pub verification_status: String,
     #[serde(default)]
     pub verification_note: Option<String>,
+    /// The broker agency the broker works for, if any.
+    #[serde(default)]
+    pub organisation_id: Option<String>,
+    #[serde(default)]
+    pub bio: Option<String>,
+    #[serde(default)]
+    pub version: i64,
+    #[serde(default)]
+    pub created_at: String,
 }
 
 /// `ContractOut`.

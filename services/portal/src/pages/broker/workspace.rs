@@ -16,11 +16,10 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::model::{Broker, Created, Deal, Match};
-use super::{inline_problem, opt, refusal, short_id, STAGES};
+use super::{post_or_refuse, short_id, STAGES};
 use crate::api::with_query;
-use crate::i18n::Tr;
-use crate::page::{done, render, Ctx, FormErrors, PageResult};
-use crate::pages::{ApiPage, Labels, Pager};
+use crate::page::{done, render, typed, Ctx, FormErrors, PageResult};
+use crate::pages::{page_param, ApiPage, Labels, Pager};
 use crate::session::Viewer;
 use crate::Portal;
 
@@ -146,7 +145,7 @@ async fn workspace(
         )
         .await;
     }
-    let page = q.page.unwrap_or(1).max(1);
+    let page = page_param(q.page);
     let deals_path = with_query(
         "/api/v1/deals",
         &[
@@ -443,26 +442,23 @@ async fn register(
     let body = json!({
         "display_name": form.display_name.trim(),
         "certification_level": form.certification_level,
-        "certificate_number": opt(&form.certificate_number),
+        "certificate_number": typed(&form.certificate_number),
         "fields": form.fields,
         "regions": form.regions,
         "languages": form.languages,
-        "bio": opt(&form.bio),
+        "bio": typed(&form.bio),
     });
-    match portal
-        .api
-        .post::<Broker>(viewer.caller(), "/api/v1/brokers", &body)
-        .await
-    {
-        Ok(_) => Ok(done("/broker", "saved")),
-        Err(err) => {
-            let Some(problem) = inline_problem(&err) else {
-                return Err(viewer.fail(err));
-            };
-            let errors = refusal(&Tr::new(viewer.lang), &problem, &[]);
-            join_page(&portal, &viewer, None, form, errors).await
-        }
-    }
+    let then = done("/broker", "saved");
+    post_or_refuse(
+        &portal,
+        &viewer,
+        "/api/v1/brokers",
+        &body,
+        &[],
+        then,
+        async |errors, _| join_page(&portal, &viewer, None, form, errors).await,
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
