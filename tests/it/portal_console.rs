@@ -433,3 +433,22 @@ db_test! {
         assert!(!app.page("/console/brokers", Some(&op)).await.text.contains("韦经纪"));
     }
 }
+
+db_test! {
+    async fn an_operator_records_an_exchange_rate_and_a_bad_one_is_refused_beside_its_field(app: TestApp) {
+        let op = app.operator_token().await;
+        let res = app
+            .submit("/console/fx-rates", Some(&op), &[("currency", "THB"), ("rate_date", "2026-03-02"), ("cny_per_unit", "0.2011"), ("source", "CFETS central parity")])
+            .await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        let rates = app.get("/api/v1/fx-rates?currency=THB", Some(&op)).await;
+        assert!(rates.text.contains("\"cny_per_unit\":\"0.2011\"") && rates.text.contains("2026-03-02"), "{}", rates.text);
+        let page = app.page("/console/fx-rates", Some(&op)).await;
+        assert!(page.text.contains("0.2011") && page.text.contains("CFETS central parity"));
+        let bad = app.submit("/console/fx-rates", Some(&op), &[("currency", "THB"), ("rate_date", "2026-03-03"), ("cny_per_unit", "abc"), ("source", "x")]).await;
+        assert_eq!(bad.status.as_u16(), 200, "the form comes back");
+        assert!(bad.text.contains("id=\"e-cny_per_unit\""), "{}", bad.text);
+        let (firm, _) = app.sign_up("enterprise", "rd@firm.test").await;
+        assert_eq!(app.page("/console/fx-rates", Some(&firm)).await.status.as_u16(), 403);
+    }
+}

@@ -42,7 +42,7 @@ pub fn routes() -> Router<Portal> {
 const PER_PAGE: u64 = 20;
 
 /// Signed-in operators pass; others see the login page (anonymous) or the 403 page.
-fn require_operator(viewer: &Viewer) -> Result<(), PageError> {
+pub(super) fn require_operator(viewer: &Viewer) -> Result<(), PageError> {
     let me = viewer.require_login()?;
     if me.is_operator {
         Ok(())
@@ -86,7 +86,7 @@ struct Total {
     total: u64,
 }
 
-async fn tabs(api: &Api, caller: Caller<'_>, t: Tr, current: &str) -> Vec<Tab> {
+pub(super) async fn tabs(api: &Api, caller: Caller<'_>, t: Tr, current: &str) -> Vec<Tab> {
     let (reviews, orgs, brokers, regs) = tokio::join!(
         api.get::<Vec<serde_json::Value>>(caller, "/api/v1/reviews"),
         api.get::<Total>(
@@ -102,6 +102,7 @@ async fn tabs(api: &Api, caller: Caller<'_>, t: Tr, current: &str) -> Vec<Tab> {
         brokers.ok().map(|p| p.total),
         regs.ok().map(|p| p.total),
         None,
+        None,
     ];
     let sections = [
         ("reviews", "/console", "console.tab_reviews"),
@@ -113,6 +114,7 @@ async fn tabs(api: &Api, caller: Caller<'_>, t: Tr, current: &str) -> Vec<Tab> {
             "console.tab_registrations",
         ),
         ("targets", "/console/targets", "console.tab_targets"),
+        ("fx", "/console/fx-rates", "console.tab_fx"),
     ];
     sections
         .into_iter()

@@ -18,6 +18,7 @@ mod broker;
 mod console;
 mod dashboard;
 mod directory;
+mod fx;
 mod home;
 mod listing;
 mod listing_form;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<Portal> {
         .merge(console::routes())
         .merge(dashboard::routes())
         .merge(directory::routes())
+        .merge(fx::routes())
         .merge(notifications::routes())
 }
 
