@@ -13,21 +13,9 @@ use integration_tests::listings::achievement_body;
 use integration_tests::TestApp;
 use serde_json::{json, Value};
 
-/// `1234567` → `1,234,567`.
+/// `1234567` → `1,234,567`, as the portal prints amounts.
 fn grouped(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
+    portal::format::group_thousands(n)
 }
 
 /// Fen as yuan with two decimals, the way the dashboard's exact figures read: `1,234,567.89`.

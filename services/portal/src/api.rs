@@ -172,12 +172,12 @@ impl Api {
         content_type: Option<&str>,
         idempotency_key: Option<&str>,
     ) -> Result<Raw, ApiError> {
+        let headers = request_headers(caller, content_type, idempotency_key);
         let raw = match &self.transport {
             Transport::InProcess(router) => {
                 let mut req = Request::builder().method(method).uri(path);
-                req = with_headers(req, caller, content_type);
-                if let Some(key) = idempotency_key {
-                    req = req.header(IDEMPOTENCY_KEY, key);
+                if let Some(map) = req.headers_mut() {
+                    map.extend(headers);
                 }
                 let req = req.body(body).map_err(|e| ApiError::Transport(e.to_string()))?;
                 let resp = router.clone().oneshot(req).await.map_err(|e| ApiError::Transport(e.to_string()))?;
@@ -196,17 +196,7 @@ impl Api {
             }
             Transport::Remote { base, http } => {
                 let bytes = body.collect().await.map_err(|e| ApiError::Transport(e.to_string()))?.to_bytes();
-                let mut req = http.request(method, format!("{base}{path}")).body(bytes);
-                if let Some(token) = caller.token {
-                    req = req.bearer_auth(token);
-                }
-                req = req.header(header::ACCEPT_LANGUAGE, caller.lang.code());
-                if let Some(ct) = content_type {
-                    req = req.header(header::CONTENT_TYPE, ct);
-                }
-                if let Some(key) = idempotency_key {
-                    req = req.header(IDEMPOTENCY_KEY, key);
-                }
+                let req = http.request(method, format!("{base}{path}")).headers(headers).body(bytes);
                 let mut resp = req.send().await.map_err(|e| ApiError::Transport(e.to_string()))?;
                 let status = resp.status();
                 let content_type = header_text(resp.headers(), header::CONTENT_TYPE);
@@ -226,17 +216,25 @@ impl Api {
     }
 }
 
-fn with_headers(mut req: http::request::Builder, caller: Caller<'_>, content_type: Option<&str>) -> http::request::Builder {
-    if let Some(token) = caller.token {
-        if let Ok(v) = HeaderValue::from_str(&format!("Bearer {token}")) {
-            req = req.header(header::AUTHORIZATION, v);
+/// The headers of every API call: the reader's token, language, and what the body is.
+fn request_headers(caller: Caller<'_>, content_type: Option<&str>, idempotency_key: Option<&str>) -> http::HeaderMap {
+    let mut map = http::HeaderMap::new();
+    let mut set = |name: header::HeaderName, value: &str| {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            map.insert(name, v);
         }
+    };
+    if let Some(token) = caller.token {
+        set(header::AUTHORIZATION, &format!("Bearer {token}"));
     }
-    req = req.header(header::ACCEPT_LANGUAGE, caller.lang.code());
+    set(header::ACCEPT_LANGUAGE, caller.lang.code());
     if let Some(ct) = content_type {
-        req = req.header(header::CONTENT_TYPE, ct);
+        set(header::CONTENT_TYPE, ct);
     }
-    req
+    if let Some(key) = idempotency_key {
+        set(header::HeaderName::from_static(IDEMPOTENCY_KEY), key);
+    }
+    map
 }
 
 fn header_text(headers: &http::HeaderMap, name: header::HeaderName) -> Option<String> {

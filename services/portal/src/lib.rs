@@ -10,7 +10,7 @@
 pub mod api;
 mod assets;
 mod charts;
-mod format;
+pub mod format;
 pub mod i18n;
 mod money;
 mod page;

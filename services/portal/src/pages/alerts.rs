@@ -59,42 +59,33 @@ async fn list(State(portal): State<Portal>, viewer: Viewer) -> PageResult {
     Ok(render(&SavedSearchesPage { ctx: Ctx::new(&viewer, "saved"), items }))
 }
 
-/// The search form's filters, as the home page posts them.
+/// The search form's filters, as the home page posts them, and the alert's name.
 #[derive(Debug, Deserialize)]
 struct SaveForm {
     name: String,
     #[serde(default)]
-    q: String,
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    industry: String,
-    #[serde(default)]
-    region: String,
-    #[serde(default)]
-    country: String,
-    #[serde(default)]
-    trl_min: String,
-    #[serde(default)]
     email: Option<String>,
+    #[serde(flatten)]
+    search: super::home::SearchParams,
 }
 
 async fn create(State(portal): State<Portal>, viewer: Viewer, Form(form): Form<SaveForm>) -> PageResult {
     viewer.require_login()?;
     let mut filters = serde_json::Map::new();
-    for (key, value) in [("kind", &form.kind), ("industry", &form.industry), ("region", &form.region), ("country", &form.country)] {
+    let q = &form.search;
+    for (key, value) in [("kind", &q.kind), ("industry", &q.industry), ("region", &q.region), ("country", &q.country)] {
         if !value.is_empty() {
             filters.insert(key.to_owned(), serde_json::Value::String(value.clone()));
         }
     }
-    if let Ok(trl) = form.trl_min.parse::<i64>() {
+    if let Ok(trl) = q.trl_min.parse::<i64>() {
         filters.insert("trl_min".to_owned(), serde_json::Value::from(trl));
     }
-    let name = if form.name.trim().is_empty() { form.q.trim().to_owned() } else { form.name.trim().to_owned() };
+    let name = if form.name.trim().is_empty() { q.q.trim().to_owned() } else { form.name.trim().to_owned() };
     let body = serde_json::json!({
         "name": name,
         "alert_kind": "search",
-        "query": (!form.q.trim().is_empty()).then(|| form.q.trim()),
+        "query": crate::page::typed(&q.q),
         "filters": filters,
         "email_enabled": form.email.is_some(),
     });

@@ -25,25 +25,25 @@ const PER_PAGE: u64 = 20;
 #[derive(Debug, Default, Deserialize)]
 pub struct SearchParams {
     #[serde(default)]
-    q: String,
+    pub q: String,
     #[serde(default)]
-    kind: String,
+    pub kind: String,
     #[serde(default)]
-    open_call: String,
+    pub open_call: String,
     #[serde(default)]
-    industry: String,
+    pub industry: String,
     #[serde(default)]
-    region: String,
+    pub region: String,
     #[serde(default)]
-    country: String,
+    pub country: String,
     #[serde(default)]
-    language: String,
+    pub language: String,
     #[serde(default)]
-    trl_min: String,
+    pub trl_min: String,
     #[serde(default)]
-    sort: String,
+    pub sort: String,
     #[serde(default)]
-    page: Option<u64>,
+    pub page: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
