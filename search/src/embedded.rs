@@ -22,8 +22,8 @@ use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::StrColumn;
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, PhraseQuery, Query,
+    RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED,
@@ -38,8 +38,8 @@ use uuid::Uuid;
 
 use crate::analysis::{self, QueryUnit};
 use crate::{
-    Facets, Filters, Hit, LangText, ListingKind, SearchDoc, SearchIndex, SearchQuery,
-    SearchResults, SortOrder,
+    Candidate, Facets, Filters, Hit, LangText, ListingKind, RetrievalQuery, SearchDoc,
+    SearchIndex, SearchQuery, SearchResults, SortOrder,
 };
 
 /// Name under which the charabia tokenizer is registered in tantivy.
@@ -81,7 +81,8 @@ pub struct CharabiaTokenizer;
 
 /// Token stream over a pre-analysed text.
 pub struct CharabiaTokenStream {
-    tokens: std::vec::IntoIter<Token>,
+    tokens: std::rc::Rc<Vec<Token>>,
+    next: usize,
     current: Token,
 }
 
@@ -139,12 +140,44 @@ fn index_tokens(text: &str) -> Vec<Token> {
     out
 }
 
+/// Texts remembered per indexing thread by [`memo_index_tokens`]: more than the text values of
+/// one listing, so both copies of each meet.
+const TOKEN_MEMO_TEXTS: usize = 64;
+
+/// One remembered analysis: the text and its tokens.
+type MemoEntry = (String, std::rc::Rc<Vec<Token>>);
+
+thread_local! {
+    static TOKEN_MEMO: std::cell::RefCell<std::collections::VecDeque<MemoEntry>> =
+        std::cell::RefCell::new(std::collections::VecDeque::with_capacity(TOKEN_MEMO_TEXTS));
+}
+
+/// [`index_tokens`], remembering the last few texts of this thread. Every text of a listing is
+/// indexed twice — in its own field and in `all_text` — by the same indexing thread, moments
+/// apart; charabia's analysis is most of the indexing cost, so the second copy reuses the first's
+/// tokens instead of analysing the text again.
+fn memo_index_tokens(text: &str) -> std::rc::Rc<Vec<Token>> {
+    TOKEN_MEMO.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if let Some((_, tokens)) = memo.iter().find(|(t, _)| t == text) {
+            return tokens.clone();
+        }
+        let tokens = std::rc::Rc::new(index_tokens(text));
+        if memo.len() == TOKEN_MEMO_TEXTS {
+            memo.pop_front();
+        }
+        memo.push_back((text.to_owned(), tokens.clone()));
+        tokens
+    })
+}
+
 impl Tokenizer for CharabiaTokenizer {
     type TokenStream<'a> = CharabiaTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         CharabiaTokenStream {
-            tokens: index_tokens(text).into_iter(),
+            tokens: memo_index_tokens(text),
+            next: 0,
             current: Token::default(),
         }
     }
@@ -152,9 +185,16 @@ impl Tokenizer for CharabiaTokenizer {
 
 impl TokenStream for CharabiaTokenStream {
     fn advance(&mut self) -> bool {
-        match self.tokens.next() {
+        match self.tokens.get(self.next) {
             Some(t) => {
-                self.current = t;
+                // Copy into the current token's buffer: no allocation per token.
+                self.current.offset_from = t.offset_from;
+                self.current.offset_to = t.offset_to;
+                self.current.position = t.position;
+                self.current.position_length = t.position_length;
+                self.current.text.clear();
+                self.current.text.push_str(&t.text);
+                self.next += 1;
                 true
             }
             None => false,
@@ -176,6 +216,9 @@ struct Fields {
     id: Field,
     texts_json: Field,
     text: Vec<(Field, f32)>,
+    /// Every text field's tokens again in one field, frequencies only: matching retrieval
+    /// scores a term once here instead of once per field (see [`Inner::retrieve`]).
+    all_text: Field,
     facets: Vec<(&'static str, Field)>,
     trl_num: Field,
     region_path: Field,
@@ -205,10 +248,19 @@ fn build_schema() -> (Schema, Fields) {
         .iter()
         .map(|name| (*name, b.add_text_field(name, STRING | FAST | STORED)))
         .collect();
+    let all_text = b.add_text_field(
+        "all_text",
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(TOKENIZER)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        ),
+    );
     let fields = Fields {
         id,
         texts_json,
         text,
+        all_text,
         facets,
         trl_num: b.add_i64_field("trl_num", INDEXED | FAST),
         region_path: b.add_text_field("region_path", STRING),
@@ -373,17 +425,23 @@ impl Inner {
         for t in &d.texts {
             let [title, keywords, summary, description] =
                 [f.text[0].0, f.text[1].0, f.text[2].0, f.text[3].0];
+            // Indexed twice, in its own field and in `all_text`; the tokenizer's memo
+            // (`memo_index_tokens`) analyses it once.
+            let mut add = |field: Field, value: &str| {
+                if !value.is_empty() {
+                    doc.add_text(field, value);
+                    doc.add_text(f.all_text, value);
+                }
+            };
             for (field, value) in [
                 (title, &t.title),
                 (summary, &t.summary),
                 (description, &t.description),
             ] {
-                if !value.is_empty() {
-                    doc.add_text(field, value);
-                }
+                add(field, value);
             }
-            for k in t.keywords.iter().filter(|k| !k.is_empty()) {
-                doc.add_text(keywords, k);
+            for k in &t.keywords {
+                add(keywords, k);
             }
         }
         doc.add_text(f.facet("kind")?, d.kind.as_str());
@@ -539,12 +597,17 @@ impl Inner {
     fn filter_queries(&self, filters: &Filters) -> anyhow::Result<Vec<Box<dyn Query>>> {
         let f = &self.fields;
         let mut out: Vec<Box<dyn Query>> = Vec::new();
-        let mut term_set = |field: Field, values: Vec<String>| {
-            if !values.is_empty() {
-                out.push(Box::new(TermSetQuery::new(
-                    values.iter().map(|v| Term::from_field_text(field, v)),
-                )));
-            }
+        let mut term_set = |field: Field, values: Vec<String>| match values.as_slice() {
+            [] => {}
+            // One value: a plain term, whose postings a scorer can skip through; a term set
+            // reads every matching posting into a bitset first (costly for `kind` on 1M docs).
+            [one] => out.push(Box::new(TermQuery::new(
+                Term::from_field_text(field, one),
+                IndexRecordOption::Basic,
+            ))),
+            _ => out.push(Box::new(TermSetQuery::new(
+                values.iter().map(|v| Term::from_field_text(field, v)),
+            ))),
         };
         term_set(
             f.facet("kind")?,
@@ -620,6 +683,178 @@ impl Inner {
             out.push(range(f.price_lo, i64::MIN, max));
         }
         Ok(out)
+    }
+
+    /// Matching retrieval (see [`RetrievalQuery`]): every part's terms in one flat disjunction
+    /// of boosted term queries over `all_text` — the one shape tantivy scores with block-max
+    /// WAND, skipping blocks that cannot reach the current top `limit`, and one scorer per term
+    /// rather than one per term and field (WAND's cost grows with the number of scorers) — with
+    /// the filters checked per candidate document rather than intersected into the query (which
+    /// would disable the pruning), and no counting. Only ids are read back.
+    ///
+    /// Weights: each term of a part gets `weight / √Σ idf(the part's terms)`, so a short
+    /// keyword counts about as much as a long clause whatever the rarity of its terms — as
+    /// when each part ran alone and its scores were divided by its best hit — while a long part
+    /// still counts more than one of its words (its best hit rarely holds all its terms). The
+    /// square root was chosen on the `tune` split of the evaluation set.
+    fn retrieve(
+        &self,
+        searcher: &tantivy::Searcher,
+        q: &RetrievalQuery,
+    ) -> anyhow::Result<Vec<Candidate>> {
+        if q.limit == 0 {
+            return Ok(Vec::new());
+        }
+        let terms = self.retrieval_terms(searcher, q)?;
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let clauses: Vec<(Occur, Box<dyn Query>)> = terms
+            .iter()
+            .map(|(text, weight)| {
+                let q: Box<dyn Query> = Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(self.fields.all_text, text),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    *weight,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        let query = BooleanQuery::new(clauses);
+        let weight = query
+            .weight(EnableScoring::enabled_from_searcher(searcher))
+            .context("Failed to prepare a matching query")?;
+        let mut filters = self.filter_queries(&q.filters)?;
+        let filter: Option<Box<dyn Query>> = match filters.len() {
+            0 => None,
+            1 => filters.pop(),
+            _ => Some(Box::new(BooleanQuery::new(
+                filters.into_iter().map(|f| (Occur::Must, f)).collect(),
+            ))),
+        };
+        let filter_weight = filter
+            .map(|f| f.weight(EnableScoring::disabled_from_searcher(searcher)))
+            .transpose()
+            .context("Failed to prepare matching filters")?;
+        let mut top = TopScores::new(q.limit);
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            let segment_ord = u32::try_from(ord).context("too many index segments")?;
+            let mut filter_docs = filter_weight
+                .as_ref()
+                .map(|w| w.scorer(reader, 1.0))
+                .transpose()
+                .context("Failed to read matching filters")?;
+            let alive = reader.alive_bitset();
+            // Documents arrive in increasing order, so the filter's doc set only moves forward.
+            weight
+                .for_each_pruning(top.threshold(), reader, &mut |doc, score| {
+                    let deleted = alive.is_some_and(|a| a.is_deleted(doc));
+                    let filtered_out = filter_docs.as_mut().is_some_and(|f| {
+                        if f.doc() < doc {
+                            f.seek(doc);
+                        }
+                        f.doc() != doc
+                    });
+                    if !deleted && !filtered_out {
+                        top.push(score, DocAddress::new(segment_ord, doc));
+                    }
+                    top.threshold()
+                })
+                .context("Matching search failed")?;
+        }
+        let mut out = Vec::with_capacity(q.limit);
+        for (score, addr) in top.into_sorted() {
+            let doc: TantivyDocument = searcher
+                .doc(addr)
+                .context("Failed to load a stored search document")?;
+            let id = doc
+                .get_first(self.fields.id)
+                .and_then(|v| v.as_str())
+                .and_then(|s| Uuid::parse_str(s).ok())
+                .context("Stored search document has a bad id")?;
+            out.push(Candidate { id, score });
+        }
+        Ok(out)
+    }
+
+    /// The index terms of a retrieval query with their weights, most informative first, at
+    /// most `max_terms`. A Han run counts pair by pair (the index's bigrams); a lone Han
+    /// character only as the unigram the index keeps for the end of a run, since its full
+    /// prefix expansion would not be a plain term.
+    fn retrieval_terms(
+        &self,
+        searcher: &tantivy::Searcher,
+        q: &RetrievalQuery,
+    ) -> anyhow::Result<Vec<(String, f32)>> {
+        let n = searcher.num_docs() as f32;
+        let all_text = self.fields.all_text;
+        let mut idf_cache: std::collections::HashMap<String, f32> =
+            std::collections::HashMap::new();
+        let mut idf = |t: &str| -> anyhow::Result<f32> {
+            if let Some(v) = idf_cache.get(t) {
+                return Ok(*v);
+            }
+            let df = searcher
+                .doc_freq(&Term::from_field_text(all_text, t))
+                .context("Failed to read a term's document frequency")? as f32;
+            let v = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            idf_cache.insert(t.to_owned(), v);
+            Ok(v)
+        };
+        // term → (weight, idf), in first-seen order so equal weights keep a stable order.
+        let mut terms: Vec<(String, f32, f32)> = Vec::new();
+        // Terms kept whatever the budget (each part's `min_terms` rarest).
+        let mut reserved: Vec<String> = Vec::new();
+        for part in q.parts.iter().filter(|p| p.weight > 0.0) {
+            let mut part_terms: Vec<String> = Vec::new();
+            for unit in analysis::query_units(&part.text) {
+                let texts: Vec<String> = match unit {
+                    QueryUnit::Term(t) => vec![t],
+                    QueryUnit::Han(chars) if chars.len() == 1 => chars,
+                    QueryUnit::Han(chars) => chars.windows(2).map(|w| w.concat()).collect(),
+                };
+                for t in texts {
+                    if !part_terms.contains(&t) {
+                        part_terms.push(t);
+                    }
+                }
+            }
+            let idfs = part_terms.iter().map(|t| idf(t)).collect::<anyhow::Result<Vec<f32>>>()?;
+            let norm: f32 = idfs.iter().sum::<f32>().sqrt();
+            if norm <= 0.0 {
+                continue;
+            }
+            if part.min_terms > 0 {
+                let mut by_idf: Vec<(&String, f32)> = part_terms.iter().zip(idfs.iter().copied()).collect();
+                by_idf.sort_by(|a, b| b.1.total_cmp(&a.1));
+                reserved.extend(by_idf.into_iter().take(part.min_terms).map(|(t, _)| t.clone()));
+            }
+            for (t, i) in part_terms.into_iter().zip(idfs) {
+                let w = part.weight / norm;
+                match terms.iter_mut().find(|(x, _, _)| *x == t) {
+                    Some(slot) => slot.1 += w,
+                    None => terms.push((t, w, i)),
+                }
+            }
+        }
+        if q.max_terms > 0 && terms.len() > q.max_terms {
+            // Stable sort: ties keep first-seen order.
+            terms.sort_by(|a, b| (b.1 * b.2).total_cmp(&(a.1 * a.2)));
+            let mut budget = q.max_terms;
+            terms.retain(|(t, _, _)| {
+                if reserved.contains(t) {
+                    true
+                } else if budget > 0 {
+                    budget -= 1;
+                    true
+                } else {
+                    false
+                }
+            });
+        }
+        Ok(terms.into_iter().map(|(t, w, _)| (t, w)).collect())
     }
 
     fn search(
@@ -717,6 +952,69 @@ impl Inner {
             hits,
             facets: facets.unwrap_or_default(),
         })
+    }
+}
+
+/// The best `limit` (score, document) pairs seen so far, with the score a new one must beat.
+/// Ties go to the earlier document, so results are repeatable.
+struct TopScores {
+    limit: usize,
+    heap: std::collections::BinaryHeap<std::cmp::Reverse<ScoredDoc>>,
+}
+
+#[derive(Clone, Copy)]
+struct ScoredDoc(Score, DocAddress);
+
+impl PartialEq for ScoredDoc {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+
+impl Eq for ScoredDoc {}
+
+impl PartialOrd for ScoredDoc {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ScoredDoc {
+    /// Greater = better: higher score, then lower address.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0).then_with(|| other.1.cmp(&self.1))
+    }
+}
+
+impl TopScores {
+    fn new(limit: usize) -> Self {
+        Self {
+            limit,
+            heap: std::collections::BinaryHeap::with_capacity(limit + 1),
+        }
+    }
+
+    /// A document must score above this to enter (block-max WAND skips whatever cannot).
+    fn threshold(&self) -> Score {
+        if self.heap.len() < self.limit {
+            Score::MIN
+        } else {
+            self.heap.peek().map_or(Score::MIN, |r| r.0 .0)
+        }
+    }
+
+    fn push(&mut self, score: Score, addr: DocAddress) {
+        self.heap.push(std::cmp::Reverse(ScoredDoc(score, addr)));
+        if self.heap.len() > self.limit {
+            self.heap.pop();
+        }
+    }
+
+    /// Best first.
+    fn into_sorted(self) -> Vec<(Score, DocAddress)> {
+        let mut v: Vec<ScoredDoc> = self.heap.into_iter().map(|r| r.0).collect();
+        v.sort_by(|a, b| b.cmp(a));
+        v.into_iter().map(|d| (d.0, d.1)).collect()
     }
 }
 
@@ -853,5 +1151,16 @@ impl SearchIndex for EmbeddedIndex {
 
     async fn count(&self) -> anyhow::Result<u64> {
         Ok(self.inner.reader.searcher().num_docs())
+    }
+
+    async fn retrieve(&self, query: &RetrievalQuery) -> anyhow::Result<Vec<Candidate>> {
+        let inner = self.inner.clone();
+        let query = query.clone();
+        tokio::task::spawn_blocking(move || {
+            let searcher = inner.reader.searcher();
+            inner.retrieve(&searcher, &query)
+        })
+        .await
+        .context("index retrieval task panicked")?
     }
 }

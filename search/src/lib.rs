@@ -146,10 +146,94 @@ pub struct SearchQuery {
     /// Return highlighted snippets of title and summary.
     pub highlight: bool,
     /// Rank by any word instead of requiring every word: each word (each pair of Han
-    /// characters) adds to a BM25 score. Matching retrieves this way, since a need rarely
-    /// repeats an achievement's wording; people searching get `false` (every word).
+    /// characters) adds to a BM25 score, as matching needs, since a need rarely repeats an
+    /// achievement's wording (matching itself goes through [`SearchIndex::retrieve`]); people
+    /// searching get `false` (every word).
     #[serde(default)]
     pub match_any: bool,
+}
+
+/// One part of a [`RetrievalQuery`]: a short text and how much it counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WeightedText {
+    pub text: String,
+    /// Relative weight (> 0): a part counts in proportion to it.
+    pub weight: f32,
+    /// This many of the part's most informative terms are scored even when the query's term
+    /// budget ([`RetrievalQuery::max_terms`]) would drop them — for a low-weight part that must
+    /// still be heard, such as a need's translations.
+    #[serde(default)]
+    pub min_terms: usize,
+}
+
+/// Candidate retrieval for matching: several short texts (a need's keywords, its whole text,
+/// its clauses, their translations), each any-word BM25 and weighted, merged into one ranking.
+/// Only ids and scores come back — no totals, facets, highlights or stored documents — so a
+/// backend can prune (the embedded one runs a single block-max WAND disjunction).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RetrievalQuery {
+    pub parts: Vec<WeightedText>,
+    pub filters: Filters,
+    /// Most candidates returned.
+    pub limit: usize,
+    /// Most distinct terms scored, the most informative kept (weight × IDF), besides each
+    /// part's `min_terms`; 0 = no limit. Bounds the cost of a long need on a large index.
+    pub max_terms: usize,
+}
+
+/// One retrieved candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    pub id: Uuid,
+    /// Backend relevance score, comparable only within one result list.
+    pub score: f32,
+}
+
+/// The portable way to answer a [`RetrievalQuery`]: one any-word query per part in a single
+/// multi-search, each list's scores divided by its best hit, then summed by weight.
+pub async fn retrieve_by_multi_search<I: SearchIndex + ?Sized>(
+    index: &I,
+    q: &RetrievalQuery,
+) -> anyhow::Result<Vec<Candidate>> {
+    let parts: Vec<&WeightedText> = q
+        .parts
+        .iter()
+        .filter(|p| p.weight > 0.0 && !p.text.trim().is_empty())
+        .collect();
+    if parts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let batch: Vec<SearchQuery> = parts
+        .iter()
+        .map(|p| SearchQuery {
+            text: Some(p.text.clone()),
+            filters: q.filters.clone(),
+            sort: SortOrder::Relevance,
+            offset: 0,
+            limit: q.limit,
+            facets: false,
+            highlight: false,
+            match_any: true,
+        })
+        .collect();
+    let results = index.multi_search(&batch).await?;
+    let mut merged: std::collections::HashMap<Uuid, f32> = std::collections::HashMap::new();
+    for (p, res) in parts.iter().zip(results) {
+        let best = res.hits.first().map_or(0.0, |h| h.score);
+        if best <= 0.0 {
+            continue;
+        }
+        for hit in res.hits {
+            *merged.entry(hit.id).or_insert(0.0) += p.weight * hit.score / best;
+        }
+    }
+    let mut out: Vec<Candidate> = merged
+        .into_iter()
+        .map(|(id, score)| Candidate { id, score })
+        .collect();
+    out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+    out.truncate(q.limit);
+    Ok(out)
 }
 
 /// One result.
@@ -194,4 +278,10 @@ pub trait SearchIndex: Send + Sync {
     async fn multi_search(&self, queries: &[SearchQuery]) -> anyhow::Result<Vec<SearchResults>>;
     /// Number of documents in the index.
     async fn count(&self) -> anyhow::Result<u64>;
+    /// Matching candidates, best first (see [`RetrievalQuery`]). The default runs one query
+    /// per part ([`retrieve_by_multi_search`]); backends that can score all parts in one pass
+    /// override it.
+    async fn retrieve(&self, query: &RetrievalQuery) -> anyhow::Result<Vec<Candidate>> {
+        retrieve_by_multi_search(self, query).await
+    }
 }

@@ -60,6 +60,7 @@ conformance_tests! {
     upsert_replaces => embedded_conformance_upsert_replaces, meilisearch_conformance_upsert_replaces;
     highlights_mark_matches => embedded_conformance_highlights_mark_matches, meilisearch_conformance_highlights_mark_matches;
     multi_search_matches_search => embedded_conformance_multi_search_matches_search, meilisearch_conformance_multi_search_matches_search;
+    retrieve_finds_any_word_within_filters => embedded_conformance_retrieve_finds_any_word_within_filters, meilisearch_conformance_retrieve_finds_any_word_within_filters;
 }
 
 /// The in-RAM constructor passes the whole suite too, and an on-disk index survives reopening.

@@ -133,6 +133,39 @@ db_test! {
     }
 }
 
+/// An English achievement that shares no word with [`need_body`]: only a lexicon links them.
+fn english_achievement_body() -> serde_json::Value {
+    let mut body = achievement_body();
+    body["language"] = json!("en");
+    body["title"] = json!("Sugarcane harvester with automatic cutting height control");
+    body["summary"] = json!("Machine vision keeps the harvester on the row and sets the cutting height, which lowers trash content.");
+    body["description"] = json!("Stereo cameras, an embedded controller and hydraulic actuators; tested over two crushing seasons.");
+    body["keywords"] = json!(["sugarcane harvester", "cutting height", "machine vision"]);
+    body["ipc_codes"] = json!(["G05B 13/02"]);
+    body
+}
+
+db_test! {
+    async fn a_chinese_need_finds_an_english_achievement_through_the_lexicon(app: TestApp) {
+        let backend = app.backend;
+        drop(app);
+        for lexicon in [true, false] {
+            let app = integration_tests::TestApp::spawn_with(backend, |c| c.matching.lexicon = lexicon).await;
+            let op = app.operator_token().await;
+            let (firm, _) = app.sign_up("enterprise", "rd@firm.test").await;
+            let (uni, _) = app.sign_up("university", "tto@uni.test").await;
+            let (need, _) = app.create_listing("needs", &firm, &need_body()).await;
+            app.publish_listing("needs", &need, &firm, &op).await;
+            let (ach, _) = app.create_listing("achievements", &uni, &english_achievement_body()).await;
+            app.publish_listing("achievements", &ach, &uni, &op).await;
+            let res = app.get(&format!("/api/v1/needs/{need}/matches"), Some(&firm)).await;
+            let found = res.assert_status(200).as_array().expect("list").iter().any(|m| m["achievement_id"] == ach.as_str());
+            // No translation is attached to either listing: with the lexicon the need's words
+            // (甘蔗, 收割机, 切割…) reach the English text; without it nothing does.
+            assert_eq!(found, lexicon, "lexicon {lexicon}: {}", res.text);
+        }
+    }
+}
 
 db_test! {
     async fn saved_searches_alert_in_app_and_by_email(app: TestApp) {

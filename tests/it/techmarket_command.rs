@@ -135,10 +135,14 @@ fn an_unknown_configuration_variable_is_refused_by_name() {
 fn a_service_refuses_to_start_before_migrations_and_starts_after() {
     let dir = tempfile::tempdir().expect("dir");
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+    // The search index lives in the temporary directory too, never in the working directory
+    // (an index left there by an older build has an older schema and refuses to open).
+    let index_dir = dir.path().join("search");
     let out = techmarket()
         .args(["serve", "listing"])
         .env("TECHMARKET_DATABASE__URL", &url)
         .env("TECHMARKET_SERVER__ADDR", "127.0.0.1:0")
+        .env("TECHMARKET_SEARCH__INDEX_DIR", &index_dir)
         .output()
         .expect("run");
     assert!(!out.status.success());
@@ -157,6 +161,7 @@ fn a_service_refuses_to_start_before_migrations_and_starts_after() {
     let unknown = techmarket()
         .args(["serve", "billing"])
         .env("TECHMARKET_DATABASE__URL", &url)
+        .env("TECHMARKET_SEARCH__INDEX_DIR", &index_dir)
         .output()
         .expect("run");
     assert!(!unknown.status.success());

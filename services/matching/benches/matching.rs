@@ -6,9 +6,12 @@ async fn main() -> anyhow::Result<()> {
     let corpus = std::path::PathBuf::from(var("TECHMARKET_BENCH_CORPUS")?);
     let queries = std::path::PathBuf::from(var("TECHMARKET_BENCH_QUERIES")?);
     let rematch: usize = var("TECHMARKET_BENCH_REMATCH_NEEDS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
-    let dir = std::env::temp_dir().join(format!("techmarket-match-bench-{}", std::process::id()));
+    let kept = std::env::var_os("TECHMARKET_BENCH_INDEX_DIR").map(std::path::PathBuf::from);
+    let dir = kept.clone().unwrap_or_else(|| std::env::temp_dir().join(format!("techmarket-match-bench-{}", std::process::id())));
     let r = matching::bench::run(&corpus, &queries, &dir, rematch).await;
-    let _ = std::fs::remove_dir_all(&dir);
+    if kept.is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     let r = r?;
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
     #[expect(clippy::print_stdout, reason = "a benchmark prints its numbers")]

@@ -179,7 +179,7 @@ pub async fn recompute_achievement(db: &(impl ConnectionTrait + TransactionTrait
         return Ok(done);
     };
     let query = achievement_as_query(&profile);
-    let reverse = engine::retrieve(index, &query, ListingKind::Need, &Filters::default(), REVERSE_CANDIDATES).await?;
+    let reverse = engine::retrieve(index, &query, ListingKind::Need, &Filters::default(), REVERSE_CANDIDATES, weights).await?;
     let mut need_ids: HashMap<Uuid, f64> = reverse.into_iter().collect();
     for m in matches::Entity::find().filter(matches::Column::AchievementId.eq(achievement_id)).all(db).await? {
         need_ids.entry(m.need_id).or_insert(0.0);

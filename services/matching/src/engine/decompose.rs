@@ -1,6 +1,8 @@
 //! A need paragraph is not one search query: engines weigh only the first words of a long
-//! query, and a whole paragraph drowns its informative terms. We ask several short queries —
-//! the keywords, the title, and the clauses of the summary — and merge their results.
+//! query, and a whole paragraph drowns its informative terms. We make several short queries —
+//! the keywords, the title, and the clauses of the summary — each with its weight; the index
+//! scores them together in one pass ([`search::SearchIndex::retrieve`]), each part counting
+//! about as much as its weight whatever its length.
 
 use super::NeedProfile;
 

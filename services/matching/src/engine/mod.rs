@@ -1,5 +1,6 @@
 //! The matcher: retrieve candidates from the search index with short queries made from the
-//! need, then re-rank them on explicit features with configurable weights. Every score comes
+//! need (and, through a bilingual [`lexicon`], their translations), then re-rank them on
+//! explicit features with configurable weights. Every score comes
 //! with its feature values and reasons a broker can read, in Chinese and English.
 //!
 //! The engine knows nothing of the database: callers turn rows into [`NeedProfile`] and
@@ -7,11 +8,12 @@
 
 pub mod decompose;
 pub mod features;
+pub mod lexicon;
 pub mod reasons;
 
 use std::collections::HashMap;
 
-use search::{Filters, ListingKind, SearchIndex, SearchQuery, SortOrder};
+use search::{Filters, ListingKind, RetrievalQuery, SearchIndex, WeightedText};
 use serde::{Deserialize, Serialize};
 use shared::config::MatchingConfig;
 use utoipa::ToSchema;
@@ -21,7 +23,7 @@ pub use features::Features;
 pub use reasons::Reason;
 
 /// Version stamped on every stored match; bump it when scoring changes meaning.
-pub const ENGINE_VERSION: &str = "m1.2026-11";
+pub const ENGINE_VERSION: &str = "m2.2026-11";
 
 /// What the matcher knows of a need.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -76,48 +78,59 @@ pub fn compatible(need: &NeedProfile, ach: &AchievementProfile) -> bool {
     need.country == ach.country || (need.cross_border && ach.cross_border)
 }
 
-/// Stage one: candidates from the index, best first, with a retrieval score in 0–1 that
-/// merges the short queries (each query's scores normalised by its best hit).
-pub async fn retrieve(index: &dyn SearchIndex, need: &NeedProfile, kind: ListingKind, filters: &Filters, limit: usize) -> anyhow::Result<Vec<(Uuid, f64)>> {
-    let queries = decompose::queries(need);
-    if queries.is_empty() {
+/// Stage one: candidates from the index, best first, with a retrieval score in 0–1 (the best
+/// candidate 1). The need's short queries go to the index as one weighted any-word retrieval
+/// (see [`search::RetrievalQuery`]): one pass over the index, not one per query.
+pub async fn retrieve(
+    index: &dyn SearchIndex,
+    need: &NeedProfile,
+    kind: ListingKind,
+    filters: &Filters,
+    limit: usize,
+    config: &MatchingConfig,
+) -> anyhow::Result<Vec<(Uuid, f64)>> {
+    let mut parts: Vec<WeightedText> = decompose::queries(need)
+        .into_iter()
+        .map(|q| WeightedText { text: q.text, weight: q.weight as f32, min_terms: 0 })
+        .collect();
+    if parts.is_empty() {
         return Ok(Vec::new());
+    }
+    if config.lexicon && config.lexicon_weight > 0.0 {
+        // Across languages with nothing attached: the need's words in the other language.
+        let text = format!("{}\n{}\n{}\n{}", need.title, need.summary, need.description, need.keywords.join("\n"));
+        let translations = lexicon::Lexicon::builtin().translate(&text);
+        if !translations.is_empty() {
+            // The translations weigh less than the need's own words but keep their own terms:
+            // against achievements in the other language they are all there is.
+            parts.push(WeightedText { text: translations.join(" "), weight: config.lexicon_weight as f32, min_terms: config.lexicon_terms });
+        }
     }
     let mut filters = filters.clone();
     filters.kinds = vec![kind];
-    let batch: Vec<SearchQuery> = queries
-        .iter()
-        .map(|q| SearchQuery {
-            text: Some(q.text.clone()),
-            filters: filters.clone(),
-            sort: SortOrder::Relevance,
-            offset: 0,
-            limit,
-            facets: false,
-            highlight: false,
-            match_any: true,
-        })
-        .collect();
-    let results = index.multi_search(&batch).await?;
-    let total_weight: f64 = queries.iter().map(|q| q.weight).sum();
-    let mut merged: HashMap<Uuid, f64> = HashMap::new();
-    for (q, res) in queries.iter().zip(results) {
-        let best = res.hits.first().map_or(0.0, |h| f64::from(h.score));
-        if best <= 0.0 {
-            continue;
-        }
-        for hit in res.hits {
-            *merged.entry(hit.id).or_insert(0.0) += q.weight * f64::from(hit.score) / best;
-        }
+    let query = RetrievalQuery { parts, filters, limit, max_terms: config.retrieval_max_terms };
+    let hits = index.retrieve(&query).await?;
+    let best = hits.first().map_or(0.0, |h| f64::from(h.score));
+    if best <= 0.0 {
+        return Ok(Vec::new());
     }
-    let mut ranked: Vec<(Uuid, f64)> = merged.into_iter().map(|(id, s)| (id, s / total_weight)).collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    ranked.truncate(limit);
-    Ok(ranked)
+    Ok(hits.into_iter().map(|h| (h.id, f64::from(h.score) / best)).collect())
 }
 
 /// Stage two: the weighted feature score of one pair, with its reasons.
 pub fn score(need: &NeedProfile, ach: &AchievementProfile, retrieval: f64, weights: &MatchingConfig) -> Scored {
+    let (score, features) = weighted(need, ach, retrieval, weights);
+    Scored {
+        achievement_id: ach.id,
+        score,
+        reasons: reasons::explain(need, ach, &features),
+        features,
+    }
+}
+
+/// The features of a pair and their weighted mean (no reasons: those are written only for the
+/// matches that are kept).
+fn weighted(need: &NeedProfile, ach: &AchievementProfile, retrieval: f64, weights: &MatchingConfig) -> (f64, Features) {
     let features = features::compute(need, ach, retrieval);
     let parts = [
         (weights.weight_text, features.text),
@@ -132,12 +145,7 @@ pub fn score(need: &NeedProfile, ach: &AchievementProfile, retrieval: f64, weigh
     ];
     let total: f64 = parts.iter().map(|(w, _)| w).sum();
     let score = if total > 0.0 { parts.iter().map(|(w, f)| w * f).sum::<f64>() / total } else { 0.0 };
-    Scored {
-        achievement_id: ach.id,
-        score,
-        reasons: reasons::explain(need, ach, &features),
-        features,
-    }
+    (score, features)
 }
 
 /// Both stages: the best compatible achievements for `need`, at most `limit`.
@@ -154,15 +162,21 @@ where
     F: FnOnce(Vec<Uuid>) -> Fut,
     Fut: std::future::Future<Output = anyhow::Result<Vec<AchievementProfile>>>,
 {
-    let candidates = retrieve(index, need, ListingKind::Achievement, filters, weights.candidates).await?;
+    let candidates = retrieve(index, need, ListingKind::Achievement, filters, weights.candidates, weights).await?;
     let retrieval: HashMap<Uuid, f64> = candidates.iter().copied().collect();
     let profiles = load(candidates.iter().map(|(id, _)| *id).collect()).await?;
-    let mut scored: Vec<Scored> = profiles
+    let mut scored: Vec<(f64, Features, &AchievementProfile)> = profiles
         .iter()
         .filter(|a| compatible(need, a))
-        .map(|a| score(need, a, retrieval.get(&a.id).copied().unwrap_or(0.0), weights))
+        .map(|a| {
+            let (score, features) = weighted(need, a, retrieval.get(&a.id).copied().unwrap_or(0.0), weights);
+            (score, features, a)
+        })
         .collect();
-    scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.achievement_id.cmp(&b.achievement_id)));
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.id.cmp(&b.2.id)));
     scored.truncate(limit);
-    Ok(scored)
+    Ok(scored
+        .into_iter()
+        .map(|(score, features, a)| Scored { achievement_id: a.id, score, reasons: reasons::explain(need, a, &features), features })
+        .collect())
 }
