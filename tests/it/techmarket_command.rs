@@ -107,6 +107,31 @@ async fn up_serves_the_platform_with_sample_data_and_stops_cleanly() {
     assert!(data.path().join("techmarket.db").exists());
 }
 
+#[tokio::test]
+async fn an_index_written_with_an_older_schema_is_rebuilt_on_start() {
+    let data = tempfile::tempdir().expect("data dir");
+    let (mut child, _) = start_up(data.path());
+    assert!(terminate(&mut child).success());
+    // What an older binary would have left: the same index without one of today's fields.
+    let meta_path = data.path().join("search").join("meta.json");
+    let mut meta: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&meta_path).expect("meta.json")).expect("json");
+    let fields = meta["schema"].as_array_mut().expect("schema fields");
+    let before = fields.len();
+    fields.retain(|f| f["name"] != "all_text");
+    assert_eq!(fields.len(), before - 1, "the index has an all_text field to drop");
+    std::fs::write(&meta_path, serde_json::to_string(&meta).expect("json")).expect("write meta.json");
+
+    let (mut child, url) = start_up(data.path());
+    let hits: serde_json::Value = reqwest::get(format!("{url}/api/v1/search?q=%E7%94%98%E8%94%97"))
+        .await
+        .expect("search")
+        .json()
+        .await
+        .expect("json");
+    assert!(hits["total"].as_u64().unwrap_or(0) > 0, "the rebuilt index finds the sample listings: {hits}");
+    assert!(terminate(&mut child).success());
+}
+
 #[test]
 fn a_bad_configuration_value_is_refused_naming_its_key() {
     let out = techmarket()

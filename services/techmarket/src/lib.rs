@@ -146,6 +146,32 @@ pub async fn import_file(
     Ok(done.into())
 }
 
+/// Opens the embedded mode's search index. The index is derived data: one written by an older
+/// binary with another schema is rebuilt from the database (and matches recomputed) instead of
+/// refusing to start. Any other failure is reported as it is.
+pub async fn open_search_rebuilding(
+    config: &shared::config::Config,
+    db: &DatabaseConnection,
+) -> anyhow::Result<std::sync::Arc<dyn search::SearchIndex>> {
+    match shared::state::open_search(&config.search).await {
+        Ok(index) => Ok(index),
+        Err(err)
+            if config.search.backend == shared::config::SearchBackendKind::Embedded
+                && format!("{err:#}").contains("schema does not match") =>
+        {
+            tracing::warn!(error = %format!("{err:#}"), dir = %config.search.index_dir.display(), "search index has an older schema; rebuilding it from the database");
+            std::fs::remove_dir_all(&config.search.index_dir)
+                .map_err(|e| anyhow::anyhow!("Failed to remove the old index {}: {e}", config.search.index_dir.display()))?;
+            let index = shared::state::open_search(&config.search).await?;
+            let indexed = listing::domain::index::reindex(db, index.as_ref(), |_, _| {}).await?;
+            let needs = enqueue_rematch(db).await?;
+            tracing::info!(?indexed, needs, "search index rebuilt; matches are being recomputed");
+            Ok(index)
+        }
+        Err(err) => Err(err),
+    }
+}
+
 /// Queues a match recomputation for every published need (after sample data or an import).
 pub async fn enqueue_rematch(db: &DatabaseConnection) -> anyhow::Result<usize> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};

@@ -206,16 +206,15 @@ async fn up(config: Config, no_sample: bool) -> anyhow::Result<()> {
     if applied > 0 {
         tracing::info!(applied, "migrations applied");
     }
+    let search = techmarket::open_search_rebuilding(&config, &db).await?;
     if !no_sample && techmarket::sample::load_if_empty(&db).await? {
         tracing::info!("sample data loaded (fictional organisations, labelled 示例/sample); indexing");
-        let search = shared::state::open_search(&config.search).await?;
         listing::domain::index::reindex(&db, search.as_ref(), |_, _| {}).await?;
         // Matches are computed in the background by the job queue.
         techmarket::enqueue_rematch(&db).await?;
     }
     listing::schedule_periodic_jobs(&db).await?;
     let addr = config.server.addr;
-    let search = shared::state::open_search(&config.search).await?;
     let state = AppState::new(db, config, search);
     let (app, _) = techmarket::embedded_app(state.clone());
     let listener = tokio::net::TcpListener::bind(addr)
