@@ -62,7 +62,6 @@ test("search finds listings, filters by facet and opens a listing", async () => 
   await first.click();
   await page.waitForLoadState();
   assert.equal((await page.locator("h1").innerText()).trim(), title);
-  await screenshot(page, "listing");
   watcher.check();
   await context.close();
 });

@@ -130,6 +130,9 @@ test("post → publish → match → deal → contract → registration → dash
   await reloadUntil(ent.page, match);
   assert.ok(await match().locator("ul.reasons li.pro").count() >= 2, "reasons for the match");
   assert.match(await match().innerText(), /A01D25|木薯收获机/);
+  await ent.page.locator("#matches-h").scrollIntoViewIfNeeded();
+  await ent.page.evaluate(() => window.scrollBy(0, -120));
+  await screenshot(ent.page, "listing");
 
   // 6. A broker opens a deal from the match and moves it to signed.
   const broker = await openPage(browser);

@@ -311,6 +311,19 @@ impl ListingPage {
         }
     }
 
+    /// The completeness score's missing fields, named as the form names them.
+    fn missing_fields(&self, c: &Completeness) -> String {
+        let sep = if self.ctx.lang == crate::i18n::Lang::Zh { "、" } else { ", " };
+        c.missing
+            .iter()
+            .map(|field| {
+                let key = format!("form.{}", if field == "contact" { "section_contact" } else { field.as_str() });
+                if crate::i18n::has_key(&key) { self.ctx.t.t(&key).to_owned() } else { field.clone() }
+            })
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
+
     fn edit_href(&self) -> String {
         let base = if self.kind == "achievement" { "achievements" } else { "needs" };
         format!("/{base}/{}/edit", self.l.id)
