@@ -139,8 +139,12 @@ db_test! {
         assert!(deal.text.contains("data-stage=\"lead\">线索<"), "a new deal is a lead");
         assert!(deal.text.contains("黄经理") && deal.text.contains("引荐人"), "the broker is the introducer in the ledger");
 
-        // Back in the workspace the match leads to the deal, which sits in the lead column.
+        // Back in the workspace the match has left the worklist (a deal works it) and the deal
+        // sits in the lead column.
+        let work = app.get("/api/v1/brokers/me/worklist", Some(&w.broker.token)).await;
+        assert!(!work.text.contains(&match_id), "a match in a deal is handled: {}", work.text);
         let again = app.page("/broker", Some(&session)).await;
+        assert!(!again.text.contains(&format!("name=\"match_id\" value=\"{match_id}\"")), "no second deal offered");
         assert!(again.text.contains(&format!("href=\"/deals/{deal_id}\"")), "{}", again.text);
         let lead = again.text.split("data-stage=\"lead\"").nth(1).and_then(|s| s.split("data-stage=\"contacted\"").next()).unwrap_or("");
         assert!(lead.contains(ACHIEVEMENT_TITLE), "card in the lead column: {lead}");

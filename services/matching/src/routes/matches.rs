@@ -206,8 +206,19 @@ async fn worklist(State(state): State<AppState>, caller: AuthUser, AppQuery(para
         .ok_or_else(|| ApiError::Forbidden("the worklist is for verified brokers".to_owned()))?;
     let limit = params.limit.unwrap_or(30).clamp(1, 100);
     // Unhandled matches, best first; filtered to the broker's area by need field and region.
+    // A match a deal is already working (any stage but lost) is handled: the deal service's
+    // table is read here, never written.
+    use sea_orm::sea_query::{Expr, Query};
+    use shared::entity::deals;
+    let in_deals = Query::select()
+        .column(deals::Column::MatchId)
+        .from(deals::Entity)
+        .and_where(Expr::col(deals::Column::MatchId).is_not_null())
+        .and_where(Expr::col(deals::Column::Stage).ne("lost"))
+        .to_owned();
     let candidates = shared::entity::matches::Entity::find()
         .filter(shared::entity::matches::Column::RetiredAt.is_null())
+        .filter(Expr::col(shared::entity::matches::Column::Id).not_in_subquery(in_deals))
         .filter(shared::entity::matches::Column::NeedSideStatus.eq("new"))
         .filter(shared::entity::matches::Column::AchievementSideStatus.eq("new"))
         .order_by_desc(shared::entity::matches::Column::Score)
