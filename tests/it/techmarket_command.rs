@@ -110,7 +110,10 @@ async fn up_serves_the_platform_with_sample_data_and_stops_cleanly() {
 #[tokio::test]
 async fn an_index_written_with_an_older_schema_is_rebuilt_on_start() {
     let data = tempfile::tempdir().expect("data dir");
-    let (mut child, _) = start_up(data.path());
+    let (mut child, url) = start_up(data.path());
+    // Serving (its signal handler installed) before it is asked to stop.
+    let health = reqwest::get(format!("{url}/healthz")).await.expect("healthz");
+    assert_eq!(health.status(), 200);
     assert!(terminate(&mut child).success());
     // What an older binary would have left: the same index without one of today's fields.
     let meta_path = data.path().join("search").join("meta.json");

@@ -221,8 +221,10 @@ async fn up(config: Config, no_sample: bool) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("Failed to listen on {addr}"))?;
     let url = format!("http://{}", listener.local_addr()?);
+    // Listen for signals before telling anyone the URL: a stop right after start is clean.
+    let shutdown = shared::serve::shutdown_signal();
     print_banner(&url);
-    shared::serve::run(listener, app, state, techmarket::all_jobs(), shared::serve::shutdown_signal()).await
+    shared::serve::run(listener, app, state, techmarket::all_jobs(), shutdown).await
 }
 
 #[expect(clippy::print_stdout, reason = "the URL and demo logins are for the person at the terminal")]
