@@ -35,6 +35,9 @@ pub const SERVICE: &str = "portal";
 pub struct Portal {
     pub api: Api,
     pub secure_cookies: bool,
+    /// Taxonomy labels, read from the API once: taxonomies change with releases only (the API
+    /// says so in its cache headers), and nearly every page needs them.
+    taxonomies: std::sync::Arc<tokio::sync::OnceCell<pages::Labels>>,
 }
 
 impl FromRef<Portal> for Api {
@@ -45,7 +48,7 @@ impl FromRef<Portal> for Api {
 
 /// The portal's pages and assets, calling the API through `api`.
 pub fn router(api: Api, config: &PortalConfig) -> Router<AppState> {
-    let portal = Portal { api, secure_cookies: config.secure_cookies };
+    let portal = Portal { api, secure_cookies: config.secure_cookies, taxonomies: Default::default() };
     Router::new()
         .merge(assets::routes())
         .merge(pages::routes())

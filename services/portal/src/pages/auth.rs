@@ -138,7 +138,7 @@ impl SignupPage {
 
 async fn signup_form(State(portal): State<Portal>, viewer: Viewer) -> Response {
     let ctx = Ctx::new(&viewer, "signup");
-    let labels = Labels::load(&portal.api, &viewer).await;
+    let labels = Labels::load(&portal, &viewer).await;
     let form = SignupForm { country: "CN".to_owned(), region_code: "450100".to_owned(), ..SignupForm::default() };
     render(&SignupPage { ctx, labels, form, errors: FormErrors::default() })
 }
@@ -177,7 +177,7 @@ async fn signup(State(portal): State<Portal>, viewer: Viewer, jar: CookieJar, Fo
             errors.fields.retain(|k, _| !k.starts_with("organisation."));
             errors.fields.extend(renamed);
             let ctx = Ctx::new(&viewer, "signup");
-            let labels = Labels::load(&portal.api, &viewer).await;
+            let labels = Labels::load(&portal, &viewer).await;
             Ok(render(&SignupPage { ctx, labels, form, errors }))
         }
         Err(err) => Err(viewer.fail(err)),

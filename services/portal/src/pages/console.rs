@@ -564,7 +564,7 @@ async fn reviews_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refu
     let caller = viewer.caller();
     let (queue, labels, tabs) = tokio::join!(
         portal.api.get::<Vec<ReviewItem>>(caller, "/api/v1/reviews"),
-        Labels::load(&portal.api, viewer),
+        Labels::load(portal, viewer),
         tabs(&portal.api, caller, t, "reviews"),
     );
     let queue = queue.map_err(|e| viewer.fail(e))?;
@@ -698,7 +698,7 @@ async fn orgs_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refusal
     let pending = ("verification_status", "pending");
     let (list, labels) = tokio::join!(
         waiting::<OrgOut>(portal, viewer, t, "orgs", "/api/v1/orgs", pending, page),
-        Labels::load(&portal.api, viewer),
+        Labels::load(portal, viewer),
     );
     let Waiting { items, pager, tabs } = list?;
     let rows = items
@@ -778,7 +778,7 @@ async fn brokers_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refu
             pending,
             page
         ),
-        Labels::load(&portal.api, viewer),
+        Labels::load(portal, viewer),
     );
     let Waiting { items, pager, tabs } = list?;
     let names = org_names(

@@ -297,7 +297,7 @@ async fn dashboard(
     let (asean, kpis, labels) = tokio::join!(
         api.get::<AseanOut>(caller, &asean_path),
         api.get::<Kpis>(caller, "/api/v1/stats/kpis"),
-        Labels::load(api, &viewer),
+        Labels::load(&portal, &viewer),
     );
     let fail = |e: ApiError| viewer.fail(e);
     let targets = targets.map_err(fail)?;

@@ -95,7 +95,7 @@ async fn brokers(State(portal): State<Portal>, viewer: Viewer, Query(filters): Q
             ("per_page", PER_PAGE.to_string()),
         ],
     );
-    let (list, labels) = tokio::join!(portal.api.get::<ApiPage<Broker>>(viewer.caller(), &path), Labels::load(&portal.api, &viewer));
+    let (list, labels) = tokio::join!(portal.api.get::<ApiPage<Broker>>(viewer.caller(), &path), Labels::load(&portal, &viewer));
     let list = list.map_err(|e| viewer.fail(e))?;
     let pager = Pager::new(&viewer.path, "page", list.page, list.per_page, list.total);
     let ctx = Ctx::new(&viewer, "brokers");

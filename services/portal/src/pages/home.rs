@@ -166,7 +166,7 @@ async fn home(State(portal): State<Portal>, viewer: Viewer, Query(params): Query
             ("lang", viewer.lang.code().to_owned()),
         ],
     );
-    let (result, labels) = tokio::join!(portal.api.get::<SearchPage>(viewer.caller(), &path), Labels::load(&portal.api, &viewer));
+    let (result, labels) = tokio::join!(portal.api.get::<SearchPage>(viewer.caller(), &path), Labels::load(&portal, &viewer));
     let result = result.map_err(|e| viewer.fail(e))?;
     let facets = facets(&ctx, &labels, &viewer.path, &result.facets);
     let pager = Pager::new(&viewer.path, "page", result.page, PER_PAGE, result.total);

@@ -189,7 +189,7 @@ async fn show(portal: Portal, viewer: Viewer, api_kind: &'static str, id: String
     let id = super::path_id(&id).ok_or_else(|| viewer.not_found())?;
     let collection = if api_kind == "achievement" { "achievements" } else { "needs" };
     let path = with_query(&format!("/api/v1/{collection}/{id}"), &[("lang", viewer.lang.code().to_owned())]);
-    let (listing, labels) = tokio::join!(portal.api.get::<ListingOut>(viewer.caller(), &path), Labels::load(&portal.api, &viewer));
+    let (listing, labels) = tokio::join!(portal.api.get::<ListingOut>(viewer.caller(), &path), Labels::load(&portal, &viewer));
     let mut l = listing.map_err(|e| viewer.fail(e))?;
     if q.content.as_deref() == Some("original") && l.language != l.original_language {
         // The text as written: ask for the listing's own language.

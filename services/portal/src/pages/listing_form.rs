@@ -696,7 +696,7 @@ pub fn status_class(status: &str) -> &'static str {
 /// whether one of them could not be read. Every taxonomy has entries, so an empty list is a
 /// failed read (`Labels::load` keeps pages up without them, and logs nothing the reader sees).
 async fn load_options(portal: &Portal, viewer: &Viewer) -> (Labels, bool) {
-    let labels = Labels::load(&portal.api, viewer).await;
+    let labels = Labels::load(portal, viewer).await;
     let lists = [&labels.industries, &labels.languages, &labels.trl, &labels.cities, &labels.countries, &labels.ip_types, &labels.cooperation_modes];
     let failed = lists.iter().any(|list| list.is_empty());
     if failed {

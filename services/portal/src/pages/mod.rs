@@ -47,9 +47,10 @@ pub fn path_id(raw: &str) -> Option<String> {
     uuid::Uuid::parse_str(raw).ok().map(|u| u.to_string())
 }
 
-/// The page a list was asked for: the first when the query or form names none (or page 0).
+/// The page a list was asked for: the first when the query or form names none (or page 0),
+/// never beyond what the API serves (`shared::paging`).
 pub fn page_param(page: Option<u64>) -> u64 {
-    page.unwrap_or(1).max(1)
+    shared::paging::paging(page, None).0
 }
 
 /// A taxonomy term as the API gives it.
@@ -90,8 +91,27 @@ pub struct Labels {
 }
 
 impl Labels {
-    /// Reads every taxonomy. A failure leaves codes unlabelled rather than failing the page.
-    pub async fn load(api: &Api, viewer: &Viewer) -> Labels {
+    /// Every taxonomy's labels in the reader's language. They are read from the API once per
+    /// process; a failed read is not kept (the next page tries again) and leaves this page's
+    /// codes unlabelled rather than failing it.
+    pub async fn load(portal: &Portal, viewer: &Viewer) -> Labels {
+        let mut labels = match portal.taxonomies.get() {
+            Some(labels) => labels.clone(),
+            None => {
+                let (labels, complete) = Self::read(&portal.api, viewer).await;
+                if complete {
+                    // Two pages may read at once; either copy is the same.
+                    let _ = portal.taxonomies.set(labels.clone());
+                }
+                labels
+            }
+        };
+        labels.tr = Some(Tr::new(viewer.lang));
+        labels
+    }
+
+    /// What could be read of the taxonomies, and whether it was all of them.
+    async fn read(api: &Api, viewer: &Viewer) -> (Labels, bool) {
         let caller = viewer.caller();
         let (industries, regions, languages, trl, coop, ip) = tokio::join!(
             api.get::<Vec<Term>>(caller, "/api/v1/taxonomies/industries"),
@@ -101,12 +121,15 @@ impl Labels {
             api.get::<Vec<Term>>(caller, "/api/v1/taxonomies/cooperation-modes"),
             api.get::<Vec<Term>>(caller, "/api/v1/taxonomies/ip-types"),
         );
-        let mut labels = Labels { tr: Some(Tr::new(viewer.lang)), ..Labels::default() };
-        labels.industries = industries.unwrap_or_default();
-        labels.languages = languages.unwrap_or_default();
-        labels.trl = trl.unwrap_or_default();
-        labels.cooperation_modes = coop.unwrap_or_default();
-        labels.ip_types = ip.unwrap_or_default();
+        let complete = industries.is_ok() && regions.is_ok() && languages.is_ok() && trl.is_ok() && coop.is_ok() && ip.is_ok();
+        let mut labels = Labels {
+            industries: industries.unwrap_or_default(),
+            languages: languages.unwrap_or_default(),
+            trl: trl.unwrap_or_default(),
+            cooperation_modes: coop.unwrap_or_default(),
+            ip_types: ip.unwrap_or_default(),
+            ..Labels::default()
+        };
         if let Ok(r) = regions {
             labels.cities = r.guangxi_cities;
             let mut countries = vec![Term { code: "CN".to_owned(), zh: "中国".to_owned(), en: "China".to_owned() }];
@@ -133,7 +156,7 @@ impl Labels {
             // ASEAN listings carry the country code as their region.
             labels.by_code.insert(format!("region:{}", c.code), (c.zh.clone(), c.en.clone()));
         }
-        labels
+        (labels, complete)
     }
 
     fn label(&self, group: &str, code: &str) -> String {

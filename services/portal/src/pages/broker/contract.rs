@@ -269,7 +269,7 @@ async fn contract_page(
         portal
             .api
             .get::<Vec<Term>>(caller, "/api/v1/taxonomies/ip-types"),
-        Labels::load(&portal.api, viewer),
+        Labels::load(portal, viewer),
     );
     let c = contract.map_err(|e| viewer.fail(e))?;
     let milestones = milestones.map_err(|e| viewer.fail(e))?.items;

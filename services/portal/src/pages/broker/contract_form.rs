@@ -362,7 +362,7 @@ async fn form_page(
         portal
             .api
             .get::<Vec<Term>>(caller, "/api/v1/taxonomies/ip-types"),
-        Labels::load(&portal.api, viewer),
+        Labels::load(portal, viewer),
     );
     let types = types.map_err(|e| viewer.fail(e))?;
     let ip_types = ip_types.unwrap_or_default();

@@ -164,7 +164,7 @@ async fn workspace(
     let (worklist, deals, labels) = tokio::join!(
         portal.api.get::<Vec<Match>>(caller, &worklist_path),
         portal.api.get::<ApiPage<Deal>>(caller, &deals_path),
-        Labels::load(&portal.api, &viewer),
+        Labels::load(&portal, &viewer),
     );
     let worklist = worklist.map_err(|e| viewer.fail(e))?;
     let deals = deals.map_err(|e| viewer.fail(e))?;
@@ -334,7 +334,7 @@ async fn join_page(
     form: JoinForm,
     errors: FormErrors,
 ) -> PageResult {
-    let labels = Labels::load(&portal.api, viewer).await;
+    let labels = Labels::load(portal, viewer).await;
     let ctx = Ctx::new(viewer, "broker");
     let t = ctx.t;
     let profile = profile.map(|p| ProfileView {
