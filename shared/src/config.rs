@@ -192,6 +192,9 @@ pub struct JobsConfig {
     pub lease_secs: u64,
     /// After this many failed attempts a job stays in the table, parked, for an operator.
     pub max_attempts: i32,
+    /// Longest one attempt of a handler may run; past it the attempt fails (and is retried)
+    /// so that a hung handler cannot hold its worker for good.
+    pub handler_timeout_secs: u64,
 }
 
 /// Session tokens and passwords.
@@ -270,6 +273,7 @@ impl Default for JobsConfig {
             poll_interval_ms: 500,
             lease_secs: 60,
             max_attempts: 10,
+            handler_timeout_secs: 900,
         }
     }
 }
@@ -418,6 +422,9 @@ impl Config {
         }
         if self.jobs.lease_secs == 0 {
             return Err(ConfigError::new("jobs.lease_secs", "must be positive"));
+        }
+        if self.jobs.handler_timeout_secs == 0 {
+            return Err(ConfigError::new("jobs.handler_timeout_secs", "must be positive"));
         }
         for (key, w) in [
             ("matching.weight_text", self.matching.weight_text),

@@ -35,13 +35,22 @@ async fn healthz() -> impl IntoResponse {
 }
 
 async fn readyz(State(state): State<AppState>) -> Response {
-    match crate::db::ping(&state.db).await {
-        Ok(()) => axum::Json(serde_json::json!({"status": "ready", "database": "ok"})).into_response(),
-        Err(err) => {
-            tracing::warn!(error = %err, "readiness check: database unreachable");
-            ApiError::Unavailable(format!("database: {err}")).into_response()
-        }
+    if let Err(err) = crate::db::ping(&state.db).await {
+        tracing::warn!(error = %err, "readiness check: database unreachable");
+        return ApiError::Unavailable(format!("database: {err}")).into_response();
     }
+    // A worker beats every poll and every lease renewal; twice the lease without a beat means
+    // it stopped or is wedged, and background work (search, matching, statistics) with it.
+    let allowed = chrono::Duration::seconds(i64::try_from(state.config.jobs.lease_secs.saturating_mul(2)).unwrap_or(i64::MAX / 2));
+    let worker = match state.worker_health.silence(chrono::Utc::now()) {
+        None => "not running in this process",
+        Some(silence) if silence <= allowed => "ok",
+        Some(silence) => {
+            tracing::warn!(silent_secs = silence.num_seconds(), "readiness check: job worker silent");
+            return ApiError::Unavailable(format!("job worker silent for {}s", silence.num_seconds())).into_response();
+        }
+    };
+    axum::Json(serde_json::json!({"status": "ready", "database": "ok", "worker": worker})).into_response()
 }
 
 async fn metrics_text(State(state): State<AppState>) -> Response {
@@ -56,25 +65,44 @@ async fn metrics_text(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Pending jobs per queue, read from the database at scrape time (a per-service gauge).
+/// Pending and parked jobs per queue, read from the database at scrape time (per-service
+/// gauges). A parked job failed its last attempt and waits for an operator.
 async fn report_queue_depth(state: &AppState) {
-    use sea_orm::{ConnectionTrait, Statement};
+    use sea_orm::{ConnectionTrait, Statement, Value};
     let backend = state.db.get_database_backend();
-    let stmt = Statement::from_string(
-        backend,
-        "SELECT queue, COUNT(*) AS pending FROM jobs GROUP BY queue",
-    );
-    if let Ok(rows) = state.db.query_all(stmt).await {
+    let sql = match backend {
+        sea_orm::DbBackend::Postgres => {
+            "SELECT queue, COUNT(*) FILTER (WHERE attempts < $1) AS pending, \
+             COUNT(*) FILTER (WHERE attempts >= $1) AS parked FROM jobs GROUP BY queue"
+        }
+        _ => {
+            "SELECT queue, SUM(CASE WHEN attempts < ? THEN 1 ELSE 0 END) AS pending, \
+             SUM(CASE WHEN attempts >= ? THEN 1 ELSE 0 END) AS parked FROM jobs GROUP BY queue"
+        }
+    };
+    let max = Value::from(state.config.jobs.max_attempts);
+    let values = match backend {
+        sea_orm::DbBackend::Postgres => vec![max],
+        _ => vec![max.clone(), max],
+    };
+    if let Ok(rows) = state.db.query_all(Statement::from_sql_and_values(backend, sql, values)).await {
         for row in rows {
-            if let (Ok(queue), Ok(pending)) = (
+            if let (Ok(queue), Ok(pending), Ok(parked)) = (
                 row.try_get::<String>("", "queue"),
                 row.try_get::<i64>("", "pending"),
+                row.try_get::<i64>("", "parked"),
             ) {
-                #[expect(clippy::cast_precision_loss, reason = "a gauge of a job count")]
-                metrics::gauge!("jobs_pending", "queue" => queue).set(pending as f64);
+                metrics::gauge!("jobs_pending", "queue" => queue.clone()).set(count_gauge(pending));
+                metrics::gauge!("jobs_parked", "queue" => queue).set(count_gauge(parked));
             }
         }
     }
+    metrics::gauge!("job_worker_restarts").set(count_gauge(state.worker_health.restarts()));
+}
+
+/// A count as a gauge value (counts this large are exact in `f64`).
+fn count_gauge(n: i64) -> f64 {
+    f64::from(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 /// Wraps a service's routes with the shared stack. Order, outermost first: request id →

@@ -24,13 +24,7 @@ pub async fn run(
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut worker_task = None;
     if state.config.jobs.worker_enabled && !registry.queues().is_empty() {
-        let worker = Worker::new(
-            state.db.clone(),
-            Arc::new(registry),
-            state.clone(),
-            state.config.jobs.clone(),
-        );
-        worker_task = Some(tokio::spawn(worker.run(stop_rx)));
+        worker_task = Some(tokio::spawn(supervise_worker(state.clone(), Arc::new(registry), stop_rx)));
     }
     let stop_for_server = stop_tx.clone();
     axum::serve(listener, app)
@@ -47,6 +41,28 @@ pub async fn run(
         }
     }
     Ok(())
+}
+
+/// Runs the job worker until shutdown, starting a fresh one should the worker task itself
+/// die (a handler's panic is already contained by the worker; this catches the rest), so
+/// background work never stops silently while HTTP keeps serving.
+async fn supervise_worker(state: AppState, registry: Arc<Registry<AppState>>, stop: watch::Receiver<bool>) {
+    loop {
+        let worker = Worker::new(state.db.clone(), registry.clone(), state.clone(), state.config.jobs.clone())
+            .with_health(state.worker_health.clone());
+        match tokio::spawn(worker.run(stop.clone())).await {
+            Ok(()) => return,
+            Err(err) => {
+                state.worker_health.record_restart();
+                metrics::counter!("job_worker_restarts_total").increment(1);
+                tracing::error!(error = %err, "job worker died; starting a new one");
+                if *stop.borrow() {
+                    return;
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM. The handlers are installed when this is called, not when the

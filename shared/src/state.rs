@@ -14,6 +14,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub search: Arc<dyn SearchIndex>,
+    /// Signs of life of this process's job worker, for `/readyz`.
+    pub worker_health: Arc<crate::jobs::worker::WorkerHealth>,
 }
 
 impl AppState {
@@ -22,6 +24,7 @@ impl AppState {
             db,
             config: Arc::new(config),
             search,
+            worker_health: Arc::default(),
         }
     }
 }

@@ -6,9 +6,9 @@
 use integration_tests::db_test;
 use integration_tests::deals::{contract_body, days_ago};
 use integration_tests::listings::need_body;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
-use shared::entity::{contracts, deals, matches, turnover_rollups};
+use shared::entity::{contracts, deals, turnover_rollups};
 
 /// Moves a deal through `stages`, returning the last body.
 async fn advance(app: &integration_tests::TestApp, token: &str, deal: &Value, stages: &[&str]) -> Value {
@@ -146,42 +146,7 @@ db_test! {
         let (need, _) = app.create_listing("needs", &ent.token, &need_body()).await;
         app.publish_listing("needs", &need, &ent.token, &op).await;
         app.run_jobs().await;
-        // The matching service computes the match when both are published; if it did not
-        // (or is not deployed), the row is written here as it would write it.
-        let (need_id, achievement_id): (uuid::Uuid, uuid::Uuid) = (need.parse().expect("uuid"), achievement.parse().expect("uuid"));
-        let existing = matches::Entity::find()
-            .filter(matches::Column::NeedId.eq(need_id))
-            .filter(matches::Column::AchievementId.eq(achievement_id))
-            .one(&app.db)
-            .await
-            .expect("read matches");
-        let match_id = match existing {
-            Some(m) => m.id,
-            None => {
-                let id = uuid::Uuid::now_v7();
-                let now: chrono::DateTime<chrono::FixedOffset> = chrono::Utc::now().into();
-                matches::Entity::insert(matches::ActiveModel {
-                    id: Set(id),
-                    need_id: Set(need_id),
-                    achievement_id: Set(achievement_id),
-                    score: Set(0.87),
-                    features: Set(json!({})),
-                    reasons: Set(json!(["same IPC subclass A01D"])),
-                    engine_version: Set("test".to_owned()),
-                    computed_at: Set(now),
-                    need_side_status: Set("new".to_owned()),
-                    achievement_side_status: Set("new".to_owned()),
-                    retired_at: Set(None),
-                    version: Set(1),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                })
-                .exec(&app.db)
-                .await
-                .expect("insert match");
-                id
-            }
-        };
+        let match_id = app.match_between(&need, &achievement).await;
 
         let res = app.post("/api/v1/deals", Some(&broker.token), &json!({"origin": "match", "match_id": match_id})).await;
         let deal = res.assert_status(201);
@@ -191,11 +156,11 @@ db_test! {
         assert_eq!(deal["need_id"], need.as_str());
         assert_eq!(deal["brokers"][0]["broker_id"], broker.id.as_str(), "the broker who opens is assigned");
         assert_eq!(deal["attributions"][0]["introduced_organisation_id"], ent.id.as_str());
-        // A deal nobody asked for: an unrelated enterprise cannot open one on the match.
+        // A deal nobody asked for: to an unrelated enterprise the match does not exist.
         let stranger = app.org_in("enterprise", "x@other.test", "450100", false).await;
         app.post("/api/v1/deals", Some(&stranger.token), &json!({"origin": "match", "match_id": match_id}))
             .await
-            .assert_problem(403, "forbidden");
+            .assert_problem(422, "validation_failed");
         app.post("/api/v1/deals", Some(&broker.token), &json!({"origin": "match", "match_id": uuid::Uuid::now_v7()}))
             .await
             .assert_problem(422, "validation_failed");

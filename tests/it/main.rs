@@ -4,8 +4,10 @@
 mod auth;
 mod authorisation;
 mod bad_input;
+mod deal_authority;
 mod deals;
 mod deploy;
+mod hostile_files;
 mod imports;
 mod jobs;
 mod listings;

@@ -4,14 +4,21 @@
 //! set into the future and `attempts` bumped. PostgreSQL adds `FOR UPDATE SKIP LOCKED` so
 //! concurrent workers never wait on each other; SQLite has a single writer, so the plain
 //! statement is already exclusive. A lease that expires (the worker died) makes the job
-//! claimable again.
+//! claimable again; while a handler runs, its worker renews the lease, so a long job is never
+//! taken over and run twice by a live worker's peer.
+//!
+//! A handler runs as its own task: a panic or an overrun fails that attempt only (retried with
+//! backoff, then parked), and the worker goes on with the next job. Whatever a handler does,
+//! the worker keeps beating its [`WorkerHealth`], which `/readyz` reads.
 
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, Value};
 use tokio::sync::watch;
+use tracing::Instrument;
 use uuid::Uuid;
 
 use super::Registry;
@@ -35,6 +42,45 @@ pub struct ClaimedJob {
     pub attempts: i32,
 }
 
+/// Whether this process's job worker is alive: the time of its last sign of life. The worker
+/// beats on every loop turn and on every lease renewal, so a silent worker is a stopped or
+/// wedged one (`/readyz` says so).
+#[derive(Debug, Default)]
+pub struct WorkerHealth {
+    /// A worker was started in this process (a process without one has nothing to report).
+    started: AtomicBool,
+    /// Unix seconds of the last beat.
+    last_beat: AtomicI64,
+    /// Times the worker task died and was started again.
+    restarts: AtomicI64,
+}
+
+impl WorkerHealth {
+    /// Records a sign of life now.
+    pub fn beat(&self) {
+        self.started.store(true, Ordering::Relaxed);
+        self.last_beat.store(Utc::now().timestamp(), Ordering::Relaxed);
+    }
+
+    /// Records that the worker task died and was started again.
+    pub fn record_restart(&self) {
+        self.restarts.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// `None` when no worker runs in this process; otherwise how long it has been silent.
+    pub fn silence(&self, now: DateTime<Utc>) -> Option<chrono::Duration> {
+        if !self.started.load(Ordering::Relaxed) {
+            return None;
+        }
+        Some(now - DateTime::from_timestamp(self.last_beat.load(Ordering::Relaxed), 0).unwrap_or(now))
+    }
+
+    /// How many times the worker task was restarted after dying.
+    pub fn restarts(&self) -> i64 {
+        self.restarts.load(Ordering::Relaxed)
+    }
+}
+
 /// Runs the jobs of the queues its registry handles.
 pub struct Worker<C> {
     db: DatabaseConnection,
@@ -43,6 +89,7 @@ pub struct Worker<C> {
     queues: Vec<String>,
     config: JobsConfig,
     name: String,
+    health: Arc<WorkerHealth>,
 }
 
 impl<C: Clone + Send + Sync + 'static> Worker<C> {
@@ -55,7 +102,15 @@ impl<C: Clone + Send + Sync + 'static> Worker<C> {
             queues,
             config,
             name: format!("worker-{}", Uuid::now_v7()),
+            health: Arc::default(),
         }
+    }
+
+    /// Reports signs of life to `health` (the process's, which `/readyz` reads).
+    #[must_use]
+    pub fn with_health(mut self, health: Arc<WorkerHealth>) -> Self {
+        self.health = health;
+        self
     }
 
     /// Leases the next job due at `now`, without running it.
@@ -85,13 +140,66 @@ impl<C: Clone + Send + Sync + 'static> Worker<C> {
         }))
     }
 
-    /// Runs a claimed job's handler, without deleting or releasing it.
+    /// Runs a claimed job's handler, without deleting or releasing it. The handler runs as its
+    /// own task, so its panic is an error of this attempt, not of the worker; past
+    /// `handler_timeout_secs` it is aborted. Meanwhile the lease is renewed every third of its
+    /// length.
     pub async fn handle(&self, job: &ClaimedJob) -> anyhow::Result<()> {
         let handler = self
             .registry
             .handler(&job.job_type)
             .ok_or_else(|| anyhow::anyhow!("no handler registered for {}", job.job_type))?;
-        handler(self.ctx.clone(), job.payload.clone()).await
+        let mut task = tokio::spawn(handler(self.ctx.clone(), job.payload.clone()).in_current_span());
+        let limit = Duration::from_secs(self.config.handler_timeout_secs.max(1));
+        let deadline = tokio::time::sleep(limit);
+        tokio::pin!(deadline);
+        let renew_every = Duration::from_secs((self.config.lease_secs / 3).max(1));
+        let mut renew = tokio::time::interval_at(tokio::time::Instant::now() + renew_every, renew_every);
+        loop {
+            tokio::select! {
+                joined = &mut task => {
+                    return match joined {
+                        Ok(result) => result,
+                        Err(err) if err.is_panic() => {
+                            Err(anyhow::anyhow!("handler panicked: {}", panic_message(err.into_panic().as_ref())))
+                        }
+                        Err(err) => Err(anyhow::anyhow!("handler task ended abnormally: {err}")),
+                    };
+                }
+                () = &mut deadline => {
+                    task.abort();
+                    return Err(anyhow::anyhow!("handler ran longer than {}s and was stopped", limit.as_secs()));
+                }
+                _ = renew.tick() => {
+                    self.health.beat();
+                    match self.renew_lease(job).await {
+                        Ok(true) => {}
+                        Ok(false) => tracing::warn!("lease lost while the handler runs; another worker may run it too"),
+                        Err(err) => tracing::warn!(error = %format!("{err:#}"), "could not renew the lease"),
+                    }
+                }
+            }
+        }
+    }
+
+    /// Extends the lease of a job we hold; `false` when we no longer hold it.
+    async fn renew_lease(&self, job: &ClaimedJob) -> anyhow::Result<bool> {
+        let lease_secs = i64::try_from(self.config.lease_secs).unwrap_or(i64::MAX / 2);
+        let until = Utc::now() + chrono::Duration::seconds(lease_secs);
+        let backend = self.db.get_database_backend();
+        let sql = match backend {
+            DbBackend::Postgres => "UPDATE jobs SET locked_until = $1 WHERE id = $2 AND locked_by = $3",
+            _ => "UPDATE jobs SET locked_until = ? WHERE id = ? AND locked_by = ?",
+        };
+        let result = self
+            .db
+            .execute(Statement::from_sql_and_values(
+                backend,
+                sql,
+                [Value::from(until), Value::from(job.id), Value::from(self.name.clone())],
+            ))
+            .await?;
+        Ok(result.rows_affected() == 1)
     }
 
     /// Deletes a finished job, if we still hold its lease.
@@ -148,7 +256,10 @@ impl<C: Clone + Send + Sync + 'static> Worker<C> {
             return Ok(None);
         };
         let span = tracing::info_span!("job", job.name = %job.job_type, job.id = %job.id, job.attempt = job.attempts);
-        let _enter = span.enter();
+        self.settle(job, now).instrument(span).await.map(Some)
+    }
+
+    async fn settle(&self, job: ClaimedJob, now: DateTime<Utc>) -> anyhow::Result<Outcome> {
         let started = std::time::Instant::now();
         let result = self.handle(&job).await;
         let duration_ms = started.elapsed().as_millis();
@@ -157,13 +268,17 @@ impl<C: Clone + Send + Sync + 'static> Worker<C> {
             Ok(()) => {
                 self.complete(&job).await?;
                 tracing::debug!(duration_ms, "job done");
-                Ok(Some(Outcome::Done { job_type: job.job_type }))
+                Ok(Outcome::Done { job_type: job.job_type })
             }
             Err(err) => {
                 let error = format!("{err:#}");
                 let parked = self.fail(&job, &error, now).await?;
-                tracing::warn!(duration_ms, error = %error, parked, "job failed");
-                Ok(Some(Outcome::Failed { job_type: job.job_type, error, parked }))
+                if parked {
+                    tracing::error!(duration_ms, error = %error, "job failed its last attempt and is parked");
+                } else {
+                    tracing::warn!(duration_ms, error = %error, "job failed");
+                }
+                Ok(Outcome::Failed { job_type: job.job_type, error, parked })
             }
         }
     }
@@ -189,6 +304,7 @@ impl<C: Clone + Send + Sync + 'static> Worker<C> {
         let idle = Duration::from_millis(self.config.poll_interval_ms.max(10));
         tracing::info!(worker = %self.name, queues = ?self.queues, "job worker started");
         loop {
+            self.health.beat();
             if *shutdown.borrow() {
                 break;
             }
@@ -209,6 +325,15 @@ impl<C: Clone + Send + Sync + 'static> Worker<C> {
         }
         tracing::info!(worker = %self.name, "job worker stopped");
     }
+}
+
+/// The text a panic was raised with, when it is text.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".to_owned())
 }
 
 /// 2^attempts seconds, capped at one hour.

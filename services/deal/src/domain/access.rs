@@ -68,16 +68,16 @@ pub fn deal_scope(caller: &AuthUser) -> Option<Condition> {
     Some(any)
 }
 
-/// True when the caller is a member of the contract's seller, buyer or intermediary.
+/// True when the caller is a member of the contract's seller or buyer: the parties, who act
+/// on it (cancel, milestones, payments, registration).
 pub fn is_contract_party(caller: &AuthUser, c: &contracts::Model) -> bool {
-    caller.belongs_to(c.seller_organisation_id.into())
-        || caller.belongs_to(c.buyer_organisation_id.into())
-        || c.intermediary_organisation_id.is_some_and(|i| caller.belongs_to(i.into()))
+    caller.belongs_to(c.seller_organisation_id.into()) || caller.belongs_to(c.buyer_organisation_id.into())
 }
 
-/// Operator, party member, a broker the contract names, or a broker assigned to its deal.
+/// Operator, party member, a member of the intermediary the parties named (read only), a
+/// broker the contract names, or a broker assigned to its deal.
 pub async fn contract_visible(db: &impl ConnectionTrait, caller: &AuthUser, c: &contracts::Model) -> ApiResult<bool> {
-    if caller.is_operator || is_contract_party(caller, c) {
+    if caller.is_operator || is_contract_party(caller, c) || c.intermediary_organisation_id.is_some_and(|i| caller.belongs_to(i.into())) {
         return Ok(true);
     }
     let Some(broker) = caller.broker_id else {

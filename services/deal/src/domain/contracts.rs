@@ -386,10 +386,10 @@ pub async fn create(txn: &DatabaseTransaction, caller: &AuthUser, input: Contrac
             .ok_or_else(|| ApiError::field("intermediary_organisation_id", "no such organisation"))?;
     }
 
-    // Who may record it: operators, members of a party, brokers assigned to the deal.
-    let party = caller.belongs_to(seller_id.into())
-        || caller.belongs_to(buyer_id.into())
-        || input.intermediary_organisation_id.is_some_and(|i| caller.belongs_to(i.into()));
+    // Who may record it: operators, members of the seller or the buyer, brokers assigned to the
+    // deal — who the caller is, never what the body says. Naming an intermediary confers
+    // nothing: it is a field any caller can fill in.
+    let party = caller.belongs_to(seller_id.into()) || caller.belongs_to(buyer_id.into());
     let assigned = match (&deal, caller.broker_id) {
         (Some(d), Some(b)) => is_assigned(txn, d.id, b).await?,
         _ => false,
@@ -398,7 +398,7 @@ pub async fn create(txn: &DatabaseTransaction, caller: &AuthUser, input: Contrac
         if let Some(d) = &deal {
             super::access::ensure_deal_visible(txn, caller, d).await?;
         }
-        return Err(ApiError::Forbidden("contracts are recorded by the parties, the deal's brokers or operators".to_owned()));
+        return Err(ApiError::Forbidden("contracts are recorded by the seller, the buyer, the deal's assigned brokers or operators".to_owned()));
     }
 
     let achievement_id = input.achievement_id.or(deal.as_ref().and_then(|d| d.achievement_id));
@@ -613,6 +613,22 @@ pub async fn get(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid) -> ApiR
     Ok(c)
 }
 
+/// Reads a contract the caller may act on (milestones, payments, registration): a party, a
+/// broker assigned to its deal, or an operator. Those who may only read it — members of the
+/// intermediary, brokers named without an assignment — get a 403.
+pub async fn get_to_act(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid) -> ApiResult<contracts::Model> {
+    let c = get(db, caller, id).await?;
+    if caller.is_operator || is_contract_party(caller, &c) {
+        return Ok(c);
+    }
+    if let (Some(deal), Some(broker)) = (c.deal_id, caller.broker_id) {
+        if is_assigned(db, deal, broker).await? {
+            return Ok(c);
+        }
+    }
+    Err(ApiError::Forbidden("only the parties, the deal's assigned brokers and operators act on a contract".to_owned()))
+}
+
 /// Lists the contracts the caller may see.
 pub async fn list(db: &impl ConnectionTrait, caller: &AuthUser, params: &ContractListParams) -> ApiResult<Page<ContractOut>> {
     let (page, per_page) = paging(params.page, params.per_page);
@@ -689,7 +705,7 @@ pub async fn add_milestone(db: &impl TransactionTrait, caller: &AuthUser, id: Uu
     v.check(input.amount_minor >= 0, "amount_minor", "must not be negative");
     v.finish()?;
     let txn = db.begin().await?;
-    let c = get(&txn, caller, id).await?;
+    let c = get_to_act(&txn, caller, id).await?;
     if c.status == "cancelled" {
         return Err(ApiError::conflict("contract_cancelled", "the contract is cancelled"));
     }
@@ -730,7 +746,7 @@ pub async fn list_milestones(db: &impl ConnectionTrait, caller: &AuthUser, id: U
 /// Marks a milestone done.
 pub async fn complete_milestone(db: &impl TransactionTrait, caller: &AuthUser, contract_id: Uuid, milestone_id: Uuid, input: MilestoneDoneIn) -> ApiResult<milestones::Model> {
     let txn = db.begin().await?;
-    get(&txn, caller, contract_id).await?;
+    get_to_act(&txn, caller, contract_id).await?;
     let before = milestones::Entity::find_by_id(milestone_id)
         .filter(milestones::Column::ContractId.eq(contract_id))
         .one(&txn)

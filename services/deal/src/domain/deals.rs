@@ -149,9 +149,6 @@ pub struct DealIn {
     pub buyer_organisation_id: Option<Uuid>,
     /// For an inquiry on a need opened by a broker or operator: who is selling.
     pub seller_organisation_id: Option<Uuid>,
-    /// Defaults from the origin: `open_call` for awards, `fixed_price` for an achievement
-    /// with a fixed asking price, otherwise `negotiated`.
-    pub mode: Option<Mode>,
     /// Defaults to the listing's title.
     pub title: Option<String>,
     /// A verified broker to assign from the start (a broker opening a deal is assigned).
@@ -510,6 +507,10 @@ pub async fn open(db: &impl TransactionTrait, caller: &AuthUser, input: DealIn) 
             let m = matches::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| ApiError::field("match_id", "no such match"))?;
             let a = achievements::Entity::find_by_id(m.achievement_id).one(&txn).await?.ok_or_else(|| ApiError::not_found("achievement"))?;
             let n = needs::Entity::find_by_id(m.need_id).one(&txn).await?.ok_or_else(|| ApiError::not_found("need"))?;
+            // A match the caller may not see is one that does not exist, as in matching.
+            if !shared::match_access::match_visible(&txn, caller, &n, &a).await? {
+                return Err(ApiError::field("match_id", "no such match"));
+            }
             (a.organisation_id, n.organisation_id, Some(a.id), Some(n.id), a.title, Mode::Negotiated)
         }
         Origin::Inquiry => {
@@ -579,7 +580,9 @@ pub async fn open(db: &impl TransactionTrait, caller: &AuthUser, input: DealIn) 
         ));
     }
     let at = now();
-    let mode = input.mode.unwrap_or(default_mode);
+    // The mode follows from the origin and the listing, never from the client: it decides
+    // whether publicity (公示) applies, so a client choosing it could skip publicity.
+    let mode = default_mode;
     let deal = deals::ActiveModel {
         id: Set(DealId::new().0),
         title: Set(clean_opt(input.title).unwrap_or(default_title)),

@@ -92,7 +92,7 @@ pub struct PaymentListParams {
 
 /// Records a payment inside `txn` (the caller's idempotency transaction).
 pub async fn create(txn: &DatabaseTransaction, caller: &AuthUser, input: PaymentIn) -> ApiResult<payments::Model> {
-    let c = contracts::get(txn, caller, input.contract_id).await?;
+    let c = contracts::get_to_act(txn, caller, input.contract_id).await?;
     let currency = input.currency.clone().unwrap_or_else(|| c.currency.clone());
     let mut v = Validator::new();
     v.check(input.amount_minor > 0, "amount_minor", "must be positive");
@@ -168,7 +168,7 @@ pub async fn list(db: &impl ConnectionTrait, caller: &AuthUser, params: &Payment
 pub async fn mark_paid(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, input: PaidIn) -> ApiResult<payments::Model> {
     let txn = db.begin().await?;
     let before = payments::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| ApiError::not_found(format!("payment {id}")))?;
-    contracts::get(&txn, caller, before.contract_id).await?;
+    contracts::get_to_act(&txn, caller, before.contract_id).await?;
     if before.status != "due" {
         return Err(ApiError::conflict("payment_not_due", format!("the payment is {}", before.status)));
     }

@@ -186,7 +186,7 @@ async fn audit(
 /// Submits (or, after a rejection, resubmits) a signed contract.
 pub async fn submit(db: &impl TransactionTrait, caller: &AuthUser, input: RegistrationIn) -> ApiResult<registrations::Model> {
     let txn = db.begin().await?;
-    let c = contract_rules::get(&txn, caller, input.contract_id).await?;
+    let c = contract_rules::get_to_act(&txn, caller, input.contract_id).await?;
     if c.status != "signed" {
         return Err(ApiError::conflict("contract_cancelled", "only signed contracts can be registered"));
     }

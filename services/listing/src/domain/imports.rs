@@ -10,6 +10,7 @@ use std::str::FromStr;
 
 use chrono::{NaiveDate, Utc};
 use rust_decimal::Decimal;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
@@ -326,7 +327,11 @@ fn parse_money(v: &str, currency: &str) -> Result<i64, String> {
     let cleaned: String = v.chars().filter(|c| *c != ',' && *c != '，' && !c.is_whitespace()).collect();
     let amount = Decimal::from_str(&cleaned).map_err(|_| "must be an amount such as 500000 or 12.50".to_owned())?;
     let exponent = Currency::parse(currency).map_or(2, |c| c.exponent);
-    let scaled = amount * Decimal::from(10_i64.pow(exponent));
+    // Checked: a cell of 79228162514264337593543950335 overflows the decimal type itself.
+    let scaled = 10_i64
+        .checked_pow(exponent)
+        .and_then(|unit| amount.checked_mul(Decimal::from(unit)))
+        .ok_or_else(|| "is too large".to_owned())?;
     if scaled.fract() != Decimal::ZERO {
         return Err(format!("has more decimals than {currency} allows"));
     }
@@ -482,6 +487,15 @@ pub async fn start(
     if content.is_empty() {
         return Err(ApiError::field("(body)", "the file is empty"));
     }
+    // The cheap checks now, so a file that is not what it claims, or a zip bomb, is refused at
+    // once; the rows are read by the job. Off the async runtime: unpacking is CPU work.
+    let (checked, content) = tokio::task::spawn_blocking(move || {
+        let verdict = spreadsheet::check_upload(format, &content, &spreadsheet::Limits::default());
+        (verdict, content)
+    })
+    .await
+    .map_err(|e| ApiError::field("(body)", format!("the file could not be checked: {e}")))?;
+    checked.map_err(|reason| ApiError::field("(body)", reason))?;
     let now = Utc::now();
     let txn = db.begin().await?;
     let model = imports::ActiveModel {
@@ -524,14 +538,67 @@ pub async fn find_visible(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid
     }
 }
 
-/// The caller's organisation's imports, newest first.
-pub async fn list(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<Vec<imports::Model>> {
+/// Most imports one list shows.
+const LIST_LIMIT: u64 = 100;
+
+/// An import as the list shows it: everything but the file and the per-row errors, which can
+/// be megabytes each and are read one import at a time.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct ImportSummary {
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub listing_kind: String,
+    pub mode: String,
+    pub format: String,
+    pub file_name: String,
+    pub status: String,
+    pub total_rows: i32,
+    pub processed_rows: i32,
+    pub created_count: i32,
+    pub error_count: i32,
+    pub failure: Option<String>,
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
+    pub finished_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+impl From<ImportSummary> for ImportOut {
+    fn from(m: ImportSummary) -> Self {
+        ImportOut {
+            id: m.id,
+            organisation_id: m.organisation_id,
+            kind: ImportKind::parse(&m.listing_kind),
+            mode: if m.mode == "valid_rows_only" { ImportMode::ValidRowsOnly } else { ImportMode::AllOrNothing },
+            format: m.format,
+            file_name: m.file_name,
+            status: m.status,
+            total_rows: m.total_rows,
+            processed_rows: m.processed_rows,
+            created_count: m.created_count,
+            error_count: m.error_count,
+            errors: Vec::new(),
+            failure: m.failure,
+            created_at: m.created_at,
+            finished_at: m.finished_at,
+        }
+    }
+}
+
+/// The caller's organisation's latest imports, newest first, without their files and row
+/// errors (`GET /api/v1/imports/{id}` has those).
+pub async fn list(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<Vec<ImportSummary>> {
+    use sea_orm::QuerySelect;
     let org = caller.require_organisation()?;
-    Ok(imports::Entity::find()
-        .filter(imports::Column::OrganisationId.eq(org.0))
-        .order_by_desc(imports::Column::CreatedAt)
-        .all(db)
-        .await?)
+    use imports::Column as C;
+    let query = imports::Entity::find()
+        .select_only()
+        .columns([
+            C::Id, C::OrganisationId, C::ListingKind, C::Mode, C::Format, C::FileName, C::Status, C::TotalRows,
+            C::ProcessedRows, C::CreatedCount, C::ErrorCount, C::Failure, C::CreatedAt, C::FinishedAt,
+        ])
+        .filter(C::OrganisationId.eq(org.0))
+        .order_by_desc(C::CreatedAt)
+        .limit(LIST_LIMIT);
+    Ok(query.into_model::<ImportSummary>().all(db).await?)
 }
 
 async fn set_progress(db: &impl ConnectionTrait, id: Uuid, status: &str, total: usize, processed: usize) -> anyhow::Result<()> {
@@ -567,14 +634,18 @@ pub async fn process(db: &(impl ConnectionTrait + TransactionTrait), id: Uuid, m
     let Some(org) = organisations::Entity::find_by_id(import.organisation_id).one(db).await? else {
         anyhow::bail!("organisation of import {id} no longer exists");
     };
-    let table: Table = match spreadsheet::read(format, &import.content) {
+    // Parsing is CPU work on an untrusted file: off the async runtime, and a reader that
+    // panics fails this import with a reason instead of failing the job again and again.
+    let content = import.content.clone();
+    let limits = spreadsheet::Limits { max_rows: MAX_ROWS, ..spreadsheet::Limits::default() };
+    let parsed = tokio::task::spawn_blocking(move || spreadsheet::read_with(format, &content, &limits))
+        .await
+        .unwrap_or_else(|e| Err(format!("the file could not be read ({e})")));
+    let table: Table = match parsed {
         Ok(t) => t,
         Err(reason) => return finish(db, &import, 0, vec![RowError { row: 1, column: String::new(), reason }], Some("the file cannot be read".to_owned())).await,
     };
     let total = table.rows.len();
-    if total > MAX_ROWS {
-        return finish(db, &import, total, Vec::new(), Some(format!("the file has {total} rows; at most {MAX_ROWS} per import"))).await;
-    }
     let mapping = match map_headers(kind, &table.headers) {
         Ok(m) => m,
         Err(errors) => return finish(db, &import, total, errors, Some("required columns are missing".to_owned())).await,
@@ -637,11 +708,32 @@ async fn finish_with_rows(
     failure: Option<String>,
 ) -> anyhow::Result<imports::Model> {
     let txn = db.begin().await?;
-    // Another worker may have finished it meanwhile (lease expiry): then do nothing.
-    let current = imports::Entity::find_by_id(import.id).one(&txn).await?;
-    if current.as_ref().is_none_or(|c| matches!(c.status.as_str(), "succeeded" | "failed")) {
+    let status = if failure.is_some() { "failed" } else { "succeeded" };
+    let now = Utc::now();
+    // The final state first, and only from an unfinished state: the row lock this takes makes a
+    // second run of the same import (a doubled job) wait here and then find it finished, so
+    // rows are never written twice. The file itself is dropped: its rows are written or
+    // reported now, and an office's spreadsheet is not ours to keep.
+    let claimed = imports::Entity::update_many()
+        .col_expr(imports::Column::Status, Expr::value(status))
+        .col_expr(imports::Column::TotalRows, Expr::value(i32::try_from(total)?))
+        .col_expr(imports::Column::ProcessedRows, Expr::value(i32::try_from(total)?))
+        .col_expr(imports::Column::ErrorCount, Expr::value(i32::try_from(errors.len())?))
+        .col_expr(imports::Column::Errors, Expr::value(serde_json::to_value(&errors)?))
+        .col_expr(imports::Column::Failure, Expr::value(failure.clone()))
+        .col_expr(imports::Column::Content, Expr::value(Vec::<u8>::new()))
+        .col_expr(imports::Column::UpdatedAt, Expr::value(chrono::DateTime::<chrono::FixedOffset>::from(now)))
+        .col_expr(imports::Column::FinishedAt, Expr::value(Some(chrono::DateTime::<chrono::FixedOffset>::from(now))))
+        .filter(imports::Column::Id.eq(import.id))
+        .filter(imports::Column::Status.is_not_in(["succeeded", "failed"]))
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected == 0 {
         txn.rollback().await?;
-        return current.ok_or_else(|| anyhow::anyhow!("import {} vanished", import.id));
+        return imports::Entity::find_by_id(import.id)
+            .one(db)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("import {} vanished", import.id));
     }
     let created = match rows {
         Rows::Achievements(models) => {
@@ -659,19 +751,15 @@ async fn finish_with_rows(
             n
         }
     };
-    let status = if failure.is_some() { "failed" } else { "succeeded" };
-    let now = Utc::now();
-    let mut active: imports::ActiveModel = import.clone().into();
-    active.status = Set(status.to_owned());
-    active.total_rows = Set(i32::try_from(total)?);
-    active.processed_rows = Set(i32::try_from(total)?);
-    active.created_count = Set(i32::try_from(created)?);
-    active.error_count = Set(i32::try_from(errors.len())?);
-    active.errors = Set(serde_json::to_value(&errors)?);
-    active.failure = Set(failure);
-    active.updated_at = Set(now.into());
-    active.finished_at = Set(Some(now.into()));
-    let updated = active.update(&txn).await?;
+    imports::Entity::update_many()
+        .col_expr(imports::Column::CreatedCount, Expr::value(i32::try_from(created)?))
+        .filter(imports::Column::Id.eq(import.id))
+        .exec(&txn)
+        .await?;
+    let updated = imports::Entity::find_by_id(import.id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("import {} vanished", import.id))?;
     shared::audit::AuditEntry { actor: None, service: crate::SERVICE, action: "import.finish", entity_type: "import", entity_id: import.id }
         .record(&txn, None::<&()>, Some(&json!({"status": status, "created": created, "errors": updated.error_count, "created_by": import.created_by})))
         .await?;

@@ -44,7 +44,8 @@ pub struct ImportParams {
 /// type). The import runs as a job: poll `GET /api/v1/imports/{id}` for progress and errors.
 #[utoipa::path(post, path = "/api/v1/imports", tag = "imports", security(("bearer" = [])), params(ImportParams),
     request_body(content = Vec<u8>, content_type = "text/csv", description = "The file; XLSX also accepted"),
-    responses((status = 202, body = ImportOut), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 202, body = ImportOut), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json", description = "The file is not of its format, or over a cap (unpacked size, rows, columns)")))]
 async fn start_import(
     State(state): State<AppState>,
     caller: AuthUser,
@@ -57,6 +58,11 @@ async fn start_import(
         ApiError::UnsupportedMediaType("send a CSV (text/csv) or XLSX file, or name it with a .csv or .xlsx file_name".to_owned())
     })?;
     let limit = state.config.server.import_limit_bytes;
+    // A declared length over the limit is refused before a byte of the body is read.
+    let declared = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > u64::try_from(limit).unwrap_or(u64::MAX)) {
+        return Err(ApiError::PayloadTooLarge(format!("imports are limited to {limit} bytes")));
+    }
     let bytes = axum::body::to_bytes(request.into_body(), limit)
         .await
         .map_err(|_| ApiError::PayloadTooLarge(format!("imports are limited to {limit} bytes")))?;
