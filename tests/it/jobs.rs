@@ -203,6 +203,96 @@ async fn concurrent_workers_run_each_job_exactly_once(backend: Backend) {
     assert_eq!(pending(&ctx.db).await, 0);
 }
 
+/// A job whose handler panics, as an overflow in a handler once did.
+#[derive(Debug, Serialize, Deserialize)]
+struct Explode;
+
+impl Job for Explode {
+    const NAME: &'static str = "test_explode.v1";
+    const QUEUE: &'static str = "test";
+}
+
+/// A job whose handler takes `secs` seconds, then records its effect.
+#[derive(Debug, Serialize, Deserialize)]
+struct Slow {
+    secs: u64,
+    key: String,
+}
+
+impl Job for Slow {
+    const NAME: &'static str = "test_slow.v1";
+    const QUEUE: &'static str = "test";
+}
+
+/// The test registry plus the panicking and the slow job.
+fn hostile_registry() -> Arc<Registry<Ctx>> {
+    let mut registry = Arc::try_unwrap(registry()).unwrap_or_else(|_| unreachable!("fresh registry"));
+    registry.register(|_ctx: Ctx, _job: Explode| async move {
+        let big = rust_decimal::Decimal::MAX;
+        let _ = big * rust_decimal::Decimal::from(10);
+        Ok(())
+    });
+    registry.register(|ctx: Ctx, job: Slow| async move {
+        tokio::time::sleep(std::time::Duration::from_secs(job.secs)).await;
+        ctx.runs.lock().expect("lock").entry(job.key).and_modify(|n| *n += 1).or_insert(1);
+        Ok(())
+    });
+    Arc::new(registry)
+}
+
+async fn a_panicking_handler_fails_its_attempt_and_the_worker_runs_on(backend: Backend) {
+    let (_db, ctx) = setup(backend).await;
+    enqueue(&ctx.db, &Explode).await.expect("enqueue");
+    enqueue(&ctx.db, &RecordEffect { key: "after".into() }).await.expect("enqueue");
+    let config = JobsConfig { poll_interval_ms: 20, max_attempts: 3, ..JobsConfig::default() };
+    let w = Worker::new(ctx.db.clone(), hostile_registry(), ctx.clone(), config);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(w.run(stopped));
+    // The worker loop itself, not a test driver: the job after the panic still runs.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while effects(&ctx.db).await == 0 {
+        assert!(std::time::Instant::now() < deadline, "the worker stopped after the panic");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    stop.send(true).expect("stop");
+    running.await.expect("the worker task ended normally, it did not die");
+    let row = jobs_table::Entity::find().one(&ctx.db).await.expect("read").expect("the failed job is kept for a retry");
+    assert_eq!(row.job_type, Explode::NAME);
+    assert!(row.last_error.as_deref().unwrap_or("").contains("handler panicked"), "{:?}", row.last_error);
+}
+
+async fn a_handler_over_its_time_limit_fails_and_frees_the_worker(backend: Backend) {
+    let (_db, ctx) = setup(backend).await;
+    enqueue(&ctx.db, &Slow { secs: 3600, key: "hung".into() }).await.expect("enqueue");
+    enqueue(&ctx.db, &RecordEffect { key: "after".into() }).await.expect("enqueue");
+    let config = JobsConfig { handler_timeout_secs: 1, ..JobsConfig::default() };
+    let w = Worker::new(ctx.db.clone(), hostile_registry(), ctx.clone(), config);
+    let outcomes = w.run_until_idle_at(Utc::now()).await.expect("run");
+    assert!(
+        matches!(&outcomes[..], [Outcome::Failed { error, parked: false, .. }, Outcome::Done { .. }] if error.contains("longer than 1s")),
+        "{outcomes:?}"
+    );
+    assert_eq!(runs(&ctx, "hung"), 0);
+    assert_eq!(effects(&ctx.db).await, 1);
+}
+
+async fn a_long_handler_keeps_its_lease_so_no_peer_runs_it_twice(backend: Backend) {
+    let (_db, ctx) = setup(backend).await;
+    enqueue(&ctx.db, &Slow { secs: 5, key: "long".into() }).await.expect("enqueue");
+    // A 3-second lease, renewed every second while the 5-second handler runs.
+    let config = JobsConfig { lease_secs: 3, ..JobsConfig::default() };
+    let a = Worker::new(ctx.db.clone(), hostile_registry(), ctx.clone(), config.clone());
+    let first = tokio::spawn(async move { a.run_until_idle_at(Utc::now()).await.expect("run") });
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    let b = Worker::new(ctx.db.clone(), hostile_registry(), ctx.clone(), config);
+    let taken = b.run_until_idle_at(Utc::now()).await.expect("run");
+    assert!(taken.is_empty(), "the peer took over a job whose worker is alive: {taken:?}");
+    let done = first.await.expect("first worker");
+    assert!(matches!(&done[..], [Outcome::Done { .. }]), "{done:?}");
+    assert_eq!(runs(&ctx, "long"), 1);
+    assert_eq!(pending(&ctx.db).await, 0);
+}
+
 macro_rules! both {
     ($($name:ident),*) => {$(
         mod $name {
@@ -220,5 +310,48 @@ both!(
     failed_job_is_retried_after_backoff_and_completes_once,
     worker_killed_after_handling_leaves_a_job_that_reruns_harmlessly,
     a_job_failing_every_time_is_parked,
-    concurrent_workers_run_each_job_exactly_once
+    concurrent_workers_run_each_job_exactly_once,
+    a_panicking_handler_fails_its_attempt_and_the_worker_runs_on,
+    a_handler_over_its_time_limit_fails_and_frees_the_worker,
+    a_long_handler_keeps_its_lease_so_no_peer_runs_it_twice
 );
+
+integration_tests::db_test! {
+    async fn readyz_reports_the_worker_and_metrics_count_parked_jobs(app: TestApp) {
+        let ready = app.get("/readyz", None).await;
+        assert_eq!(ready.assert_status(200)["worker"], "not running in this process");
+        // A job that failed its last attempt.
+        let parked = jobs_table::ActiveModel {
+            id: sea_orm::Set(uuid::Uuid::now_v7()),
+            queue: sea_orm::Set("search".to_owned()),
+            job_type: sea_orm::Set("sync_search.v1".to_owned()),
+            payload: sea_orm::Set(serde_json::json!({})),
+            priority: sea_orm::Set(0),
+            attempts: sea_orm::Set(app.state.config.jobs.max_attempts),
+            run_after: sea_orm::Set(Utc::now().into()),
+            locked_until: sea_orm::Set(None),
+            locked_by: sea_orm::Set(None),
+            last_error: sea_orm::Set(Some("handler panicked: attempt to multiply with overflow".to_owned())),
+            created_at: sea_orm::Set(Utc::now().into()),
+        };
+        sea_orm::ActiveModelTrait::insert(parked, &app.db).await.expect("parked job");
+        let metrics = app.get("/metrics", None).await;
+        assert_eq!(metrics.status.as_u16(), 200);
+        assert!(metrics.text.contains("jobs_parked{queue=\"search\"} 1"), "{}", metrics.text);
+    }
+}
+
+async fn readyz_says_a_running_worker_is_alive(backend: Backend) {
+    let app = integration_tests::TestApp::spawn_with(backend, |c| c.jobs.worker_enabled = true).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let ready = app.get("/readyz", None).await;
+        if ready.body["worker"] == "ok" {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{}", ready.text);
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+both!(readyz_says_a_running_worker_is_alive);
