@@ -60,6 +60,9 @@ pub struct DealConfig {
     /// Publicity window (公示) of a state-funded seller's negotiated deal, in days; owners may
     /// lengthen it for one deal, operators may also shorten it.
     pub publicity_days: i64,
+    /// Fewest contracts a public turnover figure may sum; smaller cells are withheld from
+    /// everyone but operators (a cell of one contract is that contract's amount).
+    pub stats_min_cell_contracts: i64,
 }
 
 impl Default for DealConfig {
@@ -68,6 +71,7 @@ impl Default for DealConfig {
             registration_number_format: "{year}450000{seq:06}".to_owned(),
             registration_office: "广西壮族自治区技术市场管理办公室 / Guangxi Technology Market Office".to_owned(),
             publicity_days: 15,
+            stats_min_cell_contracts: 3,
         }
     }
 }

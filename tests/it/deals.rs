@@ -118,11 +118,11 @@ db_test! {
         assert_eq!(kpis.assert_status(200)["registered_output_cny_minor"], 80_000_000);
 
         // Exports carry the same figures.
-        let csv = app.get("/api/v1/stats/turnover/export?group_by=city&format=csv", None).await;
+        let csv = app.get("/api/v1/stats/turnover/export?group_by=city&format=csv", Some(&op)).await;
         assert_eq!(csv.status.as_u16(), 200);
         assert!(csv.content_type().starts_with("text/csv"));
         assert!(csv.text.contains("450200,柳州,1,800000.00,80000000"), "{}", csv.text);
-        let xlsx = app.get("/api/v1/stats/turnover/export?group_by=city&format=xlsx", None).await;
+        let xlsx = app.get("/api/v1/stats/turnover/export?group_by=city&format=xlsx", Some(&op)).await;
         assert_eq!(xlsx.status.as_u16(), 200);
         assert!(xlsx.content_type().contains("spreadsheetml"));
 
@@ -793,5 +793,48 @@ mod the_publicity_window_length_is_configuration {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn postgres() {
         run(integration_tests::Backend::Postgres).await;
+    }
+}
+
+db_test! {
+    async fn the_public_sees_no_turnover_figure_of_fewer_than_three_contracts(app: TestApp) {
+        let op = app.operator_token().await;
+        let nanning = app.org_in("university", "tto@uni.test", "450100", false).await;
+        let liuzhou = app.org_in("institute", "lab@inst.test", "450200", false).await;
+        let ent = app.org_in("enterprise", "rd@ent.test", "450300", false).await;
+        // One contract from Liuzhou (its amount is private), three from Nanning.
+        let mut amounts = Vec::new();
+        for (i, (seller, amount)) in [(&liuzhou, 77_000_000_i64), (&nanning, 10_000_000), (&nanning, 20_000_000), (&nanning, 30_000_000)].into_iter().enumerate() {
+            let body = contract_body(&seller.id, &ent.id, days_ago(3), amount, amount);
+            let c = app.post_with_key("/api/v1/contracts", &seller.token, &format!("c{i}"), &body).await;
+            let id = c.assert_status(201)["id"].as_str().expect("id").to_owned();
+            app.register_contract(&seller.token, &op, &id, None).await;
+            amounts.push(amount);
+        }
+        app.run_jobs().await;
+
+        let public = app.get("/api/v1/stats/turnover?basis=output&group_by=city", None).await;
+        let public = public.assert_status(200);
+        let rows = public["rows"].as_array().expect("rows");
+        assert!(rows.iter().all(|r| r["contract_count"].as_i64().expect("count") >= 3), "{public}");
+        assert!(!public.to_string().contains("77000000"), "the lone contract's amount is not published: {public}");
+        // The one small cell is not recoverable as total minus the rest: a second cell goes too.
+        assert_eq!(public["withheld_cells"], 2);
+        assert_eq!(public["total_amount_cny_minor"], 137_000_000, "the region's total is published");
+        // Narrowing the query to the lone contract gives nothing away either.
+        let narrowed = app.get("/api/v1/stats/turnover?basis=output&city=450200&group_by=", None).await;
+        let narrowed = narrowed.assert_status(200);
+        assert_eq!(narrowed["total_withheld"], true);
+        assert_eq!(narrowed["total_amount_cny_minor"], 0);
+        let export = app.get("/api/v1/stats/turnover/export?basis=output&city=450200&group_by=city&format=csv", None).await;
+        assert!(!export.text.contains("770000"), "{}", export.text);
+        // The raw aggregation is an operator's check.
+        app.get("/api/v1/stats/turnover?source=raw", None).await.assert_problem(403, "forbidden");
+        app.get("/api/v1/stats/turnover?source=raw", Some(&ent.token)).await.assert_problem(403, "forbidden");
+        // Operators see every cell.
+        let all = app.turnover("basis=output&group_by=city").await;
+        let liuzhou_row = all["rows"].as_array().expect("rows").iter().find(|r| r["keys"]["city"] == "450200").expect("Liuzhou row");
+        assert_eq!(liuzhou_row["amount_cny_minor"], 77_000_000);
+        assert_eq!(all["withheld_cells"], 0);
     }
 }

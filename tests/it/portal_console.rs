@@ -273,6 +273,11 @@ db_test! {
         assert_eq!(testid_text(&page.text, "turnover-actual"), yuan(total));
         assert_eq!(testid_text(&page.text, "turnover-actual"), "1,234,567.89");
         assert!(page.text.contains("123.46 万元"), "the 万元 figure is beside it");
+        // One contract: the public sees the year's total but no group of it (each group would
+        // be that contract's amount); operators see the charts.
+        assert!(!page.text.contains("id=\"chart-by-city\" role=\"img\""), "no public chart of one contract");
+        assert!(page.text.contains("data-testid=\"withheld\""), "the page says why groups are missing");
+        let page = app.page("/dashboard", Some(&op)).await;
         for id in ["chart-by-month", "chart-by-city", "chart-by-type", "chart-by-industry"] {
             assert!(page.text.contains(&format!("id=\"{id}\" role=\"img\"")), "{id} is drawn: {}", page.text);
         }
@@ -303,7 +308,10 @@ db_test! {
         assert!(page.text.contains(&percent), "progress {percent}: {}", page.text);
         assert!(page.text.contains("<option value=\"2025\" selected>"), "the year selector offers the target's year");
         assert!(page.text.contains("id=\"chart-target\" role=\"img\""));
-        // The July row of the monthly table carries the exact amount.
+        // The July row of the monthly table carries the exact amount, for operators: to the
+        // public one contract's month is withheld, shown as unknown rather than zero.
+        assert!(page.text.contains("<th scope=\"row\">2025-07</th><td class=\"num\">—</td>"), "{}", page.text);
+        let page = app.page("/dashboard?year=2025", Some(&op)).await;
         assert!(page.text.contains(&format!("<th scope=\"row\">2025-07</th><td class=\"num\">1</td><td class=\"num\">9.88 亿元</td><td class=\"num\">{}</td>", yuan(actual))), "{}", page.text);
 
         // In English the same figures read in millions/billions of yuan.

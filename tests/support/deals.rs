@@ -131,9 +131,11 @@ impl TestApp {
         res.assert_status(200).clone()
     }
 
-    /// Turnover figures (`query` after `?`).
+    /// Turnover figures (`query` after `?`) as an operator sees them: every cell, however few
+    /// contracts it sums (the public view withholds small cells; see `turnover_public`).
     pub async fn turnover(&self, query: &str) -> Value {
-        self.get(&format!("/api/v1/stats/turnover?{query}"), None).await.assert_status(200).clone()
+        let op = self.stats_operator.get_or_init(|| self.operator_token()).await;
+        self.get(&format!("/api/v1/stats/turnover?{query}"), Some(op)).await.assert_status(200).clone()
     }
 }
 

@@ -23,6 +23,8 @@ pub struct TestApp {
     pub state: AppState,
     pub backend: Backend,
     client: reqwest::Client,
+    /// An operator's token for reading statistics, made on first use.
+    pub(crate) stats_operator: tokio::sync::OnceCell<String>,
     _stop: watch::Sender<bool>,
     _test_db: TestDb,
     _data: tempfile::TempDir,
@@ -110,6 +112,7 @@ impl TestApp {
             state,
             backend,
             client: reqwest::Client::new(),
+            stats_operator: tokio::sync::OnceCell::new(),
             _stop: stop,
             _test_db: test_db,
             _data: data,

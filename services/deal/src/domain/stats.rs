@@ -228,6 +228,80 @@ pub struct TurnoverOut {
     pub rows: Vec<TurnoverRow>,
     pub total_contract_count: i64,
     pub total_amount_cny_minor: i64,
+    /// Cells left out because they sum too few contracts to publish (see [`Audience`]).
+    #[serde(default)]
+    pub withheld_cells: i64,
+    /// The totals are withheld (and given as 0): the query narrowed the figure to too few
+    /// contracts to publish.
+    #[serde(default)]
+    pub total_withheld: bool,
+}
+
+/// Who reads a turnover table, and so how much of it they may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Operators see every cell.
+    Operator,
+    /// Everyone else sees only figures that sum at least `min_contracts` contracts: a cell of
+    /// one contract is that contract's amount, which its parties did not agree to publish.
+    Public { min_contracts: i64 },
+}
+
+impl Audience {
+    /// The audience of `caller` (anonymous when `None`) under the configured minimum.
+    pub fn of(caller: Option<&shared::auth::AuthUser>, min_contracts: i64) -> Audience {
+        if caller.is_some_and(|c| c.is_operator) {
+            Audience::Operator
+        } else {
+            Audience::Public { min_contracts }
+        }
+    }
+}
+
+/// Answers `params` for `audience`. The public gets rollups only (a raw aggregation over every
+/// contract is an operator's check, not a public query) and no figure summing fewer than the
+/// minimum of contracts.
+///
+/// Suppression: cells under the minimum are left out, and when exactly one would be, the
+/// smallest published cell goes with it, so that the total minus the published cells does
+/// not give the hidden one back. A query narrowed by filters to a total under the minimum
+/// gets neither cells nor totals. Not covered: differencing across separate queries with
+/// overlapping groupings (city totals against city × month cells); an operator who needs
+/// stronger protection raises `deal.stats_min_cell_contracts`.
+pub async fn turnover_for(db: &impl ConnectionTrait, params: &TurnoverParams, audience: Audience) -> ApiResult<TurnoverOut> {
+    let Audience::Public { min_contracts } = audience else {
+        return turnover(db, params).await;
+    };
+    if params.source == Some(Source::Raw) {
+        return Err(ApiError::Forbidden("source=raw is for operators; the public figures come from the rollups".to_owned()));
+    }
+    let mut out = turnover(db, params).await?;
+    let narrowed = params.month.is_some()
+        || params.from.is_some()
+        || params.to.is_some()
+        || params.city.is_some()
+        || params.country.is_some()
+        || params.contract_type.is_some()
+        || params.industry.is_some();
+    if narrowed && out.total_contract_count < min_contracts {
+        out.withheld_cells = i64::try_from(out.rows.len()).unwrap_or(i64::MAX);
+        out.rows.clear();
+        out.total_contract_count = 0;
+        out.total_amount_cny_minor = 0;
+        out.total_withheld = true;
+        return Ok(out);
+    }
+    let (small, mut shown): (Vec<TurnoverRow>, Vec<TurnoverRow>) = out.rows.into_iter().partition(|r| r.contract_count < min_contracts);
+    let mut withheld = small.len();
+    if withheld == 1 && !shown.is_empty() {
+        if let Some((i, _)) = shown.iter().enumerate().min_by_key(|(_, r)| (r.amount_cny_minor, r.contract_count)) {
+            shown.remove(i);
+            withheld += 1;
+        }
+    }
+    out.rows = shown;
+    out.withheld_cells = i64::try_from(withheld).unwrap_or(i64::MAX);
+    Ok(out)
 }
 
 /// The validated form of [`TurnoverParams`].
@@ -491,9 +565,28 @@ pub async fn turnover(db: &impl ConnectionTrait, params: &TurnoverParams) -> Api
         }
         out.push(r);
     }
-    let total_contract_count = out.iter().map(|r| r.contract_count).sum();
-    let total_amount_cny_minor = out.iter().map(|r| r.amount_cny_minor).sum();
-    Ok(TurnoverOut { basis: f.basis, amount: f.amount, source, group_by: f.dims, rows: out, total_contract_count, total_amount_cny_minor })
+    let total_contract_count = checked_sum(out.iter().map(|r| r.contract_count))?;
+    let total_amount_cny_minor = checked_sum(out.iter().map(|r| r.amount_cny_minor))?;
+    Ok(TurnoverOut {
+        basis: f.basis,
+        amount: f.amount,
+        source,
+        group_by: f.dims,
+        rows: out,
+        total_contract_count,
+        total_amount_cny_minor,
+        withheld_cells: 0,
+        total_withheld: false,
+    })
+}
+
+/// A sum of amounts or counts that refuses to wrap: a total past `i64` is a fault to report,
+/// never a wrong official figure.
+fn checked_sum(values: impl IntoIterator<Item = i64>) -> ApiResult<i64> {
+    values
+        .into_iter()
+        .try_fold(0_i64, i64::checked_add)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("turnover sum overflows i64")))
 }
 
 /// One contract behind a figure.
@@ -596,6 +689,19 @@ pub async fn drill_down(db: &impl ConnectionTrait, params: &TurnoverParams) -> A
 /// Dimensions of one rollup row.
 type RollupKey = (String, String, String, String, String);
 
+/// A month's sums went past `i64`: the recomputation fails (and its job is retried, then
+/// parked) instead of storing a wrapped figure.
+#[derive(Debug)]
+struct SumOverflow;
+
+impl std::fmt::Display for SumOverflow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a turnover sum overflows i64")
+    }
+}
+
+impl std::error::Error for SumOverflow {}
+
 /// Recomputes the rollups of one month from the raw rows, in one transaction. Idempotent.
 pub async fn recompute_month(db: &impl TransactionTrait, month: &str) -> anyhow::Result<usize> {
     let (first, next) = month_bounds(month).ok_or_else(|| anyhow::anyhow!("not a month: {month}"))?;
@@ -643,16 +749,19 @@ pub async fn recompute_month(db: &impl TransactionTrait, month: &str) -> anyhow:
             ];
             for (r, c, t, i) in keys {
                 let e = groups.entry((basis.as_str().to_owned(), r, c, t, i)).or_insert((0, 0, 0));
-                e.0 += 1;
-                e.1 += contract_amount;
-                e.2 += tech_amount;
+                *e = (
+                    e.0.checked_add(1).ok_or(SumOverflow)?,
+                    e.1.checked_add(contract_amount).ok_or(SumOverflow)?,
+                    e.2.checked_add(tech_amount).ok_or(SumOverflow)?,
+                );
             }
+            Ok::<(), SumOverflow>(())
         };
         if in_guangxi(&seller_country, &seller_region) {
-            add(Basis::Output, &seller_region, &buyer_country);
+            add(Basis::Output, &seller_region, &buyer_country)?;
         }
         if in_guangxi(&buyer_country, &buyer_region) {
-            add(Basis::Absorption, &buyer_region, &seller_country);
+            add(Basis::Absorption, &buyer_region, &seller_country)?;
         }
     }
     let n = groups.len();
@@ -1072,7 +1181,9 @@ pub async fn broker_performance(db: &impl ConnectionTrait, params: &BrokerStatsP
                 .await?;
             if reg.is_some() && c.status == "signed" {
                 registered += 1;
-                turnover += c.contract_amount_cny_minor;
+                turnover = turnover
+                    .checked_add(c.contract_amount_cny_minor)
+                    .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("broker turnover overflows i64")))?;
             }
             if let Some(deal_id) = c.deal_id {
                 if let Some(d) = deals::Entity::find_by_id(deal_id).one(db).await? {

@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use shared::auth::AuthUser;
+use shared::auth::{AuthUser, MaybeUser};
 use shared::error::{ApiResult, Problem};
 use shared::extract::{AppJson, AppQuery};
 use shared::AppState;
@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 
 use crate::domain::export::{self, Format};
 use crate::domain::stats::{
-    self, AseanOut, BrokerPerformance, BrokerStatsParams, DrillOut, Kpis, TargetsOut, TargetsParams, TurnoverOut, TurnoverParams,
+    self, AseanOut, Audience, BrokerPerformance, BrokerStatsParams, DrillOut, Kpis, TargetsOut, TargetsParams, TurnoverOut, TurnoverParams,
 };
 use crate::domain::Page;
 
@@ -32,9 +32,14 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Registered turnover grouped by year, month, city, contract type, industry or country, on
 /// an output or absorption basis, by contract or technology amount (CNY fen).
 #[utoipa::path(get, path = "/api/v1/stats/turnover", tag = "stats", params(TurnoverParams),
-    responses((status = 200, body = TurnoverOut), (status = 400, body = Problem, content_type = "application/problem+json")))]
-async fn turnover(State(state): State<AppState>, AppQuery(params): AppQuery<TurnoverParams>) -> ApiResult<AppJson<TurnoverOut>> {
-    stats::turnover(&state.db, &params).await.map(AppJson)
+    responses((status = 200, body = TurnoverOut), (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json", description = "source=raw by a non-operator")))]
+async fn turnover(State(state): State<AppState>, MaybeUser(caller): MaybeUser, AppQuery(params): AppQuery<TurnoverParams>) -> ApiResult<AppJson<TurnoverOut>> {
+    stats::turnover_for(&state.db, &params, audience(&state, caller.as_ref())).await.map(AppJson)
+}
+
+fn audience(state: &AppState, caller: Option<&AuthUser>) -> Audience {
+    Audience::of(caller, state.config.deal.stats_min_cell_contracts)
 }
 
 /// The registered contracts a turnover figure sums (operators): give the same basis and the
@@ -49,9 +54,9 @@ async fn turnover_contracts(State(state): State<AppState>, caller: AuthUser, App
 /// The turnover figures as CSV or XLSX (`format=csv|xlsx`).
 #[utoipa::path(get, path = "/api/v1/stats/turnover/export", tag = "stats", params(TurnoverParams),
     responses((status = 200, description = "CSV or XLSX file", content_type = "application/octet-stream"), (status = 400, body = Problem, content_type = "application/problem+json")))]
-async fn turnover_export(State(state): State<AppState>, AppQuery(params): AppQuery<TurnoverParams>) -> ApiResult<Response> {
+async fn turnover_export(State(state): State<AppState>, MaybeUser(caller): MaybeUser, AppQuery(params): AppQuery<TurnoverParams>) -> ApiResult<Response> {
     let format = Format::parse(params.format.as_deref())?;
-    let out = stats::turnover(&state.db, &params).await?;
+    let out = stats::turnover_for(&state.db, &params, audience(&state, caller.as_ref())).await?;
     let bytes = export::render(&out, format)?;
     let disposition = format!("attachment; filename=\"turnover.{}\"", format.extension());
     let mut res = bytes.into_response();

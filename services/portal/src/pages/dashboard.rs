@@ -71,7 +71,13 @@ struct TurnoverOut {
     rows: Vec<TurnoverRow>,
     total_contract_count: i64,
     total_amount_cny_minor: i64,
+    /// Groups the API left out for summing too few contracts to publish.
+    withheld_cells: i64,
 }
+
+/// The API's smallest public group (`deal.stats_min_cell_contracts`), named in the note on
+/// withheld groups.
+const MIN_PUBLIC_CONTRACTS: &str = "3";
 
 #[derive(Debug, Deserialize)]
 struct TurnoverRow {
@@ -145,6 +151,8 @@ pub struct Breakdown {
     pub rows: Vec<BreakdownRow>,
     /// No contract in any group: the page says so instead of an empty chart.
     pub empty: bool,
+    /// Groups withheld from public view, in words (empty when none).
+    pub withheld: String,
     pub total_count: String,
     pub total_amount: String,
     pub total_yuan: String,
@@ -516,21 +524,24 @@ fn month_breakdown(t: Tr, year: i32, out: &TurnoverOut) -> Breakdown {
         .collect();
     let mut rows = Vec::with_capacity(12);
     let mut bars = Vec::with_capacity(12);
+    // With groups withheld, a month missing from the answer may be empty or withheld: it is
+    // shown as unknown, never as zero.
+    let unknown = out.withheld_cells > 0;
     for m in 1..=12 {
         let key = format!("{year}-{m:02}");
-        let (count, fen) = by_month
-            .get(key.as_str())
-            .map_or((0, 0), |r| (r.contract_count, r.amount_cny_minor));
+        let found = by_month.get(key.as_str()).map(|r| (r.contract_count, r.amount_cny_minor));
+        let (count, fen) = found.unwrap_or((0, 0));
+        let shown = |text: String| if found.is_none() && unknown { "—".to_owned() } else { text };
         bars.push(Datum::new(
             format!("{m:02}"),
             fen,
-            format!("{key}: {}", t.cny(fen)),
+            format!("{key}: {}", shown(t.cny(fen))),
         ));
         rows.push(BreakdownRow {
             label: key,
-            contracts: t.count(count),
-            amount: t.cny(fen),
-            yuan: decimal2(fen),
+            contracts: shown(t.count(count)),
+            amount: shown(t.cny(fen)),
+            yuan: shown(decimal2(fen)),
         });
     }
     let summary = t.f(
@@ -547,10 +558,19 @@ fn month_breakdown(t: Tr, year: i32, out: &TurnoverOut) -> Breakdown {
         svg: charts::vertical("chart-by-month", &summary, &bars, None),
         rows,
         empty: out.total_contract_count == 0,
+        withheld: withheld_note(t, out),
         total_count: t.count(out.total_contract_count),
         total_amount: t.cny(out.total_amount_cny_minor),
         total_yuan: decimal2(out.total_amount_cny_minor),
     }
+}
+
+/// Says how many groups the API withheld from public view (empty when none).
+fn withheld_note(t: Tr, out: &TurnoverOut) -> String {
+    if out.withheld_cells == 0 {
+        return String::new();
+    }
+    t.f("dash.withheld", &[("cells", &out.withheld_cells.to_string()), ("min", MIN_PUBLIC_CONTRACTS)])
 }
 
 /// One grouping of the year's turnover, largest first.
@@ -595,7 +615,8 @@ fn breakdown(
         heading: t.t(heading),
         column: t.t(column),
         svg: charts::horizontal(&format!("chart-{id}"), &summary, &bars, None),
-        empty: named.is_empty(),
+        empty: named.is_empty() && out.withheld_cells == 0,
+        withheld: withheld_note(t, out),
         rows,
         total_count: t.count(out.total_contract_count),
         total_amount: t.cny(out.total_amount_cny_minor),
