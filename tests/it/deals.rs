@@ -308,9 +308,17 @@ db_test! {
         assert_eq!(absorption["total_amount_cny_minor"], 0);
         assert!(absorption["rows"].as_array().expect("rows").is_empty());
 
-        let asean = app.get("/api/v1/stats/asean", None).await;
+        // The public does not see one contract's amount by country; operators do.
+        let public = app.get("/api/v1/stats/asean", None).await;
+        let public = public.assert_status(200);
+        let vn_public = public["countries"].as_array().expect("countries").iter().find(|r| r["country"] == "VN").expect("VN");
+        assert_eq!(vn_public["withheld"], true);
+        assert_eq!(vn_public["output_cny_minor"], 0);
+        assert_eq!(public["asean_output_cny_minor"], 0, "nor as the ASEAN sum");
+        let asean = app.get("/api/v1/stats/asean", Some(&op)).await;
         let asean = asean.assert_status(200);
         let vn_row = asean["countries"].as_array().expect("countries").iter().find(|r| r["country"] == "VN").expect("VN");
+        assert_eq!(vn_row["withheld"], false);
         assert_eq!(vn_row["output_cny_minor"], 28_500_000);
         assert_eq!(vn_row["output_share_percent"], "100.00");
         assert_eq!(vn_row["absorption_cny_minor"], 0);

@@ -1036,6 +1036,9 @@ pub struct AseanRow {
     pub output_share_percent: String,
     /// Share of all ASEAN absorption, percent with two decimals.
     pub absorption_share_percent: String,
+    /// A figure of this country sums too few contracts to publish and reads as zero here
+    /// (or may be zero: a withheld country cannot be told from an empty one).
+    pub withheld: bool,
 }
 
 /// Turnover with ASEAN members, by country.
@@ -1061,7 +1064,11 @@ fn percent(part: i64, whole: i64) -> String {
 }
 
 /// The ASEAN share of turnover by country (from the rollups).
-pub async fn asean(db: &impl ConnectionTrait, params: &TurnoverParams) -> ApiResult<AseanOut> {
+///
+/// For the public, a country whose figure sums fewer contracts than the minimum is withheld
+/// like any turnover cell ([`turnover_for`]): it reads as zero with `withheld` set, and the
+/// ASEAN sums and shares cover the published countries.
+pub async fn asean(db: &impl ConnectionTrait, params: &TurnoverParams, audience: Audience) -> ApiResult<AseanOut> {
     let by_country = |basis| {
         let mut p = params.clone();
         p.basis = Some(basis);
@@ -1069,8 +1076,9 @@ pub async fn asean(db: &impl ConnectionTrait, params: &TurnoverParams) -> ApiRes
         p.source = Some(Source::Rollup);
         p
     };
-    let output = turnover(db, &by_country(Basis::Output)).await?;
-    let absorption = turnover(db, &by_country(Basis::Absorption)).await?;
+    let output = turnover_for(db, &by_country(Basis::Output), audience).await?;
+    let absorption = turnover_for(db, &by_country(Basis::Absorption), audience).await?;
+    let withheld = |out: &TurnoverOut, code: &str| out.withheld_cells > 0 && !out.rows.iter().any(|r| r.keys.get("country").map(String::as_str) == Some(code));
     let find = |out: &TurnoverOut, code: &str| {
         out.rows
             .iter()
@@ -1095,6 +1103,7 @@ pub async fn asean(db: &impl ConnectionTrait, params: &TurnoverParams) -> ApiRes
                 absorption_contracts: ac,
                 output_share_percent: percent(o, asean_out),
                 absorption_share_percent: percent(a, asean_abs),
+                withheld: withheld(&output, m.code) || withheld(&absorption, m.code),
             }
         })
         .collect();

@@ -76,8 +76,8 @@ async fn targets(State(state): State<AppState>, AppQuery(params): AppQuery<Targe
 
 /// Turnover with each ASEAN member (output and absorption) and its share.
 #[utoipa::path(get, path = "/api/v1/stats/asean", tag = "stats", params(TurnoverParams), responses((status = 200, body = AseanOut)))]
-async fn asean(State(state): State<AppState>, AppQuery(params): AppQuery<TurnoverParams>) -> ApiResult<AppJson<AseanOut>> {
-    stats::asean(&state.db, &params).await.map(AppJson)
+async fn asean(State(state): State<AppState>, MaybeUser(caller): MaybeUser, AppQuery(params): AppQuery<TurnoverParams>) -> ApiResult<AppJson<AseanOut>> {
+    stats::asean(&state.db, &params, audience(&state, caller.as_ref())).await.map(AppJson)
 }
 
 /// Broker performance: deals, deals closed, registered turnover, median days to contract.

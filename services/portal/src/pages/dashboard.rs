@@ -109,6 +109,8 @@ struct AseanRow {
     absorption_contracts: i64,
     output_share_percent: String,
     absorption_share_percent: String,
+    /// Too few contracts to publish: the figures read as zero and are shown as unknown.
+    withheld: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -695,14 +697,17 @@ fn asean_view(t: Tr, year: i32, a: &AseanOut) -> AseanView {
     );
     let rows = countries
         .iter()
-        .map(|c| AseanLine {
-            name: format!("{} ({})", t.pick(&c.name_zh, &c.name_en), c.country),
-            output: t.cny(c.output_cny_minor),
-            output_contracts: t.count(c.output_contracts),
-            output_share: format!("{}%", c.output_share_percent),
-            absorption: t.cny(c.absorption_cny_minor),
-            absorption_contracts: t.count(c.absorption_contracts),
-            absorption_share: format!("{}%", c.absorption_share_percent),
+        .map(|c| {
+            let shown = |text: String| if c.withheld { "—".to_owned() } else { text };
+            AseanLine {
+                name: format!("{} ({})", t.pick(&c.name_zh, &c.name_en), c.country),
+                output: shown(t.cny(c.output_cny_minor)),
+                output_contracts: shown(t.count(c.output_contracts)),
+                output_share: shown(format!("{}%", c.output_share_percent)),
+                absorption: shown(t.cny(c.absorption_cny_minor)),
+                absorption_contracts: shown(t.count(c.absorption_contracts)),
+                absorption_share: shown(format!("{}%", c.absorption_share_percent)),
+            }
         })
         .collect();
     AseanView {
