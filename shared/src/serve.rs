@@ -33,7 +33,8 @@ pub async fn run(
         worker_task = Some(tokio::spawn(worker.run(stop_rx)));
     }
     let stop_for_server = stop_tx.clone();
-    axum::serve(listener, app)
+    // With the peer address: the login throttle counts failures per client address.
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async move {
             shutdown.await;
             tracing::info!("shutting down: finishing in-flight requests");
@@ -101,7 +102,9 @@ pub fn build_app(
         .merge(extra)
         .fallback(crate::http::not_found_fallback)
         .with_state(state.clone())
-        .merge(docs);
+        .merge(docs)
+        // Inside the common layers, so the request id is already set when it runs.
+        .layer(axum::middleware::from_fn(crate::audit::scope_request_id));
     let router = crate::http::with_common_layers(router, &state.config.server);
     (router, openapi)
 }

@@ -14,12 +14,15 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub search: Arc<dyn SearchIndex>,
+    /// Where password hashing runs (off the async runtime, bounded).
+    pub passwords: crate::auth::PasswordGate,
 }
 
 impl AppState {
     pub fn new(db: DatabaseConnection, config: Config, search: Arc<dyn SearchIndex>) -> Self {
         Self {
             db,
+            passwords: crate::auth::PasswordGate::from_config(&config.auth),
             config: Arc::new(config),
             search,
         }
