@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use askama::Template;
 use axum::body::{Body, Bytes};
 use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -716,9 +716,13 @@ struct SessionOut {
     token: String,
 }
 
-/// The join form. It never reads the code from the URL (an old `?token=` link is ignored):
-/// the invitee pastes it, and it travels only in the POST body.
-async fn join_form(viewer: Viewer) -> Response {
+/// The join form. It never reads the code from the URL: the invitee pastes it, and it travels
+/// only in the POST body. An old-style `/join?token=…` link is redirected to the bare page, so
+/// the page (whose language links repeat the current URL) never carries the secret further.
+async fn join_form(viewer: Viewer, RawQuery(query): RawQuery) -> Response {
+    if query.is_some() {
+        return axum::response::Redirect::to("/join").into_response();
+    }
     render(&JoinPage { ctx: Ctx::new(&viewer, "login"), form: JoinForm::default(), errors: FormErrors::default() })
 }
 
