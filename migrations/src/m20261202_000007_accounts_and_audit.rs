@@ -5,9 +5,9 @@
 //! - triggers that refuse any UPDATE or DELETE on `audit_log`, so its history cannot be
 //!   rewritten by a bug or a compromised service (only `down`, which drops them, can).
 
-use sea_orm_migration::sea_orm::DatabaseBackend;
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
+use sea_orm_migration::sea_orm::DatabaseBackend;
 
 use crate::columns::timestamp_now;
 
@@ -112,12 +112,24 @@ impl MigrationTrait for Migration {
             db.execute_unprepared(sql).await?;
         }
         manager
-            .alter_table(Table::alter().table(Invitations::Table).drop_column(Invitations::RevokedBy).to_owned())
+            .alter_table(
+                Table::alter()
+                    .table(Invitations::Table)
+                    .drop_column(Invitations::RevokedBy)
+                    .to_owned(),
+            )
             .await?;
         manager
-            .alter_table(Table::alter().table(Invitations::Table).drop_column(Invitations::RevokedAt).to_owned())
+            .alter_table(
+                Table::alter()
+                    .table(Invitations::Table)
+                    .drop_column(Invitations::RevokedAt)
+                    .to_owned(),
+            )
             .await?;
-        manager.drop_table(Table::drop().table(LoginFailures::Table).to_owned()).await
+        manager
+            .drop_table(Table::drop().table(LoginFailures::Table).to_owned())
+            .await
     }
 }
 

@@ -59,7 +59,8 @@ impl AuditEntry<'_> {
     ) -> Result<(), DbErr> {
         let actor_user = self.actor.map(|a| a.user_id.0);
         let actor_org = self.actor.and_then(|a| a.organisation_id.map(|o| o.0));
-        self.record_by(db, actor_user, actor_org, before, after).await
+        self.record_by(db, actor_user, actor_org, before, after)
+            .await
     }
 
     /// Like [`AuditEntry::record`], for an actor known only by id (a login, before there is a

@@ -77,7 +77,10 @@ impl PasswordGate {
         )
     }
 
-    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> ApiResult<T> {
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> ApiResult<T> {
         let busy = || ApiError::TooManyRequests {
             code: "busy",
             detail: "too many sign-ins are being checked right now; retry in a moment".to_owned(),
@@ -104,7 +107,8 @@ impl PasswordGate {
     /// [`verify_password`] off the runtime.
     pub async fn verify(&self, stored_hash: &str, password: &str) -> ApiResult<bool> {
         let (stored_hash, password) = (stored_hash.to_owned(), password.to_owned());
-        self.run(move || verify_password(&stored_hash, &password)).await
+        self.run(move || verify_password(&stored_hash, &password))
+            .await
     }
 }
 

@@ -439,10 +439,16 @@ impl Config {
             return Err(ConfigError::new("auth.token_ttl_hours", "must be positive"));
         }
         if self.auth.login_max_failures == 0 || self.auth.login_max_failures_per_address == 0 {
-            return Err(ConfigError::new("auth.login_max_failures", "login_max_failures and login_max_failures_per_address must be at least 1"));
+            return Err(ConfigError::new(
+                "auth.login_max_failures",
+                "login_max_failures and login_max_failures_per_address must be at least 1",
+            ));
         }
         if !(1..=7 * 24 * 3600).contains(&self.auth.login_window_secs) {
-            return Err(ConfigError::new("auth.login_window_secs", "must be between 1 and 604800"));
+            return Err(ConfigError::new(
+                "auth.login_window_secs",
+                "must be between 1 and 604800",
+            ));
         }
         if self.jobs.lease_secs == 0 {
             return Err(ConfigError::new("jobs.lease_secs", "must be positive"));

@@ -224,7 +224,9 @@ impl IntoResponse for ApiError {
                     .extensions_mut()
                     .insert(LoggedError(Arc::new(anyhow::anyhow!(reason))));
             }
-            Self::TooManyRequests { retry_after_secs, .. } => {
+            Self::TooManyRequests {
+                retry_after_secs, ..
+            } => {
                 response.headers_mut().insert(
                     header::RETRY_AFTER,
                     HeaderValue::from(retry_after_secs.max(1)),

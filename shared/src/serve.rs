@@ -34,13 +34,16 @@ pub async fn run(
     }
     let stop_for_server = stop_tx.clone();
     // With the peer address: the login throttle counts failures per client address.
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            tracing::info!("shutting down: finishing in-flight requests");
-            let _ = stop_for_server.send(true);
-        })
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        tracing::info!("shutting down: finishing in-flight requests");
+        let _ = stop_for_server.send(true);
+    })
+    .await?;
     let _ = stop_tx.send(true);
     if let Some(task) = worker_task {
         if let Err(err) = task.await {

@@ -20,27 +20,41 @@ use std::time::{Duration, Instant};
 use integration_tests::{Backend, TestApp};
 
 fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }
-    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss, reason = "an index into a short list")]
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss,
+        reason = "an index into a short list"
+    )]
     let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[idx.min(sorted.len() - 1)]
 }
 
 /// Requests each endpoint `samples` times in turn; returns latencies per endpoint.
-async fn measure(client: &reqwest::Client, app: &TestApp, token: &str, samples: usize) -> Vec<(&'static str, Vec<Duration>)> {
+async fn measure(
+    client: &reqwest::Client,
+    app: &TestApp,
+    token: &str,
+    samples: usize,
+) -> Vec<(&'static str, Vec<Duration>)> {
     let endpoints: [(&'static str, bool); 4] = [
         ("/healthz", false),
         ("/api/v1/taxonomies/industries", false),
         ("/api/v1/search?q=sugarcane", false),
         ("/api/v1/me", true),
     ];
-    let mut out: Vec<(&'static str, Vec<Duration>)> = endpoints.iter().map(|(p, _)| (*p, Vec::new())).collect();
+    let mut out: Vec<(&'static str, Vec<Duration>)> =
+        endpoints.iter().map(|(p, _)| (*p, Vec::new())).collect();
     for _ in 0..samples {
         for (i, (path, auth)) in endpoints.iter().enumerate() {
             let mut req = client.get(format!("{}{path}", app.base_url));
@@ -73,7 +87,10 @@ fn report(label: &str, rows: &[(&'static str, Vec<Duration>)]) {
 }
 
 #[tokio::main(flavor = "multi_thread")]
-#[expect(clippy::print_stdout, reason = "the benchmark's figures are its output")]
+#[expect(
+    clippy::print_stdout,
+    reason = "the benchmark's figures are its output"
+)]
 async fn main() {
     let flood = env_usize("FLOOD", 200);
     let samples = env_usize("SAMPLES", 300);
@@ -83,7 +100,9 @@ async fn main() {
     })
     .await;
     app.sign_up("enterprise", "bench@firm.test").await;
-    let token = app.login("bench@firm.test", integration_tests::http::USER_PASSWORD).await;
+    let token = app
+        .login("bench@firm.test", integration_tests::http::USER_PASSWORD)
+        .await;
     let client = reqwest::Client::new();
     let cores = std::thread::available_parallelism().map_or(0, std::num::NonZeroUsize::get);
     println!("login flood benchmark: {flood} concurrent wrong-password clients, {samples} samples per endpoint, {cores} cores, SQLite");
@@ -94,7 +113,12 @@ async fn main() {
     report("idle", &idle);
 
     let stop = Arc::new(AtomicBool::new(false));
-    let counts: Arc<[AtomicU64; 4]> = Arc::new([AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)]);
+    let counts: Arc<[AtomicU64; 4]> = Arc::new([
+        AtomicU64::new(0),
+        AtomicU64::new(0),
+        AtomicU64::new(0),
+        AtomicU64::new(0),
+    ]);
     let url = format!("{}/api/v1/auth/login", app.base_url);
     let mut tasks = Vec::new();
     for i in 0..flood {

@@ -2,8 +2,8 @@
 //! invitation revocation), the last-admin rule under concurrency, and the audit log
 //! (request ids, auth events, append-only at the database).
 
-use integration_tests::http::{TestApp, USER_PASSWORD};
 use integration_tests::db_test;
+use integration_tests::http::{TestApp, USER_PASSWORD};
 use reqwest::Method;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::json;
@@ -11,21 +11,49 @@ use shared::entity::audit_log;
 
 /// Invites `email` into `org` as `role` and accepts; returns (token, user id).
 async fn join(app: &TestApp, admin: &str, org: &str, email: &str, role: &str) -> (String, String) {
-    let inv = app.post(&format!("/api/v1/orgs/{org}/invitations"), Some(admin), &json!({"email": email, "org_role": role})).await;
-    let secret = inv.assert_status(201)["token"].as_str().expect("secret").to_owned();
+    let inv = app
+        .post(
+            &format!("/api/v1/orgs/{org}/invitations"),
+            Some(admin),
+            &json!({"email": email, "org_role": role}),
+        )
+        .await;
+    let secret = inv.assert_status(201)["token"]
+        .as_str()
+        .expect("secret")
+        .to_owned();
     let joined = app
-        .post("/api/v1/invitations/accept", None, &json!({"token": secret, "display_name": "Colleague", "password": USER_PASSWORD}))
+        .post(
+            "/api/v1/invitations/accept",
+            None,
+            &json!({"token": secret, "display_name": "Colleague", "password": USER_PASSWORD}),
+        )
         .await;
     let body = joined.assert_status(201);
-    (body["token"].as_str().expect("token").to_owned(), body["user"]["id"].as_str().expect("id").to_owned())
+    (
+        body["token"].as_str().expect("token").to_owned(),
+        body["user"]["id"].as_str().expect("id").to_owned(),
+    )
 }
 
 async fn user_id(app: &TestApp, token: &str) -> String {
-    app.get("/api/v1/me", Some(token)).await.assert_status(200)["user_id"].as_str().expect("user id").to_owned()
+    app.get("/api/v1/me", Some(token)).await.assert_status(200)["user_id"]
+        .as_str()
+        .expect("user id")
+        .to_owned()
 }
 
-async fn login_raw(app: &TestApp, email: &str, password: &str) -> integration_tests::http::TestResponse {
-    app.post("/api/v1/auth/login", None, &json!({"email": email, "password": password})).await
+async fn login_raw(
+    app: &TestApp,
+    email: &str,
+    password: &str,
+) -> integration_tests::http::TestResponse {
+    app.post(
+        "/api/v1/auth/login",
+        None,
+        &json!({"email": email, "password": password}),
+    )
+    .await
 }
 
 async fn admins_of(app: &TestApp, org: &str) -> usize {
@@ -46,28 +74,53 @@ mod throttled_logins {
         app.sign_up("enterprise", "boss@firm.test").await;
         app.sign_up("enterprise", "other@firm.test").await;
         for _ in 0..3 {
-            login_raw(&app, "boss@firm.test", "wrong-password-1").await.assert_problem(401, "unauthorized");
+            login_raw(&app, "boss@firm.test", "wrong-password-1")
+                .await
+                .assert_problem(401, "unauthorized");
         }
         let limited = login_raw(&app, "boss@firm.test", "wrong-password-1").await;
         limited.assert_problem(429, "too_many_attempts");
-        let retry: u64 = limited.headers["retry-after"].to_str().expect("ascii").parse().expect("seconds");
-        assert!((1..=900).contains(&retry), "Retry-After within the 15-minute window: {retry}");
+        let retry: u64 = limited.headers["retry-after"]
+            .to_str()
+            .expect("ascii")
+            .parse()
+            .expect("seconds");
+        assert!(
+            (1..=900).contains(&retry),
+            "Retry-After within the 15-minute window: {retry}"
+        );
         // The right password does not get through while the account is throttled.
-        login_raw(&app, "boss@firm.test", USER_PASSWORD).await.assert_problem(429, "too_many_attempts");
+        login_raw(&app, "boss@firm.test", USER_PASSWORD)
+            .await
+            .assert_problem(429, "too_many_attempts");
         // Case and spaces do not make a new account key.
-        login_raw(&app, " BOSS@firm.test", USER_PASSWORD).await.assert_problem(429, "too_many_attempts");
+        login_raw(&app, " BOSS@firm.test", USER_PASSWORD)
+            .await
+            .assert_problem(429, "too_many_attempts");
         // Another account from the same address is not affected (the address limit is higher).
         app.login("other@firm.test", USER_PASSWORD).await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn sqlite() {
-        run(TestApp::spawn_with(integration_tests::Backend::Sqlite, |c| c.auth.login_max_failures = 3).await).await;
+        run(
+            TestApp::spawn_with(integration_tests::Backend::Sqlite, |c| {
+                c.auth.login_max_failures = 3
+            })
+            .await,
+        )
+        .await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn postgres() {
-        run(TestApp::spawn_with(integration_tests::Backend::Postgres, |c| c.auth.login_max_failures = 3).await).await;
+        run(
+            TestApp::spawn_with(integration_tests::Backend::Postgres, |c| {
+                c.auth.login_max_failures = 3
+            })
+            .await,
+        )
+        .await;
     }
 }
 
@@ -78,13 +131,19 @@ mod a_successful_login_does_not_reset_the_address_counter {
         app.sign_up("enterprise", "a@firm.test").await;
         app.sign_up("enterprise", "b@firm.test").await;
         for _ in 0..3 {
-            login_raw(&app, "a@firm.test", "wrong-password-1").await.assert_problem(401, "unauthorized");
+            login_raw(&app, "a@firm.test", "wrong-password-1")
+                .await
+                .assert_problem(401, "unauthorized");
         }
         // A valid login on another account from the same address...
         app.login("b@firm.test", USER_PASSWORD).await;
         // ...leaves the address's three failures counted: one more reaches the limit of four.
-        login_raw(&app, "nobody@firm.test", "wrong-password-1").await.assert_problem(401, "unauthorized");
-        login_raw(&app, "b@firm.test", USER_PASSWORD).await.assert_problem(429, "too_many_attempts");
+        login_raw(&app, "nobody@firm.test", "wrong-password-1")
+            .await
+            .assert_problem(401, "unauthorized");
+        login_raw(&app, "b@firm.test", USER_PASSWORD)
+            .await
+            .assert_problem(429, "too_many_attempts");
     }
 
     fn adjust(c: &mut shared::config::Config) {
@@ -113,7 +172,10 @@ mod a_login_flood_is_answered_busy_not_queued_and_health_stays_up {
         for i in 0..40 {
             let app = app.clone();
             tasks.push(tokio::spawn(async move {
-                login_raw(&app, &format!("user{i}@firm.test"), "wrong-password-1").await.status.as_u16()
+                login_raw(&app, &format!("user{i}@firm.test"), "wrong-password-1")
+                    .await
+                    .status
+                    .as_u16()
             }));
         }
         let health = app.get("/healthz", None).await;
@@ -122,8 +184,14 @@ mod a_login_flood_is_answered_busy_not_queued_and_health_stays_up {
         for t in tasks {
             statuses.push(t.await.expect("task"));
         }
-        assert!(statuses.iter().all(|s| matches!(s, 401 | 429)), "only 401 or 429, never 5xx: {statuses:?}");
-        assert!(statuses.contains(&429), "with one hashing slot and no wait, some are told to retry: {statuses:?}");
+        assert!(
+            statuses.iter().all(|s| matches!(s, 401 | 429)),
+            "only 401 or 429, never 5xx: {statuses:?}"
+        );
+        assert!(
+            statuses.contains(&429),
+            "with one hashing slot and no wait, some are told to retry: {statuses:?}"
+        );
     }
 
     fn adjust(c: &mut shared::config::Config) {
@@ -407,5 +475,59 @@ db_test! {
         let (admin, org) = app.sign_up("enterprise", "boss@firm.test").await;
         app.post(&format!("/api/v1/orgs/{org}/invitations"), Some(&admin), &json!({"email": "y@firm.test"})).await.assert_status(201);
         assert!(audit_log::Entity::find().all(&app.db).await.expect("audit").len() > after.len());
+    }
+}
+
+mod the_client_address_comes_from_x_forwarded_for_only_when_trusted {
+    use super::*;
+
+    async fn login_from(app: &TestApp, forwarded_for: &str) -> u16 {
+        reqwest::Client::new()
+            .post(format!("{}/api/v1/auth/login", app.base_url))
+            .header("x-forwarded-for", forwarded_for)
+            .json(&json!({"email": format!("{}@firm.test", uuid::Uuid::now_v7().simple()), "password": "wrong-password-1"}))
+            .send()
+            .await
+            .expect("send")
+            .status()
+            .as_u16()
+    }
+
+    async fn run(backend: integration_tests::Backend) {
+        // Trusted: the last entry (written by our proxy) is the client; earlier ones are not.
+        let app = TestApp::spawn_with(backend, |c| {
+            c.auth.trust_forwarded_for = true;
+            c.auth.login_max_failures_per_address = 2;
+        })
+        .await;
+        assert_eq!(login_from(&app, "198.51.100.7, 10.0.0.1").await, 401);
+        assert_eq!(login_from(&app, "203.0.113.9, 10.0.0.1").await, 401);
+        assert_eq!(
+            login_from(&app, "10.0.0.1").await,
+            429,
+            "same last entry, same address"
+        );
+        assert_eq!(
+            login_from(&app, "10.0.0.1, 10.0.0.2").await,
+            401,
+            "another client"
+        );
+        drop(app);
+
+        // Not trusted (the default): a client cannot escape the limit by inventing headers.
+        let app = TestApp::spawn_with(backend, |c| c.auth.login_max_failures_per_address = 2).await;
+        assert_eq!(login_from(&app, "10.0.0.1").await, 401);
+        assert_eq!(login_from(&app, "10.0.0.2").await, 401);
+        assert_eq!(login_from(&app, "10.0.0.3").await, 429);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        run(integration_tests::Backend::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        run(integration_tests::Backend::Postgres).await;
     }
 }

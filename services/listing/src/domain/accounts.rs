@@ -85,9 +85,12 @@ fn normalise_email(raw: &str) -> String {
 
 fn validate_email(email: &str, v: &mut Validator) {
     let ok = email.len() <= 254
-        && email
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.'))
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        })
         && !email.contains(char::is_whitespace);
     v.check(ok, "email", "must be an email address");
 }
@@ -95,7 +98,10 @@ fn validate_email(email: &str, v: &mut Validator) {
 fn validate_password(password: &str, path: &str, v: &mut Validator) {
     let n = password.chars().count();
     if n < MIN_PASSWORD_CHARS {
-        v.push(path, format!("must be at least {MIN_PASSWORD_CHARS} characters"));
+        v.push(
+            path,
+            format!("must be at least {MIN_PASSWORD_CHARS} characters"),
+        );
     } else if n > 200 {
         v.push(path, "must be at most 200 characters");
     }
@@ -197,7 +203,9 @@ pub async fn log_in(
         .one(db)
         .await?;
     // An unknown email spends the same time on a real check so timing does not reveal accounts.
-    let stored = user.as_ref().map_or(DUMMY_HASH, |u| u.password_hash.as_str());
+    let stored = user
+        .as_ref()
+        .map_or(DUMMY_HASH, |u| u.password_hash.as_str());
     let matches = passwords.verify(stored, &input.password).await?;
     let Some(user) = user.filter(|_| matches) else {
         let txn = db.begin().await?;
@@ -217,9 +225,15 @@ pub async fn log_in(
             // Nil for an email without an account; the email itself is not kept.
             entity_id: known.unwrap_or_else(uuid::Uuid::nil),
         }
-        .record_by(&txn, None, None, None::<&()>, Some(&serde_json::json!({
-            "reason": if known.is_some() { "wrong_password" } else { "unknown_account" },
-        })))
+        .record_by(
+            &txn,
+            None,
+            None,
+            None::<&()>,
+            Some(&serde_json::json!({
+                "reason": if known.is_some() { "wrong_password" } else { "unknown_account" },
+            })),
+        )
         .await?;
         txn.commit().await?;
         return Err(refused());
@@ -231,7 +245,13 @@ pub async fn log_in(
     }
     let txn = db.begin().await?;
     throttle::clear_account(&txn, &keys).await?;
-    let token = auth::issue_token(&txn, UserId(user.id), "session", token_ttl(config.token_ttl_hours)).await?;
+    let token = auth::issue_token(
+        &txn,
+        UserId(user.id),
+        "session",
+        token_ttl(config.token_ttl_hours),
+    )
+    .await?;
     let mut active: users::ActiveModel = user.clone().into();
     active.last_login_at = Set(Some(Utc::now().into()));
     let user = active.update(&txn).await?;
@@ -242,7 +262,13 @@ pub async fn log_in(
         entity_type: "user",
         entity_id: user.id,
     }
-    .record_by(&txn, Some(user.id), user.organisation_id, None::<&()>, Some(&serde_json::json!({ "token_id": token.token_id })))
+    .record_by(
+        &txn,
+        Some(user.id),
+        user.organisation_id,
+        None::<&()>,
+        Some(&serde_json::json!({ "token_id": token.token_id })),
+    )
     .await?;
     txn.commit().await?;
     let organisation = match user.organisation_id {
@@ -260,7 +286,10 @@ pub async fn log_in(
 }
 
 /// Revokes the caller's current token (logout), audited.
-pub async fn log_out(db: &(impl ConnectionTrait + TransactionTrait), caller: &AuthUser) -> ApiResult<()> {
+pub async fn log_out(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    caller: &AuthUser,
+) -> ApiResult<()> {
     let txn = db.begin().await?;
     auth::revoke_token(&txn, caller.token_id).await?;
     AuditEntry {
@@ -270,7 +299,11 @@ pub async fn log_out(db: &(impl ConnectionTrait + TransactionTrait), caller: &Au
         entity_type: "user",
         entity_id: caller.user_id.0,
     }
-    .record(&txn, None::<&()>, Some(&serde_json::json!({ "token_id": caller.token_id })))
+    .record(
+        &txn,
+        None::<&()>,
+        Some(&serde_json::json!({ "token_id": caller.token_id })),
+    )
     .await?;
     txn.commit().await?;
     Ok(())
@@ -302,8 +335,14 @@ pub async fn change_password(
         .one(db)
         .await?
         .ok_or_else(|| ApiError::Unauthorized("account no longer exists".to_owned()))?;
-    if !passwords.verify(&user.password_hash, &input.current_password).await? {
-        return Err(ApiError::field("current_password", "is not your current password"));
+    if !passwords
+        .verify(&user.password_hash, &input.current_password)
+        .await?
+    {
+        return Err(ApiError::field(
+            "current_password",
+            "is not your current password",
+        ));
     }
     let hash = passwords.hash(&input.new_password).await?;
     let txn = db.begin().await?;
@@ -314,7 +353,9 @@ pub async fn change_password(
     api_tokens::Entity::update_many()
         .col_expr(
             api_tokens::Column::RevokedAt,
-            sea_orm::sea_query::Expr::value(sea_orm::Value::from(chrono::DateTime::<chrono::FixedOffset>::from(Utc::now()))),
+            sea_orm::sea_query::Expr::value(sea_orm::Value::from(chrono::DateTime::<
+                chrono::FixedOffset,
+            >::from(Utc::now()))),
         )
         .filter(api_tokens::Column::UserId.eq(caller.user_id.0))
         .filter(api_tokens::Column::Id.ne(caller.token_id.0))
@@ -350,7 +391,9 @@ pub async fn create_operator(
     v.finish()?;
     let hash = auth::hash_password(password)?;
     let txn = db.begin().await?;
-    let user = new_user(email, display_name, hash, None, true).insert(&txn).await?;
+    let user = new_user(email, display_name, hash, None, true)
+        .insert(&txn)
+        .await?;
     let out = UserOut::from(user);
     AuditEntry {
         actor: None,
@@ -387,9 +430,15 @@ pub async fn add_member_hashed(
     password_hash: String,
     role: auth::OrgRole,
 ) -> ApiResult<UserOut> {
-    let user = new_user(normalise_email(email), display_name, password_hash, Some((organisation, role)), false)
-        .insert(db)
-        .await?;
+    let user = new_user(
+        normalise_email(email),
+        display_name,
+        password_hash,
+        Some((organisation, role)),
+        false,
+    )
+    .insert(db)
+    .await?;
     Ok(user.into())
 }
 
@@ -445,7 +494,10 @@ pub async fn list_members(
 /// admins run one after another and each sees the others' result: two admins removing or
 /// demoting each other at once cannot leave none. SQLite needs no lock: it has one writer, and
 /// our SQLite pool a single connection, so a transaction there already runs alone.
-pub(crate) async fn lock_organisation(txn: &impl ConnectionTrait, org: OrganisationId) -> ApiResult<()> {
+pub(crate) async fn lock_organisation(
+    txn: &impl ConnectionTrait,
+    org: OrganisationId,
+) -> ApiResult<()> {
     if shared::db::is_postgres(txn) {
         org_entity::Entity::find_by_id(org.0)
             .lock_exclusive()
@@ -459,7 +511,11 @@ pub(crate) async fn lock_organisation(txn: &impl ConnectionTrait, org: Organisat
 /// Inside `txn`, after [`lock_organisation`]: 403 unless `caller` is still an active admin of
 /// `org` (their token was checked when the request began; a concurrent change may have
 /// removed or demoted them since).
-pub(crate) async fn require_admin_now(txn: &impl ConnectionTrait, caller: &AuthUser, org: OrganisationId) -> ApiResult<()> {
+pub(crate) async fn require_admin_now(
+    txn: &impl ConnectionTrait,
+    caller: &AuthUser,
+    org: OrganisationId,
+) -> ApiResult<()> {
     let still = users::Entity::find_by_id(caller.user_id.0)
         .filter(users::Column::OrganisationId.eq(org.0))
         .filter(users::Column::OrgRole.eq("admin"))
@@ -467,14 +523,20 @@ pub(crate) async fn require_admin_now(txn: &impl ConnectionTrait, caller: &AuthU
         .count(txn)
         .await?;
     if still == 0 {
-        return Err(ApiError::Forbidden("only the organisation's admins may do this".to_owned()));
+        return Err(ApiError::Forbidden(
+            "only the organisation's admins may do this".to_owned(),
+        ));
     }
     Ok(())
 }
 
 /// Inside `txn`, after [`lock_organisation`]: 409 when `member` is an admin and no other
 /// active admin of `org` would remain without them.
-pub(crate) async fn keep_an_admin(txn: &impl ConnectionTrait, org: OrganisationId, member: &users::Model) -> ApiResult<()> {
+pub(crate) async fn keep_an_admin(
+    txn: &impl ConnectionTrait,
+    org: OrganisationId,
+    member: &users::Model,
+) -> ApiResult<()> {
     if member.org_role.as_deref() != Some("admin") {
         return Ok(());
     }
@@ -486,17 +548,25 @@ pub(crate) async fn keep_an_admin(txn: &impl ConnectionTrait, org: OrganisationI
         .count(txn)
         .await?;
     if others == 0 {
-        return Err(ApiError::conflict("last_admin", "an organisation needs at least one admin"));
+        return Err(ApiError::conflict(
+            "last_admin",
+            "an organisation needs at least one admin",
+        ));
     }
     Ok(())
 }
 
 /// Revokes every live token of `user` (their sessions end at once).
-pub(crate) async fn revoke_all_tokens(db: &impl ConnectionTrait, user: uuid::Uuid) -> ApiResult<u64> {
+pub(crate) async fn revoke_all_tokens(
+    db: &impl ConnectionTrait,
+    user: uuid::Uuid,
+) -> ApiResult<u64> {
     let result = api_tokens::Entity::update_many()
         .col_expr(
             api_tokens::Column::RevokedAt,
-            sea_orm::sea_query::Expr::value(sea_orm::Value::from(chrono::DateTime::<chrono::FixedOffset>::from(Utc::now()))),
+            sea_orm::sea_query::Expr::value(sea_orm::Value::from(chrono::DateTime::<
+                chrono::FixedOffset,
+            >::from(Utc::now()))),
         )
         .filter(api_tokens::Column::UserId.eq(user))
         .filter(api_tokens::Column::RevokedAt.is_null())
@@ -515,7 +585,9 @@ pub async fn remove_member(
     user: UserId,
 ) -> ApiResult<()> {
     if !caller.is_admin_of(org) {
-        return Err(ApiError::Forbidden("only the organisation's admins may remove members".to_owned()));
+        return Err(ApiError::Forbidden(
+            "only the organisation's admins may remove members".to_owned(),
+        ));
     }
     let txn = db.begin().await?;
     lock_organisation(&txn, org).await?;
@@ -541,7 +613,11 @@ pub async fn remove_member(
         entity_type: "user",
         entity_id: user.0,
     }
-    .record(&txn, Some(&before), Some(&serde_json::json!({ "user": UserOut::from(updated), "tokens_revoked": revoked })))
+    .record(
+        &txn,
+        Some(&before),
+        Some(&serde_json::json!({ "user": UserOut::from(updated), "tokens_revoked": revoked })),
+    )
     .await?;
     txn.commit().await?;
     Ok(())
@@ -557,7 +633,10 @@ pub async fn set_user_disabled(
 ) -> ApiResult<UserOut> {
     caller.require_operator()?;
     if disabled && caller.user_id == user {
-        return Err(ApiError::conflict("cannot_disable_self", "operators cannot disable their own account"));
+        return Err(ApiError::conflict(
+            "cannot_disable_self",
+            "operators cannot disable their own account",
+        ));
     }
     let txn = db.begin().await?;
     let target = users::Entity::find_by_id(user.0)
@@ -571,16 +650,28 @@ pub async fn set_user_disabled(
     active.version = Set(target.version.saturating_add(1));
     active.updated_at = Set(Utc::now().into());
     let updated = active.update(&txn).await?;
-    let revoked = if disabled { revoke_all_tokens(&txn, user.0).await? } else { 0 };
+    let revoked = if disabled {
+        revoke_all_tokens(&txn, user.0).await?
+    } else {
+        0
+    };
     let out = UserOut::from(updated);
     AuditEntry {
         actor: Some(caller),
         service: SERVICE,
-        action: if disabled { "user.disable" } else { "user.enable" },
+        action: if disabled {
+            "user.disable"
+        } else {
+            "user.enable"
+        },
         entity_type: "user",
         entity_id: user.0,
     }
-    .record(&txn, Some(&before), Some(&serde_json::json!({ "user": &out, "tokens_revoked": revoked })))
+    .record(
+        &txn,
+        Some(&before),
+        Some(&serde_json::json!({ "user": &out, "tokens_revoked": revoked })),
+    )
     .await?;
     txn.commit().await?;
     Ok(out)

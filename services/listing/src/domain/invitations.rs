@@ -86,7 +86,9 @@ pub struct AcceptIn {
 fn parse_role(role: Option<&str>) -> ApiResult<OrgRole> {
     match role {
         None => Ok(OrgRole::Member),
-        Some(r) => OrgRole::parse(r).ok_or_else(|| ApiError::field("org_role", "must be admin or member")),
+        Some(r) => {
+            OrgRole::parse(r).ok_or_else(|| ApiError::field("org_role", "must be admin or member"))
+        }
     }
 }
 
@@ -94,7 +96,9 @@ fn require_admin(caller: &AuthUser, org: OrganisationId, what: &str) -> ApiResul
     if caller.is_admin_of(org) {
         Ok(())
     } else {
-        Err(ApiError::Forbidden(format!("only the organisation's admins may {what}")))
+        Err(ApiError::Forbidden(format!(
+            "only the organisation's admins may {what}"
+        )))
     }
 }
 
@@ -109,7 +113,11 @@ pub async fn invite(
     let role = parse_role(input.org_role.as_deref())?;
     let email = input.email.trim().to_lowercase();
     let mut v = Validator::new();
-    v.check(email.contains('@') && email.len() <= 254, "email", "must be an email address");
+    v.check(
+        email.contains('@') && email.len() <= 254,
+        "email",
+        "must be an email address",
+    );
     v.finish()?;
     let secret = auth::new_secret(INVITATION_PREFIX);
     let expires_at = Utc::now() + Duration::days(INVITATION_TTL_DAYS);
@@ -129,15 +137,35 @@ pub async fn invite(
     }
     .insert(&txn)
     .await?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "invitation.create", entity_type: "invitation", entity_id: row.id }
-        .record(&txn, None::<&()>, Some(&PendingInvitation::from(row.clone())))
-        .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "invitation.create",
+        entity_type: "invitation",
+        entity_id: row.id,
+    }
+    .record(
+        &txn,
+        None::<&()>,
+        Some(&PendingInvitation::from(row.clone())),
+    )
+    .await?;
     txn.commit().await?;
-    Ok(InvitationOut { id: row.id, email, org_role: role.as_str().to_owned(), expires_at, token: secret })
+    Ok(InvitationOut {
+        id: row.id,
+        email,
+        org_role: role.as_str().to_owned(),
+        expires_at,
+        token: secret,
+    })
 }
 
 /// The organisation's invitations that can still be accepted, newest first (its admins only).
-pub async fn list_pending(db: &impl ConnectionTrait, caller: &AuthUser, org: OrganisationId) -> ApiResult<Vec<PendingInvitation>> {
+pub async fn list_pending(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    org: OrganisationId,
+) -> ApiResult<Vec<PendingInvitation>> {
     require_admin(caller, org, "list invitations")?;
     let now: chrono::DateTime<chrono::FixedOffset> = Utc::now().into();
     let rows = invitations::Entity::find()
@@ -148,7 +176,11 @@ pub async fn list_pending(db: &impl ConnectionTrait, caller: &AuthUser, org: Org
         .all(db)
         .await?;
     // Expiry compared here, in one clock, rather than as stored text in SQL.
-    Ok(rows.into_iter().filter(|r| r.expires_at > now).map(PendingInvitation::from).collect())
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.expires_at > now)
+        .map(PendingInvitation::from)
+        .collect())
 }
 
 /// Withdraws a pending invitation (its organisation's admins only). Revoking twice is
@@ -172,19 +204,34 @@ pub async fn revoke(
     let now: chrono::DateTime<chrono::FixedOffset> = Utc::now().into();
     // Conditional on still being open, so a revoke racing an accept cannot both win.
     let result = invitations::Entity::update_many()
-        .col_expr(invitations::Column::RevokedAt, sea_orm::sea_query::Expr::value(sea_orm::Value::from(now)))
-        .col_expr(invitations::Column::RevokedBy, sea_orm::sea_query::Expr::value(sea_orm::Value::from(caller.user_id.0)))
+        .col_expr(
+            invitations::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(sea_orm::Value::from(now)),
+        )
+        .col_expr(
+            invitations::Column::RevokedBy,
+            sea_orm::sea_query::Expr::value(sea_orm::Value::from(caller.user_id.0)),
+        )
         .filter(invitations::Column::Id.eq(id))
         .filter(invitations::Column::AcceptedAt.is_null())
         .filter(invitations::Column::RevokedAt.is_null())
         .exec(&txn)
         .await?;
     if result.rows_affected == 0 {
-        return Err(ApiError::conflict("invitation_used", "this invitation has already been accepted: remove the member instead"));
+        return Err(ApiError::conflict(
+            "invitation_used",
+            "this invitation has already been accepted: remove the member instead",
+        ));
     }
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "invitation.revoke", entity_type: "invitation", entity_id: id }
-        .record(&txn, Some(&PendingInvitation::from(inv)), None::<&()>)
-        .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "invitation.revoke",
+        entity_type: "invitation",
+        entity_id: id,
+    }
+    .record(&txn, Some(&PendingInvitation::from(inv)), None::<&()>)
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -196,7 +243,12 @@ pub async fn accept(
     input: AcceptIn,
     ttl_hours: i64,
 ) -> ApiResult<SessionOut> {
-    let invalid = || ApiError::field("token", "this invitation is unknown, used, revoked or expired");
+    let invalid = || {
+        ApiError::field(
+            "token",
+            "this invitation is unknown, used, revoked or expired",
+        )
+    };
     let secret = input.token.trim();
     if secret.is_empty() || secret.chars().count() > MAX_SECRET_CHARS {
         return Err(invalid());
@@ -215,9 +267,15 @@ pub async fn accept(
     if inv.accepted_at.is_some() || inv.revoked_at.is_some() || inv.expires_at < Utc::now() {
         return Err(invalid());
     }
-    let taken = users::Entity::find().filter(users::Column::Email.eq(&inv.email)).count(db).await?;
+    let taken = users::Entity::find()
+        .filter(users::Column::Email.eq(&inv.email))
+        .count(db)
+        .await?;
     if taken > 0 {
-        return Err(ApiError::field("token", "an account with the invited email already exists: sign in instead"));
+        return Err(ApiError::field(
+            "token",
+            "an account with the invited email already exists: sign in instead",
+        ));
     }
     let role = OrgRole::parse(&inv.org_role).unwrap_or(OrgRole::Member);
     // Hashed before the transaction: argon2 takes tens of milliseconds, and on SQLite the
@@ -225,7 +283,12 @@ pub async fn accept(
     let hash = passwords.hash(&input.password).await?;
     let txn = db.begin().await?;
     let claimed = invitations::Entity::update_many()
-        .col_expr(invitations::Column::AcceptedAt, sea_orm::sea_query::Expr::value(sea_orm::Value::from(chrono::DateTime::<chrono::FixedOffset>::from(Utc::now()))))
+        .col_expr(
+            invitations::Column::AcceptedAt,
+            sea_orm::sea_query::Expr::value(sea_orm::Value::from(chrono::DateTime::<
+                chrono::FixedOffset,
+            >::from(Utc::now()))),
+        )
         .filter(invitations::Column::Id.eq(inv.id))
         .filter(invitations::Column::AcceptedAt.is_null())
         .filter(invitations::Column::RevokedAt.is_null())
@@ -234,14 +297,41 @@ pub async fn accept(
     if claimed.rows_affected == 0 {
         return Err(invalid());
     }
-    let user = accounts::add_member_hashed(&txn, OrganisationId(inv.organisation_id), &inv.email, &input.display_name, hash, role).await?;
+    let user = accounts::add_member_hashed(
+        &txn,
+        OrganisationId(inv.organisation_id),
+        &inv.email,
+        &input.display_name,
+        hash,
+        role,
+    )
+    .await?;
     let token = auth::issue_token(&txn, user.id, "session", Duration::hours(ttl_hours)).await?;
-    AuditEntry { actor: None, service: SERVICE, action: "invitation.accept", entity_type: "invitation", entity_id: inv.id }
-        .record_by(&txn, Some(user.id.0), Some(inv.organisation_id), None::<&()>, Some(&user))
-        .await?;
+    AuditEntry {
+        actor: None,
+        service: SERVICE,
+        action: "invitation.accept",
+        entity_type: "invitation",
+        entity_id: inv.id,
+    }
+    .record_by(
+        &txn,
+        Some(user.id.0),
+        Some(inv.organisation_id),
+        None::<&()>,
+        Some(&user),
+    )
+    .await?;
     txn.commit().await?;
-    let organisation = shared::entity::organisations::Entity::find_by_id(inv.organisation_id).one(db).await?.map(Into::into);
-    Ok(SessionOut { token, user, organisation })
+    let organisation = shared::entity::organisations::Entity::find_by_id(inv.organisation_id)
+        .one(db)
+        .await?
+        .map(Into::into);
+    Ok(SessionOut {
+        token,
+        user,
+        organisation,
+    })
 }
 
 /// A role change.
@@ -253,7 +343,13 @@ pub struct RoleIn {
 
 /// Changes a member's role (admins only); the last admin cannot step down. The check runs in
 /// the same transaction as the change, under the organisation's lock.
-pub async fn set_role(db: &(impl ConnectionTrait + TransactionTrait), caller: &AuthUser, org: OrganisationId, user: UserId, input: RoleIn) -> ApiResult<UserOut> {
+pub async fn set_role(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    caller: &AuthUser,
+    org: OrganisationId,
+    user: UserId,
+    input: RoleIn,
+) -> ApiResult<UserOut> {
     require_admin(caller, org, "change roles")?;
     let role = parse_role(Some(&input.org_role))?;
     let txn = db.begin().await?;
@@ -272,9 +368,15 @@ pub async fn set_role(db: &(impl ConnectionTrait + TransactionTrait), caller: &A
     active.org_role = Set(Some(role.as_str().to_owned()));
     active.updated_at = Set(Utc::now().into());
     let updated = active.update(&txn).await?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "user.set_role", entity_type: "user", entity_id: user.0 }
-        .record(&txn, Some(&before), Some(&UserOut::from(updated.clone())))
-        .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "user.set_role",
+        entity_type: "user",
+        entity_id: user.0,
+    }
+    .record(&txn, Some(&before), Some(&UserOut::from(updated.clone())))
+    .await?;
     txn.commit().await?;
     Ok(updated.into())
 }

@@ -55,7 +55,11 @@ fn window(config: &AuthConfig) -> Duration {
 }
 
 /// 429 with `Retry-After` when either counter has reached its limit within the window.
-pub async fn check(db: &impl ConnectionTrait, config: &AuthConfig, keys: &LoginKeys) -> ApiResult<()> {
+pub async fn check(
+    db: &impl ConnectionTrait,
+    config: &AuthConfig,
+    keys: &LoginKeys,
+) -> ApiResult<()> {
     let now = Utc::now();
     let window = window(config);
     let since: DateTime<FixedOffset> = (now - window).into();
@@ -95,7 +99,11 @@ pub async fn check(db: &impl ConnectionTrait, config: &AuthConfig, keys: &LoginK
 
 /// Counts one failed attempt against the account and the address, and drops their failures
 /// that have left the window (so the table holds at most a window's worth per key).
-pub async fn record_failure(db: &impl ConnectionTrait, config: &AuthConfig, keys: &LoginKeys) -> ApiResult<()> {
+pub async fn record_failure(
+    db: &impl ConnectionTrait,
+    config: &AuthConfig,
+    keys: &LoginKeys,
+) -> ApiResult<()> {
     let now = Utc::now();
     let since: DateTime<FixedOffset> = (now - window(config)).into();
     for (key, _) in keys.with_limits(config) {

@@ -33,7 +33,13 @@ async fn sign_up(
     State(state): State<AppState>,
     AppJson(input): AppJson<SignupIn>,
 ) -> ApiResult<(StatusCode, AppJson<SessionOut>)> {
-    let session = accounts::sign_up(&state.db, &state.passwords, input, state.config.auth.token_ttl_hours).await?;
+    let session = accounts::sign_up(
+        &state.db,
+        &state.passwords,
+        input,
+        state.config.auth.token_ttl_hours,
+    )
+    .await?;
     Ok((StatusCode::CREATED, AppJson(session)))
 }
 
@@ -41,15 +47,21 @@ async fn sign_up(
 /// `auth.trust_forwarded_for`, the last `X-Forwarded-For` entry (the one our own proxy wrote;
 /// earlier entries are whatever the client claimed). `None` for in-process calls (the embedded
 /// portal), which are then throttled per account only.
-fn client_address(headers: &HeaderMap, peer: Option<SocketAddr>, trust_forwarded_for: bool) -> Option<IpAddr> {
+fn client_address(
+    headers: &HeaderMap,
+    peer: Option<SocketAddr>,
+    trust_forwarded_for: bool,
+) -> Option<IpAddr> {
     if trust_forwarded_for {
+        // Only the very last entry: an unparsable one falls back to the peer rather than to
+        // an earlier, client-controlled entry.
         let forwarded = headers
             .get_all("x-forwarded-for")
             .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .filter_map(|s| s.trim().parse::<IpAddr>().ok())
-            .last();
+            .next_back()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|s| s.trim().parse::<IpAddr>().ok());
         if forwarded.is_some() {
             return forwarded;
         }
@@ -73,10 +85,20 @@ async fn log_in(
     headers: HeaderMap,
     AppJson(input): AppJson<LoginIn>,
 ) -> ApiResult<AppJson<SessionOut>> {
-    let client = client_address(&headers, peer.map(|Extension(ConnectInfo(p))| p), state.config.auth.trust_forwarded_for);
-    accounts::log_in(&state.db, &state.passwords, &state.config.auth, input, client)
-        .await
-        .map(AppJson)
+    let client = client_address(
+        &headers,
+        peer.map(|Extension(ConnectInfo(p))| p),
+        state.config.auth.trust_forwarded_for,
+    );
+    accounts::log_in(
+        &state.db,
+        &state.passwords,
+        &state.config.auth,
+        input,
+        client,
+    )
+    .await
+    .map(AppJson)
 }
 
 /// Revoke the token this request carries.

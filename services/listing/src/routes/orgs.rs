@@ -12,7 +12,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::domain::accounts::{self, SessionOut, UserOut};
-use crate::domain::invitations::{self, AcceptIn, InvitationIn, InvitationOut, PendingInvitation, RoleIn};
+use crate::domain::invitations::{
+    self, AcceptIn, InvitationIn, InvitationOut, PendingInvitation, RoleIn,
+};
 use crate::domain::listings::Page;
 use crate::domain::organisations::{self, OrganisationListParams, OrganisationOut, VerificationIn};
 
@@ -49,7 +51,12 @@ async fn list_organisations(
 ) -> ApiResult<AppJson<Page<OrganisationOut>>> {
     let (rows, total, page, per_page) = organisations::list(&state.db, &caller, &params).await?;
     let items = rows.into_iter().map(OrganisationOut::from).collect();
-    Ok(AppJson(Page { items, total, page, per_page }))
+    Ok(AppJson(Page {
+        items,
+        total,
+        page,
+        per_page,
+    }))
 }
 
 /// An organisation's profile. Unverified organisations are visible to their members and
@@ -83,7 +90,9 @@ async fn list_members(
     caller: AuthUser,
     AppPath(id): AppPath<OrganisationId>,
 ) -> ApiResult<AppJson<Vec<UserOut>>> {
-    accounts::list_members(&state.db, &caller, id).await.map(AppJson)
+    accounts::list_members(&state.db, &caller, id)
+        .await
+        .map(AppJson)
 }
 
 /// Verify or reject an organisation (operators).
@@ -135,7 +144,9 @@ async fn list_invitations(
     caller: AuthUser,
     AppPath(id): AppPath<OrganisationId>,
 ) -> ApiResult<AppJson<Vec<PendingInvitation>>> {
-    invitations::list_pending(&state.db, &caller, id).await.map(AppJson)
+    invitations::list_pending(&state.db, &caller, id)
+        .await
+        .map(AppJson)
 }
 
 /// Revoke a pending invitation (admins); its secret stops working. Revoking twice is harmless.
@@ -175,7 +186,13 @@ async fn accept_invitation(
             "send the invitation secret in the JSON body, not in the URL".to_owned(),
         ));
     }
-    let session = invitations::accept(&state.db, &state.passwords, input, state.config.auth.token_ttl_hours).await?;
+    let session = invitations::accept(
+        &state.db,
+        &state.passwords,
+        input,
+        state.config.auth.token_ttl_hours,
+    )
+    .await?;
     Ok((axum::http::StatusCode::CREATED, AppJson(session)))
 }
 
@@ -190,7 +207,9 @@ async fn set_role(
     AppPath((id, user_id)): AppPath<(OrganisationId, UserId)>,
     AppJson(input): AppJson<RoleIn>,
 ) -> ApiResult<AppJson<UserOut>> {
-    invitations::set_role(&state.db, &caller, id, user_id, input).await.map(AppJson)
+    invitations::set_role(&state.db, &caller, id, user_id, input)
+        .await
+        .map(AppJson)
 }
 
 /// Remove a member from the organisation (admins; an admin may remove themselves unless they
@@ -226,7 +245,9 @@ async fn disable_user(
     caller: AuthUser,
     AppPath(user_id): AppPath<UserId>,
 ) -> ApiResult<AppJson<UserOut>> {
-    accounts::set_user_disabled(&state.db, &caller, user_id, true).await.map(AppJson)
+    accounts::set_user_disabled(&state.db, &caller, user_id, true)
+        .await
+        .map(AppJson)
 }
 
 /// Re-enable a disabled user (operators); they sign in again with their password.
@@ -242,5 +263,7 @@ async fn enable_user(
     caller: AuthUser,
     AppPath(user_id): AppPath<UserId>,
 ) -> ApiResult<AppJson<UserOut>> {
-    accounts::set_user_disabled(&state.db, &caller, user_id, false).await.map(AppJson)
+    accounts::set_user_disabled(&state.db, &caller, user_id, false)
+        .await
+        .map(AppJson)
 }
