@@ -1,13 +1,44 @@
-//! The audit log: every write records who did what to which row, with before and after.
+//! The audit log: every write records who did what to which row, with before and after, and
+//! the id of the HTTP request that did it (`x-request-id`), so an entry can be matched with the
+//! request's log lines. The table is append-only: database triggers refuse UPDATE and DELETE.
 
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::Response;
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use serde::Serialize;
+use tower_http::request_id::RequestId;
 use uuid::Uuid;
 
 use crate::auth::AuthUser;
 use crate::entity::audit_log;
 use crate::ids::new_uuid;
+
+tokio::task_local! {
+    /// The id of the request being handled. A task-local rather than a parameter: every
+    /// domain function that writes an audit entry runs inside the request's future, and
+    /// threading the id through all of them (in every service) would touch each signature
+    /// for a value only the audit row needs.
+    static REQUEST_ID: Option<String>;
+}
+
+/// Middleware: runs the rest of the request inside a scope that knows its request id (set by
+/// `SetRequestIdLayer`, which must be outside this layer).
+pub async fn scope_request_id(req: Request, next: Next) -> Response {
+    let id = req
+        .extensions()
+        .get::<RequestId>()
+        .and_then(|id| id.header_value().to_str().ok())
+        // The column holds 64 characters; a client-sent id may be longer.
+        .map(|s| s.chars().take(64).collect::<String>());
+    REQUEST_ID.scope(id, next.run(req)).await
+}
+
+/// The current request's id, `None` outside a request (jobs, commands).
+pub fn current_request_id() -> Option<String> {
+    REQUEST_ID.try_with(Clone::clone).ok().flatten()
+}
 
 /// One audited change.
 pub struct AuditEntry<'a> {
@@ -26,18 +57,34 @@ impl AuditEntry<'_> {
         before: Option<&B>,
         after: Option<&A>,
     ) -> Result<(), DbErr> {
+        let actor_user = self.actor.map(|a| a.user_id.0);
+        let actor_org = self.actor.and_then(|a| a.organisation_id.map(|o| o.0));
+        self.record_by(db, actor_user, actor_org, before, after)
+            .await
+    }
+
+    /// Like [`AuditEntry::record`], for an actor known only by id (a login, before there is a
+    /// session). `actor` is ignored.
+    pub async fn record_by<B: Serialize, A: Serialize>(
+        self,
+        db: &impl ConnectionTrait,
+        actor_user_id: Option<Uuid>,
+        actor_organisation_id: Option<Uuid>,
+        before: Option<&B>,
+        after: Option<&A>,
+    ) -> Result<(), DbErr> {
         let to_json = |v: Option<serde_json::Value>| v.filter(|v| !v.is_null());
         audit_log::ActiveModel {
             id: Set(new_uuid()),
-            actor_user_id: Set(self.actor.map(|a| a.user_id.0)),
-            actor_organisation_id: Set(self.actor.and_then(|a| a.organisation_id.map(|o| o.0))),
+            actor_user_id: Set(actor_user_id),
+            actor_organisation_id: Set(actor_organisation_id),
             service: Set(self.service.to_owned()),
             action: Set(self.action.to_owned()),
             entity_type: Set(self.entity_type.to_owned()),
             entity_id: Set(self.entity_id),
             before: Set(to_json(before.and_then(|b| serde_json::to_value(b).ok()))),
             after: Set(to_json(after.and_then(|a| serde_json::to_value(a).ok()))),
-            request_id: Set(None),
+            request_id: Set(current_request_id()),
             created_at: Set(Utc::now().into()),
         }
         .insert(db)

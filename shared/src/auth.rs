@@ -44,9 +44,88 @@ pub fn verify_password(stored_hash: &str, password: &str) -> bool {
     }
 }
 
+/// Where argon2 runs on the request path: on tokio's blocking pool, never on the runtime's
+/// worker threads (a hash takes tens of milliseconds of CPU; a flood of logins on the workers
+/// would stall every endpoint, health checks included), and at most `concurrency` at once so
+/// a flood cannot queue unbounded work either. A caller that cannot get a slot within `wait`
+/// is answered 429 with `Retry-After` instead of waiting forever.
+#[derive(Clone, Debug)]
+pub struct PasswordGate {
+    permits: std::sync::Arc<tokio::sync::Semaphore>,
+    wait: std::time::Duration,
+}
+
+impl PasswordGate {
+    /// A gate of `concurrency` slots (0: one per CPU core).
+    pub fn new(concurrency: usize, wait: std::time::Duration) -> Self {
+        let n = if concurrency == 0 {
+            std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+        } else {
+            concurrency
+        };
+        Self {
+            permits: std::sync::Arc::new(tokio::sync::Semaphore::new(n)),
+            wait,
+        }
+    }
+
+    /// The gate the `[auth]` configuration describes.
+    pub fn from_config(config: &crate::config::AuthConfig) -> Self {
+        Self::new(
+            config.password_hash_concurrency,
+            std::time::Duration::from_millis(config.password_hash_wait_ms),
+        )
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> ApiResult<T> {
+        let busy = || ApiError::TooManyRequests {
+            code: "busy",
+            detail: "too many sign-ins are being checked right now; retry in a moment".to_owned(),
+            retry_after_secs: 1,
+        };
+        let permit = tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
+            .await
+            .map_err(|_| busy())?
+            .map_err(|_| busy())?;
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work()
+        })
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("password hashing task failed: {e}")))
+    }
+
+    /// [`hash_password`] off the runtime.
+    pub async fn hash(&self, password: &str) -> ApiResult<String> {
+        let password = password.to_owned();
+        Ok(self.run(move || hash_password(&password)).await??)
+    }
+
+    /// [`verify_password`] off the runtime.
+    pub async fn verify(&self, stored_hash: &str, password: &str) -> ApiResult<bool> {
+        let (stored_hash, password) = (stored_hash.to_owned(), password.to_owned());
+        self.run(move || verify_password(&stored_hash, &password))
+            .await
+    }
+}
+
 /// SHA-256 of a token secret, hex-encoded: what the `api_tokens` table stores.
 pub fn token_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// A new secret: `prefix` and 32 bytes from the operating system's generator, base64url.
+/// Store only its [`token_hash`].
+pub fn new_secret(prefix: &str) -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    format!(
+        "{prefix}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
 }
 
 /// A freshly issued token: the secret is shown once and never stored.
@@ -64,12 +143,7 @@ pub async fn issue_token(
     name: &str,
     ttl: Duration,
 ) -> ApiResult<IssuedToken> {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let secret = format!(
-        "{TOKEN_PREFIX}{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-    );
+    let secret = new_secret(TOKEN_PREFIX);
     let now = Utc::now();
     let expires_at = now + ttl;
     let id = new_uuid();

@@ -207,6 +207,22 @@ pub struct JobsConfig {
 pub struct AuthConfig {
     /// Lifetime of a login token.
     pub token_ttl_hours: i64,
+    /// Failed logins for one account within `login_window_secs` before further attempts on
+    /// it are answered 429 until the window has passed.
+    pub login_max_failures: u32,
+    /// Failed logins from one client address (any accounts) within the window before that
+    /// address is answered 429. Larger than the per-account limit: offices share addresses.
+    pub login_max_failures_per_address: u32,
+    /// Length of the throttle's sliding window.
+    pub login_window_secs: u64,
+    /// Read the client address from the last `X-Forwarded-For` entry (set this only behind a
+    /// proxy or ingress that writes that header); otherwise the socket peer is the client.
+    pub trust_forwarded_for: bool,
+    /// Password hashes computed at once (argon2 is deliberately slow and memory-hungry);
+    /// 0 means the number of CPU cores.
+    pub password_hash_concurrency: usize,
+    /// How long a login waits for a hashing slot before it is answered 503.
+    pub password_hash_wait_ms: u64,
 }
 
 /// Output format of logs.
@@ -286,6 +302,12 @@ impl Default for AuthConfig {
     fn default() -> Self {
         Self {
             token_ttl_hours: 24 * 14,
+            login_max_failures: 10,
+            login_max_failures_per_address: 100,
+            login_window_secs: 15 * 60,
+            trust_forwarded_for: false,
+            password_hash_concurrency: 0,
+            password_hash_wait_ms: 2_000,
         }
     }
 }
@@ -423,6 +445,18 @@ impl Config {
         }
         if self.auth.token_ttl_hours <= 0 {
             return Err(ConfigError::new("auth.token_ttl_hours", "must be positive"));
+        }
+        if self.auth.login_max_failures == 0 || self.auth.login_max_failures_per_address == 0 {
+            return Err(ConfigError::new(
+                "auth.login_max_failures",
+                "login_max_failures and login_max_failures_per_address must be at least 1",
+            ));
+        }
+        if !(1..=7 * 24 * 3600).contains(&self.auth.login_window_secs) {
+            return Err(ConfigError::new(
+                "auth.login_window_secs",
+                "must be between 1 and 604800",
+            ));
         }
         if self.jobs.lease_secs == 0 {
             return Err(ConfigError::new("jobs.lease_secs", "must be positive"));

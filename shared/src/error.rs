@@ -89,6 +89,13 @@ pub enum ApiError {
     /// Database pool exhausted or the database is unreachable.
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// Too many attempts (failed logins): answered 429 with `Retry-After`.
+    #[error("{code}: {detail}")]
+    TooManyRequests {
+        code: &'static str,
+        detail: String,
+        retry_after_secs: u64,
+    },
     /// Anything else. The message is logged, never shown.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -122,6 +129,7 @@ impl ApiError {
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -139,6 +147,7 @@ impl ApiError {
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::UnsupportedMediaType(_) => "unsupported_media_type",
             Self::Unavailable(_) => "service_unavailable",
+            Self::TooManyRequests { code, .. } => code,
             Self::Internal(_) => "internal_error",
         })
     }
@@ -149,7 +158,7 @@ impl ApiError {
                 [one] => format!("{}: {}", one.path, one.message),
                 many => format!("{} fields are invalid", many.len()),
             },
-            Self::Conflict { detail, .. } => detail.clone(),
+            Self::Conflict { detail, .. } | Self::TooManyRequests { detail, .. } => detail.clone(),
             Self::Internal(_) => "internal error".to_owned(),
             Self::Unavailable(_) => "the service is temporarily unavailable; retry later".to_owned(),
             other => other.to_string(),
@@ -214,6 +223,14 @@ impl IntoResponse for ApiError {
                 response
                     .extensions_mut()
                     .insert(LoggedError(Arc::new(anyhow::anyhow!(reason))));
+            }
+            Self::TooManyRequests {
+                retry_after_secs, ..
+            } => {
+                response.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(retry_after_secs.max(1)),
+                );
             }
             _ => {}
         }

@@ -27,13 +27,17 @@ pub async fn run(
         worker_task = Some(tokio::spawn(supervise_worker(state.clone(), Arc::new(registry), stop_rx)));
     }
     let stop_for_server = stop_tx.clone();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            tracing::info!("shutting down: finishing in-flight requests");
-            let _ = stop_for_server.send(true);
-        })
-        .await?;
+    // With the peer address: the login throttle counts failures per client address.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        tracing::info!("shutting down: finishing in-flight requests");
+        let _ = stop_for_server.send(true);
+    })
+    .await?;
     let _ = stop_tx.send(true);
     if let Some(task) = worker_task {
         if let Err(err) = task.await {
@@ -117,7 +121,9 @@ pub fn build_app(
         .merge(extra)
         .fallback(crate::http::not_found_fallback)
         .with_state(state.clone())
-        .merge(docs);
+        .merge(docs)
+        // Inside the common layers, so the request id is already set when it runs.
+        .layer(axum::middleware::from_fn(crate::audit::scope_request_id));
     let router = crate::http::with_common_layers(router, &state.config.server);
     (router, openapi)
 }

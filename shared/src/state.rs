@@ -16,12 +16,15 @@ pub struct AppState {
     pub search: Arc<dyn SearchIndex>,
     /// Signs of life of this process's job worker, for `/readyz`.
     pub worker_health: Arc<crate::jobs::worker::WorkerHealth>,
+    /// Where password hashing runs (off the async runtime, bounded).
+    pub passwords: crate::auth::PasswordGate,
 }
 
 impl AppState {
     pub fn new(db: DatabaseConnection, config: Config, search: Arc<dyn SearchIndex>) -> Self {
         Self {
             db,
+            passwords: crate::auth::PasswordGate::from_config(&config.auth),
             config: Arc::new(config),
             search,
             worker_health: Arc::default(),

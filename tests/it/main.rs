@@ -1,6 +1,7 @@
 //! The one integration-test binary: every module drives the real services over HTTP on real
 //! databases, SQLite and PostgreSQL (see `integration_tests::db_test!`).
 
+mod accounts;
 mod auth;
 mod authorisation;
 mod bad_input;

@@ -510,12 +510,19 @@ db_test! {
         let (_, admin) = member(&app, "university", "tto@uni.test").await;
         let res = app.submit("/my/members/invite", Some(&admin), &[("email", "colleague@uni.test"), ("org_role", "member")]).await;
         assert_eq!(res.status.as_u16(), 200, "{}", res.text);
-        let at = res.text.find("/join?token=").expect("join link shown");
-        let token: String = res.text[at + "/join?token=".len()..].chars().take_while(|c| *c != '"').collect();
-        assert!(!token.is_empty());
+        let token = invitation_code(&res.text);
+        assert!(token.starts_with("inv_"), "{token}");
+        // The code is shown beside the link, never inside a URL.
+        assert!(res.text.contains("/join\""), "{}", res.text);
+        assert!(!res.text.contains("?token="), "{}", res.text);
 
-        let join = app.page(&format!("/join?token={token}"), None).await;
+        // An old-style link with the code in the query is sent to the bare page, unread.
+        let old_link = app.page(&format!("/join?token={token}"), None).await;
+        assert_eq!(old_link.status.as_u16(), 303, "{}", old_link.text);
+        assert_eq!(old_link.location(), "/join");
+        let join = app.page("/join", None).await;
         assert_eq!(join.status.as_u16(), 200, "{}", join.text);
+        assert!(!join.text.contains(&token), "{}", join.text);
         let bad = app.submit("/join", None, &[("token", &token), ("display_name", "新同事"), ("password", "short")]).await;
         assert_eq!(bad.status.as_u16(), 200);
         assert!(bad.text.contains("id=\"e-password\""), "{}", bad.text);
@@ -531,5 +538,60 @@ db_test! {
         // Members who are not admins see no invitation form.
         let as_member = app.page("/my/members", Some(&colleague)).await;
         assert!(!as_member.text.contains("action=\"/my/members/invite\""));
+    }
+}
+
+/// The invitation code shown once on the members page after inviting.
+fn invitation_code(page: &str) -> String {
+    let at = page.find("id=\"invite-code\"").expect("invitation code shown");
+    let rest = &page[at..];
+    let start = rest.find("value=\"").expect("value") + "value=\"".len();
+    rest[start..].chars().take_while(|c| *c != '"').collect()
+}
+
+db_test! {
+    async fn an_admin_revokes_an_invitation_and_removes_a_member_from_the_members_page(app: TestApp) {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let (_, admin) = member(&app, "university", "tto@uni.test").await;
+        let res = app.submit("/my/members/invite", Some(&admin), &[("email", "leaver@uni.test"), ("org_role", "member")]).await;
+        let leaver_code = invitation_code(&res.text);
+        let res = app.submit("/my/members/invite", Some(&admin), &[("email", "never@uni.test"), ("org_role", "member")]).await;
+        let never_code = invitation_code(&res.text);
+        let page = app.page("/my/members", Some(&admin)).await;
+        assert!(page.text.contains("data-testid=\"pending-invitations\"") && page.text.contains("never@uni.test"), "{}", page.text);
+
+        // Revoke the second invitation from the list; its code stops working.
+        let never_id = shared::entity::invitations::Entity::find()
+            .filter(shared::entity::invitations::Column::Email.eq("never@uni.test"))
+            .one(&app.db)
+            .await
+            .expect("read")
+            .expect("invitation")
+            .id;
+        let res = app.submit(&format!("/my/members/invitations/{never_id}/revoke"), Some(&admin), &[]).await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        let refused = app.submit("/join", None, &[("token", &never_code), ("display_name", "Never"), ("password", "colleague-password-1")]).await;
+        assert_ne!(refused.status.as_u16(), 303, "{}", refused.text);
+
+        // The first joins, then is removed: their portal session ends.
+        let joined = app.submit("/join", None, &[("token", &leaver_code), ("display_name", "Leaver"), ("password", "colleague-password-1")]).await;
+        assert_eq!(joined.status.as_u16(), 303, "{}", joined.text);
+        let leaver = app.portal_login("leaver@uni.test", "colleague-password-1").await;
+        assert_eq!(app.page("/my/members", Some(&leaver)).await.status.as_u16(), 200);
+        let leaver_id = shared::entity::users::Entity::find()
+            .filter(shared::entity::users::Column::Email.eq("leaver@uni.test"))
+            .one(&app.db)
+            .await
+            .expect("read")
+            .expect("user")
+            .id;
+        let page = app.page("/my/members", Some(&admin)).await;
+        assert!(page.text.contains(&format!("action=\"/my/members/{leaver_id}/remove\"")), "{}", page.text);
+        let res = app.submit(&format!("/my/members/{leaver_id}/remove"), Some(&admin), &[]).await;
+        assert_eq!(res.status.as_u16(), 303, "{}", res.text);
+        let page = app.page("/my/members", Some(&admin)).await;
+        assert!(!page.text.contains("leaver@uni.test"), "{}", page.text);
+        let after = app.page("/my/members", Some(&leaver)).await;
+        assert_ne!(after.status.as_u16(), 200, "a removed member's session is over: {}", after.text);
     }
 }

@@ -20,6 +20,7 @@ pub mod invitations;
 pub mod jobs;
 pub mod listing_reviews;
 pub mod listing_translations;
+pub mod login_failures;
 pub mod match_feedback;
 pub mod matches;
 pub mod milestones;

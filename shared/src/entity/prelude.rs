@@ -14,6 +14,7 @@ pub use super::deals::Entity as Deals;
 pub use super::fx_rates::Entity as FxRates;
 pub use super::idempotency_keys::Entity as IdempotencyKeys;
 pub use super::invitations::Entity as Invitations;
+pub use super::login_failures::Entity as LoginFailures;
 pub use super::jobs::Entity as Jobs;
 pub use super::listing_reviews::Entity as ListingReviews;
 pub use super::listing_translations::Entity as ListingTranslations;

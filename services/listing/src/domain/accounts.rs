@@ -1,20 +1,26 @@
-//! People: self-service sign-up (a new organisation and its first admin), login, logout,
-//! password change, operators, and the member list of an organisation.
+//! People: self-service sign-up (a new organisation and its first admin), login (throttled),
+//! logout, password change, operators, the member list of an organisation, and off-boarding:
+//! an admin removes a member, an operator disables or re-enables a user. Passwords are hashed
+//! and checked through the [`PasswordGate`], off the async runtime.
 
 use chrono::{Duration, Utc};
+use std::net::IpAddr;
+
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use shared::audit::AuditEntry;
-use shared::auth::{self, AuthUser, IssuedToken};
-use shared::entity::{api_tokens, users};
+use shared::auth::{self, AuthUser, IssuedToken, PasswordGate};
+use shared::config::AuthConfig;
+use shared::entity::{api_tokens, organisations as org_entity, users};
 use shared::error::{ApiError, ApiResult, Validator};
 use shared::ids::{OrganisationId, UserId};
 use utoipa::ToSchema;
 
 use super::organisations::{self, OrganisationIn, OrganisationOut};
+use super::throttle::{self, LoginKeys};
 use crate::SERVICE;
 
 /// Shortest password accepted.
@@ -43,6 +49,8 @@ pub struct UserOut {
     pub org_role: Option<String>,
     pub is_operator: bool,
     pub locale: String,
+    /// `active`, or `disabled` by an operator (cannot sign in).
+    pub status: String,
     pub created_at: chrono::DateTime<chrono::FixedOffset>,
 }
 
@@ -56,6 +64,7 @@ impl From<users::Model> for UserOut {
             org_role: m.org_role,
             is_operator: m.is_operator,
             locale: m.locale,
+            status: m.status,
             created_at: m.created_at,
         }
     }
@@ -76,9 +85,12 @@ fn normalise_email(raw: &str) -> String {
 
 fn validate_email(email: &str, v: &mut Validator) {
     let ok = email.len() <= 254
-        && email
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.'))
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        })
         && !email.contains(char::is_whitespace);
     v.check(ok, "email", "must be an email address");
 }
@@ -86,7 +98,10 @@ fn validate_email(email: &str, v: &mut Validator) {
 fn validate_password(password: &str, path: &str, v: &mut Validator) {
     let n = password.chars().count();
     if n < MIN_PASSWORD_CHARS {
-        v.push(path, format!("must be at least {MIN_PASSWORD_CHARS} characters"));
+        v.push(
+            path,
+            format!("must be at least {MIN_PASSWORD_CHARS} characters"),
+        );
     } else if n > 200 {
         v.push(path, "must be at most 200 characters");
     }
@@ -100,6 +115,7 @@ fn token_ttl(state_hours: i64) -> Duration {
 /// them in. Everything or nothing: one transaction.
 pub async fn sign_up(
     db: &(impl ConnectionTrait + TransactionTrait),
+    passwords: &PasswordGate,
     input: SignupIn,
     ttl_hours: i64,
 ) -> ApiResult<SessionOut> {
@@ -121,7 +137,7 @@ pub async fn sign_up(
             "an account with this email already exists",
         )]));
     }
-    let hash = auth::hash_password(&input.password)?;
+    let hash = passwords.hash(&input.password).await?;
     let txn = db.begin().await?;
     let org = organisations::insert(&txn, &input.organisation, credit).await?;
     let now = Utc::now();
@@ -169,31 +185,94 @@ pub struct LoginIn {
 }
 
 /// Checks credentials and issues a token. Wrong email and wrong password get the same 401, so
-/// the endpoint does not reveal who has an account.
-pub async fn log_in(db: &impl ConnectionTrait, input: LoginIn, ttl_hours: i64) -> ApiResult<SessionOut> {
+/// the endpoint does not reveal who has an account. Throttled per account and per client
+/// address (see [`throttle`]); every attempt that reaches the password check is audited.
+pub async fn log_in(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    passwords: &PasswordGate,
+    config: &AuthConfig,
+    input: LoginIn,
+    client: Option<IpAddr>,
+) -> ApiResult<SessionOut> {
     let refused = || ApiError::Unauthorized("wrong email or password".to_owned());
     let email = normalise_email(&input.email);
+    let keys = LoginKeys::new(&email, client);
+    throttle::check(db, config, &keys).await?;
     let user = users::Entity::find()
         .filter(users::Column::Email.eq(&email))
         .one(db)
         .await?;
-    let Some(user) = user else {
-        // Spend the same time as a real check so timing does not reveal accounts.
-        let _ = auth::verify_password(DUMMY_HASH, &input.password);
+    // An unknown email spends the same time on a real check so timing does not reveal accounts.
+    let stored = user
+        .as_ref()
+        .map_or(DUMMY_HASH, |u| u.password_hash.as_str());
+    let matches = passwords.verify(stored, &input.password).await?;
+    let Some(user) = user.filter(|_| matches) else {
+        let txn = db.begin().await?;
+        throttle::record_failure(&txn, config, &keys).await?;
+        let known = users::Entity::find()
+            .select_only()
+            .column(users::Column::Id)
+            .filter(users::Column::Email.eq(&email))
+            .into_tuple::<uuid::Uuid>()
+            .one(&txn)
+            .await?;
+        AuditEntry {
+            actor: None,
+            service: SERVICE,
+            action: "auth.login_failed",
+            entity_type: "user",
+            // Nil for an email without an account; the email itself is not kept.
+            entity_id: known.unwrap_or_else(uuid::Uuid::nil),
+        }
+        .record_by(
+            &txn,
+            None,
+            None,
+            None::<&()>,
+            Some(&serde_json::json!({
+                "reason": if known.is_some() { "wrong_password" } else { "unknown_account" },
+            })),
+        )
+        .await?;
+        txn.commit().await?;
         return Err(refused());
     };
-    if !auth::verify_password(&user.password_hash, &input.password) {
-        return Err(refused());
-    }
     if user.status != "active" {
-        return Err(ApiError::Unauthorized("account is disabled".to_owned()));
+        return Err(ApiError::Forbidden(
+            "this account has been disabled by a platform operator".to_owned(),
+        ));
     }
-    let token = auth::issue_token(db, UserId(user.id), "session", token_ttl(ttl_hours)).await?;
+    let txn = db.begin().await?;
+    throttle::clear_account(&txn, &keys).await?;
+    let token = auth::issue_token(
+        &txn,
+        UserId(user.id),
+        "session",
+        token_ttl(config.token_ttl_hours),
+    )
+    .await?;
     let mut active: users::ActiveModel = user.clone().into();
     active.last_login_at = Set(Some(Utc::now().into()));
-    let user = active.update(db).await?;
+    let user = active.update(&txn).await?;
+    AuditEntry {
+        actor: None,
+        service: SERVICE,
+        action: "auth.login",
+        entity_type: "user",
+        entity_id: user.id,
+    }
+    .record_by(
+        &txn,
+        Some(user.id),
+        user.organisation_id,
+        None::<&()>,
+        Some(&serde_json::json!({ "token_id": token.token_id })),
+    )
+    .await?;
+    txn.commit().await?;
     let organisation = match user.organisation_id {
-        Some(id) => shared::entity::organisations::Entity::find_by_id(id)
+        Some(id) => org_entity::Entity::find_by_id(id)
             .one(db)
             .await?
             .map(OrganisationOut::from),
@@ -204,6 +283,30 @@ pub async fn log_in(db: &impl ConnectionTrait, input: LoginIn, ttl_hours: i64) -
         user: user.into(),
         organisation,
     })
+}
+
+/// Revokes the caller's current token (logout), audited.
+pub async fn log_out(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    caller: &AuthUser,
+) -> ApiResult<()> {
+    let txn = db.begin().await?;
+    auth::revoke_token(&txn, caller.token_id).await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "auth.logout",
+        entity_type: "user",
+        entity_id: caller.user_id.0,
+    }
+    .record(
+        &txn,
+        None::<&()>,
+        Some(&serde_json::json!({ "token_id": caller.token_id })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// An argon2 hash of a random string, verified against when the email is unknown.
@@ -221,6 +324,7 @@ pub struct PasswordChangeIn {
 /// Changes the caller's password and revokes every other token of theirs.
 pub async fn change_password(
     db: &(impl ConnectionTrait + TransactionTrait),
+    passwords: &PasswordGate,
     caller: &AuthUser,
     input: PasswordChangeIn,
 ) -> ApiResult<()> {
@@ -231,10 +335,16 @@ pub async fn change_password(
         .one(db)
         .await?
         .ok_or_else(|| ApiError::Unauthorized("account no longer exists".to_owned()))?;
-    if !auth::verify_password(&user.password_hash, &input.current_password) {
-        return Err(ApiError::field("current_password", "is not your current password"));
+    if !passwords
+        .verify(&user.password_hash, &input.current_password)
+        .await?
+    {
+        return Err(ApiError::field(
+            "current_password",
+            "is not your current password",
+        ));
     }
-    let hash = auth::hash_password(&input.new_password)?;
+    let hash = passwords.hash(&input.new_password).await?;
     let txn = db.begin().await?;
     let mut active: users::ActiveModel = user.into();
     active.password_hash = Set(hash);
@@ -243,7 +353,9 @@ pub async fn change_password(
     api_tokens::Entity::update_many()
         .col_expr(
             api_tokens::Column::RevokedAt,
-            sea_orm::sea_query::Expr::value(sea_orm::Value::from(chrono::DateTime::<chrono::FixedOffset>::from(Utc::now()))),
+            sea_orm::sea_query::Expr::value(sea_orm::Value::from(chrono::DateTime::<
+                chrono::FixedOffset,
+            >::from(Utc::now()))),
         )
         .filter(api_tokens::Column::UserId.eq(caller.user_id.0))
         .filter(api_tokens::Column::Id.ne(caller.token_id.0))
@@ -263,9 +375,10 @@ pub async fn change_password(
     Ok(())
 }
 
-/// Creates a platform operator (from `techmarket admin create-operator`).
+/// Creates a platform operator (from `techmarket admin create-operator` and the sample data),
+/// audited with no actor: it comes from the command line, not from a session.
 pub async fn create_operator(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     email: &str,
     display_name: &str,
     password: &str,
@@ -276,8 +389,23 @@ pub async fn create_operator(
     validate_password(password, "password", &mut v);
     v.length(display_name, "display_name", 1, 120);
     v.finish()?;
-    let user = new_user(email, display_name, password, None, true)?.insert(db).await?;
-    Ok(user.into())
+    let hash = auth::hash_password(password)?;
+    let txn = db.begin().await?;
+    let user = new_user(email, display_name, hash, None, true)
+        .insert(&txn)
+        .await?;
+    let out = UserOut::from(user);
+    AuditEntry {
+        actor: None,
+        service: SERVICE,
+        action: "user.create_operator",
+        entity_type: "user",
+        entity_id: out.id.0,
+    }
+    .record(&txn, None::<&()>, Some(&out))
+    .await?;
+    txn.commit().await?;
+    Ok(out)
 }
 
 /// Adds a person to an existing organisation (sample data and invitations use it).
@@ -289,26 +417,45 @@ pub async fn add_member(
     password: &str,
     role: auth::OrgRole,
 ) -> ApiResult<UserOut> {
-    let user = new_user(normalise_email(email), display_name, password, Some((organisation, role)), false)?
-        .insert(db)
-        .await?;
+    let hash = auth::hash_password(password)?;
+    add_member_hashed(db, organisation, email, display_name, hash, role).await
+}
+
+/// [`add_member`] with the password already hashed (through the [`PasswordGate`]).
+pub async fn add_member_hashed(
+    db: &impl ConnectionTrait,
+    organisation: OrganisationId,
+    email: &str,
+    display_name: &str,
+    password_hash: String,
+    role: auth::OrgRole,
+) -> ApiResult<UserOut> {
+    let user = new_user(
+        normalise_email(email),
+        display_name,
+        password_hash,
+        Some((organisation, role)),
+        false,
+    )
+    .insert(db)
+    .await?;
     Ok(user.into())
 }
 
-/// A new active user row; the password is hashed here.
+/// A new active user row.
 fn new_user(
     email: String,
     display_name: &str,
-    password: &str,
+    password_hash: String,
     membership: Option<(OrganisationId, auth::OrgRole)>,
     is_operator: bool,
-) -> ApiResult<users::ActiveModel> {
+) -> users::ActiveModel {
     let now = Utc::now();
-    Ok(users::ActiveModel {
+    users::ActiveModel {
         id: Set(UserId::new().0),
         email: Set(email),
         display_name: Set(display_name.trim().to_owned()),
-        password_hash: Set(auth::hash_password(password)?),
+        password_hash: Set(password_hash),
         organisation_id: Set(membership.map(|(org, _)| org.0)),
         org_role: Set(membership.map(|(_, role)| role.as_str().to_owned())),
         is_operator: Set(is_operator),
@@ -318,7 +465,7 @@ fn new_user(
         version: Set(1),
         created_at: Set(now.into()),
         updated_at: Set(now.into()),
-    })
+    }
 }
 
 /// Members of `org`, for its own members and operators only.
@@ -338,4 +485,194 @@ pub async fn list_members(
         .all(db)
         .await?;
     Ok(members.into_iter().map(UserOut::from).collect())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Off-boarding and the last-admin rule.
+
+/// Takes the organisation's row lock for the rest of `txn` (PostgreSQL), so changes to its
+/// admins run one after another and each sees the others' result: two admins removing or
+/// demoting each other at once cannot leave none. SQLite needs no lock: it has one writer, and
+/// our SQLite pool a single connection, so a transaction there already runs alone.
+pub(crate) async fn lock_organisation(
+    txn: &impl ConnectionTrait,
+    org: OrganisationId,
+) -> ApiResult<()> {
+    if shared::db::is_postgres(txn) {
+        org_entity::Entity::find_by_id(org.0)
+            .lock_exclusive()
+            .one(txn)
+            .await?
+            .ok_or_else(|| ApiError::not_found(format!("organisation {org}")))?;
+    }
+    Ok(())
+}
+
+/// Inside `txn`, after [`lock_organisation`]: 403 unless `caller` is still an active admin of
+/// `org` (their token was checked when the request began; a concurrent change may have
+/// removed or demoted them since).
+pub(crate) async fn require_admin_now(
+    txn: &impl ConnectionTrait,
+    caller: &AuthUser,
+    org: OrganisationId,
+) -> ApiResult<()> {
+    let still = users::Entity::find_by_id(caller.user_id.0)
+        .filter(users::Column::OrganisationId.eq(org.0))
+        .filter(users::Column::OrgRole.eq("admin"))
+        .filter(users::Column::Status.eq("active"))
+        .count(txn)
+        .await?;
+    if still == 0 {
+        return Err(ApiError::Forbidden(
+            "only the organisation's admins may do this".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// Inside `txn`, after [`lock_organisation`]: 409 when `member` is an admin and no other
+/// active admin of `org` would remain without them.
+pub(crate) async fn keep_an_admin(
+    txn: &impl ConnectionTrait,
+    org: OrganisationId,
+    member: &users::Model,
+) -> ApiResult<()> {
+    if member.org_role.as_deref() != Some("admin") {
+        return Ok(());
+    }
+    let others = users::Entity::find()
+        .filter(users::Column::OrganisationId.eq(org.0))
+        .filter(users::Column::OrgRole.eq("admin"))
+        .filter(users::Column::Status.eq("active"))
+        .filter(users::Column::Id.ne(member.id))
+        .count(txn)
+        .await?;
+    if others == 0 {
+        return Err(ApiError::conflict(
+            "last_admin",
+            "an organisation needs at least one admin",
+        ));
+    }
+    Ok(())
+}
+
+/// Revokes every live token of `user` (their sessions end at once).
+pub(crate) async fn revoke_all_tokens(
+    db: &impl ConnectionTrait,
+    user: uuid::Uuid,
+) -> ApiResult<u64> {
+    let result = api_tokens::Entity::update_many()
+        .col_expr(
+            api_tokens::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(sea_orm::Value::from(chrono::DateTime::<
+                chrono::FixedOffset,
+            >::from(Utc::now()))),
+        )
+        .filter(api_tokens::Column::UserId.eq(user))
+        .filter(api_tokens::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// Removes `user` from `org` (its admins only; an admin may remove themselves unless they
+/// are the last admin). The person keeps an account without an organisation; every token of
+/// theirs is revoked, so they lose the organisation's private objects at once.
+pub async fn remove_member(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    caller: &AuthUser,
+    org: OrganisationId,
+    user: UserId,
+) -> ApiResult<()> {
+    if !caller.is_admin_of(org) {
+        return Err(ApiError::Forbidden(
+            "only the organisation's admins may remove members".to_owned(),
+        ));
+    }
+    let txn = db.begin().await?;
+    lock_organisation(&txn, org).await?;
+    require_admin_now(&txn, caller, org).await?;
+    let member = users::Entity::find_by_id(user.0)
+        .one(&txn)
+        .await?
+        .filter(|u| u.organisation_id == Some(org.0))
+        .ok_or_else(|| ApiError::not_found(format!("member {user}")))?;
+    keep_an_admin(&txn, org, &member).await?;
+    let before = UserOut::from(member.clone());
+    let mut active: users::ActiveModel = member.clone().into();
+    active.organisation_id = Set(None);
+    active.org_role = Set(None);
+    active.version = Set(member.version.saturating_add(1));
+    active.updated_at = Set(Utc::now().into());
+    let updated = active.update(&txn).await?;
+    let revoked = revoke_all_tokens(&txn, user.0).await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "user.remove_member",
+        entity_type: "user",
+        entity_id: user.0,
+    }
+    .record(
+        &txn,
+        Some(&before),
+        Some(&serde_json::json!({ "user": UserOut::from(updated), "tokens_revoked": revoked })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Disables (`disabled = true`) or re-enables a user (operators only). Disabling revokes every
+/// token and refuses later logins; re-enabling lets them sign in again with their password.
+pub async fn set_user_disabled(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    caller: &AuthUser,
+    user: UserId,
+    disabled: bool,
+) -> ApiResult<UserOut> {
+    caller.require_operator()?;
+    if disabled && caller.user_id == user {
+        return Err(ApiError::conflict(
+            "cannot_disable_self",
+            "operators cannot disable their own account",
+        ));
+    }
+    let txn = db.begin().await?;
+    let target = users::Entity::find_by_id(user.0)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("user {user}")))?;
+    let status = if disabled { "disabled" } else { "active" };
+    let before = UserOut::from(target.clone());
+    let mut active: users::ActiveModel = target.clone().into();
+    active.status = Set(status.to_owned());
+    active.version = Set(target.version.saturating_add(1));
+    active.updated_at = Set(Utc::now().into());
+    let updated = active.update(&txn).await?;
+    let revoked = if disabled {
+        revoke_all_tokens(&txn, user.0).await?
+    } else {
+        0
+    };
+    let out = UserOut::from(updated);
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: if disabled {
+            "user.disable"
+        } else {
+            "user.enable"
+        },
+        entity_type: "user",
+        entity_id: user.0,
+    }
+    .record(
+        &txn,
+        Some(&before),
+        Some(&serde_json::json!({ "user": &out, "tokens_revoked": revoked })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(out)
 }

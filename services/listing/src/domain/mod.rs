@@ -14,4 +14,5 @@ pub mod open_calls;
 pub mod organisations;
 pub mod patch;
 pub mod spreadsheet;
+pub mod throttle;
 pub mod translations;

@@ -1,8 +1,11 @@
 //! `/api/v1/auth/*` and `/api/v1/me`: sign-up, login, logout, the current user.
 
-use axum::extract::State;
-use axum::http::StatusCode;
-use shared::auth::{self, AuthUser};
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::Extension;
+use shared::auth::AuthUser;
 use shared::error::{ApiResult, Problem};
 use shared::extract::AppJson;
 use shared::AppState;
@@ -30,30 +33,79 @@ async fn sign_up(
     State(state): State<AppState>,
     AppJson(input): AppJson<SignupIn>,
 ) -> ApiResult<(StatusCode, AppJson<SessionOut>)> {
-    let session = accounts::sign_up(&state.db, input, state.config.auth.token_ttl_hours).await?;
+    let session = accounts::sign_up(
+        &state.db,
+        &state.passwords,
+        input,
+        state.config.auth.token_ttl_hours,
+    )
+    .await?;
     Ok((StatusCode::CREATED, AppJson(session)))
 }
 
-/// Exchange email and password for a bearer token.
+/// The client's address for the login throttle: the socket peer, or, with
+/// `auth.trust_forwarded_for`, the last `X-Forwarded-For` entry (the one our own proxy wrote;
+/// earlier entries are whatever the client claimed). `None` for in-process calls (the embedded
+/// portal), which are then throttled per account only.
+fn client_address(
+    headers: &HeaderMap,
+    peer: Option<SocketAddr>,
+    trust_forwarded_for: bool,
+) -> Option<IpAddr> {
+    if trust_forwarded_for {
+        // Only the very last entry: an unparsable one falls back to the peer rather than to
+        // an earlier, client-controlled entry.
+        let forwarded = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .next_back()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|s| s.trim().parse::<IpAddr>().ok());
+        if forwarded.is_some() {
+            return forwarded;
+        }
+    }
+    peer.map(|p| p.ip())
+}
+
+/// Exchange email and password for a bearer token. After too many failures for the account or
+/// from the client's address the answer is 429 with `Retry-After`, whatever the password.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginIn,
     responses(
         (status = 200, body = SessionOut),
         (status = 401, description = "Wrong email or password", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The account is disabled", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts (`too_many_attempts`) or too many password checks at once (`busy`); see `Retry-After`",
+            body = Problem, content_type = "application/problem+json"),
     ))]
 async fn log_in(
     State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
     AppJson(input): AppJson<LoginIn>,
 ) -> ApiResult<AppJson<SessionOut>> {
-    accounts::log_in(&state.db, input, state.config.auth.token_ttl_hours)
-        .await
-        .map(AppJson)
+    let client = client_address(
+        &headers,
+        peer.map(|Extension(ConnectInfo(p))| p),
+        state.config.auth.trust_forwarded_for,
+    );
+    accounts::log_in(
+        &state.db,
+        &state.passwords,
+        &state.config.auth,
+        input,
+        client,
+    )
+    .await
+    .map(AppJson)
 }
 
 /// Revoke the token this request carries.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = Problem, content_type = "application/problem+json")))]
 async fn log_out(State(state): State<AppState>, caller: AuthUser) -> ApiResult<StatusCode> {
-    auth::revoke_token(&state.db, caller.token_id).await?;
+    accounts::log_out(&state.db, &caller).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -73,6 +125,6 @@ async fn change_password(
     caller: AuthUser,
     AppJson(input): AppJson<PasswordChangeIn>,
 ) -> ApiResult<StatusCode> {
-    accounts::change_password(&state.db, &caller, input).await?;
+    accounts::change_password(&state.db, &state.passwords, &caller, input).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,8 +1,10 @@
-//! `/api/v1/orgs/*`: organisation profiles, members, verification.
+//! `/api/v1/orgs/*`: organisation profiles, members, invitations, verification; and
+//! `/api/v1/users/*`: operators disabling and re-enabling accounts.
 
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
 use shared::auth::{AuthUser, MaybeUser};
-use shared::error::{ApiResult, Problem};
+use shared::error::{ApiError, ApiResult, Problem};
 use shared::extract::{AppJson, AppPath, AppQuery};
 use shared::ids::{OrganisationId, UserId};
 use shared::AppState;
@@ -10,7 +12,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::domain::accounts::{self, SessionOut, UserOut};
-use crate::domain::invitations::{self, AcceptIn, InvitationIn, InvitationOut, RoleIn};
+use crate::domain::invitations::{
+    self, AcceptIn, InvitationIn, InvitationOut, PendingInvitation, RoleIn,
+};
 use crate::domain::listings::Page;
 use crate::domain::organisations::{self, OrganisationListParams, OrganisationOut, VerificationIn};
 
@@ -20,9 +24,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_organisation))
         .routes(routes!(list_members))
         .routes(routes!(decide_verification))
-        .routes(routes!(invite))
+        .routes(routes!(invite, list_invitations))
+        .routes(routes!(revoke_invitation))
         .routes(routes!(accept_invitation))
         .routes(routes!(set_role))
+        .routes(routes!(remove_member))
+        .routes(routes!(disable_user))
+        .routes(routes!(enable_user))
 }
 
 /// Organisations, oldest first, e.g. `verification_status=pending` for the verification
@@ -43,7 +51,12 @@ async fn list_organisations(
 ) -> ApiResult<AppJson<Page<OrganisationOut>>> {
     let (rows, total, page, per_page) = organisations::list(&state.db, &caller, &params).await?;
     let items = rows.into_iter().map(OrganisationOut::from).collect();
-    Ok(AppJson(Page { items, total, page, per_page }))
+    Ok(AppJson(Page {
+        items,
+        total,
+        page,
+        per_page,
+    }))
 }
 
 /// An organisation's profile. Unverified organisations are visible to their members and
@@ -77,7 +90,9 @@ async fn list_members(
     caller: AuthUser,
     AppPath(id): AppPath<OrganisationId>,
 ) -> ApiResult<AppJson<Vec<UserOut>>> {
-    accounts::list_members(&state.db, &caller, id).await.map(AppJson)
+    accounts::list_members(&state.db, &caller, id)
+        .await
+        .map(AppJson)
 }
 
 /// Verify or reject an organisation (operators).
@@ -116,14 +131,68 @@ async fn invite(
     Ok((axum::http::StatusCode::CREATED, AppJson(out)))
 }
 
+/// The organisation's pending invitations, newest first (admins). Secrets are never shown again.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/invitations", tag = "organisations", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "Organisation id")),
+    responses(
+        (status = 200, body = Vec<PendingInvitation>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_invitations(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppPath(id): AppPath<OrganisationId>,
+) -> ApiResult<AppJson<Vec<PendingInvitation>>> {
+    invitations::list_pending(&state.db, &caller, id)
+        .await
+        .map(AppJson)
+}
+
+/// Revoke a pending invitation (admins); its secret stops working. Revoking twice is harmless.
+#[utoipa::path(delete, path = "/api/v1/orgs/{id}/invitations/{invitation_id}", tag = "organisations", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "Organisation id"), ("invitation_id" = uuid::Uuid, Path, description = "Invitation id")),
+    responses(
+        (status = 204),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already accepted", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn revoke_invitation(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppPath((id, invitation_id)): AppPath<(OrganisationId, uuid::Uuid)>,
+) -> ApiResult<StatusCode> {
+    invitations::revoke(&state.db, &caller, id, invitation_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// Accept an invitation: creates your account in the inviting organisation and signs you in.
+/// The secret goes in the JSON body only; a request with a query string is refused (400) so
+/// that secrets do not end up in URLs and proxy logs.
 #[utoipa::path(post, path = "/api/v1/invitations/accept", tag = "organisations", request_body = AcceptIn,
-    responses((status = 201, body = SessionOut), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses(
+        (status = 201, body = SessionOut),
+        (status = 400, description = "A query string was sent", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown, used, revoked or expired invitation, or an invalid field", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn accept_invitation(
     State(state): State<AppState>,
+    RawQuery(query): RawQuery,
     AppJson(input): AppJson<AcceptIn>,
 ) -> ApiResult<(axum::http::StatusCode, AppJson<SessionOut>)> {
-    let session = invitations::accept(&state.db, input, state.config.auth.token_ttl_hours).await?;
+    if query.is_some() {
+        return Err(ApiError::BadRequest(
+            "send the invitation secret in the JSON body, not in the URL".to_owned(),
+        ));
+    }
+    let session = invitations::accept(
+        &state.db,
+        &state.passwords,
+        input,
+        state.config.auth.token_ttl_hours,
+    )
+    .await?;
     Ok((axum::http::StatusCode::CREATED, AppJson(session)))
 }
 
@@ -138,5 +207,63 @@ async fn set_role(
     AppPath((id, user_id)): AppPath<(OrganisationId, UserId)>,
     AppJson(input): AppJson<RoleIn>,
 ) -> ApiResult<AppJson<UserOut>> {
-    invitations::set_role(&state.db, &caller, id, user_id, input).await.map(AppJson)
+    invitations::set_role(&state.db, &caller, id, user_id, input)
+        .await
+        .map(AppJson)
+}
+
+/// Remove a member from the organisation (admins; an admin may remove themselves unless they
+/// are the last one). Every session of theirs ends at once.
+#[utoipa::path(delete, path = "/api/v1/orgs/{id}/members/{user_id}", tag = "organisations", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "Organisation id"), ("user_id" = uuid::Uuid, Path, description = "Member id")),
+    responses(
+        (status = 204),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The last admin (`last_admin`)", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn remove_member(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppPath((id, user_id)): AppPath<(OrganisationId, UserId)>,
+) -> ApiResult<StatusCode> {
+    accounts::remove_member(&state.db, &caller, id, user_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Disable a user (operators): every token is revoked and logins are refused until re-enabled.
+#[utoipa::path(post, path = "/api/v1/users/{user_id}/disable", tag = "organisations", security(("bearer" = [])),
+    params(("user_id" = uuid::Uuid, Path, description = "User id")),
+    responses(
+        (status = 200, body = UserOut),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Operators cannot disable themselves", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn disable_user(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppPath(user_id): AppPath<UserId>,
+) -> ApiResult<AppJson<UserOut>> {
+    accounts::set_user_disabled(&state.db, &caller, user_id, true)
+        .await
+        .map(AppJson)
+}
+
+/// Re-enable a disabled user (operators); they sign in again with their password.
+#[utoipa::path(post, path = "/api/v1/users/{user_id}/enable", tag = "organisations", security(("bearer" = [])),
+    params(("user_id" = uuid::Uuid, Path, description = "User id")),
+    responses(
+        (status = 200, body = UserOut),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn enable_user(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppPath(user_id): AppPath<UserId>,
+) -> ApiResult<AppJson<UserOut>> {
+    accounts::set_user_disabled(&state.db, &caller, user_id, false)
+        .await
+        .map(AppJson)
 }

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use askama::Template;
 use axum::body::{Body, Bytes};
 use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -44,6 +44,8 @@ pub fn routes() -> Router<Portal> {
         .route("/my/members", get(members_page))
         .route("/my/members/invite", post(invite))
         .route("/my/members/{user_id}/role", post(set_role))
+        .route("/my/members/{user_id}/remove", post(remove_member))
+        .route("/my/members/invitations/{id}/revoke", post(revoke_invitation))
         .route("/my/open-calls/{id}", get(open_call_page))
         .route("/my/open-calls/{id}/applications/{application_id}", post(decide))
         .route("/my/imports", get(imports_page).post(start_import).layer(DefaultBodyLimit::max(UPLOAD_LIMIT_BYTES + 64 * 1024)))
@@ -562,6 +564,15 @@ struct InvitationOut {
     token: String,
 }
 
+/// A pending invitation as the API lists it (no secret).
+#[derive(Debug, Clone, Deserialize)]
+struct PendingInvitation {
+    id: String,
+    email: String,
+    org_role: String,
+    expires_at: String,
+}
+
 #[derive(Template)]
 #[template(path = "my_members.html")]
 struct MembersPage {
@@ -573,6 +584,8 @@ struct MembersPage {
     errors: FormErrors,
     /// The invitation just made, with the link to pass on (shown once).
     invited: Option<(InvitationOut, String)>,
+    /// Pending invitations (admins only), each revocable.
+    pending: Vec<PendingInvitation>,
 }
 
 impl MembersPage {
@@ -581,6 +594,10 @@ impl MembersPage {
             Some("admin") => self.ctx.t.t("my.role_admin"),
             _ => self.ctx.t.t("my.role_member"),
         }
+    }
+
+    fn invitation_role(&self, inv: &PendingInvitation) -> &'static str {
+        self.role(&Some(inv.org_role.clone()))
     }
 
     fn invited_text(&self) -> String {
@@ -598,7 +615,14 @@ async fn members(portal: &Portal, viewer: &Viewer, form: InviteForm, errors: For
     let (me, org_id) = require_org(viewer)?;
     let path = format!("/api/v1/orgs/{}/members", urlencode(&org_id));
     let members = portal.api.get::<Vec<Member>>(viewer.caller(), &path).await.map_err(|e| viewer.fail(e))?;
-    let page = MembersPage { ctx: Ctx::new(viewer, "my"), members, admin: is_admin(me), me_id: me.user_id.clone(), form, errors, invited };
+    let admin = is_admin(me);
+    let pending = if admin {
+        let path = format!("/api/v1/orgs/{}/invitations", urlencode(&org_id));
+        portal.api.get::<Vec<PendingInvitation>>(viewer.caller(), &path).await.map_err(|e| viewer.fail(e))?
+    } else {
+        Vec::new()
+    };
+    let page = MembersPage { ctx: Ctx::new(viewer, "my"), members, admin, me_id: me.user_id.clone(), form, errors, invited, pending };
     let mut resp = render(&page);
     *resp.status_mut() = status;
     Ok(resp)
@@ -608,7 +632,9 @@ async fn members_page(State(portal): State<Portal>, viewer: Viewer) -> PageResul
     members(&portal, &viewer, InviteForm::default(), FormErrors::default(), None, StatusCode::OK).await
 }
 
-/// Invites a person; the API returns the secret once, so the page shows the join link now.
+/// Invites a person; the API returns the secret once, so the page shows it now, beside the
+/// join page's address. The secret is not put in the link: URLs end up in proxy logs and
+/// browser histories.
 async fn invite(State(portal): State<Portal>, viewer: Viewer, headers: HeaderMap, Form(form): Form<InviteForm>) -> PageResult {
     let (_, org_id) = require_org(&viewer)?;
     let role = if form.org_role == "admin" { "admin" } else { "member" };
@@ -618,11 +644,7 @@ async fn invite(State(portal): State<Portal>, viewer: Viewer, headers: HeaderMap
         Ok(inv) => {
             let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
             let scheme = if portal.secure_cookies { "https" } else { "http" };
-            let link = if host.is_empty() {
-                format!("/join?token={}", urlencode(&inv.token))
-            } else {
-                format!("{scheme}://{host}/join?token={}", urlencode(&inv.token))
-            };
+            let link = if host.is_empty() { "/join".to_owned() } else { format!("{scheme}://{host}/join") };
             members(&portal, &viewer, InviteForm::default(), FormErrors::default(), Some((inv, link)), StatusCode::OK).await
         }
         Err(ApiError::Problem(p)) if matches!(p.status, 409 | 422) => {
@@ -647,6 +669,24 @@ async fn set_role(State(portal): State<Portal>, viewer: Viewer, Path(user_id): P
         .post::<serde_json::Value>(viewer.caller(), &path, &json!({ "org_role": form.org_role }))
         .await
         .map_err(|e| viewer.fail(e))?;
+    Ok(done("/my/members", "updated"))
+}
+
+/// Removes a member from the organisation (the API keeps the last admin).
+async fn remove_member(State(portal): State<Portal>, viewer: Viewer, Path(user_id): Path<String>) -> PageResult {
+    let (_, org_id) = require_org(&viewer)?;
+    let user_id = path_id(&user_id).ok_or_else(|| viewer.not_found())?;
+    let path = format!("/api/v1/orgs/{}/members/{}", urlencode(&org_id), urlencode(&user_id));
+    portal.api.send_empty(viewer.caller(), Method::DELETE, &path).await.map_err(|e| viewer.fail(e))?;
+    Ok(done("/my/members", "updated"))
+}
+
+/// Revokes a pending invitation; its code stops working.
+async fn revoke_invitation(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
+    let (_, org_id) = require_org(&viewer)?;
+    let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
+    let path = format!("/api/v1/orgs/{}/invitations/{}", urlencode(&org_id), urlencode(&id));
+    portal.api.send_empty(viewer.caller(), Method::DELETE, &path).await.map_err(|e| viewer.fail(e))?;
     Ok(done("/my/members", "updated"))
 }
 
@@ -676,9 +716,14 @@ struct SessionOut {
     token: String,
 }
 
-async fn join_form(viewer: Viewer, Query(form): Query<JoinForm>) -> Response {
-    let form = JoinForm { token: form.token, ..JoinForm::default() };
-    render(&JoinPage { ctx: Ctx::new(&viewer, "login"), form, errors: FormErrors::default() })
+/// The join form. It never reads the code from the URL: the invitee pastes it, and it travels
+/// only in the POST body. An old-style `/join?token=…` link is redirected to the bare page, so
+/// the page (whose language links repeat the current URL) never carries the secret further.
+async fn join_form(viewer: Viewer, RawQuery(query): RawQuery) -> Response {
+    if query.is_some() {
+        return axum::response::Redirect::to("/join").into_response();
+    }
+    render(&JoinPage { ctx: Ctx::new(&viewer, "login"), form: JoinForm::default(), errors: FormErrors::default() })
 }
 
 async fn join(State(portal): State<Portal>, viewer: Viewer, jar: CookieJar, Form(form): Form<JoinForm>) -> PageResult {

@@ -1,0 +1,133 @@
+//! Login throttling: after `login_max_failures` failed logins on one account, or
+//! `login_max_failures_per_address` from one client address, within `login_window_secs`,
+//! further attempts are answered 429 with `Retry-After` until enough failures have aged out of
+//! the window — even with the right password, or guessing would simply continue.
+//!
+//! The failures live in the database (`login_failures`), not in process memory, so every
+//! replica of the listing service counts the same failures in distributed mode. Keys are
+//! SHA-256 hashes (`account:<email>`, `address:<ip>`): the throttle counts, it need not know
+//! who. A successful login clears its account's failures only; the address's count stays, so
+//! one valid account does not reset an address that is guessing at others.
+//!
+//! The check and the recording are separate statements: concurrent wrong guesses that all
+//! pass the check before any is recorded may exceed the limit by at most the number checked
+//! at once, which the password gate's concurrency bounds.
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, Duration, FixedOffset, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use shared::auth::token_hash;
+use shared::config::AuthConfig;
+use shared::entity::login_failures;
+use shared::error::{ApiError, ApiResult};
+use shared::ids::new_uuid;
+
+/// The counters one login attempt touches, with their limits.
+pub struct LoginKeys {
+    account: String,
+    address: Option<String>,
+}
+
+impl LoginKeys {
+    /// Keys of an attempt on `email` (already normalised) from `client`, if known.
+    pub fn new(email: &str, client: Option<IpAddr>) -> Self {
+        Self {
+            account: token_hash(&format!("account:{email}")),
+            address: client.map(|ip| token_hash(&format!("address:{ip}"))),
+        }
+    }
+
+    fn with_limits(&self, config: &AuthConfig) -> Vec<(&str, u32)> {
+        let mut keys = vec![(self.account.as_str(), config.login_max_failures)];
+        if let Some(address) = &self.address {
+            keys.push((address.as_str(), config.login_max_failures_per_address));
+        }
+        keys
+    }
+}
+
+fn window(config: &AuthConfig) -> Duration {
+    Duration::seconds(i64::try_from(config.login_window_secs).unwrap_or(i64::MAX / 1000))
+}
+
+/// 429 with `Retry-After` when either counter has reached its limit within the window.
+pub async fn check(
+    db: &impl ConnectionTrait,
+    config: &AuthConfig,
+    keys: &LoginKeys,
+) -> ApiResult<()> {
+    let now = Utc::now();
+    let window = window(config);
+    let since: DateTime<FixedOffset> = (now - window).into();
+    let mut retry_at: Option<DateTime<FixedOffset>> = None;
+    for (key, limit) in keys.with_limits(config) {
+        // The newest `limit` failures: if all are inside the window, the limit is reached and
+        // the oldest of them decides when it lifts.
+        let recent: Vec<DateTime<FixedOffset>> = login_failures::Entity::find()
+            .select_only()
+            .column(login_failures::Column::CreatedAt)
+            .filter(login_failures::Column::KeyHash.eq(key))
+            .filter(login_failures::Column::CreatedAt.gt(since))
+            .order_by_desc(login_failures::Column::CreatedAt)
+            .limit(u64::from(limit))
+            .into_tuple()
+            .all(db)
+            .await?;
+        if recent.len() >= limit as usize {
+            if let Some(oldest) = recent.last() {
+                let lifts = *oldest + window;
+                retry_at = Some(retry_at.map_or(lifts, |r| r.max(lifts)));
+            }
+        }
+    }
+    match retry_at {
+        None => Ok(()),
+        Some(at) => {
+            let secs = (at.with_timezone(&Utc) - now).num_seconds().max(1);
+            Err(ApiError::TooManyRequests {
+                code: "too_many_attempts",
+                detail: format!("too many failed sign-ins; try again in {secs} seconds"),
+                retry_after_secs: u64::try_from(secs).unwrap_or(1),
+            })
+        }
+    }
+}
+
+/// Counts one failed attempt against the account and the address, and drops their failures
+/// that have left the window (so the table holds at most a window's worth per key).
+pub async fn record_failure(
+    db: &impl ConnectionTrait,
+    config: &AuthConfig,
+    keys: &LoginKeys,
+) -> ApiResult<()> {
+    let now = Utc::now();
+    let since: DateTime<FixedOffset> = (now - window(config)).into();
+    for (key, _) in keys.with_limits(config) {
+        login_failures::Entity::delete_many()
+            .filter(login_failures::Column::KeyHash.eq(key))
+            .filter(login_failures::Column::CreatedAt.lte(since))
+            .exec(db)
+            .await?;
+        login_failures::ActiveModel {
+            id: Set(new_uuid()),
+            key_hash: Set(key.to_owned()),
+            created_at: Set(now.into()),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Forgets the account's failures after a successful login (the address's stay).
+pub async fn clear_account(db: &impl ConnectionTrait, keys: &LoginKeys) -> ApiResult<()> {
+    login_failures::Entity::delete_many()
+        .filter(login_failures::Column::KeyHash.eq(keys.account.as_str()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
