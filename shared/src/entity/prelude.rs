@@ -16,6 +16,7 @@ pub use super::idempotency_keys::Entity as IdempotencyKeys;
 pub use super::invitations::Entity as Invitations;
 pub use super::jobs::Entity as Jobs;
 pub use super::listing_reviews::Entity as ListingReviews;
+pub use super::listing_revisions::Entity as ListingRevisions;
 pub use super::listing_translations::Entity as ListingTranslations;
 pub use super::match_feedback::Entity as MatchFeedback;
 pub use super::matches::Entity as Matches;

@@ -111,10 +111,15 @@ pub async fn submit(db: &(impl ConnectionTrait + TransactionTrait), caller: &Aut
     Ok(())
 }
 
-/// Operator publishes or rejects a submitted listing.
+/// Operator publishes or rejects a submitted listing, or approves (`publish`) or rejects a
+/// published listing's pending revision.
 pub async fn review(db: &(impl ConnectionTrait + TransactionTrait), caller: &AuthUser, kind: ListingKind, id: Uuid, input: ReviewIn) -> ApiResult<()> {
     caller.require_operator()?;
     let header = listings::header(db, kind, id).await?;
+    if header.status == Status::Published {
+        // A published listing is reviewed again only through its pending revision.
+        return super::revisions::review(db, caller, &header, &input).await;
+    }
     listings::ensure_version(&header, input.version)?;
     if header.status != Status::Submitted {
         return Err(wrong_state(&header, "review"));

@@ -13,5 +13,6 @@ pub mod needs;
 pub mod open_calls;
 pub mod organisations;
 pub mod patch;
+pub mod revisions;
 pub mod spreadsheet;
 pub mod translations;
