@@ -63,7 +63,9 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(ListingRevisions::Table).to_owned()).await
+        manager
+            .drop_table(Table::drop().table(ListingRevisions::Table).to_owned())
+            .await
     }
 }
 

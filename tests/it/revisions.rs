@@ -12,7 +12,11 @@ fn version(v: &Value) -> i64 {
 }
 
 async fn current_version(app: &TestApp, kind: &str, id: &str, token: &str) -> i64 {
-    version(app.get(&format!("/api/v1/{kind}/{id}"), Some(token)).await.assert_status(200))
+    version(
+        app.get(&format!("/api/v1/{kind}/{id}"), Some(token))
+            .await
+            .assert_status(200),
+    )
 }
 
 /// A published open call of `firm`'s with a 200万元 bounty.

@@ -105,7 +105,11 @@ fn to_out(m: revs::Model) -> RevisionOut {
 }
 
 /// The pending revision of a listing, if any.
-pub async fn find_pending(db: &impl ConnectionTrait, kind: ListingKind, id: Uuid) -> ApiResult<Option<revs::Model>> {
+pub async fn find_pending(
+    db: &impl ConnectionTrait,
+    kind: ListingKind,
+    id: Uuid,
+) -> ApiResult<Option<revs::Model>> {
     Ok(revs::Entity::find()
         .filter(revs::Column::ListingKind.eq(kind.as_str()))
         .filter(revs::Column::ListingId.eq(id))
@@ -117,8 +121,13 @@ pub async fn find_pending(db: &impl ConnectionTrait, kind: ListingKind, id: Uuid
 
 /// What the owner's members and operators see of a listing's revision: the pending one, or
 /// the last one if it was rejected (so the owner reads why). Everyone else: nothing.
-pub async fn for_reader(db: &impl ConnectionTrait, header: &Header, caller: Option<&AuthUser>) -> ApiResult<Option<RevisionOut>> {
-    let privileged = caller.is_some_and(|c| c.is_operator || c.belongs_to(header.organisation_id.into()));
+pub async fn for_reader(
+    db: &impl ConnectionTrait,
+    header: &Header,
+    caller: Option<&AuthUser>,
+) -> ApiResult<Option<RevisionOut>> {
+    let privileged =
+        caller.is_some_and(|c| c.is_operator || c.belongs_to(header.organisation_id.into()));
     if !privileged {
         return Ok(None);
     }
@@ -129,7 +138,9 @@ pub async fn for_reader(db: &impl ConnectionTrait, header: &Header, caller: Opti
         .order_by_desc(revs::Column::UpdatedAt)
         .one(db)
         .await?;
-    Ok(latest.filter(|r| r.status == status::PENDING || r.status == status::REJECTED).map(to_out))
+    Ok(latest
+        .filter(|r| r.status == status::PENDING || r.status == status::REJECTED)
+        .map(to_out))
 }
 
 /// The pending revisions with the listing they belong to, for the review queue.
@@ -162,12 +173,20 @@ pub async fn merge_edit<T: Serialize + DeserializeOwned>(
     if !header.status.editable() {
         return Err(ApiError::conflict(
             "listing_not_editable",
-            format!("a {} {} cannot be edited; renew or create a new one", header.status.as_str(), header.kind.as_str()),
+            format!(
+                "a {} {} cannot be edited; renew or create a new one",
+                header.status.as_str(),
+                header.kind.as_str()
+            ),
         ));
     }
-    let base = match (header.status, find_pending(db, header.kind, header.id).await?) {
+    let base = match (
+        header.status,
+        find_pending(db, header.kind, header.id).await?,
+    ) {
         (Status::Published, Some(pending)) => {
-            let proposal: Proposal = serde_json::from_value(pending.proposed).map_err(|e| ApiError::Internal(e.into()))?;
+            let proposal: Proposal = serde_json::from_value(pending.proposed)
+                .map_err(|e| ApiError::Internal(e.into()))?;
             super::patch::merge(live, serde_json::Value::Object(proposal.listing))?
         }
         _ => super::patch::merge(live, serde_json::json!({}))?,
@@ -176,14 +195,22 @@ pub async fn merge_edit<T: Serialize + DeserializeOwned>(
 }
 
 /// The top-level fields of `after` that differ from `before`, as a merge patch.
-pub fn diff<T: Serialize>(before: &T, after: &T) -> ApiResult<serde_json::Map<String, serde_json::Value>> {
+pub fn diff<T: Serialize>(
+    before: &T,
+    after: &T,
+) -> ApiResult<serde_json::Map<String, serde_json::Value>> {
     let to_map = |v: &T| match serde_json::to_value(v) {
         Ok(serde_json::Value::Object(m)) => Ok(m),
-        Ok(_) => Err(ApiError::Internal(anyhow::anyhow!("a listing input is not a JSON object"))),
+        Ok(_) => Err(ApiError::Internal(anyhow::anyhow!(
+            "a listing input is not a JSON object"
+        ))),
         Err(e) => Err(ApiError::Internal(e.into())),
     };
     let (before, after) = (to_map(before)?, to_map(after)?);
-    Ok(after.into_iter().filter(|(k, v)| before.get(k) != Some(v)).collect())
+    Ok(after
+        .into_iter()
+        .filter(|(k, v)| before.get(k) != Some(v))
+        .collect())
 }
 
 /// Bumps a listing's version (and nothing else the public sees), with the version check inside
@@ -197,13 +224,23 @@ async fn bump(db: &impl ConnectionTrait, header: &Header, expected: i32) -> ApiR
         .and_where(Expr::col(Alias::new("status")).eq(Status::Published.as_str()));
     let result = db.execute(db.get_database_backend().build(&stmt)).await?;
     if result.rows_affected() == 0 {
-        return Err(ApiError::StaleVersion(format!("{} {} changed meanwhile: reload and retry", header.kind.as_str(), header.id)));
+        return Err(ApiError::StaleVersion(format!(
+            "{} {} changed meanwhile: reload and retry",
+            header.kind.as_str(),
+            header.id
+        )));
     }
     Ok(())
 }
 
 /// Ends the pending revision (if any) with `to`; returns the ended row.
-async fn end_pending(db: &impl ConnectionTrait, header: &Header, to: &str, reviewer: Option<Uuid>, reason: Option<String>) -> ApiResult<Option<revs::Model>> {
+async fn end_pending(
+    db: &impl ConnectionTrait,
+    header: &Header,
+    to: &str,
+    reviewer: Option<Uuid>,
+    reason: Option<String>,
+) -> ApiResult<Option<revs::Model>> {
     let Some(pending) = find_pending(db, header.kind, header.id).await? else {
         return Ok(None);
     };
@@ -247,7 +284,9 @@ pub async fn propose(
             listing_id: Set(header.id),
             organisation_id: Set(header.organisation_id),
             status: Set(status::PENDING.to_owned()),
-            proposed: Set(serde_json::to_value(&proposal).map_err(|e| ApiError::Internal(e.into()))?),
+            proposed: Set(
+                serde_json::to_value(&proposal).map_err(|e| ApiError::Internal(e.into()))?
+            ),
             base_version: Set(version),
             proposed_by: Set(caller.user_id.0),
             reviewed_by: Set(None),
@@ -260,9 +299,15 @@ pub async fn propose(
         .await?;
         Some(to_out(row))
     };
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "listing.revision_propose", entity_type: header.kind.as_str(), entity_id: header.id }
-        .record(&txn, previous.map(to_out).as_ref(), after.as_ref())
-        .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "listing.revision_propose",
+        entity_type: header.kind.as_str(),
+        entity_id: header.id,
+    }
+    .record(&txn, previous.map(to_out).as_ref(), after.as_ref())
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -276,39 +321,71 @@ pub async fn current_proposal(db: &impl ConnectionTrait, header: &Header) -> Api
 }
 
 /// The owner takes back their pending revision; the public text stays as it is.
-pub async fn withdraw(db: &(impl ConnectionTrait + TransactionTrait), caller: &AuthUser, kind: ListingKind, id: Uuid, version: i32) -> ApiResult<()> {
+pub async fn withdraw(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    caller: &AuthUser,
+    kind: ListingKind,
+    id: Uuid,
+    version: i32,
+) -> ApiResult<()> {
     let header = listings::header(db, kind, id).await?;
     listings::ensure_owner(&header, caller)?;
     listings::ensure_version(&header, version)?;
     if header.status != Status::Published || find_pending(db, kind, id).await?.is_none() {
-        return Err(ApiError::conflict("no_pending_revision", format!("this {} has no revision waiting for review", kind.as_str())));
+        return Err(ApiError::conflict(
+            "no_pending_revision",
+            format!("this {} has no revision waiting for review", kind.as_str()),
+        ));
     }
     let txn = db.begin().await?;
     bump(&txn, &header, version).await?;
     let ended = end_pending(&txn, &header, status::WITHDRAWN, None, None).await?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "listing.revision_withdraw", entity_type: kind.as_str(), entity_id: id }
-        .record(&txn, ended.map(to_out).as_ref(), None::<&()>)
-        .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "listing.revision_withdraw",
+        entity_type: kind.as_str(),
+        entity_id: id,
+    }
+    .record(&txn, ended.map(to_out).as_ref(), None::<&()>)
+    .await?;
     txn.commit().await?;
     Ok(())
 }
 
 /// An operator approves (`publish`) or rejects a published listing's pending revision.
 /// `input.version` is the listing version the operator read (stale → 409).
-pub async fn review(db: &(impl ConnectionTrait + TransactionTrait), caller: &AuthUser, header: &Header, input: &ReviewIn) -> ApiResult<()> {
+pub async fn review(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    caller: &AuthUser,
+    header: &Header,
+    input: &ReviewIn,
+) -> ApiResult<()> {
     caller.require_operator()?;
     listings::ensure_version(header, input.version)?;
     let Some(pending) = find_pending(db, header.kind, header.id).await? else {
         return Err(ApiError::conflict(
             "illegal_state_change",
-            format!("cannot review a {} that is published and has no pending revision", header.kind.as_str()),
+            format!(
+                "cannot review a {} that is published and has no pending revision",
+                header.kind.as_str()
+            ),
         ));
     };
-    let reason = input.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
+    let reason = input
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned);
     if input.decision == Decision::Reject && reason.is_none() {
-        return Err(ApiError::field("reason", "a rejection needs a reason the owner can act on"));
+        return Err(ApiError::field(
+            "reason",
+            "a rejection needs a reason the owner can act on",
+        ));
     }
-    let proposal: Proposal = serde_json::from_value(pending.proposed.clone()).map_err(|e| ApiError::Internal(e.into()))?;
+    let proposal: Proposal = serde_json::from_value(pending.proposed.clone())
+        .map_err(|e| ApiError::Internal(e.into()))?;
     let txn = db.begin().await?;
     let (to, decision, action) = match input.decision {
         Decision::Publish => {
@@ -318,13 +395,30 @@ pub async fn review(db: &(impl ConnectionTrait + TransactionTrait), caller: &Aut
             } else {
                 let patch = serde_json::Value::Object(proposal.listing.clone());
                 match header.kind {
-                    ListingKind::Achievement => achievements::apply_revision(&txn, caller, header, input.version, patch).await?,
-                    ListingKind::Need => needs::apply_revision(&txn, caller, header, input.version, patch).await?,
+                    ListingKind::Achievement => {
+                        achievements::apply_revision(&txn, caller, header, input.version, patch)
+                            .await?
+                    }
+                    ListingKind::Need => {
+                        needs::apply_revision(&txn, caller, header, input.version, patch).await?
+                    }
                 }
             }
-            let original_language = listings::header(&txn, header.kind, header.id).await?.original_language;
+            let original_language = listings::header(&txn, header.kind, header.id)
+                .await?
+                .original_language;
             for (lang, text) in &proposal.translations {
-                translations::apply_reviewed(&txn, caller, header.kind, header.id, &original_language, lang, text.clone(), pending.proposed_by).await?;
+                translations::apply_reviewed(
+                    &txn,
+                    caller,
+                    header.kind,
+                    header.id,
+                    &original_language,
+                    lang,
+                    text.clone(),
+                    pending.proposed_by,
+                )
+                .await?;
             }
             (status::APPROVED, "rev_approved", "listing.revision_approve")
         }
@@ -345,9 +439,15 @@ pub async fn review(db: &(impl ConnectionTrait + TransactionTrait), caller: &Aut
     }
     .insert(&txn)
     .await?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action, entity_type: header.kind.as_str(), entity_id: header.id }
-        .record(&txn, Some(&to_out(pending)), ended.map(to_out).as_ref())
-        .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action,
+        entity_type: header.kind.as_str(),
+        entity_id: header.id,
+    }
+    .record(&txn, Some(&to_out(pending)), ended.map(to_out).as_ref())
+    .await?;
     if to == status::APPROVED {
         events::listing_changed(&txn, header.kind, header.id).await?;
     }

@@ -610,7 +610,10 @@ async fn reviews_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refu
                 id: i.id,
                 title: i.title,
                 version: i.version,
-                changes: i.revision.as_ref().map(super::listing::PendingRevision::changes),
+                changes: i
+                    .revision
+                    .as_ref()
+                    .map(super::listing::PendingRevision::changes),
             }
         })
         .collect();
