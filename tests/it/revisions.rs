@@ -170,6 +170,11 @@ db_test! {
         assert_eq!(owner.body["trl"], 6);
         app.post(&format!("{path}/revision/withdraw"), Some(&uni), &json!({"version": v + 3})).await.assert_problem(409, "no_pending_revision");
         assert!(app.get("/api/v1/reviews", Some(&op)).await.assert_status(200).as_array().expect("queue").is_empty());
+        // A listing taken off the market drops the revision it had pending.
+        app.request(Method::PATCH, &path, Some(&uni), Some(&json!({"version": v + 3, "trl": 8}))).await.assert_status(200);
+        app.post(&format!("{path}/withdraw"), Some(&uni), &json!({"version": v + 4})).await.assert_status(200);
+        let owner = app.get(&path, Some(&uni)).await;
+        assert!(owner.assert_status(200)["pending_revision"].is_null(), "{}", owner.text);
     }
 }
 

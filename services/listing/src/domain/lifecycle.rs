@@ -170,6 +170,7 @@ pub async fn withdraw(db: &(impl ConnectionTrait + TransactionTrait), caller: &A
     let txn = db.begin().await?;
     listings::transition(&txn, &header, input.version, Status::Withdrawn, vec![("closed_at", now_value())]).await?;
     audit(&txn, caller, &header, "listing.withdraw", Status::Withdrawn).await?;
+    super::revisions::discard_pending(&txn, &header).await?;
     events::listing_changed(&txn, kind, id).await?;
     txn.commit().await?;
     Ok(())
@@ -186,6 +187,7 @@ pub async fn close(db: &(impl ConnectionTrait + TransactionTrait), caller: &Auth
     let txn = db.begin().await?;
     listings::transition(&txn, &header, input.version, Status::Closed, vec![("closed_at", now_value())]).await?;
     audit(&txn, caller, &header, "listing.close", Status::Closed).await?;
+    super::revisions::discard_pending(&txn, &header).await?;
     events::listing_changed(&txn, kind, id).await?;
     txn.commit().await?;
     Ok(())

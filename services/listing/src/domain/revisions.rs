@@ -257,6 +257,13 @@ async fn end_pending(
     Ok(Some(active.update(db).await?))
 }
 
+/// A listing that leaves the market (withdrawn, closed) drops its pending revision: there is
+/// nothing left to review. Runs inside the transaction that changes the listing's state.
+pub async fn discard_pending(txn: &impl ConnectionTrait, header: &Header) -> ApiResult<()> {
+    end_pending(txn, header, status::WITHDRAWN, None, None).await?;
+    Ok(())
+}
+
 /// Stores `proposal` as the listing's pending revision (replacing an earlier pending one),
 /// bumping the listing's version from `version`. An empty proposal (the edit brings the text
 /// back to what is public) just ends the pending revision. The public row is not touched.
