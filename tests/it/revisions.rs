@@ -128,6 +128,7 @@ db_test! {
         app.request(Method::PATCH, &path, Some(&firm), Some(&json!({"version": v, "title": "联系我们购买保健品广告"}))).await.assert_status(200);
         let v2 = v + 1;
         app.post(&format!("{path}/review"), Some(&op), &json!({"decision": "reject", "version": v2})).await.assert_problem(422, "validation_failed");
+        app.post(&format!("{path}/review"), Some(&op), &json!({"decision": "maybe", "version": v2})).await.assert_problem(422, "validation_failed");
         let rejected = app.post(&format!("{path}/review"), Some(&op), &json!({"decision": "reject", "reason": "标题与技术需求无关", "version": v2})).await;
         assert_eq!(rejected.assert_status(200)["status"], "published");
         app.run_jobs().await;
@@ -162,6 +163,7 @@ db_test! {
         assert_eq!(r["pending_revision"]["proposed"]["listing"]["trl"], 7);
         let queue = app.get("/api/v1/reviews", Some(&op)).await;
         assert_eq!(queue.assert_status(200).as_array().map(Vec::len), Some(1), "one pending revision per listing");
+        app.post(&format!("{path}/revision/withdraw"), Some(&uni), &json!({"version": "latest"})).await.assert_problem(422, "validation_failed");
         let w = app.post(&format!("{path}/revision/withdraw"), Some(&uni), &json!({"version": v + 2})).await;
         assert_eq!(version(w.assert_status(200)), v + 3);
         let owner = app.get(&path, Some(&uni)).await;
@@ -256,6 +258,15 @@ db_test! {
         assert_eq!(audit_count(&app, "listing_translation", "translation.update").await, 2);
         let found = app.get("/api/v1/search?q=Unreviewed", None).await;
         assert_eq!(found.assert_status(200)["total"], 1);
+        // Removing a published listing's translation waits for review too.
+        let removal = app.request(Method::DELETE, &t, Some(&uni), None).await;
+        assert_eq!(removal.status, 202, "{}", removal.text);
+        let public = app.get(&format!("/api/v1/achievements/{ach}?lang=en"), None).await;
+        assert_eq!(public.assert_status(200)["title"], "Unreviewed English title");
+        let owner = app.get(&format!("/api/v1/achievements/{ach}"), Some(&uni)).await;
+        let pending = &owner.assert_status(200)["pending_revision"]["proposed"]["translations"];
+        assert!(pending.get("en").is_some_and(Value::is_null), "{pending}");
+        app.request(Method::DELETE, &format!("/api/v1/achievements/{ach}/translations/th"), Some(&uni), None).await.assert_problem(404, "not_found");
     }
 }
 
@@ -387,5 +398,34 @@ db_test! {
         assert_eq!(done.status, 303, "{}", done.text);
         app.run_jobs().await;
         assert_eq!(app.get(&path, None).await.assert_status(200)["title"], NEW_TITLE);
+    }
+}
+
+db_test! {
+    async fn two_operators_deciding_one_revision_at_once_give_one_decision_and_one_409(app: TestApp) {
+        let op = app.operator_token().await;
+        let op2 = app.operator_token().await;
+        let (firm, _) = app.sign_up("enterprise", "rd@firm.test").await;
+        let (need, _) = app.create_listing("needs", &firm, &need_body()).await;
+        let v = app.publish_listing("needs", &need, &firm, &op).await;
+        let path = format!("/api/v1/needs/{need}");
+        app.request(Method::PATCH, &path, Some(&firm), Some(&json!({"version": v, "title": "甘蔗收获含杂率在线检测技术需求"}))).await.assert_status(200);
+        let review = format!("{path}/review");
+        let reject = json!({"decision": "reject", "reason": "请补充检测精度指标", "version": v + 1});
+        let approve = json!({"decision": "publish", "version": v + 1});
+        let (r, a) = tokio::join!(app.post(&review, Some(&op), &reject), app.post(&review, Some(&op2), &approve));
+        let mut statuses = [r.status, a.status];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [200, 409], "{} / {}", r.text, a.text);
+        let owner = app.get(&path, Some(&firm)).await;
+        let owner = owner.assert_status(200);
+        assert_eq!(owner["version"], v + 2, "exactly one decision was applied");
+        if a.status == 200 {
+            assert_eq!(owner["title"], "甘蔗收获含杂率在线检测技术需求");
+            assert!(owner["pending_revision"].is_null(), "{owner}");
+        } else {
+            assert_eq!(owner["title"], "甘蔗机械化收获含杂率控制技术需求");
+            assert_eq!(owner["pending_revision"]["status"], "rejected", "{owner}");
+        }
     }
 }
