@@ -143,7 +143,7 @@ pub async fn for_reader(
         .map(to_out))
 }
 
-/// The pending revisions with the listing they belong to, for the review queue.
+/// Every pending revision, oldest first (the review queue shows those of published listings).
 pub async fn pending_rows(db: &impl ConnectionTrait) -> ApiResult<Vec<revs::Model>> {
     Ok(revs::Entity::find()
         .filter(revs::Column::Status.eq(status::PENDING))
@@ -152,7 +152,7 @@ pub async fn pending_rows(db: &impl ConnectionTrait) -> ApiResult<Vec<revs::Mode
         .await?)
 }
 
-/// Public view of a revision row.
+/// The API view of a revision row (shown to the owner's members and operators only).
 pub fn out(m: revs::Model) -> RevisionOut {
     to_out(m)
 }
