@@ -396,6 +396,7 @@ pub async fn update(
     let before = to_in(&current);
     let input: NeedIn = revisions::merge_edit(db, &header, caller, version, &before, patch).await?;
     let (country, region) = check_edit(db, &current, &before, &input).await?;
+    super::open_calls::check_promises(db, id, &before, &input).await?;
     if header.status == Status::Published {
         let mut proposal = revisions::current_proposal(db, &header).await?;
         proposal.listing = revisions::diff(&before, &input)?;
@@ -412,8 +413,7 @@ pub async fn update(
     Ok(updated)
 }
 
-/// Validates `input` as an edit of `current`: the fields, the kind of a published need, and
-/// the promises an open call made to those who already applied.
+/// Validates `input` as an edit of `current`: the fields and the kind of a published need.
 async fn check_edit(db: &impl ConnectionTrait, current: &needs::Model, before: &NeedIn, input: &NeedIn) -> ApiResult<(String, String)> {
     if input.kind != before.kind && Status::parse(&current.status) == Some(Status::Published) {
         return Err(ApiError::field("kind", "a published need cannot become an open call or stop being one"));
@@ -422,9 +422,7 @@ async fn check_edit(db: &impl ConnectionTrait, current: &needs::Model, before: &
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found("organisation"))?;
-    let (country, region) = validate(input, &org)?;
-    super::open_calls::check_promises(db, NeedId(current.id), before, input).await?;
-    Ok((country, region))
+    validate(input, &org)
 }
 
 /// Applies an approved revision's merge patch onto the published need as it is now, checked
@@ -441,6 +439,9 @@ pub async fn apply_revision(
     let input: NeedIn = super::patch::merge(&before, patch)?;
     let (country, region) = check_edit(txn, &current, &before, &input).await?;
     let updated = write(txn, &current, &input, country, region, Status::Published, version).await?;
+    // Checked after the write: the UPDATE holds the need's row lock, which an application also
+    // takes before it is stored, so no application can slip in between check and commit.
+    super::open_calls::check_promises(txn, NeedId(header.id), &before, &input).await?;
     AuditEntry { actor: Some(caller), service: SERVICE, action: "need.update", entity_type: "need", entity_id: header.id }
         .record(txn, Some(&before), Some(&to_in(&updated)))
         .await?;

@@ -116,6 +116,14 @@ pub async fn apply(db: &(impl ConnectionTrait + TransactionTrait), caller: &Auth
     let now = Utc::now();
     let id = ApplicationId::new();
     let txn = db.begin().await?;
+    // Take the open call's row lock (a no-op write) before storing the application, so an
+    // approval that lowers the bounty or moves the deadline earlier either commits first (and
+    // the application is made against the new terms) or sees this application and is refused.
+    needs::Entity::update_many()
+        .col_expr(needs::Column::Version, sea_orm::sea_query::Expr::col(needs::Column::Version).into())
+        .filter(needs::Column::Id.eq(need_id.0))
+        .exec(&txn)
+        .await?;
     let model = apps::ActiveModel {
         id: Set(id.0),
         need_id: Set(need_id.0),
