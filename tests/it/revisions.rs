@@ -398,6 +398,26 @@ db_test! {
         assert_eq!(done.status, 303, "{}", done.text);
         app.run_jobs().await;
         assert_eq!(app.get(&path, None).await.assert_status(200)["title"], NEW_TITLE);
+
+        // Saving the edit form of a published listing says the changes went to review.
+        let valid_until = (chrono::Utc::now().date_naive() + chrono::Duration::days(180)).to_string();
+        let version = (v + 4).to_string();
+        let fields = [
+            ("version", version.as_str()),
+            ("language", "zh"),
+            ("title", "表单里修改的成果标题示例"),
+            ("summary", "利用视觉识别与深度学习实现甘蔗收割机的自动对行与切割高度控制。"),
+            ("industry", "modern_agriculture"),
+            ("trl", "6"),
+            ("ip_type", "invention_patent"),
+            ("region_code", "450200"),
+            ("country", "CN"),
+            ("valid_until", valid_until.as_str()),
+        ];
+        let saved = app.submit(&format!("/achievements/{ach}/edit"), Some(&uni), &fields).await;
+        assert_eq!(saved.status, 303, "{}", saved.text);
+        assert!(saved.location().ends_with("flash=sent_for_review"), "{}", saved.location());
+        assert_eq!(app.get(&path, None).await.assert_status(200)["title"], NEW_TITLE);
     }
 }
 

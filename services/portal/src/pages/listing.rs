@@ -540,7 +540,7 @@ async fn withdraw_revision(portal: &Portal, viewer: &Viewer, collection: &str, i
         .post::<serde_json::Value>(viewer.caller(), &format!("/api/v1/{collection}/{id}/revision/withdraw"), &serde_json::json!({ "version": version }))
         .await
         .map_err(|e| viewer.fail(e))?;
-    Ok(done(&format!("/{collection}/{id}"), "updated"))
+    Ok(done(&format!("/{collection}/{id}"), "withdrawn"))
 }
 
 /// Where to go after acting on a match: the listing page it was shown on.

@@ -846,6 +846,8 @@ async fn update(portal: &Portal, viewer: &Viewer, collection: &str, id: &str, pa
     }
     let path = format!("/api/v1/{collection}/{}", crate::api::urlencode(&current.id));
     match portal.api.json::<ListingOut>(viewer.caller(), Method::PATCH, &path, &body).await {
+        // A published listing's edit is stored as changes waiting for review, not published.
+        Ok(saved) if saved.pending_revision.as_ref().is_some_and(PendingRevision::is_pending) => Ok(done(&kind.edit_href(&saved.id), "sent_for_review")),
         Ok(saved) => Ok(done(&kind.edit_href(&saved.id), "saved")),
         Err(ApiError::Problem(p)) if p.status == 422 => {
             let errors = merge_errors(form_errors(&p), local, &t);
