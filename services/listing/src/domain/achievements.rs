@@ -105,7 +105,8 @@ pub struct AchievementOut {
     pub published_at: Option<DateTime<FixedOffset>>,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
-    /// The owner's edit waiting for review (owners and operators only; see `revisions`).
+    /// The owner's edit waiting for review, or the last one rejected: on single reads by the
+    /// owner's members and operators only (`null` for everyone else and in lists).
     pub pending_revision: Option<revisions::RevisionOut>,
 }
 

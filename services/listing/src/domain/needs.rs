@@ -129,7 +129,8 @@ pub struct NeedOut {
     pub updated_at: DateTime<FixedOffset>,
     /// How complete the need is for matching, 0–100, and what would raise it.
     pub completeness: Completeness,
-    /// The owner's edit waiting for review (owners and operators only; see `revisions`).
+    /// The owner's edit waiting for review, or the last one rejected: on single reads by the
+    /// owner's members and operators only (`null` for everyone else and in lists).
     pub pending_revision: Option<super::revisions::RevisionOut>,
 }
 
