@@ -14,6 +14,7 @@ mod m20261126_000004_create_deal_tables;
 mod m20261126_000005_create_imports;
 mod m20261126_000006_seed_targets_and_index_deals;
 mod m20261202_000007_accounts_and_audit;
+mod m20261202_000008_listing_revisions;
 
 /// Applies and reverts the schema; `techmarket migrate` and the tests drive it.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_create_imports::Migration),
             Box::new(m20261126_000006_seed_targets_and_index_deals::Migration),
             Box::new(m20261202_000007_accounts_and_audit::Migration),
+            Box::new(m20261202_000008_listing_revisions::Migration),
         ]
     }
 }

@@ -18,4 +18,5 @@ mod portal;
 mod portal_broker;
 mod portal_console;
 mod portal_my;
+mod revisions;
 mod techmarket_command;

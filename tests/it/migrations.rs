@@ -8,7 +8,7 @@ use sea_orm_migration::MigratorTrait;
 const EXPECTED_TABLES: &[&str] = &[
     "jobs", "audit_log", "idempotency_keys",
     "organisations", "users", "api_tokens", "invitations", "achievements", "needs",
-    "open_call_applications", "listing_translations", "listing_reviews",
+    "open_call_applications", "listing_translations", "listing_reviews", "listing_revisions",
     "matches", "match_feedback", "saved_searches", "notifications",
     "brokers", "deals", "deal_brokers", "deal_events", "attributions", "fx_rates", "contracts",
     "contract_cost_lines", "contract_brokers", "milestones", "payments", "registrations",

@@ -139,10 +139,13 @@ db_test! {
                 reqwest::Method::PUT,
                 &format!("/api/v1/achievements/{ach}/translations/en"),
                 Some(&uni),
-                Some(&json!({"title": "Smart control for sugarcane harvesters", "summary": "Vision-guided row following and cutting height.", "provenance": "machine", "version": v})),
+                Some(&json!({"title": "Smart control for sugarcane harvesters", "summary": "Vision-guided row following and cutting height.", "provenance": "machine"})),
             )
             .await;
-        res.assert_status(200);
+        // The listing is published: its new translation waits for an operator's review.
+        res.assert_status(202);
+        let op = app.operator_token().await;
+        app.post(&format!("/api/v1/achievements/{ach}/review"), Some(&op), &json!({"decision": "publish", "version": v + 1})).await.assert_status(200);
         let page = app.page(&format!("/achievements/{ach}?lang=en"), None).await;
         assert!(page.text.contains("Smart control for sugarcane harvesters"), "{}", page.text);
         assert!(page.text.contains("Machine-translated from Chinese"), "{}", page.text);

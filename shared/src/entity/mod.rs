@@ -19,6 +19,7 @@ pub mod imports;
 pub mod invitations;
 pub mod jobs;
 pub mod listing_reviews;
+pub mod listing_revisions;
 pub mod listing_translations;
 pub mod login_failures;
 pub mod match_feedback;

@@ -17,6 +17,7 @@ pub use super::invitations::Entity as Invitations;
 pub use super::login_failures::Entity as LoginFailures;
 pub use super::jobs::Entity as Jobs;
 pub use super::listing_reviews::Entity as ListingReviews;
+pub use super::listing_revisions::Entity as ListingRevisions;
 pub use super::listing_translations::Entity as ListingTranslations;
 pub use super::match_feedback::Entity as MatchFeedback;
 pub use super::matches::Entity as Matches;

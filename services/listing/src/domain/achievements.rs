@@ -15,9 +15,9 @@ use shared::taxonomy;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::events;
+use super::revisions;
 use super::listings::{
-    self, clean_ipc, clean_keywords, strings, CommonFields, Header, ListColumns, ListParams, ListingKind, PriceRange, Status,
+    self, clean_ipc, clean_keywords, strings, CommonFields, Header, ListColumns, ListParams, PriceRange, Status,
 };
 use super::translations::{self, LocalizedText, Provenance};
 use crate::SERVICE;
@@ -105,6 +105,9 @@ pub struct AchievementOut {
     pub published_at: Option<DateTime<FixedOffset>>,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
+    /// The owner's edit waiting for review, or the last one rejected: on single reads by the
+    /// owner's members and operators only (`null` for everyone else and in lists).
+    pub pending_revision: Option<revisions::RevisionOut>,
 }
 
 /// The original text of a stored achievement.
@@ -171,6 +174,7 @@ pub fn to_out(
         published_at: m.published_at,
         created_at: m.created_at,
         updated_at: m.updated_at,
+        pending_revision: None,
     }
 }
 
@@ -310,7 +314,9 @@ pub fn draft_model(org_id: Uuid, created_by: Uuid, input: &AchievementIn, countr
     }
 }
 
-/// Applies a JSON merge patch (RFC 7396) to an achievement at `version`.
+/// Applies a JSON merge patch (RFC 7396) to an achievement at `version`. On a draft, submitted
+/// or rejected achievement the change applies at once; on a published one it becomes a pending
+/// revision (see [`super::revisions`]) and the returned row is the unchanged public one.
 pub async fn update(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -320,25 +326,65 @@ pub async fn update(
 ) -> ApiResult<achievements::Model> {
     let current = find(db, id).await?;
     let header = Header::from(&current);
-    listings::ensure_owner(&header, caller)?;
-    listings::ensure_version(&header, version)?;
-    if !header.status.editable() {
-        return Err(ApiError::conflict(
-            "listing_not_editable",
-            format!("a {} achievement cannot be edited; renew or create a new one", header.status.as_str()),
-        ));
-    }
     let before = to_in(&current);
-    let merged = super::patch::merge(&before, patch)?;
+    let input: AchievementIn = revisions::merge_edit(db, &header, caller, version, &before, patch).await?;
     let org = organisations::Entity::find_by_id(current.organisation_id)
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found("organisation"))?;
-    let input: AchievementIn = merged;
     let (country, region) = validate(&input, &org)?;
+    if header.status == Status::Published {
+        let mut proposal = revisions::current_proposal(db, &header).await?;
+        proposal.listing = revisions::diff(&before, &input)?;
+        revisions::propose(db, caller, &header, version, proposal).await?;
+        return find(db, id).await;
+    }
     // A rejected listing that is edited goes back to draft for another review.
     let status = if header.status == Status::Rejected { Status::Draft } else { header.status };
     let txn = db.begin().await?;
+    let updated = write(&txn, &current, &input, country, region, status, version).await?;
+    AuditEntry { actor: Some(caller), service: SERVICE, action: "achievement.update", entity_type: "achievement", entity_id: id.0 }
+        .record(&txn, Some(&before), Some(&to_in(&updated)))
+        .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Applies an approved revision's merge patch onto the published achievement as it is now,
+/// validated again, at the version the operator read (inside the operator's transaction).
+pub async fn apply_revision(
+    txn: &impl ConnectionTrait,
+    caller: &AuthUser,
+    header: &Header,
+    version: i32,
+    patch: serde_json::Value,
+) -> ApiResult<()> {
+    let current = find(txn, AchievementId(header.id)).await?;
+    let before = to_in(&current);
+    let input: AchievementIn = super::patch::merge(&before, patch)?;
+    let org = organisations::Entity::find_by_id(current.organisation_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("organisation"))?;
+    let (country, region) = validate(&input, &org)?;
+    let updated = write(txn, &current, &input, country, region, Status::Published, version).await?;
+    AuditEntry { actor: Some(caller), service: SERVICE, action: "achievement.update", entity_type: "achievement", entity_id: header.id }
+        .record(txn, Some(&before), Some(&to_in(&updated)))
+        .await?;
+    Ok(())
+}
+
+/// Writes validated input onto the row at `version` (checked inside the UPDATE), bumping it.
+async fn write(
+    txn: &impl ConnectionTrait,
+    current: &achievements::Model,
+    input: &AchievementIn,
+    country: String,
+    region: String,
+    status: Status,
+    version: i32,
+) -> ApiResult<achievements::Model> {
+    let id = AchievementId(current.id);
     let mut active: achievements::ActiveModel = current.clone().into();
     active.status = Set(status.as_str().to_owned());
     active.original_language = Set(input.language.clone());
@@ -370,20 +416,12 @@ pub async fn update(
         .set(active)
         .filter(achievements::Column::Id.eq(id.0))
         .filter(achievements::Column::Version.eq(version))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if result.rows_affected == 0 {
         return Err(ApiError::StaleVersion(format!("achievement {id} changed meanwhile: reload and retry")));
     }
-    let updated = find(&txn, id).await?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "achievement.update", entity_type: "achievement", entity_id: id.0 }
-        .record(&txn, Some(&before), Some(&to_in(&updated)))
-        .await?;
-    if status == Status::Published {
-        events::listing_changed(&txn, ListingKind::Achievement, id.0).await?;
-    }
-    txn.commit().await?;
-    Ok(updated)
+    find(txn, id).await
 }
 
 /// Reads an achievement or 404 (no visibility check: callers decide).

@@ -111,10 +111,15 @@ pub async fn submit(db: &(impl ConnectionTrait + TransactionTrait), caller: &Aut
     Ok(())
 }
 
-/// Operator publishes or rejects a submitted listing.
+/// Operator publishes or rejects a submitted listing, or approves (`publish`) or rejects a
+/// published listing's pending revision.
 pub async fn review(db: &(impl ConnectionTrait + TransactionTrait), caller: &AuthUser, kind: ListingKind, id: Uuid, input: ReviewIn) -> ApiResult<()> {
     caller.require_operator()?;
     let header = listings::header(db, kind, id).await?;
+    if header.status == Status::Published {
+        // A published listing is reviewed again only through its pending revision.
+        return super::revisions::review(db, caller, &header, &input).await;
+    }
     listings::ensure_version(&header, input.version)?;
     if header.status != Status::Submitted {
         return Err(wrong_state(&header, "review"));
@@ -165,6 +170,7 @@ pub async fn withdraw(db: &(impl ConnectionTrait + TransactionTrait), caller: &A
     let txn = db.begin().await?;
     listings::transition(&txn, &header, input.version, Status::Withdrawn, vec![("closed_at", now_value())]).await?;
     audit(&txn, caller, &header, "listing.withdraw", Status::Withdrawn).await?;
+    super::revisions::discard_pending(&txn, &header).await?;
     events::listing_changed(&txn, kind, id).await?;
     txn.commit().await?;
     Ok(())
@@ -181,6 +187,7 @@ pub async fn close(db: &(impl ConnectionTrait + TransactionTrait), caller: &Auth
     let txn = db.begin().await?;
     listings::transition(&txn, &header, input.version, Status::Closed, vec![("closed_at", now_value())]).await?;
     audit(&txn, caller, &header, "listing.close", Status::Closed).await?;
+    super::revisions::discard_pending(&txn, &header).await?;
     events::listing_changed(&txn, kind, id).await?;
     txn.commit().await?;
     Ok(())

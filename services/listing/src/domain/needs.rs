@@ -15,9 +15,9 @@ use shared::money::{Currency, Money};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::events;
+use super::revisions;
 use super::listings::{
-    self, clean_ipc, clean_keywords, strings, CommonFields, Header, ListColumns, ListParams, ListingKind, PriceRange, Status,
+    self, clean_ipc, clean_keywords, strings, CommonFields, Header, ListColumns, ListParams, PriceRange, Status,
 };
 use super::translations::{self, LocalizedText, Provenance};
 use crate::SERVICE;
@@ -129,6 +129,9 @@ pub struct NeedOut {
     pub updated_at: DateTime<FixedOffset>,
     /// How complete the need is for matching, 0–100, and what would raise it.
     pub completeness: Completeness,
+    /// The owner's edit waiting for review, or the last one rejected: on single reads by the
+    /// owner's members and operators only (`null` for everyone else and in lists).
+    pub pending_revision: Option<super::revisions::RevisionOut>,
 }
 
 /// A need's completeness score: brokers and matching do better with fuller needs.
@@ -222,6 +225,7 @@ pub fn to_out(m: needs::Model, translations: &[LocalizedText], preferred: &[Stri
         created_at: m.created_at,
         updated_at: m.updated_at,
         completeness: score,
+        pending_revision: None,
     }
 }
 
@@ -379,7 +383,8 @@ pub fn draft_model(org_id: Uuid, created_by: Uuid, input: &NeedIn, country: Stri
     active
 }
 
-/// Applies a JSON merge patch to a need at `version`.
+/// Applies a JSON merge patch to a need at `version`. On a published need the change becomes
+/// a pending revision (see [`super::revisions`]) and the returned row is the public one.
 pub async fn update(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -389,49 +394,87 @@ pub async fn update(
 ) -> ApiResult<needs::Model> {
     let current = find(db, id).await?;
     let header = Header::from(&current);
-    listings::ensure_owner(&header, caller)?;
-    listings::ensure_version(&header, version)?;
-    if !header.status.editable() {
-        return Err(ApiError::conflict(
-            "listing_not_editable",
-            format!("a {} need cannot be edited; renew or create a new one", header.status.as_str()),
-        ));
-    }
     let before = to_in(&current);
-    let input: NeedIn = super::patch::merge(&before, patch)?;
-    if input.kind != before.kind && header.status == Status::Published {
+    let input: NeedIn = revisions::merge_edit(db, &header, caller, version, &before, patch).await?;
+    let (country, region) = check_edit(db, &current, &before, &input).await?;
+    super::open_calls::check_promises(db, id, &before, &input).await?;
+    if header.status == Status::Published {
+        let mut proposal = revisions::current_proposal(db, &header).await?;
+        proposal.listing = revisions::diff(&before, &input)?;
+        revisions::propose(db, caller, &header, version, proposal).await?;
+        return find(db, id).await;
+    }
+    let status = if header.status == Status::Rejected { Status::Draft } else { header.status };
+    let txn = db.begin().await?;
+    let updated = write(&txn, &current, &input, country, region, status, version).await?;
+    AuditEntry { actor: Some(caller), service: SERVICE, action: "need.update", entity_type: "need", entity_id: id.0 }
+        .record(&txn, Some(&before), Some(&to_in(&updated)))
+        .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Validates `input` as an edit of `current`: the fields and the kind of a published need.
+async fn check_edit(db: &impl ConnectionTrait, current: &needs::Model, before: &NeedIn, input: &NeedIn) -> ApiResult<(String, String)> {
+    if input.kind != before.kind && Status::parse(&current.status) == Some(Status::Published) {
         return Err(ApiError::field("kind", "a published need cannot become an open call or stop being one"));
     }
     let org = organisations::Entity::find_by_id(current.organisation_id)
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found("organisation"))?;
-    let (country, region) = validate(&input, &org)?;
-    let status = if header.status == Status::Rejected { Status::Draft } else { header.status };
+    validate(input, &org)
+}
+
+/// Applies an approved revision's merge patch onto the published need as it is now, checked
+/// again (an application may have arrived since it was proposed), at the operator's version.
+pub async fn apply_revision(
+    txn: &impl ConnectionTrait,
+    caller: &AuthUser,
+    header: &Header,
+    version: i32,
+    patch: serde_json::Value,
+) -> ApiResult<()> {
+    let current = find(txn, NeedId(header.id)).await?;
+    let before = to_in(&current);
+    let input: NeedIn = super::patch::merge(&before, patch)?;
+    let (country, region) = check_edit(txn, &current, &before, &input).await?;
+    let updated = write(txn, &current, &input, country, region, Status::Published, version).await?;
+    // Checked after the write: the UPDATE holds the need's row lock, which an application also
+    // takes before it is stored, so no application can slip in between check and commit.
+    super::open_calls::check_promises(txn, NeedId(header.id), &before, &input).await?;
+    AuditEntry { actor: Some(caller), service: SERVICE, action: "need.update", entity_type: "need", entity_id: header.id }
+        .record(txn, Some(&before), Some(&to_in(&updated)))
+        .await?;
+    Ok(())
+}
+
+/// Writes validated input onto the row at `version` (checked inside the UPDATE), bumping it.
+async fn write(
+    txn: &impl ConnectionTrait,
+    current: &needs::Model,
+    input: &NeedIn,
+    country: String,
+    region: String,
+    status: Status,
+    version: i32,
+) -> ApiResult<needs::Model> {
+    let id = NeedId(current.id);
     let mut active: needs::ActiveModel = current.clone().into();
-    apply(&mut active, &input, country, region);
+    apply(&mut active, input, country, region);
     active.status = Set(status.as_str().to_owned());
     active.version = Set(version + 1);
     active.updated_at = Set(Utc::now().into());
-    let txn = db.begin().await?;
     let result = needs::Entity::update_many()
         .set(active)
         .filter(needs::Column::Id.eq(id.0))
         .filter(needs::Column::Version.eq(version))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if result.rows_affected == 0 {
         return Err(ApiError::StaleVersion(format!("need {id} changed meanwhile: reload and retry")));
     }
-    let updated = find(&txn, id).await?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "need.update", entity_type: "need", entity_id: id.0 }
-        .record(&txn, Some(&before), Some(&to_in(&updated)))
-        .await?;
-    if status == Status::Published {
-        events::listing_changed(&txn, ListingKind::Need, id.0).await?;
-    }
-    txn.commit().await?;
-    Ok(updated)
+    find(txn, id).await
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: NeedId) -> ApiResult<needs::Model> {

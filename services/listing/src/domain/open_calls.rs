@@ -9,7 +9,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use shared::audit::AuditEntry;
 use shared::auth::{AuthUser, OrgKind};
-use shared::entity::{needs, open_call_applications as apps};
+use shared::entity::{achievements, needs, open_call_applications as apps};
 use shared::error::{ApiError, ApiResult, Validator};
 use shared::ids::{ApplicationId, NeedId};
 use utoipa::ToSchema;
@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use super::events;
 use super::listings::{self, Header, ListingKind, Status};
-use super::needs::NeedKind;
+use super::needs::{NeedIn, NeedKind};
 use crate::SERVICE;
 
 /// An application (揭榜) as submitted.
@@ -93,6 +93,18 @@ pub async fn apply(db: &(impl ConnectionTrait + TransactionTrait), caller: &Auth
     let mut v = Validator::new();
     v.length(&input.proposal, "proposal", 20, 20_000);
     v.finish()?;
+    // The achievement an application builds on is the applicant's own: naming another
+    // organisation's would pass off its work as theirs. A missing one reads the same, so the
+    // answer does not reveal which ids exist.
+    if let Some(achievement_id) = input.achievement_id {
+        let own = achievements::Entity::find_by_id(achievement_id)
+            .filter(achievements::Column::OrganisationId.eq(org.0))
+            .one(db)
+            .await?;
+        if own.is_none() {
+            return Err(ApiError::field("achievement_id", "must be one of your organisation's achievements"));
+        }
+    }
     let existing = apps::Entity::find()
         .filter(apps::Column::NeedId.eq(need_id.0))
         .filter(apps::Column::OrganisationId.eq(org.0))
@@ -104,6 +116,14 @@ pub async fn apply(db: &(impl ConnectionTrait + TransactionTrait), caller: &Auth
     let now = Utc::now();
     let id = ApplicationId::new();
     let txn = db.begin().await?;
+    // Take the open call's row lock (a no-op write) before storing the application, so an
+    // approval that lowers the bounty or moves the deadline earlier either commits first (and
+    // the application is made against the new terms) or sees this application and is refused.
+    needs::Entity::update_many()
+        .col_expr(needs::Column::Version, sea_orm::sea_query::Expr::col(needs::Column::Version).into())
+        .filter(needs::Column::Id.eq(need_id.0))
+        .exec(&txn)
+        .await?;
     let model = apps::ActiveModel {
         id: Set(id.0),
         need_id: Set(need_id.0),
@@ -236,4 +256,34 @@ pub async fn decide(
         .await?;
     txn.commit().await?;
     Ok(updated)
+}
+
+/// Once an open call has applications, its owner may not cut what they were promised: the
+/// bounty may not go down (nor change currency) and the deadline may not move earlier or be
+/// removed. Raising the bounty and extending the deadline stay allowed. Checked when an edit
+/// is made and again when an operator approves it (an application may arrive in between).
+pub async fn check_promises(db: &impl ConnectionTrait, need_id: NeedId, before: &NeedIn, after: &NeedIn) -> ApiResult<()> {
+    let bounty_cut = match (&before.bounty, &after.bounty) {
+        (Some(_), None) => Some(("bounty", "cannot be removed after applications have arrived")),
+        (Some(b), Some(a)) if a.currency != b.currency => Some(("bounty.currency", "cannot change after applications have arrived")),
+        (Some(b), Some(a)) if a.minor_units < b.minor_units => Some(("bounty.minor_units", "cannot be lowered after applications have arrived")),
+        _ => None,
+    };
+    let deadline_cut = match (before.deadline, after.deadline) {
+        (Some(_), None) => Some(("deadline", "cannot be removed after applications have arrived")),
+        (Some(b), Some(a)) if a < b => Some(("deadline", "cannot move earlier after applications have arrived")),
+        _ => None,
+    };
+    if bounty_cut.is_none() && deadline_cut.is_none() {
+        return Ok(());
+    }
+    let applied = apps::Entity::find().filter(apps::Column::NeedId.eq(need_id.0)).one(db).await?.is_some();
+    if !applied {
+        return Ok(());
+    }
+    let mut v = Validator::new();
+    for (path, message) in [bounty_cut, deadline_cut].into_iter().flatten() {
+        v.push(path, message);
+    }
+    v.finish()
 }

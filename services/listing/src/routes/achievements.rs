@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 use super::{content_language, preferred};
 use crate::domain::achievements::{self, AchievementIn, AchievementOut};
 use crate::domain::listings::{self, Header, ListParams, ListingKind, Page};
-use crate::domain::{patch, translations};
+use crate::domain::{patch, revisions, translations};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -67,14 +67,18 @@ async fn get_achievement(
     AppQuery(q): AppQuery<super::LangQuery>,
 ) -> ApiResult<Response> {
     let m = achievements::find(&state.db, id).await?;
-    listings::ensure_visible(&Header::from(&m), caller.as_ref())?;
+    let h = Header::from(&m);
+    listings::ensure_visible(&h, caller.as_ref())?;
+    let pending = revisions::for_reader(&state.db, &h, caller.as_ref()).await?;
     let t = translations::list(&state.db, ListingKind::Achievement, m.id).await?;
-    let out = achievements::to_out(m, &t, &preferred(q.lang.as_deref(), &headers), caller.is_some());
+    let mut out = achievements::to_out(m, &t, &preferred(q.lang.as_deref(), &headers), caller.is_some());
+    out.pending_revision = pending;
     let lang = out.language.clone();
     Ok(([(header::CONTENT_LANGUAGE, content_language(&lang))], AppJson(out)).into_response())
 }
 
-/// Edit an achievement with a JSON merge patch; `version` is required (stale → 409).
+/// Edit an achievement with a JSON merge patch; `version` is required (stale → 409). On a
+/// published achievement the edit waits for operator review as `pending_revision`.
 #[utoipa::path(patch, path = "/api/v1/achievements/{id}", tag = "achievements", security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path, description = "Achievement id")),
     request_body(content = serde_json::Value, description = "Fields to change plus `version`"),
@@ -87,6 +91,9 @@ async fn update_achievement(
 ) -> ApiResult<AppJson<AchievementOut>> {
     let version = patch::take_version(&mut body)?;
     let m = achievements::update(&state.db, &caller, id, version, body).await?;
+    let pending = revisions::for_reader(&state.db, &Header::from(&m), Some(&caller)).await?;
     let t = translations::list(&state.db, ListingKind::Achievement, m.id).await?;
-    Ok(AppJson(achievements::to_out(m, &t, &[], true)))
+    let mut out = achievements::to_out(m, &t, &[], true);
+    out.pending_revision = pending;
+    Ok(AppJson(out))
 }

@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use crate::domain::lifecycle::{self, RenewIn, ReviewIn, VersionIn};
 use crate::domain::listings::{self, ListingKind, Status};
+use crate::domain::revisions;
 use crate::domain::translations::{self, LocalizedText, TranslationIn};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -26,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(renew))
         .routes(routes!(list_translations))
         .routes(routes!(put_translation, delete_translation))
+        .routes(routes!(withdraw_revision))
 }
 
 /// `achievements` / `needs` in the path; anything else is a 404 like any unknown route.
@@ -62,7 +64,8 @@ async fn submit(State(state): State<AppState>, caller: AuthUser, AppPath((k, id)
     state_of(&state, kind, id).await
 }
 
-/// Publish or reject a submitted listing (operators).
+/// Publish or reject a submitted listing, or approve (`publish`) or reject a published
+/// listing's pending revision (operators).
 #[utoipa::path(post, path = "/api/v1/{kind}/{id}/review", tag = "lifecycle", security(("bearer" = [])),
     params(("kind" = String, Path, description = "`achievements` or `needs`"), ("id" = Uuid, Path, description = "Listing id")),
     request_body = ReviewIn,
@@ -117,39 +120,41 @@ async fn list_translations(State(state): State<AppState>, shared::auth::MaybeUse
     translations::list(&state.db, kind, id).await.map(AppJson)
 }
 
-/// Add or replace the translation into `lang` (owners). Published listings are re-indexed.
+/// Add or replace the translation into `lang` (owners); replacing needs the translation's
+/// `version`. On an unpublished listing it is stored at once (200); on a published one it joins
+/// the listing's pending revision and waits for operator review (202).
 #[utoipa::path(put, path = "/api/v1/{kind}/{id}/translations/{lang}", tag = "translations", security(("bearer" = [])),
     params(("kind" = String, Path, description = "`achievements` or `needs`"), ("id" = Uuid, Path, description = "Listing id"), ("lang" = String, Path, description = "Language code")),
     request_body = TranslationIn,
-    responses((status = 200, body = LocalizedText), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn put_translation(State(state): State<AppState>, caller: AuthUser, AppPath((k, id, lang)): AppPath<(String, Uuid, String)>, AppJson(input): AppJson<TranslationIn>) -> ApiResult<AppJson<LocalizedText>> {
-    use sea_orm::TransactionTrait;
+    responses((status = 200, body = LocalizedText), (status = 202, body = LocalizedText, description = "Waiting for review"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn put_translation(State(state): State<AppState>, caller: AuthUser, AppPath((k, id, lang)): AppPath<(String, Uuid, String)>, AppJson(input): AppJson<TranslationIn>) -> ApiResult<(StatusCode, AppJson<LocalizedText>)> {
     let kind = kind(&k)?;
     let h = listings::header(&state.db, kind, id).await?;
-    listings::ensure_owner(&h, &caller)?;
-    let txn = state.db.begin().await?;
-    let text = translations::upsert(&txn, kind, id, &h.original_language, &lang, input, caller.user_id.0).await?;
-    if h.status == Status::Published {
-        crate::domain::events::listing_changed(&txn, kind, id).await?;
+    match translations::put(&state.db, &caller, &h, &lang, input).await? {
+        translations::Outcome::Applied(text) => Ok((StatusCode::OK, AppJson(text))),
+        translations::Outcome::Proposed(text) => Ok((StatusCode::ACCEPTED, AppJson(text))),
     }
-    txn.commit().await?;
-    Ok(AppJson(text))
 }
 
-/// Remove the translation into `lang` (owners).
+/// Remove the translation into `lang` (owners). On a published listing the removal waits for
+/// review with the listing's pending revision (202).
 #[utoipa::path(delete, path = "/api/v1/{kind}/{id}/translations/{lang}", tag = "translations", security(("bearer" = [])),
     params(("kind" = String, Path, description = "`achievements` or `needs`"), ("id" = Uuid, Path, description = "Listing id"), ("lang" = String, Path, description = "Language code")),
-    responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 202, description = "Waiting for review"), (status = 204), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn delete_translation(State(state): State<AppState>, caller: AuthUser, AppPath((k, id, lang)): AppPath<(String, Uuid, String)>) -> ApiResult<StatusCode> {
-    use sea_orm::TransactionTrait;
     let kind = kind(&k)?;
     let h = listings::header(&state.db, kind, id).await?;
-    listings::ensure_owner(&h, &caller)?;
-    let txn = state.db.begin().await?;
-    translations::delete(&txn, kind, id, &lang).await?;
-    if h.status == Status::Published {
-        crate::domain::events::listing_changed(&txn, kind, id).await?;
-    }
-    txn.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
+    let proposed = translations::remove(&state.db, &caller, &h, &lang).await?;
+    Ok(if proposed { StatusCode::ACCEPTED } else { StatusCode::NO_CONTENT })
+}
+
+/// Withdraw your pending revision of a published listing; the public text stays as it is.
+#[utoipa::path(post, path = "/api/v1/{kind}/{id}/revision/withdraw", tag = "lifecycle", security(("bearer" = [])),
+    params(("kind" = String, Path, description = "`achievements` or `needs`"), ("id" = Uuid, Path, description = "Listing id")),
+    request_body = VersionIn,
+    responses((status = 200, body = ListingState), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
+async fn withdraw_revision(State(state): State<AppState>, caller: AuthUser, AppPath((k, id)): AppPath<(String, Uuid)>, AppJson(input): AppJson<VersionIn>) -> ApiResult<AppJson<ListingState>> {
+    let kind = kind(&k)?;
+    revisions::withdraw(&state.db, &caller, kind, id, input.version).await?;
+    state_of(&state, kind, id).await
 }

@@ -15,7 +15,7 @@ use super::{content_language, preferred};
 use crate::domain::listings::{self, Header, ListParams, ListingKind, Page};
 use crate::domain::needs::{self, NeedIn, NeedOut};
 use crate::domain::open_calls::{self, ApplicationDecisionIn, ApplicationIn, ApplicationOut};
-use crate::domain::{patch, translations};
+use crate::domain::{patch, revisions, translations};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -85,14 +85,18 @@ async fn get_need(
     AppQuery(q): AppQuery<super::LangQuery>,
 ) -> ApiResult<Response> {
     let m = needs::find(&state.db, id).await?;
-    listings::ensure_visible(&Header::from(&m), caller.as_ref())?;
+    let h = Header::from(&m);
+    listings::ensure_visible(&h, caller.as_ref())?;
+    let pending = revisions::for_reader(&state.db, &h, caller.as_ref()).await?;
     let t = translations::list(&state.db, ListingKind::Need, m.id).await?;
-    let out = needs::to_out(m, &t, &preferred(q.lang.as_deref(), &headers), caller.is_some());
+    let mut out = needs::to_out(m, &t, &preferred(q.lang.as_deref(), &headers), caller.is_some());
+    out.pending_revision = pending;
     let lang = out.language.clone();
     Ok(([(header::CONTENT_LANGUAGE, content_language(&lang))], AppJson(out)).into_response())
 }
 
-/// Edit a need with a JSON merge patch; `version` is required (stale → 409).
+/// Edit a need with a JSON merge patch; `version` is required (stale → 409). On a published
+/// need the edit waits for operator review as `pending_revision`.
 #[utoipa::path(patch, path = "/api/v1/needs/{id}", tag = "needs", security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path, description = "Need id")),
     request_body(content = serde_json::Value, description = "Fields to change plus `version`"),
@@ -105,8 +109,11 @@ async fn update_need(
 ) -> ApiResult<AppJson<NeedOut>> {
     let version = patch::take_version(&mut body)?;
     let m = needs::update(&state.db, &caller, id, version, body).await?;
+    let pending = revisions::for_reader(&state.db, &Header::from(&m), Some(&caller)).await?;
     let t = translations::list(&state.db, ListingKind::Need, m.id).await?;
-    Ok(AppJson(needs::to_out(m, &t, &[], true)))
+    let mut out = needs::to_out(m, &t, &[], true);
+    out.pending_revision = pending;
+    Ok(AppJson(out))
 }
 
 /// Applications to an open call: all of them for its owner and operators, your own otherwise.

@@ -1,4 +1,5 @@
-//! `/api/v1/reviews`: the operators' queue of listings waiting for review.
+//! `/api/v1/reviews`: the operators' queue of listings waiting for review: new submissions and
+//! pending revisions of published listings, side by side.
 
 use axum::extract::State;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -13,7 +14,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::domain::listings::{ListingKind, Status};
+use crate::domain::listings::{self, ListingKind, Status};
+use crate::domain::revisions::{self, RevisionOut};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(review_queue))
@@ -29,9 +31,13 @@ pub struct ReviewItem {
     pub language: String,
     pub version: i32,
     pub submitted_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Set when the item is an edit of a published listing: what would change. `title` is
+    /// then the public title; approve or reject through the same review route.
+    pub revision: Option<RevisionOut>,
 }
 
-/// Submitted achievements and needs, oldest first (operators only).
+/// Submitted achievements and needs and pending revisions of published ones, oldest first
+/// (operators only).
 #[utoipa::path(get, path = "/api/v1/reviews", tag = "lifecycle", security(("bearer" = [])),
     responses((status = 200, body = Vec<ReviewItem>), (status = 403, body = Problem, content_type = "application/problem+json")))]
 async fn review_queue(State(state): State<AppState>, caller: AuthUser) -> ApiResult<AppJson<Vec<ReviewItem>>> {
@@ -43,7 +49,7 @@ async fn review_queue(State(state): State<AppState>, caller: AuthUser) -> ApiRes
         .all(&state.db)
         .await?
         .into_iter()
-        .map(|m| ReviewItem { kind: ListingKind::Achievement, id: m.id, organisation_id: m.organisation_id, title: m.title, language: m.original_language, version: m.version, submitted_at: m.submitted_at })
+        .map(|m| ReviewItem { kind: ListingKind::Achievement, id: m.id, organisation_id: m.organisation_id, title: m.title, language: m.original_language, version: m.version, submitted_at: m.submitted_at, revision: None })
         .collect();
     items.extend(
         needs::Entity::find()
@@ -52,8 +58,32 @@ async fn review_queue(State(state): State<AppState>, caller: AuthUser) -> ApiRes
             .all(&state.db)
             .await?
             .into_iter()
-            .map(|m| ReviewItem { kind: ListingKind::Need, id: m.id, organisation_id: m.organisation_id, title: m.title, language: m.original_language, version: m.version, submitted_at: m.submitted_at }),
+            .map(|m| ReviewItem { kind: ListingKind::Need, id: m.id, organisation_id: m.organisation_id, title: m.title, language: m.original_language, version: m.version, submitted_at: m.submitted_at, revision: None }),
     );
+    for r in revisions::pending_rows(&state.db).await? {
+        let kind = if r.listing_kind == ListingKind::Need.as_str() { ListingKind::Need } else { ListingKind::Achievement };
+        // Only a published listing's revision can be decided; one whose listing was withdrawn,
+        // closed or expired meanwhile waits until it is public again.
+        let Ok(h) = listings::header(&state.db, kind, r.listing_id).await else { continue };
+        if h.status != Status::Published {
+            continue;
+        }
+        let title = match kind {
+            ListingKind::Achievement => achievements::Entity::find_by_id(h.id).one(&state.db).await?.map(|m| m.title),
+            ListingKind::Need => needs::Entity::find_by_id(h.id).one(&state.db).await?.map(|m| m.title),
+        }
+        .unwrap_or_default();
+        items.push(ReviewItem {
+            kind,
+            id: h.id,
+            organisation_id: h.organisation_id,
+            title,
+            language: h.original_language.clone(),
+            version: h.version,
+            submitted_at: Some(r.created_at),
+            revision: Some(revisions::out(r)),
+        });
+    }
     items.sort_by_key(|i| i.submitted_at);
     Ok(AppJson(items))
 }

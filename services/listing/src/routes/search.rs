@@ -17,7 +17,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::preferred;
-use crate::domain::listings::ListingKind;
+use crate::domain::listings::{Header, ListingKind, Status};
 use crate::domain::{achievements, needs, translations};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -179,6 +179,15 @@ pub fn to_query(p: &SearchParams) -> ApiResult<SearchQuery> {
     })
 }
 
+/// Extra hits fetched beyond the page size to refill a page whose stale hits were dropped.
+const RECHECK_SLACK: usize = 5;
+
+/// What search may show: a published listing whose valid-until date has not passed (the
+/// expiry sweep may not have run yet today).
+fn is_public(header: &Header, today: chrono::NaiveDate) -> bool {
+    header.status == Status::Published && header.valid_until.is_none_or(|d| d >= today)
+}
+
 /// Search published listings.
 #[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchParams),
     responses((status = 200, body = SearchPage), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
@@ -187,29 +196,46 @@ async fn search_listings(
     headers: HeaderMap,
     AppQuery(params): AppQuery<SearchParams>,
 ) -> ApiResult<AppJson<SearchPage>> {
-    let query = to_query(&params)?;
+    let mut query = to_query(&params)?;
+    let per_page = query.limit;
+    // The index trails the database until the search-sync job has run, so every hit is
+    // re-checked against its row (published, not past its valid-until date) and the others
+    // dropped. A few extra hits are fetched so the page stays full when some are dropped; the
+    // price is that, in that short window, an item used to fill this page may appear again at
+    // the top of the next one. `total` is lowered by the hits dropped here; facet counts are
+    // the index's and may still count a listing that left the market until the job runs.
+    query.limit = per_page + RECHECK_SLACK;
     let results = state.search.search(&query).await?;
     let prefs = preferred(params.lang.as_deref(), &headers);
-    let mut hits = Vec::with_capacity(results.hits.len());
+    let today = chrono::Utc::now().date_naive();
+    let mut hits = Vec::with_capacity(per_page);
+    let mut dropped: u64 = 0;
     for hit in results.hits {
-        // The index can trail the database by a moment; a listing gone meanwhile is skipped.
+        // A listing gone meanwhile, or no longer public, is skipped; the extra hits beyond a
+        // full page are read only to count those (for `total`).
         let item = match hit.kind {
             ListingKind::Achievement => match achievements::find(&state.db, hit.id.into()).await {
-                Ok(m) => {
+                Ok(m) if is_public(&Header::from(&m), today) => {
+                    if hits.len() == per_page {
+                        continue;
+                    }
                     let t = translations::list(&state.db, hit.kind, m.id).await?;
                     let out = achievements::to_out(m, &t, &prefs, false);
                     Some((out.title, out.summary, out.language, out.provenance, false, out.industry, out.region_code, out.country, out.trl, out.organisation_id, out.published_at))
                 }
-                Err(_) => None,
+                _ => None,
             },
             ListingKind::Need => match needs::find(&state.db, hit.id.into()).await {
-                Ok(m) => {
+                Ok(m) if is_public(&Header::from(&m), today) => {
+                    if hits.len() == per_page {
+                        continue;
+                    }
                     let t = translations::list(&state.db, hit.kind, m.id).await?;
                     let out = needs::to_out(m, &t, &prefs, false);
                     let open_call = out.kind == needs::NeedKind::OpenCall;
                     Some((out.title, out.summary, out.language, out.provenance, open_call, out.industry, out.region_code, out.country, out.min_trl, out.organisation_id, out.published_at))
                 }
-                Err(_) => None,
+                _ => None,
             },
         };
         if let Some((title, summary, language, provenance, open_call, industry, region_code, country, trl, organisation_id, published_at)) = item {
@@ -231,12 +257,14 @@ async fn search_listings(
                 published_at,
                 score: hit.score,
             });
+        } else {
+            dropped += 1;
         }
     }
     Ok(AppJson(SearchPage {
-        total: results.total,
+        total: results.total.saturating_sub(dropped),
         page: params.page.unwrap_or(1),
-        per_page: query.limit,
+        per_page,
         hits,
         facets: results.facets,
     }))

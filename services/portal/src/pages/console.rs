@@ -519,9 +519,12 @@ struct ReviewItem {
     language: String,
     version: i64,
     submitted_at: Option<String>,
+    /// Set when the item is an edit of a published listing.
+    #[serde(default)]
+    revision: Option<super::listing::PendingRevision>,
 }
 
-/// A submitted listing as the queue shows it.
+/// A submitted listing (or an edit of a published one) as the queue shows it.
 pub struct ReviewRow {
     pub id: String,
     /// Where the decision form posts.
@@ -536,6 +539,8 @@ pub struct ReviewRow {
     pub language_code: String,
     pub submitted: String,
     pub version: i64,
+    /// For an edit of a published listing: each changed field and its proposed value.
+    pub changes: Option<Vec<(String, String)>>,
 }
 
 #[derive(Template)]
@@ -605,6 +610,10 @@ async fn reviews_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refu
                 id: i.id,
                 title: i.title,
                 version: i.version,
+                changes: i
+                    .revision
+                    .as_ref()
+                    .map(super::listing::PendingRevision::changes),
             }
         })
         .collect();

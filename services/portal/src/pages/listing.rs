@@ -19,6 +19,8 @@ pub fn routes() -> Router<Portal> {
         .route("/achievements/{id}", get(achievement))
         .route("/needs/{id}", get(need))
         .route("/open-calls/{id}", get(need))
+        .route("/achievements/{id}/revision/withdraw", post(withdraw_achievement_revision))
+        .route("/needs/{id}/revision/withdraw", post(withdraw_need_revision))
         .route("/matches/{id}/status", post(match_status))
         .route("/matches/{id}/feedback", post(match_feedback))
 }
@@ -87,6 +89,94 @@ pub struct ListingOut {
     pub bounty: Option<MoneyOut>,
     pub eligibility: Option<String>,
     pub completeness: Option<Completeness>,
+    /// The owner's edit waiting for operator review (owners and operators only).
+    #[serde(default)]
+    pub pending_revision: Option<PendingRevision>,
+}
+
+/// An edit of a published listing waiting for review, or the last one rejected.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PendingRevision {
+    /// `pending` or `rejected`.
+    pub status: String,
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub proposed: Proposed,
+}
+
+/// What a revision would change.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Proposed {
+    #[serde(default)]
+    pub listing: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    pub translations: std::collections::BTreeMap<String, Option<serde_json::Value>>,
+}
+
+impl PendingRevision {
+    pub fn is_pending(&self) -> bool {
+        self.status == "pending"
+    }
+
+    /// Each proposed change as (field, new value) in plain words, for the owner and operators.
+    pub fn changes(&self) -> Vec<(String, String)> {
+        let text = |v: &serde_json::Value| match v {
+            serde_json::Value::Null => "—".to_owned(),
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Array(items) if items.iter().all(|i| i.is_string()) => {
+                items.iter().filter_map(|i| i.as_str()).collect::<Vec<_>>().join(", ")
+            }
+            other => other.to_string(),
+        };
+        let mut out: Vec<(String, String)> = self.proposed.listing.iter().map(|(k, v)| (k.clone(), text(v))).collect();
+        for (lang, t) in &self.proposed.translations {
+            let value = t.as_ref().map(|t| text(&t["title"])).unwrap_or_else(|| "—".to_owned());
+            out.push((format!("translation ({lang})"), value));
+        }
+        out
+    }
+}
+
+impl ListingOut {
+    /// The listing with its pending revision's values in place of the public ones, so an edit
+    /// form starts from what the owner last proposed (a new save replaces that proposal).
+    pub fn with_pending_changes(mut self) -> Self {
+        let Some(rev) = self.pending_revision.clone().filter(PendingRevision::is_pending) else {
+            return self;
+        };
+        for (key, v) in rev.proposed.listing {
+            let get = |v: &serde_json::Value| v.as_str().map(str::to_owned);
+            let list = |v: serde_json::Value| serde_json::from_value::<Vec<String>>(v).unwrap_or_default();
+            match key.as_str() {
+                "title" => self.title = get(&v).unwrap_or_default(),
+                "summary" => self.summary = get(&v).unwrap_or_default(),
+                "description" => self.description = get(&v).unwrap_or_default(),
+                "keywords" => self.keywords = list(v),
+                "industry" => self.industry = get(&v).unwrap_or_default(),
+                "ipc_codes" => self.ipc_codes = list(v),
+                "cooperation_modes" => self.cooperation_modes = list(v),
+                "ip_numbers" => self.ip_numbers = list(v),
+                "country" => self.country = get(&v).unwrap_or_default(),
+                "region_code" => self.region_code = get(&v).unwrap_or_default(),
+                "cross_border" => self.cross_border = v.as_bool().unwrap_or(false),
+                "valid_until" => self.valid_until = get(&v),
+                "deadline" => self.deadline = get(&v),
+                "contact_name" => self.contact_name = get(&v),
+                "contact_email" => self.contact_email = get(&v),
+                "contact_phone" => self.contact_phone = get(&v),
+                "ip_type" => self.ip_type = get(&v),
+                "patent_status" => self.patent_status = get(&v),
+                "eligibility" => self.eligibility = get(&v),
+                "trl" => self.trl = v.as_i64(),
+                "min_trl" => self.min_trl = v.as_i64(),
+                "price" => self.price = serde_json::from_value(v).ok(),
+                "budget" => self.budget = serde_json::from_value(v).ok(),
+                "bounty" => self.bounty = serde_json::from_value(v).ok(),
+                _ => {}
+            }
+        }
+        self
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -324,6 +414,10 @@ impl ListingPage {
             .join(sep)
     }
 
+    fn revision_withdraw_action(&self) -> String {
+        format!("/{}/{}/revision/withdraw", if self.kind == "achievement" { "achievements" } else { "needs" }, self.l.id)
+    }
+
     fn edit_href(&self) -> String {
         let base = if self.kind == "achievement" { "achievements" } else { "needs" };
         format!("/{base}/{}/edit", self.l.id)
@@ -422,6 +516,31 @@ async fn match_feedback(State(portal): State<Portal>, viewer: Viewer, Path(id): 
             .map_err(|e| viewer.fail(e))?;
     }
     Ok(done(&back_to(&form.back), "feedback_sent"))
+}
+
+#[derive(Debug, Deserialize)]
+struct RevisionForm {
+    version: i64,
+}
+
+async fn withdraw_achievement_revision(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>, Form(form): Form<RevisionForm>) -> PageResult {
+    withdraw_revision(&portal, &viewer, "achievements", &id, form.version).await
+}
+
+async fn withdraw_need_revision(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>, Form(form): Form<RevisionForm>) -> PageResult {
+    withdraw_revision(&portal, &viewer, "needs", &id, form.version).await
+}
+
+/// The owner takes back the changes waiting for review; the public text stays.
+async fn withdraw_revision(portal: &Portal, viewer: &Viewer, collection: &str, id: &str, version: i64) -> PageResult {
+    viewer.require_login()?;
+    let id = super::path_id(id).ok_or_else(|| viewer.not_found())?;
+    portal
+        .api
+        .post::<serde_json::Value>(viewer.caller(), &format!("/api/v1/{collection}/{id}/revision/withdraw"), &serde_json::json!({ "version": version }))
+        .await
+        .map_err(|e| viewer.fail(e))?;
+    Ok(done(&format!("/{collection}/{id}"), "withdrawn"))
 }
 
 /// Where to go after acting on a match: the listing page it was shown on.

@@ -17,7 +17,7 @@ use http::{Method, StatusCode};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::listing::{Completeness, ListingOut};
+use super::listing::{Completeness, ListingOut, PendingRevision};
 use super::{path_id, Labels, Term};
 use crate::api::{with_query, ApiError, Problem};
 use crate::i18n::Tr;
@@ -468,6 +468,8 @@ pub struct Editing {
     pub status: String,
     pub version: i64,
     pub completeness: Option<Completeness>,
+    /// Changes to the published listing waiting for review (the form shows them).
+    pub revision: Option<PendingRevision>,
 }
 
 impl Editing {
@@ -534,6 +536,10 @@ impl FormPage {
 
     fn submit_action(&self) -> String {
         self.editing.as_ref().map(|e| format!("/{}/{}/submit", self.kind.collection(), e.id)).unwrap_or_default()
+    }
+
+    fn revision_withdraw_action(&self) -> String {
+        self.editing.as_ref().map(|e| format!("/{}/{}/revision/withdraw", self.kind.collection(), e.id)).unwrap_or_default()
     }
 
     fn withdraw_action(&self) -> String {
@@ -795,7 +801,7 @@ async fn load_for_edit(portal: &Portal, viewer: &Viewer, collection: &str, id: &
 }
 
 fn editing_of(l: &ListingOut) -> Editing {
-    Editing { id: l.id.clone(), status: l.status.clone(), version: l.version, completeness: l.completeness.clone() }
+    Editing { id: l.id.clone(), status: l.status.clone(), version: l.version, completeness: l.completeness.clone(), revision: l.pending_revision.clone() }
 }
 
 async fn edit_achievement(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
@@ -808,7 +814,8 @@ async fn edit_need(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<
 
 async fn edit(portal: &Portal, viewer: &Viewer, collection: &str, id: &str) -> PageResult {
     let listing = load_for_edit(portal, viewer, collection, id).await?;
-    let form = ListingForm::from_listing(&listing);
+    // A published listing's form starts from the changes waiting for review, if any.
+    let form = ListingForm::from_listing(&listing.clone().with_pending_changes());
     Ok(form_page(portal, viewer, kind_of(&listing), form, Shown { editing: Some(editing_of(&listing)), ..Shown::default() }, StatusCode::OK).await)
 }
 
@@ -839,6 +846,8 @@ async fn update(portal: &Portal, viewer: &Viewer, collection: &str, id: &str, pa
     }
     let path = format!("/api/v1/{collection}/{}", crate::api::urlencode(&current.id));
     match portal.api.json::<ListingOut>(viewer.caller(), Method::PATCH, &path, &body).await {
+        // A published listing's edit is stored as changes waiting for review, not published.
+        Ok(saved) if saved.pending_revision.as_ref().is_some_and(PendingRevision::is_pending) => Ok(done(&kind.edit_href(&saved.id), "sent_for_review")),
         Ok(saved) => Ok(done(&kind.edit_href(&saved.id), "saved")),
         Err(ApiError::Problem(p)) if p.status == 422 => {
             let errors = merge_errors(form_errors(&p), local, &t);
