@@ -743,11 +743,17 @@ mod tests {
             }],
             total_contract_count: 2,
             total_amount_cny_minor: 123_456,
+            withheld_cells: 0,
         };
         let b = month_breakdown(Tr::new(crate::i18n::Lang::En), 2025, &out);
         assert_eq!(b.rows.len(), 12);
         assert_eq!(b.rows[2].yuan, "1,234.56");
         assert_eq!(b.rows[0].yuan, "0.00");
+        // With groups withheld from the public, a missing month is unknown, not zero.
+        let withheld = TurnoverOut { withheld_cells: 1, ..out };
+        let b = month_breakdown(Tr::new(crate::i18n::Lang::En), 2025, &withheld);
+        assert_eq!(b.rows[2].yuan, "1,234.56");
+        assert_eq!(b.rows[0].yuan, "—");
         assert_eq!(b.total_yuan, "1,234.56");
     }
 }
