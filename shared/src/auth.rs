@@ -56,10 +56,10 @@ pub struct PasswordGate {
 }
 
 impl PasswordGate {
-    /// A gate of `concurrency` slots (0: one per CPU core).
+    /// A gate of `concurrency` slots (0: half the CPU cores, at least one).
     pub fn new(concurrency: usize, wait: std::time::Duration) -> Self {
         let n = if concurrency == 0 {
-            std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+            (std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get) / 2).max(1)
         } else {
             concurrency
         };

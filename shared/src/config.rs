@@ -219,9 +219,10 @@ pub struct AuthConfig {
     /// proxy or ingress that writes that header); otherwise the socket peer is the client.
     pub trust_forwarded_for: bool,
     /// Password hashes computed at once (argon2 is deliberately slow and memory-hungry);
-    /// 0 means the number of CPU cores.
+    /// 0 means half the CPU cores (at least one), so that a flood of logins leaves the other
+    /// half to every other request.
     pub password_hash_concurrency: usize,
-    /// How long a login waits for a hashing slot before it is answered 503.
+    /// How long a login waits for a hashing slot before it is answered 429 `busy`.
     pub password_hash_wait_ms: u64,
 }
 
