@@ -98,7 +98,21 @@ mod throttled_logins {
             .await
             .assert_problem(429, "too_many_attempts");
         // Another account from the same address is not affected (the address limit is higher).
-        app.login("other@firm.test", USER_PASSWORD).await;
+        let other = app.login("other@firm.test", USER_PASSWORD).await;
+        // A session cannot be used to guess the password through the password change either.
+        let change =
+            json!({"current_password": "wrong-password-1", "new_password": "a-new-password-1"});
+        for _ in 0..3 {
+            app.post("/api/v1/me/password", Some(&other), &change)
+                .await
+                .assert_problem(422, "validation_failed");
+        }
+        app.post("/api/v1/me/password", Some(&other), &change)
+            .await
+            .assert_problem(429, "too_many_attempts");
+        login_raw(&app, "other@firm.test", USER_PASSWORD)
+            .await
+            .assert_problem(429, "too_many_attempts");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -325,6 +325,7 @@ pub struct PasswordChangeIn {
 pub async fn change_password(
     db: &(impl ConnectionTrait + TransactionTrait),
     passwords: &PasswordGate,
+    config: &AuthConfig,
     caller: &AuthUser,
     input: PasswordChangeIn,
 ) -> ApiResult<()> {
@@ -335,10 +336,15 @@ pub async fn change_password(
         .one(db)
         .await?
         .ok_or_else(|| ApiError::Unauthorized("account no longer exists".to_owned()))?;
+    // A stolen session must not become a way to guess the password: wrong current passwords
+    // count against the account's login throttle.
+    let keys = LoginKeys::new(&user.email, None);
+    throttle::check(db, config, &keys).await?;
     if !passwords
         .verify(&user.password_hash, &input.current_password)
         .await?
     {
+        throttle::record_failure(db, config, &keys).await?;
         return Err(ApiError::field(
             "current_password",
             "is not your current password",

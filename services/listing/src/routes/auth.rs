@@ -125,6 +125,13 @@ async fn change_password(
     caller: AuthUser,
     AppJson(input): AppJson<PasswordChangeIn>,
 ) -> ApiResult<StatusCode> {
-    accounts::change_password(&state.db, &state.passwords, &caller, input).await?;
+    accounts::change_password(
+        &state.db,
+        &state.passwords,
+        &state.config.auth,
+        &caller,
+        input,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
