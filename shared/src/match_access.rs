@@ -20,9 +20,9 @@ impl BrokerArea {
     /// A region is covered by an exact code, its province (`450000` covers `45xxxx`) or its
     /// country code.
     pub fn covers_region(&self, region: &str) -> bool {
-        self.regions.iter().any(|r| {
-            r == region || (r.len() == 6 && r.ends_with("0000") && region.len() == 6 && region[..2] == r[..2])
-        })
+        self.regions
+            .iter()
+            .any(|r| r == region || (r.len() == 6 && r.ends_with("0000") && region.len() == 6 && region[..2] == r[..2]))
     }
 
     pub fn covers(&self, industry: &str, region: &str) -> bool {
@@ -32,22 +32,35 @@ impl BrokerArea {
 
 /// A JSON array of strings from a stored JSON column (anything else reads as empty).
 fn strings(v: &serde_json::Value) -> Vec<String> {
-    v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect()).unwrap_or_default()
+    v.as_array()
+        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
 }
 
 /// The caller's area if they are a verified broker.
 pub async fn broker_area(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<Option<BrokerArea>> {
     let Some(id) = caller.broker_id else { return Ok(None) };
-    let Some(b) = brokers::Entity::find_by_id(id).one(db).await? else { return Ok(None) };
+    let Some(b) = brokers::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
     if b.verification_status != "verified" {
         return Ok(None);
     }
-    Ok(Some(BrokerArea { fields: strings(&b.fields), regions: strings(&b.regions) }))
+    Ok(Some(BrokerArea {
+        fields: strings(&b.fields),
+        regions: strings(&b.regions),
+    }))
 }
 
 /// 403 unless the caller may see matches of a listing owned by `owner`, in `industry` and
 /// `region`.
-pub async fn ensure_may_see(db: &impl ConnectionTrait, caller: &AuthUser, owner: uuid::Uuid, industry: &str, region: &str) -> ApiResult<()> {
+pub async fn ensure_may_see(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    owner: uuid::Uuid,
+    industry: &str,
+    region: &str,
+) -> ApiResult<()> {
     if caller.is_operator || caller.belongs_to(owner.into()) {
         return Ok(());
     }
@@ -56,11 +69,18 @@ pub async fn ensure_may_see(db: &impl ConnectionTrait, caller: &AuthUser, owner:
             return Ok(());
         }
     }
-    Err(ApiError::Forbidden("matches are shown to the listing's organisation, operators and brokers working its field and region".to_owned()))
+    Err(ApiError::Forbidden(
+        "matches are shown to the listing's organisation, operators and brokers working its field and region".to_owned(),
+    ))
 }
 
 /// Whether the caller may see the match between `need` and `achievement`.
-pub async fn match_visible(db: &impl ConnectionTrait, caller: &AuthUser, need: &needs::Model, achievement: &achievements::Model) -> ApiResult<bool> {
+pub async fn match_visible(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    need: &needs::Model,
+    achievement: &achievements::Model,
+) -> ApiResult<bool> {
     if caller.belongs_to(need.organisation_id.into()) || caller.belongs_to(achievement.organisation_id.into()) {
         return Ok(true);
     }

@@ -40,7 +40,14 @@ fn zip_bomb() -> Vec<u8> {
 }
 
 async fn upload(app: &TestApp, token: &str, file_name: &str, content_type: &str, body: Vec<u8>) -> integration_tests::TestResponse {
-    app.client_request(Method::POST, &format!("/api/v1/imports?kind=achievements&file_name={file_name}"), token, content_type, body).await
+    app.client_request(
+        Method::POST,
+        &format!("/api/v1/imports?kind=achievements&file_name={file_name}"),
+        token,
+        content_type,
+        body,
+    )
+    .await
 }
 
 /// The platform still answers, and a valid import still runs to the end.

@@ -119,11 +119,12 @@ pub struct ImportOut {
 
 impl From<imports::Model> for ImportOut {
     fn from(m: imports::Model) -> Self {
-        ImportOut {
+        let errors = serde_json::from_value(m.errors).unwrap_or_default();
+        let summary = ImportSummary {
             id: m.id,
             organisation_id: m.organisation_id,
-            kind: ImportKind::parse(&m.listing_kind),
-            mode: if m.mode == "valid_rows_only" { ImportMode::ValidRowsOnly } else { ImportMode::AllOrNothing },
+            listing_kind: m.listing_kind,
+            mode: m.mode,
             format: m.format,
             file_name: m.file_name,
             status: m.status,
@@ -131,11 +132,11 @@ impl From<imports::Model> for ImportOut {
             processed_rows: m.processed_rows,
             created_count: m.created_count,
             error_count: m.error_count,
-            errors: serde_json::from_value(m.errors).unwrap_or_default(),
             failure: m.failure,
             created_at: m.created_at,
             finished_at: m.finished_at,
-        }
+        };
+        ImportOut { errors, ..summary.into() }
     }
 }
 
