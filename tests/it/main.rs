@@ -15,4 +15,5 @@ mod portal;
 mod portal_broker;
 mod portal_console;
 mod portal_my;
+mod security_headers;
 mod techmarket_command;

@@ -48,7 +48,9 @@ async fn turnover_contracts(State(state): State<AppState>, caller: AuthUser, App
 
 /// The turnover figures as CSV or XLSX (`format=csv|xlsx`).
 #[utoipa::path(get, path = "/api/v1/stats/turnover/export", tag = "stats", params(TurnoverParams),
-    responses((status = 200, description = "CSV or XLSX file", content_type = "application/octet-stream"), (status = 400, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "CSV or XLSX file", content(
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = Problem, content_type = "application/problem+json")))]
 async fn turnover_export(State(state): State<AppState>, AppQuery(params): AppQuery<TurnoverParams>) -> ApiResult<Response> {
     let format = Format::parse(params.format.as_deref())?;
     let out = stats::turnover(&state.db, &params).await?;

@@ -39,7 +39,7 @@ async fn page_of(state: &AppState, caller: Option<&AuthUser>, headers: &HeaderMa
 
 /// Published needs; with `mine=true` every status of your organisation's.
 #[utoipa::path(get, path = "/api/v1/needs", tag = "needs", params(ListParams),
-    responses((status = 200, body = Page<NeedOut>)))]
+    responses((status = 200, body = Page<NeedOut>), (status = 403, body = Problem, content_type = "application/problem+json")))]
 async fn list_needs(
     State(state): State<AppState>,
     MaybeUser(caller): MaybeUser,
@@ -51,7 +51,7 @@ async fn list_needs(
 
 /// Published open calls (揭榜挂帅).
 #[utoipa::path(get, path = "/api/v1/open-calls", tag = "needs", params(ListParams),
-    responses((status = 200, body = Page<NeedOut>)))]
+    responses((status = 200, body = Page<NeedOut>), (status = 403, body = Problem, content_type = "application/problem+json")))]
 async fn list_open_calls(
     State(state): State<AppState>,
     MaybeUser(caller): MaybeUser,
