@@ -3,6 +3,7 @@
 
 mod auth;
 mod authorisation;
+mod authz_matrix;
 mod bad_input;
 mod deals;
 mod deploy;
