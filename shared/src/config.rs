@@ -148,6 +148,17 @@ pub struct ServerConfig {
     pub import_limit_bytes: usize,
     /// A request running longer than this is answered 503.
     pub request_timeout_secs: u64,
+    /// The URL people reach the platform at (the ingress), for example
+    /// `https://techmarket.example.cn`. When it is https, every response carries
+    /// `Strict-Transport-Security` and the portal's session cookie is `Secure`.
+    pub public_url: Option<String>,
+}
+
+impl ServerConfig {
+    /// Whether the platform is served over https (its configured public URL says so).
+    pub fn is_https(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+    }
 }
 
 /// Database connection: `sqlite://…` in embedded mode, `postgres://…` in production.
@@ -261,6 +272,7 @@ impl Default for ServerConfig {
             body_limit_bytes: 1024 * 1024,
             import_limit_bytes: 32 * 1024 * 1024,
             request_timeout_secs: 30,
+            public_url: None,
         }
     }
 }
@@ -422,6 +434,11 @@ impl Config {
         if let Some(url) = &self.portal.api_url {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
                 return Err(ConfigError::new("portal.api_url", "must start with http:// or https://"));
+            }
+        }
+        if let Some(url) = &self.server.public_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(ConfigError::new("server.public_url", "must start with http:// or https://"));
             }
         }
         use secrecy::ExposeSecret;

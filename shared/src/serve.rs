@@ -114,7 +114,8 @@ pub fn build_app(
 ) -> (Router, utoipa::openapi::OpenApi) {
     // Install the metrics recorder before the first request, or its counts are lost.
     let _ = crate::telemetry::prometheus();
-    let (routes, openapi) = api.split_for_parts();
+    let (routes, mut openapi) = api.split_for_parts();
+    crate::openapi::document_problem_responses(&mut openapi);
     let docs = utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi.clone());
     let router = routes
         .merge(crate::http::health_routes())

@@ -4,6 +4,7 @@
 mod accounts;
 mod auth;
 mod authorisation;
+mod authz_matrix;
 mod bad_input;
 mod deal_authority;
 mod deals;
@@ -19,4 +20,5 @@ mod portal_broker;
 mod portal_console;
 mod portal_my;
 mod revisions;
+mod security_headers;
 mod techmarket_command;

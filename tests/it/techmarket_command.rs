@@ -238,3 +238,38 @@ async fn import_and_reindex_commands_report_what_they_did() {
     let reindex = run(&["reindex"]);
     assert!(reindex.status.success(), "{}", String::from_utf8_lossy(&reindex.stderr));
 }
+
+/// `techmarket seed` creates an operator whose password is published: on PostgreSQL (a real
+/// deployment) it refuses unless asked by name, and leaves the database empty.
+mod seed_loads_demo_accounts_into_postgres_only_when_asked {
+    use super::*;
+    use sea_orm::{EntityTrait, PaginatorTrait};
+
+    #[tokio::test]
+    async fn postgres() {
+        let test_db = integration_tests::TestDb::migrated(integration_tests::Backend::Postgres).await;
+        let dir = tempfile::tempdir().expect("dir");
+        let run = |args: &[&str]| {
+            techmarket()
+                .args(args)
+                .env("TECHMARKET_DATABASE__URL", &test_db.url)
+                .env("TECHMARKET_SEARCH__INDEX_DIR", dir.path().join("search"))
+                .output()
+                .expect("run")
+        };
+        let refused = run(&["seed"]);
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(!refused.status.success(), "seed without --demo-accounts must fail on PostgreSQL");
+        assert!(stderr.contains("--demo-accounts") && stderr.contains("PostgreSQL"), "says why and how: {stderr}");
+        let db = test_db.connect().await;
+        let orgs = shared::entity::organisations::Entity::find().count(&db).await.expect("count");
+        let users = shared::entity::users::Entity::find().count(&db).await.expect("count");
+        assert_eq!((orgs, users), (0, 0), "nothing loaded");
+
+        let asked = run(&["seed", "--demo-accounts"]);
+        assert!(asked.status.success(), "{}", String::from_utf8_lossy(&asked.stderr));
+        let users = shared::entity::users::Entity::find().count(&db).await.expect("count");
+        assert!(users >= techmarket::sample::DEMO_ACCOUNTS.len() as u64, "demo accounts loaded when asked");
+        db.close().await.expect("close");
+    }
+}

@@ -22,7 +22,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use http::{header, Method, StatusCode};
-use shared::config::PortalConfig;
+use shared::config::Config;
 use shared::AppState;
 
 pub use api::Api;
@@ -46,9 +46,11 @@ impl FromRef<Portal> for Api {
     }
 }
 
-/// The portal's pages and assets, calling the API through `api`.
-pub fn router(api: Api, config: &PortalConfig) -> Router<AppState> {
-    let portal = Portal { api, secure_cookies: config.secure_cookies, taxonomies: Default::default() };
+/// The portal's pages and assets, calling the API through `api`. The session cookie is
+/// `Secure` when configured so, or when the platform's public URL is https.
+pub fn router(api: Api, config: &Config) -> Router<AppState> {
+    let secure_cookies = config.portal.secure_cookies || config.server.is_https();
+    let portal = Portal { api, secure_cookies, taxonomies: Default::default() };
     Router::new()
         .merge(assets::routes())
         .merge(pages::routes())

@@ -12,7 +12,7 @@ async fn main() -> anyhow::Result<()> {
     let addr = config.server.addr;
     let search = shared::state::open_search(&config.search).await?;
     let state = shared::AppState::new(db, config, search);
-    let pages = portal::router(portal::Api::remote(&api_url), &state.config.portal);
+    let pages = portal::router(portal::Api::remote(&api_url), &state.config);
     let (app, _) = shared::serve::build_app(state.clone(), utoipa_axum::router::OpenApiRouter::new(), pages);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, "portal listening");

@@ -36,7 +36,7 @@ pub fn embedded_app(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi)
     // The portal calls the same API routers in process (no socket), through the same
     // middleware any client meets.
     let (api_only, _) = shared::serve::build_app(state.clone(), all_apis(), axum::Router::new());
-    let portal = portal::router(portal::Api::in_process(api_only), &state.config.portal);
+    let portal = portal::router(portal::Api::in_process(api_only), &state.config);
     let mut api = all_apis();
     set_title(&mut api);
     shared::serve::build_app(state, api, portal)
@@ -77,7 +77,7 @@ pub fn service_app(
                      (TECHMARKET_PORTAL__API_URL, for example http://ingress:8080)"
                 );
             };
-            let pages = portal::router(portal::Api::remote(&api_url), &state.config.portal);
+            let pages = portal::router(portal::Api::remote(&api_url), &state.config);
             shared::serve::build_app(state, docs_only, pages)
         }
         other => anyhow::bail!(

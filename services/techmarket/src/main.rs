@@ -36,8 +36,14 @@ enum Command {
     },
     /// Apply pending migrations to the configured database.
     Migrate,
-    /// Load the sample data into an empty database.
-    Seed,
+    /// Load the sample data into an empty database. It creates demo accounts with a published
+    /// password, an operator among them: on PostgreSQL (a real deployment) only with
+    /// `--demo-accounts`.
+    Seed {
+        /// Load the sample data and demo accounts into a PostgreSQL database (a demo site).
+        #[arg(long)]
+        demo_accounts: bool,
+    },
     /// Rebuild the search index from the database.
     Reindex,
     /// Recompute the matches of every published need.
@@ -142,7 +148,20 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!(applied, "schema is up to date");
             Ok(())
         }
-        Command::Seed => {
+        Command::Seed { demo_accounts } => {
+            use secrecy::ExposeSecret;
+            // The sample data's operator logs in with the password printed in the README: in a
+            // production database that is an open door. The embedded SQLite file is a
+            // newcomer's own machine; anything else must ask for it by name.
+            if !demo_accounts && !config.database.url.expose_secret().starts_with("sqlite:") {
+                anyhow::bail!(
+                    "refusing to load sample data into a PostgreSQL database: it creates demo accounts, \
+                     an operator among them, whose password `{}` is published in the README. Pass \
+                     --demo-accounts if this is a demo deployment; create real operators with \
+                     `techmarket admin create-operator`",
+                    techmarket::sample::DEMO_PASSWORD
+                );
+            }
             let db = shared::db::connect(&config.database, "seed").await?;
             techmarket::check_schema(&db).await?;
             if techmarket::sample::load_if_empty(&db).await? {

@@ -97,6 +97,9 @@ pub struct BrokerPatch {
 /// An operator's decision on a broker profile.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+// Its own name in the OpenAPI document: the organisations' `VerificationIn` (a free-text
+// decision) would take its place otherwise.
+#[schema(as = BrokerVerificationIn)]
 pub struct VerificationIn {
     pub version: i32,
     pub decision: VerificationDecision,

@@ -57,6 +57,9 @@ pub struct DecisionIn {
 /// Register or reject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+// Its own name in the OpenAPI document: the review's `Decision` (publish/reject) would take
+// its place otherwise, and the document would offer `publish` here.
+#[schema(as = RegistrationDecision)]
 pub enum Decision {
     Register,
     Reject,

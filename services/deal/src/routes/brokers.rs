@@ -22,7 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Verified brokers (operators: any status), filterable by field, region, language, level.
-#[utoipa::path(get, path = "/api/v1/brokers", tag = "brokers", params(BrokerListParams),
+#[utoipa::path(get, path = "/api/v1/brokers", tag = "brokers", security((), ("bearer" = [])), params(BrokerListParams),
     responses((status = 200, body = Page<BrokerOut>), (status = 403, body = Problem, content_type = "application/problem+json")))]
 async fn list_brokers(State(state): State<AppState>, MaybeUser(caller): MaybeUser, AppQuery(params): AppQuery<BrokerListParams>) -> ApiResult<AppJson<Page<BrokerOut>>> {
     brokers::list(&state.db, caller.as_ref(), &params).await.map(AppJson)
@@ -37,7 +37,7 @@ async fn create_broker(State(state): State<AppState>, caller: AuthUser, AppJson(
 }
 
 /// One broker profile (unverified ones only to themselves and operators).
-#[utoipa::path(get, path = "/api/v1/brokers/{id}", tag = "brokers", params(("id" = Uuid, Path, description = "Broker id")),
+#[utoipa::path(get, path = "/api/v1/brokers/{id}", tag = "brokers", security((), ("bearer" = [])), params(("id" = Uuid, Path, description = "Broker id")),
     responses((status = 200, body = BrokerOut), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn get_broker(State(state): State<AppState>, MaybeUser(caller): MaybeUser, AppPath(id): AppPath<Uuid>) -> ApiResult<AppJson<BrokerOut>> {
     let m = brokers::find(&state.db, id).await?;

@@ -31,7 +31,7 @@ async fn list_payments(State(state): State<AppState>, caller: AuthUser, AppQuery
 /// Record a payment due or made. Send an `Idempotency-Key` header so a retry never pays twice.
 #[utoipa::path(post, path = "/api/v1/payments", tag = "payments", security(("bearer" = [])), request_body = PaymentIn,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: one payment per key")),
-    responses((status = 201, body = PaymentOut), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, body = PaymentOut), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn create_payment(State(state): State<AppState>, caller: AuthUser, headers: HeaderMap, AppJson(body): AppJson<serde_json::Value>) -> ApiResult<Response> {
     let key = idempotency::key_from(&headers)?;
     let input: PaymentIn = parse_json(&serde_json::to_vec(&body).map_err(|e| shared::ApiError::BadRequest(e.to_string()))?)?;

@@ -31,7 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Registered turnover grouped by year, month, city, contract type, industry or country, on
 /// an output or absorption basis, by contract or technology amount (CNY fen).
-#[utoipa::path(get, path = "/api/v1/stats/turnover", tag = "stats", params(TurnoverParams),
+#[utoipa::path(get, path = "/api/v1/stats/turnover", tag = "stats", security((), ("bearer" = [])), params(TurnoverParams),
     responses((status = 200, body = TurnoverOut), (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json", description = "source=raw by a non-operator")))]
 async fn turnover(State(state): State<AppState>, MaybeUser(caller): MaybeUser, AppQuery(params): AppQuery<TurnoverParams>) -> ApiResult<AppJson<TurnoverOut>> {
@@ -52,8 +52,11 @@ async fn turnover_contracts(State(state): State<AppState>, caller: AuthUser, App
 }
 
 /// The turnover figures as CSV or XLSX (`format=csv|xlsx`).
-#[utoipa::path(get, path = "/api/v1/stats/turnover/export", tag = "stats", params(TurnoverParams),
-    responses((status = 200, description = "CSV or XLSX file", content_type = "application/octet-stream"), (status = 400, body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v1/stats/turnover/export", tag = "stats", security((), ("bearer" = [])), params(TurnoverParams),
+    responses((status = 200, description = "CSV or XLSX file", content(
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json", description = "source=raw by a non-operator")))]
 async fn turnover_export(State(state): State<AppState>, MaybeUser(caller): MaybeUser, AppQuery(params): AppQuery<TurnoverParams>) -> ApiResult<Response> {
     let format = Format::parse(params.format.as_deref())?;
     let out = stats::turnover_for(&state.db, &params, audience(&state, caller.as_ref())).await?;
@@ -75,7 +78,7 @@ async fn targets(State(state): State<AppState>, AppQuery(params): AppQuery<Targe
 }
 
 /// Turnover with each ASEAN member (output and absorption) and its share.
-#[utoipa::path(get, path = "/api/v1/stats/asean", tag = "stats", params(TurnoverParams), responses((status = 200, body = AseanOut)))]
+#[utoipa::path(get, path = "/api/v1/stats/asean", tag = "stats", security((), ("bearer" = [])), params(TurnoverParams), responses((status = 200, body = AseanOut)))]
 async fn asean(State(state): State<AppState>, MaybeUser(caller): MaybeUser, AppQuery(params): AppQuery<TurnoverParams>) -> ApiResult<AppJson<AseanOut>> {
     stats::asean(&state.db, &params, audience(&state, caller.as_ref())).await.map(AppJson)
 }

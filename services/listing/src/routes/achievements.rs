@@ -24,7 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Published achievements; with `mine=true` (or your own `organisation_id`) every status of
 /// your organisation's; operators may filter by any status.
-#[utoipa::path(get, path = "/api/v1/achievements", tag = "achievements", params(ListParams),
+#[utoipa::path(get, path = "/api/v1/achievements", tag = "achievements", security((), ("bearer" = [])), params(ListParams),
     responses((status = 200, body = Page<AchievementOut>), (status = 403, body = Problem, content_type = "application/problem+json")))]
 async fn list_achievements(
     State(state): State<AppState>,
@@ -56,7 +56,7 @@ async fn create_achievement(
 
 /// One achievement, in the language of `?lang=` or `Accept-Language` when a translation
 /// exists (the original otherwise). `Content-Language` says which.
-#[utoipa::path(get, path = "/api/v1/achievements/{id}", tag = "achievements",
+#[utoipa::path(get, path = "/api/v1/achievements/{id}", tag = "achievements", security((), ("bearer" = [])),
     params(("id" = uuid::Uuid, Path, description = "Achievement id"), ("lang" = Option<String>, Query, description = "Preferred language")),
     responses((status = 200, body = AchievementOut), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn get_achievement(

@@ -110,7 +110,7 @@ async fn renew(State(state): State<AppState>, caller: AuthUser, AppPath((k, id))
 }
 
 /// Every translation of a listing the caller may see.
-#[utoipa::path(get, path = "/api/v1/{kind}/{id}/translations", tag = "translations",
+#[utoipa::path(get, path = "/api/v1/{kind}/{id}/translations", tag = "translations", security((), ("bearer" = [])),
     params(("kind" = String, Path, description = "`achievements` or `needs`"), ("id" = Uuid, Path, description = "Listing id")),
     responses((status = 200, body = Vec<LocalizedText>), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn list_translations(State(state): State<AppState>, shared::auth::MaybeUser(caller): shared::auth::MaybeUser, AppPath((k, id)): AppPath<(String, Uuid)>) -> ApiResult<AppJson<Vec<LocalizedText>>> {

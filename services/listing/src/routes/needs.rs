@@ -38,8 +38,8 @@ async fn page_of(state: &AppState, caller: Option<&AuthUser>, headers: &HeaderMa
 }
 
 /// Published needs; with `mine=true` every status of your organisation's.
-#[utoipa::path(get, path = "/api/v1/needs", tag = "needs", params(ListParams),
-    responses((status = 200, body = Page<NeedOut>)))]
+#[utoipa::path(get, path = "/api/v1/needs", tag = "needs", security((), ("bearer" = [])), params(ListParams),
+    responses((status = 200, body = Page<NeedOut>), (status = 403, body = Problem, content_type = "application/problem+json")))]
 async fn list_needs(
     State(state): State<AppState>,
     MaybeUser(caller): MaybeUser,
@@ -50,8 +50,8 @@ async fn list_needs(
 }
 
 /// Published open calls (揭榜挂帅).
-#[utoipa::path(get, path = "/api/v1/open-calls", tag = "needs", params(ListParams),
-    responses((status = 200, body = Page<NeedOut>)))]
+#[utoipa::path(get, path = "/api/v1/open-calls", tag = "needs", security((), ("bearer" = [])), params(ListParams),
+    responses((status = 200, body = Page<NeedOut>), (status = 403, body = Problem, content_type = "application/problem+json")))]
 async fn list_open_calls(
     State(state): State<AppState>,
     MaybeUser(caller): MaybeUser,
@@ -74,7 +74,7 @@ async fn create_need(
 }
 
 /// One need, in the reader's language when a translation exists.
-#[utoipa::path(get, path = "/api/v1/needs/{id}", tag = "needs",
+#[utoipa::path(get, path = "/api/v1/needs/{id}", tag = "needs", security((), ("bearer" = [])),
     params(("id" = uuid::Uuid, Path, description = "Need id"), ("lang" = Option<String>, Query, description = "Preferred language")),
     responses((status = 200, body = NeedOut), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn get_need(

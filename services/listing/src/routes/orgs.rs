@@ -61,7 +61,7 @@ async fn list_organisations(
 
 /// An organisation's profile. Unverified organisations are visible to their members and
 /// operators only.
-#[utoipa::path(get, path = "/api/v1/orgs/{id}", tag = "organisations",
+#[utoipa::path(get, path = "/api/v1/orgs/{id}", tag = "organisations", security((), ("bearer" = [])),
     params(("id" = uuid::Uuid, Path, description = "Organisation id")),
     responses(
         (status = 200, body = OrganisationOut),

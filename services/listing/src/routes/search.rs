@@ -52,6 +52,7 @@ pub struct SearchParams {
     /// IPC prefixes (`A01D`, `H01M 10`).
     pub ipc: Option<String>,
     /// `relevance` (default), `newest` or `deadline`.
+    #[param(inline)]
     pub sort: Option<SortOrder>,
     pub page: Option<usize>,
     /// At most 100 (default 20).
