@@ -1109,6 +1109,70 @@ async fn cases(app: &TestApp, w: &World) -> BTreeMap<(String, String), Case> {
             refused: NOT_OPERATOR,
         },
     );
+    // Off-boarding: an organisation's admins manage its members and invitations; operators
+    // disable and enable people.
+    let invited = app
+        .post(&format!("/api/v1/orgs/{}/invitations", w.a_org), Some(&admin), &json!({"email": "pending@a-uni.test"}))
+        .await;
+    let invitation = invited.assert_status(201)["id"].as_str().expect("invitation id").to_owned();
+    let members_view = || owner(format!("/api/v1/orgs/{}/members", w.a_org));
+    let invitations_view = || owner(format!("/api/v1/orgs/{}/invitations", w.a_org));
+    add(
+        "GET",
+        "/api/v1/orgs/{id}/invitations",
+        Case {
+            calls: vec![Call { path: format!("/api/v1/orgs/{}/invitations", w.a_org), body: None, witness: None }],
+            refused: NOT_ADMIN,
+        },
+    );
+    add(
+        "DELETE",
+        "/api/v1/orgs/{id}/invitations/{invitation_id}",
+        Case {
+            calls: vec![Call {
+                path: format!("/api/v1/orgs/{}/invitations/{invitation}", w.a_org),
+                body: None,
+                witness: invitations_view(),
+            }],
+            refused: NOT_ADMIN,
+        },
+    );
+    add(
+        "DELETE",
+        "/api/v1/orgs/{id}/members/{user_id}",
+        Case {
+            calls: vec![Call {
+                path: format!("/api/v1/orgs/{}/members/{}", w.a_org, w.a_member_user),
+                body: None,
+                witness: members_view(),
+            }],
+            refused: NOT_ADMIN,
+        },
+    );
+    for action in ["disable", "enable"] {
+        add(
+            "POST",
+            &format!("/api/v1/users/{{user_id}}/{action}"),
+            Case {
+                calls: vec![Call {
+                    path: format!("/api/v1/users/{}/{action}", w.a_member_user),
+                    body: None,
+                    witness: members_view(),
+                }],
+                refused: NOT_OPERATOR,
+            },
+        );
+    }
+    // A pending revision is its listing owner's to withdraw (here: of A's drafts, so the owner
+    // would get a 409; strangers must not get past authority to find that out).
+    add(
+        "POST",
+        "/api/v1/{kind}/{id}/revision/withdraw",
+        Case {
+            calls: per_kind("/revision/withdraw", &|v| Some(json!({"version": v})), Some("")),
+            refused: STRANGERS,
+        },
+    );
     t
 }
 
