@@ -90,12 +90,23 @@ impl PasswordGate {
             .await
             .map_err(|_| busy())?
             .map_err(|_| busy())?;
-        tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            work()
-        })
-        .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("password hashing task failed: {e}")))
+        // A thread of its own at the lowest scheduling priority, not the shared blocking pool:
+        // hashing is deliberately CPU-heavy, and a flood of sign-ins must take only the CPU that
+        // every other request leaves (health checks included). The permit bounds the threads.
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        std::thread::Builder::new()
+            .name("password-hash".to_owned())
+            .spawn(move || {
+                let _permit = permit;
+                if let Err(err) = thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Min) {
+                    tracing::debug!(error = ?err, "password hashing runs at normal priority");
+                }
+                let _ = answer.send(work());
+            })
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("Failed to start a password hashing thread: {e}")))?;
+        answered
+            .await
+            .map_err(|_| ApiError::Internal(anyhow::anyhow!("password hashing thread ended without an answer")))
     }
 
     /// [`hash_password`] off the runtime.

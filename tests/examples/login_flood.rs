@@ -8,6 +8,7 @@
 //! ```sh
 //! cargo run -p integration-tests --example login_flood            # 200 concurrent logins
 //! FLOOD=50 SAMPLES=200 cargo run -p integration-tests --example login_flood
+//! BACKEND=postgres scripts/with-postgres cargo run -p integration-tests --example login_flood
 //! ```
 //!
 //! The throttle is raised out of the way (it would turn most of the flood into cheap 429s
@@ -94,7 +95,9 @@ fn report(label: &str, rows: &[(&'static str, Vec<Duration>)]) {
 async fn main() {
     let flood = env_usize("FLOOD", 200);
     let samples = env_usize("SAMPLES", 300);
-    let app = TestApp::spawn_with(Backend::Sqlite, |c| {
+    // BACKEND=postgres (under scripts/with-postgres) measures the distributed database.
+    let backend = if std::env::var("BACKEND").as_deref() == Ok("postgres") { Backend::Postgres } else { Backend::Sqlite };
+    let app = TestApp::spawn_with(backend, |c| {
         c.auth.login_max_failures = u32::MAX;
         c.auth.login_max_failures_per_address = u32::MAX;
     })
@@ -105,7 +108,7 @@ async fn main() {
         .await;
     let client = reqwest::Client::new();
     let cores = std::thread::available_parallelism().map_or(0, std::num::NonZeroUsize::get);
-    println!("login flood benchmark: {flood} concurrent wrong-password clients, {samples} samples per endpoint, {cores} cores, SQLite");
+    println!("login flood benchmark: {flood} concurrent wrong-password clients, {samples} samples per endpoint, {cores} cores, {backend:?}");
 
     // Warm up, then idle figures.
     let _ = measure(&client, &app, &token, 20).await;

@@ -98,6 +98,13 @@ db_test! {
         let export = client.get(format!("{}/api/v1/exports/achievements?format=csv", app.base_url)).bearer_auth(&uni).send().await.expect("export");
         assert_eq!(export.status(), 200);
         let csv = export.bytes().await.expect("bytes").to_vec();
+        {
+            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+            use shared::entity::audit_log;
+            let audited = audit_log::Entity::find().filter(audit_log::Column::Action.eq("listings.export")).all(&app.db).await.expect("audit");
+            assert_eq!(audited.len(), 1, "the export is on the record");
+            assert_eq!(audited[0].after.as_ref().map(|a| a["rows"].clone()), Some(serde_json::json!(2)));
+        }
         let again = upload(&app, &uni, "kind=achievements&file_name=export.csv", "text/csv", csv).await;
         app.run_jobs().await;
         let done = app.get(&format!("/api/v1/imports/{}", again["id"].as_str().expect("id")), Some(&uni)).await;

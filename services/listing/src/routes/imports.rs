@@ -135,5 +135,10 @@ async fn export(State(state): State<AppState>, caller: AuthUser, AppPath(kind): 
         None => caller.require_organisation()?.0,
     };
     let table = imports::export(&state.db, kind, org, params.headers.as_deref() == Some("zh")).await?;
+    // An export carries an organisation's whole list out of the platform: who took it, and
+    // how much, is on the record.
+    shared::audit::AuditEntry { actor: Some(&caller), service: crate::SERVICE, action: "listings.export", entity_type: "organisation", entity_id: org }
+        .record(&state.db, None::<&()>, Some(&serde_json::json!({"kind": kind.as_str(), "format": format.as_str(), "rows": table.rows.len()})))
+        .await?;
     download(format, &format!("techmarket-{}", kind.as_str()), &table)
 }
