@@ -12,7 +12,7 @@ mod assets;
 mod charts;
 pub mod format;
 pub mod i18n;
-mod money;
+pub mod money;
 mod page;
 mod pages;
 mod session;
