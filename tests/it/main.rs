@@ -7,6 +7,7 @@ mod authz_matrix;
 mod bad_input;
 mod deals;
 mod deploy;
+mod hostile_versions;
 mod imports;
 mod jobs;
 mod listings;
