@@ -10,6 +10,7 @@ mod deal_authority;
 mod deals;
 mod deploy;
 mod hostile_files;
+mod hostile_versions;
 mod imports;
 mod jobs;
 mod listings;

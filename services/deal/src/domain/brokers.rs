@@ -17,7 +17,7 @@ use shared::taxonomy;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{clean_opt, now, paging, stale, strings, Page};
+use super::{clean_opt, next_version, now, paging, stale, strings, Page};
 use crate::SERVICE;
 
 /// Certification level of a technology broker.
@@ -300,7 +300,7 @@ pub async fn update(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, pat
         .col_expr(brokers::Column::Languages, Expr::value(serde_json::json!(languages)))
         .col_expr(brokers::Column::Bio, Expr::value(clean_opt(bio)))
         .col_expr(brokers::Column::VerificationStatus, Expr::value(status))
-        .col_expr(brokers::Column::Version, Expr::value(patch.version + 1))
+        .col_expr(brokers::Column::Version, Expr::value(next_version(patch.version, "broker")?))
         .col_expr(brokers::Column::UpdatedAt, Expr::value(now()))
         .filter(brokers::Column::Id.eq(id))
         .filter(brokers::Column::Version.eq(patch.version))
@@ -334,7 +334,7 @@ pub async fn verify(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, inp
         .col_expr(brokers::Column::VerificationNote, Expr::value(clean_opt(input.note)))
         .col_expr(brokers::Column::VerifiedAt, Expr::value(verified_at))
         .col_expr(brokers::Column::VerifiedBy, Expr::value(Some(caller.user_id.0)))
-        .col_expr(brokers::Column::Version, Expr::value(input.version + 1))
+        .col_expr(brokers::Column::Version, Expr::value(next_version(input.version, "broker")?))
         .col_expr(brokers::Column::UpdatedAt, Expr::value(now()))
         .filter(brokers::Column::Id.eq(id))
         .filter(brokers::Column::Version.eq(input.version))

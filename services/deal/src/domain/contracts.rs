@@ -678,7 +678,7 @@ pub async fn cancel(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, inp
     }
     let res = contracts::Entity::update_many()
         .col_expr(contracts::Column::Status, Expr::value("cancelled"))
-        .col_expr(contracts::Column::Version, Expr::value(input.version + 1))
+        .col_expr(contracts::Column::Version, Expr::value(super::next_version(input.version, format!("contract {id}"))?))
         .col_expr(contracts::Column::UpdatedAt, Expr::value(now()))
         .filter(contracts::Column::Id.eq(id))
         .filter(contracts::Column::Version.eq(input.version))
@@ -757,7 +757,7 @@ pub async fn complete_milestone(db: &impl TransactionTrait, caller: &AuthUser, c
     }
     let res = milestones::Entity::update_many()
         .col_expr(milestones::Column::Status, Expr::value("done"))
-        .col_expr(milestones::Column::Version, Expr::value(input.version + 1))
+        .col_expr(milestones::Column::Version, Expr::value(super::next_version(input.version, format!("milestone {milestone_id}"))?))
         .filter(milestones::Column::Id.eq(milestone_id))
         .filter(milestones::Column::Version.eq(input.version))
         .exec(&txn)

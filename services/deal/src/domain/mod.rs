@@ -51,6 +51,13 @@ pub fn stale(what: impl std::fmt::Display) -> ApiError {
     ApiError::StaleVersion(format!("{what} changed since you read it: reload and retry"))
 }
 
+/// The version a row moves to from the `version` the client sent. Checked: a client may send
+/// any `i32`, and `i32::MAX + 1` overflowed (a panic, so a 500, in debug builds). No row is at
+/// a version that cannot be incremented, so that one is simply stale.
+pub fn next_version(version: i32, what: impl std::fmt::Display) -> Result<i32, ApiError> {
+    version.checked_add(1).ok_or_else(|| stale(what))
+}
+
 /// A JSON array of strings from a stored JSON column (anything else reads as empty).
 pub fn strings(value: &serde_json::Value) -> Vec<String> {
     value

@@ -17,7 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::contracts;
-use super::{clean_opt, now, paging, stale, today, Page};
+use super::{clean_opt, next_version, now, paging, stale, today, Page};
 use crate::SERVICE;
 
 /// A payment as recorded.
@@ -179,7 +179,7 @@ pub async fn mark_paid(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, 
         .col_expr(payments::Column::Status, Expr::value("paid"))
         .col_expr(payments::Column::PaidOn, Expr::value(Some(input.paid_on)))
         .col_expr(payments::Column::Reference, Expr::value(clean_opt(input.reference).or(before.reference.clone())))
-        .col_expr(payments::Column::Version, Expr::value(input.version + 1))
+        .col_expr(payments::Column::Version, Expr::value(next_version(input.version, "payment")?))
         .filter(payments::Column::Id.eq(id))
         .filter(payments::Column::Version.eq(input.version))
         .exec(&txn)

@@ -28,7 +28,7 @@ use super::access::contract_scope;
 use super::contracts::{self as contract_rules, CostLineIn};
 use super::deals::{self, Stage};
 use super::stats::{month_of, TurnoverChanged};
-use super::{clean_opt, now, paging, stale, today, Page};
+use super::{clean_opt, next_version, now, paging, stale, today, Page};
 use crate::SERVICE;
 
 
@@ -305,7 +305,7 @@ pub async fn decide(db: &impl TransactionTrait, config: &shared::config::DealCon
     let update = registrations::Entity::update_many()
         .col_expr(registrations::Column::DecidedBy, Expr::value(Some(caller.user_id.0)))
         .col_expr(registrations::Column::DecidedAt, Expr::value(Some(at)))
-        .col_expr(registrations::Column::Version, Expr::value(input.version + 1))
+        .col_expr(registrations::Column::Version, Expr::value(next_version(input.version, "registration")?))
         .col_expr(registrations::Column::UpdatedAt, Expr::value(at));
     let update = match input.decision {
         Decision::Register => {
@@ -445,7 +445,7 @@ pub async fn change(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, inp
     }
     let mut update = registrations::Entity::update_many()
         .col_expr(registrations::Column::ChangeNote, Expr::value(Some(input.note.trim().to_owned())))
-        .col_expr(registrations::Column::Version, Expr::value(input.version + 1))
+        .col_expr(registrations::Column::Version, Expr::value(next_version(input.version, "registration")?))
         .col_expr(registrations::Column::UpdatedAt, Expr::value(now()));
     if let Some(o) = clean_opt(input.office) {
         update = update.col_expr(registrations::Column::Office, Expr::value(Some(o)));
@@ -482,7 +482,7 @@ pub async fn cancel(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, inp
     let res = registrations::Entity::update_many()
         .col_expr(registrations::Column::Status, Expr::value("cancelled"))
         .col_expr(registrations::Column::ChangeNote, Expr::value(Some(format!("注销: {}", input.reason.trim()))))
-        .col_expr(registrations::Column::Version, Expr::value(input.version + 1))
+        .col_expr(registrations::Column::Version, Expr::value(next_version(input.version, "registration")?))
         .col_expr(registrations::Column::UpdatedAt, Expr::value(now()))
         .filter(registrations::Column::Id.eq(id))
         .filter(registrations::Column::Version.eq(input.version))

@@ -13,7 +13,7 @@ use shared::ids::new_uuid;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{now, paging, stale, Page};
+use super::{next_version, now, paging, stale, Page};
 use crate::SERVICE;
 
 /// Indicators the statistics know how to measure.
@@ -169,7 +169,7 @@ pub async fn update(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, pat
         .col_expr(targets::Column::BaselineValue, Expr::value(baseline))
         .col_expr(targets::Column::BaselineYear, Expr::value(baseline_year))
         .col_expr(targets::Column::Source, Expr::value(source.trim().to_owned()))
-        .col_expr(targets::Column::Version, Expr::value(patch.version + 1))
+        .col_expr(targets::Column::Version, Expr::value(next_version(patch.version, "target")?))
         .col_expr(targets::Column::UpdatedAt, Expr::value(now()))
         .filter(targets::Column::Id.eq(id))
         .filter(targets::Column::Version.eq(patch.version))
