@@ -30,3 +30,24 @@ db_test! {
         assert_eq!(app.get(&broker_path, None).await.text, broker_before, "the broker is unchanged");
     }
 }
+
+db_test! {
+    async fn the_largest_version_on_a_contract_or_milestone_is_stale_not_a_crash(app: TestApp) {
+        use integration_tests::deals::{contract_body, days_ago};
+        let uni = app.org_in("university", "tto@uni.test", "450100", false).await;
+        let ent = app.org_in("enterprise", "rd@ent.test", "450200", false).await;
+        let created = app.post_with_key("/api/v1/contracts", &uni.token, "c-max", &contract_body(&uni.id, &ent.id, days_ago(1), 10_000_000, 10_000_000)).await;
+        let id = created.assert_status(201)["id"].as_str().expect("id").to_owned();
+        let milestone = app.post(&format!("/api/v1/contracts/{id}/milestones"), Some(&uni.token), &json!({"title": "首付款", "amount_minor": 1_000})).await;
+        let milestone = milestone.assert_status(201)["id"].as_str().expect("milestone id").to_owned();
+
+        app.post(&format!("/api/v1/contracts/{id}/cancel"), Some(&uni.token), &json!({"version": i32::MAX, "reason": "overflow probe"}))
+            .await
+            .assert_problem(409, "stale_version");
+        app.post(&format!("/api/v1/contracts/{id}/milestones/{milestone}/done"), Some(&uni.token), &json!({"version": i32::MAX}))
+            .await
+            .assert_problem(409, "stale_version");
+        let after = app.get(&format!("/api/v1/contracts/{id}"), Some(&uni.token)).await;
+        assert_eq!(after.assert_status(200)["status"], "signed");
+    }
+}

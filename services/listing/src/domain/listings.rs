@@ -183,10 +183,14 @@ pub async fn transition(
     to: Status,
     extra: Vec<(&'static str, Value)>,
 ) -> ApiResult<()> {
+    // A client's version of i32::MAX matches no row: stale, not an overflow.
+    let next = expected_version
+        .checked_add(1)
+        .ok_or_else(|| ApiError::StaleVersion(format!("{} {} is not at version {expected_version}", header.kind.as_str(), header.id)))?;
     let mut stmt = Query::update();
     stmt.table(Alias::new(table(header.kind)))
         .value(Alias::new("status"), to.as_str())
-        .value(Alias::new("version"), expected_version + 1)
+        .value(Alias::new("version"), next)
         .value(Alias::new("updated_at"), Value::from(chrono::DateTime::<chrono::FixedOffset>::from(Utc::now())));
     for (col, value) in extra {
         stmt.value(Alias::new(col), value);
