@@ -207,16 +207,10 @@ pub async fn log_in(
         .as_ref()
         .map_or(DUMMY_HASH, |u| u.password_hash.as_str());
     let matches = passwords.verify(stored, &input.password).await?;
+    let known = user.as_ref().map(|u| u.id);
     let Some(user) = user.filter(|_| matches) else {
         let txn = db.begin().await?;
         throttle::record_failure(&txn, config, &keys).await?;
-        let known = users::Entity::find()
-            .select_only()
-            .column(users::Column::Id)
-            .filter(users::Column::Email.eq(&email))
-            .into_tuple::<uuid::Uuid>()
-            .one(&txn)
-            .await?;
         AuditEntry {
             actor: None,
             service: SERVICE,
