@@ -5,7 +5,17 @@ use crate::i18n::{Lang, Tr};
 
 /// `1234567` → `1,234,567`.
 pub fn group_thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
+    let out = group_digits(n.unsigned_abs());
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// A magnitude with thousands separators (`u64`, so `i64::MIN`'s magnitude fits).
+pub fn group_digits(n: u64) -> String {
+    let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
@@ -13,11 +23,7 @@ pub fn group_thousands(n: i64) -> String {
         }
         out.push(c);
     }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
+    out
 }
 
 /// Minor units with two decimals: `123456` → `1,234.56`.

@@ -5,7 +5,7 @@
 
 use shared::money::{Currency, CURRENCIES};
 
-use crate::format::group_thousands;
+use crate::format::{group_digits, group_thousands};
 use crate::i18n::Tr;
 
 /// Why typed text is not an amount.
@@ -130,15 +130,16 @@ pub fn exact_cny(t: &Tr, fen: i64) -> String {
 
 /// Minor units with digit groups and the currency's decimals, without the currency.
 pub fn money_plain(minor: i64, exponent: u32) -> String {
-    let scale = 10i64.pow(exponent);
-    let abs = minor.unsigned_abs() as i64;
+    // On the magnitude as u64: `i64::MIN` has no positive i64.
+    let scale = 10u64.pow(exponent);
+    let abs = minor.unsigned_abs();
     let sign = if minor < 0 { "-" } else { "" };
     if exponent == 0 {
-        format!("{sign}{}", group_thousands(abs))
+        format!("{sign}{}", group_digits(abs))
     } else {
         format!(
             "{sign}{}.{:0width$}",
-            group_thousands(abs / scale),
+            group_digits(abs / scale),
             abs % scale,
             width = exponent as usize
         )
@@ -211,5 +212,11 @@ mod tests {
             exact(&Tr::new(Lang::Zh), 80_000_000, "CNY"),
             "800,000.00 元"
         );
+    }
+
+    #[test]
+    fn the_most_negative_amount_prints_once_signed() {
+        assert_eq!(money_plain(i64::MIN, 2), "-92,233,720,368,547,758.08");
+        assert_eq!(money_plain(i64::MIN, 0), "-9,223,372,036,854,775,808");
     }
 }
