@@ -5,7 +5,7 @@
 
 use shared::money::{Currency, CURRENCIES};
 
-use crate::format::{group_digits, group_thousands};
+use crate::format::group_digits;
 use crate::i18n::Tr;
 
 /// Why typed text is not an amount.
