@@ -12,8 +12,18 @@
 //! The check and the recording are separate statements: concurrent wrong guesses that all
 //! pass the check before any is recorded may exceed the limit by at most the number checked
 //! at once, which the password gate's concurrency bounds.
+//!
+//! A key found locked out is also remembered in this process until its lock lifts, so that a
+//! flood of attempts on a locked key is answered from memory: without that, each refusal
+//! costs a database read, and a client looping on cheap 429s queues every other request behind
+//! its reads (SQLite has one connection). A lock only lifts by its failures ageing out —
+//! a successful login, the one thing that clears failures, is refused while locked — so the
+//! memory never refuses what the database would allow, but for the rare success that slipped
+//! in on another replica just before the lock (that account then waits out the window here).
 
+use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::{Mutex, OnceLock};
 
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use sea_orm::{
@@ -50,6 +60,41 @@ impl LoginKeys {
     }
 }
 
+/// Keys known locked out in this process, with when their lock lifts.
+fn lockouts() -> &'static Mutex<HashMap<String, DateTime<Utc>>> {
+    static LOCKOUTS: OnceLock<Mutex<HashMap<String, DateTime<Utc>>>> = OnceLock::new();
+    LOCKOUTS.get_or_init(Mutex::default)
+}
+
+/// Most keys remembered at once; past it, expired ones are dropped and new ones only counted
+/// in the database (the memory is a shortcut, never the record).
+const MAX_REMEMBERED: usize = 100_000;
+
+/// When the lock of one of `keys` lifts, if this process knows one in force at `now`.
+fn remembered_lock(keys: &[(&str, u32)], now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let map = lockouts().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    keys.iter().filter_map(|(key, _)| map.get(*key).copied()).filter(|lifts| *lifts > now).max()
+}
+
+fn remember_lock(key: &str, lifts: DateTime<Utc>, now: DateTime<Utc>) {
+    let mut map = lockouts().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if map.len() >= MAX_REMEMBERED {
+        map.retain(|_, l| *l > now);
+    }
+    if map.len() < MAX_REMEMBERED {
+        map.insert(key.to_owned(), lifts);
+    }
+}
+
+fn too_many(at: DateTime<Utc>, now: DateTime<Utc>) -> ApiError {
+    let secs = (at - now).num_seconds().max(1);
+    ApiError::TooManyRequests {
+        code: "too_many_attempts",
+        detail: format!("too many failed sign-ins; try again in {secs} seconds"),
+        retry_after_secs: u64::try_from(secs).unwrap_or(1),
+    }
+}
+
 fn window(config: &AuthConfig) -> Duration {
     Duration::seconds(i64::try_from(config.login_window_secs).unwrap_or(i64::MAX / 1000))
 }
@@ -61,10 +106,14 @@ pub async fn check(
     keys: &LoginKeys,
 ) -> ApiResult<()> {
     let now = Utc::now();
+    let limits = keys.with_limits(config);
+    if let Some(lifts) = remembered_lock(&limits, now) {
+        return Err(too_many(lifts, now));
+    }
     let window = window(config);
     let since: DateTime<FixedOffset> = (now - window).into();
-    let mut retry_at: Option<DateTime<FixedOffset>> = None;
-    for (key, limit) in keys.with_limits(config) {
+    let mut retry_at: Option<DateTime<Utc>> = None;
+    for (key, limit) in limits {
         // The newest `limit` failures: if all are inside the window, the limit is reached and
         // the oldest of them decides when it lifts.
         let recent: Vec<DateTime<FixedOffset>> = login_failures::Entity::find()
@@ -79,21 +128,15 @@ pub async fn check(
             .await?;
         if recent.len() >= limit as usize {
             if let Some(oldest) = recent.last() {
-                let lifts = *oldest + window;
+                let lifts = (*oldest + window).with_timezone(&Utc);
+                remember_lock(key, lifts, now);
                 retry_at = Some(retry_at.map_or(lifts, |r| r.max(lifts)));
             }
         }
     }
     match retry_at {
         None => Ok(()),
-        Some(at) => {
-            let secs = (at.with_timezone(&Utc) - now).num_seconds().max(1);
-            Err(ApiError::TooManyRequests {
-                code: "too_many_attempts",
-                detail: format!("too many failed sign-ins; try again in {secs} seconds"),
-                retry_after_secs: u64::try_from(secs).unwrap_or(1),
-            })
-        }
+        Some(at) => Err(too_many(at, now)),
     }
 }
 
