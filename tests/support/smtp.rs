@@ -17,14 +17,14 @@ impl SmtpServer {
     /// Starts aiosmtpd on a free loopback port. Panics with instructions when it is missing:
     /// an email test must never pass without a server.
     pub fn start() -> SmtpServer {
-        let probe = Command::new("python3").args(["-c", "import aiosmtpd"]).status();
+        let probe = Command::new(python()).args(["-c", "import aiosmtpd"]).status();
         assert!(
             probe.is_ok_and(|s| s.success()),
-            "aiosmtpd is not installed: `pip install aiosmtpd` (the email tests need a real SMTP server; .ci/run installs it)"
+            "aiosmtpd is not installed: run the suite with `tests/run`, which installs it into .venv/tests (the email tests need a real SMTP server)"
         );
         let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port");
         let maildir = tempfile::tempdir().expect("maildir");
-        let child = Command::new("python3")
+        let child = Command::new(python())
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
             .arg(maildir.path().join("mail"))
             .stdout(Stdio::null())
@@ -52,4 +52,9 @@ impl Drop for SmtpServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The Python that has aiosmtpd: `tests/run`'s project-local environment, else `python3`.
+fn python() -> String {
+    std::env::var("TECHMARKET_TEST_PYTHON").unwrap_or_else(|_| "python3".to_owned())
 }
