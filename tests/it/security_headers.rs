@@ -173,28 +173,7 @@ mod an_https_public_url_turns_on_hsts_and_secure_cookies {
                 "{path}"
             );
         }
-        let res = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client")
-            .post(format!("{}/login", app.base_url))
-            .form(&[
-                ("email", "https@uni.test"),
-                ("password", integration_tests::http::USER_PASSWORD),
-                ("next", "/"),
-            ])
-            .send()
-            .await
-            .expect("login");
-        assert_eq!(res.status(), 303);
-        let cookie = res
-            .headers()
-            .get_all(reqwest::header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("tm_session="))
-            .expect("session cookie")
-            .to_owned();
+        let cookie = session_cookie(&app, "https@uni.test").await;
         assert!(cookie.contains("Secure"), "{cookie}");
         assert!(cookie.contains("HttpOnly"), "{cookie}");
     }
@@ -220,31 +199,32 @@ mod an_https_public_url_turns_on_hsts_and_secure_cookies {
 db_test!(
     async fn over_plain_http_the_session_cookie_is_not_secure(app: TestApp) {
         app.sign_up("university", "plain@uni.test").await;
-        let res = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client")
-            .post(format!("{}/login", app.base_url))
-            .form(&[
-                ("email", "plain@uni.test"),
-                ("password", integration_tests::http::USER_PASSWORD),
-                ("next", "/"),
-            ])
-            .send()
-            .await
-            .expect("login");
-        assert_eq!(res.status(), 303);
-        let cookie = res
-            .headers()
-            .get_all(reqwest::header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("tm_session="))
-            .expect("session cookie")
-            .to_owned();
+        let cookie = session_cookie(&app, "plain@uni.test").await;
         assert!(
             !cookie.contains("Secure"),
             "a Secure cookie over http would never come back: {cookie}"
         );
     }
 );
+
+/// Signs in through the portal's login form; returns the whole `Set-Cookie` of the session,
+/// attributes included.
+async fn session_cookie(app: &TestApp, email: &str) -> String {
+    let res = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .post(format!("{}/login", app.base_url))
+        .form(&[("email", email), ("password", integration_tests::http::USER_PASSWORD), ("next", "/")])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(res.status(), 303);
+    res.headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("tm_session="))
+        .expect("session cookie")
+        .to_owned()
+}
