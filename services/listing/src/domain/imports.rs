@@ -623,7 +623,7 @@ enum Rows {
 /// state. `progress(processed, total)` reports validation progress. Idempotent: an import
 /// that already finished is left as it is.
 pub async fn process(db: &(impl ConnectionTrait + TransactionTrait), id: Uuid, mut progress: impl FnMut(usize, usize)) -> anyhow::Result<imports::Model> {
-    let Some(import) = imports::Entity::find_by_id(id).one(db).await? else {
+    let Some(mut import) = imports::Entity::find_by_id(id).one(db).await? else {
         anyhow::bail!("import {id} does not exist");
     };
     if matches!(import.status.as_str(), "succeeded" | "failed") {
@@ -637,7 +637,9 @@ pub async fn process(db: &(impl ConnectionTrait + TransactionTrait), id: Uuid, m
     };
     // Parsing is CPU work on an untrusted file: off the async runtime, and a reader that
     // panics fails this import with a reason instead of failing the job again and again.
-    let content = import.content.clone();
+    // The file moves to the parser (up to the upload limit; no second copy): nothing after
+    // reads it, and finishing drops it from the row.
+    let content = std::mem::take(&mut import.content);
     let limits = spreadsheet::Limits { max_rows: MAX_ROWS, ..spreadsheet::Limits::default() };
     let parsed = tokio::task::spawn_blocking(move || spreadsheet::read_with(format, &content, &limits))
         .await
