@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use shared::identifiers::{credit_code_check_char, parse_credit_code};
+use platform::identifiers::{credit_code_check_char, parse_credit_code};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);

@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use portal::money::{money_plain, parse_major_to_minor};
-use shared::money::{Currency, Money};
+use platform::money::{Currency, Money};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&first, rest)) = data.split_first() else { return };

@@ -7,7 +7,7 @@ use integration_tests::http::{TestApp, USER_PASSWORD};
 use reqwest::Method;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::json;
-use shared::entity::audit_log;
+use platform::entity::audit_log;
 
 /// Invites `email` into `org` as `role` and accepts; returns (token, user id).
 async fn join(app: &TestApp, admin: &str, org: &str, email: &str, role: &str) -> (String, String) {
@@ -58,9 +58,9 @@ async fn login_raw(
 
 async fn admins_of(app: &TestApp, org: &str) -> usize {
     let org: uuid::Uuid = org.parse().expect("org id");
-    shared::entity::users::Entity::find()
-        .filter(shared::entity::users::Column::OrganisationId.eq(org))
-        .filter(shared::entity::users::Column::OrgRole.eq("admin"))
+    platform::entity::users::Entity::find()
+        .filter(platform::entity::users::Column::OrganisationId.eq(org))
+        .filter(platform::entity::users::Column::OrgRole.eq("admin"))
         .all(&app.db)
         .await
         .expect("read users")
@@ -160,7 +160,7 @@ mod a_successful_login_does_not_reset_the_address_counter {
             .assert_problem(429, "too_many_attempts");
     }
 
-    fn adjust(c: &mut shared::config::Config) {
+    fn adjust(c: &mut platform::config::Config) {
         c.auth.login_max_failures = 100;
         c.auth.login_max_failures_per_address = 4;
     }
@@ -208,7 +208,7 @@ mod a_login_flood_is_answered_busy_not_queued_and_health_stays_up {
         );
     }
 
-    fn adjust(c: &mut shared::config::Config) {
+    fn adjust(c: &mut platform::config::Config) {
         c.auth.password_hash_concurrency = 1;
         c.auth.password_hash_wait_ms = 0;
         c.auth.login_max_failures_per_address = 1000;
@@ -316,9 +316,9 @@ db_test! {
         let c = app.post(&path, Some(&admin), &json!({"email": "c@uni.test"})).await.assert_status(201).clone();
         let c_id: uuid::Uuid = c["id"].as_str().expect("id").parse().expect("uuid");
         let past: chrono::DateTime<chrono::FixedOffset> = (chrono::Utc::now() - chrono::Duration::days(1)).into();
-        shared::entity::invitations::Entity::update_many()
-            .col_expr(shared::entity::invitations::Column::ExpiresAt, sea_orm::sea_query::Expr::value(past))
-            .filter(shared::entity::invitations::Column::Id.eq(c_id))
+        platform::entity::invitations::Entity::update_many()
+            .col_expr(platform::entity::invitations::Column::ExpiresAt, sea_orm::sea_query::Expr::value(past))
+            .filter(platform::entity::invitations::Column::Id.eq(c_id))
             .exec(&app.db)
             .await
             .expect("expire");
@@ -339,7 +339,7 @@ db_test! {
         assert!(one.starts_with("inv_") && one.len() == 4 + 43, "{one}");
         assert_ne!(one[4..14], two[4..14], "no shared (time-based) prefix");
         // The database holds only the hash.
-        let stored = shared::entity::invitations::Entity::find().all(&app.db).await.expect("read");
+        let stored = platform::entity::invitations::Entity::find().all(&app.db).await.expect("read");
         assert!(stored.iter().all(|i| i.token_hash != one && i.token_hash.len() == 64));
 
         let in_url = format!("/api/v1/invitations/accept?token={one}");

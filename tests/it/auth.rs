@@ -2,7 +2,7 @@
 
 use integration_tests::db_test;
 use serde_json::json;
-use shared::ids::UserId;
+use platform::ids::UserId;
 
 db_test! {
     async fn signing_up_returns_a_session_for_the_new_organisation_admin(app: TestApp) {
@@ -44,7 +44,7 @@ db_test! {
         let (token, _) = app.sign_up("enterprise", "e@firm.test").await;
         let me = app.get("/api/v1/me", Some(&token)).await;
         let user_id: UserId = serde_json::from_value(me.body["user_id"].clone()).expect("user id");
-        let expired = shared::auth::issue_token(&app.db, user_id, "session", chrono::Duration::seconds(-1))
+        let expired = platform::auth::issue_token(&app.db, user_id, "session", chrono::Duration::seconds(-1))
             .await
             .expect("issue");
         let res = app.get("/api/v1/me", Some(&expired.token)).await;
@@ -106,8 +106,8 @@ db_test! {
             assert!(paths.contains(&expected), "{expected} not reported: {paths:?}");
         }
         use sea_orm::{EntityTrait, PaginatorTrait};
-        assert_eq!(shared::entity::organisations::Entity::find().count(&app.db).await.expect("count"), 0);
-        assert_eq!(shared::entity::users::Entity::find().count(&app.db).await.expect("count"), 0);
+        assert_eq!(platform::entity::organisations::Entity::find().count(&app.db).await.expect("count"), 0);
+        assert_eq!(platform::entity::users::Entity::find().count(&app.db).await.expect("count"), 0);
     }
 }
 

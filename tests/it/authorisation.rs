@@ -92,8 +92,8 @@ db_test! {
         app.post(&format!("/api/v1/orgs/{org}/verification"), Some(&op), &json!({"decision": "verified", "version": 1}))
             .await
             .assert_status(200);
-        let entries = shared::entity::audit_log::Entity::find()
-            .filter(shared::entity::audit_log::Column::Action.eq("organisation.verify"))
+        let entries = platform::entity::audit_log::Entity::find()
+            .filter(platform::entity::audit_log::Column::Action.eq("organisation.verify"))
             .all(&app.db)
             .await
             .expect("audit log");

@@ -357,7 +357,7 @@ async fn insert_notification(app: &TestApp, a_admin: &str) -> String {
         .parse()
         .expect("uuid");
     let id = uuid::Uuid::now_v7();
-    shared::entity::notifications::ActiveModel {
+    platform::entity::notifications::ActiveModel {
         id: Set(id),
         user_id: Set(user),
         kind: Set("new_matches".to_owned()),

@@ -8,7 +8,7 @@ use integration_tests::deals::{contract_body, days_ago};
 use integration_tests::listings::need_body;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
-use shared::entity::{contracts, deals, turnover_rollups};
+use platform::entity::{contracts, deals, turnover_rollups};
 
 /// Moves a deal through `stages`, returning the last body.
 async fn advance(app: &integration_tests::TestApp, token: &str, deal: &Value, stages: &[&str]) -> Value {

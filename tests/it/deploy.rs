@@ -434,7 +434,7 @@ fn kubernetes_deploys_every_service() {
 
 #[test]
 fn every_environment_variable_set_by_deploy_is_read_by_the_configuration() {
-    let known: BTreeSet<String> = shared::config::Config::known_env_vars()
+    let known: BTreeSet<String> = platform::config::Config::known_env_vars()
         .into_iter()
         .collect();
     assert!(

@@ -165,7 +165,7 @@ db_test! {
         let started = upload(&app, &uni, "overflow.csv", "text/csv", csv.into_bytes()).await;
         let id = started.assert_status(202)["id"].as_str().expect("id").to_owned();
         let outcomes = app.run_jobs().await;
-        assert!(outcomes.iter().all(|o| matches!(o, shared::jobs::worker::Outcome::Done { .. })), "{outcomes:?}");
+        assert!(outcomes.iter().all(|o| matches!(o, platform::jobs::worker::Outcome::Done { .. })), "{outcomes:?}");
         let done = app.get(&format!("/api/v1/imports/{id}"), Some(&uni)).await;
         let done = done.assert_status(200);
         assert_eq!(done["status"], "failed");

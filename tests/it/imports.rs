@@ -100,7 +100,7 @@ db_test! {
         let csv = export.bytes().await.expect("bytes").to_vec();
         {
             use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-            use shared::entity::audit_log;
+            use platform::entity::audit_log;
             let audited = audit_log::Entity::find().filter(audit_log::Column::Action.eq("listings.export")).all(&app.db).await.expect("audit");
             assert_eq!(audited.len(), 1, "the export is on the record");
             assert_eq!(audited[0].after.as_ref().map(|a| a["rows"].clone()), Some(serde_json::json!(2)));

@@ -11,10 +11,10 @@ use sea_orm::{
     TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
-use shared::config::JobsConfig;
-use shared::entity::jobs as jobs_table;
-use shared::jobs::worker::{Outcome, Worker};
-use shared::jobs::{enqueue, Job, Registry};
+use platform::config::JobsConfig;
+use platform::entity::jobs as jobs_table;
+use platform::jobs::worker::{Outcome, Worker};
+use platform::jobs::{enqueue, Job, Registry};
 
 /// A job whose effect is one row keyed by `key`, written idempotently.
 #[derive(Debug, Serialize, Deserialize)]

@@ -300,8 +300,8 @@ db_test! {
         app.publish_listing("achievements", &past, &uni, &op).await;
         let today = chrono::Utc::now().date_naive();
         for (id, days) in [(&soon, 5), (&past, -1)] {
-            let m = shared::entity::achievements::Entity::find_by_id(uuid::Uuid::parse_str(id).expect("uuid")).one(&app.db).await.expect("read").expect("row");
-            let mut a: shared::entity::achievements::ActiveModel = m.into();
+            let m = platform::entity::achievements::Entity::find_by_id(uuid::Uuid::parse_str(id).expect("uuid")).one(&app.db).await.expect("read").expect("row");
+            let mut a: platform::entity::achievements::ActiveModel = m.into();
             a.valid_until = Set(Some(today + chrono::Duration::days(days)));
             a.update(&app.db).await.expect("backdate");
         }

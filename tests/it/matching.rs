@@ -58,8 +58,8 @@ db_test! {
         app.publish_listing("achievements", &ach2, &uni, &op).await;
         assert_eq!(app.get(&path, Some(&firm)).await.body.as_array().map(Vec::len), Some(1));
         use sea_orm::{ActiveModelTrait, EntityTrait, Set};
-        let m = shared::entity::achievements::Entity::find_by_id(uuid::Uuid::parse_str(&ach2).expect("uuid")).one(&app.db).await.expect("read").expect("row");
-        let mut a: shared::entity::achievements::ActiveModel = m.into();
+        let m = platform::entity::achievements::Entity::find_by_id(uuid::Uuid::parse_str(&ach2).expect("uuid")).one(&app.db).await.expect("read").expect("row");
+        let mut a: platform::entity::achievements::ActiveModel = m.into();
         a.valid_until = Set(Some(chrono::Utc::now().date_naive() - chrono::Duration::days(1)));
         a.update(&app.db).await.expect("backdate");
         listing::domain::lifecycle::sweep_expiry(&app.db, chrono::Utc::now().date_naive()).await.expect("sweep");

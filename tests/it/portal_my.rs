@@ -396,7 +396,7 @@ db_test! {
 db_test! {
     async fn notifications_are_marked_read_one_by_one_or_all_at_once(app: TestApp) {
         use sea_orm::{ActiveModelTrait, Set};
-        use shared::entity::notifications;
+        use platform::entity::notifications;
 
         let (token, session) = member(&app, "enterprise", "rd@firm.test").await;
         let me = app.get("/api/v1/me", Some(&token)).await;
@@ -561,8 +561,8 @@ db_test! {
         assert!(page.text.contains("data-testid=\"pending-invitations\"") && page.text.contains("never@uni.test"), "{}", page.text);
 
         // Revoke the second invitation from the list; its code stops working.
-        let never_id = shared::entity::invitations::Entity::find()
-            .filter(shared::entity::invitations::Column::Email.eq("never@uni.test"))
+        let never_id = platform::entity::invitations::Entity::find()
+            .filter(platform::entity::invitations::Column::Email.eq("never@uni.test"))
             .one(&app.db)
             .await
             .expect("read")
@@ -578,8 +578,8 @@ db_test! {
         assert_eq!(joined.status.as_u16(), 303, "{}", joined.text);
         let leaver = app.portal_login("leaver@uni.test", "colleague-password-1").await;
         assert_eq!(app.page("/my/members", Some(&leaver)).await.status.as_u16(), 200);
-        let leaver_id = shared::entity::users::Entity::find()
-            .filter(shared::entity::users::Column::Email.eq("leaver@uni.test"))
+        let leaver_id = platform::entity::users::Entity::find()
+            .filter(platform::entity::users::Column::Email.eq("leaver@uni.test"))
             .one(&app.db)
             .await
             .expect("read")

@@ -32,9 +32,9 @@ async fn published_open_call(app: &TestApp, firm: &str, op: &str) -> String {
 
 async fn audit_count(app: &TestApp, entity_type: &str, action: &str) -> u64 {
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-    shared::entity::audit_log::Entity::find()
-        .filter(shared::entity::audit_log::Column::EntityType.eq(entity_type))
-        .filter(shared::entity::audit_log::Column::Action.eq(action))
+    platform::entity::audit_log::Entity::find()
+        .filter(platform::entity::audit_log::Column::EntityType.eq(entity_type))
+        .filter(platform::entity::audit_log::Column::Action.eq(action))
         .count(&app.db)
         .await
         .expect("count audit rows")

@@ -1,4 +1,4 @@
-//! Security headers on every response of every service and the portal (`shared::http`): no
+//! Security headers on every response of every service and the portal (`platform::http`): no
 //! MIME sniffing, no framing, a Content-Security-Policy the portal's pages and the API reference
 //! still work under, a referrer policy, and HSTS plus a `Secure` session cookie only when the
 //! public URL is https.
@@ -74,7 +74,7 @@ db_test!(
             let csp = assert_security_headers(what, &res);
             assert_eq!(
                 csp,
-                shared::http::CSP_NONE,
+                platform::http::CSP_NONE,
                 "{what}: not a page, nothing may load"
             );
             assert!(
@@ -94,7 +94,7 @@ db_test!(
             let res = app.page(path, None).await;
             assert_eq!(res.status, 200, "{path}: {}", res.text);
             let csp = assert_security_headers(path, &res);
-            assert_eq!(csp, shared::http::CSP_PAGES, "{path}");
+            assert_eq!(csp, platform::http::CSP_PAGES, "{path}");
             assert!(
                 csp.contains("script-src 'self'")
                     && !csp.contains("script-src 'self' 'unsafe-inline'"),
@@ -120,7 +120,7 @@ db_test!(
         let docs = app.page("/api/docs/", None).await;
         assert_eq!(docs.status, 200, "{}", docs.text);
         let csp = assert_security_headers("/api/docs/", &docs);
-        assert_eq!(csp, shared::http::CSP_API_DOCS);
+        assert_eq!(csp, platform::http::CSP_API_DOCS);
         assert_no_inline_script("/api/docs/", &docs.text);
         for src in docs
             .text
@@ -169,7 +169,7 @@ mod an_https_public_url_turns_on_hsts_and_secure_cookies {
                 res.headers
                     .get("strict-transport-security")
                     .and_then(|v| v.to_str().ok()),
-                Some(shared::http::HSTS),
+                Some(platform::http::HSTS),
                 "{path}"
             );
         }

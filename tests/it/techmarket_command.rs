@@ -212,8 +212,8 @@ async fn import_and_reindex_commands_report_what_they_did() {
     assert!(run(&["migrate"]).status.success());
     assert!(run(&["seed"]).status.success());
     let db = sea_orm::Database::connect(&url).await.expect("connect");
-    let org = shared::entity::organisations::Entity::find()
-        .filter(shared::entity::organisations::Column::Kind.eq("university"))
+    let org = platform::entity::organisations::Entity::find()
+        .filter(platform::entity::organisations::Column::Kind.eq("university"))
         .one(&db)
         .await
         .expect("query")
@@ -262,13 +262,13 @@ mod seed_loads_demo_accounts_into_postgres_only_when_asked {
         assert!(!refused.status.success(), "seed without --demo-accounts must fail on PostgreSQL");
         assert!(stderr.contains("--demo-accounts") && stderr.contains("PostgreSQL"), "says why and how: {stderr}");
         let db = test_db.connect().await;
-        let orgs = shared::entity::organisations::Entity::find().count(&db).await.expect("count");
-        let users = shared::entity::users::Entity::find().count(&db).await.expect("count");
+        let orgs = platform::entity::organisations::Entity::find().count(&db).await.expect("count");
+        let users = platform::entity::users::Entity::find().count(&db).await.expect("count");
         assert_eq!((orgs, users), (0, 0), "nothing loaded");
 
         let asked = run(&["seed", "--demo-accounts"]);
         assert!(asked.status.success(), "{}", String::from_utf8_lossy(&asked.stderr));
-        let users = shared::entity::users::Entity::find().count(&db).await.expect("count");
+        let users = platform::entity::users::Entity::find().count(&db).await.expect("count");
         assert!(users >= techmarket::sample::DEMO_ACCOUNTS.len() as u64, "demo accounts loaded when asked");
         db.close().await.expect("close");
     }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use sea_orm_migration::MigratorTrait;
-use shared::config::DatabaseConfig;
+use platform::config::DatabaseConfig;
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,7 +85,7 @@ impl TestDb {
 
     /// A connection with the same settings the services use.
     pub async fn connect(&self) -> DatabaseConnection {
-        shared::db::connect(&self.config(), "tests").await.expect("connect to test database")
+        platform::db::connect(&self.config(), "tests").await.expect("connect to test database")
     }
 }
 

@@ -6,9 +6,9 @@ use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use reqwest::{Method, StatusCode};
 use sea_orm::DatabaseConnection;
 use serde_json::Value;
-use shared::config::Config;
-use shared::jobs::worker::{Outcome, Worker};
-use shared::AppState;
+use platform::config::Config;
+use platform::jobs::worker::{Outcome, Worker};
+use platform::AppState;
 use tokio::sync::watch;
 
 use crate::db::{Backend, TestDb};
@@ -88,7 +88,7 @@ impl TestApp {
         config.jobs.worker_enabled = false;
         adjust(&mut config);
         let db = test_db.connect().await;
-        let search = shared::state::open_search(&config.search).await.expect("open search index");
+        let search = platform::state::open_search(&config.search).await.expect("open search index");
         let state = AppState::new(db.clone(), config, search);
         let (app, _) = techmarket::embedded_app(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -100,7 +100,7 @@ impl TestApp {
                 let _ = stopped.changed().await;
             };
             if let Err(err) =
-                shared::serve::run(listener, app, serve_state, techmarket::all_jobs(), shutdown).await
+                platform::serve::run(listener, app, serve_state, techmarket::all_jobs(), shutdown).await
             {
                 eprintln!("test server stopped: {err:#}");
             }
@@ -233,7 +233,7 @@ pub fn signup_body(kind: &str, email: &str) -> Value {
     let serial = uuid::Uuid::now_v7().as_u128() % 10_000_000;
     let prefix = format!("91450100MA{serial:07}");
     let prefix: String = prefix.chars().take(17).collect();
-    let check = shared::identifiers::credit_code_check_char(&prefix).expect("valid prefix");
+    let check = platform::identifiers::credit_code_check_char(&prefix).expect("valid prefix");
     serde_json::json!({
         "email": email,
         "password": USER_PASSWORD,

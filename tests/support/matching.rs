@@ -8,7 +8,7 @@ use crate::TestApp;
 /// broker API is not what these tests are about).
 pub async fn make_broker(app: &TestApp, user_id: uuid::Uuid, field: &str, region: &str) {
     let now = chrono::Utc::now();
-    shared::entity::brokers::ActiveModel {
+    platform::entity::brokers::ActiveModel {
         id: Set(uuid::Uuid::now_v7()),
         user_id: Set(user_id),
         organisation_id: Set(None),
@@ -38,7 +38,7 @@ impl TestApp {
     /// it would write it. Deal tests need a match to open a deal from, not a good one.
     pub async fn match_between(&self, need: &str, achievement: &str) -> uuid::Uuid {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-        use shared::entity::matches;
+        use platform::entity::matches;
         let (need_id, achievement_id): (uuid::Uuid, uuid::Uuid) = (need.parse().expect("uuid"), achievement.parse().expect("uuid"));
         let existing = matches::Entity::find()
             .filter(matches::Column::NeedId.eq(need_id))

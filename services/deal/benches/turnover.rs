@@ -6,7 +6,7 @@
 
 use sea_orm::{ConnectionTrait, Database};
 use sea_orm_migration::MigratorTrait;
-use shared::config::DatabaseConfig;
+use platform::config::DatabaseConfig;
 
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -14,7 +14,7 @@ fn env_usize(name: &str, default: usize) -> usize {
 
 async fn run(url: &str, n: usize, iterations: usize, raw: usize) -> anyhow::Result<()> {
     let config = DatabaseConfig { url: url.to_owned().into(), max_connections: 4, acquire_timeout_secs: 60 };
-    let db = shared::db::connect(&config, "deal-bench").await?;
+    let db = platform::db::connect(&config, "deal-bench").await?;
     migrations::Migrator::up(&db, None).await?;
     let report = deal::bench::turnover_benchmark(&db, n, iterations, raw).await?;
     println!("{report}");

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use sea_orm::sea_query::Query;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
-use shared::entity::{contracts, organisations, registrations};
-use shared::ids::new_uuid;
+use platform::entity::{contracts, organisations, registrations};
+use platform::ids::new_uuid;
 use uuid::Uuid;
 
 use crate::domain::stats::{self, Source, TurnoverParams};
@@ -93,11 +93,11 @@ async fn time_query(db: &DatabaseConnection, params: &TurnoverParams, iterations
 /// Organisations the generated contracts are between: the 14 Guangxi cities, five other
 /// provinces and the ASEAN members.
 async fn organisations(db: &DatabaseConnection) -> anyhow::Result<Vec<(Uuid, String, String)>> {
-    let mut regions: Vec<(String, String)> = shared::taxonomy::GUANGXI_CITIES.iter().map(|c| ("CN".to_owned(), c.code.to_owned())).collect();
+    let mut regions: Vec<(String, String)> = platform::taxonomy::GUANGXI_CITIES.iter().map(|c| ("CN".to_owned(), c.code.to_owned())).collect();
     for p in ["440000", "530000", "110000", "310000", "520000"] {
         regions.push(("CN".to_owned(), p.to_owned()));
     }
-    for m in shared::taxonomy::ASEAN {
+    for m in platform::taxonomy::ASEAN {
         regions.push((m.code.to_owned(), m.code.to_owned()));
     }
     let now = crate::domain::now();
@@ -135,7 +135,7 @@ pub async fn generate(db: &DatabaseConnection, n: usize) -> anyhow::Result<()> {
     let orgs = organisations(db).await?;
     let guangxi: Vec<&(Uuid, String, String)> = orgs.iter().filter(|o| o.2.starts_with("45")).collect();
     let types = [("development", "commissioned"), ("transfer", "patent_right"), ("licence", "patent_licence"), ("consulting", "consulting"), ("service", "service")];
-    let industries: Vec<&str> = shared::taxonomy::INDUSTRIES.iter().map(|t| t.code).collect();
+    let industries: Vec<&str> = platform::taxonomy::INDUSTRIES.iter().map(|t| t.code).collect();
     let start = NaiveDate::from_ymd_opt(2016, 1, 1).ok_or_else(|| anyhow::anyhow!("bad date"))?;
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let actor = new_uuid();
@@ -212,7 +212,7 @@ pub async fn turnover_benchmark(db: &DatabaseConnection, n: usize, iterations: u
     let t = Instant::now();
     stats::rebuild_all(db).await?;
     let rollup_build = t.elapsed();
-    let rollup_rows = shared::entity::turnover_rollups::Entity::find().count(db).await?;
+    let rollup_rows = platform::entity::turnover_rollups::Entity::find().count(db).await?;
     let params = TurnoverParams { group_by: Some("city,month".to_owned()), ..Default::default() };
     let (rollup, groups) = time_query(db, &params, iterations).await?;
     let raw_params = TurnoverParams { source: Some(Source::Raw), ..params.clone() };

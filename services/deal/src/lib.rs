@@ -6,9 +6,9 @@ pub mod domain;
 pub mod routes;
 pub mod sample;
 
-use shared::jobs::Registry;
-use shared::openapi::BearerAuth;
-use shared::AppState;
+use platform::jobs::Registry;
+use platform::openapi::BearerAuth;
+use platform::AppState;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -42,7 +42,7 @@ pub const API_PREFIXES: &[&str] = &[
         (name = "targets", description = "Targets per year and indicator"),
         (name = "stats", description = "Turnover, targets progress, ASEAN share, broker performance, KPIs, exports"),
     ),
-    components(schemas(shared::error::Problem, shared::error::FieldError)),
+    components(schemas(platform::error::Problem, platform::error::FieldError)),
     modifiers(&BearerAuth),
 )]
 struct ApiDoc;

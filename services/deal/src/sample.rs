@@ -8,12 +8,12 @@
 use chrono::{Duration, NaiveDate};
 use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
-use shared::entity::{
+use platform::entity::{
     achievements, attributions, brokers, contract_brokers, contract_cost_lines, contracts, deal_brokers, deal_events, deals,
     fx_rates, needs, organisations, registrations, users,
 };
-use shared::ids::new_uuid;
-use shared::money::Money;
+use platform::ids::new_uuid;
+use platform::money::Money;
 use std::str::FromStr;
 
 use crate::domain::stats::{month_of, recompute_month};
@@ -261,7 +261,7 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(txn: &C, today: NaiveDa
         let (status, number_reg, registered_on) = match registered_ago {
             Some(days) => {
                 let on = today - Duration::days(days);
-                let n = crate::domain::registrations::next_number(txn, &shared::config::DealConfig::default().registration_number_format, chrono::Datelike::year(&on)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                let n = crate::domain::registrations::next_number(txn, &platform::config::DealConfig::default().registration_number_format, chrono::Datelike::year(&on)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
                 months.push(month_of(on));
                 ("registered", Some(n), Some(on))
             }
@@ -272,7 +272,7 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(txn: &C, today: NaiveDa
             contract_id: Set(id),
             status: Set(status.to_owned()),
             registration_number: Set(number_reg),
-            office: Set(registered_on.map(|_| shared::config::DealConfig::default().registration_office)),
+            office: Set(registered_on.map(|_| platform::config::DealConfig::default().registration_office)),
             registered_on: Set(registered_on),
             rejection_reason: Set(None),
             change_note: Set(None),

@@ -6,10 +6,10 @@ pub mod routes;
 
 use chrono::{Duration, Utc};
 use sea_orm::ConnectionTrait;
-use shared::jobs::events::ListingIndexed;
-use shared::jobs::{enqueue_unique_at, Registry};
-use shared::openapi::BearerAuth;
-use shared::AppState;
+use platform::jobs::events::ListingIndexed;
+use platform::jobs::{enqueue_unique_at, Registry};
+use platform::openapi::BearerAuth;
+use platform::AppState;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -52,7 +52,7 @@ const EXPIRY_SWEEP_EVERY: Duration = Duration::hours(1);
         (name = "taxonomies", description = "Code lists: industries, regions, IP types, cooperation modes, TRL"),
         (name = "imports", description = "Bulk import from XLSX/CSV, exports, templates"),
     ),
-    components(schemas(shared::error::Problem, shared::error::FieldError)),
+    components(schemas(platform::error::Problem, platform::error::FieldError)),
     modifiers(&BearerAuth),
 )]
 struct ApiDoc;
@@ -77,7 +77,7 @@ pub fn jobs() -> Registry<AppState> {
     registry.register(|state: AppState, job: SyncSearch| async move {
         domain::index::sync_one(&state.db, state.search.as_ref(), job.kind, job.id).await?;
         // Matching retrieves from the index, so it hears of the change only once the index has it.
-        shared::jobs::enqueue(&state.db, &ListingIndexed { kind: job.kind.as_str().to_owned(), id: job.id }).await?;
+        platform::jobs::enqueue(&state.db, &ListingIndexed { kind: job.kind.as_str().to_owned(), id: job.id }).await?;
         Ok(())
     });
     registry.register(|state: AppState, job: domain::imports::ProcessImport| async move {

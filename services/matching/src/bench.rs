@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use search::bench::{to_doc, BenchListing, BenchQueryLine};
 use search::{EmbeddedIndex, Filters, SearchDoc, SearchIndex};
-use shared::config::MatchingConfig;
+use platform::config::MatchingConfig;
 use uuid::Uuid;
 
 use crate::engine::{self, AchievementProfile, NeedProfile};

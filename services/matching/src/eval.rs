@@ -10,7 +10,7 @@ use std::path::Path;
 
 use search::{Filters, LangText, ListingKind, SearchDoc, SearchIndex, SearchQuery, SortOrder};
 use serde::{Deserialize, Serialize};
-use shared::config::MatchingConfig;
+use platform::config::MatchingConfig;
 use uuid::Uuid;
 
 use crate::engine::{self, AchievementProfile, NeedProfile};

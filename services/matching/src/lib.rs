@@ -8,10 +8,10 @@ pub mod eval;
 pub mod notifications;
 pub mod routes;
 
-use shared::jobs::events::{ListingExpiring, ListingIndexed};
-use shared::jobs::Registry;
-use shared::AppState;
-use shared::openapi::BearerAuth;
+use platform::jobs::events::{ListingExpiring, ListingIndexed};
+use platform::jobs::Registry;
+use platform::AppState;
+use platform::openapi::BearerAuth;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -46,11 +46,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn alert_saved_searches(state: &AppState, job: &ListingIndexed) -> anyhow::Result<()> {
     use sea_orm::EntityTrait;
     let (live, title) = match job.kind.as_str() {
-        "need" => match shared::entity::needs::Entity::find_by_id(job.id).one(&state.db).await? {
+        "need" => match platform::entity::needs::Entity::find_by_id(job.id).one(&state.db).await? {
             Some(n) => (domain::profiles::live(&n.status, n.valid_until), n.title),
             None => return Ok(()),
         },
-        _ => match shared::entity::achievements::Entity::find_by_id(job.id).one(&state.db).await? {
+        _ => match platform::entity::achievements::Entity::find_by_id(job.id).one(&state.db).await? {
             Some(a) => (domain::profiles::live(&a.status, a.valid_until), a.title),
             None => return Ok(()),
         },

@@ -2,7 +2,7 @@
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let config = shared::config::Config::load()?;
-    shared::telemetry::init(&config.telemetry);
-    shared::serve::run_service(config, matching::SERVICE, matching::router(), matching::jobs()).await
+    let config = platform::config::Config::load()?;
+    platform::telemetry::init(&config.telemetry);
+    platform::serve::run_service(config, matching::SERVICE, matching::router(), matching::jobs()).await
 }

@@ -3,9 +3,9 @@
 
 use chrono::Utc;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
-use shared::entity::{notifications, users};
-use shared::ids::new_uuid;
-use shared::jobs::events::ListingExpiring;
+use platform::entity::{notifications, users};
+use platform::ids::new_uuid;
+use platform::jobs::events::ListingExpiring;
 
 /// One notification per member of the listing's organisation. Idempotent: a member who
 /// already has the reminder for this listing and date does not get a second one.

@@ -22,8 +22,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use http::{header, Method, StatusCode};
-use shared::config::Config;
-use shared::AppState;
+use platform::config::Config;
+use platform::AppState;
 
 pub use api::Api;
 

@@ -3,7 +3,7 @@
 //! arithmetic only; pages print minor units back in the currency's own number of decimals
 //! (VND has none). The one parser and the one formatter of the portal.
 
-use shared::money::{Currency, CURRENCIES};
+use platform::money::{Currency, CURRENCIES};
 
 use crate::format::group_digits;
 use crate::i18n::Tr;

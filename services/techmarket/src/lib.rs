@@ -6,8 +6,8 @@ pub mod sample_listings;
 
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::MigratorTrait;
-use shared::jobs::Registry;
-use shared::AppState;
+use platform::jobs::Registry;
+use platform::AppState;
 use utoipa_axum::router::OpenApiRouter;
 
 /// Every service that `techmarket serve` can run; the deployment manifests must deploy each.
@@ -35,11 +35,11 @@ pub fn all_jobs() -> Registry<AppState> {
 pub fn embedded_app(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
     // The portal calls the same API routers in process (no socket), through the same
     // middleware any client meets.
-    let (api_only, _) = shared::serve::build_app(state.clone(), all_apis(), axum::Router::new());
+    let (api_only, _) = platform::serve::build_app(state.clone(), all_apis(), axum::Router::new());
     let portal = portal::router(portal::Api::in_process(api_only), &state.config);
     let mut api = all_apis();
     set_title(&mut api);
-    shared::serve::build_app(state, api, portal)
+    platform::serve::build_app(state, api, portal)
 }
 
 fn set_title(api: &mut OpenApiRouter<AppState>) {
@@ -62,9 +62,9 @@ pub fn service_app(
     state: AppState,
 ) -> anyhow::Result<(axum::Router, Registry<AppState>)> {
     let (app, _) = match service {
-        "listing" => shared::serve::build_app(state, listing::router(), axum::Router::new()),
-        "matching" => shared::serve::build_app(state, matching::router(), axum::Router::new()),
-        "deal" => shared::serve::build_app(state, deal::router(), axum::Router::new()),
+        "listing" => platform::serve::build_app(state, listing::router(), axum::Router::new()),
+        "matching" => platform::serve::build_app(state, matching::router(), axum::Router::new()),
+        "deal" => platform::serve::build_app(state, deal::router(), axum::Router::new()),
         "portal" => {
             // Only the document: the API routes themselves are served by their services.
             let mut api = all_apis();
@@ -78,7 +78,7 @@ pub fn service_app(
                 );
             };
             let pages = portal::router(portal::Api::remote(&api_url), &state.config);
-            shared::serve::build_app(state, docs_only, pages)
+            platform::serve::build_app(state, docs_only, pages)
         }
         other => anyhow::bail!(
             "unknown service `{other}`: expected one of {}",
@@ -115,13 +115,13 @@ pub async fn import_file(
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let format = Format::detect(None, &name).ok_or_else(|| anyhow::anyhow!("{name}: expected a .csv or .xlsx file"))?;
     let content = std::fs::read(file).map_err(|e| anyhow::anyhow!("Failed to read {}: {e}", file.display()))?;
-    let admin = shared::entity::users::Entity::find()
-        .filter(shared::entity::users::Column::OrganisationId.eq(org))
-        .order_by_asc(shared::entity::users::Column::CreatedAt)
+    let admin = platform::entity::users::Entity::find()
+        .filter(platform::entity::users::Column::OrganisationId.eq(org))
+        .order_by_asc(platform::entity::users::Column::CreatedAt)
         .one(db)
         .await?
         .ok_or_else(|| anyhow::anyhow!("organisation {org} has no members to own the imported listings"))?;
-    let caller = shared::auth::AuthUser {
+    let caller = platform::auth::AuthUser {
         user_id: admin.id.into(),
         token_id: uuid::Uuid::nil().into(),
         email: admin.email.clone(),
@@ -150,19 +150,19 @@ pub async fn import_file(
 /// binary with another schema is rebuilt from the database (and matches recomputed) instead of
 /// refusing to start. Any other failure is reported as it is.
 pub async fn open_search_rebuilding(
-    config: &shared::config::Config,
+    config: &platform::config::Config,
     db: &DatabaseConnection,
 ) -> anyhow::Result<std::sync::Arc<dyn search::SearchIndex>> {
-    match shared::state::open_search(&config.search).await {
+    match platform::state::open_search(&config.search).await {
         Ok(index) => Ok(index),
         Err(err)
-            if config.search.backend == shared::config::SearchBackendKind::Embedded
+            if config.search.backend == platform::config::SearchBackendKind::Embedded
                 && format!("{err:#}").contains("schema does not match") =>
         {
             tracing::warn!(error = %format!("{err:#}"), dir = %config.search.index_dir.display(), "search index has an older schema; rebuilding it from the database");
             std::fs::remove_dir_all(&config.search.index_dir)
                 .map_err(|e| anyhow::anyhow!("Failed to remove the old index {}: {e}", config.search.index_dir.display()))?;
-            let index = shared::state::open_search(&config.search).await?;
+            let index = platform::state::open_search(&config.search).await?;
             let indexed = listing::domain::index::reindex(db, index.as_ref(), |_, _| {}).await?;
             let needs = enqueue_rematch(db).await?;
             tracing::info!(?indexed, needs, "search index rebuilt; matches are being recomputed");
@@ -175,12 +175,12 @@ pub async fn open_search_rebuilding(
 /// Queues a match recomputation for every published need (after sample data or an import).
 pub async fn enqueue_rematch(db: &DatabaseConnection) -> anyhow::Result<usize> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let needs = shared::entity::needs::Entity::find()
-        .filter(shared::entity::needs::Column::Status.eq("published"))
+    let needs = platform::entity::needs::Entity::find()
+        .filter(platform::entity::needs::Column::Status.eq("published"))
         .all(db)
         .await?;
     for n in &needs {
-        shared::jobs::enqueue(db, &shared::jobs::events::ListingIndexed { kind: "need".to_owned(), id: n.id }).await?;
+        platform::jobs::enqueue(db, &platform::jobs::events::ListingIndexed { kind: "need".to_owned(), id: n.id }).await?;
     }
     Ok(needs.len())
 }
@@ -188,7 +188,7 @@ pub async fn enqueue_rematch(db: &DatabaseConnection) -> anyhow::Result<usize> {
 /// `techmarket eval`: indexes the corpus in a temporary directory, runs every query, prints
 /// one JSON object (the last line) with overall and per-group metrics.
 pub async fn run_eval(
-    config: &shared::config::Config,
+    config: &platform::config::Config,
     corpus: &std::path::Path,
     queries: &std::path::Path,
     baseline: Option<&str>,

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use shared::config::{Config, SearchBackendKind};
-use shared::AppState;
+use platform::config::{Config, SearchBackendKind};
+use platform::AppState;
 
 #[derive(Parser)]
 #[command(name = "techmarket", version, about = "TechMarket technology-transfer marketplace")]
@@ -130,7 +130,7 @@ fn sqlite_url(path: &std::path::Path) -> String {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let mut config = Config::load().context("Invalid configuration")?;
-    shared::telemetry::init(&config.telemetry);
+    platform::telemetry::init(&config.telemetry);
     match cli.command {
         Command::Up { addr, data_dir, no_sample } => {
             std::fs::create_dir_all(&data_dir)
@@ -143,7 +143,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Serve { service } => serve(config, &service).await,
         Command::Migrate => {
-            let db = shared::db::connect(&config.database, "migrate").await?;
+            let db = platform::db::connect(&config.database, "migrate").await?;
             let applied = techmarket::migrate(&db).await?;
             tracing::info!(applied, "schema is up to date");
             Ok(())
@@ -162,7 +162,7 @@ async fn main() -> anyhow::Result<()> {
                     techmarket::sample::DEMO_PASSWORD
                 );
             }
-            let db = shared::db::connect(&config.database, "seed").await?;
+            let db = platform::db::connect(&config.database, "seed").await?;
             techmarket::check_schema(&db).await?;
             if techmarket::sample::load_if_empty(&db).await? {
                 tracing::info!("sample data loaded");
@@ -172,9 +172,9 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Reindex => {
-            let db = shared::db::connect(&config.database, "reindex").await?;
+            let db = platform::db::connect(&config.database, "reindex").await?;
             techmarket::check_schema(&db).await?;
-            let search = shared::state::open_search(&config.search).await?;
+            let search = platform::state::open_search(&config.search).await?;
             let bar = progress_bar("indexing");
             let done = listing::domain::index::reindex(&db, search.as_ref(), |done, total| {
                 bar.set_length(total);
@@ -185,9 +185,9 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Rematch => {
-            let db = shared::db::connect(&config.database, "rematch").await?;
+            let db = platform::db::connect(&config.database, "rematch").await?;
             techmarket::check_schema(&db).await?;
-            let search = shared::state::open_search(&config.search).await?;
+            let search = platform::state::open_search(&config.search).await?;
             let bar = progress_bar("matching");
             let done = matching::domain::recompute::rematch_all(&db, search.as_ref(), &config.matching, config.email.enabled, |done, total| {
                 bar.set_length(total);
@@ -201,14 +201,14 @@ async fn main() -> anyhow::Result<()> {
             techmarket::run_eval(&config, &corpus, &queries, baseline.as_deref(), split.as_deref(), run_out.as_deref()).await
         }
         Command::Import { kind, file, org, valid_rows_only } => {
-            let db = shared::db::connect(&config.database, "import").await?;
+            let db = platform::db::connect(&config.database, "import").await?;
             techmarket::check_schema(&db).await?;
             let summary = techmarket::import_file(&db, &kind, &file, org, valid_rows_only, progress_bar("validating")).await?;
             report_import(&summary);
             if summary.status == "succeeded" { Ok(()) } else { anyhow::bail!("import failed: {}", summary.failure.unwrap_or_default()) }
         }
         Command::Admin { command: AdminCommand::CreateOperator { email, name, password } } => {
-            let db = shared::db::connect(&config.database, "admin").await?;
+            let db = platform::db::connect(&config.database, "admin").await?;
             techmarket::check_schema(&db).await?;
             let user = listing::domain::accounts::create_operator(&db, &email, &name, &password)
                 .await
@@ -220,7 +220,7 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn up(config: Config, no_sample: bool) -> anyhow::Result<()> {
-    let db = shared::db::connect(&config.database, "embedded").await?;
+    let db = platform::db::connect(&config.database, "embedded").await?;
     let applied = techmarket::migrate(&db).await?;
     if applied > 0 {
         tracing::info!(applied, "migrations applied");
@@ -241,9 +241,9 @@ async fn up(config: Config, no_sample: bool) -> anyhow::Result<()> {
         .with_context(|| format!("Failed to listen on {addr}"))?;
     let url = format!("http://{}", listener.local_addr()?);
     // Listen for signals before telling anyone the URL: a stop right after start is clean.
-    let shutdown = shared::serve::shutdown_signal();
+    let shutdown = platform::serve::shutdown_signal();
     print_banner(&url);
-    shared::serve::run(listener, app, state, techmarket::all_jobs(), shutdown).await
+    platform::serve::run(listener, app, state, techmarket::all_jobs(), shutdown).await
 }
 
 #[expect(clippy::print_stdout, reason = "the URL and demo logins are for the person at the terminal")]
@@ -258,18 +258,18 @@ fn print_banner(url: &str) {
 }
 
 async fn serve(config: Config, service: &str) -> anyhow::Result<()> {
-    let db = shared::db::connect(&config.database, service).await?;
+    let db = platform::db::connect(&config.database, service).await?;
     techmarket::check_schema(&db).await?;
     if service == listing::SERVICE {
         listing::schedule_periodic_jobs(&db).await?;
     }
     let addr = config.server.addr;
-    let search = shared::state::open_search(&config.search).await?;
+    let search = platform::state::open_search(&config.search).await?;
     let state = AppState::new(db, config, search);
     let (app, jobs) = techmarket::service_app(service, state.clone())?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("Failed to listen on {addr}"))?;
     tracing::info!(service, addr = %listener.local_addr()?, "listening");
-    shared::serve::run(listener, app, state, jobs, shared::serve::shutdown_signal()).await
+    platform::serve::run(listener, app, state, jobs, platform::serve::shutdown_signal()).await
 }

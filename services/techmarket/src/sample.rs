@@ -3,10 +3,10 @@
 //! organisations or from the evaluation data.
 
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set, TransactionTrait};
-use shared::auth::{OrgKind, OrgRole};
-use shared::entity::{brokers, organisations};
-use shared::identifiers::credit_code_check_char;
-use shared::ids::{new_uuid, OrganisationId};
+use platform::auth::{OrgKind, OrgRole};
+use platform::entity::{brokers, organisations};
+use platform::identifiers::credit_code_check_char;
+use platform::ids::{new_uuid, OrganisationId};
 
 /// One demo login, printed by `techmarket up` and listed in the README.
 pub struct DemoAccount {

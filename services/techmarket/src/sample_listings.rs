@@ -16,11 +16,11 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{DatabaseTransaction, EntityTrait, Set};
-use shared::auth::OrgRole;
-use shared::entity::{achievements, listing_translations, needs, organisations};
-use shared::identifiers::credit_code_check_char;
-use shared::ids::{new_uuid, OrganisationId};
-use shared::taxonomy;
+use platform::auth::OrgRole;
+use platform::entity::{achievements, listing_translations, needs, organisations};
+use platform::identifiers::credit_code_check_char;
+use platform::ids::{new_uuid, OrganisationId};
+use platform::taxonomy;
 
 /// What [`load`] inserted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -1456,7 +1456,7 @@ fn text(t: &Text) -> ListingText {
 
 /// `major` whole units of `currency` in its minor units (VND has none; CNY has fen).
 fn minor(currency: &str, major: i64) -> i64 {
-    let exponent = shared::money::Currency::parse(currency).map_or(2, |c| c.exponent);
+    let exponent = platform::money::Currency::parse(currency).map_or(2, |c| c.exponent);
     major.saturating_mul(10i64.pow(exponent))
 }
 
@@ -2208,7 +2208,7 @@ mod tests {
     use std::collections::{BTreeMap, BTreeSet, HashSet};
 
     use super::*;
-    use shared::identifiers::parse_credit_code;
+    use platform::identifiers::parse_credit_code;
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 3, 1).expect("valid date")
@@ -2221,7 +2221,7 @@ mod tests {
             let (min, max) = (p.min_minor.expect("min"), p.max_minor.expect("max"));
             assert!(0 < min && min <= max, "{what}: {min} > {max}");
             let currency = p.currency.as_deref().expect("currency");
-            assert!(shared::money::Currency::parse(currency).is_some(), "{what}: {currency}");
+            assert!(platform::money::Currency::parse(currency).is_some(), "{what}: {currency}");
         }
     }
 

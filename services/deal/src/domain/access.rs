@@ -4,9 +4,9 @@
 
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use shared::auth::AuthUser;
-use shared::entity::{contract_brokers, contracts, deal_brokers, deals};
-use shared::error::{ApiError, ApiResult};
+use platform::auth::AuthUser;
+use platform::entity::{contract_brokers, contracts, deal_brokers, deals};
+use platform::error::{ApiError, ApiResult};
 use uuid::Uuid;
 
 /// True when `broker_id` is assigned to `deal_id` right now.

@@ -8,12 +8,12 @@ use sea_orm::{
     TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
-use shared::audit::AuditEntry;
-use shared::auth::AuthUser;
-use shared::entity::brokers;
-use shared::error::{ApiError, ApiResult, Validator};
-use shared::ids::BrokerId;
-use shared::taxonomy;
+use platform::audit::AuditEntry;
+use platform::auth::AuthUser;
+use platform::entity::brokers;
+use platform::error::{ApiError, ApiResult, Validator};
+use platform::ids::BrokerId;
+use platform::taxonomy;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 

@@ -7,7 +7,7 @@
 //! (signed on or before today and before the end of validity), 0 < technology amount ≤
 //! contract amount, cost lines sum exactly to the difference, currency known, a foreign
 //! currency converts at the signing-date rate (`super::fx`), rounded half away from zero to
-//! the fen (`shared::money::Money::to_cny`).
+//! the fen (`platform::money::Money::to_cny`).
 
 use std::collections::BTreeMap;
 
@@ -18,16 +18,16 @@ use sea_orm::{
     QueryOrder, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
-use shared::audit::AuditEntry;
-use shared::auth::AuthUser;
-use shared::entity::{
+use platform::audit::AuditEntry;
+use platform::auth::AuthUser;
+use platform::entity::{
     achievements, attributions, brokers, contract_brokers, contract_cost_lines, contracts, fx_rates, milestones, needs,
     organisations, registrations,
 };
-use shared::error::{ApiError, ApiResult, Validator};
-use shared::ids::{new_uuid, ContractId};
-use shared::money::{Currency, Money};
-use shared::taxonomy;
+use platform::error::{ApiError, ApiResult, Validator};
+use platform::ids::{new_uuid, ContractId};
+use platform::money::{Currency, Money};
+use platform::taxonomy;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 

@@ -19,14 +19,14 @@ use sea_orm::{
     TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
-use shared::audit::AuditEntry;
-use shared::auth::{AuthUser, OrgKind};
-use shared::entity::{
+use platform::audit::AuditEntry;
+use platform::auth::{AuthUser, OrgKind};
+use platform::entity::{
     achievements, attributions, brokers, contracts, deal_brokers, deal_events, deals, matches, needs,
     open_call_applications, organisations, registrations,
 };
-use shared::error::{ApiError, ApiResult, Validator};
-use shared::ids::{new_uuid, DealId};
+use platform::error::{ApiError, ApiResult, Validator};
+use platform::ids::{new_uuid, DealId};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -508,7 +508,7 @@ pub async fn open(db: &impl TransactionTrait, caller: &AuthUser, input: DealIn) 
             let a = achievements::Entity::find_by_id(m.achievement_id).one(&txn).await?.ok_or_else(|| ApiError::not_found("achievement"))?;
             let n = needs::Entity::find_by_id(m.need_id).one(&txn).await?.ok_or_else(|| ApiError::not_found("need"))?;
             // A match the caller may not see is one that does not exist, as in matching.
-            if !shared::match_access::match_visible(&txn, caller, &n, &a).await? {
+            if !platform::match_access::match_visible(&txn, caller, &n, &a).await? {
                 return Err(ApiError::field("match_id", "no such match"));
             }
             (a.organisation_id, n.organisation_id, Some(a.id), Some(n.id), a.title, Mode::Negotiated)

@@ -2,7 +2,7 @@
 //! XLSX. Amounts are exact: fen as integers, yuan as decimal text.
 
 use rust_xlsxwriter::Workbook;
-use shared::error::{ApiError, ApiResult};
+use platform::error::{ApiError, ApiResult};
 
 use super::stats::TurnoverOut;
 

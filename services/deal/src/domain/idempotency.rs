@@ -15,9 +15,9 @@ use sea_orm::{
 };
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use shared::entity::idempotency_keys;
-use shared::error::{ApiError, ApiResult};
-use shared::ids::new_uuid;
+use platform::entity::idempotency_keys;
+use platform::error::{ApiError, ApiResult};
+use platform::ids::new_uuid;
 use uuid::Uuid;
 
 /// Name of the request header.
@@ -128,7 +128,7 @@ pub async fn claim(
             continue;
         }
         if existing.method != method || existing.path != path || existing.request_hash != hash {
-            return Err(ApiError::Validation(vec![shared::error::FieldError::new(
+            return Err(ApiError::Validation(vec![platform::error::FieldError::new(
                 "Idempotency-Key",
                 "this key was already used with a different request; use a new key for a new request",
             )]));

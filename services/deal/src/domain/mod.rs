@@ -16,7 +16,7 @@ pub mod targets;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::Serialize;
-use shared::error::ApiError;
+use platform::error::ApiError;
 use utoipa::ToSchema;
 
 
@@ -31,9 +31,9 @@ pub struct Page<T> {
     pub per_page: u64,
 }
 
-/// `(page, per_page)` from optional query values (bounded, see `shared::paging`).
+/// `(page, per_page)` from optional query values (bounded, see `platform::paging`).
 pub fn paging(page: Option<u64>, per_page: Option<u64>) -> (u64, u64) {
-    shared::paging::paging(page, per_page)
+    platform::paging::paging(page, per_page)
 }
 
 /// Now, as stored in our timestamp columns (always set from Rust, never by the database).

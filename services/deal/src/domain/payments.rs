@@ -8,11 +8,11 @@ use sea_orm::{
     QueryOrder, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
-use shared::audit::AuditEntry;
-use shared::auth::AuthUser;
-use shared::entity::{milestones, payments};
-use shared::error::{ApiError, ApiResult, Validator};
-use shared::ids::new_uuid;
+use platform::audit::AuditEntry;
+use platform::auth::AuthUser;
+use platform::entity::{milestones, payments};
+use platform::error::{ApiError, ApiResult, Validator};
+use platform::ids::new_uuid;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 

@@ -15,12 +15,12 @@ use sea_orm::{
     TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
-use shared::audit::AuditEntry;
-use shared::auth::AuthUser;
-use shared::entity::{contract_cost_lines, contracts, registrations};
-use shared::error::{ApiError, ApiResult, Validator};
-use shared::ids::{new_uuid, RegistrationId};
-use shared::jobs::enqueue;
+use platform::audit::AuditEntry;
+use platform::auth::AuthUser;
+use platform::entity::{contract_cost_lines, contracts, registrations};
+use platform::error::{ApiError, ApiResult, Validator};
+use platform::ids::{new_uuid, RegistrationId};
+use platform::jobs::enqueue;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -293,7 +293,7 @@ async fn turnover_changed(db: &impl ConnectionTrait, before: Option<NaiveDate>, 
 }
 
 /// Registers or rejects a submitted contract (operators).
-pub async fn decide(db: &impl TransactionTrait, config: &shared::config::DealConfig, caller: &AuthUser, id: Uuid, input: DecisionIn) -> ApiResult<registrations::Model> {
+pub async fn decide(db: &impl TransactionTrait, config: &platform::config::DealConfig, caller: &AuthUser, id: Uuid, input: DecisionIn) -> ApiResult<registrations::Model> {
     caller.require_operator()?;
     let txn = db.begin().await?;
     let before = find(&txn, id).await?;
@@ -539,7 +539,7 @@ pub struct HistoryEntry {
 /// Submissions, decisions, changes (变更) and cancellation (注销) of a registration, oldest
 /// first.
 pub async fn history(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid, page: Option<u64>, per_page: Option<u64>) -> ApiResult<Page<HistoryEntry>> {
-    use shared::entity::audit_log;
+    use platform::entity::audit_log;
     get(db, caller, id).await?;
     let (page, per_page) = paging(page, per_page);
     let paginator = audit_log::Entity::find()

@@ -27,14 +27,14 @@ use sea_orm::{
     TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
-use shared::entity::{
+use platform::entity::{
     achievements, brokers, contract_brokers, contracts, deal_brokers, deals, matches, needs, organisations, registrations,
     turnover_rollups,
 };
-use shared::error::{ApiError, ApiResult};
-use shared::ids::new_uuid;
-use shared::jobs::Job;
-use shared::taxonomy;
+use platform::error::{ApiError, ApiResult};
+use platform::ids::new_uuid;
+use platform::jobs::Job;
+use platform::taxonomy;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -249,7 +249,7 @@ pub enum Audience {
 
 impl Audience {
     /// The audience of `caller` (anonymous when `None`) under the configured minimum.
-    pub fn of(caller: Option<&shared::auth::AuthUser>, min_contracts: i64) -> Audience {
+    pub fn of(caller: Option<&platform::auth::AuthUser>, min_contracts: i64) -> Audience {
         if caller.is_some_and(|c| c.is_operator) {
             Audience::Operator
         } else {
@@ -886,16 +886,16 @@ pub async fn targets(db: &impl ConnectionTrait, params: &TargetsParams) -> ApiRe
     let as_of = params.as_of.unwrap_or_else(today);
     let year = match params.year {
         Some(y) => y,
-        None => shared::entity::targets::Entity::find()
-            .order_by_desc(shared::entity::targets::Column::Year)
+        None => platform::entity::targets::Entity::find()
+            .order_by_desc(platform::entity::targets::Column::Year)
             .one(db)
             .await?
             .map(|t| t.year)
             .unwrap_or(as_of.year()),
     };
-    let rows = shared::entity::targets::Entity::find()
-        .filter(shared::entity::targets::Column::Year.eq(year))
-        .order_by_asc(shared::entity::targets::Column::Indicator)
+    let rows = platform::entity::targets::Entity::find()
+        .filter(platform::entity::targets::Column::Year.eq(year))
+        .order_by_asc(platform::entity::targets::Column::Indicator)
         .all(db)
         .await?;
     let mut out = Vec::new();

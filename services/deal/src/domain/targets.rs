@@ -5,11 +5,11 @@ use chrono::{DateTime, FixedOffset};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use serde::{Deserialize, Serialize};
-use shared::audit::AuditEntry;
-use shared::auth::AuthUser;
-use shared::entity::targets;
-use shared::error::{ApiError, ApiResult, Validator};
-use shared::ids::new_uuid;
+use platform::audit::AuditEntry;
+use platform::auth::AuthUser;
+use platform::entity::targets;
+use platform::error::{ApiError, ApiResult, Validator};
+use platform::ids::new_uuid;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 

@@ -2,10 +2,10 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use shared::auth::{AuthUser, MaybeUser};
-use shared::error::{ApiResult, Problem};
-use shared::extract::{AppJson, AppPath, AppQuery};
-use shared::AppState;
+use platform::auth::{AuthUser, MaybeUser};
+use platform::error::{ApiResult, Problem};
+use platform::extract::{AppJson, AppPath, AppQuery};
+use platform::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -43,7 +43,7 @@ async fn get_broker(State(state): State<AppState>, MaybeUser(caller): MaybeUser,
     let m = brokers::find(&state.db, id).await?;
     let privileged = caller.as_ref().is_some_and(|c| c.is_operator || c.user_id.0 == m.user_id);
     if m.verification_status != "verified" && !privileged {
-        return Err(shared::ApiError::not_found(format!("broker {id}")));
+        return Err(platform::ApiError::not_found(format!("broker {id}")));
     }
     Ok(AppJson(m.into()))
 }

@@ -4,10 +4,10 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use shared::auth::AuthUser;
-use shared::error::{ApiResult, Problem};
-use shared::extract::{parse_json, AppJson, AppPath, AppQuery};
-use shared::AppState;
+use platform::auth::AuthUser;
+use platform::error::{ApiResult, Problem};
+use platform::extract::{parse_json, AppJson, AppPath, AppQuery};
+use platform::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -46,7 +46,7 @@ async fn list_contracts(State(state): State<AppState>, caller: AuthUser, AppQuer
         (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn create_contract(State(state): State<AppState>, caller: AuthUser, headers: HeaderMap, AppJson(body): AppJson<serde_json::Value>) -> ApiResult<Response> {
     let key = idempotency::key_from(&headers)?;
-    let input: ContractIn = parse_json(&serde_json::to_vec(&body).map_err(|e| shared::ApiError::BadRequest(e.to_string()))?)?;
+    let input: ContractIn = parse_json(&serde_json::to_vec(&body).map_err(|e| platform::ApiError::BadRequest(e.to_string()))?)?;
     match idempotency::claim(&state.db, caller.user_id.0, key, "POST", "/api/v1/contracts", &body).await? {
         Claim::Replay { status, body } => Ok(json_response(status, body, true)),
         Claim::Fresh { txn, key_id } => {

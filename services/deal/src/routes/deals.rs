@@ -4,11 +4,11 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
-use shared::auth::AuthUser;
-use shared::entity::attributions;
-use shared::error::{ApiResult, Problem};
-use shared::extract::{AppJson, AppPath, AppQuery};
-use shared::AppState;
+use platform::auth::AuthUser;
+use platform::entity::attributions;
+use platform::error::{ApiResult, Problem};
+use platform::extract::{AppJson, AppPath, AppQuery};
+use platform::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;

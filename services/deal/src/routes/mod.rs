@@ -11,7 +11,7 @@ pub mod targets;
 
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use shared::error::ApiError;
+use platform::error::ApiError;
 
 /// Set on a response that repeats the stored result of an earlier request with the same
 /// `Idempotency-Key`.

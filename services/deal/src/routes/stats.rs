@@ -4,10 +4,10 @@
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use shared::auth::{AuthUser, MaybeUser};
-use shared::error::{ApiResult, Problem};
-use shared::extract::{AppJson, AppQuery};
-use shared::AppState;
+use platform::auth::{AuthUser, MaybeUser};
+use platform::error::{ApiResult, Problem};
+use platform::extract::{AppJson, AppQuery};
+use platform::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

@@ -2,10 +2,10 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use shared::auth::AuthUser;
-use shared::error::{ApiResult, Problem};
-use shared::extract::{AppJson, AppPath, AppQuery};
-use shared::AppState;
+use platform::auth::AuthUser;
+use platform::error::{ApiResult, Problem};
+use platform::extract::{AppJson, AppPath, AppQuery};
+use platform::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;

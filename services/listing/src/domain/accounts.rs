@@ -11,12 +11,12 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
-use shared::audit::AuditEntry;
-use shared::auth::{self, AuthUser, IssuedToken, PasswordGate};
-use shared::config::AuthConfig;
-use shared::entity::{api_tokens, organisations as org_entity, users};
-use shared::error::{ApiError, ApiResult, Validator};
-use shared::ids::{OrganisationId, UserId};
+use platform::audit::AuditEntry;
+use platform::auth::{self, AuthUser, IssuedToken, PasswordGate};
+use platform::config::AuthConfig;
+use platform::entity::{api_tokens, organisations as org_entity, users};
+use platform::error::{ApiError, ApiResult, Validator};
+use platform::ids::{OrganisationId, UserId};
 use utoipa::ToSchema;
 
 use super::organisations::{self, OrganisationIn, OrganisationOut};
@@ -132,7 +132,7 @@ pub async fn sign_up(
         .one(db)
         .await?;
     if taken.is_some() {
-        return Err(ApiError::Validation(vec![shared::error::FieldError::new(
+        return Err(ApiError::Validation(vec![platform::error::FieldError::new(
             "email",
             "an account with this email already exists",
         )]));
@@ -498,7 +498,7 @@ pub(crate) async fn lock_organisation(
     txn: &impl ConnectionTrait,
     org: OrganisationId,
 ) -> ApiResult<()> {
-    if shared::db::is_postgres(txn) {
+    if platform::db::is_postgres(txn) {
         org_entity::Entity::find_by_id(org.0)
             .lock_exclusive()
             .one(txn)

@@ -6,12 +6,12 @@ use sea_orm::{
     TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
-use shared::audit::AuditEntry;
-use shared::auth::{AuthUser, OrgKind};
-use shared::entity::{achievements, organisations};
-use shared::error::{ApiError, ApiResult, Validator};
-use shared::ids::AchievementId;
-use shared::taxonomy;
+use platform::audit::AuditEntry;
+use platform::auth::{AuthUser, OrgKind};
+use platform::entity::{achievements, organisations};
+use platform::error::{ApiError, ApiResult, Validator};
+use platform::ids::AchievementId;
+use platform::taxonomy;
 use utoipa::ToSchema;
 use uuid::Uuid;
 

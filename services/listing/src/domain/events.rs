@@ -2,7 +2,7 @@
 
 use sea_orm::{ConnectionTrait, DbErr};
 use serde::{Deserialize, Serialize};
-use shared::jobs::{enqueue, Job};
+use platform::jobs::{enqueue, Job};
 use uuid::Uuid;
 
 use super::listings::ListingKind;

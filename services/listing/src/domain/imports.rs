@@ -17,13 +17,13 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
-use shared::auth::AuthUser;
-use shared::entity::{achievements, imports, needs, organisations};
-use shared::error::{ApiError, ApiResult, FieldError};
-use shared::ids::new_uuid;
-use shared::jobs::{enqueue, Job};
-use shared::money::Currency;
-use shared::taxonomy::{self, Term};
+use platform::auth::AuthUser;
+use platform::entity::{achievements, imports, needs, organisations};
+use platform::error::{ApiError, ApiResult, FieldError};
+use platform::ids::new_uuid;
+use platform::jobs::{enqueue, Job};
+use platform::money::Currency;
+use platform::taxonomy::{self, Term};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -763,7 +763,7 @@ async fn finish_with_rows(
         .one(&txn)
         .await?
         .ok_or_else(|| anyhow::anyhow!("import {} vanished", import.id))?;
-    shared::audit::AuditEntry { actor: None, service: crate::SERVICE, action: "import.finish", entity_type: "import", entity_id: import.id }
+    platform::audit::AuditEntry { actor: None, service: crate::SERVICE, action: "import.finish", entity_type: "import", entity_id: import.id }
         .record(&txn, None::<&()>, Some(&json!({"status": status, "created": created, "errors": updated.error_count, "created_by": import.created_by})))
         .await?;
     txn.commit().await?;
@@ -777,7 +777,7 @@ pub fn headers(kind: ImportKind, chinese: bool) -> Vec<String> {
 
 fn money_text(minor: Option<i64>, currency: Option<&str>) -> String {
     match (minor, currency) {
-        (Some(m), Some(c)) => shared::money::Money::new(m, c).to_major().map(|d| d.to_string()).unwrap_or_default(),
+        (Some(m), Some(c)) => platform::money::Money::new(m, c).to_major().map(|d| d.to_string()).unwrap_or_default(),
         _ => String::new(),
     }
 }

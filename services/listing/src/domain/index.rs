@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use search::{LangText, SearchDoc, SearchIndex};
-use shared::entity::{achievements, needs};
+use platform::entity::{achievements, needs};
 use uuid::Uuid;
 
 use super::listings::{strings, ListingKind, Status};
@@ -35,8 +35,8 @@ async fn texts(db: &impl ConnectionTrait, kind: ListingKind, id: Uuid, original:
 async fn cny_range(db: &impl ConnectionTrait, min: Option<i64>, max: Option<i64>, currency: Option<&str>, today: NaiveDate) -> anyhow::Result<(Option<i64>, Option<i64>)> {
     let currency = currency.unwrap_or("CNY");
     Ok((
-        shared::fx::to_cny_fen(db, min, currency, today).await?,
-        shared::fx::to_cny_fen(db, max, currency, today).await?,
+        platform::fx::to_cny_fen(db, min, currency, today).await?,
+        platform::fx::to_cny_fen(db, max, currency, today).await?,
     ))
 }
 

@@ -10,11 +10,11 @@ use sea_orm::{
     QueryOrder, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
-use shared::audit::AuditEntry;
-use shared::auth::{self, AuthUser, OrgRole, PasswordGate};
-use shared::entity::{invitations, users};
-use shared::error::{ApiError, ApiResult, Validator};
-use shared::ids::{new_uuid, OrganisationId, UserId};
+use platform::audit::AuditEntry;
+use platform::auth::{self, AuthUser, OrgRole, PasswordGate};
+use platform::entity::{invitations, users};
+use platform::error::{ApiError, ApiResult, Validator};
+use platform::ids::{new_uuid, OrganisationId, UserId};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -323,7 +323,7 @@ pub async fn accept(
     )
     .await?;
     txn.commit().await?;
-    let organisation = shared::entity::organisations::Entity::find_by_id(inv.organisation_id)
+    let organisation = platform::entity::organisations::Entity::find_by_id(inv.organisation_id)
         .one(db)
         .await?
         .map(Into::into);

@@ -6,11 +6,11 @@ use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{ConnectionTrait, EntityTrait, Value};
 use serde::{Deserialize, Serialize};
-use shared::auth::AuthUser;
-use shared::entity::{achievements, needs};
-use shared::error::{ApiError, ApiResult, Validator};
-use shared::money::Currency;
-use shared::taxonomy;
+use platform::auth::AuthUser;
+use platform::entity::{achievements, needs};
+use platform::error::{ApiError, ApiResult, Validator};
+use platform::money::Currency;
+use platform::taxonomy;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -259,7 +259,7 @@ where
     E::Model: Send + Sync,
 {
     use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder};
-    let (page, per_page) = shared::paging::paging(params.page, params.per_page);
+    let (page, per_page) = platform::paging::paging(params.page, params.per_page);
     let mut own_org = None;
     if params.mine {
         let caller = caller.ok_or_else(|| ApiError::Unauthorized("sign in to list your own listings".to_owned()))?;

@@ -6,12 +6,12 @@ use sea_orm::{
     TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
-use shared::audit::AuditEntry;
-use shared::auth::{AuthUser, OrgKind};
-use shared::entity::{needs, organisations};
-use shared::error::{ApiError, ApiResult, Validator};
-use shared::ids::NeedId;
-use shared::money::{Currency, Money};
+use platform::audit::AuditEntry;
+use platform::auth::{AuthUser, OrgKind};
+use platform::entity::{needs, organisations};
+use platform::error::{ApiError, ApiResult, Validator};
+use platform::ids::NeedId;
+use platform::money::{Currency, Money};
 use utoipa::ToSchema;
 use uuid::Uuid;
 

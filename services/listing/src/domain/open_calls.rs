@@ -7,11 +7,11 @@ use sea_orm::{
     TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
-use shared::audit::AuditEntry;
-use shared::auth::{AuthUser, OrgKind};
-use shared::entity::{achievements, needs, open_call_applications as apps};
-use shared::error::{ApiError, ApiResult, Validator};
-use shared::ids::{ApplicationId, NeedId};
+use platform::audit::AuditEntry;
+use platform::auth::{AuthUser, OrgKind};
+use platform::entity::{achievements, needs, open_call_applications as apps};
+use platform::error::{ApiError, ApiResult, Validator};
+use platform::ids::{ApplicationId, NeedId};
 use utoipa::ToSchema;
 use uuid::Uuid;
 

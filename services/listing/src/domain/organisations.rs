@@ -3,12 +3,12 @@
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
-use shared::audit::AuditEntry;
-use shared::auth::{AuthUser, OrgKind};
-use shared::entity::organisations;
-use shared::error::{ApiError, ApiResult, Validator};
-use shared::identifiers::{is_gbt2260_code, is_served_country, parse_credit_code};
-use shared::ids::OrganisationId;
+use platform::audit::AuditEntry;
+use platform::auth::{AuthUser, OrgKind};
+use platform::entity::organisations;
+use platform::error::{ApiError, ApiResult, Validator};
+use platform::identifiers::{is_gbt2260_code, is_served_country, parse_credit_code};
+use platform::ids::OrganisationId;
 use utoipa::ToSchema;
 
 use crate::SERVICE;
@@ -279,7 +279,7 @@ pub async fn list(
 ) -> ApiResult<(Vec<organisations::Model>, u64, u64, u64)> {
     use sea_orm::{PaginatorTrait, QueryOrder};
     caller.require_operator()?;
-    let (page, per_page) = shared::paging::paging(params.page, params.per_page);
+    let (page, per_page) = platform::paging::paging(params.page, params.per_page);
     let mut query = organisations::Entity::find();
     if let Some(status) = params.verification_status.as_deref() {
         if !matches!(status, "pending" | "verified" | "rejected") {

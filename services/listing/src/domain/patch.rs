@@ -4,7 +4,7 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
-use shared::error::{ApiError, ApiResult};
+use platform::error::{ApiError, ApiResult};
 
 /// Applies `patch` to `current` and reads the result back, with field paths in errors.
 pub fn merge<T: Serialize + DeserializeOwned>(current: &T, patch: Value) -> ApiResult<T> {
@@ -14,7 +14,7 @@ pub fn merge<T: Serialize + DeserializeOwned>(current: &T, patch: Value) -> ApiR
     let mut doc = serde_json::to_value(current).map_err(|e| ApiError::Internal(e.into()))?;
     apply(&mut doc, patch);
     let bytes = serde_json::to_vec(&doc).map_err(|e| ApiError::Internal(e.into()))?;
-    shared::extract::parse_json(&bytes)
+    platform::extract::parse_json(&bytes)
 }
 
 fn apply(target: &mut Value, patch: Value) {

@@ -35,11 +35,11 @@ use sea_orm::{
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use shared::audit::AuditEntry;
-use shared::auth::AuthUser;
-use shared::entity::{listing_reviews, listing_revisions as revs};
-use shared::error::{ApiError, ApiResult};
-use shared::ids::new_uuid;
+use platform::audit::AuditEntry;
+use platform::auth::AuthUser;
+use platform::entity::{listing_reviews, listing_revisions as revs};
+use platform::error::{ApiError, ApiResult};
+use platform::ids::new_uuid;
 use utoipa::ToSchema;
 use uuid::Uuid;
 

@@ -30,11 +30,11 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
-use shared::auth::token_hash;
-use shared::config::AuthConfig;
-use shared::entity::login_failures;
-use shared::error::{ApiError, ApiResult};
-use shared::ids::new_uuid;
+use platform::auth::token_hash;
+use platform::config::AuthConfig;
+use platform::entity::login_failures;
+use platform::error::{ApiError, ApiResult};
+use platform::ids::new_uuid;
 
 /// The counters one login attempt touches, with their limits.
 pub struct LoginKeys {

@@ -13,12 +13,12 @@ use sea_orm::{
     TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
-use shared::audit::AuditEntry;
-use shared::auth::AuthUser;
-use shared::entity::listing_translations;
-use shared::error::{ApiError, ApiResult, Validator};
-use shared::ids::new_uuid;
-use shared::taxonomy;
+use platform::audit::AuditEntry;
+use platform::auth::AuthUser;
+use platform::entity::listing_translations;
+use platform::error::{ApiError, ApiResult, Validator};
+use platform::ids::new_uuid;
+use platform::taxonomy;
 use utoipa::ToSchema;
 use uuid::Uuid;
 

@@ -5,10 +5,10 @@ use std::net::{IpAddr, SocketAddr};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Extension;
-use shared::auth::AuthUser;
-use shared::error::{ApiResult, Problem};
-use shared::extract::AppJson;
-use shared::AppState;
+use platform::auth::AuthUser;
+use platform::error::{ApiResult, Problem};
+use platform::extract::AppJson;
+use platform::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

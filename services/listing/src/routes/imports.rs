@@ -5,10 +5,10 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use shared::auth::AuthUser;
-use shared::error::{ApiError, ApiResult, Problem};
-use shared::extract::{AppJson, AppPath, AppQuery};
-use shared::AppState;
+use platform::auth::AuthUser;
+use platform::error::{ApiError, ApiResult, Problem};
+use platform::extract::{AppJson, AppPath, AppQuery};
+use platform::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -137,7 +137,7 @@ async fn export(State(state): State<AppState>, caller: AuthUser, AppPath(kind): 
     let table = imports::export(&state.db, kind, org, params.headers.as_deref() == Some("zh")).await?;
     // An export carries an organisation's whole list out of the platform: who took it, and
     // how much, is on the record.
-    shared::audit::AuditEntry { actor: Some(&caller), service: crate::SERVICE, action: "listings.export", entity_type: "organisation", entity_id: org }
+    platform::audit::AuditEntry { actor: Some(&caller), service: crate::SERVICE, action: "listings.export", entity_type: "organisation", entity_id: org }
         .record(&state.db, None::<&()>, Some(&serde_json::json!({"kind": kind.as_str(), "format": format.as_str(), "rows": table.rows.len()})))
         .await?;
     download(format, &format!("techmarket-{}", kind.as_str()), &table)

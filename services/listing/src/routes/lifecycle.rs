@@ -4,10 +4,10 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
-use shared::auth::AuthUser;
-use shared::error::{ApiError, ApiResult, Problem};
-use shared::extract::{AppJson, AppPath};
-use shared::AppState;
+use platform::auth::AuthUser;
+use platform::error::{ApiError, ApiResult, Problem};
+use platform::extract::{AppJson, AppPath};
+use platform::AppState;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -113,7 +113,7 @@ async fn renew(State(state): State<AppState>, caller: AuthUser, AppPath((k, id))
 #[utoipa::path(get, path = "/api/v1/{kind}/{id}/translations", tag = "translations", security((), ("bearer" = [])),
     params(("kind" = String, Path, description = "`achievements` or `needs`"), ("id" = Uuid, Path, description = "Listing id")),
     responses((status = 200, body = Vec<LocalizedText>), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn list_translations(State(state): State<AppState>, shared::auth::MaybeUser(caller): shared::auth::MaybeUser, AppPath((k, id)): AppPath<(String, Uuid)>) -> ApiResult<AppJson<Vec<LocalizedText>>> {
+async fn list_translations(State(state): State<AppState>, platform::auth::MaybeUser(caller): platform::auth::MaybeUser, AppPath((k, id)): AppPath<(String, Uuid)>) -> ApiResult<AppJson<Vec<LocalizedText>>> {
     let kind = kind(&k)?;
     let h = listings::header(&state.db, kind, id).await?;
     listings::ensure_visible(&h, caller.as_ref())?;

@@ -3,11 +3,11 @@
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use shared::auth::{AuthUser, MaybeUser};
-use shared::error::{ApiResult, Problem};
-use shared::extract::{AppJson, AppPath, AppQuery};
-use shared::ids::{ApplicationId, NeedId};
-use shared::AppState;
+use platform::auth::{AuthUser, MaybeUser};
+use platform::error::{ApiResult, Problem};
+use platform::extract::{AppJson, AppPath, AppQuery};
+use platform::ids::{ApplicationId, NeedId};
+use platform::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

@@ -3,11 +3,11 @@
 
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
-use shared::auth::{AuthUser, MaybeUser};
-use shared::error::{ApiError, ApiResult, Problem};
-use shared::extract::{AppJson, AppPath, AppQuery};
-use shared::ids::{OrganisationId, UserId};
-use shared::AppState;
+use platform::auth::{AuthUser, MaybeUser};
+use platform::error::{ApiError, ApiResult, Problem};
+use platform::extract::{AppJson, AppPath, AppQuery};
+use platform::ids::{OrganisationId, UserId};
+use platform::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

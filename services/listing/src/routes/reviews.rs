@@ -4,11 +4,11 @@
 use axum::extract::State;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
-use shared::auth::AuthUser;
-use shared::entity::{achievements, needs};
-use shared::error::{ApiResult, Problem};
-use shared::extract::AppJson;
-use shared::AppState;
+use platform::auth::AuthUser;
+use platform::entity::{achievements, needs};
+use platform::error::{ApiResult, Problem};
+use platform::extract::AppJson;
+use platform::AppState;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

@@ -3,12 +3,12 @@
 use axum::http::header;
 use axum::response::IntoResponse;
 use serde::Serialize;
-use shared::taxonomy::{self, AseanMember, Term};
+use platform::taxonomy::{self, AseanMember, Term};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use shared::AppState;
+use platform::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -6,11 +6,11 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use search::{Filters, SearchIndex, SearchQuery, SortOrder};
 use serde::{Deserialize, Serialize};
-use shared::auth::AuthUser;
-use shared::entity::{notifications, saved_searches, users};
-use shared::error::{ApiError, ApiResult, Validator};
-use shared::ids::new_uuid;
-use shared::jobs::{enqueue, Job};
+use platform::auth::AuthUser;
+use platform::entity::{notifications, saved_searches, users};
+use platform::error::{ApiError, ApiResult, Validator};
+use platform::ids::new_uuid;
+use platform::jobs::{enqueue, Job};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -236,7 +236,7 @@ pub async fn wants_match_email(db: &impl ConnectionTrait, user: Uuid, need_id: U
 }
 
 /// Sends a notification's email through the configured SMTP relay.
-pub async fn send_email(db: &impl ConnectionTrait, config: &shared::config::EmailConfig, notification_id: Uuid) -> anyhow::Result<()> {
+pub async fn send_email(db: &impl ConnectionTrait, config: &platform::config::EmailConfig, notification_id: Uuid) -> anyhow::Result<()> {
     use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
     let Some(n) = notifications::Entity::find_by_id(notification_id).one(db).await? else { return Ok(()) };
     if n.emailed_at.is_some() || !config.enabled {

@@ -3,11 +3,11 @@
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use serde::{Deserialize, Serialize};
-use shared::audit::AuditEntry;
-use shared::auth::AuthUser;
-use shared::entity::{achievements, match_feedback, matches, needs, notifications, users};
-use shared::error::{ApiError, ApiResult, Validator};
-use shared::ids::{new_uuid, MatchId};
+use platform::audit::AuditEntry;
+use platform::auth::AuthUser;
+use platform::entity::{achievements, match_feedback, matches, needs, notifications, users};
+use platform::error::{ApiError, ApiResult, Validator};
+use platform::ids::{new_uuid, MatchId};
 use utoipa::ToSchema;
 use uuid::Uuid;
 

@@ -3,7 +3,7 @@
 use chrono::Utc;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use search::LangText;
-use shared::entity::{achievements, listing_translations, needs};
+use platform::entity::{achievements, listing_translations, needs};
 use uuid::Uuid;
 
 use crate::engine::{AchievementProfile, NeedProfile};
@@ -45,8 +45,8 @@ pub async fn need_profile(db: &impl ConnectionTrait, m: &needs::Model) -> anyhow
         industry: Some(m.industry_code.clone()),
         ipc_codes: strings(&m.ipc_codes),
         min_trl: m.min_trl,
-        budget_min_cny_fen: shared::fx::to_cny_fen(db, m.budget_min_minor, &currency, today).await?,
-        budget_max_cny_fen: shared::fx::to_cny_fen(db, m.budget_max_minor, &currency, today).await?,
+        budget_min_cny_fen: platform::fx::to_cny_fen(db, m.budget_min_minor, &currency, today).await?,
+        budget_max_cny_fen: platform::fx::to_cny_fen(db, m.budget_max_minor, &currency, today).await?,
         cooperation_modes: strings(&m.cooperation_modes),
         region_code: Some(m.region_code.clone()),
         country: m.country.clone(),
@@ -89,8 +89,8 @@ pub async fn achievement_profiles(db: &impl ConnectionTrait, ids: &[Uuid]) -> an
             industry: m.industry_code.clone(),
             ipc_codes: strings(&m.ipc_codes),
             trl: m.trl,
-            price_min_cny_fen: shared::fx::to_cny_fen(db, m.price_min_minor, &currency, today).await?,
-            price_max_cny_fen: shared::fx::to_cny_fen(db, m.price_max_minor, &currency, today).await?,
+            price_min_cny_fen: platform::fx::to_cny_fen(db, m.price_min_minor, &currency, today).await?,
+            price_max_cny_fen: platform::fx::to_cny_fen(db, m.price_max_minor, &currency, today).await?,
             cooperation_modes: strings(&m.cooperation_modes),
             region_code: m.region_code.clone(),
             country: m.country.clone(),

@@ -7,9 +7,9 @@ use std::collections::{HashMap, HashSet};
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 use search::{Filters, ListingKind, SearchIndex};
-use shared::config::MatchingConfig;
-use shared::entity::{achievements, matches, needs, users};
-use shared::ids::new_uuid;
+use platform::config::MatchingConfig;
+use platform::entity::{achievements, matches, needs, users};
+use platform::ids::new_uuid;
 use uuid::Uuid;
 
 use super::profiles::{achievement_as_query, achievement_profiles, live, need_profile};

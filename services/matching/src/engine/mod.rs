@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use search::{Filters, ListingKind, RetrievalQuery, SearchIndex, WeightedText};
 use serde::{Deserialize, Serialize};
-use shared::config::MatchingConfig;
+use platform::config::MatchingConfig;
 use utoipa::ToSchema;
 use uuid::Uuid;
 

@@ -2,7 +2,7 @@
 //! against it.
 
 use serde::{Deserialize, Serialize};
-use shared::taxonomy;
+use platform::taxonomy;
 use utoipa::ToSchema;
 
 use super::features::{ipc_similarity, shared_keywords};

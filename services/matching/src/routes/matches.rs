@@ -5,12 +5,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
-use shared::auth::AuthUser;
-use shared::entity::{achievements, match_feedback, needs};
-use shared::error::{ApiError, ApiResult, Problem, Validator};
-use shared::extract::{AppJson, AppPath, AppQuery};
-use shared::ids::{AchievementId, MatchId, NeedId};
-use shared::AppState;
+use platform::auth::AuthUser;
+use platform::entity::{achievements, match_feedback, needs};
+use platform::error::{ApiError, ApiResult, Problem, Validator};
+use platform::extract::{AppJson, AppPath, AppQuery};
+use platform::ids::{AchievementId, MatchId, NeedId};
+use platform::AppState;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -42,7 +42,7 @@ async fn need_matches(State(state): State<AppState>, caller: AuthUser, AppPath(i
         return Err(ApiError::not_found(format!("need {id}")));
     }
     ensure_may_see(&state.db, &caller, need.organisation_id, &need.industry_code, &need.region_code).await?;
-    let rows = matches::live_for(&state.db, shared::entity::matches::Column::NeedId, id.0).await?;
+    let rows = matches::live_for(&state.db, platform::entity::matches::Column::NeedId, id.0).await?;
     matches::to_out(&state.db, rows).await.map(AppJson)
 }
 
@@ -56,12 +56,12 @@ async fn achievement_matches(State(state): State<AppState>, caller: AuthUser, Ap
         return Err(ApiError::not_found(format!("achievement {id}")));
     }
     ensure_may_see(&state.db, &caller, ach.organisation_id, &ach.industry_code, &ach.region_code).await?;
-    let rows = matches::live_for(&state.db, shared::entity::matches::Column::AchievementId, id.0).await?;
+    let rows = matches::live_for(&state.db, platform::entity::matches::Column::AchievementId, id.0).await?;
     matches::to_out(&state.db, rows).await.map(AppJson)
 }
 
 async fn visible_match(state: &AppState, caller: &AuthUser, id: MatchId) -> ApiResult<MatchOut> {
-    let m = shared::entity::matches::Entity::find_by_id(id.0).one(&state.db).await?.ok_or_else(|| ApiError::not_found(format!("match {id}")))?;
+    let m = platform::entity::matches::Entity::find_by_id(id.0).one(&state.db).await?.ok_or_else(|| ApiError::not_found(format!("match {id}")))?;
     let need = needs::Entity::find_by_id(m.need_id).one(&state.db).await?.ok_or_else(|| ApiError::not_found("need"))?;
     let ach = achievements::Entity::find_by_id(m.achievement_id).one(&state.db).await?.ok_or_else(|| ApiError::not_found("achievement"))?;
     let party = caller.belongs_to(need.organisation_id.into()) || caller.belongs_to(ach.organisation_id.into());
@@ -153,10 +153,10 @@ async fn preview(State(state): State<AppState>, _caller: AuthUser, AppJson(input
     v.length(&input.text, "text", 2, PREVIEW_MAX_CHARS);
     v.check((1..=9).contains(&input.min_trl), "min_trl", "must be between 1 and 9");
     if let Some(i) = &input.industry {
-        v.check(shared::taxonomy::is_industry(i), "industry", "unknown industry code");
+        v.check(platform::taxonomy::is_industry(i), "industry", "unknown industry code");
     }
     for (i, c) in input.ipc_codes.iter().enumerate() {
-        v.check(shared::taxonomy::is_ipc_code(c), &format!("ipc_codes[{i}]"), "must be an IPC code like A01D 45/10");
+        v.check(platform::taxonomy::is_ipc_code(c), &format!("ipc_codes[{i}]"), "must be an IPC code like A01D 45/10");
     }
     if let (Some(a), Some(b)) = (input.budget_min_cny_fen, input.budget_max_cny_fen) {
         v.check(a <= b, "budget_min_cny_fen", "must not exceed budget_max_cny_fen");
@@ -209,19 +209,19 @@ async fn worklist(State(state): State<AppState>, caller: AuthUser, AppQuery(para
     // A match a deal is already working (any stage but lost) is handled: the deal service's
     // table is read here, never written.
     use sea_orm::sea_query::{Expr, Query};
-    use shared::entity::deals;
+    use platform::entity::deals;
     let in_deals = Query::select()
         .column(deals::Column::MatchId)
         .from(deals::Entity)
         .and_where(Expr::col(deals::Column::MatchId).is_not_null())
         .and_where(Expr::col(deals::Column::Stage).ne("lost"))
         .to_owned();
-    let candidates = shared::entity::matches::Entity::find()
-        .filter(shared::entity::matches::Column::RetiredAt.is_null())
-        .filter(Expr::col(shared::entity::matches::Column::Id).not_in_subquery(in_deals))
-        .filter(shared::entity::matches::Column::NeedSideStatus.eq("new"))
-        .filter(shared::entity::matches::Column::AchievementSideStatus.eq("new"))
-        .order_by_desc(shared::entity::matches::Column::Score)
+    let candidates = platform::entity::matches::Entity::find()
+        .filter(platform::entity::matches::Column::RetiredAt.is_null())
+        .filter(Expr::col(platform::entity::matches::Column::Id).not_in_subquery(in_deals))
+        .filter(platform::entity::matches::Column::NeedSideStatus.eq("new"))
+        .filter(platform::entity::matches::Column::AchievementSideStatus.eq("new"))
+        .order_by_desc(platform::entity::matches::Column::Score)
         .limit(2000)
         .all(&state.db)
         .await?;

@@ -102,7 +102,7 @@ impl Kind {
 /// currency's 2 decimals + 4), the major unit for every other currency the platform knows;
 /// `None` for a code it does not know.
 pub fn form_scale(currency: &str) -> Option<u32> {
-    let cur = shared::money::Currency::parse(currency)?;
+    let cur = platform::money::Currency::parse(currency)?;
     Some(if cur.code == "CNY" { cur.exponent + 4 } else { cur.exponent })
 }
 
@@ -642,7 +642,7 @@ impl FormPage {
     }
 
     fn currencies(&self) -> Vec<Opt> {
-        shared::money::CURRENCIES
+        platform::money::CURRENCIES
             .iter()
             .map(|c| Opt {
                 value: c.code.to_owned(),

@@ -48,9 +48,9 @@ pub fn path_id(raw: &str) -> Option<String> {
 }
 
 /// The page a list was asked for: the first when the query or form names none (or page 0),
-/// never beyond what the API serves (`shared::paging`).
+/// never beyond what the API serves (`platform::paging`).
 pub fn page_param(page: Option<u64>) -> u64 {
-    shared::paging::paging(page, None).0
+    platform::paging::paging(page, None).0
 }
 
 /// A taxonomy term as the API gives it.

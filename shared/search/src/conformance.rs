@@ -7,7 +7,7 @@
 //! implementation of the [`Filters`] contract over the corpus, plus a few literal id sets that
 //! pin the oracle itself. Checks return `anyhow::Result` with a message naming what differed.
 //!
-//! Public only for `search/tests/conformance.rs` (and any backend added later); not an API.
+//! Public only for `shared/search/tests/conformance.rs` (and any backend added later); not an API.
 
 use std::collections::{BTreeMap, BTreeSet};
 
