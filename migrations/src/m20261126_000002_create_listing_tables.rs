@@ -191,7 +191,9 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null(Achievements::SubmittedAt))
                     .col(timestamp_with_time_zone_null(Achievements::PublishedAt))
                     .col(timestamp_with_time_zone_null(Achievements::ClosedAt))
-                    .col(timestamp_with_time_zone_null(Achievements::ExpiryRemindedAt))
+                    .col(timestamp_with_time_zone_null(
+                        Achievements::ExpiryRemindedAt,
+                    ))
                     .col(version(Achievements::Version))
                     .col(timestamp_now(Achievements::CreatedAt))
                     .col(timestamp_now(Achievements::UpdatedAt))

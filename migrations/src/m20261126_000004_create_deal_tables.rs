@@ -237,10 +237,7 @@ impl MigrationTrait for Migration {
             manager,
             "fx_rates_currency_date_uniq",
             FxRates::Table,
-            vec![
-                FxRates::Currency.into_iden(),
-                FxRates::RateDate.into_iden(),
-            ],
+            vec![FxRates::Currency.into_iden(), FxRates::RateDate.into_iden()],
             true,
         )
         .await?;

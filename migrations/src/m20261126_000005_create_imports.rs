@@ -38,7 +38,12 @@ impl MigrationTrait for Migration {
                     .col(timestamp_now(Imports::CreatedAt))
                     .col(timestamp_now(Imports::UpdatedAt))
                     .col(timestamp_with_time_zone_null(Imports::FinishedAt))
-                    .foreign_key(&mut fk(Imports::Table, Imports::OrganisationId, Organisations::Table, ForeignKeyAction::Cascade))
+                    .foreign_key(&mut fk(
+                        Imports::Table,
+                        Imports::OrganisationId,
+                        Organisations::Table,
+                        ForeignKeyAction::Cascade,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -54,7 +59,9 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(Imports::Table).to_owned()).await
+        manager
+            .drop_table(Table::drop().table(Imports::Table).to_owned())
+            .await
     }
 }
 

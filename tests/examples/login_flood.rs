@@ -97,7 +97,11 @@ async fn main() {
     let flood = env_usize("FLOOD", 200);
     let samples = env_usize("SAMPLES", 300);
     // BACKEND=postgres (under scripts/with-postgres) measures the distributed database.
-    let backend = if std::env::var("BACKEND").as_deref() == Ok("postgres") { Backend::Postgres } else { Backend::Sqlite };
+    let backend = if std::env::var("BACKEND").as_deref() == Ok("postgres") {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    };
     // THROTTLE=default keeps the configured login throttle: one flooding address is then
     // answered 429 after its first failures, the realistic case. By default the throttle is
     // out of the way and every login reaches argon2, the worst case.

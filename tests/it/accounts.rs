@@ -4,10 +4,10 @@
 
 use integration_tests::db_test;
 use integration_tests::http::{TestApp, USER_PASSWORD};
+use platform::entity::audit_log;
 use reqwest::Method;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::json;
-use platform::entity::audit_log;
 
 /// Invites `email` into `org` as `role` and accepts; returns (token, user id).
 async fn join(app: &TestApp, admin: &str, org: &str, email: &str, role: &str) -> (String, String) {

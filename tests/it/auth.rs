@@ -1,8 +1,8 @@
 //! Sign-up, login and token lifecycle.
 
 use integration_tests::db_test;
-use serde_json::json;
 use platform::ids::UserId;
+use serde_json::json;
 
 db_test! {
     async fn signing_up_returns_a_session_for_the_new_organisation_admin(app: TestApp) {

@@ -1112,16 +1112,27 @@ async fn cases(app: &TestApp, w: &World) -> BTreeMap<(String, String), Case> {
     // Off-boarding: an organisation's admins manage its members and invitations; operators
     // disable and enable people.
     let invited = app
-        .post(&format!("/api/v1/orgs/{}/invitations", w.a_org), Some(&admin), &json!({"email": "pending@a-uni.test"}))
+        .post(
+            &format!("/api/v1/orgs/{}/invitations", w.a_org),
+            Some(&admin),
+            &json!({"email": "pending@a-uni.test"}),
+        )
         .await;
-    let invitation = invited.assert_status(201)["id"].as_str().expect("invitation id").to_owned();
+    let invitation = invited.assert_status(201)["id"]
+        .as_str()
+        .expect("invitation id")
+        .to_owned();
     let members_view = || owner(format!("/api/v1/orgs/{}/members", w.a_org));
     let invitations_view = || owner(format!("/api/v1/orgs/{}/invitations", w.a_org));
     add(
         "GET",
         "/api/v1/orgs/{id}/invitations",
         Case {
-            calls: vec![Call { path: format!("/api/v1/orgs/{}/invitations", w.a_org), body: None, witness: None }],
+            calls: vec![Call {
+                path: format!("/api/v1/orgs/{}/invitations", w.a_org),
+                body: None,
+                witness: None,
+            }],
             refused: NOT_ADMIN,
         },
     );
@@ -1169,7 +1180,11 @@ async fn cases(app: &TestApp, w: &World) -> BTreeMap<(String, String), Case> {
         "POST",
         "/api/v1/{kind}/{id}/revision/withdraw",
         Case {
-            calls: per_kind("/revision/withdraw", &|v| Some(json!({"version": v})), Some("")),
+            calls: per_kind(
+                "/revision/withdraw",
+                &|v| Some(json!({"version": v})),
+                Some(""),
+            ),
             refused: STRANGERS,
         },
     );

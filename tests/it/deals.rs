@@ -6,17 +6,28 @@
 use integration_tests::db_test;
 use integration_tests::deals::{contract_body, days_ago};
 use integration_tests::listings::need_body;
+use platform::entity::{contracts, deals, turnover_rollups};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
-use platform::entity::{contracts, deals, turnover_rollups};
 
 /// Moves a deal through `stages`, returning the last body.
-async fn advance(app: &integration_tests::TestApp, token: &str, deal: &Value, stages: &[&str]) -> Value {
+async fn advance(
+    app: &integration_tests::TestApp,
+    token: &str,
+    deal: &Value,
+    stages: &[&str],
+) -> Value {
     let id = deal["id"].as_str().expect("deal id");
     let mut version = deal["version"].as_i64().expect("version");
     let mut last = deal.clone();
     for stage in stages {
-        let res = app.post(&format!("/api/v1/deals/{id}/stage"), Some(token), &json!({"version": version, "stage": stage})).await;
+        let res = app
+            .post(
+                &format!("/api/v1/deals/{id}/stage"),
+                Some(token),
+                &json!({"version": version, "stage": stage}),
+            )
+            .await;
         last = res.assert_status(200).clone();
         assert_eq!(last["stage"], *stage);
         version = last["version"].as_i64().expect("version");
@@ -28,13 +39,28 @@ async fn advance(app: &integration_tests::TestApp, token: &str, deal: &Value, st
 async fn assert_rollups_match_raw(app: &integration_tests::TestApp) {
     for basis in ["output", "absorption"] {
         for amount in ["contract", "technology"] {
-            for group in ["year", "month", "city", "contract_type", "industry", "country", "city,month", ""] {
+            for group in [
+                "year",
+                "month",
+                "city",
+                "contract_type",
+                "industry",
+                "country",
+                "city,month",
+                "",
+            ] {
                 let q = format!("basis={basis}&amount={amount}&group_by={group}");
                 let rollup = app.turnover(&q).await;
                 let raw = app.turnover(&format!("{q}&source=raw")).await;
                 assert_eq!(rollup["rows"], raw["rows"], "rollup and raw differ for {q}");
-                assert_eq!(rollup["total_amount_cny_minor"], raw["total_amount_cny_minor"], "{q}");
-                assert_eq!(rollup["total_contract_count"], raw["total_contract_count"], "{q}");
+                assert_eq!(
+                    rollup["total_amount_cny_minor"], raw["total_amount_cny_minor"],
+                    "{q}"
+                );
+                assert_eq!(
+                    rollup["total_contract_count"], raw["total_contract_count"],
+                    "{q}"
+                );
             }
         }
     }
@@ -753,18 +779,43 @@ mod registration_numbers_follow_the_configured_format {
         })
         .await;
         let op = app.operator_token().await;
-        let seller = app.org_in("university", "tto@uni.test", "450100", false).await;
-        let buyer = app.org_in("enterprise", "rd@firm.test", "450200", false).await;
+        let seller = app
+            .org_in("university", "tto@uni.test", "450100", false)
+            .await;
+        let buyer = app
+            .org_in("enterprise", "rd@firm.test", "450200", false)
+            .await;
         let mut numbers = Vec::new();
         for key in ["n-1", "n-2"] {
-            let created = app.post_with_key("/api/v1/contracts", &seller.token, key, &contract_body(&seller.id, &buyer.id, days_ago(2), 10_000_000, 10_000_000)).await;
-            let id = created.assert_status(201)["id"].as_str().expect("id").to_owned();
+            let created = app
+                .post_with_key(
+                    "/api/v1/contracts",
+                    &seller.token,
+                    key,
+                    &contract_body(&seller.id, &buyer.id, days_ago(2), 10_000_000, 10_000_000),
+                )
+                .await;
+            let id = created.assert_status(201)["id"]
+                .as_str()
+                .expect("id")
+                .to_owned();
             let reg = app.register_contract(&seller.token, &op, &id, None).await;
             assert_eq!(reg["office"], "南宁市技术市场办公室");
-            numbers.push(reg["registration_number"].as_str().expect("number").to_owned());
+            numbers.push(
+                reg["registration_number"]
+                    .as_str()
+                    .expect("number")
+                    .to_owned(),
+            );
         }
         let year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
-        assert_eq!(numbers, vec![format!("桂技登{year}-0001号"), format!("桂技登{year}-0002号")]);
+        assert_eq!(
+            numbers,
+            vec![
+                format!("桂技登{year}-0001号"),
+                format!("桂技登{year}-0002号")
+            ]
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -782,15 +833,24 @@ mod the_publicity_window_length_is_configuration {
     use serde_json::json;
 
     async fn run(backend: integration_tests::Backend) {
-        let app = integration_tests::TestApp::spawn_with(backend, |c| c.deal.publicity_days = 20).await;
+        let app =
+            integration_tests::TestApp::spawn_with(backend, |c| c.deal.publicity_days = 20).await;
         let op = app.operator_token().await;
-        let uni = app.org_in("university", "tto@uni.test", "450100", true).await;
-        let ent = app.org_in("enterprise", "rd@ent.test", "450200", false).await;
+        let uni = app
+            .org_in("university", "tto@uni.test", "450100", true)
+            .await;
+        let ent = app
+            .org_in("enterprise", "rd@ent.test", "450200", false)
+            .await;
         let achievement = app.published_achievement(&uni.token, &op).await;
         let deal = app.open_inquiry(&ent.token, &achievement, json!({})).await;
         let deal = super::advance(&app, &ent.token, &deal, &["negotiating", "agreed"]).await;
         let today = chrono::Utc::now().date_naive();
-        assert_eq!(deal["publicity"]["ends_on"], (today + chrono::Duration::days(19)).to_string(), "20 days, first and last included");
+        assert_eq!(
+            deal["publicity"]["ends_on"],
+            (today + chrono::Duration::days(19)).to_string(),
+            "20 days, first and last included"
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -17,7 +17,9 @@ fn sparse_sheet() -> Vec<u8> {
     let mut workbook = rust_xlsxwriter::Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.write_string(0, 0, "title").expect("A1");
-    sheet.write_string(1_048_575, 16_383, "x").expect("XFD1048576");
+    sheet
+        .write_string(1_048_575, 16_383, "x")
+        .expect("XFD1048576");
     workbook.save_to_buffer().expect("xlsx")
 }
 
@@ -29,7 +31,8 @@ fn zip_bomb() -> Vec<u8> {
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated)
             .large_file(true);
-        zip.start_file("xl/worksheets/sheet1.xml", options).expect("part");
+        zip.start_file("xl/worksheets/sheet1.xml", options)
+            .expect("part");
         let zeros = vec![0u8; 1024 * 1024];
         for _ in 0..300 {
             zip.write_all(&zeros).expect("write");
@@ -39,7 +42,13 @@ fn zip_bomb() -> Vec<u8> {
     out.into_inner()
 }
 
-async fn upload(app: &TestApp, token: &str, file_name: &str, content_type: &str, body: Vec<u8>) -> integration_tests::TestResponse {
+async fn upload(
+    app: &TestApp,
+    token: &str,
+    file_name: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> integration_tests::TestResponse {
     app.client_request(
         Method::POST,
         &format!("/api/v1/imports?kind=achievements&file_name={file_name}"),
@@ -53,13 +62,23 @@ async fn upload(app: &TestApp, token: &str, file_name: &str, content_type: &str,
 /// The platform still answers, and a valid import still runs to the end.
 async fn assert_still_serving(app: &TestApp, token: &str) {
     app.get("/healthz", None).await.assert_status(200);
-    app.get("/api/v1/search?q=甘蔗", None).await.assert_status(200);
+    app.get("/api/v1/search?q=甘蔗", None)
+        .await
+        .assert_status(200);
     let csv = format!("{HEADER_EN}\n甘蔗收割机智能控制系统,利用视觉识别实现甘蔗收割机自动对行与切割高度控制。,modern_agriculture,invention_patent,6,500000,800000,柳州\n");
     let started = upload(app, token, "ok.csv", "text/csv", csv.into_bytes()).await;
-    let id = started.assert_status(202)["id"].as_str().expect("id").to_owned();
+    let id = started.assert_status(202)["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
     app.run_jobs().await;
     let done = app.get(&format!("/api/v1/imports/{id}"), Some(token)).await;
-    assert_eq!(done.assert_status(200)["status"], "succeeded", "{}", done.text);
+    assert_eq!(
+        done.assert_status(200)["status"],
+        "succeeded",
+        "{}",
+        done.text
+    );
 }
 
 db_test! {
@@ -96,7 +115,9 @@ db_test! {
 /// a broken pipe instead of the response.
 async fn declare_and_read_answer(app: &TestApp, token: &str, declared: usize) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut socket = tokio::net::TcpStream::connect(app.addr).await.expect("connect");
+    let mut socket = tokio::net::TcpStream::connect(app.addr)
+        .await
+        .expect("connect");
     let head = format!(
         "POST /api/v1/imports?kind=achievements&file_name=huge.csv HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\n\
          Content-Type: text/csv\r\nContent-Length: {declared}\r\nConnection: close\r\n\r\n",
@@ -105,8 +126,15 @@ async fn declare_and_read_answer(app: &TestApp, token: &str, declared: usize) ->
     socket.write_all(head.as_bytes()).await.expect("head");
     let _ = socket.write_all(&vec![b'x'; 1024 * 1024]).await;
     let mut answer = Vec::new();
-    let read = tokio::time::timeout(std::time::Duration::from_secs(20), socket.read_to_end(&mut answer)).await;
-    assert!(read.is_ok(), "the server waited for the rest of a body it must refuse");
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        socket.read_to_end(&mut answer),
+    )
+    .await;
+    assert!(
+        read.is_ok(),
+        "the server waited for the rest of a body it must refuse"
+    );
     String::from_utf8_lossy(&answer).into_owned()
 }
 

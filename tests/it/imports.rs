@@ -23,18 +23,37 @@ fn big_csv() -> (String, Vec<(usize, &'static str)>) {
     lines[1 + 1234] = lines[1 + 1234].replace(",6,", ",12,");
     lines[1 + 5000] = lines[1 + 5000].replace("modern_agriculture", "astrology");
     lines[1 + 9999] = lines[1 + 9999].replace("500000,800000.50", "900000,800000.50");
-    (lines.join("\n"), vec![(1236, "trl"), (5002, "industry"), (10001, "price_min")])
+    (
+        lines.join("\n"),
+        vec![(1236, "trl"), (5002, "industry"), (10001, "price_min")],
+    )
 }
 
-async fn upload(app: &integration_tests::TestApp, token: &str, query: &str, content_type: &str, body: Vec<u8>) -> serde_json::Value {
+async fn upload(
+    app: &integration_tests::TestApp,
+    token: &str,
+    query: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> serde_json::Value {
     let res = app
-        .client_request(Method::POST, &format!("/api/v1/imports?{query}"), token, content_type, body)
+        .client_request(
+            Method::POST,
+            &format!("/api/v1/imports?{query}"),
+            token,
+            content_type,
+            body,
+        )
         .await;
     res.assert_status(202).clone()
 }
 
 async fn count_mine(app: &integration_tests::TestApp, token: &str) -> u64 {
-    app.get("/api/v1/achievements?mine=true&per_page=1", Some(token)).await.assert_status(200)["total"].as_u64().expect("total")
+    app.get("/api/v1/achievements?mine=true&per_page=1", Some(token))
+        .await
+        .assert_status(200)["total"]
+        .as_u64()
+        .expect("total")
 }
 
 db_test! {

@@ -6,15 +6,15 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{Duration, Utc};
 use integration_tests::{Backend, TestDb};
+use platform::config::JobsConfig;
+use platform::entity::jobs as jobs_table;
+use platform::jobs::worker::{Outcome, Worker};
+use platform::jobs::{enqueue, Job, Registry};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait, Statement,
     TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
-use platform::config::JobsConfig;
-use platform::entity::jobs as jobs_table;
-use platform::jobs::worker::{Outcome, Worker};
-use platform::jobs::{enqueue, Job, Registry};
 
 /// A job whose effect is one row keyed by `key`, written idempotently.
 #[derive(Debug, Serialize, Deserialize)]
@@ -63,11 +63,17 @@ fn registry() -> Arc<Registry<Ctx>> {
             anyhow::bail!("simulated failure of {}", job.key);
         }
         let sql = match ctx.db.get_database_backend() {
-            DbBackend::Postgres => "INSERT INTO test_job_effects (key) VALUES ($1) ON CONFLICT (key) DO NOTHING",
+            DbBackend::Postgres => {
+                "INSERT INTO test_job_effects (key) VALUES ($1) ON CONFLICT (key) DO NOTHING"
+            }
             _ => "INSERT INTO test_job_effects (key) VALUES (?) ON CONFLICT (key) DO NOTHING",
         };
         ctx.db
-            .execute(Statement::from_sql_and_values(ctx.db.get_database_backend(), sql, [job.key.into()]))
+            .execute(Statement::from_sql_and_values(
+                ctx.db.get_database_backend(),
+                sql,
+                [job.key.into()],
+            ))
             .await?;
         Ok(())
     });
@@ -75,13 +81,20 @@ fn registry() -> Arc<Registry<Ctx>> {
 }
 
 fn worker(ctx: &Ctx) -> Worker<Ctx> {
-    let config = JobsConfig { lease_secs: 30, max_attempts: 3, ..JobsConfig::default() };
+    let config = JobsConfig {
+        lease_secs: 30,
+        max_attempts: 3,
+        ..JobsConfig::default()
+    };
     Worker::new(ctx.db.clone(), registry(), ctx.clone(), config)
 }
 
 async fn effects(db: &DatabaseConnection) -> i64 {
     let row = db
-        .query_one(Statement::from_string(db.get_database_backend(), "SELECT COUNT(*) AS n FROM test_job_effects"))
+        .query_one(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM test_job_effects",
+        ))
         .await
         .expect("count")
         .expect("row");
@@ -89,19 +102,32 @@ async fn effects(db: &DatabaseConnection) -> i64 {
 }
 
 async fn pending(db: &DatabaseConnection) -> u64 {
-    jobs_table::Entity::find().count(db).await.expect("count jobs")
+    jobs_table::Entity::find()
+        .count(db)
+        .await
+        .expect("count jobs")
 }
 
 fn runs(ctx: &Ctx, key: &str) -> usize {
-    ctx.runs.lock().expect("lock").get(key).copied().unwrap_or(0)
+    ctx.runs
+        .lock()
+        .expect("lock")
+        .get(key)
+        .copied()
+        .unwrap_or(0)
 }
 
 async fn rolled_back_enqueue_never_runs(backend: Backend) {
     let (_db, ctx) = setup(backend).await;
     let txn = ctx.db.begin().await.expect("begin");
-    enqueue(&txn, &RecordEffect { key: "k".into() }).await.expect("enqueue");
+    enqueue(&txn, &RecordEffect { key: "k".into() })
+        .await
+        .expect("enqueue");
     txn.rollback().await.expect("rollback");
-    let outcomes = worker(&ctx).run_until_idle_at(Utc::now()).await.expect("run");
+    let outcomes = worker(&ctx)
+        .run_until_idle_at(Utc::now())
+        .await
+        .expect("run");
     assert!(outcomes.is_empty(), "{outcomes:?}");
     assert_eq!(pending(&ctx.db).await, 0);
     assert_eq!(runs(&ctx, "k"), 0);
@@ -110,10 +136,20 @@ async fn rolled_back_enqueue_never_runs(backend: Backend) {
 async fn committed_enqueue_runs_once_and_is_deleted(backend: Backend) {
     let (_db, ctx) = setup(backend).await;
     let txn = ctx.db.begin().await.expect("begin");
-    enqueue(&txn, &RecordEffect { key: "k".into() }).await.expect("enqueue");
+    enqueue(&txn, &RecordEffect { key: "k".into() })
+        .await
+        .expect("enqueue");
     txn.commit().await.expect("commit");
-    let outcomes = worker(&ctx).run_until_idle_at(Utc::now()).await.expect("run");
-    assert_eq!(outcomes, vec![Outcome::Done { job_type: RecordEffect::NAME.into() }]);
+    let outcomes = worker(&ctx)
+        .run_until_idle_at(Utc::now())
+        .await
+        .expect("run");
+    assert_eq!(
+        outcomes,
+        vec![Outcome::Done {
+            job_type: RecordEffect::NAME.into()
+        }]
+    );
     assert_eq!(pending(&ctx.db).await, 0);
     assert_eq!(effects(&ctx.db).await, 1);
     assert_eq!(runs(&ctx, "k"), 1);
@@ -122,21 +158,42 @@ async fn committed_enqueue_runs_once_and_is_deleted(backend: Backend) {
 async fn failed_job_is_retried_after_backoff_and_completes_once(backend: Backend) {
     let (_db, ctx) = setup(backend).await;
     ctx.fail_first.lock().expect("lock").push("k".into());
-    enqueue(&ctx.db, &RecordEffect { key: "k".into() }).await.expect("enqueue");
+    enqueue(&ctx.db, &RecordEffect { key: "k".into() })
+        .await
+        .expect("enqueue");
     let w = worker(&ctx);
     let now = Utc::now();
     let first = w.run_until_idle_at(now).await.expect("run");
-    assert!(matches!(first.as_slice(), [Outcome::Failed { parked: false, .. }]), "{first:?}");
+    assert!(
+        matches!(first.as_slice(), [Outcome::Failed { parked: false, .. }]),
+        "{first:?}"
+    );
     assert_eq!(effects(&ctx.db).await, 0);
-    let row = jobs_table::Entity::find().one(&ctx.db).await.expect("read").expect("job kept");
+    let row = jobs_table::Entity::find()
+        .one(&ctx.db)
+        .await
+        .expect("read")
+        .expect("job kept");
     assert_eq!(row.attempts, 1);
-    assert!(row.last_error.as_deref().unwrap_or("").contains("simulated failure"));
+    assert!(row
+        .last_error
+        .as_deref()
+        .unwrap_or("")
+        .contains("simulated failure"));
     assert!(row.run_after > now, "backoff moves the job into the future");
     // Not due yet: nothing runs.
     assert!(w.run_until_idle_at(now).await.expect("run").is_empty());
     // Due later: it runs to completion, once.
-    let later = w.run_until_idle_at(now + Duration::hours(2)).await.expect("run");
-    assert_eq!(later, vec![Outcome::Done { job_type: RecordEffect::NAME.into() }]);
+    let later = w
+        .run_until_idle_at(now + Duration::hours(2))
+        .await
+        .expect("run");
+    assert_eq!(
+        later,
+        vec![Outcome::Done {
+            job_type: RecordEffect::NAME.into()
+        }]
+    );
     assert_eq!(effects(&ctx.db).await, 1);
     assert_eq!(runs(&ctx, "k"), 2);
     assert_eq!(pending(&ctx.db).await, 0);
@@ -144,7 +201,9 @@ async fn failed_job_is_retried_after_backoff_and_completes_once(backend: Backend
 
 async fn worker_killed_after_handling_leaves_a_job_that_reruns_harmlessly(backend: Backend) {
     let (_db, ctx) = setup(backend).await;
-    enqueue(&ctx.db, &RecordEffect { key: "k".into() }).await.expect("enqueue");
+    enqueue(&ctx.db, &RecordEffect { key: "k".into() })
+        .await
+        .expect("enqueue");
     let now = Utc::now();
     // Worker A claims and handles, then "dies" before deleting the row.
     let a = worker(&ctx);
@@ -154,10 +213,22 @@ async fn worker_killed_after_handling_leaves_a_job_that_reruns_harmlessly(backen
     assert_eq!(effects(&ctx.db).await, 1);
     // Worker B cannot take it while A's lease holds…
     let b = worker(&ctx);
-    assert!(b.run_until_idle_at(now + Duration::seconds(5)).await.expect("run").is_empty());
+    assert!(b
+        .run_until_idle_at(now + Duration::seconds(5))
+        .await
+        .expect("run")
+        .is_empty());
     // …and takes it over once the lease has expired. The handler is idempotent.
-    let outcomes = b.run_until_idle_at(now + Duration::seconds(31)).await.expect("run");
-    assert_eq!(outcomes, vec![Outcome::Done { job_type: RecordEffect::NAME.into() }]);
+    let outcomes = b
+        .run_until_idle_at(now + Duration::seconds(31))
+        .await
+        .expect("run");
+    assert_eq!(
+        outcomes,
+        vec![Outcome::Done {
+            job_type: RecordEffect::NAME.into()
+        }]
+    );
     assert_eq!(runs(&ctx, "k"), 2, "the handler ran again");
     assert_eq!(effects(&ctx.db).await, 1, "but its effect is there once");
     assert_eq!(pending(&ctx.db).await, 0);
@@ -167,9 +238,14 @@ async fn a_job_failing_every_time_is_parked(backend: Backend) {
     let (_db, ctx) = setup(backend).await;
     let mut registry = Registry::new();
     registry.register(|_ctx: Ctx, _job: RecordEffect| async move { anyhow::bail!("always fails") });
-    let config = JobsConfig { max_attempts: 3, ..JobsConfig::default() };
+    let config = JobsConfig {
+        max_attempts: 3,
+        ..JobsConfig::default()
+    };
     let w = Worker::new(ctx.db.clone(), Arc::new(registry), ctx.clone(), config);
-    enqueue(&ctx.db, &RecordEffect { key: "k".into() }).await.expect("enqueue");
+    enqueue(&ctx.db, &RecordEffect { key: "k".into() })
+        .await
+        .expect("enqueue");
     let mut t = Utc::now();
     let mut outcomes = Vec::new();
     for _ in 0..5 {
@@ -177,19 +253,35 @@ async fn a_job_failing_every_time_is_parked(backend: Backend) {
         t += Duration::hours(2);
     }
     assert_eq!(outcomes.len(), 3, "{outcomes:?}");
-    assert!(matches!(outcomes.last(), Some(Outcome::Failed { parked: true, .. })));
-    assert_eq!(pending(&ctx.db).await, 1, "a parked job stays for an operator to see");
+    assert!(matches!(
+        outcomes.last(),
+        Some(Outcome::Failed { parked: true, .. })
+    ));
+    assert_eq!(
+        pending(&ctx.db).await,
+        1,
+        "a parked job stays for an operator to see"
+    );
 }
 
 async fn concurrent_workers_run_each_job_exactly_once(backend: Backend) {
     let (_db, ctx) = setup(backend).await;
     for i in 0..60 {
-        enqueue(&ctx.db, &RecordEffect { key: format!("k{i}") }).await.expect("enqueue");
+        enqueue(
+            &ctx.db,
+            &RecordEffect {
+                key: format!("k{i}"),
+            },
+        )
+        .await
+        .expect("enqueue");
     }
     let mut tasks = Vec::new();
     for _ in 0..4 {
         let w = worker(&ctx);
-        tasks.push(tokio::spawn(async move { w.run_until_idle_at(Utc::now()).await.expect("run").len() }));
+        tasks.push(tokio::spawn(async move {
+            w.run_until_idle_at(Utc::now()).await.expect("run").len()
+        }));
     }
     let mut total = 0;
     for t in tasks {
@@ -226,7 +318,8 @@ impl Job for Slow {
 
 /// The test registry plus the panicking and the slow job.
 fn hostile_registry() -> Arc<Registry<Ctx>> {
-    let mut registry = Arc::try_unwrap(registry()).unwrap_or_else(|_| unreachable!("fresh registry"));
+    let mut registry =
+        Arc::try_unwrap(registry()).unwrap_or_else(|_| unreachable!("fresh registry"));
     registry.register(|_ctx: Ctx, _job: Explode| async move {
         let big = rust_decimal::Decimal::MAX;
         let _ = big * rust_decimal::Decimal::from(10);
@@ -234,7 +327,12 @@ fn hostile_registry() -> Arc<Registry<Ctx>> {
     });
     registry.register(|ctx: Ctx, job: Slow| async move {
         tokio::time::sleep(std::time::Duration::from_secs(job.secs)).await;
-        ctx.runs.lock().expect("lock").entry(job.key).and_modify(|n| *n += 1).or_insert(1);
+        ctx.runs
+            .lock()
+            .expect("lock")
+            .entry(job.key)
+            .and_modify(|n| *n += 1)
+            .or_insert(1);
         Ok(())
     });
     Arc::new(registry)
@@ -243,29 +341,74 @@ fn hostile_registry() -> Arc<Registry<Ctx>> {
 async fn a_panicking_handler_fails_its_attempt_and_the_worker_runs_on(backend: Backend) {
     let (_db, ctx) = setup(backend).await;
     enqueue(&ctx.db, &Explode).await.expect("enqueue");
-    enqueue(&ctx.db, &RecordEffect { key: "after".into() }).await.expect("enqueue");
-    let config = JobsConfig { poll_interval_ms: 20, max_attempts: 3, ..JobsConfig::default() };
+    enqueue(
+        &ctx.db,
+        &RecordEffect {
+            key: "after".into(),
+        },
+    )
+    .await
+    .expect("enqueue");
+    let config = JobsConfig {
+        poll_interval_ms: 20,
+        max_attempts: 3,
+        ..JobsConfig::default()
+    };
     let w = Worker::new(ctx.db.clone(), hostile_registry(), ctx.clone(), config);
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let running = tokio::spawn(w.run(stopped));
     // The worker loop itself, not a test driver: the job after the panic still runs.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while effects(&ctx.db).await == 0 {
-        assert!(std::time::Instant::now() < deadline, "the worker stopped after the panic");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the worker stopped after the panic"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     stop.send(true).expect("stop");
-    running.await.expect("the worker task ended normally, it did not die");
-    let row = jobs_table::Entity::find().one(&ctx.db).await.expect("read").expect("the failed job is kept for a retry");
+    running
+        .await
+        .expect("the worker task ended normally, it did not die");
+    let row = jobs_table::Entity::find()
+        .one(&ctx.db)
+        .await
+        .expect("read")
+        .expect("the failed job is kept for a retry");
     assert_eq!(row.job_type, Explode::NAME);
-    assert!(row.last_error.as_deref().unwrap_or("").contains("handler panicked"), "{:?}", row.last_error);
+    assert!(
+        row.last_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("handler panicked"),
+        "{:?}",
+        row.last_error
+    );
 }
 
 async fn a_handler_over_its_time_limit_fails_and_frees_the_worker(backend: Backend) {
     let (_db, ctx) = setup(backend).await;
-    enqueue(&ctx.db, &Slow { secs: 3600, key: "hung".into() }).await.expect("enqueue");
-    enqueue(&ctx.db, &RecordEffect { key: "after".into() }).await.expect("enqueue");
-    let config = JobsConfig { handler_timeout_secs: 1, ..JobsConfig::default() };
+    enqueue(
+        &ctx.db,
+        &Slow {
+            secs: 3600,
+            key: "hung".into(),
+        },
+    )
+    .await
+    .expect("enqueue");
+    enqueue(
+        &ctx.db,
+        &RecordEffect {
+            key: "after".into(),
+        },
+    )
+    .await
+    .expect("enqueue");
+    let config = JobsConfig {
+        handler_timeout_secs: 1,
+        ..JobsConfig::default()
+    };
     let w = Worker::new(ctx.db.clone(), hostile_registry(), ctx.clone(), config);
     let outcomes = w.run_until_idle_at(Utc::now()).await.expect("run");
     assert!(
@@ -278,15 +421,34 @@ async fn a_handler_over_its_time_limit_fails_and_frees_the_worker(backend: Backe
 
 async fn a_long_handler_keeps_its_lease_so_no_peer_runs_it_twice(backend: Backend) {
     let (_db, ctx) = setup(backend).await;
-    enqueue(&ctx.db, &Slow { secs: 5, key: "long".into() }).await.expect("enqueue");
+    enqueue(
+        &ctx.db,
+        &Slow {
+            secs: 5,
+            key: "long".into(),
+        },
+    )
+    .await
+    .expect("enqueue");
     // A 3-second lease, renewed every second while the 5-second handler runs.
-    let config = JobsConfig { lease_secs: 3, ..JobsConfig::default() };
-    let a = Worker::new(ctx.db.clone(), hostile_registry(), ctx.clone(), config.clone());
+    let config = JobsConfig {
+        lease_secs: 3,
+        ..JobsConfig::default()
+    };
+    let a = Worker::new(
+        ctx.db.clone(),
+        hostile_registry(),
+        ctx.clone(),
+        config.clone(),
+    );
     let first = tokio::spawn(async move { a.run_until_idle_at(Utc::now()).await.expect("run") });
     tokio::time::sleep(std::time::Duration::from_secs(4)).await;
     let b = Worker::new(ctx.db.clone(), hostile_registry(), ctx.clone(), config);
     let taken = b.run_until_idle_at(Utc::now()).await.expect("run");
-    assert!(taken.is_empty(), "the peer took over a job whose worker is alive: {taken:?}");
+    assert!(
+        taken.is_empty(),
+        "the peer took over a job whose worker is alive: {taken:?}"
+    );
     let done = first.await.expect("first worker");
     assert!(matches!(&done[..], [Outcome::Done { .. }]), "{done:?}");
     assert_eq!(runs(&ctx, "long"), 1);
@@ -342,7 +504,8 @@ integration_tests::db_test! {
 }
 
 async fn readyz_says_a_running_worker_is_alive(backend: Backend) {
-    let app = integration_tests::TestApp::spawn_with(backend, |c| c.jobs.worker_enabled = true).await;
+    let app =
+        integration_tests::TestApp::spawn_with(backend, |c| c.jobs.worker_enabled = true).await;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
         let ready = app.get("/readyz", None).await;

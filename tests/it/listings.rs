@@ -1,8 +1,8 @@
 //! Achievements and needs through their whole life, with the authorisation matrix, validation
 //! rules, versions, translations and search.
 
-use integration_tests::listings::{achievement_body, need_body};
 use integration_tests::db_test;
+use integration_tests::listings::{achievement_body, need_body};
 use serde_json::json;
 
 db_test! {
@@ -382,7 +382,9 @@ db_test! {
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

@@ -6,13 +6,17 @@ use integration_tests::listings::{achievement_body, need_body};
 use serde_json::json;
 
 /// A published need and a published fitting achievement (the queue has run).
-async fn need_and_achievement(app: &integration_tests::TestApp) -> (String, String, String, String, String) {
+async fn need_and_achievement(
+    app: &integration_tests::TestApp,
+) -> (String, String, String, String, String) {
     let op = app.operator_token().await;
     let (firm, _) = app.sign_up("enterprise", "rd@firm.test").await;
     let (uni, _) = app.sign_up("university", "tto@uni.test").await;
     let (need, _) = app.create_listing("needs", &firm, &need_body()).await;
     app.publish_listing("needs", &need, &firm, &op).await;
-    let (ach, _) = app.create_listing("achievements", &uni, &achievement_body()).await;
+    let (ach, _) = app
+        .create_listing("achievements", &uni, &achievement_body())
+        .await;
     app.publish_listing("achievements", &ach, &uni, &op).await;
     (firm, uni, op, need, ach)
 }

@@ -6,13 +6,37 @@ use sea_orm_migration::MigratorTrait;
 
 /// Tables every service expects, one per row of the design.
 const EXPECTED_TABLES: &[&str] = &[
-    "jobs", "audit_log", "idempotency_keys",
-    "organisations", "users", "api_tokens", "invitations", "achievements", "needs",
-    "open_call_applications", "listing_translations", "listing_reviews", "listing_revisions",
-    "matches", "match_feedback", "saved_searches", "notifications",
-    "brokers", "deals", "deal_brokers", "deal_events", "attributions", "fx_rates", "contracts",
-    "contract_cost_lines", "contract_brokers", "milestones", "payments", "registrations",
-    "targets", "turnover_rollups",
+    "jobs",
+    "audit_log",
+    "idempotency_keys",
+    "organisations",
+    "users",
+    "api_tokens",
+    "invitations",
+    "achievements",
+    "needs",
+    "open_call_applications",
+    "listing_translations",
+    "listing_reviews",
+    "listing_revisions",
+    "matches",
+    "match_feedback",
+    "saved_searches",
+    "notifications",
+    "brokers",
+    "deals",
+    "deal_brokers",
+    "deal_events",
+    "attributions",
+    "fx_rates",
+    "contracts",
+    "contract_cost_lines",
+    "contract_brokers",
+    "milestones",
+    "payments",
+    "registrations",
+    "targets",
+    "turnover_rollups",
 ];
 
 async fn tables(db: &DatabaseConnection) -> Vec<String> {
@@ -38,20 +62,37 @@ async fn tables(db: &DatabaseConnection) -> Vec<String> {
 async fn up_down_up(backend: Backend) {
     let test_db = TestDb::empty_unmigrated(backend).await;
     let db = test_db.connect().await;
-    assert!(tables(&db).await.is_empty(), "a fresh database has no tables");
+    assert!(
+        tables(&db).await.is_empty(),
+        "a fresh database has no tables"
+    );
 
     migrations::Migrator::up(&db, None).await.expect("up");
     let after_up = tables(&db).await;
     for table in EXPECTED_TABLES {
-        assert!(after_up.contains(&(*table).to_owned()), "table {table} missing after up: {after_up:?}");
+        assert!(
+            after_up.contains(&(*table).to_owned()),
+            "table {table} missing after up: {after_up:?}"
+        );
     }
-    assert!(migrations::Migrator::get_pending_migrations(&db).await.expect("pending").is_empty());
+    assert!(migrations::Migrator::get_pending_migrations(&db)
+        .await
+        .expect("pending")
+        .is_empty());
 
     migrations::Migrator::down(&db, None).await.expect("down");
-    assert_eq!(tables(&db).await, Vec::<String>::new(), "down leaves tables behind");
+    assert_eq!(
+        tables(&db).await,
+        Vec::<String>::new(),
+        "down leaves tables behind"
+    );
 
     migrations::Migrator::up(&db, None).await.expect("up again");
-    assert_eq!(tables(&db).await, after_up, "second up gives the same schema");
+    assert_eq!(
+        tables(&db).await,
+        after_up,
+        "second up gives the same schema"
+    );
 }
 
 mod migrations_apply_up_down_and_up_again {

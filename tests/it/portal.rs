@@ -14,7 +14,9 @@ async fn matched_pair(app: &TestApp) -> (String, String, String, String) {
     let (uni, _) = app.sign_up("university", "tto@uni.test").await;
     let (need, _) = app.create_listing("needs", &firm, &need_body()).await;
     app.publish_listing("needs", &need, &firm, &op).await;
-    let (ach, _) = app.create_listing("achievements", &uni, &achievement_body()).await;
+    let (ach, _) = app
+        .create_listing("achievements", &uni, &achievement_body())
+        .await;
     app.publish_listing("achievements", &ach, &uni, &op).await;
     (firm, uni, need, ach)
 }

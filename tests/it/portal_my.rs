@@ -17,8 +17,14 @@ fn achievement_form(title: &str) -> Vec<(&'static str, String)> {
     vec![
         ("language", "zh".to_owned()),
         ("title", title.to_owned()),
-        ("summary", "利用视觉识别与深度学习实现甘蔗收割机的自动对行与切割高度控制。".to_owned()),
-        ("description", "由双目相机、嵌入式控制器和液压执行机构组成，已完成两个榨季试验。".to_owned()),
+        (
+            "summary",
+            "利用视觉识别与深度学习实现甘蔗收割机的自动对行与切割高度控制。".to_owned(),
+        ),
+        (
+            "description",
+            "由双目相机、嵌入式控制器和液压执行机构组成，已完成两个榨季试验。".to_owned(),
+        ),
         ("keywords", "甘蔗、收割机，智能控制".to_owned()),
         ("industry", "modern_agriculture".to_owned()),
         ("ipc_codes", "A01D 45/10, G06N 3/08".to_owned()),
@@ -46,7 +52,9 @@ fn pairs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str
 
 /// `/achievements/{id}/edit?flash=saved` → the id.
 fn id_from_edit_location(location: &str, collection: &str) -> String {
-    let rest = location.strip_prefix(&format!("/{collection}/")).unwrap_or_else(|| panic!("unexpected redirect {location}"));
+    let rest = location
+        .strip_prefix(&format!("/{collection}/"))
+        .unwrap_or_else(|| panic!("unexpected redirect {location}"));
     rest.split('/').next().expect("id").to_owned()
 }
 
@@ -292,27 +300,47 @@ db_test! {
 }
 
 /// Uploads a file through the portal's import form as a browser does (multipart).
-async fn upload(app: &TestApp, session: &str, kind: &str, mode: &str, file_name: &str, data: &str) -> (u16, String, String) {
+async fn upload(
+    app: &TestApp,
+    session: &str,
+    kind: &str,
+    mode: &str,
+    file_name: &str,
+    data: &str,
+) -> (u16, String, String) {
     let boundary = "----portal-test-boundary";
     let mut body = String::new();
     for (name, value) in [("kind", kind), ("mode", mode)] {
-        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
     }
     body.push_str(&format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n{data}\r\n--{boundary}--\r\n"
     ));
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
     let res = client
         .post(format!("{}/my/imports", app.base_url))
         .header("origin", app.base_url.clone())
         .header("cookie", format!("tm_session={session}"))
-        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
         .body(body)
         .send()
         .await
         .expect("upload reached the portal");
     let status = res.status().as_u16();
-    let location = res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let location = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
     (status, location, res.text().await.unwrap_or_default())
 }
 
@@ -543,7 +571,9 @@ db_test! {
 
 /// The invitation code shown once on the members page after inviting.
 fn invitation_code(page: &str) -> String {
-    let at = page.find("id=\"invite-code\"").expect("invitation code shown");
+    let at = page
+        .find("id=\"invite-code\"")
+        .expect("invitation code shown");
     let rest = &page[at..];
     let start = rest.find("value=\"").expect("value") + "value=\"".len();
     rest[start..].chars().take_while(|c| *c != '"').collect()

@@ -215,7 +215,11 @@ async fn session_cookie(app: &TestApp, email: &str) -> String {
         .build()
         .expect("client")
         .post(format!("{}/login", app.base_url))
-        .form(&[("email", email), ("password", integration_tests::http::USER_PASSWORD), ("next", "/")])
+        .form(&[
+            ("email", email),
+            ("password", integration_tests::http::USER_PASSWORD),
+            ("next", "/"),
+        ])
         .send()
         .await
         .expect("login");

@@ -10,7 +10,10 @@ use std::time::{Duration, Instant};
 /// The built `techmarket` binary next to this test binary (`tests/run` builds it first).
 fn techmarket_bin() -> PathBuf {
     let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe.parent().and_then(|deps| deps.parent()).expect("target directory");
+    let dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target directory");
     let bin = dir.join("techmarket");
     assert!(
         bin.exists(),
@@ -45,8 +48,14 @@ fn start_up(data_dir: &std::path::Path) -> (std::process::Child, String) {
     let mut lines = BufReader::new(stdout).lines();
     let deadline = Instant::now() + Duration::from_secs(60);
     let url = loop {
-        assert!(Instant::now() < deadline, "techmarket up printed no URL within 60 s");
-        let line = lines.next().expect("techmarket up exited before printing its URL").expect("read stdout");
+        assert!(
+            Instant::now() < deadline,
+            "techmarket up printed no URL within 60 s"
+        );
+        let line = lines
+            .next()
+            .expect("techmarket up exited before printing its URL")
+            .expect("read stdout");
         if let Some(rest) = line.strip_prefix("TechMarket is running at ") {
             break rest.trim_end_matches('/').to_owned();
         }
@@ -57,14 +66,20 @@ fn start_up(data_dir: &std::path::Path) -> (std::process::Child, String) {
 }
 
 fn terminate(child: &mut std::process::Child) -> std::process::ExitStatus {
-    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
     assert!(status.success());
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         if let Some(status) = child.try_wait().expect("wait") {
             return status;
         }
-        assert!(Instant::now() < deadline, "techmarket did not stop within 20 s of SIGTERM");
+        assert!(
+            Instant::now() < deadline,
+            "techmarket did not stop within 20 s of SIGTERM"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -76,9 +91,17 @@ async fn up_serves_the_platform_with_sample_data_and_stops_cleanly() {
     for round in 0..2 {
         // The second start finds the data in place: no migration or sample-data errors.
         let (mut child, url) = start_up(data.path());
-        let health = client.get(format!("{url}/healthz")).send().await.expect("healthz");
+        let health = client
+            .get(format!("{url}/healthz"))
+            .send()
+            .await
+            .expect("healthz");
         assert_eq!(health.status(), 200, "round {round}");
-        let ready = client.get(format!("{url}/readyz")).send().await.expect("readyz");
+        let ready = client
+            .get(format!("{url}/readyz"))
+            .send()
+            .await
+            .expect("readyz");
         assert_eq!(ready.status(), 200);
         let doc: serde_json::Value = client
             .get(format!("{url}/api/v1/openapi.json"))
@@ -100,9 +123,16 @@ async fn up_serves_the_platform_with_sample_data_and_stops_cleanly() {
             .send()
             .await
             .expect("login");
-        assert_eq!(login.status(), 200, "the demo operator printed by `up` can log in");
+        assert_eq!(
+            login.status(),
+            200,
+            "the demo operator printed by `up` can log in"
+        );
         let status = terminate(&mut child);
-        assert!(status.success(), "techmarket up exited with {status} on SIGTERM");
+        assert!(
+            status.success(),
+            "techmarket up exited with {status} on SIGTERM"
+        );
     }
     assert!(data.path().join("techmarket.db").exists());
 }
@@ -112,17 +142,26 @@ async fn an_index_written_with_an_older_schema_is_rebuilt_on_start() {
     let data = tempfile::tempdir().expect("data dir");
     let (mut child, url) = start_up(data.path());
     // Serving (its signal handler installed) before it is asked to stop.
-    let health = reqwest::get(format!("{url}/healthz")).await.expect("healthz");
+    let health = reqwest::get(format!("{url}/healthz"))
+        .await
+        .expect("healthz");
     assert_eq!(health.status(), 200);
     assert!(terminate(&mut child).success());
     // What an older binary would have left: the same index without one of today's fields.
     let meta_path = data.path().join("search").join("meta.json");
-    let mut meta: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&meta_path).expect("meta.json")).expect("json");
+    let mut meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta_path).expect("meta.json"))
+            .expect("json");
     let fields = meta["schema"].as_array_mut().expect("schema fields");
     let before = fields.len();
     fields.retain(|f| f["name"] != "all_text");
-    assert_eq!(fields.len(), before - 1, "the index has an all_text field to drop");
-    std::fs::write(&meta_path, serde_json::to_string(&meta).expect("json")).expect("write meta.json");
+    assert_eq!(
+        fields.len(),
+        before - 1,
+        "the index has an all_text field to drop"
+    );
+    std::fs::write(&meta_path, serde_json::to_string(&meta).expect("json"))
+        .expect("write meta.json");
 
     let (mut child, url) = start_up(data.path());
     let hits: serde_json::Value = reqwest::get(format!("{url}/api/v1/search?q=%E7%94%98%E8%94%97"))
@@ -131,7 +170,10 @@ async fn an_index_written_with_an_older_schema_is_rebuilt_on_start() {
         .json()
         .await
         .expect("json");
-    assert!(hits["total"].as_u64().unwrap_or(0) > 0, "the rebuilt index finds the sample listings: {hits}");
+    assert!(
+        hits["total"].as_u64().unwrap_or(0) > 0,
+        "the rebuilt index finds the sample listings: {hits}"
+    );
     assert!(terminate(&mut child).success());
 }
 
@@ -144,7 +186,10 @@ fn a_bad_configuration_value_is_refused_naming_its_key() {
         .expect("run");
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("server.addr") && stderr.contains("TECHMARKET_SERVER__ADDR"), "{stderr}");
+    assert!(
+        stderr.contains("server.addr") && stderr.contains("TECHMARKET_SERVER__ADDR"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -177,15 +222,27 @@ fn a_service_refuses_to_start_before_migrations_and_starts_after() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("techmarket migrate"), "{stderr}");
 
-    let migrate = techmarket().arg("migrate").env("TECHMARKET_DATABASE__URL", &url).output().expect("run");
-    assert!(migrate.status.success(), "{}", String::from_utf8_lossy(&migrate.stderr));
+    let migrate = techmarket()
+        .arg("migrate")
+        .env("TECHMARKET_DATABASE__URL", &url)
+        .output()
+        .expect("run");
+    assert!(
+        migrate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&migrate.stderr)
+    );
     let admin = techmarket()
         .args(["admin", "create-operator", "--email", "ops@example.test"])
         .env("TECHMARKET_DATABASE__URL", &url)
         .env("TECHMARKET_OPERATOR_PASSWORD", "a-long-operator-password")
         .output()
         .expect("run");
-    assert!(admin.status.success(), "{}", String::from_utf8_lossy(&admin.stderr));
+    assert!(
+        admin.status.success(),
+        "{}",
+        String::from_utf8_lossy(&admin.stderr)
+    );
     let unknown = techmarket()
         .args(["serve", "billing"])
         .env("TECHMARKET_DATABASE__URL", &url)
@@ -228,15 +285,45 @@ async fn import_and_reindex_commands_report_what_they_did() {
     )
     .expect("write csv");
     let org_id = org.id.to_string();
-    let out = run(&["import", "achievements", file.to_str().expect("path"), "--org", &org_id, "--valid-rows-only"]);
+    let out = run(&[
+        "import",
+        "achievements",
+        file.to_str().expect("path"),
+        "--org",
+        &org_id,
+        "--valid-rows-only",
+    ]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("succeeded: 2 rows, 1 listings created, 2 errors"), "{stdout}");
-    assert!(stdout.contains("row      3"), "the bad row is named: {stdout}");
-    let strict = run(&["import", "achievements", file.to_str().expect("path"), "--org", &org_id]);
-    assert!(!strict.status.success(), "all-or-nothing with a bad row fails");
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("succeeded: 2 rows, 1 listings created, 2 errors"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("row      3"),
+        "the bad row is named: {stdout}"
+    );
+    let strict = run(&[
+        "import",
+        "achievements",
+        file.to_str().expect("path"),
+        "--org",
+        &org_id,
+    ]);
+    assert!(
+        !strict.status.success(),
+        "all-or-nothing with a bad row fails"
+    );
     let reindex = run(&["reindex"]);
-    assert!(reindex.status.success(), "{}", String::from_utf8_lossy(&reindex.stderr));
+    assert!(
+        reindex.status.success(),
+        "{}",
+        String::from_utf8_lossy(&reindex.stderr)
+    );
 }
 
 /// `techmarket seed` creates an operator whose password is published: on PostgreSQL (a real
@@ -247,7 +334,8 @@ mod seed_loads_demo_accounts_into_postgres_only_when_asked {
 
     #[tokio::test]
     async fn postgres() {
-        let test_db = integration_tests::TestDb::migrated(integration_tests::Backend::Postgres).await;
+        let test_db =
+            integration_tests::TestDb::migrated(integration_tests::Backend::Postgres).await;
         let dir = tempfile::tempdir().expect("dir");
         let run = |args: &[&str]| {
             techmarket()
@@ -259,17 +347,39 @@ mod seed_loads_demo_accounts_into_postgres_only_when_asked {
         };
         let refused = run(&["seed"]);
         let stderr = String::from_utf8_lossy(&refused.stderr);
-        assert!(!refused.status.success(), "seed without --demo-accounts must fail on PostgreSQL");
-        assert!(stderr.contains("--demo-accounts") && stderr.contains("PostgreSQL"), "says why and how: {stderr}");
+        assert!(
+            !refused.status.success(),
+            "seed without --demo-accounts must fail on PostgreSQL"
+        );
+        assert!(
+            stderr.contains("--demo-accounts") && stderr.contains("PostgreSQL"),
+            "says why and how: {stderr}"
+        );
         let db = test_db.connect().await;
-        let orgs = platform::entity::organisations::Entity::find().count(&db).await.expect("count");
-        let users = platform::entity::users::Entity::find().count(&db).await.expect("count");
+        let orgs = platform::entity::organisations::Entity::find()
+            .count(&db)
+            .await
+            .expect("count");
+        let users = platform::entity::users::Entity::find()
+            .count(&db)
+            .await
+            .expect("count");
         assert_eq!((orgs, users), (0, 0), "nothing loaded");
 
         let asked = run(&["seed", "--demo-accounts"]);
-        assert!(asked.status.success(), "{}", String::from_utf8_lossy(&asked.stderr));
-        let users = platform::entity::users::Entity::find().count(&db).await.expect("count");
-        assert!(users >= techmarket::sample::DEMO_ACCOUNTS.len() as u64, "demo accounts loaded when asked");
+        assert!(
+            asked.status.success(),
+            "{}",
+            String::from_utf8_lossy(&asked.stderr)
+        );
+        let users = platform::entity::users::Entity::find()
+            .count(&db)
+            .await
+            .expect("count");
+        assert!(
+            users >= techmarket::sample::DEMO_ACCOUNTS.len() as u64,
+            "demo accounts loaded when asked"
+        );
         db.close().await.expect("close");
     }
 }

@@ -6,9 +6,9 @@
 
 use std::path::PathBuf;
 
+use platform::config::DatabaseConfig;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use sea_orm_migration::MigratorTrait;
-use platform::config::DatabaseConfig;
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,10 +43,17 @@ impl TestDb {
                 let dir = tempfile::tempdir().expect("temporary directory for SQLite");
                 let path: PathBuf = dir.path().join("test.db");
                 let url = format!("sqlite://{}?mode=rwc", path.display());
-                let test_db = TestDb { backend, url, _dir: Some(dir), pg_drop: None };
+                let test_db = TestDb {
+                    backend,
+                    url,
+                    _dir: Some(dir),
+                    pg_drop: None,
+                };
                 if migrated {
                     let conn = test_db.connect().await;
-                    migrations::Migrator::up(&conn, None).await.expect("migrate SQLite");
+                    migrations::Migrator::up(&conn, None)
+                        .await
+                        .expect("migrate SQLite");
                     conn.close().await.expect("close");
                 }
                 test_db
@@ -59,17 +66,27 @@ impl TestDb {
                     )
                 });
                 let name = format!("tm_test_{}", uuid::Uuid::now_v7().simple());
-                let admin = Database::connect(&admin_url).await.expect("connect to TEST_DATABASE_URL");
+                let admin = Database::connect(&admin_url)
+                    .await
+                    .expect("connect to TEST_DATABASE_URL");
                 let create = if migrated {
                     let template = ensure_template(&admin_url).await;
                     format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"")
                 } else {
                     format!("CREATE DATABASE \"{name}\"")
                 };
-                admin.execute_unprepared(&create).await.expect("create test database");
+                admin
+                    .execute_unprepared(&create)
+                    .await
+                    .expect("create test database");
                 admin.close().await.expect("close admin connection");
                 let url = replace_db_name(&admin_url, &name);
-                TestDb { backend, url, _dir: None, pg_drop: Some((admin_url, name)) }
+                TestDb {
+                    backend,
+                    url,
+                    _dir: None,
+                    pg_drop: Some((admin_url, name)),
+                }
             }
         }
     }
@@ -85,7 +102,9 @@ impl TestDb {
 
     /// A connection with the same settings the services use.
     pub async fn connect(&self) -> DatabaseConnection {
-        platform::db::connect(&self.config(), "tests").await.expect("connect to test database")
+        platform::db::connect(&self.config(), "tests")
+            .await
+            .expect("connect to test database")
     }
 }
 
@@ -94,12 +113,16 @@ impl Drop for TestDb {
         if let Some((admin_url, name)) = self.pg_drop.take() {
             // Drop runs outside async context: use a small runtime on a thread of its own.
             let handle = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
                 if let Ok(rt) = rt {
                     rt.block_on(async move {
                         if let Ok(admin) = Database::connect(&admin_url).await {
                             let _ = admin
-                                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                                .execute_unprepared(&format!(
+                                    "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                                ))
                                 .await;
                             let _ = admin.close().await;
                         }
@@ -136,7 +159,9 @@ async fn ensure_template(admin_url: &str) -> String {
     // One connection: an advisory lock belongs to the session that took it.
     let mut options = sea_orm::ConnectOptions::new(admin_url.to_owned());
     options.max_connections(1).sqlx_logging(false);
-    let admin = Database::connect(options).await.expect("connect to TEST_DATABASE_URL");
+    let admin = Database::connect(options)
+        .await
+        .expect("connect to TEST_DATABASE_URL");
     // Serialise template creation between concurrently running test processes.
     admin
         .execute_unprepared("SELECT pg_advisory_lock(727274)")
@@ -153,7 +178,9 @@ async fn ensure_template(admin_url: &str) -> String {
     if !exists {
         let building = format!("{template}_building");
         admin
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)"))
+            .execute_unprepared(&format!(
+                "DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)"
+            ))
             .await
             .expect("drop half-built template");
         admin
@@ -163,10 +190,14 @@ async fn ensure_template(admin_url: &str) -> String {
         let conn = Database::connect(replace_db_name(admin_url, &building))
             .await
             .expect("connect to template");
-        migrations::Migrator::up(&conn, None).await.expect("migrate template");
+        migrations::Migrator::up(&conn, None)
+            .await
+            .expect("migrate template");
         conn.close().await.expect("close template connection");
         admin
-            .execute_unprepared(&format!("ALTER DATABASE \"{building}\" RENAME TO \"{template}\""))
+            .execute_unprepared(&format!(
+                "ALTER DATABASE \"{building}\" RENAME TO \"{template}\""
+            ))
             .await
             .expect("publish template");
     }

@@ -64,16 +64,26 @@ impl TestApp {
         let b = created.assert_status(201);
         let id = b["id"].as_str().expect("broker id").to_owned();
         let verified = self
-            .post(&format!("/api/v1/brokers/{id}/verification"), Some(operator), &json!({"version": 1, "decision": "verify"}))
+            .post(
+                &format!("/api/v1/brokers/{id}/verification"),
+                Some(operator),
+                &json!({"version": 1, "decision": "verify"}),
+            )
             .await;
-        assert_eq!(verified.assert_status(200)["verification_status"], "verified");
+        assert_eq!(
+            verified.assert_status(200)["verification_status"],
+            "verified"
+        );
         Broker { token, id, org_id }
     }
 
     /// A published achievement of `owner`; returns its id.
     pub async fn published_achievement(&self, owner: &str, operator: &str) -> String {
-        let (id, _) = self.create_listing("achievements", owner, &achievement_body()).await;
-        self.publish_listing("achievements", &id, owner, operator).await;
+        let (id, _) = self
+            .create_listing("achievements", owner, &achievement_body())
+            .await;
+        self.publish_listing("achievements", &id, owner, operator)
+            .await;
         id
     }
 
@@ -101,7 +111,13 @@ impl TestApp {
     }
 
     /// POSTs `body` with an `Idempotency-Key` header.
-    pub async fn post_with_key(&self, path: &str, token: &str, key: &str, body: &Value) -> TestResponse {
+    pub async fn post_with_key(
+        &self,
+        path: &str,
+        token: &str,
+        key: &str,
+        body: &Value,
+    ) -> TestResponse {
         let res = reqwest::Client::new()
             .post(format!("{}{path}", self.base_url))
             .bearer_auth(token)
@@ -114,33 +130,68 @@ impl TestApp {
         let headers = res.headers().clone();
         let text = res.text().await.expect("body");
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        TestResponse { status, headers, body, text }
+        TestResponse {
+            status,
+            headers,
+            body,
+            text,
+        }
     }
 
     /// Submits a contract for registration and has an operator register it on `on`; returns
     /// the registration body.
-    pub async fn register_contract(&self, submitter: &str, operator: &str, contract: &str, on: Option<NaiveDate>) -> Value {
-        let sub = self.post("/api/v1/registrations", Some(submitter), &json!({"contract_id": contract})).await;
+    pub async fn register_contract(
+        &self,
+        submitter: &str,
+        operator: &str,
+        contract: &str,
+        on: Option<NaiveDate>,
+    ) -> Value {
+        let sub = self
+            .post(
+                "/api/v1/registrations",
+                Some(submitter),
+                &json!({"contract_id": contract}),
+            )
+            .await;
         let sub = sub.assert_status(201).clone();
         let id = sub["id"].as_str().expect("registration id");
         let mut decision = json!({"version": sub["version"], "decision": "register"});
         if let Some(on) = on {
             decision["registered_on"] = json!(on);
         }
-        let res = self.post(&format!("/api/v1/registrations/{id}/decision"), Some(operator), &decision).await;
+        let res = self
+            .post(
+                &format!("/api/v1/registrations/{id}/decision"),
+                Some(operator),
+                &decision,
+            )
+            .await;
         res.assert_status(200).clone()
     }
 
     /// Turnover figures (`query` after `?`) as an operator sees them: every cell, however few
     /// contracts it sums (the public view withholds small cells; see `turnover_public`).
     pub async fn turnover(&self, query: &str) -> Value {
-        let op = self.stats_operator.get_or_init(|| self.operator_token()).await;
-        self.get(&format!("/api/v1/stats/turnover?{query}"), Some(op)).await.assert_status(200).clone()
+        let op = self
+            .stats_operator
+            .get_or_init(|| self.operator_token())
+            .await;
+        self.get(&format!("/api/v1/stats/turnover?{query}"), Some(op))
+            .await
+            .assert_status(200)
+            .clone()
     }
 }
 
 /// A valid CNY contract body between `seller` and `buyer` signed on `signed_on`.
-pub fn contract_body(seller: &str, buyer: &str, signed_on: NaiveDate, contract_minor: i64, tech_minor: i64) -> Value {
+pub fn contract_body(
+    seller: &str,
+    buyer: &str,
+    signed_on: NaiveDate,
+    contract_minor: i64,
+    tech_minor: i64,
+) -> Value {
     let mut lines = Vec::new();
     if contract_minor > tech_minor {
         lines.push(json!({"kind": "equipment", "description": "收割机样机 prototype harvester", "amount_minor": contract_minor - tech_minor}));

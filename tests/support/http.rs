@@ -2,13 +2,13 @@
 
 use std::net::SocketAddr;
 
+use platform::config::Config;
+use platform::jobs::worker::{Outcome, Worker};
+use platform::AppState;
 use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use reqwest::{Method, StatusCode};
 use sea_orm::DatabaseConnection;
 use serde_json::Value;
-use platform::config::Config;
-use platform::jobs::worker::{Outcome, Worker};
-use platform::AppState;
 use tokio::sync::watch;
 
 use crate::db::{Backend, TestDb};
@@ -51,22 +51,40 @@ impl TestResponse {
     /// Asserts a problem-JSON error with this status and code; returns the body.
     #[track_caller]
     pub fn assert_problem(&self, status: u16, code: &str) -> &Value {
-        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.text);
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            self.text
+        );
         assert!(
             self.content_type().starts_with("application/problem+json"),
             "expected problem JSON, got {:?}: {}",
             self.content_type(),
             self.text
         );
-        assert_eq!(self.body["code"], code, "unexpected problem code; body: {}", self.text);
-        assert_eq!(self.body["status"], status, "problem status field; body: {}", self.text);
+        assert_eq!(
+            self.body["code"], code,
+            "unexpected problem code; body: {}",
+            self.text
+        );
+        assert_eq!(
+            self.body["status"], status,
+            "problem status field; body: {}",
+            self.text
+        );
         &self.body
     }
 
     /// Asserts a success status; returns the body.
     #[track_caller]
     pub fn assert_status(&self, status: u16) -> &Value {
-        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.text);
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            self.text
+        );
         &self.body
     }
 }
@@ -88,10 +106,14 @@ impl TestApp {
         config.jobs.worker_enabled = false;
         adjust(&mut config);
         let db = test_db.connect().await;
-        let search = platform::state::open_search(&config.search).await.expect("open search index");
+        let search = platform::state::open_search(&config.search)
+            .await
+            .expect("open search index");
         let state = AppState::new(db.clone(), config, search);
         let (app, _) = techmarket::embedded_app(state.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("local addr");
         let (stop, mut stopped) = watch::channel(false);
         let serve_state = state.clone();
@@ -100,7 +122,8 @@ impl TestApp {
                 let _ = stopped.changed().await;
             };
             if let Err(err) =
-                platform::serve::run(listener, app, serve_state, techmarket::all_jobs(), shutdown).await
+                platform::serve::run(listener, app, serve_state, techmarket::all_jobs(), shutdown)
+                    .await
             {
                 eprintln!("test server stopped: {err:#}");
             }
@@ -127,7 +150,9 @@ impl TestApp {
         token: Option<&str>,
         body: Option<&Value>,
     ) -> TestResponse {
-        let mut req = self.client.request(method, format!("{}{path}", self.base_url));
+        let mut req = self
+            .client
+            .request(method, format!("{}{path}", self.base_url));
         if let Some(token) = token {
             req = req.bearer_auth(token);
         }
@@ -162,7 +187,12 @@ impl TestApp {
         let headers = response.headers().clone();
         let text = response.text().await.expect("response body");
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        TestResponse { status, headers, body, text }
+        TestResponse {
+            status,
+            headers,
+            body,
+            text,
+        }
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> TestResponse {
@@ -185,7 +215,10 @@ impl TestApp {
         // keep going until a round finds nothing due.
         let mut all = Vec::new();
         loop {
-            let round = worker.run_until_idle_at(chrono::Utc::now()).await.expect("job queue reachable");
+            let round = worker
+                .run_until_idle_at(chrono::Utc::now())
+                .await
+                .expect("job queue reachable");
             if round.is_empty() {
                 return all;
             }
@@ -200,7 +233,10 @@ impl TestApp {
         let body = res.assert_status(201);
         (
             body["token"].as_str().expect("token").to_owned(),
-            body["organisation"]["id"].as_str().expect("organisation id").to_owned(),
+            body["organisation"]["id"]
+                .as_str()
+                .expect("organisation id")
+                .to_owned(),
         )
     }
 
@@ -216,9 +252,16 @@ impl TestApp {
     /// Logs in and returns the token, asserting success.
     pub async fn login(&self, email: &str, password: &str) -> String {
         let res = self
-            .post("/api/v1/auth/login", None, &serde_json::json!({"email": email, "password": password}))
+            .post(
+                "/api/v1/auth/login",
+                None,
+                &serde_json::json!({"email": email, "password": password}),
+            )
             .await;
-        res.assert_status(200)["token"].as_str().expect("token").to_owned()
+        res.assert_status(200)["token"]
+            .as_str()
+            .expect("token")
+            .to_owned()
     }
 }
 
@@ -250,7 +293,14 @@ pub fn signup_body(kind: &str, email: &str) -> Value {
 
 impl TestApp {
     /// Sends raw bytes with a content type and a bearer token (uploads).
-    pub async fn client_request(&self, method: Method, path: &str, token: &str, content_type: &str, body: Vec<u8>) -> TestResponse {
+    pub async fn client_request(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> TestResponse {
         let req = self
             .client
             .request(method, format!("{}{path}", self.base_url))
@@ -274,7 +324,10 @@ impl TestApp {
         let body = res.assert_status(201);
         (
             body["token"].as_str().expect("token").to_owned(),
-            body["organisation"]["id"].as_str().expect("organisation id").to_owned(),
+            body["organisation"]["id"]
+                .as_str()
+                .expect("organisation id")
+                .to_owned(),
         )
     }
 }

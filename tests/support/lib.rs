@@ -6,8 +6,8 @@
 //! without it fails, it never passes by skipping.
 
 pub mod db;
-pub mod http;
 pub mod deals;
+pub mod http;
 pub mod listings;
 pub mod matching;
 pub mod portal;

@@ -52,20 +52,44 @@ pub fn need_body() -> Value {
 impl TestApp {
     /// Creates a listing from `body` as `token`; returns (id, version).
     pub async fn create_listing(&self, kind: &str, token: &str, body: &Value) -> (String, i64) {
-        let res = self.post(&format!("/api/v1/{kind}"), Some(token), body).await;
+        let res = self
+            .post(&format!("/api/v1/{kind}"), Some(token), body)
+            .await;
         let b = res.assert_status(201);
-        (b["id"].as_str().expect("id").to_owned(), b["version"].as_i64().expect("version"))
+        (
+            b["id"].as_str().expect("id").to_owned(),
+            b["version"].as_i64().expect("version"),
+        )
     }
 
     /// Submits, has an operator publish, and runs the queue; returns the final version.
     pub async fn publish_listing(&self, kind: &str, id: &str, owner: &str, operator: &str) -> i64 {
-        let version = self.get(&format!("/api/v1/{kind}/{id}"), Some(owner)).await.assert_status(200)["version"].as_i64().expect("version");
-        let submitted = self.post(&format!("/api/v1/{kind}/{id}/submit"), Some(owner), &json!({"version": version})).await;
-        let v = submitted.assert_status(200)["version"].as_i64().expect("version");
-        let published = self
-            .post(&format!("/api/v1/{kind}/{id}/review"), Some(operator), &json!({"decision": "publish", "version": v}))
+        let version = self
+            .get(&format!("/api/v1/{kind}/{id}"), Some(owner))
+            .await
+            .assert_status(200)["version"]
+            .as_i64()
+            .expect("version");
+        let submitted = self
+            .post(
+                &format!("/api/v1/{kind}/{id}/submit"),
+                Some(owner),
+                &json!({"version": version}),
+            )
             .await;
-        let v = published.assert_status(200)["version"].as_i64().expect("version");
+        let v = submitted.assert_status(200)["version"]
+            .as_i64()
+            .expect("version");
+        let published = self
+            .post(
+                &format!("/api/v1/{kind}/{id}/review"),
+                Some(operator),
+                &json!({"decision": "publish", "version": v}),
+            )
+            .await;
+        let v = published.assert_status(200)["version"]
+            .as_i64()
+            .expect("version");
         self.run_jobs().await;
         v
     }

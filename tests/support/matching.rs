@@ -37,9 +37,12 @@ impl TestApp {
     /// computed, or, where it did not (scores below its threshold), the row written here as
     /// it would write it. Deal tests need a match to open a deal from, not a good one.
     pub async fn match_between(&self, need: &str, achievement: &str) -> uuid::Uuid {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
         use platform::entity::matches;
-        let (need_id, achievement_id): (uuid::Uuid, uuid::Uuid) = (need.parse().expect("uuid"), achievement.parse().expect("uuid"));
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let (need_id, achievement_id): (uuid::Uuid, uuid::Uuid) = (
+            need.parse().expect("uuid"),
+            achievement.parse().expect("uuid"),
+        );
         let existing = matches::Entity::find()
             .filter(matches::Column::NeedId.eq(need_id))
             .filter(matches::Column::AchievementId.eq(achievement_id))

@@ -28,7 +28,10 @@ impl TestApp {
             .get_all(reqwest::header::SET_COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find_map(|v| v.strip_prefix("tm_session=").and_then(|rest| rest.split(';').next()))
+            .find_map(|v| {
+                v.strip_prefix("tm_session=")
+                    .and_then(|rest| rest.split(';').next())
+            })
             .expect("session cookie set at login")
             .to_owned();
         cookie
@@ -44,7 +47,12 @@ impl TestApp {
     }
 
     /// POSTs a form to the portal as a same-origin browser would.
-    pub async fn submit(&self, path: &str, session: Option<&str>, fields: &[(&str, &str)]) -> TestResponse {
+    pub async fn submit(
+        &self,
+        path: &str,
+        session: Option<&str>,
+        fields: &[(&str, &str)],
+    ) -> TestResponse {
         let mut req = Self::no_redirects()
             .post(format!("{}{path}", self.base_url))
             .header("origin", self.base_url.clone())
@@ -63,6 +71,11 @@ impl TestResponse {
         self.headers
             .get(LOCATION)
             .and_then(|v| v.to_str().ok())
-            .unwrap_or_else(|| panic!("no Location header; status {}, body: {}", self.status, self.text))
+            .unwrap_or_else(|| {
+                panic!(
+                    "no Location header; status {}, body: {}",
+                    self.status, self.text
+                )
+            })
     }
 }

@@ -6,10 +6,10 @@
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use sea_orm::sea_query::Query;
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
 use platform::entity::{contracts, organisations, registrations};
 use platform::ids::new_uuid;
+use sea_orm::sea_query::Query;
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
 use uuid::Uuid;
 
 use crate::domain::stats::{self, Source, TurnoverParams};
@@ -72,17 +72,28 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }
-    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss, reason = "index into a short list")]
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss,
+        reason = "index into a short list"
+    )]
     let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[idx.min(sorted.len() - 1)]
 }
 
-async fn time_query(db: &DatabaseConnection, params: &TurnoverParams, iterations: usize) -> anyhow::Result<(Vec<Duration>, usize)> {
+async fn time_query(
+    db: &DatabaseConnection,
+    params: &TurnoverParams,
+    iterations: usize,
+) -> anyhow::Result<(Vec<Duration>, usize)> {
     let mut times = Vec::with_capacity(iterations);
     let mut groups = 0;
     for _ in 0..iterations {
         let start = Instant::now();
-        let out = stats::turnover(db, params).await.map_err(|e| anyhow::anyhow!("turnover query failed: {e}"))?;
+        let out = stats::turnover(db, params)
+            .await
+            .map_err(|e| anyhow::anyhow!("turnover query failed: {e}"))?;
         times.push(start.elapsed());
         groups = out.rows.len();
     }
@@ -93,7 +104,10 @@ async fn time_query(db: &DatabaseConnection, params: &TurnoverParams, iterations
 /// Organisations the generated contracts are between: the 14 Guangxi cities, five other
 /// provinces and the ASEAN members.
 async fn organisations(db: &DatabaseConnection) -> anyhow::Result<Vec<(Uuid, String, String)>> {
-    let mut regions: Vec<(String, String)> = platform::taxonomy::GUANGXI_CITIES.iter().map(|c| ("CN".to_owned(), c.code.to_owned())).collect();
+    let mut regions: Vec<(String, String)> = platform::taxonomy::GUANGXI_CITIES
+        .iter()
+        .map(|c| ("CN".to_owned(), c.code.to_owned()))
+        .collect();
     for p in ["440000", "530000", "110000", "310000", "520000"] {
         regions.push(("CN".to_owned(), p.to_owned()));
     }
@@ -108,7 +122,14 @@ async fn organisations(db: &DatabaseConnection) -> anyhow::Result<Vec<(Uuid, Str
             id: sea_orm::Set(id),
             name: sea_orm::Set(format!("bench org {i} {id}")),
             name_en: sea_orm::Set(None),
-            kind: sea_orm::Set(if i % 3 == 0 { "university" } else { "enterprise" }.to_owned()),
+            kind: sea_orm::Set(
+                if i % 3 == 0 {
+                    "university"
+                } else {
+                    "enterprise"
+                }
+                .to_owned(),
+            ),
             country: sea_orm::Set(country.clone()),
             region_code: sea_orm::Set(region.clone()),
             credit_code: sea_orm::Set(None),
@@ -133,9 +154,19 @@ async fn organisations(db: &DatabaseConnection) -> anyhow::Result<Vec<(Uuid, Str
 /// Inserts `n` registered contracts over ten years (2016-2025), in batches.
 pub async fn generate(db: &DatabaseConnection, n: usize) -> anyhow::Result<()> {
     let orgs = organisations(db).await?;
-    let guangxi: Vec<&(Uuid, String, String)> = orgs.iter().filter(|o| o.2.starts_with("45")).collect();
-    let types = [("development", "commissioned"), ("transfer", "patent_right"), ("licence", "patent_licence"), ("consulting", "consulting"), ("service", "service")];
-    let industries: Vec<&str> = platform::taxonomy::INDUSTRIES.iter().map(|t| t.code).collect();
+    let guangxi: Vec<&(Uuid, String, String)> =
+        orgs.iter().filter(|o| o.2.starts_with("45")).collect();
+    let types = [
+        ("development", "commissioned"),
+        ("transfer", "patent_right"),
+        ("licence", "patent_licence"),
+        ("consulting", "consulting"),
+        ("service", "service"),
+    ];
+    let industries: Vec<&str> = platform::taxonomy::INDUSTRIES
+        .iter()
+        .map(|t| t.code)
+        .collect();
     let start = NaiveDate::from_ymd_opt(2016, 1, 1).ok_or_else(|| anyhow::anyhow!("bad date"))?;
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let actor = new_uuid();
@@ -146,24 +177,50 @@ pub async fn generate(db: &DatabaseConnection, n: usize) -> anyhow::Result<()> {
         let size = batch.min(n - done);
         let mut c = Query::insert();
         c.into_table(contracts::Entity).columns([
-            contracts::Column::Id, contracts::Column::ContractNumber, contracts::Column::Title, contracts::Column::ContractType,
-            contracts::Column::Subtype, contracts::Column::SellerOrganisationId, contracts::Column::BuyerOrganisationId,
-            contracts::Column::SignedOn, contracts::Column::Currency, contracts::Column::ContractAmountMinor,
-            contracts::Column::TechAmountMinor, contracts::Column::ContractAmountCnyMinor, contracts::Column::TechAmountCnyMinor,
-            contracts::Column::SellerCountry, contracts::Column::SellerRegionCode, contracts::Column::BuyerCountry,
-            contracts::Column::BuyerRegionCode, contracts::Column::IndustryCode, contracts::Column::Status,
-            contracts::Column::CreatedBy, contracts::Column::Version, contracts::Column::CreatedAt, contracts::Column::UpdatedAt,
+            contracts::Column::Id,
+            contracts::Column::ContractNumber,
+            contracts::Column::Title,
+            contracts::Column::ContractType,
+            contracts::Column::Subtype,
+            contracts::Column::SellerOrganisationId,
+            contracts::Column::BuyerOrganisationId,
+            contracts::Column::SignedOn,
+            contracts::Column::Currency,
+            contracts::Column::ContractAmountMinor,
+            contracts::Column::TechAmountMinor,
+            contracts::Column::ContractAmountCnyMinor,
+            contracts::Column::TechAmountCnyMinor,
+            contracts::Column::SellerCountry,
+            contracts::Column::SellerRegionCode,
+            contracts::Column::BuyerCountry,
+            contracts::Column::BuyerRegionCode,
+            contracts::Column::IndustryCode,
+            contracts::Column::Status,
+            contracts::Column::CreatedBy,
+            contracts::Column::Version,
+            contracts::Column::CreatedAt,
+            contracts::Column::UpdatedAt,
         ]);
         let mut r = Query::insert();
         r.into_table(registrations::Entity).columns([
-            registrations::Column::Id, registrations::Column::ContractId, registrations::Column::Status,
-            registrations::Column::RegistrationNumber, registrations::Column::RegisteredOn, registrations::Column::SubmittedBy,
-            registrations::Column::Version, registrations::Column::CreatedAt, registrations::Column::UpdatedAt,
+            registrations::Column::Id,
+            registrations::Column::ContractId,
+            registrations::Column::Status,
+            registrations::Column::RegistrationNumber,
+            registrations::Column::RegisteredOn,
+            registrations::Column::SubmittedBy,
+            registrations::Column::Version,
+            registrations::Column::CreatedAt,
+            registrations::Column::UpdatedAt,
         ]);
         for i in 0..size {
             let seq = done + i;
             // Most contracts have a Guangxi seller; some a Guangxi buyer; some both.
-            let seller = if rng.below(10) < 8 { guangxi[usize::try_from(rng.below(guangxi.len() as u64))?] } else { &orgs[usize::try_from(rng.below(orgs.len() as u64))?] };
+            let seller = if rng.below(10) < 8 {
+                guangxi[usize::try_from(rng.below(guangxi.len() as u64))?]
+            } else {
+                &orgs[usize::try_from(rng.below(orgs.len() as u64))?]
+            };
             let mut buyer = &orgs[usize::try_from(rng.below(orgs.len() as u64))?];
             if buyer.0 == seller.0 {
                 buyer = &orgs[(usize::try_from(rng.below(orgs.len() as u64))? + 1) % orgs.len()];
@@ -177,14 +234,40 @@ pub async fn generate(db: &DatabaseConnection, n: usize) -> anyhow::Result<()> {
             let registered = signed + chrono::Duration::days(i64::try_from(rng.below(30))?);
             let id = new_uuid();
             c.values([
-                id.into(), format!("BENCH-{seq:09}").into(), "bench contract".into(), ctype.into(), subtype.into(),
-                seller.0.into(), buyer.0.into(), signed.into(), "CNY".into(), amount.into(), tech.into(), amount.into(),
-                tech.into(), seller.1.clone().into(), seller.2.clone().into(), buyer.1.clone().into(), buyer.2.clone().into(),
-                industry.into(), "signed".into(), actor.into(), 1.into(), now.into(), now.into(),
+                id.into(),
+                format!("BENCH-{seq:09}").into(),
+                "bench contract".into(),
+                ctype.into(),
+                subtype.into(),
+                seller.0.into(),
+                buyer.0.into(),
+                signed.into(),
+                "CNY".into(),
+                amount.into(),
+                tech.into(),
+                amount.into(),
+                tech.into(),
+                seller.1.clone().into(),
+                seller.2.clone().into(),
+                buyer.1.clone().into(),
+                buyer.2.clone().into(),
+                industry.into(),
+                "signed".into(),
+                actor.into(),
+                1.into(),
+                now.into(),
+                now.into(),
             ])?;
             r.values([
-                new_uuid().into(), id.into(), "registered".into(), format!("BENCH{seq:011}").into(), registered.into(),
-                actor.into(), 1.into(), now.into(), now.into(),
+                new_uuid().into(),
+                id.into(),
+                "registered".into(),
+                format!("BENCH{seq:011}").into(),
+                registered.into(),
+                actor.into(),
+                1.into(),
+                now.into(),
+                now.into(),
             ])?;
         }
         let txn = db.begin().await?;
@@ -199,7 +282,12 @@ pub async fn generate(db: &DatabaseConnection, n: usize) -> anyhow::Result<()> {
 
 /// Generates `n` contracts (unless the database already has them), builds the rollups and
 /// times the city × month turnover `iterations` times from the rollups and from the raw tables.
-pub async fn turnover_benchmark(db: &DatabaseConnection, n: usize, iterations: usize, raw_iterations: usize) -> anyhow::Result<BenchReport> {
+pub async fn turnover_benchmark(
+    db: &DatabaseConnection,
+    n: usize,
+    iterations: usize,
+    raw_iterations: usize,
+) -> anyhow::Result<BenchReport> {
     let t = Instant::now();
     let existing = contracts::Entity::find().count(db).await?;
     if existing < n as u64 {
@@ -212,10 +300,18 @@ pub async fn turnover_benchmark(db: &DatabaseConnection, n: usize, iterations: u
     let t = Instant::now();
     stats::rebuild_all(db).await?;
     let rollup_build = t.elapsed();
-    let rollup_rows = platform::entity::turnover_rollups::Entity::find().count(db).await?;
-    let params = TurnoverParams { group_by: Some("city,month".to_owned()), ..Default::default() };
+    let rollup_rows = platform::entity::turnover_rollups::Entity::find()
+        .count(db)
+        .await?;
+    let params = TurnoverParams {
+        group_by: Some("city,month".to_owned()),
+        ..Default::default()
+    };
     let (rollup, groups) = time_query(db, &params, iterations).await?;
-    let raw_params = TurnoverParams { source: Some(Source::Raw), ..params.clone() };
+    let raw_params = TurnoverParams {
+        source: Some(Source::Raw),
+        ..params.clone()
+    };
     let (raw, raw_groups) = time_query(db, &raw_params, raw_iterations).await?;
     if raw_groups != groups {
         anyhow::bail!("rollup and raw disagree on the number of groups: {groups} vs {raw_groups}");

@@ -6,14 +6,17 @@
 //! then by kind) and skips quietly when they are not there. Running it twice adds nothing.
 
 use chrono::{Duration, NaiveDate};
-use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use platform::entity::{
-    achievements, attributions, brokers, contract_brokers, contract_cost_lines, contracts, deal_brokers, deal_events, deals,
-    fx_rates, needs, organisations, registrations, users,
+    achievements, attributions, brokers, contract_brokers, contract_cost_lines, contracts,
+    deal_brokers, deal_events, deals, fx_rates, needs, organisations, registrations, users,
 };
 use platform::ids::new_uuid;
 use platform::money::Money;
+use rust_decimal::Decimal;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
 use std::str::FromStr;
 
 use crate::domain::stats::{month_of, recompute_month};
@@ -23,8 +26,17 @@ pub const SAMPLE_RATE_SOURCE: &str = "sample rate, not official / 示例汇率�
 /// Contract number of the first sample contract: its presence means the sample is loaded.
 const MARKER: &str = "SAMPLE-GX-0001";
 
-async fn org_by(db: &impl ConnectionTrait, name: &str, kind: &str, country: &str) -> anyhow::Result<Option<organisations::Model>> {
-    if let Some(o) = organisations::Entity::find().filter(organisations::Column::Name.eq(name)).one(db).await? {
+async fn org_by(
+    db: &impl ConnectionTrait,
+    name: &str,
+    kind: &str,
+    country: &str,
+) -> anyhow::Result<Option<organisations::Model>> {
+    if let Some(o) = organisations::Entity::find()
+        .filter(organisations::Column::Name.eq(name))
+        .one(db)
+        .await?
+    {
         return Ok(Some(o));
     }
     Ok(organisations::Entity::find()
@@ -36,15 +48,24 @@ async fn org_by(db: &impl ConnectionTrait, name: &str, kind: &str, country: &str
 }
 
 /// Loads the sample deals, contracts and registrations as of `today`.
-pub async fn load<C: ConnectionTrait + TransactionTrait>(txn: &C, today: NaiveDate) -> anyhow::Result<()> {
-    if contracts::Entity::find().filter(contracts::Column::ContractNumber.eq(MARKER)).one(txn).await?.is_some() {
+pub async fn load<C: ConnectionTrait + TransactionTrait>(
+    txn: &C,
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    if contracts::Entity::find()
+        .filter(contracts::Column::ContractNumber.eq(MARKER))
+        .one(txn)
+        .await?
+        .is_some()
+    {
         return Ok(());
     }
     let Some(uni) = org_by(txn, "桂江大学（示例）", "university", "CN").await? else {
         tracing::info!("no sample university: deal sample data skipped");
         return Ok(());
     };
-    let Some(ent) = org_by(txn, "柳江智能农机有限公司（示例）", "enterprise", "CN").await? else {
+    let Some(ent) = org_by(txn, "柳江智能农机有限公司（示例）", "enterprise", "CN").await?
+    else {
         tracing::info!("no sample enterprise: deal sample data skipped");
         return Ok(());
     };
@@ -54,7 +75,11 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(txn: &C, today: NaiveDa
         .order_by_asc(brokers::Column::CreatedAt)
         .one(txn)
         .await?;
-    let actor = match users::Entity::find().filter(users::Column::IsOperator.eq(true)).one(txn).await? {
+    let actor = match users::Entity::find()
+        .filter(users::Column::IsOperator.eq(true))
+        .one(txn)
+        .await?
+    {
         Some(u) => u.id,
         None => match &broker {
             Some(b) => b.user_id,
@@ -64,8 +89,16 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(txn: &C, today: NaiveDa
             }
         },
     };
-    let achievement = achievements::Entity::find().filter(achievements::Column::OrganisationId.eq(uni.id)).one(txn).await?.map(|a| a.id);
-    let need = needs::Entity::find().filter(needs::Column::OrganisationId.eq(ent.id)).one(txn).await?.map(|n| n.id);
+    let achievement = achievements::Entity::find()
+        .filter(achievements::Column::OrganisationId.eq(uni.id))
+        .one(txn)
+        .await?
+        .map(|a| a.id);
+    let need = needs::Entity::find()
+        .filter(needs::Column::OrganisationId.eq(ent.id))
+        .one(txn)
+        .await?
+        .map(|n| n.id);
     let now = crate::domain::now();
 
     // Rates: weekly sample rates for the last two months.
@@ -107,24 +140,61 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(txn: &C, today: NaiveDa
         publicity: Option<(NaiveDate, NaiveDate)>,
     }
     let mut specs = vec![
-        SampleDeal { title: "甘蔗收割机智能控制系统专利许可（示例）", mode: "negotiated", stage: "registered", seller: &uni, buyer: &ent, opened_days_ago: 75, publicity: Some((today - Duration::days(60), today - Duration::days(46))) },
-        SampleDeal { title: "丘陵蔗区切割高度自适应技术合作开发（示例）", mode: "negotiated", stage: "agreed", seller: &uni, buyer: &ent, opened_days_ago: 20, publicity: Some((today - Duration::days(3), today + Duration::days(11))) },
-        SampleDeal { title: "农机远程运维平台技术咨询（示例）", mode: "fixed_price", stage: "negotiating", seller: &uni, buyer: &ent, opened_days_ago: 9, publicity: None },
+        SampleDeal {
+            title: "甘蔗收割机智能控制系统专利许可（示例）",
+            mode: "negotiated",
+            stage: "registered",
+            seller: &uni,
+            buyer: &ent,
+            opened_days_ago: 75,
+            publicity: Some((today - Duration::days(60), today - Duration::days(46))),
+        },
+        SampleDeal {
+            title: "丘陵蔗区切割高度自适应技术合作开发（示例）",
+            mode: "negotiated",
+            stage: "agreed",
+            seller: &uni,
+            buyer: &ent,
+            opened_days_ago: 20,
+            publicity: Some((today - Duration::days(3), today + Duration::days(11))),
+        },
+        SampleDeal {
+            title: "农机远程运维平台技术咨询（示例）",
+            mode: "fixed_price",
+            stage: "negotiating",
+            seller: &uni,
+            buyer: &ent,
+            opened_days_ago: 9,
+            publicity: None,
+        },
     ];
     if let Some(vn) = &vn {
-        specs.push(SampleDeal { title: "Sugarcane harvester training for Mekong AgriTech (sample)", mode: "fixed_price", stage: "registered", seller: &ent, buyer: vn, opened_days_ago: 40, publicity: None });
+        specs.push(SampleDeal {
+            title: "Sugarcane harvester training for Mekong AgriTech (sample)",
+            mode: "fixed_price",
+            stage: "registered",
+            seller: &ent,
+            buyer: vn,
+            opened_days_ago: 40,
+            publicity: None,
+        });
     }
     let mut deal_ids = Vec::new();
     for spec in &specs {
         let id = new_uuid();
-        let opened: chrono::DateTime<chrono::FixedOffset> = (now - Duration::days(spec.opened_days_ago)).fixed_offset();
+        let opened: chrono::DateTime<chrono::FixedOffset> =
+            (now - Duration::days(spec.opened_days_ago)).fixed_offset();
         deals::ActiveModel {
             id: Set(id),
             title: Set(spec.title.to_owned()),
             origin: Set("inquiry".to_owned()),
             mode: Set(spec.mode.to_owned()),
             match_id: Set(None),
-            achievement_id: Set(if spec.seller.id == uni.id { achievement } else { None }),
+            achievement_id: Set(if spec.seller.id == uni.id {
+                achievement
+            } else {
+                None
+            }),
             need_id: Set(if spec.buyer.id == ent.id { need } else { None }),
             open_call_application_id: Set(None),
             seller_organisation_id: Set(spec.seller.id),
@@ -181,16 +251,72 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(txn: &C, today: NaiveDa
 
     // Contracts: (deal index, number, type, subtype, scope, currency, amount, tech, signed
     // days ago, registered days ago).
-    type ContractSpec<'a> = (usize, &'a str, &'a str, &'a str, Option<&'a str>, &'a str, i64, i64, i64, Option<i64>);
+    type ContractSpec<'a> = (
+        usize,
+        &'a str,
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        &'a str,
+        i64,
+        i64,
+        i64,
+        Option<i64>,
+    );
     let mut specs_c: Vec<ContractSpec<'_>> = vec![
-        (0, MARKER, "licence", "patent_licence", Some("non_exclusive"), "CNY", 86_000_000, 80_000_000, 50, Some(30)),
-        (2, "SAMPLE-GX-0003", "consulting", "consulting", None, "CNY", 12_000_000, 12_000_000, 2, None),
+        (
+            0,
+            MARKER,
+            "licence",
+            "patent_licence",
+            Some("non_exclusive"),
+            "CNY",
+            86_000_000,
+            80_000_000,
+            50,
+            Some(30),
+        ),
+        (
+            2,
+            "SAMPLE-GX-0003",
+            "consulting",
+            "consulting",
+            None,
+            "CNY",
+            12_000_000,
+            12_000_000,
+            2,
+            None,
+        ),
     ];
     if vn.is_some() {
-        specs_c.push((3, "SAMPLE-GX-0002", "service", "training", None, "VND", 2_500_000_000, 2_500_000_000, 20, Some(10)));
+        specs_c.push((
+            3,
+            "SAMPLE-GX-0002",
+            "service",
+            "training",
+            None,
+            "VND",
+            2_500_000_000,
+            2_500_000_000,
+            20,
+            Some(10),
+        ));
     }
     let mut months = Vec::new();
-    for (deal_idx, number, ctype, subtype, scope, currency, amount, tech, signed_ago, registered_ago) in specs_c {
+    for (
+        deal_idx,
+        number,
+        ctype,
+        subtype,
+        scope,
+        currency,
+        amount,
+        tech,
+        signed_ago,
+        registered_ago,
+    ) in specs_c
+    {
         let spec = &specs[deal_idx];
         let signed = today - Duration::days(signed_ago);
         let rate = rate_ids
@@ -200,7 +326,10 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(txn: &C, today: NaiveDa
         let (cny, tech_cny) = match rate {
             Some(r) if currency != "CNY" => {
                 let d = Decimal::from_str(&r.cny_per_unit)?;
-                (Money::new(amount, currency).to_cny(d)?.minor_units, Money::new(tech, currency).to_cny(d)?.minor_units)
+                (
+                    Money::new(amount, currency).to_cny(d)?.minor_units,
+                    Money::new(tech, currency).to_cny(d)?.minor_units,
+                )
             }
             _ => (amount, tech),
         };
@@ -223,7 +352,9 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(txn: &C, today: NaiveDa
             contract_amount_minor: Set(amount),
             tech_amount_minor: Set(tech),
             fx_rate_id: Set(rate.filter(|_| currency != "CNY").map(|r| r.id)),
-            fx_rate: Set(rate.filter(|_| currency != "CNY").map(|r| r.cny_per_unit.clone())),
+            fx_rate: Set(rate
+                .filter(|_| currency != "CNY")
+                .map(|r| r.cny_per_unit.clone())),
             contract_amount_cny_minor: Set(cny),
             tech_amount_cny_minor: Set(tech_cny),
             seller_country: Set(spec.seller.country.clone()),
@@ -232,7 +363,11 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(txn: &C, today: NaiveDa
             buyer_region_code: Set(spec.buyer.region_code.clone()),
             industry_code: Set("modern_agriculture".to_owned()),
             ip_type: Set(scope.map(|_| "invention_patent".to_owned())),
-            achievement_id: Set(if spec.seller.id == uni.id { achievement } else { None }),
+            achievement_id: Set(if spec.seller.id == uni.id {
+                achievement
+            } else {
+                None
+            }),
             need_id: Set(None),
             status: Set("signed".to_owned()),
             created_by: Set(actor),
@@ -254,14 +389,25 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(txn: &C, today: NaiveDa
             .await?;
         }
         if let Some(b) = &broker {
-            contract_brokers::ActiveModel { id: Set(new_uuid()), contract_id: Set(id), broker_id: Set(b.id), role: Set("introducer".to_owned()) }
-                .insert(txn)
-                .await?;
+            contract_brokers::ActiveModel {
+                id: Set(new_uuid()),
+                contract_id: Set(id),
+                broker_id: Set(b.id),
+                role: Set("introducer".to_owned()),
+            }
+            .insert(txn)
+            .await?;
         }
         let (status, number_reg, registered_on) = match registered_ago {
             Some(days) => {
                 let on = today - Duration::days(days);
-                let n = crate::domain::registrations::next_number(txn, &platform::config::DealConfig::default().registration_number_format, chrono::Datelike::year(&on)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                let n = crate::domain::registrations::next_number(
+                    txn,
+                    &platform::config::DealConfig::default().registration_number_format,
+                    chrono::Datelike::year(&on),
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
                 months.push(month_of(on));
                 ("registered", Some(n), Some(on))
             }
@@ -272,7 +418,9 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(txn: &C, today: NaiveDa
             contract_id: Set(id),
             status: Set(status.to_owned()),
             registration_number: Set(number_reg),
-            office: Set(registered_on.map(|_| platform::config::DealConfig::default().registration_office)),
+            office: Set(
+                registered_on.map(|_| platform::config::DealConfig::default().registration_office)
+            ),
             registered_on: Set(registered_on),
             rejection_reason: Set(None),
             change_note: Set(None),

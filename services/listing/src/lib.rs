@@ -5,11 +5,11 @@ pub mod domain;
 pub mod routes;
 
 use chrono::{Duration, Utc};
-use sea_orm::ConnectionTrait;
 use platform::jobs::events::ListingIndexed;
 use platform::jobs::{enqueue_unique_at, Registry};
 use platform::openapi::BearerAuth;
 use platform::AppState;
+use sea_orm::ConnectionTrait;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -77,18 +77,38 @@ pub fn jobs() -> Registry<AppState> {
     registry.register(|state: AppState, job: SyncSearch| async move {
         domain::index::sync_one(&state.db, state.search.as_ref(), job.kind, job.id).await?;
         // Matching retrieves from the index, so it hears of the change only once the index has it.
-        platform::jobs::enqueue(&state.db, &ListingIndexed { kind: job.kind.as_str().to_owned(), id: job.id }).await?;
+        platform::jobs::enqueue(
+            &state.db,
+            &ListingIndexed {
+                kind: job.kind.as_str().to_owned(),
+                id: job.id,
+            },
+        )
+        .await?;
         Ok(())
     });
-    registry.register(|state: AppState, job: domain::imports::ProcessImport| async move {
-        domain::imports::process(&state.db, job.id, |_, _| {}).await.map(|_| ())
-    });
+    registry.register(
+        |state: AppState, job: domain::imports::ProcessImport| async move {
+            domain::imports::process(&state.db, job.id, |_, _| {})
+                .await
+                .map(|_| ())
+        },
+    );
     registry.register(|state: AppState, _job: ExpireListings| async move {
         let sweep = domain::lifecycle::sweep_expiry(&state.db, Utc::now().date_naive()).await?;
         if sweep.expired + sweep.reminded > 0 {
-            tracing::info!(expired = sweep.expired, reminded = sweep.reminded, "expiry sweep");
+            tracing::info!(
+                expired = sweep.expired,
+                reminded = sweep.reminded,
+                "expiry sweep"
+            );
         }
-        enqueue_unique_at(&state.db, &ExpireListings {}, Utc::now() + EXPIRY_SWEEP_EVERY).await?;
+        enqueue_unique_at(
+            &state.db,
+            &ExpireListings {},
+            Utc::now() + EXPIRY_SWEEP_EVERY,
+        )
+        .await?;
         Ok(())
     });
     registry

@@ -18,9 +18,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use platform::config::MatchingConfig;
 use search::bench::{to_doc, BenchListing, BenchQueryLine};
 use search::{EmbeddedIndex, Filters, SearchDoc, SearchIndex};
-use platform::config::MatchingConfig;
 use uuid::Uuid;
 
 use crate::engine::{self, AchievementProfile, NeedProfile};
@@ -76,12 +76,27 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[idx.min(sorted.len() - 1)]
 }
 
-async fn match_one(index: &dyn SearchIndex, profiles: &Arc<HashMap<Uuid, AchievementProfile>>, n: &NeedProfile, weights: &MatchingConfig) -> anyhow::Result<usize> {
+async fn match_one(
+    index: &dyn SearchIndex,
+    profiles: &Arc<HashMap<Uuid, AchievementProfile>>,
+    n: &NeedProfile,
+    weights: &MatchingConfig,
+) -> anyhow::Result<usize> {
     let profiles = profiles.clone();
-    let ranked = engine::rank(index, n, &Filters::default(), weights, weights.max_matches_per_need, move |ids| {
-        let found: Vec<AchievementProfile> = ids.iter().filter_map(|id| profiles.get(id).cloned()).collect();
-        async move { Ok(found) }
-    })
+    let ranked = engine::rank(
+        index,
+        n,
+        &Filters::default(),
+        weights,
+        weights.max_matches_per_need,
+        move |ids| {
+            let found: Vec<AchievementProfile> = ids
+                .iter()
+                .filter_map(|id| profiles.get(id).cloned())
+                .collect();
+            async move { Ok(found) }
+        },
+    )
     .await?;
     Ok(ranked.len())
 }
@@ -90,14 +105,20 @@ async fn match_one(index: &dyn SearchIndex, profiles: &Arc<HashMap<Uuid, Achieve
 /// on two concurrent workers, as `techmarket rematch` would on two cores. An index that
 /// already holds documents (a kept `TECHMARKET_BENCH_INDEX_DIR`) is used as it is: the corpus
 /// is then read for the profiles only and `index_seconds` is 0.
-pub async fn run(corpus: &Path, queries: &Path, index_dir: &Path, rematch_needs: usize) -> anyhow::Result<MatchBench> {
+pub async fn run(
+    corpus: &Path,
+    queries: &Path,
+    index_dir: &Path,
+    rematch_needs: usize,
+) -> anyhow::Result<MatchBench> {
     let weights = MatchingConfig::default();
     let index = EmbeddedIndex::open(index_dir)?;
     let reuse = index.count().await? > 0;
     let started = Instant::now();
     let mut profiles = HashMap::new();
     let mut batch = Vec::with_capacity(20_000);
-    let file = std::fs::File::open(corpus).map_err(|e| anyhow::anyhow!("Failed to open {}: {e}", corpus.display()))?;
+    let file = std::fs::File::open(corpus)
+        .map_err(|e| anyhow::anyhow!("Failed to open {}: {e}", corpus.display()))?;
     for line in BufReader::with_capacity(1 << 20, file).lines() {
         let line = line?;
         if line.trim().is_empty() {
@@ -116,7 +137,11 @@ pub async fn run(corpus: &Path, queries: &Path, index_dir: &Path, rematch_needs:
     if !batch.is_empty() {
         index.upsert(batch).await?;
     }
-    let index_seconds = if reuse { 0.0 } else { started.elapsed().as_secs_f64() };
+    let index_seconds = if reuse {
+        0.0
+    } else {
+        started.elapsed().as_secs_f64()
+    };
     let profiles = Arc::new(profiles);
     let needs: Vec<NeedProfile> = std::fs::read_to_string(queries)?
         .lines()
@@ -134,7 +159,12 @@ pub async fn run(corpus: &Path, queries: &Path, index_dir: &Path, rematch_needs:
     let index = Arc::new(index);
     let mut workers = Vec::new();
     for w in 0..2 {
-        let (index, profiles, needs, weights) = (index.clone(), profiles.clone(), needs.clone(), weights.clone());
+        let (index, profiles, needs, weights) = (
+            index.clone(),
+            profiles.clone(),
+            needs.clone(),
+            weights.clone(),
+        );
         workers.push(tokio::spawn(async move {
             let mut i = w;
             while i < rematch_needs {

@@ -8,9 +8,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
 use std::path::Path;
 
+use platform::config::MatchingConfig;
 use search::{Filters, LangText, ListingKind, SearchDoc, SearchIndex, SearchQuery, SortOrder};
 use serde::{Deserialize, Serialize};
-use platform::config::MatchingConfig;
 use uuid::Uuid;
 
 use crate::engine::{self, AchievementProfile, NeedProfile};
@@ -83,14 +83,18 @@ pub struct Report {
 }
 
 pub fn read_jsonl<T: for<'de> Deserialize<'de>>(path: &Path) -> anyhow::Result<Vec<T>> {
-    let file = std::fs::File::open(path).map_err(|e| anyhow::anyhow!("Failed to open {}: {e}", path.display()))?;
+    let file = std::fs::File::open(path)
+        .map_err(|e| anyhow::anyhow!("Failed to open {}: {e}", path.display()))?;
     let mut out = Vec::new();
     for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
         let line = line?;
         if line.trim().is_empty() {
             continue;
         }
-        out.push(serde_json::from_str(&line).map_err(|e| anyhow::anyhow!("{}:{}: {e}", path.display(), i + 1))?);
+        out.push(
+            serde_json::from_str(&line)
+                .map_err(|e| anyhow::anyhow!("{}:{}: {e}", path.display(), i + 1))?,
+        );
     }
     Ok(out)
 }
@@ -109,7 +113,13 @@ fn to_doc(d: &CorpusDoc) -> SearchDoc {
         open_call: false,
         organisation_id: Uuid::nil(),
         original_language: d.lang.clone(),
-        texts: vec![LangText { language: d.lang.clone(), title: d.title.clone(), summary: d.abstract_text.clone(), description: String::new(), keywords: d.keywords.clone() }],
+        texts: vec![LangText {
+            language: d.lang.clone(),
+            title: d.title.clone(),
+            summary: d.abstract_text.clone(),
+            description: String::new(),
+            keywords: d.keywords.clone(),
+        }],
         industry: d.set.clone(),
         region_code: "EVAL".to_owned(),
         country: "CN".to_owned(),
@@ -129,7 +139,13 @@ fn to_doc(d: &CorpusDoc) -> SearchDoc {
 fn to_profile(d: &CorpusDoc) -> AchievementProfile {
     AchievementProfile {
         id: doc_uuid(&d.id),
-        texts: vec![LangText { language: d.lang.clone(), title: d.title.clone(), summary: d.abstract_text.clone(), description: String::new(), keywords: d.keywords.clone() }],
+        texts: vec![LangText {
+            language: d.lang.clone(),
+            title: d.title.clone(),
+            summary: d.abstract_text.clone(),
+            description: String::new(),
+            keywords: d.keywords.clone(),
+        }],
         industry: d.set.clone(),
         trl: 5,
         region_code: "EVAL".to_owned(),
@@ -141,12 +157,22 @@ fn to_profile(d: &CorpusDoc) -> AchievementProfile {
 
 /// A query as a need: keyword lists become keywords, anything else is the need's text.
 pub fn to_need(q: &EvalQuery) -> NeedProfile {
-    let parts: Vec<String> = q.text.split(['、', ',', '，', ';', '；']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
+    let parts: Vec<String> = q
+        .text
+        .split(['、', ',', '，', ';', '；'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
     let is_list = q.query_type.starts_with("kw") || q.query_type == "term";
     NeedProfile {
         language: q.lang.clone(),
         title: String::new(),
-        summary: if is_list { String::new() } else { q.text.clone() },
+        summary: if is_list {
+            String::new()
+        } else {
+            q.text.clone()
+        },
         description: String::new(),
         keywords: if is_list { parts } else { Vec::new() },
         industry: Some(q.set.clone()),
@@ -160,15 +186,33 @@ pub fn to_need(q: &EvalQuery) -> NeedProfile {
 
 fn ndcg10(ranked: &[String], grades: &HashMap<String, u8>) -> f64 {
     let gain = |g: u8| 2_f64.powi(i32::from(g)) - 1.0;
-    let dcg: f64 = ranked.iter().take(10).enumerate().map(|(i, id)| gain(grades.get(id).copied().unwrap_or(0)) / ((i + 2) as f64).log2()).sum();
+    let dcg: f64 = ranked
+        .iter()
+        .take(10)
+        .enumerate()
+        .map(|(i, id)| gain(grades.get(id).copied().unwrap_or(0)) / ((i + 2) as f64).log2())
+        .sum();
     let mut ideal: Vec<u8> = grades.values().copied().collect();
     ideal.sort_unstable_by(|a, b| b.cmp(a));
-    let idcg: f64 = ideal.iter().take(10).enumerate().map(|(i, g)| gain(*g) / ((i + 2) as f64).log2()).sum();
-    if idcg > 0.0 { dcg / idcg } else { 0.0 }
+    let idcg: f64 = ideal
+        .iter()
+        .take(10)
+        .enumerate()
+        .map(|(i, g)| gain(*g) / ((i + 2) as f64).log2())
+        .sum();
+    if idcg > 0.0 {
+        dcg / idcg
+    } else {
+        0.0
+    }
 }
 
 fn mrr10(ranked: &[String], grades: &HashMap<String, u8>) -> f64 {
-    ranked.iter().take(10).position(|id| grades.get(id).copied().unwrap_or(0) >= 2).map_or(0.0, |p| 1.0 / (p + 1) as f64)
+    ranked
+        .iter()
+        .take(10)
+        .position(|id| grades.get(id).copied().unwrap_or(0) >= 2)
+        .map_or(0.0, |p| 1.0 / (p + 1) as f64)
 }
 
 fn recall(ranked: &[String], relevant: &[String], k: usize) -> f64 {
@@ -222,12 +266,25 @@ pub async fn evaluate(
     let mut groups: BTreeMap<String, Metrics> = BTreeMap::new();
     let mut run = Vec::new();
     for q in queries {
-        let filters = Filters { industries: vec![q.set.clone()], languages: q.target_langs.clone(), ..Filters::default() };
+        let filters = Filters {
+            industries: vec![q.set.clone()],
+            languages: q.target_langs.clone(),
+            ..Filters::default()
+        };
         let depth = 100 + q.exclude_ids.len();
         let ids: Vec<Uuid> = match ranker {
             Ranker::Bm25 => {
                 let res = index
-                    .search(&SearchQuery { text: Some(q.text.clone()), filters, sort: SortOrder::Relevance, offset: 0, limit: depth, facets: false, highlight: false, match_any: true })
+                    .search(&SearchQuery {
+                        text: Some(q.text.clone()),
+                        filters,
+                        sort: SortOrder::Relevance,
+                        offset: 0,
+                        limit: depth,
+                        facets: false,
+                        highlight: false,
+                        match_any: true,
+                    })
                     .await?;
                 res.hits.into_iter().map(|h| h.id).collect()
             }
@@ -236,7 +293,11 @@ pub async fn evaluate(
                 let mut w = weights.clone();
                 w.candidates = w.candidates.max(depth);
                 engine::rank(index, &need, &filters, &w, depth, |ids| {
-                    let profiles: Vec<AchievementProfile> = ids.iter().filter_map(|id| by_uuid.get(id)).map(|d| to_profile(d)).collect();
+                    let profiles: Vec<AchievementProfile> = ids
+                        .iter()
+                        .filter_map(|id| by_uuid.get(id))
+                        .map(|d| to_profile(d))
+                        .collect();
                     async move { Ok(profiles) }
                 })
                 .await?
@@ -248,7 +309,11 @@ pub async fn evaluate(
         let ranked: Vec<String> = ids
             .iter()
             .filter_map(|id| by_uuid.get(id))
-            .filter(|d| d.set == q.set && (q.target_langs.is_empty() || q.target_langs.contains(&d.lang)) && !q.exclude_ids.contains(&d.id))
+            .filter(|d| {
+                d.set == q.set
+                    && (q.target_langs.is_empty() || q.target_langs.contains(&d.lang))
+                    && !q.exclude_ids.contains(&d.id)
+            })
             .map(|d| d.id.clone())
             .take(100)
             .collect();
@@ -256,7 +321,13 @@ pub async fn evaluate(
             run.push(format!("{}\t{}\t{}", q.id, id, rank + 1));
         }
         add(&mut overall, &ranked, q);
-        add(groups.entry(format!("{}/{}/{}", q.set, q.query_type, q.lang)).or_default(), &ranked, q);
+        add(
+            groups
+                .entry(format!("{}/{}/{}", q.set, q.query_type, q.lang))
+                .or_default(),
+            &ranked,
+            q,
+        );
     }
     let report = Report {
         ranker: match ranker {
@@ -272,7 +343,9 @@ pub async fn evaluate(
 /// The tuning split: queries whose id hashes even. Weights are chosen on these; reported
 /// figures come from the others (`split = "report"`).
 pub fn in_split(query_id: &str, split: &str) -> bool {
-    let h = query_id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let h = query_id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
     match split {
         "tune" => h % 2 == 0,
         "report" => h % 2 == 1,
@@ -286,7 +359,9 @@ mod tests {
 
     #[test]
     fn metrics_follow_the_readme() {
-        let grades: HashMap<String, u8> = [("a".to_owned(), 3), ("b".to_owned(), 1)].into_iter().collect();
+        let grades: HashMap<String, u8> = [("a".to_owned(), 3), ("b".to_owned(), 1)]
+            .into_iter()
+            .collect();
         let ranked = vec!["x".to_owned(), "a".to_owned(), "b".to_owned()];
         assert!((mrr10(&ranked, &grades) - 0.5).abs() < 1e-9);
         let perfect = vec!["a".to_owned(), "b".to_owned()];

@@ -10,8 +10,8 @@ pub mod routes;
 
 use platform::jobs::events::{ListingExpiring, ListingIndexed};
 use platform::jobs::Registry;
-use platform::AppState;
 use platform::openapi::BearerAuth;
+use platform::AppState;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -21,7 +21,11 @@ pub const SERVICE: &str = "matching";
 /// URL prefixes the ingress routes to this service. Besides these it answers
 /// `/api/v1/needs/{id}/matches`, `/api/v1/achievements/{id}/matches` and
 /// `/api/v1/brokers/me/worklist`, which the ingress routes by pattern.
-pub const API_PREFIXES: &[&str] = &["/api/v1/matches", "/api/v1/notifications", "/api/v1/saved-searches"];
+pub const API_PREFIXES: &[&str] = &[
+    "/api/v1/matches",
+    "/api/v1/notifications",
+    "/api/v1/saved-searches",
+];
 
 #[derive(OpenApi)]
 #[openapi(
@@ -46,17 +50,31 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn alert_saved_searches(state: &AppState, job: &ListingIndexed) -> anyhow::Result<()> {
     use sea_orm::EntityTrait;
     let (live, title) = match job.kind.as_str() {
-        "need" => match platform::entity::needs::Entity::find_by_id(job.id).one(&state.db).await? {
+        "need" => match platform::entity::needs::Entity::find_by_id(job.id)
+            .one(&state.db)
+            .await?
+        {
             Some(n) => (domain::profiles::live(&n.status, n.valid_until), n.title),
             None => return Ok(()),
         },
-        _ => match platform::entity::achievements::Entity::find_by_id(job.id).one(&state.db).await? {
+        _ => match platform::entity::achievements::Entity::find_by_id(job.id)
+            .one(&state.db)
+            .await?
+        {
             Some(a) => (domain::profiles::live(&a.status, a.valid_until), a.title),
             None => return Ok(()),
         },
     };
     if live {
-        domain::alerts::run_search_alerts(&state.db, state.search.as_ref(), state.config.email.enabled, &job.kind, job.id, &title).await?;
+        domain::alerts::run_search_alerts(
+            &state.db,
+            state.search.as_ref(),
+            state.config.email.enabled,
+            &job.kind,
+            job.id,
+            &title,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -78,8 +96,10 @@ pub fn jobs() -> Registry<AppState> {
         tracing::debug!(listing.id = %job.id, created = done.created, updated = done.updated, retired = done.retired, "matches recomputed");
         Ok(())
     });
-    registry.register(|state: AppState, job: domain::alerts::EmailNotification| async move {
-        domain::alerts::send_email(&state.db, &state.config.email, job.notification_id).await
-    });
+    registry.register(
+        |state: AppState, job: domain::alerts::EmailNotification| async move {
+            domain::alerts::send_email(&state.db, &state.config.email, job.notification_id).await
+        },
+    );
     registry
 }

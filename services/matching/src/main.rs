@@ -4,5 +4,11 @@
 async fn main() -> anyhow::Result<()> {
     let config = platform::config::Config::load()?;
     platform::telemetry::init(&config.telemetry);
-    platform::serve::run_service(config, matching::SERVICE, matching::router(), matching::jobs()).await
+    platform::serve::run_service(
+        config,
+        matching::SERVICE,
+        matching::router(),
+        matching::jobs(),
+    )
+    .await
 }

@@ -2,21 +2,25 @@
 //! something a person should know happens.
 
 use chrono::Utc;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use platform::entity::{notifications, users};
 use platform::ids::new_uuid;
 use platform::jobs::events::ListingExpiring;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 /// One notification per member of the listing's organisation. Idempotent: a member who
 /// already has the reminder for this listing and date does not get a second one.
-pub async fn listing_expiring(db: &impl ConnectionTrait, job: &ListingExpiring) -> anyhow::Result<()> {
+pub async fn listing_expiring(
+    db: &impl ConnectionTrait,
+    job: &ListingExpiring,
+) -> anyhow::Result<()> {
     let members = users::Entity::find()
         .filter(users::Column::OrganisationId.eq(job.organisation_id))
         .filter(users::Column::Status.eq("active"))
         .all(db)
         .await?;
     let link = format!("/{}s/{}", job.kind, job.id);
-    let payload = serde_json::json!({"kind": job.kind, "id": job.id, "valid_until": job.valid_until});
+    let payload =
+        serde_json::json!({"kind": job.kind, "id": job.id, "valid_until": job.valid_until});
     for member in members {
         let already = notifications::Entity::find()
             .filter(notifications::Column::UserId.eq(member.id))

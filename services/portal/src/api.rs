@@ -99,21 +99,38 @@ pub struct Raw {
 impl Api {
     /// Calls the API routers of this process.
     pub fn in_process(router: Router) -> Self {
-        Self { transport: Transport::InProcess(router) }
+        Self {
+            transport: Transport::InProcess(router),
+        }
     }
 
     /// Calls the API at `base` (for example `http://ingress:8080`).
     pub fn remote(base: &str) -> Self {
         Self {
-            transport: Transport::Remote { base: base.trim_end_matches('/').to_owned(), http: reqwest::Client::new() },
+            transport: Transport::Remote {
+                base: base.trim_end_matches('/').to_owned(),
+                http: reqwest::Client::new(),
+            },
         }
     }
 
-    pub async fn get<T: DeserializeOwned>(&self, caller: Caller<'_>, path: &str) -> Result<T, ApiError> {
-        decode(self.send(caller, Method::GET, path, Body::empty(), None).await?)
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        caller: Caller<'_>,
+        path: &str,
+    ) -> Result<T, ApiError> {
+        decode(
+            self.send(caller, Method::GET, path, Body::empty(), None)
+                .await?,
+        )
     }
 
-    pub async fn post<T: DeserializeOwned>(&self, caller: Caller<'_>, path: &str, body: &impl Serialize) -> Result<T, ApiError> {
+    pub async fn post<T: DeserializeOwned>(
+        &self,
+        caller: Caller<'_>,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<T, ApiError> {
         self.json(caller, Method::POST, path, body).await
     }
 
@@ -125,7 +142,16 @@ impl Api {
         body: &impl Serialize,
     ) -> Result<T, ApiError> {
         let bytes = serde_json::to_vec(body).map_err(|e| ApiError::Transport(e.to_string()))?;
-        decode(self.send(caller, method, path, Body::from(bytes), Some("application/json")).await?)
+        decode(
+            self.send(
+                caller,
+                method,
+                path,
+                Body::from(bytes),
+                Some("application/json"),
+            )
+            .await?,
+        )
     }
 
     /// A POST the API de-duplicates by `Idempotency-Key`: a form submitted twice (double click,
@@ -139,13 +165,25 @@ impl Api {
     ) -> Result<T, ApiError> {
         let bytes = serde_json::to_vec(body).map_err(|e| ApiError::Transport(e.to_string()))?;
         let raw = self
-            .send_with(caller, Method::POST, path, Body::from(bytes), Some("application/json"), Some(idempotency_key))
+            .send_with(
+                caller,
+                Method::POST,
+                path,
+                Body::from(bytes),
+                Some("application/json"),
+                Some(idempotency_key),
+            )
             .await?;
         decode(raw)
     }
 
     /// A call whose success has no body worth reading (logout, mark read, delete).
-    pub async fn send_empty(&self, caller: Caller<'_>, method: Method, path: &str) -> Result<(), ApiError> {
+    pub async fn send_empty(
+        &self,
+        caller: Caller<'_>,
+        method: Method,
+        path: &str,
+    ) -> Result<(), ApiError> {
         let raw = self.send(caller, method, path, Body::empty(), None).await?;
         check(&raw)?;
         Ok(())
@@ -160,7 +198,8 @@ impl Api {
         body: Body,
         content_type: Option<&str>,
     ) -> Result<Raw, ApiError> {
-        self.send_with(caller, method, path, body, content_type, None).await
+        self.send_with(caller, method, path, body, content_type, None)
+            .await
     }
 
     async fn send_with(
@@ -179,8 +218,14 @@ impl Api {
                 if let Some(map) = req.headers_mut() {
                     map.extend(headers);
                 }
-                let req = req.body(body).map_err(|e| ApiError::Transport(e.to_string()))?;
-                let resp = router.clone().oneshot(req).await.map_err(|e| ApiError::Transport(e.to_string()))?;
+                let req = req
+                    .body(body)
+                    .map_err(|e| ApiError::Transport(e.to_string()))?;
+                let resp = router
+                    .clone()
+                    .oneshot(req)
+                    .await
+                    .map_err(|e| ApiError::Transport(e.to_string()))?;
                 let (parts, body) = resp.into_parts();
                 let body = http_body_util::Limited::new(body, MAX_RESPONSE_BYTES)
                     .collect()
@@ -195,20 +240,41 @@ impl Api {
                 }
             }
             Transport::Remote { base, http } => {
-                let bytes = body.collect().await.map_err(|e| ApiError::Transport(e.to_string()))?.to_bytes();
-                let req = http.request(method, format!("{base}{path}")).headers(headers).body(bytes);
-                let mut resp = req.send().await.map_err(|e| ApiError::Transport(e.to_string()))?;
+                let bytes = body
+                    .collect()
+                    .await
+                    .map_err(|e| ApiError::Transport(e.to_string()))?
+                    .to_bytes();
+                let req = http
+                    .request(method, format!("{base}{path}"))
+                    .headers(headers)
+                    .body(bytes);
+                let mut resp = req
+                    .send()
+                    .await
+                    .map_err(|e| ApiError::Transport(e.to_string()))?;
                 let status = resp.status();
                 let content_type = header_text(resp.headers(), header::CONTENT_TYPE);
                 let content_disposition = header_text(resp.headers(), header::CONTENT_DISPOSITION);
                 let mut body = bytes::BytesMut::new();
-                while let Some(chunk) = resp.chunk().await.map_err(|e| ApiError::Transport(e.to_string()))? {
+                while let Some(chunk) = resp
+                    .chunk()
+                    .await
+                    .map_err(|e| ApiError::Transport(e.to_string()))?
+                {
                     if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-                        return Err(ApiError::Transport(format!("API answer larger than {MAX_RESPONSE_BYTES} bytes")));
+                        return Err(ApiError::Transport(format!(
+                            "API answer larger than {MAX_RESPONSE_BYTES} bytes"
+                        )));
                     }
                     body.extend_from_slice(&chunk);
                 }
-                Raw { status, content_type, content_disposition, body: body.freeze() }
+                Raw {
+                    status,
+                    content_type,
+                    content_disposition,
+                    body: body.freeze(),
+                }
             }
         };
         check(&raw)?;
@@ -217,7 +283,11 @@ impl Api {
 }
 
 /// The headers of every API call: the reader's token, language, and what the body is.
-fn request_headers(caller: Caller<'_>, content_type: Option<&str>, idempotency_key: Option<&str>) -> http::HeaderMap {
+fn request_headers(
+    caller: Caller<'_>,
+    content_type: Option<&str>,
+    idempotency_key: Option<&str>,
+) -> http::HeaderMap {
     let mut map = http::HeaderMap::new();
     let mut set = |name: header::HeaderName, value: &str| {
         if let Ok(v) = HeaderValue::from_str(value) {
@@ -238,7 +308,10 @@ fn request_headers(caller: Caller<'_>, content_type: Option<&str>, idempotency_k
 }
 
 fn header_text(headers: &http::HeaderMap, name: header::HeaderName) -> Option<String> {
-    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
 }
 
 fn check(raw: &Raw) -> Result<(), ApiError> {
@@ -251,7 +324,8 @@ fn check(raw: &Raw) -> Result<(), ApiError> {
 }
 
 fn decode<T: DeserializeOwned>(raw: Raw) -> Result<T, ApiError> {
-    serde_json::from_slice(&raw.body).map_err(|e| ApiError::Transport(format!("unreadable API answer: {e}")))
+    serde_json::from_slice(&raw.body)
+        .map_err(|e| ApiError::Transport(format!("unreadable API answer: {e}")))
 }
 
 /// Builds `path?k=v&…` from pairs, skipping empty values and encoding the rest.
@@ -276,7 +350,9 @@ pub fn urlencode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for b in value.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -289,8 +365,21 @@ mod tests {
 
     #[test]
     fn query_skips_empty_values_and_encodes_the_rest() {
-        let q = with_query("/api/v1/search", &[("q", "水稻 收获".to_owned()), ("industry", String::new()), ("page", "2".to_owned())]);
-        assert_eq!(q, "/api/v1/search?q=%E6%B0%B4%E7%A8%BB%20%E6%94%B6%E8%8E%B7&page=2");
-        assert_eq!(with_query("/x?a=1", &[("b", "&".to_owned())]), "/x?a=1&b=%26");
+        let q = with_query(
+            "/api/v1/search",
+            &[
+                ("q", "水稻 收获".to_owned()),
+                ("industry", String::new()),
+                ("page", "2".to_owned()),
+            ],
+        );
+        assert_eq!(
+            q,
+            "/api/v1/search?q=%E6%B0%B4%E7%A8%BB%20%E6%94%B6%E8%8E%B7&page=2"
+        );
+        assert_eq!(
+            with_query("/x?a=1", &[("b", "&".to_owned())]),
+            "/x?a=1&b=%26"
+        );
     }
 }

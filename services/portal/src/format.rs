@@ -30,7 +30,11 @@ pub fn group_digits(n: u64) -> String {
 pub fn decimal2(minor: i64) -> String {
     let sign = if minor < 0 { "-" } else { "" };
     let abs = minor.unsigned_abs();
-    format!("{sign}{}.{:02}", group_thousands((abs / 100) as i64), abs % 100)
+    format!(
+        "{sign}{}.{:02}",
+        group_thousands((abs / 100) as i64),
+        abs % 100
+    )
 }
 
 /// `value / divisor` rounded half away from zero to `places` decimals, as text.
@@ -44,7 +48,12 @@ fn scaled(minor: i64, divisor: i128, places: u32) -> String {
     if places == 0 {
         format!("{sign}{}", group_thousands(int as i64))
     } else {
-        format!("{sign}{}.{:0width$}", group_thousands(int as i64), frac, width = places as usize)
+        format!(
+            "{sign}{}.{:0width$}",
+            group_thousands(int as i64),
+            frac,
+            width = places as usize
+        )
     }
 }
 
@@ -88,7 +97,9 @@ impl Tr {
     pub fn range(&self, min: Option<i64>, max: Option<i64>, currency: &str) -> String {
         match (min, max) {
             (Some(a), Some(b)) if a == b => self.money(a, currency),
-            (Some(a), Some(b)) => format!("{} – {}", self.money(a, currency), self.money(b, currency)),
+            (Some(a), Some(b)) => {
+                format!("{} – {}", self.money(a, currency), self.money(b, currency))
+            }
             (Some(a), None) => format!("≥ {}", self.money(a, currency)),
             (None, Some(b)) => format!("≤ {}", self.money(b, currency)),
             (None, None) => self.t("common.negotiable").to_owned(),
@@ -101,7 +112,9 @@ impl Tr {
     }
 
     pub fn opt_date(&self, iso: &Option<String>) -> String {
-        iso.as_deref().map(|d| self.date(d)).unwrap_or_else(|| "—".to_owned())
+        iso.as_deref()
+            .map(|d| self.date(d))
+            .unwrap_or_else(|| "—".to_owned())
     }
 
     pub fn count(&self, n: i64) -> String {
@@ -123,7 +136,11 @@ mod tests {
         assert_eq!(en.cny(12_000_000_000_000), "CNY 120.00 bn");
         assert_eq!(en.cny(250_000_000), "CNY 2.50 m");
         assert_eq!(en.money(1_050, "USD"), "USD 10.50");
-        assert_eq!(en.money(1_000_000, "VND"), "VND 1,000,000", "đồng have no decimals");
+        assert_eq!(
+            en.money(1_000_000, "VND"),
+            "VND 1,000,000",
+            "đồng have no decimals"
+        );
         assert_eq!(decimal2(-5), "-0.05");
     }
 }

@@ -55,7 +55,12 @@ impl Lang {
     }
 
     pub fn parse(code: &str) -> Option<Lang> {
-        let primary = code.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        let primary = code
+            .trim()
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         match primary.as_str() {
             "zh" => Some(Lang::Zh),
             "en" => Some(Lang::En),
@@ -73,7 +78,11 @@ impl Lang {
                 let mut it = part.split(';');
                 let lang = Lang::parse(it.next()?)?;
                 let q = it
-                    .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                    .find_map(|p| {
+                        p.trim()
+                            .strip_prefix("q=")
+                            .and_then(|q| q.parse::<f32>().ok())
+                    })
                     .unwrap_or(1.0);
                 Some((q, lang))
             })
@@ -137,7 +146,8 @@ static CATALOG: LazyLock<Catalog> = LazyLock::new(|| match load() {
 fn load() -> Result<Catalog, String> {
     let mut out = HashMap::new();
     for (area, text) in FILES {
-        let table: toml::Table = toml::from_str(text).map_err(|e| format!("i18n/{area}.toml: {e}"))?;
+        let table: toml::Table =
+            toml::from_str(text).map_err(|e| format!("i18n/{area}.toml: {e}"))?;
         flatten(area, &table, &mut out).map_err(|e| format!("i18n/{area}.toml: {e}"))?;
     }
     Ok(out)
@@ -152,7 +162,10 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalog) -> Result<(), S
             return Err(format!("{name}: expected a table with zh and en"));
         };
         if inner.contains_key("zh") {
-            let e: Entry = inner.clone().try_into().map_err(|e| format!("{name}: {e}"))?;
+            let e: Entry = inner
+                .clone()
+                .try_into()
+                .map_err(|e| format!("{name}: {e}"))?;
             out.insert(name, [Some(e.zh), Some(e.en), e.vi, e.th]);
         } else {
             flatten(&name, inner, out)?;
@@ -222,8 +235,11 @@ impl Tr {
 fn leak_key(key: &str) -> &'static str {
     // Only reachable for a key no catalog has; the unit test below fails the build's tests
     // first. Interning avoids leaking one string per request.
-    static UNKNOWN: LazyLock<std::sync::Mutex<HashMap<String, &'static str>>> = LazyLock::new(Default::default);
-    let Ok(mut map) = UNKNOWN.lock() else { return "?" };
+    static UNKNOWN: LazyLock<std::sync::Mutex<HashMap<String, &'static str>>> =
+        LazyLock::new(Default::default);
+    let Ok(mut map) = UNKNOWN.lock() else {
+        return "?";
+    };
     if let Some(s) = map.get(key) {
         return s;
     }
@@ -243,7 +259,10 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_best_language_we_speak() {
-        assert_eq!(Lang::from_accept_language("fr-FR, en;q=0.8, zh-CN;q=0.9"), Some(Lang::Zh));
+        assert_eq!(
+            Lang::from_accept_language("fr-FR, en;q=0.8, zh-CN;q=0.9"),
+            Some(Lang::Zh)
+        );
         assert_eq!(Lang::from_accept_language("th-TH"), Some(Lang::Th));
         assert_eq!(Lang::from_accept_language("de"), None);
     }
@@ -251,7 +270,10 @@ mod tests {
     #[test]
     fn missing_languages_fall_back_to_english() {
         let c = load().expect("catalog");
-        let (key, _) = c.iter().find(|(_, v)| v[2].is_none()).expect("a key without vi");
+        let (key, _) = c
+            .iter()
+            .find(|(_, v)| v[2].is_none())
+            .expect("a key without vi");
         assert_eq!(Tr::new(Lang::Vi).t(key), Tr::new(Lang::En).t(key));
     }
 
@@ -265,7 +287,9 @@ mod tests {
         let mut files = Vec::new();
         let mut dirs = vec![root.join("templates"), root.join("src")];
         while let Some(dir) = dirs.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
             for entry in entries.flatten() {
                 let path = entry.path();
                 if path.is_dir() {
@@ -291,6 +315,10 @@ mod tests {
                 }
             }
         }
-        assert!(missing.is_empty(), "keys used but not in i18n/*.toml:\n{}", missing.join("\n"));
+        assert!(
+            missing.is_empty(),
+            "keys used but not in i18n/*.toml:\n{}",
+            missing.join("\n")
+        );
     }
 }

@@ -50,7 +50,11 @@ impl FromRef<Portal> for Api {
 /// `Secure` when configured so, or when the platform's public URL is https.
 pub fn router(api: Api, config: &Config) -> Router<AppState> {
     let secure_cookies = config.portal.secure_cookies || config.server.is_https();
-    let portal = Portal { api, secure_cookies, taxonomies: Default::default() };
+    let portal = Portal {
+        api,
+        secure_cookies,
+        taxonomies: Default::default(),
+    };
     Router::new()
         .merge(assets::routes())
         .merge(pages::routes())
@@ -67,7 +71,10 @@ async fn same_origin_posts(req: Request, next: Next) -> Response {
         return next.run(req).await;
     }
     let headers = req.headers();
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let cross_site = headers
         .get("sec-fetch-site")
         .and_then(|v| v.to_str().ok())
@@ -94,7 +101,13 @@ async fn refused_forms_are_pages(req: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    if is_post && is_html && matches!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT) {
+    if is_post
+        && is_html
+        && matches!(
+            resp.status(),
+            StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
+        )
+    {
         *resp.status_mut() = StatusCode::OK;
     }
     resp

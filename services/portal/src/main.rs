@@ -13,8 +13,19 @@ async fn main() -> anyhow::Result<()> {
     let search = platform::state::open_search(&config.search).await?;
     let state = platform::AppState::new(db, config, search);
     let pages = portal::router(portal::Api::remote(&api_url), &state.config);
-    let (app, _) = platform::serve::build_app(state.clone(), utoipa_axum::router::OpenApiRouter::new(), pages);
+    let (app, _) = platform::serve::build_app(
+        state.clone(),
+        utoipa_axum::router::OpenApiRouter::new(),
+        pages,
+    );
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, "portal listening");
-    platform::serve::run(listener, app, state, platform::jobs::Registry::new(), platform::serve::shutdown_signal()).await
+    platform::serve::run(
+        listener,
+        app,
+        state,
+        platform::jobs::Registry::new(),
+        platform::serve::shutdown_signal(),
+    )
+    .await
 }

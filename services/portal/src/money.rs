@@ -182,9 +182,16 @@ mod tests {
         assert_eq!(parse_major_to_minor("1.2.3", 2), Err(AmountError::Invalid));
         assert_eq!(parse_major_to_minor(".", 2), Err(AmountError::Invalid));
         assert_eq!(parse_major_to_minor("一百", 2), Err(AmountError::Invalid));
-        assert_eq!(parse_major_to_minor("1,5", 2), Err(AmountError::Invalid), "a decimal comma is not a thousands separator");
+        assert_eq!(
+            parse_major_to_minor("1,5", 2),
+            Err(AmountError::Invalid),
+            "a decimal comma is not a thousands separator"
+        );
         assert_eq!(parse_major_to_minor("1,2,3", 2), Err(AmountError::Invalid));
-        assert_eq!(parse_major_to_minor("1.234,5", 2), Err(AmountError::Invalid));
+        assert_eq!(
+            parse_major_to_minor("1.234,5", 2),
+            Err(AmountError::Invalid)
+        );
         assert_eq!(
             parse_major_to_minor("1.005", 2),
             Err(AmountError::TooManyDecimals)

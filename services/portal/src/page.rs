@@ -36,13 +36,24 @@ impl Ctx {
     pub fn new(viewer: &Viewer, section: &'static str) -> Self {
         // Vietnamese and Thai cover the public pages; elsewhere the page is English, and says
         // so in its `lang`, rather than English text under a `vi` label.
-        let lang = if viewer.lang.is_full() || is_public(section) { viewer.lang } else { Lang::En };
+        let lang = if viewer.lang.is_full() || is_public(section) {
+            viewer.lang
+        } else {
+            Lang::En
+        };
         let t = Tr::new(lang);
         let flash = flash_key(&viewer.path)
             .map(|key| format!("common.flash_{key}"))
             .filter(|key| crate::i18n::has_key(key))
             .map(|key| t.t(&key));
-        Self { t, lang, me: viewer.me.clone(), path: viewer.path.clone(), flash, section }
+        Self {
+            t,
+            lang,
+            me: viewer.me.clone(),
+            path: viewer.path.clone(),
+            flash,
+            section,
+        }
     }
 
     pub fn signed_in(&self) -> bool {
@@ -58,11 +69,16 @@ impl Ctx {
     }
 
     pub fn has_org(&self) -> bool {
-        self.me.as_ref().is_some_and(|m| m.organisation_id.is_some())
+        self.me
+            .as_ref()
+            .is_some_and(|m| m.organisation_id.is_some())
     }
 
     pub fn display_name(&self) -> &str {
-        self.me.as_ref().map(|m| m.display_name.as_str()).unwrap_or("")
+        self.me
+            .as_ref()
+            .map(|m| m.display_name.as_str())
+            .unwrap_or("")
     }
 
     /// Languages the switcher offers: zh and en everywhere, vi and th on public pages.
@@ -74,7 +90,11 @@ impl Ctx {
             .map(|l| LangLink {
                 code: l.code(),
                 name: l.own_name(),
-                href: format!("/lang/{}?next={}", l.code(), urlencode(&strip_param(&self.path, "lang"))),
+                href: format!(
+                    "/lang/{}?next={}",
+                    l.code(),
+                    urlencode(&strip_param(&self.path, "lang"))
+                ),
                 current: l == self.lang,
             })
             .collect()
@@ -115,14 +135,18 @@ pub fn escape(s: &str) -> String {
 
 /// Sections whose pages exist in every interface language (Vietnamese and Thai included).
 fn is_public(section: &str) -> bool {
-    matches!(section, "home" | "listing" | "brokers" | "publicity" | "login")
+    matches!(
+        section,
+        "home" | "listing" | "brokers" | "publicity" | "login"
+    )
 }
 
 /// Reads `flash=<key>` from the query; only short ASCII keys are considered.
 fn flash_key(path: &str) -> Option<String> {
     let query = path.split_once('?')?.1;
     let value = query.split('&').find_map(|kv| kv.strip_prefix("flash="))?;
-    (value.len() <= 32 && value.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')).then(|| value.to_owned())
+    (value.len() <= 32 && value.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+        .then(|| value.to_owned())
 }
 
 /// Whether `path` stays on this site: it starts with one `/`, and has no backslash and no
@@ -136,8 +160,13 @@ pub fn is_local_path(path: &str) -> bool {
 
 /// `path` without one query parameter.
 pub fn strip_param(path: &str, name: &str) -> String {
-    let Some((base, query)) = path.split_once('?') else { return path.to_owned() };
-    let kept: Vec<&str> = query.split('&').filter(|kv| kv.split('=').next() != Some(name)).collect();
+    let Some((base, query)) = path.split_once('?') else {
+        return path.to_owned();
+    };
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|kv| kv.split('=').next() != Some(name))
+        .collect();
     if kept.is_empty() {
         base.to_owned()
     } else {
@@ -191,7 +220,9 @@ impl Viewer {
     pub fn fail(&self, err: ApiError) -> PageError {
         let status = err.status();
         if status == StatusCode::UNAUTHORIZED && !self.signed_in() {
-            return PageError::new(Redirect::to(&format!("/login?next={}", urlencode(&self.path))).into_response());
+            return PageError::new(
+                Redirect::to(&format!("/login?next={}", urlencode(&self.path))).into_response(),
+            );
         }
         let detail = match &err {
             ApiError::Problem(p) => {
@@ -220,10 +251,19 @@ impl Viewer {
             401 | 403 => ("common.error_forbidden", "common.error_forbidden_advice"),
             404 => ("common.error_not_found", "common.error_not_found_advice"),
             409 => ("common.error_conflict", "common.error_conflict_advice"),
-            400..=499 => ("common.error_bad_request", "common.error_bad_request_advice"),
+            400..=499 => (
+                "common.error_bad_request",
+                "common.error_bad_request_advice",
+            ),
             _ => ("common.error_server", "common.error_server_advice"),
         };
-        let page = ErrorPage { heading: ctx.t.t(heading), advice: ctx.t.t(advice), ctx, status: status.as_u16(), detail };
+        let page = ErrorPage {
+            heading: ctx.t.t(heading),
+            advice: ctx.t.t(advice),
+            ctx,
+            status: status.as_u16(),
+            detail,
+        };
         let mut resp = render(&page);
         *resp.status_mut() = status;
         PageError::new(resp)
@@ -231,9 +271,11 @@ impl Viewer {
 
     /// Pages for signed-in people only: the login page, coming back here afterwards.
     pub fn require_login(&self) -> Result<&Me, PageError> {
-        self.me
-            .as_ref()
-            .ok_or_else(|| PageError::new(Redirect::to(&format!("/login?next={}", urlencode(&self.path))).into_response()))
+        self.me.as_ref().ok_or_else(|| {
+            PageError::new(
+                Redirect::to(&format!("/login?next={}", urlencode(&self.path))).into_response(),
+            )
+        })
     }
 }
 
@@ -260,7 +302,11 @@ impl FormErrors {
             let name = f.path.split('[').next().unwrap_or(&f.path).to_owned();
             fields.entry(name).or_insert_with(|| f.message.clone());
         }
-        let summary = Some(if problem.detail.is_empty() { problem.title.clone() } else { problem.detail.clone() });
+        let summary = Some(if problem.detail.is_empty() {
+            problem.title.clone()
+        } else {
+            problem.detail.clone()
+        });
         Self { fields, summary }
     }
 
@@ -284,7 +330,11 @@ impl FormErrors {
 
     /// Fields with errors, in a stable order, for the summary list at the top of a form.
     pub fn list(&self) -> Vec<(&str, &str)> {
-        let mut v: Vec<(&str, &str)> = self.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let mut v: Vec<(&str, &str)> = self
+            .fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         v.sort();
         v
     }
@@ -296,7 +346,10 @@ mod tests {
 
     #[test]
     fn strip_param_keeps_the_other_parameters() {
-        assert_eq!(strip_param("/s?q=a&lang=en&page=2", "lang"), "/s?q=a&page=2");
+        assert_eq!(
+            strip_param("/s?q=a&lang=en&page=2", "lang"),
+            "/s?q=a&page=2"
+        );
         assert_eq!(strip_param("/s?lang=en", "lang"), "/s");
         assert_eq!(strip_param("/s", "lang"), "/s");
     }
@@ -304,7 +357,14 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed() {
         assert!(is_local_path("/needs/1?flash=saved"));
-        for bad in ["//evil.example", "/\t/evil.example", "/\\evil.example", "https://evil.example", "/ /x", "/\n/evil"] {
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "/ /x",
+            "/\n/evil",
+        ] {
             assert!(!is_local_path(bad), "{bad:?}");
         }
     }

@@ -38,7 +38,11 @@ impl Me {
     }
 
     pub fn posts_needs(&self) -> bool {
-        self.organisation_id.is_some() && !matches!(self.org_kind.as_deref(), Some("university") | Some("institute"))
+        self.organisation_id.is_some()
+            && !matches!(
+                self.org_kind.as_deref(),
+                Some("university") | Some("institute")
+            )
     }
 }
 
@@ -54,7 +58,10 @@ pub struct Viewer {
 
 impl Viewer {
     pub fn caller(&self) -> Caller<'_> {
-        Caller { token: self.token.as_deref(), lang: self.lang }
+        Caller {
+            token: self.token.as_deref(),
+            lang: self.lang,
+        }
     }
 
     pub fn signed_in(&self) -> bool {
@@ -99,9 +106,21 @@ where
                     .and_then(Lang::from_accept_language)
             })
             .unwrap_or_default();
-        let token = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()).filter(|t| !t.is_empty());
-        let path = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".to_owned());
-        let mut viewer = Viewer { token, lang, me: None, path };
+        let token = jar
+            .get(SESSION_COOKIE)
+            .map(|c| c.value().to_owned())
+            .filter(|t| !t.is_empty());
+        let path = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| "/".to_owned());
+        let mut viewer = Viewer {
+            token,
+            lang,
+            me: None,
+            path,
+        };
         if viewer.token.is_some() {
             match portal.api.get::<Me>(viewer.caller(), "/api/v1/me").await {
                 Ok(me) => viewer.me = Some(me),

@@ -4,10 +4,10 @@
 pub mod sample;
 pub mod sample_listings;
 
-use sea_orm::DatabaseConnection;
-use sea_orm_migration::MigratorTrait;
 use platform::jobs::Registry;
 use platform::AppState;
+use sea_orm::DatabaseConnection;
+use sea_orm_migration::MigratorTrait;
 use utoipa_axum::router::OpenApiRouter;
 
 /// Every service that `techmarket serve` can run; the deployment manifests must deploy each.
@@ -112,15 +112,22 @@ pub async fn import_file(
         "needs" => ImportKind::Needs,
         other => anyhow::bail!("unknown kind `{other}`: use achievements or needs"),
     };
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let format = Format::detect(None, &name).ok_or_else(|| anyhow::anyhow!("{name}: expected a .csv or .xlsx file"))?;
-    let content = std::fs::read(file).map_err(|e| anyhow::anyhow!("Failed to read {}: {e}", file.display()))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let format = Format::detect(None, &name)
+        .ok_or_else(|| anyhow::anyhow!("{name}: expected a .csv or .xlsx file"))?;
+    let content = std::fs::read(file)
+        .map_err(|e| anyhow::anyhow!("Failed to read {}: {e}", file.display()))?;
     let admin = platform::entity::users::Entity::find()
         .filter(platform::entity::users::Column::OrganisationId.eq(org))
         .order_by_asc(platform::entity::users::Column::CreatedAt)
         .one(db)
         .await?
-        .ok_or_else(|| anyhow::anyhow!("organisation {org} has no members to own the imported listings"))?;
+        .ok_or_else(|| {
+            anyhow::anyhow!("organisation {org} has no members to own the imported listings")
+        })?;
     let caller = platform::auth::AuthUser {
         user_id: admin.id.into(),
         token_id: uuid::Uuid::nil().into(),
@@ -132,7 +139,11 @@ pub async fn import_file(
         is_operator: false,
         broker_id: None,
     };
-    let mode = if valid_rows_only { ImportMode::ValidRowsOnly } else { ImportMode::AllOrNothing };
+    let mode = if valid_rows_only {
+        ImportMode::ValidRowsOnly
+    } else {
+        ImportMode::AllOrNothing
+    };
     let import = imports::start(db, &caller, kind, mode, format, &name, content)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -160,12 +171,20 @@ pub async fn open_search_rebuilding(
                 && format!("{err:#}").contains("schema does not match") =>
         {
             tracing::warn!(error = %format!("{err:#}"), dir = %config.search.index_dir.display(), "search index has an older schema; rebuilding it from the database");
-            std::fs::remove_dir_all(&config.search.index_dir)
-                .map_err(|e| anyhow::anyhow!("Failed to remove the old index {}: {e}", config.search.index_dir.display()))?;
+            std::fs::remove_dir_all(&config.search.index_dir).map_err(|e| {
+                anyhow::anyhow!(
+                    "Failed to remove the old index {}: {e}",
+                    config.search.index_dir.display()
+                )
+            })?;
             let index = platform::state::open_search(&config.search).await?;
             let indexed = listing::domain::index::reindex(db, index.as_ref(), |_, _| {}).await?;
             let needs = enqueue_rematch(db).await?;
-            tracing::info!(?indexed, needs, "search index rebuilt; matches are being recomputed");
+            tracing::info!(
+                ?indexed,
+                needs,
+                "search index rebuilt; matches are being recomputed"
+            );
             Ok(index)
         }
         Err(err) => Err(err),
@@ -180,7 +199,14 @@ pub async fn enqueue_rematch(db: &DatabaseConnection) -> anyhow::Result<usize> {
         .all(db)
         .await?;
     for n in &needs {
-        platform::jobs::enqueue(db, &platform::jobs::events::ListingIndexed { kind: "need".to_owned(), id: n.id }).await?;
+        platform::jobs::enqueue(
+            db,
+            &platform::jobs::events::ListingIndexed {
+                kind: "need".to_owned(),
+                id: n.id,
+            },
+        )
+        .await?;
     }
     Ok(needs.len())
 }
@@ -204,7 +230,10 @@ pub async fn run_eval(
     let docs: Vec<eval::CorpusDoc> = eval::read_jsonl(corpus)?;
     let mut qs: Vec<eval::EvalQuery> = eval::read_jsonl(queries)?;
     if let Some(split) = split {
-        anyhow::ensure!(matches!(split, "tune" | "report"), "--split is tune or report");
+        anyhow::ensure!(
+            matches!(split, "tune" | "report"),
+            "--split is tune or report"
+        );
         qs.retain(|q| eval::in_split(&q.id, split));
     }
     let dir = tempfile_dir()?;
@@ -212,7 +241,8 @@ pub async fn run_eval(
     eval::index_corpus(&index, &docs).await?;
     let (report, run) = eval::evaluate(&index, &docs, &qs, ranker, &config.matching).await?;
     if let Some(path) = run_out {
-        std::fs::write(path, run.join("\n") + "\n").map_err(|e| anyhow::anyhow!("Failed to write {}: {e}", path.display()))?;
+        std::fs::write(path, run.join("\n") + "\n")
+            .map_err(|e| anyhow::anyhow!("Failed to write {}: {e}", path.display()))?;
     }
     drop(index);
     let _ = std::fs::remove_dir_all(&dir);
@@ -220,7 +250,8 @@ pub async fn run_eval(
 }
 
 fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
-    let dir = std::env::temp_dir().join(format!("techmarket-eval-{}", uuid::Uuid::now_v7().simple()));
+    let dir =
+        std::env::temp_dir().join(format!("techmarket-eval-{}", uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
 }
@@ -233,7 +264,9 @@ fn print_report(report: &matching::eval::Report) -> anyhow::Result<()> {
 
 /// Applies every pending migration (embedded mode and `techmarket migrate`).
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<usize> {
-    let pending = migrations::Migrator::get_pending_migrations(db).await?.len();
+    let pending = migrations::Migrator::get_pending_migrations(db)
+        .await?
+        .len();
     migrations::Migrator::up(db, None).await?;
     Ok(pending)
 }

@@ -10,7 +10,11 @@ use platform::config::{Config, SearchBackendKind};
 use platform::AppState;
 
 #[derive(Parser)]
-#[command(name = "techmarket", version, about = "TechMarket technology-transfer marketplace")]
+#[command(
+    name = "techmarket",
+    version,
+    about = "TechMarket technology-transfer marketplace"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -110,7 +114,10 @@ fn progress_bar(what: &'static str) -> indicatif::ProgressBar {
     bar
 }
 
-#[expect(clippy::print_stdout, reason = "the import report is the command's output")]
+#[expect(
+    clippy::print_stdout,
+    reason = "the import report is the command's output"
+)]
 fn report_import(summary: &listing::domain::imports::ImportOut) {
     println!(
         "{}: {} rows, {} listings created, {} errors",
@@ -132,9 +139,14 @@ async fn main() -> anyhow::Result<()> {
     let mut config = Config::load().context("Invalid configuration")?;
     platform::telemetry::init(&config.telemetry);
     match cli.command {
-        Command::Up { addr, data_dir, no_sample } => {
-            std::fs::create_dir_all(&data_dir)
-                .with_context(|| format!("Failed to create data directory {}", data_dir.display()))?;
+        Command::Up {
+            addr,
+            data_dir,
+            no_sample,
+        } => {
+            std::fs::create_dir_all(&data_dir).with_context(|| {
+                format!("Failed to create data directory {}", data_dir.display())
+            })?;
             config.server.addr = addr;
             config.database.url = sqlite_url(&data_dir.join("techmarket.db")).into();
             config.search.backend = SearchBackendKind::Embedded;
@@ -189,25 +201,72 @@ async fn main() -> anyhow::Result<()> {
             techmarket::check_schema(&db).await?;
             let search = platform::state::open_search(&config.search).await?;
             let bar = progress_bar("matching");
-            let done = matching::domain::recompute::rematch_all(&db, search.as_ref(), &config.matching, config.email.enabled, |done, total| {
-                bar.set_length(total);
-                bar.set_position(done);
-            })
+            let done = matching::domain::recompute::rematch_all(
+                &db,
+                search.as_ref(),
+                &config.matching,
+                config.email.enabled,
+                |done, total| {
+                    bar.set_length(total);
+                    bar.set_position(done);
+                },
+            )
             .await?;
-            bar.finish_with_message(format!("{} new, {} updated, {} retired", done.created, done.updated, done.retired));
+            bar.finish_with_message(format!(
+                "{} new, {} updated, {} retired",
+                done.created, done.updated, done.retired
+            ));
             Ok(())
         }
-        Command::Eval { corpus, queries, baseline, split, run_out } => {
-            techmarket::run_eval(&config, &corpus, &queries, baseline.as_deref(), split.as_deref(), run_out.as_deref()).await
+        Command::Eval {
+            corpus,
+            queries,
+            baseline,
+            split,
+            run_out,
+        } => {
+            techmarket::run_eval(
+                &config,
+                &corpus,
+                &queries,
+                baseline.as_deref(),
+                split.as_deref(),
+                run_out.as_deref(),
+            )
+            .await
         }
-        Command::Import { kind, file, org, valid_rows_only } => {
+        Command::Import {
+            kind,
+            file,
+            org,
+            valid_rows_only,
+        } => {
             let db = platform::db::connect(&config.database, "import").await?;
             techmarket::check_schema(&db).await?;
-            let summary = techmarket::import_file(&db, &kind, &file, org, valid_rows_only, progress_bar("validating")).await?;
+            let summary = techmarket::import_file(
+                &db,
+                &kind,
+                &file,
+                org,
+                valid_rows_only,
+                progress_bar("validating"),
+            )
+            .await?;
             report_import(&summary);
-            if summary.status == "succeeded" { Ok(()) } else { anyhow::bail!("import failed: {}", summary.failure.unwrap_or_default()) }
+            if summary.status == "succeeded" {
+                Ok(())
+            } else {
+                anyhow::bail!("import failed: {}", summary.failure.unwrap_or_default())
+            }
         }
-        Command::Admin { command: AdminCommand::CreateOperator { email, name, password } } => {
+        Command::Admin {
+            command:
+                AdminCommand::CreateOperator {
+                    email,
+                    name,
+                    password,
+                },
+        } => {
             let db = platform::db::connect(&config.database, "admin").await?;
             techmarket::check_schema(&db).await?;
             let user = listing::domain::accounts::create_operator(&db, &email, &name, &password)
@@ -227,7 +286,9 @@ async fn up(config: Config, no_sample: bool) -> anyhow::Result<()> {
     }
     let search = techmarket::open_search_rebuilding(&config, &db).await?;
     if !no_sample && techmarket::sample::load_if_empty(&db).await? {
-        tracing::info!("sample data loaded (fictional organisations, labelled 示例/sample); indexing");
+        tracing::info!(
+            "sample data loaded (fictional organisations, labelled 示例/sample); indexing"
+        );
         listing::domain::index::reindex(&db, search.as_ref(), |_, _| {}).await?;
         // Matches are computed in the background by the job queue.
         techmarket::enqueue_rematch(&db).await?;
@@ -246,11 +307,17 @@ async fn up(config: Config, no_sample: bool) -> anyhow::Result<()> {
     platform::serve::run(listener, app, state, techmarket::all_jobs(), shutdown).await
 }
 
-#[expect(clippy::print_stdout, reason = "the URL and demo logins are for the person at the terminal")]
+#[expect(
+    clippy::print_stdout,
+    reason = "the URL and demo logins are for the person at the terminal"
+)]
 fn print_banner(url: &str) {
     println!("TechMarket is running at {url}/");
     println!("  API reference: {url}/api/docs/");
-    println!("  Demo accounts (sample data), password `{}`:", techmarket::sample::DEMO_PASSWORD);
+    println!(
+        "  Demo accounts (sample data), password `{}`:",
+        techmarket::sample::DEMO_PASSWORD
+    );
     for account in techmarket::sample::DEMO_ACCOUNTS {
         println!("    {:<40} {}", account.email, account.role);
     }
@@ -271,5 +338,12 @@ async fn serve(config: Config, service: &str) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("Failed to listen on {addr}"))?;
     tracing::info!(service, addr = %listener.local_addr()?, "listening");
-    platform::serve::run(listener, app, state, jobs, platform::serve::shutdown_signal()).await
+    platform::serve::run(
+        listener,
+        app,
+        state,
+        jobs,
+        platform::serve::shutdown_signal(),
+    )
+    .await
 }

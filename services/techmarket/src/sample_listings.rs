@@ -15,12 +15,12 @@
 //! listings ([`demo_picks`]), so their logins see something under "my organisation".
 
 use chrono::{Duration, NaiveDate, Utc};
-use sea_orm::{DatabaseTransaction, EntityTrait, Set};
 use platform::auth::OrgRole;
 use platform::entity::{achievements, listing_translations, needs, organisations};
 use platform::identifiers::credit_code_check_char;
 use platform::ids::{new_uuid, OrganisationId};
 use platform::taxonomy;
+use sea_orm::{DatabaseTransaction, EntityTrait, Set};
 
 /// What [`load`] inserted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -238,7 +238,15 @@ const fn cn(
     focus: &'static [&'static str],
     intro: &'static str,
 ) -> CnOrg {
-    CnOrg { slug, name, name_en, kind, city, focus, intro }
+    CnOrg {
+        slug,
+        name,
+        name_en,
+        kind,
+        city,
+        focus,
+        intro,
+    }
 }
 
 const U: &str = "university";
@@ -247,111 +255,521 @@ const E: &str = "enterprise";
 
 const CN_ORGS: &[CnOrg] = &[
     // 南宁 Nanning
-    cn("yongjiang-university", "邕江大学（示例）", "Yongjiang University (sample)", U, "450100",
-       &["electronic_information", "artificial_intelligence", "biomedicine", "smart_city", "bio_breeding", "ecology_carbon_neutrality"], ""),
-    cn("nanning-agri-academy", "南宁现代农业科学研究院（示例）", "Nanning Academy of Modern Agriculture (sample)", I, "450100",
-       &["modern_agriculture", "bio_breeding", "health_elderly_care"], ""),
-    cn("nanning-asean-digital", "南宁东盟数字技术研究院（示例）", "Nanning ASEAN Digital Technology Institute (sample)", I, "450100",
-       &["artificial_intelligence", "5g_equipment", "smart_city", "public_safety"], ""),
-    cn("qingxiu-smartcity", "南宁青秀智慧城市科技有限公司（示例）", "Nanning Qingxiu Smart City Technology Co. (sample)", E, "450100",
-       &["smart_city", "public_safety", "artificial_intelligence"], "主营城市数字化管理平台与智慧社区系统集成"),
-    cn("yongning-pharma", "南宁邕宁生物制药有限公司（示例）", "Nanning Yongning Biopharmaceutical Co. (sample)", E, "450100",
-       &["biomedicine", "health_elderly_care"], "主营中成药与民族药制剂的研发和生产"),
+    cn(
+        "yongjiang-university",
+        "邕江大学（示例）",
+        "Yongjiang University (sample)",
+        U,
+        "450100",
+        &[
+            "electronic_information",
+            "artificial_intelligence",
+            "biomedicine",
+            "smart_city",
+            "bio_breeding",
+            "ecology_carbon_neutrality",
+        ],
+        "",
+    ),
+    cn(
+        "nanning-agri-academy",
+        "南宁现代农业科学研究院（示例）",
+        "Nanning Academy of Modern Agriculture (sample)",
+        I,
+        "450100",
+        &["modern_agriculture", "bio_breeding", "health_elderly_care"],
+        "",
+    ),
+    cn(
+        "nanning-asean-digital",
+        "南宁东盟数字技术研究院（示例）",
+        "Nanning ASEAN Digital Technology Institute (sample)",
+        I,
+        "450100",
+        &[
+            "artificial_intelligence",
+            "5g_equipment",
+            "smart_city",
+            "public_safety",
+        ],
+        "",
+    ),
+    cn(
+        "qingxiu-smartcity",
+        "南宁青秀智慧城市科技有限公司（示例）",
+        "Nanning Qingxiu Smart City Technology Co. (sample)",
+        E,
+        "450100",
+        &["smart_city", "public_safety", "artificial_intelligence"],
+        "主营城市数字化管理平台与智慧社区系统集成",
+    ),
+    cn(
+        "yongning-pharma",
+        "南宁邕宁生物制药有限公司（示例）",
+        "Nanning Yongning Biopharmaceutical Co. (sample)",
+        E,
+        "450100",
+        &["biomedicine", "health_elderly_care"],
+        "主营中成药与民族药制剂的研发和生产",
+    ),
     // 柳州 Liuzhou
-    cn("liuzhou-nev-institute", "柳州新能源汽车研究院（示例）", "Liuzhou New Energy Vehicle Research Institute (sample)", I, "450200",
-       &["new_energy_vehicles", "automotive", "hydrogen_energy_storage", "third_gen_semiconductors"], ""),
-    cn("liuzhou-machinery-institute", "柳州工程机械技术研究院（示例）", "Liuzhou Construction Machinery Technology Institute (sample)", I, "450200",
-       &["machinery", "high_end_equipment", "advanced_metal_materials"], ""),
-    cn("longcheng-auto-parts", "柳州龙城汽车零部件有限公司（示例）", "Liuzhou Longcheng Auto Parts Co. (sample)", E, "450200",
-       &["automotive", "new_energy_vehicles"], "主营汽车底盘与车身零部件制造"),
-    cn("liubei-precision", "柳州柳北精密机械有限公司（示例）", "Liuzhou Liubei Precision Machinery Co. (sample)", E, "450200",
-       &["machinery", "high_end_equipment"], "主营工程机械液压件与精密传动部件制造"),
+    cn(
+        "liuzhou-nev-institute",
+        "柳州新能源汽车研究院（示例）",
+        "Liuzhou New Energy Vehicle Research Institute (sample)",
+        I,
+        "450200",
+        &[
+            "new_energy_vehicles",
+            "automotive",
+            "hydrogen_energy_storage",
+            "third_gen_semiconductors",
+        ],
+        "",
+    ),
+    cn(
+        "liuzhou-machinery-institute",
+        "柳州工程机械技术研究院（示例）",
+        "Liuzhou Construction Machinery Technology Institute (sample)",
+        I,
+        "450200",
+        &[
+            "machinery",
+            "high_end_equipment",
+            "advanced_metal_materials",
+        ],
+        "",
+    ),
+    cn(
+        "longcheng-auto-parts",
+        "柳州龙城汽车零部件有限公司（示例）",
+        "Liuzhou Longcheng Auto Parts Co. (sample)",
+        E,
+        "450200",
+        &["automotive", "new_energy_vehicles"],
+        "主营汽车底盘与车身零部件制造",
+    ),
+    cn(
+        "liubei-precision",
+        "柳州柳北精密机械有限公司（示例）",
+        "Liuzhou Liubei Precision Machinery Co. (sample)",
+        E,
+        "450200",
+        &["machinery", "high_end_equipment"],
+        "主营工程机械液压件与精密传动部件制造",
+    ),
     // 桂林 Guilin
-    cn("lijiang-tech-university", "漓江理工大学（示例）", "Lijiang University of Technology (sample)", U, "450300",
-       &["electronic_information", "5g_equipment", "third_gen_semiconductors", "frontier_materials", "artificial_intelligence", "public_safety", "green_home_furnishing"], ""),
-    cn("lidong-medical-college", "桂林漓东医学院（示例）", "Guilin Lidong Medical College (sample)", U, "450300",
-       &["biomedicine", "health_elderly_care", "bio_breeding"], ""),
-    cn("lijiang-optoelectronics", "桂林漓江光电科技有限公司（示例）", "Guilin Lijiang Optoelectronics Co. (sample)", E, "450300",
-       &["electronic_information", "5g_equipment", "third_gen_semiconductors"], "主营光通信器件与射频模组的研发制造"),
-    cn("qixing-biotech", "桂林七星生物科技有限公司（示例）", "Guilin Qixing Biotechnology Co. (sample)", E, "450300",
-       &["biomedicine", "health_elderly_care", "modern_agriculture"], "主营罗汉果等特色植物提取物的研发和生产"),
+    cn(
+        "lijiang-tech-university",
+        "漓江理工大学（示例）",
+        "Lijiang University of Technology (sample)",
+        U,
+        "450300",
+        &[
+            "electronic_information",
+            "5g_equipment",
+            "third_gen_semiconductors",
+            "frontier_materials",
+            "artificial_intelligence",
+            "public_safety",
+            "green_home_furnishing",
+        ],
+        "",
+    ),
+    cn(
+        "lidong-medical-college",
+        "桂林漓东医学院（示例）",
+        "Guilin Lidong Medical College (sample)",
+        U,
+        "450300",
+        &["biomedicine", "health_elderly_care", "bio_breeding"],
+        "",
+    ),
+    cn(
+        "lijiang-optoelectronics",
+        "桂林漓江光电科技有限公司（示例）",
+        "Guilin Lijiang Optoelectronics Co. (sample)",
+        E,
+        "450300",
+        &[
+            "electronic_information",
+            "5g_equipment",
+            "third_gen_semiconductors",
+        ],
+        "主营光通信器件与射频模组的研发制造",
+    ),
+    cn(
+        "qixing-biotech",
+        "桂林七星生物科技有限公司（示例）",
+        "Guilin Qixing Biotechnology Co. (sample)",
+        E,
+        "450300",
+        &["biomedicine", "health_elderly_care", "modern_agriculture"],
+        "主营罗汉果等特色植物提取物的研发和生产",
+    ),
     // 梧州 Wuzhou
-    cn("wuzhou-tea-institute", "梧州六堡茶研究所（示例）", "Wuzhou Liupao Tea Research Institute (sample)", I, "450400",
-       &["modern_agriculture", "health_elderly_care", "bio_breeding"], ""),
-    cn("xijiang-recycling", "梧州西江再生资源有限公司（示例）", "Wuzhou Xijiang Recycling Co. (sample)", E, "450400",
-       &["ecology_carbon_neutrality", "advanced_metal_materials"], "主营再生铜、再生铝回收与精深加工"),
-    cn("cangwu-tea", "梧州苍梧茶业有限公司（示例）", "Wuzhou Cangwu Tea Co. (sample)", E, "450400",
-       &["modern_agriculture", "health_elderly_care", "bio_breeding"], "主营六堡茶种植、加工与销售"),
+    cn(
+        "wuzhou-tea-institute",
+        "梧州六堡茶研究所（示例）",
+        "Wuzhou Liupao Tea Research Institute (sample)",
+        I,
+        "450400",
+        &["modern_agriculture", "health_elderly_care", "bio_breeding"],
+        "",
+    ),
+    cn(
+        "xijiang-recycling",
+        "梧州西江再生资源有限公司（示例）",
+        "Wuzhou Xijiang Recycling Co. (sample)",
+        E,
+        "450400",
+        &["ecology_carbon_neutrality", "advanced_metal_materials"],
+        "主营再生铜、再生铝回收与精深加工",
+    ),
+    cn(
+        "cangwu-tea",
+        "梧州苍梧茶业有限公司（示例）",
+        "Wuzhou Cangwu Tea Co. (sample)",
+        E,
+        "450400",
+        &["modern_agriculture", "health_elderly_care", "bio_breeding"],
+        "主营六堡茶种植、加工与销售",
+    ),
     // 北海 Beihai
-    cn("beibu-marine-academy", "北部湾海洋科学研究院（示例）", "Beibu Gulf Academy of Marine Sciences (sample)", I, "450500",
-       &["marine", "deep_earth_sea", "ecology_carbon_neutrality"], ""),
-    cn("yintan-electronics", "北海银滩电子信息有限公司（示例）", "Beihai Yintan Electronics Co. (sample)", E, "450500",
-       &["electronic_information", "artificial_intelligence", "5g_equipment"], "主营智能终端与电子元器件制造"),
-    cn("weizhou-marine-bio", "北海涠洲海洋生物有限公司（示例）", "Beihai Weizhou Marine Biotech Co. (sample)", E, "450500",
-       &["marine", "biomedicine", "deep_earth_sea"], "主营水产品精深加工与海洋生物制品"),
+    cn(
+        "beibu-marine-academy",
+        "北部湾海洋科学研究院（示例）",
+        "Beibu Gulf Academy of Marine Sciences (sample)",
+        I,
+        "450500",
+        &["marine", "deep_earth_sea", "ecology_carbon_neutrality"],
+        "",
+    ),
+    cn(
+        "yintan-electronics",
+        "北海银滩电子信息有限公司（示例）",
+        "Beihai Yintan Electronics Co. (sample)",
+        E,
+        "450500",
+        &[
+            "electronic_information",
+            "artificial_intelligence",
+            "5g_equipment",
+        ],
+        "主营智能终端与电子元器件制造",
+    ),
+    cn(
+        "weizhou-marine-bio",
+        "北海涠洲海洋生物有限公司（示例）",
+        "Beihai Weizhou Marine Biotech Co. (sample)",
+        E,
+        "450500",
+        &["marine", "biomedicine", "deep_earth_sea"],
+        "主营水产品精深加工与海洋生物制品",
+    ),
     // 防城港 Fangchenggang
-    cn("fcg-port-engineering", "防城港港口工程技术研究院（示例）", "Fangchenggang Port Engineering Institute (sample)", I, "450600",
-       &["deep_earth_sea", "marine", "high_end_equipment", "advanced_metal_materials"], ""),
-    cn("fcg-steel-materials", "防城港北部湾钢铁新材料有限公司（示例）", "Fangchenggang Beibu Gulf Steel Materials Co. (sample)", E, "450600",
-       &["advanced_metal_materials", "ecology_carbon_neutrality", "hydrogen_energy_storage"], "主营钢铁冶炼与特种钢材加工"),
-    cn("jinhuacha-biotech", "防城港金花茶生物科技有限公司（示例）", "Fangchenggang Golden Camellia Biotech Co. (sample)", E, "450600",
-       &["biomedicine", "modern_agriculture", "health_elderly_care"], "主营金花茶种植与深加工产品研发"),
+    cn(
+        "fcg-port-engineering",
+        "防城港港口工程技术研究院（示例）",
+        "Fangchenggang Port Engineering Institute (sample)",
+        I,
+        "450600",
+        &[
+            "deep_earth_sea",
+            "marine",
+            "high_end_equipment",
+            "advanced_metal_materials",
+        ],
+        "",
+    ),
+    cn(
+        "fcg-steel-materials",
+        "防城港北部湾钢铁新材料有限公司（示例）",
+        "Fangchenggang Beibu Gulf Steel Materials Co. (sample)",
+        E,
+        "450600",
+        &[
+            "advanced_metal_materials",
+            "ecology_carbon_neutrality",
+            "hydrogen_energy_storage",
+        ],
+        "主营钢铁冶炼与特种钢材加工",
+    ),
+    cn(
+        "jinhuacha-biotech",
+        "防城港金花茶生物科技有限公司（示例）",
+        "Fangchenggang Golden Camellia Biotech Co. (sample)",
+        E,
+        "450600",
+        &["biomedicine", "modern_agriculture", "health_elderly_care"],
+        "主营金花茶种植与深加工产品研发",
+    ),
     // 钦州 Qinzhou
-    cn("qinzhou-petrochem-institute", "钦州北部湾石化技术研究院（示例）", "Qinzhou Beibu Gulf Petrochemical Technology Institute (sample)", I, "450700",
-       &["green_petrochemicals", "hydrogen_energy_storage", "frontier_materials", "ecology_carbon_neutrality"], ""),
-    cn("qinzhou-green-chem", "钦州港绿色化工有限公司（示例）", "Qinzhou Port Green Chemicals Co. (sample)", E, "450700",
-       &["green_petrochemicals", "ecology_carbon_neutrality"], "主营炼化一体化下游精细化学品生产"),
-    cn("nixing-pottery", "钦州坭兴陶家居用品有限公司（示例）", "Qinzhou Nixing Pottery Homeware Co. (sample)", E, "450700",
-       &["green_home_furnishing"], "主营坭兴陶日用与装饰陶瓷家居制品"),
+    cn(
+        "qinzhou-petrochem-institute",
+        "钦州北部湾石化技术研究院（示例）",
+        "Qinzhou Beibu Gulf Petrochemical Technology Institute (sample)",
+        I,
+        "450700",
+        &[
+            "green_petrochemicals",
+            "hydrogen_energy_storage",
+            "frontier_materials",
+            "ecology_carbon_neutrality",
+        ],
+        "",
+    ),
+    cn(
+        "qinzhou-green-chem",
+        "钦州港绿色化工有限公司（示例）",
+        "Qinzhou Port Green Chemicals Co. (sample)",
+        E,
+        "450700",
+        &["green_petrochemicals", "ecology_carbon_neutrality"],
+        "主营炼化一体化下游精细化学品生产",
+    ),
+    cn(
+        "nixing-pottery",
+        "钦州坭兴陶家居用品有限公司（示例）",
+        "Qinzhou Nixing Pottery Homeware Co. (sample)",
+        E,
+        "450700",
+        &["green_home_furnishing"],
+        "主营坭兴陶日用与装饰陶瓷家居制品",
+    ),
     // 贵港 Guigang
-    cn("gangnan-ev-institute", "贵港港南电动车技术研究院（示例）", "Guigang Gangnan Electric Vehicle Technology Institute (sample)", I, "450800",
-       &["new_energy_vehicles", "hydrogen_energy_storage", "automotive"], ""),
-    cn("qintang-sugar", "贵港覃塘糖业有限公司（示例）", "Guigang Qintang Sugar Co. (sample)", E, "450800",
-       &["modern_agriculture", "ecology_carbon_neutrality"], "主营甘蔗制糖及糖蜜、蔗渣综合利用"),
-    cn("hecheng-ev", "贵港荷城电动车制造有限公司（示例）", "Guigang Hecheng Electric Vehicle Co. (sample)", E, "450800",
-       &["new_energy_vehicles", "automotive"], "主营电动两轮车与电动三轮车整车制造"),
+    cn(
+        "gangnan-ev-institute",
+        "贵港港南电动车技术研究院（示例）",
+        "Guigang Gangnan Electric Vehicle Technology Institute (sample)",
+        I,
+        "450800",
+        &[
+            "new_energy_vehicles",
+            "hydrogen_energy_storage",
+            "automotive",
+        ],
+        "",
+    ),
+    cn(
+        "qintang-sugar",
+        "贵港覃塘糖业有限公司（示例）",
+        "Guigang Qintang Sugar Co. (sample)",
+        E,
+        "450800",
+        &["modern_agriculture", "ecology_carbon_neutrality"],
+        "主营甘蔗制糖及糖蜜、蔗渣综合利用",
+    ),
+    cn(
+        "hecheng-ev",
+        "贵港荷城电动车制造有限公司（示例）",
+        "Guigang Hecheng Electric Vehicle Co. (sample)",
+        E,
+        "450800",
+        &["new_energy_vehicles", "automotive"],
+        "主营电动两轮车与电动三轮车整车制造",
+    ),
     // 玉林 Yulin
-    cn("yulin-engine-institute", "玉林内燃机技术研究院（示例）", "Yulin Internal Combustion Engine Institute (sample)", I, "450900",
-       &["machinery", "automotive", "hydrogen_energy_storage", "high_end_equipment"], ""),
-    cn("beiliu-power", "玉林北流动力机械有限公司（示例）", "Yulin Beiliu Power Machinery Co. (sample)", E, "450900",
-       &["machinery", "automotive"], "主营中小功率柴油机及动力总成配套件"),
-    cn("yulin-herbal-slices", "玉林南药饮片有限公司（示例）", "Yulin Southern Herbal Slices Co. (sample)", E, "450900",
-       &["biomedicine", "health_elderly_care"], "主营中药饮片加工与南药材初加工"),
+    cn(
+        "yulin-engine-institute",
+        "玉林内燃机技术研究院（示例）",
+        "Yulin Internal Combustion Engine Institute (sample)",
+        I,
+        "450900",
+        &[
+            "machinery",
+            "automotive",
+            "hydrogen_energy_storage",
+            "high_end_equipment",
+        ],
+        "",
+    ),
+    cn(
+        "beiliu-power",
+        "玉林北流动力机械有限公司（示例）",
+        "Yulin Beiliu Power Machinery Co. (sample)",
+        E,
+        "450900",
+        &["machinery", "automotive"],
+        "主营中小功率柴油机及动力总成配套件",
+    ),
+    cn(
+        "yulin-herbal-slices",
+        "玉林南药饮片有限公司（示例）",
+        "Yulin Southern Herbal Slices Co. (sample)",
+        E,
+        "450900",
+        &["biomedicine", "health_elderly_care"],
+        "主营中药饮片加工与南药材初加工",
+    ),
     // 百色 Baise
-    cn("youjiang-aluminium-institute", "百色右江铝业技术研究院（示例）", "Baise Youjiang Aluminium Technology Institute (sample)", I, "451000",
-       &["advanced_metal_materials", "ecology_carbon_neutrality", "frontier_materials", "green_home_furnishing"], ""),
-    cn("tianyang-mango", "百色田阳芒果产业有限公司（示例）", "Baise Tianyang Mango Industry Co. (sample)", E, "451000",
-       &["modern_agriculture", "bio_breeding"], "主营芒果种植、采后处理与果干加工"),
-    cn("pingguo-aluminium", "百色平果铝材加工有限公司（示例）", "Baise Pingguo Aluminium Processing Co. (sample)", E, "451000",
-       &["advanced_metal_materials", "green_home_furnishing"], "主营铝型材与铝板带加工"),
+    cn(
+        "youjiang-aluminium-institute",
+        "百色右江铝业技术研究院（示例）",
+        "Baise Youjiang Aluminium Technology Institute (sample)",
+        I,
+        "451000",
+        &[
+            "advanced_metal_materials",
+            "ecology_carbon_neutrality",
+            "frontier_materials",
+            "green_home_furnishing",
+        ],
+        "",
+    ),
+    cn(
+        "tianyang-mango",
+        "百色田阳芒果产业有限公司（示例）",
+        "Baise Tianyang Mango Industry Co. (sample)",
+        E,
+        "451000",
+        &["modern_agriculture", "bio_breeding"],
+        "主营芒果种植、采后处理与果干加工",
+    ),
+    cn(
+        "pingguo-aluminium",
+        "百色平果铝材加工有限公司（示例）",
+        "Baise Pingguo Aluminium Processing Co. (sample)",
+        E,
+        "451000",
+        &["advanced_metal_materials", "green_home_furnishing"],
+        "主营铝型材与铝板带加工",
+    ),
     // 贺州 Hezhou
-    cn("hezhou-caco3-institute", "贺州碳酸钙产业研究院（示例）", "Hezhou Calcium Carbonate Industry Institute (sample)", I, "451100",
-       &["calcium_carbonate", "frontier_materials", "green_home_furnishing"], ""),
-    cn("pinggui-caco3", "贺州平桂碳酸钙新材料有限公司（示例）", "Hezhou Pinggui Calcium Carbonate Materials Co. (sample)", E, "451100",
-       &["calcium_carbonate", "green_petrochemicals"], "主营重质与轻质碳酸钙粉体生产"),
-    cn("fuchuan-stone-home", "贺州富川石材家居有限公司（示例）", "Hezhou Fuchuan Stone Homeware Co. (sample)", E, "451100",
-       &["green_home_furnishing", "calcium_carbonate"], "主营人造岗石与石材家居制品"),
+    cn(
+        "hezhou-caco3-institute",
+        "贺州碳酸钙产业研究院（示例）",
+        "Hezhou Calcium Carbonate Industry Institute (sample)",
+        I,
+        "451100",
+        &[
+            "calcium_carbonate",
+            "frontier_materials",
+            "green_home_furnishing",
+        ],
+        "",
+    ),
+    cn(
+        "pinggui-caco3",
+        "贺州平桂碳酸钙新材料有限公司（示例）",
+        "Hezhou Pinggui Calcium Carbonate Materials Co. (sample)",
+        E,
+        "451100",
+        &["calcium_carbonate", "green_petrochemicals"],
+        "主营重质与轻质碳酸钙粉体生产",
+    ),
+    cn(
+        "fuchuan-stone-home",
+        "贺州富川石材家居有限公司（示例）",
+        "Hezhou Fuchuan Stone Homeware Co. (sample)",
+        E,
+        "451100",
+        &["green_home_furnishing", "calcium_carbonate"],
+        "主营人造岗石与石材家居制品",
+    ),
     // 河池 Hechi
-    cn("hechi-nonferrous-institute", "河池有色金属研究所（示例）", "Hechi Non-ferrous Metals Research Institute (sample)", I, "451200",
-       &["advanced_metal_materials", "deep_earth_sea", "ecology_carbon_neutrality"], ""),
-    cn("nandan-tin-indium", "河池南丹锡铟材料有限公司（示例）", "Hechi Nandan Tin and Indium Materials Co. (sample)", E, "451200",
-       &["advanced_metal_materials", "third_gen_semiconductors", "frontier_materials", "deep_earth_sea"], "主营锡、铟等有色金属冶炼与深加工"),
-    cn("yizhou-silk", "河池宜州蚕丝有限公司（示例）", "Hechi Yizhou Silk Co. (sample)", E, "451200",
-       &["modern_agriculture", "green_home_furnishing"], "主营桑蚕养殖与蚕丝被等丝绸家居制品"),
+    cn(
+        "hechi-nonferrous-institute",
+        "河池有色金属研究所（示例）",
+        "Hechi Non-ferrous Metals Research Institute (sample)",
+        I,
+        "451200",
+        &[
+            "advanced_metal_materials",
+            "deep_earth_sea",
+            "ecology_carbon_neutrality",
+        ],
+        "",
+    ),
+    cn(
+        "nandan-tin-indium",
+        "河池南丹锡铟材料有限公司（示例）",
+        "Hechi Nandan Tin and Indium Materials Co. (sample)",
+        E,
+        "451200",
+        &[
+            "advanced_metal_materials",
+            "third_gen_semiconductors",
+            "frontier_materials",
+            "deep_earth_sea",
+        ],
+        "主营锡、铟等有色金属冶炼与深加工",
+    ),
+    cn(
+        "yizhou-silk",
+        "河池宜州蚕丝有限公司（示例）",
+        "Hechi Yizhou Silk Co. (sample)",
+        E,
+        "451200",
+        &["modern_agriculture", "green_home_furnishing"],
+        "主营桑蚕养殖与蚕丝被等丝绸家居制品",
+    ),
     // 来宾 Laibin
-    cn("laibin-industrial-institute", "来宾工业技术研究院（示例）", "Laibin Industrial Technology Institute (sample)", I, "451300",
-       &["ecology_carbon_neutrality", "hydrogen_energy_storage", "green_petrochemicals", "advanced_metal_materials", "calcium_carbonate"], ""),
-    cn("xiangzhou-storage", "来宾象州电力储能有限公司（示例）", "Laibin Xiangzhou Power Storage Co. (sample)", E, "451300",
-       &["hydrogen_energy_storage", "ecology_carbon_neutrality"], "主营电化学储能电站建设与运维"),
-    cn("wuxuan-sugar", "来宾武宣糖业有限公司（示例）", "Laibin Wuxuan Sugar Co. (sample)", E, "451300",
-       &["modern_agriculture", "ecology_carbon_neutrality"], "主营甘蔗制糖与蔗渣综合利用"),
+    cn(
+        "laibin-industrial-institute",
+        "来宾工业技术研究院（示例）",
+        "Laibin Industrial Technology Institute (sample)",
+        I,
+        "451300",
+        &[
+            "ecology_carbon_neutrality",
+            "hydrogen_energy_storage",
+            "green_petrochemicals",
+            "advanced_metal_materials",
+            "calcium_carbonate",
+        ],
+        "",
+    ),
+    cn(
+        "xiangzhou-storage",
+        "来宾象州电力储能有限公司（示例）",
+        "Laibin Xiangzhou Power Storage Co. (sample)",
+        E,
+        "451300",
+        &["hydrogen_energy_storage", "ecology_carbon_neutrality"],
+        "主营电化学储能电站建设与运维",
+    ),
+    cn(
+        "wuxuan-sugar",
+        "来宾武宣糖业有限公司（示例）",
+        "Laibin Wuxuan Sugar Co. (sample)",
+        E,
+        "451300",
+        &["modern_agriculture", "ecology_carbon_neutrality"],
+        "主营甘蔗制糖与蔗渣综合利用",
+    ),
     // 崇左 Chongzuo
-    cn("chongzuo-agri-institute", "崇左东盟跨境农业研究院（示例）", "Chongzuo China-ASEAN Cross-border Agriculture Institute (sample)", I, "451400",
-       &["modern_agriculture", "bio_breeding", "ecology_carbon_neutrality"], ""),
-    cn("pingxiang-logistics", "崇左凭祥跨境物流科技有限公司（示例）", "Chongzuo Pingxiang Cross-border Logistics Technology Co. (sample)", E, "451400",
-       &["smart_city", "public_safety", "artificial_intelligence"], "主营跨境物流与口岸通关数字化服务"),
-    cn("fusui-cane-machinery", "崇左扶绥甘蔗机械有限公司（示例）", "Chongzuo Fusui Sugarcane Machinery Co. (sample)", E, "451400",
-       &["modern_agriculture", "machinery", "high_end_equipment"], "主营甘蔗种植与收获机械制造"),
+    cn(
+        "chongzuo-agri-institute",
+        "崇左东盟跨境农业研究院（示例）",
+        "Chongzuo China-ASEAN Cross-border Agriculture Institute (sample)",
+        I,
+        "451400",
+        &[
+            "modern_agriculture",
+            "bio_breeding",
+            "ecology_carbon_neutrality",
+        ],
+        "",
+    ),
+    cn(
+        "pingxiang-logistics",
+        "崇左凭祥跨境物流科技有限公司（示例）",
+        "Chongzuo Pingxiang Cross-border Logistics Technology Co. (sample)",
+        E,
+        "451400",
+        &["smart_city", "public_safety", "artificial_intelligence"],
+        "主营跨境物流与口岸通关数字化服务",
+    ),
+    cn(
+        "fusui-cane-machinery",
+        "崇左扶绥甘蔗机械有限公司（示例）",
+        "Chongzuo Fusui Sugarcane Machinery Co. (sample)",
+        E,
+        "451400",
+        &["modern_agriculture", "machinery", "high_end_equipment"],
+        "主营甘蔗种植与收获机械制造",
+    ),
 ];
 
 /// An ASEAN sample organisation; its listings are written in `language`.
@@ -365,27 +783,117 @@ struct AseanOrg {
 }
 
 const ASEAN_ORGS: &[AseanOrg] = &[
-    AseanOrg { slug: "red-river-agrimech", name: "Viện Cơ điện Nông nghiệp Sông Hồng (sample)", name_en: "Red River Institute of Agricultural Mechanisation (sample)", kind: I, country: "VN", contact: "Trần Minh Đức (sample)" },
-    AseanOrg { slug: "cuulong-agro", name: "Công ty Cổ phần Chế biến Nông sản Cửu Long (sample)", name_en: "Cuu Long Agro-Processing JSC (sample)", kind: E, country: "VN", contact: "Lê Thị Hoa (sample)" },
-    AseanOrg { slug: "isan-cassava-rubber", name: "สถาบันวิจัยมันสำปะหลังและยางพาราอีสาน (sample)", name_en: "Isan Cassava and Rubber Research Institute (sample)", kind: I, country: "TH", contact: "Somchai Wongsa (sample)" },
-    AseanOrg { slug: "chaophraya-foodtech", name: "บริษัท เจ้าพระยา ฟู้ดเทค จำกัด (sample)", name_en: "Chao Phraya Food Tech Co., Ltd. (sample)", kind: E, country: "TH", contact: "Malee Srisuk (sample)" },
-    AseanOrg { slug: "ec-utech", name: "Universiti Teknologi Pantai Timur (sample)", name_en: "East Coast University of Technology (sample)", kind: U, country: "MY", contact: "Dr. Aminah Yusof (sample)" },
-    AseanOrg { slug: "selangor-palm", name: "Syarikat Inovasi Sawit Selangor Sdn. Bhd. (sample)", name_en: "Selangor Palm Innovation Sdn. Bhd. (sample)", kind: E, country: "MY", contact: "Ahmad Faizal (sample)" },
-    AseanOrg { slug: "nusantara-fisheries", name: "Institut Riset Perikanan Nusantara (sample)", name_en: "Nusantara Fisheries Research Institute (sample)", kind: I, country: "ID", contact: "Dewi Lestari (sample)" },
-    AseanOrg { slug: "sumatra-green-rubber", name: "PT Karet Hijau Sumatera (sample)", name_en: "Sumatra Green Rubber Ltd. (sample)", kind: E, country: "ID", contact: "Budi Santoso (sample)" },
-    AseanOrg { slug: "lioncity-urbantech", name: "Lion City Urban Tech Pte. Ltd. (sample)", name_en: "Lion City Urban Tech Pte. Ltd. (sample)", kind: E, country: "SG", contact: "Tan Wei Ming (sample)" },
-    AseanOrg { slug: "visayas-coconut", name: "Visayas Coconut Innovation Center (sample)", name_en: "Visayas Coconut Innovation Center (sample)", kind: I, country: "PH", contact: "Maria Santos (sample)" },
-    AseanOrg { slug: "tonlesap-rice", name: "Tonle Sap Rice Technology Co., Ltd. (sample)", name_en: "Tonle Sap Rice Technology Co., Ltd. (sample)", kind: E, country: "KH", contact: "Sok Dara (sample)" },
-    AseanOrg { slug: "vientiane-rural-dev", name: "Vientiane Institute of Rural Development (sample)", name_en: "Vientiane Institute of Rural Development (sample)", kind: I, country: "LA", contact: "Souksavanh Phommachanh (sample)" },
+    AseanOrg {
+        slug: "red-river-agrimech",
+        name: "Viện Cơ điện Nông nghiệp Sông Hồng (sample)",
+        name_en: "Red River Institute of Agricultural Mechanisation (sample)",
+        kind: I,
+        country: "VN",
+        contact: "Trần Minh Đức (sample)",
+    },
+    AseanOrg {
+        slug: "cuulong-agro",
+        name: "Công ty Cổ phần Chế biến Nông sản Cửu Long (sample)",
+        name_en: "Cuu Long Agro-Processing JSC (sample)",
+        kind: E,
+        country: "VN",
+        contact: "Lê Thị Hoa (sample)",
+    },
+    AseanOrg {
+        slug: "isan-cassava-rubber",
+        name: "สถาบันวิจัยมันสำปะหลังและยางพาราอีสาน (sample)",
+        name_en: "Isan Cassava and Rubber Research Institute (sample)",
+        kind: I,
+        country: "TH",
+        contact: "Somchai Wongsa (sample)",
+    },
+    AseanOrg {
+        slug: "chaophraya-foodtech",
+        name: "บริษัท เจ้าพระยา ฟู้ดเทค จำกัด (sample)",
+        name_en: "Chao Phraya Food Tech Co., Ltd. (sample)",
+        kind: E,
+        country: "TH",
+        contact: "Malee Srisuk (sample)",
+    },
+    AseanOrg {
+        slug: "ec-utech",
+        name: "Universiti Teknologi Pantai Timur (sample)",
+        name_en: "East Coast University of Technology (sample)",
+        kind: U,
+        country: "MY",
+        contact: "Dr. Aminah Yusof (sample)",
+    },
+    AseanOrg {
+        slug: "selangor-palm",
+        name: "Syarikat Inovasi Sawit Selangor Sdn. Bhd. (sample)",
+        name_en: "Selangor Palm Innovation Sdn. Bhd. (sample)",
+        kind: E,
+        country: "MY",
+        contact: "Ahmad Faizal (sample)",
+    },
+    AseanOrg {
+        slug: "nusantara-fisheries",
+        name: "Institut Riset Perikanan Nusantara (sample)",
+        name_en: "Nusantara Fisheries Research Institute (sample)",
+        kind: I,
+        country: "ID",
+        contact: "Dewi Lestari (sample)",
+    },
+    AseanOrg {
+        slug: "sumatra-green-rubber",
+        name: "PT Karet Hijau Sumatera (sample)",
+        name_en: "Sumatra Green Rubber Ltd. (sample)",
+        kind: E,
+        country: "ID",
+        contact: "Budi Santoso (sample)",
+    },
+    AseanOrg {
+        slug: "lioncity-urbantech",
+        name: "Lion City Urban Tech Pte. Ltd. (sample)",
+        name_en: "Lion City Urban Tech Pte. Ltd. (sample)",
+        kind: E,
+        country: "SG",
+        contact: "Tan Wei Ming (sample)",
+    },
+    AseanOrg {
+        slug: "visayas-coconut",
+        name: "Visayas Coconut Innovation Center (sample)",
+        name_en: "Visayas Coconut Innovation Center (sample)",
+        kind: I,
+        country: "PH",
+        contact: "Maria Santos (sample)",
+    },
+    AseanOrg {
+        slug: "tonlesap-rice",
+        name: "Tonle Sap Rice Technology Co., Ltd. (sample)",
+        name_en: "Tonle Sap Rice Technology Co., Ltd. (sample)",
+        kind: E,
+        country: "KH",
+        contact: "Sok Dara (sample)",
+    },
+    AseanOrg {
+        slug: "vientiane-rural-dev",
+        name: "Vientiane Institute of Rural Development (sample)",
+        name_en: "Vientiane Institute of Rural Development (sample)",
+        kind: I,
+        country: "LA",
+        contact: "Souksavanh Phommachanh (sample)",
+    },
 ];
 
 /// Common surnames in Guangxi (including Zhuang ones), for invented contact names.
-const SURNAMES: &[&str] = &["韦", "覃", "黄", "李", "陆", "梁", "莫", "蒙", "农", "陈", "王", "刘", "廖", "蓝"];
+const SURNAMES: &[&str] = &[
+    "韦", "覃", "黄", "李", "陆", "梁", "莫", "蒙", "农", "陈", "王", "刘", "廖", "蓝",
+];
 
 /// The 17 characters before the check character of an invented credit code.
 fn credit_code_body(kind: &str, city: &str, n: usize) -> String {
     // 12 = 机构编制/事业单位 (universities, institutes); 91 = 市场监管/企业.
-    let (prefix, org) = if kind == E { ("91", "MA") } else { ("12", "MB") };
+    let (prefix, org) = if kind == E {
+        ("91", "MA")
+    } else {
+        ("12", "MB")
+    };
     format!("{prefix}{city}{org}{:07}", 4_510_000 + n)
 }
 
@@ -395,7 +903,15 @@ fn organisations() -> Vec<OrgSeed> {
         let body = credit_code_body(o.kind, o.city, i + 1);
         let credit_code = credit_code_check_char(&body).map(|c| format!("{body}{c}"));
         let surname = SURNAMES[i % SURNAMES.len()];
-        let title = if o.kind == E { if i % 2 == 0 { "经理" } else { "工程师" } } else { "老师" };
+        let title = if o.kind == E {
+            if i % 2 == 0 {
+                "经理"
+            } else {
+                "工程师"
+            }
+        } else {
+            "老师"
+        };
         out.push(OrgSeed {
             slug: o.slug,
             name: o.name,
@@ -450,7 +966,14 @@ const fn s(
     keywords: &'static [&'static str],
     ip: &'static [&'static str],
 ) -> Subject {
-    Subject { name, core, result, ipc, keywords, ip }
+    Subject {
+        name,
+        core,
+        result,
+        ipc,
+        keywords,
+        ip,
+    }
 }
 
 /// Templates for one industry field: subjects, application settings (`contexts`, fit after
@@ -464,9 +987,23 @@ struct Industry {
 }
 
 /// IP pools.
-const PAT: &[&str] = &["invention_patent", "invention_patent", "invention_patent", "utility_model"];
-const PAT_KH: &[&str] = &["invention_patent", "invention_patent", "invention_patent", "know_how"];
-const SW: &[&str] = &["software_copyright", "software_copyright", "invention_patent"];
+const PAT: &[&str] = &[
+    "invention_patent",
+    "invention_patent",
+    "invention_patent",
+    "utility_model",
+];
+const PAT_KH: &[&str] = &[
+    "invention_patent",
+    "invention_patent",
+    "invention_patent",
+    "know_how",
+];
+const SW: &[&str] = &[
+    "software_copyright",
+    "software_copyright",
+    "invention_patent",
+];
 const PV: &[&str] = &["plant_variety", "plant_variety", "invention_patent"];
 const ANI: &[&str] = &["invention_patent", "know_how"];
 const IC: &[&str] = &["invention_patent", "invention_patent", "ic_layout"];
@@ -476,142 +1013,582 @@ const INDUSTRY_TEMPLATES: &[Industry] = &[
     Industry {
         code: "automotive",
         subjects: &[
-            s("汽车大型结构件一体化压铸", "采用高真空压铸与免热处理铝合金，实现后地板等大型结构件一体成形", "零件数量减少{n}%", &["B22D 17/00", "B62D 25/20"], &["一体化压铸", "免热处理铝合金", "车身轻量化"], PAT),
-            s("商用车空气悬架电控调节", "通过车身高度传感与电磁阀协同控制，实现车身高度和阻尼的自适应调节", "整车侧倾角降低{n}%", &["B60G 17/015"], &["空气悬架", "底盘电控", "乘坐舒适性"], PAT),
-            s("汽车自动紧急制动控制", "融合毫米波雷达与摄像头目标识别，按碰撞时间分级预警并触发制动", "追尾事故风险降低{n}%", &["B60T 7/22", "B60W 30/09"], &["自动紧急制动", "传感器融合", "主动安全"], PAT),
-            s("车身焊装质量在线检测", "利用激光视觉测量焊点位置和车身间隙面差，在线判定焊装质量", "检测效率提高{n}%", &["G01B 11/14", "B23K 31/12"], &["焊装", "机器视觉", "在线检测"], PAT),
-            s("车用线控转向控制", "采用双冗余转向电机与故障诊断策略，以电信号连接方向盘与转向轮", "转向响应时间缩短{n}%", &["B62D 5/04", "B62D 6/00"], &["线控转向", "冗余控制", "智能底盘"], PAT),
+            s(
+                "汽车大型结构件一体化压铸",
+                "采用高真空压铸与免热处理铝合金，实现后地板等大型结构件一体成形",
+                "零件数量减少{n}%",
+                &["B22D 17/00", "B62D 25/20"],
+                &["一体化压铸", "免热处理铝合金", "车身轻量化"],
+                PAT,
+            ),
+            s(
+                "商用车空气悬架电控调节",
+                "通过车身高度传感与电磁阀协同控制，实现车身高度和阻尼的自适应调节",
+                "整车侧倾角降低{n}%",
+                &["B60G 17/015"],
+                &["空气悬架", "底盘电控", "乘坐舒适性"],
+                PAT,
+            ),
+            s(
+                "汽车自动紧急制动控制",
+                "融合毫米波雷达与摄像头目标识别，按碰撞时间分级预警并触发制动",
+                "追尾事故风险降低{n}%",
+                &["B60T 7/22", "B60W 30/09"],
+                &["自动紧急制动", "传感器融合", "主动安全"],
+                PAT,
+            ),
+            s(
+                "车身焊装质量在线检测",
+                "利用激光视觉测量焊点位置和车身间隙面差，在线判定焊装质量",
+                "检测效率提高{n}%",
+                &["G01B 11/14", "B23K 31/12"],
+                &["焊装", "机器视觉", "在线检测"],
+                PAT,
+            ),
+            s(
+                "车用线控转向控制",
+                "采用双冗余转向电机与故障诊断策略，以电信号连接方向盘与转向轮",
+                "转向响应时间缩短{n}%",
+                &["B62D 5/04", "B62D 6/00"],
+                &["线控转向", "冗余控制", "智能底盘"],
+                PAT,
+            ),
         ],
         contexts: &["整车制造企业", "汽车零部件生产线", "微型车与商用车车型开发"],
-        pains: &["关键零部件性能与国外先进水平存在差距", "产品开发周期长、验证成本高", "质量一致性有待提高"],
+        pains: &[
+            "关键零部件性能与国外先进水平存在差距",
+            "产品开发周期长、验证成本高",
+            "质量一致性有待提高",
+        ],
         extra_keywords: &["汽车零部件", "整车集成", "智能制造"],
     },
     Industry {
         code: "machinery",
         subjects: &[
-            s("非道路柴油机高压共轨燃油喷射", "优化喷油器针阀结构与多次喷射控制策略，改善缸内燃烧过程", "燃油消耗率降低{n}%", &["F02M 47/02", "F02D 41/40"], &["高压共轨", "柴油机", "燃油喷射"], PAT),
-            s("柴油机尾气后处理", "采用氧化催化、颗粒捕集与选择性催化还原集成后处理，并对尿素喷射进行闭环控制", "氮氧化物排放降低{n}%", &["F01N 3/20", "F01N 3/035"], &["后处理", "颗粒捕集", "选择性催化还原"], PAT),
-            s("装载机液压节能控制", "采用负载敏感变量泵与电液比例控制，按工况匹配流量与压力", "作业油耗降低{n}%", &["E02F 9/22", "F15B 11/16"], &["装载机", "负载敏感", "液压节能"], PAT),
-            s("挖掘机远程智能运维", "通过车载终端采集发动机与液压系统运行数据，结合故障模型实现预测性维护", "非计划停机时间减少{n}%", &["E02F 9/26", "G07C 5/08"], &["工程机械", "远程运维", "故障预测"], SW),
-            s("压路机智能压实控制", "基于振动加速度实时计算压实度指标，自动调节振幅与行驶速度", "压实遍数减少{n}%", &["E01C 19/28"], &["压路机", "智能压实", "振动控制"], PAT),
+            s(
+                "非道路柴油机高压共轨燃油喷射",
+                "优化喷油器针阀结构与多次喷射控制策略，改善缸内燃烧过程",
+                "燃油消耗率降低{n}%",
+                &["F02M 47/02", "F02D 41/40"],
+                &["高压共轨", "柴油机", "燃油喷射"],
+                PAT,
+            ),
+            s(
+                "柴油机尾气后处理",
+                "采用氧化催化、颗粒捕集与选择性催化还原集成后处理，并对尿素喷射进行闭环控制",
+                "氮氧化物排放降低{n}%",
+                &["F01N 3/20", "F01N 3/035"],
+                &["后处理", "颗粒捕集", "选择性催化还原"],
+                PAT,
+            ),
+            s(
+                "装载机液压节能控制",
+                "采用负载敏感变量泵与电液比例控制，按工况匹配流量与压力",
+                "作业油耗降低{n}%",
+                &["E02F 9/22", "F15B 11/16"],
+                &["装载机", "负载敏感", "液压节能"],
+                PAT,
+            ),
+            s(
+                "挖掘机远程智能运维",
+                "通过车载终端采集发动机与液压系统运行数据，结合故障模型实现预测性维护",
+                "非计划停机时间减少{n}%",
+                &["E02F 9/26", "G07C 5/08"],
+                &["工程机械", "远程运维", "故障预测"],
+                SW,
+            ),
+            s(
+                "压路机智能压实控制",
+                "基于振动加速度实时计算压实度指标，自动调节振幅与行驶速度",
+                "压实遍数减少{n}%",
+                &["E01C 19/28"],
+                &["压路机", "智能压实", "振动控制"],
+                PAT,
+            ),
         ],
-        contexts: &["工程机械整机企业", "内燃机及动力总成生产", "农机与发电机组配套"],
-        pains: &["能耗和排放指标面临升级压力", "关键部件性能和可靠性不足", "运维依赖人工经验"],
+        contexts: &[
+            "工程机械整机企业",
+            "内燃机及动力总成生产",
+            "农机与发电机组配套",
+        ],
+        pains: &[
+            "能耗和排放指标面临升级压力",
+            "关键部件性能和可靠性不足",
+            "运维依赖人工经验",
+        ],
         extra_keywords: &["内燃机", "工程机械", "节能减排"],
     },
     Industry {
         code: "electronic_information",
         subjects: &[
-            s("柔性电路板精细线路激光成像", "采用半加成工艺与激光直接成像，实现线宽线距30微米的精细线路", "良品率提高{n}%", &["H05K 3/10", "H05K 3/00"], &["柔性电路板", "半加成", "激光直接成像"], PAT),
-            s("触控显示模组真空全贴合", "采用光学胶全贴合与真空压合工艺，减少气泡与偏位", "贴合不良率降低{n}%", &["G06F 3/041", "G02F 1/1333"], &["触控模组", "全贴合", "显示面板"], PAT),
-            s("工业物联网边缘数据采集", "支持多种现场总线协议转换与边缘数据预处理，实现设备数据统一接入", "数据采集延迟降低{n}%", &["H04L 67/12", "H04L 12/66"], &["边缘计算", "工业物联网", "协议转换"], SW),
-            s("北斗高精度组合定位", "融合北斗多频载波相位观测与惯性导航，实现复杂环境下厘米级定位", "遮挡环境定位误差降低{n}%", &["G01S 19/43", "G01S 19/47"], &["北斗", "高精度定位", "组合导航"], PAT),
-            s("电子元器件自动光学检测", "基于深度学习的缺陷识别算法，对贴片元件焊点进行自动光学检测", "漏检率降低{n}%", &["G01N 21/956", "G06T 7/00"], &["自动光学检测", "缺陷识别", "表面贴装"], SW),
+            s(
+                "柔性电路板精细线路激光成像",
+                "采用半加成工艺与激光直接成像，实现线宽线距30微米的精细线路",
+                "良品率提高{n}%",
+                &["H05K 3/10", "H05K 3/00"],
+                &["柔性电路板", "半加成", "激光直接成像"],
+                PAT,
+            ),
+            s(
+                "触控显示模组真空全贴合",
+                "采用光学胶全贴合与真空压合工艺，减少气泡与偏位",
+                "贴合不良率降低{n}%",
+                &["G06F 3/041", "G02F 1/1333"],
+                &["触控模组", "全贴合", "显示面板"],
+                PAT,
+            ),
+            s(
+                "工业物联网边缘数据采集",
+                "支持多种现场总线协议转换与边缘数据预处理，实现设备数据统一接入",
+                "数据采集延迟降低{n}%",
+                &["H04L 67/12", "H04L 12/66"],
+                &["边缘计算", "工业物联网", "协议转换"],
+                SW,
+            ),
+            s(
+                "北斗高精度组合定位",
+                "融合北斗多频载波相位观测与惯性导航，实现复杂环境下厘米级定位",
+                "遮挡环境定位误差降低{n}%",
+                &["G01S 19/43", "G01S 19/47"],
+                &["北斗", "高精度定位", "组合导航"],
+                PAT,
+            ),
+            s(
+                "电子元器件自动光学检测",
+                "基于深度学习的缺陷识别算法，对贴片元件焊点进行自动光学检测",
+                "漏检率降低{n}%",
+                &["G01N 21/956", "G06T 7/00"],
+                &["自动光学检测", "缺陷识别", "表面贴装"],
+                SW,
+            ),
         ],
         contexts: &["电子制造服务企业", "智能终端生产线", "工业现场与园区"],
-        pains: &["产品性能与国外同类产品存在差距", "生产效率和良率有待提升", "关键环节依赖人工"],
+        pains: &[
+            "产品性能与国外同类产品存在差距",
+            "生产效率和良率有待提升",
+            "关键环节依赖人工",
+        ],
         extra_keywords: &["电子制造", "数字化", "智能终端"],
     },
     Industry {
         code: "advanced_metal_materials",
         subjects: &[
-            s("高强韧铝合金型材挤压", "通过微合金化与在线淬火工艺控制，提升6系铝合金型材的强度与韧性", "抗拉强度提高{n}%", &["C22C 21/08", "C22F 1/05", "B21C 23/00"], &["铝合金", "挤压", "热处理"], PAT_KH),
-            s("高镍三元前驱体共沉淀制备", "采用连续共沉淀与精确控氨工艺，制备粒径均匀的高镍三元前驱体", "振实密度提高{n}%", &["C01G 53/00", "H01M 4/525"], &["三元前驱体", "共沉淀", "锂电材料"], PAT_KH),
-            s("高纯铟真空蒸馏提纯", "采用电解精炼与真空蒸馏联合工艺，去除铟中的锡、铅等杂质", "杂质含量降低{n}%", &["C22B 58/00", "C22B 9/04"], &["高纯铟", "真空蒸馏", "电解精炼"], PAT_KH),
-            s("钕铁硼磁体晶界扩散", "在钕铁硼磁体表面涂覆重稀土并进行晶界扩散处理，提高矫顽力", "重稀土用量减少{n}%", &["H01F 41/02", "H01F 1/057"], &["钕铁硼", "晶界扩散", "稀土永磁"], PAT),
-            s("耐候钢板控轧控冷", "采用低碳微合金成分设计与控轧控冷工艺，提高钢板耐大气腐蚀性能", "腐蚀速率降低{n}%", &["C21D 8/02", "C22C 38/42"], &["耐候钢", "控轧控冷", "微合金化"], PAT_KH),
+            s(
+                "高强韧铝合金型材挤压",
+                "通过微合金化与在线淬火工艺控制，提升6系铝合金型材的强度与韧性",
+                "抗拉强度提高{n}%",
+                &["C22C 21/08", "C22F 1/05", "B21C 23/00"],
+                &["铝合金", "挤压", "热处理"],
+                PAT_KH,
+            ),
+            s(
+                "高镍三元前驱体共沉淀制备",
+                "采用连续共沉淀与精确控氨工艺，制备粒径均匀的高镍三元前驱体",
+                "振实密度提高{n}%",
+                &["C01G 53/00", "H01M 4/525"],
+                &["三元前驱体", "共沉淀", "锂电材料"],
+                PAT_KH,
+            ),
+            s(
+                "高纯铟真空蒸馏提纯",
+                "采用电解精炼与真空蒸馏联合工艺，去除铟中的锡、铅等杂质",
+                "杂质含量降低{n}%",
+                &["C22B 58/00", "C22B 9/04"],
+                &["高纯铟", "真空蒸馏", "电解精炼"],
+                PAT_KH,
+            ),
+            s(
+                "钕铁硼磁体晶界扩散",
+                "在钕铁硼磁体表面涂覆重稀土并进行晶界扩散处理，提高矫顽力",
+                "重稀土用量减少{n}%",
+                &["H01F 41/02", "H01F 1/057"],
+                &["钕铁硼", "晶界扩散", "稀土永磁"],
+                PAT,
+            ),
+            s(
+                "耐候钢板控轧控冷",
+                "采用低碳微合金成分设计与控轧控冷工艺，提高钢板耐大气腐蚀性能",
+                "腐蚀速率降低{n}%",
+                &["C21D 8/02", "C22C 38/42"],
+                &["耐候钢", "控轧控冷", "微合金化"],
+                PAT_KH,
+            ),
         ],
         contexts: &["铝加工产业园", "有色金属冶炼企业", "钢铁与新材料生产线"],
-        pains: &["产品附加值低、同质化严重", "能耗高、质量控制难", "高端产品依赖进口"],
+        pains: &[
+            "产品附加值低、同质化严重",
+            "能耗高、质量控制难",
+            "高端产品依赖进口",
+        ],
         extra_keywords: &["有色金属", "新材料", "精深加工"],
     },
     Industry {
         code: "green_petrochemicals",
         subjects: &[
-            s("炼化碳四资源综合利用", "通过选择性加氢与醚化工艺，将混合碳四转化为高附加值化学品", "产品附加值提高{n}%", &["C07C 5/02", "C07C 41/06"], &["碳四", "选择性加氢", "醚化"], PAT_KH),
-            s("高熔指聚丙烯催化合成", "开发高立构规整性的钛系催化剂，用于高熔指聚丙烯生产", "催化活性提高{n}%", &["C08F 110/06", "C08F 4/64"], &["聚丙烯", "催化剂", "高熔指"], PAT_KH),
-            s("炼化废水深度处理与回用", "采用臭氧催化氧化与膜生物反应器组合工艺，实现含油废水达标回用", "废水回用率提高{n}%", &["C02F 9/00", "C02F 1/78"], &["废水回用", "臭氧催化氧化", "膜生物反应器"], PAT),
-            s("生物基可降解聚酯合成", "以生物基丁二酸等为原料，经缩聚合成可降解聚酯", "生产成本降低{n}%", &["C08G 63/16", "C08L 67/02"], &["可降解塑料", "生物基", "聚酯"], PAT_KH),
-            s("储运环节挥发性有机物回收", "采用冷凝与吸附组合工艺，回收储罐与装卸环节的挥发性有机物", "回收率提高{n}%", &["B01D 53/04", "B01D 5/00"], &["挥发性有机物", "油气回收", "吸附"], PAT),
+            s(
+                "炼化碳四资源综合利用",
+                "通过选择性加氢与醚化工艺，将混合碳四转化为高附加值化学品",
+                "产品附加值提高{n}%",
+                &["C07C 5/02", "C07C 41/06"],
+                &["碳四", "选择性加氢", "醚化"],
+                PAT_KH,
+            ),
+            s(
+                "高熔指聚丙烯催化合成",
+                "开发高立构规整性的钛系催化剂，用于高熔指聚丙烯生产",
+                "催化活性提高{n}%",
+                &["C08F 110/06", "C08F 4/64"],
+                &["聚丙烯", "催化剂", "高熔指"],
+                PAT_KH,
+            ),
+            s(
+                "炼化废水深度处理与回用",
+                "采用臭氧催化氧化与膜生物反应器组合工艺，实现含油废水达标回用",
+                "废水回用率提高{n}%",
+                &["C02F 9/00", "C02F 1/78"],
+                &["废水回用", "臭氧催化氧化", "膜生物反应器"],
+                PAT,
+            ),
+            s(
+                "生物基可降解聚酯合成",
+                "以生物基丁二酸等为原料，经缩聚合成可降解聚酯",
+                "生产成本降低{n}%",
+                &["C08G 63/16", "C08L 67/02"],
+                &["可降解塑料", "生物基", "聚酯"],
+                PAT_KH,
+            ),
+            s(
+                "储运环节挥发性有机物回收",
+                "采用冷凝与吸附组合工艺，回收储罐与装卸环节的挥发性有机物",
+                "回收率提高{n}%",
+                &["B01D 53/04", "B01D 5/00"],
+                &["挥发性有机物", "油气回收", "吸附"],
+                PAT,
+            ),
         ],
         contexts: &["石化园区", "炼化一体化装置", "精细化工企业"],
-        pains: &["产业链延伸不足、产品附加值低", "能耗与排放约束趋紧", "关键技术依赖外部"],
+        pains: &[
+            "产业链延伸不足、产品附加值低",
+            "能耗与排放约束趋紧",
+            "关键技术依赖外部",
+        ],
         extra_keywords: &["石化", "精细化工", "绿色低碳"],
     },
     Industry {
         code: "green_home_furnishing",
         subjects: &[
-            s("人造板无醛胶黏剂制备", "以改性大豆蛋白胶替代脲醛树脂，制备无醛添加人造板", "甲醛释放量降低{n}%", &["C09J 189/00", "B27N 3/00"], &["无醛人造板", "大豆蛋白胶", "环保家居"], PAT),
-            s("速生桉木改性", "采用热处理与浸渍树脂改性，提高桉木的尺寸稳定性和耐久性", "吸湿膨胀率降低{n}%", &["B27K 3/15", "B27K 5/00"], &["桉木", "木材改性", "尺寸稳定性"], PAT),
-            s("竹材重组装饰材料制造", "将竹材疏解成竹束后施胶热压，制备高强度重组竹地板与装饰板", "材料利用率提高{n}%", &["B27J 1/00", "B27N 3/00"], &["重组竹", "竹材加工", "装饰材料"], DES),
-            s("定制家具柔性排产", "基于订单拆单与板材优化排样算法，实现定制家具柔性化生产", "板材利用率提高{n}%", &["G06Q 10/06", "B27M 3/18"], &["定制家具", "柔性生产", "排样优化"], SW),
-            s("坭兴陶低温烧成", "优化坯釉配方与烧成曲线，降低坭兴陶制品烧成温度并提高成品率", "烧成能耗降低{n}%", &["C04B 33/13", "C04B 33/32"], &["坭兴陶", "低温烧成", "陶瓷家居"], DES),
+            s(
+                "人造板无醛胶黏剂制备",
+                "以改性大豆蛋白胶替代脲醛树脂，制备无醛添加人造板",
+                "甲醛释放量降低{n}%",
+                &["C09J 189/00", "B27N 3/00"],
+                &["无醛人造板", "大豆蛋白胶", "环保家居"],
+                PAT,
+            ),
+            s(
+                "速生桉木改性",
+                "采用热处理与浸渍树脂改性，提高桉木的尺寸稳定性和耐久性",
+                "吸湿膨胀率降低{n}%",
+                &["B27K 3/15", "B27K 5/00"],
+                &["桉木", "木材改性", "尺寸稳定性"],
+                PAT,
+            ),
+            s(
+                "竹材重组装饰材料制造",
+                "将竹材疏解成竹束后施胶热压，制备高强度重组竹地板与装饰板",
+                "材料利用率提高{n}%",
+                &["B27J 1/00", "B27N 3/00"],
+                &["重组竹", "竹材加工", "装饰材料"],
+                DES,
+            ),
+            s(
+                "定制家具柔性排产",
+                "基于订单拆单与板材优化排样算法，实现定制家具柔性化生产",
+                "板材利用率提高{n}%",
+                &["G06Q 10/06", "B27M 3/18"],
+                &["定制家具", "柔性生产", "排样优化"],
+                SW,
+            ),
+            s(
+                "坭兴陶低温烧成",
+                "优化坯釉配方与烧成曲线，降低坭兴陶制品烧成温度并提高成品率",
+                "烧成能耗降低{n}%",
+                &["C04B 33/13", "C04B 33/32"],
+                &["坭兴陶", "低温烧成", "陶瓷家居"],
+                DES,
+            ),
         ],
         contexts: &["家具与人造板企业", "家居建材生产线", "陶瓷与竹木制品企业"],
-        pains: &["环保标准提高、产品升级压力大", "原材料利用率低", "生产效率和成品率不高"],
+        pains: &[
+            "环保标准提高、产品升级压力大",
+            "原材料利用率低",
+            "生产效率和成品率不高",
+        ],
         extra_keywords: &["绿色家居", "环保材料", "家居制造"],
     },
     Industry {
         code: "biomedicine",
         subjects: &[
-            s("壮药活性成分提取纯化", "采用超声辅助提取与大孔树脂纯化，富集壮药材中的黄酮类活性成分", "有效成分得率提高{n}%", &["A61K 36/00", "B01D 15/08"], &["壮药", "活性成分", "提取纯化"], PAT_KH),
-            s("瑶医药浴浓缩制剂制备", "以瑶族传统药浴方为基础优化组方，制成便于保存和使用的浓缩制剂", "制剂稳定期延长{n}%", &["A61K 36/00", "A61K 9/08"], &["瑶医", "药浴", "民族药"], PAT_KH),
-            s("罗汉果甜苷提取", "采用膜分离与色谱纯化工艺，制备高纯度罗汉果甜苷", "甜苷纯度提高{n}%", &["A23L 27/30", "A61K 36/42"], &["罗汉果", "甜苷", "膜分离"], PAT_KH),
-            s("中药材指纹图谱质量控制", "建立高效液相色谱指纹图谱与多指标含量测定方法，控制中药材批间质量", "批间差异降低{n}%", &["G01N 30/02", "G01N 30/88"], &["指纹图谱", "质量控制", "中药材"], PAT),
-            s("重组蛋白高效发酵表达", "构建高表达工程菌株并优化补料发酵工艺，提高重组蛋白产量", "表达量提高{n}%", &["C12N 15/70", "C12P 21/02"], &["重组蛋白", "发酵工艺", "工程菌"], PAT_KH),
-            s("金花茶抗氧化提取物制备", "以金花茶叶片为原料，经提取、浓缩和喷雾干燥制成抗氧化功能配料", "抗氧化活性提高{n}%", &["A61K 36/82", "A23L 33/105"], &["金花茶", "抗氧化", "功能配料"], PAT_KH),
+            s(
+                "壮药活性成分提取纯化",
+                "采用超声辅助提取与大孔树脂纯化，富集壮药材中的黄酮类活性成分",
+                "有效成分得率提高{n}%",
+                &["A61K 36/00", "B01D 15/08"],
+                &["壮药", "活性成分", "提取纯化"],
+                PAT_KH,
+            ),
+            s(
+                "瑶医药浴浓缩制剂制备",
+                "以瑶族传统药浴方为基础优化组方，制成便于保存和使用的浓缩制剂",
+                "制剂稳定期延长{n}%",
+                &["A61K 36/00", "A61K 9/08"],
+                &["瑶医", "药浴", "民族药"],
+                PAT_KH,
+            ),
+            s(
+                "罗汉果甜苷提取",
+                "采用膜分离与色谱纯化工艺，制备高纯度罗汉果甜苷",
+                "甜苷纯度提高{n}%",
+                &["A23L 27/30", "A61K 36/42"],
+                &["罗汉果", "甜苷", "膜分离"],
+                PAT_KH,
+            ),
+            s(
+                "中药材指纹图谱质量控制",
+                "建立高效液相色谱指纹图谱与多指标含量测定方法，控制中药材批间质量",
+                "批间差异降低{n}%",
+                &["G01N 30/02", "G01N 30/88"],
+                &["指纹图谱", "质量控制", "中药材"],
+                PAT,
+            ),
+            s(
+                "重组蛋白高效发酵表达",
+                "构建高表达工程菌株并优化补料发酵工艺，提高重组蛋白产量",
+                "表达量提高{n}%",
+                &["C12N 15/70", "C12P 21/02"],
+                &["重组蛋白", "发酵工艺", "工程菌"],
+                PAT_KH,
+            ),
+            s(
+                "金花茶抗氧化提取物制备",
+                "以金花茶叶片为原料，经提取、浓缩和喷雾干燥制成抗氧化功能配料",
+                "抗氧化活性提高{n}%",
+                &["A61K 36/82", "A23L 33/105"],
+                &["金花茶", "抗氧化", "功能配料"],
+                PAT_KH,
+            ),
         ],
         contexts: &["中药饮片与制剂企业", "民族药研发机构", "生物制品生产线"],
-        pains: &["质量标准化程度不足", "传统工艺收率低、成本高", "产品附加值不高"],
+        pains: &[
+            "质量标准化程度不足",
+            "传统工艺收率低、成本高",
+            "产品附加值不高",
+        ],
         extra_keywords: &["中药民族药", "生物医药", "大健康产品"],
     },
     Industry {
         code: "new_energy_vehicles",
         subjects: &[
-            s("动力电池荷电状态估算", "采用高精度电芯电压采集与扩展卡尔曼滤波算法，实时估算电池荷电状态与健康状态", "荷电状态估算误差降低{n}%", &["H01M 10/48", "B60L 58/12"], &["电池管理系统", "荷电状态估算", "动力电池"], SW),
-            s("永磁同步电驱动总成集成", "采用扁线绕组电机与碳化硅控制器一体化设计，提高电驱系统功率密度", "功率密度提高{n}%", &["H02K 1/27", "B60L 15/20"], &["电驱动", "扁线电机", "功率密度"], PAT),
-            s("电池包液冷热管理", "采用液冷板与相变材料复合的热管理结构，控制电芯温差", "电芯温差降低{n}%", &["H01M 10/613", "H01M 10/625"], &["热管理", "液冷", "电池包"], PAT),
-            s("电动两轮车智能控制", "采用矢量控制与能量回收算法，提高电动两轮车续航与骑行平顺性", "续航里程提高{n}%", &["B62M 7/12", "B60L 7/10"], &["电动两轮车", "控制器", "能量回收"], PAT),
-            s("退役动力电池快速分选", "建立退役电池快速分选与健康度评估方法，用于储能等梯次利用场景", "分选效率提高{n}%", &["H01M 10/54", "G01R 31/392"], &["梯次利用", "退役电池", "健康度评估"], PAT),
+            s(
+                "动力电池荷电状态估算",
+                "采用高精度电芯电压采集与扩展卡尔曼滤波算法，实时估算电池荷电状态与健康状态",
+                "荷电状态估算误差降低{n}%",
+                &["H01M 10/48", "B60L 58/12"],
+                &["电池管理系统", "荷电状态估算", "动力电池"],
+                SW,
+            ),
+            s(
+                "永磁同步电驱动总成集成",
+                "采用扁线绕组电机与碳化硅控制器一体化设计，提高电驱系统功率密度",
+                "功率密度提高{n}%",
+                &["H02K 1/27", "B60L 15/20"],
+                &["电驱动", "扁线电机", "功率密度"],
+                PAT,
+            ),
+            s(
+                "电池包液冷热管理",
+                "采用液冷板与相变材料复合的热管理结构，控制电芯温差",
+                "电芯温差降低{n}%",
+                &["H01M 10/613", "H01M 10/625"],
+                &["热管理", "液冷", "电池包"],
+                PAT,
+            ),
+            s(
+                "电动两轮车智能控制",
+                "采用矢量控制与能量回收算法，提高电动两轮车续航与骑行平顺性",
+                "续航里程提高{n}%",
+                &["B62M 7/12", "B60L 7/10"],
+                &["电动两轮车", "控制器", "能量回收"],
+                PAT,
+            ),
+            s(
+                "退役动力电池快速分选",
+                "建立退役电池快速分选与健康度评估方法，用于储能等梯次利用场景",
+                "分选效率提高{n}%",
+                &["H01M 10/54", "G01R 31/392"],
+                &["梯次利用", "退役电池", "健康度评估"],
+                PAT,
+            ),
         ],
-        contexts: &["新能源整车企业", "电池与电驱系统供应商", "电动两轮车生产基地"],
-        pains: &["续航、安全与成本难以兼顾", "核心零部件依赖外购", "产品一致性有待提高"],
+        contexts: &[
+            "新能源整车企业",
+            "电池与电驱系统供应商",
+            "电动两轮车生产基地",
+        ],
+        pains: &[
+            "续航、安全与成本难以兼顾",
+            "核心零部件依赖外购",
+            "产品一致性有待提高",
+        ],
         extra_keywords: &["新能源汽车", "电动化", "三电系统"],
     },
     Industry {
         code: "5g_equipment",
         subjects: &[
-            s("5G小基站射频前端线性化", "采用氮化镓功放与数字预失真技术，提高小基站射频前端效率", "功放效率提高{n}%", &["H04W 88/08", "H03F 1/32"], &["5G小基站", "射频前端", "数字预失真"], PAT),
-            s("毫米波阵列天线波束控制", "基于低温共烧陶瓷工艺实现小型化毫米波阵列天线，并支持波束快速切换", "天线增益提高{n}%", &["H01Q 21/06", "H01Q 1/38"], &["毫米波", "阵列天线", "低温共烧陶瓷"], PAT),
-            s("5G工业专网切片管理", "通过网络切片编排与边缘计算协同，为工业现场提供低时延专用网络", "端到端时延降低{n}%", &["H04W 24/02", "H04W 48/18"], &["5G专网", "网络切片", "工业互联网"], SW),
-            s("高速光模块硅光封装", "采用硅光集成与共封装工艺，降低高速光模块的功耗与体积", "模块功耗降低{n}%", &["G02B 6/42", "H04B 10/40"], &["光模块", "硅光", "光通信"], PAT),
-            s("基站智能节能控制", "基于业务负荷预测动态关断载波与通道，实现基站按需节能", "基站能耗降低{n}%", &["H04W 52/02"], &["基站节能", "负荷预测", "绿色通信"], SW),
+            s(
+                "5G小基站射频前端线性化",
+                "采用氮化镓功放与数字预失真技术，提高小基站射频前端效率",
+                "功放效率提高{n}%",
+                &["H04W 88/08", "H03F 1/32"],
+                &["5G小基站", "射频前端", "数字预失真"],
+                PAT,
+            ),
+            s(
+                "毫米波阵列天线波束控制",
+                "基于低温共烧陶瓷工艺实现小型化毫米波阵列天线，并支持波束快速切换",
+                "天线增益提高{n}%",
+                &["H01Q 21/06", "H01Q 1/38"],
+                &["毫米波", "阵列天线", "低温共烧陶瓷"],
+                PAT,
+            ),
+            s(
+                "5G工业专网切片管理",
+                "通过网络切片编排与边缘计算协同，为工业现场提供低时延专用网络",
+                "端到端时延降低{n}%",
+                &["H04W 24/02", "H04W 48/18"],
+                &["5G专网", "网络切片", "工业互联网"],
+                SW,
+            ),
+            s(
+                "高速光模块硅光封装",
+                "采用硅光集成与共封装工艺，降低高速光模块的功耗与体积",
+                "模块功耗降低{n}%",
+                &["G02B 6/42", "H04B 10/40"],
+                &["光模块", "硅光", "光通信"],
+                PAT,
+            ),
+            s(
+                "基站智能节能控制",
+                "基于业务负荷预测动态关断载波与通道，实现基站按需节能",
+                "基站能耗降低{n}%",
+                &["H04W 52/02"],
+                &["基站节能", "负荷预测", "绿色通信"],
+                SW,
+            ),
         ],
         contexts: &["通信设备制造企业", "运营商与行业专网", "光通信器件生产线"],
-        pains: &["设备功耗和成本偏高", "核心器件依赖进口", "行业场景适配难度大"],
+        pains: &[
+            "设备功耗和成本偏高",
+            "核心器件依赖进口",
+            "行业场景适配难度大",
+        ],
         extra_keywords: &["5G", "通信设备", "光通信"],
     },
     Industry {
         code: "high_end_equipment",
         subjects: &[
-            s("工业机器人精密减速器回差控制", "优化摆线轮齿廓修形与轴承游隙控制，提高精密减速器传动精度", "回差降低{n}%", &["F16H 1/32", "B25J 9/10"], &["精密减速器", "工业机器人", "传动精度"], PAT),
-            s("植保无人机变量喷施", "依据多光谱处方图实时调整喷头流量，实现变量施药", "农药用量减少{n}%", &["B64D 1/18", "A01M 7/00"], &["植保无人机", "变量喷施", "精准施药"], PAT),
-            s("海上风电安装平台桩腿升降控制", "采用齿轮齿条升降与多点同步控制技术，提高桩腿升降的安全性", "升降作业时间缩短{n}%", &["E02B 17/08", "B63B 35/44"], &["海工装备", "自升式平台", "升降系统"], PAT),
-            s("轨道交通转向架智能检测", "采用激光轮廓扫描与声学检测，实现转向架关键部件状态智能检测", "检测时间缩短{n}%", &["B61K 9/12", "G01M 17/08"], &["轨道交通", "转向架", "智能检测"], PAT),
-            s("变电站机器人智能巡检", "集成可见光、红外与声学传感，自主完成变电站设备巡检", "巡检效率提高{n}%", &["B25J 5/00", "B25J 11/00", "G05D 1/02"], &["巡检机器人", "自主导航", "多传感融合"], PAT),
+            s(
+                "工业机器人精密减速器回差控制",
+                "优化摆线轮齿廓修形与轴承游隙控制，提高精密减速器传动精度",
+                "回差降低{n}%",
+                &["F16H 1/32", "B25J 9/10"],
+                &["精密减速器", "工业机器人", "传动精度"],
+                PAT,
+            ),
+            s(
+                "植保无人机变量喷施",
+                "依据多光谱处方图实时调整喷头流量，实现变量施药",
+                "农药用量减少{n}%",
+                &["B64D 1/18", "A01M 7/00"],
+                &["植保无人机", "变量喷施", "精准施药"],
+                PAT,
+            ),
+            s(
+                "海上风电安装平台桩腿升降控制",
+                "采用齿轮齿条升降与多点同步控制技术，提高桩腿升降的安全性",
+                "升降作业时间缩短{n}%",
+                &["E02B 17/08", "B63B 35/44"],
+                &["海工装备", "自升式平台", "升降系统"],
+                PAT,
+            ),
+            s(
+                "轨道交通转向架智能检测",
+                "采用激光轮廓扫描与声学检测，实现转向架关键部件状态智能检测",
+                "检测时间缩短{n}%",
+                &["B61K 9/12", "G01M 17/08"],
+                &["轨道交通", "转向架", "智能检测"],
+                PAT,
+            ),
+            s(
+                "变电站机器人智能巡检",
+                "集成可见光、红外与声学传感，自主完成变电站设备巡检",
+                "巡检效率提高{n}%",
+                &["B25J 5/00", "B25J 11/00", "G05D 1/02"],
+                &["巡检机器人", "自主导航", "多传感融合"],
+                PAT,
+            ),
         ],
         contexts: &["装备制造企业", "港口与海洋工程", "轨道交通与电力运维"],
-        pains: &["核心部件国产化率低", "作业精度与可靠性不足", "人工作业强度大、风险高"],
+        pains: &[
+            "核心部件国产化率低",
+            "作业精度与可靠性不足",
+            "人工作业强度大、风险高",
+        ],
         extra_keywords: &["高端装备", "智能制造", "国产化"],
     },
     Industry {
         code: "frontier_materials",
         subjects: &[
-            s("石墨烯导热膜制备", "以氧化石墨烯为原料，经涂布、还原与高温石墨化制备高导热薄膜", "面内导热系数提高{n}%", &["C01B 32/184", "C09K 5/14"], &["石墨烯", "导热膜", "热管理材料"], PAT_KH),
-            s("ITO靶材高致密烧结", "采用冷等静压成形与氧气氛常压烧结，制备高致密氧化铟锡靶材", "靶材开裂率降低{n}%", &["C04B 35/457", "C23C 14/34"], &["ITO靶材", "氧化铟锡", "烧结"], PAT_KH),
-            s("气凝胶保温毡常压干燥制备", "以二氧化硅气凝胶与玻璃纤维毡复合，常压干燥制备柔性保温材料", "导热系数降低{n}%", &["C01B 33/158", "F16L 59/02"], &["气凝胶", "保温材料", "常压干燥"], PAT_KH),
-            s("甘蔗渣纳米纤维素制备", "以甘蔗渣为原料，经化学预处理和高压均质制备纳米纤维素", "生产能耗降低{n}%", &["C08B 15/02", "C08L 1/02"], &["纳米纤维素", "甘蔗渣", "生物基材料"], PAT),
-            s("自修复防腐涂层制备", "在环氧涂层中引入缓蚀剂微胶囊，涂层破损后可自动释放缓蚀剂修复", "耐盐雾时间延长{n}%", &["C09D 5/08", "C09D 163/00"], &["自修复涂层", "防腐", "微胶囊"], PAT),
+            s(
+                "石墨烯导热膜制备",
+                "以氧化石墨烯为原料，经涂布、还原与高温石墨化制备高导热薄膜",
+                "面内导热系数提高{n}%",
+                &["C01B 32/184", "C09K 5/14"],
+                &["石墨烯", "导热膜", "热管理材料"],
+                PAT_KH,
+            ),
+            s(
+                "ITO靶材高致密烧结",
+                "采用冷等静压成形与氧气氛常压烧结，制备高致密氧化铟锡靶材",
+                "靶材开裂率降低{n}%",
+                &["C04B 35/457", "C23C 14/34"],
+                &["ITO靶材", "氧化铟锡", "烧结"],
+                PAT_KH,
+            ),
+            s(
+                "气凝胶保温毡常压干燥制备",
+                "以二氧化硅气凝胶与玻璃纤维毡复合，常压干燥制备柔性保温材料",
+                "导热系数降低{n}%",
+                &["C01B 33/158", "F16L 59/02"],
+                &["气凝胶", "保温材料", "常压干燥"],
+                PAT_KH,
+            ),
+            s(
+                "甘蔗渣纳米纤维素制备",
+                "以甘蔗渣为原料，经化学预处理和高压均质制备纳米纤维素",
+                "生产能耗降低{n}%",
+                &["C08B 15/02", "C08L 1/02"],
+                &["纳米纤维素", "甘蔗渣", "生物基材料"],
+                PAT,
+            ),
+            s(
+                "自修复防腐涂层制备",
+                "在环氧涂层中引入缓蚀剂微胶囊，涂层破损后可自动释放缓蚀剂修复",
+                "耐盐雾时间延长{n}%",
+                &["C09D 5/08", "C09D 163/00"],
+                &["自修复涂层", "防腐", "微胶囊"],
+                PAT,
+            ),
         ],
         contexts: &["新材料产业园", "电子与建筑材料企业", "海洋与化工装备防护"],
         pains: &["高性能材料依赖进口", "实验室成果放大难", "制备成本偏高"],
@@ -620,50 +1597,206 @@ const INDUSTRY_TEMPLATES: &[Industry] = &[
     Industry {
         code: "artificial_intelligence",
         subjects: &[
-            s("甘蔗病虫害图像识别", "基于轻量化卷积神经网络，在手机端识别甘蔗常见病虫害", "识别准确率提高{n}%", &["G06V 20/188", "G06N 3/08"], &["图像识别", "病虫害", "深度学习"], SW),
-            s("中越双语机器翻译", "基于领域语料微调神经机器翻译模型，支持中文与越南文技术文本互译", "翻译质量评分提高{n}%", &["G06F 40/58", "G06N 3/08"], &["机器翻译", "越南语", "自然语言处理"], SW),
-            s("工业外观缺陷视觉检测", "利用少样本学习与缺陷样本生成技术，快速适配不同产线的外观质检任务", "模型部署周期缩短{n}%", &["G06T 7/0004", "G06N 3/08"], &["视觉检测", "少样本学习", "工业质检"], SW),
-            s("政务知识智能问答", "构建领域知识图谱并结合检索增强生成，提供政策与业务智能问答", "人工坐席工作量减少{n}%", &["G06F 16/36", "G06N 5/02"], &["知识图谱", "智能问答", "检索增强生成"], SW),
-            s("边缘端深度学习推理加速", "通过模型量化与算子融合，在国产边缘芯片上部署深度学习模型", "推理速度提高{n}%", &["G06N 3/063", "G06N 3/08"], &["模型量化", "边缘推理", "国产芯片"], SW),
+            s(
+                "甘蔗病虫害图像识别",
+                "基于轻量化卷积神经网络，在手机端识别甘蔗常见病虫害",
+                "识别准确率提高{n}%",
+                &["G06V 20/188", "G06N 3/08"],
+                &["图像识别", "病虫害", "深度学习"],
+                SW,
+            ),
+            s(
+                "中越双语机器翻译",
+                "基于领域语料微调神经机器翻译模型，支持中文与越南文技术文本互译",
+                "翻译质量评分提高{n}%",
+                &["G06F 40/58", "G06N 3/08"],
+                &["机器翻译", "越南语", "自然语言处理"],
+                SW,
+            ),
+            s(
+                "工业外观缺陷视觉检测",
+                "利用少样本学习与缺陷样本生成技术，快速适配不同产线的外观质检任务",
+                "模型部署周期缩短{n}%",
+                &["G06T 7/0004", "G06N 3/08"],
+                &["视觉检测", "少样本学习", "工业质检"],
+                SW,
+            ),
+            s(
+                "政务知识智能问答",
+                "构建领域知识图谱并结合检索增强生成，提供政策与业务智能问答",
+                "人工坐席工作量减少{n}%",
+                &["G06F 16/36", "G06N 5/02"],
+                &["知识图谱", "智能问答", "检索增强生成"],
+                SW,
+            ),
+            s(
+                "边缘端深度学习推理加速",
+                "通过模型量化与算子融合，在国产边缘芯片上部署深度学习模型",
+                "推理速度提高{n}%",
+                &["G06N 3/063", "G06N 3/08"],
+                &["模型量化", "边缘推理", "国产芯片"],
+                SW,
+            ),
         ],
         contexts: &["制造企业与园区", "政务与公共服务", "农业生产一线"],
-        pains: &["数据标注成本高", "算法在实际场景中难以落地", "人工处理效率低"],
+        pains: &[
+            "数据标注成本高",
+            "算法在实际场景中难以落地",
+            "人工处理效率低",
+        ],
         extra_keywords: &["人工智能", "算法", "数字化转型"],
     },
     Industry {
         code: "third_gen_semiconductors",
         subjects: &[
-            s("碳化硅功率模块银烧结封装", "采用银烧结与铜线键合工艺，提高碳化硅功率模块的耐高温可靠性", "模块热阻降低{n}%", &["H01L 23/373", "H01L 25/07"], &["碳化硅", "功率模块", "银烧结"], PAT),
-            s("硅基氮化镓外延生长", "在硅衬底上采用应力调控缓冲层生长氮化镓外延层，降低位错密度", "位错密度降低{n}%", &["H01L 21/02", "C30B 25/02"], &["氮化镓", "外延生长", "硅衬底"], PAT_KH),
-            s("碳化硅衬底切磨抛加工", "采用金刚线多线切割与化学机械抛光工艺，提高碳化硅衬底加工效率", "加工周期缩短{n}%", &["B28D 5/04", "B24B 37/04"], &["碳化硅衬底", "多线切割", "化学机械抛光"], PAT_KH),
-            s("氮化镓快充电源高频变换", "基于氮化镓功率器件设计高频软开关拓扑，实现小体积快充电源", "电源体积减小{n}%", &["H02M 3/335", "H02M 1/00"], &["氮化镓", "快充", "软开关"], IC),
-            s("深紫外发光二极管外延结构优化", "优化铝镓氮量子阱结构与出光设计，提高深紫外发光二极管光效", "光输出功率提高{n}%", &["H01L 33/32", "H01L 33/06"], &["深紫外", "发光二极管", "杀菌消毒"], IC),
+            s(
+                "碳化硅功率模块银烧结封装",
+                "采用银烧结与铜线键合工艺，提高碳化硅功率模块的耐高温可靠性",
+                "模块热阻降低{n}%",
+                &["H01L 23/373", "H01L 25/07"],
+                &["碳化硅", "功率模块", "银烧结"],
+                PAT,
+            ),
+            s(
+                "硅基氮化镓外延生长",
+                "在硅衬底上采用应力调控缓冲层生长氮化镓外延层，降低位错密度",
+                "位错密度降低{n}%",
+                &["H01L 21/02", "C30B 25/02"],
+                &["氮化镓", "外延生长", "硅衬底"],
+                PAT_KH,
+            ),
+            s(
+                "碳化硅衬底切磨抛加工",
+                "采用金刚线多线切割与化学机械抛光工艺，提高碳化硅衬底加工效率",
+                "加工周期缩短{n}%",
+                &["B28D 5/04", "B24B 37/04"],
+                &["碳化硅衬底", "多线切割", "化学机械抛光"],
+                PAT_KH,
+            ),
+            s(
+                "氮化镓快充电源高频变换",
+                "基于氮化镓功率器件设计高频软开关拓扑，实现小体积快充电源",
+                "电源体积减小{n}%",
+                &["H02M 3/335", "H02M 1/00"],
+                &["氮化镓", "快充", "软开关"],
+                IC,
+            ),
+            s(
+                "深紫外发光二极管外延结构优化",
+                "优化铝镓氮量子阱结构与出光设计，提高深紫外发光二极管光效",
+                "光输出功率提高{n}%",
+                &["H01L 33/32", "H01L 33/06"],
+                &["深紫外", "发光二极管", "杀菌消毒"],
+                IC,
+            ),
         ],
-        contexts: &["功率器件与模块企业", "新能源汽车与光伏逆变器配套", "半导体材料生产线"],
+        contexts: &[
+            "功率器件与模块企业",
+            "新能源汽车与光伏逆变器配套",
+            "半导体材料生产线",
+        ],
         pains: &["器件可靠性验证周期长", "材料与工艺成本高", "工艺稳定性不足"],
         extra_keywords: &["第三代半导体", "功率器件", "宽禁带"],
     },
     Industry {
         code: "hydrogen_energy_storage",
         subjects: &[
-            s("碱性电解水制氢", "采用高活性镍基电极与低电阻隔膜，降低碱性电解槽直流电耗", "单位制氢电耗降低{n}%", &["C25B 1/04", "C25B 9/00"], &["电解水制氢", "碱性电解槽", "绿氢"], PAT),
-            s("储能电站能量管理", "基于负荷与电价预测的优化调度算法，协调储能电站充放电", "峰谷套利收益提高{n}%", &["H02J 3/32", "H02J 7/00"], &["储能电站", "能量管理", "优化调度"], SW),
-            s("钠离子电池正极材料制备", "采用层状氧化物掺杂改性，提高钠离子电池正极材料的循环稳定性", "循环寿命提高{n}%", &["H01M 4/505", "H01M 10/054"], &["钠离子电池", "正极材料", "储能"], PAT_KH),
-            s("全钒液流电池电堆优化", "优化流道设计与电极活化处理，提高液流电池电堆能量效率", "电堆能量效率提高{n}%", &["H01M 8/18"], &["液流电池", "全钒", "长时储能"], PAT),
-            s("车载储氢瓶碳纤维缠绕", "采用湿法缠绕与铺层优化设计，制造车载高压储氢气瓶", "气瓶质量减轻{n}%", &["F17C 1/06", "B29C 53/56"], &["储氢瓶", "碳纤维缠绕", "高压储氢"], PAT),
+            s(
+                "碱性电解水制氢",
+                "采用高活性镍基电极与低电阻隔膜，降低碱性电解槽直流电耗",
+                "单位制氢电耗降低{n}%",
+                &["C25B 1/04", "C25B 9/00"],
+                &["电解水制氢", "碱性电解槽", "绿氢"],
+                PAT,
+            ),
+            s(
+                "储能电站能量管理",
+                "基于负荷与电价预测的优化调度算法，协调储能电站充放电",
+                "峰谷套利收益提高{n}%",
+                &["H02J 3/32", "H02J 7/00"],
+                &["储能电站", "能量管理", "优化调度"],
+                SW,
+            ),
+            s(
+                "钠离子电池正极材料制备",
+                "采用层状氧化物掺杂改性，提高钠离子电池正极材料的循环稳定性",
+                "循环寿命提高{n}%",
+                &["H01M 4/505", "H01M 10/054"],
+                &["钠离子电池", "正极材料", "储能"],
+                PAT_KH,
+            ),
+            s(
+                "全钒液流电池电堆优化",
+                "优化流道设计与电极活化处理，提高液流电池电堆能量效率",
+                "电堆能量效率提高{n}%",
+                &["H01M 8/18"],
+                &["液流电池", "全钒", "长时储能"],
+                PAT,
+            ),
+            s(
+                "车载储氢瓶碳纤维缠绕",
+                "采用湿法缠绕与铺层优化设计，制造车载高压储氢气瓶",
+                "气瓶质量减轻{n}%",
+                &["F17C 1/06", "B29C 53/56"],
+                &["储氢瓶", "碳纤维缠绕", "高压储氢"],
+                PAT,
+            ),
         ],
-        contexts: &["新能源发电与储能项目", "工业园区综合能源系统", "氢能装备制造企业"],
-        pains: &["系统成本偏高", "能量转换效率有待提升", "安全性与寿命有待提升"],
+        contexts: &[
+            "新能源发电与储能项目",
+            "工业园区综合能源系统",
+            "氢能装备制造企业",
+        ],
+        pains: &[
+            "系统成本偏高",
+            "能量转换效率有待提升",
+            "安全性与寿命有待提升",
+        ],
         extra_keywords: &["氢能", "储能", "新型电力系统"],
     },
     Industry {
         code: "bio_breeding",
         subjects: &[
-            s("高糖抗旱甘蔗分子育种", "利用分子标记辅助选择与杂交育种，选育高糖、抗旱、宿根性强的甘蔗新品种", "较对照品种增产{n}%", &["A01H 6/46", "C12Q 1/6895"], &["甘蔗育种", "分子标记", "抗旱"], PV),
-            s("优质抗病香稻育种", "将基因编辑与常规育种相结合，培育抗稻瘟病、米质优的香稻品种", "稻瘟病发病率降低{n}%", &["A01H 6/46", "C12N 15/82"], &["水稻育种", "基因编辑", "抗病"], PV),
-            s("蚕桑良种繁育", "选育高产抗病桑树品种与多丝量家蚕品种，并配套标准化繁育技术", "单张蚕种产茧量提高{n}%", &["A01K 67/04", "A01H 5/00"], &["蚕桑", "良种繁育", "家蚕"], PV),
-            s("晚熟芒果芽变选种", "通过芽变选种与多点区域试验，选育晚熟、耐储运的芒果优良品系", "优质果率提高{n}%", &["A01H 5/08", "A01H 6/00"], &["芒果", "品种选育", "晚熟"], PV),
-            s("罗非鱼抗病品系选育", "基于家系选育与基因组选择，培育生长快、抗链球菌病的罗非鱼新品系", "养殖存活率提高{n}%", &["A01K 67/02", "C12Q 1/6888"], &["罗非鱼", "基因组选择", "水产育种"], ANI),
+            s(
+                "高糖抗旱甘蔗分子育种",
+                "利用分子标记辅助选择与杂交育种，选育高糖、抗旱、宿根性强的甘蔗新品种",
+                "较对照品种增产{n}%",
+                &["A01H 6/46", "C12Q 1/6895"],
+                &["甘蔗育种", "分子标记", "抗旱"],
+                PV,
+            ),
+            s(
+                "优质抗病香稻育种",
+                "将基因编辑与常规育种相结合，培育抗稻瘟病、米质优的香稻品种",
+                "稻瘟病发病率降低{n}%",
+                &["A01H 6/46", "C12N 15/82"],
+                &["水稻育种", "基因编辑", "抗病"],
+                PV,
+            ),
+            s(
+                "蚕桑良种繁育",
+                "选育高产抗病桑树品种与多丝量家蚕品种，并配套标准化繁育技术",
+                "单张蚕种产茧量提高{n}%",
+                &["A01K 67/04", "A01H 5/00"],
+                &["蚕桑", "良种繁育", "家蚕"],
+                PV,
+            ),
+            s(
+                "晚熟芒果芽变选种",
+                "通过芽变选种与多点区域试验，选育晚熟、耐储运的芒果优良品系",
+                "优质果率提高{n}%",
+                &["A01H 5/08", "A01H 6/00"],
+                &["芒果", "品种选育", "晚熟"],
+                PV,
+            ),
+            s(
+                "罗非鱼抗病品系选育",
+                "基于家系选育与基因组选择，培育生长快、抗链球菌病的罗非鱼新品系",
+                "养殖存活率提高{n}%",
+                &["A01K 67/02", "C12Q 1/6888"],
+                &["罗非鱼", "基因组选择", "水产育种"],
+                ANI,
+            ),
         ],
         contexts: &["良种繁育基地", "农业龙头企业", "特色种养殖区"],
         pains: &["良种覆盖率不高", "品种抗逆性不足", "育种周期长"],
@@ -672,51 +1805,210 @@ const INDUSTRY_TEMPLATES: &[Industry] = &[
     Industry {
         code: "deep_earth_sea",
         subjects: &[
-            s("深部隐伏矿体电磁探测", "融合大深度电磁法与三维反演技术，识别深部隐伏矿体", "有效勘探深度提高{n}%", &["G01V 3/08", "G01V 3/38"], &["深部找矿", "电磁法", "三维反演"], PAT),
-            s("深海浮标长期观测", "采用低功耗多参数传感与北斗卫星通信，实现海洋环境长期连续观测", "续航时间延长{n}%", &["G01C 13/00", "B63B 22/00"], &["海洋观测", "浮标", "卫星通信"], PAT),
-            s("深埋隧道岩爆微震预警", "基于微震监测与机器学习，对深埋隧道与矿井岩爆风险进行预警", "预警准确率提高{n}%", &["G01V 1/00", "E21F 17/18"], &["岩爆", "微震监测", "隧道安全"], PAT),
-            s("观察级水下机器人检测作业", "研制带机械手的观察级水下机器人，用于海底管线与港口设施检测", "水下检测效率提高{n}%", &["B63C 11/52", "B63G 8/00"], &["水下机器人", "海底检测", "机械手"], PAT),
-            s("中深层地热梯级利用", "采用中深层地热换热与热泵耦合，实现建筑供暖与生活热水梯级利用", "供能成本降低{n}%", &["F24T 10/10", "F24D 11/02"], &["地热能", "热泵", "梯级利用"], PAT),
+            s(
+                "深部隐伏矿体电磁探测",
+                "融合大深度电磁法与三维反演技术，识别深部隐伏矿体",
+                "有效勘探深度提高{n}%",
+                &["G01V 3/08", "G01V 3/38"],
+                &["深部找矿", "电磁法", "三维反演"],
+                PAT,
+            ),
+            s(
+                "深海浮标长期观测",
+                "采用低功耗多参数传感与北斗卫星通信，实现海洋环境长期连续观测",
+                "续航时间延长{n}%",
+                &["G01C 13/00", "B63B 22/00"],
+                &["海洋观测", "浮标", "卫星通信"],
+                PAT,
+            ),
+            s(
+                "深埋隧道岩爆微震预警",
+                "基于微震监测与机器学习，对深埋隧道与矿井岩爆风险进行预警",
+                "预警准确率提高{n}%",
+                &["G01V 1/00", "E21F 17/18"],
+                &["岩爆", "微震监测", "隧道安全"],
+                PAT,
+            ),
+            s(
+                "观察级水下机器人检测作业",
+                "研制带机械手的观察级水下机器人，用于海底管线与港口设施检测",
+                "水下检测效率提高{n}%",
+                &["B63C 11/52", "B63G 8/00"],
+                &["水下机器人", "海底检测", "机械手"],
+                PAT,
+            ),
+            s(
+                "中深层地热梯级利用",
+                "采用中深层地热换热与热泵耦合，实现建筑供暖与生活热水梯级利用",
+                "供能成本降低{n}%",
+                &["F24T 10/10", "F24D 11/02"],
+                &["地热能", "热泵", "梯级利用"],
+                PAT,
+            ),
         ],
         contexts: &["矿山与地下工程", "海洋工程与港口", "地质勘查单位"],
-        pains: &["探测和监测精度不足", "作业环境复杂、风险高", "关键装备依赖进口"],
+        pains: &[
+            "探测和监测精度不足",
+            "作业环境复杂、风险高",
+            "关键装备依赖进口",
+        ],
         extra_keywords: &["深地深海", "海洋装备", "勘查技术"],
     },
     Industry {
         code: "modern_agriculture",
         subjects: &[
-            s("甘蔗机械化收获", "研制适合丘陵地块的中型切段式甘蔗收获机，配套剥叶与集堆装置", "收获含杂率降低{n}%", &["A01D 45/10"], &["甘蔗收获机", "丘陵农机", "机械化"], PAT),
-            s("六堡茶控温控湿发酵", "通过控温控湿发酵与优势菌群接种，缩短六堡茶陈化周期并稳定品质", "陈化周期缩短{n}%", &["A23F 3/10"], &["六堡茶", "发酵工艺", "陈化"], PAT_KH),
-            s("蚕桑省力化养殖", "采用省力化蚕台与温湿度自动调控，降低养蚕劳动强度", "人均养蚕规模提高{n}%", &["A01K 67/04"], &["蚕桑", "省力化养蚕", "智能调控"], PAT),
-            s("沃柑采后保鲜", "采用天然涂膜与低温气调贮藏，延长沃柑等柑橘类水果的货架期", "货架期延长{n}%", &["A23B 7/16", "A23B 7/148"], &["沃柑", "采后保鲜", "气调贮藏"], PAT_KH),
-            s("甘蔗水肥一体化滴灌", "根据土壤墒情与甘蔗生育期智能配比水肥，实现滴灌精准施用", "化肥用量减少{n}%", &["A01C 23/04", "A01G 25/02"], &["水肥一体化", "滴灌", "甘蔗种植"], PAT),
-            s("林下中药材生态种植", "在速生林下套种中药材并配套生态栽培技术，提高林地综合效益", "亩均收益提高{n}%", &["A01G 22/00", "A01G 23/00"], &["林下经济", "中药材种植", "生态栽培"], ANI),
+            s(
+                "甘蔗机械化收获",
+                "研制适合丘陵地块的中型切段式甘蔗收获机，配套剥叶与集堆装置",
+                "收获含杂率降低{n}%",
+                &["A01D 45/10"],
+                &["甘蔗收获机", "丘陵农机", "机械化"],
+                PAT,
+            ),
+            s(
+                "六堡茶控温控湿发酵",
+                "通过控温控湿发酵与优势菌群接种，缩短六堡茶陈化周期并稳定品质",
+                "陈化周期缩短{n}%",
+                &["A23F 3/10"],
+                &["六堡茶", "发酵工艺", "陈化"],
+                PAT_KH,
+            ),
+            s(
+                "蚕桑省力化养殖",
+                "采用省力化蚕台与温湿度自动调控，降低养蚕劳动强度",
+                "人均养蚕规模提高{n}%",
+                &["A01K 67/04"],
+                &["蚕桑", "省力化养蚕", "智能调控"],
+                PAT,
+            ),
+            s(
+                "沃柑采后保鲜",
+                "采用天然涂膜与低温气调贮藏，延长沃柑等柑橘类水果的货架期",
+                "货架期延长{n}%",
+                &["A23B 7/16", "A23B 7/148"],
+                &["沃柑", "采后保鲜", "气调贮藏"],
+                PAT_KH,
+            ),
+            s(
+                "甘蔗水肥一体化滴灌",
+                "根据土壤墒情与甘蔗生育期智能配比水肥，实现滴灌精准施用",
+                "化肥用量减少{n}%",
+                &["A01C 23/04", "A01G 25/02"],
+                &["水肥一体化", "滴灌", "甘蔗种植"],
+                PAT,
+            ),
+            s(
+                "林下中药材生态种植",
+                "在速生林下套种中药材并配套生态栽培技术，提高林地综合效益",
+                "亩均收益提高{n}%",
+                &["A01G 22/00", "A01G 23/00"],
+                &["林下经济", "中药材种植", "生态栽培"],
+                ANI,
+            ),
         ],
         contexts: &["甘蔗主产区", "茶园与果园", "蚕桑基地"],
-        pains: &["劳动力短缺、人工成本高", "产品品质不稳定", "资源利用效率不高"],
+        pains: &[
+            "劳动力短缺、人工成本高",
+            "产品品质不稳定",
+            "资源利用效率不高",
+        ],
         extra_keywords: &["现代农业", "乡村振兴", "特色农产品"],
     },
     Industry {
         code: "marine",
         subjects: &[
-            s("海水工厂化循环水养殖", "采用微滤、蛋白分离与生物滤池组合处理，实现养殖水循环利用", "换水量减少{n}%", &["A01K 63/04", "C02F 3/00"], &["循环水养殖", "水处理", "工厂化养殖"], PAT),
-            s("大蚝酶解深加工", "采用定向酶解与低温浓缩工艺，制备蚝肽等高附加值产品", "蛋白回收率提高{n}%", &["A23L 17/50", "A23J 3/34"], &["大蚝", "酶解", "海洋肽"], PAT_KH),
-            s("海洋牧场生态监测", "布设水下摄像与水质传感网络，实时监测海洋牧场生态状况", "监测覆盖率提高{n}%", &["A01K 61/70", "G01N 33/18"], &["海洋牧场", "生态监测", "水下视频"], PAT),
-            s("海藻多糖提取", "以马尾藻等为原料，经酶法提取与超滤纯化制备海藻多糖", "多糖得率提高{n}%", &["C08B 37/00", "A61K 36/03"], &["海藻多糖", "酶法提取", "海洋生物资源"], PAT_KH),
-            s("船舶压载水电解处理", "采用过滤与电解协同处理工艺，满足船舶压载水排放标准", "处理能耗降低{n}%", &["C02F 1/467", "B63J 4/00"], &["压载水", "电解消毒", "船舶环保"], PAT),
+            s(
+                "海水工厂化循环水养殖",
+                "采用微滤、蛋白分离与生物滤池组合处理，实现养殖水循环利用",
+                "换水量减少{n}%",
+                &["A01K 63/04", "C02F 3/00"],
+                &["循环水养殖", "水处理", "工厂化养殖"],
+                PAT,
+            ),
+            s(
+                "大蚝酶解深加工",
+                "采用定向酶解与低温浓缩工艺，制备蚝肽等高附加值产品",
+                "蛋白回收率提高{n}%",
+                &["A23L 17/50", "A23J 3/34"],
+                &["大蚝", "酶解", "海洋肽"],
+                PAT_KH,
+            ),
+            s(
+                "海洋牧场生态监测",
+                "布设水下摄像与水质传感网络，实时监测海洋牧场生态状况",
+                "监测覆盖率提高{n}%",
+                &["A01K 61/70", "G01N 33/18"],
+                &["海洋牧场", "生态监测", "水下视频"],
+                PAT,
+            ),
+            s(
+                "海藻多糖提取",
+                "以马尾藻等为原料，经酶法提取与超滤纯化制备海藻多糖",
+                "多糖得率提高{n}%",
+                &["C08B 37/00", "A61K 36/03"],
+                &["海藻多糖", "酶法提取", "海洋生物资源"],
+                PAT_KH,
+            ),
+            s(
+                "船舶压载水电解处理",
+                "采用过滤与电解协同处理工艺，满足船舶压载水排放标准",
+                "处理能耗降低{n}%",
+                &["C02F 1/467", "B63J 4/00"],
+                &["压载水", "电解消毒", "船舶环保"],
+                PAT,
+            ),
         ],
         contexts: &["沿海养殖区", "水产品加工企业", "港口与航运企业"],
-        pains: &["养殖与加工环节环境压力大", "产品精深加工不足", "监测与处理手段落后"],
+        pains: &[
+            "养殖与加工环节环境压力大",
+            "产品精深加工不足",
+            "监测与处理手段落后",
+        ],
         extra_keywords: &["海洋经济", "北部湾", "蓝色经济"],
     },
     Industry {
         code: "ecology_carbon_neutrality",
         subjects: &[
-            s("蔗渣生物质锅炉高效燃烧", "优化蔗渣干燥与分级燃烧技术，提高生物质锅炉热效率", "锅炉热效率提高{n}%", &["F23G 7/10"], &["蔗渣", "生物质锅炉", "节能降碳"], PAT),
-            s("石漠化坡地生态修复", "筛选耐旱乡土植物并配套客土与保水技术，修复喀斯特石漠化坡地", "植被覆盖度提高{n}%", &["A01B 79/02", "A01G 24/00"], &["石漠化治理", "生态修复", "喀斯特"], ANI),
-            s("企业碳排放自动核算", "依据排放因子法自动采集能耗数据，生成企业碳排放核算报告", "核算工作量减少{n}%", &["G06Q 50/06", "G06Q 10/06"], &["碳排放核算", "碳达峰", "能耗监测"], SW),
-            s("氧化铝赤泥综合利用", "以氧化铝赤泥为原料，经脱碱和复配制备路基材料与建材", "赤泥利用率提高{n}%", &["C04B 18/04", "C22B 7/00"], &["赤泥", "固废利用", "脱碱"], PAT_KH),
-            s("农村生活污水一体化处理", "采用厌氧—缺氧—好氧与人工湿地组合工艺，低成本处理农村生活污水", "运行成本降低{n}%", &["C02F 3/30", "C02F 3/32"], &["农村污水", "人工湿地", "一体化设备"], PAT),
+            s(
+                "蔗渣生物质锅炉高效燃烧",
+                "优化蔗渣干燥与分级燃烧技术，提高生物质锅炉热效率",
+                "锅炉热效率提高{n}%",
+                &["F23G 7/10"],
+                &["蔗渣", "生物质锅炉", "节能降碳"],
+                PAT,
+            ),
+            s(
+                "石漠化坡地生态修复",
+                "筛选耐旱乡土植物并配套客土与保水技术，修复喀斯特石漠化坡地",
+                "植被覆盖度提高{n}%",
+                &["A01B 79/02", "A01G 24/00"],
+                &["石漠化治理", "生态修复", "喀斯特"],
+                ANI,
+            ),
+            s(
+                "企业碳排放自动核算",
+                "依据排放因子法自动采集能耗数据，生成企业碳排放核算报告",
+                "核算工作量减少{n}%",
+                &["G06Q 50/06", "G06Q 10/06"],
+                &["碳排放核算", "碳达峰", "能耗监测"],
+                SW,
+            ),
+            s(
+                "氧化铝赤泥综合利用",
+                "以氧化铝赤泥为原料，经脱碱和复配制备路基材料与建材",
+                "赤泥利用率提高{n}%",
+                &["C04B 18/04", "C22B 7/00"],
+                &["赤泥", "固废利用", "脱碱"],
+                PAT_KH,
+            ),
+            s(
+                "农村生活污水一体化处理",
+                "采用厌氧—缺氧—好氧与人工湿地组合工艺，低成本处理农村生活污水",
+                "运行成本降低{n}%",
+                &["C02F 3/30", "C02F 3/32"],
+                &["农村污水", "人工湿地", "一体化设备"],
+                PAT,
+            ),
         ],
         contexts: &["工业园区", "县域与乡村", "制糖与冶金企业"],
         pains: &["减排压力大", "资源综合利用率低", "治理设施运行成本高"],
@@ -725,11 +2017,46 @@ const INDUSTRY_TEMPLATES: &[Industry] = &[
     Industry {
         code: "health_elderly_care",
         subjects: &[
-            s("居家老人跌倒监测", "采用毫米波雷达非接触感知人体姿态，识别跌倒并自动报警", "误报率降低{n}%", &["A61B 5/11", "G08B 21/04"], &["跌倒监测", "毫米波雷达", "居家养老"], PAT),
-            s("长寿地区特色食品功能评价", "建立长寿地区特色食品的功能成分检测与动物评价方法", "检测周期缩短{n}%", &["A23L 33/105", "G01N 33/02"], &["功能食品", "长寿文化", "功能评价"], PAT_KH),
-            s("社区慢病智能管理", "通过可穿戴设备采集血压、血糖数据，结合家庭医生随访实现慢病管理", "随访覆盖率提高{n}%", &["G16H 40/67", "G16H 50/30"], &["慢病管理", "可穿戴设备", "家庭医生"], SW),
-            s("下肢康复外骨骼辅助训练", "基于肌电信号识别运动意图，辅助中风患者进行下肢康复训练", "康复训练效率提高{n}%", &["A61H 3/00", "B25J 9/00"], &["外骨骼", "康复训练", "肌电信号"], PAT),
-            s("温泉康养水质消毒", "采用紫外与臭氧联合消毒工艺，保障温泉康养场所水质安全", "水质达标率提高{n}%", &["C02F 1/32", "C02F 1/78"], &["温泉康养", "水质消毒", "康养旅游"], PAT),
+            s(
+                "居家老人跌倒监测",
+                "采用毫米波雷达非接触感知人体姿态，识别跌倒并自动报警",
+                "误报率降低{n}%",
+                &["A61B 5/11", "G08B 21/04"],
+                &["跌倒监测", "毫米波雷达", "居家养老"],
+                PAT,
+            ),
+            s(
+                "长寿地区特色食品功能评价",
+                "建立长寿地区特色食品的功能成分检测与动物评价方法",
+                "检测周期缩短{n}%",
+                &["A23L 33/105", "G01N 33/02"],
+                &["功能食品", "长寿文化", "功能评价"],
+                PAT_KH,
+            ),
+            s(
+                "社区慢病智能管理",
+                "通过可穿戴设备采集血压、血糖数据，结合家庭医生随访实现慢病管理",
+                "随访覆盖率提高{n}%",
+                &["G16H 40/67", "G16H 50/30"],
+                &["慢病管理", "可穿戴设备", "家庭医生"],
+                SW,
+            ),
+            s(
+                "下肢康复外骨骼辅助训练",
+                "基于肌电信号识别运动意图，辅助中风患者进行下肢康复训练",
+                "康复训练效率提高{n}%",
+                &["A61H 3/00", "B25J 9/00"],
+                &["外骨骼", "康复训练", "肌电信号"],
+                PAT,
+            ),
+            s(
+                "温泉康养水质消毒",
+                "采用紫外与臭氧联合消毒工艺，保障温泉康养场所水质安全",
+                "水质达标率提高{n}%",
+                &["C02F 1/32", "C02F 1/78"],
+                &["温泉康养", "水质消毒", "康养旅游"],
+                PAT,
+            ),
         ],
         contexts: &["养老机构与社区", "康养旅游目的地", "基层医疗机构"],
         pains: &["专业服务人员不足", "服务手段单一", "服务质量难以持续保障"],
@@ -738,11 +2065,46 @@ const INDUSTRY_TEMPLATES: &[Industry] = &[
     Industry {
         code: "public_safety",
         subjects: &[
-            s("山洪与地质灾害监测预警", "布设雨量、位移与含水率传感器，构建山洪与滑坡多参数预警模型", "预警提前时间增加{n}%", &["G08B 21/10", "G08B 31/00"], &["地质灾害", "监测预警", "山洪"], PAT),
-            s("危化品运输车辆动态监管", "融合北斗定位与车载视频分析，识别危化品运输车辆违规行为", "违规识别率提高{n}%", &["G08G 1/123", "G07C 5/08"], &["危化品运输", "动态监管", "视频分析"], SW),
-            s("口岸货物X射线智能判图", "采用X射线图像智能判读与货物申报信息比对，辅助口岸查验", "查验效率提高{n}%", &["G01N 23/04", "G06V 10/82"], &["口岸查验", "X射线", "智能判图"], SW),
-            s("电动自行车电池火灾预警", "监测充电过程中电池温度与气体特征，提前发现热失控风险", "火灾预警时间提前{n}%", &["G08B 17/10", "H01M 10/48"], &["热失控", "电动自行车", "火灾预警"], PAT),
-            s("农兽药残留快速检测", "采用免疫层析试纸与便携读数仪，现场快速检测农兽药残留", "检测时间缩短{n}%", &["G01N 33/558", "G01N 33/02"], &["快速检测", "农药残留", "食品安全"], PAT),
+            s(
+                "山洪与地质灾害监测预警",
+                "布设雨量、位移与含水率传感器，构建山洪与滑坡多参数预警模型",
+                "预警提前时间增加{n}%",
+                &["G08B 21/10", "G08B 31/00"],
+                &["地质灾害", "监测预警", "山洪"],
+                PAT,
+            ),
+            s(
+                "危化品运输车辆动态监管",
+                "融合北斗定位与车载视频分析，识别危化品运输车辆违规行为",
+                "违规识别率提高{n}%",
+                &["G08G 1/123", "G07C 5/08"],
+                &["危化品运输", "动态监管", "视频分析"],
+                SW,
+            ),
+            s(
+                "口岸货物X射线智能判图",
+                "采用X射线图像智能判读与货物申报信息比对，辅助口岸查验",
+                "查验效率提高{n}%",
+                &["G01N 23/04", "G06V 10/82"],
+                &["口岸查验", "X射线", "智能判图"],
+                SW,
+            ),
+            s(
+                "电动自行车电池火灾预警",
+                "监测充电过程中电池温度与气体特征，提前发现热失控风险",
+                "火灾预警时间提前{n}%",
+                &["G08B 17/10", "H01M 10/48"],
+                &["热失控", "电动自行车", "火灾预警"],
+                PAT,
+            ),
+            s(
+                "农兽药残留快速检测",
+                "采用免疫层析试纸与便携读数仪，现场快速检测农兽药残留",
+                "检测时间缩短{n}%",
+                &["G01N 33/558", "G01N 33/02"],
+                &["快速检测", "农药残留", "食品安全"],
+                PAT,
+            ),
         ],
         contexts: &["应急管理部门", "口岸与交通枢纽", "社区与公共场所"],
         pains: &["风险发现滞后", "监管手段依赖人工", "现场检测能力不足"],
@@ -751,41 +2113,148 @@ const INDUSTRY_TEMPLATES: &[Industry] = &[
     Industry {
         code: "smart_city",
         subjects: &[
-            s("城市内涝监测预警", "基于管网液位监测与水力模型，实时预测城市易涝点积水风险", "积水预警准确率提高{n}%", &["E03F 7/00", "G06Q 50/26"], &["城市内涝", "管网监测", "水力模型"], SW),
-            s("智慧停车诱导", "利用地磁与视频车位检测，实时发布泊位信息并引导车辆停放", "寻位时间缩短{n}%", &["G08G 1/14"], &["智慧停车", "车位检测", "停车诱导"], SW),
-            s("城市信息模型构建", "融合建筑信息模型、地理信息与物联网数据，构建城市三维数字底座", "项目审批时间缩短{n}%", &["G06T 17/05", "G06F 16/29"], &["城市信息模型", "数字孪生", "三维底座"], SW),
-            s("交通信号自适应控制", "根据路口实时车流量自动优化信号配时方案", "路口通行效率提高{n}%", &["G08G 1/08"], &["信号控制", "自适应配时", "智慧交通"], PAT),
-            s("老旧小区智慧化改造", "集成智能门禁、消防物联与能耗监测，提升老旧小区管理水平", "物业管理成本降低{n}%", &["H04L 67/12", "G07C 9/00"], &["老旧小区改造", "智慧社区", "物联网"], SW),
+            s(
+                "城市内涝监测预警",
+                "基于管网液位监测与水力模型，实时预测城市易涝点积水风险",
+                "积水预警准确率提高{n}%",
+                &["E03F 7/00", "G06Q 50/26"],
+                &["城市内涝", "管网监测", "水力模型"],
+                SW,
+            ),
+            s(
+                "智慧停车诱导",
+                "利用地磁与视频车位检测，实时发布泊位信息并引导车辆停放",
+                "寻位时间缩短{n}%",
+                &["G08G 1/14"],
+                &["智慧停车", "车位检测", "停车诱导"],
+                SW,
+            ),
+            s(
+                "城市信息模型构建",
+                "融合建筑信息模型、地理信息与物联网数据，构建城市三维数字底座",
+                "项目审批时间缩短{n}%",
+                &["G06T 17/05", "G06F 16/29"],
+                &["城市信息模型", "数字孪生", "三维底座"],
+                SW,
+            ),
+            s(
+                "交通信号自适应控制",
+                "根据路口实时车流量自动优化信号配时方案",
+                "路口通行效率提高{n}%",
+                &["G08G 1/08"],
+                &["信号控制", "自适应配时", "智慧交通"],
+                PAT,
+            ),
+            s(
+                "老旧小区智慧化改造",
+                "集成智能门禁、消防物联与能耗监测，提升老旧小区管理水平",
+                "物业管理成本降低{n}%",
+                &["H04L 67/12", "G07C 9/00"],
+                &["老旧小区改造", "智慧社区", "物联网"],
+                SW,
+            ),
         ],
         contexts: &["城市管理部门", "新型城镇化建设项目", "城市社区"],
-        pains: &["城市管理数据分散", "基础设施运行效率不高", "运行调度依赖经验"],
+        pains: &[
+            "城市管理数据分散",
+            "基础设施运行效率不高",
+            "运行调度依赖经验",
+        ],
         extra_keywords: &["智慧城市", "数字政府", "城市治理"],
     },
     Industry {
         code: "calcium_carbonate",
         subjects: &[
-            s("纳米碳酸钙表面改性", "采用硬脂酸与钛酸酯复合改性剂湿法包覆纳米碳酸钙，提高其在塑料中的分散性", "活化度提高{n}%", &["C01F 11/18", "C09C 1/02"], &["纳米碳酸钙", "表面改性", "分散性"], PAT_KH),
-            s("重质碳酸钙超细研磨", "采用立式磨与涡流分级联合工艺，制备超细重质碳酸钙粉体", "单位电耗降低{n}%", &["B02C 15/00", "B07B 7/08"], &["重质碳酸钙", "超细粉碎", "分级"], PAT),
-            s("碳酸钙可降解填充母粒制备", "以改性碳酸钙高比例填充聚乳酸等可降解材料，降低制品成本", "材料成本降低{n}%", &["C08K 3/26", "C08L 67/04"], &["填充母粒", "可降解塑料", "碳酸钙"], PAT_KH),
-            s("石材废料制备轻质碳酸钙", "以石材加工废料为原料，经煅烧、消化与碳化制备轻质碳酸钙", "废料利用率提高{n}%", &["C01F 11/18", "C04B 18/04"], &["轻质碳酸钙", "石材废料", "碳化法"], PAT),
-            s("造纸涂布级碳酸钙制备", "通过粒径分布调控与分散剂优化，制备高固含量造纸涂布级碳酸钙", "涂布白度提高{n}%", &["D21H 19/38", "C09C 1/02"], &["涂布颜料", "造纸", "高固含量"], PAT_KH),
+            s(
+                "纳米碳酸钙表面改性",
+                "采用硬脂酸与钛酸酯复合改性剂湿法包覆纳米碳酸钙，提高其在塑料中的分散性",
+                "活化度提高{n}%",
+                &["C01F 11/18", "C09C 1/02"],
+                &["纳米碳酸钙", "表面改性", "分散性"],
+                PAT_KH,
+            ),
+            s(
+                "重质碳酸钙超细研磨",
+                "采用立式磨与涡流分级联合工艺，制备超细重质碳酸钙粉体",
+                "单位电耗降低{n}%",
+                &["B02C 15/00", "B07B 7/08"],
+                &["重质碳酸钙", "超细粉碎", "分级"],
+                PAT,
+            ),
+            s(
+                "碳酸钙可降解填充母粒制备",
+                "以改性碳酸钙高比例填充聚乳酸等可降解材料，降低制品成本",
+                "材料成本降低{n}%",
+                &["C08K 3/26", "C08L 67/04"],
+                &["填充母粒", "可降解塑料", "碳酸钙"],
+                PAT_KH,
+            ),
+            s(
+                "石材废料制备轻质碳酸钙",
+                "以石材加工废料为原料，经煅烧、消化与碳化制备轻质碳酸钙",
+                "废料利用率提高{n}%",
+                &["C01F 11/18", "C04B 18/04"],
+                &["轻质碳酸钙", "石材废料", "碳化法"],
+                PAT,
+            ),
+            s(
+                "造纸涂布级碳酸钙制备",
+                "通过粒径分布调控与分散剂优化，制备高固含量造纸涂布级碳酸钙",
+                "涂布白度提高{n}%",
+                &["D21H 19/38", "C09C 1/02"],
+                &["涂布颜料", "造纸", "高固含量"],
+                PAT_KH,
+            ),
         ],
         contexts: &["碳酸钙产业园", "塑料与造纸企业", "石材加工基地"],
-        pains: &["产品以低端粉体为主、附加值低", "粉体加工能耗高", "产品质量不稳定"],
+        pains: &[
+            "产品以低端粉体为主、附加值低",
+            "粉体加工能耗高",
+            "产品质量不稳定",
+        ],
         extra_keywords: &["碳酸钙", "非金属矿", "粉体材料"],
     },
 ];
 
 /// Title patterns for achievements; `{s}` is the subject.
-const ACHIEVEMENT_TITLES: &[&str] = &["{s}关键技术", "{s}技术及应用", "{s}技术研究与示范", "一种{s}方法", "{s}集成技术"];
+const ACHIEVEMENT_TITLES: &[&str] = &[
+    "{s}关键技术",
+    "{s}技术及应用",
+    "{s}技术研究与示范",
+    "一种{s}方法",
+    "{s}集成技术",
+];
 /// Title patterns for needs.
-const NEED_TITLES: &[&str] = &["{s}技术需求", "寻求{s}技术合作", "{s}关键技术攻关需求", "征集{s}技术解决方案", "{s}技术升级需求"];
+const NEED_TITLES: &[&str] = &[
+    "{s}技术需求",
+    "寻求{s}技术合作",
+    "{s}关键技术攻关需求",
+    "征集{s}技术解决方案",
+    "{s}技术升级需求",
+];
 /// Research teams an achievement comes from.
 const TEAMS: &[&str] = &["课题组", "科研团队", "工程技术研究中心", "重点实验室团队"];
 /// Cooperation modes an achievement typically offers.
-const ACHIEVEMENT_MODES: &[&str] = &["transfer", "licence_exclusive", "licence_non_exclusive", "licence_sole", "equity", "joint_development", "consulting", "service"];
+const ACHIEVEMENT_MODES: &[&str] = &[
+    "transfer",
+    "licence_exclusive",
+    "licence_non_exclusive",
+    "licence_sole",
+    "equity",
+    "joint_development",
+    "consulting",
+    "service",
+];
 /// Cooperation modes a need typically asks for.
-const NEED_MODES: &[&str] = &["transfer", "licence_exclusive", "licence_non_exclusive", "joint_development", "commissioned_development", "consulting", "service"];
+const NEED_MODES: &[&str] = &[
+    "transfer",
+    "licence_exclusive",
+    "licence_non_exclusive",
+    "joint_development",
+    "commissioned_development",
+    "consulting",
+    "service",
+];
 
 // ---------------------------------------------------------------------------------------------
 // Hand-written listings: featured Chinese ones with an English translation, and ASEAN ones in
@@ -807,7 +2276,13 @@ const fn tx(
     description: &'static str,
     keywords: &'static [&'static str],
 ) -> Text {
-    Text { lang, title, summary, description, keywords }
+    Text {
+        lang,
+        title,
+        summary,
+        description,
+        keywords,
+    }
 }
 
 /// Which kind of listing a hand-written one is.
@@ -856,7 +2331,20 @@ const fn ach(
     original: Text,
     translation: Text,
 ) -> Authored {
-    Authored { org, kind: Kind::Achievement, industry, ipc, trl, ip, price, modes, cross_border, eligibility: "", original, translation }
+    Authored {
+        org,
+        kind: Kind::Achievement,
+        industry,
+        ipc,
+        trl,
+        ip,
+        price,
+        modes,
+        cross_border,
+        eligibility: "",
+        original,
+        translation,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -871,7 +2359,20 @@ const fn need(
     original: Text,
     translation: Text,
 ) -> Authored {
-    Authored { org, kind: Kind::Need, industry, ipc, trl: min_trl, ip: NO_IP, price, modes, cross_border, eligibility: "", original, translation }
+    Authored {
+        org,
+        kind: Kind::Need,
+        industry,
+        ipc,
+        trl: min_trl,
+        ip: NO_IP,
+        price,
+        modes,
+        cross_border,
+        eligibility: "",
+        original,
+        translation,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -886,7 +2387,20 @@ const fn open_call(
     original: Text,
     translation: Text,
 ) -> Authored {
-    Authored { org, kind: Kind::OpenCall, industry, ipc, trl: min_trl, ip: NO_IP, price: Some(("CNY", bounty_cny, bounty_cny)), modes, cross_border: true, eligibility, original, translation }
+    Authored {
+        org,
+        kind: Kind::OpenCall,
+        industry,
+        ipc,
+        trl: min_trl,
+        ip: NO_IP,
+        price: Some(("CNY", bounty_cny, bounty_cny)),
+        modes,
+        cross_border: true,
+        eligibility,
+        original,
+        translation,
+    }
 }
 
 /// Chinese listings written by hand, each with an English translation.
@@ -1468,7 +2982,12 @@ fn price(range: Option<(&str, i64, i64)>) -> Price {
             currency: Some(currency.to_owned()),
             negotiable: false,
         },
-        None => Price { min_minor: None, max_minor: None, currency: None, negotiable: true },
+        None => Price {
+            min_minor: None,
+            max_minor: None,
+            currency: None,
+            negotiable: true,
+        },
     }
 }
 
@@ -1526,32 +3045,61 @@ fn chinese_ip(rng: &mut Rng, ip_type: &str) -> (String, Vec<String>) {
         "invention_patent" => {
             let granted = rng.chance(60);
             for _ in 0..count {
-                let year = if granted { rng.range(2018, 2023) } else { rng.range(2022, 2025) };
+                let year = if granted {
+                    rng.range(2018, 2023)
+                } else {
+                    rng.range(2022, 2025)
+                };
                 let number = cn_application_number(year, 1, rng.range(0, 9_999_999));
-                numbers.push(if granted { format!("ZL{number}") } else { number });
+                numbers.push(if granted {
+                    format!("ZL{number}")
+                } else {
+                    number
+                });
             }
-            if granted { "granted" } else { "filed" }
+            if granted {
+                "granted"
+            } else {
+                "filed"
+            }
         }
         "utility_model" | "design" => {
             let kind = if ip_type == "design" { 3 } else { 2 };
             for _ in 0..count {
                 let year = rng.range(2019, 2024);
-                numbers.push(format!("ZL{}", cn_application_number(year, kind, rng.range(0, 9_999_999))));
+                numbers.push(format!(
+                    "ZL{}",
+                    cn_application_number(year, kind, rng.range(0, 9_999_999))
+                ));
             }
             "granted"
         }
         "software_copyright" => {
             for _ in 0..count {
-                numbers.push(format!("{}SR{:07}", rng.range(2019, 2025), rng.range(100_000, 1_999_999)));
+                numbers.push(format!(
+                    "{}SR{:07}",
+                    rng.range(2019, 2025),
+                    rng.range(100_000, 1_999_999)
+                ));
             }
             "not_applicable"
         }
         "plant_variety" => {
-            numbers.push(format!("CNA{}{:05}.{}", rng.range(2018, 2023), rng.range(1, 19_999), rng.range(0, 9)));
+            numbers.push(format!(
+                "CNA{}{:05}.{}",
+                rng.range(2018, 2023),
+                rng.range(1, 19_999),
+                rng.range(0, 9)
+            ));
             "granted"
         }
         "ic_layout" => {
-            numbers.push(format!("BS.{:02}5{:05}.{}", rng.range(19, 24), rng.range(1, 99_999), rng.range(0, 9)));
+            numbers.push(format!(
+                "BS.{:02}5{:05}.{}",
+                rng.range(19, 24),
+                rng.range(1, 99_999),
+                rng.range(0, 9)
+            ));
             "granted"
         }
         _ => "not_applicable",
@@ -1620,7 +3168,11 @@ fn generate_industry(data: &mut SampleData, rng: &mut Rng, today: NaiveDate, ind
     let researchers = with_focus(false);
     // Enterprises whose main field this is come up twice as often as those branching out.
     let mut enterprises = with_focus(true);
-    let main: Vec<usize> = enterprises.iter().copied().filter(|&i| CN_ORGS[i].focus.first() == Some(&industry.code)).collect();
+    let main: Vec<usize> = enterprises
+        .iter()
+        .copied()
+        .filter(|&i| CN_ORGS[i].focus.first() == Some(&industry.code))
+        .collect();
     enterprises.extend(main);
     let industry_zh = taxonomy::INDUSTRIES
         .iter()
@@ -1646,7 +3198,9 @@ fn generate_industry(data: &mut SampleData, rng: &mut Rng, today: NaiveDate, ind
         } else {
             continue;
         };
-        let Some(&(si, pi)) = pairs.get(k % pairs.len().max(1)) else { continue };
+        let Some(&(si, pi)) = pairs.get(k % pairs.len().max(1)) else {
+            continue;
+        };
         let subject = &industry.subjects[si];
         let org_seed = &data.organisations[org];
         let city = taxonomy::region_label(org_seed.region_code, "zh").unwrap_or("广西");
@@ -1654,7 +3208,11 @@ fn generate_industry(data: &mut SampleData, rng: &mut Rng, today: NaiveDate, ind
         let result = subject.result.replace("{n}", &n.to_string());
         let ctx = rng.pick(industry.contexts);
         let pain = rng.pick(industry.pains);
-        let team = if org_seed.kind == E { "研发中心" } else { rng.pick(TEAMS) };
+        let team = if org_seed.kind == E {
+            "研发中心"
+        } else {
+            rng.pick(TEAMS)
+        };
         let trl: i16 = rng.pick(&[3, 4, 4, 5, 5, 6, 6, 6, 7, 7, 7, 8, 8, 9]);
         let ip_type = rng.pick(subject.ip);
         let (status, numbers) = chinese_ip(rng, ip_type);
@@ -1668,9 +3226,16 @@ fn generate_industry(data: &mut SampleData, rng: &mut Rng, today: NaiveDate, ind
         };
         let cross_border = rng.chance(30);
         let mut coop = format!("可采用{}等方式合作", modes_zh(&modes));
-        coop.push_str(if cross_border { "，欢迎东盟国家企业和机构洽谈。" } else { "。" });
+        coop.push_str(if cross_border {
+            "，欢迎东盟国家企业和机构洽谈。"
+        } else {
+            "。"
+        });
         let description = [
-            format!("本成果由{}{team}研发，面向{ctx}，针对{pain}等问题开展攻关。", org_seed.name),
+            format!(
+                "本成果由{}{team}研发，面向{ctx}，针对{pain}等问题开展攻关。",
+                org_seed.name
+            ),
             format!("{}，经测试{result}。", subject.core),
             trl_sentence(trl, city),
             ip_sentence(ip_type, &status, numbers.len()),
@@ -1701,15 +3266,22 @@ fn generate_industry(data: &mut SampleData, rng: &mut Rng, today: NaiveDate, ind
     }
 
     // One open call in every other industry field (about a dozen), the rest ordinary needs.
-    let industry_index = INDUSTRY_TEMPLATES.iter().position(|i| i.code == industry.code).unwrap_or(0);
+    let industry_index = INDUSTRY_TEMPLATES
+        .iter()
+        .position(|i| i.code == industry.code)
+        .unwrap_or(0);
     for k in 0..NEEDS_PER_INDUSTRY {
         if enterprises.is_empty() {
             break;
         }
         let org = enterprises[(k + offset) % enterprises.len()];
-        let Some(&(si, pi)) = need_pairs.get(k % need_pairs.len().max(1)) else { continue };
+        let Some(&(si, pi)) = need_pairs.get(k % need_pairs.len().max(1)) else {
+            continue;
+        };
         let subject = &industry.subjects[si];
-        let (intro, main_field) = CN_ORGS.get(org).map_or(("", true), |o| (o.intro, o.focus.first() == Some(&industry.code)));
+        let (intro, main_field) = CN_ORGS.get(org).map_or(("", true), |o| {
+            (o.intro, o.focus.first() == Some(&industry.code))
+        });
         let open = k == 0 && industry_index % 2 == 0;
         let n = rng.range(10, 35);
         let result = subject.result.replace("{n}", &n.to_string());
@@ -1723,7 +3295,10 @@ fn generate_industry(data: &mut SampleData, rng: &mut Rng, today: NaiveDate, ind
             text: ListingText {
                 language: "zh".to_owned(),
                 title: NEED_TITLES[pi % NEED_TITLES.len()].replace("{s}", subject.name),
-                summary: format!("寻求{}技术，要求{result}以上，以解决{pain}等问题。", subject.name),
+                summary: format!(
+                    "寻求{}技术，要求{result}以上，以解决{pain}等问题。",
+                    subject.name
+                ),
                 description: String::new(),
                 keywords,
             },
@@ -1751,7 +3326,10 @@ fn generate_industry(data: &mut SampleData, rng: &mut Rng, today: NaiveDate, ind
             need.bounty_currency = Some("CNY".to_owned());
             need.eligibility = Some(rng.pick(ELIGIBILITY).to_owned());
             let mode_count = rng.range(1, 2) as usize;
-            need.cooperation_modes = strings(&rng.sample(&["commissioned_development", "joint_development"], mode_count));
+            need.cooperation_modes = strings(&rng.sample(
+                &["commissioned_development", "joint_development"],
+                mode_count,
+            ));
             need.deadline = Some(deadline);
             need.valid_until = deadline + Duration::days(rng.range(14, 60));
             closing = format!(
@@ -1772,11 +3350,21 @@ fn generate_industry(data: &mut SampleData, rng: &mut Rng, today: NaiveDate, ind
                 let wanted = today + Duration::days(rng.range(30, 300));
                 need.deadline = Some(wanted.min(need.valid_until));
             }
-            closing = if cross_border { "欢迎东盟国家合作方参与。".to_owned() } else { String::new() };
+            closing = if cross_border {
+                "欢迎东盟国家合作方参与。".to_owned()
+            } else {
+                String::new()
+            };
         }
-        let budget = match (need.budget.negotiable, need.budget.min_minor, need.budget.max_minor) {
+        let budget = match (
+            need.budget.negotiable,
+            need.budget.min_minor,
+            need.budget.max_minor,
+        ) {
             _ if open => String::new(),
-            (false, Some(min), Some(max)) => format!("预算{}万至{}万元，", min / FEN_PER_WAN, max / FEN_PER_WAN),
+            (false, Some(min), Some(max)) => {
+                format!("预算{}万至{}万元，", min / FEN_PER_WAN, max / FEN_PER_WAN)
+            }
             _ => "预算面议，".to_owned(),
         };
         need.text.description = [
@@ -1785,8 +3373,14 @@ fn generate_industry(data: &mut SampleData, rng: &mut Rng, today: NaiveDate, ind
             } else {
                 format!("我公司{intro}，正在向{industry_zh}领域延伸业务，面临{pain}等问题。")
             },
-            format!("现寻求{}方面的成熟技术、专利成果或研发团队，要求{result}以上。", subject.name),
-            format!("技术就绪度不低于{min_trl}级，{budget}可接受{}等合作方式。", modes_zh(&need.cooperation_modes)),
+            format!(
+                "现寻求{}方面的成熟技术、专利成果或研发团队，要求{result}以上。",
+                subject.name
+            ),
+            format!(
+                "技术就绪度不低于{min_trl}级，{budget}可接受{}等合作方式。",
+                modes_zh(&need.cooperation_modes)
+            ),
             closing,
         ]
         .concat();
@@ -1795,8 +3389,16 @@ fn generate_industry(data: &mut SampleData, rng: &mut Rng, today: NaiveDate, ind
 }
 
 /// Adds a hand-written listing and its translation.
-fn push_authored(data: &mut SampleData, rng: &mut Rng, today: NaiveDate, a: &Authored, provenance: &'static str) {
-    let Some(org) = data.organisations.iter().position(|o| o.slug == a.org) else { return };
+fn push_authored(
+    data: &mut SampleData,
+    rng: &mut Rng,
+    today: NaiveDate,
+    a: &Authored,
+    provenance: &'static str,
+) {
+    let Some(org) = data.organisations.iter().position(|o| o.slug == a.org) else {
+        return;
+    };
     let country = data.organisations[org].country;
     let cross_border = a.cross_border || country != "CN";
     let listing = match a.kind {
@@ -1806,11 +3408,27 @@ fn push_authored(data: &mut SampleData, rng: &mut Rng, today: NaiveDate, a: &Aut
                 let (generated_status, numbers) = chinese_ip(rng, ip_type);
                 // Keep the written status (granted/filed) with generated numbers.
                 let numbers = match (ip_type, status) {
-                    ("invention_patent", "granted") => numbers.into_iter().map(|n| if n.starts_with("ZL") { n } else { format!("ZL{n}") }).collect(),
-                    ("invention_patent", _) => numbers.into_iter().map(|n| n.trim_start_matches("ZL").to_owned()).collect(),
+                    ("invention_patent", "granted") => numbers
+                        .into_iter()
+                        .map(|n| {
+                            if n.starts_with("ZL") {
+                                n
+                            } else {
+                                format!("ZL{n}")
+                            }
+                        })
+                        .collect(),
+                    ("invention_patent", _) => numbers
+                        .into_iter()
+                        .map(|n| n.trim_start_matches("ZL").to_owned())
+                        .collect(),
                     _ => numbers,
                 };
-                let status = if ip_type == "invention_patent" { status.to_owned() } else { generated_status };
+                let status = if ip_type == "invention_patent" {
+                    status.to_owned()
+                } else {
+                    generated_status
+                };
                 (status, numbers)
             } else {
                 (status.to_owned(), strings(given))
@@ -1839,7 +3457,9 @@ fn push_authored(data: &mut SampleData, rng: &mut Rng, today: NaiveDate, a: &Aut
                 (Some(deadline), deadline + Duration::days(rng.range(14, 60)))
             } else {
                 let valid = valid_until(rng, today);
-                let deadline = rng.chance(60).then(|| (today + Duration::days(rng.range(30, 300))).min(valid));
+                let deadline = rng
+                    .chance(60)
+                    .then(|| (today + Duration::days(rng.range(30, 300))).min(valid));
                 (deadline, valid)
             };
             let budget = price(a.price);
@@ -1863,7 +3483,11 @@ fn push_authored(data: &mut SampleData, rng: &mut Rng, today: NaiveDate, a: &Aut
             ListingRef::Need(data.needs.len() - 1)
         }
     };
-    data.translations.push(TranslationSeed { listing, text: text(&a.translation), provenance });
+    data.translations.push(TranslationSeed {
+        listing,
+        text: text(&a.translation),
+        provenance,
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1875,17 +3499,26 @@ const CHUNK: usize = 100;
 /// Inserts the sample organisations (each with one admin user, password
 /// [`crate::sample::DEMO_PASSWORD`]), achievements, needs, open calls and translations in
 /// `txn`. Every column is set explicitly; timestamps are relative to now.
-pub async fn load(txn: &DatabaseTransaction, today: NaiveDate, demo: &DemoOwners) -> anyhow::Result<SampleCounts> {
+pub async fn load(
+    txn: &DatabaseTransaction,
+    today: NaiveDate,
+    demo: &DemoOwners,
+) -> anyhow::Result<SampleCounts> {
     let data = generate(today);
     let (demo_achievements, demo_needs) = demo_picks(&data);
-    let achievement_owner = |i: usize| demo.university.as_ref().filter(|_| demo_achievements.contains(&i));
+    let achievement_owner = |i: usize| {
+        demo.university
+            .as_ref()
+            .filter(|_| demo_achievements.contains(&i))
+    };
     let need_owner = |i: usize| demo.enterprise.as_ref().filter(|_| demo_needs.contains(&i));
     let now = Utc::now();
     // Organisations joined before their oldest listing (published at most 180 days ago).
     let joined = now - Duration::days(200);
     let verified = now - Duration::days(190);
 
-    let org_ids: Vec<sea_orm::prelude::Uuid> = data.organisations.iter().map(|_| new_uuid()).collect();
+    let org_ids: Vec<sea_orm::prelude::Uuid> =
+        data.organisations.iter().map(|_| new_uuid()).collect();
     let org_models: Vec<organisations::ActiveModel> = data
         .organisations
         .iter()
@@ -1900,7 +3533,9 @@ pub async fn load(txn: &DatabaseTransaction, today: NaiveDate, demo: &DemoOwners
             credit_code: Set(o.credit_code.clone()),
             state_funded: Set(o.state_funded),
             website: Set(None),
-            description: Set(Some("示例数据 Sample data: a fictional organisation.".to_owned())),
+            description: Set(Some(
+                "示例数据 Sample data: a fictional organisation.".to_owned(),
+            )),
             verification_status: Set("verified".to_owned()),
             verification_note: Set(Some("sample data".to_owned())),
             verified_at: Set(Some(verified.into())),
@@ -1911,7 +3546,9 @@ pub async fn load(txn: &DatabaseTransaction, today: NaiveDate, demo: &DemoOwners
         })
         .collect();
     for chunk in org_models.chunks(CHUNK) {
-        organisations::Entity::insert_many(chunk.iter().cloned()).exec_without_returning(txn).await?;
+        organisations::Entity::insert_many(chunk.iter().cloned())
+            .exec_without_returning(txn)
+            .await?;
     }
 
     let mut user_ids = Vec::with_capacity(org_ids.len());
@@ -1936,14 +3573,20 @@ pub async fn load(txn: &DatabaseTransaction, today: NaiveDate, demo: &DemoOwners
         (created, submitted, published)
     };
 
-    let achievement_ids: Vec<sea_orm::prelude::Uuid> = data.achievements.iter().map(|_| new_uuid()).collect();
+    let achievement_ids: Vec<sea_orm::prelude::Uuid> =
+        data.achievements.iter().map(|_| new_uuid()).collect();
     let achievement_models: Vec<achievements::ActiveModel> = data
         .achievements
         .iter()
         .zip(&achievement_ids)
         .enumerate()
         .map(|(i, (a, id))| {
-            let owner = Owner::of(achievement_owner(i), &data.organisations[a.org], org_ids[a.org], user_ids[a.org]);
+            let owner = Owner::of(
+                achievement_owner(i),
+                &data.organisations[a.org],
+                org_ids[a.org],
+                user_ids[a.org],
+            );
             let (created, submitted, published) = stamps(&a.timing);
             achievements::ActiveModel {
                 id: Set(*id),
@@ -1984,7 +3627,9 @@ pub async fn load(txn: &DatabaseTransaction, today: NaiveDate, demo: &DemoOwners
         })
         .collect();
     for chunk in achievement_models.chunks(CHUNK) {
-        achievements::Entity::insert_many(chunk.iter().cloned()).exec_without_returning(txn).await?;
+        achievements::Entity::insert_many(chunk.iter().cloned())
+            .exec_without_returning(txn)
+            .await?;
     }
 
     let need_ids: Vec<sea_orm::prelude::Uuid> = data.needs.iter().map(|_| new_uuid()).collect();
@@ -1994,7 +3639,12 @@ pub async fn load(txn: &DatabaseTransaction, today: NaiveDate, demo: &DemoOwners
         .zip(&need_ids)
         .enumerate()
         .map(|(i, (n, id))| {
-            let owner = Owner::of(need_owner(i), &data.organisations[n.org], org_ids[n.org], user_ids[n.org]);
+            let owner = Owner::of(
+                need_owner(i),
+                &data.organisations[n.org],
+                org_ids[n.org],
+                user_ids[n.org],
+            );
             let (created, submitted, published) = stamps(&n.timing);
             needs::ActiveModel {
                 id: Set(*id),
@@ -2038,7 +3688,9 @@ pub async fn load(txn: &DatabaseTransaction, today: NaiveDate, demo: &DemoOwners
         })
         .collect();
     for chunk in need_models.chunks(CHUNK) {
-        needs::Entity::insert_many(chunk.iter().cloned()).exec_without_returning(txn).await?;
+        needs::Entity::insert_many(chunk.iter().cloned())
+            .exec_without_returning(txn)
+            .await?;
     }
 
     let translation_models: Vec<listing_translations::ActiveModel> = data
@@ -2048,7 +3700,12 @@ pub async fn load(txn: &DatabaseTransaction, today: NaiveDate, demo: &DemoOwners
             let (kind, listing_id, org, published_ago) = match t.listing {
                 ListingRef::Achievement(i) => {
                     let a = &data.achievements[i];
-                    ("achievement", achievement_ids[i], a.org, a.timing.published_minutes_ago)
+                    (
+                        "achievement",
+                        achievement_ids[i],
+                        a.org,
+                        a.timing.published_minutes_ago,
+                    )
                 }
                 ListingRef::Need(i) => {
                     let n = &data.needs[i];
@@ -2074,7 +3731,9 @@ pub async fn load(txn: &DatabaseTransaction, today: NaiveDate, demo: &DemoOwners
         })
         .collect();
     for chunk in translation_models.chunks(CHUNK) {
-        listing_translations::Entity::insert_many(chunk.iter().cloned()).exec_without_returning(txn).await?;
+        listing_translations::Entity::insert_many(chunk.iter().cloned())
+            .exec_without_returning(txn)
+            .await?;
     }
 
     Ok(counts(&data))
@@ -2135,8 +3794,16 @@ pub fn demo_picks(data: &SampleData) -> (Vec<usize>, Vec<usize>) {
         data.achievements
             .iter()
             .enumerate()
-            .filter(|(i, a)| !translated(ListingRef::Achievement(*i)) && org(a.org).is_some_and(|o| o.kind == "university" || o.kind == "institute"))
-            .filter_map(|(i, a)| DEMO_FIELDS.iter().position(|f| *f == a.industry).map(|f| ((0, f), i)))
+            .filter(|(i, a)| {
+                !translated(ListingRef::Achievement(*i))
+                    && org(a.org).is_some_and(|o| o.kind == "university" || o.kind == "institute")
+            })
+            .filter_map(|(i, a)| {
+                DEMO_FIELDS
+                    .iter()
+                    .position(|f| *f == a.industry)
+                    .map(|f| ((0, f), i))
+            })
             .collect(),
         DEMO_ACHIEVEMENTS,
     );
@@ -2167,7 +3834,12 @@ struct Owner<'a> {
 }
 
 impl<'a> Owner<'a> {
-    fn of(demo: Option<&'a DemoOwner>, org: &'a OrgSeed, org_id: sea_orm::prelude::Uuid, user_id: sea_orm::prelude::Uuid) -> Self {
+    fn of(
+        demo: Option<&'a DemoOwner>,
+        org: &'a OrgSeed,
+        org_id: sea_orm::prelude::Uuid,
+        user_id: sea_orm::prelude::Uuid,
+    ) -> Self {
         match demo {
             Some(d) => Owner {
                 organisation_id: d.organisation_id,
@@ -2191,7 +3863,11 @@ impl<'a> Owner<'a> {
 
 /// Counts of what `data` holds.
 pub fn counts(data: &SampleData) -> SampleCounts {
-    let foreign = |org: usize| data.organisations.get(org).is_some_and(|o| o.country != "CN");
+    let foreign = |org: usize| {
+        data.organisations
+            .get(org)
+            .is_some_and(|o| o.country != "CN")
+    };
     SampleCounts {
         organisations: data.organisations.len(),
         achievements: data.achievements.len(),
@@ -2216,12 +3892,18 @@ mod tests {
 
     fn check_price(p: &Price, what: &str) {
         if p.negotiable {
-            assert!(p.min_minor.is_none() && p.max_minor.is_none() && p.currency.is_none(), "{what}");
+            assert!(
+                p.min_minor.is_none() && p.max_minor.is_none() && p.currency.is_none(),
+                "{what}"
+            );
         } else {
             let (min, max) = (p.min_minor.expect("min"), p.max_minor.expect("max"));
             assert!(0 < min && min <= max, "{what}: {min} > {max}");
             let currency = p.currency.as_deref().expect("currency");
-            assert!(platform::money::Currency::parse(currency).is_some(), "{what}: {currency}");
+            assert!(
+                platform::money::Currency::parse(currency).is_some(),
+                "{what}: {currency}"
+            );
         }
     }
 
@@ -2230,16 +3912,45 @@ mod tests {
         let title = t.title.chars().count();
         assert!((4..=200).contains(&title), "{what}: title length {title}");
         let summary = t.summary.chars().count();
-        assert!((10..=1000).contains(&summary), "{what}: summary length {summary}");
-        assert!(t.description.chars().count() >= 40, "{what}: description too short");
-        assert!((3..=6).contains(&t.keywords.len()), "{what}: {} keywords", t.keywords.len());
+        assert!(
+            (10..=1000).contains(&summary),
+            "{what}: summary length {summary}"
+        );
+        assert!(
+            t.description.chars().count() >= 40,
+            "{what}: description too short"
+        );
+        assert!(
+            (3..=6).contains(&t.keywords.len()),
+            "{what}: {} keywords",
+            t.keywords.len()
+        );
         let distinct: HashSet<&String> = t.keywords.iter().collect();
-        assert_eq!(distinct.len(), t.keywords.len(), "{what}: duplicate keywords");
-        assert!(t.keywords.iter().all(|k| (1..=60).contains(&k.chars().count())), "{what}");
-        assert!(!t.title.contains("{s}") && !t.description.contains("{n}"), "{what}: placeholder left");
+        assert_eq!(
+            distinct.len(),
+            t.keywords.len(),
+            "{what}: duplicate keywords"
+        );
+        assert!(
+            t.keywords
+                .iter()
+                .all(|k| (1..=60).contains(&k.chars().count())),
+            "{what}"
+        );
+        assert!(
+            !t.title.contains("{s}") && !t.description.contains("{n}"),
+            "{what}: placeholder left"
+        );
     }
 
-    fn check_common(ipc: &[String], modes: &[String], industry: &str, valid_until: NaiveDate, t: &Timing, what: &str) {
+    fn check_common(
+        ipc: &[String],
+        modes: &[String],
+        industry: &str,
+        valid_until: NaiveDate,
+        t: &Timing,
+        what: &str,
+    ) {
         assert!(!ipc.is_empty(), "{what}");
         for code in ipc {
             assert!(taxonomy::is_ipc_code(code), "{what}: bad IPC {code}");
@@ -2251,7 +3962,10 @@ mod tests {
         assert!(taxonomy::is_industry(industry), "{what}: {industry}");
         assert!(valid_until > today(), "{what}");
         assert!(valid_until <= today() + Duration::days(365), "{what}");
-        assert!((0..=180 * 24 * 60).contains(&t.published_minutes_ago), "{what}");
+        assert!(
+            (0..=180 * 24 * 60).contains(&t.published_minutes_ago),
+            "{what}"
+        );
         assert!(t.review_minutes > 0 && t.drafting_minutes > 0, "{what}");
     }
 
@@ -2272,23 +3986,42 @@ mod tests {
         // Organisations: labelled, valid codes, all 14 cities, 8 ASEAN countries.
         let mut emails = HashSet::new();
         for o in &data.organisations {
-            assert!(o.name.ends_with("（示例）") || o.name.ends_with("(sample)"), "{}", o.name);
+            assert!(
+                o.name.ends_with("（示例）") || o.name.ends_with("(sample)"),
+                "{}",
+                o.name
+            );
             assert!(o.name_en.ends_with("(sample)"), "{}", o.name_en);
             assert!(emails.insert(o.email.clone()), "duplicate {}", o.email);
             assert_eq!(o.state_funded, o.kind != "enterprise", "{}", o.name);
             if o.country == "CN" {
                 let code = o.credit_code.as_deref().expect("credit code");
                 assert_eq!(parse_credit_code(code).as_deref(), Ok(code), "{}", o.name);
-                assert!(taxonomy::GUANGXI_CITIES.iter().any(|c| c.code == o.region_code));
+                assert!(taxonomy::GUANGXI_CITIES
+                    .iter()
+                    .any(|c| c.code == o.region_code));
             } else {
                 assert!(o.credit_code.is_none());
                 assert_eq!(o.region_code, o.country);
                 assert!(taxonomy::asean(o.country).is_some());
             }
         }
-        let codes: Vec<&String> = data.organisations.iter().filter_map(|o| o.credit_code.as_ref()).collect();
-        assert_eq!(codes.iter().collect::<HashSet<_>>().len(), codes.len(), "credit codes unique");
-        let countries: BTreeSet<&str> = data.organisations.iter().map(|o| o.country).filter(|c| *c != "CN").collect();
+        let codes: Vec<&String> = data
+            .organisations
+            .iter()
+            .filter_map(|o| o.credit_code.as_ref())
+            .collect();
+        assert_eq!(
+            codes.iter().collect::<HashSet<_>>().len(),
+            codes.len(),
+            "credit codes unique"
+        );
+        let countries: BTreeSet<&str> = data
+            .organisations
+            .iter()
+            .map(|o| o.country)
+            .filter(|c| *c != "CN")
+            .collect();
         for country in ["VN", "TH", "MY", "ID", "SG", "PH", "KH", "LA"] {
             assert!(countries.contains(country), "{country}");
         }
@@ -2302,12 +4035,27 @@ mod tests {
             let what = format!("achievement {i} {}", a.text.title);
             let org = &data.organisations[a.org];
             check_text(&a.text, &what);
-            check_common(&a.ipc_codes, &a.cooperation_modes, &a.industry, a.valid_until, &a.timing, &what);
+            check_common(
+                &a.ipc_codes,
+                &a.cooperation_modes,
+                &a.industry,
+                a.valid_until,
+                &a.timing,
+                &what,
+            );
             check_price(&a.price, &what);
             assert!((3..=9).contains(&a.trl), "{what}");
             assert!(taxonomy::is_ip_type(&a.ip_type), "{what}");
-            assert!(a.patent_status.as_deref().is_some_and(taxonomy::is_patent_status), "{what}");
-            assert!(a.ip_numbers.iter().all(|n| (3..=40).contains(&n.len())), "{what}");
+            assert!(
+                a.patent_status
+                    .as_deref()
+                    .is_some_and(taxonomy::is_patent_status),
+                "{what}"
+            );
+            assert!(
+                a.ip_numbers.iter().all(|n| (3..=40).contains(&n.len())),
+                "{what}"
+            );
             if a.ip_type == "invention_patent" {
                 assert!(!a.ip_numbers.is_empty(), "{what}");
             }
@@ -2317,7 +4065,10 @@ mod tests {
             } else {
                 assert!(a.cross_border, "{what}");
             }
-            assert!(titles.insert(a.text.title.clone()), "duplicate title {what}");
+            assert!(
+                titles.insert(a.text.title.clone()),
+                "duplicate title {what}"
+            );
             *ach_per_industry.entry(a.industry.as_str()).or_default() += 1;
             if a.valid_until <= today() + Duration::days(14) {
                 expiring_soon += 1;
@@ -2333,7 +4084,14 @@ mod tests {
             let what = format!("need {i} {}", n.text.title);
             let org = &data.organisations[n.org];
             check_text(&n.text, &what);
-            check_common(&n.ipc_codes, &n.cooperation_modes, &n.industry, n.valid_until, &n.timing, &what);
+            check_common(
+                &n.ipc_codes,
+                &n.cooperation_modes,
+                &n.industry,
+                n.valid_until,
+                &n.timing,
+                &what,
+            );
             check_price(&n.budget, &what);
             assert!((3..=7).contains(&n.min_trl), "{what}");
             if let Some(deadline) = n.deadline {
@@ -2343,11 +4101,21 @@ mod tests {
                 "open_call" => {
                     assert!(n.bounty_minor.is_some_and(|b| b > 0), "{what}");
                     assert_eq!(n.bounty_currency.as_deref(), Some("CNY"), "{what}");
-                    assert!(n.eligibility.as_deref().is_some_and(|e| e.chars().count() >= 10), "{what}");
+                    assert!(
+                        n.eligibility
+                            .as_deref()
+                            .is_some_and(|e| e.chars().count() >= 10),
+                        "{what}"
+                    );
                     assert!(n.deadline.is_some(), "{what}");
                 }
                 "need" => {
-                    assert!(n.bounty_minor.is_none() && n.bounty_currency.is_none() && n.eligibility.is_none(), "{what}");
+                    assert!(
+                        n.bounty_minor.is_none()
+                            && n.bounty_currency.is_none()
+                            && n.eligibility.is_none(),
+                        "{what}"
+                    );
                 }
                 other => panic!("{what}: kind {other}"),
             }
@@ -2357,7 +4125,10 @@ mod tests {
             } else {
                 assert!(n.cross_border, "{what}");
             }
-            assert!(titles.insert(n.text.title.clone()), "duplicate title {what}");
+            assert!(
+                titles.insert(n.text.title.clone()),
+                "duplicate title {what}"
+            );
             *need_per_industry.entry(n.industry.as_str()).or_default() += 1;
             if n.valid_until <= today() + Duration::days(14) {
                 expiring_soon += 1;
@@ -2367,27 +4138,50 @@ mod tests {
         for industry in taxonomy::INDUSTRIES {
             let a = ach_per_industry.get(industry.code).copied().unwrap_or(0);
             let n = need_per_industry.get(industry.code).copied().unwrap_or(0);
-            assert!(a >= 8 && n >= 4, "{}: {a} achievements, {n} needs", industry.code);
+            assert!(
+                a >= 8 && n >= 4,
+                "{}: {a} achievements, {n} needs",
+                industry.code
+            );
         }
-        assert!((5..=40).contains(&expiring_soon), "{expiring_soon} expiring within 14 days");
+        assert!(
+            (5..=40).contains(&expiring_soon),
+            "{expiring_soon} expiring within 14 days"
+        );
 
         // Cross-border share of Chinese listings is roughly 30 %.
-        let cn: Vec<bool> = data.achievements.iter().filter(|a| data.organisations[a.org].country == "CN").map(|a| a.cross_border).collect();
+        let cn: Vec<bool> = data
+            .achievements
+            .iter()
+            .filter(|a| data.organisations[a.org].country == "CN")
+            .map(|a| a.cross_border)
+            .collect();
         let share = cn.iter().filter(|b| **b).count() * 100 / cn.len();
         assert!((20..=45).contains(&share), "cross-border share {share}%");
 
         // ASEAN listings: at least four non-Chinese languages, each translated.
         let mut languages: BTreeMap<String, usize> = BTreeMap::new();
-        for a in data.achievements.iter().filter(|a| data.organisations[a.org].country != "CN") {
+        for a in data
+            .achievements
+            .iter()
+            .filter(|a| data.organisations[a.org].country != "CN")
+        {
             *languages.entry(a.text.language.clone()).or_default() += 1;
         }
-        for n in data.needs.iter().filter(|n| data.organisations[n.org].country != "CN") {
+        for n in data
+            .needs
+            .iter()
+            .filter(|n| data.organisations[n.org].country != "CN")
+        {
             *languages.entry(n.text.language.clone()).or_default() += 1;
         }
         assert!(!languages.contains_key("zh"));
         assert!(languages.len() >= 4, "{languages:?}");
         for lang in ["vi", "th", "ms", "id", "en"] {
-            assert!(languages.get(lang).is_some_and(|n| *n >= 5), "{lang}: {languages:?}");
+            assert!(
+                languages.get(lang).is_some_and(|n| *n >= 5),
+                "{lang}: {languages:?}"
+            );
         }
 
         // Translations: one per hand-written listing, into another language, unique per listing.
@@ -2403,7 +4197,11 @@ mod tests {
             assert!(seen.insert((key, t.text.language.clone())));
             check_text(&t.text, &t.text.title);
         }
-        let english = data.translations.iter().filter(|t| t.text.language == "en").count();
+        let english = data
+            .translations
+            .iter()
+            .filter(|t| t.text.language == "en")
+            .count();
         assert!(english >= 20, "{english} English translations");
     }
 
@@ -2426,13 +4224,26 @@ mod tests {
         for &i in &achievements {
             let a = &data.achievements[i];
             assert!(DEMO_FIELDS.contains(&a.industry.as_str()), "{}", a.industry);
-            assert!(matches!(data.organisations[a.org].kind, "university" | "institute"));
+            assert!(matches!(
+                data.organisations[a.org].kind,
+                "university" | "institute"
+            ));
         }
         assert_eq!(needs.len(), DEMO_NEEDS + 1, "{needs:?}");
-        assert_eq!(needs.iter().filter(|&&i| data.needs[i].kind == "open_call").count(), 1);
+        assert_eq!(
+            needs
+                .iter()
+                .filter(|&&i| data.needs[i].kind == "open_call")
+                .count(),
+            1
+        );
         for &i in &needs {
             assert_eq!(data.organisations[data.needs[i].org].kind, "enterprise");
         }
-        assert_eq!(demo_picks(&generate(today())), (achievements, needs), "the same picks on every start");
+        assert_eq!(
+            demo_picks(&generate(today())),
+            (achievements, needs),
+            "the same picks on every start"
+        );
     }
 }

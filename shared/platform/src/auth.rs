@@ -5,8 +5,8 @@
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use axum::extract::{FromRef, FromRequestParts};
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use base64::Engine;
 use chrono::{Duration, Utc};
 use rand::RngCore;
@@ -98,15 +98,23 @@ impl PasswordGate {
             .name("password-hash".to_owned())
             .spawn(move || {
                 let _permit = permit;
-                if let Err(err) = thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Min) {
+                if let Err(err) = thread_priority::set_current_thread_priority(
+                    thread_priority::ThreadPriority::Min,
+                ) {
                     tracing::debug!(error = ?err, "password hashing runs at normal priority");
                 }
                 let _ = answer.send(work());
             })
-            .map_err(|e| ApiError::Internal(anyhow::anyhow!("Failed to start a password hashing thread: {e}")))?;
-        answered
-            .await
-            .map_err(|_| ApiError::Internal(anyhow::anyhow!("password hashing thread ended without an answer")))
+            .map_err(|e| {
+                ApiError::Internal(anyhow::anyhow!(
+                    "Failed to start a password hashing thread: {e}"
+                ))
+            })?;
+        answered.await.map_err(|_| {
+            ApiError::Internal(anyhow::anyhow!(
+                "password hashing thread ended without an answer"
+            ))
+        })
     }
 
     /// [`hash_password`] off the runtime.

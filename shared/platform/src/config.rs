@@ -69,7 +69,8 @@ impl Default for DealConfig {
     fn default() -> Self {
         Self {
             registration_number_format: "{year}450000{seq:06}".to_owned(),
-            registration_office: "广西壮族自治区技术市场管理办公室 / Guangxi Technology Market Office".to_owned(),
+            registration_office:
+                "广西壮族自治区技术市场管理办公室 / Guangxi Technology Market Office".to_owned(),
             publicity_days: 15,
             stats_min_cell_contracts: 3,
         }
@@ -157,7 +158,9 @@ pub struct ServerConfig {
 impl ServerConfig {
     /// Whether the platform is served over https (its configured public URL says so).
     pub fn is_https(&self) -> bool {
-        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
     }
 }
 
@@ -263,7 +266,6 @@ pub struct EmailConfig {
     pub smtp_port: u16,
     pub from: String,
 }
-
 
 impl Default for ServerConfig {
     fn default() -> Self {
@@ -422,7 +424,11 @@ impl Config {
         });
         let config: Config = figment.extract().map_err(|err| {
             let key = err.path.join(".");
-            let key = if key.is_empty() { "(root)".to_owned() } else { key };
+            let key = if key.is_empty() {
+                "(root)".to_owned()
+            } else {
+                key
+            };
             ConfigError::new(&key, err.kind.to_string())
         })?;
         config.validate()?;
@@ -433,33 +439,49 @@ impl Config {
     pub fn validate(&self) -> Result<(), ConfigError> {
         if let Some(url) = &self.portal.api_url {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
-                return Err(ConfigError::new("portal.api_url", "must start with http:// or https://"));
+                return Err(ConfigError::new(
+                    "portal.api_url",
+                    "must start with http:// or https://",
+                ));
             }
         }
         if let Some(url) = &self.server.public_url {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
-                return Err(ConfigError::new("server.public_url", "must start with http:// or https://"));
+                return Err(ConfigError::new(
+                    "server.public_url",
+                    "must start with http:// or https://",
+                ));
             }
         }
         use secrecy::ExposeSecret;
         let url = self.database.url.expose_secret();
-        if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        if !(url.starts_with("sqlite:")
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://"))
+        {
             return Err(ConfigError::new(
                 "database.url",
                 "must start with sqlite:, postgres:// or postgresql://",
             ));
         }
         if self.database.max_connections == 0 {
-            return Err(ConfigError::new("database.max_connections", "must be at least 1"));
+            return Err(ConfigError::new(
+                "database.max_connections",
+                "must be at least 1",
+            ));
         }
-        if self.search.backend == SearchBackendKind::Meilisearch && self.search.meili_url.is_none() {
+        if self.search.backend == SearchBackendKind::Meilisearch && self.search.meili_url.is_none()
+        {
             return Err(ConfigError::new(
                 "search.meili_url",
                 "is required when search.backend = \"meilisearch\"",
             ));
         }
         if self.server.body_limit_bytes < 1024 {
-            return Err(ConfigError::new("server.body_limit_bytes", "must be at least 1024"));
+            return Err(ConfigError::new(
+                "server.body_limit_bytes",
+                "must be at least 1024",
+            ));
         }
         if self.auth.token_ttl_hours <= 0 {
             return Err(ConfigError::new("auth.token_ttl_hours", "must be positive"));
@@ -480,7 +502,10 @@ impl Config {
             return Err(ConfigError::new("jobs.lease_secs", "must be positive"));
         }
         if self.jobs.handler_timeout_secs == 0 {
-            return Err(ConfigError::new("jobs.handler_timeout_secs", "must be positive"));
+            return Err(ConfigError::new(
+                "jobs.handler_timeout_secs",
+                "must be positive",
+            ));
         }
         for (key, w) in [
             ("matching.weight_text", self.matching.weight_text),
@@ -489,7 +514,10 @@ impl Config {
             ("matching.weight_industry", self.matching.weight_industry),
             ("matching.weight_trl", self.matching.weight_trl),
             ("matching.weight_price_fit", self.matching.weight_price_fit),
-            ("matching.weight_cooperation", self.matching.weight_cooperation),
+            (
+                "matching.weight_cooperation",
+                self.matching.weight_cooperation,
+            ),
             ("matching.weight_region", self.matching.weight_region),
             ("matching.weight_freshness", self.matching.weight_freshness),
             ("matching.lexicon_weight", self.matching.lexicon_weight),
@@ -499,17 +527,29 @@ impl Config {
             }
         }
         if !(0.0..=1.0).contains(&self.matching.min_score) {
-            return Err(ConfigError::new("matching.min_score", "must be between 0 and 1"));
+            return Err(ConfigError::new(
+                "matching.min_score",
+                "must be between 0 and 1",
+            ));
         }
         if self.matching.candidates == 0 || self.matching.max_matches_per_need == 0 {
-            return Err(ConfigError::new("matching.candidates", "candidates and max_matches_per_need must be positive"));
+            return Err(ConfigError::new(
+                "matching.candidates",
+                "candidates and max_matches_per_need must be positive",
+            ));
         }
         let fmt = &self.deal.registration_number_format;
         if fmt.matches("{seq").count() != 1 || !fmt.contains('}') {
-            return Err(ConfigError::new("deal.registration_number_format", "must contain exactly one {seq} or {seq:0N} placeholder"));
+            return Err(ConfigError::new(
+                "deal.registration_number_format",
+                "must contain exactly one {seq} or {seq:0N} placeholder",
+            ));
         }
         if !(1..=90).contains(&self.deal.publicity_days) {
-            return Err(ConfigError::new("deal.publicity_days", "must be between 1 and 90"));
+            return Err(ConfigError::new(
+                "deal.publicity_days",
+                "must be between 1 and 90",
+            ));
         }
         if self.jobs.max_attempts < 1 {
             return Err(ConfigError::new("jobs.max_attempts", "must be at least 1"));
@@ -565,7 +605,11 @@ impl figment::Provider for EnvSnapshot {
         for (name, value) in &self.vars {
             let key = name[ENV_PREFIX.len()..].to_lowercase();
             let path: Vec<&str> = key.split("__").collect();
-            insert_path(&mut dict, &path, figment::value::Value::from(value.clone()).into_parsed());
+            insert_path(
+                &mut dict,
+                &path,
+                figment::value::Value::from(value.clone()).into_parsed(),
+            );
         }
         Ok(figment::Profile::Default.collect(dict))
     }
@@ -579,9 +623,9 @@ impl IntoParsed for figment::value::Value {
     /// Environment values are strings; parse them like figment's `Env` does ("8080" → int).
     fn into_parsed(self) -> figment::value::Value {
         match &self {
-            figment::value::Value::String(_, s) => s
-                .parse::<figment::value::Value>()
-                .unwrap_or(self.clone()),
+            figment::value::Value::String(_, s) => {
+                s.parse::<figment::value::Value>().unwrap_or(self.clone())
+            }
             _ => self,
         }
     }
@@ -674,10 +718,16 @@ mod tests {
     fn toml_file_is_read_and_env_wins() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("techmarket.toml");
-        std::fs::write(&path, "[server]\naddr = \"127.0.0.1:7000\"\n[jobs]\nlease_secs = 5\n")
-            .expect("write");
-        let c = Config::load_from(Some(&path), env(&[("TECHMARKET_SERVER__ADDR", "127.0.0.1:7001")]))
-            .expect("valid");
+        std::fs::write(
+            &path,
+            "[server]\naddr = \"127.0.0.1:7000\"\n[jobs]\nlease_secs = 5\n",
+        )
+        .expect("write");
+        let c = Config::load_from(
+            Some(&path),
+            env(&[("TECHMARKET_SERVER__ADDR", "127.0.0.1:7001")]),
+        )
+        .expect("valid");
         assert_eq!(c.server.addr.port(), 7001);
         assert_eq!(c.jobs.lease_secs, 5);
     }

@@ -76,7 +76,10 @@ pub enum ApiError {
     StaleVersion(String),
     /// A uniqueness or state rule (already exists, already closed).
     #[error("{code}: {detail}")]
-    Conflict { code: Cow<'static, str>, detail: String },
+    Conflict {
+        code: Cow<'static, str>,
+        detail: String,
+    },
     /// Field validation failed; every bad field is listed.
     #[error("invalid request: {0:?}")]
     Validation(Vec<FieldError>),
@@ -160,7 +163,9 @@ impl ApiError {
             },
             Self::Conflict { detail, .. } | Self::TooManyRequests { detail, .. } => detail.clone(),
             Self::Internal(_) => "internal error".to_owned(),
-            Self::Unavailable(_) => "the service is temporarily unavailable; retry later".to_owned(),
+            Self::Unavailable(_) => {
+                "the service is temporarily unavailable; retry later".to_owned()
+            }
             other => other.to_string(),
         }
     }
@@ -185,10 +190,7 @@ impl ApiError {
 pub fn problem(status: StatusCode, code: &str, detail: String, fields: Vec<FieldError>) -> Problem {
     Problem {
         problem_type: format!("urn:techmarket:problem:{code}"),
-        title: status
-            .canonical_reason()
-            .unwrap_or("Error")
-            .to_owned(),
+        title: status.canonical_reason().unwrap_or("Error").to_owned(),
         status: status.as_u16(),
         detail,
         code: code.to_owned(),

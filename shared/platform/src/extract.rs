@@ -54,7 +54,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let inner = err.into_inner();
         match inner.classify() {
             serde_json::error::Category::Data => {
-                let path = if path == "." { "(body)".to_owned() } else { path };
+                let path = if path == "." {
+                    "(body)".to_owned()
+                } else {
+                    path
+                };
                 ApiError::Validation(vec![FieldError::new(path, strip_position(&inner))])
             }
             _ => ApiError::BadRequest(format!("malformed JSON: {inner}")),

@@ -11,7 +11,11 @@ use crate::entity::fx_rates;
 use crate::money::Money;
 
 /// The latest rate (CNY per unit of `currency`) on or before `on`, with its row.
-pub async fn rate_on(db: &impl ConnectionTrait, currency: &str, on: NaiveDate) -> anyhow::Result<Option<(Decimal, fx_rates::Model)>> {
+pub async fn rate_on(
+    db: &impl ConnectionTrait,
+    currency: &str,
+    on: NaiveDate,
+) -> anyhow::Result<Option<(Decimal, fx_rates::Model)>> {
     if currency == "CNY" {
         return Ok(None);
     }
@@ -28,7 +32,12 @@ pub async fn rate_on(db: &impl ConnectionTrait, currency: &str, on: NaiveDate) -
 }
 
 /// CNY fen for an amount; `None` when the amount is absent or the currency has no rate yet.
-pub async fn to_cny_fen(db: &impl ConnectionTrait, minor: Option<i64>, currency: &str, on: NaiveDate) -> anyhow::Result<Option<i64>> {
+pub async fn to_cny_fen(
+    db: &impl ConnectionTrait,
+    minor: Option<i64>,
+    currency: &str,
+    on: NaiveDate,
+) -> anyhow::Result<Option<i64>> {
     let Some(minor) = minor else { return Ok(None) };
     if currency == "CNY" {
         return Ok(Some(minor));

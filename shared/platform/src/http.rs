@@ -11,7 +11,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -41,16 +43,26 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
     // A worker beats every poll and every lease renewal; twice the lease without a beat means
     // it stopped or is wedged, and background work (search, matching, statistics) with it.
-    let allowed = chrono::Duration::seconds(i64::try_from(state.config.jobs.lease_secs.saturating_mul(2)).unwrap_or(i64::MAX / 2));
+    let allowed = chrono::Duration::seconds(
+        i64::try_from(state.config.jobs.lease_secs.saturating_mul(2)).unwrap_or(i64::MAX / 2),
+    );
     let worker = match state.worker_health.silence(chrono::Utc::now()) {
         None => "not running in this process",
         Some(silence) if silence <= allowed => "ok",
         Some(silence) => {
-            tracing::warn!(silent_secs = silence.num_seconds(), "readiness check: job worker silent");
-            return ApiError::Unavailable(format!("job worker silent for {}s", silence.num_seconds())).into_response();
+            tracing::warn!(
+                silent_secs = silence.num_seconds(),
+                "readiness check: job worker silent"
+            );
+            return ApiError::Unavailable(format!(
+                "job worker silent for {}s",
+                silence.num_seconds()
+            ))
+            .into_response();
         }
     };
-    axum::Json(serde_json::json!({"status": "ready", "database": "ok", "worker": worker})).into_response()
+    axum::Json(serde_json::json!({"status": "ready", "database": "ok", "worker": worker}))
+        .into_response()
 }
 
 async fn metrics_text(State(state): State<AppState>) -> Response {
@@ -85,7 +97,11 @@ async fn report_queue_depth(state: &AppState) {
         sea_orm::DbBackend::Postgres => vec![max],
         _ => vec![max.clone(), max],
     };
-    if let Ok(rows) = state.db.query_all(Statement::from_sql_and_values(backend, sql, values)).await {
+    if let Ok(rows) = state
+        .db
+        .query_all(Statement::from_sql_and_values(backend, sql, values))
+        .await
+    {
         for row in rows {
             if let (Ok(queue), Ok(pending), Ok(parked)) = (
                 row.try_get::<String>("", "queue"),
@@ -110,7 +126,9 @@ fn count_gauge(n: i64) -> f64 {
 /// metrics → timeout → body limit → routes.
 pub fn with_common_layers(router: Router, config: &ServerConfig) -> Router {
     let timeout = Duration::from_secs(config.request_timeout_secs);
-    let headers = SecurityHeaders { hsts: config.is_https() };
+    let headers = SecurityHeaders {
+        hsts: config.is_https(),
+    };
     router
         .layer(DefaultBodyLimit::max(config.body_limit_bytes))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
@@ -173,7 +191,11 @@ struct SecurityHeaders {
 /// chosen by what the response is, no referrer sent to another origin, and HSTS only when the
 /// configured public URL is https (over plain http it would be ignored at best, and would lock
 /// out a deployment that is not https at worst).
-async fn security_headers(State(config): State<SecurityHeaders>, req: Request, next: Next) -> Response {
+async fn security_headers(
+    State(config): State<SecurityHeaders>,
+    req: Request,
+    next: Next,
+) -> Response {
     let api_docs = req.uri().path().starts_with("/api/docs");
     let mut response = next.run(req).await;
     let is_html = response

@@ -3,7 +3,9 @@
 
 /// The 31 characters of GB 32100 (no I, O, S, V, Z), in value order.
 const USCC_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const USCC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const USCC_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// Why a credit code is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -56,7 +58,9 @@ pub fn credit_code_check_char(first17: &str) -> Option<char> {
 }
 
 /// ASEAN members (ISO 3166-1 alpha-2), including Timor-Leste since October 2025.
-pub const ASEAN_COUNTRIES: [&str; 11] = ["BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN", "TL"];
+pub const ASEAN_COUNTRIES: [&str; 11] = [
+    "BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN", "TL",
+];
 
 /// Countries whose organisations may take part: China and the ASEAN members.
 pub fn is_served_country(code: &str) -> bool {
@@ -74,7 +78,11 @@ mod tests {
 
     #[test]
     fn accepts_published_credit_codes() {
-        for code in ["91440300708461136T", "91350100M000100Y43", "9144030071526726xg"] {
+        for code in [
+            "91440300708461136T",
+            "91350100M000100Y43",
+            "9144030071526726xg",
+        ] {
             assert!(parse_credit_code(code).is_ok(), "{code}");
         }
     }
@@ -85,7 +93,10 @@ mod tests {
             parse_credit_code("91440300708461136A"),
             Err(CreditCodeError::CheckCharacter { expected: 'T' })
         );
-        assert_eq!(parse_credit_code("9144030070846113"), Err(CreditCodeError::Length));
+        assert_eq!(
+            parse_credit_code("9144030070846113"),
+            Err(CreditCodeError::Length)
+        );
         assert_eq!(
             parse_credit_code("91440300708461136I"),
             Err(CreditCodeError::Character('I'))

@@ -20,9 +20,13 @@ impl BrokerArea {
     /// A region is covered by an exact code, its province (`450000` covers `45xxxx`) or its
     /// country code.
     pub fn covers_region(&self, region: &str) -> bool {
-        self.regions
-            .iter()
-            .any(|r| r == region || (r.len() == 6 && r.ends_with("0000") && region.len() == 6 && region[..2] == r[..2]))
+        self.regions.iter().any(|r| {
+            r == region
+                || (r.len() == 6
+                    && r.ends_with("0000")
+                    && region.len() == 6
+                    && region[..2] == r[..2])
+        })
     }
 
     pub fn covers(&self, industry: &str, region: &str) -> bool {
@@ -33,13 +37,22 @@ impl BrokerArea {
 /// A JSON array of strings from a stored JSON column (anything else reads as empty).
 fn strings(v: &serde_json::Value) -> Vec<String> {
     v.as_array()
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 /// The caller's area if they are a verified broker.
-pub async fn broker_area(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<Option<BrokerArea>> {
-    let Some(id) = caller.broker_id else { return Ok(None) };
+pub async fn broker_area(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+) -> ApiResult<Option<BrokerArea>> {
+    let Some(id) = caller.broker_id else {
+        return Ok(None);
+    };
     let Some(b) = brokers::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
@@ -81,10 +94,20 @@ pub async fn match_visible(
     need: &needs::Model,
     achievement: &achievements::Model,
 ) -> ApiResult<bool> {
-    if caller.belongs_to(need.organisation_id.into()) || caller.belongs_to(achievement.organisation_id.into()) {
+    if caller.belongs_to(need.organisation_id.into())
+        || caller.belongs_to(achievement.organisation_id.into())
+    {
         return Ok(true);
     }
-    match ensure_may_see(db, caller, need.organisation_id, &need.industry_code, &need.region_code).await {
+    match ensure_may_see(
+        db,
+        caller,
+        need.organisation_id,
+        &need.industry_code,
+        &need.region_code,
+    )
+    .await
+    {
         Ok(()) => Ok(true),
         Err(ApiError::Forbidden(_)) => Ok(false),
         Err(other) => Err(other),

@@ -18,20 +18,62 @@ pub struct Currency {
 
 /// CNY plus the currencies of every ASEAN member and the usual trade currencies.
 pub const CURRENCIES: &[Currency] = &[
-    Currency { code: "CNY", exponent: 2 },
-    Currency { code: "USD", exponent: 2 },
-    Currency { code: "EUR", exponent: 2 },
-    Currency { code: "HKD", exponent: 2 },
-    Currency { code: "BND", exponent: 2 },
-    Currency { code: "KHR", exponent: 2 },
-    Currency { code: "IDR", exponent: 2 },
-    Currency { code: "LAK", exponent: 2 },
-    Currency { code: "MYR", exponent: 2 },
-    Currency { code: "MMK", exponent: 2 },
-    Currency { code: "PHP", exponent: 2 },
-    Currency { code: "SGD", exponent: 2 },
-    Currency { code: "THB", exponent: 2 },
-    Currency { code: "VND", exponent: 0 },
+    Currency {
+        code: "CNY",
+        exponent: 2,
+    },
+    Currency {
+        code: "USD",
+        exponent: 2,
+    },
+    Currency {
+        code: "EUR",
+        exponent: 2,
+    },
+    Currency {
+        code: "HKD",
+        exponent: 2,
+    },
+    Currency {
+        code: "BND",
+        exponent: 2,
+    },
+    Currency {
+        code: "KHR",
+        exponent: 2,
+    },
+    Currency {
+        code: "IDR",
+        exponent: 2,
+    },
+    Currency {
+        code: "LAK",
+        exponent: 2,
+    },
+    Currency {
+        code: "MYR",
+        exponent: 2,
+    },
+    Currency {
+        code: "MMK",
+        exponent: 2,
+    },
+    Currency {
+        code: "PHP",
+        exponent: 2,
+    },
+    Currency {
+        code: "SGD",
+        exponent: 2,
+    },
+    Currency {
+        code: "THB",
+        exponent: 2,
+    },
+    Currency {
+        code: "VND",
+        exponent: 0,
+    },
 ];
 
 impl Currency {

@@ -25,6 +25,9 @@ mod tests {
     fn absurd_pages_are_bounded() {
         assert_eq!(paging(None, None), (1, 20));
         assert_eq!(paging(Some(0), Some(0)), (1, 1));
-        assert_eq!(paging(Some(u64::MAX), Some(u64::MAX)), (PAGE_MAX, PER_PAGE_MAX));
+        assert_eq!(
+            paging(Some(u64::MAX), Some(u64::MAX)),
+            (PAGE_MAX, PER_PAGE_MAX)
+        );
     }
 }

@@ -24,7 +24,11 @@ pub async fn run(
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut worker_task = None;
     if state.config.jobs.worker_enabled && !registry.queues().is_empty() {
-        worker_task = Some(tokio::spawn(supervise_worker(state.clone(), Arc::new(registry), stop_rx)));
+        worker_task = Some(tokio::spawn(supervise_worker(
+            state.clone(),
+            Arc::new(registry),
+            stop_rx,
+        )));
     }
     let stop_for_server = stop_tx.clone();
     // With the peer address: the login throttle counts failures per client address.
@@ -50,10 +54,19 @@ pub async fn run(
 /// Runs the job worker until shutdown, starting a fresh one should the worker task itself
 /// die (a handler's panic is already contained by the worker; this catches the rest), so
 /// background work never stops silently while HTTP keeps serving.
-async fn supervise_worker(state: AppState, registry: Arc<Registry<AppState>>, stop: watch::Receiver<bool>) {
+async fn supervise_worker(
+    state: AppState,
+    registry: Arc<Registry<AppState>>,
+    stop: watch::Receiver<bool>,
+) {
     loop {
-        let worker = Worker::new(state.db.clone(), registry.clone(), state.clone(), state.config.jobs.clone())
-            .with_health(state.worker_health.clone());
+        let worker = Worker::new(
+            state.db.clone(),
+            registry.clone(),
+            state.clone(),
+            state.config.jobs.clone(),
+        )
+        .with_health(state.worker_health.clone());
         match tokio::spawn(worker.run(stop.clone())).await {
             Ok(()) => return,
             Err(err) => {
@@ -76,7 +89,10 @@ pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
     let streams = {
         use tokio::signal::unix::{signal, SignalKind};
-        (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
+        (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        )
     };
     async move {
         #[cfg(unix)]
@@ -116,7 +132,8 @@ pub fn build_app(
     let _ = crate::telemetry::prometheus();
     let (routes, mut openapi) = api.split_for_parts();
     crate::openapi::document_problem_responses(&mut openapi);
-    let docs = utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi.clone());
+    let docs =
+        utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi.clone());
     let router = routes
         .merge(crate::http::health_routes())
         .merge(extra)

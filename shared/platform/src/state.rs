@@ -46,8 +46,13 @@ pub async fn open_search(config: &SearchConfig) -> anyhow::Result<Arc<dyn Search
                 .meili_url
                 .as_deref()
                 .ok_or_else(|| anyhow::anyhow!("search.meili_url is required for Meilisearch"))?;
-            let key = config.meili_api_key.as_ref().map(|k| k.expose_secret().to_owned());
-            let index = search::meili::MeiliIndex::connect(url, key.as_deref(), &config.index_prefix).await?;
+            let key = config
+                .meili_api_key
+                .as_ref()
+                .map(|k| k.expose_secret().to_owned());
+            let index =
+                search::meili::MeiliIndex::connect(url, key.as_deref(), &config.index_prefix)
+                    .await?;
             Ok(Arc::new(index))
         }
     }

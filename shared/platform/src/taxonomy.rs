@@ -20,27 +20,71 @@ const fn t(code: &'static str, zh: &'static str, en: &'static str) -> Term {
 /// Industry fields named by the Guangxi 14th five-year science and technology plan.
 pub const INDUSTRIES: &[Term] = &[
     t("automotive", "汽车", "Automotive"),
-    t("machinery", "机械（内燃机、工程机械）", "Machinery (engines, construction machinery)"),
-    t("electronic_information", "电子信息", "Electronic information"),
-    t("advanced_metal_materials", "高端金属新材料", "Advanced metal materials"),
-    t("green_petrochemicals", "绿色高端石化", "Green petrochemicals"),
-    t("green_home_furnishing", "高端绿色家居", "Green home furnishing"),
-    t("biomedicine", "生物医药（含中药民族药）", "Biomedicine (incl. TCM and ethnic medicine)"),
+    t(
+        "machinery",
+        "机械（内燃机、工程机械）",
+        "Machinery (engines, construction machinery)",
+    ),
+    t(
+        "electronic_information",
+        "电子信息",
+        "Electronic information",
+    ),
+    t(
+        "advanced_metal_materials",
+        "高端金属新材料",
+        "Advanced metal materials",
+    ),
+    t(
+        "green_petrochemicals",
+        "绿色高端石化",
+        "Green petrochemicals",
+    ),
+    t(
+        "green_home_furnishing",
+        "高端绿色家居",
+        "Green home furnishing",
+    ),
+    t(
+        "biomedicine",
+        "生物医药（含中药民族药）",
+        "Biomedicine (incl. TCM and ethnic medicine)",
+    ),
     t("new_energy_vehicles", "新能源汽车", "New-energy vehicles"),
     t("5g_equipment", "5G通信设备", "5G equipment"),
     t("high_end_equipment", "高端装备制造", "High-end equipment"),
     t("frontier_materials", "前沿新材料", "Frontier materials"),
-    t("artificial_intelligence", "人工智能", "Artificial intelligence"),
-    t("third_gen_semiconductors", "第三代半导体", "Third-generation semiconductors"),
-    t("hydrogen_energy_storage", "氢能与储能", "Hydrogen and energy storage"),
+    t(
+        "artificial_intelligence",
+        "人工智能",
+        "Artificial intelligence",
+    ),
+    t(
+        "third_gen_semiconductors",
+        "第三代半导体",
+        "Third-generation semiconductors",
+    ),
+    t(
+        "hydrogen_energy_storage",
+        "氢能与储能",
+        "Hydrogen and energy storage",
+    ),
     t("bio_breeding", "生物育种", "Bio-breeding"),
     t("deep_earth_sea", "深地深海", "Deep earth and sea"),
     t("modern_agriculture", "现代农业", "Modern agriculture"),
     t("marine", "海洋", "Marine"),
-    t("ecology_carbon_neutrality", "生态环保与碳达峰碳中和", "Ecology and carbon neutrality"),
+    t(
+        "ecology_carbon_neutrality",
+        "生态环保与碳达峰碳中和",
+        "Ecology and carbon neutrality",
+    ),
     t("health_elderly_care", "大健康", "Health and elderly care"),
     t("public_safety", "公共安全", "Public safety"),
-    t("smart_city", "新型城镇化与智慧城市", "New urbanisation and smart city"),
+    t(
+        "smart_city",
+        "新型城镇化与智慧城市",
+        "New urbanisation and smart city",
+    ),
     t("calcium_carbonate", "碳酸钙", "Calcium carbonate"),
 ];
 
@@ -64,17 +108,39 @@ pub const GUANGXI_CITIES: &[Term] = &[
 
 /// Provincial-level divisions of China (GB/T 2260).
 pub const PROVINCES: &[Term] = &[
-    t("110000", "北京", "Beijing"), t("120000", "天津", "Tianjin"), t("130000", "河北", "Hebei"),
-    t("140000", "山西", "Shanxi"), t("150000", "内蒙古", "Inner Mongolia"), t("210000", "辽宁", "Liaoning"),
-    t("220000", "吉林", "Jilin"), t("230000", "黑龙江", "Heilongjiang"), t("310000", "上海", "Shanghai"),
-    t("320000", "江苏", "Jiangsu"), t("330000", "浙江", "Zhejiang"), t("340000", "安徽", "Anhui"),
-    t("350000", "福建", "Fujian"), t("360000", "江西", "Jiangxi"), t("370000", "山东", "Shandong"),
-    t("410000", "河南", "Henan"), t("420000", "湖北", "Hubei"), t("430000", "湖南", "Hunan"),
-    t("440000", "广东", "Guangdong"), t("450000", "广西", "Guangxi"), t("460000", "海南", "Hainan"),
-    t("500000", "重庆", "Chongqing"), t("510000", "四川", "Sichuan"), t("520000", "贵州", "Guizhou"),
-    t("530000", "云南", "Yunnan"), t("540000", "西藏", "Tibet"), t("610000", "陕西", "Shaanxi"),
-    t("620000", "甘肃", "Gansu"), t("630000", "青海", "Qinghai"), t("640000", "宁夏", "Ningxia"),
-    t("650000", "新疆", "Xinjiang"), t("710000", "台湾", "Taiwan"), t("810000", "香港", "Hong Kong"),
+    t("110000", "北京", "Beijing"),
+    t("120000", "天津", "Tianjin"),
+    t("130000", "河北", "Hebei"),
+    t("140000", "山西", "Shanxi"),
+    t("150000", "内蒙古", "Inner Mongolia"),
+    t("210000", "辽宁", "Liaoning"),
+    t("220000", "吉林", "Jilin"),
+    t("230000", "黑龙江", "Heilongjiang"),
+    t("310000", "上海", "Shanghai"),
+    t("320000", "江苏", "Jiangsu"),
+    t("330000", "浙江", "Zhejiang"),
+    t("340000", "安徽", "Anhui"),
+    t("350000", "福建", "Fujian"),
+    t("360000", "江西", "Jiangxi"),
+    t("370000", "山东", "Shandong"),
+    t("410000", "河南", "Henan"),
+    t("420000", "湖北", "Hubei"),
+    t("430000", "湖南", "Hunan"),
+    t("440000", "广东", "Guangdong"),
+    t("450000", "广西", "Guangxi"),
+    t("460000", "海南", "Hainan"),
+    t("500000", "重庆", "Chongqing"),
+    t("510000", "四川", "Sichuan"),
+    t("520000", "贵州", "Guizhou"),
+    t("530000", "云南", "Yunnan"),
+    t("540000", "西藏", "Tibet"),
+    t("610000", "陕西", "Shaanxi"),
+    t("620000", "甘肃", "Gansu"),
+    t("630000", "青海", "Qinghai"),
+    t("640000", "宁夏", "Ningxia"),
+    t("650000", "新疆", "Xinjiang"),
+    t("710000", "台湾", "Taiwan"),
+    t("810000", "香港", "Hong Kong"),
     t("820000", "澳门", "Macao"),
 ];
 
@@ -90,17 +156,83 @@ pub struct AseanMember {
 
 /// The eleven ASEAN members (Timor-Leste since October 2025).
 pub const ASEAN: &[AseanMember] = &[
-    AseanMember { code: "BN", zh: "文莱", en: "Brunei", currency: "BND", languages: &["ms"] },
-    AseanMember { code: "KH", zh: "柬埔寨", en: "Cambodia", currency: "KHR", languages: &["km"] },
-    AseanMember { code: "ID", zh: "印度尼西亚", en: "Indonesia", currency: "IDR", languages: &["id"] },
-    AseanMember { code: "LA", zh: "老挝", en: "Laos", currency: "LAK", languages: &["lo"] },
-    AseanMember { code: "MY", zh: "马来西亚", en: "Malaysia", currency: "MYR", languages: &["ms"] },
-    AseanMember { code: "MM", zh: "缅甸", en: "Myanmar", currency: "MMK", languages: &["my"] },
-    AseanMember { code: "PH", zh: "菲律宾", en: "Philippines", currency: "PHP", languages: &["fil", "en"] },
-    AseanMember { code: "SG", zh: "新加坡", en: "Singapore", currency: "SGD", languages: &["en", "zh", "ms", "ta"] },
-    AseanMember { code: "TH", zh: "泰国", en: "Thailand", currency: "THB", languages: &["th"] },
-    AseanMember { code: "VN", zh: "越南", en: "Vietnam", currency: "VND", languages: &["vi"] },
-    AseanMember { code: "TL", zh: "东帝汶", en: "Timor-Leste", currency: "USD", languages: &["tet", "pt"] },
+    AseanMember {
+        code: "BN",
+        zh: "文莱",
+        en: "Brunei",
+        currency: "BND",
+        languages: &["ms"],
+    },
+    AseanMember {
+        code: "KH",
+        zh: "柬埔寨",
+        en: "Cambodia",
+        currency: "KHR",
+        languages: &["km"],
+    },
+    AseanMember {
+        code: "ID",
+        zh: "印度尼西亚",
+        en: "Indonesia",
+        currency: "IDR",
+        languages: &["id"],
+    },
+    AseanMember {
+        code: "LA",
+        zh: "老挝",
+        en: "Laos",
+        currency: "LAK",
+        languages: &["lo"],
+    },
+    AseanMember {
+        code: "MY",
+        zh: "马来西亚",
+        en: "Malaysia",
+        currency: "MYR",
+        languages: &["ms"],
+    },
+    AseanMember {
+        code: "MM",
+        zh: "缅甸",
+        en: "Myanmar",
+        currency: "MMK",
+        languages: &["my"],
+    },
+    AseanMember {
+        code: "PH",
+        zh: "菲律宾",
+        en: "Philippines",
+        currency: "PHP",
+        languages: &["fil", "en"],
+    },
+    AseanMember {
+        code: "SG",
+        zh: "新加坡",
+        en: "Singapore",
+        currency: "SGD",
+        languages: &["en", "zh", "ms", "ta"],
+    },
+    AseanMember {
+        code: "TH",
+        zh: "泰国",
+        en: "Thailand",
+        currency: "THB",
+        languages: &["th"],
+    },
+    AseanMember {
+        code: "VN",
+        zh: "越南",
+        en: "Vietnam",
+        currency: "VND",
+        languages: &["vi"],
+    },
+    AseanMember {
+        code: "TL",
+        zh: "东帝汶",
+        en: "Timor-Leste",
+        currency: "USD",
+        languages: &["tet", "pt"],
+    },
 ];
 
 /// IP types a listing can carry.
@@ -130,7 +262,11 @@ pub const COOPERATION_MODES: &[Term] = &[
     t("licence_sole", "排他许可", "Sole licence"),
     t("licence_non_exclusive", "普通许可", "Non-exclusive licence"),
     t("joint_development", "合作开发", "Joint development"),
-    t("commissioned_development", "委托开发", "Commissioned development"),
+    t(
+        "commissioned_development",
+        "委托开发",
+        "Commissioned development",
+    ),
     t("equity", "作价入股", "Equity investment with technology"),
     t("consulting", "技术咨询", "Technical consulting"),
     t("service", "技术服务", "Technical service"),
@@ -143,8 +279,16 @@ pub const TRL_LEVELS: &[Term] = &[
     t("3", "关键功能验证", "Proof of concept"),
     t("4", "实验室环境验证", "Validated in the lab"),
     t("5", "相关环境验证", "Validated in a relevant environment"),
-    t("6", "相关环境原型演示", "Prototype demonstrated in a relevant environment"),
-    t("7", "实际环境原型演示", "Prototype demonstrated in the operational environment"),
+    t(
+        "6",
+        "相关环境原型演示",
+        "Prototype demonstrated in a relevant environment",
+    ),
+    t(
+        "7",
+        "实际环境原型演示",
+        "Prototype demonstrated in the operational environment",
+    ),
     t("8", "系统完成并鉴定", "System complete and qualified"),
     t("9", "实际运行验证", "Proven in operation"),
 ];
@@ -208,7 +352,11 @@ pub fn asean(code: &str) -> Option<&'static AseanMember> {
 /// for English).
 pub fn region_label(code: &str, lang: &str) -> Option<&'static str> {
     let pick = |t: &Term| if lang == "zh" { t.zh } else { t.en };
-    if let Some(term) = GUANGXI_CITIES.iter().chain(PROVINCES).find(|t| t.code == code) {
+    if let Some(term) = GUANGXI_CITIES
+        .iter()
+        .chain(PROVINCES)
+        .find(|t| t.code == code)
+    {
         return Some(pick(term));
     }
     asean(code).map(|m| if lang == "zh" { m.zh } else { m.en })
@@ -259,10 +407,24 @@ mod tests {
 
     #[test]
     fn ipc_codes_by_pattern() {
-        for ok in ["A01D", "A01D 45/10", "A01D45/10", "H01M 10/0525", "G06N 3/08"] {
+        for ok in [
+            "A01D",
+            "A01D 45/10",
+            "A01D45/10",
+            "H01M 10/0525",
+            "G06N 3/08",
+        ] {
             assert!(is_ipc_code(ok), "{ok}");
         }
-        for bad in ["", "A1D", "Z01D", "A01d", "A01D 45", "A01D 45/1", "A01D x/10"] {
+        for bad in [
+            "",
+            "A1D",
+            "Z01D",
+            "A01d",
+            "A01D 45",
+            "A01D 45/1",
+            "A01D x/10",
+        ] {
             assert!(!is_ipc_code(bad), "{bad}");
         }
         assert_eq!(normalise_ipc("A01D45/10"), "A01D 45/10");

@@ -1109,32 +1109,75 @@ pub async fn multi_search_matches_search(index: &dyn SearchIndex) -> anyhow::Res
 pub async fn retrieve_finds_any_word_within_filters(index: &dyn SearchIndex) -> anyhow::Result<()> {
     let docs = load_corpus(index).await?;
     let parts = vec![
-        crate::WeightedText { text: "甘蔗 收割机".into(), weight: 2.0, min_terms: 0 },
-        crate::WeightedText { text: "durian".into(), weight: 1.0, min_terms: 0 },
+        crate::WeightedText {
+            text: "甘蔗 收割机".into(),
+            weight: 2.0,
+            min_terms: 0,
+        },
+        crate::WeightedText {
+            text: "durian".into(),
+            weight: 1.0,
+            min_terms: 0,
+        },
     ];
-    let filters = Filters { kinds: vec![ListingKind::Achievement], ..Filters::default() };
-    let query = crate::RetrievalQuery { parts: parts.clone(), filters: filters.clone(), limit: 100, max_terms: 0 };
+    let filters = Filters {
+        kinds: vec![ListingKind::Achievement],
+        ..Filters::default()
+    };
+    let query = crate::RetrievalQuery {
+        parts: parts.clone(),
+        filters: filters.clone(),
+        limit: 100,
+        max_terms: 0,
+    };
     let got = index.retrieve(&query).await?;
     let got_ids: BTreeSet<u128> = got.iter().map(|c| n_of(&c.id)).collect();
     // The union of each part searched alone, any word, with the same filters.
     let mut want: BTreeSet<u128> = BTreeSet::new();
     for p in &parts {
         let res = index
-            .search(&SearchQuery { text: Some(p.text.clone()), filters: filters.clone(), limit: 100, match_any: true, ..SearchQuery::default() })
+            .search(&SearchQuery {
+                text: Some(p.text.clone()),
+                filters: filters.clone(),
+                limit: 100,
+                match_any: true,
+                ..SearchQuery::default()
+            })
             .await?;
         want.extend(ids(&res));
     }
-    ensure!(!want.is_empty(), "the corpus has achievements about sugarcane or durian");
-    ensure!(got_ids == want, "retrieve found {got_ids:?}, any-word search {want:?}");
+    ensure!(
+        !want.is_empty(),
+        "the corpus has achievements about sugarcane or durian"
+    );
+    ensure!(
+        got_ids == want,
+        "retrieve found {got_ids:?}, any-word search {want:?}"
+    );
     for c in &got {
-        let doc = docs.iter().find(|d| d.id == c.id).context("retrieved an unknown id")?;
-        ensure!(reference_matches(doc, &filters), "doc {} fails the filters", n_of(&c.id));
+        let doc = docs
+            .iter()
+            .find(|d| d.id == c.id)
+            .context("retrieved an unknown id")?;
+        ensure!(
+            reference_matches(doc, &filters),
+            "doc {} fails the filters",
+            n_of(&c.id)
+        );
     }
-    ensure!(got.windows(2).all(|w| w[0].score >= w[1].score), "not best first: {got:?}");
-    let head = index.retrieve(&crate::RetrievalQuery { limit: 2, ..query }).await?;
+    ensure!(
+        got.windows(2).all(|w| w[0].score >= w[1].score),
+        "not best first: {got:?}"
+    );
+    let head = index
+        .retrieve(&crate::RetrievalQuery { limit: 2, ..query })
+        .await?;
     let head_ids: Vec<Uuid> = head.iter().map(|c| c.id).collect();
     let first_two: Vec<Uuid> = got.iter().take(2).map(|c| c.id).collect();
-    ensure!(head_ids == first_two, "limit 2 gave {head_ids:?}, the full ranking starts {first_two:?}");
+    ensure!(
+        head_ids == first_two,
+        "limit 2 gave {head_ids:?}, the full ranking starts {first_two:?}"
+    );
     Ok(())
 }
 

@@ -38,8 +38,8 @@ use uuid::Uuid;
 
 use crate::analysis::{self, QueryUnit};
 use crate::{
-    Candidate, Facets, Filters, Hit, LangText, ListingKind, RetrievalQuery, SearchDoc,
-    SearchIndex, SearchQuery, SearchResults, SortOrder,
+    Candidate, Facets, Filters, Hit, LangText, ListingKind, RetrievalQuery, SearchDoc, SearchIndex,
+    SearchQuery, SearchResults, SortOrder,
 };
 
 /// Name under which the charabia tokenizer is registered in tantivy.
@@ -534,7 +534,10 @@ impl Inner {
             split = units
                 .iter()
                 .flat_map(|u| match u {
-                    QueryUnit::Han(chars) if chars.len() > 2 => chars.windows(2).map(|w| QueryUnit::Han(w.to_vec())).collect::<Vec<_>>(),
+                    QueryUnit::Han(chars) if chars.len() > 2 => chars
+                        .windows(2)
+                        .map(|w| QueryUnit::Han(w.to_vec()))
+                        .collect::<Vec<_>>(),
                     other => vec![other.clone()],
                 })
                 .collect::<Vec<_>>();
@@ -542,7 +545,11 @@ impl Inner {
         } else {
             units
         };
-        let occur = if match_any { Occur::Should } else { Occur::Must };
+        let occur = if match_any {
+            Occur::Should
+        } else {
+            Occur::Must
+        };
         let clauses = units
             .iter()
             .map(|unit| {
@@ -821,15 +828,24 @@ impl Inner {
                     }
                 }
             }
-            let idfs = part_terms.iter().map(|t| idf(t)).collect::<anyhow::Result<Vec<f32>>>()?;
+            let idfs = part_terms
+                .iter()
+                .map(|t| idf(t))
+                .collect::<anyhow::Result<Vec<f32>>>()?;
             let norm: f32 = idfs.iter().sum::<f32>().sqrt();
             if norm <= 0.0 {
                 continue;
             }
             if part.min_terms > 0 {
-                let mut by_idf: Vec<(&String, f32)> = part_terms.iter().zip(idfs.iter().copied()).collect();
+                let mut by_idf: Vec<(&String, f32)> =
+                    part_terms.iter().zip(idfs.iter().copied()).collect();
                 by_idf.sort_by(|a, b| b.1.total_cmp(&a.1));
-                reserved.extend(by_idf.into_iter().take(part.min_terms).map(|(t, _)| t.clone()));
+                reserved.extend(
+                    by_idf
+                        .into_iter()
+                        .take(part.min_terms)
+                        .map(|(t, _)| t.clone()),
+                );
             }
             for (t, i) in part_terms.into_iter().zip(idfs) {
                 let w = part.weight / norm;
@@ -982,7 +998,9 @@ impl PartialOrd for ScoredDoc {
 impl Ord for ScoredDoc {
     /// Greater = better: higher score, then lower address.
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0).then_with(|| other.1.cmp(&self.1))
+        self.0
+            .total_cmp(&other.0)
+            .then_with(|| other.1.cmp(&self.1))
     }
 }
 

@@ -420,7 +420,13 @@ fn prepare(q: &SearchQuery) -> Prepared {
     Prepared {
         // Any-word ranking sends the text as it is (Meilisearch segments it itself); every-word
         // search quotes Han runs so they match as substrings, as the embedded index does.
-        q: (!units.is_empty()).then(|| if q.match_any { text.to_owned() } else { meili_query_text(text) }),
+        q: (!units.is_empty()).then(|| {
+            if q.match_any {
+                text.to_owned()
+            } else {
+                meili_query_text(text)
+            }
+        }),
         match_any: q.match_any,
         units,
         filter: filter_expression(&q.filters),
@@ -443,7 +449,11 @@ fn build_query<'a>(
     query
         .with_page(p.page)
         .with_hits_per_page(p.hits_per_page)
-        .with_matching_strategy(if p.match_any { MatchingStrategies::LAST } else { MatchingStrategies::ALL })
+        .with_matching_strategy(if p.match_any {
+            MatchingStrategies::LAST
+        } else {
+            MatchingStrategies::ALL
+        })
         .with_attributes_to_retrieve(Selectors::Some(&["id", "kind", "texts"]))
         .with_show_ranking_score(true);
     if let Some(text) = &p.q {

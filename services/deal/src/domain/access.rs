@@ -2,15 +2,19 @@
 //! contracts their organisation is a party to; brokers the deals they are assigned to now and
 //! the contracts that name them. Anyone else gets the same 404 as for a row that does not exist.
 
-use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use platform::auth::AuthUser;
 use platform::entity::{contract_brokers, contracts, deal_brokers, deals};
 use platform::error::{ApiError, ApiResult};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
 /// True when `broker_id` is assigned to `deal_id` right now.
-pub async fn is_assigned(db: &impl ConnectionTrait, deal_id: Uuid, broker_id: Uuid) -> ApiResult<bool> {
+pub async fn is_assigned(
+    db: &impl ConnectionTrait,
+    deal_id: Uuid,
+    broker_id: Uuid,
+) -> ApiResult<bool> {
     let n = deal_brokers::Entity::find()
         .filter(deal_brokers::Column::DealId.eq(deal_id))
         .filter(deal_brokers::Column::BrokerId.eq(broker_id))
@@ -22,11 +26,16 @@ pub async fn is_assigned(db: &impl ConnectionTrait, deal_id: Uuid, broker_id: Uu
 
 /// True when the caller is a member of the deal's seller or buyer.
 pub fn is_party(caller: &AuthUser, deal: &deals::Model) -> bool {
-    caller.belongs_to(deal.seller_organisation_id.into()) || caller.belongs_to(deal.buyer_organisation_id.into())
+    caller.belongs_to(deal.seller_organisation_id.into())
+        || caller.belongs_to(deal.buyer_organisation_id.into())
 }
 
 /// Operator, party member or currently assigned broker; anyone else gets a 404.
-pub async fn ensure_deal_visible(db: &impl ConnectionTrait, caller: &AuthUser, deal: &deals::Model) -> ApiResult<()> {
+pub async fn ensure_deal_visible(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    deal: &deals::Model,
+) -> ApiResult<()> {
     if caller.is_operator || is_party(caller, deal) {
         return Ok(());
     }
@@ -71,13 +80,22 @@ pub fn deal_scope(caller: &AuthUser) -> Option<Condition> {
 /// True when the caller is a member of the contract's seller or buyer: the parties, who act
 /// on it (cancel, milestones, payments, registration).
 pub fn is_contract_party(caller: &AuthUser, c: &contracts::Model) -> bool {
-    caller.belongs_to(c.seller_organisation_id.into()) || caller.belongs_to(c.buyer_organisation_id.into())
+    caller.belongs_to(c.seller_organisation_id.into())
+        || caller.belongs_to(c.buyer_organisation_id.into())
 }
 
 /// Operator, party member, a member of the intermediary the parties named (read only), a
 /// broker the contract names, or a broker assigned to its deal.
-pub async fn contract_visible(db: &impl ConnectionTrait, caller: &AuthUser, c: &contracts::Model) -> ApiResult<bool> {
-    if caller.is_operator || is_contract_party(caller, c) || c.intermediary_organisation_id.is_some_and(|i| caller.belongs_to(i.into())) {
+pub async fn contract_visible(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    c: &contracts::Model,
+) -> ApiResult<bool> {
+    if caller.is_operator
+        || is_contract_party(caller, c)
+        || c.intermediary_organisation_id
+            .is_some_and(|i| caller.belongs_to(i.into()))
+    {
         return Ok(true);
     }
     let Some(broker) = caller.broker_id else {
@@ -98,7 +116,11 @@ pub async fn contract_visible(db: &impl ConnectionTrait, caller: &AuthUser, c: &
 }
 
 /// 404 unless [`contract_visible`].
-pub async fn ensure_contract_visible(db: &impl ConnectionTrait, caller: &AuthUser, c: &contracts::Model) -> ApiResult<()> {
+pub async fn ensure_contract_visible(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    c: &contracts::Model,
+) -> ApiResult<()> {
     if contract_visible(db, caller, c).await? {
         Ok(())
     } else {

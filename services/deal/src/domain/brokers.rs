@@ -2,18 +2,18 @@
 //! languages; verified by an operator before they can be assigned to deals.
 
 use chrono::{DateTime, FixedOffset};
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
-};
-use serde::{Deserialize, Serialize};
 use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
 use platform::entity::brokers;
 use platform::error::{ApiError, ApiResult, Validator};
 use platform::ids::BrokerId;
 use platform::taxonomy;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -56,7 +56,9 @@ impl CertificationLevel {
 
     /// Reads a stored code.
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Junior, Self::Intermediate, Self::Senior].into_iter().find(|l| l.as_str() == s)
+        [Self::Junior, Self::Intermediate, Self::Senior]
+            .into_iter()
+            .find(|l| l.as_str() == s)
     }
 }
 
@@ -140,7 +142,9 @@ pub struct BrokerOut {
 
 impl From<brokers::Model> for BrokerOut {
     fn from(m: brokers::Model) -> Self {
-        let label = CertificationLevel::parse(&m.certification_level).map(|l| l.label_zh()).unwrap_or("");
+        let label = CertificationLevel::parse(&m.certification_level)
+            .map(|l| l.label_zh())
+            .unwrap_or("");
         BrokerOut {
             id: BrokerId(m.id),
             user_id: m.user_id,
@@ -185,7 +189,11 @@ pub struct BrokerListParams {
 fn validate_lists(fields: &[String], regions: &[String], languages: &[String], v: &mut Validator) {
     v.check(fields.len() <= 20, "fields", "at most 20 fields");
     for (i, f) in fields.iter().enumerate() {
-        v.check(taxonomy::is_industry(f), &format!("fields[{i}]"), "must be an industry code from /api/v1/taxonomies/industries");
+        v.check(
+            taxonomy::is_industry(f),
+            &format!("fields[{i}]"),
+            "must be an industry code from /api/v1/taxonomies/industries",
+        );
     }
     v.check(regions.len() <= 40, "regions", "at most 40 regions");
     for (i, r) in regions.iter().enumerate() {
@@ -197,11 +205,20 @@ fn validate_lists(fields: &[String], regions: &[String], languages: &[String], v
     }
     v.check(languages.len() <= 12, "languages", "at most 12 languages");
     for (i, l) in languages.iter().enumerate() {
-        v.check(taxonomy::is_language(l), &format!("languages[{i}]"), "must be a supported language code");
+        v.check(
+            taxonomy::is_language(l),
+            &format!("languages[{i}]"),
+            "must be a supported language code",
+        );
     }
 }
 
-fn validate_text(display_name: &str, certificate: Option<&str>, bio: Option<&str>, v: &mut Validator) {
+fn validate_text(
+    display_name: &str,
+    certificate: Option<&str>,
+    bio: Option<&str>,
+    v: &mut Validator,
+) {
     v.length(display_name, "display_name", 1, 120);
     if let Some(c) = certificate {
         v.length(c, "certificate_number", 1, 64);
@@ -220,13 +237,25 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<brokers::Mod
 }
 
 /// Creates the caller's own broker profile (pending verification). One per user.
-pub async fn create(db: &impl TransactionTrait, caller: &AuthUser, input: BrokerIn) -> ApiResult<brokers::Model> {
+pub async fn create(
+    db: &impl TransactionTrait,
+    caller: &AuthUser,
+    input: BrokerIn,
+) -> ApiResult<brokers::Model> {
     let mut v = Validator::new();
-    validate_text(&input.display_name, input.certificate_number.as_deref(), input.bio.as_deref(), &mut v);
+    validate_text(
+        &input.display_name,
+        input.certificate_number.as_deref(),
+        input.bio.as_deref(),
+        &mut v,
+    );
     validate_lists(&input.fields, &input.regions, &input.languages, &mut v);
     v.finish()?;
     if caller.broker_id.is_some() {
-        return Err(ApiError::conflict("broker_exists", "you already have a broker profile"));
+        return Err(ApiError::conflict(
+            "broker_exists",
+            "you already have a broker profile",
+        ));
     }
     let txn = db.begin().await?;
     let at = now();
@@ -264,43 +293,94 @@ async fn audit(
     before: Option<&brokers::Model>,
     after: Option<&brokers::Model>,
 ) -> ApiResult<()> {
-    AuditEntry { actor: Some(caller), service: SERVICE, action, entity_type: "broker", entity_id: id }
-        .record(db, before, after)
-        .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action,
+        entity_type: "broker",
+        entity_id: id,
+    }
+    .record(db, before, after)
+    .await?;
     Ok(())
 }
 
 /// Edits a profile (its owner, or an operator). Changing the certification of a verified
 /// profile sends it back to `pending`.
-pub async fn update(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, patch: BrokerPatch) -> ApiResult<brokers::Model> {
+pub async fn update(
+    db: &impl TransactionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+    patch: BrokerPatch,
+) -> ApiResult<brokers::Model> {
     let txn = db.begin().await?;
     let before = find(&txn, id).await?;
     if before.user_id != caller.user_id.0 && !caller.is_operator {
-        return Err(ApiError::Forbidden("only the broker themself or an operator may edit this profile".to_owned()));
+        return Err(ApiError::Forbidden(
+            "only the broker themself or an operator may edit this profile".to_owned(),
+        ));
     }
-    let display_name = patch.display_name.unwrap_or_else(|| before.display_name.clone());
-    let certificate = patch.certificate_number.or_else(|| before.certificate_number.clone());
+    let display_name = patch
+        .display_name
+        .unwrap_or_else(|| before.display_name.clone());
+    let certificate = patch
+        .certificate_number
+        .or_else(|| before.certificate_number.clone());
     let bio = patch.bio.or_else(|| before.bio.clone());
     let fields = patch.fields.unwrap_or_else(|| strings(&before.fields));
     let regions = patch.regions.unwrap_or_else(|| strings(&before.regions));
-    let languages = patch.languages.unwrap_or_else(|| strings(&before.languages));
+    let languages = patch
+        .languages
+        .unwrap_or_else(|| strings(&before.languages));
     let mut v = Validator::new();
-    validate_text(&display_name, certificate.as_deref(), bio.as_deref(), &mut v);
+    validate_text(
+        &display_name,
+        certificate.as_deref(),
+        bio.as_deref(),
+        &mut v,
+    );
     validate_lists(&fields, &regions, &languages, &mut v);
     v.finish()?;
-    let level = patch.certification_level.map(|l| l.as_str().to_owned()).unwrap_or_else(|| before.certification_level.clone());
-    let recertify = (level != before.certification_level || certificate != before.certificate_number) && !caller.is_operator;
-    let status = if recertify { "pending".to_owned() } else { before.verification_status.clone() };
+    let level = patch
+        .certification_level
+        .map(|l| l.as_str().to_owned())
+        .unwrap_or_else(|| before.certification_level.clone());
+    let recertify = (level != before.certification_level
+        || certificate != before.certificate_number)
+        && !caller.is_operator;
+    let status = if recertify {
+        "pending".to_owned()
+    } else {
+        before.verification_status.clone()
+    };
     let res = brokers::Entity::update_many()
-        .col_expr(brokers::Column::DisplayName, Expr::value(display_name.trim().to_owned()))
+        .col_expr(
+            brokers::Column::DisplayName,
+            Expr::value(display_name.trim().to_owned()),
+        )
         .col_expr(brokers::Column::CertificationLevel, Expr::value(level))
-        .col_expr(brokers::Column::CertificateNumber, Expr::value(clean_opt(certificate)))
-        .col_expr(brokers::Column::Fields, Expr::value(serde_json::json!(fields)))
-        .col_expr(brokers::Column::Regions, Expr::value(serde_json::json!(regions)))
-        .col_expr(brokers::Column::Languages, Expr::value(serde_json::json!(languages)))
+        .col_expr(
+            brokers::Column::CertificateNumber,
+            Expr::value(clean_opt(certificate)),
+        )
+        .col_expr(
+            brokers::Column::Fields,
+            Expr::value(serde_json::json!(fields)),
+        )
+        .col_expr(
+            brokers::Column::Regions,
+            Expr::value(serde_json::json!(regions)),
+        )
+        .col_expr(
+            brokers::Column::Languages,
+            Expr::value(serde_json::json!(languages)),
+        )
         .col_expr(brokers::Column::Bio, Expr::value(clean_opt(bio)))
         .col_expr(brokers::Column::VerificationStatus, Expr::value(status))
-        .col_expr(brokers::Column::Version, Expr::value(next_version(patch.version, "broker")?))
+        .col_expr(
+            brokers::Column::Version,
+            Expr::value(next_version(patch.version, "broker")?),
+        )
         .col_expr(brokers::Column::UpdatedAt, Expr::value(now()))
         .filter(brokers::Column::Id.eq(id))
         .filter(brokers::Column::Version.eq(patch.version))
@@ -310,13 +390,26 @@ pub async fn update(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, pat
         return Err(stale(format!("broker {id}")));
     }
     let after = find(&txn, id).await?;
-    audit(&txn, caller, "broker.update", id, Some(&before), Some(&after)).await?;
+    audit(
+        &txn,
+        caller,
+        "broker.update",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
     txn.commit().await?;
     Ok(after)
 }
 
 /// An operator verifies or rejects a profile.
-pub async fn verify(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, input: VerificationIn) -> ApiResult<brokers::Model> {
+pub async fn verify(
+    db: &impl TransactionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+    input: VerificationIn,
+) -> ApiResult<brokers::Model> {
     caller.require_operator()?;
     let txn = db.begin().await?;
     let before = find(&txn, id).await?;
@@ -331,10 +424,19 @@ pub async fn verify(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, inp
     };
     let res = brokers::Entity::update_many()
         .col_expr(brokers::Column::VerificationStatus, Expr::value(status))
-        .col_expr(brokers::Column::VerificationNote, Expr::value(clean_opt(input.note)))
+        .col_expr(
+            brokers::Column::VerificationNote,
+            Expr::value(clean_opt(input.note)),
+        )
         .col_expr(brokers::Column::VerifiedAt, Expr::value(verified_at))
-        .col_expr(brokers::Column::VerifiedBy, Expr::value(Some(caller.user_id.0)))
-        .col_expr(brokers::Column::Version, Expr::value(next_version(input.version, "broker")?))
+        .col_expr(
+            brokers::Column::VerifiedBy,
+            Expr::value(Some(caller.user_id.0)),
+        )
+        .col_expr(
+            brokers::Column::Version,
+            Expr::value(next_version(input.version, "broker")?),
+        )
         .col_expr(brokers::Column::UpdatedAt, Expr::value(now()))
         .filter(brokers::Column::Id.eq(id))
         .filter(brokers::Column::Version.eq(input.version))
@@ -344,20 +446,34 @@ pub async fn verify(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, inp
         return Err(stale(format!("broker {id}")));
     }
     let after = find(&txn, id).await?;
-    audit(&txn, caller, "broker.verify", id, Some(&before), Some(&after)).await?;
+    audit(
+        &txn,
+        caller,
+        "broker.verify",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
     txn.commit().await?;
     Ok(after)
 }
 
 /// Lists brokers: verified ones for everybody, any status for operators.
-pub async fn list(db: &impl ConnectionTrait, caller: Option<&AuthUser>, params: &BrokerListParams) -> ApiResult<Page<BrokerOut>> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    caller: Option<&AuthUser>,
+    params: &BrokerListParams,
+) -> ApiResult<Page<BrokerOut>> {
     let (page, per_page) = paging(params.page, params.per_page);
     let operator = caller.is_some_and(|c| c.is_operator);
     let mut q = brokers::Entity::find();
     match (&params.status, operator) {
         (Some(s), true) => q = q.filter(brokers::Column::VerificationStatus.eq(s.as_str())),
         (Some(s), false) if s != "verified" => {
-            return Err(ApiError::Forbidden("only operators may list unverified brokers".to_owned()));
+            return Err(ApiError::Forbidden(
+                "only operators may list unverified brokers".to_owned(),
+            ));
         }
         (None, true) => {}
         _ => q = q.filter(brokers::Column::VerificationStatus.eq("verified")),
@@ -367,16 +483,36 @@ pub async fn list(db: &impl ConnectionTrait, caller: Option<&AuthUser>, params: 
     }
     // JSON arrays are matched as text (`"code"` inside the array) so one query serves both
     // databases; codes are plain ASCII and cannot contain quotes.
-    for (col, value) in [("fields", &params.field), ("regions", &params.region), ("languages", &params.language)] {
+    for (col, value) in [
+        ("fields", &params.field),
+        ("regions", &params.region),
+        ("languages", &params.language),
+    ] {
         if let Some(value) = value {
             if value.contains('"') || value.contains('%') {
                 return Err(ApiError::BadRequest(format!("invalid {col} filter")));
             }
-            q = q.filter(Expr::expr(Expr::cust(format!("CAST({col} AS TEXT)"))).like(format!("%\"{value}\"%")));
+            q = q.filter(
+                Expr::expr(Expr::cust(format!("CAST({col} AS TEXT)")))
+                    .like(format!("%\"{value}\"%")),
+            );
         }
     }
-    let paginator = q.order_by_asc(brokers::Column::DisplayName).order_by_asc(brokers::Column::Id).paginate(db, per_page);
+    let paginator = q
+        .order_by_asc(brokers::Column::DisplayName)
+        .order_by_asc(brokers::Column::Id)
+        .paginate(db, per_page);
     let total = paginator.num_items().await?;
-    let items = paginator.fetch_page(page - 1).await?.into_iter().map(BrokerOut::from).collect();
-    Ok(Page { items, total, page, per_page })
+    let items = paginator
+        .fetch_page(page - 1)
+        .await?
+        .into_iter()
+        .map(BrokerOut::from)
+        .collect();
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }

@@ -12,22 +12,22 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
-};
-use serde::{Deserialize, Serialize};
 use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
 use platform::entity::{
-    achievements, attributions, brokers, contract_brokers, contract_cost_lines, contracts, fx_rates, milestones, needs,
-    organisations, registrations,
+    achievements, attributions, brokers, contract_brokers, contract_cost_lines, contracts,
+    fx_rates, milestones, needs, organisations, registrations,
 };
 use platform::error::{ApiError, ApiResult, Validator};
 use platform::ids::{new_uuid, ContractId};
 use platform::money::{Currency, Money};
 use platform::taxonomy;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -41,26 +41,60 @@ pub type Coded = (&'static str, &'static str);
 
 /// Contract types of the Civil Code with their subtypes: `(type, 中文, [(subtype, 中文)])`.
 pub const CONTRACT_TYPES: &[(&str, &str, &[Coded])] = &[
-    ("development", "技术开发", &[("commissioned", "委托开发"), ("cooperative", "合作开发")]),
+    (
+        "development",
+        "技术开发",
+        &[("commissioned", "委托开发"), ("cooperative", "合作开发")],
+    ),
     (
         "transfer",
         "技术转让",
-        &[("patent_right", "专利权转让"), ("patent_application_right", "专利申请权转让"), ("know_how", "技术秘密转让"), ("other", "其他技术转让")],
+        &[
+            ("patent_right", "专利权转让"),
+            ("patent_application_right", "专利申请权转让"),
+            ("know_how", "技术秘密转让"),
+            ("other", "其他技术转让"),
+        ],
     ),
-    ("licence", "技术许可", &[("patent_licence", "专利实施许可"), ("know_how_licence", "技术秘密使用许可")]),
+    (
+        "licence",
+        "技术许可",
+        &[
+            ("patent_licence", "专利实施许可"),
+            ("know_how_licence", "技术秘密使用许可"),
+        ],
+    ),
     ("consulting", "技术咨询", &[("consulting", "技术咨询")]),
-    ("service", "技术服务", &[("service", "技术服务"), ("training", "技术培训"), ("brokerage", "技术中介")]),
+    (
+        "service",
+        "技术服务",
+        &[
+            ("service", "技术服务"),
+            ("training", "技术培训"),
+            ("brokerage", "技术中介"),
+        ],
+    ),
 ];
 
 /// Scopes of a licence.
 pub const LICENCE_SCOPES: &[&str] = &["exclusive", "sole", "non_exclusive"];
 
 /// Kinds of non-technical cost lines.
-pub const COST_KINDS: &[&str] = &["equipment", "materials", "construction", "software_licence", "travel", "other"];
+pub const COST_KINDS: &[&str] = &[
+    "equipment",
+    "materials",
+    "construction",
+    "software_licence",
+    "travel",
+    "other",
+];
 
 /// Chinese label of a contract type.
 pub fn type_label(code: &str) -> Option<&'static str> {
-    CONTRACT_TYPES.iter().find(|(c, _, _)| *c == code).map(|(_, l, _)| *l)
+    CONTRACT_TYPES
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map(|(_, l, _)| *l)
 }
 
 fn subtype_ok(contract_type: &str, subtype: &str) -> bool {
@@ -268,16 +302,43 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<contracts::M
 }
 
 /// Checks the amounts and cost lines; shared with registration changes.
-pub fn validate_amounts(currency: &str, contract: i64, tech: i64, lines: &[CostLineIn], v: &mut Validator) {
-    v.check(Currency::parse(currency).is_some(), "currency", "must be an ISO 4217 code the platform knows (CNY, USD, THB, VND, …)");
+pub fn validate_amounts(
+    currency: &str,
+    contract: i64,
+    tech: i64,
+    lines: &[CostLineIn],
+    v: &mut Validator,
+) {
+    v.check(
+        Currency::parse(currency).is_some(),
+        "currency",
+        "must be an ISO 4217 code the platform knows (CNY, USD, THB, VND, …)",
+    );
     v.check(contract > 0, "contract_amount_minor", "must be positive");
     v.check(tech > 0, "tech_amount_minor", "must be positive");
-    v.check(tech <= contract, "tech_amount_minor", "the technology transaction amount cannot exceed the contract amount");
+    v.check(
+        tech <= contract,
+        "tech_amount_minor",
+        "the technology transaction amount cannot exceed the contract amount",
+    );
     let mut sum: i64 = 0;
     for (i, line) in lines.iter().enumerate() {
-        v.check(COST_KINDS.contains(&line.kind.as_str()), &format!("cost_lines[{i}].kind"), format!("must be one of {}", COST_KINDS.join(", ")));
-        v.length(&line.description, &format!("cost_lines[{i}].description"), 1, 300);
-        v.check(line.amount_minor > 0, &format!("cost_lines[{i}].amount_minor"), "must be positive");
+        v.check(
+            COST_KINDS.contains(&line.kind.as_str()),
+            &format!("cost_lines[{i}].kind"),
+            format!("must be one of {}", COST_KINDS.join(", ")),
+        );
+        v.length(
+            &line.description,
+            &format!("cost_lines[{i}].description"),
+            1,
+            300,
+        );
+        v.check(
+            line.amount_minor > 0,
+            &format!("cost_lines[{i}].amount_minor"),
+            "must be positive",
+        );
         sum = sum.saturating_add(line.amount_minor);
     }
     if tech <= contract && tech > 0 {
@@ -291,7 +352,12 @@ pub fn validate_amounts(currency: &str, contract: i64, tech: i64, lines: &[CostL
 }
 
 /// Converts both amounts to CNY, at `rate` unless the currency is CNY.
-pub fn to_cny(currency: &str, contract: i64, tech: i64, rate: Option<rust_decimal::Decimal>) -> ApiResult<(i64, i64)> {
+pub fn to_cny(
+    currency: &str,
+    contract: i64,
+    tech: i64,
+    rate: Option<rust_decimal::Decimal>,
+) -> ApiResult<(i64, i64)> {
     match rate {
         None => Ok((contract, tech)),
         Some(rate) => {
@@ -308,37 +374,78 @@ pub fn to_cny(currency: &str, contract: i64, tech: i64, rate: Option<rust_decima
 
 /// Creates a contract inside `txn` (the caller's idempotency transaction). A contract of a
 /// deal moves the deal to `signed`, which needs its publicity window to have ended.
-pub async fn create(txn: &DatabaseTransaction, caller: &AuthUser, input: ContractIn) -> ApiResult<contracts::Model> {
+pub async fn create(
+    txn: &DatabaseTransaction,
+    caller: &AuthUser,
+    input: ContractIn,
+) -> ApiResult<contracts::Model> {
     let mut v = Validator::new();
     v.length(&input.contract_number, "contract_number", 1, 64);
     v.length(&input.title, "title", 2, 200);
-    v.check(type_label(&input.contract_type).is_some(), "contract_type", "must be development, transfer, licence, consulting or service");
+    v.check(
+        type_label(&input.contract_type).is_some(),
+        "contract_type",
+        "must be development, transfer, licence, consulting or service",
+    );
     if type_label(&input.contract_type).is_some() {
-        v.check(subtype_ok(&input.contract_type, &input.subtype), "subtype", format!("is not a subtype of {}", input.contract_type));
+        v.check(
+            subtype_ok(&input.contract_type, &input.subtype),
+            "subtype",
+            format!("is not a subtype of {}", input.contract_type),
+        );
     }
     match (&input.licence_scope, input.contract_type == "licence") {
         (None, true) => {
-            v.push("licence_scope", "a licence says whether it is exclusive, sole or non_exclusive");
+            v.push(
+                "licence_scope",
+                "a licence says whether it is exclusive, sole or non_exclusive",
+            );
         }
         (Some(s), true) => {
-            v.check(LICENCE_SCOPES.contains(&s.as_str()), "licence_scope", "must be exclusive, sole or non_exclusive");
+            v.check(
+                LICENCE_SCOPES.contains(&s.as_str()),
+                "licence_scope",
+                "must be exclusive, sole or non_exclusive",
+            );
         }
         (Some(_), false) => {
             v.push("licence_scope", "only licences have a scope");
         }
         (None, false) => {}
     }
-    v.check(input.signed_on <= today(), "signed_on", "cannot be in the future");
+    v.check(
+        input.signed_on <= today(),
+        "signed_on",
+        "cannot be in the future",
+    );
     if let (Some(from), Some(until)) = (input.valid_from, input.valid_until) {
         v.check(from <= until, "valid_from", "must not be after valid_until");
     }
     if let Some(until) = input.valid_until {
-        v.check(input.signed_on <= until, "valid_until", "must not be before signed_on");
+        v.check(
+            input.signed_on <= until,
+            "valid_until",
+            "must not be before signed_on",
+        );
     }
-    validate_amounts(&input.currency, input.contract_amount_minor, input.tech_amount_minor, &input.cost_lines, &mut v);
-    v.check(taxonomy::is_industry(&input.industry_code), "industry_code", "must be an industry code from /api/v1/taxonomies/industries");
+    validate_amounts(
+        &input.currency,
+        input.contract_amount_minor,
+        input.tech_amount_minor,
+        &input.cost_lines,
+        &mut v,
+    );
+    v.check(
+        taxonomy::is_industry(&input.industry_code),
+        "industry_code",
+        "must be an industry code from /api/v1/taxonomies/industries",
+    );
     if let Some(ip) = &input.ip_type {
-        v.check(taxonomy::is_ip_type(ip), "ip_type", "must be an IP type code from /api/v1/taxonomies/ip-types");
+        v.check(
+            taxonomy::is_ip_type(ip),
+            "ip_type",
+            "must be an IP type code from /api/v1/taxonomies/ip-types",
+        );
     }
     for (i, b) in input.brokers.iter().enumerate() {
         v.check(
@@ -350,7 +457,11 @@ pub async fn create(txn: &DatabaseTransaction, caller: &AuthUser, input: Contrac
     v.finish()?;
 
     let deal = match input.deal_id {
-        Some(id) => Some(deals::find(txn, id).await.map_err(|_| ApiError::field("deal_id", "no such deal"))?),
+        Some(id) => Some(
+            deals::find(txn, id)
+                .await
+                .map_err(|_| ApiError::field("deal_id", "no such deal"))?,
+        ),
         None => None,
     };
     let seller_id = input
@@ -362,13 +473,29 @@ pub async fn create(txn: &DatabaseTransaction, caller: &AuthUser, input: Contrac
         .or(deal.as_ref().map(|d| d.buyer_organisation_id))
         .ok_or_else(|| ApiError::field("buyer_organisation_id", "required without a deal"))?;
     let mut v = Validator::new();
-    v.check(seller_id != buyer_id, "buyer_organisation_id", "seller and buyer must be different organisations");
+    v.check(
+        seller_id != buyer_id,
+        "buyer_organisation_id",
+        "seller and buyer must be different organisations",
+    );
     if let Some(i) = input.intermediary_organisation_id {
-        v.check(i != seller_id && i != buyer_id, "intermediary_organisation_id", "the intermediary is neither seller nor buyer");
+        v.check(
+            i != seller_id && i != buyer_id,
+            "intermediary_organisation_id",
+            "the intermediary is neither seller nor buyer",
+        );
     }
     if let Some(d) = &deal {
-        v.check(d.seller_organisation_id == seller_id, "seller_organisation_id", "must be the deal's seller");
-        v.check(d.buyer_organisation_id == buyer_id, "buyer_organisation_id", "must be the deal's buyer");
+        v.check(
+            d.seller_organisation_id == seller_id,
+            "seller_organisation_id",
+            "must be the deal's seller",
+        );
+        v.check(
+            d.buyer_organisation_id == buyer_id,
+            "buyer_organisation_id",
+            "must be the deal's buyer",
+        );
     }
     v.finish()?;
     let seller = organisations::Entity::find_by_id(seller_id)
@@ -383,7 +510,9 @@ pub async fn create(txn: &DatabaseTransaction, caller: &AuthUser, input: Contrac
         organisations::Entity::find_by_id(i)
             .one(txn)
             .await?
-            .ok_or_else(|| ApiError::field("intermediary_organisation_id", "no such organisation"))?;
+            .ok_or_else(|| {
+                ApiError::field("intermediary_organisation_id", "no such organisation")
+            })?;
     }
 
     // Who may record it: operators, members of the seller or the buyer, brokers assigned to the
@@ -401,19 +530,30 @@ pub async fn create(txn: &DatabaseTransaction, caller: &AuthUser, input: Contrac
         return Err(ApiError::Forbidden("contracts are recorded by the seller, the buyer, the deal's assigned brokers or operators".to_owned()));
     }
 
-    let achievement_id = input.achievement_id.or(deal.as_ref().and_then(|d| d.achievement_id));
+    let achievement_id = input
+        .achievement_id
+        .or(deal.as_ref().and_then(|d| d.achievement_id));
     let need_id = input.need_id.or(deal.as_ref().and_then(|d| d.need_id));
     if let Some(a) = input.achievement_id {
-        achievements::Entity::find_by_id(a).one(txn).await?.ok_or_else(|| ApiError::field("achievement_id", "no such achievement"))?;
+        achievements::Entity::find_by_id(a)
+            .one(txn)
+            .await?
+            .ok_or_else(|| ApiError::field("achievement_id", "no such achievement"))?;
     }
     if let Some(n) = input.need_id {
-        needs::Entity::find_by_id(n).one(txn).await?.ok_or_else(|| ApiError::field("need_id", "no such need"))?;
+        needs::Entity::find_by_id(n)
+            .one(txn)
+            .await?
+            .ok_or_else(|| ApiError::field("need_id", "no such need"))?;
     }
 
     if let Some(d) = &deal {
         let stage = Stage::parse(&d.stage).unwrap_or(Stage::Lead);
         if stage.is_final() {
-            return Err(ApiError::conflict("deal_finished", format!("the deal is {}", d.stage)));
+            return Err(ApiError::conflict(
+                "deal_finished",
+                format!("the deal is {}", d.stage),
+            ));
         }
         deals::ensure_may_sign(txn, d).await?;
     }
@@ -424,7 +564,12 @@ pub async fn create(txn: &DatabaseTransaction, caller: &AuthUser, input: Contrac
         let (row, value) = super::fx::rate_for(txn, &input.currency, input.signed_on).await?;
         (Some(row), Some(value))
     };
-    let (contract_cny, tech_cny) = to_cny(&input.currency, input.contract_amount_minor, input.tech_amount_minor, rate)?;
+    let (contract_cny, tech_cny) = to_cny(
+        &input.currency,
+        input.contract_amount_minor,
+        input.tech_amount_minor,
+        rate,
+    )?;
 
     let at = now();
     let contract = contracts::ActiveModel {
@@ -465,7 +610,10 @@ pub async fn create(txn: &DatabaseTransaction, caller: &AuthUser, input: Contrac
     .insert(txn)
     .await
     .map_err(|e| match ApiError::from(e) {
-        ApiError::Conflict { .. } => ApiError::conflict("contract_number_taken", "a contract with this number is already recorded"),
+        ApiError::Conflict { .. } => ApiError::conflict(
+            "contract_number_taken",
+            "a contract with this number is already recorded",
+        ),
         other => other,
     })?;
     for line in &input.cost_lines {
@@ -521,7 +669,10 @@ pub async fn create(txn: &DatabaseTransaction, caller: &AuthUser, input: Contrac
             d.id,
             Some(caller.user_id.0),
             "contract_signed",
-            Some(format!("合同 {} 签订 / contract signed", contract.contract_number)),
+            Some(format!(
+                "合同 {} 签订 / contract signed",
+                contract.contract_number
+            )),
             serde_json::json!({"contract_id": contract.id}),
         )
         .await?;
@@ -581,7 +732,11 @@ pub async fn to_out(db: &impl ConnectionTrait, c: contracts::Model) -> ApiResult
         },
         cost_lines: lines
             .into_iter()
-            .map(|l| CostLineIn { kind: l.kind, description: l.description, amount_minor: l.amount_minor })
+            .map(|l| CostLineIn {
+                kind: l.kind,
+                description: l.description,
+                amount_minor: l.amount_minor,
+            })
             .collect(),
         seller_country: c.seller_country,
         seller_region_code: c.seller_region_code,
@@ -591,7 +746,13 @@ pub async fn to_out(db: &impl ConnectionTrait, c: contracts::Model) -> ApiResult
         ip_type: c.ip_type,
         achievement_id: c.achievement_id,
         need_id: c.need_id,
-        brokers: named.into_iter().map(|b| NamedBrokerIn { broker_id: b.broker_id, role: b.role }).collect(),
+        brokers: named
+            .into_iter()
+            .map(|b| NamedBrokerIn {
+                broker_id: b.broker_id,
+                role: b.role,
+            })
+            .collect(),
         status: c.status,
         registration: registration.map(|r| RegistrationSummary {
             id: r.id,
@@ -607,7 +768,11 @@ pub async fn to_out(db: &impl ConnectionTrait, c: contracts::Model) -> ApiResult
 }
 
 /// Reads a contract the caller may see.
-pub async fn get(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid) -> ApiResult<contracts::Model> {
+pub async fn get(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+) -> ApiResult<contracts::Model> {
     let c = find(db, id).await?;
     ensure_contract_visible(db, caller, &c).await?;
     Ok(c)
@@ -616,7 +781,11 @@ pub async fn get(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid) -> ApiR
 /// Reads a contract the caller may act on (milestones, payments, registration): a party, a
 /// broker assigned to its deal, or an operator. Those who may only read it — members of the
 /// intermediary, brokers named without an assignment — get a 403.
-pub async fn get_to_act(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid) -> ApiResult<contracts::Model> {
+pub async fn get_to_act(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+) -> ApiResult<contracts::Model> {
     let c = get(db, caller, id).await?;
     if caller.is_operator || is_contract_party(caller, &c) {
         return Ok(c);
@@ -626,11 +795,17 @@ pub async fn get_to_act(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid) 
             return Ok(c);
         }
     }
-    Err(ApiError::Forbidden("only the parties, the deal's assigned brokers and operators act on a contract".to_owned()))
+    Err(ApiError::Forbidden(
+        "only the parties, the deal's assigned brokers and operators act on a contract".to_owned(),
+    ))
 }
 
 /// Lists the contracts the caller may see.
-pub async fn list(db: &impl ConnectionTrait, caller: &AuthUser, params: &ContractListParams) -> ApiResult<Page<ContractOut>> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    params: &ContractListParams,
+) -> ApiResult<Page<ContractOut>> {
     let (page, per_page) = paging(params.page, params.per_page);
     let mut q = contracts::Entity::find();
     if let Some(scope) = contract_scope(caller) {
@@ -642,28 +817,46 @@ pub async fn list(db: &impl ConnectionTrait, caller: &AuthUser, params: &Contrac
     if let Some(s) = &params.status {
         q = q.filter(contracts::Column::Status.eq(s.as_str()));
     }
-    let paginator = q.order_by_desc(contracts::Column::SignedOn).order_by_desc(contracts::Column::Id).paginate(db, per_page);
+    let paginator = q
+        .order_by_desc(contracts::Column::SignedOn)
+        .order_by_desc(contracts::Column::Id)
+        .paginate(db, per_page);
     let total = paginator.num_items().await?;
     let mut items = Vec::new();
     for c in paginator.fetch_page(page - 1).await? {
         items.push(to_out(db, c).await?);
     }
-    Ok(Page { items, total, page, per_page })
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }
 
 /// Cancels a signed contract (parties or operators). A registered one is cancelled at the
 /// registration office first (注销).
-pub async fn cancel(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, input: CancelIn) -> ApiResult<contracts::Model> {
+pub async fn cancel(
+    db: &impl TransactionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+    input: CancelIn,
+) -> ApiResult<contracts::Model> {
     let mut v = Validator::new();
     v.length(&input.reason, "reason", 2, 2000);
     v.finish()?;
     let txn = db.begin().await?;
     let before = get(&txn, caller, id).await?;
     if !(caller.is_operator || is_contract_party(caller, &before)) {
-        return Err(ApiError::Forbidden("only the parties or an operator may cancel a contract".to_owned()));
+        return Err(ApiError::Forbidden(
+            "only the parties or an operator may cancel a contract".to_owned(),
+        ));
     }
     if before.status == "cancelled" {
-        return Err(ApiError::conflict("contract_cancelled", "the contract is already cancelled"));
+        return Err(ApiError::conflict(
+            "contract_cancelled",
+            "the contract is already cancelled",
+        ));
     }
     let registered = registrations::Entity::find()
         .filter(registrations::Column::ContractId.eq(id))
@@ -678,7 +871,13 @@ pub async fn cancel(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, inp
     }
     let res = contracts::Entity::update_many()
         .col_expr(contracts::Column::Status, Expr::value("cancelled"))
-        .col_expr(contracts::Column::Version, Expr::value(super::next_version(input.version, format!("contract {id}"))?))
+        .col_expr(
+            contracts::Column::Version,
+            Expr::value(super::next_version(
+                input.version,
+                format!("contract {id}"),
+            )?),
+        )
         .col_expr(contracts::Column::UpdatedAt, Expr::value(now()))
         .filter(contracts::Column::Id.eq(id))
         .filter(contracts::Column::Version.eq(input.version))
@@ -688,26 +887,56 @@ pub async fn cancel(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, inp
         return Err(stale(format!("contract {id}")));
     }
     let after = find(&txn, id).await?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "contract.cancel", entity_type: "contract", entity_id: id }
-        .record(&txn, Some(&before), Some(&serde_json::json!({"contract": &after, "reason": input.reason})))
-        .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "contract.cancel",
+        entity_type: "contract",
+        entity_id: id,
+    }
+    .record(
+        &txn,
+        Some(&before),
+        Some(&serde_json::json!({"contract": &after, "reason": input.reason})),
+    )
+    .await?;
     if let Some(deal) = before.deal_id {
-        deals::event(&txn, deal, Some(caller.user_id.0), "contract_cancelled", Some(input.reason), serde_json::json!({"contract_id": id})).await?;
+        deals::event(
+            &txn,
+            deal,
+            Some(caller.user_id.0),
+            "contract_cancelled",
+            Some(input.reason),
+            serde_json::json!({"contract_id": id}),
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(after)
 }
 
 /// Adds a milestone (parties, the deal's brokers, operators).
-pub async fn add_milestone(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, input: MilestoneIn) -> ApiResult<milestones::Model> {
+pub async fn add_milestone(
+    db: &impl TransactionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+    input: MilestoneIn,
+) -> ApiResult<milestones::Model> {
     let mut v = Validator::new();
     v.length(&input.title, "title", 1, 200);
-    v.check(input.amount_minor >= 0, "amount_minor", "must not be negative");
+    v.check(
+        input.amount_minor >= 0,
+        "amount_minor",
+        "must not be negative",
+    );
     v.finish()?;
     let txn = db.begin().await?;
     let c = get_to_act(&txn, caller, id).await?;
     if c.status == "cancelled" {
-        return Err(ApiError::conflict("contract_cancelled", "the contract is cancelled"));
+        return Err(ApiError::conflict(
+            "contract_cancelled",
+            "the contract is cancelled",
+        ));
     }
     let m = milestones::ActiveModel {
         id: Set(new_uuid()),
@@ -722,15 +951,27 @@ pub async fn add_milestone(db: &impl TransactionTrait, caller: &AuthUser, id: Uu
     }
     .insert(&txn)
     .await?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "milestone.create", entity_type: "milestone", entity_id: m.id }
-        .record(&txn, None::<&()>, Some(&m))
-        .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "milestone.create",
+        entity_type: "milestone",
+        entity_id: m.id,
+    }
+    .record(&txn, None::<&()>, Some(&m))
+    .await?;
     txn.commit().await?;
     Ok(m)
 }
 
 /// A contract's milestones, by due date.
-pub async fn list_milestones(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid, page: Option<u64>, per_page: Option<u64>) -> ApiResult<Page<MilestoneOut>> {
+pub async fn list_milestones(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+    page: Option<u64>,
+    per_page: Option<u64>,
+) -> ApiResult<Page<MilestoneOut>> {
     get(db, caller, id).await?;
     let (page, per_page) = paging(page, per_page);
     let paginator = milestones::Entity::find()
@@ -739,12 +980,28 @@ pub async fn list_milestones(db: &impl ConnectionTrait, caller: &AuthUser, id: U
         .order_by_asc(milestones::Column::Id)
         .paginate(db, per_page);
     let total = paginator.num_items().await?;
-    let items = paginator.fetch_page(page - 1).await?.into_iter().map(MilestoneOut::from).collect();
-    Ok(Page { items, total, page, per_page })
+    let items = paginator
+        .fetch_page(page - 1)
+        .await?
+        .into_iter()
+        .map(MilestoneOut::from)
+        .collect();
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }
 
 /// Marks a milestone done.
-pub async fn complete_milestone(db: &impl TransactionTrait, caller: &AuthUser, contract_id: Uuid, milestone_id: Uuid, input: MilestoneDoneIn) -> ApiResult<milestones::Model> {
+pub async fn complete_milestone(
+    db: &impl TransactionTrait,
+    caller: &AuthUser,
+    contract_id: Uuid,
+    milestone_id: Uuid,
+    input: MilestoneDoneIn,
+) -> ApiResult<milestones::Model> {
     let txn = db.begin().await?;
     get_to_act(&txn, caller, contract_id).await?;
     let before = milestones::Entity::find_by_id(milestone_id)
@@ -753,11 +1010,20 @@ pub async fn complete_milestone(db: &impl TransactionTrait, caller: &AuthUser, c
         .await?
         .ok_or_else(|| ApiError::not_found(format!("milestone {milestone_id}")))?;
     if before.status == "done" {
-        return Err(ApiError::conflict("milestone_done", "the milestone is already done"));
+        return Err(ApiError::conflict(
+            "milestone_done",
+            "the milestone is already done",
+        ));
     }
     let res = milestones::Entity::update_many()
         .col_expr(milestones::Column::Status, Expr::value("done"))
-        .col_expr(milestones::Column::Version, Expr::value(super::next_version(input.version, format!("milestone {milestone_id}"))?))
+        .col_expr(
+            milestones::Column::Version,
+            Expr::value(super::next_version(
+                input.version,
+                format!("milestone {milestone_id}"),
+            )?),
+        )
         .filter(milestones::Column::Id.eq(milestone_id))
         .filter(milestones::Column::Version.eq(input.version))
         .exec(&txn)
@@ -765,10 +1031,19 @@ pub async fn complete_milestone(db: &impl TransactionTrait, caller: &AuthUser, c
     if res.rows_affected == 0 {
         return Err(stale(format!("milestone {milestone_id}")));
     }
-    let after = milestones::Entity::find_by_id(milestone_id).one(&txn).await?.ok_or_else(|| ApiError::not_found("milestone"))?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "milestone.done", entity_type: "milestone", entity_id: milestone_id }
-        .record(&txn, Some(&before), Some(&after))
-        .await?;
+    let after = milestones::Entity::find_by_id(milestone_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("milestone"))?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "milestone.done",
+        entity_type: "milestone",
+        entity_id: milestone_id,
+    }
+    .record(&txn, Some(&before), Some(&after))
+    .await?;
     txn.commit().await?;
     Ok(after)
 }
@@ -795,7 +1070,13 @@ pub fn types() -> Vec<ContractTypeOut> {
         .map(|(code, label, subs)| ContractTypeOut {
             code: (*code).to_owned(),
             label_zh: (*label).to_owned(),
-            subtypes: subs.iter().map(|(c, l)| SubtypeOut { code: (*c).to_owned(), label_zh: (*l).to_owned() }).collect(),
+            subtypes: subs
+                .iter()
+                .map(|(c, l)| SubtypeOut {
+                    code: (*c).to_owned(),
+                    label_zh: (*l).to_owned(),
+                })
+                .collect(),
         })
         .collect()
 }

@@ -13,20 +13,20 @@
 //! shown with the deal and on the public notice list.
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
-};
-use serde::{Deserialize, Serialize};
 use platform::audit::AuditEntry;
 use platform::auth::{AuthUser, OrgKind};
 use platform::entity::{
-    achievements, attributions, brokers, contracts, deal_brokers, deal_events, deals, matches, needs,
-    open_call_applications, organisations, registrations,
+    achievements, attributions, brokers, contracts, deal_brokers, deal_events, deals, matches,
+    needs, open_call_applications, organisations, registrations,
 };
 use platform::error::{ApiError, ApiResult, Validator};
 use platform::ids::{new_uuid, DealId};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -233,7 +233,14 @@ pub struct EventOut {
 
 impl From<deal_events::Model> for EventOut {
     fn from(m: deal_events::Model) -> Self {
-        EventOut { id: m.id, kind: m.kind, actor_id: m.actor_id, body: m.body, data: m.data, created_at: m.created_at }
+        EventOut {
+            id: m.id,
+            kind: m.kind,
+            actor_id: m.actor_id,
+            body: m.body,
+            data: m.data,
+            created_at: m.created_at,
+        }
     }
 }
 
@@ -370,7 +377,9 @@ async fn org(db: &impl ConnectionTrait, id: Uuid, path: &str) -> ApiResult<organ
 /// Whether the deal needs publicity: negotiated price, seller a state-funded university or
 /// institute.
 pub fn publicity_required(deal: &deals::Model, seller: &organisations::Model) -> bool {
-    deal.mode == Mode::Negotiated.as_str() && seller.state_funded && matches!(seller.kind.as_str(), "university" | "institute")
+    deal.mode == Mode::Negotiated.as_str()
+        && seller.state_funded
+        && matches!(seller.kind.as_str(), "university" | "institute")
 }
 
 /// Appends a timeline event.
@@ -403,9 +412,15 @@ async fn audit_deal(
     before: Option<&deals::Model>,
     after: Option<&deals::Model>,
 ) -> ApiResult<()> {
-    AuditEntry { actor: caller, service: SERVICE, action, entity_type: "deal", entity_id: id }
-        .record(db, before, after)
-        .await?;
+    AuditEntry {
+        actor: caller,
+        service: SERVICE,
+        action,
+        entity_type: "deal",
+        entity_id: id,
+    }
+    .record(db, before, after)
+    .await?;
     Ok(())
 }
 
@@ -415,7 +430,10 @@ async fn verified_broker(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<broke
         .await?
         .ok_or_else(|| ApiError::field("broker_id", "no such broker"))?;
     if b.verification_status != "verified" {
-        return Err(ApiError::conflict("broker_not_verified", "only brokers verified by an operator can work deals"));
+        return Err(ApiError::conflict(
+            "broker_not_verified",
+            "only brokers verified by an operator can work deals",
+        ));
     }
     Ok(b)
 }
@@ -432,7 +450,10 @@ async fn assign(
 ) -> ApiResult<()> {
     let broker = verified_broker(txn, broker_id).await?;
     if is_assigned(txn, deal.id, broker_id).await? {
-        return Err(ApiError::conflict("broker_already_assigned", "this broker is already assigned to the deal"));
+        return Err(ApiError::conflict(
+            "broker_already_assigned",
+            "this broker is already assigned to the deal",
+        ));
     }
     let at = now();
     let row = deal_brokers::ActiveModel {
@@ -466,17 +487,33 @@ async fn assign(
         serde_json::json!({"broker_id": broker_id, "role": role.as_str(), "attribution_id": entry.id}),
     )
     .await?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "deal.assign_broker", entity_type: "deal_broker", entity_id: row.id }
-        .record(txn, None::<&()>, Some(&row))
-        .await?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "attribution.append", entity_type: "attribution", entity_id: entry.id }
-        .record(txn, None::<&()>, Some(&entry))
-        .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "deal.assign_broker",
+        entity_type: "deal_broker",
+        entity_id: row.id,
+    }
+    .record(txn, None::<&()>, Some(&row))
+    .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "attribution.append",
+        entity_type: "attribution",
+        entity_id: entry.id,
+    }
+    .record(txn, None::<&()>, Some(&entry))
+    .await?;
     Ok(())
 }
 
 /// Opens a deal from a match, an inquiry or an open-call award.
-pub async fn open(db: &impl TransactionTrait, caller: &AuthUser, input: DealIn) -> ApiResult<deals::Model> {
+pub async fn open(
+    db: &impl TransactionTrait,
+    caller: &AuthUser,
+    input: DealIn,
+) -> ApiResult<deals::Model> {
     let txn = db.begin().await?;
     let mut v = Validator::new();
     if let Some(t) = &input.title {
@@ -503,75 +540,158 @@ pub async fn open(db: &impl TransactionTrait, caller: &AuthUser, input: DealIn) 
     }
     let (seller, buyer, achievement_id, need_id, default_title, default_mode) = match input.origin {
         Origin::Match => {
-            let id = input.match_id.ok_or_else(|| ApiError::field("match_id", "required for origin match"))?;
-            let m = matches::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| ApiError::field("match_id", "no such match"))?;
-            let a = achievements::Entity::find_by_id(m.achievement_id).one(&txn).await?.ok_or_else(|| ApiError::not_found("achievement"))?;
-            let n = needs::Entity::find_by_id(m.need_id).one(&txn).await?.ok_or_else(|| ApiError::not_found("need"))?;
+            let id = input
+                .match_id
+                .ok_or_else(|| ApiError::field("match_id", "required for origin match"))?;
+            let m = matches::Entity::find_by_id(id)
+                .one(&txn)
+                .await?
+                .ok_or_else(|| ApiError::field("match_id", "no such match"))?;
+            let a = achievements::Entity::find_by_id(m.achievement_id)
+                .one(&txn)
+                .await?
+                .ok_or_else(|| ApiError::not_found("achievement"))?;
+            let n = needs::Entity::find_by_id(m.need_id)
+                .one(&txn)
+                .await?
+                .ok_or_else(|| ApiError::not_found("need"))?;
             // A match the caller may not see is one that does not exist, as in matching.
             if !platform::match_access::match_visible(&txn, caller, &n, &a).await? {
                 return Err(ApiError::field("match_id", "no such match"));
             }
-            (a.organisation_id, n.organisation_id, Some(a.id), Some(n.id), a.title, Mode::Negotiated)
+            (
+                a.organisation_id,
+                n.organisation_id,
+                Some(a.id),
+                Some(n.id),
+                a.title,
+                Mode::Negotiated,
+            )
         }
         Origin::Inquiry => {
             if let Some(id) = input.achievement_id {
-                let a = achievements::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| ApiError::field("achievement_id", "no such achievement"))?;
+                let a = achievements::Entity::find_by_id(id)
+                    .one(&txn)
+                    .await?
+                    .ok_or_else(|| ApiError::field("achievement_id", "no such achievement"))?;
                 if a.status != "published" {
-                    return Err(ApiError::conflict("listing_not_published", "inquiries are only possible on published listings"));
+                    return Err(ApiError::conflict(
+                        "listing_not_published",
+                        "inquiries are only possible on published listings",
+                    ));
                 }
                 let buyer = match input.buyer_organisation_id {
                     Some(b) => b,
                     None => caller
                         .organisation_id
                         .map(|o| o.0)
-                        .filter(|o| *o != a.organisation_id && caller.org_kind != Some(OrgKind::BrokerAgency))
-                        .ok_or_else(|| ApiError::field("buyer_organisation_id", "say which organisation is inquiring"))?,
+                        .filter(|o| {
+                            *o != a.organisation_id
+                                && caller.org_kind != Some(OrgKind::BrokerAgency)
+                        })
+                        .ok_or_else(|| {
+                            ApiError::field(
+                                "buyer_organisation_id",
+                                "say which organisation is inquiring",
+                            )
+                        })?,
                 };
                 // A single asking price is a fixed-price listing (挂牌); a range is negotiated.
-                let fixed = !a.price_negotiable && a.price_min_minor.is_some() && a.price_min_minor == a.price_max_minor;
-                let mode = if fixed { Mode::FixedPrice } else { Mode::Negotiated };
+                let fixed = !a.price_negotiable
+                    && a.price_min_minor.is_some()
+                    && a.price_min_minor == a.price_max_minor;
+                let mode = if fixed {
+                    Mode::FixedPrice
+                } else {
+                    Mode::Negotiated
+                };
                 (a.organisation_id, buyer, Some(a.id), None, a.title, mode)
             } else if let Some(id) = input.need_id {
-                let n = needs::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| ApiError::field("need_id", "no such need"))?;
+                let n = needs::Entity::find_by_id(id)
+                    .one(&txn)
+                    .await?
+                    .ok_or_else(|| ApiError::field("need_id", "no such need"))?;
                 if n.status != "published" {
-                    return Err(ApiError::conflict("listing_not_published", "inquiries are only possible on published listings"));
+                    return Err(ApiError::conflict(
+                        "listing_not_published",
+                        "inquiries are only possible on published listings",
+                    ));
                 }
                 let seller = match input.seller_organisation_id {
                     Some(s) => s,
                     None => caller
                         .organisation_id
                         .map(|o| o.0)
-                        .filter(|o| *o != n.organisation_id && caller.org_kind != Some(OrgKind::BrokerAgency))
-                        .ok_or_else(|| ApiError::field("seller_organisation_id", "say which organisation offers the technology"))?,
+                        .filter(|o| {
+                            *o != n.organisation_id
+                                && caller.org_kind != Some(OrgKind::BrokerAgency)
+                        })
+                        .ok_or_else(|| {
+                            ApiError::field(
+                                "seller_organisation_id",
+                                "say which organisation offers the technology",
+                            )
+                        })?,
                 };
-                (seller, n.organisation_id, None, Some(n.id), n.title, Mode::Negotiated)
+                (
+                    seller,
+                    n.organisation_id,
+                    None,
+                    Some(n.id),
+                    n.title,
+                    Mode::Negotiated,
+                )
             } else {
-                return Err(ApiError::field("achievement_id", "an inquiry needs achievement_id or need_id"));
+                return Err(ApiError::field(
+                    "achievement_id",
+                    "an inquiry needs achievement_id or need_id",
+                ));
             }
         }
         Origin::OpenCall => {
-            let id = input
-                .open_call_application_id
-                .ok_or_else(|| ApiError::field("open_call_application_id", "required for origin open_call"))?;
+            let id = input.open_call_application_id.ok_or_else(|| {
+                ApiError::field("open_call_application_id", "required for origin open_call")
+            })?;
             let app = open_call_applications::Entity::find_by_id(id)
                 .one(&txn)
                 .await?
-                .ok_or_else(|| ApiError::field("open_call_application_id", "no such application"))?;
+                .ok_or_else(|| {
+                    ApiError::field("open_call_application_id", "no such application")
+                })?;
             if app.status != "awarded" {
-                return Err(ApiError::conflict("application_not_awarded", "only an awarded application opens a deal"));
+                return Err(ApiError::conflict(
+                    "application_not_awarded",
+                    "only an awarded application opens a deal",
+                ));
             }
-            let n = needs::Entity::find_by_id(app.need_id).one(&txn).await?.ok_or_else(|| ApiError::not_found("need"))?;
-            (app.organisation_id, n.organisation_id, app.achievement_id, Some(n.id), n.title, Mode::OpenCall)
+            let n = needs::Entity::find_by_id(app.need_id)
+                .one(&txn)
+                .await?
+                .ok_or_else(|| ApiError::not_found("need"))?;
+            (
+                app.organisation_id,
+                n.organisation_id,
+                app.achievement_id,
+                Some(n.id),
+                n.title,
+                Mode::OpenCall,
+            )
         }
     };
     if seller == buyer {
-        return Err(ApiError::field("buyer_organisation_id", "seller and buyer must be different organisations"));
+        return Err(ApiError::field(
+            "buyer_organisation_id",
+            "seller and buyer must be different organisations",
+        ));
     }
     let seller_org = org(&txn, seller, "seller_organisation_id").await?;
     org(&txn, buyer, "buyer_organisation_id").await?;
     let party = caller.belongs_to(seller.into()) || caller.belongs_to(buyer.into());
     let caller_broker = match caller.broker_id {
-        Some(b) => brokers::Entity::find_by_id(b).one(&txn).await?.filter(|b| b.verification_status == "verified"),
+        Some(b) => brokers::Entity::find_by_id(b)
+            .one(&txn)
+            .await?
+            .filter(|b| b.verification_status == "verified"),
         None => None,
     };
     if !(caller.is_operator || party || caller_broker.is_some()) {
@@ -619,10 +739,24 @@ pub async fn open(db: &impl TransactionTrait, caller: &AuthUser, input: DealIn) 
     // The broker who brings the parties together is the introducer in the ledger.
     let introducer = input.broker_id.or(caller_broker.as_ref().map(|b| b.id));
     if let Some(broker) = introducer {
-        if input.broker_id.is_some() && caller_broker.as_ref().map(|b| b.id) != input.broker_id && !(caller.is_operator || party) {
-            return Err(ApiError::Forbidden("a broker may only assign themself".to_owned()));
+        if input.broker_id.is_some()
+            && caller_broker.as_ref().map(|b| b.id) != input.broker_id
+            && !(caller.is_operator || party)
+        {
+            return Err(ApiError::Forbidden(
+                "a broker may only assign themself".to_owned(),
+            ));
         }
-        assign(&txn, caller, &deal, broker, AttributionRole::Introducer, Some(buyer), None).await?;
+        assign(
+            &txn,
+            caller,
+            &deal,
+            broker,
+            AttributionRole::Introducer,
+            Some(buyer),
+            None,
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(deal)
@@ -630,9 +764,15 @@ pub async fn open(db: &impl TransactionTrait, caller: &AuthUser, input: DealIn) 
 
 /// The full view of a deal.
 pub async fn to_out(db: &impl ConnectionTrait, deal: deals::Model) -> ApiResult<DealOut> {
-    let seller = organisations::Entity::find_by_id(deal.seller_organisation_id).one(db).await?;
-    let buyer = organisations::Entity::find_by_id(deal.buyer_organisation_id).one(db).await?;
-    let required = seller.as_ref().is_some_and(|s| publicity_required(&deal, s));
+    let seller = organisations::Entity::find_by_id(deal.seller_organisation_id)
+        .one(db)
+        .await?;
+    let buyer = organisations::Entity::find_by_id(deal.buyer_organisation_id)
+        .one(db)
+        .await?;
+    let required = seller
+        .as_ref()
+        .is_some_and(|s| publicity_required(&deal, s));
     let assignments = deal_brokers::Entity::find()
         .filter(deal_brokers::Column::DealId.eq(deal.id))
         .order_by_asc(deal_brokers::Column::AssignedAt)
@@ -706,7 +846,11 @@ pub async fn to_out(db: &impl ConnectionTrait, deal: deals::Model) -> ApiResult<
 }
 
 /// Lists the deals the caller may see.
-pub async fn list(db: &impl ConnectionTrait, caller: &AuthUser, params: &DealListParams) -> ApiResult<Page<DealOut>> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    params: &DealListParams,
+) -> ApiResult<Page<DealOut>> {
     let (page, per_page) = paging(params.page, params.per_page);
     let mut q = deals::Entity::find();
     if let Some(scope) = super::access::deal_scope(caller) {
@@ -727,18 +871,30 @@ pub async fn list(db: &impl ConnectionTrait, caller: &AuthUser, params: &DealLis
             ),
         );
     }
-    let paginator = q.order_by_desc(deals::Column::UpdatedAt).order_by_desc(deals::Column::Id).paginate(db, per_page);
+    let paginator = q
+        .order_by_desc(deals::Column::UpdatedAt)
+        .order_by_desc(deals::Column::Id)
+        .paginate(db, per_page);
     let total = paginator.num_items().await?;
     let mut items = Vec::new();
     for d in paginator.fetch_page(page - 1).await? {
         items.push(to_out(db, d).await?);
     }
-    Ok(Page { items, total, page, per_page })
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }
 
 /// 403 unless the caller may act on the deal (operator, party member, assigned broker); 404
 /// when they may not even see it.
-pub async fn ensure_may_act(db: &impl ConnectionTrait, caller: &AuthUser, deal: &deals::Model) -> ApiResult<()> {
+pub async fn ensure_may_act(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    deal: &deals::Model,
+) -> ApiResult<()> {
     ensure_deal_visible(db, caller, deal).await
 }
 
@@ -819,7 +975,13 @@ pub async fn ensure_may_sign(db: &impl ConnectionTrait, deal: &deals::Model) -> 
 }
 
 /// Moves a deal to another stage, checking the rules of the target stage.
-pub async fn change_stage(db: &impl TransactionTrait, publicity_default_days: i64, caller: &AuthUser, id: Uuid, input: StageIn) -> ApiResult<deals::Model> {
+pub async fn change_stage(
+    db: &impl TransactionTrait,
+    publicity_default_days: i64,
+    caller: &AuthUser,
+    id: Uuid,
+    input: StageIn,
+) -> ApiResult<deals::Model> {
     let txn = db.begin().await?;
     let deal = find(&txn, id).await?;
     ensure_may_act(&txn, caller, &deal).await?;
@@ -829,7 +991,10 @@ pub async fn change_stage(db: &impl TransactionTrait, publicity_default_days: i6
     let from = Stage::parse(&deal.stage).unwrap_or(Stage::Lead);
     let to = input.stage;
     if from.is_final() {
-        return Err(ApiError::conflict("deal_finished", format!("the deal is already {}", from.as_str())));
+        return Err(ApiError::conflict(
+            "deal_finished",
+            format!("the deal is already {}", from.as_str()),
+        ));
     }
     let reason = clean_opt(input.reason);
     if to == Stage::Lost {
@@ -839,14 +1004,25 @@ pub async fn change_stage(db: &impl TransactionTrait, publicity_default_days: i6
     } else if to <= from {
         return Err(ApiError::conflict(
             "illegal_stage_change",
-            format!("a deal moves forward only: {} → {} is not allowed", from.as_str(), to.as_str()),
+            format!(
+                "a deal moves forward only: {} → {} is not allowed",
+                from.as_str(),
+                to.as_str()
+            ),
         ));
     }
     let mut publicity = None;
     let seller = org(&txn, deal.seller_organisation_id, "seller_organisation_id").await?;
-    if to == Stage::Agreed && publicity_required(&deal, &seller) && deal.publicity_starts_on.is_none() {
+    if to == Stage::Agreed
+        && publicity_required(&deal, &seller)
+        && deal.publicity_starts_on.is_none()
+    {
         let days = input.publicity_days.unwrap_or(publicity_default_days);
-        let min = if caller.is_operator { 1 } else { publicity_default_days };
+        let min = if caller.is_operator {
+            1
+        } else {
+            publicity_default_days
+        };
         if !(min..=PUBLICITY_DAYS_MAX).contains(&days) {
             return Err(ApiError::field(
                 "publicity_days",
@@ -874,10 +1050,16 @@ pub async fn change_stage(db: &impl TransactionTrait, publicity_default_days: i6
             .count(&txn)
             .await?;
         if registered == 0 && to == Stage::Registered {
-            return Err(ApiError::conflict("contract_not_registered", "a deal is registered when one of its contracts is"));
+            return Err(ApiError::conflict(
+                "contract_not_registered",
+                "a deal is registered when one of its contracts is",
+            ));
         }
         if to == Stage::Closed && from < Stage::Signed {
-            return Err(ApiError::conflict("deal_not_signed", "only a signed deal can be closed; use `lost` otherwise"));
+            return Err(ApiError::conflict(
+                "deal_not_signed",
+                "only a signed deal can be closed; use `lost` otherwise",
+            ));
         }
     }
     let after = set_stage(&txn, Some(caller), &deal, to, reason, publicity).await?;
@@ -886,23 +1068,47 @@ pub async fn change_stage(db: &impl TransactionTrait, publicity_default_days: i6
 }
 
 /// Adds a note to the timeline.
-pub async fn add_note(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, input: NoteIn) -> ApiResult<EventOut> {
+pub async fn add_note(
+    db: &impl TransactionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+    input: NoteIn,
+) -> ApiResult<EventOut> {
     let mut v = Validator::new();
     v.length(&input.body, "body", 1, 4000);
     v.finish()?;
     let txn = db.begin().await?;
     let deal = find(&txn, id).await?;
     ensure_may_act(&txn, caller, &deal).await?;
-    let e = event(&txn, id, Some(caller.user_id.0), "note", Some(input.body.trim().to_owned()), serde_json::json!({})).await?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "deal.note", entity_type: "deal_event", entity_id: e.id }
-        .record(&txn, None::<&()>, Some(&e))
-        .await?;
+    let e = event(
+        &txn,
+        id,
+        Some(caller.user_id.0),
+        "note",
+        Some(input.body.trim().to_owned()),
+        serde_json::json!({}),
+    )
+    .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "deal.note",
+        entity_type: "deal_event",
+        entity_id: e.id,
+    }
+    .record(&txn, None::<&()>, Some(&e))
+    .await?;
     txn.commit().await?;
     Ok(e.into())
 }
 
 /// Records an objection against a deal in its publicity window (anyone signed in).
-pub async fn object(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, input: NoteIn) -> ApiResult<EventOut> {
+pub async fn object(
+    db: &impl TransactionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+    input: NoteIn,
+) -> ApiResult<EventOut> {
     let mut v = Validator::new();
     v.length(&input.body, "body", 5, 4000);
     v.finish()?;
@@ -916,7 +1122,10 @@ pub async fn object(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, inp
         if deal.publicity_starts_on.is_none() {
             ensure_deal_visible(&txn, caller, &deal).await?;
         }
-        return Err(ApiError::conflict("publicity_not_open", "objections are taken while the publicity window is open"));
+        return Err(ApiError::conflict(
+            "publicity_not_open",
+            "objections are taken while the publicity window is open",
+        ));
     }
     let e = event(
         &txn,
@@ -927,15 +1136,26 @@ pub async fn object(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, inp
         serde_json::json!({"organisation_id": caller.organisation_id}),
     )
     .await?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "deal.objection", entity_type: "deal_event", entity_id: e.id }
-        .record(&txn, None::<&()>, Some(&e))
-        .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "deal.objection",
+        entity_type: "deal_event",
+        entity_id: e.id,
+    }
+    .record(&txn, None::<&()>, Some(&e))
+    .await?;
     txn.commit().await?;
     Ok(e.into())
 }
 
 /// The timeline, newest first.
-pub async fn events(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid, params: &PageParams) -> ApiResult<Page<EventOut>> {
+pub async fn events(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+    params: &PageParams,
+) -> ApiResult<Page<EventOut>> {
     let deal = find(db, id).await?;
     ensure_deal_visible(db, caller, &deal).await?;
     let (page, per_page) = paging(params.page, params.per_page);
@@ -945,12 +1165,27 @@ pub async fn events(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid, para
         .order_by_desc(deal_events::Column::Id)
         .paginate(db, per_page);
     let total = paginator.num_items().await?;
-    let items = paginator.fetch_page(page - 1).await?.into_iter().map(EventOut::from).collect();
-    Ok(Page { items, total, page, per_page })
+    let items = paginator
+        .fetch_page(page - 1)
+        .await?
+        .into_iter()
+        .map(EventOut::from)
+        .collect();
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }
 
 /// Assigns another broker (operator, party member or an assigned broker).
-pub async fn assign_broker(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, input: AssignIn) -> ApiResult<deals::Model> {
+pub async fn assign_broker(
+    db: &impl TransactionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+    input: AssignIn,
+) -> ApiResult<deals::Model> {
     let txn = db.begin().await?;
     let deal = find(&txn, id).await?;
     ensure_may_act(&txn, caller, &deal).await?;
@@ -959,7 +1194,10 @@ pub async fn assign_broker(db: &impl TransactionTrait, caller: &AuthUser, id: Uu
     }
     let role = input.role.unwrap_or(AttributionRole::CoBroker);
     if role == AttributionRole::Introducer {
-        return Err(ApiError::field("role", "the introducer is recorded when the deal is opened; use co_broker or closer"));
+        return Err(ApiError::field(
+            "role",
+            "the introducer is recorded when the deal is opened; use co_broker or closer",
+        ));
     }
     assign(&txn, caller, &deal, input.broker_id, role, None, input.note).await?;
     let after = touch(&txn, &deal).await?;
@@ -983,7 +1221,12 @@ async fn touch(db: &impl ConnectionTrait, deal: &deals::Model) -> ApiResult<deal
 }
 
 /// Ends a broker's assignment. The ledger keeps their entries.
-pub async fn unassign_broker(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, broker_id: Uuid) -> ApiResult<deals::Model> {
+pub async fn unassign_broker(
+    db: &impl TransactionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+    broker_id: Uuid,
+) -> ApiResult<deals::Model> {
     let txn = db.begin().await?;
     let deal = find(&txn, id).await?;
     ensure_may_act(&txn, caller, &deal).await?;
@@ -1006,16 +1249,27 @@ pub async fn unassign_broker(db: &impl TransactionTrait, caller: &AuthUser, id: 
         serde_json::json!({"broker_id": broker_id}),
     )
     .await?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "deal.unassign_broker", entity_type: "deal_broker", entity_id: row.id }
-        .record(&txn, Some(&row), Some(&after_row))
-        .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "deal.unassign_broker",
+        entity_type: "deal_broker",
+        entity_id: row.id,
+    }
+    .record(&txn, Some(&row), Some(&after_row))
+    .await?;
     let after = touch(&txn, &deal).await?;
     txn.commit().await?;
     Ok(after)
 }
 
 /// Appends an entry to the ledger by hand (operator or an assigned broker).
-pub async fn record_attribution(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, input: AttributionIn) -> ApiResult<AttributionOut> {
+pub async fn record_attribution(
+    db: &impl TransactionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+    input: AttributionIn,
+) -> ApiResult<AttributionOut> {
     let txn = db.begin().await?;
     let deal = find(&txn, id).await?;
     ensure_may_act(&txn, caller, &deal).await?;
@@ -1024,7 +1278,9 @@ pub async fn record_attribution(db: &impl TransactionTrait, caller: &AuthUser, i
         None => false,
     };
     if !(caller.is_operator || assigned_broker) {
-        return Err(ApiError::Forbidden("only operators and the deal's brokers may add to the attribution ledger".to_owned()));
+        return Err(ApiError::Forbidden(
+            "only operators and the deal's brokers may add to the attribution ledger".to_owned(),
+        ));
     }
     verified_broker(&txn, input.broker_id).await?;
     if let Some(o) = input.introduced_organisation_id {
@@ -1043,15 +1299,24 @@ pub async fn record_attribution(db: &impl TransactionTrait, caller: &AuthUser, i
     .insert(&txn)
     .await?;
     event(&txn, id, Some(caller.user_id.0), "attribution", None, serde_json::json!({"attribution_id": entry.id, "broker_id": input.broker_id, "role": input.role.as_str()})).await?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "attribution.append", entity_type: "attribution", entity_id: entry.id }
-        .record(&txn, None::<&()>, Some(&entry))
-        .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "attribution.append",
+        entity_type: "attribution",
+        entity_id: entry.id,
+    }
+    .record(&txn, None::<&()>, Some(&entry))
+    .await?;
     txn.commit().await?;
     Ok(entry.into())
 }
 
 /// Deals whose publicity window is open today: the public notice board (公示).
-pub async fn publicity_notices(db: &impl ConnectionTrait, params: &PageParams) -> ApiResult<Page<PublicityNotice>> {
+pub async fn publicity_notices(
+    db: &impl ConnectionTrait,
+    params: &PageParams,
+) -> ApiResult<Page<PublicityNotice>> {
     let (page, per_page) = paging(params.page, params.per_page);
     let today = today();
     let paginator = deals::Entity::find()
@@ -1063,8 +1328,12 @@ pub async fn publicity_notices(db: &impl ConnectionTrait, params: &PageParams) -
     let total = paginator.num_items().await?;
     let mut items = Vec::new();
     for d in paginator.fetch_page(page - 1).await? {
-        let seller = organisations::Entity::find_by_id(d.seller_organisation_id).one(db).await?;
-        let buyer = organisations::Entity::find_by_id(d.buyer_organisation_id).one(db).await?;
+        let seller = organisations::Entity::find_by_id(d.seller_organisation_id)
+            .one(db)
+            .await?;
+        let buyer = organisations::Entity::find_by_id(d.buyer_organisation_id)
+            .one(db)
+            .await?;
         let objection_count = deal_events::Entity::find()
             .filter(deal_events::Column::DealId.eq(d.id))
             .filter(deal_events::Column::Kind.eq("objection"))
@@ -1081,7 +1350,12 @@ pub async fn publicity_notices(db: &impl ConnectionTrait, params: &PageParams) -
             objection_count,
         });
     }
-    Ok(Page { items, total, page, per_page })
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }
 
 /// True when the caller is a party member of the deal (used by contract rules).

@@ -1,8 +1,8 @@
 //! Turnover figures as CSV (UTF-8 with BOM, so spreadsheet programs read Chinese labels) or
 //! XLSX. Amounts are exact: fen as integers, yuan as decimal text.
 
-use rust_xlsxwriter::Workbook;
 use platform::error::{ApiError, ApiResult};
+use rust_xlsxwriter::Workbook;
 
 use super::stats::TurnoverOut;
 
@@ -19,7 +19,9 @@ impl Format {
         match raw.unwrap_or("csv") {
             "csv" => Ok(Format::Csv),
             "xlsx" => Ok(Format::Xlsx),
-            other => Err(ApiError::BadRequest(format!("format: {other:?} is not csv or xlsx"))),
+            other => Err(ApiError::BadRequest(format!(
+                "format: {other:?} is not csv or xlsx"
+            ))),
         }
     }
 
@@ -51,14 +53,23 @@ fn table(out: &TurnoverOut) -> (Vec<String>, Vec<Vec<String>>) {
     let names: Vec<String> = out
         .group_by
         .iter()
-        .map(|d| serde_json::to_value(d).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())
+        .map(|d| {
+            serde_json::to_value(d)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        })
         .collect();
     let mut header: Vec<String> = Vec::new();
     for name in &names {
         header.push(name.clone());
         header.push(format!("{name}_label"));
     }
-    header.extend(["contract_count".to_owned(), "amount_cny".to_owned(), "amount_cny_fen".to_owned()]);
+    header.extend([
+        "contract_count".to_owned(),
+        "amount_cny".to_owned(),
+        "amount_cny_fen".to_owned(),
+    ]);
     let mut rows = Vec::new();
     for r in &out.rows {
         let mut row = Vec::new();
@@ -66,14 +77,22 @@ fn table(out: &TurnoverOut) -> (Vec<String>, Vec<Vec<String>>) {
             row.push(r.keys.get(name).cloned().unwrap_or_default());
             row.push(r.labels.get(name).cloned().unwrap_or_default());
         }
-        row.extend([r.contract_count.to_string(), yuan(r.amount_cny_minor), r.amount_cny_minor.to_string()]);
+        row.extend([
+            r.contract_count.to_string(),
+            yuan(r.amount_cny_minor),
+            r.amount_cny_minor.to_string(),
+        ]);
         rows.push(row);
     }
     let mut total = vec![String::new(); out.group_by.len() * 2];
     if let Some(first) = total.first_mut() {
         *first = "total".to_owned();
     }
-    total.extend([out.total_contract_count.to_string(), yuan(out.total_amount_cny_minor), out.total_amount_cny_minor.to_string()]);
+    total.extend([
+        out.total_contract_count.to_string(),
+        yuan(out.total_amount_cny_minor),
+        out.total_amount_cny_minor.to_string(),
+    ]);
     rows.push(total);
     (header, rows)
 }
@@ -84,19 +103,26 @@ pub fn render(out: &TurnoverOut, format: Format) -> ApiResult<Vec<u8>> {
     match format {
         Format::Csv => {
             let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-            w.write_record(&header).map_err(|e| ApiError::Internal(e.into()))?;
+            w.write_record(&header)
+                .map_err(|e| ApiError::Internal(e.into()))?;
             for r in &rows {
-                w.write_record(r).map_err(|e| ApiError::Internal(e.into()))?;
+                w.write_record(r)
+                    .map_err(|e| ApiError::Internal(e.into()))?;
             }
-            w.into_inner().map_err(|e| ApiError::Internal(anyhow::anyhow!("Failed to finish CSV: {e}")))
+            w.into_inner()
+                .map_err(|e| ApiError::Internal(anyhow::anyhow!("Failed to finish CSV: {e}")))
         }
         Format::Xlsx => {
             let mut book = Workbook::new();
             let sheet = book.add_worksheet();
-            let err = |e: rust_xlsxwriter::XlsxError| ApiError::Internal(anyhow::anyhow!("Failed to write XLSX: {e}"));
+            let err = |e: rust_xlsxwriter::XlsxError| {
+                ApiError::Internal(anyhow::anyhow!("Failed to write XLSX: {e}"))
+            };
             sheet.set_name("turnover").map_err(err)?;
             for (c, h) in header.iter().enumerate() {
-                sheet.write_string(0, u16::try_from(c).unwrap_or(u16::MAX), h).map_err(err)?;
+                sheet
+                    .write_string(0, u16::try_from(c).unwrap_or(u16::MAX), h)
+                    .map_err(err)?;
             }
             let count_col = header.len().saturating_sub(3);
             for (i, r) in rows.iter().enumerate() {
@@ -109,7 +135,10 @@ pub fn render(out: &TurnoverOut, format: Format) -> ApiResult<Vec<u8>> {
                         .flatten()
                         .filter(|n| n.unsigned_abs() < (1u64 << 53));
                     match numeric {
-                        #[expect(clippy::cast_precision_loss, reason = "checked to be below 2^53, so exact")]
+                        #[expect(
+                            clippy::cast_precision_loss,
+                            reason = "checked to be below 2^53, so exact"
+                        )]
                         Some(n) => sheet.write_number(row, col, n as f64).map_err(err)?,
                         None => sheet.write_string(row, col, v).map_err(err)?,
                     };

@@ -4,15 +4,18 @@
 //! and stores the rate it used.
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
-use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
-use serde::{Deserialize, Serialize};
 use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
 use platform::entity::fx_rates;
 use platform::error::{ApiError, ApiResult, Validator};
 use platform::ids::new_uuid;
 use platform::money::Currency;
+use rust_decimal::Decimal;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -49,7 +52,14 @@ pub struct FxRateOut {
 
 impl From<fx_rates::Model> for FxRateOut {
     fn from(m: fx_rates::Model) -> Self {
-        FxRateOut { id: m.id, currency: m.currency, rate_date: m.rate_date, cny_per_unit: m.cny_per_unit, source: m.source, created_at: m.created_at }
+        FxRateOut {
+            id: m.id,
+            currency: m.currency,
+            rate_date: m.rate_date,
+            cny_per_unit: m.cny_per_unit,
+            source: m.source,
+            created_at: m.created_at,
+        }
     }
 }
 
@@ -69,18 +79,36 @@ pub struct FxListParams {
 
 /// Parses a positive decimal rate.
 pub fn parse_rate(raw: &str) -> Option<Decimal> {
-    Decimal::from_str(raw.trim()).ok().filter(|d| *d > Decimal::ZERO)
+    Decimal::from_str(raw.trim())
+        .ok()
+        .filter(|d| *d > Decimal::ZERO)
 }
 
 /// Adds a rate (operators). One rate per currency and date.
-pub async fn create(db: &impl TransactionTrait, caller: &AuthUser, input: FxRateIn) -> ApiResult<fx_rates::Model> {
+pub async fn create(
+    db: &impl TransactionTrait,
+    caller: &AuthUser,
+    input: FxRateIn,
+) -> ApiResult<fx_rates::Model> {
     caller.require_operator()?;
     let currency = input.currency.trim().to_uppercase();
     let mut v = Validator::new();
-    v.check(Currency::parse(&currency).is_some() && currency != "CNY", "currency", "must be a foreign currency the platform knows (USD, THB, VND, …)");
+    v.check(
+        Currency::parse(&currency).is_some() && currency != "CNY",
+        "currency",
+        "must be a foreign currency the platform knows (USD, THB, VND, …)",
+    );
     let rate = parse_rate(&input.cny_per_unit);
-    v.check(rate.is_some(), "cny_per_unit", "must be a positive decimal number such as \"0.2016\"");
-    v.check(input.cny_per_unit.len() <= 40, "cny_per_unit", "at most 40 characters");
+    v.check(
+        rate.is_some(),
+        "cny_per_unit",
+        "must be a positive decimal number such as \"0.2016\"",
+    );
+    v.check(
+        input.cny_per_unit.len() <= 40,
+        "cny_per_unit",
+        "at most 40 characters",
+    );
     v.length(&input.source, "source", 2, 200);
     v.finish()?;
     let txn = db.begin().await?;
@@ -95,12 +123,21 @@ pub async fn create(db: &impl TransactionTrait, caller: &AuthUser, input: FxRate
     .insert(&txn)
     .await
     .map_err(|e| match ApiError::from(e) {
-        ApiError::Conflict { .. } => ApiError::conflict("fx_rate_exists", "there is already a rate for this currency and date"),
+        ApiError::Conflict { .. } => ApiError::conflict(
+            "fx_rate_exists",
+            "there is already a rate for this currency and date",
+        ),
         other => other,
     })?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "fx_rate.create", entity_type: "fx_rate", entity_id: model.id }
-        .record(&txn, None::<&()>, Some(&model))
-        .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "fx_rate.create",
+        entity_type: "fx_rate",
+        entity_id: model.id,
+    }
+    .record(&txn, None::<&()>, Some(&model))
+    .await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -123,12 +160,26 @@ pub async fn list(db: &impl ConnectionTrait, params: &FxListParams) -> ApiResult
         .order_by_asc(fx_rates::Column::Currency)
         .paginate(db, per_page);
     let total = paginator.num_items().await?;
-    let items = paginator.fetch_page(page - 1).await?.into_iter().map(FxRateOut::from).collect();
-    Ok(Page { items, total, page, per_page })
+    let items = paginator
+        .fetch_page(page - 1)
+        .await?
+        .into_iter()
+        .map(FxRateOut::from)
+        .collect();
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }
 
 /// The rate a contract in `currency` signed on `date` converts at, with its parsed value.
-pub async fn rate_for(db: &impl ConnectionTrait, currency: &str, date: NaiveDate) -> ApiResult<(fx_rates::Model, Decimal)> {
+pub async fn rate_for(
+    db: &impl ConnectionTrait,
+    currency: &str,
+    date: NaiveDate,
+) -> ApiResult<(fx_rates::Model, Decimal)> {
     let rate = fx_rates::Entity::find()
         .filter(fx_rates::Column::Currency.eq(currency))
         .filter(fx_rates::Column::RateDate.lte(date))
@@ -142,7 +193,11 @@ pub async fn rate_for(db: &impl ConnectionTrait, currency: &str, date: NaiveDate
                 format!("no {currency}→CNY rate dated {date} or up to {MAX_RATE_AGE_DAYS} days before; an operator adds it at /api/v1/fx-rates"),
             )
         })?;
-    let value = parse_rate(&rate.cny_per_unit)
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("stored rate {} is not a positive decimal", rate.id)))?;
+    let value = parse_rate(&rate.cny_per_unit).ok_or_else(|| {
+        ApiError::Internal(anyhow::anyhow!(
+            "stored rate {} is not a positive decimal",
+            rate.id
+        ))
+    })?;
     Ok((rate, value))
 }

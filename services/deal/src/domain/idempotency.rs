@@ -9,15 +9,15 @@
 
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{Duration, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, Set,
-    SqlErr, TransactionTrait,
-};
-use serde_json::Value;
-use sha2::{Digest, Sha256};
 use platform::entity::idempotency_keys;
 use platform::error::{ApiError, ApiResult};
 use platform::ids::new_uuid;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, Set, SqlErr, TransactionTrait,
+};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 /// Name of the request header.
@@ -28,7 +28,10 @@ pub const KEY_TTL_HOURS: i64 = 24;
 /// What [`claim`] found.
 pub enum Claim {
     /// First use of the key (or no key): do the work in `txn`, then [`complete`] and commit.
-    Fresh { txn: DatabaseTransaction, key_id: Option<Uuid> },
+    Fresh {
+        txn: DatabaseTransaction,
+        key_id: Option<Uuid>,
+    },
     /// The key was used before with the same request: answer with the stored response.
     Replay { status: StatusCode, body: Value },
 }
@@ -44,7 +47,9 @@ pub fn key_from(headers: &HeaderMap) -> ApiResult<Option<String>> {
         .trim()
         .to_owned();
     if key.is_empty() || key.len() > 255 {
-        return Err(ApiError::BadRequest("Idempotency-Key must be 1 to 255 characters".to_owned()));
+        return Err(ApiError::BadRequest(
+            "Idempotency-Key must be 1 to 255 characters".to_owned(),
+        ));
     }
     Ok(Some(key))
 }
@@ -71,7 +76,10 @@ fn canonical(value: &Value) -> String {
                 .collect();
             format!("{{{}}}", inner.join(","))
         }
-        Value::Array(items) => format!("[{}]", items.iter().map(canonical).collect::<Vec<_>>().join(",")),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(canonical).collect::<Vec<_>>().join(",")
+        ),
         other => other.to_string(),
     }
 }
@@ -86,7 +94,10 @@ pub async fn claim(
     body: &Value,
 ) -> ApiResult<Claim> {
     let Some(key) = key else {
-        return Ok(Claim::Fresh { txn: db.begin().await?, key_id: None });
+        return Ok(Claim::Fresh {
+            txn: db.begin().await?,
+            key_id: None,
+        });
     };
     let hash = request_hash(method, path, body);
     // Two rounds at most: the second after removing an expired key.
@@ -109,7 +120,12 @@ pub async fn claim(
         .insert(&txn)
         .await;
         match inserted {
-            Ok(_) => return Ok(Claim::Fresh { txn, key_id: Some(id) }),
+            Ok(_) => {
+                return Ok(Claim::Fresh {
+                    txn,
+                    key_id: Some(id),
+                })
+            }
             Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
                 txn.rollback().await?;
             }
@@ -124,7 +140,9 @@ pub async fn claim(
             continue;
         };
         if existing.expires_at < Utc::now() {
-            idempotency_keys::Entity::delete_by_id(existing.id).exec(db).await?;
+            idempotency_keys::Entity::delete_by_id(existing.id)
+                .exec(db)
+                .await?;
             continue;
         }
         if existing.method != method || existing.path != path || existing.request_hash != hash {
@@ -134,7 +152,10 @@ pub async fn claim(
             )]));
         }
         let (Some(status), Some(body)) = (existing.response_status, existing.response_body) else {
-            return Err(ApiError::conflict("request_in_progress", "a request with this Idempotency-Key is still running; retry shortly"));
+            return Err(ApiError::conflict(
+                "request_in_progress",
+                "a request with this Idempotency-Key is still running; retry shortly",
+            ));
         };
         let status = u16::try_from(status)
             .ok()
@@ -142,18 +163,32 @@ pub async fn claim(
             .unwrap_or(StatusCode::OK);
         return Ok(Claim::Replay { status, body });
     }
-    Err(ApiError::conflict("request_in_progress", "a request with this Idempotency-Key is still running; retry shortly"))
+    Err(ApiError::conflict(
+        "request_in_progress",
+        "a request with this Idempotency-Key is still running; retry shortly",
+    ))
 }
 
 /// Stores the response with the key, in the same transaction as the work.
-pub async fn complete(txn: &DatabaseTransaction, key_id: Option<Uuid>, status: StatusCode, body: &Value) -> ApiResult<()> {
+pub async fn complete(
+    txn: &DatabaseTransaction,
+    key_id: Option<Uuid>,
+    status: StatusCode,
+    body: &Value,
+) -> ApiResult<()> {
     let Some(id) = key_id else {
         return Ok(());
     };
     let status = i16::try_from(status.as_u16()).unwrap_or(200);
     idempotency_keys::Entity::update_many()
-        .col_expr(idempotency_keys::Column::ResponseStatus, sea_orm::sea_query::Expr::value(Some(status)))
-        .col_expr(idempotency_keys::Column::ResponseBody, sea_orm::sea_query::Expr::value(Some(body.clone())))
+        .col_expr(
+            idempotency_keys::Column::ResponseStatus,
+            sea_orm::sea_query::Expr::value(Some(status)),
+        )
+        .col_expr(
+            idempotency_keys::Column::ResponseBody,
+            sea_orm::sea_query::Expr::value(Some(body.clone())),
+        )
         .filter(idempotency_keys::Column::Id.eq(id))
         .exec(txn)
         .await?;

@@ -15,10 +15,9 @@ pub mod stats;
 pub mod targets;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
-use serde::Serialize;
 use platform::error::ApiError;
+use serde::Serialize;
 use utoipa::ToSchema;
-
 
 /// A page of results.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -48,7 +47,9 @@ pub fn today() -> NaiveDate {
 
 /// The 409 for an update whose `version` is no longer current.
 pub fn stale(what: impl std::fmt::Display) -> ApiError {
-    ApiError::StaleVersion(format!("{what} changed since you read it: reload and retry"))
+    ApiError::StaleVersion(format!(
+        "{what} changed since you read it: reload and retry"
+    ))
 }
 
 /// The version a row moves to from the `version` the client sent. Checked: a client may send
@@ -62,7 +63,11 @@ pub fn next_version(version: i32, what: impl std::fmt::Display) -> Result<i32, A
 pub fn strings(value: &serde_json::Value) -> Vec<String> {
     value
         .as_array()
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default()
 }
 

@@ -2,17 +2,17 @@
 //! against a milestone. Non-cancelled payments never add up to more than the contract amount.
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
-};
-use serde::{Deserialize, Serialize};
 use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
 use platform::entity::{milestones, payments};
 use platform::error::{ApiError, ApiResult, Validator};
 use platform::ids::new_uuid;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -91,12 +91,20 @@ pub struct PaymentListParams {
 }
 
 /// Records a payment inside `txn` (the caller's idempotency transaction).
-pub async fn create(txn: &DatabaseTransaction, caller: &AuthUser, input: PaymentIn) -> ApiResult<payments::Model> {
+pub async fn create(
+    txn: &DatabaseTransaction,
+    caller: &AuthUser,
+    input: PaymentIn,
+) -> ApiResult<payments::Model> {
     let c = contracts::get_to_act(txn, caller, input.contract_id).await?;
     let currency = input.currency.clone().unwrap_or_else(|| c.currency.clone());
     let mut v = Validator::new();
     v.check(input.amount_minor > 0, "amount_minor", "must be positive");
-    v.check(currency == c.currency, "currency", format!("must be the contract's currency, {}", c.currency));
+    v.check(
+        currency == c.currency,
+        "currency",
+        format!("must be the contract's currency, {}", c.currency),
+    );
     if let Some(paid) = input.paid_on {
         v.check(paid <= today(), "paid_on", "cannot be in the future");
     }
@@ -105,7 +113,10 @@ pub async fn create(txn: &DatabaseTransaction, caller: &AuthUser, input: Payment
     }
     v.finish()?;
     if c.status == "cancelled" {
-        return Err(ApiError::conflict("contract_cancelled", "the contract is cancelled"));
+        return Err(ApiError::conflict(
+            "contract_cancelled",
+            "the contract is cancelled",
+        ));
     }
     if let Some(m) = input.milestone_id {
         milestones::Entity::find_by_id(m)
@@ -125,7 +136,10 @@ pub async fn create(txn: &DatabaseTransaction, caller: &AuthUser, input: Payment
     if existing.saturating_add(input.amount_minor) > c.contract_amount_minor {
         return Err(ApiError::conflict(
             "payments_exceed_contract",
-            format!("payments would total more than the contract amount ({} minor units)", c.contract_amount_minor),
+            format!(
+                "payments would total more than the contract amount ({} minor units)",
+                c.contract_amount_minor
+            ),
         ));
     }
     let p = payments::ActiveModel {
@@ -136,7 +150,12 @@ pub async fn create(txn: &DatabaseTransaction, caller: &AuthUser, input: Payment
         currency: Set(currency),
         due_on: Set(input.due_on),
         paid_on: Set(input.paid_on),
-        status: Set(if input.paid_on.is_some() { "paid" } else { "due" }.to_owned()),
+        status: Set(if input.paid_on.is_some() {
+            "paid"
+        } else {
+            "due"
+        }
+        .to_owned()),
         reference: Set(clean_opt(input.reference)),
         created_by: Set(caller.user_id.0),
         version: Set(1),
@@ -144,14 +163,24 @@ pub async fn create(txn: &DatabaseTransaction, caller: &AuthUser, input: Payment
     }
     .insert(txn)
     .await?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "payment.create", entity_type: "payment", entity_id: p.id }
-        .record(txn, None::<&()>, Some(&p))
-        .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "payment.create",
+        entity_type: "payment",
+        entity_id: p.id,
+    }
+    .record(txn, None::<&()>, Some(&p))
+    .await?;
     Ok(p)
 }
 
 /// A contract's payments.
-pub async fn list(db: &impl ConnectionTrait, caller: &AuthUser, params: &PaymentListParams) -> ApiResult<Page<PaymentOut>> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    params: &PaymentListParams,
+) -> ApiResult<Page<PaymentOut>> {
     contracts::get(db, caller, params.contract_id).await?;
     let (page, per_page) = paging(params.page, params.per_page);
     let paginator = payments::Entity::find()
@@ -160,17 +189,38 @@ pub async fn list(db: &impl ConnectionTrait, caller: &AuthUser, params: &Payment
         .order_by_asc(payments::Column::Id)
         .paginate(db, per_page);
     let total = paginator.num_items().await?;
-    let items = paginator.fetch_page(page - 1).await?.into_iter().map(PaymentOut::from).collect();
-    Ok(Page { items, total, page, per_page })
+    let items = paginator
+        .fetch_page(page - 1)
+        .await?
+        .into_iter()
+        .map(PaymentOut::from)
+        .collect();
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }
 
 /// Marks a due payment paid.
-pub async fn mark_paid(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, input: PaidIn) -> ApiResult<payments::Model> {
+pub async fn mark_paid(
+    db: &impl TransactionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+    input: PaidIn,
+) -> ApiResult<payments::Model> {
     let txn = db.begin().await?;
-    let before = payments::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| ApiError::not_found(format!("payment {id}")))?;
+    let before = payments::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("payment {id}")))?;
     contracts::get_to_act(&txn, caller, before.contract_id).await?;
     if before.status != "due" {
-        return Err(ApiError::conflict("payment_not_due", format!("the payment is {}", before.status)));
+        return Err(ApiError::conflict(
+            "payment_not_due",
+            format!("the payment is {}", before.status),
+        ));
     }
     if input.paid_on > today() {
         return Err(ApiError::field("paid_on", "cannot be in the future"));
@@ -178,8 +228,14 @@ pub async fn mark_paid(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, 
     let res = payments::Entity::update_many()
         .col_expr(payments::Column::Status, Expr::value("paid"))
         .col_expr(payments::Column::PaidOn, Expr::value(Some(input.paid_on)))
-        .col_expr(payments::Column::Reference, Expr::value(clean_opt(input.reference).or(before.reference.clone())))
-        .col_expr(payments::Column::Version, Expr::value(next_version(input.version, "payment")?))
+        .col_expr(
+            payments::Column::Reference,
+            Expr::value(clean_opt(input.reference).or(before.reference.clone())),
+        )
+        .col_expr(
+            payments::Column::Version,
+            Expr::value(next_version(input.version, "payment")?),
+        )
         .filter(payments::Column::Id.eq(id))
         .filter(payments::Column::Version.eq(input.version))
         .exec(&txn)
@@ -187,10 +243,19 @@ pub async fn mark_paid(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, 
     if res.rows_affected == 0 {
         return Err(stale(format!("payment {id}")));
     }
-    let after = payments::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| ApiError::not_found("payment"))?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "payment.paid", entity_type: "payment", entity_id: id }
-        .record(&txn, Some(&before), Some(&after))
-        .await?;
+    let after = payments::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("payment"))?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "payment.paid",
+        entity_type: "payment",
+        entity_id: id,
+    }
+    .record(&txn, Some(&before), Some(&after))
+    .await?;
     txn.commit().await?;
     Ok(after)
 }

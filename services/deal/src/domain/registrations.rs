@@ -9,18 +9,18 @@
 //! sequence within the year, e.g. `2026450000000001`.
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
-};
-use serde::{Deserialize, Serialize};
 use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
 use platform::entity::{contract_cost_lines, contracts, registrations};
 use platform::error::{ApiError, ApiResult, Validator};
 use platform::ids::{new_uuid, RegistrationId};
 use platform::jobs::enqueue;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -30,7 +30,6 @@ use super::deals::{self, Stage};
 use super::stats::{month_of, TurnoverChanged};
 use super::{clean_opt, next_version, now, paging, stale, today, Page};
 use crate::SERVICE;
-
 
 /// Submits a contract for registration.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -140,7 +139,10 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<registration
 }
 
 /// The view of a registration.
-pub async fn to_out(db: &impl ConnectionTrait, r: registrations::Model) -> ApiResult<RegistrationOut> {
+pub async fn to_out(
+    db: &impl ConnectionTrait,
+    r: registrations::Model,
+) -> ApiResult<RegistrationOut> {
     let c = contract_rules::find(db, r.contract_id).await?;
     Ok(RegistrationOut {
         id: RegistrationId(r.id),
@@ -165,9 +167,16 @@ pub async fn to_out(db: &impl ConnectionTrait, r: registrations::Model) -> ApiRe
 }
 
 /// Reads a registration whose contract the caller may see.
-pub async fn get(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid) -> ApiResult<registrations::Model> {
+pub async fn get(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+) -> ApiResult<registrations::Model> {
     let r = find(db, id).await?;
-    if contract_rules::get(db, caller, r.contract_id).await.is_err() {
+    if contract_rules::get(db, caller, r.contract_id)
+        .await
+        .is_err()
+    {
         return Err(ApiError::not_found(format!("registration {id}")));
     }
     Ok(r)
@@ -180,18 +189,31 @@ async fn audit(
     before: Option<&registrations::Model>,
     after: &registrations::Model,
 ) -> ApiResult<()> {
-    AuditEntry { actor: Some(caller), service: SERVICE, action, entity_type: "registration", entity_id: after.id }
-        .record(db, before, Some(after))
-        .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action,
+        entity_type: "registration",
+        entity_id: after.id,
+    }
+    .record(db, before, Some(after))
+    .await?;
     Ok(())
 }
 
 /// Submits (or, after a rejection, resubmits) a signed contract.
-pub async fn submit(db: &impl TransactionTrait, caller: &AuthUser, input: RegistrationIn) -> ApiResult<registrations::Model> {
+pub async fn submit(
+    db: &impl TransactionTrait,
+    caller: &AuthUser,
+    input: RegistrationIn,
+) -> ApiResult<registrations::Model> {
     let txn = db.begin().await?;
     let c = contract_rules::get_to_act(&txn, caller, input.contract_id).await?;
     if c.status != "signed" {
-        return Err(ApiError::conflict("contract_cancelled", "only signed contracts can be registered"));
+        return Err(ApiError::conflict(
+            "contract_cancelled",
+            "only signed contracts can be registered",
+        ));
     }
     let existing = registrations::Entity::find()
         .filter(registrations::Column::ContractId.eq(c.id))
@@ -219,7 +241,10 @@ pub async fn submit(db: &impl TransactionTrait, caller: &AuthUser, input: Regist
             .insert(&txn)
             .await
             .map_err(|e| match ApiError::from(e) {
-                ApiError::Conflict { .. } => ApiError::conflict("already_submitted", "this contract has already been submitted"),
+                ApiError::Conflict { .. } => ApiError::conflict(
+                    "already_submitted",
+                    "this contract has already been submitted",
+                ),
                 other => other,
             })?;
             (None, r)
@@ -227,7 +252,10 @@ pub async fn submit(db: &impl TransactionTrait, caller: &AuthUser, input: Regist
         Some(r) if r.status == "rejected" => {
             let res = registrations::Entity::update_many()
                 .col_expr(registrations::Column::Status, Expr::value("submitted"))
-                .col_expr(registrations::Column::SubmittedBy, Expr::value(caller.user_id.0))
+                .col_expr(
+                    registrations::Column::SubmittedBy,
+                    Expr::value(caller.user_id.0),
+                )
                 .col_expr(registrations::Column::Version, Expr::value(r.version + 1))
                 .col_expr(registrations::Column::UpdatedAt, Expr::value(at))
                 .filter(registrations::Column::Id.eq(r.id))
@@ -241,7 +269,10 @@ pub async fn submit(db: &impl TransactionTrait, caller: &AuthUser, input: Regist
             (Some(r), after)
         }
         Some(r) => {
-            return Err(ApiError::conflict("already_submitted", format!("this contract's registration is {}", r.status)));
+            return Err(ApiError::conflict(
+                "already_submitted",
+                format!("this contract's registration is {}", r.status),
+            ));
         }
     };
     audit(&txn, caller, "registration.submit", before.as_ref(), &after).await?;
@@ -257,12 +288,26 @@ fn split_format(format: &str, year: i32) -> (String, usize, String) {
     };
     let rest = &format[start..];
     let end = rest.find('}').map_or(rest.len(), |i| i + 1);
-    let width = rest[..end].trim_start_matches("{seq").trim_end_matches('}').trim_start_matches(':').trim_start_matches('0').parse::<usize>().unwrap_or(1);
-    (format[..start].replace("{year}", &year), width, rest[end..].replace("{year}", &year))
+    let width = rest[..end]
+        .trim_start_matches("{seq")
+        .trim_end_matches('}')
+        .trim_start_matches(':')
+        .trim_start_matches('0')
+        .parse::<usize>()
+        .unwrap_or(1);
+    (
+        format[..start].replace("{year}", &year),
+        width,
+        rest[end..].replace("{year}", &year),
+    )
 }
 
 /// The next number in `format` (configuration `deal.registration_number_format`) for `year`.
-pub(crate) async fn next_number(db: &impl ConnectionTrait, format: &str, year: i32) -> ApiResult<String> {
+pub(crate) async fn next_number(
+    db: &impl ConnectionTrait,
+    format: &str,
+    year: i32,
+) -> ApiResult<String> {
     let (prefix, width, suffix) = split_format(format, year);
     let numbers: Vec<String> = registrations::Entity::find()
         .filter(registrations::Column::RegistrationNumber.starts_with(prefix.as_str()))
@@ -282,8 +327,16 @@ pub(crate) async fn next_number(db: &impl ConnectionTrait, format: &str, year: i
 }
 
 /// Enqueues the statistics job for the months a registration counted in before and after.
-async fn turnover_changed(db: &impl ConnectionTrait, before: Option<NaiveDate>, after: Option<NaiveDate>) -> ApiResult<()> {
-    let mut months: Vec<String> = [before, after].into_iter().flatten().map(month_of).collect();
+async fn turnover_changed(
+    db: &impl ConnectionTrait,
+    before: Option<NaiveDate>,
+    after: Option<NaiveDate>,
+) -> ApiResult<()> {
+    let mut months: Vec<String> = [before, after]
+        .into_iter()
+        .flatten()
+        .map(month_of)
+        .collect();
     months.sort();
     months.dedup();
     if !months.is_empty() {
@@ -293,26 +346,45 @@ async fn turnover_changed(db: &impl ConnectionTrait, before: Option<NaiveDate>, 
 }
 
 /// Registers or rejects a submitted contract (operators).
-pub async fn decide(db: &impl TransactionTrait, config: &platform::config::DealConfig, caller: &AuthUser, id: Uuid, input: DecisionIn) -> ApiResult<registrations::Model> {
+pub async fn decide(
+    db: &impl TransactionTrait,
+    config: &platform::config::DealConfig,
+    caller: &AuthUser,
+    id: Uuid,
+    input: DecisionIn,
+) -> ApiResult<registrations::Model> {
     caller.require_operator()?;
     let txn = db.begin().await?;
     let before = find(&txn, id).await?;
     if before.status != "submitted" {
-        return Err(ApiError::conflict("registration_not_submitted", format!("the registration is {}", before.status)));
+        return Err(ApiError::conflict(
+            "registration_not_submitted",
+            format!("the registration is {}", before.status),
+        ));
     }
     let c = contract_rules::find(&txn, before.contract_id).await?;
     let at = now();
     let update = registrations::Entity::update_many()
-        .col_expr(registrations::Column::DecidedBy, Expr::value(Some(caller.user_id.0)))
+        .col_expr(
+            registrations::Column::DecidedBy,
+            Expr::value(Some(caller.user_id.0)),
+        )
         .col_expr(registrations::Column::DecidedAt, Expr::value(Some(at)))
-        .col_expr(registrations::Column::Version, Expr::value(next_version(input.version, "registration")?))
+        .col_expr(
+            registrations::Column::Version,
+            Expr::value(next_version(input.version, "registration")?),
+        )
         .col_expr(registrations::Column::UpdatedAt, Expr::value(at));
     let update = match input.decision {
         Decision::Register => {
             let on = input.registered_on.unwrap_or_else(today);
             let mut v = Validator::new();
             v.check(on <= today(), "registered_on", "cannot be in the future");
-            v.check(on >= c.signed_on, "registered_on", "cannot be before the contract was signed");
+            v.check(
+                on >= c.signed_on,
+                "registered_on",
+                "cannot be before the contract was signed",
+            );
             if let Some(n) = &input.registration_number {
                 v.length(n, "registration_number", 4, 64);
             }
@@ -321,7 +393,10 @@ pub async fn decide(db: &impl TransactionTrait, config: &platform::config::DealC
             }
             v.finish()?;
             if c.status != "signed" {
-                return Err(ApiError::conflict("contract_cancelled", "the contract was cancelled"));
+                return Err(ApiError::conflict(
+                    "contract_cancelled",
+                    "the contract was cancelled",
+                ));
             }
             let number = match clean_opt(input.registration_number) {
                 Some(n) => n,
@@ -329,16 +404,32 @@ pub async fn decide(db: &impl TransactionTrait, config: &platform::config::DealC
             };
             update
                 .col_expr(registrations::Column::Status, Expr::value("registered"))
-                .col_expr(registrations::Column::RegistrationNumber, Expr::value(Some(number)))
-                .col_expr(registrations::Column::Office, Expr::value(Some(clean_opt(input.office).unwrap_or_else(|| config.registration_office.clone()))))
+                .col_expr(
+                    registrations::Column::RegistrationNumber,
+                    Expr::value(Some(number)),
+                )
+                .col_expr(
+                    registrations::Column::Office,
+                    Expr::value(Some(
+                        clean_opt(input.office)
+                            .unwrap_or_else(|| config.registration_office.clone()),
+                    )),
+                )
                 .col_expr(registrations::Column::RegisteredOn, Expr::value(Some(on)))
-                .col_expr(registrations::Column::RejectionReason, Expr::value(None::<String>))
+                .col_expr(
+                    registrations::Column::RejectionReason,
+                    Expr::value(None::<String>),
+                )
         }
         Decision::Reject => {
-            let reason = clean_opt(input.reason).ok_or_else(|| ApiError::field("reason", "say why the registration is rejected"))?;
+            let reason = clean_opt(input.reason)
+                .ok_or_else(|| ApiError::field("reason", "say why the registration is rejected"))?;
             update
                 .col_expr(registrations::Column::Status, Expr::value("rejected"))
-                .col_expr(registrations::Column::RejectionReason, Expr::value(Some(reason)))
+                .col_expr(
+                    registrations::Column::RejectionReason,
+                    Expr::value(Some(reason)),
+                )
         }
     };
     let res = update
@@ -347,7 +438,10 @@ pub async fn decide(db: &impl TransactionTrait, config: &platform::config::DealC
         .exec(&txn)
         .await
         .map_err(|e| match ApiError::from(e) {
-            ApiError::Conflict { .. } => ApiError::conflict("registration_number_taken", "this registration number is already in use"),
+            ApiError::Conflict { .. } => ApiError::conflict(
+                "registration_number_taken",
+                "this registration number is already in use",
+            ),
             other => other,
         })?;
     if res.rows_affected == 0 {
@@ -368,7 +462,8 @@ pub async fn decide(db: &impl TransactionTrait, config: &platform::config::DealC
             )
             .await?;
             let deal = deals::find(&txn, deal_id).await?;
-            if Stage::parse(&deal.stage).is_some_and(|s| s < Stage::Registered && s != Stage::Lost) {
+            if Stage::parse(&deal.stage).is_some_and(|s| s < Stage::Registered && s != Stage::Lost)
+            {
                 deals::set_stage(&txn, Some(caller), &deal, Stage::Registered, None, None).await?;
             }
         }
@@ -378,7 +473,12 @@ pub async fn decide(db: &impl TransactionTrait, config: &platform::config::DealC
 }
 
 /// Records a change (变更) to a registered contract (operators).
-pub async fn change(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, input: ChangeIn) -> ApiResult<registrations::Model> {
+pub async fn change(
+    db: &impl TransactionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+    input: ChangeIn,
+) -> ApiResult<registrations::Model> {
     caller.require_operator()?;
     let mut v = Validator::new();
     v.length(&input.note, "note", 2, 2000);
@@ -392,27 +492,58 @@ pub async fn change(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, inp
     let txn = db.begin().await?;
     let before = find(&txn, id).await?;
     if before.status != "registered" {
-        return Err(ApiError::conflict("registration_not_registered", "only a registered contract can be changed"));
+        return Err(ApiError::conflict(
+            "registration_not_registered",
+            "only a registered contract can be changed",
+        ));
     }
     let c = contract_rules::find(&txn, before.contract_id).await?;
     if let Some(on) = input.registered_on {
         if on < c.signed_on {
-            return Err(ApiError::field("registered_on", "cannot be before the contract was signed"));
+            return Err(ApiError::field(
+                "registered_on",
+                "cannot be before the contract was signed",
+            ));
         }
     }
     if let Some(amounts) = &input.amounts {
         let mut v = Validator::new();
-        contract_rules::validate_amounts(&c.currency, amounts.contract_amount_minor, amounts.tech_amount_minor, &amounts.cost_lines, &mut v);
+        contract_rules::validate_amounts(
+            &c.currency,
+            amounts.contract_amount_minor,
+            amounts.tech_amount_minor,
+            &amounts.cost_lines,
+            &mut v,
+        );
         v.finish()?;
         let rate = match &c.fx_rate {
-            Some(r) => Some(super::fx::parse_rate(r).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("stored rate of contract {} unreadable", c.id)))?),
+            Some(r) => Some(super::fx::parse_rate(r).ok_or_else(|| {
+                ApiError::Internal(anyhow::anyhow!(
+                    "stored rate of contract {} unreadable",
+                    c.id
+                ))
+            })?),
             None => None,
         };
-        let (contract_cny, tech_cny) = contract_rules::to_cny(&c.currency, amounts.contract_amount_minor, amounts.tech_amount_minor, rate)?;
+        let (contract_cny, tech_cny) = contract_rules::to_cny(
+            &c.currency,
+            amounts.contract_amount_minor,
+            amounts.tech_amount_minor,
+            rate,
+        )?;
         let res = contracts::Entity::update_many()
-            .col_expr(contracts::Column::ContractAmountMinor, Expr::value(amounts.contract_amount_minor))
-            .col_expr(contracts::Column::TechAmountMinor, Expr::value(amounts.tech_amount_minor))
-            .col_expr(contracts::Column::ContractAmountCnyMinor, Expr::value(contract_cny))
+            .col_expr(
+                contracts::Column::ContractAmountMinor,
+                Expr::value(amounts.contract_amount_minor),
+            )
+            .col_expr(
+                contracts::Column::TechAmountMinor,
+                Expr::value(amounts.tech_amount_minor),
+            )
+            .col_expr(
+                contracts::Column::ContractAmountCnyMinor,
+                Expr::value(contract_cny),
+            )
             .col_expr(contracts::Column::TechAmountCnyMinor, Expr::value(tech_cny))
             .col_expr(contracts::Column::Version, Expr::value(c.version + 1))
             .col_expr(contracts::Column::UpdatedAt, Expr::value(now()))
@@ -439,13 +570,25 @@ pub async fn change(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, inp
             .await?;
         }
         let after_contract = contract_rules::find(&txn, c.id).await?;
-        AuditEntry { actor: Some(caller), service: SERVICE, action: "contract.change", entity_type: "contract", entity_id: c.id }
-            .record(&txn, Some(&c), Some(&after_contract))
-            .await?;
+        AuditEntry {
+            actor: Some(caller),
+            service: SERVICE,
+            action: "contract.change",
+            entity_type: "contract",
+            entity_id: c.id,
+        }
+        .record(&txn, Some(&c), Some(&after_contract))
+        .await?;
     }
     let mut update = registrations::Entity::update_many()
-        .col_expr(registrations::Column::ChangeNote, Expr::value(Some(input.note.trim().to_owned())))
-        .col_expr(registrations::Column::Version, Expr::value(next_version(input.version, "registration")?))
+        .col_expr(
+            registrations::Column::ChangeNote,
+            Expr::value(Some(input.note.trim().to_owned())),
+        )
+        .col_expr(
+            registrations::Column::Version,
+            Expr::value(next_version(input.version, "registration")?),
+        )
         .col_expr(registrations::Column::UpdatedAt, Expr::value(now()));
     if let Some(o) = clean_opt(input.office) {
         update = update.col_expr(registrations::Column::Office, Expr::value(Some(o)));
@@ -469,7 +612,12 @@ pub async fn change(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, inp
 }
 
 /// Cancels (注销) a registration (operators): the contract no longer counts.
-pub async fn cancel(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, input: CancelRegistrationIn) -> ApiResult<registrations::Model> {
+pub async fn cancel(
+    db: &impl TransactionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+    input: CancelRegistrationIn,
+) -> ApiResult<registrations::Model> {
     caller.require_operator()?;
     let mut v = Validator::new();
     v.length(&input.reason, "reason", 2, 2000);
@@ -477,12 +625,21 @@ pub async fn cancel(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, inp
     let txn = db.begin().await?;
     let before = find(&txn, id).await?;
     if before.status != "registered" {
-        return Err(ApiError::conflict("registration_not_registered", "only a registered contract can be cancelled"));
+        return Err(ApiError::conflict(
+            "registration_not_registered",
+            "only a registered contract can be cancelled",
+        ));
     }
     let res = registrations::Entity::update_many()
         .col_expr(registrations::Column::Status, Expr::value("cancelled"))
-        .col_expr(registrations::Column::ChangeNote, Expr::value(Some(format!("注销: {}", input.reason.trim()))))
-        .col_expr(registrations::Column::Version, Expr::value(next_version(input.version, "registration")?))
+        .col_expr(
+            registrations::Column::ChangeNote,
+            Expr::value(Some(format!("注销: {}", input.reason.trim()))),
+        )
+        .col_expr(
+            registrations::Column::Version,
+            Expr::value(next_version(input.version, "registration")?),
+        )
         .col_expr(registrations::Column::UpdatedAt, Expr::value(now()))
         .filter(registrations::Column::Id.eq(id))
         .filter(registrations::Column::Version.eq(input.version))
@@ -499,12 +656,21 @@ pub async fn cancel(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, inp
 }
 
 /// Lists registrations of contracts the caller may see.
-pub async fn list(db: &impl ConnectionTrait, caller: &AuthUser, params: &RegistrationListParams) -> ApiResult<Page<RegistrationOut>> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    params: &RegistrationListParams,
+) -> ApiResult<Page<RegistrationOut>> {
     let (page, per_page) = paging(params.page, params.per_page);
     let mut q = registrations::Entity::find();
     if let Some(scope) = contract_scope(caller) {
         let visible = contracts::Entity::find().filter(scope);
-        let ids: Vec<Uuid> = visible.select_only().column(contracts::Column::Id).into_tuple().all(db).await?;
+        let ids: Vec<Uuid> = visible
+            .select_only()
+            .column(contracts::Column::Id)
+            .into_tuple()
+            .all(db)
+            .await?;
         q = q.filter(registrations::Column::ContractId.is_in(ids));
     }
     if let Some(s) = &params.status {
@@ -513,13 +679,21 @@ pub async fn list(db: &impl ConnectionTrait, caller: &AuthUser, params: &Registr
     if let Some(c) = params.contract_id {
         q = q.filter(registrations::Column::ContractId.eq(c));
     }
-    let paginator = q.order_by_desc(registrations::Column::UpdatedAt).order_by_desc(registrations::Column::Id).paginate(db, per_page);
+    let paginator = q
+        .order_by_desc(registrations::Column::UpdatedAt)
+        .order_by_desc(registrations::Column::Id)
+        .paginate(db, per_page);
     let total = paginator.num_items().await?;
     let mut items = Vec::new();
     for r in paginator.fetch_page(page - 1).await? {
         items.push(to_out(db, r).await?);
     }
-    Ok(Page { items, total, page, per_page })
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }
 
 /// One step in a registration's history (from the audit log).
@@ -538,7 +712,13 @@ pub struct HistoryEntry {
 
 /// Submissions, decisions, changes (变更) and cancellation (注销) of a registration, oldest
 /// first.
-pub async fn history(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid, page: Option<u64>, per_page: Option<u64>) -> ApiResult<Page<HistoryEntry>> {
+pub async fn history(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+    page: Option<u64>,
+    per_page: Option<u64>,
+) -> ApiResult<Page<HistoryEntry>> {
     use platform::entity::audit_log;
     get(db, caller, id).await?;
     let (page, per_page) = paging(page, per_page);
@@ -549,7 +729,12 @@ pub async fn history(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid, pag
         .order_by_asc(audit_log::Column::Id)
         .paginate(db, per_page);
     let total = paginator.num_items().await?;
-    let text = |v: &Option<serde_json::Value>, key: &str| v.as_ref().and_then(|a| a.get(key)).and_then(|x| x.as_str()).map(str::to_owned);
+    let text = |v: &Option<serde_json::Value>, key: &str| {
+        v.as_ref()
+            .and_then(|a| a.get(key))
+            .and_then(|x| x.as_str())
+            .map(str::to_owned)
+    };
     let items = paginator
         .fetch_page(page - 1)
         .await?
@@ -564,7 +749,12 @@ pub async fn history(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid, pag
             at: e.created_at,
         })
         .collect();
-    Ok(Page { items, total, page, per_page })
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }
 
 #[cfg(test)]
@@ -573,8 +763,17 @@ mod numbering_tests {
 
     #[test]
     fn formats_split_around_the_sequence() {
-        assert_eq!(split_format("{year}450000{seq:06}", 2026), ("2026450000".to_owned(), 6, String::new()));
-        assert_eq!(split_format("桂技登{year}-{seq:04}号", 2027), ("桂技登2027-".to_owned(), 4, "号".to_owned()));
-        assert_eq!(split_format("R{seq}", 2027), ("R".to_owned(), 1, String::new()));
+        assert_eq!(
+            split_format("{year}450000{seq:06}", 2026),
+            ("2026450000".to_owned(), 6, String::new())
+        );
+        assert_eq!(
+            split_format("桂技登{year}-{seq:04}号", 2027),
+            ("桂技登2027-".to_owned(), 4, "号".to_owned())
+        );
+        assert_eq!(
+            split_format("R{seq}", 2027),
+            ("R".to_owned(), 1, String::new())
+        );
     }
 }

@@ -21,20 +21,20 @@
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
-use sea_orm::sea_query::{Alias, Expr, Order, Query, SelectStatement, SimpleExpr};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryResult, Set,
-    TransactionTrait,
-};
-use serde::{Deserialize, Serialize};
 use platform::entity::{
-    achievements, brokers, contract_brokers, contracts, deal_brokers, deals, matches, needs, organisations, registrations,
-    turnover_rollups,
+    achievements, brokers, contract_brokers, contracts, deal_brokers, deals, matches, needs,
+    organisations, registrations, turnover_rollups,
 };
 use platform::error::{ApiError, ApiResult};
 use platform::ids::new_uuid;
 use platform::jobs::Job;
 use platform::taxonomy;
+use sea_orm::sea_query::{Alias, Expr, Order, Query, SelectStatement, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryResult, Set, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -64,7 +64,11 @@ pub fn month_bounds(month: &str) -> Option<(NaiveDate, NaiveDate)> {
     }
     let (y, m): (i32, u32) = (y.parse().ok()?, m.parse().ok()?);
     let first = NaiveDate::from_ymd_opt(y, m, 1)?;
-    let next = if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1)? } else { NaiveDate::from_ymd_opt(y, m + 1, 1)? };
+    let next = if m == 12 {
+        NaiveDate::from_ymd_opt(y + 1, 1, 1)?
+    } else {
+        NaiveDate::from_ymd_opt(y, m + 1, 1)?
+    };
     Some((first, next))
 }
 
@@ -163,7 +167,10 @@ impl Dim {
         let found = match self {
             Dim::City | Dim::Country => taxonomy::region_label(code, "zh"),
             Dim::ContractType => super::contracts::type_label(code),
-            Dim::Industry => taxonomy::INDUSTRIES.iter().find(|t| t.code == code).map(|t| t.zh),
+            Dim::Industry => taxonomy::INDUSTRIES
+                .iter()
+                .find(|t| t.code == code)
+                .map(|t| t.zh),
             Dim::Year | Dim::Month => None,
         };
         found.map(str::to_owned).unwrap_or_else(|| code.to_owned())
@@ -268,12 +275,18 @@ impl Audience {
 /// gets neither cells nor totals. Not covered: differencing across separate queries with
 /// overlapping groupings (city totals against city × month cells); an operator who needs
 /// stronger protection raises `deal.stats_min_cell_contracts`.
-pub async fn turnover_for(db: &impl ConnectionTrait, params: &TurnoverParams, audience: Audience) -> ApiResult<TurnoverOut> {
+pub async fn turnover_for(
+    db: &impl ConnectionTrait,
+    params: &TurnoverParams,
+    audience: Audience,
+) -> ApiResult<TurnoverOut> {
     let Audience::Public { min_contracts } = audience else {
         return turnover(db, params).await;
     };
     if params.source == Some(Source::Raw) {
-        return Err(ApiError::Forbidden("source=raw is for operators; the public figures come from the rollups".to_owned()));
+        return Err(ApiError::Forbidden(
+            "source=raw is for operators; the public figures come from the rollups".to_owned(),
+        ));
     }
     let mut out = turnover(db, params).await?;
     let narrowed = params.month.is_some()
@@ -291,10 +304,17 @@ pub async fn turnover_for(db: &impl ConnectionTrait, params: &TurnoverParams, au
         out.total_withheld = true;
         return Ok(out);
     }
-    let (small, mut shown): (Vec<TurnoverRow>, Vec<TurnoverRow>) = out.rows.into_iter().partition(|r| r.contract_count < min_contracts);
+    let (small, mut shown): (Vec<TurnoverRow>, Vec<TurnoverRow>) = out
+        .rows
+        .into_iter()
+        .partition(|r| r.contract_count < min_contracts);
     let mut withheld = small.len();
     if withheld == 1 && !shown.is_empty() {
-        if let Some((i, _)) = shown.iter().enumerate().min_by_key(|(_, r)| (r.amount_cny_minor, r.contract_count)) {
+        if let Some((i, _)) = shown
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, r)| (r.amount_cny_minor, r.contract_count))
+        {
             shown.remove(i);
             withheld += 1;
         }
@@ -344,7 +364,9 @@ fn filters(p: &TurnoverParams) -> ApiResult<Filters> {
     for (name, v) in [("from", &from), ("to", &to), ("month", &p.month)] {
         if let Some(v) = v {
             if !is_month(v) {
-                return Err(ApiError::BadRequest(format!("{name}: expected a month as YYYY-MM")));
+                return Err(ApiError::BadRequest(format!(
+                    "{name}: expected a month as YYYY-MM"
+                )));
             }
         }
     }
@@ -399,7 +421,9 @@ fn raw_dim(backend: DatabaseBackend, basis: Basis, d: Dim) -> SimpleExpr {
     };
     match (d, backend) {
         (Dim::Year, DatabaseBackend::Postgres) => Expr::cust("to_char(r.registered_on, 'YYYY')"),
-        (Dim::Month, DatabaseBackend::Postgres) => Expr::cust("to_char(r.registered_on, 'YYYY-MM')"),
+        (Dim::Month, DatabaseBackend::Postgres) => {
+            Expr::cust("to_char(r.registered_on, 'YYYY-MM')")
+        }
         (Dim::Year, _) => Expr::cust("substr(r.registered_on, 1, 4)"),
         (Dim::Month, _) => Expr::cust("substr(r.registered_on, 1, 7)"),
         (Dim::City, _) => Expr::cust(format!("substr(c.{home}_region_code, 1, 4) || '00'")),
@@ -419,8 +443,14 @@ fn rollup_query(f: &Filters) -> SelectStatement {
         AmountKind::Contract => "contract_amount_cny_minor",
         AmountKind::Technology => "tech_amount_cny_minor",
     };
-    q.expr_as(Expr::cust("CAST(COALESCE(SUM(contract_count), 0) AS BIGINT)"), Alias::new("n"));
-    q.expr_as(Expr::cust(format!("CAST(COALESCE(SUM({amount}), 0) AS BIGINT)")), Alias::new("amount"));
+    q.expr_as(
+        Expr::cust("CAST(COALESCE(SUM(contract_count), 0) AS BIGINT)"),
+        Alias::new("n"),
+    );
+    q.expr_as(
+        Expr::cust(format!("CAST(COALESCE(SUM({amount}), 0) AS BIGINT)")),
+        Alias::new("amount"),
+    );
     q.and_where(col("turnover_rollups", "basis").eq(f.basis.as_str()));
     if let Some(from) = &f.from {
         q.and_where(col("turnover_rollups", "month").gte(from.as_str()));
@@ -447,7 +477,11 @@ fn rollup_query(f: &Filters) -> SelectStatement {
     for (dim, column, filtered) in [
         (Dim::City, "region_code", f.city.is_some()),
         (Dim::Country, "country", f.country.is_some()),
-        (Dim::ContractType, "contract_type", f.contract_type.is_some()),
+        (
+            Dim::ContractType,
+            "contract_type",
+            f.contract_type.is_some(),
+        ),
         (Dim::Industry, "industry_code", f.industry.is_some()),
     ] {
         if filtered || f.dims.contains(&dim) {
@@ -509,7 +543,8 @@ fn raw_from(q: &mut SelectStatement) {
         sea_orm::JoinType::InnerJoin,
         registrations::Entity,
         Alias::new("r"),
-        Expr::col((Alias::new("r"), Alias::new("contract_id"))).equals((Alias::new("c"), Alias::new("id"))),
+        Expr::col((Alias::new("r"), Alias::new("contract_id")))
+            .equals((Alias::new("c"), Alias::new("id"))),
     );
 }
 
@@ -524,7 +559,10 @@ fn raw_query(backend: DatabaseBackend, f: &Filters) -> SelectStatement {
         AmountKind::Technology => "tech_amount_cny_minor",
     };
     q.expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), Alias::new("n"));
-    q.expr_as(Expr::cust(format!("CAST(COALESCE(SUM(c.{amount}), 0) AS BIGINT)")), Alias::new("amount"));
+    q.expr_as(
+        Expr::cust(format!("CAST(COALESCE(SUM(c.{amount}), 0) AS BIGINT)")),
+        Alias::new("amount"),
+    );
     for cond in raw_conditions(backend, f) {
         q.and_where(cond);
     }
@@ -543,11 +581,19 @@ fn read_row(row: &QueryResult, dims: &[Dim]) -> Result<TurnoverRow, sea_orm::DbE
         labels.insert(d.name().to_owned(), d.label(&code));
         keys.insert(d.name().to_owned(), code);
     }
-    Ok(TurnoverRow { keys, labels, contract_count: row.try_get("", "n")?, amount_cny_minor: row.try_get("", "amount")? })
+    Ok(TurnoverRow {
+        keys,
+        labels,
+        contract_count: row.try_get("", "n")?,
+        amount_cny_minor: row.try_get("", "amount")?,
+    })
 }
 
 /// Turnover grouped by the requested dimensions.
-pub async fn turnover(db: &impl ConnectionTrait, params: &TurnoverParams) -> ApiResult<TurnoverOut> {
+pub async fn turnover(
+    db: &impl ConnectionTrait,
+    params: &TurnoverParams,
+) -> ApiResult<TurnoverOut> {
     let f = filters(params)?;
     let backend = db.get_database_backend();
     let source = params.source.unwrap_or_default();
@@ -639,13 +685,28 @@ pub async fn drill_down(db: &impl ConnectionTrait, params: &TurnoverParams) -> A
     let mut q = Query::select();
     raw_from(&mut q);
     for name in [
-        "id", "contract_number", "title", "contract_type", "industry_code", "seller_organisation_id", "buyer_organisation_id",
-        "seller_region_code", "seller_country", "buyer_region_code", "buyer_country", "currency", "contract_amount_minor",
-        "contract_amount_cny_minor", "tech_amount_cny_minor",
+        "id",
+        "contract_number",
+        "title",
+        "contract_type",
+        "industry_code",
+        "seller_organisation_id",
+        "buyer_organisation_id",
+        "seller_region_code",
+        "seller_country",
+        "buyer_region_code",
+        "buyer_country",
+        "currency",
+        "contract_amount_minor",
+        "contract_amount_cny_minor",
+        "tech_amount_cny_minor",
     ] {
         q.expr_as(col("c", name), Alias::new(name));
     }
-    q.expr_as(col("r", "registration_number"), Alias::new("registration_number"));
+    q.expr_as(
+        col("r", "registration_number"),
+        Alias::new("registration_number"),
+    );
     q.expr_as(col("r", "registered_on"), Alias::new("registered_on"));
     for cond in raw_conditions(backend, &f) {
         q.and_where(cond);
@@ -682,7 +743,12 @@ pub async fn drill_down(db: &impl ConnectionTrait, params: &TurnoverParams) -> A
         amount: f.amount,
         total_contract_count: total_count,
         total_amount_cny_minor: total_amount,
-        contracts: Page { items, total: u64::try_from(total_count).unwrap_or(0), page, per_page },
+        contracts: Page {
+            items,
+            total: u64::try_from(total_count).unwrap_or(0),
+            page,
+            per_page,
+        },
     })
 }
 
@@ -704,19 +770,36 @@ impl std::error::Error for SumOverflow {}
 
 /// Recomputes the rollups of one month from the raw rows, in one transaction. Idempotent.
 pub async fn recompute_month(db: &impl TransactionTrait, month: &str) -> anyhow::Result<usize> {
-    let (first, next) = month_bounds(month).ok_or_else(|| anyhow::anyhow!("not a month: {month}"))?;
+    let (first, next) =
+        month_bounds(month).ok_or_else(|| anyhow::anyhow!("not a month: {month}"))?;
     let txn = db.begin().await?;
     let backend = txn.get_database_backend();
     if backend == DatabaseBackend::Postgres {
         // Serialise recomputations of the same month across workers.
         let key = i64::from(first.year()) * 100 + i64::from(first.month());
-        txn.execute(sea_orm::Statement::from_sql_and_values(backend, "SELECT pg_advisory_xact_lock(7345, $1)", [i32::try_from(key).unwrap_or(0).into()]))
-            .await?;
+        txn.execute(sea_orm::Statement::from_sql_and_values(
+            backend,
+            "SELECT pg_advisory_xact_lock(7345, $1)",
+            [i32::try_from(key).unwrap_or(0).into()],
+        ))
+        .await?;
     }
-    turnover_rollups::Entity::delete_many().filter(turnover_rollups::Column::Month.eq(month)).exec(&txn).await?;
+    turnover_rollups::Entity::delete_many()
+        .filter(turnover_rollups::Column::Month.eq(month))
+        .exec(&txn)
+        .await?;
     let mut q = Query::select();
     raw_from(&mut q);
-    for name in ["seller_country", "seller_region_code", "buyer_country", "buyer_region_code", "contract_type", "industry_code", "contract_amount_cny_minor", "tech_amount_cny_minor"] {
+    for name in [
+        "seller_country",
+        "seller_region_code",
+        "buyer_country",
+        "buyer_region_code",
+        "contract_type",
+        "industry_code",
+        "contract_amount_cny_minor",
+        "tech_amount_cny_minor",
+    ] {
         q.expr_as(col("c", name), Alias::new(name));
     }
     q.and_where(col("r", "status").eq("registered"))
@@ -740,7 +823,12 @@ pub async fn recompute_month(db: &impl TransactionTrait, month: &str) -> anyhow:
             // dashboards read a few thousand rows instead of every combination.
             let all = || ALL.to_owned();
             let keys = [
-                (city.clone(), country.to_owned(), contract_type.clone(), industry.clone()),
+                (
+                    city.clone(),
+                    country.to_owned(),
+                    contract_type.clone(),
+                    industry.clone(),
+                ),
                 (city, all(), all(), all()),
                 (all(), country.to_owned(), all(), all()),
                 (all(), all(), contract_type.clone(), all()),
@@ -748,7 +836,9 @@ pub async fn recompute_month(db: &impl TransactionTrait, month: &str) -> anyhow:
                 (all(), all(), all(), all()),
             ];
             for (r, c, t, i) in keys {
-                let e = groups.entry((basis.as_str().to_owned(), r, c, t, i)).or_insert((0, 0, 0));
+                let e = groups
+                    .entry((basis.as_str().to_owned(), r, c, t, i))
+                    .or_insert((0, 0, 0));
                 *e = (
                     e.0.checked_add(1).ok_or(SumOverflow)?,
                     e.1.checked_add(contract_amount).ok_or(SumOverflow)?,
@@ -768,22 +858,29 @@ pub async fn recompute_month(db: &impl TransactionTrait, month: &str) -> anyhow:
     let at = now();
     let models: Vec<turnover_rollups::ActiveModel> = groups
         .into_iter()
-        .map(|((basis, region, country, contract_type, industry), (count, contract_amount, tech_amount))| turnover_rollups::ActiveModel {
-            id: Set(new_uuid()),
-            month: Set(month.to_owned()),
-            basis: Set(basis),
-            region_code: Set(region),
-            country: Set(country),
-            contract_type: Set(contract_type),
-            industry_code: Set(industry),
-            contract_count: Set(count),
-            contract_amount_cny_minor: Set(contract_amount),
-            tech_amount_cny_minor: Set(tech_amount),
-            updated_at: Set(at),
-        })
+        .map(
+            |(
+                (basis, region, country, contract_type, industry),
+                (count, contract_amount, tech_amount),
+            )| turnover_rollups::ActiveModel {
+                id: Set(new_uuid()),
+                month: Set(month.to_owned()),
+                basis: Set(basis),
+                region_code: Set(region),
+                country: Set(country),
+                contract_type: Set(contract_type),
+                industry_code: Set(industry),
+                contract_count: Set(count),
+                contract_amount_cny_minor: Set(contract_amount),
+                tech_amount_cny_minor: Set(tech_amount),
+                updated_at: Set(at),
+            },
+        )
         .collect();
     for chunk in models.chunks(500) {
-        turnover_rollups::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        turnover_rollups::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await?;
     }
     txn.commit().await?;
     Ok(n)
@@ -794,10 +891,15 @@ pub async fn rebuild_all(db: &(impl ConnectionTrait + TransactionTrait)) -> anyh
     let backend = db.get_database_backend();
     let month_expr = raw_dim(backend, Basis::Output, Dim::Month);
     let mut q = Query::select();
-    q.distinct().expr_as(month_expr.clone(), Alias::new("month")).from_as(registrations::Entity, Alias::new("r"));
+    q.distinct()
+        .expr_as(month_expr.clone(), Alias::new("month"))
+        .from_as(registrations::Entity, Alias::new("r"));
     q.and_where(col("r", "registered_on").is_not_null());
     let rows = db.query_all(backend.build(&q)).await?;
-    let mut months: Vec<String> = rows.iter().filter_map(|r| r.try_get::<String>("", "month").ok()).collect();
+    let mut months: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r.try_get::<String>("", "month").ok())
+        .collect();
     // Months that have rollups but no registrations any more must be emptied too.
     let stale: Vec<String> = turnover_rollups::Entity::find()
         .select_only_month()
@@ -820,7 +922,9 @@ trait SelectMonth {
 impl SelectMonth for sea_orm::Select<turnover_rollups::Entity> {
     fn select_only_month(self) -> sea_orm::Select<turnover_rollups::Entity> {
         use sea_orm::QuerySelect;
-        self.select_only().column(turnover_rollups::Column::Month).distinct()
+        self.select_only()
+            .column(turnover_rollups::Column::Month)
+            .distinct()
     }
 }
 
@@ -901,16 +1005,28 @@ pub async fn targets(db: &impl ConnectionTrait, params: &TargetsParams) -> ApiRe
     let mut out = Vec::new();
     for t in rows {
         let annual = t.indicator == "contract_turnover";
-        let start_year = if annual { year } else { t.baseline_year.map_or(PLAN_START_YEAR, |b| b + 1).min(year) };
+        let start_year = if annual {
+            year
+        } else {
+            t.baseline_year.map_or(PLAN_START_YEAR, |b| b + 1).min(year)
+        };
         let start = NaiveDate::from_ymd_opt(start_year, 1, 1).unwrap_or(as_of);
         let end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(as_of);
         let total_months = months_between(start, end);
-        let elapsed = if as_of < start { 0 } else { months_between(start, as_of.min(end)) };
+        let elapsed = if as_of < start {
+            0
+        } else {
+            months_between(start, as_of.min(end))
+        };
         let remaining_months = (total_months - elapsed).max(0);
         let actual = actual_value(db, &t.indicator, start, as_of.min(end)).await?;
         let remaining = (t.target_value - actual).max(0);
         let rate = if elapsed > 0 { actual / elapsed } else { 0 };
-        let needed = if remaining_months > 0 { (remaining + remaining_months - 1) / remaining_months } else { remaining };
+        let needed = if remaining_months > 0 {
+            (remaining + remaining_months - 1) / remaining_months
+        } else {
+            remaining
+        };
         let projection = if elapsed > 0 {
             // actual + actual/elapsed × remaining months, in integers (rounded down).
             let extra = i128::from(actual) * i128::from(remaining_months) / i128::from(elapsed);
@@ -944,11 +1060,20 @@ pub async fn targets(db: &impl ConnectionTrait, params: &TargetsParams) -> ApiRe
             source: t.source,
         });
     }
-    Ok(TargetsOut { year, as_of, indicators: out })
+    Ok(TargetsOut {
+        year,
+        as_of,
+        indicators: out,
+    })
 }
 
 /// The measured value of an indicator between `start` and `end` (inclusive).
-async fn actual_value(db: &impl ConnectionTrait, indicator: &str, start: NaiveDate, end: NaiveDate) -> ApiResult<i64> {
+async fn actual_value(
+    db: &impl ConnectionTrait,
+    indicator: &str,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> ApiResult<i64> {
     match indicator {
         "contract_turnover" => {
             let params = TurnoverParams {
@@ -968,7 +1093,10 @@ async fn actual_value(db: &impl ConnectionTrait, indicator: &str, start: NaiveDa
                 .find_also_related(contracts::Entity)
                 .all(db)
                 .await?;
-            ids.extend(rows.into_iter().filter_map(|(_, c)| c.and_then(|c| c.achievement_id)));
+            ids.extend(
+                rows.into_iter()
+                    .filter_map(|(_, c)| c.and_then(|c| c.achievement_id)),
+            );
             let closed: Vec<Uuid> = {
                 use sea_orm::QuerySelect;
                 achievements::Entity::find()
@@ -997,7 +1125,9 @@ async fn actual_value(db: &impl ConnectionTrait, indicator: &str, start: NaiveDa
                     .collect()
             };
             let mut served: HashSet<Uuid> = HashSet::new();
-            let end_ts = end.and_hms_opt(23, 59, 59).map(|d| d.and_utc().fixed_offset());
+            let end_ts = end
+                .and_hms_opt(23, 59, 59)
+                .map(|d| d.and_utc().fixed_offset());
             let mut dq = deals::Entity::find();
             if let Some(ts) = end_ts {
                 dq = dq.filter(deals::Column::CreatedAt.lte(ts));
@@ -1006,14 +1136,21 @@ async fn actual_value(db: &impl ConnectionTrait, indicator: &str, start: NaiveDa
                 served.insert(d.seller_organisation_id);
                 served.insert(d.buyer_organisation_id);
             }
-            for c in contracts::Entity::find().filter(contracts::Column::SignedOn.lte(end)).all(db).await? {
+            for c in contracts::Entity::find()
+                .filter(contracts::Column::SignedOn.lte(end))
+                .all(db)
+                .await?
+            {
                 served.insert(c.seller_organisation_id);
                 served.insert(c.buyer_organisation_id);
             }
             Ok(i64::try_from(served.intersection(&enterprises).count()).unwrap_or(i64::MAX))
         }
         "brokers_trained" => {
-            let n = brokers::Entity::find().filter(brokers::Column::VerificationStatus.eq("verified")).count(db).await?;
+            let n = brokers::Entity::find()
+                .filter(brokers::Column::VerificationStatus.eq("verified"))
+                .count(db)
+                .await?;
             Ok(i64::try_from(n).unwrap_or(i64::MAX))
         }
         _ => Ok(0),
@@ -1068,7 +1205,11 @@ fn percent(part: i64, whole: i64) -> String {
 /// For the public, a country whose figure sums fewer contracts than the minimum is withheld
 /// like any turnover cell ([`turnover_for`]): it reads as zero with `withheld` set, and the
 /// ASEAN sums and shares cover the published countries.
-pub async fn asean(db: &impl ConnectionTrait, params: &TurnoverParams, audience: Audience) -> ApiResult<AseanOut> {
+pub async fn asean(
+    db: &impl ConnectionTrait,
+    params: &TurnoverParams,
+    audience: Audience,
+) -> ApiResult<AseanOut> {
     let by_country = |basis| {
         let mut p = params.clone();
         p.basis = Some(basis);
@@ -1078,7 +1219,13 @@ pub async fn asean(db: &impl ConnectionTrait, params: &TurnoverParams, audience:
     };
     let output = turnover_for(db, &by_country(Basis::Output), audience).await?;
     let absorption = turnover_for(db, &by_country(Basis::Absorption), audience).await?;
-    let withheld = |out: &TurnoverOut, code: &str| out.withheld_cells > 0 && !out.rows.iter().any(|r| r.keys.get("country").map(String::as_str) == Some(code));
+    let withheld = |out: &TurnoverOut, code: &str| {
+        out.withheld_cells > 0
+            && !out
+                .rows
+                .iter()
+                .any(|r| r.keys.get("country").map(String::as_str) == Some(code))
+    };
     let find = |out: &TurnoverOut, code: &str| {
         out.rows
             .iter()
@@ -1086,8 +1233,14 @@ pub async fn asean(db: &impl ConnectionTrait, params: &TurnoverParams, audience:
             .map(|r| (r.amount_cny_minor, r.contract_count))
             .unwrap_or((0, 0))
     };
-    let asean_out: i64 = taxonomy::ASEAN.iter().map(|m| find(&output, m.code).0).sum();
-    let asean_abs: i64 = taxonomy::ASEAN.iter().map(|m| find(&absorption, m.code).0).sum();
+    let asean_out: i64 = taxonomy::ASEAN
+        .iter()
+        .map(|m| find(&output, m.code).0)
+        .sum();
+    let asean_abs: i64 = taxonomy::ASEAN
+        .iter()
+        .map(|m| find(&absorption, m.code).0)
+        .sum();
     let countries = taxonomy::ASEAN
         .iter()
         .map(|m| {
@@ -1147,7 +1300,10 @@ pub struct BrokerStatsParams {
 }
 
 /// Performance of verified brokers.
-pub async fn broker_performance(db: &impl ConnectionTrait, params: &BrokerStatsParams) -> ApiResult<Page<BrokerPerformance>> {
+pub async fn broker_performance(
+    db: &impl ConnectionTrait,
+    params: &BrokerStatsParams,
+) -> ApiResult<Page<BrokerPerformance>> {
     use sea_orm::QueryOrder;
     let (page, per_page) = paging(params.page, params.per_page);
     let paginator = brokers::Entity::find()
@@ -1192,12 +1348,17 @@ pub async fn broker_performance(db: &impl ConnectionTrait, params: &BrokerStatsP
                 registered += 1;
                 turnover = turnover
                     .checked_add(c.contract_amount_cny_minor)
-                    .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("broker turnover overflows i64")))?;
+                    .ok_or_else(|| {
+                        ApiError::Internal(anyhow::anyhow!("broker turnover overflows i64"))
+                    })?;
             }
             if let Some(deal_id) = c.deal_id {
                 if let Some(d) = deals::Entity::find_by_id(deal_id).one(db).await? {
                     let started = match d.match_id {
-                        Some(m) => matches::Entity::find_by_id(m).one(db).await?.map(|m| m.created_at),
+                        Some(m) => matches::Entity::find_by_id(m)
+                            .one(db)
+                            .await?
+                            .map(|m| m.created_at),
                         None => None,
                     }
                     .unwrap_or(d.created_at);
@@ -1222,7 +1383,12 @@ pub async fn broker_performance(db: &impl ConnectionTrait, params: &BrokerStatsP
             median_days_to_contract: median,
         });
     }
-    Ok(Page { items, total, page, per_page })
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }
 
 /// The platform's headline numbers.
@@ -1249,26 +1415,65 @@ pub struct Kpis {
 pub async fn kpis(db: &impl ConnectionTrait) -> ApiResult<Kpis> {
     let mut by_stage = BTreeMap::new();
     let mut open = 0;
-    for stage in ["lead", "contacted", "nda", "negotiating", "agreed", "signed", "registered", "closed", "lost"] {
-        let n = deals::Entity::find().filter(deals::Column::Stage.eq(stage)).count(db).await?;
+    for stage in [
+        "lead",
+        "contacted",
+        "nda",
+        "negotiating",
+        "agreed",
+        "signed",
+        "registered",
+        "closed",
+        "lost",
+    ] {
+        let n = deals::Entity::find()
+            .filter(deals::Column::Stage.eq(stage))
+            .count(db)
+            .await?;
         if !matches!(stage, "closed" | "lost") {
             open += n;
         }
         by_stage.insert(stage.to_owned(), n);
     }
-    let total = |basis| TurnoverParams { basis: Some(basis), group_by: Some(String::new()), ..Default::default() };
+    let total = |basis| TurnoverParams {
+        basis: Some(basis),
+        group_by: Some(String::new()),
+        ..Default::default()
+    };
     Ok(Kpis {
         organisations: organisations::Entity::find().count(db).await?,
-        enterprises: organisations::Entity::find().filter(organisations::Column::Kind.eq("enterprise")).count(db).await?,
-        achievements_published: achievements::Entity::find().filter(achievements::Column::Status.eq("published")).count(db).await?,
-        needs_published: needs::Entity::find().filter(needs::Column::Status.eq("published")).count(db).await?,
-        brokers_verified: brokers::Entity::find().filter(brokers::Column::VerificationStatus.eq("verified")).count(db).await?,
+        enterprises: organisations::Entity::find()
+            .filter(organisations::Column::Kind.eq("enterprise"))
+            .count(db)
+            .await?,
+        achievements_published: achievements::Entity::find()
+            .filter(achievements::Column::Status.eq("published"))
+            .count(db)
+            .await?,
+        needs_published: needs::Entity::find()
+            .filter(needs::Column::Status.eq("published"))
+            .count(db)
+            .await?,
+        brokers_verified: brokers::Entity::find()
+            .filter(brokers::Column::VerificationStatus.eq("verified"))
+            .count(db)
+            .await?,
         matches: matches::Entity::find().count(db).await?,
         deals_open: open,
         deals_by_stage: by_stage,
-        contracts_signed: contracts::Entity::find().filter(contracts::Column::Status.eq("signed")).count(db).await?,
-        contracts_registered: registrations::Entity::find().filter(registrations::Column::Status.eq("registered")).count(db).await?,
-        registered_output_cny_minor: turnover(db, &total(Basis::Output)).await?.total_amount_cny_minor,
-        registered_absorption_cny_minor: turnover(db, &total(Basis::Absorption)).await?.total_amount_cny_minor,
+        contracts_signed: contracts::Entity::find()
+            .filter(contracts::Column::Status.eq("signed"))
+            .count(db)
+            .await?,
+        contracts_registered: registrations::Entity::find()
+            .filter(registrations::Column::Status.eq("registered"))
+            .count(db)
+            .await?,
+        registered_output_cny_minor: turnover(db, &total(Basis::Output))
+            .await?
+            .total_amount_cny_minor,
+        registered_absorption_cny_minor: turnover(db, &total(Basis::Absorption))
+            .await?
+            .total_amount_cny_minor,
     })
 }

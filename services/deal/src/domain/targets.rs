@@ -2,14 +2,17 @@
 //! seeded by migration from the 2021-2025 plan and edited by operators.
 
 use chrono::{DateTime, FixedOffset};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
-use serde::{Deserialize, Serialize};
 use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
 use platform::entity::targets;
 use platform::error::{ApiError, ApiResult, Validator};
 use platform::ids::new_uuid;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -92,20 +95,47 @@ pub struct TargetListParams {
 }
 
 /// Lists targets by year and indicator.
-pub async fn list(db: &impl ConnectionTrait, params: &TargetListParams) -> ApiResult<Page<TargetOut>> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    params: &TargetListParams,
+) -> ApiResult<Page<TargetOut>> {
     let (page, per_page) = paging(params.page, params.per_page);
     let mut q = targets::Entity::find();
     if let Some(y) = params.year {
         q = q.filter(targets::Column::Year.eq(y));
     }
-    let paginator = q.order_by_desc(targets::Column::Year).order_by_asc(targets::Column::Indicator).paginate(db, per_page);
+    let paginator = q
+        .order_by_desc(targets::Column::Year)
+        .order_by_asc(targets::Column::Indicator)
+        .paginate(db, per_page);
     let total = paginator.num_items().await?;
-    let items = paginator.fetch_page(page - 1).await?.into_iter().map(TargetOut::from).collect();
-    Ok(Page { items, total, page, per_page })
+    let items = paginator
+        .fetch_page(page - 1)
+        .await?
+        .into_iter()
+        .map(TargetOut::from)
+        .collect();
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }
 
-fn validate(year: i32, target: i64, baseline: Option<i64>, baseline_year: Option<i32>, source: &str, v: &mut Validator) {
-    v.check((2000..=2100).contains(&year), "year", "must be between 2000 and 2100");
+fn validate(
+    year: i32,
+    target: i64,
+    baseline: Option<i64>,
+    baseline_year: Option<i32>,
+    source: &str,
+    v: &mut Validator,
+) {
+    v.check(
+        (2000..=2100).contains(&year),
+        "year",
+        "must be between 2000 and 2100",
+    );
     v.check(target > 0, "target_value", "must be positive");
     if let Some(b) = baseline {
         v.check(b >= 0, "baseline_value", "must not be negative");
@@ -117,12 +147,26 @@ fn validate(year: i32, target: i64, baseline: Option<i64>, baseline_year: Option
 }
 
 /// Adds a target for a year (operators).
-pub async fn create(db: &impl TransactionTrait, caller: &AuthUser, input: TargetIn) -> ApiResult<targets::Model> {
+pub async fn create(
+    db: &impl TransactionTrait,
+    caller: &AuthUser,
+    input: TargetIn,
+) -> ApiResult<targets::Model> {
     caller.require_operator()?;
     let mut v = Validator::new();
-    let unit = INDICATORS.iter().find(|(i, _)| *i == input.indicator).map(|(_, u)| *u);
+    let unit = INDICATORS
+        .iter()
+        .find(|(i, _)| *i == input.indicator)
+        .map(|(_, u)| *u);
     v.check(unit.is_some(), "indicator", "must be contract_turnover, achievements_transferred, enterprises_served or brokers_trained");
-    validate(input.year, input.target_value, input.baseline_value, input.baseline_year, &input.source, &mut v);
+    validate(
+        input.year,
+        input.target_value,
+        input.baseline_value,
+        input.baseline_year,
+        &input.source,
+        &mut v,
+    );
     v.finish()?;
     let txn = db.begin().await?;
     let at = now();
@@ -142,34 +186,64 @@ pub async fn create(db: &impl TransactionTrait, caller: &AuthUser, input: Target
     .insert(&txn)
     .await
     .map_err(|e| match ApiError::from(e) {
-        ApiError::Conflict { .. } => ApiError::conflict("target_exists", "this year already has a target for the indicator; edit it instead"),
+        ApiError::Conflict { .. } => ApiError::conflict(
+            "target_exists",
+            "this year already has a target for the indicator; edit it instead",
+        ),
         other => other,
     })?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "target.create", entity_type: "target", entity_id: m.id }
-        .record(&txn, None::<&()>, Some(&m))
-        .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "target.create",
+        entity_type: "target",
+        entity_id: m.id,
+    }
+    .record(&txn, None::<&()>, Some(&m))
+    .await?;
     txn.commit().await?;
     Ok(m)
 }
 
 /// Edits a target (operators).
-pub async fn update(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, patch: TargetPatch) -> ApiResult<targets::Model> {
+pub async fn update(
+    db: &impl TransactionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+    patch: TargetPatch,
+) -> ApiResult<targets::Model> {
     caller.require_operator()?;
     let txn = db.begin().await?;
-    let before = targets::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| ApiError::not_found(format!("target {id}")))?;
+    let before = targets::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("target {id}")))?;
     let target = patch.target_value.unwrap_or(before.target_value);
     let baseline = patch.baseline_value.or(before.baseline_value);
     let baseline_year = patch.baseline_year.or(before.baseline_year);
     let source = patch.source.unwrap_or_else(|| before.source.clone());
     let mut v = Validator::new();
-    validate(before.year, target, baseline, baseline_year, &source, &mut v);
+    validate(
+        before.year,
+        target,
+        baseline,
+        baseline_year,
+        &source,
+        &mut v,
+    );
     v.finish()?;
     let res = targets::Entity::update_many()
         .col_expr(targets::Column::TargetValue, Expr::value(target))
         .col_expr(targets::Column::BaselineValue, Expr::value(baseline))
         .col_expr(targets::Column::BaselineYear, Expr::value(baseline_year))
-        .col_expr(targets::Column::Source, Expr::value(source.trim().to_owned()))
-        .col_expr(targets::Column::Version, Expr::value(next_version(patch.version, "target")?))
+        .col_expr(
+            targets::Column::Source,
+            Expr::value(source.trim().to_owned()),
+        )
+        .col_expr(
+            targets::Column::Version,
+            Expr::value(next_version(patch.version, "target")?),
+        )
         .col_expr(targets::Column::UpdatedAt, Expr::value(now()))
         .filter(targets::Column::Id.eq(id))
         .filter(targets::Column::Version.eq(patch.version))
@@ -178,10 +252,19 @@ pub async fn update(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid, pat
     if res.rows_affected == 0 {
         return Err(stale(format!("target {id}")));
     }
-    let after = targets::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| ApiError::not_found("target"))?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "target.update", entity_type: "target", entity_id: id }
-        .record(&txn, Some(&before), Some(&after))
-        .await?;
+    let after = targets::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("target"))?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "target.update",
+        entity_type: "target",
+        entity_id: id,
+    }
+    .record(&txn, Some(&before), Some(&after))
+    .await?;
     txn.commit().await?;
     Ok(after)
 }

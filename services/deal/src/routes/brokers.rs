@@ -10,7 +10,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::domain::brokers::{self, BrokerIn, BrokerListParams, BrokerOut, BrokerPatch, VerificationIn};
+use crate::domain::brokers::{
+    self, BrokerIn, BrokerListParams, BrokerOut, BrokerPatch, VerificationIn,
+};
 use crate::domain::Page;
 
 /// The routes of this resource, with their OpenAPI description.
@@ -24,14 +26,24 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Verified brokers (operators: any status), filterable by field, region, language, level.
 #[utoipa::path(get, path = "/api/v1/brokers", tag = "brokers", security((), ("bearer" = [])), params(BrokerListParams),
     responses((status = 200, body = Page<BrokerOut>), (status = 403, body = Problem, content_type = "application/problem+json")))]
-async fn list_brokers(State(state): State<AppState>, MaybeUser(caller): MaybeUser, AppQuery(params): AppQuery<BrokerListParams>) -> ApiResult<AppJson<Page<BrokerOut>>> {
-    brokers::list(&state.db, caller.as_ref(), &params).await.map(AppJson)
+async fn list_brokers(
+    State(state): State<AppState>,
+    MaybeUser(caller): MaybeUser,
+    AppQuery(params): AppQuery<BrokerListParams>,
+) -> ApiResult<AppJson<Page<BrokerOut>>> {
+    brokers::list(&state.db, caller.as_ref(), &params)
+        .await
+        .map(AppJson)
 }
 
 /// Create your own broker profile; an operator verifies it.
 #[utoipa::path(post, path = "/api/v1/brokers", tag = "brokers", security(("bearer" = [])), request_body = BrokerIn,
     responses((status = 201, body = BrokerOut), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn create_broker(State(state): State<AppState>, caller: AuthUser, AppJson(input): AppJson<BrokerIn>) -> ApiResult<(StatusCode, AppJson<BrokerOut>)> {
+async fn create_broker(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppJson(input): AppJson<BrokerIn>,
+) -> ApiResult<(StatusCode, AppJson<BrokerOut>)> {
     let m = brokers::create(&state.db, &caller, input).await?;
     Ok((StatusCode::CREATED, AppJson(m.into())))
 }
@@ -39,9 +51,15 @@ async fn create_broker(State(state): State<AppState>, caller: AuthUser, AppJson(
 /// One broker profile (unverified ones only to themselves and operators).
 #[utoipa::path(get, path = "/api/v1/brokers/{id}", tag = "brokers", security((), ("bearer" = [])), params(("id" = Uuid, Path, description = "Broker id")),
     responses((status = 200, body = BrokerOut), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn get_broker(State(state): State<AppState>, MaybeUser(caller): MaybeUser, AppPath(id): AppPath<Uuid>) -> ApiResult<AppJson<BrokerOut>> {
+async fn get_broker(
+    State(state): State<AppState>,
+    MaybeUser(caller): MaybeUser,
+    AppPath(id): AppPath<Uuid>,
+) -> ApiResult<AppJson<BrokerOut>> {
     let m = brokers::find(&state.db, id).await?;
-    let privileged = caller.as_ref().is_some_and(|c| c.is_operator || c.user_id.0 == m.user_id);
+    let privileged = caller
+        .as_ref()
+        .is_some_and(|c| c.is_operator || c.user_id.0 == m.user_id);
     if m.verification_status != "verified" && !privileged {
         return Err(platform::ApiError::not_found(format!("broker {id}")));
     }
@@ -53,14 +71,28 @@ async fn get_broker(State(state): State<AppState>, MaybeUser(caller): MaybeUser,
 #[utoipa::path(patch, path = "/api/v1/brokers/{id}", tag = "brokers", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Broker id")),
     request_body = BrokerPatch,
     responses((status = 200, body = BrokerOut), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn update_broker(State(state): State<AppState>, caller: AuthUser, AppPath(id): AppPath<Uuid>, AppJson(input): AppJson<BrokerPatch>) -> ApiResult<AppJson<BrokerOut>> {
-    brokers::update(&state.db, &caller, id, input).await.map(|m| AppJson(m.into()))
+async fn update_broker(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppPath(id): AppPath<Uuid>,
+    AppJson(input): AppJson<BrokerPatch>,
+) -> ApiResult<AppJson<BrokerOut>> {
+    brokers::update(&state.db, &caller, id, input)
+        .await
+        .map(|m| AppJson(m.into()))
 }
 
 /// Verify or reject a profile (operators).
 #[utoipa::path(post, path = "/api/v1/brokers/{id}/verification", tag = "brokers", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Broker id")),
     request_body = VerificationIn,
     responses((status = 200, body = BrokerOut), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn verify_broker(State(state): State<AppState>, caller: AuthUser, AppPath(id): AppPath<Uuid>, AppJson(input): AppJson<VerificationIn>) -> ApiResult<AppJson<BrokerOut>> {
-    brokers::verify(&state.db, &caller, id, input).await.map(|m| AppJson(m.into()))
+async fn verify_broker(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppPath(id): AppPath<Uuid>,
+    AppJson(input): AppJson<VerificationIn>,
+) -> ApiResult<AppJson<BrokerOut>> {
+    brokers::verify(&state.db, &caller, id, input)
+        .await
+        .map(|m| AppJson(m.into()))
 }

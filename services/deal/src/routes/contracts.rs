@@ -14,7 +14,8 @@ use uuid::Uuid;
 
 use super::{json_response, to_json};
 use crate::domain::contracts::{
-    self, CancelIn, ContractIn, ContractListParams, ContractOut, ContractTypeOut, MilestoneDoneIn, MilestoneIn, MilestoneOut,
+    self, CancelIn, ContractIn, ContractListParams, ContractOut, ContractTypeOut, MilestoneDoneIn,
+    MilestoneIn, MilestoneOut,
 };
 use crate::domain::deals::PageParams;
 use crate::domain::idempotency::{self, Claim};
@@ -34,8 +35,14 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Contracts you may see.
 #[utoipa::path(get, path = "/api/v1/contracts", tag = "contracts", security(("bearer" = [])), params(ContractListParams),
     responses((status = 200, body = Page<ContractOut>)))]
-async fn list_contracts(State(state): State<AppState>, caller: AuthUser, AppQuery(params): AppQuery<ContractListParams>) -> ApiResult<AppJson<Page<ContractOut>>> {
-    contracts::list(&state.db, &caller, &params).await.map(AppJson)
+async fn list_contracts(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppQuery(params): AppQuery<ContractListParams>,
+) -> ApiResult<AppJson<Page<ContractOut>>> {
+    contracts::list(&state.db, &caller, &params)
+        .await
+        .map(AppJson)
 }
 
 /// Record a signed contract. Send an `Idempotency-Key` header: the same key and body return
@@ -44,10 +51,26 @@ async fn list_contracts(State(state): State<AppState>, caller: AuthUser, AppQuer
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: one contract per key")),
     responses((status = 201, body = ContractOut), (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn create_contract(State(state): State<AppState>, caller: AuthUser, headers: HeaderMap, AppJson(body): AppJson<serde_json::Value>) -> ApiResult<Response> {
+async fn create_contract(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    headers: HeaderMap,
+    AppJson(body): AppJson<serde_json::Value>,
+) -> ApiResult<Response> {
     let key = idempotency::key_from(&headers)?;
-    let input: ContractIn = parse_json(&serde_json::to_vec(&body).map_err(|e| platform::ApiError::BadRequest(e.to_string()))?)?;
-    match idempotency::claim(&state.db, caller.user_id.0, key, "POST", "/api/v1/contracts", &body).await? {
+    let input: ContractIn = parse_json(
+        &serde_json::to_vec(&body).map_err(|e| platform::ApiError::BadRequest(e.to_string()))?,
+    )?;
+    match idempotency::claim(
+        &state.db,
+        caller.user_id.0,
+        key,
+        "POST",
+        "/api/v1/contracts",
+        &body,
+    )
+    .await?
+    {
         Claim::Replay { status, body } => Ok(json_response(status, body, true)),
         Claim::Fresh { txn, key_id } => {
             let c = contracts::create(&txn, &caller, input).await?;
@@ -68,7 +91,11 @@ async fn contract_types() -> AppJson<Vec<ContractTypeOut>> {
 /// One contract with its amounts, rate, cost lines, brokers and registration.
 #[utoipa::path(get, path = "/api/v1/contracts/{id}", tag = "contracts", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Contract id")),
     responses((status = 200, body = ContractOut), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn get_contract(State(state): State<AppState>, caller: AuthUser, AppPath(id): AppPath<Uuid>) -> ApiResult<AppJson<ContractOut>> {
+async fn get_contract(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppPath(id): AppPath<Uuid>,
+) -> ApiResult<AppJson<ContractOut>> {
     let c = contracts::get(&state.db, &caller, id).await?;
     contracts::to_out(&state.db, c).await.map(AppJson)
 }
@@ -77,7 +104,12 @@ async fn get_contract(State(state): State<AppState>, caller: AuthUser, AppPath(i
 #[utoipa::path(post, path = "/api/v1/contracts/{id}/cancel", tag = "contracts", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Contract id")),
     request_body = CancelIn,
     responses((status = 200, body = ContractOut), (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn cancel_contract(State(state): State<AppState>, caller: AuthUser, AppPath(id): AppPath<Uuid>, AppJson(input): AppJson<CancelIn>) -> ApiResult<AppJson<ContractOut>> {
+async fn cancel_contract(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppPath(id): AppPath<Uuid>,
+    AppJson(input): AppJson<CancelIn>,
+) -> ApiResult<AppJson<ContractOut>> {
     let c = contracts::cancel(&state.db, &caller, id, input).await?;
     contracts::to_out(&state.db, c).await.map(AppJson)
 }
@@ -85,15 +117,27 @@ async fn cancel_contract(State(state): State<AppState>, caller: AuthUser, AppPat
 /// A contract's milestones.
 #[utoipa::path(get, path = "/api/v1/contracts/{id}/milestones", tag = "contracts", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Contract id"), PageParams),
     responses((status = 200, body = Page<MilestoneOut>), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn list_milestones(State(state): State<AppState>, caller: AuthUser, AppPath(id): AppPath<Uuid>, AppQuery(params): AppQuery<PageParams>) -> ApiResult<AppJson<Page<MilestoneOut>>> {
-    contracts::list_milestones(&state.db, &caller, id, params.page, params.per_page).await.map(AppJson)
+async fn list_milestones(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppPath(id): AppPath<Uuid>,
+    AppQuery(params): AppQuery<PageParams>,
+) -> ApiResult<AppJson<Page<MilestoneOut>>> {
+    contracts::list_milestones(&state.db, &caller, id, params.page, params.per_page)
+        .await
+        .map(AppJson)
 }
 
 /// Add a milestone (amount in the contract's currency).
 #[utoipa::path(post, path = "/api/v1/contracts/{id}/milestones", tag = "contracts", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Contract id")),
     request_body = MilestoneIn,
     responses((status = 201, body = MilestoneOut), (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn add_milestone(State(state): State<AppState>, caller: AuthUser, AppPath(id): AppPath<Uuid>, AppJson(input): AppJson<MilestoneIn>) -> ApiResult<(StatusCode, AppJson<MilestoneOut>)> {
+async fn add_milestone(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppPath(id): AppPath<Uuid>,
+    AppJson(input): AppJson<MilestoneIn>,
+) -> ApiResult<(StatusCode, AppJson<MilestoneOut>)> {
     let m = contracts::add_milestone(&state.db, &caller, id, input).await?;
     Ok((StatusCode::CREATED, AppJson(m.into())))
 }
@@ -103,6 +147,13 @@ async fn add_milestone(State(state): State<AppState>, caller: AuthUser, AppPath(
     params(("id" = Uuid, Path, description = "Contract id"), ("milestone_id" = Uuid, Path, description = "Milestone id")),
     request_body = MilestoneDoneIn,
     responses((status = 200, body = MilestoneOut), (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn complete_milestone(State(state): State<AppState>, caller: AuthUser, AppPath((id, milestone_id)): AppPath<(Uuid, Uuid)>, AppJson(input): AppJson<MilestoneDoneIn>) -> ApiResult<AppJson<MilestoneOut>> {
-    contracts::complete_milestone(&state.db, &caller, id, milestone_id, input).await.map(|m| AppJson(m.into()))
+async fn complete_milestone(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppPath((id, milestone_id)): AppPath<(Uuid, Uuid)>,
+    AppJson(input): AppJson<MilestoneDoneIn>,
+) -> ApiResult<AppJson<MilestoneOut>> {
+    contracts::complete_milestone(&state.db, &caller, id, milestone_id, input)
+        .await
+        .map(|m| AppJson(m.into()))
 }

@@ -19,7 +19,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Rates, newest first.
 #[utoipa::path(get, path = "/api/v1/fx-rates", tag = "fx-rates", params(FxListParams), responses((status = 200, body = Page<FxRateOut>)))]
-async fn list_rates(State(state): State<AppState>, AppQuery(params): AppQuery<FxListParams>) -> ApiResult<AppJson<Page<FxRateOut>>> {
+async fn list_rates(
+    State(state): State<AppState>,
+    AppQuery(params): AppQuery<FxListParams>,
+) -> ApiResult<AppJson<Page<FxRateOut>>> {
     fx::list(&state.db, &params).await.map(AppJson)
 }
 
@@ -27,7 +30,11 @@ async fn list_rates(State(state): State<AppState>, AppQuery(params): AppQuery<Fx
 #[utoipa::path(post, path = "/api/v1/fx-rates", tag = "fx-rates", security(("bearer" = [])), request_body = FxRateIn,
     responses((status = 201, body = FxRateOut), (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn create_rate(State(state): State<AppState>, caller: AuthUser, AppJson(input): AppJson<FxRateIn>) -> ApiResult<(StatusCode, AppJson<FxRateOut>)> {
+async fn create_rate(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppJson(input): AppJson<FxRateIn>,
+) -> ApiResult<(StatusCode, AppJson<FxRateOut>)> {
     let m = fx::create(&state.db, &caller, input).await?;
     Ok((StatusCode::CREATED, AppJson(m.into())))
 }

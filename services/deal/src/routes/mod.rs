@@ -21,12 +21,14 @@ pub const REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
 pub fn json_response(status: StatusCode, body: serde_json::Value, replayed: bool) -> Response {
     let mut res = (status, axum::Json(body)).into_response();
     if replayed {
-        res.headers_mut().insert(REPLAYED, HeaderValue::from_static("true"));
+        res.headers_mut()
+            .insert(REPLAYED, HeaderValue::from_static("true"));
     }
     res
 }
 
 /// Serializes a DTO for storing with an idempotency key.
 pub fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, ApiError> {
-    serde_json::to_value(value).map_err(|e| ApiError::Internal(anyhow::anyhow!("Failed to serialize response: {e}")))
+    serde_json::to_value(value)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("Failed to serialize response: {e}")))
 }

@@ -13,7 +13,8 @@ use utoipa_axum::routes;
 
 use crate::domain::export::{self, Format};
 use crate::domain::stats::{
-    self, AseanOut, Audience, BrokerPerformance, BrokerStatsParams, DrillOut, Kpis, TargetsOut, TargetsParams, TurnoverOut, TurnoverParams,
+    self, AseanOut, Audience, BrokerPerformance, BrokerStatsParams, DrillOut, Kpis, TargetsOut,
+    TargetsParams, TurnoverOut, TurnoverParams,
 };
 use crate::domain::Page;
 
@@ -34,8 +35,14 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/v1/stats/turnover", tag = "stats", security((), ("bearer" = [])), params(TurnoverParams),
     responses((status = 200, body = TurnoverOut), (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json", description = "source=raw by a non-operator")))]
-async fn turnover(State(state): State<AppState>, MaybeUser(caller): MaybeUser, AppQuery(params): AppQuery<TurnoverParams>) -> ApiResult<AppJson<TurnoverOut>> {
-    stats::turnover_for(&state.db, &params, audience(&state, caller.as_ref())).await.map(AppJson)
+async fn turnover(
+    State(state): State<AppState>,
+    MaybeUser(caller): MaybeUser,
+    AppQuery(params): AppQuery<TurnoverParams>,
+) -> ApiResult<AppJson<TurnoverOut>> {
+    stats::turnover_for(&state.db, &params, audience(&state, caller.as_ref()))
+        .await
+        .map(AppJson)
 }
 
 fn audience(state: &AppState, caller: Option<&AuthUser>) -> Audience {
@@ -46,7 +53,11 @@ fn audience(state: &AppState, caller: Option<&AuthUser>) -> Audience {
 /// row's keys as filters (`month=2026-03&city=450100`).
 #[utoipa::path(get, path = "/api/v1/stats/turnover/contracts", tag = "stats", security(("bearer" = [])), params(TurnoverParams),
     responses((status = 200, body = DrillOut), (status = 403, body = Problem, content_type = "application/problem+json")))]
-async fn turnover_contracts(State(state): State<AppState>, caller: AuthUser, AppQuery(params): AppQuery<TurnoverParams>) -> ApiResult<AppJson<DrillOut>> {
+async fn turnover_contracts(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppQuery(params): AppQuery<TurnoverParams>,
+) -> ApiResult<AppJson<DrillOut>> {
     caller.require_operator()?;
     stats::drill_down(&state.db, &params).await.map(AppJson)
 }
@@ -57,13 +68,20 @@ async fn turnover_contracts(State(state): State<AppState>, caller: AuthUser, App
         (String = "text/csv"),
         (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json", description = "source=raw by a non-operator")))]
-async fn turnover_export(State(state): State<AppState>, MaybeUser(caller): MaybeUser, AppQuery(params): AppQuery<TurnoverParams>) -> ApiResult<Response> {
+async fn turnover_export(
+    State(state): State<AppState>,
+    MaybeUser(caller): MaybeUser,
+    AppQuery(params): AppQuery<TurnoverParams>,
+) -> ApiResult<Response> {
     let format = Format::parse(params.format.as_deref())?;
     let out = stats::turnover_for(&state.db, &params, audience(&state, caller.as_ref())).await?;
     let bytes = export::render(&out, format)?;
     let disposition = format!("attachment; filename=\"turnover.{}\"", format.extension());
     let mut res = bytes.into_response();
-    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
@@ -73,20 +91,34 @@ async fn turnover_export(State(state): State<AppState>, MaybeUser(caller): Maybe
 /// Progress toward each target of a year: actual, percent, the monthly run-rate needed and a
 /// projection at the current rate.
 #[utoipa::path(get, path = "/api/v1/stats/targets", tag = "stats", params(TargetsParams), responses((status = 200, body = TargetsOut)))]
-async fn targets(State(state): State<AppState>, AppQuery(params): AppQuery<TargetsParams>) -> ApiResult<AppJson<TargetsOut>> {
+async fn targets(
+    State(state): State<AppState>,
+    AppQuery(params): AppQuery<TargetsParams>,
+) -> ApiResult<AppJson<TargetsOut>> {
     stats::targets(&state.db, &params).await.map(AppJson)
 }
 
 /// Turnover with each ASEAN member (output and absorption) and its share.
 #[utoipa::path(get, path = "/api/v1/stats/asean", tag = "stats", security((), ("bearer" = [])), params(TurnoverParams), responses((status = 200, body = AseanOut)))]
-async fn asean(State(state): State<AppState>, MaybeUser(caller): MaybeUser, AppQuery(params): AppQuery<TurnoverParams>) -> ApiResult<AppJson<AseanOut>> {
-    stats::asean(&state.db, &params, audience(&state, caller.as_ref())).await.map(AppJson)
+async fn asean(
+    State(state): State<AppState>,
+    MaybeUser(caller): MaybeUser,
+    AppQuery(params): AppQuery<TurnoverParams>,
+) -> ApiResult<AppJson<AseanOut>> {
+    stats::asean(&state.db, &params, audience(&state, caller.as_ref()))
+        .await
+        .map(AppJson)
 }
 
 /// Broker performance: deals, deals closed, registered turnover, median days to contract.
 #[utoipa::path(get, path = "/api/v1/stats/brokers", tag = "stats", params(BrokerStatsParams), responses((status = 200, body = Page<BrokerPerformance>)))]
-async fn brokers(State(state): State<AppState>, AppQuery(params): AppQuery<BrokerStatsParams>) -> ApiResult<AppJson<Page<BrokerPerformance>>> {
-    stats::broker_performance(&state.db, &params).await.map(AppJson)
+async fn brokers(
+    State(state): State<AppState>,
+    AppQuery(params): AppQuery<BrokerStatsParams>,
+) -> ApiResult<AppJson<Page<BrokerPerformance>>> {
+    stats::broker_performance(&state.db, &params)
+        .await
+        .map(AppJson)
 }
 
 /// The platform's KPIs.

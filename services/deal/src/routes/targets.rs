@@ -15,19 +15,28 @@ use crate::domain::Page;
 
 /// The routes of this resource, with their OpenAPI description.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_targets, create_target)).routes(routes!(update_target))
+    OpenApiRouter::new()
+        .routes(routes!(list_targets, create_target))
+        .routes(routes!(update_target))
 }
 
 /// Targets by year and indicator.
 #[utoipa::path(get, path = "/api/v1/targets", tag = "targets", params(TargetListParams), responses((status = 200, body = Page<TargetOut>)))]
-async fn list_targets(State(state): State<AppState>, AppQuery(params): AppQuery<TargetListParams>) -> ApiResult<AppJson<Page<TargetOut>>> {
+async fn list_targets(
+    State(state): State<AppState>,
+    AppQuery(params): AppQuery<TargetListParams>,
+) -> ApiResult<AppJson<Page<TargetOut>>> {
     targets::list(&state.db, &params).await.map(AppJson)
 }
 
 /// Add a year's target for an indicator (operators).
 #[utoipa::path(post, path = "/api/v1/targets", tag = "targets", security(("bearer" = [])), request_body = TargetIn,
     responses((status = 201, body = TargetOut), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn create_target(State(state): State<AppState>, caller: AuthUser, AppJson(input): AppJson<TargetIn>) -> ApiResult<(StatusCode, AppJson<TargetOut>)> {
+async fn create_target(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppJson(input): AppJson<TargetIn>,
+) -> ApiResult<(StatusCode, AppJson<TargetOut>)> {
     let m = targets::create(&state.db, &caller, input).await?;
     Ok((StatusCode::CREATED, AppJson(m.into())))
 }
@@ -36,6 +45,13 @@ async fn create_target(State(state): State<AppState>, caller: AuthUser, AppJson(
 #[utoipa::path(patch, path = "/api/v1/targets/{id}", tag = "targets", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Target id")),
     request_body = TargetPatch,
     responses((status = 200, body = TargetOut), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn update_target(State(state): State<AppState>, caller: AuthUser, AppPath(id): AppPath<Uuid>, AppJson(input): AppJson<TargetPatch>) -> ApiResult<AppJson<TargetOut>> {
-    targets::update(&state.db, &caller, id, input).await.map(|m| AppJson(m.into()))
+async fn update_target(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppPath(id): AppPath<Uuid>,
+    AppJson(input): AppJson<TargetPatch>,
+) -> ApiResult<AppJson<TargetOut>> {
+    targets::update(&state.db, &caller, id, input)
+        .await
+        .map(|m| AppJson(m.into()))
 }

@@ -6,17 +6,17 @@
 use chrono::{Duration, Utc};
 use std::net::IpAddr;
 
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
-};
-use serde::{Deserialize, Serialize};
 use platform::audit::AuditEntry;
 use platform::auth::{self, AuthUser, IssuedToken, PasswordGate};
 use platform::config::AuthConfig;
 use platform::entity::{api_tokens, organisations as org_entity, users};
 use platform::error::{ApiError, ApiResult, Validator};
 use platform::ids::{OrganisationId, UserId};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::organisations::{self, OrganisationIn, OrganisationOut};
@@ -132,10 +132,9 @@ pub async fn sign_up(
         .one(db)
         .await?;
     if taken.is_some() {
-        return Err(ApiError::Validation(vec![platform::error::FieldError::new(
-            "email",
-            "an account with this email already exists",
-        )]));
+        return Err(ApiError::Validation(vec![
+            platform::error::FieldError::new("email", "an account with this email already exists"),
+        ]));
     }
     let hash = passwords.hash(&input.password).await?;
     let txn = db.begin().await?;

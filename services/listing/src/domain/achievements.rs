@@ -1,24 +1,24 @@
 //! Achievements (科技成果): what universities, institutes and companies offer.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
-};
-use serde::{Deserialize, Serialize};
 use platform::audit::AuditEntry;
 use platform::auth::{AuthUser, OrgKind};
 use platform::entity::{achievements, organisations};
 use platform::error::{ApiError, ApiResult, Validator};
 use platform::ids::AchievementId;
 use platform::taxonomy;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::revisions;
 use super::listings::{
-    self, clean_ipc, clean_keywords, strings, CommonFields, Header, ListColumns, ListParams, PriceRange, Status,
+    self, clean_ipc, clean_keywords, strings, CommonFields, Header, ListColumns, ListParams,
+    PriceRange, Status,
 };
+use super::revisions;
 use super::translations::{self, LocalizedText, Provenance};
 use crate::SERVICE;
 
@@ -210,8 +210,15 @@ pub fn to_in(m: &achievements::Model) -> AchievementIn {
 
 /// Validates an achievement; `org` supplies the default country and region.
 pub fn validate(input: &AchievementIn, org: &organisations::Model) -> ApiResult<(String, String)> {
-    let country = input.country.clone().unwrap_or_else(|| org.country.clone()).to_ascii_uppercase();
-    let region = input.region_code.clone().unwrap_or_else(|| org.region_code.clone());
+    let country = input
+        .country
+        .clone()
+        .unwrap_or_else(|| org.country.clone())
+        .to_ascii_uppercase();
+    let region = input
+        .region_code
+        .clone()
+        .unwrap_or_else(|| org.region_code.clone());
     let mut v = Validator::new();
     listings::validate_common(
         &CommonFields {
@@ -232,10 +239,22 @@ pub fn validate(input: &AchievementIn, org: &organisations::Model) -> ApiResult<
         },
         &mut v,
     );
-    v.check((1..=9).contains(&input.trl), "trl", "must be between 1 and 9");
-    v.check(taxonomy::is_ip_type(&input.ip_type), "ip_type", "must be an IP type from /api/v1/taxonomies/ip-types");
+    v.check(
+        (1..=9).contains(&input.trl),
+        "trl",
+        "must be between 1 and 9",
+    );
+    v.check(
+        taxonomy::is_ip_type(&input.ip_type),
+        "ip_type",
+        "must be an IP type from /api/v1/taxonomies/ip-types",
+    );
     if let Some(status) = &input.patent_status {
-        v.check(taxonomy::is_patent_status(status), "patent_status", "must be filed, granted, expired or not_applicable");
+        v.check(
+            taxonomy::is_patent_status(status),
+            "patent_status",
+            "must be filed, granted, expired or not_applicable",
+        );
     }
     for (i, n) in input.ip_numbers.iter().enumerate() {
         v.length(n, &format!("ip_numbers[{i}]"), 3, 40);
@@ -253,10 +272,16 @@ fn may_post(caller: &AuthUser) -> bool {
 }
 
 /// Creates a draft for the caller's organisation.
-pub async fn create(db: &(impl ConnectionTrait + TransactionTrait), caller: &AuthUser, input: AchievementIn) -> ApiResult<achievements::Model> {
+pub async fn create(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    caller: &AuthUser,
+    input: AchievementIn,
+) -> ApiResult<achievements::Model> {
     let org_id = caller.require_organisation()?;
     if !may_post(caller) {
-        return Err(ApiError::Forbidden("achievements are posted by universities, institutes and companies".to_owned()));
+        return Err(ApiError::Forbidden(
+            "achievements are posted by universities, institutes and companies".to_owned(),
+        ));
     }
     let org = organisations::Entity::find_by_id(org_id.0)
         .one(db)
@@ -264,17 +289,31 @@ pub async fn create(db: &(impl ConnectionTrait + TransactionTrait), caller: &Aut
         .ok_or_else(|| ApiError::Forbidden("your organisation no longer exists".to_owned()))?;
     let (country, region) = validate(&input, &org)?;
     let txn = db.begin().await?;
-    let model = draft_model(org.id, caller.user_id.0, &input, country, region).insert(&txn).await?;
-    let id = AchievementId(model.id);
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "achievement.create", entity_type: "achievement", entity_id: id.0 }
-        .record(&txn, None::<&()>, Some(&to_in(&model)))
+    let model = draft_model(org.id, caller.user_id.0, &input, country, region)
+        .insert(&txn)
         .await?;
+    let id = AchievementId(model.id);
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "achievement.create",
+        entity_type: "achievement",
+        entity_id: id.0,
+    }
+    .record(&txn, None::<&()>, Some(&to_in(&model)))
+    .await?;
     txn.commit().await?;
     Ok(model)
 }
 
 /// A new draft row from validated input (shared by the API and bulk imports).
-pub fn draft_model(org_id: Uuid, created_by: Uuid, input: &AchievementIn, country: String, region: String) -> achievements::ActiveModel {
+pub fn draft_model(
+    org_id: Uuid,
+    created_by: Uuid,
+    input: &AchievementIn,
+    country: String,
+    region: String,
+) -> achievements::ActiveModel {
     let now = Utc::now();
     achievements::ActiveModel {
         id: Set(AchievementId::new().0),
@@ -327,7 +366,8 @@ pub async fn update(
     let current = find(db, id).await?;
     let header = Header::from(&current);
     let before = to_in(&current);
-    let input: AchievementIn = revisions::merge_edit(db, &header, caller, version, &before, patch).await?;
+    let input: AchievementIn =
+        revisions::merge_edit(db, &header, caller, version, &before, patch).await?;
     let org = organisations::Entity::find_by_id(current.organisation_id)
         .one(db)
         .await?
@@ -340,12 +380,22 @@ pub async fn update(
         return find(db, id).await;
     }
     // A rejected listing that is edited goes back to draft for another review.
-    let status = if header.status == Status::Rejected { Status::Draft } else { header.status };
+    let status = if header.status == Status::Rejected {
+        Status::Draft
+    } else {
+        header.status
+    };
     let txn = db.begin().await?;
     let updated = write(&txn, &current, &input, country, region, status, version).await?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "achievement.update", entity_type: "achievement", entity_id: id.0 }
-        .record(&txn, Some(&before), Some(&to_in(&updated)))
-        .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "achievement.update",
+        entity_type: "achievement",
+        entity_id: id.0,
+    }
+    .record(&txn, Some(&before), Some(&to_in(&updated)))
+    .await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -367,10 +417,25 @@ pub async fn apply_revision(
         .await?
         .ok_or_else(|| ApiError::not_found("organisation"))?;
     let (country, region) = validate(&input, &org)?;
-    let updated = write(txn, &current, &input, country, region, Status::Published, version).await?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "achievement.update", entity_type: "achievement", entity_id: header.id }
-        .record(txn, Some(&before), Some(&to_in(&updated)))
-        .await?;
+    let updated = write(
+        txn,
+        &current,
+        &input,
+        country,
+        region,
+        Status::Published,
+        version,
+    )
+    .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "achievement.update",
+        entity_type: "achievement",
+        entity_id: header.id,
+    }
+    .record(txn, Some(&before), Some(&to_in(&updated)))
+    .await?;
     Ok(())
 }
 
@@ -419,7 +484,9 @@ async fn write(
         .exec(txn)
         .await?;
     if result.rows_affected == 0 {
-        return Err(ApiError::StaleVersion(format!("achievement {id} changed meanwhile: reload and retry")));
+        return Err(ApiError::StaleVersion(format!(
+            "achievement {id} changed meanwhile: reload and retry"
+        )));
     }
     find(txn, id).await
 }

@@ -1,8 +1,8 @@
 //! Jobs the listing service enqueues when a listing changes, inside the changing transaction.
 
+use platform::jobs::{enqueue, Job};
 use sea_orm::{ConnectionTrait, DbErr};
 use serde::{Deserialize, Serialize};
-use platform::jobs::{enqueue, Job};
 use uuid::Uuid;
 
 use super::listings::ListingKind;
@@ -30,7 +30,11 @@ impl Job for ExpireListings {
 }
 
 /// A listing was published, changed, withdrawn, expired or closed: every consumer learns.
-pub async fn listing_changed(db: &impl ConnectionTrait, kind: ListingKind, id: Uuid) -> Result<(), DbErr> {
+pub async fn listing_changed(
+    db: &impl ConnectionTrait,
+    kind: ListingKind,
+    id: Uuid,
+) -> Result<(), DbErr> {
     enqueue(db, &SyncSearch { kind, id }).await?;
     Ok(())
 }

@@ -9,6 +9,13 @@
 use std::str::FromStr;
 
 use chrono::{NaiveDate, Utc};
+use platform::auth::AuthUser;
+use platform::entity::{achievements, imports, needs, organisations};
+use platform::error::{ApiError, ApiResult, FieldError};
+use platform::ids::new_uuid;
+use platform::jobs::{enqueue, Job};
+use platform::money::Currency;
+use platform::taxonomy::{self, Term};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -17,13 +24,6 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
-use platform::auth::AuthUser;
-use platform::entity::{achievements, imports, needs, organisations};
-use platform::error::{ApiError, ApiResult, FieldError};
-use platform::ids::new_uuid;
-use platform::jobs::{enqueue, Job};
-use platform::money::Currency;
-use platform::taxonomy::{self, Term};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -73,7 +73,11 @@ impl ImportKind {
     }
 
     fn parse(s: &str) -> ImportKind {
-        if s == "needs" { ImportKind::Needs } else { ImportKind::Achievements }
+        if s == "needs" {
+            ImportKind::Needs
+        } else {
+            ImportKind::Achievements
+        }
     }
 
     fn columns(self) -> &'static [Column] {
@@ -136,7 +140,10 @@ impl From<imports::Model> for ImportOut {
             created_at: m.created_at,
             finished_at: m.finished_at,
         };
-        ImportOut { errors, ..summary.into() }
+        ImportOut {
+            errors,
+            ..summary.into()
+        }
     }
 }
 
@@ -181,54 +188,348 @@ struct Column {
     required: bool,
 }
 
-const fn col(field: &'static str, en: &'static str, zh: &'static str, aliases: &'static [&'static str], cell: Cell, required: bool) -> Column {
-    Column { field, en, zh, aliases, cell, required }
+const fn col(
+    field: &'static str,
+    en: &'static str,
+    zh: &'static str,
+    aliases: &'static [&'static str],
+    cell: Cell,
+    required: bool,
+) -> Column {
+    Column {
+        field,
+        en,
+        zh,
+        aliases,
+        cell,
+        required,
+    }
 }
 
 const ACHIEVEMENT_COLUMNS: &[Column] = &[
-    col("title", "title", "成果名称", &["标题", "名称"], Cell::Text, true),
-    col("summary", "summary", "成果简介", &["摘要", "简介"], Cell::Text, true),
-    col("description", "description", "详细介绍", &["描述", "详细描述", "成果介绍"], Cell::Text, false),
-    col("keywords", "keywords", "关键词", &["关键字"], Cell::List, false),
-    col("industry", "industry", "行业领域", &["行业", "领域", "所属领域"], Cell::Code(taxonomy::INDUSTRIES), true),
-    col("ipc_codes", "ipc_codes", "IPC分类号", &["ipc", "ipc分类"], Cell::List, false),
-    col("ip_type", "ip_type", "知识产权类型", &["ip类型", "产权类型"], Cell::Code(taxonomy::IP_TYPES), true),
-    col("ip_numbers", "ip_numbers", "专利号", &["知识产权编号", "专利号码"], Cell::List, false),
-    col("patent_status", "patent_status", "专利状态", &[], Cell::Code(taxonomy::PATENT_STATUSES), false),
-    col("trl", "trl", "技术成熟度", &["trl等级", "成熟度"], Cell::Int, true),
-    col("cooperation_modes", "cooperation_modes", "合作方式", &["转化方式"], Cell::Codes(taxonomy::COOPERATION_MODES), false),
-    col("price_min", "price_min", "最低价格（元）", &["价格下限", "最低价格"], Cell::Money, false),
-    col("price_max", "price_max", "最高价格（元）", &["价格上限", "最高价格"], Cell::Money, false),
-    col("currency", "currency", "币种", &["货币"], Cell::Currency, false),
-    col("region_code", "region", "所在地区", &["地区", "region_code", "所在地"], Cell::Region, false),
-    col("cross_border", "cross_border", "面向东盟", &["跨境", "跨境合作"], Cell::Bool, false),
-    col("valid_until", "valid_until", "有效期至", &["有效期"], Cell::Date, false),
-    col("language", "language", "语言", &[], Cell::Code(taxonomy::LANGUAGES), false),
-    col("contact_name", "contact_name", "联系人", &[], Cell::Text, false),
-    col("contact_email", "contact_email", "联系邮箱", &["邮箱", "电子邮箱"], Cell::Text, false),
-    col("contact_phone", "contact_phone", "联系电话", &["电话"], Cell::Text, false),
+    col(
+        "title",
+        "title",
+        "成果名称",
+        &["标题", "名称"],
+        Cell::Text,
+        true,
+    ),
+    col(
+        "summary",
+        "summary",
+        "成果简介",
+        &["摘要", "简介"],
+        Cell::Text,
+        true,
+    ),
+    col(
+        "description",
+        "description",
+        "详细介绍",
+        &["描述", "详细描述", "成果介绍"],
+        Cell::Text,
+        false,
+    ),
+    col(
+        "keywords",
+        "keywords",
+        "关键词",
+        &["关键字"],
+        Cell::List,
+        false,
+    ),
+    col(
+        "industry",
+        "industry",
+        "行业领域",
+        &["行业", "领域", "所属领域"],
+        Cell::Code(taxonomy::INDUSTRIES),
+        true,
+    ),
+    col(
+        "ipc_codes",
+        "ipc_codes",
+        "IPC分类号",
+        &["ipc", "ipc分类"],
+        Cell::List,
+        false,
+    ),
+    col(
+        "ip_type",
+        "ip_type",
+        "知识产权类型",
+        &["ip类型", "产权类型"],
+        Cell::Code(taxonomy::IP_TYPES),
+        true,
+    ),
+    col(
+        "ip_numbers",
+        "ip_numbers",
+        "专利号",
+        &["知识产权编号", "专利号码"],
+        Cell::List,
+        false,
+    ),
+    col(
+        "patent_status",
+        "patent_status",
+        "专利状态",
+        &[],
+        Cell::Code(taxonomy::PATENT_STATUSES),
+        false,
+    ),
+    col(
+        "trl",
+        "trl",
+        "技术成熟度",
+        &["trl等级", "成熟度"],
+        Cell::Int,
+        true,
+    ),
+    col(
+        "cooperation_modes",
+        "cooperation_modes",
+        "合作方式",
+        &["转化方式"],
+        Cell::Codes(taxonomy::COOPERATION_MODES),
+        false,
+    ),
+    col(
+        "price_min",
+        "price_min",
+        "最低价格（元）",
+        &["价格下限", "最低价格"],
+        Cell::Money,
+        false,
+    ),
+    col(
+        "price_max",
+        "price_max",
+        "最高价格（元）",
+        &["价格上限", "最高价格"],
+        Cell::Money,
+        false,
+    ),
+    col(
+        "currency",
+        "currency",
+        "币种",
+        &["货币"],
+        Cell::Currency,
+        false,
+    ),
+    col(
+        "region_code",
+        "region",
+        "所在地区",
+        &["地区", "region_code", "所在地"],
+        Cell::Region,
+        false,
+    ),
+    col(
+        "cross_border",
+        "cross_border",
+        "面向东盟",
+        &["跨境", "跨境合作"],
+        Cell::Bool,
+        false,
+    ),
+    col(
+        "valid_until",
+        "valid_until",
+        "有效期至",
+        &["有效期"],
+        Cell::Date,
+        false,
+    ),
+    col(
+        "language",
+        "language",
+        "语言",
+        &[],
+        Cell::Code(taxonomy::LANGUAGES),
+        false,
+    ),
+    col(
+        "contact_name",
+        "contact_name",
+        "联系人",
+        &[],
+        Cell::Text,
+        false,
+    ),
+    col(
+        "contact_email",
+        "contact_email",
+        "联系邮箱",
+        &["邮箱", "电子邮箱"],
+        Cell::Text,
+        false,
+    ),
+    col(
+        "contact_phone",
+        "contact_phone",
+        "联系电话",
+        &["电话"],
+        Cell::Text,
+        false,
+    ),
 ];
 
 const NEED_COLUMNS: &[Column] = &[
-    col("title", "title", "需求名称", &["标题", "名称"], Cell::Text, true),
-    col("summary", "summary", "需求简介", &["摘要", "简介", "问题描述"], Cell::Text, true),
-    col("description", "description", "详细描述", &["描述", "详细介绍"], Cell::Text, false),
-    col("keywords", "keywords", "关键词", &["关键字"], Cell::List, false),
-    col("industry", "industry", "行业领域", &["行业", "领域", "所属领域"], Cell::Code(taxonomy::INDUSTRIES), true),
-    col("ipc_codes", "ipc_codes", "IPC分类号", &["ipc", "ipc分类"], Cell::List, false),
-    col("min_trl", "min_trl", "最低技术成熟度", &["最低成熟度"], Cell::Int, false),
-    col("budget_min", "budget_min", "预算下限（元）", &["最低预算"], Cell::Money, false),
-    col("budget_max", "budget_max", "预算上限（元）", &["最高预算"], Cell::Money, false),
-    col("currency", "currency", "币种", &["货币"], Cell::Currency, false),
-    col("cooperation_modes", "cooperation_modes", "合作方式", &[], Cell::Codes(taxonomy::COOPERATION_MODES), false),
-    col("deadline", "deadline", "截止日期", &["截止时间"], Cell::Date, false),
-    col("region_code", "region", "所在地区", &["地区", "region_code", "所在地"], Cell::Region, false),
-    col("cross_border", "cross_border", "面向东盟", &["跨境", "跨境合作"], Cell::Bool, false),
-    col("valid_until", "valid_until", "有效期至", &["有效期"], Cell::Date, false),
-    col("language", "language", "语言", &[], Cell::Code(taxonomy::LANGUAGES), false),
-    col("contact_name", "contact_name", "联系人", &[], Cell::Text, false),
-    col("contact_email", "contact_email", "联系邮箱", &["邮箱", "电子邮箱"], Cell::Text, false),
-    col("contact_phone", "contact_phone", "联系电话", &["电话"], Cell::Text, false),
+    col(
+        "title",
+        "title",
+        "需求名称",
+        &["标题", "名称"],
+        Cell::Text,
+        true,
+    ),
+    col(
+        "summary",
+        "summary",
+        "需求简介",
+        &["摘要", "简介", "问题描述"],
+        Cell::Text,
+        true,
+    ),
+    col(
+        "description",
+        "description",
+        "详细描述",
+        &["描述", "详细介绍"],
+        Cell::Text,
+        false,
+    ),
+    col(
+        "keywords",
+        "keywords",
+        "关键词",
+        &["关键字"],
+        Cell::List,
+        false,
+    ),
+    col(
+        "industry",
+        "industry",
+        "行业领域",
+        &["行业", "领域", "所属领域"],
+        Cell::Code(taxonomy::INDUSTRIES),
+        true,
+    ),
+    col(
+        "ipc_codes",
+        "ipc_codes",
+        "IPC分类号",
+        &["ipc", "ipc分类"],
+        Cell::List,
+        false,
+    ),
+    col(
+        "min_trl",
+        "min_trl",
+        "最低技术成熟度",
+        &["最低成熟度"],
+        Cell::Int,
+        false,
+    ),
+    col(
+        "budget_min",
+        "budget_min",
+        "预算下限（元）",
+        &["最低预算"],
+        Cell::Money,
+        false,
+    ),
+    col(
+        "budget_max",
+        "budget_max",
+        "预算上限（元）",
+        &["最高预算"],
+        Cell::Money,
+        false,
+    ),
+    col(
+        "currency",
+        "currency",
+        "币种",
+        &["货币"],
+        Cell::Currency,
+        false,
+    ),
+    col(
+        "cooperation_modes",
+        "cooperation_modes",
+        "合作方式",
+        &[],
+        Cell::Codes(taxonomy::COOPERATION_MODES),
+        false,
+    ),
+    col(
+        "deadline",
+        "deadline",
+        "截止日期",
+        &["截止时间"],
+        Cell::Date,
+        false,
+    ),
+    col(
+        "region_code",
+        "region",
+        "所在地区",
+        &["地区", "region_code", "所在地"],
+        Cell::Region,
+        false,
+    ),
+    col(
+        "cross_border",
+        "cross_border",
+        "面向东盟",
+        &["跨境", "跨境合作"],
+        Cell::Bool,
+        false,
+    ),
+    col(
+        "valid_until",
+        "valid_until",
+        "有效期至",
+        &["有效期"],
+        Cell::Date,
+        false,
+    ),
+    col(
+        "language",
+        "language",
+        "语言",
+        &[],
+        Cell::Code(taxonomy::LANGUAGES),
+        false,
+    ),
+    col(
+        "contact_name",
+        "contact_name",
+        "联系人",
+        &[],
+        Cell::Text,
+        false,
+    ),
+    col(
+        "contact_email",
+        "contact_email",
+        "联系邮箱",
+        &["邮箱", "电子邮箱"],
+        Cell::Text,
+        false,
+    ),
+    col(
+        "contact_phone",
+        "contact_phone",
+        "联系电话",
+        &["电话"],
+        Cell::Text,
+        false,
+    ),
 ];
 
 /// `最低价格（元）` / `Price Min` / ` price_min ` all compare equal.
@@ -239,7 +540,9 @@ fn normalise_header(h: &str) -> String {
         match c {
             '(' | '（' | '[' | '【' => depth += 1,
             ')' | '）' | ']' | '】' => depth = (depth - 1).max(0),
-            c if depth == 0 && !c.is_whitespace() && c != '_' && c != '-' && c != '*' => out.extend(c.to_lowercase()),
+            c if depth == 0 && !c.is_whitespace() && c != '_' && c != '-' && c != '*' => {
+                out.extend(c.to_lowercase())
+            }
             _ => {}
         }
     }
@@ -247,23 +550,42 @@ fn normalise_header(h: &str) -> String {
 }
 
 /// Which column of the file feeds which field; missing required columns are file errors.
-fn map_headers(kind: ImportKind, headers: &[String]) -> Result<Vec<Option<&'static Column>>, Vec<RowError>> {
+fn map_headers(
+    kind: ImportKind,
+    headers: &[String],
+) -> Result<Vec<Option<&'static Column>>, Vec<RowError>> {
     let cols = kind.columns();
     let mapping: Vec<Option<&'static Column>> = headers
         .iter()
         .map(|h| {
             let n = normalise_header(h);
             cols.iter().find(|c| {
-                normalise_header(c.en) == n || normalise_header(c.zh) == n || normalise_header(c.field) == n || c.aliases.iter().any(|a| normalise_header(a) == n)
+                normalise_header(c.en) == n
+                    || normalise_header(c.zh) == n
+                    || normalise_header(c.field) == n
+                    || c.aliases.iter().any(|a| normalise_header(a) == n)
             })
         })
         .collect();
     let missing: Vec<RowError> = cols
         .iter()
-        .filter(|c| c.required && !mapping.iter().any(|m| m.is_some_and(|m| m.field == c.field)))
-        .map(|c| RowError { row: 1, column: format!("{} / {}", c.zh, c.en), reason: "required column is missing".to_owned() })
+        .filter(|c| {
+            c.required
+                && !mapping
+                    .iter()
+                    .any(|m| m.is_some_and(|m| m.field == c.field))
+        })
+        .map(|c| RowError {
+            row: 1,
+            column: format!("{} / {}", c.zh, c.en),
+            reason: "required column is missing".to_owned(),
+        })
         .collect();
-    if missing.is_empty() { Ok(mapping) } else { Err(missing) }
+    if missing.is_empty() {
+        Ok(mapping)
+    } else {
+        Err(missing)
+    }
 }
 
 fn split_list(s: &str) -> Vec<String> {
@@ -284,13 +606,20 @@ fn taxonomy_lookup(terms: &[Term], v: &str) -> Option<&'static str> {
     // Terms are 'static data; find by code or by either label.
     terms
         .iter()
-        .find(|t| t.code == v || t.zh == v || t.en.to_lowercase() == lower || t.zh.split('（').next() == Some(v))
+        .find(|t| {
+            t.code == v
+                || t.zh == v
+                || t.en.to_lowercase() == lower
+                || t.zh.split('（').next() == Some(v)
+        })
         .map(|t| t.code)
 }
 
 fn region_code(value: &str) -> Option<String> {
     let v = value.trim();
-    if let Some(code) = taxonomy_lookup(taxonomy::GUANGXI_CITIES, v).or_else(|| taxonomy_lookup(taxonomy::PROVINCES, v)) {
+    if let Some(code) = taxonomy_lookup(taxonomy::GUANGXI_CITIES, v)
+        .or_else(|| taxonomy_lookup(taxonomy::PROVINCES, v))
+    {
         return Some(code.to_owned());
     }
     // 柳州市 → 柳州
@@ -325,8 +654,12 @@ fn parse_date(v: &str) -> Option<NaiveDate> {
 
 /// Minor units of `currency` from an amount in major units ("12.5", "1,200,000.00").
 fn parse_money(v: &str, currency: &str) -> Result<i64, String> {
-    let cleaned: String = v.chars().filter(|c| *c != ',' && *c != '，' && !c.is_whitespace()).collect();
-    let amount = Decimal::from_str(&cleaned).map_err(|_| "must be an amount such as 500000 or 12.50".to_owned())?;
+    let cleaned: String = v
+        .chars()
+        .filter(|c| *c != ',' && *c != '，' && !c.is_whitespace())
+        .collect();
+    let amount = Decimal::from_str(&cleaned)
+        .map_err(|_| "must be an amount such as 500000 or 12.50".to_owned())?;
     let exponent = Currency::parse(currency).map_or(2, |c| c.exponent);
     // Checked: a cell of 79228162514264337593543950335 overflows the decimal type itself.
     let scaled = 10_i64
@@ -340,16 +673,35 @@ fn parse_money(v: &str, currency: &str) -> Result<i64, String> {
 }
 
 /// One data row as listing-input JSON, or the cell errors found on the way.
-fn row_to_json(row_no: usize, row: &[String], headers: &[String], mapping: &[Option<&'static Column>]) -> Result<Value, Vec<RowError>> {
+fn row_to_json(
+    row_no: usize,
+    row: &[String],
+    headers: &[String],
+    mapping: &[Option<&'static Column>],
+) -> Result<Value, Vec<RowError>> {
     let mut fields = Map::new();
     let mut errors = Vec::new();
     let cell_of = |field: &str| -> Option<(&str, &str)> {
         mapping.iter().enumerate().find_map(|(i, m)| {
-            m.filter(|c| c.field == field).map(|_| (headers[i].as_str(), row.get(i).map(String::as_str).unwrap_or("")))
+            m.filter(|c| c.field == field).map(|_| {
+                (
+                    headers[i].as_str(),
+                    row.get(i).map(String::as_str).unwrap_or(""),
+                )
+            })
         })
     };
-    let currency = cell_of("currency").map(|(_, v)| v.trim().to_uppercase()).filter(|v| !v.is_empty()).unwrap_or_else(|| "CNY".to_owned());
-    let mut err = |column: &str, reason: String| errors.push(RowError { row: row_no, column: column.to_owned(), reason });
+    let currency = cell_of("currency")
+        .map(|(_, v)| v.trim().to_uppercase())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "CNY".to_owned());
+    let mut err = |column: &str, reason: String| {
+        errors.push(RowError {
+            row: row_no,
+            column: column.to_owned(),
+            reason,
+        })
+    };
     for (i, m) in mapping.iter().enumerate() {
         let Some(column) = m else { continue };
         let raw = row.get(i).map(String::as_str).unwrap_or("").trim();
@@ -420,24 +772,38 @@ fn row_to_json(row_no: usize, row: &[String], headers: &[String], mapping: &[Opt
         fields.insert(column.field.to_owned(), value);
     }
     // Money columns become the input's range object.
-    let (min_key, max_key, range_key) = if fields.contains_key("budget_min") || fields.contains_key("budget_max") {
-        ("budget_min", "budget_max", "budget")
-    } else {
-        ("price_min", "price_max", "price")
-    };
+    let (min_key, max_key, range_key) =
+        if fields.contains_key("budget_min") || fields.contains_key("budget_max") {
+            ("budget_min", "budget_max", "budget")
+        } else {
+            ("price_min", "price_max", "price")
+        };
     let min = fields.remove(min_key);
     let max = fields.remove(max_key);
     fields.remove("currency");
     if min.is_some() || max.is_some() {
-        fields.insert(range_key.to_owned(), json!({"min_minor": min, "max_minor": max, "currency": currency}));
+        fields.insert(
+            range_key.to_owned(),
+            json!({"min_minor": min, "max_minor": max, "currency": currency}),
+        );
     }
     // Region alone decides the country.
     if let Some(region) = fields.get("region_code").and_then(Value::as_str) {
-        let country = if region.len() == 2 { region.to_owned() } else { "CN".to_owned() };
+        let country = if region.len() == 2 {
+            region.to_owned()
+        } else {
+            "CN".to_owned()
+        };
         fields.insert("country".to_owned(), Value::from(country));
     }
-    fields.entry("language").or_insert_with(|| Value::from("zh"));
-    if errors.is_empty() { Ok(Value::Object(fields)) } else { Err(errors) }
+    fields
+        .entry("language")
+        .or_insert_with(|| Value::from("zh"));
+    if errors.is_empty() {
+        Ok(Value::Object(fields))
+    } else {
+        Err(errors)
+    }
 }
 
 /// Maps a validation path (`price.min_minor`, `ipc_codes[2]`) to the column the file used.
@@ -460,17 +826,35 @@ fn column_for(path: &str, headers: &[String], mapping: &[Option<&'static Column>
         .unwrap_or_else(|| field.to_owned())
 }
 
-fn field_errors(row: usize, fields: Vec<FieldError>, headers: &[String], mapping: &[Option<&'static Column>]) -> Vec<RowError> {
+fn field_errors(
+    row: usize,
+    fields: Vec<FieldError>,
+    headers: &[String],
+    mapping: &[Option<&'static Column>],
+) -> Vec<RowError> {
     fields
         .into_iter()
-        .map(|f| RowError { row, column: column_for(&f.path, headers, mapping), reason: f.message })
+        .map(|f| RowError {
+            row,
+            column: column_for(&f.path, headers, mapping),
+            reason: f.message,
+        })
         .collect()
 }
 
-fn api_error_rows(row: usize, err: ApiError, headers: &[String], mapping: &[Option<&'static Column>]) -> Vec<RowError> {
+fn api_error_rows(
+    row: usize,
+    err: ApiError,
+    headers: &[String],
+    mapping: &[Option<&'static Column>],
+) -> Vec<RowError> {
     match err {
         ApiError::Validation(fields) => field_errors(row, fields, headers, mapping),
-        other => vec![RowError { row, column: String::new(), reason: other.to_string() }],
+        other => vec![RowError {
+            row,
+            column: String::new(),
+            reason: other.to_string(),
+        }],
     }
 }
 
@@ -527,7 +911,11 @@ pub async fn start(
 }
 
 /// Reads an import its organisation's members and operators may see.
-pub async fn find_visible(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid) -> ApiResult<imports::Model> {
+pub async fn find_visible(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+) -> ApiResult<imports::Model> {
     let m = imports::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -568,7 +956,11 @@ impl From<ImportSummary> for ImportOut {
             id: m.id,
             organisation_id: m.organisation_id,
             kind: ImportKind::parse(&m.listing_kind),
-            mode: if m.mode == "valid_rows_only" { ImportMode::ValidRowsOnly } else { ImportMode::AllOrNothing },
+            mode: if m.mode == "valid_rows_only" {
+                ImportMode::ValidRowsOnly
+            } else {
+                ImportMode::AllOrNothing
+            },
             format: m.format,
             file_name: m.file_name,
             status: m.status,
@@ -593,8 +985,20 @@ pub async fn list(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<Vec
     let query = imports::Entity::find()
         .select_only()
         .columns([
-            C::Id, C::OrganisationId, C::ListingKind, C::Mode, C::Format, C::FileName, C::Status, C::TotalRows,
-            C::ProcessedRows, C::CreatedCount, C::ErrorCount, C::Failure, C::CreatedAt, C::FinishedAt,
+            C::Id,
+            C::OrganisationId,
+            C::ListingKind,
+            C::Mode,
+            C::Format,
+            C::FileName,
+            C::Status,
+            C::TotalRows,
+            C::ProcessedRows,
+            C::CreatedCount,
+            C::ErrorCount,
+            C::Failure,
+            C::CreatedAt,
+            C::FinishedAt,
         ])
         .filter(C::OrganisationId.eq(org.0))
         .order_by_desc(C::CreatedAt)
@@ -602,11 +1006,26 @@ pub async fn list(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<Vec
     Ok(query.into_model::<ImportSummary>().all(db).await?)
 }
 
-async fn set_progress(db: &impl ConnectionTrait, id: Uuid, status: &str, total: usize, processed: usize) -> anyhow::Result<()> {
+async fn set_progress(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    status: &str,
+    total: usize,
+    processed: usize,
+) -> anyhow::Result<()> {
     imports::Entity::update_many()
-        .col_expr(imports::Column::Status, sea_orm::sea_query::Expr::value(status))
-        .col_expr(imports::Column::TotalRows, sea_orm::sea_query::Expr::value(i32::try_from(total)?))
-        .col_expr(imports::Column::ProcessedRows, sea_orm::sea_query::Expr::value(i32::try_from(processed)?))
+        .col_expr(
+            imports::Column::Status,
+            sea_orm::sea_query::Expr::value(status),
+        )
+        .col_expr(
+            imports::Column::TotalRows,
+            sea_orm::sea_query::Expr::value(i32::try_from(total)?),
+        )
+        .col_expr(
+            imports::Column::ProcessedRows,
+            sea_orm::sea_query::Expr::value(i32::try_from(processed)?),
+        )
         .filter(imports::Column::Id.eq(id))
         .exec(db)
         .await?;
@@ -622,7 +1041,11 @@ enum Rows {
 /// Runs an import: parse, validate every row, then write in one transaction with the final
 /// state. `progress(processed, total)` reports validation progress. Idempotent: an import
 /// that already finished is left as it is.
-pub async fn process(db: &(impl ConnectionTrait + TransactionTrait), id: Uuid, mut progress: impl FnMut(usize, usize)) -> anyhow::Result<imports::Model> {
+pub async fn process(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    id: Uuid,
+    mut progress: impl FnMut(usize, usize),
+) -> anyhow::Result<imports::Model> {
     let Some(mut import) = imports::Entity::find_by_id(id).one(db).await? else {
         anyhow::bail!("import {id} does not exist");
     };
@@ -630,9 +1053,16 @@ pub async fn process(db: &(impl ConnectionTrait + TransactionTrait), id: Uuid, m
         return Ok(import);
     }
     let kind = ImportKind::parse(&import.listing_kind);
-    let mode = if import.mode == "valid_rows_only" { ImportMode::ValidRowsOnly } else { ImportMode::AllOrNothing };
+    let mode = if import.mode == "valid_rows_only" {
+        ImportMode::ValidRowsOnly
+    } else {
+        ImportMode::AllOrNothing
+    };
     let format = Format::parse(&import.format).unwrap_or(Format::Csv);
-    let Some(org) = organisations::Entity::find_by_id(import.organisation_id).one(db).await? else {
+    let Some(org) = organisations::Entity::find_by_id(import.organisation_id)
+        .one(db)
+        .await?
+    else {
         anyhow::bail!("organisation of import {id} no longer exists");
     };
     // Parsing is CPU work on an untrusted file: off the async runtime, and a reader that
@@ -640,18 +1070,44 @@ pub async fn process(db: &(impl ConnectionTrait + TransactionTrait), id: Uuid, m
     // The file moves to the parser (up to the upload limit; no second copy): nothing after
     // reads it, and finishing drops it from the row.
     let content = std::mem::take(&mut import.content);
-    let limits = spreadsheet::Limits { max_rows: MAX_ROWS, ..spreadsheet::Limits::default() };
-    let parsed = tokio::task::spawn_blocking(move || spreadsheet::read_with(format, &content, &limits))
-        .await
-        .unwrap_or_else(|e| Err(format!("the file could not be read ({e})")));
+    let limits = spreadsheet::Limits {
+        max_rows: MAX_ROWS,
+        ..spreadsheet::Limits::default()
+    };
+    let parsed =
+        tokio::task::spawn_blocking(move || spreadsheet::read_with(format, &content, &limits))
+            .await
+            .unwrap_or_else(|e| Err(format!("the file could not be read ({e})")));
     let table: Table = match parsed {
         Ok(t) => t,
-        Err(reason) => return finish(db, &import, 0, vec![RowError { row: 1, column: String::new(), reason }], Some("the file cannot be read".to_owned())).await,
+        Err(reason) => {
+            return finish(
+                db,
+                &import,
+                0,
+                vec![RowError {
+                    row: 1,
+                    column: String::new(),
+                    reason,
+                }],
+                Some("the file cannot be read".to_owned()),
+            )
+            .await
+        }
     };
     let total = table.rows.len();
     let mapping = match map_headers(kind, &table.headers) {
         Ok(m) => m,
-        Err(errors) => return finish(db, &import, total, errors, Some("required columns are missing".to_owned())).await,
+        Err(errors) => {
+            return finish(
+                db,
+                &import,
+                total,
+                errors,
+                Some("required columns are missing".to_owned()),
+            )
+            .await
+        }
     };
     set_progress(db, id, "running", total, 0).await?;
     let mut errors: Vec<RowError> = Vec::new();
@@ -665,18 +1121,44 @@ pub async fn process(db: &(impl ConnectionTrait + TransactionTrait), id: Uuid, m
         match row_to_json(row_no, row, &table.headers, &mapping) {
             Err(e) => errors.extend(e),
             Ok(value) => match kind {
-                ImportKind::Achievements => match serde_json::from_value::<ach::AchievementIn>(value) {
-                    Err(e) => errors.push(RowError { row: row_no, column: String::new(), reason: e.to_string() }),
-                    Ok(input) => match ach::validate(&input, &org) {
-                        Ok((country, region)) => achievement_rows.push(ach::draft_model(org.id, import.created_by, &input, country, region)),
-                        Err(e) => errors.extend(api_error_rows(row_no, e, &table.headers, &mapping)),
-                    },
-                },
+                ImportKind::Achievements => {
+                    match serde_json::from_value::<ach::AchievementIn>(value) {
+                        Err(e) => errors.push(RowError {
+                            row: row_no,
+                            column: String::new(),
+                            reason: e.to_string(),
+                        }),
+                        Ok(input) => match ach::validate(&input, &org) {
+                            Ok((country, region)) => achievement_rows.push(ach::draft_model(
+                                org.id,
+                                import.created_by,
+                                &input,
+                                country,
+                                region,
+                            )),
+                            Err(e) => {
+                                errors.extend(api_error_rows(row_no, e, &table.headers, &mapping))
+                            }
+                        },
+                    }
+                }
                 ImportKind::Needs => match serde_json::from_value::<nd::NeedIn>(value) {
-                    Err(e) => errors.push(RowError { row: row_no, column: String::new(), reason: e.to_string() }),
+                    Err(e) => errors.push(RowError {
+                        row: row_no,
+                        column: String::new(),
+                        reason: e.to_string(),
+                    }),
                     Ok(input) => match nd::validate(&input, &org) {
-                        Ok((country, region)) => need_rows.push(nd::draft_model(org.id, import.created_by, &input, country, region)),
-                        Err(e) => errors.extend(api_error_rows(row_no, e, &table.headers, &mapping)),
+                        Ok((country, region)) => need_rows.push(nd::draft_model(
+                            org.id,
+                            import.created_by,
+                            &input,
+                            country,
+                            region,
+                        )),
+                        Err(e) => {
+                            errors.extend(api_error_rows(row_no, e, &table.headers, &mapping))
+                        }
                     },
                 },
             },
@@ -692,14 +1174,37 @@ pub async fn process(db: &(impl ConnectionTrait + TransactionTrait), id: Uuid, m
         ImportKind::Needs => Rows::Needs(need_rows),
     };
     let write = errors.is_empty() || mode == ImportMode::ValidRowsOnly;
-    let rows = if write { rows } else { Rows::Achievements(Vec::new()) };
-    let failure = (!write).then(|| format!("{} bad cells; nothing was imported (all-or-nothing)", errors.len()));
+    let rows = if write {
+        rows
+    } else {
+        Rows::Achievements(Vec::new())
+    };
+    let failure = (!write).then(|| {
+        format!(
+            "{} bad cells; nothing was imported (all-or-nothing)",
+            errors.len()
+        )
+    });
     finish_with_rows(db, &import, total, rows, errors, failure).await
 }
 
 /// Ends an import that writes no rows (unreadable file, missing columns).
-async fn finish(db: &(impl ConnectionTrait + TransactionTrait), import: &imports::Model, total: usize, errors: Vec<RowError>, failure: Option<String>) -> anyhow::Result<imports::Model> {
-    finish_with_rows(db, import, total, Rows::Achievements(Vec::new()), errors, failure).await
+async fn finish(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    import: &imports::Model,
+    total: usize,
+    errors: Vec<RowError>,
+    failure: Option<String>,
+) -> anyhow::Result<imports::Model> {
+    finish_with_rows(
+        db,
+        import,
+        total,
+        Rows::Achievements(Vec::new()),
+        errors,
+        failure,
+    )
+    .await
 }
 
 async fn finish_with_rows(
@@ -711,7 +1216,11 @@ async fn finish_with_rows(
     failure: Option<String>,
 ) -> anyhow::Result<imports::Model> {
     let txn = db.begin().await?;
-    let status = if failure.is_some() { "failed" } else { "succeeded" };
+    let status = if failure.is_some() {
+        "failed"
+    } else {
+        "succeeded"
+    };
     let now = Utc::now();
     // The final state first, and only from an unfinished state: the row lock this takes makes a
     // second run of the same import (a doubled job) wait here and then find it finished, so
@@ -719,14 +1228,32 @@ async fn finish_with_rows(
     // reported now, and an office's spreadsheet is not ours to keep.
     let claimed = imports::Entity::update_many()
         .col_expr(imports::Column::Status, Expr::value(status))
-        .col_expr(imports::Column::TotalRows, Expr::value(i32::try_from(total)?))
-        .col_expr(imports::Column::ProcessedRows, Expr::value(i32::try_from(total)?))
-        .col_expr(imports::Column::ErrorCount, Expr::value(i32::try_from(errors.len())?))
-        .col_expr(imports::Column::Errors, Expr::value(serde_json::to_value(&errors)?))
+        .col_expr(
+            imports::Column::TotalRows,
+            Expr::value(i32::try_from(total)?),
+        )
+        .col_expr(
+            imports::Column::ProcessedRows,
+            Expr::value(i32::try_from(total)?),
+        )
+        .col_expr(
+            imports::Column::ErrorCount,
+            Expr::value(i32::try_from(errors.len())?),
+        )
+        .col_expr(
+            imports::Column::Errors,
+            Expr::value(serde_json::to_value(&errors)?),
+        )
         .col_expr(imports::Column::Failure, Expr::value(failure.clone()))
         .col_expr(imports::Column::Content, Expr::value(Vec::<u8>::new()))
-        .col_expr(imports::Column::UpdatedAt, Expr::value(chrono::DateTime::<chrono::FixedOffset>::from(now)))
-        .col_expr(imports::Column::FinishedAt, Expr::value(Some(chrono::DateTime::<chrono::FixedOffset>::from(now))))
+        .col_expr(
+            imports::Column::UpdatedAt,
+            Expr::value(chrono::DateTime::<chrono::FixedOffset>::from(now)),
+        )
+        .col_expr(
+            imports::Column::FinishedAt,
+            Expr::value(Some(chrono::DateTime::<chrono::FixedOffset>::from(now))),
+        )
         .filter(imports::Column::Id.eq(import.id))
         .filter(imports::Column::Status.is_not_in(["succeeded", "failed"]))
         .exec(&txn)
@@ -742,20 +1269,27 @@ async fn finish_with_rows(
         Rows::Achievements(models) => {
             let n = models.len();
             for chunk in models.chunks(INSERT_CHUNK) {
-                achievements::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+                achievements::Entity::insert_many(chunk.to_vec())
+                    .exec_without_returning(&txn)
+                    .await?;
             }
             n
         }
         Rows::Needs(models) => {
             let n = models.len();
             for chunk in models.chunks(INSERT_CHUNK) {
-                needs::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+                needs::Entity::insert_many(chunk.to_vec())
+                    .exec_without_returning(&txn)
+                    .await?;
             }
             n
         }
     };
     imports::Entity::update_many()
-        .col_expr(imports::Column::CreatedCount, Expr::value(i32::try_from(created)?))
+        .col_expr(
+            imports::Column::CreatedCount,
+            Expr::value(i32::try_from(created)?),
+        )
         .filter(imports::Column::Id.eq(import.id))
         .exec(&txn)
         .await?;
@@ -772,46 +1306,106 @@ async fn finish_with_rows(
 
 /// The import format's header row for `kind`, Chinese or English, for templates and exports.
 pub fn headers(kind: ImportKind, chinese: bool) -> Vec<String> {
-    kind.columns().iter().map(|c| if chinese { c.zh.to_owned() } else { c.en.to_owned() }).collect()
+    kind.columns()
+        .iter()
+        .map(|c| {
+            if chinese {
+                c.zh.to_owned()
+            } else {
+                c.en.to_owned()
+            }
+        })
+        .collect()
 }
 
 fn money_text(minor: Option<i64>, currency: Option<&str>) -> String {
     match (minor, currency) {
-        (Some(m), Some(c)) => platform::money::Money::new(m, c).to_major().map(|d| d.to_string()).unwrap_or_default(),
+        (Some(m), Some(c)) => platform::money::Money::new(m, c)
+            .to_major()
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
         _ => String::new(),
     }
 }
 
 /// An organisation's listings as a table in the import format (so exports re-import).
-pub async fn export(db: &impl ConnectionTrait, kind: ImportKind, organisation_id: Uuid, chinese: bool) -> anyhow::Result<Table> {
+pub async fn export(
+    db: &impl ConnectionTrait,
+    kind: ImportKind,
+    organisation_id: Uuid,
+    chinese: bool,
+) -> anyhow::Result<Table> {
     use super::listings::strings;
     let join = |v: &Value| strings(v).join("; ");
     let mut rows = Vec::new();
     match kind {
         ImportKind::Achievements => {
-            for m in achievements::Entity::find().filter(achievements::Column::OrganisationId.eq(organisation_id)).order_by_asc(achievements::Column::CreatedAt).all(db).await? {
+            for m in achievements::Entity::find()
+                .filter(achievements::Column::OrganisationId.eq(organisation_id))
+                .order_by_asc(achievements::Column::CreatedAt)
+                .all(db)
+                .await?
+            {
                 rows.push(vec![
-                    m.title.clone(), m.summary.clone(), m.description.clone(), join(&m.keywords), m.industry_code.clone(), join(&m.ipc_codes),
-                    m.ip_type.clone(), join(&m.ip_numbers), m.patent_status.clone().unwrap_or_default(), m.trl.to_string(), join(&m.cooperation_modes),
-                    money_text(m.price_min_minor, m.currency.as_deref()), money_text(m.price_max_minor, m.currency.as_deref()), m.currency.clone().unwrap_or_default(),
-                    m.region_code.clone(), if m.cross_border { "yes" } else { "no" }.to_owned(), m.valid_until.map(|d| d.to_string()).unwrap_or_default(),
-                    m.original_language.clone(), m.contact_name.clone().unwrap_or_default(), m.contact_email.clone().unwrap_or_default(), m.contact_phone.clone().unwrap_or_default(),
+                    m.title.clone(),
+                    m.summary.clone(),
+                    m.description.clone(),
+                    join(&m.keywords),
+                    m.industry_code.clone(),
+                    join(&m.ipc_codes),
+                    m.ip_type.clone(),
+                    join(&m.ip_numbers),
+                    m.patent_status.clone().unwrap_or_default(),
+                    m.trl.to_string(),
+                    join(&m.cooperation_modes),
+                    money_text(m.price_min_minor, m.currency.as_deref()),
+                    money_text(m.price_max_minor, m.currency.as_deref()),
+                    m.currency.clone().unwrap_or_default(),
+                    m.region_code.clone(),
+                    if m.cross_border { "yes" } else { "no" }.to_owned(),
+                    m.valid_until.map(|d| d.to_string()).unwrap_or_default(),
+                    m.original_language.clone(),
+                    m.contact_name.clone().unwrap_or_default(),
+                    m.contact_email.clone().unwrap_or_default(),
+                    m.contact_phone.clone().unwrap_or_default(),
                 ]);
             }
         }
         ImportKind::Needs => {
-            for m in needs::Entity::find().filter(needs::Column::OrganisationId.eq(organisation_id)).order_by_asc(needs::Column::CreatedAt).all(db).await? {
+            for m in needs::Entity::find()
+                .filter(needs::Column::OrganisationId.eq(organisation_id))
+                .order_by_asc(needs::Column::CreatedAt)
+                .all(db)
+                .await?
+            {
                 rows.push(vec![
-                    m.title.clone(), m.summary.clone(), m.description.clone(), join(&m.keywords), m.industry_code.clone(), join(&m.ipc_codes),
-                    m.min_trl.to_string(), money_text(m.budget_min_minor, m.currency.as_deref()), money_text(m.budget_max_minor, m.currency.as_deref()),
-                    m.currency.clone().unwrap_or_default(), join(&m.cooperation_modes), m.deadline.map(|d| d.to_string()).unwrap_or_default(),
-                    m.region_code.clone(), if m.cross_border { "yes" } else { "no" }.to_owned(), m.valid_until.map(|d| d.to_string()).unwrap_or_default(),
-                    m.original_language.clone(), m.contact_name.clone().unwrap_or_default(), m.contact_email.clone().unwrap_or_default(), m.contact_phone.clone().unwrap_or_default(),
+                    m.title.clone(),
+                    m.summary.clone(),
+                    m.description.clone(),
+                    join(&m.keywords),
+                    m.industry_code.clone(),
+                    join(&m.ipc_codes),
+                    m.min_trl.to_string(),
+                    money_text(m.budget_min_minor, m.currency.as_deref()),
+                    money_text(m.budget_max_minor, m.currency.as_deref()),
+                    m.currency.clone().unwrap_or_default(),
+                    join(&m.cooperation_modes),
+                    m.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                    m.region_code.clone(),
+                    if m.cross_border { "yes" } else { "no" }.to_owned(),
+                    m.valid_until.map(|d| d.to_string()).unwrap_or_default(),
+                    m.original_language.clone(),
+                    m.contact_name.clone().unwrap_or_default(),
+                    m.contact_email.clone().unwrap_or_default(),
+                    m.contact_phone.clone().unwrap_or_default(),
                 ]);
             }
         }
     }
-    Ok(Table { headers: headers(kind, chinese), rows })
+    Ok(Table {
+        headers: headers(kind, chinese),
+        rows,
+    })
 }
 
 #[cfg(test)]
@@ -820,23 +1414,54 @@ mod tests {
 
     #[test]
     fn headers_match_in_chinese_english_and_with_units() {
-        let headers: Vec<String> = ["成果名称", "Summary", "行业", "知识产权类型", "技术成熟度", "最低价格(元)"].iter().map(|s| (*s).to_owned()).collect();
-        let mapping = map_headers(ImportKind::Achievements, &headers).expect("all required present");
+        let headers: Vec<String> = [
+            "成果名称",
+            "Summary",
+            "行业",
+            "知识产权类型",
+            "技术成熟度",
+            "最低价格(元)",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        let mapping =
+            map_headers(ImportKind::Achievements, &headers).expect("all required present");
         let fields: Vec<&str> = mapping.iter().map(|m| m.map_or("?", |c| c.field)).collect();
-        assert_eq!(fields, vec!["title", "summary", "industry", "ip_type", "trl", "price_min"]);
-        let missing = map_headers(ImportKind::Achievements, &headers[..2]).expect_err("industry missing");
+        assert_eq!(
+            fields,
+            vec![
+                "title",
+                "summary",
+                "industry",
+                "ip_type",
+                "trl",
+                "price_min"
+            ]
+        );
+        let missing =
+            map_headers(ImportKind::Achievements, &headers[..2]).expect_err("industry missing");
         assert!(missing.iter().any(|e| e.column.contains("industry")));
     }
 
     #[test]
     fn cells_take_labels_and_units() {
-        assert_eq!(find_code(taxonomy::INDUSTRIES, "现代农业"), Some("modern_agriculture"));
-        assert_eq!(find_code(taxonomy::INDUSTRIES, "Modern agriculture"), Some("modern_agriculture"));
+        assert_eq!(
+            find_code(taxonomy::INDUSTRIES, "现代农业"),
+            Some("modern_agriculture")
+        );
+        assert_eq!(
+            find_code(taxonomy::INDUSTRIES, "Modern agriculture"),
+            Some("modern_agriculture")
+        );
         assert_eq!(region_code("柳州市").as_deref(), Some("450200"));
         assert_eq!(region_code("Vietnam").as_deref(), Some("VN"));
         assert_eq!(parse_money("1,200,000.50", "CNY"), Ok(120_000_050));
         assert!(parse_money("1.005", "CNY").is_err());
         assert_eq!(parse_money("15000000", "VND"), Ok(15_000_000));
-        assert_eq!(parse_date("2027年3月1日"), NaiveDate::from_ymd_opt(2027, 3, 1));
+        assert_eq!(
+            parse_date("2027年3月1日"),
+            NaiveDate::from_ymd_opt(2027, 3, 1)
+        );
     }
 }

@@ -3,9 +3,9 @@
 //! handlers never write the index.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use platform::entity::{achievements, needs};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use search::{LangText, SearchDoc, SearchIndex};
-use platform::entity::{achievements, needs};
 use uuid::Uuid;
 
 use super::listings::{strings, ListingKind, Status};
@@ -14,7 +14,10 @@ use super::translations::{self, LocalizedText};
 /// Documents sent to the index per batch during a rebuild.
 const REINDEX_BATCH: u64 = 500;
 
-fn published_at(value: Option<chrono::DateTime<chrono::FixedOffset>>, fallback: chrono::DateTime<chrono::FixedOffset>) -> DateTime<Utc> {
+fn published_at(
+    value: Option<chrono::DateTime<chrono::FixedOffset>>,
+    fallback: chrono::DateTime<chrono::FixedOffset>,
+) -> DateTime<Utc> {
     value.unwrap_or(fallback).with_timezone(&Utc)
 }
 
@@ -23,16 +26,35 @@ fn searchable(status: &str, valid_until: Option<NaiveDate>, today: NaiveDate) ->
 }
 
 /// The original text first, then every translation, as the index takes them.
-async fn texts(db: &impl ConnectionTrait, kind: ListingKind, id: Uuid, original: LocalizedText) -> anyhow::Result<Vec<LangText>> {
-    let translated = translations::list(db, kind, id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+async fn texts(
+    db: &impl ConnectionTrait,
+    kind: ListingKind,
+    id: Uuid,
+    original: LocalizedText,
+) -> anyhow::Result<Vec<LangText>> {
+    let translated = translations::list(db, kind, id)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(std::iter::once(original)
         .chain(translated)
-        .map(|t| LangText { language: t.language, title: t.title, summary: t.summary, description: t.description, keywords: t.keywords })
+        .map(|t| LangText {
+            language: t.language,
+            title: t.title,
+            summary: t.summary,
+            description: t.description,
+            keywords: t.keywords,
+        })
         .collect())
 }
 
 /// A price or budget range in CNY fen at the rate of `today`.
-async fn cny_range(db: &impl ConnectionTrait, min: Option<i64>, max: Option<i64>, currency: Option<&str>, today: NaiveDate) -> anyhow::Result<(Option<i64>, Option<i64>)> {
+async fn cny_range(
+    db: &impl ConnectionTrait,
+    min: Option<i64>,
+    max: Option<i64>,
+    currency: Option<&str>,
+    today: NaiveDate,
+) -> anyhow::Result<(Option<i64>, Option<i64>)> {
     let currency = currency.unwrap_or("CNY");
     Ok((
         platform::fx::to_cny_fen(db, min, currency, today).await?,
@@ -41,18 +63,35 @@ async fn cny_range(db: &impl ConnectionTrait, min: Option<i64>, max: Option<i64>
 }
 
 /// The index document of an achievement, or `None` if it must not be searchable.
-pub async fn achievement_doc(db: &impl ConnectionTrait, m: &achievements::Model, today: NaiveDate) -> anyhow::Result<Option<SearchDoc>> {
+pub async fn achievement_doc(
+    db: &impl ConnectionTrait,
+    m: &achievements::Model,
+    today: NaiveDate,
+) -> anyhow::Result<Option<SearchDoc>> {
     if !searchable(&m.status, m.valid_until, today) {
         return Ok(None);
     }
-    let (price_min, price_max) = cny_range(db, m.price_min_minor, m.price_max_minor, m.currency.as_deref(), today).await?;
+    let (price_min, price_max) = cny_range(
+        db,
+        m.price_min_minor,
+        m.price_max_minor,
+        m.currency.as_deref(),
+        today,
+    )
+    .await?;
     Ok(Some(SearchDoc {
         id: m.id,
         kind: ListingKind::Achievement,
         open_call: false,
         organisation_id: m.organisation_id,
         original_language: m.original_language.clone(),
-        texts: texts(db, ListingKind::Achievement, m.id, super::achievements::original_text(m)).await?,
+        texts: texts(
+            db,
+            ListingKind::Achievement,
+            m.id,
+            super::achievements::original_text(m),
+        )
+        .await?,
         industry: m.industry_code.clone(),
         region_code: m.region_code.clone(),
         country: m.country.clone(),
@@ -70,11 +109,22 @@ pub async fn achievement_doc(db: &impl ConnectionTrait, m: &achievements::Model,
 }
 
 /// The index document of a need, or `None` if it must not be searchable.
-pub async fn need_doc(db: &impl ConnectionTrait, m: &needs::Model, today: NaiveDate) -> anyhow::Result<Option<SearchDoc>> {
+pub async fn need_doc(
+    db: &impl ConnectionTrait,
+    m: &needs::Model,
+    today: NaiveDate,
+) -> anyhow::Result<Option<SearchDoc>> {
     if !searchable(&m.status, m.valid_until, today) {
         return Ok(None);
     }
-    let (price_min, price_max) = cny_range(db, m.budget_min_minor, m.budget_max_minor, m.currency.as_deref(), today).await?;
+    let (price_min, price_max) = cny_range(
+        db,
+        m.budget_min_minor,
+        m.budget_max_minor,
+        m.currency.as_deref(),
+        today,
+    )
+    .await?;
     Ok(Some(SearchDoc {
         id: m.id,
         kind: ListingKind::Need,
@@ -99,7 +149,12 @@ pub async fn need_doc(db: &impl ConnectionTrait, m: &needs::Model, today: NaiveD
 }
 
 /// Brings one listing's document in line with its row. Idempotent.
-pub async fn sync_one(db: &impl ConnectionTrait, index: &dyn SearchIndex, kind: ListingKind, id: Uuid) -> anyhow::Result<()> {
+pub async fn sync_one(
+    db: &impl ConnectionTrait,
+    index: &dyn SearchIndex,
+    kind: ListingKind,
+    id: Uuid,
+) -> anyhow::Result<()> {
     let today = Utc::now().date_naive();
     let doc = match kind {
         ListingKind::Achievement => match achievements::Entity::find_by_id(id).one(db).await? {
@@ -118,12 +173,22 @@ pub async fn sync_one(db: &impl ConnectionTrait, index: &dyn SearchIndex, kind: 
 }
 
 /// Rebuilds the index from the database; `progress(done, total)` is called after each batch.
-pub async fn reindex(db: &impl ConnectionTrait, index: &dyn SearchIndex, mut progress: impl FnMut(u64, u64)) -> anyhow::Result<u64> {
+pub async fn reindex(
+    db: &impl ConnectionTrait,
+    index: &dyn SearchIndex,
+    mut progress: impl FnMut(u64, u64),
+) -> anyhow::Result<u64> {
     let today = Utc::now().date_naive();
     index.clear().await?;
     let published = Status::Published.as_str();
-    let total = achievements::Entity::find().filter(achievements::Column::Status.eq(published)).count(db).await?
-        + needs::Entity::find().filter(needs::Column::Status.eq(published)).count(db).await?;
+    let total = achievements::Entity::find()
+        .filter(achievements::Column::Status.eq(published))
+        .count(db)
+        .await?
+        + needs::Entity::find()
+            .filter(needs::Column::Status.eq(published))
+            .count(db)
+            .await?;
     let mut done = 0;
     let mut pages = achievements::Entity::find()
         .filter(achievements::Column::Status.eq(published))

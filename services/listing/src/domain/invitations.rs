@@ -5,16 +5,16 @@
 //! revoke them, and change members' roles (an organisation always keeps an admin).
 
 use chrono::{Duration, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
-};
-use serde::{Deserialize, Serialize};
 use platform::audit::AuditEntry;
 use platform::auth::{self, AuthUser, OrgRole, PasswordGate};
 use platform::entity::{invitations, users};
 use platform::error::{ApiError, ApiResult, Validator};
 use platform::ids::{new_uuid, OrganisationId, UserId};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 

@@ -3,9 +3,6 @@
 //! state and the version, is audited, and tells the other services through the job queue.
 
 use chrono::{Duration, NaiveDate, Utc};
-use sea_orm::sea_query::{Alias, Expr, Query};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, TransactionTrait, Value};
-use serde::{Deserialize, Serialize};
 use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
 use platform::entity::listing_reviews;
@@ -13,6 +10,9 @@ use platform::error::{ApiError, ApiResult, Validator};
 use platform::ids::new_uuid;
 use platform::jobs::enqueue;
 use platform::jobs::events::ListingExpiring;
+use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, TransactionTrait, Value};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -59,7 +59,11 @@ pub struct ReviewIn {
 fn wrong_state(header: &Header, action: &str) -> ApiError {
     ApiError::conflict(
         "illegal_state_change",
-        format!("cannot {action} a {} that is {}", header.kind.as_str(), header.status.as_str()),
+        format!(
+            "cannot {action} a {} that is {}",
+            header.kind.as_str(),
+            header.status.as_str()
+        ),
     )
 }
 
@@ -87,7 +91,13 @@ async fn audit(
 }
 
 /// Owner sends a draft (or a rejected listing) for review. It needs a future valid-until.
-pub async fn submit(db: &(impl ConnectionTrait + TransactionTrait), caller: &AuthUser, kind: ListingKind, id: Uuid, input: VersionIn) -> ApiResult<()> {
+pub async fn submit(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    caller: &AuthUser,
+    kind: ListingKind,
+    id: Uuid,
+    input: VersionIn,
+) -> ApiResult<()> {
     let header = listings::header(db, kind, id).await?;
     listings::ensure_owner(&header, caller)?;
     listings::ensure_version(&header, input.version)?;
@@ -97,15 +107,29 @@ pub async fn submit(db: &(impl ConnectionTrait + TransactionTrait), caller: &Aut
     let mut v = Validator::new();
     match header.valid_until {
         None => {
-            v.push("valid_until", "is required before a listing can be published");
+            v.push(
+                "valid_until",
+                "is required before a listing can be published",
+            );
         }
         Some(d) => {
-            v.check(d > Utc::now().date_naive(), "valid_until", "must be in the future");
+            v.check(
+                d > Utc::now().date_naive(),
+                "valid_until",
+                "must be in the future",
+            );
         }
     }
     v.finish()?;
     let txn = db.begin().await?;
-    listings::transition(&txn, &header, input.version, Status::Submitted, vec![("submitted_at", now_value())]).await?;
+    listings::transition(
+        &txn,
+        &header,
+        input.version,
+        Status::Submitted,
+        vec![("submitted_at", now_value())],
+    )
+    .await?;
     audit(&txn, caller, &header, "listing.submit", Status::Submitted).await?;
     txn.commit().await?;
     Ok(())
@@ -113,7 +137,13 @@ pub async fn submit(db: &(impl ConnectionTrait + TransactionTrait), caller: &Aut
 
 /// Operator publishes or rejects a submitted listing, or approves (`publish`) or rejects a
 /// published listing's pending revision.
-pub async fn review(db: &(impl ConnectionTrait + TransactionTrait), caller: &AuthUser, kind: ListingKind, id: Uuid, input: ReviewIn) -> ApiResult<()> {
+pub async fn review(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    caller: &AuthUser,
+    kind: ListingKind,
+    id: Uuid,
+    input: ReviewIn,
+) -> ApiResult<()> {
     caller.require_operator()?;
     let header = listings::header(db, kind, id).await?;
     if header.status == Status::Published {
@@ -124,16 +154,34 @@ pub async fn review(db: &(impl ConnectionTrait + TransactionTrait), caller: &Aut
     if header.status != Status::Submitted {
         return Err(wrong_state(&header, "review"));
     }
-    let reason = input.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    let reason = input
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
     if input.decision == Decision::Reject && reason.is_none() {
-        return Err(ApiError::field("reason", "a rejection needs a reason the owner can act on"));
+        return Err(ApiError::field(
+            "reason",
+            "a rejection needs a reason the owner can act on",
+        ));
     }
-    if input.decision == Decision::Publish && header.valid_until.is_none_or(|d| d <= Utc::now().date_naive()) {
-        return Err(ApiError::field("valid_until", "the listing's valid-until date has passed; the owner must renew it"));
+    if input.decision == Decision::Publish
+        && header
+            .valid_until
+            .is_none_or(|d| d <= Utc::now().date_naive())
+    {
+        return Err(ApiError::field(
+            "valid_until",
+            "the listing's valid-until date has passed; the owner must renew it",
+        ));
     }
     let txn = db.begin().await?;
     let (to, extra, action) = match input.decision {
-        Decision::Publish => (Status::Published, vec![("published_at", now_value())], "listing.publish"),
+        Decision::Publish => (
+            Status::Published,
+            vec![("published_at", now_value())],
+            "listing.publish",
+        ),
         Decision::Reject => (Status::Rejected, vec![], "listing.reject"),
     };
     listings::transition(&txn, &header, input.version, to, extra).await?;
@@ -160,7 +208,13 @@ pub async fn review(db: &(impl ConnectionTrait + TransactionTrait), caller: &Aut
 }
 
 /// Owner takes a listing off the market.
-pub async fn withdraw(db: &(impl ConnectionTrait + TransactionTrait), caller: &AuthUser, kind: ListingKind, id: Uuid, input: VersionIn) -> ApiResult<()> {
+pub async fn withdraw(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    caller: &AuthUser,
+    kind: ListingKind,
+    id: Uuid,
+    input: VersionIn,
+) -> ApiResult<()> {
     let header = listings::header(db, kind, id).await?;
     listings::ensure_owner(&header, caller)?;
     listings::ensure_version(&header, input.version)?;
@@ -168,7 +222,14 @@ pub async fn withdraw(db: &(impl ConnectionTrait + TransactionTrait), caller: &A
         return Err(wrong_state(&header, "withdraw"));
     }
     let txn = db.begin().await?;
-    listings::transition(&txn, &header, input.version, Status::Withdrawn, vec![("closed_at", now_value())]).await?;
+    listings::transition(
+        &txn,
+        &header,
+        input.version,
+        Status::Withdrawn,
+        vec![("closed_at", now_value())],
+    )
+    .await?;
     audit(&txn, caller, &header, "listing.withdraw", Status::Withdrawn).await?;
     super::revisions::discard_pending(&txn, &header).await?;
     events::listing_changed(&txn, kind, id).await?;
@@ -177,7 +238,13 @@ pub async fn withdraw(db: &(impl ConnectionTrait + TransactionTrait), caller: &A
 }
 
 /// Owner marks a listing closed: the technology was transferred or the need met.
-pub async fn close(db: &(impl ConnectionTrait + TransactionTrait), caller: &AuthUser, kind: ListingKind, id: Uuid, input: VersionIn) -> ApiResult<()> {
+pub async fn close(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    caller: &AuthUser,
+    kind: ListingKind,
+    id: Uuid,
+    input: VersionIn,
+) -> ApiResult<()> {
     let header = listings::header(db, kind, id).await?;
     listings::ensure_owner(&header, caller)?;
     listings::ensure_version(&header, input.version)?;
@@ -185,7 +252,14 @@ pub async fn close(db: &(impl ConnectionTrait + TransactionTrait), caller: &Auth
         return Err(wrong_state(&header, "close"));
     }
     let txn = db.begin().await?;
-    listings::transition(&txn, &header, input.version, Status::Closed, vec![("closed_at", now_value())]).await?;
+    listings::transition(
+        &txn,
+        &header,
+        input.version,
+        Status::Closed,
+        vec![("closed_at", now_value())],
+    )
+    .await?;
     audit(&txn, caller, &header, "listing.close", Status::Closed).await?;
     super::revisions::discard_pending(&txn, &header).await?;
     events::listing_changed(&txn, kind, id).await?;
@@ -195,7 +269,13 @@ pub async fn close(db: &(impl ConnectionTrait + TransactionTrait), caller: &Auth
 
 /// Owner extends a published or expired listing; an expired one is published again (it was
 /// reviewed before).
-pub async fn renew(db: &(impl ConnectionTrait + TransactionTrait), caller: &AuthUser, kind: ListingKind, id: Uuid, input: RenewIn) -> ApiResult<()> {
+pub async fn renew(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    caller: &AuthUser,
+    kind: ListingKind,
+    id: Uuid,
+    input: RenewIn,
+) -> ApiResult<()> {
     let header = listings::header(db, kind, id).await?;
     listings::ensure_owner(&header, caller)?;
     listings::ensure_version(&header, input.version)?;
@@ -213,7 +293,10 @@ pub async fn renew(db: &(impl ConnectionTrait + TransactionTrait), caller: &Auth
         Status::Published,
         vec![
             ("valid_until", Value::from(input.valid_until)),
-            ("expiry_reminded_at", Value::ChronoDateTimeWithTimeZone(None)),
+            (
+                "expiry_reminded_at",
+                Value::ChronoDateTimeWithTimeZone(None),
+            ),
         ],
     )
     .await?;
@@ -233,17 +316,30 @@ pub struct ExpirySweep {
 /// Expires published listings whose valid-until date is before `today`, and reminds owners of
 /// those expiring within [`REMIND_DAYS_BEFORE`] days (once per validity period). Idempotent:
 /// running it twice on the same day changes nothing the second time.
-pub async fn sweep_expiry(db: &(impl ConnectionTrait + TransactionTrait), today: NaiveDate) -> anyhow::Result<ExpirySweep> {
+pub async fn sweep_expiry(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    today: NaiveDate,
+) -> anyhow::Result<ExpirySweep> {
     let mut sweep = ExpirySweep::default();
     for kind in [ListingKind::Achievement, ListingKind::Need] {
         let table = Alias::new(listings::table(kind));
         let backend = db.get_database_backend();
         let mut select = Query::select();
         select
-            .columns([Alias::new("id"), Alias::new("version"), Alias::new("organisation_id"), Alias::new("title"), Alias::new("valid_until"), Alias::new("expiry_reminded_at")])
+            .columns([
+                Alias::new("id"),
+                Alias::new("version"),
+                Alias::new("organisation_id"),
+                Alias::new("title"),
+                Alias::new("valid_until"),
+                Alias::new("expiry_reminded_at"),
+            ])
             .from(table.clone())
             .and_where(Expr::col(Alias::new("status")).eq(Status::Published.as_str()))
-            .and_where(Expr::col(Alias::new("valid_until")).lte(today + Duration::days(REMIND_DAYS_BEFORE)));
+            .and_where(
+                Expr::col(Alias::new("valid_until"))
+                    .lte(today + Duration::days(REMIND_DAYS_BEFORE)),
+            );
         let rows = db.query_all(backend.build(&select)).await?;
         for row in rows {
             let id: Uuid = row.try_get("", "id")?;
@@ -251,12 +347,24 @@ pub async fn sweep_expiry(db: &(impl ConnectionTrait + TransactionTrait), today:
             let organisation_id: Uuid = row.try_get("", "organisation_id")?;
             let title: String = row.try_get("", "title")?;
             let valid_until: NaiveDate = row.try_get("", "valid_until")?;
-            let reminded: Option<chrono::DateTime<chrono::FixedOffset>> = row.try_get("", "expiry_reminded_at")?;
+            let reminded: Option<chrono::DateTime<chrono::FixedOffset>> =
+                row.try_get("", "expiry_reminded_at")?;
             let txn = db.begin().await?;
             if valid_until < today {
-                let header = Header { kind, id, organisation_id, status: Status::Published, version, valid_until: Some(valid_until), original_language: String::new() };
+                let header = Header {
+                    kind,
+                    id,
+                    organisation_id,
+                    status: Status::Published,
+                    version,
+                    valid_until: Some(valid_until),
+                    original_language: String::new(),
+                };
                 // A concurrent edit wins; the next sweep expires it.
-                if listings::transition(&txn, &header, version, Status::Expired, vec![]).await.is_ok() {
+                if listings::transition(&txn, &header, version, Status::Expired, vec![])
+                    .await
+                    .is_ok()
+                {
                     events::listing_changed(&txn, kind, id).await?;
                     sweep.expired += 1;
                 }
@@ -269,7 +377,17 @@ pub async fn sweep_expiry(db: &(impl ConnectionTrait + TransactionTrait), today:
                     .and_where(Expr::col(Alias::new("expiry_reminded_at")).is_null());
                 let result = txn.execute(backend.build(&update)).await?;
                 if result.rows_affected() == 1 {
-                    enqueue(&txn, &ListingExpiring { kind: kind.as_str().to_owned(), id, organisation_id, title, valid_until }).await?;
+                    enqueue(
+                        &txn,
+                        &ListingExpiring {
+                            kind: kind.as_str().to_owned(),
+                            id,
+                            organisation_id,
+                            title,
+                            valid_until,
+                        },
+                    )
+                    .await?;
                     sweep.reminded += 1;
                 }
             }

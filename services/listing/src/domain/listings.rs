@@ -3,14 +3,14 @@
 //! language for a reader.
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::sea_query::{Alias, Expr, Query};
-use sea_orm::{ConnectionTrait, EntityTrait, Value};
-use serde::{Deserialize, Serialize};
 use platform::auth::AuthUser;
 use platform::entity::{achievements, needs};
 use platform::error::{ApiError, ApiResult, Validator};
 use platform::money::Currency;
 use platform::taxonomy;
+use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::{ConnectionTrait, EntityTrait, Value};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -67,7 +67,10 @@ impl Status {
 
     /// Owners may edit the content in these states (a published listing stays published).
     pub fn editable(self) -> bool {
-        matches!(self, Status::Draft | Status::Submitted | Status::Rejected | Status::Published)
+        matches!(
+            self,
+            Status::Draft | Status::Submitted | Status::Rejected | Status::Published
+        )
     }
 }
 
@@ -139,11 +142,16 @@ pub async fn header(db: &impl ConnectionTrait, kind: ListingKind, id: Uuid) -> A
 /// operators. Anyone else gets the same 404 as for a listing that does not exist.
 pub fn ensure_visible(header: &Header, caller: Option<&AuthUser>) -> ApiResult<()> {
     let public = header.status == Status::Published;
-    let privileged = caller.is_some_and(|c| c.is_operator || c.belongs_to(header.organisation_id.into()));
+    let privileged =
+        caller.is_some_and(|c| c.is_operator || c.belongs_to(header.organisation_id.into()));
     if public || privileged {
         Ok(())
     } else {
-        Err(ApiError::not_found(format!("{} {}", header.kind.as_str(), header.id)))
+        Err(ApiError::not_found(format!(
+            "{} {}",
+            header.kind.as_str(),
+            header.id
+        )))
     }
 }
 
@@ -184,14 +192,21 @@ pub async fn transition(
     extra: Vec<(&'static str, Value)>,
 ) -> ApiResult<()> {
     // A client's version of i32::MAX matches no row: stale, not an overflow.
-    let next = expected_version
-        .checked_add(1)
-        .ok_or_else(|| ApiError::StaleVersion(format!("{} {} is not at version {expected_version}", header.kind.as_str(), header.id)))?;
+    let next = expected_version.checked_add(1).ok_or_else(|| {
+        ApiError::StaleVersion(format!(
+            "{} {} is not at version {expected_version}",
+            header.kind.as_str(),
+            header.id
+        ))
+    })?;
     let mut stmt = Query::update();
     stmt.table(Alias::new(table(header.kind)))
         .value(Alias::new("status"), to.as_str())
         .value(Alias::new("version"), next)
-        .value(Alias::new("updated_at"), Value::from(chrono::DateTime::<chrono::FixedOffset>::from(Utc::now())));
+        .value(
+            Alias::new("updated_at"),
+            Value::from(chrono::DateTime::<chrono::FixedOffset>::from(Utc::now())),
+        );
     for (col, value) in extra {
         stmt.value(Alias::new(col), value);
     }
@@ -262,7 +277,9 @@ where
     let (page, per_page) = platform::paging::paging(params.page, params.per_page);
     let mut own_org = None;
     if params.mine {
-        let caller = caller.ok_or_else(|| ApiError::Unauthorized("sign in to list your own listings".to_owned()))?;
+        let caller = caller.ok_or_else(|| {
+            ApiError::Unauthorized("sign in to list your own listings".to_owned())
+        })?;
         let org = caller.require_organisation()?;
         own_org = Some(org.0);
         query = query.filter(cols.organisation_id.eq(org.0));
@@ -277,12 +294,17 @@ where
     match (params.status, privileged) {
         (Some(status), true) => query = query.filter(cols.status.eq(status.as_str())),
         (Some(status), false) if status != Status::Published => {
-            return Err(ApiError::Forbidden("only owners and operators may list unpublished listings".to_owned()));
+            return Err(ApiError::Forbidden(
+                "only owners and operators may list unpublished listings".to_owned(),
+            ));
         }
         (_, false) => query = query.filter(cols.status.eq(Status::Published.as_str())),
         (None, true) => {}
     }
-    let paginator = query.order_by_desc(cols.updated_at).order_by_desc(cols.id).paginate(db, per_page);
+    let paginator = query
+        .order_by_desc(cols.updated_at)
+        .order_by_desc(cols.id)
+        .paginate(db, per_page);
     let total = paginator.num_items().await?;
     let items = paginator.fetch_page(page - 1).await?;
     Ok((items, total, page, per_page))
@@ -325,54 +347,105 @@ pub struct CommonFields<'a> {
 
 /// Validates the shared fields, recording every problem in `v`.
 pub fn validate_common(f: &CommonFields<'_>, v: &mut Validator) {
-    v.check(taxonomy::is_language(f.language), "language", "must be a supported language code (zh, en, vi, th, ms, id, …)");
+    v.check(
+        taxonomy::is_language(f.language),
+        "language",
+        "must be a supported language code (zh, en, vi, th, ms, id, …)",
+    );
     v.length(f.title, "title", 4, TITLE_MAX);
     v.length(f.summary, "summary", 10, SUMMARY_MAX);
     v.length(f.description, "description", 0, DESCRIPTION_MAX);
     validate_keywords(f.keywords, "keywords", v);
-    v.check(taxonomy::is_industry(f.industry), "industry", "must be an industry code from /api/v1/taxonomies/industries");
+    v.check(
+        taxonomy::is_industry(f.industry),
+        "industry",
+        "must be an industry code from /api/v1/taxonomies/industries",
+    );
     for (i, code) in f.ipc_codes.iter().enumerate() {
-        v.check(taxonomy::is_ipc_code(code), &format!("ipc_codes[{i}]"), "must be an IPC code like A01D or A01D 45/10");
+        v.check(
+            taxonomy::is_ipc_code(code),
+            &format!("ipc_codes[{i}]"),
+            "must be an IPC code like A01D or A01D 45/10",
+        );
     }
     for (i, mode) in f.cooperation_modes.iter().enumerate() {
-        v.check(taxonomy::is_cooperation_mode(mode), &format!("cooperation_modes[{i}]"), "must be a cooperation mode from /api/v1/taxonomies/cooperation-modes");
+        v.check(
+            taxonomy::is_cooperation_mode(mode),
+            &format!("cooperation_modes[{i}]"),
+            "must be a cooperation mode from /api/v1/taxonomies/cooperation-modes",
+        );
     }
     if f.country == "CN" {
-        v.check(taxonomy::is_chinese_region(f.region_code), "region_code", "must be a GB/T 2260 code of a Chinese region");
+        v.check(
+            taxonomy::is_chinese_region(f.region_code),
+            "region_code",
+            "must be a GB/T 2260 code of a Chinese region",
+        );
     } else if taxonomy::asean(f.country).is_some() {
-        v.check(f.region_code == f.country, "region_code", "must be the country code for listings outside China");
+        v.check(
+            f.region_code == f.country,
+            "region_code",
+            "must be the country code for listings outside China",
+        );
     } else {
         v.push("country", "must be CN or an ASEAN member's ISO code");
     }
     if let Some(date) = f.valid_until {
-        v.check(date > Utc::now().date_naive(), "valid_until", "must be in the future");
+        v.check(
+            date > Utc::now().date_naive(),
+            "valid_until",
+            "must be in the future",
+        );
     }
     if let Some(price) = f.price {
         validate_price(price, f.price_path, v);
     }
     if let Some(email) = f.contact_email {
-        v.check(email.contains('@') && email.len() <= 254, "contact_email", "must be an email address");
+        v.check(
+            email.contains('@') && email.len() <= 254,
+            "contact_email",
+            "must be an email address",
+        );
     }
 }
 
 pub fn validate_keywords(keywords: &[String], path: &str, v: &mut Validator) {
-    v.check(keywords.len() <= KEYWORDS_MAX, path, format!("at most {KEYWORDS_MAX} keywords"));
+    v.check(
+        keywords.len() <= KEYWORDS_MAX,
+        path,
+        format!("at most {KEYWORDS_MAX} keywords"),
+    );
     for (i, k) in keywords.iter().enumerate() {
         v.length(k, &format!("{path}[{i}]"), 1, 60);
     }
 }
 
 pub fn validate_price(price: &PriceRange, path: &str, v: &mut Validator) {
-    v.check(Currency::parse(&price.currency).is_some(), &format!("{path}.currency"), "must be an ISO 4217 code the platform knows (CNY, USD, THB, VND, …)");
-    for (bound, value) in [("min_minor", price.min_minor), ("max_minor", price.max_minor)] {
+    v.check(
+        Currency::parse(&price.currency).is_some(),
+        &format!("{path}.currency"),
+        "must be an ISO 4217 code the platform knows (CNY, USD, THB, VND, …)",
+    );
+    for (bound, value) in [
+        ("min_minor", price.min_minor),
+        ("max_minor", price.max_minor),
+    ] {
         if let Some(x) = value {
             v.check(x >= 0, &format!("{path}.{bound}"), "must not be negative");
         }
     }
     if let (Some(min), Some(max)) = (price.min_minor, price.max_minor) {
-        v.check(min <= max, &format!("{path}.min_minor"), "must not be greater than max_minor");
+        v.check(
+            min <= max,
+            &format!("{path}.min_minor"),
+            "must not be greater than max_minor",
+        );
     }
-    v.check(price.min_minor.is_some() || price.max_minor.is_some(), path, "give at least one bound, or leave the range out for a negotiable price");
+    v.check(
+        price.min_minor.is_some() || price.max_minor.is_some(),
+        path,
+        "give at least one bound, or leave the range out for a negotiable price",
+    );
 }
 
 /// Keywords trimmed, empty ones dropped, duplicates removed (order kept).
@@ -403,7 +476,11 @@ pub fn clean_ipc(codes: &[String]) -> Vec<String> {
 pub fn strings(value: &serde_json::Value) -> Vec<String> {
     value
         .as_array()
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -425,7 +502,11 @@ pub fn preferred_languages(query_lang: Option<&str>, accept_language: Option<&st
                 return None;
             }
             let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             Some((primary(tag), q))
         })
@@ -452,7 +533,10 @@ mod tests {
 
     #[test]
     fn accept_language_orders_by_weight() {
-        assert_eq!(preferred_languages(None, Some("vi;q=0.5, zh-CN, en;q=0.8")), vec!["zh", "en", "vi"]);
+        assert_eq!(
+            preferred_languages(None, Some("vi;q=0.5, zh-CN, en;q=0.8")),
+            vec!["zh", "en", "vi"]
+        );
         assert_eq!(preferred_languages(Some("th"), Some("zh")), vec!["th"]);
         assert!(preferred_languages(None, None).is_empty());
     }

@@ -1,24 +1,24 @@
 //! Needs (技术需求) and open calls (揭榜挂帅): what enterprises are looking for.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
-};
-use serde::{Deserialize, Serialize};
 use platform::audit::AuditEntry;
 use platform::auth::{AuthUser, OrgKind};
 use platform::entity::{needs, organisations};
 use platform::error::{ApiError, ApiResult, Validator};
 use platform::ids::NeedId;
 use platform::money::{Currency, Money};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::revisions;
 use super::listings::{
-    self, clean_ipc, clean_keywords, strings, CommonFields, Header, ListColumns, ListParams, PriceRange, Status,
+    self, clean_ipc, clean_keywords, strings, CommonFields, Header, ListColumns, ListParams,
+    PriceRange, Status,
 };
+use super::revisions;
 use super::translations::{self, LocalizedText, Provenance};
 use crate::SERVICE;
 
@@ -40,7 +40,11 @@ impl NeedKind {
     }
 
     fn parse(s: &str) -> NeedKind {
-        if s == "open_call" { NeedKind::OpenCall } else { NeedKind::Need }
+        if s == "open_call" {
+            NeedKind::OpenCall
+        } else {
+            NeedKind::Need
+        }
     }
 }
 
@@ -149,10 +153,18 @@ pub fn completeness(m: &needs::Model) -> Completeness {
         ("keywords", strings(&m.keywords).len() >= 3, 15),
         ("ipc_codes", !strings(&m.ipc_codes).is_empty(), 15),
         ("budget", m.currency.is_some(), 15),
-        ("cooperation_modes", !strings(&m.cooperation_modes).is_empty(), 10),
+        (
+            "cooperation_modes",
+            !strings(&m.cooperation_modes).is_empty(),
+            10,
+        ),
         ("deadline", m.deadline.is_some(), 10),
         ("min_trl", m.min_trl > 1, 5),
-        ("contact", m.contact_email.is_some() || m.contact_phone.is_some(), 10),
+        (
+            "contact",
+            m.contact_email.is_some() || m.contact_phone.is_some(),
+            10,
+        ),
     ];
     let mut score = 0u8;
     let mut missing = Vec::new();
@@ -178,7 +190,12 @@ pub fn original_text(m: &needs::Model) -> LocalizedText {
     }
 }
 
-pub fn to_out(m: needs::Model, translations: &[LocalizedText], preferred: &[String], signed_in: bool) -> NeedOut {
+pub fn to_out(
+    m: needs::Model,
+    translations: &[LocalizedText],
+    preferred: &[String],
+    signed_in: bool,
+) -> NeedOut {
     let original = original_text(&m);
     let chosen = translations::choose(&original, translations, preferred).clone();
     let mut available = vec![original.language.clone()];
@@ -203,7 +220,11 @@ pub fn to_out(m: needs::Model, translations: &[LocalizedText], preferred: &[Stri
         industry: m.industry_code,
         ipc_codes: strings(&m.ipc_codes),
         min_trl: m.min_trl,
-        budget: m.currency.clone().map(|currency| PriceRange { min_minor: m.budget_min_minor, max_minor: m.budget_max_minor, currency }),
+        budget: m.currency.clone().map(|currency| PriceRange {
+            min_minor: m.budget_min_minor,
+            max_minor: m.budget_max_minor,
+            currency,
+        }),
         budget_negotiable: m.budget_negotiable,
         cooperation_modes: strings(&m.cooperation_modes),
         deadline: m.deadline,
@@ -212,7 +233,10 @@ pub fn to_out(m: needs::Model, translations: &[LocalizedText], preferred: &[Stri
         cross_border: m.cross_border,
         valid_until: m.valid_until,
         bounty: match (m.bounty_minor, m.bounty_currency) {
-            (Some(minor), Some(currency)) => Some(Money { minor_units: minor, currency }),
+            (Some(minor), Some(currency)) => Some(Money {
+                minor_units: minor,
+                currency,
+            }),
             _ => None,
         },
         eligibility: m.eligibility,
@@ -240,7 +264,11 @@ pub fn to_in(m: &needs::Model) -> NeedIn {
         industry: m.industry_code.clone(),
         ipc_codes: strings(&m.ipc_codes),
         min_trl: m.min_trl,
-        budget: m.currency.clone().map(|currency| PriceRange { min_minor: m.budget_min_minor, max_minor: m.budget_max_minor, currency }),
+        budget: m.currency.clone().map(|currency| PriceRange {
+            min_minor: m.budget_min_minor,
+            max_minor: m.budget_max_minor,
+            currency,
+        }),
         cooperation_modes: strings(&m.cooperation_modes),
         deadline: m.deadline,
         country: Some(m.country.clone()),
@@ -248,7 +276,10 @@ pub fn to_in(m: &needs::Model) -> NeedIn {
         cross_border: m.cross_border,
         valid_until: m.valid_until,
         bounty: match (m.bounty_minor, &m.bounty_currency) {
-            (Some(minor), Some(currency)) => Some(Money { minor_units: minor, currency: currency.clone() }),
+            (Some(minor), Some(currency)) => Some(Money {
+                minor_units: minor,
+                currency: currency.clone(),
+            }),
             _ => None,
         },
         eligibility: m.eligibility.clone(),
@@ -259,8 +290,15 @@ pub fn to_in(m: &needs::Model) -> NeedIn {
 }
 
 pub fn validate(input: &NeedIn, org: &organisations::Model) -> ApiResult<(String, String)> {
-    let country = input.country.clone().unwrap_or_else(|| org.country.clone()).to_ascii_uppercase();
-    let region = input.region_code.clone().unwrap_or_else(|| org.region_code.clone());
+    let country = input
+        .country
+        .clone()
+        .unwrap_or_else(|| org.country.clone())
+        .to_ascii_uppercase();
+    let region = input
+        .region_code
+        .clone()
+        .unwrap_or_else(|| org.region_code.clone());
     let mut v = Validator::new();
     listings::validate_common(
         &CommonFields {
@@ -281,9 +319,17 @@ pub fn validate(input: &NeedIn, org: &organisations::Model) -> ApiResult<(String
         },
         &mut v,
     );
-    v.check((1..=9).contains(&input.min_trl), "min_trl", "must be between 1 and 9");
+    v.check(
+        (1..=9).contains(&input.min_trl),
+        "min_trl",
+        "must be between 1 and 9",
+    );
     if let Some(deadline) = input.deadline {
-        v.check(deadline > Utc::now().date_naive(), "deadline", "must be in the future");
+        v.check(
+            deadline > Utc::now().date_naive(),
+            "deadline",
+            "must be in the future",
+        );
     }
     if input.kind == NeedKind::OpenCall {
         match &input.bounty {
@@ -291,25 +337,49 @@ pub fn validate(input: &NeedIn, org: &organisations::Model) -> ApiResult<(String
                 v.push("bounty", "an open call needs a published bounty");
             }
             Some(b) => {
-                v.check(Currency::parse(&b.currency).is_some(), "bounty.currency", "must be an ISO 4217 code the platform knows");
+                v.check(
+                    Currency::parse(&b.currency).is_some(),
+                    "bounty.currency",
+                    "must be an ISO 4217 code the platform knows",
+                );
                 v.check(b.minor_units > 0, "bounty.minor_units", "must be positive");
             }
         }
-        v.check(input.deadline.is_some(), "deadline", "an open call needs a deadline");
         v.check(
-            input.eligibility.as_deref().is_some_and(|e| e.trim().chars().count() >= 10),
+            input.deadline.is_some(),
+            "deadline",
+            "an open call needs a deadline",
+        );
+        v.check(
+            input
+                .eligibility
+                .as_deref()
+                .is_some_and(|e| e.trim().chars().count() >= 10),
             "eligibility",
             "an open call needs eligibility rules (at least 10 characters)",
         );
     } else {
-        v.check(input.bounty.is_none(), "bounty", "only open calls carry a bounty");
+        v.check(
+            input.bounty.is_none(),
+            "bounty",
+            "only open calls carry a bounty",
+        );
     }
     v.finish()?;
     Ok((country, region))
 }
 
 fn may_post(caller: &AuthUser) -> bool {
-    matches!(caller.org_kind, Some(OrgKind::Enterprise | OrgKind::Institute | OrgKind::University | OrgKind::Government | OrgKind::Other))
+    matches!(
+        caller.org_kind,
+        Some(
+            OrgKind::Enterprise
+                | OrgKind::Institute
+                | OrgKind::University
+                | OrgKind::Government
+                | OrgKind::Other
+        )
+    )
 }
 
 fn apply(active: &mut needs::ActiveModel, input: &NeedIn, country: String, region: String) {
@@ -341,10 +411,16 @@ fn apply(active: &mut needs::ActiveModel, input: &NeedIn, country: String, regio
 }
 
 /// Creates a draft need for the caller's organisation.
-pub async fn create(db: &(impl ConnectionTrait + TransactionTrait), caller: &AuthUser, input: NeedIn) -> ApiResult<needs::Model> {
+pub async fn create(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    caller: &AuthUser,
+    input: NeedIn,
+) -> ApiResult<needs::Model> {
     let org_id = caller.require_organisation()?;
     if !may_post(caller) {
-        return Err(ApiError::Forbidden("broker agencies do not post needs of their own".to_owned()));
+        return Err(ApiError::Forbidden(
+            "broker agencies do not post needs of their own".to_owned(),
+        ));
     }
     let org = organisations::Entity::find_by_id(org_id.0)
         .one(db)
@@ -352,17 +428,31 @@ pub async fn create(db: &(impl ConnectionTrait + TransactionTrait), caller: &Aut
         .ok_or_else(|| ApiError::Forbidden("your organisation no longer exists".to_owned()))?;
     let (country, region) = validate(&input, &org)?;
     let txn = db.begin().await?;
-    let model = draft_model(org.id, caller.user_id.0, &input, country, region).insert(&txn).await?;
-    let id = NeedId(model.id);
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "need.create", entity_type: "need", entity_id: id.0 }
-        .record(&txn, None::<&()>, Some(&to_in(&model)))
+    let model = draft_model(org.id, caller.user_id.0, &input, country, region)
+        .insert(&txn)
         .await?;
+    let id = NeedId(model.id);
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "need.create",
+        entity_type: "need",
+        entity_id: id.0,
+    }
+    .record(&txn, None::<&()>, Some(&to_in(&model)))
+    .await?;
     txn.commit().await?;
     Ok(model)
 }
 
 /// A new draft row from validated input (shared by the API and bulk imports).
-pub fn draft_model(org_id: Uuid, created_by: Uuid, input: &NeedIn, country: String, region: String) -> needs::ActiveModel {
+pub fn draft_model(
+    org_id: Uuid,
+    created_by: Uuid,
+    input: &NeedIn,
+    country: String,
+    region: String,
+) -> needs::ActiveModel {
     let now = Utc::now();
     let mut active = needs::ActiveModel {
         id: Set(NeedId::new().0),
@@ -404,20 +494,38 @@ pub async fn update(
         revisions::propose(db, caller, &header, version, proposal).await?;
         return find(db, id).await;
     }
-    let status = if header.status == Status::Rejected { Status::Draft } else { header.status };
+    let status = if header.status == Status::Rejected {
+        Status::Draft
+    } else {
+        header.status
+    };
     let txn = db.begin().await?;
     let updated = write(&txn, &current, &input, country, region, status, version).await?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "need.update", entity_type: "need", entity_id: id.0 }
-        .record(&txn, Some(&before), Some(&to_in(&updated)))
-        .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "need.update",
+        entity_type: "need",
+        entity_id: id.0,
+    }
+    .record(&txn, Some(&before), Some(&to_in(&updated)))
+    .await?;
     txn.commit().await?;
     Ok(updated)
 }
 
 /// Validates `input` as an edit of `current`: the fields and the kind of a published need.
-async fn check_edit(db: &impl ConnectionTrait, current: &needs::Model, before: &NeedIn, input: &NeedIn) -> ApiResult<(String, String)> {
+async fn check_edit(
+    db: &impl ConnectionTrait,
+    current: &needs::Model,
+    before: &NeedIn,
+    input: &NeedIn,
+) -> ApiResult<(String, String)> {
     if input.kind != before.kind && Status::parse(&current.status) == Some(Status::Published) {
-        return Err(ApiError::field("kind", "a published need cannot become an open call or stop being one"));
+        return Err(ApiError::field(
+            "kind",
+            "a published need cannot become an open call or stop being one",
+        ));
     }
     let org = organisations::Entity::find_by_id(current.organisation_id)
         .one(db)
@@ -439,13 +547,28 @@ pub async fn apply_revision(
     let before = to_in(&current);
     let input: NeedIn = super::patch::merge(&before, patch)?;
     let (country, region) = check_edit(txn, &current, &before, &input).await?;
-    let updated = write(txn, &current, &input, country, region, Status::Published, version).await?;
+    let updated = write(
+        txn,
+        &current,
+        &input,
+        country,
+        region,
+        Status::Published,
+        version,
+    )
+    .await?;
     // Checked after the write: the UPDATE holds the need's row lock, which an application also
     // takes before it is stored, so no application can slip in between check and commit.
     super::open_calls::check_promises(txn, NeedId(header.id), &before, &input).await?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "need.update", entity_type: "need", entity_id: header.id }
-        .record(txn, Some(&before), Some(&to_in(&updated)))
-        .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "need.update",
+        entity_type: "need",
+        entity_id: header.id,
+    }
+    .record(txn, Some(&before), Some(&to_in(&updated)))
+    .await?;
     Ok(())
 }
 
@@ -472,7 +595,9 @@ async fn write(
         .exec(txn)
         .await?;
     if result.rows_affected == 0 {
-        return Err(ApiError::StaleVersion(format!("need {id} changed meanwhile: reload and retry")));
+        return Err(ApiError::StaleVersion(format!(
+            "need {id} changed meanwhile: reload and retry"
+        )));
     }
     find(txn, id).await
 }

@@ -2,16 +2,16 @@
 //! awards one. Applicants see their own application, the owner sees all, operators see all.
 
 use chrono::{DateTime, FixedOffset, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
-};
-use serde::{Deserialize, Serialize};
 use platform::audit::AuditEntry;
 use platform::auth::{AuthUser, OrgKind};
 use platform::entity::{achievements, needs, open_call_applications as apps};
 use platform::error::{ApiError, ApiResult, Validator};
 use platform::ids::{ApplicationId, NeedId};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -73,22 +73,37 @@ async fn open_call(db: &impl ConnectionTrait, need_id: NeedId) -> ApiResult<need
 }
 
 /// Applies to a published open call before its deadline, once per organisation.
-pub async fn apply(db: &(impl ConnectionTrait + TransactionTrait), caller: &AuthUser, need_id: NeedId, input: ApplicationIn) -> ApiResult<apps::Model> {
+pub async fn apply(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    caller: &AuthUser,
+    need_id: NeedId,
+    input: ApplicationIn,
+) -> ApiResult<apps::Model> {
     let org = caller.require_organisation()?;
     let need = open_call(db, need_id).await?;
     let header = Header::from(&need);
     listings::ensure_visible(&header, Some(caller))?;
     if header.status != Status::Published {
-        return Err(ApiError::conflict("open_call_not_open", "this open call is not accepting applications"));
+        return Err(ApiError::conflict(
+            "open_call_not_open",
+            "this open call is not accepting applications",
+        ));
     }
     if need.deadline.is_some_and(|d| d < Utc::now().date_naive()) {
-        return Err(ApiError::conflict("open_call_closed", "the deadline of this open call has passed"));
+        return Err(ApiError::conflict(
+            "open_call_closed",
+            "the deadline of this open call has passed",
+        ));
     }
     if need.organisation_id == org.0 {
-        return Err(ApiError::Forbidden("an organisation cannot apply to its own open call".to_owned()));
+        return Err(ApiError::Forbidden(
+            "an organisation cannot apply to its own open call".to_owned(),
+        ));
     }
     if caller.org_kind == Some(OrgKind::Government) {
-        return Err(ApiError::Forbidden("government bodies do not apply to open calls".to_owned()));
+        return Err(ApiError::Forbidden(
+            "government bodies do not apply to open calls".to_owned(),
+        ));
     }
     let mut v = Validator::new();
     v.length(&input.proposal, "proposal", 20, 20_000);
@@ -102,7 +117,10 @@ pub async fn apply(db: &(impl ConnectionTrait + TransactionTrait), caller: &Auth
             .one(db)
             .await?;
         if own.is_none() {
-            return Err(ApiError::field("achievement_id", "must be one of your organisation's achievements"));
+            return Err(ApiError::field(
+                "achievement_id",
+                "must be one of your organisation's achievements",
+            ));
         }
     }
     let existing = apps::Entity::find()
@@ -111,7 +129,10 @@ pub async fn apply(db: &(impl ConnectionTrait + TransactionTrait), caller: &Auth
         .one(db)
         .await?;
     if existing.is_some() {
-        return Err(ApiError::conflict("already_applied", "your organisation has already applied to this open call"));
+        return Err(ApiError::conflict(
+            "already_applied",
+            "your organisation has already applied to this open call",
+        ));
     }
     let now = Utc::now();
     let id = ApplicationId::new();
@@ -120,7 +141,10 @@ pub async fn apply(db: &(impl ConnectionTrait + TransactionTrait), caller: &Auth
     // approval that lowers the bounty or moves the deadline earlier either commits first (and
     // the application is made against the new terms) or sees this application and is refused.
     needs::Entity::update_many()
-        .col_expr(needs::Column::Version, sea_orm::sea_query::Expr::col(needs::Column::Version).into())
+        .col_expr(
+            needs::Column::Version,
+            sea_orm::sea_query::Expr::col(needs::Column::Version).into(),
+        )
         .filter(needs::Column::Id.eq(need_id.0))
         .exec(&txn)
         .await?;
@@ -138,15 +162,29 @@ pub async fn apply(db: &(impl ConnectionTrait + TransactionTrait), caller: &Auth
     }
     .insert(&txn)
     .await?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "open_call.apply", entity_type: "open_call_application", entity_id: id.0 }
-        .record(&txn, None::<&()>, Some(&ApplicationOut::from(model.clone())))
-        .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "open_call.apply",
+        entity_type: "open_call_application",
+        entity_id: id.0,
+    }
+    .record(
+        &txn,
+        None::<&()>,
+        Some(&ApplicationOut::from(model.clone())),
+    )
+    .await?;
     txn.commit().await?;
     Ok(model)
 }
 
 /// The applications the caller may see: all for the owner and operators, their own otherwise.
-pub async fn list(db: &impl ConnectionTrait, caller: &AuthUser, need_id: NeedId) -> ApiResult<Vec<apps::Model>> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    need_id: NeedId,
+) -> ApiResult<Vec<apps::Model>> {
     let need = open_call(db, need_id).await?;
     let header = Header::from(&need);
     listings::ensure_visible(&header, Some(caller))?;
@@ -194,13 +232,22 @@ pub async fn decide(
         .filter(|a| a.need_id == need_id.0)
         .ok_or_else(|| ApiError::not_found(format!("application {application_id}")))?;
     if app.version != input.version {
-        return Err(ApiError::StaleVersion(format!("application {application_id} is at version {}", app.version)));
+        return Err(ApiError::StaleVersion(format!(
+            "application {application_id} is at version {}",
+            app.version
+        )));
     }
     if need.awarded_application_id.is_some() {
-        return Err(ApiError::conflict("open_call_awarded", "this open call has already been awarded"));
+        return Err(ApiError::conflict(
+            "open_call_awarded",
+            "this open call has already been awarded",
+        ));
     }
     if !matches!(app.status.as_str(), "submitted" | "shortlisted") {
-        return Err(ApiError::conflict("illegal_state_change", format!("the application is {}", app.status)));
+        return Err(ApiError::conflict(
+            "illegal_state_change",
+            format!("the application is {}", app.status),
+        ));
     }
     let new_status = match input.decision {
         ApplicationDecision::Shortlist => "shortlisted",
@@ -208,7 +255,10 @@ pub async fn decide(
         ApplicationDecision::Decline => "not_selected",
     };
     if input.decision == ApplicationDecision::Award && header.status != Status::Published {
-        return Err(ApiError::conflict("open_call_not_open", "only a published open call can be awarded"));
+        return Err(ApiError::conflict(
+            "open_call_not_open",
+            "only a published open call can be awarded",
+        ));
     }
     let now = Utc::now();
     let txn = db.begin().await?;
@@ -224,11 +274,16 @@ pub async fn decide(
         .exec(&txn)
         .await?;
     if result.rows_affected == 0 {
-        return Err(ApiError::StaleVersion(format!("application {application_id} changed meanwhile")));
+        return Err(ApiError::StaleVersion(format!(
+            "application {application_id} changed meanwhile"
+        )));
     }
     if input.decision == ApplicationDecision::Award {
         apps::Entity::update_many()
-            .col_expr(apps::Column::Status, sea_orm::sea_query::Expr::value("not_selected"))
+            .col_expr(
+                apps::Column::Status,
+                sea_orm::sea_query::Expr::value("not_selected"),
+            )
             .filter(apps::Column::NeedId.eq(need_id.0))
             .filter(apps::Column::Id.ne(application_id.0))
             .filter(apps::Column::Status.is_in(["submitted", "shortlisted"]))
@@ -240,7 +295,10 @@ pub async fn decide(
             header.version,
             Status::Closed,
             vec![
-                ("awarded_application_id", sea_orm::Value::from(application_id.0)),
+                (
+                    "awarded_application_id",
+                    sea_orm::Value::from(application_id.0),
+                ),
                 ("closed_at", listings::now_value()),
             ],
         )
@@ -251,9 +309,19 @@ pub async fn decide(
         .one(&txn)
         .await?
         .ok_or_else(|| ApiError::not_found("application"))?;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "open_call.decide", entity_type: "open_call_application", entity_id: application_id.0 }
-        .record(&txn, Some(&before), Some(&ApplicationOut::from(updated.clone())))
-        .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "open_call.decide",
+        entity_type: "open_call_application",
+        entity_id: application_id.0,
+    }
+    .record(
+        &txn,
+        Some(&before),
+        Some(&ApplicationOut::from(updated.clone())),
+    )
+    .await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -262,22 +330,46 @@ pub async fn decide(
 /// bounty may not go down (nor change currency) and the deadline may not move earlier or be
 /// removed. Raising the bounty and extending the deadline stay allowed. Checked when an edit
 /// is made and again when an operator approves it (an application may arrive in between).
-pub async fn check_promises(db: &impl ConnectionTrait, need_id: NeedId, before: &NeedIn, after: &NeedIn) -> ApiResult<()> {
+pub async fn check_promises(
+    db: &impl ConnectionTrait,
+    need_id: NeedId,
+    before: &NeedIn,
+    after: &NeedIn,
+) -> ApiResult<()> {
     let bounty_cut = match (&before.bounty, &after.bounty) {
-        (Some(_), None) => Some(("bounty", "cannot be removed after applications have arrived")),
-        (Some(b), Some(a)) if a.currency != b.currency => Some(("bounty.currency", "cannot change after applications have arrived")),
-        (Some(b), Some(a)) if a.minor_units < b.minor_units => Some(("bounty.minor_units", "cannot be lowered after applications have arrived")),
+        (Some(_), None) => Some((
+            "bounty",
+            "cannot be removed after applications have arrived",
+        )),
+        (Some(b), Some(a)) if a.currency != b.currency => Some((
+            "bounty.currency",
+            "cannot change after applications have arrived",
+        )),
+        (Some(b), Some(a)) if a.minor_units < b.minor_units => Some((
+            "bounty.minor_units",
+            "cannot be lowered after applications have arrived",
+        )),
         _ => None,
     };
     let deadline_cut = match (before.deadline, after.deadline) {
-        (Some(_), None) => Some(("deadline", "cannot be removed after applications have arrived")),
-        (Some(b), Some(a)) if a < b => Some(("deadline", "cannot move earlier after applications have arrived")),
+        (Some(_), None) => Some((
+            "deadline",
+            "cannot be removed after applications have arrived",
+        )),
+        (Some(b), Some(a)) if a < b => Some((
+            "deadline",
+            "cannot move earlier after applications have arrived",
+        )),
         _ => None,
     };
     if bounty_cut.is_none() && deadline_cut.is_none() {
         return Ok(());
     }
-    let applied = apps::Entity::find().filter(apps::Column::NeedId.eq(need_id.0)).one(db).await?.is_some();
+    let applied = apps::Entity::find()
+        .filter(apps::Column::NeedId.eq(need_id.0))
+        .one(db)
+        .await?
+        .is_some();
     if !applied {
         return Ok(());
     }

@@ -1,14 +1,14 @@
 //! Organisations: registration data, validation, operator verification.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
-use serde::{Deserialize, Serialize};
 use platform::audit::AuditEntry;
 use platform::auth::{AuthUser, OrgKind};
 use platform::entity::organisations;
 use platform::error::{ApiError, ApiResult, Validator};
 use platform::identifiers::{is_gbt2260_code, is_served_country, parse_credit_code};
 use platform::ids::OrganisationId;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::SERVICE;
@@ -252,7 +252,11 @@ pub async fn decide_verification(
         entity_type: "organisation",
         entity_id: id.0,
     }
-    .record(db, Some(&before), Some(&OrganisationOut::from(updated.clone())))
+    .record(
+        db,
+        Some(&before),
+        Some(&OrganisationOut::from(updated.clone())),
+    )
     .await?;
     Ok(updated)
 }

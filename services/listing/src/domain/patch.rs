@@ -1,15 +1,18 @@
 //! JSON merge patch (RFC 7396): a PATCH body names only the fields it changes; `null`
 //! clears an optional field. The result is validated like a full input.
 
+use platform::error::{ApiError, ApiResult};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
-use platform::error::{ApiError, ApiResult};
 
 /// Applies `patch` to `current` and reads the result back, with field paths in errors.
 pub fn merge<T: Serialize + DeserializeOwned>(current: &T, patch: Value) -> ApiResult<T> {
     if !patch.is_object() {
-        return Err(ApiError::field("(body)", "a PATCH body must be a JSON object"));
+        return Err(ApiError::field(
+            "(body)",
+            "a PATCH body must be a JSON object",
+        ));
     }
     let mut doc = serde_json::to_value(current).map_err(|e| ApiError::Internal(e.into()))?;
     apply(&mut doc, patch);

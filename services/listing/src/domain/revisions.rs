@@ -28,6 +28,11 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset, Utc};
+use platform::audit::AuditEntry;
+use platform::auth::AuthUser;
+use platform::entity::{listing_reviews, listing_revisions as revs};
+use platform::error::{ApiError, ApiResult};
+use platform::ids::new_uuid;
 use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -35,11 +40,6 @@ use sea_orm::{
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use platform::audit::AuditEntry;
-use platform::auth::AuthUser;
-use platform::entity::{listing_reviews, listing_revisions as revs};
-use platform::error::{ApiError, ApiResult};
-use platform::ids::new_uuid;
 use utoipa::ToSchema;
 use uuid::Uuid;
 

@@ -41,10 +41,17 @@ impl Format {
 
     /// Guesses from a `Content-Type` and, failing that, a file name.
     pub fn detect(content_type: Option<&str>, file_name: &str) -> Option<Format> {
-        let mime = content_type.unwrap_or("").split(';').next().unwrap_or("").trim();
+        let mime = content_type
+            .unwrap_or("")
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim();
         match mime {
             "text/csv" | "application/csv" => return Some(Format::Csv),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => return Some(Format::Xlsx),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => {
+                return Some(Format::Xlsx)
+            }
             _ => {}
         }
         let lower = file_name.to_lowercase();
@@ -83,7 +90,12 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_rows: 50_000, max_columns: 64, max_unpacked_bytes: 256 * 1024 * 1024, max_parts: 2_000 }
+        Limits {
+            max_rows: 50_000,
+            max_columns: 64,
+            max_unpacked_bytes: 256 * 1024 * 1024,
+            max_parts: 2_000,
+        }
     }
 }
 
@@ -116,12 +128,18 @@ pub fn read_with(format: Format, bytes: &[u8], limits: &Limits) -> Result<Table,
 pub fn check_upload(format: Format, bytes: &[u8], limits: &Limits) -> Result<(), String> {
     let looks_zipped = bytes.starts_with(ZIP_MAGIC);
     match format {
-        Format::Xlsx if !looks_zipped => Err("this is not an XLSX file: an XLSX file is a zip archive, and this one is not".to_owned()),
+        Format::Xlsx if !looks_zipped => Err(
+            "this is not an XLSX file: an XLSX file is a zip archive, and this one is not"
+                .to_owned(),
+        ),
         Format::Xlsx => {
             check_archive(bytes, limits)?;
             scan_first_sheet(bytes, limits, Scan::DeclaredExtentOnly).map(|_| ())
         }
-        Format::Csv if looks_zipped => Err("this is not a CSV file: it is a zip archive (an XLSX file?); upload it as .xlsx".to_owned()),
+        Format::Csv if looks_zipped => Err(
+            "this is not a CSV file: it is a zip archive (an XLSX file?); upload it as .xlsx"
+                .to_owned(),
+        ),
         Format::Csv => csv_text(bytes).map(|_| ()),
     }
 }
@@ -130,11 +148,17 @@ pub fn check_upload(format: Format, bytes: &[u8], limits: &Limits) -> Result<(),
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 
 fn too_many_rows(limits: &Limits) -> String {
-    format!("the file has more than {} data rows; at most {} per import", limits.max_rows, limits.max_rows)
+    format!(
+        "the file has more than {} data rows; at most {} per import",
+        limits.max_rows, limits.max_rows
+    )
 }
 
 fn too_many_columns(limits: &Limits) -> String {
-    format!("the file has more than {} columns; the import format has about twenty", limits.max_columns)
+    format!(
+        "the file has more than {} columns; the import format has about twenty",
+        limits.max_columns
+    )
 }
 
 /// The CSV bytes as text: UTF-8 (with or without a BOM), or GB18030 as Excel on Chinese
@@ -160,7 +184,10 @@ fn csv_text(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, String> {
 /// parsed whole first.
 fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<String>>, String> {
     let text = csv_text(bytes)?;
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {
@@ -187,13 +214,20 @@ fn check_archive(bytes: &[u8], limits: &Limits) -> Result<(), String> {
     let unreadable = |e: &dyn std::fmt::Display| format!("not a readable XLSX file: {e}");
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
     if archive.len() > limits.max_parts {
-        return Err(format!("the XLSX file has {} parts; a spreadsheet has a few dozen", archive.len()));
+        return Err(format!(
+            "the XLSX file has {} parts; a spreadsheet has a few dozen",
+            archive.len()
+        ));
     }
     let mut unpacked: u64 = 0;
     for i in 0..archive.len() {
         let part = archive.by_index(i).map_err(|e| unreadable(&e))?;
         let allowance = limits.max_unpacked_bytes.saturating_sub(unpacked);
-        let n = std::io::copy(&mut part.take(allowance.saturating_add(1)), &mut std::io::sink()).map_err(|e| unreadable(&e))?;
+        let n = std::io::copy(
+            &mut part.take(allowance.saturating_add(1)),
+            &mut std::io::sink(),
+        )
+        .map_err(|e| unreadable(&e))?;
         unpacked = unpacked.saturating_add(n);
         if unpacked > limits.max_unpacked_bytes {
             return Err(format!(
@@ -251,8 +285,13 @@ enum Scan {
 /// Opens the workbook (which reads its shared strings, within the unpacked cap already
 /// checked) and reads the first worksheet as far as `scan` says.
 fn scan_first_sheet(bytes: &[u8], limits: &Limits, scan: Scan) -> Result<Vec<Vec<String>>, String> {
-    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| format!("not a readable XLSX file: {e}"))?;
-    let first = workbook.sheet_names().first().cloned().ok_or_else(|| "the workbook has no worksheet".to_owned())?;
+    let mut workbook: Xlsx<_> =
+        Xlsx::new(Cursor::new(bytes)).map_err(|e| format!("not a readable XLSX file: {e}"))?;
+    let first = workbook
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| "the workbook has no worksheet".to_owned())?;
     let mut cells = workbook
         .worksheet_cells_reader(&first)
         .map_err(|e| format!("the first worksheet cannot be read: {e}"))?;
@@ -262,7 +301,10 @@ fn scan_first_sheet(bytes: &[u8], limits: &Limits, scan: Scan) -> Result<Vec<Vec
         return Ok(Vec::new());
     }
     let mut rows: Vec<Vec<String>> = Vec::new();
-    while let Some(cell) = cells.next_cell().map_err(|e| format!("the first worksheet cannot be read: {e}"))? {
+    while let Some(cell) = cells
+        .next_cell()
+        .map_err(|e| format!("the first worksheet cannot be read: {e}"))?
+    {
         let (row, col) = cell.get_position();
         check_extent(row, col, limits, "has")?;
         let text = cell_text(cell.get_value());
@@ -270,7 +312,10 @@ fn scan_first_sheet(bytes: &[u8], limits: &Limits, scan: Scan) -> Result<Vec<Vec
             continue;
         }
         // Both fit: check_extent bounded them by the caps.
-        let (r, c) = (usize::try_from(row).unwrap_or(0), usize::try_from(col).unwrap_or(0));
+        let (r, c) = (
+            usize::try_from(row).unwrap_or(0),
+            usize::try_from(col).unwrap_or(0),
+        );
         if rows.len() <= r {
             rows.resize_with(r + 1, Vec::new);
         }
@@ -348,7 +393,10 @@ mod tests {
     fn csv_and_xlsx_round_trip() {
         let table = Table {
             headers: vec!["标题".into(), "trl".into()],
-            rows: vec![vec!["甘蔗收割机".into(), "6".into()], vec!["碳酸钙".into(), "8".into()]],
+            rows: vec![
+                vec!["甘蔗收割机".into(), "6".into()],
+                vec!["碳酸钙".into(), "8".into()],
+            ],
         };
         for format in [Format::Csv, Format::Xlsx] {
             let bytes = write(format, &table).expect("write");
@@ -364,7 +412,12 @@ mod tests {
     }
 
     fn small() -> Limits {
-        Limits { max_rows: 10, max_columns: 8, max_unpacked_bytes: 64 * 1024, max_parts: 20 }
+        Limits {
+            max_rows: 10,
+            max_columns: 8,
+            max_unpacked_bytes: 64 * 1024,
+            max_parts: 20,
+        }
     }
 
     /// An XLSX with cells at the given places (0-based row, column).
@@ -391,7 +444,9 @@ mod tests {
             if part_name == name {
                 text = edit(text);
             }
-            writer.start_file(part_name, zip::write::SimpleFileOptions::default()).expect("start");
+            writer
+                .start_file(part_name, zip::write::SimpleFileOptions::default())
+                .expect("start");
             writer.write_all(text.as_bytes()).expect("write");
         }
         writer.finish().expect("finish");
@@ -403,7 +458,8 @@ mod tests {
         let bomb = sheet_with(&[(0, 0), (1_048_575, 16_383)]);
         let err = read(Format::Xlsx, &bomb).expect_err("refused");
         assert!(err.contains("declares cell XFD1048576"), "{err}");
-        let at_upload = check_upload(Format::Xlsx, &bomb, &Limits::default()).expect_err("refused at upload");
+        let at_upload =
+            check_upload(Format::Xlsx, &bomb, &Limits::default()).expect_err("refused at upload");
         assert!(at_upload.contains("XFD1048576"), "{at_upload}");
     }
 
@@ -418,14 +474,24 @@ mod tests {
         let err = read_with(Format::Xlsx, &undeclared, &small()).expect_err("refused");
         assert!(err.contains("has cell C501"), "{err}");
         let wide = sheet_with(&[(0, 0), (1, 20)]);
-        assert!(read_with(Format::Xlsx, &wide, &small()).expect_err("too wide").contains("U2"));
+        assert!(read_with(Format::Xlsx, &wide, &small())
+            .expect_err("too wide")
+            .contains("U2"));
     }
 
     #[test]
     fn an_archive_unpacking_beyond_the_cap_is_refused() {
         let big = sheet_with(&(0..200).map(|r| (r, 0)).collect::<Vec<_>>());
-        let padded = rewrite_part(&big, "xl/worksheets/sheet1.xml", |xml| xml.replace("<sheetData>", &format!("<sheetData>{}", " ".repeat(100_000))));
-        let limits = Limits { max_rows: 1_000, ..small() };
+        let padded = rewrite_part(&big, "xl/worksheets/sheet1.xml", |xml| {
+            xml.replace(
+                "<sheetData>",
+                &format!("<sheetData>{}", " ".repeat(100_000)),
+            )
+        });
+        let limits = Limits {
+            max_rows: 1_000,
+            ..small()
+        };
         let err = check_upload(Format::Xlsx, &padded, &limits).expect_err("refused");
         assert!(err.contains("unpacks to more than"), "{err}");
         assert!(read_with(Format::Xlsx, &padded, &limits).is_err());
@@ -434,19 +500,42 @@ mod tests {
     #[test]
     fn files_are_refused_for_what_they_are_not() {
         let xlsx = sheet_with(&[(0, 0)]);
-        assert!(check_upload(Format::Csv, &xlsx, &small()).expect_err("zip as csv").contains("not a CSV file"));
-        assert!(check_upload(Format::Xlsx, b"title,trl\n", &small()).expect_err("csv as xlsx").contains("not an XLSX file"));
-        assert!(check_upload(Format::Csv, b"a,b\n\0\x01", &small()).is_err(), "binary is not text");
+        assert!(check_upload(Format::Csv, &xlsx, &small())
+            .expect_err("zip as csv")
+            .contains("not a CSV file"));
+        assert!(check_upload(Format::Xlsx, b"title,trl\n", &small())
+            .expect_err("csv as xlsx")
+            .contains("not an XLSX file"));
+        assert!(
+            check_upload(Format::Csv, b"a,b\n\0\x01", &small()).is_err(),
+            "binary is not text"
+        );
         assert!(read(Format::Xlsx, b"PK\x03\x04garbage").is_err());
     }
 
     #[test]
     fn csv_rows_and_columns_are_capped_while_reading() {
-        let rows: String = std::iter::once("h1,h2\n".to_owned()).chain((0..11).map(|i| format!("{i},x\n"))).collect();
-        assert!(read_with(Format::Csv, rows.as_bytes(), &small()).expect_err("11 rows").contains("more than 10 data rows"));
-        let ten: String = std::iter::once("h1,h2\n".to_owned()).chain((0..10).map(|i| format!("{i},x\n"))).collect();
-        assert_eq!(read_with(Format::Csv, ten.as_bytes(), &small()).expect("10 rows").rows.len(), 10);
-        assert!(read_with(Format::Csv, "a,b,c,d,e,f,g,h,i\n".as_bytes(), &small()).expect_err("9 columns").contains("columns"));
+        let rows: String = std::iter::once("h1,h2\n".to_owned())
+            .chain((0..11).map(|i| format!("{i},x\n")))
+            .collect();
+        assert!(read_with(Format::Csv, rows.as_bytes(), &small())
+            .expect_err("11 rows")
+            .contains("more than 10 data rows"));
+        let ten: String = std::iter::once("h1,h2\n".to_owned())
+            .chain((0..10).map(|i| format!("{i},x\n")))
+            .collect();
+        assert_eq!(
+            read_with(Format::Csv, ten.as_bytes(), &small())
+                .expect("10 rows")
+                .rows
+                .len(),
+            10
+        );
+        assert!(
+            read_with(Format::Csv, "a,b,c,d,e,f,g,h,i\n".as_bytes(), &small())
+                .expect_err("9 columns")
+                .contains("columns")
+        );
     }
 
     #[test]

@@ -26,15 +26,15 @@ use std::net::IpAddr;
 use std::sync::{Mutex, OnceLock};
 
 use chrono::{DateTime, Duration, FixedOffset, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
 use platform::auth::token_hash;
 use platform::config::AuthConfig;
 use platform::entity::login_failures;
 use platform::error::{ApiError, ApiResult};
 use platform::ids::new_uuid;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
 
 /// The counters one login attempt touches, with their limits.
 pub struct LoginKeys {
@@ -72,12 +72,19 @@ const MAX_REMEMBERED: usize = 100_000;
 
 /// When the lock of one of `keys` lifts, if this process knows one in force at `now`.
 fn remembered_lock(keys: &[(&str, u32)], now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    let map = lockouts().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    keys.iter().filter_map(|(key, _)| map.get(*key).copied()).filter(|lifts| *lifts > now).max()
+    let map = lockouts()
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    keys.iter()
+        .filter_map(|(key, _)| map.get(*key).copied())
+        .filter(|lifts| *lifts > now)
+        .max()
 }
 
 fn remember_lock(key: &str, lifts: DateTime<Utc>, now: DateTime<Utc>) {
-    let mut map = lockouts().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut map = lockouts()
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if map.len() >= MAX_REMEMBERED {
         map.retain(|_, l| *l > now);
     }

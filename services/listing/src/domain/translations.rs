@@ -8,21 +8,24 @@
 //! machine-translated would not do instead, since the owner chooses the mark.
 
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
-};
-use serde::{Deserialize, Serialize};
 use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
 use platform::entity::listing_translations;
 use platform::error::{ApiError, ApiResult, Validator};
 use platform::ids::new_uuid;
 use platform::taxonomy;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::listings::{self, clean_keywords, strings, validate_keywords, Header, ListingKind, Status, DESCRIPTION_MAX, SUMMARY_MAX, TITLE_MAX};
+use super::listings::{
+    self, clean_keywords, strings, validate_keywords, Header, ListingKind, Status, DESCRIPTION_MAX,
+    SUMMARY_MAX, TITLE_MAX,
+};
 use super::revisions;
 use crate::SERVICE;
 
@@ -100,7 +103,11 @@ impl From<listing_translations::Model> for LocalizedText {
 }
 
 /// Every translation of a listing, ordered by language.
-pub async fn list(db: &impl ConnectionTrait, kind: ListingKind, id: Uuid) -> ApiResult<Vec<LocalizedText>> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    kind: ListingKind,
+    id: Uuid,
+) -> ApiResult<Vec<LocalizedText>> {
     let rows = listing_translations::Entity::find()
         .filter(listing_translations::Column::ListingKind.eq(kind.as_str()))
         .filter(listing_translations::Column::ListingId.eq(id))
@@ -142,11 +149,27 @@ pub enum Outcome {
     Proposed(LocalizedText),
 }
 
-fn validate(language: &str, original_language: &str, input: &TranslationIn) -> ApiResult<TranslationText> {
+fn validate(
+    language: &str,
+    original_language: &str,
+    input: &TranslationIn,
+) -> ApiResult<TranslationText> {
     let mut v = Validator::new();
-    v.check(taxonomy::is_language(language), "language", "must be a supported language code");
-    v.check(language != original_language, "language", "is the listing's original language: edit the listing instead");
-    v.check(input.provenance != Provenance::Original, "provenance", "a translation is `human` or `machine`");
+    v.check(
+        taxonomy::is_language(language),
+        "language",
+        "must be a supported language code",
+    );
+    v.check(
+        language != original_language,
+        "language",
+        "is the listing's original language: edit the listing instead",
+    );
+    v.check(
+        input.provenance != Provenance::Original,
+        "provenance",
+        "a translation is `human` or `machine`",
+    );
     v.length(&input.title, "title", 2, TITLE_MAX);
     v.length(&input.summary, "summary", 2, SUMMARY_MAX);
     v.length(&input.description, "description", 0, DESCRIPTION_MAX);
@@ -161,7 +184,12 @@ fn validate(language: &str, original_language: &str, input: &TranslationIn) -> A
     })
 }
 
-async fn find_row(db: &impl ConnectionTrait, kind: ListingKind, id: Uuid, language: &str) -> ApiResult<Option<listing_translations::Model>> {
+async fn find_row(
+    db: &impl ConnectionTrait,
+    kind: ListingKind,
+    id: Uuid,
+    language: &str,
+) -> ApiResult<Option<listing_translations::Model>> {
     Ok(listing_translations::Entity::find()
         .filter(listing_translations::Column::ListingKind.eq(kind.as_str()))
         .filter(listing_translations::Column::ListingId.eq(id))
@@ -172,9 +200,17 @@ async fn find_row(db: &impl ConnectionTrait, kind: ListingKind, id: Uuid, langua
 
 /// Replacing a translation needs the version the caller read (missing → 422, stale → 409).
 fn check_version(row: &listing_translations::Model, sent: Option<i32>) -> ApiResult<i32> {
-    let expected = sent.ok_or_else(|| ApiError::field("version", "is required to replace an existing translation: send the version you read"))?;
+    let expected = sent.ok_or_else(|| {
+        ApiError::field(
+            "version",
+            "is required to replace an existing translation: send the version you read",
+        )
+    })?;
     if expected != row.version {
-        return Err(ApiError::StaleVersion(format!("the {} translation is at version {}, you sent {expected}", row.language, row.version)));
+        return Err(ApiError::StaleVersion(format!(
+            "the {} translation is at version {}, you sent {expected}",
+            row.language, row.version
+        )));
     }
     Ok(expected)
 }
@@ -192,22 +228,40 @@ pub async fn put(
     listings::ensure_owner(header, caller)?;
     let text = validate(language, &header.original_language, &input)?;
     let existing = find_row(db, header.kind, header.id, language).await?;
-    let expected = existing.as_ref().map(|row| check_version(row, input.version)).transpose()?;
+    let expected = existing
+        .as_ref()
+        .map(|row| check_version(row, input.version))
+        .transpose()?;
     if header.status == Status::Published {
         let mut proposal = revisions::current_proposal(db, header).await?;
-        proposal.translations.insert(language.to_owned(), Some(text.clone()));
+        proposal
+            .translations
+            .insert(language.to_owned(), Some(text.clone()));
         revisions::propose(db, caller, header, header.version, proposal).await?;
         return Ok(Outcome::Proposed(text.localized(language, expected)));
     }
     let txn = db.begin().await?;
-    let row = write(&txn, caller, header.kind, header.id, language, &text, existing, caller.user_id.0).await?;
+    let row = write(
+        &txn,
+        caller,
+        header.kind,
+        header.id,
+        language,
+        &text,
+        existing,
+        caller.user_id.0,
+    )
+    .await?;
     txn.commit().await?;
     Ok(Outcome::Applied(row))
 }
 
 /// Stores `text` as the translation into `language` (insert, or replace `existing` with the
 /// version check inside the UPDATE), audited on the same connection (the caller's transaction).
-#[expect(clippy::too_many_arguments, reason = "the listing, the language, the text and who wrote it")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the listing, the language, the text and who wrote it"
+)]
 async fn write(
     txn: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -240,9 +294,13 @@ async fn write(
                 .exec(txn)
                 .await?;
             if result.rows_affected == 0 {
-                return Err(ApiError::StaleVersion(format!("the {language} translation changed meanwhile: reload and retry")));
+                return Err(ApiError::StaleVersion(format!(
+                    "the {language} translation changed meanwhile: reload and retry"
+                )));
             }
-            let updated = find_row(txn, kind, id, language).await?.ok_or_else(|| ApiError::not_found(format!("{language} translation")))?;
+            let updated = find_row(txn, kind, id, language)
+                .await?
+                .ok_or_else(|| ApiError::not_found(format!("{language} translation")))?;
             (updated, Some(before), "translation.update")
         }
         None => {
@@ -267,16 +325,27 @@ async fn write(
         }
     };
     let after = LocalizedText::from(row.clone());
-    AuditEntry { actor: Some(caller), service: SERVICE, action, entity_type: "listing_translation", entity_id: row.id }
-        .record(txn, before.as_ref(), Some(&after))
-        .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action,
+        entity_type: "listing_translation",
+        entity_id: row.id,
+    }
+    .record(txn, before.as_ref(), Some(&after))
+    .await?;
     Ok(after)
 }
 
 /// Removes the translation into `language` (owners). On a published listing the removal joins
 /// the pending revision (a proposed, not yet public translation is simply dropped from it).
 /// Returns whether the change waits for review.
-pub async fn remove(db: &(impl ConnectionTrait + TransactionTrait), caller: &AuthUser, header: &Header, language: &str) -> ApiResult<bool> {
+pub async fn remove(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    caller: &AuthUser,
+    header: &Header,
+    language: &str,
+) -> ApiResult<bool> {
     listings::ensure_owner(header, caller)?;
     let existing = find_row(db, header.kind, header.id, language).await?;
     if header.status == Status::Published {
@@ -300,25 +369,41 @@ pub async fn remove(db: &(impl ConnectionTrait + TransactionTrait), caller: &Aut
     Ok(false)
 }
 
-async fn delete_row(txn: &impl ConnectionTrait, caller: &AuthUser, row: listing_translations::Model) -> ApiResult<()> {
+async fn delete_row(
+    txn: &impl ConnectionTrait,
+    caller: &AuthUser,
+    row: listing_translations::Model,
+) -> ApiResult<()> {
     let result = listing_translations::Entity::delete_many()
         .filter(listing_translations::Column::Id.eq(row.id))
         .filter(listing_translations::Column::Version.eq(row.version))
         .exec(txn)
         .await?;
     if result.rows_affected == 0 {
-        return Err(ApiError::StaleVersion(format!("the {} translation changed meanwhile: reload and retry", row.language)));
+        return Err(ApiError::StaleVersion(format!(
+            "the {} translation changed meanwhile: reload and retry",
+            row.language
+        )));
     }
     let id = row.id;
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "translation.delete", entity_type: "listing_translation", entity_id: id }
-        .record(txn, Some(&LocalizedText::from(row)), None::<&()>)
-        .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "translation.delete",
+        entity_type: "listing_translation",
+        entity_id: id,
+    }
+    .record(txn, Some(&LocalizedText::from(row)), None::<&()>)
+    .await?;
     Ok(())
 }
 
 /// Applies one translation of an approved revision inside the operator's transaction:
 /// `Some` stores it (credited to the proposer), `None` removes it.
-#[expect(clippy::too_many_arguments, reason = "the listing, the language, the text and who proposed it")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the listing, the language, the text and who proposed it"
+)]
 pub async fn apply_reviewed(
     txn: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -333,9 +418,22 @@ pub async fn apply_reviewed(
     match text {
         Some(text) => {
             if language == original_language {
-                return Err(ApiError::field(format!("translations.{language}"), "is now the listing's original language"));
+                return Err(ApiError::field(
+                    format!("translations.{language}"),
+                    "is now the listing's original language",
+                ));
             }
-            write(txn, caller, kind, id, language, &text, existing, proposed_by).await?;
+            write(
+                txn,
+                caller,
+                kind,
+                id,
+                language,
+                &text,
+                existing,
+                proposed_by,
+            )
+            .await?;
         }
         None => {
             if let Some(row) = existing {
@@ -347,7 +445,11 @@ pub async fn apply_reviewed(
 }
 
 /// The text a reader gets: the first preferred language available, else the original.
-pub fn choose<'a>(original: &'a LocalizedText, translations: &'a [LocalizedText], preferred: &[String]) -> &'a LocalizedText {
+pub fn choose<'a>(
+    original: &'a LocalizedText,
+    translations: &'a [LocalizedText],
+    preferred: &[String],
+) -> &'a LocalizedText {
     for lang in preferred {
         if *lang == original.language {
             return original;

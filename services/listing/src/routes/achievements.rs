@@ -33,13 +33,19 @@ async fn list_achievements(
     AppQuery(params): AppQuery<ListParams>,
 ) -> ApiResult<AppJson<Page<AchievementOut>>> {
     let prefs = preferred(params.lang.as_deref(), &headers);
-    let (rows, total, page, per_page) = achievements::list(&state.db, caller.as_ref(), &params).await?;
+    let (rows, total, page, per_page) =
+        achievements::list(&state.db, caller.as_ref(), &params).await?;
     let mut items = Vec::with_capacity(rows.len());
     for m in rows {
         let t = translations::list(&state.db, ListingKind::Achievement, m.id).await?;
         items.push(achievements::to_out(m, &t, &prefs, caller.is_some()));
     }
-    Ok(AppJson(Page { items, total, page, per_page }))
+    Ok(AppJson(Page {
+        items,
+        total,
+        page,
+        per_page,
+    }))
 }
 
 /// Create a draft achievement for your organisation.
@@ -51,7 +57,10 @@ async fn create_achievement(
     AppJson(input): AppJson<AchievementIn>,
 ) -> ApiResult<(StatusCode, AppJson<AchievementOut>)> {
     let m = achievements::create(&state.db, &caller, input).await?;
-    Ok((StatusCode::CREATED, AppJson(achievements::to_out(m, &[], &[], true))))
+    Ok((
+        StatusCode::CREATED,
+        AppJson(achievements::to_out(m, &[], &[], true)),
+    ))
 }
 
 /// One achievement, in the language of `?lang=` or `Accept-Language` when a translation
@@ -71,10 +80,19 @@ async fn get_achievement(
     listings::ensure_visible(&h, caller.as_ref())?;
     let pending = revisions::for_reader(&state.db, &h, caller.as_ref()).await?;
     let t = translations::list(&state.db, ListingKind::Achievement, m.id).await?;
-    let mut out = achievements::to_out(m, &t, &preferred(q.lang.as_deref(), &headers), caller.is_some());
+    let mut out = achievements::to_out(
+        m,
+        &t,
+        &preferred(q.lang.as_deref(), &headers),
+        caller.is_some(),
+    );
     out.pending_revision = pending;
     let lang = out.language.clone();
-    Ok(([(header::CONTENT_LANGUAGE, content_language(&lang))], AppJson(out)).into_response())
+    Ok((
+        [(header::CONTENT_LANGUAGE, content_language(&lang))],
+        AppJson(out),
+    )
+        .into_response())
 }
 
 /// Edit an achievement with a JSON merge patch; `version` is required (stale → 409). On a

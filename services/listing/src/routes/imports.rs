@@ -4,11 +4,11 @@ use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use platform::auth::AuthUser;
 use platform::error::{ApiError, ApiResult, Problem};
 use platform::extract::{AppJson, AppPath, AppQuery};
 use platform::AppState;
+use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -19,7 +19,9 @@ use crate::domain::spreadsheet::{self, Format, Table};
 pub fn router() -> OpenApiRouter<AppState> {
     // Uploads have their own, larger limit (`server.import_limit_bytes`), enforced in the
     // handler; the default body limit would refuse them first.
-    let upload = OpenApiRouter::new().routes(routes!(start_import, list_imports)).layer(DefaultBodyLimit::disable());
+    let upload = OpenApiRouter::new()
+        .routes(routes!(start_import, list_imports))
+        .layer(DefaultBodyLimit::disable());
     OpenApiRouter::new()
         .merge(upload)
         .routes(routes!(get_import))
@@ -52,29 +54,63 @@ async fn start_import(
     AppQuery(params): AppQuery<ImportParams>,
     request: Request,
 ) -> ApiResult<Response> {
-    let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let file_name = params.file_name.clone().unwrap_or_else(|| "upload".to_owned());
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let file_name = params
+        .file_name
+        .clone()
+        .unwrap_or_else(|| "upload".to_owned());
     let format = Format::detect(content_type.as_deref(), &file_name).ok_or_else(|| {
-        ApiError::UnsupportedMediaType("send a CSV (text/csv) or XLSX file, or name it with a .csv or .xlsx file_name".to_owned())
+        ApiError::UnsupportedMediaType(
+            "send a CSV (text/csv) or XLSX file, or name it with a .csv or .xlsx file_name"
+                .to_owned(),
+        )
     })?;
     let limit = state.config.server.import_limit_bytes;
     // A declared length over the limit is refused before a byte of the body is read.
-    let declared = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > u64::try_from(limit).unwrap_or(u64::MAX)) {
-        return Err(ApiError::PayloadTooLarge(format!("imports are limited to {limit} bytes")));
+        return Err(ApiError::PayloadTooLarge(format!(
+            "imports are limited to {limit} bytes"
+        )));
     }
     let bytes = axum::body::to_bytes(request.into_body(), limit)
         .await
         .map_err(|_| ApiError::PayloadTooLarge(format!("imports are limited to {limit} bytes")))?;
-    let import = imports::start(&state.db, &caller, params.kind, params.mode.unwrap_or(ImportMode::AllOrNothing), format, &file_name, bytes.to_vec()).await?;
-    let location = HeaderValue::from_str(&format!("/api/v1/imports/{}", import.id)).map_err(|e| ApiError::Internal(e.into()))?;
-    Ok((StatusCode::ACCEPTED, [(header::LOCATION, location)], AppJson(ImportOut::from(import))).into_response())
+    let import = imports::start(
+        &state.db,
+        &caller,
+        params.kind,
+        params.mode.unwrap_or(ImportMode::AllOrNothing),
+        format,
+        &file_name,
+        bytes.to_vec(),
+    )
+    .await?;
+    let location = HeaderValue::from_str(&format!("/api/v1/imports/{}", import.id))
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    Ok((
+        StatusCode::ACCEPTED,
+        [(header::LOCATION, location)],
+        AppJson(ImportOut::from(import)),
+    )
+        .into_response())
 }
 
 /// Your organisation's imports, newest first.
 #[utoipa::path(get, path = "/api/v1/imports", tag = "imports", security(("bearer" = [])),
     responses((status = 200, body = Vec<ImportOut>)))]
-async fn list_imports(State(state): State<AppState>, caller: AuthUser) -> ApiResult<AppJson<Vec<ImportOut>>> {
+async fn list_imports(
+    State(state): State<AppState>,
+    caller: AuthUser,
+) -> ApiResult<AppJson<Vec<ImportOut>>> {
     let rows = imports::list(&state.db, &caller).await?;
     Ok(AppJson(rows.into_iter().map(ImportOut::from).collect()))
 }
@@ -83,8 +119,14 @@ async fn list_imports(State(state): State<AppState>, caller: AuthUser) -> ApiRes
 #[utoipa::path(get, path = "/api/v1/imports/{id}", tag = "imports", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Import id")),
     responses((status = 200, body = ImportOut), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn get_import(State(state): State<AppState>, caller: AuthUser, AppPath(id): AppPath<Uuid>) -> ApiResult<AppJson<ImportOut>> {
-    imports::find_visible(&state.db, &caller, id).await.map(|m| AppJson(m.into()))
+async fn get_import(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppPath(id): AppPath<Uuid>,
+) -> ApiResult<AppJson<ImportOut>> {
+    imports::find_visible(&state.db, &caller, id)
+        .await
+        .map(|m| AppJson(m.into()))
 }
 
 /// File format and header language of a download.
@@ -102,8 +144,22 @@ pub struct DownloadParams {
 
 fn download(format: Format, name: &str, table: &Table) -> ApiResult<Response> {
     let bytes = spreadsheet::write(format, table)?;
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}.{}\"", format.as_str())).map_err(|e| ApiError::Internal(e.into()))?;
-    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type())), (header::CONTENT_DISPOSITION, disposition)], Body::from(bytes)).into_response())
+    let disposition = HeaderValue::from_str(&format!(
+        "attachment; filename=\"{name}.{}\"",
+        format.as_str()
+    ))
+    .map_err(|e| ApiError::Internal(e.into()))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(format.content_type()),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        Body::from(bytes),
+    )
+        .into_response())
 }
 
 fn parse_format(params: &DownloadParams) -> ApiResult<Format> {
@@ -117,24 +173,49 @@ fn parse_format(params: &DownloadParams) -> ApiResult<Format> {
 #[utoipa::path(get, path = "/api/v1/imports/template/{kind}", tag = "imports",
     params(("kind" = ImportKind, Path, description = "achievements or needs"), DownloadParams),
     responses((status = 200, description = "The template file")))]
-async fn template(AppPath(kind): AppPath<ImportKind>, AppQuery(params): AppQuery<DownloadParams>) -> ApiResult<Response> {
+async fn template(
+    AppPath(kind): AppPath<ImportKind>,
+    AppQuery(params): AppQuery<DownloadParams>,
+) -> ApiResult<Response> {
     let format = parse_format(&params)?;
-    let table = Table { headers: imports::headers(kind, params.headers.as_deref() == Some("zh")), rows: Vec::new() };
-    download(format, &format!("techmarket-{}-template", kind.as_str()), &table)
+    let table = Table {
+        headers: imports::headers(kind, params.headers.as_deref() == Some("zh")),
+        rows: Vec::new(),
+    };
+    download(
+        format,
+        &format!("techmarket-{}-template", kind.as_str()),
+        &table,
+    )
 }
 
 /// Your organisation's listings as XLSX or CSV, in the import format.
 #[utoipa::path(get, path = "/api/v1/exports/{kind}", tag = "imports", security(("bearer" = [])),
     params(("kind" = ImportKind, Path, description = "achievements or needs"), DownloadParams),
     responses((status = 200, description = "The file"), (status = 403, body = Problem, content_type = "application/problem+json")))]
-async fn export(State(state): State<AppState>, caller: AuthUser, AppPath(kind): AppPath<ImportKind>, AppQuery(params): AppQuery<DownloadParams>) -> ApiResult<Response> {
+async fn export(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppPath(kind): AppPath<ImportKind>,
+    AppQuery(params): AppQuery<DownloadParams>,
+) -> ApiResult<Response> {
     let format = parse_format(&params)?;
     let org = match params.organisation_id {
         Some(org) if caller.is_operator || caller.belongs_to(org.into()) => org,
-        Some(_) => return Err(ApiError::Forbidden("you may export your own organisation's listings only".to_owned())),
+        Some(_) => {
+            return Err(ApiError::Forbidden(
+                "you may export your own organisation's listings only".to_owned(),
+            ))
+        }
         None => caller.require_organisation()?.0,
     };
-    let table = imports::export(&state.db, kind, org, params.headers.as_deref() == Some("zh")).await?;
+    let table = imports::export(
+        &state.db,
+        kind,
+        org,
+        params.headers.as_deref() == Some("zh"),
+    )
+    .await?;
     // An export carries an organisation's whole list out of the platform: who took it, and
     // how much, is on the record.
     platform::audit::AuditEntry { actor: Some(&caller), service: crate::SERVICE, action: "listings.export", entity_type: "organisation", entity_id: org }

@@ -3,11 +3,11 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::Serialize;
 use platform::auth::AuthUser;
 use platform::error::{ApiError, ApiResult, Problem};
 use platform::extract::{AppJson, AppPath};
 use platform::AppState;
+use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -48,9 +48,18 @@ pub struct ListingState {
     pub version: i32,
 }
 
-async fn state_of(state: &AppState, kind: ListingKind, id: Uuid) -> ApiResult<AppJson<ListingState>> {
+async fn state_of(
+    state: &AppState,
+    kind: ListingKind,
+    id: Uuid,
+) -> ApiResult<AppJson<ListingState>> {
     let h = listings::header(&state.db, kind, id).await?;
-    Ok(AppJson(ListingState { id: h.id, kind: h.kind, status: h.status, version: h.version }))
+    Ok(AppJson(ListingState {
+        id: h.id,
+        kind: h.kind,
+        status: h.status,
+        version: h.version,
+    }))
 }
 
 /// Send a draft (or a rejected listing) for operator review. Needs a future `valid_until`.
@@ -58,7 +67,12 @@ async fn state_of(state: &AppState, kind: ListingKind, id: Uuid) -> ApiResult<Ap
     params(("kind" = String, Path, description = "`achievements` or `needs`"), ("id" = Uuid, Path, description = "Listing id")),
     request_body = VersionIn,
     responses((status = 200, body = ListingState), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn submit(State(state): State<AppState>, caller: AuthUser, AppPath((k, id)): AppPath<(String, Uuid)>, AppJson(input): AppJson<VersionIn>) -> ApiResult<AppJson<ListingState>> {
+async fn submit(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppPath((k, id)): AppPath<(String, Uuid)>,
+    AppJson(input): AppJson<VersionIn>,
+) -> ApiResult<AppJson<ListingState>> {
     let kind = kind(&k)?;
     lifecycle::submit(&state.db, &caller, kind, id, input).await?;
     state_of(&state, kind, id).await
@@ -70,7 +84,12 @@ async fn submit(State(state): State<AppState>, caller: AuthUser, AppPath((k, id)
     params(("kind" = String, Path, description = "`achievements` or `needs`"), ("id" = Uuid, Path, description = "Listing id")),
     request_body = ReviewIn,
     responses((status = 200, body = ListingState), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn review(State(state): State<AppState>, caller: AuthUser, AppPath((k, id)): AppPath<(String, Uuid)>, AppJson(input): AppJson<ReviewIn>) -> ApiResult<AppJson<ListingState>> {
+async fn review(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppPath((k, id)): AppPath<(String, Uuid)>,
+    AppJson(input): AppJson<ReviewIn>,
+) -> ApiResult<AppJson<ListingState>> {
     let kind = kind(&k)?;
     lifecycle::review(&state.db, &caller, kind, id, input).await?;
     state_of(&state, kind, id).await
@@ -81,7 +100,12 @@ async fn review(State(state): State<AppState>, caller: AuthUser, AppPath((k, id)
     params(("kind" = String, Path, description = "`achievements` or `needs`"), ("id" = Uuid, Path, description = "Listing id")),
     request_body = VersionIn,
     responses((status = 200, body = ListingState), (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn withdraw(State(state): State<AppState>, caller: AuthUser, AppPath((k, id)): AppPath<(String, Uuid)>, AppJson(input): AppJson<VersionIn>) -> ApiResult<AppJson<ListingState>> {
+async fn withdraw(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppPath((k, id)): AppPath<(String, Uuid)>,
+    AppJson(input): AppJson<VersionIn>,
+) -> ApiResult<AppJson<ListingState>> {
     let kind = kind(&k)?;
     lifecycle::withdraw(&state.db, &caller, kind, id, input).await?;
     state_of(&state, kind, id).await
@@ -92,7 +116,12 @@ async fn withdraw(State(state): State<AppState>, caller: AuthUser, AppPath((k, i
     params(("kind" = String, Path, description = "`achievements` or `needs`"), ("id" = Uuid, Path, description = "Listing id")),
     request_body = VersionIn,
     responses((status = 200, body = ListingState), (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn close(State(state): State<AppState>, caller: AuthUser, AppPath((k, id)): AppPath<(String, Uuid)>, AppJson(input): AppJson<VersionIn>) -> ApiResult<AppJson<ListingState>> {
+async fn close(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppPath((k, id)): AppPath<(String, Uuid)>,
+    AppJson(input): AppJson<VersionIn>,
+) -> ApiResult<AppJson<ListingState>> {
     let kind = kind(&k)?;
     lifecycle::close(&state.db, &caller, kind, id, input).await?;
     state_of(&state, kind, id).await
@@ -103,7 +132,12 @@ async fn close(State(state): State<AppState>, caller: AuthUser, AppPath((k, id))
     params(("kind" = String, Path, description = "`achievements` or `needs`"), ("id" = Uuid, Path, description = "Listing id")),
     request_body = RenewIn,
     responses((status = 200, body = ListingState), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn renew(State(state): State<AppState>, caller: AuthUser, AppPath((k, id)): AppPath<(String, Uuid)>, AppJson(input): AppJson<RenewIn>) -> ApiResult<AppJson<ListingState>> {
+async fn renew(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppPath((k, id)): AppPath<(String, Uuid)>,
+    AppJson(input): AppJson<RenewIn>,
+) -> ApiResult<AppJson<ListingState>> {
     let kind = kind(&k)?;
     lifecycle::renew(&state.db, &caller, kind, id, input).await?;
     state_of(&state, kind, id).await
@@ -113,7 +147,11 @@ async fn renew(State(state): State<AppState>, caller: AuthUser, AppPath((k, id))
 #[utoipa::path(get, path = "/api/v1/{kind}/{id}/translations", tag = "translations", security((), ("bearer" = [])),
     params(("kind" = String, Path, description = "`achievements` or `needs`"), ("id" = Uuid, Path, description = "Listing id")),
     responses((status = 200, body = Vec<LocalizedText>), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn list_translations(State(state): State<AppState>, platform::auth::MaybeUser(caller): platform::auth::MaybeUser, AppPath((k, id)): AppPath<(String, Uuid)>) -> ApiResult<AppJson<Vec<LocalizedText>>> {
+async fn list_translations(
+    State(state): State<AppState>,
+    platform::auth::MaybeUser(caller): platform::auth::MaybeUser,
+    AppPath((k, id)): AppPath<(String, Uuid)>,
+) -> ApiResult<AppJson<Vec<LocalizedText>>> {
     let kind = kind(&k)?;
     let h = listings::header(&state.db, kind, id).await?;
     listings::ensure_visible(&h, caller.as_ref())?;
@@ -127,7 +165,12 @@ async fn list_translations(State(state): State<AppState>, platform::auth::MaybeU
     params(("kind" = String, Path, description = "`achievements` or `needs`"), ("id" = Uuid, Path, description = "Listing id"), ("lang" = String, Path, description = "Language code")),
     request_body = TranslationIn,
     responses((status = 200, body = LocalizedText), (status = 202, body = LocalizedText, description = "Waiting for review"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
-async fn put_translation(State(state): State<AppState>, caller: AuthUser, AppPath((k, id, lang)): AppPath<(String, Uuid, String)>, AppJson(input): AppJson<TranslationIn>) -> ApiResult<(StatusCode, AppJson<LocalizedText>)> {
+async fn put_translation(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppPath((k, id, lang)): AppPath<(String, Uuid, String)>,
+    AppJson(input): AppJson<TranslationIn>,
+) -> ApiResult<(StatusCode, AppJson<LocalizedText>)> {
     let kind = kind(&k)?;
     let h = listings::header(&state.db, kind, id).await?;
     match translations::put(&state.db, &caller, &h, &lang, input).await? {
@@ -141,11 +184,19 @@ async fn put_translation(State(state): State<AppState>, caller: AuthUser, AppPat
 #[utoipa::path(delete, path = "/api/v1/{kind}/{id}/translations/{lang}", tag = "translations", security(("bearer" = [])),
     params(("kind" = String, Path, description = "`achievements` or `needs`"), ("id" = Uuid, Path, description = "Listing id"), ("lang" = String, Path, description = "Language code")),
     responses((status = 202, description = "Waiting for review"), (status = 204), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn delete_translation(State(state): State<AppState>, caller: AuthUser, AppPath((k, id, lang)): AppPath<(String, Uuid, String)>) -> ApiResult<StatusCode> {
+async fn delete_translation(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppPath((k, id, lang)): AppPath<(String, Uuid, String)>,
+) -> ApiResult<StatusCode> {
     let kind = kind(&k)?;
     let h = listings::header(&state.db, kind, id).await?;
     let proposed = translations::remove(&state.db, &caller, &h, &lang).await?;
-    Ok(if proposed { StatusCode::ACCEPTED } else { StatusCode::NO_CONTENT })
+    Ok(if proposed {
+        StatusCode::ACCEPTED
+    } else {
+        StatusCode::NO_CONTENT
+    })
 }
 
 /// Withdraw your pending revision of a published listing; the public text stays as it is.
@@ -153,7 +204,12 @@ async fn delete_translation(State(state): State<AppState>, caller: AuthUser, App
     params(("kind" = String, Path, description = "`achievements` or `needs`"), ("id" = Uuid, Path, description = "Listing id")),
     request_body = VersionIn,
     responses((status = 200, body = ListingState), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn withdraw_revision(State(state): State<AppState>, caller: AuthUser, AppPath((k, id)): AppPath<(String, Uuid)>, AppJson(input): AppJson<VersionIn>) -> ApiResult<AppJson<ListingState>> {
+async fn withdraw_revision(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    AppPath((k, id)): AppPath<(String, Uuid)>,
+    AppJson(input): AppJson<VersionIn>,
+) -> ApiResult<AppJson<ListingState>> {
     let kind = kind(&k)?;
     revisions::withdraw(&state.db, &caller, kind, id, input.version).await?;
     state_of(&state, kind, id).await

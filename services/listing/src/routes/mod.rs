@@ -24,7 +24,9 @@ pub struct LangQuery {
 
 /// The reader's languages from `?lang=` or `Accept-Language`.
 pub fn preferred(query_lang: Option<&str>, headers: &HeaderMap) -> Vec<String> {
-    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
     preferred_languages(query_lang, accept)
 }
 

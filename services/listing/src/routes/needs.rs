@@ -26,15 +26,27 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(decide_application))
 }
 
-async fn page_of(state: &AppState, caller: Option<&AuthUser>, headers: &HeaderMap, params: &ListParams, open_calls_only: bool) -> ApiResult<Page<NeedOut>> {
+async fn page_of(
+    state: &AppState,
+    caller: Option<&AuthUser>,
+    headers: &HeaderMap,
+    params: &ListParams,
+    open_calls_only: bool,
+) -> ApiResult<Page<NeedOut>> {
     let prefs = preferred(params.lang.as_deref(), headers);
-    let (rows, total, page, per_page) = needs::list(&state.db, caller, params, open_calls_only).await?;
+    let (rows, total, page, per_page) =
+        needs::list(&state.db, caller, params, open_calls_only).await?;
     let mut items = Vec::with_capacity(rows.len());
     for m in rows {
         let t = translations::list(&state.db, ListingKind::Need, m.id).await?;
         items.push(needs::to_out(m, &t, &prefs, caller.is_some()));
     }
-    Ok(Page { items, total, page, per_page })
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }
 
 /// Published needs; with `mine=true` every status of your organisation's.
@@ -46,7 +58,9 @@ async fn list_needs(
     headers: HeaderMap,
     AppQuery(params): AppQuery<ListParams>,
 ) -> ApiResult<AppJson<Page<NeedOut>>> {
-    page_of(&state, caller.as_ref(), &headers, &params, false).await.map(AppJson)
+    page_of(&state, caller.as_ref(), &headers, &params, false)
+        .await
+        .map(AppJson)
 }
 
 /// Published open calls (揭榜挂帅).
@@ -58,7 +72,9 @@ async fn list_open_calls(
     headers: HeaderMap,
     AppQuery(params): AppQuery<ListParams>,
 ) -> ApiResult<AppJson<Page<NeedOut>>> {
-    page_of(&state, caller.as_ref(), &headers, &params, true).await.map(AppJson)
+    page_of(&state, caller.as_ref(), &headers, &params, true)
+        .await
+        .map(AppJson)
 }
 
 /// Create a draft need (or open call) for your organisation.
@@ -70,7 +86,10 @@ async fn create_need(
     AppJson(input): AppJson<NeedIn>,
 ) -> ApiResult<(StatusCode, AppJson<NeedOut>)> {
     let m = needs::create(&state.db, &caller, input).await?;
-    Ok((StatusCode::CREATED, AppJson(needs::to_out(m, &[], &[], true))))
+    Ok((
+        StatusCode::CREATED,
+        AppJson(needs::to_out(m, &[], &[], true)),
+    ))
 }
 
 /// One need, in the reader's language when a translation exists.
@@ -89,10 +108,19 @@ async fn get_need(
     listings::ensure_visible(&h, caller.as_ref())?;
     let pending = revisions::for_reader(&state.db, &h, caller.as_ref()).await?;
     let t = translations::list(&state.db, ListingKind::Need, m.id).await?;
-    let mut out = needs::to_out(m, &t, &preferred(q.lang.as_deref(), &headers), caller.is_some());
+    let mut out = needs::to_out(
+        m,
+        &t,
+        &preferred(q.lang.as_deref(), &headers),
+        caller.is_some(),
+    );
     out.pending_revision = pending;
     let lang = out.language.clone();
-    Ok(([(header::CONTENT_LANGUAGE, content_language(&lang))], AppJson(out)).into_response())
+    Ok((
+        [(header::CONTENT_LANGUAGE, content_language(&lang))],
+        AppJson(out),
+    )
+        .into_response())
 }
 
 /// Edit a need with a JSON merge patch; `version` is required (stale → 409). On a published
@@ -126,7 +154,9 @@ async fn list_applications(
     AppPath(id): AppPath<NeedId>,
 ) -> ApiResult<AppJson<Vec<ApplicationOut>>> {
     let rows = open_calls::list(&state.db, &caller, id).await?;
-    Ok(AppJson(rows.into_iter().map(ApplicationOut::from).collect()))
+    Ok(AppJson(
+        rows.into_iter().map(ApplicationOut::from).collect(),
+    ))
 }
 
 /// Apply (揭榜) to a published open call before its deadline.

@@ -2,13 +2,13 @@
 //! pending revisions of published listings, side by side.
 
 use axum::extract::State;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use serde::Serialize;
 use platform::auth::AuthUser;
 use platform::entity::{achievements, needs};
 use platform::error::{ApiResult, Problem};
 use platform::extract::AppJson;
 use platform::AppState;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -40,7 +40,10 @@ pub struct ReviewItem {
 /// (operators only).
 #[utoipa::path(get, path = "/api/v1/reviews", tag = "lifecycle", security(("bearer" = [])),
     responses((status = 200, body = Vec<ReviewItem>), (status = 403, body = Problem, content_type = "application/problem+json")))]
-async fn review_queue(State(state): State<AppState>, caller: AuthUser) -> ApiResult<AppJson<Vec<ReviewItem>>> {
+async fn review_queue(
+    State(state): State<AppState>,
+    caller: AuthUser,
+) -> ApiResult<AppJson<Vec<ReviewItem>>> {
     caller.require_operator()?;
     let submitted = Status::Submitted.as_str();
     let mut items: Vec<ReviewItem> = achievements::Entity::find()
@@ -49,7 +52,16 @@ async fn review_queue(State(state): State<AppState>, caller: AuthUser) -> ApiRes
         .all(&state.db)
         .await?
         .into_iter()
-        .map(|m| ReviewItem { kind: ListingKind::Achievement, id: m.id, organisation_id: m.organisation_id, title: m.title, language: m.original_language, version: m.version, submitted_at: m.submitted_at, revision: None })
+        .map(|m| ReviewItem {
+            kind: ListingKind::Achievement,
+            id: m.id,
+            organisation_id: m.organisation_id,
+            title: m.title,
+            language: m.original_language,
+            version: m.version,
+            submitted_at: m.submitted_at,
+            revision: None,
+        })
         .collect();
     items.extend(
         needs::Entity::find()
@@ -58,19 +70,40 @@ async fn review_queue(State(state): State<AppState>, caller: AuthUser) -> ApiRes
             .all(&state.db)
             .await?
             .into_iter()
-            .map(|m| ReviewItem { kind: ListingKind::Need, id: m.id, organisation_id: m.organisation_id, title: m.title, language: m.original_language, version: m.version, submitted_at: m.submitted_at, revision: None }),
+            .map(|m| ReviewItem {
+                kind: ListingKind::Need,
+                id: m.id,
+                organisation_id: m.organisation_id,
+                title: m.title,
+                language: m.original_language,
+                version: m.version,
+                submitted_at: m.submitted_at,
+                revision: None,
+            }),
     );
     for r in revisions::pending_rows(&state.db).await? {
-        let kind = if r.listing_kind == ListingKind::Need.as_str() { ListingKind::Need } else { ListingKind::Achievement };
+        let kind = if r.listing_kind == ListingKind::Need.as_str() {
+            ListingKind::Need
+        } else {
+            ListingKind::Achievement
+        };
         // Only a published listing's revision can be decided; one whose listing was withdrawn,
         // closed or expired meanwhile waits until it is public again.
-        let Ok(h) = listings::header(&state.db, kind, r.listing_id).await else { continue };
+        let Ok(h) = listings::header(&state.db, kind, r.listing_id).await else {
+            continue;
+        };
         if h.status != Status::Published {
             continue;
         }
         let title = match kind {
-            ListingKind::Achievement => achievements::Entity::find_by_id(h.id).one(&state.db).await?.map(|m| m.title),
-            ListingKind::Need => needs::Entity::find_by_id(h.id).one(&state.db).await?.map(|m| m.title),
+            ListingKind::Achievement => achievements::Entity::find_by_id(h.id)
+                .one(&state.db)
+                .await?
+                .map(|m| m.title),
+            ListingKind::Need => needs::Entity::find_by_id(h.id)
+                .one(&state.db)
+                .await?
+                .map(|m| m.title),
         }
         .unwrap_or_default();
         items.push(ReviewItem {

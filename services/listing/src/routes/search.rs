@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 
 use axum::extract::State;
 use axum::http::HeaderMap;
-use search::{Filters, SearchQuery, SortOrder};
-use serde::{Deserialize, Serialize};
 use platform::error::{ApiResult, Problem, Validator};
 use platform::extract::{AppJson, AppQuery};
 use platform::taxonomy;
 use platform::AppState;
+use search::{Filters, SearchQuery, SortOrder};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -99,7 +99,13 @@ pub struct SearchPage {
 fn list(value: &Option<String>) -> Vec<String> {
     value
         .as_deref()
-        .map(|v| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect())
+        .map(|v| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -112,26 +118,45 @@ pub fn to_query(p: &SearchParams) -> ApiResult<SearchQuery> {
             "achievement" => Some(ListingKind::Achievement),
             "need" => Some(ListingKind::Need),
             other => {
-                v.push("kind", format!("unknown kind {other:?}: use achievement or need"));
+                v.push(
+                    "kind",
+                    format!("unknown kind {other:?}: use achievement or need"),
+                );
                 None
             }
         })
         .collect();
     let industries = list(&p.industry);
     for i in &industries {
-        v.check(taxonomy::is_industry(i), "industry", format!("unknown industry {i:?}"));
+        v.check(
+            taxonomy::is_industry(i),
+            "industry",
+            format!("unknown industry {i:?}"),
+        );
     }
     let ip_types = list(&p.ip_type);
     for i in &ip_types {
-        v.check(taxonomy::is_ip_type(i), "ip_type", format!("unknown IP type {i:?}"));
+        v.check(
+            taxonomy::is_ip_type(i),
+            "ip_type",
+            format!("unknown IP type {i:?}"),
+        );
     }
     let modes = list(&p.cooperation_mode);
     for m in &modes {
-        v.check(taxonomy::is_cooperation_mode(m), "cooperation_mode", format!("unknown cooperation mode {m:?}"));
+        v.check(
+            taxonomy::is_cooperation_mode(m),
+            "cooperation_mode",
+            format!("unknown cooperation mode {m:?}"),
+        );
     }
     let languages = list(&p.language);
     for l in &languages {
-        v.check(taxonomy::is_language(l), "language", format!("unknown language {l:?}"));
+        v.check(
+            taxonomy::is_language(l),
+            "language",
+            format!("unknown language {l:?}"),
+        );
     }
     for (name, trl) in [("trl_min", p.trl_min), ("trl_max", p.trl_max)] {
         if let Some(t) = trl {
@@ -145,11 +170,23 @@ pub fn to_query(p: &SearchParams) -> ApiResult<SearchQuery> {
         v.check(a <= b, "price_min", "must not exceed price_max");
     }
     let per_page = p.per_page.unwrap_or(20);
-    v.check((1..=100).contains(&per_page), "per_page", "must be between 1 and 100");
+    v.check(
+        (1..=100).contains(&per_page),
+        "per_page",
+        "must be between 1 and 100",
+    );
     let page = p.page.unwrap_or(1);
-    v.check((1..=500).contains(&page), "page", "must be between 1 and 500");
+    v.check(
+        (1..=500).contains(&page),
+        "page",
+        "must be between 1 and 500",
+    );
     if let Some(q) = &p.q {
-        v.check(q.chars().count() <= 500, "q", "must be at most 500 characters");
+        v.check(
+            q.chars().count() <= 500,
+            "q",
+            "must be at most 500 characters",
+        );
     }
     v.finish()?;
     Ok(SearchQuery {
@@ -159,7 +196,10 @@ pub fn to_query(p: &SearchParams) -> ApiResult<SearchQuery> {
             open_call: p.open_call,
             industries,
             regions: list(&p.region),
-            countries: list(&p.country).into_iter().map(|c| c.to_ascii_uppercase()).collect(),
+            countries: list(&p.country)
+                .into_iter()
+                .map(|c| c.to_ascii_uppercase())
+                .collect(),
             trl_min: p.trl_min,
             trl_max: p.trl_max,
             ip_types,
@@ -222,7 +262,19 @@ async fn search_listings(
                     }
                     let t = translations::list(&state.db, hit.kind, m.id).await?;
                     let out = achievements::to_out(m, &t, &prefs, false);
-                    Some((out.title, out.summary, out.language, out.provenance, false, out.industry, out.region_code, out.country, out.trl, out.organisation_id, out.published_at))
+                    Some((
+                        out.title,
+                        out.summary,
+                        out.language,
+                        out.provenance,
+                        false,
+                        out.industry,
+                        out.region_code,
+                        out.country,
+                        out.trl,
+                        out.organisation_id,
+                        out.published_at,
+                    ))
                 }
                 _ => None,
             },
@@ -234,12 +286,37 @@ async fn search_listings(
                     let t = translations::list(&state.db, hit.kind, m.id).await?;
                     let out = needs::to_out(m, &t, &prefs, false);
                     let open_call = out.kind == needs::NeedKind::OpenCall;
-                    Some((out.title, out.summary, out.language, out.provenance, open_call, out.industry, out.region_code, out.country, out.min_trl, out.organisation_id, out.published_at))
+                    Some((
+                        out.title,
+                        out.summary,
+                        out.language,
+                        out.provenance,
+                        open_call,
+                        out.industry,
+                        out.region_code,
+                        out.country,
+                        out.min_trl,
+                        out.organisation_id,
+                        out.published_at,
+                    ))
                 }
                 _ => None,
             },
         };
-        if let Some((title, summary, language, provenance, open_call, industry, region_code, country, trl, organisation_id, published_at)) = item {
+        if let Some((
+            title,
+            summary,
+            language,
+            provenance,
+            open_call,
+            industry,
+            region_code,
+            country,
+            trl,
+            organisation_id,
+            published_at,
+        )) = item
+        {
             hits.push(SearchHit {
                 kind: hit.kind,
                 id: hit.id,

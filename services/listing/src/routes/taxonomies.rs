@@ -2,8 +2,8 @@
 
 use axum::http::header;
 use axum::response::IntoResponse;
-use serde::Serialize;
 use platform::taxonomy::{self, AseanMember, Term};
+use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -22,7 +22,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Taxonomies change with releases only: let browsers and proxies cache them for a day.
 fn cached<T: Serialize>(value: T) -> impl IntoResponse {
-    ([(header::CACHE_CONTROL, "public, max-age=86400")], axum::Json(value))
+    (
+        [(header::CACHE_CONTROL, "public, max-age=86400")],
+        axum::Json(value),
+    )
 }
 
 /// Industry fields (codes with zh and en labels).
@@ -43,7 +46,11 @@ pub struct Regions {
 #[utoipa::path(get, path = "/api/v1/taxonomies/regions", tag = "taxonomies", responses((status = 200, body = Regions)))]
 async fn regions() -> impl IntoResponse {
     cached(Regions {
-        guangxi: Term { code: "450000", zh: "广西壮族自治区", en: "Guangxi Zhuang Autonomous Region" },
+        guangxi: Term {
+            code: "450000",
+            zh: "广西壮族自治区",
+            en: "Guangxi Zhuang Autonomous Region",
+        },
         guangxi_cities: taxonomy::GUANGXI_CITIES,
         provinces: taxonomy::PROVINCES,
         asean: taxonomy::ASEAN,

@@ -3,14 +3,16 @@
 //! enabled in the configuration.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
-use search::{Filters, SearchIndex, SearchQuery, SortOrder};
-use serde::{Deserialize, Serialize};
 use platform::auth::AuthUser;
 use platform::entity::{notifications, saved_searches, users};
 use platform::error::{ApiError, ApiResult, Validator};
 use platform::ids::new_uuid;
 use platform::jobs::{enqueue, Job};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use search::{Filters, SearchIndex, SearchQuery, SortOrder};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -53,7 +55,18 @@ pub struct SavedSearchOut {
 
 impl From<saved_searches::Model> for SavedSearchOut {
     fn from(m: saved_searches::Model) -> Self {
-        SavedSearchOut { id: m.id, name: m.name, alert_kind: m.alert_kind, query: m.query, filters: m.filters, listing_kind: m.listing_kind, listing_id: m.listing_id, email_enabled: m.email_enabled, last_notified_at: m.last_notified_at, created_at: m.created_at }
+        SavedSearchOut {
+            id: m.id,
+            name: m.name,
+            alert_kind: m.alert_kind,
+            query: m.query,
+            filters: m.filters,
+            listing_kind: m.listing_kind,
+            listing_id: m.listing_id,
+            email_enabled: m.email_enabled,
+            last_notified_at: m.last_notified_at,
+            created_at: m.created_at,
+        }
     }
 }
 
@@ -70,12 +83,27 @@ pub struct SavedFilters {
 }
 
 fn list(v: &Option<String>) -> Vec<String> {
-    v.as_deref().map(|s| s.split(',').map(str::trim).filter(|x| !x.is_empty()).map(str::to_owned).collect()).unwrap_or_default()
+    v.as_deref()
+        .map(|s| {
+            s.split(',')
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn to_filters(f: &SavedFilters) -> Filters {
     Filters {
-        kinds: list(&f.kind).iter().filter_map(|k| match k.as_str() { "achievement" => Some(search::ListingKind::Achievement), "need" => Some(search::ListingKind::Need), _ => None }).collect(),
+        kinds: list(&f.kind)
+            .iter()
+            .filter_map(|k| match k.as_str() {
+                "achievement" => Some(search::ListingKind::Achievement),
+                "need" => Some(search::ListingKind::Need),
+                _ => None,
+            })
+            .collect(),
         industries: list(&f.industry),
         regions: list(&f.region),
         countries: list(&f.country),
@@ -86,27 +114,54 @@ fn to_filters(f: &SavedFilters) -> Filters {
 }
 
 /// Saves a search for the caller.
-pub async fn create(db: &impl ConnectionTrait, caller: &AuthUser, input: SavedSearchIn) -> ApiResult<saved_searches::Model> {
+pub async fn create(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    input: SavedSearchIn,
+) -> ApiResult<saved_searches::Model> {
     let mut v = Validator::new();
     v.length(&input.name, "name", 1, 120);
-    v.check(matches!(input.alert_kind.as_str(), "search" | "new_matches"), "alert_kind", "must be search or new_matches");
+    v.check(
+        matches!(input.alert_kind.as_str(), "search" | "new_matches"),
+        "alert_kind",
+        "must be search or new_matches",
+    );
     if input.alert_kind == "search" {
-        v.check(input.query.as_deref().is_some_and(|q| !q.trim().is_empty()) || !input.filters.is_null(), "query", "a search alert needs a query or filters");
+        v.check(
+            input.query.as_deref().is_some_and(|q| !q.trim().is_empty())
+                || !input.filters.is_null(),
+            "query",
+            "a search alert needs a query or filters",
+        );
     }
     if let Some(q) = &input.query {
         v.length(q, "query", 0, 500);
     }
-    let filters = if input.filters.is_null() { serde_json::json!({}) } else { input.filters.clone() };
+    let filters = if input.filters.is_null() {
+        serde_json::json!({})
+    } else {
+        input.filters.clone()
+    };
     if let Err(e) = serde_json::from_value::<SavedFilters>(filters.clone()) {
         v.push("filters", e.to_string());
     }
     if let Some(k) = &input.listing_kind {
-        v.check(matches!(k.as_str(), "achievement" | "need"), "listing_kind", "must be achievement or need");
+        v.check(
+            matches!(k.as_str(), "achievement" | "need"),
+            "listing_kind",
+            "must be achievement or need",
+        );
     }
     v.finish()?;
-    let existing = saved_searches::Entity::find().filter(saved_searches::Column::UserId.eq(caller.user_id.0)).all(db).await?;
+    let existing = saved_searches::Entity::find()
+        .filter(saved_searches::Column::UserId.eq(caller.user_id.0))
+        .all(db)
+        .await?;
     if existing.len() >= MAX_PER_USER {
-        return Err(ApiError::conflict("too_many_saved_searches", format!("at most {MAX_PER_USER} saved searches per person")));
+        return Err(ApiError::conflict(
+            "too_many_saved_searches",
+            format!("at most {MAX_PER_USER} saved searches per person"),
+        ));
     }
     let now = Utc::now();
     Ok(saved_searches::ActiveModel {
@@ -114,7 +169,10 @@ pub async fn create(db: &impl ConnectionTrait, caller: &AuthUser, input: SavedSe
         user_id: Set(caller.user_id.0),
         name: Set(input.name.trim().to_owned()),
         alert_kind: Set(input.alert_kind),
-        query: Set(input.query.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty())),
+        query: Set(input
+            .query
+            .map(|q| q.trim().to_owned())
+            .filter(|q| !q.is_empty())),
         filters: Set(filters),
         listing_kind: Set(input.listing_kind),
         listing_id: Set(input.listing_id),
@@ -129,8 +187,15 @@ pub async fn create(db: &impl ConnectionTrait, caller: &AuthUser, input: SavedSe
 }
 
 /// The caller's saved searches.
-pub async fn list_mine(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<Vec<saved_searches::Model>> {
-    Ok(saved_searches::Entity::find().filter(saved_searches::Column::UserId.eq(caller.user_id.0)).order_by_asc(saved_searches::Column::CreatedAt).all(db).await?)
+pub async fn list_mine(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+) -> ApiResult<Vec<saved_searches::Model>> {
+    Ok(saved_searches::Entity::find()
+        .filter(saved_searches::Column::UserId.eq(caller.user_id.0))
+        .order_by_asc(saved_searches::Column::CreatedAt)
+        .all(db)
+        .await?)
 }
 
 /// Deletes one of the caller's saved searches.
@@ -159,7 +224,16 @@ impl Job for EmailNotification {
 }
 
 /// Creates an in-app notification and, when asked and enabled, queues its email.
-pub async fn notify(db: &impl ConnectionTrait, user_id: Uuid, kind: &str, title: &str, body: &str, link: Option<String>, payload: serde_json::Value, email: bool) -> anyhow::Result<Uuid> {
+pub async fn notify(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    kind: &str,
+    title: &str,
+    body: &str,
+    link: Option<String>,
+    payload: serde_json::Value,
+    email: bool,
+) -> anyhow::Result<Uuid> {
     let id = new_uuid();
     notifications::ActiveModel {
         id: Set(id),
@@ -176,19 +250,45 @@ pub async fn notify(db: &impl ConnectionTrait, user_id: Uuid, kind: &str, title:
     .insert(db)
     .await?;
     if email {
-        enqueue(db, &EmailNotification { notification_id: id }).await?;
+        enqueue(
+            db,
+            &EmailNotification {
+                notification_id: id,
+            },
+        )
+        .await?;
     }
     Ok(id)
 }
 
 /// A listing was just indexed: people whose saved search it matches hear of it. Runs the
 /// saved query on the index and looks for the listing among the results.
-pub async fn run_search_alerts(db: &impl ConnectionTrait, index: &dyn SearchIndex, email_enabled: bool, kind: &str, listing_id: Uuid, title: &str) -> anyhow::Result<usize> {
-    let alerts = saved_searches::Entity::find().filter(saved_searches::Column::AlertKind.eq("search")).all(db).await?;
+pub async fn run_search_alerts(
+    db: &impl ConnectionTrait,
+    index: &dyn SearchIndex,
+    email_enabled: bool,
+    kind: &str,
+    listing_id: Uuid,
+    title: &str,
+) -> anyhow::Result<usize> {
+    let alerts = saved_searches::Entity::find()
+        .filter(saved_searches::Column::AlertKind.eq("search"))
+        .all(db)
+        .await?;
     let mut sent = 0;
     for alert in alerts {
-        let filters: SavedFilters = serde_json::from_value(alert.filters.clone()).unwrap_or_default();
-        let query = SearchQuery { text: alert.query.clone(), filters: to_filters(&filters), sort: SortOrder::Newest, offset: 0, limit: 500, facets: false, highlight: false, match_any: false };
+        let filters: SavedFilters =
+            serde_json::from_value(alert.filters.clone()).unwrap_or_default();
+        let query = SearchQuery {
+            text: alert.query.clone(),
+            filters: to_filters(&filters),
+            sort: SortOrder::Newest,
+            offset: 0,
+            limit: 500,
+            facets: false,
+            highlight: false,
+            match_any: false,
+        };
         let hits = index.search(&query).await?;
         if !hits.hits.iter().any(|h| h.id == listing_id) {
             continue;
@@ -215,7 +315,14 @@ pub async fn run_search_alerts(db: &impl ConnectionTrait, index: &dyn SearchInde
         )
         .await?;
         saved_searches::Entity::update_many()
-            .col_expr(saved_searches::Column::LastNotifiedAt, sea_orm::sea_query::Expr::value(sea_orm::Value::from(chrono::DateTime::<chrono::FixedOffset>::from(Utc::now()))))
+            .col_expr(
+                saved_searches::Column::LastNotifiedAt,
+                sea_orm::sea_query::Expr::value(sea_orm::Value::from(chrono::DateTime::<
+                    chrono::FixedOffset,
+                >::from(
+                    Utc::now()
+                ))),
+            )
             .filter(saved_searches::Column::Id.eq(alert.id))
             .exec(db)
             .await?;
@@ -225,34 +332,62 @@ pub async fn run_search_alerts(db: &impl ConnectionTrait, index: &dyn SearchInde
 }
 
 /// Whether `user` asked to get new-match alerts for this need by email.
-pub async fn wants_match_email(db: &impl ConnectionTrait, user: Uuid, need_id: Uuid) -> anyhow::Result<bool> {
+pub async fn wants_match_email(
+    db: &impl ConnectionTrait,
+    user: Uuid,
+    need_id: Uuid,
+) -> anyhow::Result<bool> {
     let alerts = saved_searches::Entity::find()
         .filter(saved_searches::Column::UserId.eq(user))
         .filter(saved_searches::Column::AlertKind.eq("new_matches"))
         .filter(saved_searches::Column::EmailEnabled.eq(true))
         .all(db)
         .await?;
-    Ok(alerts.iter().any(|a| a.listing_id.is_none() || a.listing_id == Some(need_id)))
+    Ok(alerts
+        .iter()
+        .any(|a| a.listing_id.is_none() || a.listing_id == Some(need_id)))
 }
 
 /// Sends a notification's email through the configured SMTP relay.
-pub async fn send_email(db: &impl ConnectionTrait, config: &platform::config::EmailConfig, notification_id: Uuid) -> anyhow::Result<()> {
+pub async fn send_email(
+    db: &impl ConnectionTrait,
+    config: &platform::config::EmailConfig,
+    notification_id: Uuid,
+) -> anyhow::Result<()> {
     use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-    let Some(n) = notifications::Entity::find_by_id(notification_id).one(db).await? else { return Ok(()) };
+    let Some(n) = notifications::Entity::find_by_id(notification_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
     if n.emailed_at.is_some() || !config.enabled {
         return Ok(());
     }
-    let Some(user) = users::Entity::find_by_id(n.user_id).one(db).await? else { return Ok(()) };
+    let Some(user) = users::Entity::find_by_id(n.user_id).one(db).await? else {
+        return Ok(());
+    };
     let message = Message::builder()
         .from(config.from.parse()?)
         .to(user.email.parse()?)
         .subject(n.title.clone())
         .header(lettre::message::header::ContentType::TEXT_PLAIN)
-        .body(format!("{}\n\n{}\n", n.body, n.link.clone().unwrap_or_default()))?;
-    let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.smtp_host).port(config.smtp_port).build();
+        .body(format!(
+            "{}\n\n{}\n",
+            n.body,
+            n.link.clone().unwrap_or_default()
+        ))?;
+    let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.smtp_host)
+        .port(config.smtp_port)
+        .build();
     transport.send(message).await?;
     notifications::Entity::update_many()
-        .col_expr(notifications::Column::EmailedAt, sea_orm::sea_query::Expr::value(sea_orm::Value::from(chrono::DateTime::<chrono::FixedOffset>::from(Utc::now()))))
+        .col_expr(
+            notifications::Column::EmailedAt,
+            sea_orm::sea_query::Expr::value(sea_orm::Value::from(chrono::DateTime::<
+                chrono::FixedOffset,
+            >::from(Utc::now()))),
+        )
         .filter(notifications::Column::Id.eq(notification_id))
         .exec(db)
         .await?;

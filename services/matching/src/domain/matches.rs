@@ -1,13 +1,16 @@
 //! Reading matches for the API, changing a party's status, and feedback.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
-use serde::{Deserialize, Serialize};
 use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
 use platform::entity::{achievements, match_feedback, matches, needs, notifications, users};
 use platform::error::{ApiError, ApiResult, Validator};
 use platform::ids::{new_uuid, MatchId};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -48,19 +51,55 @@ pub struct MatchOut {
 }
 
 fn need_brief(n: needs::Model) -> ListingBrief {
-    ListingBrief { id: n.id, organisation_id: n.organisation_id, title: n.title, summary: n.summary, language: n.original_language, industry: n.industry_code, region_code: n.region_code, country: n.country, trl: n.min_trl }
+    ListingBrief {
+        id: n.id,
+        organisation_id: n.organisation_id,
+        title: n.title,
+        summary: n.summary,
+        language: n.original_language,
+        industry: n.industry_code,
+        region_code: n.region_code,
+        country: n.country,
+        trl: n.min_trl,
+    }
 }
 
 fn achievement_brief(a: achievements::Model) -> ListingBrief {
-    ListingBrief { id: a.id, organisation_id: a.organisation_id, title: a.title, summary: a.summary, language: a.original_language, industry: a.industry_code, region_code: a.region_code, country: a.country, trl: a.trl }
+    ListingBrief {
+        id: a.id,
+        organisation_id: a.organisation_id,
+        title: a.title,
+        summary: a.summary,
+        language: a.original_language,
+        industry: a.industry_code,
+        region_code: a.region_code,
+        country: a.country,
+        trl: a.trl,
+    }
 }
 
 /// Builds the API view of matches with both sides' briefs (two queries, not one per match).
-pub async fn to_out(db: &impl ConnectionTrait, rows: Vec<matches::Model>) -> ApiResult<Vec<MatchOut>> {
+pub async fn to_out(
+    db: &impl ConnectionTrait,
+    rows: Vec<matches::Model>,
+) -> ApiResult<Vec<MatchOut>> {
     let need_ids: Vec<Uuid> = rows.iter().map(|m| m.need_id).collect();
     let ach_ids: Vec<Uuid> = rows.iter().map(|m| m.achievement_id).collect();
-    let needs_by_id: std::collections::HashMap<Uuid, needs::Model> = needs::Entity::find().filter(needs::Column::Id.is_in(need_ids)).all(db).await?.into_iter().map(|n| (n.id, n)).collect();
-    let achs_by_id: std::collections::HashMap<Uuid, achievements::Model> = achievements::Entity::find().filter(achievements::Column::Id.is_in(ach_ids)).all(db).await?.into_iter().map(|a| (a.id, a)).collect();
+    let needs_by_id: std::collections::HashMap<Uuid, needs::Model> = needs::Entity::find()
+        .filter(needs::Column::Id.is_in(need_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|n| (n.id, n))
+        .collect();
+    let achs_by_id: std::collections::HashMap<Uuid, achievements::Model> =
+        achievements::Entity::find()
+            .filter(achievements::Column::Id.is_in(ach_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
     Ok(rows
         .into_iter()
         .map(|m| MatchOut {
@@ -76,13 +115,20 @@ pub async fn to_out(db: &impl ConnectionTrait, rows: Vec<matches::Model>) -> Api
             achievement_side_status: m.achievement_side_status,
             version: m.version,
             need: needs_by_id.get(&m.need_id).cloned().map(need_brief),
-            achievement: achs_by_id.get(&m.achievement_id).cloned().map(achievement_brief),
+            achievement: achs_by_id
+                .get(&m.achievement_id)
+                .cloned()
+                .map(achievement_brief),
         })
         .collect())
 }
 
 /// Live matches of one side, best first.
-pub async fn live_for(db: &impl ConnectionTrait, column: matches::Column, id: Uuid) -> ApiResult<Vec<matches::Model>> {
+pub async fn live_for(
+    db: &impl ConnectionTrait,
+    column: matches::Column,
+    id: Uuid,
+) -> ApiResult<Vec<matches::Model>> {
     Ok(matches::Entity::find()
         .filter(column.eq(id))
         .filter(matches::Column::RetiredAt.is_null())
@@ -101,27 +147,57 @@ pub struct StatusIn {
 }
 
 /// Which side of a match the caller speaks for.
-async fn side_of(db: &impl ConnectionTrait, caller: &AuthUser, m: &matches::Model) -> ApiResult<&'static str> {
-    let need = needs::Entity::find_by_id(m.need_id).one(db).await?.ok_or_else(|| ApiError::not_found("need"))?;
+async fn side_of(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    m: &matches::Model,
+) -> ApiResult<&'static str> {
+    let need = needs::Entity::find_by_id(m.need_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("need"))?;
     if caller.belongs_to(need.organisation_id.into()) {
         return Ok("need");
     }
-    let ach = achievements::Entity::find_by_id(m.achievement_id).one(db).await?.ok_or_else(|| ApiError::not_found("achievement"))?;
+    let ach = achievements::Entity::find_by_id(m.achievement_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("achievement"))?;
     if caller.belongs_to(ach.organisation_id.into()) {
         return Ok("achievement");
     }
-    Err(ApiError::Forbidden("only the two parties of a match set its status".to_owned()))
+    Err(ApiError::Forbidden(
+        "only the two parties of a match set its status".to_owned(),
+    ))
 }
 
 /// A party moves its side of a match along new → shortlisted / dismissed → contacted → converted.
-pub async fn set_status(db: &(impl ConnectionTrait + TransactionTrait), caller: &AuthUser, id: MatchId, input: StatusIn) -> ApiResult<matches::Model> {
-    let m = matches::Entity::find_by_id(id.0).one(db).await?.ok_or_else(|| ApiError::not_found(format!("match {id}")))?;
+pub async fn set_status(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    caller: &AuthUser,
+    id: MatchId,
+    input: StatusIn,
+) -> ApiResult<matches::Model> {
+    let m = matches::Entity::find_by_id(id.0)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("match {id}")))?;
     let side = side_of(db, caller, &m).await?;
     let mut v = Validator::new();
-    v.check(matches!(input.status.as_str(), "shortlisted" | "dismissed" | "contacted" | "converted" | "new"), "status", "must be new, shortlisted, dismissed, contacted or converted");
+    v.check(
+        matches!(
+            input.status.as_str(),
+            "shortlisted" | "dismissed" | "contacted" | "converted" | "new"
+        ),
+        "status",
+        "must be new, shortlisted, dismissed, contacted or converted",
+    );
     v.finish()?;
     if m.version != input.version {
-        return Err(ApiError::StaleVersion(format!("match {id} is at version {}", m.version)));
+        return Err(ApiError::StaleVersion(format!(
+            "match {id} is at version {}",
+            m.version
+        )));
     }
     let before = serde_json::json!({"need_side_status": m.need_side_status, "achievement_side_status": m.achievement_side_status});
     let txn = db.begin().await?;
@@ -133,11 +209,21 @@ pub async fn set_status(db: &(impl ConnectionTrait + TransactionTrait), caller: 
     }
     active.version = Set(input.version + 1);
     active.updated_at = Set(Utc::now().into());
-    let result = matches::Entity::update_many().set(active).filter(matches::Column::Id.eq(id.0)).filter(matches::Column::Version.eq(input.version)).exec(&txn).await?;
+    let result = matches::Entity::update_many()
+        .set(active)
+        .filter(matches::Column::Id.eq(id.0))
+        .filter(matches::Column::Version.eq(input.version))
+        .exec(&txn)
+        .await?;
     if result.rows_affected == 0 {
-        return Err(ApiError::StaleVersion(format!("match {id} changed meanwhile")));
+        return Err(ApiError::StaleVersion(format!(
+            "match {id} changed meanwhile"
+        )));
     }
-    let updated = matches::Entity::find_by_id(id.0).one(&txn).await?.ok_or_else(|| ApiError::not_found("match"))?;
+    let updated = matches::Entity::find_by_id(id.0)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("match"))?;
     AuditEntry { actor: Some(caller), service: SERVICE, action: "match.set_status", entity_type: "match", entity_id: id.0 }
         .record(&txn, Some(&before), Some(&serde_json::json!({"need_side_status": updated.need_side_status, "achievement_side_status": updated.achievement_side_status})))
         .await?;
@@ -171,37 +257,94 @@ pub struct FeedbackOut {
 
 impl From<match_feedback::Model> for FeedbackOut {
     fn from(m: match_feedback::Model) -> Self {
-        FeedbackOut { id: m.id, match_id: m.match_id, party: m.party, verdict: m.verdict, reason: m.reason, comment: m.comment, created_at: m.created_at }
+        FeedbackOut {
+            id: m.id,
+            match_id: m.match_id,
+            party: m.party,
+            verdict: m.verdict,
+            reason: m.reason,
+            comment: m.comment,
+            created_at: m.created_at,
+        }
     }
 }
 
-const REASONS: &[&str] = &["too_early", "benefit_unclear", "price", "ip_unclear", "not_relevant", "other"];
+const REASONS: &[&str] = &[
+    "too_early",
+    "benefit_unclear",
+    "price",
+    "ip_unclear",
+    "not_relevant",
+    "other",
+];
 
 /// Records a party's (or a broker's) feedback and tells the other listing's owners.
-pub async fn give_feedback(db: &(impl ConnectionTrait + TransactionTrait), caller: &AuthUser, id: MatchId, input: FeedbackIn) -> ApiResult<match_feedback::Model> {
-    let m = matches::Entity::find_by_id(id.0).one(db).await?.ok_or_else(|| ApiError::not_found(format!("match {id}")))?;
-    let need = needs::Entity::find_by_id(m.need_id).one(db).await?.ok_or_else(|| ApiError::not_found("need"))?;
-    let ach = achievements::Entity::find_by_id(m.achievement_id).one(db).await?.ok_or_else(|| ApiError::not_found("achievement"))?;
+pub async fn give_feedback(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    caller: &AuthUser,
+    id: MatchId,
+    input: FeedbackIn,
+) -> ApiResult<match_feedback::Model> {
+    let m = matches::Entity::find_by_id(id.0)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("match {id}")))?;
+    let need = needs::Entity::find_by_id(m.need_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("need"))?;
+    let ach = achievements::Entity::find_by_id(m.achievement_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("achievement"))?;
     let party = if caller.belongs_to(need.organisation_id.into()) {
         "need_owner"
     } else if caller.belongs_to(ach.organisation_id.into()) {
         "achievement_owner"
     } else if caller.broker_id.is_some() {
-        super::access::ensure_may_see(db, caller, need.organisation_id, &need.industry_code, &need.region_code).await?;
+        super::access::ensure_may_see(
+            db,
+            caller,
+            need.organisation_id,
+            &need.industry_code,
+            &need.region_code,
+        )
+        .await?;
         "broker"
     } else {
-        return Err(ApiError::Forbidden("only the parties of a match and its brokers give feedback".to_owned()));
+        return Err(ApiError::Forbidden(
+            "only the parties of a match and its brokers give feedback".to_owned(),
+        ));
     };
     let mut v = Validator::new();
-    v.check(matches!(input.verdict.as_str(), "good" | "poor"), "verdict", "must be good or poor");
+    v.check(
+        matches!(input.verdict.as_str(), "good" | "poor"),
+        "verdict",
+        "must be good or poor",
+    );
     if let Some(r) = &input.reason {
-        v.check(REASONS.contains(&r.as_str()), "reason", format!("must be one of {}", REASONS.join(", ")));
+        v.check(
+            REASONS.contains(&r.as_str()),
+            "reason",
+            format!("must be one of {}", REASONS.join(", ")),
+        );
     }
     if input.verdict == "poor" {
-        v.check(input.reason.is_some(), "reason", "say why the match is poor");
+        v.check(
+            input.reason.is_some(),
+            "reason",
+            "say why the match is poor",
+        );
     }
     if input.reason.as_deref() == Some("other") {
-        v.check(input.comment.as_deref().is_some_and(|c| !c.trim().is_empty()), "comment", "describe the reason");
+        v.check(
+            input
+                .comment
+                .as_deref()
+                .is_some_and(|c| !c.trim().is_empty()),
+            "comment",
+            "describe the reason",
+        );
     }
     if let Some(c) = &input.comment {
         v.length(c, "comment", 0, 2000);
@@ -225,12 +368,26 @@ pub async fn give_feedback(db: &(impl ConnectionTrait + TransactionTrait), calle
     // Feedback goes back to the owner of the listing being judged: the need owner judges the
     // achievement, the achievement owner judges the need; a broker's reaches both.
     let recipients: Vec<(Uuid, String, String)> = match party {
-        "need_owner" => vec![(ach.organisation_id, "achievement".to_owned(), ach.title.clone())],
+        "need_owner" => vec![(
+            ach.organisation_id,
+            "achievement".to_owned(),
+            ach.title.clone(),
+        )],
         "achievement_owner" => vec![(need.organisation_id, "need".to_owned(), need.title.clone())],
-        _ => vec![(ach.organisation_id, "achievement".to_owned(), ach.title.clone()), (need.organisation_id, "need".to_owned(), need.title.clone())],
+        _ => vec![
+            (
+                ach.organisation_id,
+                "achievement".to_owned(),
+                ach.title.clone(),
+            ),
+            (need.organisation_id, "need".to_owned(), need.title.clone()),
+        ],
     };
     for (org, kind, title) in recipients {
-        let members = users::Entity::find().filter(users::Column::OrganisationId.eq(org)).all(&txn).await?;
+        let members = users::Entity::find()
+            .filter(users::Column::OrganisationId.eq(org))
+            .all(&txn)
+            .await?;
         for u in members {
             notifications::ActiveModel {
                 id: Set(new_uuid()),
@@ -248,9 +405,15 @@ pub async fn give_feedback(db: &(impl ConnectionTrait + TransactionTrait), calle
             .await?;
         }
     }
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "match.feedback", entity_type: "match", entity_id: m.id }
-        .record(&txn, None::<&()>, Some(&FeedbackOut::from(row.clone())))
-        .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "match.feedback",
+        entity_type: "match",
+        entity_id: m.id,
+    }
+    .record(&txn, None::<&()>, Some(&FeedbackOut::from(row.clone())))
+    .await?;
     txn.commit().await?;
     Ok(row)
 }

@@ -1,16 +1,22 @@
 //! Database rows → the engine's profiles. Prices are compared in CNY fen at today's rate.
 
 use chrono::Utc;
+use platform::entity::{achievements, listing_translations, needs};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use search::LangText;
-use platform::entity::{achievements, listing_translations, needs};
 use uuid::Uuid;
 
 use crate::engine::{AchievementProfile, NeedProfile};
 
 /// A JSON array of strings from a stored JSON column (anything else reads as empty).
 pub(crate) fn strings(v: &serde_json::Value) -> Vec<String> {
-    v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect()).unwrap_or_default()
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Published and not past its valid-until date: the only listings that match.
@@ -18,7 +24,11 @@ pub fn live(status: &str, valid_until: Option<chrono::NaiveDate>) -> bool {
     status == "published" && valid_until.is_none_or(|d| d >= Utc::now().date_naive())
 }
 
-async fn translations(db: &impl ConnectionTrait, kind: &str, ids: &[Uuid]) -> anyhow::Result<Vec<listing_translations::Model>> {
+async fn translations(
+    db: &impl ConnectionTrait,
+    kind: &str,
+    ids: &[Uuid],
+) -> anyhow::Result<Vec<listing_translations::Model>> {
     Ok(listing_translations::Entity::find()
         .filter(listing_translations::Column::ListingKind.eq(kind))
         .filter(listing_translations::Column::ListingId.is_in(ids.iter().copied()))
@@ -28,7 +38,10 @@ async fn translations(db: &impl ConnectionTrait, kind: &str, ids: &[Uuid]) -> an
 
 /// A need as the matcher sees it; the keywords of its translations join its own so that a
 /// translated need also finds listings in the translation's language.
-pub async fn need_profile(db: &impl ConnectionTrait, m: &needs::Model) -> anyhow::Result<NeedProfile> {
+pub async fn need_profile(
+    db: &impl ConnectionTrait,
+    m: &needs::Model,
+) -> anyhow::Result<NeedProfile> {
     let today = Utc::now().date_naive();
     let currency = m.currency.clone().unwrap_or_else(|| "CNY".to_owned());
     let mut keywords = strings(&m.keywords);
@@ -45,8 +58,10 @@ pub async fn need_profile(db: &impl ConnectionTrait, m: &needs::Model) -> anyhow
         industry: Some(m.industry_code.clone()),
         ipc_codes: strings(&m.ipc_codes),
         min_trl: m.min_trl,
-        budget_min_cny_fen: platform::fx::to_cny_fen(db, m.budget_min_minor, &currency, today).await?,
-        budget_max_cny_fen: platform::fx::to_cny_fen(db, m.budget_max_minor, &currency, today).await?,
+        budget_min_cny_fen: platform::fx::to_cny_fen(db, m.budget_min_minor, &currency, today)
+            .await?,
+        budget_max_cny_fen: platform::fx::to_cny_fen(db, m.budget_max_minor, &currency, today)
+            .await?,
         cooperation_modes: strings(&m.cooperation_modes),
         region_code: Some(m.region_code.clone()),
         country: m.country.clone(),
@@ -55,7 +70,10 @@ pub async fn need_profile(db: &impl ConnectionTrait, m: &needs::Model) -> anyhow
 }
 
 /// Profiles of the live achievements among `ids` (others are skipped).
-pub async fn achievement_profiles(db: &impl ConnectionTrait, ids: &[Uuid]) -> anyhow::Result<Vec<AchievementProfile>> {
+pub async fn achievement_profiles(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> anyhow::Result<Vec<AchievementProfile>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -75,13 +93,18 @@ pub async fn achievement_profiles(db: &impl ConnectionTrait, ids: &[Uuid]) -> an
             description: String::new(),
             keywords: strings(&m.keywords),
         }];
-        texts.extend(all_translations.iter().filter(|t| t.listing_id == m.id).map(|t| LangText {
-            language: t.language.clone(),
-            title: t.title.clone(),
-            summary: t.summary.clone(),
-            description: String::new(),
-            keywords: strings(&t.keywords),
-        }));
+        texts.extend(
+            all_translations
+                .iter()
+                .filter(|t| t.listing_id == m.id)
+                .map(|t| LangText {
+                    language: t.language.clone(),
+                    title: t.title.clone(),
+                    summary: t.summary.clone(),
+                    description: String::new(),
+                    keywords: strings(&t.keywords),
+                }),
+        );
         let published = m.published_at.unwrap_or(m.updated_at).with_timezone(&Utc);
         out.push(AchievementProfile {
             id: m.id,
@@ -89,8 +112,10 @@ pub async fn achievement_profiles(db: &impl ConnectionTrait, ids: &[Uuid]) -> an
             industry: m.industry_code.clone(),
             ipc_codes: strings(&m.ipc_codes),
             trl: m.trl,
-            price_min_cny_fen: platform::fx::to_cny_fen(db, m.price_min_minor, &currency, today).await?,
-            price_max_cny_fen: platform::fx::to_cny_fen(db, m.price_max_minor, &currency, today).await?,
+            price_min_cny_fen: platform::fx::to_cny_fen(db, m.price_min_minor, &currency, today)
+                .await?,
+            price_max_cny_fen: platform::fx::to_cny_fen(db, m.price_max_minor, &currency, today)
+                .await?,
             cooperation_modes: strings(&m.cooperation_modes),
             region_code: m.region_code.clone(),
             country: m.country.clone(),
@@ -103,7 +128,13 @@ pub async fn achievement_profiles(db: &impl ConnectionTrait, ids: &[Uuid]) -> an
 
 /// An achievement turned into a query-side profile, to find the needs it may answer.
 pub fn achievement_as_query(a: &AchievementProfile) -> NeedProfile {
-    let original = a.texts.first().cloned().unwrap_or(LangText { language: String::new(), title: String::new(), summary: String::new(), description: String::new(), keywords: Vec::new() });
+    let original = a.texts.first().cloned().unwrap_or(LangText {
+        language: String::new(),
+        title: String::new(),
+        summary: String::new(),
+        description: String::new(),
+        keywords: Vec::new(),
+    });
     let mut keywords: Vec<String> = a.texts.iter().flat_map(|t| t.keywords.clone()).collect();
     keywords.extend(a.texts.iter().skip(1).map(|t| t.title.clone()));
     NeedProfile {

@@ -5,11 +5,13 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
-use search::{Filters, ListingKind, SearchIndex};
 use platform::config::MatchingConfig;
 use platform::entity::{achievements, matches, needs, users};
 use platform::ids::new_uuid;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
+use search::{Filters, ListingKind, SearchIndex};
 use uuid::Uuid;
 
 use super::profiles::{achievement_as_query, achievement_profiles, live, need_profile};
@@ -31,9 +33,16 @@ fn now() -> chrono::DateTime<chrono::FixedOffset> {
 }
 
 /// Retires every live match of a listing that left the market.
-async fn retire_all(db: &impl ConnectionTrait, column: matches::Column, id: Uuid) -> anyhow::Result<usize> {
+async fn retire_all(
+    db: &impl ConnectionTrait,
+    column: matches::Column,
+    id: Uuid,
+) -> anyhow::Result<usize> {
     let result = matches::Entity::update_many()
-        .col_expr(matches::Column::RetiredAt, sea_orm::sea_query::Expr::value(sea_orm::Value::from(now())))
+        .col_expr(
+            matches::Column::RetiredAt,
+            sea_orm::sea_query::Expr::value(sea_orm::Value::from(now())),
+        )
         .filter(column.eq(id))
         .filter(matches::Column::RetiredAt.is_null())
         .exec(db)
@@ -91,7 +100,15 @@ async fn upsert(db: &impl ConnectionTrait, need_id: Uuid, s: &Scored) -> anyhow:
 }
 
 /// Tells every member of `organisation` about new matches of one of its listings.
-async fn notify_new_matches(db: &impl ConnectionTrait, email: bool, organisation: Uuid, kind: &str, listing: Uuid, title: &str, count: usize) -> anyhow::Result<()> {
+async fn notify_new_matches(
+    db: &impl ConnectionTrait,
+    email: bool,
+    organisation: Uuid,
+    kind: &str,
+    listing: Uuid,
+    title: &str,
+    count: usize,
+) -> anyhow::Result<()> {
     if count == 0 {
         return Ok(());
     }
@@ -119,7 +136,13 @@ async fn notify_new_matches(db: &impl ConnectionTrait, email: bool, organisation
 
 /// Recomputes a need's matches: the best compatible achievements above the minimum score are
 /// kept; untouched (`new`) matches that fell out are retired, worked ones are kept.
-pub async fn recompute_need(db: &(impl ConnectionTrait + TransactionTrait), index: &dyn SearchIndex, weights: &MatchingConfig, email: bool, need_id: Uuid) -> anyhow::Result<Recomputed> {
+pub async fn recompute_need(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    index: &dyn SearchIndex,
+    weights: &MatchingConfig,
+    email: bool,
+    need_id: Uuid,
+) -> anyhow::Result<Recomputed> {
     let mut done = Recomputed::default();
     let Some(need) = needs::Entity::find_by_id(need_id).one(db).await? else {
         return Ok(done);
@@ -129,11 +152,19 @@ pub async fn recompute_need(db: &(impl ConnectionTrait + TransactionTrait), inde
         return Ok(done);
     }
     let profile = need_profile(db, &need).await?;
-    let ranked = engine::rank(index, &profile, &Filters::default(), weights, weights.max_matches_per_need, |ids| async move {
-        achievement_profiles(db, &ids).await
-    })
+    let ranked = engine::rank(
+        index,
+        &profile,
+        &Filters::default(),
+        weights,
+        weights.max_matches_per_need,
+        |ids| async move { achievement_profiles(db, &ids).await },
+    )
     .await?;
-    let keep: Vec<&Scored> = ranked.iter().filter(|s| s.score >= weights.min_score).collect();
+    let keep: Vec<&Scored> = ranked
+        .iter()
+        .filter(|s| s.score >= weights.min_score)
+        .collect();
     let txn = db.begin().await?;
     let mut new_count = 0;
     for s in &keep {
@@ -159,35 +190,71 @@ pub async fn recompute_need(db: &(impl ConnectionTrait + TransactionTrait), inde
             done.retired += 1;
         }
     }
-    notify_new_matches(&txn, email, need.organisation_id, "need", need.id, &need.title, new_count).await?;
+    notify_new_matches(
+        &txn,
+        email,
+        need.organisation_id,
+        "need",
+        need.id,
+        &need.title,
+        new_count,
+    )
+    .await?;
     txn.commit().await?;
     Ok(done)
 }
 
 /// Recomputes the pairs an achievement takes part in: needs it may answer (found by reverse
 /// retrieval) and needs it already matched.
-pub async fn recompute_achievement(db: &(impl ConnectionTrait + TransactionTrait), index: &dyn SearchIndex, weights: &MatchingConfig, email: bool, achievement_id: Uuid) -> anyhow::Result<Recomputed> {
+pub async fn recompute_achievement(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    index: &dyn SearchIndex,
+    weights: &MatchingConfig,
+    email: bool,
+    achievement_id: Uuid,
+) -> anyhow::Result<Recomputed> {
     let mut done = Recomputed::default();
-    let Some(ach) = achievements::Entity::find_by_id(achievement_id).one(db).await? else {
+    let Some(ach) = achievements::Entity::find_by_id(achievement_id)
+        .one(db)
+        .await?
+    else {
         return Ok(done);
     };
     if !live(&ach.status, ach.valid_until) {
         done.retired = retire_all(db, matches::Column::AchievementId, achievement_id).await?;
         return Ok(done);
     }
-    let Some(profile) = achievement_profiles(db, &[achievement_id]).await?.into_iter().next() else {
+    let Some(profile) = achievement_profiles(db, &[achievement_id])
+        .await?
+        .into_iter()
+        .next()
+    else {
         return Ok(done);
     };
     let query = achievement_as_query(&profile);
-    let reverse = engine::retrieve(index, &query, ListingKind::Need, &Filters::default(), REVERSE_CANDIDATES, weights).await?;
+    let reverse = engine::retrieve(
+        index,
+        &query,
+        ListingKind::Need,
+        &Filters::default(),
+        REVERSE_CANDIDATES,
+        weights,
+    )
+    .await?;
     let mut need_ids: HashMap<Uuid, f64> = reverse.into_iter().collect();
-    for m in matches::Entity::find().filter(matches::Column::AchievementId.eq(achievement_id)).all(db).await? {
+    for m in matches::Entity::find()
+        .filter(matches::Column::AchievementId.eq(achievement_id))
+        .all(db)
+        .await?
+    {
         need_ids.entry(m.need_id).or_insert(0.0);
     }
     let txn = db.begin().await?;
     let mut new_by_need: Vec<(needs::Model, usize)> = Vec::new();
     for (need_id, retrieval) in need_ids {
-        let Some(need) = needs::Entity::find_by_id(need_id).one(&txn).await? else { continue };
+        let Some(need) = needs::Entity::find_by_id(need_id).one(&txn).await? else {
+            continue;
+        };
         if !live(&need.status, need.valid_until) {
             continue;
         }
@@ -206,7 +273,16 @@ pub async fn recompute_achievement(db: &(impl ConnectionTrait + TransactionTrait
         }
     }
     for (need, count) in new_by_need {
-        notify_new_matches(&txn, email, need.organisation_id, "need", need.id, &need.title, count).await?;
+        notify_new_matches(
+            &txn,
+            email,
+            need.organisation_id,
+            "need",
+            need.id,
+            &need.title,
+            count,
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(done)
@@ -214,7 +290,13 @@ pub async fn recompute_achievement(db: &(impl ConnectionTrait + TransactionTrait
 
 /// Recomputes the matches of every live need (`techmarket rematch`); `progress(done, total)`
 /// after each need.
-pub async fn rematch_all(db: &(impl ConnectionTrait + TransactionTrait), index: &dyn SearchIndex, weights: &MatchingConfig, email: bool, mut progress: impl FnMut(u64, u64)) -> anyhow::Result<Recomputed> {
+pub async fn rematch_all(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    index: &dyn SearchIndex,
+    weights: &MatchingConfig,
+    email: bool,
+    mut progress: impl FnMut(u64, u64),
+) -> anyhow::Result<Recomputed> {
     let ids: Vec<Uuid> = needs::Entity::find()
         .filter(needs::Column::Status.eq("published"))
         .all(db)

@@ -49,7 +49,10 @@ pub fn queries(need: &NeedProfile) -> Vec<ShortQuery> {
         push(k.clone(), 1.0);
     }
     // The whole text as one any-word query: plain BM25 over everything the need says.
-    let whole: String = format!("{} {} {}", need.title, need.summary, need.description).chars().take(MAX_WHOLE_CHARS).collect();
+    let whole: String = format!("{} {} {}", need.title, need.summary, need.description)
+        .chars()
+        .take(MAX_WHOLE_CHARS)
+        .collect();
     push(whole, WHOLE_WEIGHT);
     if !need.title.trim().is_empty() {
         push(need.title.chars().take(MAX_CLAUSE_CHARS * 2).collect(), 2.0);
@@ -78,6 +81,17 @@ mod tests {
             ..NeedProfile::default()
         };
         let qs: Vec<String> = queries(&need).into_iter().map(|q| q.text).collect();
-        assert_eq!(qs, vec!["甘蔗", "收割机", "甘蔗机械化收获含杂率控制 寻求降低含杂率的切割与清选技术；适用于丘陵蔗区。", "甘蔗机械化收获含杂率控制", "寻求降低含杂率的切割与清选技术", "适用于丘陵蔗区", "甘蔗 收割机"]);
+        assert_eq!(
+            qs,
+            vec![
+                "甘蔗",
+                "收割机",
+                "甘蔗机械化收获含杂率控制 寻求降低含杂率的切割与清选技术；适用于丘陵蔗区。",
+                "甘蔗机械化收获含杂率控制",
+                "寻求降低含杂率的切割与清选技术",
+                "适用于丘陵蔗区",
+                "甘蔗 收割机"
+            ]
+        );
     }
 }

@@ -30,7 +30,11 @@ pub struct Features {
 
 /// Compact IPC code (`A01D45/10`) split into its levels.
 fn ipc_levels(code: &str) -> (String, String, String, String) {
-    let c: String = code.chars().filter(|ch| !ch.is_whitespace()).collect::<String>().to_uppercase();
+    let c: String = code
+        .chars()
+        .filter(|ch| !ch.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
     let section = c.chars().take(1).collect();
     let class = c.chars().take(3).collect();
     let subclass = c.chars().take(4).collect();
@@ -71,7 +75,11 @@ fn norm(s: &str) -> String {
 /// The need's keywords that the achievement also names, in any of its languages, or that
 /// occur in its title.
 pub fn shared_keywords(need: &NeedProfile, ach: &AchievementProfile) -> Vec<String> {
-    let ach_keywords: Vec<String> = ach.texts.iter().flat_map(|t| t.keywords.iter().map(|k| norm(k))).collect();
+    let ach_keywords: Vec<String> = ach
+        .texts
+        .iter()
+        .flat_map(|t| t.keywords.iter().map(|k| norm(k)))
+        .collect();
     let titles: Vec<String> = ach.texts.iter().map(|t| norm(&t.title)).collect();
     need.keywords
         .iter()
@@ -110,14 +118,21 @@ pub fn compute(need: &NeedProfile, ach: &AchievementProfile, retrieval: f64) -> 
     } else {
         (1.0 - 0.4 * f64::from(need.min_trl - ach.trl)).max(0.0)
     };
-    let price_fit = match range_overlap((need.budget_min_cny_fen, need.budget_max_cny_fen), (ach.price_min_cny_fen, ach.price_max_cny_fen)) {
+    let price_fit = match range_overlap(
+        (need.budget_min_cny_fen, need.budget_max_cny_fen),
+        (ach.price_min_cny_fen, ach.price_max_cny_fen),
+    ) {
         Some(true) => 1.0,
         None => 0.5,
         Some(false) => 0.0,
     };
     let cooperation = if need.cooperation_modes.is_empty() || ach.cooperation_modes.is_empty() {
         0.5
-    } else if need.cooperation_modes.iter().any(|m| ach.cooperation_modes.contains(m)) {
+    } else if need
+        .cooperation_modes
+        .iter()
+        .any(|m| ach.cooperation_modes.contains(m))
+    {
         1.0
     } else {
         0.0

@@ -55,11 +55,18 @@ impl Lexicon {
                 continue;
             }
             let mut cols = line.split('\t');
-            let (Some(_from), Some(term), Some(_to), Some(translations)) = (cols.next(), cols.next(), cols.next(), cols.next()) else {
+            let (Some(_from), Some(term), Some(_to), Some(translations)) =
+                (cols.next(), cols.next(), cols.next(), cols.next())
+            else {
                 continue;
             };
             let term = term.trim().to_lowercase();
-            let translations: Vec<String> = translations.split('|').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect();
+            let translations: Vec<String> = translations
+                .split('|')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect();
             if term.is_empty() || translations.is_empty() {
                 continue;
             }
@@ -101,7 +108,10 @@ impl Lexicon {
         let mut i = 0;
         while i < chars.len() {
             if is_han(chars[i]) {
-                let end = chars[i..].iter().position(|c| !is_han(*c)).map_or(chars.len(), |p| i + p);
+                let end = chars[i..]
+                    .iter()
+                    .position(|c| !is_han(*c))
+                    .map_or(chars.len(), |p| i + p);
                 self.cut_han(&chars[i..end], &mut add);
                 i = end;
             } else if is_word_char(chars[i]) {
@@ -171,7 +181,10 @@ impl Lexicon {
         }
         let singular = if let Some(stem) = phrase.strip_suffix("ies") {
             format!("{stem}y")
-        } else if let Some(stem) = phrase.strip_suffix("es").filter(|s| s.ends_with(['s', 'x', 'z']) || s.ends_with("ch") || s.ends_with("sh")) {
+        } else if let Some(stem) = phrase
+            .strip_suffix("es")
+            .filter(|s| s.ends_with(['s', 'x', 'z']) || s.ends_with("ch") || s.ends_with("sh"))
+        {
             stem.to_owned()
         } else if let Some(stem) = phrase.strip_suffix('s').filter(|s| !s.ends_with('s')) {
             stem.to_owned()

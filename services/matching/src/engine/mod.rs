@@ -13,9 +13,9 @@ pub mod reasons;
 
 use std::collections::HashMap;
 
+use platform::config::MatchingConfig;
 use search::{Filters, ListingKind, RetrievalQuery, SearchIndex, WeightedText};
 use serde::{Deserialize, Serialize};
-use platform::config::MatchingConfig;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -91,34 +91,61 @@ pub async fn retrieve(
 ) -> anyhow::Result<Vec<(Uuid, f64)>> {
     let mut parts: Vec<WeightedText> = decompose::queries(need)
         .into_iter()
-        .map(|q| WeightedText { text: q.text, weight: q.weight as f32, min_terms: 0 })
+        .map(|q| WeightedText {
+            text: q.text,
+            weight: q.weight as f32,
+            min_terms: 0,
+        })
         .collect();
     if parts.is_empty() {
         return Ok(Vec::new());
     }
     if config.lexicon && config.lexicon_weight > 0.0 {
         // Across languages with nothing attached: the need's words in the other language.
-        let text = format!("{}\n{}\n{}\n{}", need.title, need.summary, need.description, need.keywords.join("\n"));
+        let text = format!(
+            "{}\n{}\n{}\n{}",
+            need.title,
+            need.summary,
+            need.description,
+            need.keywords.join("\n")
+        );
         let translations = lexicon::Lexicon::builtin().translate(&text);
         if !translations.is_empty() {
             // The translations weigh less than the need's own words but keep their own terms:
             // against achievements in the other language they are all there is.
-            parts.push(WeightedText { text: translations.join(" "), weight: config.lexicon_weight as f32, min_terms: config.lexicon_terms });
+            parts.push(WeightedText {
+                text: translations.join(" "),
+                weight: config.lexicon_weight as f32,
+                min_terms: config.lexicon_terms,
+            });
         }
     }
     let mut filters = filters.clone();
     filters.kinds = vec![kind];
-    let query = RetrievalQuery { parts, filters, limit, max_terms: config.retrieval_max_terms };
+    let query = RetrievalQuery {
+        parts,
+        filters,
+        limit,
+        max_terms: config.retrieval_max_terms,
+    };
     let hits = index.retrieve(&query).await?;
     let best = hits.first().map_or(0.0, |h| f64::from(h.score));
     if best <= 0.0 {
         return Ok(Vec::new());
     }
-    Ok(hits.into_iter().map(|h| (h.id, f64::from(h.score) / best)).collect())
+    Ok(hits
+        .into_iter()
+        .map(|h| (h.id, f64::from(h.score) / best))
+        .collect())
 }
 
 /// Stage two: the weighted feature score of one pair, with its reasons.
-pub fn score(need: &NeedProfile, ach: &AchievementProfile, retrieval: f64, weights: &MatchingConfig) -> Scored {
+pub fn score(
+    need: &NeedProfile,
+    ach: &AchievementProfile,
+    retrieval: f64,
+    weights: &MatchingConfig,
+) -> Scored {
     let (score, features) = weighted(need, ach, retrieval, weights);
     Scored {
         achievement_id: ach.id,
@@ -130,7 +157,12 @@ pub fn score(need: &NeedProfile, ach: &AchievementProfile, retrieval: f64, weigh
 
 /// The features of a pair and their weighted mean (no reasons: those are written only for the
 /// matches that are kept).
-fn weighted(need: &NeedProfile, ach: &AchievementProfile, retrieval: f64, weights: &MatchingConfig) -> (f64, Features) {
+fn weighted(
+    need: &NeedProfile,
+    ach: &AchievementProfile,
+    retrieval: f64,
+    weights: &MatchingConfig,
+) -> (f64, Features) {
     let features = features::compute(need, ach, retrieval);
     let parts = [
         (weights.weight_text, features.text),
@@ -144,7 +176,11 @@ fn weighted(need: &NeedProfile, ach: &AchievementProfile, retrieval: f64, weight
         (weights.weight_freshness, features.freshness),
     ];
     let total: f64 = parts.iter().map(|(w, _)| w).sum();
-    let score = if total > 0.0 { parts.iter().map(|(w, f)| w * f).sum::<f64>() / total } else { 0.0 };
+    let score = if total > 0.0 {
+        parts.iter().map(|(w, f)| w * f).sum::<f64>() / total
+    } else {
+        0.0
+    };
     (score, features)
 }
 
@@ -162,14 +198,27 @@ where
     F: FnOnce(Vec<Uuid>) -> Fut,
     Fut: std::future::Future<Output = anyhow::Result<Vec<AchievementProfile>>>,
 {
-    let candidates = retrieve(index, need, ListingKind::Achievement, filters, weights.candidates, weights).await?;
+    let candidates = retrieve(
+        index,
+        need,
+        ListingKind::Achievement,
+        filters,
+        weights.candidates,
+        weights,
+    )
+    .await?;
     let retrieval: HashMap<Uuid, f64> = candidates.iter().copied().collect();
     let profiles = load(candidates.iter().map(|(id, _)| *id).collect()).await?;
     let mut scored: Vec<(f64, Features, &AchievementProfile)> = profiles
         .iter()
         .filter(|a| compatible(need, a))
         .map(|a| {
-            let (score, features) = weighted(need, a, retrieval.get(&a.id).copied().unwrap_or(0.0), weights);
+            let (score, features) = weighted(
+                need,
+                a,
+                retrieval.get(&a.id).copied().unwrap_or(0.0),
+                weights,
+            );
             (score, features, a)
         })
         .collect();
@@ -177,6 +226,11 @@ where
     scored.truncate(limit);
     Ok(scored
         .into_iter()
-        .map(|(score, features, a)| Scored { achievement_id: a.id, score, reasons: reasons::explain(need, a, &features), features })
+        .map(|(score, features, a)| Scored {
+            achievement_id: a.id,
+            score,
+            reasons: reasons::explain(need, a, &features),
+            features,
+        })
         .collect())
 }

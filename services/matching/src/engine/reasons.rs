@@ -1,8 +1,8 @@
 //! Reasons a broker can read, in Chinese and English: what makes a match, and what counts
 //! against it.
 
-use serde::{Deserialize, Serialize};
 use platform::taxonomy;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::features::{ipc_similarity, shared_keywords};
@@ -20,7 +20,12 @@ pub struct Reason {
 }
 
 fn reason(code: &str, positive: bool, zh: String, en: String) -> Reason {
-    Reason { code: code.to_owned(), positive, zh, en }
+    Reason {
+        code: code.to_owned(),
+        positive,
+        zh,
+        en,
+    }
 }
 
 /// CNY fen as 万元 with up to two decimals (`6000000` → `6`).
@@ -41,7 +46,12 @@ fn range_text(min: Option<i64>, max: Option<i64>) -> String {
 }
 
 fn term(terms: &[taxonomy::Term], code: &str) -> (String, String) {
-    terms.iter().find(|t| t.code == code).map_or((code.to_owned(), code.to_owned()), |t| (t.zh.to_owned(), t.en.to_owned()))
+    terms
+        .iter()
+        .find(|t| t.code == code)
+        .map_or((code.to_owned(), code.to_owned()), |t| {
+            (t.zh.to_owned(), t.en.to_owned())
+        })
 }
 
 /// The reasons for a scored pair.
@@ -60,7 +70,11 @@ pub fn explain(need: &NeedProfile, ach: &AchievementProfile, f: &Features) -> Ve
     if let Some((s, _, b)) = best {
         let compact: String = b.chars().filter(|c| !c.is_whitespace()).collect();
         let (zh_level, en_level, code) = if s >= 1.0 {
-            ("主组", "main group", compact.split('/').next().unwrap_or(&compact).to_owned())
+            (
+                "主组",
+                "main group",
+                compact.split('/').next().unwrap_or(&compact).to_owned(),
+            )
         } else if s >= 0.75 {
             ("小类", "subclass", compact.chars().take(4).collect())
         } else if s >= 0.5 {
@@ -68,51 +82,120 @@ pub fn explain(need: &NeedProfile, ach: &AchievementProfile, f: &Features) -> Ve
         } else {
             ("部", "section", compact.chars().take(1).collect())
         };
-        out.push(reason("ipc", s >= 0.5, format!("同属IPC{zh_level} {code}"), format!("shares IPC {en_level} {code}")));
+        out.push(reason(
+            "ipc",
+            s >= 0.5,
+            format!("同属IPC{zh_level} {code}"),
+            format!("shares IPC {en_level} {code}"),
+        ));
     }
     let kws = shared_keywords(need, ach);
     if !kws.is_empty() {
         let list = kws.join(", ");
-        out.push(reason("keywords", true, format!("匹配关键词：{}", kws.join("、")), format!("matching terms: {list}")));
+        out.push(reason(
+            "keywords",
+            true,
+            format!("匹配关键词：{}", kws.join("、")),
+            format!("matching terms: {list}"),
+        ));
     }
     if let Some(industry) = &need.industry {
         let (zh, en) = term(taxonomy::INDUSTRIES, industry);
         if f.industry >= 1.0 {
-            out.push(reason("industry", true, format!("同一行业领域：{zh}"), format!("same industry field: {en}")));
+            out.push(reason(
+                "industry",
+                true,
+                format!("同一行业领域：{zh}"),
+                format!("same industry field: {en}"),
+            ));
         } else {
             let (azh, aen) = term(taxonomy::INDUSTRIES, &ach.industry);
-            out.push(reason("industry", false, format!("行业领域不同：{azh} / {zh}"), format!("different industry field: {aen} vs {en}")));
+            out.push(reason(
+                "industry",
+                false,
+                format!("行业领域不同：{azh} / {zh}"),
+                format!("different industry field: {aen} vs {en}"),
+            ));
         }
     }
     if ach.trl >= need.min_trl {
-        out.push(reason("trl", true, format!("技术成熟度 {} ≥ 要求 {}", ach.trl, need.min_trl), format!("TRL {} ≥ required {}", ach.trl, need.min_trl)));
+        out.push(reason(
+            "trl",
+            true,
+            format!("技术成熟度 {} ≥ 要求 {}", ach.trl, need.min_trl),
+            format!("TRL {} ≥ required {}", ach.trl, need.min_trl),
+        ));
     } else {
-        out.push(reason("trl", false, format!("技术成熟度 {} 低于要求 {}", ach.trl, need.min_trl), format!("TRL {} below required {}", ach.trl, need.min_trl)));
+        out.push(reason(
+            "trl",
+            false,
+            format!("技术成熟度 {} 低于要求 {}", ach.trl, need.min_trl),
+            format!("TRL {} below required {}", ach.trl, need.min_trl),
+        ));
     }
     let budget = range_text(need.budget_min_cny_fen, need.budget_max_cny_fen);
     let asking = range_text(ach.price_min_cny_fen, ach.price_max_cny_fen);
     if !budget.is_empty() && !asking.is_empty() {
         if f.price_fit >= 1.0 {
-            out.push(reason("price", true, format!("预算 {budget} 万元覆盖报价 {asking} 万元"), format!("budget {budget} 万元 covers asking {asking} 万元")));
+            out.push(reason(
+                "price",
+                true,
+                format!("预算 {budget} 万元覆盖报价 {asking} 万元"),
+                format!("budget {budget} 万元 covers asking {asking} 万元"),
+            ));
         } else {
-            out.push(reason("price", false, format!("报价 {asking} 万元超出预算 {budget} 万元"), format!("asking {asking} 万元 is outside the budget {budget} 万元")));
+            out.push(reason(
+                "price",
+                false,
+                format!("报价 {asking} 万元超出预算 {budget} 万元"),
+                format!("asking {asking} 万元 is outside the budget {budget} 万元"),
+            ));
         }
     }
-    let shared_modes: Vec<&String> = need.cooperation_modes.iter().filter(|m| ach.cooperation_modes.contains(m)).collect();
+    let shared_modes: Vec<&String> = need
+        .cooperation_modes
+        .iter()
+        .filter(|m| ach.cooperation_modes.contains(m))
+        .collect();
     if let Some(m) = shared_modes.first() {
         let (zh, en) = term(taxonomy::COOPERATION_MODES, m);
-        out.push(reason("cooperation", true, format!("合作方式一致：{zh}"), format!("both want: {en}")));
+        out.push(reason(
+            "cooperation",
+            true,
+            format!("合作方式一致：{zh}"),
+            format!("both want: {en}"),
+        ));
     } else if !need.cooperation_modes.is_empty() && !ach.cooperation_modes.is_empty() {
-        out.push(reason("cooperation", false, "合作方式不一致".to_owned(), "no cooperation mode in common".to_owned()));
+        out.push(reason(
+            "cooperation",
+            false,
+            "合作方式不一致".to_owned(),
+            "no cooperation mode in common".to_owned(),
+        ));
     }
     if need.region_code.as_deref() == Some(ach.region_code.as_str()) {
         let zh = taxonomy::region_label(&ach.region_code, "zh").unwrap_or(&ach.region_code);
         let en = taxonomy::region_label(&ach.region_code, "en").unwrap_or(&ach.region_code);
-        out.push(reason("region", true, format!("同城：{zh}"), format!("same city: {en}")));
+        out.push(reason(
+            "region",
+            true,
+            format!("同城：{zh}"),
+            format!("same city: {en}"),
+        ));
     } else if f.region >= 0.7 {
-        out.push(reason("region", true, "同省（区）".to_owned(), "same province".to_owned()));
+        out.push(reason(
+            "region",
+            true,
+            "同省（区）".to_owned(),
+            "same province".to_owned(),
+        ));
     } else if need.country != ach.country {
-        out.push(reason("region", true, format!("跨境合作：{} ↔ {}", need.country, ach.country), format!("cross-border: {} ↔ {}", need.country, ach.country)));
+        out.push(reason(
+            "region",
+            true,
+            format!("跨境合作：{} ↔ {}", need.country, ach.country),
+            format!("cross-border: {} ↔ {}", need.country, ach.country),
+        ));
     }
     out
 }

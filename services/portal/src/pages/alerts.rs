@@ -37,7 +37,10 @@ impl SavedSearch {
         if let Some(map) = self.filters.as_object() {
             for key in ["kind", "industry", "region", "country", "trl_min"] {
                 if let Some(v) = map.get(key) {
-                    let text = v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string());
+                    let text = v
+                        .as_str()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| v.to_string());
                     pairs.push((key, text));
                 }
             }
@@ -55,8 +58,15 @@ struct SavedSearchesPage {
 
 async fn list(State(portal): State<Portal>, viewer: Viewer) -> PageResult {
     viewer.require_login()?;
-    let items = portal.api.get::<Vec<SavedSearch>>(viewer.caller(), "/api/v1/saved-searches").await.map_err(|e| viewer.fail(e))?;
-    Ok(render(&SavedSearchesPage { ctx: Ctx::new(&viewer, "saved"), items }))
+    let items = portal
+        .api
+        .get::<Vec<SavedSearch>>(viewer.caller(), "/api/v1/saved-searches")
+        .await
+        .map_err(|e| viewer.fail(e))?;
+    Ok(render(&SavedSearchesPage {
+        ctx: Ctx::new(&viewer, "saved"),
+        items,
+    }))
 }
 
 /// The search form's filters, as the home page posts them, and the alert's name.
@@ -69,11 +79,20 @@ struct SaveForm {
     search: super::home::SearchParams,
 }
 
-async fn create(State(portal): State<Portal>, viewer: Viewer, Form(form): Form<SaveForm>) -> PageResult {
+async fn create(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Form(form): Form<SaveForm>,
+) -> PageResult {
     viewer.require_login()?;
     let mut filters = serde_json::Map::new();
     let q = &form.search;
-    for (key, value) in [("kind", &q.kind), ("industry", &q.industry), ("region", &q.region), ("country", &q.country)] {
+    for (key, value) in [
+        ("kind", &q.kind),
+        ("industry", &q.industry),
+        ("region", &q.region),
+        ("country", &q.country),
+    ] {
         if !value.is_empty() {
             filters.insert(key.to_owned(), serde_json::Value::String(value.clone()));
         }
@@ -81,7 +100,11 @@ async fn create(State(portal): State<Portal>, viewer: Viewer, Form(form): Form<S
     if let Ok(trl) = q.trl_min.parse::<i64>() {
         filters.insert("trl_min".to_owned(), serde_json::Value::from(trl));
     }
-    let name = if form.name.trim().is_empty() { q.q.trim().to_owned() } else { form.name.trim().to_owned() };
+    let name = if form.name.trim().is_empty() {
+        q.q.trim().to_owned()
+    } else {
+        form.name.trim().to_owned()
+    };
     let body = serde_json::json!({
         "name": name,
         "alert_kind": "search",
@@ -97,12 +120,20 @@ async fn create(State(portal): State<Portal>, viewer: Viewer, Form(form): Form<S
     Ok(done("/saved-searches", "saved"))
 }
 
-async fn delete(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
+async fn delete(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> PageResult {
     viewer.require_login()?;
     let id = super::path_id(&id).ok_or_else(|| viewer.not_found())?;
     portal
         .api
-        .send_empty(viewer.caller(), Method::DELETE, &format!("/api/v1/saved-searches/{id}"))
+        .send_empty(
+            viewer.caller(),
+            Method::DELETE,
+            &format!("/api/v1/saved-searches/{id}"),
+        )
         .await
         .map_err(|e| viewer.fail(e))?;
     Ok(done("/saved-searches", "deleted"))

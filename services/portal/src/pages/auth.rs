@@ -39,7 +39,12 @@ struct LoginPage {
 
 async fn login_form(viewer: Viewer, Query(q): Query<NextParam>) -> Response {
     let ctx = Ctx::new(&viewer, "login");
-    render(&LoginPage { ctx, email: String::new(), next: safe_next(q.next.as_deref()), errors: FormErrors::default() })
+    render(&LoginPage {
+        ctx,
+        email: String::new(),
+        next: safe_next(q.next.as_deref()),
+        errors: FormErrors::default(),
+    })
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -55,11 +60,23 @@ struct SessionOut {
     token: String,
 }
 
-async fn login(State(portal): State<Portal>, viewer: Viewer, jar: CookieJar, Form(form): Form<LoginForm>) -> Response {
+async fn login(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    jar: CookieJar,
+    Form(form): Form<LoginForm>,
+) -> Response {
     let next = safe_next(Some(&form.next));
-    let caller = Caller { token: None, lang: viewer.lang };
+    let caller = Caller {
+        token: None,
+        lang: viewer.lang,
+    };
     let body = serde_json::json!({ "email": form.email.trim(), "password": form.password });
-    match portal.api.post::<SessionOut>(caller, "/api/v1/auth/login", &body).await {
+    match portal
+        .api
+        .post::<SessionOut>(caller, "/api/v1/auth/login", &body)
+        .await
+    {
         Ok(session) => {
             let jar = jar.add(session_cookie(session.token, portal.secure_cookies));
             (jar, done(&next, "signed_in")).into_response()
@@ -72,11 +89,19 @@ async fn login(State(portal): State<Portal>, viewer: Viewer, jar: CookieJar, For
                     ..FormErrors::default()
                 },
                 ApiError::Problem(p) => FormErrors::from_problem(p),
-                ApiError::Transport(_) => FormErrors { summary: Some(ctx.t.t("common.error_server_advice").to_owned()), ..FormErrors::default() },
+                ApiError::Transport(_) => FormErrors {
+                    summary: Some(ctx.t.t("common.error_server_advice").to_owned()),
+                    ..FormErrors::default()
+                },
             };
             // 200, like every re-rendered form: a 4xx document would make browsers log an
             // error for what is an ordinary mistake.
-            render(&LoginPage { ctx, email: form.email, next, errors })
+            render(&LoginPage {
+                ctx,
+                email: form.email,
+                next,
+                errors,
+            })
         }
     }
 }
@@ -84,7 +109,11 @@ async fn login(State(portal): State<Portal>, viewer: Viewer, jar: CookieJar, For
 async fn logout(State(portal): State<Portal>, viewer: Viewer, jar: CookieJar) -> Response {
     if viewer.token.is_some() {
         // Revoke the token on the server too, so a copied cookie stops working.
-        if let Err(err) = portal.api.send_empty(viewer.caller(), Method::POST, "/api/v1/auth/logout").await {
+        if let Err(err) = portal
+            .api
+            .send_empty(viewer.caller(), Method::POST, "/api/v1/auth/logout")
+            .await
+        {
             tracing::warn!(error = %err, "logout: token not revoked");
         }
     }
@@ -128,23 +157,50 @@ struct SignupPage {
     errors: FormErrors,
 }
 
-const ORG_KINDS: [&str; 6] = ["university", "institute", "enterprise", "broker_agency", "government", "other"];
+const ORG_KINDS: [&str; 6] = [
+    "university",
+    "institute",
+    "enterprise",
+    "broker_agency",
+    "government",
+    "other",
+];
 
 impl SignupPage {
     fn org_kinds(&self) -> Vec<(&'static str, String)> {
-        ORG_KINDS.iter().map(|k| (*k, self.ctx.t.term("org_kind", k))).collect()
+        ORG_KINDS
+            .iter()
+            .map(|k| (*k, self.ctx.t.term("org_kind", k)))
+            .collect()
     }
 }
 
 async fn signup_form(State(portal): State<Portal>, viewer: Viewer) -> Response {
     let ctx = Ctx::new(&viewer, "signup");
     let labels = Labels::load(&portal, &viewer).await;
-    let form = SignupForm { country: "CN".to_owned(), region_code: "450100".to_owned(), ..SignupForm::default() };
-    render(&SignupPage { ctx, labels, form, errors: FormErrors::default() })
+    let form = SignupForm {
+        country: "CN".to_owned(),
+        region_code: "450100".to_owned(),
+        ..SignupForm::default()
+    };
+    render(&SignupPage {
+        ctx,
+        labels,
+        form,
+        errors: FormErrors::default(),
+    })
 }
 
-async fn signup(State(portal): State<Portal>, viewer: Viewer, jar: CookieJar, Form(form): Form<SignupForm>) -> PageResult {
-    let caller = Caller { token: None, lang: viewer.lang };
+async fn signup(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    jar: CookieJar,
+    Form(form): Form<SignupForm>,
+) -> PageResult {
+    let caller = Caller {
+        token: None,
+        lang: viewer.lang,
+    };
     let body = serde_json::json!({
         "display_name": form.display_name.trim(),
         "email": form.email.trim(),
@@ -161,7 +217,11 @@ async fn signup(State(portal): State<Portal>, viewer: Viewer, jar: CookieJar, Fo
             "website": typed(&form.website),
         }
     });
-    match portal.api.post::<SessionOut>(caller, "/api/v1/auth/signup", &body).await {
+    match portal
+        .api
+        .post::<SessionOut>(caller, "/api/v1/auth/signup", &body)
+        .await
+    {
         Ok(session) => {
             let jar = jar.add(session_cookie(session.token, portal.secure_cookies));
             Ok((jar, done("/my", "registered")).into_response())
@@ -172,13 +232,21 @@ async fn signup(State(portal): State<Portal>, viewer: Viewer, jar: CookieJar, Fo
             let renamed: Vec<(String, String)> = errors
                 .fields
                 .iter()
-                .filter_map(|(k, v)| k.strip_prefix("organisation.").map(|rest| (org_field(rest), v.clone())))
+                .filter_map(|(k, v)| {
+                    k.strip_prefix("organisation.")
+                        .map(|rest| (org_field(rest), v.clone()))
+                })
                 .collect();
             errors.fields.retain(|k, _| !k.starts_with("organisation."));
             errors.fields.extend(renamed);
             let ctx = Ctx::new(&viewer, "signup");
             let labels = Labels::load(&portal, &viewer).await;
-            Ok(render(&SignupPage { ctx, labels, form, errors }))
+            Ok(render(&SignupPage {
+                ctx,
+                labels,
+                form,
+                errors,
+            }))
         }
         Err(err) => Err(viewer.fail(err)),
     }
@@ -192,4 +260,3 @@ fn org_field(api_name: &str) -> String {
         other => other.to_owned(),
     }
 }
-

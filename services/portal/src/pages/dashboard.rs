@@ -531,9 +531,17 @@ fn month_breakdown(t: Tr, year: i32, out: &TurnoverOut) -> Breakdown {
     let unknown = out.withheld_cells > 0;
     for m in 1..=12 {
         let key = format!("{year}-{m:02}");
-        let found = by_month.get(key.as_str()).map(|r| (r.contract_count, r.amount_cny_minor));
+        let found = by_month
+            .get(key.as_str())
+            .map(|r| (r.contract_count, r.amount_cny_minor));
         let (count, fen) = found.unwrap_or((0, 0));
-        let shown = |text: String| if found.is_none() && unknown { "—".to_owned() } else { text };
+        let shown = |text: String| {
+            if found.is_none() && unknown {
+                "—".to_owned()
+            } else {
+                text
+            }
+        };
         bars.push(Datum::new(
             format!("{m:02}"),
             fen,
@@ -572,7 +580,13 @@ fn withheld_note(t: Tr, out: &TurnoverOut) -> String {
     if out.withheld_cells == 0 {
         return String::new();
     }
-    t.f("dash.withheld", &[("cells", &out.withheld_cells.to_string()), ("min", MIN_PUBLIC_CONTRACTS)])
+    t.f(
+        "dash.withheld",
+        &[
+            ("cells", &out.withheld_cells.to_string()),
+            ("min", MIN_PUBLIC_CONTRACTS),
+        ],
+    )
 }
 
 /// One grouping of the year's turnover, largest first.
@@ -750,7 +764,10 @@ mod tests {
         assert_eq!(b.rows[2].yuan, "1,234.56");
         assert_eq!(b.rows[0].yuan, "0.00");
         // With groups withheld from the public, a missing month is unknown, not zero.
-        let withheld = TurnoverOut { withheld_cells: 1, ..out };
+        let withheld = TurnoverOut {
+            withheld_cells: 1,
+            ..out
+        };
         let b = month_breakdown(Tr::new(crate::i18n::Lang::En), 2025, &withheld);
         assert_eq!(b.rows[2].yuan, "1,234.56");
         assert_eq!(b.rows[0].yuan, "—");

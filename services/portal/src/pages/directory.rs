@@ -61,8 +61,16 @@ struct BrokersPage {
 
 impl BrokersPage {
     fn list(&self, codes: &[String], f: impl Fn(&Labels, &str) -> String) -> String {
-        let sep = if self.ctx.lang == crate::i18n::Lang::Zh { "、" } else { ", " };
-        codes.iter().map(|c| f(&self.labels, c)).collect::<Vec<_>>().join(sep)
+        let sep = if self.ctx.lang == crate::i18n::Lang::Zh {
+            "、"
+        } else {
+            ", "
+        };
+        codes
+            .iter()
+            .map(|c| f(&self.labels, c))
+            .collect::<Vec<_>>()
+            .join(sep)
     }
 
     fn fields_of(&self, b: &Broker) -> String {
@@ -70,7 +78,13 @@ impl BrokersPage {
     }
 
     fn regions_of(&self, b: &Broker) -> String {
-        self.list(&b.regions, |l, c| if c == "450000" { self.ctx.t.t("dir.all_guangxi").to_owned() } else { l.region(c) })
+        self.list(&b.regions, |l, c| {
+            if c == "450000" {
+                self.ctx.t.t("dir.all_guangxi").to_owned()
+            } else {
+                l.region(c)
+            }
+        })
     }
 
     fn languages_of(&self, b: &Broker) -> String {
@@ -78,11 +92,18 @@ impl BrokersPage {
     }
 
     fn levels(&self) -> Vec<(&'static str, String)> {
-        ["junior", "intermediate", "senior"].into_iter().map(|l| (l, self.ctx.t.term("cert", l))).collect()
+        ["junior", "intermediate", "senior"]
+            .into_iter()
+            .map(|l| (l, self.ctx.t.term("cert", l)))
+            .collect()
     }
 }
 
-async fn brokers(State(portal): State<Portal>, viewer: Viewer, Query(filters): Query<BrokerFilters>) -> PageResult {
+async fn brokers(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Query(filters): Query<BrokerFilters>,
+) -> PageResult {
     let page = filters.page.unwrap_or(1).max(1);
     let path = with_query(
         "/api/v1/brokers",
@@ -95,11 +116,20 @@ async fn brokers(State(portal): State<Portal>, viewer: Viewer, Query(filters): Q
             ("per_page", PER_PAGE.to_string()),
         ],
     );
-    let (list, labels) = tokio::join!(portal.api.get::<ApiPage<Broker>>(viewer.caller(), &path), Labels::load(&portal, &viewer));
+    let (list, labels) = tokio::join!(
+        portal.api.get::<ApiPage<Broker>>(viewer.caller(), &path),
+        Labels::load(&portal, &viewer)
+    );
     let list = list.map_err(|e| viewer.fail(e))?;
     let pager = Pager::new(&viewer.path, "page", list.page, list.per_page, list.total);
     let ctx = Ctx::new(&viewer, "brokers");
-    Ok(render(&BrokersPage { ctx, labels, filters, brokers: list.items, pager }))
+    Ok(render(&BrokersPage {
+        ctx,
+        labels,
+        filters,
+        brokers: list.items,
+        pager,
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -129,16 +159,49 @@ struct PublicityPage {
     refused_for: String,
 }
 
-async fn publicity(State(portal): State<Portal>, viewer: Viewer, Query(q): Query<PageParam>) -> PageResult {
-    publicity_page(&portal, &viewer, q.page.unwrap_or(1), FormErrors::default(), String::new()).await
+async fn publicity(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Query(q): Query<PageParam>,
+) -> PageResult {
+    publicity_page(
+        &portal,
+        &viewer,
+        q.page.unwrap_or(1),
+        FormErrors::default(),
+        String::new(),
+    )
+    .await
 }
 
-async fn publicity_page(portal: &Portal, viewer: &Viewer, page: u64, errors: FormErrors, refused_for: String) -> PageResult {
-    let path = with_query("/api/v1/deals/publicity", &[("page", page.max(1).to_string()), ("per_page", PER_PAGE.to_string())]);
-    let list = portal.api.get::<ApiPage<Notice>>(viewer.caller(), &path).await.map_err(|e| viewer.fail(e))?;
+async fn publicity_page(
+    portal: &Portal,
+    viewer: &Viewer,
+    page: u64,
+    errors: FormErrors,
+    refused_for: String,
+) -> PageResult {
+    let path = with_query(
+        "/api/v1/deals/publicity",
+        &[
+            ("page", page.max(1).to_string()),
+            ("per_page", PER_PAGE.to_string()),
+        ],
+    );
+    let list = portal
+        .api
+        .get::<ApiPage<Notice>>(viewer.caller(), &path)
+        .await
+        .map_err(|e| viewer.fail(e))?;
     let pager = Pager::new(&viewer.path, "page", list.page, list.per_page, list.total);
     let ctx = Ctx::new(viewer, "publicity");
-    Ok(render(&PublicityPage { ctx, notices: list.items, pager, errors, refused_for }))
+    Ok(render(&PublicityPage {
+        ctx,
+        notices: list.items,
+        pager,
+        errors,
+        refused_for,
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -146,13 +209,28 @@ struct ObjectionForm {
     body: String,
 }
 
-async fn object(State(portal): State<Portal>, viewer: Viewer, Path(deal_id): Path<String>, Form(form): Form<ObjectionForm>) -> PageResult {
+async fn object(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(deal_id): Path<String>,
+    Form(form): Form<ObjectionForm>,
+) -> PageResult {
     viewer.require_login()?;
     let deal_id = super::path_id(&deal_id).ok_or_else(|| viewer.not_found())?;
     let body = serde_json::json!({ "body": form.body.trim() });
-    match portal.api.post::<serde_json::Value>(viewer.caller(), &format!("/api/v1/deals/{deal_id}/objections"), &body).await {
+    match portal
+        .api
+        .post::<serde_json::Value>(
+            viewer.caller(),
+            &format!("/api/v1/deals/{deal_id}/objections"),
+            &body,
+        )
+        .await
+    {
         Ok(_) => Ok(done("/publicity", "objection_sent")),
-        Err(ApiError::Problem(p)) if p.status == 422 => publicity_page(&portal, &viewer, 1, FormErrors::from_problem(&p), deal_id).await,
+        Err(ApiError::Problem(p)) if p.status == 422 => {
+            publicity_page(&portal, &viewer, 1, FormErrors::from_problem(&p), deal_id).await
+        }
         Err(e) => Err(viewer.fail(e)),
     }
 }

@@ -66,33 +66,77 @@ struct FxPage {
 
 impl FxPage {
     fn currencies(&self) -> Vec<&'static str> {
-        currency_codes().into_iter().filter(|c| *c != "CNY").collect()
+        currency_codes()
+            .into_iter()
+            .filter(|c| *c != "CNY")
+            .collect()
     }
 }
 
-async fn list(State(portal): State<Portal>, viewer: Viewer, Query(filters): Query<Filters>) -> PageResult {
+async fn list(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Query(filters): Query<Filters>,
+) -> PageResult {
     require_operator(&viewer)?;
-    let form = RateForm { rate_date: chrono::Utc::now().date_naive().to_string(), ..RateForm::default() };
+    let form = RateForm {
+        rate_date: chrono::Utc::now().date_naive().to_string(),
+        ..RateForm::default()
+    };
     page(&portal, &viewer, filters, form, FormErrors::default()).await
 }
 
-async fn page(portal: &Portal, viewer: &Viewer, filters: Filters, form: RateForm, errors: FormErrors) -> PageResult {
+async fn page(
+    portal: &Portal,
+    viewer: &Viewer,
+    filters: Filters,
+    form: RateForm,
+    errors: FormErrors,
+) -> PageResult {
     let page = page_param(filters.page);
     let path = with_query(
         "/api/v1/fx-rates",
-        &[("currency", filters.currency.clone()), ("page", page.to_string()), ("per_page", PER_PAGE.to_string())],
+        &[
+            ("currency", filters.currency.clone()),
+            ("page", page.to_string()),
+            ("per_page", PER_PAGE.to_string()),
+        ],
     );
     let (rates, tabs) = tokio::join!(
         portal.api.get::<ApiPage<FxRate>>(viewer.caller(), &path),
-        tabs(&portal.api, viewer.caller(), crate::i18n::Tr::new(viewer.lang), "fx"),
+        tabs(
+            &portal.api,
+            viewer.caller(),
+            crate::i18n::Tr::new(viewer.lang),
+            "fx"
+        ),
     );
     let rates = rates.map_err(|e| viewer.fail(e))?;
-    let pager = Pager::new(&viewer.path, "page", rates.page, rates.per_page, rates.total);
+    let pager = Pager::new(
+        &viewer.path,
+        "page",
+        rates.page,
+        rates.per_page,
+        rates.total,
+    );
     let ctx = Ctx::new(viewer, "console");
-    Ok(render(&FxPage { ctx, tabs, rates: rates.items, pager, filters, form, errors, refusal: Default::default() }))
+    Ok(render(&FxPage {
+        ctx,
+        tabs,
+        rates: rates.items,
+        pager,
+        filters,
+        form,
+        errors,
+        refusal: Default::default(),
+    }))
 }
 
-async fn record(State(portal): State<Portal>, viewer: Viewer, Form(form): Form<RateForm>) -> PageResult {
+async fn record(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Form(form): Form<RateForm>,
+) -> PageResult {
     require_operator(&viewer)?;
     let body = serde_json::json!({
         "currency": form.currency,
@@ -100,10 +144,21 @@ async fn record(State(portal): State<Portal>, viewer: Viewer, Form(form): Form<R
         "cny_per_unit": form.cny_per_unit.trim(),
         "source": form.source.trim(),
     });
-    match portal.api.post::<serde_json::Value>(viewer.caller(), "/api/v1/fx-rates", &body).await {
+    match portal
+        .api
+        .post::<serde_json::Value>(viewer.caller(), "/api/v1/fx-rates", &body)
+        .await
+    {
         Ok(_) => Ok(done("/console/fx-rates", "saved")),
         Err(ApiError::Problem(p)) if matches!(p.status, 409 | 422) => {
-            let mut resp = page(&portal, &viewer, Filters::default(), form, FormErrors::from_problem(&p)).await?;
+            let mut resp = page(
+                &portal,
+                &viewer,
+                Filters::default(),
+                form,
+                FormErrors::from_problem(&p),
+            )
+            .await?;
             *resp.status_mut() = http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(resp)
         }

@@ -16,7 +16,9 @@ use crate::session::Viewer;
 use crate::Portal;
 
 pub fn routes() -> Router<Portal> {
-    Router::new().route("/", get(home)).route("/lang/{code}", get(switch_language))
+    Router::new()
+        .route("/", get(home))
+        .route("/lang/{code}", get(switch_language))
 }
 
 const PER_PAGE: u64 = 20;
@@ -91,11 +93,17 @@ impl Hit {
     /// Highlighted title/summary: the API escapes the text and marks matches with `<mark>`,
     /// so it is safe to show as HTML.
     pub fn title_html(&self) -> String {
-        self.highlights.get("title").map(|h| marked(h)).unwrap_or_else(|| crate::page::escape(&self.title))
+        self.highlights
+            .get("title")
+            .map(|h| marked(h))
+            .unwrap_or_else(|| crate::page::escape(&self.title))
     }
 
     pub fn summary_html(&self) -> String {
-        self.highlights.get("summary").map(|h| marked(h)).unwrap_or_else(|| crate::page::escape(&self.summary))
+        self.highlights
+            .get("summary")
+            .map(|h| marked(h))
+            .unwrap_or_else(|| crate::page::escape(&self.summary))
     }
 }
 
@@ -110,9 +118,10 @@ fn marked(highlight: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&amp;", "&");
-    crate::page::escape(&plain).replace('\u{1}', "<mark>").replace('\u{2}', "</mark>")
+    crate::page::escape(&plain)
+        .replace('\u{1}', "<mark>")
+        .replace('\u{2}', "</mark>")
 }
-
 
 /// One facet value with its count and the link that toggles it.
 pub struct FacetValue {
@@ -142,11 +151,18 @@ struct HomePage {
 
 impl HomePage {
     fn results_heading(&self) -> String {
-        self.ctx.t.f("home.results_count", &[("total", &self.ctx.t.count(self.total as i64))])
+        self.ctx.t.f(
+            "home.results_count",
+            &[("total", &self.ctx.t.count(self.total as i64))],
+        )
     }
 }
 
-async fn home(State(portal): State<Portal>, viewer: Viewer, Query(params): Query<SearchParams>) -> PageResult {
+async fn home(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Query(params): Query<SearchParams>,
+) -> PageResult {
     let ctx = Ctx::new(&viewer, "home");
     let page = params.page.unwrap_or(1).max(1);
     let path = with_query(
@@ -166,23 +182,51 @@ async fn home(State(portal): State<Portal>, viewer: Viewer, Query(params): Query
             ("lang", viewer.lang.code().to_owned()),
         ],
     );
-    let (result, labels) = tokio::join!(portal.api.get::<SearchPage>(viewer.caller(), &path), Labels::load(&portal, &viewer));
+    let (result, labels) = tokio::join!(
+        portal.api.get::<SearchPage>(viewer.caller(), &path),
+        Labels::load(&portal, &viewer)
+    );
     let result = result.map_err(|e| viewer.fail(e))?;
     let facets = facets(&ctx, &labels, &viewer.path, &result.facets);
     let pager = Pager::new(&viewer.path, "page", result.page, PER_PAGE, result.total);
     let searched = !params.q.trim().is_empty()
-        || [&params.kind, &params.open_call, &params.industry, &params.region, &params.country, &params.language, &params.trl_min]
-            .iter()
-            .any(|v| !v.is_empty());
-    Ok(render(&HomePage { ctx, labels, params, total: result.total, hits: result.hits, facets, pager, searched }))
+        || [
+            &params.kind,
+            &params.open_call,
+            &params.industry,
+            &params.region,
+            &params.country,
+            &params.language,
+            &params.trl_min,
+        ]
+        .iter()
+        .any(|v| !v.is_empty());
+    Ok(render(&HomePage {
+        ctx,
+        labels,
+        params,
+        total: result.total,
+        hits: result.hits,
+        facets,
+        pager,
+        searched,
+    }))
 }
 
 /// The facet groups shown beside the results; each value links to the same search with that
 /// filter set (or cleared, when it is the active one).
-fn facets(ctx: &Ctx, labels: &Labels, path: &str, counts: &BTreeMap<String, BTreeMap<String, u64>>) -> Vec<Facet> {
+fn facets(
+    ctx: &Ctx,
+    labels: &Labels,
+    path: &str,
+    counts: &BTreeMap<String, BTreeMap<String, u64>>,
+) -> Vec<Facet> {
     let current = |name: &str| -> Option<String> {
         let query = path.split_once('?')?.1;
-        query.split('&').find_map(|kv| kv.strip_prefix(&format!("{name}="))).map(str::to_owned)
+        query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
+            .map(str::to_owned)
     };
     let groups: [(&str, &str, &'static str); 6] = [
         ("kind", "kind", "home.facet_kind"),
@@ -194,7 +238,9 @@ fn facets(ctx: &Ctx, labels: &Labels, path: &str, counts: &BTreeMap<String, BTre
     ];
     let mut out = Vec::new();
     for (facet, param, title) in groups {
-        let Some(values) = counts.get(facet) else { continue };
+        let Some(values) = counts.get(facet) else {
+            continue;
+        };
         let active = current(param);
         let base = strip_param(&strip_param(&strip_param(path, param), "page"), "flash");
         let mut vals: Vec<FacetValue> = values
@@ -204,7 +250,11 @@ fn facets(ctx: &Ctx, labels: &Labels, path: &str, counts: &BTreeMap<String, BTre
             .map(|(code, n)| {
                 let is_active = active.as_deref() == Some(urlencode(code).as_str());
                 let href = if is_active {
-                    if base.is_empty() { "/".to_owned() } else { base.clone() }
+                    if base.is_empty() {
+                        "/".to_owned()
+                    } else {
+                        base.clone()
+                    }
                 } else {
                     let sep = if base.contains('?') { '&' } else { '?' };
                     format!("{base}{sep}{param}={}", urlencode(code))
@@ -217,13 +267,21 @@ fn facets(ctx: &Ctx, labels: &Labels, path: &str, counts: &BTreeMap<String, BTre
                     "region" => labels.region(code),
                     _ => ctx.t.t("home.only_open_calls").to_owned(),
                 };
-                FacetValue { label, count: *n, href, active: is_active }
+                FacetValue {
+                    label,
+                    count: *n,
+                    href,
+                    active: is_active,
+                }
             })
             .collect();
         vals.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
         vals.truncate(12);
         if !vals.is_empty() {
-            out.push(Facet { title: ctx.t.t(title), values: vals });
+            out.push(Facet {
+                title: ctx.t.t(title),
+                values: vals,
+            });
         }
     }
     out
@@ -242,14 +300,20 @@ async fn switch_language(
 ) -> axum::response::Response {
     let to = safe_next(next.next.as_deref());
     match crate::i18n::Lang::parse(&code) {
-        Some(lang) => (jar.add(crate::session::lang_cookie(lang)), axum::response::Redirect::to(&to)).into_response(),
+        Some(lang) => (
+            jar.add(crate::session::lang_cookie(lang)),
+            axum::response::Redirect::to(&to),
+        )
+            .into_response(),
         None => axum::response::Redirect::to(&to).into_response(),
     }
 }
 
 /// Only same-site paths are followed after a login or language switch (no open redirects).
 pub fn safe_next(next: Option<&str>) -> String {
-    next.filter(|n| crate::page::is_local_path(n)).map(str::to_owned).unwrap_or_else(|| "/".to_owned())
+    next.filter(|n| crate::page::is_local_path(n))
+        .map(str::to_owned)
+        .unwrap_or_else(|| "/".to_owned())
 }
 
 #[cfg(test)]
@@ -258,7 +322,13 @@ mod tests {
 
     #[test]
     fn highlights_keep_their_marks_and_nothing_else() {
-        assert_eq!(marked("a <mark>b</mark> &lt;c&gt; &amp;"), "a <mark>b</mark> &lt;c&gt; &amp;");
-        assert_eq!(marked("<script>x</script><mark>y</mark>"), "&lt;script&gt;x&lt;/script&gt;<mark>y</mark>");
+        assert_eq!(
+            marked("a <mark>b</mark> &lt;c&gt; &amp;"),
+            "a <mark>b</mark> &lt;c&gt; &amp;"
+        );
+        assert_eq!(
+            marked("<script>x</script><mark>y</mark>"),
+            "&lt;script&gt;x&lt;/script&gt;<mark>y</mark>"
+        );
     }
 }

@@ -19,8 +19,14 @@ pub fn routes() -> Router<Portal> {
         .route("/achievements/{id}", get(achievement))
         .route("/needs/{id}", get(need))
         .route("/open-calls/{id}", get(need))
-        .route("/achievements/{id}/revision/withdraw", post(withdraw_achievement_revision))
-        .route("/needs/{id}/revision/withdraw", post(withdraw_need_revision))
+        .route(
+            "/achievements/{id}/revision/withdraw",
+            post(withdraw_achievement_revision),
+        )
+        .route(
+            "/needs/{id}/revision/withdraw",
+            post(withdraw_need_revision),
+        )
         .route("/matches/{id}/status", post(match_status))
         .route("/matches/{id}/feedback", post(match_feedback))
 }
@@ -123,14 +129,24 @@ impl PendingRevision {
         let text = |v: &serde_json::Value| match v {
             serde_json::Value::Null => "—".to_owned(),
             serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Array(items) if items.iter().all(|i| i.is_string()) => {
-                items.iter().filter_map(|i| i.as_str()).collect::<Vec<_>>().join(", ")
-            }
+            serde_json::Value::Array(items) if items.iter().all(|i| i.is_string()) => items
+                .iter()
+                .filter_map(|i| i.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
             other => other.to_string(),
         };
-        let mut out: Vec<(String, String)> = self.proposed.listing.iter().map(|(k, v)| (k.clone(), text(v))).collect();
+        let mut out: Vec<(String, String)> = self
+            .proposed
+            .listing
+            .iter()
+            .map(|(k, v)| (k.clone(), text(v)))
+            .collect();
         for (lang, t) in &self.proposed.translations {
-            let value = t.as_ref().map(|t| text(&t["title"])).unwrap_or_else(|| "—".to_owned());
+            let value = t
+                .as_ref()
+                .map(|t| text(&t["title"]))
+                .unwrap_or_else(|| "—".to_owned());
             out.push((format!("translation ({lang})"), value));
         }
         out
@@ -141,12 +157,17 @@ impl ListingOut {
     /// The listing with its pending revision's values in place of the public ones, so an edit
     /// form starts from what the owner last proposed (a new save replaces that proposal).
     pub fn with_pending_changes(mut self) -> Self {
-        let Some(rev) = self.pending_revision.clone().filter(PendingRevision::is_pending) else {
+        let Some(rev) = self
+            .pending_revision
+            .clone()
+            .filter(PendingRevision::is_pending)
+        else {
             return self;
         };
         for (key, v) in rev.proposed.listing {
             let get = |v: &serde_json::Value| v.as_str().map(str::to_owned);
-            let list = |v: serde_json::Value| serde_json::from_value::<Vec<String>>(v).unwrap_or_default();
+            let list =
+                |v: serde_json::Value| serde_json::from_value::<Vec<String>>(v).unwrap_or_default();
             match key.as_str() {
                 "title" => self.title = get(&v).unwrap_or_default(),
                 "summary" => self.summary = get(&v).unwrap_or_default(),
@@ -267,35 +288,86 @@ struct ViewParams {
     content: Option<String>,
 }
 
-async fn achievement(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>, Query(q): Query<ViewParams>) -> PageResult {
+async fn achievement(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<ViewParams>,
+) -> PageResult {
     show(portal, viewer, "achievement", id, q).await
 }
 
-async fn need(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>, Query(q): Query<ViewParams>) -> PageResult {
+async fn need(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<ViewParams>,
+) -> PageResult {
     show(portal, viewer, "need", id, q).await
 }
 
-async fn show(portal: Portal, viewer: Viewer, api_kind: &'static str, id: String, q: ViewParams) -> PageResult {
+async fn show(
+    portal: Portal,
+    viewer: Viewer,
+    api_kind: &'static str,
+    id: String,
+    q: ViewParams,
+) -> PageResult {
     let id = super::path_id(&id).ok_or_else(|| viewer.not_found())?;
-    let collection = if api_kind == "achievement" { "achievements" } else { "needs" };
-    let path = with_query(&format!("/api/v1/{collection}/{id}"), &[("lang", viewer.lang.code().to_owned())]);
-    let (listing, labels) = tokio::join!(portal.api.get::<ListingOut>(viewer.caller(), &path), Labels::load(&portal, &viewer));
+    let collection = if api_kind == "achievement" {
+        "achievements"
+    } else {
+        "needs"
+    };
+    let path = with_query(
+        &format!("/api/v1/{collection}/{id}"),
+        &[("lang", viewer.lang.code().to_owned())],
+    );
+    let (listing, labels) = tokio::join!(
+        portal.api.get::<ListingOut>(viewer.caller(), &path),
+        Labels::load(&portal, &viewer)
+    );
     let mut l = listing.map_err(|e| viewer.fail(e))?;
     if q.content.as_deref() == Some("original") && l.language != l.original_language {
         // The text as written: ask for the listing's own language.
-        let path = with_query(&format!("/api/v1/{collection}/{id}"), &[("lang", l.original_language.clone())]);
-        l = portal.api.get::<ListingOut>(viewer.caller(), &path).await.map_err(|e| viewer.fail(e))?;
+        let path = with_query(
+            &format!("/api/v1/{collection}/{id}"),
+            &[("lang", l.original_language.clone())],
+        );
+        l = portal
+            .api
+            .get::<ListingOut>(viewer.caller(), &path)
+            .await
+            .map_err(|e| viewer.fail(e))?;
     }
     let kind = match (api_kind, l.kind.as_deref()) {
         ("need", Some("open_call")) => "open_call",
         ("need", _) => "need",
         _ => "achievement",
     };
-    let org = portal.api.get::<Organisation>(viewer.caller(), &format!("/api/v1/orgs/{}", l.organisation_id)).await.ok();
+    let org = portal
+        .api
+        .get::<Organisation>(
+            viewer.caller(),
+            &format!("/api/v1/orgs/{}", l.organisation_id),
+        )
+        .await
+        .ok();
     let is_owner = viewer.organisation_id() == Some(l.organisation_id.as_str());
-    let side = is_owner.then_some(if api_kind == "achievement" { "achievement" } else { "need" });
+    let side = is_owner.then_some(if api_kind == "achievement" {
+        "achievement"
+    } else {
+        "need"
+    });
     let matches = if viewer.signed_in() && l.status == "published" {
-        match portal.api.get::<Vec<MatchOut>>(viewer.caller(), &format!("/api/v1/{collection}/{id}/matches")).await {
+        match portal
+            .api
+            .get::<Vec<MatchOut>>(
+                viewer.caller(),
+                &format!("/api/v1/{collection}/{id}/matches"),
+            )
+            .await
+        {
             Ok(list) => Some(cards(&portal, &viewer, api_kind, side, list).await),
             Err(ApiError::Problem(p)) if matches!(p.status, 403 | 404) => None,
             Err(e) => return Err(viewer.fail(e)),
@@ -304,18 +376,40 @@ async fn show(portal: Portal, viewer: Viewer, api_kind: &'static str, id: String
         None
     };
     let ctx = Ctx::new(&viewer, "listing");
-    Ok(render(&ListingPage { ctx, labels, kind, l, org, is_owner, matches }))
+    Ok(render(&ListingPage {
+        ctx,
+        labels,
+        kind,
+        l,
+        org,
+        is_owner,
+        matches,
+    }))
 }
 
 /// The panel's cards; owners also see the feedback given on each match.
-async fn cards(portal: &Portal, viewer: &Viewer, api_kind: &str, side: Option<&str>, list: Vec<MatchOut>) -> Vec<MatchCard> {
+async fn cards(
+    portal: &Portal,
+    viewer: &Viewer,
+    api_kind: &str,
+    side: Option<&str>,
+    list: Vec<MatchOut>,
+) -> Vec<MatchCard> {
     let mut out = Vec::with_capacity(list.len());
     for m in list {
         let (other, other_href) = if api_kind == "achievement" {
-            let href = m.need.as_ref().map(|n| format!("/needs/{}", n.id)).unwrap_or_default();
+            let href = m
+                .need
+                .as_ref()
+                .map(|n| format!("/needs/{}", n.id))
+                .unwrap_or_default();
             (m.need.clone(), href)
         } else {
-            let href = m.achievement.as_ref().map(|a| format!("/achievements/{}", a.id)).unwrap_or_default();
+            let href = m
+                .achievement
+                .as_ref()
+                .map(|a| format!("/achievements/{}", a.id))
+                .unwrap_or_default();
             (m.achievement.clone(), href)
         };
         let my_status = match side {
@@ -326,13 +420,22 @@ async fn cards(portal: &Portal, viewer: &Viewer, api_kind: &str, side: Option<&s
         let feedback = if side.is_some() {
             portal
                 .api
-                .get::<Vec<FeedbackOut>>(viewer.caller(), &format!("/api/v1/matches/{}/feedback", m.id))
+                .get::<Vec<FeedbackOut>>(
+                    viewer.caller(),
+                    &format!("/api/v1/matches/{}/feedback", m.id),
+                )
                 .await
                 .unwrap_or_default()
         } else {
             Vec::new()
         };
-        out.push(MatchCard { m, other, other_href, my_status, feedback });
+        out.push(MatchCard {
+            m,
+            other,
+            other_href,
+            my_status,
+            feedback,
+        });
     }
     out
 }
@@ -353,7 +456,9 @@ impl ListingPage {
     }
 
     fn org_verified(&self) -> bool {
-        self.org.as_ref().is_some_and(|o| o.verification_status == "verified")
+        self.org
+            .as_ref()
+            .is_some_and(|o| o.verification_status == "verified")
     }
 
     /// Whether the text shown is a translation (then it says so and links to the original).
@@ -362,17 +467,34 @@ impl ListingPage {
     }
 
     fn provenance_note(&self) -> String {
-        let key = if self.l.provenance == "machine" { "listing.machine_translated" } else { "listing.human_translated" };
-        self.ctx.t.f(key, &[("language", &self.labels.language(&self.l.original_language))])
+        let key = if self.l.provenance == "machine" {
+            "listing.machine_translated"
+        } else {
+            "listing.human_translated"
+        };
+        self.ctx.t.f(
+            key,
+            &[("language", &self.labels.language(&self.l.original_language))],
+        )
     }
 
     fn original_href(&self) -> String {
-        let base = if self.kind == "open_call" { "open-calls" } else if self.kind == "need" { "needs" } else { "achievements" };
+        let base = if self.kind == "open_call" {
+            "open-calls"
+        } else if self.kind == "need" {
+            "needs"
+        } else {
+            "achievements"
+        };
         format!("/{base}/{}?content=original", self.l.id)
     }
 
     fn price_text(&self) -> String {
-        let p = if self.kind == "achievement" { &self.l.price } else { &self.l.budget };
+        let p = if self.kind == "achievement" {
+            &self.l.price
+        } else {
+            &self.l.budget
+        };
         match p {
             Some(r) => self.ctx.t.range(r.min_minor, r.max_minor, &r.currency),
             None => self.ctx.t.t("common.negotiable").to_owned(),
@@ -380,16 +502,33 @@ impl ListingPage {
     }
 
     fn bounty_text(&self) -> String {
-        self.l.bounty.as_ref().map(|b| self.ctx.t.money(b.minor_units, &b.currency)).unwrap_or_default()
+        self.l
+            .bounty
+            .as_ref()
+            .map(|b| self.ctx.t.money(b.minor_units, &b.currency))
+            .unwrap_or_default()
     }
 
     fn modes(&self) -> String {
-        let sep = if self.ctx.lang == crate::i18n::Lang::Zh { "、" } else { ", " };
-        self.l.cooperation_modes.iter().map(|m| self.labels.cooperation_mode(m)).collect::<Vec<_>>().join(sep)
+        let sep = if self.ctx.lang == crate::i18n::Lang::Zh {
+            "、"
+        } else {
+            ", "
+        };
+        self.l
+            .cooperation_modes
+            .iter()
+            .map(|m| self.labels.cooperation_mode(m))
+            .collect::<Vec<_>>()
+            .join(sep)
     }
 
     fn keywords(&self) -> String {
-        let sep = if self.ctx.lang == crate::i18n::Lang::Zh { "、" } else { ", " };
+        let sep = if self.ctx.lang == crate::i18n::Lang::Zh {
+            "、"
+        } else {
+            ", "
+        };
         self.l.keywords.join(sep)
     }
 
@@ -403,23 +542,50 @@ impl ListingPage {
 
     /// The completeness score's missing fields, named as the form names them.
     fn missing_fields(&self, c: &Completeness) -> String {
-        let sep = if self.ctx.lang == crate::i18n::Lang::Zh { "、" } else { ", " };
+        let sep = if self.ctx.lang == crate::i18n::Lang::Zh {
+            "、"
+        } else {
+            ", "
+        };
         c.missing
             .iter()
             .map(|field| {
-                let key = format!("form.{}", if field == "contact" { "section_contact" } else { field.as_str() });
-                if crate::i18n::has_key(&key) { self.ctx.t.t(&key).to_owned() } else { field.clone() }
+                let key = format!(
+                    "form.{}",
+                    if field == "contact" {
+                        "section_contact"
+                    } else {
+                        field.as_str()
+                    }
+                );
+                if crate::i18n::has_key(&key) {
+                    self.ctx.t.t(&key).to_owned()
+                } else {
+                    field.clone()
+                }
             })
             .collect::<Vec<_>>()
             .join(sep)
     }
 
     fn revision_withdraw_action(&self) -> String {
-        format!("/{}/{}/revision/withdraw", if self.kind == "achievement" { "achievements" } else { "needs" }, self.l.id)
+        format!(
+            "/{}/{}/revision/withdraw",
+            if self.kind == "achievement" {
+                "achievements"
+            } else {
+                "needs"
+            },
+            self.l.id
+        )
     }
 
     fn edit_href(&self) -> String {
-        let base = if self.kind == "achievement" { "achievements" } else { "needs" };
+        let base = if self.kind == "achievement" {
+            "achievements"
+        } else {
+            "needs"
+        };
         format!("/{base}/{}/edit", self.l.id)
     }
 
@@ -432,13 +598,27 @@ impl ListingPage {
     }
 
     fn matches_heading(&self) -> String {
-        let key = if self.kind == "achievement" { "listing.matches_for_achievement" } else { "listing.matches_for_need" };
-        self.ctx.t.f(key, &[("count", &self.match_count().to_string())])
+        let key = if self.kind == "achievement" {
+            "listing.matches_for_achievement"
+        } else {
+            "listing.matches_for_need"
+        };
+        self.ctx
+            .t
+            .f(key, &[("count", &self.match_count().to_string())])
     }
 
     fn feedback_line(&self, f: &FeedbackOut) -> String {
-        let verdict = self.ctx.t.t(if f.verdict == "good" { "listing.verdict_good" } else { "listing.verdict_poor" });
-        let reason = f.reason.as_deref().map(|r| self.ctx.t.term("decline", r)).unwrap_or_default();
+        let verdict = self.ctx.t.t(if f.verdict == "good" {
+            "listing.verdict_good"
+        } else {
+            "listing.verdict_poor"
+        });
+        let reason = f
+            .reason
+            .as_deref()
+            .map(|r| self.ctx.t.term("decline", r))
+            .unwrap_or_default();
         let party = self.ctx.t.t(match f.party.as_str() {
             "need_owner" => "listing.party_need_owner",
             "achievement_owner" => "listing.party_achievement_owner",
@@ -455,10 +635,17 @@ impl ListingPage {
     }
 
     fn decline_reasons(&self) -> Vec<(&'static str, String)> {
-        ["too_early", "benefit_unclear", "price", "ip_unclear", "not_relevant", "other"]
-            .into_iter()
-            .map(|r| (r, self.ctx.t.term("decline", r)))
-            .collect()
+        [
+            "too_early",
+            "benefit_unclear",
+            "price",
+            "ip_unclear",
+            "not_relevant",
+            "other",
+        ]
+        .into_iter()
+        .map(|r| (r, self.ctx.t.term("decline", r)))
+        .collect()
     }
 }
 
@@ -469,13 +656,22 @@ struct StatusForm {
     back: String,
 }
 
-async fn match_status(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>, Form(form): Form<StatusForm>) -> PageResult {
+async fn match_status(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<StatusForm>,
+) -> PageResult {
     viewer.require_login()?;
     let id = super::path_id(&id).ok_or_else(|| viewer.not_found())?;
     let body = serde_json::json!({ "status": form.status, "version": form.version });
     portal
         .api
-        .post::<serde_json::Value>(viewer.caller(), &format!("/api/v1/matches/{id}/status"), &body)
+        .post::<serde_json::Value>(
+            viewer.caller(),
+            &format!("/api/v1/matches/{id}/status"),
+            &body,
+        )
         .await
         .map_err(|e| viewer.fail(e))?;
     Ok(done(&back_to(&form.back), "updated"))
@@ -494,7 +690,12 @@ struct FeedbackForm {
     dismiss_version: Option<i64>,
 }
 
-async fn match_feedback(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>, Form(form): Form<FeedbackForm>) -> PageResult {
+async fn match_feedback(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<FeedbackForm>,
+) -> PageResult {
     viewer.require_login()?;
     let id = super::path_id(&id).ok_or_else(|| viewer.not_found())?;
     let body = serde_json::json!({
@@ -504,14 +705,22 @@ async fn match_feedback(State(portal): State<Portal>, viewer: Viewer, Path(id): 
     });
     portal
         .api
-        .post::<serde_json::Value>(viewer.caller(), &format!("/api/v1/matches/{id}/feedback"), &body)
+        .post::<serde_json::Value>(
+            viewer.caller(),
+            &format!("/api/v1/matches/{id}/feedback"),
+            &body,
+        )
         .await
         .map_err(|e| viewer.fail(e))?;
     if let Some(version) = form.dismiss_version {
         let body = serde_json::json!({ "status": "dismissed", "version": version });
         portal
             .api
-            .post::<serde_json::Value>(viewer.caller(), &format!("/api/v1/matches/{id}/status"), &body)
+            .post::<serde_json::Value>(
+                viewer.caller(),
+                &format!("/api/v1/matches/{id}/status"),
+                &body,
+            )
             .await
             .map_err(|e| viewer.fail(e))?;
     }
@@ -523,21 +732,41 @@ struct RevisionForm {
     version: i64,
 }
 
-async fn withdraw_achievement_revision(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>, Form(form): Form<RevisionForm>) -> PageResult {
+async fn withdraw_achievement_revision(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<RevisionForm>,
+) -> PageResult {
     withdraw_revision(&portal, &viewer, "achievements", &id, form.version).await
 }
 
-async fn withdraw_need_revision(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>, Form(form): Form<RevisionForm>) -> PageResult {
+async fn withdraw_need_revision(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<RevisionForm>,
+) -> PageResult {
     withdraw_revision(&portal, &viewer, "needs", &id, form.version).await
 }
 
 /// The owner takes back the changes waiting for review; the public text stays.
-async fn withdraw_revision(portal: &Portal, viewer: &Viewer, collection: &str, id: &str, version: i64) -> PageResult {
+async fn withdraw_revision(
+    portal: &Portal,
+    viewer: &Viewer,
+    collection: &str,
+    id: &str,
+    version: i64,
+) -> PageResult {
     viewer.require_login()?;
     let id = super::path_id(id).ok_or_else(|| viewer.not_found())?;
     portal
         .api
-        .post::<serde_json::Value>(viewer.caller(), &format!("/api/v1/{collection}/{id}/revision/withdraw"), &serde_json::json!({ "version": version }))
+        .post::<serde_json::Value>(
+            viewer.caller(),
+            &format!("/api/v1/{collection}/{id}/revision/withdraw"),
+            &serde_json::json!({ "version": version }),
+        )
         .await
         .map_err(|e| viewer.fail(e))?;
     Ok(done(&format!("/{collection}/{id}"), "withdrawn"))

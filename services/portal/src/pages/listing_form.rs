@@ -28,9 +28,15 @@ use crate::Portal;
 
 pub fn routes() -> Router<Portal> {
     Router::new()
-        .route("/achievements/new", get(new_achievement).post(create_achievement))
+        .route(
+            "/achievements/new",
+            get(new_achievement).post(create_achievement),
+        )
         .route("/needs/new", get(new_need).post(create_need))
-        .route("/achievements/{id}/edit", get(edit_achievement).post(update_achievement))
+        .route(
+            "/achievements/{id}/edit",
+            get(edit_achievement).post(update_achievement),
+        )
         .route("/needs/{id}/edit", get(edit_need).post(update_need))
         .route("/achievements/{id}/submit", post(submit_achievement))
         .route("/needs/{id}/submit", post(submit_need))
@@ -103,7 +109,11 @@ impl Kind {
 /// `None` for a code it does not know.
 pub fn form_scale(currency: &str) -> Option<u32> {
     let cur = platform::money::Currency::parse(currency)?;
-    Some(if cur.code == "CNY" { cur.exponent + 4 } else { cur.exponent })
+    Some(if cur.code == "CNY" {
+        cur.exponent + 4
+    } else {
+        cur.exponent
+    })
 }
 
 /// Minor units as they are typed back into the form's box: the form unit's decimals without
@@ -165,7 +175,13 @@ impl ListingForm {
             .checked_add_months(chrono::Months::new(12))
             .map(|d| d.to_string())
             .unwrap_or_default();
-        ListingForm { language: lang.to_owned(), currency: "CNY".to_owned(), min_trl: "1".to_owned(), valid_until, ..Self::default() }
+        ListingForm {
+            language: lang.to_owned(),
+            currency: "CNY".to_owned(),
+            min_trl: "1".to_owned(),
+            valid_until,
+            ..Self::default()
+        }
     }
 
     /// Reads a posted form; checkboxes repeat their name, so the body is read as pairs.
@@ -191,7 +207,9 @@ impl ListingForm {
                 "bounty" => f.bounty = v,
                 "eligibility" => f.eligibility = v,
                 "currency" => f.currency = v,
-                "cooperation_modes" if !v.is_empty() && !f.cooperation_modes.contains(&v) => f.cooperation_modes.push(v),
+                "cooperation_modes" if !v.is_empty() && !f.cooperation_modes.contains(&v) => {
+                    f.cooperation_modes.push(v)
+                }
                 "region_code" => f.region_code = v,
                 "country" => f.country = v,
                 "cross_border" => f.cross_border = !v.is_empty(),
@@ -210,8 +228,18 @@ impl ListingForm {
     /// The form prefilled from a stored listing (its original text, not a translation).
     fn from_listing(l: &ListingOut) -> Self {
         let (title, summary, description, keywords) = match &l.original {
-            Some(o) => (o.title.clone(), o.summary.clone(), o.description.clone(), o.keywords.clone()),
-            None => (l.title.clone(), l.summary.clone(), l.description.clone(), l.keywords.clone()),
+            Some(o) => (
+                o.title.clone(),
+                o.summary.clone(),
+                o.description.clone(),
+                o.keywords.clone(),
+            ),
+            None => (
+                l.title.clone(),
+                l.summary.clone(),
+                l.description.clone(),
+                l.keywords.clone(),
+            ),
         };
         let range = l.price.as_ref().or(l.budget.as_ref());
         let currency = range
@@ -233,9 +261,16 @@ impl ListingForm {
             ip_type: l.ip_type.clone().unwrap_or_default(),
             ip_numbers: l.ip_numbers.join(", "),
             patent_status: l.patent_status.clone().unwrap_or_default(),
-            min_trl: l.min_trl.map(|t| t.to_string()).unwrap_or_else(|| "1".to_owned()),
+            min_trl: l
+                .min_trl
+                .map(|t| t.to_string())
+                .unwrap_or_else(|| "1".to_owned()),
             deadline: l.deadline.clone().unwrap_or_default(),
-            bounty: l.bounty.as_ref().map(|b| typed_amount(b.minor_units, form_scale(&b.currency).unwrap_or(2))).unwrap_or_default(),
+            bounty: l
+                .bounty
+                .as_ref()
+                .map(|b| typed_amount(b.minor_units, form_scale(&b.currency).unwrap_or(2)))
+                .unwrap_or_default(),
             eligibility: l.eligibility.clone().unwrap_or_default(),
             amount_min: amount(range.and_then(|r| r.min_minor)),
             amount_max: amount(range.and_then(|r| r.max_minor)),
@@ -271,17 +306,24 @@ impl ListingForm {
         body.insert("country".into(), json!(typed(&self.country)));
         body.insert("region_code".into(), json!(typed(&self.region_code)));
         body.insert("cross_border".into(), json!(self.cross_border));
-        body.insert("valid_until".into(), date_field("valid_until", &self.valid_until, t, &mut errors));
+        body.insert(
+            "valid_until".into(),
+            date_field("valid_until", &self.valid_until, t, &mut errors),
+        );
         body.insert("contact_name".into(), json!(typed(&self.contact_name)));
         body.insert("contact_email".into(), json!(typed(&self.contact_email)));
         body.insert("contact_phone".into(), json!(typed(&self.contact_phone)));
         let (min_name, max_name) = amount_names(kind);
         let currency = self.currency.trim();
         let scale = form_scale(currency);
-        let has_amount = [&self.amount_min, &self.amount_max, &self.bounty].iter().any(|a| !a.trim().is_empty());
+        let has_amount = [&self.amount_min, &self.amount_max, &self.bounty]
+            .iter()
+            .any(|a| !a.trim().is_empty());
         if scale.is_none() && has_amount {
             // The API refuses the unknown code too, beside the same input.
-            errors.fields.insert("currency".into(), t.t("form.currency_unknown").to_owned());
+            errors
+                .fields
+                .insert("currency".into(), t.t("form.currency_unknown").to_owned());
         }
         let scale = scale.unwrap_or(2);
         let min = amount_field(min_name, &self.amount_min, scale, t, &mut errors);
@@ -298,7 +340,9 @@ impl ListingForm {
                         body.insert("trl".into(), json!(level));
                     }
                     Err(_) => {
-                        errors.fields.insert("trl".into(), t.t("form.choose_trl").to_owned());
+                        errors
+                            .fields
+                            .insert("trl".into(), t.t("form.choose_trl").to_owned());
                         body.insert("trl".into(), json!(0));
                     }
                 }
@@ -309,25 +353,44 @@ impl ListingForm {
             }
             Kind::Need | Kind::OpenCall => {
                 if creating {
-                    body.insert("kind".into(), json!(if kind == Kind::OpenCall { "open_call" } else { "need" }));
+                    body.insert(
+                        "kind".into(),
+                        json!(if kind == Kind::OpenCall {
+                            "open_call"
+                        } else {
+                            "need"
+                        }),
+                    );
                 }
-                let min_trl = if self.min_trl.trim().is_empty() { Ok(1) } else { self.min_trl.trim().parse::<i64>() };
+                let min_trl = if self.min_trl.trim().is_empty() {
+                    Ok(1)
+                } else {
+                    self.min_trl.trim().parse::<i64>()
+                };
                 match min_trl {
                     Ok(level) => {
                         body.insert("min_trl".into(), json!(level));
                     }
                     Err(_) => {
-                        errors.fields.insert("min_trl".into(), t.t("form.choose_trl").to_owned());
+                        errors
+                            .fields
+                            .insert("min_trl".into(), t.t("form.choose_trl").to_owned());
                         body.insert("min_trl".into(), json!(0));
                     }
                 }
                 body.insert("budget".into(), range);
-                body.insert("deadline".into(), date_field("deadline", &self.deadline, t, &mut errors));
+                body.insert(
+                    "deadline".into(),
+                    date_field("deadline", &self.deadline, t, &mut errors),
+                );
                 if kind == Kind::OpenCall {
-                    let bounty = amount_field("bounty", &self.bounty, scale, t, &mut errors).map(|m| if m < 0 { 0 } else { m });
+                    let bounty = amount_field("bounty", &self.bounty, scale, t, &mut errors)
+                        .map(|m| if m < 0 { 0 } else { m });
                     body.insert(
                         "bounty".into(),
-                        bounty.map(|m| json!({ "minor_units": m, "currency": currency })).unwrap_or(Value::Null),
+                        bounty
+                            .map(|m| json!({ "minor_units": m, "currency": currency }))
+                            .unwrap_or(Value::Null),
                     );
                     body.insert("eligibility".into(), json!(typed(&self.eligibility)));
                 }
@@ -371,13 +434,21 @@ fn date_field(name: &str, text: &str, t: &Tr, errors: &mut FormErrors) -> Value 
     match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         Ok(d) => json!(d.to_string()),
         Err(_) => {
-            errors.fields.insert(name.to_owned(), t.t("form.date_invalid").to_owned());
+            errors
+                .fields
+                .insert(name.to_owned(), t.t("form.date_invalid").to_owned());
             json!(REFUSED_DATE)
         }
     }
 }
 
-fn amount_field(name: &str, text: &str, scale: u32, t: &Tr, errors: &mut FormErrors) -> Option<i64> {
+fn amount_field(
+    name: &str,
+    text: &str,
+    scale: u32,
+    t: &Tr,
+    errors: &mut FormErrors,
+) -> Option<i64> {
     if text.trim().is_empty() {
         return None;
     }
@@ -387,7 +458,9 @@ fn amount_field(name: &str, text: &str, scale: u32, t: &Tr, errors: &mut FormErr
             // The form's words name the unit typed in (万元 has 6 decimals, not CNY's 2).
             let message = match e {
                 AmountError::Invalid => t.t("form.amount_invalid").to_owned(),
-                AmountError::TooManyDecimals if scale > 0 => t.f("form.amount_too_precise", &[("places", &scale.to_string())]),
+                AmountError::TooManyDecimals if scale > 0 => {
+                    t.f("form.amount_too_precise", &[("places", &scale.to_string())])
+                }
                 other => other.message(t, scale),
             };
             errors.fields.insert(name.to_owned(), message);
@@ -482,7 +555,10 @@ impl Editing {
     }
 
     pub fn editable(&self) -> bool {
-        matches!(self.status.as_str(), "draft" | "submitted" | "rejected" | "published")
+        matches!(
+            self.status.as_str(),
+            "draft" | "submitted" | "rejected" | "published"
+        )
     }
 }
 
@@ -531,19 +607,31 @@ impl FormPage {
     }
 
     fn view_href(&self) -> String {
-        self.editing.as_ref().map(|e| self.kind.view_href(&e.id)).unwrap_or_default()
+        self.editing
+            .as_ref()
+            .map(|e| self.kind.view_href(&e.id))
+            .unwrap_or_default()
     }
 
     fn submit_action(&self) -> String {
-        self.editing.as_ref().map(|e| format!("/{}/{}/submit", self.kind.collection(), e.id)).unwrap_or_default()
+        self.editing
+            .as_ref()
+            .map(|e| format!("/{}/{}/submit", self.kind.collection(), e.id))
+            .unwrap_or_default()
     }
 
     fn revision_withdraw_action(&self) -> String {
-        self.editing.as_ref().map(|e| format!("/{}/{}/revision/withdraw", self.kind.collection(), e.id)).unwrap_or_default()
+        self.editing
+            .as_ref()
+            .map(|e| format!("/{}/{}/revision/withdraw", self.kind.collection(), e.id))
+            .unwrap_or_default()
     }
 
     fn withdraw_action(&self) -> String {
-        self.editing.as_ref().map(|e| format!("/{}/{}/withdraw", self.kind.collection(), e.id)).unwrap_or_default()
+        self.editing
+            .as_ref()
+            .map(|e| format!("/{}/{}/withdraw", self.kind.collection(), e.id))
+            .unwrap_or_default()
     }
 
     /// A withdrawn, expired or closed listing cannot be edited, so its form is not shown.
@@ -556,11 +644,19 @@ impl FormPage {
     }
 
     fn status_label(&self) -> String {
-        self.editing.as_ref().map(|e| self.ctx.t.term("status", &e.status)).unwrap_or_default()
+        self.editing
+            .as_ref()
+            .map(|e| self.ctx.t.term("status", &e.status))
+            .unwrap_or_default()
     }
 
     fn status_class(&self) -> &'static str {
-        status_class(self.editing.as_ref().map(|e| e.status.as_str()).unwrap_or(""))
+        status_class(
+            self.editing
+                .as_ref()
+                .map(|e| e.status.as_str())
+                .unwrap_or(""),
+        )
     }
 
     fn min_name(&self) -> &'static str {
@@ -584,16 +680,24 @@ impl FormPage {
     }
 
     fn score(&self) -> i64 {
-        self.editing.as_ref().and_then(|e| e.completeness.as_ref()).map(|c| c.score).unwrap_or(0)
+        self.editing
+            .as_ref()
+            .and_then(|e| e.completeness.as_ref())
+            .map(|c| c.score)
+            .unwrap_or(0)
     }
 
     fn has_score(&self) -> bool {
-        self.editing.as_ref().is_some_and(|e| e.completeness.is_some())
+        self.editing
+            .as_ref()
+            .is_some_and(|e| e.completeness.is_some())
     }
 
     /// The fields whose absence lowers the saved score, in the reader's words.
     fn missing(&self) -> Vec<&'static str> {
-        let Some(c) = self.editing.as_ref().and_then(|e| e.completeness.as_ref()) else { return Vec::new() };
+        let Some(c) = self.editing.as_ref().and_then(|e| e.completeness.as_ref()) else {
+            return Vec::new();
+        };
         c.missing
             .iter()
             .map(|m| match m.as_str() {
@@ -626,7 +730,11 @@ impl FormPage {
         self.labels
             .trl
             .iter()
-            .map(|t| Opt { value: t.code.clone(), label: format!("TRL {} · {}", t.code, self.labels.name(t)), selected: t.code == current })
+            .map(|t| Opt {
+                value: t.code.clone(),
+                label: format!("TRL {} · {}", t.code, self.labels.name(t)),
+                selected: t.code == current,
+            })
             .collect()
     }
 
@@ -646,7 +754,11 @@ impl FormPage {
             .iter()
             .map(|c| Opt {
                 value: c.code.to_owned(),
-                label: if c.code == "CNY" { self.ctx.t.t("form.currency_cny").to_owned() } else { c.code.to_owned() },
+                label: if c.code == "CNY" {
+                    self.ctx.t.t("form.currency_cny").to_owned()
+                } else {
+                    c.code.to_owned()
+                },
                 selected: self.form.currency == c.code,
             })
             .collect()
@@ -656,7 +768,11 @@ impl FormPage {
         self.labels
             .cooperation_modes
             .iter()
-            .map(|t| Opt { value: t.code.clone(), label: self.labels.name(t), selected: self.form.cooperation_modes.contains(&t.code) })
+            .map(|t| Opt {
+                value: t.code.clone(),
+                label: self.labels.name(t),
+                selected: self.form.cooperation_modes.contains(&t.code),
+            })
             .collect()
     }
 
@@ -665,16 +781,30 @@ impl FormPage {
             .labels
             .cities
             .iter()
-            .map(|t| Opt { value: t.code.clone(), label: self.labels.name(t), selected: t.code == self.form.region_code })
+            .map(|t| Opt {
+                value: t.code.clone(),
+                label: self.labels.name(t),
+                selected: t.code == self.form.region_code,
+            })
             .collect();
-        out.extend(self.labels.countries.iter().filter(|c| c.code != "CN").map(|t| Opt {
-            value: t.code.clone(),
-            label: self.labels.name(t),
-            selected: t.code == self.form.region_code,
-        }));
+        out.extend(
+            self.labels
+                .countries
+                .iter()
+                .filter(|c| c.code != "CN")
+                .map(|t| Opt {
+                    value: t.code.clone(),
+                    label: self.labels.name(t),
+                    selected: t.code == self.form.region_code,
+                }),
+        );
         // A region outside the lists (another province) still shows, so an edit keeps it.
         if !self.form.region_code.is_empty() && !out.iter().any(|o| o.selected) {
-            out.push(Opt { value: self.form.region_code.clone(), label: self.labels.region(&self.form.region_code), selected: true });
+            out.push(Opt {
+                value: self.form.region_code.clone(),
+                label: self.labels.region(&self.form.region_code),
+                selected: true,
+            });
         }
         out
     }
@@ -685,7 +815,13 @@ impl FormPage {
 }
 
 fn terms(labels: &Labels, list: &[Term], current: &str) -> Vec<Opt> {
-    list.iter().map(|t| Opt { value: t.code.clone(), label: labels.name(t), selected: t.code == current }).collect()
+    list.iter()
+        .map(|t| Opt {
+            value: t.code.clone(),
+            label: labels.name(t),
+            selected: t.code == current,
+        })
+        .collect()
 }
 
 /// The badge class of a listing status.
@@ -703,7 +839,15 @@ pub fn status_class(status: &str) -> &'static str {
 /// failed read (`Labels::load` keeps pages up without them, and logs nothing the reader sees).
 async fn load_options(portal: &Portal, viewer: &Viewer) -> (Labels, bool) {
     let labels = Labels::load(portal, viewer).await;
-    let lists = [&labels.industries, &labels.languages, &labels.trl, &labels.cities, &labels.countries, &labels.ip_types, &labels.cooperation_modes];
+    let lists = [
+        &labels.industries,
+        &labels.languages,
+        &labels.trl,
+        &labels.cities,
+        &labels.countries,
+        &labels.ip_types,
+        &labels.cooperation_modes,
+    ];
     let failed = lists.iter().any(|list| list.is_empty());
     if failed {
         tracing::warn!("listing form: a taxonomy could not be read; its select is empty");
@@ -712,11 +856,31 @@ async fn load_options(portal: &Portal, viewer: &Viewer) -> (Labels, bool) {
 }
 
 /// Renders the form page with `status` (422 for a refused form, 409 for a conflict).
-async fn form_page(portal: &Portal, viewer: &Viewer, kind: Kind, form: ListingForm, more: Shown, status: StatusCode) -> Response {
-    let Shown { errors, editing, conflict } = more;
+async fn form_page(
+    portal: &Portal,
+    viewer: &Viewer,
+    kind: Kind,
+    form: ListingForm,
+    more: Shown,
+    status: StatusCode,
+) -> Response {
+    let Shown {
+        errors,
+        editing,
+        conflict,
+    } = more;
     let (labels, options_failed) = load_options(portal, viewer).await;
     let ctx = Ctx::new(viewer, "my");
-    let mut resp = render(&FormPage { ctx, labels, options_failed, kind, form, errors, editing, conflict });
+    let mut resp = render(&FormPage {
+        ctx,
+        labels,
+        options_failed,
+        kind,
+        form,
+        errors,
+        editing,
+        conflict,
+    });
     *resp.status_mut() = status;
     resp
 }
@@ -733,7 +897,10 @@ struct Shown {
 fn require_member(viewer: &Viewer) -> Result<(), PageError> {
     let me = viewer.require_login()?;
     if me.organisation_id.is_none() {
-        return Err(viewer.error_page(StatusCode::FORBIDDEN, Tr::new(viewer.lang).t("form.need_organisation").to_owned()));
+        return Err(viewer.error_page(
+            StatusCode::FORBIDDEN,
+            Tr::new(viewer.lang).t("form.need_organisation").to_owned(),
+        ));
     }
     Ok(())
 }
@@ -746,33 +913,75 @@ struct NewParams {
 async fn new_achievement(State(portal): State<Portal>, viewer: Viewer) -> PageResult {
     require_member(&viewer)?;
     let form = ListingForm::blank(viewer.lang.code());
-    Ok(form_page(&portal, &viewer, Kind::Achievement, form, Shown::default(), StatusCode::OK).await)
+    Ok(form_page(
+        &portal,
+        &viewer,
+        Kind::Achievement,
+        form,
+        Shown::default(),
+        StatusCode::OK,
+    )
+    .await)
 }
 
-async fn new_need(State(portal): State<Portal>, viewer: Viewer, Query(q): Query<NewParams>) -> PageResult {
+async fn new_need(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Query(q): Query<NewParams>,
+) -> PageResult {
     require_member(&viewer)?;
     let kind = Kind::of_need(q.kind.as_deref());
     let form = ListingForm::blank(viewer.lang.code());
-    Ok(form_page(&portal, &viewer, kind, form, Shown::default(), StatusCode::OK).await)
+    Ok(form_page(
+        &portal,
+        &viewer,
+        kind,
+        form,
+        Shown::default(),
+        StatusCode::OK,
+    )
+    .await)
 }
 
-async fn create_achievement(State(portal): State<Portal>, viewer: Viewer, Form(pairs): Form<Vec<(String, String)>>) -> PageResult {
+async fn create_achievement(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
     create(&portal, &viewer, Kind::Achievement, pairs).await
 }
 
-async fn create_need(State(portal): State<Portal>, viewer: Viewer, Form(pairs): Form<Vec<(String, String)>>) -> PageResult {
-    let kind = Kind::of_need(pairs.iter().find(|(k, _)| k == "kind").map(|(_, v)| v.as_str()));
+async fn create_need(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let kind = Kind::of_need(
+        pairs
+            .iter()
+            .find(|(k, _)| k == "kind")
+            .map(|(_, v)| v.as_str()),
+    );
     create(&portal, &viewer, kind, pairs).await
 }
 
 /// Creates a draft and goes on to its edit page, where it can be sent for review.
-async fn create(portal: &Portal, viewer: &Viewer, kind: Kind, pairs: Vec<(String, String)>) -> PageResult {
+async fn create(
+    portal: &Portal,
+    viewer: &Viewer,
+    kind: Kind,
+    pairs: Vec<(String, String)>,
+) -> PageResult {
     require_member(viewer)?;
     let t = Tr::new(viewer.lang);
     let form = ListingForm::from_pairs(kind, pairs);
     let (body, local) = form.to_body(kind, true, &t);
     let path = format!("/api/v1/{}", kind.collection());
-    match portal.api.post::<ListingOut>(viewer.caller(), &path, &body).await {
+    match portal
+        .api
+        .post::<ListingOut>(viewer.caller(), &path, &body)
+        .await
+    {
         Ok(created) => {
             if !local.is_empty() {
                 tracing::error!(listing.id = %created.id, "the API accepted a value the portal could not read");
@@ -781,7 +990,18 @@ async fn create(portal: &Portal, viewer: &Viewer, kind: Kind, pairs: Vec<(String
         }
         Err(ApiError::Problem(p)) if p.status == 422 => {
             let errors = merge_errors(form_errors(&p), local, &t);
-            Ok(form_page(portal, viewer, kind, form, Shown { errors, ..Shown::default() }, StatusCode::UNPROCESSABLE_ENTITY).await)
+            Ok(form_page(
+                portal,
+                viewer,
+                kind,
+                form,
+                Shown {
+                    errors,
+                    ..Shown::default()
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await)
         }
         Err(err) => Err(viewer.fail(err)),
     }
@@ -789,26 +1009,52 @@ async fn create(portal: &Portal, viewer: &Viewer, kind: Kind, pairs: Vec<(String
 
 /// Reads a listing for editing: its owner's members only (the API decides on saving, the
 /// portal does not show a form nobody could save).
-async fn load_for_edit(portal: &Portal, viewer: &Viewer, collection: &str, id: &str) -> Result<ListingOut, PageError> {
+async fn load_for_edit(
+    portal: &Portal,
+    viewer: &Viewer,
+    collection: &str,
+    id: &str,
+) -> Result<ListingOut, PageError> {
     require_member(viewer)?;
     let id = path_id(id).ok_or_else(|| viewer.not_found())?;
     let path = format!("/api/v1/{collection}/{}", crate::api::urlencode(&id));
-    let listing = portal.api.get::<ListingOut>(viewer.caller(), &path).await.map_err(|e| viewer.fail(e))?;
+    let listing = portal
+        .api
+        .get::<ListingOut>(viewer.caller(), &path)
+        .await
+        .map_err(|e| viewer.fail(e))?;
     if viewer.organisation_id() != Some(listing.organisation_id.as_str()) {
-        return Err(viewer.error_page(StatusCode::FORBIDDEN, Tr::new(viewer.lang).t("form.not_owner").to_owned()));
+        return Err(viewer.error_page(
+            StatusCode::FORBIDDEN,
+            Tr::new(viewer.lang).t("form.not_owner").to_owned(),
+        ));
     }
     Ok(listing)
 }
 
 fn editing_of(l: &ListingOut) -> Editing {
-    Editing { id: l.id.clone(), status: l.status.clone(), version: l.version, completeness: l.completeness.clone(), revision: l.pending_revision.clone() }
+    Editing {
+        id: l.id.clone(),
+        status: l.status.clone(),
+        version: l.version,
+        completeness: l.completeness.clone(),
+        revision: l.pending_revision.clone(),
+    }
 }
 
-async fn edit_achievement(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
+async fn edit_achievement(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> PageResult {
     edit(&portal, &viewer, "achievements", &id).await
 }
 
-async fn edit_need(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
+async fn edit_need(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> PageResult {
     edit(&portal, &viewer, "needs", &id).await
 }
 
@@ -816,7 +1062,18 @@ async fn edit(portal: &Portal, viewer: &Viewer, collection: &str, id: &str) -> P
     let listing = load_for_edit(portal, viewer, collection, id).await?;
     // A published listing's form starts from the changes waiting for review, if any.
     let form = ListingForm::from_listing(&listing.clone().with_pending_changes());
-    Ok(form_page(portal, viewer, kind_of(&listing), form, Shown { editing: Some(editing_of(&listing)), ..Shown::default() }, StatusCode::OK).await)
+    Ok(form_page(
+        portal,
+        viewer,
+        kind_of(&listing),
+        form,
+        Shown {
+            editing: Some(editing_of(&listing)),
+            ..Shown::default()
+        },
+        StatusCode::OK,
+    )
+    .await)
 }
 
 async fn update_achievement(
@@ -828,12 +1085,23 @@ async fn update_achievement(
     update(&portal, &viewer, "achievements", &id, pairs).await
 }
 
-async fn update_need(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> PageResult {
+async fn update_need(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
     update(&portal, &viewer, "needs", &id, pairs).await
 }
 
 /// Saves an edit as a merge patch at the version the form was made from.
-async fn update(portal: &Portal, viewer: &Viewer, collection: &str, id: &str, pairs: Vec<(String, String)>) -> PageResult {
+async fn update(
+    portal: &Portal,
+    viewer: &Viewer,
+    collection: &str,
+    id: &str,
+    pairs: Vec<(String, String)>,
+) -> PageResult {
     let current = load_for_edit(portal, viewer, collection, id).await?;
     let kind = kind_of(&current);
     let t = Tr::new(viewer.lang);
@@ -844,21 +1112,63 @@ async fn update(portal: &Portal, viewer: &Viewer, collection: &str, id: &str, pa
     if let Value::Object(map) = &mut body {
         map.insert("version".into(), json!(version));
     }
-    let path = format!("/api/v1/{collection}/{}", crate::api::urlencode(&current.id));
-    match portal.api.json::<ListingOut>(viewer.caller(), Method::PATCH, &path, &body).await {
+    let path = format!(
+        "/api/v1/{collection}/{}",
+        crate::api::urlencode(&current.id)
+    );
+    match portal
+        .api
+        .json::<ListingOut>(viewer.caller(), Method::PATCH, &path, &body)
+        .await
+    {
         // A published listing's edit is stored as changes waiting for review, not published.
-        Ok(saved) if saved.pending_revision.as_ref().is_some_and(PendingRevision::is_pending) => Ok(done(&kind.edit_href(&saved.id), "sent_for_review")),
+        Ok(saved)
+            if saved
+                .pending_revision
+                .as_ref()
+                .is_some_and(PendingRevision::is_pending) =>
+        {
+            Ok(done(&kind.edit_href(&saved.id), "sent_for_review"))
+        }
         Ok(saved) => Ok(done(&kind.edit_href(&saved.id), "saved")),
         Err(ApiError::Problem(p)) if p.status == 422 => {
             let errors = merge_errors(form_errors(&p), local, &t);
-            Ok(form_page(portal, viewer, kind, form, Shown { errors, editing: Some(editing), conflict: None }, StatusCode::UNPROCESSABLE_ENTITY).await)
+            Ok(form_page(
+                portal,
+                viewer,
+                kind,
+                form,
+                Shown {
+                    errors,
+                    editing: Some(editing),
+                    conflict: None,
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await)
         }
         Err(ApiError::Problem(p)) if p.status == 409 => {
             // Keep what was typed; the reader compares with the current version and saves again.
-            let message = if p.code == "stale_version" { t.t("form.conflict").to_owned() } else { p.detail.clone() };
+            let message = if p.code == "stale_version" {
+                t.t("form.conflict").to_owned()
+            } else {
+                p.detail.clone()
+            };
             // Saving again is a deliberate overwrite of the version just read.
             form.version = current.version.to_string();
-            Ok(form_page(portal, viewer, kind, form, Shown { errors: FormErrors::default(), editing: Some(editing), conflict: Some(message) }, StatusCode::CONFLICT).await)
+            Ok(form_page(
+                portal,
+                viewer,
+                kind,
+                form,
+                Shown {
+                    errors: FormErrors::default(),
+                    editing: Some(editing),
+                    conflict: Some(message),
+                },
+                StatusCode::CONFLICT,
+            )
+            .await)
         }
         Err(err) => Err(viewer.fail(err)),
     }
@@ -869,21 +1179,44 @@ struct VersionForm {
     version: i64,
 }
 
-async fn submit_achievement(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>, Form(f): Form<VersionForm>) -> PageResult {
+async fn submit_achievement(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<VersionForm>,
+) -> PageResult {
     submit(&portal, &viewer, "achievements", &id, f.version).await
 }
 
-async fn submit_need(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>, Form(f): Form<VersionForm>) -> PageResult {
+async fn submit_need(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<VersionForm>,
+) -> PageResult {
     submit(&portal, &viewer, "needs", &id, f.version).await
 }
 
 /// Sends a draft for the operator's review; a listing the API will not send (no `valid_until`)
 /// comes back as its edit form with the reason beside the field.
-async fn submit(portal: &Portal, viewer: &Viewer, collection: &str, id: &str, version: i64) -> PageResult {
+async fn submit(
+    portal: &Portal,
+    viewer: &Viewer,
+    collection: &str,
+    id: &str,
+    version: i64,
+) -> PageResult {
     let current = load_for_edit(portal, viewer, collection, id).await?;
     let kind = kind_of(&current);
-    let path = format!("/api/v1/{collection}/{}/submit", crate::api::urlencode(&current.id));
-    match portal.api.post::<ListingState>(viewer.caller(), &path, &json!({ "version": version })).await {
+    let path = format!(
+        "/api/v1/{collection}/{}/submit",
+        crate::api::urlencode(&current.id)
+    );
+    match portal
+        .api
+        .post::<ListingState>(viewer.caller(), &path, &json!({ "version": version }))
+        .await
+    {
         Ok(state) => Ok(done(&kind.view_href(&state.id), "submitted")),
         Err(ApiError::Problem(p)) if p.status == 422 || p.status == 409 => {
             let form = ListingForm::from_listing(&current);
@@ -892,28 +1225,70 @@ async fn submit(portal: &Portal, viewer: &Viewer, collection: &str, id: &str, ve
                 (form_errors(&p), None)
             } else {
                 let t = Tr::new(viewer.lang);
-                (FormErrors::default(), Some(if p.code == "stale_version" { t.t("form.conflict").to_owned() } else { p.detail.clone() }))
+                (
+                    FormErrors::default(),
+                    Some(if p.code == "stale_version" {
+                        t.t("form.conflict").to_owned()
+                    } else {
+                        p.detail.clone()
+                    }),
+                )
             };
-            Ok(form_page(portal, viewer, kind, form, Shown { errors, editing: Some(editing_of(&current)), conflict }, status).await)
+            Ok(form_page(
+                portal,
+                viewer,
+                kind,
+                form,
+                Shown {
+                    errors,
+                    editing: Some(editing_of(&current)),
+                    conflict,
+                },
+                status,
+            )
+            .await)
         }
         Err(err) => Err(viewer.fail(err)),
     }
 }
 
-async fn withdraw_achievement(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>, Form(f): Form<VersionForm>) -> PageResult {
+async fn withdraw_achievement(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<VersionForm>,
+) -> PageResult {
     withdraw(&portal, &viewer, "achievements", &id, f.version).await
 }
 
-async fn withdraw_need(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>, Form(f): Form<VersionForm>) -> PageResult {
+async fn withdraw_need(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<VersionForm>,
+) -> PageResult {
     withdraw(&portal, &viewer, "needs", &id, f.version).await
 }
 
 /// Takes a listing off the market; back to "my organisation", where it shows as withdrawn.
-async fn withdraw(portal: &Portal, viewer: &Viewer, collection: &str, id: &str, version: i64) -> PageResult {
+async fn withdraw(
+    portal: &Portal,
+    viewer: &Viewer,
+    collection: &str,
+    id: &str,
+    version: i64,
+) -> PageResult {
     require_member(viewer)?;
     let id = path_id(id).ok_or_else(|| viewer.not_found())?;
-    let path = format!("/api/v1/{collection}/{}/withdraw", crate::api::urlencode(&id));
-    match portal.api.post::<ListingState>(viewer.caller(), &path, &json!({ "version": version })).await {
+    let path = format!(
+        "/api/v1/{collection}/{}/withdraw",
+        crate::api::urlencode(&id)
+    );
+    match portal
+        .api
+        .post::<ListingState>(viewer.caller(), &path, &json!({ "version": version }))
+        .await
+    {
         Ok(_) => Ok(done("/my", "withdrawn")),
         Err(err) => Err(viewer.fail(err)),
     }
@@ -968,7 +1343,9 @@ struct ApplyPage {
 
 impl ApplyPage {
     fn heading(&self) -> String {
-        self.ctx.t.f("form.apply_heading", &[("title", &self.call.title)])
+        self.ctx
+            .t
+            .f("form.apply_heading", &[("title", &self.call.title)])
     }
 
     fn call_href(&self) -> String {
@@ -976,7 +1353,11 @@ impl ApplyPage {
     }
 
     fn bounty(&self) -> String {
-        self.call.bounty.as_ref().map(|b| self.ctx.t.money(b.minor_units, &b.currency)).unwrap_or_default()
+        self.call
+            .bounty
+            .as_ref()
+            .map(|b| self.ctx.t.money(b.minor_units, &b.currency))
+            .unwrap_or_default()
     }
 
     fn deadline(&self) -> String {
@@ -984,23 +1365,42 @@ impl ApplyPage {
     }
 
     fn application_status(&self, status: &str) -> String {
-        self.ctx.t.t(&format!("form.application_{status}")).to_owned()
+        self.ctx
+            .t
+            .t(&format!("form.application_{status}"))
+            .to_owned()
     }
 
     fn achievement_title(&self, id: &Option<String>) -> String {
         let Some(id) = id else { return String::new() };
-        self.achievements.iter().find(|a| &a.id == id).map(|a| a.title.clone()).unwrap_or_else(|| id.clone())
+        self.achievements
+            .iter()
+            .find(|a| &a.id == id)
+            .map(|a| a.title.clone())
+            .unwrap_or_else(|| id.clone())
     }
 }
 
-async fn apply_page(portal: &Portal, viewer: &Viewer, id: &str, form: ApplyForm, errors: FormErrors, status: StatusCode) -> PageResult {
+async fn apply_page(
+    portal: &Portal,
+    viewer: &Viewer,
+    id: &str,
+    form: ApplyForm,
+    errors: FormErrors,
+    status: StatusCode,
+) -> PageResult {
     require_member(viewer)?;
     let id = path_id(id).ok_or_else(|| viewer.not_found())?;
     let caller = viewer.caller();
     let id_enc = crate::api::urlencode(&id);
     let ach_path = with_query(
         "/api/v1/achievements",
-        &[("mine", "true".to_owned()), ("status", "published".to_owned()), ("per_page", "100".to_owned()), ("lang", viewer.lang.code().to_owned())],
+        &[
+            ("mine", "true".to_owned()),
+            ("status", "published".to_owned()),
+            ("per_page", "100".to_owned()),
+            ("lang", viewer.lang.code().to_owned()),
+        ],
     );
     let call_path = format!("/api/v1/needs/{id_enc}?lang={}", viewer.lang.code());
     let apps_path = format!("/api/v1/needs/{id_enc}/applications");
@@ -1016,7 +1416,10 @@ async fn apply_page(portal: &Portal, viewer: &Viewer, id: &str, form: ApplyForm,
     let t = Tr::new(viewer.lang);
     let mine = viewer.organisation_id().unwrap_or("");
     // Without our application the page would offer to apply again: no answer, no page.
-    let existing = apps.map_err(|e| viewer.fail(e))?.into_iter().find(|a| a.organisation_id == mine);
+    let existing = apps
+        .map_err(|e| viewer.fail(e))?
+        .into_iter()
+        .find(|a| a.organisation_id == mine);
     let blocked = if call.organisation_id == mine {
         Some(t.t("form.apply_own_call").to_owned())
     } else if call.status != "published" {
@@ -1032,16 +1435,42 @@ async fn apply_page(portal: &Portal, viewer: &Viewer, id: &str, form: ApplyForm,
             (Vec::new(), true)
         }
     };
-    let mut resp = render(&ApplyPage { ctx, call, achievements, achievements_failed, existing, form, errors, blocked });
+    let mut resp = render(&ApplyPage {
+        ctx,
+        call,
+        achievements,
+        achievements_failed,
+        existing,
+        form,
+        errors,
+        blocked,
+    });
     *resp.status_mut() = status;
     Ok(resp)
 }
 
-async fn apply_form(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
-    apply_page(&portal, &viewer, &id, ApplyForm::default(), FormErrors::default(), StatusCode::OK).await
+async fn apply_form(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> PageResult {
+    apply_page(
+        &portal,
+        &viewer,
+        &id,
+        ApplyForm::default(),
+        FormErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
-async fn apply(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>, Form(form): Form<ApplyForm>) -> PageResult {
+async fn apply(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<ApplyForm>,
+) -> PageResult {
     require_member(&viewer)?;
     let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
     let body = json!({
@@ -1049,7 +1478,11 @@ async fn apply(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<Stri
         "proposal": form.proposal.trim(),
     });
     let path = format!("/api/v1/needs/{}/applications", crate::api::urlencode(&id));
-    match portal.api.post::<ApplicationOut>(viewer.caller(), &path, &body).await {
+    match portal
+        .api
+        .post::<ApplicationOut>(viewer.caller(), &path, &body)
+        .await
+    {
         Ok(_) => Ok(done(&format!("/open-calls/{id}/apply"), "saved")),
         Err(ApiError::Problem(p)) if matches!(p.status, 409 | 422) => {
             let errors = FormErrors::from_problem(&p);
@@ -1073,7 +1506,10 @@ mod tests {
         assert_eq!(parse_major_to_minor("80.35", wan), Ok(80_350_000));
         assert_eq!(parse_major_to_minor("1,200", wan), Ok(1_200_000_000));
         assert_eq!(parse_major_to_minor("0.000001", wan), Ok(1));
-        assert_eq!(parse_major_to_minor("12.5000001", wan), Err(AmountError::TooManyDecimals));
+        assert_eq!(
+            parse_major_to_minor("12.5000001", wan),
+            Err(AmountError::TooManyDecimals)
+        );
         // "1,5" is a decimal comma, not fifteen 万元.
         assert_eq!(parse_major_to_minor("1,5", wan), Err(AmountError::Invalid));
         assert_eq!(form_scale("USD"), Some(2));
@@ -1088,7 +1524,11 @@ mod tests {
         assert_eq!(typed_amount(50_000_000, 6), "50");
         assert_eq!(typed_amount(1, 6), "0.000001");
         assert_eq!(typed_amount(8_010, 2), "80.1");
-        assert_eq!(typed_amount(1_000, 0), "1,000", "no decimals to trim in đồng");
+        assert_eq!(
+            typed_amount(1_000, 0),
+            "1,000",
+            "no decimals to trim in đồng"
+        );
         for v in [0i64, 1, 99, 100, 123_456_789, 1_200_000_000] {
             assert_eq!(parse_major_to_minor(&typed_amount(v, 6), 6), Ok(v));
         }
@@ -1096,7 +1536,14 @@ mod tests {
 
     fn ctx() -> Ctx {
         let lang = crate::i18n::Lang::En;
-        Ctx { t: Tr::new(lang), lang, me: None, path: "/x".to_owned(), flash: None, section: "my" }
+        Ctx {
+            t: Tr::new(lang),
+            lang,
+            me: None,
+            path: "/x".to_owned(),
+            flash: None,
+            section: "my",
+        }
     }
 
     #[test]
@@ -1112,8 +1559,14 @@ mod tests {
             editing: None,
             conflict: None,
         };
-        assert!(form(true).render().expect("renders").contains(t.t("form.options_failed")));
-        assert!(!form(false).render().expect("renders").contains(t.t("form.options_failed")));
+        assert!(form(true)
+            .render()
+            .expect("renders")
+            .contains(t.t("form.options_failed")));
+        assert!(!form(false)
+            .render()
+            .expect("renders")
+            .contains(t.t("form.options_failed")));
 
         let call: ListingOut = serde_json::from_value(json!({
             "id": "0192c6a0-0000-7000-8000-000000000001", "organisation_id": "o", "status": "published",
@@ -1133,12 +1586,18 @@ mod tests {
             blocked: None,
         };
         // (The catalog's apostrophe is escaped in the page.)
-        assert!(apply.render().expect("renders").contains("achievements could not be loaded"));
+        assert!(apply
+            .render()
+            .expect("renders")
+            .contains("achievements could not be loaded"));
     }
 
     #[test]
     fn lists_split_on_every_separator_people_type() {
-        assert_eq!(split_list("甘蔗、收割机，智能控制, 甘蔗;AI"), vec!["甘蔗", "收割机", "智能控制", "AI"]);
+        assert_eq!(
+            split_list("甘蔗、收割机，智能控制, 甘蔗;AI"),
+            vec!["甘蔗", "收割机", "智能控制", "AI"]
+        );
         assert!(split_list(" , 、").is_empty());
     }
 
@@ -1147,9 +1606,18 @@ mod tests {
         let p = Problem {
             status: 422,
             fields: vec![
-                crate::api::FieldError { path: "price.min_minor".into(), message: "must not be greater".into() },
-                crate::api::FieldError { path: "keywords[2]".into(), message: "too long".into() },
-                crate::api::FieldError { path: "bounty".into(), message: "needed".into() },
+                crate::api::FieldError {
+                    path: "price.min_minor".into(),
+                    message: "must not be greater".into(),
+                },
+                crate::api::FieldError {
+                    path: "keywords[2]".into(),
+                    message: "too long".into(),
+                },
+                crate::api::FieldError {
+                    path: "bounty".into(),
+                    message: "needed".into(),
+                },
             ],
             ..Problem::default()
         };

@@ -121,7 +121,12 @@ impl Labels {
             api.get::<Vec<Term>>(caller, "/api/v1/taxonomies/cooperation-modes"),
             api.get::<Vec<Term>>(caller, "/api/v1/taxonomies/ip-types"),
         );
-        let complete = industries.is_ok() && regions.is_ok() && languages.is_ok() && trl.is_ok() && coop.is_ok() && ip.is_ok();
+        let complete = industries.is_ok()
+            && regions.is_ok()
+            && languages.is_ok()
+            && trl.is_ok()
+            && coop.is_ok()
+            && ip.is_ok();
         let mut labels = Labels {
             industries: industries.unwrap_or_default(),
             languages: languages.unwrap_or_default(),
@@ -132,11 +137,21 @@ impl Labels {
         };
         if let Ok(r) = regions {
             labels.cities = r.guangxi_cities;
-            let mut countries = vec![Term { code: "CN".to_owned(), zh: "中国".to_owned(), en: "China".to_owned() }];
-            countries.extend(r.asean.into_iter().map(|a| Term { code: a.code, zh: a.zh, en: a.en }));
+            let mut countries = vec![Term {
+                code: "CN".to_owned(),
+                zh: "中国".to_owned(),
+                en: "China".to_owned(),
+            }];
+            countries.extend(r.asean.into_iter().map(|a| Term {
+                code: a.code,
+                zh: a.zh,
+                en: a.en,
+            }));
             labels.countries = countries;
             for p in &r.provinces {
-                labels.by_code.insert(format!("region:{}", p.code), (p.zh.clone(), p.en.clone()));
+                labels
+                    .by_code
+                    .insert(format!("region:{}", p.code), (p.zh.clone(), p.en.clone()));
             }
         }
         for (group, terms) in [
@@ -149,12 +164,16 @@ impl Labels {
             ("ip", &labels.ip_types),
         ] {
             for t in terms {
-                labels.by_code.insert(format!("{group}:{}", t.code), (t.zh.clone(), t.en.clone()));
+                labels
+                    .by_code
+                    .insert(format!("{group}:{}", t.code), (t.zh.clone(), t.en.clone()));
             }
         }
         for c in &labels.countries {
             // ASEAN listings carry the country code as their region.
-            labels.by_code.insert(format!("region:{}", c.code), (c.zh.clone(), c.en.clone()));
+            labels
+                .by_code
+                .insert(format!("region:{}", c.code), (c.zh.clone(), c.en.clone()));
         }
         (labels, complete)
     }
@@ -196,7 +215,9 @@ impl Labels {
 
     /// A term's words in the reader's language (for select options).
     pub fn name(&self, term: &Term) -> String {
-        self.tr.map(|t| t.pick(&term.zh, &term.en).to_owned()).unwrap_or_else(|| term.code.clone())
+        self.tr
+            .map(|t| t.pick(&term.zh, &term.en).to_owned())
+            .unwrap_or_else(|| term.code.clone())
     }
 }
 
@@ -245,7 +266,11 @@ impl Pager {
     pub fn label(&self, t: &Tr) -> String {
         t.f(
             "common.page_of",
-            &[("page", &self.page.to_string()), ("pages", &self.pages.to_string()), ("total", &self.total.to_string())],
+            &[
+                ("page", &self.page.to_string()),
+                ("pages", &self.pages.to_string()),
+                ("total", &self.total.to_string()),
+            ],
         )
     }
 }

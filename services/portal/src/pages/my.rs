@@ -45,10 +45,21 @@ pub fn routes() -> Router<Portal> {
         .route("/my/members/invite", post(invite))
         .route("/my/members/{user_id}/role", post(set_role))
         .route("/my/members/{user_id}/remove", post(remove_member))
-        .route("/my/members/invitations/{id}/revoke", post(revoke_invitation))
+        .route(
+            "/my/members/invitations/{id}/revoke",
+            post(revoke_invitation),
+        )
         .route("/my/open-calls/{id}", get(open_call_page))
-        .route("/my/open-calls/{id}/applications/{application_id}", post(decide))
-        .route("/my/imports", get(imports_page).post(start_import).layer(DefaultBodyLimit::max(UPLOAD_LIMIT_BYTES + 64 * 1024)))
+        .route(
+            "/my/open-calls/{id}/applications/{application_id}",
+            post(decide),
+        )
+        .route(
+            "/my/imports",
+            get(imports_page)
+                .post(start_import)
+                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT_BYTES + 64 * 1024)),
+        )
         .route("/my/imports/{id}", get(import_page))
         .route("/join", get(join_form).post(join))
 }
@@ -188,10 +199,12 @@ struct OpenCall {
 /// Pages for members of an organisation: sign in first; an account without one is told why.
 fn require_org(viewer: &Viewer) -> Result<(&Me, String), PageError> {
     let me = viewer.require_login()?;
-    let org = me
-        .organisation_id
-        .clone()
-        .ok_or_else(|| viewer.error_page(StatusCode::FORBIDDEN, Tr::new(viewer.lang).t("my.no_organisation").to_owned()))?;
+    let org = me.organisation_id.clone().ok_or_else(|| {
+        viewer.error_page(
+            StatusCode::FORBIDDEN,
+            Tr::new(viewer.lang).t("my.no_organisation").to_owned(),
+        )
+    })?;
     Ok((me, org))
 }
 
@@ -216,12 +229,18 @@ where
         let token = viewer.token.clone();
         let lang = viewer.lang;
         let task = tokio::spawn(async move {
-            let caller = Caller { token: token.as_deref(), lang };
+            let caller = Caller {
+                token: token.as_deref(),
+                lang,
+            };
             api.get::<T>(caller, &path).await
         });
         tasks.push((key, task));
     }
-    let mut fetched = Fetched { answers: HashMap::new(), failed: HashSet::new() };
+    let mut fetched = Fetched {
+        answers: HashMap::new(),
+        failed: HashSet::new(),
+    };
     for (key, task) in tasks {
         match task.await {
             Ok(Ok(value)) => {
@@ -254,7 +273,11 @@ fn panel<T>(read: Result<Vec<T>, ApiError>, what: &str) -> (Vec<T>, bool) {
 
 /// The items of the pager's page. The pager has clamped the page to the last one, so a huge
 /// `?page=` shows the last page instead of overflowing.
-pub(super) fn page_items<T>(items: impl IntoIterator<Item = T>, pager: &Pager, per_page: u64) -> Vec<T> {
+pub(super) fn page_items<T>(
+    items: impl IntoIterator<Item = T>,
+    pager: &Pager,
+    per_page: u64,
+) -> Vec<T> {
     let start = pager.page.saturating_sub(1).saturating_mul(per_page);
     let start = usize::try_from(start).unwrap_or(usize::MAX);
     let per_page = usize::try_from(per_page).unwrap_or(usize::MAX);
@@ -300,7 +323,10 @@ impl Row {
     }
 
     pub fn editable(&self) -> bool {
-        matches!(self.status.as_str(), "draft" | "submitted" | "rejected" | "published")
+        matches!(
+            self.status.as_str(),
+            "draft" | "submitted" | "rejected" | "published"
+        )
     }
 }
 
@@ -346,7 +372,9 @@ impl OverviewPage {
     }
 
     fn verification(&self) -> String {
-        self.ctx.t.term("verification", &self.org.verification_status)
+        self.ctx
+            .t
+            .term("verification", &self.org.verification_status)
     }
 
     fn verification_class(&self) -> &'static str {
@@ -362,16 +390,24 @@ impl OverviewPage {
     }
 
     fn matches_text(&self, total: &usize, new: &usize) -> String {
-        self.ctx.t.f("my.matches_count", &[("total", &total.to_string()), ("new", &new.to_string())])
+        self.ctx.t.f(
+            "my.matches_count",
+            &[("total", &total.to_string()), ("new", &new.to_string())],
+        )
     }
 
     fn applications_text(&self, n: &usize) -> String {
-        self.ctx.t.f("my.applications_count", &[("count", &n.to_string())])
+        self.ctx
+            .t
+            .f("my.applications_count", &[("count", &n.to_string())])
     }
 
     fn members_text(&self) -> String {
         match self.member_count {
-            Some(count) => self.ctx.t.f("my.members_count", &[("count", &count.to_string())]),
+            Some(count) => self
+                .ctx
+                .t
+                .f("my.members_count", &[("count", &count.to_string())]),
             None => self.ctx.t.t("my.members_title").to_owned(),
         }
     }
@@ -412,7 +448,12 @@ const MAX_API_PAGE: u64 = u32::MAX as u64;
 
 /// One page of my organisation's listings in `collection`. A page past the end (an old link,
 /// a typed `?a_page=`) is read again as the last page, as the pager shows it.
-async fn my_listings(portal: &Portal, viewer: &Viewer, collection: &str, page: u64) -> Result<ApiPage<ListingItem>, ApiError> {
+async fn my_listings(
+    portal: &Portal,
+    viewer: &Viewer,
+    collection: &str,
+    page: u64,
+) -> Result<ApiPage<ListingItem>, ApiError> {
     let read = |page: u64| {
         let path = with_query(
             &format!("/api/v1/{collection}"),
@@ -423,7 +464,12 @@ async fn my_listings(portal: &Portal, viewer: &Viewer, collection: &str, page: u
                 ("lang", viewer.lang.code().to_owned()),
             ],
         );
-        async move { portal.api.get::<ApiPage<ListingItem>>(viewer.caller(), &path).await }
+        async move {
+            portal
+                .api
+                .get::<ApiPage<ListingItem>>(viewer.caller(), &path)
+                .await
+        }
     };
     let page = page.min(MAX_API_PAGE);
     let first = read(page).await?;
@@ -441,7 +487,11 @@ struct OverviewParams {
     n_page: Option<u64>,
 }
 
-async fn overview(State(portal): State<Portal>, viewer: Viewer, Query(q): Query<OverviewParams>) -> PageResult {
+async fn overview(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Query(q): Query<OverviewParams>,
+) -> PageResult {
     let (me, org_id) = require_org(&viewer)?;
     let caller = viewer.caller();
     let org_path = format!("/api/v1/orgs/{}", urlencode(&org_id));
@@ -452,7 +502,9 @@ async fn overview(State(portal): State<Portal>, viewer: Viewer, Query(q): Query<
         my_listings(&portal, &viewer, "needs", page_param(q.n_page)),
         portal.api.get::<Vec<Member>>(caller, &members_path),
         portal.api.get::<Vec<ImportOut>>(caller, "/api/v1/imports"),
-        portal.api.get::<Vec<Notification>>(caller, "/api/v1/notifications?limit=200"),
+        portal
+            .api
+            .get::<Vec<Notification>>(caller, "/api/v1/notifications?limit=200"),
     );
     let org = org.map_err(|e| viewer.fail(e))?;
     let achievements = achievements.map_err(|e| viewer.fail(e))?;
@@ -463,17 +515,35 @@ async fn overview(State(portal): State<Portal>, viewer: Viewer, Query(q): Query<
 
     // Matches of published listings and applications to published or closed open calls.
     let mut detail_paths = Vec::new();
-    for a in achievements.items.iter().filter(|a| a.status == "published") {
-        detail_paths.push((format!("a:{}", a.id), format!("/api/v1/achievements/{}/matches", urlencode(&a.id))));
+    for a in achievements
+        .items
+        .iter()
+        .filter(|a| a.status == "published")
+    {
+        detail_paths.push((
+            format!("a:{}", a.id),
+            format!("/api/v1/achievements/{}/matches", urlencode(&a.id)),
+        ));
     }
     for n in needs.items.iter().filter(|n| n.status == "published") {
-        detail_paths.push((format!("n:{}", n.id), format!("/api/v1/needs/{}/matches", urlencode(&n.id))));
+        detail_paths.push((
+            format!("n:{}", n.id),
+            format!("/api/v1/needs/{}/matches", urlencode(&n.id)),
+        ));
     }
     let app_paths: Vec<(String, String)> = needs
         .items
         .iter()
-        .filter(|n| n.kind.as_deref() == Some("open_call") && matches!(n.status.as_str(), "published" | "closed" | "expired"))
-        .map(|n| (n.id.clone(), format!("/api/v1/needs/{}/applications", urlencode(&n.id))))
+        .filter(|n| {
+            n.kind.as_deref() == Some("open_call")
+                && matches!(n.status.as_str(), "published" | "closed" | "expired")
+        })
+        .map(|n| {
+            (
+                n.id.clone(),
+                format!("/api/v1/needs/{}/applications", urlencode(&n.id)),
+            )
+        })
         .collect();
     let (matches, apps) = tokio::join!(
         get_all::<Vec<MatchBrief>>(&portal, &viewer, detail_paths),
@@ -483,13 +553,25 @@ async fn overview(State(portal): State<Portal>, viewer: Viewer, Query(q): Query<
         items
             .into_iter()
             .map(|l| {
-                let kind = if achievement { Kind::Achievement } else if l.kind.as_deref() == Some("open_call") { Kind::OpenCall } else { Kind::Need };
+                let kind = if achievement {
+                    Kind::Achievement
+                } else if l.kind.as_deref() == Some("open_call") {
+                    Kind::OpenCall
+                } else {
+                    Kind::Need
+                };
                 let key = format!("{}:{}", if achievement { "a" } else { "n" }, l.id);
                 let matches_failed = matches.failed.contains(&key);
                 let matches = matches.answers.get(&key).map(|ms| {
                     let new = ms
                         .iter()
-                        .filter(|m| if achievement { m.achievement_side_status == "new" } else { m.need_side_status == "new" })
+                        .filter(|m| {
+                            if achievement {
+                                m.achievement_side_status == "new"
+                            } else {
+                                m.need_side_status == "new"
+                            }
+                        })
                         .count();
                     (ms.len(), new)
                 });
@@ -508,8 +590,20 @@ async fn overview(State(portal): State<Portal>, viewer: Viewer, Query(q): Query<
             })
             .collect()
     };
-    let a_pager = Pager::new(&viewer.path, "a_page", achievements.page, LISTINGS_PER_PAGE, achievements.total);
-    let n_pager = Pager::new(&viewer.path, "n_page", needs.page, LISTINGS_PER_PAGE, needs.total);
+    let a_pager = Pager::new(
+        &viewer.path,
+        "a_page",
+        achievements.page,
+        LISTINGS_PER_PAGE,
+        achievements.total,
+    );
+    let n_pager = Pager::new(
+        &viewer.path,
+        "n_page",
+        needs.page,
+        LISTINGS_PER_PAGE,
+        needs.total,
+    );
     let (notes, feedback_failed) = panel(notes, "notifications");
     let feedback = notes
         .into_iter()
@@ -517,8 +611,17 @@ async fn overview(State(portal): State<Portal>, viewer: Viewer, Query(q): Query<
         .take(10)
         .map(|n| Feedback {
             good: n.payload.get("verdict").and_then(|v| v.as_str()) == Some("good"),
-            reason: n.payload.get("reason").and_then(|v| v.as_str()).map(str::to_owned),
-            comment: n.payload.get("comment").and_then(|v| v.as_str()).filter(|c| !c.is_empty()).map(str::to_owned),
+            reason: n
+                .payload
+                .get("reason")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned),
+            comment: n
+                .payload
+                .get("comment")
+                .and_then(|v| v.as_str())
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned),
             link: n.link.filter(|l| crate::page::is_local_path(l)),
             unread: n.read_at.is_none(),
             at: n.created_at,
@@ -604,52 +707,128 @@ impl MembersPage {
         match &self.invited {
             Some((inv, _)) => self.ctx.t.f(
                 "my.invited_text",
-                &[("email", &inv.email), ("role", self.role(&Some(inv.org_role.clone()))), ("expires", &self.ctx.t.date(&inv.expires_at))],
+                &[
+                    ("email", &inv.email),
+                    ("role", self.role(&Some(inv.org_role.clone()))),
+                    ("expires", &self.ctx.t.date(&inv.expires_at)),
+                ],
             ),
             None => String::new(),
         }
     }
 }
 
-async fn members(portal: &Portal, viewer: &Viewer, form: InviteForm, errors: FormErrors, invited: Option<(InvitationOut, String)>, status: StatusCode) -> PageResult {
+async fn members(
+    portal: &Portal,
+    viewer: &Viewer,
+    form: InviteForm,
+    errors: FormErrors,
+    invited: Option<(InvitationOut, String)>,
+    status: StatusCode,
+) -> PageResult {
     let (me, org_id) = require_org(viewer)?;
     let path = format!("/api/v1/orgs/{}/members", urlencode(&org_id));
-    let members = portal.api.get::<Vec<Member>>(viewer.caller(), &path).await.map_err(|e| viewer.fail(e))?;
+    let members = portal
+        .api
+        .get::<Vec<Member>>(viewer.caller(), &path)
+        .await
+        .map_err(|e| viewer.fail(e))?;
     let admin = is_admin(me);
     let pending = if admin {
         let path = format!("/api/v1/orgs/{}/invitations", urlencode(&org_id));
-        portal.api.get::<Vec<PendingInvitation>>(viewer.caller(), &path).await.map_err(|e| viewer.fail(e))?
+        portal
+            .api
+            .get::<Vec<PendingInvitation>>(viewer.caller(), &path)
+            .await
+            .map_err(|e| viewer.fail(e))?
     } else {
         Vec::new()
     };
-    let page = MembersPage { ctx: Ctx::new(viewer, "my"), members, admin, me_id: me.user_id.clone(), form, errors, invited, pending };
+    let page = MembersPage {
+        ctx: Ctx::new(viewer, "my"),
+        members,
+        admin,
+        me_id: me.user_id.clone(),
+        form,
+        errors,
+        invited,
+        pending,
+    };
     let mut resp = render(&page);
     *resp.status_mut() = status;
     Ok(resp)
 }
 
 async fn members_page(State(portal): State<Portal>, viewer: Viewer) -> PageResult {
-    members(&portal, &viewer, InviteForm::default(), FormErrors::default(), None, StatusCode::OK).await
+    members(
+        &portal,
+        &viewer,
+        InviteForm::default(),
+        FormErrors::default(),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Invites a person; the API returns the secret once, so the page shows it now, beside the
 /// join page's address. The secret is not put in the link: URLs end up in proxy logs and
 /// browser histories.
-async fn invite(State(portal): State<Portal>, viewer: Viewer, headers: HeaderMap, Form(form): Form<InviteForm>) -> PageResult {
+async fn invite(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Form(form): Form<InviteForm>,
+) -> PageResult {
     let (_, org_id) = require_org(&viewer)?;
-    let role = if form.org_role == "admin" { "admin" } else { "member" };
+    let role = if form.org_role == "admin" {
+        "admin"
+    } else {
+        "member"
+    };
     let body = json!({ "email": form.email.trim(), "org_role": role });
     let path = format!("/api/v1/orgs/{}/invitations", urlencode(&org_id));
-    match portal.api.post::<InvitationOut>(viewer.caller(), &path, &body).await {
+    match portal
+        .api
+        .post::<InvitationOut>(viewer.caller(), &path, &body)
+        .await
+    {
         Ok(inv) => {
-            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-            let scheme = if portal.secure_cookies { "https" } else { "http" };
-            let link = if host.is_empty() { "/join".to_owned() } else { format!("{scheme}://{host}/join") };
-            members(&portal, &viewer, InviteForm::default(), FormErrors::default(), Some((inv, link)), StatusCode::OK).await
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("");
+            let scheme = if portal.secure_cookies {
+                "https"
+            } else {
+                "http"
+            };
+            let link = if host.is_empty() {
+                "/join".to_owned()
+            } else {
+                format!("{scheme}://{host}/join")
+            };
+            members(
+                &portal,
+                &viewer,
+                InviteForm::default(),
+                FormErrors::default(),
+                Some((inv, link)),
+                StatusCode::OK,
+            )
+            .await
         }
         Err(ApiError::Problem(p)) if matches!(p.status, 409 | 422) => {
             let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-            members(&portal, &viewer, form, FormErrors::from_problem(&p), None, status).await
+            members(
+                &portal,
+                &viewer,
+                form,
+                FormErrors::from_problem(&p),
+                None,
+                status,
+            )
+            .await
         }
         Err(err) => Err(viewer.fail(err)),
     }
@@ -660,33 +839,70 @@ struct RoleForm {
     org_role: String,
 }
 
-async fn set_role(State(portal): State<Portal>, viewer: Viewer, Path(user_id): Path<String>, Form(form): Form<RoleForm>) -> PageResult {
+async fn set_role(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(user_id): Path<String>,
+    Form(form): Form<RoleForm>,
+) -> PageResult {
     let (_, org_id) = require_org(&viewer)?;
     let user_id = path_id(&user_id).ok_or_else(|| viewer.not_found())?;
-    let path = format!("/api/v1/orgs/{}/members/{}/role", urlencode(&org_id), urlencode(&user_id));
+    let path = format!(
+        "/api/v1/orgs/{}/members/{}/role",
+        urlencode(&org_id),
+        urlencode(&user_id)
+    );
     portal
         .api
-        .post::<serde_json::Value>(viewer.caller(), &path, &json!({ "org_role": form.org_role }))
+        .post::<serde_json::Value>(
+            viewer.caller(),
+            &path,
+            &json!({ "org_role": form.org_role }),
+        )
         .await
         .map_err(|e| viewer.fail(e))?;
     Ok(done("/my/members", "updated"))
 }
 
 /// Removes a member from the organisation (the API keeps the last admin).
-async fn remove_member(State(portal): State<Portal>, viewer: Viewer, Path(user_id): Path<String>) -> PageResult {
+async fn remove_member(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(user_id): Path<String>,
+) -> PageResult {
     let (_, org_id) = require_org(&viewer)?;
     let user_id = path_id(&user_id).ok_or_else(|| viewer.not_found())?;
-    let path = format!("/api/v1/orgs/{}/members/{}", urlencode(&org_id), urlencode(&user_id));
-    portal.api.send_empty(viewer.caller(), Method::DELETE, &path).await.map_err(|e| viewer.fail(e))?;
+    let path = format!(
+        "/api/v1/orgs/{}/members/{}",
+        urlencode(&org_id),
+        urlencode(&user_id)
+    );
+    portal
+        .api
+        .send_empty(viewer.caller(), Method::DELETE, &path)
+        .await
+        .map_err(|e| viewer.fail(e))?;
     Ok(done("/my/members", "updated"))
 }
 
 /// Revokes a pending invitation; its code stops working.
-async fn revoke_invitation(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
+async fn revoke_invitation(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> PageResult {
     let (_, org_id) = require_org(&viewer)?;
     let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
-    let path = format!("/api/v1/orgs/{}/invitations/{}", urlencode(&org_id), urlencode(&id));
-    portal.api.send_empty(viewer.caller(), Method::DELETE, &path).await.map_err(|e| viewer.fail(e))?;
+    let path = format!(
+        "/api/v1/orgs/{}/invitations/{}",
+        urlencode(&org_id),
+        urlencode(&id)
+    );
+    portal
+        .api
+        .send_empty(viewer.caller(), Method::DELETE, &path)
+        .await
+        .map_err(|e| viewer.fail(e))?;
     Ok(done("/my/members", "updated"))
 }
 
@@ -723,13 +939,29 @@ async fn join_form(viewer: Viewer, RawQuery(query): RawQuery) -> Response {
     if query.is_some() {
         return axum::response::Redirect::to("/join").into_response();
     }
-    render(&JoinPage { ctx: Ctx::new(&viewer, "login"), form: JoinForm::default(), errors: FormErrors::default() })
+    render(&JoinPage {
+        ctx: Ctx::new(&viewer, "login"),
+        form: JoinForm::default(),
+        errors: FormErrors::default(),
+    })
 }
 
-async fn join(State(portal): State<Portal>, viewer: Viewer, jar: CookieJar, Form(form): Form<JoinForm>) -> PageResult {
-    let caller = Caller { token: None, lang: viewer.lang };
+async fn join(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    jar: CookieJar,
+    Form(form): Form<JoinForm>,
+) -> PageResult {
+    let caller = Caller {
+        token: None,
+        lang: viewer.lang,
+    };
     let body = json!({ "token": form.token.trim(), "display_name": form.display_name.trim(), "password": form.password });
-    match portal.api.post::<SessionOut>(caller, "/api/v1/invitations/accept", &body).await {
+    match portal
+        .api
+        .post::<SessionOut>(caller, "/api/v1/invitations/accept", &body)
+        .await
+    {
         Ok(session) => {
             let jar = jar.add(session_cookie(session.token, portal.secure_cookies));
             Ok((jar, done("/my", "signed_in")).into_response())
@@ -737,10 +969,20 @@ async fn join(State(portal): State<Portal>, viewer: Viewer, jar: CookieJar, Form
         Err(ApiError::Problem(p)) if matches!(p.status, 404 | 409 | 422) => {
             let mut errors = FormErrors::from_problem(&p);
             if p.status == 404 {
-                errors.fields.insert("token".to_owned(), Tr::new(viewer.lang).t("my.join_token_unknown").to_owned());
+                errors.fields.insert(
+                    "token".to_owned(),
+                    Tr::new(viewer.lang).t("my.join_token_unknown").to_owned(),
+                );
             }
-            let form = JoinForm { password: String::new(), ..form };
-            let mut resp = render(&JoinPage { ctx: Ctx::new(&viewer, "login"), form, errors });
+            let form = JoinForm {
+                password: String::new(),
+                ..form
+            };
+            let mut resp = render(&JoinPage {
+                ctx: Ctx::new(&viewer, "login"),
+                form,
+                errors,
+            });
             *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(resp)
         }
@@ -762,11 +1004,17 @@ struct OpenCallPage {
 
 impl OpenCallPage {
     fn org_name(&self, id: &str) -> String {
-        self.orgs.get(id).map(|o| o.name.clone()).unwrap_or_else(|| self.ctx.t.t("my.unknown_org").to_owned())
+        self.orgs
+            .get(id)
+            .map(|o| o.name.clone())
+            .unwrap_or_else(|| self.ctx.t.t("my.unknown_org").to_owned())
     }
 
     fn app_status(&self, status: &str) -> String {
-        self.ctx.t.t(&format!("form.application_{status}")).to_owned()
+        self.ctx
+            .t
+            .t(&format!("form.application_{status}"))
+            .to_owned()
     }
 
     fn app_class(&self, status: &str) -> &'static str {
@@ -799,29 +1047,53 @@ impl OpenCallPage {
     }
 }
 
-async fn open_call_page(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>) -> PageResult {
+async fn open_call_page(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> PageResult {
     let (_, org_id) = require_org(&viewer)?;
     let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
     let caller = viewer.caller();
-    let call_path = format!("/api/v1/needs/{}?lang={}", urlencode(&id), viewer.lang.code());
+    let call_path = format!(
+        "/api/v1/needs/{}?lang={}",
+        urlencode(&id),
+        viewer.lang.code()
+    );
     let apps_path = format!("/api/v1/needs/{}/applications", urlencode(&id));
-    let (call, apps) = tokio::join!(portal.api.get::<OpenCall>(caller, &call_path), portal.api.get::<Vec<Application>>(caller, &apps_path));
+    let (call, apps) = tokio::join!(
+        portal.api.get::<OpenCall>(caller, &call_path),
+        portal.api.get::<Vec<Application>>(caller, &apps_path)
+    );
     let call = call.map_err(|e| viewer.fail(e))?;
     if call.kind.as_deref() != Some("open_call") {
         return Err(viewer.not_found());
     }
     if call.organisation_id != org_id {
-        return Err(viewer.error_page(StatusCode::FORBIDDEN, Tr::new(viewer.lang).t("form.not_owner").to_owned()));
+        return Err(viewer.error_page(
+            StatusCode::FORBIDDEN,
+            Tr::new(viewer.lang).t("form.not_owner").to_owned(),
+        ));
     }
     let applications = apps.map_err(|e| viewer.fail(e))?;
     let mut org_paths: Vec<(String, String)> = Vec::new();
     for a in &applications {
         if !org_paths.iter().any(|(k, _)| k == &a.organisation_id) {
-            org_paths.push((a.organisation_id.clone(), format!("/api/v1/orgs/{}", urlencode(&a.organisation_id))));
+            org_paths.push((
+                a.organisation_id.clone(),
+                format!("/api/v1/orgs/{}", urlencode(&a.organisation_id)),
+            ));
         }
     }
-    let orgs = get_all::<Organisation>(&portal, &viewer, org_paths).await.answers;
-    Ok(render(&OpenCallPage { ctx: Ctx::new(&viewer, "my"), call, applications, orgs }))
+    let orgs = get_all::<Organisation>(&portal, &viewer, org_paths)
+        .await
+        .answers;
+    Ok(render(&OpenCallPage {
+        ctx: Ctx::new(&viewer, "my"),
+        call,
+        applications,
+        orgs,
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -839,10 +1111,18 @@ async fn decide(
     require_org(&viewer)?;
     let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
     let application_id = path_id(&application_id).ok_or_else(|| viewer.not_found())?;
-    let path = format!("/api/v1/needs/{}/applications/{}/decision", urlencode(&id), urlencode(&application_id));
+    let path = format!(
+        "/api/v1/needs/{}/applications/{}/decision",
+        urlencode(&id),
+        urlencode(&application_id)
+    );
     portal
         .api
-        .post::<Application>(viewer.caller(), &path, &json!({ "decision": form.decision, "version": form.version }))
+        .post::<Application>(
+            viewer.caller(),
+            &path,
+            &json!({ "decision": form.decision, "version": form.version }),
+        )
         .await
         .map_err(|e| viewer.fail(e))?;
     Ok(done(&format!("/my/open-calls/{id}"), "updated"))
@@ -878,7 +1158,11 @@ impl ImportsPage {
 
     /// Templates with headers in the reader's language (zh, else en).
     fn template_href(&self, kind: &str, format: &str) -> String {
-        let headers = if self.ctx.lang == crate::i18n::Lang::Zh { "zh" } else { "en" };
+        let headers = if self.ctx.lang == crate::i18n::Lang::Zh {
+            "zh"
+        } else {
+            "en"
+        };
         format!("/api/v1/imports/template/{kind}?format={format}&headers={headers}")
     }
 }
@@ -888,19 +1172,57 @@ struct PageParam {
     page: Option<u64>,
 }
 
-async fn imports(portal: &Portal, viewer: &Viewer, page: u64, form: UploadForm, errors: FormErrors, status: StatusCode) -> PageResult {
+async fn imports(
+    portal: &Portal,
+    viewer: &Viewer,
+    page: u64,
+    form: UploadForm,
+    errors: FormErrors,
+    status: StatusCode,
+) -> PageResult {
     require_org(viewer)?;
-    let all = portal.api.get::<Vec<ImportOut>>(viewer.caller(), "/api/v1/imports").await.map_err(|e| viewer.fail(e))?;
-    let pager = Pager::new(&viewer.path, "page", page, IMPORTS_PER_PAGE, all.len() as u64);
+    let all = portal
+        .api
+        .get::<Vec<ImportOut>>(viewer.caller(), "/api/v1/imports")
+        .await
+        .map_err(|e| viewer.fail(e))?;
+    let pager = Pager::new(
+        &viewer.path,
+        "page",
+        page,
+        IMPORTS_PER_PAGE,
+        all.len() as u64,
+    );
     let imports = page_items(all, &pager, IMPORTS_PER_PAGE);
-    let mut resp = render(&ImportsPage { ctx: Ctx::new(viewer, "my"), imports, pager, form, errors });
+    let mut resp = render(&ImportsPage {
+        ctx: Ctx::new(viewer, "my"),
+        imports,
+        pager,
+        form,
+        errors,
+    });
     *resp.status_mut() = status;
     Ok(resp)
 }
 
-async fn imports_page(State(portal): State<Portal>, viewer: Viewer, Query(q): Query<PageParam>) -> PageResult {
-    let form = UploadForm { kind: "achievements".to_owned(), mode: "all_or_nothing".to_owned() };
-    imports(&portal, &viewer, page_param(q.page), form, FormErrors::default(), StatusCode::OK).await
+async fn imports_page(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Query(q): Query<PageParam>,
+) -> PageResult {
+    let form = UploadForm {
+        kind: "achievements".to_owned(),
+        mode: "all_or_nothing".to_owned(),
+    };
+    imports(
+        &portal,
+        &viewer,
+        page_param(q.page),
+        form,
+        FormErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// A spreadsheet as the upload form sent it, read once into memory.
@@ -943,7 +1265,9 @@ async fn read_field(field: &mut Field<'_>, limit: usize) -> Result<Bytes, Upload
 
 /// The form's choices and its file (`None` when no file was chosen: browsers then send the
 /// file part empty).
-async fn read_upload(mut multipart: Multipart) -> Result<(UploadForm, Option<UploadedFile>), UploadError> {
+async fn read_upload(
+    mut multipart: Multipart,
+) -> Result<(UploadForm, Option<UploadedFile>), UploadError> {
     let mut form = UploadForm::default();
     let mut file = None;
     while let Some(mut field) = multipart.next_field().await? {
@@ -951,10 +1275,12 @@ async fn read_upload(mut multipart: Multipart) -> Result<(UploadForm, Option<Upl
         match name.as_str() {
             "kind" | "mode" => {
                 // A word each: anything longer is not this form's.
-                let text = read_field(&mut field, UPLOAD_TEXT_LIMIT_BYTES).await.map_err(|e| match e {
-                    UploadError::TooLarge => UploadError::Unreadable,
-                    other => other,
-                })?;
+                let text = read_field(&mut field, UPLOAD_TEXT_LIMIT_BYTES)
+                    .await
+                    .map_err(|e| match e {
+                        UploadError::TooLarge => UploadError::Unreadable,
+                        other => other,
+                    })?;
                 let text = String::from_utf8_lossy(&text).trim().to_owned();
                 if name == "kind" {
                     form.kind = text;
@@ -964,11 +1290,17 @@ async fn read_upload(mut multipart: Multipart) -> Result<(UploadForm, Option<Upl
             }
             "file" => {
                 // Some browsers send a full path; only the name matters.
-                let file_name = field.file_name().map(|f| f.rsplit(['/', '\\']).next().unwrap_or(f).to_owned());
+                let file_name = field
+                    .file_name()
+                    .map(|f| f.rsplit(['/', '\\']).next().unwrap_or(f).to_owned());
                 let content_type = field.content_type().map(str::to_owned);
                 let data = read_field(&mut field, UPLOAD_LIMIT_BYTES).await?;
                 if !data.is_empty() {
-                    file = Some(UploadedFile { name: file_name.unwrap_or_else(|| "upload".to_owned()), content_type, data });
+                    file = Some(UploadedFile {
+                        name: file_name.unwrap_or_else(|| "upload".to_owned()),
+                        content_type,
+                        data,
+                    });
                 }
             }
             // Other fields are not this form's; the next call skips what is left of them.
@@ -980,7 +1312,11 @@ async fn read_upload(mut multipart: Multipart) -> Result<(UploadForm, Option<Upl
 
 /// Forwards an uploaded spreadsheet to the API as it came (its bytes, the file's type) and
 /// goes on to the import's progress page.
-async fn start_import(State(portal): State<Portal>, viewer: Viewer, multipart: Result<Multipart, MultipartRejection>) -> PageResult {
+async fn start_import(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> PageResult {
     require_org(&viewer)?;
     let t = Tr::new(viewer.lang);
     let read = match multipart {
@@ -993,19 +1329,52 @@ async fn start_import(State(portal): State<Portal>, viewer: Viewer, multipart: R
     let (form, file) = match read {
         Ok(read) => read,
         Err(UploadError::Unreadable) => {
-            let errors = FormErrors { summary: Some(t.t("my.upload_unreadable").to_owned()), ..FormErrors::default() };
-            return imports(&portal, &viewer, 1, UploadForm::default(), errors, StatusCode::BAD_REQUEST).await;
+            let errors = FormErrors {
+                summary: Some(t.t("my.upload_unreadable").to_owned()),
+                ..FormErrors::default()
+            };
+            return imports(
+                &portal,
+                &viewer,
+                1,
+                UploadForm::default(),
+                errors,
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
         }
         Err(UploadError::TooLarge) => {
             let errors = FormErrors::field("file", t.t("my.upload_too_large"));
-            let errors = FormErrors { summary: Some(t.t("common.form_has_errors").to_owned()), ..errors };
-            return imports(&portal, &viewer, 1, UploadForm::default(), errors, StatusCode::PAYLOAD_TOO_LARGE).await;
+            let errors = FormErrors {
+                summary: Some(t.t("common.form_has_errors").to_owned()),
+                ..errors
+            };
+            return imports(
+                &portal,
+                &viewer,
+                1,
+                UploadForm::default(),
+                errors,
+                StatusCode::PAYLOAD_TOO_LARGE,
+            )
+            .await;
         }
     };
     let Some(file) = file else {
         let errors = FormErrors::field("file", t.t("my.upload_choose_file"));
-        let errors = FormErrors { summary: Some(t.t("common.form_has_errors").to_owned()), ..errors };
-        return imports(&portal, &viewer, 1, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        let errors = FormErrors {
+            summary: Some(t.t("common.form_has_errors").to_owned()),
+            ..errors
+        };
+        return imports(
+            &portal,
+            &viewer,
+            1,
+            form,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     let lower = file.name.to_ascii_lowercase();
     let file_type = if lower.ends_with(".csv") {
@@ -1013,15 +1382,34 @@ async fn start_import(State(portal): State<Portal>, viewer: Viewer, multipart: R
     } else if lower.ends_with(".xlsx") {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()
     } else {
-        file.content_type.unwrap_or_else(|| "application/octet-stream".to_owned())
+        file.content_type
+            .unwrap_or_else(|| "application/octet-stream".to_owned())
     };
-    let path = with_query("/api/v1/imports", &[("kind", form.kind.clone()), ("mode", form.mode.clone()), ("file_name", file.name)]);
+    let path = with_query(
+        "/api/v1/imports",
+        &[
+            ("kind", form.kind.clone()),
+            ("mode", form.mode.clone()),
+            ("file_name", file.name),
+        ],
+    );
     // `Body::from(Bytes)` hands the same buffer on: the file is not copied again.
-    let sent = portal.api.send(viewer.caller(), Method::POST, &path, Body::from(file.data), Some(&file_type)).await;
+    let sent = portal
+        .api
+        .send(
+            viewer.caller(),
+            Method::POST,
+            &path,
+            Body::from(file.data),
+            Some(&file_type),
+        )
+        .await;
     match sent {
         Ok(raw) => match serde_json::from_slice::<ImportOut>(&raw.body) {
             Ok(import) => Ok(done(&format!("/my/imports/{}", import.id), "imported")),
-            Err(e) => Err(viewer.fail(ApiError::Transport(format!("unreadable import answer: {e}")))),
+            Err(e) => Err(viewer.fail(ApiError::Transport(format!(
+                "unreadable import answer: {e}"
+            )))),
         },
         Err(ApiError::Problem(p)) if matches!(p.status, 400 | 413 | 415 | 422) => {
             let mut errors = FormErrors::from_problem(&p);
@@ -1046,7 +1434,9 @@ struct ImportPage {
 
 impl ImportPage {
     fn heading(&self) -> String {
-        self.ctx.t.f("my.import_heading", &[("file", &self.import.file_name)])
+        self.ctx
+            .t
+            .f("my.import_heading", &[("file", &self.import.file_name)])
     }
 
     fn status(&self) -> String {
@@ -1068,30 +1458,59 @@ impl ImportPage {
     fn progress_text(&self) -> String {
         self.ctx.t.f(
             "my.import_progress",
-            &[("done", &self.import.processed_rows.to_string()), ("total", &self.import.total_rows.to_string())],
+            &[
+                ("done", &self.import.processed_rows.to_string()),
+                ("total", &self.import.total_rows.to_string()),
+            ],
         )
     }
 
     fn outcome_text(&self) -> String {
         self.ctx.t.f(
             "my.import_outcome",
-            &[("created", &self.import.created_count.to_string()), ("errors", &self.import.error_count.to_string())],
+            &[
+                ("created", &self.import.created_count.to_string()),
+                ("errors", &self.import.error_count.to_string()),
+            ],
         )
     }
 
     fn errors_heading(&self) -> String {
-        self.ctx.t.f("my.row_errors_heading", &[("count", &self.import.errors.len().to_string())])
+        self.ctx.t.f(
+            "my.row_errors_heading",
+            &[("count", &self.import.errors.len().to_string())],
+        )
     }
 }
 
-async fn import_page(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>, Query(q): Query<PageParam>) -> PageResult {
+async fn import_page(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<PageParam>,
+) -> PageResult {
     require_org(&viewer)?;
     let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
     let path = format!("/api/v1/imports/{}", urlencode(&id));
-    let import = portal.api.get::<ImportOut>(viewer.caller(), &path).await.map_err(|e| viewer.fail(e))?;
-    let pager = Pager::new(&viewer.path, "page", page_param(q.page), ROW_ERRORS_PER_PAGE, import.errors.len() as u64);
+    let import = portal
+        .api
+        .get::<ImportOut>(viewer.caller(), &path)
+        .await
+        .map_err(|e| viewer.fail(e))?;
+    let pager = Pager::new(
+        &viewer.path,
+        "page",
+        page_param(q.page),
+        ROW_ERRORS_PER_PAGE,
+        import.errors.len() as u64,
+    );
     let errors = page_items(import.errors.iter().cloned(), &pager, ROW_ERRORS_PER_PAGE);
-    Ok(render(&ImportPage { ctx: Ctx::new(&viewer, "my"), import, errors, pager }))
+    Ok(render(&ImportPage {
+        ctx: Ctx::new(&viewer, "my"),
+        import,
+        errors,
+        pager,
+    }))
 }
 
 #[cfg(test)]
@@ -1100,7 +1519,14 @@ mod tests {
     use crate::i18n::Lang;
 
     fn ctx() -> Ctx {
-        Ctx { t: Tr::new(Lang::En), lang: Lang::En, me: None, path: "/my".to_owned(), flash: None, section: "my" }
+        Ctx {
+            t: Tr::new(Lang::En),
+            lang: Lang::En,
+            me: None,
+            path: "/my".to_owned(),
+            flash: None,
+            section: "my",
+        }
     }
 
     fn row(matches_failed: bool, applications_failed: bool) -> Row {
@@ -1148,16 +1574,30 @@ mod tests {
     #[test]
     fn panels_that_could_not_be_read_say_so_instead_of_showing_nothing() {
         let html = overview(true).render().expect("renders");
-        for notice in ["my.matches_failed", "my.applications_failed", "my.members_failed", "my.feedback_failed", "my.imports_failed"] {
-            assert!(html.contains(Tr::new(Lang::En).t(notice)), "{notice}: {html}");
+        for notice in [
+            "my.matches_failed",
+            "my.applications_failed",
+            "my.members_failed",
+            "my.feedback_failed",
+            "my.imports_failed",
+        ] {
+            assert!(
+                html.contains(Tr::new(Lang::En).t(notice)),
+                "{notice}: {html}"
+            );
         }
         for empty in ["my.no_feedback", "my.no_imports"] {
-            assert!(!html.contains(Tr::new(Lang::En).t(empty)), "{empty} is not claimed: {html}");
+            assert!(
+                !html.contains(Tr::new(Lang::En).t(empty)),
+                "{empty} is not claimed: {html}"
+            );
         }
         assert!(!html.contains("Members (0)"), "no made-up member count");
 
         let html = overview(false).render().expect("renders");
-        assert!(html.contains(Tr::new(Lang::En).t("my.no_feedback")) && html.contains("Members (0)"));
+        assert!(
+            html.contains(Tr::new(Lang::En).t("my.no_feedback")) && html.contains("Members (0)")
+        );
         assert!(!html.contains(Tr::new(Lang::En).t("my.feedback_failed")));
     }
 
@@ -1167,6 +1607,11 @@ mod tests {
         assert_eq!(page_items(0..45, &pager, 20), (40..45).collect::<Vec<_>>());
         let pager = Pager::new("/my/imports", "page", 2, 20, 45);
         assert_eq!(page_items(0..45, &pager, 20), (20..40).collect::<Vec<_>>());
-        assert!(page_items(Vec::<u8>::new(), &Pager::new("/x", "page", u64::MAX, 20, 0), 20).is_empty());
+        assert!(page_items(
+            Vec::<u8>::new(),
+            &Pager::new("/x", "page", u64::MAX, 20, 0),
+            20
+        )
+        .is_empty());
     }
 }

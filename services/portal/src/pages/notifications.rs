@@ -44,7 +44,9 @@ impl Notification {
 
     /// Links that stay on this site only (the API stores paths like `/needs/{id}#matches`).
     pub fn href(&self) -> Option<&str> {
-        self.link.as_deref().filter(|l| crate::page::is_local_path(l))
+        self.link
+            .as_deref()
+            .filter(|l| crate::page::is_local_path(l))
     }
 }
 
@@ -60,7 +62,10 @@ struct NotificationsPage {
 
 impl NotificationsPage {
     fn unread_text(&self) -> String {
-        self.ctx.t.f("my.notif_unread_count", &[("count", &self.unread.to_string())])
+        self.ctx.t.f(
+            "my.notif_unread_count",
+            &[("count", &self.unread.to_string())],
+        )
     }
 
     fn kind_label(&self, kind: &str) -> &'static str {
@@ -92,15 +97,32 @@ struct Params {
 async fn list(State(portal): State<Portal>, viewer: Viewer, Query(q): Query<Params>) -> PageResult {
     viewer.require_login()?;
     let path = format!("/api/v1/notifications?limit={FETCH_LIMIT}");
-    let all = portal.api.get::<Vec<Notification>>(viewer.caller(), &path).await.map_err(|e| viewer.fail(e))?;
+    let all = portal
+        .api
+        .get::<Vec<Notification>>(viewer.caller(), &path)
+        .await
+        .map_err(|e| viewer.fail(e))?;
     // Unread first; within each group newest first, as the API orders them.
-    let (mut items, read): (Vec<Notification>, Vec<Notification>) = all.into_iter().partition(Notification::unread);
+    let (mut items, read): (Vec<Notification>, Vec<Notification>) =
+        all.into_iter().partition(Notification::unread);
     let unread = items.len();
     items.extend(read);
-    let pager = Pager::new(&viewer.path, "page", page_param(q.page), PER_PAGE, items.len() as u64);
+    let pager = Pager::new(
+        &viewer.path,
+        "page",
+        page_param(q.page),
+        PER_PAGE,
+        items.len() as u64,
+    );
     let page = pager.page;
     let items = page_items(items, &pager, PER_PAGE);
-    Ok(render(&NotificationsPage { ctx: Ctx::new(&viewer, "notifications"), items, unread, pager, page }))
+    Ok(render(&NotificationsPage {
+        ctx: Ctx::new(&viewer, "notifications"),
+        items,
+        unread,
+        pager,
+        page,
+    }))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -115,16 +137,33 @@ fn back_to(back: Option<&str>) -> String {
     }
 }
 
-async fn read_one(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<String>, axum::Form(f): axum::Form<Back>) -> PageResult {
+async fn read_one(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    axum::Form(f): axum::Form<Back>,
+) -> PageResult {
     viewer.require_login()?;
     let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
     let path = format!("/api/v1/notifications/{}/read", urlencode(&id));
-    portal.api.send_empty(viewer.caller(), Method::POST, &path).await.map_err(|e| viewer.fail(e))?;
+    portal
+        .api
+        .send_empty(viewer.caller(), Method::POST, &path)
+        .await
+        .map_err(|e| viewer.fail(e))?;
     Ok(done(&back_to(f.back.as_deref()), "updated"))
 }
 
 async fn read_all(State(portal): State<Portal>, viewer: Viewer) -> PageResult {
     viewer.require_login()?;
-    portal.api.send_empty(viewer.caller(), Method::POST, "/api/v1/notifications/read-all").await.map_err(|e| viewer.fail(e))?;
+    portal
+        .api
+        .send_empty(
+            viewer.caller(),
+            Method::POST,
+            "/api/v1/notifications/read-all",
+        )
+        .await
+        .map_err(|e| viewer.fail(e))?;
     Ok(done("/notifications", "updated"))
 }

@@ -30,7 +30,11 @@ pub enum Outcome {
     /// Handler succeeded; row deleted.
     Done { job_type: String },
     /// Handler failed; released for a later attempt (or parked after the last one).
-    Failed { job_type: String, error: String, parked: bool },
+    Failed {
+        job_type: String,
+        error: String,
+        parked: bool,
+    },
 }
 
 /// A job row as claimed.
@@ -59,7 +63,8 @@ impl WorkerHealth {
     /// Records a sign of life now.
     pub fn beat(&self) {
         self.started.store(true, Ordering::Relaxed);
-        self.last_beat.store(Utc::now().timestamp(), Ordering::Relaxed);
+        self.last_beat
+            .store(Utc::now().timestamp(), Ordering::Relaxed);
     }
 
     /// Records that the worker task died and was started again.
@@ -72,7 +77,10 @@ impl WorkerHealth {
         if !self.started.load(Ordering::Relaxed) {
             return None;
         }
-        Some(now - DateTime::from_timestamp(self.last_beat.load(Ordering::Relaxed), 0).unwrap_or(now))
+        Some(
+            now - DateTime::from_timestamp(self.last_beat.load(Ordering::Relaxed), 0)
+                .unwrap_or(now),
+        )
     }
 
     /// How many times the worker task was restarted after dying.
@@ -93,7 +101,12 @@ pub struct Worker<C> {
 }
 
 impl<C: Clone + Send + Sync + 'static> Worker<C> {
-    pub fn new(db: DatabaseConnection, registry: Arc<Registry<C>>, ctx: C, config: JobsConfig) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        registry: Arc<Registry<C>>,
+        ctx: C,
+        config: JobsConfig,
+    ) -> Self {
         let queues = registry.queues().into_iter().map(str::to_owned).collect();
         Self {
             db,
@@ -149,12 +162,14 @@ impl<C: Clone + Send + Sync + 'static> Worker<C> {
             .registry
             .handler(&job.job_type)
             .ok_or_else(|| anyhow::anyhow!("no handler registered for {}", job.job_type))?;
-        let mut task = tokio::spawn(handler(self.ctx.clone(), job.payload.clone()).in_current_span());
+        let mut task =
+            tokio::spawn(handler(self.ctx.clone(), job.payload.clone()).in_current_span());
         let limit = Duration::from_secs(self.config.handler_timeout_secs.max(1));
         let deadline = tokio::time::sleep(limit);
         tokio::pin!(deadline);
         let renew_every = Duration::from_secs((self.config.lease_secs / 3).max(1));
-        let mut renew = tokio::time::interval_at(tokio::time::Instant::now() + renew_every, renew_every);
+        let mut renew =
+            tokio::time::interval_at(tokio::time::Instant::now() + renew_every, renew_every);
         loop {
             tokio::select! {
                 joined = &mut task => {
@@ -188,7 +203,9 @@ impl<C: Clone + Send + Sync + 'static> Worker<C> {
         let until = Utc::now() + chrono::Duration::seconds(lease_secs);
         let backend = self.db.get_database_backend();
         let sql = match backend {
-            DbBackend::Postgres => "UPDATE jobs SET locked_until = $1 WHERE id = $2 AND locked_by = $3",
+            DbBackend::Postgres => {
+                "UPDATE jobs SET locked_until = $1 WHERE id = $2 AND locked_by = $3"
+            }
             _ => "UPDATE jobs SET locked_until = ? WHERE id = ? AND locked_by = ?",
         };
         let result = self
@@ -196,7 +213,11 @@ impl<C: Clone + Send + Sync + 'static> Worker<C> {
             .execute(Statement::from_sql_and_values(
                 backend,
                 sql,
-                [Value::from(until), Value::from(job.id), Value::from(self.name.clone())],
+                [
+                    Value::from(until),
+                    Value::from(job.id),
+                    Value::from(self.name.clone()),
+                ],
             ))
             .await?;
         Ok(result.rows_affected() == 1)
@@ -220,7 +241,12 @@ impl<C: Clone + Send + Sync + 'static> Worker<C> {
     }
 
     /// Releases a failed job for a retry after an exponential backoff.
-    pub async fn fail(&self, job: &ClaimedJob, error: &str, now: DateTime<Utc>) -> anyhow::Result<bool> {
+    pub async fn fail(
+        &self,
+        job: &ClaimedJob,
+        error: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
         let parked = job.attempts >= self.config.max_attempts;
         let retry_at = now + backoff(job.attempts);
         let backend = self.db.get_database_backend();
@@ -268,7 +294,9 @@ impl<C: Clone + Send + Sync + 'static> Worker<C> {
             Ok(()) => {
                 self.complete(&job).await?;
                 tracing::debug!(duration_ms, "job done");
-                Ok(Outcome::Done { job_type: job.job_type })
+                Ok(Outcome::Done {
+                    job_type: job.job_type,
+                })
             }
             Err(err) => {
                 let error = format!("{err:#}");
@@ -278,7 +306,11 @@ impl<C: Clone + Send + Sync + 'static> Worker<C> {
                 } else {
                     tracing::warn!(duration_ms, error = %error, "job failed");
                 }
-                Ok(Outcome::Failed { job_type: job.job_type, error, parked })
+                Ok(Outcome::Failed {
+                    job_type: job.job_type,
+                    error,
+                    parked,
+                })
             }
         }
     }
@@ -360,7 +392,9 @@ fn claim_statement(
     let (placeholders, lock) = match backend {
         DbBackend::Postgres => {
             let start = values.len() + 1;
-            let list: Vec<String> = (0..queues.len()).map(|i| format!("${}", start + i)).collect();
+            let list: Vec<String> = (0..queues.len())
+                .map(|i| format!("${}", start + i))
+                .collect();
             (list.join(", "), " FOR UPDATE SKIP LOCKED")
         }
         _ => (vec!["?"; queues.len()].join(", "), ""),
