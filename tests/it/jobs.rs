@@ -289,9 +289,10 @@ async fn concurrent_workers_run_each_job_exactly_once(backend: Backend) {
     }
     assert_eq!(total, 60);
     assert_eq!(effects(&ctx.db).await, 60);
-    let runs = ctx.runs.lock().expect("lock");
-    assert!(runs.values().all(|&n| n == 1), "a job ran twice: {runs:?}");
-    drop(runs);
+    {
+        let runs = ctx.runs.lock().expect("lock");
+        assert!(runs.values().all(|&n| n == 1), "a job ran twice: {runs:?}");
+    }
     assert_eq!(pending(&ctx.db).await, 0);
 }
 

@@ -223,17 +223,31 @@ impl Job for EmailNotification {
     const QUEUE: &'static str = "notify";
 }
 
+/// What a notification says and where it points; `email` asks for an email as well (sent only
+/// where email is enabled).
+pub struct Notice<'a> {
+    pub kind: &'a str,
+    pub title: &'a str,
+    pub body: &'a str,
+    pub link: Option<String>,
+    pub payload: serde_json::Value,
+    pub email: bool,
+}
+
 /// Creates an in-app notification and, when asked and enabled, queues its email.
 pub async fn notify(
     db: &impl ConnectionTrait,
     user_id: Uuid,
-    kind: &str,
-    title: &str,
-    body: &str,
-    link: Option<String>,
-    payload: serde_json::Value,
-    email: bool,
+    notice: Notice<'_>,
 ) -> anyhow::Result<Uuid> {
+    let Notice {
+        kind,
+        title,
+        body,
+        link,
+        payload,
+        email,
+    } = notice;
     let id = new_uuid();
     notifications::ActiveModel {
         id: Set(id),
@@ -306,12 +320,14 @@ pub async fn run_search_alerts(
         notify(
             db,
             alert.user_id,
-            "saved_search",
-            &format!("新发布 New listing for \"{}\": {title}", alert.name),
-            &format!("与您保存的搜索“{}”相符的新信息：{title}。A new listing matches your saved search \"{}\": {title}.", alert.name, alert.name),
-            Some(format!("/{kind}s/{listing_id}")),
-            serde_json::json!({"saved_search_id": alert.id, "kind": kind, "id": listing_id}),
-            email_enabled && alert.email_enabled,
+            Notice {
+                kind: "saved_search",
+                title: &format!("新发布 New listing for \"{}\": {title}", alert.name),
+                body: &format!("与您保存的搜索“{}”相符的新信息：{title}。A new listing matches your saved search \"{}\": {title}.", alert.name, alert.name),
+                link: Some(format!("/{kind}s/{listing_id}")),
+                payload: serde_json::json!({"saved_search_id": alert.id, "kind": kind, "id": listing_id}),
+                email: email_enabled && alert.email_enabled,
+            },
         )
         .await?;
         saved_searches::Entity::update_many()

@@ -122,12 +122,16 @@ async fn notify_new_matches(
         super::alerts::notify(
             db,
             m.id,
-            "new_matches",
-            &format!("{count} 条新匹配 new matches: {title}"),
-            &format!("您的“{title}”有 {count} 条新的匹配。{count} new matches for \"{title}\"."),
-            Some(format!("/{kind}s/{listing}#matches")),
-            serde_json::json!({"kind": kind, "id": listing, "count": count}),
-            by_email,
+            super::alerts::Notice {
+                kind: "new_matches",
+                title: &format!("{count} 条新匹配 new matches: {title}"),
+                body: &format!(
+                    "您的“{title}”有 {count} 条新的匹配。{count} new matches for \"{title}\"."
+                ),
+                link: Some(format!("/{kind}s/{listing}#matches")),
+                payload: serde_json::json!({"kind": kind, "id": listing, "count": count}),
+                email: by_email,
+            },
         )
         .await?;
     }
