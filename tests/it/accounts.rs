@@ -176,6 +176,118 @@ mod a_successful_login_does_not_reset_the_address_counter {
     }
 }
 
+mod guesses_sent_all_at_once_get_no_more_password_checks_than_the_limit {
+    use super::*;
+
+    async fn run(app: TestApp) {
+        app.sign_up("enterprise", "target@firm.test").await;
+        let app = std::sync::Arc::new(app);
+        let mut tasks = Vec::new();
+        for _ in 0..30 {
+            let app = app.clone();
+            tasks.push(tokio::spawn(async move {
+                login_raw(&app, "target@firm.test", "wrong-password-1").await
+            }));
+        }
+        let mut checked = 0;
+        for t in tasks {
+            let res = t.await.expect("task");
+            match res.status.as_u16() {
+                401 => checked += 1,
+                429 => assert_eq!(res.body["code"], "too_many_attempts", "{}", res.text),
+                other => panic!("only 401 or 429: {other} {}", res.text),
+            }
+        }
+        assert!(
+            (1..=3).contains(&checked),
+            "30 simultaneous guesses on an account limited to 3 got {checked} password checks"
+        );
+        // The account is locked now, even for its owner.
+        login_raw(&app, "target@firm.test", USER_PASSWORD)
+            .await
+            .assert_problem(429, "too_many_attempts");
+    }
+
+    fn adjust(c: &mut platform::config::Config) {
+        c.auth.login_max_failures = 3;
+        c.auth.password_hash_wait_ms = 30_000;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        run(TestApp::spawn_with(integration_tests::Backend::Sqlite, adjust).await).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        run(TestApp::spawn_with(integration_tests::Backend::Postgres, adjust).await).await;
+    }
+}
+
+mod a_failed_login_is_held_for_the_configured_delay_and_a_good_one_is_not {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    const HOLD: Duration = Duration::from_millis(600);
+
+    async fn run(app: TestApp) {
+        app.sign_up("enterprise", "held@firm.test").await;
+        // Wrong password, unknown account, and a throttled refusal: each held at least HOLD.
+        for (email, password, status) in [
+            ("held@firm.test", "wrong-password-1", 401),
+            ("nobody@firm.test", "wrong-password-1", 401),
+            ("held@firm.test", "wrong-password-1", 429),
+        ] {
+            let started = Instant::now();
+            let res = login_raw(&app, email, password).await;
+            assert_eq!(res.status.as_u16(), status, "{email}: {}", res.text);
+            assert!(
+                started.elapsed() >= HOLD,
+                "{email} answered {status} after {:?}, before the hold",
+                started.elapsed()
+            );
+        }
+        // The refusal held the connection, not the server: a flood of 40 concurrent wrong
+        // logins is answered in a few holds, not 40 of them one after another.
+        let app = std::sync::Arc::new(app);
+        let started = Instant::now();
+        let mut tasks = Vec::new();
+        for i in 0..40 {
+            let app = app.clone();
+            tasks.push(tokio::spawn(async move {
+                login_raw(&app, &format!("flood{i}@firm.test"), "wrong-password-1")
+                    .await
+                    .status
+                    .as_u16()
+            }));
+        }
+        for t in tasks {
+            let status = t.await.expect("task");
+            assert!(matches!(status, 401 | 429), "{status}");
+        }
+        assert!(
+            started.elapsed() < HOLD * 20,
+            "40 held refusals took {:?}: the hold is serialised",
+            started.elapsed()
+        );
+    }
+
+    fn adjust(c: &mut platform::config::Config) {
+        c.auth.failed_login_delay_ms = u64::try_from(HOLD.as_millis()).unwrap_or(u64::MAX);
+        c.auth.login_max_failures = 1;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        run(TestApp::spawn_with(integration_tests::Backend::Sqlite, adjust).await).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        run(TestApp::spawn_with(integration_tests::Backend::Postgres, adjust).await).await;
+    }
+}
+
 mod a_login_flood_is_answered_busy_not_queued_and_health_stays_up {
     use super::*;
 

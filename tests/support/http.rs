@@ -104,6 +104,9 @@ impl TestApp {
         config.server.addr = SocketAddr::from(([127, 0, 0, 1], 0));
         config.search.index_dir = data.path().join("search");
         config.jobs.worker_enabled = false;
+        // Failed logins are answered at once so throttle tests stay quick; the hold itself is
+        // tested with its own setting (accounts.rs).
+        config.auth.failed_login_delay_ms = 0;
         adjust(&mut config);
         let db = test_db.connect().await;
         let search = platform::state::open_search(&config.search)

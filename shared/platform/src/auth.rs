@@ -98,9 +98,7 @@ impl PasswordGate {
             .name("password-hash".to_owned())
             .spawn(move || {
                 let _permit = permit;
-                if let Err(err) = thread_priority::set_current_thread_priority(
-                    thread_priority::ThreadPriority::Min,
-                ) {
+                if let Err(err) = lower_own_priority() {
                     tracing::debug!(error = ?err, "password hashing runs at normal priority");
                 }
                 let _ = answer.send(work());
@@ -128,6 +126,29 @@ impl PasswordGate {
         let (stored_hash, password) = (stored_hash.to_owned(), password.to_owned());
         self.run(move || verify_password(&stored_hash, &password))
             .await
+    }
+}
+
+/// Puts the calling thread below every ordinary one. On Linux that is `SCHED_IDLE`: any other
+/// thread that wakes preempts it at once (a nice-19 thread keeps its slice, a few ms, and
+/// under a flood of sign-ins those ms became the other requests' p99). Elsewhere, the lowest
+/// nice value.
+fn lower_own_priority() -> Result<(), thread_priority::Error> {
+    #[cfg(target_os = "linux")]
+    {
+        use thread_priority::unix::{
+            set_thread_priority_and_policy, thread_native_id, NormalThreadSchedulePolicy,
+            ThreadSchedulePolicy,
+        };
+        set_thread_priority_and_policy(
+            thread_native_id(),
+            thread_priority::ThreadPriority::Min,
+            ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Idle),
+        )
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Min)
     }
 }
 

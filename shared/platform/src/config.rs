@@ -238,6 +238,11 @@ pub struct AuthConfig {
     pub password_hash_concurrency: usize,
     /// How long a login waits for a hashing slot before it is answered 429 `busy`.
     pub password_hash_wait_ms: u64,
+    /// A failed login (wrong credentials, throttled, or no hashing slot) is answered no sooner
+    /// than this after it arrived. The wait costs the server a timer, not a core, and it bounds
+    /// what each connection of a flood can do: 200 connections make at most 200 attempts
+    /// per `failed_login_delay_ms`, so ordinary requests keep their latency.
+    pub failed_login_delay_ms: u64,
 }
 
 /// Output format of logs.
@@ -323,6 +328,7 @@ impl Default for AuthConfig {
             trust_forwarded_for: false,
             password_hash_concurrency: 0,
             password_hash_wait_ms: 2_000,
+            failed_login_delay_ms: 1_000,
         }
     }
 }

@@ -186,7 +186,34 @@ pub struct LoginIn {
 /// Checks credentials and issues a token. Wrong email and wrong password get the same 401, so
 /// the endpoint does not reveal who has an account. Throttled per account and per client
 /// address (see [`throttle`]); every attempt that reaches the password check is audited.
+/// A refusal is held until `auth.failed_login_delay_ms` (plus jitter) after arrival, so a flood
+/// of guesses is paced by its connections instead of by the server's cores.
 pub async fn log_in(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    passwords: &PasswordGate,
+    config: &AuthConfig,
+    input: LoginIn,
+    client: Option<IpAddr>,
+) -> ApiResult<SessionOut> {
+    let arrived = tokio::time::Instant::now();
+    let outcome = check_credentials(db, passwords, config, input, client).await;
+    if matches!(
+        outcome,
+        Err(ApiError::Unauthorized(_) | ApiError::TooManyRequests { .. })
+    ) {
+        tokio::time::sleep_until(arrived + failed_login_hold(config.failed_login_delay_ms)).await;
+    }
+    outcome
+}
+
+/// The configured delay plus up to half again at random: a flood's connections, all held the
+/// same time, would otherwise come back and strike together, once per delay.
+fn failed_login_hold(delay_ms: u64) -> std::time::Duration {
+    let jitter = rand::Rng::gen_range(&mut rand::thread_rng(), 0..=delay_ms / 2);
+    std::time::Duration::from_millis(delay_ms.saturating_add(jitter))
+}
+
+async fn check_credentials(
     db: &(impl ConnectionTrait + TransactionTrait),
     passwords: &PasswordGate,
     config: &AuthConfig,
@@ -196,7 +223,7 @@ pub async fn log_in(
     let refused = || ApiError::Unauthorized("wrong email or password".to_owned());
     let email = normalise_email(&input.email);
     let keys = LoginKeys::new(&email, client);
-    throttle::check(db, config, &keys).await?;
+    let _attempt = throttle::check(db, config, &keys).await?;
     let user = users::Entity::find()
         .filter(users::Column::Email.eq(&email))
         .one(db)
@@ -332,7 +359,7 @@ pub async fn change_password(
     // A stolen session must not become a way to guess the password: wrong current passwords
     // count against the account's login throttle.
     let keys = LoginKeys::new(&user.email, None);
-    throttle::check(db, config, &keys).await?;
+    let _attempt = throttle::check(db, config, &keys).await?;
     if !passwords
         .verify(&user.password_hash, &input.current_password)
         .await?

@@ -9,9 +9,13 @@
 //! who. A successful login clears its account's failures only; the address's count stays, so
 //! one valid account does not reset an address that is guessing at others.
 //!
-//! The check and the recording are separate statements: concurrent wrong guesses that all
-//! pass the check before any is recorded may exceed the limit by at most the number checked
-//! at once, which the password gate's concurrency bounds.
+//! The check and the recording are separate statements, so attempts still being checked are
+//! counted too: [`check`] hands out an [`Attempt`] that holds a place against each key until
+//! it is dropped, after its failure (if any) is recorded. Without that, 200 guesses sent at
+//! once on one account would all pass a limit of 10 before the first failure was written.
+//! The places are per process: replicas in distributed mode each admit up to the limit at
+//! once, and an attempt that commits its failure just between another's database read and
+//! its reservation is missed by that one check.
 //!
 //! A key found locked out is also remembered in this process until its lock lifts, so that a
 //! flood of attempts on a locked key is answered from memory: without that, each refusal
@@ -93,6 +97,76 @@ fn remember_lock(key: &str, lifts: DateTime<Utc>, now: DateTime<Utc>) {
     }
 }
 
+/// Attempts on each key being checked right now in this process.
+fn in_flight() -> &'static Mutex<HashMap<String, u32>> {
+    static IN_FLIGHT: OnceLock<Mutex<HashMap<String, u32>>> = OnceLock::new();
+    IN_FLIGHT.get_or_init(Mutex::default)
+}
+
+/// A login attempt's place against its keys' limits, from the check until it is dropped
+/// (after its failure, if any, has been recorded).
+#[must_use = "the attempt counts against the limits only while it is held"]
+pub struct Attempt {
+    keys: Vec<String>,
+}
+
+impl Drop for Attempt {
+    fn drop(&mut self) {
+        let mut map = in_flight()
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for key in &self.keys {
+            if let Some(n) = map.get_mut(key) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    map.remove(key);
+                }
+            }
+        }
+    }
+}
+
+/// Whether the attempts in flight on one of `limits`' keys already fill its limit.
+fn in_flight_full(limits: &[(&str, u32)]) -> bool {
+    let map = in_flight()
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    limits
+        .iter()
+        .any(|(key, limit)| map.get(*key).copied().unwrap_or(0) >= *limit)
+}
+
+/// Takes a place against every key, if each key's recorded failures plus attempts in flight
+/// stay under its limit; all or none.
+fn reserve(limits: &[(&str, u32)], recorded: &[usize]) -> Option<Attempt> {
+    let mut map = in_flight()
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let fits = limits.iter().zip(recorded).all(|((key, limit), failures)| {
+        let flying = map.get(*key).copied().unwrap_or(0) as usize;
+        failures.saturating_add(flying) < *limit as usize
+    });
+    if !fits {
+        return None;
+    }
+    for (key, _) in limits {
+        *map.entry((*key).to_owned()).or_insert(0) += 1;
+    }
+    Some(Attempt {
+        keys: limits.iter().map(|(k, _)| (*k).to_owned()).collect(),
+    })
+}
+
+/// The answer while other attempts on a key fill its limit: they finish within seconds.
+fn busy_with_attempts() -> ApiError {
+    ApiError::TooManyRequests {
+        code: "too_many_attempts",
+        detail: "too many sign-ins on this account or from this address at once; try again shortly"
+            .to_owned(),
+        retry_after_secs: 2,
+    }
+}
+
 fn too_many(at: DateTime<Utc>, now: DateTime<Utc>) -> ApiError {
     let secs = (at - now).num_seconds().max(1);
     ApiError::TooManyRequests {
@@ -106,21 +180,26 @@ fn window(config: &AuthConfig) -> Duration {
     Duration::seconds(i64::try_from(config.login_window_secs).unwrap_or(i64::MAX / 1000))
 }
 
-/// 429 with `Retry-After` when either counter has reached its limit within the window.
+/// 429 with `Retry-After` when either counter has reached its limit within the window, or
+/// when attempts in flight fill what remains of it; otherwise the attempt's place.
 pub async fn check(
     db: &impl ConnectionTrait,
     config: &AuthConfig,
     keys: &LoginKeys,
-) -> ApiResult<()> {
+) -> ApiResult<Attempt> {
     let now = Utc::now();
     let limits = keys.with_limits(config);
     if let Some(lifts) = remembered_lock(&limits, now) {
         return Err(too_many(lifts, now));
     }
+    if in_flight_full(&limits) {
+        return Err(busy_with_attempts());
+    }
     let window = window(config);
     let since: DateTime<FixedOffset> = (now - window).into();
     let mut retry_at: Option<DateTime<Utc>> = None;
-    for (key, limit) in limits {
+    let mut recorded = Vec::with_capacity(limits.len());
+    for &(key, limit) in &limits {
         // The newest `limit` failures: if all are inside the window, the limit is reached and
         // the oldest of them decides when it lifts.
         let recent: Vec<DateTime<FixedOffset>> = login_failures::Entity::find()
@@ -133,6 +212,7 @@ pub async fn check(
             .into_tuple()
             .all(db)
             .await?;
+        recorded.push(recent.len());
         if recent.len() >= limit as usize {
             if let Some(oldest) = recent.last() {
                 let lifts = (*oldest + window).with_timezone(&Utc);
@@ -141,10 +221,10 @@ pub async fn check(
             }
         }
     }
-    match retry_at {
-        None => Ok(()),
-        Some(at) => Err(too_many(at, now)),
+    if let Some(at) = retry_at {
+        return Err(too_many(at, now));
     }
+    reserve(&limits, &recorded).ok_or_else(busy_with_attempts)
 }
 
 /// Counts one failed attempt against the account and the address, and drops their failures
