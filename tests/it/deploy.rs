@@ -729,6 +729,25 @@ fn nginx_routing_problems() -> Vec<String> {
         }
     }
 
+    // The portal compares a form's Origin with the Host it is given, and builds invitation
+    // links from it: `$host` drops the port (`localhost:8080` arrives as `localhost`, and
+    // every form post, login included, was refused as cross-site). `$http_host` keeps it.
+    let mut headers = Vec::new();
+    nginx_find(&config, "proxy_set_header", &mut headers);
+    for name in ["Host", "X-Forwarded-Host"] {
+        let values: Vec<&str> = headers
+            .iter()
+            .filter(|d| d.args.get(1).map(String::as_str) == Some(name))
+            .filter_map(|d| d.args.get(2).map(String::as_str))
+            .collect();
+        if values != ["$http_host"] {
+            problems.push(format!(
+                "nginx.conf must forward `proxy_set_header {name} $http_host;` (with the \
+                 port), found {values:?}"
+            ));
+        }
+    }
+
     // Each upstream must be the compose service of the same name on port 8080.
     let mut upstreams = Vec::new();
     nginx_find(&config, "upstream", &mut upstreams);
