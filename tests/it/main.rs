@@ -5,6 +5,7 @@ mod accounts;
 mod auth;
 mod authorisation;
 mod authz_matrix;
+mod backup;
 mod bad_input;
 mod deal_authority;
 mod deals;

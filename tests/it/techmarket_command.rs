@@ -24,7 +24,7 @@ fn techmarket_bin() -> PathBuf {
 }
 
 /// A command with no inherited TECHMARKET_* configuration.
-fn techmarket() -> Command {
+pub(crate) fn techmarket() -> Command {
     let mut cmd = Command::new(techmarket_bin());
     for (name, _) in std::env::vars() {
         if name.starts_with("TECHMARKET_") {
@@ -36,7 +36,7 @@ fn techmarket() -> Command {
 }
 
 /// Starts `techmarket up` and returns the child and the URL it printed.
-fn start_up(data_dir: &std::path::Path) -> (std::process::Child, String) {
+pub(crate) fn start_up(data_dir: &std::path::Path) -> (std::process::Child, String) {
     let mut child = techmarket()
         .args(["up", "--addr", "127.0.0.1:0", "--data-dir"])
         .arg(data_dir)
@@ -65,7 +65,7 @@ fn start_up(data_dir: &std::path::Path) -> (std::process::Child, String) {
     (child, url)
 }
 
-fn terminate(child: &mut std::process::Child) -> std::process::ExitStatus {
+pub(crate) fn terminate(child: &mut std::process::Child) -> std::process::ExitStatus {
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()

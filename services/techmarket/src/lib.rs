@@ -1,6 +1,7 @@
 //! The `techmarket` command's building blocks, public so the integration tests start exactly
 //! what operators start.
 
+pub mod backup;
 pub mod sample;
 pub mod sample_listings;
 

@@ -48,6 +48,27 @@ enum Command {
         #[arg(long)]
         demo_accounts: bool,
     },
+    /// Write the whole database to one file while the platform keeps serving (SQLite: a
+    /// consistent copy; PostgreSQL: pg_dump's custom format). The search index is rebuilt on
+    /// restore, so it is not in the file.
+    Backup {
+        /// The file to write; it must not exist.
+        #[arg(long)]
+        out: PathBuf,
+        /// Back up the embedded database of `techmarket up --data-dir DIR` instead of the
+        /// configured one.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
+    /// Replace the database with a backup, apply pending migrations and rebuild the search
+    /// index. Stop the platform first (on SQLite the restore refuses while `up` runs).
+    Restore {
+        /// A file written by `techmarket backup`.
+        file: PathBuf,
+        /// Restore into the embedded data directory of `techmarket up --data-dir DIR`.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
     /// Rebuild the search index from the database.
     Reindex,
     /// Recompute the matches of every published need.
@@ -133,6 +154,17 @@ fn sqlite_url(path: &std::path::Path) -> String {
     format!("sqlite://{}?mode=rwc", path.display())
 }
 
+/// Points the configuration at the embedded mode's data directory (created if missing): its
+/// SQLite database and its search index.
+fn embedded(config: &mut Config, data_dir: &std::path::Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("Failed to create data directory {}", data_dir.display()))?;
+    config.database.url = sqlite_url(&data_dir.join("techmarket.db")).into();
+    config.search.backend = SearchBackendKind::Embedded;
+    config.search.index_dir = data_dir.join("search");
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
@@ -144,14 +176,37 @@ async fn main() -> anyhow::Result<()> {
             data_dir,
             no_sample,
         } => {
-            std::fs::create_dir_all(&data_dir).with_context(|| {
-                format!("Failed to create data directory {}", data_dir.display())
-            })?;
+            embedded(&mut config, &data_dir)?;
+            // Held while serving: a restore (or a second `up`) on this directory is refused.
+            let _lock = techmarket::backup::DataDirLock::acquire(&data_dir)
+                .context("Is TechMarket already running on this data directory?")?;
             config.server.addr = addr;
-            config.database.url = sqlite_url(&data_dir.join("techmarket.db")).into();
-            config.search.backend = SearchBackendKind::Embedded;
-            config.search.index_dir = data_dir.join("search");
             up(config, no_sample).await
+        }
+        Command::Backup { out, data_dir } => {
+            if let Some(dir) = data_dir {
+                embedded(&mut config, &dir)?;
+            }
+            let archive = techmarket::backup::backup(&config.database, &out).await?;
+            tracing::info!(file = %out.display(), ?archive, "backup written");
+            Ok(())
+        }
+        Command::Restore { file, data_dir } => {
+            if let Some(dir) = data_dir {
+                embedded(&mut config, &dir)?;
+            }
+            let archive = techmarket::backup::restore(&config.database, &file).await?;
+            let db = platform::db::connect(&config.database, "restore").await?;
+            let applied = techmarket::migrate(&db).await?;
+            let search = platform::state::open_search(&config.search).await?;
+            let indexed = listing::domain::index::reindex(&db, search.as_ref(), |_, _| {}).await?;
+            tracing::info!(
+                ?archive,
+                applied,
+                indexed,
+                "database restored, search index rebuilt"
+            );
+            Ok(())
         }
         Command::Serve { service } => serve(config, &service).await,
         Command::Migrate => {

@@ -1,0 +1,243 @@
+//! `techmarket backup` and `techmarket restore`: one file that holds the whole database.
+//!
+//! - SQLite: `VACUUM INTO` writes a consistent copy from one read transaction, so the platform
+//!   keeps serving (WAL mode: writers are not blocked). The file is itself a SQLite database.
+//! - PostgreSQL: the machine's `pg_dump --format=custom` (a consistent snapshot), restored by
+//!   `pg_restore --clean --single-transaction`: all or nothing.
+//!
+//! The search index is not in the file: it is derived data, rebuilt from the restored
+//! database by the restore (and by `techmarket reindex` at any time).
+//!
+//! A restore replaces the database the configuration names. On SQLite it takes the data
+//! directory's lock that `techmarket up` holds while serving, so it cannot pull the file from
+//! under a running platform; on PostgreSQL, stop the services first (the single transaction
+//! waits for their locks).
+
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context};
+use platform::config::DatabaseConfig;
+use sea_orm::{ConnectionTrait, Statement};
+use secrecy::ExposeSecret;
+
+/// What a backup file holds, known from its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Archive {
+    Sqlite,
+    Postgres,
+}
+
+impl Archive {
+    /// Reads the file's magic: SQLite's header string or `pg_dump`'s `PGDMP`.
+    pub fn of(file: &Path) -> anyhow::Result<Self> {
+        let mut head = [0u8; 16];
+        let mut f =
+            File::open(file).with_context(|| format!("Failed to open {}", file.display()))?;
+        let n = f.read(&mut head)?;
+        if head[..n].starts_with(b"SQLite format 3\0") {
+            Ok(Self::Sqlite)
+        } else if head[..n].starts_with(b"PGDMP") {
+            Ok(Self::Postgres)
+        } else {
+            bail!(
+                "{} is not a TechMarket backup (neither a SQLite database nor a pg_dump archive)",
+                file.display()
+            )
+        }
+    }
+}
+
+/// The file of a `sqlite:` URL (`sqlite://path?mode=rwc`, `sqlite:path`).
+pub fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+}
+
+fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// Writes the configured database to `out`, which must not exist yet.
+pub async fn backup(config: &DatabaseConfig, out: &Path) -> anyhow::Result<Archive> {
+    if out.exists() {
+        bail!(
+            "{} exists already; a backup never overwrites a file",
+            out.display()
+        );
+    }
+    let url = config.url.expose_secret();
+    if url.starts_with("sqlite:") {
+        backup_sqlite(config, out).await?;
+        Ok(Archive::Sqlite)
+    } else if is_postgres(url) {
+        let status = pg_tool("pg_dump", url)?
+            .args(["--format=custom", "--no-owner", "--no-privileges", "--file"])
+            .arg(out)
+            .status()
+            .context("Failed to run pg_dump")?;
+        if !status.success() {
+            bail!("pg_dump failed ({status})");
+        }
+        Ok(Archive::Postgres)
+    } else {
+        bail!("backup knows SQLite and PostgreSQL databases only")
+    }
+}
+
+async fn backup_sqlite(config: &DatabaseConfig, out: &Path) -> anyhow::Result<()> {
+    let target = out
+        .to_str()
+        .context("the backup path must be valid UTF-8 for SQLite")?;
+    let db = platform::db::connect(config, "backup").await?;
+    db.execute(Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "VACUUM INTO ?",
+        [target.into()],
+    ))
+    .await
+    .context("VACUUM INTO failed")?;
+    db.close().await?;
+    Ok(())
+}
+
+/// Replaces the configured database with the backup in `file`.
+pub async fn restore(config: &DatabaseConfig, file: &Path) -> anyhow::Result<Archive> {
+    let archive = Archive::of(file)?;
+    let url = config.url.expose_secret();
+    match archive {
+        Archive::Sqlite => {
+            let Some(target) = sqlite_file(url) else {
+                bail!("this is a SQLite backup; the configured database is not a SQLite file");
+            };
+            restore_sqlite(file, &target)?;
+        }
+        Archive::Postgres => {
+            if !is_postgres(url) {
+                bail!("this is a PostgreSQL backup; the configured database is not PostgreSQL");
+            }
+            let status = pg_tool("pg_restore", url)?
+                .args([
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    "--no-privileges",
+                    "--single-transaction",
+                    "--exit-on-error",
+                ])
+                .arg(file)
+                .status()
+                .context("Failed to run pg_restore")?;
+            if !status.success() {
+                bail!("pg_restore failed ({status}); the database is unchanged");
+            }
+        }
+    }
+    Ok(archive)
+}
+
+/// Checks the copy is a whole SQLite database, then moves it into place in one rename, after
+/// the old database's WAL and shared-memory files are gone (a stale WAL would be replayed
+/// onto the restored file).
+fn restore_sqlite(file: &Path, target: &Path) -> anyhow::Result<()> {
+    let dir = target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let _lock = DataDirLock::acquire(dir).context(
+        "the database is in use: stop `techmarket up` (or the services) before restoring",
+    )?;
+    let staged = target.with_extension("db.restoring");
+    std::fs::copy(file, &staged)
+        .with_context(|| format!("Failed to copy {} to {}", file.display(), staged.display()))?;
+    File::open(&staged)?.sync_all()?;
+    for suffix in ["-wal", "-shm"] {
+        let mut side = OsString::from(target.as_os_str());
+        side.push(suffix);
+        match std::fs::remove_file(PathBuf::from(side)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    std::fs::rename(&staged, target)?;
+    File::open(dir)?.sync_all()?;
+    Ok(())
+}
+
+/// `pg_dump`/`pg_restore` from `PATH`, else the newest in Debian's `/usr/lib/postgresql/*/bin`,
+/// connected to `url` with its password in the environment (not on the command line, where
+/// every user of the machine could read it).
+fn pg_tool(name: &str, url: &str) -> anyhow::Result<Command> {
+    let mut parsed = url::Url::parse(url).context("the database URL does not parse")?;
+    let password = parsed.password().map(|p| {
+        percent_encoding::percent_decode_str(p)
+            .decode_utf8_lossy()
+            .into_owned()
+    });
+    // `set_password` fails only for URLs that cannot have one; a postgres URL can.
+    let _ = parsed.set_password(None);
+    let mut cmd = Command::new(find_pg_binary(name)?);
+    cmd.arg("--dbname").arg(parsed.as_str());
+    if let Some(password) = password {
+        cmd.env("PGPASSWORD", password);
+    }
+    Ok(cmd)
+}
+
+fn find_pg_binary(name: &str) -> anyhow::Result<PathBuf> {
+    if let Some(path) = std::env::var_os("PATH") {
+        for dir in std::env::split_paths(&path) {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Ok(candidate);
+            }
+        }
+    }
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let version = entry.file_name().to_str()?.parse::<u32>().ok()?;
+            let bin = entry.path().join("bin").join(name);
+            bin.is_file().then_some((version, bin))
+        })
+        .collect();
+    versions.sort();
+    versions.pop().map(|(_, bin)| bin).with_context(|| {
+        format!("{name} not found on PATH or in /usr/lib/postgresql/*/bin (Debian: apt-get install postgresql-client)")
+    })
+}
+
+/// The embedded data directory's lock: `techmarket up` holds it while serving, a SQLite
+/// restore takes it, so neither runs under the other (nor two `up`s on one directory).
+pub struct DataDirLock {
+    _file: File,
+}
+
+impl DataDirLock {
+    pub fn acquire(dir: &Path) -> anyhow::Result<Self> {
+        let path = dir.join("techmarket.lock");
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("Failed to open {}", path.display()))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Self { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                bail!("{} is held by another TechMarket process", path.display())
+            }
+            Err(std::fs::TryLockError::Error(e)) => Err(e.into()),
+        }
+    }
+}

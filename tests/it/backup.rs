@@ -1,0 +1,293 @@
+//! `techmarket backup` and `restore` round trips: every table equal afterwards, on SQLite
+//! (backed up while `up` serves, restored into a new data directory that then answers the API
+//! the same) and on PostgreSQL (restored over a changed database and into an empty one).
+
+use std::path::Path;
+use std::process::Output;
+use std::time::{Duration, Instant};
+
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
+
+use crate::techmarket_command::{start_up, techmarket, terminate};
+
+fn ok(out: &Output, what: &str) {
+    assert!(
+        out.status.success(),
+        "{what} failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+async fn strings(db: &DatabaseConnection, sql: &str) -> Vec<String> {
+    db.query_all(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .expect(sql)
+        .iter()
+        .map(|row| row.try_get_by_index::<String>(0).expect("text column"))
+        .collect()
+}
+
+/// Every table's rows as text, sorted: two databases with equal dumps hold the same data.
+async fn dump(db: &DatabaseConnection) -> Vec<(String, String)> {
+    let backend = db.get_database_backend();
+    let tables = match backend {
+        DatabaseBackend::Sqlite => {
+            strings(
+                db,
+                "SELECT name FROM sqlite_master WHERE type = 'table' \
+                 AND name NOT LIKE 'sqlite_%' ORDER BY name",
+            )
+            .await
+        }
+        _ => {
+            strings(
+                db,
+                "SELECT table_name::text FROM information_schema.tables \
+                 WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1",
+            )
+            .await
+        }
+    };
+    assert!(tables.len() > 20, "the schema's tables: {tables:?}");
+    let mut out = Vec::new();
+    for table in tables {
+        let sql = match backend {
+            DatabaseBackend::Sqlite => {
+                let columns = strings(
+                    db,
+                    &format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid"),
+                )
+                .await;
+                let row = columns
+                    .iter()
+                    .map(|c| format!("quote(\"{c}\")"))
+                    .collect::<Vec<_>>()
+                    .join(" || '|' || ");
+                format!(
+                    "SELECT coalesce(group_concat(r, char(10)), '') FROM \
+                     (SELECT {row} AS r FROM \"{table}\" ORDER BY r)"
+                )
+            }
+            _ => format!(
+                "SELECT coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '') \
+                 FROM \"{table}\" t"
+            ),
+        };
+        let rows = strings(db, &sql).await.join("");
+        out.push((table, rows));
+    }
+    out
+}
+
+fn assert_same(before: &[(String, String)], after: &[(String, String)]) {
+    assert_eq!(
+        before.iter().map(|(t, _)| t).collect::<Vec<_>>(),
+        after.iter().map(|(t, _)| t).collect::<Vec<_>>(),
+        "the same tables"
+    );
+    for ((table, a), (_, b)) in before.iter().zip(after) {
+        assert!(a == b, "table {table} differs after the round trip");
+    }
+    let rows: usize = before.iter().map(|(_, r)| r.lines().count()).sum();
+    assert!(
+        rows > 100,
+        "a round trip of real data, not of empty tables: {rows} rows"
+    );
+}
+
+/// What a signed-in member sees: listings, search, their notifications (not `/me`: each
+/// login moves its `last_login_at`).
+async fn api_answers(url: &str) -> Vec<serde_json::Value> {
+    let client = reqwest::Client::new();
+    let session: serde_json::Value = client
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&serde_json::json!({
+            "email": techmarket::sample::DEMO_ACCOUNTS[1].email,
+            "password": techmarket::sample::DEMO_PASSWORD,
+        }))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("session");
+    let token = session["token"].as_str().expect("token").to_owned();
+    let mut answers = Vec::new();
+    for path in [
+        "/api/v1/achievements?per_page=100",
+        "/api/v1/needs?per_page=100",
+        "/api/v1/search?q=sugarcane",
+        "/api/v1/search?q=%E6%9C%A8%E8%96%AF",
+        "/api/v1/notifications",
+    ] {
+        let res = client
+            .get(format!("{url}{path}"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect(path);
+        assert_eq!(res.status(), 200, "{path}");
+        answers.push(res.json().await.expect("json"));
+    }
+    answers
+}
+
+/// Waits until `up`'s first-start jobs (indexing, matching the sample data) have stopped.
+async fn settle(url: &str) {
+    let client = reqwest::Client::new();
+    let mut last = String::new();
+    let mut quiet = 0;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while quiet < 4 {
+        assert!(Instant::now() < deadline, "background jobs never settled");
+        let text = client
+            .get(format!("{url}/metrics"))
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("text");
+        let runs: String = text
+            .lines()
+            .filter(|l| l.starts_with("jobs_run_total"))
+            .collect();
+        quiet = if runs == last { quiet + 1 } else { 0 };
+        last = runs;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+async fn sqlite_at(dir: &Path) -> DatabaseConnection {
+    sea_orm::Database::connect(format!(
+        "sqlite://{}?mode=ro",
+        dir.join("techmarket.db").display()
+    ))
+    .await
+    .expect("open SQLite")
+}
+
+#[tokio::test]
+async fn sqlite_backup_while_serving_restores_every_table_and_the_same_answers() {
+    let work = tempfile::tempdir().expect("dir");
+    let (source, copy) = (work.path().join("source"), work.path().join("copy"));
+    let file = work.path().join("techmarket.backup");
+    let (mut child, url) = start_up(&source);
+    settle(&url).await;
+    let answers = api_answers(&url).await;
+
+    let run = |args: &[&str]| techmarket().args(args).output().expect("run");
+    let path = |p: &Path| p.to_str().expect("utf-8 path").to_owned();
+    ok(
+        &run(&[
+            "backup",
+            "--data-dir",
+            &path(&source),
+            "--out",
+            &path(&file),
+        ]),
+        "backup while serving",
+    );
+    let again = run(&[
+        "backup",
+        "--data-dir",
+        &path(&source),
+        "--out",
+        &path(&file),
+    ]);
+    assert!(!again.status.success(), "a backup never overwrites a file");
+    let refused = run(&["restore", &path(&file), "--data-dir", &path(&source)]);
+    assert!(
+        !refused.status.success() && String::from_utf8_lossy(&refused.stderr).contains("in use"),
+        "restoring under a running platform is refused: {}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(terminate(&mut child).success());
+
+    ok(
+        &run(&["restore", &path(&file), "--data-dir", &path(&copy)]),
+        "restore into a new data directory",
+    );
+    let (a, b) = (sqlite_at(&source).await, sqlite_at(&copy).await);
+    let (before, after) = (dump(&a).await, dump(&b).await);
+    a.close().await.expect("close");
+    b.close().await.expect("close");
+    assert_same(&before, &after);
+
+    let (mut child, url) = start_up(&copy);
+    let restored = api_answers(&url).await;
+    assert!(terminate(&mut child).success());
+    assert_eq!(answers, restored, "the restored platform answers the same");
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_backup_is_refused_and_nothing_changes() {
+    let work = tempfile::tempdir().expect("dir");
+    let junk = work.path().join("junk.backup");
+    std::fs::write(&junk, b"hello, not a database").expect("write");
+    let dir = work.path().join("data");
+    let out = techmarket()
+        .args(["restore", junk.to_str().expect("path"), "--data-dir"])
+        .arg(&dir)
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not a TechMarket backup"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!dir.join("techmarket.db").exists(), "no database was made");
+}
+
+mod postgres_restore_replaces_a_changed_database_and_fills_an_empty_one {
+    use super::*;
+
+    #[tokio::test]
+    async fn postgres() {
+        let source =
+            integration_tests::TestDb::migrated(integration_tests::Backend::Postgres).await;
+        let empty =
+            integration_tests::TestDb::empty_unmigrated(integration_tests::Backend::Postgres).await;
+        let work = tempfile::tempdir().expect("dir");
+        let file = work.path().join("pg.backup");
+        let run = |db: &integration_tests::TestDb, args: &[&str]| {
+            techmarket()
+                .args(args)
+                .env("TECHMARKET_DATABASE__URL", &db.url)
+                .env("TECHMARKET_SEARCH__INDEX_DIR", work.path().join("search"))
+                .output()
+                .expect("run")
+        };
+        ok(&run(&source, &["seed", "--demo-accounts"]), "seed");
+        let db = source.connect().await;
+        let before = dump(&db).await;
+        ok(
+            &run(&source, &["backup", "--out", file.to_str().expect("path")]),
+            "pg backup",
+        );
+
+        // Change the source after the backup: the restore must undo it.
+        db.execute_unprepared(
+            "DELETE FROM listing_translations; UPDATE organisations SET name = 'changed'",
+        )
+        .await
+        .expect("change");
+        assert_ne!(dump(&db).await, before);
+        ok(
+            &run(&source, &["restore", file.to_str().expect("path")]),
+            "pg restore over a changed database",
+        );
+        assert_same(&before, &dump(&db).await);
+        db.close().await.expect("close");
+
+        ok(
+            &run(&empty, &["restore", file.to_str().expect("path")]),
+            "pg restore into an empty database",
+        );
+        let db = empty.connect().await;
+        assert_same(&before, &dump(&db).await);
+        db.close().await.expect("close");
+    }
+}
