@@ -21,6 +21,7 @@ mod portal;
 mod portal_broker;
 mod portal_console;
 mod portal_my;
+mod retention;
 mod revisions;
 mod security_headers;
 mod techmarket_command;

@@ -60,9 +60,21 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(routes::stats::router())
 }
 
+/// Starts the periodic jobs' chains if none is waiting (run at start-up; harmless to repeat).
+pub async fn schedule_periodic_jobs(db: &impl sea_orm::ConnectionTrait) -> anyhow::Result<()> {
+    platform::jobs::enqueue_unique_at(
+        db,
+        &domain::retention::PurgeDealRecords {},
+        chrono::Utc::now(),
+    )
+    .await?;
+    Ok(())
+}
+
 /// Handlers of the jobs this service consumes.
 pub fn jobs() -> Registry<AppState> {
     let mut registry = Registry::new();
+    domain::retention::register(&mut registry);
     registry.register(|state: AppState, job: TurnoverChanged| async move {
         for month in &job.months {
             domain::stats::recompute_month(&state.db, month).await?;

@@ -74,6 +74,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Handlers of the jobs this service consumes.
 pub fn jobs() -> Registry<AppState> {
     let mut registry = Registry::new();
+    domain::retention::register(&mut registry);
     registry.register(|state: AppState, job: SyncSearch| async move {
         domain::index::sync_one(&state.db, state.search.as_ref(), job.kind, job.id).await?;
         // Matching retrieves from the index, so it hears of the change only once the index has it.
@@ -117,5 +118,6 @@ pub fn jobs() -> Registry<AppState> {
 /// Starts the periodic jobs' chains if none is waiting (run at start-up; harmless to repeat).
 pub async fn schedule_periodic_jobs(db: &impl ConnectionTrait) -> anyhow::Result<()> {
     enqueue_unique_at(db, &ExpireListings {}, Utc::now()).await?;
+    enqueue_unique_at(db, &domain::retention::PurgeListingRecords {}, Utc::now()).await?;
     Ok(())
 }

@@ -79,9 +79,21 @@ async fn alert_saved_searches(state: &AppState, job: &ListingIndexed) -> anyhow:
     Ok(())
 }
 
+/// Starts the periodic jobs' chains if none is waiting (run at start-up; harmless to repeat).
+pub async fn schedule_periodic_jobs(db: &impl sea_orm::ConnectionTrait) -> anyhow::Result<()> {
+    platform::jobs::enqueue_unique_at(
+        db,
+        &domain::retention::PurgeMatchingRecords {},
+        chrono::Utc::now(),
+    )
+    .await?;
+    Ok(())
+}
+
 /// Handlers of the jobs this service consumes.
 pub fn jobs() -> Registry<AppState> {
     let mut registry = Registry::new();
+    domain::retention::register(&mut registry);
     registry.register(|state: AppState, job: ListingExpiring| async move {
         notifications::listing_expiring(&state.db, &job).await
     });

@@ -349,6 +349,8 @@ async fn up(config: Config, no_sample: bool) -> anyhow::Result<()> {
         techmarket::enqueue_rematch(&db).await?;
     }
     listing::schedule_periodic_jobs(&db).await?;
+    matching::schedule_periodic_jobs(&db).await?;
+    deal::schedule_periodic_jobs(&db).await?;
     let addr = config.server.addr;
     let state = AppState::new(db, config, search);
     let (app, _) = techmarket::embedded_app(state.clone());
@@ -382,8 +384,11 @@ fn print_banner(url: &str) {
 async fn serve(config: Config, service: &str) -> anyhow::Result<()> {
     let db = platform::db::connect(&config.database, service).await?;
     techmarket::check_schema(&db).await?;
-    if service == listing::SERVICE {
-        listing::schedule_periodic_jobs(&db).await?;
+    match service {
+        listing::SERVICE => listing::schedule_periodic_jobs(&db).await?,
+        matching::SERVICE => matching::schedule_periodic_jobs(&db).await?,
+        deal::SERVICE => deal::schedule_periodic_jobs(&db).await?,
+        _ => {}
     }
     let addr = config.server.addr;
     let search = platform::state::open_search(&config.search).await?;

@@ -34,6 +34,36 @@ pub struct Config {
     pub matching: MatchingConfig,
     pub deal: DealConfig,
     pub portal: PortalConfig,
+    pub retention: RetentionConfig,
+}
+
+/// How long records that have served their purpose are kept before the periodic purge of each
+/// service deletes them. Audit entries, contracts and listings are never purged.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionConfig {
+    /// How often each service purges.
+    pub purge_every_minutes: u64,
+    /// Expired or revoked session tokens are deleted this many days after they ended (kept a
+    /// while so "your session was revoked" can still be told apart from a forged token).
+    pub ended_tokens_days: u32,
+    /// Notifications the recipient has read are deleted this many days after they were
+    /// created; unread ones are kept.
+    pub read_notifications_days: u32,
+    /// An import still waiting after this many days (its job parked, say) is failed and its
+    /// uploaded file dropped; finished imports drop their file at once.
+    pub unfinished_imports_days: u32,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        Self {
+            purge_every_minutes: 60,
+            ended_tokens_days: 30,
+            read_notifications_days: 90,
+            unfinished_imports_days: 7,
+        }
+    }
 }
 
 /// The web portal.
@@ -443,6 +473,12 @@ impl Config {
 
     /// Checks what types alone cannot.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.retention.purge_every_minutes == 0 {
+            return Err(ConfigError::new(
+                "retention.purge_every_minutes",
+                "must be at least 1",
+            ));
+        }
         if let Some(url) = &self.portal.api_url {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
                 return Err(ConfigError::new(

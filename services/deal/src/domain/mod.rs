@@ -11,6 +11,7 @@ pub mod fx;
 pub mod idempotency;
 pub mod payments;
 pub mod registrations;
+pub mod retention;
 pub mod stats;
 pub mod targets;
 

@@ -13,6 +13,7 @@ pub mod needs;
 pub mod open_calls;
 pub mod organisations;
 pub mod patch;
+pub mod retention;
 pub mod revisions;
 pub mod spreadsheet;
 pub mod throttle;

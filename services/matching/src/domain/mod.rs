@@ -5,3 +5,4 @@ pub mod alerts;
 pub mod matches;
 pub mod profiles;
 pub mod recompute;
+pub mod retention;

@@ -1,0 +1,44 @@
+//! The deal service's purge: idempotency keys past their expiry (a retry after that is a new
+//! request anyway). Runs every `retention.purge_every_minutes`.
+
+use chrono::{DateTime, Duration, FixedOffset, Utc};
+use platform::entity::idempotency_keys;
+use platform::jobs::{enqueue_unique_at, Job, Registry};
+use platform::AppState;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use serde::{Deserialize, Serialize};
+
+/// Purges, then schedules the next purge: one chain per deployment.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PurgeDealRecords {}
+
+impl Job for PurgeDealRecords {
+    const NAME: &'static str = "purge_deal_records.v1";
+    const QUEUE: &'static str = "stats";
+}
+
+/// Deletes idempotency keys expired at `now`; returns how many.
+pub async fn purge(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    let now: DateTime<FixedOffset> = now.into();
+    Ok(idempotency_keys::Entity::delete_many()
+        .filter(idempotency_keys::Column::ExpiresAt.lt(now))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// Registers the purge's handler.
+pub fn register(registry: &mut Registry<AppState>) {
+    registry.register(|state: AppState, _job: PurgeDealRecords| async move {
+        let now = Utc::now();
+        let keys = purge(&state.db, now).await?;
+        if keys > 0 {
+            tracing::info!(keys, "expired idempotency keys purged");
+        }
+        let every = Duration::minutes(
+            i64::try_from(state.config.retention.purge_every_minutes).unwrap_or(60),
+        );
+        enqueue_unique_at(&state.db, &PurgeDealRecords {}, now + every).await?;
+        Ok(())
+    });
+}
