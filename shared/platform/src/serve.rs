@@ -146,22 +146,3 @@ pub fn build_app(
     (router, openapi)
 }
 
-/// Runs one service alone: connect, serve on the configured address until a signal, with
-/// the service's job worker beside it. The thin per-service binaries call this.
-pub async fn run_service(
-    config: crate::config::Config,
-    service: &'static str,
-    api: utoipa_axum::router::OpenApiRouter<AppState>,
-    jobs: Registry<AppState>,
-) -> anyhow::Result<()> {
-    let db = crate::db::connect(&config.database, service).await?;
-    let addr = config.server.addr;
-    let search = crate::state::open_search(&config.search).await?;
-    let state = AppState::new(db, config, search);
-    let (app, _) = build_app(state.clone(), api, Router::new());
-    let listener = TcpListener::bind(addr)
-        .await
-        .map_err(|e| anyhow::anyhow!("Failed to listen on {addr}: {e}"))?;
-    tracing::info!(service, %addr, "listening");
-    run(listener, app, state, jobs, shutdown_signal()).await
-}
