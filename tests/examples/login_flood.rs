@@ -19,12 +19,12 @@
 //! `auth.failed_login_delay_ms`); `THROTTLE=off` lifts the throttle so every login reaches
 //! argon2, and `HOLD_MS` overrides the hold — together the worst case.
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use integration_tests::command::{settle, start_up_with, techmarket_bin};
 
 const DEMO_EMAIL: &str = "rd@liujiang-agrimach.sample";
 const DEMO_PASSWORD: &str = "sample-password-2026";
@@ -36,52 +36,20 @@ fn env_usize(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-fn techmarket_bin() -> PathBuf {
-    if let Ok(bin) = std::env::var("TECHMARKET_BIN") {
-        return PathBuf::from(bin);
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/debug/techmarket")
-}
-
-/// `techmarket up` on a free port over a fresh data directory; returns the child and its URL.
-fn start_up(data_dir: &std::path::Path) -> (Child, String) {
-    let mut cmd = Command::new(techmarket_bin());
-    for (name, _) in std::env::vars() {
-        if name.starts_with("TECHMARKET_") && name != "TECHMARKET_BIN" {
-            cmd.env_remove(name);
-        }
-    }
+/// `techmarket up` configured as the run asks: `THROTTLE=off` lifts the login throttle,
+/// `HOLD_MS` sets the failed-login hold.
+fn start(data_dir: &std::path::Path) -> (std::process::Child, String) {
+    let max = u32::MAX.to_string();
+    let hold = std::env::var("HOLD_MS").ok();
+    let mut env: Vec<(&str, &str)> = Vec::new();
     if std::env::var("THROTTLE").as_deref() == Ok("off") {
-        cmd.env("TECHMARKET_AUTH__LOGIN_MAX_FAILURES", u32::MAX.to_string())
-            .env(
-                "TECHMARKET_AUTH__LOGIN_MAX_FAILURES_PER_ADDRESS",
-                u32::MAX.to_string(),
-            );
+        env.push(("TECHMARKET_AUTH__LOGIN_MAX_FAILURES", &max));
+        env.push(("TECHMARKET_AUTH__LOGIN_MAX_FAILURES_PER_ADDRESS", &max));
     }
-    if let Ok(hold) = std::env::var("HOLD_MS") {
-        cmd.env("TECHMARKET_AUTH__FAILED_LOGIN_DELAY_MS", hold);
+    if let Some(hold) = &hold {
+        env.push(("TECHMARKET_AUTH__FAILED_LOGIN_DELAY_MS", hold));
     }
-    let mut child = cmd
-        .env("RUST_LOG", "warn")
-        .args(["up", "--addr", "127.0.0.1:0", "--data-dir"])
-        .arg(data_dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start techmarket up (build it first: cargo build -p techmarket)");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let url = loop {
-        let line = lines
-            .next()
-            .expect("techmarket up exited before printing its URL")
-            .expect("read stdout");
-        if let Some(rest) = line.strip_prefix("TechMarket is running at ") {
-            break rest.trim_end_matches('/').to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    (child, url)
+    start_up_with(data_dir, &env)
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -156,37 +124,6 @@ fn report(idle: &[(&'static str, Vec<Duration>)], flood: &[(&'static str, Vec<Du
     }
 }
 
-/// Waits until the first start's background work (indexing and matching the sample data) has
-/// stopped running jobs for two seconds, so that the idle figures are idle.
-async fn settle(client: &reqwest::Client, base: &str) {
-    let jobs_run = || async {
-        let text = client
-            .get(format!("{base}/metrics"))
-            .send()
-            .await
-            .expect("metrics")
-            .text()
-            .await
-            .expect("metrics text");
-        text.lines()
-            .filter(|l| l.starts_with("jobs_run_total"))
-            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
-            .sum::<f64>()
-    };
-    let deadline = Instant::now() + Duration::from_secs(180);
-    let (mut last, mut quiet) = (jobs_run().await, 0);
-    while quiet < 4 && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        let now = jobs_run().await;
-        quiet = if (now - last).abs() < f64::EPSILON {
-            quiet + 1
-        } else {
-            0
-        };
-        last = now;
-    }
-}
-
 /// The flood process: `FLOOD` clients send wrong-password logins to `FLOOD_URL` until stdin
 /// closes, then print what they were answered.
 #[expect(
@@ -256,7 +193,7 @@ async fn main() {
     }
     let samples = env_usize("SAMPLES", 2000);
     let data = tempfile::tempdir().expect("data dir");
-    let (mut child, base) = start_up(data.path());
+    let (mut child, base) = start(data.path());
 
     let client = reqwest::Client::new();
     let session: serde_json::Value = client
@@ -276,7 +213,7 @@ async fn main() {
         techmarket_bin().display()
     );
 
-    settle(&client, &base).await;
+    settle(&client, &base, Duration::from_secs(180)).await;
     // Warm up, then idle figures.
     let _ = measure(&client, &base, &token, 20).await;
     let idle = measure(&client, &base, &token, samples).await;

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 use std::process::Output;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
 
@@ -133,32 +133,6 @@ async fn api_answers(url: &str) -> Vec<serde_json::Value> {
     answers
 }
 
-/// Waits until `up`'s first-start jobs (indexing, matching the sample data) have stopped.
-async fn settle(url: &str) {
-    let client = reqwest::Client::new();
-    let mut last = String::new();
-    let mut quiet = 0;
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while quiet < 4 {
-        assert!(Instant::now() < deadline, "background jobs never settled");
-        let text = client
-            .get(format!("{url}/metrics"))
-            .send()
-            .await
-            .expect("metrics")
-            .text()
-            .await
-            .expect("text");
-        let runs: String = text
-            .lines()
-            .filter(|l| l.starts_with("jobs_run_total"))
-            .collect();
-        quiet = if runs == last { quiet + 1 } else { 0 };
-        last = runs;
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-}
-
 async fn sqlite_at(dir: &Path) -> DatabaseConnection {
     sea_orm::Database::connect(format!(
         "sqlite://{}?mode=ro",
@@ -174,7 +148,8 @@ async fn sqlite_backup_while_serving_restores_every_table_and_the_same_answers()
     let (source, copy) = (work.path().join("source"), work.path().join("copy"));
     let file = work.path().join("techmarket.backup");
     let (mut child, url) = start_up(&source);
-    settle(&url).await;
+    integration_tests::command::settle(&reqwest::Client::new(), &url, Duration::from_secs(120))
+        .await;
     let answers = api_answers(&url).await;
 
     let run = |args: &[&str]| techmarket().args(args).output().expect("run");

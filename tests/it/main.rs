@@ -7,6 +7,7 @@ mod authorisation;
 mod authz_matrix;
 mod backup;
 mod bad_input;
+mod crash_safety;
 mod deal_authority;
 mod deals;
 mod deploy;

@@ -5,6 +5,7 @@
 //! PostgreSQL comes from `TEST_DATABASE_URL` (set by `scripts/with-postgres`); a PostgreSQL test
 //! without it fails, it never passes by skipping.
 
+pub mod command;
 pub mod db;
 pub mod deals;
 pub mod http;
@@ -12,6 +13,7 @@ pub mod listings;
 pub mod matching;
 pub mod portal;
 pub mod smtp;
+pub mod soak;
 
 pub use db::{Backend, TestDb};
 pub use http::{TestApp, TestResponse};

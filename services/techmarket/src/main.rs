@@ -339,6 +339,14 @@ async fn up(config: Config, no_sample: bool) -> anyhow::Result<()> {
     if applied > 0 {
         tracing::info!(applied, "migrations applied");
     }
+    // `up` holds the data directory's lock: no other worker can be running these jobs.
+    let released = platform::jobs::release_all_leases(&db).await?;
+    if released > 0 {
+        tracing::warn!(
+            released,
+            "jobs left running by an earlier stop are queued again"
+        );
+    }
     let search = techmarket::open_search_rebuilding(&config, &db).await?;
     if !no_sample && techmarket::sample::load_if_empty(&db).await? {
         tracing::info!(

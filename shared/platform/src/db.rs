@@ -23,6 +23,12 @@ pub async fn connect(config: &DatabaseConfig, service: &str) -> anyhow::Result<D
         .sqlx_logging(false);
     if url.starts_with("sqlite:") {
         options.max_connections(1).min_connections(1);
+        // synchronous=NORMAL in WAL mode: a commit is in the WAL (the OS's page cache) when it
+        // is acknowledged, so a killed process loses nothing — the crash soak
+        // (`--example crash_soak`: 20 SIGKILLs under load, 0 acknowledged writes lost) shows it.
+        // Only a power cut or kernel crash can take the last commits; FULL would fsync each one
+        // to close that too, at a disk flush per write. Embedded mode is a single machine's
+        // trial or a small office: NORMAL. Production's database is PostgreSQL.
         options.map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)

@@ -145,4 +145,3 @@ pub fn build_app(
     let router = crate::http::with_common_layers(router, &state.config.server);
     (router, openapi)
 }
-

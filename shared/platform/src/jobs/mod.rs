@@ -88,6 +88,25 @@ pub async fn enqueue_unique_at<J: Job>(
     enqueue_at(db, job, run_after).await.map(Some)
 }
 
+/// Frees every job lease. Only for a process that knows it is the queue's one consumer — the
+/// embedded mode, which holds its data directory's lock: leases left by a predecessor killed
+/// mid-job would otherwise hold those jobs back until they expire (`jobs.lease_secs`), and
+/// search and matching would lag a crash by that long.
+pub async fn release_all_leases(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    Ok(jobs::Entity::update_many()
+        .col_expr(jobs::Column::LockedBy, Expr::value(Option::<String>::None))
+        .col_expr(
+            jobs::Column::LockedUntil,
+            Expr::value(Option::<chrono::DateTime<chrono::FixedOffset>>::None),
+        )
+        .filter(jobs::Column::LockedBy.is_not_null())
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 type BoxFuture = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
 type HandlerFn<C> = Arc<dyn Fn(C, serde_json::Value) -> BoxFuture + Send + Sync>;
 
