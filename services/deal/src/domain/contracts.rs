@@ -6,7 +6,7 @@
 //! Rules: subtype belongs to type (a licence has a scope), parties differ, dates in order
 //! (signed on or before today and before the end of validity), 0 < technology amount ≤
 //! contract amount, cost lines sum exactly to the difference, currency known, a foreign
-//! currency converts at the signing-date rate (`super::fx`), rounded half away from zero to
+//! currency converts at the signing-date rate (`platform::fx`), rounded half away from zero to
 //! the fen (`platform::money::Money::to_cny`).
 
 use std::collections::BTreeMap;
@@ -19,6 +19,7 @@ use platform::entity::{
     fx_rates, milestones, needs, organisations, registrations,
 };
 use platform::error::{ApiError, ApiResult, Validator};
+use platform::fx;
 use platform::ids::{new_uuid, ContractId};
 use platform::money::{Currency, Money};
 use platform::taxonomy;
@@ -351,24 +352,50 @@ pub fn validate_amounts(
     }
 }
 
-/// Converts both amounts to CNY, at `rate` unless the currency is CNY.
+/// Converts both amounts to CNY: CNY as they are, a foreign currency at the contract's
+/// `rate` (which a foreign-currency contract always has; its absence is a broken row, not a
+/// reason to read the foreign amount as CNY).
 pub fn to_cny(
     currency: &str,
     contract: i64,
     tech: i64,
     rate: Option<rust_decimal::Decimal>,
 ) -> ApiResult<(i64, i64)> {
-    match rate {
-        None => Ok((contract, tech)),
-        Some(rate) => {
-            let convert = |amount: i64| {
-                Money::new(amount, currency)
-                    .to_cny(rate)
-                    .map(|m| m.minor_units)
-                    .map_err(|e| ApiError::field("contract_amount_minor", e.to_string()))
-            };
-            Ok((convert(contract)?, convert(tech)?))
+    let rate = match rate {
+        None if currency == fx::CNY => return Ok((contract, tech)),
+        None => {
+            return Err(ApiError::Internal(anyhow::anyhow!(
+                "a {currency} contract without an exchange rate"
+            )))
         }
+        Some(rate) => rate,
+    };
+    let convert = |amount: i64| {
+        Money::new(amount, currency)
+            .to_cny(rate)
+            .map(|m| m.minor_units)
+            .map_err(|e| ApiError::field("contract_amount_minor", e.to_string()))
+    };
+    Ok((convert(contract)?, convert(tech)?))
+}
+
+/// The rate a contract in `currency` signed on `signed_on` converts at (`None` for CNY). A
+/// missing or stale rate is the submitter's to see, on the signing date.
+async fn signing_rate(
+    db: &impl ConnectionTrait,
+    currency: &str,
+    signed_on: NaiveDate,
+) -> ApiResult<Option<fx::Rate>> {
+    if currency == fx::CNY {
+        return Ok(None);
+    }
+    match fx::rate_for(db, currency, signed_on).await {
+        Ok(rate) => Ok(Some(rate)),
+        Err(e @ fx::FxError::NoRate { .. }) => Err(ApiError::field(
+            "signed_on",
+            format!("{e}; an operator adds it at /api/v1/fx-rates"),
+        )),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -558,17 +585,12 @@ pub async fn create(
         deals::ensure_may_sign(txn, d).await?;
     }
 
-    let (rate_row, rate) = if input.currency == "CNY" {
-        (None, None)
-    } else {
-        let (row, value) = super::fx::rate_for(txn, &input.currency, input.signed_on).await?;
-        (Some(row), Some(value))
-    };
+    let rate = signing_rate(txn, &input.currency, input.signed_on).await?;
     let (contract_cny, tech_cny) = to_cny(
         &input.currency,
         input.contract_amount_minor,
         input.tech_amount_minor,
-        rate,
+        rate.as_ref().map(|r| r.cny_per_unit),
     )?;
 
     let at = now();
@@ -589,8 +611,8 @@ pub async fn create(
         currency: Set(input.currency.clone()),
         contract_amount_minor: Set(input.contract_amount_minor),
         tech_amount_minor: Set(input.tech_amount_minor),
-        fx_rate_id: Set(rate_row.as_ref().map(|r| r.id)),
-        fx_rate: Set(rate_row.as_ref().map(|r| r.cny_per_unit.clone())),
+        fx_rate_id: Set(rate.as_ref().map(|r| r.row.id)),
+        fx_rate: Set(rate.as_ref().map(|r| r.row.cny_per_unit.clone())),
         contract_amount_cny_minor: Set(contract_cny),
         tech_amount_cny_minor: Set(tech_cny),
         seller_country: Set(seller.country.clone()),
