@@ -7,6 +7,7 @@ pub mod engine;
 pub mod eval;
 pub mod notifications;
 pub mod routes;
+pub mod settings;
 
 use platform::jobs::events::{ListingExpiring, ListingIndexed};
 use platform::jobs::Registry;
@@ -86,7 +87,7 @@ pub fn jobs() -> Registry<AppState> {
         notifications::listing_expiring(&state.db, &job).await
     });
     registry.register(|state: AppState, job: ListingIndexed| async move {
-        let weights = &state.config.matching;
+        let weights = &settings::MatchingConfig::from_config(&state.config)?;
         let email = state.config.email.enabled;
         let done = match job.kind.as_str() {
             "need" => domain::recompute::recompute_need(&state.db, state.search.as_ref(), weights, email, job.id).await?,

@@ -3,6 +3,7 @@
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let config = platform::config::Config::load()?;
+    matching::settings::MatchingConfig::from_config(&config)?;
     platform::telemetry::init(&config.telemetry);
     platform::serve::run_service(
         config,

@@ -239,7 +239,14 @@ pub async fn run_eval(
     let dir = tempfile_dir()?;
     let index = search::EmbeddedIndex::open(&dir)?;
     eval::index_corpus(&index, &docs).await?;
-    let (report, run) = eval::evaluate(&index, &docs, &qs, ranker, &config.matching).await?;
+    let (report, run) = eval::evaluate(
+        &index,
+        &docs,
+        &qs,
+        ranker,
+        &matching::settings::MatchingConfig::from_config(config)?,
+    )
+    .await?;
     if let Some(path) = run_out {
         std::fs::write(path, run.join("\n") + "\n")
             .map_err(|e| anyhow::anyhow!("Failed to write {}: {e}", path.display()))?;

@@ -137,6 +137,9 @@ fn sqlite_url(path: &std::path::Path) -> String {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let mut config = Config::load().context("Invalid configuration")?;
+    // The matching service's own keys are checked with the rest, before any command runs.
+    let matching_settings = matching::settings::MatchingConfig::from_config(&config)
+        .context("Invalid configuration")?;
     platform::telemetry::init(&config.telemetry);
     match cli.command {
         Command::Up {
@@ -204,7 +207,7 @@ async fn main() -> anyhow::Result<()> {
             let done = matching::domain::recompute::rematch_all(
                 &db,
                 search.as_ref(),
-                &config.matching,
+                &matching_settings,
                 config.email.enabled,
                 |done, total| {
                     bar.set_length(total);
