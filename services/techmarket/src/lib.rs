@@ -2,6 +2,7 @@
 //! what operators start.
 
 pub mod sample;
+pub mod sample_data;
 pub mod sample_listings;
 
 use platform::jobs::Registry;

@@ -306,7 +306,7 @@ async fn up(config: Config, no_sample: bool) -> anyhow::Result<()> {
     let url = format!("http://{}", listener.local_addr()?);
     // Listen for signals before telling anyone the URL: a stop right after start is clean.
     let shutdown = platform::serve::shutdown_signal();
-    print_banner(&url);
+    print_banner(&url)?;
     platform::serve::run(listener, app, state, techmarket::all_jobs(), shutdown).await
 }
 
@@ -314,17 +314,18 @@ async fn up(config: Config, no_sample: bool) -> anyhow::Result<()> {
     clippy::print_stdout,
     reason = "the URL and demo logins are for the person at the terminal"
 )]
-fn print_banner(url: &str) {
+fn print_banner(url: &str) -> anyhow::Result<()> {
     println!("TechMarket is running at {url}/");
     println!("  API reference: {url}/api/docs/");
     println!(
         "  Demo accounts (sample data), password `{}`:",
         techmarket::sample::DEMO_PASSWORD
     );
-    for account in techmarket::sample::DEMO_ACCOUNTS {
+    for account in techmarket::sample::demo_accounts()? {
         println!("    {:<40} {}", account.email, account.role);
     }
     println!("Press Ctrl-C to stop.");
+    Ok(())
 }
 
 async fn serve(config: Config, service: &str) -> anyhow::Result<()> {
