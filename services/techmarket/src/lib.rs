@@ -169,7 +169,7 @@ pub async fn open_search_rebuilding(
         Ok(index) => Ok(index),
         Err(err)
             if config.search.backend == platform::config::SearchBackendKind::Embedded
-                && format!("{err:#}").contains("schema does not match") =>
+                && search::embedded::is_schema_mismatch(&err) =>
         {
             tracing::warn!(error = %format!("{err:#}"), dir = %config.search.index_dir.display(), "search index has an older schema; rebuilding it from the database");
             std::fs::remove_dir_all(&config.search.index_dir).map_err(|e| {
