@@ -9,6 +9,7 @@ pub mod sample;
 use platform::jobs::Registry;
 use platform::openapi::BearerAuth;
 use platform::AppState;
+use tracing::Instrument;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -63,11 +64,15 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Handlers of the jobs this service consumes.
 pub fn jobs() -> Registry<AppState> {
     let mut registry = Registry::new();
-    registry.register(|state: AppState, job: TurnoverChanged| async move {
-        for month in &job.months {
-            domain::stats::recompute_month(&state.db, month).await?;
+    registry.register(|state: AppState, job: TurnoverChanged| {
+        let span = tracing::info_span!("recompute_turnover", stats.months = ?job.months);
+        async move {
+            for month in &job.months {
+                domain::stats::recompute_month(&state.db, month).await?;
+            }
+            Ok(())
         }
-        Ok(())
+        .instrument(span)
     });
     registry
 }

@@ -77,6 +77,7 @@ pub fn parse_rate(raw: &str) -> Option<Decimal> {
 }
 
 /// The rate `currency` (not CNY) converts at for an amount dated `on`.
+#[tracing::instrument(level = "debug", skip_all, fields(fx.currency = %currency, fx.on = %on))]
 pub async fn rate_for(
     db: &impl ConnectionTrait,
     currency: &str,
@@ -103,6 +104,7 @@ pub async fn rate_for(
 }
 
 /// CNY fen of `minor` units of `currency` dated `on`; CNY amounts are returned as they are.
+#[tracing::instrument(level = "debug", skip_all, fields(fx.currency = %currency, fx.on = %on))]
 pub async fn to_cny_fen(
     db: &impl ConnectionTrait,
     minor: i64,

@@ -73,6 +73,7 @@ pub struct FxListParams {
 }
 
 /// Adds a rate (operators). One rate per currency and date.
+#[tracing::instrument(skip_all, fields(fx.currency = %input.currency, fx.rate_date = %input.rate_date))]
 pub async fn create(
     db: &impl TransactionTrait,
     caller: &AuthUser,
@@ -131,6 +132,7 @@ pub async fn create(
 }
 
 /// Lists rates, newest first.
+#[tracing::instrument(skip_all)]
 pub async fn list(db: &impl ConnectionTrait, params: &FxListParams) -> ApiResult<Page<FxRateOut>> {
     let (page, per_page) = paging(params.page, params.per_page);
     let mut q = fx_rates::Entity::find();

@@ -410,6 +410,7 @@ pub async fn find(db: &impl ConnectionTrait, id: AchievementId) -> ApiResult<ach
 }
 
 /// Lists achievements the caller may see.
+#[tracing::instrument(skip_all)]
 pub async fn list(
     db: &impl ConnectionTrait,
     caller: Option<&AuthUser>,

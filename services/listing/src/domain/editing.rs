@@ -81,6 +81,7 @@ pub trait Editable {
 }
 
 /// Reads a listing or 404 (no visibility check: callers decide).
+#[tracing::instrument(level = "debug", skip_all, fields(listing.kind = K::NOUN, listing.id = %id))]
 pub async fn find<K: Editable>(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<K::Model> {
     K::Entity::find()
         .filter(K::ID.eq(id))
@@ -90,6 +91,7 @@ pub async fn find<K: Editable>(db: &impl ConnectionTrait, id: Uuid) -> ApiResult
 }
 
 /// Creates a draft for the caller's organisation.
+#[tracing::instrument(skip_all, fields(listing.kind = K::NOUN))]
 pub async fn create<K: Editable>(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -125,6 +127,7 @@ pub async fn create<K: Editable>(
 /// Applies a JSON merge patch (RFC 7396) to a listing at `version`. On a draft, submitted or
 /// rejected listing the change applies at once; on a published one it becomes a pending
 /// revision (see [`super::revisions`]) and the returned row is the unchanged public one.
+#[tracing::instrument(skip_all, fields(listing.kind = K::NOUN, listing.id = %id, listing.version = version))]
 pub async fn update<K: Editable>(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -169,6 +172,7 @@ pub async fn update<K: Editable>(
 /// Applies an approved revision's merge patch onto the published listing as it is now,
 /// checked again (for a need, an application may have arrived since it was proposed), at the
 /// version the operator read (inside the operator's transaction).
+#[tracing::instrument(skip_all, fields(listing.kind = K::NOUN, listing.id = %header.id, listing.version = version))]
 pub async fn apply_revision<K: Editable>(
     txn: &impl ConnectionTrait,
     caller: &AuthUser,

@@ -539,6 +539,7 @@ pub async fn find(db: &impl ConnectionTrait, id: NeedId) -> ApiResult<needs::Mod
 }
 
 /// Lists needs the caller may see; `open_calls_only` for `/api/v1/open-calls`.
+#[tracing::instrument(skip_all, fields(open_calls_only = open_calls_only))]
 pub async fn list(
     db: &impl ConnectionTrait,
     caller: Option<&AuthUser>,

@@ -32,6 +32,7 @@ use crate::SERVICE;
 
 /// Creates a contract inside `txn` (the caller's idempotency transaction). A contract of a
 /// deal moves the deal to `signed`, which needs its publicity window to have ended.
+#[tracing::instrument(skip_all, fields(deal.id = ?input.deal_id))]
 pub async fn create(
     txn: &DatabaseTransaction,
     caller: &AuthUser,

@@ -295,6 +295,7 @@ impl From<milestones::Model> for MilestoneOut {
 }
 
 /// Reads a contract or 404.
+#[tracing::instrument(level = "debug", skip_all, fields(contract.id = %id))]
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<contracts::Model> {
     contracts::Entity::find_by_id(id)
         .one(db)
@@ -380,6 +381,7 @@ pub fn to_cny(
 }
 
 /// The full view of a contract.
+#[tracing::instrument(level = "debug", skip_all, fields(contract.id = %c.id))]
 pub async fn to_out(db: &impl ConnectionTrait, c: contracts::Model) -> ApiResult<ContractOut> {
     let lines = contract_cost_lines::Entity::find()
         .filter(contract_cost_lines::Column::ContractId.eq(c.id))
@@ -463,6 +465,7 @@ pub async fn to_out(db: &impl ConnectionTrait, c: contracts::Model) -> ApiResult
 }
 
 /// Reads a contract the caller may see.
+#[tracing::instrument(skip_all, fields(contract.id = %id))]
 pub async fn get(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -476,6 +479,7 @@ pub async fn get(
 /// Reads a contract the caller may act on (milestones, payments, registration): a party, a
 /// broker assigned to its deal, or an operator. Those who may only read it — members of the
 /// intermediary, brokers named without an assignment — get a 403.
+#[tracing::instrument(skip_all, fields(contract.id = %id))]
 pub async fn get_to_act(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -496,6 +500,7 @@ pub async fn get_to_act(
 }
 
 /// Lists the contracts the caller may see.
+#[tracing::instrument(skip_all)]
 pub async fn list(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -531,6 +536,7 @@ pub async fn list(
 
 /// Cancels a signed contract (parties or operators). A registered one is cancelled at the
 /// registration office first (注销).
+#[tracing::instrument(skip_all, fields(contract.id = %id))]
 pub async fn cancel(
     db: &impl TransactionTrait,
     caller: &AuthUser,
@@ -611,6 +617,7 @@ pub async fn cancel(
 }
 
 /// Adds a milestone (parties, the deal's brokers, operators).
+#[tracing::instrument(skip_all, fields(contract.id = %id))]
 pub async fn add_milestone(
     db: &impl TransactionTrait,
     caller: &AuthUser,
@@ -660,6 +667,7 @@ pub async fn add_milestone(
 }
 
 /// A contract's milestones, by due date.
+#[tracing::instrument(skip_all, fields(contract.id = %id))]
 pub async fn list_milestones(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -690,6 +698,7 @@ pub async fn list_milestones(
 }
 
 /// Marks a milestone done.
+#[tracing::instrument(skip_all, fields(contract.id = %contract_id, milestone.id = %milestone_id))]
 pub async fn complete_milestone(
     db: &impl TransactionTrait,
     caller: &AuthUser,

@@ -22,6 +22,7 @@ fn percent(part: i64, whole: i64) -> String {
 /// For the public, a country whose figure sums fewer contracts than the minimum is withheld
 /// like any turnover cell ([`turnover_for`]): it reads as zero with `withheld` set, and the
 /// ASEAN sums and shares cover the published countries.
+#[tracing::instrument(skip_all)]
 pub async fn asean(
     db: &impl ConnectionTrait,
     params: &TurnoverParams,

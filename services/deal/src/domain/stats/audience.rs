@@ -37,6 +37,7 @@ impl Audience {
 /// gets neither cells nor totals. Not covered: differencing across separate queries with
 /// overlapping groupings (city totals against city × month cells); an operator who needs
 /// stronger protection raises `deal.stats_min_cell_contracts`.
+#[tracing::instrument(skip_all, fields(stats.audience = ?audience))]
 pub async fn turnover_for(
     db: &impl ConnectionTrait,
     params: &TurnoverParams,

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::{paging, BrokerPerformance, BrokerStatsParams, Page};
 
 /// Performance of verified brokers.
+#[tracing::instrument(skip_all)]
 pub async fn broker_performance(
     db: &impl ConnectionTrait,
     params: &BrokerStatsParams,

@@ -11,6 +11,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 use super::{turnover, Basis, Kpis, TurnoverParams};
 
 /// Counts across the platform.
+#[tracing::instrument(skip_all)]
 pub async fn kpis(db: &impl ConnectionTrait) -> ApiResult<Kpis> {
     let mut by_stage = BTreeMap::new();
     let mut open = 0;

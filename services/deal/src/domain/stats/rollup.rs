@@ -60,6 +60,7 @@ impl std::fmt::Display for SumOverflow {
 impl std::error::Error for SumOverflow {}
 
 /// Recomputes the rollups of one month from the raw rows, in one transaction. Idempotent.
+#[tracing::instrument(skip_all, fields(stats.month = %month))]
 pub async fn recompute_month(db: &impl TransactionTrait, month: &str) -> anyhow::Result<usize> {
     let (first, next) =
         month_bounds(month).ok_or_else(|| anyhow::anyhow!("not a month: {month}"))?;
@@ -173,6 +174,7 @@ pub async fn recompute_month(db: &impl TransactionTrait, month: &str) -> anyhow:
 }
 
 /// Recomputes every month that has a registration (sample data, repairs, the benchmark).
+#[tracing::instrument(skip_all)]
 pub async fn rebuild_all(db: &(impl ConnectionTrait + TransactionTrait)) -> anyhow::Result<usize> {
     let backend = db.get_database_backend();
     let month_expr = raw_dim(backend, Basis::Output, Dim::Month);

@@ -20,6 +20,7 @@ fn months_between(start: NaiveDate, end_inclusive: NaiveDate) -> i64 {
 }
 
 /// Progress, run-rate needed and projection for each target of `year`.
+#[tracing::instrument(skip_all, fields(target.year = ?params.year))]
 pub async fn targets(db: &impl ConnectionTrait, params: &TargetsParams) -> ApiResult<TargetsOut> {
     use sea_orm::QueryOrder;
     let as_of = params.as_of.unwrap_or_else(today);
@@ -103,6 +104,7 @@ pub async fn targets(db: &impl ConnectionTrait, params: &TargetsParams) -> ApiRe
 }
 
 /// The measured value of an indicator between `start` and `end` (inclusive).
+#[tracing::instrument(level = "debug", skip_all, fields(target.indicator = %indicator))]
 async fn actual_value(
     db: &impl ConnectionTrait,
     indicator: &str,

@@ -8,6 +8,7 @@ use super::query::{col, filters, raw_conditions, raw_from, raw_query, read_row, 
 use super::{paging, DrillOut, DrillRow, Page, Source, TurnoverOut, TurnoverParams};
 
 /// Turnover grouped by the requested dimensions.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn turnover(
     db: &impl ConnectionTrait,
     params: &TurnoverParams,
@@ -54,6 +55,7 @@ fn checked_sum(values: impl IntoIterator<Item = i64>) -> ApiResult<i64> {
 }
 
 /// The registered contracts behind a turnover figure (same filters as [`turnover`]).
+#[tracing::instrument(skip_all)]
 pub async fn drill_down(db: &impl ConnectionTrait, params: &TurnoverParams) -> ApiResult<DrillOut> {
     let mut f = filters(params)?;
     f.dims = Vec::new();
