@@ -100,12 +100,15 @@ pub async fn create(
     );
     v.length(&input.source, "source", 2, 200);
     v.finish()?;
+    // Checked just above; never store an empty or zero rate.
+    let rate =
+        rate.ok_or_else(|| ApiError::field("cny_per_unit", "must be a positive decimal number"))?;
     let txn = db.begin().await?;
     let model = fx_rates::ActiveModel {
         id: Set(new_uuid()),
         currency: Set(currency),
         rate_date: Set(input.rate_date),
-        cny_per_unit: Set(rate.map(|r| r.normalize().to_string()).unwrap_or_default()),
+        cny_per_unit: Set(rate.normalize().to_string()),
         source: Set(input.source.trim().to_owned()),
         created_at: Set(now()),
     }
