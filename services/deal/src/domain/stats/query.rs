@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use platform::entity::{contracts, registrations, turnover_rollups};
 use platform::error::{ApiError, ApiResult};
 use sea_orm::sea_query::{Alias, Expr, Order, Query, SelectStatement, SimpleExpr};
-use sea_orm::{DatabaseBackend, QueryResult};
+use sea_orm::{DatabaseBackend, EntityName, IdenStatic, QueryResult};
 
 use super::{month_bounds, AmountKind, Basis, Dim, TurnoverParams, TurnoverRow, ALL};
 
@@ -82,40 +82,67 @@ pub(super) fn filters(p: &TurnoverParams) -> ApiResult<Filters> {
     })
 }
 
-pub(super) fn col(table: &str, name: &str) -> Expr {
-    Expr::col((Alias::new(table), Alias::new(name)))
+/// A column of the contract (`c`) in the raw `contracts c JOIN registrations r`. Columns are
+/// the entities' own, so a renamed column is a compile error here, not a failing query.
+pub(super) fn c(column: contracts::Column) -> Expr {
+    Expr::col((Alias::new("c"), column))
+}
+
+/// A column of the registration (`r`) in the raw join.
+pub(super) fn r(column: registrations::Column) -> Expr {
+    Expr::col((Alias::new("r"), column))
+}
+
+/// A column of the rollups.
+fn rollup(column: turnover_rollups::Column) -> Expr {
+    Expr::col((turnover_rollups::Entity, column))
+}
+
+/// The Guangxi party's country and region columns and the counterpart's country column: the
+/// seller's for output, the buyer's for absorption.
+fn sides(basis: Basis) -> (contracts::Column, contracts::Column, contracts::Column) {
+    use contracts::Column::{BuyerCountry, BuyerRegionCode, SellerCountry, SellerRegionCode};
+    match basis {
+        Basis::Output => (SellerCountry, SellerRegionCode, BuyerCountry),
+        Basis::Absorption => (BuyerCountry, BuyerRegionCode, SellerCountry),
+    }
 }
 
 pub(super) fn rollup_dim(d: Dim) -> SimpleExpr {
     match d {
         // Literal arguments: PostgreSQL only matches the GROUP BY expression with the SELECT
         // one when they are textually equal, which bound parameters ($1, $3) are not.
-        Dim::Year => Expr::cust("substr(turnover_rollups.month, 1, 4)"),
-        Dim::Month => col("turnover_rollups", "month").into(),
-        Dim::City => col("turnover_rollups", "region_code").into(),
-        Dim::ContractType => col("turnover_rollups", "contract_type").into(),
-        Dim::Industry => col("turnover_rollups", "industry_code").into(),
-        Dim::Country => col("turnover_rollups", "country").into(),
+        Dim::Year => Expr::cust(format!(
+            "substr({}.{}, 1, 4)",
+            turnover_rollups::Entity.table_name(),
+            turnover_rollups::Column::Month.as_str()
+        )),
+        Dim::Month => rollup(turnover_rollups::Column::Month).into(),
+        Dim::City => rollup(turnover_rollups::Column::RegionCode).into(),
+        Dim::ContractType => rollup(turnover_rollups::Column::ContractType).into(),
+        Dim::Industry => rollup(turnover_rollups::Column::IndustryCode).into(),
+        Dim::Country => rollup(turnover_rollups::Column::Country).into(),
     }
 }
 
 /// The raw-table expression of a dimension (`c` = contracts, `r` = registrations).
 pub(super) fn raw_dim(backend: DatabaseBackend, basis: Basis, d: Dim) -> SimpleExpr {
-    let (home, other) = match basis {
-        Basis::Output => ("seller", "buyer"),
-        Basis::Absorption => ("buyer", "seller"),
-    };
+    let (_, home_region, other_country) = sides(basis);
+    let registered_on = registrations::Column::RegisteredOn.as_str();
+    // Written out (not bound) for the reason given in `rollup_dim`.
     match (d, backend) {
-        (Dim::Year, DatabaseBackend::Postgres) => Expr::cust("to_char(r.registered_on, 'YYYY')"),
-        (Dim::Month, DatabaseBackend::Postgres) => {
-            Expr::cust("to_char(r.registered_on, 'YYYY-MM')")
+        (Dim::Year, DatabaseBackend::Postgres) => {
+            Expr::cust(format!("to_char(r.{registered_on}, 'YYYY')"))
         }
-        (Dim::Year, _) => Expr::cust("substr(r.registered_on, 1, 4)"),
-        (Dim::Month, _) => Expr::cust("substr(r.registered_on, 1, 7)"),
-        (Dim::City, _) => Expr::cust(format!("substr(c.{home}_region_code, 1, 4) || '00'")),
-        (Dim::ContractType, _) => col("c", "contract_type").into(),
-        (Dim::Industry, _) => col("c", "industry_code").into(),
-        (Dim::Country, _) => col("c", &format!("{other}_country")).into(),
+        (Dim::Month, DatabaseBackend::Postgres) => {
+            Expr::cust(format!("to_char(r.{registered_on}, 'YYYY-MM')"))
+        }
+        (Dim::Year, _) => Expr::cust(format!("substr(r.{registered_on}, 1, 4)")),
+        (Dim::Month, _) => Expr::cust(format!("substr(r.{registered_on}, 1, 7)")),
+        (Dim::City, _) => Expr::cust(format!("substr(c.{}, 1, 4) || '00'", home_region.as_str())),
+        (Dim::ContractType, _) => c(contracts::Column::ContractType).into(),
+        (Dim::Industry, _) => c(contracts::Column::IndustryCode).into(),
+        (Dim::Country, _) => c(other_country).into(),
     }
 }
 
@@ -125,59 +152,75 @@ pub(super) fn rollup_query(f: &Filters) -> SelectStatement {
     for d in &f.dims {
         q.expr_as(rollup_dim(*d), Alias::new(d.name()));
     }
-    let amount = match f.amount {
-        AmountKind::Contract => "contract_amount_cny_minor",
-        AmountKind::Technology => "tech_amount_cny_minor",
+    let amount_column = match f.amount {
+        AmountKind::Contract => turnover_rollups::Column::ContractAmountCnyMinor,
+        AmountKind::Technology => turnover_rollups::Column::TechAmountCnyMinor,
     };
+    let amount = amount_column.as_str();
     q.expr_as(
-        Expr::cust("CAST(COALESCE(SUM(contract_count), 0) AS BIGINT)"),
+        Expr::cust(format!(
+            "CAST(COALESCE(SUM({}), 0) AS BIGINT)",
+            turnover_rollups::Column::ContractCount.as_str()
+        )),
         Alias::new("n"),
     );
     q.expr_as(
         Expr::cust(format!("CAST(COALESCE(SUM({amount}), 0) AS BIGINT)")),
         Alias::new("amount"),
     );
-    q.and_where(col("turnover_rollups", "basis").eq(f.basis.as_str()));
+    q.and_where(rollup(turnover_rollups::Column::Basis).eq(f.basis.as_str()));
     if let Some(from) = &f.from {
-        q.and_where(col("turnover_rollups", "month").gte(from.as_str()));
+        q.and_where(rollup(turnover_rollups::Column::Month).gte(from.as_str()));
     }
     if let Some(to) = &f.to {
-        q.and_where(col("turnover_rollups", "month").lte(to.as_str()));
+        q.and_where(rollup(turnover_rollups::Column::Month).lte(to.as_str()));
     }
     if let Some(city) = &f.city {
-        q.and_where(col("turnover_rollups", "region_code").eq(city.as_str()));
+        q.and_where(rollup(turnover_rollups::Column::RegionCode).eq(city.as_str()));
     }
     if let Some(c) = &f.country {
-        q.and_where(col("turnover_rollups", "country").eq(c.as_str()));
+        q.and_where(rollup(turnover_rollups::Column::Country).eq(c.as_str()));
     }
     if let Some(t) = &f.contract_type {
-        q.and_where(col("turnover_rollups", "contract_type").eq(t.as_str()));
+        q.and_where(rollup(turnover_rollups::Column::ContractType).eq(t.as_str()));
     }
     if let Some(i) = &f.industry {
-        q.and_where(col("turnover_rollups", "industry_code").eq(i.as_str()));
+        q.and_where(rollup(turnover_rollups::Column::IndustryCode).eq(i.as_str()));
     }
     // Pick the grouping set: the subtotal rows of the one dimension the question uses, the
     // month totals when it uses none, the detail rows otherwise. Exactly one set is read, so
     // nothing is counted twice.
-    let mut used: Vec<&str> = Vec::new();
+    let mut used: Vec<turnover_rollups::Column> = Vec::new();
     for (dim, column, filtered) in [
-        (Dim::City, "region_code", f.city.is_some()),
-        (Dim::Country, "country", f.country.is_some()),
+        (
+            Dim::City,
+            turnover_rollups::Column::RegionCode,
+            f.city.is_some(),
+        ),
+        (
+            Dim::Country,
+            turnover_rollups::Column::Country,
+            f.country.is_some(),
+        ),
         (
             Dim::ContractType,
-            "contract_type",
+            turnover_rollups::Column::ContractType,
             f.contract_type.is_some(),
         ),
-        (Dim::Industry, "industry_code", f.industry.is_some()),
+        (
+            Dim::Industry,
+            turnover_rollups::Column::IndustryCode,
+            f.industry.is_some(),
+        ),
     ] {
         if filtered || f.dims.contains(&dim) {
             used.push(column);
         }
     }
     for column in SUBTOTAL_COLUMNS {
-        let real = used.len() > 1 || used.contains(&column);
-        let c = col("turnover_rollups", column);
-        q.and_where(if real { c.ne(ALL) } else { c.eq(ALL) });
+        let real = used.len() > 1 || used.iter().any(|u| u.as_str() == column.as_str());
+        let cell = rollup(column);
+        q.and_where(if real { cell.ne(ALL) } else { cell.eq(ALL) });
     }
     for d in &f.dims {
         q.add_group_by([rollup_dim(*d)]);
@@ -187,37 +230,39 @@ pub(super) fn rollup_query(f: &Filters) -> SelectStatement {
 }
 
 /// The rollup dimensions that have subtotal rows.
-const SUBTOTAL_COLUMNS: [&str; 4] = ["region_code", "country", "contract_type", "industry_code"];
+const SUBTOTAL_COLUMNS: [turnover_rollups::Column; 4] = [
+    turnover_rollups::Column::RegionCode,
+    turnover_rollups::Column::Country,
+    turnover_rollups::Column::ContractType,
+    turnover_rollups::Column::IndustryCode,
+];
 
 /// The WHERE conditions over `contracts c JOIN registrations r` for the filters.
 pub(super) fn raw_conditions(backend: DatabaseBackend, f: &Filters) -> Vec<SimpleExpr> {
-    let (home, _) = match f.basis {
-        Basis::Output => ("seller", "buyer"),
-        Basis::Absorption => ("buyer", "seller"),
-    };
+    let (home_country, home_region, _) = sides(f.basis);
     let mut w = vec![
-        col("r", "status").eq("registered"),
-        col("c", "status").eq("signed"),
-        col("c", &format!("{home}_country")).eq("CN"),
-        col("c", &format!("{home}_region_code")).like("45%"),
+        r(registrations::Column::Status).eq("registered"),
+        c(contracts::Column::Status).eq("signed"),
+        c(home_country).eq("CN"),
+        c(home_region).like("45%"),
     ];
     if let Some((first, _)) = f.from.as_deref().and_then(month_bounds) {
-        w.push(col("r", "registered_on").gte(first));
+        w.push(r(registrations::Column::RegisteredOn).gte(first));
     }
     if let Some((_, next)) = f.to.as_deref().and_then(month_bounds) {
-        w.push(col("r", "registered_on").lt(next));
+        w.push(r(registrations::Column::RegisteredOn).lt(next));
     }
     if let Some(city) = &f.city {
         w.push(Expr::expr(raw_dim(backend, f.basis, Dim::City)).eq(city.as_str()));
     }
-    if let Some(c) = &f.country {
-        w.push(Expr::expr(raw_dim(backend, f.basis, Dim::Country)).eq(c.as_str()));
+    if let Some(country) = &f.country {
+        w.push(Expr::expr(raw_dim(backend, f.basis, Dim::Country)).eq(country.as_str()));
     }
     if let Some(t) = &f.contract_type {
-        w.push(col("c", "contract_type").eq(t.as_str()));
+        w.push(c(contracts::Column::ContractType).eq(t.as_str()));
     }
     if let Some(i) = &f.industry {
-        w.push(col("c", "industry_code").eq(i.as_str()));
+        w.push(c(contracts::Column::IndustryCode).eq(i.as_str()));
     }
     w
 }
@@ -227,8 +272,7 @@ pub(super) fn raw_from(q: &mut SelectStatement) {
         sea_orm::JoinType::InnerJoin,
         registrations::Entity,
         Alias::new("r"),
-        Expr::col((Alias::new("r"), Alias::new("contract_id")))
-            .equals((Alias::new("c"), Alias::new("id"))),
+        r(registrations::Column::ContractId).equals((Alias::new("c"), contracts::Column::Id)),
     );
 }
 
@@ -238,10 +282,11 @@ pub(super) fn raw_query(backend: DatabaseBackend, f: &Filters) -> SelectStatemen
     for d in &f.dims {
         q.expr_as(raw_dim(backend, f.basis, *d), Alias::new(d.name()));
     }
-    let amount = match f.amount {
-        AmountKind::Contract => "contract_amount_cny_minor",
-        AmountKind::Technology => "tech_amount_cny_minor",
+    let amount_column = match f.amount {
+        AmountKind::Contract => contracts::Column::ContractAmountCnyMinor,
+        AmountKind::Technology => contracts::Column::TechAmountCnyMinor,
     };
+    let amount = amount_column.as_str();
     q.expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), Alias::new("n"));
     q.expr_as(
         Expr::cust(format!("CAST(COALESCE(SUM(c.{amount}), 0) AS BIGINT)")),

@@ -14,7 +14,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::query::{col, raw_dim};
+use super::query::{r, raw_dim};
 use super::{city_of, in_guangxi, month_bounds, now, Basis, Dim, ALL};
 
 /// Registered turnover changed in these months (`YYYY-MM`): recompute their rollups.
@@ -182,7 +182,7 @@ pub async fn rebuild_all(db: &(impl ConnectionTrait + TransactionTrait)) -> anyh
     q.distinct()
         .expr_as(month_expr.clone(), Alias::new("month"))
         .from_as(registrations::Entity, Alias::new("r"));
-    q.and_where(col("r", "registered_on").is_not_null());
+    q.and_where(r(registrations::Column::RegisteredOn).is_not_null());
     let rows = db.query_all(backend.build(&q)).await?;
     let mut months: Vec<String> = rows
         .iter()

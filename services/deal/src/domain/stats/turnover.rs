@@ -1,10 +1,12 @@
 //! Turnover figures grouped as asked, and the contracts behind a figure.
 
+use platform::entity::contracts::Column as C;
+use platform::entity::registrations::Column as R;
 use platform::error::{ApiError, ApiResult};
-use sea_orm::sea_query::{Alias, Order, Query};
-use sea_orm::ConnectionTrait;
+use sea_orm::sea_query::{Order, Query};
+use sea_orm::{ConnectionTrait, IdenStatic};
 
-use super::query::{col, filters, raw_conditions, raw_from, raw_query, read_row, rollup_query};
+use super::query::{c, filters, r, raw_conditions, raw_from, raw_query, read_row, rollup_query};
 use super::{paging, DrillOut, DrillRow, Page, Source, TurnoverOut, TurnoverParams};
 
 /// Turnover grouped by the requested dimensions.
@@ -70,58 +72,59 @@ pub async fn drill_down(db: &impl ConnectionTrait, params: &TurnoverParams) -> A
     let (page, per_page) = paging(params.page, params.per_page);
     let mut q = Query::select();
     raw_from(&mut q);
-    for name in [
-        "id",
-        "contract_number",
-        "title",
-        "contract_type",
-        "industry_code",
-        "seller_organisation_id",
-        "buyer_organisation_id",
-        "seller_region_code",
-        "seller_country",
-        "buyer_region_code",
-        "buyer_country",
-        "currency",
-        "contract_amount_minor",
-        "contract_amount_cny_minor",
-        "tech_amount_cny_minor",
-    ] {
-        q.expr_as(col("c", name), Alias::new(name));
+    let contract_columns = [
+        C::Id,
+        C::ContractNumber,
+        C::Title,
+        C::ContractType,
+        C::IndustryCode,
+        C::SellerOrganisationId,
+        C::BuyerOrganisationId,
+        C::SellerRegionCode,
+        C::SellerCountry,
+        C::BuyerRegionCode,
+        C::BuyerCountry,
+        C::Currency,
+        C::ContractAmountMinor,
+        C::ContractAmountCnyMinor,
+        C::TechAmountCnyMinor,
+    ];
+    // Each column comes back under its own name; reading by the same typed column keeps the
+    // query and the reading in step with the entity.
+    for column in contract_columns {
+        q.expr_as(c(column), column);
     }
-    q.expr_as(
-        col("r", "registration_number"),
-        Alias::new("registration_number"),
-    );
-    q.expr_as(col("r", "registered_on"), Alias::new("registered_on"));
+    for column in [R::RegistrationNumber, R::RegisteredOn] {
+        q.expr_as(r(column), column);
+    }
     for cond in raw_conditions(backend, &f) {
         q.and_where(cond);
     }
-    q.order_by_expr(col("r", "registered_on").into(), Order::Desc)
-        .order_by_expr(col("c", "id").into(), Order::Asc)
+    q.order_by_expr(r(R::RegisteredOn).into(), Order::Desc)
+        .order_by_expr(c(C::Id).into(), Order::Asc)
         .limit(per_page)
         .offset((page - 1) * per_page);
     let rows = db.query_all(backend.build(&q)).await?;
     let mut items = Vec::with_capacity(rows.len());
-    for r in rows {
+    for row in rows {
         items.push(DrillRow {
-            contract_id: r.try_get("", "id")?,
-            contract_number: r.try_get("", "contract_number")?,
-            title: r.try_get("", "title")?,
-            contract_type: r.try_get("", "contract_type")?,
-            industry_code: r.try_get("", "industry_code")?,
-            seller_organisation_id: r.try_get("", "seller_organisation_id")?,
-            buyer_organisation_id: r.try_get("", "buyer_organisation_id")?,
-            seller_region_code: r.try_get("", "seller_region_code")?,
-            seller_country: r.try_get("", "seller_country")?,
-            buyer_region_code: r.try_get("", "buyer_region_code")?,
-            buyer_country: r.try_get("", "buyer_country")?,
-            currency: r.try_get("", "currency")?,
-            contract_amount_minor: r.try_get("", "contract_amount_minor")?,
-            contract_amount_cny_minor: r.try_get("", "contract_amount_cny_minor")?,
-            tech_amount_cny_minor: r.try_get("", "tech_amount_cny_minor")?,
-            registration_number: r.try_get("", "registration_number")?,
-            registered_on: r.try_get("", "registered_on")?,
+            contract_id: row.try_get("", C::Id.as_str())?,
+            contract_number: row.try_get("", C::ContractNumber.as_str())?,
+            title: row.try_get("", C::Title.as_str())?,
+            contract_type: row.try_get("", C::ContractType.as_str())?,
+            industry_code: row.try_get("", C::IndustryCode.as_str())?,
+            seller_organisation_id: row.try_get("", C::SellerOrganisationId.as_str())?,
+            buyer_organisation_id: row.try_get("", C::BuyerOrganisationId.as_str())?,
+            seller_region_code: row.try_get("", C::SellerRegionCode.as_str())?,
+            seller_country: row.try_get("", C::SellerCountry.as_str())?,
+            buyer_region_code: row.try_get("", C::BuyerRegionCode.as_str())?,
+            buyer_country: row.try_get("", C::BuyerCountry.as_str())?,
+            currency: row.try_get("", C::Currency.as_str())?,
+            contract_amount_minor: row.try_get("", C::ContractAmountMinor.as_str())?,
+            contract_amount_cny_minor: row.try_get("", C::ContractAmountCnyMinor.as_str())?,
+            tech_amount_cny_minor: row.try_get("", C::TechAmountCnyMinor.as_str())?,
+            registration_number: row.try_get("", R::RegistrationNumber.as_str())?,
+            registered_on: row.try_get("", R::RegisteredOn.as_str())?,
         });
     }
     Ok(DrillOut {
