@@ -207,15 +207,8 @@ pub fn to_in(m: &achievements::Model) -> AchievementIn {
 
 /// Validates an achievement; `org` supplies the default country and region.
 pub fn validate(input: &AchievementIn, org: &organisations::Model) -> ApiResult<(String, String)> {
-    let country = input
-        .country
-        .clone()
-        .unwrap_or_else(|| org.country.clone())
-        .to_ascii_uppercase();
-    let region = input
-        .region_code
-        .clone()
-        .unwrap_or_else(|| org.region_code.clone());
+    let (country, region) =
+        listings::filed_under(input.country.as_deref(), input.region_code.as_deref(), org);
     let mut v = Validator::new();
     listings::validate_common(
         &CommonFields {

@@ -286,15 +286,8 @@ pub fn to_in(m: &needs::Model) -> NeedIn {
 }
 
 pub fn validate(input: &NeedIn, org: &organisations::Model) -> ApiResult<(String, String)> {
-    let country = input
-        .country
-        .clone()
-        .unwrap_or_else(|| org.country.clone())
-        .to_ascii_uppercase();
-    let region = input
-        .region_code
-        .clone()
-        .unwrap_or_else(|| org.region_code.clone());
+    let (country, region) =
+        listings::filed_under(input.country.as_deref(), input.region_code.as_deref(), org);
     let mut v = Validator::new();
     listings::validate_common(
         &CommonFields {
