@@ -103,7 +103,7 @@ async fn api_answers(url: &str) -> Vec<serde_json::Value> {
     let session: serde_json::Value = client
         .post(format!("{url}/api/v1/auth/login"))
         .json(&serde_json::json!({
-            "email": techmarket::sample::DEMO_ACCOUNTS[1].email,
+            "email": techmarket::sample::demo_accounts().expect("demo accounts")[1].email,
             "password": techmarket::sample::DEMO_PASSWORD,
         }))
         .send()

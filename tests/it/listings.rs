@@ -2,6 +2,7 @@
 //! rules, versions, translations and search.
 
 use integration_tests::db_test;
+use integration_tests::deals::days_ago;
 use integration_tests::listings::{achievement_body, need_body};
 use serde_json::json;
 
@@ -388,4 +389,35 @@ fn urlencode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+db_test! {
+    async fn a_foreign_price_is_searched_in_cny_only_at_a_rate_from_the_last_week(app: TestApp) {
+        let (uni, _) = app.sign_up("university", "tto@uni.test").await;
+        let op = app.operator_token().await;
+        let in_thb = |title: &str| {
+            let mut body = achievement_body();
+            body["title"] = json!(title);
+            // 2.5–4 million THB: 50–80 万元 at 0.2 CNY per baht.
+            body["price"] = json!({"min_minor": 250_000_000, "max_minor": 400_000_000, "currency": "THB"});
+            body
+        };
+        let in_range = "/api/v1/search?kind=achievement&price_min=60000000&price_max=70000000";
+
+        // A month-old rate is stale: the price is left out of CNY comparisons, not compared at
+        // an old value (nor as zero).
+        app.fx_rate(&op, "THB", days_ago(30), "0.2").await;
+        let (stale, _) = app.create_listing("achievements", &uni, &in_thb("甘蔗收割机智能控制系统（泰铢报价，旧汇率）")).await;
+        app.publish_listing("achievements", &stale, &uni, &op).await;
+        assert_eq!(app.get(in_range, None).await.assert_status(200)["total"], 0);
+
+        // A rate from this week converts it.
+        app.fx_rate(&op, "THB", days_ago(3), "0.2").await;
+        let (fresh, _) = app.create_listing("achievements", &uni, &in_thb("甘蔗收割机智能控制系统（泰铢报价，本周汇率）")).await;
+        app.publish_listing("achievements", &fresh, &uni, &op).await;
+        let found = app.get(in_range, None).await;
+        let found = found.assert_status(200);
+        assert_eq!(found["total"], 1, "{found}");
+        assert_eq!(found["hits"][0]["id"], fresh.as_str());
+    }
 }

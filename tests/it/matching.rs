@@ -154,7 +154,7 @@ db_test! {
         let backend = app.backend;
         drop(app);
         for lexicon in [true, false] {
-            let app = integration_tests::TestApp::spawn_with(backend, |c| c.matching.lexicon = lexicon).await;
+            let app = integration_tests::TestApp::spawn_with(backend, |c| c.matching.set("lexicon", lexicon)).await;
             let op = app.operator_token().await;
             let (firm, _) = app.sign_up("enterprise", "rd@firm.test").await;
             let (uni, _) = app.sign_up("university", "tto@uni.test").await;

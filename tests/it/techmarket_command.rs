@@ -37,7 +37,7 @@ async fn up_serves_the_platform_with_sample_data_and_stops_cleanly() {
         let login = client
             .post(format!("{url}/api/v1/auth/login"))
             .json(&serde_json::json!({
-                "email": techmarket::sample::DEMO_ACCOUNTS[0].email,
+                "email": techmarket::sample::demo_accounts().expect("demo accounts")[0].email,
                 "password": techmarket::sample::DEMO_PASSWORD,
             }))
             .send()
@@ -297,7 +297,10 @@ mod seed_loads_demo_accounts_into_postgres_only_when_asked {
             .await
             .expect("count");
         assert!(
-            users >= techmarket::sample::DEMO_ACCOUNTS.len() as u64,
+            users
+                >= techmarket::sample::demo_accounts()
+                    .expect("demo accounts")
+                    .len() as u64,
             "demo accounts loaded when asked"
         );
         db.close().await.expect("close");

@@ -9,6 +9,7 @@ pub mod sample;
 use platform::jobs::Registry;
 use platform::openapi::BearerAuth;
 use platform::AppState;
+use tracing::Instrument;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -75,11 +76,15 @@ pub async fn schedule_periodic_jobs(db: &impl sea_orm::ConnectionTrait) -> anyho
 pub fn jobs() -> Registry<AppState> {
     let mut registry = Registry::new();
     domain::retention::register(&mut registry);
-    registry.register(|state: AppState, job: TurnoverChanged| async move {
-        for month in &job.months {
-            domain::stats::recompute_month(&state.db, month).await?;
+    registry.register(|state: AppState, job: TurnoverChanged| {
+        let span = tracing::info_span!("recompute_turnover", stats.months = ?job.months);
+        async move {
+            for month in &job.months {
+                domain::stats::recompute_month(&state.db, month).await?;
+            }
+            Ok(())
         }
-        Ok(())
+        .instrument(span)
     });
     registry
 }

@@ -11,13 +11,10 @@ use platform::entity::{
     deal_brokers, deal_events, deals, fx_rates, needs, organisations, registrations, users,
 };
 use platform::ids::new_uuid;
-use platform::money::Money;
-use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
 };
-use std::str::FromStr;
 
 use crate::domain::stats::{month_of, recompute_month};
 
@@ -102,7 +99,6 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
     let now = crate::domain::now();
 
     // Rates: weekly sample rates for the last two months.
-    let mut rate_ids = Vec::new();
     for (currency, rate) in [("THB", "0.2016"), ("VND", "0.000285"), ("USD", "7.1")] {
         for weeks in 0..9 {
             let date = today - Duration::days(7 * weeks);
@@ -111,22 +107,18 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
                 .filter(fx_rates::Column::RateDate.eq(date))
                 .one(txn)
                 .await?;
-            let row = match exists {
-                Some(r) => r,
-                None => {
-                    fx_rates::ActiveModel {
-                        id: Set(new_uuid()),
-                        currency: Set(currency.to_owned()),
-                        rate_date: Set(date),
-                        cny_per_unit: Set(rate.to_owned()),
-                        source: Set(SAMPLE_RATE_SOURCE.to_owned()),
-                        created_at: Set(now),
-                    }
-                    .insert(txn)
-                    .await?
+            if exists.is_none() {
+                fx_rates::ActiveModel {
+                    id: Set(new_uuid()),
+                    currency: Set(currency.to_owned()),
+                    rate_date: Set(date),
+                    cny_per_unit: Set(rate.to_owned()),
+                    source: Set(SAMPLE_RATE_SOURCE.to_owned()),
+                    created_at: Set(now),
                 }
-            };
-            rate_ids.push(row);
+                .insert(txn)
+                .await?;
+            }
         }
     }
 
@@ -319,19 +311,15 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
     {
         let spec = &specs[deal_idx];
         let signed = today - Duration::days(signed_ago);
-        let rate = rate_ids
-            .iter()
-            .filter(|r| r.currency == currency && r.rate_date <= signed)
-            .max_by_key(|r| r.rate_date);
-        let (cny, tech_cny) = match rate {
-            Some(r) if currency != "CNY" => {
-                let d = Decimal::from_str(&r.cny_per_unit)?;
-                (
-                    Money::new(amount, currency).to_cny(d)?.minor_units,
-                    Money::new(tech, currency).to_cny(d)?.minor_units,
-                )
-            }
-            _ => (amount, tech),
+        // The same rule as a contract entered through the API (`platform::fx`).
+        let rate = if currency == platform::fx::CNY {
+            None
+        } else {
+            Some(platform::fx::rate_for(txn, currency, signed).await?)
+        };
+        let (cny, tech_cny) = match &rate {
+            Some(r) => (r.convert(amount, currency)?, r.convert(tech, currency)?),
+            None => (amount, tech),
         };
         let id = new_uuid();
         contracts::ActiveModel {
@@ -351,10 +339,8 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
             currency: Set(currency.to_owned()),
             contract_amount_minor: Set(amount),
             tech_amount_minor: Set(tech),
-            fx_rate_id: Set(rate.filter(|_| currency != "CNY").map(|r| r.id)),
-            fx_rate: Set(rate
-                .filter(|_| currency != "CNY")
-                .map(|r| r.cny_per_unit.clone())),
+            fx_rate_id: Set(rate.as_ref().map(|r| r.row.id)),
+            fx_rate: Set(rate.as_ref().map(|r| r.row.cny_per_unit.clone())),
             contract_amount_cny_minor: Set(cny),
             tech_amount_cny_minor: Set(tech_cny),
             seller_country: Set(spec.seller.country.clone()),

@@ -18,7 +18,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use platform::config::MatchingConfig;
+use crate::settings::MatchingConfig;
 use search::bench::{to_doc, BenchListing, BenchQueryLine};
 use search::{EmbeddedIndex, Filters, SearchDoc, SearchIndex};
 use uuid::Uuid;

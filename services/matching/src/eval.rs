@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
 use std::path::Path;
 
-use platform::config::MatchingConfig;
+use crate::settings::MatchingConfig;
 use search::{Filters, LangText, ListingKind, SearchDoc, SearchIndex, SearchQuery, SortOrder};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

@@ -7,11 +7,13 @@ pub mod engine;
 pub mod eval;
 pub mod notifications;
 pub mod routes;
+pub mod settings;
 
 use platform::jobs::events::{ListingExpiring, ListingIndexed};
 use platform::jobs::Registry;
 use platform::openapi::BearerAuth;
 use platform::AppState;
+use tracing::Instrument;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -97,16 +99,20 @@ pub fn jobs() -> Registry<AppState> {
     registry.register(|state: AppState, job: ListingExpiring| async move {
         notifications::listing_expiring(&state.db, &job).await
     });
-    registry.register(|state: AppState, job: ListingIndexed| async move {
-        let weights = &state.config.matching;
-        let email = state.config.email.enabled;
-        let done = match job.kind.as_str() {
-            "need" => domain::recompute::recompute_need(&state.db, state.search.as_ref(), weights, email, job.id).await?,
-            _ => domain::recompute::recompute_achievement(&state.db, state.search.as_ref(), weights, email, job.id).await?,
-        };
-        alert_saved_searches(&state, &job).await?;
-        tracing::debug!(listing.id = %job.id, created = done.created, updated = done.updated, retired = done.retired, "matches recomputed");
-        Ok(())
+    registry.register(|state: AppState, job: ListingIndexed| {
+        let span = tracing::info_span!("recompute_matches", listing.kind = %job.kind, listing.id = %job.id);
+        async move {
+            let weights = &settings::MatchingConfig::from_config(&state.config)?;
+            let email = state.config.email.enabled;
+            let done = match job.kind.as_str() {
+                "need" => domain::recompute::recompute_need(&state.db, state.search.as_ref(), weights, email, job.id).await?,
+                _ => domain::recompute::recompute_achievement(&state.db, state.search.as_ref(), weights, email, job.id).await?,
+            };
+            alert_saved_searches(&state, &job).await?;
+            tracing::debug!(listing.id = %job.id, created = done.created, updated = done.updated, retired = done.retired, "matches recomputed");
+            Ok(())
+        }
+        .instrument(span)
     });
     registry.register(
         |state: AppState, job: domain::alerts::EmailNotification| async move {

@@ -3,6 +3,7 @@
 
 pub mod backup;
 pub mod sample;
+pub mod sample_data;
 pub mod sample_listings;
 
 use platform::jobs::Registry;
@@ -169,7 +170,7 @@ pub async fn open_search_rebuilding(
         Ok(index) => Ok(index),
         Err(err)
             if config.search.backend == platform::config::SearchBackendKind::Embedded
-                && format!("{err:#}").contains("schema does not match") =>
+                && search::embedded::is_schema_mismatch(&err) =>
         {
             tracing::warn!(error = %format!("{err:#}"), dir = %config.search.index_dir.display(), "search index has an older schema; rebuilding it from the database");
             std::fs::remove_dir_all(&config.search.index_dir).map_err(|e| {
@@ -240,7 +241,14 @@ pub async fn run_eval(
     let dir = tempfile_dir()?;
     let index = search::EmbeddedIndex::open(&dir)?;
     eval::index_corpus(&index, &docs).await?;
-    let (report, run) = eval::evaluate(&index, &docs, &qs, ranker, &config.matching).await?;
+    let (report, run) = eval::evaluate(
+        &index,
+        &docs,
+        &qs,
+        ranker,
+        &matching::settings::MatchingConfig::from_config(config)?,
+    )
+    .await?;
     if let Some(path) = run_out {
         std::fs::write(path, run.join("\n") + "\n")
             .map_err(|e| anyhow::anyhow!("Failed to write {}: {e}", path.display()))?;

@@ -169,6 +169,9 @@ fn embedded(config: &mut Config, data_dir: &std::path::Path) -> anyhow::Result<(
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let mut config = Config::load().context("Invalid configuration")?;
+    // The matching service's own keys are checked with the rest, before any command runs.
+    let matching_settings = matching::settings::MatchingConfig::from_config(&config)
+        .context("Invalid configuration")?;
     platform::telemetry::init(&config.telemetry);
     match cli.command {
         Command::Up {
@@ -259,7 +262,7 @@ async fn main() -> anyhow::Result<()> {
             let done = matching::domain::recompute::rematch_all(
                 &db,
                 search.as_ref(),
-                &config.matching,
+                &matching_settings,
                 config.email.enabled,
                 |done, total| {
                     bar.set_length(total);
@@ -368,7 +371,7 @@ async fn up(config: Config, no_sample: bool) -> anyhow::Result<()> {
     let url = format!("http://{}", listener.local_addr()?);
     // Listen for signals before telling anyone the URL: a stop right after start is clean.
     let shutdown = platform::serve::shutdown_signal();
-    print_banner(&url);
+    print_banner(&url)?;
     platform::serve::run(listener, app, state, techmarket::all_jobs(), shutdown).await
 }
 
@@ -376,17 +379,18 @@ async fn up(config: Config, no_sample: bool) -> anyhow::Result<()> {
     clippy::print_stdout,
     reason = "the URL and demo logins are for the person at the terminal"
 )]
-fn print_banner(url: &str) {
+fn print_banner(url: &str) -> anyhow::Result<()> {
     println!("TechMarket is running at {url}/");
     println!("  API reference: {url}/api/docs/");
     println!(
         "  Demo accounts (sample data), password `{}`:",
         techmarket::sample::DEMO_PASSWORD
     );
-    for account in techmarket::sample::DEMO_ACCOUNTS {
+    for account in techmarket::sample::demo_accounts()? {
         println!("    {:<40} {}", account.email, account.role);
     }
     println!("Press Ctrl-C to stop.");
+    Ok(())
 }
 
 async fn serve(config: Config, service: &str) -> anyhow::Result<()> {

@@ -1,6 +1,6 @@
 //! Sample data for the embedded mode's first start and `techmarket seed`: fictional
-//! organisations and demo accounts, every one labelled 示例 / sample. Never copied from real
-//! organisations or from the evaluation data.
+//! organisations and demo accounts (`sample/demo.json`), every one labelled 示例 / sample.
+//! Never copied from real organisations or from the evaluation data.
 
 use platform::auth::{OrgKind, OrgRole};
 use platform::entity::{brokers, organisations};
@@ -9,104 +9,81 @@ use platform::ids::{new_uuid, OrganisationId};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set, TransactionTrait,
 };
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+use crate::sample_data::{leak, parse};
 
 /// One demo login, printed by `techmarket up` and listed in the README.
+#[derive(Debug, Deserialize)]
 pub struct DemoAccount {
+    #[serde(deserialize_with = "leak::str")]
     pub email: &'static str,
+    /// Always [`DEMO_PASSWORD`].
+    #[serde(skip, default = "demo_password")]
     pub password: &'static str,
+    #[serde(deserialize_with = "leak::str")]
     pub role: &'static str,
 }
 
 /// Shared by every demo account: sample data only, never for a real deployment.
 pub const DEMO_PASSWORD: &str = "sample-password-2026";
 
-/// The demo accounts sample data creates.
-pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
-    DemoAccount {
-        email: "operator@sample.techmarket.local",
-        password: DEMO_PASSWORD,
-        role: "operator",
-    },
-    DemoAccount {
-        email: "tto@guijiang-university.sample",
-        password: DEMO_PASSWORD,
-        role: "university (admin)",
-    },
-    DemoAccount {
-        email: "rd@liujiang-agrimach.sample",
-        password: DEMO_PASSWORD,
-        role: "enterprise (admin)",
-    },
-    DemoAccount {
-        email: "broker@beibu-gulf-ttc.sample",
-        password: DEMO_PASSWORD,
-        role: "broker",
-    },
-    DemoAccount {
-        email: "partner@mekong-agritech.sample",
-        password: DEMO_PASSWORD,
-        role: "ASEAN enterprise (Vietnam)",
-    },
-];
+fn demo_password() -> &'static str {
+    DEMO_PASSWORD
+}
 
+/// A demo organisation and its admin (one of the demo accounts).
+#[derive(Debug, Deserialize)]
 struct SampleOrg {
+    #[serde(deserialize_with = "leak::str")]
     name: &'static str,
+    #[serde(deserialize_with = "leak::str")]
     name_en: &'static str,
     kind: OrgKind,
+    #[serde(deserialize_with = "leak::str")]
     country: &'static str,
+    #[serde(deserialize_with = "leak::str")]
     region: &'static str,
-    credit_prefix: Option<&'static str>,
+    /// The credit code without its check character (Chinese organisations).
+    credit_prefix: Option<String>,
     state_funded: bool,
+    #[serde(deserialize_with = "leak::str")]
     admin: &'static str,
+    #[serde(deserialize_with = "leak::str")]
     admin_name: &'static str,
 }
 
-const ORGS: &[SampleOrg] = &[
-    SampleOrg {
-        name: "桂江大学（示例）",
-        name_en: "Guijiang University (sample)",
-        kind: OrgKind::University,
-        country: "CN",
-        region: "450100",
-        credit_prefix: Some("12450000MB0000001"),
-        state_funded: true,
-        admin: "tto@guijiang-university.sample",
-        admin_name: "桂江大学技术转移办公室",
-    },
-    SampleOrg {
-        name: "柳江智能农机有限公司（示例）",
-        name_en: "Liujiang Smart Agri-Machinery Co. (sample)",
-        kind: OrgKind::Enterprise,
-        country: "CN",
-        region: "450200",
-        credit_prefix: Some("91450200MA0000002"),
-        state_funded: false,
-        admin: "rd@liujiang-agrimach.sample",
-        admin_name: "柳江农机研发部",
-    },
-    SampleOrg {
-        name: "北部湾技术转移中心（示例）",
-        name_en: "Beibu Gulf Technology Transfer Centre (sample)",
-        kind: OrgKind::BrokerAgency,
-        country: "CN",
-        region: "450500",
-        credit_prefix: Some("52450500MJ0000003"),
-        state_funded: false,
-        admin: "broker@beibu-gulf-ttc.sample",
-        admin_name: "黄经理（示例技术经理人）",
-    },
-    SampleOrg {
-        name: "Mekong AgriTech JSC (sample)",
-        name_en: "Mekong AgriTech JSC (sample)",
-        kind: OrgKind::Enterprise,
-        country: "VN",
-        region: "VN",
-        credit_prefix: None,
-        state_funded: false,
-        admin: "partner@mekong-agritech.sample",
-        admin_name: "Nguyen Van An (sample)",
-    },
-];
+/// `sample/demo.json`: the demo accounts (the operator first) and organisations.
+#[derive(Debug, Deserialize)]
+// The texts are `'static` (see `crate::sample_data`).
+#[serde(bound(deserialize = "'de: 'static"))]
+struct Demo {
+    #[serde(deserialize_with = "leak::slice")]
+    accounts: &'static [DemoAccount],
+    #[serde(deserialize_with = "leak::slice")]
+    organisations: &'static [SampleOrg],
+}
+
+static DEMO: OnceLock<Demo> = OnceLock::new();
+
+fn demo() -> anyhow::Result<&'static Demo> {
+    if let Some(d) = DEMO.get() {
+        return Ok(d);
+    }
+    let parsed: Demo = parse("demo.json", include_str!("../sample/demo.json"))?;
+    anyhow::ensure!(
+        !parsed.accounts.is_empty(),
+        "sample data file demo.json names no accounts (the first is the operator)"
+    );
+    // A racing first use parsed the file too; either copy is the same data.
+    Ok(DEMO.get_or_init(|| parsed))
+}
+
+/// The demo accounts sample data creates, the operator first.
+pub fn demo_accounts() -> anyhow::Result<&'static [DemoAccount]> {
+    Ok(demo()?.accounts)
+}
 
 /// Loads the sample data unless the database already has organisations. Returns whether it
 /// loaded anything.
@@ -120,8 +97,12 @@ pub async fn load_if_empty(db: &(impl ConnectionTrait + TransactionTrait)) -> an
 
 /// Loads the sample data in one transaction.
 pub async fn load(db: &(impl ConnectionTrait + TransactionTrait)) -> anyhow::Result<()> {
+    let demo = demo()?;
+    let operator = demo
+        .accounts
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("no sample operator account"))?;
     let txn = db.begin().await?;
-    let operator = &DEMO_ACCOUNTS[0];
     listing::domain::accounts::create_operator(
         &txn,
         operator.email,
@@ -133,10 +114,11 @@ pub async fn load(db: &(impl ConnectionTrait + TransactionTrait)) -> anyhow::Res
     let now = chrono::Utc::now();
     // The demo university and enterprise own a few sample listings, so their logins see them
     // under "my organisation".
-    let mut demo = crate::sample_listings::DemoOwners::default();
-    for org in ORGS {
+    let mut owners = crate::sample_listings::DemoOwners::default();
+    for org in demo.organisations {
         let credit_code = org
             .credit_prefix
+            .as_deref()
             .and_then(|p| credit_code_check_char(p).map(|c| format!("{p}{c}")));
         let id = OrganisationId::new();
         organisations::ActiveModel {
@@ -181,8 +163,8 @@ pub async fn load(db: &(impl ConnectionTrait + TransactionTrait)) -> anyhow::Res
             contact_email: org.admin,
         };
         match org.kind {
-            OrgKind::University => demo.university = Some(owner()),
-            OrgKind::Enterprise if org.country == "CN" => demo.enterprise = Some(owner()),
+            OrgKind::University => owners.university = Some(owner()),
+            OrgKind::Enterprise if org.country == "CN" => owners.enterprise = Some(owner()),
             _ => {}
         }
         if org.kind == OrgKind::BrokerAgency {
@@ -212,7 +194,8 @@ pub async fn load(db: &(impl ConnectionTrait + TransactionTrait)) -> anyhow::Res
             .await?;
         }
     }
-    let counts = crate::sample_listings::load(&txn, chrono::Utc::now().date_naive(), &demo).await?;
+    let counts =
+        crate::sample_listings::load(&txn, chrono::Utc::now().date_naive(), &owners).await?;
     tracing::info!(
         organisations = counts.organisations,
         achievements = counts.achievements,

@@ -31,7 +31,8 @@ pub struct Config {
     pub auth: AuthConfig,
     pub telemetry: TelemetryConfig,
     pub email: EmailConfig,
-    pub matching: MatchingConfig,
+    /// Matching's ranking settings; their keys and rules live in `matching::settings`.
+    pub matching: ServiceSection,
     pub deal: DealConfig,
     pub portal: PortalConfig,
     pub retention: RetentionConfig,
@@ -107,63 +108,38 @@ impl Default for DealConfig {
     }
 }
 
-/// How matches are ranked and kept. Weights are relative: each feature's value (0–1) counts in
-/// proportion to its weight.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct MatchingConfig {
-    pub weight_text: f64,
-    pub weight_keywords: f64,
-    pub weight_ipc: f64,
-    pub weight_industry: f64,
-    pub weight_trl: f64,
-    pub weight_price_fit: f64,
-    pub weight_cooperation: f64,
-    pub weight_region: f64,
-    pub weight_freshness: f64,
-    /// Matches kept per need (best first).
-    pub max_matches_per_need: usize,
-    /// Matches scoring below this are not kept.
-    pub min_score: f64,
-    /// Candidates retrieved from the search index per need before re-ranking.
-    pub candidates: usize,
-    /// Most distinct terms of a need scored in retrieval, the most informative (weight × IDF)
-    /// kept; 0 = all. Bounds the cost of a long need on a large index.
-    pub retrieval_max_terms: usize,
-    /// Expand needs through the built-in zh↔en lexicon (CC-CEDICT, committed in the repository)
-    /// so a need finds achievements in the other language with no translation attached.
-    pub lexicon: bool,
-    /// Weight of the translated words against the need's own text (its whole text counts 3,
-    /// one keyword 1).
-    pub lexicon_weight: f64,
-    /// Terms of the translations scored besides `retrieval_max_terms` (their most
-    /// informative), so the need's own words cannot crowd them out.
-    pub lexicon_terms: usize,
-}
+/// Names of the tables whose keys a service defines ([`ServiceSection`]).
+pub const SERVICE_SECTIONS: &[&str] = &["matching"];
 
-impl Default for MatchingConfig {
-    fn default() -> Self {
-        Self {
-            // The text feature is relative to the best candidate (1.0); it used to be the share
-            // of each short query's best score, about half that for the best candidate, and the
-            // weight was 4. Halving it kept the balance (`tune` split of the evaluation set).
-            weight_text: 2.0,
-            weight_keywords: 1.5,
-            weight_ipc: 1.5,
-            weight_industry: 1.0,
-            weight_trl: 1.0,
-            weight_price_fit: 0.75,
-            weight_cooperation: 0.5,
-            weight_region: 0.5,
-            weight_freshness: 0.25,
-            max_matches_per_need: 30,
-            min_score: 0.25,
-            candidates: 100,
-            retrieval_max_terms: 40,
-            lexicon: true,
-            lexicon_weight: 1.5,
-            lexicon_terms: 24,
-        }
+/// A table of the configuration whose keys belong to one service (`[matching]`:
+/// `matching::settings`). Platform reads it with the rest of the file and environment; the
+/// owning service gives it a type, defaults and rules ([`ServiceSection::parse`]) and checks it
+/// at start-up, so platform holds no service's settings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ServiceSection(serde_json::Map<String, serde_json::Value>);
+
+impl ServiceSection {
+    /// The section as the service's settings type `T` (its `#[serde(default)]` fills what is
+    /// not set); an error names the key, as `section.field`, and its variable.
+    pub fn parse<T: serde::de::DeserializeOwned>(&self, section: &str) -> Result<T, ConfigError> {
+        let figment = Figment::from(figment::providers::Serialized::defaults(&self.0));
+        figment.extract().map_err(|err| {
+            let mut path = vec![section.to_owned()];
+            path.extend(err.path.iter().cloned());
+            // An unknown field is named in the path by some providers and not by others.
+            if let figment::error::Kind::UnknownField(field, _) = &err.kind {
+                if path.last() != Some(field) {
+                    path.push(field.clone());
+                }
+            }
+            ConfigError::new(&path.join("."), err.kind.to_string())
+        })
+    }
+
+    /// Sets one key (tests and tools that adjust a loaded configuration).
+    pub fn set(&mut self, key: &str, value: impl Into<serde_json::Value>) {
+        self.0.insert(key.to_owned(), value.into());
     }
 }
 
@@ -445,7 +421,7 @@ impl Config {
             {
                 continue;
             }
-            if !known.contains(&name) {
+            if !known.contains(&name) && !names_a_service_section_key(&name) {
                 let key = name[ENV_PREFIX.len()..].to_lowercase().replace("__", ".");
                 return Err(ConfigError {
                     key,
@@ -549,37 +525,6 @@ impl Config {
                 "must be positive",
             ));
         }
-        for (key, w) in [
-            ("matching.weight_text", self.matching.weight_text),
-            ("matching.weight_keywords", self.matching.weight_keywords),
-            ("matching.weight_ipc", self.matching.weight_ipc),
-            ("matching.weight_industry", self.matching.weight_industry),
-            ("matching.weight_trl", self.matching.weight_trl),
-            ("matching.weight_price_fit", self.matching.weight_price_fit),
-            (
-                "matching.weight_cooperation",
-                self.matching.weight_cooperation,
-            ),
-            ("matching.weight_region", self.matching.weight_region),
-            ("matching.weight_freshness", self.matching.weight_freshness),
-            ("matching.lexicon_weight", self.matching.lexicon_weight),
-        ] {
-            if !(w.is_finite() && w >= 0.0) {
-                return Err(ConfigError::new(key, "must be a number ≥ 0"));
-            }
-        }
-        if !(0.0..=1.0).contains(&self.matching.min_score) {
-            return Err(ConfigError::new(
-                "matching.min_score",
-                "must be between 0 and 1",
-            ));
-        }
-        if self.matching.candidates == 0 || self.matching.max_matches_per_need == 0 {
-            return Err(ConfigError::new(
-                "matching.candidates",
-                "candidates and max_matches_per_need must be positive",
-            ));
-        }
         let fmt = &self.deal.registration_number_format;
         if fmt.matches("{seq").count() != 1 || !fmt.contains('}') {
             return Err(ConfigError::new(
@@ -600,7 +545,8 @@ impl Config {
     }
 
     /// Every `TECHMARKET_*` variable that sets a key, derived from the structure itself so
-    /// the deployment manifests can be checked against it.
+    /// the deployment manifests can be checked against it. The keys of a
+    /// [`ServiceSection`] are its owner's to list (`matching::MatchingConfig::env_vars`).
     pub fn known_env_vars() -> Vec<String> {
         let mut keys = Vec::new();
         let value = serde_json::to_value(Config::default()).unwrap_or_default();
@@ -611,6 +557,13 @@ impl Config {
         vars.sort();
         vars
     }
+}
+
+/// `TECHMARKET_MATCHING__…`: a key of a service's own section, checked by that service.
+fn names_a_service_section_key(var: &str) -> bool {
+    SERVICE_SECTIONS
+        .iter()
+        .any(|section| var.starts_with(&format!("{}__", env_var_for(section))))
 }
 
 fn collect_keys(prefix: &str, value: &serde_json::Value, out: &mut Vec<String>) {

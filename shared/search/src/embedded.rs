@@ -300,6 +300,18 @@ pub struct EmbeddedIndex {
     inner: Arc<Inner>,
 }
 
+/// Whether `err` (from [`EmbeddedIndex::open`]) is tantivy refusing an index written with
+/// another schema, as by an older binary: derived data its caller may rebuild. Matched by the
+/// error's type, not its text.
+pub fn is_schema_mismatch(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        matches!(
+            e.downcast_ref::<tantivy::TantivyError>(),
+            Some(tantivy::TantivyError::SchemaError(_))
+        )
+    })
+}
+
 impl EmbeddedIndex {
     /// Opens the index in `dir`, creating the directory and an empty index if missing.
     pub fn open(dir: &Path) -> anyhow::Result<Self> {

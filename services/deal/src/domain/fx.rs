@@ -1,30 +1,25 @@
-//! Exchange rates: data with a source and a date, entered by operators. A cross-border
-//! contract converts at the rate of its signing date — the latest rate dated on or before that
-//! day, at most [`MAX_RATE_AGE_DAYS`] old (rates are not published on weekends and holidays) —
-//! and stores the rate it used.
+//! Exchange rates: data with a source and a date, entered by operators and listed here. How an
+//! amount converts (which rate applies to which date) is `platform::fx`'s one rule; a
+//! cross-border contract stores the rate it used.
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
 use platform::entity::fx_rates;
 use platform::error::{ApiError, ApiResult, Validator};
+use platform::fx::parse_rate;
 use platform::ids::new_uuid;
 use platform::money::Currency;
-use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
-use std::str::FromStr;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{now, paging, Page};
 use crate::SERVICE;
-
-/// The oldest a rate may be, in days before the signing date, to convert a contract.
-pub const MAX_RATE_AGE_DAYS: i64 = 7;
 
 /// A rate as an operator enters it.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -77,14 +72,8 @@ pub struct FxListParams {
     pub per_page: Option<u64>,
 }
 
-/// Parses a positive decimal rate.
-pub fn parse_rate(raw: &str) -> Option<Decimal> {
-    Decimal::from_str(raw.trim())
-        .ok()
-        .filter(|d| *d > Decimal::ZERO)
-}
-
 /// Adds a rate (operators). One rate per currency and date.
+#[tracing::instrument(skip_all, fields(fx.currency = %input.currency, fx.rate_date = %input.rate_date))]
 pub async fn create(
     db: &impl TransactionTrait,
     caller: &AuthUser,
@@ -111,12 +100,15 @@ pub async fn create(
     );
     v.length(&input.source, "source", 2, 200);
     v.finish()?;
+    // Checked just above; never store an empty or zero rate.
+    let rate =
+        rate.ok_or_else(|| ApiError::field("cny_per_unit", "must be a positive decimal number"))?;
     let txn = db.begin().await?;
     let model = fx_rates::ActiveModel {
         id: Set(new_uuid()),
         currency: Set(currency),
         rate_date: Set(input.rate_date),
-        cny_per_unit: Set(rate.map(|r| r.normalize().to_string()).unwrap_or_default()),
+        cny_per_unit: Set(rate.normalize().to_string()),
         source: Set(input.source.trim().to_owned()),
         created_at: Set(now()),
     }
@@ -143,6 +135,7 @@ pub async fn create(
 }
 
 /// Lists rates, newest first.
+#[tracing::instrument(skip_all)]
 pub async fn list(db: &impl ConnectionTrait, params: &FxListParams) -> ApiResult<Page<FxRateOut>> {
     let (page, per_page) = paging(params.page, params.per_page);
     let mut q = fx_rates::Entity::find();
@@ -172,32 +165,4 @@ pub async fn list(db: &impl ConnectionTrait, params: &FxListParams) -> ApiResult
         page,
         per_page,
     })
-}
-
-/// The rate a contract in `currency` signed on `date` converts at, with its parsed value.
-pub async fn rate_for(
-    db: &impl ConnectionTrait,
-    currency: &str,
-    date: NaiveDate,
-) -> ApiResult<(fx_rates::Model, Decimal)> {
-    let rate = fx_rates::Entity::find()
-        .filter(fx_rates::Column::Currency.eq(currency))
-        .filter(fx_rates::Column::RateDate.lte(date))
-        .filter(fx_rates::Column::RateDate.gte(date - Duration::days(MAX_RATE_AGE_DAYS)))
-        .order_by_desc(fx_rates::Column::RateDate)
-        .one(db)
-        .await?
-        .ok_or_else(|| {
-            ApiError::field(
-                "signed_on",
-                format!("no {currency}→CNY rate dated {date} or up to {MAX_RATE_AGE_DAYS} days before; an operator adds it at /api/v1/fx-rates"),
-            )
-        })?;
-    let value = parse_rate(&rate.cny_per_unit).ok_or_else(|| {
-        ApiError::Internal(anyhow::anyhow!(
-            "stored rate {} is not a positive decimal",
-            rate.id
-        ))
-    })?;
-    Ok((rate, value))
 }

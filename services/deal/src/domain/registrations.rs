@@ -517,7 +517,7 @@ pub async fn change(
         );
         v.finish()?;
         let rate = match &c.fx_rate {
-            Some(r) => Some(super::fx::parse_rate(r).ok_or_else(|| {
+            Some(r) => Some(platform::fx::parse_rate(r).ok_or_else(|| {
                 ApiError::Internal(anyhow::anyhow!(
                     "stored rate of contract {} unreadable",
                     c.id

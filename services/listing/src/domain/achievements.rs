@@ -1,26 +1,23 @@
 //! Achievements (科技成果): what universities, institutes and companies offer.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
-use platform::audit::AuditEntry;
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use platform::auth::{AuthUser, OrgKind};
 use platform::entity::{achievements, organisations};
-use platform::error::{ApiError, ApiResult, Validator};
+use platform::error::{ApiResult, Validator};
 use platform::ids::AchievementId;
 use platform::taxonomy;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, EntityTrait, Set, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::editing::{self, Editable};
 use super::listings::{
     self, clean_ipc, clean_keywords, strings, CommonFields, Header, ListColumns, ListParams,
     PriceRange, Status,
 };
 use super::revisions;
 use super::translations::{self, LocalizedText, Provenance};
-use crate::SERVICE;
 
 /// An achievement as its owner writes it (create, or the result of a patch).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -210,15 +207,8 @@ pub fn to_in(m: &achievements::Model) -> AchievementIn {
 
 /// Validates an achievement; `org` supplies the default country and region.
 pub fn validate(input: &AchievementIn, org: &organisations::Model) -> ApiResult<(String, String)> {
-    let country = input
-        .country
-        .clone()
-        .unwrap_or_else(|| org.country.clone())
-        .to_ascii_uppercase();
-    let region = input
-        .region_code
-        .clone()
-        .unwrap_or_else(|| org.region_code.clone());
+    let (country, region) =
+        listings::filed_under(input.country.as_deref(), input.region_code.as_deref(), org);
     let mut v = Validator::new();
     listings::validate_common(
         &CommonFields {
@@ -263,47 +253,115 @@ pub fn validate(input: &AchievementIn, org: &organisations::Model) -> ApiResult<
     Ok((country, region))
 }
 
-/// Who may offer achievements.
-fn may_post(caller: &AuthUser) -> bool {
-    matches!(
-        caller.org_kind,
-        Some(OrgKind::University | OrgKind::Institute | OrgKind::Enterprise | OrgKind::Other)
-    )
+/// Achievements in the shared draft-and-edit flow ([`editing`]).
+pub struct Achievements;
+
+impl Editable for Achievements {
+    type Entity = achievements::Entity;
+    type Model = achievements::Model;
+    type Active = achievements::ActiveModel;
+    type Column = achievements::Column;
+    type Input = AchievementIn;
+
+    const NOUN: &'static str = "achievement";
+    const CREATE_ACTION: &'static str = "achievement.create";
+    const UPDATE_ACTION: &'static str = "achievement.update";
+    const NOT_POSTED_BY: &'static str =
+        "achievements are posted by universities, institutes and companies";
+    const ID: achievements::Column = achievements::Column::Id;
+    const VERSION: achievements::Column = achievements::Column::Version;
+
+    /// Universities, institutes and companies offer achievements.
+    fn may_post(caller: &AuthUser) -> bool {
+        matches!(
+            caller.org_kind,
+            Some(OrgKind::University | OrgKind::Institute | OrgKind::Enterprise | OrgKind::Other)
+        )
+    }
+
+    fn to_in(m: &achievements::Model) -> AchievementIn {
+        to_in(m)
+    }
+
+    fn header(m: &achievements::Model) -> Header {
+        Header::from(m)
+    }
+
+    fn validate(input: &AchievementIn, org: &organisations::Model) -> ApiResult<(String, String)> {
+        validate(input, org)
+    }
+
+    fn draft(
+        org_id: Uuid,
+        created_by: Uuid,
+        input: &AchievementIn,
+        country: String,
+        region: String,
+    ) -> achievements::ActiveModel {
+        let now = editing::written_at();
+        let mut active = achievements::ActiveModel {
+            id: Set(AchievementId::new().0),
+            organisation_id: Set(org_id),
+            created_by: Set(created_by),
+            status: Set(Status::Draft.as_str().to_owned()),
+            submitted_at: Set(None),
+            published_at: Set(None),
+            closed_at: Set(None),
+            expiry_reminded_at: Set(None),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        Self::apply(&mut active, input, country, region);
+        active
+    }
+
+    fn apply(
+        active: &mut achievements::ActiveModel,
+        input: &AchievementIn,
+        country: String,
+        region: String,
+    ) {
+        active.original_language = Set(input.language.clone());
+        active.title = Set(input.title.trim().to_owned());
+        active.summary = Set(input.summary.trim().to_owned());
+        active.description = Set(input.description.trim().to_owned());
+        active.keywords = Set(serde_json::json!(clean_keywords(&input.keywords)));
+        active.industry_code = Set(input.industry.clone());
+        active.ipc_codes = Set(serde_json::json!(clean_ipc(&input.ipc_codes)));
+        active.ip_type = Set(input.ip_type.clone());
+        active.ip_numbers = Set(serde_json::json!(input.ip_numbers));
+        active.patent_status = Set(input.patent_status.clone());
+        active.trl = Set(input.trl);
+        active.cooperation_modes = Set(serde_json::json!(input.cooperation_modes));
+        active.price_min_minor = Set(input.price.as_ref().and_then(|p| p.min_minor));
+        active.price_max_minor = Set(input.price.as_ref().and_then(|p| p.max_minor));
+        active.currency = Set(input.price.as_ref().map(|p| p.currency.clone()));
+        active.price_negotiable = Set(input.price.is_none());
+        active.country = Set(country);
+        active.region_code = Set(region);
+        active.cross_border = Set(input.cross_border);
+        active.valid_until = Set(input.valid_until);
+        active.contact_name = Set(input.contact_name.clone());
+        active.contact_email = Set(input.contact_email.clone());
+        active.contact_phone = Set(input.contact_phone.clone());
+    }
+
+    fn stamp(active: &mut achievements::ActiveModel, status: Status, version: i32) {
+        active.status = Set(status.as_str().to_owned());
+        active.version = Set(version);
+        active.updated_at = Set(editing::written_at());
+    }
 }
 
-/// Creates a draft for the caller's organisation.
+/// Creates a draft achievement for the caller's organisation ([`editing::create`]).
 pub async fn create(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
     input: AchievementIn,
 ) -> ApiResult<achievements::Model> {
-    let org_id = caller.require_organisation()?;
-    if !may_post(caller) {
-        return Err(ApiError::Forbidden(
-            "achievements are posted by universities, institutes and companies".to_owned(),
-        ));
-    }
-    let org = organisations::Entity::find_by_id(org_id.0)
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::Forbidden("your organisation no longer exists".to_owned()))?;
-    let (country, region) = validate(&input, &org)?;
-    let txn = db.begin().await?;
-    let model = draft_model(org.id, caller.user_id.0, &input, country, region)
-        .insert(&txn)
-        .await?;
-    let id = AchievementId(model.id);
-    AuditEntry {
-        actor: Some(caller),
-        service: SERVICE,
-        action: "achievement.create",
-        entity_type: "achievement",
-        entity_id: id.0,
-    }
-    .record(&txn, None::<&()>, Some(&to_in(&model)))
-    .await?;
-    txn.commit().await?;
-    Ok(model)
+    editing::create::<Achievements>(db, caller, input).await
 }
 
 /// A new draft row from validated input (shared by the API and bulk imports).
@@ -314,48 +372,10 @@ pub fn draft_model(
     country: String,
     region: String,
 ) -> achievements::ActiveModel {
-    let now = Utc::now();
-    achievements::ActiveModel {
-        id: Set(AchievementId::new().0),
-        organisation_id: Set(org_id),
-        created_by: Set(created_by),
-        status: Set(Status::Draft.as_str().to_owned()),
-        original_language: Set(input.language.clone()),
-        title: Set(input.title.trim().to_owned()),
-        summary: Set(input.summary.trim().to_owned()),
-        description: Set(input.description.trim().to_owned()),
-        keywords: Set(serde_json::json!(clean_keywords(&input.keywords))),
-        industry_code: Set(input.industry.clone()),
-        ipc_codes: Set(serde_json::json!(clean_ipc(&input.ipc_codes))),
-        ip_type: Set(input.ip_type.clone()),
-        ip_numbers: Set(serde_json::json!(input.ip_numbers)),
-        patent_status: Set(input.patent_status.clone()),
-        trl: Set(input.trl),
-        cooperation_modes: Set(serde_json::json!(input.cooperation_modes)),
-        price_min_minor: Set(input.price.as_ref().and_then(|p| p.min_minor)),
-        price_max_minor: Set(input.price.as_ref().and_then(|p| p.max_minor)),
-        currency: Set(input.price.as_ref().map(|p| p.currency.clone())),
-        price_negotiable: Set(input.price.is_none()),
-        country: Set(country),
-        region_code: Set(region),
-        cross_border: Set(input.cross_border),
-        contact_name: Set(input.contact_name.clone()),
-        contact_email: Set(input.contact_email.clone()),
-        contact_phone: Set(input.contact_phone.clone()),
-        valid_until: Set(input.valid_until),
-        submitted_at: Set(None),
-        published_at: Set(None),
-        closed_at: Set(None),
-        expiry_reminded_at: Set(None),
-        version: Set(1),
-        created_at: Set(now.into()),
-        updated_at: Set(now.into()),
-    }
+    Achievements::draft(org_id, created_by, input, country, region)
 }
 
-/// Applies a JSON merge patch (RFC 7396) to an achievement at `version`. On a draft, submitted
-/// or rejected achievement the change applies at once; on a published one it becomes a pending
-/// revision (see [`super::revisions`]) and the returned row is the unchanged public one.
+/// Applies a JSON merge patch to the achievement at `version` ([`editing::update`]).
 pub async fn update(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -363,45 +383,10 @@ pub async fn update(
     version: i32,
     patch: serde_json::Value,
 ) -> ApiResult<achievements::Model> {
-    let current = find(db, id).await?;
-    let header = Header::from(&current);
-    let before = to_in(&current);
-    let input: AchievementIn =
-        revisions::merge_edit(db, &header, caller, version, &before, patch).await?;
-    let org = organisations::Entity::find_by_id(current.organisation_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::not_found("organisation"))?;
-    let (country, region) = validate(&input, &org)?;
-    if header.status == Status::Published {
-        let mut proposal = revisions::current_proposal(db, &header).await?;
-        proposal.listing = revisions::diff(&before, &input)?;
-        revisions::propose(db, caller, &header, version, proposal).await?;
-        return find(db, id).await;
-    }
-    // A rejected listing that is edited goes back to draft for another review.
-    let status = if header.status == Status::Rejected {
-        Status::Draft
-    } else {
-        header.status
-    };
-    let txn = db.begin().await?;
-    let updated = write(&txn, &current, &input, country, region, status, version).await?;
-    AuditEntry {
-        actor: Some(caller),
-        service: SERVICE,
-        action: "achievement.update",
-        entity_type: "achievement",
-        entity_id: id.0,
-    }
-    .record(&txn, Some(&before), Some(&to_in(&updated)))
-    .await?;
-    txn.commit().await?;
-    Ok(updated)
+    editing::update::<Achievements>(db, caller, id.0, version, patch).await
 }
 
-/// Applies an approved revision's merge patch onto the published achievement as it is now,
-/// validated again, at the version the operator read (inside the operator's transaction).
+/// Applies an approved revision onto the published achievement ([`editing::apply_revision`]).
 pub async fn apply_revision(
     txn: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -409,97 +394,16 @@ pub async fn apply_revision(
     version: i32,
     patch: serde_json::Value,
 ) -> ApiResult<()> {
-    let current = find(txn, AchievementId(header.id)).await?;
-    let before = to_in(&current);
-    let input: AchievementIn = super::patch::merge(&before, patch)?;
-    let org = organisations::Entity::find_by_id(current.organisation_id)
-        .one(txn)
-        .await?
-        .ok_or_else(|| ApiError::not_found("organisation"))?;
-    let (country, region) = validate(&input, &org)?;
-    let updated = write(
-        txn,
-        &current,
-        &input,
-        country,
-        region,
-        Status::Published,
-        version,
-    )
-    .await?;
-    AuditEntry {
-        actor: Some(caller),
-        service: SERVICE,
-        action: "achievement.update",
-        entity_type: "achievement",
-        entity_id: header.id,
-    }
-    .record(txn, Some(&before), Some(&to_in(&updated)))
-    .await?;
-    Ok(())
-}
-
-/// Writes validated input onto the row at `version` (checked inside the UPDATE), bumping it.
-async fn write(
-    txn: &impl ConnectionTrait,
-    current: &achievements::Model,
-    input: &AchievementIn,
-    country: String,
-    region: String,
-    status: Status,
-    version: i32,
-) -> ApiResult<achievements::Model> {
-    let id = AchievementId(current.id);
-    let mut active: achievements::ActiveModel = current.clone().into();
-    active.status = Set(status.as_str().to_owned());
-    active.original_language = Set(input.language.clone());
-    active.title = Set(input.title.trim().to_owned());
-    active.summary = Set(input.summary.trim().to_owned());
-    active.description = Set(input.description.trim().to_owned());
-    active.keywords = Set(serde_json::json!(clean_keywords(&input.keywords)));
-    active.industry_code = Set(input.industry.clone());
-    active.ipc_codes = Set(serde_json::json!(clean_ipc(&input.ipc_codes)));
-    active.ip_type = Set(input.ip_type.clone());
-    active.ip_numbers = Set(serde_json::json!(input.ip_numbers));
-    active.patent_status = Set(input.patent_status.clone());
-    active.trl = Set(input.trl);
-    active.cooperation_modes = Set(serde_json::json!(input.cooperation_modes));
-    active.price_min_minor = Set(input.price.as_ref().and_then(|p| p.min_minor));
-    active.price_max_minor = Set(input.price.as_ref().and_then(|p| p.max_minor));
-    active.currency = Set(input.price.as_ref().map(|p| p.currency.clone()));
-    active.price_negotiable = Set(input.price.is_none());
-    active.country = Set(country);
-    active.region_code = Set(region);
-    active.cross_border = Set(input.cross_border);
-    active.valid_until = Set(input.valid_until);
-    active.contact_name = Set(input.contact_name.clone());
-    active.contact_email = Set(input.contact_email.clone());
-    active.contact_phone = Set(input.contact_phone.clone());
-    active.version = Set(version + 1);
-    active.updated_at = Set(Utc::now().into());
-    let result = achievements::Entity::update_many()
-        .set(active)
-        .filter(achievements::Column::Id.eq(id.0))
-        .filter(achievements::Column::Version.eq(version))
-        .exec(txn)
-        .await?;
-    if result.rows_affected == 0 {
-        return Err(ApiError::StaleVersion(format!(
-            "achievement {id} changed meanwhile: reload and retry"
-        )));
-    }
-    find(txn, id).await
+    editing::apply_revision::<Achievements>(txn, caller, header, version, patch).await
 }
 
 /// Reads an achievement or 404 (no visibility check: callers decide).
 pub async fn find(db: &impl ConnectionTrait, id: AchievementId) -> ApiResult<achievements::Model> {
-    achievements::Entity::find_by_id(id.0)
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("achievement {id}")))
+    editing::find::<Achievements>(db, id.0).await
 }
 
 /// Lists achievements the caller may see.
+#[tracing::instrument(skip_all)]
 pub async fn list(
     db: &impl ConnectionTrait,
     caller: Option<&AuthUser>,

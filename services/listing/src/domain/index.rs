@@ -47,7 +47,7 @@ async fn texts(
         .collect())
 }
 
-/// A price or budget range in CNY fen at the rate of `today`.
+/// A price or budget range in CNY fen at the rate of `today` (see `platform::fx`).
 async fn cny_range(
     db: &impl ConnectionTrait,
     min: Option<i64>,
@@ -57,8 +57,8 @@ async fn cny_range(
 ) -> anyhow::Result<(Option<i64>, Option<i64>)> {
     let currency = currency.unwrap_or("CNY");
     Ok((
-        platform::fx::to_cny_fen(db, min, currency, today).await?,
-        platform::fx::to_cny_fen(db, max, currency, today).await?,
+        platform::fx::comparable_cny_fen(db, min, currency, today).await?,
+        platform::fx::comparable_cny_fen(db, max, currency, today).await?,
     ))
 }
 

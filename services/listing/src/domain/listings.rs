@@ -4,7 +4,7 @@
 
 use chrono::{NaiveDate, Utc};
 use platform::auth::AuthUser;
-use platform::entity::{achievements, needs};
+use platform::entity::{achievements, needs, organisations};
 use platform::error::{ApiError, ApiResult, Validator};
 use platform::money::Currency;
 use platform::taxonomy;
@@ -343,6 +343,19 @@ pub struct CommonFields<'a> {
     pub price: Option<&'a PriceRange>,
     pub price_path: &'a str,
     pub contact_email: Option<&'a str>,
+}
+
+/// Where a listing is filed: the country and region it names, or else its organisation's
+/// (country codes upper-cased).
+pub fn filed_under(
+    country: Option<&str>,
+    region_code: Option<&str>,
+    org: &organisations::Model,
+) -> (String, String) {
+    (
+        country.unwrap_or(&org.country).to_ascii_uppercase(),
+        region_code.unwrap_or(&org.region_code).to_owned(),
+    )
 }
 
 /// Validates the shared fields, recording every problem in `v`.

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod achievements;
+pub mod editing;
 pub mod events;
 pub mod imports;
 pub mod index;

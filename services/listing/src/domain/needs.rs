@@ -1,26 +1,22 @@
 //! Needs (技术需求) and open calls (揭榜挂帅): what enterprises are looking for.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
-use platform::audit::AuditEntry;
 use platform::auth::{AuthUser, OrgKind};
 use platform::entity::{needs, organisations};
 use platform::error::{ApiError, ApiResult, Validator};
 use platform::ids::NeedId;
 use platform::money::{Currency, Money};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::editing::{self, Editable};
 use super::listings::{
     self, clean_ipc, clean_keywords, strings, CommonFields, Header, ListColumns, ListParams,
     PriceRange, Status,
 };
-use super::revisions;
 use super::translations::{self, LocalizedText, Provenance};
-use crate::SERVICE;
 
 /// A plain need, or an open call with a bounty (揭榜挂帅).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -290,15 +286,8 @@ pub fn to_in(m: &needs::Model) -> NeedIn {
 }
 
 pub fn validate(input: &NeedIn, org: &organisations::Model) -> ApiResult<(String, String)> {
-    let country = input
-        .country
-        .clone()
-        .unwrap_or_else(|| org.country.clone())
-        .to_ascii_uppercase();
-    let region = input
-        .region_code
-        .clone()
-        .unwrap_or_else(|| org.region_code.clone());
+    let (country, region) =
+        listings::filed_under(input.country.as_deref(), input.region_code.as_deref(), org);
     let mut v = Validator::new();
     listings::validate_common(
         &CommonFields {
@@ -369,80 +358,139 @@ pub fn validate(input: &NeedIn, org: &organisations::Model) -> ApiResult<(String
     Ok((country, region))
 }
 
-fn may_post(caller: &AuthUser) -> bool {
-    matches!(
-        caller.org_kind,
-        Some(
-            OrgKind::Enterprise
-                | OrgKind::Institute
-                | OrgKind::University
-                | OrgKind::Government
-                | OrgKind::Other
+/// Needs (and open calls) in the shared draft-and-edit flow ([`editing`]).
+pub struct Needs;
+
+impl Editable for Needs {
+    type Entity = needs::Entity;
+    type Model = needs::Model;
+    type Active = needs::ActiveModel;
+    type Column = needs::Column;
+    type Input = NeedIn;
+
+    const NOUN: &'static str = "need";
+    const CREATE_ACTION: &'static str = "need.create";
+    const UPDATE_ACTION: &'static str = "need.update";
+    const NOT_POSTED_BY: &'static str = "broker agencies do not post needs of their own";
+    const ID: needs::Column = needs::Column::Id;
+    const VERSION: needs::Column = needs::Column::Version;
+
+    /// Every kind of organisation but broker agencies posts needs.
+    fn may_post(caller: &AuthUser) -> bool {
+        matches!(
+            caller.org_kind,
+            Some(
+                OrgKind::Enterprise
+                    | OrgKind::Institute
+                    | OrgKind::University
+                    | OrgKind::Government
+                    | OrgKind::Other
+            )
         )
-    )
+    }
+
+    fn to_in(m: &needs::Model) -> NeedIn {
+        to_in(m)
+    }
+
+    fn header(m: &needs::Model) -> Header {
+        Header::from(m)
+    }
+
+    fn validate(input: &NeedIn, org: &organisations::Model) -> ApiResult<(String, String)> {
+        validate(input, org)
+    }
+
+    fn draft(
+        org_id: Uuid,
+        created_by: Uuid,
+        input: &NeedIn,
+        country: String,
+        region: String,
+    ) -> needs::ActiveModel {
+        let now = editing::written_at();
+        let mut active = needs::ActiveModel {
+            id: Set(NeedId::new().0),
+            organisation_id: Set(org_id),
+            created_by: Set(created_by),
+            status: Set(Status::Draft.as_str().to_owned()),
+            awarded_application_id: Set(None),
+            submitted_at: Set(None),
+            published_at: Set(None),
+            closed_at: Set(None),
+            expiry_reminded_at: Set(None),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        Self::apply(&mut active, input, country, region);
+        active
+    }
+
+    fn apply(active: &mut needs::ActiveModel, input: &NeedIn, country: String, region: String) {
+        active.kind = Set(input.kind.as_str().to_owned());
+        active.original_language = Set(input.language.clone());
+        active.title = Set(input.title.trim().to_owned());
+        active.summary = Set(input.summary.trim().to_owned());
+        active.description = Set(input.description.trim().to_owned());
+        active.keywords = Set(serde_json::json!(clean_keywords(&input.keywords)));
+        active.industry_code = Set(input.industry.clone());
+        active.ipc_codes = Set(serde_json::json!(clean_ipc(&input.ipc_codes)));
+        active.min_trl = Set(input.min_trl);
+        active.budget_min_minor = Set(input.budget.as_ref().and_then(|p| p.min_minor));
+        active.budget_max_minor = Set(input.budget.as_ref().and_then(|p| p.max_minor));
+        active.currency = Set(input.budget.as_ref().map(|p| p.currency.clone()));
+        active.budget_negotiable = Set(input.budget.is_none());
+        active.cooperation_modes = Set(serde_json::json!(input.cooperation_modes));
+        active.deadline = Set(input.deadline);
+        active.country = Set(country);
+        active.region_code = Set(region);
+        active.cross_border = Set(input.cross_border);
+        active.valid_until = Set(input.valid_until);
+        active.bounty_minor = Set(input.bounty.as_ref().map(|b| b.minor_units));
+        active.bounty_currency = Set(input.bounty.as_ref().map(|b| b.currency.clone()));
+        active.eligibility = Set(input.eligibility.clone());
+        active.contact_name = Set(input.contact_name.clone());
+        active.contact_email = Set(input.contact_email.clone());
+        active.contact_phone = Set(input.contact_phone.clone());
+    }
+
+    fn stamp(active: &mut needs::ActiveModel, status: Status, version: i32) {
+        active.status = Set(status.as_str().to_owned());
+        active.version = Set(version);
+        active.updated_at = Set(editing::written_at());
+    }
+
+    /// A published need cannot become an open call or stop being one: applicants answered
+    /// what it was.
+    fn check_change(current: &needs::Model, before: &NeedIn, input: &NeedIn) -> ApiResult<()> {
+        if input.kind != before.kind && Status::parse(&current.status) == Some(Status::Published) {
+            return Err(ApiError::field(
+                "kind",
+                "a published need cannot become an open call or stop being one",
+            ));
+        }
+        Ok(())
+    }
+
+    async fn check_promises(
+        db: &impl ConnectionTrait,
+        id: Uuid,
+        before: &NeedIn,
+        input: &NeedIn,
+    ) -> ApiResult<()> {
+        super::open_calls::check_promises(db, NeedId(id), before, input).await
+    }
 }
 
-fn apply(active: &mut needs::ActiveModel, input: &NeedIn, country: String, region: String) {
-    active.kind = Set(input.kind.as_str().to_owned());
-    active.original_language = Set(input.language.clone());
-    active.title = Set(input.title.trim().to_owned());
-    active.summary = Set(input.summary.trim().to_owned());
-    active.description = Set(input.description.trim().to_owned());
-    active.keywords = Set(serde_json::json!(clean_keywords(&input.keywords)));
-    active.industry_code = Set(input.industry.clone());
-    active.ipc_codes = Set(serde_json::json!(clean_ipc(&input.ipc_codes)));
-    active.min_trl = Set(input.min_trl);
-    active.budget_min_minor = Set(input.budget.as_ref().and_then(|p| p.min_minor));
-    active.budget_max_minor = Set(input.budget.as_ref().and_then(|p| p.max_minor));
-    active.currency = Set(input.budget.as_ref().map(|p| p.currency.clone()));
-    active.budget_negotiable = Set(input.budget.is_none());
-    active.cooperation_modes = Set(serde_json::json!(input.cooperation_modes));
-    active.deadline = Set(input.deadline);
-    active.country = Set(country);
-    active.region_code = Set(region);
-    active.cross_border = Set(input.cross_border);
-    active.valid_until = Set(input.valid_until);
-    active.bounty_minor = Set(input.bounty.as_ref().map(|b| b.minor_units));
-    active.bounty_currency = Set(input.bounty.as_ref().map(|b| b.currency.clone()));
-    active.eligibility = Set(input.eligibility.clone());
-    active.contact_name = Set(input.contact_name.clone());
-    active.contact_email = Set(input.contact_email.clone());
-    active.contact_phone = Set(input.contact_phone.clone());
-}
-
-/// Creates a draft need for the caller's organisation.
+/// Creates a draft need for the caller's organisation ([`editing::create`]).
 pub async fn create(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
     input: NeedIn,
 ) -> ApiResult<needs::Model> {
-    let org_id = caller.require_organisation()?;
-    if !may_post(caller) {
-        return Err(ApiError::Forbidden(
-            "broker agencies do not post needs of their own".to_owned(),
-        ));
-    }
-    let org = organisations::Entity::find_by_id(org_id.0)
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::Forbidden("your organisation no longer exists".to_owned()))?;
-    let (country, region) = validate(&input, &org)?;
-    let txn = db.begin().await?;
-    let model = draft_model(org.id, caller.user_id.0, &input, country, region)
-        .insert(&txn)
-        .await?;
-    let id = NeedId(model.id);
-    AuditEntry {
-        actor: Some(caller),
-        service: SERVICE,
-        action: "need.create",
-        entity_type: "need",
-        entity_id: id.0,
-    }
-    .record(&txn, None::<&()>, Some(&to_in(&model)))
-    .await?;
-    txn.commit().await?;
-    Ok(model)
+    editing::create::<Needs>(db, caller, input).await
 }
 
 /// A new draft row from validated input (shared by the API and bulk imports).
@@ -453,28 +501,10 @@ pub fn draft_model(
     country: String,
     region: String,
 ) -> needs::ActiveModel {
-    let now = Utc::now();
-    let mut active = needs::ActiveModel {
-        id: Set(NeedId::new().0),
-        organisation_id: Set(org_id),
-        created_by: Set(created_by),
-        status: Set(Status::Draft.as_str().to_owned()),
-        awarded_application_id: Set(None),
-        submitted_at: Set(None),
-        published_at: Set(None),
-        closed_at: Set(None),
-        expiry_reminded_at: Set(None),
-        version: Set(1),
-        created_at: Set(now.into()),
-        updated_at: Set(now.into()),
-        ..Default::default()
-    };
-    apply(&mut active, input, country, region);
-    active
+    Needs::draft(org_id, created_by, input, country, region)
 }
 
-/// Applies a JSON merge patch to a need at `version`. On a published need the change becomes
-/// a pending revision (see [`super::revisions`]) and the returned row is the public one.
+/// Applies a JSON merge patch to the need at `version` ([`editing::update`]).
 pub async fn update(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -482,60 +512,10 @@ pub async fn update(
     version: i32,
     patch: serde_json::Value,
 ) -> ApiResult<needs::Model> {
-    let current = find(db, id).await?;
-    let header = Header::from(&current);
-    let before = to_in(&current);
-    let input: NeedIn = revisions::merge_edit(db, &header, caller, version, &before, patch).await?;
-    let (country, region) = check_edit(db, &current, &before, &input).await?;
-    super::open_calls::check_promises(db, id, &before, &input).await?;
-    if header.status == Status::Published {
-        let mut proposal = revisions::current_proposal(db, &header).await?;
-        proposal.listing = revisions::diff(&before, &input)?;
-        revisions::propose(db, caller, &header, version, proposal).await?;
-        return find(db, id).await;
-    }
-    let status = if header.status == Status::Rejected {
-        Status::Draft
-    } else {
-        header.status
-    };
-    let txn = db.begin().await?;
-    let updated = write(&txn, &current, &input, country, region, status, version).await?;
-    AuditEntry {
-        actor: Some(caller),
-        service: SERVICE,
-        action: "need.update",
-        entity_type: "need",
-        entity_id: id.0,
-    }
-    .record(&txn, Some(&before), Some(&to_in(&updated)))
-    .await?;
-    txn.commit().await?;
-    Ok(updated)
+    editing::update::<Needs>(db, caller, id.0, version, patch).await
 }
 
-/// Validates `input` as an edit of `current`: the fields and the kind of a published need.
-async fn check_edit(
-    db: &impl ConnectionTrait,
-    current: &needs::Model,
-    before: &NeedIn,
-    input: &NeedIn,
-) -> ApiResult<(String, String)> {
-    if input.kind != before.kind && Status::parse(&current.status) == Some(Status::Published) {
-        return Err(ApiError::field(
-            "kind",
-            "a published need cannot become an open call or stop being one",
-        ));
-    }
-    let org = organisations::Entity::find_by_id(current.organisation_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::not_found("organisation"))?;
-    validate(input, &org)
-}
-
-/// Applies an approved revision's merge patch onto the published need as it is now, checked
-/// again (an application may have arrived since it was proposed), at the operator's version.
+/// Applies an approved revision onto the published need ([`editing::apply_revision`]).
 pub async fn apply_revision(
     txn: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -543,73 +523,16 @@ pub async fn apply_revision(
     version: i32,
     patch: serde_json::Value,
 ) -> ApiResult<()> {
-    let current = find(txn, NeedId(header.id)).await?;
-    let before = to_in(&current);
-    let input: NeedIn = super::patch::merge(&before, patch)?;
-    let (country, region) = check_edit(txn, &current, &before, &input).await?;
-    let updated = write(
-        txn,
-        &current,
-        &input,
-        country,
-        region,
-        Status::Published,
-        version,
-    )
-    .await?;
-    // Checked after the write: the UPDATE holds the need's row lock, which an application also
-    // takes before it is stored, so no application can slip in between check and commit.
-    super::open_calls::check_promises(txn, NeedId(header.id), &before, &input).await?;
-    AuditEntry {
-        actor: Some(caller),
-        service: SERVICE,
-        action: "need.update",
-        entity_type: "need",
-        entity_id: header.id,
-    }
-    .record(txn, Some(&before), Some(&to_in(&updated)))
-    .await?;
-    Ok(())
+    editing::apply_revision::<Needs>(txn, caller, header, version, patch).await
 }
 
-/// Writes validated input onto the row at `version` (checked inside the UPDATE), bumping it.
-async fn write(
-    txn: &impl ConnectionTrait,
-    current: &needs::Model,
-    input: &NeedIn,
-    country: String,
-    region: String,
-    status: Status,
-    version: i32,
-) -> ApiResult<needs::Model> {
-    let id = NeedId(current.id);
-    let mut active: needs::ActiveModel = current.clone().into();
-    apply(&mut active, input, country, region);
-    active.status = Set(status.as_str().to_owned());
-    active.version = Set(version + 1);
-    active.updated_at = Set(Utc::now().into());
-    let result = needs::Entity::update_many()
-        .set(active)
-        .filter(needs::Column::Id.eq(id.0))
-        .filter(needs::Column::Version.eq(version))
-        .exec(txn)
-        .await?;
-    if result.rows_affected == 0 {
-        return Err(ApiError::StaleVersion(format!(
-            "need {id} changed meanwhile: reload and retry"
-        )));
-    }
-    find(txn, id).await
-}
-
+/// Reads a need or 404 (no visibility check: callers decide).
 pub async fn find(db: &impl ConnectionTrait, id: NeedId) -> ApiResult<needs::Model> {
-    needs::Entity::find_by_id(id.0)
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("need {id}")))
+    editing::find::<Needs>(db, id.0).await
 }
 
 /// Lists needs the caller may see; `open_calls_only` for `/api/v1/open-calls`.
+#[tracing::instrument(skip_all, fields(open_calls_only = open_calls_only))]
 pub async fn list(
     db: &impl ConnectionTrait,
     caller: Option<&AuthUser>,

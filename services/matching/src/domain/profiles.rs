@@ -58,10 +58,20 @@ pub async fn need_profile(
         industry: Some(m.industry_code.clone()),
         ipc_codes: strings(&m.ipc_codes),
         min_trl: m.min_trl,
-        budget_min_cny_fen: platform::fx::to_cny_fen(db, m.budget_min_minor, &currency, today)
-            .await?,
-        budget_max_cny_fen: platform::fx::to_cny_fen(db, m.budget_max_minor, &currency, today)
-            .await?,
+        budget_min_cny_fen: platform::fx::comparable_cny_fen(
+            db,
+            m.budget_min_minor,
+            &currency,
+            today,
+        )
+        .await?,
+        budget_max_cny_fen: platform::fx::comparable_cny_fen(
+            db,
+            m.budget_max_minor,
+            &currency,
+            today,
+        )
+        .await?,
         cooperation_modes: strings(&m.cooperation_modes),
         region_code: Some(m.region_code.clone()),
         country: m.country.clone(),
@@ -112,10 +122,20 @@ pub async fn achievement_profiles(
             industry: m.industry_code.clone(),
             ipc_codes: strings(&m.ipc_codes),
             trl: m.trl,
-            price_min_cny_fen: platform::fx::to_cny_fen(db, m.price_min_minor, &currency, today)
-                .await?,
-            price_max_cny_fen: platform::fx::to_cny_fen(db, m.price_max_minor, &currency, today)
-                .await?,
+            price_min_cny_fen: platform::fx::comparable_cny_fen(
+                db,
+                m.price_min_minor,
+                &currency,
+                today,
+            )
+            .await?,
+            price_max_cny_fen: platform::fx::comparable_cny_fen(
+                db,
+                m.price_max_minor,
+                &currency,
+                today,
+            )
+            .await?,
             cooperation_modes: strings(&m.cooperation_modes),
             region_code: m.region_code.clone(),
             country: m.country.clone(),

@@ -4,8 +4,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::settings::MatchingConfig;
 use chrono::Utc;
-use platform::config::MatchingConfig;
 use platform::entity::{achievements, matches, needs, users};
 use platform::ids::new_uuid;
 use sea_orm::{

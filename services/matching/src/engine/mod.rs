@@ -13,7 +13,7 @@ pub mod reasons;
 
 use std::collections::HashMap;
 
-use platform::config::MatchingConfig;
+use crate::settings::MatchingConfig;
 use search::{Filters, ListingKind, RetrievalQuery, SearchIndex, WeightedText};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -292,7 +292,8 @@ async fn preview(
         state.search.as_ref(),
         &need,
         &search::Filters::default(),
-        &state.config.matching,
+        &crate::settings::MatchingConfig::from_config(&state.config)
+            .map_err(|e| ApiError::Internal(e.into()))?,
         limit,
         |ids| async move { achievement_profiles(&db, &ids).await },
     )

@@ -6,35 +6,36 @@
 //! Rules: subtype belongs to type (a licence has a scope), parties differ, dates in order
 //! (signed on or before today and before the end of validity), 0 < technology amount ≤
 //! contract amount, cost lines sum exactly to the difference, currency known, a foreign
-//! currency converts at the signing-date rate (`super::fx`), rounded half away from zero to
+//! currency converts at the signing-date rate (`platform::fx`), rounded half away from zero to
 //! the fen (`platform::money::Money::to_cny`).
-
-use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
 use platform::entity::{
-    achievements, attributions, brokers, contract_brokers, contract_cost_lines, contracts,
-    fx_rates, milestones, needs, organisations, registrations,
+    contract_brokers, contract_cost_lines, contracts, fx_rates, milestones, registrations,
 };
 use platform::error::{ApiError, ApiResult, Validator};
+use platform::fx;
 use platform::ids::{new_uuid, ContractId};
 use platform::money::{Currency, Money};
-use platform::taxonomy;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::access::{contract_scope, ensure_contract_visible, is_assigned, is_contract_party};
-use super::deals::{self, Stage};
-use super::{now, paging, stale, today, Page};
+use super::deals;
+use super::{now, paging, stale, Page};
 use crate::SERVICE;
+
+mod create;
+
+pub use create::create;
 
 /// A code with its Chinese label.
 pub type Coded = (&'static str, &'static str);
@@ -294,6 +295,7 @@ impl From<milestones::Model> for MilestoneOut {
 }
 
 /// Reads a contract or 404.
+#[tracing::instrument(level = "debug", skip_all, fields(contract.id = %id))]
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<contracts::Model> {
     contracts::Entity::find_by_id(id)
         .one(db)
@@ -351,340 +353,35 @@ pub fn validate_amounts(
     }
 }
 
-/// Converts both amounts to CNY, at `rate` unless the currency is CNY.
+/// Converts both amounts to CNY: CNY as they are, a foreign currency at the contract's
+/// `rate` (which a foreign-currency contract always has; its absence is a broken row, not a
+/// reason to read the foreign amount as CNY).
 pub fn to_cny(
     currency: &str,
     contract: i64,
     tech: i64,
     rate: Option<rust_decimal::Decimal>,
 ) -> ApiResult<(i64, i64)> {
-    match rate {
-        None => Ok((contract, tech)),
-        Some(rate) => {
-            let convert = |amount: i64| {
-                Money::new(amount, currency)
-                    .to_cny(rate)
-                    .map(|m| m.minor_units)
-                    .map_err(|e| ApiError::field("contract_amount_minor", e.to_string()))
-            };
-            Ok((convert(contract)?, convert(tech)?))
+    let rate = match rate {
+        None if currency == fx::CNY => return Ok((contract, tech)),
+        None => {
+            return Err(ApiError::Internal(anyhow::anyhow!(
+                "a {currency} contract without an exchange rate"
+            )))
         }
-    }
-}
-
-/// Creates a contract inside `txn` (the caller's idempotency transaction). A contract of a
-/// deal moves the deal to `signed`, which needs its publicity window to have ended.
-pub async fn create(
-    txn: &DatabaseTransaction,
-    caller: &AuthUser,
-    input: ContractIn,
-) -> ApiResult<contracts::Model> {
-    let mut v = Validator::new();
-    v.length(&input.contract_number, "contract_number", 1, 64);
-    v.length(&input.title, "title", 2, 200);
-    v.check(
-        type_label(&input.contract_type).is_some(),
-        "contract_type",
-        "must be development, transfer, licence, consulting or service",
-    );
-    if type_label(&input.contract_type).is_some() {
-        v.check(
-            subtype_ok(&input.contract_type, &input.subtype),
-            "subtype",
-            format!("is not a subtype of {}", input.contract_type),
-        );
-    }
-    match (&input.licence_scope, input.contract_type == "licence") {
-        (None, true) => {
-            v.push(
-                "licence_scope",
-                "a licence says whether it is exclusive, sole or non_exclusive",
-            );
-        }
-        (Some(s), true) => {
-            v.check(
-                LICENCE_SCOPES.contains(&s.as_str()),
-                "licence_scope",
-                "must be exclusive, sole or non_exclusive",
-            );
-        }
-        (Some(_), false) => {
-            v.push("licence_scope", "only licences have a scope");
-        }
-        (None, false) => {}
-    }
-    v.check(
-        input.signed_on <= today(),
-        "signed_on",
-        "cannot be in the future",
-    );
-    if let (Some(from), Some(until)) = (input.valid_from, input.valid_until) {
-        v.check(from <= until, "valid_from", "must not be after valid_until");
-    }
-    if let Some(until) = input.valid_until {
-        v.check(
-            input.signed_on <= until,
-            "valid_until",
-            "must not be before signed_on",
-        );
-    }
-    validate_amounts(
-        &input.currency,
-        input.contract_amount_minor,
-        input.tech_amount_minor,
-        &input.cost_lines,
-        &mut v,
-    );
-    v.check(
-        taxonomy::is_industry(&input.industry_code),
-        "industry_code",
-        "must be an industry code from /api/v1/taxonomies/industries",
-    );
-    if let Some(ip) = &input.ip_type {
-        v.check(
-            taxonomy::is_ip_type(ip),
-            "ip_type",
-            "must be an IP type code from /api/v1/taxonomies/ip-types",
-        );
-    }
-    for (i, b) in input.brokers.iter().enumerate() {
-        v.check(
-            matches!(b.role.as_str(), "introducer" | "co_broker" | "closer"),
-            &format!("brokers[{i}].role"),
-            "must be introducer, co_broker or closer",
-        );
-    }
-    v.finish()?;
-
-    let deal = match input.deal_id {
-        Some(id) => Some(
-            deals::find(txn, id)
-                .await
-                .map_err(|_| ApiError::field("deal_id", "no such deal"))?,
-        ),
-        None => None,
+        Some(rate) => rate,
     };
-    let seller_id = input
-        .seller_organisation_id
-        .or(deal.as_ref().map(|d| d.seller_organisation_id))
-        .ok_or_else(|| ApiError::field("seller_organisation_id", "required without a deal"))?;
-    let buyer_id = input
-        .buyer_organisation_id
-        .or(deal.as_ref().map(|d| d.buyer_organisation_id))
-        .ok_or_else(|| ApiError::field("buyer_organisation_id", "required without a deal"))?;
-    let mut v = Validator::new();
-    v.check(
-        seller_id != buyer_id,
-        "buyer_organisation_id",
-        "seller and buyer must be different organisations",
-    );
-    if let Some(i) = input.intermediary_organisation_id {
-        v.check(
-            i != seller_id && i != buyer_id,
-            "intermediary_organisation_id",
-            "the intermediary is neither seller nor buyer",
-        );
-    }
-    if let Some(d) = &deal {
-        v.check(
-            d.seller_organisation_id == seller_id,
-            "seller_organisation_id",
-            "must be the deal's seller",
-        );
-        v.check(
-            d.buyer_organisation_id == buyer_id,
-            "buyer_organisation_id",
-            "must be the deal's buyer",
-        );
-    }
-    v.finish()?;
-    let seller = organisations::Entity::find_by_id(seller_id)
-        .one(txn)
-        .await?
-        .ok_or_else(|| ApiError::field("seller_organisation_id", "no such organisation"))?;
-    let buyer = organisations::Entity::find_by_id(buyer_id)
-        .one(txn)
-        .await?
-        .ok_or_else(|| ApiError::field("buyer_organisation_id", "no such organisation"))?;
-    if let Some(i) = input.intermediary_organisation_id {
-        organisations::Entity::find_by_id(i)
-            .one(txn)
-            .await?
-            .ok_or_else(|| {
-                ApiError::field("intermediary_organisation_id", "no such organisation")
-            })?;
-    }
-
-    // Who may record it: operators, members of the seller or the buyer, brokers assigned to the
-    // deal — who the caller is, never what the body says. Naming an intermediary confers
-    // nothing: it is a field any caller can fill in.
-    let party = caller.belongs_to(seller_id.into()) || caller.belongs_to(buyer_id.into());
-    let assigned = match (&deal, caller.broker_id) {
-        (Some(d), Some(b)) => is_assigned(txn, d.id, b).await?,
-        _ => false,
+    let convert = |amount: i64| {
+        Money::new(amount, currency)
+            .to_cny(rate)
+            .map(|m| m.minor_units)
+            .map_err(|e| ApiError::field("contract_amount_minor", e.to_string()))
     };
-    if !(caller.is_operator || party || assigned) {
-        if let Some(d) = &deal {
-            super::access::ensure_deal_visible(txn, caller, d).await?;
-        }
-        return Err(ApiError::Forbidden("contracts are recorded by the seller, the buyer, the deal's assigned brokers or operators".to_owned()));
-    }
-
-    let achievement_id = input
-        .achievement_id
-        .or(deal.as_ref().and_then(|d| d.achievement_id));
-    let need_id = input.need_id.or(deal.as_ref().and_then(|d| d.need_id));
-    if let Some(a) = input.achievement_id {
-        achievements::Entity::find_by_id(a)
-            .one(txn)
-            .await?
-            .ok_or_else(|| ApiError::field("achievement_id", "no such achievement"))?;
-    }
-    if let Some(n) = input.need_id {
-        needs::Entity::find_by_id(n)
-            .one(txn)
-            .await?
-            .ok_or_else(|| ApiError::field("need_id", "no such need"))?;
-    }
-
-    if let Some(d) = &deal {
-        let stage = Stage::parse(&d.stage).unwrap_or(Stage::Lead);
-        if stage.is_final() {
-            return Err(ApiError::conflict(
-                "deal_finished",
-                format!("the deal is {}", d.stage),
-            ));
-        }
-        deals::ensure_may_sign(txn, d).await?;
-    }
-
-    let (rate_row, rate) = if input.currency == "CNY" {
-        (None, None)
-    } else {
-        let (row, value) = super::fx::rate_for(txn, &input.currency, input.signed_on).await?;
-        (Some(row), Some(value))
-    };
-    let (contract_cny, tech_cny) = to_cny(
-        &input.currency,
-        input.contract_amount_minor,
-        input.tech_amount_minor,
-        rate,
-    )?;
-
-    let at = now();
-    let contract = contracts::ActiveModel {
-        id: Set(ContractId::new().0),
-        deal_id: Set(input.deal_id),
-        contract_number: Set(input.contract_number.trim().to_owned()),
-        title: Set(input.title.trim().to_owned()),
-        contract_type: Set(input.contract_type.clone()),
-        subtype: Set(input.subtype.clone()),
-        licence_scope: Set(input.licence_scope.clone()),
-        seller_organisation_id: Set(seller_id),
-        buyer_organisation_id: Set(buyer_id),
-        intermediary_organisation_id: Set(input.intermediary_organisation_id),
-        signed_on: Set(input.signed_on),
-        valid_from: Set(input.valid_from),
-        valid_until: Set(input.valid_until),
-        currency: Set(input.currency.clone()),
-        contract_amount_minor: Set(input.contract_amount_minor),
-        tech_amount_minor: Set(input.tech_amount_minor),
-        fx_rate_id: Set(rate_row.as_ref().map(|r| r.id)),
-        fx_rate: Set(rate_row.as_ref().map(|r| r.cny_per_unit.clone())),
-        contract_amount_cny_minor: Set(contract_cny),
-        tech_amount_cny_minor: Set(tech_cny),
-        seller_country: Set(seller.country.clone()),
-        seller_region_code: Set(seller.region_code.clone()),
-        buyer_country: Set(buyer.country.clone()),
-        buyer_region_code: Set(buyer.region_code.clone()),
-        industry_code: Set(input.industry_code.clone()),
-        ip_type: Set(input.ip_type.clone()),
-        achievement_id: Set(achievement_id),
-        need_id: Set(need_id),
-        status: Set("signed".to_owned()),
-        created_by: Set(caller.user_id.0),
-        version: Set(1),
-        created_at: Set(at),
-        updated_at: Set(at),
-    }
-    .insert(txn)
-    .await
-    .map_err(|e| match ApiError::from(e) {
-        ApiError::Conflict { .. } => ApiError::conflict(
-            "contract_number_taken",
-            "a contract with this number is already recorded",
-        ),
-        other => other,
-    })?;
-    for line in &input.cost_lines {
-        contract_cost_lines::ActiveModel {
-            id: Set(new_uuid()),
-            contract_id: Set(contract.id),
-            kind: Set(line.kind.clone()),
-            description: Set(line.description.trim().to_owned()),
-            amount_minor: Set(line.amount_minor),
-        }
-        .insert(txn)
-        .await?;
-    }
-
-    // Named brokers: every broker of the deal's ledger (first role recorded), then the
-    // explicitly named ones.
-    let mut named: BTreeMap<Uuid, String> = BTreeMap::new();
-    if let Some(d) = &deal {
-        let ledger = attributions::Entity::find()
-            .filter(attributions::Column::DealId.eq(d.id))
-            .order_by_asc(attributions::Column::CreatedAt)
-            .order_by_asc(attributions::Column::Id)
-            .all(txn)
-            .await?;
-        for entry in ledger {
-            named.entry(entry.broker_id).or_insert(entry.role);
-        }
-    }
-    for (i, b) in input.brokers.iter().enumerate() {
-        brokers::Entity::find_by_id(b.broker_id)
-            .one(txn)
-            .await?
-            .ok_or_else(|| ApiError::field(format!("brokers[{i}].broker_id"), "no such broker"))?;
-        named.entry(b.broker_id).or_insert(b.role.clone());
-    }
-    for (broker_id, role) in &named {
-        contract_brokers::ActiveModel {
-            id: Set(new_uuid()),
-            contract_id: Set(contract.id),
-            broker_id: Set(*broker_id),
-            role: Set(role.clone()),
-        }
-        .insert(txn)
-        .await?;
-    }
-    AuditEntry { actor: Some(caller), service: SERVICE, action: "contract.create", entity_type: "contract", entity_id: contract.id }
-        .record(txn, None::<&()>, Some(&serde_json::json!({"contract": &contract, "cost_lines": &input.cost_lines, "brokers": &named})))
-        .await?;
-
-    if let Some(d) = &deal {
-        deals::event(
-            txn,
-            d.id,
-            Some(caller.user_id.0),
-            "contract_signed",
-            Some(format!(
-                "合同 {} 签订 / contract signed",
-                contract.contract_number
-            )),
-            serde_json::json!({"contract_id": contract.id}),
-        )
-        .await?;
-        if Stage::parse(&d.stage).is_some_and(|s| s < Stage::Signed) {
-            let current = deals::find(txn, d.id).await?;
-            deals::set_stage(txn, Some(caller), &current, Stage::Signed, None, None).await?;
-        }
-    }
-    Ok(contract)
+    Ok((convert(contract)?, convert(tech)?))
 }
 
 /// The full view of a contract.
+#[tracing::instrument(level = "debug", skip_all, fields(contract.id = %c.id))]
 pub async fn to_out(db: &impl ConnectionTrait, c: contracts::Model) -> ApiResult<ContractOut> {
     let lines = contract_cost_lines::Entity::find()
         .filter(contract_cost_lines::Column::ContractId.eq(c.id))
@@ -768,6 +465,7 @@ pub async fn to_out(db: &impl ConnectionTrait, c: contracts::Model) -> ApiResult
 }
 
 /// Reads a contract the caller may see.
+#[tracing::instrument(skip_all, fields(contract.id = %id))]
 pub async fn get(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -781,6 +479,7 @@ pub async fn get(
 /// Reads a contract the caller may act on (milestones, payments, registration): a party, a
 /// broker assigned to its deal, or an operator. Those who may only read it — members of the
 /// intermediary, brokers named without an assignment — get a 403.
+#[tracing::instrument(skip_all, fields(contract.id = %id))]
 pub async fn get_to_act(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -801,6 +500,7 @@ pub async fn get_to_act(
 }
 
 /// Lists the contracts the caller may see.
+#[tracing::instrument(skip_all)]
 pub async fn list(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -836,6 +536,7 @@ pub async fn list(
 
 /// Cancels a signed contract (parties or operators). A registered one is cancelled at the
 /// registration office first (注销).
+#[tracing::instrument(skip_all, fields(contract.id = %id))]
 pub async fn cancel(
     db: &impl TransactionTrait,
     caller: &AuthUser,
@@ -916,6 +617,7 @@ pub async fn cancel(
 }
 
 /// Adds a milestone (parties, the deal's brokers, operators).
+#[tracing::instrument(skip_all, fields(contract.id = %id))]
 pub async fn add_milestone(
     db: &impl TransactionTrait,
     caller: &AuthUser,
@@ -965,6 +667,7 @@ pub async fn add_milestone(
 }
 
 /// A contract's milestones, by due date.
+#[tracing::instrument(skip_all, fields(contract.id = %id))]
 pub async fn list_milestones(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -995,6 +698,7 @@ pub async fn list_milestones(
 }
 
 /// Marks a milestone done.
+#[tracing::instrument(skip_all, fields(contract.id = %contract_id, milestone.id = %milestone_id))]
 pub async fn complete_milestone(
     db: &impl TransactionTrait,
     caller: &AuthUser,

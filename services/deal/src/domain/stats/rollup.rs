@@ -1,0 +1,217 @@
+//! The rollup writer: the `stats` queue's job recomputes a month's `turnover_rollups` rows
+//! from the registered contracts.
+
+use std::collections::BTreeMap;
+
+use chrono::Datelike;
+use platform::entity::{contracts, registrations, turnover_rollups};
+use platform::ids::new_uuid;
+use platform::jobs::Job;
+use sea_orm::sea_query::{Alias, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DerivePartialModel, EntityTrait,
+    FromQueryResult, JoinType, QueryFilter, QuerySelect, RelationTrait, Set, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+
+use super::query::{r, raw_dim};
+use super::{city_of, in_guangxi, month_bounds, now, Basis, Dim, ALL};
+
+/// Registered turnover changed in these months (`YYYY-MM`): recompute their rollups.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TurnoverChanged {
+    pub months: Vec<String>,
+}
+
+impl Job for TurnoverChanged {
+    const NAME: &'static str = "turnover_changed.v1";
+    const QUEUE: &'static str = "stats";
+}
+
+/// What a registered contract adds to its month's rollups: typed columns of the entity, so a
+/// renamed column fails to compile here instead of failing the job at run time.
+#[derive(Debug, DerivePartialModel, FromQueryResult)]
+#[sea_orm(entity = "contracts::Entity")]
+struct Counted {
+    seller_country: String,
+    seller_region_code: String,
+    buyer_country: String,
+    buyer_region_code: String,
+    contract_type: String,
+    industry_code: String,
+    contract_amount_cny_minor: i64,
+    tech_amount_cny_minor: i64,
+}
+
+/// Dimensions of one rollup row.
+type RollupKey = (String, String, String, String, String);
+
+/// A month's sums went past `i64`: the recomputation fails (and its job is retried, then
+/// parked) instead of storing a wrapped figure.
+#[derive(Debug)]
+struct SumOverflow;
+
+impl std::fmt::Display for SumOverflow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a turnover sum overflows i64")
+    }
+}
+
+impl std::error::Error for SumOverflow {}
+
+/// Recomputes the rollups of one month from the raw rows, in one transaction. Idempotent.
+#[tracing::instrument(skip_all, fields(stats.month = %month))]
+pub async fn recompute_month(db: &impl TransactionTrait, month: &str) -> anyhow::Result<usize> {
+    let (first, next) =
+        month_bounds(month).ok_or_else(|| anyhow::anyhow!("not a month: {month}"))?;
+    let txn = db.begin().await?;
+    let backend = txn.get_database_backend();
+    if backend == DatabaseBackend::Postgres {
+        // Serialise recomputations of the same month across workers.
+        let key = i64::from(first.year()) * 100 + i64::from(first.month());
+        txn.execute(sea_orm::Statement::from_sql_and_values(
+            backend,
+            "SELECT pg_advisory_xact_lock(7345, $1)",
+            [i32::try_from(key).unwrap_or(0).into()],
+        ))
+        .await?;
+    }
+    turnover_rollups::Entity::delete_many()
+        .filter(turnover_rollups::Column::Month.eq(month))
+        .exec(&txn)
+        .await?;
+    let rows = contracts::Entity::find()
+        .join(
+            JoinType::InnerJoin,
+            contracts::Relation::Registrations.def(),
+        )
+        .filter(registrations::Column::Status.eq("registered"))
+        .filter(contracts::Column::Status.eq("signed"))
+        .filter(registrations::Column::RegisteredOn.gte(first))
+        .filter(registrations::Column::RegisteredOn.lt(next))
+        .into_partial_model::<Counted>()
+        .all(&txn)
+        .await?;
+    let mut groups: BTreeMap<RollupKey, (i64, i64, i64)> = BTreeMap::new();
+    for row in rows {
+        let Counted {
+            seller_country,
+            seller_region_code: seller_region,
+            buyer_country,
+            buyer_region_code: buyer_region,
+            contract_type,
+            industry_code: industry,
+            contract_amount_cny_minor: contract_amount,
+            tech_amount_cny_minor: tech_amount,
+        } = row;
+        let mut add = |basis: Basis, region: &str, country: &str| {
+            let city = city_of(region);
+            // The detail row, the subtotal of each single dimension and the month's total:
+            // dashboards read a few thousand rows instead of every combination.
+            let all = || ALL.to_owned();
+            let keys = [
+                (
+                    city.clone(),
+                    country.to_owned(),
+                    contract_type.clone(),
+                    industry.clone(),
+                ),
+                (city, all(), all(), all()),
+                (all(), country.to_owned(), all(), all()),
+                (all(), all(), contract_type.clone(), all()),
+                (all(), all(), all(), industry.clone()),
+                (all(), all(), all(), all()),
+            ];
+            for (r, c, t, i) in keys {
+                let e = groups
+                    .entry((basis.as_str().to_owned(), r, c, t, i))
+                    .or_insert((0, 0, 0));
+                *e = (
+                    e.0.checked_add(1).ok_or(SumOverflow)?,
+                    e.1.checked_add(contract_amount).ok_or(SumOverflow)?,
+                    e.2.checked_add(tech_amount).ok_or(SumOverflow)?,
+                );
+            }
+            Ok::<(), SumOverflow>(())
+        };
+        if in_guangxi(&seller_country, &seller_region) {
+            add(Basis::Output, &seller_region, &buyer_country)?;
+        }
+        if in_guangxi(&buyer_country, &buyer_region) {
+            add(Basis::Absorption, &buyer_region, &seller_country)?;
+        }
+    }
+    let n = groups.len();
+    let at = now();
+    let models: Vec<turnover_rollups::ActiveModel> = groups
+        .into_iter()
+        .map(
+            |(
+                (basis, region, country, contract_type, industry),
+                (count, contract_amount, tech_amount),
+            )| turnover_rollups::ActiveModel {
+                id: Set(new_uuid()),
+                month: Set(month.to_owned()),
+                basis: Set(basis),
+                region_code: Set(region),
+                country: Set(country),
+                contract_type: Set(contract_type),
+                industry_code: Set(industry),
+                contract_count: Set(count),
+                contract_amount_cny_minor: Set(contract_amount),
+                tech_amount_cny_minor: Set(tech_amount),
+                updated_at: Set(at),
+            },
+        )
+        .collect();
+    for chunk in models.chunks(500) {
+        turnover_rollups::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(n)
+}
+
+/// Recomputes every month that has a registration (sample data, repairs, the benchmark).
+#[tracing::instrument(skip_all)]
+pub async fn rebuild_all(db: &(impl ConnectionTrait + TransactionTrait)) -> anyhow::Result<usize> {
+    let backend = db.get_database_backend();
+    let month_expr = raw_dim(backend, Basis::Output, Dim::Month);
+    let mut q = Query::select();
+    q.distinct()
+        .expr_as(month_expr.clone(), Alias::new("month"))
+        .from_as(registrations::Entity, Alias::new("r"));
+    q.and_where(r(registrations::Column::RegisteredOn).is_not_null());
+    let rows = db.query_all(backend.build(&q)).await?;
+    let mut months: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r.try_get::<String>("", "month").ok())
+        .collect();
+    // Months that have rollups but no registrations any more must be emptied too.
+    let stale: Vec<String> = turnover_rollups::Entity::find()
+        .select_only_month()
+        .into_tuple()
+        .all(db)
+        .await?;
+    months.extend(stale);
+    months.sort();
+    months.dedup();
+    for m in &months {
+        recompute_month(db, m).await?;
+    }
+    Ok(months.len())
+}
+
+trait SelectMonth {
+    fn select_only_month(self) -> sea_orm::Select<turnover_rollups::Entity>;
+}
+
+impl SelectMonth for sea_orm::Select<turnover_rollups::Entity> {
+    fn select_only_month(self) -> sea_orm::Select<turnover_rollups::Entity> {
+        use sea_orm::QuerySelect;
+        self.select_only()
+            .column(turnover_rollups::Column::Month)
+            .distinct()
+    }
+}
