@@ -926,6 +926,107 @@ fn ingress_routes_every_api_prefix_to_its_service() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The image's default command: the no-compile way to try TechMarket
+
+/// The Dockerfile's instructions of its last stage (the image), continuation lines joined and
+/// comments dropped: (instruction, arguments).
+fn dockerfile_final_stage() -> Vec<(String, String)> {
+    let text = read(&deploy_dir().join("Dockerfile"));
+    let mut instructions = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('#') || (line.is_empty() && current.is_empty()) {
+            continue;
+        }
+        match line.strip_suffix('\\') {
+            Some(head) => {
+                current.push_str(head);
+                current.push(' ');
+            }
+            None => {
+                current.push_str(line);
+                let (name, args) = current.split_once(' ').unwrap_or((current.as_str(), ""));
+                instructions.push((name.to_uppercase(), args.trim().to_owned()));
+                current.clear();
+            }
+        }
+    }
+    let last_from = instructions
+        .iter()
+        .rposition(|(name, _)| name == "FROM")
+        .unwrap_or_else(|| panic!("deploy/Dockerfile has no FROM"));
+    instructions.split_off(last_from)
+}
+
+/// The last `name` instruction's arguments in the image stage.
+fn dockerfile_last<'a>(stage: &'a [(String, String)], name: &str) -> &'a str {
+    stage
+        .iter()
+        .rev()
+        .find(|(instruction, _)| instruction == name)
+        .map(|(_, args)| args.as_str())
+        .unwrap_or_else(|| panic!("deploy/Dockerfile's image stage has no {name}"))
+}
+
+fn exec_form(name: &str, args: &str) -> Vec<String> {
+    serde_json::from_str(args).unwrap_or_else(|err| {
+        panic!("deploy/Dockerfile: {name} must be in exec (JSON) form, is `{args}`: {err}")
+    })
+}
+
+#[test]
+fn image_starts_embedded_mode_with_sample_data_on_its_exposed_port() {
+    let stage = dockerfile_final_stage();
+    let entrypoint = exec_form("ENTRYPOINT", dockerfile_last(&stage, "ENTRYPOINT"));
+    assert_eq!(entrypoint, ["techmarket"], "deploy/Dockerfile ENTRYPOINT");
+    let cmd = exec_form("CMD", dockerfile_last(&stage, "CMD"));
+    let flag = |name: &str| {
+        cmd.iter()
+            .position(|word| word == name)
+            .and_then(|i| cmd.get(i + 1))
+            .map(String::as_str)
+    };
+    let mut problems = Vec::new();
+    if cmd.first().map(String::as_str) != Some("up") {
+        problems.push(format!("CMD must start embedded mode (`up`), is {cmd:?}"));
+    }
+    if cmd.iter().any(|word| word == "--no-sample") {
+        problems.push("CMD must load the sample data, it passes --no-sample".to_owned());
+    }
+    let exposed: Vec<&str> = dockerfile_last(&stage, "EXPOSE")
+        .split_whitespace()
+        .collect();
+    // `up` listens where --addr says (its default is loopback, unreachable through -p).
+    match flag("--addr").and_then(|addr| addr.strip_prefix("0.0.0.0:")) {
+        Some(port) if exposed.contains(&port) => {
+            let healthcheck = dockerfile_last(&stage, "HEALTHCHECK");
+            if !healthcheck.contains(&format!("127.0.0.1:{port}/healthz")) {
+                problems.push(format!(
+                    "HEALTHCHECK must probe /healthz on port {port}, is `{healthcheck}`"
+                ));
+            }
+        }
+        _ => problems.push(format!(
+            "CMD must pass --addr 0.0.0.0:<port> with the port among EXPOSE {exposed:?}, is {cmd:?}"
+        )),
+    }
+    // The image's user owns only its home (the WORKDIR): the data must live there.
+    let home = dockerfile_last(&stage, "WORKDIR");
+    match flag("--data-dir") {
+        Some(dir) if dir.starts_with(&format!("{home}/")) => {}
+        other => problems.push(format!(
+            "CMD must pass a --data-dir under the WORKDIR {home}, passes {other:?}"
+        )),
+    }
+    assert!(
+        problems.is_empty(),
+        "deploy/Dockerfile:\n  - {}",
+        problems.join("\n  - ")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // The helpers themselves
 
 #[test]

@@ -1,7 +1,6 @@
 //! The deal service: brokers, deals and their timeline, technology contracts, registrations,
 //! payments, exchange rates, targets and turnover statistics.
 
-pub mod bench;
 pub mod domain;
 pub mod routes;
 pub mod sample;

@@ -1,7 +1,6 @@
 //! The matching service: need ↔ achievement matches with their reasons, feedback, saved
 //! searches and notifications. Reads listings; writes only its own tables.
 
-pub mod bench;
 pub mod domain;
 pub mod engine;
 pub mod eval;

@@ -6,17 +6,15 @@
 //!
 //! Both tokenise with `charabia` (Meilisearch's own tokenizer) through [`analysis`], so Chinese,
 //! Thai and Vietnamese are segmented the same way on both sides, and both compute highlights and
-//! the matched language with the same code. [`conformance`] is the one test suite both must pass;
-//! [`bench`] measures the embedded backend on the shared benchmark corpus. The index is derived
+//! the matched language with the same code. The one conformance suite both must pass lives with
+//! the crate's tests (`tests/conformance/`); the benchmark lives in the `benchmarks` crate, so
+//! neither is compiled into the services. The index is derived
 //! data: it follows the database through the `search` job queue and `techmarket reindex`
 //! rebuilds it.
 
 use std::collections::BTreeMap;
 
 pub mod analysis;
-pub mod bench;
-#[doc(hidden)]
-pub mod conformance;
 pub mod embedded;
 pub mod meili;
 

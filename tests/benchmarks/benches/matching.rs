@@ -1,9 +1,10 @@
-//! `cargo bench -p matching`: prints the matching benchmark (see `matching::bench`).
+//! `cargo bench -p benchmarks --bench matching`: prints the matching benchmark (see `benchmarks::need_matching`).
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let var = |name: &str| {
-        std::env::var(name).map_err(|_| anyhow::anyhow!("{name} is not set (see matching::bench)"))
+        std::env::var(name)
+            .map_err(|_| anyhow::anyhow!("{name} is not set (see benchmarks::need_matching)"))
     };
     let corpus = std::path::PathBuf::from(var("TECHMARKET_BENCH_CORPUS")?);
     let queries = std::path::PathBuf::from(var("TECHMARKET_BENCH_QUERIES")?);
@@ -15,7 +16,7 @@ async fn main() -> anyhow::Result<()> {
     let dir = kept.clone().unwrap_or_else(|| {
         std::env::temp_dir().join(format!("techmarket-match-bench-{}", std::process::id()))
     });
-    let r = matching::bench::run(&corpus, &queries, &dir, rematch).await;
+    let r = benchmarks::need_matching::run(&corpus, &queries, &dir, rematch).await;
     if kept.is_none() {
         let _ = std::fs::remove_dir_all(&dir);
     }

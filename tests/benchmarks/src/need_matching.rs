@@ -6,7 +6,7 @@
 //! python3 ../shared/bench/gen_corpus.py --count 100000 --out /tmp/bench-corpus-100k.jsonl
 //! python3 ../shared/bench/gen_corpus.py --queries 1000 --out /tmp/bench-queries.jsonl
 //! TECHMARKET_BENCH_CORPUS=/tmp/bench-corpus-100k.jsonl TECHMARKET_BENCH_QUERIES=/tmp/bench-queries.jsonl \
-//!   TECHMARKET_BENCH_REMATCH_NEEDS=10000 cargo bench -p matching
+//!   TECHMARKET_BENCH_REMATCH_NEEDS=10000 cargo bench -p benchmarks --bench matching
 //! ```
 //!
 //! `TECHMARKET_BENCH_INDEX_DIR` (optional) keeps the index there and reuses it on the next
@@ -18,12 +18,12 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::settings::MatchingConfig;
-use search::bench::{to_doc, BenchListing, BenchQueryLine};
+use matching::engine::{self, AchievementProfile, NeedProfile};
+use matching::settings::MatchingConfig;
 use search::{EmbeddedIndex, Filters, SearchDoc, SearchIndex};
 use uuid::Uuid;
 
-use crate::engine::{self, AchievementProfile, NeedProfile};
+use crate::listing_search::{to_doc, BenchListing, BenchQueryLine};
 
 /// What the benchmark measured.
 #[derive(Debug, Clone)]
@@ -188,6 +188,6 @@ pub async fn run(
         p99: percentile(&times, 0.99),
         rematch_needs,
         rematch_seconds: started.elapsed().as_secs_f64(),
-        peak_rss_bytes: search::bench::peak_rss_bytes(),
+        peak_rss_bytes: crate::listing_search::peak_rss_bytes(),
     })
 }

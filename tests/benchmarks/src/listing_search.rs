@@ -11,11 +11,11 @@
 //! python3 ../shared/bench/gen_corpus.py --count 100000 --out /tmp/bench-corpus-100k.jsonl
 //! python3 ../shared/bench/gen_corpus.py --queries 1000 --out /tmp/bench-queries.jsonl
 //! TECHMARKET_BENCH_CORPUS=/tmp/bench-corpus-100k.jsonl \
-//! TECHMARKET_BENCH_QUERIES=/tmp/bench-queries.jsonl cargo bench -p search
+//! TECHMARKET_BENCH_QUERIES=/tmp/bench-queries.jsonl cargo bench -p benchmarks --bench search
 //! ```
 //!
 //! "queries" sends each generated need text as one query. With the all-words semantics of
-//! [`crate::SearchQuery::text`] a whole paragraph matches nothing, so that line measures the
+//! [`search::SearchQuery::text`] a whole paragraph matches nothing, so that line measures the
 //! cost of evaluating long queries; "decomposed multi-search" splits each text at punctuation
 //! into up to six short queries sent together with a page of 100, which is how matching
 //! retrieves candidates and the figure to compare with the 20 ms goal.
@@ -30,7 +30,7 @@ use chrono::{TimeZone, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::{EmbeddedIndex, Filters, LangText, ListingKind, SearchDoc, SearchIndex, SearchQuery};
+use search::{EmbeddedIndex, Filters, LangText, ListingKind, SearchDoc, SearchIndex, SearchQuery};
 
 /// Where the benchmark reads and writes, and how it batches.
 #[derive(Debug, Clone)]

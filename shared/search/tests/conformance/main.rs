@@ -1,4 +1,4 @@
-//! Runs the one conformance suite (`search::conformance`) against every backend: the embedded
+//! Runs the one conformance suite ([`suite`]) against every backend: the embedded
 //! tantivy index always (a fresh temporary directory per test), Meilisearch only when
 //! `TECHMARKET_TEST_MEILI_URL` points at a real server (optional key in
 //! `TECHMARKET_TEST_MEILI_KEY`; a unique index prefix per test). No registry ships the
@@ -6,7 +6,9 @@
 //! reports them as skipped, never as passed; `tests/run` runs them when the variable is set.
 //! Run by hand without the variable, they fail.
 
-use search::{conformance, EmbeddedIndex, MeiliIndex};
+mod suite;
+
+use search::{EmbeddedIndex, MeiliIndex};
 
 async fn embedded() -> anyhow::Result<(tempfile::TempDir, EmbeddedIndex)> {
     let dir = tempfile::tempdir()?;
@@ -29,14 +31,14 @@ macro_rules! conformance_tests {
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
         async fn $embedded() -> anyhow::Result<()> {
             let (_dir, index) = embedded().await?;
-            conformance::$check(&index).await
+            suite::$check(&index).await
         }
 
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
         #[ignore = "needs a Meilisearch server at TECHMARKET_TEST_MEILI_URL"]
         async fn $meili() -> anyhow::Result<()> {
             let index = meili(stringify!($check)).await?;
-            let result = conformance::$check(&index).await;
+            let result = suite::$check(&index).await;
             index.drop_index().await?;
             result
         }
@@ -63,12 +65,12 @@ conformance_tests! {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn embedded_in_ram_passes_the_whole_suite_and_disk_index_reopens() -> anyhow::Result<()> {
     let index = EmbeddedIndex::in_ram()?;
-    conformance::run_all(&index).await?;
+    suite::run_all(&index).await?;
 
     let dir = tempfile::tempdir()?;
     {
         let index = EmbeddedIndex::open(dir.path())?;
-        conformance::load_corpus(&index).await?;
+        suite::load_corpus(&index).await?;
     }
     let reopened = EmbeddedIndex::open(dir.path())?;
     anyhow::ensure!(

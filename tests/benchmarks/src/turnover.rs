@@ -1,18 +1,17 @@
 //! The turnover benchmark: generates registered contracts on a migrated database, builds the
 //! monthly rollups and times "turnover grouped by city × month" from the rollups (what the
 //! dashboard reads) and from the raw tables (for comparison). Numbers are printed, never
-//! asserted; `cargo bench -p deal` runs it on SQLite and, with `TEST_DATABASE_URL`, PostgreSQL.
+//! asserted; `cargo bench -p benchmarks --bench turnover` runs it on SQLite and, with `TEST_DATABASE_URL`, PostgreSQL.
 
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
+use deal::domain::stats::{self, Source, TurnoverParams};
 use platform::entity::{contracts, organisations, registrations};
 use platform::ids::new_uuid;
 use sea_orm::sea_query::Query;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
 use uuid::Uuid;
-
-use crate::domain::stats::{self, Source, TurnoverParams};
 
 /// What one run measured.
 #[derive(Debug, Clone)]
@@ -114,7 +113,7 @@ async fn organisations(db: &DatabaseConnection) -> anyhow::Result<Vec<(Uuid, Str
     for m in platform::taxonomy::ASEAN {
         regions.push((m.code.to_owned(), m.code.to_owned()));
     }
-    let now = crate::domain::now();
+    let now = deal::domain::now();
     let mut out = Vec::new();
     for (i, (country, region)) in regions.into_iter().enumerate() {
         let id = new_uuid();
@@ -170,7 +169,7 @@ pub async fn generate(db: &DatabaseConnection, n: usize) -> anyhow::Result<()> {
     let start = NaiveDate::from_ymd_opt(2016, 1, 1).ok_or_else(|| anyhow::anyhow!("bad date"))?;
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let actor = new_uuid();
-    let now = crate::domain::now();
+    let now = deal::domain::now();
     let batch = 800;
     let mut done = 0;
     while done < n {

@@ -7,7 +7,7 @@
 //! implementation of the [`Filters`] contract over the corpus, plus a few literal id sets that
 //! pin the oracle itself. Checks return `anyhow::Result` with a message naming what differed.
 //!
-//! Public only for `shared/search/tests/conformance.rs` (and any backend added later); not an API.
+//! A module of the conformance test (`main.rs` runs it against each backend), not an API.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -15,7 +15,7 @@ use anyhow::{bail, ensure, Context};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use uuid::Uuid;
 
-use crate::{
+use search::{
     analysis, Facets, Filters, LangText, ListingKind, SearchDoc, SearchIndex, SearchQuery,
     SortOrder,
 };
@@ -341,7 +341,7 @@ fn filtered(filters: Filters) -> SearchQuery {
     }
 }
 
-fn ids(results: &crate::SearchResults) -> Vec<u128> {
+fn ids(results: &search::SearchResults) -> Vec<u128> {
     results.hits.iter().map(|h| n_of(&h.id)).collect()
 }
 
@@ -1109,12 +1109,12 @@ pub async fn multi_search_matches_search(index: &dyn SearchIndex) -> anyhow::Res
 pub async fn retrieve_finds_any_word_within_filters(index: &dyn SearchIndex) -> anyhow::Result<()> {
     let docs = load_corpus(index).await?;
     let parts = vec![
-        crate::WeightedText {
+        search::WeightedText {
             text: "甘蔗 收割机".into(),
             weight: 2.0,
             min_terms: 0,
         },
-        crate::WeightedText {
+        search::WeightedText {
             text: "durian".into(),
             weight: 1.0,
             min_terms: 0,
@@ -1124,7 +1124,7 @@ pub async fn retrieve_finds_any_word_within_filters(index: &dyn SearchIndex) -> 
         kinds: vec![ListingKind::Achievement],
         ..Filters::default()
     };
-    let query = crate::RetrievalQuery {
+    let query = search::RetrievalQuery {
         parts: parts.clone(),
         filters: filters.clone(),
         limit: 100,
@@ -1170,7 +1170,7 @@ pub async fn retrieve_finds_any_word_within_filters(index: &dyn SearchIndex) -> 
         "not best first: {got:?}"
     );
     let head = index
-        .retrieve(&crate::RetrievalQuery { limit: 2, ..query })
+        .retrieve(&search::RetrievalQuery { limit: 2, ..query })
         .await?;
     let head_ids: Vec<Uuid> = head.iter().map(|c| c.id).collect();
     let first_two: Vec<Uuid> = got.iter().take(2).map(|c| c.id).collect();

@@ -1,9 +1,9 @@
-//! `cargo bench -p search`: the search benchmark on the shared corpus. A thin wrapper over
-//! [`search::bench::run_bench`]; see that module for the environment variables.
+//! `cargo bench -p benchmarks --bench search`: the search benchmark on the shared corpus. A thin wrapper over
+//! [`benchmarks::listing_search::run_bench`]; see that module for the environment variables.
 
 fn main() -> anyhow::Result<()> {
     // `cargo bench` passes `--bench`; a name filter makes no sense for one benchmark.
-    let cfg = match search::bench::BenchConfig::from_env() {
+    let cfg = match benchmarks::listing_search::BenchConfig::from_env() {
         Ok(cfg) => cfg,
         Err(e) => {
             eprintln!(
@@ -18,7 +18,7 @@ fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let report = runtime.block_on(search::bench::run_bench(&cfg, &|line| {
+    let report = runtime.block_on(benchmarks::listing_search::run_bench(&cfg, &|line| {
         eprintln!("  {line}")
     }))?;
     println!(

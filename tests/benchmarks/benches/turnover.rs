@@ -1,4 +1,4 @@
-//! `cargo bench -p deal` (or `scripts/with-postgres cargo bench -p deal` for PostgreSQL too):
+//! `cargo bench -p benchmarks --bench turnover` (or `scripts/with-postgres cargo bench -p benchmarks --bench turnover` for PostgreSQL too):
 //! turnover grouped by city × month over generated registered contracts. Printed, not asserted.
 //!
 //! `BENCH_CONTRACTS` sets the number of contracts (default 1,000,000), `BENCH_ITERATIONS` the
@@ -23,7 +23,7 @@ async fn run(url: &str, n: usize, iterations: usize, raw: usize) -> anyhow::Resu
     };
     let db = platform::db::connect(&config, "deal-bench").await?;
     migrations::Migrator::up(&db, None).await?;
-    let report = deal::bench::turnover_benchmark(&db, n, iterations, raw).await?;
+    let report = benchmarks::turnover::turnover_benchmark(&db, n, iterations, raw).await?;
     println!("{report}");
     db.close().await?;
     Ok(())
