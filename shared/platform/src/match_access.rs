@@ -8,6 +8,7 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 use crate::auth::AuthUser;
 use crate::entity::{achievements, brokers, needs};
 use crate::error::{ApiError, ApiResult};
+use crate::json_column::strings;
 
 /// A broker's working area.
 #[derive(Debug, Clone, Default)]
@@ -32,17 +33,6 @@ impl BrokerArea {
     pub fn covers(&self, industry: &str, region: &str) -> bool {
         self.fields.iter().any(|f| f == industry) && self.covers_region(region)
     }
-}
-
-/// A JSON array of strings from a stored JSON column (anything else reads as empty).
-fn strings(v: &serde_json::Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// The caller's area if they are a verified broker.

@@ -351,13 +351,7 @@ pub struct DealListParams {
 }
 
 /// Paging of sub-lists (timeline, notices).
-#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
-}
+pub use wire::PageParams;
 
 /// Reads a deal or 404.
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<deals::Model> {

@@ -2,22 +2,12 @@
 
 use chrono::Utc;
 use platform::entity::{achievements, listing_translations, needs};
+use platform::json_column::strings;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use search::LangText;
 use uuid::Uuid;
 
 use crate::engine::{AchievementProfile, NeedProfile};
-
-/// A JSON array of strings from a stored JSON column (anything else reads as empty).
-pub(crate) fn strings(v: &serde_json::Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 /// Published and not past its valid-until date: the only listings that match.
 pub fn live(status: &str, valid_until: Option<chrono::NaiveDate>) -> bool {

@@ -138,7 +138,7 @@ pub use super::path_id;
 /// server trouble) becomes the error page.
 pub fn inline_problem(err: &ApiError) -> Option<Problem> {
     match err {
-        ApiError::Problem(p) if p.status == 409 || p.status == 422 => Some(p.clone()),
+        ApiError::Problem(p) if p.status == 409 || p.status == 422 => Some((**p).clone()),
         _ => None,
     }
 }

@@ -20,13 +20,14 @@ use serde_json::json;
 
 use super::broker::Broker;
 use super::dashboard::indicator_name;
-use super::{page_param, path_id, ApiPage, Labels, Pager};
+use super::{page_param, path_id, Labels, Pager};
 use crate::api::{urlencode, with_query, ApiError, Caller};
 use crate::i18n::Tr;
 use crate::money::{money_plain, parse_major_to_minor};
 use crate::page::{done, render, typed, Ctx, FormErrors, PageError, PageResult};
 use crate::session::Viewer;
 use crate::{Api, Portal};
+use wire::Page;
 
 pub fn routes() -> Router<Portal> {
     Router::new()
@@ -156,7 +157,7 @@ async fn waiting<T: DeserializeOwned>(
         ],
     );
     let (list, tabs) = tokio::join!(
-        portal.api.get::<ApiPage<T>>(caller, &path),
+        portal.api.get::<Page<T>>(caller, &path),
         tabs(&portal.api, caller, t, tab),
     );
     let list = list.map_err(|e| viewer.fail(e))?;
@@ -1189,10 +1190,10 @@ async fn targets_page(
         ],
     );
     let (list, all, tabs) = tokio::join!(
-        portal.api.get::<ApiPage<TargetOut>>(caller, &path),
+        portal.api.get::<Page<TargetOut>>(caller, &path),
         portal
             .api
-            .get::<ApiPage<TargetOut>>(caller, "/api/v1/targets?per_page=100"),
+            .get::<Page<TargetOut>>(caller, "/api/v1/targets?per_page=100"),
         tabs(&portal.api, caller, t, "targets"),
     );
     let list = list.map_err(|e| viewer.fail(e))?;

@@ -23,12 +23,13 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::listing_form::{status_class, Kind};
-use super::{page_param, path_id, ApiPage, Pager};
+use super::{page_param, path_id, Pager};
 use crate::api::{urlencode, with_query, ApiError, Caller};
 use crate::i18n::Tr;
 use crate::page::{done, render, Ctx, FormErrors, PageError, PageResult};
 use crate::session::{session_cookie, Me, Viewer};
 use crate::Portal;
+use wire::Page;
 
 /// Largest spreadsheet the upload form forwards (the API's default import limit).
 const UPLOAD_LIMIT_BYTES: usize = 32 * 1024 * 1024;
@@ -453,7 +454,7 @@ async fn my_listings(
     viewer: &Viewer,
     collection: &str,
     page: u64,
-) -> Result<ApiPage<ListingItem>, ApiError> {
+) -> Result<Page<ListingItem>, ApiError> {
     let read = |page: u64| {
         let path = with_query(
             &format!("/api/v1/{collection}"),
@@ -467,7 +468,7 @@ async fn my_listings(
         async move {
             portal
                 .api
-                .get::<ApiPage<ListingItem>>(viewer.caller(), &path)
+                .get::<Page<ListingItem>>(viewer.caller(), &path)
                 .await
         }
     };

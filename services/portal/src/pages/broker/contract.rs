@@ -22,9 +22,10 @@ use crate::api::with_query;
 use crate::i18n::Tr;
 use crate::money::{exponent_of, money, parse_major_to_minor};
 use crate::page::{done, render, typed, Ctx, FormErrors, PageError, PageResult};
-use crate::pages::{page_param, ApiPage, Labels, Pager, Term};
+use crate::pages::{page_param, Labels, Pager, Term};
 use crate::session::Viewer;
 use crate::Portal;
+use wire::Page;
 
 pub fn routes() -> Router<Portal> {
     Router::new()
@@ -88,7 +89,7 @@ async fn list(
         ],
     );
     let (page, types) = tokio::join!(
-        portal.api.get::<ApiPage<Contract>>(caller, &path),
+        portal.api.get::<Page<Contract>>(caller, &path),
         portal
             .api
             .get::<Vec<ContractType>>(caller, "/api/v1/contracts/types"),
@@ -259,10 +260,8 @@ async fn contract_page(
     let payments_path = format!("/api/v1/payments?contract_id={id}&per_page=100");
     let (contract, milestones, payments, types, ip_types, labels) = tokio::join!(
         portal.api.get::<Contract>(caller, &contract_path),
-        portal
-            .api
-            .get::<ApiPage<Milestone>>(caller, &milestones_path),
-        portal.api.get::<ApiPage<Payment>>(caller, &payments_path),
+        portal.api.get::<Page<Milestone>>(caller, &milestones_path),
+        portal.api.get::<Page<Payment>>(caller, &payments_path),
         portal
             .api
             .get::<Vec<ContractType>>(caller, "/api/v1/contracts/types"),
@@ -320,7 +319,7 @@ async fn contract_page(
     let history = match &c.registration {
         Some(r) => portal
             .api
-            .get::<ApiPage<HistoryEntry>>(
+            .get::<Page<HistoryEntry>>(
                 caller,
                 &format!("/api/v1/registrations/{}/history?per_page=100", r.id),
             )

@@ -21,9 +21,10 @@ use crate::api::with_query;
 use crate::i18n::Tr;
 use crate::money::money;
 use crate::page::{done, render, typed, Ctx, FormErrors, PageResult};
-use crate::pages::{page_param, ApiPage, Pager};
+use crate::pages::{page_param, Pager};
 use crate::session::Viewer;
 use crate::Portal;
+use wire::Page;
 
 pub fn routes() -> Router<Portal> {
     Router::new()
@@ -194,7 +195,7 @@ async fn deal_page(
         if may_attribute {
             portal
                 .api
-                .get::<ApiPage<Broker>>(caller, "/api/v1/brokers?per_page=100")
+                .get::<Page<Broker>>(caller, "/api/v1/brokers?per_page=100")
                 .await
                 .map(|p| p.items)
                 .unwrap_or_default()
@@ -205,8 +206,8 @@ async fn deal_page(
     let deal_path = format!("/api/v1/deals/{id}");
     let (deal, events, contracts, directory) = tokio::join!(
         portal.api.get::<Deal>(caller, &deal_path),
-        portal.api.get::<ApiPage<Event>>(caller, &events_path),
-        portal.api.get::<ApiPage<Contract>>(caller, &contracts_path),
+        portal.api.get::<Page<Event>>(caller, &events_path),
+        portal.api.get::<Page<Contract>>(caller, &contracts_path),
         directory,
     );
     let deal = deal.map_err(|e| viewer.fail(e))?;

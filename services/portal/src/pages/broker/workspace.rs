@@ -19,9 +19,10 @@ use super::model::{Broker, Created, Deal, Match};
 use super::{post_or_refuse, short_id, STAGES};
 use crate::api::with_query;
 use crate::page::{done, render, typed, Ctx, FormErrors, PageResult};
-use crate::pages::{page_param, ApiPage, Labels, Pager};
+use crate::pages::{page_param, Labels, Pager};
 use crate::session::Viewer;
 use crate::Portal;
+use wire::Page;
 
 pub fn routes() -> Router<Portal> {
     Router::new()
@@ -163,7 +164,7 @@ async fn workspace(
     let worklist_path = format!("/api/v1/brokers/me/worklist?limit={limit}");
     let (worklist, deals, labels) = tokio::join!(
         portal.api.get::<Vec<Match>>(caller, &worklist_path),
-        portal.api.get::<ApiPage<Deal>>(caller, &deals_path),
+        portal.api.get::<Page<Deal>>(caller, &deals_path),
         Labels::load(&portal, &viewer),
     );
     let worklist = worklist.map_err(|e| viewer.fail(e))?;

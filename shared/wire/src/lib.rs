@@ -1,0 +1,12 @@
+//! The wire contract: every type that crosses a process boundary, shared by the services that
+//! produce it and the portal that reads it, so a renamed field or a new stage is a compile error
+//! on both sides instead of an empty value at run time.
+//!
+//! Nothing here knows about the database or HTTP: services convert their rows into these types
+//! at the edge, and the stored codes stay the strings the enums serialize to.
+
+pub mod page;
+pub mod problem;
+
+pub use page::{Page, PageParams};
+pub use problem::{FieldError, Problem};
