@@ -9,6 +9,7 @@ use crate::auth::AuthUser;
 use crate::entity::{achievements, brokers, needs};
 use crate::error::{ApiError, ApiResult};
 use crate::json_column::strings;
+use wire::VerificationStatus;
 
 /// A broker's working area.
 #[derive(Debug, Clone, Default)]
@@ -46,7 +47,7 @@ pub async fn broker_area(
     let Some(b) = brokers::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
-    if b.verification_status != "verified" {
+    if b.verification_status != VerificationStatus::Verified.as_str() {
         return Ok(None);
     }
     Ok(Some(BrokerArea {

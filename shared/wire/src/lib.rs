@@ -7,6 +7,13 @@
 
 pub mod page;
 pub mod problem;
+pub mod vocabulary;
 
 pub use page::{Page, PageParams};
 pub use problem::{FieldError, Problem};
+pub use vocabulary::{
+    ApplicationStatus, AttributionRole, CertificationLevel, ContractStatus, ListingKind,
+    ListingStatus, MatchSideStatus, MilestoneStatus, Mode, NeedKind, OrgKind, OrgRole, Origin,
+    PaymentStatus, RegistrationStatus, RevisionStatus, Stage, UnknownCode, UserStatus,
+    VerificationStatus,
+};

@@ -22,6 +22,7 @@ use utoipa::ToSchema;
 use super::organisations::{self, OrganisationIn, OrganisationOut};
 use super::throttle::{self, LoginKeys};
 use crate::SERVICE;
+use wire::{OrgRole, UserStatus};
 
 /// Shortest password accepted.
 const MIN_PASSWORD_CHARS: usize = 10;
@@ -146,10 +147,10 @@ pub async fn sign_up(
         display_name: Set(input.display_name.trim().to_owned()),
         password_hash: Set(hash),
         organisation_id: Set(Some(org.id)),
-        org_role: Set(Some("admin".to_owned())),
+        org_role: Set(Some(OrgRole::Admin.as_str().to_owned())),
         is_operator: Set(false),
         locale: Set(input.locale.unwrap_or_else(|| "zh".to_owned())),
-        status: Set("active".to_owned()),
+        status: Set(UserStatus::Active.as_str().to_owned()),
         last_login_at: Set(Some(now.into())),
         version: Set(1),
         created_at: Set(now.into()),
@@ -231,7 +232,7 @@ pub async fn log_in(
         txn.commit().await?;
         return Err(refused());
     };
-    if user.status != "active" {
+    if user.status != UserStatus::Active.as_str() {
         return Err(ApiError::Forbidden(
             "this account has been disabled by a platform operator".to_owned(),
         ));
@@ -459,7 +460,7 @@ fn new_user(
         org_role: Set(membership.map(|(_, role)| role.as_str().to_owned())),
         is_operator: Set(is_operator),
         locale: Set("zh".to_owned()),
-        status: Set("active".to_owned()),
+        status: Set(UserStatus::Active.as_str().to_owned()),
         last_login_at: Set(None),
         version: Set(1),
         created_at: Set(now.into()),
@@ -517,8 +518,8 @@ pub(crate) async fn require_admin_now(
 ) -> ApiResult<()> {
     let still = users::Entity::find_by_id(caller.user_id.0)
         .filter(users::Column::OrganisationId.eq(org.0))
-        .filter(users::Column::OrgRole.eq("admin"))
-        .filter(users::Column::Status.eq("active"))
+        .filter(users::Column::OrgRole.eq(OrgRole::Admin.as_str()))
+        .filter(users::Column::Status.eq(UserStatus::Active.as_str()))
         .count(txn)
         .await?;
     if still == 0 {
@@ -536,13 +537,13 @@ pub(crate) async fn keep_an_admin(
     org: OrganisationId,
     member: &users::Model,
 ) -> ApiResult<()> {
-    if member.org_role.as_deref() != Some("admin") {
+    if member.org_role.as_deref() != Some(OrgRole::Admin.as_str()) {
         return Ok(());
     }
     let others = users::Entity::find()
         .filter(users::Column::OrganisationId.eq(org.0))
-        .filter(users::Column::OrgRole.eq("admin"))
-        .filter(users::Column::Status.eq("active"))
+        .filter(users::Column::OrgRole.eq(OrgRole::Admin.as_str()))
+        .filter(users::Column::Status.eq(UserStatus::Active.as_str()))
         .filter(users::Column::Id.ne(member.id))
         .count(txn)
         .await?;
@@ -642,7 +643,12 @@ pub async fn set_user_disabled(
         .one(&txn)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("user {user}")))?;
-    let status = if disabled { "disabled" } else { "active" };
+    let status = if disabled {
+        UserStatus::Disabled
+    } else {
+        UserStatus::Active
+    }
+    .as_str();
     let before = UserOut::from(target.clone());
     let mut active: users::ActiveModel = target.clone().into();
     active.status = Set(status.to_owned());

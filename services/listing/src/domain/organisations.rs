@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::SERVICE;
+use wire::VerificationStatus;
 
 /// An organisation as submitted at sign-up.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -142,7 +143,7 @@ pub async fn insert(
         state_funded: Set(input.state_funded),
         website: Set(input.website.clone()),
         description: Set(input.description.clone()),
-        verification_status: Set("pending".to_owned()),
+        verification_status: Set(VerificationStatus::Pending.as_str().to_owned()),
         verification_note: Set(None),
         verified_at: Set(None),
         verified_by: Set(None),
@@ -166,7 +167,7 @@ pub async fn find_visible(
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("organisation {id}")))?;
-    let visible = org.verification_status == "verified"
+    let visible = org.verification_status == VerificationStatus::Verified.as_str()
         || caller.is_some_and(|c| c.is_operator || c.belongs_to(id));
     if visible {
         Ok(org)
@@ -197,11 +198,14 @@ pub async fn decide_verification(
     operator.require_operator()?;
     let mut v = Validator::new();
     v.check(
-        matches!(input.decision.as_str(), "verified" | "rejected"),
+        matches!(
+            VerificationStatus::parse(&input.decision),
+            Some(VerificationStatus::Verified | VerificationStatus::Rejected)
+        ),
         "decision",
         "must be `verified` or `rejected`",
     );
-    if input.decision == "rejected" {
+    if input.decision == VerificationStatus::Rejected.as_str() {
         v.check(
             input.note.as_deref().is_some_and(|n| !n.trim().is_empty()),
             "note",
@@ -286,7 +290,7 @@ pub async fn list(
     let (page, per_page) = platform::paging::paging(params.page, params.per_page);
     let mut query = organisations::Entity::find();
     if let Some(status) = params.verification_status.as_deref() {
-        if !matches!(status, "pending" | "verified" | "rejected") {
+        if VerificationStatus::parse(status).is_none() {
             return Err(ApiError::BadRequest(
                 "verification_status must be pending, verified or rejected".to_owned(),
             ));

@@ -15,6 +15,7 @@ use search::{Filters, SearchIndex, SearchQuery, SortOrder};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
+use wire::ListingKind;
 
 /// Most saved searches per person.
 const MAX_PER_USER: usize = 50;
@@ -98,11 +99,7 @@ fn to_filters(f: &SavedFilters) -> Filters {
     Filters {
         kinds: list(&f.kind)
             .iter()
-            .filter_map(|k| match k.as_str() {
-                "achievement" => Some(search::ListingKind::Achievement),
-                "need" => Some(search::ListingKind::Need),
-                _ => None,
-            })
+            .filter_map(|k| ListingKind::parse(k))
             .collect(),
         industries: list(&f.industry),
         regions: list(&f.region),
@@ -147,7 +144,7 @@ pub async fn create(
     }
     if let Some(k) = &input.listing_kind {
         v.check(
-            matches!(k.as_str(), "achievement" | "need"),
+            ListingKind::parse(k).is_some(),
             "listing_kind",
             "must be achievement or need",
         );

@@ -8,19 +8,21 @@ use search::LangText;
 use uuid::Uuid;
 
 use crate::engine::{AchievementProfile, NeedProfile};
+use wire::{ListingKind, ListingStatus};
 
 /// Published and not past its valid-until date: the only listings that match.
 pub fn live(status: &str, valid_until: Option<chrono::NaiveDate>) -> bool {
-    status == "published" && valid_until.is_none_or(|d| d >= Utc::now().date_naive())
+    status == ListingStatus::Published.as_str()
+        && valid_until.is_none_or(|d| d >= Utc::now().date_naive())
 }
 
 async fn translations(
     db: &impl ConnectionTrait,
-    kind: &str,
+    kind: ListingKind,
     ids: &[Uuid],
 ) -> anyhow::Result<Vec<listing_translations::Model>> {
     Ok(listing_translations::Entity::find()
-        .filter(listing_translations::Column::ListingKind.eq(kind))
+        .filter(listing_translations::Column::ListingKind.eq(kind.as_str()))
         .filter(listing_translations::Column::ListingId.is_in(ids.iter().copied()))
         .all(db)
         .await?)
@@ -35,7 +37,7 @@ pub async fn need_profile(
     let today = Utc::now().date_naive();
     let currency = m.currency.clone().unwrap_or_else(|| "CNY".to_owned());
     let mut keywords = strings(&m.keywords);
-    for t in translations(db, "need", &[m.id]).await? {
+    for t in translations(db, ListingKind::Need, &[m.id]).await? {
         keywords.extend(strings(&t.keywords));
         keywords.push(t.title);
     }
@@ -72,7 +74,7 @@ pub async fn achievement_profiles(
         .filter(achievements::Column::Id.is_in(ids.iter().copied()))
         .all(db)
         .await?;
-    let all_translations = translations(db, "achievement", ids).await?;
+    let all_translations = translations(db, ListingKind::Achievement, ids).await?;
     let mut out = Vec::with_capacity(rows.len());
     for m in rows.into_iter().filter(|m| live(&m.status, m.valid_until)) {
         let currency = m.currency.clone().unwrap_or_else(|| "CNY".to_owned());

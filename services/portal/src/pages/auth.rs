@@ -15,6 +15,7 @@ use crate::api::{ApiError, Caller};
 use crate::page::{done, render, typed, Ctx, FormErrors, PageResult};
 use crate::session::{session_cookie, Viewer, SESSION_COOKIE};
 use crate::Portal;
+use wire::OrgKind;
 
 pub fn routes() -> Router<Portal> {
     Router::new()
@@ -157,20 +158,11 @@ struct SignupPage {
     errors: FormErrors,
 }
 
-const ORG_KINDS: [&str; 6] = [
-    "university",
-    "institute",
-    "enterprise",
-    "broker_agency",
-    "government",
-    "other",
-];
-
 impl SignupPage {
     fn org_kinds(&self) -> Vec<(&'static str, String)> {
-        ORG_KINDS
+        OrgKind::ALL
             .iter()
-            .map(|k| (*k, self.ctx.t.term("org_kind", k)))
+            .map(|k| (k.as_str(), self.ctx.t.term("org_kind", k.as_str())))
             .collect()
     }
 }

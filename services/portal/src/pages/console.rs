@@ -28,6 +28,7 @@ use crate::page::{done, render, typed, Ctx, FormErrors, PageError, PageResult};
 use crate::session::Viewer;
 use crate::{Api, Portal};
 use wire::Page;
+use wire::{ListingKind, RegistrationStatus, VerificationStatus};
 
 pub fn routes() -> Router<Portal> {
     Router::new()
@@ -88,14 +89,18 @@ struct Total {
 }
 
 pub(super) async fn tabs(api: &Api, caller: Caller<'_>, t: Tr, current: &str) -> Vec<Tab> {
+    let pending = VerificationStatus::Pending;
+    let orgs_waiting = format!("/api/v1/orgs?verification_status={pending}&per_page=1");
+    let brokers_waiting = format!("/api/v1/brokers?status={pending}&per_page=1");
+    let registrations_waiting = format!(
+        "/api/v1/registrations?status={}&per_page=1",
+        RegistrationStatus::Submitted
+    );
     let (reviews, orgs, brokers, regs) = tokio::join!(
         api.get::<Vec<serde_json::Value>>(caller, "/api/v1/reviews"),
-        api.get::<Total>(
-            caller,
-            "/api/v1/orgs?verification_status=pending&per_page=1"
-        ),
-        api.get::<Total>(caller, "/api/v1/brokers?status=pending&per_page=1"),
-        api.get::<Total>(caller, "/api/v1/registrations?status=submitted&per_page=1"),
+        api.get::<Total>(caller, &orgs_waiting),
+        api.get::<Total>(caller, &brokers_waiting),
+        api.get::<Total>(caller, &registrations_waiting),
     );
     let counts = [
         reviews.ok().map(|v| v.len() as u64),
@@ -366,10 +371,10 @@ impl Queue {
     /// endpoint names the outcome).
     fn decision(self, reject: bool) -> &'static str {
         match (self, reject) {
-            (Queue::Orgs, true) => "rejected",
+            (Queue::Orgs, true) => VerificationStatus::Rejected.as_str(),
             (_, true) => "reject",
             (Queue::Reviews(_), false) => "publish",
-            (Queue::Orgs, false) => "verified",
+            (Queue::Orgs, false) => VerificationStatus::Verified.as_str(),
             (Queue::Brokers, false) => "verify",
             (Queue::Registrations, false) => "register",
         }
@@ -594,11 +599,12 @@ async fn reviews_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refu
     let rows = shown
         .into_iter()
         .map(|i| {
-            let (segment, term) = if i.kind == "need" {
-                ("needs", "need")
-            } else {
-                ("achievements", "achievement")
+            let kind = ListingKind::parse(&i.kind).unwrap_or(ListingKind::Achievement);
+            let segment = match kind {
+                ListingKind::Need => "needs",
+                ListingKind::Achievement => "achievements",
             };
+            let term = kind.as_str();
             ReviewRow {
                 href: format!("/{segment}/{}", i.id),
                 action: format!("/console/reviews/{term}/{}", i.id),
@@ -642,10 +648,10 @@ async fn decide_review(
     Form(form): Form<DecisionForm>,
 ) -> PageResult {
     require_operator(&viewer)?;
-    let segment = match kind.as_str() {
-        "achievement" => "achievements",
-        "need" => "needs",
-        _ => return Err(viewer.not_found()),
+    let segment = match ListingKind::parse(&kind) {
+        Some(ListingKind::Achievement) => "achievements",
+        Some(ListingKind::Need) => "needs",
+        None => return Err(viewer.not_found()),
     };
     decide(&portal, &viewer, Queue::Reviews(segment), &id, form).await
 }
@@ -705,7 +711,7 @@ struct OrgsPage {
 async fn orgs_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refusal) -> PageResult {
     let ctx = Ctx::new(viewer, "console");
     let t = ctx.t;
-    let pending = ("verification_status", "pending");
+    let pending = ("verification_status", VerificationStatus::Pending.as_str());
     let (list, labels) = tokio::join!(
         waiting::<OrgOut>(portal, viewer, t, "orgs", "/api/v1/orgs", pending, page),
         Labels::load(portal, viewer),
@@ -777,7 +783,7 @@ struct BrokersPage {
 async fn brokers_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refusal) -> PageResult {
     let ctx = Ctx::new(viewer, "console");
     let t = ctx.t;
-    let pending = ("status", "pending");
+    let pending = ("status", VerificationStatus::Pending.as_str());
     let (list, labels) = tokio::join!(
         waiting::<Broker>(
             portal,
@@ -942,7 +948,7 @@ async fn registrations_page(
     let ctx = Ctx::new(viewer, "console");
     let t = ctx.t;
     let caller = viewer.caller();
-    let submitted = ("status", "submitted");
+    let submitted = ("status", RegistrationStatus::Submitted.as_str());
     let endpoint = "/api/v1/registrations";
     let Waiting { items, pager, tabs } = waiting::<RegistrationOut>(
         portal,
@@ -1012,7 +1018,7 @@ async fn registrations_page(
             .get::<RegistrationOut>(caller, &format!("/api/v1/registrations/{id}"))
             .await
             .ok()
-            .filter(|r| r.status == "registered")
+            .filter(|r| r.status == RegistrationStatus::Registered.as_str())
             .map(|r| JustRegistered {
                 contract_number: r.contract_number,
                 title: r.contract_title,

@@ -12,6 +12,7 @@ use crate::api::{with_query, ApiError};
 use crate::page::{done, render, Ctx, FormErrors, PageResult};
 use crate::session::Viewer;
 use crate::Portal;
+use wire::CertificationLevel;
 use wire::Page;
 
 pub fn routes() -> Router<Portal> {
@@ -93,9 +94,9 @@ impl BrokersPage {
     }
 
     fn levels(&self) -> Vec<(&'static str, String)> {
-        ["junior", "intermediate", "senior"]
-            .into_iter()
-            .map(|l| (l, self.ctx.t.term("cert", l)))
+        CertificationLevel::ALL
+            .iter()
+            .map(|l| (l.as_str(), self.ctx.t.term("cert", l.as_str())))
             .collect()
     }
 }

@@ -30,6 +30,10 @@ use crate::page::{done, render, Ctx, FormErrors, PageError, PageResult};
 use crate::session::{session_cookie, Me, Viewer};
 use crate::Portal;
 use wire::Page;
+use wire::{
+    ApplicationStatus, ListingKind, ListingStatus, MatchSideStatus, NeedKind, OrgRole,
+    VerificationStatus,
+};
 
 /// Largest spreadsheet the upload form forwards (the API's default import limit).
 const UPLOAD_LIMIT_BYTES: usize = 32 * 1024 * 1024;
@@ -210,7 +214,7 @@ fn require_org(viewer: &Viewer) -> Result<(&Me, String), PageError> {
 }
 
 fn is_admin(me: &Me) -> bool {
-    me.org_role.as_deref() == Some("admin")
+    me.org_role.as_deref() == Some(OrgRole::Admin.as_str())
 }
 
 /// What [`get_all`] read, by key, and the keys whose read failed (their panel says so).
@@ -324,10 +328,7 @@ impl Row {
     }
 
     pub fn editable(&self) -> bool {
-        matches!(
-            self.status.as_str(),
-            "draft" | "submitted" | "rejected" | "published"
-        )
+        ListingStatus::parse(&self.status).is_some_and(ListingStatus::editable)
     }
 }
 
@@ -379,9 +380,9 @@ impl OverviewPage {
     }
 
     fn verification_class(&self) -> &'static str {
-        match self.org.verification_status.as_str() {
-            "verified" => "ok",
-            "rejected" => "bad",
+        match VerificationStatus::parse(&self.org.verification_status) {
+            Some(VerificationStatus::Verified) => "ok",
+            Some(VerificationStatus::Rejected) => "bad",
             _ => "warn",
         }
     }
@@ -438,8 +439,8 @@ fn import_status(t: &Tr, status: &str) -> String {
 
 fn import_kind(t: &Tr, kind: &str) -> String {
     match kind {
-        "needs" => t.term("kind", "need"),
-        _ => t.term("kind", "achievement"),
+        "needs" => t.term("kind", ListingKind::Need.as_str()),
+        _ => t.term("kind", ListingKind::Achievement.as_str()),
     }
 }
 
@@ -519,14 +520,18 @@ async fn overview(
     for a in achievements
         .items
         .iter()
-        .filter(|a| a.status == "published")
+        .filter(|a| a.status == ListingStatus::Published.as_str())
     {
         detail_paths.push((
             format!("a:{}", a.id),
             format!("/api/v1/achievements/{}/matches", urlencode(&a.id)),
         ));
     }
-    for n in needs.items.iter().filter(|n| n.status == "published") {
+    for n in needs
+        .items
+        .iter()
+        .filter(|n| n.status == ListingStatus::Published.as_str())
+    {
         detail_paths.push((
             format!("n:{}", n.id),
             format!("/api/v1/needs/{}/matches", urlencode(&n.id)),
@@ -536,8 +541,11 @@ async fn overview(
         .items
         .iter()
         .filter(|n| {
-            n.kind.as_deref() == Some("open_call")
-                && matches!(n.status.as_str(), "published" | "closed" | "expired")
+            n.kind.as_deref() == Some(NeedKind::OpenCall.as_str())
+                && matches!(
+                    ListingStatus::parse(&n.status),
+                    Some(ListingStatus::Published | ListingStatus::Closed | ListingStatus::Expired)
+                )
         })
         .map(|n| {
             (
@@ -556,7 +564,7 @@ async fn overview(
             .map(|l| {
                 let kind = if achievement {
                     Kind::Achievement
-                } else if l.kind.as_deref() == Some("open_call") {
+                } else if l.kind.as_deref() == Some(NeedKind::OpenCall.as_str()) {
                     Kind::OpenCall
                 } else {
                     Kind::Need
@@ -568,9 +576,9 @@ async fn overview(
                         .iter()
                         .filter(|m| {
                             if achievement {
-                                m.achievement_side_status == "new"
+                                m.achievement_side_status == MatchSideStatus::New.as_str()
                             } else {
-                                m.need_side_status == "new"
+                                m.need_side_status == MatchSideStatus::New.as_str()
                             }
                         })
                         .count();
@@ -695,7 +703,7 @@ struct MembersPage {
 impl MembersPage {
     fn role(&self, role: &Option<String>) -> &'static str {
         match role.as_deref() {
-            Some("admin") => self.ctx.t.t("my.role_admin"),
+            Some(r) if r == OrgRole::Admin.as_str() => self.ctx.t.t("my.role_admin"),
             _ => self.ctx.t.t("my.role_member"),
         }
     }
@@ -782,11 +790,12 @@ async fn invite(
     Form(form): Form<InviteForm>,
 ) -> PageResult {
     let (_, org_id) = require_org(&viewer)?;
-    let role = if form.org_role == "admin" {
-        "admin"
+    let role = if form.org_role == OrgRole::Admin.as_str() {
+        OrgRole::Admin
     } else {
-        "member"
-    };
+        OrgRole::Member
+    }
+    .as_str();
     let body = json!({ "email": form.email.trim(), "org_role": role });
     let path = format!("/api/v1/orgs/{}/invitations", urlencode(&org_id));
     match portal
@@ -1019,20 +1028,24 @@ impl OpenCallPage {
     }
 
     fn app_class(&self, status: &str) -> &'static str {
-        match status {
-            "awarded" => "ok",
-            "shortlisted" => "warn",
-            "not_selected" => "bad",
+        match ApplicationStatus::parse(status) {
+            Some(ApplicationStatus::Awarded) => "ok",
+            Some(ApplicationStatus::Shortlisted) => "warn",
+            Some(ApplicationStatus::NotSelected) => "bad",
             _ => "",
         }
     }
 
     fn decidable(&self, status: &str) -> bool {
-        self.call.awarded_application_id.is_none() && matches!(status, "submitted" | "shortlisted")
+        self.call.awarded_application_id.is_none()
+            && matches!(
+                ApplicationStatus::parse(status),
+                Some(ApplicationStatus::Submitted | ApplicationStatus::Shortlisted)
+            )
     }
 
     fn can_award(&self) -> bool {
-        self.call.status == "published"
+        self.call.status == ListingStatus::Published.as_str()
     }
 
     fn call_href(&self) -> String {
@@ -1067,7 +1080,7 @@ async fn open_call_page(
         portal.api.get::<Vec<Application>>(caller, &apps_path)
     );
     let call = call.map_err(|e| viewer.fail(e))?;
-    if call.kind.as_deref() != Some("open_call") {
+    if call.kind.as_deref() != Some(NeedKind::OpenCall.as_str()) {
         return Err(viewer.not_found());
     }
     if call.organisation_id != org_id {

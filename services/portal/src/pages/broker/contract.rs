@@ -26,6 +26,7 @@ use crate::pages::{page_param, Labels, Pager, Term};
 use crate::session::Viewer;
 use crate::Portal;
 use wire::Page;
+use wire::{ContractStatus, MilestoneStatus, PaymentStatus, RegistrationStatus};
 
 pub fn routes() -> Router<Portal> {
     Router::new()
@@ -355,7 +356,7 @@ async fn contract_page(
             due: t.opt_date(&p.due_on),
             paid: t.opt_date(&p.paid_on),
             status: word(&t, "payment_status", &p.status),
-            is_due: p.status == "due",
+            is_due: p.status == PaymentStatus::Due.as_str(),
             reference: p.reference.clone().unwrap_or_default(),
             milestone: p
                 .milestone_id
@@ -382,7 +383,7 @@ async fn contract_page(
             due: t.opt_date(&m.due_on),
             amount: money(&t, m.amount_minor, &m.currency),
             status: word(&t, "milestone_status", &m.status),
-            done: m.status == "done",
+            done: m.status == MilestoneStatus::Done.as_str(),
             version: m.version,
         })
         .collect();
@@ -400,11 +401,11 @@ async fn contract_page(
             number: h.registration_number.clone().unwrap_or_default(),
         })
         .collect();
-    let cancelled = c.status == "cancelled";
+    let cancelled = c.status == ContractStatus::Cancelled.as_str();
     let may_submit = !cancelled
         && c.registration
             .as_ref()
-            .is_none_or(|r| r.status == "rejected");
+            .is_none_or(|r| r.status == RegistrationStatus::Rejected.as_str());
     let page = ContractPage {
         id: c.id.clone(),
         number: c.contract_number.clone(),
