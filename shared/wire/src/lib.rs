@@ -5,6 +5,8 @@
 //! Nothing here knows about the database or HTTP: services convert their rows into these types
 //! at the edge, and the stored codes stay the strings the enums serialize to.
 
+pub mod accounts;
+pub mod ids;
 pub mod page;
 pub mod problem;
 pub mod vocabulary;

@@ -166,13 +166,13 @@ pub async fn sign_up(
         entity_type: "organisation",
         entity_id: org.id,
     }
-    .record(&txn, None::<&()>, Some(&OrganisationOut::from(org.clone())))
+    .record(&txn, None::<&()>, Some(&organisations::out(org.clone())))
     .await?;
     txn.commit().await?;
     Ok(SessionOut {
         token,
         user: user.into(),
-        organisation: Some(org.into()),
+        organisation: Some(organisations::out(org)),
     })
 }
 
@@ -269,7 +269,7 @@ pub async fn log_in(
         Some(id) => org_entity::Entity::find_by_id(id)
             .one(db)
             .await?
-            .map(OrganisationOut::from),
+            .map(organisations::out),
         None => None,
     };
     Ok(SessionOut {

@@ -326,7 +326,7 @@ pub async fn accept(
     let organisation = platform::entity::organisations::Entity::find_by_id(inv.organisation_id)
         .one(db)
         .await?
-        .map(Into::into);
+        .map(super::organisations::out);
     Ok(SessionOut {
         token,
         user,

@@ -8,7 +8,7 @@ use platform::error::{ApiError, ApiResult, Validator};
 use platform::identifiers::{is_gbt2260_code, is_served_country, parse_credit_code};
 use platform::ids::OrganisationId;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::SERVICE;
@@ -36,44 +36,25 @@ pub struct OrganisationIn {
     pub description: Option<String>,
 }
 
-/// An organisation as shown to clients.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct OrganisationOut {
-    pub id: OrganisationId,
-    pub name: String,
-    pub name_en: Option<String>,
-    pub kind: String,
-    pub country: String,
-    pub region_code: String,
-    pub credit_code: Option<String>,
-    pub state_funded: bool,
-    pub website: Option<String>,
-    pub description: Option<String>,
-    /// `pending`, `verified` or `rejected`.
-    pub verification_status: String,
-    pub verification_note: Option<String>,
-    pub version: i32,
-    pub created_at: chrono::DateTime<chrono::FixedOffset>,
-}
+pub use wire::accounts::OrganisationOut;
 
-impl From<organisations::Model> for OrganisationOut {
-    fn from(m: organisations::Model) -> Self {
-        Self {
-            id: OrganisationId(m.id),
-            name: m.name,
-            name_en: m.name_en,
-            kind: m.kind,
-            country: m.country,
-            region_code: m.region_code,
-            credit_code: m.credit_code,
-            state_funded: m.state_funded,
-            website: m.website,
-            description: m.description,
-            verification_status: m.verification_status,
-            verification_note: m.verification_note,
-            version: m.version,
-            created_at: m.created_at,
-        }
+/// An organisation row as clients see it.
+pub fn out(m: organisations::Model) -> OrganisationOut {
+    OrganisationOut {
+        id: OrganisationId(m.id),
+        name: m.name,
+        name_en: m.name_en,
+        kind: m.kind,
+        country: m.country,
+        region_code: m.region_code,
+        credit_code: m.credit_code,
+        state_funded: m.state_funded,
+        website: m.website,
+        description: m.description,
+        verification_status: m.verification_status,
+        verification_note: m.verification_note,
+        version: m.version,
+        created_at: m.created_at,
     }
 }
 
@@ -223,7 +204,7 @@ pub async fn decide_verification(
             org.version, input.version
         )));
     }
-    let before = OrganisationOut::from(org.clone());
+    let before = out(org.clone());
     let now = Utc::now();
     let mut active: organisations::ActiveModel = org.into();
     active.verification_status = Set(input.decision.clone());
@@ -256,11 +237,7 @@ pub async fn decide_verification(
         entity_type: "organisation",
         entity_id: id.0,
     }
-    .record(
-        db,
-        Some(&before),
-        Some(&OrganisationOut::from(updated.clone())),
-    )
+    .record(db, Some(&before), Some(&out(updated.clone())))
     .await?;
     Ok(updated)
 }

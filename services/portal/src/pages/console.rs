@@ -27,6 +27,7 @@ use crate::money::{money_plain, parse_major_to_minor};
 use crate::page::{done, render, typed, Ctx, FormErrors, PageError, PageResult};
 use crate::session::Viewer;
 use crate::{Api, Portal};
+use wire::accounts::OrganisationOut;
 use wire::Page;
 use wire::{ListingKind, RegistrationStatus, VerificationStatus};
 
@@ -294,7 +295,7 @@ async fn org_names(
             continue;
         }
         let name = match api
-            .get::<OrgOut>(caller, &format!("/api/v1/orgs/{}", urlencode(&id)))
+            .get::<OrganisationOut>(caller, &format!("/api/v1/orgs/{}", urlencode(&id)))
             .await
         {
             Ok(o) => t
@@ -659,27 +660,6 @@ async fn decide_review(
 // ---------------------------------------------------------------------------------------------
 // Organisations awaiting verification
 
-#[derive(Debug, Clone, Deserialize)]
-struct OrgOut {
-    id: String,
-    name: String,
-    name_en: Option<String>,
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    country: String,
-    #[serde(default)]
-    region_code: String,
-    credit_code: Option<String>,
-    #[serde(default)]
-    state_funded: bool,
-    website: Option<String>,
-    #[serde(default)]
-    version: i64,
-    #[serde(default)]
-    created_at: String,
-}
-
 pub struct OrgRow {
     pub id: String,
     /// Where the decision form posts.
@@ -713,7 +693,7 @@ async fn orgs_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refusal
     let t = ctx.t;
     let pending = ("verification_status", VerificationStatus::Pending.as_str());
     let (list, labels) = tokio::join!(
-        waiting::<OrgOut>(portal, viewer, t, "orgs", "/api/v1/orgs", pending, page),
+        waiting::<OrganisationOut>(portal, viewer, t, "orgs", "/api/v1/orgs", pending, page),
         Labels::load(portal, viewer),
     );
     let Waiting { items, pager, tabs } = list?;
@@ -728,14 +708,14 @@ async fn orgs_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refusal
             },
             credit_code: o.credit_code.unwrap_or_default(),
             website: o.website.unwrap_or_default(),
-            registered: t.date(&o.created_at),
+            registered: t.date(&o.created_at.to_rfc3339()),
             name_en: o.name_en.unwrap_or_default(),
             state_funded: o.state_funded,
-            version: o.version,
+            version: i64::from(o.version),
             confirm: t.f("console.confirm_reject_org", &[("name", &o.name)]),
             name: o.name,
             action: format!("/console/orgs/{}", o.id),
-            id: o.id,
+            id: o.id.to_string(),
         })
         .collect();
     Ok(render(&OrgsPage {

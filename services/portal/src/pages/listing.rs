@@ -13,6 +13,7 @@ use crate::api::{with_query, ApiError};
 use crate::page::{done, render, Ctx, PageResult};
 use crate::session::Viewer;
 use crate::Portal;
+use wire::accounts::OrganisationOut;
 use wire::{
     ListingKind, ListingStatus, MatchSideStatus, NeedKind, RevisionStatus, VerificationStatus,
 };
@@ -211,13 +212,6 @@ pub struct Completeness {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-struct Organisation {
-    name: String,
-    name_en: Option<String>,
-    verification_status: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
 pub struct Reason {
     pub positive: bool,
     pub zh: String,
@@ -279,7 +273,7 @@ struct ListingPage {
     labels: Labels,
     kind: &'static str,
     l: ListingOut,
-    org: Option<Organisation>,
+    org: Option<OrganisationOut>,
     is_owner: bool,
     /// Matches the reader may see; `None` when the panel is not for them.
     matches: Option<Vec<MatchCard>>,
@@ -349,7 +343,7 @@ async fn show(
     };
     let org = portal
         .api
-        .get::<Organisation>(
+        .get::<OrganisationOut>(
             viewer.caller(),
             &format!("/api/v1/orgs/{}", l.organisation_id),
         )

@@ -29,6 +29,7 @@ use crate::i18n::Tr;
 use crate::page::{done, render, Ctx, FormErrors, PageError, PageResult};
 use crate::session::{session_cookie, Me, Viewer};
 use crate::Portal;
+use wire::accounts::OrganisationOut;
 use wire::Page;
 use wire::{
     ApplicationStatus, ListingKind, ListingStatus, MatchSideStatus, NeedKind, OrgRole,
@@ -71,16 +72,6 @@ pub fn routes() -> Router<Portal> {
 
 // ---------------------------------------------------------------------------------------------
 // API answers.
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Organisation {
-    pub name: String,
-    pub name_en: Option<String>,
-    pub kind: String,
-    pub credit_code: Option<String>,
-    pub verification_status: String,
-    pub verification_note: Option<String>,
-}
 
 #[derive(Debug, Clone, Deserialize)]
 struct ListingItem {
@@ -347,7 +338,7 @@ pub struct Feedback {
 #[template(path = "my_index.html")]
 struct OverviewPage {
     ctx: Ctx,
-    org: Organisation,
+    org: OrganisationOut,
     posts_achievements: bool,
     posts_needs: bool,
     achievements: Vec<Row>,
@@ -499,7 +490,7 @@ async fn overview(
     let org_path = format!("/api/v1/orgs/{}", urlencode(&org_id));
     let members_path = format!("/api/v1/orgs/{}/members", urlencode(&org_id));
     let (org, achievements, needs, members, imports, notes) = tokio::join!(
-        portal.api.get::<Organisation>(caller, &org_path),
+        portal.api.get::<OrganisationOut>(caller, &org_path),
         my_listings(&portal, &viewer, "achievements", page_param(q.a_page)),
         my_listings(&portal, &viewer, "needs", page_param(q.n_page)),
         portal.api.get::<Vec<Member>>(caller, &members_path),
@@ -1009,7 +1000,7 @@ struct OpenCallPage {
     ctx: Ctx,
     call: OpenCall,
     applications: Vec<Application>,
-    orgs: HashMap<String, Organisation>,
+    orgs: HashMap<String, OrganisationOut>,
 }
 
 impl OpenCallPage {
@@ -1099,7 +1090,7 @@ async fn open_call_page(
             ));
         }
     }
-    let orgs = get_all::<Organisation>(&portal, &viewer, org_paths)
+    let orgs = get_all::<OrganisationOut>(&portal, &viewer, org_paths)
         .await
         .answers;
     Ok(render(&OpenCallPage {
@@ -1561,13 +1552,21 @@ mod tests {
     fn overview(failed: bool) -> OverviewPage {
         OverviewPage {
             ctx: ctx(),
-            org: Organisation {
+            org: OrganisationOut {
+                id: wire::ids::OrganisationId::new(),
                 name: "桂江大学".to_owned(),
                 name_en: Some("Guijiang University".to_owned()),
-                kind: "university".to_owned(),
+                kind: wire::OrgKind::University.as_str().to_owned(),
+                country: "CN".to_owned(),
+                region_code: "450300".to_owned(),
                 credit_code: None,
-                verification_status: "verified".to_owned(),
+                state_funded: true,
+                website: None,
+                description: None,
+                verification_status: wire::VerificationStatus::Verified.as_str().to_owned(),
                 verification_note: None,
+                version: 1,
+                created_at: chrono::DateTime::default(),
             },
             posts_achievements: false,
             posts_needs: true,
