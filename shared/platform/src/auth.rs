@@ -148,13 +148,7 @@ pub fn new_secret(prefix: &str) -> String {
     )
 }
 
-/// A freshly issued token: the secret is shown once and never stored.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct IssuedToken {
-    pub token: String,
-    pub token_id: TokenId,
-    pub expires_at: chrono::DateTime<Utc>,
-}
+pub use wire::accounts::IssuedToken;
 
 /// Creates a login token for `user_id` valid for `ttl`.
 pub async fn issue_token(

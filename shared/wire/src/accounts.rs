@@ -1,9 +1,9 @@
-//! The listing service's accounts API: organisations as clients see them.
+//! The listing service's accounts API: organisations, people and sessions as clients see them.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::ids::OrganisationId;
+use crate::ids::{OrganisationId, TokenId, UserId};
 
 /// An organisation as shown to clients.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -23,4 +23,36 @@ pub struct OrganisationOut {
     pub verification_note: Option<String>,
     pub version: i32,
     pub created_at: chrono::DateTime<chrono::FixedOffset>,
+}
+
+/// A freshly issued token: the secret is shown once and never stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct IssuedToken {
+    pub token: String,
+    pub token_id: TokenId,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A person as shown to clients (never the password hash).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct UserOut {
+    pub id: UserId,
+    pub email: String,
+    pub display_name: String,
+    pub organisation_id: Option<OrganisationId>,
+    pub org_role: Option<String>,
+    pub is_operator: bool,
+    pub locale: String,
+    /// `active`, or `disabled` by an operator (cannot sign in).
+    pub status: String,
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
+}
+
+/// What sign-up and login return: a token and who it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SessionOut {
+    #[serde(flatten)]
+    pub token: IssuedToken,
+    pub user: UserOut,
+    pub organisation: Option<OrganisationOut>,
 }

@@ -7,7 +7,7 @@ use chrono::{Duration, Utc};
 use std::net::IpAddr;
 
 use platform::audit::AuditEntry;
-use platform::auth::{self, AuthUser, IssuedToken, PasswordGate};
+use platform::auth::{self, AuthUser, PasswordGate};
 use platform::config::AuthConfig;
 use platform::entity::{api_tokens, organisations as org_entity, users};
 use platform::error::{ApiError, ApiResult, Validator};
@@ -16,10 +16,10 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, TransactionTrait,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::organisations::{self, OrganisationIn, OrganisationOut};
+use super::organisations::{self, OrganisationIn};
 use super::throttle::{self, LoginKeys};
 use crate::SERVICE;
 use wire::{OrgRole, UserStatus};
@@ -40,44 +40,21 @@ pub struct SignupIn {
     pub organisation: OrganisationIn,
 }
 
-/// A person as shown to clients (never the password hash).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct UserOut {
-    pub id: UserId,
-    pub email: String,
-    pub display_name: String,
-    pub organisation_id: Option<OrganisationId>,
-    pub org_role: Option<String>,
-    pub is_operator: bool,
-    pub locale: String,
-    /// `active`, or `disabled` by an operator (cannot sign in).
-    pub status: String,
-    pub created_at: chrono::DateTime<chrono::FixedOffset>,
-}
+pub use wire::accounts::{SessionOut, UserOut};
 
-impl From<users::Model> for UserOut {
-    fn from(m: users::Model) -> Self {
-        Self {
-            id: UserId(m.id),
-            email: m.email,
-            display_name: m.display_name,
-            organisation_id: m.organisation_id.map(OrganisationId),
-            org_role: m.org_role,
-            is_operator: m.is_operator,
-            locale: m.locale,
-            status: m.status,
-            created_at: m.created_at,
-        }
+/// A person row as clients see it.
+pub fn user_out(m: users::Model) -> UserOut {
+    UserOut {
+        id: UserId(m.id),
+        email: m.email,
+        display_name: m.display_name,
+        organisation_id: m.organisation_id.map(OrganisationId),
+        org_role: m.org_role,
+        is_operator: m.is_operator,
+        locale: m.locale,
+        status: m.status,
+        created_at: m.created_at,
     }
-}
-
-/// What sign-up and login return: a token and who it belongs to.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SessionOut {
-    #[serde(flatten)]
-    pub token: IssuedToken,
-    pub user: UserOut,
-    pub organisation: Option<OrganisationOut>,
 }
 
 fn normalise_email(raw: &str) -> String {
@@ -171,7 +148,7 @@ pub async fn sign_up(
     txn.commit().await?;
     Ok(SessionOut {
         token,
-        user: user.into(),
+        user: user_out(user),
         organisation: Some(organisations::out(org)),
     })
 }
@@ -274,7 +251,7 @@ pub async fn log_in(
     };
     Ok(SessionOut {
         token,
-        user: user.into(),
+        user: user_out(user),
         organisation,
     })
 }
@@ -394,7 +371,7 @@ pub async fn create_operator(
     let user = new_user(email, display_name, hash, None, true)
         .insert(&txn)
         .await?;
-    let out = UserOut::from(user);
+    let out = user_out(user);
     AuditEntry {
         actor: None,
         service: SERVICE,
@@ -439,7 +416,7 @@ pub async fn add_member_hashed(
     )
     .insert(db)
     .await?;
-    Ok(user.into())
+    Ok(user_out(user))
 }
 
 /// A new active user row.
@@ -484,7 +461,7 @@ pub async fn list_members(
         .order_by_asc(users::Column::CreatedAt)
         .all(db)
         .await?;
-    Ok(members.into_iter().map(UserOut::from).collect())
+    Ok(members.into_iter().map(user_out).collect())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -598,7 +575,7 @@ pub async fn remove_member(
         .filter(|u| u.organisation_id == Some(org.0))
         .ok_or_else(|| ApiError::not_found(format!("member {user}")))?;
     keep_an_admin(&txn, org, &member).await?;
-    let before = UserOut::from(member.clone());
+    let before = user_out(member.clone());
     let mut active: users::ActiveModel = member.clone().into();
     active.organisation_id = Set(None);
     active.org_role = Set(None);
@@ -616,7 +593,7 @@ pub async fn remove_member(
     .record(
         &txn,
         Some(&before),
-        Some(&serde_json::json!({ "user": UserOut::from(updated), "tokens_revoked": revoked })),
+        Some(&serde_json::json!({ "user": user_out(updated), "tokens_revoked": revoked })),
     )
     .await?;
     txn.commit().await?;
@@ -649,7 +626,7 @@ pub async fn set_user_disabled(
         UserStatus::Active
     }
     .as_str();
-    let before = UserOut::from(target.clone());
+    let before = user_out(target.clone());
     let mut active: users::ActiveModel = target.clone().into();
     active.status = Set(status.to_owned());
     active.version = Set(target.version.saturating_add(1));
@@ -660,7 +637,7 @@ pub async fn set_user_disabled(
     } else {
         0
     };
-    let out = UserOut::from(updated);
+    let out = user_out(updated);
     AuditEntry {
         actor: Some(caller),
         service: SERVICE,

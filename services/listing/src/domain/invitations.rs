@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::accounts::{self, SessionOut, UserOut};
+use super::accounts::{self, user_out, SessionOut, UserOut};
 use crate::SERVICE;
 
 /// How long an invitation stays valid.
@@ -363,7 +363,7 @@ pub async fn set_role(
     if role == OrgRole::Member {
         accounts::keep_an_admin(&txn, org, &member).await?;
     }
-    let before = UserOut::from(member.clone());
+    let before = user_out(member.clone());
     let mut active: users::ActiveModel = member.into();
     active.org_role = Set(Some(role.as_str().to_owned()));
     active.updated_at = Set(Utc::now().into());
@@ -375,8 +375,8 @@ pub async fn set_role(
         entity_type: "user",
         entity_id: user.0,
     }
-    .record(&txn, Some(&before), Some(&UserOut::from(updated.clone())))
+    .record(&txn, Some(&before), Some(&user_out(updated.clone())))
     .await?;
     txn.commit().await?;
-    Ok(updated.into())
+    Ok(user_out(updated))
 }

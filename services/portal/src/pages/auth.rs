@@ -15,6 +15,7 @@ use crate::api::{ApiError, Caller};
 use crate::page::{done, render, typed, Ctx, FormErrors, PageResult};
 use crate::session::{session_cookie, Viewer, SESSION_COOKIE};
 use crate::Portal;
+use wire::accounts::SessionOut;
 use wire::OrgKind;
 
 pub fn routes() -> Router<Portal> {
@@ -56,11 +57,6 @@ struct LoginForm {
     next: String,
 }
 
-#[derive(Debug, Deserialize)]
-struct SessionOut {
-    token: String,
-}
-
 async fn login(
     State(portal): State<Portal>,
     viewer: Viewer,
@@ -79,7 +75,7 @@ async fn login(
         .await
     {
         Ok(session) => {
-            let jar = jar.add(session_cookie(session.token, portal.secure_cookies));
+            let jar = jar.add(session_cookie(session.token.token, portal.secure_cookies));
             (jar, done(&next, "signed_in")).into_response()
         }
         Err(err) => {
@@ -215,7 +211,7 @@ async fn signup(
         .await
     {
         Ok(session) => {
-            let jar = jar.add(session_cookie(session.token, portal.secure_cookies));
+            let jar = jar.add(session_cookie(session.token.token, portal.secure_cookies));
             Ok((jar, done("/my", "registered")).into_response())
         }
         Err(ApiError::Problem(p)) if p.status < 500 => {

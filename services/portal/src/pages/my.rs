@@ -29,7 +29,7 @@ use crate::i18n::Tr;
 use crate::page::{done, render, Ctx, FormErrors, PageError, PageResult};
 use crate::session::{session_cookie, Me, Viewer};
 use crate::Portal;
-use wire::accounts::OrganisationOut;
+use wire::accounts::{OrganisationOut, SessionOut};
 use wire::Page;
 use wire::{
     ApplicationStatus, ListingKind, ListingStatus, MatchSideStatus, NeedKind, OrgRole,
@@ -928,11 +928,6 @@ struct JoinPage {
     errors: FormErrors,
 }
 
-#[derive(Debug, Deserialize)]
-struct SessionOut {
-    token: String,
-}
-
 /// The join form. It never reads the code from the URL: the invitee pastes it, and it travels
 /// only in the POST body. An old-style `/join?token=…` link is redirected to the bare page, so
 /// the page (whose language links repeat the current URL) never carries the secret further.
@@ -964,7 +959,7 @@ async fn join(
         .await
     {
         Ok(session) => {
-            let jar = jar.add(session_cookie(session.token, portal.secure_cookies));
+            let jar = jar.add(session_cookie(session.token.token, portal.secure_cookies));
             Ok((jar, done("/my", "signed_in")).into_response())
         }
         Err(ApiError::Problem(p)) if matches!(p.status, 404 | 409 | 422) => {
