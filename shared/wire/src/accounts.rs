@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use uuid::Uuid;
 
 use crate::ids::{OrganisationId, TokenId, UserId};
 
@@ -55,4 +56,26 @@ pub struct SessionOut {
     pub token: IssuedToken,
     pub user: UserOut,
     pub organisation: Option<OrganisationOut>,
+}
+
+/// A created invitation: the secret is shown once, for the admin to pass on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InvitationOut {
+    pub id: Uuid,
+    pub email: String,
+    pub org_role: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    /// The secret the invitee sends in the body of `POST /api/v1/invitations/accept`.
+    pub token: String,
+}
+
+/// A pending invitation as its organisation's admins see it (never the secret).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PendingInvitation {
+    pub id: Uuid,
+    pub email: String,
+    pub org_role: String,
+    pub invited_by: UserId,
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
+    pub expires_at: chrono::DateTime<chrono::FixedOffset>,
 }

@@ -708,7 +708,7 @@ async fn orgs_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refusal
             },
             credit_code: o.credit_code.unwrap_or_default(),
             website: o.website.unwrap_or_default(),
-            registered: t.date(&o.created_at.to_rfc3339()),
+            registered: t.day(&o.created_at),
             name_en: o.name_en.unwrap_or_default(),
             state_funded: o.state_funded,
             version: i64::from(o.version),

@@ -29,7 +29,7 @@ use crate::i18n::Tr;
 use crate::page::{done, render, Ctx, FormErrors, PageError, PageResult};
 use crate::session::{session_cookie, Me, Viewer};
 use crate::Portal;
-use wire::accounts::{OrganisationOut, SessionOut};
+use wire::accounts::{InvitationOut, OrganisationOut, PendingInvitation, SessionOut, UserOut};
 use wire::Page;
 use wire::{
     ApplicationStatus, ListingKind, ListingStatus, MatchSideStatus, NeedKind, OrgRole,
@@ -92,15 +92,6 @@ struct Score {
 struct MatchBrief {
     need_side_status: String,
     achievement_side_status: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Member {
-    pub id: String,
-    pub email: String,
-    pub display_name: String,
-    pub org_role: Option<String>,
-    pub created_at: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -493,7 +484,7 @@ async fn overview(
         portal.api.get::<OrganisationOut>(caller, &org_path),
         my_listings(&portal, &viewer, "achievements", page_param(q.a_page)),
         my_listings(&portal, &viewer, "needs", page_param(q.n_page)),
-        portal.api.get::<Vec<Member>>(caller, &members_path),
+        portal.api.get::<Vec<UserOut>>(caller, &members_path),
         portal.api.get::<Vec<ImportOut>>(caller, "/api/v1/imports"),
         portal
             .api
@@ -659,28 +650,11 @@ struct InviteForm {
     org_role: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-struct InvitationOut {
-    email: String,
-    expires_at: String,
-    org_role: String,
-    token: String,
-}
-
-/// A pending invitation as the API lists it (no secret).
-#[derive(Debug, Clone, Deserialize)]
-struct PendingInvitation {
-    id: String,
-    email: String,
-    org_role: String,
-    expires_at: String,
-}
-
 #[derive(Template)]
 #[template(path = "my_members.html")]
 struct MembersPage {
     ctx: Ctx,
-    members: Vec<Member>,
+    members: Vec<UserOut>,
     admin: bool,
     me_id: String,
     form: InviteForm,
@@ -710,7 +684,7 @@ impl MembersPage {
                 &[
                     ("email", &inv.email),
                     ("role", self.role(&Some(inv.org_role.clone()))),
-                    ("expires", &self.ctx.t.date(&inv.expires_at)),
+                    ("expires", &self.ctx.t.day(&inv.expires_at)),
                 ],
             ),
             None => String::new(),
@@ -730,7 +704,7 @@ async fn members(
     let path = format!("/api/v1/orgs/{}/members", urlencode(&org_id));
     let members = portal
         .api
-        .get::<Vec<Member>>(viewer.caller(), &path)
+        .get::<Vec<UserOut>>(viewer.caller(), &path)
         .await
         .map_err(|e| viewer.fail(e))?;
     let admin = is_admin(me);
