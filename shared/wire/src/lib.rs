@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod ids;
+pub mod matching;
 pub mod page;
 pub mod problem;
 pub mod vocabulary;

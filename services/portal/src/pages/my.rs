@@ -30,6 +30,7 @@ use crate::page::{done, render, Ctx, FormErrors, PageError, PageResult};
 use crate::session::{session_cookie, Me, Viewer};
 use crate::Portal;
 use wire::accounts::{InvitationOut, OrganisationOut, PendingInvitation, SessionOut, UserOut};
+use wire::matching::NotificationOut;
 use wire::Page;
 use wire::{
     ApplicationStatus, ListingKind, ListingStatus, MatchSideStatus, NeedKind, OrgRole,
@@ -145,17 +146,6 @@ impl ImportOut {
             _ => "warn",
         }
     }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct Notification {
-    kind: String,
-    link: Option<String>,
-    #[serde(default)]
-    payload: serde_json::Value,
-    read_at: Option<String>,
-    created_at: String,
-    title: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -488,7 +478,7 @@ async fn overview(
         portal.api.get::<Vec<ImportOut>>(caller, "/api/v1/imports"),
         portal
             .api
-            .get::<Vec<Notification>>(caller, "/api/v1/notifications?limit=200"),
+            .get::<Vec<NotificationOut>>(caller, "/api/v1/notifications?limit=200"),
     );
     let org = org.map_err(|e| viewer.fail(e))?;
     let achievements = achievements.map_err(|e| viewer.fail(e))?;
@@ -615,7 +605,7 @@ async fn overview(
                 .map(str::to_owned),
             link: n.link.filter(|l| crate::page::is_local_path(l)),
             unread: n.read_at.is_none(),
-            at: n.created_at,
+            at: n.created_at.to_rfc3339(),
             title: n.title,
         })
         .collect();
