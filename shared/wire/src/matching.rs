@@ -16,3 +16,18 @@ pub struct NotificationOut {
     pub read_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     pub created_at: chrono::DateTime<chrono::FixedOffset>,
 }
+
+/// A saved search as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SavedSearchOut {
+    pub id: Uuid,
+    pub name: String,
+    pub alert_kind: String,
+    pub query: Option<String>,
+    pub filters: serde_json::Value,
+    pub listing_kind: Option<String>,
+    pub listing_id: Option<Uuid>,
+    pub email_enabled: bool,
+    pub last_notified_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
+}
