@@ -1498,7 +1498,7 @@ mod tests {
             id: "0192c6a0-0000-7000-8000-000000000001".to_owned(),
             kind: Kind::OpenCall,
             title: "Sugarcane harvester open call".to_owned(),
-            status: "published".to_owned(),
+            status: ListingStatus::Published.as_str().to_owned(),
             updated_at: "2026-11-01T00:00:00Z".to_owned(),
             matches: None,
             matches_failed,
