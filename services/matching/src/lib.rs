@@ -15,6 +15,7 @@ use platform::AppState;
 use tracing::Instrument;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
+use wire::ListingKind;
 
 /// Service name, used in logs, `application_name` and the audit log.
 pub const SERVICE: &str = "matching";
@@ -50,8 +51,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Saved-search alerts for a listing that was just published or changed.
 async fn alert_saved_searches(state: &AppState, job: &ListingIndexed) -> anyhow::Result<()> {
     use sea_orm::EntityTrait;
-    let (live, title) = match job.kind.as_str() {
-        "need" => match platform::entity::needs::Entity::find_by_id(job.id)
+    let (live, title) = match ListingKind::parse(&job.kind) {
+        Some(ListingKind::Need) => match platform::entity::needs::Entity::find_by_id(job.id)
             .one(&state.db)
             .await?
         {
@@ -103,8 +104,8 @@ pub fn jobs() -> Registry<AppState> {
         async move {
             let weights = &settings::MatchingConfig::from_config(&state.config)?;
             let email = state.config.email.enabled;
-            let done = match job.kind.as_str() {
-                "need" => domain::recompute::recompute_need(&state.db, state.search.as_ref(), weights, email, job.id).await?,
+            let done = match ListingKind::parse(&job.kind) {
+                Some(ListingKind::Need) => domain::recompute::recompute_need(&state.db, state.search.as_ref(), weights, email, job.id).await?,
                 _ => domain::recompute::recompute_achievement(&state.db, state.search.as_ref(), weights, email, job.id).await?,
             };
             alert_saved_searches(&state, &job).await?;

@@ -6,6 +6,7 @@ use platform::entity::{notifications, users};
 use platform::ids::new_uuid;
 use platform::jobs::events::ListingExpiring;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use wire::UserStatus;
 
 /// One notification per member of the listing's organisation. Idempotent: a member who
 /// already has the reminder for this listing and date does not get a second one.
@@ -15,7 +16,7 @@ pub async fn listing_expiring(
 ) -> anyhow::Result<()> {
     let members = users::Entity::find()
         .filter(users::Column::OrganisationId.eq(job.organisation_id))
-        .filter(users::Column::Status.eq("active"))
+        .filter(users::Column::Status.eq(UserStatus::Active.as_str()))
         .all(db)
         .await?;
     let link = format!("/{}s/{}", job.kind, job.id);

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use http::{header, HeaderValue, Method, Request, StatusCode};
 use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tower::ServiceExt;
 
 use crate::i18n::Lang;
@@ -39,33 +39,13 @@ pub struct Caller<'a> {
     pub lang: Lang,
 }
 
-/// An RFC 9457 problem document returned by the API.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-pub struct Problem {
-    #[serde(default)]
-    pub status: u16,
-    #[serde(default)]
-    pub code: String,
-    #[serde(default)]
-    pub title: String,
-    #[serde(default)]
-    pub detail: String,
-    #[serde(default)]
-    pub fields: Vec<FieldError>,
-}
-
-/// One field the API refused, with its JSON path (`price.min_minor`, `keywords[2]`).
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct FieldError {
-    pub path: String,
-    pub message: String,
-}
+pub use wire::{FieldError, Problem};
 
 /// Why an API call gave no usable answer.
 #[derive(Debug)]
 pub enum ApiError {
-    /// The API answered with a problem (4xx/5xx).
-    Problem(Problem),
+    /// The API answered with a problem (4xx/5xx). Boxed: results carry it on every call path.
+    Problem(Box<Problem>),
     /// The API could not be reached or answered something unreadable.
     Transport(String),
 }
@@ -320,7 +300,7 @@ fn check(raw: &Raw) -> Result<(), ApiError> {
     }
     let mut problem: Problem = serde_json::from_slice(&raw.body).unwrap_or_default();
     problem.status = raw.status.as_u16();
-    Err(ApiError::Problem(problem))
+    Err(ApiError::Problem(Box::new(problem)))
 }
 
 fn decode<T: DeserializeOwned>(raw: Raw) -> Result<T, ApiError> {

@@ -111,6 +111,11 @@ impl Tr {
         iso.get(..10).unwrap_or(iso).to_owned()
     }
 
+    /// The day of a timestamp in the offset the API gave it, as [`Self::date`] shows its text.
+    pub fn day<Tz: chrono::TimeZone>(&self, at: &chrono::DateTime<Tz>) -> String {
+        at.date_naive().to_string()
+    }
+
     pub fn opt_date(&self, iso: &Option<String>) -> String {
         iso.as_deref()
             .map(|d| self.date(d))

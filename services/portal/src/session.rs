@@ -10,6 +10,7 @@ use serde::Deserialize;
 use crate::api::{ApiError, Caller};
 use crate::i18n::Lang;
 use crate::Portal;
+use wire::OrgKind;
 
 pub const SESSION_COOKIE: &str = "tm_session";
 pub const LANG_COOKIE: &str = "tm_lang";
@@ -34,15 +35,19 @@ impl Me {
     /// Universities and institutes post achievements; enterprises post needs; others may do
     /// both (the API decides, the portal only chooses which buttons to show first).
     pub fn posts_achievements(&self) -> bool {
-        self.organisation_id.is_some() && !matches!(self.org_kind.as_deref(), Some("enterprise"))
+        self.organisation_id.is_some() && !matches!(self.org_kind(), Some(OrgKind::Enterprise))
     }
 
     pub fn posts_needs(&self) -> bool {
         self.organisation_id.is_some()
             && !matches!(
-                self.org_kind.as_deref(),
-                Some("university") | Some("institute")
+                self.org_kind(),
+                Some(OrgKind::University | OrgKind::Institute)
             )
+    }
+
+    fn org_kind(&self) -> Option<OrgKind> {
+        self.org_kind.as_deref().and_then(OrgKind::parse)
     }
 }
 

@@ -197,14 +197,14 @@ pub async fn open_search_rebuilding(
 pub async fn enqueue_rematch(db: &DatabaseConnection) -> anyhow::Result<usize> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let needs = platform::entity::needs::Entity::find()
-        .filter(platform::entity::needs::Column::Status.eq("published"))
+        .filter(platform::entity::needs::Column::Status.eq(wire::ListingStatus::Published.as_str()))
         .all(db)
         .await?;
     for n in &needs {
         platform::jobs::enqueue(
             db,
             &platform::jobs::events::ListingIndexed {
-                kind: "need".to_owned(),
+                kind: wire::ListingKind::Need.as_str().to_owned(),
                 id: n.id,
             },
         )

@@ -21,6 +21,7 @@ use utoipa::ToSchema;
 use crate::entity::{api_tokens, brokers, organisations, users};
 use crate::error::{ApiError, ApiResult};
 use crate::ids::{new_uuid, OrganisationId, TokenId, UserId};
+use wire::UserStatus;
 
 /// Prefix of every token we issue, so leaked tokens are recognisable by secret scanners.
 const TOKEN_PREFIX: &str = "tm_";
@@ -168,13 +169,7 @@ pub fn new_secret(prefix: &str) -> String {
     )
 }
 
-/// A freshly issued token: the secret is shown once and never stored.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct IssuedToken {
-    pub token: String,
-    pub token_id: TokenId,
-    pub expires_at: chrono::DateTime<Utc>,
-}
+pub use wire::accounts::IssuedToken;
 
 /// Creates a login token for `user_id` valid for `ttl`.
 pub async fn issue_token(
@@ -220,68 +215,7 @@ pub async fn revoke_token(db: &impl ConnectionTrait, token_id: TokenId) -> ApiRe
     Ok(())
 }
 
-/// The kind of an organisation, which decides what its members may post.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OrgKind {
-    University,
-    Institute,
-    Enterprise,
-    BrokerAgency,
-    Government,
-    Other,
-}
-
-impl OrgKind {
-    pub const ALL: [OrgKind; 6] = [
-        OrgKind::University,
-        OrgKind::Institute,
-        OrgKind::Enterprise,
-        OrgKind::BrokerAgency,
-        OrgKind::Government,
-        OrgKind::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrgKind::University => "university",
-            OrgKind::Institute => "institute",
-            OrgKind::Enterprise => "enterprise",
-            OrgKind::BrokerAgency => "broker_agency",
-            OrgKind::Government => "government",
-            OrgKind::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<OrgKind> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
-
-/// A member's standing within their organisation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OrgRole {
-    Admin,
-    Member,
-}
-
-impl OrgRole {
-    pub fn parse(s: &str) -> Option<OrgRole> {
-        match s {
-            "admin" => Some(OrgRole::Admin),
-            "member" => Some(OrgRole::Member),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrgRole::Admin => "admin",
-            OrgRole::Member => "member",
-        }
-    }
-}
+pub use wire::{OrgKind, OrgRole};
 
 /// The authenticated caller.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -367,7 +301,7 @@ pub async fn authenticate(db: &DatabaseConnection, secret: &str) -> ApiResult<Au
         .one(db)
         .await?
         .ok_or_else(invalid)?;
-    if user.status != "active" {
+    if user.status != UserStatus::Active.as_str() {
         return Err(ApiError::Unauthorized("account is disabled".to_owned()));
     }
     let org = match user.organisation_id {

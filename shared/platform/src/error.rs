@@ -16,45 +16,12 @@ use std::sync::Arc;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sea_orm::{DbErr, RuntimeErr, SqlErr};
-use serde::Serialize;
-use utoipa::ToSchema;
 
-/// Media type of every error body.
-pub const PROBLEM_JSON: &str = "application/problem+json";
+pub use wire::problem::PROBLEM_JSON;
+pub use wire::{FieldError, Problem};
 
 /// `Result` of a handler or domain function on the request path.
 pub type ApiResult<T> = Result<T, ApiError>;
-
-/// One invalid field of a request: where it is and why it is refused.
-#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
-pub struct FieldError {
-    /// JSON path of the field (`title`, `price.max`, `translations[1].language`).
-    pub path: String,
-    /// Why the value is refused, for people.
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            path: path.into(),
-            message: message.into(),
-        }
-    }
-}
-
-/// The RFC 9457 body; documented in the OpenAPI spec as `Problem`.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Problem {
-    #[serde(rename = "type")]
-    pub problem_type: String,
-    pub title: String,
-    pub status: u16,
-    pub detail: String,
-    pub code: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub fields: Vec<FieldError>,
-}
 
 /// Everything a request can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -198,15 +165,13 @@ pub fn problem(status: StatusCode, code: &str, detail: String, fields: Vec<Field
     }
 }
 
-impl Problem {
-    /// Renders with the problem media type.
-    pub fn into_response_with(self, status: StatusCode) -> Response {
-        let mut response = (status, axum::Json(self)).into_response();
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
-        response
-    }
+/// Renders a problem body with the problem media type.
+pub fn problem_response(problem: Problem, status: StatusCode) -> Response {
+    let mut response = (status, axum::Json(problem)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    response
 }
 
 /// The error a 500 carries to the logging middleware (never to the client).
@@ -216,7 +181,7 @@ pub struct LoggedError(pub Arc<anyhow::Error>);
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let mut response = self.to_problem().into_response_with(status);
+        let mut response = problem_response(self.to_problem(), status);
         match self {
             Self::Internal(err) => {
                 response.extensions_mut().insert(LoggedError(Arc::new(err)));

@@ -18,7 +18,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::ServerConfig;
-use crate::error::{problem, ApiError, LoggedError, PROBLEM_JSON};
+use crate::error::{problem, problem_response, ApiError, LoggedError, PROBLEM_JSON};
 use crate::state::AppState;
 
 /// Header carrying the request id, set by us when the client (or ingress) did not.
@@ -263,7 +263,7 @@ async fn render_problems(req: Request, next: Next) -> Response {
         s if s.is_server_error() => "internal error".to_owned(),
         s => s.canonical_reason().unwrap_or("error").to_lowercase(),
     };
-    let mut fresh = problem(status, code, detail, Vec::new()).into_response_with(status);
+    let mut fresh = problem_response(problem(status, code, detail, Vec::new()), status);
     // Keep headers such as `Allow` on a 405.
     for (name, value) in response.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {

@@ -16,6 +16,7 @@ pub mod http;
 pub mod identifiers;
 pub mod ids;
 pub mod jobs;
+pub mod json_column;
 pub mod match_access;
 pub mod money;
 pub mod openapi;

@@ -8,6 +8,8 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 use crate::auth::AuthUser;
 use crate::entity::{achievements, brokers, needs};
 use crate::error::{ApiError, ApiResult};
+use crate::json_column::strings;
+use wire::VerificationStatus;
 
 /// A broker's working area.
 #[derive(Debug, Clone, Default)]
@@ -34,17 +36,6 @@ impl BrokerArea {
     }
 }
 
-/// A JSON array of strings from a stored JSON column (anything else reads as empty).
-fn strings(v: &serde_json::Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// The caller's area if they are a verified broker.
 pub async fn broker_area(
     db: &impl ConnectionTrait,
@@ -56,7 +47,7 @@ pub async fn broker_area(
     let Some(b) = brokers::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
-    if b.verification_status != "verified" {
+    if b.verification_status != VerificationStatus::Verified.as_str() {
         return Ok(None);
     }
     Ok(Some(BrokerArea {

@@ -960,10 +960,9 @@ impl Inner {
             };
             let id = Uuid::parse_str(&get(self.fields.id))
                 .context("Stored search document has a bad id")?;
-            let kind = match get(self.fields.facet("kind")?).as_str() {
-                "need" => ListingKind::Need,
-                _ => ListingKind::Achievement,
-            };
+            // Only this index writes the facet, so anything but a need is an achievement.
+            let kind = ListingKind::parse(&get(self.fields.facet("kind")?))
+                .unwrap_or(ListingKind::Achievement);
             let texts: Vec<LangText> = serde_json::from_str(&get(self.fields.texts_json))
                 .context("Stored search document has bad texts")?;
             let (matched_language, highlights) = analysis::hit_extras(&texts, &units, q.highlight);

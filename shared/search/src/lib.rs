@@ -25,22 +25,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// Which listing table a document comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ListingKind {
-    Achievement,
-    Need,
-}
-
-impl ListingKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ListingKind::Achievement => "achievement",
-            ListingKind::Need => "need",
-        }
-    }
-}
+pub use wire::ListingKind;
 
 /// The text of a listing in one language (the original or a translation).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -13,6 +13,8 @@ use sea_orm::sea_query::Query;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
 use uuid::Uuid;
 
+use wire::{ContractStatus, OrgKind, RegistrationStatus, VerificationStatus};
+
 /// What one run measured.
 #[derive(Debug, Clone)]
 pub struct BenchReport {
@@ -123,10 +125,11 @@ async fn organisations(db: &DatabaseConnection) -> anyhow::Result<Vec<(Uuid, Str
             name_en: sea_orm::Set(None),
             kind: sea_orm::Set(
                 if i % 3 == 0 {
-                    "university"
+                    OrgKind::University
                 } else {
-                    "enterprise"
+                    OrgKind::Enterprise
                 }
+                .as_str()
                 .to_owned(),
             ),
             country: sea_orm::Set(country.clone()),
@@ -135,7 +138,7 @@ async fn organisations(db: &DatabaseConnection) -> anyhow::Result<Vec<(Uuid, Str
             state_funded: sea_orm::Set(false),
             website: sea_orm::Set(None),
             description: sea_orm::Set(Some("benchmark data".to_owned())),
-            verification_status: sea_orm::Set("verified".to_owned()),
+            verification_status: sea_orm::Set(VerificationStatus::Verified.as_str().to_owned()),
             verification_note: sea_orm::Set(None),
             verified_at: sea_orm::Set(None),
             verified_by: sea_orm::Set(None),
@@ -251,7 +254,7 @@ pub async fn generate(db: &DatabaseConnection, n: usize) -> anyhow::Result<()> {
                 buyer.1.clone().into(),
                 buyer.2.clone().into(),
                 industry.into(),
-                "signed".into(),
+                ContractStatus::Signed.as_str().into(),
                 actor.into(),
                 1.into(),
                 now.into(),
@@ -260,7 +263,7 @@ pub async fn generate(db: &DatabaseConnection, n: usize) -> anyhow::Result<()> {
             r.values([
                 new_uuid().into(),
                 id.into(),
-                "registered".into(),
+                RegistrationStatus::Registered.as_str().into(),
                 format!("BENCH{seq:011}").into(),
                 registered.into(),
                 actor.into(),

@@ -19,48 +19,9 @@ use uuid::Uuid;
 
 use super::{clean_opt, next_version, now, paging, stale, strings, Page};
 use crate::SERVICE;
+use wire::VerificationStatus;
 
-/// Certification level of a technology broker.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CertificationLevel {
-    /// 初级
-    #[serde(alias = "初级")]
-    Junior,
-    /// 中级
-    #[serde(alias = "中级")]
-    Intermediate,
-    /// 高级
-    #[serde(alias = "高级")]
-    Senior,
-}
-
-impl CertificationLevel {
-    /// Stored code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Junior => "junior",
-            Self::Intermediate => "intermediate",
-            Self::Senior => "senior",
-        }
-    }
-
-    /// Chinese label.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Self::Junior => "初级",
-            Self::Intermediate => "中级",
-            Self::Senior => "高级",
-        }
-    }
-
-    /// Reads a stored code.
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Junior, Self::Intermediate, Self::Senior]
-            .into_iter()
-            .find(|l| l.as_str() == s)
-    }
-}
+pub use wire::CertificationLevel;
 
 /// A broker profile as its owner writes it.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -270,7 +231,7 @@ pub async fn create(
         regions: Set(serde_json::json!(input.regions)),
         languages: Set(serde_json::json!(input.languages)),
         bio: Set(clean_opt(input.bio)),
-        verification_status: Set("pending".to_owned()),
+        verification_status: Set(VerificationStatus::Pending.as_str().to_owned()),
         verification_note: Set(None),
         verified_at: Set(None),
         verified_by: Set(None),
@@ -349,7 +310,7 @@ pub async fn update(
         || certificate != before.certificate_number)
         && !caller.is_operator;
     let status = if recertify {
-        "pending".to_owned()
+        VerificationStatus::Pending.as_str().to_owned()
     } else {
         before.verification_status.clone()
     };
@@ -414,16 +375,19 @@ pub async fn verify(
     let txn = db.begin().await?;
     let before = find(&txn, id).await?;
     let (status, verified_at) = match input.decision {
-        VerificationDecision::Verify => ("verified", Some(now())),
+        VerificationDecision::Verify => (VerificationStatus::Verified, Some(now())),
         VerificationDecision::Reject => {
             if clean_opt(input.note.clone()).is_none() {
                 return Err(ApiError::field("note", "say why the profile is rejected"));
             }
-            ("rejected", None)
+            (VerificationStatus::Rejected, None)
         }
     };
     let res = brokers::Entity::update_many()
-        .col_expr(brokers::Column::VerificationStatus, Expr::value(status))
+        .col_expr(
+            brokers::Column::VerificationStatus,
+            Expr::value(status.as_str()),
+        )
         .col_expr(
             brokers::Column::VerificationNote,
             Expr::value(clean_opt(input.note)),
@@ -470,13 +434,17 @@ pub async fn list(
     let mut q = brokers::Entity::find();
     match (&params.status, operator) {
         (Some(s), true) => q = q.filter(brokers::Column::VerificationStatus.eq(s.as_str())),
-        (Some(s), false) if s != "verified" => {
+        (Some(s), false) if s != VerificationStatus::Verified.as_str() => {
             return Err(ApiError::Forbidden(
                 "only operators may list unverified brokers".to_owned(),
             ));
         }
         (None, true) => {}
-        _ => q = q.filter(brokers::Column::VerificationStatus.eq("verified")),
+        _ => {
+            q = q.filter(
+                brokers::Column::VerificationStatus.eq(VerificationStatus::Verified.as_str()),
+            )
+        }
     }
     if let Some(level) = &params.level {
         q = q.filter(brokers::Column::CertificationLevel.eq(level.as_str()));

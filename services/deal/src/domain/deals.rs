@@ -33,107 +33,12 @@ use uuid::Uuid;
 use super::access::{ensure_deal_visible, is_assigned, is_party};
 use super::{clean_opt, now, paging, stale, today, Page};
 use crate::SERVICE;
+use wire::{ApplicationStatus, ListingStatus, RegistrationStatus, VerificationStatus};
 
 /// Longest publicity period an operator may set.
 pub const PUBLICITY_DAYS_MAX: i64 = 90;
 
-/// Where a deal is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Stage {
-    Lead,
-    Contacted,
-    Nda,
-    Negotiating,
-    Agreed,
-    Signed,
-    Registered,
-    Closed,
-    Lost,
-}
-
-impl Stage {
-    const ALL: [Stage; 9] = [
-        Stage::Lead,
-        Stage::Contacted,
-        Stage::Nda,
-        Stage::Negotiating,
-        Stage::Agreed,
-        Stage::Signed,
-        Stage::Registered,
-        Stage::Closed,
-        Stage::Lost,
-    ];
-
-    /// Stored code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stage::Lead => "lead",
-            Stage::Contacted => "contacted",
-            Stage::Nda => "nda",
-            Stage::Negotiating => "negotiating",
-            Stage::Agreed => "agreed",
-            Stage::Signed => "signed",
-            Stage::Registered => "registered",
-            Stage::Closed => "closed",
-            Stage::Lost => "lost",
-        }
-    }
-
-    /// Reads a stored code.
-    pub fn parse(s: &str) -> Option<Stage> {
-        Self::ALL.into_iter().find(|st| st.as_str() == s)
-    }
-
-    /// No further change once closed or lost.
-    pub fn is_final(self) -> bool {
-        matches!(self, Stage::Closed | Stage::Lost)
-    }
-}
-
-/// How a deal came about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Origin {
-    /// From a computed need ↔ achievement match.
-    Match,
-    /// From an inquiry on a published achievement or need.
-    Inquiry,
-    /// From an awarded open-call application (揭榜挂帅).
-    OpenCall,
-}
-
-impl Origin {
-    fn as_str(self) -> &'static str {
-        match self {
-            Origin::Match => "match",
-            Origin::Inquiry => "inquiry",
-            Origin::OpenCall => "open_call",
-        }
-    }
-}
-
-/// How the price is set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Mode {
-    /// Negotiated price (协议定价); publicity applies to state-funded universities/institutes.
-    Negotiated,
-    /// Fixed-price listing (挂牌).
-    FixedPrice,
-    /// Open-call award (揭榜).
-    OpenCall,
-}
-
-impl Mode {
-    fn as_str(self) -> &'static str {
-        match self {
-            Mode::Negotiated => "negotiated",
-            Mode::FixedPrice => "fixed_price",
-            Mode::OpenCall => "open_call",
-        }
-    }
-}
+pub use wire::{Mode, Origin, Stage};
 
 /// Opens a deal. Give `match_id` (origin `match`), `achievement_id` or `need_id` (origin
 /// `inquiry`) or `open_call_application_id` (origin `open_call`).
@@ -187,25 +92,7 @@ pub struct AssignIn {
     pub note: Option<String>,
 }
 
-/// Role of a broker in the attribution ledger.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AttributionRole {
-    Introducer,
-    CoBroker,
-    Closer,
-}
-
-impl AttributionRole {
-    /// Stored code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AttributionRole::Introducer => "introducer",
-            AttributionRole::CoBroker => "co_broker",
-            AttributionRole::Closer => "closer",
-        }
-    }
-}
+pub use wire::AttributionRole;
 
 /// An entry appended to the attribution ledger by hand.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -351,13 +238,7 @@ pub struct DealListParams {
 }
 
 /// Paging of sub-lists (timeline, notices).
-#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
-}
+pub use wire::PageParams;
 
 /// Reads a deal or 404.
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<deals::Model> {
@@ -379,7 +260,10 @@ async fn org(db: &impl ConnectionTrait, id: Uuid, path: &str) -> ApiResult<organ
 pub fn publicity_required(deal: &deals::Model, seller: &organisations::Model) -> bool {
     deal.mode == Mode::Negotiated.as_str()
         && seller.state_funded
-        && matches!(seller.kind.as_str(), "university" | "institute")
+        && matches!(
+            OrgKind::parse(&seller.kind),
+            Some(OrgKind::University | OrgKind::Institute)
+        )
 }
 
 /// Appends a timeline event.
@@ -429,7 +313,7 @@ async fn verified_broker(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<broke
         .one(db)
         .await?
         .ok_or_else(|| ApiError::field("broker_id", "no such broker"))?;
-    if b.verification_status != "verified" {
+    if b.verification_status != VerificationStatus::Verified.as_str() {
         return Err(ApiError::conflict(
             "broker_not_verified",
             "only brokers verified by an operator can work deals",
@@ -574,7 +458,7 @@ pub async fn open(
                     .one(&txn)
                     .await?
                     .ok_or_else(|| ApiError::field("achievement_id", "no such achievement"))?;
-                if a.status != "published" {
+                if a.status != ListingStatus::Published.as_str() {
                     return Err(ApiError::conflict(
                         "listing_not_published",
                         "inquiries are only possible on published listings",
@@ -611,7 +495,7 @@ pub async fn open(
                     .one(&txn)
                     .await?
                     .ok_or_else(|| ApiError::field("need_id", "no such need"))?;
-                if n.status != "published" {
+                if n.status != ListingStatus::Published.as_str() {
                     return Err(ApiError::conflict(
                         "listing_not_published",
                         "inquiries are only possible on published listings",
@@ -658,7 +542,7 @@ pub async fn open(
                 .ok_or_else(|| {
                     ApiError::field("open_call_application_id", "no such application")
                 })?;
-            if app.status != "awarded" {
+            if app.status != ApplicationStatus::Awarded.as_str() {
                 return Err(ApiError::conflict(
                     "application_not_awarded",
                     "only an awarded application opens a deal",
@@ -691,7 +575,7 @@ pub async fn open(
         Some(b) => brokers::Entity::find_by_id(b)
             .one(&txn)
             .await?
-            .filter(|b| b.verification_status == "verified"),
+            .filter(|b| b.verification_status == VerificationStatus::Verified.as_str()),
         None => None,
     };
     if !(caller.is_operator || party || caller_broker.is_some()) {
@@ -1037,7 +921,7 @@ pub async fn change_stage(
     }
     if matches!(to, Stage::Registered | Stage::Closed) {
         let registered = registrations::Entity::find()
-            .filter(registrations::Column::Status.eq("registered"))
+            .filter(registrations::Column::Status.eq(RegistrationStatus::Registered.as_str()))
             .filter(
                 registrations::Column::ContractId.in_subquery(
                     sea_orm::sea_query::Query::select()

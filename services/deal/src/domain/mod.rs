@@ -17,19 +17,9 @@ pub mod targets;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use platform::error::ApiError;
-use serde::Serialize;
-use utoipa::ToSchema;
 
-/// A page of results.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    /// Number of items over all pages.
-    pub total: u64,
-    /// 1-based page number.
-    pub page: u64,
-    pub per_page: u64,
-}
+pub use platform::json_column::strings;
+pub use wire::{Page, PageParams};
 
 /// `(page, per_page)` from optional query values (bounded, see `platform::paging`).
 pub fn paging(page: Option<u64>, per_page: Option<u64>) -> (u64, u64) {
@@ -58,18 +48,6 @@ pub fn stale(what: impl std::fmt::Display) -> ApiError {
 /// a version that cannot be incremented, so that one is simply stale.
 pub fn next_version(version: i32, what: impl std::fmt::Display) -> Result<i32, ApiError> {
     version.checked_add(1).ok_or_else(|| stale(what))
-}
-
-/// A JSON array of strings from a stored JSON column (anything else reads as empty).
-pub fn strings(value: &serde_json::Value) -> Vec<String> {
-    value
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// Trimmed, non-empty optional text.

@@ -19,6 +19,7 @@ use uuid::Uuid;
 use super::contracts;
 use super::{clean_opt, next_version, now, paging, stale, today, Page};
 use crate::SERVICE;
+use wire::{ContractStatus, PaymentStatus};
 
 /// A payment as recorded.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -112,7 +113,7 @@ pub async fn create(
         v.length(r, "reference", 1, 120);
     }
     v.finish()?;
-    if c.status == "cancelled" {
+    if c.status == ContractStatus::Cancelled.as_str() {
         return Err(ApiError::conflict(
             "contract_cancelled",
             "the contract is cancelled",
@@ -127,7 +128,7 @@ pub async fn create(
     }
     let existing: i64 = payments::Entity::find()
         .filter(payments::Column::ContractId.eq(c.id))
-        .filter(payments::Column::Status.ne("cancelled"))
+        .filter(payments::Column::Status.ne(PaymentStatus::Cancelled.as_str()))
         .all(txn)
         .await?
         .iter()
@@ -151,10 +152,11 @@ pub async fn create(
         due_on: Set(input.due_on),
         paid_on: Set(input.paid_on),
         status: Set(if input.paid_on.is_some() {
-            "paid"
+            PaymentStatus::Paid
         } else {
-            "due"
+            PaymentStatus::Due
         }
+        .as_str()
         .to_owned()),
         reference: Set(clean_opt(input.reference)),
         created_by: Set(caller.user_id.0),
@@ -216,7 +218,7 @@ pub async fn mark_paid(
         .await?
         .ok_or_else(|| ApiError::not_found(format!("payment {id}")))?;
     contracts::get_to_act(&txn, caller, before.contract_id).await?;
-    if before.status != "due" {
+    if before.status != PaymentStatus::Due.as_str() {
         return Err(ApiError::conflict(
             "payment_not_due",
             format!("the payment is {}", before.status),
@@ -226,7 +228,10 @@ pub async fn mark_paid(
         return Err(ApiError::field("paid_on", "cannot be in the future"));
     }
     let res = payments::Entity::update_many()
-        .col_expr(payments::Column::Status, Expr::value("paid"))
+        .col_expr(
+            payments::Column::Status,
+            Expr::value(PaymentStatus::Paid.as_str()),
+        )
         .col_expr(payments::Column::PaidOn, Expr::value(Some(input.paid_on)))
         .col_expr(
             payments::Column::Reference,

@@ -30,6 +30,7 @@ use super::deals::{self, Stage};
 use super::stats::{month_of, TurnoverChanged};
 use super::{clean_opt, next_version, now, paging, stale, today, Page};
 use crate::SERVICE;
+use wire::{ContractStatus, RegistrationStatus};
 
 /// Submits a contract for registration.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -209,7 +210,7 @@ pub async fn submit(
 ) -> ApiResult<registrations::Model> {
     let txn = db.begin().await?;
     let c = contract_rules::get_to_act(&txn, caller, input.contract_id).await?;
-    if c.status != "signed" {
+    if c.status != ContractStatus::Signed.as_str() {
         return Err(ApiError::conflict(
             "contract_cancelled",
             "only signed contracts can be registered",
@@ -225,7 +226,7 @@ pub async fn submit(
             let r = registrations::ActiveModel {
                 id: Set(RegistrationId::new().0),
                 contract_id: Set(c.id),
-                status: Set("submitted".to_owned()),
+                status: Set(RegistrationStatus::Submitted.as_str().to_owned()),
                 registration_number: Set(None),
                 office: Set(None),
                 registered_on: Set(None),
@@ -249,9 +250,12 @@ pub async fn submit(
             })?;
             (None, r)
         }
-        Some(r) if r.status == "rejected" => {
+        Some(r) if r.status == RegistrationStatus::Rejected.as_str() => {
             let res = registrations::Entity::update_many()
-                .col_expr(registrations::Column::Status, Expr::value("submitted"))
+                .col_expr(
+                    registrations::Column::Status,
+                    Expr::value(RegistrationStatus::Submitted.as_str()),
+                )
                 .col_expr(
                     registrations::Column::SubmittedBy,
                     Expr::value(caller.user_id.0),
@@ -356,7 +360,7 @@ pub async fn decide(
     caller.require_operator()?;
     let txn = db.begin().await?;
     let before = find(&txn, id).await?;
-    if before.status != "submitted" {
+    if before.status != RegistrationStatus::Submitted.as_str() {
         return Err(ApiError::conflict(
             "registration_not_submitted",
             format!("the registration is {}", before.status),
@@ -392,7 +396,7 @@ pub async fn decide(
                 v.length(o, "office", 2, 200);
             }
             v.finish()?;
-            if c.status != "signed" {
+            if c.status != ContractStatus::Signed.as_str() {
                 return Err(ApiError::conflict(
                     "contract_cancelled",
                     "the contract was cancelled",
@@ -403,7 +407,10 @@ pub async fn decide(
                 None => next_number(&txn, &config.registration_number_format, on.year()).await?,
             };
             update
-                .col_expr(registrations::Column::Status, Expr::value("registered"))
+                .col_expr(
+                    registrations::Column::Status,
+                    Expr::value(RegistrationStatus::Registered.as_str()),
+                )
                 .col_expr(
                     registrations::Column::RegistrationNumber,
                     Expr::value(Some(number)),
@@ -425,7 +432,10 @@ pub async fn decide(
             let reason = clean_opt(input.reason)
                 .ok_or_else(|| ApiError::field("reason", "say why the registration is rejected"))?;
             update
-                .col_expr(registrations::Column::Status, Expr::value("rejected"))
+                .col_expr(
+                    registrations::Column::Status,
+                    Expr::value(RegistrationStatus::Rejected.as_str()),
+                )
                 .col_expr(
                     registrations::Column::RejectionReason,
                     Expr::value(Some(reason)),
@@ -449,7 +459,7 @@ pub async fn decide(
     }
     let after = find(&txn, id).await?;
     audit(&txn, caller, "registration.decide", Some(&before), &after).await?;
-    if after.status == "registered" {
+    if after.status == RegistrationStatus::Registered.as_str() {
         turnover_changed(&txn, None, after.registered_on).await?;
         if let Some(deal_id) = c.deal_id {
             deals::event(
@@ -491,7 +501,7 @@ pub async fn change(
     v.finish()?;
     let txn = db.begin().await?;
     let before = find(&txn, id).await?;
-    if before.status != "registered" {
+    if before.status != RegistrationStatus::Registered.as_str() {
         return Err(ApiError::conflict(
             "registration_not_registered",
             "only a registered contract can be changed",
@@ -624,14 +634,17 @@ pub async fn cancel(
     v.finish()?;
     let txn = db.begin().await?;
     let before = find(&txn, id).await?;
-    if before.status != "registered" {
+    if before.status != RegistrationStatus::Registered.as_str() {
         return Err(ApiError::conflict(
             "registration_not_registered",
             "only a registered contract can be cancelled",
         ));
     }
     let res = registrations::Entity::update_many()
-        .col_expr(registrations::Column::Status, Expr::value("cancelled"))
+        .col_expr(
+            registrations::Column::Status,
+            Expr::value(RegistrationStatus::Cancelled.as_str()),
+        )
         .col_expr(
             registrations::Column::ChangeNote,
             Expr::value(Some(format!("注销: {}", input.reason.trim()))),

@@ -14,6 +14,7 @@ use crate::domain::brokers::{
     self, BrokerIn, BrokerListParams, BrokerOut, BrokerPatch, VerificationIn,
 };
 use crate::domain::Page;
+use wire::VerificationStatus;
 
 /// The routes of this resource, with their OpenAPI description.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -60,7 +61,7 @@ async fn get_broker(
     let privileged = caller
         .as_ref()
         .is_some_and(|c| c.is_operator || c.user_id.0 == m.user_id);
-    if m.verification_status != "verified" && !privileged {
+    if m.verification_status != VerificationStatus::Verified.as_str() && !privileged {
         return Err(platform::ApiError::not_found(format!("broker {id}")));
     }
     Ok(AppJson(m.into()))

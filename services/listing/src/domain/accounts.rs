@@ -7,7 +7,7 @@ use chrono::{Duration, Utc};
 use std::net::IpAddr;
 
 use platform::audit::AuditEntry;
-use platform::auth::{self, AuthUser, IssuedToken, PasswordGate};
+use platform::auth::{self, AuthUser, PasswordGate};
 use platform::config::AuthConfig;
 use platform::entity::{api_tokens, organisations as org_entity, users};
 use platform::error::{ApiError, ApiResult, Validator};
@@ -16,12 +16,13 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, TransactionTrait,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::organisations::{self, OrganisationIn, OrganisationOut};
+use super::organisations::{self, OrganisationIn};
 use super::throttle::{self, LoginKeys};
 use crate::SERVICE;
+use wire::{OrgRole, UserStatus};
 
 /// Shortest password accepted.
 const MIN_PASSWORD_CHARS: usize = 10;
@@ -39,44 +40,21 @@ pub struct SignupIn {
     pub organisation: OrganisationIn,
 }
 
-/// A person as shown to clients (never the password hash).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct UserOut {
-    pub id: UserId,
-    pub email: String,
-    pub display_name: String,
-    pub organisation_id: Option<OrganisationId>,
-    pub org_role: Option<String>,
-    pub is_operator: bool,
-    pub locale: String,
-    /// `active`, or `disabled` by an operator (cannot sign in).
-    pub status: String,
-    pub created_at: chrono::DateTime<chrono::FixedOffset>,
-}
+pub use wire::accounts::{SessionOut, UserOut};
 
-impl From<users::Model> for UserOut {
-    fn from(m: users::Model) -> Self {
-        Self {
-            id: UserId(m.id),
-            email: m.email,
-            display_name: m.display_name,
-            organisation_id: m.organisation_id.map(OrganisationId),
-            org_role: m.org_role,
-            is_operator: m.is_operator,
-            locale: m.locale,
-            status: m.status,
-            created_at: m.created_at,
-        }
+/// A person row as clients see it.
+pub fn user_out(m: users::Model) -> UserOut {
+    UserOut {
+        id: UserId(m.id),
+        email: m.email,
+        display_name: m.display_name,
+        organisation_id: m.organisation_id.map(OrganisationId),
+        org_role: m.org_role,
+        is_operator: m.is_operator,
+        locale: m.locale,
+        status: m.status,
+        created_at: m.created_at,
     }
-}
-
-/// What sign-up and login return: a token and who it belongs to.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SessionOut {
-    #[serde(flatten)]
-    pub token: IssuedToken,
-    pub user: UserOut,
-    pub organisation: Option<OrganisationOut>,
 }
 
 fn normalise_email(raw: &str) -> String {
@@ -146,10 +124,10 @@ pub async fn sign_up(
         display_name: Set(input.display_name.trim().to_owned()),
         password_hash: Set(hash),
         organisation_id: Set(Some(org.id)),
-        org_role: Set(Some("admin".to_owned())),
+        org_role: Set(Some(OrgRole::Admin.as_str().to_owned())),
         is_operator: Set(false),
         locale: Set(input.locale.unwrap_or_else(|| "zh".to_owned())),
-        status: Set("active".to_owned()),
+        status: Set(UserStatus::Active.as_str().to_owned()),
         last_login_at: Set(Some(now.into())),
         version: Set(1),
         created_at: Set(now.into()),
@@ -165,13 +143,13 @@ pub async fn sign_up(
         entity_type: "organisation",
         entity_id: org.id,
     }
-    .record(&txn, None::<&()>, Some(&OrganisationOut::from(org.clone())))
+    .record(&txn, None::<&()>, Some(&organisations::out(org.clone())))
     .await?;
     txn.commit().await?;
     Ok(SessionOut {
         token,
-        user: user.into(),
-        organisation: Some(org.into()),
+        user: user_out(user),
+        organisation: Some(organisations::out(org)),
     })
 }
 
@@ -258,7 +236,7 @@ async fn check_credentials(
         txn.commit().await?;
         return Err(refused());
     };
-    if user.status != "active" {
+    if user.status != UserStatus::Active.as_str() {
         return Err(ApiError::Forbidden(
             "this account has been disabled by a platform operator".to_owned(),
         ));
@@ -295,12 +273,12 @@ async fn check_credentials(
         Some(id) => org_entity::Entity::find_by_id(id)
             .one(db)
             .await?
-            .map(OrganisationOut::from),
+            .map(organisations::out),
         None => None,
     };
     Ok(SessionOut {
         token,
-        user: user.into(),
+        user: user_out(user),
         organisation,
     })
 }
@@ -420,7 +398,7 @@ pub async fn create_operator(
     let user = new_user(email, display_name, hash, None, true)
         .insert(&txn)
         .await?;
-    let out = UserOut::from(user);
+    let out = user_out(user);
     AuditEntry {
         actor: None,
         service: SERVICE,
@@ -465,7 +443,7 @@ pub async fn add_member_hashed(
     )
     .insert(db)
     .await?;
-    Ok(user.into())
+    Ok(user_out(user))
 }
 
 /// A new active user row.
@@ -486,7 +464,7 @@ fn new_user(
         org_role: Set(membership.map(|(_, role)| role.as_str().to_owned())),
         is_operator: Set(is_operator),
         locale: Set("zh".to_owned()),
-        status: Set("active".to_owned()),
+        status: Set(UserStatus::Active.as_str().to_owned()),
         last_login_at: Set(None),
         version: Set(1),
         created_at: Set(now.into()),
@@ -510,7 +488,7 @@ pub async fn list_members(
         .order_by_asc(users::Column::CreatedAt)
         .all(db)
         .await?;
-    Ok(members.into_iter().map(UserOut::from).collect())
+    Ok(members.into_iter().map(user_out).collect())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -544,8 +522,8 @@ pub(crate) async fn require_admin_now(
 ) -> ApiResult<()> {
     let still = users::Entity::find_by_id(caller.user_id.0)
         .filter(users::Column::OrganisationId.eq(org.0))
-        .filter(users::Column::OrgRole.eq("admin"))
-        .filter(users::Column::Status.eq("active"))
+        .filter(users::Column::OrgRole.eq(OrgRole::Admin.as_str()))
+        .filter(users::Column::Status.eq(UserStatus::Active.as_str()))
         .count(txn)
         .await?;
     if still == 0 {
@@ -563,13 +541,13 @@ pub(crate) async fn keep_an_admin(
     org: OrganisationId,
     member: &users::Model,
 ) -> ApiResult<()> {
-    if member.org_role.as_deref() != Some("admin") {
+    if member.org_role.as_deref() != Some(OrgRole::Admin.as_str()) {
         return Ok(());
     }
     let others = users::Entity::find()
         .filter(users::Column::OrganisationId.eq(org.0))
-        .filter(users::Column::OrgRole.eq("admin"))
-        .filter(users::Column::Status.eq("active"))
+        .filter(users::Column::OrgRole.eq(OrgRole::Admin.as_str()))
+        .filter(users::Column::Status.eq(UserStatus::Active.as_str()))
         .filter(users::Column::Id.ne(member.id))
         .count(txn)
         .await?;
@@ -624,7 +602,7 @@ pub async fn remove_member(
         .filter(|u| u.organisation_id == Some(org.0))
         .ok_or_else(|| ApiError::not_found(format!("member {user}")))?;
     keep_an_admin(&txn, org, &member).await?;
-    let before = UserOut::from(member.clone());
+    let before = user_out(member.clone());
     let mut active: users::ActiveModel = member.clone().into();
     active.organisation_id = Set(None);
     active.org_role = Set(None);
@@ -642,7 +620,7 @@ pub async fn remove_member(
     .record(
         &txn,
         Some(&before),
-        Some(&serde_json::json!({ "user": UserOut::from(updated), "tokens_revoked": revoked })),
+        Some(&serde_json::json!({ "user": user_out(updated), "tokens_revoked": revoked })),
     )
     .await?;
     txn.commit().await?;
@@ -669,8 +647,13 @@ pub async fn set_user_disabled(
         .one(&txn)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("user {user}")))?;
-    let status = if disabled { "disabled" } else { "active" };
-    let before = UserOut::from(target.clone());
+    let status = if disabled {
+        UserStatus::Disabled
+    } else {
+        UserStatus::Active
+    }
+    .as_str();
+    let before = user_out(target.clone());
     let mut active: users::ActiveModel = target.clone().into();
     active.status = Set(status.to_owned());
     active.version = Set(target.version.saturating_add(1));
@@ -681,7 +664,7 @@ pub async fn set_user_disabled(
     } else {
         0
     };
-    let out = UserOut::from(updated);
+    let out = user_out(updated);
     AuditEntry {
         actor: Some(caller),
         service: SERVICE,

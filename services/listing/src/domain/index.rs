@@ -128,7 +128,7 @@ pub async fn need_doc(
     Ok(Some(SearchDoc {
         id: m.id,
         kind: ListingKind::Need,
-        open_call: m.kind == "open_call",
+        open_call: m.kind == super::needs::NeedKind::OpenCall.as_str(),
         organisation_id: m.organisation_id,
         original_language: m.original_language.clone(),
         texts: texts(db, ListingKind::Need, m.id, super::needs::original_text(m)).await?,

@@ -14,11 +14,11 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set, TransactionTrait,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::accounts::{self, SessionOut, UserOut};
+use super::accounts::{self, user_out, SessionOut, UserOut};
 use crate::SERVICE;
 
 /// How long an invitation stays valid.
@@ -39,38 +39,17 @@ pub struct InvitationIn {
     pub org_role: Option<String>,
 }
 
-/// A created invitation: the secret is shown once, for the admin to pass on.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct InvitationOut {
-    pub id: Uuid,
-    pub email: String,
-    pub org_role: String,
-    pub expires_at: chrono::DateTime<Utc>,
-    /// The secret the invitee sends in the body of `POST /api/v1/invitations/accept`.
-    pub token: String,
-}
+pub use wire::accounts::{InvitationOut, PendingInvitation};
 
-/// A pending invitation as its organisation's admins see it (never the secret).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct PendingInvitation {
-    pub id: Uuid,
-    pub email: String,
-    pub org_role: String,
-    pub invited_by: UserId,
-    pub created_at: chrono::DateTime<chrono::FixedOffset>,
-    pub expires_at: chrono::DateTime<chrono::FixedOffset>,
-}
-
-impl From<invitations::Model> for PendingInvitation {
-    fn from(m: invitations::Model) -> Self {
-        Self {
-            id: m.id,
-            email: m.email,
-            org_role: m.org_role,
-            invited_by: UserId(m.invited_by),
-            created_at: m.created_at,
-            expires_at: m.expires_at,
-        }
+/// An invitation row as its organisation's admins see it.
+pub fn pending_out(m: invitations::Model) -> PendingInvitation {
+    PendingInvitation {
+        id: m.id,
+        email: m.email,
+        org_role: m.org_role,
+        invited_by: UserId(m.invited_by),
+        created_at: m.created_at,
+        expires_at: m.expires_at,
     }
 }
 
@@ -144,11 +123,7 @@ pub async fn invite(
         entity_type: "invitation",
         entity_id: row.id,
     }
-    .record(
-        &txn,
-        None::<&()>,
-        Some(&PendingInvitation::from(row.clone())),
-    )
+    .record(&txn, None::<&()>, Some(&pending_out(row.clone())))
     .await?;
     txn.commit().await?;
     Ok(InvitationOut {
@@ -179,7 +154,7 @@ pub async fn list_pending(
     Ok(rows
         .into_iter()
         .filter(|r| r.expires_at > now)
-        .map(PendingInvitation::from)
+        .map(pending_out)
         .collect())
 }
 
@@ -230,7 +205,7 @@ pub async fn revoke(
         entity_type: "invitation",
         entity_id: id,
     }
-    .record(&txn, Some(&PendingInvitation::from(inv)), None::<&()>)
+    .record(&txn, Some(&pending_out(inv)), None::<&()>)
     .await?;
     txn.commit().await?;
     Ok(())
@@ -326,7 +301,7 @@ pub async fn accept(
     let organisation = platform::entity::organisations::Entity::find_by_id(inv.organisation_id)
         .one(db)
         .await?
-        .map(Into::into);
+        .map(super::organisations::out);
     Ok(SessionOut {
         token,
         user,
@@ -363,7 +338,7 @@ pub async fn set_role(
     if role == OrgRole::Member {
         accounts::keep_an_admin(&txn, org, &member).await?;
     }
-    let before = UserOut::from(member.clone());
+    let before = user_out(member.clone());
     let mut active: users::ActiveModel = member.into();
     active.org_role = Set(Some(role.as_str().to_owned()));
     active.updated_at = Set(Utc::now().into());
@@ -375,8 +350,8 @@ pub async fn set_role(
         entity_type: "user",
         entity_id: user.0,
     }
-    .record(&txn, Some(&before), Some(&UserOut::from(updated.clone())))
+    .record(&txn, Some(&before), Some(&user_out(updated.clone())))
     .await?;
     txn.commit().await?;
-    Ok(updated.into())
+    Ok(user_out(updated))
 }

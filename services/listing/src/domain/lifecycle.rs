@@ -19,6 +19,7 @@ use uuid::Uuid;
 use super::events;
 use super::listings::{self, now_value, Header, ListingKind, Status};
 use crate::SERVICE;
+use wire::ListingStatus;
 
 /// Days before expiry that owners are reminded.
 pub const REMIND_DAYS_BEFORE: i64 = 14;
@@ -191,8 +192,8 @@ pub async fn review(
         listing_id: Set(id),
         reviewer_id: Set(caller.user_id.0),
         decision: Set(match input.decision {
-            Decision::Publish => "published".to_owned(),
-            Decision::Reject => "rejected".to_owned(),
+            Decision::Publish => ListingStatus::Published.as_str().to_owned(),
+            Decision::Reject => ListingStatus::Rejected.as_str().to_owned(),
         }),
         reason: Set(reason.map(str::to_owned)),
         created_at: Set(Utc::now().into()),

@@ -243,14 +243,7 @@ pub struct ListParams {
     pub lang: Option<String>,
 }
 
-/// A page of results.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub total: u64,
-    pub page: u64,
-    pub per_page: u64,
-}
+pub use wire::Page;
 
 /// The columns a listing table shares, so one query builder serves both.
 pub struct ListColumns<C> {
@@ -485,17 +478,7 @@ pub fn clean_ipc(codes: &[String]) -> Vec<String> {
     out
 }
 
-/// A JSON array of strings from a stored JSON column (tolerating anything else as empty).
-pub fn strings(value: &serde_json::Value) -> Vec<String> {
-    value
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
-}
+pub use platform::json_column::strings;
 
 /// Languages in the reader's order of preference, from `?lang=` or `Accept-Language`
 /// (`zh-CN,zh;q=0.9,en;q=0.8` → `["zh", "en"]`).

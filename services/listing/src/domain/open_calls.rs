@@ -19,6 +19,7 @@ use super::events;
 use super::listings::{self, Header, ListingKind, Status};
 use super::needs::{NeedIn, NeedKind};
 use crate::SERVICE;
+use wire::ApplicationStatus;
 
 /// An application (揭榜) as submitted.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -155,7 +156,7 @@ pub async fn apply(
         submitted_by: Set(caller.user_id.0),
         proposal: Set(input.proposal.trim().to_owned()),
         achievement_id: Set(input.achievement_id),
-        status: Set("submitted".to_owned()),
+        status: Set(ApplicationStatus::Submitted.as_str().to_owned()),
         version: Set(1),
         created_at: Set(now.into()),
         updated_at: Set(now.into()),
@@ -243,16 +244,19 @@ pub async fn decide(
             "this open call has already been awarded",
         ));
     }
-    if !matches!(app.status.as_str(), "submitted" | "shortlisted") {
+    if !matches!(
+        ApplicationStatus::parse(&app.status),
+        Some(ApplicationStatus::Submitted | ApplicationStatus::Shortlisted)
+    ) {
         return Err(ApiError::conflict(
             "illegal_state_change",
             format!("the application is {}", app.status),
         ));
     }
     let new_status = match input.decision {
-        ApplicationDecision::Shortlist => "shortlisted",
-        ApplicationDecision::Award => "awarded",
-        ApplicationDecision::Decline => "not_selected",
+        ApplicationDecision::Shortlist => ApplicationStatus::Shortlisted,
+        ApplicationDecision::Award => ApplicationStatus::Awarded,
+        ApplicationDecision::Decline => ApplicationStatus::NotSelected,
     };
     if input.decision == ApplicationDecision::Award && header.status != Status::Published {
         return Err(ApiError::conflict(
@@ -264,7 +268,7 @@ pub async fn decide(
     let txn = db.begin().await?;
     let before = ApplicationOut::from(app.clone());
     let mut active: apps::ActiveModel = app.into();
-    active.status = Set(new_status.to_owned());
+    active.status = Set(new_status.as_str().to_owned());
     active.version = Set(input.version + 1);
     active.updated_at = Set(now.into());
     let result = apps::Entity::update_many()
@@ -282,11 +286,14 @@ pub async fn decide(
         apps::Entity::update_many()
             .col_expr(
                 apps::Column::Status,
-                sea_orm::sea_query::Expr::value("not_selected"),
+                sea_orm::sea_query::Expr::value(ApplicationStatus::NotSelected.as_str()),
             )
             .filter(apps::Column::NeedId.eq(need_id.0))
             .filter(apps::Column::Id.ne(application_id.0))
-            .filter(apps::Column::Status.is_in(["submitted", "shortlisted"]))
+            .filter(apps::Column::Status.is_in([
+                ApplicationStatus::Submitted.as_str(),
+                ApplicationStatus::Shortlisted.as_str(),
+            ]))
             .exec(&txn)
             .await?;
         listings::transition(

@@ -8,10 +8,11 @@ use platform::error::{ApiError, ApiResult, Validator};
 use platform::identifiers::{is_gbt2260_code, is_served_country, parse_credit_code};
 use platform::ids::OrganisationId;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::SERVICE;
+use wire::VerificationStatus;
 
 /// An organisation as submitted at sign-up.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -35,44 +36,25 @@ pub struct OrganisationIn {
     pub description: Option<String>,
 }
 
-/// An organisation as shown to clients.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct OrganisationOut {
-    pub id: OrganisationId,
-    pub name: String,
-    pub name_en: Option<String>,
-    pub kind: String,
-    pub country: String,
-    pub region_code: String,
-    pub credit_code: Option<String>,
-    pub state_funded: bool,
-    pub website: Option<String>,
-    pub description: Option<String>,
-    /// `pending`, `verified` or `rejected`.
-    pub verification_status: String,
-    pub verification_note: Option<String>,
-    pub version: i32,
-    pub created_at: chrono::DateTime<chrono::FixedOffset>,
-}
+pub use wire::accounts::OrganisationOut;
 
-impl From<organisations::Model> for OrganisationOut {
-    fn from(m: organisations::Model) -> Self {
-        Self {
-            id: OrganisationId(m.id),
-            name: m.name,
-            name_en: m.name_en,
-            kind: m.kind,
-            country: m.country,
-            region_code: m.region_code,
-            credit_code: m.credit_code,
-            state_funded: m.state_funded,
-            website: m.website,
-            description: m.description,
-            verification_status: m.verification_status,
-            verification_note: m.verification_note,
-            version: m.version,
-            created_at: m.created_at,
-        }
+/// An organisation row as clients see it.
+pub fn out(m: organisations::Model) -> OrganisationOut {
+    OrganisationOut {
+        id: OrganisationId(m.id),
+        name: m.name,
+        name_en: m.name_en,
+        kind: m.kind,
+        country: m.country,
+        region_code: m.region_code,
+        credit_code: m.credit_code,
+        state_funded: m.state_funded,
+        website: m.website,
+        description: m.description,
+        verification_status: m.verification_status,
+        verification_note: m.verification_note,
+        version: m.version,
+        created_at: m.created_at,
     }
 }
 
@@ -142,7 +124,7 @@ pub async fn insert(
         state_funded: Set(input.state_funded),
         website: Set(input.website.clone()),
         description: Set(input.description.clone()),
-        verification_status: Set("pending".to_owned()),
+        verification_status: Set(VerificationStatus::Pending.as_str().to_owned()),
         verification_note: Set(None),
         verified_at: Set(None),
         verified_by: Set(None),
@@ -166,7 +148,7 @@ pub async fn find_visible(
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("organisation {id}")))?;
-    let visible = org.verification_status == "verified"
+    let visible = org.verification_status == VerificationStatus::Verified.as_str()
         || caller.is_some_and(|c| c.is_operator || c.belongs_to(id));
     if visible {
         Ok(org)
@@ -197,11 +179,14 @@ pub async fn decide_verification(
     operator.require_operator()?;
     let mut v = Validator::new();
     v.check(
-        matches!(input.decision.as_str(), "verified" | "rejected"),
+        matches!(
+            VerificationStatus::parse(&input.decision),
+            Some(VerificationStatus::Verified | VerificationStatus::Rejected)
+        ),
         "decision",
         "must be `verified` or `rejected`",
     );
-    if input.decision == "rejected" {
+    if input.decision == VerificationStatus::Rejected.as_str() {
         v.check(
             input.note.as_deref().is_some_and(|n| !n.trim().is_empty()),
             "note",
@@ -219,7 +204,7 @@ pub async fn decide_verification(
             org.version, input.version
         )));
     }
-    let before = OrganisationOut::from(org.clone());
+    let before = out(org.clone());
     let now = Utc::now();
     let mut active: organisations::ActiveModel = org.into();
     active.verification_status = Set(input.decision.clone());
@@ -252,11 +237,7 @@ pub async fn decide_verification(
         entity_type: "organisation",
         entity_id: id.0,
     }
-    .record(
-        db,
-        Some(&before),
-        Some(&OrganisationOut::from(updated.clone())),
-    )
+    .record(db, Some(&before), Some(&out(updated.clone())))
     .await?;
     Ok(updated)
 }
@@ -286,7 +267,7 @@ pub async fn list(
     let (page, per_page) = platform::paging::paging(params.page, params.per_page);
     let mut query = organisations::Entity::find();
     if let Some(status) = params.verification_status.as_deref() {
-        if !matches!(status, "pending" | "verified" | "rejected") {
+        if VerificationStatus::parse(status).is_none() {
             return Err(ApiError::BadRequest(
                 "verification_status must be pending, verified or rejected".to_owned(),
             ));

@@ -49,13 +49,15 @@ use super::translations::{self, TranslationText};
 use super::{achievements, events, needs};
 use crate::SERVICE;
 
-/// Where a revision is.
+/// Where a revision is, as stored.
 pub mod status {
-    pub const PENDING: &str = "pending";
-    pub const APPROVED: &str = "approved";
-    pub const REJECTED: &str = "rejected";
-    pub const WITHDRAWN: &str = "withdrawn";
-    pub const SUPERSEDED: &str = "superseded";
+    use wire::RevisionStatus;
+
+    pub const PENDING: &str = RevisionStatus::Pending.as_str();
+    pub const APPROVED: &str = RevisionStatus::Approved.as_str();
+    pub const REJECTED: &str = RevisionStatus::Rejected.as_str();
+    pub const WITHDRAWN: &str = RevisionStatus::Withdrawn.as_str();
+    pub const SUPERSEDED: &str = RevisionStatus::Superseded.as_str();
 }
 
 /// What a revision proposes.

@@ -50,7 +50,7 @@ async fn list_organisations(
     AppQuery(params): AppQuery<OrganisationListParams>,
 ) -> ApiResult<AppJson<Page<OrganisationOut>>> {
     let (rows, total, page, per_page) = organisations::list(&state.db, &caller, &params).await?;
-    let items = rows.into_iter().map(OrganisationOut::from).collect();
+    let items = rows.into_iter().map(organisations::out).collect();
     Ok(AppJson(Page {
         items,
         total,
@@ -73,7 +73,7 @@ async fn get_organisation(
     AppPath(id): AppPath<OrganisationId>,
 ) -> ApiResult<AppJson<OrganisationOut>> {
     let org = organisations::find_visible(&state.db, id, caller.as_ref()).await?;
-    Ok(AppJson(org.into()))
+    Ok(AppJson(organisations::out(org)))
 }
 
 /// Members of an organisation (its members and operators only).
@@ -113,7 +113,7 @@ async fn decide_verification(
     AppJson(input): AppJson<VerificationIn>,
 ) -> ApiResult<AppJson<OrganisationOut>> {
     let org = organisations::decide_verification(&state.db, &caller, id, &input).await?;
-    Ok(AppJson(org.into()))
+    Ok(AppJson(organisations::out(org)))
 }
 
 /// Invite a person into your organisation (admins). The response carries the invitation's

@@ -114,16 +114,15 @@ pub fn to_query(p: &SearchParams) -> ApiResult<SearchQuery> {
     let mut v = Validator::new();
     let kinds: Vec<ListingKind> = list(&p.kind)
         .iter()
-        .filter_map(|k| match k.as_str() {
-            "achievement" => Some(ListingKind::Achievement),
-            "need" => Some(ListingKind::Need),
-            other => {
+        .filter_map(|k| {
+            let kind = ListingKind::parse(k);
+            if kind.is_none() {
                 v.push(
                     "kind",
-                    format!("unknown kind {other:?}: use achievement or need"),
+                    format!("unknown kind {k:?}: use achievement or need"),
                 );
-                None
             }
+            kind
         })
         .collect();
     let industries = list(&p.industry);

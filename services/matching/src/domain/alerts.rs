@@ -15,6 +15,7 @@ use search::{Filters, SearchIndex, SearchQuery, SortOrder};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
+use wire::ListingKind;
 
 /// Most saved searches per person.
 const MAX_PER_USER: usize = 50;
@@ -38,35 +39,21 @@ pub struct SavedSearchIn {
     pub email_enabled: bool,
 }
 
-/// A saved search as stored.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct SavedSearchOut {
-    pub id: Uuid,
-    pub name: String,
-    pub alert_kind: String,
-    pub query: Option<String>,
-    pub filters: serde_json::Value,
-    pub listing_kind: Option<String>,
-    pub listing_id: Option<Uuid>,
-    pub email_enabled: bool,
-    pub last_notified_at: Option<chrono::DateTime<chrono::FixedOffset>>,
-    pub created_at: chrono::DateTime<chrono::FixedOffset>,
-}
+pub use wire::matching::SavedSearchOut;
 
-impl From<saved_searches::Model> for SavedSearchOut {
-    fn from(m: saved_searches::Model) -> Self {
-        SavedSearchOut {
-            id: m.id,
-            name: m.name,
-            alert_kind: m.alert_kind,
-            query: m.query,
-            filters: m.filters,
-            listing_kind: m.listing_kind,
-            listing_id: m.listing_id,
-            email_enabled: m.email_enabled,
-            last_notified_at: m.last_notified_at,
-            created_at: m.created_at,
-        }
+/// A saved search row as its owner sees it.
+pub fn out(m: saved_searches::Model) -> SavedSearchOut {
+    SavedSearchOut {
+        id: m.id,
+        name: m.name,
+        alert_kind: m.alert_kind,
+        query: m.query,
+        filters: m.filters,
+        listing_kind: m.listing_kind,
+        listing_id: m.listing_id,
+        email_enabled: m.email_enabled,
+        last_notified_at: m.last_notified_at,
+        created_at: m.created_at,
     }
 }
 
@@ -98,11 +85,7 @@ fn to_filters(f: &SavedFilters) -> Filters {
     Filters {
         kinds: list(&f.kind)
             .iter()
-            .filter_map(|k| match k.as_str() {
-                "achievement" => Some(search::ListingKind::Achievement),
-                "need" => Some(search::ListingKind::Need),
-                _ => None,
-            })
+            .filter_map(|k| ListingKind::parse(k))
             .collect(),
         industries: list(&f.industry),
         regions: list(&f.region),
@@ -147,7 +130,7 @@ pub async fn create(
     }
     if let Some(k) = &input.listing_kind {
         v.check(
-            matches!(k.as_str(), "achievement" | "need"),
+            ListingKind::parse(k).is_some(),
             "listing_kind",
             "must be achievement or need",
         );

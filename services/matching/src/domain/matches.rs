@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::engine::{Features, Reason};
 use crate::SERVICE;
+use wire::{ListingKind, MatchSideStatus};
 
 /// The other side of a match, in brief.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -151,20 +152,20 @@ async fn side_of(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
     m: &matches::Model,
-) -> ApiResult<&'static str> {
+) -> ApiResult<ListingKind> {
     let need = needs::Entity::find_by_id(m.need_id)
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found("need"))?;
     if caller.belongs_to(need.organisation_id.into()) {
-        return Ok("need");
+        return Ok(ListingKind::Need);
     }
     let ach = achievements::Entity::find_by_id(m.achievement_id)
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found("achievement"))?;
     if caller.belongs_to(ach.organisation_id.into()) {
-        return Ok("achievement");
+        return Ok(ListingKind::Achievement);
     }
     Err(ApiError::Forbidden(
         "only the two parties of a match set its status".to_owned(),
@@ -185,10 +186,7 @@ pub async fn set_status(
     let side = side_of(db, caller, &m).await?;
     let mut v = Validator::new();
     v.check(
-        matches!(
-            input.status.as_str(),
-            "shortlisted" | "dismissed" | "contacted" | "converted" | "new"
-        ),
+        MatchSideStatus::parse(&input.status).is_some(),
         "status",
         "must be new, shortlisted, dismissed, contacted or converted",
     );
@@ -202,7 +200,7 @@ pub async fn set_status(
     let before = serde_json::json!({"need_side_status": m.need_side_status, "achievement_side_status": m.achievement_side_status});
     let txn = db.begin().await?;
     let mut active: matches::ActiveModel = m.clone().into();
-    if side == "need" {
+    if side == ListingKind::Need {
         active.need_side_status = Set(input.status.clone());
     } else {
         active.achievement_side_status = Set(input.status.clone());
@@ -367,20 +365,20 @@ pub async fn give_feedback(
     .await?;
     // Feedback goes back to the owner of the listing being judged: the need owner judges the
     // achievement, the achievement owner judges the need; a broker's reaches both.
-    let recipients: Vec<(Uuid, String, String)> = match party {
+    let recipients: Vec<(Uuid, ListingKind, String)> = match party {
         "need_owner" => vec![(
             ach.organisation_id,
-            "achievement".to_owned(),
+            ListingKind::Achievement,
             ach.title.clone(),
         )],
-        "achievement_owner" => vec![(need.organisation_id, "need".to_owned(), need.title.clone())],
+        "achievement_owner" => vec![(need.organisation_id, ListingKind::Need, need.title.clone())],
         _ => vec![
             (
                 ach.organisation_id,
-                "achievement".to_owned(),
+                ListingKind::Achievement,
                 ach.title.clone(),
             ),
-            (need.organisation_id, "need".to_owned(), need.title.clone()),
+            (need.organisation_id, ListingKind::Need, need.title.clone()),
         ],
     };
     for (org, kind, title) in recipients {
@@ -395,7 +393,7 @@ pub async fn give_feedback(
                 kind: Set("match_feedback".to_owned()),
                 title: Set(format!("匹配反馈 Feedback: {title}").chars().take(300).collect()),
                 body: Set(format!("{} — {}{}", input.verdict, input.reason.clone().unwrap_or_default(), input.comment.as_ref().map(|c| format!(": {c}")).unwrap_or_default())),
-                link: Set(Some(format!("/{kind}s/{}#matches", if kind == "need" { need.id } else { ach.id }))),
+                link: Set(Some(format!("/{kind}s/{}#matches", if kind == ListingKind::Need { need.id } else { ach.id }))),
                 payload: Set(serde_json::json!({"match_id": m.id, "verdict": input.verdict, "reason": input.reason, "comment": input.comment, "party": party})),
                 read_at: Set(None),
                 emailed_at: Set(None),

@@ -2,35 +2,27 @@
 
 use chrono::Utc;
 use platform::entity::{achievements, listing_translations, needs};
+use platform::json_column::strings;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use search::LangText;
 use uuid::Uuid;
 
 use crate::engine::{AchievementProfile, NeedProfile};
-
-/// A JSON array of strings from a stored JSON column (anything else reads as empty).
-pub(crate) fn strings(v: &serde_json::Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
-}
+use wire::{ListingKind, ListingStatus};
 
 /// Published and not past its valid-until date: the only listings that match.
 pub fn live(status: &str, valid_until: Option<chrono::NaiveDate>) -> bool {
-    status == "published" && valid_until.is_none_or(|d| d >= Utc::now().date_naive())
+    status == ListingStatus::Published.as_str()
+        && valid_until.is_none_or(|d| d >= Utc::now().date_naive())
 }
 
 async fn translations(
     db: &impl ConnectionTrait,
-    kind: &str,
+    kind: ListingKind,
     ids: &[Uuid],
 ) -> anyhow::Result<Vec<listing_translations::Model>> {
     Ok(listing_translations::Entity::find()
-        .filter(listing_translations::Column::ListingKind.eq(kind))
+        .filter(listing_translations::Column::ListingKind.eq(kind.as_str()))
         .filter(listing_translations::Column::ListingId.is_in(ids.iter().copied()))
         .all(db)
         .await?)
@@ -45,7 +37,7 @@ pub async fn need_profile(
     let today = Utc::now().date_naive();
     let currency = m.currency.clone().unwrap_or_else(|| "CNY".to_owned());
     let mut keywords = strings(&m.keywords);
-    for t in translations(db, "need", &[m.id]).await? {
+    for t in translations(db, ListingKind::Need, &[m.id]).await? {
         keywords.extend(strings(&t.keywords));
         keywords.push(t.title);
     }
@@ -92,7 +84,7 @@ pub async fn achievement_profiles(
         .filter(achievements::Column::Id.is_in(ids.iter().copied()))
         .all(db)
         .await?;
-    let all_translations = translations(db, "achievement", ids).await?;
+    let all_translations = translations(db, ListingKind::Achievement, ids).await?;
     let mut out = Vec::with_capacity(rows.len());
     for m in rows.into_iter().filter(|m| live(&m.status, m.valid_until)) {
         let currency = m.currency.clone().unwrap_or_else(|| "CNY".to_owned());

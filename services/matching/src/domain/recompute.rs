@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use super::profiles::{achievement_as_query, achievement_profiles, live, need_profile};
 use crate::engine::{self, Scored, ENGINE_VERSION};
+use wire::{ListingStatus, UserStatus};
 
 /// Needs re-evaluated when an achievement changes.
 const REVERSE_CANDIDATES: usize = 50;
@@ -104,7 +105,7 @@ async fn notify_new_matches(
     db: &impl ConnectionTrait,
     email: bool,
     organisation: Uuid,
-    kind: &str,
+    kind: ListingKind,
     listing: Uuid,
     title: &str,
     count: usize,
@@ -114,7 +115,7 @@ async fn notify_new_matches(
     }
     let members = users::Entity::find()
         .filter(users::Column::OrganisationId.eq(organisation))
-        .filter(users::Column::Status.eq("active"))
+        .filter(users::Column::Status.eq(UserStatus::Active.as_str()))
         .all(db)
         .await?;
     for m in members {
@@ -198,7 +199,7 @@ pub async fn recompute_need(
         &txn,
         email,
         need.organisation_id,
-        "need",
+        ListingKind::Need,
         need.id,
         &need.title,
         new_count,
@@ -281,7 +282,7 @@ pub async fn recompute_achievement(
             &txn,
             email,
             need.organisation_id,
-            "need",
+            ListingKind::Need,
             need.id,
             &need.title,
             count,
@@ -302,7 +303,7 @@ pub async fn rematch_all(
     mut progress: impl FnMut(u64, u64),
 ) -> anyhow::Result<Recomputed> {
     let ids: Vec<Uuid> = needs::Entity::find()
-        .filter(needs::Column::Status.eq("published"))
+        .filter(needs::Column::Status.eq(ListingStatus::Published.as_str()))
         .all(db)
         .await?
         .into_iter()

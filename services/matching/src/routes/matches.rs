@@ -19,6 +19,7 @@ use crate::domain::access::{broker_area, ensure_may_see};
 use crate::domain::matches::{self, FeedbackIn, FeedbackOut, MatchOut, StatusIn};
 use crate::domain::profiles::achievement_profiles;
 use crate::engine::{self, NeedProfile, Scored};
+use wire::{ListingStatus, Stage};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -45,7 +46,7 @@ async fn need_matches(
         .one(&state.db)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("need {id}")))?;
-    if need.status != "published"
+    if need.status != ListingStatus::Published.as_str()
         && !(caller.is_operator || caller.belongs_to(need.organisation_id.into()))
     {
         return Err(ApiError::not_found(format!("need {id}")));
@@ -76,7 +77,7 @@ async fn achievement_matches(
         .one(&state.db)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("achievement {id}")))?;
-    if ach.status != "published"
+    if ach.status != ListingStatus::Published.as_str()
         && !(caller.is_operator || caller.belongs_to(ach.organisation_id.into()))
     {
         return Err(ApiError::not_found(format!("achievement {id}")));
@@ -331,7 +332,7 @@ async fn worklist(
         .column(deals::Column::MatchId)
         .from(deals::Entity)
         .and_where(Expr::col(deals::Column::MatchId).is_not_null())
-        .and_where(Expr::col(deals::Column::Stage).ne("lost"))
+        .and_where(Expr::col(deals::Column::Stage).ne(Stage::Lost.as_str()))
         .to_owned();
     let candidates = platform::entity::matches::Entity::find()
         .filter(platform::entity::matches::Column::RetiredAt.is_null())

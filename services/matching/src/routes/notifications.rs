@@ -8,8 +8,7 @@ use platform::error::{ApiError, ApiResult, Problem};
 use platform::extract::{AppJson, AppPath, AppQuery};
 use platform::AppState;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -21,31 +20,19 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(mark_all_read))
 }
 
-/// A notification.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct NotificationOut {
-    pub id: Uuid,
-    pub kind: String,
-    pub title: String,
-    pub body: String,
-    pub link: Option<String>,
-    pub payload: serde_json::Value,
-    pub read_at: Option<chrono::DateTime<chrono::FixedOffset>>,
-    pub created_at: chrono::DateTime<chrono::FixedOffset>,
-}
+pub use wire::matching::NotificationOut;
 
-impl From<notifications::Model> for NotificationOut {
-    fn from(m: notifications::Model) -> Self {
-        NotificationOut {
-            id: m.id,
-            kind: m.kind,
-            title: m.title,
-            body: m.body,
-            link: m.link,
-            payload: m.payload,
-            read_at: m.read_at,
-            created_at: m.created_at,
-        }
+/// A notification row as its reader sees it.
+fn notification_out(m: notifications::Model) -> NotificationOut {
+    NotificationOut {
+        id: m.id,
+        kind: m.kind,
+        title: m.title,
+        body: m.body,
+        link: m.link,
+        payload: m.payload,
+        read_at: m.read_at,
+        created_at: m.created_at,
     }
 }
 
@@ -79,9 +66,7 @@ async fn list(
         .limit(p.limit.unwrap_or(50).clamp(1, 200))
         .all(&state.db)
         .await?;
-    Ok(AppJson(
-        rows.into_iter().map(NotificationOut::from).collect(),
-    ))
+    Ok(AppJson(rows.into_iter().map(notification_out).collect()))
 }
 
 fn now() -> sea_orm::Value {

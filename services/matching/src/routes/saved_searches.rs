@@ -26,9 +26,7 @@ async fn list(
     caller: AuthUser,
 ) -> ApiResult<AppJson<Vec<SavedSearchOut>>> {
     let rows = alerts::list_mine(&state.db, &caller).await?;
-    Ok(AppJson(
-        rows.into_iter().map(SavedSearchOut::from).collect(),
-    ))
+    Ok(AppJson(rows.into_iter().map(alerts::out).collect()))
 }
 
 /// Save a search (alert on new listings) or ask for new-match alerts; email optional.
@@ -40,7 +38,7 @@ async fn create(
     AppJson(input): AppJson<SavedSearchIn>,
 ) -> ApiResult<(StatusCode, AppJson<SavedSearchOut>)> {
     let row = alerts::create(&state.db, &caller, input).await?;
-    Ok((StatusCode::CREATED, AppJson(row.into())))
+    Ok((StatusCode::CREATED, AppJson(alerts::out(row))))
 }
 
 /// Delete one of your saved searches.

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use crate::page::{done, render, Ctx, PageResult};
 use crate::session::Viewer;
 use crate::Portal;
+use wire::matching::SavedSearchOut;
 
 pub fn routes() -> Router<Portal> {
     Router::new()
@@ -18,23 +19,18 @@ pub fn routes() -> Router<Portal> {
         .route("/saved-searches/{id}/delete", post(delete))
 }
 
-#[derive(Debug, Deserialize)]
-struct SavedSearch {
-    id: String,
-    name: String,
-    alert_kind: String,
-    query: Option<String>,
-    #[serde(default)]
-    filters: serde_json::Value,
-    email_enabled: bool,
-    last_notified_at: Option<String>,
+#[derive(Template)]
+#[template(path = "saved_searches.html")]
+struct SavedSearchesPage {
+    ctx: Ctx,
+    items: Vec<SavedSearchOut>,
 }
 
-impl SavedSearch {
-    /// The search page showing what this saved search watches.
-    fn href(&self) -> String {
-        let mut pairs = vec![("q", self.query.clone().unwrap_or_default())];
-        if let Some(map) = self.filters.as_object() {
+impl SavedSearchesPage {
+    /// The search page showing what saved search `s` watches.
+    fn href(&self, s: &SavedSearchOut) -> String {
+        let mut pairs = vec![("q", s.query.clone().unwrap_or_default())];
+        if let Some(map) = s.filters.as_object() {
             for key in ["kind", "industry", "region", "country", "trl_min"] {
                 if let Some(v) = map.get(key) {
                     let text = v
@@ -47,20 +43,20 @@ impl SavedSearch {
         }
         crate::api::with_query("/", &pairs)
     }
-}
 
-#[derive(Template)]
-#[template(path = "saved_searches.html")]
-struct SavedSearchesPage {
-    ctx: Ctx,
-    items: Vec<SavedSearch>,
+    /// When the alert last fired, as a day.
+    fn last_notified(&self, s: &SavedSearchOut) -> String {
+        s.last_notified_at
+            .map(|at| self.ctx.t.day(&at))
+            .unwrap_or_else(|| "—".to_owned())
+    }
 }
 
 async fn list(State(portal): State<Portal>, viewer: Viewer) -> PageResult {
     viewer.require_login()?;
     let items = portal
         .api
-        .get::<Vec<SavedSearch>>(viewer.caller(), "/api/v1/saved-searches")
+        .get::<Vec<SavedSearchOut>>(viewer.caller(), "/api/v1/saved-searches")
         .await
         .map_err(|e| viewer.fail(e))?;
     Ok(render(&SavedSearchesPage {

@@ -15,6 +15,8 @@ use crate::api::{ApiError, Caller};
 use crate::page::{done, render, typed, Ctx, FormErrors, PageResult};
 use crate::session::{session_cookie, Viewer, SESSION_COOKIE};
 use crate::Portal;
+use wire::accounts::SessionOut;
+use wire::OrgKind;
 
 pub fn routes() -> Router<Portal> {
     Router::new()
@@ -55,11 +57,6 @@ struct LoginForm {
     next: String,
 }
 
-#[derive(Debug, Deserialize)]
-struct SessionOut {
-    token: String,
-}
-
 async fn login(
     State(portal): State<Portal>,
     viewer: Viewer,
@@ -78,7 +75,7 @@ async fn login(
         .await
     {
         Ok(session) => {
-            let jar = jar.add(session_cookie(session.token, portal.secure_cookies));
+            let jar = jar.add(session_cookie(session.token.token, portal.secure_cookies));
             (jar, done(&next, "signed_in")).into_response()
         }
         Err(err) => {
@@ -157,20 +154,11 @@ struct SignupPage {
     errors: FormErrors,
 }
 
-const ORG_KINDS: [&str; 6] = [
-    "university",
-    "institute",
-    "enterprise",
-    "broker_agency",
-    "government",
-    "other",
-];
-
 impl SignupPage {
     fn org_kinds(&self) -> Vec<(&'static str, String)> {
-        ORG_KINDS
+        OrgKind::ALL
             .iter()
-            .map(|k| (*k, self.ctx.t.term("org_kind", k)))
+            .map(|k| (k.as_str(), self.ctx.t.term("org_kind", k.as_str())))
             .collect()
     }
 }
@@ -223,7 +211,7 @@ async fn signup(
         .await
     {
         Ok(session) => {
-            let jar = jar.add(session_cookie(session.token, portal.secure_cookies));
+            let jar = jar.add(session_cookie(session.token.token, portal.secure_cookies));
             Ok((jar, done("/my", "registered")).into_response())
         }
         Err(ApiError::Problem(p)) if p.status < 500 => {

@@ -24,6 +24,7 @@ use crate::i18n::Tr;
 use crate::page::{FormErrors, PageError, PageResult};
 use crate::session::Viewer;
 use crate::Portal;
+use wire::Stage;
 
 pub fn routes() -> Router<Portal> {
     Router::new()
@@ -33,21 +34,13 @@ pub fn routes() -> Router<Portal> {
         .merge(contract::routes())
 }
 
-/// The stages of a deal, in the order a deal moves through them (`lost` last).
-pub const STAGES: [&str; 9] = [
-    "lead",
-    "contacted",
-    "nda",
-    "negotiating",
-    "agreed",
-    "signed",
-    "registered",
-    "closed",
-    "lost",
-];
-
 /// Stages at which the contract is drafted.
-pub const CONTRACT_STAGES: [&str; 2] = ["agreed", "signed"];
+pub const CONTRACT_STAGES: [Stage; 2] = [Stage::Agreed, Stage::Signed];
+
+/// Whether a deal at the stage `code` (as the API sends it) may have its contract drafted.
+pub fn drafts_contract(code: &str) -> bool {
+    Stage::parse(code).is_some_and(|s| CONTRACT_STAGES.contains(&s))
+}
 
 /// The word for an API code from this area's catalog (`broker.{group}.{code}`), or the code
 /// itself when the catalog has none (codes added to the API later still show).
@@ -138,7 +131,7 @@ pub use super::path_id;
 /// server trouble) becomes the error page.
 pub fn inline_problem(err: &ApiError) -> Option<Problem> {
     match err {
-        ApiError::Problem(p) if p.status == 409 || p.status == 422 => Some(p.clone()),
+        ApiError::Problem(p) if p.status == 409 || p.status == 422 => Some((**p).clone()),
         _ => None,
     }
 }

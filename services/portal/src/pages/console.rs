@@ -20,13 +20,16 @@ use serde_json::json;
 
 use super::broker::Broker;
 use super::dashboard::indicator_name;
-use super::{page_param, path_id, ApiPage, Labels, Pager};
+use super::{page_param, path_id, Labels, Pager};
 use crate::api::{urlencode, with_query, ApiError, Caller};
 use crate::i18n::Tr;
 use crate::money::{money_plain, parse_major_to_minor};
 use crate::page::{done, render, typed, Ctx, FormErrors, PageError, PageResult};
 use crate::session::Viewer;
 use crate::{Api, Portal};
+use wire::accounts::OrganisationOut;
+use wire::Page;
+use wire::{ListingKind, RegistrationStatus, VerificationStatus};
 
 pub fn routes() -> Router<Portal> {
     Router::new()
@@ -87,14 +90,18 @@ struct Total {
 }
 
 pub(super) async fn tabs(api: &Api, caller: Caller<'_>, t: Tr, current: &str) -> Vec<Tab> {
+    let pending = VerificationStatus::Pending;
+    let orgs_waiting = format!("/api/v1/orgs?verification_status={pending}&per_page=1");
+    let brokers_waiting = format!("/api/v1/brokers?status={pending}&per_page=1");
+    let registrations_waiting = format!(
+        "/api/v1/registrations?status={}&per_page=1",
+        RegistrationStatus::Submitted
+    );
     let (reviews, orgs, brokers, regs) = tokio::join!(
         api.get::<Vec<serde_json::Value>>(caller, "/api/v1/reviews"),
-        api.get::<Total>(
-            caller,
-            "/api/v1/orgs?verification_status=pending&per_page=1"
-        ),
-        api.get::<Total>(caller, "/api/v1/brokers?status=pending&per_page=1"),
-        api.get::<Total>(caller, "/api/v1/registrations?status=submitted&per_page=1"),
+        api.get::<Total>(caller, &orgs_waiting),
+        api.get::<Total>(caller, &brokers_waiting),
+        api.get::<Total>(caller, &registrations_waiting),
     );
     let counts = [
         reviews.ok().map(|v| v.len() as u64),
@@ -156,7 +163,7 @@ async fn waiting<T: DeserializeOwned>(
         ],
     );
     let (list, tabs) = tokio::join!(
-        portal.api.get::<ApiPage<T>>(caller, &path),
+        portal.api.get::<Page<T>>(caller, &path),
         tabs(&portal.api, caller, t, tab),
     );
     let list = list.map_err(|e| viewer.fail(e))?;
@@ -288,7 +295,7 @@ async fn org_names(
             continue;
         }
         let name = match api
-            .get::<OrgOut>(caller, &format!("/api/v1/orgs/{}", urlencode(&id)))
+            .get::<OrganisationOut>(caller, &format!("/api/v1/orgs/{}", urlencode(&id)))
             .await
         {
             Ok(o) => t
@@ -365,10 +372,10 @@ impl Queue {
     /// endpoint names the outcome).
     fn decision(self, reject: bool) -> &'static str {
         match (self, reject) {
-            (Queue::Orgs, true) => "rejected",
+            (Queue::Orgs, true) => VerificationStatus::Rejected.as_str(),
             (_, true) => "reject",
             (Queue::Reviews(_), false) => "publish",
-            (Queue::Orgs, false) => "verified",
+            (Queue::Orgs, false) => VerificationStatus::Verified.as_str(),
             (Queue::Brokers, false) => "verify",
             (Queue::Registrations, false) => "register",
         }
@@ -593,11 +600,12 @@ async fn reviews_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refu
     let rows = shown
         .into_iter()
         .map(|i| {
-            let (segment, term) = if i.kind == "need" {
-                ("needs", "need")
-            } else {
-                ("achievements", "achievement")
+            let kind = ListingKind::parse(&i.kind).unwrap_or(ListingKind::Achievement);
+            let segment = match kind {
+                ListingKind::Need => "needs",
+                ListingKind::Achievement => "achievements",
             };
+            let term = kind.as_str();
             ReviewRow {
                 href: format!("/{segment}/{}", i.id),
                 action: format!("/console/reviews/{term}/{}", i.id),
@@ -641,37 +649,16 @@ async fn decide_review(
     Form(form): Form<DecisionForm>,
 ) -> PageResult {
     require_operator(&viewer)?;
-    let segment = match kind.as_str() {
-        "achievement" => "achievements",
-        "need" => "needs",
-        _ => return Err(viewer.not_found()),
+    let segment = match ListingKind::parse(&kind) {
+        Some(ListingKind::Achievement) => "achievements",
+        Some(ListingKind::Need) => "needs",
+        None => return Err(viewer.not_found()),
     };
     decide(&portal, &viewer, Queue::Reviews(segment), &id, form).await
 }
 
 // ---------------------------------------------------------------------------------------------
 // Organisations awaiting verification
-
-#[derive(Debug, Clone, Deserialize)]
-struct OrgOut {
-    id: String,
-    name: String,
-    name_en: Option<String>,
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    country: String,
-    #[serde(default)]
-    region_code: String,
-    credit_code: Option<String>,
-    #[serde(default)]
-    state_funded: bool,
-    website: Option<String>,
-    #[serde(default)]
-    version: i64,
-    #[serde(default)]
-    created_at: String,
-}
 
 pub struct OrgRow {
     pub id: String,
@@ -704,9 +691,9 @@ struct OrgsPage {
 async fn orgs_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refusal) -> PageResult {
     let ctx = Ctx::new(viewer, "console");
     let t = ctx.t;
-    let pending = ("verification_status", "pending");
+    let pending = ("verification_status", VerificationStatus::Pending.as_str());
     let (list, labels) = tokio::join!(
-        waiting::<OrgOut>(portal, viewer, t, "orgs", "/api/v1/orgs", pending, page),
+        waiting::<OrganisationOut>(portal, viewer, t, "orgs", "/api/v1/orgs", pending, page),
         Labels::load(portal, viewer),
     );
     let Waiting { items, pager, tabs } = list?;
@@ -721,14 +708,14 @@ async fn orgs_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refusal
             },
             credit_code: o.credit_code.unwrap_or_default(),
             website: o.website.unwrap_or_default(),
-            registered: t.date(&o.created_at),
+            registered: t.day(&o.created_at),
             name_en: o.name_en.unwrap_or_default(),
             state_funded: o.state_funded,
-            version: o.version,
+            version: i64::from(o.version),
             confirm: t.f("console.confirm_reject_org", &[("name", &o.name)]),
             name: o.name,
             action: format!("/console/orgs/{}", o.id),
-            id: o.id,
+            id: o.id.to_string(),
         })
         .collect();
     Ok(render(&OrgsPage {
@@ -776,7 +763,7 @@ struct BrokersPage {
 async fn brokers_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refusal) -> PageResult {
     let ctx = Ctx::new(viewer, "console");
     let t = ctx.t;
-    let pending = ("status", "pending");
+    let pending = ("status", VerificationStatus::Pending.as_str());
     let (list, labels) = tokio::join!(
         waiting::<Broker>(
             portal,
@@ -941,7 +928,7 @@ async fn registrations_page(
     let ctx = Ctx::new(viewer, "console");
     let t = ctx.t;
     let caller = viewer.caller();
-    let submitted = ("status", "submitted");
+    let submitted = ("status", RegistrationStatus::Submitted.as_str());
     let endpoint = "/api/v1/registrations";
     let Waiting { items, pager, tabs } = waiting::<RegistrationOut>(
         portal,
@@ -1011,7 +998,7 @@ async fn registrations_page(
             .get::<RegistrationOut>(caller, &format!("/api/v1/registrations/{id}"))
             .await
             .ok()
-            .filter(|r| r.status == "registered")
+            .filter(|r| r.status == RegistrationStatus::Registered.as_str())
             .map(|r| JustRegistered {
                 contract_number: r.contract_number,
                 title: r.contract_title,
@@ -1189,10 +1176,10 @@ async fn targets_page(
         ],
     );
     let (list, all, tabs) = tokio::join!(
-        portal.api.get::<ApiPage<TargetOut>>(caller, &path),
+        portal.api.get::<Page<TargetOut>>(caller, &path),
         portal
             .api
-            .get::<ApiPage<TargetOut>>(caller, "/api/v1/targets?per_page=100"),
+            .get::<Page<TargetOut>>(caller, "/api/v1/targets?per_page=100"),
         tabs(&portal.api, caller, t, "targets"),
     );
     let list = list.map_err(|e| viewer.fail(e))?;

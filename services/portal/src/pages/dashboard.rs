@@ -12,7 +12,7 @@ use axum::Router;
 use chrono::Datelike;
 use serde::Deserialize;
 
-use super::{ApiPage, Labels};
+use super::Labels;
 use crate::api::{with_query, ApiError};
 use crate::charts::{self, Datum, Marker};
 use crate::format::decimal2;
@@ -20,6 +20,7 @@ use crate::i18n::Tr;
 use crate::page::{render, Ctx, PageResult};
 use crate::session::Viewer;
 use crate::Portal;
+use wire::Page;
 
 pub fn routes() -> Router<Portal> {
     Router::new().route("/dashboard", get(dashboard))
@@ -298,7 +299,7 @@ async fn dashboard(
     );
     let (targets, stored, month, city, ctype, industry) = tokio::join!(
         api.get::<TargetsOut>(caller, &targets_path),
-        api.get::<ApiPage<TargetYear>>(caller, "/api/v1/targets?per_page=100"),
+        api.get::<Page<TargetYear>>(caller, "/api/v1/targets?per_page=100"),
         api.get::<TurnoverOut>(caller, &month_path),
         api.get::<TurnoverOut>(caller, &city_path),
         api.get::<TurnoverOut>(caller, &type_path),

@@ -7,11 +7,13 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use super::{ApiPage, Labels, Pager};
+use super::{Labels, Pager};
 use crate::api::{with_query, ApiError};
 use crate::page::{done, render, Ctx, FormErrors, PageResult};
 use crate::session::Viewer;
 use crate::Portal;
+use wire::CertificationLevel;
+use wire::Page;
 
 pub fn routes() -> Router<Portal> {
     Router::new()
@@ -92,9 +94,9 @@ impl BrokersPage {
     }
 
     fn levels(&self) -> Vec<(&'static str, String)> {
-        ["junior", "intermediate", "senior"]
-            .into_iter()
-            .map(|l| (l, self.ctx.t.term("cert", l)))
+        CertificationLevel::ALL
+            .iter()
+            .map(|l| (l.as_str(), self.ctx.t.term("cert", l.as_str())))
             .collect()
     }
 }
@@ -117,7 +119,7 @@ async fn brokers(
         ],
     );
     let (list, labels) = tokio::join!(
-        portal.api.get::<ApiPage<Broker>>(viewer.caller(), &path),
+        portal.api.get::<Page<Broker>>(viewer.caller(), &path),
         Labels::load(&portal, &viewer)
     );
     let list = list.map_err(|e| viewer.fail(e))?;
@@ -190,7 +192,7 @@ async fn publicity_page(
     );
     let list = portal
         .api
-        .get::<ApiPage<Notice>>(viewer.caller(), &path)
+        .get::<Page<Notice>>(viewer.caller(), &path)
         .await
         .map_err(|e| viewer.fail(e))?;
     let pager = Pager::new(&viewer.path, "page", list.page, list.per_page, list.total);

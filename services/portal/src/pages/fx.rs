@@ -9,12 +9,13 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 use super::console::{require_operator, tabs, Tab};
-use super::{page_param, ApiPage, Pager};
+use super::{page_param, Pager};
 use crate::api::{with_query, ApiError};
 use crate::money::currency_codes;
 use crate::page::{done, render, Ctx, FormErrors, PageResult};
 use crate::session::Viewer;
 use crate::Portal;
+use wire::Page;
 
 pub fn routes() -> Router<Portal> {
     Router::new().route("/console/fx-rates", get(list).post(record))
@@ -103,7 +104,7 @@ async fn page(
         ],
     );
     let (rates, tabs) = tokio::join!(
-        portal.api.get::<ApiPage<FxRate>>(viewer.caller(), &path),
+        portal.api.get::<Page<FxRate>>(viewer.caller(), &path),
         tabs(
             &portal.api,
             viewer.caller(),

@@ -14,6 +14,7 @@ use crate::api::{urlencode, with_query};
 use crate::page::{render, strip_param, Ctx, PageResult};
 use crate::session::Viewer;
 use crate::Portal;
+use wire::{ListingKind, NeedKind};
 
 pub fn routes() -> Router<Portal> {
     Router::new()
@@ -75,18 +76,18 @@ pub struct Hit {
 
 impl Hit {
     pub fn href(&self) -> String {
-        match self.kind.as_str() {
-            "need" if self.open_call => format!("/open-calls/{}", self.id),
-            "need" => format!("/needs/{}", self.id),
+        match ListingKind::parse(&self.kind) {
+            Some(ListingKind::Need) if self.open_call => format!("/open-calls/{}", self.id),
+            Some(ListingKind::Need) => format!("/needs/{}", self.id),
             _ => format!("/achievements/{}", self.id),
         }
     }
 
     pub fn kind_term(&self) -> &'static str {
-        match self.kind.as_str() {
-            "need" if self.open_call => "open_call",
-            "need" => "need",
-            _ => "achievement",
+        match ListingKind::parse(&self.kind) {
+            Some(ListingKind::Need) if self.open_call => NeedKind::OpenCall.as_str(),
+            Some(ListingKind::Need) => NeedKind::Need.as_str(),
+            _ => ListingKind::Achievement.as_str(),
         }
     }
 

@@ -13,6 +13,10 @@ use crate::api::{with_query, ApiError};
 use crate::page::{done, render, Ctx, PageResult};
 use crate::session::Viewer;
 use crate::Portal;
+use wire::accounts::OrganisationOut;
+use wire::{
+    ListingKind, ListingStatus, MatchSideStatus, NeedKind, RevisionStatus, VerificationStatus,
+};
 
 pub fn routes() -> Router<Portal> {
     Router::new()
@@ -121,7 +125,7 @@ pub struct Proposed {
 
 impl PendingRevision {
     pub fn is_pending(&self) -> bool {
-        self.status == "pending"
+        self.status == RevisionStatus::Pending.as_str()
     }
 
     /// Each proposed change as (field, new value) in plain words, for the owner and operators.
@@ -208,13 +212,6 @@ pub struct Completeness {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-struct Organisation {
-    name: String,
-    name_en: Option<String>,
-    verification_status: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
 pub struct Reason {
     pub positive: bool,
     pub zh: String,
@@ -276,7 +273,7 @@ struct ListingPage {
     labels: Labels,
     kind: &'static str,
     l: ListingOut,
-    org: Option<Organisation>,
+    org: Option<OrganisationOut>,
     is_owner: bool,
     /// Matches the reader may see; `None` when the panel is not for them.
     matches: Option<Vec<MatchCard>>,
@@ -294,7 +291,7 @@ async fn achievement(
     Path(id): Path<String>,
     Query(q): Query<ViewParams>,
 ) -> PageResult {
-    show(portal, viewer, "achievement", id, q).await
+    show(portal, viewer, ListingKind::Achievement, id, q).await
 }
 
 async fn need(
@@ -303,21 +300,20 @@ async fn need(
     Path(id): Path<String>,
     Query(q): Query<ViewParams>,
 ) -> PageResult {
-    show(portal, viewer, "need", id, q).await
+    show(portal, viewer, ListingKind::Need, id, q).await
 }
 
 async fn show(
     portal: Portal,
     viewer: Viewer,
-    api_kind: &'static str,
+    api_kind: ListingKind,
     id: String,
     q: ViewParams,
 ) -> PageResult {
     let id = super::path_id(&id).ok_or_else(|| viewer.not_found())?;
-    let collection = if api_kind == "achievement" {
-        "achievements"
-    } else {
-        "needs"
+    let collection = match api_kind {
+        ListingKind::Achievement => "achievements",
+        ListingKind::Need => "needs",
     };
     let path = with_query(
         &format!("/api/v1/{collection}/{id}"),
@@ -340,26 +336,22 @@ async fn show(
             .await
             .map_err(|e| viewer.fail(e))?;
     }
-    let kind = match (api_kind, l.kind.as_deref()) {
-        ("need", Some("open_call")) => "open_call",
-        ("need", _) => "need",
-        _ => "achievement",
+    let kind = match (api_kind, l.kind.as_deref().and_then(NeedKind::parse)) {
+        (ListingKind::Need, Some(NeedKind::OpenCall)) => NeedKind::OpenCall.as_str(),
+        (ListingKind::Need, _) => NeedKind::Need.as_str(),
+        (ListingKind::Achievement, _) => ListingKind::Achievement.as_str(),
     };
     let org = portal
         .api
-        .get::<Organisation>(
+        .get::<OrganisationOut>(
             viewer.caller(),
             &format!("/api/v1/orgs/{}", l.organisation_id),
         )
         .await
         .ok();
     let is_owner = viewer.organisation_id() == Some(l.organisation_id.as_str());
-    let side = is_owner.then_some(if api_kind == "achievement" {
-        "achievement"
-    } else {
-        "need"
-    });
-    let matches = if viewer.signed_in() && l.status == "published" {
+    let side = is_owner.then_some(api_kind);
+    let matches = if viewer.signed_in() && l.status == ListingStatus::Published.as_str() {
         match portal
             .api
             .get::<Vec<MatchOut>>(
@@ -391,13 +383,13 @@ async fn show(
 async fn cards(
     portal: &Portal,
     viewer: &Viewer,
-    api_kind: &str,
-    side: Option<&str>,
+    api_kind: ListingKind,
+    side: Option<ListingKind>,
     list: Vec<MatchOut>,
 ) -> Vec<MatchCard> {
     let mut out = Vec::with_capacity(list.len());
     for m in list {
-        let (other, other_href) = if api_kind == "achievement" {
+        let (other, other_href) = if api_kind == ListingKind::Achievement {
             let href = m
                 .need
                 .as_ref()
@@ -413,9 +405,9 @@ async fn cards(
             (m.achievement.clone(), href)
         };
         let my_status = match side {
-            Some("need") => Some(m.need_side_status.clone()),
-            Some("achievement") => Some(m.achievement_side_status.clone()),
-            _ => None,
+            Some(ListingKind::Need) => Some(m.need_side_status.clone()),
+            Some(ListingKind::Achievement) => Some(m.achievement_side_status.clone()),
+            None => None,
         };
         let feedback = if side.is_some() {
             portal
@@ -458,7 +450,7 @@ impl ListingPage {
     fn org_verified(&self) -> bool {
         self.org
             .as_ref()
-            .is_some_and(|o| o.verification_status == "verified")
+            .is_some_and(|o| o.verification_status == VerificationStatus::Verified.as_str())
     }
 
     /// Whether the text shown is a translation (then it says so and links to the original).
@@ -478,10 +470,14 @@ impl ListingPage {
         )
     }
 
+    fn is_achievement(&self) -> bool {
+        self.kind == ListingKind::Achievement.as_str()
+    }
+
     fn original_href(&self) -> String {
-        let base = if self.kind == "open_call" {
+        let base = if self.kind == NeedKind::OpenCall.as_str() {
             "open-calls"
-        } else if self.kind == "need" {
+        } else if self.kind == NeedKind::Need.as_str() {
             "needs"
         } else {
             "achievements"
@@ -490,7 +486,7 @@ impl ListingPage {
     }
 
     fn price_text(&self) -> String {
-        let p = if self.kind == "achievement" {
+        let p = if self.is_achievement() {
             &self.l.price
         } else {
             &self.l.budget
@@ -571,7 +567,7 @@ impl ListingPage {
     fn revision_withdraw_action(&self) -> String {
         format!(
             "/{}/{}/revision/withdraw",
-            if self.kind == "achievement" {
+            if self.is_achievement() {
                 "achievements"
             } else {
                 "needs"
@@ -581,7 +577,7 @@ impl ListingPage {
     }
 
     fn edit_href(&self) -> String {
-        let base = if self.kind == "achievement" {
+        let base = if self.is_achievement() {
             "achievements"
         } else {
             "needs"
@@ -598,7 +594,7 @@ impl ListingPage {
     }
 
     fn matches_heading(&self) -> String {
-        let key = if self.kind == "achievement" {
+        let key = if self.is_achievement() {
             "listing.matches_for_achievement"
         } else {
             "listing.matches_for_need"
@@ -713,7 +709,7 @@ async fn match_feedback(
         .await
         .map_err(|e| viewer.fail(e))?;
     if let Some(version) = form.dismiss_version {
-        let body = serde_json::json!({ "status": "dismissed", "version": version });
+        let body = serde_json::json!({ "status": MatchSideStatus::Dismissed, "version": version });
         portal
             .api
             .post::<serde_json::Value>(

@@ -25,6 +25,7 @@ use crate::money::{money_plain, parse_major_to_minor, AmountError};
 use crate::page::{done, render, typed, Ctx, FormErrors, PageError, PageResult};
 use crate::session::Viewer;
 use crate::Portal;
+use wire::{ListingKind, ListingStatus, NeedKind};
 
 pub fn routes() -> Router<Portal> {
     Router::new()
@@ -78,14 +79,14 @@ impl Kind {
     /// The `term.kind.*` code.
     pub fn term(self) -> &'static str {
         match self {
-            Kind::Achievement => "achievement",
-            Kind::Need => "need",
-            Kind::OpenCall => "open_call",
+            Kind::Achievement => ListingKind::Achievement.as_str(),
+            Kind::Need => NeedKind::Need.as_str(),
+            Kind::OpenCall => NeedKind::OpenCall.as_str(),
         }
     }
 
     fn of_need(kind: Option<&str>) -> Kind {
-        if kind == Some("open_call") {
+        if kind == Some(NeedKind::OpenCall.as_str()) {
             Kind::OpenCall
         } else {
             Kind::Need
@@ -356,9 +357,9 @@ impl ListingForm {
                     body.insert(
                         "kind".into(),
                         json!(if kind == Kind::OpenCall {
-                            "open_call"
+                            NeedKind::OpenCall
                         } else {
-                            "need"
+                            NeedKind::Need
                         }),
                     );
                 }
@@ -547,18 +548,21 @@ pub struct Editing {
 
 impl Editing {
     pub fn can_submit(&self) -> bool {
-        matches!(self.status.as_str(), "draft" | "rejected")
+        matches!(
+            ListingStatus::parse(&self.status),
+            Some(ListingStatus::Draft | ListingStatus::Rejected)
+        )
     }
 
     pub fn can_withdraw(&self) -> bool {
-        !matches!(self.status.as_str(), "withdrawn" | "closed")
+        !matches!(
+            ListingStatus::parse(&self.status),
+            Some(ListingStatus::Withdrawn | ListingStatus::Closed)
+        )
     }
 
     pub fn editable(&self) -> bool {
-        matches!(
-            self.status.as_str(),
-            "draft" | "submitted" | "rejected" | "published"
-        )
+        ListingStatus::parse(&self.status).is_some_and(ListingStatus::editable)
     }
 }
 
@@ -826,10 +830,10 @@ fn terms(labels: &Labels, list: &[Term], current: &str) -> Vec<Opt> {
 
 /// The badge class of a listing status.
 pub fn status_class(status: &str) -> &'static str {
-    match status {
-        "published" => "ok",
-        "submitted" => "warn",
-        "rejected" => "bad",
+    match ListingStatus::parse(status) {
+        Some(ListingStatus::Published) => "ok",
+        Some(ListingStatus::Submitted) => "warn",
+        Some(ListingStatus::Rejected) => "bad",
         _ => "",
     }
 }
@@ -1397,7 +1401,7 @@ async fn apply_page(
         "/api/v1/achievements",
         &[
             ("mine", "true".to_owned()),
-            ("status", "published".to_owned()),
+            ("status", ListingStatus::Published.as_str().to_owned()),
             ("per_page", "100".to_owned()),
             ("lang", viewer.lang.code().to_owned()),
         ],
@@ -1410,7 +1414,7 @@ async fn apply_page(
         portal.api.get::<AchievementPage>(caller, &ach_path),
     );
     let call = call.map_err(|e| viewer.fail(e))?;
-    if call.kind.as_deref() != Some("open_call") {
+    if call.kind.as_deref() != Some(NeedKind::OpenCall.as_str()) {
         return Err(viewer.not_found());
     }
     let t = Tr::new(viewer.lang);
@@ -1422,7 +1426,7 @@ async fn apply_page(
         .find(|a| a.organisation_id == mine);
     let blocked = if call.organisation_id == mine {
         Some(t.t("form.apply_own_call").to_owned())
-    } else if call.status != "published" {
+    } else if call.status != ListingStatus::Published.as_str() {
         Some(t.t("form.apply_not_open").to_owned())
     } else {
         None

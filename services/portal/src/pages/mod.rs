@@ -221,15 +221,6 @@ impl Labels {
     }
 }
 
-/// A page of results as every list endpoint returns it.
-#[derive(Debug, Clone, Deserialize)]
-pub struct ApiPage<T> {
-    pub items: Vec<T>,
-    pub page: u64,
-    pub per_page: u64,
-    pub total: u64,
-}
-
 /// Previous/next links for a paged list, keeping the rest of the query.
 #[derive(Debug, Clone)]
 pub struct Pager {

@@ -23,12 +23,19 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::listing_form::{status_class, Kind};
-use super::{page_param, path_id, ApiPage, Pager};
+use super::{page_param, path_id, Pager};
 use crate::api::{urlencode, with_query, ApiError, Caller};
 use crate::i18n::Tr;
 use crate::page::{done, render, Ctx, FormErrors, PageError, PageResult};
 use crate::session::{session_cookie, Me, Viewer};
 use crate::Portal;
+use wire::accounts::{InvitationOut, OrganisationOut, PendingInvitation, SessionOut, UserOut};
+use wire::matching::NotificationOut;
+use wire::Page;
+use wire::{
+    ApplicationStatus, ListingKind, ListingStatus, MatchSideStatus, NeedKind, OrgRole,
+    VerificationStatus,
+};
 
 /// Largest spreadsheet the upload form forwards (the API's default import limit).
 const UPLOAD_LIMIT_BYTES: usize = 32 * 1024 * 1024;
@@ -68,16 +75,6 @@ pub fn routes() -> Router<Portal> {
 // API answers.
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct Organisation {
-    pub name: String,
-    pub name_en: Option<String>,
-    pub kind: String,
-    pub credit_code: Option<String>,
-    pub verification_status: String,
-    pub verification_note: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
 struct ListingItem {
     id: String,
     status: String,
@@ -96,15 +93,6 @@ struct Score {
 struct MatchBrief {
     need_side_status: String,
     achievement_side_status: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Member {
-    pub id: String,
-    pub email: String,
-    pub display_name: String,
-    pub org_role: Option<String>,
-    pub created_at: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -161,17 +149,6 @@ impl ImportOut {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-struct Notification {
-    kind: String,
-    link: Option<String>,
-    #[serde(default)]
-    payload: serde_json::Value,
-    read_at: Option<String>,
-    created_at: String,
-    title: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
 pub struct Application {
     pub id: String,
     pub organisation_id: String,
@@ -209,7 +186,7 @@ fn require_org(viewer: &Viewer) -> Result<(&Me, String), PageError> {
 }
 
 fn is_admin(me: &Me) -> bool {
-    me.org_role.as_deref() == Some("admin")
+    me.org_role.as_deref() == Some(OrgRole::Admin.as_str())
 }
 
 /// What [`get_all`] read, by key, and the keys whose read failed (their panel says so).
@@ -323,10 +300,7 @@ impl Row {
     }
 
     pub fn editable(&self) -> bool {
-        matches!(
-            self.status.as_str(),
-            "draft" | "submitted" | "rejected" | "published"
-        )
+        ListingStatus::parse(&self.status).is_some_and(ListingStatus::editable)
     }
 }
 
@@ -345,7 +319,7 @@ pub struct Feedback {
 #[template(path = "my_index.html")]
 struct OverviewPage {
     ctx: Ctx,
-    org: Organisation,
+    org: OrganisationOut,
     posts_achievements: bool,
     posts_needs: bool,
     achievements: Vec<Row>,
@@ -378,9 +352,9 @@ impl OverviewPage {
     }
 
     fn verification_class(&self) -> &'static str {
-        match self.org.verification_status.as_str() {
-            "verified" => "ok",
-            "rejected" => "bad",
+        match VerificationStatus::parse(&self.org.verification_status) {
+            Some(VerificationStatus::Verified) => "ok",
+            Some(VerificationStatus::Rejected) => "bad",
             _ => "warn",
         }
     }
@@ -437,8 +411,8 @@ fn import_status(t: &Tr, status: &str) -> String {
 
 fn import_kind(t: &Tr, kind: &str) -> String {
     match kind {
-        "needs" => t.term("kind", "need"),
-        _ => t.term("kind", "achievement"),
+        "needs" => t.term("kind", ListingKind::Need.as_str()),
+        _ => t.term("kind", ListingKind::Achievement.as_str()),
     }
 }
 
@@ -453,7 +427,7 @@ async fn my_listings(
     viewer: &Viewer,
     collection: &str,
     page: u64,
-) -> Result<ApiPage<ListingItem>, ApiError> {
+) -> Result<Page<ListingItem>, ApiError> {
     let read = |page: u64| {
         let path = with_query(
             &format!("/api/v1/{collection}"),
@@ -467,7 +441,7 @@ async fn my_listings(
         async move {
             portal
                 .api
-                .get::<ApiPage<ListingItem>>(viewer.caller(), &path)
+                .get::<Page<ListingItem>>(viewer.caller(), &path)
                 .await
         }
     };
@@ -497,14 +471,14 @@ async fn overview(
     let org_path = format!("/api/v1/orgs/{}", urlencode(&org_id));
     let members_path = format!("/api/v1/orgs/{}/members", urlencode(&org_id));
     let (org, achievements, needs, members, imports, notes) = tokio::join!(
-        portal.api.get::<Organisation>(caller, &org_path),
+        portal.api.get::<OrganisationOut>(caller, &org_path),
         my_listings(&portal, &viewer, "achievements", page_param(q.a_page)),
         my_listings(&portal, &viewer, "needs", page_param(q.n_page)),
-        portal.api.get::<Vec<Member>>(caller, &members_path),
+        portal.api.get::<Vec<UserOut>>(caller, &members_path),
         portal.api.get::<Vec<ImportOut>>(caller, "/api/v1/imports"),
         portal
             .api
-            .get::<Vec<Notification>>(caller, "/api/v1/notifications?limit=200"),
+            .get::<Vec<NotificationOut>>(caller, "/api/v1/notifications?limit=200"),
     );
     let org = org.map_err(|e| viewer.fail(e))?;
     let achievements = achievements.map_err(|e| viewer.fail(e))?;
@@ -518,14 +492,18 @@ async fn overview(
     for a in achievements
         .items
         .iter()
-        .filter(|a| a.status == "published")
+        .filter(|a| a.status == ListingStatus::Published.as_str())
     {
         detail_paths.push((
             format!("a:{}", a.id),
             format!("/api/v1/achievements/{}/matches", urlencode(&a.id)),
         ));
     }
-    for n in needs.items.iter().filter(|n| n.status == "published") {
+    for n in needs
+        .items
+        .iter()
+        .filter(|n| n.status == ListingStatus::Published.as_str())
+    {
         detail_paths.push((
             format!("n:{}", n.id),
             format!("/api/v1/needs/{}/matches", urlencode(&n.id)),
@@ -535,8 +513,11 @@ async fn overview(
         .items
         .iter()
         .filter(|n| {
-            n.kind.as_deref() == Some("open_call")
-                && matches!(n.status.as_str(), "published" | "closed" | "expired")
+            n.kind.as_deref() == Some(NeedKind::OpenCall.as_str())
+                && matches!(
+                    ListingStatus::parse(&n.status),
+                    Some(ListingStatus::Published | ListingStatus::Closed | ListingStatus::Expired)
+                )
         })
         .map(|n| {
             (
@@ -555,7 +536,7 @@ async fn overview(
             .map(|l| {
                 let kind = if achievement {
                     Kind::Achievement
-                } else if l.kind.as_deref() == Some("open_call") {
+                } else if l.kind.as_deref() == Some(NeedKind::OpenCall.as_str()) {
                     Kind::OpenCall
                 } else {
                     Kind::Need
@@ -567,9 +548,9 @@ async fn overview(
                         .iter()
                         .filter(|m| {
                             if achievement {
-                                m.achievement_side_status == "new"
+                                m.achievement_side_status == MatchSideStatus::New.as_str()
                             } else {
-                                m.need_side_status == "new"
+                                m.need_side_status == MatchSideStatus::New.as_str()
                             }
                         })
                         .count();
@@ -624,7 +605,7 @@ async fn overview(
                 .map(str::to_owned),
             link: n.link.filter(|l| crate::page::is_local_path(l)),
             unread: n.read_at.is_none(),
-            at: n.created_at,
+            at: n.created_at.to_rfc3339(),
             title: n.title,
         })
         .collect();
@@ -659,28 +640,11 @@ struct InviteForm {
     org_role: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-struct InvitationOut {
-    email: String,
-    expires_at: String,
-    org_role: String,
-    token: String,
-}
-
-/// A pending invitation as the API lists it (no secret).
-#[derive(Debug, Clone, Deserialize)]
-struct PendingInvitation {
-    id: String,
-    email: String,
-    org_role: String,
-    expires_at: String,
-}
-
 #[derive(Template)]
 #[template(path = "my_members.html")]
 struct MembersPage {
     ctx: Ctx,
-    members: Vec<Member>,
+    members: Vec<UserOut>,
     admin: bool,
     me_id: String,
     form: InviteForm,
@@ -694,7 +658,7 @@ struct MembersPage {
 impl MembersPage {
     fn role(&self, role: &Option<String>) -> &'static str {
         match role.as_deref() {
-            Some("admin") => self.ctx.t.t("my.role_admin"),
+            Some(r) if r == OrgRole::Admin.as_str() => self.ctx.t.t("my.role_admin"),
             _ => self.ctx.t.t("my.role_member"),
         }
     }
@@ -710,7 +674,7 @@ impl MembersPage {
                 &[
                     ("email", &inv.email),
                     ("role", self.role(&Some(inv.org_role.clone()))),
-                    ("expires", &self.ctx.t.date(&inv.expires_at)),
+                    ("expires", &self.ctx.t.day(&inv.expires_at)),
                 ],
             ),
             None => String::new(),
@@ -730,7 +694,7 @@ async fn members(
     let path = format!("/api/v1/orgs/{}/members", urlencode(&org_id));
     let members = portal
         .api
-        .get::<Vec<Member>>(viewer.caller(), &path)
+        .get::<Vec<UserOut>>(viewer.caller(), &path)
         .await
         .map_err(|e| viewer.fail(e))?;
     let admin = is_admin(me);
@@ -781,11 +745,12 @@ async fn invite(
     Form(form): Form<InviteForm>,
 ) -> PageResult {
     let (_, org_id) = require_org(&viewer)?;
-    let role = if form.org_role == "admin" {
-        "admin"
+    let role = if form.org_role == OrgRole::Admin.as_str() {
+        OrgRole::Admin
     } else {
-        "member"
-    };
+        OrgRole::Member
+    }
+    .as_str();
     let body = json!({ "email": form.email.trim(), "org_role": role });
     let path = format!("/api/v1/orgs/{}/invitations", urlencode(&org_id));
     match portal
@@ -927,11 +892,6 @@ struct JoinPage {
     errors: FormErrors,
 }
 
-#[derive(Debug, Deserialize)]
-struct SessionOut {
-    token: String,
-}
-
 /// The join form. It never reads the code from the URL: the invitee pastes it, and it travels
 /// only in the POST body. An old-style `/join?token=…` link is redirected to the bare page, so
 /// the page (whose language links repeat the current URL) never carries the secret further.
@@ -963,7 +923,7 @@ async fn join(
         .await
     {
         Ok(session) => {
-            let jar = jar.add(session_cookie(session.token, portal.secure_cookies));
+            let jar = jar.add(session_cookie(session.token.token, portal.secure_cookies));
             Ok((jar, done("/my", "signed_in")).into_response())
         }
         Err(ApiError::Problem(p)) if matches!(p.status, 404 | 409 | 422) => {
@@ -999,7 +959,7 @@ struct OpenCallPage {
     ctx: Ctx,
     call: OpenCall,
     applications: Vec<Application>,
-    orgs: HashMap<String, Organisation>,
+    orgs: HashMap<String, OrganisationOut>,
 }
 
 impl OpenCallPage {
@@ -1018,20 +978,24 @@ impl OpenCallPage {
     }
 
     fn app_class(&self, status: &str) -> &'static str {
-        match status {
-            "awarded" => "ok",
-            "shortlisted" => "warn",
-            "not_selected" => "bad",
+        match ApplicationStatus::parse(status) {
+            Some(ApplicationStatus::Awarded) => "ok",
+            Some(ApplicationStatus::Shortlisted) => "warn",
+            Some(ApplicationStatus::NotSelected) => "bad",
             _ => "",
         }
     }
 
     fn decidable(&self, status: &str) -> bool {
-        self.call.awarded_application_id.is_none() && matches!(status, "submitted" | "shortlisted")
+        self.call.awarded_application_id.is_none()
+            && matches!(
+                ApplicationStatus::parse(status),
+                Some(ApplicationStatus::Submitted | ApplicationStatus::Shortlisted)
+            )
     }
 
     fn can_award(&self) -> bool {
-        self.call.status == "published"
+        self.call.status == ListingStatus::Published.as_str()
     }
 
     fn call_href(&self) -> String {
@@ -1066,7 +1030,7 @@ async fn open_call_page(
         portal.api.get::<Vec<Application>>(caller, &apps_path)
     );
     let call = call.map_err(|e| viewer.fail(e))?;
-    if call.kind.as_deref() != Some("open_call") {
+    if call.kind.as_deref() != Some(NeedKind::OpenCall.as_str()) {
         return Err(viewer.not_found());
     }
     if call.organisation_id != org_id {
@@ -1085,7 +1049,7 @@ async fn open_call_page(
             ));
         }
     }
-    let orgs = get_all::<Organisation>(&portal, &viewer, org_paths)
+    let orgs = get_all::<OrganisationOut>(&portal, &viewer, org_paths)
         .await
         .answers;
     Ok(render(&OpenCallPage {
@@ -1534,7 +1498,7 @@ mod tests {
             id: "0192c6a0-0000-7000-8000-000000000001".to_owned(),
             kind: Kind::OpenCall,
             title: "Sugarcane harvester open call".to_owned(),
-            status: "published".to_owned(),
+            status: ListingStatus::Published.as_str().to_owned(),
             updated_at: "2026-11-01T00:00:00Z".to_owned(),
             matches: None,
             matches_failed,
@@ -1547,13 +1511,21 @@ mod tests {
     fn overview(failed: bool) -> OverviewPage {
         OverviewPage {
             ctx: ctx(),
-            org: Organisation {
+            org: OrganisationOut {
+                id: wire::ids::OrganisationId::new(),
                 name: "桂江大学".to_owned(),
                 name_en: Some("Guijiang University".to_owned()),
-                kind: "university".to_owned(),
+                kind: wire::OrgKind::University.as_str().to_owned(),
+                country: "CN".to_owned(),
+                region_code: "450300".to_owned(),
                 credit_code: None,
-                verification_status: "verified".to_owned(),
+                state_funded: true,
+                website: None,
+                description: None,
+                verification_status: wire::VerificationStatus::Verified.as_str().to_owned(),
                 verification_note: None,
+                version: 1,
+                created_at: chrono::DateTime::default(),
             },
             posts_achievements: false,
             posts_needs: true,

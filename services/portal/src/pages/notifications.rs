@@ -14,6 +14,7 @@ use crate::api::urlencode;
 use crate::page::{done, render, Ctx, PageResult};
 use crate::session::Viewer;
 use crate::Portal;
+use wire::matching::NotificationOut;
 
 pub fn routes() -> Router<Portal> {
     Router::new()
@@ -26,41 +27,22 @@ const PER_PAGE: u64 = 20;
 /// The API answers at most this many (newest first); older ones are not shown.
 const FETCH_LIMIT: u64 = 200;
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct Notification {
-    pub id: String,
-    pub kind: String,
-    pub title: String,
-    pub body: String,
-    pub link: Option<String>,
-    pub read_at: Option<String>,
-    pub created_at: String,
-}
-
-impl Notification {
-    pub fn unread(&self) -> bool {
-        self.read_at.is_none()
-    }
-
-    /// Links that stay on this site only (the API stores paths like `/needs/{id}#matches`).
-    pub fn href(&self) -> Option<&str> {
-        self.link
-            .as_deref()
-            .filter(|l| crate::page::is_local_path(l))
-    }
-}
-
 #[derive(Template)]
 #[template(path = "notifications.html")]
 struct NotificationsPage {
     ctx: Ctx,
-    items: Vec<Notification>,
+    items: Vec<NotificationOut>,
     unread: usize,
     pager: Pager,
     page: u64,
 }
 
 impl NotificationsPage {
+    /// Links that stay on this site only (the API stores paths like `/needs/{id}#matches`).
+    fn href<'a>(&self, n: &'a NotificationOut) -> Option<&'a str> {
+        n.link.as_deref().filter(|l| crate::page::is_local_path(l))
+    }
+
     fn unread_text(&self) -> String {
         self.ctx.t.f(
             "my.notif_unread_count",
@@ -99,12 +81,12 @@ async fn list(State(portal): State<Portal>, viewer: Viewer, Query(q): Query<Para
     let path = format!("/api/v1/notifications?limit={FETCH_LIMIT}");
     let all = portal
         .api
-        .get::<Vec<Notification>>(viewer.caller(), &path)
+        .get::<Vec<NotificationOut>>(viewer.caller(), &path)
         .await
         .map_err(|e| viewer.fail(e))?;
     // Unread first; within each group newest first, as the API orders them.
-    let (mut items, read): (Vec<Notification>, Vec<Notification>) =
-        all.into_iter().partition(Notification::unread);
+    let (mut items, read): (Vec<NotificationOut>, Vec<NotificationOut>) =
+        all.into_iter().partition(|n| n.read_at.is_none());
     let unread = items.len();
     items.extend(read);
     let pager = Pager::new(

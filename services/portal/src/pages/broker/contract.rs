@@ -22,9 +22,11 @@ use crate::api::with_query;
 use crate::i18n::Tr;
 use crate::money::{exponent_of, money, parse_major_to_minor};
 use crate::page::{done, render, typed, Ctx, FormErrors, PageError, PageResult};
-use crate::pages::{page_param, ApiPage, Labels, Pager, Term};
+use crate::pages::{page_param, Labels, Pager, Term};
 use crate::session::Viewer;
 use crate::Portal;
+use wire::Page;
+use wire::{ContractStatus, MilestoneStatus, PaymentStatus, RegistrationStatus};
 
 pub fn routes() -> Router<Portal> {
     Router::new()
@@ -88,7 +90,7 @@ async fn list(
         ],
     );
     let (page, types) = tokio::join!(
-        portal.api.get::<ApiPage<Contract>>(caller, &path),
+        portal.api.get::<Page<Contract>>(caller, &path),
         portal
             .api
             .get::<Vec<ContractType>>(caller, "/api/v1/contracts/types"),
@@ -259,10 +261,8 @@ async fn contract_page(
     let payments_path = format!("/api/v1/payments?contract_id={id}&per_page=100");
     let (contract, milestones, payments, types, ip_types, labels) = tokio::join!(
         portal.api.get::<Contract>(caller, &contract_path),
-        portal
-            .api
-            .get::<ApiPage<Milestone>>(caller, &milestones_path),
-        portal.api.get::<ApiPage<Payment>>(caller, &payments_path),
+        portal.api.get::<Page<Milestone>>(caller, &milestones_path),
+        portal.api.get::<Page<Payment>>(caller, &payments_path),
         portal
             .api
             .get::<Vec<ContractType>>(caller, "/api/v1/contracts/types"),
@@ -320,7 +320,7 @@ async fn contract_page(
     let history = match &c.registration {
         Some(r) => portal
             .api
-            .get::<ApiPage<HistoryEntry>>(
+            .get::<Page<HistoryEntry>>(
                 caller,
                 &format!("/api/v1/registrations/{}/history?per_page=100", r.id),
             )
@@ -356,7 +356,7 @@ async fn contract_page(
             due: t.opt_date(&p.due_on),
             paid: t.opt_date(&p.paid_on),
             status: word(&t, "payment_status", &p.status),
-            is_due: p.status == "due",
+            is_due: p.status == PaymentStatus::Due.as_str(),
             reference: p.reference.clone().unwrap_or_default(),
             milestone: p
                 .milestone_id
@@ -383,7 +383,7 @@ async fn contract_page(
             due: t.opt_date(&m.due_on),
             amount: money(&t, m.amount_minor, &m.currency),
             status: word(&t, "milestone_status", &m.status),
-            done: m.status == "done",
+            done: m.status == MilestoneStatus::Done.as_str(),
             version: m.version,
         })
         .collect();
@@ -401,11 +401,11 @@ async fn contract_page(
             number: h.registration_number.clone().unwrap_or_default(),
         })
         .collect();
-    let cancelled = c.status == "cancelled";
+    let cancelled = c.status == ContractStatus::Cancelled.as_str();
     let may_submit = !cancelled
         && c.registration
             .as_ref()
-            .is_none_or(|r| r.status == "rejected");
+            .is_none_or(|r| r.status == RegistrationStatus::Rejected.as_str());
     let page = ContractPage {
         id: c.id.clone(),
         number: c.contract_number.clone(),

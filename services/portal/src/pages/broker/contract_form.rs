@@ -14,7 +14,7 @@ use serde_json::json;
 
 use super::model::{ContractType, Created, Deal};
 use super::{
-    inline_problem, path_id, refusal, section, short_id, status_of, word, CONTRACT_STAGES,
+    drafts_contract, inline_problem, path_id, refusal, section, short_id, status_of, word,
 };
 use crate::i18n::Tr;
 use crate::money::{currency_codes, exact, exponent_of, parse_major_to_minor};
@@ -448,7 +448,7 @@ async fn form_page(
         seller: deal.seller_name.clone(),
         buyer: deal.buyer_name.clone(),
         stage_word: t.term("stage", &deal.stage),
-        allowed: CONTRACT_STAGES.contains(&deal.stage.as_str()),
+        allowed: drafts_contract(&deal.stage),
         publicity_until,
         form,
         errors,

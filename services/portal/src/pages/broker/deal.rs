@@ -14,16 +14,16 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::model::{Broker, Contract, Deal, Event};
-use super::{
-    form_version, path_id, post_or_refuse, section, short_id, word, CONTRACT_STAGES, STAGES,
-};
+use super::{drafts_contract, form_version, path_id, post_or_refuse, section, short_id, word};
 use crate::api::with_query;
 use crate::i18n::Tr;
 use crate::money::money;
 use crate::page::{done, render, typed, Ctx, FormErrors, PageResult};
-use crate::pages::{page_param, ApiPage, Pager};
+use crate::pages::{page_param, Pager};
 use crate::session::Viewer;
 use crate::Portal;
+use wire::Page;
+use wire::{AttributionRole, Stage};
 
 pub fn routes() -> Router<Portal> {
     Router::new()
@@ -36,7 +36,6 @@ pub fn routes() -> Router<Portal> {
 /// Timeline entries per page.
 const EVENTS_PER_PAGE: u64 = 20;
 /// Roles of the attribution ledger.
-const ROLES: [&str; 3] = ["introducer", "co_broker", "closer"];
 
 #[derive(Debug, Default, Deserialize)]
 struct ShowQuery {
@@ -194,7 +193,7 @@ async fn deal_page(
         if may_attribute {
             portal
                 .api
-                .get::<ApiPage<Broker>>(caller, "/api/v1/brokers?per_page=100")
+                .get::<Page<Broker>>(caller, "/api/v1/brokers?per_page=100")
                 .await
                 .map(|p| p.items)
                 .unwrap_or_default()
@@ -205,8 +204,8 @@ async fn deal_page(
     let deal_path = format!("/api/v1/deals/{id}");
     let (deal, events, contracts, directory) = tokio::join!(
         portal.api.get::<Deal>(caller, &deal_path),
-        portal.api.get::<ApiPage<Event>>(caller, &events_path),
-        portal.api.get::<ApiPage<Contract>>(caller, &contracts_path),
+        portal.api.get::<Page<Event>>(caller, &events_path),
+        portal.api.get::<Page<Contract>>(caller, &contracts_path),
         directory,
     );
     let deal = deal.map_err(|e| viewer.fail(e))?;
@@ -235,28 +234,32 @@ async fn deal_page(
         None => "—".to_owned(),
     };
 
-    let position = STAGES.iter().position(|s| *s == deal.stage).unwrap_or(0);
-    let finished = matches!(deal.stage.as_str(), "closed" | "lost");
-    let next_stages = STAGES
+    let current = Stage::parse(&deal.stage);
+    let position = Stage::ALL
+        .iter()
+        .position(|s| Some(*s) == current)
+        .unwrap_or(0);
+    let finished = current.is_some_and(Stage::is_final);
+    let next_stages = Stage::ALL
         .iter()
         .enumerate()
-        .filter(|(i, s)| *i > position && **s != "lost")
+        .filter(|(i, s)| *i > position && **s != Stage::Lost)
         .enumerate()
         .map(|(n, (_, s))| Choice {
-            code: (*s).to_owned(),
-            label: t.term("stage", s),
+            code: s.as_str().to_owned(),
+            label: t.term("stage", s.as_str()),
             selected: n == 0,
         })
         .collect();
-    let steps = if deal.stage == "lost" {
+    let steps = if current == Some(Stage::Lost) {
         Vec::new()
     } else {
-        STAGES
+        Stage::ALL
             .iter()
             .enumerate()
-            .filter(|(_, s)| **s != "lost")
+            .filter(|(_, s)| **s != Stage::Lost)
             .map(|(i, s)| Step {
-                label: t.term("stage", s),
+                label: t.term("stage", s.as_str()),
                 state: match i.cmp(&position) {
                     std::cmp::Ordering::Less => "done",
                     std::cmp::Ordering::Equal => "current",
@@ -343,16 +346,16 @@ async fn deal_page(
         })
         .collect();
     let chosen_role = if typed.attribution.role.is_empty() {
-        "co_broker"
+        AttributionRole::CoBroker.as_str()
     } else {
         typed.attribution.role.as_str()
     };
-    let role_options = ROLES
+    let role_options = AttributionRole::ALL
         .iter()
         .map(|r| Choice {
-            code: (*r).to_owned(),
-            label: word(&t, "roles", r),
-            selected: *r == chosen_role,
+            code: r.as_str().to_owned(),
+            label: word(&t, "roles", r.as_str()),
+            selected: r.as_str() == chosen_role,
         })
         .collect();
     let org_options = [
@@ -374,7 +377,7 @@ async fn deal_page(
         id: deal.id.clone(),
         title: deal.title.clone(),
         stage_word: t.term("stage", &deal.stage),
-        can_draft: CONTRACT_STAGES.contains(&deal.stage.as_str()),
+        can_draft: drafts_contract(&deal.stage),
         stage: deal.stage.clone(),
         origin: word(&t, "origin", &deal.origin),
         mode: word(&t, "mode", &deal.mode),
@@ -490,7 +493,7 @@ async fn change_stage(
         &[],
         then,
         async |errors, status| {
-            let typed = if form.stage == "lost" {
+            let typed = if form.stage == Stage::Lost.as_str() {
                 Typed {
                     lost_errors: errors,
                     reason: form.reason,

@@ -16,12 +16,14 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::model::{Broker, Created, Deal, Match};
-use super::{post_or_refuse, short_id, STAGES};
+use super::{post_or_refuse, short_id};
 use crate::api::with_query;
 use crate::page::{done, render, typed, Ctx, FormErrors, PageResult};
-use crate::pages::{page_param, ApiPage, Labels, Pager};
+use crate::pages::{page_param, Labels, Pager};
 use crate::session::Viewer;
 use crate::Portal;
+use wire::Page;
+use wire::{CertificationLevel, Stage, VerificationStatus};
 
 pub fn routes() -> Router<Portal> {
     Router::new()
@@ -40,7 +42,6 @@ const WORKLIST_ALL: u64 = 100;
 /// Deals per board page (the API's largest page).
 const BOARD_PER_PAGE: u64 = 100;
 /// Certification levels of a broker (技术经理人), lowest first.
-const LEVELS: [&str; 3] = ["junior", "intermediate", "senior"];
 /// The whole of Guangxi as a working region.
 const GUANGXI: &str = "450000";
 
@@ -135,7 +136,7 @@ async fn workspace(
         .get(caller, &format!("/api/v1/brokers/{broker_id}"))
         .await
         .map_err(|e| viewer.fail(e))?;
-    if profile.verification_status != "verified" {
+    if profile.verification_status != VerificationStatus::Verified.as_str() {
         return join_page(
             &portal,
             &viewer,
@@ -163,7 +164,7 @@ async fn workspace(
     let worklist_path = format!("/api/v1/brokers/me/worklist?limit={limit}");
     let (worklist, deals, labels) = tokio::join!(
         portal.api.get::<Vec<Match>>(caller, &worklist_path),
-        portal.api.get::<ApiPage<Deal>>(caller, &deals_path),
+        portal.api.get::<Page<Deal>>(caller, &deals_path),
         Labels::load(&portal, &viewer),
     );
     let worklist = worklist.map_err(|e| viewer.fail(e))?;
@@ -210,11 +211,11 @@ async fn workspace(
         })
         .collect();
 
-    let mut columns: Vec<Column> = STAGES
+    let mut columns: Vec<Column> = Stage::ALL
         .iter()
-        .map(|code| Column {
-            code,
-            title: t.term("stage", code),
+        .map(|stage| Column {
+            code: stage.as_str(),
+            title: t.term("stage", stage.as_str()),
             cards: Vec::new(),
         })
         .collect();
@@ -269,7 +270,7 @@ impl JoinForm {
                 .as_ref()
                 .map(|m| m.display_name.clone())
                 .unwrap_or_default(),
-            certification_level: "junior".to_owned(),
+            certification_level: CertificationLevel::Junior.as_str().to_owned(),
             languages: vec![viewer.lang.code().to_owned()],
             ..JoinForm::default()
         }
@@ -368,12 +369,12 @@ async fn join_page(
         label,
         checked: chosen.iter().any(|c| c == code),
     };
-    let levels = LEVELS
+    let levels = CertificationLevel::ALL
         .iter()
         .map(|l| Choice {
-            code: (*l).to_owned(),
-            label: t.term("cert", l),
-            checked: form.certification_level == *l,
+            code: l.as_str().to_owned(),
+            label: t.term("cert", l.as_str()),
+            checked: form.certification_level == l.as_str(),
         })
         .collect();
     let fields = labels

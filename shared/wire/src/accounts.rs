@@ -1,0 +1,81 @@
+//! The listing service's accounts API: organisations, people and sessions as clients see them.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::ids::{OrganisationId, TokenId, UserId};
+
+/// An organisation as shown to clients.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OrganisationOut {
+    pub id: OrganisationId,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub kind: String,
+    pub country: String,
+    pub region_code: String,
+    pub credit_code: Option<String>,
+    pub state_funded: bool,
+    pub website: Option<String>,
+    pub description: Option<String>,
+    /// `pending`, `verified` or `rejected`.
+    pub verification_status: String,
+    pub verification_note: Option<String>,
+    pub version: i32,
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
+}
+
+/// A freshly issued token: the secret is shown once and never stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct IssuedToken {
+    pub token: String,
+    pub token_id: TokenId,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A person as shown to clients (never the password hash).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct UserOut {
+    pub id: UserId,
+    pub email: String,
+    pub display_name: String,
+    pub organisation_id: Option<OrganisationId>,
+    pub org_role: Option<String>,
+    pub is_operator: bool,
+    pub locale: String,
+    /// `active`, or `disabled` by an operator (cannot sign in).
+    pub status: String,
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
+}
+
+/// What sign-up and login return: a token and who it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SessionOut {
+    #[serde(flatten)]
+    pub token: IssuedToken,
+    pub user: UserOut,
+    pub organisation: Option<OrganisationOut>,
+}
+
+/// A created invitation: the secret is shown once, for the admin to pass on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InvitationOut {
+    pub id: Uuid,
+    pub email: String,
+    pub org_role: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    /// The secret the invitee sends in the body of `POST /api/v1/invitations/accept`.
+    pub token: String,
+}
+
+/// A pending invitation as its organisation's admins see it (never the secret).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PendingInvitation {
+    pub id: Uuid,
+    pub email: String,
+    pub org_role: String,
+    pub invited_by: UserId,
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
+    pub expires_at: chrono::DateTime<chrono::FixedOffset>,
+}

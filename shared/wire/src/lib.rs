@@ -1,0 +1,22 @@
+//! The wire contract: every type that crosses a process boundary, shared by the services that
+//! produce it and the portal that reads it, so a renamed field or a new stage is a compile error
+//! on both sides instead of an empty value at run time.
+//!
+//! Nothing here knows about the database or HTTP: services convert their rows into these types
+//! at the edge, and the stored codes stay the strings the enums serialize to.
+
+pub mod accounts;
+pub mod ids;
+pub mod matching;
+pub mod page;
+pub mod problem;
+pub mod vocabulary;
+
+pub use page::{Page, PageParams};
+pub use problem::{FieldError, Problem};
+pub use vocabulary::{
+    ApplicationStatus, AttributionRole, CertificationLevel, ContractStatus, ListingKind,
+    ListingStatus, MatchSideStatus, MilestoneStatus, Mode, NeedKind, OrgKind, OrgRole, Origin,
+    PaymentStatus, RegistrationStatus, RevisionStatus, Stage, UnknownCode, UserStatus,
+    VerificationStatus,
+};

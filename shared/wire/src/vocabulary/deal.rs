@@ -1,0 +1,119 @@
+//! The deal vocabulary: a deal's stages, how it came about, the brokers' roles, and the states
+//! of contracts, registrations, milestones and payments.
+
+vocabulary! {
+    /// Where a deal is.
+    #[derive(PartialOrd, Ord)]
+    pub enum Stage {
+        Lead = "lead",
+        Contacted = "contacted",
+        Nda = "nda",
+        Negotiating = "negotiating",
+        Agreed = "agreed",
+        Signed = "signed",
+        Registered = "registered",
+        Closed = "closed",
+        Lost = "lost",
+    }
+}
+
+impl Stage {
+    /// No further change once closed or lost.
+    pub fn is_final(self) -> bool {
+        matches!(self, Stage::Closed | Stage::Lost)
+    }
+}
+
+vocabulary! {
+    /// How a deal came about.
+    pub enum Origin {
+        /// From a computed need ↔ achievement match.
+        Match = "match",
+        /// From an inquiry on a published achievement or need.
+        Inquiry = "inquiry",
+        /// From an awarded open-call application (揭榜挂帅).
+        OpenCall = "open_call",
+    }
+}
+
+vocabulary! {
+    /// How the price is set.
+    pub enum Mode {
+        /// Negotiated price (协议定价); publicity applies to state-funded universities/institutes.
+        Negotiated = "negotiated",
+        /// Fixed-price listing (挂牌).
+        FixedPrice = "fixed_price",
+        /// Open-call award (揭榜).
+        OpenCall = "open_call",
+    }
+}
+
+vocabulary! {
+    /// Role of a broker in the attribution ledger.
+    pub enum AttributionRole {
+        Introducer = "introducer",
+        CoBroker = "co_broker",
+        Closer = "closer",
+    }
+}
+
+vocabulary! {
+    /// Certification level of a technology broker.
+    pub enum CertificationLevel {
+        /// 初级
+        #[serde(alias = "初级")]
+        Junior = "junior",
+        /// 中级
+        #[serde(alias = "中级")]
+        Intermediate = "intermediate",
+        /// 高级
+        #[serde(alias = "高级")]
+        Senior = "senior",
+    }
+}
+
+impl CertificationLevel {
+    /// Chinese label.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Junior => "初级",
+            Self::Intermediate => "中级",
+            Self::Senior => "高级",
+        }
+    }
+}
+
+vocabulary! {
+    /// Where a technology contract is.
+    pub enum ContractStatus {
+        Signed = "signed",
+        Cancelled = "cancelled",
+    }
+}
+
+vocabulary! {
+    /// Where a contract's registration (认定登记) is.
+    pub enum RegistrationStatus {
+        Submitted = "submitted",
+        Registered = "registered",
+        Rejected = "rejected",
+        Cancelled = "cancelled",
+    }
+}
+
+vocabulary! {
+    /// Whether a contract milestone is met.
+    pub enum MilestoneStatus {
+        Pending = "pending",
+        Done = "done",
+    }
+}
+
+vocabulary! {
+    /// Whether a payment under a contract is made.
+    pub enum PaymentStatus {
+        Due = "due",
+        Paid = "paid",
+        Cancelled = "cancelled",
+    }
+}
