@@ -56,6 +56,13 @@ pub struct RetentionConfig {
     pub unfinished_imports_days: u32,
 }
 
+impl RetentionConfig {
+    /// The time between two purges of one service.
+    pub fn purge_every(&self) -> chrono::Duration {
+        chrono::Duration::minutes(i64::try_from(self.purge_every_minutes).unwrap_or(60))
+    }
+}
+
 impl Default for RetentionConfig {
     fn default() -> Self {
         Self {

@@ -1,7 +1,7 @@
 //! The deal service's purge: idempotency keys past their expiry (a retry after that is a new
 //! request anyway). Runs every `retention.purge_every_minutes`.
 
-use chrono::{DateTime, Duration, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use platform::entity::idempotency_keys;
 use platform::jobs::{enqueue_unique_at, Job, Registry};
 use platform::AppState;
@@ -35,9 +35,7 @@ pub fn register(registry: &mut Registry<AppState>) {
         if keys > 0 {
             tracing::info!(keys, "expired idempotency keys purged");
         }
-        let every = Duration::minutes(
-            i64::try_from(state.config.retention.purge_every_minutes).unwrap_or(60),
-        );
+        let every = state.config.retention.purge_every();
         enqueue_unique_at(&state.db, &PurgeDealRecords {}, now + every).await?;
         Ok(())
     });

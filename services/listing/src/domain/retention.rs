@@ -89,9 +89,7 @@ pub fn register(registry: &mut Registry<AppState>) {
         if purged != Purged::default() {
             tracing::info!(?purged, "listing records purged");
         }
-        let every = Duration::minutes(
-            i64::try_from(state.config.retention.purge_every_minutes).unwrap_or(60),
-        );
+        let every = state.config.retention.purge_every();
         enqueue_unique_at(&state.db, &PurgeListingRecords {}, now + every).await?;
         Ok(())
     });

@@ -43,9 +43,7 @@ pub fn register(registry: &mut Registry<AppState>) {
         if notifications > 0 {
             tracing::info!(notifications, "read notifications purged");
         }
-        let every = Duration::minutes(
-            i64::try_from(state.config.retention.purge_every_minutes).unwrap_or(60),
-        );
+        let every = state.config.retention.purge_every();
         enqueue_unique_at(&state.db, &PurgeMatchingRecords {}, now + every).await?;
         Ok(())
     });
