@@ -2,11 +2,12 @@
 //! model built from it, and the highlighter and "which language matched" logic that run on the
 //! original text so people see what they wrote, not the normalised lemmas.
 //!
-//! Why Han text is analysed character by character: charabia segments Chinese with jieba,
-//! and jieba's cut depends on context — in "甘蔗收割机智能控制" it yields `收割 / 机智 / 能`, so
-//! the word `收割机` typed alone (`收割 / 机`) would never meet the indexed words. Segmentation also
-//! runs before normalisation, so traditional input (`基於深度學習`) is cut differently from its
-//! simplified twin. Analysing into normalised characters and matching every contiguous Han run
+//! Why Han text is analysed character by character: a Chinese word segmenter's cut depends on
+//! context — jieba (charabia's) cuts "甘蔗收割机智能控制" into `收割 / 机智 / 能`, so the word
+//! `收割机` typed alone (`收割 / 机`) would never meet the indexed words. Segmentation also runs
+//! before normalisation, so traditional input (`基於深度學習`) is cut differently from its
+//! simplified twin. That is why charabia is built without its Chinese segmenter (the
+//! workspace's Cargo.toml): its cut would be computed and thrown away. Analysing into normalised characters and matching every contiguous Han run
 //! of a query as a substring of a Han run of the text gives exact substring semantics on
 //! normalised text, whatever jieba decided (the embedded index stores the characters as
 //! overlapping bigrams for speed, Meilisearch as single-character words; both answer the same

@@ -4,4 +4,5 @@
 
 pub mod listing_search;
 pub mod need_matching;
+pub mod short_queries;
 pub mod turnover;

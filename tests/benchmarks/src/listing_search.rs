@@ -3,9 +3,11 @@
 //! matching-style decomposition into short queries) and peak RSS. [`run_bench`] is what the
 //! `benches/search.rs` harness (and any CLI) calls; it prints nothing itself.
 //!
-//! Inputs come from `TECHMARKET_BENCH_CORPUS`, `TECHMARKET_BENCH_QUERIES` and
-//! `TECHMARKET_BENCH_INDEX_DIR` (optional: a temporary directory otherwise; an existing
-//! directory must be empty so a benchmark never overwrites a real index).
+//! Inputs come from `TECHMARKET_BENCH_CORPUS`, `TECHMARKET_BENCH_QUERIES`,
+//! `TECHMARKET_BENCH_SHORT_QUERIES` (optional: derived from the queries otherwise, see
+//! [`crate::short_queries`]) and `TECHMARKET_BENCH_INDEX_DIR` (optional: a temporary directory
+//! otherwise; a kept directory's index is reused by the next run, which then measures queries
+//! only — build figures need an empty or new directory).
 //!
 //! ```text
 //! python3 ../shared/bench/gen_corpus.py --count 100000 --out /tmp/bench-corpus-100k.jsonl
@@ -27,7 +29,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use chrono::{TimeZone, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use search::{EmbeddedIndex, Filters, LangText, ListingKind, SearchDoc, SearchIndex, SearchQuery};
@@ -39,7 +41,10 @@ pub struct BenchConfig {
     pub corpus: PathBuf,
     /// Queries JSONL (`gen_corpus.py --queries M`).
     pub queries: PathBuf,
-    /// Index directory; `None` uses a temporary directory removed afterwards.
+    /// Short queries JSONL (`--example short_queries`); `None` derives them from `queries`.
+    pub short_queries: Option<PathBuf>,
+    /// Index directory, kept and reused by the next run; `None` uses a temporary directory
+    /// removed afterwards.
     pub index_dir: Option<PathBuf>,
     /// Documents per upsert (one commit each).
     pub batch_size: usize,
@@ -70,6 +75,7 @@ impl BenchConfig {
         Ok(Self {
             corpus: required("TECHMARKET_BENCH_CORPUS")?,
             queries: required("TECHMARKET_BENCH_QUERIES")?,
+            short_queries: std::env::var_os("TECHMARKET_BENCH_SHORT_QUERIES").map(PathBuf::from),
             index_dir: std::env::var_os("TECHMARKET_BENCH_INDEX_DIR").map(PathBuf::from),
             batch_size: parsed("TECHMARKET_BENCH_BATCH", 20_000)?.max(1),
             writer_heap_bytes: parsed("TECHMARKET_BENCH_HEAP_MB", 256)? * 1024 * 1024,
@@ -141,6 +147,18 @@ pub struct BenchReport {
     /// The queries' filters without text, with facets: counts over tens of thousands of hits.
     pub browse_facets: Latency,
     pub decomposed: Latency,
+    /// Short (2–4-word) queries with facets, as the search box sends them.
+    pub short: Latency,
+    pub short_filtered: Latency,
+    pub short_unfiltered: Latency,
+    /// The index came from an earlier run: no build figures.
+    pub reused_index: bool,
+    /// CPU time this process spent building (all threads): with `build`, tells a slow machine
+    /// from a busy one — docs per CPU-second barely move when other work shares the cores,
+    /// docs per second do.
+    pub build_cpu: Option<Duration>,
+    /// `/proc/loadavg`'s one-minute figure when the build started and ended.
+    pub load_at_build: Option<(f64, f64)>,
     pub peak_rss_bytes: Option<u64>,
 }
 
@@ -148,11 +166,30 @@ impl fmt::Display for BenchReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let secs = self.build.as_secs_f64();
         writeln!(f, "documents indexed      {}", self.docs)?;
-        writeln!(
-            f,
-            "build time             {secs:.1} s  ({:.0} docs/s, JSONL parse + index + commits)",
-            self.docs as f64 / secs.max(1e-9)
-        )?;
+        if self.reused_index {
+            writeln!(f, "build time             (index reused: not measured)")?;
+        } else {
+            writeln!(
+                f,
+                "build time             {secs:.1} s  ({:.0} docs/s, JSONL parse + index + commits)",
+                self.docs as f64 / secs.max(1e-9)
+            )?;
+            if let Some(cpu) = self.build_cpu {
+                writeln!(
+                    f,
+                    "build CPU time         {:.1} s  ({:.0} docs per CPU-second, {:.2} cores busy)",
+                    cpu.as_secs_f64(),
+                    self.docs as f64 / cpu.as_secs_f64().max(1e-9),
+                    cpu.as_secs_f64() / secs.max(1e-9)
+                )?;
+            }
+            if let Some((start, end)) = self.load_at_build {
+                writeln!(
+                    f,
+                    "load average           {start:.2} at the start, {end:.2} at the end (other work on the machine slows the build)"
+                )?;
+            }
+        }
         writeln!(
             f,
             "index size on disk     {:.1} MiB",
@@ -164,6 +201,9 @@ impl fmt::Display for BenchReport {
         writeln!(f, "queries + facets       {}", self.with_facets)?;
         writeln!(f, "filters only + facets  {}", self.browse_facets)?;
         writeln!(f, "decomposed multi-search {}", self.decomposed)?;
+        writeln!(f, "short queries + facets {}", self.short)?;
+        writeln!(f, "  with filters         {}", self.short_filtered)?;
+        writeln!(f, "  no filters           {}", self.short_unfiltered)?;
         match self.peak_rss_bytes {
             Some(b) => writeln!(f, "peak RSS (VmHWM)       {:.0} MiB", b as f64 / 1048576.0),
             None => writeln!(f, "peak RSS (VmHWM)       unavailable"),
@@ -191,8 +231,8 @@ pub struct BenchListing {
     cross_border: bool,
 }
 
-/// One generated need line.
-#[derive(Deserialize)]
+/// One generated need line (or a short query derived from one).
+#[derive(Deserialize, Serialize, Clone)]
 pub struct BenchQueryLine {
     pub text: String,
     #[serde(default)]
@@ -200,11 +240,27 @@ pub struct BenchQueryLine {
 }
 
 /// The optional filters of a generated need.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Serialize, Default, Clone)]
 pub struct BenchFilters {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub industry: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trl_min: Option<i16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+}
+
+/// Reads a JSONL file of needs or queries.
+pub fn read_queries(path: &Path) -> anyhow::Result<Vec<BenchQueryLine>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("Failed to read {}", path.display()))?;
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .map(|(i, l)| {
+            serde_json::from_str(l).with_context(|| format!("{} line {}", path.display(), i + 1))
+        })
+        .collect()
 }
 
 fn number_of(id: &str) -> u128 {
@@ -309,8 +365,9 @@ fn dir_size(dir: &Path) -> anyhow::Result<u64> {
     Ok(total)
 }
 
-/// Builds an index from the corpus, runs the queries and measures. `progress` receives a line
-/// now and then so long runs show signs of life.
+/// Builds an index from the corpus (or reuses the one a kept `TECHMARKET_BENCH_INDEX_DIR`
+/// holds), runs the queries and measures. `progress` receives a line now and then so long runs
+/// show signs of life.
 pub async fn run_bench(
     cfg: &BenchConfig,
     progress: &(dyn Fn(&str) + Sync),
@@ -318,9 +375,12 @@ pub async fn run_bench(
     let temp;
     let dir = match &cfg.index_dir {
         Some(d) => {
-            if d.exists() && std::fs::read_dir(d)?.next().is_some() {
+            let holds_other_files = d.exists()
+                && !d.join("meta.json").exists()
+                && std::fs::read_dir(d)?.next().is_some();
+            if holds_other_files {
                 bail!(
-                    "{} is not empty; the benchmark only writes into an empty directory",
+                    "{} holds files but no index; the benchmark only writes into an empty directory",
                     d.display()
                 );
             }
@@ -333,57 +393,28 @@ pub async fn run_bench(
     };
     let index = EmbeddedIndex::open_with_heap(&dir, cfg.writer_heap_bytes)?;
     let mut report = BenchReport::default();
-
-    let file = std::fs::File::open(&cfg.corpus)
-        .with_context(|| format!("Failed to open {}", cfg.corpus.display()))?;
-    let started = Instant::now();
-    let mut batch = Vec::with_capacity(cfg.batch_size);
-    let mut lines = BufReader::with_capacity(1 << 20, file).lines();
-    let mut line_no = 0usize;
-    loop {
-        let line = lines
-            .next()
-            .transpose()
-            .context("Failed to read the corpus")?;
-        if let Some(line) = &line {
-            line_no += 1;
-            if !line.trim().is_empty() {
-                let l: BenchListing =
-                    serde_json::from_str(line).with_context(|| format!("corpus line {line_no}"))?;
-                batch.push(to_doc(l));
-            }
-        }
-        if batch.len() >= cfg.batch_size || (line.is_none() && !batch.is_empty()) {
-            report.docs += batch.len() as u64;
-            index.upsert(std::mem::take(&mut batch)).await?;
-            progress(&format!(
-                "indexed {} docs in {:.1} s ({:.0} docs/s)",
-                report.docs,
-                started.elapsed().as_secs_f64(),
-                report.docs as f64 / started.elapsed().as_secs_f64()
-            ));
-        }
-        if line.is_none() {
-            break;
-        }
+    let already = index.count().await?;
+    if already > 0 {
+        // Only a directory this benchmark filled is worth reusing; it is read, never written.
+        progress(&format!(
+            "reusing the {already} documents already in {}",
+            dir.display()
+        ));
+        report.docs = already;
+        report.reused_index = true;
+    } else {
+        build_index(cfg, &index, &mut report, progress).await?;
+        progress("waiting for merges");
+        index.wait_merges().await?;
     }
-    report.build = started.elapsed();
-    progress("waiting for merges");
-    index.wait_merges().await?;
     report.index_bytes = dir_size(&dir)?;
-    progress(&format!(
-        "merged; {} docs in the index",
-        index.count().await?
-    ));
+    progress(&format!("{} docs in the index", index.count().await?));
 
-    let text = std::fs::read_to_string(&cfg.queries)
-        .with_context(|| format!("Failed to read {}", cfg.queries.display()))?;
-    let queries: Vec<BenchQueryLine> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .enumerate()
-        .map(|(i, l)| serde_json::from_str(l).with_context(|| format!("queries line {}", i + 1)))
-        .collect::<anyhow::Result<_>>()?;
+    let queries = read_queries(&cfg.queries)?;
+    let short = match &cfg.short_queries {
+        Some(path) => read_queries(path)?,
+        None => crate::short_queries::derive(&queries),
+    };
     // Warm the page cache and allocator the way a running service would be.
     for q in queries.iter().take(100) {
         index.search(&to_query(q, cfg.page_size)).await?;
@@ -434,12 +465,110 @@ pub async fn run_bench(
         let rs = index.multi_search(&pieces).await?;
         decomposed.push((t.elapsed(), rs.iter().map(|r| r.total).sum()));
     }
+    // Short queries as the search box sends them: a page with facets.
+    let (mut short_filtered, mut short_unfiltered) = (vec![], vec![]);
+    for q in &short {
+        let sq = SearchQuery {
+            facets: true,
+            ..to_query(q, cfg.page_size)
+        };
+        let t = Instant::now();
+        let r = index.search(&sq).await?;
+        let sample = (t.elapsed(), r.total);
+        if sq.filters == Filters::default() {
+            short_unfiltered.push(sample);
+        } else {
+            short_filtered.push(sample);
+        }
+    }
     report.all = Latency::from_samples(all);
     report.filtered = Latency::from_samples(filtered);
     report.unfiltered = Latency::from_samples(unfiltered);
     report.with_facets = Latency::from_samples(faceted);
     report.browse_facets = Latency::from_samples(browse);
     report.decomposed = Latency::from_samples(decomposed);
+    report.short = Latency::from_samples(
+        short_filtered
+            .iter()
+            .chain(&short_unfiltered)
+            .copied()
+            .collect(),
+    );
+    report.short_filtered = Latency::from_samples(short_filtered);
+    report.short_unfiltered = Latency::from_samples(short_unfiltered);
     report.peak_rss_bytes = peak_rss_bytes();
     Ok(report)
+}
+
+/// Indexes the corpus in batches of `cfg.batch_size`, one commit each, timing it all.
+async fn build_index(
+    cfg: &BenchConfig,
+    index: &EmbeddedIndex,
+    report: &mut BenchReport,
+    progress: &(dyn Fn(&str) + Sync),
+) -> anyhow::Result<()> {
+    let file = std::fs::File::open(&cfg.corpus)
+        .with_context(|| format!("Failed to open {}", cfg.corpus.display()))?;
+    let load_start = load_average();
+    let cpu_start = process_cpu_time();
+    let started = Instant::now();
+    let mut batch = Vec::with_capacity(cfg.batch_size);
+    let mut lines = BufReader::with_capacity(1 << 20, file).lines();
+    let mut line_no = 0usize;
+    loop {
+        let line = lines
+            .next()
+            .transpose()
+            .context("Failed to read the corpus")?;
+        if let Some(line) = &line {
+            line_no += 1;
+            if !line.trim().is_empty() {
+                let l: BenchListing =
+                    serde_json::from_str(line).with_context(|| format!("corpus line {line_no}"))?;
+                batch.push(to_doc(l));
+            }
+        }
+        if batch.len() >= cfg.batch_size || (line.is_none() && !batch.is_empty()) {
+            report.docs += batch.len() as u64;
+            index.upsert(std::mem::take(&mut batch)).await?;
+            progress(&format!(
+                "indexed {} docs in {:.1} s ({:.0} docs/s)",
+                report.docs,
+                started.elapsed().as_secs_f64(),
+                report.docs as f64 / started.elapsed().as_secs_f64()
+            ));
+        }
+        if line.is_none() {
+            break;
+        }
+    }
+    report.build = started.elapsed();
+    report.build_cpu = cpu_start
+        .zip(process_cpu_time())
+        .map(|(a, b)| b.saturating_sub(a));
+    report.load_at_build = load_start.zip(load_average());
+    Ok(())
+}
+
+/// User + system CPU time of this process so far, all threads (Linux `/proc/self/stat`).
+pub fn process_cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesised command name, which may itself hold spaces.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i)?.parse::<u64>().ok();
+    // utime and stime are fields 14 and 15 of the line (0-based 11 and 12 after the name); /proc
+    // reports them in USER_HZ, which is 100 on every Linux architecture we run on.
+    let total = ticks(11)? + ticks(12)?;
+    Some(Duration::from_millis(total * 10))
+}
+
+/// The one-minute load average (Linux `/proc/loadavg`).
+pub fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
