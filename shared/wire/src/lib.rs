@@ -6,6 +6,7 @@
 //! at the edge, and the stored codes stay the strings the enums serialize to.
 
 pub mod accounts;
+pub mod deal;
 pub mod ids;
 pub mod matching;
 pub mod page;

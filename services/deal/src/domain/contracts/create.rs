@@ -130,7 +130,7 @@ fn validate_fields(input: &ContractIn) -> ApiResult<()> {
     }
     for (i, b) in input.brokers.iter().enumerate() {
         v.check(
-            matches!(b.role.as_str(), "introducer" | "co_broker" | "closer"),
+            wire::AttributionRole::parse(&b.role).is_some(),
             &format!("brokers[{i}].role"),
             "must be introducer, co_broker or closer",
         );
