@@ -721,12 +721,12 @@ pub async fn history(
                 status: text(&e.after, "status")
                     .map(|code| code.parse())
                     .transpose()?,
-            registration_number: text(&e.after, "registration_number"),
-            registered_on: text(&e.after, "registered_on"),
-            note: text(&e.after, "change_note").or_else(|| text(&e.after, "rejection_reason")),
-            action: e.action,
-            actor_user_id: e.actor_user_id,
-            at: e.created_at,
+                registration_number: text(&e.after, "registration_number"),
+                registered_on: text(&e.after, "registered_on"),
+                note: text(&e.after, "change_note").or_else(|| text(&e.after, "rejection_reason")),
+                action: e.action,
+                actor_user_id: e.actor_user_id,
+                at: e.created_at,
             })
         })
         .collect::<ApiResult<_>>()?;

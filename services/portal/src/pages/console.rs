@@ -18,7 +18,6 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::broker::Broker;
 use super::dashboard::indicator_name;
 use super::{page_param, path_id, Labels, Pager};
 use crate::api::{urlencode, with_query, ApiError, Caller};
@@ -28,6 +27,7 @@ use crate::page::{done, render, typed, Ctx, FormErrors, PageError, PageResult};
 use crate::session::Viewer;
 use crate::{Api, Portal};
 use wire::accounts::OrganisationOut;
+use wire::deal::{BrokerOut, ContractOut, RegistrationOut};
 use wire::Page;
 use wire::{ListingKind, RegistrationStatus, VerificationStatus};
 
@@ -765,7 +765,7 @@ async fn brokers_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refu
     let t = ctx.t;
     let pending = ("status", VerificationStatus::Pending.as_str());
     let (list, labels) = tokio::join!(
-        waiting::<Broker>(
+        waiting::<BrokerOut>(
             portal,
             viewer,
             t,
@@ -781,7 +781,9 @@ async fn brokers_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refu
         &portal.api,
         viewer.caller(),
         t,
-        items.iter().filter_map(|b| b.organisation_id.clone()),
+        items
+            .iter()
+            .filter_map(|b| b.organisation_id.map(|o| o.to_string())),
     )
     .await;
     let join = |codes: &[String], f: &dyn Fn(&str) -> String| {
@@ -794,29 +796,28 @@ async fn brokers_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refu
     let rows = items
         .into_iter()
         .map(|b| BrokerRow {
-            level: t.term("cert", &b.certification_level),
+            level: t.term("cert", b.certification_level.as_str()),
             certificate: b
                 .certificate_number
                 .clone()
                 .unwrap_or_else(|| "—".to_owned()),
             organisation: b
                 .organisation_id
-                .as_deref()
-                .map(|o| name_or_dash(&names, o))
+                .map(|o| name_or_dash(&names, &o.to_string()))
                 .unwrap_or_else(|| "—".to_owned()),
             fields: join(&b.fields, &|c| labels.industry(c)),
             regions: join(&b.regions, &|c| labels.region(c)),
             languages: join(&b.languages, &|c| labels.language(c)),
             bio: b.bio.clone().unwrap_or_default(),
-            created: t.date(&b.created_at),
-            version: b.version,
+            created: t.day(&b.created_at),
+            version: b.version.into(),
             confirm: t.f(
                 "console.confirm_reject_broker",
                 &[("name", &b.display_name)],
             ),
             name: b.display_name,
             action: format!("/console/brokers/{}", b.id),
-            id: b.id,
+            id: b.id.to_string(),
         })
         .collect();
     Ok(render(&BrokersPage {
@@ -831,38 +832,6 @@ async fn brokers_page(portal: &Portal, viewer: &Viewer, page: u64, refusal: Refu
 
 // ---------------------------------------------------------------------------------------------
 // Contract registrations awaiting a decision
-
-#[derive(Debug, Clone, Deserialize)]
-struct RegistrationOut {
-    id: String,
-    contract_id: String,
-    contract_number: String,
-    contract_title: String,
-    contract_amount_cny_minor: i64,
-    tech_amount_cny_minor: i64,
-    #[serde(default)]
-    status: String,
-    registration_number: Option<String>,
-    registered_on: Option<String>,
-    office: Option<String>,
-    #[serde(default)]
-    version: i64,
-    #[serde(default)]
-    updated_at: String,
-}
-
-/// The parts of a contract the registration list shows beside the registration.
-#[derive(Debug, Clone, Deserialize)]
-struct ContractBrief {
-    seller_organisation_id: String,
-    buyer_organisation_id: String,
-    #[serde(default)]
-    contract_type: String,
-    #[serde(default)]
-    contract_type_label: String,
-    #[serde(default)]
-    signed_on: String,
-}
 
 pub struct RegistrationRow {
     pub id: String,
@@ -942,9 +911,9 @@ async fn registrations_page(
     .await?;
     let mut contracts = HashMap::new();
     for r in &items {
-        let path = format!("/api/v1/contracts/{}", urlencode(&r.contract_id));
-        if let Ok(c) = portal.api.get::<ContractBrief>(caller, &path).await {
-            contracts.insert(r.contract_id.clone(), c);
+        let path = format!("/api/v1/contracts/{}", r.contract_id);
+        if let Ok(c) = portal.api.get::<ContractOut>(caller, &path).await {
+            contracts.insert(r.contract_id, c);
         }
     }
     let names = org_names(
@@ -953,8 +922,8 @@ async fn registrations_page(
         t,
         contracts.values().flat_map(|c| {
             [
-                c.seller_organisation_id.clone(),
-                c.buyer_organisation_id.clone(),
+                c.seller_organisation_id.to_string(),
+                c.buyer_organisation_id.to_string(),
             ]
         }),
     )
@@ -973,21 +942,21 @@ async fn registrations_page(
                 contract_amount: t.cny(r.contract_amount_cny_minor),
                 tech_amount: t.cny(r.tech_amount_cny_minor),
                 seller: c
-                    .map(|c| name_or_dash(&names, &c.seller_organisation_id))
+                    .map(|c| name_or_dash(&names, &c.seller_organisation_id.to_string()))
                     .unwrap_or_else(|| "—".to_owned()),
                 buyer: c
-                    .map(|c| name_or_dash(&names, &c.buyer_organisation_id))
+                    .map(|c| name_or_dash(&names, &c.buyer_organisation_id.to_string()))
                     .unwrap_or_else(|| "—".to_owned()),
                 contract_type: c
                     .map(|c| contract_type_words(t, &c.contract_type, &c.contract_type_label))
                     .unwrap_or_else(|| "—".to_owned()),
                 signed_on: c
-                    .map(|c| t.date(&c.signed_on))
+                    .map(|c| c.signed_on.to_string())
                     .unwrap_or_else(|| "—".to_owned()),
-                submitted: t.date(&r.updated_at),
-                version: r.version,
+                submitted: t.day(&r.updated_at),
+                version: r.version.into(),
                 action: format!("/console/registrations/{}", r.id),
-                id: r.id,
+                id: r.id.to_string(),
             }
         })
         .collect();
@@ -998,7 +967,7 @@ async fn registrations_page(
             .get::<RegistrationOut>(caller, &format!("/api/v1/registrations/{id}"))
             .await
             .ok()
-            .filter(|r| r.status == RegistrationStatus::Registered.as_str())
+            .filter(|r| r.status == RegistrationStatus::Registered)
             .map(|r| JustRegistered {
                 contract_number: r.contract_number,
                 title: r.contract_title,
