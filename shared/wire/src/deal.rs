@@ -290,3 +290,29 @@ pub struct HistoryEntry {
     pub note: Option<String>,
     pub at: DateTime<FixedOffset>,
 }
+
+/// A stored target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TargetOut {
+    pub id: Uuid,
+    pub year: i32,
+    pub indicator: String,
+    pub target_value: i64,
+    pub baseline_value: Option<i64>,
+    pub baseline_year: Option<i32>,
+    pub unit: String,
+    pub source: String,
+    pub version: i32,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+/// A stored rate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FxRateOut {
+    pub id: Uuid,
+    pub currency: String,
+    pub rate_date: NaiveDate,
+    pub cny_per_unit: String,
+    pub source: String,
+    pub created_at: DateTime<FixedOffset>,
+}

@@ -11,13 +11,14 @@ pub mod ids;
 pub mod matching;
 pub mod page;
 pub mod problem;
+pub mod stats;
 pub mod vocabulary;
 
 pub use page::{Page, PageParams};
 pub use problem::{FieldError, Problem};
 pub use vocabulary::{
-    ApplicationStatus, AttributionRole, CertificationLevel, ContractStatus, ListingKind,
-    ListingStatus, MatchSideStatus, MilestoneStatus, Mode, NeedKind, OrgKind, OrgRole, Origin,
-    PaymentStatus, RegistrationStatus, RevisionStatus, Stage, UnknownCode, UserStatus,
-    VerificationStatus,
+    AmountKind, ApplicationStatus, AttributionRole, Basis, CertificationLevel, ContractStatus, Dim,
+    ListingKind, ListingStatus, MatchSideStatus, MilestoneStatus, Mode, NeedKind, OrgKind, OrgRole,
+    Origin, PaymentStatus, RegistrationStatus, RevisionStatus, Source, Stage, UnknownCode,
+    UserStatus, VerificationStatus,
 };

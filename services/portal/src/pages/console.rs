@@ -27,7 +27,7 @@ use crate::page::{done, render, typed, Ctx, FormErrors, PageError, PageResult};
 use crate::session::Viewer;
 use crate::{Api, Portal};
 use wire::accounts::OrganisationOut;
-use wire::deal::{BrokerOut, ContractOut, RegistrationOut};
+use wire::deal::{BrokerOut, ContractOut, RegistrationOut, TargetOut};
 use wire::Page;
 use wire::{ListingKind, RegistrationStatus, VerificationStatus};
 
@@ -1012,21 +1012,6 @@ fn contract_type_words(t: Tr, code: &str, api_label: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // Targets
 
-#[derive(Debug, Clone, Deserialize)]
-struct TargetOut {
-    id: String,
-    year: i32,
-    indicator: String,
-    target_value: i64,
-    baseline_value: Option<i64>,
-    baseline_year: Option<i32>,
-    unit: String,
-    source: String,
-    version: i64,
-    #[serde(default)]
-    updated_at: String,
-}
-
 pub struct TargetRow {
     pub id: String,
     pub year: i32,
@@ -1176,12 +1161,12 @@ async fn targets_page(
                     (Some(v), None) => show(money, v),
                     _ => "—".to_owned(),
                 },
-                updated: t.date(&x.updated_at),
+                updated: t.day(&x.updated_at),
                 money,
-                id: x.id,
+                id: x.id.to_string(),
                 year: x.year,
                 source: x.source,
-                version: x.version,
+                version: x.version.into(),
             }
         })
         .collect();

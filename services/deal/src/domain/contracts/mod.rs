@@ -27,7 +27,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use wire::{ContractStatus, MilestoneStatus};
+use wire::{ContractStatus, MilestoneStatus, RegistrationStatus};
 
 use super::access::{contract_scope, ensure_contract_visible, is_assigned, is_contract_party};
 use super::deals;
@@ -474,7 +474,10 @@ pub async fn cancel(
     }
     let registered = registrations::Entity::find()
         .filter(registrations::Column::ContractId.eq(id))
-        .filter(registrations::Column::Status.is_in(["registered", "submitted"]))
+        .filter(registrations::Column::Status.is_in([
+            RegistrationStatus::Registered.as_str(),
+            RegistrationStatus::Submitted.as_str(),
+        ]))
         .count(&txn)
         .await?;
     if registered > 0 {
