@@ -274,3 +274,22 @@ fn import_kind(t: &Tr, kind: &str) -> String {
         _ => t.term("kind", ListingKind::Achievement.as_str()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_past_the_end_is_the_last_page() {
+        let pager = Pager::new("/my/imports", "page", u64::MAX, 20, 45);
+        assert_eq!(page_items(0..45, &pager, 20), (40..45).collect::<Vec<_>>());
+        let pager = Pager::new("/my/imports", "page", 2, 20, 45);
+        assert_eq!(page_items(0..45, &pager, 20), (20..40).collect::<Vec<_>>());
+        assert!(page_items(
+            Vec::<u8>::new(),
+            &Pager::new("/x", "page", u64::MAX, 20, 0),
+            20
+        )
+        .is_empty());
+    }
+}
