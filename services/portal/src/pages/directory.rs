@@ -12,7 +12,7 @@ use crate::api::{with_query, ApiError};
 use crate::page::{done, render, Ctx, FormErrors, PageResult};
 use crate::session::Viewer;
 use crate::Portal;
-use wire::deal::BrokerOut;
+use wire::deal::{BrokerOut, PublicityNotice};
 use wire::CertificationLevel;
 use wire::Page;
 
@@ -121,17 +121,6 @@ async fn brokers(
     }))
 }
 
-#[derive(Debug, Deserialize)]
-struct Notice {
-    deal_id: String,
-    title: String,
-    seller_name: String,
-    buyer_name: String,
-    starts_on: Option<String>,
-    ends_on: Option<String>,
-    objection_count: i64,
-}
-
 #[derive(Debug, Default, Deserialize)]
 struct PageParam {
     page: Option<u64>,
@@ -141,7 +130,7 @@ struct PageParam {
 #[template(path = "publicity.html")]
 struct PublicityPage {
     ctx: Ctx,
-    notices: Vec<Notice>,
+    notices: Vec<PublicityNotice>,
     pager: Pager,
     errors: FormErrors,
     /// The notice an objection was refused for, to show the message beside it.
@@ -179,7 +168,7 @@ async fn publicity_page(
     );
     let list = portal
         .api
-        .get::<Page<Notice>>(viewer.caller(), &path)
+        .get::<Page<PublicityNotice>>(viewer.caller(), &path)
         .await
         .map_err(|e| viewer.fail(e))?;
     let pager = Pager::new(&viewer.path, "page", list.page, list.per_page, list.total);
