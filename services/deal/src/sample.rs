@@ -17,6 +17,9 @@ use sea_orm::{
 };
 
 use crate::domain::stats::{month_of, recompute_month};
+use wire::{
+    AttributionRole, ContractStatus, Mode, Origin, RegistrationStatus, Stage, VerificationStatus,
+};
 
 /// Source written on every sample rate.
 pub const SAMPLE_RATE_SOURCE: &str = "sample rate, not official / 示例汇率，非官方";
@@ -68,7 +71,7 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
     };
     let vn = org_by(txn, "Mekong AgriTech JSC (sample)", "enterprise", "VN").await?;
     let broker = brokers::Entity::find()
-        .filter(brokers::Column::VerificationStatus.eq("verified"))
+        .filter(brokers::Column::VerificationStatus.eq(VerificationStatus::Verified.as_str()))
         .order_by_asc(brokers::Column::CreatedAt)
         .one(txn)
         .await?;
@@ -124,8 +127,8 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
 
     struct SampleDeal<'a> {
         title: &'a str,
-        mode: &'a str,
-        stage: &'a str,
+        mode: Mode,
+        stage: Stage,
         seller: &'a organisations::Model,
         buyer: &'a organisations::Model,
         opened_days_ago: i64,
@@ -134,8 +137,8 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
     let mut specs = vec![
         SampleDeal {
             title: "甘蔗收割机智能控制系统专利许可（示例）",
-            mode: "negotiated",
-            stage: "registered",
+            mode: Mode::Negotiated,
+            stage: Stage::Registered,
             seller: &uni,
             buyer: &ent,
             opened_days_ago: 75,
@@ -143,8 +146,8 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
         },
         SampleDeal {
             title: "丘陵蔗区切割高度自适应技术合作开发（示例）",
-            mode: "negotiated",
-            stage: "agreed",
+            mode: Mode::Negotiated,
+            stage: Stage::Agreed,
             seller: &uni,
             buyer: &ent,
             opened_days_ago: 20,
@@ -152,8 +155,8 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
         },
         SampleDeal {
             title: "农机远程运维平台技术咨询（示例）",
-            mode: "fixed_price",
-            stage: "negotiating",
+            mode: Mode::FixedPrice,
+            stage: Stage::Negotiating,
             seller: &uni,
             buyer: &ent,
             opened_days_ago: 9,
@@ -163,8 +166,8 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
     if let Some(vn) = &vn {
         specs.push(SampleDeal {
             title: "Sugarcane harvester training for Mekong AgriTech (sample)",
-            mode: "fixed_price",
-            stage: "registered",
+            mode: Mode::FixedPrice,
+            stage: Stage::Registered,
             seller: &ent,
             buyer: vn,
             opened_days_ago: 40,
@@ -179,8 +182,8 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
         deals::ActiveModel {
             id: Set(id),
             title: Set(spec.title.to_owned()),
-            origin: Set("inquiry".to_owned()),
-            mode: Set(spec.mode.to_owned()),
+            origin: Set(Origin::Inquiry.as_str().to_owned()),
+            mode: Set(spec.mode.as_str().to_owned()),
             match_id: Set(None),
             achievement_id: Set(if spec.seller.id == uni.id {
                 achievement
@@ -191,7 +194,7 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
             open_call_application_id: Set(None),
             seller_organisation_id: Set(spec.seller.id),
             buyer_organisation_id: Set(spec.buyer.id),
-            stage: Set(spec.stage.to_owned()),
+            stage: Set(spec.stage.as_str().to_owned()),
             lost_reason: Set(None),
             publicity_starts_on: Set(spec.publicity.map(|p| p.0)),
             publicity_ends_on: Set(spec.publicity.map(|p| p.1)),
@@ -209,7 +212,7 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
             actor_id: Set(Some(actor)),
             kind: Set("deal_opened".to_owned()),
             body: Set(Some("示例数据 sample data".to_owned())),
-            data: Set(serde_json::json!({"origin": "inquiry", "mode": spec.mode})),
+            data: Set(serde_json::json!({"origin": Origin::Inquiry, "mode": spec.mode})),
             created_at: Set(opened),
         }
         .insert(txn)
@@ -229,7 +232,7 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
                 id: Set(new_uuid()),
                 deal_id: Set(id),
                 broker_id: Set(b.id),
-                role: Set("introducer".to_owned()),
+                role: Set(AttributionRole::Introducer.as_str().to_owned()),
                 introduced_organisation_id: Set(Some(spec.buyer.id)),
                 note: Set(Some("示例数据 sample data".to_owned())),
                 recorded_by: Set(actor),
@@ -355,7 +358,7 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
                 None
             }),
             need_id: Set(None),
-            status: Set("signed".to_owned()),
+            status: Set(ContractStatus::Signed.as_str().to_owned()),
             created_by: Set(actor),
             version: Set(1),
             created_at: Set(now),
@@ -379,7 +382,7 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
                 id: Set(new_uuid()),
                 contract_id: Set(id),
                 broker_id: Set(b.id),
-                role: Set("introducer".to_owned()),
+                role: Set(AttributionRole::Introducer.as_str().to_owned()),
             }
             .insert(txn)
             .await?;
@@ -395,14 +398,14 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
                 months.push(month_of(on));
-                ("registered", Some(n), Some(on))
+                (RegistrationStatus::Registered, Some(n), Some(on))
             }
-            None => ("submitted", None, None),
+            None => (RegistrationStatus::Submitted, None, None),
         };
         registrations::ActiveModel {
             id: Set(new_uuid()),
             contract_id: Set(id),
-            status: Set(status.to_owned()),
+            status: Set(status.as_str().to_owned()),
             registration_number: Set(number_reg),
             office: Set(
                 registered_on.map(|_| platform::config::DealConfig::default().registration_office)

@@ -116,9 +116,10 @@ impl Tr {
         at.date_naive().to_string()
     }
 
-    pub fn opt_date(&self, iso: &Option<String>) -> String {
-        iso.as_deref()
-            .map(|d| self.date(d))
+    /// A date, or the date part of an RFC 3339 timestamp's text, or a dash when there is none.
+    pub fn opt_date<D: std::fmt::Display>(&self, date: &Option<D>) -> String {
+        date.as_ref()
+            .map(|d| self.date(&d.to_string()))
             .unwrap_or_else(|| "—".to_owned())
     }
 

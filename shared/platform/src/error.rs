@@ -205,6 +205,14 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// A stored code outside its vocabulary (a row written by a newer version, or edited by hand) is
+/// the server's problem, not the caller's: a 500, logged with the vocabulary and the code.
+impl From<wire::UnknownCode> for ApiError {
+    fn from(err: wire::UnknownCode) -> Self {
+        Self::Internal(anyhow::Error::new(err))
+    }
+}
+
 impl From<DbErr> for ApiError {
     fn from(err: DbErr) -> Self {
         if let Some(sql) = err.sql_err() {

@@ -6,17 +6,19 @@
 //! at the edge, and the stored codes stay the strings the enums serialize to.
 
 pub mod accounts;
+pub mod deal;
 pub mod ids;
 pub mod matching;
 pub mod page;
 pub mod problem;
+pub mod stats;
 pub mod vocabulary;
 
 pub use page::{Page, PageParams};
 pub use problem::{FieldError, Problem};
 pub use vocabulary::{
-    ApplicationStatus, AttributionRole, CertificationLevel, ContractStatus, ListingKind,
-    ListingStatus, MatchSideStatus, MilestoneStatus, Mode, NeedKind, OrgKind, OrgRole, Origin,
-    PaymentStatus, RegistrationStatus, RevisionStatus, Stage, UnknownCode, UserStatus,
-    VerificationStatus,
+    AmountKind, ApplicationStatus, AttributionRole, Basis, CertificationLevel, ContractStatus, Dim,
+    ListingKind, ListingStatus, MatchSideStatus, MilestoneStatus, Mode, NeedKind, OrgKind, OrgRole,
+    Origin, PaymentStatus, RegistrationStatus, RevisionStatus, Source, Stage, UnknownCode,
+    UserStatus, VerificationStatus,
 };

@@ -1,7 +1,6 @@
 //! Broker profiles (技术经理人 / 技术转移机构): certification level and number, fields, regions,
 //! languages; verified by an operator before they can be assigned to deals.
 
-use chrono::{DateTime, FixedOffset};
 use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
 use platform::entity::brokers;
@@ -13,7 +12,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set, TransactionTrait,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -77,55 +76,31 @@ pub enum VerificationDecision {
     Reject,
 }
 
-/// A broker profile as readers see it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct BrokerOut {
-    pub id: BrokerId,
-    pub user_id: Uuid,
-    pub organisation_id: Option<Uuid>,
-    pub display_name: String,
-    pub certification_level: String,
-    /// 初级 / 中级 / 高级
-    pub certification_label: String,
-    pub certificate_number: Option<String>,
-    pub fields: Vec<String>,
-    pub regions: Vec<String>,
-    pub languages: Vec<String>,
-    pub bio: Option<String>,
-    /// `pending`, `verified` or `rejected`.
-    pub verification_status: String,
-    pub verification_note: Option<String>,
-    pub verified_at: Option<DateTime<FixedOffset>>,
-    pub version: i32,
-    pub created_at: DateTime<FixedOffset>,
-    pub updated_at: DateTime<FixedOffset>,
-}
+pub use wire::deal::BrokerOut;
 
-impl From<brokers::Model> for BrokerOut {
-    fn from(m: brokers::Model) -> Self {
-        let label = CertificationLevel::parse(&m.certification_level)
-            .map(|l| l.label_zh())
-            .unwrap_or("");
-        BrokerOut {
-            id: BrokerId(m.id),
-            user_id: m.user_id,
-            organisation_id: m.organisation_id,
-            display_name: m.display_name,
-            certification_label: label.to_owned(),
-            certification_level: m.certification_level,
-            certificate_number: m.certificate_number,
-            fields: strings(&m.fields),
-            regions: strings(&m.regions),
-            languages: strings(&m.languages),
-            bio: m.bio,
-            verification_status: m.verification_status,
-            verification_note: m.verification_note,
-            verified_at: m.verified_at,
-            version: m.version,
-            created_at: m.created_at,
-            updated_at: m.updated_at,
-        }
-    }
+/// A broker profile as the API shows it; level and verification are stored codes read into the
+/// vocabulary.
+pub fn broker_out(m: brokers::Model) -> ApiResult<BrokerOut> {
+    let level: CertificationLevel = m.certification_level.parse()?;
+    Ok(BrokerOut {
+        id: BrokerId(m.id),
+        user_id: m.user_id,
+        organisation_id: m.organisation_id,
+        display_name: m.display_name,
+        certification_label: level.label_zh().to_owned(),
+        certification_level: level,
+        certificate_number: m.certificate_number,
+        fields: strings(&m.fields),
+        regions: strings(&m.regions),
+        languages: strings(&m.languages),
+        bio: m.bio,
+        verification_status: m.verification_status.parse()?,
+        verification_note: m.verification_note,
+        verified_at: m.verified_at,
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
 }
 
 /// Filters of the broker list.
@@ -475,8 +450,8 @@ pub async fn list(
         .fetch_page(page - 1)
         .await?
         .into_iter()
-        .map(BrokerOut::from)
-        .collect();
+        .map(broker_out)
+        .collect::<ApiResult<_>>()?;
     Ok(Page {
         items,
         total,

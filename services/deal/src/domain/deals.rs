@@ -12,7 +12,7 @@
 //! signed in may object while the window is open; objections are recorded on the timeline and
 //! shown with the deal and on the public notice list.
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
+use chrono::{Duration, NaiveDate};
 use platform::audit::AuditEntry;
 use platform::auth::{AuthUser, OrgKind};
 use platform::entity::{
@@ -26,7 +26,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set, TransactionTrait,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -105,124 +105,33 @@ pub struct AttributionIn {
     pub note: Option<String>,
 }
 
-/// One event of a deal's timeline.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct EventOut {
-    pub id: Uuid,
-    /// `deal_opened`, `stage_changed`, `note`, `broker_assigned`, `broker_unassigned`,
-    /// `attribution`, `publicity_started`, `objection`, `contract_signed`, `contract_registered`, …
-    pub kind: String,
-    pub actor_id: Option<Uuid>,
-    pub body: Option<String>,
-    pub data: serde_json::Value,
-    pub created_at: DateTime<FixedOffset>,
-}
+pub use wire::deal::{
+    AssignmentOut, AttributionOut, DealOut, EventOut, PublicityNotice, PublicityOut,
+};
 
-impl From<deal_events::Model> for EventOut {
-    fn from(m: deal_events::Model) -> Self {
-        EventOut {
-            id: m.id,
-            kind: m.kind,
-            actor_id: m.actor_id,
-            body: m.body,
-            data: m.data,
-            created_at: m.created_at,
-        }
+/// A timeline event as the API shows it.
+pub fn event_out(m: deal_events::Model) -> EventOut {
+    EventOut {
+        id: m.id,
+        kind: m.kind,
+        actor_id: m.actor_id,
+        body: m.body,
+        data: m.data,
+        created_at: m.created_at,
     }
 }
 
-/// A broker's assignment, current (`unassigned_at` empty) or past.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct AssignmentOut {
-    pub broker_id: Uuid,
-    pub display_name: String,
-    pub assigned_by: Uuid,
-    pub assigned_at: DateTime<FixedOffset>,
-    pub unassigned_at: Option<DateTime<FixedOffset>>,
-}
-
-/// One entry of the append-only attribution ledger.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct AttributionOut {
-    pub id: Uuid,
-    pub broker_id: Uuid,
-    /// `introducer`, `co_broker` or `closer`.
-    pub role: String,
-    pub introduced_organisation_id: Option<Uuid>,
-    pub note: Option<String>,
-    pub recorded_by: Uuid,
-    pub created_at: DateTime<FixedOffset>,
-}
-
-impl From<attributions::Model> for AttributionOut {
-    fn from(m: attributions::Model) -> Self {
-        AttributionOut {
-            id: m.id,
-            broker_id: m.broker_id,
-            role: m.role,
-            introduced_organisation_id: m.introduced_organisation_id,
-            note: m.note,
-            recorded_by: m.recorded_by,
-            created_at: m.created_at,
-        }
-    }
-}
-
-/// The publicity (公示) of a deal.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct PublicityOut {
-    /// Negotiated price with a state-funded university or institute as seller.
-    pub required: bool,
-    /// First day of the window.
-    pub starts_on: Option<NaiveDate>,
-    /// Last day of the window; signing is possible from the day after.
-    pub ends_on: Option<NaiveDate>,
-    /// Objections may be raised today.
-    pub open: bool,
-    /// The window has ended (or publicity is not required).
-    pub satisfied: bool,
-    pub objections: Vec<EventOut>,
-}
-
-/// A deal with its brokers, ledger, publicity and contracts.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct DealOut {
-    pub id: DealId,
-    pub title: String,
-    pub origin: String,
-    pub mode: String,
-    pub match_id: Option<Uuid>,
-    pub achievement_id: Option<Uuid>,
-    pub need_id: Option<Uuid>,
-    pub open_call_application_id: Option<Uuid>,
-    pub seller_organisation_id: Uuid,
-    pub seller_name: String,
-    pub buyer_organisation_id: Uuid,
-    pub buyer_name: String,
-    pub stage: String,
-    pub lost_reason: Option<String>,
-    pub publicity: PublicityOut,
-    pub brokers: Vec<AssignmentOut>,
-    pub attributions: Vec<AttributionOut>,
-    pub contract_ids: Vec<Uuid>,
-    pub created_by: Uuid,
-    pub closed_at: Option<DateTime<FixedOffset>>,
-    pub version: i32,
-    pub created_at: DateTime<FixedOffset>,
-    pub updated_at: DateTime<FixedOffset>,
-}
-
-/// A deal on the public publicity notice list.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct PublicityNotice {
-    pub deal_id: Uuid,
-    pub title: String,
-    pub seller_name: String,
-    pub buyer_name: String,
-    pub achievement_id: Option<Uuid>,
-    pub starts_on: Option<NaiveDate>,
-    pub ends_on: Option<NaiveDate>,
-    pub objection_count: u64,
+/// A ledger entry as the API shows it; its role is a stored code read into the vocabulary.
+pub fn attribution_out(m: attributions::Model) -> ApiResult<AttributionOut> {
+    Ok(AttributionOut {
+        id: m.id,
+        broker_id: m.broker_id,
+        role: m.role.parse()?,
+        introduced_organisation_id: m.introduced_organisation_id,
+        note: m.note,
+        recorded_by: m.recorded_by,
+        created_at: m.created_at,
+    })
 }
 
 /// Filters of the deal list.
@@ -689,8 +598,8 @@ pub async fn to_out(db: &impl ConnectionTrait, deal: deals::Model) -> ApiResult<
     Ok(DealOut {
         id: DealId(deal.id),
         title: deal.title,
-        origin: deal.origin,
-        mode: deal.mode,
+        origin: deal.origin.parse()?,
+        mode: deal.mode.parse()?,
         match_id: deal.match_id,
         achievement_id: deal.achievement_id,
         need_id: deal.need_id,
@@ -699,7 +608,7 @@ pub async fn to_out(db: &impl ConnectionTrait, deal: deals::Model) -> ApiResult<
         seller_name: seller.map(|o| o.name).unwrap_or_default(),
         buyer_organisation_id: deal.buyer_organisation_id,
         buyer_name: buyer.map(|o| o.name).unwrap_or_default(),
-        stage: deal.stage,
+        stage: deal.stage.parse()?,
         lost_reason: deal.lost_reason,
         publicity: PublicityOut {
             required,
@@ -707,7 +616,7 @@ pub async fn to_out(db: &impl ConnectionTrait, deal: deals::Model) -> ApiResult<
             ends_on: deal.publicity_ends_on,
             open,
             satisfied,
-            objections: objections.into_iter().map(EventOut::from).collect(),
+            objections: objections.into_iter().map(event_out).collect(),
         },
         brokers: assignments
             .into_iter()
@@ -719,7 +628,10 @@ pub async fn to_out(db: &impl ConnectionTrait, deal: deals::Model) -> ApiResult<
                 unassigned_at: a.unassigned_at,
             })
             .collect(),
-        attributions: ledger.into_iter().map(AttributionOut::from).collect(),
+        attributions: ledger
+            .into_iter()
+            .map(attribution_out)
+            .collect::<ApiResult<_>>()?,
         contract_ids,
         created_by: deal.created_by,
         closed_at: deal.closed_at,
@@ -983,7 +895,7 @@ pub async fn add_note(
     .record(&txn, None::<&()>, Some(&e))
     .await?;
     txn.commit().await?;
-    Ok(e.into())
+    Ok(event_out(e))
 }
 
 /// Records an objection against a deal in its publicity window (anyone signed in).
@@ -1030,7 +942,7 @@ pub async fn object(
     .record(&txn, None::<&()>, Some(&e))
     .await?;
     txn.commit().await?;
-    Ok(e.into())
+    Ok(event_out(e))
 }
 
 /// The timeline, newest first.
@@ -1053,7 +965,7 @@ pub async fn events(
         .fetch_page(page - 1)
         .await?
         .into_iter()
-        .map(EventOut::from)
+        .map(event_out)
         .collect();
     Ok(Page {
         items,
@@ -1193,7 +1105,7 @@ pub async fn record_attribution(
     .record(&txn, None::<&()>, Some(&entry))
     .await?;
     txn.commit().await?;
-    Ok(entry.into())
+    attribution_out(entry)
 }
 
 /// Deals whose publicity window is open today: the public notice board (公示).

@@ -2,7 +2,7 @@
 //! amount converts (which rate applies to which date) is `platform::fx`'s one rule; a
 //! cross-border contract stores the rate it used.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::NaiveDate;
 use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
 use platform::entity::fx_rates;
@@ -14,9 +14,8 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set, TransactionTrait,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
 
 use super::{now, paging, Page};
 use crate::SERVICE;
@@ -34,27 +33,17 @@ pub struct FxRateIn {
     pub source: String,
 }
 
-/// A stored rate.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct FxRateOut {
-    pub id: Uuid,
-    pub currency: String,
-    pub rate_date: NaiveDate,
-    pub cny_per_unit: String,
-    pub source: String,
-    pub created_at: DateTime<FixedOffset>,
-}
+pub use wire::deal::FxRateOut;
 
-impl From<fx_rates::Model> for FxRateOut {
-    fn from(m: fx_rates::Model) -> Self {
-        FxRateOut {
-            id: m.id,
-            currency: m.currency,
-            rate_date: m.rate_date,
-            cny_per_unit: m.cny_per_unit,
-            source: m.source,
-            created_at: m.created_at,
-        }
+/// A rate as the API shows it.
+pub fn fx_rate_out(m: fx_rates::Model) -> FxRateOut {
+    FxRateOut {
+        id: m.id,
+        currency: m.currency,
+        rate_date: m.rate_date,
+        cny_per_unit: m.cny_per_unit,
+        source: m.source,
+        created_at: m.created_at,
     }
 }
 
@@ -157,7 +146,7 @@ pub async fn list(db: &impl ConnectionTrait, params: &FxListParams) -> ApiResult
         .fetch_page(page - 1)
         .await?
         .into_iter()
-        .map(FxRateOut::from)
+        .map(fx_rate_out)
         .collect();
     Ok(Page {
         items,

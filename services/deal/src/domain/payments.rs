@@ -1,7 +1,7 @@
 //! Payments under a contract: due and paid amounts in the contract's currency, optionally
 //! against a milestone. Non-cancelled payments never add up to more than the contract amount.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::NaiveDate;
 use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
 use platform::entity::{milestones, payments};
@@ -46,39 +46,23 @@ pub struct PaidIn {
     pub reference: Option<String>,
 }
 
-/// A stored payment.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct PaymentOut {
-    pub id: Uuid,
-    pub contract_id: Uuid,
-    pub milestone_id: Option<Uuid>,
-    pub amount_minor: i64,
-    pub currency: String,
-    pub due_on: Option<NaiveDate>,
-    pub paid_on: Option<NaiveDate>,
-    /// `due`, `paid` or `cancelled`.
-    pub status: String,
-    pub reference: Option<String>,
-    pub version: i32,
-    pub created_at: DateTime<FixedOffset>,
-}
+pub use wire::deal::PaymentOut;
 
-impl From<payments::Model> for PaymentOut {
-    fn from(m: payments::Model) -> Self {
-        PaymentOut {
-            id: m.id,
-            contract_id: m.contract_id,
-            milestone_id: m.milestone_id,
-            amount_minor: m.amount_minor,
-            currency: m.currency,
-            due_on: m.due_on,
-            paid_on: m.paid_on,
-            status: m.status,
-            reference: m.reference,
-            version: m.version,
-            created_at: m.created_at,
-        }
-    }
+/// A payment as the API shows it; its status is a stored code read into the vocabulary.
+pub fn payment_out(m: payments::Model) -> ApiResult<PaymentOut> {
+    Ok(PaymentOut {
+        id: m.id,
+        contract_id: m.contract_id,
+        milestone_id: m.milestone_id,
+        amount_minor: m.amount_minor,
+        currency: m.currency,
+        due_on: m.due_on,
+        paid_on: m.paid_on,
+        status: m.status.parse()?,
+        reference: m.reference,
+        version: m.version,
+        created_at: m.created_at,
+    })
 }
 
 /// Filters of the payment list.
@@ -195,8 +179,8 @@ pub async fn list(
         .fetch_page(page - 1)
         .await?
         .into_iter()
-        .map(PaymentOut::from)
-        .collect();
+        .map(payment_out)
+        .collect::<ApiResult<_>>()?;
     Ok(Page {
         items,
         total,

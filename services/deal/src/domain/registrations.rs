@@ -8,7 +8,7 @@
 //! `deal.registration_number_format` (default `{year}450000{seq:06}`) — the year, the Guangxi region code 450000 and a six-digit
 //! sequence within the year, e.g. `2026450000000001`.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
 use platform::entity::{contract_cost_lines, contracts, registrations};
@@ -20,7 +20,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, TransactionTrait,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -96,29 +96,7 @@ pub struct CancelRegistrationIn {
     pub reason: String,
 }
 
-/// A registration with the figures of its contract.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct RegistrationOut {
-    pub id: RegistrationId,
-    pub contract_id: Uuid,
-    pub contract_number: String,
-    pub contract_title: String,
-    pub contract_amount_cny_minor: i64,
-    pub tech_amount_cny_minor: i64,
-    /// `submitted`, `registered`, `rejected` or `cancelled`.
-    pub status: String,
-    pub registration_number: Option<String>,
-    pub office: Option<String>,
-    pub registered_on: Option<NaiveDate>,
-    pub rejection_reason: Option<String>,
-    pub change_note: Option<String>,
-    pub submitted_by: Uuid,
-    pub decided_by: Option<Uuid>,
-    pub decided_at: Option<DateTime<FixedOffset>>,
-    pub version: i32,
-    pub created_at: DateTime<FixedOffset>,
-    pub updated_at: DateTime<FixedOffset>,
-}
+pub use wire::deal::{HistoryEntry, RegistrationOut};
 
 /// Filters of the registration list.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
@@ -152,7 +130,7 @@ pub async fn to_out(
         contract_title: c.title,
         contract_amount_cny_minor: c.contract_amount_cny_minor,
         tech_amount_cny_minor: c.tech_amount_cny_minor,
-        status: r.status,
+        status: r.status.parse()?,
         registration_number: r.registration_number,
         office: r.office,
         registered_on: r.registered_on,
@@ -709,20 +687,6 @@ pub async fn list(
     })
 }
 
-/// One step in a registration's history (from the audit log).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct HistoryEntry {
-    /// `registration.submit`, `registration.decide`, `registration.change`, `registration.cancel`.
-    pub action: String,
-    pub actor_user_id: Option<Uuid>,
-    /// Status after the step.
-    pub status: Option<String>,
-    pub registration_number: Option<String>,
-    pub registered_on: Option<String>,
-    pub note: Option<String>,
-    pub at: DateTime<FixedOffset>,
-}
-
 /// Submissions, decisions, changes (变更) and cancellation (注销) of a registration, oldest
 /// first.
 pub async fn history(
@@ -752,16 +716,20 @@ pub async fn history(
         .fetch_page(page - 1)
         .await?
         .into_iter()
-        .map(|e| HistoryEntry {
-            status: text(&e.after, "status"),
-            registration_number: text(&e.after, "registration_number"),
-            registered_on: text(&e.after, "registered_on"),
-            note: text(&e.after, "change_note").or_else(|| text(&e.after, "rejection_reason")),
-            action: e.action,
-            actor_user_id: e.actor_user_id,
-            at: e.created_at,
+        .map(|e| -> ApiResult<_> {
+            Ok(HistoryEntry {
+                status: text(&e.after, "status")
+                    .map(|code| code.parse())
+                    .transpose()?,
+                registration_number: text(&e.after, "registration_number"),
+                registered_on: text(&e.after, "registered_on"),
+                note: text(&e.after, "change_note").or_else(|| text(&e.after, "rejection_reason")),
+                action: e.action,
+                actor_user_id: e.actor_user_id,
+                at: e.created_at,
+            })
         })
-        .collect();
+        .collect::<ApiResult<_>>()?;
     Ok(Page {
         items,
         total,

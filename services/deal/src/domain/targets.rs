@@ -1,7 +1,6 @@
 //! Targets the platform reports against (`../shared/domain.md`): data per year and indicator,
 //! seeded by migration from the 2021-2025 plan and edited by operators.
 
-use chrono::{DateTime, FixedOffset};
 use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
 use platform::entity::targets;
@@ -12,7 +11,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set, TransactionTrait,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -52,35 +51,21 @@ pub struct TargetPatch {
     pub source: Option<String>,
 }
 
-/// A stored target.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct TargetOut {
-    pub id: Uuid,
-    pub year: i32,
-    pub indicator: String,
-    pub target_value: i64,
-    pub baseline_value: Option<i64>,
-    pub baseline_year: Option<i32>,
-    pub unit: String,
-    pub source: String,
-    pub version: i32,
-    pub updated_at: DateTime<FixedOffset>,
-}
+pub use wire::deal::TargetOut;
 
-impl From<targets::Model> for TargetOut {
-    fn from(m: targets::Model) -> Self {
-        TargetOut {
-            id: m.id,
-            year: m.year,
-            indicator: m.indicator,
-            target_value: m.target_value,
-            baseline_value: m.baseline_value,
-            baseline_year: m.baseline_year,
-            unit: m.unit,
-            source: m.source,
-            version: m.version,
-            updated_at: m.updated_at,
-        }
+/// A target as the API shows it.
+pub fn target_out(m: targets::Model) -> TargetOut {
+    TargetOut {
+        id: m.id,
+        year: m.year,
+        indicator: m.indicator,
+        target_value: m.target_value,
+        baseline_value: m.baseline_value,
+        baseline_year: m.baseline_year,
+        unit: m.unit,
+        source: m.source,
+        version: m.version,
+        updated_at: m.updated_at,
     }
 }
 
@@ -113,7 +98,7 @@ pub async fn list(
         .fetch_page(page - 1)
         .await?
         .into_iter()
-        .map(TargetOut::from)
+        .map(target_out)
         .collect();
     Ok(Page {
         items,

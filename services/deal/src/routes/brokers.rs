@@ -46,7 +46,7 @@ async fn create_broker(
     AppJson(input): AppJson<BrokerIn>,
 ) -> ApiResult<(StatusCode, AppJson<BrokerOut>)> {
     let m = brokers::create(&state.db, &caller, input).await?;
-    Ok((StatusCode::CREATED, AppJson(m.into())))
+    Ok((StatusCode::CREATED, AppJson(brokers::broker_out(m)?)))
 }
 
 /// One broker profile (unverified ones only to themselves and operators).
@@ -64,7 +64,7 @@ async fn get_broker(
     if m.verification_status != VerificationStatus::Verified.as_str() && !privileged {
         return Err(platform::ApiError::not_found(format!("broker {id}")));
     }
-    Ok(AppJson(m.into()))
+    Ok(AppJson(brokers::broker_out(m)?))
 }
 
 /// Edit a profile (the broker or an operator); `version` required. Changing the certification
@@ -80,7 +80,8 @@ async fn update_broker(
 ) -> ApiResult<AppJson<BrokerOut>> {
     brokers::update(&state.db, &caller, id, input)
         .await
-        .map(|m| AppJson(m.into()))
+        .and_then(brokers::broker_out)
+        .map(AppJson)
 }
 
 /// Verify or reject a profile (operators).
@@ -95,5 +96,6 @@ async fn verify_broker(
 ) -> ApiResult<AppJson<BrokerOut>> {
     brokers::verify(&state.db, &caller, id, input)
         .await
-        .map(|m| AppJson(m.into()))
+        .and_then(brokers::broker_out)
+        .map(AppJson)
 }

@@ -139,7 +139,7 @@ async fn add_milestone(
     AppJson(input): AppJson<MilestoneIn>,
 ) -> ApiResult<(StatusCode, AppJson<MilestoneOut>)> {
     let m = contracts::add_milestone(&state.db, &caller, id, input).await?;
-    Ok((StatusCode::CREATED, AppJson(m.into())))
+    Ok((StatusCode::CREATED, AppJson(contracts::milestone_out(m)?)))
 }
 
 /// Mark a milestone done; `version` required.
@@ -153,7 +153,6 @@ async fn complete_milestone(
     AppPath((id, milestone_id)): AppPath<(Uuid, Uuid)>,
     AppJson(input): AppJson<MilestoneDoneIn>,
 ) -> ApiResult<AppJson<MilestoneOut>> {
-    contracts::complete_milestone(&state.db, &caller, id, milestone_id, input)
-        .await
-        .map(|m| AppJson(m.into()))
+    let m = contracts::complete_milestone(&state.db, &caller, id, milestone_id, input).await?;
+    Ok(AppJson(contracts::milestone_out(m)?))
 }

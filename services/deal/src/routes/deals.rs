@@ -200,8 +200,8 @@ async fn list_attributions(
         .fetch_page(page - 1)
         .await?
         .into_iter()
-        .map(AttributionOut::from)
-        .collect();
+        .map(deals::attribution_out)
+        .collect::<ApiResult<_>>()?;
     Ok(AppJson(Page {
         items,
         total,

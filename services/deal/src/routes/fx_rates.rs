@@ -36,5 +36,5 @@ async fn create_rate(
     AppJson(input): AppJson<FxRateIn>,
 ) -> ApiResult<(StatusCode, AppJson<FxRateOut>)> {
     let m = fx::create(&state.db, &caller, input).await?;
-    Ok((StatusCode::CREATED, AppJson(m.into())))
+    Ok((StatusCode::CREATED, AppJson(fx::fx_rate_out(m))))
 }

@@ -63,7 +63,7 @@ async fn create_payment(
         Claim::Replay { status, body } => Ok(json_response(status, body, true)),
         Claim::Fresh { txn, key_id } => {
             let p = payments::create(&txn, &caller, input).await?;
-            let out = to_json(&PaymentOut::from(p))?;
+            let out = to_json(&payments::payment_out(p)?)?;
             idempotency::complete(&txn, key_id, StatusCode::CREATED, &out).await?;
             txn.commit().await?;
             Ok(json_response(StatusCode::CREATED, out, false))
@@ -83,5 +83,6 @@ async fn mark_paid(
 ) -> ApiResult<AppJson<PaymentOut>> {
     payments::mark_paid(&state.db, &caller, id, input)
         .await
-        .map(|p| AppJson(p.into()))
+        .and_then(payments::payment_out)
+        .map(AppJson)
 }

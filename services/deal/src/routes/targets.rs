@@ -38,7 +38,7 @@ async fn create_target(
     AppJson(input): AppJson<TargetIn>,
 ) -> ApiResult<(StatusCode, AppJson<TargetOut>)> {
     let m = targets::create(&state.db, &caller, input).await?;
-    Ok((StatusCode::CREATED, AppJson(m.into())))
+    Ok((StatusCode::CREATED, AppJson(targets::target_out(m))))
 }
 
 /// Edit a target (operators); `version` required.
@@ -53,5 +53,5 @@ async fn update_target(
 ) -> ApiResult<AppJson<TargetOut>> {
     targets::update(&state.db, &caller, id, input)
         .await
-        .map(|m| AppJson(m.into()))
+        .map(|m| AppJson(targets::target_out(m)))
 }

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::editing::{self, Editable};
 use super::listings::{
     self, clean_ipc, clean_keywords, strings, CommonFields, Header, ListColumns, ListParams,
-    PriceRange, Status,
+    ListingStatus, PriceRange,
 };
 use super::revisions;
 use super::translations::{self, LocalizedText, Provenance};
@@ -66,7 +66,7 @@ pub struct AchievementIn {
 pub struct AchievementOut {
     pub id: AchievementId,
     pub organisation_id: Uuid,
-    pub status: Status,
+    pub status: ListingStatus,
     pub version: i32,
     pub original_language: String,
     /// Language of `title`, `summary`, `description` and `keywords` in this response.
@@ -140,7 +140,7 @@ pub fn to_out(
     AchievementOut {
         id: AchievementId(m.id),
         organisation_id: m.organisation_id,
-        status: Status::parse(&m.status).unwrap_or(Status::Draft),
+        status: ListingStatus::parse(&m.status).unwrap_or(ListingStatus::Draft),
         version: m.version,
         original_language: m.original_language.clone(),
         language: chosen.language.clone(),
@@ -303,7 +303,7 @@ impl Editable for Achievements {
             id: Set(AchievementId::new().0),
             organisation_id: Set(org_id),
             created_by: Set(created_by),
-            status: Set(Status::Draft.as_str().to_owned()),
+            status: Set(ListingStatus::Draft.as_str().to_owned()),
             submitted_at: Set(None),
             published_at: Set(None),
             closed_at: Set(None),
@@ -348,7 +348,7 @@ impl Editable for Achievements {
         active.contact_phone = Set(input.contact_phone.clone());
     }
 
-    fn stamp(active: &mut achievements::ActiveModel, status: Status, version: i32) {
+    fn stamp(active: &mut achievements::ActiveModel, status: ListingStatus, version: i32) {
         active.status = Set(status.as_str().to_owned());
         active.version = Set(version);
         active.updated_at = Set(editing::written_at());

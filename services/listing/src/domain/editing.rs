@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::listings::{Header, Status};
+use super::listings::{Header, ListingStatus};
 use super::revisions;
 use crate::SERVICE;
 
@@ -59,7 +59,7 @@ pub trait Editable {
     /// Sets the owner-written fields of `active` from validated input.
     fn apply(active: &mut Self::Active, input: &Self::Input, country: String, region: String);
     /// Sets status, version and update time of a written row.
-    fn stamp(active: &mut Self::Active, status: Status, version: i32);
+    fn stamp(active: &mut Self::Active, status: ListingStatus, version: i32);
     /// Rules on how a stored listing may change, beyond the field rules (none by default).
     fn check_change(
         _current: &Self::Model,
@@ -142,15 +142,15 @@ pub async fn update<K: Editable>(
         revisions::merge_edit(db, &header, caller, version, &before, patch).await?;
     let (country, region) = check_edit::<K>(db, &current, &before, &input).await?;
     K::check_promises(db, id, &before, &input).await?;
-    if header.status == Status::Published {
+    if header.status == ListingStatus::Published {
         let mut proposal = revisions::current_proposal(db, &header).await?;
         proposal.listing = revisions::diff(&before, &input)?;
         revisions::propose(db, caller, &header, version, proposal).await?;
         return find::<K>(db, id).await;
     }
     // A rejected listing that is edited goes back to draft for another review.
-    let status = if header.status == Status::Rejected {
-        Status::Draft
+    let status = if header.status == ListingStatus::Rejected {
+        ListingStatus::Draft
     } else {
         header.status
     };
@@ -190,7 +190,7 @@ pub async fn apply_revision<K: Editable>(
         &input,
         country,
         region,
-        Status::Published,
+        ListingStatus::Published,
         version,
     )
     .await?;
@@ -233,7 +233,7 @@ async fn write<K: Editable>(
     input: &K::Input,
     country: String,
     region: String,
-    status: Status,
+    status: ListingStatus,
     version: i32,
 ) -> ApiResult<K::Model> {
     let id = K::header(current).id;

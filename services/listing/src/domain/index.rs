@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 use search::{LangText, SearchDoc, SearchIndex};
 use uuid::Uuid;
 
-use super::listings::{strings, ListingKind, Status};
+use super::listings::{strings, ListingKind, ListingStatus};
 use super::translations::{self, LocalizedText};
 
 /// Documents sent to the index per batch during a rebuild.
@@ -22,7 +22,7 @@ fn published_at(
 }
 
 fn searchable(status: &str, valid_until: Option<NaiveDate>, today: NaiveDate) -> bool {
-    status == Status::Published.as_str() && valid_until.is_none_or(|d| d >= today)
+    status == ListingStatus::Published.as_str() && valid_until.is_none_or(|d| d >= today)
 }
 
 /// The original text first, then every translation, as the index takes them.
@@ -180,7 +180,7 @@ pub async fn reindex(
 ) -> anyhow::Result<u64> {
     let today = Utc::now().date_naive();
     index.clear().await?;
-    let published = Status::Published.as_str();
+    let published = ListingStatus::Published.as_str();
     let total = achievements::Entity::find()
         .filter(achievements::Column::Status.eq(published))
         .count(db)

@@ -17,9 +17,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::events;
-use super::listings::{self, now_value, Header, ListingKind, Status};
+use super::listings::{self, now_value, Header, ListingKind, ListingStatus};
 use crate::SERVICE;
-use wire::ListingStatus;
 
 /// Days before expiry that owners are reminded.
 pub const REMIND_DAYS_BEFORE: i64 = 14;
@@ -73,7 +72,7 @@ async fn audit(
     caller: &AuthUser,
     header: &Header,
     action: &'static str,
-    to: Status,
+    to: ListingStatus,
 ) -> ApiResult<()> {
     AuditEntry {
         actor: Some(caller),
@@ -102,7 +101,10 @@ pub async fn submit(
     let header = listings::header(db, kind, id).await?;
     listings::ensure_owner(&header, caller)?;
     listings::ensure_version(&header, input.version)?;
-    if !matches!(header.status, Status::Draft | Status::Rejected) {
+    if !matches!(
+        header.status,
+        ListingStatus::Draft | ListingStatus::Rejected
+    ) {
         return Err(wrong_state(&header, "submit"));
     }
     let mut v = Validator::new();
@@ -127,11 +129,18 @@ pub async fn submit(
         &txn,
         &header,
         input.version,
-        Status::Submitted,
+        ListingStatus::Submitted,
         vec![("submitted_at", now_value())],
     )
     .await?;
-    audit(&txn, caller, &header, "listing.submit", Status::Submitted).await?;
+    audit(
+        &txn,
+        caller,
+        &header,
+        "listing.submit",
+        ListingStatus::Submitted,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -147,12 +156,12 @@ pub async fn review(
 ) -> ApiResult<()> {
     caller.require_operator()?;
     let header = listings::header(db, kind, id).await?;
-    if header.status == Status::Published {
+    if header.status == ListingStatus::Published {
         // A published listing is reviewed again only through its pending revision.
         return super::revisions::review(db, caller, &header, &input).await;
     }
     listings::ensure_version(&header, input.version)?;
-    if header.status != Status::Submitted {
+    if header.status != ListingStatus::Submitted {
         return Err(wrong_state(&header, "review"));
     }
     let reason = input
@@ -179,11 +188,11 @@ pub async fn review(
     let txn = db.begin().await?;
     let (to, extra, action) = match input.decision {
         Decision::Publish => (
-            Status::Published,
+            ListingStatus::Published,
             vec![("published_at", now_value())],
             "listing.publish",
         ),
-        Decision::Reject => (Status::Rejected, vec![], "listing.reject"),
+        Decision::Reject => (ListingStatus::Rejected, vec![], "listing.reject"),
     };
     listings::transition(&txn, &header, input.version, to, extra).await?;
     listing_reviews::ActiveModel {
@@ -201,7 +210,7 @@ pub async fn review(
     .insert(&txn)
     .await?;
     audit(&txn, caller, &header, action, to).await?;
-    if to == Status::Published {
+    if to == ListingStatus::Published {
         events::listing_changed(&txn, kind, id).await?;
     }
     txn.commit().await?;
@@ -219,7 +228,10 @@ pub async fn withdraw(
     let header = listings::header(db, kind, id).await?;
     listings::ensure_owner(&header, caller)?;
     listings::ensure_version(&header, input.version)?;
-    if matches!(header.status, Status::Withdrawn | Status::Closed) {
+    if matches!(
+        header.status,
+        ListingStatus::Withdrawn | ListingStatus::Closed
+    ) {
         return Err(wrong_state(&header, "withdraw"));
     }
     let txn = db.begin().await?;
@@ -227,11 +239,18 @@ pub async fn withdraw(
         &txn,
         &header,
         input.version,
-        Status::Withdrawn,
+        ListingStatus::Withdrawn,
         vec![("closed_at", now_value())],
     )
     .await?;
-    audit(&txn, caller, &header, "listing.withdraw", Status::Withdrawn).await?;
+    audit(
+        &txn,
+        caller,
+        &header,
+        "listing.withdraw",
+        ListingStatus::Withdrawn,
+    )
+    .await?;
     super::revisions::discard_pending(&txn, &header).await?;
     events::listing_changed(&txn, kind, id).await?;
     txn.commit().await?;
@@ -249,7 +268,10 @@ pub async fn close(
     let header = listings::header(db, kind, id).await?;
     listings::ensure_owner(&header, caller)?;
     listings::ensure_version(&header, input.version)?;
-    if !matches!(header.status, Status::Published | Status::Expired) {
+    if !matches!(
+        header.status,
+        ListingStatus::Published | ListingStatus::Expired
+    ) {
         return Err(wrong_state(&header, "close"));
     }
     let txn = db.begin().await?;
@@ -257,11 +279,18 @@ pub async fn close(
         &txn,
         &header,
         input.version,
-        Status::Closed,
+        ListingStatus::Closed,
         vec![("closed_at", now_value())],
     )
     .await?;
-    audit(&txn, caller, &header, "listing.close", Status::Closed).await?;
+    audit(
+        &txn,
+        caller,
+        &header,
+        "listing.close",
+        ListingStatus::Closed,
+    )
+    .await?;
     super::revisions::discard_pending(&txn, &header).await?;
     events::listing_changed(&txn, kind, id).await?;
     txn.commit().await?;
@@ -280,7 +309,10 @@ pub async fn renew(
     let header = listings::header(db, kind, id).await?;
     listings::ensure_owner(&header, caller)?;
     listings::ensure_version(&header, input.version)?;
-    if !matches!(header.status, Status::Published | Status::Expired) {
+    if !matches!(
+        header.status,
+        ListingStatus::Published | ListingStatus::Expired
+    ) {
         return Err(wrong_state(&header, "renew"));
     }
     if input.valid_until <= Utc::now().date_naive() {
@@ -291,7 +323,7 @@ pub async fn renew(
         &txn,
         &header,
         input.version,
-        Status::Published,
+        ListingStatus::Published,
         vec![
             ("valid_until", Value::from(input.valid_until)),
             (
@@ -301,7 +333,14 @@ pub async fn renew(
         ],
     )
     .await?;
-    audit(&txn, caller, &header, "listing.renew", Status::Published).await?;
+    audit(
+        &txn,
+        caller,
+        &header,
+        "listing.renew",
+        ListingStatus::Published,
+    )
+    .await?;
     events::listing_changed(&txn, kind, id).await?;
     txn.commit().await?;
     Ok(())
@@ -336,7 +375,7 @@ pub async fn sweep_expiry(
                 Alias::new("expiry_reminded_at"),
             ])
             .from(table.clone())
-            .and_where(Expr::col(Alias::new("status")).eq(Status::Published.as_str()))
+            .and_where(Expr::col(Alias::new("status")).eq(ListingStatus::Published.as_str()))
             .and_where(
                 Expr::col(Alias::new("valid_until"))
                     .lte(today + Duration::days(REMIND_DAYS_BEFORE)),
@@ -356,13 +395,13 @@ pub async fn sweep_expiry(
                     kind,
                     id,
                     organisation_id,
-                    status: Status::Published,
+                    status: ListingStatus::Published,
                     version,
                     valid_until: Some(valid_until),
                     original_language: String::new(),
                 };
                 // A concurrent edit wins; the next sweep expires it.
-                if listings::transition(&txn, &header, version, Status::Expired, vec![])
+                if listings::transition(&txn, &header, version, ListingStatus::Expired, vec![])
                     .await
                     .is_ok()
                 {

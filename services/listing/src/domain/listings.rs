@@ -25,54 +25,7 @@ pub const DESCRIPTION_MAX: usize = 20_000;
 /// Most keywords a listing may carry.
 pub const KEYWORDS_MAX: usize = 20;
 
-/// Where a listing is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Draft,
-    Submitted,
-    Published,
-    Rejected,
-    Withdrawn,
-    Expired,
-    Closed,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Draft => "draft",
-            Status::Submitted => "submitted",
-            Status::Published => "published",
-            Status::Rejected => "rejected",
-            Status::Withdrawn => "withdrawn",
-            Status::Expired => "expired",
-            Status::Closed => "closed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Status> {
-        [
-            Status::Draft,
-            Status::Submitted,
-            Status::Published,
-            Status::Rejected,
-            Status::Withdrawn,
-            Status::Expired,
-            Status::Closed,
-        ]
-        .into_iter()
-        .find(|st| st.as_str() == s)
-    }
-
-    /// Owners may edit the content in these states (a published listing stays published).
-    pub fn editable(self) -> bool {
-        matches!(
-            self,
-            Status::Draft | Status::Submitted | Status::Rejected | Status::Published
-        )
-    }
-}
+pub use wire::ListingStatus;
 
 pub fn table(kind: ListingKind) -> &'static str {
     match kind {
@@ -87,7 +40,7 @@ pub struct Header {
     pub kind: ListingKind,
     pub id: Uuid,
     pub organisation_id: Uuid,
-    pub status: Status,
+    pub status: ListingStatus,
     pub version: i32,
     pub valid_until: Option<NaiveDate>,
     pub original_language: String,
@@ -99,7 +52,7 @@ impl From<&achievements::Model> for Header {
             kind: ListingKind::Achievement,
             id: m.id,
             organisation_id: m.organisation_id,
-            status: Status::parse(&m.status).unwrap_or(Status::Draft),
+            status: ListingStatus::parse(&m.status).unwrap_or(ListingStatus::Draft),
             version: m.version,
             valid_until: m.valid_until,
             original_language: m.original_language.clone(),
@@ -113,7 +66,7 @@ impl From<&needs::Model> for Header {
             kind: ListingKind::Need,
             id: m.id,
             organisation_id: m.organisation_id,
-            status: Status::parse(&m.status).unwrap_or(Status::Draft),
+            status: ListingStatus::parse(&m.status).unwrap_or(ListingStatus::Draft),
             version: m.version,
             valid_until: m.valid_until,
             original_language: m.original_language.clone(),
@@ -141,7 +94,7 @@ pub async fn header(db: &impl ConnectionTrait, kind: ListingKind, id: Uuid) -> A
 /// Published listings are public; every other state only to the owner's members and
 /// operators. Anyone else gets the same 404 as for a listing that does not exist.
 pub fn ensure_visible(header: &Header, caller: Option<&AuthUser>) -> ApiResult<()> {
-    let public = header.status == Status::Published;
+    let public = header.status == ListingStatus::Published;
     let privileged =
         caller.is_some_and(|c| c.is_operator || c.belongs_to(header.organisation_id.into()));
     if public || privileged {
@@ -188,7 +141,7 @@ pub async fn transition(
     db: &impl ConnectionTrait,
     header: &Header,
     expected_version: i32,
-    to: Status,
+    to: ListingStatus,
     extra: Vec<(&'static str, Value)>,
 ) -> ApiResult<()> {
     // A client's version of i32::MAX matches no row: stale, not an overflow.
@@ -231,7 +184,7 @@ pub struct ListParams {
     /// Only this organisation's.
     pub organisation_id: Option<Uuid>,
     /// Filter by status (owners and operators; everyone else sees published only).
-    pub status: Option<Status>,
+    pub status: Option<ListingStatus>,
     /// Only the caller's organisation's listings, in every status.
     #[serde(default)]
     pub mine: bool,
@@ -286,12 +239,12 @@ where
     let privileged = caller.is_some_and(|c| c.is_operator) || own_org.is_some();
     match (params.status, privileged) {
         (Some(status), true) => query = query.filter(cols.status.eq(status.as_str())),
-        (Some(status), false) if status != Status::Published => {
+        (Some(status), false) if status != ListingStatus::Published => {
             return Err(ApiError::Forbidden(
                 "only owners and operators may list unpublished listings".to_owned(),
             ));
         }
-        (_, false) => query = query.filter(cols.status.eq(Status::Published.as_str())),
+        (_, false) => query = query.filter(cols.status.eq(ListingStatus::Published.as_str())),
         (None, true) => {}
     }
     let paginator = query

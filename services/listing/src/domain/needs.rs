@@ -14,35 +14,11 @@ use uuid::Uuid;
 use super::editing::{self, Editable};
 use super::listings::{
     self, clean_ipc, clean_keywords, strings, CommonFields, Header, ListColumns, ListParams,
-    PriceRange, Status,
+    ListingStatus, PriceRange,
 };
 use super::translations::{self, LocalizedText, Provenance};
 
-/// A plain need, or an open call with a bounty (揭榜挂帅).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum NeedKind {
-    #[default]
-    Need,
-    OpenCall,
-}
-
-impl NeedKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NeedKind::Need => "need",
-            NeedKind::OpenCall => "open_call",
-        }
-    }
-
-    fn parse(s: &str) -> NeedKind {
-        if s == "open_call" {
-            NeedKind::OpenCall
-        } else {
-            NeedKind::Need
-        }
-    }
-}
+pub use wire::NeedKind;
 
 /// A need as its owner writes it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -95,7 +71,7 @@ pub struct NeedOut {
     pub id: NeedId,
     pub kind: NeedKind,
     pub organisation_id: Uuid,
-    pub status: Status,
+    pub status: ListingStatus,
     pub version: i32,
     pub original_language: String,
     pub language: String,
@@ -200,9 +176,9 @@ pub fn to_out(
     let score = completeness(&m);
     NeedOut {
         id: NeedId(m.id),
-        kind: NeedKind::parse(&m.kind),
+        kind: NeedKind::parse(&m.kind).unwrap_or_default(),
         organisation_id: m.organisation_id,
-        status: Status::parse(&m.status).unwrap_or(Status::Draft),
+        status: ListingStatus::parse(&m.status).unwrap_or(ListingStatus::Draft),
         version: m.version,
         original_language: m.original_language.clone(),
         language: chosen.language.clone(),
@@ -251,7 +227,7 @@ pub fn to_out(
 
 pub fn to_in(m: &needs::Model) -> NeedIn {
     NeedIn {
-        kind: NeedKind::parse(&m.kind),
+        kind: NeedKind::parse(&m.kind).unwrap_or_default(),
         language: m.original_language.clone(),
         title: m.title.clone(),
         summary: m.summary.clone(),
@@ -413,7 +389,7 @@ impl Editable for Needs {
             id: Set(NeedId::new().0),
             organisation_id: Set(org_id),
             created_by: Set(created_by),
-            status: Set(Status::Draft.as_str().to_owned()),
+            status: Set(ListingStatus::Draft.as_str().to_owned()),
             awarded_application_id: Set(None),
             submitted_at: Set(None),
             published_at: Set(None),
@@ -456,7 +432,7 @@ impl Editable for Needs {
         active.contact_phone = Set(input.contact_phone.clone());
     }
 
-    fn stamp(active: &mut needs::ActiveModel, status: Status, version: i32) {
+    fn stamp(active: &mut needs::ActiveModel, status: ListingStatus, version: i32) {
         active.status = Set(status.as_str().to_owned());
         active.version = Set(version);
         active.updated_at = Set(editing::written_at());
@@ -465,7 +441,9 @@ impl Editable for Needs {
     /// A published need cannot become an open call or stop being one: applicants answered
     /// what it was.
     fn check_change(current: &needs::Model, before: &NeedIn, input: &NeedIn) -> ApiResult<()> {
-        if input.kind != before.kind && Status::parse(&current.status) == Some(Status::Published) {
+        if input.kind != before.kind
+            && ListingStatus::parse(&current.status) == Some(ListingStatus::Published)
+        {
             return Err(ApiError::field(
                 "kind",
                 "a published need cannot become an open call or stop being one",

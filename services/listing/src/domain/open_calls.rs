@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::events;
-use super::listings::{self, Header, ListingKind, Status};
+use super::listings::{self, Header, ListingKind, ListingStatus};
 use super::needs::{NeedIn, NeedKind};
 use crate::SERVICE;
 use wire::ApplicationStatus;
@@ -84,7 +84,7 @@ pub async fn apply(
     let need = open_call(db, need_id).await?;
     let header = Header::from(&need);
     listings::ensure_visible(&header, Some(caller))?;
-    if header.status != Status::Published {
+    if header.status != ListingStatus::Published {
         return Err(ApiError::conflict(
             "open_call_not_open",
             "this open call is not accepting applications",
@@ -258,7 +258,7 @@ pub async fn decide(
         ApplicationDecision::Award => ApplicationStatus::Awarded,
         ApplicationDecision::Decline => ApplicationStatus::NotSelected,
     };
-    if input.decision == ApplicationDecision::Award && header.status != Status::Published {
+    if input.decision == ApplicationDecision::Award && header.status != ListingStatus::Published {
         return Err(ApiError::conflict(
             "open_call_not_open",
             "only a published open call can be awarded",
@@ -300,7 +300,7 @@ pub async fn decide(
             &txn,
             &header,
             header.version,
-            Status::Closed,
+            ListingStatus::Closed,
             vec![
                 (
                     "awarded_application_id",

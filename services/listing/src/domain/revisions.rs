@@ -44,7 +44,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::lifecycle::{Decision, ReviewIn};
-use super::listings::{self, Header, ListingKind, Status};
+use super::listings::{self, Header, ListingKind, ListingStatus};
 use super::translations::{self, TranslationText};
 use super::{achievements, events, needs};
 use crate::SERVICE;
@@ -186,7 +186,7 @@ pub async fn merge_edit<T: Serialize + DeserializeOwned>(
         header.status,
         find_pending(db, header.kind, header.id).await?,
     ) {
-        (Status::Published, Some(pending)) => {
+        (ListingStatus::Published, Some(pending)) => {
             let proposal: Proposal = serde_json::from_value(pending.proposed)
                 .map_err(|e| ApiError::Internal(e.into()))?;
             super::patch::merge(live, serde_json::Value::Object(proposal.listing))?
@@ -223,7 +223,7 @@ async fn bump(db: &impl ConnectionTrait, header: &Header, expected: i32) -> ApiR
         .value(Alias::new("version"), expected + 1)
         .and_where(Expr::col(Alias::new("id")).eq(header.id))
         .and_where(Expr::col(Alias::new("version")).eq(expected))
-        .and_where(Expr::col(Alias::new("status")).eq(Status::Published.as_str()));
+        .and_where(Expr::col(Alias::new("status")).eq(ListingStatus::Published.as_str()));
     let result = db.execute(db.get_database_backend().build(&stmt)).await?;
     if result.rows_affected() == 0 {
         return Err(ApiError::StaleVersion(format!(
@@ -340,7 +340,7 @@ pub async fn withdraw(
     let header = listings::header(db, kind, id).await?;
     listings::ensure_owner(&header, caller)?;
     listings::ensure_version(&header, version)?;
-    if header.status != Status::Published || find_pending(db, kind, id).await?.is_none() {
+    if header.status != ListingStatus::Published || find_pending(db, kind, id).await?.is_none() {
         return Err(ApiError::conflict(
             "no_pending_revision",
             format!("this {} has no revision waiting for review", kind.as_str()),

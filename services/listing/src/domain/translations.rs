@@ -23,8 +23,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::listings::{
-    self, clean_keywords, strings, validate_keywords, Header, ListingKind, Status, DESCRIPTION_MAX,
-    SUMMARY_MAX, TITLE_MAX,
+    self, clean_keywords, strings, validate_keywords, Header, ListingKind, ListingStatus,
+    DESCRIPTION_MAX, SUMMARY_MAX, TITLE_MAX,
 };
 use super::revisions;
 use crate::SERVICE;
@@ -232,7 +232,7 @@ pub async fn put(
         .as_ref()
         .map(|row| check_version(row, input.version))
         .transpose()?;
-    if header.status == Status::Published {
+    if header.status == ListingStatus::Published {
         let mut proposal = revisions::current_proposal(db, header).await?;
         proposal
             .translations
@@ -348,7 +348,7 @@ pub async fn remove(
 ) -> ApiResult<bool> {
     listings::ensure_owner(header, caller)?;
     let existing = find_row(db, header.kind, header.id, language).await?;
-    if header.status == Status::Published {
+    if header.status == ListingStatus::Published {
         let mut proposal = revisions::current_proposal(db, header).await?;
         match (&existing, proposal.translations.contains_key(language)) {
             (Some(_), _) => {

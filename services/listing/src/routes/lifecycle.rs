@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::domain::lifecycle::{self, RenewIn, ReviewIn, VersionIn};
-use crate::domain::listings::{self, ListingKind, Status};
+use crate::domain::listings::{self, ListingKind, ListingStatus};
 use crate::domain::revisions;
 use crate::domain::translations::{self, LocalizedText, TranslationIn};
 
@@ -44,7 +44,7 @@ fn kind(segment: &str) -> ApiResult<ListingKind> {
 pub struct ListingState {
     pub id: Uuid,
     pub kind: ListingKind,
-    pub status: Status,
+    pub status: ListingStatus,
     pub version: i32,
 }
 

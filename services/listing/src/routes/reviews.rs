@@ -14,7 +14,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::domain::listings::{self, ListingKind, Status};
+use crate::domain::listings::{self, ListingKind, ListingStatus};
 use crate::domain::revisions::{self, RevisionOut};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -45,7 +45,7 @@ async fn review_queue(
     caller: AuthUser,
 ) -> ApiResult<AppJson<Vec<ReviewItem>>> {
     caller.require_operator()?;
-    let submitted = Status::Submitted.as_str();
+    let submitted = ListingStatus::Submitted.as_str();
     let mut items: Vec<ReviewItem> = achievements::Entity::find()
         .filter(achievements::Column::Status.eq(submitted))
         .order_by_asc(achievements::Column::SubmittedAt)
@@ -92,7 +92,7 @@ async fn review_queue(
         let Ok(h) = listings::header(&state.db, kind, r.listing_id).await else {
             continue;
         };
-        if h.status != Status::Published {
+        if h.status != ListingStatus::Published {
             continue;
         }
         let title = match kind {

@@ -17,7 +17,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::preferred;
-use crate::domain::listings::{Header, ListingKind, Status};
+use crate::domain::listings::{Header, ListingKind, ListingStatus};
 use crate::domain::{achievements, needs, translations};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -225,7 +225,7 @@ const RECHECK_SLACK: usize = 5;
 /// What search may show: a published listing whose valid-until date has not passed (the
 /// expiry sweep may not have run yet today).
 fn is_public(header: &Header, today: chrono::NaiveDate) -> bool {
-    header.status == Status::Published && header.valid_until.is_none_or(|d| d >= today)
+    header.status == ListingStatus::Published && header.valid_until.is_none_or(|d| d >= today)
 }
 
 /// Search published listings.

@@ -12,8 +12,6 @@ mod deal;
 mod model;
 mod workspace;
 
-pub(super) use model::Broker;
-
 use axum::response::Response;
 use axum::Router;
 use http::StatusCode;
@@ -37,9 +35,9 @@ pub fn routes() -> Router<Portal> {
 /// Stages at which the contract is drafted.
 pub const CONTRACT_STAGES: [Stage; 2] = [Stage::Agreed, Stage::Signed];
 
-/// Whether a deal at the stage `code` (as the API sends it) may have its contract drafted.
-pub fn drafts_contract(code: &str) -> bool {
-    Stage::parse(code).is_some_and(|s| CONTRACT_STAGES.contains(&s))
+/// Whether a deal at this stage may have its contract drafted.
+pub fn drafts_contract(stage: Stage) -> bool {
+    CONTRACT_STAGES.contains(&stage)
 }
 
 /// The word for an API code from this area's catalog (`broker.{group}.{code}`), or the code
@@ -65,8 +63,8 @@ pub fn section(viewer: &Viewer) -> &'static str {
 }
 
 /// The first characters of an id, for rows that have nothing better to show.
-pub fn short_id(id: &str) -> String {
-    id.chars().take(8).collect()
+pub fn short_id<Id: std::fmt::Display + ?Sized>(id: &Id) -> String {
+    id.to_string().chars().take(8).collect()
 }
 
 /// What a form shows when the API refused it: field messages under the form's own input

@@ -15,11 +15,13 @@ use serde::Deserialize;
 use super::Labels;
 use crate::api::{with_query, ApiError};
 use crate::charts::{self, Datum, Marker};
-use crate::format::decimal2;
+use crate::format::{decimal2, group_digits};
 use crate::i18n::Tr;
 use crate::page::{render, Ctx, PageResult};
 use crate::session::Viewer;
 use crate::Portal;
+use wire::deal::TargetOut;
+use wire::stats::{AseanOut, AseanRow, Kpis, TargetsOut, TurnoverOut, TurnoverRow};
 use wire::Page;
 
 pub fn routes() -> Router<Portal> {
@@ -35,99 +37,9 @@ struct YearParam {
     year: String,
 }
 
-/// `GET /api/v1/stats/targets`.
-#[derive(Debug, Deserialize)]
-struct TargetsOut {
-    as_of: String,
-    indicators: Vec<TargetProgress>,
-}
-
-/// Progress of one indicator toward its target, as the API computes it.
-#[derive(Debug, Clone, Deserialize)]
-pub struct TargetProgress {
-    pub indicator: String,
-    pub target_value: i64,
-    pub baseline_value: Option<i64>,
-    pub baseline_year: Option<i32>,
-    pub measure: String,
-    pub actual: i64,
-    pub progress_percent: String,
-    pub remaining: i64,
-    pub months_remaining: i64,
-    pub current_monthly_rate: i64,
-    pub needed_monthly_rate: i64,
-    pub projection: i64,
-    pub on_track: bool,
-    pub source: String,
-}
-
-/// A stored target (`GET /api/v1/targets`), read here for the years that have one.
-#[derive(Debug, Deserialize)]
-struct TargetYear {
-    year: i32,
-}
-
-#[derive(Debug, Deserialize)]
-struct TurnoverOut {
-    rows: Vec<TurnoverRow>,
-    total_contract_count: i64,
-    total_amount_cny_minor: i64,
-    /// Groups the API left out for summing too few contracts to publish.
-    withheld_cells: i64,
-}
-
 /// The API's smallest public group (`deal.stats_min_cell_contracts`), named in the note on
 /// withheld groups.
 const MIN_PUBLIC_CONTRACTS: &str = "3";
-
-#[derive(Debug, Deserialize)]
-struct TurnoverRow {
-    keys: BTreeMap<String, String>,
-    /// Chinese text, or `{zh, en}`: either is read.
-    #[serde(default)]
-    labels: BTreeMap<String, serde_json::Value>,
-    contract_count: i64,
-    amount_cny_minor: i64,
-}
-
-#[derive(Debug, Deserialize)]
-struct AseanOut {
-    countries: Vec<AseanRow>,
-    asean_output_cny_minor: i64,
-    asean_absorption_cny_minor: i64,
-    asean_share_of_output_percent: String,
-    asean_share_of_absorption_percent: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct AseanRow {
-    country: String,
-    name_zh: String,
-    name_en: String,
-    output_cny_minor: i64,
-    output_contracts: i64,
-    absorption_cny_minor: i64,
-    absorption_contracts: i64,
-    output_share_percent: String,
-    absorption_share_percent: String,
-    /// Too few contracts to publish: the figures read as zero and are shown as unknown.
-    withheld: bool,
-}
-
-#[derive(Debug, Deserialize)]
-struct Kpis {
-    organisations: i64,
-    enterprises: i64,
-    achievements_published: i64,
-    needs_published: i64,
-    brokers_verified: i64,
-    matches: i64,
-    deals_open: i64,
-    contracts_signed: i64,
-    contracts_registered: i64,
-    registered_output_cny_minor: i64,
-    registered_absorption_cny_minor: i64,
-}
 
 /// The turnover target of the year with its chart, every figure as people read it.
 pub struct TargetView {
@@ -299,7 +211,7 @@ async fn dashboard(
     );
     let (targets, stored, month, city, ctype, industry) = tokio::join!(
         api.get::<TargetsOut>(caller, &targets_path),
-        api.get::<Page<TargetYear>>(caller, "/api/v1/targets?per_page=100"),
+        api.get::<Page<TargetOut>>(caller, "/api/v1/targets?per_page=100"),
         api.get::<TurnoverOut>(caller, &month_path),
         api.get::<TurnoverOut>(caller, &city_path),
         api.get::<TurnoverOut>(caller, &type_path),
@@ -437,35 +349,35 @@ async fn dashboard(
     let kpis = vec![
         Kpi {
             label: t.t("dash.kpi_organisations"),
-            value: t.count(kpis.organisations),
+            value: group_digits(kpis.organisations),
         },
         Kpi {
             label: t.t("dash.kpi_enterprises"),
-            value: t.count(kpis.enterprises),
+            value: group_digits(kpis.enterprises),
         },
         Kpi {
             label: t.t("dash.kpi_achievements"),
-            value: t.count(kpis.achievements_published),
+            value: group_digits(kpis.achievements_published),
         },
         Kpi {
             label: t.t("dash.kpi_needs"),
-            value: t.count(kpis.needs_published),
+            value: group_digits(kpis.needs_published),
         },
         Kpi {
             label: t.t("dash.kpi_matches"),
-            value: t.count(kpis.matches),
+            value: group_digits(kpis.matches),
         },
         Kpi {
             label: t.t("dash.kpi_deals_open"),
-            value: t.count(kpis.deals_open),
+            value: group_digits(kpis.deals_open),
         },
         Kpi {
             label: t.t("dash.kpi_contracts_signed"),
-            value: t.count(kpis.contracts_signed),
+            value: group_digits(kpis.contracts_signed),
         },
         Kpi {
             label: t.t("dash.kpi_contracts_registered"),
-            value: t.count(kpis.contracts_registered),
+            value: group_digits(kpis.contracts_registered),
         },
         Kpi {
             label: t.t("dash.kpi_output"),
@@ -477,7 +389,7 @@ async fn dashboard(
         },
         Kpi {
             label: t.t("dash.kpi_brokers"),
-            value: t.count(kpis.brokers_verified),
+            value: group_digits(kpis.brokers_verified),
         },
     ];
 
@@ -491,7 +403,7 @@ async fn dashboard(
             })
             .collect(),
         target_years: target_years.into_iter().rev().collect(),
-        as_of: targets.as_of,
+        as_of: targets.as_of.to_string(),
         actual: t.cny(actual_fen),
         actual_yuan: decimal2(actual_fen),
         contracts: t.count(month.total_contract_count),
@@ -641,17 +553,11 @@ fn breakdown(
     }
 }
 
-/// A group's name in the reader's language: the API's `{zh, en}` label when it gives one, the
-/// taxonomy's words otherwise, the API's Chinese label or the code as a last resort.
+/// A group's name in the reader's language: the taxonomy's words, else the API's Chinese label,
+/// else the code.
 fn row_label(t: Tr, labels: &Labels, dim: &str, row: &TurnoverRow) -> String {
     let code = row.keys.get(dim).map(String::as_str).unwrap_or("");
-    let api = row.labels.get(dim);
-    if let Some(serde_json::Value::Object(o)) = api {
-        let zh = o.get("zh").and_then(|v| v.as_str()).unwrap_or(code);
-        let en = o.get("en").and_then(|v| v.as_str()).unwrap_or("");
-        return t.pick(zh, en).to_owned();
-    }
-    let api_zh = api.and_then(|v| v.as_str()).unwrap_or(code).to_owned();
+    let api_zh = row.labels.get(dim).map_or(code, String::as_str).to_owned();
     let ours = match dim {
         "city" => labels.region(code),
         "industry" => labels.industry(code),
@@ -739,6 +645,7 @@ fn asean_view(t: Tr, year: i32, a: &AseanOut) -> AseanView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wire::{AmountKind, Basis, Dim, Source};
 
     #[test]
     fn a_bad_year_falls_back_to_the_current_one() {
@@ -759,6 +666,11 @@ mod tests {
             total_contract_count: 2,
             total_amount_cny_minor: 123_456,
             withheld_cells: 0,
+            basis: Basis::Output,
+            amount: AmountKind::Contract,
+            source: Source::Rollup,
+            group_by: vec![Dim::Month],
+            total_withheld: false,
         };
         let b = month_breakdown(Tr::new(crate::i18n::Lang::En), 2025, &out);
         assert_eq!(b.rows.len(), 12);

@@ -12,6 +12,7 @@ use crate::api::{with_query, ApiError};
 use crate::page::{done, render, Ctx, FormErrors, PageResult};
 use crate::session::Viewer;
 use crate::Portal;
+use wire::deal::{BrokerOut, PublicityNotice};
 use wire::CertificationLevel;
 use wire::Page;
 
@@ -37,27 +38,13 @@ struct BrokerFilters {
     page: Option<u64>,
 }
 
-#[derive(Debug, Deserialize)]
-struct Broker {
-    display_name: String,
-    certification_level: String,
-    #[serde(default)]
-    fields: Vec<String>,
-    #[serde(default)]
-    regions: Vec<String>,
-    #[serde(default)]
-    languages: Vec<String>,
-    bio: Option<String>,
-    verification_status: String,
-}
-
 #[derive(Template)]
 #[template(path = "brokers.html")]
 struct BrokersPage {
     ctx: Ctx,
     labels: Labels,
     filters: BrokerFilters,
-    brokers: Vec<Broker>,
+    brokers: Vec<BrokerOut>,
     pager: Pager,
 }
 
@@ -75,11 +62,11 @@ impl BrokersPage {
             .join(sep)
     }
 
-    fn fields_of(&self, b: &Broker) -> String {
+    fn fields_of(&self, b: &BrokerOut) -> String {
         self.list(&b.fields, |l, c| l.industry(c))
     }
 
-    fn regions_of(&self, b: &Broker) -> String {
+    fn regions_of(&self, b: &BrokerOut) -> String {
         self.list(&b.regions, |l, c| {
             if c == "450000" {
                 self.ctx.t.t("dir.all_guangxi").to_owned()
@@ -89,7 +76,7 @@ impl BrokersPage {
         })
     }
 
-    fn languages_of(&self, b: &Broker) -> String {
+    fn languages_of(&self, b: &BrokerOut) -> String {
         self.list(&b.languages, |l, c| l.language(c))
     }
 
@@ -119,7 +106,7 @@ async fn brokers(
         ],
     );
     let (list, labels) = tokio::join!(
-        portal.api.get::<Page<Broker>>(viewer.caller(), &path),
+        portal.api.get::<Page<BrokerOut>>(viewer.caller(), &path),
         Labels::load(&portal, &viewer)
     );
     let list = list.map_err(|e| viewer.fail(e))?;
@@ -134,17 +121,6 @@ async fn brokers(
     }))
 }
 
-#[derive(Debug, Deserialize)]
-struct Notice {
-    deal_id: String,
-    title: String,
-    seller_name: String,
-    buyer_name: String,
-    starts_on: Option<String>,
-    ends_on: Option<String>,
-    objection_count: i64,
-}
-
 #[derive(Debug, Default, Deserialize)]
 struct PageParam {
     page: Option<u64>,
@@ -154,7 +130,7 @@ struct PageParam {
 #[template(path = "publicity.html")]
 struct PublicityPage {
     ctx: Ctx,
-    notices: Vec<Notice>,
+    notices: Vec<PublicityNotice>,
     pager: Pager,
     errors: FormErrors,
     /// The notice an objection was refused for, to show the message beside it.
@@ -192,7 +168,7 @@ async fn publicity_page(
     );
     let list = portal
         .api
-        .get::<Page<Notice>>(viewer.caller(), &path)
+        .get::<Page<PublicityNotice>>(viewer.caller(), &path)
         .await
         .map_err(|e| viewer.fail(e))?;
     let pager = Pager::new(&viewer.path, "page", list.page, list.per_page, list.total);

@@ -15,6 +15,7 @@ use crate::money::currency_codes;
 use crate::page::{done, render, Ctx, FormErrors, PageResult};
 use crate::session::Viewer;
 use crate::Portal;
+use wire::deal::FxRateOut;
 use wire::Page;
 
 pub fn routes() -> Router<Portal> {
@@ -22,14 +23,6 @@ pub fn routes() -> Router<Portal> {
 }
 
 const PER_PAGE: u64 = 30;
-
-#[derive(Debug, Deserialize)]
-struct FxRate {
-    currency: String,
-    rate_date: String,
-    cny_per_unit: String,
-    source: String,
-}
 
 #[derive(Debug, Default, Deserialize)]
 struct Filters {
@@ -56,7 +49,7 @@ struct RateForm {
 struct FxPage {
     ctx: Ctx,
     tabs: Vec<Tab>,
-    rates: Vec<FxRate>,
+    rates: Vec<FxRateOut>,
     pager: Pager,
     filters: Filters,
     form: RateForm,
@@ -104,7 +97,7 @@ async fn page(
         ],
     );
     let (rates, tabs) = tokio::join!(
-        portal.api.get::<Page<FxRate>>(viewer.caller(), &path),
+        portal.api.get::<Page<FxRateOut>>(viewer.caller(), &path),
         tabs(
             &portal.api,
             viewer.caller(),

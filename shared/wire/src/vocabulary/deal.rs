@@ -117,3 +117,50 @@ vocabulary! {
         Cancelled = "cancelled",
     }
 }
+
+vocabulary! {
+    /// Which side of a contract is counted: output (the seller is in Guangxi) or absorption
+    /// (the buyer is).
+    #[derive(Default)]
+    pub enum Basis {
+        /// 技术输出: the seller is in Guangxi (the headline figure).
+        #[default]
+        Output = "output",
+        /// 技术吸纳: the buyer is in Guangxi.
+        Absorption = "absorption",
+    }
+}
+
+vocabulary! {
+    /// Which amount a turnover figure sums.
+    #[derive(Default)]
+    pub enum AmountKind {
+        /// 合同成交额
+        #[default]
+        Contract = "contract",
+        /// 技术交易额
+        Technology = "technology",
+    }
+}
+
+vocabulary! {
+    /// Where a turnover figure is read from: the monthly rollups (default) or the raw tables.
+    #[derive(Default)]
+    pub enum Source {
+        #[default]
+        Rollup = "rollup",
+        Raw = "raw",
+    }
+}
+
+vocabulary! {
+    /// A dimension turnover figures are grouped by.
+    pub enum Dim {
+        Year = "year",
+        Month = "month",
+        City = "city",
+        ContractType = "contract_type",
+        Industry = "industry",
+        Country = "country",
+    }
+}

@@ -33,7 +33,9 @@ impl ListingStatus {
 
 vocabulary! {
     /// A plain need or an open call (揭榜挂帅) with a bounty.
+    #[derive(Default)]
     pub enum NeedKind {
+        #[default]
         Need = "need",
         OpenCall = "open_call",
     }

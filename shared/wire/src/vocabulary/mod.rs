@@ -99,8 +99,8 @@ pub mod matching;
 
 pub use accounts::{OrgKind, OrgRole, UserStatus, VerificationStatus};
 pub use deal::{
-    AttributionRole, CertificationLevel, ContractStatus, MilestoneStatus, Mode, Origin,
-    PaymentStatus, RegistrationStatus, Stage,
+    AmountKind, AttributionRole, Basis, CertificationLevel, ContractStatus, Dim, MilestoneStatus,
+    Mode, Origin, PaymentStatus, RegistrationStatus, Source, Stage,
 };
 pub use listing::{ApplicationStatus, ListingKind, ListingStatus, NeedKind, RevisionStatus};
 pub use matching::MatchSideStatus;

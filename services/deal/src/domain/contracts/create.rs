@@ -29,6 +29,7 @@ use super::{
     LICENCE_SCOPES,
 };
 use crate::SERVICE;
+use wire::ContractStatus;
 
 /// Creates a contract inside `txn` (the caller's idempotency transaction). A contract of a
 /// deal moves the deal to `signed`, which needs its publicity window to have ended.
@@ -130,7 +131,7 @@ fn validate_fields(input: &ContractIn) -> ApiResult<()> {
     }
     for (i, b) in input.brokers.iter().enumerate() {
         v.check(
-            matches!(b.role.as_str(), "introducer" | "co_broker" | "closer"),
+            wire::AttributionRole::parse(&b.role).is_some(),
             &format!("brokers[{i}].role"),
             "must be introducer, co_broker or closer",
         );
@@ -368,7 +369,7 @@ async fn insert_contract(
         ip_type: Set(input.ip_type.clone()),
         achievement_id: Set(achievement_id),
         need_id: Set(need_id),
-        status: Set("signed".to_owned()),
+        status: Set(ContractStatus::Signed.as_str().to_owned()),
         created_by: Set(caller.user_id.0),
         version: Set(1),
         created_at: Set(at),

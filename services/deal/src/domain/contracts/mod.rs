@@ -9,7 +9,7 @@
 //! currency converts at the signing-date rate (`platform::fx`), rounded half away from zero to
 //! the fen (`platform::money::Money::to_cny`).
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::NaiveDate;
 use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
 use platform::entity::{
@@ -27,6 +27,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+use wire::{ContractStatus, MilestoneStatus, RegistrationStatus};
 
 use super::access::{contract_scope, ensure_contract_visible, is_assigned, is_contract_party};
 use super::deals;
@@ -104,25 +105,10 @@ fn subtype_ok(contract_type: &str, subtype: &str) -> bool {
         .any(|(t, _, subs)| *t == contract_type && subs.iter().any(|(s, _)| *s == subtype))
 }
 
-/// One non-technical part of the contract amount.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct CostLineIn {
-    /// `equipment`, `materials`, `construction`, `software_licence`, `travel` or `other`.
-    pub kind: String,
-    pub description: String,
-    /// In minor units of the contract's currency.
-    pub amount_minor: i64,
-}
-
-/// A broker the contract names (reward schemes pay only these).
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct NamedBrokerIn {
-    pub broker_id: Uuid,
-    /// `introducer`, `co_broker` or `closer`.
-    pub role: String,
-}
+pub use wire::deal::{
+    AmountsOut, ContractOut, ContractTypeOut, CostLineIn, MilestoneOut, NamedBrokerIn,
+    RegistrationSummary, SubtypeOut,
+};
 
 /// A contract as the parties record it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -165,67 +151,6 @@ pub struct ContractIn {
     pub brokers: Vec<NamedBrokerIn>,
 }
 
-/// The amounts of a contract, original and in CNY.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct AmountsOut {
-    pub currency: String,
-    pub contract_amount_minor: i64,
-    pub tech_amount_minor: i64,
-    pub contract_amount_cny_minor: i64,
-    pub tech_amount_cny_minor: i64,
-    /// CNY per unit used (empty for CNY contracts).
-    pub fx_rate: Option<String>,
-    pub fx_rate_id: Option<Uuid>,
-    pub fx_rate_date: Option<NaiveDate>,
-    pub fx_rate_source: Option<String>,
-}
-
-/// The registration state shown with a contract.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct RegistrationSummary {
-    pub id: Uuid,
-    pub status: String,
-    pub registration_number: Option<String>,
-    pub registered_on: Option<NaiveDate>,
-}
-
-/// A stored contract.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ContractOut {
-    pub id: ContractId,
-    pub deal_id: Option<Uuid>,
-    pub contract_number: String,
-    pub title: String,
-    pub contract_type: String,
-    pub contract_type_label: String,
-    pub subtype: String,
-    pub licence_scope: Option<String>,
-    pub seller_organisation_id: Uuid,
-    pub buyer_organisation_id: Uuid,
-    pub intermediary_organisation_id: Option<Uuid>,
-    pub signed_on: NaiveDate,
-    pub valid_from: Option<NaiveDate>,
-    pub valid_until: Option<NaiveDate>,
-    pub amounts: AmountsOut,
-    pub cost_lines: Vec<CostLineIn>,
-    pub seller_country: String,
-    pub seller_region_code: String,
-    pub buyer_country: String,
-    pub buyer_region_code: String,
-    pub industry_code: String,
-    pub ip_type: Option<String>,
-    pub achievement_id: Option<Uuid>,
-    pub need_id: Option<Uuid>,
-    pub brokers: Vec<NamedBrokerIn>,
-    /// `signed` or `cancelled`.
-    pub status: String,
-    pub registration: Option<RegistrationSummary>,
-    pub created_by: Uuid,
-    pub version: i32,
-    pub created_at: DateTime<FixedOffset>,
-    pub updated_at: DateTime<FixedOffset>,
-}
-
 /// Filters of the contract list.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -263,35 +188,19 @@ pub struct MilestoneDoneIn {
     pub version: i32,
 }
 
-/// A stored milestone.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct MilestoneOut {
-    pub id: Uuid,
-    pub contract_id: Uuid,
-    pub title: String,
-    pub due_on: Option<NaiveDate>,
-    pub amount_minor: i64,
-    pub currency: String,
-    /// `pending` or `done`.
-    pub status: String,
-    pub version: i32,
-    pub created_at: DateTime<FixedOffset>,
-}
-
-impl From<milestones::Model> for MilestoneOut {
-    fn from(m: milestones::Model) -> Self {
-        MilestoneOut {
-            id: m.id,
-            contract_id: m.contract_id,
-            title: m.title,
-            due_on: m.due_on,
-            amount_minor: m.amount_minor,
-            currency: m.currency,
-            status: m.status,
-            version: m.version,
-            created_at: m.created_at,
-        }
-    }
+/// A milestone as the API shows it; its status is a stored code read into the vocabulary.
+pub fn milestone_out(m: milestones::Model) -> ApiResult<MilestoneOut> {
+    Ok(MilestoneOut {
+        id: m.id,
+        contract_id: m.contract_id,
+        title: m.title,
+        due_on: m.due_on,
+        amount_minor: m.amount_minor,
+        currency: m.currency,
+        status: m.status.parse()?,
+        version: m.version,
+        created_at: m.created_at,
+    })
 }
 
 /// Reads a contract or 404.
@@ -450,13 +359,17 @@ pub async fn to_out(db: &impl ConnectionTrait, c: contracts::Model) -> ApiResult
                 role: b.role,
             })
             .collect(),
-        status: c.status,
-        registration: registration.map(|r| RegistrationSummary {
-            id: r.id,
-            status: r.status,
-            registration_number: r.registration_number,
-            registered_on: r.registered_on,
-        }),
+        status: c.status.parse()?,
+        registration: registration
+            .map(|r| -> ApiResult<_> {
+                Ok(RegistrationSummary {
+                    id: r.id,
+                    status: r.status.parse()?,
+                    registration_number: r.registration_number,
+                    registered_on: r.registered_on,
+                })
+            })
+            .transpose()?,
         created_by: c.created_by,
         version: c.version,
         created_at: c.created_at,
@@ -553,7 +466,7 @@ pub async fn cancel(
             "only the parties or an operator may cancel a contract".to_owned(),
         ));
     }
-    if before.status == "cancelled" {
+    if before.status == ContractStatus::Cancelled.as_str() {
         return Err(ApiError::conflict(
             "contract_cancelled",
             "the contract is already cancelled",
@@ -561,7 +474,10 @@ pub async fn cancel(
     }
     let registered = registrations::Entity::find()
         .filter(registrations::Column::ContractId.eq(id))
-        .filter(registrations::Column::Status.is_in(["registered", "submitted"]))
+        .filter(registrations::Column::Status.is_in([
+            RegistrationStatus::Registered.as_str(),
+            RegistrationStatus::Submitted.as_str(),
+        ]))
         .count(&txn)
         .await?;
     if registered > 0 {
@@ -571,7 +487,10 @@ pub async fn cancel(
         ));
     }
     let res = contracts::Entity::update_many()
-        .col_expr(contracts::Column::Status, Expr::value("cancelled"))
+        .col_expr(
+            contracts::Column::Status,
+            Expr::value(ContractStatus::Cancelled.as_str()),
+        )
         .col_expr(
             contracts::Column::Version,
             Expr::value(super::next_version(
@@ -634,7 +553,7 @@ pub async fn add_milestone(
     v.finish()?;
     let txn = db.begin().await?;
     let c = get_to_act(&txn, caller, id).await?;
-    if c.status == "cancelled" {
+    if c.status == ContractStatus::Cancelled.as_str() {
         return Err(ApiError::conflict(
             "contract_cancelled",
             "the contract is cancelled",
@@ -647,7 +566,7 @@ pub async fn add_milestone(
         due_on: Set(input.due_on),
         amount_minor: Set(input.amount_minor),
         currency: Set(c.currency.clone()),
-        status: Set("pending".to_owned()),
+        status: Set(MilestoneStatus::Pending.as_str().to_owned()),
         version: Set(1),
         created_at: Set(now()),
     }
@@ -687,8 +606,8 @@ pub async fn list_milestones(
         .fetch_page(page - 1)
         .await?
         .into_iter()
-        .map(MilestoneOut::from)
-        .collect();
+        .map(milestone_out)
+        .collect::<ApiResult<_>>()?;
     Ok(Page {
         items,
         total,
@@ -713,14 +632,17 @@ pub async fn complete_milestone(
         .one(&txn)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("milestone {milestone_id}")))?;
-    if before.status == "done" {
+    if before.status == MilestoneStatus::Done.as_str() {
         return Err(ApiError::conflict(
             "milestone_done",
             "the milestone is already done",
         ));
     }
     let res = milestones::Entity::update_many()
-        .col_expr(milestones::Column::Status, Expr::value("done"))
+        .col_expr(
+            milestones::Column::Status,
+            Expr::value(MilestoneStatus::Done.as_str()),
+        )
         .col_expr(
             milestones::Column::Version,
             Expr::value(super::next_version(
@@ -750,21 +672,6 @@ pub async fn complete_milestone(
     .await?;
     txn.commit().await?;
     Ok(after)
-}
-
-/// Contract types and subtypes, for forms.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ContractTypeOut {
-    pub code: String,
-    pub label_zh: String,
-    pub subtypes: Vec<SubtypeOut>,
-}
-
-/// A subtype of a contract type.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct SubtypeOut {
-    pub code: String,
-    pub label_zh: String,
 }
 
 /// Every contract type with its subtypes.

@@ -10,6 +10,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 use uuid::Uuid;
 
 use super::{paging, BrokerPerformance, BrokerStatsParams, Page};
+use wire::{ContractStatus, RegistrationStatus, Stage, VerificationStatus};
 
 /// Performance of verified brokers.
 #[tracing::instrument(skip_all)]
@@ -20,7 +21,7 @@ pub async fn broker_performance(
     use sea_orm::QueryOrder;
     let (page, per_page) = paging(params.page, params.per_page);
     let paginator = brokers::Entity::find()
-        .filter(brokers::Column::VerificationStatus.eq("verified"))
+        .filter(brokers::Column::VerificationStatus.eq(VerificationStatus::Verified.as_str()))
         .order_by_asc(brokers::Column::DisplayName)
         .order_by_asc(brokers::Column::Id)
         .paginate(db, per_page);
@@ -37,7 +38,7 @@ pub async fn broker_performance(
         let mut closed = 0;
         for id in &deal_ids {
             if let Some(d) = deals::Entity::find_by_id(*id).one(db).await? {
-                if matches!(d.stage.as_str(), "registered" | "closed") {
+                if matches!(d.stage.parse(), Ok(Stage::Registered | Stage::Closed)) {
                     closed += 1;
                 }
             }
@@ -54,10 +55,10 @@ pub async fn broker_performance(
             let Some(c) = c else { continue };
             let reg = registrations::Entity::find()
                 .filter(registrations::Column::ContractId.eq(c.id))
-                .filter(registrations::Column::Status.eq("registered"))
+                .filter(registrations::Column::Status.eq(RegistrationStatus::Registered.as_str()))
                 .one(db)
                 .await?;
-            if reg.is_some() && c.status == "signed" {
+            if reg.is_some() && c.status == ContractStatus::Signed.as_str() {
                 registered += 1;
                 turnover = turnover
                     .checked_add(c.contract_amount_cny_minor)
@@ -88,7 +89,7 @@ pub async fn broker_performance(
         items.push(BrokerPerformance {
             broker_id: b.id,
             display_name: b.display_name,
-            certification_level: b.certification_level,
+            certification_level: b.certification_level.parse()?,
             deals: i64::try_from(deal_ids.len()).unwrap_or(0),
             deals_closed: closed,
             contracts_registered: registered,

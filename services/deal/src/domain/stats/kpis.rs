@@ -9,31 +9,22 @@ use platform::error::ApiResult;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::{turnover, Basis, Kpis, TurnoverParams};
+use wire::{ContractStatus, ListingStatus, RegistrationStatus, Stage, VerificationStatus};
 
 /// Counts across the platform.
 #[tracing::instrument(skip_all)]
 pub async fn kpis(db: &impl ConnectionTrait) -> ApiResult<Kpis> {
     let mut by_stage = BTreeMap::new();
     let mut open = 0;
-    for stage in [
-        "lead",
-        "contacted",
-        "nda",
-        "negotiating",
-        "agreed",
-        "signed",
-        "registered",
-        "closed",
-        "lost",
-    ] {
+    for stage in Stage::ALL {
         let n = deals::Entity::find()
-            .filter(deals::Column::Stage.eq(stage))
+            .filter(deals::Column::Stage.eq(stage.as_str()))
             .count(db)
             .await?;
-        if !matches!(stage, "closed" | "lost") {
+        if !stage.is_final() {
             open += n;
         }
-        by_stage.insert(stage.to_owned(), n);
+        by_stage.insert(stage.as_str().to_owned(), n);
     }
     let total = |basis| TurnoverParams {
         basis: Some(basis),
@@ -47,26 +38,26 @@ pub async fn kpis(db: &impl ConnectionTrait) -> ApiResult<Kpis> {
             .count(db)
             .await?,
         achievements_published: achievements::Entity::find()
-            .filter(achievements::Column::Status.eq("published"))
+            .filter(achievements::Column::Status.eq(ListingStatus::Published.as_str()))
             .count(db)
             .await?,
         needs_published: needs::Entity::find()
-            .filter(needs::Column::Status.eq("published"))
+            .filter(needs::Column::Status.eq(ListingStatus::Published.as_str()))
             .count(db)
             .await?,
         brokers_verified: brokers::Entity::find()
-            .filter(brokers::Column::VerificationStatus.eq("verified"))
+            .filter(brokers::Column::VerificationStatus.eq(VerificationStatus::Verified.as_str()))
             .count(db)
             .await?,
         matches: matches::Entity::find().count(db).await?,
         deals_open: open,
         deals_by_stage: by_stage,
         contracts_signed: contracts::Entity::find()
-            .filter(contracts::Column::Status.eq("signed"))
+            .filter(contracts::Column::Status.eq(ContractStatus::Signed.as_str()))
             .count(db)
             .await?,
         contracts_registered: registrations::Entity::find()
-            .filter(registrations::Column::Status.eq("registered"))
+            .filter(registrations::Column::Status.eq(RegistrationStatus::Registered.as_str()))
             .count(db)
             .await?,
         registered_output_cny_minor: turnover(db, &total(Basis::Output))

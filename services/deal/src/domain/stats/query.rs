@@ -8,7 +8,8 @@ use platform::error::{ApiError, ApiResult};
 use sea_orm::sea_query::{Alias, Expr, Order, Query, SelectStatement, SimpleExpr};
 use sea_orm::{DatabaseBackend, EntityName, IdenStatic, QueryResult};
 
-use super::{month_bounds, AmountKind, Basis, Dim, TurnoverParams, TurnoverRow, ALL};
+use super::{dim_label, month_bounds, AmountKind, Basis, Dim, TurnoverParams, TurnoverRow, ALL};
+use wire::{ContractStatus, RegistrationStatus};
 
 /// The validated form of [`TurnoverParams`].
 #[derive(Debug, Clone)]
@@ -35,7 +36,7 @@ pub(super) fn filters(p: &TurnoverParams) -> ApiResult<Filters> {
         Some(s) => {
             let mut dims = Vec::new();
             for part in s.split(',') {
-                let d = Dim::parse(part).ok_or_else(|| {
+                let d = Dim::parse(part.trim()).ok_or_else(|| {
                     ApiError::BadRequest(format!("group_by: unknown dimension {part:?} (year, month, city, contract_type, industry, country)"))
                 })?;
                 if !dims.contains(&d) {
@@ -150,7 +151,7 @@ pub(super) fn rollup_query(f: &Filters) -> SelectStatement {
     let mut q = Query::select();
     q.from(turnover_rollups::Entity);
     for d in &f.dims {
-        q.expr_as(rollup_dim(*d), Alias::new(d.name()));
+        q.expr_as(rollup_dim(*d), Alias::new(d.as_str()));
     }
     let amount_column = match f.amount {
         AmountKind::Contract => turnover_rollups::Column::ContractAmountCnyMinor,
@@ -241,8 +242,8 @@ const SUBTOTAL_COLUMNS: [turnover_rollups::Column; 4] = [
 pub(super) fn raw_conditions(backend: DatabaseBackend, f: &Filters) -> Vec<SimpleExpr> {
     let (home_country, home_region, _) = sides(f.basis);
     let mut w = vec![
-        r(registrations::Column::Status).eq("registered"),
-        c(contracts::Column::Status).eq("signed"),
+        r(registrations::Column::Status).eq(RegistrationStatus::Registered.as_str()),
+        c(contracts::Column::Status).eq(ContractStatus::Signed.as_str()),
         c(home_country).eq("CN"),
         c(home_region).like("45%"),
     ];
@@ -280,7 +281,7 @@ pub(super) fn raw_query(backend: DatabaseBackend, f: &Filters) -> SelectStatemen
     let mut q = Query::select();
     raw_from(&mut q);
     for d in &f.dims {
-        q.expr_as(raw_dim(backend, f.basis, *d), Alias::new(d.name()));
+        q.expr_as(raw_dim(backend, f.basis, *d), Alias::new(d.as_str()));
     }
     let amount_column = match f.amount {
         AmountKind::Contract => contracts::Column::ContractAmountCnyMinor,
@@ -306,9 +307,9 @@ pub(super) fn read_row(row: &QueryResult, dims: &[Dim]) -> Result<TurnoverRow, s
     let mut keys = BTreeMap::new();
     let mut labels = BTreeMap::new();
     for d in dims {
-        let code: String = row.try_get("", d.name())?;
-        labels.insert(d.name().to_owned(), d.label(&code));
-        keys.insert(d.name().to_owned(), code);
+        let code: String = row.try_get("", d.as_str())?;
+        labels.insert(d.as_str().to_owned(), dim_label(*d, &code));
+        keys.insert(d.as_str().to_owned(), code);
     }
     Ok(TurnoverRow {
         keys,

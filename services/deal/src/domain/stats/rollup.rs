@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::query::{r, raw_dim};
 use super::{city_of, in_guangxi, month_bounds, now, Basis, Dim, ALL};
+use wire::{ContractStatus, RegistrationStatus};
 
 /// Registered turnover changed in these months (`YYYY-MM`): recompute their rollups.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -85,8 +86,8 @@ pub async fn recompute_month(db: &impl TransactionTrait, month: &str) -> anyhow:
             JoinType::InnerJoin,
             contracts::Relation::Registrations.def(),
         )
-        .filter(registrations::Column::Status.eq("registered"))
-        .filter(contracts::Column::Status.eq("signed"))
+        .filter(registrations::Column::Status.eq(RegistrationStatus::Registered.as_str()))
+        .filter(contracts::Column::Status.eq(ContractStatus::Signed.as_str()))
         .filter(registrations::Column::RegisteredOn.gte(first))
         .filter(registrations::Column::RegisteredOn.lt(next))
         .into_partial_model::<Counted>()

@@ -9,6 +9,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 use uuid::Uuid;
 
 use super::{month_of, today, turnover, TargetProgress, TargetsOut, TargetsParams, TurnoverParams};
+use wire::{ListingStatus, RegistrationStatus, VerificationStatus};
 
 /// First year of the plan the cumulative indicators count from.
 pub const PLAN_START_YEAR: i32 = 2021;
@@ -125,7 +126,7 @@ async fn actual_value(
             // Achievements on registered contracts, plus achievements closed as transferred.
             let mut ids: HashSet<Uuid> = HashSet::new();
             let rows = registrations::Entity::find()
-                .filter(registrations::Column::Status.eq("registered"))
+                .filter(registrations::Column::Status.eq(RegistrationStatus::Registered.as_str()))
                 .filter(registrations::Column::RegisteredOn.lte(end))
                 .find_also_related(contracts::Entity)
                 .all(db)
@@ -139,7 +140,7 @@ async fn actual_value(
                 achievements::Entity::find()
                     .select_only()
                     .column(achievements::Column::Id)
-                    .filter(achievements::Column::Status.eq("closed"))
+                    .filter(achievements::Column::Status.eq(ListingStatus::Closed.as_str()))
                     .into_tuple()
                     .all(db)
                     .await?
@@ -185,7 +186,9 @@ async fn actual_value(
         }
         "brokers_trained" => {
             let n = brokers::Entity::find()
-                .filter(brokers::Column::VerificationStatus.eq("verified"))
+                .filter(
+                    brokers::Column::VerificationStatus.eq(VerificationStatus::Verified.as_str()),
+                )
                 .count(db)
                 .await?;
             Ok(i64::try_from(n).unwrap_or(i64::MAX))

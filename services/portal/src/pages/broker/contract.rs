@@ -14,9 +14,6 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::contract_form::type_label;
-use super::model::{
-    Broker, Contract, ContractType, Deal, HistoryEntry, Milestone, Organisation, Payment,
-};
 use super::{form_version, path_id, post_or_refuse, section, short_id, word};
 use crate::api::with_query;
 use crate::i18n::Tr;
@@ -25,6 +22,11 @@ use crate::page::{done, render, typed, Ctx, FormErrors, PageError, PageResult};
 use crate::pages::{page_param, Labels, Pager, Term};
 use crate::session::Viewer;
 use crate::Portal;
+use uuid::Uuid;
+use wire::accounts::OrganisationOut;
+use wire::deal::{
+    BrokerOut, ContractOut, ContractTypeOut, DealOut, HistoryEntry, MilestoneOut, PaymentOut,
+};
 use wire::Page;
 use wire::{ContractStatus, MilestoneStatus, PaymentStatus, RegistrationStatus};
 
@@ -90,10 +92,10 @@ async fn list(
         ],
     );
     let (page, types) = tokio::join!(
-        portal.api.get::<Page<Contract>>(caller, &path),
+        portal.api.get::<Page<ContractOut>>(caller, &path),
         portal
             .api
-            .get::<Vec<ContractType>>(caller, "/api/v1/contracts/types"),
+            .get::<Vec<ContractTypeOut>>(caller, "/api/v1/contracts/types"),
     );
     let page = page.map_err(|e| viewer.fail(e))?;
     let types = types.unwrap_or_default();
@@ -110,12 +112,12 @@ async fn list(
             amount: money(&t, c.amounts.contract_amount_minor, &c.amounts.currency),
             amount_cny: (c.amounts.currency != "CNY")
                 .then(|| t.cny(c.amounts.contract_amount_cny_minor)),
-            signed_on: t.date(&c.signed_on),
-            status: t.term("contract_status", &c.status),
+            signed_on: c.signed_on.to_string(),
+            status: t.term("contract_status", c.status.as_str()),
             registration: c
                 .registration
                 .as_ref()
-                .map(|r| t.term("registration", &r.status)),
+                .map(|r| t.term("registration", r.status.as_str())),
         })
         .collect();
     let pager = Pager::new(&viewer.path, "page", page.page, PER_PAGE, page.total);
@@ -123,7 +125,7 @@ async fn list(
 }
 
 /// `技术许可 · 专利实施许可` / `Licence · Patent licence`.
-fn kind_label(t: &Tr, types: &[ContractType], c: &Contract) -> String {
+fn kind_label(t: &Tr, types: &[ContractTypeOut], c: &ContractOut) -> String {
     let ty = types.iter().find(|ty| ty.code == c.contract_type);
     let type_name = match ty {
         Some(ty) => type_label(t, ty),
@@ -260,12 +262,14 @@ async fn contract_page(
     let milestones_path = format!("/api/v1/contracts/{id}/milestones?per_page=100");
     let payments_path = format!("/api/v1/payments?contract_id={id}&per_page=100");
     let (contract, milestones, payments, types, ip_types, labels) = tokio::join!(
-        portal.api.get::<Contract>(caller, &contract_path),
-        portal.api.get::<Page<Milestone>>(caller, &milestones_path),
-        portal.api.get::<Page<Payment>>(caller, &payments_path),
+        portal.api.get::<ContractOut>(caller, &contract_path),
         portal
             .api
-            .get::<Vec<ContractType>>(caller, "/api/v1/contracts/types"),
+            .get::<Page<MilestoneOut>>(caller, &milestones_path),
+        portal.api.get::<Page<PaymentOut>>(caller, &payments_path),
+        portal
+            .api
+            .get::<Vec<ContractTypeOut>>(caller, "/api/v1/contracts/types"),
         portal
             .api
             .get::<Vec<Term>>(caller, "/api/v1/taxonomies/ip-types"),
@@ -277,11 +281,11 @@ async fn contract_page(
     let types = types.unwrap_or_default();
 
     // Party names: from the deal when the reader may see it, else the organisations' profiles.
-    let mut names: HashMap<String, String> = HashMap::new();
+    let mut names: HashMap<Uuid, String> = HashMap::new();
     if let Some(deal) = &c.deal_id {
         if let Ok(d) = portal
             .api
-            .get::<Deal>(caller, &format!("/api/v1/deals/{deal}"))
+            .get::<DealOut>(caller, &format!("/api/v1/deals/{deal}"))
             .await
         {
             names.insert(d.seller_organisation_id, d.seller_name);
@@ -297,19 +301,19 @@ async fn contract_page(
         if !names.contains_key(org) {
             if let Ok(o) = portal
                 .api
-                .get::<Organisation>(caller, &format!("/api/v1/orgs/{org}"))
+                .get::<OrganisationOut>(caller, &format!("/api/v1/orgs/{org}"))
                 .await
             {
-                names.insert(org.clone(), o.name);
+                names.insert(*org, o.name);
             }
         }
     }
-    let name_of = |org: &str| names.get(org).cloned().unwrap_or_else(|| short_id(org));
+    let name_of = |org: &Uuid| names.get(org).cloned().unwrap_or_else(|| short_id(org));
     let mut brokers = Vec::new();
     for b in &c.brokers {
         let name = match portal
             .api
-            .get::<Broker>(caller, &format!("/api/v1/brokers/{}", b.broker_id))
+            .get::<BrokerOut>(caller, &format!("/api/v1/brokers/{}", b.broker_id))
             .await
         {
             Ok(profile) => profile.display_name,
@@ -344,80 +348,78 @@ async fn contract_page(
             ],
         )
     });
-    let milestone_title: HashMap<&str, &str> = milestones
+    let milestone_title: HashMap<Uuid, &str> = milestones
         .iter()
-        .map(|m| (m.id.as_str(), m.title.as_str()))
+        .map(|m| (m.id, m.title.as_str()))
         .collect();
     let payment_rows = payments
         .iter()
         .map(|p| PaymentRow {
-            id: p.id.clone(),
+            id: p.id.to_string(),
             amount: money(&t, p.amount_minor, &p.currency),
             due: t.opt_date(&p.due_on),
             paid: t.opt_date(&p.paid_on),
-            status: word(&t, "payment_status", &p.status),
-            is_due: p.status == PaymentStatus::Due.as_str(),
+            status: word(&t, "payment_status", p.status.as_str()),
+            is_due: p.status == PaymentStatus::Due,
             reference: p.reference.clone().unwrap_or_default(),
             milestone: p
                 .milestone_id
-                .as_deref()
-                .and_then(|m| milestone_title.get(m))
+                .and_then(|m| milestone_title.get(&m))
                 .map(|s| (*s).to_owned())
                 .unwrap_or_default(),
-            version: p.version,
+            version: p.version.into(),
         })
         .collect();
     let milestone_options = milestones
         .iter()
         .map(|m| Choice {
-            code: m.id.clone(),
+            code: m.id.to_string(),
             label: m.title.clone(),
-            selected: m.id == typed.payment.payment_milestone_id,
+            selected: m.id.to_string() == typed.payment.payment_milestone_id,
         })
         .collect();
     let milestone_rows = milestones
         .iter()
         .map(|m| MilestoneRow {
-            id: m.id.clone(),
+            id: m.id.to_string(),
             title: m.title.clone(),
             due: t.opt_date(&m.due_on),
             amount: money(&t, m.amount_minor, &m.currency),
-            status: word(&t, "milestone_status", &m.status),
-            done: m.status == MilestoneStatus::Done.as_str(),
-            version: m.version,
+            status: word(&t, "milestone_status", m.status.as_str()),
+            done: m.status == MilestoneStatus::Done,
+            version: m.version.into(),
         })
         .collect();
     let history = history
         .iter()
         .map(|h| HistoryRow {
-            when: t.date(&h.at),
+            when: t.day(&h.at),
             action: word(&t, "history", &h.action.replace('.', "_")),
             status: h
                 .status
-                .as_deref()
-                .map(|s| t.term("registration", s))
+                .map(|s| t.term("registration", s.as_str()))
                 .unwrap_or_default(),
             note: h.note.clone().unwrap_or_default(),
             number: h.registration_number.clone().unwrap_or_default(),
         })
         .collect();
-    let cancelled = c.status == ContractStatus::Cancelled.as_str();
+    let cancelled = c.status == ContractStatus::Cancelled;
     let may_submit = !cancelled
         && c.registration
             .as_ref()
-            .is_none_or(|r| r.status == RegistrationStatus::Rejected.as_str());
+            .is_none_or(|r| r.status == RegistrationStatus::Rejected);
     let page = ContractPage {
-        id: c.id.clone(),
+        id: c.id.to_string(),
         number: c.contract_number.clone(),
         title: c.title.clone(),
         kind: kind_label(&t, &types, &c),
         scope: c.licence_scope.as_ref().map(|s| word(&t, "scope", s)),
-        status: t.term("contract_status", &c.status),
+        status: t.term("contract_status", c.status.as_str()),
         cancelled,
         seller: name_of(&c.seller_organisation_id),
         buyer: name_of(&c.buyer_organisation_id),
-        intermediary: c.intermediary_organisation_id.as_deref().map(name_of),
-        signed_on: t.date(&c.signed_on),
+        intermediary: c.intermediary_organisation_id.as_ref().map(name_of),
+        signed_on: c.signed_on.to_string(),
         valid_from: t.opt_date(&c.valid_from),
         valid_until: t.opt_date(&c.valid_until),
         currency: a.currency.clone(),
@@ -458,10 +460,10 @@ async fn contract_page(
         payments: payment_rows,
         milestone_options,
         registration: c.registration.as_ref().map(|r| RegistrationView {
-            status: t.term("registration", &r.status),
-            status_code: r.status.clone(),
+            status: t.term("registration", r.status.as_str()),
+            status_code: r.status.as_str().to_owned(),
             number: r.registration_number.clone(),
-            registered_on: r.registered_on.as_ref().map(|d| t.date(d)),
+            registered_on: r.registered_on.as_ref().map(ToString::to_string),
         }),
         history,
         may_submit,
@@ -479,7 +481,7 @@ async fn contract_page(
 async fn currency_of(portal: &Portal, viewer: &Viewer, id: &str) -> Result<String, PageError> {
     portal
         .api
-        .get::<Contract>(viewer.caller(), &format!("/api/v1/contracts/{id}"))
+        .get::<ContractOut>(viewer.caller(), &format!("/api/v1/contracts/{id}"))
         .await
         .map(|c| c.amounts.currency)
         .map_err(|e| viewer.fail(e))

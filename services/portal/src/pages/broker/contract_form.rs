@@ -12,7 +12,7 @@ use http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::model::{ContractType, Created, Deal};
+use super::model::Created;
 use super::{
     drafts_contract, inline_problem, path_id, refusal, section, short_id, status_of, word,
 };
@@ -22,6 +22,9 @@ use crate::page::{done, render, typed, Ctx, FormErrors, PageResult};
 use crate::pages::{Labels, Term};
 use crate::session::Viewer;
 use crate::Portal;
+use uuid::Uuid;
+use wire::deal::{ContractTypeOut, DealOut};
+use wire::AttributionRole;
 
 pub fn routes() -> Router<Portal> {
     Router::new().route(
@@ -309,7 +312,7 @@ async fn new_contract(
 ) -> PageResult {
     viewer.require_login()?;
     let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
-    let deal: Deal = portal
+    let deal: DealOut = portal
         .api
         .get(viewer.caller(), &format!("/api/v1/deals/{id}"))
         .await
@@ -349,7 +352,7 @@ async fn new_contract(
 async fn form_page(
     portal: &Portal,
     viewer: &Viewer,
-    deal: Deal,
+    deal: DealOut,
     form: ContractForm,
     errors: FormErrors,
     status: StatusCode,
@@ -358,7 +361,7 @@ async fn form_page(
     let (types, ip_types, labels) = tokio::join!(
         portal
             .api
-            .get::<Vec<ContractType>>(caller, "/api/v1/contracts/types"),
+            .get::<Vec<ContractTypeOut>>(caller, "/api/v1/contracts/types"),
         portal
             .api
             .get::<Vec<Term>>(caller, "/api/v1/taxonomies/ip-types"),
@@ -423,10 +426,10 @@ async fn form_page(
             amount: r.amount.clone(),
         })
         .collect();
-    let mut named_brokers: Vec<(String, String)> = Vec::new();
+    let mut named_brokers: Vec<(Uuid, AttributionRole)> = Vec::new();
     for a in &deal.attributions {
         if named_brokers.iter().all(|(id, _)| *id != a.broker_id) {
-            named_brokers.push((a.broker_id.clone(), a.role.clone()));
+            named_brokers.push((a.broker_id, a.role));
         }
     }
     let named_brokers = named_brokers
@@ -437,18 +440,18 @@ async fn form_page(
                 .iter()
                 .find(|b| b.broker_id == id)
                 .map_or_else(|| short_id(&id), |b| b.display_name.clone());
-            (name, word(&t, "roles", &role))
+            (name, word(&t, "roles", role.as_str()))
         })
         .collect();
     let publicity_until = (deal.publicity.required && !deal.publicity.satisfied)
         .then(|| t.opt_date(&deal.publicity.ends_on));
     let page = ContractFormPage {
-        deal_id: deal.id.clone(),
+        deal_id: deal.id.to_string(),
         deal_title: deal.title.clone(),
         seller: deal.seller_name.clone(),
         buyer: deal.buyer_name.clone(),
-        stage_word: t.term("stage", &deal.stage),
-        allowed: drafts_contract(&deal.stage),
+        stage_word: t.term("stage", deal.stage.as_str()),
+        allowed: drafts_contract(deal.stage),
         publicity_until,
         form,
         errors,
@@ -467,7 +470,7 @@ async fn form_page(
 }
 
 /// A contract type's name in the reader's language (the API gives Chinese names).
-pub fn type_label(t: &Tr, ty: &ContractType) -> String {
+pub fn type_label(t: &Tr, ty: &ContractTypeOut) -> String {
     if t.lang == crate::i18n::Lang::Zh {
         ty.label_zh.clone()
     } else {
@@ -489,7 +492,7 @@ async fn create_contract(
     if form.idempotency_key.is_empty() {
         form.idempotency_key = uuid::Uuid::now_v7().to_string();
     }
-    let deal: Deal = portal
+    let deal: DealOut = portal
         .api
         .get(viewer.caller(), &format!("/api/v1/deals/{id}"))
         .await

@@ -13,7 +13,6 @@ use http::StatusCode;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::model::{Broker, Contract, Deal, Event};
 use super::{drafts_contract, form_version, path_id, post_or_refuse, section, short_id, word};
 use crate::api::with_query;
 use crate::i18n::Tr;
@@ -22,6 +21,8 @@ use crate::page::{done, render, typed, Ctx, FormErrors, PageResult};
 use crate::pages::{page_param, Pager};
 use crate::session::Viewer;
 use crate::Portal;
+use uuid::Uuid;
+use wire::deal::{BrokerOut, ContractOut, DealOut, EventOut};
 use wire::Page;
 use wire::{AttributionRole, Stage};
 
@@ -193,7 +194,7 @@ async fn deal_page(
         if may_attribute {
             portal
                 .api
-                .get::<Page<Broker>>(caller, "/api/v1/brokers?per_page=100")
+                .get::<Page<BrokerOut>>(caller, "/api/v1/brokers?per_page=100")
                 .await
                 .map(|p| p.items)
                 .unwrap_or_default()
@@ -203,9 +204,9 @@ async fn deal_page(
     };
     let deal_path = format!("/api/v1/deals/{id}");
     let (deal, events, contracts, directory) = tokio::join!(
-        portal.api.get::<Deal>(caller, &deal_path),
-        portal.api.get::<Page<Event>>(caller, &events_path),
-        portal.api.get::<Page<Contract>>(caller, &contracts_path),
+        portal.api.get::<DealOut>(caller, &deal_path),
+        portal.api.get::<Page<EventOut>>(caller, &events_path),
+        portal.api.get::<Page<ContractOut>>(caller, &contracts_path),
         directory,
     );
     let deal = deal.map_err(|e| viewer.fail(e))?;
@@ -216,10 +217,10 @@ async fn deal_page(
 
     let mut broker_names: HashMap<String, String> = directory
         .iter()
-        .map(|b| (b.id.clone(), b.display_name.clone()))
+        .map(|b| (b.id.to_string(), b.display_name.clone()))
         .collect();
     for a in &deal.brokers {
-        broker_names.insert(a.broker_id.clone(), a.display_name.clone());
+        broker_names.insert(a.broker_id.to_string(), a.display_name.clone());
     }
     let broker_name = |id: &str| {
         broker_names
@@ -227,14 +228,14 @@ async fn deal_page(
             .cloned()
             .unwrap_or_else(|| short_id(id))
     };
-    let org_name = |id: &Option<String>| match id.as_deref() {
-        Some(o) if o == deal.seller_organisation_id => deal.seller_name.clone(),
-        Some(o) if o == deal.buyer_organisation_id => deal.buyer_name.clone(),
+    let org_name = |id: &Option<Uuid>| match id {
+        Some(o) if *o == deal.seller_organisation_id => deal.seller_name.clone(),
+        Some(o) if *o == deal.buyer_organisation_id => deal.buyer_name.clone(),
         Some(o) => short_id(o),
         None => "—".to_owned(),
     };
 
-    let current = Stage::parse(&deal.stage);
+    let current = Some(deal.stage);
     let position = Stage::ALL
         .iter()
         .position(|s| Some(*s) == current)
@@ -277,7 +278,7 @@ async fn deal_page(
             .publicity
             .objections
             .iter()
-            .map(|o| (t.date(&o.created_at), o.body.clone().unwrap_or_default()))
+            .map(|o| (t.day(&o.created_at), o.body.clone().unwrap_or_default()))
             .collect(),
     });
     let assignments = deal
@@ -285,19 +286,19 @@ async fn deal_page(
         .iter()
         .map(|a| AssignmentRow {
             name: a.display_name.clone(),
-            since: t.date(&a.assigned_at),
-            until: a.unassigned_at.as_ref().map(|u| t.date(u)),
+            since: t.day(&a.assigned_at),
+            until: a.unassigned_at.as_ref().map(|u| t.day(u)),
         })
         .collect();
     let ledger = deal
         .attributions
         .iter()
         .map(|a| LedgerRow {
-            broker: broker_name(&a.broker_id),
-            role: word(&t, "roles", &a.role),
+            broker: broker_name(&a.broker_id.to_string()),
+            role: word(&t, "roles", a.role.as_str()),
             introduced: org_name(&a.introduced_organisation_id),
             note: a.note.clone().unwrap_or_default(),
-            when: t.date(&a.created_at),
+            when: t.day(&a.created_at),
         })
         .collect();
     let contracts = contracts
@@ -308,11 +309,11 @@ async fn deal_page(
             number: c.contract_number.clone(),
             title: c.title.clone(),
             amount: money(&t, c.amounts.contract_amount_minor, &c.amounts.currency),
-            status: t.term("contract_status", &c.status),
+            status: t.term("contract_status", c.status.as_str()),
             registration: c
                 .registration
                 .as_ref()
-                .map(|r| t.term("registration", &r.status)),
+                .map(|r| t.term("registration", r.status.as_str())),
         })
         .collect();
     let events_rows = events
@@ -340,9 +341,9 @@ async fn deal_page(
     let broker_options = directory
         .iter()
         .map(|b| Choice {
-            code: b.id.clone(),
+            code: b.id.to_string(),
             label: b.display_name.clone(),
-            selected: b.id == chosen_broker,
+            selected: b.id.to_string() == chosen_broker,
         })
         .collect();
     let chosen_role = if typed.attribution.role.is_empty() {
@@ -359,9 +360,12 @@ async fn deal_page(
         })
         .collect();
     let org_options = [
-        (deal.buyer_organisation_id.clone(), deal.buyer_name.clone()),
         (
-            deal.seller_organisation_id.clone(),
+            deal.buyer_organisation_id.to_string(),
+            deal.buyer_name.clone(),
+        ),
+        (
+            deal.seller_organisation_id.to_string(),
             deal.seller_name.clone(),
         ),
     ]
@@ -374,13 +378,13 @@ async fn deal_page(
     .collect();
 
     let page = DealPage {
-        id: deal.id.clone(),
+        id: deal.id.to_string(),
         title: deal.title.clone(),
-        stage_word: t.term("stage", &deal.stage),
-        can_draft: drafts_contract(&deal.stage),
-        stage: deal.stage.clone(),
-        origin: word(&t, "origin", &deal.origin),
-        mode: word(&t, "mode", &deal.mode),
+        stage_word: t.term("stage", deal.stage.as_str()),
+        can_draft: drafts_contract(deal.stage),
+        stage: deal.stage.as_str().to_owned(),
+        origin: word(&t, "origin", deal.origin.as_str()),
+        mode: word(&t, "mode", deal.mode.as_str()),
         seller: deal.seller_name.clone(),
         buyer: deal.buyer_name.clone(),
         achievement_href: deal
@@ -390,7 +394,7 @@ async fn deal_page(
         need_href: deal.need_id.as_ref().map(|n| format!("/needs/{n}")),
         lost_reason: deal.lost_reason.clone(),
         finished,
-        version: deal.version,
+        version: deal.version.into(),
         next_stages,
         publicity,
         assignments,
@@ -413,7 +417,7 @@ async fn deal_page(
 
 /// One timeline entry in the reader's words: stage changes name both stages, assignments the
 /// broker and role, contract events link to the contract.
-fn event_row(t: &Tr, e: &Event, broker_name: &impl Fn(&str) -> String) -> EventRow {
+fn event_row(t: &Tr, e: &EventOut, broker_name: &impl Fn(&str) -> String) -> EventRow {
     let data = |k: &str| {
         e.data
             .get(k)
@@ -451,7 +455,7 @@ fn event_row(t: &Tr, e: &Event, broker_name: &impl Fn(&str) -> String) -> EventR
     };
     let contract = data("contract_id");
     EventRow {
-        when: t.date(&e.created_at),
+        when: t.day(&e.created_at),
         kind: word(t, "event", &e.kind),
         text,
         link: (!contract.is_empty()).then(|| format!("/contracts/{contract}")),

@@ -15,13 +15,15 @@ use http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::model::{Broker, Created, Deal, Match};
+use super::model::{Created, Match};
 use super::{post_or_refuse, short_id};
 use crate::api::with_query;
 use crate::page::{done, render, typed, Ctx, FormErrors, PageResult};
 use crate::pages::{page_param, Labels, Pager};
 use crate::session::Viewer;
 use crate::Portal;
+use wire::deal::{BrokerOut, DealOut};
+use wire::ids::DealId;
 use wire::Page;
 use wire::{CertificationLevel, Stage, VerificationStatus};
 
@@ -131,12 +133,12 @@ async fn workspace(
         .await;
     };
     let caller = viewer.caller();
-    let profile: Broker = portal
+    let profile: BrokerOut = portal
         .api
         .get(caller, &format!("/api/v1/brokers/{broker_id}"))
         .await
         .map_err(|e| viewer.fail(e))?;
-    if profile.verification_status != VerificationStatus::Verified.as_str() {
+    if profile.verification_status != VerificationStatus::Verified {
         return join_page(
             &portal,
             &viewer,
@@ -164,7 +166,7 @@ async fn workspace(
     let worklist_path = format!("/api/v1/brokers/me/worklist?limit={limit}");
     let (worklist, deals, labels) = tokio::join!(
         portal.api.get::<Vec<Match>>(caller, &worklist_path),
-        portal.api.get::<Page<Deal>>(caller, &deals_path),
+        portal.api.get::<Page<DealOut>>(caller, &deals_path),
         Labels::load(&portal, &viewer),
     );
     let worklist = worklist.map_err(|e| viewer.fail(e))?;
@@ -172,10 +174,10 @@ async fn workspace(
     let ctx = Ctx::new(&viewer, "broker");
     let t = ctx.t;
 
-    let deal_of_match: HashMap<&str, &str> = deals
+    let deal_of_match: HashMap<String, DealId> = deals
         .items
         .iter()
-        .filter_map(|d| d.match_id.as_deref().map(|m| (m, d.id.as_str())))
+        .filter_map(|d| d.match_id.map(|m| (m.to_string(), d.id)))
         .collect();
     let worklist = worklist
         .iter()
@@ -224,10 +226,10 @@ async fn workspace(
             href: format!("/deals/{}", d.id),
             title: d.title.clone(),
             parties: format!("{} → {}", d.seller_name, d.buyer_name),
-            updated: t.date(&d.updated_at),
+            updated: t.day(&d.updated_at),
             publicity_open: d.publicity.open,
         };
-        if let Some(col) = columns.iter_mut().find(|c| c.code == d.stage) {
+        if let Some(col) = columns.iter_mut().find(|c| c.code == d.stage.as_str()) {
             col.cards.push(card);
         }
     }
@@ -331,7 +333,7 @@ struct JoinPage {
 async fn join_page(
     portal: &Portal,
     viewer: &Viewer,
-    profile: Option<Broker>,
+    profile: Option<BrokerOut>,
     form: JoinForm,
     errors: FormErrors,
 ) -> PageResult {
@@ -340,9 +342,9 @@ async fn join_page(
     let t = ctx.t;
     let profile = profile.map(|p| ProfileView {
         name: p.display_name,
-        status: t.term("verification", &p.verification_status),
-        status_code: p.verification_status,
-        level: t.term("cert", &p.certification_level),
+        status: t.term("verification", p.verification_status.as_str()),
+        status_code: p.verification_status.as_str().to_owned(),
+        level: t.term("cert", p.certification_level.as_str()),
         certificate: p.certificate_number.unwrap_or_default(),
         note: p.verification_note,
         fields: p
