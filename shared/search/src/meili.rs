@@ -510,15 +510,99 @@ fn convert(
     })
 }
 
+/// The index of deployment `prefix`.
+fn index_uid(prefix: &str) -> String {
+    format!("{prefix}_listings")
+}
+
+/// The least-privilege keys of one deployment's services, created by
+/// [`ServiceKeys::ensure`] with the master key. Their uids are derived from the index prefix,
+/// so running the setup again finds the same keys (Meilisearch derives a key's value from its
+/// uid and the master key) instead of piling up new ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceKeys {
+    /// For the listing service, which keeps the index in step with the database: add and
+    /// delete documents, wait on its tasks, search.
+    pub writer: String,
+    /// For services that only read (matching): search and nothing else.
+    pub search_only: String,
+}
+
+impl ServiceKeys {
+    /// Finds or creates both keys on the index of `prefix`, using `master_key`.
+    #[tracing::instrument(skip_all, fields(search.prefix = prefix))]
+    pub async fn ensure(url: &str, master_key: Option<&str>, prefix: &str) -> anyhow::Result<Self> {
+        use meilisearch_sdk::key::{Action, KeyBuilder};
+        let client = Client::new(url, master_key)
+            .with_context(|| format!("Failed to create a Meilisearch client for {url}"))?;
+        let uid = index_uid(prefix);
+        let mut found = Vec::new();
+        for (role, actions) in [
+            (
+                "writer",
+                vec![
+                    Action::DocumentsAdd,
+                    Action::DocumentsDelete,
+                    Action::Search,
+                    Action::TasksGet,
+                ],
+            ),
+            ("search-only", vec![Action::Search]),
+        ] {
+            let key_uid = Uuid::new_v5(
+                &Uuid::NAMESPACE_OID,
+                format!("techmarket:{prefix}:{role}").as_bytes(),
+            );
+            let key = match client.get_key(key_uid.to_string()).await {
+                Ok(key) => key,
+                Err(meilisearch_sdk::errors::Error::Meilisearch(e))
+                    if e.error_code == meilisearch_sdk::errors::ErrorCode::ApiKeyNotFound =>
+                {
+                    let mut builder = KeyBuilder::new();
+                    builder
+                        .with_uid(key_uid.to_string())
+                        .with_name(format!("techmarket {prefix} {role}"))
+                        .with_actions(actions)
+                        .with_index(&uid);
+                    client
+                        .create_key(builder)
+                        .await
+                        .with_context(|| format!("Failed to create the Meilisearch {role} key"))?
+                }
+                Err(e) => {
+                    return Err(anyhow!(e).context(format!(
+                        "Failed to read the Meilisearch {role} key (is search.meili_api_key the master key?)"
+                    )))
+                }
+            };
+            found.push(key.key);
+        }
+        let search_only = found.pop().unwrap_or_default();
+        let writer = found.pop().unwrap_or_default();
+        Ok(Self {
+            writer,
+            search_only,
+        })
+    }
+}
+
 impl MeiliIndex {
-    /// Connects to `url`, creates or updates the index `{prefix}_listings` with our settings and
-    /// waits until they are applied.
-    pub async fn connect(url: &str, api_key: Option<&str>, prefix: &str) -> anyhow::Result<Self> {
+    /// A client for the index `{prefix}_listings` on `url`, with `api_key` (a service's own
+    /// key). Sends nothing: the index and its settings are [`MeiliIndex::setup`]'s job.
+    pub fn open(url: &str, api_key: Option<&str>, prefix: &str) -> anyhow::Result<Self> {
         let client = Client::new(url, api_key)
             .with_context(|| format!("Failed to create a Meilisearch client for {url}"))?;
-        let uid = format!("{prefix}_listings");
-        let index = client.index(&uid);
-        let this = Self { client, index };
+        let index = client.index(index_uid(prefix));
+        Ok(Self { client, index })
+    }
+
+    /// Creates the index `{prefix}_listings` if missing, applies our settings and waits until
+    /// they are applied. Needs a key allowed to create indexes and change settings (the
+    /// master key): run once per deploy by `techmarket migrate`, never by a service.
+    #[tracing::instrument(skip_all, fields(search.prefix = prefix))]
+    pub async fn setup(url: &str, admin_key: Option<&str>, prefix: &str) -> anyhow::Result<Self> {
+        let this = Self::open(url, admin_key, prefix)?;
+        let uid = index_uid(prefix);
         // Creating the index explicitly fixes the primary key; "already exists" is fine.
         let created = this
             .client
@@ -543,6 +627,11 @@ impl MeiliIndex {
             .context("Failed to send Meilisearch index settings")?;
         this.wait(task, "apply index settings").await?;
         Ok(this)
+    }
+
+    /// [`MeiliIndex::setup`] then a client with the same key (tests, which hold the master key).
+    pub async fn connect(url: &str, api_key: Option<&str>, prefix: &str) -> anyhow::Result<Self> {
+        Self::setup(url, api_key, prefix).await
     }
 
     /// The Meilisearch index uid.
