@@ -418,6 +418,11 @@ fn print_banner(url: &str) -> anyhow::Result<()> {
 }
 
 async fn serve(config: Config, service: &str) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        techmarket::SERVICES.contains(&service),
+        "unknown service `{service}`: expected one of {}",
+        techmarket::SERVICES.join(", ")
+    );
     let addr = config.server.addr;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
