@@ -26,3 +26,4 @@ mod retention;
 mod revisions;
 mod security_headers;
 mod techmarket_command;
+mod topology;
