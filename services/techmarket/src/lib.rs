@@ -274,8 +274,10 @@ pub async fn enqueue_rematch(db: &DatabaseConnection) -> anyhow::Result<usize> {
     Ok(needs.len())
 }
 
-/// `techmarket eval`: indexes the corpus in a temporary directory, runs every query, prints
-/// one JSON object (the last line) with overall and per-group metrics.
+/// `techmarket eval`: indexes the corpus in a throw-away index (a temporary directory, or
+/// with `meilisearch` a uniquely named index on the configured server, deleted afterwards),
+/// runs every query, prints one JSON object (the last line) with overall and per-group
+/// metrics.
 pub async fn run_eval(
     config: &Config,
     corpus: &std::path::Path,
@@ -283,8 +285,10 @@ pub async fn run_eval(
     baseline: Option<&str>,
     split: Option<&str>,
     run_out: Option<&std::path::Path>,
+    backend: platform::config::SearchBackendKind,
 ) -> anyhow::Result<()> {
     use matching::eval;
+    use platform::config::SearchBackendKind;
     let ranker = match baseline {
         None => eval::Ranker::Matcher,
         Some("bm25") => eval::Ranker::Bm25,
@@ -299,23 +303,49 @@ pub async fn run_eval(
         );
         qs.retain(|q| eval::in_split(&q.id, split));
     }
-    let dir = tempfile_dir()?;
-    let index = search::EmbeddedIndex::open(&dir)?;
-    eval::index_corpus(&index, &docs).await?;
-    let (report, run) = eval::evaluate(
-        &index,
-        &docs,
-        &qs,
-        ranker,
-        &matching::settings::MatchingConfig::from_config(config)?,
-    )
-    .await?;
+    let settings = matching::settings::MatchingConfig::from_config(config)?;
+    let (report, run) = match backend {
+        SearchBackendKind::Embedded => {
+            let dir = tempfile_dir()?;
+            let index = search::EmbeddedIndex::open(&dir)?;
+            let result = async {
+                eval::index_corpus(&index, &docs).await?;
+                eval::evaluate(&index, &docs, &qs, ranker, &settings).await
+            }
+            .await;
+            drop(index);
+            let _ = std::fs::remove_dir_all(&dir);
+            result?
+        }
+        SearchBackendKind::Meilisearch => {
+            use secrecy::ExposeSecret;
+            let url = config.search.meili_url.as_deref().ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--backend meilisearch needs search.meili_url (TECHMARKET_SEARCH__MEILI_URL)"
+                )
+            })?;
+            let key = config
+                .search
+                .meili_api_key
+                .as_ref()
+                .map(|k| k.expose_secret().to_owned());
+            let prefix = format!("eval_{}", uuid::Uuid::now_v7().simple());
+            let index = search::MeiliIndex::setup(url, key.as_deref(), &prefix).await?;
+            let result = async {
+                eval::index_corpus(&index, &docs).await?;
+                eval::evaluate(&index, &docs, &qs, ranker, &settings).await
+            }
+            .await;
+            if let Err(err) = index.drop_index().await {
+                tracing::warn!(error = %format!("{err:#}"), index = index.uid(), "could not delete the evaluation index");
+            }
+            result?
+        }
+    };
     if let Some(path) = run_out {
         std::fs::write(path, run.join("\n") + "\n")
             .map_err(|e| anyhow::anyhow!("Failed to write {}: {e}", path.display()))?;
     }
-    drop(index);
-    let _ = std::fs::remove_dir_all(&dir);
     print_report(&report)
 }
 

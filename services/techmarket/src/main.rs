@@ -94,6 +94,11 @@ enum Command {
         /// Write the run (query_id, doc_id, rank) as TSV for baseline_bm25.py --run.
         #[arg(long)]
         run_out: Option<PathBuf>,
+        /// The search backend to evaluate: `embedded` (a temporary index) or `meilisearch`
+        /// (a throw-away index on the server at search.meili_url, with search.meili_api_key,
+        /// which must be allowed to create and delete indexes).
+        #[arg(long, default_value = "embedded")]
+        backend: EvalBackend,
     },
     /// Import listings from an XLSX or CSV file into an organisation (as drafts).
     Import {
@@ -113,6 +118,13 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+}
+
+/// Where `techmarket eval` indexes the corpus.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum EvalBackend {
+    Embedded,
+    Meilisearch,
 }
 
 #[derive(Subcommand)]
@@ -306,6 +318,7 @@ async fn main() -> anyhow::Result<()> {
             baseline,
             split,
             run_out,
+            backend,
         } => {
             techmarket::run_eval(
                 &config,
@@ -314,6 +327,10 @@ async fn main() -> anyhow::Result<()> {
                 baseline.as_deref(),
                 split.as_deref(),
                 run_out.as_deref(),
+                match backend {
+                    EvalBackend::Embedded => SearchBackendKind::Embedded,
+                    EvalBackend::Meilisearch => SearchBackendKind::Meilisearch,
+                },
             )
             .await
         }

@@ -26,7 +26,9 @@ use std::time::Duration;
 use anyhow::{anyhow, bail, Context};
 use meilisearch_sdk::client::Client;
 use meilisearch_sdk::indexes::Index;
-use meilisearch_sdk::search::{MatchingStrategies, SearchQuery as MeiliQuery, Selectors};
+use meilisearch_sdk::search::{
+    FederationOptions, MatchingStrategies, SearchQuery as MeiliQuery, Selectors,
+};
 use meilisearch_sdk::settings::{
     FacetingSettings, LocalizedAttributes, PaginationSetting, Settings, TypoToleranceSettings,
 };
@@ -38,8 +40,8 @@ use uuid::Uuid;
 
 use crate::analysis::{self, QueryUnit};
 use crate::{
-    Filters, Hit, LangText, ListingKind, SearchDoc, SearchIndex, SearchQuery, SearchResults,
-    SortOrder,
+    Candidate, Filters, Hit, LangText, ListingKind, RetrievalQuery, SearchDoc, SearchIndex,
+    SearchQuery, SearchResults, SortOrder,
 };
 
 /// Languages that get their own fields; anything else goes to `*_other`.
@@ -745,6 +747,60 @@ impl SearchIndex for MeiliIndex {
             .iter()
             .zip(response.results)
             .map(|(p, r)| convert(p, r))
+            .collect()
+    }
+
+    /// One federated multi-search per need, as the embedded index answers it in one pass:
+    /// each part is an any-word query weighted by its part's weight, and Meilisearch merges
+    /// the lists into one ranking by weighted score (a document's best part counts), cut at
+    /// the limit on the server.
+    #[tracing::instrument(skip_all, fields(search.parts = query.parts.len(), search.limit = query.limit))]
+    async fn retrieve(&self, query: &RetrievalQuery) -> anyhow::Result<Vec<Candidate>> {
+        #[derive(Deserialize)]
+        struct IdOnly {
+            id: String,
+        }
+        let parts: Vec<&crate::WeightedText> = query
+            .parts
+            .iter()
+            .filter(|p| p.weight > 0.0 && !p.text.trim().is_empty())
+            .collect();
+        if parts.is_empty() || query.limit == 0 {
+            return Ok(Vec::new());
+        }
+        let filter = filter_expression(&query.filters);
+        let mut multi = self.client.multi_search();
+        for part in &parts {
+            let mut q = MeiliQuery::new(&self.index);
+            q.with_query(&part.text)
+                .with_matching_strategy(MatchingStrategies::LAST)
+                .with_attributes_to_retrieve(Selectors::Some(&["id"]));
+            if let Some(filter) = &filter {
+                q.with_filter(filter);
+            }
+            multi.with_search_query_and_weight(q.build(), part.weight);
+        }
+        let federated = multi.with_federation(FederationOptions {
+            limit: Some(query.limit),
+            ..FederationOptions::default()
+        });
+        let response = federated
+            .execute::<IdOnly>()
+            .await
+            .context("Meilisearch retrieval (federated multi-search) failed")?;
+        response
+            .hits
+            .into_iter()
+            .map(|h| {
+                let id = Uuid::parse_str(&h.result.id)
+                    .with_context(|| format!("Meilisearch returned a bad id {:?}", h.result.id))?;
+                let score = h
+                    .federation
+                    .map(|f| f.weighted_ranking_score)
+                    .or(h.ranking_score.map(|s| s as f32))
+                    .unwrap_or(0.0);
+                Ok(Candidate { id, score })
+            })
             .collect()
     }
 
