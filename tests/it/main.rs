@@ -17,6 +17,7 @@ mod imports;
 mod jobs;
 mod listings;
 mod matching;
+mod meilisearch_keys;
 mod migrations;
 mod portal;
 mod portal_broker;

@@ -534,57 +534,60 @@ impl ServiceKeys {
     /// Finds or creates both keys on the index of `prefix`, using `master_key`.
     #[tracing::instrument(skip_all, fields(search.prefix = prefix))]
     pub async fn ensure(url: &str, master_key: Option<&str>, prefix: &str) -> anyhow::Result<Self> {
-        use meilisearch_sdk::key::{Action, KeyBuilder};
+        use meilisearch_sdk::key::Action;
         let client = Client::new(url, master_key)
             .with_context(|| format!("Failed to create a Meilisearch client for {url}"))?;
-        let uid = index_uid(prefix);
-        let mut found = Vec::new();
-        for (role, actions) in [
-            (
-                "writer",
-                vec![
-                    Action::DocumentsAdd,
-                    Action::DocumentsDelete,
-                    Action::Search,
-                    Action::TasksGet,
-                ],
-            ),
-            ("search-only", vec![Action::Search]),
-        ] {
-            let key_uid = Uuid::new_v5(
-                &Uuid::NAMESPACE_OID,
-                format!("techmarket:{prefix}:{role}").as_bytes(),
-            );
-            let key = match client.get_key(key_uid.to_string()).await {
-                Ok(key) => key,
-                Err(meilisearch_sdk::errors::Error::Meilisearch(e))
-                    if e.error_code == meilisearch_sdk::errors::ErrorCode::ApiKeyNotFound =>
-                {
-                    let mut builder = KeyBuilder::new();
-                    builder
-                        .with_uid(key_uid.to_string())
-                        .with_name(format!("techmarket {prefix} {role}"))
-                        .with_actions(actions)
-                        .with_index(&uid);
-                    client
-                        .create_key(builder)
-                        .await
-                        .with_context(|| format!("Failed to create the Meilisearch {role} key"))?
-                }
-                Err(e) => {
-                    return Err(anyhow!(e).context(format!(
-                        "Failed to read the Meilisearch {role} key (is search.meili_api_key the master key?)"
-                    )))
-                }
-            };
-            found.push(key.key);
-        }
-        let search_only = found.pop().unwrap_or_default();
-        let writer = found.pop().unwrap_or_default();
+        let writer = ensure_key(
+            &client,
+            prefix,
+            "writer",
+            vec![
+                Action::DocumentsAdd,
+                Action::DocumentsDelete,
+                Action::Search,
+                Action::TasksGet,
+            ],
+        )
+        .await?;
+        let search_only = ensure_key(&client, prefix, "search-only", vec![Action::Search]).await?;
         Ok(Self {
             writer,
             search_only,
         })
+    }
+}
+
+/// The key of `role` on the index of `prefix`, created with `actions` if it does not exist.
+async fn ensure_key(
+    client: &Client,
+    prefix: &str,
+    role: &str,
+    actions: Vec<meilisearch_sdk::key::Action>,
+) -> anyhow::Result<String> {
+    use meilisearch_sdk::errors::{Error, ErrorCode};
+    let uid = Uuid::new_v5(
+        &Uuid::NAMESPACE_OID,
+        format!("techmarket:{prefix}:{role}").as_bytes(),
+    )
+    .to_string();
+    match client.get_key(&uid).await {
+        Ok(key) => Ok(key.key),
+        Err(Error::Meilisearch(e)) if e.error_code == ErrorCode::ApiKeyNotFound => {
+            let mut builder = meilisearch_sdk::key::KeyBuilder::new();
+            builder
+                .with_uid(&uid)
+                .with_name(format!("techmarket {prefix} {role}"))
+                .with_actions(actions)
+                .with_index(index_uid(prefix));
+            let key = client
+                .create_key(builder)
+                .await
+                .with_context(|| format!("Failed to create the Meilisearch {role} key"))?;
+            Ok(key.key)
+        }
+        Err(e) => Err(anyhow!(e).context(format!(
+            "Failed to read the Meilisearch {role} key (is search.meili_api_key the master key?)"
+        ))),
     }
 }
 
