@@ -133,6 +133,9 @@ impl Topology {
                 "TECHMARKET_JOBS__POLL_INTERVAL_MS".to_owned(),
                 "200".to_owned(),
             ),
+            // A killed worker's job waits out its lease before another worker (or the
+            // restarted one) takes it: the lease bounds recovery, as in deploy/compose.yaml.
+            ("TECHMARKET_JOBS__LEASE_SECS".to_owned(), "2".to_owned()),
             (
                 "TECHMARKET_AUTH__TRUST_FORWARDED_FOR".to_owned(),
                 "true".to_owned(),
