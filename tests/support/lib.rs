@@ -14,6 +14,7 @@ pub mod matching;
 pub mod portal;
 pub mod smtp;
 pub mod soak;
+pub mod topology;
 
 pub use db::{Backend, TestDb};
 pub use http::{TestApp, TestResponse};

@@ -7,11 +7,13 @@ pub mod eval;
 pub mod notifications;
 pub mod routes;
 pub mod settings;
+pub mod state;
+
+pub use state::MatchingState;
 
 use platform::jobs::events::{ListingExpiring, ListingIndexed};
 use platform::jobs::Registry;
 use platform::openapi::BearerAuth;
-use platform::AppState;
 use tracing::Instrument;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -41,7 +43,7 @@ pub const API_PREFIXES: &[&str] = &[
 struct ApiDoc;
 
 /// The service's routes with their OpenAPI description.
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter<MatchingState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::matches::router())
         .merge(routes::notifications::router())
@@ -49,7 +51,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Saved-search alerts for a listing that was just published or changed.
-async fn alert_saved_searches(state: &AppState, job: &ListingIndexed) -> anyhow::Result<()> {
+async fn alert_saved_searches(state: &MatchingState, job: &ListingIndexed) -> anyhow::Result<()> {
     use sea_orm::EntityTrait;
     let (live, title) = match ListingKind::parse(&job.kind) {
         Some(ListingKind::Need) => match platform::entity::needs::Entity::find_by_id(job.id)
@@ -93,13 +95,13 @@ pub async fn schedule_periodic_jobs(db: &impl sea_orm::ConnectionTrait) -> anyho
 }
 
 /// Handlers of the jobs this service consumes.
-pub fn jobs() -> Registry<AppState> {
+pub fn jobs() -> Registry<MatchingState> {
     let mut registry = Registry::new();
     domain::retention::register(&mut registry);
-    registry.register(|state: AppState, job: ListingExpiring| async move {
+    registry.register(|state: MatchingState, job: ListingExpiring| async move {
         notifications::listing_expiring(&state.db, &job).await
     });
-    registry.register(|state: AppState, job: ListingIndexed| {
+    registry.register(|state: MatchingState, job: ListingIndexed| {
         let span = tracing::info_span!("recompute_matches", listing.kind = %job.kind, listing.id = %job.id);
         async move {
             let weights = &settings::MatchingConfig::from_config(&state.config)?;
@@ -115,7 +117,7 @@ pub fn jobs() -> Registry<AppState> {
         .instrument(span)
     });
     registry.register(
-        |state: AppState, job: domain::alerts::EmailNotification| async move {
+        |state: MatchingState, job: domain::alerts::EmailNotification| async move {
             domain::alerts::send_email(&state.db, &state.config.email, job.notification_id).await
         },
     );

@@ -70,7 +70,7 @@ impl Default for MatchingConfig {
 
 impl MatchingConfig {
     /// The settings of a loaded configuration, checked; every error names its key. Cheap (one
-    /// small table): callers read it where they use it, because the shared `AppState` carries
+    /// small table): callers read it where they use it, because the service state carries
     /// platform's `Config`, and processes check it once at start-up.
     pub fn from_config(config: &Config) -> Result<Self, ConfigError> {
         let settings: Self = config.matching.parse(SECTION)?;

@@ -26,7 +26,9 @@ use std::time::Duration;
 use anyhow::{anyhow, bail, Context};
 use meilisearch_sdk::client::Client;
 use meilisearch_sdk::indexes::Index;
-use meilisearch_sdk::search::{MatchingStrategies, SearchQuery as MeiliQuery, Selectors};
+use meilisearch_sdk::search::{
+    FederationOptions, MatchingStrategies, SearchQuery as MeiliQuery, Selectors,
+};
 use meilisearch_sdk::settings::{
     FacetingSettings, LocalizedAttributes, PaginationSetting, Settings, TypoToleranceSettings,
 };
@@ -38,8 +40,8 @@ use uuid::Uuid;
 
 use crate::analysis::{self, QueryUnit};
 use crate::{
-    Filters, Hit, LangText, ListingKind, SearchDoc, SearchIndex, SearchQuery, SearchResults,
-    SortOrder,
+    Candidate, Filters, Hit, LangText, ListingKind, RetrievalQuery, SearchDoc, SearchIndex,
+    SearchQuery, SearchResults, SortOrder,
 };
 
 /// Languages that get their own fields; anything else goes to `*_other`.
@@ -510,15 +512,102 @@ fn convert(
     })
 }
 
+/// The index of deployment `prefix`.
+fn index_uid(prefix: &str) -> String {
+    format!("{prefix}_listings")
+}
+
+/// The least-privilege keys of one deployment's services, created by
+/// [`ServiceKeys::ensure`] with the master key. Their uids are derived from the index prefix,
+/// so running the setup again finds the same keys (Meilisearch derives a key's value from its
+/// uid and the master key) instead of piling up new ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceKeys {
+    /// For the listing service, which keeps the index in step with the database: add and
+    /// delete documents, wait on its tasks, search.
+    pub writer: String,
+    /// For services that only read (matching): search and nothing else.
+    pub search_only: String,
+}
+
+impl ServiceKeys {
+    /// Finds or creates both keys on the index of `prefix`, using `master_key`.
+    #[tracing::instrument(skip_all, fields(search.prefix = prefix))]
+    pub async fn ensure(url: &str, master_key: Option<&str>, prefix: &str) -> anyhow::Result<Self> {
+        use meilisearch_sdk::key::Action;
+        let client = Client::new(url, master_key)
+            .with_context(|| format!("Failed to create a Meilisearch client for {url}"))?;
+        let writer = ensure_key(
+            &client,
+            prefix,
+            "writer",
+            vec![
+                Action::DocumentsAdd,
+                Action::DocumentsDelete,
+                Action::Search,
+                Action::TasksGet,
+            ],
+        )
+        .await?;
+        let search_only = ensure_key(&client, prefix, "search-only", vec![Action::Search]).await?;
+        Ok(Self {
+            writer,
+            search_only,
+        })
+    }
+}
+
+/// The key of `role` on the index of `prefix`, created with `actions` if it does not exist.
+async fn ensure_key(
+    client: &Client,
+    prefix: &str,
+    role: &str,
+    actions: Vec<meilisearch_sdk::key::Action>,
+) -> anyhow::Result<String> {
+    use meilisearch_sdk::errors::{Error, ErrorCode};
+    let uid = Uuid::new_v5(
+        &Uuid::NAMESPACE_OID,
+        format!("techmarket:{prefix}:{role}").as_bytes(),
+    )
+    .to_string();
+    match client.get_key(&uid).await {
+        Ok(key) => Ok(key.key),
+        Err(Error::Meilisearch(e)) if e.error_code == ErrorCode::ApiKeyNotFound => {
+            let mut builder = meilisearch_sdk::key::KeyBuilder::new();
+            builder
+                .with_uid(&uid)
+                .with_name(format!("techmarket {prefix} {role}"))
+                .with_actions(actions)
+                .with_index(index_uid(prefix));
+            let key = client
+                .create_key(builder)
+                .await
+                .with_context(|| format!("Failed to create the Meilisearch {role} key"))?;
+            Ok(key.key)
+        }
+        Err(e) => Err(anyhow!(e).context(format!(
+            "Failed to read the Meilisearch {role} key (is search.meili_api_key the master key?)"
+        ))),
+    }
+}
+
 impl MeiliIndex {
-    /// Connects to `url`, creates or updates the index `{prefix}_listings` with our settings and
-    /// waits until they are applied.
-    pub async fn connect(url: &str, api_key: Option<&str>, prefix: &str) -> anyhow::Result<Self> {
+    /// A client for the index `{prefix}_listings` on `url`, with `api_key` (a service's own
+    /// key). Sends nothing: the index and its settings are [`MeiliIndex::setup`]'s job.
+    pub fn open(url: &str, api_key: Option<&str>, prefix: &str) -> anyhow::Result<Self> {
         let client = Client::new(url, api_key)
             .with_context(|| format!("Failed to create a Meilisearch client for {url}"))?;
-        let uid = format!("{prefix}_listings");
-        let index = client.index(&uid);
-        let this = Self { client, index };
+        let index = client.index(index_uid(prefix));
+        Ok(Self { client, index })
+    }
+
+    /// Creates the index `{prefix}_listings` if missing, applies our settings and waits until
+    /// they are applied. Needs a key allowed to create indexes and change settings (the
+    /// master key): run once per deploy by `techmarket migrate`, never by a service.
+    #[tracing::instrument(skip_all, fields(search.prefix = prefix))]
+    pub async fn setup(url: &str, admin_key: Option<&str>, prefix: &str) -> anyhow::Result<Self> {
+        let this = Self::open(url, admin_key, prefix)?;
+        let uid = index_uid(prefix);
         // Creating the index explicitly fixes the primary key; "already exists" is fine.
         let created = this
             .client
@@ -543,6 +632,11 @@ impl MeiliIndex {
             .context("Failed to send Meilisearch index settings")?;
         this.wait(task, "apply index settings").await?;
         Ok(this)
+    }
+
+    /// [`MeiliIndex::setup`] then a client with the same key (tests, which hold the master key).
+    pub async fn connect(url: &str, api_key: Option<&str>, prefix: &str) -> anyhow::Result<Self> {
+        Self::setup(url, api_key, prefix).await
     }
 
     /// The Meilisearch index uid.
@@ -656,6 +750,60 @@ impl SearchIndex for MeiliIndex {
             .iter()
             .zip(response.results)
             .map(|(p, r)| convert(p, r))
+            .collect()
+    }
+
+    /// One federated multi-search per need, as the embedded index answers it in one pass:
+    /// each part is an any-word query weighted by its part's weight, and Meilisearch merges
+    /// the lists into one ranking by weighted score (a document's best part counts), cut at
+    /// the limit on the server.
+    #[tracing::instrument(skip_all, fields(search.parts = query.parts.len(), search.limit = query.limit))]
+    async fn retrieve(&self, query: &RetrievalQuery) -> anyhow::Result<Vec<Candidate>> {
+        #[derive(Deserialize)]
+        struct IdOnly {
+            id: String,
+        }
+        let parts: Vec<&crate::WeightedText> = query
+            .parts
+            .iter()
+            .filter(|p| p.weight > 0.0 && !p.text.trim().is_empty())
+            .collect();
+        if parts.is_empty() || query.limit == 0 {
+            return Ok(Vec::new());
+        }
+        let filter = filter_expression(&query.filters);
+        let mut multi = self.client.multi_search();
+        for part in &parts {
+            let mut q = MeiliQuery::new(&self.index);
+            q.with_query(&part.text)
+                .with_matching_strategy(MatchingStrategies::LAST)
+                .with_attributes_to_retrieve(Selectors::Some(&["id"]));
+            if let Some(filter) = &filter {
+                q.with_filter(filter);
+            }
+            multi.with_search_query_and_weight(q.build(), part.weight);
+        }
+        let federated = multi.with_federation(FederationOptions {
+            limit: Some(query.limit),
+            ..FederationOptions::default()
+        });
+        let response = federated
+            .execute::<IdOnly>()
+            .await
+            .context("Meilisearch retrieval (federated multi-search) failed")?;
+        response
+            .hits
+            .into_iter()
+            .map(|h| {
+                let id = Uuid::parse_str(&h.result.id)
+                    .with_context(|| format!("Meilisearch returned a bad id {:?}", h.result.id))?;
+                let score = h
+                    .federation
+                    .map(|f| f.weighted_ranking_score)
+                    .or(h.ranking_score.map(|s| s as f32))
+                    .unwrap_or(0.0);
+                Ok(Candidate { id, score })
+            })
             .collect()
     }
 

@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 
+use crate::ListingState;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use platform::error::{ApiResult, Problem, Validator};
 use platform::extract::{AppJson, AppQuery};
 use platform::taxonomy;
-use platform::AppState;
 use search::{Filters, SearchQuery, SortOrder};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -20,7 +20,7 @@ use super::preferred;
 use crate::domain::listings::{Header, ListingKind, ListingStatus};
 use crate::domain::{achievements, needs, translations};
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter<ListingState> {
     OpenApiRouter::new().routes(routes!(search_listings))
 }
 
@@ -232,7 +232,7 @@ fn is_public(header: &Header, today: chrono::NaiveDate) -> bool {
 #[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchParams),
     responses((status = 200, body = SearchPage), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn search_listings(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     headers: HeaderMap,
     AppQuery(params): AppQuery<SearchParams>,
 ) -> ApiResult<AppJson<SearchPage>> {
