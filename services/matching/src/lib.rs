@@ -104,6 +104,9 @@ pub fn jobs() -> Registry<MatchingState> {
     registry.register(|state: MatchingState, job: ListingIndexed| {
         let span = tracing::info_span!("recompute_matches", listing.kind = %job.kind, listing.id = %job.id);
         async move {
+            // The listing's write may be submitted but not yet visible (Meilisearch applies
+            // queued writes in batches): retrieve only once it is.
+            state.search.settle().await?;
             let weights = &settings::MatchingConfig::from_config(&state.config)?;
             let email = state.config.email.enabled;
             let done = match ListingKind::parse(&job.kind) {

@@ -253,6 +253,24 @@ pub trait SearchIndex: Send + Sync {
     async fn upsert(&self, docs: Vec<SearchDoc>) -> anyhow::Result<()>;
     /// Removes documents by id (absent ids are fine).
     async fn delete(&self, ids: &[Uuid]) -> anyhow::Result<()>;
+    /// Like [`SearchIndex::upsert`], but may return once the backend holds the write durably
+    /// and in order, before it is visible. For the background sync of one listing per job:
+    /// Meilisearch applies each write as a batch of its own when the caller waits (half a
+    /// second and more each on two cores), but batches writes that queue up, so waiting per
+    /// listing capped the sync at a couple of listings a second. Later writes are applied after
+    /// earlier ones, so an edit never loses to the version before it.
+    async fn submit_upsert(&self, docs: Vec<SearchDoc>) -> anyhow::Result<()> {
+        self.upsert(docs).await
+    }
+    /// [`SearchIndex::delete`] with the guarantee of [`SearchIndex::submit_upsert`].
+    async fn submit_delete(&self, ids: &[Uuid]) -> anyhow::Result<()> {
+        self.delete(ids).await
+    }
+    /// Waits until every write submitted before this call is visible to searches: a reader
+    /// that must see a submitted write (matching, told a listing was indexed) calls this first.
+    async fn settle(&self) -> anyhow::Result<()> {
+        Ok(())
+    }
     /// Removes everything (before a full reindex).
     async fn clear(&self) -> anyhow::Result<()>;
     /// Runs one query.

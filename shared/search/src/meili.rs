@@ -33,7 +33,7 @@ use meilisearch_sdk::settings::{
     FacetingSettings, LocalizedAttributes, PaginationSetting, Settings, TypoToleranceSettings,
 };
 use meilisearch_sdk::task_info::TaskInfo;
-use meilisearch_sdk::tasks::Task;
+use meilisearch_sdk::tasks::{Task, TasksSearchQuery};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -82,6 +82,8 @@ const MAX_EXACT: i64 = (1 << 53) - 1;
 /// How long a write may take before we give up waiting (a million-document batch is minutes).
 const TASK_TIMEOUT: Duration = Duration::from_secs(1800);
 const TASK_POLL: Duration = Duration::from_millis(50);
+/// Longest [`SearchIndex::settle`] waits before its caller's job fails and is retried.
+const SETTLE_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Upper bound for exact `totalHits`; above it Meilisearch would cap the count.
 const MAX_TOTAL_HITS: usize = 10_000_000;
@@ -549,7 +551,15 @@ impl ServiceKeys {
             ],
         )
         .await?;
-        let search_only = ensure_key(&client, prefix, "search-only", vec![Action::Search]).await?;
+        // Reading task status lets matching wait until submitted writes are visible
+        // (`SearchIndex::settle`); it reads, it changes nothing.
+        let search_only = ensure_key(
+            &client,
+            prefix,
+            "search-only",
+            vec![Action::Search, Action::TasksGet],
+        )
+        .await?;
         Ok(Self {
             writer,
             search_only,
@@ -655,6 +665,37 @@ impl MeiliIndex {
         self.wait(task, "delete the index").await
     }
 
+    /// Enqueues an add-or-replace of `docs`; `None` when there is nothing to send.
+    async fn send_upsert(&self, docs: &[SearchDoc]) -> anyhow::Result<Option<TaskInfo>> {
+        if docs.is_empty() {
+            return Ok(None);
+        }
+        let payload: Vec<Map<String, Value>> = docs
+            .iter()
+            .map(to_document)
+            .collect::<anyhow::Result<_>>()?;
+        let task = self
+            .index
+            .add_or_replace(&payload, Some("id"))
+            .await
+            .context("Failed to send documents to Meilisearch")?;
+        Ok(Some(task))
+    }
+
+    /// Enqueues a delete of `ids`; `None` when there is nothing to send.
+    async fn send_delete(&self, ids: &[Uuid]) -> anyhow::Result<Option<TaskInfo>> {
+        if ids.is_empty() {
+            return Ok(None);
+        }
+        let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+        let task = self
+            .index
+            .delete_documents(&ids)
+            .await
+            .context("Failed to send a Meilisearch delete")?;
+        Ok(Some(task))
+    }
+
     async fn wait(&self, task: TaskInfo, what: &str) -> anyhow::Result<()> {
         let done = task
             .wait_for_completion(&self.client, Some(TASK_POLL), Some(TASK_TIMEOUT))
@@ -675,32 +716,49 @@ impl MeiliIndex {
 #[async_trait::async_trait]
 impl SearchIndex for MeiliIndex {
     async fn upsert(&self, docs: Vec<SearchDoc>) -> anyhow::Result<()> {
-        if docs.is_empty() {
-            return Ok(());
+        if let Some(task) = self.send_upsert(&docs).await? {
+            self.wait(task, "index documents").await?;
         }
-        let payload: Vec<Map<String, Value>> = docs
-            .iter()
-            .map(to_document)
-            .collect::<anyhow::Result<_>>()?;
-        let task = self
-            .index
-            .add_or_replace(&payload, Some("id"))
-            .await
-            .context("Failed to send documents to Meilisearch")?;
-        self.wait(task, "index documents").await
+        Ok(())
     }
 
     async fn delete(&self, ids: &[Uuid]) -> anyhow::Result<()> {
-        if ids.is_empty() {
-            return Ok(());
+        if let Some(task) = self.send_delete(ids).await? {
+            self.wait(task, "delete documents").await?;
         }
-        let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
-        let task = self
-            .index
-            .delete_documents(&ids)
+        Ok(())
+    }
+
+    /// Returns once Meilisearch has enqueued the write: its task queue is on disk and applied
+    /// in order, so the write survives a crash of either side from here on.
+    async fn submit_upsert(&self, docs: Vec<SearchDoc>) -> anyhow::Result<()> {
+        self.send_upsert(&docs).await.map(drop)
+    }
+
+    async fn submit_delete(&self, ids: &[Uuid]) -> anyhow::Result<()> {
+        self.send_delete(ids).await.map(drop)
+    }
+
+    /// Waits for the index's newest unfinished task: Meilisearch applies an index's tasks in
+    /// order, so once it is done every earlier write is visible. Needs the `tasks.get` action.
+    async fn settle(&self) -> anyhow::Result<()> {
+        let mut query = TasksSearchQuery::new(&self.client);
+        query
+            .with_index_uids([self.index.uid.as_str()])
+            .with_statuses(["enqueued", "processing"])
+            .with_limit(1);
+        let pending = self
+            .client
+            .get_tasks_with(&query)
             .await
-            .context("Failed to send a Meilisearch delete")?;
-        self.wait(task, "delete documents").await
+            .context("Failed to read Meilisearch's pending tasks")?;
+        if let Some(newest) = pending.results.into_iter().next() {
+            self.client
+                .wait_for_task(newest, Some(TASK_POLL), Some(SETTLE_TIMEOUT))
+                .await
+                .context("Failed waiting for Meilisearch to apply the submitted writes")?;
+        }
+        Ok(())
     }
 
     async fn clear(&self) -> anyhow::Result<()> {

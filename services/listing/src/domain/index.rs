@@ -166,9 +166,10 @@ pub async fn sync_one(
             None => None,
         },
     };
+    // Submitted, not awaited until visible: see `SearchIndex::submit_upsert`.
     match doc {
-        Some(doc) => index.upsert(vec![doc]).await,
-        None => index.delete(&[id]).await,
+        Some(doc) => index.submit_upsert(vec![doc]).await,
+        None => index.submit_delete(&[id]).await,
     }
 }
 
