@@ -259,11 +259,14 @@ async fn main() -> anyhow::Result<()> {
             techmarket::check_schema(&db).await?;
             let search = platform::state::open_search(&config.search).await?;
             let bar = progress_bar("matching");
+            let semantic =
+                matching::embedding::jobs::Semantic::from_config(&config, &matching_settings)?;
             let done = matching::domain::recompute::rematch_all(
                 &db,
                 search.as_ref(),
                 &matching_settings,
                 config.email.enabled,
+                semantic.as_ref(),
                 |done, total| {
                     bar.set_length(total);
                     bar.set_position(done);

@@ -26,6 +26,20 @@ pub struct Features {
     pub region: f64,
     /// Newer listings first: halves every 180 days.
     pub freshness: f64,
+    /// Similar meaning (the cosine of the two texts' vectors, rescaled); only when an embedder
+    /// is configured and both sides have vectors, so matches without one read as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub semantic: Option<f64>,
+}
+
+/// Cosines of unrelated texts sit well above 0 for e5-style models (about 0.7–0.75 for
+/// multilingual-e5-small); the feature rises from there to 1 at a cosine of 0.95.
+const COSINE_FLOOR: f64 = 0.75;
+const COSINE_CEILING: f64 = 0.95;
+
+/// The semantic feature of a cosine similarity.
+pub fn semantic(cosine: f64) -> f64 {
+    ((cosine - COSINE_FLOOR) / (COSINE_CEILING - COSINE_FLOOR)).clamp(0.0, 1.0)
 }
 
 /// Compact IPC code (`A01D45/10`) split into its levels.
@@ -107,7 +121,12 @@ fn province(code: &str) -> Option<&str> {
     (code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())).then(|| &code[..2])
 }
 
-pub fn compute(need: &NeedProfile, ach: &AchievementProfile, retrieval: f64) -> Features {
+pub fn compute(
+    need: &NeedProfile,
+    ach: &AchievementProfile,
+    retrieval: f64,
+    cosine: Option<f64>,
+) -> Features {
     let keywords = if need.keywords.is_empty() {
         0.0
     } else {
@@ -157,6 +176,7 @@ pub fn compute(need: &NeedProfile, ach: &AchievementProfile, retrieval: f64) -> 
         cooperation,
         region,
         freshness: 0.5_f64.powf(ach.age_days.max(0) as f64 / 180.0),
+        semantic: cosine.map(semantic),
     }
 }
 
