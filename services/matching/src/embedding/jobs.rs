@@ -15,9 +15,9 @@ use platform::config::Config;
 use platform::entity::{achievements, needs};
 use platform::jobs::Job;
 use platform::AppState;
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -207,8 +207,9 @@ pub async fn embed_listing(
     }
     let txn = db.begin().await?;
     delete_rows(&txn, kind, id).await?;
-    for (language, hash, vector) in &keep {
-        entity::ActiveModel {
+    let rows: Vec<entity::ActiveModel> = keep
+        .iter()
+        .map(|(language, hash, vector)| entity::ActiveModel {
             listing_kind: Set(kind.as_str().to_owned()),
             listing_id: Set(id),
             language: Set(language.clone()),
@@ -216,9 +217,28 @@ pub async fn embed_listing(
             text_sha256: Set(hash.clone()),
             vector: Set(vector.clone()),
             updated_at: Set(Utc::now().into()),
-        }
-        .insert(&txn)
-        .await?;
+        })
+        .collect();
+    if !rows.is_empty() {
+        // Two runs of this job at once (a retry overlapping a slow attempt) write the same
+        // rows: the later one wins instead of failing on the key.
+        entity::Entity::insert_many(rows)
+            .on_conflict(
+                OnConflict::columns([
+                    entity::Column::ListingKind,
+                    entity::Column::ListingId,
+                    entity::Column::Language,
+                ])
+                .update_columns([
+                    entity::Column::Model,
+                    entity::Column::TextSha256,
+                    entity::Column::Vector,
+                    entity::Column::UpdatedAt,
+                ])
+                .to_owned(),
+            )
+            .exec(&txn)
+            .await?;
     }
     txn.commit().await?;
     let quantised: Vec<Vec<i8>> = keep
