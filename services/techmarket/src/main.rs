@@ -73,6 +73,13 @@ enum Command {
     Reindex,
     /// Recompute the matches of every published need.
     Rematch,
+    /// Embed every published listing for matching by meaning (needs `matching.embedder_url`),
+    /// then recompute the matches. Add `--data-dir` for the embedded mode's database.
+    EmbedBackfill {
+        /// Backfill the embedded database of `techmarket up --data-dir DIR`.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
     /// Score the matcher on a labelled set (see ../shared/data/README.md).
     Eval {
         #[arg(long)]
@@ -88,6 +95,10 @@ enum Command {
         /// Write the run (query_id, doc_id, rank) as TSV for baseline_bm25.py --run.
         #[arg(long)]
         run_out: Option<PathBuf>,
+        /// Rank hybrid (lexical + vectors) with the OpenAI-compatible embedder at this URL
+        /// (sets `matching.embedder_url`; the other `matching.embedder_*` keys apply).
+        #[arg(long)]
+        embedder_url: Option<String>,
     },
     /// Import listings from an XLSX or CSV file into an organisation (as drafts).
     Import {
@@ -279,13 +290,27 @@ async fn main() -> anyhow::Result<()> {
             ));
             Ok(())
         }
+        Command::EmbedBackfill { data_dir } => {
+            if let Some(dir) = data_dir {
+                embedded(&mut config, &dir)?;
+            }
+            let bar = progress_bar("embedding");
+            let summary = techmarket::embed_backfill::run(&config, &bar).await?;
+            bar.finish_and_clear();
+            techmarket::embed_backfill::report(&summary);
+            Ok(())
+        }
         Command::Eval {
             corpus,
             queries,
             baseline,
             split,
             run_out,
+            embedder_url,
         } => {
+            if let Some(url) = embedder_url {
+                config.matching.set("embedder_url", url);
+            }
             techmarket::run_eval(
                 &config,
                 &corpus,

@@ -27,7 +27,7 @@ pub struct EmbedderConfig {
 }
 
 /// What a text is: e5-style models embed the two sides of a search differently.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {
     /// A need, or what someone typed into search.
     Query,
