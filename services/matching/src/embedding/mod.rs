@@ -7,10 +7,12 @@
 //!   the model that made it) and the text each vector is made from.
 //! - [`index`]: exact nearest-neighbour search over the int8 vectors, in process.
 //! - [`jobs`]: the `embed_listing` job that keeps vectors current, and the backfill.
+//! - [`search`]: the listings nearest in meaning to a search text.
 //!
 //! Without `matching.embedder_url` none of this runs and matching is lexical only.
 
 pub mod client;
 pub mod index;
 pub mod jobs;
+pub mod search;
 pub mod vectors;

@@ -55,18 +55,13 @@ fn term(terms: &[taxonomy::Term], code: &str) -> (String, String) {
         })
 }
 
-/// The semantic feature from which "similar meaning" is worth saying (a cosine of 0.78 for
-/// multilingual-e5-small: a need and a listing on one subject in two languages reach 0.8 and
-/// more, unrelated subjects stay near 0.7–0.75).
-const SEMANTIC_REASON_MIN: f64 = 0.4;
-
 /// "Similar meaning across languages: vi → zh": the vectors found what no shared word shows,
 /// an achievement with no text in the need's language.
 fn across_languages(need: &NeedProfile, ach: &AchievementProfile, f: &Features) -> Option<Reason> {
     let semantic = f.semantic?;
     let from = need.language.as_str();
     let to = ach.texts.first()?.language.as_str();
-    if semantic < SEMANTIC_REASON_MIN
+    if semantic < super::features::semantic(super::features::SIMILAR_MEANING_COSINE)
         || from.is_empty()
         || ach.texts.iter().any(|t| t.language == from)
     {

@@ -1,0 +1,51 @@
+//! Search by meaning: the listings nearest to what someone typed, for `GET /api/v1/search` to
+//! show beside its full-text hits (a Thai query finding a Chinese listing). Matching owns the
+//! vectors, so the listing service asks here.
+
+use platform::AppState;
+use uuid::Uuid;
+use wire::ListingKind;
+
+use crate::engine::features::SIMILAR_MEANING_COSINE;
+use crate::engine::Vectors;
+use crate::settings::MatchingConfig;
+
+/// Listings of `kinds` nearest in meaning to `text`, best first, at most `limit`, only those
+/// at or above [`SIMILAR_MEANING_COSINE`] (so nonsense finds nothing). Empty without an
+/// embedder; when the embedder fails, the failure is logged and the answer is empty: search
+/// then stays full-text only rather than failing.
+#[tracing::instrument(skip_all, fields(limit))]
+pub async fn similar_listings(
+    state: &AppState,
+    text: &str,
+    kinds: &[ListingKind],
+    limit: usize,
+) -> Vec<(ListingKind, Uuid, f64)> {
+    let found = async {
+        let settings = MatchingConfig::from_config(&state.config)?;
+        let Some(semantic) = super::jobs::Semantic::from_config(&state.config, &settings)? else {
+            return Ok(Vec::new());
+        };
+        let query = semantic.text_query(&state.db, text).await?;
+        let mut hits = Vec::new();
+        for kind in kinds {
+            hits.extend(
+                query
+                    .nearest(*kind, limit, &|_| true)
+                    .into_iter()
+                    .filter(|(_, cosine)| *cosine >= SIMILAR_MEANING_COSINE)
+                    .map(|(id, cosine)| (*kind, id, cosine)),
+            );
+        }
+        hits.sort_by(|a, b| b.2.total_cmp(&a.2));
+        hits.truncate(limit);
+        anyhow::Ok(hits)
+    };
+    match found.await {
+        Ok(hits) => hits,
+        Err(err) => {
+            tracing::warn!(error = %format!("{err:#}"), "search by meaning failed; full text only");
+            Vec::new()
+        }
+    }
+}
