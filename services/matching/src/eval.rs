@@ -439,9 +439,13 @@ pub async fn embed_for_eval(
     use std::io::Write;
     let path = std::env::temp_dir().join("techmarket-eval-embeddings.jsonl");
     let mut cache: HashMap<String, Vec<i8>> = HashMap::new();
-    if path.exists() {
-        for line in read_jsonl::<(String, Vec<i8>)>(&path)? {
-            cache.insert(line.0, line.1);
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        // A line cut short (a run stopped mid-write) is skipped: it is embedded again.
+        for (key, vector) in text
+            .lines()
+            .filter_map(|l| serde_json::from_str::<(String, Vec<i8>)>(l).ok())
+        {
+            cache.insert(key, vector);
         }
     }
     let model = embedder.model_id();

@@ -5,3 +5,4 @@
 pub mod listing_search;
 pub mod need_matching;
 pub mod turnover;
+pub mod vector_search;
