@@ -10,6 +10,10 @@ use crate::engine::features::SIMILAR_MEANING_COSINE;
 use crate::engine::Vectors;
 use crate::settings::MatchingConfig;
 
+/// The longest a search waits for the embedder (no retry): a slow embedder must not make
+/// search slow.
+const SEARCH_TIMEOUT_MS: u64 = 1_500;
+
 /// Listings of `kinds` nearest in meaning to `text`, best first, at most `limit`, only those
 /// at or above [`SIMILAR_MEANING_COSINE`] (so nonsense finds nothing). Empty without an
 /// embedder; when the embedder fails, the failure is logged and the answer is empty: search
@@ -22,7 +26,10 @@ pub async fn similar_listings(
     limit: usize,
 ) -> Vec<(ListingKind, Uuid, f64)> {
     let found = async {
-        let settings = MatchingConfig::from_config(&state.config)?;
+        let mut settings = MatchingConfig::from_config(&state.config)?;
+        // Someone is waiting: one short try, then full text alone answers.
+        settings.embedder_retries = 0;
+        settings.embedder_timeout_ms = settings.embedder_timeout_ms.min(SEARCH_TIMEOUT_MS);
         let Some(semantic) = super::jobs::Semantic::from_config(&state.config, &settings)? else {
             return Ok(Vec::new());
         };
