@@ -11,6 +11,7 @@ mod crash_safety;
 mod deal_authority;
 mod deals;
 mod deploy;
+mod embeddings;
 mod hostile_files;
 mod hostile_versions;
 mod imports;

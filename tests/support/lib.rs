@@ -8,6 +8,7 @@
 pub mod command;
 pub mod db;
 pub mod deals;
+pub mod embedder;
 pub mod http;
 pub mod listings;
 pub mod matching;

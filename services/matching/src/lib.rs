@@ -2,6 +2,7 @@
 //! searches and notifications. Reads listings; writes only its own tables.
 
 pub mod domain;
+pub mod embedding;
 pub mod engine;
 pub mod eval;
 pub mod notifications;
@@ -109,16 +110,27 @@ pub fn jobs() -> Registry<MatchingState> {
             state.search.settle().await?;
             let weights = &settings::MatchingConfig::from_config(&state.config)?;
             let email = state.config.email.enabled;
+            let semantic = embedding::jobs::Semantic::from_config(&state.config, weights)?;
             let done = match ListingKind::parse(&job.kind) {
-                Some(ListingKind::Need) => domain::recompute::recompute_need(&state.db, state.search.as_ref(), weights, email, job.id).await?,
-                _ => domain::recompute::recompute_achievement(&state.db, state.search.as_ref(), weights, email, job.id).await?,
+                Some(ListingKind::Need) => domain::recompute::recompute_need_hybrid(&state.db, state.search.as_ref(), weights, email, job.id, semantic.as_ref()).await?,
+                _ => domain::recompute::recompute_achievement_hybrid(&state.db, state.search.as_ref(), weights, email, job.id, semantic.as_ref()).await?,
             };
+            if semantic.is_some() {
+                // The text may have changed: its vectors are brought up to date by their own
+                // job, so an embedder that is down delays only them, not the lexical matches.
+                platform::jobs::enqueue(&state.db, &embedding::jobs::EmbedListing { kind: job.kind.clone(), id: job.id }).await?;
+            }
             alert_saved_searches(&state, &job).await?;
             tracing::debug!(listing.id = %job.id, created = done.created, updated = done.updated, retired = done.retired, "matches recomputed");
             Ok(())
         }
         .instrument(span)
     });
+    registry.register(
+        |state: MatchingState, job: embedding::jobs::EmbedListing| async move {
+            embedding::jobs::run(&state, &job).await
+        },
+    );
     registry.register(
         |state: MatchingState, job: domain::alerts::EmailNotification| async move {
             domain::alerts::send_email(&state.db, &state.config.email, job.notification_id).await

@@ -2,6 +2,7 @@
 //! what operators start.
 
 pub mod backup;
+pub mod embed_backfill;
 pub mod sample;
 pub mod sample_data;
 pub mod sample_listings;

@@ -84,6 +84,13 @@ enum Command {
     Reindex,
     /// Recompute the matches of every published need.
     Rematch,
+    /// Embed every published listing for matching by meaning (needs `matching.embedder_url`),
+    /// then recompute the matches. Add `--data-dir` for the embedded mode's database.
+    EmbedBackfill {
+        /// Backfill the embedded database of `techmarket up --data-dir DIR`.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
     /// Score the matcher on a labelled set (see ../shared/data/README.md).
     Eval {
         #[arg(long)]
@@ -104,6 +111,10 @@ enum Command {
         /// which must be allowed to create and delete indexes).
         #[arg(long, default_value = "embedded")]
         backend: EvalBackend,
+        /// Rank hybrid (lexical + vectors) with the OpenAI-compatible embedder at this URL
+        /// (sets `matching.embedder_url`; the other `matching.embedder_*` keys apply).
+        #[arg(long)]
+        embedder_url: Option<String>,
     },
     /// Import listings from an XLSX or CSV file into an organisation (as drafts).
     Import {
@@ -300,11 +311,14 @@ async fn main() -> anyhow::Result<()> {
             techmarket::check_schema(&db).await?;
             let search = platform::state::open_search(&config.search).await?;
             let bar = progress_bar("matching");
+            let semantic =
+                matching::embedding::jobs::Semantic::from_config(&config, &matching_settings)?;
             let done = matching::domain::recompute::rematch_all(
                 &db,
                 search.as_ref(),
                 &matching_settings,
                 config.email.enabled,
+                semantic.as_ref(),
                 |done, total| {
                     bar.set_length(total);
                     bar.set_position(done);
@@ -317,6 +331,16 @@ async fn main() -> anyhow::Result<()> {
             ));
             Ok(())
         }
+        Command::EmbedBackfill { data_dir } => {
+            if let Some(dir) = data_dir {
+                embedded(&mut config, &dir)?;
+            }
+            let bar = progress_bar("embedding");
+            let summary = techmarket::embed_backfill::run(&config, &bar).await?;
+            bar.finish_and_clear();
+            techmarket::embed_backfill::report(&summary);
+            Ok(())
+        }
         Command::Eval {
             corpus,
             queries,
@@ -324,7 +348,11 @@ async fn main() -> anyhow::Result<()> {
             split,
             run_out,
             backend,
+            embedder_url,
         } => {
+            if let Some(url) = embedder_url {
+                config.matching.set("embedder_url", url);
+            }
             techmarket::run_eval(
                 &config,
                 &corpus,

@@ -83,6 +83,11 @@ pub struct SearchHit {
     pub organisation_id: Uuid,
     pub published_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     pub score: f32,
+    /// `true` when found by meaning (an embedder is configured and the listing shares no
+    /// words with the query, in another language, say); `score` is then the cosine
+    /// similarity. Absent for full-text hits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_meaning: Option<bool>,
 }
 
 /// A page of search results with facet counts over all matches.
@@ -219,6 +224,46 @@ pub fn to_query(p: &SearchParams) -> ApiResult<SearchQuery> {
     })
 }
 
+/// Listings near the query in meaning that full text did not find (matching's vectors, when an
+/// embedder is configured), to fill what the full-text hits leave of the first page. Only for
+/// a text query with no filter but the kind: the vectors know no industry, region or price.
+async fn by_meaning(
+    state: &ListingState,
+    query: &SearchQuery,
+    results: &search::SearchResults,
+    per_page: usize,
+) -> Vec<search::Hit> {
+    let Some(text) = &query.text else {
+        return Vec::new();
+    };
+    let unfiltered = Filters {
+        kinds: Vec::new(),
+        ..query.filters.clone()
+    } == Filters::default();
+    let room = per_page.saturating_sub(results.hits.len());
+    if !unfiltered || query.offset != 0 || room == 0 {
+        return Vec::new();
+    }
+    let kinds = if query.filters.kinds.is_empty() {
+        vec![ListingKind::Achievement, ListingKind::Need]
+    } else {
+        query.filters.kinds.clone()
+    };
+    matching::embedding::search::similar_listings(&state.db, &state.config, text, &kinds, per_page)
+        .await
+        .into_iter()
+        .filter(|(_, id, _)| !results.hits.iter().any(|h| h.id == *id))
+        .take(room)
+        .map(|(kind, id, cosine)| search::Hit {
+            id,
+            kind,
+            score: cosine as f32,
+            matched_language: None,
+            highlights: BTreeMap::new(),
+        })
+        .collect()
+}
+
 /// Extra hits fetched beyond the page size to refill a page whose stale hits were dropped.
 const RECHECK_SLACK: usize = 5;
 
@@ -245,7 +290,9 @@ async fn search_listings(
     // the top of the next one. `total` is lowered by the hits dropped here; facet counts are
     // the index's and may still count a listing that left the market until the job runs.
     query.limit = per_page + RECHECK_SLACK;
-    let results = state.search.search(&query).await?;
+    let mut results = state.search.search(&query).await?;
+    let meaning = by_meaning(&state, &query, &results, per_page).await;
+    results.hits.extend(meaning.iter().cloned());
     let prefs = preferred(params.lang.as_deref(), &headers);
     let today = chrono::Utc::now().date_naive();
     let mut hits = Vec::with_capacity(per_page);
@@ -333,13 +380,14 @@ async fn search_listings(
                 organisation_id,
                 published_at,
                 score: hit.score,
+                by_meaning: meaning.iter().any(|m| m.id == hit.id).then_some(true),
             });
         } else {
             dropped += 1;
         }
     }
     Ok(AppJson(SearchPage {
-        total: results.total.saturating_sub(dropped),
+        total: (results.total + meaning.len() as u64).saturating_sub(dropped),
         page: params.page.unwrap_or(1),
         per_page,
         hits,
