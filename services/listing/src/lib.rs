@@ -78,13 +78,15 @@ pub fn jobs() -> Registry<ListingState> {
     let mut registry = Registry::new();
     domain::retention::register(&mut registry);
     registry.register(|state: ListingState, job: SyncSearch| async move {
-        domain::index::sync_one(&state.db, state.search.as_ref(), job.kind, job.id).await?;
+        let write =
+            domain::index::sync_one(&state.db, state.search.as_ref(), job.kind, job.id).await?;
         // Matching retrieves from the index, so it hears of the change only once the index has it.
         platform::jobs::enqueue(
             &state.db,
             &ListingIndexed {
                 kind: job.kind.as_str().to_owned(),
                 id: job.id,
+                index_write: write,
             },
         )
         .await?;

@@ -107,7 +107,7 @@ pub fn jobs() -> Registry<MatchingState> {
         async move {
             // The listing's write may be submitted but not yet visible (Meilisearch applies
             // queued writes in batches): retrieve only once it is.
-            state.search.settle().await?;
+            state.search.settle(job.index_write).await?;
             let weights = &settings::MatchingConfig::from_config(&state.config)?;
             let email = state.config.email.enabled;
             let semantic = embedding::jobs::Semantic::from_config(&state.config, weights)?;

@@ -268,6 +268,8 @@ pub async fn enqueue_rematch(db: &DatabaseConnection) -> anyhow::Result<usize> {
             &platform::jobs::events::ListingIndexed {
                 kind: wire::ListingKind::Need.as_str().to_owned(),
                 id: n.id,
+                // A rematch, not a write: nothing to wait for.
+                index_write: Default::default(),
             },
         )
         .await?;

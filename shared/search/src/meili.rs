@@ -33,7 +33,7 @@ use meilisearch_sdk::settings::{
     FacetingSettings, LocalizedAttributes, PaginationSetting, Settings, TypoToleranceSettings,
 };
 use meilisearch_sdk::task_info::TaskInfo;
-use meilisearch_sdk::tasks::{Task, TasksSearchQuery};
+use meilisearch_sdk::tasks::Task;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -41,7 +41,7 @@ use uuid::Uuid;
 use crate::analysis::{self, QueryUnit};
 use crate::{
     Candidate, Filters, Hit, LangText, ListingKind, RetrievalQuery, SearchDoc, SearchIndex,
-    SearchQuery, SearchResults, SortOrder,
+    SearchQuery, SearchResults, SortOrder, Submitted,
 };
 
 /// Languages that get their own fields; anything else goes to `*_other`.
@@ -82,6 +82,20 @@ const MAX_EXACT: i64 = (1 << 53) - 1;
 /// How long a write may take before we give up waiting (a million-document batch is minutes).
 const TASK_TIMEOUT: Duration = Duration::from_secs(1800);
 const TASK_POLL: Duration = Duration::from_millis(50);
+/// A Meilisearch task number, as the SDK's waiting functions take it.
+struct TaskUid(u32);
+
+impl AsRef<u32> for TaskUid {
+    fn as_ref(&self) -> &u32 {
+        &self.0
+    }
+}
+
+/// What [`SearchIndex::settle`] needs of an enqueued task.
+fn submitted(task: Option<TaskInfo>) -> Submitted {
+    Submitted(task.map(|t| u64::from(t.task_uid)))
+}
+
 /// Longest [`SearchIndex::settle`] waits before its caller's job fails and is retried.
 const SETTLE_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -731,33 +745,26 @@ impl SearchIndex for MeiliIndex {
 
     /// Returns once Meilisearch has enqueued the write: its task queue is on disk and applied
     /// in order, so the write survives a crash of either side from here on.
-    async fn submit_upsert(&self, docs: Vec<SearchDoc>) -> anyhow::Result<()> {
-        self.send_upsert(&docs).await.map(drop)
+    async fn submit_upsert(&self, docs: Vec<SearchDoc>) -> anyhow::Result<Submitted> {
+        Ok(submitted(self.send_upsert(&docs).await?))
     }
 
-    async fn submit_delete(&self, ids: &[Uuid]) -> anyhow::Result<()> {
-        self.send_delete(ids).await.map(drop)
+    async fn submit_delete(&self, ids: &[Uuid]) -> anyhow::Result<Submitted> {
+        Ok(submitted(self.send_delete(ids).await?))
     }
 
-    /// Waits for the index's newest unfinished task: Meilisearch applies an index's tasks in
-    /// order, so once it is done every earlier write is visible. Needs the `tasks.get` action.
-    async fn settle(&self) -> anyhow::Result<()> {
-        let mut query = TasksSearchQuery::new(&self.client);
-        query
-            .with_index_uids([self.index.uid.as_str()])
-            .with_statuses(["enqueued", "processing"])
-            .with_limit(1);
-        let pending = self
-            .client
-            .get_tasks_with(&query)
+    /// Waits for the write's own task: Meilisearch applies an index's tasks in order, so every
+    /// earlier write is visible then too, and a reader catching up on many writes waits once
+    /// per batch, not once per write. Needs the `tasks.get` action.
+    async fn settle(&self, write: Submitted) -> anyhow::Result<()> {
+        let Some(uid) = write.0 else {
+            return Ok(());
+        };
+        let uid = TaskUid(u32::try_from(uid).context("Meilisearch task numbers fit in 32 bits")?);
+        self.client
+            .wait_for_task(uid, Some(TASK_POLL), Some(SETTLE_TIMEOUT))
             .await
-            .context("Failed to read Meilisearch's pending tasks")?;
-        if let Some(newest) = pending.results.into_iter().next() {
-            self.client
-                .wait_for_task(newest, Some(TASK_POLL), Some(SETTLE_TIMEOUT))
-                .await
-                .context("Failed waiting for Meilisearch to apply the submitted writes")?;
-        }
+            .context("Failed waiting for Meilisearch to apply a submitted write")?;
         Ok(())
     }
 

@@ -1027,8 +1027,8 @@ pub async fn upsert_replaces(index: &dyn SearchIndex) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes submitted without waiting are applied in order and visible once `settle` returns:
-/// a replace submitted after an insert wins, a delete submitted last removes.
+/// Writes submitted without waiting are applied in order and visible once `settle` of the last
+/// one returns: a replace submitted after an insert wins, a delete submitted last removes.
 pub async fn submitted_writes_apply_in_order(index: &dyn SearchIndex) -> anyhow::Result<()> {
     let docs = load_corpus(index).await?;
     let mut first = docs
@@ -1040,12 +1040,12 @@ pub async fn submitted_writes_apply_in_order(index: &dyn SearchIndex) -> anyhow:
     let mut second = first.clone();
     second.texts = vec![text("zh", "镁合金压铸件表面处理技术", "", "", &[])];
     index.submit_upsert(vec![first]).await?;
-    index.submit_upsert(vec![second]).await?;
-    index.settle().await?;
+    let last = index.submit_upsert(vec![second]).await?;
+    index.settle(last).await?;
     expect_found(index, "镁合金压铸", &[11], &[]).await?;
     expect_found(index, "钛合金焊接", &[], &[11]).await?;
-    index.submit_delete(&[doc_id(11)]).await?;
-    index.settle().await?;
+    let delete = index.submit_delete(&[doc_id(11)]).await?;
+    index.settle(delete).await?;
     expect_found(index, "镁合金压铸", &[], &[11]).await?;
     ensure!(
         index.count().await? == 29,
