@@ -148,7 +148,10 @@ pub struct YearOption {
 /// One registered year of the trend, against its target and the baseline.
 pub struct TrendRow {
     pub year: i32,
+    /// The dashboard of that year (same side).
     pub href: String,
+    /// Its contracts (operators), empty otherwise.
+    pub drill: String,
     pub contracts: String,
     pub amount: String,
     pub yuan: String,
@@ -195,6 +198,9 @@ struct DashboardPage {
     trend: TrendView,
     /// Export links: (label, href).
     exports: Vec<(&'static str, String)>,
+    /// The caller may open the contracts behind a figure (operators): the tables get a
+    /// column of links.
+    drill: bool,
     breakdowns: Vec<Breakdown>,
     asean: AseanView,
     kpis: Vec<Kpi>,
@@ -557,6 +563,7 @@ async fn dashboard(
         vs_baseline,
         trend,
         exports,
+        drill,
         as_of: targets.as_of.to_string(),
         actual: t.cny(actual_fen),
         actual_yuan: decimal2(actual_fen),
@@ -626,10 +633,11 @@ fn trend_view(
         let target = target_of(year);
         rows.push(TrendRow {
             year,
-            href: if drill {
+            href: format!("/dashboard?{}", year_basis_query(year, basis)),
+            drill: if drill {
                 format!("/dashboard/contracts?{}", year_basis_query(year, basis))
             } else {
-                format!("/dashboard?{}", year_basis_query(year, basis))
+                String::new()
             },
             contracts: t.count(r.contract_count),
             amount: t.cny(fen),
