@@ -115,7 +115,8 @@ pub async fn contracts(
             registration_number: c.registration_number.clone().unwrap_or_default(),
             contract_number: c.contract_number.clone(),
             title: c.title.clone(),
-            contract_type: c.contract_type.clone(),
+            contract_type: super::contract_type_name(&c.contract_type)
+                .map_or_else(|| c.contract_type.clone(), |k| t.t(k).to_owned()),
             seller: format!("{} {}", c.seller_country, c.seller_region_code),
             buyer: format!("{} {}", c.buyer_country, c.buyer_region_code),
             yuan: decimal2(c.contract_amount_cny_minor),
