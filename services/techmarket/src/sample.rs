@@ -95,7 +95,7 @@ pub async fn load_if_empty(db: &(impl ConnectionTrait + TransactionTrait)) -> an
     }
     load(db).await?;
     // The registration history behind the dashboard's trend: a few thousand sample contracts,
-    // loaded only on an empty database's first start (the `up` path), in its own transaction.
+    // loaded only into an empty database (`up`'s first start, `seed`), in its own transaction.
     let txn = db.begin().await?;
     deal::sample::history::load(&txn, chrono::Utc::now().date_naive()).await?;
     txn.commit().await?;
