@@ -8,6 +8,7 @@ mod authz_matrix;
 mod backup;
 mod bad_input;
 mod crash_safety;
+mod dashboard;
 mod deal_authority;
 mod deals;
 mod deploy;
