@@ -17,7 +17,8 @@ use http::{Method, StatusCode};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::listing::{Completeness, ListingOut, PendingRevision};
+use super::listing::{Completeness, ListingOut, RevisionOut, RevisionView};
+use wire::listing::ListingState;
 use super::{path_id, Labels, Term};
 use crate::api::{with_query, ApiError, Problem};
 use crate::i18n::Tr;
@@ -527,11 +528,6 @@ fn kind_of(l: &ListingOut) -> Kind {
     }
 }
 
-/// A listing's state after submit or withdraw.
-#[derive(Debug, Deserialize)]
-struct ListingState {
-    id: String,
-}
 
 // ---------------------------------------------------------------------------------------------
 // The page.
@@ -543,7 +539,7 @@ pub struct Editing {
     pub version: i64,
     pub completeness: Option<Completeness>,
     /// Changes to the published listing waiting for review (the form shows them).
-    pub revision: Option<PendingRevision>,
+    pub revision: Option<RevisionOut>,
 }
 
 impl Editing {
@@ -687,7 +683,7 @@ impl FormPage {
         self.editing
             .as_ref()
             .and_then(|e| e.completeness.as_ref())
-            .map(|c| c.score)
+            .map(|c| i64::from(c.score))
             .unwrap_or(0)
     }
 
@@ -1130,7 +1126,7 @@ async fn update(
             if saved
                 .pending_revision
                 .as_ref()
-                .is_some_and(PendingRevision::is_pending) =>
+                .is_some_and(RevisionView::is_pending) =>
         {
             Ok(done(&kind.edit_href(&saved.id), "sent_for_review"))
         }
@@ -1221,7 +1217,7 @@ async fn submit(
         .post::<ListingState>(viewer.caller(), &path, &json!({ "version": version }))
         .await
     {
-        Ok(state) => Ok(done(&kind.view_href(&state.id), "submitted")),
+        Ok(state) => Ok(done(&kind.view_href(&state.id.to_string()), "submitted")),
         Err(ApiError::Problem(p)) if p.status == 422 || p.status == 409 => {
             let form = ListingForm::from_listing(&current);
             let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
