@@ -18,7 +18,6 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::listing::{Completeness, ListingOut, RevisionOut, RevisionView};
-use wire::listing::ListingState;
 use super::{path_id, Labels, Term};
 use crate::api::{with_query, ApiError, Problem};
 use crate::i18n::Tr;
@@ -26,6 +25,7 @@ use crate::money::{money_plain, parse_major_to_minor, AmountError};
 use crate::page::{done, render, typed, Ctx, FormErrors, PageError, PageResult};
 use crate::session::Viewer;
 use crate::Portal;
+use wire::listing::ListingState;
 use wire::{ListingKind, ListingStatus, NeedKind};
 
 pub fn routes() -> Router<Portal> {
@@ -527,7 +527,6 @@ fn kind_of(l: &ListingOut) -> Kind {
         Kind::of_need(l.kind.as_deref())
     }
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // The page.

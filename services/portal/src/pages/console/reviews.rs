@@ -7,10 +7,10 @@ use axum::Form;
 use super::decisions::{decide, DecisionForm, Queue};
 use super::{name_or_dash, org_names, require_operator, tabs, PageParam, Refusal, Tab, PER_PAGE};
 use crate::page::{render, Ctx, PageResult};
+use crate::pages::listing::RevisionView;
 use crate::pages::{page_param, Labels, Pager};
 use crate::session::Viewer;
 use crate::Portal;
-use crate::pages::listing::RevisionView;
 use wire::listing::ReviewItem;
 use wire::ListingKind;
 
@@ -106,10 +106,7 @@ pub(super) async fn reviews_page(
                 id: i.id.to_string(),
                 title: i.title,
                 version: i.version.into(),
-                changes: i
-                    .revision
-                    .as_ref()
-                    .map(RevisionView::changes),
+                changes: i.revision.as_ref().map(RevisionView::changes),
             }
         })
         .collect();

@@ -6,8 +6,8 @@ use axum::extract::{Query, State};
 use serde::Deserialize;
 
 use super::{
-    get_all, import_kind, import_status, panel, require_org, Application, ImportOut, ListingItem,
-    MatchBrief, LISTINGS_PER_PAGE,
+    get_all, import_kind, import_status, panel, require_org, Application, ImportOut, ImportView,
+    ListingItem, MatchBrief, LISTINGS_PER_PAGE,
 };
 use crate::api::{urlencode, with_query, ApiError};
 use crate::page::{render, Ctx, PageResult};
@@ -18,6 +18,7 @@ use crate::Portal;
 use wire::accounts::{OrganisationOut, UserOut};
 use wire::matching::NotificationOut;
 use wire::Page;
+use wire::{ImportKind, ImportStatus};
 use wire::{ListingStatus, MatchSideStatus, NeedKind, VerificationStatus};
 
 /// One of my listings, with what happened to it.
@@ -146,12 +147,12 @@ impl OverviewPage {
         self.ctx.t.term("decline", code)
     }
 
-    fn import_status(&self, status: &str) -> String {
-        import_status(&self.ctx.t, status)
+    fn import_status(&self, status: &ImportStatus) -> String {
+        import_status(&self.ctx.t, *status)
     }
 
-    fn import_kind(&self, kind: &str) -> String {
-        import_kind(&self.ctx.t, kind)
+    fn import_kind(&self, kind: &ImportKind) -> String {
+        import_kind(&self.ctx.t, *kind)
     }
 }
 
