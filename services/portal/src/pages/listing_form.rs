@@ -25,8 +25,9 @@ use crate::money::{money_plain, parse_major_to_minor, AmountError};
 use crate::page::{done, render, typed, Ctx, FormErrors, PageError, PageResult};
 use crate::session::Viewer;
 use crate::Portal;
-use wire::listing::ListingState;
-use wire::{ListingKind, ListingStatus, NeedKind};
+use uuid::Uuid;
+use wire::listing::{ApplicationOut, ListingState};
+use wire::{ApplicationStatus, ListingKind, ListingStatus, NeedKind};
 
 pub fn routes() -> Router<Portal> {
     Router::new()
@@ -1297,15 +1298,6 @@ async fn withdraw(
 // Applying to an open call (揭榜).
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct ApplicationOut {
-    pub organisation_id: String,
-    pub achievement_id: Option<String>,
-    pub proposal: String,
-    pub status: String,
-    pub created_at: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
 struct AchievementBrief {
     id: String,
     title: String,
@@ -1363,20 +1355,22 @@ impl ApplyPage {
         self.ctx.t.opt_date(&self.call.deadline)
     }
 
-    fn application_status(&self, status: &str) -> String {
+    fn application_status(&self, status: &ApplicationStatus) -> String {
         self.ctx
             .t
             .t(&format!("form.application_{status}"))
             .to_owned()
     }
 
-    fn achievement_title(&self, id: &Option<String>) -> String {
-        let Some(id) = id else { return String::new() };
+    fn achievement_title(&self, id: &Option<Uuid>) -> String {
+        let Some(id) = id.map(|id| id.to_string()) else {
+            return String::new();
+        };
         self.achievements
             .iter()
-            .find(|a| &a.id == id)
+            .find(|a| a.id == id)
             .map(|a| a.title.clone())
-            .unwrap_or_else(|| id.clone())
+            .unwrap_or(id)
     }
 }
 
@@ -1418,7 +1412,7 @@ async fn apply_page(
     let existing = apps
         .map_err(|e| viewer.fail(e))?
         .into_iter()
-        .find(|a| a.organisation_id == mine);
+        .find(|a| a.organisation_id.to_string() == mine);
     let blocked = if call.organisation_id == mine {
         Some(t.t("form.apply_own_call").to_owned())
     } else if call.status != ListingStatus::Published.as_str() {

@@ -127,16 +127,7 @@ impl ImportView for ImportOut {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct Application {
-    pub id: String,
-    pub organisation_id: String,
-    pub achievement_id: Option<String>,
-    pub proposal: String,
-    pub status: String,
-    pub created_at: String,
-    pub version: i64,
-}
+pub use wire::listing::ApplicationOut;
 
 #[derive(Debug, Clone, Deserialize)]
 struct OpenCall {

@@ -10,7 +10,7 @@ use http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{get_all, require_org, Application, OpenCall};
+use super::{get_all, require_org, ApplicationOut, OpenCall};
 use crate::api::urlencode;
 use crate::i18n::Tr;
 use crate::page::{done, render, Ctx, PageResult};
@@ -18,6 +18,7 @@ use crate::pages::listing_form::Kind;
 use crate::pages::path_id;
 use crate::session::Viewer;
 use crate::Portal;
+use uuid::Uuid;
 use wire::accounts::OrganisationOut;
 use wire::{ApplicationStatus, ListingStatus, NeedKind};
 
@@ -26,39 +27,39 @@ use wire::{ApplicationStatus, ListingStatus, NeedKind};
 pub(super) struct OpenCallPage {
     ctx: Ctx,
     call: OpenCall,
-    applications: Vec<Application>,
+    applications: Vec<ApplicationOut>,
     orgs: HashMap<String, OrganisationOut>,
 }
 
 impl OpenCallPage {
-    fn org_name(&self, id: &str) -> String {
+    fn org_name(&self, id: &Uuid) -> String {
         self.orgs
-            .get(id)
+            .get(&id.to_string())
             .map(|o| o.name.clone())
             .unwrap_or_else(|| self.ctx.t.t("my.unknown_org").to_owned())
     }
 
-    fn app_status(&self, status: &str) -> String {
+    fn app_status(&self, status: &ApplicationStatus) -> String {
         self.ctx
             .t
             .t(&format!("form.application_{status}"))
             .to_owned()
     }
 
-    fn app_class(&self, status: &str) -> &'static str {
-        match ApplicationStatus::parse(status) {
-            Some(ApplicationStatus::Awarded) => "ok",
-            Some(ApplicationStatus::Shortlisted) => "warn",
-            Some(ApplicationStatus::NotSelected) => "bad",
-            _ => "",
+    fn app_class(&self, status: &ApplicationStatus) -> &'static str {
+        match status {
+            ApplicationStatus::Awarded => "ok",
+            ApplicationStatus::Shortlisted => "warn",
+            ApplicationStatus::NotSelected => "bad",
+            ApplicationStatus::Submitted => "",
         }
     }
 
-    fn decidable(&self, status: &str) -> bool {
+    fn decidable(&self, status: &ApplicationStatus) -> bool {
         self.call.awarded_application_id.is_none()
             && matches!(
-                ApplicationStatus::parse(status),
-                Some(ApplicationStatus::Submitted | ApplicationStatus::Shortlisted)
+                status,
+                ApplicationStatus::Submitted | ApplicationStatus::Shortlisted
             )
     }
 
@@ -95,7 +96,7 @@ pub(super) async fn open_call_page(
     let apps_path = format!("/api/v1/needs/{}/applications", urlencode(&id));
     let (call, apps) = tokio::join!(
         portal.api.get::<OpenCall>(caller, &call_path),
-        portal.api.get::<Vec<Application>>(caller, &apps_path)
+        portal.api.get::<Vec<ApplicationOut>>(caller, &apps_path)
     );
     let call = call.map_err(|e| viewer.fail(e))?;
     if call.kind.as_deref() != Some(NeedKind::OpenCall.as_str()) {
@@ -110,11 +111,10 @@ pub(super) async fn open_call_page(
     let applications = apps.map_err(|e| viewer.fail(e))?;
     let mut org_paths: Vec<(String, String)> = Vec::new();
     for a in &applications {
-        if !org_paths.iter().any(|(k, _)| k == &a.organisation_id) {
-            org_paths.push((
-                a.organisation_id.clone(),
-                format!("/api/v1/orgs/{}", urlencode(&a.organisation_id)),
-            ));
+        let org = a.organisation_id.to_string();
+        if !org_paths.iter().any(|(k, _)| k == &org) {
+            let path = format!("/api/v1/orgs/{}", urlencode(&org));
+            org_paths.push((org, path));
         }
     }
     let orgs = get_all::<OrganisationOut>(&portal, &viewer, org_paths)
@@ -150,7 +150,7 @@ pub(super) async fn decide(
     );
     portal
         .api
-        .post::<Application>(
+        .post::<ApplicationOut>(
             viewer.caller(),
             &path,
             &json!({ "decision": form.decision, "version": form.version }),

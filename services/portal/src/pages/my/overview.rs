@@ -6,7 +6,7 @@ use axum::extract::{Query, State};
 use serde::Deserialize;
 
 use super::{
-    get_all, import_kind, import_status, panel, require_org, Application, ImportOut, ImportView,
+    get_all, import_kind, import_status, panel, require_org, ApplicationOut, ImportOut, ImportView,
     ListingItem, MatchBrief, LISTINGS_PER_PAGE,
 };
 use crate::api::{urlencode, with_query, ApiError};
@@ -268,7 +268,7 @@ pub(super) async fn overview(
         .collect();
     let (matches, apps) = tokio::join!(
         get_all::<Vec<MatchBrief>>(&portal, &viewer, detail_paths),
-        get_all::<Vec<Application>>(&portal, &viewer, app_paths),
+        get_all::<Vec<ApplicationOut>>(&portal, &viewer, app_paths),
     );
     let rows = |items: Vec<ListingItem>, achievement: bool| -> Vec<Row> {
         items
