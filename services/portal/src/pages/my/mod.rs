@@ -129,17 +129,6 @@ impl ImportView for ImportOut {
 
 pub use wire::listing::ApplicationOut;
 
-#[derive(Debug, Clone, Deserialize)]
-struct OpenCall {
-    id: String,
-    organisation_id: String,
-    title: String,
-    status: String,
-    kind: Option<String>,
-    deadline: Option<String>,
-    awarded_application_id: Option<String>,
-}
-
 // ---------------------------------------------------------------------------------------------
 // Helpers.
 

@@ -10,7 +10,7 @@ use http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{get_all, require_org, ApplicationOut, OpenCall};
+use super::{get_all, require_org, ApplicationOut};
 use crate::api::urlencode;
 use crate::i18n::Tr;
 use crate::page::{done, render, Ctx, PageResult};
@@ -20,13 +20,14 @@ use crate::session::Viewer;
 use crate::Portal;
 use uuid::Uuid;
 use wire::accounts::OrganisationOut;
+use wire::listing::NeedOut;
 use wire::{ApplicationStatus, ListingStatus, NeedKind};
 
 #[derive(Template)]
 #[template(path = "my_open_call.html")]
 pub(super) struct OpenCallPage {
     ctx: Ctx,
-    call: OpenCall,
+    call: NeedOut,
     applications: Vec<ApplicationOut>,
     orgs: HashMap<String, OrganisationOut>,
 }
@@ -64,15 +65,15 @@ impl OpenCallPage {
     }
 
     fn can_award(&self) -> bool {
-        self.call.status == ListingStatus::Published.as_str()
+        self.call.status == ListingStatus::Published
     }
 
     fn call_href(&self) -> String {
-        Kind::OpenCall.view_href(&self.call.id)
+        Kind::OpenCall.view_href(&self.call.id.to_string())
     }
 
     fn status(&self) -> String {
-        self.ctx.t.term("status", &self.call.status)
+        self.ctx.t.term("status", self.call.status.as_str())
     }
 
     fn deadline(&self) -> String {
@@ -95,14 +96,14 @@ pub(super) async fn open_call_page(
     );
     let apps_path = format!("/api/v1/needs/{}/applications", urlencode(&id));
     let (call, apps) = tokio::join!(
-        portal.api.get::<OpenCall>(caller, &call_path),
+        portal.api.get::<NeedOut>(caller, &call_path),
         portal.api.get::<Vec<ApplicationOut>>(caller, &apps_path)
     );
     let call = call.map_err(|e| viewer.fail(e))?;
-    if call.kind.as_deref() != Some(NeedKind::OpenCall.as_str()) {
+    if call.kind != NeedKind::OpenCall {
         return Err(viewer.not_found());
     }
-    if call.organisation_id != org_id {
+    if call.organisation_id.to_string() != org_id {
         return Err(viewer.error_page(
             StatusCode::FORBIDDEN,
             Tr::new(viewer.lang).t("form.not_owner").to_owned(),
