@@ -70,21 +70,6 @@ pub fn routes() -> Router<Portal> {
 // API answers.
 
 #[derive(Debug, Clone, Deserialize)]
-struct ListingItem {
-    id: String,
-    status: String,
-    title: String,
-    updated_at: String,
-    kind: Option<String>,
-    completeness: Option<Score>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct Score {
-    score: i64,
-}
-
-#[derive(Debug, Clone, Deserialize)]
 struct MatchBrief {
     need_side_status: String,
     achievement_side_status: String,
