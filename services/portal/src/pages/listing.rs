@@ -35,7 +35,7 @@ pub fn routes() -> Router<Portal> {
         .route("/matches/{id}/feedback", post(match_feedback))
 }
 
-pub use wire::listing::{Completeness, Money, PriceRange, RevisionOut};
+pub use wire::listing::{Completeness, LocalizedText, Money, PriceRange, RevisionOut};
 
 /// What achievement and need pages share, read from either answer.
 #[derive(Debug, Clone, Deserialize)]
@@ -48,8 +48,7 @@ pub struct ListingOut {
     pub version: i64,
     pub original_language: String,
     /// The text as its author wrote it, when the page shows a translation (the edit form).
-    #[serde(default)]
-    pub original: Option<super::listing_form::OriginalText>,
+    pub original: Option<LocalizedText>,
     pub language: String,
     pub provenance: String,
     #[serde(default)]

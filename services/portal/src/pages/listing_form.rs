@@ -509,17 +509,6 @@ fn form_errors(problem: &Problem) -> FormErrors {
 // ---------------------------------------------------------------------------------------------
 // API answers.
 
-/// A listing's text as its author wrote it (`original` of an answer in another language).
-#[derive(Debug, Clone, Deserialize)]
-pub struct OriginalText {
-    pub title: String,
-    pub summary: String,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub keywords: Vec<String>,
-}
-
 /// Which form edits a listing: achievements have a TRL and no kind; needs say theirs.
 fn kind_of(l: &ListingOut) -> Kind {
     if l.trl.is_some() && l.kind.is_none() {
