@@ -16,8 +16,9 @@ use crate::vocabulary::{
     Provenance, RevisionStatus,
 };
 
-/// An exact amount on the wire: `minor_units` of `currency` (12345 CNY = 123.45 元). The
-/// services compute with their own money type; this is its serialized form.
+// The wire form of `platform::money::Money` (which computes; this only carries): the same
+// fields and the same OpenAPI name and description, so the document has one `Money`.
+/// An exact amount: `minor_units` of `currency` (12345 CNY = 123.45 元).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Money {
     pub minor_units: i64,
