@@ -124,6 +124,49 @@ fn an_unknown_configuration_variable_is_refused_by_name() {
     assert!(stderr.contains("TECHMARKET_DATABSE__URL"), "{stderr}");
 }
 
+#[tokio::test]
+async fn the_portal_serves_without_a_database_or_search_index() {
+    // Nothing listens on the database's port and the index directory cannot be created (a
+    // file is in its way): were the portal to open either, it would not start.
+    let dir = tempfile::tempdir().expect("dir");
+    let blocker = dir.path().join("not-a-directory");
+    std::fs::write(&blocker, b"").expect("file");
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
+        probe.local_addr().expect("addr").port()
+    };
+    let mut portal = techmarket()
+        .args(["serve", "portal"])
+        .env(
+            "TECHMARKET_DATABASE__URL",
+            "postgres://nobody:nothing@127.0.0.1:9/none",
+        )
+        .env("TECHMARKET_SEARCH__INDEX_DIR", blocker.join("search"))
+        .env("TECHMARKET_SERVER__ADDR", format!("127.0.0.1:{port}"))
+        .env("TECHMARKET_PORTAL__API_URL", "http://127.0.0.1:9")
+        .spawn()
+        .expect("start the portal");
+    let client = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut ready = None;
+    for _ in 0..100 {
+        if let Ok(res) = client.get(format!("{base}/readyz")).send().await {
+            ready = Some(res.status().as_u16());
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let docs = client
+        .get(format!("{base}/api/v1/openapi.json"))
+        .send()
+        .await
+        .map(|r| r.status().as_u16());
+    let status = terminate(&mut portal);
+    assert_eq!(ready, Some(200), "the portal's /readyz");
+    assert_eq!(docs.ok(), Some(200), "the portal serves the API document");
+    assert!(status.success(), "the portal stops cleanly: {status:?}");
+}
+
 #[test]
 fn a_service_refuses_to_start_before_migrations_and_starts_after() {
     let dir = tempfile::tempdir().expect("dir");

@@ -8,12 +8,14 @@
 pub mod command;
 pub mod db;
 pub mod deals;
+pub mod embedder;
 pub mod http;
 pub mod listings;
 pub mod matching;
 pub mod portal;
 pub mod smtp;
 pub mod soak;
+pub mod topology;
 
 pub use db::{Backend, TestDb};
 pub use http::{TestApp, TestResponse};

@@ -1,5 +1,5 @@
-//! Crash soak: `techmarket up` under a write load, killed with SIGKILL, restarted, again and
-//! again. Counts acknowledged writes that did not survive (the goal is none) and how long
+//! Crash soak: the platform (`techmarket up`, or one of the distributed services) under a
+//! write load, killed with SIGKILL, restarted, again and again. Counts acknowledged writes that did not survive (the goal is none) and how long
 //! after each restart search and matching have caught up with every acknowledged
 //! publication. `cargo run -p integration-tests --example crash_soak` runs 20 cycles; the
 //! test suite runs 3 (tests/it/crash_safety.rs).
@@ -35,7 +35,7 @@ pub struct Cycle {
     /// Acknowledged writes missing after the restart (created needs gone, or published needs
     /// no longer published).
     pub lost: usize,
-    /// From the restart's printed URL until every published need was found by search and had
+    /// From the restart (the process answering again) until every published need was found by search and had
     /// its matches; `None` if that took longer than 30 s.
     pub converged_after: Option<Duration>,
 }
@@ -188,21 +188,67 @@ async fn caught_up(client: &reqwest::Client, url: &str, owner: &str, id: &str, w
         .is_some_and(|m| m.as_array().is_some_and(|list| !list.is_empty()))
 }
 
+/// A platform the soak can crash: each cycle kills part of it with SIGKILL and starts that
+/// part again. `techmarket up` is one process ([`run`]); the distributed topology is four
+/// (tests/it/topology.rs).
+pub trait Crashable {
+    /// Kills with SIGKILL what cycle `cycle` crashes, and waits until it is gone.
+    fn kill(&mut self, cycle: usize);
+    /// Starts it again and waits until it answers; returns the platform's URL from now on.
+    fn restart(&mut self, cycle: usize) -> String;
+}
+
+/// Demo accounts' tokens (the need owner's, the operator's) on the platform at `url`, which
+/// has the sample data.
+pub async fn demo_tokens(client: &reqwest::Client, url: &str) -> (String, String) {
+    (
+        login(client, url, OWNER).await,
+        login(client, url, OPERATOR).await,
+    )
+}
+
+/// `techmarket up` over a data directory, as one crashable process.
+struct UpProcess<'a> {
+    data_dir: &'a Path,
+    child: std::process::Child,
+}
+
+impl Crashable for UpProcess<'_> {
+    fn kill(&mut self, _cycle: usize) {
+        self.child.kill().expect("SIGKILL");
+        let _ = self.child.wait();
+    }
+
+    fn restart(&mut self, _cycle: usize) -> String {
+        let (child, url) = start_up(self.data_dir);
+        self.child = child;
+        url
+    }
+}
+
 /// Runs `cycles` kill-and-restart cycles of `techmarket up` over `data_dir`, printing a line
 /// per cycle through `report`.
-pub async fn run(
-    data_dir: &Path,
+pub async fn run(data_dir: &Path, cycles: usize, report: impl FnMut(usize, &Cycle)) -> Vec<Cycle> {
+    let client = reqwest::Client::new();
+    let (child, url) = start_up(data_dir);
+    // The first start indexes and matches the sample data: let it finish first.
+    settle(&client, &url, Duration::from_secs(300)).await;
+    let mut up = UpProcess { data_dir, child };
+    let results = run_cycles(&mut up, url, cycles, report).await;
+    let _ = crate::command::terminate(&mut up.child);
+    results
+}
+
+/// Runs `cycles` kill-and-restart cycles of `platform`, which answers at `url` with the sample
+/// data loaded and settled, printing a line per cycle through `report`.
+pub async fn run_cycles(
+    platform: &mut impl Crashable,
+    mut url: String,
     cycles: usize,
     mut report: impl FnMut(usize, &Cycle),
 ) -> Vec<Cycle> {
     let client = reqwest::Client::new();
-    let (mut child, mut url) = start_up(data_dir);
-    // The first start indexes and matches the sample data: let it finish first.
-    settle(&client, &url, Duration::from_secs(300)).await;
-    let tokens = (
-        login(&client, &url, OWNER).await,
-        login(&client, &url, OPERATOR).await,
-    );
+    let tokens = demo_tokens(&client, &url).await;
     let counter = Arc::new(AtomicU64::new(0));
     let mut results = Vec::new();
     for cycle in 0..cycles {
@@ -223,17 +269,14 @@ pub async fn run(
         // Kill at a different moment of the load each cycle: 1.0 to 2.9 s in.
         let load = Duration::from_millis(1000 + (cycle as u64 * 733) % 1900);
         tokio::time::sleep(load).await;
-        child.kill().expect("SIGKILL");
-        let _ = child.wait();
+        platform.kill(cycle);
         stop.store(true, Ordering::Relaxed);
         for w in writers {
             let _ = w.await;
         }
         let acked = std::mem::take(&mut *acked.lock().expect("acks"));
 
-        let restarted = start_up(data_dir);
-        child = restarted.0;
-        url = restarted.1;
+        url = platform.restart(cycle);
         let started = Instant::now();
         let mut lost = 0;
         for (id, _, published) in &acked {
@@ -272,6 +315,5 @@ pub async fn run(
         report(cycle, &result);
         results.push(result);
     }
-    let _ = crate::command::terminate(&mut child);
     results
 }

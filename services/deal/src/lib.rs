@@ -4,10 +4,12 @@
 pub mod domain;
 pub mod routes;
 pub mod sample;
+pub mod state;
+
+pub use state::DealState;
 
 use platform::jobs::Registry;
 use platform::openapi::BearerAuth;
-use platform::AppState;
 use tracing::Instrument;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -48,7 +50,7 @@ pub const API_PREFIXES: &[&str] = &[
 struct ApiDoc;
 
 /// The service's routes with their OpenAPI description.
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter<DealState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::brokers::router())
         .merge(routes::deals::router())
@@ -72,10 +74,10 @@ pub async fn schedule_periodic_jobs(db: &impl sea_orm::ConnectionTrait) -> anyho
 }
 
 /// Handlers of the jobs this service consumes.
-pub fn jobs() -> Registry<AppState> {
+pub fn jobs() -> Registry<DealState> {
     let mut registry = Registry::new();
     domain::retention::register(&mut registry);
-    registry.register(|state: AppState, job: TurnoverChanged| {
+    registry.register(|state: DealState, job: TurnoverChanged| {
         let span = tracing::info_span!("recompute_turnover", stats.months = ?job.months);
         async move {
             for month in &job.months {

@@ -17,6 +17,8 @@ use sea_orm::{
 };
 
 use crate::domain::stats::{month_of, recompute_month};
+
+pub mod history;
 use wire::{
     AttributionRole, ContractStatus, Mode, Origin, RegistrationStatus, Stage, VerificationStatus,
 };

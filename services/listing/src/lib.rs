@@ -3,12 +3,14 @@
 
 pub mod domain;
 pub mod routes;
+pub mod state;
+
+pub use state::ListingState;
 
 use chrono::{Duration, Utc};
 use platform::jobs::events::ListingIndexed;
 use platform::jobs::{enqueue_unique_at, Registry};
 use platform::openapi::BearerAuth;
-use platform::AppState;
 use sea_orm::ConnectionTrait;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -58,7 +60,7 @@ const EXPIRY_SWEEP_EVERY: Duration = Duration::hours(1);
 struct ApiDoc;
 
 /// The service's routes with their OpenAPI description.
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter<ListingState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::auth::router())
         .merge(routes::orgs::router())
@@ -72,30 +74,32 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Handlers of the jobs this service consumes.
-pub fn jobs() -> Registry<AppState> {
+pub fn jobs() -> Registry<ListingState> {
     let mut registry = Registry::new();
     domain::retention::register(&mut registry);
-    registry.register(|state: AppState, job: SyncSearch| async move {
-        domain::index::sync_one(&state.db, state.search.as_ref(), job.kind, job.id).await?;
+    registry.register(|state: ListingState, job: SyncSearch| async move {
+        let write =
+            domain::index::sync_one(&state.db, state.search.as_ref(), job.kind, job.id).await?;
         // Matching retrieves from the index, so it hears of the change only once the index has it.
         platform::jobs::enqueue(
             &state.db,
             &ListingIndexed {
                 kind: job.kind.as_str().to_owned(),
                 id: job.id,
+                index_write: write,
             },
         )
         .await?;
         Ok(())
     });
     registry.register(
-        |state: AppState, job: domain::imports::ProcessImport| async move {
+        |state: ListingState, job: domain::imports::ProcessImport| async move {
             domain::imports::process(&state.db, job.id, |_, _| {})
                 .await
                 .map(|_| ())
         },
     );
-    registry.register(|state: AppState, _job: ExpireListings| async move {
+    registry.register(|state: ListingState, _job: ExpireListings| async move {
         let sweep = domain::lifecycle::sweep_expiry(&state.db, Utc::now().date_naive()).await?;
         if sweep.expired + sweep.reminded > 0 {
             tracing::info!(

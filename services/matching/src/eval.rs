@@ -13,6 +13,8 @@ use search::{Filters, LangText, ListingKind, SearchDoc, SearchIndex, SearchQuery
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::embedding::client::{Embedder, Role};
+use crate::embedding::index::{quantise, VectorIndex};
 use crate::engine::{self, AchievementProfile, NeedProfile};
 
 /// A corpus line.
@@ -262,6 +264,18 @@ pub async fn evaluate(
     weights: &MatchingConfig,
 ) -> anyhow::Result<(Report, Vec<String>)> {
     let by_uuid: HashMap<Uuid, &CorpusDoc> = corpus.iter().map(|d| (doc_uuid(&d.id), d)).collect();
+    // With an embedder the matcher is hybrid: every document and query is embedded first.
+    let vectors = match (ranker, weights.embedder()) {
+        (Ranker::Matcher, Some(config)) => Some(
+            embed_for_eval(
+                &crate::embedding::client::Embedder::new(config)?,
+                corpus,
+                queries,
+            )
+            .await?,
+        ),
+        _ => None,
+    };
     let mut overall = Metrics::default();
     let mut groups: BTreeMap<String, Metrics> = BTreeMap::new();
     let mut run = Vec::new();
@@ -292,7 +306,9 @@ pub async fn evaluate(
                 let need = to_need(q);
                 let mut w = weights.clone();
                 w.candidates = w.candidates.max(depth);
-                engine::rank(index, &need, &filters, &w, depth, |ids| {
+                let query_vector = vectors.as_ref().and_then(|v| v.query(q, &by_uuid));
+                let query_vector = query_vector.as_ref().map(|v| v as &dyn engine::Vectors);
+                engine::rank_hybrid(index, &need, &filters, &w, depth, query_vector, |ids| {
                     let profiles: Vec<AchievementProfile> = ids
                         .iter()
                         .filter_map(|id| by_uuid.get(id))
@@ -338,6 +354,163 @@ pub async fn evaluate(
         groups: groups.into_iter().map(|(k, v)| (k, mean(v))).collect(),
     };
     Ok((report, run))
+}
+
+/// The evaluation's vectors: every document's and query's, made once per run (and cached on
+/// disk between runs, since embedding is the slow part).
+pub struct EvalVectors {
+    index: VectorIndex,
+    queries: HashMap<String, Vec<i8>>,
+}
+
+impl EvalVectors {
+    /// One query's vector, searching only the documents the query may rank (its set and
+    /// target languages, not its excluded ids).
+    fn query<'a>(
+        &'a self,
+        q: &'a EvalQuery,
+        docs: &'a HashMap<Uuid, &'a CorpusDoc>,
+    ) -> Option<EvalQueryVector<'a>> {
+        Some(EvalQueryVector {
+            vector: self.queries.get(&q.id)?,
+            index: &self.index,
+            query: q,
+            docs,
+        })
+    }
+}
+
+/// [`engine::Vectors`] of one evaluation query.
+pub struct EvalQueryVector<'a> {
+    vector: &'a [i8],
+    index: &'a VectorIndex,
+    query: &'a EvalQuery,
+    docs: &'a HashMap<Uuid, &'a CorpusDoc>,
+}
+
+impl engine::Vectors for EvalQueryVector<'_> {
+    fn nearest(
+        &self,
+        kind: ListingKind,
+        k: usize,
+        keep: &dyn Fn(Uuid) -> bool,
+    ) -> Vec<(Uuid, f64)> {
+        let q = self.query;
+        let allowed = |id: Uuid| {
+            keep(id)
+                && self.docs.get(&id).is_some_and(|d| {
+                    d.set == q.set
+                        && (q.target_langs.is_empty() || q.target_langs.contains(&d.lang))
+                        && !q.exclude_ids.contains(&d.id)
+                })
+        };
+        self.index
+            .search_where(self.vector, kind, k, &allowed)
+            .into_iter()
+            .map(|(id, c)| (id, f64::from(c)))
+            .collect()
+    }
+
+    fn similarity(&self, kind: ListingKind, id: Uuid) -> Option<f64> {
+        self.index.similarity(self.vector, kind, id).map(f64::from)
+    }
+}
+
+/// A document's text as a listing's is embedded.
+fn doc_text(d: &CorpusDoc) -> String {
+    let mut text = format!("{}\n{}", d.title, d.abstract_text);
+    if !d.keywords.is_empty() {
+        text.push('\n');
+        text.push_str(&d.keywords.join(", "));
+    }
+    text
+}
+
+/// Embeds the corpus (as passages) and the queries (as queries), reusing the vectors cached in
+/// `$TMPDIR/techmarket-eval-embeddings.jsonl` (keyed by model, role and text) and adding to
+/// it; progress on stderr.
+#[tracing::instrument(skip_all)]
+pub async fn embed_for_eval(
+    embedder: &Embedder,
+    corpus: &[CorpusDoc],
+    queries: &[EvalQuery],
+) -> anyhow::Result<EvalVectors> {
+    use sha2::{Digest, Sha256};
+    use std::io::Write;
+    let path = std::env::temp_dir().join("techmarket-eval-embeddings.jsonl");
+    let mut cache: HashMap<String, Vec<i8>> = HashMap::new();
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        // A line cut short (a run stopped mid-write) is skipped: it is embedded again.
+        for (key, vector) in text
+            .lines()
+            .filter_map(|l| serde_json::from_str::<(String, Vec<i8>)>(l).ok())
+        {
+            cache.insert(key, vector);
+        }
+    }
+    let model = embedder.model_id();
+    let key = |role: Role, text: &str| {
+        hex::encode(Sha256::digest(
+            format!("{model}\n{role:?}\n{text}").as_bytes(),
+        ))
+    };
+    let mut wanted: Vec<(Role, String)> = corpus
+        .iter()
+        .map(|d| (Role::Passage, doc_text(d)))
+        .chain(queries.iter().map(|q| (Role::Query, q.text.clone())))
+        .collect();
+    wanted.retain(|(role, text)| !cache.contains_key(&key(*role, text)));
+    wanted.sort();
+    wanted.dedup();
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)?;
+    let total = wanted.len();
+    let started = std::time::Instant::now();
+    for (done, chunk) in wanted.chunks(32).enumerate() {
+        for role in [Role::Passage, Role::Query] {
+            let texts: Vec<String> = chunk
+                .iter()
+                .filter(|(r, _)| *r == role)
+                .map(|(_, t)| t.clone())
+                .collect();
+            if texts.is_empty() {
+                continue;
+            }
+            let vectors = embedder.embed(role, &texts).await?;
+            for (text, vector) in texts.iter().zip(vectors) {
+                let vector = quantise(&vector).unwrap_or_else(|| vec![0; embedder.dimensions()]);
+                let k = key(role, text);
+                writeln!(file, "{}", serde_json::to_string(&(&k, &vector))?)?;
+                cache.insert(k, vector);
+            }
+        }
+        eprintln!(
+            "embedded {}/{total} texts ({:.1}/s)",
+            ((done + 1) * 32).min(total),
+            ((done + 1) * 32).min(total) as f64 / started.elapsed().as_secs_f64().max(1e-3)
+        );
+    }
+    let mut index = VectorIndex::new(embedder.dimensions());
+    for d in corpus {
+        if let Some(v) = cache.get(&key(Role::Passage, &doc_text(d))) {
+            index.replace(
+                ListingKind::Achievement,
+                doc_uuid(&d.id),
+                std::slice::from_ref(v),
+            );
+        }
+    }
+    let queries = queries
+        .iter()
+        .filter_map(|q| {
+            cache
+                .get(&key(Role::Query, &q.text))
+                .map(|v| (q.id.clone(), v.clone()))
+        })
+        .collect();
+    Ok(EvalVectors { index, queries })
 }
 
 /// The tuning split: queries whose id hashes even. Weights are chosen on these; reported

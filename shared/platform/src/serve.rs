@@ -4,32 +4,66 @@
 use std::future::Future;
 use std::sync::Arc;
 
+use axum::extract::FromRef;
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use crate::config::ServerConfig;
 use crate::jobs::worker::Worker;
 use crate::jobs::Registry;
-use crate::state::AppState;
+use crate::state::CoreState;
 
 /// Serves `app` on `listener` and, when the configuration enables it, a worker for the queues
-/// in `registry`, until `shutdown` resolves.
-pub async fn run(
+/// in `registry` with `state` as its handlers' context, until `shutdown` resolves.
+pub async fn run<S>(
     listener: TcpListener,
     app: Router,
-    state: AppState,
-    registry: Registry<AppState>,
+    state: S,
+    registry: Registry<S>,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<()>
+where
+    S: Clone + Send + Sync + 'static,
+    CoreState: FromRef<S>,
+{
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut worker_task = None;
-    if state.config.jobs.worker_enabled && !registry.queues().is_empty() {
+    let core = CoreState::from_ref(&state);
+    if core.config.jobs.worker_enabled && !registry.queues().is_empty() {
         worker_task = Some(tokio::spawn(supervise_worker(
-            state.clone(),
+            core,
+            state,
             Arc::new(registry),
             stop_rx,
         )));
     }
+    serve_until(listener, app, shutdown, stop_tx).await?;
+    if let Some(task) = worker_task {
+        if let Err(err) = task.await {
+            tracing::error!(error = %err, "job worker ended abnormally");
+        }
+    }
+    Ok(())
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves, with no job worker (the portal).
+pub async fn run_without_worker(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let (stop_tx, _) = watch::channel(false);
+    serve_until(listener, app, shutdown, stop_tx).await
+}
+
+/// Serves until `shutdown`, then tells `stop` (the worker) to finish the job in hand.
+async fn serve_until(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    stop_tx: watch::Sender<bool>,
+) -> anyhow::Result<()> {
     let stop_for_server = stop_tx.clone();
     // With the peer address: the login throttle counts failures per client address.
     axum::serve(
@@ -43,34 +77,30 @@ pub async fn run(
     })
     .await?;
     let _ = stop_tx.send(true);
-    if let Some(task) = worker_task {
-        if let Err(err) = task.await {
-            tracing::error!(error = %err, "job worker ended abnormally");
-        }
-    }
     Ok(())
 }
 
 /// Runs the job worker until shutdown, starting a fresh one should the worker task itself
 /// die (a handler's panic is already contained by the worker; this catches the rest), so
 /// background work never stops silently while HTTP keeps serving.
-async fn supervise_worker(
-    state: AppState,
-    registry: Arc<Registry<AppState>>,
+async fn supervise_worker<S: Clone + Send + Sync + 'static>(
+    core: CoreState,
+    state: S,
+    registry: Arc<Registry<S>>,
     stop: watch::Receiver<bool>,
 ) {
     loop {
         let worker = Worker::new(
-            state.db.clone(),
+            core.db.clone(),
             registry.clone(),
             state.clone(),
-            state.config.jobs.clone(),
+            core.config.jobs.clone(),
         )
-        .with_health(state.worker_health.clone());
+        .with_health(core.worker_health.clone());
         match tokio::spawn(worker.run(stop.clone())).await {
             Ok(()) => return,
             Err(err) => {
-                state.worker_health.record_restart();
+                core.worker_health.record_restart();
                 metrics::counter!("job_worker_restarts_total").increment(1);
                 tracing::error!(error = %err, "job worker died; starting a new one");
                 if *stop.borrow() {
@@ -120,14 +150,18 @@ pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     }
 }
 
-/// Turns a service's API routes into the full application: health and metrics endpoints,
-/// the OpenAPI document at `/api/v1/openapi.json` with its reference page at `/api/docs`,
-/// problem JSON for unknown routes, and the shared middleware stack.
-pub fn build_app(
-    state: AppState,
-    api: utoipa_axum::router::OpenApiRouter<AppState>,
-    extra: Router<AppState>,
-) -> (Router, utoipa::openapi::OpenApi) {
+/// Turns a service's API routes into the full application: `extra` (health and metrics
+/// endpoints, pages), the OpenAPI document at `/api/v1/openapi.json` with its reference page
+/// at `/api/docs`, problem JSON for unknown routes, and the shared middleware stack.
+pub fn build_app<S>(
+    state: S,
+    api: utoipa_axum::router::OpenApiRouter<S>,
+    extra: Router<S>,
+    server: &ServerConfig,
+) -> (Router, utoipa::openapi::OpenApi)
+where
+    S: Clone + Send + Sync + 'static,
+{
     // Install the metrics recorder before the first request, or its counts are lost.
     let _ = crate::telemetry::prometheus();
     let (routes, mut openapi) = api.split_for_parts();
@@ -135,13 +169,12 @@ pub fn build_app(
     let docs =
         utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi.clone());
     let router = routes
-        .merge(crate::http::health_routes())
         .merge(extra)
         .fallback(crate::http::not_found_fallback)
-        .with_state(state.clone())
+        .with_state(state)
         .merge(docs)
         // Inside the common layers, so the request id is already set when it runs.
         .layer(axum::middleware::from_fn(crate::audit::scope_request_id));
-    let router = crate::http::with_common_layers(router, &state.config.server);
+    let router = crate::http::with_common_layers(router, server);
     (router, openapi)
 }

@@ -1,4 +1,11 @@
-//! What every handler and job can reach: the database, the search index and the configuration.
+//! The parts of a process's state, each service taking only the ones it uses.
+//!
+//! A database-backed service's state holds [`CoreState`]'s fields (database, configuration,
+//! worker health) and whatever else it uses; shared code (health checks, the job worker, the
+//! auth extractors) reaches those parts through axum's `FromRef`, so it works on any service's
+//! state. The portal has none of it: it calls the APIs and opens no database or index.
+//! [`AppState`] is everything one process can hold at once: the embedded mode (`techmarket
+//! up`) and the tests build it and project each service's state out of it.
 
 use std::sync::Arc;
 
@@ -6,25 +13,74 @@ use axum::extract::FromRef;
 use sea_orm::DatabaseConnection;
 use search::SearchIndex;
 
+use crate::auth::PasswordGate;
 use crate::config::{Config, SearchBackendKind, SearchConfig};
+use crate::jobs::worker::WorkerHealth;
 
-/// Shared state of one process. Cheap to clone (everything is behind `Arc` or a pool).
+/// What every database-backed service shares: `/readyz`, `/metrics` and the job worker read it.
+#[derive(Clone)]
+pub struct CoreState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    /// Signs of life of this process's job worker, for `/readyz`.
+    pub worker_health: Arc<WorkerHealth>,
+}
+
+impl CoreState {
+    pub fn new(db: DatabaseConnection, config: Config) -> Self {
+        Self {
+            db,
+            config: Arc::new(config),
+            worker_health: Arc::default(),
+        }
+    }
+}
+
+/// Implements `FromRef<$state>` for [`CoreState`], [`DatabaseConnection`] and `Arc<Config>`
+/// on a service state that has the fields `db`, `config` and `worker_health`.
+#[macro_export]
+macro_rules! core_parts {
+    ($state:ty) => {
+        impl ::axum::extract::FromRef<$state> for $crate::state::CoreState {
+            fn from_ref(state: &$state) -> Self {
+                $crate::state::CoreState {
+                    db: state.db.clone(),
+                    config: state.config.clone(),
+                    worker_health: state.worker_health.clone(),
+                }
+            }
+        }
+        impl ::axum::extract::FromRef<$state> for ::sea_orm::DatabaseConnection {
+            fn from_ref(state: &$state) -> Self {
+                state.db.clone()
+            }
+        }
+        impl ::axum::extract::FromRef<$state> for ::std::sync::Arc<$crate::config::Config> {
+            fn from_ref(state: &$state) -> Self {
+                state.config.clone()
+            }
+        }
+    };
+}
+
+/// Everything one process may hold: the embedded mode runs every service in one process and
+/// builds each service's state from this. Cheap to clone (everything is behind `Arc` or a pool).
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub search: Arc<dyn SearchIndex>,
     /// Signs of life of this process's job worker, for `/readyz`.
-    pub worker_health: Arc<crate::jobs::worker::WorkerHealth>,
+    pub worker_health: Arc<WorkerHealth>,
     /// Where password hashing runs (off the async runtime, bounded).
-    pub passwords: crate::auth::PasswordGate,
+    pub passwords: PasswordGate,
 }
 
 impl AppState {
     pub fn new(db: DatabaseConnection, config: Config, search: Arc<dyn SearchIndex>) -> Self {
         Self {
             db,
-            passwords: crate::auth::PasswordGate::from_config(&config.auth),
+            passwords: PasswordGate::from_config(&config.auth),
             config: Arc::new(config),
             search,
             worker_health: Arc::default(),
@@ -32,8 +88,12 @@ impl AppState {
     }
 }
 
+core_parts!(AppState);
+
 /// Opens the configured search backend: the embedded index under `search.index_dir`, or the
-/// Meilisearch server at `search.meili_url`.
+/// Meilisearch server at `search.meili_url` with this process's `search.meili_api_key` (in
+/// production a key allowed only what the service does). It neither creates the index nor
+/// changes its settings: that is `techmarket migrate`'s step ([`setup_search`]).
 pub async fn open_search(config: &SearchConfig) -> anyhow::Result<Arc<dyn SearchIndex>> {
     match config.backend {
         SearchBackendKind::Embedded => {
@@ -41,31 +101,61 @@ pub async fn open_search(config: &SearchConfig) -> anyhow::Result<Arc<dyn Search
             Ok(Arc::new(index))
         }
         SearchBackendKind::Meilisearch => {
-            use secrecy::ExposeSecret;
-            let url = config
-                .meili_url
-                .as_deref()
-                .ok_or_else(|| anyhow::anyhow!("search.meili_url is required for Meilisearch"))?;
-            let key = config
-                .meili_api_key
-                .as_ref()
-                .map(|k| k.expose_secret().to_owned());
-            let index =
-                search::meili::MeiliIndex::connect(url, key.as_deref(), &config.index_prefix)
-                    .await?;
+            let index = search::meili::MeiliIndex::open(
+                meili_url(config)?,
+                meili_key(config).as_deref(),
+                &config.index_prefix,
+            )?;
             Ok(Arc::new(index))
         }
     }
 }
 
-impl FromRef<AppState> for DatabaseConnection {
-    fn from_ref(state: &AppState) -> Self {
-        state.db.clone()
+/// Creates the Meilisearch index and applies its settings (`techmarket migrate`), so no
+/// service needs a key that may change them. `search.meili_api_key` must be the master key:
+/// the step also makes sure the services' least-privilege keys exist and returns them, for
+/// the operator to hand out. The embedded index has no keys and is created by the process
+/// that opens it (`techmarket up`): `None`.
+pub async fn setup_search(
+    config: &SearchConfig,
+) -> anyhow::Result<Option<search::meili::ServiceKeys>> {
+    match config.backend {
+        SearchBackendKind::Embedded => Ok(None),
+        SearchBackendKind::Meilisearch => {
+            let url = meili_url(config)?;
+            let key = meili_key(config);
+            search::meili::MeiliIndex::setup(url, key.as_deref(), &config.index_prefix).await?;
+            let keys =
+                search::meili::ServiceKeys::ensure(url, key.as_deref(), &config.index_prefix)
+                    .await?;
+            Ok(Some(keys))
+        }
     }
 }
 
-impl FromRef<AppState> for Arc<Config> {
+fn meili_key(config: &SearchConfig) -> Option<String> {
+    use secrecy::ExposeSecret;
+    config
+        .meili_api_key
+        .as_ref()
+        .map(|k| k.expose_secret().to_owned())
+}
+
+fn meili_url(config: &SearchConfig) -> anyhow::Result<&str> {
+    config
+        .meili_url
+        .as_deref()
+        .ok_or_else(|| anyhow::anyhow!("search.meili_url is required for Meilisearch"))
+}
+
+impl FromRef<AppState> for Arc<dyn SearchIndex> {
     fn from_ref(state: &AppState) -> Self {
-        state.config.clone()
+        state.search.clone()
+    }
+}
+
+impl FromRef<AppState> for PasswordGate {
+    fn from_ref(state: &AppState) -> Self {
+        state.passwords.clone()
     }
 }

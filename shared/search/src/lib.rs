@@ -246,6 +246,18 @@ pub struct SearchResults {
     pub facets: Facets,
 }
 
+/// A write handed to the index by [`SearchIndex::submit_upsert`] or
+/// [`SearchIndex::submit_delete`]: the backend's task number while it may not be visible yet,
+/// `None` when it already is. Small and serialisable, so a job can pass it on to the reader
+/// that must wait for it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Submitted(pub Option<u64>);
+
+impl Submitted {
+    /// A write that is visible already (the embedded index applies before it answers).
+    pub const VISIBLE: Self = Self(None);
+}
+
 /// The one interface both backends implement.
 #[async_trait::async_trait]
 pub trait SearchIndex: Send + Sync {
@@ -253,6 +265,25 @@ pub trait SearchIndex: Send + Sync {
     async fn upsert(&self, docs: Vec<SearchDoc>) -> anyhow::Result<()>;
     /// Removes documents by id (absent ids are fine).
     async fn delete(&self, ids: &[Uuid]) -> anyhow::Result<()>;
+    /// Like [`SearchIndex::upsert`], but may return once the backend holds the write durably
+    /// and in order, before it is visible. For the background sync of one listing per job:
+    /// Meilisearch applies each write as a batch of its own when the caller waits (half a
+    /// second and more each on two cores), but batches writes that queue up, so waiting per
+    /// listing capped the sync at a couple of listings a second. Later writes are applied after
+    /// earlier ones, so an edit never loses to the version before it.
+    async fn submit_upsert(&self, docs: Vec<SearchDoc>) -> anyhow::Result<Submitted> {
+        self.upsert(docs).await.map(|()| Submitted::VISIBLE)
+    }
+    /// [`SearchIndex::delete`] with the guarantee of [`SearchIndex::submit_upsert`].
+    async fn submit_delete(&self, ids: &[Uuid]) -> anyhow::Result<Submitted> {
+        self.delete(ids).await.map(|()| Submitted::VISIBLE)
+    }
+    /// Waits until `write` (and every write submitted before it) is visible to searches: a
+    /// reader that must see it (matching, told a listing was indexed) calls this first.
+    async fn settle(&self, write: Submitted) -> anyhow::Result<()> {
+        let _ = write;
+        Ok(())
+    }
     /// Removes everything (before a full reindex).
     async fn clear(&self) -> anyhow::Result<()>;
     /// Runs one query.

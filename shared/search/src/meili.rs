@@ -26,7 +26,9 @@ use std::time::Duration;
 use anyhow::{anyhow, bail, Context};
 use meilisearch_sdk::client::Client;
 use meilisearch_sdk::indexes::Index;
-use meilisearch_sdk::search::{MatchingStrategies, SearchQuery as MeiliQuery, Selectors};
+use meilisearch_sdk::search::{
+    FederationOptions, MatchingStrategies, SearchQuery as MeiliQuery, Selectors,
+};
 use meilisearch_sdk::settings::{
     FacetingSettings, LocalizedAttributes, PaginationSetting, Settings, TypoToleranceSettings,
 };
@@ -38,8 +40,8 @@ use uuid::Uuid;
 
 use crate::analysis::{self, QueryUnit};
 use crate::{
-    Filters, Hit, LangText, ListingKind, SearchDoc, SearchIndex, SearchQuery, SearchResults,
-    SortOrder,
+    Candidate, Filters, Hit, LangText, ListingKind, RetrievalQuery, SearchDoc, SearchIndex,
+    SearchQuery, SearchResults, SortOrder, Submitted,
 };
 
 /// Languages that get their own fields; anything else goes to `*_other`.
@@ -80,6 +82,22 @@ const MAX_EXACT: i64 = (1 << 53) - 1;
 /// How long a write may take before we give up waiting (a million-document batch is minutes).
 const TASK_TIMEOUT: Duration = Duration::from_secs(1800);
 const TASK_POLL: Duration = Duration::from_millis(50);
+/// A Meilisearch task number, as the SDK's waiting functions take it.
+struct TaskUid(u32);
+
+impl AsRef<u32> for TaskUid {
+    fn as_ref(&self) -> &u32 {
+        &self.0
+    }
+}
+
+/// What [`SearchIndex::settle`] needs of an enqueued task.
+fn submitted(task: Option<TaskInfo>) -> Submitted {
+    Submitted(task.map(|t| u64::from(t.task_uid)))
+}
+
+/// Longest [`SearchIndex::settle`] waits before its caller's job fails and is retried.
+const SETTLE_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Upper bound for exact `totalHits`; above it Meilisearch would cap the count.
 const MAX_TOTAL_HITS: usize = 10_000_000;
@@ -510,15 +528,110 @@ fn convert(
     })
 }
 
+/// The index of deployment `prefix`.
+fn index_uid(prefix: &str) -> String {
+    format!("{prefix}_listings")
+}
+
+/// The least-privilege keys of one deployment's services, created by
+/// [`ServiceKeys::ensure`] with the master key. Their uids are derived from the index prefix,
+/// so running the setup again finds the same keys (Meilisearch derives a key's value from its
+/// uid and the master key) instead of piling up new ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceKeys {
+    /// For the listing service, which keeps the index in step with the database: add and
+    /// delete documents, wait on its tasks, search.
+    pub writer: String,
+    /// For services that only read (matching): search and nothing else.
+    pub search_only: String,
+}
+
+impl ServiceKeys {
+    /// Finds or creates both keys on the index of `prefix`, using `master_key`.
+    #[tracing::instrument(skip_all, fields(search.prefix = prefix))]
+    pub async fn ensure(url: &str, master_key: Option<&str>, prefix: &str) -> anyhow::Result<Self> {
+        use meilisearch_sdk::key::Action;
+        let client = Client::new(url, master_key)
+            .with_context(|| format!("Failed to create a Meilisearch client for {url}"))?;
+        let writer = ensure_key(
+            &client,
+            prefix,
+            "writer",
+            vec![
+                Action::DocumentsAdd,
+                Action::DocumentsDelete,
+                Action::Search,
+                Action::TasksGet,
+            ],
+        )
+        .await?;
+        // Reading task status lets matching wait until submitted writes are visible
+        // (`SearchIndex::settle`); it reads, it changes nothing.
+        let search_only = ensure_key(
+            &client,
+            prefix,
+            "search-only",
+            vec![Action::Search, Action::TasksGet],
+        )
+        .await?;
+        Ok(Self {
+            writer,
+            search_only,
+        })
+    }
+}
+
+/// The key of `role` on the index of `prefix`, created with `actions` if it does not exist.
+async fn ensure_key(
+    client: &Client,
+    prefix: &str,
+    role: &str,
+    actions: Vec<meilisearch_sdk::key::Action>,
+) -> anyhow::Result<String> {
+    use meilisearch_sdk::errors::{Error, ErrorCode};
+    let uid = Uuid::new_v5(
+        &Uuid::NAMESPACE_OID,
+        format!("techmarket:{prefix}:{role}").as_bytes(),
+    )
+    .to_string();
+    match client.get_key(&uid).await {
+        Ok(key) => Ok(key.key),
+        Err(Error::Meilisearch(e)) if e.error_code == ErrorCode::ApiKeyNotFound => {
+            let mut builder = meilisearch_sdk::key::KeyBuilder::new();
+            builder
+                .with_uid(&uid)
+                .with_name(format!("techmarket {prefix} {role}"))
+                .with_actions(actions)
+                .with_index(index_uid(prefix));
+            let key = client
+                .create_key(builder)
+                .await
+                .with_context(|| format!("Failed to create the Meilisearch {role} key"))?;
+            Ok(key.key)
+        }
+        Err(e) => Err(anyhow!(e).context(format!(
+            "Failed to read the Meilisearch {role} key (is search.meili_api_key the master key?)"
+        ))),
+    }
+}
+
 impl MeiliIndex {
-    /// Connects to `url`, creates or updates the index `{prefix}_listings` with our settings and
-    /// waits until they are applied.
-    pub async fn connect(url: &str, api_key: Option<&str>, prefix: &str) -> anyhow::Result<Self> {
+    /// A client for the index `{prefix}_listings` on `url`, with `api_key` (a service's own
+    /// key). Sends nothing: the index and its settings are [`MeiliIndex::setup`]'s job.
+    pub fn open(url: &str, api_key: Option<&str>, prefix: &str) -> anyhow::Result<Self> {
         let client = Client::new(url, api_key)
             .with_context(|| format!("Failed to create a Meilisearch client for {url}"))?;
-        let uid = format!("{prefix}_listings");
-        let index = client.index(&uid);
-        let this = Self { client, index };
+        let index = client.index(index_uid(prefix));
+        Ok(Self { client, index })
+    }
+
+    /// Creates the index `{prefix}_listings` if missing, applies our settings and waits until
+    /// they are applied. Needs a key allowed to create indexes and change settings (the
+    /// master key): run once per deploy by `techmarket migrate`, never by a service.
+    #[tracing::instrument(skip_all, fields(search.prefix = prefix))]
+    pub async fn setup(url: &str, admin_key: Option<&str>, prefix: &str) -> anyhow::Result<Self> {
+        let this = Self::open(url, admin_key, prefix)?;
+        let uid = index_uid(prefix);
         // Creating the index explicitly fixes the primary key; "already exists" is fine.
         let created = this
             .client
@@ -545,6 +658,11 @@ impl MeiliIndex {
         Ok(this)
     }
 
+    /// [`MeiliIndex::setup`] then a client with the same key (tests, which hold the master key).
+    pub async fn connect(url: &str, api_key: Option<&str>, prefix: &str) -> anyhow::Result<Self> {
+        Self::setup(url, api_key, prefix).await
+    }
+
     /// The Meilisearch index uid.
     pub fn uid(&self) -> &str {
         &self.index.uid
@@ -559,6 +677,37 @@ impl MeiliIndex {
             .await
             .context("Failed to delete the Meilisearch index")?;
         self.wait(task, "delete the index").await
+    }
+
+    /// Enqueues an add-or-replace of `docs`; `None` when there is nothing to send.
+    async fn send_upsert(&self, docs: &[SearchDoc]) -> anyhow::Result<Option<TaskInfo>> {
+        if docs.is_empty() {
+            return Ok(None);
+        }
+        let payload: Vec<Map<String, Value>> = docs
+            .iter()
+            .map(to_document)
+            .collect::<anyhow::Result<_>>()?;
+        let task = self
+            .index
+            .add_or_replace(&payload, Some("id"))
+            .await
+            .context("Failed to send documents to Meilisearch")?;
+        Ok(Some(task))
+    }
+
+    /// Enqueues a delete of `ids`; `None` when there is nothing to send.
+    async fn send_delete(&self, ids: &[Uuid]) -> anyhow::Result<Option<TaskInfo>> {
+        if ids.is_empty() {
+            return Ok(None);
+        }
+        let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+        let task = self
+            .index
+            .delete_documents(&ids)
+            .await
+            .context("Failed to send a Meilisearch delete")?;
+        Ok(Some(task))
     }
 
     async fn wait(&self, task: TaskInfo, what: &str) -> anyhow::Result<()> {
@@ -581,32 +730,42 @@ impl MeiliIndex {
 #[async_trait::async_trait]
 impl SearchIndex for MeiliIndex {
     async fn upsert(&self, docs: Vec<SearchDoc>) -> anyhow::Result<()> {
-        if docs.is_empty() {
-            return Ok(());
+        if let Some(task) = self.send_upsert(&docs).await? {
+            self.wait(task, "index documents").await?;
         }
-        let payload: Vec<Map<String, Value>> = docs
-            .iter()
-            .map(to_document)
-            .collect::<anyhow::Result<_>>()?;
-        let task = self
-            .index
-            .add_or_replace(&payload, Some("id"))
-            .await
-            .context("Failed to send documents to Meilisearch")?;
-        self.wait(task, "index documents").await
+        Ok(())
     }
 
     async fn delete(&self, ids: &[Uuid]) -> anyhow::Result<()> {
-        if ids.is_empty() {
-            return Ok(());
+        if let Some(task) = self.send_delete(ids).await? {
+            self.wait(task, "delete documents").await?;
         }
-        let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
-        let task = self
-            .index
-            .delete_documents(&ids)
+        Ok(())
+    }
+
+    /// Returns once Meilisearch has enqueued the write: its task queue is on disk and applied
+    /// in order, so the write survives a crash of either side from here on.
+    async fn submit_upsert(&self, docs: Vec<SearchDoc>) -> anyhow::Result<Submitted> {
+        Ok(submitted(self.send_upsert(&docs).await?))
+    }
+
+    async fn submit_delete(&self, ids: &[Uuid]) -> anyhow::Result<Submitted> {
+        Ok(submitted(self.send_delete(ids).await?))
+    }
+
+    /// Waits for the write's own task: Meilisearch applies an index's tasks in order, so every
+    /// earlier write is visible then too, and a reader catching up on many writes waits once
+    /// per batch, not once per write. Needs the `tasks.get` action.
+    async fn settle(&self, write: Submitted) -> anyhow::Result<()> {
+        let Some(uid) = write.0 else {
+            return Ok(());
+        };
+        let uid = TaskUid(u32::try_from(uid).context("Meilisearch task numbers fit in 32 bits")?);
+        self.client
+            .wait_for_task(uid, Some(TASK_POLL), Some(SETTLE_TIMEOUT))
             .await
-            .context("Failed to send a Meilisearch delete")?;
-        self.wait(task, "delete documents").await
+            .context("Failed waiting for Meilisearch to apply a submitted write")?;
+        Ok(())
     }
 
     async fn clear(&self) -> anyhow::Result<()> {
@@ -656,6 +815,60 @@ impl SearchIndex for MeiliIndex {
             .iter()
             .zip(response.results)
             .map(|(p, r)| convert(p, r))
+            .collect()
+    }
+
+    /// One federated multi-search per need, as the embedded index answers it in one pass:
+    /// each part is an any-word query weighted by its part's weight, and Meilisearch merges
+    /// the lists into one ranking by weighted score (a document's best part counts), cut at
+    /// the limit on the server.
+    #[tracing::instrument(skip_all, fields(search.parts = query.parts.len(), search.limit = query.limit))]
+    async fn retrieve(&self, query: &RetrievalQuery) -> anyhow::Result<Vec<Candidate>> {
+        #[derive(Deserialize)]
+        struct IdOnly {
+            id: String,
+        }
+        let parts: Vec<&crate::WeightedText> = query
+            .parts
+            .iter()
+            .filter(|p| p.weight > 0.0 && !p.text.trim().is_empty())
+            .collect();
+        if parts.is_empty() || query.limit == 0 {
+            return Ok(Vec::new());
+        }
+        let filter = filter_expression(&query.filters);
+        let mut multi = self.client.multi_search();
+        for part in &parts {
+            let mut q = MeiliQuery::new(&self.index);
+            q.with_query(&part.text)
+                .with_matching_strategy(MatchingStrategies::LAST)
+                .with_attributes_to_retrieve(Selectors::Some(&["id"]));
+            if let Some(filter) = &filter {
+                q.with_filter(filter);
+            }
+            multi.with_search_query_and_weight(q.build(), part.weight);
+        }
+        let federated = multi.with_federation(FederationOptions {
+            limit: Some(query.limit),
+            ..FederationOptions::default()
+        });
+        let response = federated
+            .execute::<IdOnly>()
+            .await
+            .context("Meilisearch retrieval (federated multi-search) failed")?;
+        response
+            .hits
+            .into_iter()
+            .map(|h| {
+                let id = Uuid::parse_str(&h.result.id)
+                    .with_context(|| format!("Meilisearch returned a bad id {:?}", h.result.id))?;
+                let score = h
+                    .federation
+                    .map(|f| f.weighted_ranking_score)
+                    .or(h.ranking_score.map(|s| s as f32))
+                    .unwrap_or(0.0);
+                Ok(Candidate { id, score })
+            })
             .collect()
     }
 

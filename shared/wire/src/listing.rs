@@ -264,6 +264,11 @@ pub struct SearchHit {
     pub organisation_id: Uuid,
     pub published_at: Option<DateTime<FixedOffset>>,
     pub score: f32,
+    /// `true` when found by meaning (an embedder is configured and the listing shares no
+    /// words with the query, in another language, say); `score` is then the cosine
+    /// similarity. Absent for full-text hits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_meaning: Option<bool>,
 }
 
 /// A page of search results with facet counts over all matches.

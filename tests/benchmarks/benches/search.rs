@@ -1,6 +1,11 @@
 //! `cargo bench -p benchmarks --bench search`: the search benchmark on the shared corpus. A thin wrapper over
 //! [`benchmarks::listing_search::run_bench`]; see that module for the environment variables.
 
+// The allocator `techmarket` runs with (services/techmarket/src/main.rs), so the figures are the
+// service's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> anyhow::Result<()> {
     // `cargo bench` passes `--bench`; a name filter makes no sense for one benchmark.
     let cfg = match benchmarks::listing_search::BenchConfig::from_env() {

@@ -6,3 +6,4 @@ pub mod listing_search;
 pub mod need_matching;
 pub mod short_queries;
 pub mod turnover;
+pub mod vector_search;

@@ -1,10 +1,10 @@
 //! The deal service's purge: idempotency keys past their expiry (a retry after that is a new
 //! request anyway). Runs every `retention.purge_every_minutes`.
 
+use crate::DealState;
 use chrono::{DateTime, FixedOffset, Utc};
 use platform::entity::idempotency_keys;
 use platform::jobs::{enqueue_unique_at, Job, Registry};
-use platform::AppState;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 
@@ -28,8 +28,8 @@ pub async fn purge(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64,
 }
 
 /// Registers the purge's handler.
-pub fn register(registry: &mut Registry<AppState>) {
-    registry.register(|state: AppState, _job: PurgeDealRecords| async move {
+pub fn register(registry: &mut Registry<DealState>) {
+    registry.register(|state: DealState, _job: PurgeDealRecords| async move {
         let now = Utc::now();
         let keys = purge(&state.db, now).await?;
         if keys > 0 {

@@ -1,11 +1,11 @@
 //! `/api/v1/brokers`: broker profiles and their verification.
 
+use crate::DealState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use platform::auth::{AuthUser, MaybeUser};
 use platform::error::{ApiResult, Problem};
 use platform::extract::{AppJson, AppPath, AppQuery};
-use platform::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -17,7 +17,7 @@ use crate::domain::Page;
 use wire::VerificationStatus;
 
 /// The routes of this resource, with their OpenAPI description.
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter<DealState> {
     OpenApiRouter::new()
         .routes(routes!(list_brokers, create_broker))
         .routes(routes!(get_broker, update_broker))
@@ -28,7 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/v1/brokers", tag = "brokers", security((), ("bearer" = [])), params(BrokerListParams),
     responses((status = 200, body = Page<BrokerOut>), (status = 403, body = Problem, content_type = "application/problem+json")))]
 async fn list_brokers(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     MaybeUser(caller): MaybeUser,
     AppQuery(params): AppQuery<BrokerListParams>,
 ) -> ApiResult<AppJson<Page<BrokerOut>>> {
@@ -41,7 +41,7 @@ async fn list_brokers(
 #[utoipa::path(post, path = "/api/v1/brokers", tag = "brokers", security(("bearer" = [])), request_body = BrokerIn,
     responses((status = 201, body = BrokerOut), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn create_broker(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppJson(input): AppJson<BrokerIn>,
 ) -> ApiResult<(StatusCode, AppJson<BrokerOut>)> {
@@ -53,7 +53,7 @@ async fn create_broker(
 #[utoipa::path(get, path = "/api/v1/brokers/{id}", tag = "brokers", security((), ("bearer" = [])), params(("id" = Uuid, Path, description = "Broker id")),
     responses((status = 200, body = BrokerOut), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn get_broker(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     MaybeUser(caller): MaybeUser,
     AppPath(id): AppPath<Uuid>,
 ) -> ApiResult<AppJson<BrokerOut>> {
@@ -73,7 +73,7 @@ async fn get_broker(
     request_body = BrokerPatch,
     responses((status = 200, body = BrokerOut), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn update_broker(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppPath(id): AppPath<Uuid>,
     AppJson(input): AppJson<BrokerPatch>,
@@ -89,7 +89,7 @@ async fn update_broker(
     request_body = VerificationIn,
     responses((status = 200, body = BrokerOut), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn verify_broker(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppPath(id): AppPath<Uuid>,
     AppJson(input): AppJson<VerificationIn>,

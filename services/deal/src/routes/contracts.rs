@@ -1,13 +1,13 @@
 //! `/api/v1/contracts`: technology contracts, their milestones and cancellation. Creation
 //! honours `Idempotency-Key`.
 
+use crate::DealState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use platform::auth::AuthUser;
 use platform::error::{ApiResult, Problem};
 use platform::extract::{parse_json, AppJson, AppPath, AppQuery};
-use platform::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -22,7 +22,7 @@ use crate::domain::idempotency::{self, Claim};
 use crate::domain::Page;
 
 /// The routes of this resource, with their OpenAPI description.
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter<DealState> {
     OpenApiRouter::new()
         .routes(routes!(list_contracts, create_contract))
         .routes(routes!(contract_types))
@@ -36,7 +36,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/v1/contracts", tag = "contracts", security(("bearer" = [])), params(ContractListParams),
     responses((status = 200, body = Page<ContractOut>)))]
 async fn list_contracts(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppQuery(params): AppQuery<ContractListParams>,
 ) -> ApiResult<AppJson<Page<ContractOut>>> {
@@ -52,7 +52,7 @@ async fn list_contracts(
     responses((status = 201, body = ContractOut), (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn create_contract(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     headers: HeaderMap,
     AppJson(body): AppJson<serde_json::Value>,
@@ -92,7 +92,7 @@ async fn contract_types() -> AppJson<Vec<ContractTypeOut>> {
 #[utoipa::path(get, path = "/api/v1/contracts/{id}", tag = "contracts", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Contract id")),
     responses((status = 200, body = ContractOut), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn get_contract(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppPath(id): AppPath<Uuid>,
 ) -> ApiResult<AppJson<ContractOut>> {
@@ -105,7 +105,7 @@ async fn get_contract(
     request_body = CancelIn,
     responses((status = 200, body = ContractOut), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn cancel_contract(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppPath(id): AppPath<Uuid>,
     AppJson(input): AppJson<CancelIn>,
@@ -118,7 +118,7 @@ async fn cancel_contract(
 #[utoipa::path(get, path = "/api/v1/contracts/{id}/milestones", tag = "contracts", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Contract id"), PageParams),
     responses((status = 200, body = Page<MilestoneOut>), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn list_milestones(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppPath(id): AppPath<Uuid>,
     AppQuery(params): AppQuery<PageParams>,
@@ -133,7 +133,7 @@ async fn list_milestones(
     request_body = MilestoneIn,
     responses((status = 201, body = MilestoneOut), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn add_milestone(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppPath(id): AppPath<Uuid>,
     AppJson(input): AppJson<MilestoneIn>,
@@ -148,7 +148,7 @@ async fn add_milestone(
     request_body = MilestoneDoneIn,
     responses((status = 200, body = MilestoneOut), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn complete_milestone(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppPath((id, milestone_id)): AppPath<(Uuid, Uuid)>,
     AppJson(input): AppJson<MilestoneDoneIn>,

@@ -1,13 +1,13 @@
 //! `/api/v1/deals`: the broker pipeline, its timeline, brokers, attribution ledger and
 //! publicity (公示).
 
+use crate::DealState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use platform::auth::AuthUser;
 use platform::entity::attributions;
 use platform::error::{ApiResult, Problem};
 use platform::extract::{AppJson, AppPath, AppQuery};
-use platform::AppState;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -21,7 +21,7 @@ use crate::domain::deals::{
 use crate::domain::{paging, Page};
 
 /// The routes of this resource, with their OpenAPI description.
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter<DealState> {
     OpenApiRouter::new()
         .routes(routes!(list_deals, open_deal))
         .routes(routes!(publicity_notices))
@@ -39,7 +39,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/v1/deals", tag = "deals", security(("bearer" = [])), params(DealListParams),
     responses((status = 200, body = Page<DealOut>), (status = 401, body = Problem, content_type = "application/problem+json")))]
 async fn list_deals(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppQuery(params): AppQuery<DealListParams>,
 ) -> ApiResult<AppJson<Page<DealOut>>> {
@@ -51,7 +51,7 @@ async fn list_deals(
 #[utoipa::path(post, path = "/api/v1/deals", tag = "deals", security(("bearer" = [])), request_body = DealIn,
     responses((status = 201, body = DealOut), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn open_deal(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppJson(input): AppJson<DealIn>,
 ) -> ApiResult<(StatusCode, AppJson<DealOut>)> {
@@ -66,7 +66,7 @@ async fn open_deal(
 #[utoipa::path(get, path = "/api/v1/deals/publicity", tag = "deals", params(PageParams),
     responses((status = 200, body = Page<PublicityNotice>)))]
 async fn publicity_notices(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     AppQuery(params): AppQuery<PageParams>,
 ) -> ApiResult<AppJson<Page<PublicityNotice>>> {
     deals::publicity_notices(&state.db, &params)
@@ -78,7 +78,7 @@ async fn publicity_notices(
 #[utoipa::path(get, path = "/api/v1/deals/{id}", tag = "deals", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Deal id")),
     responses((status = 200, body = DealOut), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn get_deal(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppPath(id): AppPath<Uuid>,
 ) -> ApiResult<AppJson<DealOut>> {
@@ -93,7 +93,7 @@ async fn get_deal(
     request_body = StageIn,
     responses((status = 200, body = DealOut), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn change_stage(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppPath(id): AppPath<Uuid>,
     AppJson(input): AppJson<StageIn>,
@@ -113,7 +113,7 @@ async fn change_stage(
 #[utoipa::path(get, path = "/api/v1/deals/{id}/events", tag = "deals", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Deal id"), PageParams),
     responses((status = 200, body = Page<EventOut>), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn list_events(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppPath(id): AppPath<Uuid>,
     AppQuery(params): AppQuery<PageParams>,
@@ -128,7 +128,7 @@ async fn list_events(
     request_body = NoteIn,
     responses((status = 201, body = EventOut), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn add_note(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppPath(id): AppPath<Uuid>,
     AppJson(input): AppJson<NoteIn>,
@@ -142,7 +142,7 @@ async fn add_note(
     request_body = NoteIn,
     responses((status = 201, body = EventOut), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn object(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppPath(id): AppPath<Uuid>,
     AppJson(input): AppJson<NoteIn>,
@@ -156,7 +156,7 @@ async fn object(
     request_body = AssignIn,
     responses((status = 200, body = DealOut), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn assign_broker(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppPath(id): AppPath<Uuid>,
     AppJson(input): AppJson<AssignIn>,
@@ -170,7 +170,7 @@ async fn assign_broker(
     params(("id" = Uuid, Path, description = "Deal id"), ("broker_id" = Uuid, Path, description = "Broker id")),
     responses((status = 200, body = DealOut), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn unassign_broker(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppPath((id, broker_id)): AppPath<(Uuid, Uuid)>,
 ) -> ApiResult<AppJson<DealOut>> {
@@ -182,7 +182,7 @@ async fn unassign_broker(
 #[utoipa::path(get, path = "/api/v1/deals/{id}/attributions", tag = "deals", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Deal id"), PageParams),
     responses((status = 200, body = Page<AttributionOut>), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn list_attributions(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppPath(id): AppPath<Uuid>,
     AppQuery(params): AppQuery<PageParams>,
@@ -215,7 +215,7 @@ async fn list_attributions(
     request_body = AttributionIn,
     responses((status = 201, body = AttributionOut), (status = 403, body = Problem, content_type = "application/problem+json")))]
 async fn record_attribution(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppPath(id): AppPath<Uuid>,
     AppJson(input): AppJson<AttributionIn>,

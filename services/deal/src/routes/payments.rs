@@ -1,12 +1,12 @@
 //! `/api/v1/payments`: payments under a contract. Creation honours `Idempotency-Key`.
 
+use crate::DealState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use platform::auth::AuthUser;
 use platform::error::{ApiResult, Problem};
 use platform::extract::{parse_json, AppJson, AppPath, AppQuery};
-use platform::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -17,7 +17,7 @@ use crate::domain::payments::{self, PaidIn, PaymentIn, PaymentListParams, Paymen
 use crate::domain::Page;
 
 /// The routes of this resource, with their OpenAPI description.
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter<DealState> {
     OpenApiRouter::new()
         .routes(routes!(list_payments, create_payment))
         .routes(routes!(mark_paid))
@@ -27,7 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/v1/payments", tag = "payments", security(("bearer" = [])), params(PaymentListParams),
     responses((status = 200, body = Page<PaymentOut>), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn list_payments(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppQuery(params): AppQuery<PaymentListParams>,
 ) -> ApiResult<AppJson<Page<PaymentOut>>> {
@@ -41,7 +41,7 @@ async fn list_payments(
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: one payment per key")),
     responses((status = 201, body = PaymentOut), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn create_payment(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     headers: HeaderMap,
     AppJson(body): AppJson<serde_json::Value>,
@@ -76,7 +76,7 @@ async fn create_payment(
     request_body = PaidIn,
     responses((status = 200, body = PaymentOut), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn mark_paid(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppPath(id): AppPath<Uuid>,
     AppJson(input): AppJson<PaidIn>,

@@ -1,12 +1,12 @@
 //! `/api/v1/registrations`: contract registration (认定登记), its decision, changes (变更) and
 //! cancellation (注销).
 
+use crate::DealState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use platform::auth::AuthUser;
 use platform::error::{ApiResult, Problem};
 use platform::extract::{AppJson, AppPath, AppQuery};
-use platform::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -19,7 +19,7 @@ use crate::domain::registrations::{
 use crate::domain::Page;
 
 /// The routes of this resource, with their OpenAPI description.
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter<DealState> {
     OpenApiRouter::new()
         .routes(routes!(list_registrations, submit))
         .routes(routes!(get_registration))
@@ -33,7 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/v1/registrations", tag = "registrations", security(("bearer" = [])), params(RegistrationListParams),
     responses((status = 200, body = Page<RegistrationOut>)))]
 async fn list_registrations(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppQuery(params): AppQuery<RegistrationListParams>,
 ) -> ApiResult<AppJson<Page<RegistrationOut>>> {
@@ -46,7 +46,7 @@ async fn list_registrations(
 #[utoipa::path(post, path = "/api/v1/registrations", tag = "registrations", security(("bearer" = [])), request_body = RegistrationIn,
     responses((status = 201, body = RegistrationOut), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn submit(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppJson(input): AppJson<RegistrationIn>,
 ) -> ApiResult<(StatusCode, AppJson<RegistrationOut>)> {
@@ -61,7 +61,7 @@ async fn submit(
 #[utoipa::path(get, path = "/api/v1/registrations/{id}", tag = "registrations", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Registration id")),
     responses((status = 200, body = RegistrationOut), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn get_registration(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppPath(id): AppPath<Uuid>,
 ) -> ApiResult<AppJson<RegistrationOut>> {
@@ -74,7 +74,7 @@ async fn get_registration(
     request_body = DecisionIn,
     responses((status = 200, body = RegistrationOut), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn decide(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppPath(id): AppPath<Uuid>,
     AppJson(input): AppJson<DecisionIn>,
@@ -88,7 +88,7 @@ async fn decide(
     request_body = ChangeIn,
     responses((status = 200, body = RegistrationOut), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn change(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppPath(id): AppPath<Uuid>,
     AppJson(input): AppJson<ChangeIn>,
@@ -102,7 +102,7 @@ async fn change(
     request_body = CancelRegistrationIn,
     responses((status = 200, body = RegistrationOut), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn cancel(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppPath(id): AppPath<Uuid>,
     AppJson(input): AppJson<CancelRegistrationIn>,
@@ -115,7 +115,7 @@ async fn cancel(
 #[utoipa::path(get, path = "/api/v1/registrations/{id}/history", tag = "registrations", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Registration id"), PageParams),
     responses((status = 200, body = Page<HistoryEntry>), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn history(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppPath(id): AppPath<Uuid>,
     AppQuery(params): AppQuery<PageParams>,

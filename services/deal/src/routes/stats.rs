@@ -1,13 +1,13 @@
 //! `/api/v1/stats`: turnover (from the monthly rollups), drill-down to the contracts, export,
 //! progress toward targets, ASEAN share, broker performance and platform KPIs.
 
+use crate::DealState;
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use platform::auth::{AuthUser, MaybeUser};
 use platform::error::{ApiResult, Problem};
 use platform::extract::{AppJson, AppQuery};
-use platform::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -19,7 +19,7 @@ use crate::domain::stats::{
 use crate::domain::Page;
 
 /// The routes of this resource, with their OpenAPI description.
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter<DealState> {
     OpenApiRouter::new()
         .routes(routes!(turnover))
         .routes(routes!(turnover_contracts))
@@ -36,7 +36,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 200, body = TurnoverOut), (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json", description = "source=raw by a non-operator")))]
 async fn turnover(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     MaybeUser(caller): MaybeUser,
     AppQuery(params): AppQuery<TurnoverParams>,
 ) -> ApiResult<AppJson<TurnoverOut>> {
@@ -45,7 +45,7 @@ async fn turnover(
         .map(AppJson)
 }
 
-fn audience(state: &AppState, caller: Option<&AuthUser>) -> Audience {
+fn audience(state: &DealState, caller: Option<&AuthUser>) -> Audience {
     Audience::of(caller, state.config.deal.stats_min_cell_contracts)
 }
 
@@ -54,7 +54,7 @@ fn audience(state: &AppState, caller: Option<&AuthUser>) -> Audience {
 #[utoipa::path(get, path = "/api/v1/stats/turnover/contracts", tag = "stats", security(("bearer" = [])), params(TurnoverParams),
     responses((status = 200, body = DrillOut), (status = 403, body = Problem, content_type = "application/problem+json")))]
 async fn turnover_contracts(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppQuery(params): AppQuery<TurnoverParams>,
 ) -> ApiResult<AppJson<DrillOut>> {
@@ -69,7 +69,7 @@ async fn turnover_contracts(
         (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json", description = "source=raw by a non-operator")))]
 async fn turnover_export(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     MaybeUser(caller): MaybeUser,
     AppQuery(params): AppQuery<TurnoverParams>,
 ) -> ApiResult<Response> {
@@ -92,7 +92,7 @@ async fn turnover_export(
 /// projection at the current rate.
 #[utoipa::path(get, path = "/api/v1/stats/targets", tag = "stats", params(TargetsParams), responses((status = 200, body = TargetsOut)))]
 async fn targets(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     AppQuery(params): AppQuery<TargetsParams>,
 ) -> ApiResult<AppJson<TargetsOut>> {
     stats::targets(&state.db, &params).await.map(AppJson)
@@ -101,7 +101,7 @@ async fn targets(
 /// Turnover with each ASEAN member (output and absorption) and its share.
 #[utoipa::path(get, path = "/api/v1/stats/asean", tag = "stats", security((), ("bearer" = [])), params(TurnoverParams), responses((status = 200, body = AseanOut)))]
 async fn asean(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     MaybeUser(caller): MaybeUser,
     AppQuery(params): AppQuery<TurnoverParams>,
 ) -> ApiResult<AppJson<AseanOut>> {
@@ -113,7 +113,7 @@ async fn asean(
 /// Broker performance: deals, deals closed, registered turnover, median days to contract.
 #[utoipa::path(get, path = "/api/v1/stats/brokers", tag = "stats", params(BrokerStatsParams), responses((status = 200, body = Page<BrokerPerformance>)))]
 async fn brokers(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     AppQuery(params): AppQuery<BrokerStatsParams>,
 ) -> ApiResult<AppJson<Page<BrokerPerformance>>> {
     stats::broker_performance(&state.db, &params)
@@ -123,6 +123,6 @@ async fn brokers(
 
 /// The platform's KPIs.
 #[utoipa::path(get, path = "/api/v1/stats/kpis", tag = "stats", responses((status = 200, body = Kpis)))]
-async fn kpis(State(state): State<AppState>) -> ApiResult<AppJson<Kpis>> {
+async fn kpis(State(state): State<DealState>) -> ApiResult<AppJson<Kpis>> {
     stats::kpis(&state.db).await.map(AppJson)
 }

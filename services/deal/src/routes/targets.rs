@@ -1,11 +1,11 @@
 //! `/api/v1/targets`: the targets statistics report against, editable per year by operators.
 
+use crate::DealState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use platform::auth::AuthUser;
 use platform::error::{ApiResult, Problem};
 use platform::extract::{AppJson, AppPath, AppQuery};
-use platform::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -14,7 +14,7 @@ use crate::domain::targets::{self, TargetIn, TargetListParams, TargetOut, Target
 use crate::domain::Page;
 
 /// The routes of this resource, with their OpenAPI description.
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter<DealState> {
     OpenApiRouter::new()
         .routes(routes!(list_targets, create_target))
         .routes(routes!(update_target))
@@ -23,7 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Targets by year and indicator.
 #[utoipa::path(get, path = "/api/v1/targets", tag = "targets", params(TargetListParams), responses((status = 200, body = Page<TargetOut>)))]
 async fn list_targets(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     AppQuery(params): AppQuery<TargetListParams>,
 ) -> ApiResult<AppJson<Page<TargetOut>>> {
     targets::list(&state.db, &params).await.map(AppJson)
@@ -33,7 +33,7 @@ async fn list_targets(
 #[utoipa::path(post, path = "/api/v1/targets", tag = "targets", security(("bearer" = [])), request_body = TargetIn,
     responses((status = 201, body = TargetOut), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn create_target(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppJson(input): AppJson<TargetIn>,
 ) -> ApiResult<(StatusCode, AppJson<TargetOut>)> {
@@ -46,7 +46,7 @@ async fn create_target(
     request_body = TargetPatch,
     responses((status = 200, body = TargetOut), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn update_target(
-    State(state): State<AppState>,
+    State(state): State<DealState>,
     caller: AuthUser,
     AppPath(id): AppPath<Uuid>,
     AppJson(input): AppJson<TargetPatch>,

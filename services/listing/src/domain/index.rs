@@ -148,13 +148,14 @@ pub async fn need_doc(
     }))
 }
 
-/// Brings one listing's document in line with its row. Idempotent.
+/// Brings one listing's document in line with its row, returning the submitted write (a reader
+/// that must see it waits with `SearchIndex::settle`). Idempotent.
 pub async fn sync_one(
     db: &impl ConnectionTrait,
     index: &dyn SearchIndex,
     kind: ListingKind,
     id: Uuid,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<search::Submitted> {
     let today = Utc::now().date_naive();
     let doc = match kind {
         ListingKind::Achievement => match achievements::Entity::find_by_id(id).one(db).await? {
@@ -166,9 +167,10 @@ pub async fn sync_one(
             None => None,
         },
     };
+    // Submitted, not awaited until visible: see `SearchIndex::submit_upsert`.
     match doc {
-        Some(doc) => index.upsert(vec![doc]).await,
-        None => index.delete(&[id]).await,
+        Some(doc) => index.submit_upsert(vec![doc]).await,
+        None => index.submit_delete(&[id]).await,
     }
 }
 

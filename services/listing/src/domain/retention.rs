@@ -2,11 +2,11 @@
 //! tokens, login failures outside the throttle's window, and imports that never finished
 //! (their uploaded file is dropped). Runs every `retention.purge_every_minutes`.
 
+use crate::ListingState;
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use platform::config::Config;
 use platform::entity::{api_tokens, imports, login_failures};
 use platform::jobs::{enqueue_unique_at, Job, Registry};
-use platform::AppState;
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
@@ -82,15 +82,17 @@ pub async fn purge(
 }
 
 /// Registers the purge's handler.
-pub fn register(registry: &mut Registry<AppState>) {
-    registry.register(|state: AppState, _job: PurgeListingRecords| async move {
-        let now = Utc::now();
-        let purged = purge(&state.db, &state.config, now).await?;
-        if purged != Purged::default() {
-            tracing::info!(?purged, "listing records purged");
-        }
-        let every = state.config.retention.purge_every();
-        enqueue_unique_at(&state.db, &PurgeListingRecords {}, now + every).await?;
-        Ok(())
-    });
+pub fn register(registry: &mut Registry<ListingState>) {
+    registry.register(
+        |state: ListingState, _job: PurgeListingRecords| async move {
+            let now = Utc::now();
+            let purged = purge(&state.db, &state.config, now).await?;
+            if purged != Purged::default() {
+                tracing::info!(?purged, "listing records purged");
+            }
+            let every = state.config.retention.purge_every();
+            enqueue_unique_at(&state.db, &PurgeListingRecords {}, now + every).await?;
+            Ok(())
+        },
+    );
 }

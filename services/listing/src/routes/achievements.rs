@@ -1,5 +1,6 @@
 //! `/api/v1/achievements`: create, read (in the reader's language), list, edit.
 
+use crate::ListingState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -7,7 +8,6 @@ use platform::auth::{AuthUser, MaybeUser};
 use platform::error::{ApiResult, Problem};
 use platform::extract::{AppJson, AppPath, AppQuery};
 use platform::ids::AchievementId;
-use platform::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -16,7 +16,7 @@ use crate::domain::achievements::{self, AchievementIn, AchievementOut};
 use crate::domain::listings::{self, Header, ListParams, ListingKind, Page};
 use crate::domain::{patch, revisions, translations};
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter<ListingState> {
     OpenApiRouter::new()
         .routes(routes!(list_achievements, create_achievement))
         .routes(routes!(get_achievement, update_achievement))
@@ -27,7 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/v1/achievements", tag = "achievements", security((), ("bearer" = [])), params(ListParams),
     responses((status = 200, body = Page<AchievementOut>), (status = 403, body = Problem, content_type = "application/problem+json")))]
 async fn list_achievements(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     MaybeUser(caller): MaybeUser,
     headers: HeaderMap,
     AppQuery(params): AppQuery<ListParams>,
@@ -52,7 +52,7 @@ async fn list_achievements(
 #[utoipa::path(post, path = "/api/v1/achievements", tag = "achievements", security(("bearer" = [])), request_body = AchievementIn,
     responses((status = 201, body = AchievementOut), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn create_achievement(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     caller: AuthUser,
     AppJson(input): AppJson<AchievementIn>,
 ) -> ApiResult<(StatusCode, AppJson<AchievementOut>)> {
@@ -69,7 +69,7 @@ async fn create_achievement(
     params(("id" = uuid::Uuid, Path, description = "Achievement id"), ("lang" = Option<String>, Query, description = "Preferred language")),
     responses((status = 200, body = AchievementOut), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn get_achievement(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     MaybeUser(caller): MaybeUser,
     headers: HeaderMap,
     AppPath(id): AppPath<AchievementId>,
@@ -102,7 +102,7 @@ async fn get_achievement(
     request_body(content = serde_json::Value, description = "Fields to change plus `version`"),
     responses((status = 200, body = AchievementOut), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn update_achievement(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     caller: AuthUser,
     AppPath(id): AppPath<AchievementId>,
     AppJson(mut body): AppJson<serde_json::Value>,

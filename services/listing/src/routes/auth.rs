@@ -2,19 +2,19 @@
 
 use std::net::{IpAddr, SocketAddr};
 
+use crate::ListingState;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Extension;
 use platform::auth::AuthUser;
 use platform::error::{ApiResult, Problem};
 use platform::extract::AppJson;
-use platform::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::domain::accounts::{self, LoginIn, PasswordChangeIn, SessionOut, SignupIn};
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter<ListingState> {
     OpenApiRouter::new()
         .routes(routes!(sign_up))
         .routes(routes!(log_in))
@@ -30,7 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn sign_up(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     AppJson(input): AppJson<SignupIn>,
 ) -> ApiResult<(StatusCode, AppJson<SessionOut>)> {
     let session = accounts::sign_up(
@@ -80,7 +80,7 @@ fn client_address(
             body = Problem, content_type = "application/problem+json"),
     ))]
 async fn log_in(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     AppJson(input): AppJson<LoginIn>,
@@ -104,7 +104,7 @@ async fn log_in(
 /// Revoke the token this request carries.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = Problem, content_type = "application/problem+json")))]
-async fn log_out(State(state): State<AppState>, caller: AuthUser) -> ApiResult<StatusCode> {
+async fn log_out(State(state): State<ListingState>, caller: AuthUser) -> ApiResult<StatusCode> {
     accounts::log_out(&state.db, &caller).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -121,7 +121,7 @@ async fn me(caller: AuthUser) -> AppJson<AuthUser> {
     request_body = PasswordChangeIn,
     responses((status = 204), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn change_password(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     caller: AuthUser,
     AppJson(input): AppJson<PasswordChangeIn>,
 ) -> ApiResult<StatusCode> {

@@ -1,5 +1,6 @@
 //! `/api/v1/imports` and `/api/v1/exports`: spreadsheets in and out.
 
+use crate::ListingState;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -7,7 +8,6 @@ use axum::response::{IntoResponse, Response};
 use platform::auth::AuthUser;
 use platform::error::{ApiError, ApiResult, Problem};
 use platform::extract::{AppJson, AppPath, AppQuery};
-use platform::AppState;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::domain::imports::{self, ImportKind, ImportMode, ImportOut};
 use crate::domain::spreadsheet::{self, Format, Table};
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter<ListingState> {
     // Uploads have their own, larger limit (`server.import_limit_bytes`), enforced in the
     // handler; the default body limit would refuse them first.
     let upload = OpenApiRouter::new()
@@ -49,7 +49,7 @@ pub struct ImportParams {
     responses((status = 202, body = ImportOut), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json", description = "The file is not of its format, or over a cap (unpacked size, rows, columns)")))]
 async fn start_import(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     caller: AuthUser,
     AppQuery(params): AppQuery<ImportParams>,
     request: Request,
@@ -108,7 +108,7 @@ async fn start_import(
 #[utoipa::path(get, path = "/api/v1/imports", tag = "imports", security(("bearer" = [])),
     responses((status = 200, body = Vec<ImportOut>)))]
 async fn list_imports(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     caller: AuthUser,
 ) -> ApiResult<AppJson<Vec<ImportOut>>> {
     let rows = imports::list(&state.db, &caller).await?;
@@ -124,7 +124,7 @@ async fn list_imports(
     params(("id" = Uuid, Path, description = "Import id")),
     responses((status = 200, body = ImportOut), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn get_import(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     caller: AuthUser,
     AppPath(id): AppPath<Uuid>,
 ) -> ApiResult<AppJson<ImportOut>> {
@@ -197,7 +197,7 @@ async fn template(
     params(("kind" = ImportKind, Path, description = "achievements or needs"), DownloadParams),
     responses((status = 200, description = "The file"), (status = 403, body = Problem, content_type = "application/problem+json")))]
 async fn export(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     caller: AuthUser,
     AppPath(kind): AppPath<ImportKind>,
     AppQuery(params): AppQuery<DownloadParams>,

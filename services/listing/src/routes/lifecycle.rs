@@ -6,7 +6,6 @@ use axum::http::StatusCode;
 use platform::auth::AuthUser;
 use platform::error::{ApiError, ApiResult, Problem};
 use platform::extract::{AppJson, AppPath};
-use platform::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -16,7 +15,7 @@ use crate::domain::listings::{self, ListingKind};
 use crate::domain::revisions;
 use crate::domain::translations::{self, LocalizedText, TranslationIn};
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter<crate::ListingState> {
     OpenApiRouter::new()
         .routes(routes!(submit))
         .routes(routes!(review))
@@ -40,7 +39,7 @@ fn kind(segment: &str) -> ApiResult<ListingKind> {
 pub use wire::listing::ListingState;
 
 async fn state_of(
-    state: &AppState,
+    state: &crate::ListingState,
     kind: ListingKind,
     id: Uuid,
 ) -> ApiResult<AppJson<ListingState>> {
@@ -59,7 +58,7 @@ async fn state_of(
     request_body = VersionIn,
     responses((status = 200, body = ListingState), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn submit(
-    State(state): State<AppState>,
+    State(state): State<crate::ListingState>,
     caller: AuthUser,
     AppPath((k, id)): AppPath<(String, Uuid)>,
     AppJson(input): AppJson<VersionIn>,
@@ -76,7 +75,7 @@ async fn submit(
     request_body = ReviewIn,
     responses((status = 200, body = ListingState), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn review(
-    State(state): State<AppState>,
+    State(state): State<crate::ListingState>,
     caller: AuthUser,
     AppPath((k, id)): AppPath<(String, Uuid)>,
     AppJson(input): AppJson<ReviewIn>,
@@ -92,7 +91,7 @@ async fn review(
     request_body = VersionIn,
     responses((status = 200, body = ListingState), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn withdraw(
-    State(state): State<AppState>,
+    State(state): State<crate::ListingState>,
     caller: AuthUser,
     AppPath((k, id)): AppPath<(String, Uuid)>,
     AppJson(input): AppJson<VersionIn>,
@@ -108,7 +107,7 @@ async fn withdraw(
     request_body = VersionIn,
     responses((status = 200, body = ListingState), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn close(
-    State(state): State<AppState>,
+    State(state): State<crate::ListingState>,
     caller: AuthUser,
     AppPath((k, id)): AppPath<(String, Uuid)>,
     AppJson(input): AppJson<VersionIn>,
@@ -124,7 +123,7 @@ async fn close(
     request_body = RenewIn,
     responses((status = 200, body = ListingState), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn renew(
-    State(state): State<AppState>,
+    State(state): State<crate::ListingState>,
     caller: AuthUser,
     AppPath((k, id)): AppPath<(String, Uuid)>,
     AppJson(input): AppJson<RenewIn>,
@@ -139,7 +138,7 @@ async fn renew(
     params(("kind" = String, Path, description = "`achievements` or `needs`"), ("id" = Uuid, Path, description = "Listing id")),
     responses((status = 200, body = Vec<LocalizedText>), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn list_translations(
-    State(state): State<AppState>,
+    State(state): State<crate::ListingState>,
     platform::auth::MaybeUser(caller): platform::auth::MaybeUser,
     AppPath((k, id)): AppPath<(String, Uuid)>,
 ) -> ApiResult<AppJson<Vec<LocalizedText>>> {
@@ -157,7 +156,7 @@ async fn list_translations(
     request_body = TranslationIn,
     responses((status = 200, body = LocalizedText), (status = 202, body = LocalizedText, description = "Waiting for review"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn put_translation(
-    State(state): State<AppState>,
+    State(state): State<crate::ListingState>,
     caller: AuthUser,
     AppPath((k, id, lang)): AppPath<(String, Uuid, String)>,
     AppJson(input): AppJson<TranslationIn>,
@@ -176,7 +175,7 @@ async fn put_translation(
     params(("kind" = String, Path, description = "`achievements` or `needs`"), ("id" = Uuid, Path, description = "Listing id"), ("lang" = String, Path, description = "Language code")),
     responses((status = 202, description = "Waiting for review"), (status = 204), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn delete_translation(
-    State(state): State<AppState>,
+    State(state): State<crate::ListingState>,
     caller: AuthUser,
     AppPath((k, id, lang)): AppPath<(String, Uuid, String)>,
 ) -> ApiResult<StatusCode> {
@@ -196,7 +195,7 @@ async fn delete_translation(
     request_body = VersionIn,
     responses((status = 200, body = ListingState), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn withdraw_revision(
-    State(state): State<AppState>,
+    State(state): State<crate::ListingState>,
     caller: AuthUser,
     AppPath((k, id)): AppPath<(String, Uuid)>,
     AppJson(input): AppJson<VersionIn>,

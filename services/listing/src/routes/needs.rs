@@ -1,5 +1,6 @@
 //! `/api/v1/needs` and `/api/v1/open-calls`: create, read, list, edit; open-call applications.
 
+use crate::ListingState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -7,7 +8,6 @@ use platform::auth::{AuthUser, MaybeUser};
 use platform::error::{ApiResult, Problem};
 use platform::extract::{AppJson, AppPath, AppQuery};
 use platform::ids::{ApplicationId, NeedId};
-use platform::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -17,7 +17,7 @@ use crate::domain::needs::{self, NeedIn, NeedOut};
 use crate::domain::open_calls::{self, ApplicationDecisionIn, ApplicationIn, ApplicationOut};
 use crate::domain::{patch, revisions, translations};
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter<ListingState> {
     OpenApiRouter::new()
         .routes(routes!(list_needs, create_need))
         .routes(routes!(get_need, update_need))
@@ -27,7 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 async fn page_of(
-    state: &AppState,
+    state: &ListingState,
     caller: Option<&AuthUser>,
     headers: &HeaderMap,
     params: &ListParams,
@@ -53,7 +53,7 @@ async fn page_of(
 #[utoipa::path(get, path = "/api/v1/needs", tag = "needs", security((), ("bearer" = [])), params(ListParams),
     responses((status = 200, body = Page<NeedOut>), (status = 403, body = Problem, content_type = "application/problem+json")))]
 async fn list_needs(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     MaybeUser(caller): MaybeUser,
     headers: HeaderMap,
     AppQuery(params): AppQuery<ListParams>,
@@ -67,7 +67,7 @@ async fn list_needs(
 #[utoipa::path(get, path = "/api/v1/open-calls", tag = "needs", security((), ("bearer" = [])), params(ListParams),
     responses((status = 200, body = Page<NeedOut>), (status = 403, body = Problem, content_type = "application/problem+json")))]
 async fn list_open_calls(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     MaybeUser(caller): MaybeUser,
     headers: HeaderMap,
     AppQuery(params): AppQuery<ListParams>,
@@ -81,7 +81,7 @@ async fn list_open_calls(
 #[utoipa::path(post, path = "/api/v1/needs", tag = "needs", security(("bearer" = [])), request_body = NeedIn,
     responses((status = 201, body = NeedOut), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn create_need(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     caller: AuthUser,
     AppJson(input): AppJson<NeedIn>,
 ) -> ApiResult<(StatusCode, AppJson<NeedOut>)> {
@@ -97,7 +97,7 @@ async fn create_need(
     params(("id" = uuid::Uuid, Path, description = "Need id"), ("lang" = Option<String>, Query, description = "Preferred language")),
     responses((status = 200, body = NeedOut), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn get_need(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     MaybeUser(caller): MaybeUser,
     headers: HeaderMap,
     AppPath(id): AppPath<NeedId>,
@@ -130,7 +130,7 @@ async fn get_need(
     request_body(content = serde_json::Value, description = "Fields to change plus `version`"),
     responses((status = 200, body = NeedOut), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn update_need(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     caller: AuthUser,
     AppPath(id): AppPath<NeedId>,
     AppJson(mut body): AppJson<serde_json::Value>,
@@ -149,7 +149,7 @@ async fn update_need(
     params(("id" = uuid::Uuid, Path, description = "Open call (need) id")),
     responses((status = 200, body = Vec<ApplicationOut>), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn list_applications(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     caller: AuthUser,
     AppPath(id): AppPath<NeedId>,
 ) -> ApiResult<AppJson<Vec<ApplicationOut>>> {
@@ -166,7 +166,7 @@ async fn list_applications(
     params(("id" = uuid::Uuid, Path, description = "Open call (need) id")), request_body = ApplicationIn,
     responses((status = 201, body = ApplicationOut), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn apply(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     caller: AuthUser,
     AppPath(id): AppPath<NeedId>,
     AppJson(input): AppJson<ApplicationIn>,
@@ -184,7 +184,7 @@ async fn apply(
     request_body = ApplicationDecisionIn,
     responses((status = 200, body = ApplicationOut), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn decide_application(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     caller: AuthUser,
     AppPath((id, application_id)): AppPath<(NeedId, ApplicationId)>,
     AppJson(input): AppJson<ApplicationDecisionIn>,

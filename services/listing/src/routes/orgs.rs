@@ -1,13 +1,13 @@
 //! `/api/v1/orgs/*`: organisation profiles, members, invitations, verification; and
 //! `/api/v1/users/*`: operators disabling and re-enabling accounts.
 
+use crate::ListingState;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use platform::auth::{AuthUser, MaybeUser};
 use platform::error::{ApiError, ApiResult, Problem};
 use platform::extract::{AppJson, AppPath, AppQuery};
 use platform::ids::{OrganisationId, UserId};
-use platform::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -18,7 +18,7 @@ use crate::domain::invitations::{
 use crate::domain::listings::Page;
 use crate::domain::organisations::{self, OrganisationListParams, OrganisationOut, VerificationIn};
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter<ListingState> {
     OpenApiRouter::new()
         .routes(routes!(list_organisations))
         .routes(routes!(get_organisation))
@@ -45,7 +45,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 403, body = Problem, content_type = "application/problem+json"),
     ))]
 async fn list_organisations(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     caller: AuthUser,
     AppQuery(params): AppQuery<OrganisationListParams>,
 ) -> ApiResult<AppJson<Page<OrganisationOut>>> {
@@ -68,7 +68,7 @@ async fn list_organisations(
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 async fn get_organisation(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     MaybeUser(caller): MaybeUser,
     AppPath(id): AppPath<OrganisationId>,
 ) -> ApiResult<AppJson<OrganisationOut>> {
@@ -86,7 +86,7 @@ async fn get_organisation(
         (status = 403, body = Problem, content_type = "application/problem+json"),
     ))]
 async fn list_members(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     caller: AuthUser,
     AppPath(id): AppPath<OrganisationId>,
 ) -> ApiResult<AppJson<Vec<UserOut>>> {
@@ -107,7 +107,7 @@ async fn list_members(
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 async fn decide_verification(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     caller: AuthUser,
     AppPath(id): AppPath<OrganisationId>,
     AppJson(input): AppJson<VerificationIn>,
@@ -122,7 +122,7 @@ async fn decide_verification(
     params(("id" = uuid::Uuid, Path, description = "Organisation id")), request_body = InvitationIn,
     responses((status = 201, body = InvitationOut), (status = 403, body = Problem, content_type = "application/problem+json")))]
 async fn invite(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     caller: AuthUser,
     AppPath(id): AppPath<OrganisationId>,
     AppJson(input): AppJson<InvitationIn>,
@@ -140,7 +140,7 @@ async fn invite(
         (status = 403, body = Problem, content_type = "application/problem+json"),
     ))]
 async fn list_invitations(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     caller: AuthUser,
     AppPath(id): AppPath<OrganisationId>,
 ) -> ApiResult<AppJson<Vec<PendingInvitation>>> {
@@ -159,7 +159,7 @@ async fn list_invitations(
         (status = 409, description = "Already accepted", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn revoke_invitation(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     caller: AuthUser,
     AppPath((id, invitation_id)): AppPath<(OrganisationId, uuid::Uuid)>,
 ) -> ApiResult<StatusCode> {
@@ -177,7 +177,7 @@ async fn revoke_invitation(
         (status = 422, description = "Unknown, used, revoked or expired invitation, or an invalid field", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn accept_invitation(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     RawQuery(query): RawQuery,
     AppJson(input): AppJson<AcceptIn>,
 ) -> ApiResult<(axum::http::StatusCode, AppJson<SessionOut>)> {
@@ -202,7 +202,7 @@ async fn accept_invitation(
     request_body = RoleIn,
     responses((status = 200, body = UserOut), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn set_role(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     caller: AuthUser,
     AppPath((id, user_id)): AppPath<(OrganisationId, UserId)>,
     AppJson(input): AppJson<RoleIn>,
@@ -223,7 +223,7 @@ async fn set_role(
         (status = 409, description = "The last admin (`last_admin`)", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn remove_member(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     caller: AuthUser,
     AppPath((id, user_id)): AppPath<(OrganisationId, UserId)>,
 ) -> ApiResult<StatusCode> {
@@ -241,7 +241,7 @@ async fn remove_member(
         (status = 409, description = "Operators cannot disable themselves", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn disable_user(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     caller: AuthUser,
     AppPath(user_id): AppPath<UserId>,
 ) -> ApiResult<AppJson<UserOut>> {
@@ -259,7 +259,7 @@ async fn disable_user(
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
 async fn enable_user(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     caller: AuthUser,
     AppPath(user_id): AppPath<UserId>,
 ) -> ApiResult<AppJson<UserOut>> {

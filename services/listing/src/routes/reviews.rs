@@ -1,12 +1,12 @@
 //! `/api/v1/reviews`: the operators' queue of listings waiting for review: new submissions and
 //! pending revisions of published listings, side by side.
 
+use crate::ListingState;
 use axum::extract::State;
 use platform::auth::AuthUser;
 use platform::entity::{achievements, needs};
 use platform::error::{ApiResult, Problem};
 use platform::extract::AppJson;
-use platform::AppState;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 use crate::domain::listings::{self, ListingKind, ListingStatus};
 use crate::domain::revisions::{self};
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter<ListingState> {
     OpenApiRouter::new().routes(routes!(review_queue))
 }
 
@@ -25,7 +25,7 @@ pub use wire::listing::ReviewItem;
 #[utoipa::path(get, path = "/api/v1/reviews", tag = "lifecycle", security(("bearer" = [])),
     responses((status = 200, body = Vec<ReviewItem>), (status = 403, body = Problem, content_type = "application/problem+json")))]
 async fn review_queue(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     caller: AuthUser,
 ) -> ApiResult<AppJson<Vec<ReviewItem>>> {
     caller.require_operator()?;

@@ -1,12 +1,14 @@
 //! `GET /api/v1/search`: full text over every language a listing has, filters, facet counts,
 //! sorting, highlights and pagination, answered by the configured search backend.
 
+use std::collections::BTreeMap;
+
+use crate::ListingState;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use platform::error::{ApiResult, Problem, Validator};
 use platform::extract::{AppJson, AppQuery};
 use platform::taxonomy;
-use platform::AppState;
 use search::{Filters, SearchQuery, SortOrder};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -16,7 +18,7 @@ use super::preferred;
 use crate::domain::listings::{Header, ListingKind, ListingStatus};
 use crate::domain::{achievements, needs, translations};
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter<ListingState> {
     OpenApiRouter::new().routes(routes!(search_listings))
 }
 
@@ -182,6 +184,46 @@ pub fn to_query(p: &SearchParams) -> ApiResult<SearchQuery> {
     })
 }
 
+/// Listings near the query in meaning that full text did not find (matching's vectors, when an
+/// embedder is configured), to fill what the full-text hits leave of the first page. Only for
+/// a text query with no filter but the kind: the vectors know no industry, region or price.
+async fn by_meaning(
+    state: &ListingState,
+    query: &SearchQuery,
+    results: &search::SearchResults,
+    per_page: usize,
+) -> Vec<search::Hit> {
+    let Some(text) = &query.text else {
+        return Vec::new();
+    };
+    let unfiltered = Filters {
+        kinds: Vec::new(),
+        ..query.filters.clone()
+    } == Filters::default();
+    let room = per_page.saturating_sub(results.hits.len());
+    if !unfiltered || query.offset != 0 || room == 0 {
+        return Vec::new();
+    }
+    let kinds = if query.filters.kinds.is_empty() {
+        vec![ListingKind::Achievement, ListingKind::Need]
+    } else {
+        query.filters.kinds.clone()
+    };
+    matching::embedding::search::similar_listings(&state.db, &state.config, text, &kinds, per_page)
+        .await
+        .into_iter()
+        .filter(|(_, id, _)| !results.hits.iter().any(|h| h.id == *id))
+        .take(room)
+        .map(|(kind, id, cosine)| search::Hit {
+            id,
+            kind,
+            score: cosine as f32,
+            matched_language: None,
+            highlights: BTreeMap::new(),
+        })
+        .collect()
+}
+
 /// Extra hits fetched beyond the page size to refill a page whose stale hits were dropped.
 const RECHECK_SLACK: usize = 5;
 
@@ -195,7 +237,7 @@ fn is_public(header: &Header, today: chrono::NaiveDate) -> bool {
 #[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchParams),
     responses((status = 200, body = SearchPage), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn search_listings(
-    State(state): State<AppState>,
+    State(state): State<ListingState>,
     headers: HeaderMap,
     AppQuery(params): AppQuery<SearchParams>,
 ) -> ApiResult<AppJson<SearchPage>> {
@@ -208,7 +250,9 @@ async fn search_listings(
     // the top of the next one. `total` is lowered by the hits dropped here; facet counts are
     // the index's and may still count a listing that left the market until the job runs.
     query.limit = per_page + RECHECK_SLACK;
-    let results = state.search.search(&query).await?;
+    let mut results = state.search.search(&query).await?;
+    let meaning = by_meaning(&state, &query, &results, per_page).await;
+    results.hits.extend(meaning.iter().cloned());
     let prefs = preferred(params.lang.as_deref(), &headers);
     let today = chrono::Utc::now().date_naive();
     let mut hits = Vec::with_capacity(per_page);
@@ -296,13 +340,14 @@ async fn search_listings(
                 organisation_id,
                 published_at,
                 score: hit.score,
+                by_meaning: meaning.iter().any(|m| m.id == hit.id).then_some(true),
             });
         } else {
             dropped += 1;
         }
     }
     Ok(AppJson(SearchPage {
-        total: results.total.saturating_sub(dropped),
+        total: (results.total + meaning.len() as u64).saturating_sub(dropped),
         page: params.page.unwrap_or(1),
         per_page,
         hits,

@@ -8,9 +8,9 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use platform::AppState;
+use crate::ListingState;
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter<ListingState> {
     OpenApiRouter::new()
         .routes(routes!(industries))
         .routes(routes!(regions))

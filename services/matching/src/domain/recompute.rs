@@ -15,6 +15,7 @@ use search::{Filters, ListingKind, SearchIndex};
 use uuid::Uuid;
 
 use super::profiles::{achievement_as_query, achievement_profiles, live, need_profile};
+use crate::embedding::jobs::Semantic;
 use crate::engine::{self, Scored, ENGINE_VERSION};
 use wire::{ListingStatus, UserStatus};
 
@@ -148,6 +149,19 @@ pub async fn recompute_need(
     email: bool,
     need_id: Uuid,
 ) -> anyhow::Result<Recomputed> {
+    recompute_need_hybrid(db, index, weights, email, need_id, None).await
+}
+
+/// [`recompute_need`] with vectors, when an embedder is configured and the need has one.
+#[tracing::instrument(skip_all, fields(need.id = %need_id))]
+pub async fn recompute_need_hybrid(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    index: &dyn SearchIndex,
+    weights: &MatchingConfig,
+    email: bool,
+    need_id: Uuid,
+    semantic: Option<&Semantic>,
+) -> anyhow::Result<Recomputed> {
     let mut done = Recomputed::default();
     let Some(need) = needs::Entity::find_by_id(need_id).one(db).await? else {
         return Ok(done);
@@ -157,12 +171,20 @@ pub async fn recompute_need(
         return Ok(done);
     }
     let profile = need_profile(db, &need).await?;
-    let ranked = engine::rank(
+    let vectors = match semantic {
+        Some(s) => {
+            s.listing_query(db, ListingKind::Need, need.id, &need.original_language)
+                .await?
+        }
+        None => None,
+    };
+    let ranked = engine::rank_hybrid(
         index,
         &profile,
         &Filters::default(),
         weights,
         weights.max_matches_per_need,
+        vectors.as_ref().map(|v| v as &dyn engine::Vectors),
         |ids| async move { achievement_profiles(db, &ids).await },
     )
     .await?;
@@ -218,6 +240,20 @@ pub async fn recompute_achievement(
     email: bool,
     achievement_id: Uuid,
 ) -> anyhow::Result<Recomputed> {
+    recompute_achievement_hybrid(db, index, weights, email, achievement_id, None).await
+}
+
+/// [`recompute_achievement`] with vectors: needs near the achievement in meaning are
+/// re-evaluated too.
+#[tracing::instrument(skip_all, fields(achievement.id = %achievement_id))]
+pub async fn recompute_achievement_hybrid(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    index: &dyn SearchIndex,
+    weights: &MatchingConfig,
+    email: bool,
+    achievement_id: Uuid,
+    semantic: Option<&Semantic>,
+) -> anyhow::Result<Recomputed> {
     let mut done = Recomputed::default();
     let Some(ach) = achievements::Entity::find_by_id(achievement_id)
         .one(db)
@@ -237,26 +273,48 @@ pub async fn recompute_achievement(
         return Ok(done);
     };
     let query = achievement_as_query(&profile);
-    let reverse = engine::retrieve(
+    let vectors = match semantic {
+        Some(s) => {
+            s.listing_query(
+                db,
+                ListingKind::Achievement,
+                achievement_id,
+                &ach.original_language,
+            )
+            .await?
+        }
+        None => None,
+    };
+    let vectors = vectors.as_ref().map(|v| v as &dyn engine::Vectors);
+    let reverse = engine::retrieve_hybrid(
         index,
         &query,
         ListingKind::Need,
         &Filters::default(),
         REVERSE_CANDIDATES,
         weights,
+        vectors,
     )
     .await?;
-    let mut need_ids: HashMap<Uuid, f64> = reverse.into_iter().collect();
+    let mut need_ids: HashMap<Uuid, (f64, Option<f64>)> = reverse
+        .into_iter()
+        .map(|c| (c.id, (c.text, c.cosine)))
+        .collect();
     for m in matches::Entity::find()
         .filter(matches::Column::AchievementId.eq(achievement_id))
         .all(db)
         .await?
     {
-        need_ids.entry(m.need_id).or_insert(0.0);
+        need_ids.entry(m.need_id).or_insert_with(|| {
+            (
+                0.0,
+                vectors.and_then(|v| v.similarity(ListingKind::Need, m.need_id)),
+            )
+        });
     }
     let txn = db.begin().await?;
     let mut new_by_need: Vec<(needs::Model, usize)> = Vec::new();
-    for (need_id, retrieval) in need_ids {
+    for (need_id, (retrieval, cosine)) in need_ids {
         let Some(need) = needs::Entity::find_by_id(need_id).one(&txn).await? else {
             continue;
         };
@@ -267,7 +325,7 @@ pub async fn recompute_achievement(
         if !engine::compatible(&need_p, &profile) {
             continue;
         }
-        let scored = engine::score(&need_p, &profile, retrieval, weights);
+        let scored = engine::score_hybrid(&need_p, &profile, retrieval, cosine, weights);
         if scored.score >= weights.min_score {
             if upsert(&txn, need_id, &scored).await? {
                 done.created += 1;
@@ -300,6 +358,7 @@ pub async fn rematch_all(
     index: &dyn SearchIndex,
     weights: &MatchingConfig,
     email: bool,
+    semantic: Option<&Semantic>,
     mut progress: impl FnMut(u64, u64),
 ) -> anyhow::Result<Recomputed> {
     let ids: Vec<Uuid> = needs::Entity::find()
@@ -312,7 +371,7 @@ pub async fn rematch_all(
     let total = ids.len() as u64;
     let mut sum = Recomputed::default();
     for (i, id) in ids.into_iter().enumerate() {
-        let r = recompute_need(db, index, weights, email, id).await?;
+        let r = recompute_need_hybrid(db, index, weights, email, id, semantic).await?;
         sum.created += r.created;
         sum.updated += r.updated;
         sum.retired += r.retired;

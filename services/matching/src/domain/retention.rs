@@ -2,11 +2,11 @@
 //! `retention.read_notifications_days` (unread ones stay). Runs every
 //! `retention.purge_every_minutes`.
 
+use crate::MatchingState;
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use platform::config::Config;
 use platform::entity::notifications;
 use platform::jobs::{enqueue_unique_at, Job, Registry};
-use platform::AppState;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 
@@ -36,15 +36,17 @@ pub async fn purge(
 }
 
 /// Registers the purge's handler.
-pub fn register(registry: &mut Registry<AppState>) {
-    registry.register(|state: AppState, _job: PurgeMatchingRecords| async move {
-        let now = Utc::now();
-        let notifications = purge(&state.db, &state.config, now).await?;
-        if notifications > 0 {
-            tracing::info!(notifications, "read notifications purged");
-        }
-        let every = state.config.retention.purge_every();
-        enqueue_unique_at(&state.db, &PurgeMatchingRecords {}, now + every).await?;
-        Ok(())
-    });
+pub fn register(registry: &mut Registry<MatchingState>) {
+    registry.register(
+        |state: MatchingState, _job: PurgeMatchingRecords| async move {
+            let now = Utc::now();
+            let notifications = purge(&state.db, &state.config, now).await?;
+            if notifications > 0 {
+                tracing::info!(notifications, "read notifications purged");
+            }
+            let every = state.config.retention.purge_every();
+            enqueue_unique_at(&state.db, &PurgeMatchingRecords {}, now + every).await?;
+            Ok(())
+        },
+    );
 }

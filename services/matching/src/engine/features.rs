@@ -26,6 +26,27 @@ pub struct Features {
     pub region: f64,
     /// Newer listings first: halves every 180 days.
     pub freshness: f64,
+    /// Similar meaning (the cosine of the two texts' vectors, rescaled); only when an embedder
+    /// is configured and both sides have vectors, so matches without one read as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub semantic: Option<f64>,
+}
+
+/// Cosines of unrelated texts sit well above 0 for e5-style models (about 0.7 for
+/// multilingual-e5-small across languages, a need against a listing); the feature rises from
+/// there to 1 at a cosine of 0.9, near what a text and its translation reach.
+const COSINE_FLOOR: f64 = 0.70;
+const COSINE_CEILING: f64 = 0.90;
+
+/// The cosine from which a need (or a search) and a listing are taken to share their meaning:
+/// multilingual-e5-small gives one subject in two languages 0.79–0.83 and other subjects, or
+/// nonsense, 0.72–0.77. Below it no "similar meaning" reason is given and search shows no hit
+/// found by meaning.
+pub const SIMILAR_MEANING_COSINE: f64 = 0.78;
+
+/// The semantic feature of a cosine similarity.
+pub fn semantic(cosine: f64) -> f64 {
+    ((cosine - COSINE_FLOOR) / (COSINE_CEILING - COSINE_FLOOR)).clamp(0.0, 1.0)
 }
 
 /// Compact IPC code (`A01D45/10`) split into its levels.
@@ -107,7 +128,12 @@ fn province(code: &str) -> Option<&str> {
     (code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())).then(|| &code[..2])
 }
 
-pub fn compute(need: &NeedProfile, ach: &AchievementProfile, retrieval: f64) -> Features {
+pub fn compute(
+    need: &NeedProfile,
+    ach: &AchievementProfile,
+    retrieval: f64,
+    cosine: Option<f64>,
+) -> Features {
     let keywords = if need.keywords.is_empty() {
         0.0
     } else {
@@ -157,6 +183,7 @@ pub fn compute(need: &NeedProfile, ach: &AchievementProfile, retrieval: f64) -> 
         cooperation,
         region,
         freshness: 0.5_f64.powf(ach.age_days.max(0) as f64 / 180.0),
+        semantic: cosine.map(semantic),
     }
 }
 

@@ -8,6 +8,7 @@
 
 pub mod decompose;
 pub mod features;
+pub mod fusion;
 pub mod lexicon;
 pub mod reasons;
 
@@ -71,6 +72,29 @@ pub struct Scored {
     pub features: Features,
     /// Why it matches, and what counts against it.
     pub reasons: Vec<Reason>,
+}
+
+/// The other half of retrieval: a need's (or an achievement's) vector and the listings near it
+/// in meaning. The engine does not know where vectors come from (the database's vector table, or
+/// an evaluation corpus).
+pub trait Vectors: Send + Sync {
+    /// Listings of `kind` nearest in meaning, best first, with their cosine similarity;
+    /// only those `keep` accepts.
+    fn nearest(&self, kind: ListingKind, k: usize, keep: &dyn Fn(Uuid) -> bool)
+        -> Vec<(Uuid, f64)>;
+    /// The cosine similarity to one listing, when it has a vector.
+    fn similarity(&self, kind: ListingKind, id: Uuid) -> Option<f64>;
+}
+
+/// One candidate of stage one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate {
+    pub id: Uuid,
+    /// Lexical retrieval score relative to the best lexical candidate (0 when found by meaning
+    /// only).
+    pub text: f64,
+    /// Cosine similarity of the two vectors; `None` without vectors.
+    pub cosine: Option<f64>,
 }
 
 /// Whether a need and an achievement may meet: same country, or both open across borders.
@@ -139,6 +163,60 @@ pub async fn retrieve(
         .collect())
 }
 
+/// Stage one with vectors: the lexical candidates and the nearest in meaning, fused by
+/// reciprocal rank ([`fusion::reciprocal_rank`]), at most `limit`. Without vectors, the lexical
+/// candidates as [`retrieve`] finds them.
+pub async fn retrieve_hybrid(
+    index: &dyn SearchIndex,
+    need: &NeedProfile,
+    kind: ListingKind,
+    filters: &Filters,
+    limit: usize,
+    config: &MatchingConfig,
+    vectors: Option<&dyn Vectors>,
+) -> anyhow::Result<Vec<Candidate>> {
+    let lexical = retrieve(index, need, kind, filters, limit, config).await?;
+    let Some(vectors) = vectors else {
+        return Ok(lexical
+            .into_iter()
+            .map(|(id, text)| Candidate {
+                id,
+                text,
+                cosine: None,
+            })
+            .collect());
+    };
+    let near = vectors.nearest(kind, config.vector_candidates, &|_| true);
+    Ok(fuse(lexical, near, limit, config, kind, vectors))
+}
+
+/// The fused candidates of two ranked lists, each with its lexical score and cosine.
+fn fuse(
+    lexical: Vec<(Uuid, f64)>,
+    near: Vec<(Uuid, f64)>,
+    limit: usize,
+    config: &MatchingConfig,
+    kind: ListingKind,
+    vectors: &dyn Vectors,
+) -> Vec<Candidate> {
+    let text: HashMap<Uuid, f64> = lexical.iter().copied().collect();
+    let cosine: HashMap<Uuid, f64> = near.iter().copied().collect();
+    let lexical_ids: Vec<Uuid> = lexical.iter().map(|(id, _)| *id).collect();
+    let near_ids: Vec<Uuid> = near.iter().map(|(id, _)| *id).collect();
+    fusion::reciprocal_rank(&[&lexical_ids, &near_ids], config.fusion_k)
+        .into_iter()
+        .take(limit)
+        .map(|id| Candidate {
+            id,
+            text: text.get(&id).copied().unwrap_or(0.0),
+            cosine: cosine
+                .get(&id)
+                .copied()
+                .or_else(|| vectors.similarity(kind, id)),
+        })
+        .collect()
+}
+
 /// Stage two: the weighted feature score of one pair, with its reasons.
 pub fn score(
     need: &NeedProfile,
@@ -146,7 +224,18 @@ pub fn score(
     retrieval: f64,
     weights: &MatchingConfig,
 ) -> Scored {
-    let (score, features) = weighted(need, ach, retrieval, weights);
+    score_hybrid(need, ach, retrieval, None, weights)
+}
+
+/// [`score`] with the cosine similarity of the pair's vectors, when both have one.
+pub fn score_hybrid(
+    need: &NeedProfile,
+    ach: &AchievementProfile,
+    retrieval: f64,
+    cosine: Option<f64>,
+    weights: &MatchingConfig,
+) -> Scored {
+    let (score, features) = weighted(need, ach, retrieval, cosine, weights);
     Scored {
         achievement_id: ach.id,
         score,
@@ -161,10 +250,11 @@ fn weighted(
     need: &NeedProfile,
     ach: &AchievementProfile,
     retrieval: f64,
+    cosine: Option<f64>,
     weights: &MatchingConfig,
 ) -> (f64, Features) {
-    let features = features::compute(need, ach, retrieval);
-    let parts = [
+    let features = features::compute(need, ach, retrieval, cosine);
+    let mut parts = vec![
         (weights.weight_text, features.text),
         (weights.weight_keywords, features.keywords),
         (weights.weight_ipc, features.ipc),
@@ -175,6 +265,10 @@ fn weighted(
         (weights.weight_region, features.region),
         (weights.weight_freshness, features.freshness),
     ];
+    // Only with vectors: without an embedder every score is what it always was.
+    if let Some(semantic) = features.semantic {
+        parts.push((weights.weight_semantic, semantic));
+    }
     let total: f64 = parts.iter().map(|(w, _)| w).sum();
     let score = if total > 0.0 {
         parts.iter().map(|(w, f)| w * f).sum::<f64>() / total
@@ -198,25 +292,46 @@ where
     F: FnOnce(Vec<Uuid>) -> Fut,
     Fut: std::future::Future<Output = anyhow::Result<Vec<AchievementProfile>>>,
 {
-    let candidates = retrieve(
+    rank_hybrid(index, need, filters, weights, limit, None, load).await
+}
+
+/// [`rank`] with the need's vector: candidates lexical and by meaning, fused, then re-ranked
+/// with the semantic feature.
+pub async fn rank_hybrid<F, Fut>(
+    index: &dyn SearchIndex,
+    need: &NeedProfile,
+    filters: &Filters,
+    weights: &MatchingConfig,
+    limit: usize,
+    vectors: Option<&dyn Vectors>,
+    load: F,
+) -> anyhow::Result<Vec<Scored>>
+where
+    F: FnOnce(Vec<Uuid>) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<Vec<AchievementProfile>>>,
+{
+    let candidates = retrieve_hybrid(
         index,
         need,
         ListingKind::Achievement,
         filters,
         weights.candidates,
         weights,
+        vectors,
     )
     .await?;
-    let retrieval: HashMap<Uuid, f64> = candidates.iter().copied().collect();
-    let profiles = load(candidates.iter().map(|(id, _)| *id).collect()).await?;
+    let retrieval: HashMap<Uuid, Candidate> = candidates.iter().map(|c| (c.id, *c)).collect();
+    let profiles = load(candidates.iter().map(|c| c.id).collect()).await?;
     let mut scored: Vec<(f64, Features, &AchievementProfile)> = profiles
         .iter()
         .filter(|a| compatible(need, a))
         .map(|a| {
+            let candidate = retrieval.get(&a.id);
             let (score, features) = weighted(
                 need,
                 a,
-                retrieval.get(&a.id).copied().unwrap_or(0.0),
+                candidate.map_or(0.0, |c| c.text),
+                candidate.and_then(|c| c.cosine),
                 weights,
             );
             (score, features, a)

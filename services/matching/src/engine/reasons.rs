@@ -11,7 +11,8 @@ use super::{AchievementProfile, Features, NeedProfile};
 /// One reason.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Reason {
-    /// Stable code: `ipc`, `keywords`, `industry`, `trl`, `price`, `cooperation`, `region`.
+    /// Stable code: `ipc`, `keywords`, `semantic`, `industry`, `trl`, `price`, `cooperation`,
+    /// `region`.
     pub code: String,
     /// `true` for what speaks for the match, `false` for what counts against it.
     pub positive: bool,
@@ -52,6 +53,26 @@ fn term(terms: &[taxonomy::Term], code: &str) -> (String, String) {
         .map_or((code.to_owned(), code.to_owned()), |t| {
             (t.zh.to_owned(), t.en.to_owned())
         })
+}
+
+/// "Similar meaning across languages: vi → zh": the vectors found what no shared word shows,
+/// an achievement with no text in the need's language.
+fn across_languages(need: &NeedProfile, ach: &AchievementProfile, f: &Features) -> Option<Reason> {
+    let semantic = f.semantic?;
+    let from = need.language.as_str();
+    let to = ach.texts.first()?.language.as_str();
+    if semantic < super::features::semantic(super::features::SIMILAR_MEANING_COSINE)
+        || from.is_empty()
+        || ach.texts.iter().any(|t| t.language == from)
+    {
+        return None;
+    }
+    Some(reason(
+        "semantic",
+        true,
+        format!("跨语言语义相近：{from} → {to}"),
+        format!("similar meaning across languages: {from} → {to}"),
+    ))
 }
 
 /// The reasons for a scored pair.
@@ -98,6 +119,9 @@ pub fn explain(need: &NeedProfile, ach: &AchievementProfile, f: &Features) -> Ve
             format!("匹配关键词：{}", kws.join("、")),
             format!("matching terms: {list}"),
         ));
+    }
+    if let Some(r) = across_languages(need, ach, f) {
+        out.push(r);
     }
     if let Some(industry) = &need.industry {
         let (zh, en) = term(taxonomy::INDUSTRIES, industry);

@@ -1,6 +1,7 @@
 //! Matches of a need or an achievement, previews for a need being written, status, feedback,
 //! and the broker worklist.
 
+use crate::MatchingState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use platform::auth::AuthUser;
@@ -8,7 +9,6 @@ use platform::entity::{achievements, match_feedback, needs};
 use platform::error::{ApiError, ApiResult, Problem, Validator};
 use platform::extract::{AppJson, AppPath, AppQuery};
 use platform::ids::{AchievementId, MatchId, NeedId};
-use platform::AppState;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -21,7 +21,7 @@ use crate::domain::profiles::achievement_profiles;
 use crate::engine::{self, NeedProfile, Scored};
 use wire::{ListingStatus, Stage};
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter<MatchingState> {
     OpenApiRouter::new()
         .routes(routes!(need_matches))
         .routes(routes!(achievement_matches))
@@ -38,7 +38,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     params(("id" = uuid::Uuid, Path, description = "Need id")),
     responses((status = 200, body = Vec<MatchOut>), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn need_matches(
-    State(state): State<AppState>,
+    State(state): State<MatchingState>,
     caller: AuthUser,
     AppPath(id): AppPath<NeedId>,
 ) -> ApiResult<AppJson<Vec<MatchOut>>> {
@@ -69,7 +69,7 @@ async fn need_matches(
     params(("id" = uuid::Uuid, Path, description = "Achievement id")),
     responses((status = 200, body = Vec<MatchOut>), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn achievement_matches(
-    State(state): State<AppState>,
+    State(state): State<MatchingState>,
     caller: AuthUser,
     AppPath(id): AppPath<AchievementId>,
 ) -> ApiResult<AppJson<Vec<MatchOut>>> {
@@ -99,7 +99,11 @@ async fn achievement_matches(
     matches::to_out(&state.db, rows).await.map(AppJson)
 }
 
-async fn visible_match(state: &AppState, caller: &AuthUser, id: MatchId) -> ApiResult<MatchOut> {
+async fn visible_match(
+    state: &MatchingState,
+    caller: &AuthUser,
+    id: MatchId,
+) -> ApiResult<MatchOut> {
     let m = platform::entity::matches::Entity::find_by_id(id.0)
         .one(&state.db)
         .await?
@@ -136,7 +140,7 @@ async fn visible_match(state: &AppState, caller: &AuthUser, id: MatchId) -> ApiR
     params(("id" = uuid::Uuid, Path, description = "Match id")),
     responses((status = 200, body = MatchOut), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn get_match(
-    State(state): State<AppState>,
+    State(state): State<MatchingState>,
     caller: AuthUser,
     AppPath(id): AppPath<MatchId>,
 ) -> ApiResult<AppJson<MatchOut>> {
@@ -148,7 +152,7 @@ async fn get_match(
     params(("id" = uuid::Uuid, Path, description = "Match id")), request_body = StatusIn,
     responses((status = 200, body = MatchOut), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn set_status(
-    State(state): State<AppState>,
+    State(state): State<MatchingState>,
     caller: AuthUser,
     AppPath(id): AppPath<MatchId>,
     AppJson(input): AppJson<StatusIn>,
@@ -166,7 +170,7 @@ async fn set_status(
     params(("id" = uuid::Uuid, Path, description = "Match id")), request_body = FeedbackIn,
     responses((status = 201, body = FeedbackOut), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn give_feedback(
-    State(state): State<AppState>,
+    State(state): State<MatchingState>,
     caller: AuthUser,
     AppPath(id): AppPath<MatchId>,
     AppJson(input): AppJson<FeedbackIn>,
@@ -180,7 +184,7 @@ async fn give_feedback(
     params(("id" = uuid::Uuid, Path, description = "Match id")),
     responses((status = 200, body = Vec<FeedbackOut>), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn list_feedback(
-    State(state): State<AppState>,
+    State(state): State<MatchingState>,
     caller: AuthUser,
     AppPath(id): AppPath<MatchId>,
 ) -> ApiResult<AppJson<Vec<FeedbackOut>>> {
@@ -233,7 +237,7 @@ const PREVIEW_MAX_CHARS: usize = 5000;
 #[utoipa::path(post, path = "/api/v1/matches/preview", tag = "matching", security(("bearer" = [])), request_body = PreviewIn,
     responses((status = 200, body = Vec<Scored>), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn preview(
-    State(state): State<AppState>,
+    State(state): State<MatchingState>,
     _caller: AuthUser,
     AppJson(input): AppJson<PreviewIn>,
 ) -> ApiResult<AppJson<Vec<Scored>>> {
@@ -315,7 +319,7 @@ pub struct WorklistParams {
 #[utoipa::path(get, path = "/api/v1/brokers/me/worklist", tag = "matching", security(("bearer" = [])), params(WorklistParams),
     responses((status = 200, body = Vec<MatchOut>), (status = 403, body = Problem, content_type = "application/problem+json")))]
 async fn worklist(
-    State(state): State<AppState>,
+    State(state): State<MatchingState>,
     caller: AuthUser,
     AppQuery(params): AppQuery<WorklistParams>,
 ) -> ApiResult<AppJson<Vec<MatchOut>>> {

@@ -1,19 +1,19 @@
 //! `/api/v1/notifications`: the caller's in-app notifications.
 
+use crate::MatchingState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use platform::auth::AuthUser;
 use platform::entity::notifications;
 use platform::error::{ApiError, ApiResult, Problem};
 use platform::extract::{AppJson, AppPath, AppQuery};
-use platform::AppState;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router() -> OpenApiRouter<MatchingState> {
     OpenApiRouter::new()
         .routes(routes!(list))
         .routes(routes!(mark_read))
@@ -52,7 +52,7 @@ pub struct ListParams {
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", security(("bearer" = [])), params(ListParams),
     responses((status = 200, body = Vec<NotificationOut>), (status = 401, body = Problem, content_type = "application/problem+json")))]
 async fn list(
-    State(state): State<AppState>,
+    State(state): State<MatchingState>,
     caller: AuthUser,
     AppQuery(p): AppQuery<ListParams>,
 ) -> ApiResult<AppJson<Vec<NotificationOut>>> {
@@ -80,7 +80,7 @@ fn now() -> sea_orm::Value {
     params(("id" = Uuid, Path, description = "Notification id")),
     responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn mark_read(
-    State(state): State<AppState>,
+    State(state): State<MatchingState>,
     caller: AuthUser,
     AppPath(id): AppPath<Uuid>,
 ) -> ApiResult<StatusCode> {
@@ -105,7 +105,10 @@ async fn mark_read(
 /// Mark all your notifications read.
 #[utoipa::path(post, path = "/api/v1/notifications/read-all", tag = "notifications", security(("bearer" = [])),
     responses((status = 204)))]
-async fn mark_all_read(State(state): State<AppState>, caller: AuthUser) -> ApiResult<StatusCode> {
+async fn mark_all_read(
+    State(state): State<MatchingState>,
+    caller: AuthUser,
+) -> ApiResult<StatusCode> {
     notifications::Entity::update_many()
         .col_expr(
             notifications::Column::ReadAt,

@@ -2,6 +2,14 @@
 //! with the projection, turnover by month, city, contract type and industry field, the ASEAN
 //! share by country, and the platform's KPI cards. Every chart is server-side SVG
 //! ([`crate::charts`]) with the same numbers in a table under it.
+//!
+//! Any year can be chosen: with a target the year is measured against it; with or without
+//! one, against 2020's baseline (the plan's starting figure, stored with the targets) and
+//! within the trend over every registered year. `basis=output|absorption` switches the side
+//! counted (seller or buyer in Guangxi) and survives in every link; operators drill from a
+//! figure to its contracts and anyone exports the figures ([`drill`]).
+
+mod drill;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -22,19 +30,36 @@ use crate::session::Viewer;
 use crate::Portal;
 use wire::deal::TargetOut;
 use wire::stats::{AseanOut, AseanRow, Kpis, TargetsOut, TurnoverOut, TurnoverRow};
-use wire::Page;
+use wire::{Basis, Page};
 
 pub fn routes() -> Router<Portal> {
-    Router::new().route("/dashboard", get(dashboard))
+    Router::new()
+        .route("/dashboard", get(dashboard))
+        .route("/dashboard/contracts", get(drill::contracts))
+        .route("/dashboard/export", get(drill::export))
 }
 
 /// The indicator whose unit is fen: the technology-market turnover.
 const TURNOVER: &str = "contract_turnover";
 
+/// The dashboard's query: any text is accepted and a bad value falls back to the default (a
+/// shared link with a typo still opens the page).
 #[derive(Debug, Default, Deserialize)]
 struct YearParam {
     #[serde(default)]
     year: String,
+    #[serde(default)]
+    basis: String,
+}
+
+/// The requested side, output unless `absorption` is asked for.
+fn chosen_basis(param: &str) -> Basis {
+    Basis::parse(param.trim()).unwrap_or_default()
+}
+
+/// The query string carrying the year and the side, for links that keep both.
+fn year_basis_query(year: i32, basis: Basis) -> String {
+    format!("year={year}&basis={}", basis.as_str())
 }
 
 /// The API's smallest public group (`deal.stats_min_cell_contracts`), named in the note on
@@ -75,6 +100,10 @@ pub struct Breakdown {
 
 pub struct BreakdownRow {
     pub label: String,
+    /// The group's code (a month `YYYY-MM`, a city, a type, a field).
+    pub code: String,
+    /// The contracts behind this figure (operators), empty when there is no link.
+    pub href: String,
     pub contracts: String,
     pub amount: String,
     pub yuan: String,
@@ -116,6 +145,33 @@ pub struct YearOption {
     pub selected: bool,
 }
 
+/// One registered year of the trend, against its target and the baseline.
+pub struct TrendRow {
+    pub year: i32,
+    /// The dashboard of that year (same side).
+    pub href: String,
+    /// Its contracts (operators), empty otherwise.
+    pub drill: String,
+    pub contracts: String,
+    pub amount: String,
+    pub yuan: String,
+    /// The year's turnover target, or "—".
+    pub target: String,
+    /// Percent of the target reached, or "—".
+    pub of_target: String,
+    /// Percent of the baseline year's figure, or "—".
+    pub of_baseline: String,
+    pub selected: bool,
+}
+
+/// The turnover of every registered year, with a chart.
+pub struct TrendView {
+    pub svg: String,
+    pub rows: Vec<TrendRow>,
+    /// The baseline in words ("Baseline: 565.71 亿元 in 2020"), empty when none is stored.
+    pub baseline: String,
+}
+
 pub struct Kpi {
     pub label: &'static str,
     pub value: String,
@@ -126,6 +182,7 @@ pub struct Kpi {
 struct DashboardPage {
     ctx: Ctx,
     year: i32,
+    basis: Basis,
     years: Vec<YearOption>,
     /// Years with a target, for the "no target this year" notice.
     target_years: Vec<i32>,
@@ -135,6 +192,15 @@ struct DashboardPage {
     contracts: String,
     turnover: Option<TargetView>,
     indicators: Vec<IndicatorRow>,
+    /// The chosen year against the baseline ("112.3% of 2020's 565.71 亿元"), empty when no
+    /// baseline is stored or the side is absorption (the baseline is an output figure).
+    vs_baseline: String,
+    trend: TrendView,
+    /// Export links: (label, href).
+    exports: Vec<(&'static str, String)>,
+    /// The caller may open the contracts behind a figure (operators): the tables get a
+    /// column of links.
+    drill: bool,
     breakdowns: Vec<Breakdown>,
     asean: AseanView,
     kpis: Vec<Kpi>,
@@ -169,6 +235,17 @@ impl DashboardPage {
     fn as_of_line(&self) -> String {
         self.ctx.t.f("dash.as_of", &[("date", &self.as_of)])
     }
+
+    fn is_output(&self) -> bool {
+        self.basis == Basis::Output
+    }
+
+    fn basis_note(&self) -> &'static str {
+        match self.basis {
+            Basis::Output => self.ctx.t.t("dash.basis_note"),
+            Basis::Absorption => self.ctx.t.t("dash.basis_note_absorption"),
+        }
+    }
 }
 
 fn current_year() -> i32 {
@@ -192,15 +269,25 @@ async fn dashboard(
 ) -> PageResult {
     let ctx = Ctx::new(&viewer, "dashboard");
     let year = chosen_year(&q.year);
+    let basis = chosen_basis(&q.basis);
     let api = &portal.api;
     let caller = viewer.caller();
     let y = year.to_string();
+    let b = basis.as_str().to_owned();
     let turnover = |group: &str| {
         with_query(
             "/api/v1/stats/turnover",
-            &[("group_by", group.to_owned()), ("year", y.clone())],
+            &[
+                ("group_by", group.to_owned()),
+                ("year", y.clone()),
+                ("basis", b.clone()),
+            ],
         )
     };
+    let trend_path = with_query(
+        "/api/v1/stats/turnover",
+        &[("group_by", "year".to_owned()), ("basis", b.clone())],
+    );
     let targets_path = with_query("/api/v1/stats/targets", &[("year", y.clone())]);
     let asean_path = with_query("/api/v1/stats/asean", &[("year", y.clone())]);
     let (month_path, city_path, type_path, industry_path) = (
@@ -217,10 +304,11 @@ async fn dashboard(
         api.get::<TurnoverOut>(caller, &type_path),
         api.get::<TurnoverOut>(caller, &industry_path),
     );
-    let (asean, kpis, labels) = tokio::join!(
+    let (asean, kpis, labels, by_year) = tokio::join!(
         api.get::<AseanOut>(caller, &asean_path),
         api.get::<Kpis>(caller, "/api/v1/stats/kpis"),
         Labels::load(&portal, &viewer),
+        api.get::<TurnoverOut>(caller, &trend_path),
     );
     let fail = |e: ApiError| viewer.fail(e);
     let targets = targets.map_err(fail)?;
@@ -232,12 +320,53 @@ async fn dashboard(
         industry.map_err(fail)?,
     );
     let (asean, kpis) = (asean.map_err(fail)?, kpis.map_err(fail)?);
+    let by_year = by_year.map_err(fail)?;
+    let drill = viewer.is_operator();
 
     let t = ctx.t;
     let target_years: BTreeSet<i32> = stored.items.iter().map(|s| s.year).collect();
     let mut years: BTreeSet<i32> = target_years.clone();
+    years.extend(
+        by_year
+            .rows
+            .iter()
+            .filter_map(|r| r.keys.get("year").and_then(|y| y.parse::<i32>().ok())),
+    );
     years.insert(current_year());
     years.insert(year);
+    let trend = trend_view(t, &stored.items, &by_year, year, basis, drill);
+    let vs_baseline = if basis == Basis::Output {
+        baseline_of(&stored.items)
+            .map(|(by, fen)| {
+                t.f(
+                    "dash.vs_baseline",
+                    &[
+                        ("percent", &percent_of(month.total_amount_cny_minor, fen)),
+                        ("year", &by.to_string()),
+                        ("amount", &t.cny(fen)),
+                    ],
+                )
+            })
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
+    let exports = ["csv", "xlsx"]
+        .into_iter()
+        .map(|format| {
+            (
+                if format == "csv" {
+                    "dash.export_csv"
+                } else {
+                    "dash.export_xlsx"
+                },
+                format!(
+                    "/dashboard/export?{}&format={format}",
+                    year_basis_query(year, basis)
+                ),
+            )
+        })
+        .collect();
     let turnover_target = targets
         .indicators
         .iter()
@@ -245,55 +374,59 @@ async fn dashboard(
         .cloned();
     let actual_fen = month.total_amount_cny_minor;
 
-    let turnover_view = turnover_target.clone().map(|p| {
-        let summary = t.f(
-            "dash.target_chart_summary",
-            &[
-                ("year", &y),
-                ("actual", &t.cny(p.actual)),
-                ("target", &t.cny(p.target_value)),
-                ("projection", &t.cny(p.projection)),
-                ("percent", &p.progress_percent),
-            ],
-        );
-        let bars = [
-            Datum::new(t.t("dash.bar_actual"), p.actual, t.cny(p.actual)),
-            Datum::new(
-                t.t("dash.bar_projection"),
-                p.projection,
-                t.cny(p.projection),
-            )
-            .alt(),
-        ];
-        let marker = Marker {
-            label: t.f("dash.target_marker", &[("amount", &t.cny(p.target_value))]),
-            value: p.target_value,
-        };
-        let baseline = match (p.baseline_value, p.baseline_year) {
-            (Some(v), Some(by)) => t.f(
-                "dash.baseline",
-                &[("year", &by.to_string()), ("amount", &t.cny(v))],
-            ),
-            _ => String::new(),
-        };
-        TargetView {
-            actual: t.cny(p.actual),
-            target: t.cny(p.target_value),
-            projection: t.cny(p.projection),
-            percent: format!("{}%", p.progress_percent),
-            remaining: t.cny(p.remaining),
-            needed_monthly: t.cny(p.needed_monthly_rate),
-            current_monthly: t.cny(p.current_monthly_rate),
-            months_remaining: t.f(
-                "dash.months_remaining",
-                &[("n", &p.months_remaining.to_string())],
-            ),
-            baseline,
-            source: t.f("dash.source_line", &[("source", &p.source)]),
-            on_track: p.on_track,
-            svg: charts::horizontal("chart-target", &summary, &bars, Some(&marker)),
-        }
-    });
+    // The target is an output figure: on the absorption side there is nothing to compare.
+    let turnover_view = turnover_target
+        .clone()
+        .filter(|_| basis == Basis::Output)
+        .map(|p| {
+            let summary = t.f(
+                "dash.target_chart_summary",
+                &[
+                    ("year", &y),
+                    ("actual", &t.cny(p.actual)),
+                    ("target", &t.cny(p.target_value)),
+                    ("projection", &t.cny(p.projection)),
+                    ("percent", &p.progress_percent),
+                ],
+            );
+            let bars = [
+                Datum::new(t.t("dash.bar_actual"), p.actual, t.cny(p.actual)),
+                Datum::new(
+                    t.t("dash.bar_projection"),
+                    p.projection,
+                    t.cny(p.projection),
+                )
+                .alt(),
+            ];
+            let marker = Marker {
+                label: t.f("dash.target_marker", &[("amount", &t.cny(p.target_value))]),
+                value: p.target_value,
+            };
+            let baseline = match (p.baseline_value, p.baseline_year) {
+                (Some(v), Some(by)) => t.f(
+                    "dash.baseline",
+                    &[("year", &by.to_string()), ("amount", &t.cny(v))],
+                ),
+                _ => String::new(),
+            };
+            TargetView {
+                actual: t.cny(p.actual),
+                target: t.cny(p.target_value),
+                projection: t.cny(p.projection),
+                percent: format!("{}%", p.progress_percent),
+                remaining: t.cny(p.remaining),
+                needed_monthly: t.cny(p.needed_monthly_rate),
+                current_monthly: t.cny(p.current_monthly_rate),
+                months_remaining: t.f(
+                    "dash.months_remaining",
+                    &[("n", &p.months_remaining.to_string())],
+                ),
+                baseline,
+                source: t.f("dash.source_line", &[("source", &p.source)]),
+                on_track: p.on_track,
+                svg: charts::horizontal("chart-target", &summary, &bars, Some(&marker)),
+            }
+        });
 
     let indicators = targets
         .indicators
@@ -314,7 +447,17 @@ async fn dashboard(
         })
         .collect();
 
-    let breakdowns = vec![
+    let link = |pairs: &[(&str, String)]| {
+        if drill {
+            with_query(
+                "/dashboard/contracts",
+                &[&[("basis", b.clone())], pairs].concat(),
+            )
+        } else {
+            String::new()
+        }
+    };
+    let mut breakdowns = vec![
         month_breakdown(t, year, &month),
         breakdown(
             t,
@@ -345,6 +488,19 @@ async fn dashboard(
         ),
     ];
 
+    // Drill-down links (operators): each row's contracts, by the row's key.
+    for (bd, dim) in breakdowns
+        .iter_mut()
+        .zip(["month", "city", "contract_type", "industry"])
+    {
+        for row in &mut bd.rows {
+            row.href = if dim == "month" {
+                link(&[("month", row.code.clone())])
+            } else {
+                link(&[("year", y.clone()), (dim, row.code.clone())])
+            };
+        }
+    }
     let asean = asean_view(t, year, &asean);
     let kpis = vec![
         Kpi {
@@ -403,6 +559,11 @@ async fn dashboard(
             })
             .collect(),
         target_years: target_years.into_iter().rev().collect(),
+        basis,
+        vs_baseline,
+        trend,
+        exports,
+        drill,
         as_of: targets.as_of.to_string(),
         actual: t.cny(actual_fen),
         actual_yuan: decimal2(actual_fen),
@@ -415,6 +576,100 @@ async fn dashboard(
         year,
         ctx,
     }))
+}
+
+/// The stored 2020 baseline of the turnover indicator: `(year, fen)` from the latest turnover
+/// target that names one (the migration seeds 565.71 亿元 for 2020 with the 2025 target).
+fn baseline_of(stored: &[TargetOut]) -> Option<(i32, i64)> {
+    stored
+        .iter()
+        .filter(|s| s.indicator == TURNOVER)
+        .filter_map(|s| Some((s.year, s.baseline_year?, s.baseline_value?)))
+        .max_by_key(|(year, _, _)| *year)
+        .map(|(_, by, fen)| (by, fen))
+}
+
+/// `part` as a percent of `whole` with two decimals ("47.25%"), or "—" for no whole. Integer
+/// arithmetic (amounts are never floats), rounded down.
+fn percent_of(part: i64, whole: i64) -> String {
+    if whole <= 0 {
+        return "—".to_owned();
+    }
+    let bp = i128::from(part) * 10_000 / i128::from(whole);
+    format!("{}.{:02}%", bp / 100, bp % 100)
+}
+
+/// The turnover of every registered year, each against its target (when one is stored) and
+/// the baseline (output side only: the baseline and the targets are output figures).
+fn trend_view(
+    t: Tr,
+    stored: &[TargetOut],
+    by_year: &TurnoverOut,
+    chosen: i32,
+    basis: Basis,
+    drill: bool,
+) -> TrendView {
+    let output = basis == Basis::Output;
+    let baseline = baseline_of(stored).filter(|_| output);
+    let target_of = |year: i32| {
+        stored
+            .iter()
+            .find(|s| s.indicator == TURNOVER && s.year == year)
+            .map(|s| s.target_value)
+            .filter(|_| output)
+    };
+    let mut bars = Vec::new();
+    let mut rows = Vec::new();
+    for r in &by_year.rows {
+        let Some(year) = r.keys.get("year").and_then(|y| y.parse::<i32>().ok()) else {
+            continue;
+        };
+        let fen = r.amount_cny_minor;
+        bars.push(Datum::new(
+            year.to_string(),
+            fen,
+            format!("{year}: {}", t.cny(fen)),
+        ));
+        let target = target_of(year);
+        rows.push(TrendRow {
+            year,
+            href: format!("/dashboard?{}", year_basis_query(year, basis)),
+            drill: if drill {
+                format!("/dashboard/contracts?{}", year_basis_query(year, basis))
+            } else {
+                String::new()
+            },
+            contracts: t.count(r.contract_count),
+            amount: t.cny(fen),
+            yuan: decimal2(fen),
+            target: target.map_or_else(|| "—".to_owned(), |v| t.cny(v)),
+            of_target: target.map_or_else(|| "—".to_owned(), |v| percent_of(fen, v)),
+            of_baseline: baseline.map_or_else(|| "—".to_owned(), |(_, v)| percent_of(fen, v)),
+            selected: year == chosen,
+        });
+    }
+    // No baseline line on the chart: the baseline is the region's official total, the bars
+    // may be far smaller (sample data, or a year in progress) and would flatten; the table
+    // gives each year's share of it.
+    let summary = t.f(
+        "dash.trend_summary",
+        &[
+            ("years", &rows.len().to_string()),
+            ("total", &t.cny(by_year.total_amount_cny_minor)),
+        ],
+    );
+    TrendView {
+        svg: charts::vertical("chart-trend", &summary, &bars, None),
+        rows,
+        baseline: baseline
+            .map(|(by, v)| {
+                t.f(
+                    "dash.baseline",
+                    &[("year", &by.to_string()), ("amount", &t.cny(v))],
+                )
+            })
+            .unwrap_or_default(),
+    }
 }
 
 /// Words for an indicator code (shared with the console's targets tab).
@@ -461,6 +716,8 @@ fn month_breakdown(t: Tr, year: i32, out: &TurnoverOut) -> Breakdown {
             format!("{key}: {}", shown(t.cny(fen))),
         ));
         rows.push(BreakdownRow {
+            code: key.clone(),
+            href: String::new(),
             label: key,
             contracts: shown(t.count(count)),
             amount: shown(t.cny(fen)),
@@ -525,6 +782,8 @@ fn breakdown(
     let rows = named
         .iter()
         .map(|(l, r)| BreakdownRow {
+            code: r.keys.get(dim).cloned().unwrap_or_default(),
+            href: String::new(),
             label: l.clone(),
             contracts: t.count(r.contract_count),
             amount: t.cny(r.amount_cny_minor),

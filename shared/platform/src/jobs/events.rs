@@ -32,6 +32,10 @@ pub struct ListingIndexed {
     /// `achievement` or `need`.
     pub kind: String,
     pub id: Uuid,
+    /// The index write to wait for before retrieving (`SearchIndex::settle`); absent in jobs
+    /// enqueued before it existed, and when there is nothing to wait for.
+    #[serde(default)]
+    pub index_write: search::Submitted,
 }
 
 impl Job for ListingIndexed {

@@ -156,6 +156,26 @@ impl<C: Clone + Send + Sync + 'static> Registry<C> {
         self
     }
 
+    /// The same handlers, run on a larger context `D` from which each takes its own `C` (the
+    /// embedded mode runs every service's handlers in one worker over one process state).
+    pub fn with_context<D>(self, project: impl Fn(&D) -> C + Send + Sync + 'static) -> Registry<D>
+    where
+        D: Send + 'static,
+    {
+        let project = Arc::new(project);
+        let handlers = self
+            .handlers
+            .into_iter()
+            .map(|(name, (queue, handler))| {
+                let project = project.clone();
+                let lifted: HandlerFn<D> =
+                    Arc::new(move |ctx: D, payload| handler(project(&ctx), payload));
+                (name, (queue, lifted))
+            })
+            .collect();
+        Registry { handlers }
+    }
+
     /// The queues this registry has handlers for.
     pub fn queues(&self) -> Vec<&'static str> {
         let mut queues: Vec<&'static str> = self.handlers.values().map(|(q, _)| *q).collect();

@@ -56,6 +56,7 @@ conformance_tests! {
     sort_newest_and_deadline => embedded_conformance_sort_newest_and_deadline, meilisearch_conformance_sort_newest_and_deadline;
     delete_removes => embedded_conformance_delete_removes, meilisearch_conformance_delete_removes;
     upsert_replaces => embedded_conformance_upsert_replaces, meilisearch_conformance_upsert_replaces;
+    submitted_writes_apply_in_order => embedded_conformance_submitted_writes_apply_in_order, meilisearch_conformance_submitted_writes_apply_in_order;
     highlights_mark_matches => embedded_conformance_highlights_mark_matches, meilisearch_conformance_highlights_mark_matches;
     multi_search_matches_search => embedded_conformance_multi_search_matches_search, meilisearch_conformance_multi_search_matches_search;
     retrieve_finds_any_word_within_filters => embedded_conformance_retrieve_finds_any_word_within_filters, meilisearch_conformance_retrieve_finds_any_word_within_filters;

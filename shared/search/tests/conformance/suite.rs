@@ -1027,6 +1027,33 @@ pub async fn upsert_replaces(index: &dyn SearchIndex) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Writes submitted without waiting are applied in order and visible once `settle` of the last
+/// one returns: a replace submitted after an insert wins, a delete submitted last removes.
+pub async fn submitted_writes_apply_in_order(index: &dyn SearchIndex) -> anyhow::Result<()> {
+    let docs = load_corpus(index).await?;
+    let mut first = docs
+        .iter()
+        .find(|d| d.id == doc_id(11))
+        .cloned()
+        .context("doc 11 missing")?;
+    first.texts = vec![text("zh", "钛合金焊接工艺", "", "", &[])];
+    let mut second = first.clone();
+    second.texts = vec![text("zh", "镁合金压铸件表面处理技术", "", "", &[])];
+    index.submit_upsert(vec![first]).await?;
+    let last = index.submit_upsert(vec![second]).await?;
+    index.settle(last).await?;
+    expect_found(index, "镁合金压铸", &[11], &[]).await?;
+    expect_found(index, "钛合金焊接", &[], &[11]).await?;
+    let delete = index.submit_delete(&[doc_id(11)]).await?;
+    index.settle(delete).await?;
+    expect_found(index, "镁合金压铸", &[], &[11]).await?;
+    ensure!(
+        index.count().await? == 29,
+        "count after a submitted delete is not 29"
+    );
+    Ok(())
+}
+
 /// Highlights wrap matches in `<mark>` and HTML-escape everything else.
 pub async fn highlights_mark_matches(index: &dyn SearchIndex) -> anyhow::Result<()> {
     load_corpus(index).await?;
@@ -1209,6 +1236,9 @@ pub async fn run_all(index: &dyn SearchIndex) -> anyhow::Result<()> {
         .context("sort_newest_and_deadline")?;
     delete_removes(index).await.context("delete_removes")?;
     upsert_replaces(index).await.context("upsert_replaces")?;
+    submitted_writes_apply_in_order(index)
+        .await
+        .context("submitted_writes_apply_in_order")?;
     highlights_mark_matches(index)
         .await
         .context("highlights_mark_matches")?;

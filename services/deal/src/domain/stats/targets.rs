@@ -25,6 +25,15 @@ fn months_between(start: NaiveDate, end_inclusive: NaiveDate) -> i64 {
 pub async fn targets(db: &impl ConnectionTrait, params: &TargetsParams) -> ApiResult<TargetsOut> {
     use sea_orm::QueryOrder;
     let as_of = params.as_of.unwrap_or_else(today);
+    // The same range as a target's year: anything else is a malformed request, not an
+    // empty year.
+    if let Some(y) = params.year {
+        if !(2000..=2100).contains(&y) {
+            return Err(platform::error::ApiError::BadRequest(
+                "year: expected a year from 2000 to 2100".to_owned(),
+            ));
+        }
+    }
     let year = match params.year {
         Some(y) => y,
         None => platform::entity::targets::Entity::find()

@@ -1,0 +1,51 @@
+//! What the listing service's handlers and jobs reach: the database, the configuration, the
+//! search index (which it alone writes) and the password gate (it alone checks passwords).
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use platform::auth::PasswordGate;
+use platform::config::Config;
+use platform::jobs::worker::WorkerHealth;
+use platform::state::{AppState, CoreState};
+use sea_orm::DatabaseConnection;
+use search::SearchIndex;
+
+/// The listing service's state. Cheap to clone.
+#[derive(Clone)]
+pub struct ListingState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    /// With Meilisearch, opened with a key that may write documents and nothing more.
+    pub search: Arc<dyn SearchIndex>,
+    /// Where password hashing runs (off the async runtime, bounded).
+    pub passwords: PasswordGate,
+    pub worker_health: Arc<WorkerHealth>,
+}
+
+impl ListingState {
+    pub fn new(core: CoreState, search: Arc<dyn SearchIndex>) -> Self {
+        Self {
+            passwords: PasswordGate::from_config(&core.config.auth),
+            db: core.db,
+            config: core.config,
+            search,
+            worker_health: core.worker_health,
+        }
+    }
+}
+
+platform::core_parts!(ListingState);
+
+/// The embedded mode's process state holds everything the listing service uses.
+impl FromRef<AppState> for ListingState {
+    fn from_ref(state: &AppState) -> Self {
+        Self {
+            db: state.db.clone(),
+            config: state.config.clone(),
+            search: state.search.clone(),
+            passwords: state.passwords.clone(),
+            worker_health: state.worker_health.clone(),
+        }
+    }
+}

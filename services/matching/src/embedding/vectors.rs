@@ -1,0 +1,260 @@
+//! The `listing_embeddings` table (owned by matching): one int8 vector per listing and language
+//! (original and each translation), with the model that made it and a hash of the text it was
+//! made from, so unchanged text is not embedded again and a new model re-embeds everything.
+//!
+//! The process keeps the vectors of each database it serves in memory ([`shared_index`]) for
+//! exact search; the embed job writes through to it, and it is reloaded from the table when
+//! older than [`RELOAD_AFTER`] (vectors written by another process: a backfill, a replica).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use platform::entity::{achievements, listing_translations, needs};
+use platform::json_column::strings;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+use wire::ListingKind;
+
+use super::index::VectorIndex;
+
+/// The entity of the `listing_embeddings` table.
+pub mod entity {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "listing_embeddings")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub listing_kind: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub listing_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub language: String,
+        /// `model@dimensions` ([`super::super::client::Embedder::model_id`]).
+        pub model: String,
+        /// SHA-256 (hex) of the text embedded, prefix included.
+        pub text_sha256: String,
+        /// The int8 vector, one byte per component.
+        #[sea_orm(column_type = "Blob")]
+        pub vector: Vec<u8>,
+        pub updated_at: DateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// How long an in-memory index is trusted before it is read again from the table.
+pub const RELOAD_AFTER: Duration = Duration::from_secs(300);
+
+/// One language's text of a listing, as it is embedded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListingText {
+    pub language: String,
+    pub text: String,
+}
+
+impl ListingText {
+    /// SHA-256 of the text, hex.
+    pub fn sha256(&self) -> String {
+        hex::encode(Sha256::digest(self.text.as_bytes()))
+    }
+}
+
+fn join(title: &str, summary: &str, keywords: &[String], description: &str) -> String {
+    let mut text = format!("{title}\n{summary}");
+    if !keywords.is_empty() {
+        text.push('\n');
+        text.push_str(&keywords.join(", "));
+    }
+    if !description.trim().is_empty() {
+        text.push('\n');
+        text.push_str(description);
+    }
+    text
+}
+
+/// Whether a listing is on the market, and its texts in every language it has. `None` when it
+/// does not exist.
+pub async fn listing_texts(
+    db: &impl ConnectionTrait,
+    kind: ListingKind,
+    id: Uuid,
+) -> anyhow::Result<Option<(bool, Vec<ListingText>)>> {
+    let (live, language, original) = match kind {
+        ListingKind::Need => match needs::Entity::find_by_id(id).one(db).await? {
+            Some(n) => (
+                crate::domain::profiles::live(&n.status, n.valid_until),
+                n.original_language.clone(),
+                join(&n.title, &n.summary, &strings(&n.keywords), &n.description),
+            ),
+            None => return Ok(None),
+        },
+        _ => match achievements::Entity::find_by_id(id).one(db).await? {
+            Some(a) => (
+                crate::domain::profiles::live(&a.status, a.valid_until),
+                a.original_language.clone(),
+                join(&a.title, &a.summary, &strings(&a.keywords), &a.description),
+            ),
+            None => return Ok(None),
+        },
+    };
+    let mut texts = vec![ListingText {
+        language,
+        text: original,
+    }];
+    for t in listing_translations::Entity::find()
+        .filter(listing_translations::Column::ListingKind.eq(kind.as_str()))
+        .filter(listing_translations::Column::ListingId.eq(id))
+        .all(db)
+        .await?
+    {
+        if texts.iter().any(|x| x.language == t.language) {
+            continue;
+        }
+        texts.push(ListingText {
+            language: t.language.clone(),
+            text: join(&t.title, &t.summary, &strings(&t.keywords), &t.description),
+        });
+    }
+    Ok(Some((live, texts)))
+}
+
+/// The stored vector rows of one listing.
+pub async fn stored(
+    db: &impl ConnectionTrait,
+    kind: ListingKind,
+    id: Uuid,
+) -> anyhow::Result<Vec<entity::Model>> {
+    Ok(entity::Entity::find()
+        .filter(entity::Column::ListingKind.eq(kind.as_str()))
+        .filter(entity::Column::ListingId.eq(id))
+        .all(db)
+        .await?)
+}
+
+/// int8 vector ↔ the bytes stored.
+pub fn to_bytes(v: &[i8]) -> Vec<u8> {
+    v.iter().map(|x| x.to_ne_bytes()[0]).collect()
+}
+
+/// The bytes stored ↔ int8 vector.
+pub fn from_bytes(b: &[u8]) -> Vec<i8> {
+    b.iter().map(|x| i8::from_ne_bytes([*x])).collect()
+}
+
+/// Every vector of `model` in the table, as an index (read in pages of ids, to bound memory
+/// while loading).
+#[tracing::instrument(skip_all, fields(model = %model))]
+pub async fn load_index(
+    db: &impl ConnectionTrait,
+    model: &str,
+    dimensions: usize,
+) -> anyhow::Result<VectorIndex> {
+    let mut index = VectorIndex::new(dimensions);
+    let mut grouped: HashMap<(ListingKind, Uuid), Vec<Vec<i8>>> = HashMap::new();
+    let mut rows = entity::Entity::find()
+        .filter(entity::Column::Model.eq(model))
+        .select_only()
+        .columns([
+            entity::Column::ListingKind,
+            entity::Column::ListingId,
+            entity::Column::Vector,
+        ])
+        .into_tuple::<(String, Uuid, Vec<u8>)>()
+        .all(db)
+        .await?;
+    for (kind, id, vector) in rows.drain(..) {
+        let Some(kind) = ListingKind::parse(&kind) else {
+            continue;
+        };
+        grouped
+            .entry((kind, id))
+            .or_default()
+            .push(from_bytes(&vector));
+    }
+    for ((kind, id), vectors) in grouped {
+        index.replace(kind, id, &vectors);
+    }
+    Ok(index)
+}
+
+/// The in-memory index of one database and model, shared by the requests and jobs of a process.
+#[derive(Debug, Default)]
+pub struct SharedIndex {
+    /// Searches hold the read lock for one scan (milliseconds); the job's write-through holds
+    /// the write lock for one listing.
+    state: std::sync::RwLock<Option<(VectorIndex, Instant)>>,
+    /// One load at a time.
+    loading: tokio::sync::Mutex<()>,
+}
+
+impl SharedIndex {
+    fn read_state(&self) -> std::sync::RwLockReadGuard<'_, Option<(VectorIndex, Instant)>> {
+        // A panic while holding the lock cannot leave the index half-written: `replace` only
+        // runs infallible slice operations.
+        self.state.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn write_state(&self) -> std::sync::RwLockWriteGuard<'_, Option<(VectorIndex, Instant)>> {
+        self.state.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn fresh(&self) -> bool {
+        self.read_state()
+            .as_ref()
+            .is_some_and(|(_, loaded)| loaded.elapsed() < RELOAD_AFTER)
+    }
+
+    /// Reads the table when the index is missing or old.
+    pub async fn ensure_loaded(
+        &self,
+        db: &impl ConnectionTrait,
+        model: &str,
+        dimensions: usize,
+    ) -> anyhow::Result<()> {
+        if self.fresh() {
+            return Ok(());
+        }
+        let _loading = self.loading.lock().await;
+        if self.fresh() {
+            return Ok(());
+        }
+        let index = load_index(db, model, dimensions).await?;
+        *self.write_state() = Some((index, Instant::now()));
+        Ok(())
+    }
+
+    /// Runs `f` on the loaded index (`None` when not loaded).
+    pub fn with<T>(&self, f: impl FnOnce(&VectorIndex) -> T) -> Option<T> {
+        self.read_state().as_ref().map(|(index, _)| f(index))
+    }
+
+    /// Writes one listing's new vectors through to a loaded index (an unloaded one reads them
+    /// from the table when first used).
+    pub fn replace(&self, kind: ListingKind, id: Uuid, vectors: &[Vec<i8>]) {
+        if let Some((index, _)) = self.write_state().as_mut() {
+            index.replace(kind, id, vectors);
+        }
+    }
+}
+
+/// The in-memory index of `(database, model)` in this process. Keyed by a hash of the database
+/// URL: one process may serve several databases (the integration tests do).
+pub fn shared_index(database_url: &str, model: &str) -> Arc<SharedIndex> {
+    static INDEXES: OnceLock<Mutex<HashMap<String, Arc<SharedIndex>>>> = OnceLock::new();
+    let key = format!(
+        "{}\n{model}",
+        hex::encode(Sha256::digest(database_url.as_bytes()))
+    );
+    let mut map = match INDEXES.get_or_init(Mutex::default).lock() {
+        Ok(map) => map,
+        // A panic while holding this lock left the map itself intact.
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    map.entry(key).or_default().clone()
+}
