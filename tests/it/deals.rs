@@ -906,3 +906,32 @@ db_test! {
         assert_eq!(all["withheld_cells"], 0);
     }
 }
+
+db_test! {
+    async fn a_stored_stage_outside_the_vocabulary_is_a_500_problem_not_a_panic(app: TestApp) {
+        // A row written by a newer version (or by hand) may carry a stage this build does not
+        // know: reading it must be an ordinary internal error in our envelope, and the service
+        // must keep answering, not panic or drop the connection.
+        let op = app.operator_token().await;
+        let uni = app.org_in("university", "tto@uni.test", "450203", false).await;
+        let ent = app.org_in("enterprise", "rd@ent.test", "450100", false).await;
+        let achievement = app.published_achievement(&uni.token, &op).await;
+        let deal = app.open_inquiry(&ent.token, &achievement, json!({"note": "询价"})).await;
+        let id = deal["id"].as_str().expect("deal id");
+        let uuid: uuid::Uuid = id.parse().expect("deal id is a uuid");
+
+        let written = deals::Entity::update_many()
+            .col_expr(deals::Column::Stage, sea_orm::sea_query::Expr::value("teleported"))
+            .filter(deals::Column::Id.eq(uuid))
+            .exec(&app.db)
+            .await
+            .expect("write an unknown stage");
+        assert_eq!(written.rows_affected, 1);
+
+        let res = app.get(&format!("/api/v1/deals/{id}"), Some(&op)).await;
+        res.assert_problem(500, "internal_error");
+        assert!(!res.text.contains("teleported"), "500s say no more than internal error: {}", res.text);
+        // The service still answers.
+        app.get("/api/v1/brokers", Some(&op)).await.assert_status(200);
+    }
+}

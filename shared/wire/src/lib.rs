@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod deal;
 pub mod ids;
+pub mod listing;
 pub mod matching;
 pub mod page;
 pub mod problem;
@@ -18,7 +19,7 @@ pub use page::{Page, PageParams};
 pub use problem::{FieldError, Problem};
 pub use vocabulary::{
     AmountKind, ApplicationStatus, AttributionRole, Basis, CertificationLevel, ContractStatus, Dim,
-    ListingKind, ListingStatus, MatchSideStatus, MilestoneStatus, Mode, NeedKind, OrgKind, OrgRole,
-    Origin, PaymentStatus, RegistrationStatus, RevisionStatus, Source, Stage, UnknownCode,
-    UserStatus, VerificationStatus,
+    ImportKind, ImportMode, ImportStatus, ListingKind, ListingStatus, MatchSideStatus,
+    MilestoneStatus, Mode, NeedKind, OrgKind, OrgRole, Origin, PaymentStatus, Provenance,
+    RegistrationStatus, RevisionStatus, Source, Stage, UnknownCode, UserStatus, VerificationStatus,
 };

@@ -1,6 +1,6 @@
 //! Achievements (科技成果): what universities, institutes and companies offer.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::NaiveDate;
 use platform::auth::{AuthUser, OrgKind};
 use platform::entity::{achievements, organisations};
 use platform::error::{ApiResult, Validator};
@@ -16,7 +16,6 @@ use super::listings::{
     self, clean_ipc, clean_keywords, strings, CommonFields, Header, ListColumns, ListParams,
     ListingStatus, PriceRange,
 };
-use super::revisions;
 use super::translations::{self, LocalizedText, Provenance};
 
 /// An achievement as its owner writes it (create, or the result of a patch).
@@ -61,51 +60,7 @@ pub struct AchievementIn {
     pub contact_phone: Option<String>,
 }
 
-/// An achievement as a reader sees it, in the language chosen for them.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct AchievementOut {
-    pub id: AchievementId,
-    pub organisation_id: Uuid,
-    pub status: ListingStatus,
-    pub version: i32,
-    pub original_language: String,
-    /// Language of `title`, `summary`, `description` and `keywords` in this response.
-    pub language: String,
-    /// How that text came to be; `machine` is shown with a mark.
-    pub provenance: Provenance,
-    /// Every language this listing can be read in.
-    pub available_languages: Vec<String>,
-    pub title: String,
-    pub summary: String,
-    pub description: String,
-    pub keywords: Vec<String>,
-    /// The original text, when the response carries a translation.
-    pub original: Option<LocalizedText>,
-    pub industry: String,
-    pub ipc_codes: Vec<String>,
-    pub ip_type: String,
-    pub ip_numbers: Vec<String>,
-    pub patent_status: Option<String>,
-    pub trl: i16,
-    pub cooperation_modes: Vec<String>,
-    pub price: Option<PriceRange>,
-    pub price_negotiable: bool,
-    pub country: String,
-    pub region_code: String,
-    pub cross_border: bool,
-    pub valid_until: Option<NaiveDate>,
-    /// Contact details are shown to signed-in users only.
-    pub contact_name: Option<String>,
-    pub contact_email: Option<String>,
-    pub contact_phone: Option<String>,
-    pub submitted_at: Option<DateTime<FixedOffset>>,
-    pub published_at: Option<DateTime<FixedOffset>>,
-    pub created_at: DateTime<FixedOffset>,
-    pub updated_at: DateTime<FixedOffset>,
-    /// The owner's edit waiting for review, or the last one rejected: on single reads by the
-    /// owner's members and operators only (`null` for everyone else and in lists).
-    pub pending_revision: Option<revisions::RevisionOut>,
-}
+pub use wire::listing::AchievementOut;
 
 /// The original text of a stored achievement.
 pub fn original_text(m: &achievements::Model) -> LocalizedText {

@@ -24,7 +24,6 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::spreadsheet::{self, Format, Table};
@@ -37,114 +36,58 @@ const INSERT_CHUNK: usize = 200;
 /// Most rows one import may carry.
 pub const MAX_ROWS: usize = 50_000;
 
-/// What an import does with bad rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ImportMode {
-    /// One bad row and nothing is written.
-    AllOrNothing,
-    /// Good rows are written, bad ones reported.
-    ValidRowsOnly,
-}
+pub use wire::listing::{ImportOut, RowError};
+pub use wire::{ImportKind, ImportMode, ImportStatus};
 
-impl ImportMode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ImportMode::AllOrNothing => "all_or_nothing",
-            ImportMode::ValidRowsOnly => "valid_rows_only",
-        }
+/// Reads a stored listing kind; anything but `needs` reads as achievements, as it always has.
+fn import_kind_of(code: &str) -> ImportKind {
+    if code == ImportKind::Needs.as_str() {
+        ImportKind::Needs
+    } else {
+        ImportKind::Achievements
     }
 }
 
-/// Which listings a file holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ImportKind {
-    Achievements,
-    Needs,
-}
-
-impl ImportKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ImportKind::Achievements => "achievements",
-            ImportKind::Needs => "needs",
-        }
-    }
-
-    fn parse(s: &str) -> ImportKind {
-        if s == "needs" {
-            ImportKind::Needs
-        } else {
-            ImportKind::Achievements
-        }
-    }
-
-    fn columns(self) -> &'static [Column] {
-        match self {
-            ImportKind::Achievements => ACHIEVEMENT_COLUMNS,
-            ImportKind::Needs => NEED_COLUMNS,
-        }
+/// Reads a stored mode; anything but `valid_rows_only` reads as all-or-nothing, as it always has.
+fn import_mode_of(code: &str) -> ImportMode {
+    if code == ImportMode::ValidRowsOnly.as_str() {
+        ImportMode::ValidRowsOnly
+    } else {
+        ImportMode::AllOrNothing
     }
 }
 
-/// One problem with one cell (or the whole file, as row 1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct RowError {
-    /// Spreadsheet row number: the header is row 1, the first data row is 2.
-    pub row: usize,
-    /// The column as the file names it.
-    pub column: String,
-    pub reason: String,
-}
-
-/// An import and its progress.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ImportOut {
-    pub id: Uuid,
-    pub organisation_id: Uuid,
-    pub kind: ImportKind,
-    pub mode: ImportMode,
-    pub format: String,
-    pub file_name: String,
-    /// `queued`, `running`, `succeeded` or `failed`.
-    pub status: String,
-    pub total_rows: i32,
-    pub processed_rows: i32,
-    pub created_count: i32,
-    pub error_count: i32,
-    /// Every bad cell: row, column and why.
-    pub errors: Vec<RowError>,
-    /// Why the whole import failed, when it did.
-    pub failure: Option<String>,
-    pub created_at: chrono::DateTime<chrono::FixedOffset>,
-    pub finished_at: Option<chrono::DateTime<chrono::FixedOffset>>,
-}
-
-impl From<imports::Model> for ImportOut {
-    fn from(m: imports::Model) -> Self {
-        let errors = serde_json::from_value(m.errors).unwrap_or_default();
-        let summary = ImportSummary {
-            id: m.id,
-            organisation_id: m.organisation_id,
-            listing_kind: m.listing_kind,
-            mode: m.mode,
-            format: m.format,
-            file_name: m.file_name,
-            status: m.status,
-            total_rows: m.total_rows,
-            processed_rows: m.processed_rows,
-            created_count: m.created_count,
-            error_count: m.error_count,
-            failure: m.failure,
-            created_at: m.created_at,
-            finished_at: m.finished_at,
-        };
-        ImportOut {
-            errors,
-            ..summary.into()
-        }
+/// The columns a file of this kind holds.
+fn columns_of(kind: ImportKind) -> &'static [Column] {
+    match kind {
+        ImportKind::Achievements => ACHIEVEMENT_COLUMNS,
+        ImportKind::Needs => NEED_COLUMNS,
     }
+}
+
+/// A stored import with its per-row errors, as the API shows it.
+pub fn import_out(m: imports::Model) -> ApiResult<ImportOut> {
+    let errors = serde_json::from_value(m.errors).unwrap_or_default();
+    let summary = ImportSummary {
+        id: m.id,
+        organisation_id: m.organisation_id,
+        listing_kind: m.listing_kind,
+        mode: m.mode,
+        format: m.format,
+        file_name: m.file_name,
+        status: m.status,
+        total_rows: m.total_rows,
+        processed_rows: m.processed_rows,
+        created_count: m.created_count,
+        error_count: m.error_count,
+        failure: m.failure,
+        created_at: m.created_at,
+        finished_at: m.finished_at,
+    };
+    Ok(ImportOut {
+        errors,
+        ..summary_out(summary)?
+    })
 }
 
 /// Process the import with this id (queue `imports`).
@@ -554,7 +497,7 @@ fn map_headers(
     kind: ImportKind,
     headers: &[String],
 ) -> Result<Vec<Option<&'static Column>>, Vec<RowError>> {
-    let cols = kind.columns();
+    let cols = columns_of(kind);
     let mapping: Vec<Option<&'static Column>> = headers
         .iter()
         .map(|h| {
@@ -892,7 +835,7 @@ pub async fn start(
         format: Set(format.as_str().to_owned()),
         file_name: Set(file_name.chars().take(255).collect()),
         content: Set(content),
-        status: Set("queued".to_owned()),
+        status: Set(ImportStatus::Queued.as_str().to_owned()),
         total_rows: Set(0),
         processed_rows: Set(0),
         created_count: Set(0),
@@ -950,30 +893,25 @@ pub struct ImportSummary {
     pub finished_at: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
-impl From<ImportSummary> for ImportOut {
-    fn from(m: ImportSummary) -> Self {
-        ImportOut {
-            id: m.id,
-            organisation_id: m.organisation_id,
-            kind: ImportKind::parse(&m.listing_kind),
-            mode: if m.mode == "valid_rows_only" {
-                ImportMode::ValidRowsOnly
-            } else {
-                ImportMode::AllOrNothing
-            },
-            format: m.format,
-            file_name: m.file_name,
-            status: m.status,
-            total_rows: m.total_rows,
-            processed_rows: m.processed_rows,
-            created_count: m.created_count,
-            error_count: m.error_count,
-            errors: Vec::new(),
-            failure: m.failure,
-            created_at: m.created_at,
-            finished_at: m.finished_at,
-        }
-    }
+/// A listed import as the API shows it (without its per-row errors).
+pub fn summary_out(m: ImportSummary) -> ApiResult<ImportOut> {
+    Ok(ImportOut {
+        id: m.id,
+        organisation_id: m.organisation_id,
+        kind: import_kind_of(&m.listing_kind),
+        mode: import_mode_of(&m.mode),
+        format: m.format,
+        file_name: m.file_name,
+        status: m.status.parse()?,
+        total_rows: m.total_rows,
+        processed_rows: m.processed_rows,
+        created_count: m.created_count,
+        error_count: m.error_count,
+        errors: Vec::new(),
+        failure: m.failure,
+        created_at: m.created_at,
+        finished_at: m.finished_at,
+    })
 }
 
 /// The caller's organisation's latest imports, newest first, without their files and row
@@ -1044,20 +982,45 @@ enum Rows {
 pub async fn process(
     db: &(impl ConnectionTrait + TransactionTrait),
     id: Uuid,
+    progress: impl FnMut(usize, usize),
+) -> anyhow::Result<FinishedImport> {
+    let done = run_import(db, id, progress).await?;
+    import_out(done)
+        .map(FinishedImport)
+        .map_err(|e| anyhow::anyhow!("import {id} finished with {e}"))
+}
+
+/// A finished import as [`process`] returns it.
+///
+/// Transitional: the `techmarket import` command (another owner's code) turns the result into
+/// an [`ImportOut`] with `.into()`, which on an `ImportOut` itself would be a useless
+/// conversion. Return `ImportOut` directly once that call site drops the `.into()`.
+#[derive(Debug, Clone)]
+pub struct FinishedImport(pub ImportOut);
+
+impl From<FinishedImport> for ImportOut {
+    fn from(done: FinishedImport) -> Self {
+        done.0
+    }
+}
+
+/// The work of [`process`], ending with the stored import.
+async fn run_import(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    id: Uuid,
     mut progress: impl FnMut(usize, usize),
 ) -> anyhow::Result<imports::Model> {
     let Some(mut import) = imports::Entity::find_by_id(id).one(db).await? else {
         anyhow::bail!("import {id} does not exist");
     };
-    if matches!(import.status.as_str(), "succeeded" | "failed") {
+    if matches!(
+        ImportStatus::parse(&import.status),
+        Some(ImportStatus::Succeeded | ImportStatus::Failed)
+    ) {
         return Ok(import);
     }
-    let kind = ImportKind::parse(&import.listing_kind);
-    let mode = if import.mode == "valid_rows_only" {
-        ImportMode::ValidRowsOnly
-    } else {
-        ImportMode::AllOrNothing
-    };
+    let kind = import_kind_of(&import.listing_kind);
+    let mode = import_mode_of(&import.mode);
     let format = Format::parse(&import.format).unwrap_or(Format::Csv);
     let Some(org) = organisations::Entity::find_by_id(import.organisation_id)
         .one(db)
@@ -1109,7 +1072,7 @@ pub async fn process(
             .await
         }
     };
-    set_progress(db, id, "running", total, 0).await?;
+    set_progress(db, id, ImportStatus::Running.as_str(), total, 0).await?;
     let mut errors: Vec<RowError> = Vec::new();
     let mut achievement_rows = Vec::new();
     let mut need_rows = Vec::new();
@@ -1164,7 +1127,7 @@ pub async fn process(
             },
         }
         if (i + 1) % PROGRESS_EVERY == 0 {
-            set_progress(db, id, "running", total, i + 1).await?;
+            set_progress(db, id, ImportStatus::Running.as_str(), total, i + 1).await?;
             progress(i + 1, total);
         }
     }
@@ -1217,9 +1180,9 @@ async fn finish_with_rows(
 ) -> anyhow::Result<imports::Model> {
     let txn = db.begin().await?;
     let status = if failure.is_some() {
-        "failed"
+        ImportStatus::Failed.as_str()
     } else {
-        "succeeded"
+        ImportStatus::Succeeded.as_str()
     };
     let now = Utc::now();
     // The final state first, and only from an unfinished state: the row lock this takes makes a
@@ -1255,7 +1218,10 @@ async fn finish_with_rows(
             Expr::value(Some(chrono::DateTime::<chrono::FixedOffset>::from(now))),
         )
         .filter(imports::Column::Id.eq(import.id))
-        .filter(imports::Column::Status.is_not_in(["succeeded", "failed"]))
+        .filter(imports::Column::Status.is_not_in([
+            ImportStatus::Succeeded.as_str(),
+            ImportStatus::Failed.as_str(),
+        ]))
         .exec(&txn)
         .await?;
     if claimed.rows_affected == 0 {
@@ -1306,7 +1272,7 @@ async fn finish_with_rows(
 
 /// The import format's header row for `kind`, Chinese or English, for templates and exports.
 pub fn headers(kind: ImportKind, chinese: bool) -> Vec<String> {
-    kind.columns()
+    columns_of(kind)
         .iter()
         .map(|c| {
             if chinese {

@@ -10,8 +10,7 @@ use platform::money::Currency;
 use platform::taxonomy;
 use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{ConnectionTrait, EntityTrait, Value};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use serde::Deserialize;
 use uuid::Uuid;
 
 pub use search::ListingKind;
@@ -261,17 +260,7 @@ pub fn now_value() -> Value {
     Value::from(chrono::DateTime::<chrono::FixedOffset>::from(Utc::now()))
 }
 
-/// A price or budget range in one currency; `None` bounds are open.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PriceRange {
-    /// Lower bound in minor units (fen for CNY).
-    pub min_minor: Option<i64>,
-    /// Upper bound in minor units.
-    pub max_minor: Option<i64>,
-    /// ISO 4217 code.
-    pub currency: String,
-}
+pub use wire::listing::PriceRange;
 
 /// The text and classification fields both kinds share, borrowed for validation.
 pub struct CommonFields<'a> {

@@ -1,6 +1,6 @@
 //! Needs (技术需求) and open calls (揭榜挂帅): what enterprises are looking for.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use platform::auth::{AuthUser, OrgKind};
 use platform::entity::{needs, organisations};
 use platform::error::{ApiError, ApiResult, Validator};
@@ -65,58 +65,7 @@ fn default_min_trl() -> i16 {
     1
 }
 
-/// A need as a reader sees it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct NeedOut {
-    pub id: NeedId,
-    pub kind: NeedKind,
-    pub organisation_id: Uuid,
-    pub status: ListingStatus,
-    pub version: i32,
-    pub original_language: String,
-    pub language: String,
-    pub provenance: Provenance,
-    pub available_languages: Vec<String>,
-    pub title: String,
-    pub summary: String,
-    pub description: String,
-    pub keywords: Vec<String>,
-    pub original: Option<LocalizedText>,
-    pub industry: String,
-    pub ipc_codes: Vec<String>,
-    pub min_trl: i16,
-    pub budget: Option<PriceRange>,
-    pub budget_negotiable: bool,
-    pub cooperation_modes: Vec<String>,
-    pub deadline: Option<NaiveDate>,
-    pub country: String,
-    pub region_code: String,
-    pub cross_border: bool,
-    pub valid_until: Option<NaiveDate>,
-    pub bounty: Option<Money>,
-    pub eligibility: Option<String>,
-    pub awarded_application_id: Option<Uuid>,
-    pub contact_name: Option<String>,
-    pub contact_email: Option<String>,
-    pub contact_phone: Option<String>,
-    pub submitted_at: Option<DateTime<FixedOffset>>,
-    pub published_at: Option<DateTime<FixedOffset>>,
-    pub created_at: DateTime<FixedOffset>,
-    pub updated_at: DateTime<FixedOffset>,
-    /// How complete the need is for matching, 0–100, and what would raise it.
-    pub completeness: Completeness,
-    /// The owner's edit waiting for review, or the last one rejected: on single reads by the
-    /// owner's members and operators only (`null` for everyone else and in lists).
-    pub pending_revision: Option<super::revisions::RevisionOut>,
-}
-
-/// A need's completeness score: brokers and matching do better with fuller needs.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Completeness {
-    pub score: u8,
-    /// Fields whose absence lowers the score.
-    pub missing: Vec<String>,
-}
+pub use wire::listing::{Completeness, NeedOut};
 
 /// Scores how much a matcher and a broker have to go on.
 pub fn completeness(m: &needs::Model) -> Completeness {
@@ -205,7 +154,7 @@ pub fn to_out(
         cross_border: m.cross_border,
         valid_until: m.valid_until,
         bounty: match (m.bounty_minor, m.bounty_currency) {
-            (Some(minor), Some(currency)) => Some(Money {
+            (Some(minor), Some(currency)) => Some(wire::listing::Money {
                 minor_units: minor,
                 currency,
             }),

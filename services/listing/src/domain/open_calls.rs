@@ -1,7 +1,7 @@
 //! Open calls (揭榜挂帅): organisations apply with a proposal; the enterprise shortlists and
 //! awards one. Applicants see their own application, the owner sees all, operators see all.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::Utc;
 use platform::audit::AuditEntry;
 use platform::auth::{AuthUser, OrgKind};
 use platform::entity::{achievements, needs, open_call_applications as apps};
@@ -11,7 +11,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -31,35 +31,21 @@ pub struct ApplicationIn {
     pub achievement_id: Option<Uuid>,
 }
 
-/// An application as shown to the owner, the applicant and operators.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ApplicationOut {
-    pub id: ApplicationId,
-    pub need_id: NeedId,
-    pub organisation_id: Uuid,
-    pub proposal: String,
-    pub achievement_id: Option<Uuid>,
-    /// `submitted`, `shortlisted`, `awarded`, `not_selected` or `withdrawn`.
-    pub status: String,
-    pub version: i32,
-    pub created_at: DateTime<FixedOffset>,
-    pub updated_at: DateTime<FixedOffset>,
-}
+pub use wire::listing::ApplicationOut;
 
-impl From<apps::Model> for ApplicationOut {
-    fn from(m: apps::Model) -> Self {
-        ApplicationOut {
-            id: ApplicationId(m.id),
-            need_id: NeedId(m.need_id),
-            organisation_id: m.organisation_id,
-            proposal: m.proposal,
-            achievement_id: m.achievement_id,
-            status: m.status,
-            version: m.version,
-            created_at: m.created_at,
-            updated_at: m.updated_at,
-        }
-    }
+/// An application row as the API shows it; its status is a stored code read into the vocabulary.
+pub fn application_out(m: apps::Model) -> ApiResult<ApplicationOut> {
+    Ok(ApplicationOut {
+        id: ApplicationId(m.id),
+        need_id: NeedId(m.need_id),
+        organisation_id: m.organisation_id,
+        proposal: m.proposal,
+        achievement_id: m.achievement_id,
+        status: m.status.parse()?,
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
 }
 
 async fn open_call(db: &impl ConnectionTrait, need_id: NeedId) -> ApiResult<needs::Model> {
@@ -170,11 +156,7 @@ pub async fn apply(
         entity_type: "open_call_application",
         entity_id: id.0,
     }
-    .record(
-        &txn,
-        None::<&()>,
-        Some(&ApplicationOut::from(model.clone())),
-    )
+    .record(&txn, None::<&()>, Some(&application_out(model.clone())?))
     .await?;
     txn.commit().await?;
     Ok(model)
@@ -266,7 +248,7 @@ pub async fn decide(
     }
     let now = Utc::now();
     let txn = db.begin().await?;
-    let before = ApplicationOut::from(app.clone());
+    let before = application_out(app.clone())?;
     let mut active: apps::ActiveModel = app.into();
     active.status = Set(new_status.as_str().to_owned());
     active.version = Set(input.version + 1);
@@ -326,7 +308,7 @@ pub async fn decide(
     .record(
         &txn,
         Some(&before),
-        Some(&ApplicationOut::from(updated.clone())),
+        Some(&application_out(updated.clone())?),
     )
     .await?;
     txn.commit().await?;

@@ -25,9 +25,7 @@
 //! version check inside the UPDATE, so of two edits sent with the same version one gets a 409,
 //! and an operator cannot approve a proposal that changed after they read it.
 
-use std::collections::BTreeMap;
-
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::Utc;
 use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
 use platform::entity::{listing_reviews, listing_revisions as revs};
@@ -39,13 +37,12 @@ use sea_orm::{
     TransactionTrait,
 };
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use serde::Serialize;
 use uuid::Uuid;
 
 use super::lifecycle::{Decision, ReviewIn};
 use super::listings::{self, Header, ListingKind, ListingStatus};
-use super::translations::{self, TranslationText};
+use super::translations::{self};
 use super::{achievements, events, needs};
 use crate::SERVICE;
 
@@ -60,50 +57,19 @@ pub mod status {
     pub const SUPERSEDED: &str = RevisionStatus::Superseded.as_str();
 }
 
-/// What a revision proposes.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct Proposal {
-    /// The listing fields that change, with their new values (a JSON merge patch).
-    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
-    #[schema(value_type = Object)]
-    pub listing: serde_json::Map<String, serde_json::Value>,
-    /// Translations added or replaced (`null`: removed), by language.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    #[schema(value_type = Object)]
-    pub translations: BTreeMap<String, Option<TranslationText>>,
-}
+pub use wire::listing::{Proposal, RevisionOut};
 
-impl Proposal {
-    pub fn is_empty(&self) -> bool {
-        self.listing.is_empty() && self.translations.is_empty()
-    }
-}
-
-/// A revision as its owner and operators see it (never shown to anyone else).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct RevisionOut {
-    pub id: Uuid,
-    /// `pending` (waiting for review) or `rejected` (see `reason`).
-    pub status: String,
-    /// The listing version whose public text this revision would replace.
-    pub base_version: i32,
-    pub proposed: Proposal,
-    /// Why an operator rejected it.
-    pub reason: Option<String>,
-    pub created_at: DateTime<FixedOffset>,
-    pub reviewed_at: Option<DateTime<FixedOffset>>,
-}
-
-fn to_out(m: revs::Model) -> RevisionOut {
-    RevisionOut {
+/// A revision row as the API shows it; its status is a stored code read into the vocabulary.
+fn to_out(m: revs::Model) -> ApiResult<RevisionOut> {
+    Ok(RevisionOut {
         id: m.id,
-        status: m.status,
+        status: m.status.parse()?,
         base_version: m.base_version,
         proposed: serde_json::from_value(m.proposed).unwrap_or_default(),
         reason: m.reason,
         created_at: m.created_at,
         reviewed_at: m.reviewed_at,
-    }
+    })
 }
 
 /// The pending revision of a listing, if any.
@@ -140,9 +106,10 @@ pub async fn for_reader(
         .order_by_desc(revs::Column::UpdatedAt)
         .one(db)
         .await?;
-    Ok(latest
+    latest
         .filter(|r| r.status == status::PENDING || r.status == status::REJECTED)
-        .map(to_out))
+        .map(to_out)
+        .transpose()
 }
 
 /// Every pending revision, oldest first (the review queue shows those of published listings).
@@ -155,7 +122,7 @@ pub async fn pending_rows(db: &impl ConnectionTrait) -> ApiResult<Vec<revs::Mode
 }
 
 /// The API view of a revision row (shown to the owner's members and operators only).
-pub fn out(m: revs::Model) -> RevisionOut {
+pub fn out(m: revs::Model) -> ApiResult<RevisionOut> {
     to_out(m)
 }
 
@@ -306,7 +273,7 @@ pub async fn propose(
         }
         .insert(&txn)
         .await?;
-        Some(to_out(row))
+        Some(to_out(row)?)
     };
     AuditEntry {
         actor: Some(caller),
@@ -315,7 +282,11 @@ pub async fn propose(
         entity_type: header.kind.as_str(),
         entity_id: header.id,
     }
-    .record(&txn, previous.map(to_out).as_ref(), after.as_ref())
+    .record(
+        &txn,
+        previous.map(to_out).transpose()?.as_ref(),
+        after.as_ref(),
+    )
     .await?;
     txn.commit().await?;
     Ok(())
@@ -356,7 +327,7 @@ pub async fn withdraw(
         entity_type: kind.as_str(),
         entity_id: id,
     }
-    .record(&txn, ended.map(to_out).as_ref(), None::<&()>)
+    .record(&txn, ended.map(to_out).transpose()?.as_ref(), None::<&()>)
     .await?;
     txn.commit().await?;
     Ok(())
@@ -455,7 +426,11 @@ pub async fn review(
         entity_type: header.kind.as_str(),
         entity_id: header.id,
     }
-    .record(&txn, Some(&to_out(pending)), ended.map(to_out).as_ref())
+    .record(
+        &txn,
+        Some(&to_out(pending)?),
+        ended.map(to_out).transpose()?.as_ref(),
+    )
     .await?;
     if to == status::APPROVED {
         events::listing_changed(&txn, header.kind, header.id).await?;

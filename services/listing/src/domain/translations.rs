@@ -18,7 +18,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -29,34 +29,13 @@ use super::listings::{
 use super::revisions;
 use crate::SERVICE;
 
-/// How a text came to be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Provenance {
-    /// Written by the owner in this language.
-    Original,
-    /// Translated by a person.
-    Human,
-    /// Machine-translated: shown with a mark and a link to the original.
-    Machine,
-}
+pub use wire::listing::{LocalizedText, TranslationText};
+pub use wire::Provenance;
 
-impl Provenance {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Provenance::Original => "original",
-            Provenance::Human => "human",
-            Provenance::Machine => "machine",
-        }
-    }
-
-    fn parse(s: &str) -> Provenance {
-        match s {
-            "machine" => Provenance::Machine,
-            "human" => Provenance::Human,
-            _ => Provenance::Original,
-        }
-    }
+/// Reads a stored provenance; anything unknown reads as the owner's original text, as it
+/// always has (the column predates the vocabulary).
+fn provenance_of(code: &str) -> Provenance {
+    Provenance::parse(code).unwrap_or(Provenance::Original)
 }
 
 /// A translation as submitted.
@@ -75,30 +54,16 @@ pub struct TranslationIn {
     pub version: Option<i32>,
 }
 
-/// One language's text of a listing.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct LocalizedText {
-    pub language: String,
-    pub title: String,
-    pub summary: String,
-    pub description: String,
-    pub keywords: Vec<String>,
-    pub provenance: Provenance,
-    /// Version of the translation row (absent for the original).
-    pub version: Option<i32>,
-}
-
-impl From<listing_translations::Model> for LocalizedText {
-    fn from(m: listing_translations::Model) -> Self {
-        LocalizedText {
-            language: m.language,
-            title: m.title,
-            summary: m.summary,
-            description: m.description,
-            keywords: strings(&m.keywords),
-            provenance: Provenance::parse(&m.provenance),
-            version: Some(m.version),
-        }
+/// A stored translation as the API shows it.
+pub fn localized_text(m: listing_translations::Model) -> LocalizedText {
+    LocalizedText {
+        language: m.language,
+        title: m.title,
+        summary: m.summary,
+        description: m.description,
+        keywords: strings(&m.keywords),
+        provenance: provenance_of(&m.provenance),
+        version: Some(m.version),
     }
 }
 
@@ -114,30 +79,19 @@ pub async fn list(
         .order_by_asc(listing_translations::Column::Language)
         .all(db)
         .await?;
-    Ok(rows.into_iter().map(LocalizedText::from).collect())
+    Ok(rows.into_iter().map(localized_text).collect())
 }
 
-/// A translation's text as a revision proposes it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct TranslationText {
-    pub title: String,
-    pub summary: String,
-    pub description: String,
-    pub keywords: Vec<String>,
-    pub provenance: Provenance,
-}
-
-impl TranslationText {
-    fn localized(&self, language: &str, version: Option<i32>) -> LocalizedText {
-        LocalizedText {
-            language: language.to_owned(),
-            title: self.title.clone(),
-            summary: self.summary.clone(),
-            description: self.description.clone(),
-            keywords: self.keywords.clone(),
-            provenance: self.provenance,
-            version,
-        }
+/// A proposed translation in one language, as a reader would see it.
+fn localized(text: &TranslationText, language: &str, version: Option<i32>) -> LocalizedText {
+    LocalizedText {
+        language: language.to_owned(),
+        title: text.title.clone(),
+        summary: text.summary.clone(),
+        description: text.description.clone(),
+        keywords: text.keywords.clone(),
+        provenance: text.provenance,
+        version,
     }
 }
 
@@ -238,7 +192,7 @@ pub async fn put(
             .translations
             .insert(language.to_owned(), Some(text.clone()));
         revisions::propose(db, caller, header, header.version, proposal).await?;
-        return Ok(Outcome::Proposed(text.localized(language, expected)));
+        return Ok(Outcome::Proposed(localized(&text, language, expected)));
     }
     let txn = db.begin().await?;
     let row = write(
@@ -277,7 +231,7 @@ async fn write(
     let (row, before, action) = match existing {
         Some(row) => {
             let version = row.version;
-            let before = LocalizedText::from(row.clone());
+            let before = localized_text(row.clone());
             let mut active: listing_translations::ActiveModel = row.clone().into();
             active.title = Set(text.title.clone());
             active.summary = Set(text.summary.clone());
@@ -324,7 +278,7 @@ async fn write(
             (row, None, "translation.create")
         }
     };
-    let after = LocalizedText::from(row.clone());
+    let after = localized_text(row.clone());
     AuditEntry {
         actor: Some(caller),
         service: SERVICE,
@@ -393,7 +347,7 @@ async fn delete_row(
         entity_type: "listing_translation",
         entity_id: id,
     }
-    .record(txn, Some(&LocalizedText::from(row)), None::<&()>)
+    .record(txn, Some(&localized_text(row)), None::<&()>)
     .await?;
     Ok(())
 }

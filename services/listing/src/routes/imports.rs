@@ -99,7 +99,7 @@ async fn start_import(
     Ok((
         StatusCode::ACCEPTED,
         [(header::LOCATION, location)],
-        AppJson(ImportOut::from(import)),
+        AppJson(imports::import_out(import)?),
     )
         .into_response())
 }
@@ -112,7 +112,11 @@ async fn list_imports(
     caller: AuthUser,
 ) -> ApiResult<AppJson<Vec<ImportOut>>> {
     let rows = imports::list(&state.db, &caller).await?;
-    Ok(AppJson(rows.into_iter().map(ImportOut::from).collect()))
+    let out = rows
+        .into_iter()
+        .map(imports::summary_out)
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok(AppJson(out))
 }
 
 /// An import's progress and its per-row error report.
@@ -124,9 +128,8 @@ async fn get_import(
     caller: AuthUser,
     AppPath(id): AppPath<Uuid>,
 ) -> ApiResult<AppJson<ImportOut>> {
-    imports::find_visible(&state.db, &caller, id)
-        .await
-        .map(|m| AppJson(m.into()))
+    let m = imports::find_visible(&state.db, &caller, id).await?;
+    Ok(AppJson(imports::import_out(m)?))
 }
 
 /// File format and header language of a download.

@@ -6,14 +6,12 @@ use axum::http::StatusCode;
 use platform::auth::AuthUser;
 use platform::error::{ApiError, ApiResult, Problem};
 use platform::extract::{AppJson, AppPath};
-use serde::Serialize;
-use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::domain::lifecycle::{self, RenewIn, ReviewIn, VersionIn};
-use crate::domain::listings::{self, ListingKind, ListingStatus};
+use crate::domain::listings::{self, ListingKind};
 use crate::domain::revisions;
 use crate::domain::translations::{self, LocalizedText, TranslationIn};
 
@@ -38,14 +36,7 @@ fn kind(segment: &str) -> ApiResult<ListingKind> {
     }
 }
 
-/// A listing's state after a change.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ListingState {
-    pub id: Uuid,
-    pub kind: ListingKind,
-    pub status: ListingStatus,
-    pub version: i32,
-}
+pub use wire::listing::ListingState;
 
 async fn state_of(
     state: &crate::ListingState,

@@ -154,9 +154,11 @@ async fn list_applications(
     AppPath(id): AppPath<NeedId>,
 ) -> ApiResult<AppJson<Vec<ApplicationOut>>> {
     let rows = open_calls::list(&state.db, &caller, id).await?;
-    Ok(AppJson(
-        rows.into_iter().map(ApplicationOut::from).collect(),
-    ))
+    let out = rows
+        .into_iter()
+        .map(open_calls::application_out)
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok(AppJson(out))
 }
 
 /// Apply (揭榜) to a published open call before its deadline.
@@ -170,7 +172,10 @@ async fn apply(
     AppJson(input): AppJson<ApplicationIn>,
 ) -> ApiResult<(StatusCode, AppJson<ApplicationOut>)> {
     let m = open_calls::apply(&state.db, &caller, id, input).await?;
-    Ok((StatusCode::CREATED, AppJson(m.into())))
+    Ok((
+        StatusCode::CREATED,
+        AppJson(open_calls::application_out(m)?),
+    ))
 }
 
 /// The open call's owner shortlists, declines or awards an application.
@@ -185,5 +190,5 @@ async fn decide_application(
     AppJson(input): AppJson<ApplicationDecisionIn>,
 ) -> ApiResult<AppJson<ApplicationOut>> {
     let m = open_calls::decide(&state.db, &caller, id, application_id, input).await?;
-    Ok(AppJson(m.into()))
+    Ok(AppJson(open_calls::application_out(m)?))
 }

@@ -8,33 +8,17 @@ use platform::entity::{achievements, needs};
 use platform::error::{ApiResult, Problem};
 use platform::extract::AppJson;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use serde::Serialize;
-use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use uuid::Uuid;
 
 use crate::domain::listings::{self, ListingKind, ListingStatus};
-use crate::domain::revisions::{self, RevisionOut};
+use crate::domain::revisions::{self};
 
 pub fn router() -> OpenApiRouter<ListingState> {
     OpenApiRouter::new().routes(routes!(review_queue))
 }
 
-/// One listing waiting for review.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ReviewItem {
-    pub kind: ListingKind,
-    pub id: Uuid,
-    pub organisation_id: Uuid,
-    pub title: String,
-    pub language: String,
-    pub version: i32,
-    pub submitted_at: Option<chrono::DateTime<chrono::FixedOffset>>,
-    /// Set when the item is an edit of a published listing: what would change. `title` is
-    /// then the public title; approve or reject through the same review route.
-    pub revision: Option<RevisionOut>,
-}
+pub use wire::listing::ReviewItem;
 
 /// Submitted achievements and needs and pending revisions of published ones, oldest first
 /// (operators only).
@@ -114,7 +98,7 @@ async fn review_queue(
             language: h.original_language.clone(),
             version: h.version,
             submitted_at: Some(r.created_at),
-            revision: Some(revisions::out(r)),
+            revision: Some(revisions::out(r)?),
         });
     }
     items.sort_by_key(|i| i.submitted_at);

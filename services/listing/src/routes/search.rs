@@ -10,11 +10,9 @@ use platform::error::{ApiResult, Problem, Validator};
 use platform::extract::{AppJson, AppQuery};
 use platform::taxonomy;
 use search::{Filters, SearchQuery, SortOrder};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use uuid::Uuid;
 
 use super::preferred;
 use crate::domain::listings::{Header, ListingKind, ListingStatus};
@@ -61,45 +59,7 @@ pub struct SearchParams {
     pub lang: Option<String>,
 }
 
-/// One result with the listing's text in the reader's language.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SearchHit {
-    pub kind: ListingKind,
-    pub id: Uuid,
-    pub open_call: bool,
-    pub title: String,
-    pub summary: String,
-    /// Language of `title` and `summary`.
-    pub language: String,
-    pub machine_translated: bool,
-    /// Language of the text that matched the query.
-    pub matched_language: Option<String>,
-    /// `title` / `summary` with matches in `<mark>`, HTML-escaped.
-    pub highlights: BTreeMap<String, String>,
-    pub industry: String,
-    pub region_code: String,
-    pub country: String,
-    pub trl: i16,
-    pub organisation_id: Uuid,
-    pub published_at: Option<chrono::DateTime<chrono::FixedOffset>>,
-    pub score: f32,
-    /// `true` when found by meaning (an embedder is configured and the listing shares no
-    /// words with the query, in another language, say); `score` is then the cosine
-    /// similarity. Absent for full-text hits.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub by_meaning: Option<bool>,
-}
-
-/// A page of search results with facet counts over all matches.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SearchPage {
-    pub total: u64,
-    pub page: usize,
-    pub per_page: usize,
-    pub hits: Vec<SearchHit>,
-    /// Facet → value → count, over every match (not only this page).
-    pub facets: BTreeMap<String, BTreeMap<String, u64>>,
-}
+pub use wire::listing::{SearchHit, SearchPage};
 
 fn list(value: &Option<String>) -> Vec<String> {
     value

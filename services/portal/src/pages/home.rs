@@ -14,6 +14,7 @@ use crate::api::{urlencode, with_query};
 use crate::page::{render, strip_param, Ctx, PageResult};
 use crate::session::Viewer;
 use crate::Portal;
+use wire::listing::{SearchHit, SearchPage};
 use wire::{ListingKind, NeedKind};
 
 pub fn routes() -> Router<Portal> {
@@ -49,58 +50,41 @@ pub struct SearchParams {
     pub page: Option<u64>,
 }
 
-#[derive(Debug, Deserialize)]
-struct SearchPage {
-    total: u64,
-    page: u64,
-    hits: Vec<Hit>,
-    #[serde(default)]
-    facets: BTreeMap<String, BTreeMap<String, u64>>,
+/// What the results list asks of a hit (the wire type is the crate's, so this is a trait).
+pub trait HitView {
+    fn href(&self) -> String;
+    fn kind_term(&self) -> &'static str;
+    fn title_html(&self) -> String;
+    fn summary_html(&self) -> String;
 }
 
-#[derive(Debug, Deserialize)]
-pub struct Hit {
-    pub kind: String,
-    pub id: String,
-    pub open_call: bool,
-    pub title: String,
-    pub summary: String,
-    pub language: String,
-    pub machine_translated: bool,
-    #[serde(default)]
-    pub highlights: BTreeMap<String, String>,
-    pub industry: String,
-    pub region_code: String,
-    pub trl: i64,
-}
-
-impl Hit {
-    pub fn href(&self) -> String {
-        match ListingKind::parse(&self.kind) {
-            Some(ListingKind::Need) if self.open_call => format!("/open-calls/{}", self.id),
-            Some(ListingKind::Need) => format!("/needs/{}", self.id),
-            _ => format!("/achievements/{}", self.id),
+impl HitView for SearchHit {
+    fn href(&self) -> String {
+        match self.kind {
+            ListingKind::Need if self.open_call => format!("/open-calls/{}", self.id),
+            ListingKind::Need => format!("/needs/{}", self.id),
+            ListingKind::Achievement => format!("/achievements/{}", self.id),
         }
     }
 
-    pub fn kind_term(&self) -> &'static str {
-        match ListingKind::parse(&self.kind) {
-            Some(ListingKind::Need) if self.open_call => NeedKind::OpenCall.as_str(),
-            Some(ListingKind::Need) => NeedKind::Need.as_str(),
-            _ => ListingKind::Achievement.as_str(),
+    fn kind_term(&self) -> &'static str {
+        match self.kind {
+            ListingKind::Need if self.open_call => NeedKind::OpenCall.as_str(),
+            ListingKind::Need => NeedKind::Need.as_str(),
+            ListingKind::Achievement => ListingKind::Achievement.as_str(),
         }
     }
 
     /// Highlighted title/summary: the API escapes the text and marks matches with `<mark>`,
     /// so it is safe to show as HTML.
-    pub fn title_html(&self) -> String {
+    fn title_html(&self) -> String {
         self.highlights
             .get("title")
             .map(|h| marked(h))
             .unwrap_or_else(|| crate::page::escape(&self.title))
     }
 
-    pub fn summary_html(&self) -> String {
+    fn summary_html(&self) -> String {
         self.highlights
             .get("summary")
             .map(|h| marked(h))
@@ -143,7 +127,7 @@ struct HomePage {
     ctx: Ctx,
     labels: Labels,
     params: SearchParams,
-    hits: Vec<Hit>,
+    hits: Vec<SearchHit>,
     total: u64,
     facets: Vec<Facet>,
     pager: Pager,
@@ -189,7 +173,13 @@ async fn home(
     );
     let result = result.map_err(|e| viewer.fail(e))?;
     let facets = facets(&ctx, &labels, &viewer.path, &result.facets);
-    let pager = Pager::new(&viewer.path, "page", result.page, PER_PAGE, result.total);
+    let pager = Pager::new(
+        &viewer.path,
+        "page",
+        result.page as u64,
+        PER_PAGE,
+        result.total,
+    );
     let searched = !params.q.trim().is_empty()
         || [
             &params.kind,

@@ -35,18 +35,7 @@ pub fn routes() -> Router<Portal> {
         .route("/matches/{id}/feedback", post(match_feedback))
 }
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct PriceRange {
-    pub currency: String,
-    pub min_minor: Option<i64>,
-    pub max_minor: Option<i64>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct MoneyOut {
-    pub currency: String,
-    pub minor_units: i64,
-}
+pub use wire::listing::{Completeness, LocalizedText, Money, PriceRange, RevisionOut};
 
 /// What achievement and need pages share, read from either answer.
 #[derive(Debug, Clone, Deserialize)]
@@ -59,8 +48,7 @@ pub struct ListingOut {
     pub version: i64,
     pub original_language: String,
     /// The text as its author wrote it, when the page shows a translation (the edit form).
-    #[serde(default)]
-    pub original: Option<super::listing_form::OriginalText>,
+    pub original: Option<LocalizedText>,
     pub language: String,
     pub provenance: String,
     #[serde(default)]
@@ -96,40 +84,27 @@ pub struct ListingOut {
     pub min_trl: Option<i64>,
     pub budget: Option<PriceRange>,
     pub deadline: Option<String>,
-    pub bounty: Option<MoneyOut>,
+    pub bounty: Option<Money>,
     pub eligibility: Option<String>,
     pub completeness: Option<Completeness>,
     /// The owner's edit waiting for operator review (owners and operators only).
-    #[serde(default)]
-    pub pending_revision: Option<PendingRevision>,
+    pub pending_revision: Option<RevisionOut>,
 }
 
-/// An edit of a published listing waiting for review, or the last one rejected.
-#[derive(Debug, Clone, Deserialize)]
-pub struct PendingRevision {
-    /// `pending` or `rejected`.
-    pub status: String,
-    pub reason: Option<String>,
-    #[serde(default)]
-    pub proposed: Proposed,
+/// What the pages ask of a revision (the wire type is the crate's, so this is a trait):
+/// whether it still waits for review, and its changes in plain words.
+pub trait RevisionView {
+    fn is_pending(&self) -> bool;
+    fn changes(&self) -> Vec<(String, String)>;
 }
 
-/// What a revision would change.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct Proposed {
-    #[serde(default)]
-    pub listing: serde_json::Map<String, serde_json::Value>,
-    #[serde(default)]
-    pub translations: std::collections::BTreeMap<String, Option<serde_json::Value>>,
-}
-
-impl PendingRevision {
-    pub fn is_pending(&self) -> bool {
-        self.status == RevisionStatus::Pending.as_str()
+impl RevisionView for RevisionOut {
+    fn is_pending(&self) -> bool {
+        self.status == RevisionStatus::Pending
     }
 
     /// Each proposed change as (field, new value) in plain words, for the owner and operators.
-    pub fn changes(&self) -> Vec<(String, String)> {
+    fn changes(&self) -> Vec<(String, String)> {
         let text = |v: &serde_json::Value| match v {
             serde_json::Value::Null => "—".to_owned(),
             serde_json::Value::String(s) => s.clone(),
@@ -149,7 +124,7 @@ impl PendingRevision {
         for (lang, t) in &self.proposed.translations {
             let value = t
                 .as_ref()
-                .map(|t| text(&t["title"]))
+                .map(|t| t.title.clone())
                 .unwrap_or_else(|| "—".to_owned());
             out.push((format!("translation ({lang})"), value));
         }
@@ -164,7 +139,7 @@ impl ListingOut {
         let Some(rev) = self
             .pending_revision
             .clone()
-            .filter(PendingRevision::is_pending)
+            .filter(RevisionView::is_pending)
         else {
             return self;
         };
@@ -202,13 +177,6 @@ impl ListingOut {
         }
         self
     }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Completeness {
-    pub score: i64,
-    #[serde(default)]
-    pub missing: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -17,7 +17,7 @@ use http::{Method, StatusCode};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::listing::{Completeness, ListingOut, PendingRevision};
+use super::listing::{Completeness, ListingOut, RevisionOut, RevisionView};
 use super::{path_id, Labels, Term};
 use crate::api::{with_query, ApiError, Problem};
 use crate::i18n::Tr;
@@ -25,7 +25,9 @@ use crate::money::{money_plain, parse_major_to_minor, AmountError};
 use crate::page::{done, render, typed, Ctx, FormErrors, PageError, PageResult};
 use crate::session::Viewer;
 use crate::Portal;
-use wire::{ListingKind, ListingStatus, NeedKind};
+use uuid::Uuid;
+use wire::listing::{ApplicationOut, ListingState};
+use wire::{ApplicationStatus, ListingKind, ListingStatus, NeedKind};
 
 pub fn routes() -> Router<Portal> {
     Router::new()
@@ -507,17 +509,6 @@ fn form_errors(problem: &Problem) -> FormErrors {
 // ---------------------------------------------------------------------------------------------
 // API answers.
 
-/// A listing's text as its author wrote it (`original` of an answer in another language).
-#[derive(Debug, Clone, Deserialize)]
-pub struct OriginalText {
-    pub title: String,
-    pub summary: String,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub keywords: Vec<String>,
-}
-
 /// Which form edits a listing: achievements have a TRL and no kind; needs say theirs.
 fn kind_of(l: &ListingOut) -> Kind {
     if l.trl.is_some() && l.kind.is_none() {
@@ -525,12 +516,6 @@ fn kind_of(l: &ListingOut) -> Kind {
     } else {
         Kind::of_need(l.kind.as_deref())
     }
-}
-
-/// A listing's state after submit or withdraw.
-#[derive(Debug, Deserialize)]
-struct ListingState {
-    id: String,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -543,7 +528,7 @@ pub struct Editing {
     pub version: i64,
     pub completeness: Option<Completeness>,
     /// Changes to the published listing waiting for review (the form shows them).
-    pub revision: Option<PendingRevision>,
+    pub revision: Option<RevisionOut>,
 }
 
 impl Editing {
@@ -687,7 +672,7 @@ impl FormPage {
         self.editing
             .as_ref()
             .and_then(|e| e.completeness.as_ref())
-            .map(|c| c.score)
+            .map(|c| i64::from(c.score))
             .unwrap_or(0)
     }
 
@@ -1130,7 +1115,7 @@ async fn update(
             if saved
                 .pending_revision
                 .as_ref()
-                .is_some_and(PendingRevision::is_pending) =>
+                .is_some_and(RevisionView::is_pending) =>
         {
             Ok(done(&kind.edit_href(&saved.id), "sent_for_review"))
         }
@@ -1221,7 +1206,7 @@ async fn submit(
         .post::<ListingState>(viewer.caller(), &path, &json!({ "version": version }))
         .await
     {
-        Ok(state) => Ok(done(&kind.view_href(&state.id), "submitted")),
+        Ok(state) => Ok(done(&kind.view_href(&state.id.to_string()), "submitted")),
         Err(ApiError::Problem(p)) if p.status == 422 || p.status == 409 => {
             let form = ListingForm::from_listing(&current);
             let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
@@ -1302,15 +1287,6 @@ async fn withdraw(
 // Applying to an open call (揭榜).
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct ApplicationOut {
-    pub organisation_id: String,
-    pub achievement_id: Option<String>,
-    pub proposal: String,
-    pub status: String,
-    pub created_at: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
 struct AchievementBrief {
     id: String,
     title: String,
@@ -1368,20 +1344,22 @@ impl ApplyPage {
         self.ctx.t.opt_date(&self.call.deadline)
     }
 
-    fn application_status(&self, status: &str) -> String {
+    fn application_status(&self, status: &ApplicationStatus) -> String {
         self.ctx
             .t
             .t(&format!("form.application_{status}"))
             .to_owned()
     }
 
-    fn achievement_title(&self, id: &Option<String>) -> String {
-        let Some(id) = id else { return String::new() };
+    fn achievement_title(&self, id: &Option<Uuid>) -> String {
+        let Some(id) = id.map(|id| id.to_string()) else {
+            return String::new();
+        };
         self.achievements
             .iter()
-            .find(|a| &a.id == id)
+            .find(|a| a.id == id)
             .map(|a| a.title.clone())
-            .unwrap_or_else(|| id.clone())
+            .unwrap_or(id)
     }
 }
 
@@ -1423,7 +1401,7 @@ async fn apply_page(
     let existing = apps
         .map_err(|e| viewer.fail(e))?
         .into_iter()
-        .find(|a| a.organisation_id == mine);
+        .find(|a| a.organisation_id.to_string() == mine);
     let blocked = if call.organisation_id == mine {
         Some(t.t("form.apply_own_call").to_owned())
     } else if call.status != ListingStatus::Published.as_str() {

@@ -61,3 +61,51 @@ vocabulary! {
         Superseded = "superseded",
     }
 }
+
+vocabulary! {
+    /// How a listing's text in one language came to be.
+    pub enum Provenance {
+        /// Written by the owner in this language.
+        Original = "original",
+        /// Translated by a person.
+        Human = "human",
+        /// Machine-translated: shown with a mark and a link to the original.
+        Machine = "machine",
+    }
+}
+
+vocabulary! {
+    /// Which listings an import file holds.
+    pub enum ImportKind {
+        Achievements = "achievements",
+        Needs = "needs",
+    }
+}
+
+vocabulary! {
+    /// What an import does with bad rows.
+    pub enum ImportMode {
+        /// One bad row and nothing is written.
+        AllOrNothing = "all_or_nothing",
+        /// Good rows are written, bad ones reported.
+        ValidRowsOnly = "valid_rows_only",
+    }
+}
+
+vocabulary! {
+    /// Where an import is.
+    pub enum ImportStatus {
+        Queued = "queued",
+        Running = "running",
+        Succeeded = "succeeded",
+        Failed = "failed",
+    }
+}
+
+// Transitional: the `techmarket import` command still compares an import's status with its
+// code (`summary.status == "succeeded"`). Drop this once it names `ImportStatus::Succeeded`.
+impl PartialEq<&str> for ImportStatus {
+    fn eq(&self, code: &&str) -> bool {
+        self.as_str() == *code
+    }
+}

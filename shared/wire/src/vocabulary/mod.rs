@@ -102,7 +102,10 @@ pub use deal::{
     AmountKind, AttributionRole, Basis, CertificationLevel, ContractStatus, Dim, MilestoneStatus,
     Mode, Origin, PaymentStatus, RegistrationStatus, Source, Stage,
 };
-pub use listing::{ApplicationStatus, ListingKind, ListingStatus, NeedKind, RevisionStatus};
+pub use listing::{
+    ApplicationStatus, ImportKind, ImportMode, ImportStatus, ListingKind, ListingStatus, NeedKind,
+    Provenance, RevisionStatus,
+};
 pub use matching::MatchSideStatus;
 
 #[cfg(test)]

@@ -3,29 +3,16 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::Form;
-use serde::Deserialize;
 
 use super::decisions::{decide, DecisionForm, Queue};
 use super::{name_or_dash, org_names, require_operator, tabs, PageParam, Refusal, Tab, PER_PAGE};
 use crate::page::{render, Ctx, PageResult};
+use crate::pages::listing::RevisionView;
 use crate::pages::{page_param, Labels, Pager};
 use crate::session::Viewer;
 use crate::Portal;
+use wire::listing::ReviewItem;
 use wire::ListingKind;
-
-#[derive(Debug, Clone, Deserialize)]
-pub(super) struct ReviewItem {
-    kind: String,
-    id: String,
-    organisation_id: String,
-    title: String,
-    language: String,
-    version: i64,
-    submitted_at: Option<String>,
-    /// Set when the item is an edit of a published listing.
-    #[serde(default)]
-    revision: Option<crate::pages::listing::PendingRevision>,
-}
 
 /// A submitted listing (or an edit of a published one) as the queue shows it.
 pub struct ReviewRow {
@@ -95,13 +82,13 @@ pub(super) async fn reviews_page(
         &portal.api,
         caller,
         t,
-        shown.iter().map(|i| i.organisation_id.clone()),
+        shown.iter().map(|i| i.organisation_id.to_string()),
     )
     .await;
     let rows = shown
         .into_iter()
         .map(|i| {
-            let kind = ListingKind::parse(&i.kind).unwrap_or(ListingKind::Achievement);
+            let kind = i.kind;
             let segment = match kind {
                 ListingKind::Need => "needs",
                 ListingKind::Achievement => "achievements",
@@ -112,17 +99,14 @@ pub(super) async fn reviews_page(
                 action: format!("/console/reviews/{term}/{}", i.id),
                 confirm: t.f("console.confirm_reject_listing", &[("title", &i.title)]),
                 kind_label: t.term("kind", term),
-                organisation: name_or_dash(&names, &i.organisation_id),
+                organisation: name_or_dash(&names, &i.organisation_id.to_string()),
                 language: labels.language(&i.language),
                 language_code: i.language,
                 submitted: t.opt_date(&i.submitted_at),
-                id: i.id,
+                id: i.id.to_string(),
                 title: i.title,
-                version: i.version,
-                changes: i
-                    .revision
-                    .as_ref()
-                    .map(crate::pages::listing::PendingRevision::changes),
+                version: i.version.into(),
+                changes: i.revision.as_ref().map(RevisionView::changes),
             }
         })
         .collect();

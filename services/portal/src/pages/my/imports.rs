@@ -10,8 +10,8 @@ use http::{Method, StatusCode};
 use serde::Deserialize;
 
 use super::{
-    import_kind, import_status, page_items, require_org, ImportOut, RowError, IMPORTS_PER_PAGE,
-    ROW_ERRORS_PER_PAGE, UPLOAD_LIMIT_BYTES, UPLOAD_TEXT_LIMIT_BYTES,
+    import_kind, import_status, page_items, require_org, ImportOut, ImportView, RowError,
+    IMPORTS_PER_PAGE, ROW_ERRORS_PER_PAGE, UPLOAD_LIMIT_BYTES, UPLOAD_TEXT_LIMIT_BYTES,
 };
 use crate::api::{urlencode, with_query, ApiError};
 use crate::i18n::Tr;
@@ -19,6 +19,7 @@ use crate::page::{done, render, Ctx, FormErrors, PageResult};
 use crate::pages::{page_param, path_id, Pager};
 use crate::session::Viewer;
 use crate::Portal;
+use wire::{ImportKind, ImportMode, ImportStatus};
 
 #[derive(Debug, Default)]
 pub(super) struct UploadForm {
@@ -37,12 +38,12 @@ pub(super) struct ImportsPage {
 }
 
 impl ImportsPage {
-    fn import_status(&self, status: &str) -> String {
-        import_status(&self.ctx.t, status)
+    fn import_status(&self, status: &ImportStatus) -> String {
+        import_status(&self.ctx.t, *status)
     }
 
-    fn import_kind(&self, kind: &str) -> String {
-        import_kind(&self.ctx.t, kind)
+    fn import_kind(&self, kind: &ImportKind) -> String {
+        import_kind(&self.ctx.t, *kind)
     }
 
     /// Templates with headers in the reader's language (zh, else en).
@@ -329,15 +330,15 @@ impl ImportPage {
     }
 
     fn status(&self) -> String {
-        import_status(&self.ctx.t, &self.import.status)
+        import_status(&self.ctx.t, self.import.status)
     }
 
     fn kind(&self) -> String {
-        import_kind(&self.ctx.t, &self.import.kind)
+        import_kind(&self.ctx.t, self.import.kind)
     }
 
     fn mode(&self) -> &'static str {
-        if self.import.mode == "valid_rows_only" {
+        if self.import.mode == ImportMode::ValidRowsOnly {
             self.ctx.t.t("my.mode_valid_rows_only")
         } else {
             self.ctx.t.t("my.mode_all_or_nothing")

@@ -30,7 +30,7 @@ use crate::page::PageError;
 use crate::pages::Pager;
 use crate::session::{Me, Viewer};
 use crate::Portal;
-use wire::{ListingKind, OrgRole};
+use wire::{ImportKind, ImportStatus, ListingKind, OrgRole};
 
 /// Largest spreadsheet the upload form forwards (the API's default import limit).
 const UPLOAD_LIMIT_BYTES: usize = 32 * 1024 * 1024;
@@ -70,100 +70,49 @@ pub fn routes() -> Router<Portal> {
 // API answers.
 
 #[derive(Debug, Clone, Deserialize)]
-struct ListingItem {
-    id: String,
-    status: String,
-    title: String,
-    updated_at: String,
-    kind: Option<String>,
-    completeness: Option<Score>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct Score {
-    score: i64,
-}
-
-#[derive(Debug, Clone, Deserialize)]
 struct MatchBrief {
     need_side_status: String,
     achievement_side_status: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct RowError {
-    pub row: i64,
-    pub column: String,
-    pub reason: String,
+pub use wire::listing::{ImportOut, RowError};
+
+/// What the import pages ask of an import (the wire type is the crate's, so this is a trait).
+pub trait ImportView {
+    fn running(&self) -> bool;
+    fn percent(&self) -> i64;
+    fn status_class(&self) -> &'static str;
 }
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct ImportOut {
-    pub id: String,
-    pub kind: String,
-    pub mode: String,
-    pub format: String,
-    pub file_name: String,
-    pub status: String,
-    pub total_rows: i64,
-    pub processed_rows: i64,
-    pub created_count: i64,
-    pub error_count: i64,
-    #[serde(default)]
-    pub errors: Vec<RowError>,
-    pub failure: Option<String>,
-    pub created_at: String,
-    pub finished_at: Option<String>,
-}
-
-impl ImportOut {
-    pub fn running(&self) -> bool {
-        matches!(self.status.as_str(), "queued" | "running")
+impl ImportView for ImportOut {
+    fn running(&self) -> bool {
+        matches!(self.status, ImportStatus::Queued | ImportStatus::Running)
     }
 
     /// Rows read so far, in percent (0 before the file is parsed).
-    pub fn percent(&self) -> i64 {
-        if self.total_rows <= 0 {
+    fn percent(&self) -> i64 {
+        let total = i64::from(self.total_rows);
+        if total <= 0 {
             if self.running() {
                 0
             } else {
                 100
             }
         } else {
-            (self.processed_rows.clamp(0, self.total_rows) * 100) / self.total_rows
+            (i64::from(self.processed_rows).clamp(0, total) * 100) / total
         }
     }
 
-    pub fn status_class(&self) -> &'static str {
-        match self.status.as_str() {
-            "succeeded" => "ok",
-            "failed" => "bad",
-            _ => "warn",
+    fn status_class(&self) -> &'static str {
+        match self.status {
+            ImportStatus::Succeeded => "ok",
+            ImportStatus::Failed => "bad",
+            ImportStatus::Queued | ImportStatus::Running => "warn",
         }
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct Application {
-    pub id: String,
-    pub organisation_id: String,
-    pub achievement_id: Option<String>,
-    pub proposal: String,
-    pub status: String,
-    pub created_at: String,
-    pub version: i64,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct OpenCall {
-    id: String,
-    organisation_id: String,
-    title: String,
-    status: String,
-    kind: Option<String>,
-    deadline: Option<String>,
-    awarded_application_id: Option<String>,
-}
+pub use wire::listing::ApplicationOut;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers.
@@ -257,21 +206,20 @@ pub(super) fn page_items<T>(
 }
 
 /// An import's status in the reader's words (the overview's panel and the import pages).
-fn import_status(t: &Tr, status: &str) -> String {
+fn import_status(t: &Tr, status: ImportStatus) -> String {
     match status {
-        "queued" => t.t("my.import_queued").to_owned(),
-        "running" => t.t("my.import_running").to_owned(),
-        "succeeded" => t.t("my.import_succeeded").to_owned(),
-        "failed" => t.t("my.import_failed").to_owned(),
-        other => other.to_owned(),
+        ImportStatus::Queued => t.t("my.import_queued").to_owned(),
+        ImportStatus::Running => t.t("my.import_running").to_owned(),
+        ImportStatus::Succeeded => t.t("my.import_succeeded").to_owned(),
+        ImportStatus::Failed => t.t("my.import_failed").to_owned(),
     }
 }
 
 /// What an import creates, in the reader's words.
-fn import_kind(t: &Tr, kind: &str) -> String {
+fn import_kind(t: &Tr, kind: ImportKind) -> String {
     match kind {
-        "needs" => t.term("kind", ListingKind::Need.as_str()),
-        _ => t.term("kind", ListingKind::Achievement.as_str()),
+        ImportKind::Needs => t.term("kind", ListingKind::Need.as_str()),
+        ImportKind::Achievements => t.term("kind", ListingKind::Achievement.as_str()),
     }
 }
 

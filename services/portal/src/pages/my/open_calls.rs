@@ -10,7 +10,7 @@ use http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{get_all, require_org, Application, OpenCall};
+use super::{get_all, require_org, ApplicationOut};
 use crate::api::urlencode;
 use crate::i18n::Tr;
 use crate::page::{done, render, Ctx, PageResult};
@@ -18,60 +18,62 @@ use crate::pages::listing_form::Kind;
 use crate::pages::path_id;
 use crate::session::Viewer;
 use crate::Portal;
+use uuid::Uuid;
 use wire::accounts::OrganisationOut;
+use wire::listing::NeedOut;
 use wire::{ApplicationStatus, ListingStatus, NeedKind};
 
 #[derive(Template)]
 #[template(path = "my_open_call.html")]
 pub(super) struct OpenCallPage {
     ctx: Ctx,
-    call: OpenCall,
-    applications: Vec<Application>,
+    call: NeedOut,
+    applications: Vec<ApplicationOut>,
     orgs: HashMap<String, OrganisationOut>,
 }
 
 impl OpenCallPage {
-    fn org_name(&self, id: &str) -> String {
+    fn org_name(&self, id: &Uuid) -> String {
         self.orgs
-            .get(id)
+            .get(&id.to_string())
             .map(|o| o.name.clone())
             .unwrap_or_else(|| self.ctx.t.t("my.unknown_org").to_owned())
     }
 
-    fn app_status(&self, status: &str) -> String {
+    fn app_status(&self, status: &ApplicationStatus) -> String {
         self.ctx
             .t
             .t(&format!("form.application_{status}"))
             .to_owned()
     }
 
-    fn app_class(&self, status: &str) -> &'static str {
-        match ApplicationStatus::parse(status) {
-            Some(ApplicationStatus::Awarded) => "ok",
-            Some(ApplicationStatus::Shortlisted) => "warn",
-            Some(ApplicationStatus::NotSelected) => "bad",
-            _ => "",
+    fn app_class(&self, status: &ApplicationStatus) -> &'static str {
+        match status {
+            ApplicationStatus::Awarded => "ok",
+            ApplicationStatus::Shortlisted => "warn",
+            ApplicationStatus::NotSelected => "bad",
+            ApplicationStatus::Submitted => "",
         }
     }
 
-    fn decidable(&self, status: &str) -> bool {
+    fn decidable(&self, status: &ApplicationStatus) -> bool {
         self.call.awarded_application_id.is_none()
             && matches!(
-                ApplicationStatus::parse(status),
-                Some(ApplicationStatus::Submitted | ApplicationStatus::Shortlisted)
+                status,
+                ApplicationStatus::Submitted | ApplicationStatus::Shortlisted
             )
     }
 
     fn can_award(&self) -> bool {
-        self.call.status == ListingStatus::Published.as_str()
+        self.call.status == ListingStatus::Published
     }
 
     fn call_href(&self) -> String {
-        Kind::OpenCall.view_href(&self.call.id)
+        Kind::OpenCall.view_href(&self.call.id.to_string())
     }
 
     fn status(&self) -> String {
-        self.ctx.t.term("status", &self.call.status)
+        self.ctx.t.term("status", self.call.status.as_str())
     }
 
     fn deadline(&self) -> String {
@@ -94,14 +96,14 @@ pub(super) async fn open_call_page(
     );
     let apps_path = format!("/api/v1/needs/{}/applications", urlencode(&id));
     let (call, apps) = tokio::join!(
-        portal.api.get::<OpenCall>(caller, &call_path),
-        portal.api.get::<Vec<Application>>(caller, &apps_path)
+        portal.api.get::<NeedOut>(caller, &call_path),
+        portal.api.get::<Vec<ApplicationOut>>(caller, &apps_path)
     );
     let call = call.map_err(|e| viewer.fail(e))?;
-    if call.kind.as_deref() != Some(NeedKind::OpenCall.as_str()) {
+    if call.kind != NeedKind::OpenCall {
         return Err(viewer.not_found());
     }
-    if call.organisation_id != org_id {
+    if call.organisation_id.to_string() != org_id {
         return Err(viewer.error_page(
             StatusCode::FORBIDDEN,
             Tr::new(viewer.lang).t("form.not_owner").to_owned(),
@@ -110,11 +112,10 @@ pub(super) async fn open_call_page(
     let applications = apps.map_err(|e| viewer.fail(e))?;
     let mut org_paths: Vec<(String, String)> = Vec::new();
     for a in &applications {
-        if !org_paths.iter().any(|(k, _)| k == &a.organisation_id) {
-            org_paths.push((
-                a.organisation_id.clone(),
-                format!("/api/v1/orgs/{}", urlencode(&a.organisation_id)),
-            ));
+        let org = a.organisation_id.to_string();
+        if !org_paths.iter().any(|(k, _)| k == &org) {
+            let path = format!("/api/v1/orgs/{}", urlencode(&org));
+            org_paths.push((org, path));
         }
     }
     let orgs = get_all::<OrganisationOut>(&portal, &viewer, org_paths)
@@ -150,7 +151,7 @@ pub(super) async fn decide(
     );
     portal
         .api
-        .post::<Application>(
+        .post::<ApplicationOut>(
             viewer.caller(),
             &path,
             &json!({ "decision": form.decision, "version": form.version }),

@@ -6,7 +6,7 @@ use axum::extract::{Query, State};
 use serde::Deserialize;
 
 use super::{
-    get_all, import_kind, import_status, panel, require_org, Application, ImportOut, ListingItem,
+    get_all, import_kind, import_status, panel, require_org, ApplicationOut, ImportOut, ImportView,
     MatchBrief, LISTINGS_PER_PAGE,
 };
 use crate::api::{urlencode, with_query, ApiError};
@@ -16,8 +16,10 @@ use crate::pages::{page_param, Pager};
 use crate::session::Viewer;
 use crate::Portal;
 use wire::accounts::{OrganisationOut, UserOut};
+use wire::listing::{AchievementOut, NeedOut};
 use wire::matching::NotificationOut;
 use wire::Page;
+use wire::{ImportKind, ImportStatus};
 use wire::{ListingStatus, MatchSideStatus, NeedKind, VerificationStatus};
 
 /// One of my listings, with what happened to it.
@@ -146,12 +148,12 @@ impl OverviewPage {
         self.ctx.t.term("decline", code)
     }
 
-    fn import_status(&self, status: &str) -> String {
-        import_status(&self.ctx.t, status)
+    fn import_status(&self, status: &ImportStatus) -> String {
+        import_status(&self.ctx.t, *status)
     }
 
-    fn import_kind(&self, kind: &str) -> String {
-        import_kind(&self.ctx.t, kind)
+    fn import_kind(&self, kind: &ImportKind) -> String {
+        import_kind(&self.ctx.t, *kind)
     }
 }
 
@@ -161,12 +163,12 @@ pub(super) const MAX_API_PAGE: u64 = u32::MAX as u64;
 
 /// One page of my organisation's listings in `collection`. A page past the end (an old link,
 /// a typed `?a_page=`) is read again as the last page, as the pager shows it.
-pub(super) async fn my_listings(
+pub(super) async fn my_listings<T: serde::de::DeserializeOwned>(
     portal: &Portal,
     viewer: &Viewer,
     collection: &str,
     page: u64,
-) -> Result<Page<ListingItem>, ApiError> {
+) -> Result<Page<T>, ApiError> {
     let read = |page: u64| {
         let path = with_query(
             &format!("/api/v1/{collection}"),
@@ -177,12 +179,7 @@ pub(super) async fn my_listings(
                 ("lang", viewer.lang.code().to_owned()),
             ],
         );
-        async move {
-            portal
-                .api
-                .get::<Page<ListingItem>>(viewer.caller(), &path)
-                .await
-        }
+        async move { portal.api.get::<Page<T>>(viewer.caller(), &path).await }
     };
     let page = page.min(MAX_API_PAGE);
     let first = read(page).await?;
@@ -191,6 +188,42 @@ pub(super) async fn my_listings(
         read(last).await
     } else {
         Ok(first)
+    }
+}
+
+/// An achievement's row, before its matches are added.
+fn achievement_row(a: AchievementOut) -> Row {
+    Row {
+        id: a.id.to_string(),
+        kind: Kind::Achievement,
+        title: a.title,
+        status: a.status.as_str().to_owned(),
+        updated_at: a.updated_at.to_rfc3339(),
+        matches: None,
+        matches_failed: false,
+        applications: None,
+        applications_failed: false,
+        completeness: None,
+    }
+}
+
+/// A need's (or open call's) row, before its matches and applications are added.
+fn need_row(n: NeedOut) -> Row {
+    Row {
+        id: n.id.to_string(),
+        kind: if n.kind == NeedKind::OpenCall {
+            Kind::OpenCall
+        } else {
+            Kind::Need
+        },
+        title: n.title,
+        status: n.status.as_str().to_owned(),
+        updated_at: n.updated_at.to_rfc3339(),
+        matches: None,
+        matches_failed: false,
+        applications: None,
+        applications_failed: false,
+        completeness: Some(i64::from(n.completeness.score)),
     }
 }
 
@@ -211,8 +244,8 @@ pub(super) async fn overview(
     let members_path = format!("/api/v1/orgs/{}/members", urlencode(&org_id));
     let (org, achievements, needs, members, imports, notes) = tokio::join!(
         portal.api.get::<OrganisationOut>(caller, &org_path),
-        my_listings(&portal, &viewer, "achievements", page_param(q.a_page)),
-        my_listings(&portal, &viewer, "needs", page_param(q.n_page)),
+        my_listings::<AchievementOut>(&portal, &viewer, "achievements", page_param(q.a_page)),
+        my_listings::<NeedOut>(&portal, &viewer, "needs", page_param(q.n_page)),
         portal.api.get::<Vec<UserOut>>(caller, &members_path),
         portal.api.get::<Vec<ImportOut>>(caller, "/api/v1/imports"),
         portal
@@ -222,14 +255,19 @@ pub(super) async fn overview(
     let org = org.map_err(|e| viewer.fail(e))?;
     let achievements = achievements.map_err(|e| viewer.fail(e))?;
     let needs = needs.map_err(|e| viewer.fail(e))?;
+    let achievement_rows: Vec<Row> = achievements
+        .items
+        .into_iter()
+        .map(achievement_row)
+        .collect();
+    let need_rows: Vec<Row> = needs.items.into_iter().map(need_row).collect();
     let (imports, imports_failed) = panel(imports, "imports");
     let (members, members_failed) = panel(members, "members");
     let member_count = (!members_failed).then_some(members.len());
 
     // Matches of published listings and applications to published or closed open calls.
     let mut detail_paths = Vec::new();
-    for a in achievements
-        .items
+    for a in achievement_rows
         .iter()
         .filter(|a| a.status == ListingStatus::Published.as_str())
     {
@@ -238,8 +276,7 @@ pub(super) async fn overview(
             format!("/api/v1/achievements/{}/matches", urlencode(&a.id)),
         ));
     }
-    for n in needs
-        .items
+    for n in need_rows
         .iter()
         .filter(|n| n.status == ListingStatus::Published.as_str())
     {
@@ -248,11 +285,10 @@ pub(super) async fn overview(
             format!("/api/v1/needs/{}/matches", urlencode(&n.id)),
         ));
     }
-    let app_paths: Vec<(String, String)> = needs
-        .items
+    let app_paths: Vec<(String, String)> = need_rows
         .iter()
         .filter(|n| {
-            n.kind.as_deref() == Some(NeedKind::OpenCall.as_str())
+            n.kind == Kind::OpenCall
                 && matches!(
                     ListingStatus::parse(&n.status),
                     Some(ListingStatus::Published | ListingStatus::Closed | ListingStatus::Expired)
@@ -267,20 +303,13 @@ pub(super) async fn overview(
         .collect();
     let (matches, apps) = tokio::join!(
         get_all::<Vec<MatchBrief>>(&portal, &viewer, detail_paths),
-        get_all::<Vec<Application>>(&portal, &viewer, app_paths),
+        get_all::<Vec<ApplicationOut>>(&portal, &viewer, app_paths),
     );
-    let rows = |items: Vec<ListingItem>, achievement: bool| -> Vec<Row> {
-        items
-            .into_iter()
-            .map(|l| {
-                let kind = if achievement {
-                    Kind::Achievement
-                } else if l.kind.as_deref() == Some(NeedKind::OpenCall.as_str()) {
-                    Kind::OpenCall
-                } else {
-                    Kind::Need
-                };
-                let key = format!("{}:{}", if achievement { "a" } else { "n" }, l.id);
+    // What happened to each listing: its matches, and an open call's applications.
+    let rows = |rows: Vec<Row>, achievement: bool| -> Vec<Row> {
+        rows.into_iter()
+            .map(|row| {
+                let key = format!("{}:{}", if achievement { "a" } else { "n" }, row.id);
                 let matches_failed = matches.failed.contains(&key);
                 let matches = matches.answers.get(&key).map(|ms| {
                     let new = ms
@@ -296,16 +325,11 @@ pub(super) async fn overview(
                     (ms.len(), new)
                 });
                 Row {
-                    applications: apps.answers.get(&l.id).map(Vec::len),
-                    applications_failed: apps.failed.contains(&l.id),
+                    applications: apps.answers.get(&row.id).map(Vec::len),
+                    applications_failed: apps.failed.contains(&row.id),
                     matches_failed,
-                    completeness: l.completeness.as_ref().map(|c| c.score),
-                    id: l.id,
-                    kind,
-                    title: l.title,
-                    status: l.status,
-                    updated_at: l.updated_at,
                     matches,
+                    ..row
                 }
             })
             .collect()
@@ -354,8 +378,8 @@ pub(super) async fn overview(
         posts_needs: me.posts_needs(),
         a_total: achievements.total,
         n_total: needs.total,
-        achievements: rows(achievements.items, true),
-        needs: rows(needs.items, false),
+        achievements: rows(achievement_rows, true),
+        needs: rows(need_rows, false),
         a_pager,
         n_pager,
         feedback,
