@@ -218,7 +218,7 @@ pub async fn import_file(
     .await?;
     bar.finish_and_clear();
     // The job queued by `start` finds the import finished and does nothing.
-    Ok(done.into())
+    Ok(done)
 }
 
 /// Opens the embedded mode's search index. The index is derived data: one written by an older

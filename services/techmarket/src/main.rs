@@ -385,7 +385,7 @@ async fn main() -> anyhow::Result<()> {
             )
             .await?;
             report_import(&summary);
-            if summary.status == "succeeded" {
+            if summary.status == wire::ImportStatus::Succeeded {
                 Ok(())
             } else {
                 anyhow::bail!("import failed: {}", summary.failure.unwrap_or_default())

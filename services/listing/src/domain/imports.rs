@@ -983,25 +983,9 @@ pub async fn process(
     db: &(impl ConnectionTrait + TransactionTrait),
     id: Uuid,
     progress: impl FnMut(usize, usize),
-) -> anyhow::Result<FinishedImport> {
+) -> anyhow::Result<ImportOut> {
     let done = run_import(db, id, progress).await?;
-    import_out(done)
-        .map(FinishedImport)
-        .map_err(|e| anyhow::anyhow!("import {id} finished with {e}"))
-}
-
-/// A finished import as [`process`] returns it.
-///
-/// Transitional: the `techmarket import` command (another owner's code) turns the result into
-/// an [`ImportOut`] with `.into()`, which on an `ImportOut` itself would be a useless
-/// conversion. Return `ImportOut` directly once that call site drops the `.into()`.
-#[derive(Debug, Clone)]
-pub struct FinishedImport(pub ImportOut);
-
-impl From<FinishedImport> for ImportOut {
-    fn from(done: FinishedImport) -> Self {
-        done.0
-    }
+    import_out(done).map_err(|e| anyhow::anyhow!("import {id} finished with {e}"))
 }
 
 /// The work of [`process`], ending with the stored import.

@@ -101,11 +101,3 @@ vocabulary! {
         Failed = "failed",
     }
 }
-
-// Transitional: the `techmarket import` command still compares an import's status with its
-// code (`summary.status == "succeeded"`). Drop this once it names `ImportStatus::Succeeded`.
-impl PartialEq<&str> for ImportStatus {
-    fn eq(&self, code: &&str) -> bool {
-        self.as_str() == *code
-    }
-}
