@@ -220,19 +220,7 @@ pub(super) async fn remove_member(
     viewer: Viewer,
     Path(user_id): Path<String>,
 ) -> PageResult {
-    let (_, org_id) = require_org(&viewer)?;
-    let user_id = path_id(&user_id).ok_or_else(|| viewer.not_found())?;
-    let path = format!(
-        "/api/v1/orgs/{}/members/{}",
-        urlencode(&org_id),
-        urlencode(&user_id)
-    );
-    portal
-        .api
-        .send_empty(viewer.caller(), Method::DELETE, &path)
-        .await
-        .map_err(|e| viewer.fail(e))?;
-    Ok(done("/my/members", "updated"))
+    delete_from_org(&portal, &viewer, "members", &user_id).await
 }
 
 /// Revokes a pending invitation; its code stops working.
@@ -241,10 +229,21 @@ pub(super) async fn revoke_invitation(
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> PageResult {
-    let (_, org_id) = require_org(&viewer)?;
-    let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
+    delete_from_org(&portal, &viewer, "invitations", &id).await
+}
+
+/// Deletes `/api/v1/orgs/{the viewer's org}/{collection}/{id}` and returns to the members page;
+/// an id that is not one answers the page's 404.
+async fn delete_from_org(
+    portal: &Portal,
+    viewer: &Viewer,
+    collection: &str,
+    id: &str,
+) -> PageResult {
+    let (_, org_id) = require_org(viewer)?;
+    let id = path_id(id).ok_or_else(|| viewer.not_found())?;
     let path = format!(
-        "/api/v1/orgs/{}/invitations/{}",
+        "/api/v1/orgs/{}/{collection}/{}",
         urlencode(&org_id),
         urlencode(&id)
     );
