@@ -39,8 +39,7 @@ pub async fn similar_listings(
         let mut hits = Vec::new();
         for kind in kinds {
             hits.extend(
-                query
-                    .nearest(*kind, limit, &|_| true)
+                crate::engine::scan(|| query.nearest(*kind, limit, &|_| true))
                     .into_iter()
                     .filter(|(_, cosine)| *cosine >= SIMILAR_MEANING_COSINE)
                     .map(|(id, cosine)| (*kind, id, cosine)),

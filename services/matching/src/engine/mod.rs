@@ -186,8 +186,22 @@ pub async fn retrieve_hybrid(
             })
             .collect());
     };
-    let near = vectors.nearest(kind, config.vector_candidates, &|_| true);
+    let near = scan(|| vectors.nearest(kind, config.vector_candidates, &|_| true));
     Ok(fuse(lexical, near, limit, config, kind, vectors))
+}
+
+/// Runs a nearest-neighbour scan — an exact one reads every vector (about 100 ms at a million)
+/// — without holding up the other tasks of this async worker thread: on tokio's multi-threaded
+/// runtime they move to another thread meanwhile (`block_in_place`); on a single-threaded
+/// runtime (some tests) there is no other thread, so it simply runs.
+pub(crate) fn scan<T>(f: impl FnOnce() -> T) -> T {
+    let multi_thread = tokio::runtime::Handle::try_current()
+        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+    if multi_thread {
+        tokio::task::block_in_place(f)
+    } else {
+        f()
+    }
 }
 
 /// The fused candidates of two ranked lists, each with its lexical score and cosine.
