@@ -211,12 +211,23 @@ db_test! {
         let res = app.request(Method::DELETE, &second, Some(&op), None).await;
         assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);
 
+        // Two deletions of one document at once: one wins, the other is told it is gone.
+        let third = upload(&app, &uni.token, &contract, "kind=other", pdf(300)).await;
+        let third = third.assert_status(201)["download_url"].as_str().expect("url").to_owned();
+        let (a, b) = tokio::join!(
+            app.request(Method::DELETE, &third, Some(&uni.token), None),
+            app.request(Method::DELETE, &third, Some(&op), None),
+        );
+        let mut statuses = [a.status.as_u16(), b.status.as_u16()];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [204, 404], "{} / {}", a.text, b.text);
+
         let list = app.get(&format!("/api/v1/contracts/{contract}/documents"), Some(&uni.token)).await;
         assert_eq!(list.assert_status(200)["total"], 0);
         assert_eq!(stored_files(&app), Vec::<PathBuf>::new(), "the bytes are gone");
-        // The rows stay, marked deleted, and the deletions are audited.
-        assert_eq!(rows(&app).await, 2);
-        assert_eq!(audited(&app, "contract_document.deleted").await, 2);
+        // The rows stay, marked deleted, and the deletions are audited, once each.
+        assert_eq!(rows(&app).await, 3);
+        assert_eq!(audited(&app, "contract_document.deleted").await, 3);
     }
 }
 

@@ -20,9 +20,10 @@ use platform::auth::AuthUser;
 use platform::entity::contract_documents;
 use platform::error::{ApiError, ApiResult};
 use platform::ids::new_uuid;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -300,13 +301,31 @@ pub async fn delete(
     let key =
         DocumentKey::parse(&m.storage_key).map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))?;
     let txn = db.begin().await?;
-    let before = m.clone();
-    let mut active = m.into_active_model();
-    active.deleted_at = Set(Some(now()));
-    active.deleted_by = Set(Some(caller.user_id.0));
-    let after = active.update(&txn).await?;
-    audit(caller, "contract_document.deleted", after.id)
-        .record(&txn, Some(&before), Some(&after))
+    let deleted_at = now();
+    // Only a live row: of two deletions at once, one wins and the other gets the 404.
+    let changed = contract_documents::Entity::update_many()
+        .col_expr(
+            contract_documents::Column::DeletedAt,
+            Expr::value(deleted_at),
+        )
+        .col_expr(
+            contract_documents::Column::DeletedBy,
+            Expr::value(caller.user_id.0),
+        )
+        .filter(contract_documents::Column::Id.eq(m.id))
+        .filter(contract_documents::Column::DeletedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected == 0 {
+        return Err(ApiError::not_found(format!("document {document_id}")));
+    }
+    let after = contract_documents::Model {
+        deleted_at: Some(deleted_at),
+        deleted_by: Some(caller.user_id.0),
+        ..m.clone()
+    };
+    audit(caller, "contract_document.deleted", m.id)
+        .record(&txn, Some(&m), Some(&after))
         .await?;
     txn.commit().await?;
     // After the commit: a failure here leaves bytes no row points at (logged), never a row
