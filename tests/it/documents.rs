@@ -410,6 +410,32 @@ db_test! {
     }
 }
 
+db_test! {
+    async fn bytes_without_a_row_are_swept_after_a_grace_and_documents_stay(app: TestApp) {
+        use deal::domain::documents::{sweep_orphans, ORPHAN_GRACE};
+        use futures::StreamExt;
+        let (uni, _, contract) = contract(&app).await;
+        let kept = upload(&app, &uni.token, &contract, "kind=annex", pdf(1_000)).await;
+        let kept = kept.assert_status(201)["download_url"].as_str().expect("url").to_owned();
+        // Bytes a killed process stored without their row.
+        let contract_id = uuid::Uuid::parse_str(&contract).expect("uuid");
+        let orphan = docstore::DocumentKey::new("contracts", contract_id, uuid::Uuid::now_v7()).expect("key");
+        let body = futures::stream::iter(vec![Ok(bytes::Bytes::from(pdf(500)))]).boxed();
+        app.state.documents.put(&orphan, body, 10_000).await.expect("put");
+        assert_eq!(stored_files(&app).len(), 2);
+
+        // Young: left alone, its row may be on its way.
+        let cutoff = chrono::Utc::now() - ORPHAN_GRACE;
+        assert_eq!(sweep_orphans(&app.db, &app.state.documents, cutoff).await.expect("sweep"), 0);
+        // Past the grace: removed; the document with a row stays.
+        let cutoff = chrono::Utc::now() + chrono::Duration::seconds(1);
+        assert_eq!(sweep_orphans(&app.db, &app.state.documents, cutoff).await.expect("sweep"), 1);
+        assert_eq!(stored_files(&app).len(), 1);
+        let (status, _, bytes) = download(&app, Some(&uni.token), &kept).await;
+        assert_eq!((status, bytes.len()), (StatusCode::OK, 1_000));
+    }
+}
+
 fn percent_encode(s: &str) -> String {
     s.bytes()
         .map(|b| {

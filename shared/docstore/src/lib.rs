@@ -154,6 +154,16 @@ impl std::fmt::Debug for Download {
     }
 }
 
+/// One stored document as a listing shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub key: DocumentKey,
+    pub size: u64,
+    /// When it was written: a clean-up leaves young objects alone (their row may be on its
+    /// way).
+    pub modified: chrono::DateTime<chrono::Utc>,
+}
+
 /// Which backend a store is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -197,9 +207,10 @@ pub trait DocumentStore: Send + Sync + 'static {
     /// Deletes the document at `key`; deleting what is not there is not an error.
     async fn delete(&self, key: &DocumentKey) -> Result<(), StoreError>;
 
-    /// Every key under `prefix` (a namespace, or a namespace and owner: `contracts/<id>`), for
-    /// checks and clean-ups; not for serving requests.
-    async fn list(&self, prefix: &str) -> Result<Vec<DocumentKey>, StoreError>;
+    /// Every document under `prefix` (a namespace, or a namespace and owner:
+    /// `contracts/<id>`), for checks and clean-ups; not for serving requests. Unfinished
+    /// writes are not listed (a directory's staging files, S3's incomplete multipart uploads).
+    async fn list(&self, prefix: &str) -> Result<Vec<Listed>, StoreError>;
 }
 
 #[cfg(test)]

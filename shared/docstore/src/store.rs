@@ -14,8 +14,8 @@ use object_store::{ObjectStore, PutPayload, WriteMultipart};
 use sha2::{Digest, Sha256};
 
 use crate::{
-    sniff, Backend, ByteStream, DocumentKey, DocumentStore, Download, PutError, StoreError, Stored,
-    PART_BYTES, SNIFF_BYTES,
+    sniff, Backend, ByteStream, DocumentKey, DocumentStore, Download, Listed, PutError, StoreError,
+    Stored, PART_BYTES, SNIFF_BYTES,
 };
 
 /// How to reach an S3-compatible store. Keys are required: without them `object_store` would
@@ -299,7 +299,7 @@ impl DocumentStore for ObjectDocumentStore {
         }
     }
 
-    async fn list(&self, prefix: &str) -> Result<Vec<DocumentKey>, StoreError> {
+    async fn list(&self, prefix: &str) -> Result<Vec<Listed>, StoreError> {
         let prefix = ObjectPath::from(prefix);
         let metas: Vec<_> = self
             .inner
@@ -310,8 +310,13 @@ impl DocumentStore for ObjectDocumentStore {
         metas
             .into_iter()
             .map(|m| {
-                DocumentKey::parse(m.location.as_ref())
-                    .map_err(|e| StoreError::Other(anyhow::anyhow!(e)))
+                let key = DocumentKey::parse(m.location.as_ref())
+                    .map_err(|e| StoreError::Other(anyhow::anyhow!(e)))?;
+                Ok(Listed {
+                    key,
+                    size: m.size,
+                    modified: m.last_modified,
+                })
             })
             .collect()
     }

@@ -77,8 +77,8 @@ impl Fixture {
             }
         }
         if let Some((url, bucket)) = &self.s3 {
-            for key in self.store.list("contracts").await.expect("list") {
-                found.push(key.to_string());
+            for listed in self.store.list("contracts").await.expect("list") {
+                found.push(listed.key.to_string());
             }
             let uploads = reqwest::Client::new()
                 .get(format!("{url}/{bucket}?uploads"))
@@ -155,7 +155,11 @@ async fn round_trip_small(f: Fixture) {
     assert_eq!(stored.content_type, DocumentType::Pdf);
     assert_eq!(read_all(&f.store, &k).await, body);
     assert_eq!(f.store.head(&k).await.expect("head"), Some(10_000));
-    assert_eq!(f.store.list(k.owner_prefix()).await.expect("list"), vec![k]);
+    let listed = f.store.list(k.owner_prefix()).await.expect("list");
+    assert_eq!(listed.len(), 1);
+    assert_eq!((&listed[0].key, listed[0].size), (&k, 10_000));
+    let age = chrono::Utc::now() - listed[0].modified;
+    assert!(age < chrono::Duration::minutes(5), "modified {age} ago");
 }
 
 async fn large_file_streams_in_parts(f: Fixture) {

@@ -336,6 +336,48 @@ pub async fn delete(
     Ok(())
 }
 
+/// How long a stored object may go without a row before [`sweep_orphans`] removes it: an
+/// upload writes its bytes first and its row right after, so a young object may still be
+/// waiting for its row.
+pub const ORPHAN_GRACE: chrono::Duration = chrono::Duration::hours(1);
+
+/// Removes the bytes no live row points at, written before `cutoff`: what a process killed
+/// between storing the bytes and committing the row left behind, and the bytes of a deleted
+/// document whose removal failed. Unfinished writes are not the store's to list (a killed
+/// multipart upload: the bucket's lifecycle rule aborts it). Returns how many were removed.
+pub async fn sweep_orphans(
+    db: &impl sea_orm::ConnectionTrait,
+    store: &Arc<dyn DocumentStore>,
+    cutoff: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<u64> {
+    let old: Vec<DocumentKey> = store
+        .list(NAMESPACE)
+        .await?
+        .into_iter()
+        .filter(|l| l.modified < cutoff)
+        .map(|l| l.key)
+        .collect();
+    let mut removed = 0;
+    for chunk in old.chunks(500) {
+        let names: Vec<String> = chunk.iter().map(ToString::to_string).collect();
+        let live: std::collections::HashSet<String> = contract_documents::Entity::find()
+            .filter(contract_documents::Column::StorageKey.is_in(names))
+            .filter(contract_documents::Column::DeletedAt.is_null())
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| m.storage_key)
+            .collect();
+        for key in chunk {
+            if !live.contains(key.as_str()) {
+                store.delete(key).await?;
+                removed += 1;
+            }
+        }
+    }
+    Ok(removed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
