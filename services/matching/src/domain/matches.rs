@@ -10,46 +10,12 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
 };
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::engine::{Features, Reason};
 use crate::SERVICE;
 use wire::{ListingKind, MatchSideStatus};
 
-/// The other side of a match, in brief.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ListingBrief {
-    pub id: Uuid,
-    pub organisation_id: Uuid,
-    pub title: String,
-    pub summary: String,
-    pub language: String,
-    pub industry: String,
-    pub region_code: String,
-    pub country: String,
-    pub trl: i16,
-}
-
-/// A match as its parties and brokers see it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct MatchOut {
-    pub id: MatchId,
-    pub need_id: Uuid,
-    pub achievement_id: Uuid,
-    pub score: f64,
-    pub features: Features,
-    pub reasons: Vec<Reason>,
-    pub engine_version: String,
-    pub computed_at: chrono::DateTime<chrono::FixedOffset>,
-    /// `new`, `shortlisted`, `dismissed`, `contacted` or `converted`, per party.
-    pub need_side_status: String,
-    pub achievement_side_status: String,
-    pub version: i32,
-    pub need: Option<ListingBrief>,
-    pub achievement: Option<ListingBrief>,
-}
+pub use wire::matching::{FeedbackIn, FeedbackOut, ListingBrief, MatchOut, StatusIn};
 
 fn need_brief(n: needs::Model) -> ListingBrief {
     ListingBrief {
@@ -101,9 +67,9 @@ pub async fn to_out(
             .into_iter()
             .map(|a| (a.id, a))
             .collect();
-    Ok(rows
-        .into_iter()
-        .map(|m| MatchOut {
+    rows.into_iter()
+        .map(|m| {
+            Ok(MatchOut {
             id: MatchId(m.id),
             need_id: m.need_id,
             achievement_id: m.achievement_id,
@@ -112,16 +78,17 @@ pub async fn to_out(
             reasons: serde_json::from_value(m.reasons).unwrap_or_default(),
             engine_version: m.engine_version,
             computed_at: m.computed_at,
-            need_side_status: m.need_side_status,
-            achievement_side_status: m.achievement_side_status,
+            need_side_status: m.need_side_status.parse()?,
+            achievement_side_status: m.achievement_side_status.parse()?,
             version: m.version,
             need: needs_by_id.get(&m.need_id).cloned().map(need_brief),
             achievement: achs_by_id
                 .get(&m.achievement_id)
                 .cloned()
                 .map(achievement_brief),
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Live matches of one side, best first.
@@ -136,15 +103,6 @@ pub async fn live_for(
         .order_by_desc(matches::Column::Score)
         .all(db)
         .await?)
-}
-
-/// A party's status change.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct StatusIn {
-    /// `shortlisted`, `dismissed`, `contacted` or `converted`.
-    pub status: String,
-    pub version: i32,
 }
 
 /// Which side of a match the caller speaks for.
@@ -229,41 +187,16 @@ pub async fn set_status(
     Ok(updated)
 }
 
-/// Why a party declines a match (typed, so owners can act on it).
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FeedbackIn {
-    /// `good` or `poor`.
-    pub verdict: String,
-    /// For poor matches: `too_early`, `benefit_unclear`, `price`, `ip_unclear`, `not_relevant` or `other`.
-    pub reason: Option<String>,
-    /// Free text, required with `other`.
-    pub comment: Option<String>,
-}
-
-/// Feedback as stored and returned.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct FeedbackOut {
-    pub id: Uuid,
-    pub match_id: Uuid,
-    pub party: String,
-    pub verdict: String,
-    pub reason: Option<String>,
-    pub comment: Option<String>,
-    pub created_at: chrono::DateTime<chrono::FixedOffset>,
-}
-
-impl From<match_feedback::Model> for FeedbackOut {
-    fn from(m: match_feedback::Model) -> Self {
-        FeedbackOut {
-            id: m.id,
-            match_id: m.match_id,
-            party: m.party,
-            verdict: m.verdict,
-            reason: m.reason,
-            comment: m.comment,
-            created_at: m.created_at,
-        }
+/// Feedback as its readers see it.
+pub fn feedback_out(m: match_feedback::Model) -> FeedbackOut {
+    FeedbackOut {
+        id: m.id,
+        match_id: m.match_id,
+        party: m.party,
+        verdict: m.verdict,
+        reason: m.reason,
+        comment: m.comment,
+        created_at: m.created_at,
     }
 }
 
@@ -410,7 +343,7 @@ pub async fn give_feedback(
         entity_type: "match",
         entity_id: m.id,
     }
-    .record(&txn, None::<&()>, Some(&FeedbackOut::from(row.clone())))
+    .record(&txn, None::<&()>, Some(&feedback_out(row.clone())))
     .await?;
     txn.commit().await?;
     Ok(row)

@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::profiles::{achievement_as_query, achievement_profiles, live, need_profile};
 use crate::embedding::jobs::Semantic;
 use crate::engine::{self, Scored, ENGINE_VERSION};
-use wire::{ListingStatus, UserStatus};
+use wire::{ListingStatus, MatchSideStatus, UserStatus};
 
 /// Needs re-evaluated when an achievement changes.
 const REVERSE_CANDIDATES: usize = 50;
@@ -87,8 +87,8 @@ async fn upsert(db: &impl ConnectionTrait, need_id: Uuid, s: &Scored) -> anyhow:
                 reasons: Set(reasons),
                 engine_version: Set(ENGINE_VERSION.to_owned()),
                 computed_at: Set(now()),
-                need_side_status: Set("new".to_owned()),
-                achievement_side_status: Set("new".to_owned()),
+                need_side_status: Set(MatchSideStatus::New.as_str().to_owned()),
+                achievement_side_status: Set(MatchSideStatus::New.as_str().to_owned()),
                 retired_at: Set(None),
                 version: Set(1),
                 created_at: Set(now()),
@@ -209,7 +209,8 @@ pub async fn recompute_need_hybrid(
         .all(&txn)
         .await?;
     for m in stale {
-        let untouched = m.need_side_status == "new" && m.achievement_side_status == "new";
+        let new = MatchSideStatus::New.as_str();
+        let untouched = m.need_side_status == new && m.achievement_side_status == new;
         if !kept.contains(&m.achievement_id) && untouched {
             let mut active: matches::ActiveModel = m.into();
             active.retired_at = Set(Some(now()));

@@ -9,7 +9,6 @@
 mod contract;
 mod contract_form;
 mod deal;
-mod model;
 mod workspace;
 
 use axum::response::Response;

@@ -179,51 +179,15 @@ impl ListingOut {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct Reason {
-    pub positive: bool,
-    pub zh: String,
-    pub en: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Brief {
-    pub id: String,
-    pub title: String,
-    pub summary: String,
-    pub industry: String,
-    pub region_code: String,
-    pub trl: i64,
-    pub language: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct MatchOut {
-    pub id: String,
-    pub score: f64,
-    pub reasons: Vec<Reason>,
-    pub need_side_status: String,
-    pub achievement_side_status: String,
-    pub version: i64,
-    pub need: Option<Brief>,
-    pub achievement: Option<Brief>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct FeedbackOut {
-    party: String,
-    verdict: String,
-    reason: Option<String>,
-    comment: Option<String>,
-    created_at: String,
-}
+pub use wire::matching::{FeedbackOut, ListingBrief, MatchOut, Reason};
 
 /// One match as the panel shows it: the other listing, why, and what this reader may do.
 struct MatchCard {
     m: MatchOut,
-    other: Option<Brief>,
+    other: Option<ListingBrief>,
     other_href: String,
-    my_status: Option<String>,
+    /// What the reader's side has done with the match (owners only).
+    my_status: Option<MatchSideStatus>,
     feedback: Vec<FeedbackOut>,
 }
 
@@ -231,6 +195,11 @@ impl MatchCard {
     fn percent(&self) -> i64 {
         // Scores are fit fractions, not money; a rounded percentage is what readers compare.
         (self.m.score * 100.0).round() as i64
+    }
+
+    /// The reader's side has done this with the match.
+    fn status_is(&self, status: MatchSideStatus) -> bool {
+        self.my_status == Some(status)
     }
 }
 
@@ -373,8 +342,8 @@ async fn cards(
             (m.achievement.clone(), href)
         };
         let my_status = match side {
-            Some(ListingKind::Need) => Some(m.need_side_status.clone()),
-            Some(ListingKind::Achievement) => Some(m.achievement_side_status.clone()),
+            Some(ListingKind::Need) => Some(m.need_side_status),
+            Some(ListingKind::Achievement) => Some(m.achievement_side_status),
             None => None,
         };
         let feedback = if side.is_some() {
@@ -588,7 +557,7 @@ impl ListingPage {
             "achievement_owner" => "listing.party_achievement_owner",
             _ => "listing.party_broker",
         });
-        let mut s = format!("{} · {party} · {verdict}", self.ctx.t.date(&f.created_at));
+        let mut s = format!("{} · {party} · {verdict}", self.ctx.t.day(&f.created_at));
         if !reason.is_empty() {
             s.push_str(&format!(" · {reason}"));
         }

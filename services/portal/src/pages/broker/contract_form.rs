@@ -12,7 +12,6 @@ use http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::model::Created;
 use super::{
     drafts_contract, inline_problem, path_id, refusal, section, short_id, status_of, word,
 };
@@ -23,7 +22,7 @@ use crate::pages::{Labels, Term};
 use crate::session::Viewer;
 use crate::Portal;
 use uuid::Uuid;
-use wire::deal::{ContractTypeOut, DealOut};
+use wire::deal::{ContractOut, ContractTypeOut, DealOut};
 use wire::AttributionRole;
 
 pub fn routes() -> Router<Portal> {
@@ -513,7 +512,7 @@ async fn create_contract(
     };
     match portal
         .api
-        .post_once::<Created>(
+        .post_once::<ContractOut>(
             viewer.caller(),
             "/api/v1/contracts",
             &checked.body,

@@ -15,7 +15,6 @@ use http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::model::{Created, Match};
 use super::{post_or_refuse, short_id};
 use crate::api::with_query;
 use crate::page::{done, render, typed, Ctx, FormErrors, PageResult};
@@ -23,6 +22,7 @@ use crate::pages::{page_param, Labels, Pager};
 use crate::session::Viewer;
 use crate::Portal;
 use wire::deal::{BrokerOut, DealOut};
+use wire::matching::MatchOut;
 use wire::ids::DealId;
 use wire::Page;
 use wire::{CertificationLevel, Stage, VerificationStatus};
@@ -165,7 +165,7 @@ async fn workspace(
     };
     let worklist_path = format!("/api/v1/brokers/me/worklist?limit={limit}");
     let (worklist, deals, labels) = tokio::join!(
-        portal.api.get::<Vec<Match>>(caller, &worklist_path),
+        portal.api.get::<Vec<MatchOut>>(caller, &worklist_path),
         portal.api.get::<Page<DealOut>>(caller, &deals_path),
         Labels::load(&portal, &viewer),
     );
@@ -174,10 +174,10 @@ async fn workspace(
     let ctx = Ctx::new(&viewer, "broker");
     let t = ctx.t;
 
-    let deal_of_match: HashMap<String, DealId> = deals
+    let deal_of_match: HashMap<uuid::Uuid, DealId> = deals
         .items
         .iter()
-        .filter_map(|d| d.match_id.map(|m| (m.to_string(), d.id)))
+        .filter_map(|d| d.match_id.map(|m| (m, d.id)))
         .collect();
     let worklist = worklist
         .iter()
@@ -185,7 +185,7 @@ async fn workspace(
             let need = m.need.as_ref();
             let achievement = m.achievement.as_ref();
             MatchView {
-                id: m.id.clone(),
+                id: m.id.to_string(),
                 need_title: need.map_or_else(|| short_id(&m.need_id), |b| b.title.clone()),
                 need_href: format!("/needs/{}", m.need_id),
                 achievement_title: achievement
@@ -207,7 +207,7 @@ async fn workspace(
                     })
                     .collect(),
                 deal_href: deal_of_match
-                    .get(m.id.as_str())
+                    .get(&m.id.0)
                     .map(|d| format!("/deals/{d}")),
             }
         })
@@ -482,7 +482,7 @@ async fn open_from_match(
     if let Some(broker) = &me.broker_id {
         body["broker_id"] = json!(broker);
     }
-    let deal: Created = portal
+    let deal: DealOut = portal
         .api
         .post(viewer.caller(), "/api/v1/deals", &body)
         .await

@@ -22,7 +22,6 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use http::StatusCode;
-use serde::Deserialize;
 
 use crate::api::{ApiError, Caller};
 use crate::i18n::Tr;
@@ -68,12 +67,6 @@ pub fn routes() -> Router<Portal> {
 
 // ---------------------------------------------------------------------------------------------
 // API answers.
-
-#[derive(Debug, Clone, Deserialize)]
-struct MatchBrief {
-    need_side_status: String,
-    achievement_side_status: String,
-}
 
 pub use wire::listing::{ImportOut, RowError};
 

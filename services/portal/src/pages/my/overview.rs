@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::{
     get_all, import_kind, import_status, panel, require_org, ApplicationOut, ImportOut, ImportView,
-    MatchBrief, LISTINGS_PER_PAGE,
+    LISTINGS_PER_PAGE,
 };
 use crate::api::{urlencode, with_query, ApiError};
 use crate::page::{render, Ctx, PageResult};
@@ -17,7 +17,7 @@ use crate::session::Viewer;
 use crate::Portal;
 use wire::accounts::{OrganisationOut, UserOut};
 use wire::listing::{AchievementOut, NeedOut};
-use wire::matching::NotificationOut;
+use wire::matching::{MatchOut, NotificationOut};
 use wire::Page;
 use wire::{ImportKind, ImportStatus};
 use wire::{ListingStatus, MatchSideStatus, NeedKind, VerificationStatus};
@@ -302,7 +302,7 @@ pub(super) async fn overview(
         })
         .collect();
     let (matches, apps) = tokio::join!(
-        get_all::<Vec<MatchBrief>>(&portal, &viewer, detail_paths),
+        get_all::<Vec<MatchOut>>(&portal, &viewer, detail_paths),
         get_all::<Vec<ApplicationOut>>(&portal, &viewer, app_paths),
     );
     // What happened to each listing: its matches, and an open call's applications.
@@ -316,9 +316,9 @@ pub(super) async fn overview(
                         .iter()
                         .filter(|m| {
                             if achievement {
-                                m.achievement_side_status == MatchSideStatus::New.as_str()
+                                m.achievement_side_status == MatchSideStatus::New
                             } else {
-                                m.need_side_status == MatchSideStatus::New.as_str()
+                                m.need_side_status == MatchSideStatus::New
                             }
                         })
                         .count();
