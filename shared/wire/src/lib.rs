@@ -13,6 +13,7 @@ pub mod matching;
 pub mod page;
 pub mod problem;
 pub mod stats;
+pub mod taxonomy;
 pub mod vocabulary;
 
 pub use page::{Page, PageParams};

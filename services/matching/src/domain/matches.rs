@@ -70,22 +70,22 @@ pub async fn to_out(
     rows.into_iter()
         .map(|m| {
             Ok(MatchOut {
-            id: MatchId(m.id),
-            need_id: m.need_id,
-            achievement_id: m.achievement_id,
-            score: m.score,
-            features: serde_json::from_value(m.features).unwrap_or_default(),
-            reasons: serde_json::from_value(m.reasons).unwrap_or_default(),
-            engine_version: m.engine_version,
-            computed_at: m.computed_at,
-            need_side_status: m.need_side_status.parse()?,
-            achievement_side_status: m.achievement_side_status.parse()?,
-            version: m.version,
-            need: needs_by_id.get(&m.need_id).cloned().map(need_brief),
-            achievement: achs_by_id
-                .get(&m.achievement_id)
-                .cloned()
-                .map(achievement_brief),
+                id: MatchId(m.id),
+                need_id: m.need_id,
+                achievement_id: m.achievement_id,
+                score: m.score,
+                features: serde_json::from_value(m.features).unwrap_or_default(),
+                reasons: serde_json::from_value(m.reasons).unwrap_or_default(),
+                engine_version: m.engine_version,
+                computed_at: m.computed_at,
+                need_side_status: m.need_side_status.parse()?,
+                achievement_side_status: m.achievement_side_status.parse()?,
+                version: m.version,
+                need: needs_by_id.get(&m.need_id).cloned().map(need_brief),
+                achievement: achs_by_id
+                    .get(&m.achievement_id)
+                    .cloned()
+                    .map(achievement_brief),
             })
         })
         .collect()

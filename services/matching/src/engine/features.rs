@@ -1,6 +1,5 @@
 //! The features of a need ↔ achievement pair, each in 0–1.
 
-
 use super::{AchievementProfile, NeedProfile};
 
 pub use wire::matching::Features;

@@ -194,7 +194,9 @@ async fn list_feedback(
         .order_by_asc(match_feedback::Column::CreatedAt)
         .all(&state.db)
         .await?;
-    Ok(AppJson(rows.into_iter().map(matches::feedback_out).collect()))
+    Ok(AppJson(
+        rows.into_iter().map(matches::feedback_out).collect(),
+    ))
 }
 
 /// A need still being written, to preview its matches.

@@ -17,7 +17,7 @@ use http::{Method, StatusCode};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::listing::{Completeness, ListingOut, RevisionOut, RevisionView};
+use super::listing::{Completeness, ListingView, RevisionOut, RevisionView};
 use super::{path_id, Labels, Term};
 use crate::api::{with_query, ApiError, Problem};
 use crate::i18n::Tr;
@@ -26,7 +26,8 @@ use crate::page::{done, render, typed, Ctx, FormErrors, PageError, PageResult};
 use crate::session::Viewer;
 use crate::Portal;
 use uuid::Uuid;
-use wire::listing::{ApplicationOut, ListingState};
+use wire::listing::{AchievementOut, ApplicationOut, ListingState, NeedOut};
+use wire::Page;
 use wire::{ApplicationStatus, ListingKind, ListingStatus, NeedKind};
 
 pub fn routes() -> Router<Portal> {
@@ -71,6 +72,14 @@ impl Kind {
             Kind::Achievement => format!("/achievements/{id}"),
             Kind::Need => format!("/needs/{id}"),
             Kind::OpenCall => format!("/open-calls/{id}"),
+        }
+    }
+
+    /// The kind the API answers with (open calls are needs).
+    pub fn listing_kind(self) -> ListingKind {
+        match self {
+            Kind::Achievement => ListingKind::Achievement,
+            Kind::Need | Kind::OpenCall => ListingKind::Need,
         }
     }
 
@@ -229,7 +238,7 @@ impl ListingForm {
     }
 
     /// The form prefilled from a stored listing (its original text, not a translation).
-    fn from_listing(l: &ListingOut) -> Self {
+    fn from_listing(l: &ListingView) -> Self {
         let (title, summary, description, keywords) = match &l.original {
             Some(o) => (
                 o.title.clone(),
@@ -268,7 +277,7 @@ impl ListingForm {
                 .min_trl
                 .map(|t| t.to_string())
                 .unwrap_or_else(|| "1".to_owned()),
-            deadline: l.deadline.clone().unwrap_or_default(),
+            deadline: l.deadline.map(|d| d.to_string()).unwrap_or_default(),
             bounty: l
                 .bounty
                 .as_ref()
@@ -282,7 +291,7 @@ impl ListingForm {
             region_code: l.region_code.clone(),
             country: l.country.clone(),
             cross_border: l.cross_border,
-            valid_until: l.valid_until.clone().unwrap_or_default(),
+            valid_until: l.valid_until.map(|d| d.to_string()).unwrap_or_default(),
             contact_name: l.contact_name.clone().unwrap_or_default(),
             contact_email: l.contact_email.clone().unwrap_or_default(),
             contact_phone: l.contact_phone.clone().unwrap_or_default(),
@@ -510,11 +519,11 @@ fn form_errors(problem: &Problem) -> FormErrors {
 // API answers.
 
 /// Which form edits a listing: achievements have a TRL and no kind; needs say theirs.
-fn kind_of(l: &ListingOut) -> Kind {
-    if l.trl.is_some() && l.kind.is_none() {
-        Kind::Achievement
-    } else {
-        Kind::of_need(l.kind.as_deref())
+fn kind_of(l: &ListingView) -> Kind {
+    match l.kind {
+        None => Kind::Achievement,
+        Some(NeedKind::OpenCall) => Kind::OpenCall,
+        Some(NeedKind::Need) => Kind::Need,
     }
 }
 
@@ -524,8 +533,8 @@ fn kind_of(l: &ListingOut) -> Kind {
 /// The listing the form edits, and what it is allowed to do next.
 pub struct Editing {
     pub id: String,
-    pub status: String,
-    pub version: i64,
+    pub status: ListingStatus,
+    pub version: i32,
     pub completeness: Option<Completeness>,
     /// Changes to the published listing waiting for review (the form shows them).
     pub revision: Option<RevisionOut>,
@@ -533,21 +542,18 @@ pub struct Editing {
 
 impl Editing {
     pub fn can_submit(&self) -> bool {
-        matches!(
-            ListingStatus::parse(&self.status),
-            Some(ListingStatus::Draft | ListingStatus::Rejected)
-        )
+        matches!(self.status, ListingStatus::Draft | ListingStatus::Rejected)
     }
 
     pub fn can_withdraw(&self) -> bool {
         !matches!(
-            ListingStatus::parse(&self.status),
-            Some(ListingStatus::Withdrawn | ListingStatus::Closed)
+            self.status,
+            ListingStatus::Withdrawn | ListingStatus::Closed
         )
     }
 
     pub fn editable(&self) -> bool {
-        ListingStatus::parse(&self.status).is_some_and(ListingStatus::editable)
+        self.status.editable()
     }
 }
 
@@ -635,7 +641,7 @@ impl FormPage {
     fn status_label(&self) -> String {
         self.editing
             .as_ref()
-            .map(|e| self.ctx.t.term("status", &e.status))
+            .map(|e| self.ctx.t.term("status", e.status.as_str()))
             .unwrap_or_default()
     }
 
@@ -966,16 +972,21 @@ async fn create(
     let form = ListingForm::from_pairs(kind, pairs);
     let (body, local) = form.to_body(kind, true, &t);
     let path = format!("/api/v1/{}", kind.collection());
-    match portal
-        .api
-        .post::<ListingOut>(viewer.caller(), &path, &body)
-        .await
+    match ListingView::send(
+        &portal.api,
+        viewer.caller(),
+        kind.listing_kind(),
+        Method::POST,
+        &path,
+        &body,
+    )
+    .await
     {
         Ok(created) => {
             if !local.is_empty() {
                 tracing::error!(listing.id = %created.id, "the API accepted a value the portal could not read");
             }
-            Ok(done(&kind.edit_href(&created.id), "saved"))
+            Ok(done(&kind.edit_href(&created.id.to_string()), "saved"))
         }
         Err(ApiError::Problem(p)) if p.status == 422 => {
             let errors = merge_errors(form_errors(&p), local, &t);
@@ -1003,16 +1014,19 @@ async fn load_for_edit(
     viewer: &Viewer,
     collection: &str,
     id: &str,
-) -> Result<ListingOut, PageError> {
+) -> Result<ListingView, PageError> {
     require_member(viewer)?;
     let id = path_id(id).ok_or_else(|| viewer.not_found())?;
     let path = format!("/api/v1/{collection}/{}", crate::api::urlencode(&id));
-    let listing = portal
-        .api
-        .get::<ListingOut>(viewer.caller(), &path)
+    let kind = if collection == Kind::Achievement.collection() {
+        ListingKind::Achievement
+    } else {
+        ListingKind::Need
+    };
+    let listing = ListingView::get(&portal.api, viewer.caller(), kind, &path)
         .await
         .map_err(|e| viewer.fail(e))?;
-    if viewer.organisation_id() != Some(listing.organisation_id.as_str()) {
+    if viewer.organisation_id().map(|o| o.0) != Some(listing.organisation_id) {
         return Err(viewer.error_page(
             StatusCode::FORBIDDEN,
             Tr::new(viewer.lang).t("form.not_owner").to_owned(),
@@ -1021,10 +1035,10 @@ async fn load_for_edit(
     Ok(listing)
 }
 
-fn editing_of(l: &ListingOut) -> Editing {
+fn editing_of(l: &ListingView) -> Editing {
     Editing {
-        id: l.id.clone(),
-        status: l.status.clone(),
+        id: l.id.to_string(),
+        status: l.status,
         version: l.version,
         completeness: l.completeness.clone(),
         revision: l.pending_revision.clone(),
@@ -1097,18 +1111,23 @@ async fn update(
     let mut form = ListingForm::from_pairs(kind, pairs);
     let editing = editing_of(&current);
     let (mut body, local) = form.to_body(kind, false, &t);
-    let version: i64 = form.version.trim().parse().unwrap_or(current.version);
+    let version: i32 = form.version.trim().parse().unwrap_or(current.version);
     if let Value::Object(map) = &mut body {
         map.insert("version".into(), json!(version));
     }
     let path = format!(
         "/api/v1/{collection}/{}",
-        crate::api::urlencode(&current.id)
+        crate::api::urlencode(&current.id.to_string())
     );
-    match portal
-        .api
-        .json::<ListingOut>(viewer.caller(), Method::PATCH, &path, &body)
-        .await
+    match ListingView::send(
+        &portal.api,
+        viewer.caller(),
+        kind.listing_kind(),
+        Method::PATCH,
+        &path,
+        &body,
+    )
+    .await
     {
         // A published listing's edit is stored as changes waiting for review, not published.
         Ok(saved)
@@ -1117,9 +1136,12 @@ async fn update(
                 .as_ref()
                 .is_some_and(RevisionView::is_pending) =>
         {
-            Ok(done(&kind.edit_href(&saved.id), "sent_for_review"))
+            Ok(done(
+                &kind.edit_href(&saved.id.to_string()),
+                "sent_for_review",
+            ))
         }
-        Ok(saved) => Ok(done(&kind.edit_href(&saved.id), "saved")),
+        Ok(saved) => Ok(done(&kind.edit_href(&saved.id.to_string()), "saved")),
         Err(ApiError::Problem(p)) if p.status == 422 => {
             let errors = merge_errors(form_errors(&p), local, &t);
             Ok(form_page(
@@ -1199,7 +1221,7 @@ async fn submit(
     let kind = kind_of(&current);
     let path = format!(
         "/api/v1/{collection}/{}/submit",
-        crate::api::urlencode(&current.id)
+        crate::api::urlencode(&current.id.to_string())
     );
     match portal
         .api
@@ -1286,15 +1308,11 @@ async fn withdraw(
 // ---------------------------------------------------------------------------------------------
 // Applying to an open call (揭榜).
 
-#[derive(Debug, Clone, Deserialize)]
+/// One of our published achievements, as the apply form's select offers it.
+#[derive(Debug, Clone)]
 struct AchievementBrief {
     id: String,
     title: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct AchievementPage {
-    items: Vec<AchievementBrief>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -1309,7 +1327,7 @@ struct ApplyForm {
 #[template(path = "form_apply.html")]
 struct ApplyPage {
     ctx: Ctx,
-    call: ListingOut,
+    call: NeedOut,
     achievements: Vec<AchievementBrief>,
     /// Our published achievements could not be read (the select offers none until a reload).
     achievements_failed: bool,
@@ -1329,7 +1347,7 @@ impl ApplyPage {
     }
 
     fn call_href(&self) -> String {
-        Kind::OpenCall.view_href(&self.call.id)
+        Kind::OpenCall.view_href(&self.call.id.to_string())
     }
 
     fn bounty(&self) -> String {
@@ -1387,31 +1405,40 @@ async fn apply_page(
     let call_path = format!("/api/v1/needs/{id_enc}?lang={}", viewer.lang.code());
     let apps_path = format!("/api/v1/needs/{id_enc}/applications");
     let (call, apps, achievements) = tokio::join!(
-        portal.api.get::<ListingOut>(caller, &call_path),
+        portal.api.get::<NeedOut>(caller, &call_path),
         portal.api.get::<Vec<ApplicationOut>>(caller, &apps_path),
-        portal.api.get::<AchievementPage>(caller, &ach_path),
+        portal.api.get::<Page<AchievementOut>>(caller, &ach_path),
     );
     let call = call.map_err(|e| viewer.fail(e))?;
-    if call.kind.as_deref() != Some(NeedKind::OpenCall.as_str()) {
+    if call.kind != NeedKind::OpenCall {
         return Err(viewer.not_found());
     }
     let t = Tr::new(viewer.lang);
-    let mine = viewer.organisation_id().unwrap_or("");
+    let mine = viewer.organisation_id().map(|o| o.0);
     // Without our application the page would offer to apply again: no answer, no page.
     let existing = apps
         .map_err(|e| viewer.fail(e))?
         .into_iter()
-        .find(|a| a.organisation_id.to_string() == mine);
-    let blocked = if call.organisation_id == mine {
+        .find(|a| Some(a.organisation_id) == mine);
+    let blocked = if Some(call.organisation_id) == mine {
         Some(t.t("form.apply_own_call").to_owned())
-    } else if call.status != ListingStatus::Published.as_str() {
+    } else if call.status != ListingStatus::Published {
         Some(t.t("form.apply_not_open").to_owned())
     } else {
         None
     };
     let ctx = Ctx::new(viewer, "listing");
     let (achievements, achievements_failed) = match achievements {
-        Ok(page) => (page.items, false),
+        Ok(page) => (
+            page.items
+                .into_iter()
+                .map(|a| AchievementBrief {
+                    id: a.id.to_string(),
+                    title: a.title,
+                })
+                .collect(),
+            false,
+        ),
         Err(err) => {
             tracing::warn!(error = %err, "apply form: our achievements could not be read");
             (Vec::new(), true)
@@ -1550,11 +1577,20 @@ mod tests {
             .expect("renders")
             .contains(t.t("form.options_failed")));
 
-        let call: ListingOut = serde_json::from_value(json!({
-            "id": "0192c6a0-0000-7000-8000-000000000001", "organisation_id": "o", "status": "published",
+        let call: NeedOut = serde_json::from_value(json!({
+            "id": "0192c6a0-0000-7000-8000-000000000001",
+            "organisation_id": "0192c6a0-0000-7000-8000-000000000002", "status": "published",
             "version": 1, "original_language": "zh", "language": "en", "provenance": "original",
-            "title": "Open call", "summary": "s", "industry": "modern_agriculture", "country": "CN",
-            "region_code": "450200", "cross_border": false, "kind": "open_call"
+            "available_languages": ["zh", "en"], "title": "Open call", "summary": "s",
+            "description": "", "keywords": [], "original": null, "industry": "modern_agriculture",
+            "ipc_codes": [], "min_trl": 1, "budget": null, "budget_negotiable": true,
+            "cooperation_modes": [], "deadline": null, "country": "CN", "region_code": "450200",
+            "cross_border": false, "valid_until": null, "bounty": null, "eligibility": null,
+            "awarded_application_id": null, "contact_name": null, "contact_email": null,
+            "contact_phone": null, "submitted_at": null, "published_at": null,
+            "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z",
+            "completeness": {"score": 100, "missing": []}, "pending_revision": null,
+            "kind": "open_call"
         }))
         .expect("an open call");
         let apply = ApplyPage {

@@ -9,7 +9,6 @@ use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Form, Router};
 use http::StatusCode;
-use serde::Deserialize;
 use serde_json::json;
 
 use super::{
@@ -296,14 +295,6 @@ impl ContractFormPage {
     }
 }
 
-#[derive(Debug, Deserialize)]
-struct ListingDefaults {
-    #[serde(default)]
-    industry: String,
-    #[serde(default)]
-    ip_type: String,
-}
-
 async fn new_contract(
     State(portal): State<Portal>,
     viewer: Viewer,
@@ -316,10 +307,14 @@ async fn new_contract(
         .get(viewer.caller(), &format!("/api/v1/deals/{id}"))
         .await
         .map_err(|e| viewer.fail(e))?;
+    // The deal's achievement suggests the contract's field and IP type.
     let defaults = match &deal.achievement_id {
         Some(a) => portal
             .api
-            .get::<ListingDefaults>(viewer.caller(), &format!("/api/v1/achievements/{a}"))
+            .get::<wire::listing::AchievementOut>(
+                viewer.caller(),
+                &format!("/api/v1/achievements/{a}"),
+            )
             .await
             .ok(),
         None => None,

@@ -22,8 +22,8 @@ use crate::pages::{page_param, Labels, Pager};
 use crate::session::Viewer;
 use crate::Portal;
 use wire::deal::{BrokerOut, DealOut};
-use wire::matching::MatchOut;
 use wire::ids::DealId;
+use wire::matching::MatchOut;
 use wire::Page;
 use wire::{CertificationLevel, Stage, VerificationStatus};
 
@@ -152,7 +152,7 @@ async fn workspace(
     let deals_path = with_query(
         "/api/v1/deals",
         &[
-            ("broker_id", broker_id.clone()),
+            ("broker_id", broker_id.to_string()),
             ("page", page.to_string()),
             ("per_page", BOARD_PER_PAGE.to_string()),
         ],
@@ -206,9 +206,7 @@ async fn workspace(
                         pro: r.positive,
                     })
                     .collect(),
-                deal_href: deal_of_match
-                    .get(&m.id.0)
-                    .map(|d| format!("/deals/{d}")),
+                deal_href: deal_of_match.get(&m.id.0).map(|d| format!("/deals/{d}")),
             }
         })
         .collect();

@@ -29,7 +29,7 @@ use crate::page::PageError;
 use crate::pages::Pager;
 use crate::session::{Me, Viewer};
 use crate::Portal;
-use wire::{ImportKind, ImportStatus, ListingKind, OrgRole};
+use wire::{ImportKind, ImportStatus, ListingKind};
 
 /// Largest spreadsheet the upload form forwards (the API's default import limit).
 const UPLOAD_LIMIT_BYTES: usize = 32 * 1024 * 1024;
@@ -119,11 +119,11 @@ fn require_org(viewer: &Viewer) -> Result<(&Me, String), PageError> {
             Tr::new(viewer.lang).t("my.no_organisation").to_owned(),
         )
     })?;
-    Ok((me, org))
+    Ok((me, org.to_string()))
 }
 
 fn is_admin(me: &Me) -> bool {
-    me.org_role.as_deref() == Some(OrgRole::Admin.as_str())
+    me.is_org_admin()
 }
 
 /// What [`get_all`] read, by key, and the keys whose read failed (their panel says so).
