@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod deal;
+pub mod events;
 pub mod ids;
 pub mod listing;
 pub mod matching;
@@ -19,8 +20,9 @@ pub mod vocabulary;
 pub use page::{Page, PageParams};
 pub use problem::{FieldError, Problem};
 pub use vocabulary::{
-    AmountKind, ApplicationStatus, AttributionRole, Basis, CertificationLevel, ContractStatus, Dim,
-    ImportKind, ImportMode, ImportStatus, ListingKind, ListingStatus, MatchSideStatus,
-    MilestoneStatus, Mode, NeedKind, OrgKind, OrgRole, Origin, PaymentStatus, Provenance,
-    RegistrationStatus, RevisionStatus, Source, Stage, UnknownCode, UserStatus, VerificationStatus,
+    AmountKind, ApplicationStatus, AttributionRole, Basis, CertificationLevel, ContractStatus,
+    CostKind, Dim, ImportKind, ImportMode, ImportStatus, LicenceScope, ListingKind, ListingStatus,
+    MatchSideStatus, MilestoneStatus, Mode, NeedKind, OrgKind, OrgRole, Origin, PaymentStatus,
+    Provenance, RegistrationStatus, RevisionStatus, Source, Stage, UnknownCode, UserStatus,
+    VerificationStatus,
 };

@@ -420,7 +420,7 @@ pub async fn sweep_expiry(
                     enqueue(
                         &txn,
                         &ListingExpiring {
-                            kind: kind.as_str().to_owned(),
+                            kind,
                             id,
                             organisation_id,
                             title,

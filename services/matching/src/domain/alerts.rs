@@ -264,7 +264,7 @@ pub async fn run_search_alerts(
     db: &impl ConnectionTrait,
     index: &dyn SearchIndex,
     email_enabled: bool,
-    kind: &str,
+    kind: ListingKind,
     listing_id: Uuid,
     title: &str,
 ) -> anyhow::Result<usize> {

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use wire::MatchSideStatus;
 
 use crate::domain::access::{broker_area, ensure_may_see};
 use crate::domain::matches::{self, FeedbackIn, FeedbackOut, MatchOut, StatusIn};
@@ -343,8 +344,11 @@ async fn worklist(
     let candidates = platform::entity::matches::Entity::find()
         .filter(platform::entity::matches::Column::RetiredAt.is_null())
         .filter(Expr::col(platform::entity::matches::Column::Id).not_in_subquery(in_deals))
-        .filter(platform::entity::matches::Column::NeedSideStatus.eq("new"))
-        .filter(platform::entity::matches::Column::AchievementSideStatus.eq("new"))
+        .filter(platform::entity::matches::Column::NeedSideStatus.eq(MatchSideStatus::New.as_str()))
+        .filter(
+            platform::entity::matches::Column::AchievementSideStatus
+                .eq(MatchSideStatus::New.as_str()),
+        )
         .order_by_desc(platform::entity::matches::Column::Score)
         .limit(2000)
         .all(&state.db)

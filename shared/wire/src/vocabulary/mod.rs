@@ -99,8 +99,8 @@ pub mod matching;
 
 pub use accounts::{OrgKind, OrgRole, UserStatus, VerificationStatus};
 pub use deal::{
-    AmountKind, AttributionRole, Basis, CertificationLevel, ContractStatus, Dim, MilestoneStatus,
-    Mode, Origin, PaymentStatus, RegistrationStatus, Source, Stage,
+    AmountKind, AttributionRole, Basis, CertificationLevel, ContractStatus, CostKind, Dim,
+    LicenceScope, MilestoneStatus, Mode, Origin, PaymentStatus, RegistrationStatus, Source, Stage,
 };
 pub use listing::{
     ApplicationStatus, ImportKind, ImportMode, ImportStatus, ListingKind, ListingStatus, NeedKind,

@@ -22,7 +22,7 @@ use crate::session::Viewer;
 use crate::Portal;
 use uuid::Uuid;
 use wire::deal::{ContractOut, ContractTypeOut, DealOut};
-use wire::AttributionRole;
+use wire::{AttributionRole, CostKind, LicenceScope};
 
 pub fn routes() -> Router<Portal> {
     Router::new().route(
@@ -33,17 +33,6 @@ pub fn routes() -> Router<Portal> {
 
 /// Cost-line rows the form offers (empty rows are left out).
 const COST_ROWS: usize = 3;
-/// Kinds of non-technical cost lines, as the API names them.
-const COST_KINDS: [&str; 6] = [
-    "equipment",
-    "materials",
-    "construction",
-    "software_licence",
-    "travel",
-    "other",
-];
-/// Scopes of a licence.
-const SCOPES: [&str; 3] = ["exclusive", "sole", "non_exclusive"];
 
 /// One cost-line row as typed.
 #[derive(Debug, Default, Clone)]
@@ -153,7 +142,7 @@ fn check(t: &Tr, deal_id: &str, form: &ContractForm) -> Result<Checked, FormErro
         match parse_major_to_minor(&row.amount, exponent) {
             Ok(v) => {
                 cost_minor = cost_minor.saturating_add(v);
-                lines.push(json!({"kind": if row.kind.is_empty() { "other" } else { row.kind.as_str() }, "description": row.description.trim(), "amount_minor": v}));
+                lines.push(json!({"kind": if row.kind.is_empty() { CostKind::Other.as_str() } else { row.kind.as_str() }, "description": row.description.trim(), "amount_minor": v}));
             }
             Err(e) => {
                 let message = t.f(
@@ -389,9 +378,15 @@ async fn form_page(
                 .collect(),
         })
         .collect();
-    let scopes = SCOPES
+    let scopes = LicenceScope::ALL
         .iter()
-        .map(|s| choice(s, word(&t, "scope", s), &form.licence_scope))
+        .map(|s| {
+            choice(
+                s.as_str(),
+                word(&t, "scope", s.as_str()),
+                &form.licence_scope,
+            )
+        })
         .collect();
     let currencies = currency_codes()
         .into_iter()
@@ -412,9 +407,9 @@ async fn form_page(
         .enumerate()
         .map(|(index, r)| CostRowView {
             index,
-            kinds: COST_KINDS
+            kinds: CostKind::ALL
                 .iter()
-                .map(|k| choice(k, word(&t, "cost", k), &r.kind))
+                .map(|k| choice(k.as_str(), word(&t, "cost", k.as_str()), &r.kind))
                 .collect(),
             description: r.description.clone(),
             amount: r.amount.clone(),

@@ -5,6 +5,7 @@
 //! from a match (the worklist and the listing pages' matches panels post to it).
 
 use std::collections::HashMap;
+use wire::Origin;
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -476,7 +477,7 @@ async fn open_from_match(
     Form(form): Form<FromMatch>,
 ) -> PageResult {
     let me = viewer.require_login()?;
-    let mut body = json!({"origin": "match", "match_id": form.match_id.trim()});
+    let mut body = json!({"origin": Origin::Match, "match_id": form.match_id.trim()});
     if let Some(broker) = &me.broker_id {
         body["broker_id"] = json!(broker);
     }

@@ -1,0 +1,196 @@
+//! Editing a listing: load it for its owner, show it, save a merge patch at the version read.
+
+use super::*;
+
+/// Reads a listing for editing: its owner's members only (the API decides on saving, the
+/// portal does not show a form nobody could save).
+
+/// Which form edits a listing: achievements have a TRL and no kind; needs say theirs.
+pub(super) fn kind_of(l: &ListingView) -> Kind {
+    match l.kind {
+        None => Kind::Achievement,
+        Some(NeedKind::OpenCall) => Kind::OpenCall,
+        Some(NeedKind::Need) => Kind::Need,
+    }
+}
+
+pub(super) async fn load_for_edit(
+    portal: &Portal,
+    viewer: &Viewer,
+    collection: &str,
+    id: &str,
+) -> Result<ListingView, PageError> {
+    require_member(viewer)?;
+    let id = path_id(id).ok_or_else(|| viewer.not_found())?;
+    let path = format!("/api/v1/{collection}/{}", crate::api::urlencode(&id));
+    let kind = if collection == Kind::Achievement.collection() {
+        ListingKind::Achievement
+    } else {
+        ListingKind::Need
+    };
+    let listing = ListingView::get(&portal.api, viewer.caller(), kind, &path)
+        .await
+        .map_err(|e| viewer.fail(e))?;
+    if viewer.organisation_id().map(|o| o.0) != Some(listing.organisation_id) {
+        return Err(viewer.error_page(
+            StatusCode::FORBIDDEN,
+            Tr::new(viewer.lang).t("form.not_owner").to_owned(),
+        ));
+    }
+    Ok(listing)
+}
+
+pub(super) fn editing_of(l: &ListingView) -> Editing {
+    Editing {
+        id: l.id.to_string(),
+        status: l.status,
+        version: l.version,
+        completeness: l.completeness.clone(),
+        revision: l.pending_revision.clone(),
+    }
+}
+
+pub(super) async fn edit_achievement(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> PageResult {
+    edit(&portal, &viewer, "achievements", &id).await
+}
+
+pub(super) async fn edit_need(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> PageResult {
+    edit(&portal, &viewer, "needs", &id).await
+}
+
+pub(super) async fn edit(
+    portal: &Portal,
+    viewer: &Viewer,
+    collection: &str,
+    id: &str,
+) -> PageResult {
+    let listing = load_for_edit(portal, viewer, collection, id).await?;
+    // A published listing's form starts from the changes waiting for review, if any.
+    let form = ListingForm::from_listing(&listing.clone().with_pending_changes());
+    Ok(form_page(
+        portal,
+        viewer,
+        kind_of(&listing),
+        form,
+        Shown {
+            editing: Some(editing_of(&listing)),
+            ..Shown::default()
+        },
+        StatusCode::OK,
+    )
+    .await)
+}
+
+pub(super) async fn update_achievement(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    update(&portal, &viewer, "achievements", &id, pairs).await
+}
+
+pub(super) async fn update_need(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    update(&portal, &viewer, "needs", &id, pairs).await
+}
+
+/// Saves an edit as a merge patch at the version the form was made from.
+pub(super) async fn update(
+    portal: &Portal,
+    viewer: &Viewer,
+    collection: &str,
+    id: &str,
+    pairs: Vec<(String, String)>,
+) -> PageResult {
+    let current = load_for_edit(portal, viewer, collection, id).await?;
+    let kind = kind_of(&current);
+    let t = Tr::new(viewer.lang);
+    let mut form = ListingForm::from_pairs(kind, pairs);
+    let editing = editing_of(&current);
+    let (mut body, local) = form.to_body(kind, false, &t);
+    let version: i32 = form.version.trim().parse().unwrap_or(current.version);
+    if let Value::Object(map) = &mut body {
+        map.insert("version".into(), json!(version));
+    }
+    let path = format!(
+        "/api/v1/{collection}/{}",
+        crate::api::urlencode(&current.id.to_string())
+    );
+    match ListingView::send(
+        &portal.api,
+        viewer.caller(),
+        kind.listing_kind(),
+        Method::PATCH,
+        &path,
+        &body,
+    )
+    .await
+    {
+        // A published listing's edit is stored as changes waiting for review, not published.
+        Ok(saved)
+            if saved
+                .pending_revision
+                .as_ref()
+                .is_some_and(RevisionView::is_pending) =>
+        {
+            Ok(done(
+                &kind.edit_href(&saved.id.to_string()),
+                "sent_for_review",
+            ))
+        }
+        Ok(saved) => Ok(done(&kind.edit_href(&saved.id.to_string()), "saved")),
+        Err(ApiError::Problem(p)) if p.status == 422 => {
+            let errors = merge_errors(form_errors(&p), local, &t);
+            Ok(form_page(
+                portal,
+                viewer,
+                kind,
+                form,
+                Shown {
+                    errors,
+                    editing: Some(editing),
+                    conflict: None,
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await)
+        }
+        Err(ApiError::Problem(p)) if p.status == 409 => {
+            // Keep what was typed; the reader compares with the current version and saves again.
+            let message = if p.code == "stale_version" {
+                t.t("form.conflict").to_owned()
+            } else {
+                p.detail.clone()
+            };
+            // Saving again is a deliberate overwrite of the version just read.
+            form.version = current.version.to_string();
+            Ok(form_page(
+                portal,
+                viewer,
+                kind,
+                form,
+                Shown {
+                    errors: FormErrors::default(),
+                    editing: Some(editing),
+                    conflict: Some(message),
+                },
+                StatusCode::CONFLICT,
+            )
+            .await)
+        }
+        Err(err) => Err(viewer.fail(err)),
+    }
+}

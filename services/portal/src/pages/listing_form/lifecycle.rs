@@ -1,0 +1,123 @@
+//! Sending a listing for review and withdrawing it.
+
+use super::*;
+
+#[derive(Debug, Deserialize)]
+pub(super) struct VersionForm {
+    pub(super) version: i64,
+}
+
+pub(super) async fn submit_achievement(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<VersionForm>,
+) -> PageResult {
+    submit(&portal, &viewer, "achievements", &id, f.version).await
+}
+
+pub(super) async fn submit_need(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<VersionForm>,
+) -> PageResult {
+    submit(&portal, &viewer, "needs", &id, f.version).await
+}
+
+/// Sends a draft for the operator's review; a listing the API will not send (no `valid_until`)
+/// comes back as its edit form with the reason beside the field.
+pub(super) async fn submit(
+    portal: &Portal,
+    viewer: &Viewer,
+    collection: &str,
+    id: &str,
+    version: i64,
+) -> PageResult {
+    let current = load_for_edit(portal, viewer, collection, id).await?;
+    let kind = kind_of(&current);
+    let path = format!(
+        "/api/v1/{collection}/{}/submit",
+        crate::api::urlencode(&current.id.to_string())
+    );
+    match portal
+        .api
+        .post::<ListingState>(viewer.caller(), &path, &json!({ "version": version }))
+        .await
+    {
+        Ok(state) => Ok(done(&kind.view_href(&state.id.to_string()), "submitted")),
+        Err(ApiError::Problem(p)) if p.status == 422 || p.status == 409 => {
+            let form = ListingForm::from_listing(&current);
+            let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            let (errors, conflict) = if p.status == 422 {
+                (form_errors(&p), None)
+            } else {
+                let t = Tr::new(viewer.lang);
+                (
+                    FormErrors::default(),
+                    Some(if p.code == "stale_version" {
+                        t.t("form.conflict").to_owned()
+                    } else {
+                        p.detail.clone()
+                    }),
+                )
+            };
+            Ok(form_page(
+                portal,
+                viewer,
+                kind,
+                form,
+                Shown {
+                    errors,
+                    editing: Some(editing_of(&current)),
+                    conflict,
+                },
+                status,
+            )
+            .await)
+        }
+        Err(err) => Err(viewer.fail(err)),
+    }
+}
+
+pub(super) async fn withdraw_achievement(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<VersionForm>,
+) -> PageResult {
+    withdraw(&portal, &viewer, "achievements", &id, f.version).await
+}
+
+pub(super) async fn withdraw_need(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<VersionForm>,
+) -> PageResult {
+    withdraw(&portal, &viewer, "needs", &id, f.version).await
+}
+
+/// Takes a listing off the market; back to "my organisation", where it shows as withdrawn.
+pub(super) async fn withdraw(
+    portal: &Portal,
+    viewer: &Viewer,
+    collection: &str,
+    id: &str,
+    version: i64,
+) -> PageResult {
+    require_member(viewer)?;
+    let id = path_id(id).ok_or_else(|| viewer.not_found())?;
+    let path = format!(
+        "/api/v1/{collection}/{}/withdraw",
+        crate::api::urlencode(&id)
+    );
+    match portal
+        .api
+        .post::<ListingState>(viewer.caller(), &path, &json!({ "version": version }))
+        .await
+    {
+        Ok(_) => Ok(done("/my", "withdrawn")),
+        Err(err) => Err(viewer.fail(err)),
+    }
+}
