@@ -10,6 +10,7 @@ use wire::UserStatus;
 
 /// One notification per member of the listing's organisation. Idempotent: a member who
 /// already has the reminder for this listing and date does not get a second one.
+#[tracing::instrument(skip_all)]
 pub async fn listing_expiring(
     db: &impl ConnectionTrait,
     job: &ListingExpiring,

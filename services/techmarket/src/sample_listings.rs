@@ -1504,9 +1504,9 @@ mod tests {
                 data.needs.len(),
                 data.translations.len()
             ),
-            (0, 0, 0, 0)
+            (58, 332, 190, 62)
         );
-        assert_eq!(digest(&data), 0);
+        assert_eq!(digest(&data), 868_878_668_032_318_041);
     }
 
     fn check_price(p: &Price, what: &str) {

@@ -91,6 +91,7 @@ async fn audit(
 }
 
 /// Owner sends a draft (or a rejected listing) for review. It needs a future valid-until.
+#[tracing::instrument(skip_all, fields(listing.id = %id))]
 pub async fn submit(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -147,6 +148,7 @@ pub async fn submit(
 
 /// Operator publishes or rejects a submitted listing, or approves (`publish`) or rejects a
 /// published listing's pending revision.
+#[tracing::instrument(skip_all, fields(listing.id = %id))]
 pub async fn review(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -218,6 +220,7 @@ pub async fn review(
 }
 
 /// Owner takes a listing off the market.
+#[tracing::instrument(skip_all, fields(listing.id = %id))]
 pub async fn withdraw(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -258,6 +261,7 @@ pub async fn withdraw(
 }
 
 /// Owner marks a listing closed: the technology was transferred or the need met.
+#[tracing::instrument(skip_all, fields(listing.id = %id))]
 pub async fn close(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -299,6 +303,7 @@ pub async fn close(
 
 /// Owner extends a published or expired listing; an expired one is published again (it was
 /// reviewed before).
+#[tracing::instrument(skip_all, fields(listing.id = %id))]
 pub async fn renew(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -356,6 +361,7 @@ pub struct ExpirySweep {
 /// Expires published listings whose valid-until date is before `today`, and reminds owners of
 /// those expiring within [`REMIND_DAYS_BEFORE`] days (once per validity period). Idempotent:
 /// running it twice on the same day changes nothing the second time.
+#[tracing::instrument(skip_all)]
 pub async fn sweep_expiry(
     db: &(impl ConnectionTrait + TransactionTrait),
     today: NaiveDate,

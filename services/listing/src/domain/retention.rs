@@ -34,6 +34,7 @@ fn days_ago(now: DateTime<Utc>, days: u32) -> DateTime<FixedOffset> {
 }
 
 /// Removes what `config.retention` no longer keeps, as of `now`.
+#[tracing::instrument(skip_all)]
 pub async fn purge(
     db: &impl ConnectionTrait,
     config: &Config,

@@ -97,6 +97,7 @@ fn to_filters(f: &SavedFilters) -> Filters {
 }
 
 /// Saves a search for the caller.
+#[tracing::instrument(skip_all)]
 pub async fn create(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -170,6 +171,7 @@ pub async fn create(
 }
 
 /// The caller's saved searches.
+#[tracing::instrument(skip_all)]
 pub async fn list_mine(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -182,6 +184,7 @@ pub async fn list_mine(
 }
 
 /// Deletes one of the caller's saved searches.
+#[tracing::instrument(skip_all, fields(saved_search.id = %id))]
 pub async fn delete(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid) -> ApiResult<()> {
     let result = saved_searches::Entity::delete_many()
         .filter(saved_searches::Column::Id.eq(id))
@@ -218,6 +221,7 @@ pub struct Notice<'a> {
 }
 
 /// Creates an in-app notification and, when asked and enabled, queues its email.
+#[tracing::instrument(skip_all)]
 pub async fn notify(
     db: &impl ConnectionTrait,
     user_id: Uuid,
@@ -260,6 +264,7 @@ pub async fn notify(
 
 /// A listing was just indexed: people whose saved search it matches hear of it. Runs the
 /// saved query on the index and looks for the listing among the results.
+#[tracing::instrument(skip_all)]
 pub async fn run_search_alerts(
     db: &impl ConnectionTrait,
     index: &dyn SearchIndex,
@@ -331,6 +336,7 @@ pub async fn run_search_alerts(
 }
 
 /// Whether `user` asked to get new-match alerts for this need by email.
+#[tracing::instrument(skip_all)]
 pub async fn wants_match_email(
     db: &impl ConnectionTrait,
     user: Uuid,
@@ -348,6 +354,7 @@ pub async fn wants_match_email(
 }
 
 /// Sends a notification's email through the configured SMTP relay.
+#[tracing::instrument(skip_all)]
 pub async fn send_email(
     db: &impl ConnectionTrait,
     config: &platform::config::EmailConfig,

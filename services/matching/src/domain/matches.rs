@@ -46,6 +46,7 @@ fn achievement_brief(a: achievements::Model) -> ListingBrief {
 }
 
 /// Builds the API view of matches with both sides' briefs (two queries, not one per match).
+#[tracing::instrument(skip_all)]
 pub async fn to_out(
     db: &impl ConnectionTrait,
     rows: Vec<matches::Model>,
@@ -92,6 +93,7 @@ pub async fn to_out(
 }
 
 /// Live matches of one side, best first.
+#[tracing::instrument(skip_all, fields(match.id = %id))]
 pub async fn live_for(
     db: &impl ConnectionTrait,
     column: matches::Column,
@@ -131,6 +133,7 @@ async fn side_of(
 }
 
 /// A party moves its side of a match along new → shortlisted / dismissed → contacted → converted.
+#[tracing::instrument(skip_all, fields(match.id = %id))]
 pub async fn set_status(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -210,6 +213,7 @@ const REASONS: &[&str] = &[
 ];
 
 /// Records a party's (or a broker's) feedback and tells the other listing's owners.
+#[tracing::instrument(skip_all, fields(match.id = %id))]
 pub async fn give_feedback(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,

@@ -142,6 +142,7 @@ async fn notify_new_matches(
 
 /// Recomputes a need's matches: the best compatible achievements above the minimum score are
 /// kept; untouched (`new`) matches that fell out are retired, worked ones are kept.
+#[tracing::instrument(skip_all)]
 pub async fn recompute_need(
     db: &(impl ConnectionTrait + TransactionTrait),
     index: &dyn SearchIndex,
@@ -234,6 +235,7 @@ pub async fn recompute_need_hybrid(
 
 /// Recomputes the pairs an achievement takes part in: needs it may answer (found by reverse
 /// retrieval) and needs it already matched.
+#[tracing::instrument(skip_all)]
 pub async fn recompute_achievement(
     db: &(impl ConnectionTrait + TransactionTrait),
     index: &dyn SearchIndex,
@@ -354,6 +356,7 @@ pub async fn recompute_achievement_hybrid(
 
 /// Recomputes the matches of every live need (`techmarket rematch`); `progress(done, total)`
 /// after each need.
+#[tracing::instrument(skip_all)]
 pub async fn rematch_all(
     db: &(impl ConnectionTrait + TransactionTrait),
     index: &dyn SearchIndex,

@@ -75,6 +75,8 @@ impl ApplyPage {
     }
 }
 
+/// The application form: read the call, our application and our achievements at once, say
+/// why we may not apply (if so), and show the form.
 pub(super) async fn apply_page(
     portal: &Portal,
     viewer: &Viewer,
@@ -85,8 +87,45 @@ pub(super) async fn apply_page(
 ) -> PageResult {
     require_member(viewer)?;
     let id = path_id(id).ok_or_else(|| viewer.not_found())?;
+    let (call, apps, achievements) = read_call(portal, viewer, &id).await;
+    let call = call.map_err(|e| viewer.fail(e))?;
+    if call.kind != NeedKind::OpenCall {
+        return Err(viewer.not_found());
+    }
+    let mine = viewer.organisation_id().map(|o| o.0);
+    // Without our application the page would offer to apply again: no answer, no page.
+    let existing = apps
+        .map_err(|e| viewer.fail(e))?
+        .into_iter()
+        .find(|a| Some(a.organisation_id) == mine);
+    let blocked = why_blocked(&call, mine, &Tr::new(viewer.lang));
+    let (achievements, achievements_failed) = achievement_choices(achievements);
+    let mut resp = render(&ApplyPage {
+        ctx: Ctx::new(viewer, "listing"),
+        call,
+        achievements,
+        achievements_failed,
+        existing,
+        form,
+        errors,
+        blocked,
+    });
+    *resp.status_mut() = status;
+    Ok(resp)
+}
+
+/// The call, its applications and our published achievements, read at once.
+async fn read_call(
+    portal: &Portal,
+    viewer: &Viewer,
+    id: &str,
+) -> (
+    Result<NeedOut, ApiError>,
+    Result<Vec<ApplicationOut>, ApiError>,
+    Result<Page<AchievementOut>, ApiError>,
+) {
     let caller = viewer.caller();
-    let id_enc = crate::api::urlencode(&id);
+    let id_enc = crate::api::urlencode(id);
     let ach_path = with_query(
         "/api/v1/achievements",
         &[
@@ -98,31 +137,29 @@ pub(super) async fn apply_page(
     );
     let call_path = format!("/api/v1/needs/{id_enc}?lang={}", viewer.lang.code());
     let apps_path = format!("/api/v1/needs/{id_enc}/applications");
-    let (call, apps, achievements) = tokio::join!(
+    tokio::join!(
         portal.api.get::<NeedOut>(caller, &call_path),
         portal.api.get::<Vec<ApplicationOut>>(caller, &apps_path),
         portal.api.get::<Page<AchievementOut>>(caller, &ach_path),
-    );
-    let call = call.map_err(|e| viewer.fail(e))?;
-    if call.kind != NeedKind::OpenCall {
-        return Err(viewer.not_found());
-    }
-    let t = Tr::new(viewer.lang);
-    let mine = viewer.organisation_id().map(|o| o.0);
-    // Without our application the page would offer to apply again: no answer, no page.
-    let existing = apps
-        .map_err(|e| viewer.fail(e))?
-        .into_iter()
-        .find(|a| Some(a.organisation_id) == mine);
-    let blocked = if Some(call.organisation_id) == mine {
+    )
+}
+
+/// Why our organisation cannot apply to `call`, if it cannot.
+fn why_blocked(call: &NeedOut, mine: Option<Uuid>, t: &Tr) -> Option<String> {
+    if Some(call.organisation_id) == mine {
         Some(t.t("form.apply_own_call").to_owned())
     } else if call.status != ListingStatus::Published {
         Some(t.t("form.apply_not_open").to_owned())
     } else {
         None
-    };
-    let ctx = Ctx::new(viewer, "listing");
-    let (achievements, achievements_failed) = match achievements {
+    }
+}
+
+/// The select's achievements, and whether they could not be read (the page says so).
+fn achievement_choices(
+    read: Result<Page<AchievementOut>, ApiError>,
+) -> (Vec<AchievementBrief>, bool) {
+    match read {
         Ok(page) => (
             page.items
                 .into_iter()
@@ -137,19 +174,7 @@ pub(super) async fn apply_page(
             tracing::warn!(error = %err, "apply form: our achievements could not be read");
             (Vec::new(), true)
         }
-    };
-    let mut resp = render(&ApplyPage {
-        ctx,
-        call,
-        achievements,
-        achievements_failed,
-        existing,
-        form,
-        errors,
-        blocked,
-    });
-    *resp.status_mut() = status;
-    Ok(resp)
+    }
 }
 
 pub(super) async fn apply_form(

@@ -107,7 +107,8 @@ pub(super) async fn update_need(
     update(&portal, &viewer, "needs", &id, pairs).await
 }
 
-/// Saves an edit as a merge patch at the version the form was made from.
+/// Saves an edit as a merge patch at the version the form was made from: load the listing,
+/// read the form, send the patch, then go on to the listing or show the form again with why.
 pub(super) async fn update(
     portal: &Portal,
     viewer: &Viewer,
@@ -119,17 +120,12 @@ pub(super) async fn update(
     let kind = kind_of(&current);
     let t = Tr::new(viewer.lang);
     let mut form = ListingForm::from_pairs(kind, pairs);
-    let editing = editing_of(&current);
-    let (mut body, local) = form.to_body(kind, false, &t);
-    let version: i32 = form.version.trim().parse().unwrap_or(current.version);
-    if let Value::Object(map) = &mut body {
-        map.insert("version".into(), json!(version));
-    }
+    let (body, local) = patch_body(&form, kind, current.version, &t);
     let path = format!(
         "/api/v1/{collection}/{}",
         crate::api::urlencode(&current.id.to_string())
     );
-    match ListingView::send(
+    let sent = ListingView::send(
         &portal.api,
         viewer.caller(),
         kind.listing_kind(),
@@ -137,38 +133,61 @@ pub(super) async fn update(
         &path,
         &body,
     )
-    .await
+    .await;
+    let refused = match sent {
+        Ok(saved) => return Ok(after_save(kind, &saved)),
+        Err(err) => err,
+    };
+    let (shown, status) =
+        refusal(refused, local, &current, &mut form, &t).map_err(|e| viewer.fail(e))?;
+    Ok(form_page(portal, viewer, kind, form, shown, status).await)
+}
+
+/// The merge patch of a form, at the version it was made from (else the version just read).
+fn patch_body(form: &ListingForm, kind: Kind, current: i32, t: &Tr) -> (Value, FormErrors) {
+    let (mut body, local) = form.to_body(kind, false, t);
+    let version: i32 = form.version.trim().parse().unwrap_or(current);
+    if let Value::Object(map) = &mut body {
+        map.insert("version".into(), json!(version));
+    }
+    (body, local)
+}
+
+/// Back to the edit page, saying what became of the edit.
+fn after_save(kind: Kind, saved: &ListingView) -> Response {
+    // A published listing's edit is stored as changes waiting for review, not published.
+    let flash = if saved
+        .pending_revision
+        .as_ref()
+        .is_some_and(RevisionView::is_pending)
     {
-        // A published listing's edit is stored as changes waiting for review, not published.
-        Ok(saved)
-            if saved
-                .pending_revision
-                .as_ref()
-                .is_some_and(RevisionView::is_pending) =>
-        {
-            Ok(done(
-                &kind.edit_href(&saved.id.to_string()),
-                "sent_for_review",
-            ))
-        }
-        Ok(saved) => Ok(done(&kind.edit_href(&saved.id.to_string()), "saved")),
-        Err(ApiError::Problem(p)) if p.status == 422 => {
-            let errors = merge_errors(form_errors(&p), local, &t);
-            Ok(form_page(
-                portal,
-                viewer,
-                kind,
-                form,
-                Shown {
-                    errors,
-                    editing: Some(editing),
-                    conflict: None,
-                },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await)
-        }
-        Err(ApiError::Problem(p)) if p.status == 409 => {
+        "sent_for_review"
+    } else {
+        "saved"
+    };
+    done(&kind.edit_href(&saved.id.to_string()), flash)
+}
+
+/// What the form shows again when the API refused the edit: field errors (422) or the
+/// conflict with a newer version (409); any other error is the caller's to show.
+fn refusal(
+    err: ApiError,
+    local: FormErrors,
+    current: &ListingView,
+    form: &mut ListingForm,
+    t: &Tr,
+) -> Result<(Shown, StatusCode), ApiError> {
+    let editing = Some(editing_of(current));
+    match err {
+        ApiError::Problem(p) if p.status == 422 => Ok((
+            Shown {
+                errors: merge_errors(form_errors(&p), local, t),
+                editing,
+                conflict: None,
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )),
+        ApiError::Problem(p) if p.status == 409 => {
             // Keep what was typed; the reader compares with the current version and saves again.
             let message = if p.code == "stale_version" {
                 t.t("form.conflict").to_owned()
@@ -177,20 +196,15 @@ pub(super) async fn update(
             };
             // Saving again is a deliberate overwrite of the version just read.
             form.version = current.version.to_string();
-            Ok(form_page(
-                portal,
-                viewer,
-                kind,
-                form,
+            Ok((
                 Shown {
                     errors: FormErrors::default(),
-                    editing: Some(editing),
+                    editing,
                     conflict: Some(message),
                 },
                 StatusCode::CONFLICT,
-            )
-            .await)
+            ))
         }
-        Err(err) => Err(viewer.fail(err)),
+        err => Err(err),
     }
 }
