@@ -226,7 +226,7 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
             id: Set(new_uuid()),
             deal_id: Set(id),
             actor_id: Set(Some(actor)),
-            kind: Set("deal_opened".to_owned()),
+            kind: Set(wire::NotificationKind::DealOpened.as_str().to_owned()),
             body: Set(Some("示例数据 sample data".to_owned())),
             data: Set(serde_json::json!({"origin": Origin::Inquiry, "mode": spec.mode})),
             created_at: Set(opened),

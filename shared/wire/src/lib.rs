@@ -20,9 +20,10 @@ pub mod vocabulary;
 pub use page::{Page, PageParams};
 pub use problem::{FieldError, Problem};
 pub use vocabulary::{
-    AmountKind, ApplicationStatus, AttributionRole, Basis, CertificationLevel, ContractStatus,
-    CostKind, Dim, ImportKind, ImportMode, ImportStatus, LicenceScope, ListingKind, ListingStatus,
-    MatchSideStatus, MilestoneStatus, Mode, NeedKind, OrgKind, OrgRole, Origin, PaymentStatus,
-    Provenance, RegistrationStatus, RevisionStatus, Source, Stage, UnknownCode, UserStatus,
+    AlertKind, AmountKind, ApplicationStatus, AttributionRole, Basis, CertificationLevel,
+    ContractStatus, CostKind, DeclineReason, Dim, FeedbackParty, ImportKind, ImportMode,
+    ImportStatus, LicenceScope, ListingKind, ListingStatus, MatchSideStatus, MilestoneStatus, Mode,
+    NeedKind, NotificationKind, OrgKind, OrgRole, Origin, PaymentStatus, Provenance,
+    RegistrationStatus, RevisionStatus, Source, Stage, UnknownCode, UserStatus, Verdict,
     VerificationStatus,
 };

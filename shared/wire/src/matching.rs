@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::ids::MatchId;
-use crate::vocabulary::MatchSideStatus;
+use crate::vocabulary::{DeclineReason, FeedbackParty, MatchSideStatus, Verdict};
 
 /// Feature values of one pair; stored with the match so a score can always be explained.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -124,11 +124,9 @@ pub struct FeedbackIn {
 pub struct FeedbackOut {
     pub id: Uuid,
     pub match_id: Uuid,
-    /// `need_owner`, `achievement_owner` or `broker`.
-    pub party: String,
-    /// `good` or `poor`.
-    pub verdict: String,
-    pub reason: Option<String>,
+    pub party: FeedbackParty,
+    pub verdict: Verdict,
+    pub reason: Option<DeclineReason>,
     pub comment: Option<String>,
     pub created_at: DateTime<FixedOffset>,
 }

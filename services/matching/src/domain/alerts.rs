@@ -15,7 +15,7 @@ use search::{Filters, SearchIndex, SearchQuery, SortOrder};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
-use wire::ListingKind;
+use wire::{AlertKind, ListingKind, NotificationKind};
 
 /// Most saved searches per person.
 const MAX_PER_USER: usize = 50;
@@ -106,11 +106,11 @@ pub async fn create(
     let mut v = Validator::new();
     v.length(&input.name, "name", 1, 120);
     v.check(
-        matches!(input.alert_kind.as_str(), "search" | "new_matches"),
+        AlertKind::parse(&input.alert_kind).is_some(),
         "alert_kind",
         "must be search or new_matches",
     );
-    if input.alert_kind == "search" {
+    if input.alert_kind == AlertKind::Search.as_str() {
         v.check(
             input.query.as_deref().is_some_and(|q| !q.trim().is_empty())
                 || !input.filters.is_null(),
@@ -212,7 +212,7 @@ impl Job for EmailNotification {
 /// What a notification says and where it points; `email` asks for an email as well (sent only
 /// where email is enabled).
 pub struct Notice<'a> {
-    pub kind: &'a str,
+    pub kind: NotificationKind,
     pub title: &'a str,
     pub body: &'a str,
     pub link: Option<String>,
@@ -239,7 +239,7 @@ pub async fn notify(
     notifications::ActiveModel {
         id: Set(id),
         user_id: Set(user_id),
-        kind: Set(kind.to_owned()),
+        kind: Set(kind.as_str().to_owned()),
         title: Set(title.chars().take(300).collect()),
         body: Set(body.to_owned()),
         link: Set(link),
@@ -274,7 +274,7 @@ pub async fn run_search_alerts(
     title: &str,
 ) -> anyhow::Result<usize> {
     let alerts = saved_searches::Entity::find()
-        .filter(saved_searches::Column::AlertKind.eq("search"))
+        .filter(saved_searches::Column::AlertKind.eq(AlertKind::Search.as_str()))
         .all(db)
         .await?;
     let mut sent = 0;
@@ -298,7 +298,7 @@ pub async fn run_search_alerts(
         // One notification per alert and listing.
         let already = notifications::Entity::find()
             .filter(notifications::Column::UserId.eq(alert.user_id))
-            .filter(notifications::Column::Kind.eq("saved_search"))
+            .filter(notifications::Column::Kind.eq(NotificationKind::SavedSearch.as_str()))
             .filter(notifications::Column::Link.eq(format!("/{kind}s/{listing_id}")))
             .one(db)
             .await?;
@@ -309,7 +309,7 @@ pub async fn run_search_alerts(
             db,
             alert.user_id,
             Notice {
-                kind: "saved_search",
+                kind: NotificationKind::SavedSearch,
                 title: &format!("新发布 New listing for \"{}\": {title}", alert.name),
                 body: &format!("与您保存的搜索“{}”相符的新信息：{title}。A new listing matches your saved search \"{}\": {title}.", alert.name, alert.name),
                 link: Some(format!("/{kind}s/{listing_id}")),
@@ -344,7 +344,7 @@ pub async fn wants_match_email(
 ) -> anyhow::Result<bool> {
     let alerts = saved_searches::Entity::find()
         .filter(saved_searches::Column::UserId.eq(user))
-        .filter(saved_searches::Column::AlertKind.eq("new_matches"))
+        .filter(saved_searches::Column::AlertKind.eq(AlertKind::NewMatches.as_str()))
         .filter(saved_searches::Column::EmailEnabled.eq(true))
         .all(db)
         .await?;

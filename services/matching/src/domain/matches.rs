@@ -13,7 +13,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::SERVICE;
-use wire::{ListingKind, MatchSideStatus};
+use wire::{DeclineReason, FeedbackParty, ListingKind, MatchSideStatus, NotificationKind, Verdict};
 
 pub use wire::matching::{FeedbackIn, FeedbackOut, ListingBrief, MatchOut, StatusIn};
 
@@ -191,26 +191,17 @@ pub async fn set_status(
 }
 
 /// Feedback as its readers see it.
-pub fn feedback_out(m: match_feedback::Model) -> FeedbackOut {
-    FeedbackOut {
+pub fn feedback_out(m: match_feedback::Model) -> ApiResult<FeedbackOut> {
+    Ok(FeedbackOut {
         id: m.id,
         match_id: m.match_id,
-        party: m.party,
-        verdict: m.verdict,
-        reason: m.reason,
+        party: m.party.parse()?,
+        verdict: m.verdict.parse()?,
+        reason: m.reason.as_deref().map(str::parse).transpose()?,
         comment: m.comment,
         created_at: m.created_at,
-    }
+    })
 }
-
-const REASONS: &[&str] = &[
-    "too_early",
-    "benefit_unclear",
-    "price",
-    "ip_unclear",
-    "not_relevant",
-    "other",
-];
 
 /// Records a party's (or a broker's) feedback and tells the other listing's owners.
 #[tracing::instrument(skip_all, fields(match.id = %id))]
@@ -233,9 +224,9 @@ pub async fn give_feedback(
         .await?
         .ok_or_else(|| ApiError::not_found("achievement"))?;
     let party = if caller.belongs_to(need.organisation_id.into()) {
-        "need_owner"
+        FeedbackParty::NeedOwner
     } else if caller.belongs_to(ach.organisation_id.into()) {
-        "achievement_owner"
+        FeedbackParty::AchievementOwner
     } else if caller.broker_id.is_some() {
         super::access::ensure_may_see(
             db,
@@ -245,33 +236,32 @@ pub async fn give_feedback(
             &need.region_code,
         )
         .await?;
-        "broker"
+        FeedbackParty::Broker
     } else {
         return Err(ApiError::Forbidden(
             "only the parties of a match and its brokers give feedback".to_owned(),
         ));
     };
     let mut v = Validator::new();
-    v.check(
-        matches!(input.verdict.as_str(), "good" | "poor"),
-        "verdict",
-        "must be good or poor",
-    );
-    if let Some(r) = &input.reason {
+    let verdict = Verdict::parse(&input.verdict);
+    v.check(verdict.is_some(), "verdict", "must be good or poor");
+    let reason = input.reason.as_deref().map(DeclineReason::parse);
+    if reason == Some(None) {
+        let codes: Vec<&str> = DeclineReason::ALL.iter().map(|r| r.as_str()).collect();
         v.check(
-            REASONS.contains(&r.as_str()),
+            false,
             "reason",
-            format!("must be one of {}", REASONS.join(", ")),
+            format!("must be one of {}", codes.join(", ")),
         );
     }
-    if input.verdict == "poor" {
+    if verdict == Some(Verdict::Poor) {
         v.check(
             input.reason.is_some(),
             "reason",
             "say why the match is poor",
         );
     }
-    if input.reason.as_deref() == Some("other") {
+    if reason == Some(Some(DeclineReason::Other)) {
         v.check(
             input
                 .comment
@@ -291,7 +281,7 @@ pub async fn give_feedback(
         match_id: Set(m.id),
         given_by: Set(caller.user_id.0),
         given_by_organisation_id: Set(caller.organisation_id.map(|o| o.0)),
-        party: Set(party.to_owned()),
+        party: Set(party.as_str().to_owned()),
         verdict: Set(input.verdict.clone()),
         reason: Set(input.reason.clone()),
         comment: Set(input.comment.clone()),
@@ -303,13 +293,15 @@ pub async fn give_feedback(
     // Feedback goes back to the owner of the listing being judged: the need owner judges the
     // achievement, the achievement owner judges the need; a broker's reaches both.
     let recipients: Vec<(Uuid, ListingKind, String)> = match party {
-        "need_owner" => vec![(
+        FeedbackParty::NeedOwner => vec![(
             ach.organisation_id,
             ListingKind::Achievement,
             ach.title.clone(),
         )],
-        "achievement_owner" => vec![(need.organisation_id, ListingKind::Need, need.title.clone())],
-        _ => vec![
+        FeedbackParty::AchievementOwner => {
+            vec![(need.organisation_id, ListingKind::Need, need.title.clone())]
+        }
+        FeedbackParty::Broker => vec![
             (
                 ach.organisation_id,
                 ListingKind::Achievement,
@@ -327,7 +319,7 @@ pub async fn give_feedback(
             notifications::ActiveModel {
                 id: Set(new_uuid()),
                 user_id: Set(u.id),
-                kind: Set("match_feedback".to_owned()),
+                kind: Set(NotificationKind::MatchFeedback.as_str().to_owned()),
                 title: Set(format!("匹配反馈 Feedback: {title}").chars().take(300).collect()),
                 body: Set(format!("{} — {}{}", input.verdict, input.reason.clone().unwrap_or_default(), input.comment.as_ref().map(|c| format!(": {c}")).unwrap_or_default())),
                 link: Set(Some(format!("/{kind}s/{}#matches", if kind == ListingKind::Need { need.id } else { ach.id }))),
@@ -347,7 +339,7 @@ pub async fn give_feedback(
         entity_type: "match",
         entity_id: m.id,
     }
-    .record(&txn, None::<&()>, Some(&feedback_out(row.clone())))
+    .record(&txn, None::<&()>, Some(&feedback_out(row.clone())?))
     .await?;
     txn.commit().await?;
     Ok(row)

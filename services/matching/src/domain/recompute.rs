@@ -125,7 +125,7 @@ async fn notify_new_matches(
             db,
             m.id,
             super::alerts::Notice {
-                kind: "new_matches",
+                kind: wire::NotificationKind::NewMatches,
                 title: &format!("{count} 条新匹配 new matches: {title}"),
                 body: &format!(
                     "您的“{title}”有 {count} 条新的匹配。{count} new matches for \"{title}\"."

@@ -177,7 +177,7 @@ async fn give_feedback(
     AppJson(input): AppJson<FeedbackIn>,
 ) -> ApiResult<(StatusCode, AppJson<FeedbackOut>)> {
     let row = matches::give_feedback(&state.db, &caller, id, input).await?;
-    Ok((StatusCode::CREATED, AppJson(matches::feedback_out(row))))
+    Ok((StatusCode::CREATED, AppJson(matches::feedback_out(row)?)))
 }
 
 /// Feedback given on a match (its parties, operators and brokers who may see it).
@@ -195,9 +195,11 @@ async fn list_feedback(
         .order_by_asc(match_feedback::Column::CreatedAt)
         .all(&state.db)
         .await?;
-    Ok(AppJson(
-        rows.into_iter().map(matches::feedback_out).collect(),
-    ))
+    let out = rows
+        .into_iter()
+        .map(matches::feedback_out)
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok(AppJson(out))
 }
 
 /// A need still being written, to preview its matches.

@@ -18,8 +18,8 @@ use http::Method;
 use uuid::Uuid;
 use wire::accounts::OrganisationOut;
 use wire::{
-    ListingKind, ListingStatus, MatchSideStatus, NeedKind, Provenance, RevisionStatus,
-    VerificationStatus,
+    DeclineReason, FeedbackParty, ListingKind, ListingStatus, MatchSideStatus, NeedKind,
+    Provenance, RevisionStatus, Verdict, VerificationStatus,
 };
 
 pub fn routes() -> Router<Portal> {
@@ -742,20 +742,19 @@ impl ListingPage {
     }
 
     fn feedback_line(&self, f: &FeedbackOut) -> String {
-        let verdict = self.ctx.t.t(if f.verdict == "good" {
+        let verdict = self.ctx.t.t(if f.verdict == Verdict::Good {
             "listing.verdict_good"
         } else {
             "listing.verdict_poor"
         });
         let reason = f
             .reason
-            .as_deref()
-            .map(|r| self.ctx.t.term("decline", r))
+            .map(|r| self.ctx.t.term("decline", r.as_str()))
             .unwrap_or_default();
-        let party = self.ctx.t.t(match f.party.as_str() {
-            "need_owner" => "listing.party_need_owner",
-            "achievement_owner" => "listing.party_achievement_owner",
-            _ => "listing.party_broker",
+        let party = self.ctx.t.t(match f.party {
+            FeedbackParty::NeedOwner => "listing.party_need_owner",
+            FeedbackParty::AchievementOwner => "listing.party_achievement_owner",
+            FeedbackParty::Broker => "listing.party_broker",
         });
         let mut s = format!("{} · {party} · {verdict}", self.ctx.t.day(&f.created_at));
         if !reason.is_empty() {
@@ -768,17 +767,10 @@ impl ListingPage {
     }
 
     fn decline_reasons(&self) -> Vec<(&'static str, String)> {
-        [
-            "too_early",
-            "benefit_unclear",
-            "price",
-            "ip_unclear",
-            "not_relevant",
-            "other",
-        ]
-        .into_iter()
-        .map(|r| (r, self.ctx.t.term("decline", r)))
-        .collect()
+        DeclineReason::ALL
+            .iter()
+            .map(|r| (r.as_str(), self.ctx.t.term("decline", r.as_str())))
+            .collect()
     }
 }
 

@@ -106,7 +106,9 @@ pub use listing::{
     ApplicationStatus, ImportKind, ImportMode, ImportStatus, ListingKind, ListingStatus, NeedKind,
     Provenance, RevisionStatus,
 };
-pub use matching::MatchSideStatus;
+pub use matching::{
+    AlertKind, DeclineReason, FeedbackParty, MatchSideStatus, NotificationKind, Verdict,
+};
 
 #[cfg(test)]
 mod tests {

@@ -351,10 +351,11 @@ pub(super) async fn overview(
     let (notes, feedback_failed) = panel(notes, "notifications");
     let feedback = notes
         .into_iter()
-        .filter(|n| n.kind == "match_feedback")
+        .filter(|n| n.kind == wire::NotificationKind::MatchFeedback.as_str())
         .take(10)
         .map(|n| Feedback {
-            good: n.payload.get("verdict").and_then(|v| v.as_str()) == Some("good"),
+            good: n.payload.get("verdict").and_then(|v| v.as_str())
+                == Some(wire::Verdict::Good.as_str()),
             reason: n
                 .payload
                 .get("reason")
