@@ -15,7 +15,8 @@ use search::{Filters, SearchIndex, SearchQuery, SortOrder};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
-use wire::{AlertKind, ListingKind, NotificationKind};
+pub use wire::NotificationKind;
+use wire::{AlertKind, ListingKind};
 
 /// Most saved searches per person.
 const MAX_PER_USER: usize = 50;

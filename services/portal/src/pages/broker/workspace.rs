@@ -123,7 +123,7 @@ async fn workspace(
     Query(q): Query<BoardQuery>,
 ) -> PageResult {
     let me = viewer.require_login()?;
-    let Some(broker_id) = me.broker_id.clone() else {
+    let Some(broker_id) = me.broker_id else {
         return join_page(
             &portal,
             &viewer,

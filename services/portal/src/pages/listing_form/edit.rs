@@ -2,9 +2,6 @@
 
 use super::*;
 
-/// Reads a listing for editing: its owner's members only (the API decides on saving, the
-/// portal does not show a form nobody could save).
-
 /// Which form edits a listing: achievements have a TRL and no kind; needs say theirs.
 pub(super) fn kind_of(l: &ListingView) -> Kind {
     match l.kind {
@@ -14,6 +11,8 @@ pub(super) fn kind_of(l: &ListingView) -> Kind {
     }
 }
 
+/// Reads a listing for editing: its owner's members only (the API decides on saving, the
+/// portal does not show a form nobody could save).
 pub(super) async fn load_for_edit(
     portal: &Portal,
     viewer: &Viewer,
@@ -170,7 +169,7 @@ fn after_save(kind: Kind, saved: &ListingView) -> Response {
 
 /// What the form shows again when the API refused the edit: field errors (422) or the
 /// conflict with a newer version (409); any other error is the caller's to show.
-fn refusal(
+pub(super) fn refusal(
     err: ApiError,
     local: FormErrors,
     current: &ListingView,

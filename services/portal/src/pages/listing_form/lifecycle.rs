@@ -40,44 +40,20 @@ pub(super) async fn submit(
         "/api/v1/{collection}/{}/submit",
         crate::api::urlencode(&current.id.to_string())
     );
-    match portal
+    let sent = portal
         .api
         .post::<ListingState>(viewer.caller(), &path, &json!({ "version": version }))
-        .await
-    {
-        Ok(state) => Ok(done(&kind.view_href(&state.id.to_string()), "submitted")),
-        Err(ApiError::Problem(p)) if p.status == 422 || p.status == 409 => {
-            let form = ListingForm::from_listing(&current);
-            let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-            let (errors, conflict) = if p.status == 422 {
-                (form_errors(&p), None)
-            } else {
-                let t = Tr::new(viewer.lang);
-                (
-                    FormErrors::default(),
-                    Some(if p.code == "stale_version" {
-                        t.t("form.conflict").to_owned()
-                    } else {
-                        p.detail.clone()
-                    }),
-                )
-            };
-            Ok(form_page(
-                portal,
-                viewer,
-                kind,
-                form,
-                Shown {
-                    errors,
-                    editing: Some(editing_of(&current)),
-                    conflict,
-                },
-                status,
-            )
-            .await)
-        }
-        Err(err) => Err(viewer.fail(err)),
-    }
+        .await;
+    let refused = match sent {
+        Ok(state) => return Ok(done(&kind.view_href(&state.id.to_string()), "submitted")),
+        Err(err) => err,
+    };
+    // Refused like an edit: field errors (422) or a newer version (409), shown on the form.
+    let mut form = ListingForm::from_listing(&current);
+    let t = Tr::new(viewer.lang);
+    let (shown, status) = refusal(refused, FormErrors::default(), &current, &mut form, &t)
+        .map_err(|e| viewer.fail(e))?;
+    Ok(form_page(portal, viewer, kind, form, shown, status).await)
 }
 
 pub(super) async fn withdraw_achievement(

@@ -113,7 +113,7 @@ pub use wire::listing::ApplicationOut;
 /// Pages for members of an organisation: sign in first; an account without one is told why.
 fn require_org(viewer: &Viewer) -> Result<(&Me, String), PageError> {
     let me = viewer.require_login()?;
-    let org = me.organisation_id.clone().ok_or_else(|| {
+    let org = me.organisation_id.ok_or_else(|| {
         viewer.error_page(
             StatusCode::FORBIDDEN,
             Tr::new(viewer.lang).t("my.no_organisation").to_owned(),
