@@ -63,7 +63,7 @@ mod ended_records_are_purged_and_live_ones_kept {
             .expect("uuid");
 
         let note = |title: &'static str| matching::domain::alerts::Notice {
-            kind: "new_matches",
+            kind: matching::domain::alerts::NotificationKind::NewMatches,
             title,
             body: title,
             link: None,

@@ -15,6 +15,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
 };
+use wire::{CostKind, OrgKind};
 
 use crate::domain::stats::{month_of, recompute_month};
 
@@ -31,7 +32,7 @@ const MARKER: &str = "SAMPLE-GX-0001";
 async fn org_by(
     db: &impl ConnectionTrait,
     name: &str,
-    kind: &str,
+    kind: OrgKind,
     country: &str,
 ) -> anyhow::Result<Option<organisations::Model>> {
     if let Some(o) = organisations::Entity::find()
@@ -42,7 +43,7 @@ async fn org_by(
         return Ok(Some(o));
     }
     Ok(organisations::Entity::find()
-        .filter(organisations::Column::Kind.eq(kind))
+        .filter(organisations::Column::Kind.eq(kind.as_str()))
         .filter(organisations::Column::Country.eq(country))
         .order_by_asc(organisations::Column::CreatedAt)
         .one(db)
@@ -62,16 +63,29 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
     {
         return Ok(());
     }
-    let Some(uni) = org_by(txn, "桂江大学（示例）", "university", "CN").await? else {
+    let Some(uni) = org_by(txn, "桂江大学（示例）", OrgKind::University, "CN").await?
+    else {
         tracing::info!("no sample university: deal sample data skipped");
         return Ok(());
     };
-    let Some(ent) = org_by(txn, "柳江智能农机有限公司（示例）", "enterprise", "CN").await?
+    let Some(ent) = org_by(
+        txn,
+        "柳江智能农机有限公司（示例）",
+        OrgKind::Enterprise,
+        "CN",
+    )
+    .await?
     else {
         tracing::info!("no sample enterprise: deal sample data skipped");
         return Ok(());
     };
-    let vn = org_by(txn, "Mekong AgriTech JSC (sample)", "enterprise", "VN").await?;
+    let vn = org_by(
+        txn,
+        "Mekong AgriTech JSC (sample)",
+        OrgKind::Enterprise,
+        "VN",
+    )
+    .await?;
     let broker = brokers::Entity::find()
         .filter(brokers::Column::VerificationStatus.eq(VerificationStatus::Verified.as_str()))
         .order_by_asc(brokers::Column::CreatedAt)
@@ -212,7 +226,7 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
             id: Set(new_uuid()),
             deal_id: Set(id),
             actor_id: Set(Some(actor)),
-            kind: Set("deal_opened".to_owned()),
+            kind: Set(wire::NotificationKind::DealOpened.as_str().to_owned()),
             body: Set(Some("示例数据 sample data".to_owned())),
             data: Set(serde_json::json!({"origin": Origin::Inquiry, "mode": spec.mode})),
             created_at: Set(opened),
@@ -372,7 +386,7 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
             contract_cost_lines::ActiveModel {
                 id: Set(new_uuid()),
                 contract_id: Set(id),
-                kind: Set("equipment".to_owned()),
+                kind: Set(CostKind::Equipment.as_str().to_owned()),
                 description: Set("样机设备 prototype equipment (sample)".to_owned()),
                 amount_minor: Set(amount - tech),
             }

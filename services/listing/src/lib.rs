@@ -84,7 +84,7 @@ pub fn jobs() -> Registry<ListingState> {
         platform::jobs::enqueue(
             &state.db,
             &ListingIndexed {
-                kind: job.kind.as_str().to_owned(),
+                kind: job.kind,
                 id: job.id,
                 index_write: write,
             },

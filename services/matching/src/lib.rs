@@ -54,28 +54,30 @@ pub fn router() -> OpenApiRouter<MatchingState> {
 /// Saved-search alerts for a listing that was just published or changed.
 async fn alert_saved_searches(state: &MatchingState, job: &ListingIndexed) -> anyhow::Result<()> {
     use sea_orm::EntityTrait;
-    let (live, title) = match ListingKind::parse(&job.kind) {
-        Some(ListingKind::Need) => match platform::entity::needs::Entity::find_by_id(job.id)
+    let (live, title) = match job.kind {
+        ListingKind::Need => match platform::entity::needs::Entity::find_by_id(job.id)
             .one(&state.db)
             .await?
         {
             Some(n) => (domain::profiles::live(&n.status, n.valid_until), n.title),
             None => return Ok(()),
         },
-        _ => match platform::entity::achievements::Entity::find_by_id(job.id)
-            .one(&state.db)
-            .await?
-        {
-            Some(a) => (domain::profiles::live(&a.status, a.valid_until), a.title),
-            None => return Ok(()),
-        },
+        ListingKind::Achievement => {
+            match platform::entity::achievements::Entity::find_by_id(job.id)
+                .one(&state.db)
+                .await?
+            {
+                Some(a) => (domain::profiles::live(&a.status, a.valid_until), a.title),
+                None => return Ok(()),
+            }
+        }
     };
     if live {
         domain::alerts::run_search_alerts(
             &state.db,
             state.search.as_ref(),
             state.config.email.enabled,
-            &job.kind,
+            job.kind,
             job.id,
             &title,
         )
@@ -111,14 +113,14 @@ pub fn jobs() -> Registry<MatchingState> {
             let weights = &settings::MatchingConfig::from_config(&state.config)?;
             let email = state.config.email.enabled;
             let semantic = embedding::jobs::Semantic::from_config(&state.config, weights)?;
-            let done = match ListingKind::parse(&job.kind) {
-                Some(ListingKind::Need) => domain::recompute::recompute_need_hybrid(&state.db, state.search.as_ref(), weights, email, job.id, semantic.as_ref()).await?,
-                _ => domain::recompute::recompute_achievement_hybrid(&state.db, state.search.as_ref(), weights, email, job.id, semantic.as_ref()).await?,
+            let done = match job.kind {
+                ListingKind::Need => domain::recompute::recompute_need_hybrid(&state.db, state.search.as_ref(), weights, email, job.id, semantic.as_ref()).await?,
+                ListingKind::Achievement => domain::recompute::recompute_achievement_hybrid(&state.db, state.search.as_ref(), weights, email, job.id, semantic.as_ref()).await?,
             };
             if semantic.is_some() {
                 // The text may have changed: its vectors are brought up to date by their own
                 // job, so an embedder that is down delays only them, not the lexical matches.
-                platform::jobs::enqueue(&state.db, &embedding::jobs::EmbedListing { kind: job.kind.clone(), id: job.id }).await?;
+                platform::jobs::enqueue(&state.db, &embedding::jobs::EmbedListing { kind: job.kind, id: job.id }).await?;
             }
             alert_saved_searches(&state, &job).await?;
             tracing::debug!(listing.id = %job.id, created = done.created, updated = done.updated, retired = done.retired, "matches recomputed");

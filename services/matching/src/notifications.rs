@@ -6,10 +6,11 @@ use platform::entity::{notifications, users};
 use platform::ids::new_uuid;
 use platform::jobs::events::ListingExpiring;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
-use wire::UserStatus;
+use wire::{NotificationKind, UserStatus};
 
 /// One notification per member of the listing's organisation. Idempotent: a member who
 /// already has the reminder for this listing and date does not get a second one.
+#[tracing::instrument(skip_all)]
 pub async fn listing_expiring(
     db: &impl ConnectionTrait,
     job: &ListingExpiring,
@@ -25,7 +26,7 @@ pub async fn listing_expiring(
     for member in members {
         let already = notifications::Entity::find()
             .filter(notifications::Column::UserId.eq(member.id))
-            .filter(notifications::Column::Kind.eq("listing_expiring"))
+            .filter(notifications::Column::Kind.eq(NotificationKind::ListingExpiring.as_str()))
             .filter(notifications::Column::Link.eq(link.clone()))
             .all(db)
             .await?
@@ -38,7 +39,7 @@ pub async fn listing_expiring(
         notifications::Entity::insert(notifications::ActiveModel {
             id: Set(new_uuid()),
             user_id: Set(member.id),
-            kind: Set("listing_expiring".to_owned()),
+            kind: Set(NotificationKind::ListingExpiring.as_str().to_owned()),
             title: Set(title.chars().take(300).collect()),
             body: Set(format!(
                 "您发布的“{}”将于 {} 到期，请及时续期。Your listing expires on {}; renew it to keep it visible.",

@@ -5,51 +5,17 @@
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use serde::Deserialize;
 
 use crate::api::{ApiError, Caller};
 use crate::i18n::Lang;
 use crate::Portal;
-use wire::OrgKind;
+use wire::ids::OrganisationId;
 
 pub const SESSION_COOKIE: &str = "tm_session";
 pub const LANG_COOKIE: &str = "tm_lang";
 
 /// The signed-in account, as `GET /api/v1/me` answers.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Me {
-    pub user_id: String,
-    pub display_name: String,
-    pub is_operator: bool,
-    pub org_kind: Option<String>,
-    pub org_role: Option<String>,
-    pub organisation_id: Option<String>,
-    pub broker_id: Option<String>,
-}
-
-impl Me {
-    pub fn is_broker(&self) -> bool {
-        self.broker_id.is_some()
-    }
-
-    /// Universities and institutes post achievements; enterprises post needs; others may do
-    /// both (the API decides, the portal only chooses which buttons to show first).
-    pub fn posts_achievements(&self) -> bool {
-        self.organisation_id.is_some() && !matches!(self.org_kind(), Some(OrgKind::Enterprise))
-    }
-
-    pub fn posts_needs(&self) -> bool {
-        self.organisation_id.is_some()
-            && !matches!(
-                self.org_kind(),
-                Some(OrgKind::University | OrgKind::Institute)
-            )
-    }
-
-    fn org_kind(&self) -> Option<OrgKind> {
-        self.org_kind.as_deref().and_then(OrgKind::parse)
-    }
-}
+pub use wire::accounts::Me;
 
 /// The reader of the page being made.
 #[derive(Debug, Clone)]
@@ -81,8 +47,8 @@ impl Viewer {
         self.me.as_ref().is_some_and(Me::is_broker)
     }
 
-    pub fn organisation_id(&self) -> Option<&str> {
-        self.me.as_ref().and_then(|m| m.organisation_id.as_deref())
+    pub fn organisation_id(&self) -> Option<OrganisationId> {
+        self.me.as_ref().and_then(|m| m.organisation_id)
     }
 }
 

@@ -174,10 +174,8 @@ pub async fn import_file(
     use listing::domain::imports::{self, ImportKind, ImportMode};
     use listing::domain::spreadsheet::Format;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-    let kind = match kind {
-        "achievements" => ImportKind::Achievements,
-        "needs" => ImportKind::Needs,
-        other => anyhow::bail!("unknown kind `{other}`: use achievements or needs"),
+    let Some(kind) = ImportKind::parse(kind) else {
+        anyhow::bail!("unknown kind `{kind}`: use achievements or needs")
     };
     let name = file
         .file_name()
@@ -269,7 +267,7 @@ pub async fn enqueue_rematch(db: &DatabaseConnection) -> anyhow::Result<usize> {
         platform::jobs::enqueue(
             db,
             &platform::jobs::events::ListingIndexed {
-                kind: wire::ListingKind::Need.as_str().to_owned(),
+                kind: wire::ListingKind::Need,
                 id: n.id,
                 // A rematch, not a write: nothing to wait for.
                 index_write: Default::default(),

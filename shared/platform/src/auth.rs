@@ -233,6 +233,22 @@ pub struct AuthUser {
     pub broker_id: Option<uuid::Uuid>,
 }
 
+impl From<AuthUser> for wire::accounts::Me {
+    fn from(u: AuthUser) -> Self {
+        wire::accounts::Me {
+            user_id: u.user_id,
+            token_id: u.token_id,
+            email: u.email,
+            display_name: u.display_name,
+            organisation_id: u.organisation_id,
+            org_kind: u.org_kind,
+            org_role: u.org_role,
+            is_operator: u.is_operator,
+            broker_id: u.broker_id,
+        }
+    }
+}
+
 impl AuthUser {
     /// Member (any role) of `org`.
     pub fn belongs_to(&self, org: OrganisationId) -> bool {

@@ -1,12 +1,11 @@
 //! Taxonomies as data: industry fields, regions, IP types, cooperation modes, TRL levels and
 //! languages, each with Chinese and English labels. Served read-only at `/api/v1/taxonomies`
 //! and used to validate listings, contracts and statistics.
+//!
+//! These are the tables; what the API answers is `wire::taxonomy`, filled from them here.
 
-use serde::Serialize;
-use utoipa::ToSchema;
-
-/// A coded entry with labels.
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+/// A coded entry with labels (a row of a static table; the API answers `wire::taxonomy::Term`).
+#[derive(Debug, Clone, Copy)]
 pub struct Term {
     pub code: &'static str,
     pub zh: &'static str,
@@ -145,7 +144,7 @@ pub const PROVINCES: &[Term] = &[
 ];
 
 /// An ASEAN member with its currency and main languages.
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy)]
 pub struct AseanMember {
     pub code: &'static str,
     pub zh: &'static str,
@@ -309,6 +308,33 @@ pub const LANGUAGES: &[Term] = &[
     t("pt", "葡萄牙文", "Portuguese"),
     t("tet", "德顿文", "Tetum"),
 ];
+
+impl From<&Term> for wire::taxonomy::Term {
+    fn from(t: &Term) -> Self {
+        wire::taxonomy::Term {
+            code: t.code.to_owned(),
+            zh: t.zh.to_owned(),
+            en: t.en.to_owned(),
+        }
+    }
+}
+
+impl From<&AseanMember> for wire::taxonomy::AseanMember {
+    fn from(m: &AseanMember) -> Self {
+        wire::taxonomy::AseanMember {
+            code: m.code.to_owned(),
+            zh: m.zh.to_owned(),
+            en: m.en.to_owned(),
+            currency: m.currency.to_owned(),
+            languages: m.languages.iter().map(|l| (*l).to_owned()).collect(),
+        }
+    }
+}
+
+/// A table as the API answers it.
+pub fn terms_out(terms: &[Term]) -> Vec<wire::taxonomy::Term> {
+    terms.iter().map(wire::taxonomy::Term::from).collect()
+}
 
 fn has(terms: &[Term], code: &str) -> bool {
     terms.iter().any(|t| t.code == code)

@@ -247,16 +247,8 @@ pub struct SearchResults {
 }
 
 /// A write handed to the index by [`SearchIndex::submit_upsert`] or
-/// [`SearchIndex::submit_delete`]: the backend's task number while it may not be visible yet,
-/// `None` when it already is. Small and serialisable, so a job can pass it on to the reader
-/// that must wait for it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Submitted(pub Option<u64>);
-
-impl Submitted {
-    /// A write that is visible already (the embedded index applies before it answers).
-    pub const VISIBLE: Self = Self(None);
-}
+/// [`SearchIndex::submit_delete`] (a wire word: jobs carry it between services).
+pub use wire::events::Submitted;
 
 /// The one interface both backends implement.
 #[async_trait::async_trait]

@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::ids::{OrganisationId, TokenId, UserId};
+use crate::vocabulary::{OrgKind, OrgRole};
 
 /// An organisation as shown to clients.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -78,4 +79,47 @@ pub struct PendingInvitation {
     pub invited_by: UserId,
     pub created_at: chrono::DateTime<chrono::FixedOffset>,
     pub expires_at: chrono::DateTime<chrono::FixedOffset>,
+}
+
+/// The signed-in account, as `GET /api/v1/me` answers: who the caller is and what they may do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Me {
+    pub user_id: UserId,
+    pub token_id: TokenId,
+    pub email: String,
+    pub display_name: String,
+    pub organisation_id: Option<OrganisationId>,
+    pub org_kind: Option<OrgKind>,
+    pub org_role: Option<OrgRole>,
+    /// Platform operator: reviews, verifies, registers, reads everything.
+    pub is_operator: bool,
+    /// Has a broker profile (技术经理人).
+    pub broker_id: Option<Uuid>,
+}
+
+impl Me {
+    /// Has a broker profile.
+    pub fn is_broker(&self) -> bool {
+        self.broker_id.is_some()
+    }
+
+    /// Admin of their organisation.
+    pub fn is_org_admin(&self) -> bool {
+        self.organisation_id.is_some() && self.org_role == Some(OrgRole::Admin)
+    }
+
+    /// Universities and institutes post achievements; enterprises post needs; others may do
+    /// both (the API decides; clients only choose which actions to offer first).
+    pub fn posts_achievements(&self) -> bool {
+        self.organisation_id.is_some() && self.org_kind != Some(OrgKind::Enterprise)
+    }
+
+    /// See [`Me::posts_achievements`].
+    pub fn posts_needs(&self) -> bool {
+        self.organisation_id.is_some()
+            && !matches!(
+                self.org_kind,
+                Some(OrgKind::University | OrgKind::Institute)
+            )
+    }
 }

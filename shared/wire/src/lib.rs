@@ -8,19 +8,23 @@
 pub mod accounts;
 pub mod deal;
 pub mod documents;
+pub mod events;
 pub mod ids;
 pub mod listing;
 pub mod matching;
 pub mod page;
 pub mod problem;
 pub mod stats;
+pub mod taxonomy;
 pub mod vocabulary;
 
 pub use page::{Page, PageParams};
 pub use problem::{FieldError, Problem};
 pub use vocabulary::{
-    AmountKind, ApplicationStatus, AttributionRole, Basis, CertificationLevel, ContractStatus, Dim,
-    ImportKind, ImportMode, ImportStatus, ListingKind, ListingStatus, MatchSideStatus,
-    MilestoneStatus, Mode, NeedKind, OrgKind, OrgRole, Origin, PaymentStatus, Provenance,
-    RegistrationStatus, RevisionStatus, Source, Stage, UnknownCode, UserStatus, VerificationStatus,
+    AlertKind, AmountKind, ApplicationStatus, AttributionRole, Basis, CertificationLevel,
+    ContractStatus, CostKind, DeclineReason, Dim, FeedbackParty, ImportKind, ImportMode,
+    ImportStatus, LicenceScope, ListingKind, ListingStatus, MatchSideStatus, MilestoneStatus, Mode,
+    NeedKind, NotificationKind, OrgKind, OrgRole, Origin, PaymentStatus, Provenance,
+    RegistrationStatus, RevisionStatus, Source, Stage, UnknownCode, UserStatus, Verdict,
+    VerificationStatus,
 };

@@ -10,6 +10,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTra
 use uuid::Uuid;
 
 /// True when `broker_id` is assigned to `deal_id` right now.
+#[tracing::instrument(skip_all)]
 pub async fn is_assigned(
     db: &impl ConnectionTrait,
     deal_id: Uuid,
@@ -31,6 +32,7 @@ pub fn is_party(caller: &AuthUser, deal: &deals::Model) -> bool {
 }
 
 /// Operator, party member or currently assigned broker; anyone else gets a 404.
+#[tracing::instrument(skip_all)]
 pub async fn ensure_deal_visible(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -86,6 +88,7 @@ pub fn is_contract_party(caller: &AuthUser, c: &contracts::Model) -> bool {
 
 /// Operator, party member, a member of the intermediary the parties named (read only), a
 /// broker the contract names, or a broker assigned to its deal.
+#[tracing::instrument(skip_all)]
 pub async fn contract_visible(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -116,6 +119,7 @@ pub async fn contract_visible(
 }
 
 /// 404 unless [`contract_visible`].
+#[tracing::instrument(skip_all)]
 pub async fn ensure_contract_visible(
     db: &impl ConnectionTrait,
     caller: &AuthUser,

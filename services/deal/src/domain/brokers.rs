@@ -165,6 +165,7 @@ fn validate_text(
 }
 
 /// Reads a broker or 404.
+#[tracing::instrument(skip_all, fields(broker.id = %id))]
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<brokers::Model> {
     brokers::Entity::find_by_id(id)
         .one(db)
@@ -173,6 +174,7 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<brokers::Mod
 }
 
 /// Creates the caller's own broker profile (pending verification). One per user.
+#[tracing::instrument(skip_all)]
 pub async fn create(
     db: &impl TransactionTrait,
     caller: &AuthUser,
@@ -243,6 +245,7 @@ async fn audit(
 
 /// Edits a profile (its owner, or an operator). Changing the certification of a verified
 /// profile sends it back to `pending`.
+#[tracing::instrument(skip_all, fields(broker.id = %id))]
 pub async fn update(
     db: &impl TransactionTrait,
     caller: &AuthUser,
@@ -340,6 +343,7 @@ pub async fn update(
 }
 
 /// An operator verifies or rejects a profile.
+#[tracing::instrument(skip_all, fields(broker.id = %id))]
 pub async fn verify(
     db: &impl TransactionTrait,
     caller: &AuthUser,
@@ -399,6 +403,7 @@ pub async fn verify(
 }
 
 /// Lists brokers: verified ones for everybody, any status for operators.
+#[tracing::instrument(skip_all)]
 pub async fn list(
     db: &impl ConnectionTrait,
     caller: Option<&AuthUser>,

@@ -150,6 +150,7 @@ pub struct DealListParams {
 pub use wire::PageParams;
 
 /// Reads a deal or 404.
+#[tracing::instrument(skip_all, fields(deal.id = %id))]
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<deals::Model> {
     deals::Entity::find_by_id(id)
         .one(db)
@@ -176,6 +177,7 @@ pub fn publicity_required(deal: &deals::Model, seller: &organisations::Model) ->
 }
 
 /// Appends a timeline event.
+#[tracing::instrument(skip_all)]
 pub async fn event(
     db: &impl ConnectionTrait,
     deal_id: Uuid,
@@ -302,6 +304,7 @@ async fn assign(
 }
 
 /// Opens a deal from a match, an inquiry or an open-call award.
+#[tracing::instrument(skip_all)]
 pub async fn open(
     db: &impl TransactionTrait,
     caller: &AuthUser,
@@ -556,6 +559,7 @@ pub async fn open(
 }
 
 /// The full view of a deal.
+#[tracing::instrument(skip_all)]
 pub async fn to_out(db: &impl ConnectionTrait, deal: deals::Model) -> ApiResult<DealOut> {
     let seller = organisations::Entity::find_by_id(deal.seller_organisation_id)
         .one(db)
@@ -642,6 +646,7 @@ pub async fn to_out(db: &impl ConnectionTrait, deal: deals::Model) -> ApiResult<
 }
 
 /// Lists the deals the caller may see.
+#[tracing::instrument(skip_all)]
 pub async fn list(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -686,6 +691,7 @@ pub async fn list(
 
 /// 403 unless the caller may act on the deal (operator, party member, assigned broker); 404
 /// when they may not even see it.
+#[tracing::instrument(skip_all)]
 pub async fn ensure_may_act(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -695,6 +701,7 @@ pub async fn ensure_may_act(
 }
 
 /// Sets the stage with the version check in the UPDATE; `extra` sets further columns.
+#[tracing::instrument(skip_all)]
 pub async fn set_stage(
     db: &impl ConnectionTrait,
     caller: Option<&AuthUser>,
@@ -752,6 +759,7 @@ pub async fn set_stage(
 }
 
 /// Checks that a deal may reach `signed` today: publicity, when required, has ended.
+#[tracing::instrument(skip_all)]
 pub async fn ensure_may_sign(db: &impl ConnectionTrait, deal: &deals::Model) -> ApiResult<()> {
     let seller = org(db, deal.seller_organisation_id, "seller_organisation_id").await?;
     if !publicity_required(deal, &seller) {
@@ -771,6 +779,7 @@ pub async fn ensure_may_sign(db: &impl ConnectionTrait, deal: &deals::Model) -> 
 }
 
 /// Moves a deal to another stage, checking the rules of the target stage.
+#[tracing::instrument(skip_all, fields(deal.id = %id))]
 pub async fn change_stage(
     db: &impl TransactionTrait,
     publicity_default_days: i64,
@@ -864,6 +873,7 @@ pub async fn change_stage(
 }
 
 /// Adds a note to the timeline.
+#[tracing::instrument(skip_all, fields(deal.id = %id))]
 pub async fn add_note(
     db: &impl TransactionTrait,
     caller: &AuthUser,
@@ -899,6 +909,7 @@ pub async fn add_note(
 }
 
 /// Records an objection against a deal in its publicity window (anyone signed in).
+#[tracing::instrument(skip_all, fields(deal.id = %id))]
 pub async fn object(
     db: &impl TransactionTrait,
     caller: &AuthUser,
@@ -946,6 +957,7 @@ pub async fn object(
 }
 
 /// The timeline, newest first.
+#[tracing::instrument(skip_all, fields(deal.id = %id))]
 pub async fn events(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -976,6 +988,7 @@ pub async fn events(
 }
 
 /// Assigns another broker (operator, party member or an assigned broker).
+#[tracing::instrument(skip_all, fields(deal.id = %id))]
 pub async fn assign_broker(
     db: &impl TransactionTrait,
     caller: &AuthUser,
@@ -1017,6 +1030,7 @@ async fn touch(db: &impl ConnectionTrait, deal: &deals::Model) -> ApiResult<deal
 }
 
 /// Ends a broker's assignment. The ledger keeps their entries.
+#[tracing::instrument(skip_all, fields(deal.id = %id))]
 pub async fn unassign_broker(
     db: &impl TransactionTrait,
     caller: &AuthUser,
@@ -1060,6 +1074,7 @@ pub async fn unassign_broker(
 }
 
 /// Appends an entry to the ledger by hand (operator or an assigned broker).
+#[tracing::instrument(skip_all, fields(deal.id = %id))]
 pub async fn record_attribution(
     db: &impl TransactionTrait,
     caller: &AuthUser,
@@ -1109,6 +1124,7 @@ pub async fn record_attribution(
 }
 
 /// Deals whose publicity window is open today: the public notice board (公示).
+#[tracing::instrument(skip_all)]
 pub async fn publicity_notices(
     db: &impl ConnectionTrait,
     params: &PageParams,

@@ -85,6 +85,7 @@ fn canonical(value: &Value) -> String {
 }
 
 /// Begins the transaction and claims the key in it.
+#[tracing::instrument(skip_all)]
 pub async fn claim(
     db: &DatabaseConnection,
     user_id: Uuid,
@@ -170,6 +171,7 @@ pub async fn claim(
 }
 
 /// Stores the response with the key, in the same transaction as the work.
+#[tracing::instrument(skip_all)]
 pub async fn complete(
     txn: &DatabaseTransaction,
     key_id: Option<Uuid>,

@@ -76,6 +76,7 @@ pub struct PaymentListParams {
 }
 
 /// Records a payment inside `txn` (the caller's idempotency transaction).
+#[tracing::instrument(skip_all)]
 pub async fn create(
     txn: &DatabaseTransaction,
     caller: &AuthUser,
@@ -162,6 +163,7 @@ pub async fn create(
 }
 
 /// A contract's payments.
+#[tracing::instrument(skip_all)]
 pub async fn list(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -190,6 +192,7 @@ pub async fn list(
 }
 
 /// Marks a due payment paid.
+#[tracing::instrument(skip_all, fields(payment.id = %id))]
 pub async fn mark_paid(
     db: &impl TransactionTrait,
     caller: &AuthUser,

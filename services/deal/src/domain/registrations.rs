@@ -110,6 +110,7 @@ pub struct RegistrationListParams {
 }
 
 /// Reads a registration or 404.
+#[tracing::instrument(skip_all, fields(registration.id = %id))]
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<registrations::Model> {
     registrations::Entity::find_by_id(id)
         .one(db)
@@ -118,6 +119,7 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<registration
 }
 
 /// The view of a registration.
+#[tracing::instrument(skip_all)]
 pub async fn to_out(
     db: &impl ConnectionTrait,
     r: registrations::Model,
@@ -146,6 +148,7 @@ pub async fn to_out(
 }
 
 /// Reads a registration whose contract the caller may see.
+#[tracing::instrument(skip_all, fields(registration.id = %id))]
 pub async fn get(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -181,6 +184,7 @@ async fn audit(
 }
 
 /// Submits (or, after a rejection, resubmits) a signed contract.
+#[tracing::instrument(skip_all)]
 pub async fn submit(
     db: &impl TransactionTrait,
     caller: &AuthUser,
@@ -328,6 +332,7 @@ async fn turnover_changed(
 }
 
 /// Registers or rejects a submitted contract (operators).
+#[tracing::instrument(skip_all, fields(registration.id = %id))]
 pub async fn decide(
     db: &impl TransactionTrait,
     config: &platform::config::DealConfig,
@@ -461,6 +466,7 @@ pub async fn decide(
 }
 
 /// Records a change (变更) to a registered contract (operators).
+#[tracing::instrument(skip_all, fields(registration.id = %id))]
 pub async fn change(
     db: &impl TransactionTrait,
     caller: &AuthUser,
@@ -600,6 +606,7 @@ pub async fn change(
 }
 
 /// Cancels (注销) a registration (operators): the contract no longer counts.
+#[tracing::instrument(skip_all, fields(registration.id = %id))]
 pub async fn cancel(
     db: &impl TransactionTrait,
     caller: &AuthUser,
@@ -647,6 +654,7 @@ pub async fn cancel(
 }
 
 /// Lists registrations of contracts the caller may see.
+#[tracing::instrument(skip_all)]
 pub async fn list(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -689,6 +697,7 @@ pub async fn list(
 
 /// Submissions, decisions, changes (变更) and cancellation (注销) of a registration, oldest
 /// first.
+#[tracing::instrument(skip_all, fields(registration.id = %id))]
 pub async fn history(
     db: &impl ConnectionTrait,
     caller: &AuthUser,

@@ -19,6 +19,7 @@ impl Job for PurgeDealRecords {
 }
 
 /// Deletes idempotency keys expired at `now`; returns how many.
+#[tracing::instrument(skip_all)]
 pub async fn purge(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
     let now: DateTime<FixedOffset> = now.into();
     Ok(idempotency_keys::Entity::delete_many()

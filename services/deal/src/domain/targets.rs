@@ -80,6 +80,7 @@ pub struct TargetListParams {
 }
 
 /// Lists targets by year and indicator.
+#[tracing::instrument(skip_all)]
 pub async fn list(
     db: &impl ConnectionTrait,
     params: &TargetListParams,
@@ -132,6 +133,7 @@ fn validate(
 }
 
 /// Adds a target for a year (operators).
+#[tracing::instrument(skip_all)]
 pub async fn create(
     db: &impl TransactionTrait,
     caller: &AuthUser,
@@ -191,6 +193,7 @@ pub async fn create(
 }
 
 /// Edits a target (operators).
+#[tracing::instrument(skip_all, fields(target.id = %id))]
 pub async fn update(
     db: &impl TransactionTrait,
     caller: &AuthUser,

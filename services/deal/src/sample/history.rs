@@ -18,6 +18,7 @@ use platform::ids::new_uuid;
 use platform::taxonomy;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use sea_orm::{Condition, TransactionTrait};
+use wire::OrgKind;
 
 use crate::domain::contracts::CONTRACT_TYPES;
 use crate::domain::stats::{in_guangxi, month_of, recompute_month};
@@ -133,7 +134,7 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
     let gx_sellers: Vec<&Party> = guangxi
         .iter()
         .copied()
-        .filter(|p| p.kind != "broker_agency")
+        .filter(|p| p.kind != OrgKind::BrokerAgency.as_str())
         .collect();
     let asean: Vec<&Party> = parties
         .iter()

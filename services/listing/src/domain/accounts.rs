@@ -91,6 +91,7 @@ fn token_ttl(state_hours: i64) -> Duration {
 
 /// Registers an organisation (pending verification) with the caller as its admin, and signs
 /// them in. Everything or nothing: one transaction.
+#[tracing::instrument(skip_all)]
 pub async fn sign_up(
     db: &(impl ConnectionTrait + TransactionTrait),
     passwords: &PasswordGate,
@@ -166,6 +167,7 @@ pub struct LoginIn {
 /// address (see [`throttle`]); every attempt that reaches the password check is audited.
 /// A refusal is held until `auth.failed_login_delay_ms` (plus jitter) after arrival, so a flood
 /// of guesses is paced by its connections instead of by the server's cores.
+#[tracing::instrument(skip_all)]
 pub async fn log_in(
     db: &(impl ConnectionTrait + TransactionTrait),
     passwords: &PasswordGate,
@@ -284,6 +286,7 @@ async fn check_credentials(
 }
 
 /// Revokes the caller's current token (logout), audited.
+#[tracing::instrument(skip_all)]
 pub async fn log_out(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -320,6 +323,7 @@ pub struct PasswordChangeIn {
 }
 
 /// Changes the caller's password and revokes every other token of theirs.
+#[tracing::instrument(skip_all)]
 pub async fn change_password(
     db: &(impl ConnectionTrait + TransactionTrait),
     passwords: &PasswordGate,
@@ -381,6 +385,7 @@ pub async fn change_password(
 
 /// Creates a platform operator (from `techmarket admin create-operator` and the sample data),
 /// audited with no actor: it comes from the command line, not from a session.
+#[tracing::instrument(skip_all)]
 pub async fn create_operator(
     db: &(impl ConnectionTrait + TransactionTrait),
     email: &str,
@@ -413,6 +418,7 @@ pub async fn create_operator(
 }
 
 /// Adds a person to an existing organisation (sample data and invitations use it).
+#[tracing::instrument(skip_all)]
 pub async fn add_member(
     db: &impl ConnectionTrait,
     organisation: OrganisationId,
@@ -426,6 +432,7 @@ pub async fn add_member(
 }
 
 /// [`add_member`] with the password already hashed (through the [`PasswordGate`]).
+#[tracing::instrument(skip_all)]
 pub async fn add_member_hashed(
     db: &impl ConnectionTrait,
     organisation: OrganisationId,
@@ -473,6 +480,7 @@ fn new_user(
 }
 
 /// Members of `org`, for its own members and operators only.
+#[tracing::instrument(skip_all)]
 pub async fn list_members(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -582,6 +590,7 @@ pub(crate) async fn revoke_all_tokens(
 /// Removes `user` from `org` (its admins only; an admin may remove themselves unless they
 /// are the last admin). The person keeps an account without an organisation; every token of
 /// theirs is revoked, so they lose the organisation's private objects at once.
+#[tracing::instrument(skip_all)]
 pub async fn remove_member(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -629,6 +638,7 @@ pub async fn remove_member(
 
 /// Disables (`disabled = true`) or re-enables a user (operators only). Disabling revokes every
 /// token and refuses later logins; re-enabling lets them sign in again with their password.
+#[tracing::instrument(skip_all)]
 pub async fn set_user_disabled(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,

@@ -311,6 +311,7 @@ impl Editable for Achievements {
 }
 
 /// Creates a draft achievement for the caller's organisation ([`editing::create`]).
+#[tracing::instrument(skip_all)]
 pub async fn create(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -331,6 +332,7 @@ pub fn draft_model(
 }
 
 /// Applies a JSON merge patch to the achievement at `version` ([`editing::update`]).
+#[tracing::instrument(skip_all, fields(listing.id = %id))]
 pub async fn update(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -342,6 +344,7 @@ pub async fn update(
 }
 
 /// Applies an approved revision onto the published achievement ([`editing::apply_revision`]).
+#[tracing::instrument(skip_all)]
 pub async fn apply_revision(
     txn: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -353,6 +356,7 @@ pub async fn apply_revision(
 }
 
 /// Reads an achievement or 404 (no visibility check: callers decide).
+#[tracing::instrument(skip_all, fields(listing.id = %id))]
 pub async fn find(db: &impl ConnectionTrait, id: AchievementId) -> ApiResult<achievements::Model> {
     editing::find::<Achievements>(db, id.0).await
 }

@@ -30,6 +30,7 @@ impl Job for ExpireListings {
 }
 
 /// A listing was published, changed, withdrawn, expired or closed: every consumer learns.
+#[tracing::instrument(skip_all, fields(event.id = %id))]
 pub async fn listing_changed(
     db: &impl ConnectionTrait,
     kind: ListingKind,

@@ -802,6 +802,7 @@ fn api_error_rows(
 }
 
 /// Creates an import for the caller's organisation and queues it.
+#[tracing::instrument(skip_all)]
 pub async fn start(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -854,6 +855,7 @@ pub async fn start(
 }
 
 /// Reads an import its organisation's members and operators may see.
+#[tracing::instrument(skip_all, fields(import.id = %id))]
 pub async fn find_visible(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -916,6 +918,7 @@ pub fn summary_out(m: ImportSummary) -> ApiResult<ImportOut> {
 
 /// The caller's organisation's latest imports, newest first, without their files and row
 /// errors (`GET /api/v1/imports/{id}` has those).
+#[tracing::instrument(skip_all)]
 pub async fn list(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<Vec<ImportSummary>> {
     use sea_orm::QuerySelect;
     let org = caller.require_organisation()?;
@@ -979,6 +982,7 @@ enum Rows {
 /// Runs an import: parse, validate every row, then write in one transaction with the final
 /// state. `progress(processed, total)` reports validation progress. Idempotent: an import
 /// that already finished is left as it is.
+#[tracing::instrument(skip_all, fields(import.id = %id))]
 pub async fn process(
     db: &(impl ConnectionTrait + TransactionTrait),
     id: Uuid,
@@ -1279,6 +1283,7 @@ fn money_text(minor: Option<i64>, currency: Option<&str>) -> String {
 }
 
 /// An organisation's listings as a table in the import format (so exports re-import).
+#[tracing::instrument(skip_all)]
 pub async fn export(
     db: &impl ConnectionTrait,
     kind: ImportKind,

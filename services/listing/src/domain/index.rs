@@ -63,6 +63,7 @@ async fn cny_range(
 }
 
 /// The index document of an achievement, or `None` if it must not be searchable.
+#[tracing::instrument(skip_all)]
 pub async fn achievement_doc(
     db: &impl ConnectionTrait,
     m: &achievements::Model,
@@ -109,6 +110,7 @@ pub async fn achievement_doc(
 }
 
 /// The index document of a need, or `None` if it must not be searchable.
+#[tracing::instrument(skip_all)]
 pub async fn need_doc(
     db: &impl ConnectionTrait,
     m: &needs::Model,
@@ -150,6 +152,7 @@ pub async fn need_doc(
 
 /// Brings one listing's document in line with its row, returning the submitted write (a reader
 /// that must see it waits with `SearchIndex::settle`). Idempotent.
+#[tracing::instrument(skip_all, fields(listing.id = %id))]
 pub async fn sync_one(
     db: &impl ConnectionTrait,
     index: &dyn SearchIndex,
@@ -175,6 +178,7 @@ pub async fn sync_one(
 }
 
 /// Rebuilds the index from the database; `progress(done, total)` is called after each batch.
+#[tracing::instrument(skip_all)]
 pub async fn reindex(
     db: &impl ConnectionTrait,
     index: &dyn SearchIndex,

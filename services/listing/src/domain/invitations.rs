@@ -82,6 +82,7 @@ fn require_admin(caller: &AuthUser, org: OrganisationId, what: &str) -> ApiResul
 }
 
 /// Invites `email` into `org` (its admins only).
+#[tracing::instrument(skip_all)]
 pub async fn invite(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -136,6 +137,7 @@ pub async fn invite(
 }
 
 /// The organisation's invitations that can still be accepted, newest first (its admins only).
+#[tracing::instrument(skip_all)]
 pub async fn list_pending(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -160,6 +162,7 @@ pub async fn list_pending(
 
 /// Withdraws a pending invitation (its organisation's admins only). Revoking twice is
 /// harmless; a used invitation cannot be revoked (remove the member instead).
+#[tracing::instrument(skip_all, fields(invitation.id = %id))]
 pub async fn revoke(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -212,6 +215,7 @@ pub async fn revoke(
 }
 
 /// Creates the invitee's account in the inviting organisation and signs them in.
+#[tracing::instrument(skip_all)]
 pub async fn accept(
     db: &(impl ConnectionTrait + TransactionTrait),
     passwords: &PasswordGate,
@@ -318,6 +322,7 @@ pub struct RoleIn {
 
 /// Changes a member's role (admins only); the last admin cannot step down. The check runs in
 /// the same transaction as the change, under the organisation's lock.
+#[tracing::instrument(skip_all)]
 pub async fn set_role(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,

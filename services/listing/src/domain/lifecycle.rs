@@ -91,6 +91,7 @@ async fn audit(
 }
 
 /// Owner sends a draft (or a rejected listing) for review. It needs a future valid-until.
+#[tracing::instrument(skip_all, fields(listing.id = %id))]
 pub async fn submit(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -147,6 +148,7 @@ pub async fn submit(
 
 /// Operator publishes or rejects a submitted listing, or approves (`publish`) or rejects a
 /// published listing's pending revision.
+#[tracing::instrument(skip_all, fields(listing.id = %id))]
 pub async fn review(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -218,6 +220,7 @@ pub async fn review(
 }
 
 /// Owner takes a listing off the market.
+#[tracing::instrument(skip_all, fields(listing.id = %id))]
 pub async fn withdraw(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -225,39 +228,17 @@ pub async fn withdraw(
     id: Uuid,
     input: VersionIn,
 ) -> ApiResult<()> {
-    let header = listings::header(db, kind, id).await?;
-    listings::ensure_owner(&header, caller)?;
-    listings::ensure_version(&header, input.version)?;
-    if matches!(
-        header.status,
-        ListingStatus::Withdrawn | ListingStatus::Closed
-    ) {
-        return Err(wrong_state(&header, "withdraw"));
-    }
-    let txn = db.begin().await?;
-    listings::transition(
-        &txn,
-        &header,
-        input.version,
-        ListingStatus::Withdrawn,
-        vec![("closed_at", now_value())],
-    )
-    .await?;
-    audit(
-        &txn,
-        caller,
-        &header,
-        "listing.withdraw",
-        ListingStatus::Withdrawn,
-    )
-    .await?;
-    super::revisions::discard_pending(&txn, &header).await?;
-    events::listing_changed(&txn, kind, id).await?;
-    txn.commit().await?;
-    Ok(())
+    let from = |s: ListingStatus| !matches!(s, ListingStatus::Withdrawn | ListingStatus::Closed);
+    let ending = Ending {
+        verb: "withdraw",
+        action: "listing.withdraw",
+        to: ListingStatus::Withdrawn,
+    };
+    end_listing(db, caller, kind, id, input, from, ending).await
 }
 
 /// Owner marks a listing closed: the technology was transferred or the need met.
+#[tracing::instrument(skip_all, fields(listing.id = %id))]
 pub async fn close(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -265,32 +246,50 @@ pub async fn close(
     id: Uuid,
     input: VersionIn,
 ) -> ApiResult<()> {
+    let from = |s: ListingStatus| matches!(s, ListingStatus::Published | ListingStatus::Expired);
+    let ending = Ending {
+        verb: "close",
+        action: "listing.close",
+        to: ListingStatus::Closed,
+    };
+    end_listing(db, caller, kind, id, input, from, ending).await
+}
+
+/// How an owner ends a listing: the verb a refusal names, the audit action, the final status.
+struct Ending {
+    verb: &'static str,
+    action: &'static str,
+    to: ListingStatus,
+}
+
+/// Withdrawing and closing are one flow: the owner, at the version read, from a status
+/// `from` accepts, to a final status; a pending revision is discarded and the search index
+/// and matching hear of it in the same transaction.
+async fn end_listing(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    caller: &AuthUser,
+    kind: ListingKind,
+    id: Uuid,
+    input: VersionIn,
+    from: impl Fn(ListingStatus) -> bool,
+    ending: Ending,
+) -> ApiResult<()> {
     let header = listings::header(db, kind, id).await?;
     listings::ensure_owner(&header, caller)?;
     listings::ensure_version(&header, input.version)?;
-    if !matches!(
-        header.status,
-        ListingStatus::Published | ListingStatus::Expired
-    ) {
-        return Err(wrong_state(&header, "close"));
+    if !from(header.status) {
+        return Err(wrong_state(&header, ending.verb));
     }
     let txn = db.begin().await?;
     listings::transition(
         &txn,
         &header,
         input.version,
-        ListingStatus::Closed,
+        ending.to,
         vec![("closed_at", now_value())],
     )
     .await?;
-    audit(
-        &txn,
-        caller,
-        &header,
-        "listing.close",
-        ListingStatus::Closed,
-    )
-    .await?;
+    audit(&txn, caller, &header, ending.action, ending.to).await?;
     super::revisions::discard_pending(&txn, &header).await?;
     events::listing_changed(&txn, kind, id).await?;
     txn.commit().await?;
@@ -299,6 +298,7 @@ pub async fn close(
 
 /// Owner extends a published or expired listing; an expired one is published again (it was
 /// reviewed before).
+#[tracing::instrument(skip_all, fields(listing.id = %id))]
 pub async fn renew(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -356,6 +356,7 @@ pub struct ExpirySweep {
 /// Expires published listings whose valid-until date is before `today`, and reminds owners of
 /// those expiring within [`REMIND_DAYS_BEFORE`] days (once per validity period). Idempotent:
 /// running it twice on the same day changes nothing the second time.
+#[tracing::instrument(skip_all)]
 pub async fn sweep_expiry(
     db: &(impl ConnectionTrait + TransactionTrait),
     today: NaiveDate,
@@ -420,7 +421,7 @@ pub async fn sweep_expiry(
                     enqueue(
                         &txn,
                         &ListingExpiring {
-                            kind: kind.as_str().to_owned(),
+                            kind,
                             id,
                             organisation_id,
                             title,

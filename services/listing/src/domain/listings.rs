@@ -74,6 +74,7 @@ impl From<&needs::Model> for Header {
 }
 
 /// Reads the shared header of a listing, or 404.
+#[tracing::instrument(skip_all, fields(listing.id = %id))]
 pub async fn header(db: &impl ConnectionTrait, kind: ListingKind, id: Uuid) -> ApiResult<Header> {
     let not_found = || ApiError::not_found(format!("{} {id}", kind.as_str()));
     match kind {
@@ -136,6 +137,7 @@ pub fn ensure_version(header: &Header, expected: i32) -> ApiResult<()> {
 
 /// Moves a listing to `to`, bumping its version, with the version check inside the UPDATE so
 /// concurrent changes cannot both win. `extra` sets further columns in the same statement.
+#[tracing::instrument(skip_all)]
 pub async fn transition(
     db: &impl ConnectionTrait,
     header: &Header,
@@ -207,6 +209,7 @@ pub struct ListColumns<C> {
 
 /// Lists the listings of `query` the caller may see: published ones for everybody, every
 /// status for the owner's members (`mine` or their own `organisation_id`) and operators.
+#[tracing::instrument(skip_all)]
 pub async fn list_page<E>(
     db: &impl ConnectionTrait,
     caller: Option<&AuthUser>,

@@ -412,6 +412,7 @@ impl Editable for Needs {
 }
 
 /// Creates a draft need for the caller's organisation ([`editing::create`]).
+#[tracing::instrument(skip_all)]
 pub async fn create(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -432,6 +433,7 @@ pub fn draft_model(
 }
 
 /// Applies a JSON merge patch to the need at `version` ([`editing::update`]).
+#[tracing::instrument(skip_all, fields(listing.id = %id))]
 pub async fn update(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -443,6 +445,7 @@ pub async fn update(
 }
 
 /// Applies an approved revision onto the published need ([`editing::apply_revision`]).
+#[tracing::instrument(skip_all)]
 pub async fn apply_revision(
     txn: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -454,6 +457,7 @@ pub async fn apply_revision(
 }
 
 /// Reads a need or 404 (no visibility check: callers decide).
+#[tracing::instrument(skip_all, fields(listing.id = %id))]
 pub async fn find(db: &impl ConnectionTrait, id: NeedId) -> ApiResult<needs::Model> {
     editing::find::<Needs>(db, id.0).await
 }

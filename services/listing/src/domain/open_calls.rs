@@ -60,6 +60,7 @@ async fn open_call(db: &impl ConnectionTrait, need_id: NeedId) -> ApiResult<need
 }
 
 /// Applies to a published open call before its deadline, once per organisation.
+#[tracing::instrument(skip_all)]
 pub async fn apply(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -163,6 +164,7 @@ pub async fn apply(
 }
 
 /// The applications the caller may see: all for the owner and operators, their own otherwise.
+#[tracing::instrument(skip_all)]
 pub async fn list(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -199,6 +201,7 @@ pub struct ApplicationDecisionIn {
 
 /// Owner shortlists, declines or awards an application. Awarding closes the open call: the
 /// winner is recorded on the need and every other application becomes `not_selected`.
+#[tracing::instrument(skip_all)]
 pub async fn decide(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -319,6 +322,7 @@ pub async fn decide(
 /// bounty may not go down (nor change currency) and the deadline may not move earlier or be
 /// removed. Raising the bounty and extending the deadline stay allowed. Checked when an edit
 /// is made and again when an operator approves it (an application may arrive in between).
+#[tracing::instrument(skip_all)]
 pub async fn check_promises(
     db: &impl ConnectionTrait,
     need_id: NeedId,

@@ -101,6 +101,7 @@ pub fn validate(input: &OrganisationIn, prefix: &str, v: &mut Validator) -> Opti
 }
 
 /// Inserts a validated organisation (pending verification).
+#[tracing::instrument(skip_all)]
 pub async fn insert(
     db: &impl ConnectionTrait,
     input: &OrganisationIn,
@@ -139,6 +140,7 @@ pub async fn insert(
 
 /// Finds an organisation the caller may see: verified ones are public; pending or rejected
 /// ones only to their members and operators (404 to everyone else).
+#[tracing::instrument(skip_all, fields(organisation.id = %id))]
 pub async fn find_visible(
     db: &impl ConnectionTrait,
     id: OrganisationId,
@@ -170,6 +172,7 @@ pub struct VerificationIn {
 }
 
 /// Verifies or rejects an organisation (operators only).
+#[tracing::instrument(skip_all, fields(organisation.id = %id))]
 pub async fn decide_verification(
     db: &impl ConnectionTrait,
     operator: &AuthUser,
@@ -257,6 +260,7 @@ pub struct OrganisationListParams {
 
 /// Organisations for operators, oldest first (the verification queue reads `pending` ones in
 /// the order they registered). Returns (rows, total, page, per_page).
+#[tracing::instrument(skip_all)]
 pub async fn list(
     db: &impl ConnectionTrait,
     caller: &AuthUser,

@@ -10,6 +10,7 @@ use platform::jobs::{enqueue_unique_at, Job, Registry};
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
+use wire::ImportStatus;
 
 /// Purges, then schedules the next purge: one chain per deployment.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -33,6 +34,7 @@ fn days_ago(now: DateTime<Utc>, days: u32) -> DateTime<FixedOffset> {
 }
 
 /// Removes what `config.retention` no longer keeps, as of `now`.
+#[tracing::instrument(skip_all)]
 pub async fn purge(
     db: &impl ConnectionTrait,
     config: &Config,
@@ -58,7 +60,10 @@ pub async fn purge(
         .rows_affected;
     let now_fixed: DateTime<FixedOffset> = now.into();
     let abandoned_imports = imports::Entity::update_many()
-        .col_expr(imports::Column::Status, Expr::value("failed"))
+        .col_expr(
+            imports::Column::Status,
+            Expr::value(ImportStatus::Failed.as_str()),
+        )
         .col_expr(
             imports::Column::Failure,
             Expr::value(Some(format!(
@@ -69,7 +74,10 @@ pub async fn purge(
         .col_expr(imports::Column::Content, Expr::value(Vec::<u8>::new()))
         .col_expr(imports::Column::UpdatedAt, Expr::value(now_fixed))
         .col_expr(imports::Column::FinishedAt, Expr::value(Some(now_fixed)))
-        .filter(imports::Column::Status.is_not_in(["succeeded", "failed"]))
+        .filter(imports::Column::Status.is_not_in([
+            ImportStatus::Succeeded.as_str(),
+            ImportStatus::Failed.as_str(),
+        ]))
         .filter(imports::Column::CreatedAt.lt(days_ago(now, retention.unfinished_imports_days)))
         .exec(db)
         .await?

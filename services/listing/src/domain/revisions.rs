@@ -73,6 +73,7 @@ fn to_out(m: revs::Model) -> ApiResult<RevisionOut> {
 }
 
 /// The pending revision of a listing, if any.
+#[tracing::instrument(skip_all, fields(listing.id = %id))]
 pub async fn find_pending(
     db: &impl ConnectionTrait,
     kind: ListingKind,
@@ -89,6 +90,7 @@ pub async fn find_pending(
 
 /// What the owner's members and operators see of a listing's revision: the pending one, or
 /// the last one if it was rejected (so the owner reads why). Everyone else: nothing.
+#[tracing::instrument(skip_all)]
 pub async fn for_reader(
     db: &impl ConnectionTrait,
     header: &Header,
@@ -113,6 +115,7 @@ pub async fn for_reader(
 }
 
 /// Every pending revision, oldest first (the review queue shows those of published listings).
+#[tracing::instrument(skip_all)]
 pub async fn pending_rows(db: &impl ConnectionTrait) -> ApiResult<Vec<revs::Model>> {
     Ok(revs::Entity::find()
         .filter(revs::Column::Status.eq(status::PENDING))
@@ -129,6 +132,7 @@ pub fn out(m: revs::Model) -> ApiResult<RevisionOut> {
 /// The owner's edit of `live` (the stored listing as input): checks the caller, the version and
 /// the state, then merges `patch` — onto the pending proposal when the listing is published,
 /// so an owner who edits again replaces their proposal with a newer one.
+#[tracing::instrument(skip_all)]
 pub async fn merge_edit<T: Serialize + DeserializeOwned>(
     db: &impl ConnectionTrait,
     header: &Header,
@@ -228,6 +232,7 @@ async fn end_pending(
 
 /// A listing that leaves the market (withdrawn, closed) drops its pending revision: there is
 /// nothing left to review. Runs inside the transaction that changes the listing's state.
+#[tracing::instrument(skip_all)]
 pub async fn discard_pending(txn: &impl ConnectionTrait, header: &Header) -> ApiResult<()> {
     end_pending(txn, header, status::WITHDRAWN, None, None).await?;
     Ok(())
@@ -236,6 +241,7 @@ pub async fn discard_pending(txn: &impl ConnectionTrait, header: &Header) -> Api
 /// Stores `proposal` as the listing's pending revision (replacing an earlier pending one),
 /// bumping the listing's version from `version`. An empty proposal (the edit brings the text
 /// back to what is public) just ends the pending revision. The public row is not touched.
+#[tracing::instrument(skip_all)]
 pub async fn propose(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -293,6 +299,7 @@ pub async fn propose(
 }
 
 /// The current pending proposal, or an empty one.
+#[tracing::instrument(skip_all)]
 pub async fn current_proposal(db: &impl ConnectionTrait, header: &Header) -> ApiResult<Proposal> {
     match find_pending(db, header.kind, header.id).await? {
         Some(p) => serde_json::from_value(p.proposed).map_err(|e| ApiError::Internal(e.into())),
@@ -301,6 +308,7 @@ pub async fn current_proposal(db: &impl ConnectionTrait, header: &Header) -> Api
 }
 
 /// The owner takes back their pending revision; the public text stays as it is.
+#[tracing::instrument(skip_all, fields(listing.id = %id))]
 pub async fn withdraw(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -335,6 +343,7 @@ pub async fn withdraw(
 
 /// An operator approves (`publish`) or rejects a published listing's pending revision.
 /// `input.version` is the listing version the operator read (stale → 409).
+#[tracing::instrument(skip_all)]
 pub async fn review(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,

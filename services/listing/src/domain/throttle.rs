@@ -182,6 +182,7 @@ fn window(config: &AuthConfig) -> Duration {
 
 /// 429 with `Retry-After` when either counter has reached its limit within the window, or
 /// when attempts in flight fill what remains of it; otherwise the attempt's place.
+#[tracing::instrument(skip_all)]
 pub async fn check(
     db: &impl ConnectionTrait,
     config: &AuthConfig,
@@ -229,6 +230,7 @@ pub async fn check(
 
 /// Counts one failed attempt against the account and the address, and drops their failures
 /// that have left the window (so the table holds at most a window's worth per key).
+#[tracing::instrument(skip_all)]
 pub async fn record_failure(
     db: &impl ConnectionTrait,
     config: &AuthConfig,
@@ -254,6 +256,7 @@ pub async fn record_failure(
 }
 
 /// Forgets the account's failures after a successful login (the address's stay).
+#[tracing::instrument(skip_all)]
 pub async fn clear_account(db: &impl ConnectionTrait, keys: &LoginKeys) -> ApiResult<()> {
     login_failures::Entity::delete_many()
         .filter(login_failures::Column::KeyHash.eq(keys.account.as_str()))

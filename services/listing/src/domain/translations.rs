@@ -68,6 +68,7 @@ pub fn localized_text(m: listing_translations::Model) -> LocalizedText {
 }
 
 /// Every translation of a listing, ordered by language.
+#[tracing::instrument(skip_all, fields(listing.id = %id))]
 pub async fn list(
     db: &impl ConnectionTrait,
     kind: ListingKind,
@@ -172,6 +173,7 @@ fn check_version(row: &listing_translations::Model, sent: Option<i32>) -> ApiRes
 /// Adds or replaces the translation into `language` (owners only). On an unpublished listing
 /// it is stored at once, versioned and audited; on a published one it is public text, so it
 /// joins the listing's pending revision and waits for review like any other edit.
+#[tracing::instrument(skip_all)]
 pub async fn put(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -294,6 +296,7 @@ async fn write(
 /// Removes the translation into `language` (owners). On a published listing the removal joins
 /// the pending revision (a proposed, not yet public translation is simply dropped from it).
 /// Returns whether the change waits for review.
+#[tracing::instrument(skip_all)]
 pub async fn remove(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -358,6 +361,7 @@ async fn delete_row(
     clippy::too_many_arguments,
     reason = "the listing, the language, the text and who proposed it"
 )]
+#[tracing::instrument(skip_all, fields(listing.id = %id))]
 pub async fn apply_reviewed(
     txn: &impl ConnectionTrait,
     caller: &AuthUser,

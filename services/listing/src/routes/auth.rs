@@ -111,9 +111,9 @@ async fn log_out(State(state): State<ListingState>, caller: AuthUser) -> ApiResu
 
 /// The caller: user, organisation and roles.
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
-    responses((status = 200, body = AuthUser), (status = 401, body = Problem, content_type = "application/problem+json")))]
-async fn me(caller: AuthUser) -> AppJson<AuthUser> {
-    AppJson(caller)
+    responses((status = 200, body = wire::accounts::Me), (status = 401, body = Problem, content_type = "application/problem+json")))]
+async fn me(caller: AuthUser) -> AppJson<wire::accounts::Me> {
+    AppJson(caller.into())
 }
 
 /// Change the caller's password; every other session of theirs is revoked.

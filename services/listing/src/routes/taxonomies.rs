@@ -2,13 +2,13 @@
 
 use axum::http::header;
 use axum::response::IntoResponse;
-use platform::taxonomy::{self, AseanMember, Term};
+use platform::taxonomy::{self, terms_out};
 use serde::Serialize;
-use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::ListingState;
+use wire::taxonomy::{Regions, Term};
 
 pub fn router() -> OpenApiRouter<ListingState> {
     OpenApiRouter::new()
@@ -31,52 +31,44 @@ fn cached<T: Serialize>(value: T) -> impl IntoResponse {
 /// Industry fields (codes with zh and en labels).
 #[utoipa::path(get, path = "/api/v1/taxonomies/industries", tag = "taxonomies", responses((status = 200, body = Vec<Term>)))]
 async fn industries() -> impl IntoResponse {
-    cached(taxonomy::INDUSTRIES)
+    cached(terms_out(taxonomy::INDUSTRIES))
 }
 
 /// Regions: Guangxi's cities, China's provinces and the ASEAN members.
-#[derive(Serialize, ToSchema)]
-pub struct Regions {
-    pub guangxi: Term,
-    pub guangxi_cities: &'static [Term],
-    pub provinces: &'static [Term],
-    pub asean: &'static [AseanMember],
-}
-
 #[utoipa::path(get, path = "/api/v1/taxonomies/regions", tag = "taxonomies", responses((status = 200, body = Regions)))]
 async fn regions() -> impl IntoResponse {
     cached(Regions {
         guangxi: Term {
-            code: "450000",
-            zh: "广西壮族自治区",
-            en: "Guangxi Zhuang Autonomous Region",
+            code: "450000".to_owned(),
+            zh: "广西壮族自治区".to_owned(),
+            en: "Guangxi Zhuang Autonomous Region".to_owned(),
         },
-        guangxi_cities: taxonomy::GUANGXI_CITIES,
-        provinces: taxonomy::PROVINCES,
-        asean: taxonomy::ASEAN,
+        guangxi_cities: terms_out(taxonomy::GUANGXI_CITIES),
+        provinces: terms_out(taxonomy::PROVINCES),
+        asean: taxonomy::ASEAN.iter().map(Into::into).collect(),
     })
 }
 
 /// IP types.
 #[utoipa::path(get, path = "/api/v1/taxonomies/ip-types", tag = "taxonomies", responses((status = 200, body = Vec<Term>)))]
 async fn ip_types() -> impl IntoResponse {
-    cached(taxonomy::IP_TYPES)
+    cached(terms_out(taxonomy::IP_TYPES))
 }
 
 /// Cooperation modes.
 #[utoipa::path(get, path = "/api/v1/taxonomies/cooperation-modes", tag = "taxonomies", responses((status = 200, body = Vec<Term>)))]
 async fn cooperation_modes() -> impl IntoResponse {
-    cached(taxonomy::COOPERATION_MODES)
+    cached(terms_out(taxonomy::COOPERATION_MODES))
 }
 
 /// Technology readiness levels 1–9.
 #[utoipa::path(get, path = "/api/v1/taxonomies/trl", tag = "taxonomies", responses((status = 200, body = Vec<Term>)))]
 async fn trl_levels() -> impl IntoResponse {
-    cached(taxonomy::TRL_LEVELS)
+    cached(terms_out(taxonomy::TRL_LEVELS))
 }
 
 /// Languages listings may be written in.
 #[utoipa::path(get, path = "/api/v1/taxonomies/languages", tag = "taxonomies", responses((status = 200, body = Vec<Term>)))]
 async fn languages() -> impl IntoResponse {
-    cached(taxonomy::LANGUAGES)
+    cached(terms_out(taxonomy::LANGUAGES))
 }

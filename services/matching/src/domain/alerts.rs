@@ -15,7 +15,8 @@ use search::{Filters, SearchIndex, SearchQuery, SortOrder};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
-use wire::ListingKind;
+pub use wire::NotificationKind;
+use wire::{AlertKind, ListingKind};
 
 /// Most saved searches per person.
 const MAX_PER_USER: usize = 50;
@@ -97,6 +98,7 @@ fn to_filters(f: &SavedFilters) -> Filters {
 }
 
 /// Saves a search for the caller.
+#[tracing::instrument(skip_all)]
 pub async fn create(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -105,11 +107,11 @@ pub async fn create(
     let mut v = Validator::new();
     v.length(&input.name, "name", 1, 120);
     v.check(
-        matches!(input.alert_kind.as_str(), "search" | "new_matches"),
+        AlertKind::parse(&input.alert_kind).is_some(),
         "alert_kind",
         "must be search or new_matches",
     );
-    if input.alert_kind == "search" {
+    if input.alert_kind == AlertKind::Search.as_str() {
         v.check(
             input.query.as_deref().is_some_and(|q| !q.trim().is_empty())
                 || !input.filters.is_null(),
@@ -170,6 +172,7 @@ pub async fn create(
 }
 
 /// The caller's saved searches.
+#[tracing::instrument(skip_all)]
 pub async fn list_mine(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -182,6 +185,7 @@ pub async fn list_mine(
 }
 
 /// Deletes one of the caller's saved searches.
+#[tracing::instrument(skip_all, fields(saved_search.id = %id))]
 pub async fn delete(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid) -> ApiResult<()> {
     let result = saved_searches::Entity::delete_many()
         .filter(saved_searches::Column::Id.eq(id))
@@ -209,7 +213,7 @@ impl Job for EmailNotification {
 /// What a notification says and where it points; `email` asks for an email as well (sent only
 /// where email is enabled).
 pub struct Notice<'a> {
-    pub kind: &'a str,
+    pub kind: NotificationKind,
     pub title: &'a str,
     pub body: &'a str,
     pub link: Option<String>,
@@ -218,6 +222,7 @@ pub struct Notice<'a> {
 }
 
 /// Creates an in-app notification and, when asked and enabled, queues its email.
+#[tracing::instrument(skip_all)]
 pub async fn notify(
     db: &impl ConnectionTrait,
     user_id: Uuid,
@@ -235,7 +240,7 @@ pub async fn notify(
     notifications::ActiveModel {
         id: Set(id),
         user_id: Set(user_id),
-        kind: Set(kind.to_owned()),
+        kind: Set(kind.as_str().to_owned()),
         title: Set(title.chars().take(300).collect()),
         body: Set(body.to_owned()),
         link: Set(link),
@@ -260,16 +265,17 @@ pub async fn notify(
 
 /// A listing was just indexed: people whose saved search it matches hear of it. Runs the
 /// saved query on the index and looks for the listing among the results.
+#[tracing::instrument(skip_all)]
 pub async fn run_search_alerts(
     db: &impl ConnectionTrait,
     index: &dyn SearchIndex,
     email_enabled: bool,
-    kind: &str,
+    kind: ListingKind,
     listing_id: Uuid,
     title: &str,
 ) -> anyhow::Result<usize> {
     let alerts = saved_searches::Entity::find()
-        .filter(saved_searches::Column::AlertKind.eq("search"))
+        .filter(saved_searches::Column::AlertKind.eq(AlertKind::Search.as_str()))
         .all(db)
         .await?;
     let mut sent = 0;
@@ -293,7 +299,7 @@ pub async fn run_search_alerts(
         // One notification per alert and listing.
         let already = notifications::Entity::find()
             .filter(notifications::Column::UserId.eq(alert.user_id))
-            .filter(notifications::Column::Kind.eq("saved_search"))
+            .filter(notifications::Column::Kind.eq(NotificationKind::SavedSearch.as_str()))
             .filter(notifications::Column::Link.eq(format!("/{kind}s/{listing_id}")))
             .one(db)
             .await?;
@@ -304,7 +310,7 @@ pub async fn run_search_alerts(
             db,
             alert.user_id,
             Notice {
-                kind: "saved_search",
+                kind: NotificationKind::SavedSearch,
                 title: &format!("新发布 New listing for \"{}\": {title}", alert.name),
                 body: &format!("与您保存的搜索“{}”相符的新信息：{title}。A new listing matches your saved search \"{}\": {title}.", alert.name, alert.name),
                 link: Some(format!("/{kind}s/{listing_id}")),
@@ -331,6 +337,7 @@ pub async fn run_search_alerts(
 }
 
 /// Whether `user` asked to get new-match alerts for this need by email.
+#[tracing::instrument(skip_all)]
 pub async fn wants_match_email(
     db: &impl ConnectionTrait,
     user: Uuid,
@@ -338,7 +345,7 @@ pub async fn wants_match_email(
 ) -> anyhow::Result<bool> {
     let alerts = saved_searches::Entity::find()
         .filter(saved_searches::Column::UserId.eq(user))
-        .filter(saved_searches::Column::AlertKind.eq("new_matches"))
+        .filter(saved_searches::Column::AlertKind.eq(AlertKind::NewMatches.as_str()))
         .filter(saved_searches::Column::EmailEnabled.eq(true))
         .all(db)
         .await?;
@@ -348,6 +355,7 @@ pub async fn wants_match_email(
 }
 
 /// Sends a notification's email through the configured SMTP relay.
+#[tracing::instrument(skip_all)]
 pub async fn send_email(
     db: &impl ConnectionTrait,
     config: &platform::config::EmailConfig,

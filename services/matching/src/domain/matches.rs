@@ -10,46 +10,12 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
 };
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::engine::{Features, Reason};
 use crate::SERVICE;
-use wire::{ListingKind, MatchSideStatus};
+use wire::{DeclineReason, FeedbackParty, ListingKind, MatchSideStatus, NotificationKind, Verdict};
 
-/// The other side of a match, in brief.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ListingBrief {
-    pub id: Uuid,
-    pub organisation_id: Uuid,
-    pub title: String,
-    pub summary: String,
-    pub language: String,
-    pub industry: String,
-    pub region_code: String,
-    pub country: String,
-    pub trl: i16,
-}
-
-/// A match as its parties and brokers see it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct MatchOut {
-    pub id: MatchId,
-    pub need_id: Uuid,
-    pub achievement_id: Uuid,
-    pub score: f64,
-    pub features: Features,
-    pub reasons: Vec<Reason>,
-    pub engine_version: String,
-    pub computed_at: chrono::DateTime<chrono::FixedOffset>,
-    /// `new`, `shortlisted`, `dismissed`, `contacted` or `converted`, per party.
-    pub need_side_status: String,
-    pub achievement_side_status: String,
-    pub version: i32,
-    pub need: Option<ListingBrief>,
-    pub achievement: Option<ListingBrief>,
-}
+pub use wire::matching::{FeedbackIn, FeedbackOut, ListingBrief, MatchOut, StatusIn};
 
 fn need_brief(n: needs::Model) -> ListingBrief {
     ListingBrief {
@@ -80,6 +46,7 @@ fn achievement_brief(a: achievements::Model) -> ListingBrief {
 }
 
 /// Builds the API view of matches with both sides' briefs (two queries, not one per match).
+#[tracing::instrument(skip_all)]
 pub async fn to_out(
     db: &impl ConnectionTrait,
     rows: Vec<matches::Model>,
@@ -101,30 +68,32 @@ pub async fn to_out(
             .into_iter()
             .map(|a| (a.id, a))
             .collect();
-    Ok(rows
-        .into_iter()
-        .map(|m| MatchOut {
-            id: MatchId(m.id),
-            need_id: m.need_id,
-            achievement_id: m.achievement_id,
-            score: m.score,
-            features: serde_json::from_value(m.features).unwrap_or_default(),
-            reasons: serde_json::from_value(m.reasons).unwrap_or_default(),
-            engine_version: m.engine_version,
-            computed_at: m.computed_at,
-            need_side_status: m.need_side_status,
-            achievement_side_status: m.achievement_side_status,
-            version: m.version,
-            need: needs_by_id.get(&m.need_id).cloned().map(need_brief),
-            achievement: achs_by_id
-                .get(&m.achievement_id)
-                .cloned()
-                .map(achievement_brief),
+    rows.into_iter()
+        .map(|m| {
+            Ok(MatchOut {
+                id: MatchId(m.id),
+                need_id: m.need_id,
+                achievement_id: m.achievement_id,
+                score: m.score,
+                features: serde_json::from_value(m.features).unwrap_or_default(),
+                reasons: serde_json::from_value(m.reasons).unwrap_or_default(),
+                engine_version: m.engine_version,
+                computed_at: m.computed_at,
+                need_side_status: m.need_side_status.parse()?,
+                achievement_side_status: m.achievement_side_status.parse()?,
+                version: m.version,
+                need: needs_by_id.get(&m.need_id).cloned().map(need_brief),
+                achievement: achs_by_id
+                    .get(&m.achievement_id)
+                    .cloned()
+                    .map(achievement_brief),
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Live matches of one side, best first.
+#[tracing::instrument(skip_all, fields(match.id = %id))]
 pub async fn live_for(
     db: &impl ConnectionTrait,
     column: matches::Column,
@@ -136,15 +105,6 @@ pub async fn live_for(
         .order_by_desc(matches::Column::Score)
         .all(db)
         .await?)
-}
-
-/// A party's status change.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct StatusIn {
-    /// `shortlisted`, `dismissed`, `contacted` or `converted`.
-    pub status: String,
-    pub version: i32,
 }
 
 /// Which side of a match the caller speaks for.
@@ -173,6 +133,7 @@ async fn side_of(
 }
 
 /// A party moves its side of a match along new → shortlisted / dismissed → contacted → converted.
+#[tracing::instrument(skip_all, fields(match.id = %id))]
 pub async fn set_status(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -229,54 +190,21 @@ pub async fn set_status(
     Ok(updated)
 }
 
-/// Why a party declines a match (typed, so owners can act on it).
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FeedbackIn {
-    /// `good` or `poor`.
-    pub verdict: String,
-    /// For poor matches: `too_early`, `benefit_unclear`, `price`, `ip_unclear`, `not_relevant` or `other`.
-    pub reason: Option<String>,
-    /// Free text, required with `other`.
-    pub comment: Option<String>,
+/// Feedback as its readers see it.
+pub fn feedback_out(m: match_feedback::Model) -> ApiResult<FeedbackOut> {
+    Ok(FeedbackOut {
+        id: m.id,
+        match_id: m.match_id,
+        party: m.party.parse()?,
+        verdict: m.verdict.parse()?,
+        reason: m.reason.as_deref().map(str::parse).transpose()?,
+        comment: m.comment,
+        created_at: m.created_at,
+    })
 }
-
-/// Feedback as stored and returned.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct FeedbackOut {
-    pub id: Uuid,
-    pub match_id: Uuid,
-    pub party: String,
-    pub verdict: String,
-    pub reason: Option<String>,
-    pub comment: Option<String>,
-    pub created_at: chrono::DateTime<chrono::FixedOffset>,
-}
-
-impl From<match_feedback::Model> for FeedbackOut {
-    fn from(m: match_feedback::Model) -> Self {
-        FeedbackOut {
-            id: m.id,
-            match_id: m.match_id,
-            party: m.party,
-            verdict: m.verdict,
-            reason: m.reason,
-            comment: m.comment,
-            created_at: m.created_at,
-        }
-    }
-}
-
-const REASONS: &[&str] = &[
-    "too_early",
-    "benefit_unclear",
-    "price",
-    "ip_unclear",
-    "not_relevant",
-    "other",
-];
 
 /// Records a party's (or a broker's) feedback and tells the other listing's owners.
+#[tracing::instrument(skip_all, fields(match.id = %id))]
 pub async fn give_feedback(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
@@ -296,9 +224,9 @@ pub async fn give_feedback(
         .await?
         .ok_or_else(|| ApiError::not_found("achievement"))?;
     let party = if caller.belongs_to(need.organisation_id.into()) {
-        "need_owner"
+        FeedbackParty::NeedOwner
     } else if caller.belongs_to(ach.organisation_id.into()) {
-        "achievement_owner"
+        FeedbackParty::AchievementOwner
     } else if caller.broker_id.is_some() {
         super::access::ensure_may_see(
             db,
@@ -308,33 +236,32 @@ pub async fn give_feedback(
             &need.region_code,
         )
         .await?;
-        "broker"
+        FeedbackParty::Broker
     } else {
         return Err(ApiError::Forbidden(
             "only the parties of a match and its brokers give feedback".to_owned(),
         ));
     };
     let mut v = Validator::new();
-    v.check(
-        matches!(input.verdict.as_str(), "good" | "poor"),
-        "verdict",
-        "must be good or poor",
-    );
-    if let Some(r) = &input.reason {
+    let verdict = Verdict::parse(&input.verdict);
+    v.check(verdict.is_some(), "verdict", "must be good or poor");
+    let reason = input.reason.as_deref().map(DeclineReason::parse);
+    if reason == Some(None) {
+        let codes: Vec<&str> = DeclineReason::ALL.iter().map(|r| r.as_str()).collect();
         v.check(
-            REASONS.contains(&r.as_str()),
+            false,
             "reason",
-            format!("must be one of {}", REASONS.join(", ")),
+            format!("must be one of {}", codes.join(", ")),
         );
     }
-    if input.verdict == "poor" {
+    if verdict == Some(Verdict::Poor) {
         v.check(
             input.reason.is_some(),
             "reason",
             "say why the match is poor",
         );
     }
-    if input.reason.as_deref() == Some("other") {
+    if reason == Some(Some(DeclineReason::Other)) {
         v.check(
             input
                 .comment
@@ -354,7 +281,7 @@ pub async fn give_feedback(
         match_id: Set(m.id),
         given_by: Set(caller.user_id.0),
         given_by_organisation_id: Set(caller.organisation_id.map(|o| o.0)),
-        party: Set(party.to_owned()),
+        party: Set(party.as_str().to_owned()),
         verdict: Set(input.verdict.clone()),
         reason: Set(input.reason.clone()),
         comment: Set(input.comment.clone()),
@@ -366,13 +293,15 @@ pub async fn give_feedback(
     // Feedback goes back to the owner of the listing being judged: the need owner judges the
     // achievement, the achievement owner judges the need; a broker's reaches both.
     let recipients: Vec<(Uuid, ListingKind, String)> = match party {
-        "need_owner" => vec![(
+        FeedbackParty::NeedOwner => vec![(
             ach.organisation_id,
             ListingKind::Achievement,
             ach.title.clone(),
         )],
-        "achievement_owner" => vec![(need.organisation_id, ListingKind::Need, need.title.clone())],
-        _ => vec![
+        FeedbackParty::AchievementOwner => {
+            vec![(need.organisation_id, ListingKind::Need, need.title.clone())]
+        }
+        FeedbackParty::Broker => vec![
             (
                 ach.organisation_id,
                 ListingKind::Achievement,
@@ -390,7 +319,7 @@ pub async fn give_feedback(
             notifications::ActiveModel {
                 id: Set(new_uuid()),
                 user_id: Set(u.id),
-                kind: Set("match_feedback".to_owned()),
+                kind: Set(NotificationKind::MatchFeedback.as_str().to_owned()),
                 title: Set(format!("匹配反馈 Feedback: {title}").chars().take(300).collect()),
                 body: Set(format!("{} — {}{}", input.verdict, input.reason.clone().unwrap_or_default(), input.comment.as_ref().map(|c| format!(": {c}")).unwrap_or_default())),
                 link: Set(Some(format!("/{kind}s/{}#matches", if kind == ListingKind::Need { need.id } else { ach.id }))),
@@ -410,7 +339,7 @@ pub async fn give_feedback(
         entity_type: "match",
         entity_id: m.id,
     }
-    .record(&txn, None::<&()>, Some(&FeedbackOut::from(row.clone())))
+    .record(&txn, None::<&()>, Some(&feedback_out(row.clone())?))
     .await?;
     txn.commit().await?;
     Ok(row)

@@ -30,6 +30,7 @@ async fn translations(
 
 /// A need as the matcher sees it; the keywords of its translations join its own so that a
 /// translated need also finds listings in the translation's language.
+#[tracing::instrument(skip_all)]
 pub async fn need_profile(
     db: &impl ConnectionTrait,
     m: &needs::Model,
@@ -72,6 +73,7 @@ pub async fn need_profile(
 }
 
 /// Profiles of the live achievements among `ids` (others are skipped).
+#[tracing::instrument(skip_all)]
 pub async fn achievement_profiles(
     db: &impl ConnectionTrait,
     ids: &[Uuid],

@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::profiles::{achievement_as_query, achievement_profiles, live, need_profile};
 use crate::embedding::jobs::Semantic;
 use crate::engine::{self, Scored, ENGINE_VERSION};
-use wire::{ListingStatus, UserStatus};
+use wire::{ListingStatus, MatchSideStatus, UserStatus};
 
 /// Needs re-evaluated when an achievement changes.
 const REVERSE_CANDIDATES: usize = 50;
@@ -87,8 +87,8 @@ async fn upsert(db: &impl ConnectionTrait, need_id: Uuid, s: &Scored) -> anyhow:
                 reasons: Set(reasons),
                 engine_version: Set(ENGINE_VERSION.to_owned()),
                 computed_at: Set(now()),
-                need_side_status: Set("new".to_owned()),
-                achievement_side_status: Set("new".to_owned()),
+                need_side_status: Set(MatchSideStatus::New.as_str().to_owned()),
+                achievement_side_status: Set(MatchSideStatus::New.as_str().to_owned()),
                 retired_at: Set(None),
                 version: Set(1),
                 created_at: Set(now()),
@@ -125,7 +125,7 @@ async fn notify_new_matches(
             db,
             m.id,
             super::alerts::Notice {
-                kind: "new_matches",
+                kind: wire::NotificationKind::NewMatches,
                 title: &format!("{count} 条新匹配 new matches: {title}"),
                 body: &format!(
                     "您的“{title}”有 {count} 条新的匹配。{count} new matches for \"{title}\"."
@@ -142,6 +142,7 @@ async fn notify_new_matches(
 
 /// Recomputes a need's matches: the best compatible achievements above the minimum score are
 /// kept; untouched (`new`) matches that fell out are retired, worked ones are kept.
+#[tracing::instrument(skip_all)]
 pub async fn recompute_need(
     db: &(impl ConnectionTrait + TransactionTrait),
     index: &dyn SearchIndex,
@@ -209,7 +210,8 @@ pub async fn recompute_need_hybrid(
         .all(&txn)
         .await?;
     for m in stale {
-        let untouched = m.need_side_status == "new" && m.achievement_side_status == "new";
+        let new = MatchSideStatus::New.as_str();
+        let untouched = m.need_side_status == new && m.achievement_side_status == new;
         if !kept.contains(&m.achievement_id) && untouched {
             let mut active: matches::ActiveModel = m.into();
             active.retired_at = Set(Some(now()));
@@ -233,6 +235,7 @@ pub async fn recompute_need_hybrid(
 
 /// Recomputes the pairs an achievement takes part in: needs it may answer (found by reverse
 /// retrieval) and needs it already matched.
+#[tracing::instrument(skip_all)]
 pub async fn recompute_achievement(
     db: &(impl ConnectionTrait + TransactionTrait),
     index: &dyn SearchIndex,
@@ -353,6 +356,7 @@ pub async fn recompute_achievement_hybrid(
 
 /// Recomputes the matches of every live need (`techmarket rematch`); `progress(done, total)`
 /// after each need.
+#[tracing::instrument(skip_all)]
 pub async fn rematch_all(
     db: &(impl ConnectionTrait + TransactionTrait),
     index: &dyn SearchIndex,

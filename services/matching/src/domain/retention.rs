@@ -20,6 +20,7 @@ impl Job for PurgeMatchingRecords {
 }
 
 /// Deletes read notifications older than the setting, as of `now`; returns how many.
+#[tracing::instrument(skip_all)]
 pub async fn purge(
     db: &impl ConnectionTrait,
     config: &Config,

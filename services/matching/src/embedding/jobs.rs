@@ -31,8 +31,7 @@ use crate::settings::MatchingConfig;
 /// Embed one listing's texts (enqueued by matching when its search document changed).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EmbedListing {
-    /// `achievement` or `need`.
-    pub kind: String,
+    pub kind: ListingKind,
     pub id: Uuid,
 }
 
@@ -265,8 +264,7 @@ pub async fn run(state: &crate::MatchingState, job: &EmbedListing) -> anyhow::Re
     let Some(semantic) = Semantic::from_config(&state.config, &settings)? else {
         return Ok(());
     };
-    let kind = ListingKind::parse(&job.kind)
-        .with_context(|| format!("Unknown listing kind {:?}", job.kind))?;
+    let kind = job.kind;
     if !embed_listing(&state.db, &semantic, kind, job.id).await? {
         return Ok(());
     }

@@ -1,36 +1,8 @@
 //! The features of a need ↔ achievement pair, each in 0–1.
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
 use super::{AchievementProfile, NeedProfile};
 
-/// Feature values of one pair; stored with the match so a score can always be explained.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct Features {
-    /// Merged text relevance from retrieval.
-    pub text: f64,
-    /// Share of the need's keywords found among the achievement's (any language).
-    pub keywords: f64,
-    /// Closest IPC relation: group 1, subclass 0.75, class 0.5, section 0.2.
-    pub ipc: f64,
-    /// Same industry field.
-    pub industry: f64,
-    /// Achievement TRL against the need's minimum.
-    pub trl: f64,
-    /// Asking price against budget.
-    pub price_fit: f64,
-    /// Shared cooperation modes.
-    pub cooperation: f64,
-    /// Same city, province, country or a cross-border pair.
-    pub region: f64,
-    /// Newer listings first: halves every 180 days.
-    pub freshness: f64,
-    /// Similar meaning (the cosine of the two texts' vectors, rescaled); only when an embedder
-    /// is configured and both sides have vectors, so matches without one read as before.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub semantic: Option<f64>,
-}
+pub use wire::matching::Features;
 
 /// Cosines of unrelated texts sit well above 0 for e5-style models (about 0.7 for
 /// multilingual-e5-small across languages, a need against a listing); the feature rises from

@@ -17,7 +17,6 @@ use std::collections::HashMap;
 use crate::settings::MatchingConfig;
 use search::{Filters, ListingKind, RetrievalQuery, SearchIndex, WeightedText};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 pub use features::Features;
@@ -63,16 +62,7 @@ pub struct AchievementProfile {
     pub age_days: i64,
 }
 
-/// One ranked achievement for a need.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct Scored {
-    pub achievement_id: Uuid,
-    /// 0–1, the weighted mean of the features.
-    pub score: f64,
-    pub features: Features,
-    /// Why it matches, and what counts against it.
-    pub reasons: Vec<Reason>,
-}
+pub use wire::matching::Scored;
 
 /// The other half of retrieval: a need's (or an achievement's) vector and the listings near it
 /// in meaning. The engine does not know where vectors come from (the database's vector table, or

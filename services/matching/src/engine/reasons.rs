@@ -2,23 +2,11 @@
 //! against it.
 
 use platform::taxonomy;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use super::features::{ipc_similarity, shared_keywords};
 use super::{AchievementProfile, Features, NeedProfile};
 
-/// One reason.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct Reason {
-    /// Stable code: `ipc`, `keywords`, `semantic`, `industry`, `trl`, `price`, `cooperation`,
-    /// `region`.
-    pub code: String,
-    /// `true` for what speaks for the match, `false` for what counts against it.
-    pub positive: bool,
-    pub zh: String,
-    pub en: String,
-}
+pub use wire::matching::Reason;
 
 fn reason(code: &str, positive: bool, zh: String, en: String) -> Reason {
     Reason {

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use wire::MatchSideStatus;
 
 use crate::domain::access::{broker_area, ensure_may_see};
 use crate::domain::matches::{self, FeedbackIn, FeedbackOut, MatchOut, StatusIn};
@@ -176,7 +177,7 @@ async fn give_feedback(
     AppJson(input): AppJson<FeedbackIn>,
 ) -> ApiResult<(StatusCode, AppJson<FeedbackOut>)> {
     let row = matches::give_feedback(&state.db, &caller, id, input).await?;
-    Ok((StatusCode::CREATED, AppJson(row.into())))
+    Ok((StatusCode::CREATED, AppJson(matches::feedback_out(row)?)))
 }
 
 /// Feedback given on a match (its parties, operators and brokers who may see it).
@@ -194,7 +195,11 @@ async fn list_feedback(
         .order_by_asc(match_feedback::Column::CreatedAt)
         .all(&state.db)
         .await?;
-    Ok(AppJson(rows.into_iter().map(FeedbackOut::from).collect()))
+    let out = rows
+        .into_iter()
+        .map(matches::feedback_out)
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok(AppJson(out))
 }
 
 /// A need still being written, to preview its matches.
@@ -341,8 +346,11 @@ async fn worklist(
     let candidates = platform::entity::matches::Entity::find()
         .filter(platform::entity::matches::Column::RetiredAt.is_null())
         .filter(Expr::col(platform::entity::matches::Column::Id).not_in_subquery(in_deals))
-        .filter(platform::entity::matches::Column::NeedSideStatus.eq("new"))
-        .filter(platform::entity::matches::Column::AchievementSideStatus.eq("new"))
+        .filter(platform::entity::matches::Column::NeedSideStatus.eq(MatchSideStatus::New.as_str()))
+        .filter(
+            platform::entity::matches::Column::AchievementSideStatus
+                .eq(MatchSideStatus::New.as_str()),
+        )
         .order_by_desc(platform::entity::matches::Column::Score)
         .limit(2000)
         .all(&state.db)

@@ -103,7 +103,7 @@ async fn create(
     };
     let body = serde_json::json!({
         "name": name,
-        "alert_kind": "search",
+        "alert_kind": wire::AlertKind::Search,
         "query": crate::page::typed(&q.q),
         "filters": filters,
         "email_enabled": form.email.is_some(),

@@ -10,7 +10,6 @@ mod contract;
 mod contract_form;
 mod deal;
 mod documents;
-mod model;
 mod workspace;
 
 use axum::response::Response;

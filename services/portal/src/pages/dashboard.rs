@@ -30,7 +30,7 @@ use crate::session::Viewer;
 use crate::Portal;
 use wire::deal::TargetOut;
 use wire::stats::{AseanOut, AseanRow, Kpis, TargetsOut, TurnoverOut, TurnoverRow};
-use wire::{Basis, Page};
+use wire::{Basis, Dim, Page};
 
 pub fn routes() -> Router<Portal> {
     Router::new()
@@ -274,11 +274,11 @@ async fn dashboard(
     let caller = viewer.caller();
     let y = year.to_string();
     let b = basis.as_str().to_owned();
-    let turnover = |group: &str| {
+    let turnover = |group: Dim| {
         with_query(
             "/api/v1/stats/turnover",
             &[
-                ("group_by", group.to_owned()),
+                ("group_by", group.as_str().to_owned()),
                 ("year", y.clone()),
                 ("basis", b.clone()),
             ],
@@ -286,15 +286,18 @@ async fn dashboard(
     };
     let trend_path = with_query(
         "/api/v1/stats/turnover",
-        &[("group_by", "year".to_owned()), ("basis", b.clone())],
+        &[
+            ("group_by", Dim::Year.as_str().to_owned()),
+            ("basis", b.clone()),
+        ],
     );
     let targets_path = with_query("/api/v1/stats/targets", &[("year", y.clone())]);
     let asean_path = with_query("/api/v1/stats/asean", &[("year", y.clone())]);
     let (month_path, city_path, type_path, industry_path) = (
-        turnover("month"),
-        turnover("city"),
-        turnover("contract_type"),
-        turnover("industry"),
+        turnover(Dim::Month),
+        turnover(Dim::City),
+        turnover(Dim::ContractType),
+        turnover(Dim::Industry),
     );
     let (targets, stored, month, city, ctype, industry) = tokio::join!(
         api.get::<TargetsOut>(caller, &targets_path),
@@ -326,12 +329,11 @@ async fn dashboard(
     let t = ctx.t;
     let target_years: BTreeSet<i32> = stored.items.iter().map(|s| s.year).collect();
     let mut years: BTreeSet<i32> = target_years.clone();
-    years.extend(
-        by_year
-            .rows
-            .iter()
-            .filter_map(|r| r.keys.get("year").and_then(|y| y.parse::<i32>().ok())),
-    );
+    years.extend(by_year.rows.iter().filter_map(|r| {
+        r.keys
+            .get(Dim::Year.as_str())
+            .and_then(|y| y.parse::<i32>().ok())
+    }));
     years.insert(current_year());
     years.insert(year);
     let trend = trend_view(t, &stored.items, &by_year, year, basis, drill);
@@ -465,7 +467,7 @@ async fn dashboard(
             "by-city",
             "dash.by_city",
             "dash.col_city",
-            "city",
+            Dim::City,
             &city,
         ),
         breakdown(
@@ -474,7 +476,7 @@ async fn dashboard(
             "by-type",
             "dash.by_type",
             "dash.col_type",
-            "contract_type",
+            Dim::ContractType,
             &ctype,
         ),
         breakdown(
@@ -483,21 +485,25 @@ async fn dashboard(
             "by-industry",
             "dash.by_industry",
             "dash.col_industry",
-            "industry",
+            Dim::Industry,
             &industry,
         ),
     ];
 
     // Drill-down links (operators): each row's contracts, by the row's key.
-    for (bd, dim) in breakdowns
-        .iter_mut()
-        .zip(["month", "city", "contract_type", "industry"])
+    for (bd, dim) in
+        breakdowns
+            .iter_mut()
+            .zip([Dim::Month, Dim::City, Dim::ContractType, Dim::Industry])
     {
         for row in &mut bd.rows {
-            row.href = if dim == "month" {
-                link(&[("month", row.code.clone())])
+            row.href = if dim == Dim::Month {
+                link(&[(dim.as_str(), row.code.clone())])
             } else {
-                link(&[("year", y.clone()), (dim, row.code.clone())])
+                link(&[
+                    (Dim::Year.as_str(), y.clone()),
+                    (dim.as_str(), row.code.clone()),
+                ])
             };
         }
     }
@@ -621,7 +627,11 @@ fn trend_view(
     let mut bars = Vec::new();
     let mut rows = Vec::new();
     for r in &by_year.rows {
-        let Some(year) = r.keys.get("year").and_then(|y| y.parse::<i32>().ok()) else {
+        let Some(year) = r
+            .keys
+            .get(Dim::Year.as_str())
+            .and_then(|y| y.parse::<i32>().ok())
+        else {
             continue;
         };
         let fen = r.amount_cny_minor;
@@ -690,7 +700,7 @@ fn month_breakdown(t: Tr, year: i32, out: &TurnoverOut) -> Breakdown {
     let by_month: BTreeMap<&str, &TurnoverRow> = out
         .rows
         .iter()
-        .filter_map(|r| r.keys.get("month").map(|m| (m.as_str(), r)))
+        .filter_map(|r| r.keys.get(Dim::Month.as_str()).map(|m| (m.as_str(), r)))
         .collect();
     let mut rows = Vec::with_capacity(12);
     let mut bars = Vec::with_capacity(12);
@@ -766,7 +776,7 @@ fn breakdown(
     id: &'static str,
     heading: &'static str,
     column: &'static str,
-    dim: &str,
+    dim: Dim,
     out: &TurnoverOut,
 ) -> Breakdown {
     let mut sorted: Vec<&TurnoverRow> = out.rows.iter().collect();
@@ -782,7 +792,7 @@ fn breakdown(
     let rows = named
         .iter()
         .map(|(l, r)| BreakdownRow {
-            code: r.keys.get(dim).cloned().unwrap_or_default(),
+            code: r.keys.get(dim.as_str()).cloned().unwrap_or_default(),
             href: String::new(),
             label: l.clone(),
             contracts: t.count(r.contract_count),
@@ -814,13 +824,17 @@ fn breakdown(
 
 /// A group's name in the reader's language: the taxonomy's words, else the API's Chinese label,
 /// else the code.
-fn row_label(t: Tr, labels: &Labels, dim: &str, row: &TurnoverRow) -> String {
-    let code = row.keys.get(dim).map(String::as_str).unwrap_or("");
-    let api_zh = row.labels.get(dim).map_or(code, String::as_str).to_owned();
+fn row_label(t: Tr, labels: &Labels, dim: Dim, row: &TurnoverRow) -> String {
+    let code = row.keys.get(dim.as_str()).map(String::as_str).unwrap_or("");
+    let api_zh = row
+        .labels
+        .get(dim.as_str())
+        .map_or(code, String::as_str)
+        .to_owned();
     let ours = match dim {
-        "city" => labels.region(code),
-        "industry" => labels.industry(code),
-        "contract_type" => contract_type_name(code)
+        Dim::City => labels.region(code),
+        Dim::Industry => labels.industry(code),
+        Dim::ContractType => contract_type_name(code)
             .map(|k| t.t(k).to_owned())
             .unwrap_or_default(),
         _ => String::new(),

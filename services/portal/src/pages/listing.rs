@@ -9,13 +9,17 @@ use serde::Deserialize;
 
 use super::home::safe_next;
 use super::Labels;
-use crate::api::{with_query, ApiError};
+use crate::api::{with_query, Api, ApiError, Caller};
 use crate::page::{done, render, Ctx, PageResult};
 use crate::session::Viewer;
 use crate::Portal;
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use http::Method;
+use uuid::Uuid;
 use wire::accounts::OrganisationOut;
 use wire::{
-    ListingKind, ListingStatus, MatchSideStatus, NeedKind, RevisionStatus, VerificationStatus,
+    DeclineReason, FeedbackParty, ListingKind, ListingStatus, MatchSideStatus, NeedKind,
+    Provenance, RevisionStatus, Verdict, VerificationStatus,
 };
 
 pub fn routes() -> Router<Portal> {
@@ -35,60 +39,256 @@ pub fn routes() -> Router<Portal> {
         .route("/matches/{id}/feedback", post(match_feedback))
 }
 
-pub use wire::listing::{Completeness, LocalizedText, Money, PriceRange, RevisionOut};
+pub use wire::listing::{
+    AchievementOut, Completeness, LocalizedText, Money, NeedOut, PriceRange, RevisionOut,
+};
 
-/// What achievement and need pages share, read from either answer.
-#[derive(Debug, Clone, Deserialize)]
-pub struct ListingOut {
-    pub id: String,
-    pub organisation_id: String,
-    pub status: String,
+/// What achievement and need pages show, built from either wire answer ([`AchievementOut`] or
+/// [`NeedOut`]); the fields one kind lacks are `None`. It is never read from JSON: both answers
+/// are taken apart whole below, so a field the API renames or adds is a compile error here.
+#[derive(Debug, Clone)]
+pub struct ListingView {
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub status: ListingStatus,
     /// The version an edit must name (the edit form's merge patch).
-    #[serde(default)]
-    pub version: i64,
+    pub version: i32,
     pub original_language: String,
     /// The text as its author wrote it, when the page shows a translation (the edit form).
     pub original: Option<LocalizedText>,
     pub language: String,
-    pub provenance: String,
-    #[serde(default)]
+    pub provenance: Provenance,
     pub available_languages: Vec<String>,
     pub title: String,
     pub summary: String,
-    #[serde(default)]
     pub description: String,
-    #[serde(default)]
     pub keywords: Vec<String>,
     pub industry: String,
-    #[serde(default)]
     pub ipc_codes: Vec<String>,
-    #[serde(default)]
     pub cooperation_modes: Vec<String>,
     pub country: String,
     pub region_code: String,
     pub cross_border: bool,
-    pub valid_until: Option<String>,
-    pub published_at: Option<String>,
+    pub valid_until: Option<NaiveDate>,
+    pub published_at: Option<DateTime<FixedOffset>>,
     pub contact_name: Option<String>,
     pub contact_email: Option<String>,
     pub contact_phone: Option<String>,
     // achievement
-    pub trl: Option<i64>,
+    pub trl: Option<i16>,
     pub ip_type: Option<String>,
     pub patent_status: Option<String>,
-    #[serde(default)]
     pub ip_numbers: Vec<String>,
     pub price: Option<PriceRange>,
     // need
-    pub kind: Option<String>,
-    pub min_trl: Option<i64>,
+    pub kind: Option<NeedKind>,
+    pub min_trl: Option<i16>,
     pub budget: Option<PriceRange>,
-    pub deadline: Option<String>,
+    pub deadline: Option<NaiveDate>,
     pub bounty: Option<Money>,
     pub eligibility: Option<String>,
     pub completeness: Option<Completeness>,
     /// The owner's edit waiting for operator review (owners and operators only).
     pub pending_revision: Option<RevisionOut>,
+}
+
+impl From<AchievementOut> for ListingView {
+    fn from(a: AchievementOut) -> Self {
+        let AchievementOut {
+            id,
+            organisation_id,
+            status,
+            version,
+            original_language,
+            language,
+            provenance,
+            available_languages,
+            title,
+            summary,
+            description,
+            keywords,
+            original,
+            industry,
+            ipc_codes,
+            ip_type,
+            ip_numbers,
+            patent_status,
+            trl,
+            cooperation_modes,
+            price,
+            price_negotiable: _,
+            country,
+            region_code,
+            cross_border,
+            valid_until,
+            contact_name,
+            contact_email,
+            contact_phone,
+            submitted_at: _,
+            published_at,
+            created_at: _,
+            updated_at: _,
+            pending_revision,
+        } = a;
+        ListingView {
+            id: id.0,
+            organisation_id,
+            status,
+            version,
+            original_language,
+            original,
+            language,
+            provenance,
+            available_languages,
+            title,
+            summary,
+            description,
+            keywords,
+            industry,
+            ipc_codes,
+            cooperation_modes,
+            country,
+            region_code,
+            cross_border,
+            valid_until,
+            published_at,
+            contact_name,
+            contact_email,
+            contact_phone,
+            trl: Some(trl),
+            ip_type: Some(ip_type),
+            patent_status,
+            ip_numbers,
+            price,
+            kind: None,
+            min_trl: None,
+            budget: None,
+            deadline: None,
+            bounty: None,
+            eligibility: None,
+            completeness: None,
+            pending_revision,
+        }
+    }
+}
+
+impl From<NeedOut> for ListingView {
+    fn from(n: NeedOut) -> Self {
+        let NeedOut {
+            id,
+            kind,
+            organisation_id,
+            status,
+            version,
+            original_language,
+            language,
+            provenance,
+            available_languages,
+            title,
+            summary,
+            description,
+            keywords,
+            original,
+            industry,
+            ipc_codes,
+            min_trl,
+            budget,
+            budget_negotiable: _,
+            cooperation_modes,
+            deadline,
+            country,
+            region_code,
+            cross_border,
+            valid_until,
+            bounty,
+            eligibility,
+            awarded_application_id: _,
+            contact_name,
+            contact_email,
+            contact_phone,
+            submitted_at: _,
+            published_at,
+            created_at: _,
+            updated_at: _,
+            completeness,
+            pending_revision,
+        } = n;
+        ListingView {
+            id: id.0,
+            organisation_id,
+            status,
+            version,
+            original_language,
+            original,
+            language,
+            provenance,
+            available_languages,
+            title,
+            summary,
+            description,
+            keywords,
+            industry,
+            ipc_codes,
+            cooperation_modes,
+            country,
+            region_code,
+            cross_border,
+            valid_until,
+            published_at,
+            contact_name,
+            contact_email,
+            contact_phone,
+            trl: None,
+            ip_type: None,
+            patent_status: None,
+            ip_numbers: Vec::new(),
+            price: None,
+            kind: Some(kind),
+            min_trl: Some(min_trl),
+            budget,
+            deadline,
+            bounty,
+            eligibility,
+            completeness: Some(completeness),
+            pending_revision,
+        }
+    }
+}
+
+impl ListingView {
+    /// Reads one listing at `path` as the answer of its kind.
+    pub async fn get(
+        api: &Api,
+        caller: Caller<'_>,
+        kind: ListingKind,
+        path: &str,
+    ) -> Result<ListingView, ApiError> {
+        Ok(match kind {
+            ListingKind::Achievement => api.get::<AchievementOut>(caller, path).await?.into(),
+            ListingKind::Need => api.get::<NeedOut>(caller, path).await?.into(),
+        })
+    }
+
+    /// Sends a body that answers with the listing (create, edit).
+    pub async fn send(
+        api: &Api,
+        caller: Caller<'_>,
+        kind: ListingKind,
+        method: Method,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<ListingView, ApiError> {
+        Ok(match kind {
+            ListingKind::Achievement => api
+                .json::<AchievementOut>(caller, method, path, body)
+                .await?
+                .into(),
+            ListingKind::Need => api
+                .json::<NeedOut>(caller, method, path, body)
+                .await?
+                .into(),
+        })
+    }
 }
 
 /// What the pages ask of a revision (the wire type is the crate's, so this is a trait):
@@ -132,7 +332,7 @@ impl RevisionView for RevisionOut {
     }
 }
 
-impl ListingOut {
+impl ListingView {
     /// The listing with its pending revision's values in place of the public ones, so an edit
     /// form starts from what the owner last proposed (a new save replaces that proposal).
     pub fn with_pending_changes(mut self) -> Self {
@@ -145,6 +345,8 @@ impl ListingOut {
         };
         for (key, v) in rev.proposed.listing {
             let get = |v: &serde_json::Value| v.as_str().map(str::to_owned);
+            let date = |v: &serde_json::Value| v.as_str().and_then(|d| d.parse().ok());
+            let level = |v: &serde_json::Value| v.as_i64().and_then(|t| i16::try_from(t).ok());
             let list =
                 |v: serde_json::Value| serde_json::from_value::<Vec<String>>(v).unwrap_or_default();
             match key.as_str() {
@@ -159,16 +361,16 @@ impl ListingOut {
                 "country" => self.country = get(&v).unwrap_or_default(),
                 "region_code" => self.region_code = get(&v).unwrap_or_default(),
                 "cross_border" => self.cross_border = v.as_bool().unwrap_or(false),
-                "valid_until" => self.valid_until = get(&v),
-                "deadline" => self.deadline = get(&v),
+                "valid_until" => self.valid_until = date(&v),
+                "deadline" => self.deadline = date(&v),
                 "contact_name" => self.contact_name = get(&v),
                 "contact_email" => self.contact_email = get(&v),
                 "contact_phone" => self.contact_phone = get(&v),
                 "ip_type" => self.ip_type = get(&v),
                 "patent_status" => self.patent_status = get(&v),
                 "eligibility" => self.eligibility = get(&v),
-                "trl" => self.trl = v.as_i64(),
-                "min_trl" => self.min_trl = v.as_i64(),
+                "trl" => self.trl = level(&v),
+                "min_trl" => self.min_trl = level(&v),
                 "price" => self.price = serde_json::from_value(v).ok(),
                 "budget" => self.budget = serde_json::from_value(v).ok(),
                 "bounty" => self.bounty = serde_json::from_value(v).ok(),
@@ -179,51 +381,15 @@ impl ListingOut {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct Reason {
-    pub positive: bool,
-    pub zh: String,
-    pub en: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Brief {
-    pub id: String,
-    pub title: String,
-    pub summary: String,
-    pub industry: String,
-    pub region_code: String,
-    pub trl: i64,
-    pub language: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct MatchOut {
-    pub id: String,
-    pub score: f64,
-    pub reasons: Vec<Reason>,
-    pub need_side_status: String,
-    pub achievement_side_status: String,
-    pub version: i64,
-    pub need: Option<Brief>,
-    pub achievement: Option<Brief>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct FeedbackOut {
-    party: String,
-    verdict: String,
-    reason: Option<String>,
-    comment: Option<String>,
-    created_at: String,
-}
+pub use wire::matching::{FeedbackOut, ListingBrief, MatchOut, Reason};
 
 /// One match as the panel shows it: the other listing, why, and what this reader may do.
 struct MatchCard {
     m: MatchOut,
-    other: Option<Brief>,
+    other: Option<ListingBrief>,
     other_href: String,
-    my_status: Option<String>,
+    /// What the reader's side has done with the match (owners only).
+    my_status: Option<MatchSideStatus>,
     feedback: Vec<FeedbackOut>,
 }
 
@@ -231,6 +397,11 @@ impl MatchCard {
     fn percent(&self) -> i64 {
         // Scores are fit fractions, not money; a rounded percentage is what readers compare.
         (self.m.score * 100.0).round() as i64
+    }
+
+    /// The reader's side has done this with the match.
+    fn status_is(&self, status: MatchSideStatus) -> bool {
+        self.my_status == Some(status)
     }
 }
 
@@ -240,7 +411,7 @@ struct ListingPage {
     ctx: Ctx,
     labels: Labels,
     kind: &'static str,
-    l: ListingOut,
+    l: ListingView,
     org: Option<OrganisationOut>,
     is_owner: bool,
     /// Matches the reader may see; `None` when the panel is not for them.
@@ -288,7 +459,7 @@ async fn show(
         &[("lang", viewer.lang.code().to_owned())],
     );
     let (listing, labels) = tokio::join!(
-        portal.api.get::<ListingOut>(viewer.caller(), &path),
+        ListingView::get(&portal.api, viewer.caller(), api_kind, &path),
         Labels::load(&portal, &viewer)
     );
     let mut l = listing.map_err(|e| viewer.fail(e))?;
@@ -298,13 +469,11 @@ async fn show(
             &format!("/api/v1/{collection}/{id}"),
             &[("lang", l.original_language.clone())],
         );
-        l = portal
-            .api
-            .get::<ListingOut>(viewer.caller(), &path)
+        l = ListingView::get(&portal.api, viewer.caller(), api_kind, &path)
             .await
             .map_err(|e| viewer.fail(e))?;
     }
-    let kind = match (api_kind, l.kind.as_deref().and_then(NeedKind::parse)) {
+    let kind = match (api_kind, l.kind) {
         (ListingKind::Need, Some(NeedKind::OpenCall)) => NeedKind::OpenCall.as_str(),
         (ListingKind::Need, _) => NeedKind::Need.as_str(),
         (ListingKind::Achievement, _) => ListingKind::Achievement.as_str(),
@@ -317,9 +486,9 @@ async fn show(
         )
         .await
         .ok();
-    let is_owner = viewer.organisation_id() == Some(l.organisation_id.as_str());
+    let is_owner = viewer.organisation_id().map(|o| o.0) == Some(l.organisation_id);
     let side = is_owner.then_some(api_kind);
-    let matches = if viewer.signed_in() && l.status == ListingStatus::Published.as_str() {
+    let matches = if viewer.signed_in() && l.status == ListingStatus::Published {
         match portal
             .api
             .get::<Vec<MatchOut>>(
@@ -373,8 +542,8 @@ async fn cards(
             (m.achievement.clone(), href)
         };
         let my_status = match side {
-            Some(ListingKind::Need) => Some(m.need_side_status.clone()),
-            Some(ListingKind::Achievement) => Some(m.achievement_side_status.clone()),
+            Some(ListingKind::Need) => Some(m.need_side_status),
+            Some(ListingKind::Achievement) => Some(m.achievement_side_status),
             None => None,
         };
         let feedback = if side.is_some() {
@@ -427,7 +596,7 @@ impl ListingPage {
     }
 
     fn provenance_note(&self) -> String {
-        let key = if self.l.provenance == "machine" {
+        let key = if self.l.provenance == Provenance::Machine {
             "listing.machine_translated"
         } else {
             "listing.human_translated"
@@ -498,8 +667,8 @@ impl ListingPage {
 
     fn trl_text(&self) -> String {
         match (self.l.trl, self.l.min_trl) {
-            (Some(t), _) => self.labels.trl(t),
-            (None, Some(t)) => format!("≥ {}", self.labels.trl(t)),
+            (Some(t), _) => self.labels.trl(i64::from(t)),
+            (None, Some(t)) => format!("≥ {}", self.labels.trl(i64::from(t))),
             _ => String::new(),
         }
     }
@@ -573,22 +742,21 @@ impl ListingPage {
     }
 
     fn feedback_line(&self, f: &FeedbackOut) -> String {
-        let verdict = self.ctx.t.t(if f.verdict == "good" {
+        let verdict = self.ctx.t.t(if f.verdict == Verdict::Good {
             "listing.verdict_good"
         } else {
             "listing.verdict_poor"
         });
         let reason = f
             .reason
-            .as_deref()
-            .map(|r| self.ctx.t.term("decline", r))
+            .map(|r| self.ctx.t.term("decline", r.as_str()))
             .unwrap_or_default();
-        let party = self.ctx.t.t(match f.party.as_str() {
-            "need_owner" => "listing.party_need_owner",
-            "achievement_owner" => "listing.party_achievement_owner",
-            _ => "listing.party_broker",
+        let party = self.ctx.t.t(match f.party {
+            FeedbackParty::NeedOwner => "listing.party_need_owner",
+            FeedbackParty::AchievementOwner => "listing.party_achievement_owner",
+            FeedbackParty::Broker => "listing.party_broker",
         });
-        let mut s = format!("{} · {party} · {verdict}", self.ctx.t.date(&f.created_at));
+        let mut s = format!("{} · {party} · {verdict}", self.ctx.t.day(&f.created_at));
         if !reason.is_empty() {
             s.push_str(&format!(" · {reason}"));
         }
@@ -599,17 +767,10 @@ impl ListingPage {
     }
 
     fn decline_reasons(&self) -> Vec<(&'static str, String)> {
-        [
-            "too_early",
-            "benefit_unclear",
-            "price",
-            "ip_unclear",
-            "not_relevant",
-            "other",
-        ]
-        .into_iter()
-        .map(|r| (r, self.ctx.t.term("decline", r)))
-        .collect()
+        DeclineReason::ALL
+            .iter()
+            .map(|r| (r.as_str(), self.ctx.t.term("decline", r.as_str())))
+            .collect()
     }
 }
 

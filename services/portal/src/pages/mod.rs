@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use axum::Router;
-use serde::Deserialize;
 
 use crate::api::Api;
 use crate::i18n::Tr;
@@ -53,27 +52,8 @@ pub fn page_param(page: Option<u64>) -> u64 {
     platform::paging::paging(page, None).0
 }
 
-/// A taxonomy term as the API gives it.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Term {
-    pub code: String,
-    pub zh: String,
-    pub en: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct Regions {
-    guangxi_cities: Vec<Term>,
-    provinces: Vec<Term>,
-    asean: Vec<AseanMember>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct AseanMember {
-    code: String,
-    zh: String,
-    en: String,
-}
+use wire::taxonomy::Regions;
+pub use wire::taxonomy::Term;
 
 /// Labels for taxonomy codes (industries, regions, countries, languages, TRL) in the reader's
 /// language, read from the API's taxonomy endpoints.

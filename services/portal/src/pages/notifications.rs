@@ -51,13 +51,14 @@ impl NotificationsPage {
     }
 
     fn kind_label(&self, kind: &str) -> &'static str {
-        match kind {
-            "match_feedback" => self.ctx.t.t("my.notif_kind_feedback"),
-            "new_matches" => self.ctx.t.t("my.notif_kind_match"),
-            "saved_search" => self.ctx.t.t("my.notif_kind_alert"),
-            "listing_expiring" => self.ctx.t.t("my.notif_kind_expiry"),
-            "deal_opened" => self.ctx.t.t("my.notif_kind_deal"),
-            _ => self.ctx.t.t("my.notif_kind_other"),
+        // Kinds this portal does not know yet (a newer service) read as "other".
+        match wire::NotificationKind::parse(kind) {
+            Some(wire::NotificationKind::MatchFeedback) => self.ctx.t.t("my.notif_kind_feedback"),
+            Some(wire::NotificationKind::NewMatches) => self.ctx.t.t("my.notif_kind_match"),
+            Some(wire::NotificationKind::SavedSearch) => self.ctx.t.t("my.notif_kind_alert"),
+            Some(wire::NotificationKind::ListingExpiring) => self.ctx.t.t("my.notif_kind_expiry"),
+            Some(wire::NotificationKind::DealOpened) => self.ctx.t.t("my.notif_kind_deal"),
+            None => self.ctx.t.t("my.notif_kind_other"),
         }
     }
 

@@ -1,41 +1,13 @@
-//! Jobs one service enqueues and another consumes: their payloads are the contract between
-//! services, so they live here. Names are versioned; a payload change is a new version.
-
-use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
+//! Jobs one service enqueues and another consumes. Their payloads are the contract between
+//! services and live in `wire::events`; here they get their versioned names and queues.
 
 use super::Job;
 
-/// A published listing expires soon: its organisation's members get a reminder
-/// (enqueued by listing, consumed by matching, which owns notifications).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ListingExpiring {
-    /// `achievement` or `need`.
-    pub kind: String,
-    pub id: Uuid,
-    pub organisation_id: Uuid,
-    pub title: String,
-    pub valid_until: NaiveDate,
-}
+pub use wire::events::{ListingExpiring, ListingIndexed};
 
 impl Job for ListingExpiring {
     const NAME: &'static str = "listing_expiring.v1";
     const QUEUE: &'static str = "notify";
-}
-
-/// A listing's search document was just brought up to date (upserted or removed): matches
-/// that involve it are recomputed or retired. Enqueued by the search-index job, so matching
-/// always retrieves from an index that already reflects the change.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ListingIndexed {
-    /// `achievement` or `need`.
-    pub kind: String,
-    pub id: Uuid,
-    /// The index write to wait for before retrieving (`SearchIndex::settle`); absent in jobs
-    /// enqueued before it existed, and when there is nothing to wait for.
-    #[serde(default)]
-    pub index_write: search::Submitted,
 }
 
 impl Job for ListingIndexed {

@@ -199,3 +199,24 @@ impl ContractDocumentKind {
         }
     }
 }
+
+vocabulary! {
+    /// The scope of a licence contract.
+    pub enum LicenceScope {
+        Exclusive = "exclusive",
+        Sole = "sole",
+        NonExclusive = "non_exclusive",
+    }
+}
+
+vocabulary! {
+    /// A contract's non-technical cost line (deducted from the technology turnover).
+    pub enum CostKind {
+        Equipment = "equipment",
+        Materials = "materials",
+        Construction = "construction",
+        SoftwareLicence = "software_licence",
+        Travel = "travel",
+        Other = "other",
+    }
+}

@@ -99,14 +99,16 @@ pub mod matching;
 
 pub use accounts::{OrgKind, OrgRole, UserStatus, VerificationStatus};
 pub use deal::{
-    AmountKind, AttributionRole, Basis, CertificationLevel, ContractStatus, Dim, MilestoneStatus,
-    Mode, Origin, PaymentStatus, RegistrationStatus, Source, Stage,
+    AmountKind, AttributionRole, Basis, CertificationLevel, ContractStatus, CostKind, Dim,
+    LicenceScope, MilestoneStatus, Mode, Origin, PaymentStatus, RegistrationStatus, Source, Stage,
 };
 pub use listing::{
     ApplicationStatus, ImportKind, ImportMode, ImportStatus, ListingKind, ListingStatus, NeedKind,
     Provenance, RevisionStatus,
 };
-pub use matching::MatchSideStatus;
+pub use matching::{
+    AlertKind, DeclineReason, FeedbackParty, MatchSideStatus, NotificationKind, Verdict,
+};
 
 #[cfg(test)]
 mod tests {

@@ -26,10 +26,9 @@ use super::super::deals::{self, Stage};
 use super::super::{now, today};
 use super::{
     subtype_ok, to_cny, type_label, validate_amounts, ContractIn, CostLineIn, NamedBrokerIn,
-    LICENCE_SCOPES,
 };
 use crate::SERVICE;
-use wire::ContractStatus;
+use wire::{ContractStatus, LicenceScope};
 
 /// Creates a contract inside `txn` (the caller's idempotency transaction). A contract of a
 /// deal moves the deal to `signed`, which needs its publicity window to have ended.
@@ -85,7 +84,7 @@ fn validate_fields(input: &ContractIn) -> ApiResult<()> {
         }
         (Some(s), true) => {
             v.check(
-                LICENCE_SCOPES.contains(&s.as_str()),
+                LicenceScope::parse(s).is_some(),
                 "licence_scope",
                 "must be exclusive, sole or non_exclusive",
             );

@@ -27,7 +27,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use wire::{ContractStatus, MilestoneStatus, RegistrationStatus};
+use wire::{ContractStatus, CostKind, MilestoneStatus, RegistrationStatus};
 
 use super::access::{contract_scope, ensure_contract_visible, is_assigned, is_contract_party};
 use super::deals;
@@ -76,19 +76,6 @@ pub const CONTRACT_TYPES: &[(&str, &str, &[Coded])] = &[
             ("brokerage", "技术中介"),
         ],
     ),
-];
-
-/// Scopes of a licence.
-pub const LICENCE_SCOPES: &[&str] = &["exclusive", "sole", "non_exclusive"];
-
-/// Kinds of non-technical cost lines.
-pub const COST_KINDS: &[&str] = &[
-    "equipment",
-    "materials",
-    "construction",
-    "software_licence",
-    "travel",
-    "other",
 ];
 
 /// Chinese label of a contract type.
@@ -235,9 +222,16 @@ pub fn validate_amounts(
     let mut sum: i64 = 0;
     for (i, line) in lines.iter().enumerate() {
         v.check(
-            COST_KINDS.contains(&line.kind.as_str()),
+            CostKind::parse(&line.kind).is_some(),
             &format!("cost_lines[{i}].kind"),
-            format!("must be one of {}", COST_KINDS.join(", ")),
+            format!(
+                "must be one of {}",
+                CostKind::ALL
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         );
         v.length(
             &line.description,

@@ -1,6 +1,7 @@
 //! The platform's headline numbers.
 
 use std::collections::BTreeMap;
+use wire::OrgKind;
 
 use platform::entity::{
     achievements, brokers, contracts, deals, matches, needs, organisations, registrations,
@@ -34,7 +35,7 @@ pub async fn kpis(db: &impl ConnectionTrait) -> ApiResult<Kpis> {
     Ok(Kpis {
         organisations: organisations::Entity::find().count(db).await?,
         enterprises: organisations::Entity::find()
-            .filter(organisations::Column::Kind.eq("enterprise"))
+            .filter(organisations::Column::Kind.eq(OrgKind::Enterprise.as_str()))
             .count(db)
             .await?,
         achievements_published: achievements::Entity::find()

@@ -1,6 +1,7 @@
 //! Progress toward the plan's targets (targets are data, edited per year).
 
 use std::collections::HashSet;
+use wire::OrgKind;
 
 use chrono::{Datelike, NaiveDate};
 use platform::entity::{achievements, brokers, contracts, deals, organisations, registrations};
@@ -164,7 +165,7 @@ async fn actual_value(
                 organisations::Entity::find()
                     .select_only()
                     .column(organisations::Column::Id)
-                    .filter(organisations::Column::Kind.eq("enterprise"))
+                    .filter(organisations::Column::Kind.eq(OrgKind::Enterprise.as_str()))
                     .into_tuple::<Uuid>()
                     .all(db)
                     .await?

@@ -9,10 +9,8 @@ use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Form, Router};
 use http::StatusCode;
-use serde::Deserialize;
 use serde_json::json;
 
-use super::model::Created;
 use super::{
     drafts_contract, inline_problem, path_id, refusal, section, short_id, status_of, word,
 };
@@ -23,8 +21,8 @@ use crate::pages::{Labels, Term};
 use crate::session::Viewer;
 use crate::Portal;
 use uuid::Uuid;
-use wire::deal::{ContractTypeOut, DealOut};
-use wire::AttributionRole;
+use wire::deal::{ContractOut, ContractTypeOut, DealOut};
+use wire::{AttributionRole, CostKind, LicenceScope};
 
 pub fn routes() -> Router<Portal> {
     Router::new().route(
@@ -35,17 +33,6 @@ pub fn routes() -> Router<Portal> {
 
 /// Cost-line rows the form offers (empty rows are left out).
 const COST_ROWS: usize = 3;
-/// Kinds of non-technical cost lines, as the API names them.
-const COST_KINDS: [&str; 6] = [
-    "equipment",
-    "materials",
-    "construction",
-    "software_licence",
-    "travel",
-    "other",
-];
-/// Scopes of a licence.
-const SCOPES: [&str; 3] = ["exclusive", "sole", "non_exclusive"];
 
 /// One cost-line row as typed.
 #[derive(Debug, Default, Clone)]
@@ -155,7 +142,7 @@ fn check(t: &Tr, deal_id: &str, form: &ContractForm) -> Result<Checked, FormErro
         match parse_major_to_minor(&row.amount, exponent) {
             Ok(v) => {
                 cost_minor = cost_minor.saturating_add(v);
-                lines.push(json!({"kind": if row.kind.is_empty() { "other" } else { row.kind.as_str() }, "description": row.description.trim(), "amount_minor": v}));
+                lines.push(json!({"kind": if row.kind.is_empty() { CostKind::Other.as_str() } else { row.kind.as_str() }, "description": row.description.trim(), "amount_minor": v}));
             }
             Err(e) => {
                 let message = t.f(
@@ -297,14 +284,6 @@ impl ContractFormPage {
     }
 }
 
-#[derive(Debug, Deserialize)]
-struct ListingDefaults {
-    #[serde(default)]
-    industry: String,
-    #[serde(default)]
-    ip_type: String,
-}
-
 async fn new_contract(
     State(portal): State<Portal>,
     viewer: Viewer,
@@ -317,10 +296,14 @@ async fn new_contract(
         .get(viewer.caller(), &format!("/api/v1/deals/{id}"))
         .await
         .map_err(|e| viewer.fail(e))?;
+    // The deal's achievement suggests the contract's field and IP type.
     let defaults = match &deal.achievement_id {
         Some(a) => portal
             .api
-            .get::<ListingDefaults>(viewer.caller(), &format!("/api/v1/achievements/{a}"))
+            .get::<wire::listing::AchievementOut>(
+                viewer.caller(),
+                &format!("/api/v1/achievements/{a}"),
+            )
             .await
             .ok(),
         None => None,
@@ -395,9 +378,15 @@ async fn form_page(
                 .collect(),
         })
         .collect();
-    let scopes = SCOPES
+    let scopes = LicenceScope::ALL
         .iter()
-        .map(|s| choice(s, word(&t, "scope", s), &form.licence_scope))
+        .map(|s| {
+            choice(
+                s.as_str(),
+                word(&t, "scope", s.as_str()),
+                &form.licence_scope,
+            )
+        })
         .collect();
     let currencies = currency_codes()
         .into_iter()
@@ -418,9 +407,9 @@ async fn form_page(
         .enumerate()
         .map(|(index, r)| CostRowView {
             index,
-            kinds: COST_KINDS
+            kinds: CostKind::ALL
                 .iter()
-                .map(|k| choice(k, word(&t, "cost", k), &r.kind))
+                .map(|k| choice(k.as_str(), word(&t, "cost", k.as_str()), &r.kind))
                 .collect(),
             description: r.description.clone(),
             amount: r.amount.clone(),
@@ -513,7 +502,7 @@ async fn create_contract(
     };
     match portal
         .api
-        .post_once::<Created>(
+        .post_once::<ContractOut>(
             viewer.caller(),
             "/api/v1/contracts",
             &checked.body,

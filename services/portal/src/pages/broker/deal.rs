@@ -333,7 +333,8 @@ async fn deal_page(
         viewer
             .me
             .as_ref()
-            .and_then(|m| m.broker_id.clone())
+            .and_then(|m| m.broker_id)
+            .map(|b| b.to_string())
             .unwrap_or_default()
     } else {
         typed.attribution.broker_id.clone()

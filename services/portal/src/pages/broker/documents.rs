@@ -111,7 +111,7 @@ pub async fn load(portal: &Portal, viewer: &Viewer, contract: &str) -> Documents
     let rows = docs
         .into_iter()
         .map(|d| {
-            let mine = me.is_some_and(|m| m.is_operator || m.user_id == d.uploaded_by.to_string());
+            let mine = me.is_some_and(|m| m.is_operator || m.user_id.0 == d.uploaded_by);
             DocumentRow {
                 href: format!("/contracts/{contract}/documents/{}", d.id),
                 name: d.file_name,

@@ -5,6 +5,7 @@
 //! from a match (the worklist and the listing pages' matches panels post to it).
 
 use std::collections::HashMap;
+use wire::Origin;
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -15,7 +16,6 @@ use http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::model::{Created, Match};
 use super::{post_or_refuse, short_id};
 use crate::api::with_query;
 use crate::page::{done, render, typed, Ctx, FormErrors, PageResult};
@@ -24,6 +24,7 @@ use crate::session::Viewer;
 use crate::Portal;
 use wire::deal::{BrokerOut, DealOut};
 use wire::ids::DealId;
+use wire::matching::MatchOut;
 use wire::Page;
 use wire::{CertificationLevel, Stage, VerificationStatus};
 
@@ -122,7 +123,7 @@ async fn workspace(
     Query(q): Query<BoardQuery>,
 ) -> PageResult {
     let me = viewer.require_login()?;
-    let Some(broker_id) = me.broker_id.clone() else {
+    let Some(broker_id) = me.broker_id else {
         return join_page(
             &portal,
             &viewer,
@@ -152,7 +153,7 @@ async fn workspace(
     let deals_path = with_query(
         "/api/v1/deals",
         &[
-            ("broker_id", broker_id.clone()),
+            ("broker_id", broker_id.to_string()),
             ("page", page.to_string()),
             ("per_page", BOARD_PER_PAGE.to_string()),
         ],
@@ -165,7 +166,7 @@ async fn workspace(
     };
     let worklist_path = format!("/api/v1/brokers/me/worklist?limit={limit}");
     let (worklist, deals, labels) = tokio::join!(
-        portal.api.get::<Vec<Match>>(caller, &worklist_path),
+        portal.api.get::<Vec<MatchOut>>(caller, &worklist_path),
         portal.api.get::<Page<DealOut>>(caller, &deals_path),
         Labels::load(&portal, &viewer),
     );
@@ -174,10 +175,10 @@ async fn workspace(
     let ctx = Ctx::new(&viewer, "broker");
     let t = ctx.t;
 
-    let deal_of_match: HashMap<String, DealId> = deals
+    let deal_of_match: HashMap<uuid::Uuid, DealId> = deals
         .items
         .iter()
-        .filter_map(|d| d.match_id.map(|m| (m.to_string(), d.id)))
+        .filter_map(|d| d.match_id.map(|m| (m, d.id)))
         .collect();
     let worklist = worklist
         .iter()
@@ -185,7 +186,7 @@ async fn workspace(
             let need = m.need.as_ref();
             let achievement = m.achievement.as_ref();
             MatchView {
-                id: m.id.clone(),
+                id: m.id.to_string(),
                 need_title: need.map_or_else(|| short_id(&m.need_id), |b| b.title.clone()),
                 need_href: format!("/needs/{}", m.need_id),
                 achievement_title: achievement
@@ -206,9 +207,7 @@ async fn workspace(
                         pro: r.positive,
                     })
                     .collect(),
-                deal_href: deal_of_match
-                    .get(m.id.as_str())
-                    .map(|d| format!("/deals/{d}")),
+                deal_href: deal_of_match.get(&m.id.0).map(|d| format!("/deals/{d}")),
             }
         })
         .collect();
@@ -478,11 +477,11 @@ async fn open_from_match(
     Form(form): Form<FromMatch>,
 ) -> PageResult {
     let me = viewer.require_login()?;
-    let mut body = json!({"origin": "match", "match_id": form.match_id.trim()});
+    let mut body = json!({"origin": Origin::Match, "match_id": form.match_id.trim()});
     if let Some(broker) = &me.broker_id {
         body["broker_id"] = json!(broker);
     }
-    let deal: Created = portal
+    let deal: DealOut = portal
         .api
         .post(viewer.caller(), "/api/v1/deals", &body)
         .await

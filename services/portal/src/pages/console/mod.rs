@@ -91,11 +91,6 @@ pub struct Tab {
     pub current: bool,
 }
 
-#[derive(Debug, Deserialize)]
-struct Total {
-    total: u64,
-}
-
 pub(super) async fn tabs(api: &Api, caller: Caller<'_>, t: Tr, current: &str) -> Vec<Tab> {
     let pending = VerificationStatus::Pending;
     let orgs_waiting = format!("/api/v1/orgs?verification_status={pending}&per_page=1");
@@ -105,10 +100,10 @@ pub(super) async fn tabs(api: &Api, caller: Caller<'_>, t: Tr, current: &str) ->
         RegistrationStatus::Submitted
     );
     let (reviews, orgs, brokers, regs) = tokio::join!(
-        api.get::<Vec<serde_json::Value>>(caller, "/api/v1/reviews"),
-        api.get::<Total>(caller, &orgs_waiting),
-        api.get::<Total>(caller, &brokers_waiting),
-        api.get::<Total>(caller, &registrations_waiting),
+        api.get::<Vec<wire::listing::ReviewItem>>(caller, "/api/v1/reviews"),
+        api.get::<wire::Page<wire::accounts::OrganisationOut>>(caller, &orgs_waiting),
+        api.get::<wire::Page<wire::deal::BrokerOut>>(caller, &brokers_waiting),
+        api.get::<wire::Page<wire::deal::RegistrationOut>>(caller, &registrations_waiting),
     );
     let counts = [
         reviews.ok().map(|v| v.len() as u64),

@@ -101,8 +101,8 @@ pub(super) async fn imports_page(
     Query(q): Query<PageParam>,
 ) -> PageResult {
     let form = UploadForm {
-        kind: "achievements".to_owned(),
-        mode: "all_or_nothing".to_owned(),
+        kind: ImportKind::Achievements.as_str().to_owned(),
+        mode: ImportMode::AllOrNothing.as_str().to_owned(),
     };
     imports(
         &portal,

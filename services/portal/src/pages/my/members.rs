@@ -97,7 +97,7 @@ pub(super) async fn members(
         ctx: Ctx::new(viewer, "my"),
         members,
         admin,
-        me_id: me.user_id.clone(),
+        me_id: me.user_id.to_string(),
         form,
         errors,
         invited,

@@ -22,7 +22,6 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use http::StatusCode;
-use serde::Deserialize;
 
 use crate::api::{ApiError, Caller};
 use crate::i18n::Tr;
@@ -30,7 +29,7 @@ use crate::page::PageError;
 use crate::pages::Pager;
 use crate::session::{Me, Viewer};
 use crate::Portal;
-use wire::{ImportKind, ImportStatus, ListingKind, OrgRole};
+use wire::{ImportKind, ImportStatus, ListingKind};
 
 /// Largest spreadsheet the upload form forwards (the API's default import limit).
 const UPLOAD_LIMIT_BYTES: usize = 32 * 1024 * 1024;
@@ -68,12 +67,6 @@ pub fn routes() -> Router<Portal> {
 
 // ---------------------------------------------------------------------------------------------
 // API answers.
-
-#[derive(Debug, Clone, Deserialize)]
-struct MatchBrief {
-    need_side_status: String,
-    achievement_side_status: String,
-}
 
 pub use wire::listing::{ImportOut, RowError};
 
@@ -120,17 +113,17 @@ pub use wire::listing::ApplicationOut;
 /// Pages for members of an organisation: sign in first; an account without one is told why.
 fn require_org(viewer: &Viewer) -> Result<(&Me, String), PageError> {
     let me = viewer.require_login()?;
-    let org = me.organisation_id.clone().ok_or_else(|| {
+    let org = me.organisation_id.ok_or_else(|| {
         viewer.error_page(
             StatusCode::FORBIDDEN,
             Tr::new(viewer.lang).t("my.no_organisation").to_owned(),
         )
     })?;
-    Ok((me, org))
+    Ok((me, org.to_string()))
 }
 
 fn is_admin(me: &Me) -> bool {
-    me.org_role.as_deref() == Some(OrgRole::Admin.as_str())
+    me.is_org_admin()
 }
 
 /// What [`get_all`] read, by key, and the keys whose read failed (their panel says so).

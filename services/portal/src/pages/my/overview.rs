@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::{
     get_all, import_kind, import_status, panel, require_org, ApplicationOut, ImportOut, ImportView,
-    MatchBrief, LISTINGS_PER_PAGE,
+    LISTINGS_PER_PAGE,
 };
 use crate::api::{urlencode, with_query, ApiError};
 use crate::page::{render, Ctx, PageResult};
@@ -17,7 +17,7 @@ use crate::session::Viewer;
 use crate::Portal;
 use wire::accounts::{OrganisationOut, UserOut};
 use wire::listing::{AchievementOut, NeedOut};
-use wire::matching::NotificationOut;
+use wire::matching::{MatchOut, NotificationOut};
 use wire::Page;
 use wire::{ImportKind, ImportStatus};
 use wire::{ListingStatus, MatchSideStatus, NeedKind, VerificationStatus};
@@ -302,7 +302,7 @@ pub(super) async fn overview(
         })
         .collect();
     let (matches, apps) = tokio::join!(
-        get_all::<Vec<MatchBrief>>(&portal, &viewer, detail_paths),
+        get_all::<Vec<MatchOut>>(&portal, &viewer, detail_paths),
         get_all::<Vec<ApplicationOut>>(&portal, &viewer, app_paths),
     );
     // What happened to each listing: its matches, and an open call's applications.
@@ -316,9 +316,9 @@ pub(super) async fn overview(
                         .iter()
                         .filter(|m| {
                             if achievement {
-                                m.achievement_side_status == MatchSideStatus::New.as_str()
+                                m.achievement_side_status == MatchSideStatus::New
                             } else {
-                                m.need_side_status == MatchSideStatus::New.as_str()
+                                m.need_side_status == MatchSideStatus::New
                             }
                         })
                         .count();
@@ -351,10 +351,11 @@ pub(super) async fn overview(
     let (notes, feedback_failed) = panel(notes, "notifications");
     let feedback = notes
         .into_iter()
-        .filter(|n| n.kind == "match_feedback")
+        .filter(|n| n.kind == wire::NotificationKind::MatchFeedback.as_str())
         .take(10)
         .map(|n| Feedback {
-            good: n.payload.get("verdict").and_then(|v| v.as_str()) == Some("good"),
+            good: n.payload.get("verdict").and_then(|v| v.as_str())
+                == Some(wire::Verdict::Good.as_str()),
             reason: n
                 .payload
                 .get("reason")

@@ -1,0 +1,46 @@
+//! The payloads of the jobs one service enqueues and another consumes: the words the services
+//! agree on between processes. The enqueue machinery, names and queues stay in
+//! `platform::jobs` (`platform::jobs::events` gives each payload its versioned name); a payload
+//! change is a new version there.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::vocabulary::ListingKind;
+
+/// A write handed to the search index: the backend's task number while it may not be visible
+/// yet, `None` when it already is. Small and serialisable, so a job can pass it on to the
+/// reader that must wait for it (`search::SearchIndex::settle`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Submitted(pub Option<u64>);
+
+impl Submitted {
+    /// A write that is visible already (the embedded index applies before it answers).
+    pub const VISIBLE: Self = Self(None);
+}
+
+/// A published listing expires soon: its organisation's members get a reminder
+/// (enqueued by listing, consumed by matching, which owns notifications).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingExpiring {
+    pub kind: ListingKind,
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub title: String,
+    pub valid_until: NaiveDate,
+}
+
+/// A listing's search document was just brought up to date (upserted or removed): matches
+/// that involve it are recomputed or retired. Enqueued by the search-index job, so matching
+/// always retrieves from an index that already reflects the change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingIndexed {
+    pub kind: ListingKind,
+    pub id: Uuid,
+    /// The index write to wait for before retrieving; absent in jobs enqueued before it
+    /// existed, and when there is nothing to wait for.
+    // Old payloads lack it: they read as "nothing to wait for".
+    #[serde(default)]
+    pub index_write: Submitted,
+}
