@@ -13,13 +13,16 @@ pub mod matching;
 pub mod page;
 pub mod problem;
 pub mod stats;
+pub mod tto;
 pub mod vocabulary;
 
 pub use page::{Page, PageParams};
 pub use problem::{FieldError, Problem};
 pub use vocabulary::{
-    AmountKind, ApplicationStatus, AttributionRole, Basis, CertificationLevel, ContractStatus, Dim,
-    ImportKind, ImportMode, ImportStatus, ListingKind, ListingStatus, MatchSideStatus,
-    MilestoneStatus, Mode, NeedKind, OrgKind, OrgRole, Origin, PaymentStatus, Provenance,
-    RegistrationStatus, RevisionStatus, Source, Stage, UnknownCode, UserStatus, VerificationStatus,
+    AccessDecision, AccessStatus, AmountKind, ApplicationStatus, AttributionRole, Basis,
+    CertificationLevel, ContractStatus, Dim, DisclosureTerms, DistributionRecipient, DossierAction,
+    EvaluationMethod, GrantKind, ImportKind, ImportMode, ImportStatus, ListingKind, ListingStatus,
+    MatchSideStatus, MilestoneStatus, Mode, NeedKind, OrgKind, OrgRole, Origin, PaymentStatus,
+    PriceMethod, Provenance, RegistrationStatus, RevisionStatus, Source, Stage, UnknownCode,
+    UserStatus, VerificationStatus,
 };

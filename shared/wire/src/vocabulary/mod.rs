@@ -96,6 +96,7 @@ pub mod accounts;
 pub mod deal;
 pub mod listing;
 pub mod matching;
+pub mod tto;
 
 pub use accounts::{OrgKind, OrgRole, UserStatus, VerificationStatus};
 pub use deal::{
@@ -107,6 +108,10 @@ pub use listing::{
     Provenance, RevisionStatus,
 };
 pub use matching::MatchSideStatus;
+pub use tto::{
+    AccessDecision, AccessStatus, DisclosureTerms, DistributionRecipient, DossierAction,
+    EvaluationMethod, GrantKind, PriceMethod,
+};
 
 #[cfg(test)]
 mod tests {
