@@ -181,7 +181,7 @@ pub fn allocate_bp(total: i64, weights_bp: &[i64]) -> Option<Vec<i64>> {
     let given = parts.iter().try_fold(0i64, |acc, p| acc.checked_add(*p))?;
     let mut left = total.checked_sub(given)?;
     // Largest remainder first; the stable sort keeps earlier parts first among equals.
-    remainders.sort_by(|a, b| b.0.cmp(&a.0));
+    remainders.sort_by_key(|r| std::cmp::Reverse(r.0));
     for (remainder, i) in remainders {
         if left == 0 {
             break;
