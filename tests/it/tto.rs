@@ -178,6 +178,15 @@ db_test! {
         assert_eq!(csv.status, 200);
         assert!(csv.content_type().starts_with("text/csv"), "{}", csv.content_type());
         assert!(csv.text.contains("张三") && !csv.text.contains("李四"), "{}", csv.text);
+        let sheet = reqwest::Client::new()
+            .get(format!("{}/api/v1/distribution/statement?format=xlsx", app.base_url))
+            .bearer_auth(&s.uni.token)
+            .send()
+            .await
+            .expect("statement");
+        assert_eq!(sheet.status(), 200);
+        let sheet = sheet.bytes().await.expect("bytes");
+        assert!(zip::ZipArchive::new(std::io::Cursor::new(sheet.to_vec())).is_ok(), "the statement as XLSX is a workbook");
         let year = chrono::Utc::now().date_naive().format("%Y").to_string();
         let xlsx = reqwest::Client::new()
             .get(format!("{}/api/v1/distribution/report?year={year}", app.base_url))
