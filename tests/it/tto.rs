@@ -327,3 +327,57 @@ db_test! {
         let _ = (&s.op, &s.contract, &s.inventor_a, &s.inventor_b);
     }
 }
+
+db_test! {
+    async fn tto_portal_pages_set_the_rule_show_statements_and_edit_inventors(app: TestApp) {
+        let s = setup(&app).await;
+        let admin = app.portal_login("tto@uni.test", USER_PASSWORD).await;
+        let inventor = app.portal_login("zhang@uni.test", USER_PASSWORD).await;
+        let buyer = app.portal_login("rd@ent.test", USER_PASSWORD).await;
+
+        // The rule form (version 1 is the rule the setup made): 60/20/10/10.
+        let saved = app
+            .submit("/my/distribution/rule", Some(&admin), &[("inventors_bp", "6000"), ("college_bp", "2000"), ("transfer_office_bp", "1000"), ("university_bp", "1000"), ("broker_bp", "0"), ("version", "1")])
+            .await;
+        assert_eq!(saved.status, 303, "{}", saved.text);
+        assert!(saved.location().starts_with("/my/distribution"));
+        let bad = app
+            .submit("/my/distribution/rule", Some(&admin), &[("inventors_bp", "6000"), ("college_bp", "2000"), ("transfer_office_bp", "1000"), ("university_bp", "999"), ("broker_bp", "0"), ("version", "2")])
+            .await;
+        // A refused form is a page that says why (the portal answers it 200, see
+        // `refused_forms_are_pages`), and the rule is unchanged.
+        assert!(bad.text.contains("(422)") && bad.text.contains("sum to 10000"), "{}", bad.text);
+        let rule = app.get("/api/v1/distribution/rule", Some(&s.uni.token)).await;
+        assert_eq!(rule.assert_status(200)["inventors_bp"], 6000);
+
+        app.post_with_key("/api/v1/payments", &s.uni.token, "portal-pay", &json!({"contract_id": s.contract, "amount_minor": 100_000_001, "paid_on": days_ago(0)}))
+            .await
+            .assert_status(201);
+        let office = app.page("/my/distribution", Some(&admin)).await;
+        assert_eq!(office.status, 200);
+        assert!(office.text.contains("张三") && office.text.contains("李四"), "{}", office.text);
+        assert!(office.text.contains("360,000.01"), "60% × 60% of 1,000,000.01 with the fen to 张三: {}", office.text);
+        let own = app.page("/my/distribution", Some(&inventor)).await;
+        assert_eq!(own.status, 200);
+        assert!(own.text.contains("张三") && !own.text.contains("李四"), "{}", own.text);
+        let csv = app.page("/my/distribution/export?format=csv", Some(&inventor)).await;
+        assert_eq!(csv.status, 200);
+        assert!(csv.text.contains("张三") && !csv.text.contains("李四"));
+
+        // The owner's page lists the inventors and edits them; the buyer gets a 404 page.
+        let manage = format!("/achievements/{}/disclosure", s.achievement);
+        let page = app.page(&manage, Some(&admin)).await;
+        assert_eq!(page.status, 200);
+        assert!(page.text.contains("张三"), "{}", page.text);
+        assert_eq!(app.page(&manage, Some(&buyer)).await.status, 404);
+        let edited = app
+            .submit(&format!("{manage}/inventors"), Some(&admin), &[("inventors", "王五 | 10000 | 农学院"), ("grant_kind", "long_term_use"), ("grant_share_bp", "10000"), ("grant_date", &days_ago(1).to_string())])
+            .await;
+        assert_eq!(edited.status, 303, "{}", edited.text);
+        let now = app.get(&format!("/api/v1/achievements/{}/inventors", s.achievement), Some(&s.uni.token)).await;
+        let now = now.assert_status(200);
+        assert_eq!(now["inventors"][0]["name"], "王五");
+        assert_eq!(now["grant"]["kind"], "long_term_use");
+        let _ = (&s.op, &s.inventor_a, &s.inventor_b, &s.ent);
+    }
+}
