@@ -67,6 +67,7 @@ test("an enterprise accepts the NDA, reads and downloads the dossier; the univer
   const views = await uni.page.locator("[data-testid=access-views]").innerText();
   assert.match(views, /下载/);
   assert.match(views, /查阅/);
+  assert.match(views, /127\.0\.0\.1/, "the reader's address, passed on by the portal");
   await uni.page.locator("#log-h").scrollIntoViewIfNeeded();
   await screenshot(uni.page, "access-log");
   uni.watcher.check();

@@ -42,12 +42,11 @@ fn client(
     headers: &HeaderMap,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
 ) -> Option<String> {
-    client_address(
-        headers,
-        peer.map(|Extension(ConnectInfo(p))| p),
-        state.config.auth.trust_forwarded_for,
-    )
-    .map(|a| a.to_string())
+    let peer = peer.map(|Extension(ConnectInfo(p))| p);
+    // No socket peer means an in-process call, which only the embedded portal makes: it names
+    // the browser's address in `X-Forwarded-For` (`portal::client`), so that is the person's.
+    let trust = state.config.auth.trust_forwarded_for || peer.is_none();
+    client_address(headers, peer, trust).map(|a| a.to_string())
 }
 
 /// The owner's disclosure settings (members of the owning organisation; 404 when none).
