@@ -13,6 +13,7 @@ mod deal_authority;
 mod deals;
 mod deploy;
 mod disclosure;
+mod documents;
 mod embeddings;
 mod hostile_files;
 mod hostile_versions;

@@ -130,6 +130,7 @@ const FILES: &[(&str, &str)] = &[
     ("term", include_str!("../i18n/term.toml")),
     ("dir", include_str!("../i18n/dir.toml")),
     ("tto", include_str!("../i18n/tto.toml")),
+    ("docs", include_str!("../i18n/docs.toml")),
 ];
 
 type Catalog = HashMap<String, [Option<String>; 4]>;

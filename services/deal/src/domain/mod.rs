@@ -7,6 +7,7 @@ pub mod brokers;
 pub mod contracts;
 pub mod deals;
 pub mod distribution;
+pub mod documents;
 pub mod export;
 pub mod fx;
 pub mod idempotency;
