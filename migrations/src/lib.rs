@@ -17,6 +17,7 @@ mod m20261202_000007_accounts_and_audit;
 mod m20261202_000008_listing_revisions;
 mod m20261203_000009_create_listing_embeddings;
 mod m20261203_000030_contract_documents;
+mod m20261203_000040_create_tech_transfer_tables;
 
 /// Applies and reverts the schema; `techmarket migrate` and the tests drive it.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_listing_revisions::Migration),
             Box::new(m20261203_000009_create_listing_embeddings::Migration),
             Box::new(m20261203_000030_contract_documents::Migration),
+            Box::new(m20261203_000040_create_tech_transfer_tables::Migration),
         ]
     }
 }

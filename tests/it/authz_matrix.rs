@@ -83,6 +83,26 @@ const NOT_THE_BROKER: &[Caller] = &[
 
 /// Route × caller pairs that are known holes, each reported to the lead; the test expects them
 /// to fail and prints them rather than hiding them. Empty: every hole found so far is fixed.
+/// Refused on what only organisation A's members (and, reading, operators) may touch: the
+/// other party and the broker of A's deal are outsiders too.
+const NOT_A: &[Caller] = &[
+    Anonymous,
+    OtherOrg,
+    OtherBroker,
+    OutsideBroker,
+    DealParty,
+    DealBroker,
+];
+/// As [`NOT_A`], and A's plain members too (the organisation's admins only).
+const NOT_A_ADMIN: &[Caller] = &[
+    Anonymous,
+    OtherOrg,
+    OtherBroker,
+    OutsideBroker,
+    OwnMember,
+    DealParty,
+    DealBroker,
+];
 const KNOWN_HOLES: &[(&str, &str, Caller)] = &[];
 
 /// Everyone's tokens and A's private objects.
@@ -1255,7 +1275,225 @@ async fn cases(app: &TestApp, w: &World) -> BTreeMap<(String, String), Case> {
             refused: STRANGERS,
         },
     );
+    tto_cases(app, w, &admin, &op, &mut add).await;
     t
+}
+
+/// The technology-transfer office's routes (issue #15): inventors, evaluations, disclosure,
+/// dossier access, distribution rules, the deal's publicity price. Sets up what the owner's
+/// control reads need (settings, a rule, a price, one access request).
+async fn tto_cases(
+    app: &TestApp,
+    w: &World,
+    admin: &str,
+    op: &str,
+    add: &mut impl FnMut(&str, &str, Case),
+) {
+    let ach = &w.draft_achievement;
+    let published = &w.published_achievement;
+    let deal = &w.deal;
+    let put = |path: String, body: Value| async move {
+        app.request(Method::PUT, &path, Some(admin), Some(&body))
+            .await
+            .assert_status(200)
+            .clone()
+    };
+    let settings =
+        json!({"verified_text": "v", "dossier_text": "d", "terms": "none", "nda_text": null});
+    put(
+        format!("/api/v1/achievements/{ach}/disclosure/settings"),
+        settings.clone(),
+    )
+    .await;
+    put(
+        format!("/api/v1/achievements/{published}/disclosure/settings"),
+        settings,
+    )
+    .await;
+    let rule = json!({"inventors_bp": 5000, "college_bp": 2000, "transfer_office_bp": 1500, "university_bp": 1500, "broker_bp": 0});
+    put(
+        format!("/api/v1/distribution/achievements/{ach}/rule"),
+        rule,
+    )
+    .await;
+    put(
+        format!("/api/v1/deals/{deal}/price"),
+        json!({"amount_minor": 1_000, "currency": "CNY", "method": "negotiated"}),
+    )
+    .await;
+    // C (verified for this) asks for the published achievement's dossier: a real access to
+    // decide on.
+    let c = w.tokens[&DealParty].clone();
+    let c_org = app.get("/api/v1/me", Some(&c)).await.assert_status(200)["organisation_id"]
+        .as_str()
+        .expect("C's organisation")
+        .to_owned();
+    let c_org_v = version_of(
+        app.get(&format!("/api/v1/orgs/{c_org}"), Some(&c))
+            .await
+            .assert_status(200),
+    );
+    app.post(
+        &format!("/api/v1/orgs/{c_org}/verification"),
+        Some(op),
+        &json!({"decision": "verified", "version": c_org_v}),
+    )
+    .await
+    .assert_status(200);
+    let access = app
+        .post(
+            &format!("/api/v1/achievements/{published}/dossier/requests"),
+            Some(&c),
+            &json!({}),
+        )
+        .await;
+    let access = access.assert_status(201)["id"]
+        .as_str()
+        .expect("access id")
+        .to_owned();
+
+    let owner = |path: String| Some((path, admin.to_owned()));
+    let one = |path: String, body: Option<Value>, witness: Option<(String, String)>| {
+        vec![Call {
+            path,
+            body,
+            witness,
+        }]
+    };
+    let ach_path = |suffix: &str| format!("/api/v1/achievements/{ach}{suffix}");
+    let rows: Vec<(&str, &str, Vec<Call>, &'static [Caller])> = vec![
+        (
+            "GET",
+            "/api/v1/achievements/{id}/inventors",
+            one(ach_path("/inventors"), None, None),
+            NOT_A,
+        ),
+        (
+            "PUT",
+            "/api/v1/achievements/{id}/inventors",
+            one(
+                ach_path("/inventors"),
+                Some(json!({"inventors": [{"name": "冒名者", "share_bp": 10000}], "grant": null})),
+                owner(ach_path("/inventors")),
+            ),
+            NOT_A,
+        ),
+        (
+            "GET",
+            "/api/v1/achievements/{id}/evaluations",
+            one(ach_path("/evaluations"), None, None),
+            NOT_A,
+        ),
+        (
+            "POST",
+            "/api/v1/achievements/{id}/evaluations",
+            one(
+                ach_path("/evaluations"),
+                Some(
+                    json!({"evaluator": "冒名评估", "method": "income", "evaluated_on": "2026-01-01", "grade": "A"}),
+                ),
+                owner(ach_path("/evaluations")),
+            ),
+            NOT_A,
+        ),
+        (
+            "GET",
+            "/api/v1/achievements/{id}/disclosure/settings",
+            one(ach_path("/disclosure/settings"), None, None),
+            NOT_A,
+        ),
+        (
+            "PUT",
+            "/api/v1/achievements/{id}/disclosure/settings",
+            one(
+                ach_path("/disclosure/settings"),
+                Some(
+                    json!({"verified_text": "", "dossier_text": "hijacked", "terms": "none", "version": 1}),
+                ),
+                owner(ach_path("/disclosure/settings")),
+            ),
+            NOT_A,
+        ),
+        (
+            "GET",
+            "/api/v1/achievements/{id}/disclosure",
+            one(ach_path("/disclosure"), None, None),
+            NOT_A,
+        ),
+        (
+            "POST",
+            "/api/v1/achievements/{id}/dossier/requests",
+            one(
+                ach_path("/dossier/requests"),
+                Some(json!({})),
+                owner(ach_path("/dossier/log")),
+            ),
+            NOT_A,
+        ),
+        (
+            "POST",
+            "/api/v1/achievements/{id}/dossier/requests/{access_id}/decision",
+            one(
+                format!("/api/v1/achievements/{published}/dossier/requests/{access}/decision"),
+                Some(json!({"decision": "revoke"})),
+                owner(format!("/api/v1/achievements/{published}/dossier/log")),
+            ),
+            NOT_A,
+        ),
+        (
+            "GET",
+            "/api/v1/achievements/{id}/dossier",
+            one(ach_path("/dossier"), None, None),
+            NOT_A,
+        ),
+        (
+            "GET",
+            "/api/v1/achievements/{id}/dossier/log",
+            one(ach_path("/dossier/log"), None, None),
+            NOT_A,
+        ),
+        (
+            "GET",
+            "/api/v1/distribution/achievements/{id}/rule",
+            one(
+                format!("/api/v1/distribution/achievements/{ach}/rule"),
+                None,
+                None,
+            ),
+            NOT_A_ADMIN,
+        ),
+        (
+            "PUT",
+            "/api/v1/distribution/achievements/{id}/rule",
+            one(
+                format!("/api/v1/distribution/achievements/{ach}/rule"),
+                Some(
+                    json!({"inventors_bp": 0, "college_bp": 0, "transfer_office_bp": 0, "university_bp": 0, "broker_bp": 10000, "version": 1}),
+                ),
+                owner(format!("/api/v1/distribution/achievements/{ach}/rule")),
+            ),
+            NOT_A_ADMIN,
+        ),
+        (
+            "GET",
+            "/api/v1/deals/{id}/price",
+            one(format!("/api/v1/deals/{deal}/price"), None, None),
+            STRANGERS,
+        ),
+        (
+            "PUT",
+            "/api/v1/deals/{id}/price",
+            one(
+                format!("/api/v1/deals/{deal}/price"),
+                Some(json!({"amount_minor": 1, "currency": "CNY", "method": "negotiated"})),
+                owner(format!("/api/v1/deals/{deal}/price")),
+            ),
+            NOT_A,
+        ),
+    ];
+    for (method, template, calls, refused) in rows {
+        add(method, template, Case { calls, refused });
+    }
 }
 
 /// Path parameters that name an object (not a vocabulary word like `{kind}` or `{lang}`).

@@ -29,6 +29,7 @@ pub const API_PREFIXES: &[&str] = &[
     "/api/v1/fx-rates",
     "/api/v1/stats",
     "/api/v1/targets",
+    "/api/v1/distribution",
 ];
 
 #[derive(OpenApi)]
@@ -42,6 +43,7 @@ pub const API_PREFIXES: &[&str] = &[
         (name = "registrations", description = "Contract registration (认定登记): decision, change (变更), cancellation (注销)"),
         (name = "fx-rates", description = "Exchange rates to CNY with source and date"),
         (name = "targets", description = "Targets per year and indicator"),
+        (name = "distribution", description = "Income distribution (收益分配): rules, the ledger, statements, the annual report"),
         (name = "stats", description = "Turnover, targets progress, ASEAN share, broker performance, KPIs, exports"),
     ),
     components(schemas(platform::error::Problem, platform::error::FieldError)),
@@ -61,6 +63,7 @@ pub fn router() -> OpenApiRouter<DealState> {
         .merge(routes::fx_rates::router())
         .merge(routes::targets::router())
         .merge(routes::stats::router())
+        .merge(routes::distribution::router())
 }
 
 /// Starts the periodic jobs' chains if none is waiting (run at start-up; harmless to repeat).

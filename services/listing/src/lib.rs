@@ -71,6 +71,8 @@ pub fn router() -> OpenApiRouter<ListingState> {
         .merge(routes::taxonomies::router())
         .merge(routes::search::router())
         .merge(routes::imports::router())
+        .merge(routes::tto::router())
+        .merge(routes::disclosure::router())
 }
 
 /// Handlers of the jobs this service consumes.

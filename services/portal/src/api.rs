@@ -288,6 +288,14 @@ fn request_headers(
     if let Some(key) = idempotency_key {
         set(header::HeaderName::from_static(IDEMPOTENCY_KEY), key);
     }
+    // The browser's address, for what the API records about the person's act (see
+    // `crate::client`); the API believes it only from its own portal.
+    if let Some(ip) = crate::client::current() {
+        set(
+            header::HeaderName::from_static("x-forwarded-for"),
+            &ip.to_string(),
+        );
+    }
     map
 }
 

@@ -10,6 +10,7 @@
 pub mod api;
 mod assets;
 mod charts;
+mod client;
 pub mod format;
 pub mod i18n;
 pub mod money;
@@ -50,6 +51,7 @@ impl FromRef<Portal> for Api {
 /// its own state ([`Portal`]): the router fits into any application's.
 pub fn router<S: Clone + Send + Sync + 'static>(api: Api, config: &Config) -> Router<S> {
     let secure_cookies = config.portal.secure_cookies || config.server.is_https();
+    let trust_forwarded_for = config.auth.trust_forwarded_for;
     let portal = Portal {
         api,
         secure_cookies,
@@ -60,6 +62,9 @@ pub fn router<S: Clone + Send + Sync + 'static>(api: Api, config: &Config) -> Ro
         .merge(pages::routes())
         .layer(axum::middleware::from_fn(refused_forms_are_pages))
         .layer(axum::middleware::from_fn(same_origin_posts))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            client::remember(trust_forwarded_for, req, next)
+        }))
         .with_state(portal)
 }
 

@@ -148,6 +148,53 @@ impl fmt::Display for Money {
     }
 }
 
+/// Basis points in a whole.
+pub const WHOLE_BP: i64 = 10_000;
+
+/// Splits `total` minor units into parts proportional to `weights_bp` (basis points that sum
+/// to 10,000), exactly: the parts always add up to `total`.
+///
+/// The one rounding rule of income distribution is the largest-remainder method: every part
+/// first gets `floor(total × weight / 10,000)`; the minor units left over (fewer than the
+/// number of parts) go one each to the parts with the largest remainders, ties to the earlier
+/// part, and never to a part of weight zero. `None` when the weights do not sum to 10,000,
+/// one is negative, or `total` is negative.
+pub fn allocate_bp(total: i64, weights_bp: &[i64]) -> Option<Vec<i64>> {
+    if total < 0 || weights_bp.iter().any(|w| *w < 0) {
+        return None;
+    }
+    let sum = weights_bp
+        .iter()
+        .try_fold(0i64, |acc, w| acc.checked_add(*w))?;
+    if sum != WHOLE_BP {
+        return None;
+    }
+    // i128: total × weight cannot overflow (i64::MAX × 10,000 < i128::MAX).
+    let whole = i128::from(WHOLE_BP);
+    let mut parts = Vec::with_capacity(weights_bp.len());
+    let mut remainders = Vec::with_capacity(weights_bp.len());
+    for (i, w) in weights_bp.iter().enumerate() {
+        let product = i128::from(total).checked_mul(i128::from(*w))?;
+        parts.push(i64::try_from(product / whole).ok()?);
+        remainders.push((product % whole, i));
+    }
+    let given = parts.iter().try_fold(0i64, |acc, p| acc.checked_add(*p))?;
+    let mut left = total.checked_sub(given)?;
+    // Largest remainder first; the stable sort keeps earlier parts first among equals.
+    remainders.sort_by_key(|r| std::cmp::Reverse(r.0));
+    for (remainder, i) in remainders {
+        if left == 0 {
+            break;
+        }
+        if remainder > 0 {
+            let part = parts.get_mut(i)?;
+            *part = part.checked_add(1)?;
+            left -= 1;
+        }
+    }
+    (left == 0).then_some(parts)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,5 +223,31 @@ mod tests {
     #[test]
     fn unknown_currency_is_an_error() {
         assert!(Money::new(1, "XXX").to_major().is_err());
+    }
+
+    #[test]
+    fn allocation_adds_up_to_the_total_to_the_fen() {
+        // 1,000,000.01 CNY by 50/20/15/15.
+        let parts = allocate_bp(100_000_001, &[5_000, 2_000, 1_500, 1_500]).expect("valid");
+        assert_eq!(parts.iter().sum::<i64>(), 100_000_001);
+        assert_eq!(parts, vec![50_000_001, 20_000_000, 15_000_000, 15_000_000]);
+        // Three equal thirds of 1 fen less than a multiple: the earlier part takes the fen.
+        let parts = allocate_bp(100, &[3_334, 3_333, 3_333]).expect("valid");
+        assert_eq!(parts, vec![34, 33, 33]);
+        assert_eq!(allocate_bp(0, &[10_000]), Some(vec![0]));
+        assert_eq!(allocate_bp(7, &[0, 10_000]), Some(vec![0, 7]));
+        assert_eq!(
+            allocate_bp(i64::MAX, &[5_000, 5_000])
+                .map(|p| p.iter().map(|x| i128::from(*x)).sum::<i128>()),
+            Some(i128::from(i64::MAX))
+        );
+    }
+
+    #[test]
+    fn allocation_refuses_bad_weights() {
+        assert_eq!(allocate_bp(100, &[5_000, 4_999]), None);
+        assert_eq!(allocate_bp(100, &[-1, 10_001]), None);
+        assert_eq!(allocate_bp(-5, &[10_000]), None);
+        assert_eq!(allocate_bp(100, &[i64::MAX, 1]), None);
     }
 }

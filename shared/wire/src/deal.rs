@@ -103,6 +103,12 @@ pub struct PublicityNotice {
     pub starts_on: Option<NaiveDate>,
     pub ends_on: Option<NaiveDate>,
     pub objection_count: u64,
+    /// The price and how it was set, once the seller has stated it.
+    #[serde(default)]
+    pub price: Option<crate::tto::DealPriceOut>,
+    /// The latest third-party evaluation of the achievement, shown beside the price.
+    #[serde(default)]
+    pub evaluation: Option<crate::tto::EvaluationOut>,
 }
 
 /// A broker profile as readers see it.

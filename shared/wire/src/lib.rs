@@ -16,15 +16,17 @@ pub mod page;
 pub mod problem;
 pub mod stats;
 pub mod taxonomy;
+pub mod tto;
 pub mod vocabulary;
 
 pub use page::{Page, PageParams};
 pub use problem::{FieldError, Problem};
 pub use vocabulary::{
-    AlertKind, AmountKind, ApplicationStatus, AttributionRole, Basis, CertificationLevel,
-    ContractStatus, CostKind, DeclineReason, Dim, FeedbackParty, ImportKind, ImportMode,
-    ImportStatus, LicenceScope, ListingKind, ListingStatus, MatchSideStatus, MilestoneStatus, Mode,
-    NeedKind, NotificationKind, OrgKind, OrgRole, Origin, PaymentStatus, Provenance,
-    RegistrationStatus, RevisionStatus, Source, Stage, UnknownCode, UserStatus, Verdict,
-    VerificationStatus,
+    AccessDecision, AccessStatus, AlertKind, AmountKind, ApplicationStatus, AttributionRole, Basis,
+    CertificationLevel, ContractStatus, CostKind, DeclineReason, Dim, DisclosureTerms,
+    DistributionRecipient, DossierAction, EvaluationMethod, FeedbackParty, GrantKind, ImportKind,
+    ImportMode, ImportStatus, LicenceScope, ListingKind, ListingStatus, MatchSideStatus,
+    MilestoneStatus, Mode, NeedKind, NotificationKind, OrgKind, OrgRole, Origin, PaymentStatus,
+    PriceMethod, Provenance, RegistrationStatus, RevisionStatus, Source, Stage, UnknownCode,
+    UserStatus, Verdict, VerificationStatus,
 };

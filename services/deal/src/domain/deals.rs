@@ -1160,6 +1160,11 @@ pub async fn publicity_notices(
             starts_on: d.publicity_starts_on,
             ends_on: d.publicity_ends_on,
             objection_count,
+            price: super::prices::find(db, d.id).await?,
+            evaluation: match d.achievement_id {
+                Some(a) => super::prices::latest_evaluation(db, a).await?,
+                None => None,
+            },
         });
     }
     Ok(Page {

@@ -101,50 +101,75 @@ fn table(out: &TurnoverOut) -> (Vec<String>, Vec<Vec<String>>) {
 pub fn render(out: &TurnoverOut, format: Format) -> ApiResult<Vec<u8>> {
     let (header, rows) = table(out);
     match format {
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-            w.write_record(&header)
-                .map_err(|e| ApiError::Internal(e.into()))?;
-            for r in &rows {
-                w.write_record(r)
-                    .map_err(|e| ApiError::Internal(e.into()))?;
-            }
-            w.into_inner()
-                .map_err(|e| ApiError::Internal(anyhow::anyhow!("Failed to finish CSV: {e}")))
-        }
+        Format::Csv => csv(&header, &rows),
         Format::Xlsx => {
-            let mut book = Workbook::new();
-            let sheet = book.add_worksheet();
-            let err = |e: rust_xlsxwriter::XlsxError| {
-                ApiError::Internal(anyhow::anyhow!("Failed to write XLSX: {e}"))
-            };
-            sheet.set_name("turnover").map_err(err)?;
-            for (c, h) in header.iter().enumerate() {
-                sheet
-                    .write_string(0, u16::try_from(c).unwrap_or(u16::MAX), h)
-                    .map_err(err)?;
-            }
             let count_col = header.len().saturating_sub(3);
-            for (i, r) in rows.iter().enumerate() {
-                let row = u32::try_from(i + 1).unwrap_or(u32::MAX);
-                for (c, v) in r.iter().enumerate() {
-                    let col = u16::try_from(c).unwrap_or(u16::MAX);
-                    // Counts and fen are integers; below 2^53 a spreadsheet number is exact.
-                    let numeric = (c == count_col || c == count_col + 2)
-                        .then(|| v.parse::<i64>().ok())
-                        .flatten()
-                        .filter(|n| n.unsigned_abs() < (1u64 << 53));
-                    match numeric {
-                        #[expect(
-                            clippy::cast_precision_loss,
-                            reason = "checked to be below 2^53, so exact"
-                        )]
-                        Some(n) => sheet.write_number(row, col, n as f64).map_err(err)?,
-                        None => sheet.write_string(row, col, v).map_err(err)?,
-                    };
-                }
-            }
-            book.save_to_buffer().map_err(err)
+            xlsx(&[Sheet {
+                name: "turnover",
+                header,
+                rows,
+                numeric: vec![count_col, count_col + 2],
+            }])
         }
     }
+}
+
+/// One worksheet: a header row, text rows, and which columns hold integers (counts, fen).
+pub struct Sheet<'a> {
+    pub name: &'a str,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub numeric: Vec<usize>,
+}
+
+/// A CSV file (UTF-8 with BOM) of one table.
+pub fn csv(header: &[String], rows: &[Vec<String>]) -> ApiResult<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    w.write_record(header)
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    for r in rows {
+        w.write_record(r)
+            .map_err(|e| ApiError::Internal(e.into()))?;
+    }
+    w.into_inner()
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("Failed to finish CSV: {e}")))
+}
+
+/// An XLSX workbook with one worksheet per [`Sheet`].
+pub fn xlsx(sheets: &[Sheet<'_>]) -> ApiResult<Vec<u8>> {
+    let mut book = Workbook::new();
+    let err = |e: rust_xlsxwriter::XlsxError| {
+        ApiError::Internal(anyhow::anyhow!("Failed to write XLSX: {e}"))
+    };
+    for s in sheets {
+        let sheet = book.add_worksheet();
+        sheet.set_name(s.name).map_err(err)?;
+        for (c, h) in s.header.iter().enumerate() {
+            sheet
+                .write_string(0, u16::try_from(c).unwrap_or(u16::MAX), h)
+                .map_err(err)?;
+        }
+        for (i, r) in s.rows.iter().enumerate() {
+            let row = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            for (c, v) in r.iter().enumerate() {
+                let col = u16::try_from(c).unwrap_or(u16::MAX);
+                // Counts and fen are integers; below 2^53 a spreadsheet number is exact.
+                let numeric = s
+                    .numeric
+                    .contains(&c)
+                    .then(|| v.parse::<i64>().ok())
+                    .flatten()
+                    .filter(|n| n.unsigned_abs() < (1u64 << 53));
+                match numeric {
+                    #[expect(
+                        clippy::cast_precision_loss,
+                        reason = "checked to be below 2^53, so exact"
+                    )]
+                    Some(n) => sheet.write_number(row, col, n as f64).map_err(err)?,
+                    None => sheet.write_string(row, col, v).map_err(err)?,
+                };
+            }
+        }
+    }
+    book.save_to_buffer().map_err(err)
 }

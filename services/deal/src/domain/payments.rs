@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::contracts;
 use super::{clean_opt, next_version, now, paging, stale, today, Page};
+use super::{contracts, distribution};
 use crate::SERVICE;
 use wire::{ContractStatus, PaymentStatus};
 
@@ -150,6 +150,8 @@ pub async fn create(
     }
     .insert(txn)
     .await?;
+    // Income arrived: its distribution ledger lines are written in the same transaction.
+    distribution::split_payment(txn, &p).await?;
     AuditEntry {
         actor: Some(caller),
         service: SERVICE,
@@ -239,6 +241,7 @@ pub async fn mark_paid(
         .one(&txn)
         .await?
         .ok_or_else(|| ApiError::not_found("payment"))?;
+    distribution::split_payment(&txn, &after).await?;
     AuditEntry {
         actor: Some(caller),
         service: SERVICE,

@@ -3,10 +3,13 @@
 
 pub mod accounts;
 pub mod achievements;
+pub mod disclosure;
 pub mod editing;
+pub mod evaluations;
 pub mod events;
 pub mod imports;
 pub mod index;
+pub mod inventors;
 pub mod invitations;
 pub mod lifecycle;
 pub mod listings;

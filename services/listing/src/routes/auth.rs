@@ -47,7 +47,7 @@ async fn sign_up(
 /// `auth.trust_forwarded_for`, the last `X-Forwarded-For` entry (the one our own proxy wrote;
 /// earlier entries are whatever the client claimed). `None` for in-process calls (the embedded
 /// portal), which are then throttled per account only.
-fn client_address(
+pub(crate) fn client_address(
     headers: &HeaderMap,
     peer: Option<SocketAddr>,
     trust_forwarded_for: bool,

@@ -2,6 +2,7 @@
 
 pub mod achievements;
 pub mod auth;
+pub mod disclosure;
 pub mod imports;
 pub mod lifecycle;
 pub mod needs;
@@ -9,6 +10,7 @@ pub mod orgs;
 pub mod reviews;
 pub mod search;
 pub mod taxonomies;
+pub mod tto;
 
 use axum::http::{header, HeaderMap, HeaderValue};
 use serde::Deserialize;

@@ -137,6 +137,16 @@ struct PublicityPage {
     refused_for: String,
 }
 
+impl PublicityPage {
+    fn price(&self, n: &PublicityNotice) -> String {
+        super::tto::publicity_price(&self.ctx, n)
+    }
+
+    fn evaluation(&self, n: &PublicityNotice) -> String {
+        super::tto::publicity_evaluation(&self.ctx, n)
+    }
+}
+
 async fn publicity(
     State(portal): State<Portal>,
     viewer: Viewer,

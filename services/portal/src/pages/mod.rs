@@ -23,6 +23,7 @@ mod listing;
 mod listing_form;
 mod my;
 mod notifications;
+mod tto;
 
 pub fn routes() -> Router<Portal> {
     Router::new()
@@ -38,6 +39,7 @@ pub fn routes() -> Router<Portal> {
         .merge(directory::routes())
         .merge(fx::routes())
         .merge(notifications::routes())
+        .merge(tto::routes())
 }
 
 /// The id in a page's path, when it is one (anything else is a page that does not exist, and

@@ -2,6 +2,9 @@
 
 pub mod prelude;
 
+pub mod achievement_evaluations;
+pub mod achievement_grants;
+pub mod achievement_inventors;
 pub mod achievements;
 pub mod api_tokens;
 pub mod attributions;
@@ -13,12 +16,18 @@ pub mod contract_documents;
 pub mod contracts;
 pub mod deal_brokers;
 pub mod deal_events;
+pub mod deal_prices;
 pub mod deals;
+pub mod distribution_lines;
+pub mod distribution_rules;
+pub mod dossier_access;
+pub mod dossier_views;
 pub mod fx_rates;
 pub mod idempotency_keys;
 pub mod imports;
 pub mod invitations;
 pub mod jobs;
+pub mod listing_disclosures;
 pub mod listing_reviews;
 pub mod listing_revisions;
 pub mod listing_translations;

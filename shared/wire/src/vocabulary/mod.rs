@@ -96,6 +96,7 @@ pub mod accounts;
 pub mod deal;
 pub mod listing;
 pub mod matching;
+pub mod tto;
 
 pub use accounts::{OrgKind, OrgRole, UserStatus, VerificationStatus};
 pub use deal::{
@@ -108,6 +109,10 @@ pub use listing::{
 };
 pub use matching::{
     AlertKind, DeclineReason, FeedbackParty, MatchSideStatus, NotificationKind, Verdict,
+};
+pub use tto::{
+    AccessDecision, AccessStatus, DisclosureTerms, DistributionRecipient, DossierAction,
+    EvaluationMethod, GrantKind, PriceMethod,
 };
 
 #[cfg(test)]

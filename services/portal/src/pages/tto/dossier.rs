@@ -1,0 +1,194 @@
+//! The reader's side of an achievement's disclosure: its evaluations, the part for verified
+//! organisations, asking for the dossier (accepting the owner's NDA by its SHA-256), and the
+//! dossier itself once granted — each read logged by the API for the owner.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::Form;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::api::ApiError;
+use crate::page::{done, render, Ctx, PageResult};
+use crate::pages::path_id;
+use crate::session::Viewer;
+use crate::Portal;
+use wire::tto::{DisclosureOut, DossierOut, EvaluationOut};
+use wire::{AccessStatus, DisclosureTerms};
+
+#[derive(Template)]
+#[template(path = "tto_dossier.html")]
+struct DossierPage {
+    ctx: Ctx,
+    id: String,
+    title: String,
+    evaluations: Vec<EvaluationOut>,
+    disclosure: Option<DisclosureOut>,
+    dossier: Option<DossierOut>,
+}
+
+impl DossierPage {
+    fn value(&self, e: &EvaluationOut) -> String {
+        evaluation_value(&self.ctx, e)
+    }
+
+    fn method(&self, e: &EvaluationOut) -> String {
+        super::word(&self.ctx.t, "method", e.method.as_str())
+    }
+
+    fn terms(&self, d: &DisclosureOut) -> String {
+        super::word(&self.ctx.t, "terms", d.terms.as_str())
+    }
+
+    fn needs_nda(&self, d: &DisclosureOut) -> bool {
+        d.terms == DisclosureTerms::Nda
+    }
+
+    fn access_status(&self, d: &DisclosureOut) -> String {
+        d.access
+            .as_ref()
+            .map(|a| super::word(&self.ctx.t, "status", a.status.as_str()))
+            .unwrap_or_default()
+    }
+
+    fn may_ask(&self, d: &DisclosureOut) -> bool {
+        d.may_request && d.access.is_none()
+    }
+
+    fn granted(&self, d: &DisclosureOut) -> bool {
+        d.access
+            .as_ref()
+            .is_some_and(|a| a.status == AccessStatus::Granted)
+    }
+}
+
+/// An evaluation's value range or grade in the reader's words.
+pub fn evaluation_value(ctx: &Ctx, e: &EvaluationOut) -> String {
+    let cur = e.currency.as_deref().unwrap_or("CNY");
+    let range = match (e.value_min_minor, e.value_max_minor) {
+        (Some(a), Some(b)) if a == b => crate::money::money(&ctx.t, a, cur),
+        (Some(a), Some(b)) => format!(
+            "{} – {}",
+            crate::money::money(&ctx.t, a, cur),
+            crate::money::money(&ctx.t, b, cur)
+        ),
+        (Some(a), None) => format!("≥ {}", crate::money::money(&ctx.t, a, cur)),
+        (None, Some(b)) => format!("≤ {}", crate::money::money(&ctx.t, b, cur)),
+        (None, None) => String::new(),
+    };
+    match (&e.grade, range.is_empty()) {
+        (Some(g), true) => g.clone(),
+        (Some(g), false) => format!("{range} · {g}"),
+        (None, _) => range,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Title {
+    title: String,
+}
+
+pub(super) async fn page(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
+    let caller = viewer.caller();
+    let listing_path = format!("/api/v1/achievements/{id}");
+    let evaluations_path = format!("/api/v1/achievements/{id}/evaluations");
+    let disclosure_path = format!("/api/v1/achievements/{id}/disclosure");
+    let (listing, evaluations, disclosure) = tokio::join!(
+        portal.api.get::<Title>(caller, &listing_path),
+        portal
+            .api
+            .get::<Vec<EvaluationOut>>(caller, &evaluations_path),
+        portal.api.get::<DisclosureOut>(caller, &disclosure_path),
+    );
+    let listing = listing.map_err(|e| viewer.fail(e))?;
+    let evaluations = evaluations.map_err(|e| viewer.fail(e))?;
+    // No disclosure set is an ordinary state, not an error.
+    let disclosure = match disclosure {
+        Ok(d) => Some(d),
+        Err(ApiError::Problem(p)) if p.status == 404 => None,
+        Err(e) => return Err(viewer.fail(e)),
+    };
+    // The dossier is read (and so logged) only when the reader's organisation has access.
+    let granted = disclosure
+        .as_ref()
+        .and_then(|d| d.access.as_ref())
+        .is_some_and(|a| a.status == AccessStatus::Granted);
+    let dossier = if granted {
+        Some(
+            portal
+                .api
+                .get::<DossierOut>(caller, &format!("/api/v1/achievements/{id}/dossier"))
+                .await
+                .map_err(|e| viewer.fail(e))?,
+        )
+    } else {
+        None
+    };
+    Ok(render(&DossierPage {
+        ctx: Ctx::new(&viewer, "listing"),
+        id,
+        title: listing.title,
+        evaluations,
+        disclosure,
+        dossier,
+    }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct RequestForm {
+    #[serde(default)]
+    message: String,
+    /// The hash of the NDA text the page showed, sent back when the reader ticks "I accept".
+    #[serde(default)]
+    accept_nda_sha256: String,
+    #[serde(default)]
+    accept: Option<String>,
+}
+
+pub(super) async fn request(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<RequestForm>,
+) -> PageResult {
+    viewer.require_login()?;
+    let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
+    let message = Some(form.message.trim().to_owned()).filter(|m| !m.is_empty());
+    // Without the tick the hash is not sent, so the API refuses an NDA listing's request.
+    let hash = form
+        .accept
+        .is_some()
+        .then_some(form.accept_nda_sha256)
+        .filter(|h| !h.is_empty());
+    let body = json!({"message": message, "accept_nda_sha256": hash});
+    portal
+        .api
+        .post::<serde_json::Value>(
+            viewer.caller(),
+            &format!("/api/v1/achievements/{id}/dossier/requests"),
+            &body,
+        )
+        .await
+        .map_err(|e| viewer.fail(e))?;
+    Ok(done(&format!("/achievements/{id}/dossier"), "submitted"))
+}
+
+pub(super) async fn download(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> PageResult {
+    viewer.require_login()?;
+    let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
+    super::pass_file(
+        &portal,
+        &viewer,
+        &format!("/api/v1/achievements/{id}/dossier?download=true"),
+    )
+    .await
+}
