@@ -393,7 +393,7 @@ impl engine::Vectors for EvalQueryVector<'_> {
         &self,
         kind: ListingKind,
         k: usize,
-        keep: &dyn Fn(Uuid) -> bool,
+        keep: &(dyn Fn(Uuid) -> bool + Sync),
     ) -> Vec<(Uuid, f64)> {
         let q = self.query;
         let allowed = |id: Uuid| {

@@ -128,7 +128,7 @@ impl engine::Vectors for QueryVector {
         &self,
         kind: ListingKind,
         k: usize,
-        keep: &dyn Fn(Uuid) -> bool,
+        keep: &(dyn Fn(Uuid) -> bool + Sync),
     ) -> Vec<(Uuid, f64)> {
         self.index
             .with(|index| index.search_where(&self.vector, kind, k, keep))
