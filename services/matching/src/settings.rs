@@ -62,8 +62,16 @@ pub struct MatchingConfig {
     pub embedder_retries: u32,
     /// Texts sent per request.
     pub embedder_batch: usize,
-    /// Weight of the semantic feature (cosine similarity of need and listing) in the re-ranker.
+    /// Weight of the semantic feature (cosine similarity of need and listing) in the re-ranker,
+    /// for a listing with no text in the need's language (where shared words cannot help).
     pub weight_semantic: f64,
+    /// The same for a listing with text in the need's language: there the lexical features
+    /// already see the shared words, and the small model ranks topics worse than they do.
+    pub weight_semantic_same_language: f64,
+    /// Passages (sentences) of a text embedded besides the whole text, at most: a short need
+    /// matches the one sentence that says the same better than a whole description. 0: whole
+    /// texts only.
+    pub embed_passages: usize,
     /// Reciprocal-rank-fusion constant k: the lexical and vector candidate lists are fused by
     /// Σ 1/(k + rank).
     pub fusion_k: f64,
@@ -105,6 +113,8 @@ impl Default for MatchingConfig {
             // Chosen on the `tune` split (tico19 sample, docs/matching-eval.md): 2 / 4 / 8 / 16
             // / 32 gave nDCG@10 0.374 / 0.387 / 0.398 / 0.390 / 0.371.
             weight_semantic: 8.0,
+            weight_semantic_same_language: 8.0,
+            embed_passages: 0,
             fusion_k: 60.0,
             vector_candidates: 50,
         }
@@ -153,6 +163,10 @@ impl MatchingConfig {
             ("weight_freshness", self.weight_freshness),
             ("lexicon_weight", self.lexicon_weight),
             ("weight_semantic", self.weight_semantic),
+            (
+                "weight_semantic_same_language",
+                self.weight_semantic_same_language,
+            ),
             ("fusion_k", self.fusion_k),
         ] {
             if !(w.is_finite() && w >= 0.0) {
@@ -167,6 +181,10 @@ impl MatchingConfig {
                 "candidates",
                 "candidates and max_matches_per_need must be positive",
             );
+        }
+        // A passage's row key is `language/n` in a 16-character column.
+        if self.embed_passages > 32 {
+            return invalid("embed_passages", "must be at most 32");
         }
         if let Some(url) = &self.embedder_url {
             if !(url.starts_with("http://") || url.starts_with("https://")) {

@@ -47,6 +47,8 @@ impl Job for EmbedListing {
 pub struct Semantic {
     pub embedder: Embedder,
     pub index: Arc<SharedIndex>,
+    /// Passages embedded per text besides the whole (`matching.embed_passages`).
+    pub passages: usize,
 }
 
 impl Semantic {
@@ -59,7 +61,11 @@ impl Semantic {
         let embedder = Embedder::new(embedder)?;
         let index =
             vectors::shared_index(config.database.url.expose_secret(), &embedder.model_id());
-        Ok(Some(Self { embedder, index }))
+        Ok(Some(Self {
+            embedder,
+            index,
+            passages: settings.embed_passages,
+        }))
     }
 
     async fn ensure_loaded(&self, db: &impl ConnectionTrait) -> anyhow::Result<()> {
@@ -166,7 +172,7 @@ pub async fn embed_listing(
 ) -> anyhow::Result<bool> {
     let model = semantic.embedder.model_id();
     let stored = vectors::stored(db, kind, id).await?;
-    let texts = match vectors::listing_texts(db, kind, id).await? {
+    let texts = match vectors::listing_texts(db, kind, id, semantic.passages).await? {
         Some((true, texts)) => texts,
         // Gone or off the market: nothing may find it by meaning any more.
         _ => {

@@ -285,7 +285,13 @@ fn weighted(
     ];
     // Only with vectors: without an embedder every score is what it always was.
     if let Some(semantic) = features.semantic {
-        parts.push((weights.weight_semantic, semantic));
+        let same_language = ach.texts.iter().any(|t| t.language == need.language);
+        let weight = if same_language {
+            weights.weight_semantic_same_language
+        } else {
+            weights.weight_semantic
+        };
+        parts.push((weight, semantic));
     }
     let total: f64 = parts.iter().map(|(w, _)| w).sum();
     let score = if total > 0.0 {
