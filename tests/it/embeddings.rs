@@ -252,6 +252,15 @@ db_test! {
             assert_eq!(hits[0]["id"], ids[0].as_str());
             assert_eq!(hits[0]["by_meaning"], true, "labelled as found by meaning");
             assert_eq!(hits[0]["language"], "zh");
+            // The portal's results say so, in the reader's language.
+            let thai = urlencode("เทคโนโลยีควบคุมความสูงการตัดอัตโนมัติสำหรับเครื่องเก็บเกี่ยวอ้อย");
+            let page = app.page(&format!("/?q={thai}"), None).await;
+            assert_eq!(page.status, 200, "{}", page.text);
+            assert!(page.text.contains("按语义匹配"), "{}", page.text);
+            let page = app.page(&format!("/?q={thai}&lang=en"), None).await;
+            assert!(page.text.contains("found by meaning"), "{}", page.text);
+            let page = app.page(&format!("/?q={}", urlencode("甘蔗收割机")), None).await;
+            assert!(!page.text.contains("按语义匹配"), "full-text hits carry no label");
             // Full-text hits are not labelled, and nonsense finds nothing by meaning.
             let hits = search("甘蔗收割机").await;
             assert!(hits.iter().any(|h| h["id"] == ids[0].as_str() && h.get("by_meaning").is_none()), "{hits:?}");

@@ -111,9 +111,15 @@ impl Default for MatchingConfig {
             embedder_retries: 2,
             embedder_batch: 16,
             // Chosen on the `tune` split (tico19 sample, docs/matching-eval.md): 2 / 4 / 8 / 16
-            // / 32 gave nDCG@10 0.374 / 0.387 / 0.398 / 0.390 / 0.371.
+            // / 32 gave nDCG@10 0.374 / 0.387 / 0.398 / 0.390 / 0.371; 16 again lower with csl
+            // and passages (0.587 vs 0.596).
             weight_semantic: 8.0,
-            weight_semantic_same_language: 8.0,
+            // Chosen on `tune` (csl and tico19, docs/matching-eval.md): 0 / 1 / 2 / 4 / 8 gave
+            // csl kw_topic nDCG@10 0.570 / 0.595 / 0.593 / 0.577 / 0.542 (lexical only 0.569).
+            weight_semantic_same_language: 1.0,
+            // Off by default: passages multiply the vectors (about 6 per listing on the
+            // evaluation corpus), past the 1 GiB a million listings may take, for +0.01 overall
+            // nDCG@10 on `tune` (docs/matching-eval.md).
             embed_passages: 0,
             fusion_k: 60.0,
             vector_candidates: 50,

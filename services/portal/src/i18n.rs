@@ -129,6 +129,7 @@ const FILES: &[(&str, &str)] = &[
     ("dash", include_str!("../i18n/dash.toml")),
     ("term", include_str!("../i18n/term.toml")),
     ("dir", include_str!("../i18n/dir.toml")),
+    ("translations", include_str!("../i18n/translations.toml")),
 ];
 
 type Catalog = HashMap<String, [Option<String>; 4]>;
