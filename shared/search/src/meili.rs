@@ -156,17 +156,19 @@ fn to_document(d: &SearchDoc, with_vectors: bool) -> anyhow::Result<Map<String, 
         m.insert(k.to_string(), v);
     };
     put("id", Value::String(d.id.to_string()));
-    // Sent even when empty (`null`: no vector): an add-or-replace must also drop old vectors.
-    if with_vectors {
-        let vectors = if d.vectors.is_empty() {
-            Value::Null
-        } else {
-            serde_json::to_value(&d.vectors)?
-        };
-        let mut named = Map::new();
-        named.insert(EMBEDDER.to_owned(), vectors);
-        put("_vectors", Value::Object(named));
-    }
+    // Always present, `null` when there is nothing to send: once the index declares the
+    // user-provided embedder (`techmarket migrate` with an embedder configured) Meilisearch
+    // refuses documents without it, whichever client writes them; an index without the
+    // embedder accepts it too (the conformance suite runs both ways). A replace also drops old
+    // vectors this way.
+    let vectors = if with_vectors && !d.vectors.is_empty() {
+        serde_json::to_value(&d.vectors)?
+    } else {
+        Value::Null
+    };
+    let mut named = Map::new();
+    named.insert(EMBEDDER.to_owned(), vectors);
+    put("_vectors", Value::Object(named));
     put("kind", Value::String(d.kind.as_str().into()));
     put("open_call", Value::Bool(d.open_call));
     put(
