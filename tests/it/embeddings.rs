@@ -401,6 +401,31 @@ db_test! {
         let rows = listing_embeddings::Entity::find().all(&app.db).await.expect("rows");
         assert_eq!(rows.len(), 1, "{rows:?}");
         assert_eq!(rows[0].model, "multilingual-e5-small-v2@384");
+
+        // Passages: the whole text keeps its plain language key, each sentence gets `zh/n`;
+        // turning them off again drops those rows.
+        let mut with_passages = other.clone();
+        with_passages.embed_passages = 3;
+        let semantic = matching::embedding::jobs::Semantic::from_config(&app.state.config, &with_passages)
+            .expect("embedder")
+            .expect("configured");
+        assert!(matching::embedding::jobs::embed_listing(&app.db, &semantic, kind, id).await.expect("embed"));
+        let mut languages: Vec<String> = listing_embeddings::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("rows")
+            .into_iter()
+            .map(|r| r.language)
+            .collect();
+        languages.sort();
+        assert_eq!(languages, vec!["zh", "zh/1", "zh/2", "zh/3"]);
+        let semantic = matching::embedding::jobs::Semantic::from_config(&app.state.config, &other)
+            .expect("embedder")
+            .expect("configured");
+        assert!(matching::embedding::jobs::embed_listing(&app.db, &semantic, kind, id).await.expect("embed"));
+        let rows = listing_embeddings::Entity::find().all(&app.db).await.expect("rows");
+        assert_eq!(rows.len(), 1, "passage rows dropped: {rows:?}");
+        assert_eq!(rows[0].language, "zh");
     }
 }
 
