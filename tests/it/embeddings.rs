@@ -252,6 +252,21 @@ db_test! {
             assert_eq!(hits[0]["id"], ids[0].as_str());
             assert_eq!(hits[0]["by_meaning"], true, "labelled as found by meaning");
             assert_eq!(hits[0]["language"], "zh");
+            // The portal's results say so, in the reader's language.
+            let thai = urlencode("เทคโนโลยีควบคุมความสูงการตัดอัตโนมัติสำหรับเครื่องเก็บเกี่ยวอ้อย");
+            let page = app.page(&format!("/?q={thai}"), None).await;
+            assert_eq!(page.status, 200, "{}", page.text);
+            assert!(page.text.contains("按语义匹配"), "{}", page.text);
+            let page = app.page(&format!("/?q={thai}&lang=en"), None).await;
+            assert!(page.text.contains("found by meaning"), "{}", page.text);
+            // A label for each hit the API found by meaning, none for the full-text ones.
+            let by_meaning = search("甘蔗收割机")
+                .await
+                .iter()
+                .filter(|h| h["by_meaning"] == true)
+                .count();
+            let page = app.page(&format!("/?q={}", urlencode("甘蔗收割机")), None).await;
+            assert_eq!(page.text.matches("data-by-meaning").count(), by_meaning, "{}", page.text);
             // Full-text hits are not labelled, and nonsense finds nothing by meaning.
             let hits = search("甘蔗收割机").await;
             assert!(hits.iter().any(|h| h["id"] == ids[0].as_str() && h.get("by_meaning").is_none()), "{hits:?}");
@@ -386,6 +401,31 @@ db_test! {
         let rows = listing_embeddings::Entity::find().all(&app.db).await.expect("rows");
         assert_eq!(rows.len(), 1, "{rows:?}");
         assert_eq!(rows[0].model, "multilingual-e5-small-v2@384");
+
+        // Passages: the whole text keeps its plain language key, each sentence gets `zh/n`;
+        // turning them off again drops those rows.
+        let mut with_passages = other.clone();
+        with_passages.embed_passages = 3;
+        let semantic = matching::embedding::jobs::Semantic::from_config(&app.state.config, &with_passages)
+            .expect("embedder")
+            .expect("configured");
+        assert!(matching::embedding::jobs::embed_listing(&app.db, &semantic, kind, id).await.expect("embed"));
+        let mut languages: Vec<String> = listing_embeddings::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("rows")
+            .into_iter()
+            .map(|r| r.language)
+            .collect();
+        languages.sort();
+        assert_eq!(languages, vec!["zh", "zh/1", "zh/2", "zh/3"]);
+        let semantic = matching::embedding::jobs::Semantic::from_config(&app.state.config, &other)
+            .expect("embedder")
+            .expect("configured");
+        assert!(matching::embedding::jobs::embed_listing(&app.db, &semantic, kind, id).await.expect("embed"));
+        let rows = listing_embeddings::Entity::find().all(&app.db).await.expect("rows");
+        assert_eq!(rows.len(), 1, "passage rows dropped: {rows:?}");
+        assert_eq!(rows[0].language, "zh");
     }
 }
 

@@ -27,6 +27,7 @@ mod portal;
 mod portal_broker;
 mod portal_console;
 mod portal_my;
+mod portal_translations;
 mod retention;
 mod revisions;
 mod security_headers;

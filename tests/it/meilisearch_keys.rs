@@ -39,6 +39,7 @@ fn listing(word: &str) -> SearchDoc {
         deadline: None,
         valid_until: None,
         published_at: chrono::Utc::now(),
+        vectors: Vec::new(),
     }
 }
 

@@ -135,6 +135,7 @@ fn to_doc(d: &CorpusDoc) -> SearchDoc {
         deadline: None,
         valid_until: None,
         published_at: chrono::DateTime::<chrono::Utc>::UNIX_EPOCH,
+        vectors: Vec::new(),
     }
 }
 
@@ -271,6 +272,7 @@ pub async fn evaluate(
                 &crate::embedding::client::Embedder::new(config)?,
                 corpus,
                 queries,
+                weights.embed_passages,
             )
             .await?,
         ),
@@ -393,7 +395,7 @@ impl engine::Vectors for EvalQueryVector<'_> {
         &self,
         kind: ListingKind,
         k: usize,
-        keep: &dyn Fn(Uuid) -> bool,
+        keep: &(dyn Fn(Uuid) -> bool + Sync),
     ) -> Vec<(Uuid, f64)> {
         let q = self.query;
         let allowed = |id: Uuid| {
@@ -434,6 +436,7 @@ pub async fn embed_for_eval(
     embedder: &Embedder,
     corpus: &[CorpusDoc],
     queries: &[EvalQuery],
+    passages: usize,
 ) -> anyhow::Result<EvalVectors> {
     use sha2::{Digest, Sha256};
     use std::io::Write;
@@ -454,9 +457,16 @@ pub async fn embed_for_eval(
             format!("{model}\n{role:?}\n{text}").as_bytes(),
         ))
     };
+    // A document's rows: its whole text, then its passages, as a listing's are.
+    let doc_texts = |d: &CorpusDoc| {
+        let whole = doc_text(d);
+        let mut texts = crate::embedding::vectors::passages(&whole, passages);
+        texts.insert(0, whole);
+        texts
+    };
     let mut wanted: Vec<(Role, String)> = corpus
         .iter()
-        .map(|d| (Role::Passage, doc_text(d)))
+        .flat_map(|d| doc_texts(d).into_iter().map(|t| (Role::Passage, t)))
         .chain(queries.iter().map(|q| (Role::Query, q.text.clone())))
         .collect();
     wanted.retain(|(role, text)| !cache.contains_key(&key(*role, text)));
@@ -494,13 +504,11 @@ pub async fn embed_for_eval(
     }
     let mut index = VectorIndex::new(embedder.dimensions());
     for d in corpus {
-        if let Some(v) = cache.get(&key(Role::Passage, &doc_text(d))) {
-            index.replace(
-                ListingKind::Achievement,
-                doc_uuid(&d.id),
-                std::slice::from_ref(v),
-            );
-        }
+        let rows: Vec<Vec<i8>> = doc_texts(d)
+            .iter()
+            .filter_map(|t| cache.get(&key(Role::Passage, t)).cloned())
+            .collect();
+        index.replace(ListingKind::Achievement, doc_uuid(&d.id), &rows);
     }
     let queries = queries
         .iter()

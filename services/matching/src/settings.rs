@@ -62,8 +62,16 @@ pub struct MatchingConfig {
     pub embedder_retries: u32,
     /// Texts sent per request.
     pub embedder_batch: usize,
-    /// Weight of the semantic feature (cosine similarity of need and listing) in the re-ranker.
+    /// Weight of the semantic feature (cosine similarity of need and listing) in the re-ranker,
+    /// for a listing with no text in the need's language (where shared words cannot help).
     pub weight_semantic: f64,
+    /// The same for a listing with text in the need's language: there the lexical features
+    /// already see the shared words, and the small model ranks topics worse than they do.
+    pub weight_semantic_same_language: f64,
+    /// Passages (sentences) of a text embedded besides the whole text, at most: a short need
+    /// matches the one sentence that says the same better than a whole description. 0: whole
+    /// texts only.
+    pub embed_passages: usize,
     /// Reciprocal-rank-fusion constant k: the lexical and vector candidate lists are fused by
     /// Σ 1/(k + rank).
     pub fusion_k: f64,
@@ -103,8 +111,16 @@ impl Default for MatchingConfig {
             embedder_retries: 2,
             embedder_batch: 16,
             // Chosen on the `tune` split (tico19 sample, docs/matching-eval.md): 2 / 4 / 8 / 16
-            // / 32 gave nDCG@10 0.374 / 0.387 / 0.398 / 0.390 / 0.371.
+            // / 32 gave nDCG@10 0.374 / 0.387 / 0.398 / 0.390 / 0.371; 16 again lower with csl
+            // and passages (0.587 vs 0.596).
             weight_semantic: 8.0,
+            // Chosen on `tune` (csl and tico19, docs/matching-eval.md): 0 / 1 / 2 / 4 / 8 gave
+            // csl kw_topic nDCG@10 0.570 / 0.595 / 0.593 / 0.577 / 0.542 (lexical only 0.569).
+            weight_semantic_same_language: 1.0,
+            // Off by default: passages multiply the vectors (about 6 per listing on the
+            // evaluation corpus), past the 1 GiB a million listings may take, for +0.01 overall
+            // nDCG@10 on `tune` (docs/matching-eval.md).
+            embed_passages: 0,
             fusion_k: 60.0,
             vector_candidates: 50,
         }
@@ -153,6 +169,10 @@ impl MatchingConfig {
             ("weight_freshness", self.weight_freshness),
             ("lexicon_weight", self.lexicon_weight),
             ("weight_semantic", self.weight_semantic),
+            (
+                "weight_semantic_same_language",
+                self.weight_semantic_same_language,
+            ),
             ("fusion_k", self.fusion_k),
         ] {
             if !(w.is_finite() && w >= 0.0) {
@@ -167,6 +187,10 @@ impl MatchingConfig {
                 "candidates",
                 "candidates and max_matches_per_need must be positive",
             );
+        }
+        // A passage's row key is `language/n` in a 16-character column.
+        if self.embed_passages > 32 {
+            return invalid("embed_passages", "must be at most 32");
         }
         if let Some(url) = &self.embedder_url {
             if !(url.starts_with("http://") || url.starts_with("https://")) {

@@ -131,6 +131,7 @@ const FILES: &[(&str, &str)] = &[
     ("dir", include_str!("../i18n/dir.toml")),
     ("tto", include_str!("../i18n/tto.toml")),
     ("docs", include_str!("../i18n/docs.toml")),
+    ("translations", include_str!("../i18n/translations.toml")),
 ];
 
 type Catalog = HashMap<String, [Option<String>; 4]>;

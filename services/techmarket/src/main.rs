@@ -252,7 +252,11 @@ async fn main() -> anyhow::Result<()> {
             let db = platform::db::connect(&config.database, "migrate").await?;
             let applied = techmarket::migrate(&db).await?;
             tracing::info!(applied, "schema is up to date");
-            if platform::state::setup_search(&config.search)
+            // With an embedder, the Meilisearch index declares where vectors go.
+            let vectors = matching::settings::MatchingConfig::from_config(&config)?
+                .embedder()
+                .map(|e| e.dimensions);
+            if platform::state::setup_search(&config.search, vectors)
                 .await?
                 .is_some()
             {
@@ -264,7 +268,10 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::SearchKeys => {
-            let Some(keys) = platform::state::setup_search(&config.search).await? else {
+            let vectors = matching::settings::MatchingConfig::from_config(&config)?
+                .embedder()
+                .map(|e| e.dimensions);
+            let Some(keys) = platform::state::setup_search(&config.search, vectors).await? else {
                 anyhow::bail!(
                     "the embedded search index has no keys: search-keys is for search.backend = \"meilisearch\""
                 );

@@ -164,16 +164,25 @@ pub async fn open_search(config: &SearchConfig) -> anyhow::Result<Arc<dyn Search
 /// service needs a key that may change them. `search.meili_api_key` must be the master key:
 /// the step also makes sure the services' least-privilege keys exist and returns them, for
 /// the operator to hand out. The embedded index has no keys and is created by the process
-/// that opens it (`techmarket up`): `None`.
+/// that opens it (`techmarket up`): `None`. With `vector_dimensions` (matching has an embedder
+/// configured) the Meilisearch index also declares the user-provided embedder its documents'
+/// vectors are searched by (issue #13's distributed mode).
 pub async fn setup_search(
     config: &SearchConfig,
+    vector_dimensions: Option<usize>,
 ) -> anyhow::Result<Option<search::meili::ServiceKeys>> {
     match config.backend {
         SearchBackendKind::Embedded => Ok(None),
         SearchBackendKind::Meilisearch => {
             let url = meili_url(config)?;
             let key = meili_key(config);
-            search::meili::MeiliIndex::setup(url, key.as_deref(), &config.index_prefix).await?;
+            search::meili::MeiliIndex::setup_with_vectors(
+                url,
+                key.as_deref(),
+                &config.index_prefix,
+                vector_dimensions,
+            )
+            .await?;
             let keys =
                 search::meili::ServiceKeys::ensure(url, key.as_deref(), &config.index_prefix)
                     .await?;

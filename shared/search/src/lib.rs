@@ -72,6 +72,12 @@ pub struct SearchDoc {
     pub deadline: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
     pub published_at: DateTime<Utc>,
+    /// The listing's vectors (one per text or passage, matching's `listing_embeddings`), for a
+    /// backend that searches by meaning itself ([`SearchIndex::nearest`]: Meilisearch with a
+    /// declared embedder). Empty: none; the embedded backend ignores them (matching keeps its
+    /// own in-process index).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vectors: Vec<Vec<f32>>,
 }
 
 /// Order of results.
@@ -284,6 +290,19 @@ pub trait SearchIndex: Send + Sync {
     async fn multi_search(&self, queries: &[SearchQuery]) -> anyhow::Result<Vec<SearchResults>>;
     /// Number of documents in the index.
     async fn count(&self) -> anyhow::Result<u64>;
+    /// Documents nearest in meaning to `vector`, best first, with the backend's similarity
+    /// (0–1), among those `filters` accept; at most `limit`. `None` when this backend does not
+    /// hold vectors (the embedded one, or Meilisearch without a declared embedder): the caller
+    /// then uses matching's in-process index.
+    async fn nearest(
+        &self,
+        vector: &[f32],
+        filters: &Filters,
+        limit: usize,
+    ) -> anyhow::Result<Option<Vec<(Uuid, f32)>>> {
+        let _ = (vector, filters, limit);
+        Ok(None)
+    }
     /// Matching candidates, best first (see [`RetrievalQuery`]). The default runs one query
     /// per part ([`retrieve_by_multi_search`]); backends that can score all parts in one pass
     /// override it.

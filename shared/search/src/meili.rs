@@ -107,7 +107,15 @@ const MAX_TOTAL_HITS: usize = 10_000_000;
 pub struct MeiliIndex {
     client: Client,
     index: Index,
+    /// Vector length of the declared user-provided embedder ([`EMBEDDER`]), when there is one:
+    /// documents then carry `_vectors` and [`SearchIndex::nearest`] asks Meilisearch.
+    vector_dimensions: Option<usize>,
 }
+
+/// The name of the user-provided embedder in the index settings: the vectors are matching's
+/// (`listing_embeddings`), made by the embedder it is configured with, so Meilisearch embeds
+/// nothing itself and needs no model or key.
+pub const EMBEDDER: &str = "listing";
 
 /// The stored fields a hit needs back.
 #[derive(Debug, Deserialize)]
@@ -142,12 +150,25 @@ fn han_spaced(s: &str) -> String {
 }
 
 /// The Meilisearch document for one listing.
-fn to_document(d: &SearchDoc) -> anyhow::Result<Map<String, Value>> {
+fn to_document(d: &SearchDoc, with_vectors: bool) -> anyhow::Result<Map<String, Value>> {
     let mut m = Map::new();
     let mut put = |k: &str, v: Value| {
         m.insert(k.to_string(), v);
     };
     put("id", Value::String(d.id.to_string()));
+    // Always present, `null` when there is nothing to send: once the index declares the
+    // user-provided embedder (`techmarket migrate` with an embedder configured) Meilisearch
+    // refuses documents without it, whichever client writes them; an index without the
+    // embedder accepts it too (the conformance suite runs both ways). A replace also drops old
+    // vectors this way.
+    let vectors = if with_vectors && !d.vectors.is_empty() {
+        serde_json::to_value(&d.vectors)?
+    } else {
+        Value::Null
+    };
+    let mut named = Map::new();
+    named.insert(EMBEDDER.to_owned(), vectors);
+    put("_vectors", Value::Object(named));
     put("kind", Value::String(d.kind.as_str().into()));
     put("open_call", Value::Bool(d.open_call));
     put(
@@ -235,6 +256,22 @@ fn to_document(d: &SearchDoc) -> anyhow::Result<Map<String, Value>> {
     }
     m.insert("texts".into(), serde_json::to_value(&d.texts)?);
     Ok(m)
+}
+
+/// `settings` declaring the user-provided embedder [`EMBEDDER`] when vectors have `dimensions`.
+fn with_embedder(settings: Settings, dimensions: Option<usize>) -> Settings {
+    use meilisearch_sdk::settings::{Embedder, EmbedderSource};
+    match dimensions {
+        Some(dimensions) => settings.with_embedders(std::collections::HashMap::from([(
+            EMBEDDER,
+            Embedder {
+                source: EmbedderSource::UserProvided,
+                dimensions: Some(dimensions),
+                ..Embedder::default()
+            },
+        )])),
+        None => settings,
+    }
 }
 
 fn settings() -> Settings {
@@ -622,7 +659,20 @@ impl MeiliIndex {
         let client = Client::new(url, api_key)
             .with_context(|| format!("Failed to create a Meilisearch client for {url}"))?;
         let index = client.index(index_uid(prefix));
-        Ok(Self { client, index })
+        Ok(Self {
+            client,
+            index,
+            vector_dimensions: None,
+        })
+    }
+
+    /// This client with vectors of `dimensions` (the index must declare the embedder: see
+    /// [`MeiliIndex::setup_with_vectors`]): documents carry their vectors and
+    /// [`SearchIndex::nearest`] searches them. `None` leaves it without.
+    #[must_use]
+    pub fn with_vectors(mut self, dimensions: Option<usize>) -> Self {
+        self.vector_dimensions = dimensions.filter(|d| *d > 0);
+        self
     }
 
     /// Creates the index `{prefix}_listings` if missing, applies our settings and waits until
@@ -630,7 +680,20 @@ impl MeiliIndex {
     /// master key): run once per deploy by `techmarket migrate`, never by a service.
     #[tracing::instrument(skip_all, fields(search.prefix = prefix))]
     pub async fn setup(url: &str, admin_key: Option<&str>, prefix: &str) -> anyhow::Result<Self> {
-        let this = Self::open(url, admin_key, prefix)?;
+        Self::setup_with_vectors(url, admin_key, prefix, None).await
+    }
+
+    /// [`MeiliIndex::setup`], also declaring the user-provided embedder [`EMBEDDER`] with
+    /// vectors of `dimensions` when given (matching has an embedder configured), and a client
+    /// that sends vectors ([`MeiliIndex::with_vectors`]).
+    #[tracing::instrument(skip_all, fields(search.prefix = prefix))]
+    pub async fn setup_with_vectors(
+        url: &str,
+        admin_key: Option<&str>,
+        prefix: &str,
+        dimensions: Option<usize>,
+    ) -> anyhow::Result<Self> {
+        let this = Self::open(url, admin_key, prefix)?.with_vectors(dimensions);
         let uid = index_uid(prefix);
         // Creating the index explicitly fixes the primary key; "already exists" is fine.
         let created = this
@@ -651,7 +714,7 @@ impl MeiliIndex {
         }
         let task = this
             .index
-            .set_settings(&settings())
+            .set_settings(&with_embedder(settings(), this.vector_dimensions))
             .await
             .context("Failed to send Meilisearch index settings")?;
         this.wait(task, "apply index settings").await?;
@@ -686,7 +749,7 @@ impl MeiliIndex {
         }
         let payload: Vec<Map<String, Value>> = docs
             .iter()
-            .map(to_document)
+            .map(|d| to_document(d, self.vector_dimensions.is_some()))
             .collect::<anyhow::Result<_>>()?;
         let task = self
             .index
@@ -822,6 +885,55 @@ impl SearchIndex for MeiliIndex {
     /// each part is an any-word query weighted by its part's weight, and Meilisearch merges
     /// the lists into one ranking by weighted score (a document's best part counts), cut at
     /// the limit on the server.
+    #[tracing::instrument(skip_all, fields(search.limit = limit))]
+    async fn nearest(
+        &self,
+        vector: &[f32],
+        filters: &Filters,
+        limit: usize,
+    ) -> anyhow::Result<Option<Vec<(Uuid, f32)>>> {
+        #[derive(Deserialize)]
+        struct IdOnly {
+            id: String,
+        }
+        let Some(dimensions) = self.vector_dimensions else {
+            return Ok(None);
+        };
+        if vector.len() != dimensions || limit == 0 {
+            return Ok(Some(Vec::new()));
+        }
+        let filter = filter_expression(filters);
+        let mut q = MeiliQuery::new(&self.index);
+        // Semantic ratio 1: the vector alone ranks (the lexical side is matching's own
+        // retrieval, fused afterwards), so no query text is sent.
+        q.with_hybrid(EMBEDDER, 1.0)
+            .with_vector(vector)
+            .with_limit(limit)
+            .with_show_ranking_score(true)
+            .with_attributes_to_retrieve(Selectors::Some(&["id"]));
+        if let Some(filter) = &filter {
+            q.with_filter(filter);
+        }
+        let results = q
+            .execute::<IdOnly>()
+            .await
+            .context("Meilisearch vector search failed")?;
+        results
+            .hits
+            .into_iter()
+            // Documents without a vector come last with a score of 0: not found by meaning.
+            .filter(|h| h.ranking_score.is_some_and(|s| s > 0.0))
+            .map(|h| {
+                let id = Uuid::parse_str(&h.result.id)
+                    .with_context(|| format!("Meilisearch returned a bad id {:?}", h.result.id))?;
+                // The ranking score of a vector search is (1 + cosine) / 2.
+                let cosine = h.ranking_score.map_or(0.0, |s| (2.0 * s - 1.0) as f32);
+                Ok((id, cosine))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()
+            .map(Some)
+    }
+
     #[tracing::instrument(skip_all, fields(search.parts = query.parts.len(), search.limit = query.limit))]
     async fn retrieve(&self, query: &RetrievalQuery) -> anyhow::Result<Vec<Candidate>> {
         #[derive(Deserialize)]

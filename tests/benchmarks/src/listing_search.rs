@@ -313,6 +313,7 @@ pub fn to_doc(l: BenchListing) -> SearchDoc {
         deadline: None,
         valid_until: None,
         published_at: base + chrono::Duration::seconds(i64::try_from(n % 100_000_000).unwrap_or(0)),
+        vectors: Vec::new(),
     }
 }
 

@@ -106,6 +106,7 @@ pub async fn achievement_doc(
         deadline: None,
         valid_until: m.valid_until,
         published_at: published_at(m.published_at, m.updated_at),
+        vectors: Vec::new(),
     }))
 }
 
@@ -147,6 +148,7 @@ pub async fn need_doc(
         deadline: m.deadline,
         valid_until: m.valid_until,
         published_at: published_at(m.published_at, m.updated_at),
+        vectors: Vec::new(),
     }))
 }
 

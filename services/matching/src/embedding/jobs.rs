@@ -46,6 +46,8 @@ impl Job for EmbedListing {
 pub struct Semantic {
     pub embedder: Embedder,
     pub index: Arc<SharedIndex>,
+    /// Passages embedded per text besides the whole (`matching.embed_passages`).
+    pub passages: usize,
 }
 
 impl Semantic {
@@ -58,7 +60,11 @@ impl Semantic {
         let embedder = Embedder::new(embedder)?;
         let index =
             vectors::shared_index(config.database.url.expose_secret(), &embedder.model_id());
-        Ok(Some(Self { embedder, index }))
+        Ok(Some(Self {
+            embedder,
+            index,
+            passages: settings.embed_passages,
+        }))
     }
 
     async fn ensure_loaded(&self, db: &impl ConnectionTrait) -> anyhow::Result<()> {
@@ -127,7 +133,7 @@ impl engine::Vectors for QueryVector {
         &self,
         kind: ListingKind,
         k: usize,
-        keep: &dyn Fn(Uuid) -> bool,
+        keep: &(dyn Fn(Uuid) -> bool + Sync),
     ) -> Vec<(Uuid, f64)> {
         self.index
             .with(|index| index.search_where(&self.vector, kind, k, keep))
@@ -165,7 +171,7 @@ pub async fn embed_listing(
 ) -> anyhow::Result<bool> {
     let model = semantic.embedder.model_id();
     let stored = vectors::stored(db, kind, id).await?;
-    let texts = match vectors::listing_texts(db, kind, id).await? {
+    let texts = match vectors::listing_texts(db, kind, id, semantic.passages).await? {
         Some((true, texts)) => texts,
         // Gone or off the market: nothing may find it by meaning any more.
         _ => {

@@ -1,6 +1,10 @@
 //! The `listing_embeddings` table (owned by matching): one int8 vector per listing and language
 //! (original and each translation), with the model that made it and a hash of the text it was
 //! made from, so unchanged text is not embedded again and a new model re-embeds everything.
+//! With `matching.embed_passages` a text's sentences have vectors too, in rows whose `language`
+//! is the text's language, a slash and the passage's number (`vi/1`, `vi/2`, …): the whole
+//! text's row keeps the plain language code, which is what a need's own query vector is read
+//! by.
 //!
 //! The process keeps the vectors of each database it serves in memory ([`shared_index`]) for
 //! exact search; the embed job writes through to it, and it is reloaded from the table when
@@ -65,6 +69,50 @@ impl ListingText {
     }
 }
 
+/// The passages of a text embedded besides the whole: its sentences (split after `.`, `?`, `!`,
+/// `;` followed by a space, after `。？！；`, and at line ends), a fragment shorter than
+/// [`MIN_PASSAGE_CHARS`] joined to the next, at most `max` (the first ones: a description opens
+/// with what it is about). A text of one sentence has none (the whole text is that sentence).
+pub fn passages(text: &str, max: usize) -> Vec<String> {
+    if max == 0 {
+        return Vec::new();
+    }
+    let mut sentences: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let end = match c {
+            '。' | '？' | '！' | '；' | '\n' => true,
+            '.' | '?' | '!' | ';' => chars.peek().is_none_or(|n| n.is_whitespace()),
+            _ => false,
+        };
+        if c != '\n' {
+            current.push(c);
+        }
+        if end && current.trim().chars().count() >= MIN_PASSAGE_CHARS {
+            sentences.push(current.trim().to_owned());
+            current.clear();
+        }
+    }
+    if !current.trim().is_empty() {
+        if current.trim().chars().count() >= MIN_PASSAGE_CHARS || sentences.is_empty() {
+            sentences.push(current.trim().to_owned());
+        } else if let Some(last) = sentences.last_mut() {
+            last.push(' ');
+            last.push_str(current.trim());
+        }
+    }
+    if sentences.len() < 2 {
+        return Vec::new();
+    }
+    sentences.truncate(max);
+    sentences
+}
+
+/// Fragments shorter than this (characters) are not passages of their own: a heading, a
+/// number, "Yes." carry too little meaning.
+pub const MIN_PASSAGE_CHARS: usize = 12;
+
 fn join(title: &str, summary: &str, keywords: &[String], description: &str) -> String {
     let mut text = format!("{title}\n{summary}");
     if !keywords.is_empty() {
@@ -78,12 +126,14 @@ fn join(title: &str, summary: &str, keywords: &[String], description: &str) -> S
     text
 }
 
-/// Whether a listing is on the market, and its texts in every language it has. `None` when it
-/// does not exist.
+/// Whether a listing is on the market, and its texts in every language it has, each followed by
+/// at most `passages` of its passages (see the module's note on their keys). `None` when it does
+/// not exist.
 pub async fn listing_texts(
     db: &impl ConnectionTrait,
     kind: ListingKind,
     id: Uuid,
+    passages: usize,
 ) -> anyhow::Result<Option<(bool, Vec<ListingText>)>> {
     let (live, language, original) = match kind {
         ListingKind::Need => match needs::Entity::find_by_id(id).one(db).await? {
@@ -121,7 +171,17 @@ pub async fn listing_texts(
             text: join(&t.title, &t.summary, &strings(&t.keywords), &t.description),
         });
     }
-    Ok(Some((live, texts)))
+    let mut with_passages = Vec::with_capacity(texts.len());
+    for text in texts {
+        let parts = self::passages(&text.text, passages);
+        let language = text.language.clone();
+        with_passages.push(text);
+        with_passages.extend(parts.into_iter().enumerate().map(|(n, part)| ListingText {
+            language: format!("{language}/{}", n + 1),
+            text: part,
+        }));
+    }
+    Ok(Some((live, with_passages)))
 }
 
 /// The stored vector rows of one listing.
@@ -257,4 +317,33 @@ pub fn shared_index(database_url: &str, model: &str) -> Arc<SharedIndex> {
         Err(poisoned) => poisoned.into_inner(),
     };
     map.entry(key).or_default().clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passages_are_sentences_with_short_fragments_joined() {
+        let text = "Rice straw pellets\nA dryer for rice straw. It runs on biogas! Yes. \
+                    它每小时处理两吨秸秆。可在村里使用";
+        assert_eq!(
+            passages(text, 10),
+            vec![
+                "Rice straw pellets",
+                "A dryer for rice straw.",
+                "It runs on biogas!",
+                // The last fragment is short too: it joins the sentence before.
+                "Yes. 它每小时处理两吨秸秆。 可在村里使用",
+            ]
+        );
+        assert_eq!(passages(text, 2).len(), 2);
+        assert!(passages(text, 0).is_empty());
+        assert!(passages("One sentence only.", 8).is_empty());
+        // 3.5 or e.g. inside a sentence does not end it.
+        assert_eq!(
+            passages("Version 3.5 works fine here. And this one too", 8),
+            vec!["Version 3.5 works fine here.", "And this one too"]
+        );
+    }
 }

@@ -713,6 +713,16 @@ impl ListingPage {
         )
     }
 
+    /// The owner's page for the listing's translations (`pages/translations.rs`).
+    fn translations_href(&self) -> String {
+        let base = if self.is_achievement() {
+            "achievements"
+        } else {
+            "needs"
+        };
+        format!("/{base}/{}/translations", self.l.id)
+    }
+
     fn edit_href(&self) -> String {
         let base = if self.is_achievement() {
             "achievements"

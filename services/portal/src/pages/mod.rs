@@ -23,6 +23,7 @@ mod listing;
 mod listing_form;
 mod my;
 mod notifications;
+mod translations;
 mod tto;
 
 pub fn routes() -> Router<Portal> {
@@ -40,6 +41,7 @@ pub fn routes() -> Router<Portal> {
         .merge(fx::routes())
         .merge(notifications::routes())
         .merge(tto::routes())
+        .merge(translations::routes())
 }
 
 /// The id in a page's path, when it is one (anything else is a page that does not exist, and

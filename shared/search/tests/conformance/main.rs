@@ -62,6 +62,50 @@ conformance_tests! {
     retrieve_finds_any_word_within_filters => embedded_conformance_retrieve_finds_any_word_within_filters, meilisearch_conformance_retrieve_finds_any_word_within_filters;
 }
 
+/// Vectors with a declared user-provided embedder (issue #13's distributed mode).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a Meilisearch server at TECHMARKET_TEST_MEILI_URL"]
+async fn meilisearch_vectors_rank_by_meaning_within_filters() -> anyhow::Result<()> {
+    let url = std::env::var("TECHMARKET_TEST_MEILI_URL")?;
+    let key = std::env::var("TECHMARKET_TEST_MEILI_KEY").ok();
+    let prefix = format!("conf_vectors_{}", uuid::Uuid::now_v7().simple());
+    let index = MeiliIndex::setup_with_vectors(&url, key.as_deref(), &prefix, Some(4)).await?;
+    let mut result = suite::vectors_rank_by_meaning_within_filters(&index).await;
+    if result.is_ok() {
+        // A client that sends no vectors (a service whose sync does not read them yet) still
+        // writes documents into an index that declares the embedder.
+        let plain = MeiliIndex::open(&url, key.as_deref(), &prefix)?;
+        result = suite::upsert_replaces(&plain).await;
+    }
+    index.drop_index().await?;
+    result
+}
+
+/// Without a declared embedder neither backend answers by meaning: matching then uses its own
+/// in-process index.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn embedded_holds_no_vectors() -> anyhow::Result<()> {
+    let (_dir, index) = embedded().await?;
+    let found =
+        search::SearchIndex::nearest(&index, &[1.0, 0.0], &search::Filters::default(), 5).await?;
+    anyhow::ensure!(
+        found.is_none(),
+        "the embedded index leaves vectors to matching"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a Meilisearch server at TECHMARKET_TEST_MEILI_URL"]
+async fn meilisearch_without_embedder_holds_no_vectors() -> anyhow::Result<()> {
+    let index = meili("no_vectors").await?;
+    let found =
+        search::SearchIndex::nearest(&index, &[1.0, 0.0], &search::Filters::default(), 5).await;
+    index.drop_index().await?;
+    anyhow::ensure!(found?.is_none(), "no embedder declared: no vectors");
+    Ok(())
+}
+
 /// The in-RAM constructor passes the whole suite too, and an on-disk index survives reopening.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn embedded_in_ram_passes_the_whole_suite_and_disk_index_reopens() -> anyhow::Result<()> {

@@ -95,6 +95,7 @@ impl D {
                 // Documents are published in id order with a twist (n * 7 mod 31) so that
                 // "newest" is not simply the reverse of insertion order.
                 published_at: published(((n * 7) % 31) as i64),
+                vectors: Vec::new(),
             },
         }
     }
@@ -1248,5 +1249,73 @@ pub async fn run_all(index: &dyn SearchIndex) -> anyhow::Result<()> {
     retrieve_finds_any_word_within_filters(index)
         .await
         .context("retrieve_finds_any_word_within_filters")?;
+    Ok(())
+}
+
+/// Vectors (a backend with a declared embedder, 4 dimensions): `nearest` ranks documents by
+/// their best vector within the filters, a replace without vectors drops them, and a vector of
+/// the wrong length finds nothing rather than failing.
+pub async fn vectors_rank_by_meaning_within_filters(index: &dyn SearchIndex) -> anyhow::Result<()> {
+    let docs = load_corpus(index).await?;
+    let mut achievements = docs
+        .iter()
+        .filter(|d| d.kind == ListingKind::Achievement)
+        .cloned();
+    let mut take = |vectors: Vec<Vec<f32>>| -> anyhow::Result<SearchDoc> {
+        let mut d = achievements.next().context("too few achievements")?;
+        d.vectors = vectors;
+        Ok(d)
+    };
+    let near = take(vec![vec![0.0, 0.0, 1.0, 0.0], vec![1.0, 0.0, 0.0, 0.0]])?;
+    let middle = take(vec![vec![0.8, 0.6, 0.0, 0.0]])?;
+    let far = take(vec![vec![0.0, 1.0, 0.0, 0.0]])?;
+    let mut need = docs
+        .iter()
+        .find(|d| d.kind == ListingKind::Need)
+        .cloned()
+        .context("no need")?;
+    need.vectors = vec![vec![1.0, 0.0, 0.0, 0.0]];
+    index
+        .upsert(vec![
+            near.clone(),
+            middle.clone(),
+            far.clone(),
+            need.clone(),
+        ])
+        .await?;
+    let achievements_only = Filters {
+        kinds: vec![ListingKind::Achievement],
+        ..Filters::default()
+    };
+    let found = index
+        .nearest(&[1.0, 0.0, 0.0, 0.0], &achievements_only, 10)
+        .await?
+        .context("this backend holds vectors")?;
+    let order: Vec<Uuid> = found.iter().map(|(id, _)| *id).collect();
+    ensure!(
+        order == vec![near.id, middle.id, far.id],
+        "nearest achievements by their best vector, need filtered out: got {order:?}"
+    );
+    ensure!(
+        (found[0].1 - 1.0).abs() < 0.01 && (found[1].1 - 0.8).abs() < 0.01,
+        "similarities are cosines: {found:?}"
+    );
+    // A replace without vectors: the listing is no longer found by meaning.
+    let mut plain = near.clone();
+    plain.vectors = Vec::new();
+    index.upsert(vec![plain]).await?;
+    let found = index
+        .nearest(&[1.0, 0.0, 0.0, 0.0], &achievements_only, 10)
+        .await?
+        .unwrap_or_default();
+    ensure!(
+        found.first().map(|h| h.0) == Some(middle.id) && found.iter().all(|h| h.0 != near.id),
+        "a replace without vectors drops them: {found:?}"
+    );
+    let wrong = index.nearest(&[1.0, 0.0], &achievements_only, 10).await?;
+    ensure!(
+        wrong.is_some_and(|w| w.is_empty()),
+        "a vector of the wrong length finds nothing"
+    );
     Ok(())
 }
