@@ -10,6 +10,7 @@ pub mod deal;
 pub mod ids;
 pub mod listing;
 pub mod matching;
+pub mod office;
 pub mod page;
 pub mod problem;
 pub mod stats;
@@ -18,7 +19,7 @@ pub mod vocabulary;
 pub use page::{Page, PageParams};
 pub use problem::{FieldError, Problem};
 pub use vocabulary::{
-    AmountKind, ApplicationStatus, AttributionRole, Basis, CertificationLevel, ContractStatus, Dim,
+    AmountKind, ApplicationStatus, DecisionKind, OfficeKind, PartyRole, PaymentMethod, AttributionRole, Basis, CertificationLevel, ContractStatus, Dim,
     ImportKind, ImportMode, ImportStatus, ListingKind, ListingStatus, MatchSideStatus,
     MilestoneStatus, Mode, NeedKind, OrgKind, OrgRole, Origin, PaymentStatus, Provenance,
     RegistrationStatus, RevisionStatus, Source, Stage, UnknownCode, UserStatus, VerificationStatus,

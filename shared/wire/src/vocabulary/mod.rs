@@ -96,6 +96,7 @@ pub mod accounts;
 pub mod deal;
 pub mod listing;
 pub mod matching;
+pub mod office;
 
 pub use accounts::{OrgKind, OrgRole, UserStatus, VerificationStatus};
 pub use deal::{
@@ -107,6 +108,7 @@ pub use listing::{
     Provenance, RevisionStatus,
 };
 pub use matching::MatchSideStatus;
+pub use office::{DecisionKind, OfficeKind, PartyRole, PaymentMethod};
 
 #[cfg(test)]
 mod tests {
