@@ -9,6 +9,8 @@ pub mod deals;
 pub mod export;
 pub mod fx;
 pub mod idempotency;
+pub mod offices;
+pub mod parties;
 pub mod payments;
 pub mod registrations;
 pub mod retention;

@@ -42,3 +42,16 @@ impl Job for ListingIndexed {
     const NAME: &'static str = "listing_indexed.v1";
     const QUEUE: &'static str = "matching";
 }
+
+/// An organisation joined or was verified with a credit code: contracts recorded with a party
+/// off the platform under that code now name the organisation (enqueued by listing, consumed
+/// by deal, which owns contracts and recorded parties).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OrganisationJoined {
+    pub organisation_id: Uuid,
+}
+
+impl Job for OrganisationJoined {
+    const NAME: &'static str = "organisation_joined.v1";
+    const QUEUE: &'static str = "registrations";
+}
