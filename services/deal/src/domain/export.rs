@@ -100,12 +100,25 @@ fn table(out: &TurnoverOut) -> (Vec<String>, Vec<Vec<String>>) {
 /// Renders the figures in `format`.
 pub fn render(out: &TurnoverOut, format: Format) -> ApiResult<Vec<u8>> {
     let (header, rows) = table(out);
+    let count_col = header.len().saturating_sub(3);
+    render_table("turnover", &header, &rows, &[count_col, count_col + 2], format)
+}
+
+/// Renders a header and rows in `format` (CSV with a BOM, or one XLSX sheet named `sheet`);
+/// the columns in `numeric` are integers (counts, fen) and become numbers in XLSX when exact.
+pub fn render_table(
+    sheet_name: &str,
+    header: &[String],
+    rows: &[Vec<String>],
+    numeric: &[usize],
+    format: Format,
+) -> ApiResult<Vec<u8>> {
     match format {
         Format::Csv => {
             let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-            w.write_record(&header)
+            w.write_record(header)
                 .map_err(|e| ApiError::Internal(e.into()))?;
-            for r in &rows {
+            for r in rows {
                 w.write_record(r)
                     .map_err(|e| ApiError::Internal(e.into()))?;
             }
@@ -118,23 +131,23 @@ pub fn render(out: &TurnoverOut, format: Format) -> ApiResult<Vec<u8>> {
             let err = |e: rust_xlsxwriter::XlsxError| {
                 ApiError::Internal(anyhow::anyhow!("Failed to write XLSX: {e}"))
             };
-            sheet.set_name("turnover").map_err(err)?;
+            sheet.set_name(sheet_name).map_err(err)?;
             for (c, h) in header.iter().enumerate() {
                 sheet
                     .write_string(0, u16::try_from(c).unwrap_or(u16::MAX), h)
                     .map_err(err)?;
             }
-            let count_col = header.len().saturating_sub(3);
             for (i, r) in rows.iter().enumerate() {
                 let row = u32::try_from(i + 1).unwrap_or(u32::MAX);
                 for (c, v) in r.iter().enumerate() {
                     let col = u16::try_from(c).unwrap_or(u16::MAX);
                     // Counts and fen are integers; below 2^53 a spreadsheet number is exact.
-                    let numeric = (c == count_col || c == count_col + 2)
+                    let number = numeric
+                        .contains(&c)
                         .then(|| v.parse::<i64>().ok())
                         .flatten()
                         .filter(|n| n.unsigned_abs() < (1u64 << 53));
-                    match numeric {
+                    match number {
                         #[expect(
                             clippy::cast_precision_loss,
                             reason = "checked to be below 2^53, so exact"

@@ -489,7 +489,7 @@ pub async fn office_id_of(db: &impl ConnectionTrait, r: &registrations::Model) -
 }
 
 /// A registration-number format split around its sequence: (prefix, digits, suffix) for `year`.
-fn split_format(format: &str, year: i32) -> (String, usize, String) {
+pub(crate) fn split_format(format: &str, year: i32) -> (String, usize, String) {
     let year = year.to_string();
     let Some(start) = format.find("{seq") else {
         return (format.replace("{year}", &year), 6, String::new());

@@ -4,6 +4,7 @@ pub mod brokers;
 pub mod contracts;
 pub mod deals;
 pub mod fx_rates;
+pub mod offices;
 pub mod payments;
 pub mod registrations;
 pub mod stats;
