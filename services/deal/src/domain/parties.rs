@@ -2,8 +2,10 @@
 //! (`recorded_parties`: name, unified social credit code checked with its check character or
 //! a foreign registration number, country, region, kind). A recorded party whose credit code
 //! belongs to an organisation on the platform is that organisation; one that joins later is
-//! linked by [`link_organisation`] (the `organisation_joined.v1` job), and its contracts then
-//! name the organisation too, so its members see them through the usual access rule.
+//! linked by [`link_organisation`] (the `organisation_joined.v1` job, enqueued by listing when
+//! an organisation is created or verified with a credit code; it links once the organisation
+//! is verified), and its contracts then name the organisation too, so its members see them
+//! through the usual access rule.
 
 use platform::auth::AuthUser;
 use platform::entity::{contracts, organisations, recorded_parties};
@@ -141,8 +143,8 @@ impl Side {
     }
 }
 
-/// Records a party (or finds the one already recorded under its code); a credit code of an
-/// organisation on the platform makes the side that organisation as well.
+/// Records a party (or finds the one already recorded under its code); a credit code of a
+/// verified organisation on the platform makes the side that organisation as well.
 #[tracing::instrument(skip_all)]
 pub async fn resolve(
     db: &impl ConnectionTrait,
@@ -153,6 +155,10 @@ pub async fn resolve(
         Some(code) => {
             organisations::Entity::find()
                 .filter(organisations::Column::CreditCode.eq(code.as_str()))
+                .filter(
+                    organisations::Column::VerificationStatus
+                        .eq(wire::VerificationStatus::Verified.as_str()),
+                )
                 .one(db)
                 .await?
         }
@@ -224,6 +230,11 @@ pub async fn link_organisation(
     else {
         return Ok(0);
     };
+    // Only an organisation the operators verified holds its credit code for sure: anyone can
+    // sign up claiming a code, and linking would show them the party's contracts.
+    if org.verification_status != wire::VerificationStatus::Verified.as_str() {
+        return Ok(0);
+    }
     let Some(code) = org.credit_code else {
         return Ok(0);
     };

@@ -1032,6 +1032,10 @@ async fn party_ids(
     for chunk in codes.chunks(LOOKUP_CHUNK) {
         for o in organisations::Entity::find()
             .filter(organisations::Column::CreditCode.is_in(chunk.iter().cloned()))
+            .filter(
+                organisations::Column::VerificationStatus
+                    .eq(wire::VerificationStatus::Verified.as_str()),
+            )
             .all(txn)
             .await?
         {
