@@ -417,15 +417,27 @@ impl<'a> Cells<'a> {
     }
 
     fn amount(&mut self, field: &'static str, required: bool) -> Option<i64> {
+        self.amount_from(field, required, 1)
+    }
+
+    /// An amount of at least `min` fen.
+    fn amount_from(&mut self, field: &'static str, required: bool, min: i64) -> Option<i64> {
         let v = if required {
             self.required(field)?
         } else {
             self.get(field)?
         };
         match parse_amount(v, 2, "CNY") {
-            Ok(n) if n > 0 => Some(n),
+            Ok(n) if n >= min => Some(n),
             Ok(_) => {
-                self.err(field, "must be positive");
+                self.err(
+                    field,
+                    if min > 0 {
+                        "must be positive"
+                    } else {
+                        "cannot be negative"
+                    },
+                );
                 None
             }
             Err(e) => {
@@ -709,7 +721,7 @@ fn check_row(
     let registered_on = cells.date("registered_on", true);
     let contract_amount = cells.amount("contract_amount", true);
     let tech_amount = cells.amount("tech_amount", true);
-    let deductions = cells.amount("deductions", false);
+    let deductions = cells.amount_from("deductions", false, 0);
     let payment = match cells.get("payment_method") {
         None => None,
         Some(v) => {
