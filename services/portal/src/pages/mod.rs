@@ -24,6 +24,7 @@ mod listing;
 mod listing_form;
 mod my;
 mod notifications;
+mod office;
 
 pub fn routes() -> Router<Portal> {
     Router::new()
@@ -39,6 +40,7 @@ pub fn routes() -> Router<Portal> {
         .merge(directory::routes())
         .merge(fx::routes())
         .merge(notifications::routes())
+        .merge(office::routes())
 }
 
 /// The id in a page's path, when it is one (anything else is a page that does not exist, and
