@@ -44,7 +44,12 @@ impl MigrationTrait for Migration {
             "registrations_verification_uniq",
         ] {
             manager
-                .drop_index(Index::drop().name(idx).table(Registrations::Table).to_owned())
+                .drop_index(
+                    Index::drop()
+                        .name(idx)
+                        .table(Registrations::Table)
+                        .to_owned(),
+                )
                 .await?;
         }
         for col in [
@@ -75,7 +80,12 @@ impl MigrationTrait for Migration {
             Contracts::Objectives,
         ] {
             manager
-                .alter_table(Table::alter().table(Contracts::Table).drop_column(col).to_owned())
+                .alter_table(
+                    Table::alter()
+                        .table(Contracts::Table)
+                        .drop_column(col)
+                        .to_owned(),
+                )
                 .await?;
         }
         for table in [
@@ -174,7 +184,10 @@ async fn create_recorded_parties(manager: &SchemaManager<'_>) -> Result<(), DbEr
                 .col(pk_uuid(RecordedParties::Id))
                 .col(string_len(RecordedParties::Name, 200))
                 .col(string_len_null(RecordedParties::CreditCode, 18))
-                .col(string_len_null(RecordedParties::ForeignRegistrationNumber, 64))
+                .col(string_len_null(
+                    RecordedParties::ForeignRegistrationNumber,
+                    64,
+                ))
                 .col(string_len(RecordedParties::Country, 2))
                 .col(string_len(RecordedParties::RegionCode, 16))
                 .col(string_len_null(RecordedParties::Kind, 16))
@@ -226,7 +239,9 @@ async fn create_imports(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .col(text_null(RegistrationImports::Failure))
                 .col(timestamp_now(RegistrationImports::CreatedAt))
                 .col(timestamp_now(RegistrationImports::UpdatedAt))
-                .col(timestamp_with_time_zone_null(RegistrationImports::FinishedAt))
+                .col(timestamp_with_time_zone_null(
+                    RegistrationImports::FinishedAt,
+                ))
                 .foreign_key(&mut fk(
                     RegistrationImports::Table,
                     RegistrationImports::OfficeId,
@@ -341,7 +356,9 @@ async fn relax_contract_parties(manager: &SchemaManager<'_>) -> Result<(), DbErr
     }
 }
 
-async fn rebuild_sqlite_contracts(db: &sea_orm_migration::SchemaManagerConnection<'_>) -> Result<(), DbErr> {
+async fn rebuild_sqlite_contracts(
+    db: &sea_orm_migration::SchemaManagerConnection<'_>,
+) -> Result<(), DbErr> {
     let backend = DatabaseBackend::Sqlite;
     let one = |sql: &str| Statement::from_string(backend, sql.to_owned());
     let table_sql: String = db

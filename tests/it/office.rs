@@ -94,7 +94,11 @@ async fn city_office(app: &TestApp, admin: &str, code: &str, region: &str) -> (S
         let b = res.assert_status(201).clone();
         (b["token"].as_str().expect("token").to_owned(), b)
     };
-    let me = app.get("/api/v1/me", Some(&token)).await.assert_status(200).clone();
+    let me = app
+        .get("/api/v1/me", Some(&token))
+        .await
+        .assert_status(200)
+        .clone();
     let user_id = me["user_id"].as_str().expect("user id").to_owned();
     app.post(
         &format!("/api/v1/offices/{}/operators", id(&office)),
@@ -371,7 +375,12 @@ fn intake_row(i: usize, registered_on: chrono::NaiveDate) -> String {
     let (buyer_code, buyer_country, buyer_foreign, buyer_region) = if i % 10 == 0 {
         (String::new(), "VN", format!("VN-0{i:06}"), String::new())
     } else {
-        (credit_code(&format!("91450200MA{:07}", i % 1013)), "CN", String::new(), "450200".to_owned())
+        (
+            credit_code(&format!("91450200MA{:07}", i % 1013)),
+            "CN",
+            String::new(),
+            "450200".to_owned(),
+        )
     };
     let amount = 100_000 + (i as i64 % 500) * 1_000;
     let tech = amount - (i as i64 % 3) * 100;
@@ -413,11 +422,23 @@ fn intake_csv(registered_on: chrono::NaiveDate) -> (String, Vec<usize>) {
 
 async fn upload_intake(app: &TestApp, token: &str, office: &str, mode: &str, csv: &str) -> Value {
     let res = app
-        .client_request(Method::POST, &format!("/api/v1/offices/{office}/imports?mode={mode}&file_name=history.csv"), token, "text/csv", csv.as_bytes().to_vec())
+        .client_request(
+            Method::POST,
+            &format!("/api/v1/offices/{office}/imports?mode={mode}&file_name=history.csv"),
+            token,
+            "text/csv",
+            csv.as_bytes().to_vec(),
+        )
         .await;
     let started = res.assert_status(202).clone();
     app.run_jobs().await;
-    app.get(&format!("/api/v1/offices/imports/{}", id(&started)), Some(token)).await.assert_status(200).clone()
+    app.get(
+        &format!("/api/v1/offices/imports/{}", id(&started)),
+        Some(token),
+    )
+    .await
+    .assert_status(200)
+    .clone()
 }
 
 db_test! {

@@ -19,8 +19,9 @@ pub mod vocabulary;
 pub use page::{Page, PageParams};
 pub use problem::{FieldError, Problem};
 pub use vocabulary::{
-    AmountKind, ApplicationStatus, DecisionKind, OfficeKind, PartyRole, PaymentMethod, AttributionRole, Basis, CertificationLevel, ContractStatus, Dim,
-    ImportKind, ImportMode, ImportStatus, ListingKind, ListingStatus, MatchSideStatus,
-    MilestoneStatus, Mode, NeedKind, OrgKind, OrgRole, Origin, PaymentStatus, Provenance,
-    RegistrationStatus, RevisionStatus, Source, Stage, UnknownCode, UserStatus, VerificationStatus,
+    AmountKind, ApplicationStatus, AttributionRole, Basis, CertificationLevel, ContractStatus,
+    DecisionKind, Dim, ImportKind, ImportMode, ImportStatus, ListingKind, ListingStatus,
+    MatchSideStatus, MilestoneStatus, Mode, NeedKind, OfficeKind, OrgKind, OrgRole, Origin,
+    PartyRole, PaymentMethod, PaymentStatus, Provenance, RegistrationStatus, RevisionStatus,
+    Source, Stage, UnknownCode, UserStatus, VerificationStatus,
 };

@@ -34,7 +34,12 @@ pub fn generate_csv(n: usize, tag: &str) -> String {
         let (buyer_code, buyer_foreign, country, region) = if i % 10 == 0 {
             (String::new(), format!("VN-{i:07}"), "VN", String::new())
         } else {
-            (code(&format!("91450200MA{:07}", i % 9_973)), String::new(), "CN", "450200".to_owned())
+            (
+                code(&format!("91450200MA{:07}", i % 9_973)),
+                String::new(),
+                "CN",
+                "450200".to_owned(),
+            )
         };
         out.push_str(&format!(
             "{tag}-{i:07},技术开发合同{i},技术开发,委托开发,,广西大学{},{seller},,CN,450100,高校,某公司{i},{buyer_code},{buyer_foreign},{country},{region},企业,,,{signed},{signed},,{}.{:02},{}.{:02},0,分期支付,modern_agriculture,,,{on}\n",
@@ -115,7 +120,11 @@ pub async fn import_benchmark(db: &DatabaseConnection, n: usize) -> anyhow::Resu
     let done = deal::domain::registration_imports::process(db, &config, import.id).await?;
     let process = t.elapsed();
     if done.error_count > 0 {
-        anyhow::bail!("the generated file has {} bad cells: {}", done.error_count, done.errors);
+        anyhow::bail!(
+            "the generated file has {} bad cells: {}",
+            done.error_count,
+            done.errors
+        );
     }
     let t = Instant::now();
     deal::domain::stats::rebuild_all(db).await?;
@@ -129,4 +138,3 @@ pub async fn import_benchmark(db: &DatabaseConnection, n: usize) -> anyhow::Resu
         rollups,
     })
 }
-

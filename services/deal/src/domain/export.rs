@@ -101,7 +101,13 @@ fn table(out: &TurnoverOut) -> (Vec<String>, Vec<Vec<String>>) {
 pub fn render(out: &TurnoverOut, format: Format) -> ApiResult<Vec<u8>> {
     let (header, rows) = table(out);
     let count_col = header.len().saturating_sub(3);
-    render_table("turnover", &header, &rows, &[count_col, count_col + 2], format)
+    render_table(
+        "turnover",
+        &header,
+        &rows,
+        &[count_col, count_col + 2],
+        format,
+    )
 }
 
 /// Renders a header and rows in `format` (CSV with a BOM, or one XLSX sheet named `sheet`);

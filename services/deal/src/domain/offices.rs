@@ -202,7 +202,8 @@ pub async fn create(
     );
     if input.kind == OfficeKind::City {
         v.check(
-            input.region_code != PROVINCIAL_CODE && city_of(&input.region_code) == input.region_code,
+            input.region_code != PROVINCIAL_CODE
+                && city_of(&input.region_code) == input.region_code,
             "region_code",
             "a city office's region is a city (e.g. 450100 Nanning)",
         );

@@ -97,10 +97,7 @@ pub fn check(input: &RecordedPartyIn, path: &str, v: &mut Validator) -> Option<C
             &format!("{path}.credit_code"),
             "only Chinese parties have a unified social credit code",
         );
-        region = input
-            .region_code
-            .clone()
-            .unwrap_or_else(|| country.clone());
+        region = input.region_code.clone().unwrap_or_else(|| country.clone());
         v.length(&region, &format!("{path}.region_code"), 2, 16);
     }
     if !before || !v.is_empty() {

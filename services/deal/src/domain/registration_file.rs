@@ -9,9 +9,7 @@
 use platform::auth::AuthUser;
 use platform::entity::{contract_cost_lines, contracts, registration_offices, registrations};
 use platform::error::{ApiError, ApiResult};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -66,11 +64,19 @@ pub async fn file_out(
         signed_on: c.signed_on,
         valid_from: c.valid_from,
         valid_until: c.valid_until,
-        payment_method: c.payment_method.as_deref().map(str::parse::<PaymentMethod>).transpose()?,
+        payment_method: c
+            .payment_method
+            .as_deref()
+            .map(str::parse::<PaymentMethod>)
+            .transpose()?,
         industry_code: c.industry_code,
         objectives: c.objectives,
         status: r.status.parse()?,
-        decision: r.decision.as_deref().map(str::parse::<DecisionKind>).transpose()?,
+        decision: r
+            .decision
+            .as_deref()
+            .map(str::parse::<DecisionKind>)
+            .transpose()?,
         decision_reasons: r.decision_reasons.or(r.rejection_reason),
         registration_number: r.registration_number,
         registered_on: r.registered_on,

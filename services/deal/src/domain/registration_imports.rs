@@ -96,29 +96,84 @@ pub const COLUMNS: &[Column] = &[
     col("subtype", "合同子类", "Subtype", true),
     col("licence_scope", "许可方式", "Licence scope", false),
     col("seller_name", "卖方名称", "Seller name", true),
-    col("seller_credit_code", "卖方统一社会信用代码", "Seller credit code", false),
-    col("seller_foreign_number", "卖方境外登记号", "Seller foreign registration number", false),
+    col(
+        "seller_credit_code",
+        "卖方统一社会信用代码",
+        "Seller credit code",
+        false,
+    ),
+    col(
+        "seller_foreign_number",
+        "卖方境外登记号",
+        "Seller foreign registration number",
+        false,
+    ),
     col("seller_country", "卖方国别", "Seller country", false),
     col("seller_region", "卖方地区代码", "Seller region code", false),
     col("seller_kind", "卖方类型", "Seller kind", false),
     col("buyer_name", "买方名称", "Buyer name", true),
-    col("buyer_credit_code", "买方统一社会信用代码", "Buyer credit code", false),
-    col("buyer_foreign_number", "买方境外登记号", "Buyer foreign registration number", false),
+    col(
+        "buyer_credit_code",
+        "买方统一社会信用代码",
+        "Buyer credit code",
+        false,
+    ),
+    col(
+        "buyer_foreign_number",
+        "买方境外登记号",
+        "Buyer foreign registration number",
+        false,
+    ),
     col("buyer_country", "买方国别", "Buyer country", false),
     col("buyer_region", "买方地区代码", "Buyer region code", false),
     col("buyer_kind", "买方类型", "Buyer kind", false),
-    col("intermediary_name", "中介方名称", "Intermediary name", false),
-    col("intermediary_credit_code", "中介方统一社会信用代码", "Intermediary credit code", false),
+    col(
+        "intermediary_name",
+        "中介方名称",
+        "Intermediary name",
+        false,
+    ),
+    col(
+        "intermediary_credit_code",
+        "中介方统一社会信用代码",
+        "Intermediary credit code",
+        false,
+    ),
     col("signed_on", "签订日期", "Signed on", true),
     col("valid_from", "有效期起", "Valid from", false),
     col("valid_until", "有效期止", "Valid until", false),
-    col("contract_amount", "合同成交额（元）", "Contract amount (yuan)", true),
-    col("tech_amount", "技术交易额（元）", "Technology transaction amount (yuan)", true),
-    col("deductions", "非技术性费用（元）", "Non-technical deductions (yuan)", false),
+    col(
+        "contract_amount",
+        "合同成交额（元）",
+        "Contract amount (yuan)",
+        true,
+    ),
+    col(
+        "tech_amount",
+        "技术交易额（元）",
+        "Technology transaction amount (yuan)",
+        true,
+    ),
+    col(
+        "deductions",
+        "非技术性费用（元）",
+        "Non-technical deductions (yuan)",
+        false,
+    ),
     col("payment_method", "支付方式", "Payment method", false),
     col("industry", "技术领域", "Technical field", true),
-    col("objectives", "社会经济目标", "Social and economic objectives", false),
-    col("registration_number", "登记编号", "Registration number", false),
+    col(
+        "objectives",
+        "社会经济目标",
+        "Social and economic objectives",
+        false,
+    ),
+    col(
+        "registration_number",
+        "登记编号",
+        "Registration number",
+        false,
+    ),
     col("registered_on", "登记日期", "Registered on", true),
 ];
 
@@ -168,7 +223,10 @@ pub async fn start(
     }
     let limits = limits();
     let (checked, content) = tokio::task::spawn_blocking(move || {
-        (spreadsheet::check_upload(format, &content, &limits), content)
+        (
+            spreadsheet::check_upload(format, &content, &limits),
+            content,
+        )
     })
     .await
     .map_err(|e| ApiError::field("(body)", format!("the file could not be checked: {e}")))?;
@@ -231,7 +289,10 @@ pub async fn find_visible(
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("import {id}")))?;
-    if offices::acting_for(db, caller).await?.contains(&m.office_id) {
+    if offices::acting_for(db, caller)
+        .await?
+        .contains(&m.office_id)
+    {
         Ok(m)
     } else {
         Err(ApiError::not_found(format!("import {id}")))
@@ -482,7 +543,10 @@ impl<'a> Cells<'a> {
         if country == "CN" {
             let code = match self.get(code_f).map(parse_credit_code) {
                 None => {
-                    self.err(code_f, "a Chinese party needs its unified social credit code");
+                    self.err(
+                        code_f,
+                        "a Chinese party needs its unified social credit code",
+                    );
                     None
                 }
                 Some(Err(e)) => {
@@ -493,7 +557,10 @@ impl<'a> Cells<'a> {
             };
             let region = self.get(region_f).and_then(region_code);
             if region.is_none() {
-                self.err(region_f, "must be a GB/T 2260 code or a city name (e.g. 450100, 南宁)");
+                self.err(
+                    region_f,
+                    "must be a GB/T 2260 code or a city name (e.g. 450100, 南宁)",
+                );
             }
             Some(RowParty {
                 name,
@@ -614,7 +681,12 @@ fn map_headers(headers: &[String]) -> Result<Vec<Option<&'static Column>>, Vec<R
         .collect();
     let missing: Vec<RowError> = COLUMNS
         .iter()
-        .filter(|c| c.required && !mapping.iter().any(|m| m.is_some_and(|m| m.field == c.field)))
+        .filter(|c| {
+            c.required
+                && !mapping
+                    .iter()
+                    .any(|m| m.is_some_and(|m| m.field == c.field))
+        })
         .map(|c| RowError {
             row: 1,
             column: format!("{} / {}", c.zh, c.en),
@@ -682,11 +754,16 @@ fn check_row(
     };
     let scope = cells.get("licence_scope").map(str::to_owned);
     match (ctype, &scope) {
-        (Some("licence"), None) => cells.err("licence_scope", "a licence says exclusive, sole or non_exclusive"),
+        (Some("licence"), None) => cells.err(
+            "licence_scope",
+            "a licence says exclusive, sole or non_exclusive",
+        ),
         (Some("licence"), Some(s)) if !LICENCE_SCOPES.contains(&s.as_str()) => {
             cells.err("licence_scope", "must be exclusive, sole or non_exclusive")
         }
-        (Some(t), Some(_)) if t != "licence" => cells.err("licence_scope", "only licences have a scope"),
+        (Some(t), Some(_)) if t != "licence" => {
+            cells.err("licence_scope", "only licences have a scope")
+        }
         _ => {}
     }
     let seller = cells.party("seller");
@@ -701,7 +778,10 @@ fn check_row(
                     None
                 }
                 None => {
-                    cells.err("intermediary_credit_code", "an intermediary needs its credit code");
+                    cells.err(
+                        "intermediary_credit_code",
+                        "an intermediary needs its credit code",
+                    );
                     None
                 }
             };
@@ -727,7 +807,10 @@ fn check_row(
         Some(v) => {
             let p = payment_code(v);
             if p.is_none() {
-                cells.err("payment_method", "must be lump_sum, instalments, royalty, royalty_with_down_payment or other");
+                cells.err(
+                    "payment_method",
+                    "must be lump_sum, instalments, royalty, royalty_with_down_payment or other",
+                );
             }
             p
         }
@@ -737,16 +820,25 @@ fn check_row(
         i
     });
     if cells.get("industry").is_some() && industry.is_none() {
-        cells.err("industry", "must be an industry code or label from /api/v1/taxonomies/industries");
+        cells.err(
+            "industry",
+            "must be an industry code or label from /api/v1/taxonomies/industries",
+        );
     }
     let objectives = cells.text("objectives", 2000);
     let registration_number = cells.text("registration_number", 64);
     if let (Some(c), Some(t)) = (contract_amount, tech_amount) {
         if t > c {
-            cells.err("tech_amount", "the technology transaction amount cannot exceed the contract amount");
+            cells.err(
+                "tech_amount",
+                "the technology transaction amount cannot exceed the contract amount",
+            );
         } else if let Some(d) = deductions {
             if c.checked_sub(t) != Some(d) {
-                cells.err("deductions", "must equal the contract amount minus the technology amount");
+                cells.err(
+                    "deductions",
+                    "must equal the contract amount minus the technology amount",
+                );
             }
         }
     }
@@ -779,8 +871,17 @@ fn check_row(
         return Err(cells.errors);
     }
     match (
-        number, name, ctype, subtype, seller, buyer, signed_on, contract_amount, tech_amount,
-        industry, registered_on,
+        number,
+        name,
+        ctype,
+        subtype,
+        seller,
+        buyer,
+        signed_on,
+        contract_amount,
+        tech_amount,
+        industry,
+        registered_on,
     ) {
         (
             Some(contract_number),
@@ -905,14 +1006,32 @@ pub async fn process(
                 column: String::new(),
                 reason,
             }];
-            return finish(db, &import, 0, Vec::new(), errors, Some("the file cannot be read".to_owned()), config).await;
+            return finish(
+                db,
+                &import,
+                0,
+                Vec::new(),
+                errors,
+                Some("the file cannot be read".to_owned()),
+                config,
+            )
+            .await;
         }
     };
     let total = table.rows.len();
     let mapping = match map_headers(&table.headers) {
         Ok(m) => m,
         Err(errors) => {
-            return finish(db, &import, total, Vec::new(), errors, Some("required columns are missing".to_owned()), config).await;
+            return finish(
+                db,
+                &import,
+                total,
+                Vec::new(),
+                errors,
+                Some("required columns are missing".to_owned()),
+                config,
+            )
+            .await;
         }
     };
     set_progress(db, id, total, 0).await?;
@@ -958,10 +1077,18 @@ pub async fn process(
         kept.push(r);
     }
     let numbers: Vec<String> = kept.iter().map(|r| r.contract_number.clone()).collect();
-    let taken = existing::<contracts::Entity, _>(db, contracts::Column::ContractNumber, &numbers).await?;
-    let reg_numbers: Vec<String> = kept.iter().filter_map(|r| r.registration_number.clone()).collect();
-    let reg_taken =
-        existing::<registrations::Entity, _>(db, registrations::Column::RegistrationNumber, &reg_numbers).await?;
+    let taken =
+        existing::<contracts::Entity, _>(db, contracts::Column::ContractNumber, &numbers).await?;
+    let reg_numbers: Vec<String> = kept
+        .iter()
+        .filter_map(|r| r.registration_number.clone())
+        .collect();
+    let reg_taken = existing::<registrations::Entity, _>(
+        db,
+        registrations::Column::RegistrationNumber,
+        &reg_numbers,
+    )
+    .await?;
     let mut rows = Vec::with_capacity(kept.len());
     for r in kept {
         if taken.contains(&r.contract_number) {
@@ -970,7 +1097,11 @@ pub async fn process(
                 column: "contract_number".to_owned(),
                 reason: "duplicate: a contract with this number is already recorded".to_owned(),
             });
-        } else if r.registration_number.as_ref().is_some_and(|n| reg_taken.contains(n)) {
+        } else if r
+            .registration_number
+            .as_ref()
+            .is_some_and(|n| reg_taken.contains(n))
+        {
             errors.push(RowError {
                 row: r.row_no,
                 column: "registration_number".to_owned(),
@@ -1038,7 +1169,10 @@ async fn party_ids(
             wanted.entry(p.key()).or_insert_with(|| p.clone());
         }
     }
-    let codes: Vec<String> = wanted.values().filter_map(|p| p.credit_code.clone()).collect();
+    let codes: Vec<String> = wanted
+        .values()
+        .filter_map(|p| p.credit_code.clone())
+        .collect();
     let mut orgs: HashMap<String, Uuid> = HashMap::new();
     let mut recorded: HashMap<String, Uuid> = HashMap::new();
     for chunk in codes.chunks(LOOKUP_CHUNK) {
@@ -1117,15 +1251,39 @@ async fn finish(
     };
     let at = super::now();
     let claimed = registration_imports::Entity::update_many()
-        .col_expr(registration_imports::Column::Status, Expr::value(status.as_str()))
-        .col_expr(registration_imports::Column::TotalRows, Expr::value(i32::try_from(total)?))
-        .col_expr(registration_imports::Column::ProcessedRows, Expr::value(i32::try_from(total)?))
-        .col_expr(registration_imports::Column::ErrorCount, Expr::value(i32::try_from(errors.len())?))
-        .col_expr(registration_imports::Column::Errors, Expr::value(serde_json::to_value(&errors)?))
-        .col_expr(registration_imports::Column::Failure, Expr::value(failure.clone()))
-        .col_expr(registration_imports::Column::Content, Expr::value(Vec::<u8>::new()))
+        .col_expr(
+            registration_imports::Column::Status,
+            Expr::value(status.as_str()),
+        )
+        .col_expr(
+            registration_imports::Column::TotalRows,
+            Expr::value(i32::try_from(total)?),
+        )
+        .col_expr(
+            registration_imports::Column::ProcessedRows,
+            Expr::value(i32::try_from(total)?),
+        )
+        .col_expr(
+            registration_imports::Column::ErrorCount,
+            Expr::value(i32::try_from(errors.len())?),
+        )
+        .col_expr(
+            registration_imports::Column::Errors,
+            Expr::value(serde_json::to_value(&errors)?),
+        )
+        .col_expr(
+            registration_imports::Column::Failure,
+            Expr::value(failure.clone()),
+        )
+        .col_expr(
+            registration_imports::Column::Content,
+            Expr::value(Vec::<u8>::new()),
+        )
         .col_expr(registration_imports::Column::UpdatedAt, Expr::value(at))
-        .col_expr(registration_imports::Column::FinishedAt, Expr::value(Some(at)))
+        .col_expr(
+            registration_imports::Column::FinishedAt,
+            Expr::value(Some(at)),
+        )
         .filter(registration_imports::Column::Id.eq(import.id))
         .filter(registration_imports::Column::Status.is_not_in([
             ImportStatus::Succeeded.as_str(),
@@ -1145,7 +1303,10 @@ async fn finish(
         write_rows(&txn, import, &rows, config).await?;
     }
     registration_imports::Entity::update_many()
-        .col_expr(registration_imports::Column::CreatedCount, Expr::value(i32::try_from(created)?))
+        .col_expr(
+            registration_imports::Column::CreatedCount,
+            Expr::value(i32::try_from(created)?),
+        )
         .filter(registration_imports::Column::Id.eq(import.id))
         .exec(&txn)
         .await?;
@@ -1207,8 +1368,10 @@ async fn write_rows(
     let mut months = BTreeSet::new();
     for r in rows {
         let id = new_uuid();
-        let (seller_party, seller_org) = side(&r.seller).ok_or_else(|| anyhow::anyhow!("seller not recorded"))?;
-        let (buyer_party, buyer_org) = side(&r.buyer).ok_or_else(|| anyhow::anyhow!("buyer not recorded"))?;
+        let (seller_party, seller_org) =
+            side(&r.seller).ok_or_else(|| anyhow::anyhow!("seller not recorded"))?;
+        let (buyer_party, buyer_org) =
+            side(&r.buyer).ok_or_else(|| anyhow::anyhow!("buyer not recorded"))?;
         let intermediary = r.intermediary.as_ref().and_then(side);
         contract_rows.push(contracts::ActiveModel {
             id: Set(id),
@@ -1259,7 +1422,9 @@ async fn write_rows(
                 id: Set(new_uuid()),
                 contract_id: Set(id),
                 kind: Set("other".to_owned()),
-                description: Set("非技术性费用（导入）non-technical deductions (imported)".to_owned()),
+                description: Set(
+                    "非技术性费用（导入）non-technical deductions (imported)".to_owned()
+                ),
                 amount_minor: Set(deduction),
             });
         }

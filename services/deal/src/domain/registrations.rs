@@ -25,9 +25,9 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::access::contract_scope;
-use super::offices;
 use super::contracts::{self as contract_rules, CostLineIn};
 use super::deals::{self, Stage};
+use super::offices;
 use super::stats::{month_of, TurnoverChanged};
 use super::{clean_opt, next_version, now, paging, stale, today, Page};
 use crate::SERVICE;
@@ -415,68 +415,68 @@ async fn set_amounts(
     c: &contracts::Model,
     amounts: &AmountsChangeIn,
 ) -> ApiResult<()> {
-        let mut v = Validator::new();
-        contract_rules::validate_amounts(
-            &c.currency,
-            amounts.contract_amount_minor,
-            amounts.tech_amount_minor,
-            &amounts.cost_lines,
-            &mut v,
-        );
-        v.finish()?;
-        let rate = match &c.fx_rate {
-            Some(r) => Some(platform::fx::parse_rate(r).ok_or_else(|| {
-                ApiError::Internal(anyhow::anyhow!(
-                    "stored rate of contract {} unreadable",
-                    c.id
-                ))
-            })?),
-            None => None,
-        };
-        let (contract_cny, tech_cny) = contract_rules::to_cny(
-            &c.currency,
-            amounts.contract_amount_minor,
-            amounts.tech_amount_minor,
-            rate,
-        )?;
-        let res = contracts::Entity::update_many()
-            .col_expr(
-                contracts::Column::ContractAmountMinor,
-                Expr::value(amounts.contract_amount_minor),
-            )
-            .col_expr(
-                contracts::Column::TechAmountMinor,
-                Expr::value(amounts.tech_amount_minor),
-            )
-            .col_expr(
-                contracts::Column::ContractAmountCnyMinor,
-                Expr::value(contract_cny),
-            )
-            .col_expr(contracts::Column::TechAmountCnyMinor, Expr::value(tech_cny))
-            .col_expr(contracts::Column::Version, Expr::value(c.version + 1))
-            .col_expr(contracts::Column::UpdatedAt, Expr::value(now()))
-            .filter(contracts::Column::Id.eq(c.id))
-            .filter(contracts::Column::Version.eq(c.version))
-            .exec(txn)
-            .await?;
-        if res.rows_affected == 0 {
-            return Err(stale(format!("contract {}", c.id)));
+    let mut v = Validator::new();
+    contract_rules::validate_amounts(
+        &c.currency,
+        amounts.contract_amount_minor,
+        amounts.tech_amount_minor,
+        &amounts.cost_lines,
+        &mut v,
+    );
+    v.finish()?;
+    let rate = match &c.fx_rate {
+        Some(r) => Some(platform::fx::parse_rate(r).ok_or_else(|| {
+            ApiError::Internal(anyhow::anyhow!(
+                "stored rate of contract {} unreadable",
+                c.id
+            ))
+        })?),
+        None => None,
+    };
+    let (contract_cny, tech_cny) = contract_rules::to_cny(
+        &c.currency,
+        amounts.contract_amount_minor,
+        amounts.tech_amount_minor,
+        rate,
+    )?;
+    let res = contracts::Entity::update_many()
+        .col_expr(
+            contracts::Column::ContractAmountMinor,
+            Expr::value(amounts.contract_amount_minor),
+        )
+        .col_expr(
+            contracts::Column::TechAmountMinor,
+            Expr::value(amounts.tech_amount_minor),
+        )
+        .col_expr(
+            contracts::Column::ContractAmountCnyMinor,
+            Expr::value(contract_cny),
+        )
+        .col_expr(contracts::Column::TechAmountCnyMinor, Expr::value(tech_cny))
+        .col_expr(contracts::Column::Version, Expr::value(c.version + 1))
+        .col_expr(contracts::Column::UpdatedAt, Expr::value(now()))
+        .filter(contracts::Column::Id.eq(c.id))
+        .filter(contracts::Column::Version.eq(c.version))
+        .exec(txn)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(stale(format!("contract {}", c.id)));
+    }
+    contract_cost_lines::Entity::delete_many()
+        .filter(contract_cost_lines::Column::ContractId.eq(c.id))
+        .exec(txn)
+        .await?;
+    for line in &amounts.cost_lines {
+        contract_cost_lines::ActiveModel {
+            id: Set(new_uuid()),
+            contract_id: Set(c.id),
+            kind: Set(line.kind.clone()),
+            description: Set(line.description.trim().to_owned()),
+            amount_minor: Set(line.amount_minor),
         }
-        contract_cost_lines::Entity::delete_many()
-            .filter(contract_cost_lines::Column::ContractId.eq(c.id))
-            .exec(txn)
-            .await?;
-        for line in &amounts.cost_lines {
-            contract_cost_lines::ActiveModel {
-                id: Set(new_uuid()),
-                contract_id: Set(c.id),
-                kind: Set(line.kind.clone()),
-                description: Set(line.description.trim().to_owned()),
-                amount_minor: Set(line.amount_minor),
-            }
-            .insert(txn)
-            .await?;
-        }
+        .insert(txn)
+        .await?;
+    }
     Ok(())
 }
 

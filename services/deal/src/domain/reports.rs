@@ -97,8 +97,18 @@ pub async fn lines(
             continue;
         }
         let sides = [
-            (Basis::Output, &c.seller_country, &c.seller_region_code, &c.buyer_country),
-            (Basis::Absorption, &c.buyer_country, &c.buyer_region_code, &c.seller_country),
+            (
+                Basis::Output,
+                &c.seller_country,
+                &c.seller_region_code,
+                &c.buyer_country,
+            ),
+            (
+                Basis::Absorption,
+                &c.buyer_country,
+                &c.buyer_region_code,
+                &c.seller_country,
+            ),
         ];
         for (basis, country, region, other) in sides {
             if !in_guangxi(country, region) {

@@ -85,7 +85,9 @@ async fn list_operators(
     caller: AuthUser,
     AppPath(id): AppPath<Uuid>,
 ) -> ApiResult<AppJson<Vec<OfficeOperatorOut>>> {
-    offices::operators(&state.db, &caller, id).await.map(AppJson)
+    offices::operators(&state.db, &caller, id)
+        .await
+        .map(AppJson)
 }
 
 /// List a person as an operator of the office (administrators).
@@ -334,7 +336,9 @@ async fn report(
         format.content_type(),
         &format!(
             "registrations-{}.{}",
-            params.period.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', ""),
+            params
+                .period
+                .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', ""),
             format.extension()
         ),
     )

@@ -6,7 +6,6 @@
 //! so a crash half-way leaves no partial import behind, and re-running the job is harmless.
 //! Imported listings are drafts: owners submit them for review like any other.
 
-
 use chrono::Utc;
 use platform::auth::AuthUser;
 use platform::entity::{achievements, imports, needs, organisations};

@@ -22,8 +22,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::super::access::is_assigned;
-use super::super::parties::{self, CheckedParty, RecordedPartyIn, Side};
 use super::super::deals::{self, Stage};
+use super::super::parties::{self, CheckedParty, RecordedPartyIn, Side};
 use super::super::{now, today};
 use super::{
     subtype_ok, to_cny, type_label, validate_amounts, ContractIn, CostLineIn, NamedBrokerIn,
@@ -210,9 +210,7 @@ async fn find_parties(
         input.intermediary_party.is_some(),
         "intermediary_party",
     )?;
-    if deal.is_some()
-        && (input.seller_party.is_some() || input.buyer_party.is_some())
-    {
+    if deal.is_some() && (input.seller_party.is_some() || input.buyer_party.is_some()) {
         return Err(ApiError::field(
             "deal_id",
             "a deal's parties are on the platform; recorded parties are for contracts without a deal",
@@ -321,9 +319,10 @@ async fn ensure_may_record(
     deal: Option<&platform::entity::deals::Model>,
     parties: &Parties,
 ) -> ApiResult<()> {
-    let party = [&parties.seller, &parties.buyer]
-        .iter()
-        .any(|side| side.organisation_id.is_some_and(|o| caller.belongs_to(o.into())));
+    let party = [&parties.seller, &parties.buyer].iter().any(|side| {
+        side.organisation_id
+            .is_some_and(|o| caller.belongs_to(o.into()))
+    });
     let assigned = match (deal, caller.broker_id) {
         (Some(d), Some(b)) => is_assigned(txn, d.id, b).await?,
         _ => false,
@@ -332,7 +331,10 @@ async fn ensure_may_record(
         return Ok(());
     }
     // A registration office records the contracts brought to its desk.
-    if !super::super::offices::acting_for(txn, caller).await?.is_empty() {
+    if !super::super::offices::acting_for(txn, caller)
+        .await?
+        .is_empty()
+    {
         return Ok(());
     }
     if let Some(d) = deal {

@@ -429,7 +429,10 @@ pub async fn get_to_act(
         }
     }
     // A registration office acts on the contracts it sees (its own, those at its desk).
-    if !super::offices::memberships(db, caller.user_id.0).await?.is_empty() {
+    if !super::offices::memberships(db, caller.user_id.0)
+        .await?
+        .is_empty()
+    {
         return Ok(c);
     }
     Err(ApiError::Forbidden(

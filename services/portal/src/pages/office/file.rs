@@ -49,12 +49,7 @@ impl FilePage {
     }
 }
 
-async fn show(
-    portal: &Portal,
-    viewer: &Viewer,
-    id: &str,
-    error: Option<String>,
-) -> PageResult {
+async fn show(portal: &Portal, viewer: &Viewer, id: &str, error: Option<String>) -> PageResult {
     let ctx = Ctx::new(viewer, "office");
     let file: RegistrationFileOut = portal
         .api
@@ -147,7 +142,11 @@ pub(super) async fn decide(
     }
     let result: Result<Value, ApiError> = portal
         .api
-        .post(viewer.caller(), &format!("/api/v1/registrations/{id}/decision"), &body)
+        .post(
+            viewer.caller(),
+            &format!("/api/v1/registrations/{id}/decision"),
+            &body,
+        )
         .await;
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/office/registrations/{id}")).into_response()),

@@ -53,9 +53,7 @@ pub(super) async fn start(
     mut multipart: Multipart,
 ) -> PageResult {
     viewer.require_login()?;
-    let bad = |detail: &str| {
-        viewer.error_page(StatusCode::UNPROCESSABLE_ENTITY, detail.to_owned())
-    };
+    let bad = |detail: &str| viewer.error_page(StatusCode::UNPROCESSABLE_ENTITY, detail.to_owned());
     let mut office = String::new();
     let mut mode = "all_or_nothing".to_owned();
     let mut file: Option<(String, Option<String>, Vec<u8>)> = None;
@@ -79,7 +77,11 @@ pub(super) async fn start(
             "office" => office = String::from_utf8_lossy(&data).trim().to_owned(),
             "mode" => mode = String::from_utf8_lossy(&data).trim().to_owned(),
             "file" if !data.is_empty() => {
-                file = Some((file_name.unwrap_or_else(|| "upload".to_owned()), content_type, data))
+                file = Some((
+                    file_name.unwrap_or_else(|| "upload".to_owned()),
+                    content_type,
+                    data,
+                ))
             }
             _ => {}
         }

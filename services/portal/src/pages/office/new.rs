@@ -118,10 +118,30 @@ pub(super) async fn create(
     let t = viewer.lang;
     let Some(contract) = spreadsheet::cells::parse_amount(&form.contract_amount, 2, "CNY").ok()
     else {
-        return page(&viewer, Some(w(t, "合同成交额不是金额", "The contract amount is not an amount").to_owned()));
+        return page(
+            &viewer,
+            Some(
+                w(
+                    t,
+                    "合同成交额不是金额",
+                    "The contract amount is not an amount",
+                )
+                .to_owned(),
+            ),
+        );
     };
     let Some(tech) = spreadsheet::cells::parse_amount(&form.tech_amount, 2, "CNY").ok() else {
-        return page(&viewer, Some(w(t, "技术交易额不是金额", "The technology amount is not an amount").to_owned()));
+        return page(
+            &viewer,
+            Some(
+                w(
+                    t,
+                    "技术交易额不是金额",
+                    "The technology amount is not an amount",
+                )
+                .to_owned(),
+            ),
+        );
     };
     let mut cost_lines = Vec::new();
     if contract > tech {
@@ -170,7 +190,11 @@ pub(super) async fn create(
     let contract_id = contract["id"].as_str().unwrap_or_default().to_owned();
     let registration: Value = portal
         .api
-        .post(caller, "/api/v1/registrations", &json!({"contract_id": contract_id}))
+        .post(
+            caller,
+            "/api/v1/registrations",
+            &json!({"contract_id": contract_id}),
+        )
         .await
         .map_err(|e| viewer.fail(e))?;
     let id = registration["id"].as_str().unwrap_or_default();

@@ -58,7 +58,10 @@ pub(super) async fn queue_page(State(portal): State<Portal>, viewer: Viewer) -> 
     for office in offices {
         let queue: Page<RegistrationFileOut> = portal
             .api
-            .get(caller, &format!("/api/v1/offices/{}/queue?per_page=50", office.id))
+            .get(
+                caller,
+                &format!("/api/v1/offices/{}/queue?per_page=50", office.id),
+            )
             .await
             .map_err(|e| viewer.fail(e))?;
         let imports: Vec<RegistrationImportOut> = portal
