@@ -372,7 +372,7 @@ db_test! {
 /// platform in Liuzhou, or an ASEAN buyer every tenth row).
 fn intake_row(i: usize, registered_on: chrono::NaiveDate) -> String {
     let seller = credit_code(&format!("12450100MB{:07}", i % 97));
-    let (buyer_code, buyer_country, buyer_foreign, buyer_region) = if i % 10 == 0 {
+    let (buyer_code, buyer_country, buyer_foreign, buyer_region) = if i.is_multiple_of(10) {
         (String::new(), "VN", format!("VN-0{i:06}"), String::new())
     } else {
         (

@@ -31,7 +31,7 @@ pub fn generate_csv(n: usize, tag: &str) -> String {
         let signed = on - Days::days(7);
         let seller = code(&format!("12450100MB{:07}", i % 997));
         let amount = 100_000 + i64::try_from(i % 5_000).unwrap_or(0) * 1_000;
-        let (buyer_code, buyer_foreign, country, region) = if i % 10 == 0 {
+        let (buyer_code, buyer_foreign, country, region) = if i.is_multiple_of(10) {
             (String::new(), format!("VN-{i:07}"), "VN", String::new())
         } else {
             (

@@ -529,7 +529,7 @@ impl<'a> Cells<'a> {
         }
         let country = self
             .get(country_f)
-            .map_or_else(|| "CN".to_owned(), |c| country_code(c));
+            .map_or_else(|| "CN".to_owned(), country_code);
         let kind = match self.get(kind_f) {
             None => None,
             Some(k) => {
@@ -732,10 +732,7 @@ fn check_row(
     {
         cells.err("contract_name", "2 to 200 characters");
     }
-    let ctype = cells.required("contract_type").and_then(|v| {
-        let c = type_code(v);
-        c
-    });
+    let ctype = cells.required("contract_type").and_then(type_code);
     if cells.get("contract_type").is_some() && ctype.is_none() {
         cells.err(
             "contract_type",
@@ -815,10 +812,7 @@ fn check_row(
             p
         }
     };
-    let industry = cells.required("industry").and_then(|v| {
-        let i = industry_code(v);
-        i
-    });
+    let industry = cells.required("industry").and_then(industry_code);
     if cells.get("industry").is_some() && industry.is_none() {
         cells.err(
             "industry",

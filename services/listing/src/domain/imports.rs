@@ -1322,6 +1322,7 @@ pub async fn export(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     #[test]
     fn headers_match_in_chinese_english_and_with_units() {
