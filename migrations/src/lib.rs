@@ -19,6 +19,7 @@ mod m20261202_000007_accounts_and_audit;
 mod m20261202_000008_listing_revisions;
 mod m20261203_000009_create_listing_embeddings;
 mod m20261203_000021_registration_offices;
+mod m20261203_000030_contract_documents;
 
 /// Applies and reverts the schema; `techmarket migrate` and the tests drive it.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_listing_revisions::Migration),
             Box::new(m20261203_000009_create_listing_embeddings::Migration),
             Box::new(m20261203_000021_registration_offices::Migration),
+            Box::new(m20261203_000030_contract_documents::Migration),
         ]
     }
 }

@@ -467,6 +467,23 @@ async fn cases(app: &TestApp, w: &World) -> BTreeMap<(String, String), Case> {
     };
 
     let mut t = BTreeMap::new();
+    // A document on A's contract, uploaded by A's admin (a party).
+    let document = app
+        .client_request(
+            Method::POST,
+            &format!(
+                "/api/v1/contracts/{}/documents?kind=signed_contract&file_name=a.pdf",
+                w.contract
+            ),
+            &admin,
+            "application/pdf",
+            b"%PDF-1.4\n% the authorisation matrix's document\n".to_vec(),
+        )
+        .await
+        .assert_status(201)["id"]
+        .as_str()
+        .expect("document id")
+        .to_owned();
     let mut add = |method: &str, template: &str, case: Case| {
         assert!(
             t.insert((method.to_owned(), template.to_owned()), case)
@@ -930,6 +947,56 @@ async fn cases(app: &TestApp, w: &World) -> BTreeMap<(String, String), Case> {
                 ),
                 body: Some(json!({"version": milestone_v})),
                 witness: owner(format!("/api/v1/contracts/{contract}/milestones")),
+            }],
+            refused: STRANGERS,
+        },
+    );
+    // Contract documents: exactly who sees the contract; everyone else gets its 404.
+    let documents_view = owner(format!("/api/v1/contracts/{contract}/documents"));
+    add(
+        "GET",
+        "/api/v1/contracts/{id}/documents",
+        Case {
+            calls: vec![Call {
+                path: format!("/api/v1/contracts/{contract}/documents"),
+                body: None,
+                witness: None,
+            }],
+            refused: STRANGERS,
+        },
+    );
+    add(
+        "POST",
+        "/api/v1/contracts/{id}/documents",
+        Case {
+            calls: vec![Call {
+                path: format!("/api/v1/contracts/{contract}/documents?kind=other"),
+                body: Some(json!({"not": "a document"})),
+                witness: documents_view.clone(),
+            }],
+            refused: STRANGERS,
+        },
+    );
+    add(
+        "GET",
+        "/api/v1/contracts/{id}/documents/{document_id}",
+        Case {
+            calls: vec![Call {
+                path: format!("/api/v1/contracts/{contract}/documents/{document}"),
+                body: None,
+                witness: None,
+            }],
+            refused: STRANGERS,
+        },
+    );
+    add(
+        "DELETE",
+        "/api/v1/contracts/{id}/documents/{document_id}",
+        Case {
+            calls: vec![Call {
+                path: format!("/api/v1/contracts/{contract}/documents/{document}"),
+                body: None,
+                witness: documents_view.clone(),
             }],
             refused: STRANGERS,
         },

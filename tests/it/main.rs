@@ -12,6 +12,7 @@ mod dashboard;
 mod deal_authority;
 mod deals;
 mod deploy;
+mod documents;
 mod embeddings;
 mod hostile_files;
 mod hostile_versions;

@@ -32,6 +32,7 @@ const EXPECTED_TABLES: &[&str] = &[
     "contracts",
     "contract_cost_lines",
     "contract_brokers",
+    "contract_documents",
     "milestones",
     "payments",
     "registrations",

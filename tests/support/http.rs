@@ -103,6 +103,7 @@ impl TestApp {
         config.database = test_db.config();
         config.server.addr = SocketAddr::from(([127, 0, 0, 1], 0));
         config.search.index_dir = data.path().join("search");
+        config.documents.dir = data.path().join("documents");
         config.jobs.worker_enabled = false;
         // Failed logins are answered at once so throttle tests stay quick; the hold itself is
         // tested with its own setting (accounts.rs).
@@ -112,7 +113,9 @@ impl TestApp {
         let search = platform::state::open_search(&config.search)
             .await
             .expect("open search index");
-        let state = AppState::new(db.clone(), config, search);
+        let documents =
+            platform::state::open_documents(&config.documents).expect("open document store");
+        let state = AppState::new(db.clone(), config, search, documents);
         let (app, _) = techmarket::embedded_app(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

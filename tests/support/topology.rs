@@ -173,8 +173,14 @@ impl Topology {
         env.insert("listing", with_key(&key_of("listing")));
         env.insert("matching", with_key(&key_of("matching")));
         // The deal service uses no search index and gets no key; the portal gets neither a key
-        // nor a database it could reach.
-        env.insert("deal", common.clone());
+        // nor a database it could reach. Deal's documents go to the scratch directory (the
+        // directory backend; the S3 one has its own tests), not the working directory.
+        let mut deal_env = common.clone();
+        deal_env.push((
+            "TECHMARKET_DOCUMENTS__DIR".to_owned(),
+            dir.path().join("documents").display().to_string(),
+        ));
+        env.insert("deal", deal_env);
         env.insert(
             "portal",
             vec![

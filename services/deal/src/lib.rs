@@ -58,6 +58,7 @@ pub fn router() -> OpenApiRouter<DealState> {
         .merge(routes::brokers::router())
         .merge(routes::deals::router())
         .merge(routes::contracts::router())
+        .merge(routes::documents::router())
         .merge(routes::payments::router())
         .merge(routes::registrations::router())
         .merge(routes::offices::router())

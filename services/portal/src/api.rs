@@ -15,6 +15,10 @@ use tower::ServiceExt;
 
 use crate::i18n::Lang;
 
+// Streamed calls (documents), kept apart from the collected ones.
+#[path = "api_stream.rs"]
+mod stream;
+
 const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
 /// Largest API response the portal reads (exports are streamed to the browser elsewhere).

@@ -129,6 +129,7 @@ const FILES: &[(&str, &str)] = &[
     ("dash", include_str!("../i18n/dash.toml")),
     ("term", include_str!("../i18n/term.toml")),
     ("dir", include_str!("../i18n/dir.toml")),
+    ("docs", include_str!("../i18n/docs.toml")),
 ];
 
 type Catalog = HashMap<String, [Option<String>; 4]>;

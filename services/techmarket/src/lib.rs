@@ -140,7 +140,10 @@ pub async fn serve_service(
         deal::SERVICE => {
             let core = connect_core(config, service).await?;
             deal::schedule_periodic_jobs(&core.db).await?;
-            let state = DealState::new(core);
+            // Only this service opens the document store (and, in distributed mode, holds
+            // the S3 keys).
+            let documents = platform::state::open_documents(&core.config.documents)?;
+            let state = DealState::new(core, documents);
             let app = service_app(state.clone(), deal::router());
             platform::serve::run(listener, app, state, deal::jobs(), shutdown).await
         }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use platform::config::{Config, SearchBackendKind};
+use platform::config::{Config, DocumentBackendKind, SearchBackendKind};
 use platform::AppState;
 
 // Indexing allocates a token at a time; with glibc's malloc that was an eighth of its CPU
@@ -189,13 +189,15 @@ fn sqlite_url(path: &std::path::Path) -> String {
 }
 
 /// Points the configuration at the embedded mode's data directory (created if missing): its
-/// SQLite database and its search index.
+/// SQLite database, its search index and its documents.
 fn embedded(config: &mut Config, data_dir: &std::path::Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("Failed to create data directory {}", data_dir.display()))?;
     config.database.url = sqlite_url(&data_dir.join("techmarket.db")).into();
     config.search.backend = SearchBackendKind::Embedded;
     config.search.index_dir = data_dir.join("search");
+    config.documents.backend = DocumentBackendKind::Directory;
+    config.documents.dir = data_dir.join("documents");
     Ok(())
 }
 
@@ -437,7 +439,8 @@ async fn up(config: Config, no_sample: bool) -> anyhow::Result<()> {
     matching::schedule_periodic_jobs(&db).await?;
     deal::schedule_periodic_jobs(&db).await?;
     let addr = config.server.addr;
-    let state = AppState::new(db, config, search);
+    let documents = platform::state::open_documents(&config.documents)?;
+    let state = AppState::new(db, config, search, documents);
     let (app, _) = techmarket::embedded_app(state.clone());
     let listener = tokio::net::TcpListener::bind(addr)
         .await

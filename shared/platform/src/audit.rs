@@ -40,6 +40,15 @@ pub fn current_request_id() -> Option<String> {
     REQUEST_ID.try_with(Clone::clone).ok().flatten()
 }
 
+/// Runs `fut` knowing `request_id`: for work a request hands to a task of its own (a task-local
+/// does not cross `tokio::spawn`), so its audit entries still name the request.
+pub async fn with_request_id<F: std::future::Future>(
+    request_id: Option<String>,
+    fut: F,
+) -> F::Output {
+    REQUEST_ID.scope(request_id, fut).await
+}
+
 /// One audited change.
 pub struct AuditEntry<'a> {
     pub actor: Option<&'a AuthUser>,

@@ -36,6 +36,57 @@ pub struct Config {
     pub deal: DealConfig,
     pub portal: PortalConfig,
     pub retention: RetentionConfig,
+    pub documents: DocumentsConfig,
+}
+
+/// Which backend keeps documents (contract scans, annexes, invoices).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocumentBackendKind {
+    /// Files under `documents.dir` (embedded mode: `techmarket up` puts it in the data
+    /// directory).
+    Directory,
+    /// An S3-compatible bucket (distributed mode; only the deal service has the keys).
+    S3,
+}
+
+/// The document store (`docstore`): where uploaded documents live and how large they may be.
+/// The S3 keys are secrets: set them from the environment or a secret file, never in a
+/// committed TOML file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DocumentsConfig {
+    pub backend: DocumentBackendKind,
+    /// Directory of the `directory` backend.
+    pub dir: PathBuf,
+    /// Largest document accepted, in bytes; larger uploads are answered 413 and nothing is
+    /// kept. An upload must also finish within `server.request_timeout_secs`.
+    pub max_bytes: u64,
+    /// Base URL of the S3-compatible service (`https://…`, or `http://` inside a private
+    /// network); unset for AWS itself, which is found from the region.
+    pub s3_endpoint: Option<String>,
+    /// The bucket (created beforehand by the operator).
+    pub s3_bucket: Option<String>,
+    pub s3_region: String,
+    #[serde(serialize_with = "serialize_opt_secret")]
+    pub s3_access_key_id: Option<SecretString>,
+    #[serde(serialize_with = "serialize_opt_secret")]
+    pub s3_secret_access_key: Option<SecretString>,
+}
+
+impl Default for DocumentsConfig {
+    fn default() -> Self {
+        Self {
+            backend: DocumentBackendKind::Directory,
+            dir: PathBuf::from("./data/documents"),
+            max_bytes: 50 * 1024 * 1024,
+            s3_endpoint: None,
+            s3_bucket: None,
+            s3_region: "us-east-1".to_owned(),
+            s3_access_key_id: None,
+            s3_secret_access_key: None,
+        }
+    }
 }
 
 /// How long records that have served their purpose are kept before the periodic purge of each
@@ -548,6 +599,7 @@ impl Config {
         if self.jobs.max_attempts < 1 {
             return Err(ConfigError::new("jobs.max_attempts", "must be at least 1"));
         }
+        self.documents.validate()?;
         Ok(())
     }
 
@@ -563,6 +615,48 @@ impl Config {
         vars.push(CONFIG_FILE_VAR.to_owned());
         vars.sort();
         vars
+    }
+}
+
+impl DocumentsConfig {
+    fn validate(&self) -> Result<(), ConfigError> {
+        if self.max_bytes == 0 {
+            return Err(ConfigError::new(
+                "documents.max_bytes",
+                "must be at least 1",
+            ));
+        }
+        if self.backend != DocumentBackendKind::S3 {
+            return Ok(());
+        }
+        let required = [
+            ("documents.s3_bucket", self.s3_bucket.is_some()),
+            (
+                "documents.s3_access_key_id",
+                self.s3_access_key_id.is_some(),
+            ),
+            (
+                "documents.s3_secret_access_key",
+                self.s3_secret_access_key.is_some(),
+            ),
+        ];
+        for (key, set) in required {
+            if !set {
+                return Err(ConfigError::new(
+                    key,
+                    "is required when documents.backend = \"s3\"",
+                ));
+            }
+        }
+        if let Some(url) = &self.s3_endpoint {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(ConfigError::new(
+                    "documents.s3_endpoint",
+                    "must start with http:// or https://",
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -714,6 +808,26 @@ mod tests {
         let err = Config::load_from(None, env(&[("TECHMARKET_SEARCH__BACKEND", "meilisearch")]))
             .expect_err("must fail");
         assert_eq!(err.key, "search.meili_url");
+    }
+
+    #[test]
+    fn s3_documents_name_each_missing_key() {
+        let err = Config::load_from(None, env(&[("TECHMARKET_DOCUMENTS__BACKEND", "s3")]))
+            .expect_err("must fail");
+        assert_eq!(err.key, "documents.s3_bucket");
+        let c = Config::load_from(
+            None,
+            env(&[
+                ("TECHMARKET_DOCUMENTS__BACKEND", "s3"),
+                ("TECHMARKET_DOCUMENTS__S3_BUCKET", "docs"),
+                ("TECHMARKET_DOCUMENTS__S3_ACCESS_KEY_ID", "k"),
+                ("TECHMARKET_DOCUMENTS__S3_SECRET_ACCESS_KEY", "s"),
+            ]),
+        )
+        .expect("valid");
+        assert_eq!(c.documents.backend, DocumentBackendKind::S3);
+        let shown = serde_json::to_value(&c).expect("serialize");
+        assert_eq!(shown["documents"]["s3_secret_access_key"], "[redacted]");
     }
 
     #[test]

@@ -10,11 +10,14 @@
 use std::sync::Arc;
 
 use axum::extract::FromRef;
+use docstore::DocumentStore;
 use sea_orm::DatabaseConnection;
 use search::SearchIndex;
 
 use crate::auth::PasswordGate;
-use crate::config::{Config, SearchBackendKind, SearchConfig};
+use crate::config::{
+    Config, DocumentBackendKind, DocumentsConfig, SearchBackendKind, SearchConfig,
+};
 use crate::jobs::worker::WorkerHealth;
 
 /// What every database-backed service shares: `/readyz`, `/metrics` and the job worker read it.
@@ -74,17 +77,63 @@ pub struct AppState {
     pub worker_health: Arc<WorkerHealth>,
     /// Where password hashing runs (off the async runtime, bounded).
     pub passwords: PasswordGate,
+    /// Uploaded documents (the deal service's contract documents).
+    pub documents: Arc<dyn DocumentStore>,
 }
 
 impl AppState {
-    pub fn new(db: DatabaseConnection, config: Config, search: Arc<dyn SearchIndex>) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        config: Config,
+        search: Arc<dyn SearchIndex>,
+        documents: Arc<dyn DocumentStore>,
+    ) -> Self {
         Self {
             db,
             passwords: PasswordGate::from_config(&config.auth),
             config: Arc::new(config),
             search,
             worker_health: Arc::default(),
+            documents,
         }
+    }
+}
+
+/// Opens the configured document store: the directory `documents.dir` (created if missing) or
+/// the S3-compatible bucket with this process's keys. Nothing is sent over the network until
+/// the first document is read or written.
+pub fn open_documents(config: &DocumentsConfig) -> anyhow::Result<Arc<dyn DocumentStore>> {
+    use secrecy::ExposeSecret;
+    match config.backend {
+        DocumentBackendKind::Directory => Ok(Arc::new(docstore::ObjectDocumentStore::directory(
+            &config.dir,
+        )?)),
+        DocumentBackendKind::S3 => {
+            let secret = |v: &Option<secrecy::SecretString>, key: &str| {
+                v.as_ref()
+                    .map(|s| s.expose_secret().to_owned())
+                    .ok_or_else(|| anyhow::anyhow!("{key} is required for the s3 document store"))
+            };
+            let settings = docstore::S3Settings {
+                endpoint: config.s3_endpoint.clone(),
+                bucket: config.s3_bucket.clone().ok_or_else(|| {
+                    anyhow::anyhow!("documents.s3_bucket is required for the s3 document store")
+                })?,
+                region: config.s3_region.clone(),
+                access_key_id: secret(&config.s3_access_key_id, "documents.s3_access_key_id")?,
+                secret_access_key: secret(
+                    &config.s3_secret_access_key,
+                    "documents.s3_secret_access_key",
+                )?,
+            };
+            Ok(Arc::new(docstore::ObjectDocumentStore::s3(&settings)?))
+        }
+    }
+}
+
+impl FromRef<AppState> for Arc<dyn DocumentStore> {
+    fn from_ref(state: &AppState) -> Self {
+        state.documents.clone()
     }
 }
 

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod deal;
+pub mod documents;
 pub mod ids;
 pub mod listing;
 pub mod matching;

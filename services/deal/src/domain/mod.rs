@@ -6,6 +6,7 @@ pub mod access;
 pub mod brokers;
 pub mod contracts;
 pub mod deals;
+pub mod documents;
 pub mod export;
 pub mod fx;
 pub mod idempotency;

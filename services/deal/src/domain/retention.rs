@@ -1,5 +1,6 @@
 //! The deal service's purge: idempotency keys past their expiry (a retry after that is a new
-//! request anyway). Runs every `retention.purge_every_minutes`.
+//! request anyway), and document bytes no row points at (`documents::sweep_orphans`). Runs
+//! every `retention.purge_every_minutes`.
 
 use crate::DealState;
 use chrono::{DateTime, FixedOffset, Utc};
@@ -34,6 +35,14 @@ pub fn register(registry: &mut Registry<DealState>) {
         let keys = purge(&state.db, now).await?;
         if keys > 0 {
             tracing::info!(keys, "expired idempotency keys purged");
+        }
+        // A store that cannot be listed now is tried again at the next purge; the keys'
+        // purge above stands.
+        let cutoff = now - super::documents::ORPHAN_GRACE;
+        match super::documents::sweep_orphans(&state.db, &state.documents, cutoff).await {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "document bytes without a row removed"),
+            Err(err) => tracing::warn!(error = %format!("{err:#}"), "document sweep failed"),
         }
         let every = state.config.retention.purge_every();
         enqueue_unique_at(&state.db, &PurgeDealRecords {}, now + every).await?;

@@ -3,6 +3,7 @@
 pub mod brokers;
 pub mod contracts;
 pub mod deals;
+pub mod documents;
 pub mod fx_rates;
 pub mod offices;
 pub mod payments;

@@ -9,6 +9,7 @@
 mod contract;
 mod contract_form;
 mod deal;
+mod documents;
 mod model;
 mod workspace;
 
@@ -30,6 +31,7 @@ pub fn routes() -> Router<Portal> {
         .merge(deal::routes())
         .merge(contract_form::routes())
         .merge(contract::routes())
+        .merge(documents::routes())
 }
 
 /// Stages at which the contract is drafted.

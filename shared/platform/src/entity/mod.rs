@@ -9,6 +9,7 @@ pub mod audit_log;
 pub mod brokers;
 pub mod contract_brokers;
 pub mod contract_cost_lines;
+pub mod contract_documents;
 pub mod contracts;
 pub mod deal_brokers;
 pub mod deal_events;

@@ -164,3 +164,38 @@ vocabulary! {
         Country = "country",
     }
 }
+
+vocabulary! {
+    /// What a document attached to a contract is.
+    pub enum ContractDocumentKind {
+        /// The signed contract (its scan or signed PDF).
+        SignedContract = "signed_contract",
+        /// An annex (附件) to the contract.
+        Annex = "annex",
+        /// An invoice (发票) under the contract.
+        Invoice = "invoice",
+        Other = "other",
+    }
+}
+
+impl ContractDocumentKind {
+    /// Chinese label.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::SignedContract => "签署的合同",
+            Self::Annex => "附件",
+            Self::Invoice => "发票",
+            Self::Other => "其他",
+        }
+    }
+
+    /// English label.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::SignedContract => "Signed contract",
+            Self::Annex => "Annex",
+            Self::Invoice => "Invoice",
+            Self::Other => "Other",
+        }
+    }
+}

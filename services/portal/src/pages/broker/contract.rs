@@ -233,6 +233,7 @@ struct ContractPage {
     may_submit: bool,
     today: String,
     typed: Typed,
+    documents: super::documents::DocumentsView,
 }
 
 impl ContractPage {
@@ -321,6 +322,7 @@ async fn contract_page(
         };
         brokers.push((name, b.role.clone()));
     }
+    let documents = super::documents::load(portal, viewer, id).await;
     let history = match &c.registration {
         Some(r) => portal
             .api
@@ -476,6 +478,7 @@ async fn contract_page(
         may_submit,
         today: chrono::Utc::now().date_naive().to_string(),
         typed,
+        documents,
         ctx,
     };
     let mut resp = render(&page);

@@ -1,0 +1,215 @@
+//! `/api/v1/contracts/{id}/documents`: documents attached to a contract. An upload is the raw
+//! file as the request body (any `Content-Type`: the content decides), described by query
+//! parameters, streamed to the document store; a download streams it back.
+
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use futures::{StreamExt, TryStreamExt};
+use platform::auth::AuthUser;
+use platform::error::{ApiError, ApiResult, Problem};
+use platform::extract::{AppJson, AppPath, AppQuery};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use crate::domain::deals::PageParams;
+use crate::domain::documents::{self, ContractDocumentOut, UploadParams};
+use crate::domain::Page;
+use crate::DealState;
+
+/// Carries a download's SHA-256 (lowercase hex), as recorded when it was uploaded.
+pub const CONTENT_SHA256: HeaderName = HeaderName::from_static("x-content-sha256");
+/// RFC 9530's digest of the representation: `sha-256=:<base64>:`.
+pub const REPR_DIGEST: HeaderName = HeaderName::from_static("repr-digest");
+
+pub fn router() -> OpenApiRouter<DealState> {
+    // Uploads have their own limit (`documents.max_bytes`), enforced while streaming; the
+    // default body limit is for JSON.
+    let upload = OpenApiRouter::new()
+        .routes(routes!(list_documents, upload_document))
+        .layer(DefaultBodyLimit::disable());
+    OpenApiRouter::new()
+        .merge(upload)
+        .routes(routes!(download_document, delete_document))
+}
+
+/// Attach a document to a contract: the raw file is the body (`curl --data-binary @scan.pdf`),
+/// streamed to the store. Its type is read from its content, not its name or `Content-Type`:
+/// PDF, PNG, JPEG, TIFF, DOCX, XLSX, ODT or ODS; anything else is a 415. Larger than
+/// `documents.max_bytes` is a 413. Nothing is kept from a refused or interrupted upload.
+/// Anyone who may see the contract may attach; anyone else gets a 404.
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/documents", tag = "contracts", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Contract id"), UploadParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file itself"),
+    responses((status = 201, body = ContractDocumentOut, headers(("Location" = String, description = "The document's download URL"))),
+        (status = 400, body = Problem, content_type = "application/problem+json", description = "Empty or interrupted body"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json")))]
+async fn upload_document(
+    State(state): State<DealState>,
+    caller: AuthUser,
+    AppPath(id): AppPath<Uuid>,
+    AppQuery(params): AppQuery<UploadParams>,
+    request: Request,
+) -> ApiResult<Response> {
+    let limit = state.config.documents.max_bytes;
+    // A declared length over the limit is refused before a byte of the body is read.
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        // Still 404 first for a contract the caller may not see: the limit reveals nothing,
+        // but the answer should not depend on the body for a hidden contract.
+        crate::domain::contracts::get(&state.db, &caller, id).await?;
+        return Err(ApiError::PayloadTooLarge(format!(
+            "documents are limited to {limit} bytes"
+        )));
+    }
+    let body = request
+        .into_body()
+        .into_data_stream()
+        .map_err(std::io::Error::other)
+        .boxed();
+    let out = documents::upload(
+        &state.db,
+        &state.documents,
+        &caller,
+        id,
+        params,
+        body,
+        limit,
+    )
+    .await?;
+    let location =
+        HeaderValue::from_str(&out.download_url).map_err(|e| ApiError::Internal(e.into()))?;
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        AppJson(out),
+    )
+        .into_response())
+}
+
+/// A contract's documents, newest first.
+#[utoipa::path(get, path = "/api/v1/contracts/{id}/documents", tag = "contracts", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Contract id"), PageParams),
+    responses((status = 200, body = Page<ContractDocumentOut>), (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn list_documents(
+    State(state): State<DealState>,
+    caller: AuthUser,
+    AppPath(id): AppPath<Uuid>,
+    AppQuery(params): AppQuery<PageParams>,
+) -> ApiResult<AppJson<Page<ContractDocumentOut>>> {
+    documents::list(&state.db, &caller, id, params.page, params.per_page)
+        .await
+        .map(AppJson)
+}
+
+/// Download a document: streamed, with its stored type, `Content-Disposition: attachment` and
+/// its SHA-256 in `X-Content-SHA256` (hex) and `Repr-Digest` (RFC 9530).
+#[utoipa::path(get, path = "/api/v1/contracts/{id}/documents/{document_id}", tag = "contracts", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Contract id"), ("document_id" = Uuid, Path, description = "Document id")),
+    responses((status = 200, description = "The file", content_type = "application/octet-stream",
+            headers(("X-Content-SHA256" = String, description = "SHA-256 of the file, hex"), ("Content-Disposition" = String))),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn download_document(
+    State(state): State<DealState>,
+    caller: AuthUser,
+    AppPath((id, document_id)): AppPath<(Uuid, Uuid)>,
+) -> ApiResult<Response> {
+    let download =
+        documents::download(&state.db, &state.documents, &caller, id, document_id).await?;
+    let doc = &download.document;
+    let header_value =
+        |v: String| HeaderValue::from_str(&v).map_err(|e| ApiError::Internal(anyhow::anyhow!(e)));
+    let digest = hex::decode(&doc.sha256)
+        .map(|raw| base64::engine::general_purpose::STANDARD.encode(raw))
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))?;
+    let headers = [
+        (
+            header::CONTENT_TYPE,
+            header_value(doc.content_type.clone())?,
+        ),
+        (
+            header::CONTENT_LENGTH,
+            header_value(doc.size_bytes.to_string())?,
+        ),
+        (
+            header::CONTENT_DISPOSITION,
+            header_value(content_disposition(&doc.file_name))?,
+        ),
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        ),
+        (CONTENT_SHA256, header_value(doc.sha256.clone())?),
+        (REPR_DIGEST, header_value(format!("sha-256=:{digest}:"))?),
+    ];
+    Ok((headers, Body::from_stream(download.body)).into_response())
+}
+
+/// Delete a document: its uploader or an operator (403 for others who see the contract, 404
+/// for everyone else). Audited; the entry keeps what was deleted.
+#[utoipa::path(delete, path = "/api/v1/contracts/{id}/documents/{document_id}", tag = "contracts", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Contract id"), ("document_id" = Uuid, Path, description = "Document id")),
+    responses((status = 204, description = "Deleted"), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn delete_document(
+    State(state): State<DealState>,
+    caller: AuthUser,
+    AppPath((id, document_id)): AppPath<(Uuid, Uuid)>,
+) -> ApiResult<StatusCode> {
+    documents::delete(&state.db, &state.documents, &caller, id, document_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `attachment` with the name twice: an ASCII fallback (`filename`, anything else replaced)
+/// and the exact name (`filename*`, RFC 5987 percent-encoding), so neither quotes nor line
+/// breaks nor non-ASCII can break out of the header.
+pub fn content_disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if (c.is_ascii_graphic() && c != '"' && c != '\\') || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut encoded = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+            encoded.push(char::from(b));
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_disposition_cannot_be_broken_out_of() {
+        assert_eq!(
+            content_disposition("合同 v2.pdf"),
+            "attachment; filename=\"__ v2.pdf\"; filename*=UTF-8''%E5%90%88%E5%90%8C%20v2.pdf"
+        );
+        let evil = content_disposition("a\".pdf\r\nSet-Cookie: x=1");
+        assert!(HeaderValue::from_str(&evil).is_ok(), "{evil}");
+        assert!(!evil.contains('\r') && !evil.contains('\n'));
+        assert!(
+            evil.starts_with("attachment; filename=\"a_.pdf__Set-Cookie: x=1\""),
+            "{evil}"
+        );
+    }
+}
