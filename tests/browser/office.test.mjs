@@ -1,7 +1,7 @@
 // The registration office end to end (issue #14): the provincial office imports a spreadsheet
 // of contracts registered today, registers one more by hand whose buyer is not on the
-// platform, opens its certificate and verifies it, and the dashboard for this year rises by
-// the sum of them all, to the fen.
+// platform with its signed scan attached, opens its certificate and verifies it, and the
+// dashboard for this year rises by the sum of them all, to the fen.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { BASE, DEMO, launch, openPage, screenshot, signIn } from "./lib.mjs";
@@ -92,6 +92,16 @@ test("an office imports a spreadsheet, registers one contract by hand, and the d
   await page.waitForSelector("[data-testid=file-registration-number]");
   assert.match(await page.locator("[data-testid=file-status]").innerText(), /^registered/);
   const number = await page.locator("[data-testid=file-registration-number]").innerText();
+  const fileUrl = page.url();
+
+  // Its signed scan, attached on the contract's page (the document store, shared/docstore).
+  const scan = Buffer.from(`%PDF-1.4\n% office scan ${tag}\n${"0123456789".repeat(500)}\n%%EOF\n`);
+  await Promise.all([page.waitForNavigation(), page.locator("[data-testid=contract-link]").click()]);
+  await page.locator("#doc-kind").selectOption("signed_contract");
+  await page.locator("#doc-file").setInputFiles({ name: `${tag}-scan.pdf`, mimeType: "application/pdf", buffer: scan });
+  await Promise.all([page.waitForNavigation(), page.locator("#documents-upload button[type=submit]").click()]);
+  await page.locator("#documents-table a", { hasText: `${tag}-scan.pdf` }).waitFor();
+  await page.goto(fileUrl);
 
   // The certificate, and its verification link, which anyone may open.
   await page.locator("[data-testid=certificate-link]").click();

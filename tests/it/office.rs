@@ -284,6 +284,21 @@ db_test! {
             .await.assert_problem(403, "forbidden");
         app.post(&format!("/api/v1/registrations/{}/decision", id(&reg2)), Some(&clerk), &json!({"version": reg2["version"], "decision": "register"}))
             .await.assert_status(200);
+        // Documents follow the same contract rule: the seller attaches the signed scan, the
+        // Liuzhou clerk reads it, a stranger and another office's clerk get the contract's 404.
+        let pdf = b"%PDF-1.4\n% scan\n0123456789\n%%EOF\n".to_vec();
+        let docs = format!("/api/v1/contracts/{}/documents", id(&c2));
+        let up = app.client_request(Method::POST, &format!("{docs}?kind=signed_contract&file_name=scan.pdf"), &lz_seller.token, "application/pdf", pdf.clone()).await;
+        let doc = up.assert_status(201).clone();
+        let listed = app.get(&docs, Some(&clerk)).await.assert_status(200).clone();
+        assert_eq!(listed["items"][0]["id"], doc["id"]);
+        let got = app.get(&format!("{docs}/{}", id(&doc)), Some(&clerk)).await;
+        assert_eq!(got.status.as_u16(), 200);
+        assert_eq!(got.text.as_bytes(), pdf.as_slice());
+        app.get(&docs, Some(&stranger.token)).await.assert_problem(404, "not_found");
+        let (_, other_clerk) = city_office(&app, &admin, "450300", "450300").await;
+        app.get(&docs, Some(&other_clerk)).await.assert_problem(404, "not_found");
+        app.get(&format!("{docs}/{}", id(&doc)), Some(&other_clerk)).await.assert_problem(404, "not_found");
     }
 }
 
