@@ -191,6 +191,9 @@ async fn start_import(
     AppQuery(params): AppQuery<ImportParams>,
     request: Request,
 ) -> ApiResult<Response> {
+    // Who may upload is answered before the body is read or its format judged.
+    offices::find(&state.db, id).await?;
+    offices::ensure_acts_for(&state.db, &caller, id).await?;
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
