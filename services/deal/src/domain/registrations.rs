@@ -570,8 +570,17 @@ pub async fn decide(
         ));
     }
     let c = contract_rules::find(&txn, before.contract_id).await?;
+    // The provincial office registers under the configured name (`deal.registration_office`);
+    // a city office under its own.
     let office_name = match before.office_id {
-        Some(o) => offices::find(&txn, o).await?.name,
+        Some(o) => {
+            let office = offices::find(&txn, o).await?;
+            if office.kind == wire::OfficeKind::Provincial.as_str() {
+                config.registration_office.clone()
+            } else {
+                office.name
+            }
+        }
         None => config.registration_office.clone(),
     };
     let at = now();
