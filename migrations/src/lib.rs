@@ -6,6 +6,8 @@
 
 pub use sea_orm_migration::prelude::*;
 
+pub use m20261203_000021_registration_offices::PROVINCIAL_OFFICE_ID;
+
 mod columns;
 mod m20261126_000001_create_platform_tables;
 mod m20261126_000002_create_listing_tables;
@@ -16,6 +18,7 @@ mod m20261126_000006_seed_targets_and_index_deals;
 mod m20261202_000007_accounts_and_audit;
 mod m20261202_000008_listing_revisions;
 mod m20261203_000009_create_listing_embeddings;
+mod m20261203_000021_registration_offices;
 mod m20261203_000030_contract_documents;
 mod m20261203_000040_create_tech_transfer_tables;
 
@@ -35,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_accounts_and_audit::Migration),
             Box::new(m20261202_000008_listing_revisions::Migration),
             Box::new(m20261203_000009_create_listing_embeddings::Migration),
+            Box::new(m20261203_000021_registration_offices::Migration),
             Box::new(m20261203_000030_contract_documents::Migration),
             Box::new(m20261203_000040_create_tech_transfer_tables::Migration),
         ]

@@ -1070,6 +1070,113 @@ async fn cases(app: &TestApp, w: &World) -> BTreeMap<(String, String), Case> {
             refused: NOT_OPERATOR,
         },
     );
+    // The registration office's routes (the provincial office; none of the matrix's callers
+    // works an office, so every one of them is refused).
+    let office = app
+        .get("/api/v1/offices/mine", Some(&op))
+        .await
+        .assert_status(200)[0]["id"]
+        .as_str()
+        .expect("provincial office")
+        .to_owned();
+    let header = deal::domain::registration_imports::headers(false).join(",");
+    let intake = app
+        .client_request(
+            reqwest::Method::POST,
+            &format!("/api/v1/offices/{office}/imports?file_name=empty.csv"),
+            &op,
+            "text/csv",
+            header.clone().into_bytes(),
+        )
+        .await;
+    let intake = intake.assert_status(202)["id"]
+        .as_str()
+        .expect("import id")
+        .to_owned();
+    let office_operators = Some((format!("/api/v1/offices/{office}/operators"), op.clone()));
+    for (method, route, path, body, witness) in [
+        (
+            "GET",
+            "/api/v1/offices/{id}/queue",
+            format!("/api/v1/offices/{office}/queue"),
+            None,
+            None,
+        ),
+        (
+            "GET",
+            "/api/v1/offices/{id}/reports",
+            format!("/api/v1/offices/{office}/reports?period=2026"),
+            None,
+            None,
+        ),
+        (
+            "GET",
+            "/api/v1/offices/{id}/imports",
+            format!("/api/v1/offices/{office}/imports"),
+            None,
+            None,
+        ),
+        (
+            "POST",
+            "/api/v1/offices/{id}/imports",
+            format!("/api/v1/offices/{office}/imports?file_name=h.csv"),
+            Some(json!({"not": "a spreadsheet"})),
+            None,
+        ),
+        (
+            "GET",
+            "/api/v1/offices/imports/{id}",
+            format!("/api/v1/offices/imports/{intake}"),
+            None,
+            None,
+        ),
+        (
+            "GET",
+            "/api/v1/offices/{id}/operators",
+            format!("/api/v1/offices/{office}/operators"),
+            None,
+            None,
+        ),
+        (
+            "POST",
+            "/api/v1/offices/{id}/operators",
+            format!("/api/v1/offices/{office}/operators"),
+            Some(json!({"user_id": w.a_member_user})),
+            office_operators.clone(),
+        ),
+        (
+            "DELETE",
+            "/api/v1/offices/{id}/operators/{user_id}",
+            format!("/api/v1/offices/{office}/operators/{}", w.a_member_user),
+            None,
+            office_operators.clone(),
+        ),
+    ] {
+        add(
+            method,
+            route,
+            Case {
+                calls: vec![Call {
+                    path,
+                    body,
+                    witness,
+                }],
+                refused: NOT_OPERATOR,
+            },
+        );
+    }
+    add(
+        "GET",
+        "/api/v1/registrations/{id}/file",
+        Case {
+            calls: vec![Call {
+                path: format!("/api/v1/registrations/{reg}/file"),
+                body: None,
+                witness: None,
+            }],
+            refused: STRANGERS,
+        },
+    );
     add(
         "POST",
         "/api/v1/registrations/{id}/change",

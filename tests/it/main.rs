@@ -23,6 +23,7 @@ mod listings;
 mod matching;
 mod meilisearch_keys;
 mod migrations;
+mod office;
 mod portal;
 mod portal_broker;
 mod portal_console;

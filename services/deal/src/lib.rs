@@ -30,6 +30,8 @@ pub const API_PREFIXES: &[&str] = &[
     "/api/v1/stats",
     "/api/v1/targets",
     "/api/v1/distribution",
+    "/api/v1/offices",
+    "/api/v1/certificates",
 ];
 
 #[derive(OpenApi)]
@@ -41,6 +43,7 @@ pub const API_PREFIXES: &[&str] = &[
         (name = "contracts", description = "Technology contracts (技术合同): types, amounts, cost lines, FX, milestones"),
         (name = "payments", description = "Payments under contracts"),
         (name = "registrations", description = "Contract registration (认定登记): decision, change (变更), cancellation (注销)"),
+        (name = "offices", description = "Registration offices (登记机构): operators, queue, batch intake, reports, certificate check"),
         (name = "fx-rates", description = "Exchange rates to CNY with source and date"),
         (name = "targets", description = "Targets per year and indicator"),
         (name = "distribution", description = "Income distribution (收益分配): rules, the ledger, statements, the annual report"),
@@ -60,6 +63,7 @@ pub fn router() -> OpenApiRouter<DealState> {
         .merge(routes::documents::router())
         .merge(routes::payments::router())
         .merge(routes::registrations::router())
+        .merge(routes::offices::router())
         .merge(routes::fx_rates::router())
         .merge(routes::targets::router())
         .merge(routes::stats::router())
@@ -91,5 +95,27 @@ pub fn jobs() -> Registry<DealState> {
         }
         .instrument(span)
     });
+    registry.register(
+        |state: DealState, job: domain::registration_imports::ProcessRegistrationImport| {
+            let span = tracing::info_span!("process_registration_import", import.id = %job.id);
+            async move {
+                domain::registration_imports::process(&state.db, &state.config.deal, job.id)
+                    .await?;
+                Ok(())
+            }
+            .instrument(span)
+        },
+    );
+    registry.register(
+        |state: DealState, job: platform::jobs::events::OrganisationJoined| {
+            let span =
+                tracing::info_span!("link_recorded_parties", organisation.id = %job.organisation_id);
+            async move {
+                domain::parties::link_organisation(&state.db, job.organisation_id).await?;
+                Ok(())
+            }
+            .instrument(span)
+        },
+    );
     registry
 }

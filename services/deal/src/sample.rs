@@ -116,6 +116,10 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
         .await?
         .map(|n| n.id);
     let now = crate::domain::now();
+    let provincial = crate::domain::offices::provincial(txn)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .id;
 
     // Rates: weekly sample rates for the last two months.
     for (currency, rate) in [("THB", "0.2016"), ("VND", "0.000285"), ("USD", "7.1")] {
@@ -349,8 +353,8 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
             contract_type: Set(ctype.to_owned()),
             subtype: Set(subtype.to_owned()),
             licence_scope: Set(scope.map(str::to_owned)),
-            seller_organisation_id: Set(spec.seller.id),
-            buyer_organisation_id: Set(spec.buyer.id),
+            seller_organisation_id: Set(Some(spec.seller.id)),
+            buyer_organisation_id: Set(Some(spec.buyer.id)),
             intermediary_organisation_id: Set(broker.as_ref().and_then(|b| b.organisation_id)),
             signed_on: Set(signed),
             valid_from: Set(Some(signed)),
@@ -379,6 +383,11 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
+            seller_party_id: Set(None),
+            buyer_party_id: Set(None),
+            intermediary_party_id: Set(None),
+            payment_method: Set(None),
+            objectives: Set(None),
         }
         .insert(txn)
         .await?;
@@ -435,6 +444,10 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
+            office_id: Set(Some(provincial)),
+            decision: Set(registered_on.map(|_| wire::DecisionKind::Registered.as_str().to_owned())),
+            decision_reasons: Set(None),
+            verification_code: Set(registered_on.map(|_| crate::domain::offices::new_verification_code())),
         }
         .insert(txn)
         .await?;

@@ -190,8 +190,10 @@ pub struct ContractOut {
     pub contract_type_label: String,
     pub subtype: String,
     pub licence_scope: Option<String>,
-    pub seller_organisation_id: Uuid,
-    pub buyer_organisation_id: Uuid,
+    /// The seller on the platform; absent for a party recorded off the platform.
+    pub seller_organisation_id: Option<Uuid>,
+    /// The buyer on the platform; absent for a party recorded off the platform.
+    pub buyer_organisation_id: Option<Uuid>,
     pub intermediary_organisation_id: Option<Uuid>,
     pub signed_on: NaiveDate,
     pub valid_from: Option<NaiveDate>,

@@ -44,3 +44,11 @@ pub struct ListingIndexed {
     #[serde(default)]
     pub index_write: Submitted,
 }
+
+/// An organisation joined or was verified with a credit code: contracts recorded with a party
+/// off the platform under that code now name the organisation (enqueued by listing, consumed
+/// by deal, which owns contracts and recorded parties).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationJoined {
+    pub organisation_id: Uuid,
+}

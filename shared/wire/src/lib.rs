@@ -12,6 +12,7 @@ pub mod events;
 pub mod ids;
 pub mod listing;
 pub mod matching;
+pub mod office;
 pub mod page;
 pub mod problem;
 pub mod stats;
@@ -23,10 +24,11 @@ pub use page::{Page, PageParams};
 pub use problem::{FieldError, Problem};
 pub use vocabulary::{
     AccessDecision, AccessStatus, AlertKind, AmountKind, ApplicationStatus, AttributionRole, Basis,
-    CertificationLevel, ContractStatus, CostKind, DeclineReason, Dim, DisclosureTerms,
-    DistributionRecipient, DossierAction, EvaluationMethod, FeedbackParty, GrantKind, ImportKind,
-    ImportMode, ImportStatus, LicenceScope, ListingKind, ListingStatus, MatchSideStatus,
-    MilestoneStatus, Mode, NeedKind, NotificationKind, OrgKind, OrgRole, Origin, PaymentStatus,
-    PriceMethod, Provenance, RegistrationStatus, RevisionStatus, Source, Stage, UnknownCode,
-    UserStatus, Verdict, VerificationStatus,
+    CertificationLevel, ContractStatus, CostKind, DecisionKind, DeclineReason, Dim,
+    DisclosureTerms, DistributionRecipient, DossierAction, EvaluationMethod, FeedbackParty,
+    GrantKind, ImportKind, ImportMode, ImportStatus, LicenceScope, ListingKind, ListingStatus,
+    MatchSideStatus, MilestoneStatus, Mode, NeedKind, NotificationKind, OfficeKind, OrgKind,
+    OrgRole, Origin, PartyRole, PaymentMethod, PaymentStatus, PriceMethod, Provenance,
+    RegistrationStatus, RevisionStatus, Source, Stage, UnknownCode, UserStatus, Verdict,
+    VerificationStatus,
 };

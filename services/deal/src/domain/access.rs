@@ -1,9 +1,14 @@
 //! Who may see and act on what: operators everything; members of an organisation the deals and
 //! contracts their organisation is a party to; brokers the deals they are assigned to now and
-//! the contracts that name them. Anyone else gets the same 404 as for a row that does not exist.
+//! the contracts that name them; a registration office's operators the contracts registered
+//! (or submitted) at their office. Anyone else gets the same 404 as for a row that does not
+//! exist. Everything that shows a contract or what hangs on it (registrations, documents)
+//! asks this one rule.
 
 use platform::auth::AuthUser;
-use platform::entity::{contract_brokers, contracts, deal_brokers, deals};
+use platform::entity::{
+    contract_brokers, contracts, deal_brokers, deals, office_operators, registrations,
+};
 use platform::error::{ApiError, ApiResult};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -82,8 +87,10 @@ pub fn deal_scope(caller: &AuthUser) -> Option<Condition> {
 /// True when the caller is a member of the contract's seller or buyer: the parties, who act
 /// on it (cancel, milestones, payments, registration).
 pub fn is_contract_party(caller: &AuthUser, c: &contracts::Model) -> bool {
-    caller.belongs_to(c.seller_organisation_id.into())
-        || caller.belongs_to(c.buyer_organisation_id.into())
+    [c.seller_organisation_id, c.buyer_organisation_id]
+        .into_iter()
+        .flatten()
+        .any(|o| caller.belongs_to(o.into()))
 }
 
 /// Operator, party member, a member of the intermediary the parties named (read only), a
@@ -98,6 +105,19 @@ pub async fn contract_visible(
         || is_contract_party(caller, c)
         || c.intermediary_organisation_id
             .is_some_and(|i| caller.belongs_to(i.into()))
+    {
+        return Ok(true);
+    }
+    if is_office_contract(db, caller, c.id).await? {
+        return Ok(true);
+    }
+    // An office operator sees the contract they recorded at their desk before it is submitted.
+    if c.created_by == caller.user_id.0
+        && office_operators::Entity::find()
+            .filter(office_operators::Column::UserId.eq(caller.user_id.0))
+            .count(db)
+            .await?
+            > 0
     {
         return Ok(true);
     }
@@ -116,6 +136,30 @@ pub async fn contract_visible(
         Some(deal) => is_assigned(db, deal, broker).await,
         None => Ok(false),
     }
+}
+
+/// True when the contract is registered (or submitted) at an office the caller is an operator
+/// of.
+pub async fn is_office_contract(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    contract_id: Uuid,
+) -> ApiResult<bool> {
+    let n = registrations::Entity::find()
+        .filter(registrations::Column::ContractId.eq(contract_id))
+        .filter(registrations::Column::OfficeId.in_subquery(offices_of_user(caller)))
+        .count(db)
+        .await?;
+    Ok(n > 0)
+}
+
+/// `SELECT office_id FROM office_operators WHERE user_id = <caller>`.
+fn offices_of_user(caller: &AuthUser) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(office_operators::Column::OfficeId)
+        .from(office_operators::Entity)
+        .and_where(Expr::col(office_operators::Column::UserId).eq(caller.user_id.0))
+        .to_owned()
 }
 
 /// 404 unless [`contract_visible`].
@@ -166,8 +210,18 @@ pub fn contract_scope(caller: &AuthUser) -> Option<Condition> {
                 ),
             );
     }
-    if caller.organisation_id.is_none() && caller.broker_id.is_none() {
-        any = any.add(Expr::val(1).eq(0));
-    }
+    // The contracts at the caller's offices: for most callers none, so a caller with no
+    // organisation and no broker profile still has a condition no row meets.
+    any = any.add(
+        contracts::Column::Id.in_subquery(
+            Query::select()
+                .column(registrations::Column::ContractId)
+                .from(registrations::Entity)
+                .and_where(
+                    Expr::col(registrations::Column::OfficeId).in_subquery(offices_of_user(caller)),
+                )
+                .to_owned(),
+        ),
+    );
     Some(any)
 }

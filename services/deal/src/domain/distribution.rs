@@ -320,7 +320,7 @@ pub async fn split_payment(
     else {
         return Ok(0);
     };
-    if achievement.organisation_id != contract.seller_organisation_id {
+    if Some(achievement.organisation_id) != contract.seller_organisation_id {
         return Ok(0);
     }
     let done = distribution_lines::Entity::find()

@@ -100,17 +100,33 @@ fn table(out: &TurnoverOut) -> (Vec<String>, Vec<Vec<String>>) {
 /// Renders the figures in `format`.
 pub fn render(out: &TurnoverOut, format: Format) -> ApiResult<Vec<u8>> {
     let (header, rows) = table(out);
+    let count_col = header.len().saturating_sub(3);
+    render_table(
+        "turnover",
+        &header,
+        &rows,
+        &[count_col, count_col + 2],
+        format,
+    )
+}
+
+/// Renders a header and rows in `format` (CSV with a BOM, or one XLSX sheet named `sheet`);
+/// the columns in `numeric` are integers (counts, fen) and become numbers in XLSX when exact.
+pub fn render_table(
+    sheet_name: &str,
+    header: &[String],
+    rows: &[Vec<String>],
+    numeric: &[usize],
+    format: Format,
+) -> ApiResult<Vec<u8>> {
     match format {
-        Format::Csv => csv(&header, &rows),
-        Format::Xlsx => {
-            let count_col = header.len().saturating_sub(3);
-            xlsx(&[Sheet {
-                name: "turnover",
-                header,
-                rows,
-                numeric: vec![count_col, count_col + 2],
-            }])
-        }
+        Format::Csv => csv(header, rows),
+        Format::Xlsx => xlsx(&[Sheet {
+            name: sheet_name,
+            header: header.to_vec(),
+            rows: rows.to_vec(),
+            numeric: numeric.to_vec(),
+        }]),
     }
 }
 

@@ -27,10 +27,11 @@ use uuid::Uuid;
 use super::access::contract_scope;
 use super::contracts::{self as contract_rules, CostLineIn};
 use super::deals::{self, Stage};
+use super::offices;
 use super::stats::{month_of, TurnoverChanged};
 use super::{clean_opt, next_version, now, paging, stale, today, Page};
 use crate::SERVICE;
-use wire::{ContractStatus, RegistrationStatus};
+use wire::{ContractStatus, DecisionKind, RegistrationStatus};
 
 /// Submits a contract for registration.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -52,6 +53,21 @@ pub struct DecisionIn {
     pub registered_on: Option<NaiveDate>,
     /// Required for `reject`.
     pub reason: Option<String>,
+    /// 认定 with a corrected type: the contract type the office registers it under.
+    #[serde(default)]
+    pub corrected_type: Option<String>,
+    /// The corrected subtype (with `corrected_type`).
+    #[serde(default)]
+    pub corrected_subtype: Option<String>,
+    /// The corrected licence scope, for a correction to a licence.
+    #[serde(default)]
+    pub corrected_licence_scope: Option<String>,
+    /// 认定 with corrected amounts (核定技术交易额), in the contract's currency.
+    #[serde(default)]
+    pub corrected_amounts: Option<AmountsChangeIn>,
+    /// Why the office corrected what it did (required with a correction).
+    #[serde(default)]
+    pub reasons: Option<String>,
 }
 
 /// Register or reject.
@@ -202,6 +218,7 @@ pub async fn submit(
         .filter(registrations::Column::ContractId.eq(c.id))
         .one(&txn)
         .await?;
+    let office = office_of_submission(&txn, caller, &c).await?;
     let at = now();
     let (before, after) = match existing {
         None => {
@@ -220,6 +237,10 @@ pub async fn submit(
                 version: Set(1),
                 created_at: Set(at),
                 updated_at: Set(at),
+                office_id: Set(Some(office)),
+                decision: Set(None),
+                decision_reasons: Set(None),
+                verification_code: Set(None),
             }
             .insert(&txn)
             .await
@@ -244,6 +265,8 @@ pub async fn submit(
                 )
                 .col_expr(registrations::Column::Version, Expr::value(r.version + 1))
                 .col_expr(registrations::Column::UpdatedAt, Expr::value(at))
+                .col_expr(registrations::Column::OfficeId, Expr::value(Some(office)))
+                .col_expr(registrations::Column::Decision, Expr::value(None::<String>))
                 .filter(registrations::Column::Id.eq(r.id))
                 .filter(registrations::Column::Version.eq(r.version))
                 .exec(&txn)
@@ -266,8 +289,211 @@ pub async fn submit(
     Ok(after)
 }
 
+/// The office a submission goes to: the submitter's own office when an office brings it (and
+/// the submitter acts for exactly one), otherwise the office of the contract's area.
+async fn office_of_submission(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    c: &contracts::Model,
+) -> ApiResult<Uuid> {
+    let mine = offices::memberships(db, caller.user_id.0).await?;
+    if let [only] = mine.as_slice() {
+        return Ok(*only);
+    }
+    Ok(offices::office_for_area(
+        db,
+        (&c.seller_country, &c.seller_region_code),
+        (&c.buyer_country, &c.buyer_region_code),
+    )
+    .await?
+    .id)
+}
+
+/// Reads a registration the caller may work as its office's operator: 404 for those who may
+/// not see its contract, 403 for those who see it but do not act for its office.
+pub async fn get_for_office(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+) -> ApiResult<registrations::Model> {
+    let r = get(db, caller, id).await?;
+    let office = office_id_of(db, &r).await?;
+    offices::ensure_acts_for(db, caller, office).await?;
+    Ok(r)
+}
+
+/// Applies the office's corrections (type, amounts) to the contract before it is registered,
+/// audited; answers which kind of 认定 this is.
+async fn apply_corrections(
+    txn: &sea_orm::DatabaseTransaction,
+    caller: &AuthUser,
+    c: &contracts::Model,
+    input: &DecisionIn,
+) -> ApiResult<DecisionKind> {
+    let type_change = input.corrected_type.is_some() || input.corrected_subtype.is_some();
+    let amounts_change = input.corrected_amounts.is_some();
+    if !type_change && !amounts_change {
+        return Ok(DecisionKind::Registered);
+    }
+    if clean_opt(input.reasons.clone()).is_none() {
+        return Err(ApiError::field(
+            "reasons",
+            "say why the office corrects the contract",
+        ));
+    }
+    if type_change {
+        let t = input
+            .corrected_type
+            .clone()
+            .unwrap_or_else(|| c.contract_type.clone());
+        let sub = input
+            .corrected_subtype
+            .clone()
+            .ok_or_else(|| ApiError::field("corrected_subtype", "name the corrected subtype"))?;
+        let mut v = Validator::new();
+        v.check(
+            contract_rules::type_label(&t).is_some(),
+            "corrected_type",
+            "must be development, transfer, licence, consulting or service",
+        );
+        v.check(
+            contract_rules::subtype_of(&t, &sub),
+            "corrected_subtype",
+            format!("is not a subtype of {t}"),
+        );
+        let scope = if t == "licence" {
+            let s = input
+                .corrected_licence_scope
+                .clone()
+                .or_else(|| c.licence_scope.clone());
+            v.check(
+                s.as_deref()
+                    .is_some_and(|s| wire::LicenceScope::parse(s).is_some()),
+                "corrected_licence_scope",
+                "a licence says whether it is exclusive, sole or non_exclusive",
+            );
+            s
+        } else {
+            None
+        };
+        v.finish()?;
+        let res = contracts::Entity::update_many()
+            .col_expr(contracts::Column::ContractType, Expr::value(t))
+            .col_expr(contracts::Column::Subtype, Expr::value(sub))
+            .col_expr(contracts::Column::LicenceScope, Expr::value(scope))
+            .col_expr(contracts::Column::Version, Expr::value(c.version + 1))
+            .col_expr(contracts::Column::UpdatedAt, Expr::value(now()))
+            .filter(contracts::Column::Id.eq(c.id))
+            .filter(contracts::Column::Version.eq(c.version))
+            .exec(txn)
+            .await?;
+        if res.rows_affected == 0 {
+            return Err(stale(format!("contract {}", c.id)));
+        }
+    }
+    if let Some(amounts) = &input.corrected_amounts {
+        let current = contract_rules::find(txn, c.id).await?;
+        set_amounts(txn, &current, amounts).await?;
+    }
+    let after = contract_rules::find(txn, c.id).await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "contract.correct",
+        entity_type: "contract",
+        entity_id: c.id,
+    }
+    .record(txn, Some(c), Some(&after))
+    .await?;
+    Ok(match (type_change, amounts_change) {
+        (true, true) => DecisionKind::TypeAndAmountsCorrected,
+        (true, false) => DecisionKind::TypeCorrected,
+        _ => DecisionKind::AmountsCorrected,
+    })
+}
+
+/// Sets a contract's amounts and cost lines (a change, or the office's correction), converted
+/// at the contract's stored rate.
+async fn set_amounts(
+    txn: &sea_orm::DatabaseTransaction,
+    c: &contracts::Model,
+    amounts: &AmountsChangeIn,
+) -> ApiResult<()> {
+    let mut v = Validator::new();
+    contract_rules::validate_amounts(
+        &c.currency,
+        amounts.contract_amount_minor,
+        amounts.tech_amount_minor,
+        &amounts.cost_lines,
+        &mut v,
+    );
+    v.finish()?;
+    let rate = match &c.fx_rate {
+        Some(r) => Some(platform::fx::parse_rate(r).ok_or_else(|| {
+            ApiError::Internal(anyhow::anyhow!(
+                "stored rate of contract {} unreadable",
+                c.id
+            ))
+        })?),
+        None => None,
+    };
+    let (contract_cny, tech_cny) = contract_rules::to_cny(
+        &c.currency,
+        amounts.contract_amount_minor,
+        amounts.tech_amount_minor,
+        rate,
+    )?;
+    let res = contracts::Entity::update_many()
+        .col_expr(
+            contracts::Column::ContractAmountMinor,
+            Expr::value(amounts.contract_amount_minor),
+        )
+        .col_expr(
+            contracts::Column::TechAmountMinor,
+            Expr::value(amounts.tech_amount_minor),
+        )
+        .col_expr(
+            contracts::Column::ContractAmountCnyMinor,
+            Expr::value(contract_cny),
+        )
+        .col_expr(contracts::Column::TechAmountCnyMinor, Expr::value(tech_cny))
+        .col_expr(contracts::Column::Version, Expr::value(c.version + 1))
+        .col_expr(contracts::Column::UpdatedAt, Expr::value(now()))
+        .filter(contracts::Column::Id.eq(c.id))
+        .filter(contracts::Column::Version.eq(c.version))
+        .exec(txn)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(stale(format!("contract {}", c.id)));
+    }
+    contract_cost_lines::Entity::delete_many()
+        .filter(contract_cost_lines::Column::ContractId.eq(c.id))
+        .exec(txn)
+        .await?;
+    for line in &amounts.cost_lines {
+        contract_cost_lines::ActiveModel {
+            id: Set(new_uuid()),
+            contract_id: Set(c.id),
+            kind: Set(line.kind.clone()),
+            description: Set(line.description.trim().to_owned()),
+            amount_minor: Set(line.amount_minor),
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The office a registration belongs to (rows from before offices: the provincial office).
+pub async fn office_id_of(db: &impl ConnectionTrait, r: &registrations::Model) -> ApiResult<Uuid> {
+    match r.office_id {
+        Some(id) => Ok(id),
+        None => Ok(offices::provincial(db).await?.id),
+    }
+}
+
 /// A registration-number format split around its sequence: (prefix, digits, suffix) for `year`.
-fn split_format(format: &str, year: i32) -> (String, usize, String) {
+pub(crate) fn split_format(format: &str, year: i32) -> (String, usize, String) {
     let year = year.to_string();
     let Some(start) = format.find("{seq") else {
         return (format.replace("{year}", &year), 6, String::new());
@@ -340,9 +566,8 @@ pub async fn decide(
     id: Uuid,
     input: DecisionIn,
 ) -> ApiResult<registrations::Model> {
-    caller.require_operator()?;
     let txn = db.begin().await?;
-    let before = find(&txn, id).await?;
+    let before = get_for_office(&txn, caller, id).await?;
     if before.status != RegistrationStatus::Submitted.as_str() {
         return Err(ApiError::conflict(
             "registration_not_submitted",
@@ -350,6 +575,19 @@ pub async fn decide(
         ));
     }
     let c = contract_rules::find(&txn, before.contract_id).await?;
+    // The provincial office registers under the configured name (`deal.registration_office`);
+    // a city office under its own.
+    let office_name = match before.office_id {
+        Some(o) => {
+            let office = offices::find(&txn, o).await?;
+            if office.kind == wire::OfficeKind::Provincial.as_str() {
+                config.registration_office.clone()
+            } else {
+                office.name
+            }
+        }
+        None => config.registration_office.clone(),
+    };
     let at = now();
     let update = registrations::Entity::update_many()
         .col_expr(
@@ -385,7 +623,8 @@ pub async fn decide(
                     "the contract was cancelled",
                 ));
             }
-            let number = match clean_opt(input.registration_number) {
+            let kind = apply_corrections(&txn, caller, &c, &input).await?;
+            let number = match clean_opt(input.registration_number.clone()) {
                 Some(n) => n,
                 None => next_number(&txn, &config.registration_number_format, on.year()).await?,
             };
@@ -401,8 +640,7 @@ pub async fn decide(
                 .col_expr(
                     registrations::Column::Office,
                     Expr::value(Some(
-                        clean_opt(input.office)
-                            .unwrap_or_else(|| config.registration_office.clone()),
+                        clean_opt(input.office.clone()).unwrap_or_else(|| office_name.clone()),
                     )),
                 )
                 .col_expr(registrations::Column::RegisteredOn, Expr::value(Some(on)))
@@ -410,11 +648,32 @@ pub async fn decide(
                     registrations::Column::RejectionReason,
                     Expr::value(None::<String>),
                 )
+                .col_expr(
+                    registrations::Column::Decision,
+                    Expr::value(Some(kind.as_str())),
+                )
+                .col_expr(
+                    registrations::Column::DecisionReasons,
+                    Expr::value(clean_opt(input.reasons.clone())),
+                )
+                .col_expr(
+                    registrations::Column::VerificationCode,
+                    Expr::value(Some(offices::new_verification_code())),
+                )
         }
         Decision::Reject => {
-            let reason = clean_opt(input.reason)
+            let reason = clean_opt(input.reason.clone())
+                .or_else(|| clean_opt(input.reasons.clone()))
                 .ok_or_else(|| ApiError::field("reason", "say why the registration is rejected"))?;
             update
+                .col_expr(
+                    registrations::Column::Decision,
+                    Expr::value(Some(DecisionKind::Refused.as_str())),
+                )
+                .col_expr(
+                    registrations::Column::DecisionReasons,
+                    Expr::value(Some(reason.clone())),
+                )
                 .col_expr(
                     registrations::Column::Status,
                     Expr::value(RegistrationStatus::Rejected.as_str()),
@@ -473,7 +732,6 @@ pub async fn change(
     id: Uuid,
     input: ChangeIn,
 ) -> ApiResult<registrations::Model> {
-    caller.require_operator()?;
     let mut v = Validator::new();
     v.length(&input.note, "note", 2, 2000);
     if let Some(o) = &input.office {
@@ -484,7 +742,7 @@ pub async fn change(
     }
     v.finish()?;
     let txn = db.begin().await?;
-    let before = find(&txn, id).await?;
+    let before = get_for_office(&txn, caller, id).await?;
     if before.status != RegistrationStatus::Registered.as_str() {
         return Err(ApiError::conflict(
             "registration_not_registered",
@@ -501,68 +759,7 @@ pub async fn change(
         }
     }
     if let Some(amounts) = &input.amounts {
-        let mut v = Validator::new();
-        contract_rules::validate_amounts(
-            &c.currency,
-            amounts.contract_amount_minor,
-            amounts.tech_amount_minor,
-            &amounts.cost_lines,
-            &mut v,
-        );
-        v.finish()?;
-        let rate = match &c.fx_rate {
-            Some(r) => Some(platform::fx::parse_rate(r).ok_or_else(|| {
-                ApiError::Internal(anyhow::anyhow!(
-                    "stored rate of contract {} unreadable",
-                    c.id
-                ))
-            })?),
-            None => None,
-        };
-        let (contract_cny, tech_cny) = contract_rules::to_cny(
-            &c.currency,
-            amounts.contract_amount_minor,
-            amounts.tech_amount_minor,
-            rate,
-        )?;
-        let res = contracts::Entity::update_many()
-            .col_expr(
-                contracts::Column::ContractAmountMinor,
-                Expr::value(amounts.contract_amount_minor),
-            )
-            .col_expr(
-                contracts::Column::TechAmountMinor,
-                Expr::value(amounts.tech_amount_minor),
-            )
-            .col_expr(
-                contracts::Column::ContractAmountCnyMinor,
-                Expr::value(contract_cny),
-            )
-            .col_expr(contracts::Column::TechAmountCnyMinor, Expr::value(tech_cny))
-            .col_expr(contracts::Column::Version, Expr::value(c.version + 1))
-            .col_expr(contracts::Column::UpdatedAt, Expr::value(now()))
-            .filter(contracts::Column::Id.eq(c.id))
-            .filter(contracts::Column::Version.eq(c.version))
-            .exec(&txn)
-            .await?;
-        if res.rows_affected == 0 {
-            return Err(stale(format!("contract {}", c.id)));
-        }
-        contract_cost_lines::Entity::delete_many()
-            .filter(contract_cost_lines::Column::ContractId.eq(c.id))
-            .exec(&txn)
-            .await?;
-        for line in &amounts.cost_lines {
-            contract_cost_lines::ActiveModel {
-                id: Set(new_uuid()),
-                contract_id: Set(c.id),
-                kind: Set(line.kind.clone()),
-                description: Set(line.description.trim().to_owned()),
-                amount_minor: Set(line.amount_minor),
-            }
-            .insert(&txn)
-            .await?;
-        }
+        set_amounts(&txn, &c, amounts).await?;
         let after_contract = contract_rules::find(&txn, c.id).await?;
         AuditEntry {
             actor: Some(caller),
@@ -613,12 +810,11 @@ pub async fn cancel(
     id: Uuid,
     input: CancelRegistrationIn,
 ) -> ApiResult<registrations::Model> {
-    caller.require_operator()?;
     let mut v = Validator::new();
     v.length(&input.reason, "reason", 2, 2000);
     v.finish()?;
     let txn = db.begin().await?;
-    let before = find(&txn, id).await?;
+    let before = get_for_office(&txn, caller, id).await?;
     if before.status != RegistrationStatus::Registered.as_str() {
         return Err(ApiError::conflict(
             "registration_not_registered",

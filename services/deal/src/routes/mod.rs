@@ -6,6 +6,7 @@ pub mod deals;
 pub mod distribution;
 pub mod documents;
 pub mod fx_rates;
+pub mod offices;
 pub mod payments;
 pub mod registrations;
 pub mod stats;

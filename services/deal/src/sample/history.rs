@@ -22,7 +22,7 @@ use wire::OrgKind;
 
 use crate::domain::contracts::CONTRACT_TYPES;
 use crate::domain::stats::{in_guangxi, month_of, recompute_month};
-use wire::{ContractStatus, RegistrationStatus};
+use wire::{ContractStatus, DecisionKind, RegistrationStatus};
 
 /// Contract number prefix of the sample history; the first number marks it loaded.
 const PREFIX: &str = "SAMPLE-H-";
@@ -155,6 +155,10 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
         return Ok(HistoryCounts::default());
     }
     let office = platform::config::DealConfig::default().registration_office;
+    let provincial = crate::domain::offices::provincial(txn)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .id;
     let now = crate::domain::now();
     let mut rng = SplitMix64::new(SEED);
     let mut contract_rows = Vec::new();
@@ -222,8 +226,8 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
                 contract_type: Set(ctype.to_owned()),
                 subtype: Set(subtype.to_owned()),
                 licence_scope: Set((ctype == "licence").then(|| "non_exclusive".to_owned())),
-                seller_organisation_id: Set(seller.id),
-                buyer_organisation_id: Set(buyer.id),
+                seller_organisation_id: Set(Some(seller.id)),
+                buyer_organisation_id: Set(Some(buyer.id)),
                 intermediary_organisation_id: Set(None),
                 signed_on: Set(signed_on),
                 valid_from: Set(Some(signed_on)),
@@ -248,6 +252,11 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
                 version: Set(1),
                 created_at: Set(now),
                 updated_at: Set(now),
+                seller_party_id: Set(None),
+                buyer_party_id: Set(None),
+                intermediary_party_id: Set(None),
+                payment_method: Set(None),
+                objectives: Set(None),
             });
             registration_rows.push(registrations::ActiveModel {
                 id: Set(new_uuid()),
@@ -264,6 +273,10 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
                 version: Set(1),
                 created_at: Set(now),
                 updated_at: Set(now),
+                office_id: Set(Some(provincial)),
+                decision: Set(Some(DecisionKind::Registered.as_str().to_owned())),
+                decision_reasons: Set(None),
+                verification_code: Set(Some(crate::domain::offices::new_verification_code())),
             });
             months.push(month_of(registered_on));
         }

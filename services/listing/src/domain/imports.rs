@@ -6,9 +6,7 @@
 //! so a crash half-way leaves no partial import behind, and re-running the job is harmless.
 //! Imported listings are drafts: owners submit them for review like any other.
 
-use std::str::FromStr;
-
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use platform::auth::AuthUser;
 use platform::entity::{achievements, imports, needs, organisations};
 use platform::error::{ApiError, ApiResult, FieldError};
@@ -16,7 +14,6 @@ use platform::ids::new_uuid;
 use platform::jobs::{enqueue, Job};
 use platform::money::Currency;
 use platform::taxonomy::{self, Term};
-use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -26,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
+use super::spreadsheet::cells::{normalise_header, parse_date};
 use super::spreadsheet::{self, Format, Table};
 use super::{achievements as ach, needs as nd};
 
@@ -476,22 +474,6 @@ const NEED_COLUMNS: &[Column] = &[
 ];
 
 /// `最低价格（元）` / `Price Min` / ` price_min ` all compare equal.
-fn normalise_header(h: &str) -> String {
-    let mut out = String::new();
-    let mut depth = 0;
-    for c in h.chars() {
-        match c {
-            '(' | '（' | '[' | '【' => depth += 1,
-            ')' | '）' | ']' | '】' => depth = (depth - 1).max(0),
-            c if depth == 0 && !c.is_whitespace() && c != '_' && c != '-' && c != '*' => {
-                out.extend(c.to_lowercase())
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
 /// Which column of the file feeds which field; missing required columns are file errors.
 fn map_headers(
     kind: ImportKind,
@@ -588,31 +570,10 @@ fn parse_bool(v: &str) -> Option<bool> {
     }
 }
 
-fn parse_date(v: &str) -> Option<NaiveDate> {
-    let v = v.trim();
-    ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
-        .iter()
-        .find_map(|f| NaiveDate::parse_from_str(v, f).ok())
-}
-
 /// Minor units of `currency` from an amount in major units ("12.5", "1,200,000.00").
 fn parse_money(v: &str, currency: &str) -> Result<i64, String> {
-    let cleaned: String = v
-        .chars()
-        .filter(|c| *c != ',' && *c != '，' && !c.is_whitespace())
-        .collect();
-    let amount = Decimal::from_str(&cleaned)
-        .map_err(|_| "must be an amount such as 500000 or 12.50".to_owned())?;
     let exponent = Currency::parse(currency).map_or(2, |c| c.exponent);
-    // Checked: a cell of 79228162514264337593543950335 overflows the decimal type itself.
-    let scaled = 10_i64
-        .checked_pow(exponent)
-        .and_then(|unit| amount.checked_mul(Decimal::from(unit)))
-        .ok_or_else(|| "is too large".to_owned())?;
-    if scaled.fract() != Decimal::ZERO {
-        return Err(format!("has more decimals than {currency} allows"));
-    }
-    i64::try_from(scaled).map_err(|_| "is too large".to_owned())
+    spreadsheet::cells::parse_amount(v, exponent, currency)
 }
 
 /// One data row as listing-input JSON, or the cell errors found on the way.
@@ -1366,6 +1327,7 @@ pub async fn export(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     #[test]
     fn headers_match_in_chinese_english_and_with_units() {

@@ -19,6 +19,7 @@ pub mod organisations;
 pub mod patch;
 pub mod retention;
 pub mod revisions;
-pub mod spreadsheet;
+/// Spreadsheet reading and writing, shared with the registration office's intake.
+pub use ::spreadsheet;
 pub mod throttle;
 pub mod translations;

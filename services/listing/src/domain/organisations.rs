@@ -135,6 +135,17 @@ pub async fn insert(
     }
     .insert(db)
     .await?;
+    if model.credit_code.is_some() {
+        // Contracts recorded with this party off the platform link to it once it is verified
+        // (deal's `organisation_joined.v1` handler checks that).
+        platform::jobs::enqueue(
+            db,
+            &platform::jobs::events::OrganisationJoined {
+                organisation_id: model.id,
+            },
+        )
+        .await?;
+    }
     Ok(model)
 }
 
@@ -242,6 +253,17 @@ pub async fn decide_verification(
     }
     .record(db, Some(&before), Some(&out(updated.clone())))
     .await?;
+    if updated.credit_code.is_some()
+        && updated.verification_status == VerificationStatus::Verified.as_str()
+    {
+        platform::jobs::enqueue(
+            db,
+            &platform::jobs::events::OrganisationJoined {
+                organisation_id: updated.id,
+            },
+        )
+        .await?;
+    }
     Ok(updated)
 }
 

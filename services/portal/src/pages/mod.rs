@@ -23,6 +23,7 @@ mod listing;
 mod listing_form;
 mod my;
 mod notifications;
+mod office;
 mod translations;
 mod tto;
 
@@ -42,6 +43,7 @@ pub fn routes() -> Router<Portal> {
         .merge(notifications::routes())
         .merge(tto::routes())
         .merge(translations::routes())
+        .merge(office::routes())
 }
 
 /// The id in a page's path, when it is one (anything else is a page that does not exist, and

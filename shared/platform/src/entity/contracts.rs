@@ -15,8 +15,8 @@ pub struct Model {
     pub contract_type: String,
     pub subtype: String,
     pub licence_scope: Option<String>,
-    pub seller_organisation_id: Uuid,
-    pub buyer_organisation_id: Uuid,
+    pub seller_organisation_id: Option<Uuid>,
+    pub buyer_organisation_id: Option<Uuid>,
     pub intermediary_organisation_id: Option<Uuid>,
     pub signed_on: Date,
     pub valid_from: Option<Date>,
@@ -41,6 +41,17 @@ pub struct Model {
     pub version: i32,
     pub created_at: DateTimeWithTimeZone,
     pub updated_at: DateTimeWithTimeZone,
+    /// The seller as recorded off the platform (`recorded_parties`), if it was.
+    pub seller_party_id: Option<Uuid>,
+    /// The buyer as recorded off the platform, if it was.
+    pub buyer_party_id: Option<Uuid>,
+    /// The intermediary as recorded off the platform, if it was.
+    pub intermediary_party_id: Option<Uuid>,
+    /// How the price is paid (`wire::PaymentMethod`).
+    pub payment_method: Option<String>,
+    /// Social and economic objectives (社会经济目标) from the registration form.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub objectives: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -25,6 +25,15 @@ pub struct Model {
     pub version: i32,
     pub created_at: DateTimeWithTimeZone,
     pub updated_at: DateTimeWithTimeZone,
+    /// The registration office working it (`registration_offices`).
+    pub office_id: Option<Uuid>,
+    /// The 认定 decision (`wire::DecisionKind`).
+    pub decision: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub decision_reasons: Option<String>,
+    /// The certificate's unguessable verification code.
+    #[sea_orm(unique)]
+    pub verification_code: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

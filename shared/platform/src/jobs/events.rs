@@ -3,7 +3,7 @@
 
 use super::Job;
 
-pub use wire::events::{ListingExpiring, ListingIndexed};
+pub use wire::events::{ListingExpiring, ListingIndexed, OrganisationJoined};
 
 impl Job for ListingExpiring {
     const NAME: &'static str = "listing_expiring.v1";
@@ -13,4 +13,9 @@ impl Job for ListingExpiring {
 impl Job for ListingIndexed {
     const NAME: &'static str = "listing_indexed.v1";
     const QUEUE: &'static str = "matching";
+}
+
+impl Job for OrganisationJoined {
+    const NAME: &'static str = "organisation_joined.v1";
+    const QUEUE: &'static str = "registrations";
 }

@@ -96,6 +96,7 @@ pub mod accounts;
 pub mod deal;
 pub mod listing;
 pub mod matching;
+pub mod office;
 pub mod tto;
 
 pub use accounts::{OrgKind, OrgRole, UserStatus, VerificationStatus};
@@ -110,6 +111,7 @@ pub use listing::{
 pub use matching::{
     AlertKind, DeclineReason, FeedbackParty, MatchSideStatus, NotificationKind, Verdict,
 };
+pub use office::{DecisionKind, OfficeKind, PartyRole, PaymentMethod};
 pub use tto::{
     AccessDecision, AccessStatus, DisclosureTerms, DistributionRecipient, DossierAction,
     EvaluationMethod, GrantKind, PriceMethod,

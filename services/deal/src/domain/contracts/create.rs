@@ -23,6 +23,7 @@ use uuid::Uuid;
 
 use super::super::access::is_assigned;
 use super::super::deals::{self, Stage};
+use super::super::parties::{self, CheckedParty, RecordedPartyIn, Side};
 use super::super::{now, today};
 use super::{
     subtype_ok, to_cny, type_label, validate_amounts, ContractIn, CostLineIn, NamedBrokerIn,
@@ -40,7 +41,7 @@ pub async fn create(
 ) -> ApiResult<contracts::Model> {
     validate_fields(&input)?;
     let deal = find_deal(txn, input.deal_id).await?;
-    let parties = find_parties(txn, &input, deal.as_ref()).await?;
+    let parties = find_parties(txn, caller, &input, deal.as_ref()).await?;
     ensure_may_record(txn, caller, deal.as_ref(), &parties).await?;
     let listings = find_listings(txn, &input, deal.as_ref()).await?;
     if let Some(d) = &deal {
@@ -116,6 +117,9 @@ fn validate_fields(input: &ContractIn) -> ApiResult<()> {
         &input.cost_lines,
         &mut v,
     );
+    if let Some(o) = &input.objectives {
+        v.length(o, "objectives", 0, 2000);
+    }
     v.check(
         taxonomy::is_industry(&input.industry_code),
         "industry_code",
@@ -153,70 +157,156 @@ async fn find_deal(
     }
 }
 
-/// Seller and buyer (the deal's unless the body names them): their rows give the contract
-/// its countries and regions.
-struct Parties {
-    seller: organisations::Model,
-    buyer: organisations::Model,
+/// Seller and buyer (the deal's unless the body names them), each an organisation on the
+/// platform or a recorded party: they give the contract its countries and regions.
+pub(crate) struct Parties {
+    pub(crate) seller: Side,
+    pub(crate) buyer: Side,
+    pub(crate) intermediary: Option<Side>,
+}
+
+/// The recorded parties of the body, checked (422 with every bad field).
+fn check_recorded(input: &ContractIn) -> ApiResult<[Option<CheckedParty>; 3]> {
+    let mut v = Validator::new();
+    let mut checked = |p: &Option<RecordedPartyIn>, path: &str| {
+        p.as_ref().and_then(|p| {
+            let mut own = Validator::new();
+            let c = parties::check(p, path, &mut own);
+            if let Err(ApiError::Validation(fields)) = own.finish() {
+                for f in fields {
+                    v.push(&f.path, f.message);
+                }
+            }
+            c
+        })
+    };
+    let seller = checked(&input.seller_party, "seller_party");
+    let buyer = checked(&input.buyer_party, "buyer_party");
+    let intermediary = checked(&input.intermediary_party, "intermediary_party");
+    v.finish()?;
+    Ok([seller, buyer, intermediary])
 }
 
 /// The parties of the contract, checked against each other, the intermediary and the deal.
 async fn find_parties(
     txn: &DatabaseTransaction,
+    caller: &AuthUser,
     input: &ContractIn,
     deal: Option<&platform::entity::deals::Model>,
 ) -> ApiResult<Parties> {
+    parties::one_of(
+        input.seller_organisation_id,
+        input.seller_party.is_some(),
+        "seller_party",
+    )?;
+    parties::one_of(
+        input.buyer_organisation_id,
+        input.buyer_party.is_some(),
+        "buyer_party",
+    )?;
+    parties::one_of(
+        input.intermediary_organisation_id,
+        input.intermediary_party.is_some(),
+        "intermediary_party",
+    )?;
+    if deal.is_some() && (input.seller_party.is_some() || input.buyer_party.is_some()) {
+        return Err(ApiError::field(
+            "deal_id",
+            "a deal's parties are on the platform; recorded parties are for contracts without a deal",
+        ));
+    }
+    let [seller_rec, buyer_rec, intermediary_rec] = check_recorded(input)?;
     let seller_id = input
         .seller_organisation_id
-        .or(deal.map(|d| d.seller_organisation_id))
-        .ok_or_else(|| ApiError::field("seller_organisation_id", "required without a deal"))?;
+        .or(deal.map(|d| d.seller_organisation_id));
     let buyer_id = input
         .buyer_organisation_id
-        .or(deal.map(|d| d.buyer_organisation_id))
-        .ok_or_else(|| ApiError::field("buyer_organisation_id", "required without a deal"))?;
-    let mut v = Validator::new();
-    v.check(
-        seller_id != buyer_id,
-        "buyer_organisation_id",
-        "seller and buyer must be different organisations",
-    );
-    if let Some(i) = input.intermediary_organisation_id {
-        v.check(
-            i != seller_id && i != buyer_id,
-            "intermediary_organisation_id",
-            "the intermediary is neither seller nor buyer",
-        );
+        .or(deal.map(|d| d.buyer_organisation_id));
+    if seller_id.is_none() && seller_rec.is_none() {
+        return Err(ApiError::field(
+            "seller_organisation_id",
+            "required without a deal (or give seller_party)",
+        ));
+    }
+    if buyer_id.is_none() && buyer_rec.is_none() {
+        return Err(ApiError::field(
+            "buyer_organisation_id",
+            "required without a deal (or give buyer_party)",
+        ));
     }
     if let Some(d) = deal {
+        let mut v = Validator::new();
         v.check(
-            d.seller_organisation_id == seller_id,
+            Some(d.seller_organisation_id) == seller_id,
             "seller_organisation_id",
             "must be the deal's seller",
         );
         v.check(
-            d.buyer_organisation_id == buyer_id,
+            Some(d.buyer_organisation_id) == buyer_id,
             "buyer_organisation_id",
             "must be the deal's buyer",
         );
+        v.finish()?;
+    }
+    let seller = match (seller_id, &seller_rec) {
+        (Some(id), _) => Side::organisation(
+            &organisations::Entity::find_by_id(id)
+                .one(txn)
+                .await?
+                .ok_or_else(|| ApiError::field("seller_organisation_id", "no such organisation"))?,
+        ),
+        (None, Some(p)) => parties::resolve(txn, caller, p).await?,
+        (None, None) => unreachable_side("seller")?,
+    };
+    let buyer = match (buyer_id, &buyer_rec) {
+        (Some(id), _) => Side::organisation(
+            &organisations::Entity::find_by_id(id)
+                .one(txn)
+                .await?
+                .ok_or_else(|| ApiError::field("buyer_organisation_id", "no such organisation"))?,
+        ),
+        (None, Some(p)) => parties::resolve(txn, caller, p).await?,
+        (None, None) => unreachable_side("buyer")?,
+    };
+    let intermediary = match (input.intermediary_organisation_id, &intermediary_rec) {
+        (Some(i), _) => Some(Side::organisation(
+            &organisations::Entity::find_by_id(i)
+                .one(txn)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::field("intermediary_organisation_id", "no such organisation")
+                })?,
+        )),
+        (None, Some(p)) => Some(parties::resolve(txn, caller, p).await?),
+        (None, None) => None,
+    };
+    let mut v = Validator::new();
+    v.check(
+        seller.key() != buyer.key(),
+        "buyer_organisation_id",
+        "seller and buyer must be different organisations",
+    );
+    if let Some(i) = &intermediary {
+        v.check(
+            i.key() != seller.key() && i.key() != buyer.key(),
+            "intermediary_organisation_id",
+            "the intermediary is neither seller nor buyer",
+        );
     }
     v.finish()?;
-    let seller = organisations::Entity::find_by_id(seller_id)
-        .one(txn)
-        .await?
-        .ok_or_else(|| ApiError::field("seller_organisation_id", "no such organisation"))?;
-    let buyer = organisations::Entity::find_by_id(buyer_id)
-        .one(txn)
-        .await?
-        .ok_or_else(|| ApiError::field("buyer_organisation_id", "no such organisation"))?;
-    if let Some(i) = input.intermediary_organisation_id {
-        organisations::Entity::find_by_id(i)
-            .one(txn)
-            .await?
-            .ok_or_else(|| {
-                ApiError::field("intermediary_organisation_id", "no such organisation")
-            })?;
-    }
-    Ok(Parties { seller, buyer })
+    Ok(Parties {
+        seller,
+        buyer,
+        intermediary,
+    })
+}
+
+/// Both the organisation and the recorded party of a side were checked absent above.
+fn unreachable_side(role: &str) -> ApiResult<Side> {
+    Err(ApiError::field(
+        format!("{role}_organisation_id"),
+        "required without a deal",
+    ))
 }
 
 /// Who may record it: operators, members of the seller or the buyer, brokers assigned to the
@@ -228,8 +318,10 @@ async fn ensure_may_record(
     deal: Option<&platform::entity::deals::Model>,
     parties: &Parties,
 ) -> ApiResult<()> {
-    let party =
-        caller.belongs_to(parties.seller.id.into()) || caller.belongs_to(parties.buyer.id.into());
+    let party = [&parties.seller, &parties.buyer].iter().any(|side| {
+        side.organisation_id
+            .is_some_and(|o| caller.belongs_to(o.into()))
+    });
     let assigned = match (deal, caller.broker_id) {
         (Some(d), Some(b)) => is_assigned(txn, d.id, b).await?,
         _ => false,
@@ -237,11 +329,18 @@ async fn ensure_may_record(
     if caller.is_operator || party || assigned {
         return Ok(());
     }
+    // A registration office records the contracts brought to its desk.
+    if !super::super::offices::acting_for(txn, caller)
+        .await?
+        .is_empty()
+    {
+        return Ok(());
+    }
     if let Some(d) = deal {
         super::super::access::ensure_deal_visible(txn, caller, d).await?;
     }
     Err(ApiError::Forbidden(
-        "contracts are recorded by the seller, the buyer, the deal's assigned brokers or operators"
+        "contracts are recorded by the seller, the buyer, the deal's assigned brokers, a registration office or operators"
             .to_owned(),
     ))
 }
@@ -347,9 +446,12 @@ async fn insert_contract(
         contract_type: Set(input.contract_type.clone()),
         subtype: Set(input.subtype.clone()),
         licence_scope: Set(input.licence_scope.clone()),
-        seller_organisation_id: Set(parties.seller.id),
-        buyer_organisation_id: Set(parties.buyer.id),
-        intermediary_organisation_id: Set(input.intermediary_organisation_id),
+        seller_organisation_id: Set(parties.seller.organisation_id),
+        buyer_organisation_id: Set(parties.buyer.organisation_id),
+        intermediary_organisation_id: Set(parties
+            .intermediary
+            .as_ref()
+            .and_then(|i| i.organisation_id)),
         signed_on: Set(input.signed_on),
         valid_from: Set(input.valid_from),
         valid_until: Set(input.valid_until),
@@ -373,6 +475,16 @@ async fn insert_contract(
         version: Set(1),
         created_at: Set(at),
         updated_at: Set(at),
+        seller_party_id: Set(parties.seller.party_id),
+        buyer_party_id: Set(parties.buyer.party_id),
+        intermediary_party_id: Set(parties.intermediary.as_ref().and_then(|i| i.party_id)),
+        payment_method: Set(input.payment_method.map(|m| m.as_str().to_owned())),
+        objectives: Set(input
+            .objectives
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)),
     }
     .insert(txn)
     .await

@@ -31,6 +31,7 @@ use wire::{ContractStatus, CostKind, MilestoneStatus, RegistrationStatus};
 
 use super::access::{contract_scope, ensure_contract_visible, is_assigned, is_contract_party};
 use super::deals;
+use super::parties::RecordedPartyIn;
 use super::{now, paging, stale, Page};
 use crate::SERVICE;
 
@@ -86,6 +87,11 @@ pub fn type_label(code: &str) -> Option<&'static str> {
         .map(|(_, l, _)| *l)
 }
 
+/// True when `subtype` is a subtype of `contract_type`.
+pub fn subtype_of(contract_type: &str, subtype: &str) -> bool {
+    subtype_ok(contract_type, subtype)
+}
+
 fn subtype_ok(contract_type: &str, subtype: &str) -> bool {
     CONTRACT_TYPES
         .iter()
@@ -136,6 +142,21 @@ pub struct ContractIn {
     /// Brokers to name besides those of the deal's attribution ledger.
     #[serde(default)]
     pub brokers: Vec<NamedBrokerIn>,
+    /// The seller when it is not on the platform (instead of `seller_organisation_id`).
+    #[serde(default)]
+    pub seller_party: Option<RecordedPartyIn>,
+    /// The buyer when it is not on the platform (instead of `buyer_organisation_id`).
+    #[serde(default)]
+    pub buyer_party: Option<RecordedPartyIn>,
+    /// The intermediary when it is not on the platform.
+    #[serde(default)]
+    pub intermediary_party: Option<RecordedPartyIn>,
+    /// How the price is paid (registration form).
+    #[serde(default)]
+    pub payment_method: Option<wire::PaymentMethod>,
+    /// Social and economic objectives (registration form).
+    #[serde(default)]
+    pub objectives: Option<String>,
 }
 
 /// Filters of the contract list.
@@ -401,8 +422,15 @@ pub async fn get_to_act(
             return Ok(c);
         }
     }
+    // A registration office acts on the contracts it sees (its own, those at its desk).
+    if !super::offices::memberships(db, caller.user_id.0)
+        .await?
+        .is_empty()
+    {
+        return Ok(c);
+    }
     Err(ApiError::Forbidden(
-        "only the parties, the deal's assigned brokers and operators act on a contract".to_owned(),
+        "only the parties, the deal's assigned brokers, registration offices and operators act on a contract".to_owned(),
     ))
 }
 

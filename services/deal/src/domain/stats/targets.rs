@@ -189,8 +189,8 @@ async fn actual_value(
                 .all(db)
                 .await?
             {
-                served.insert(c.seller_organisation_id);
-                served.insert(c.buyer_organisation_id);
+                served.extend(c.seller_organisation_id);
+                served.extend(c.buyer_organisation_id);
             }
             Ok(i64::try_from(served.intersection(&enterprises).count()).unwrap_or(i64::MAX))
         }

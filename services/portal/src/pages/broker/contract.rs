@@ -294,8 +294,8 @@ async fn contract_page(
         }
     }
     let orgs = [
-        Some(&c.seller_organisation_id),
-        Some(&c.buyer_organisation_id),
+        c.seller_organisation_id.as_ref(),
+        c.buyer_organisation_id.as_ref(),
         c.intermediary_organisation_id.as_ref(),
     ];
     for org in orgs.into_iter().flatten() {
@@ -418,8 +418,15 @@ async fn contract_page(
         scope: c.licence_scope.as_ref().map(|s| word(&t, "scope", s)),
         status: t.term("contract_status", c.status.as_str()),
         cancelled,
-        seller: name_of(&c.seller_organisation_id),
-        buyer: name_of(&c.buyer_organisation_id),
+        // A party recorded off the platform has no organisation to name here.
+        seller: c
+            .seller_organisation_id
+            .as_ref()
+            .map_or_else(|| "—".to_owned(), name_of),
+        buyer: c
+            .buyer_organisation_id
+            .as_ref()
+            .map_or_else(|| "—".to_owned(), name_of),
         intermediary: c.intermediary_organisation_id.as_ref().map(name_of),
         signed_on: c.signed_on.to_string(),
         valid_from: t.opt_date(&c.valid_from),

@@ -102,10 +102,10 @@ pub(super) async fn registrations_page(
         caller,
         t,
         contracts.values().flat_map(|c| {
-            [
-                c.seller_organisation_id.to_string(),
-                c.buyer_organisation_id.to_string(),
-            ]
+            [c.seller_organisation_id, c.buyer_organisation_id]
+                .into_iter()
+                .flatten()
+                .map(|o| o.to_string())
         }),
     )
     .await;
@@ -123,10 +123,12 @@ pub(super) async fn registrations_page(
                 contract_amount: t.cny(r.contract_amount_cny_minor),
                 tech_amount: t.cny(r.tech_amount_cny_minor),
                 seller: c
-                    .map(|c| name_or_dash(&names, &c.seller_organisation_id.to_string()))
+                    .and_then(|c| c.seller_organisation_id)
+                    .map(|o| name_or_dash(&names, &o.to_string()))
                     .unwrap_or_else(|| "—".to_owned()),
                 buyer: c
-                    .map(|c| name_or_dash(&names, &c.buyer_organisation_id.to_string()))
+                    .and_then(|c| c.buyer_organisation_id)
+                    .map(|o| name_or_dash(&names, &o.to_string()))
                     .unwrap_or_else(|| "—".to_owned()),
                 contract_type: c
                     .map(|c| contract_type_words(t, &c.contract_type, &c.contract_type_label))

@@ -5,6 +5,8 @@
 //! laid out by the extent a sheet declares; an archive is unpacked within a byte cap before it
 //! is parsed; rows and columns are capped while reading, not after (see [`Limits`]).
 
+pub mod cells;
+
 use std::io::{Cursor, Read};
 
 use calamine::{DataRef, Reader, Xlsx};
