@@ -83,11 +83,6 @@ pub fn evaluation_value(ctx: &Ctx, e: &EvaluationOut) -> String {
     }
 }
 
-#[derive(Debug, Deserialize)]
-struct Title {
-    title: String,
-}
-
 pub(super) async fn page(
     State(portal): State<Portal>,
     viewer: Viewer,
@@ -99,7 +94,7 @@ pub(super) async fn page(
     let evaluations_path = format!("/api/v1/achievements/{id}/evaluations");
     let disclosure_path = format!("/api/v1/achievements/{id}/disclosure");
     let (listing, evaluations, disclosure) = tokio::join!(
-        portal.api.get::<Title>(caller, &listing_path),
+        portal.api.get::<wire::listing::AchievementOut>(caller, &listing_path),
         portal
             .api
             .get::<Vec<EvaluationOut>>(caller, &evaluations_path),
