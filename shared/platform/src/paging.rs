@@ -1,4 +1,10 @@
-//! Page numbers from query strings, the same in every list endpoint.
+//! Page numbers from query strings, and one page of a query's rows, the same in every list
+//! endpoint.
+
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, Select};
+use wire::Page;
+
+use crate::error::ApiResult;
 
 /// Items per page when the caller does not say.
 pub const PER_PAGE_DEFAULT: u64 = 20;
@@ -15,6 +21,35 @@ pub fn paging(page: Option<u64>, per_page: Option<u64>) -> (u64, u64) {
         page.unwrap_or(1).clamp(1, PAGE_MAX),
         per_page.unwrap_or(PER_PAGE_DEFAULT).clamp(1, PER_PAGE_MAX),
     )
+}
+
+/// Page `page` (of `per_page` rows, from [`paging`]) of `select`, which must be ordered to a
+/// unique key so pages neither repeat nor skip rows; each row becomes its answer by `to_out`.
+pub async fn fetch_page<E, C, T>(
+    db: &C,
+    select: Select<E>,
+    (page, per_page): (u64, u64),
+    to_out: impl FnMut(E::Model) -> ApiResult<T>,
+) -> ApiResult<Page<T>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    C: ConnectionTrait,
+{
+    let paginator = select.paginate(db, per_page);
+    let total = paginator.num_items().await?;
+    let items = paginator
+        .fetch_page(page - 1)
+        .await?
+        .into_iter()
+        .map(to_out)
+        .collect::<ApiResult<_>>()?;
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@ use platform::ids::BrokerId;
 use platform::taxonomy;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
 };
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -446,21 +446,12 @@ pub async fn list(
             );
         }
     }
-    let paginator = q
-        .order_by_asc(brokers::Column::DisplayName)
-        .order_by_asc(brokers::Column::Id)
-        .paginate(db, per_page);
-    let total = paginator.num_items().await?;
-    let items = paginator
-        .fetch_page(page - 1)
-        .await?
-        .into_iter()
-        .map(broker_out)
-        .collect::<ApiResult<_>>()?;
-    Ok(Page {
-        items,
-        total,
-        page,
-        per_page,
-    })
+    platform::paging::fetch_page(
+        db,
+        q.order_by_asc(brokers::Column::DisplayName)
+            .order_by_asc(brokers::Column::Id),
+        (page, per_page),
+        broker_out,
+    )
+    .await
 }

@@ -22,8 +22,8 @@ use platform::error::{ApiError, ApiResult};
 use platform::ids::new_uuid;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -212,25 +212,17 @@ pub async fn list(
 ) -> ApiResult<Page<ContractDocumentOut>> {
     contracts::get(db, caller, contract_id).await?;
     let (page, per_page) = paging(page, per_page);
-    let paginator = contract_documents::Entity::find()
-        .filter(contract_documents::Column::ContractId.eq(contract_id))
-        .filter(contract_documents::Column::DeletedAt.is_null())
-        .order_by_desc(contract_documents::Column::CreatedAt)
-        .order_by_desc(contract_documents::Column::Id)
-        .paginate(db, per_page);
-    let total = paginator.num_items().await?;
-    let items = paginator
-        .fetch_page(page - 1)
-        .await?
-        .into_iter()
-        .map(to_out)
-        .collect::<ApiResult<_>>()?;
-    Ok(Page {
-        items,
-        total,
-        page,
-        per_page,
-    })
+    platform::paging::fetch_page(
+        db,
+        contract_documents::Entity::find()
+            .filter(contract_documents::Column::ContractId.eq(contract_id))
+            .filter(contract_documents::Column::DeletedAt.is_null())
+            .order_by_desc(contract_documents::Column::CreatedAt)
+            .order_by_desc(contract_documents::Column::Id),
+        (page, per_page),
+        to_out,
+    )
+    .await
 }
 
 /// A live document of a contract the caller may see; 404 otherwise (whichever part is

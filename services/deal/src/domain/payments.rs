@@ -9,8 +9,8 @@ use platform::error::{ApiError, ApiResult, Validator};
 use platform::ids::new_uuid;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -173,24 +173,16 @@ pub async fn list(
 ) -> ApiResult<Page<PaymentOut>> {
     contracts::get(db, caller, params.contract_id).await?;
     let (page, per_page) = paging(params.page, params.per_page);
-    let paginator = payments::Entity::find()
-        .filter(payments::Column::ContractId.eq(params.contract_id))
-        .order_by_asc(payments::Column::CreatedAt)
-        .order_by_asc(payments::Column::Id)
-        .paginate(db, per_page);
-    let total = paginator.num_items().await?;
-    let items = paginator
-        .fetch_page(page - 1)
-        .await?
-        .into_iter()
-        .map(payment_out)
-        .collect::<ApiResult<_>>()?;
-    Ok(Page {
-        items,
-        total,
-        page,
-        per_page,
-    })
+    platform::paging::fetch_page(
+        db,
+        payments::Entity::find()
+            .filter(payments::Column::ContractId.eq(params.contract_id))
+            .order_by_asc(payments::Column::CreatedAt)
+            .order_by_asc(payments::Column::Id),
+        (page, per_page),
+        payment_out,
+    )
+    .await
 }
 
 /// Marks a due payment paid.

@@ -618,24 +618,16 @@ pub async fn list_milestones(
 ) -> ApiResult<Page<MilestoneOut>> {
     get(db, caller, id).await?;
     let (page, per_page) = paging(page, per_page);
-    let paginator = milestones::Entity::find()
-        .filter(milestones::Column::ContractId.eq(id))
-        .order_by_asc(milestones::Column::DueOn)
-        .order_by_asc(milestones::Column::Id)
-        .paginate(db, per_page);
-    let total = paginator.num_items().await?;
-    let items = paginator
-        .fetch_page(page - 1)
-        .await?
-        .into_iter()
-        .map(milestone_out)
-        .collect::<ApiResult<_>>()?;
-    Ok(Page {
-        items,
-        total,
-        page,
-        per_page,
-    })
+    platform::paging::fetch_page(
+        db,
+        milestones::Entity::find()
+            .filter(milestones::Column::ContractId.eq(id))
+            .order_by_asc(milestones::Column::DueOn)
+            .order_by_asc(milestones::Column::Id),
+        (page, per_page),
+        milestone_out,
+    )
+    .await
 }
 
 /// Marks a milestone done.

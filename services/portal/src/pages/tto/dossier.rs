@@ -94,7 +94,9 @@ pub(super) async fn page(
     let evaluations_path = format!("/api/v1/achievements/{id}/evaluations");
     let disclosure_path = format!("/api/v1/achievements/{id}/disclosure");
     let (listing, evaluations, disclosure) = tokio::join!(
-        portal.api.get::<wire::listing::AchievementOut>(caller, &listing_path),
+        portal
+            .api
+            .get::<wire::listing::AchievementOut>(caller, &listing_path),
         portal
             .api
             .get::<Vec<EvaluationOut>>(caller, &evaluations_path),

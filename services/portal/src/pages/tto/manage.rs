@@ -177,7 +177,9 @@ pub(super) async fn page(
     let settings_path = format!("/api/v1/achievements/{id}/disclosure/settings");
     let log_path = format!("/api/v1/achievements/{id}/dossier/log");
     let (listing, ownership, evaluations, settings, log) = tokio::join!(
-        portal.api.get::<wire::listing::AchievementOut>(caller, &listing_path),
+        portal
+            .api
+            .get::<wire::listing::AchievementOut>(caller, &listing_path),
         portal.api.get::<OwnershipOut>(caller, &inventors_path),
         portal
             .api
