@@ -285,7 +285,9 @@ pub struct TemplateParams {
 /// `docs/registration-import.md`).
 #[utoipa::path(get, path = "/api/v1/offices/import-template", tag = "offices",
     params(TemplateParams),
-    responses((status = 200, description = "The template", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 400, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The template as XLSX or CSV (`format`)", content(
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (String = "text/csv"))), (status = 400, body = Problem, content_type = "application/problem+json")))]
 async fn import_template(AppQuery(params): AppQuery<TemplateParams>) -> ApiResult<Response> {
     let format = match params.format.as_deref().unwrap_or("xlsx") {
         "csv" => SheetFormat::Csv,

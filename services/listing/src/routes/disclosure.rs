@@ -141,7 +141,9 @@ pub struct DossierQuery {
 /// access; 404 for everyone else. Every read is logged.
 #[utoipa::path(get, path = "/api/v1/achievements/{id}/dossier", tag = "achievements", security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path, description = "Achievement id"), DossierQuery),
-    responses((status = 200, body = DossierOut), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The dossier; with `download=true` its text as a file", content(
+        (DossierOut = "application/json"),
+        (String = "text/plain"))), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn read_dossier(
     State(state): State<ListingState>,
     caller: AuthUser,
