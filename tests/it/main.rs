@@ -35,3 +35,4 @@ mod security_headers;
 mod techmarket_command;
 mod topology;
 mod tto;
+mod vouchers;

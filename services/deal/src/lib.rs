@@ -32,6 +32,10 @@ pub const API_PREFIXES: &[&str] = &[
     "/api/v1/distribution",
     "/api/v1/offices",
     "/api/v1/certificates",
+    "/api/v1/services",
+    "/api/v1/service-orders",
+    "/api/v1/voucher-programmes",
+    "/api/v1/vouchers",
 ];
 
 #[derive(OpenApi)]
@@ -47,6 +51,8 @@ pub const API_PREFIXES: &[&str] = &[
         (name = "fx-rates", description = "Exchange rates to CNY with source and date"),
         (name = "targets", description = "Targets per year and indicator"),
         (name = "distribution", description = "Income distribution (收益分配): rules, the ledger, statements, the annual report"),
+        (name = "services", description = "Service providers (中试, proof of concept, testing, evaluation, IP agency, consulting) and service orders"),
+        (name = "vouchers", description = "Innovation vouchers (科技创新券): programmes, applications, redemption, claims, the ledger, reports"),
         (name = "stats", description = "Turnover, targets progress, ASEAN share, broker performance, KPIs, exports"),
     ),
     components(schemas(platform::error::Problem, platform::error::FieldError)),
@@ -68,6 +74,8 @@ pub fn router() -> OpenApiRouter<DealState> {
         .merge(routes::targets::router())
         .merge(routes::stats::router())
         .merge(routes::distribution::router())
+        .merge(routes::services::router())
+        .merge(routes::vouchers::router())
 }
 
 /// Starts the periodic jobs' chains if none is waiting (run at start-up; harmless to repeat).

@@ -15,6 +15,7 @@ pub mod matching;
 pub mod office;
 pub mod page;
 pub mod problem;
+pub mod services;
 pub mod stats;
 pub mod taxonomy;
 pub mod tto;
@@ -26,7 +27,7 @@ pub use vocabulary::{
     AccessDecision, AccessStatus, AlertKind, AmountKind, ApplicationStatus, AttributionRole, Basis,
     CertificationLevel, ContractStatus, CostKind, DecisionKind, DeclineReason, Dim,
     DisclosureTerms, DistributionRecipient, DossierAction, EvaluationMethod, FeedbackParty,
-    GrantKind, ImportKind, ImportMode, ImportStatus, LicenceScope, ListingKind, ListingStatus,
+    GrantKind, ImportKind, LedgerKind, OrderState, ServiceKind, VoucherState, ImportMode, ImportStatus, LicenceScope, ListingKind, ListingStatus,
     MatchSideStatus, MilestoneStatus, Mode, NeedKind, NotificationKind, OfficeKind, OrgKind,
     OrgRole, Origin, PartyRole, PaymentMethod, PaymentStatus, PriceMethod, Provenance,
     RegistrationStatus, RevisionStatus, Source, Stage, UnknownCode, UserStatus, Verdict,

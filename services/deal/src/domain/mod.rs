@@ -20,8 +20,11 @@ pub mod registration_imports;
 pub mod registrations;
 pub mod reports;
 pub mod retention;
+pub mod service_orders;
+pub mod services;
 pub mod stats;
 pub mod targets;
+pub mod vouchers;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use platform::error::ApiError;

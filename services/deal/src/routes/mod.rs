@@ -9,8 +9,10 @@ pub mod fx_rates;
 pub mod offices;
 pub mod payments;
 pub mod registrations;
+pub mod services;
 pub mod stats;
 pub mod targets;
+pub mod vouchers;
 
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
