@@ -109,7 +109,7 @@ db_test! {
         bad["title"] = json!("x".repeat(100_000));
         let res = app.post("/api/v1/services", Some(&provider.token), &bad).await;
         let problem = res.assert_problem(422, "validation_failed");
-        let paths: Vec<&str> = problem["errors"].as_array().expect("errors").iter().filter_map(|e| e["path"].as_str()).collect();
+        let paths: Vec<&str> = problem["fields"].as_array().expect("fields").iter().filter_map(|e| e["path"].as_str()).collect();
         assert!(paths.contains(&"industry_codes[0]") && paths.contains(&"price_min_minor") && paths.contains(&"title"), "{problem}");
         let mut bad = service_body("pilot_scale", "450200");
         bad["kind"] = json!("time_travel");
@@ -156,9 +156,10 @@ db_test! {
         app.post(&path("accept"), Some(&provider.token), &json!({"version": 2})).await.assert_problem(403, "forbidden");
 
         // The requester accepts twice at once: one wins, the other is a clear 409.
+        let (accept, v2) = (path("accept"), json!({"version": 2}));
         let (a, b) = tokio::join!(
-            app.post(&path("accept"), Some(&ent.token), &json!({"version": 2})),
-            app.post(&path("accept"), Some(&ent.token), &json!({"version": 2}))
+            app.post(&accept, Some(&ent.token), &v2),
+            app.post(&accept, Some(&ent.token), &v2)
         );
         let mut statuses = [a.status.as_u16(), b.status.as_u16()];
         statuses.sort_unstable();
@@ -227,7 +228,8 @@ db_test! {
         app.post(&redeem, Some(&op), &json!({"order_id": order})).await.assert_problem(403, "forbidden");
 
         // Twenty at once: exactly one succeeds, nineteen are told it was spent.
-        let tries = (0..20).map(|_| app.post(&redeem, Some(&ent.token), &json!({"order_id": order})));
+        let body = json!({"order_id": order});
+        let tries = (0..20).map(|_| app.post(&redeem, Some(&ent.token), &body));
         let results = join_all(tries).await;
         let ok: Vec<&TestResponse> = results.iter().filter(|r| r.status.as_u16() == 200).collect();
         assert_eq!(ok.len(), 1, "{:?}", results.iter().map(|r| r.status.as_u16()).collect::<Vec<_>>());
@@ -250,7 +252,8 @@ db_test! {
         app.post(&claim, Some(&provider.token), &json!({})).await.assert_problem(409, "order_not_confirmed");
         app.post(&format!("/api/v1/service-orders/{order}/deliver"), Some(&provider.token), &json!({"version": 4})).await.assert_status(200);
         app.post(&format!("/api/v1/service-orders/{order}/confirm"), Some(&ent.token), &json!({"version": 5})).await.assert_status(200);
-        let (a, b) = tokio::join!(app.post(&claim, Some(&provider.token), &json!({})), app.post(&claim, Some(&provider.token), &json!({})));
+        let empty = json!({});
+        let (a, b) = tokio::join!(app.post(&claim, Some(&provider.token), &empty), app.post(&claim, Some(&provider.token), &empty));
         let mut statuses = [a.status.as_u16(), b.status.as_u16()];
         statuses.sort_unstable();
         assert_eq!(statuses, [200, 409], "{} / {}", a.text, b.text);

@@ -21,11 +21,13 @@ mod fx;
 mod home;
 mod listing;
 mod listing_form;
+mod market;
 mod my;
 mod notifications;
 mod office;
 mod translations;
 mod tto;
+mod vouchers;
 
 pub fn routes() -> Router<Portal> {
     Router::new()
@@ -44,6 +46,8 @@ pub fn routes() -> Router<Portal> {
         .merge(tto::routes())
         .merge(translations::routes())
         .merge(office::routes())
+        .merge(market::routes())
+        .merge(vouchers::routes())
 }
 
 /// The id in a page's path, when it is one (anything else is a page that does not exist, and
