@@ -180,8 +180,14 @@ impl MigrationTrait for Migration {
             )
             .await?;
         for (name, col) in [
-            ("service_orders_provider_idx", ServiceOrders::ProviderOrganisationId),
-            ("service_orders_requester_idx", ServiceOrders::RequesterOrganisationId),
+            (
+                "service_orders_provider_idx",
+                ServiceOrders::ProviderOrganisationId,
+            ),
+            (
+                "service_orders_requester_idx",
+                ServiceOrders::RequesterOrganisationId,
+            ),
         ] {
             manager
                 .create_index(

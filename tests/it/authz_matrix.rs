@@ -1390,49 +1390,196 @@ async fn cases(app: &TestApp, w: &World) -> BTreeMap<(String, String), Case> {
 /// The service market and vouchers (issue #16): A orders a service from a provider outside the
 /// matrix's callers and applies for a voucher of a programme open to every kind; only the
 /// provider quotes and delivers, only operators decide and read the ledger and report.
-async fn services_cases(app: &TestApp, admin: &str, op: &str, add: &mut impl FnMut(&str, &str, Case)) {
-    let provider = app.org_in("institute", "matrix-provider@pilot.test", "450200", false).await;
+async fn services_cases(
+    app: &TestApp,
+    admin: &str,
+    op: &str,
+    add: &mut impl FnMut(&str, &str, Case),
+) {
+    let provider = app
+        .org_in("institute", "matrix-provider@pilot.test", "450200", false)
+        .await;
     let service = json!({
         "kind": "pilot_scale", "title": "中试 matrix", "description": "d",
         "industry_codes": ["modern_agriculture"], "lead_time_days": 10,
         "price_min_minor": 1, "price_max_minor": 100, "currency": "CNY", "region_code": "450200"
     });
-    let service = app.post("/api/v1/services", Some(&provider.token), &service).await;
-    let service = service.assert_status(201)["id"].as_str().expect("service").to_owned();
-    let order = app.post("/api/v1/service-orders", Some(admin), &json!({"service_id": service, "description": "A's order"})).await;
-    let order = order.assert_status(201)["id"].as_str().expect("order").to_owned();
+    let service = app
+        .post("/api/v1/services", Some(&provider.token), &service)
+        .await;
+    let service = service.assert_status(201)["id"]
+        .as_str()
+        .expect("service")
+        .to_owned();
+    let order = app
+        .post(
+            "/api/v1/service-orders",
+            Some(admin),
+            &json!({"service_id": service, "description": "A's order"}),
+        )
+        .await;
+    let order = order.assert_status(201)["id"]
+        .as_str()
+        .expect("order")
+        .to_owned();
     let programme = json!({
         "name": "matrix programme", "issuer": "test", "budget_minor": 100_000, "currency": "CNY",
         "eligible_org_kinds": ["university", "institute", "enterprise", "broker_agency", "government", "other"],
         "eligible_service_kinds": ["pilot_scale"], "face_value_minor": 1_000,
         "valid_from": days_ago(1), "valid_until": days_ago(-30), "cross_region": true, "home_region": "450000"
     });
-    let programme = app.post("/api/v1/voucher-programmes", Some(op), &programme).await;
-    let programme = programme.assert_status(201)["id"].as_str().expect("programme").to_owned();
-    let voucher = app.post(&format!("/api/v1/voucher-programmes/{programme}/applications"), Some(admin), &json!({"purpose": "A's"})).await;
-    let voucher = voucher.assert_status(201)["id"].as_str().expect("voucher").to_owned();
+    let programme = app
+        .post("/api/v1/voucher-programmes", Some(op), &programme)
+        .await;
+    let programme = programme.assert_status(201)["id"]
+        .as_str()
+        .expect("programme")
+        .to_owned();
+    let voucher = app
+        .post(
+            &format!("/api/v1/voucher-programmes/{programme}/applications"),
+            Some(admin),
+            &json!({"purpose": "A's"}),
+        )
+        .await;
+    let voucher = voucher.assert_status(201)["id"]
+        .as_str()
+        .expect("voucher")
+        .to_owned();
 
     let order_path = format!("/api/v1/service-orders/{order}");
     let voucher_path = format!("/api/v1/vouchers/{voucher}");
     let call = |path: String, body: Option<Value>, witness: &str| {
-        vec![Call { path, body, witness: Some((witness.to_owned(), admin.to_owned())) }]
+        vec![Call {
+            path,
+            body,
+            witness: Some((witness.to_owned(), admin.to_owned())),
+        }]
     };
-    let get = |path: String| vec![Call { path, body: None, witness: None }];
+    let get = |path: String| {
+        vec![Call {
+            path,
+            body: None,
+            witness: None,
+        }]
+    };
     let rows: Vec<(&str, &str, Vec<Call>, &'static [Caller])> = vec![
-        ("GET", "/api/v1/services/{id}", get(format!("/api/v1/services/{service}")), &[]),
-        ("GET", "/api/v1/service-orders/{id}", get(order_path.clone()), NOT_A),
-        ("POST", "/api/v1/service-orders/{id}/quote", call(format!("{order_path}/quote"), Some(json!({"amount_minor": 50, "version": 1})), &order_path), NOT_OPERATOR),
-        ("POST", "/api/v1/service-orders/{id}/accept", call(format!("{order_path}/accept"), Some(json!({"version": 1})), &order_path), NOT_A),
-        ("POST", "/api/v1/service-orders/{id}/deliver", call(format!("{order_path}/deliver"), Some(json!({"version": 1})), &order_path), NOT_OPERATOR),
-        ("POST", "/api/v1/service-orders/{id}/confirm", call(format!("{order_path}/confirm"), Some(json!({"version": 1})), &order_path), NOT_A),
-        ("GET", "/api/v1/voucher-programmes/{id}", get(format!("/api/v1/voucher-programmes/{programme}")), &[]),
-        ("POST", "/api/v1/voucher-programmes/{id}/applications", call(format!("/api/v1/voucher-programmes/{programme}/applications"), Some(json!({"purpose": "p"})), &voucher_path), &[Anonymous]),
-        ("GET", "/api/v1/voucher-programmes/{id}/ledger", get(format!("/api/v1/voucher-programmes/{programme}/ledger")), NOT_OPERATOR),
-        ("GET", "/api/v1/voucher-programmes/{id}/report", get(format!("/api/v1/voucher-programmes/{programme}/report")), NOT_OPERATOR),
-        ("GET", "/api/v1/vouchers/{id}", get(voucher_path.clone()), NOT_A),
-        ("POST", "/api/v1/vouchers/{id}/decision", call(format!("{voucher_path}/decision"), Some(json!({"approve": true, "version": 1})), &voucher_path), NOT_OPERATOR),
-        ("POST", "/api/v1/vouchers/{id}/redemptions", call(format!("{voucher_path}/redemptions"), Some(json!({"order_id": order})), &voucher_path), NOT_A),
-        ("POST", "/api/v1/vouchers/{id}/claim", call(format!("{voucher_path}/claim"), Some(json!({})), &voucher_path), NOT_OPERATOR),
+        (
+            "GET",
+            "/api/v1/services/{id}",
+            get(format!("/api/v1/services/{service}")),
+            &[],
+        ),
+        (
+            "GET",
+            "/api/v1/service-orders/{id}",
+            get(order_path.clone()),
+            NOT_A,
+        ),
+        (
+            "POST",
+            "/api/v1/service-orders/{id}/quote",
+            call(
+                format!("{order_path}/quote"),
+                Some(json!({"amount_minor": 50, "version": 1})),
+                &order_path,
+            ),
+            NOT_OPERATOR,
+        ),
+        (
+            "POST",
+            "/api/v1/service-orders/{id}/accept",
+            call(
+                format!("{order_path}/accept"),
+                Some(json!({"version": 1})),
+                &order_path,
+            ),
+            NOT_A,
+        ),
+        (
+            "POST",
+            "/api/v1/service-orders/{id}/deliver",
+            call(
+                format!("{order_path}/deliver"),
+                Some(json!({"version": 1})),
+                &order_path,
+            ),
+            NOT_OPERATOR,
+        ),
+        (
+            "POST",
+            "/api/v1/service-orders/{id}/confirm",
+            call(
+                format!("{order_path}/confirm"),
+                Some(json!({"version": 1})),
+                &order_path,
+            ),
+            NOT_A,
+        ),
+        (
+            "GET",
+            "/api/v1/voucher-programmes/{id}",
+            get(format!("/api/v1/voucher-programmes/{programme}")),
+            &[],
+        ),
+        (
+            "POST",
+            "/api/v1/voucher-programmes/{id}/applications",
+            call(
+                format!("/api/v1/voucher-programmes/{programme}/applications"),
+                Some(json!({"purpose": "p"})),
+                &voucher_path,
+            ),
+            &[Anonymous],
+        ),
+        (
+            "GET",
+            "/api/v1/voucher-programmes/{id}/ledger",
+            get(format!("/api/v1/voucher-programmes/{programme}/ledger")),
+            NOT_OPERATOR,
+        ),
+        (
+            "GET",
+            "/api/v1/voucher-programmes/{id}/report",
+            get(format!("/api/v1/voucher-programmes/{programme}/report")),
+            NOT_OPERATOR,
+        ),
+        (
+            "GET",
+            "/api/v1/vouchers/{id}",
+            get(voucher_path.clone()),
+            NOT_A,
+        ),
+        (
+            "POST",
+            "/api/v1/vouchers/{id}/decision",
+            call(
+                format!("{voucher_path}/decision"),
+                Some(json!({"approve": true, "version": 1})),
+                &voucher_path,
+            ),
+            NOT_OPERATOR,
+        ),
+        (
+            "POST",
+            "/api/v1/vouchers/{id}/redemptions",
+            call(
+                format!("{voucher_path}/redemptions"),
+                Some(json!({"order_id": order})),
+                &voucher_path,
+            ),
+            NOT_A,
+        ),
+        (
+            "POST",
+            "/api/v1/vouchers/{id}/claim",
+            call(
+                format!("{voucher_path}/claim"),
+                Some(json!({})),
+                &voucher_path,
+            ),
+            NOT_OPERATOR,
+        ),
     ];
     for (method, template, calls, refused) in rows {
         add(method, template, Case { calls, refused });

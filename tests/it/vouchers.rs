@@ -60,28 +60,54 @@ fn programme_body(from: i64, until: i64, cross_region: bool) -> Value {
 }
 
 /// A provider's service, an enterprise's order for it taken to `accepted` at `price`.
-async fn accepted_order(app: &TestApp, provider: &Org, ent: &Org, service: &str, price: i64) -> String {
+async fn accepted_order(
+    app: &TestApp,
+    provider: &Org,
+    ent: &Org,
+    service: &str,
+    price: i64,
+) -> String {
     let order = app
-        .post("/api/v1/service-orders", Some(&ent.token), &json!({"service_id": service, "description": "中试 200 L"}))
+        .post(
+            "/api/v1/service-orders",
+            Some(&ent.token),
+            &json!({"service_id": service, "description": "中试 200 L"}),
+        )
         .await;
     let order = id(&order, 201);
-    app.post(&format!("/api/v1/service-orders/{order}/quote"), Some(&provider.token), &json!({"amount_minor": price, "version": 1}))
-        .await
-        .assert_status(200);
-    app.post(&format!("/api/v1/service-orders/{order}/accept"), Some(&ent.token), &json!({"version": 2}))
-        .await
-        .assert_status(200);
+    app.post(
+        &format!("/api/v1/service-orders/{order}/quote"),
+        Some(&provider.token),
+        &json!({"amount_minor": price, "version": 1}),
+    )
+    .await
+    .assert_status(200);
+    app.post(
+        &format!("/api/v1/service-orders/{order}/accept"),
+        Some(&ent.token),
+        &json!({"version": 2}),
+    )
+    .await
+    .assert_status(200);
     order
 }
 
 /// Applies for a voucher as `ent` and has the operator approve it.
 async fn issued_voucher(app: &TestApp, op: &str, ent: &Org, programme: &str) -> String {
     let applied = app
-        .post(&format!("/api/v1/voucher-programmes/{programme}/applications"), Some(&ent.token), &json!({"purpose": "中试"}))
+        .post(
+            &format!("/api/v1/voucher-programmes/{programme}/applications"),
+            Some(&ent.token),
+            &json!({"purpose": "中试"}),
+        )
         .await;
     let voucher = id(&applied, 201);
     let issued = app
-        .post(&format!("/api/v1/vouchers/{voucher}/decision"), Some(op), &json!({"approve": true, "version": 1}))
+        .post(
+            &format!("/api/v1/vouchers/{voucher}/decision"),
+            Some(op),
+            &json!({"approve": true, "version": 1}),
+        )
         .await;
     assert_eq!(issued.assert_status(200)["state"], "issued");
     voucher
@@ -349,5 +375,23 @@ db_test! {
         assert_eq!(refused.assert_status(200)["state"], "refused");
         let t = programme_totals(&app, &later).await;
         assert_eq!((t["issued_minor"].as_i64(), t["available_minor"].as_i64()), (Some(100_000), Some(0)));
+    }
+}
+
+db_test! {
+    async fn vouchers_sample_services_and_programme_are_labelled_and_load_once(app: TestApp) {
+        techmarket::sample::load(&app.db).await.expect("platform sample data");
+        let today = chrono::Utc::now().date_naive();
+        for _ in 0..2 {
+            deal::sample::services::load(&app.db, today).await.expect("sample services");
+        }
+        let services = app.get("/api/v1/services?per_page=100", None).await.assert_status(200).clone();
+        let items = services["items"].as_array().expect("items");
+        assert_eq!(items.len(), 4, "{services}");
+        assert!(items.iter().all(|s| s["sample"] == true && s["title"].as_str().is_some_and(|t| t.contains("示例"))));
+        let programmes = app.get("/api/v1/voucher-programmes", None).await.assert_status(200).clone();
+        assert_eq!(programmes["total"], 1);
+        assert_eq!(programmes["items"][0]["sample"], true);
+        assert_eq!(programmes["items"][0]["available_minor"], 500_000_000);
     }
 }

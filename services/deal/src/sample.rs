@@ -20,6 +20,7 @@ use wire::{CostKind, OrgKind};
 use crate::domain::stats::{month_of, recompute_month};
 
 pub mod history;
+pub mod services;
 use wire::{
     AttributionRole, ContractStatus, Mode, Origin, RegistrationStatus, Stage, VerificationStatus,
 };

@@ -99,6 +99,11 @@ pub async fn load_if_empty(db: &(impl ConnectionTrait + TransactionTrait)) -> an
     let txn = db.begin().await?;
     deal::sample::history::load(&txn, chrono::Utc::now().date_naive()).await?;
     txn.commit().await?;
+    // Sample services and a voucher programme (issue #16): a separate step, so the pinned
+    // listing generator and its digest are untouched.
+    let txn = db.begin().await?;
+    deal::sample::services::load(&txn, chrono::Utc::now().date_naive()).await?;
+    txn.commit().await?;
     Ok(true)
 }
 

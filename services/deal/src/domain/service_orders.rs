@@ -187,7 +187,15 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    record_event(&txn, id, OrderState::Requested.as_str(), caller.user_id.0, None, None).await?;
+    record_event(
+        &txn,
+        id,
+        OrderState::Requested.as_str(),
+        caller.user_id.0,
+        None,
+        None,
+    )
+    .await?;
     AuditEntry {
         actor: Some(caller),
         service: SERVICE,
@@ -218,7 +226,16 @@ pub async fn quote(
     );
     check_note(&input.note, &mut v);
     v.finish()?;
-    take_step(db, caller, id, Step::Quote, input.version, input.note, Some(input.amount_minor)).await
+    take_step(
+        db,
+        caller,
+        id,
+        Step::Quote,
+        input.version,
+        input.note,
+        Some(input.amount_minor),
+    )
+    .await
 }
 
 /// Accept, deliver or confirm (each by its side).
@@ -359,7 +376,8 @@ pub async fn list(
     let q = q
         .order_by_desc(service_orders::Column::CreatedAt)
         .order_by_desc(service_orders::Column::Id);
-    let rows = platform::paging::fetch_page(db, q, paging(params.page, params.per_page), Ok).await?;
+    let rows =
+        platform::paging::fetch_page(db, q, paging(params.page, params.per_page), Ok).await?;
     let ids: Vec<Uuid> = rows.items.iter().map(|o| o.service_id).collect();
     let svcs: HashMap<Uuid, services::Model> = if ids.is_empty() {
         HashMap::new()

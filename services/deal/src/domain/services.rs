@@ -79,7 +79,11 @@ fn validate(input: &ServiceIn) -> ApiResult<()> {
         "lead_time_days",
         "between 0 and 3650 days",
     );
-    v.check(input.price_min_minor >= 0, "price_min_minor", "must not be negative");
+    v.check(
+        input.price_min_minor >= 0,
+        "price_min_minor",
+        "must not be negative",
+    );
     v.check(
         input.price_max_minor >= input.price_min_minor,
         "price_max_minor",
@@ -90,7 +94,11 @@ fn validate(input: &ServiceIn) -> ApiResult<()> {
         "currency",
         "unknown ISO 4217 currency",
     );
-    v.check(is_region(&input.region_code), "region_code", "unknown region code");
+    v.check(
+        is_region(&input.region_code),
+        "region_code",
+        "unknown region code",
+    );
     v.finish()
 }
 
@@ -129,7 +137,10 @@ async fn names_of(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> ApiResult<HashMa
 }
 
 /// The answers for rows of `services`, with their fields and provider names.
-async fn to_outs(db: &impl ConnectionTrait, rows: Vec<services::Model>) -> ApiResult<Vec<ServiceOut>> {
+async fn to_outs(
+    db: &impl ConnectionTrait,
+    rows: Vec<services::Model>,
+) -> ApiResult<Vec<ServiceOut>> {
     let mut fields = fields_of(db, rows.iter().map(|r| r.id).collect()).await?;
     let names = names_of(db, rows.iter().map(|r| r.organisation_id).collect()).await?;
     rows.into_iter()
@@ -244,7 +255,10 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<services::Mo
 /// The directory: filtered by kind, industry field, region (a province covers its cities),
 /// provider and words of the title; newest first.
 #[tracing::instrument(skip_all)]
-pub async fn list(db: &impl ConnectionTrait, params: ServiceListParams) -> ApiResult<Page<ServiceOut>> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    params: ServiceListParams,
+) -> ApiResult<Page<ServiceOut>> {
     let mut q = services::Entity::find();
     if let Some(kind) = params.kind {
         q = q.filter(services::Column::Kind.eq(kind.as_str()));

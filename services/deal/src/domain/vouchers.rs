@@ -46,7 +46,10 @@ use super::{clean_opt, next_version, now, paging, stale, strings, today};
 use crate::SERVICE;
 
 fn kinds<T: std::str::FromStr>(value: &serde_json::Value) -> Vec<T> {
-    strings(value).iter().filter_map(|s| s.parse().ok()).collect()
+    strings(value)
+        .iter()
+        .filter_map(|s| s.parse().ok())
+        .collect()
 }
 
 /// The answer for a programme row.
@@ -135,7 +138,11 @@ fn validate_programme(input: &ProgrammeIn) -> ApiResult<()> {
         "currency",
         "unknown ISO 4217 currency",
     );
-    v.check(!input.eligible_org_kinds.is_empty(), "eligible_org_kinds", "name at least one kind");
+    v.check(
+        !input.eligible_org_kinds.is_empty(),
+        "eligible_org_kinds",
+        "name at least one kind",
+    );
     v.check(
         !input.eligible_service_kinds.is_empty(),
         "eligible_service_kinds",
@@ -150,8 +157,16 @@ fn validate_programme(input: &ProgrammeIn) -> ApiResult<()> {
             );
         }
         (None, Some(bp), Some(cap)) => {
-            v.check((1..=WHOLE_BP).contains(&bp), "share_bp", "between 1 and 10000");
-            v.check((1..=input.budget_minor).contains(&cap), "cap_minor", "between 1 and the budget");
+            v.check(
+                (1..=WHOLE_BP).contains(&bp),
+                "share_bp",
+                "between 1 and 10000",
+            );
+            v.check(
+                (1..=input.budget_minor).contains(&cap),
+                "cap_minor",
+                "between 1 and the budget",
+            );
         }
         _ => {
             v.push(
@@ -165,7 +180,11 @@ fn validate_programme(input: &ProgrammeIn) -> ApiResult<()> {
         "valid_until",
         "must not be before valid_from",
     );
-    v.check(is_region(&input.home_region), "home_region", "unknown region code");
+    v.check(
+        is_region(&input.home_region),
+        "home_region",
+        "unknown region code",
+    );
     v.finish()
 }
 
@@ -183,8 +202,16 @@ pub async fn create_programme(
         .map(i32::try_from)
         .transpose()
         .map_err(|_| ApiError::field("share_bp", "out of range"))?;
-    let org_kinds: Vec<&str> = input.eligible_org_kinds.iter().map(|k| k.as_str()).collect();
-    let service_kinds: Vec<&str> = input.eligible_service_kinds.iter().map(|k| k.as_str()).collect();
+    let org_kinds: Vec<&str> = input
+        .eligible_org_kinds
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    let service_kinds: Vec<&str> = input
+        .eligible_service_kinds
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
     let txn = db.begin().await?;
     let id = new_uuid();
     let row = voucher_programmes::ActiveModel {
@@ -393,13 +420,17 @@ pub async fn list(
     let q = q
         .order_by_desc(vouchers::Column::AppliedAt)
         .order_by_desc(vouchers::Column::Id);
-    let rows = platform::paging::fetch_page(db, q, paging(params.page, params.per_page), Ok).await?;
+    let rows =
+        platform::paging::fetch_page(db, q, paging(params.page, params.per_page), Ok).await?;
     let mut programmes: BTreeMap<Uuid, String> = BTreeMap::new();
     let mut orgs: BTreeMap<Uuid, String> = BTreeMap::new();
     let mut items = Vec::with_capacity(rows.items.len());
     for v in rows.items {
         if !programmes.contains_key(&v.programme_id) {
-            programmes.insert(v.programme_id, find_programme(db, v.programme_id).await?.name);
+            programmes.insert(
+                v.programme_id,
+                find_programme(db, v.programme_id).await?.name,
+            );
         }
         if !orgs.contains_key(&v.organisation_id) {
             let name = organisations::Entity::find_by_id(v.organisation_id)
@@ -422,7 +453,10 @@ pub async fn list(
 }
 
 /// Appends one ledger line (the only writer of the ledger; there is no update or delete).
-#[expect(clippy::too_many_arguments, reason = "one line's columns, named at each call")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one line's columns, named at each call"
+)]
 async fn append(
     txn: &DatabaseTransaction,
     voucher: &vouchers::Model,
@@ -464,11 +498,10 @@ async fn move_voucher(
     from: VoucherState,
     set: Vec<(vouchers::Column, sea_orm::sea_query::SimpleExpr)>,
 ) -> ApiResult<bool> {
-    let mut update = vouchers::Entity::update_many()
-        .col_expr(
-            vouchers::Column::Version,
-            Expr::value(next_version(voucher.version, "voucher")?),
-        );
+    let mut update = vouchers::Entity::update_many().col_expr(
+        vouchers::Column::Version,
+        Expr::value(next_version(voucher.version, "voucher")?),
+    );
     for (col, value) in set {
         update = update.col_expr(col, value);
     }
@@ -519,13 +552,18 @@ pub async fn decide(
         let value = programme
             .face_value_minor
             .or(programme.cap_minor)
-            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("programme {} has no value", programme.id)))?;
+            .ok_or_else(|| {
+                ApiError::Internal(anyhow::anyhow!("programme {} has no value", programme.id))
+            })?;
         let moved = move_voucher(
             &txn,
             &before,
             VoucherState::Applied,
             vec![
-                (vouchers::Column::State, Expr::value(VoucherState::Issued.as_str())),
+                (
+                    vouchers::Column::State,
+                    Expr::value(VoucherState::Issued.as_str()),
+                ),
                 (vouchers::Column::ReservedMinor, Expr::value(value)),
                 (vouchers::Column::DecisionNote, Expr::value(note)),
                 (vouchers::Column::DecidedBy, Expr::value(caller.user_id.0)),
@@ -580,7 +618,10 @@ pub async fn decide(
             &before,
             VoucherState::Applied,
             vec![
-                (vouchers::Column::State, Expr::value(VoucherState::Refused.as_str())),
+                (
+                    vouchers::Column::State,
+                    Expr::value(VoucherState::Refused.as_str()),
+                ),
                 (vouchers::Column::DecisionNote, Expr::value(note)),
                 (vouchers::Column::DecidedBy, Expr::value(caller.user_id.0)),
                 (vouchers::Column::DecidedAt, Expr::value(now())),
@@ -616,7 +657,11 @@ pub fn redemption_amount(
     reserved: i64,
     price: i64,
 ) -> ApiResult<i64> {
-    let rule = match (programme.face_value_minor, programme.share_bp, programme.cap_minor) {
+    let rule = match (
+        programme.face_value_minor,
+        programme.share_bp,
+        programme.cap_minor,
+    ) {
         (Some(face), _, _) => face,
         (None, Some(bp), Some(cap)) => {
             let share = i128::from(price)
@@ -685,10 +730,12 @@ pub async fn redeem(
         ));
     }
     // The holder's own order only; another's is as unknown as one that does not exist.
-    let order = orders::find_visible(&txn, caller, input.order_id)
-        .await?;
+    let order = orders::find_visible(&txn, caller, input.order_id).await?;
     if order.requester_organisation_id != voucher.organisation_id {
-        return Err(ApiError::not_found(format!("service order {}", input.order_id)));
+        return Err(ApiError::not_found(format!(
+            "service order {}",
+            input.order_id
+        )));
     }
     let service = services::Entity::find_by_id(order.service_id)
         .one(&txn)
@@ -729,21 +776,26 @@ pub async fn redeem(
     if order.currency != programme.currency {
         return Err(ApiError::conflict(
             "currency_mismatch",
-            format!("the order is in {}, the voucher in {}", order.currency, programme.currency),
+            format!(
+                "the order is in {}, the voucher in {}",
+                order.currency, programme.currency
+            ),
         ));
     }
     let amount = redemption_amount(&programme, voucher.reserved_minor, price)?;
-    let release = voucher
-        .reserved_minor
-        .checked_sub(amount)
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("voucher {id} pays beyond its reserve")))?;
+    let release = voucher.reserved_minor.checked_sub(amount).ok_or_else(|| {
+        ApiError::Internal(anyhow::anyhow!("voucher {id} pays beyond its reserve"))
+    })?;
 
     let moved = move_voucher(
         &txn,
         &voucher,
         VoucherState::Issued,
         vec![
-            (vouchers::Column::State, Expr::value(VoucherState::Redeemed.as_str())),
+            (
+                vouchers::Column::State,
+                Expr::value(VoucherState::Redeemed.as_str()),
+            ),
             (vouchers::Column::RedeemedMinor, Expr::value(amount)),
             (vouchers::Column::OrderId, Expr::value(order.id)),
         ],
@@ -786,8 +838,15 @@ pub async fn redeem(
         )
         .await?;
     }
-    orders::record_event(&txn, order.id, "voucher", caller.user_id.0, None, Some(amount))
-        .await?;
+    orders::record_event(
+        &txn,
+        order.id,
+        "voucher",
+        caller.user_id.0,
+        None,
+        Some(amount),
+    )
+    .await?;
     let after = vouchers::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -809,7 +868,11 @@ pub async fn redeem(
 /// The provider claims what the voucher paid, once the requester confirmed the order (a
 /// member of the provider). Once only.
 #[tracing::instrument(skip_all, fields(voucher.id = %id))]
-pub async fn claim(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid) -> ApiResult<VoucherOut> {
+pub async fn claim(
+    db: &impl TransactionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+) -> ApiResult<VoucherOut> {
     let txn = db.begin().await?;
     let voucher = find_visible(&txn, caller, id).await?;
     let order = match voucher.order_id {
@@ -824,7 +887,10 @@ pub async fn claim(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid) -> A
     match voucher.state.parse::<VoucherState>()? {
         VoucherState::Redeemed => {}
         VoucherState::Claimed => {
-            return Err(ApiError::conflict("voucher_claimed", "the voucher was claimed already"))
+            return Err(ApiError::conflict(
+                "voucher_claimed",
+                "the voucher was claimed already",
+            ))
         }
         other => {
             return Err(ApiError::conflict(
@@ -839,19 +905,25 @@ pub async fn claim(db: &impl TransactionTrait, caller: &AuthUser, id: Uuid) -> A
             "the requester has not confirmed delivery yet",
         ));
     }
-    let service = services::Entity::find_by_id(order.service_id).one(&txn).await?;
-    let service_kind = service
-        .map(|s| s.kind.parse::<ServiceKind>())
-        .transpose()?;
+    let service = services::Entity::find_by_id(order.service_id)
+        .one(&txn)
+        .await?;
+    let service_kind = service.map(|s| s.kind.parse::<ServiceKind>()).transpose()?;
     let moved = move_voucher(
         &txn,
         &voucher,
         VoucherState::Redeemed,
-        vec![(vouchers::Column::State, Expr::value(VoucherState::Claimed.as_str()))],
+        vec![(
+            vouchers::Column::State,
+            Expr::value(VoucherState::Claimed.as_str()),
+        )],
     )
     .await?;
     if !moved {
-        return Err(ApiError::conflict("voucher_claimed", "the voucher was claimed already"));
+        return Err(ApiError::conflict(
+            "voucher_claimed",
+            "the voucher was claimed already",
+        ));
     }
     append(
         &txn,

@@ -117,7 +117,9 @@ async fn get_order(
     caller: AuthUser,
     AppPath(id): AppPath<Uuid>,
 ) -> ApiResult<AppJson<OrderOut>> {
-    service_orders::get(&state.db, &caller, id).await.map(AppJson)
+    service_orders::get(&state.db, &caller, id)
+        .await
+        .map(AppJson)
 }
 
 /// Quote a price (the provider; again until the requester accepts).

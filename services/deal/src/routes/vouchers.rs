@@ -10,8 +10,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 use wire::services::{
-    LedgerLineOut, ProgrammeIn, ProgrammeOut, ProgrammeReport, RedemptionIn,
-    VoucherApplicationIn, VoucherDecisionIn, VoucherListParams, VoucherOut,
+    LedgerLineOut, ProgrammeIn, ProgrammeOut, ProgrammeReport, RedemptionIn, VoucherApplicationIn,
+    VoucherDecisionIn, VoucherListParams, VoucherOut,
 };
 use wire::{Page, PageParams};
 
@@ -40,7 +40,9 @@ async fn list_programmes(
     State(state): State<DealState>,
     AppQuery(params): AppQuery<PageParams>,
 ) -> ApiResult<AppJson<Page<ProgrammeOut>>> {
-    vouchers::list_programmes(&state.db, params).await.map(AppJson)
+    vouchers::list_programmes(&state.db, params)
+        .await
+        .map(AppJson)
 }
 
 /// Set up a programme (operators).
@@ -136,7 +138,9 @@ async fn list_vouchers(
     caller: AuthUser,
     AppQuery(params): AppQuery<VoucherListParams>,
 ) -> ApiResult<AppJson<Page<VoucherOut>>> {
-    vouchers::list(&state.db, &caller, params).await.map(AppJson)
+    vouchers::list(&state.db, &caller, params)
+        .await
+        .map(AppJson)
 }
 
 /// One voucher (its holder, the provider it paid, operators).

@@ -246,18 +246,19 @@ async fn mine(State(portal): State<Portal>, viewer: Viewer) -> PageResult {
     let caller = viewer.caller();
     let services_path = with_query(
         "/api/v1/services",
-        &[("provider", org.0.to_string()), ("per_page", "100".to_owned())],
+        &[
+            ("provider", org.0.to_string()),
+            ("per_page", "100".to_owned()),
+        ],
     );
     let (services, received, placed, labels) = tokio::join!(
         portal.api.get::<Page<ServiceOut>>(caller, &services_path),
-        portal.api.get::<Page<OrderOut>>(
-            caller,
-            "/api/v1/service-orders?side=provider&per_page=100"
-        ),
-        portal.api.get::<Page<OrderOut>>(
-            caller,
-            "/api/v1/service-orders?side=requester&per_page=100"
-        ),
+        portal
+            .api
+            .get::<Page<OrderOut>>(caller, "/api/v1/service-orders?side=provider&per_page=100"),
+        portal
+            .api
+            .get::<Page<OrderOut>>(caller, "/api/v1/service-orders?side=requester&per_page=100"),
         Labels::load(&portal, &viewer)
     );
     Ok(render(&MinePage {
@@ -460,49 +461,48 @@ async fn order_action(
         return Err(viewer.error_page(StatusCode::UNPROCESSABLE_ENTITY, String::new()));
     }
     let voucher = voucher.unwrap_or_default();
-    let result = match action.as_str() {
-        "quote" => {
-            portal
+    let result =
+        match action.as_str() {
+            "quote" => portal
                 .api
                 .post::<serde_json::Value>(
                     caller,
                     &format!("/api/v1/service-orders/{id}/quote"),
                     &json!({"amount_minor": fen(&form.amount), "note": note, "version": version}),
                 )
-                .await
-        }
-        "accept" | "deliver" | "confirm" => {
-            portal
-                .api
-                .post::<serde_json::Value>(
-                    caller,
-                    &format!("/api/v1/service-orders/{id}/{action}"),
-                    &json!({"note": note, "version": version}),
-                )
-                .await
-        }
-        "voucher" => {
-            portal
-                .api
-                .post::<serde_json::Value>(
-                    caller,
-                    &format!("/api/v1/vouchers/{voucher}/redemptions"),
-                    &json!({"order_id": id}),
-                )
-                .await
-        }
-        "claim" => {
-            portal
-                .api
-                .post::<serde_json::Value>(
-                    caller,
-                    &format!("/api/v1/vouchers/{voucher}/claim"),
-                    &json!({}),
-                )
-                .await
-        }
-        _ => return Err(viewer.not_found()),
-    };
+                .await,
+            "accept" | "deliver" | "confirm" => {
+                portal
+                    .api
+                    .post::<serde_json::Value>(
+                        caller,
+                        &format!("/api/v1/service-orders/{id}/{action}"),
+                        &json!({"note": note, "version": version}),
+                    )
+                    .await
+            }
+            "voucher" => {
+                portal
+                    .api
+                    .post::<serde_json::Value>(
+                        caller,
+                        &format!("/api/v1/vouchers/{voucher}/redemptions"),
+                        &json!({"order_id": id}),
+                    )
+                    .await
+            }
+            "claim" => {
+                portal
+                    .api
+                    .post::<serde_json::Value>(
+                        caller,
+                        &format!("/api/v1/vouchers/{voucher}/claim"),
+                        &json!({}),
+                    )
+                    .await
+            }
+            _ => return Err(viewer.not_found()),
+        };
     result.map_err(|e| viewer.fail(e))?;
     Ok(done(&format!("/orders/{id}"), "saved"))
 }

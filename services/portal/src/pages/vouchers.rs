@@ -31,7 +31,9 @@ pub fn routes() -> Router<Portal> {
 }
 
 fn voucher_state(ctx: &Ctx, state: VoucherState) -> String {
-    ctx.t.t(&format!("svc.voucher_{}", state.as_str())).to_owned()
+    ctx.t
+        .t(&format!("svc.voucher_{}", state.as_str()))
+        .to_owned()
 }
 
 fn rule(ctx: &Ctx, p: &ProgrammeOut) -> String {
@@ -322,7 +324,10 @@ impl ReportPage {
         ServiceKind::parse(&r.key).map_or_else(|| r.key.clone(), |k| kind_word(&self.ctx, k))
     }
     fn line_kind(&self, kind: &wire::LedgerKind) -> String {
-        self.ctx.t.t(&format!("svc.ledger_{}", kind.as_str())).to_owned()
+        self.ctx
+            .t
+            .t(&format!("svc.ledger_{}", kind.as_str()))
+            .to_owned()
     }
     fn rule(&self) -> String {
         rule(&self.ctx, &self.report.programme)
