@@ -7,5 +7,5 @@ pub mod need_matching;
 pub mod registration_import;
 pub mod short_queries;
 pub mod turnover;
-pub mod vouchers;
 pub mod vector_search;
+pub mod vouchers;

@@ -10,7 +10,7 @@ use chrono::{Duration as Days, Utc};
 use platform::auth::AuthUser;
 use platform::entity::{organisations, voucher_ledger, voucher_programmes, vouchers};
 use platform::ids::new_uuid;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set};
 use wire::{LedgerKind, ServiceKind, VoucherState};
 
 const CITIES: [&str; 14] = [
@@ -174,7 +174,12 @@ pub async fn voucher_benchmark(
         );
     }
     times.sort_unstable();
-    let at = |q: usize| times.get((times.len() * q / 100).min(times.len().saturating_sub(1))).copied().unwrap_or_default();
+    let at = |q: usize| {
+        times
+            .get((times.len() * q / 100).min(times.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
+    };
     Ok(VoucherReport {
         backend: format!("{:?}", db.get_database_backend()),
         vouchers: n,

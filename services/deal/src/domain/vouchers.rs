@@ -426,22 +426,26 @@ pub async fn list(
     let mut orgs: BTreeMap<Uuid, String> = BTreeMap::new();
     let mut items = Vec::with_capacity(rows.items.len());
     for v in rows.items {
-        if !programmes.contains_key(&v.programme_id) {
-            programmes.insert(
-                v.programme_id,
-                find_programme(db, v.programme_id).await?.name,
-            );
-        }
-        if !orgs.contains_key(&v.organisation_id) {
-            let name = organisations::Entity::find_by_id(v.organisation_id)
-                .one(db)
-                .await?
-                .map(|o| o.name)
-                .unwrap_or_default();
-            orgs.insert(v.organisation_id, name);
-        }
-        let p = programmes.get(&v.programme_id).cloned().unwrap_or_default();
-        let o = orgs.get(&v.organisation_id).cloned().unwrap_or_default();
+        let p = match programmes.get(&v.programme_id) {
+            Some(name) => name.clone(),
+            None => {
+                let name = find_programme(db, v.programme_id).await?.name;
+                programmes.insert(v.programme_id, name.clone());
+                name
+            }
+        };
+        let o = match orgs.get(&v.organisation_id) {
+            Some(name) => name.clone(),
+            None => {
+                let name = organisations::Entity::find_by_id(v.organisation_id)
+                    .one(db)
+                    .await?
+                    .map(|o| o.name)
+                    .unwrap_or_default();
+                orgs.insert(v.organisation_id, name.clone());
+                name
+            }
+        };
         items.push(voucher_out(v, p, o)?);
     }
     Ok(Page {
