@@ -45,23 +45,18 @@ impl std::fmt::Display for VoucherReport {
     }
 }
 
-/// Loads the programme and times its report.
-pub async fn voucher_benchmark(
-    db: &DatabaseConnection,
-    n: usize,
-    iterations: usize,
-) -> anyhow::Result<VoucherReport> {
-    let now: chrono::DateTime<chrono::FixedOffset> = Utc::now().into();
-    let today = Utc::now().date_naive();
-    let started = Instant::now();
-    let org = new_uuid();
+fn organisation(
+    id: uuid::Uuid,
+    region: &str,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> organisations::ActiveModel {
     organisations::ActiveModel {
-        id: Set(org),
-        name: Set(format!("基准测试企业 {org}")),
+        id: Set(id),
+        name: Set(format!("基准测试企业 {id}")),
         name_en: Set(None),
         kind: Set("enterprise".to_owned()),
         country: Set("CN".to_owned()),
-        region_code: Set("450100".to_owned()),
+        region_code: Set(region.to_owned()),
         credit_code: Set(None),
         state_funded: Set(false),
         website: Set(None),
@@ -74,8 +69,17 @@ pub async fn voucher_benchmark(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(db)
-    .await?;
+}
+
+/// Loads the programme and times its report.
+pub async fn voucher_benchmark(
+    db: &DatabaseConnection,
+    n: usize,
+    iterations: usize,
+) -> anyhow::Result<VoucherReport> {
+    let now: chrono::DateTime<chrono::FixedOffset> = Utc::now().into();
+    let today = Utc::now().date_naive();
+    let started = Instant::now();
     let n_i64 = i64::try_from(n)?;
     let programme = new_uuid();
     let actor = new_uuid();
@@ -106,11 +110,15 @@ pub async fn voucher_benchmark(
     .await?;
     let kinds = [ServiceKind::PilotScale, ServiceKind::Testing];
     for chunk in (0..n).collect::<Vec<_>>().chunks(500) {
+        // One organisation per voucher: a programme gives an organisation one voucher.
+        let mut orgs = Vec::with_capacity(chunk.len());
         let mut vs = Vec::with_capacity(chunk.len());
         let mut lines = Vec::with_capacity(chunk.len() * 3);
         for &i in chunk {
             let id = new_uuid();
             let region = CITIES[i % CITIES.len()];
+            let org = new_uuid();
+            orgs.push(organisation(org, region, now));
             vs.push(vouchers::ActiveModel {
                 id: Set(id),
                 programme_id: Set(programme),
@@ -146,6 +154,7 @@ pub async fn voucher_benchmark(
                 });
             }
         }
+        organisations::Entity::insert_many(orgs).exec(db).await?;
         vouchers::Entity::insert_many(vs).exec(db).await?;
         voucher_ledger::Entity::insert_many(lines).exec(db).await?;
     }
