@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
-use super::spreadsheet::cells::{normalise_header, parse_date};
+use super::spreadsheet::cells::{self, parse_date, ColumnSpec};
 use super::spreadsheet::{self, Format, Table};
 use super::{achievements as ach, needs as nd};
 
@@ -127,6 +127,24 @@ struct Column {
     aliases: &'static [&'static str],
     cell: Cell,
     required: bool,
+}
+
+impl ColumnSpec for Column {
+    fn field(&self) -> &str {
+        self.field
+    }
+    fn zh(&self) -> &str {
+        self.zh
+    }
+    fn en(&self) -> &str {
+        self.en
+    }
+    fn aliases(&self) -> &[&str] {
+        self.aliases
+    }
+    fn required(&self) -> bool {
+        self.required
+    }
 }
 
 const fn col(
@@ -479,38 +497,12 @@ fn map_headers(
     kind: ImportKind,
     headers: &[String],
 ) -> Result<Vec<Option<&'static Column>>, Vec<RowError>> {
-    let cols = columns_of(kind);
-    let mapping: Vec<Option<&'static Column>> = headers
-        .iter()
-        .map(|h| {
-            let n = normalise_header(h);
-            cols.iter().find(|c| {
-                normalise_header(c.en) == n
-                    || normalise_header(c.zh) == n
-                    || normalise_header(c.field) == n
-                    || c.aliases.iter().any(|a| normalise_header(a) == n)
-            })
-        })
-        .collect();
-    let missing: Vec<RowError> = cols
-        .iter()
-        .filter(|c| {
-            c.required
-                && !mapping
-                    .iter()
-                    .any(|m| m.is_some_and(|m| m.field == c.field))
-        })
-        .map(|c| RowError {
-            row: 1,
-            column: format!("{} / {}", c.zh, c.en),
-            reason: "required column is missing".to_owned(),
-        })
-        .collect();
-    if missing.is_empty() {
-        Ok(mapping)
-    } else {
-        Err(missing)
-    }
+    cells::map_headers(headers, columns_of(kind)).map_err(|missing| {
+        missing
+            .into_iter()
+            .map(|c| RowError::missing_column(c.zh, c.en))
+            .collect()
+    })
 }
 
 fn split_list(s: &str) -> Vec<String> {
