@@ -165,6 +165,64 @@ const fn col(
     }
 }
 
+// The columns achievements and needs share, at the end of both templates.
+const REGION: Column = col(
+    "region_code",
+    "region",
+    "所在地区",
+    &["地区", "region_code", "所在地"],
+    Cell::Region,
+    false,
+);
+const CROSS_BORDER: Column = col(
+    "cross_border",
+    "cross_border",
+    "面向东盟",
+    &["跨境", "跨境合作"],
+    Cell::Bool,
+    false,
+);
+const VALID_UNTIL: Column = col(
+    "valid_until",
+    "valid_until",
+    "有效期至",
+    &["有效期"],
+    Cell::Date,
+    false,
+);
+const LANGUAGE: Column = col(
+    "language",
+    "language",
+    "语言",
+    &[],
+    Cell::Code(taxonomy::LANGUAGES),
+    false,
+);
+const CONTACT_NAME: Column = col(
+    "contact_name",
+    "contact_name",
+    "联系人",
+    &[],
+    Cell::Text,
+    false,
+);
+const CONTACT_EMAIL: Column = col(
+    "contact_email",
+    "contact_email",
+    "联系邮箱",
+    &["邮箱", "电子邮箱"],
+    Cell::Text,
+    false,
+);
+const CONTACT_PHONE: Column = col(
+    "contact_phone",
+    "contact_phone",
+    "联系电话",
+    &["电话"],
+    Cell::Text,
+    false,
+);
+
 const ACHIEVEMENT_COLUMNS: &[Column] = &[
     col(
         "title",
@@ -278,62 +336,13 @@ const ACHIEVEMENT_COLUMNS: &[Column] = &[
         Cell::Currency,
         false,
     ),
-    col(
-        "region_code",
-        "region",
-        "所在地区",
-        &["地区", "region_code", "所在地"],
-        Cell::Region,
-        false,
-    ),
-    col(
-        "cross_border",
-        "cross_border",
-        "面向东盟",
-        &["跨境", "跨境合作"],
-        Cell::Bool,
-        false,
-    ),
-    col(
-        "valid_until",
-        "valid_until",
-        "有效期至",
-        &["有效期"],
-        Cell::Date,
-        false,
-    ),
-    col(
-        "language",
-        "language",
-        "语言",
-        &[],
-        Cell::Code(taxonomy::LANGUAGES),
-        false,
-    ),
-    col(
-        "contact_name",
-        "contact_name",
-        "联系人",
-        &[],
-        Cell::Text,
-        false,
-    ),
-    col(
-        "contact_email",
-        "contact_email",
-        "联系邮箱",
-        &["邮箱", "电子邮箱"],
-        Cell::Text,
-        false,
-    ),
-    col(
-        "contact_phone",
-        "contact_phone",
-        "联系电话",
-        &["电话"],
-        Cell::Text,
-        false,
-    ),
+    REGION,
+    CROSS_BORDER,
+    VALID_UNTIL,
+    LANGUAGE,
+    CONTACT_NAME,
+    CONTACT_EMAIL,
+    CONTACT_PHONE,
 ];
 
 const NEED_COLUMNS: &[Column] = &[
@@ -433,62 +442,13 @@ const NEED_COLUMNS: &[Column] = &[
         Cell::Date,
         false,
     ),
-    col(
-        "region_code",
-        "region",
-        "所在地区",
-        &["地区", "region_code", "所在地"],
-        Cell::Region,
-        false,
-    ),
-    col(
-        "cross_border",
-        "cross_border",
-        "面向东盟",
-        &["跨境", "跨境合作"],
-        Cell::Bool,
-        false,
-    ),
-    col(
-        "valid_until",
-        "valid_until",
-        "有效期至",
-        &["有效期"],
-        Cell::Date,
-        false,
-    ),
-    col(
-        "language",
-        "language",
-        "语言",
-        &[],
-        Cell::Code(taxonomy::LANGUAGES),
-        false,
-    ),
-    col(
-        "contact_name",
-        "contact_name",
-        "联系人",
-        &[],
-        Cell::Text,
-        false,
-    ),
-    col(
-        "contact_email",
-        "contact_email",
-        "联系邮箱",
-        &["邮箱", "电子邮箱"],
-        Cell::Text,
-        false,
-    ),
-    col(
-        "contact_phone",
-        "contact_phone",
-        "联系电话",
-        &["电话"],
-        Cell::Text,
-        false,
-    ),
+    REGION,
+    CROSS_BORDER,
+    VALID_UNTIL,
+    LANGUAGE,
+    CONTACT_NAME,
+    CONTACT_EMAIL,
+    CONTACT_PHONE,
 ];
 
 /// `最低价格（元）` / `Price Min` / ` price_min ` all compare equal.
