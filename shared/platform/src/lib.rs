@@ -25,6 +25,7 @@ pub mod serve;
 pub mod state;
 pub mod taxonomy;
 pub mod telemetry;
+pub mod upload;
 
 pub use error::{ApiError, ApiResult};
 pub use state::AppState;

@@ -53,6 +53,55 @@ pub fn parse_amount(v: &str, exponent: u32, currency: &str) -> Result<i64, Strin
     i64::try_from(scaled).map_err(|_| "is too large".to_owned())
 }
 
+/// What an import's column declares: the field it feeds, the headers it is known by and
+/// whether a file must have it.
+pub trait ColumnSpec {
+    fn field(&self) -> &str;
+    /// The Chinese and English headers (templates and exports write both).
+    fn zh(&self) -> &str;
+    fn en(&self) -> &str;
+    /// Other spellings accepted on reading.
+    fn aliases(&self) -> &[&str] {
+        &[]
+    }
+    fn required(&self) -> bool;
+}
+
+/// Which declared column each header of a file feeds (headers compared after
+/// [`normalise_header`]; unknown headers map to `None`), and the required columns the file
+/// lacks, which make the whole file an error.
+pub fn map_headers<'c, C: ColumnSpec>(
+    headers: &[String],
+    columns: &'c [C],
+) -> Result<Vec<Option<&'c C>>, Vec<&'c C>> {
+    let mapping: Vec<Option<&'c C>> = headers
+        .iter()
+        .map(|h| {
+            let n = normalise_header(h);
+            columns.iter().find(|c| {
+                normalise_header(c.en()) == n
+                    || normalise_header(c.zh()) == n
+                    || normalise_header(c.field()) == n
+                    || c.aliases().iter().any(|a| normalise_header(a) == n)
+            })
+        })
+        .collect();
+    let missing: Vec<&'c C> = columns
+        .iter()
+        .filter(|c| {
+            c.required()
+                && !mapping
+                    .iter()
+                    .any(|m| m.is_some_and(|m| m.field() == c.field()))
+        })
+        .collect();
+    if missing.is_empty() {
+        Ok(mapping)
+    } else {
+        Err(missing)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

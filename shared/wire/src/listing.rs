@@ -220,6 +220,17 @@ pub struct RowError {
     pub reason: String,
 }
 
+impl RowError {
+    /// A required column the file lacks: a whole-file error, reported on the header row.
+    pub fn missing_column(zh: &str, en: &str) -> RowError {
+        RowError {
+            row: 1,
+            column: format!("{zh} / {en}"),
+            reason: "required column is missing".to_owned(),
+        }
+    }
+}
+
 /// An import and its progress.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ImportOut {

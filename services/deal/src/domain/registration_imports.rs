@@ -31,7 +31,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use spreadsheet::cells::{normalise_header, parse_amount, parse_date};
+use spreadsheet::cells::{self, parse_amount, parse_date, ColumnSpec};
 use spreadsheet::{Format, Table};
 use uuid::Uuid;
 use wire::listing::RowError;
@@ -78,6 +78,21 @@ pub struct Column {
     pub zh: &'static str,
     pub en: &'static str,
     pub required: bool,
+}
+
+impl ColumnSpec for Column {
+    fn field(&self) -> &str {
+        self.field
+    }
+    fn zh(&self) -> &str {
+        self.zh
+    }
+    fn en(&self) -> &str {
+        self.en
+    }
+    fn required(&self) -> bool {
+        self.required
+    }
 }
 
 const fn col(field: &'static str, zh: &'static str, en: &'static str, required: bool) -> Column {
@@ -669,36 +684,12 @@ fn industry_code(v: &str) -> Option<&'static str> {
 
 /// Which column of the file feeds which field; missing required columns are file errors.
 fn map_headers(headers: &[String]) -> Result<Vec<Option<&'static Column>>, Vec<RowError>> {
-    let mapping: Vec<Option<&'static Column>> = headers
-        .iter()
-        .map(|h| {
-            let n = normalise_header(h);
-            COLUMNS.iter().find(|c| {
-                normalise_header(c.en) == n
-                    || normalise_header(c.zh) == n
-                    || normalise_header(c.field) == n
-            })
-        })
-        .collect();
-    let missing: Vec<RowError> = COLUMNS
-        .iter()
-        .filter(|c| {
-            c.required
-                && !mapping
-                    .iter()
-                    .any(|m| m.is_some_and(|m| m.field == c.field))
-        })
-        .map(|c| RowError {
-            row: 1,
-            column: format!("{} / {}", c.zh, c.en),
-            reason: "required column is missing".to_owned(),
-        })
-        .collect();
-    if missing.is_empty() {
-        Ok(mapping)
-    } else {
-        Err(missing)
-    }
+    cells::map_headers(headers, COLUMNS).map_err(|missing| {
+        missing
+            .into_iter()
+            .map(|c| RowError::missing_column(c.zh, c.en))
+            .collect()
+    })
 }
 
 /// Checks one row on its own (duplicates are judged across rows later).

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use platform::auth::AuthUser;
 use platform::error::{ApiError, ApiResult, Problem};
 use platform::extract::{AppJson, AppPath, AppQuery};
+use platform::upload::read_spreadsheet;
 use serde::Deserialize;
 use spreadsheet::{Format as SheetFormat, Table};
 use utoipa_axum::router::OpenApiRouter;
@@ -194,43 +195,20 @@ async fn start_import(
     // Who may upload is answered before the body is read or its format judged.
     offices::find(&state.db, id).await?;
     offices::ensure_acts_for(&state.db, &caller, id).await?;
-    let content_type = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let file_name = params
-        .file_name
-        .clone()
-        .unwrap_or_else(|| "upload".to_owned());
-    let format = SheetFormat::detect(content_type.as_deref(), &file_name).ok_or_else(|| {
-        ApiError::UnsupportedMediaType(
-            "send a CSV (text/csv) or XLSX file, or name it with a .csv or .xlsx file_name"
-                .to_owned(),
-        )
-    })?;
-    let limit = state.config.server.import_limit_bytes;
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > u64::try_from(limit).unwrap_or(u64::MAX)) {
-        return Err(ApiError::PayloadTooLarge(format!(
-            "imports are limited to {limit} bytes"
-        )));
-    }
-    let bytes = axum::body::to_bytes(request.into_body(), limit)
-        .await
-        .map_err(|_| ApiError::PayloadTooLarge(format!("imports are limited to {limit} bytes")))?;
+    let upload = read_spreadsheet(
+        request,
+        params.file_name.clone(),
+        state.config.server.import_limit_bytes,
+    )
+    .await?;
     let import = registration_imports::start(
         &state.db,
         &caller,
         id,
         params.mode.unwrap_or(ImportMode::AllOrNothing),
-        format,
-        &file_name,
-        bytes.to_vec(),
+        upload.format,
+        &upload.file_name,
+        upload.bytes,
     )
     .await?;
     let location = HeaderValue::from_str(&format!("/api/v1/offices/imports/{}", import.id))

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
-use super::spreadsheet::cells::{normalise_header, parse_date};
+use super::spreadsheet::cells::{self, parse_date, ColumnSpec};
 use super::spreadsheet::{self, Format, Table};
 use super::{achievements as ach, needs as nd};
 
@@ -129,6 +129,24 @@ struct Column {
     required: bool,
 }
 
+impl ColumnSpec for Column {
+    fn field(&self) -> &str {
+        self.field
+    }
+    fn zh(&self) -> &str {
+        self.zh
+    }
+    fn en(&self) -> &str {
+        self.en
+    }
+    fn aliases(&self) -> &[&str] {
+        self.aliases
+    }
+    fn required(&self) -> bool {
+        self.required
+    }
+}
+
 const fn col(
     field: &'static str,
     en: &'static str,
@@ -146,6 +164,64 @@ const fn col(
         required,
     }
 }
+
+// The columns achievements and needs share, at the end of both templates.
+const REGION: Column = col(
+    "region_code",
+    "region",
+    "所在地区",
+    &["地区", "region_code", "所在地"],
+    Cell::Region,
+    false,
+);
+const CROSS_BORDER: Column = col(
+    "cross_border",
+    "cross_border",
+    "面向东盟",
+    &["跨境", "跨境合作"],
+    Cell::Bool,
+    false,
+);
+const VALID_UNTIL: Column = col(
+    "valid_until",
+    "valid_until",
+    "有效期至",
+    &["有效期"],
+    Cell::Date,
+    false,
+);
+const LANGUAGE: Column = col(
+    "language",
+    "language",
+    "语言",
+    &[],
+    Cell::Code(taxonomy::LANGUAGES),
+    false,
+);
+const CONTACT_NAME: Column = col(
+    "contact_name",
+    "contact_name",
+    "联系人",
+    &[],
+    Cell::Text,
+    false,
+);
+const CONTACT_EMAIL: Column = col(
+    "contact_email",
+    "contact_email",
+    "联系邮箱",
+    &["邮箱", "电子邮箱"],
+    Cell::Text,
+    false,
+);
+const CONTACT_PHONE: Column = col(
+    "contact_phone",
+    "contact_phone",
+    "联系电话",
+    &["电话"],
+    Cell::Text,
+    false,
+);
 
 const ACHIEVEMENT_COLUMNS: &[Column] = &[
     col(
@@ -260,62 +336,13 @@ const ACHIEVEMENT_COLUMNS: &[Column] = &[
         Cell::Currency,
         false,
     ),
-    col(
-        "region_code",
-        "region",
-        "所在地区",
-        &["地区", "region_code", "所在地"],
-        Cell::Region,
-        false,
-    ),
-    col(
-        "cross_border",
-        "cross_border",
-        "面向东盟",
-        &["跨境", "跨境合作"],
-        Cell::Bool,
-        false,
-    ),
-    col(
-        "valid_until",
-        "valid_until",
-        "有效期至",
-        &["有效期"],
-        Cell::Date,
-        false,
-    ),
-    col(
-        "language",
-        "language",
-        "语言",
-        &[],
-        Cell::Code(taxonomy::LANGUAGES),
-        false,
-    ),
-    col(
-        "contact_name",
-        "contact_name",
-        "联系人",
-        &[],
-        Cell::Text,
-        false,
-    ),
-    col(
-        "contact_email",
-        "contact_email",
-        "联系邮箱",
-        &["邮箱", "电子邮箱"],
-        Cell::Text,
-        false,
-    ),
-    col(
-        "contact_phone",
-        "contact_phone",
-        "联系电话",
-        &["电话"],
-        Cell::Text,
-        false,
-    ),
+    REGION,
+    CROSS_BORDER,
+    VALID_UNTIL,
+    LANGUAGE,
+    CONTACT_NAME,
+    CONTACT_EMAIL,
+    CONTACT_PHONE,
 ];
 
 const NEED_COLUMNS: &[Column] = &[
@@ -415,62 +442,13 @@ const NEED_COLUMNS: &[Column] = &[
         Cell::Date,
         false,
     ),
-    col(
-        "region_code",
-        "region",
-        "所在地区",
-        &["地区", "region_code", "所在地"],
-        Cell::Region,
-        false,
-    ),
-    col(
-        "cross_border",
-        "cross_border",
-        "面向东盟",
-        &["跨境", "跨境合作"],
-        Cell::Bool,
-        false,
-    ),
-    col(
-        "valid_until",
-        "valid_until",
-        "有效期至",
-        &["有效期"],
-        Cell::Date,
-        false,
-    ),
-    col(
-        "language",
-        "language",
-        "语言",
-        &[],
-        Cell::Code(taxonomy::LANGUAGES),
-        false,
-    ),
-    col(
-        "contact_name",
-        "contact_name",
-        "联系人",
-        &[],
-        Cell::Text,
-        false,
-    ),
-    col(
-        "contact_email",
-        "contact_email",
-        "联系邮箱",
-        &["邮箱", "电子邮箱"],
-        Cell::Text,
-        false,
-    ),
-    col(
-        "contact_phone",
-        "contact_phone",
-        "联系电话",
-        &["电话"],
-        Cell::Text,
-        false,
-    ),
+    REGION,
+    CROSS_BORDER,
+    VALID_UNTIL,
+    LANGUAGE,
+    CONTACT_NAME,
+    CONTACT_EMAIL,
+    CONTACT_PHONE,
 ];
 
 /// `最低价格（元）` / `Price Min` / ` price_min ` all compare equal.
@@ -479,38 +457,12 @@ fn map_headers(
     kind: ImportKind,
     headers: &[String],
 ) -> Result<Vec<Option<&'static Column>>, Vec<RowError>> {
-    let cols = columns_of(kind);
-    let mapping: Vec<Option<&'static Column>> = headers
-        .iter()
-        .map(|h| {
-            let n = normalise_header(h);
-            cols.iter().find(|c| {
-                normalise_header(c.en) == n
-                    || normalise_header(c.zh) == n
-                    || normalise_header(c.field) == n
-                    || c.aliases.iter().any(|a| normalise_header(a) == n)
-            })
-        })
-        .collect();
-    let missing: Vec<RowError> = cols
-        .iter()
-        .filter(|c| {
-            c.required
-                && !mapping
-                    .iter()
-                    .any(|m| m.is_some_and(|m| m.field == c.field))
-        })
-        .map(|c| RowError {
-            row: 1,
-            column: format!("{} / {}", c.zh, c.en),
-            reason: "required column is missing".to_owned(),
-        })
-        .collect();
-    if missing.is_empty() {
-        Ok(mapping)
-    } else {
-        Err(missing)
-    }
+    cells::map_headers(headers, columns_of(kind)).map_err(|missing| {
+        missing
+            .into_iter()
+            .map(|c| RowError::missing_column(c.zh, c.en))
+            .collect()
+    })
 }
 
 fn split_list(s: &str) -> Vec<String> {
