@@ -1459,6 +1459,21 @@ async fn tto_cases(
         .expect("access id")
         .to_owned();
 
+    // A dossier file on A's draft achievement (nobody outside A may list, read or delete it).
+    let dossier_file = app
+        .client_request(
+            Method::POST,
+            &format!("/api/v1/achievements/{ach}/documents?kind=dossier&file_name=d.pdf"),
+            admin,
+            "application/pdf",
+            b"%PDF-1.4\n% the authorisation matrix's dossier file\n".to_vec(),
+        )
+        .await
+        .assert_status(201)["id"]
+        .as_str()
+        .expect("dossier file id")
+        .to_owned();
+
     let owner = |path: String| Some((path, admin.to_owned()));
     let one = |path: String, body: Option<Value>, witness: Option<(String, String)>| {
         vec![Call {
@@ -1557,6 +1572,38 @@ async fn tto_cases(
             "GET",
             "/api/v1/achievements/{id}/dossier/log",
             one(ach_path("/dossier/log"), None, None),
+            NOT_A,
+        ),
+        (
+            "GET",
+            "/api/v1/achievements/{id}/documents",
+            one(ach_path("/documents?kind=dossier"), None, None),
+            NOT_A,
+        ),
+        (
+            "POST",
+            "/api/v1/achievements/{id}/documents",
+            one(
+                ach_path("/documents?kind=dossier"),
+                Some(json!({"not": "a document"})),
+                owner(ach_path("/documents?kind=dossier")),
+            ),
+            NOT_A,
+        ),
+        (
+            "GET",
+            "/api/v1/achievements/{id}/documents/{document_id}",
+            one(ach_path(&format!("/documents/{dossier_file}")), None, None),
+            NOT_A,
+        ),
+        (
+            "DELETE",
+            "/api/v1/achievements/{id}/documents/{document_id}",
+            one(
+                ach_path(&format!("/documents/{dossier_file}")),
+                None,
+                owner(ach_path("/documents?kind=dossier")),
+            ),
             NOT_A,
         ),
         (

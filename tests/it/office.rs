@@ -533,3 +533,21 @@ db_test! {
         assert!(tpl.text.contains("合同编号"));
     }
 }
+
+db_test! {
+    async fn office_link_is_offered_only_to_office_and_platform_operators(app: TestApp) {
+        let op = app.operator_token().await;
+        let (_office, clerk) = city_office(&app, &op, "450200", "450200").await;
+        let member = app.org_in("enterprise", "rd@nav.test", "450100", false).await;
+        let link = "href=\"/office\"";
+        let me = app.get("/api/v1/me", Some(&clerk)).await;
+        assert_eq!(me.assert_status(200)["works_at_office"], true);
+        let me = app.get("/api/v1/me", Some(&member.token)).await;
+        assert_eq!(me.assert_status(200)["works_at_office"], false);
+        for (who, token, shown) in [("clerk", Some(clerk.as_str()), true), ("operator", Some(op.as_str()), true), ("member", Some(member.token.as_str()), false), ("anonymous", None, false)] {
+            let page = app.page("/", token).await;
+            assert_eq!(page.status, 200, "{who}: {}", page.text);
+            assert_eq!(page.text.contains(link), shown, "{who} sees the office link: {shown}");
+        }
+    }
+}

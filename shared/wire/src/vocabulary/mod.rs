@@ -114,7 +114,7 @@ pub use matching::{
 pub use office::{DecisionKind, OfficeKind, PartyRole, PaymentMethod};
 pub use tto::{
     AccessDecision, AccessStatus, DisclosureTerms, DistributionRecipient, DossierAction,
-    EvaluationMethod, GrantKind, PriceMethod,
+    EvaluationMethod, GrantKind, ListingDocumentKind, PriceMethod,
 };
 
 #[cfg(test)]
