@@ -105,7 +105,10 @@ pub fn lines(
     code: &str,
 ) -> ApiResult<Vec<(String, String)>> {
     let number = file.registration_number.clone().ok_or_else(|| {
-        ApiError::conflict("not_registered", "this contract is not registered: no certificate")
+        ApiError::conflict(
+            "not_registered",
+            "this contract is not registered: no certificate",
+        )
     })?;
     let party = |role: PartyRole| {
         file.parties
@@ -139,7 +142,11 @@ pub fn lines(
     out.extend([
         (
             "合同成交额 Contract amount".to_owned(),
-            amount(file, file.contract_amount_minor, file.contract_amount_cny_minor),
+            amount(
+                file,
+                file.contract_amount_minor,
+                file.contract_amount_cny_minor,
+            ),
         ),
         (
             "技术交易额 Technology amount".to_owned(),
@@ -198,7 +205,11 @@ pub fn render(
         Metadata::new()
             .title(format!("技术合同登记证明 {number}"))
             .description(format!("Verification code {code}: {verify_url}"))
-            .keywords(vec![number.to_owned(), code.to_owned(), verify_url.to_owned()])
+            .keywords(vec![
+                number.to_owned(),
+                code.to_owned(),
+                verify_url.to_owned(),
+            ])
             .creator("TechMarket".to_owned()),
     );
     let settings = PageSettings::from_wh(PAGE.0, PAGE.1)
