@@ -1178,6 +1178,18 @@ async fn cases(app: &TestApp, w: &World) -> BTreeMap<(String, String), Case> {
         },
     );
     add(
+        "GET",
+        "/api/v1/registrations/{id}/certificate.pdf",
+        Case {
+            calls: vec![Call {
+                path: format!("/api/v1/registrations/{reg}/certificate.pdf"),
+                body: None,
+                witness: None,
+            }],
+            refused: STRANGERS,
+        },
+    );
+    add(
         "POST",
         "/api/v1/registrations/{id}/change",
         Case {
