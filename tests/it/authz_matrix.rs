@@ -412,6 +412,20 @@ async fn cases(app: &TestApp, w: &World) -> BTreeMap<(String, String), Case> {
     let org_v = get_version(format!("/api/v1/orgs/{}", w.a_org), admin.clone()).await;
     let deal_v = get_version(format!("/api/v1/deals/{}", w.deal), admin.clone()).await;
     let contract_v = get_version(format!("/api/v1/contracts/{}", w.contract), admin.clone()).await;
+    // A's registration is registered by the provincial office (the operator), so it has a
+    // certificate: the PDF route's control reads it.
+    let submitted_v = get_version(
+        format!("/api/v1/registrations/{}", w.registration),
+        admin.clone(),
+    )
+    .await;
+    app.post(
+        &format!("/api/v1/registrations/{}/decision", w.registration),
+        Some(&op),
+        &json!({"version": submitted_v, "decision": "register"}),
+    )
+    .await
+    .assert_status(200);
     let reg_v = get_version(
         format!("/api/v1/registrations/{}", w.registration),
         admin.clone(),
