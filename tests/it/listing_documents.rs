@@ -324,3 +324,85 @@ db_test! {
         let _ = op;
     }
 }
+
+/// A dossier file on a real S3-compatible server (the distributed mode's backend): stored
+/// under listing's prefix beside nothing of deal's, downloaded byte for byte by a granted
+/// organisation, hidden from a stranger, gone from the bucket when deleted.
+async fn dossier_file_on_s3(backend: integration_tests::Backend) {
+    let url = std::env::var("TECHMARKET_TEST_S3_URL")
+        .expect("TECHMARKET_TEST_S3_URL is unset: this test needs an S3-compatible server (scripts/with-s3)");
+    let bucket = format!("it-{}", uuid::Uuid::now_v7().simple());
+    let created = reqwest::Client::new()
+        .put(format!("{url}/{bucket}"))
+        .send()
+        .await
+        .expect("S3 reachable");
+    assert!(created.status().is_success());
+    let app = TestApp::spawn_with(backend, |c| {
+        c.documents.backend = platform::config::DocumentBackendKind::S3;
+        c.documents.s3_endpoint = Some(url.clone());
+        c.documents.s3_bucket = Some(bucket.clone());
+        c.documents.s3_access_key_id = Some("test-key".into());
+        c.documents.s3_secret_access_key = Some("test-secret".into());
+        c.documents.max_bytes = 8 * 1024 * 1024;
+    })
+    .await;
+    let (uni, op, id) = achievement_with_nda(&app).await;
+    let ent = verified(&app, &op, "enterprise", "rd@ent.test").await;
+    let stranger = verified(&app, &op, "enterprise", "x@stranger.test").await;
+    let body = pdf(docstore::PART_BYTES + 300_000);
+    let doc = upload(
+        &app,
+        &uni.token,
+        &id,
+        "kind=dossier&file_name=s3.pdf",
+        body.clone(),
+    )
+    .await;
+    let doc = doc.assert_status(201).clone();
+    assert_eq!(doc["sha256"], sha256(&body));
+    let url_doc = doc["download_url"].as_str().expect("url").to_owned();
+    assert_eq!(
+        (
+            stored(&app, "listings").await,
+            stored(&app, "contracts").await
+        ),
+        (1, 0)
+    );
+    let hash = hex::encode(Sha256::digest(NDA.as_bytes()));
+    app.post(
+        &format!("/api/v1/achievements/{id}/dossier/requests"),
+        Some(&ent.token),
+        &json!({"accept_nda_sha256": hash}),
+    )
+    .await
+    .assert_status(201);
+    let (status, _, bytes) = download(&app, Some(&ent.token), &url_doc).await;
+    assert_eq!((status, bytes == body), (StatusCode::OK, true));
+    assert_eq!(
+        download(&app, Some(&stranger.token), &url_doc).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(log_views(&app, &uni.token, &id).await.len(), 1);
+    let res = app
+        .request(Method::DELETE, &url_doc, Some(&uni.token), None)
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);
+    assert_eq!(stored(&app, "listings").await, 0);
+}
+
+mod listing_documents_on_s3 {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "needs an S3-compatible server at TECHMARKET_TEST_S3_URL (scripts/with-s3)"]
+    async fn sqlite() {
+        dossier_file_on_s3(integration_tests::Backend::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "needs an S3-compatible server at TECHMARKET_TEST_S3_URL (scripts/with-s3)"]
+    async fn postgres() {
+        dossier_file_on_s3(integration_tests::Backend::Postgres).await;
+    }
+}
