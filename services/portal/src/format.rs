@@ -144,6 +144,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn moments_show_the_time_of_day_and_their_offset() {
+        let t = Tr::new(Lang::Zh);
+        let utc = chrono::DateTime::parse_from_rfc3339("2026-12-03T09:58:12.345Z").expect("time");
+        assert_eq!(t.moment(&utc), "2026-12-03 09:58:12 UTC");
+        let cst = chrono::DateTime::parse_from_rfc3339("2026-12-03T17:58:12+08:00").expect("time");
+        assert_eq!(t.moment(&cst), "2026-12-03 17:58:12 UTC+08:00");
+    }
+
+    #[test]
     fn amounts_read_in_the_units_people_use() {
         let zh = Tr::new(Lang::Zh);
         assert_eq!(zh.cny(12_000_000_000_000), "1,200.00 亿元");
