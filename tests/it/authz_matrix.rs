@@ -412,6 +412,20 @@ async fn cases(app: &TestApp, w: &World) -> BTreeMap<(String, String), Case> {
     let org_v = get_version(format!("/api/v1/orgs/{}", w.a_org), admin.clone()).await;
     let deal_v = get_version(format!("/api/v1/deals/{}", w.deal), admin.clone()).await;
     let contract_v = get_version(format!("/api/v1/contracts/{}", w.contract), admin.clone()).await;
+    // A's registration is registered by the provincial office (the operator), so it has a
+    // certificate: the PDF route's control reads it.
+    let submitted_v = get_version(
+        format!("/api/v1/registrations/{}", w.registration),
+        admin.clone(),
+    )
+    .await;
+    app.post(
+        &format!("/api/v1/registrations/{}/decision", w.registration),
+        Some(&op),
+        &json!({"version": submitted_v, "decision": "register"}),
+    )
+    .await
+    .assert_status(200);
     let reg_v = get_version(
         format!("/api/v1/registrations/{}", w.registration),
         admin.clone(),
@@ -1178,6 +1192,18 @@ async fn cases(app: &TestApp, w: &World) -> BTreeMap<(String, String), Case> {
         },
     );
     add(
+        "GET",
+        "/api/v1/registrations/{id}/certificate.pdf",
+        Case {
+            calls: vec![Call {
+                path: format!("/api/v1/registrations/{reg}/certificate.pdf"),
+                body: None,
+                witness: None,
+            }],
+            refused: STRANGERS,
+        },
+    );
+    add(
         "POST",
         "/api/v1/registrations/{id}/change",
         Case {
@@ -1659,6 +1685,21 @@ async fn tto_cases(
         .expect("access id")
         .to_owned();
 
+    // A dossier file on A's draft achievement (nobody outside A may list, read or delete it).
+    let dossier_file = app
+        .client_request(
+            Method::POST,
+            &format!("/api/v1/achievements/{ach}/documents?kind=dossier&file_name=d.pdf"),
+            admin,
+            "application/pdf",
+            b"%PDF-1.4\n% the authorisation matrix's dossier file\n".to_vec(),
+        )
+        .await
+        .assert_status(201)["id"]
+        .as_str()
+        .expect("dossier file id")
+        .to_owned();
+
     let owner = |path: String| Some((path, admin.to_owned()));
     let one = |path: String, body: Option<Value>, witness: Option<(String, String)>| {
         vec![Call {
@@ -1757,6 +1798,38 @@ async fn tto_cases(
             "GET",
             "/api/v1/achievements/{id}/dossier/log",
             one(ach_path("/dossier/log"), None, None),
+            NOT_A,
+        ),
+        (
+            "GET",
+            "/api/v1/achievements/{id}/documents",
+            one(ach_path("/documents?kind=dossier"), None, None),
+            NOT_A,
+        ),
+        (
+            "POST",
+            "/api/v1/achievements/{id}/documents",
+            one(
+                ach_path("/documents?kind=dossier"),
+                Some(json!({"not": "a document"})),
+                owner(ach_path("/documents?kind=dossier")),
+            ),
+            NOT_A,
+        ),
+        (
+            "GET",
+            "/api/v1/achievements/{id}/documents/{document_id}",
+            one(ach_path(&format!("/documents/{dossier_file}")), None, None),
+            NOT_A,
+        ),
+        (
+            "DELETE",
+            "/api/v1/achievements/{id}/documents/{document_id}",
+            one(
+                ach_path(&format!("/documents/{dossier_file}")),
+                None,
+                owner(ach_path("/documents?kind=dossier")),
+            ),
             NOT_A,
         ),
         (

@@ -439,7 +439,8 @@ db_test! {
 
 db_test! {
     async fn bytes_without_a_row_are_swept_after_a_grace_and_documents_stay(app: TestApp) {
-        use deal::domain::documents::{sweep_orphans, ORPHAN_GRACE};
+        use deal::domain::documents::sweep_orphans;
+        use platform::documents::ORPHAN_GRACE;
         use futures::StreamExt;
         let (uni, _, contract) = contract(&app).await;
         let kept = upload(&app, &uni.token, &contract, "kind=annex", pdf(1_000)).await;

@@ -19,6 +19,7 @@ mod hostile_files;
 mod hostile_versions;
 mod imports;
 mod jobs;
+mod listing_documents;
 mod listings;
 mod matching;
 mod meilisearch_keys;

@@ -533,3 +533,284 @@ db_test! {
         assert!(tpl.text.contains("合同编号"));
     }
 }
+
+db_test! {
+    async fn office_link_is_offered_only_to_office_and_platform_operators(app: TestApp) {
+        let op = app.operator_token().await;
+        let (_office, clerk) = city_office(&app, &op, "450200", "450200").await;
+        let member = app.org_in("enterprise", "rd@nav.test", "450100", false).await;
+        let link = "href=\"/office\"";
+        let me = app.get("/api/v1/me", Some(&clerk)).await;
+        assert_eq!(me.assert_status(200)["works_at_office"], true);
+        let me = app.get("/api/v1/me", Some(&member.token)).await;
+        assert_eq!(me.assert_status(200)["works_at_office"], false);
+        for (who, token, shown) in [("clerk", Some(clerk.as_str()), true), ("operator", Some(op.as_str()), true), ("member", Some(member.token.as_str()), false), ("anonymous", None, false)] {
+            let page = app.page("/", token).await;
+            assert_eq!(page.status, 200, "{who}: {}", page.text);
+            assert_eq!(page.text.contains(link), shown, "{who} sees the office link: {shown}");
+        }
+    }
+}
+
+/// The streams of a PDF, inflated where they are compressed.
+fn pdf_streams(pdf: &[u8]) -> Vec<Vec<u8>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    let mut rest = pdf;
+    while let Some(start) = find(rest, b"stream") {
+        let mut body = &rest[start + b"stream".len()..];
+        // `endstream` also contains `stream`: skip it.
+        if start >= 3 && &rest[start - 3..start] == b"end" {
+            rest = body;
+            continue;
+        }
+        body = body
+            .strip_prefix(b"\r\n")
+            .or_else(|| body.strip_prefix(b"\n"))
+            .unwrap_or(body);
+        let Some(end) = find(body, b"endstream") else {
+            break;
+        };
+        let raw = &body[..end];
+        let mut inflated = Vec::new();
+        if flate2::read::ZlibDecoder::new(raw)
+            .read_to_end(&mut inflated)
+            .is_ok()
+        {
+            out.push(inflated);
+        } else {
+            out.push(raw.to_vec());
+        }
+        rest = &body[end..];
+    }
+    out
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The text a PDF shows: the hex glyph codes of its content streams read back through its
+/// ToUnicode maps (`beginbfchar` pairs), as a reader's "copy text" does.
+fn pdf_text(pdf: &[u8]) -> String {
+    let streams = pdf_streams(pdf);
+    let hex = |s: &str| -> Vec<u8> {
+        (0..s.len() / 2)
+            .filter_map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok())
+            .collect()
+    };
+    let mut map = std::collections::HashMap::new();
+    for s in &streams {
+        let text = String::from_utf8_lossy(s);
+        if !text.contains("begincmap") {
+            continue;
+        }
+        // Ranges: `<first> <last> <unicode of first>`, consecutive codes to consecutive text.
+        for block in text.split("beginbfrange").skip(1) {
+            let block = block.split("endbfrange").next().unwrap_or("");
+            let parts: Vec<&str> = block
+                .split(['<', '>'])
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .collect();
+            for triple in parts.chunks(3) {
+                if let [first, last, uni] = triple {
+                    let (Ok(a), Ok(b), Ok(u)) = (
+                        u32::from_str_radix(first, 16),
+                        u32::from_str_radix(last, 16),
+                        u32::from_str_radix(uni, 16),
+                    ) else {
+                        continue;
+                    };
+                    for code in a..=b {
+                        if let Some(c) = char::from_u32(u + (code - a)) {
+                            map.insert(format!("{code:04X}"), c.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        for block in text.split("beginbfchar").skip(1) {
+            let block = block.split("endbfchar").next().unwrap_or("");
+            let codes: Vec<&str> = block
+                .split(['<', '>'])
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .collect();
+            for pair in codes.chunks(2) {
+                if let [code, uni] = pair {
+                    let units: Vec<u16> = hex(uni)
+                        .chunks(2)
+                        .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+                        .collect();
+                    map.insert(code.to_ascii_uppercase(), String::from_utf16_lossy(&units));
+                }
+            }
+        }
+    }
+    let mut shown = String::new();
+    for s in &streams {
+        if String::from_utf8_lossy(s).contains("begincmap") {
+            continue;
+        }
+        // Literal strings `( … )` of the text operators: two-byte glyph codes, escaped.
+        let mut i = 0;
+        while i < s.len() {
+            // Hex strings `<…>` (not dictionaries `<<`): four hex digits a glyph code.
+            if s[i] == b'<' && s.get(i + 1) != Some(&b'<') {
+                let end = s[i..]
+                    .iter()
+                    .position(|&b| b == b'>')
+                    .map_or(s.len(), |p| i + p);
+                let code = String::from_utf8_lossy(&s[i + 1..end]).to_ascii_uppercase();
+                for k in (0..code.len()).step_by(4) {
+                    if let Some(t) = code.get(k..k + 4).and_then(|c| map.get(c)) {
+                        shown.push_str(t);
+                    }
+                }
+                i = end + 1;
+                continue;
+            }
+            if s[i] != b'(' {
+                i += 1;
+                continue;
+            }
+            i += 1;
+            let mut bytes = Vec::new();
+            // Balanced parentheses need no escape inside a literal string.
+            let mut depth = 0;
+            while i < s.len() && (s[i] != b')' || depth > 0) {
+                if s[i] == b'(' {
+                    depth += 1;
+                } else if s[i] == b')' {
+                    depth -= 1;
+                }
+                if s[i] == b'\\' && i + 1 < s.len() {
+                    i += 1;
+                    let c = s[i];
+                    if c.is_ascii_digit() {
+                        let mut v: u32 = 0;
+                        let mut n = 0;
+                        while n < 3 && i < s.len() && (b'0'..=b'7').contains(&s[i]) {
+                            v = v * 8 + u32::from(s[i] - b'0');
+                            i += 1;
+                            n += 1;
+                        }
+                        bytes.push(u8::try_from(v & 0xFF).unwrap_or(0));
+                        continue;
+                    }
+                    bytes.push(match c {
+                        b'n' => b'\n',
+                        b'r' => b'\r',
+                        b't' => b'\t',
+                        b'b' => 8,
+                        b'f' => 12,
+                        other => other,
+                    });
+                } else {
+                    bytes.push(s[i]);
+                }
+                i += 1;
+            }
+            for pair in bytes.chunks(2) {
+                if let [a, b] = pair {
+                    if let Some(t) = map.get(&format!("{a:02X}{b:02X}")) {
+                        shown.push_str(t);
+                    }
+                }
+            }
+        }
+        shown.push('\n');
+    }
+    shown
+}
+
+db_test! {
+    async fn office_certificate_pdf_carries_the_number_code_and_chinese_names_and_strangers_get_404(app: TestApp) {
+        let op = app.operator_token().await;
+        let seller = app.org_in("university", "pdf-seller@gxu.test", "450100", false).await;
+        let stranger = app.org_in("enterprise", "pdf-stranger@x.test", "450300", false).await;
+        let c = create_contract(&app, &seller.token, &off_platform_contract(&seller.id, &fresh_code(), 123_456_789, 100_000_000)).await;
+        let reg = submit(&app, &seller.token, &id(&c)).await;
+        let reg_id = id(&reg);
+        let pdf_path = format!("/api/v1/registrations/{reg_id}/certificate.pdf");
+        // Not registered yet: no certificate.
+        app.get(&pdf_path, Some(&op)).await.assert_problem(409, "not_registered");
+        let decided = app.post(&format!("/api/v1/registrations/{reg_id}/decision"), Some(&op),
+            &json!({"version": reg["version"], "decision": "register"})).await.assert_status(200).clone();
+        let number = decided["registration_number"].as_str().expect("number").to_owned();
+        let file = app.get(&format!("/api/v1/registrations/{reg_id}/file"), Some(&op)).await.assert_status(200).clone();
+        let vcode = file["verification_url"].as_str().expect("link").rsplit('/').next().expect("code").to_owned();
+
+        for token in [&seller.token, &op] {
+            let res = reqwest::Client::new()
+                .get(format!("{}{pdf_path}", app.base_url))
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("reached");
+            assert_eq!(res.status(), 200);
+            assert_eq!(res.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/pdf"));
+            let pdf = res.bytes().await.expect("body").to_vec();
+            assert!(pdf.starts_with(b"%PDF"), "a PDF");
+            assert!(pdf.len() < 2_000_000, "the font is embedded as a subset: {} bytes", pdf.len());
+            let text = pdf_text(&pdf);
+            assert!(text.contains(&number), "the registration number is on the page: {text}");
+            assert!(text.contains(&vcode), "the verification code is on the page: {text}");
+            assert!(text.contains(&format!("/verify/{vcode}")), "the verification link is on the page");
+            assert!(text.contains("柳州某甘蔗机械有限公司"), "Chinese names render as text: {text}");
+            assert!(text.contains("技术合同登记证明"));
+            assert!(text.contains("1234567.89"), "the amount in yuan: {text}");
+        }
+        // Someone who may not see the registration: the same 404 as for none; anonymous: 401.
+        app.get(&pdf_path, Some(&stranger.token)).await.assert_problem(404, "not_found");
+        app.get(&format!("/api/v1/registrations/{}/certificate.pdf", uuid::Uuid::now_v7()), Some(&op)).await.assert_problem(404, "not_found");
+        app.get(&pdf_path, None).await.assert_problem(401, "unauthorized");
+    }
+}
+
+/// No usable font: a clear 503 problem, not a panic or an empty PDF.
+async fn certificate_pdf_without_a_font_is_503(backend: integration_tests::Backend) {
+    let app = TestApp::spawn_with(backend, |c| {
+        c.documents.pdf_font = Some("/nonexistent/no-font.ttc".into())
+    })
+    .await;
+    let op = app.operator_token().await;
+    let seller = app
+        .org_in("university", "pdf-nofont@gxu.test", "450100", false)
+        .await;
+    let c = create_contract(
+        &app,
+        &seller.token,
+        &off_platform_contract(&seller.id, &fresh_code(), 1_000_000, 1_000_000),
+    )
+    .await;
+    let reg = submit(&app, &seller.token, &id(&c)).await;
+    app.post(
+        &format!("/api/v1/registrations/{}/decision", id(&reg)),
+        Some(&op),
+        &json!({"version": reg["version"], "decision": "register"}),
+    )
+    .await
+    .assert_status(200);
+    app.get(
+        &format!("/api/v1/registrations/{}/certificate.pdf", id(&reg)),
+        Some(&op),
+    )
+    .await
+    .assert_problem(503, "service_unavailable");
+}
+
+mod office_certificate_pdf_without_a_font {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        certificate_pdf_without_a_font_is_503(integration_tests::Backend::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        certificate_pdf_without_a_font_is_503(integration_tests::Backend::Postgres).await;
+    }
+}

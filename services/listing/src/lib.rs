@@ -73,6 +73,7 @@ pub fn router() -> OpenApiRouter<ListingState> {
         .merge(routes::imports::router())
         .merge(routes::tto::router())
         .merge(routes::disclosure::router())
+        .merge(routes::documents::router())
 }
 
 /// Handlers of the jobs this service consumes.

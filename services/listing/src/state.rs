@@ -1,9 +1,12 @@
 //! What the listing service's handlers and jobs reach: the database, the configuration, the
-//! search index (which it alone writes) and the password gate (it alone checks passwords).
+//! search index (which it alone writes), the password gate (it alone checks passwords) and the
+//! document store (an achievement's dossier files, grant documents and evaluation reports,
+//! under its own `listings/` keys).
 
 use std::sync::Arc;
 
 use axum::extract::FromRef;
+use docstore::DocumentStore;
 use platform::auth::PasswordGate;
 use platform::config::Config;
 use platform::jobs::worker::WorkerHealth;
@@ -21,16 +24,23 @@ pub struct ListingState {
     /// Where password hashing runs (off the async runtime, bounded).
     pub passwords: PasswordGate,
     pub worker_health: Arc<WorkerHealth>,
+    /// Achievements' files (a directory in embedded mode, S3 in distributed mode).
+    pub documents: Arc<dyn DocumentStore>,
 }
 
 impl ListingState {
-    pub fn new(core: CoreState, search: Arc<dyn SearchIndex>) -> Self {
+    pub fn new(
+        core: CoreState,
+        search: Arc<dyn SearchIndex>,
+        documents: Arc<dyn DocumentStore>,
+    ) -> Self {
         Self {
             passwords: PasswordGate::from_config(&core.config.auth),
             db: core.db,
             config: core.config,
             search,
             worker_health: core.worker_health,
+            documents,
         }
     }
 }
@@ -46,6 +56,7 @@ impl FromRef<AppState> for ListingState {
             search: state.search.clone(),
             passwords: state.passwords.clone(),
             worker_health: state.worker_health.clone(),
+            documents: state.documents.clone(),
         }
     }
 }

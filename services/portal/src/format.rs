@@ -116,6 +116,17 @@ impl Tr {
         at.date_naive().to_string()
     }
 
+    /// A timestamp to the second, with its offset named (`2026-12-03 09:58:12 UTC`): for logs,
+    /// where the day alone does not tell two reads apart.
+    pub fn moment(&self, at: &chrono::DateTime<chrono::FixedOffset>) -> String {
+        let offset = if at.offset().local_minus_utc() == 0 {
+            "UTC".to_owned()
+        } else {
+            at.format("UTC%:z").to_string()
+        };
+        format!("{} {offset}", at.format("%Y-%m-%d %H:%M:%S"))
+    }
+
     /// A date, or the date part of an RFC 3339 timestamp's text, or a dash when there is none.
     pub fn opt_date<D: std::fmt::Display>(&self, date: &Option<D>) -> String {
         date.as_ref()
@@ -131,6 +142,15 @@ impl Tr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn moments_show_the_time_of_day_and_their_offset() {
+        let t = Tr::new(Lang::Zh);
+        let utc = chrono::DateTime::parse_from_rfc3339("2026-12-03T09:58:12.345Z").expect("time");
+        assert_eq!(t.moment(&utc), "2026-12-03 09:58:12 UTC");
+        let cst = chrono::DateTime::parse_from_rfc3339("2026-12-03T17:58:12+08:00").expect("time");
+        assert_eq!(t.moment(&cst), "2026-12-03 17:58:12 UTC+08:00");
+    }
 
     #[test]
     fn amounts_read_in_the_units_people_use() {

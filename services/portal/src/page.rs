@@ -64,6 +64,12 @@ impl Ctx {
         self.me.as_ref().is_some_and(|m| m.is_operator)
     }
 
+    /// Works a registration office (platform operators and the operators offices list): the
+    /// only people the Office link is offered to.
+    pub fn acts_for_an_office(&self) -> bool {
+        self.me.as_ref().is_some_and(Me::acts_for_an_office)
+    }
+
     pub fn is_broker(&self) -> bool {
         self.me.as_ref().is_some_and(Me::is_broker)
     }

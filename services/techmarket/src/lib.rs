@@ -125,7 +125,9 @@ pub async fn serve_service(
             let core = connect_core(config, service).await?;
             listing::schedule_periodic_jobs(&core.db).await?;
             let search = platform::state::open_search(&core.config.search).await?;
-            let state = ListingState::new(core, search);
+            // Dossier files, grant documents and evaluation reports.
+            let documents = platform::state::open_documents(&core.config.documents)?;
+            let state = ListingState::new(core, search, documents);
             let app = service_app(state.clone(), listing::router());
             platform::serve::run(listener, app, state, listing::jobs(), shutdown).await
         }
@@ -140,8 +142,8 @@ pub async fn serve_service(
         deal::SERVICE => {
             let core = connect_core(config, service).await?;
             deal::schedule_periodic_jobs(&core.db).await?;
-            // Only this service opens the document store (and, in distributed mode, holds
-            // the S3 keys).
+            // Contract documents. Listing opens the store too (its own namespace of keys);
+            // matching and the portal never do.
             let documents = platform::state::open_documents(&core.config.documents)?;
             let state = DealState::new(core, documents);
             let app = service_app(state.clone(), deal::router());

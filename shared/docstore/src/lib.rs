@@ -1,5 +1,5 @@
-//! Documents behind one trait, [`DocumentStore`]: contract scans, annexes, invoices (issue 14;
-//! listing dossiers next). Two backends, both through Apache Arrow's `object_store`: a
+//! Documents behind one trait, [`DocumentStore`]: contract scans, annexes, invoices (issue 14);
+//! an achievement's dossier files, grant document and evaluation reports (issue 15). Two backends, both through Apache Arrow's `object_store`: a
 //! directory on local disk (the embedded mode, under the data directory) and S3-compatible
 //! object storage (the distributed mode).
 //!

@@ -245,6 +245,8 @@ impl From<AuthUser> for wire::accounts::Me {
             org_role: u.org_role,
             is_operator: u.is_operator,
             broker_id: u.broker_id,
+            // Not known from the token alone: `GET /api/v1/me` looks it up.
+            works_at_office: false,
         }
     }
 }

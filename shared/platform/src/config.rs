@@ -72,6 +72,12 @@ pub struct DocumentsConfig {
     pub s3_access_key_id: Option<SecretString>,
     #[serde(serialize_with = "serialize_opt_secret")]
     pub s3_secret_access_key: Option<SecretString>,
+    /// The TrueType/OpenType font (or collection) PDF certificates are written in; it must
+    /// cover Chinese. Unset: the first installed of Debian's fonts-noto-cjk / fonts-wqy
+    /// (`deal::domain::certificate_pdf::FONT_SEARCH`). No usable font: the PDF is a 503.
+    pub pdf_font: Option<PathBuf>,
+    /// The face of `pdf_font` in a collection (`.ttc`); 0 for a single font.
+    pub pdf_font_index: u32,
 }
 
 impl Default for DocumentsConfig {
@@ -85,6 +91,8 @@ impl Default for DocumentsConfig {
             s3_region: "us-east-1".to_owned(),
             s3_access_key_id: None,
             s3_secret_access_key: None,
+            pdf_font: None,
+            pdf_font_index: 0,
         }
     }
 }

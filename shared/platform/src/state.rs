@@ -77,7 +77,8 @@ pub struct AppState {
     pub worker_health: Arc<WorkerHealth>,
     /// Where password hashing runs (off the async runtime, bounded).
     pub passwords: PasswordGate,
-    /// Uploaded documents (the deal service's contract documents).
+    /// Uploaded documents: deal's contract documents (`contracts/` keys) and listing's achievement
+    /// files (`listings/` keys).
     pub documents: Arc<dyn DocumentStore>,
 }
 

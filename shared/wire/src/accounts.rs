@@ -95,9 +95,19 @@ pub struct Me {
     pub is_operator: bool,
     /// Has a broker profile (技术经理人).
     pub broker_id: Option<Uuid>,
+    /// Listed as an operator of at least one registration office (登记点). Platform operators
+    /// act for the provincial office whether listed or not (see [`Me::acts_for_an_office`]).
+    #[serde(default)]
+    pub works_at_office: bool,
 }
 
 impl Me {
+    /// Works a registration office: a platform operator, or someone an office lists. Clients
+    /// offer the office's pages only to them; the API decides what they may do there.
+    pub fn acts_for_an_office(&self) -> bool {
+        self.is_operator || self.works_at_office
+    }
+
     /// Has a broker profile.
     pub fn is_broker(&self) -> bool {
         self.broker_id.is_some()

@@ -285,6 +285,10 @@ pub struct DossierViewOut {
     pub user_id: Uuid,
     pub user_name: String,
     pub action: DossierAction,
+    /// The dossier file a download read; `None` for the dossier's text.
+    pub document_id: Option<Uuid>,
+    /// That file's name as uploaded.
+    pub document_name: Option<String>,
     pub client_addr: Option<String>,
     pub viewed_at: DateTime<FixedOffset>,
 }

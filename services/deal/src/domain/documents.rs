@@ -14,9 +14,10 @@
 
 use std::sync::Arc;
 
-use docstore::{ByteStream, DocumentKey, DocumentStore, PutError, StoreError};
+use docstore::{ByteStream, DocumentKey, DocumentStore};
 use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
+use platform::documents::{display_name, read_error, stored_key};
 use platform::entity::contract_documents;
 use platform::error::{ApiError, ApiResult};
 use platform::ids::new_uuid;
@@ -53,19 +54,6 @@ pub struct UploadParams {
     pub file_name: Option<String>,
 }
 
-/// The name shown for an upload: the last part of whatever path the client sent, without
-/// control characters, at most 200 characters; a type-appropriate default when nothing is left.
-pub fn display_name(raw: Option<&str>, ext: &str) -> String {
-    let last = raw.unwrap_or("").rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = last.chars().filter(|c| !c.is_control()).take(200).collect();
-    let cleaned = cleaned.trim().trim_matches('.').trim().to_owned();
-    if cleaned.is_empty() {
-        format!("document.{ext}")
-    } else {
-        cleaned
-    }
-}
-
 /// A response value for a stored row.
 pub fn to_out(m: contract_documents::Model) -> ApiResult<ContractDocumentOut> {
     let kind = m
@@ -87,41 +75,6 @@ pub fn to_out(m: contract_documents::Model) -> ApiResult<ContractDocumentOut> {
     })
 }
 
-fn put_error(err: PutError) -> ApiError {
-    match err {
-        PutError::TooLarge { limit } => {
-            ApiError::PayloadTooLarge(format!("documents are limited to {limit} bytes"))
-        }
-        PutError::Unsupported => ApiError::UnsupportedMediaType(format!(
-            "the file's content is not an accepted document type; accepted: {}",
-            docstore::DocumentType::ALL
-                .iter()
-                .map(|t| t.extension().to_uppercase())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-        PutError::Empty => ApiError::BadRequest("the file is empty".to_owned()),
-        PutError::Body(e) => ApiError::BadRequest(format!("the upload was interrupted: {e}")),
-        PutError::Store(e) => {
-            tracing::error!(error = %format!("{e:#}"), "document store write failed");
-            ApiError::Unavailable("document store".to_owned())
-        }
-    }
-}
-
-fn read_error(err: StoreError) -> ApiError {
-    match err {
-        // A row whose bytes are gone is our fault, not the caller's.
-        StoreError::NotFound(key) => {
-            ApiError::Internal(anyhow::anyhow!("document bytes missing at {key}"))
-        }
-        StoreError::Other(e) => {
-            tracing::error!(error = %format!("{e:#}"), "document store read failed");
-            ApiError::Unavailable("document store".to_owned())
-        }
-    }
-}
-
 /// Stores `body` as a document of contract `contract_id` and records it.
 ///
 /// The write and the row run on a task of their own: if the request is dropped midway (the
@@ -141,13 +94,14 @@ pub async fn upload(
     let id = new_uuid();
     let key = DocumentKey::new(NAMESPACE, contract.id, id)
         .map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))?;
-    let task = {
-        let db = db.clone();
-        let store = store.clone();
-        let caller = caller.clone();
-        let request_id = platform::audit::current_request_id();
-        async move {
-            let stored = store.put(&key, body, max_bytes).await.map_err(put_error)?;
+    let db = db.clone();
+    let caller = caller.clone();
+    platform::documents::store_then_record(
+        store,
+        key.clone(),
+        body,
+        max_bytes,
+        move |stored| async move {
             let row = contract_documents::ActiveModel {
                 id: Set(id),
                 contract_id: Set(contract.id),
@@ -166,30 +120,16 @@ pub async fn upload(
                 deleted_at: Set(None),
                 deleted_by: Set(None),
             };
-            let record = async {
-                let txn = db.begin().await?;
-                let m = row.insert(&txn).await?;
-                audit(&caller, "contract_document.uploaded", m.id)
-                    .record(&txn, None::<&()>, Some(&m))
-                    .await?;
-                txn.commit().await?;
-                Ok::<_, ApiError>(m)
-            };
-            let recorded = platform::audit::with_request_id(request_id, record).await;
-            match recorded {
-                Ok(m) => to_out(m),
-                Err(err) => {
-                    if let Err(e) = store.delete(&key).await {
-                        tracing::error!(error = %e, key = %key, "could not remove the bytes of a document whose row failed");
-                    }
-                    Err(err)
-                }
-            }
-        }
-    };
-    tokio::spawn(task)
-        .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("document upload task failed: {e}")))?
+            let txn = db.begin().await?;
+            let m = row.insert(&txn).await?;
+            audit(&caller, "contract_document.uploaded", m.id)
+                .record(&txn, None::<&()>, Some(&m))
+                .await?;
+            txn.commit().await?;
+            to_out(m)
+        },
+    )
+    .await
 }
 
 fn audit<'a>(caller: &'a AuthUser, action: &'static str, id: Uuid) -> AuditEntry<'a> {
@@ -258,8 +198,7 @@ pub async fn download(
     document_id: Uuid,
 ) -> ApiResult<Download> {
     let m = find_visible(db, caller, contract_id, document_id).await?;
-    let key =
-        DocumentKey::parse(&m.storage_key).map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))?;
+    let key = stored_key(&m.storage_key)?;
     let stored = store.get(&key).await.map_err(read_error)?;
     audit(caller, "contract_document.downloaded", m.id)
         .record(
@@ -290,8 +229,7 @@ pub async fn delete(
             "only the uploader or an operator may delete a document".to_owned(),
         ));
     }
-    let key =
-        DocumentKey::parse(&m.storage_key).map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))?;
+    let key = stored_key(&m.storage_key)?;
     let txn = db.begin().await?;
     let deleted_at = now();
     // Only a live row: of two deletions at once, one wins and the other gets the 404.
@@ -328,62 +266,22 @@ pub async fn delete(
     Ok(())
 }
 
-/// How long a stored object may go without a row before [`sweep_orphans`] removes it: an
-/// upload writes its bytes first and its row right after, so a young object may still be
-/// waiting for its row.
-pub const ORPHAN_GRACE: chrono::Duration = chrono::Duration::hours(1);
-
-/// Removes the bytes no live row points at, written before `cutoff`: what a process killed
-/// between storing the bytes and committing the row left behind, and the bytes of a deleted
-/// document whose removal failed. Unfinished writes are not the store's to list (a killed
-/// multipart upload: the bucket's lifecycle rule aborts it). Returns how many were removed.
+/// Removes the contract documents' bytes no live row points at, written before `cutoff`
+/// (see [`platform::documents::sweep_orphans`]). Returns how many were removed.
 pub async fn sweep_orphans(
     db: &impl sea_orm::ConnectionTrait,
     store: &Arc<dyn DocumentStore>,
     cutoff: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<u64> {
-    let old: Vec<DocumentKey> = store
-        .list(NAMESPACE)
-        .await?
-        .into_iter()
-        .filter(|l| l.modified < cutoff)
-        .map(|l| l.key)
-        .collect();
-    let mut removed = 0;
-    for chunk in old.chunks(500) {
-        let names: Vec<String> = chunk.iter().map(ToString::to_string).collect();
-        let live: std::collections::HashSet<String> = contract_documents::Entity::find()
+    platform::documents::sweep_orphans(store, NAMESPACE, cutoff, |names| async move {
+        Ok(contract_documents::Entity::find()
             .filter(contract_documents::Column::StorageKey.is_in(names))
             .filter(contract_documents::Column::DeletedAt.is_null())
             .all(db)
             .await?
             .into_iter()
             .map(|m| m.storage_key)
-            .collect();
-        for key in chunk {
-            if !live.contains(key.as_str()) {
-                store.delete(key).await?;
-                removed += 1;
-            }
-        }
-    }
-    Ok(removed)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn display_names_keep_only_a_name() {
-        assert_eq!(display_name(Some("../../etc/passwd"), "pdf"), "passwd");
-        assert_eq!(
-            display_name(Some("C:\\Users\\a\\合同.pdf"), "pdf"),
-            "合同.pdf"
-        );
-        assert_eq!(display_name(Some(".."), "pdf"), "document.pdf");
-        assert_eq!(display_name(Some("a\r\nb.pdf"), "pdf"), "ab.pdf");
-        assert_eq!(display_name(None, "png"), "document.png");
-        assert_eq!(display_name(Some(&"x".repeat(500)), "pdf").len(), 200);
-    }
+            .collect())
+    })
+    .await
 }

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod brokers;
+pub mod certificate_pdf;
 pub mod contracts;
 pub mod deals;
 pub mod distribution;

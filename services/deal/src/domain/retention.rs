@@ -39,7 +39,7 @@ pub fn register(registry: &mut Registry<DealState>) {
         }
         // A store that cannot be listed now is tried again at the next purge; the keys'
         // purge above stands.
-        let cutoff = now - super::documents::ORPHAN_GRACE;
+        let cutoff = now - platform::documents::ORPHAN_GRACE;
         match super::documents::sweep_orphans(&state.db, &state.documents, cutoff).await {
             Ok(0) => {}
             Ok(removed) => tracing::info!(removed, "document bytes without a row removed"),

@@ -2,13 +2,11 @@
 //! file as the request body (any `Content-Type`: the content decides), described by query
 //! parameters, streamed to the document store; a download streams it back.
 
-use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
-use futures::{StreamExt, TryStreamExt};
 use platform::auth::AuthUser;
+use platform::documents::{body_stream, declared_length, FileMeta};
 use platform::error::{ApiError, ApiResult, Problem};
 use platform::extract::{AppJson, AppPath, AppQuery};
 use utoipa_axum::router::OpenApiRouter;
@@ -19,11 +17,6 @@ use crate::domain::deals::PageParams;
 use crate::domain::documents::{self, ContractDocumentOut, UploadParams};
 use crate::domain::Page;
 use crate::DealState;
-
-/// Carries a download's SHA-256 (lowercase hex), as recorded when it was uploaded.
-pub const CONTENT_SHA256: HeaderName = HeaderName::from_static("x-content-sha256");
-/// RFC 9530's digest of the representation: `sha-256=:<base64>:`.
-pub const REPR_DIGEST: HeaderName = HeaderName::from_static("repr-digest");
 
 pub fn router() -> OpenApiRouter<DealState> {
     // Uploads have their own limit (`documents.max_bytes`), enforced while streaming; the
@@ -58,11 +51,7 @@ async fn upload_document(
 ) -> ApiResult<Response> {
     let limit = state.config.documents.max_bytes;
     // A declared length over the limit is refused before a byte of the body is read.
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let declared = declared_length(request.headers());
     if declared.is_some_and(|n| n > limit) {
         // Still 404 first for a contract the caller may not see: the limit reveals nothing,
         // but the answer should not depend on the body for a hidden contract.
@@ -71,11 +60,7 @@ async fn upload_document(
             "documents are limited to {limit} bytes"
         )));
     }
-    let body = request
-        .into_body()
-        .into_data_stream()
-        .map_err(std::io::Error::other)
-        .boxed();
+    let body = body_stream(request);
     let out = documents::upload(
         &state.db,
         &state.documents,
@@ -126,32 +111,15 @@ async fn download_document(
     let download =
         documents::download(&state.db, &state.documents, &caller, id, document_id).await?;
     let doc = &download.document;
-    let header_value =
-        |v: String| HeaderValue::from_str(&v).map_err(|e| ApiError::Internal(anyhow::anyhow!(e)));
-    let digest = hex::decode(&doc.sha256)
-        .map(|raw| base64::engine::general_purpose::STANDARD.encode(raw))
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))?;
-    let headers = [
-        (
-            header::CONTENT_TYPE,
-            header_value(doc.content_type.clone())?,
-        ),
-        (
-            header::CONTENT_LENGTH,
-            header_value(doc.size_bytes.to_string())?,
-        ),
-        (
-            header::CONTENT_DISPOSITION,
-            header_value(content_disposition(&doc.file_name))?,
-        ),
-        (
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("private, no-store"),
-        ),
-        (CONTENT_SHA256, header_value(doc.sha256.clone())?),
-        (REPR_DIGEST, header_value(format!("sha-256=:{digest}:"))?),
-    ];
-    Ok((headers, Body::from_stream(download.body)).into_response())
+    platform::documents::download_response(
+        &FileMeta {
+            file_name: &doc.file_name,
+            content_type: &doc.content_type,
+            size_bytes: doc.size_bytes,
+            sha256: &doc.sha256,
+        },
+        download.body,
+    )
 }
 
 /// Delete a document: its uploader or an operator (403 for others who see the contract, 404
@@ -167,49 +135,4 @@ async fn delete_document(
 ) -> ApiResult<StatusCode> {
     documents::delete(&state.db, &state.documents, &caller, id, document_id).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// `attachment` with the name twice: an ASCII fallback (`filename`, anything else replaced)
-/// and the exact name (`filename*`, RFC 5987 percent-encoding), so neither quotes nor line
-/// breaks nor non-ASCII can break out of the header.
-pub fn content_disposition(name: &str) -> String {
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if (c.is_ascii_graphic() && c != '"' && c != '\\') || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let mut encoded = String::new();
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-            encoded.push(char::from(b));
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
-    }
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn content_disposition_cannot_be_broken_out_of() {
-        assert_eq!(
-            content_disposition("合同 v2.pdf"),
-            "attachment; filename=\"__ v2.pdf\"; filename*=UTF-8''%E5%90%88%E5%90%8C%20v2.pdf"
-        );
-        let evil = content_disposition("a\".pdf\r\nSet-Cookie: x=1");
-        assert!(HeaderValue::from_str(&evil).is_ok(), "{evil}");
-        assert!(!evil.contains('\r') && !evil.contains('\n'));
-        assert!(
-            evil.starts_with("attachment; filename=\"a_.pdf__Set-Cookie: x=1\""),
-            "{evil}"
-        );
-    }
 }

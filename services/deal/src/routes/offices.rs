@@ -21,7 +21,7 @@ use crate::domain::export::Format;
 use crate::domain::offices::{self, OfficeIn, OfficeOperatorOut, OfficeOut, OperatorIn};
 use crate::domain::registration_file::{self, CertificateOut, QueueParams, RegistrationFileOut};
 use crate::domain::registration_imports::{self, RegistrationImportOut};
-use crate::domain::{reports, Page};
+use crate::domain::{certificate_pdf, reports, Page};
 
 /// The routes of this resource, with their OpenAPI description.
 pub fn router() -> OpenApiRouter<DealState> {
@@ -40,6 +40,7 @@ pub fn router() -> OpenApiRouter<DealState> {
         .routes(routes!(import_template))
         .routes(routes!(report))
         .routes(routes!(registration_file))
+        .routes(routes!(certificate_pdf))
         .routes(routes!(verify_certificate))
 }
 
@@ -149,6 +150,77 @@ async fn registration_file(
     registration_file::get(&state.db, &caller, id)
         .await
         .map(AppJson)
+}
+
+/// The registration certificate as PDF (whoever may see the registration): registration
+/// number, parties, amounts, dates, office, verification code and link, in Chinese and
+/// English, in the system's CJK font (embedded as a subset). 409 when the contract is not
+/// registered; 503 when no usable font is installed (`documents.pdf_font`).
+#[utoipa::path(get, path = "/api/v1/registrations/{id}/certificate.pdf", tag = "registrations", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Registration id")),
+    responses((status = 200, description = "The certificate", content_type = "application/pdf", body = Vec<u8>),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json", description = "Not registered: no certificate"),
+        (status = 503, body = Problem, content_type = "application/problem+json", description = "No usable CJK font")))]
+async fn certificate_pdf(
+    State(state): State<DealState>,
+    caller: AuthUser,
+    AppPath(id): AppPath<Uuid>,
+) -> ApiResult<Response> {
+    let file = registration_file::get(&state.db, &caller, id).await?;
+    let not_registered = || {
+        ApiError::conflict(
+            "not_registered",
+            "this contract is not registered: no certificate",
+        )
+    };
+    let code = file
+        .verification_url
+        .as_deref()
+        .and_then(|u| u.rsplit('/').next())
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned)
+        .ok_or_else(not_registered)?;
+    let number = file
+        .registration_number
+        .clone()
+        .ok_or_else(not_registered)?;
+    // Absolute when the platform knows its public address, so a printed certificate can be
+    // checked by typing the link.
+    let base = state
+        .config
+        .server
+        .public_url
+        .as_deref()
+        .unwrap_or("")
+        .trim_end_matches('/');
+    let verify_url = format!("{base}{}", registration_file::verification_path(&code));
+    let lines = certificate_pdf::lines(&file, &verify_url, &code)?;
+    let config = state.config.documents.clone();
+    let disposition = format!("inline; filename=\"certificate-{}.pdf\"", file.id);
+    let pdf = tokio::task::spawn_blocking(move || {
+        certificate_pdf::render(&config, &lines, &number, &code, &verify_url)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("certificate task failed: {e}")))??;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition).map_err(|e| ApiError::Internal(e.into()))?,
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
+        ],
+        pdf,
+    )
+        .into_response())
 }
 
 /// Check a registration certificate by the verification code printed on it (public). A code

@@ -695,3 +695,15 @@ pub async fn set_user_disabled(
     txn.commit().await?;
     Ok(out)
 }
+
+/// Whether a registration office lists `caller` among its operators (`office_operators`, a
+/// table deal owns and listing only reads), for `/me`: clients offer the office's pages to
+/// office operators and platform operators only.
+pub async fn works_at_office(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<bool> {
+    use platform::entity::office_operators;
+    Ok(office_operators::Entity::find()
+        .filter(office_operators::Column::UserId.eq(caller.user_id.0))
+        .count(db)
+        .await?
+        > 0)
+}

@@ -14,7 +14,8 @@ use chrono::Utc;
 use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
 use platform::entity::{
-    achievements, dossier_access, dossier_views, listing_disclosures, organisations, users,
+    achievements, dossier_access, dossier_views, listing_disclosures, listing_documents,
+    organisations, users,
 };
 use platform::error::{ApiError, ApiResult, Validator};
 use platform::ids::{new_uuid, AchievementId};
@@ -482,8 +483,63 @@ pub async fn decide(
     access_out(after, name)
 }
 
-/// Reads the dossier: members of the owning organisation, or of an organisation whose access
-/// is granted. Every read, the owner's included, is logged with who, when and from where.
+/// The achievement whose dossier `caller` may read: members of the owning organisation, or of
+/// an organisation whose access is granted. Anyone else — before a grant, after a refusal or
+/// revocation, operators included — gets the same 404 as for a dossier that does not exist.
+/// The dossier's files follow this rule too (`listing_documents`).
+pub async fn dossier_for_reader(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    id: AchievementId,
+) -> ApiResult<achievements::Model> {
+    let m = find(db, id).await?;
+    if caller.belongs_to(m.organisation_id.into()) {
+        return Ok(m);
+    }
+    ensure_visible(&Header::from(&m), Some(caller)).map_err(|_| not_found(id))?;
+    let org = caller.organisation_id.ok_or_else(|| not_found(id))?;
+    let granted = dossier_access::Entity::find()
+        .filter(dossier_access::Column::AchievementId.eq(m.id))
+        .filter(dossier_access::Column::OrganisationId.eq(org.0))
+        .filter(dossier_access::Column::Status.eq(AccessStatus::Granted.as_str()))
+        .one(db)
+        .await?;
+    match granted {
+        Some(_) => Ok(m),
+        None => Err(not_found(id)),
+    }
+}
+
+/// Writes one line of the owner's read log: who (person and organisation), what (`action`,
+/// and the file when one was downloaded), when and from where.
+pub async fn log_read(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    achievement_id: Uuid,
+    action: DossierAction,
+    document_id: Option<Uuid>,
+    client_addr: Option<String>,
+) -> ApiResult<()> {
+    let org = caller
+        .organisation_id
+        .ok_or_else(|| ApiError::not_found(format!("dossier of achievement {achievement_id}")))?;
+    dossier_views::ActiveModel {
+        id: Set(new_uuid()),
+        achievement_id: Set(achievement_id),
+        organisation_id: Set(org.0),
+        user_id: Set(caller.user_id.0),
+        action: Set(action.as_str().to_owned()),
+        document_id: Set(document_id),
+        client_addr: Set(client_addr),
+        viewed_at: Set(Utc::now().into()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Reads the dossier's text (see [`dossier_for_reader`] for who may). Every read, the owner's
+/// included, is logged with who, when and from where.
 #[tracing::instrument(skip_all, fields(achievement.id = %id))]
 pub async fn read_dossier(
     db: &impl TransactionTrait,
@@ -493,37 +549,12 @@ pub async fn read_dossier(
     client_addr: Option<String>,
 ) -> ApiResult<DossierOut> {
     let txn = db.begin().await?;
-    let m = find(&txn, id).await?;
-    let owner = caller.belongs_to(m.organisation_id.into());
-    if !owner {
-        ensure_visible(&Header::from(&m), Some(caller)).map_err(|_| not_found(id))?;
-        let org = caller.organisation_id.ok_or_else(|| not_found(id))?;
-        let granted = dossier_access::Entity::find()
-            .filter(dossier_access::Column::AchievementId.eq(m.id))
-            .filter(dossier_access::Column::OrganisationId.eq(org.0))
-            .filter(dossier_access::Column::Status.eq(AccessStatus::Granted.as_str()))
-            .one(&txn)
-            .await?;
-        if granted.is_none() {
-            return Err(not_found(id));
-        }
-    }
+    let m = dossier_for_reader(&txn, caller, id).await?;
     let d = listing_disclosures::Entity::find_by_id(m.id)
         .one(&txn)
         .await?
         .ok_or_else(|| not_found(id))?;
-    let org = caller.organisation_id.ok_or_else(|| not_found(id))?;
-    dossier_views::ActiveModel {
-        id: Set(new_uuid()),
-        achievement_id: Set(m.id),
-        organisation_id: Set(org.0),
-        user_id: Set(caller.user_id.0),
-        action: Set(action.as_str().to_owned()),
-        client_addr: Set(client_addr),
-        viewed_at: Set(Utc::now().into()),
-    }
-    .insert(&txn)
-    .await?;
+    log_read(&txn, caller, m.id, action, None, client_addr).await?;
     txn.commit().await?;
     Ok(DossierOut {
         achievement_id: m.id,
@@ -563,8 +594,17 @@ pub async fn access_log(
             .await?
             .map(|u| u.display_name)
             .unwrap_or_default();
+        let document_name = match v.document_id {
+            Some(doc) => listing_documents::Entity::find_by_id(doc)
+                .one(db)
+                .await?
+                .map(|d| d.file_name),
+            None => None,
+        };
         views.push(DossierViewOut {
             id: v.id,
+            document_id: v.document_id,
+            document_name,
             organisation_name: org_name(db, v.organisation_id).await?,
             organisation_id: v.organisation_id,
             user_id: v.user_id,

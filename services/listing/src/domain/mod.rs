@@ -12,6 +12,7 @@ pub mod index;
 pub mod inventors;
 pub mod invitations;
 pub mod lifecycle;
+pub mod listing_documents;
 pub mod listings;
 pub mod needs;
 pub mod open_calls;

@@ -1,6 +1,8 @@
 //! The listing service's purge of records that have served their purpose: ended session
 //! tokens, login failures outside the throttle's window, and imports that never finished
-//! (their uploaded file is dropped). Runs every `retention.purge_every_minutes`.
+//! (their uploaded file is dropped); and achievements' file bytes no row points at
+//! (`listing_documents::sweep_orphans`, listing's `listings/` keys only). Runs every
+//! `retention.purge_every_minutes`.
 
 use crate::ListingState;
 use chrono::{DateTime, Duration, FixedOffset, Utc};
@@ -97,6 +99,16 @@ pub fn register(registry: &mut Registry<ListingState>) {
             let purged = purge(&state.db, &state.config, now).await?;
             if purged != Purged::default() {
                 tracing::info!(?purged, "listing records purged");
+            }
+            // A store that cannot be listed now is tried again at the next purge.
+            let cutoff = now - platform::documents::ORPHAN_GRACE;
+            match super::listing_documents::sweep_orphans(&state.db, &state.documents, cutoff).await
+            {
+                Ok(0) => {}
+                Ok(removed) => {
+                    tracing::info!(removed, "achievement file bytes without a row removed")
+                }
+                Err(err) => tracing::warn!(error = %format!("{err:#}"), "file sweep failed"),
             }
             let every = state.config.retention.purge_every();
             enqueue_unique_at(&state.db, &PurgeListingRecords {}, now + every).await?;

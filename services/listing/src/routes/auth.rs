@@ -112,8 +112,14 @@ async fn log_out(State(state): State<ListingState>, caller: AuthUser) -> ApiResu
 /// The caller: user, organisation and roles.
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = wire::accounts::Me), (status = 401, body = Problem, content_type = "application/problem+json")))]
-async fn me(caller: AuthUser) -> AppJson<wire::accounts::Me> {
-    AppJson(caller.into())
+async fn me(
+    State(state): State<ListingState>,
+    caller: AuthUser,
+) -> ApiResult<AppJson<wire::accounts::Me>> {
+    let works_at_office = accounts::works_at_office(&state.db, &caller).await?;
+    let mut me: wire::accounts::Me = caller.into();
+    me.works_at_office = works_at_office;
+    Ok(AppJson(me))
 }
 
 /// Change the caller's password; every other session of theirs is revoked.

@@ -37,7 +37,7 @@ pub fn router() -> OpenApiRouter<ListingState> {
 }
 
 /// The caller's address as text, for the NDA record and the access log.
-fn client(
+pub(super) fn client(
     state: &ListingState,
     headers: &HeaderMap,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,

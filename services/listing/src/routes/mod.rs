@@ -3,6 +3,7 @@
 pub mod achievements;
 pub mod auth;
 pub mod disclosure;
+pub mod documents;
 pub mod imports;
 pub mod lifecycle;
 pub mod needs;

@@ -17,6 +17,7 @@ mod broker;
 mod console;
 mod dashboard;
 mod directory;
+pub(crate) mod files;
 mod fx;
 mod home;
 mod listing;

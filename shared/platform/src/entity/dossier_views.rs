@@ -12,6 +12,7 @@ pub struct Model {
     pub organisation_id: Uuid,
     pub user_id: Uuid,
     pub action: String,
+    pub document_id: Option<Uuid>,
     pub client_addr: Option<String>,
     pub viewed_at: DateTimeWithTimeZone,
 }

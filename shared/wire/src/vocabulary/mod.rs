@@ -116,7 +116,7 @@ pub use office::{DecisionKind, OfficeKind, PartyRole, PaymentMethod};
 pub use services::{LedgerKind, OrderState, ServiceKind, VoucherState};
 pub use tto::{
     AccessDecision, AccessStatus, DisclosureTerms, DistributionRecipient, DossierAction,
-    EvaluationMethod, GrantKind, PriceMethod,
+    EvaluationMethod, GrantKind, ListingDocumentKind, PriceMethod,
 };
 
 #[cfg(test)]

@@ -100,3 +100,16 @@ vocabulary! {
         Revoke = "revoke",
     }
 }
+
+vocabulary! {
+    /// What a file attached to an achievement is; each kind has its readers
+    /// (`listing::domain::listing_documents`).
+    pub enum ListingDocumentKind {
+        /// A document of the confidential dossier: the owner, and organisations granted access.
+        Dossier = "dossier",
+        /// The inventors' grant document (赋权): the owner and operators.
+        Grant = "grant",
+        /// A third-party evaluation's report (成果评价): whoever may see the achievement.
+        EvaluationReport = "evaluation_report",
+    }
+}

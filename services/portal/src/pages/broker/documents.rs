@@ -1,21 +1,21 @@
 //! The documents of a contract on its page (`/contracts/{id}`, section `#documents`): the list
 //! with download links, the upload form and deleting one's own uploads. Files pass through the
-//! portal as streams in both directions (`Api::stream`): an upload goes to
+//! portal as streams in both directions (`pages::files`): an upload goes to
 //! `POST /api/v1/contracts/{id}/documents` as the browser sends it, a download comes back as
 //! the API sends it. Who may see what is the API's business (the contract's own rule).
 
-use axum::body::{Body, Bytes};
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use http::{header, HeaderName, Method, StatusCode};
+use http::Method;
 
 use super::path_id;
-use crate::api::{with_query, ApiError};
+use crate::api::with_query;
 use crate::i18n::{Lang, Tr};
 use crate::page::PageResult;
+use crate::pages::files::{self, Uploaded};
 use crate::session::Viewer;
 use crate::Portal;
 use wire::documents::ContractDocumentOut;
@@ -139,9 +139,6 @@ fn back(contract: &str, query: &str) -> Response {
     Redirect::to(&format!("/contracts/{contract}?{query}#documents")).into_response()
 }
 
-/// Largest `kind` field read from the form (a code of a few letters).
-const MAX_KIND_BYTES: usize = 64;
-
 /// Receives the upload form and streams its file to the API.
 async fn upload(
     State(portal): State<Portal>,
@@ -151,93 +148,25 @@ async fn upload(
 ) -> PageResult {
     viewer.require_login()?;
     let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
-    let Ok(mut multipart) = multipart else {
+    let Ok(multipart) = multipart else {
         return Ok(back(&id, "doc_error=unreadable"));
     };
-    // The form sends `kind` before `file` (browsers keep the form's order).
-    let mut kind = ContractDocumentKind::Other.as_str().to_owned();
-    loop {
-        let mut field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => return Ok(back(&id, "doc_error=no_file")),
-            Err(_) => return Ok(back(&id, "doc_error=unreadable")),
-        };
-        match field.name() {
-            Some("kind") => {
-                let mut text = Vec::new();
-                while let Ok(Some(chunk)) = field.chunk().await {
-                    text.extend_from_slice(&chunk);
-                    if text.len() > MAX_KIND_BYTES {
-                        return Ok(back(&id, "doc_error=unreadable"));
-                    }
-                }
-                kind = String::from_utf8_lossy(&text).trim().to_owned();
-            }
-            Some("file") => {
-                let file_name = field.file_name().unwrap_or("").to_owned();
-                if file_name.is_empty() {
-                    return Ok(back(&id, "doc_error=no_file"));
-                }
-                let path = with_query(
-                    &format!("/api/v1/contracts/{id}/documents"),
-                    &[("kind", kind), ("file_name", file_name)],
-                );
-                // The field borrows the form, so it cannot become a body of its own: a channel
-                // carries its chunks, and both ends run here, side by side.
-                let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
-                let body = Body::from_stream(futures::stream::unfold(rx, |mut rx| async move {
-                    rx.recv().await.map(|item| (item, rx))
-                }));
-                let pump = async move {
-                    loop {
-                        let item = match field.chunk().await {
-                            Ok(Some(chunk)) => Ok(chunk),
-                            Ok(None) => break,
-                            Err(e) => Err(std::io::Error::other(e.to_string())),
-                        };
-                        let failed = item.is_err();
-                        // The API stopped reading (refused the file): stop too.
-                        if tx.send(item).await.is_err() || failed {
-                            break;
-                        }
-                    }
-                };
-                let call = portal.api.stream(
-                    viewer.caller(),
-                    Method::POST,
-                    &path,
-                    body,
-                    Some("application/octet-stream"),
-                );
-                let ((), result) = tokio::join!(pump, call);
-                return match result {
-                    Ok(_) => Ok(back(&id, "flash=saved")),
-                    Err(ApiError::Problem(p)) if p.status == 413 => {
-                        Ok(back(&id, "doc_error=too_large"))
-                    }
-                    Err(ApiError::Problem(p)) if p.status == 415 => {
-                        Ok(back(&id, "doc_error=unsupported"))
-                    }
-                    Err(ApiError::Problem(p)) if p.status == 400 || p.status == 422 => {
-                        Ok(back(&id, "doc_error=empty"))
-                    }
-                    Err(err) => Err(viewer.fail(err)),
-                };
-            }
-            _ => {}
-        }
+    let api_path = |fields: &std::collections::HashMap<String, String>, file_name: String| {
+        let kind = fields
+            .get("kind")
+            .cloned()
+            .unwrap_or_else(|| ContractDocumentKind::Other.as_str().to_owned());
+        with_query(
+            &format!("/api/v1/contracts/{id}/documents"),
+            &[("kind", kind), ("file_name", file_name)],
+        )
+    };
+    match files::forward_upload(&portal, &viewer, multipart, api_path).await {
+        Ok(Uploaded::Saved) => Ok(back(&id, "flash=saved")),
+        Ok(Uploaded::Refused(code)) => Ok(back(&id, &format!("doc_error={code}"))),
+        Err(err) => Err(viewer.fail(err)),
     }
 }
-
-/// Headers of the API's download passed on to the browser.
-const PASSED_ON: [HeaderName; 6] = [
-    header::CONTENT_TYPE,
-    header::CONTENT_LENGTH,
-    header::CONTENT_DISPOSITION,
-    header::CACHE_CONTROL,
-    HeaderName::from_static("x-content-sha256"),
-    HeaderName::from_static("repr-digest"),
-];
 
 /// Streams a document from the API to the browser.
 async fn download(
@@ -248,21 +177,12 @@ async fn download(
     viewer.require_login()?;
     let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
     let document = path_id(&document).ok_or_else(|| viewer.not_found())?;
-    let path = format!("/api/v1/contracts/{id}/documents/{document}");
-    let resp = portal
-        .api
-        .stream(viewer.caller(), Method::GET, &path, Body::empty(), None)
-        .await
-        .map_err(|e| viewer.fail(e))?;
-    let (parts, body) = resp.into_parts();
-    let mut out = Response::new(body);
-    *out.status_mut() = StatusCode::OK;
-    for name in PASSED_ON {
-        if let Some(value) = parts.headers.get(&name) {
-            out.headers_mut().insert(name, value.clone());
-        }
-    }
-    Ok(out)
+    files::pass_download(
+        &portal,
+        &viewer,
+        &format!("/api/v1/contracts/{id}/documents/{document}"),
+    )
+    .await
 }
 
 /// Deletes a document (the API allows its uploader and operators).

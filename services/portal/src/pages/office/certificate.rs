@@ -1,5 +1,5 @@
-//! The registration certificate (技术合同登记证明), printable (a print stylesheet; no PDF — see
-//! docs/registration-office.md), with its verification link; and `/verify/{code}`, where anyone
+//! The registration certificate (技术合同登记证明), printable (a print stylesheet) and as the
+//! API's PDF (passed through as a stream), with its verification link; and `/verify/{code}`, where anyone
 //! checks a certificate: a code no registration carries (a forged certificate) is "not genuine".
 
 use askama::Template;
@@ -110,4 +110,20 @@ pub(super) async fn verify_page(
         *res.status_mut() = StatusCode::NOT_FOUND;
     }
     Ok(res)
+}
+
+/// The certificate as PDF, streamed from the API (which decides who may have it).
+pub(super) async fn certificate_pdf(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(raw): Path<String>,
+) -> PageResult {
+    viewer.require_login()?;
+    let id = path_id(&raw).ok_or_else(|| viewer.not_found())?;
+    crate::pages::files::pass_download(
+        &portal,
+        &viewer,
+        &format!("/api/v1/registrations/{id}/certificate.pdf"),
+    )
+    .await
 }

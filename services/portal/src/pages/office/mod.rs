@@ -29,6 +29,10 @@ pub fn routes() -> Router<Portal> {
             "/office/registrations/{id}/certificate",
             get(certificate::certificate_page),
         )
+        .route(
+            "/office/registrations/{id}/certificate.pdf",
+            get(certificate::certificate_pdf),
+        )
         .route("/office/import", post(intake::start))
         .route("/office/imports/{id}", get(intake::import_page))
         .route("/verify/{code}", get(certificate::verify_page))

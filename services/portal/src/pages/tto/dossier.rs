@@ -13,6 +13,7 @@ use crate::page::{done, render, Ctx, PageResult};
 use crate::pages::path_id;
 use crate::session::Viewer;
 use crate::Portal;
+use wire::documents::ListingDocumentOut;
 use wire::tto::{DisclosureOut, DossierOut, EvaluationOut};
 use wire::{AccessStatus, DisclosureTerms};
 
@@ -25,6 +26,10 @@ struct DossierPage {
     evaluations: Vec<EvaluationOut>,
     disclosure: Option<DisclosureOut>,
     dossier: Option<DossierOut>,
+    /// The dossier's files, when the reader's organisation has access.
+    files: Vec<ListingDocumentOut>,
+    /// Evaluation reports (whoever sees the achievement).
+    reports: Vec<ListingDocumentOut>,
 }
 
 impl DossierPage {
@@ -53,6 +58,14 @@ impl DossierPage {
 
     fn may_ask(&self, d: &DisclosureOut) -> bool {
         d.may_request && d.access.is_none()
+    }
+
+    /// The reports of evaluation `e`.
+    fn reports_of(&self, e: &EvaluationOut) -> Vec<&ListingDocumentOut> {
+        self.reports
+            .iter()
+            .filter(|r| r.evaluation_id == Some(e.id))
+            .collect()
     }
 
     fn granted(&self, d: &DisclosureOut) -> bool {
@@ -93,7 +106,8 @@ pub(super) async fn page(
     let listing_path = format!("/api/v1/achievements/{id}");
     let evaluations_path = format!("/api/v1/achievements/{id}/evaluations");
     let disclosure_path = format!("/api/v1/achievements/{id}/disclosure");
-    let (listing, evaluations, disclosure) = tokio::join!(
+    let reports_path = format!("/api/v1/achievements/{id}/documents?kind=evaluation_report");
+    let (listing, evaluations, disclosure, reports) = tokio::join!(
         portal
             .api
             .get::<wire::listing::AchievementOut>(caller, &listing_path),
@@ -101,7 +115,11 @@ pub(super) async fn page(
             .api
             .get::<Vec<EvaluationOut>>(caller, &evaluations_path),
         portal.api.get::<DisclosureOut>(caller, &disclosure_path),
+        portal
+            .api
+            .get::<Vec<ListingDocumentOut>>(caller, &reports_path),
     );
+    let reports = reports.map_err(|e| viewer.fail(e))?;
     let listing = listing.map_err(|e| viewer.fail(e))?;
     let evaluations = evaluations.map_err(|e| viewer.fail(e))?;
     // No disclosure set is an ordinary state, not an error.
@@ -115,16 +133,21 @@ pub(super) async fn page(
         .as_ref()
         .and_then(|d| d.access.as_ref())
         .is_some_and(|a| a.status == AccessStatus::Granted);
-    let dossier = if granted {
-        Some(
+    let (dossier, files) = if granted {
+        let files_path = format!("/api/v1/achievements/{id}/documents?kind=dossier");
+        let dossier_path = format!("/api/v1/achievements/{id}/dossier");
+        let (dossier, files) = tokio::join!(
+            portal.api.get::<DossierOut>(caller, &dossier_path),
             portal
                 .api
-                .get::<DossierOut>(caller, &format!("/api/v1/achievements/{id}/dossier"))
-                .await
-                .map_err(|e| viewer.fail(e))?,
+                .get::<Vec<ListingDocumentOut>>(caller, &files_path),
+        );
+        (
+            Some(dossier.map_err(|e| viewer.fail(e))?),
+            files.map_err(|e| viewer.fail(e))?,
         )
     } else {
-        None
+        (None, Vec::new())
     };
     Ok(render(&DossierPage {
         ctx: Ctx::new(&viewer, "listing"),
@@ -133,6 +156,8 @@ pub(super) async fn page(
         evaluations,
         disclosure,
         dossier,
+        files,
+        reports,
     }))
 }
 
@@ -186,6 +211,23 @@ pub(super) async fn download(
         &portal,
         &viewer,
         &format!("/api/v1/achievements/{id}/dossier?download=true"),
+    )
+    .await
+}
+
+/// Streams one of an achievement's files to the browser (the API decides who may: a dossier
+/// file's download is logged there for the owner).
+pub(super) async fn file(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path((id, document)): Path<(String, String)>,
+) -> PageResult {
+    let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
+    let document = path_id(&document).ok_or_else(|| viewer.not_found())?;
+    crate::pages::files::pass_download(
+        &portal,
+        &viewer,
+        &format!("/api/v1/achievements/{id}/documents/{document}"),
     )
     .await
 }

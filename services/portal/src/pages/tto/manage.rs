@@ -2,20 +2,28 @@
 //! the disclosure settings (verified part, dossier, terms, NDA text) and the access log, with
 //! approve / refuse / revoke on each organisation's access.
 
+use std::collections::HashMap;
+
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use http::Method;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::api::ApiError;
+use crate::api::{with_query, ApiError};
 use crate::page::{done, render, Ctx, PageResult};
+use crate::pages::files::{self, Uploaded};
 use crate::pages::path_id;
 use crate::session::Viewer;
 use crate::Portal;
+use wire::documents::ListingDocumentOut;
 use wire::tto::{AccessLogOut, AccessOut, DisclosureSettingsOut, EvaluationOut, OwnershipOut};
-use wire::{AccessDecision, AccessStatus, DisclosureTerms, EvaluationMethod, GrantKind};
+use wire::{
+    AccessDecision, AccessStatus, DisclosureTerms, EvaluationMethod, GrantKind, ListingDocumentKind,
+};
 
 #[derive(Template)]
 #[template(path = "tto_manage.html")]
@@ -27,6 +35,10 @@ struct ManagePage {
     evaluations: Vec<EvaluationOut>,
     settings: Option<DisclosureSettingsOut>,
     log: AccessLogOut,
+    /// The achievement's files of every kind (dossier, grant, evaluation reports).
+    files: Vec<ListingDocumentOut>,
+    /// Why the last upload was refused (from `?doc_error=`).
+    file_error: bool,
 }
 
 impl ManagePage {
@@ -141,6 +153,30 @@ impl ManagePage {
             .unwrap_or_default()
     }
 
+    fn file_kinds(&self) -> Vec<(&'static str, String)> {
+        ListingDocumentKind::ALL
+            .iter()
+            .map(|k| {
+                (
+                    k.as_str(),
+                    super::word(&self.ctx.t, "file_kind", k.as_str()),
+                )
+            })
+            .collect()
+    }
+
+    fn file_kind(&self, d: &ListingDocumentOut) -> String {
+        super::word(&self.ctx.t, "file_kind", d.kind.as_str())
+    }
+
+    /// The evaluation a report belongs to, by its evaluator and date.
+    fn file_evaluation(&self, d: &ListingDocumentOut) -> String {
+        d.evaluation_id
+            .and_then(|e| self.evaluations.iter().find(|x| x.id == e))
+            .map(|e| format!("{} · {}", e.evaluator, e.evaluated_on))
+            .unwrap_or_default()
+    }
+
     fn status(&self, a: &AccessOut) -> String {
         super::word(&self.ctx.t, "status", a.status.as_str())
     }
@@ -194,6 +230,17 @@ pub(super) async fn page(
         Err(ApiError::Problem(p)) if p.status == 404 => None,
         Err(e) => return Err(viewer.fail(e)),
     };
+    let mut files = Vec::new();
+    for kind in ListingDocumentKind::ALL {
+        let path = format!("/api/v1/achievements/{id}/documents?kind={}", kind.as_str());
+        let mut some = portal
+            .api
+            .get::<Vec<ListingDocumentOut>>(caller, &path)
+            .await
+            .map_err(|e| viewer.fail(e))?;
+        files.append(&mut some);
+    }
+    let file_error = viewer.path.contains("doc_error=");
     Ok(render(&ManagePage {
         ctx: Ctx::new(&viewer, "my"),
         id,
@@ -202,7 +249,65 @@ pub(super) async fn page(
         evaluations: evaluations.map_err(|e| viewer.fail(e))?,
         settings,
         log: log.map_err(|e| viewer.fail(e))?,
+        files,
+        file_error,
     }))
+}
+
+fn back(id: &str, query: &str) -> Response {
+    Redirect::to(&format!("/achievements/{id}/disclosure?{query}#files-h")).into_response()
+}
+
+/// Receives the files form (kind, the evaluation a report belongs to, the file) and streams
+/// the file on to the API.
+pub(super) async fn upload_file(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> PageResult {
+    viewer.require_login()?;
+    let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
+    let Ok(multipart) = multipart else {
+        return Ok(back(&id, "doc_error=unreadable"));
+    };
+    let api_path = |fields: &HashMap<String, String>, file_name: String| {
+        let kind = fields.get("kind").cloned().unwrap_or_default();
+        let mut query = vec![("kind", kind.clone()), ("file_name", file_name)];
+        // The evaluation is sent for a report only; the select keeps its value otherwise.
+        if kind == ListingDocumentKind::EvaluationReport.as_str() {
+            if let Some(e) = fields.get("evaluation_id").filter(|e| !e.is_empty()) {
+                query.push(("evaluation_id", e.clone()));
+            }
+        }
+        with_query(&format!("/api/v1/achievements/{id}/documents"), &query)
+    };
+    match files::forward_upload(&portal, &viewer, multipart, api_path).await {
+        Ok(Uploaded::Saved) => Ok(back(&id, "flash=saved")),
+        Ok(Uploaded::Refused(code)) => Ok(back(&id, &format!("doc_error={code}"))),
+        Err(err) => Err(viewer.fail(err)),
+    }
+}
+
+/// Deletes a file (the API allows the owning organisation).
+pub(super) async fn delete_file(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path((id, document)): Path<(String, String)>,
+) -> PageResult {
+    viewer.require_login()?;
+    let id = path_id(&id).ok_or_else(|| viewer.not_found())?;
+    let document = path_id(&document).ok_or_else(|| viewer.not_found())?;
+    portal
+        .api
+        .send_empty(
+            viewer.caller(),
+            Method::DELETE,
+            &format!("/api/v1/achievements/{id}/documents/{document}"),
+        )
+        .await
+        .map_err(|e| viewer.fail(e))?;
+    Ok(back(&id, "flash=deleted"))
 }
 
 #[derive(Debug, Default, Deserialize)]

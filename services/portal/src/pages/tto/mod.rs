@@ -11,6 +11,7 @@ mod dossier;
 mod manage;
 
 use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -47,6 +48,16 @@ pub fn routes() -> Router<Portal> {
             "/achievements/{id}/disclosure/requests/{access_id}",
             post(manage::decide),
         )
+        .route(
+            "/achievements/{id}/disclosure/files",
+            // The file streams through to the API, which enforces the size limit.
+            post(manage::upload_file).layer(DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/achievements/{id}/disclosure/files/{document}/delete",
+            post(manage::delete_file),
+        )
+        .route("/achievements/{id}/files/{document}", get(dossier::file))
         .route("/my/distribution", get(distribution::page))
         .route("/my/distribution/rule", post(distribution::save_rule))
         .route("/my/distribution/export", get(distribution::export))
