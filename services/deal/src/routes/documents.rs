@@ -100,7 +100,13 @@ async fn list_documents(
 /// its SHA-256 in `X-Content-SHA256` (hex) and `Repr-Digest` (RFC 9530).
 #[utoipa::path(get, path = "/api/v1/contracts/{id}/documents/{document_id}", tag = "contracts", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Contract id"), ("document_id" = Uuid, Path, description = "Document id")),
-    responses((status = 200, description = "The file", content_type = "application/octet-stream",
+    responses((status = 200, description = "The file, with the type its content showed when uploaded", content(
+            (Vec<u8> = "application/pdf"), (Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/tiff"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (Vec<u8> = "application/vnd.oasis.opendocument.text"),
+            (Vec<u8> = "application/vnd.oasis.opendocument.spreadsheet"),
+            (Vec<u8> = "application/octet-stream")),
             headers(("X-Content-SHA256" = String, description = "SHA-256 of the file, hex"), ("Content-Disposition" = String))),
         (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn download_document(
