@@ -132,6 +132,7 @@ const FILES: &[(&str, &str)] = &[
     ("tto", include_str!("../i18n/tto.toml")),
     ("docs", include_str!("../i18n/docs.toml")),
     ("translations", include_str!("../i18n/translations.toml")),
+    ("partners", include_str!("../i18n/partners.toml")),
 ];
 
 type Catalog = HashMap<String, [Option<String>; 4]>;

@@ -14,14 +14,17 @@ pub mod listing;
 pub mod matching;
 pub mod office;
 pub mod page;
+pub mod partners;
 pub mod problem;
 pub mod stats;
 pub mod taxonomy;
+pub mod training;
 pub mod tto;
 pub mod vocabulary;
 
 pub use page::{Page, PageParams};
 pub use problem::{FieldError, Problem};
+pub use vocabulary::{AgencyScope, PartnerGroup};
 pub use vocabulary::{
     AccessDecision, AccessStatus, AlertKind, AmountKind, ApplicationStatus, AttributionRole, Basis,
     CertificationLevel, ContractStatus, CostKind, DecisionKind, DeclineReason, Dim,

@@ -22,6 +22,7 @@ pub mod reports;
 pub mod retention;
 pub mod stats;
 pub mod targets;
+pub mod training;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use platform::error::ApiError;

@@ -11,6 +11,7 @@ pub mod payments;
 pub mod registrations;
 pub mod stats;
 pub mod targets;
+pub mod training;
 
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};

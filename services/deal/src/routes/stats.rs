@@ -26,6 +26,7 @@ pub fn router() -> OpenApiRouter<DealState> {
         .routes(routes!(turnover_export))
         .routes(routes!(targets))
         .routes(routes!(asean))
+        .routes(routes!(partner_groups))
         .routes(routes!(brokers))
         .routes(routes!(kpis))
 }
@@ -108,6 +109,25 @@ async fn asean(
     stats::asean(&state.db, &params, audience(&state, caller.as_ref()))
         .await
         .map(AppJson)
+}
+
+/// Turnover by the counterpart's partner group (domestic, ASEAN, other RCEP, Belt and Road,
+/// other partners), output and absorption.
+#[utoipa::path(get, path = "/api/v1/stats/partner-groups", tag = "stats", security((), ("bearer" = [])), params(TurnoverParams),
+    responses((status = 200, body = wire::partners::PartnerGroupsOut)))]
+async fn partner_groups(
+    State(state): State<DealState>,
+    MaybeUser(caller): MaybeUser,
+    AppQuery(params): AppQuery<TurnoverParams>,
+) -> ApiResult<AppJson<wire::partners::PartnerGroupsOut>> {
+    stats::partner_groups(
+        &state.db,
+        &state.config.countries,
+        &params,
+        audience(&state, caller.as_ref()),
+    )
+    .await
+    .map(AppJson)
 }
 
 /// Broker performance: deals, deals closed, registered turnover, median days to contract.

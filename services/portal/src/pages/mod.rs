@@ -24,6 +24,7 @@ mod listing_form;
 mod my;
 mod notifications;
 mod office;
+mod partners;
 mod translations;
 mod tto;
 
@@ -44,6 +45,7 @@ pub fn routes() -> Router<Portal> {
         .merge(tto::routes())
         .merge(translations::routes())
         .merge(office::routes())
+        .merge(partners::routes())
 }
 
 /// The id in a page's path, when it is one (anything else is a page that does not exist, and

@@ -49,3 +49,11 @@ pub mod saved_searches;
 pub mod targets;
 pub mod turnover_rollups;
 pub mod users;
+
+// Issue 16: partners, agencies, broker training (m20261203_000060).
+pub mod agency_consents;
+pub mod broker_certificates;
+pub mod partner_countries;
+pub mod training_attendance;
+pub mod training_classes;
+pub mod training_courses;
