@@ -128,7 +128,8 @@ db_test! {
 
         // Withdrawn from the page: the agency is refused again.
         let gone = app.submit(&format!("/my/agencies/{consent}/withdraw"), Some(&agency), &[]).await;
-        assert_eq!(gone.status.as_u16(), 403, "only the client withdraws");
+        // The agency's page speaks for its own organisation, which is not this consent's client.
+        assert_eq!(gone.status.as_u16(), 404, "only the client withdraws");
         let gone = app.submit(&format!("/my/agencies/{consent}/withdraw"), Some(&client), &[]).await;
         assert_eq!(gone.status.as_u16(), 303, "{}", gone.text);
         let page = app.page("/my/agencies?lang=zh", Some(&client)).await;
