@@ -31,19 +31,41 @@ async fn japan_registers_once_served(app: TestApp) {
     let op = app.operator_token().await;
     let (member, _) = app.sign_up("enterprise", "member@gx.test").await;
 
-    let refused = app.post("/api/v1/auth/signup", None, &foreign_signup("JP", "a@jp.test")).await;
+    let refused = app
+        .post(
+            "/api/v1/auth/signup",
+            None,
+            &foreign_signup("JP", "a@jp.test"),
+        )
+        .await;
     let body = refused.assert_problem(422, "validation_failed");
     assert_eq!(body["fields"][0]["path"], "organisation.country");
     let countries = app.get("/api/v1/taxonomies/countries", None).await;
-    let list = countries.assert_status(200).as_array().expect("list").clone();
-    assert!(list.iter().any(|c| c["code"] == "VN" && c["partner_group"] == "asean"));
-    assert!(list.iter().any(|c| c["code"] == "CN" && c["partner_group"] == "domestic"));
-    assert!(!list.iter().any(|c| c["code"] == "JP"), "the test configuration does not serve Japan");
+    let list = countries
+        .assert_status(200)
+        .as_array()
+        .expect("list")
+        .clone();
+    assert!(list
+        .iter()
+        .any(|c| c["code"] == "VN" && c["partner_group"] == "asean"));
+    assert!(list
+        .iter()
+        .any(|c| c["code"] == "CN" && c["partner_group"] == "domestic"));
+    assert!(
+        !list.iter().any(|c| c["code"] == "JP"),
+        "the test configuration does not serve Japan"
+    );
 
-    let japan = json!({"code": "JP", "partner_group": "rcep", "name_zh": "日本", "name_en": "Japan"});
+    let japan =
+        json!({"code": "JP", "partner_group": "rcep", "name_zh": "日本", "name_en": "Japan"});
     // Anonymous, a member, malformed and wrong input: refused, nothing stored.
-    app.post("/api/v1/taxonomies/countries", None, &japan).await.assert_problem(401, "unauthorized");
-    app.post("/api/v1/taxonomies/countries", Some(&member), &japan).await.assert_problem(403, "forbidden");
+    app.post("/api/v1/taxonomies/countries", None, &japan)
+        .await
+        .assert_problem(401, "unauthorized");
+    app.post("/api/v1/taxonomies/countries", Some(&member), &japan)
+        .await
+        .assert_problem(403, "forbidden");
     for bad in [
         json!({"code": "jpn", "partner_group": "rcep", "name_zh": "日本", "name_en": "Japan"}),
         json!({"code": "JP", "partner_group": "belt_and_road", "name_zh": "日本", "name_en": "Japan"}),
@@ -52,26 +74,57 @@ async fn japan_registers_once_served(app: TestApp) {
         json!({"code": "IL", "partner_group": "belt_and_road", "name_zh": "", "name_en": "Israel"}),
         json!({"code": "IL", "partner_group": "belt_and_road", "name_zh": "以色列", "name_en": "Israel", "admin": true}),
     ] {
-        app.post("/api/v1/taxonomies/countries", Some(&op), &bad).await.assert_problem(422, "validation_failed");
+        app.post("/api/v1/taxonomies/countries", Some(&op), &bad)
+            .await
+            .assert_problem(422, "validation_failed");
     }
     app.post("/api/v1/taxonomies/countries", Some(&op), &json!({"code": "IL", "partner_group": "silk_road", "name_zh": "以色列", "name_en": "Israel"}))
         .await.assert_problem(422, "validation_failed");
-    app.client_request(Method::POST, "/api/v1/taxonomies/countries", &op, "application/json", b"{\"code\":".to_vec())
-        .await.assert_problem(400, "bad_request");
+    app.client_request(
+        Method::POST,
+        "/api/v1/taxonomies/countries",
+        &op,
+        "application/json",
+        b"{\"code\":".to_vec(),
+    )
+    .await
+    .assert_problem(400, "bad_request");
     let huge = "以".repeat(app.state.config.server.body_limit_bytes / 3 + 10);
     app.post("/api/v1/taxonomies/countries", Some(&op), &json!({"code": "IL", "partner_group": "belt_and_road", "name_zh": huge, "name_en": "Israel"}))
         .await.assert_problem(413, "payload_too_large");
-    app.post("/api/v1/taxonomies/countries", Some(&op), &json!({"code": "VN", "partner_group": "other", "name_zh": "越南", "name_en": "Vietnam"}))
-        .await.assert_problem(422, "validation_failed");
-    assert_eq!(partner_countries::Entity::find().count(&app.db).await.expect("count"), 0, "nothing stored");
+    app.post(
+        "/api/v1/taxonomies/countries",
+        Some(&op),
+        &json!({"code": "VN", "partner_group": "other", "name_zh": "越南", "name_en": "Vietnam"}),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+    assert_eq!(
+        partner_countries::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        0,
+        "nothing stored"
+    );
 
-    let added = app.post("/api/v1/taxonomies/countries", Some(&op), &japan).await;
+    let added = app
+        .post("/api/v1/taxonomies/countries", Some(&op), &japan)
+        .await;
     let added = added.assert_status(201);
     assert_eq!(added["partner_group"], "rcep");
     assert_eq!(added["added_by_operator"], true);
-    app.post("/api/v1/taxonomies/countries", Some(&op), &japan).await.assert_problem(409, "country_already_served");
+    app.post("/api/v1/taxonomies/countries", Some(&op), &japan)
+        .await
+        .assert_problem(409, "country_already_served");
 
-    let ok = app.post("/api/v1/auth/signup", None, &foreign_signup("JP", "a@jp.test")).await;
+    let ok = app
+        .post(
+            "/api/v1/auth/signup",
+            None,
+            &foreign_signup("JP", "a@jp.test"),
+        )
+        .await;
     assert_eq!(ok.assert_status(201)["organisation"]["country"], "JP");
 
     // Israel, as a Belt and Road partner, by two operators at once: exactly one is stored.
@@ -89,16 +142,36 @@ async fn japan_registers_once_served(app: TestApp) {
             r.assert_problem(409, "country_already_served");
         }
     }
-    assert_eq!(partner_countries::Entity::find().count(&app.db).await.expect("count"), 2);
+    assert_eq!(
+        partner_countries::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        2
+    );
     let list = app.get("/api/v1/taxonomies/countries", None).await;
     let list = list.assert_status(200).as_array().expect("list").clone();
-    let il = list.iter().find(|c| c["code"] == "IL").expect("Israel served");
+    let il = list
+        .iter()
+        .find(|c| c["code"] == "IL")
+        .expect("Israel served");
     assert_eq!(il["partner_group"], "belt_and_road");
     assert_eq!(il["name_en"], "Israel");
-    app.post("/api/v1/auth/signup", None, &foreign_signup("IL", "a@il.test")).await.assert_status(201);
+    app.post(
+        "/api/v1/auth/signup",
+        None,
+        &foreign_signup("IL", "a@il.test"),
+    )
+    .await
+    .assert_status(201);
     // A country nobody serves stays refused.
-    app.post("/api/v1/auth/signup", None, &foreign_signup("FR", "a@fr.test"))
-        .await.assert_problem(422, "validation_failed");
+    app.post(
+        "/api/v1/auth/signup",
+        None,
+        &foreign_signup("FR", "a@fr.test"),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
 }
 
 /// Served by configuration: China and ASEAN only.
@@ -114,12 +187,14 @@ mod japan_registers_once_an_operator_serves_it {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn sqlite() {
-        japan_registers_once_served(TestApp::spawn_with(Backend::Sqlite, china_and_asean).await).await;
+        japan_registers_once_served(TestApp::spawn_with(Backend::Sqlite, china_and_asean).await)
+            .await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn postgres() {
-        japan_registers_once_served(TestApp::spawn_with(Backend::Postgres, china_and_asean).await).await;
+        japan_registers_once_served(TestApp::spawn_with(Backend::Postgres, china_and_asean).await)
+            .await;
     }
 }
 

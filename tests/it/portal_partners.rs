@@ -4,8 +4,8 @@
 //! directory's training hours and certificates, and a listing posted by an agency naming it.
 //! In Chinese and English. The session cookie of these pages is the API token.
 
-use integration_tests::listings::need_body;
 use integration_tests::db_test;
+use integration_tests::listings::need_body;
 
 db_test! {
     async fn operators_add_partner_countries_and_record_training_in_the_console(app: TestApp) {

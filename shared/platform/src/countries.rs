@@ -72,7 +72,13 @@ impl Served {
         let mut countries = BTreeMap::new();
         for code in &config.served {
             let (group, zh, en) = fixed(code).unwrap_or((PartnerGroup::Other, "", ""));
-            let name = |s: &str| if s.is_empty() { code.clone() } else { s.to_owned() };
+            let name = |s: &str| {
+                if s.is_empty() {
+                    code.clone()
+                } else {
+                    s.to_owned()
+                }
+            };
             countries.insert(
                 code.clone(),
                 ServedCountry {

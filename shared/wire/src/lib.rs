@@ -24,7 +24,6 @@ pub mod vocabulary;
 
 pub use page::{Page, PageParams};
 pub use problem::{FieldError, Problem};
-pub use vocabulary::{AgencyScope, PartnerGroup};
 pub use vocabulary::{
     AccessDecision, AccessStatus, AlertKind, AmountKind, ApplicationStatus, AttributionRole, Basis,
     CertificationLevel, ContractStatus, CostKind, DecisionKind, DeclineReason, Dim,
@@ -35,3 +34,4 @@ pub use vocabulary::{
     RegistrationStatus, RevisionStatus, Source, Stage, UnknownCode, UserStatus, Verdict,
     VerificationStatus,
 };
+pub use vocabulary::{AgencyScope, PartnerGroup};

@@ -9,11 +9,13 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
-use platform::entity::{broker_certificates, brokers, training_attendance, training_classes, training_courses};
+use platform::entity::{
+    broker_certificates, brokers, training_attendance, training_classes, training_courses,
+};
 use platform::error::{ApiError, ApiResult, Validator};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
 use wire::deal::BrokerOut;
@@ -406,7 +408,10 @@ pub async fn attach(db: &impl ConnectionTrait, profiles: &mut [BrokerOut]) -> Ap
         .all(db)
         .await?
     {
-        certs.entry(c.broker_id).or_default().push(certificate_out(c));
+        certs
+            .entry(c.broker_id)
+            .or_default()
+            .push(certificate_out(c));
     }
     for p in profiles.iter_mut() {
         p.training_hours = hours.get(&p.id.0).copied().unwrap_or(0);

@@ -45,7 +45,10 @@ async fn create_broker(
     AppJson(input): AppJson<BrokerIn>,
 ) -> ApiResult<(StatusCode, AppJson<BrokerOut>)> {
     let m = brokers::create(&state.db, &caller, input).await?;
-    Ok((StatusCode::CREATED, one(&state, brokers::broker_out(m)?).await?))
+    Ok((
+        StatusCode::CREATED,
+        one(&state, brokers::broker_out(m)?).await?,
+    ))
 }
 
 /// One broker profile (unverified ones only to themselves and operators).

@@ -72,16 +72,12 @@ fn ensure_client_admin(caller: &AuthUser, org: OrganisationId) -> ApiResult<()> 
         Ok(())
     } else {
         Err(ApiError::Forbidden(
-            "only an admin of the client organisation may grant or withdraw its consent"
-                .to_owned(),
+            "only an admin of the client organisation may grant or withdraw its consent".to_owned(),
         ))
     }
 }
 
-async fn out(
-    db: &impl ConnectionTrait,
-    m: agency_consents::Model,
-) -> ApiResult<AgencyConsentOut> {
+async fn out(db: &impl ConnectionTrait, m: agency_consents::Model) -> ApiResult<AgencyConsentOut> {
     let name = |id: Uuid| async move {
         Ok::<_, ApiError>(
             organisations::Entity::find_by_id(id)
@@ -91,9 +87,8 @@ async fn out(
                 .unwrap_or_default(),
         )
     };
-    let scope = AgencyScope::parse(&m.scope).ok_or_else(|| {
-        ApiError::Internal(anyhow::anyhow!("stored agency scope {:?}", m.scope))
-    })?;
+    let scope = AgencyScope::parse(&m.scope)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("stored agency scope {:?}", m.scope)))?;
     Ok(AgencyConsentOut {
         id: m.id,
         agency_name: name(m.agency_organisation_id).await?,
@@ -201,15 +196,27 @@ pub async fn grant(
             // Granted again after a withdrawal: only while it is still withdrawn (a
             // concurrent grant finds 0 rows and is refused).
             let done = agency_consents::Entity::update_many()
-                .col_expr(agency_consents::Column::Scope, Expr::value(input.scope.as_str()))
-                .col_expr(agency_consents::Column::GrantedBy, Expr::value(caller.user_id.0))
+                .col_expr(
+                    agency_consents::Column::Scope,
+                    Expr::value(input.scope.as_str()),
+                )
+                .col_expr(
+                    agency_consents::Column::GrantedBy,
+                    Expr::value(caller.user_id.0),
+                )
                 .col_expr(agency_consents::Column::GrantedAt, Expr::value(now))
-                .col_expr(agency_consents::Column::WithdrawnBy, Expr::value(Option::<Uuid>::None))
+                .col_expr(
+                    agency_consents::Column::WithdrawnBy,
+                    Expr::value(Option::<Uuid>::None),
+                )
                 .col_expr(
                     agency_consents::Column::WithdrawnAt,
                     Expr::value(Option::<chrono::DateTime<chrono::FixedOffset>>::None),
                 )
-                .col_expr(agency_consents::Column::Version, Expr::value(row.version + 1))
+                .col_expr(
+                    agency_consents::Column::Version,
+                    Expr::value(row.version + 1),
+                )
                 .filter(agency_consents::Column::Id.eq(row.id))
                 .filter(agency_consents::Column::Version.eq(row.version))
                 .exec(&txn)
@@ -255,12 +262,18 @@ pub async fn withdraw(
         .ok_or_else(|| ApiError::not_found(format!("consent {id}")))?;
     let before = out(&txn, row.clone()).await?;
     let done = agency_consents::Entity::update_many()
-        .col_expr(agency_consents::Column::WithdrawnBy, Expr::value(caller.user_id.0))
+        .col_expr(
+            agency_consents::Column::WithdrawnBy,
+            Expr::value(caller.user_id.0),
+        )
         .col_expr(
             agency_consents::Column::WithdrawnAt,
             Expr::value(Utc::now().fixed_offset()),
         )
-        .col_expr(agency_consents::Column::Version, Expr::value(row.version + 1))
+        .col_expr(
+            agency_consents::Column::Version,
+            Expr::value(row.version + 1),
+        )
         .filter(agency_consents::Column::Id.eq(id))
         .filter(agency_consents::Column::WithdrawnAt.is_null())
         .filter(agency_consents::Column::Version.eq(row.version))

@@ -19,9 +19,9 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::listings::{Header, ListingKind, ListingStatus};
-use wire::OrgKind;
 use super::revisions;
 use crate::SERVICE;
+use wire::OrgKind;
 
 /// One kind of listing as the shared flow sees it.
 pub trait Editable {

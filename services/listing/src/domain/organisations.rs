@@ -3,9 +3,9 @@
 use chrono::Utc;
 use platform::audit::AuditEntry;
 use platform::auth::{AuthUser, OrgKind};
+use platform::countries::Served;
 use platform::entity::organisations;
 use platform::error::{ApiError, ApiResult, Validator};
-use platform::countries::Served;
 use platform::identifiers::{is_gbt2260_code, parse_credit_code};
 use platform::ids::OrganisationId;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};

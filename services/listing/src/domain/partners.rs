@@ -82,9 +82,10 @@ pub async fn add(
     .insert(&txn)
     .await
     .map_err(|e| match ApiError::from(e) {
-        ApiError::Conflict { .. } => {
-            ApiError::conflict("country_already_served", format!("{code} is already served"))
-        }
+        ApiError::Conflict { .. } => ApiError::conflict(
+            "country_already_served",
+            format!("{code} is already served"),
+        ),
         other => other,
     })?;
     let out = ServedCountry {

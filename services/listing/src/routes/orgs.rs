@@ -13,12 +13,12 @@ use utoipa_axum::routes;
 
 use crate::domain::accounts::{self, SessionOut, UserOut};
 use crate::domain::agencies;
-use wire::partners::{AgencyConsentIn, AgencyConsentOut};
 use crate::domain::invitations::{
     self, AcceptIn, InvitationIn, InvitationOut, PendingInvitation, RoleIn,
 };
 use crate::domain::listings::Page;
 use crate::domain::organisations::{self, OrganisationListParams, OrganisationOut, VerificationIn};
+use wire::partners::{AgencyConsentIn, AgencyConsentOut};
 
 pub fn router() -> OpenApiRouter<ListingState> {
     OpenApiRouter::new()

@@ -86,7 +86,9 @@ async fn languages() -> impl IntoResponse {
 /// added, each with its partner group. Not cached: operators add countries at run time.
 #[utoipa::path(get, path = "/api/v1/taxonomies/countries", tag = "taxonomies",
     responses((status = 200, body = Vec<ServedCountry>)))]
-async fn served_countries(State(state): State<ListingState>) -> ApiResult<AppJson<Vec<ServedCountry>>> {
+async fn served_countries(
+    State(state): State<ListingState>,
+) -> ApiResult<AppJson<Vec<ServedCountry>>> {
     Ok(AppJson(
         Served::load(&state.db, &state.config.countries)
             .await?

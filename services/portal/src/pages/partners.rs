@@ -83,7 +83,13 @@ impl CountriesPage {
 
 async fn countries(State(portal): State<Portal>, viewer: Viewer) -> PageResult {
     require_operator(&viewer)?;
-    countries_page(&portal, &viewer, CountryForm::default(), FormErrors::default()).await
+    countries_page(
+        &portal,
+        &viewer,
+        CountryForm::default(),
+        FormErrors::default(),
+    )
+    .await
 }
 
 async fn countries_page(
@@ -189,7 +195,13 @@ struct TrainingPage {
 
 async fn training(State(portal): State<Portal>, viewer: Viewer) -> PageResult {
     require_operator(&viewer)?;
-    training_page(&portal, &viewer, TrainingForm::default(), FormErrors::default()).await
+    training_page(
+        &portal,
+        &viewer,
+        TrainingForm::default(),
+        FormErrors::default(),
+    )
+    .await
 }
 
 async fn training_page(
@@ -207,7 +219,9 @@ async fn training_page(
         portal
             .api
             .get::<Page<BrokerOut>>(caller, "/api/v1/brokers?status=verified&per_page=100"),
-        portal.api.get::<wire::stats::Kpis>(caller, "/api/v1/stats/kpis"),
+        portal
+            .api
+            .get::<wire::stats::Kpis>(caller, "/api/v1/stats/kpis"),
         tabs(&portal.api, caller, t, "training"),
     );
     let courses = courses.map_err(|e| viewer.fail(e))?;
@@ -273,7 +287,14 @@ async fn add_course(
     Form(form): Form<TrainingForm>,
 ) -> PageResult {
     let body = json!({"title": form.title.trim(), "provider": form.provider.trim(), "hours": number(&form.hours)});
-    submit_training(&portal, &viewer, "/api/v1/brokers/training/courses", body, form).await
+    submit_training(
+        &portal,
+        &viewer,
+        "/api/v1/brokers/training/courses",
+        body,
+        form,
+    )
+    .await
 }
 
 async fn add_class(
@@ -402,7 +423,13 @@ fn member_org(viewer: &Viewer) -> Result<(String, bool), crate::page::PageError>
 }
 
 async fn agencies(State(portal): State<Portal>, viewer: Viewer) -> PageResult {
-    agencies_page(&portal, &viewer, GrantForm::default(), FormErrors::default()).await
+    agencies_page(
+        &portal,
+        &viewer,
+        GrantForm::default(),
+        FormErrors::default(),
+    )
+    .await
 }
 
 async fn agencies_page(
@@ -435,7 +462,8 @@ async fn grant(
 ) -> PageResult {
     let (org_id, _) = member_org(&viewer)?;
     let path = format!("/api/v1/orgs/{}/agency-consents", urlencode(&org_id));
-    let body = json!({"agency_organisation_id": form.agency_organisation_id.trim(), "scope": form.scope});
+    let body =
+        json!({"agency_organisation_id": form.agency_organisation_id.trim(), "scope": form.scope});
     match portal
         .api
         .post::<AgencyConsentOut>(viewer.caller(), &path, &body)

@@ -60,8 +60,7 @@ pub async fn partner_groups(
                 continue;
             };
             let group = served.group_of(code);
-            let Some((g, codes)) = groups.iter_mut().find(|(g, _)| g.partner_group == group)
-            else {
+            let Some((g, codes)) = groups.iter_mut().find(|(g, _)| g.partner_group == group) else {
                 continue;
             };
             codes.insert(code.clone());
