@@ -430,3 +430,55 @@ db_test! {
         assert_eq!(ind["actual"], 0);
     }
 }
+
+db_test! {
+    /// A city sub-market: the operators of a city's registration office read that city's
+    /// statistics, drill-down included, and are refused another city's; the provincial
+    /// operator still reads the whole region.
+    async fn a_city_office_reads_its_own_city_statistics_only(app: TestApp) {
+        let op = app.operator_token().await;
+        let liuzhou = app.org_in("enterprise", "seller@liuzhou.test", "450203", false).await;
+        let nanning = app.org_in("university", "seller@nanning.test", "450103", false).await;
+        let buyer = app.org_in("enterprise", "buyer@hunan.test", "430100", false).await;
+        for (seller, amount) in [(&liuzhou, 7_000_000_i64), (&nanning, 5_000_000)] {
+            let body = contract_body(&seller.id, &buyer.id, days_ago(10), amount, amount);
+            let key = uuid::Uuid::now_v7().to_string();
+            let c = app.post_with_key("/api/v1/contracts", &seller.token, &key, &body).await;
+            let id = c.assert_status(201)["id"].as_str().expect("id").to_owned();
+            app.register_contract(&seller.token, &op, &id, Some(days_ago(2))).await;
+        }
+        app.run_jobs().await;
+
+        // Liuzhou's office, with a clerk on no organisation's staff but the office's.
+        let office = app.post("/api/v1/offices", Some(&op), &json!({"code": "450200", "name": "柳州市技术合同登记点（示例）", "kind": "city", "region_code": "450200"})).await;
+        let office = office.assert_status(201)["id"].as_str().expect("office").to_owned();
+        let (clerk, _) = app.sign_up("government", "clerk@liuzhou.test").await;
+        let clerk_id = app.get("/api/v1/me", Some(&clerk)).await.assert_status(200)["user_id"].as_str().expect("user").to_owned();
+        app.post(&format!("/api/v1/offices/{office}/operators"), Some(&op), &json!({"user_id": clerk_id})).await.assert_status(201);
+
+        // The clerk reads Liuzhou's figures as an operator does, and no other city's.
+        let mine = app.get("/api/v1/stats/turnover?group_by=", Some(&clerk)).await;
+        let mine = mine.assert_status(200);
+        assert_eq!(mine["total_amount_cny_minor"], 7_000_000, "Liuzhou's only, unwithheld: {mine}");
+        assert_eq!(mine["total_contract_count"], 1);
+        let named = app.get("/api/v1/stats/turnover?group_by=&city=450200", Some(&clerk)).await;
+        assert_eq!(named.assert_status(200)["total_amount_cny_minor"], 7_000_000);
+        app.get("/api/v1/stats/turnover?city=450100", Some(&clerk)).await.assert_problem(403, "forbidden");
+        let drill = app.get("/api/v1/stats/turnover/contracts", Some(&clerk)).await;
+        let drill = drill.assert_status(200);
+        assert_eq!(drill["total_contract_count"], 1);
+        assert_eq!(drill["total_amount_cny_minor"], 7_000_000);
+        app.get("/api/v1/stats/turnover/contracts?city=450100", Some(&clerk)).await.assert_problem(403, "forbidden");
+        app.get("/api/v1/stats/turnover/export?format=csv&city=450100", Some(&clerk)).await.assert_problem(403, "forbidden");
+        let groups = app.get("/api/v1/stats/partner-groups", Some(&clerk)).await;
+        let groups = groups.assert_status(200);
+        assert_eq!(groups["total_output_cny_minor"], 7_000_000);
+        app.get("/api/v1/stats/asean?city=450100", Some(&clerk)).await.assert_problem(403, "forbidden");
+
+        // The provincial operator reads both cities; a member of an organisation no drill-down.
+        let all = app.get("/api/v1/stats/turnover?group_by=", Some(&op)).await;
+        assert_eq!(all.assert_status(200)["total_amount_cny_minor"], 12_000_000);
+        app.get("/api/v1/stats/turnover/contracts", Some(&buyer.token)).await.assert_problem(403, "forbidden");
+        app.get("/api/v1/stats/turnover/contracts", None).await.assert_problem(401, "unauthorized");
+    }
+}

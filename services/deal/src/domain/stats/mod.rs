@@ -36,7 +36,7 @@ mod targets;
 mod turnover;
 
 pub use asean::asean;
-pub use audience::{turnover_for, Audience};
+pub use audience::{confine, turnover_for, Audience};
 pub use brokers::broker_performance;
 pub use kpis::kpis;
 pub use partners::partner_groups;
