@@ -111,9 +111,29 @@ db_test! {
         assert!(seen.text.contains(&format!("data-testid=\"consent-{consent}\"")));
         assert!(!seen.text.contains(&format!("/my/agencies/{consent}/withdraw")));
 
-        // The agency posts a need for the client; the listing page names the agency.
-        let created = app.post(&format!("/api/v1/needs?for_client={client_id}"), Some(&agency), &need_body()).await;
-        let need = created.assert_status(201)["id"].as_str().expect("need").to_owned();
+        // The agency posts a need for the client from the form its consent links to; the
+        // listing is the client's, and its page names the agency.
+        assert!(seen.text.contains(&format!("href=\"/needs/new?for_client={client_id}\"")), "{}", seen.text);
+        let form = app.page(&format!("/needs/new?for_client={client_id}&lang=en"), Some(&agency)).await;
+        assert_eq!(form.status.as_u16(), 200, "{}", form.text);
+        assert!(form.text.contains("data-testid=\"for-client\""));
+        assert!(form.text.contains(&format!("name=\"for_client\" value=\"{client_id}\"")));
+        let in_days = |d: i64| (chrono::Utc::now().date_naive() + chrono::Duration::days(d)).to_string();
+        let (deadline, valid_until) = (in_days(60), in_days(120));
+        let fields = [
+            ("for_client", client_id.as_str()), ("kind", "need"), ("language", "zh"),
+            ("title", "代客户发布的甘蔗机收含杂率控制需求"), ("summary", "寻求降低甘蔗机收含杂率的切割与清选技术，适用于丘陵蔗区。"),
+            ("industry", "modern_agriculture"), ("keywords", "甘蔗, 收割机"), ("min_trl", "5"),
+            ("budget_min", "40"), ("budget_max", "90"), ("currency", "CNY"),
+            ("deadline", deadline.as_str()), ("valid_until", valid_until.as_str()),
+        ];
+        let posted = app.submit("/needs/new", Some(&agency), &fields).await;
+        assert_eq!(posted.status.as_u16(), 303, "{}", posted.text);
+        let need = posted.location().strip_prefix("/needs/").and_then(|r| r.split('/').next()).expect("need id").to_owned();
+        let stored = app.get(&format!("/api/v1/needs/{need}"), Some(&client)).await;
+        let stored = stored.assert_status(200);
+        assert_eq!(stored["organisation_id"], client_id.as_str());
+        assert_eq!(stored["posted_by_organisation_id"], agency_id.as_str());
         let shown = app.page(&format!("/needs/{need}?lang=en"), Some(&client)).await;
         assert_eq!(shown.status.as_u16(), 200, "{}", shown.text);
         assert!(shown.text.contains("data-testid=\"posted-by-agency\""), "{}", shown.text);
@@ -135,6 +155,11 @@ db_test! {
         let page = app.page("/my/agencies?lang=zh", Some(&client)).await;
         assert!(page.text.contains("已撤回"));
         app.post(&format!("/api/v1/needs?for_client={client_id}"), Some(&agency), &need_body()).await.assert_problem(403, "forbidden");
+        // The form is refused too, and nothing is created.
+        let before = app.get("/api/v1/needs?mine=true", Some(&client)).await.assert_status(200)["total"].clone();
+        let refused = app.submit("/needs/new", Some(&agency), &fields).await;
+        assert_eq!(refused.status.as_u16(), 403, "{}", refused.text);
+        assert_eq!(app.get("/api/v1/needs?mine=true", Some(&client)).await.assert_status(200)["total"], before);
 
         // The partner groups page is public, in both languages.
         for (lang, heading, group) in [("zh", "按合作伙伴组别的技术合同成交额", "其他RCEP成员"), ("en", "Turnover by partner group", "Belt and Road")] {
