@@ -89,6 +89,8 @@ db_test! {
         let (agency, agency_id) = app.sign_up("broker_agency", "agent@agency.test").await;
         let anon = app.page("/my/agencies", None).await;
         assert_eq!(anon.status.as_u16(), 303);
+        assert!(app.page("/my", Some(&client)).await.text.contains("href=\"/my/agencies\""), "the organisation page links to its consents");
+        assert!(app.page("/dashboard", None).await.text.contains("href=\"/dashboard/partners\""), "the dashboard links to the partner groups");
 
         let page = app.page("/my/agencies?lang=zh", Some(&client)).await;
         assert_eq!(page.status.as_u16(), 200, "{}", page.text);
