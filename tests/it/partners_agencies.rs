@@ -367,6 +367,14 @@ db_test! {
         app.post("/api/v1/brokers/training/courses", Some(&trained.token), &course).await.assert_problem(403, "forbidden");
         app.post("/api/v1/brokers/training/courses", Some(&op), &json!({"title": "x", "provider": "y", "hours": 0}))
             .await.assert_problem(422, "validation_failed");
+        let huge = "课".repeat(app.state.config.server.body_limit_bytes / 3 + 10);
+        app.post("/api/v1/brokers/training/courses", Some(&op), &json!({"title": huge, "provider": "y", "hours": 8}))
+            .await.assert_problem(413, "payload_too_large");
+        app.client_request(Method::POST, "/api/v1/brokers/training/courses", &op, "application/json", b"{\"title\":".to_vec())
+            .await.assert_problem(400, "bad_request");
+        app.post("/api/v1/brokers/training/courses", Some(&op), &json!({"title": "x", "provider": "y", "hours": 8, "approved": true}))
+            .await.assert_problem(422, "validation_failed");
+        assert!(app.get("/api/v1/brokers/training/courses", None).await.assert_status(200).as_array().expect("courses").is_empty(), "nothing stored");
         let course = app.post("/api/v1/brokers/training/courses", Some(&op), &course).await;
         let course_id = course.assert_status(201)["id"].as_str().expect("id").to_owned();
         let classes = format!("/api/v1/brokers/training/courses/{course_id}/classes");
