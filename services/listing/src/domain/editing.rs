@@ -133,6 +133,13 @@ pub async fn create<K: Editable>(
     let mut draft = K::draft(org.id, caller.user_id.0, &input, country, region);
     K::set_posted_by(&mut draft, posted_by);
     let model = draft.insert(&txn).await?;
+    // Checked again inside the transaction: a consent withdrawn since the first check (and
+    // committed) refuses the listing rather than letting it slip in.
+    if posted_by.is_some() && !super::agencies::acts_for(&txn, caller, org.id, K::KIND).await? {
+        return Err(ApiError::Forbidden(
+            "the client withdrew its consent meanwhile".to_owned(),
+        ));
+    }
     let header = K::header(&model);
     AuditEntry {
         actor: Some(caller),
