@@ -1410,7 +1410,146 @@ async fn cases(app: &TestApp, w: &World) -> BTreeMap<(String, String), Case> {
     );
     tto_cases(app, w, &admin, &op, &mut add).await;
     services_cases(app, &admin, &op, &mut add).await;
+    partner_cases(app, w, &admin, &op, &mut add).await;
     t
+}
+
+/// Issue 16's id-taking routes: A's consents to broker agencies (A's admins only) and broker
+/// training (operators record; the record reads as public as the broker's profile).
+async fn partner_cases(
+    app: &TestApp,
+    w: &World,
+    admin: &str,
+    op: &str,
+    add: &mut impl FnMut(&str, &str, Case),
+) {
+    let org = &w.a_org;
+    let (_, agency) = app
+        .sign_up("broker_agency", "matrix-agency@agency.test")
+        .await;
+    let consents = format!("/api/v1/orgs/{org}/agency-consents");
+    let consent = app
+        .post(
+            &consents,
+            Some(admin),
+            &json!({"agency_organisation_id": agency, "scope": "needs"}),
+        )
+        .await;
+    let consent = consent.assert_status(201)["id"]
+        .as_str()
+        .expect("consent")
+        .to_owned();
+    let (_, other_agency) = app
+        .sign_up("broker_agency", "matrix-agency2@agency.test")
+        .await;
+    let course = app
+        .post(
+            "/api/v1/brokers/training/courses",
+            Some(op),
+            &json!({"title": "示例课程", "provider": "示例培训机构", "hours": 8}),
+        )
+        .await;
+    let course = course.assert_status(201)["id"]
+        .as_str()
+        .expect("course")
+        .to_owned();
+    let classes = format!("/api/v1/brokers/training/courses/{course}/classes");
+    let class = app
+        .post(
+            &classes,
+            Some(op),
+            &json!({"starts_on": "2026-05-01", "ends_on": "2026-05-02", "place": "南宁"}),
+        )
+        .await;
+    let class = class.assert_status(201)["id"]
+        .as_str()
+        .expect("class")
+        .to_owned();
+    let bp = &w.broker_p.id;
+    let training = format!("/api/v1/brokers/{bp}/training");
+    let owner = |path: &str| Some((path.to_owned(), admin.to_owned()));
+    let one = |path: String, body: Option<Value>, witness: Option<(String, String)>| {
+        vec![Call {
+            path,
+            body,
+            witness,
+        }]
+    };
+    let rows: Vec<(&str, &str, Vec<Call>, &'static [Caller])> = vec![
+        (
+            "GET",
+            "/api/v1/orgs/{id}/agency-consents",
+            one(consents.clone(), None, None),
+            STRANGERS,
+        ),
+        (
+            "POST",
+            "/api/v1/orgs/{id}/agency-consents",
+            one(
+                consents.clone(),
+                Some(json!({"agency_organisation_id": other_agency, "scope": "all"})),
+                owner(&consents),
+            ),
+            NOT_A_ADMIN,
+        ),
+        (
+            "POST",
+            "/api/v1/orgs/{id}/agency-consents/{consent_id}/withdraw",
+            one(
+                format!("{consents}/{consent}/withdraw"),
+                Some(json!({})),
+                owner(&consents),
+            ),
+            NOT_A_ADMIN,
+        ),
+        (
+            "GET",
+            "/api/v1/brokers/training/courses/{id}/classes",
+            one(classes.clone(), None, None),
+            &[],
+        ),
+        (
+            "POST",
+            "/api/v1/brokers/training/courses/{id}/classes",
+            one(
+                classes.clone(),
+                Some(json!({"starts_on": "2026-06-01", "ends_on": "2026-06-02", "place": "柳州"})),
+                owner(&classes),
+            ),
+            NOT_OPERATOR,
+        ),
+        (
+            "POST",
+            "/api/v1/brokers/training/classes/{id}/attendance",
+            one(
+                format!("/api/v1/brokers/training/classes/{class}/attendance"),
+                Some(json!({"broker_id": bp, "hours": 8})),
+                owner(&training),
+            ),
+            NOT_OPERATOR,
+        ),
+        (
+            "GET",
+            "/api/v1/brokers/{id}/training",
+            one(training.clone(), None, None),
+            &[],
+        ),
+        (
+            "POST",
+            "/api/v1/brokers/{id}/certificates",
+            one(
+                format!("/api/v1/brokers/{bp}/certificates"),
+                Some(
+                    json!({"number": "MATRIX-0001", "issued_on": "2026-05-02", "issuer": "示例发证机构"}),
+                ),
+                owner(&training),
+            ),
+            NOT_OPERATOR,
+        ),
+    ];
+    for (method, template, calls, refused) in rows {
+        add(method, template, Case { calls, refused });
+    }
 }
 
 /// The service market and vouchers (issue #16): A orders a service from a provider outside the

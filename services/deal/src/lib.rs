@@ -43,6 +43,7 @@ pub const API_PREFIXES: &[&str] = &[
     info(title = "TechMarket deal API", version = "1"),
     tags(
         (name = "brokers", description = "Technology brokers (技术经理人): profiles, certification, verification"),
+        (name = "training", description = "Broker training (技术经理人培训): courses, classes, attendance hours, certificates"),
         (name = "deals", description = "Deals from match, inquiry or open-call award to registered contract; timeline, brokers, attribution ledger, publicity (公示)"),
         (name = "contracts", description = "Technology contracts (技术合同): types, amounts, cost lines, FX, milestones"),
         (name = "payments", description = "Payments under contracts"),
@@ -53,7 +54,7 @@ pub const API_PREFIXES: &[&str] = &[
         (name = "distribution", description = "Income distribution (收益分配): rules, the ledger, statements, the annual report"),
         (name = "services", description = "Service providers (中试, proof of concept, testing, evaluation, IP agency, consulting) and service orders"),
         (name = "vouchers", description = "Innovation vouchers (科技创新券): programmes, applications, redemption, claims, the ledger, reports"),
-        (name = "stats", description = "Turnover, targets progress, ASEAN share, broker performance, KPIs, exports"),
+        (name = "stats", description = "Turnover, targets progress, ASEAN share, partner groups, broker performance, KPIs, exports"),
     ),
     components(schemas(platform::error::Problem, platform::error::FieldError)),
     modifiers(&BearerAuth),
@@ -64,6 +65,7 @@ struct ApiDoc;
 pub fn router() -> OpenApiRouter<DealState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::brokers::router())
+        .merge(routes::training::router())
         .merge(routes::deals::router())
         .merge(routes::contracts::router())
         .merge(routes::documents::router())

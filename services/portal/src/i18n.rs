@@ -133,6 +133,7 @@ const FILES: &[(&str, &str)] = &[
     ("docs", include_str!("../i18n/docs.toml")),
     ("translations", include_str!("../i18n/translations.toml")),
     ("svc", include_str!("../i18n/svc.toml")),
+    ("partners", include_str!("../i18n/partners.toml")),
 ];
 
 type Catalog = HashMap<String, [Option<String>; 4]>;

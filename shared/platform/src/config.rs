@@ -37,6 +37,24 @@ pub struct Config {
     pub portal: PortalConfig,
     pub retention: RetentionConfig,
     pub documents: DocumentsConfig,
+    pub countries: CountriesConfig,
+}
+
+/// The countries whose organisations may register, besides those operators add at run time
+/// (`platform::countries`, where the partner groups live too).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CountriesConfig {
+    /// ISO 3166-1 alpha-2 codes; must include `CN`.
+    pub served: Vec<String>,
+}
+
+impl Default for CountriesConfig {
+    fn default() -> Self {
+        Self {
+            served: crate::countries::default_served(),
+        }
+    }
 }
 
 /// Which backend keeps documents (contract scans, annexes, invoices).
@@ -608,6 +626,20 @@ impl Config {
             return Err(ConfigError::new("jobs.max_attempts", "must be at least 1"));
         }
         self.documents.validate()?;
+        if !self.countries.served.iter().any(|c| c == "CN") {
+            return Err(ConfigError::new("countries.served", "must include CN"));
+        }
+        if let Some(bad) = self
+            .countries
+            .served
+            .iter()
+            .find(|c| !crate::countries::is_country_code(c))
+        {
+            return Err(ConfigError::new(
+                "countries.served",
+                format!("{bad:?} is not an upper-case ISO 3166-1 alpha-2 code"),
+            ));
+        }
         Ok(())
     }
 

@@ -1,5 +1,6 @@
 //! Identifiers worth validating at the door: the unified social credit code (统一社会信用代码,
-//! GB 32100) of Chinese organisations, and ISO country codes the platform serves.
+//! GB 32100) of Chinese organisations, and the ASEAN members' ISO country codes (which countries
+//! the platform serves is `platform::countries`).
 
 /// The 31 characters of GB 32100 (no I, O, S, V, Z), in value order.
 const USCC_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
@@ -61,11 +62,6 @@ pub fn credit_code_check_char(first17: &str) -> Option<char> {
 pub const ASEAN_COUNTRIES: [&str; 11] = [
     "BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN", "TL",
 ];
-
-/// Countries whose organisations may take part: China and the ASEAN members.
-pub fn is_served_country(code: &str) -> bool {
-    code == "CN" || ASEAN_COUNTRIES.contains(&code)
-}
 
 /// GB/T 2260 region code: six digits.
 pub fn is_gbt2260_code(code: &str) -> bool {

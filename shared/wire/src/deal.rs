@@ -132,6 +132,10 @@ pub struct BrokerOut {
     pub version: i32,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
+    /// Hours of training classes attended (技术经理人培训).
+    pub training_hours: i64,
+    /// Certificates held, newest first.
+    pub certificates: Vec<crate::training::CertificateOut>,
 }
 
 /// One non-technical part of the contract amount.

@@ -14,10 +14,12 @@ pub mod listing;
 pub mod matching;
 pub mod office;
 pub mod page;
+pub mod partners;
 pub mod problem;
 pub mod services;
 pub mod stats;
 pub mod taxonomy;
+pub mod training;
 pub mod tto;
 pub mod vocabulary;
 
@@ -33,3 +35,4 @@ pub use vocabulary::{
     PriceMethod, Provenance, RegistrationStatus, RevisionStatus, ServiceKind, Source, Stage,
     UnknownCode, UserStatus, Verdict, VerificationStatus, VoucherState,
 };
+pub use vocabulary::{AgencyScope, PartnerGroup};

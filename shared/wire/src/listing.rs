@@ -102,6 +102,8 @@ pub struct RevisionOut {
 pub struct AchievementOut {
     pub id: AchievementId,
     pub organisation_id: Uuid,
+    /// The broker agency that posted it for the owner (its client), if any.
+    pub posted_by_organisation_id: Option<Uuid>,
     pub status: ListingStatus,
     pub version: i32,
     pub original_language: String,
@@ -157,6 +159,8 @@ pub struct NeedOut {
     pub id: NeedId,
     pub kind: NeedKind,
     pub organisation_id: Uuid,
+    /// The broker agency that posted it for the owner (its client), if any.
+    pub posted_by_organisation_id: Option<Uuid>,
     pub status: ListingStatus,
     pub version: i32,
     pub original_language: String,

@@ -171,6 +171,8 @@ pub struct Kpis {
     pub achievements_published: u64,
     pub needs_published: u64,
     pub brokers_verified: u64,
+    /// Brokers holding a training certificate (培训技术经理人).
+    pub brokers_trained: u64,
     pub matches: u64,
     pub deals_open: u64,
     /// Deals by stage.

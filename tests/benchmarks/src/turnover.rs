@@ -28,13 +28,17 @@ pub struct BenchReport {
     pub rollup_p95: Duration,
     pub raw_p50: Duration,
     pub raw_p95: Duration,
+    /// Turnover by partner group (both bases, grouped by country from the rollups, folded by
+    /// `platform::countries`).
+    pub partner_groups_p50: Duration,
+    pub partner_groups_p95: Duration,
 }
 
 impl std::fmt::Display for BenchReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{}: {} contracts (generated in {:.1}s), rollups built in {:.1}s ({} rows); turnover by city × month ({} groups): rollup p50 {:.1} ms, p95 {:.1} ms; raw GROUP BY p50 {:.1} ms, p95 {:.1} ms",
+            "{}: {} contracts (generated in {:.1}s), rollups built in {:.1}s ({} rows); turnover by city × month ({} groups): rollup p50 {:.1} ms, p95 {:.1} ms; raw GROUP BY p50 {:.1} ms, p95 {:.1} ms; by partner group p50 {:.1} ms, p95 {:.1} ms",
             self.backend,
             self.contracts,
             self.generate.as_secs_f64(),
@@ -45,6 +49,8 @@ impl std::fmt::Display for BenchReport {
             ms(self.rollup_p95),
             ms(self.raw_p50),
             ms(self.raw_p95),
+            ms(self.partner_groups_p50),
+            ms(self.partner_groups_p95),
         )
     }
 }
@@ -318,6 +324,21 @@ pub async fn turnover_benchmark(
     if raw_groups != groups {
         anyhow::bail!("rollup and raw disagree on the number of groups: {groups} vs {raw_groups}");
     }
+    let countries = platform::config::CountriesConfig::default();
+    let mut partner_times = Vec::with_capacity(iterations);
+    for _ in 0..iterations {
+        let start = Instant::now();
+        stats::partner_groups(
+            db,
+            &countries,
+            &TurnoverParams::default(),
+            stats::Audience::Operator,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("partner groups query failed: {e}"))?;
+        partner_times.push(start.elapsed());
+    }
+    partner_times.sort();
     Ok(BenchReport {
         backend: format!("{:?}", db.get_database_backend()),
         contracts: n,
@@ -329,5 +350,7 @@ pub async fn turnover_benchmark(
         rollup_p95: percentile(&rollup, 0.95),
         raw_p50: percentile(&raw, 0.5),
         raw_p95: percentile(&raw, 0.95),
+        partner_groups_p50: percentile(&partner_times, 0.5),
+        partner_groups_p95: percentile(&partner_times, 0.95),
     })
 }

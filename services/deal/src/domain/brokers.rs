@@ -100,6 +100,9 @@ pub fn broker_out(m: brokers::Model) -> ApiResult<BrokerOut> {
         version: m.version,
         created_at: m.created_at,
         updated_at: m.updated_at,
+        // Filled from the training records by `training::attach` before answering.
+        training_hours: 0,
+        certificates: Vec::new(),
     })
 }
 
@@ -171,6 +174,21 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<brokers::Mod
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("broker {id}")))
+}
+
+/// Reads a broker the caller may see, or 404: verified profiles are public, unverified ones
+/// only to the broker and operators (the directory's rule, which the training record follows).
+pub async fn find_visible(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    caller: Option<&AuthUser>,
+) -> ApiResult<brokers::Model> {
+    let m = find(db, id).await?;
+    let privileged = caller.is_some_and(|c| c.is_operator || c.user_id.0 == m.user_id);
+    if m.verification_status != VerificationStatus::Verified.as_str() && !privileged {
+        return Err(ApiError::not_found(format!("broker {id}")));
+    }
+    Ok(m)
 }
 
 /// Creates the caller's own broker profile (pending verification). One per user.

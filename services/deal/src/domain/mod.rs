@@ -25,6 +25,7 @@ pub mod service_orders;
 pub mod services;
 pub mod stats;
 pub mod targets;
+pub mod training;
 pub mod vouchers;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};

@@ -13,8 +13,7 @@ use uuid::Uuid;
 use crate::domain::brokers::{
     self, BrokerIn, BrokerListParams, BrokerOut, BrokerPatch, VerificationIn,
 };
-use crate::domain::Page;
-use wire::VerificationStatus;
+use crate::domain::{training, Page};
 
 /// The routes of this resource, with their OpenAPI description.
 pub fn router() -> OpenApiRouter<DealState> {
@@ -32,9 +31,9 @@ async fn list_brokers(
     MaybeUser(caller): MaybeUser,
     AppQuery(params): AppQuery<BrokerListParams>,
 ) -> ApiResult<AppJson<Page<BrokerOut>>> {
-    brokers::list(&state.db, caller.as_ref(), &params)
-        .await
-        .map(AppJson)
+    let mut page = brokers::list(&state.db, caller.as_ref(), &params).await?;
+    training::attach(&state.db, &mut page.items).await?;
+    Ok(AppJson(page))
 }
 
 /// Create your own broker profile; an operator verifies it.
@@ -46,7 +45,10 @@ async fn create_broker(
     AppJson(input): AppJson<BrokerIn>,
 ) -> ApiResult<(StatusCode, AppJson<BrokerOut>)> {
     let m = brokers::create(&state.db, &caller, input).await?;
-    Ok((StatusCode::CREATED, AppJson(brokers::broker_out(m)?)))
+    Ok((
+        StatusCode::CREATED,
+        one(&state, brokers::broker_out(m)?).await?,
+    ))
 }
 
 /// One broker profile (unverified ones only to themselves and operators).
@@ -57,14 +59,8 @@ async fn get_broker(
     MaybeUser(caller): MaybeUser,
     AppPath(id): AppPath<Uuid>,
 ) -> ApiResult<AppJson<BrokerOut>> {
-    let m = brokers::find(&state.db, id).await?;
-    let privileged = caller
-        .as_ref()
-        .is_some_and(|c| c.is_operator || c.user_id.0 == m.user_id);
-    if m.verification_status != VerificationStatus::Verified.as_str() && !privileged {
-        return Err(platform::ApiError::not_found(format!("broker {id}")));
-    }
-    Ok(AppJson(brokers::broker_out(m)?))
+    let m = brokers::find_visible(&state.db, id, caller.as_ref()).await?;
+    one(&state, brokers::broker_out(m)?).await
 }
 
 /// Edit a profile (the broker or an operator); `version` required. Changing the certification
@@ -78,10 +74,8 @@ async fn update_broker(
     AppPath(id): AppPath<Uuid>,
     AppJson(input): AppJson<BrokerPatch>,
 ) -> ApiResult<AppJson<BrokerOut>> {
-    brokers::update(&state.db, &caller, id, input)
-        .await
-        .and_then(brokers::broker_out)
-        .map(AppJson)
+    let m = brokers::update(&state.db, &caller, id, input).await?;
+    one(&state, brokers::broker_out(m)?).await
 }
 
 /// Verify or reject a profile (operators).
@@ -94,8 +88,14 @@ async fn verify_broker(
     AppPath(id): AppPath<Uuid>,
     AppJson(input): AppJson<VerificationIn>,
 ) -> ApiResult<AppJson<BrokerOut>> {
-    brokers::verify(&state.db, &caller, id, input)
-        .await
-        .and_then(brokers::broker_out)
-        .map(AppJson)
+    let m = brokers::verify(&state.db, &caller, id, input).await?;
+    one(&state, brokers::broker_out(m)?).await
+}
+
+/// A profile with its training hours and certificates.
+async fn one(state: &DealState, out: BrokerOut) -> ApiResult<AppJson<BrokerOut>> {
+    let mut items = [out];
+    training::attach(&state.db, &mut items).await?;
+    let [out] = items;
+    Ok(AppJson(out))
 }

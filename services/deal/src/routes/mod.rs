@@ -12,6 +12,7 @@ pub mod registrations;
 pub mod services;
 pub mod stats;
 pub mod targets;
+pub mod training;
 pub mod vouchers;
 
 use axum::http::{HeaderName, HeaderValue, StatusCode};

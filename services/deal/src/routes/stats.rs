@@ -12,6 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::domain::export::{self, Format};
+use crate::domain::offices;
 use crate::domain::stats::{
     self, AseanOut, Audience, BrokerPerformance, BrokerStatsParams, DrillOut, Kpis, TargetsOut,
     TargetsParams, TurnoverOut, TurnoverParams,
@@ -26,6 +27,7 @@ pub fn router() -> OpenApiRouter<DealState> {
         .routes(routes!(turnover_export))
         .routes(routes!(targets))
         .routes(routes!(asean))
+        .routes(routes!(partner_groups))
         .routes(routes!(brokers))
         .routes(routes!(kpis))
 }
@@ -40,13 +42,28 @@ async fn turnover(
     MaybeUser(caller): MaybeUser,
     AppQuery(params): AppQuery<TurnoverParams>,
 ) -> ApiResult<AppJson<TurnoverOut>> {
-    stats::turnover_for(&state.db, &params, audience(&state, caller.as_ref()))
+    let (params, audience) = reading(&state, caller.as_ref(), params).await?;
+    stats::turnover_for(&state.db, &params, audience)
         .await
         .map(AppJson)
 }
 
 fn audience(state: &DealState, caller: Option<&AuthUser>) -> Audience {
     Audience::of(caller, state.config.deal.stats_min_cell_contracts)
+}
+
+/// The query as `caller` may ask it and the audience they read as: the operators of city
+/// offices read their city (`offices::city_scope`, `stats::confine`) as operators; everyone
+/// else as before.
+async fn reading(
+    state: &DealState,
+    caller: Option<&AuthUser>,
+    params: TurnoverParams,
+) -> ApiResult<(TurnoverParams, Audience)> {
+    match offices::city_scope(&state.db, caller).await? {
+        Some(cities) => Ok((stats::confine(&params, &cities)?, Audience::Operator)),
+        None => Ok((params, audience(state, caller))),
+    }
 }
 
 /// The registered contracts a turnover figure sums (operators): give the same basis and the
@@ -58,7 +75,13 @@ async fn turnover_contracts(
     caller: AuthUser,
     AppQuery(params): AppQuery<TurnoverParams>,
 ) -> ApiResult<AppJson<DrillOut>> {
-    caller.require_operator()?;
+    let params = match offices::city_scope(&state.db, Some(&caller)).await? {
+        Some(cities) => stats::confine(&params, &cities)?,
+        None => {
+            caller.require_operator()?;
+            params
+        }
+    };
     stats::drill_down(&state.db, &params).await.map(AppJson)
 }
 
@@ -74,7 +97,8 @@ async fn turnover_export(
     AppQuery(params): AppQuery<TurnoverParams>,
 ) -> ApiResult<Response> {
     let format = Format::parse(params.format.as_deref())?;
-    let out = stats::turnover_for(&state.db, &params, audience(&state, caller.as_ref())).await?;
+    let (params, audience) = reading(&state, caller.as_ref(), params).await?;
+    let out = stats::turnover_for(&state.db, &params, audience).await?;
     let bytes = export::render(&out, format)?;
     let disposition = format!("attachment; filename=\"turnover.{}\"", format.extension());
     let mut res = bytes.into_response();
@@ -99,13 +123,31 @@ async fn targets(
 }
 
 /// Turnover with each ASEAN member (output and absorption) and its share.
-#[utoipa::path(get, path = "/api/v1/stats/asean", tag = "stats", security((), ("bearer" = [])), params(TurnoverParams), responses((status = 200, body = AseanOut)))]
+#[utoipa::path(get, path = "/api/v1/stats/asean", tag = "stats", security((), ("bearer" = [])), params(TurnoverParams), responses((status = 200, body = AseanOut),
+    (status = 403, body = Problem, content_type = "application/problem+json", description = "another city than a city office's own")))]
 async fn asean(
     State(state): State<DealState>,
     MaybeUser(caller): MaybeUser,
     AppQuery(params): AppQuery<TurnoverParams>,
 ) -> ApiResult<AppJson<AseanOut>> {
-    stats::asean(&state.db, &params, audience(&state, caller.as_ref()))
+    let (params, audience) = reading(&state, caller.as_ref(), params).await?;
+    stats::asean(&state.db, &params, audience)
+        .await
+        .map(AppJson)
+}
+
+/// Turnover by the counterpart's partner group (domestic, ASEAN, other RCEP, Belt and Road,
+/// other partners), output and absorption.
+#[utoipa::path(get, path = "/api/v1/stats/partner-groups", tag = "stats", security((), ("bearer" = [])), params(TurnoverParams),
+    responses((status = 200, body = wire::partners::PartnerGroupsOut),
+        (status = 403, body = Problem, content_type = "application/problem+json", description = "another city than a city office's own")))]
+async fn partner_groups(
+    State(state): State<DealState>,
+    MaybeUser(caller): MaybeUser,
+    AppQuery(params): AppQuery<TurnoverParams>,
+) -> ApiResult<AppJson<wire::partners::PartnerGroupsOut>> {
+    let (params, audience) = reading(&state, caller.as_ref(), params).await?;
+    stats::partner_groups(&state.db, &state.config.countries, &params, audience)
         .await
         .map(AppJson)
 }

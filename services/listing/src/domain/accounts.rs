@@ -97,13 +97,15 @@ pub async fn sign_up(
     passwords: &PasswordGate,
     input: SignupIn,
     ttl_hours: i64,
+    countries: &platform::config::CountriesConfig,
 ) -> ApiResult<SessionOut> {
+    let served = platform::countries::Served::load(db, countries).await?;
     let email = normalise_email(&input.email);
     let mut v = Validator::new();
     validate_email(&email, &mut v);
     validate_password(&input.password, "password", &mut v);
     v.length(&input.display_name, "display_name", 1, 120);
-    let credit = organisations::validate(&input.organisation, "organisation.", &mut v);
+    let credit = organisations::validate(&input.organisation, &served, "organisation.", &mut v);
     v.finish()?;
 
     let taken = users::Entity::find()

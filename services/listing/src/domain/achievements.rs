@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::editing::{self, Editable};
 use super::listings::{
     self, clean_ipc, clean_keywords, strings, CommonFields, Header, ListColumns, ListParams,
-    ListingStatus, PriceRange,
+    ListingKind, ListingStatus, PriceRange,
 };
 use super::translations::{self, LocalizedText, Provenance};
 
@@ -95,6 +95,7 @@ pub fn to_out(
     AchievementOut {
         id: AchievementId(m.id),
         organisation_id: m.organisation_id,
+        posted_by_organisation_id: m.posted_by_organisation_id,
         status: ListingStatus::parse(&m.status).unwrap_or(ListingStatus::Draft),
         version: m.version,
         original_language: m.original_language.clone(),
@@ -225,11 +226,16 @@ impl Editable for Achievements {
         "achievements are posted by universities, institutes and companies";
     const ID: achievements::Column = achievements::Column::Id;
     const VERSION: achievements::Column = achievements::Column::Version;
+    const KIND: ListingKind = ListingKind::Achievement;
+
+    fn set_posted_by(active: &mut achievements::ActiveModel, agency: Option<Uuid>) {
+        active.posted_by_organisation_id = Set(agency);
+    }
 
     /// Universities, institutes and companies offer achievements.
-    fn may_post(caller: &AuthUser) -> bool {
+    fn may_post(kind: Option<OrgKind>) -> bool {
         matches!(
-            caller.org_kind,
+            kind,
             Some(OrgKind::University | OrgKind::Institute | OrgKind::Enterprise | OrgKind::Other)
         )
     }
@@ -257,6 +263,7 @@ impl Editable for Achievements {
         let mut active = achievements::ActiveModel {
             id: Set(AchievementId::new().0),
             organisation_id: Set(org_id),
+            posted_by_organisation_id: Set(None),
             created_by: Set(created_by),
             status: Set(ListingStatus::Draft.as_str().to_owned()),
             submitted_at: Set(None),
@@ -316,8 +323,9 @@ pub async fn create(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
     input: AchievementIn,
+    for_client: Option<Uuid>,
 ) -> ApiResult<achievements::Model> {
-    editing::create::<Achievements>(db, caller, input).await
+    editing::create::<Achievements>(db, caller, input, for_client).await
 }
 
 /// A new draft row from validated input (shared by the API and bulk imports).

@@ -18,9 +18,10 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::listings::{Header, ListingStatus};
+use super::listings::{Header, ListingKind, ListingStatus};
 use super::revisions;
 use crate::SERVICE;
+use wire::OrgKind;
 
 /// One kind of listing as the shared flow sees it.
 pub trait Editable {
@@ -40,9 +41,13 @@ pub trait Editable {
     const NOT_POSTED_BY: &'static str;
     const ID: Self::Column;
     const VERSION: Self::Column;
+    /// Which kind this is (what an agency's consent must cover).
+    const KIND: ListingKind;
 
-    /// Whether the caller's kind of organisation posts this kind of listing.
-    fn may_post(caller: &AuthUser) -> bool;
+    /// Whether an organisation of this kind posts this kind of listing.
+    fn may_post(kind: Option<OrgKind>) -> bool;
+    /// Records the broker agency that posted a listing for its client.
+    fn set_posted_by(active: &mut Self::Active, agency: Option<Uuid>);
     /// The stored row as input (what a patch applies to).
     fn to_in(m: &Self::Model) -> Self::Input;
     fn header(m: &Self::Model) -> Header;
@@ -90,26 +95,51 @@ pub async fn find<K: Editable>(db: &impl ConnectionTrait, id: Uuid) -> ApiResult
         .ok_or_else(|| ApiError::not_found(format!("{} {id}", K::NOUN)))
 }
 
-/// Creates a draft for the caller's organisation.
+/// Creates a draft for the caller's organisation or, with `for_client`, for a client
+/// organisation whose standing consent the caller's broker agency holds
+/// ([`super::agencies::ensure_acts_for`]): the client owns it, the agency is recorded as the
+/// one that posted it, and what the client's kind may post decides.
 #[tracing::instrument(skip_all, fields(listing.kind = K::NOUN))]
 pub async fn create<K: Editable>(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
     input: K::Input,
+    for_client: Option<Uuid>,
 ) -> ApiResult<K::Model> {
     let org_id = caller.require_organisation()?;
-    if !K::may_post(caller) {
-        return Err(ApiError::Forbidden(K::NOT_POSTED_BY.to_owned()));
-    }
-    let org = organisations::Entity::find_by_id(org_id.0)
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::Forbidden("your organisation no longer exists".to_owned()))?;
+    let (org, posted_by) = match for_client {
+        Some(client) if client != org_id.0 => {
+            let org = super::agencies::ensure_acts_for(db, caller, client, K::KIND).await?;
+            if !K::may_post(OrgKind::parse(&org.kind)) {
+                return Err(ApiError::Forbidden(K::NOT_POSTED_BY.to_owned()));
+            }
+            (org, Some(org_id.0))
+        }
+        _ => {
+            if !K::may_post(caller.org_kind) {
+                return Err(ApiError::Forbidden(K::NOT_POSTED_BY.to_owned()));
+            }
+            let org = organisations::Entity::find_by_id(org_id.0)
+                .one(db)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::Forbidden("your organisation no longer exists".to_owned())
+                })?;
+            (org, None)
+        }
+    };
     let (country, region) = K::validate(&input, &org)?;
     let txn = db.begin().await?;
-    let model = K::draft(org.id, caller.user_id.0, &input, country, region)
-        .insert(&txn)
-        .await?;
+    let mut draft = K::draft(org.id, caller.user_id.0, &input, country, region);
+    K::set_posted_by(&mut draft, posted_by);
+    let model = draft.insert(&txn).await?;
+    // Checked again inside the transaction: a consent withdrawn since the first check (and
+    // committed) refuses the listing rather than letting it slip in.
+    if posted_by.is_some() && !super::agencies::acts_for(&txn, caller, org.id, K::KIND).await? {
+        return Err(ApiError::Forbidden(
+            "the client withdrew its consent meanwhile".to_owned(),
+        ));
+    }
     let header = K::header(&model);
     AuditEntry {
         actor: Some(caller),

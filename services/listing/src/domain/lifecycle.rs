@@ -100,7 +100,7 @@ pub async fn submit(
     input: VersionIn,
 ) -> ApiResult<()> {
     let header = listings::header(db, kind, id).await?;
-    listings::ensure_owner(&header, caller)?;
+    listings::ensure_owner(db, &header, caller).await?;
     listings::ensure_version(&header, input.version)?;
     if !matches!(
         header.status,
@@ -275,7 +275,7 @@ async fn end_listing(
     ending: Ending,
 ) -> ApiResult<()> {
     let header = listings::header(db, kind, id).await?;
-    listings::ensure_owner(&header, caller)?;
+    listings::ensure_owner(db, &header, caller).await?;
     listings::ensure_version(&header, input.version)?;
     if !from(header.status) {
         return Err(wrong_state(&header, ending.verb));
@@ -307,7 +307,7 @@ pub async fn renew(
     input: RenewIn,
 ) -> ApiResult<()> {
     let header = listings::header(db, kind, id).await?;
-    listings::ensure_owner(&header, caller)?;
+    listings::ensure_owner(db, &header, caller).await?;
     listings::ensure_version(&header, input.version)?;
     if !matches!(
         header.status,
@@ -396,6 +396,8 @@ pub async fn sweep_expiry(
                     kind,
                     id,
                     organisation_id,
+                    // Not read by the transition that expires it.
+                    posted_by_organisation_id: None,
                     status: ListingStatus::Published,
                     version,
                     valid_until: Some(valid_until),

@@ -39,6 +39,8 @@ pub struct Header {
     pub kind: ListingKind,
     pub id: Uuid,
     pub organisation_id: Uuid,
+    /// The broker agency that posted it for its client (the owner), if any.
+    pub posted_by_organisation_id: Option<Uuid>,
     pub status: ListingStatus,
     pub version: i32,
     pub valid_until: Option<NaiveDate>,
@@ -51,6 +53,7 @@ impl From<&achievements::Model> for Header {
             kind: ListingKind::Achievement,
             id: m.id,
             organisation_id: m.organisation_id,
+            posted_by_organisation_id: m.posted_by_organisation_id,
             status: ListingStatus::parse(&m.status).unwrap_or(ListingStatus::Draft),
             version: m.version,
             valid_until: m.valid_until,
@@ -65,6 +68,7 @@ impl From<&needs::Model> for Header {
             kind: ListingKind::Need,
             id: m.id,
             organisation_id: m.organisation_id,
+            posted_by_organisation_id: m.posted_by_organisation_id,
             status: ListingStatus::parse(&m.status).unwrap_or(ListingStatus::Draft),
             version: m.version,
             valid_until: m.valid_until,
@@ -91,12 +95,19 @@ pub async fn header(db: &impl ConnectionTrait, kind: ListingKind, id: Uuid) -> A
     }
 }
 
-/// Published listings are public; every other state only to the owner's members and
-/// operators. Anyone else gets the same 404 as for a listing that does not exist.
+/// Published listings are public; every other state only to the owner's members, the
+/// members of the agency that posted it for the owner (they keep reading what they posted
+/// after a withdrawn consent, but no longer change it: [`ensure_owner`]) and operators.
+/// Anyone else gets the same 404 as for a listing that does not exist.
 pub fn ensure_visible(header: &Header, caller: Option<&AuthUser>) -> ApiResult<()> {
     let public = header.status == ListingStatus::Published;
-    let privileged =
-        caller.is_some_and(|c| c.is_operator || c.belongs_to(header.organisation_id.into()));
+    let privileged = caller.is_some_and(|c| {
+        c.is_operator
+            || c.belongs_to(header.organisation_id.into())
+            || header
+                .posted_by_organisation_id
+                .is_some_and(|agency| c.belongs_to(agency.into()))
+    });
     if public || privileged {
         Ok(())
     } else {
@@ -108,10 +119,23 @@ pub fn ensure_visible(header: &Header, caller: Option<&AuthUser>) -> ApiResult<(
     }
 }
 
-/// Only members of the owning organisation may change a listing. Callers who may not even
-/// see it get a 404, those who may see it (published) a 403.
-pub fn ensure_owner(header: &Header, caller: &AuthUser) -> ApiResult<()> {
-    if caller.belongs_to(header.organisation_id.into()) {
+/// Only members of the owning organisation may change a listing, and members of the broker
+/// agency that posted it for the owner while the owner's consent stands
+/// (`agencies::acts_for`, checked at each change, so a withdrawn consent ends it; an agency
+/// never manages the listings its client posted itself). Callers who may not even see it get a 404, those who may see it
+/// (published, or posted by their agency) a 403.
+pub async fn ensure_owner(
+    db: &impl ConnectionTrait,
+    header: &Header,
+    caller: &AuthUser,
+) -> ApiResult<()> {
+    let posted_by_callers_agency = header
+        .posted_by_organisation_id
+        .is_some_and(|agency| caller.belongs_to(agency.into()));
+    if caller.belongs_to(header.organisation_id.into())
+        || (posted_by_callers_agency
+            && super::agencies::acts_for(db, caller, header.organisation_id, header.kind).await?)
+    {
         return Ok(());
     }
     ensure_visible(header, Some(caller))?;
@@ -175,6 +199,16 @@ pub async fn transition(
         )));
     }
     Ok(())
+}
+
+/// For whom a new listing is posted.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PostParams {
+    /// A client organisation whose standing consent your broker agency holds: the listing is
+    /// the client's, posted by your agency. Without it, the listing is your organisation's.
+    pub for_client: Option<Uuid>,
 }
 
 /// Which listings a list request wants.

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod achievements;
+pub mod agencies;
 pub mod disclosure;
 pub mod editing;
 pub mod evaluations;
@@ -17,6 +18,7 @@ pub mod listings;
 pub mod needs;
 pub mod open_calls;
 pub mod organisations;
+pub mod partners;
 pub mod patch;
 pub mod retention;
 pub mod revisions;

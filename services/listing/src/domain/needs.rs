@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::editing::{self, Editable};
 use super::listings::{
     self, clean_ipc, clean_keywords, strings, CommonFields, Header, ListColumns, ListParams,
-    ListingStatus, PriceRange,
+    ListingKind, ListingStatus, PriceRange,
 };
 use super::translations::{self, LocalizedText, Provenance};
 
@@ -127,6 +127,7 @@ pub fn to_out(
         id: NeedId(m.id),
         kind: NeedKind::parse(&m.kind).unwrap_or_default(),
         organisation_id: m.organisation_id,
+        posted_by_organisation_id: m.posted_by_organisation_id,
         status: ListingStatus::parse(&m.status).unwrap_or(ListingStatus::Draft),
         version: m.version,
         original_language: m.original_language.clone(),
@@ -299,11 +300,16 @@ impl Editable for Needs {
     const NOT_POSTED_BY: &'static str = "broker agencies do not post needs of their own";
     const ID: needs::Column = needs::Column::Id;
     const VERSION: needs::Column = needs::Column::Version;
+    const KIND: ListingKind = ListingKind::Need;
+
+    fn set_posted_by(active: &mut needs::ActiveModel, agency: Option<Uuid>) {
+        active.posted_by_organisation_id = Set(agency);
+    }
 
     /// Every kind of organisation but broker agencies posts needs.
-    fn may_post(caller: &AuthUser) -> bool {
+    fn may_post(kind: Option<OrgKind>) -> bool {
         matches!(
-            caller.org_kind,
+            kind,
             Some(
                 OrgKind::Enterprise
                     | OrgKind::Institute
@@ -337,6 +343,7 @@ impl Editable for Needs {
         let mut active = needs::ActiveModel {
             id: Set(NeedId::new().0),
             organisation_id: Set(org_id),
+            posted_by_organisation_id: Set(None),
             created_by: Set(created_by),
             status: Set(ListingStatus::Draft.as_str().to_owned()),
             awarded_application_id: Set(None),
@@ -417,8 +424,9 @@ pub async fn create(
     db: &(impl ConnectionTrait + TransactionTrait),
     caller: &AuthUser,
     input: NeedIn,
+    for_client: Option<Uuid>,
 ) -> ApiResult<needs::Model> {
-    editing::create::<Needs>(db, caller, input).await
+    editing::create::<Needs>(db, caller, input, for_client).await
 }
 
 /// A new draft row from validated input (shared by the API and bulk imports).

@@ -211,7 +211,7 @@ pub async fn decide(
 ) -> ApiResult<apps::Model> {
     let need = open_call(db, need_id).await?;
     let header = Header::from(&need);
-    listings::ensure_owner(&header, caller)?;
+    listings::ensure_owner(db, &header, caller).await?;
     let app = apps::Entity::find_by_id(application_id.0)
         .one(db)
         .await?

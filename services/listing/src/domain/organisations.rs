@@ -3,9 +3,10 @@
 use chrono::Utc;
 use platform::audit::AuditEntry;
 use platform::auth::{AuthUser, OrgKind};
+use platform::countries::Served;
 use platform::entity::organisations;
 use platform::error::{ApiError, ApiResult, Validator};
-use platform::identifiers::{is_gbt2260_code, is_served_country, parse_credit_code};
+use platform::identifiers::{is_gbt2260_code, parse_credit_code};
 use platform::ids::OrganisationId;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde::Deserialize;
@@ -58,8 +59,14 @@ pub fn out(m: organisations::Model) -> OrganisationOut {
     }
 }
 
-/// Validates `input`, reporting every bad field (paths prefixed with `prefix`).
-pub fn validate(input: &OrganisationIn, prefix: &str, v: &mut Validator) -> Option<String> {
+/// Validates `input`, reporting every bad field (paths prefixed with `prefix`); the country
+/// must be one the platform serves now (`served`, configuration and operator-added).
+pub fn validate(
+    input: &OrganisationIn,
+    served: &Served,
+    prefix: &str,
+    v: &mut Validator,
+) -> Option<String> {
     let p = |f: &str| format!("{prefix}{f}");
     v.length(&input.name, &p("name"), 2, 200);
     if let Some(en) = &input.name_en {
@@ -67,9 +74,9 @@ pub fn validate(input: &OrganisationIn, prefix: &str, v: &mut Validator) -> Opti
     }
     let country = input.country.trim().to_ascii_uppercase();
     v.check(
-        is_served_country(&country),
+        served.contains(&country),
         &p("country"),
-        "must be CN or an ASEAN member's ISO 3166 code",
+        "must be the ISO 3166 code of a country the platform serves (GET /api/v1/taxonomies/countries)",
     );
     if country == "CN" {
         v.check(

@@ -141,7 +141,7 @@ pub async fn merge_edit<T: Serialize + DeserializeOwned>(
     live: &T,
     patch: serde_json::Value,
 ) -> ApiResult<T> {
-    listings::ensure_owner(header, caller)?;
+    listings::ensure_owner(db, header, caller).await?;
     listings::ensure_version(header, version)?;
     if !header.status.editable() {
         return Err(ApiError::conflict(
@@ -317,7 +317,7 @@ pub async fn withdraw(
     version: i32,
 ) -> ApiResult<()> {
     let header = listings::header(db, kind, id).await?;
-    listings::ensure_owner(&header, caller)?;
+    listings::ensure_owner(db, &header, caller).await?;
     listings::ensure_version(&header, version)?;
     if header.status != ListingStatus::Published || find_pending(db, kind, id).await?.is_none() {
         return Err(ApiError::conflict(

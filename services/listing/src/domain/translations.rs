@@ -181,7 +181,7 @@ pub async fn put(
     language: &str,
     input: TranslationIn,
 ) -> ApiResult<Outcome> {
-    listings::ensure_owner(header, caller)?;
+    listings::ensure_owner(db, header, caller).await?;
     let text = validate(language, &header.original_language, &input)?;
     let existing = find_row(db, header.kind, header.id, language).await?;
     let expected = existing
@@ -303,7 +303,7 @@ pub async fn remove(
     header: &Header,
     language: &str,
 ) -> ApiResult<bool> {
-    listings::ensure_owner(header, caller)?;
+    listings::ensure_owner(db, header, caller).await?;
     let existing = find_row(db, header.kind, header.id, language).await?;
     if header.status == ListingStatus::Published {
         let mut proposal = revisions::current_proposal(db, header).await?;

@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 
 use super::{content_language, preferred};
 use crate::domain::achievements::{self, AchievementIn, AchievementOut};
-use crate::domain::listings::{self, Header, ListParams, ListingKind, Page};
+use crate::domain::listings::{self, Header, ListParams, ListingKind, Page, PostParams};
 use crate::domain::{patch, revisions, translations};
 
 pub fn router() -> OpenApiRouter<ListingState> {
@@ -49,14 +49,15 @@ async fn list_achievements(
 }
 
 /// Create a draft achievement for your organisation.
-#[utoipa::path(post, path = "/api/v1/achievements", tag = "achievements", security(("bearer" = [])), request_body = AchievementIn,
-    responses((status = 201, body = AchievementOut), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v1/achievements", tag = "achievements", security(("bearer" = [])), params(PostParams), request_body = AchievementIn,
+    responses((status = 201, body = AchievementOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn create_achievement(
     State(state): State<ListingState>,
     caller: AuthUser,
+    AppQuery(post): AppQuery<PostParams>,
     AppJson(input): AppJson<AchievementIn>,
 ) -> ApiResult<(StatusCode, AppJson<AchievementOut>)> {
-    let m = achievements::create(&state.db, &caller, input).await?;
+    let m = achievements::create(&state.db, &caller, input, post.for_client).await?;
     Ok((
         StatusCode::CREATED,
         AppJson(achievements::to_out(m, &[], &[], true)),

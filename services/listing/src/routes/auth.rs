@@ -38,6 +38,7 @@ async fn sign_up(
         &state.passwords,
         input,
         state.config.auth.token_ttl_hours,
+        &state.config.countries,
     )
     .await?;
     Ok((StatusCode::CREATED, AppJson(session)))

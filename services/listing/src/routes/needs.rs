@@ -12,7 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{content_language, preferred};
-use crate::domain::listings::{self, Header, ListParams, ListingKind, Page};
+use crate::domain::listings::{self, Header, ListParams, ListingKind, Page, PostParams};
 use crate::domain::needs::{self, NeedIn, NeedOut};
 use crate::domain::open_calls::{self, ApplicationDecisionIn, ApplicationIn, ApplicationOut};
 use crate::domain::{patch, revisions, translations};
@@ -78,14 +78,15 @@ async fn list_open_calls(
 }
 
 /// Create a draft need (or open call) for your organisation.
-#[utoipa::path(post, path = "/api/v1/needs", tag = "needs", security(("bearer" = [])), request_body = NeedIn,
-    responses((status = 201, body = NeedOut), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v1/needs", tag = "needs", security(("bearer" = [])), params(PostParams), request_body = NeedIn,
+    responses((status = 201, body = NeedOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 async fn create_need(
     State(state): State<ListingState>,
     caller: AuthUser,
+    AppQuery(post): AppQuery<PostParams>,
     AppJson(input): AppJson<NeedIn>,
 ) -> ApiResult<(StatusCode, AppJson<NeedOut>)> {
-    let m = needs::create(&state.db, &caller, input).await?;
+    let m = needs::create(&state.db, &caller, input, post.for_client).await?;
     Ok((
         StatusCode::CREATED,
         AppJson(needs::to_out(m, &[], &[], true)),

@@ -12,11 +12,13 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::domain::accounts::{self, SessionOut, UserOut};
+use crate::domain::agencies;
 use crate::domain::invitations::{
     self, AcceptIn, InvitationIn, InvitationOut, PendingInvitation, RoleIn,
 };
 use crate::domain::listings::Page;
 use crate::domain::organisations::{self, OrganisationListParams, OrganisationOut, VerificationIn};
+use wire::partners::{AgencyConsentIn, AgencyConsentOut};
 
 pub fn router() -> OpenApiRouter<ListingState> {
     OpenApiRouter::new()
@@ -31,6 +33,8 @@ pub fn router() -> OpenApiRouter<ListingState> {
         .routes(routes!(remove_member))
         .routes(routes!(disable_user))
         .routes(routes!(enable_user))
+        .routes(routes!(list_agency_consents, grant_agency_consent))
+        .routes(routes!(withdraw_agency_consent))
 }
 
 /// Organisations, oldest first, e.g. `verification_status=pending` for the verification
@@ -264,6 +268,69 @@ async fn enable_user(
     AppPath(user_id): AppPath<UserId>,
 ) -> ApiResult<AppJson<UserOut>> {
     accounts::set_user_disabled(&state.db, &caller, user_id, false)
+        .await
+        .map(AppJson)
+}
+
+/// The consents an organisation gave to broker agencies, or received as one (its members and
+/// operators).
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/agency-consents", tag = "organisations",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "Organisation id")),
+    responses(
+        (status = 200, body = Vec<AgencyConsentOut>),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_agency_consents(
+    State(state): State<ListingState>,
+    caller: AuthUser,
+    AppPath(id): AppPath<OrganisationId>,
+) -> ApiResult<AppJson<Vec<AgencyConsentOut>>> {
+    agencies::list(&state.db, &caller, id).await.map(AppJson)
+}
+
+/// Consent that a broker agency posts and manages listings for your organisation (admins of
+/// the client organisation). Recorded with who granted it and when.
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/agency-consents", tag = "organisations",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The client organisation's id")),
+    request_body = AgencyConsentIn,
+    responses(
+        (status = 201, body = AgencyConsentOut),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The agency already holds a standing consent", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn grant_agency_consent(
+    State(state): State<ListingState>,
+    caller: AuthUser,
+    AppPath(id): AppPath<OrganisationId>,
+    AppJson(input): AppJson<AgencyConsentIn>,
+) -> ApiResult<(StatusCode, AppJson<AgencyConsentOut>)> {
+    let out = agencies::grant(&state.db, &caller, id, &input).await?;
+    Ok((StatusCode::CREATED, AppJson(out)))
+}
+
+/// Withdraw a consent (admins of the client organisation): the agency can no longer post or
+/// change listings for you; those it posted stay yours.
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/agency-consents/{consent_id}/withdraw", tag = "organisations",
+    security(("bearer" = [])),
+    params(
+        ("id" = uuid::Uuid, Path, description = "The client organisation's id"),
+        ("consent_id" = uuid::Uuid, Path, description = "Consent id"),
+    ),
+    responses(
+        (status = 200, body = AgencyConsentOut),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already withdrawn", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn withdraw_agency_consent(
+    State(state): State<ListingState>,
+    caller: AuthUser,
+    AppPath((id, consent_id)): AppPath<(OrganisationId, uuid::Uuid)>,
+) -> ApiResult<AppJson<AgencyConsentOut>> {
+    agencies::withdraw(&state.db, &caller, id, consent_id)
         .await
         .map(AppJson)
 }

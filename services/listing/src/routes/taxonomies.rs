@@ -7,7 +7,15 @@ use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::domain::partners;
 use crate::ListingState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use platform::auth::AuthUser;
+use platform::countries::Served;
+use platform::error::{ApiResult, Problem};
+use platform::extract::AppJson;
+use wire::partners::{PartnerCountryIn, ServedCountry};
 use wire::taxonomy::{Regions, Term};
 
 pub fn router() -> OpenApiRouter<ListingState> {
@@ -18,6 +26,7 @@ pub fn router() -> OpenApiRouter<ListingState> {
         .routes(routes!(cooperation_modes))
         .routes(routes!(trl_levels))
         .routes(routes!(languages))
+        .routes(routes!(served_countries, add_partner_country))
 }
 
 /// Taxonomies change with releases only: let browsers and proxies cache them for a day.
@@ -71,4 +80,42 @@ async fn trl_levels() -> impl IntoResponse {
 #[utoipa::path(get, path = "/api/v1/taxonomies/languages", tag = "taxonomies", responses((status = 200, body = Vec<Term>)))]
 async fn languages() -> impl IntoResponse {
     cached(terms_out(taxonomy::LANGUAGES))
+}
+
+/// The countries organisations may register from: the configured ones and those operators
+/// added, each with its partner group. Not cached: operators add countries at run time.
+#[utoipa::path(get, path = "/api/v1/taxonomies/countries", tag = "taxonomies",
+    responses((status = 200, body = Vec<ServedCountry>)))]
+async fn served_countries(
+    State(state): State<ListingState>,
+) -> ApiResult<AppJson<Vec<ServedCountry>>> {
+    Ok(AppJson(
+        Served::load(&state.db, &state.config.countries)
+            .await?
+            .list(),
+    ))
+}
+
+/// Add a partner country (operators): organisations from it may register from now on, and
+/// statistics count it in its partner group.
+#[utoipa::path(post, path = "/api/v1/taxonomies/countries", tag = "taxonomies",
+    security(("bearer" = [])),
+    request_body = PartnerCountryIn,
+    responses(
+        (status = 201, body = ServedCountry),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already served", body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn add_partner_country(
+    State(state): State<ListingState>,
+    caller: AuthUser,
+    AppJson(input): AppJson<PartnerCountryIn>,
+) -> ApiResult<(StatusCode, AppJson<ServedCountry>)> {
+    let out = partners::add(&state.db, &caller, &state.config.countries, &input).await?;
+    Ok((StatusCode::CREATED, AppJson(out)))
 }

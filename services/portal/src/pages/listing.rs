@@ -50,6 +50,8 @@ pub use wire::listing::{
 pub struct ListingView {
     pub id: Uuid,
     pub organisation_id: Uuid,
+    /// The broker agency that posted it for the owner, if any.
+    pub posted_by_organisation_id: Option<Uuid>,
     pub status: ListingStatus,
     /// The version an edit must name (the edit form's merge patch).
     pub version: i32,
@@ -97,6 +99,7 @@ impl From<AchievementOut> for ListingView {
         let AchievementOut {
             id,
             organisation_id,
+            posted_by_organisation_id,
             status,
             version,
             original_language,
@@ -133,6 +136,7 @@ impl From<AchievementOut> for ListingView {
         ListingView {
             id: id.0,
             organisation_id,
+            posted_by_organisation_id,
             status,
             version,
             original_language,
@@ -178,6 +182,7 @@ impl From<NeedOut> for ListingView {
             id,
             kind,
             organisation_id,
+            posted_by_organisation_id,
             status,
             version,
             original_language,
@@ -216,6 +221,7 @@ impl From<NeedOut> for ListingView {
         ListingView {
             id: id.0,
             organisation_id,
+            posted_by_organisation_id,
             status,
             version,
             original_language,
@@ -413,6 +419,8 @@ struct ListingPage {
     kind: &'static str,
     l: ListingView,
     org: Option<OrganisationOut>,
+    /// The broker agency that posted it for the owner, when there is one and it is visible.
+    agency: Option<OrganisationOut>,
     is_owner: bool,
     /// Matches the reader may see; `None` when the panel is not for them.
     matches: Option<Vec<MatchCard>>,
@@ -486,6 +494,14 @@ async fn show(
         )
         .await
         .ok();
+    let agency = match l.posted_by_organisation_id {
+        Some(agency) => portal
+            .api
+            .get::<OrganisationOut>(viewer.caller(), &format!("/api/v1/orgs/{agency}"))
+            .await
+            .ok(),
+        None => None,
+    };
     let is_owner = viewer.organisation_id().map(|o| o.0) == Some(l.organisation_id);
     let side = is_owner.then_some(api_kind);
     let matches = if viewer.signed_in() && l.status == ListingStatus::Published {
@@ -511,6 +527,7 @@ async fn show(
         kind,
         l,
         org,
+        agency,
         is_owner,
         matches,
     }))

@@ -26,6 +26,7 @@ mod market;
 mod my;
 mod notifications;
 mod office;
+mod partners;
 mod translations;
 mod tto;
 mod vouchers;
@@ -49,6 +50,7 @@ pub fn routes() -> Router<Portal> {
         .merge(office::routes())
         .merge(market::routes())
         .merge(vouchers::routes())
+        .merge(partners::routes())
 }
 
 /// The id in a page's path, when it is one (anything else is a page that does not exist, and

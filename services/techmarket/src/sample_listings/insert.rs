@@ -100,6 +100,7 @@ pub async fn load(
             achievements::ActiveModel {
                 id: Set(*id),
                 organisation_id: Set(owner.organisation_id),
+                posted_by_organisation_id: Set(None),
                 created_by: Set(owner.user_id),
                 status: Set("published".to_owned()),
                 original_language: Set(a.text.language.clone()),
@@ -158,6 +159,7 @@ pub async fn load(
             needs::ActiveModel {
                 id: Set(*id),
                 organisation_id: Set(owner.organisation_id),
+                posted_by_organisation_id: Set(None),
                 created_by: Set(owner.user_id),
                 status: Set("published".to_owned()),
                 kind: Set(n.kind.clone()),

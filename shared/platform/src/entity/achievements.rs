@@ -9,6 +9,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub organisation_id: Uuid,
+    /// The broker agency that posted this listing for its client (the owner), if any.
+    pub posted_by_organisation_id: Option<Uuid>,
     pub created_by: Uuid,
     pub status: String,
     pub original_language: String,

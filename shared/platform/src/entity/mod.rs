@@ -57,3 +57,11 @@ pub mod users;
 pub mod voucher_ledger;
 pub mod voucher_programmes;
 pub mod vouchers;
+
+// Issue 16: partners, agencies, broker training (m20261203_000060).
+pub mod agency_consents;
+pub mod broker_certificates;
+pub mod partner_countries;
+pub mod training_attendance;
+pub mod training_classes;
+pub mod training_courses;

@@ -97,6 +97,7 @@ pub mod deal;
 pub mod listing;
 pub mod matching;
 pub mod office;
+pub mod partners;
 pub mod services;
 pub mod tto;
 
@@ -113,6 +114,7 @@ pub use matching::{
     AlertKind, DeclineReason, FeedbackParty, MatchSideStatus, NotificationKind, Verdict,
 };
 pub use office::{DecisionKind, OfficeKind, PartyRole, PaymentMethod};
+pub use partners::{AgencyScope, PartnerGroup};
 pub use services::{LedgerKind, OrderState, ServiceKind, VoucherState};
 pub use tto::{
     AccessDecision, AccessStatus, DisclosureTerms, DistributionRecipient, DossierAction,

@@ -27,6 +27,30 @@ impl Audience {
     }
 }
 
+/// Confines a turnover query to the cities a city office's operators work
+/// (`offices::city_scope`): one naming another city is refused, one naming none reads their
+/// (only) city. Within it they read as operators do.
+pub fn confine(params: &TurnoverParams, cities: &[String]) -> ApiResult<TurnoverParams> {
+    let mut p = params.clone();
+    match (&params.city, cities) {
+        (Some(city), _) if cities.contains(city) => {}
+        (Some(city), _) => {
+            return Err(ApiError::Forbidden(format!(
+                "your office reads the statistics of {} only, not of {city}",
+                cities.join(", ")
+            )))
+        }
+        (None, [only]) => p.city = Some(only.clone()),
+        (None, _) => {
+            return Err(ApiError::Forbidden(format!(
+                "your offices work several cities: name one with city= ({})",
+                cities.join(", ")
+            )))
+        }
+    }
+    Ok(p)
+}
+
 /// Answers `params` for `audience`. The public gets rollups only (a raw aggregation over every
 /// contract is an operator's check, not a public query) and no figure summing fewer than the
 /// minimum of contracts.

@@ -50,6 +50,7 @@ pub async fn kpis(db: &impl ConnectionTrait) -> ApiResult<Kpis> {
             .filter(brokers::Column::VerificationStatus.eq(VerificationStatus::Verified.as_str()))
             .count(db)
             .await?,
+        brokers_trained: crate::domain::training::count_trained(db, None).await?,
         matches: matches::Entity::find().count(db).await?,
         deals_open: open,
         deals_by_stage: by_stage,

@@ -19,7 +19,8 @@
 //! output, the seller's for absorption), which gives the ASEAN share by country.
 //!
 //! Rooms: [`rollup`] writes the rollups (the `stats` queue's job); the readers are
-//! [`turnover`] (figures and drill-down), [`targets`], [`asean`], [`brokers`] and [`kpis`],
+//! [`turnover`] (figures and drill-down), [`targets`], [`asean`], [`partner_groups`],
+//! [`brokers`] and [`kpis`],
 //! over the SQL of [`query`]; [`audience`] holds who may see which figure (the one place of
 //! the withholding rules). The vocabulary of the statistics (months, cities, bases,
 //! dimensions) and the figures' shapes are here.
@@ -28,15 +29,17 @@ mod asean;
 mod audience;
 mod brokers;
 mod kpis;
+mod partners;
 mod query;
 mod rollup;
 mod targets;
 mod turnover;
 
 pub use asean::asean;
-pub use audience::{turnover_for, Audience};
+pub use audience::{confine, turnover_for, Audience};
 pub use brokers::broker_performance;
 pub use kpis::kpis;
+pub use partners::partner_groups;
 pub use rollup::{rebuild_all, recompute_month, TurnoverChanged};
 pub use targets::{targets, PLAN_START_YEAR};
 pub use turnover::{drill_down, turnover};

@@ -4,13 +4,13 @@ use std::collections::HashSet;
 use wire::OrgKind;
 
 use chrono::{Datelike, NaiveDate};
-use platform::entity::{achievements, brokers, contracts, deals, organisations, registrations};
+use platform::entity::{achievements, contracts, deals, organisations, registrations};
 use platform::error::ApiResult;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::{month_of, today, turnover, TargetProgress, TargetsOut, TargetsParams, TurnoverParams};
-use wire::{ListingStatus, RegistrationStatus, VerificationStatus};
+use wire::{ListingStatus, RegistrationStatus};
 
 /// First year of the plan the cumulative indicators count from.
 pub const PLAN_START_YEAR: i32 = 2021;
@@ -195,12 +195,9 @@ async fn actual_value(
             Ok(i64::try_from(served.intersection(&enterprises).count()).unwrap_or(i64::MAX))
         }
         "brokers_trained" => {
-            let n = brokers::Entity::find()
-                .filter(
-                    brokers::Column::VerificationStatus.eq(VerificationStatus::Verified.as_str()),
-                )
-                .count(db)
-                .await?;
+            // Brokers holding a certificate issued by the end of the period, as the plan
+            // means "trained" (not merely verified profiles).
+            let n = crate::domain::training::count_trained(db, Some(end)).await?;
             Ok(i64::try_from(n).unwrap_or(i64::MAX))
         }
         _ => Ok(0),

@@ -112,6 +112,8 @@ pub(super) async fn tabs(api: &Api, caller: Caller<'_>, t: Tr, current: &str) ->
         regs.ok().map(|p| p.total),
         None,
         None,
+        None,
+        None,
     ];
     let sections = [
         ("reviews", "/console", "console.tab_reviews"),
@@ -124,6 +126,8 @@ pub(super) async fn tabs(api: &Api, caller: Caller<'_>, t: Tr, current: &str) ->
         ),
         ("targets", "/console/targets", "console.tab_targets"),
         ("fx", "/console/fx-rates", "console.tab_fx"),
+        ("countries", "/console/countries", "partners.tab_countries"),
+        ("training", "/console/training", "partners.tab_training"),
     ];
     sections
         .into_iter()

@@ -5,11 +5,28 @@ use super::*;
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct NewParams {
     pub(super) kind: Option<String>,
+    /// A broker agency posting for this client organisation.
+    pub(super) for_client: Option<String>,
 }
 
-pub(super) async fn new_achievement(State(portal): State<Portal>, viewer: Viewer) -> PageResult {
+/// A blank form, for a client when the query names one (a well-formed id; the API decides).
+fn blank_for(viewer: &Viewer, q: &NewParams) -> ListingForm {
+    let mut form = ListingForm::blank(viewer.lang.code());
+    form.for_client = q
+        .for_client
+        .as_deref()
+        .and_then(crate::pages::path_id)
+        .unwrap_or_default();
+    form
+}
+
+pub(super) async fn new_achievement(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Query(q): Query<NewParams>,
+) -> PageResult {
     require_member(&viewer)?;
-    let form = ListingForm::blank(viewer.lang.code());
+    let form = blank_for(&viewer, &q);
     Ok(form_page(
         &portal,
         &viewer,
@@ -28,7 +45,7 @@ pub(super) async fn new_need(
 ) -> PageResult {
     require_member(&viewer)?;
     let kind = Kind::of_need(q.kind.as_deref());
-    let form = ListingForm::blank(viewer.lang.code());
+    let form = blank_for(&viewer, &q);
     Ok(form_page(
         &portal,
         &viewer,
@@ -73,7 +90,10 @@ pub(super) async fn create(
     let t = Tr::new(viewer.lang);
     let form = ListingForm::from_pairs(kind, pairs);
     let (body, local) = form.to_body(kind, true, &t);
-    let path = format!("/api/v1/{}", kind.collection());
+    let path = match crate::pages::path_id(&form.for_client) {
+        Some(client) => format!("/api/v1/{}?for_client={client}", kind.collection()),
+        None => format!("/api/v1/{}", kind.collection()),
+    };
     match ListingView::send(
         &portal.api,
         viewer.caller(),

@@ -60,6 +60,9 @@ pub struct ListingForm {
     pub contact_name: String,
     pub contact_email: String,
     pub contact_phone: String,
+    /// A new listing posted by a broker agency for this client organisation (its id); the API
+    /// decides whether the agency may (the client's consent).
+    pub for_client: String,
 }
 
 impl ListingForm {
@@ -87,6 +90,7 @@ impl ListingForm {
         for (k, v) in pairs {
             match k.as_str() {
                 "version" => f.version = v,
+                "for_client" => f.for_client = v,
                 "language" => f.language = v,
                 "title" => f.title = v,
                 "summary" => f.summary = v,
@@ -179,6 +183,7 @@ impl ListingForm {
             contact_name: l.contact_name.clone().unwrap_or_default(),
             contact_email: l.contact_email.clone().unwrap_or_default(),
             contact_phone: l.contact_phone.clone().unwrap_or_default(),
+            for_client: String::new(),
         }
     }
 
