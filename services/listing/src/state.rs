@@ -1,5 +1,6 @@
 //! What the listing service's handlers and jobs reach: the database, the configuration, the
-//! search index (which it alone writes) and the password gate (it alone checks passwords).
+//! search index (which it alone writes), the password gate (it alone checks passwords) and,
+//! with an embedder, search by meaning.
 
 use std::sync::Arc;
 
@@ -9,7 +10,7 @@ use platform::config::Config;
 use platform::jobs::worker::WorkerHealth;
 use platform::state::{AppState, CoreState};
 use sea_orm::DatabaseConnection;
-use search::SearchIndex;
+use search::{MeaningSearch, SearchIndex};
 
 /// The listing service's state. Cheap to clone.
 #[derive(Clone)]
@@ -21,6 +22,9 @@ pub struct ListingState {
     /// Where password hashing runs (off the async runtime, bounded).
     pub passwords: PasswordGate,
     pub worker_health: Arc<WorkerHealth>,
+    /// Search by meaning for `/api/v1/search`, when an embedder is configured (matching's, given
+    /// by the process: [`ListingState::with_meaning`]); `None`: full text only.
+    pub meaning: Option<Arc<dyn MeaningSearch>>,
 }
 
 impl ListingState {
@@ -31,7 +35,15 @@ impl ListingState {
             config: core.config,
             search,
             worker_health: core.worker_health,
+            meaning: None,
         }
+    }
+
+    /// This state with search by meaning.
+    #[must_use]
+    pub fn with_meaning(mut self, meaning: Option<Arc<dyn MeaningSearch>>) -> Self {
+        self.meaning = meaning;
+        self
     }
 }
 
@@ -46,6 +58,7 @@ impl FromRef<AppState> for ListingState {
             search: state.search.clone(),
             passwords: state.passwords.clone(),
             worker_health: state.worker_health.clone(),
+            meaning: state.meaning.clone(),
         }
     }
 }

@@ -79,6 +79,10 @@ pub struct AppState {
     pub passwords: PasswordGate,
     /// Uploaded documents (the deal service's contract documents).
     pub documents: Arc<dyn DocumentStore>,
+    /// Search by meaning for `GET /api/v1/search`, when an embedder is configured: matching's,
+    /// given by the process that composes the services (`techmarket`), so the listing service
+    /// does not link the matching crate.
+    pub meaning: Option<Arc<dyn search::MeaningSearch>>,
 }
 
 impl AppState {
@@ -95,6 +99,7 @@ impl AppState {
             search,
             worker_health: Arc::default(),
             documents,
+            meaning: None,
         }
     }
 }
@@ -142,8 +147,14 @@ core_parts!(AppState);
 /// Opens the configured search backend: the embedded index under `search.index_dir`, or the
 /// Meilisearch server at `search.meili_url` with this process's `search.meili_api_key` (in
 /// production a key allowed only what the service does). It neither creates the index nor
-/// changes its settings: that is `techmarket migrate`'s step ([`setup_search`]).
-pub async fn open_search(config: &SearchConfig) -> anyhow::Result<Arc<dyn SearchIndex>> {
+/// changes its settings: that is `techmarket migrate`'s step ([`setup_search`]). `vectors`:
+/// the embedding model matching is configured with, if any; Meilisearch then holds the
+/// listings' vectors of that model and searches them (`migrate` declared the embedder), while
+/// the embedded index ignores it (matching searches its own in-process vectors there).
+pub async fn open_search(
+    config: &SearchConfig,
+    vectors: Option<search::VectorSpace>,
+) -> anyhow::Result<Arc<dyn SearchIndex>> {
     match config.backend {
         SearchBackendKind::Embedded => {
             let index = search::embedded::EmbeddedIndex::open(&config.index_dir)?;
@@ -154,7 +165,8 @@ pub async fn open_search(config: &SearchConfig) -> anyhow::Result<Arc<dyn Search
                 meili_url(config)?,
                 meili_key(config).as_deref(),
                 &config.index_prefix,
-            )?;
+            )?
+            .with_vectors(vectors);
             Ok(Arc::new(index))
         }
     }

@@ -28,6 +28,7 @@ pub mod imports;
 pub mod invitations;
 pub mod jobs;
 pub mod listing_disclosures;
+pub mod listing_embeddings;
 pub mod listing_reviews;
 pub mod listing_revisions;
 pub mod listing_translations;
