@@ -540,7 +540,7 @@ mod embed_backfill_embeds_every_published_listing_once {
 /// one through scripts/with-meilisearch); it never passes without one.
 async fn meilisearch_holds_the_vectors_and_finds_by_meaning(backend: Backend) {
     use platform::config::{SearchBackendKind, SearchConfig};
-    use search::{Filters, ListingKind, SearchIndex};
+    use search::{Filters, ListingKind};
     use secrecy::ExposeSecret;
 
     let url = std::env::var("TECHMARKET_TEST_MEILI_URL")
