@@ -575,8 +575,16 @@ async fn meilisearch_holds_the_vectors_and_finds_by_meaning(backend: Backend) {
         &app,
         &[
             achievement_body(),
-            distractor("废旧锂离子电池正极材料湿法回收工艺", "从废旧锂电池中高效回收钴、镍、锂，回收率超过98%。", "zh"),
-            distractor("高产抗病桑蚕新品种选育", "通过分子标记辅助育种获得抗病高产的家蚕新品种。", "zh"),
+            distractor(
+                "废旧锂离子电池正极材料湿法回收工艺",
+                "从废旧锂电池中高效回收钴、镍、锂，回收率超过98%。",
+                "zh",
+            ),
+            distractor(
+                "高产抗病桑蚕新品种选育",
+                "通过分子标记辅助育种获得抗病高产的家蚕新品种。",
+                "zh",
+            ),
         ],
         "VN",
         &asean_need(
@@ -613,7 +621,11 @@ async fn meilisearch_holds_the_vectors_and_finds_by_meaning(backend: Backend) {
         .await
         .expect("Meilisearch vector search")
         .expect("Meilisearch holds vectors");
-    assert_eq!(nearest.len(), 3, "every achievement has its vector in Meilisearch: {nearest:?}");
+    assert_eq!(
+        nearest.len(),
+        3,
+        "every achievement has its vector in Meilisearch: {nearest:?}"
+    );
     assert_eq!(nearest[0].0.to_string(), ids[0], "{nearest:?}");
 
     // Matching found it by meaning, with its reason.
@@ -645,7 +657,11 @@ async fn meilisearch_holds_the_vectors_and_finds_by_meaning(backend: Backend) {
         .as_array()
         .expect("hits")
         .clone();
-    assert_eq!(hits.first().map(|h| h["id"].clone()), Some(json!(ids[0])), "{hits:?}");
+    assert_eq!(
+        hits.first().map(|h| h["id"].clone()),
+        Some(json!(ids[0])),
+        "{hits:?}"
+    );
     assert_eq!(hits[0]["by_meaning"], true, "{hits:?}");
 
     // None of it came from an in-process vector index: this process never loaded one.

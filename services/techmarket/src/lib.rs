@@ -125,8 +125,11 @@ pub async fn serve_service(
             let core = connect_core(config, service).await?;
             listing::schedule_periodic_jobs(&core.db).await?;
             let search = open_search(&core.config).await?;
-            let meaning =
-                matching::embedding::search::MeaningSearcher::from_config(&core.config, &core.db, &search)?;
+            let meaning = matching::embedding::search::MeaningSearcher::from_config(
+                &core.config,
+                &core.db,
+                &search,
+            )?;
             let state = ListingState::new(core, search).with_meaning(meaning);
             let app = service_app(state.clone(), listing::router());
             platform::serve::run(listener, app, state, listing::jobs(), shutdown).await

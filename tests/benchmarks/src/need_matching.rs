@@ -250,8 +250,7 @@ pub async fn run(
             while i < rematch_needs {
                 let at = i % needs.len().max(1);
                 if let Some(n) = needs.get(at) {
-                    match_one(index.as_ref(), &profiles, n, &weights, need_vectors.get(at))
-                        .await?;
+                    match_one(index.as_ref(), &profiles, n, &weights, need_vectors.get(at)).await?;
                 }
                 i += 2;
             }

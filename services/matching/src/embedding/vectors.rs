@@ -6,8 +6,9 @@
 //! text's row keeps the plain language code, which is what a need's own query vector is read
 //! by.
 //!
-//! The process keeps the vectors of each database it serves in memory ([`shared_index`]) for
-//! exact search; the embed job writes through to it, and it is reloaded from the table when
+//! In embedded mode the process keeps the vectors of each database it serves in memory
+//! ([`shared_index`]) for nearest-neighbour search (in distributed mode Meilisearch holds them
+//! and nothing is loaded here: `jobs::Semantic::with_search`); the embed job writes through to it, and it is reloaded from the table when
 //! older than [`RELOAD_AFTER`] (vectors written by another process: a backfill, a replica).
 
 use std::collections::HashMap;
