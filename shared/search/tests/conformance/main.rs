@@ -77,8 +77,8 @@ async fn meilisearch_vectors_rank_by_meaning_within_filters() -> anyhow::Result<
         }));
     let mut result = suite::vectors_rank_by_meaning_within_filters(&index).await;
     if result.is_ok() {
-        // A client that sends no vectors (a service whose sync does not read them yet) still
-        // writes documents into an index that declares the embedder.
+        // A client that sends no vectors (a service run without the embedder configured)
+        // still writes documents into an index that declares the embedder.
         let plain = MeiliIndex::open(&url, key.as_deref(), &prefix)?;
         result = suite::upsert_replaces(&plain).await;
     }
