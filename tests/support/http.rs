@@ -110,12 +110,13 @@ impl TestApp {
         config.auth.failed_login_delay_ms = 0;
         adjust(&mut config);
         let db = test_db.connect().await;
-        let search = platform::state::open_search(&config.search)
+        let search = techmarket::open_search(&config)
             .await
             .expect("open search index");
         let documents =
             platform::state::open_documents(&config.documents).expect("open document store");
-        let state = AppState::new(db.clone(), config, search, documents);
+        let state = techmarket::with_meaning(AppState::new(db.clone(), config, search, documents))
+            .expect("search by meaning as configured");
         let (app, _) = techmarket::embedded_app(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

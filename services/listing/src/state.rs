@@ -1,7 +1,7 @@
 //! What the listing service's handlers and jobs reach: the database, the configuration, the
-//! search index (which it alone writes), the password gate (it alone checks passwords) and the
+//! search index (which it alone writes), the password gate (it alone checks passwords), the
 //! document store (an achievement's dossier files, grant documents and evaluation reports,
-//! under its own `listings/` keys).
+//! under its own `listings/` keys) and, with an embedder, search by meaning.
 
 use std::sync::Arc;
 
@@ -12,7 +12,7 @@ use platform::config::Config;
 use platform::jobs::worker::WorkerHealth;
 use platform::state::{AppState, CoreState};
 use sea_orm::DatabaseConnection;
-use search::SearchIndex;
+use search::{MeaningSearch, SearchIndex};
 
 /// The listing service's state. Cheap to clone.
 #[derive(Clone)]
@@ -26,6 +26,9 @@ pub struct ListingState {
     pub worker_health: Arc<WorkerHealth>,
     /// Achievements' files (a directory in embedded mode, S3 in distributed mode).
     pub documents: Arc<dyn DocumentStore>,
+    /// Search by meaning for `/api/v1/search`, when an embedder is configured (matching's, given
+    /// by the process: [`ListingState::with_meaning`]); `None`: full text only.
+    pub meaning: Option<Arc<dyn MeaningSearch>>,
 }
 
 impl ListingState {
@@ -41,7 +44,15 @@ impl ListingState {
             search,
             worker_health: core.worker_health,
             documents,
+            meaning: None,
         }
+    }
+
+    /// This state with search by meaning.
+    #[must_use]
+    pub fn with_meaning(mut self, meaning: Option<Arc<dyn MeaningSearch>>) -> Self {
+        self.meaning = meaning;
+        self
     }
 }
 
@@ -57,6 +68,7 @@ impl FromRef<AppState> for ListingState {
             passwords: state.passwords.clone(),
             worker_health: state.worker_health.clone(),
             documents: state.documents.clone(),
+            meaning: state.meaning.clone(),
         }
     }
 }

@@ -390,31 +390,37 @@ pub struct EvalQueryVector<'a> {
     docs: &'a HashMap<Uuid, &'a CorpusDoc>,
 }
 
+#[async_trait::async_trait]
 impl engine::Vectors for EvalQueryVector<'_> {
-    fn nearest(
-        &self,
-        kind: ListingKind,
-        k: usize,
-        keep: &(dyn Fn(Uuid) -> bool + Sync),
-    ) -> Vec<(Uuid, f64)> {
+    async fn nearest(&self, kind: ListingKind, k: usize) -> anyhow::Result<Vec<(Uuid, f64)>> {
         let q = self.query;
         let allowed = |id: Uuid| {
-            keep(id)
-                && self.docs.get(&id).is_some_and(|d| {
-                    d.set == q.set
-                        && (q.target_langs.is_empty() || q.target_langs.contains(&d.lang))
-                        && !q.exclude_ids.contains(&d.id)
-                })
+            self.docs.get(&id).is_some_and(|d| {
+                d.set == q.set
+                    && (q.target_langs.is_empty() || q.target_langs.contains(&d.lang))
+                    && !q.exclude_ids.contains(&d.id)
+            })
         };
-        self.index
+        Ok(self
+            .index
             .search_where(self.vector, kind, k, &allowed)
             .into_iter()
             .map(|(id, c)| (id, f64::from(c)))
-            .collect()
+            .collect())
     }
 
-    fn similarity(&self, kind: ListingKind, id: Uuid) -> Option<f64> {
-        self.index.similarity(self.vector, kind, id).map(f64::from)
+    async fn similarity(
+        &self,
+        kind: ListingKind,
+        ids: &[Uuid],
+    ) -> anyhow::Result<HashMap<Uuid, f64>> {
+        Ok(ids
+            .iter()
+            .filter_map(|id| {
+                let cosine = self.index.similarity(self.vector, kind, *id)?;
+                Some((*id, f64::from(cosine)))
+            })
+            .collect())
     }
 }
 

@@ -112,7 +112,8 @@ pub fn jobs() -> Registry<MatchingState> {
             state.search.settle(job.index_write).await?;
             let weights = &settings::MatchingConfig::from_config(&state.config)?;
             let email = state.config.email.enabled;
-            let semantic = embedding::jobs::Semantic::from_config(&state.config, weights)?;
+            let semantic = embedding::jobs::Semantic::from_config(&state.config, weights)?
+                .map(|s| s.with_search(&state.search, &state.db));
             let done = match job.kind {
                 ListingKind::Need => domain::recompute::recompute_need_hybrid(&state.db, state.search.as_ref(), weights, email, job.id, semantic.as_ref()).await?,
                 ListingKind::Achievement => domain::recompute::recompute_achievement_hybrid(&state.db, state.search.as_ref(), weights, email, job.id, semantic.as_ref()).await?,

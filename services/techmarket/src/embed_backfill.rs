@@ -14,6 +14,8 @@ pub async fn run(config: &Config, bar: &indicatif::ProgressBar) -> anyhow::Resul
     )?;
     let db = platform::db::connect(&config.database, "embed-backfill").await?;
     crate::check_schema(&db).await?;
+    let search = crate::open_search(config).await?;
+    let semantic = semantic.with_search(&search, &db);
     let embedded = matching::embedding::jobs::backfill(&db, &semantic, |done, total| {
         bar.set_length(total);
         bar.set_position(done);
@@ -21,7 +23,6 @@ pub async fn run(config: &Config, bar: &indicatif::ProgressBar) -> anyhow::Resul
     .await?;
     bar.set_message("matching");
     bar.set_position(0);
-    let search = platform::state::open_search(&config.search).await?;
     let matched = matching::domain::recompute::rematch_all(
         &db,
         search.as_ref(),

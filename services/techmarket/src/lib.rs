@@ -124,17 +124,22 @@ pub async fn serve_service(
         listing::SERVICE => {
             let core = connect_core(config, service).await?;
             listing::schedule_periodic_jobs(&core.db).await?;
-            let search = platform::state::open_search(&core.config.search).await?;
+            let search = open_search(&core.config).await?;
+            let meaning = matching::embedding::search::MeaningSearcher::from_config(
+                &core.config,
+                &core.db,
+                &search,
+            )?;
             // Dossier files, grant documents and evaluation reports.
             let documents = platform::state::open_documents(&core.config.documents)?;
-            let state = ListingState::new(core, search, documents);
+            let state = ListingState::new(core, search, documents).with_meaning(meaning);
             let app = service_app(state.clone(), listing::router());
             platform::serve::run(listener, app, state, listing::jobs(), shutdown).await
         }
         matching::SERVICE => {
             let core = connect_core(config, service).await?;
             matching::schedule_periodic_jobs(&core.db).await?;
-            let search = platform::state::open_search(&core.config.search).await?;
+            let search = open_search(&core.config).await?;
             let state = MatchingState::new(core, search);
             let app = service_app(state.clone(), matching::router());
             platform::serve::run(listener, app, state, matching::jobs(), shutdown).await
@@ -224,6 +229,31 @@ pub async fn import_file(
     Ok(done)
 }
 
+/// The vectors a Meilisearch index holds when matching has an embedder: that embedder's model
+/// (see `platform::state::open_search`).
+pub fn vector_space(config: &Config) -> anyhow::Result<Option<search::VectorSpace>> {
+    Ok(matching::settings::MatchingConfig::from_config(config)?
+        .embedder()
+        .map(|e| e.vector_space()))
+}
+
+/// Opens the configured search backend for this configuration's embedder
+/// ([`vector_space`]).
+pub async fn open_search(config: &Config) -> anyhow::Result<Arc<dyn search::SearchIndex>> {
+    platform::state::open_search(&config.search, vector_space(config)?).await
+}
+
+/// `state` with matching's search by meaning for the listing service, when an embedder is
+/// configured (the embedded mode and the tests build their `AppState` through this).
+pub fn with_meaning(mut state: AppState) -> anyhow::Result<AppState> {
+    state.meaning = matching::embedding::search::MeaningSearcher::from_config(
+        &state.config,
+        &state.db,
+        &state.search,
+    )?;
+    Ok(state)
+}
+
 /// Opens the embedded mode's search index. The index is derived data: one written by an older
 /// binary with another schema is rebuilt from the database (and matches recomputed) instead of
 /// refusing to start. Any other failure is reported as it is.
@@ -231,7 +261,7 @@ pub async fn open_search_rebuilding(
     config: &Config,
     db: &DatabaseConnection,
 ) -> anyhow::Result<Arc<dyn search::SearchIndex>> {
-    match platform::state::open_search(&config.search).await {
+    match open_search(config).await {
         Ok(index) => Ok(index),
         Err(err)
             if config.search.backend == platform::config::SearchBackendKind::Embedded
@@ -244,7 +274,7 @@ pub async fn open_search_rebuilding(
                     config.search.index_dir.display()
                 )
             })?;
-            let index = platform::state::open_search(&config.search).await?;
+            let index = open_search(config).await?;
             let indexed = listing::domain::index::reindex(db, index.as_ref(), |_, _| {}).await?;
             let needs = enqueue_rematch(db).await?;
             tracing::info!(

@@ -237,7 +237,7 @@ async fn main() -> anyhow::Result<()> {
             let archive = techmarket::backup::restore(&config.database, &file).await?;
             let db = platform::db::connect(&config.database, "restore").await?;
             let applied = techmarket::migrate(&db).await?;
-            let search = platform::state::open_search(&config.search).await?;
+            let search = techmarket::open_search(&config).await?;
             let indexed = listing::domain::index::reindex(&db, search.as_ref(), |_, _| {}).await?;
             tracing::info!(
                 ?archive,
@@ -253,9 +253,7 @@ async fn main() -> anyhow::Result<()> {
             let applied = techmarket::migrate(&db).await?;
             tracing::info!(applied, "schema is up to date");
             // With an embedder, the Meilisearch index declares where vectors go.
-            let vectors = matching::settings::MatchingConfig::from_config(&config)?
-                .embedder()
-                .map(|e| e.dimensions);
+            let vectors = techmarket::vector_space(&config)?.map(|v| v.dimensions);
             if platform::state::setup_search(&config.search, vectors)
                 .await?
                 .is_some()
@@ -268,9 +266,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::SearchKeys => {
-            let vectors = matching::settings::MatchingConfig::from_config(&config)?
-                .embedder()
-                .map(|e| e.dimensions);
+            let vectors = techmarket::vector_space(&config)?.map(|v| v.dimensions);
             let Some(keys) = platform::state::setup_search(&config.search, vectors).await? else {
                 anyhow::bail!(
                     "the embedded search index has no keys: search-keys is for search.backend = \"meilisearch\""
@@ -305,7 +301,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Reindex => {
             let db = platform::db::connect(&config.database, "reindex").await?;
             techmarket::check_schema(&db).await?;
-            let search = platform::state::open_search(&config.search).await?;
+            let search = techmarket::open_search(&config).await?;
             let bar = progress_bar("indexing");
             let done = listing::domain::index::reindex(&db, search.as_ref(), |done, total| {
                 bar.set_length(total);
@@ -318,10 +314,11 @@ async fn main() -> anyhow::Result<()> {
         Command::Rematch => {
             let db = platform::db::connect(&config.database, "rematch").await?;
             techmarket::check_schema(&db).await?;
-            let search = platform::state::open_search(&config.search).await?;
+            let search = techmarket::open_search(&config).await?;
             let bar = progress_bar("matching");
             let semantic =
-                matching::embedding::jobs::Semantic::from_config(&config, &matching_settings)?;
+                matching::embedding::jobs::Semantic::from_config(&config, &matching_settings)?
+                    .map(|s| s.with_search(&search, &db));
             let done = matching::domain::recompute::rematch_all(
                 &db,
                 search.as_ref(),
@@ -447,7 +444,7 @@ async fn up(config: Config, no_sample: bool) -> anyhow::Result<()> {
     deal::schedule_periodic_jobs(&db).await?;
     let addr = config.server.addr;
     let documents = platform::state::open_documents(&config.documents)?;
-    let state = AppState::new(db, config, search, documents);
+    let state = techmarket::with_meaning(AppState::new(db, config, search, documents))?;
     let (app, _) = techmarket::embedded_app(state.clone());
     let listener = tokio::net::TcpListener::bind(addr)
         .await

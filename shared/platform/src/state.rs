@@ -80,6 +80,10 @@ pub struct AppState {
     /// Uploaded documents: deal's contract documents (`contracts/` keys) and listing's achievement
     /// files (`listings/` keys).
     pub documents: Arc<dyn DocumentStore>,
+    /// Search by meaning for `GET /api/v1/search`, when an embedder is configured: matching's,
+    /// given by the process that composes the services (`techmarket`), so the listing service
+    /// does not link the matching crate.
+    pub meaning: Option<Arc<dyn search::MeaningSearch>>,
 }
 
 impl AppState {
@@ -96,6 +100,7 @@ impl AppState {
             search,
             worker_health: Arc::default(),
             documents,
+            meaning: None,
         }
     }
 }
@@ -143,8 +148,14 @@ core_parts!(AppState);
 /// Opens the configured search backend: the embedded index under `search.index_dir`, or the
 /// Meilisearch server at `search.meili_url` with this process's `search.meili_api_key` (in
 /// production a key allowed only what the service does). It neither creates the index nor
-/// changes its settings: that is `techmarket migrate`'s step ([`setup_search`]).
-pub async fn open_search(config: &SearchConfig) -> anyhow::Result<Arc<dyn SearchIndex>> {
+/// changes its settings: that is `techmarket migrate`'s step ([`setup_search`]). `vectors`:
+/// the embedding model matching is configured with, if any; Meilisearch then holds the
+/// listings' vectors of that model and searches them (`migrate` declared the embedder), while
+/// the embedded index ignores it (matching searches its own in-process vectors there).
+pub async fn open_search(
+    config: &SearchConfig,
+    vectors: Option<search::VectorSpace>,
+) -> anyhow::Result<Arc<dyn SearchIndex>> {
     match config.backend {
         SearchBackendKind::Embedded => {
             let index = search::embedded::EmbeddedIndex::open(&config.index_dir)?;
@@ -155,7 +166,8 @@ pub async fn open_search(config: &SearchConfig) -> anyhow::Result<Arc<dyn Search
                 meili_url(config)?,
                 meili_key(config).as_deref(),
                 &config.index_prefix,
-            )?;
+            )?
+            .with_vectors(vectors);
             Ok(Arc::new(index))
         }
     }

@@ -72,12 +72,39 @@ pub struct SearchDoc {
     pub deadline: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
     pub published_at: DateTime<Utc>,
-    /// The listing's vectors (one per text or passage, matching's `listing_embeddings`), for a
-    /// backend that searches by meaning itself ([`SearchIndex::nearest`]: Meilisearch with a
-    /// declared embedder). Empty: none; the embedded backend ignores them (matching keeps its
-    /// own in-process index).
+    /// The listing's vectors (one per text or passage, matching's `listing_embeddings` of the
+    /// index's [`VectorSpace`]), for a backend that searches by meaning itself
+    /// ([`SearchIndex::nearest`]: Meilisearch with a declared embedder). Empty: none; the
+    /// embedded backend ignores them (matching keeps its own in-process index).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vectors: Vec<Vec<f32>>,
+}
+
+/// The vectors a search index holds beside its documents: the embedding model that made them
+/// (`model@dimensions`, as stored with every row of `listing_embeddings`) and their length.
+/// The listing service sends a document the vectors of this model only, so a model change
+/// never mixes two models' vectors in one index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VectorSpace {
+    pub model: String,
+    pub dimensions: usize,
+}
+
+/// Search by meaning for what someone typed (`GET /api/v1/search`'s hits "by meaning"): embed
+/// the text as a query and find the listings nearest to it. The listing service asks through
+/// this word; the implementation (the embedder, the vectors) is matching's, given to the
+/// listing service's state by the process that runs it, so neither crate links the other.
+#[async_trait::async_trait]
+pub trait MeaningSearch: Send + Sync {
+    /// Listings of `kinds` nearest in meaning to `text`, best first, with their cosine
+    /// similarity, at most `limit`, only those similar enough to show. Empty when the embedder
+    /// fails: search then answers with full text alone.
+    async fn similar(
+        &self,
+        text: &str,
+        kinds: &[ListingKind],
+        limit: usize,
+    ) -> Vec<(ListingKind, Uuid, f64)>;
 }
 
 /// Order of results.
@@ -290,10 +317,16 @@ pub trait SearchIndex: Send + Sync {
     async fn multi_search(&self, queries: &[SearchQuery]) -> anyhow::Result<Vec<SearchResults>>;
     /// Number of documents in the index.
     async fn count(&self) -> anyhow::Result<u64>;
-    /// Documents nearest in meaning to `vector`, best first, with the backend's similarity
-    /// (0–1), among those `filters` accept; at most `limit`. `None` when this backend does not
-    /// hold vectors (the embedded one, or Meilisearch without a declared embedder): the caller
-    /// then uses matching's in-process index.
+    /// The vectors this index holds ([`SearchDoc::vectors`] are sent, [`SearchIndex::nearest`]
+    /// answers); `None` when it holds none (the embedded backend, or Meilisearch without a
+    /// declared embedder): documents are then written without vectors.
+    fn vector_space(&self) -> Option<&VectorSpace> {
+        None
+    }
+    /// Documents nearest in meaning to `vector`, best first, with their cosine similarity,
+    /// among those `filters` accept; at most `limit`. `None` when this backend does not
+    /// hold vectors ([`SearchIndex::vector_space`]): the caller then uses matching's in-process
+    /// index.
     async fn nearest(
         &self,
         vector: &[f32],

@@ -41,7 +41,7 @@ use uuid::Uuid;
 use crate::analysis::{self, QueryUnit};
 use crate::{
     Candidate, Filters, Hit, LangText, ListingKind, RetrievalQuery, SearchDoc, SearchIndex,
-    SearchQuery, SearchResults, SortOrder, Submitted,
+    SearchQuery, SearchResults, SortOrder, Submitted, VectorSpace,
 };
 
 /// Languages that get their own fields; anything else goes to `*_other`.
@@ -107,9 +107,9 @@ const MAX_TOTAL_HITS: usize = 10_000_000;
 pub struct MeiliIndex {
     client: Client,
     index: Index,
-    /// Vector length of the declared user-provided embedder ([`EMBEDDER`]), when there is one:
+    /// The vectors of the declared user-provided embedder ([`EMBEDDER`]), when there is one:
     /// documents then carry `_vectors` and [`SearchIndex::nearest`] asks Meilisearch.
-    vector_dimensions: Option<usize>,
+    vectors: Option<VectorSpace>,
 }
 
 /// The name of the user-provided embedder in the index settings: the vectors are matching's
@@ -662,16 +662,16 @@ impl MeiliIndex {
         Ok(Self {
             client,
             index,
-            vector_dimensions: None,
+            vectors: None,
         })
     }
 
-    /// This client with vectors of `dimensions` (the index must declare the embedder: see
-    /// [`MeiliIndex::setup_with_vectors`]): documents carry their vectors and
+    /// This client with the vectors of `space` (the index must declare the embedder with its
+    /// dimensions: see [`MeiliIndex::setup_with_vectors`]): documents carry their vectors and
     /// [`SearchIndex::nearest`] searches them. `None` leaves it without.
     #[must_use]
-    pub fn with_vectors(mut self, dimensions: Option<usize>) -> Self {
-        self.vector_dimensions = dimensions.filter(|d| *d > 0);
+    pub fn with_vectors(mut self, space: Option<VectorSpace>) -> Self {
+        self.vectors = space.filter(|s| s.dimensions > 0);
         self
     }
 
@@ -684,8 +684,8 @@ impl MeiliIndex {
     }
 
     /// [`MeiliIndex::setup`], also declaring the user-provided embedder [`EMBEDDER`] with
-    /// vectors of `dimensions` when given (matching has an embedder configured), and a client
-    /// that sends vectors ([`MeiliIndex::with_vectors`]).
+    /// vectors of `dimensions` when given (matching has an embedder configured). The client
+    /// returned sends no vectors: give it its [`VectorSpace`] with [`MeiliIndex::with_vectors`].
     #[tracing::instrument(skip_all, fields(search.prefix = prefix))]
     pub async fn setup_with_vectors(
         url: &str,
@@ -693,7 +693,7 @@ impl MeiliIndex {
         prefix: &str,
         dimensions: Option<usize>,
     ) -> anyhow::Result<Self> {
-        let this = Self::open(url, admin_key, prefix)?.with_vectors(dimensions);
+        let this = Self::open(url, admin_key, prefix)?;
         let uid = index_uid(prefix);
         // Creating the index explicitly fixes the primary key; "already exists" is fine.
         let created = this
@@ -714,7 +714,7 @@ impl MeiliIndex {
         }
         let task = this
             .index
-            .set_settings(&with_embedder(settings(), this.vector_dimensions))
+            .set_settings(&with_embedder(settings(), dimensions.filter(|d| *d > 0)))
             .await
             .context("Failed to send Meilisearch index settings")?;
         this.wait(task, "apply index settings").await?;
@@ -749,7 +749,7 @@ impl MeiliIndex {
         }
         let payload: Vec<Map<String, Value>> = docs
             .iter()
-            .map(|d| to_document(d, self.vector_dimensions.is_some()))
+            .map(|d| to_document(d, self.vectors.is_some()))
             .collect::<anyhow::Result<_>>()?;
         let task = self
             .index
@@ -881,10 +881,12 @@ impl SearchIndex for MeiliIndex {
             .collect()
     }
 
-    /// One federated multi-search per need, as the embedded index answers it in one pass:
-    /// each part is an any-word query weighted by its part's weight, and Meilisearch merges
-    /// the lists into one ranking by weighted score (a document's best part counts), cut at
-    /// the limit on the server.
+    fn vector_space(&self) -> Option<&VectorSpace> {
+        self.vectors.as_ref()
+    }
+
+    /// One vector search (semantic ratio 1) on the declared user-provided embedder; a document
+    /// with several vectors (passages) ranks by its nearest.
     #[tracing::instrument(skip_all, fields(search.limit = limit))]
     async fn nearest(
         &self,
@@ -896,10 +898,10 @@ impl SearchIndex for MeiliIndex {
         struct IdOnly {
             id: String,
         }
-        let Some(dimensions) = self.vector_dimensions else {
+        let Some(space) = &self.vectors else {
             return Ok(None);
         };
-        if vector.len() != dimensions || limit == 0 {
+        if vector.len() != space.dimensions || limit == 0 {
             return Ok(Some(Vec::new()));
         }
         let filter = filter_expression(filters);
@@ -934,6 +936,10 @@ impl SearchIndex for MeiliIndex {
             .map(Some)
     }
 
+    /// One federated multi-search per need, as the embedded index answers it in one pass:
+    /// each part is an any-word query weighted by its part's weight, and Meilisearch merges
+    /// the lists into one ranking by weighted score (a document's best part counts), cut at
+    /// the limit on the server.
     #[tracing::instrument(skip_all, fields(search.parts = query.parts.len(), search.limit = query.limit))]
     async fn retrieve(&self, query: &RetrievalQuery) -> anyhow::Result<Vec<Candidate>> {
         #[derive(Deserialize)]

@@ -20,6 +20,16 @@ impl Submitted {
     pub const VISIBLE: Self = Self(None);
 }
 
+/// Bring the search index in line with a listing's current row (upsert with its vectors, or
+/// delete). Enqueued by listing when a listing changes, and by matching when a listing's
+/// vectors changed and the index holds vectors (Meilisearch with a declared embedder);
+/// consumed by listing, which alone writes the index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncSearch {
+    pub kind: ListingKind,
+    pub id: Uuid,
+}
+
 /// A published listing expires soon: its organisation's members get a reminder
 /// (enqueued by listing, consumed by matching, which owns notifications).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

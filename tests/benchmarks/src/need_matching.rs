@@ -11,6 +11,13 @@
 //!
 //! `TECHMARKET_BENCH_INDEX_DIR` (optional) keeps the index there and reuses it on the next
 //! run, to measure latency again without re-indexing (delete it after a schema change).
+//!
+//! `TECHMARKET_BENCH_VECTORS=384` (optional) also gives every achievement and need a vector of
+//! that length, so one match is the hybrid one the service runs with an embedder: lexical
+//! retrieval, the 50 nearest by meaning (`matching::embedding::index::VectorIndex`, as in
+//! embedded mode), reciprocal-rank fusion and the re-ranking with the semantic feature. The
+//! vectors are fixed-seed random unit vectors quantised like real ones (as the `vectors` bench
+//! makes them, `crate::vector_search::Rng`): time and memory do not depend on their values.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -18,7 +25,8 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use matching::engine::{self, AchievementProfile, NeedProfile};
+use matching::embedding::index::VectorIndex;
+use matching::engine::{self, AchievementProfile, NeedProfile, Vectors};
 use matching::settings::MatchingConfig;
 use search::{EmbeddedIndex, Filters, SearchDoc, SearchIndex};
 use uuid::Uuid;
@@ -37,6 +45,49 @@ pub struct MatchBench {
     pub rematch_needs: usize,
     pub rematch_seconds: f64,
     pub peak_rss_bytes: Option<u64>,
+    /// With vectors: their length, count, the bytes they take (int8 and binary codes) and the
+    /// time to build their index.
+    pub vector_dimensions: Option<usize>,
+    pub vectors: usize,
+    pub vector_bytes: usize,
+    pub vector_build_seconds: f64,
+}
+
+/// One need's vector against the benchmark's vector index: what the service's in-process
+/// source does (`matching::embedding::jobs::QueryVector`), without the table behind it.
+struct BenchQuery {
+    vector: Vec<i8>,
+    index: Arc<VectorIndex>,
+}
+
+#[async_trait::async_trait]
+impl Vectors for BenchQuery {
+    async fn nearest(
+        &self,
+        kind: search::ListingKind,
+        k: usize,
+    ) -> anyhow::Result<Vec<(Uuid, f64)>> {
+        Ok(self
+            .index
+            .search(&self.vector, kind, k)
+            .into_iter()
+            .map(|(id, c)| (id, f64::from(c)))
+            .collect())
+    }
+
+    async fn similarity(
+        &self,
+        kind: search::ListingKind,
+        ids: &[Uuid],
+    ) -> anyhow::Result<HashMap<Uuid, f64>> {
+        Ok(ids
+            .iter()
+            .filter_map(|id| {
+                let c = self.index.similarity(&self.vector, kind, *id)?;
+                Some((*id, f64::from(c)))
+            })
+            .collect())
+    }
 }
 
 fn profile(doc: &SearchDoc) -> AchievementProfile {
@@ -81,14 +132,16 @@ async fn match_one(
     profiles: &Arc<HashMap<Uuid, AchievementProfile>>,
     n: &NeedProfile,
     weights: &MatchingConfig,
+    vector: Option<&BenchQuery>,
 ) -> anyhow::Result<usize> {
     let profiles = profiles.clone();
-    let ranked = engine::rank(
+    let ranked = engine::rank_hybrid(
         index,
         n,
         &Filters::default(),
         weights,
         weights.max_matches_per_need,
+        vector.map(|v| v as &dyn Vectors),
         move |ids| {
             let found: Vec<AchievementProfile> = ids
                 .iter()
@@ -110,6 +163,7 @@ pub async fn run(
     queries: &Path,
     index_dir: &Path,
     rematch_needs: usize,
+    vector_dimensions: Option<usize>,
 ) -> anyhow::Result<MatchBench> {
     let weights = MatchingConfig::default();
     let index = EmbeddedIndex::open(index_dir)?;
@@ -148,10 +202,35 @@ pub async fn run(
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str::<BenchQueryLine>(l).map(|q| need(&q)))
         .collect::<Result<_, _>>()?;
+    // One vector per achievement, in id order so a run is repeatable, and one per need.
+    let started = Instant::now();
+    let mut rng = crate::vector_search::Rng::fixed();
+    let (vectors, need_vectors) = match vector_dimensions {
+        Some(d) => {
+            let mut ids: Vec<Uuid> = profiles.keys().copied().collect();
+            ids.sort();
+            let mut index = VectorIndex::new(d);
+            for id in ids {
+                index.replace(search::ListingKind::Achievement, id, &[rng.vector(d)]);
+            }
+            let index = Arc::new(index);
+            let queries: Vec<BenchQuery> = needs
+                .iter()
+                .map(|_| BenchQuery {
+                    vector: rng.vector(d),
+                    index: index.clone(),
+                })
+                .collect();
+            (Some(index), queries)
+        }
+        None => (None, Vec::new()),
+    };
+    let vector_build_seconds = started.elapsed().as_secs_f64();
+    let need_vectors = Arc::new(need_vectors);
     let mut times = Vec::with_capacity(needs.len());
-    for n in &needs {
+    for (i, n) in needs.iter().enumerate() {
         let t = Instant::now();
-        match_one(&index, &profiles, n, &weights).await?;
+        match_one(&index, &profiles, n, &weights, need_vectors.get(i)).await?;
         times.push(t.elapsed());
     }
     times.sort();
@@ -159,17 +238,19 @@ pub async fn run(
     let index = Arc::new(index);
     let mut workers = Vec::new();
     for w in 0..2 {
-        let (index, profiles, needs, weights) = (
+        let (index, profiles, needs, weights, need_vectors) = (
             index.clone(),
             profiles.clone(),
             needs.clone(),
             weights.clone(),
+            need_vectors.clone(),
         );
         workers.push(tokio::spawn(async move {
             let mut i = w;
             while i < rematch_needs {
-                if let Some(n) = needs.get(i % needs.len().max(1)) {
-                    match_one(index.as_ref(), &profiles, n, &weights).await?;
+                let at = i % needs.len().max(1);
+                if let Some(n) = needs.get(at) {
+                    match_one(index.as_ref(), &profiles, n, &weights, need_vectors.get(at)).await?;
                 }
                 i += 2;
             }
@@ -189,5 +270,9 @@ pub async fn run(
         rematch_needs,
         rematch_seconds: started.elapsed().as_secs_f64(),
         peak_rss_bytes: crate::listing_search::peak_rss_bytes(),
+        vector_dimensions,
+        vectors: vectors.as_ref().map_or(0, |v| v.len()),
+        vector_bytes: vectors.as_ref().map_or(0, |v| v.vector_bytes()),
+        vector_build_seconds,
     })
 }

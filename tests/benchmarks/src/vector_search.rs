@@ -33,10 +33,16 @@ pub struct VectorBench {
     pub exact_queries: usize,
 }
 
-/// A small fixed-seed generator (xorshift), so runs are repeatable without a dependency.
-struct Rng(u64);
+/// A small fixed-seed generator (xorshift), so runs are repeatable without a dependency; the
+/// matching benchmark makes its vectors with it too.
+pub struct Rng(u64);
 
 impl Rng {
+    /// The generator both benchmarks start from.
+    pub fn fixed() -> Self {
+        Rng(0x9E37_79B9_7F4A_7C15)
+    }
+
     fn next_f32(&mut self) -> f32 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
@@ -45,7 +51,8 @@ impl Rng {
         (self.0 >> 40) as f32 / (1u64 << 23) as f32 - 1.0
     }
 
-    fn vector(&mut self, dimensions: usize) -> Vec<i8> {
+    /// A random unit vector of `dimensions`, quantised like a real one.
+    pub fn vector(&mut self, dimensions: usize) -> Vec<i8> {
         loop {
             let v: Vec<f32> = (0..dimensions).map(|_| self.next_f32()).collect();
             if let Some(q) = quantise(&v) {
@@ -58,7 +65,7 @@ impl Rng {
 /// Builds an index of `n` vectors of `dimensions` and times `queries` searches for the 50
 /// nearest achievements (what one need's match asks of it).
 pub fn run(n: usize, dimensions: usize, queries: usize) -> VectorBench {
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut rng = Rng::fixed();
     let started = Instant::now();
     let mut index = VectorIndex::new(dimensions);
     for i in 0..n {

@@ -771,11 +771,22 @@ pub async fn redeem(
             ))
         }
     };
-    if order.voucher_id.is_some() {
-        return Err(ApiError::conflict(
-            "order_has_voucher",
-            "a voucher already paid part of this order",
-        ));
+    match order.voucher_id {
+        // This very voucher paid it: a concurrent redemption committed after the voucher was
+        // read above, so the caller is told what happened to the voucher.
+        Some(paid_by) if paid_by == voucher.id => {
+            return Err(ApiError::conflict(
+                "voucher_already_redeemed",
+                "the voucher has been spent",
+            ))
+        }
+        Some(_) => {
+            return Err(ApiError::conflict(
+                "order_has_voucher",
+                "a voucher already paid part of this order",
+            ))
+        }
+        None => {}
     }
     if order.currency != programme.currency {
         return Err(ApiError::conflict(

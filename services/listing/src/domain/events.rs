@@ -7,17 +7,9 @@ use uuid::Uuid;
 
 use super::listings::ListingKind;
 
-/// Bring the search index in line with the listing's current row (upsert or delete).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SyncSearch {
-    pub kind: ListingKind,
-    pub id: Uuid,
-}
-
-impl Job for SyncSearch {
-    const NAME: &'static str = "search_sync.v1";
-    const QUEUE: &'static str = "search";
-}
+/// Bring the search index in line with the listing's current row (a wire payload: matching
+/// enqueues it too, when a listing's vectors change).
+pub use platform::jobs::events::SyncSearch;
 
 /// Expire listings past their valid-until date and remind owners of those about to expire.
 /// Re-enqueues itself, so one chain runs per deployment.

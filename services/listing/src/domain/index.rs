@@ -3,7 +3,7 @@
 //! handlers never write the index.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use platform::entity::{achievements, needs};
+use platform::entity::{achievements, listing_embeddings, needs};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use search::{LangText, SearchDoc, SearchIndex};
 use uuid::Uuid;
@@ -152,6 +152,27 @@ pub async fn need_doc(
     }))
 }
 
+/// Gives `doc` the listing's stored vectors of the model the index holds (none when it holds
+/// none: the embedded index, or no embedder configured). A listing embedded after its document
+/// was written gets them when matching's embed job enqueues this sync again.
+async fn attach_vectors(
+    db: &impl ConnectionTrait,
+    index: &dyn SearchIndex,
+    doc: &mut SearchDoc,
+) -> anyhow::Result<()> {
+    let Some(space) = index.vector_space() else {
+        return Ok(());
+    };
+    doc.vectors = listing_embeddings::of_listing(db, doc.kind.as_str(), doc.id, &space.model)
+        .await?
+        .iter()
+        // A row of another length cannot be this model's; Meilisearch would refuse the batch.
+        .filter(|row| row.vector.len() == space.dimensions)
+        .map(|row| listing_embeddings::as_floats(&row.vector))
+        .collect();
+    Ok(())
+}
+
 /// Brings one listing's document in line with its row, returning the submitted write (a reader
 /// that must see it waits with `SearchIndex::settle`). Idempotent.
 #[tracing::instrument(skip_all, fields(listing.id = %id))]
@@ -174,7 +195,10 @@ pub async fn sync_one(
     };
     // Submitted, not awaited until visible: see `SearchIndex::submit_upsert`.
     match doc {
-        Some(doc) => index.submit_upsert(vec![doc]).await,
+        Some(mut doc) => {
+            attach_vectors(db, index, &mut doc).await?;
+            index.submit_upsert(vec![doc]).await
+        }
         None => index.submit_delete(&[id]).await,
     }
 }
@@ -205,7 +229,8 @@ pub async fn reindex(
     while let Some(rows) = pages.fetch_and_next().await? {
         let mut docs = Vec::with_capacity(rows.len());
         for m in &rows {
-            if let Some(doc) = achievement_doc(db, m, today).await? {
+            if let Some(mut doc) = achievement_doc(db, m, today).await? {
+                attach_vectors(db, index, &mut doc).await?;
                 docs.push(doc);
             }
         }
@@ -220,7 +245,8 @@ pub async fn reindex(
     while let Some(rows) = pages.fetch_and_next().await? {
         let mut docs = Vec::with_capacity(rows.len());
         for m in &rows {
-            if let Some(doc) = need_doc(db, m, today).await? {
+            if let Some(mut doc) = need_doc(db, m, today).await? {
+                attach_vectors(db, index, &mut doc).await?;
                 docs.push(doc);
             }
         }

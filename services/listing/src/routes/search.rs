@@ -184,8 +184,9 @@ pub fn to_query(p: &SearchParams) -> ApiResult<SearchQuery> {
     })
 }
 
-/// Listings near the query in meaning that full text did not find (matching's vectors, when an
-/// embedder is configured), to fill what the full-text hits leave of the first page. Only for
+/// Listings near the query in meaning that full text did not find (when an embedder is
+/// configured: [`ListingState::meaning`]), to fill what the full-text hits leave of the first
+/// page. Only for
 /// a text query with no filter but the kind: the vectors know no industry, region or price.
 async fn by_meaning(
     state: &ListingState,
@@ -193,7 +194,7 @@ async fn by_meaning(
     results: &search::SearchResults,
     per_page: usize,
 ) -> Vec<search::Hit> {
-    let Some(text) = &query.text else {
+    let (Some(text), Some(meaning)) = (&query.text, &state.meaning) else {
         return Vec::new();
     };
     let unfiltered = Filters {
@@ -209,7 +210,8 @@ async fn by_meaning(
     } else {
         query.filters.kinds.clone()
     };
-    matching::embedding::search::similar_listings(&state.db, &state.config, text, &kinds, per_page)
+    meaning
+        .similar(text, &kinds, per_page)
         .await
         .into_iter()
         .filter(|(_, id, _)| !results.hits.iter().any(|h| h.id == *id))

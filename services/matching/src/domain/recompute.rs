@@ -303,17 +303,20 @@ pub async fn recompute_achievement_hybrid(
         .into_iter()
         .map(|c| (c.id, (c.text, c.cosine)))
         .collect();
-    for m in matches::Entity::find()
+    let matched: Vec<Uuid> = matches::Entity::find()
         .filter(matches::Column::AchievementId.eq(achievement_id))
         .all(db)
         .await?
-    {
-        need_ids.entry(m.need_id).or_insert_with(|| {
-            (
-                0.0,
-                vectors.and_then(|v| v.similarity(ListingKind::Need, m.need_id)),
-            )
-        });
+        .into_iter()
+        .map(|m| m.need_id)
+        .filter(|id| !need_ids.contains_key(id))
+        .collect();
+    let cosines = match vectors {
+        Some(v) if !matched.is_empty() => v.similarity(ListingKind::Need, &matched).await?,
+        _ => HashMap::new(),
+    };
+    for need_id in matched {
+        need_ids.insert(need_id, (0.0, cosines.get(&need_id).copied()));
     }
     let txn = db.begin().await?;
     let mut new_by_need: Vec<(needs::Model, usize)> = Vec::new();

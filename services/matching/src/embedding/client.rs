@@ -26,6 +26,22 @@ pub struct EmbedderConfig {
     pub batch: usize,
 }
 
+impl EmbedderConfig {
+    /// The model id stored with every vector (`model@dimensions`), and the vector space of a
+    /// search index that holds them.
+    pub fn model_id(&self) -> String {
+        format!("{}@{}", self.model, self.dimensions)
+    }
+
+    /// The vectors this embedder makes, as a search index holds them.
+    pub fn vector_space(&self) -> search::VectorSpace {
+        search::VectorSpace {
+            model: self.model_id(),
+            dimensions: self.dimensions,
+        }
+    }
+}
+
 /// What a text is: e5-style models embed the two sides of a search differently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {
@@ -94,7 +110,7 @@ impl Embedder {
     /// The model id stored with every vector: a vector made by another model (or at another
     /// length) is stale and is re-embedded.
     pub fn model_id(&self) -> String {
-        format!("{}@{}", self.config.model, self.config.dimensions)
+        self.config.model_id()
     }
 
     /// Vector length.

@@ -7,23 +7,27 @@
 //! embedder that is down or answers garbage fails that attempt only: the queue retries with
 //! backoff, and matching meanwhile stays lexical for that listing.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use anyhow::Context;
 use chrono::Utc;
 use platform::config::Config;
 use platform::entity::{achievements, needs};
+use platform::jobs::events::SyncSearch;
 use platform::jobs::Job;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
+    TransactionTrait,
 };
+use search::{Filters, SearchIndex};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use wire::{ListingKind, ListingStatus};
 
 use super::client::{Embedder, Role};
-use super::index::quantise;
+use super::index::{cosine, quantise};
 use super::vectors::{self, entity, SharedIndex};
 use crate::engine;
 use crate::settings::MatchingConfig;
@@ -40,14 +44,34 @@ impl Job for EmbedListing {
     const QUEUE: &'static str = "matching";
 }
 
-/// The embedder and this process's vector index of one database: what matching needs to work
-/// with meaning. Cheap to build and clone.
+/// The embedder and where the vectors are searched: this process's vector index of one
+/// database (embedded mode), or the search index when it holds them (Meilisearch with a
+/// declared embedder: [`Semantic::with_search`]). Cheap to build and clone.
 #[derive(Debug, Clone)]
 pub struct Semantic {
     pub embedder: Embedder,
     pub index: Arc<SharedIndex>,
     /// Passages embedded per text besides the whole (`matching.embed_passages`).
     pub passages: usize,
+    /// The search index and database when the index holds the vectors; `None`: this process's
+    /// index (`index`) answers.
+    remote: Option<Remote>,
+}
+
+/// Vectors searched by the search index (nearest) and read from the table (one listing's
+/// similarity), with no in-process copy of them.
+#[derive(Clone)]
+struct Remote {
+    search: Arc<dyn SearchIndex>,
+    db: DatabaseConnection,
+}
+
+impl std::fmt::Debug for Remote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Remote")
+            .field("vector_space", &self.search.vector_space())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Semantic {
@@ -64,13 +88,49 @@ impl Semantic {
             embedder,
             index,
             passages: settings.embed_passages,
+            remote: None,
         }))
     }
 
-    async fn ensure_loaded(&self, db: &impl ConnectionTrait) -> anyhow::Result<()> {
-        self.index
-            .ensure_loaded(db, &self.embedder.model_id(), self.embedder.dimensions())
-            .await
+    /// These settings searching `search` for the nearest vectors when it holds this embedder's
+    /// ([`SearchIndex::vector_space`]: Meilisearch in distributed mode), so no process keeps
+    /// its own copy of them; otherwise unchanged (the in-process index answers).
+    #[must_use]
+    pub fn with_search(mut self, search: &Arc<dyn SearchIndex>, db: &DatabaseConnection) -> Self {
+        let model = self.embedder.model_id();
+        if search.vector_space().is_some_and(|s| s.model == model) {
+            self.remote = Some(Remote {
+                search: search.clone(),
+                db: db.clone(),
+            });
+        }
+        self
+    }
+
+    /// Whether the search index holds the vectors (so it must be told when they change).
+    pub fn searched_by_index(&self) -> bool {
+        self.remote.is_some()
+    }
+
+    /// A query vector searched where this process searches vectors.
+    async fn query_vector(
+        &self,
+        db: &impl ConnectionTrait,
+        vector: Vec<i8>,
+    ) -> anyhow::Result<QueryVector> {
+        let source = match &self.remote {
+            Some(remote) => Source::Remote {
+                remote: remote.clone(),
+                model: self.embedder.model_id(),
+            },
+            None => {
+                self.index
+                    .ensure_loaded(db, &self.embedder.model_id(), self.embedder.dimensions())
+                    .await?;
+                Source::Local(self.index.clone())
+            }
+        };
+        Ok(QueryVector { vector, source })
     }
 
     /// A stored listing's vector (its original language's) as the query side of a search;
@@ -95,11 +155,10 @@ impl Semantic {
         else {
             return Ok(None);
         };
-        self.ensure_loaded(db).await?;
-        Ok(Some(QueryVector {
-            vector: vectors::from_bytes(&row.vector),
-            index: self.index.clone(),
-        }))
+        Ok(Some(
+            self.query_vector(db, vectors::from_bytes(&row.vector))
+                .await?,
+        ))
     }
 
     /// Text someone typed, embedded now as a query.
@@ -113,41 +172,96 @@ impl Semantic {
             .first()
             .and_then(|v| quantise(v))
             .context("the embedder returned a zero vector")?;
-        self.ensure_loaded(db).await?;
-        Ok(QueryVector {
-            vector,
-            index: self.index.clone(),
-        })
+        self.query_vector(db, vector).await
     }
 }
 
-/// One query vector against this process's index: the engine's [`engine::Vectors`].
+/// One query vector and where it is searched: the engine's [`engine::Vectors`].
 #[derive(Debug, Clone)]
 pub struct QueryVector {
     vector: Vec<i8>,
-    index: Arc<SharedIndex>,
+    source: Source,
 }
 
+#[derive(Debug, Clone)]
+enum Source {
+    /// This process's index of the vector table.
+    Local(Arc<SharedIndex>),
+    /// The search index's vector search; similarity of given listings from the table.
+    Remote { remote: Remote, model: String },
+}
+
+#[async_trait::async_trait]
 impl engine::Vectors for QueryVector {
-    fn nearest(
-        &self,
-        kind: ListingKind,
-        k: usize,
-        keep: &(dyn Fn(Uuid) -> bool + Sync),
-    ) -> Vec<(Uuid, f64)> {
-        self.index
-            .with(|index| index.search_where(&self.vector, kind, k, keep))
-            .unwrap_or_default()
+    async fn nearest(&self, kind: ListingKind, k: usize) -> anyhow::Result<Vec<(Uuid, f64)>> {
+        match &self.source {
+            Source::Local(index) => Ok(engine::scan(|| {
+                index
+                    .with(|index| index.search(&self.vector, kind, k))
+                    .unwrap_or_default()
+            })
             .into_iter()
             .map(|(id, cosine)| (id, f64::from(cosine)))
-            .collect()
+            .collect()),
+            Source::Remote { remote, .. } => {
+                let filters = Filters {
+                    kinds: vec![kind],
+                    ..Filters::default()
+                };
+                let query: Vec<f32> = self.vector.iter().map(|x| f32::from(*x)).collect();
+                let found = remote
+                    .search
+                    .nearest(&query, &filters, k)
+                    .await?
+                    .context("the search index no longer holds vectors")?;
+                Ok(found
+                    .into_iter()
+                    .map(|(id, cosine)| (id, f64::from(cosine)))
+                    .collect())
+            }
+        }
     }
 
-    fn similarity(&self, kind: ListingKind, id: Uuid) -> Option<f64> {
-        self.index
-            .with(|index| index.similarity(&self.vector, kind, id))
-            .flatten()
-            .map(f64::from)
+    async fn similarity(
+        &self,
+        kind: ListingKind,
+        ids: &[Uuid],
+    ) -> anyhow::Result<HashMap<Uuid, f64>> {
+        match &self.source {
+            Source::Local(index) => Ok(index
+                .with(|index| {
+                    ids.iter()
+                        .filter_map(|id| {
+                            let cosine = index.similarity(&self.vector, kind, *id)?;
+                            Some((*id, f64::from(cosine)))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()),
+            Source::Remote { remote, model } => {
+                let rows = entity::Entity::find()
+                    .filter(entity::Column::ListingKind.eq(kind.as_str()))
+                    .filter(entity::Column::ListingId.is_in(ids.iter().copied()))
+                    .filter(entity::Column::Model.eq(model.as_str()))
+                    .select_only()
+                    .columns([entity::Column::ListingId, entity::Column::Vector])
+                    .into_tuple::<(Uuid, Vec<u8>)>()
+                    .all(&remote.db)
+                    .await?;
+                let mut best: HashMap<Uuid, f64> = HashMap::new();
+                for (id, bytes) in rows {
+                    let row = vectors::from_bytes(&bytes);
+                    if row.len() != self.vector.len() {
+                        continue;
+                    }
+                    // A listing with several vectors (passages) is as near as its nearest.
+                    let cosine = f64::from(cosine(&self.vector, &row));
+                    let entry = best.entry(id).or_insert(cosine);
+                    *entry = entry.max(cosine);
+                }
+                Ok(best)
+            }
+        }
     }
 }
 
@@ -270,8 +384,16 @@ pub async fn run(state: &crate::MatchingState, job: &EmbedListing) -> anyhow::Re
     let Some(semantic) = Semantic::from_config(&state.config, &settings)? else {
         return Ok(());
     };
+    let semantic = semantic.with_search(&state.search, &state.db);
     let kind = job.kind;
     if !embed_listing(&state.db, &semantic, kind, job.id).await? {
+        return Ok(());
+    }
+    if semantic.searched_by_index() {
+        // The search index holds the vectors: the listing service sends it the new ones, and
+        // its `listing_indexed` event recomputes the matches once the index has them (before,
+        // a search by meaning would not yet find this listing).
+        platform::jobs::enqueue(&state.db, &SyncSearch { kind, id: job.id }).await?;
         return Ok(());
     }
     let email = state.config.email.enabled;
@@ -348,6 +470,10 @@ pub async fn backfill(
             .await
             .with_context(|| format!("Failed to embed {kind} {id}"))?
         {
+            if semantic.searched_by_index() {
+                // The listing service sends the search index the new vectors.
+                platform::jobs::enqueue(db, &SyncSearch { kind, id }).await?;
+            }
             done.embedded += 1;
         } else {
             done.unchanged += 1;

@@ -6,8 +6,9 @@
 //! text's row keeps the plain language code, which is what a need's own query vector is read
 //! by.
 //!
-//! The process keeps the vectors of each database it serves in memory ([`shared_index`]) for
-//! exact search; the embed job writes through to it, and it is reloaded from the table when
+//! In embedded mode the process keeps the vectors of each database it serves in memory
+//! ([`shared_index`]) for nearest-neighbour search (in distributed mode Meilisearch holds them
+//! and nothing is loaded here: `jobs::Semantic::with_search`); the embed job writes through to it, and it is reloaded from the table when
 //! older than [`RELOAD_AFTER`] (vectors written by another process: a backfill, a replica).
 
 use std::collections::HashMap;
@@ -23,34 +24,10 @@ use wire::ListingKind;
 
 use super::index::VectorIndex;
 
-/// The entity of the `listing_embeddings` table.
-pub mod entity {
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "listing_embeddings")]
-    pub struct Model {
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub listing_kind: String,
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub listing_id: Uuid,
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub language: String,
-        /// `model@dimensions` ([`super::super::client::Embedder::model_id`]).
-        pub model: String,
-        /// SHA-256 (hex) of the text embedded, prefix included.
-        pub text_sha256: String,
-        /// The int8 vector, one byte per component.
-        #[sea_orm(column_type = "Blob")]
-        pub vector: Vec<u8>,
-        pub updated_at: DateTimeWithTimeZone,
-    }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
-}
+/// The entity of the `listing_embeddings` table (mapped in platform: the listing service reads
+/// it too, to send the search index its vectors).
+pub use platform::entity::listing_embeddings as entity;
+pub use platform::entity::listing_embeddings::{from_bytes, to_bytes};
 
 /// How long an in-memory index is trusted before it is read again from the table.
 pub const RELOAD_AFTER: Duration = Duration::from_secs(300);
@@ -195,16 +172,6 @@ pub async fn stored(
         .filter(entity::Column::ListingId.eq(id))
         .all(db)
         .await?)
-}
-
-/// int8 vector ↔ the bytes stored.
-pub fn to_bytes(v: &[i8]) -> Vec<u8> {
-    v.iter().map(|x| x.to_ne_bytes()[0]).collect()
-}
-
-/// The bytes stored ↔ int8 vector.
-pub fn from_bytes(b: &[u8]) -> Vec<i8> {
-    b.iter().map(|x| i8::from_ne_bytes([*x])).collect()
 }
 
 /// Every vector of `model` in the table, as an index (read in pages of ids, to bound memory

@@ -65,19 +65,18 @@ pub struct AchievementProfile {
 pub use wire::matching::Scored;
 
 /// The other half of retrieval: a need's (or an achievement's) vector and the listings near it
-/// in meaning. The engine does not know where vectors come from (the database's vector table, or
-/// an evaluation corpus).
+/// in meaning. The engine does not know where vectors come from (this process's index of the
+/// vector table, Meilisearch's vector search, or an evaluation corpus).
+#[async_trait::async_trait]
 pub trait Vectors: Send + Sync {
-    /// Listings of `kind` nearest in meaning, best first, with their cosine similarity;
-    /// only those `keep` accepts.
-    fn nearest(
+    /// Listings of `kind` nearest in meaning, best first, with their cosine similarity.
+    async fn nearest(&self, kind: ListingKind, k: usize) -> anyhow::Result<Vec<(Uuid, f64)>>;
+    /// The cosine similarity to each of `ids` that has a vector.
+    async fn similarity(
         &self,
         kind: ListingKind,
-        k: usize,
-        keep: &(dyn Fn(Uuid) -> bool + Sync),
-    ) -> Vec<(Uuid, f64)>;
-    /// The cosine similarity to one listing, when it has a vector.
-    fn similarity(&self, kind: ListingKind, id: Uuid) -> Option<f64>;
+        ids: &[Uuid],
+    ) -> anyhow::Result<HashMap<Uuid, f64>>;
 }
 
 /// One candidate of stage one.
@@ -180,8 +179,26 @@ pub async fn retrieve_hybrid(
             })
             .collect());
     };
-    let near = scan(|| vectors.nearest(kind, config.vector_candidates, &|_| true));
-    Ok(fuse(lexical, near, limit, config, kind, vectors))
+    let near = vectors.nearest(kind, config.vector_candidates).await?;
+    let fused = fuse(&lexical, &near, limit, config);
+    // The lexical candidates the vector search did not return still get their cosine.
+    let missing: Vec<Uuid> = fused
+        .iter()
+        .filter(|c| c.cosine.is_none())
+        .map(|c| c.id)
+        .collect();
+    let found = if missing.is_empty() {
+        HashMap::new()
+    } else {
+        vectors.similarity(kind, &missing).await?
+    };
+    Ok(fused
+        .into_iter()
+        .map(|c| Candidate {
+            cosine: c.cosine.or_else(|| found.get(&c.id).copied()),
+            ..c
+        })
+        .collect())
 }
 
 /// Runs a nearest-neighbour search — 10–15 ms at a million vectors (the benchmark) — without
@@ -198,14 +215,13 @@ pub(crate) fn scan<T>(f: impl FnOnce() -> T) -> T {
     }
 }
 
-/// The fused candidates of two ranked lists, each with its lexical score and cosine.
+/// The fused candidates of two ranked lists, each with its lexical score and, when the vector
+/// search returned it, its cosine.
 fn fuse(
-    lexical: Vec<(Uuid, f64)>,
-    near: Vec<(Uuid, f64)>,
+    lexical: &[(Uuid, f64)],
+    near: &[(Uuid, f64)],
     limit: usize,
     config: &MatchingConfig,
-    kind: ListingKind,
-    vectors: &dyn Vectors,
 ) -> Vec<Candidate> {
     let text: HashMap<Uuid, f64> = lexical.iter().copied().collect();
     let cosine: HashMap<Uuid, f64> = near.iter().copied().collect();
@@ -217,10 +233,7 @@ fn fuse(
         .map(|id| Candidate {
             id,
             text: text.get(&id).copied().unwrap_or(0.0),
-            cosine: cosine
-                .get(&id)
-                .copied()
-                .or_else(|| vectors.similarity(kind, id)),
+            cosine: cosine.get(&id).copied(),
         })
         .collect()
 }

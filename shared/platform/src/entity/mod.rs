@@ -29,6 +29,7 @@ pub mod invitations;
 pub mod jobs;
 pub mod listing_disclosures;
 pub mod listing_documents;
+pub mod listing_embeddings;
 pub mod listing_reviews;
 pub mod listing_revisions;
 pub mod listing_translations;

@@ -3,7 +3,12 @@
 
 use super::Job;
 
-pub use wire::events::{ListingExpiring, ListingIndexed, OrganisationJoined};
+pub use wire::events::{ListingExpiring, ListingIndexed, OrganisationJoined, SyncSearch};
+
+impl Job for SyncSearch {
+    const NAME: &'static str = "search_sync.v1";
+    const QUEUE: &'static str = "search";
+}
 
 impl Job for ListingExpiring {
     const NAME: &'static str = "listing_expiring.v1";

@@ -69,11 +69,16 @@ async fn meilisearch_vectors_rank_by_meaning_within_filters() -> anyhow::Result<
     let url = std::env::var("TECHMARKET_TEST_MEILI_URL")?;
     let key = std::env::var("TECHMARKET_TEST_MEILI_KEY").ok();
     let prefix = format!("conf_vectors_{}", uuid::Uuid::now_v7().simple());
-    let index = MeiliIndex::setup_with_vectors(&url, key.as_deref(), &prefix, Some(4)).await?;
+    let index = MeiliIndex::setup_with_vectors(&url, key.as_deref(), &prefix, Some(4))
+        .await?
+        .with_vectors(Some(search::VectorSpace {
+            model: "test@4".to_owned(),
+            dimensions: 4,
+        }));
     let mut result = suite::vectors_rank_by_meaning_within_filters(&index).await;
     if result.is_ok() {
-        // A client that sends no vectors (a service whose sync does not read them yet) still
-        // writes documents into an index that declares the embedder.
+        // A client that sends no vectors (a service run without the embedder configured)
+        // still writes documents into an index that declares the embedder.
         let plain = MeiliIndex::open(&url, key.as_deref(), &prefix)?;
         result = suite::upsert_replaces(&plain).await;
     }
