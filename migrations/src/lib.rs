@@ -21,6 +21,7 @@ mod m20261203_000009_create_listing_embeddings;
 mod m20261203_000021_registration_offices;
 mod m20261203_000030_contract_documents;
 mod m20261203_000040_create_tech_transfer_tables;
+mod m20261203_000070_listed_price_and_auctions;
 
 /// Applies and reverts the schema; `techmarket migrate` and the tests drive it.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000021_registration_offices::Migration),
             Box::new(m20261203_000030_contract_documents::Migration),
             Box::new(m20261203_000040_create_tech_transfer_tables::Migration),
+            Box::new(m20261203_000070_listed_price_and_auctions::Migration),
         ]
     }
 }

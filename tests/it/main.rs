@@ -3,6 +3,7 @@
 
 mod accounts;
 mod auth;
+mod auctions;
 mod authorisation;
 mod authz_matrix;
 mod backup;

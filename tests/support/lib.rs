@@ -6,6 +6,7 @@
 //! without it fails, it never passes by skipping.
 
 pub mod command;
+pub mod auctions;
 pub mod db;
 pub mod deals;
 pub mod embedder;

@@ -32,6 +32,8 @@ pub const API_PREFIXES: &[&str] = &[
     "/api/v1/distribution",
     "/api/v1/offices",
     "/api/v1/certificates",
+    "/api/v1/auctions",
+    "/api/v1/price-listings",
 ];
 
 #[derive(OpenApi)]
@@ -47,6 +49,7 @@ pub const API_PREFIXES: &[&str] = &[
         (name = "fx-rates", description = "Exchange rates to CNY with source and date"),
         (name = "targets", description = "Targets per year and indicator"),
         (name = "distribution", description = "Income distribution (收益分配): rules, the ledger, statements, the annual report"),
+        (name = "auctions", description = "Listed-price sales (挂牌) and English auctions (竞价): deposits, bids, the hash-chained bid log and its check"),
         (name = "stats", description = "Turnover, targets progress, ASEAN share, broker performance, KPIs, exports"),
     ),
     components(schemas(platform::error::Problem, platform::error::FieldError)),
@@ -68,6 +71,8 @@ pub fn router() -> OpenApiRouter<DealState> {
         .merge(routes::targets::router())
         .merge(routes::stats::router())
         .merge(routes::distribution::router())
+        .merge(routes::auctions::router())
+        .merge(routes::price_listings::router())
 }
 
 /// Starts the periodic jobs' chains if none is waiting (run at start-up; harmless to repeat).
@@ -85,6 +90,11 @@ pub async fn schedule_periodic_jobs(db: &impl sea_orm::ConnectionTrait) -> anyho
 pub fn jobs() -> Registry<DealState> {
     let mut registry = Registry::new();
     domain::retention::register(&mut registry);
+    registry.register(
+        |state: DealState, job: domain::auctions::closing::CloseAuction| async move {
+            domain::auctions::closing::run(&state.db, &job).await
+        },
+    );
     registry.register(|state: DealState, job: TurnoverChanged| {
         let span = tracing::info_span!("recompute_turnover", stats.months = ?job.months);
         async move {

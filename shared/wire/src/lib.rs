@@ -6,6 +6,7 @@
 //! at the edge, and the stored codes stay the strings the enums serialize to.
 
 pub mod accounts;
+pub mod auction;
 pub mod deal;
 pub mod documents;
 pub mod events;
@@ -23,7 +24,8 @@ pub mod vocabulary;
 pub use page::{Page, PageParams};
 pub use problem::{FieldError, Problem};
 pub use vocabulary::{
-    AccessDecision, AccessStatus, AlertKind, AmountKind, ApplicationStatus, AttributionRole, Basis,
+    AccessDecision, AccessStatus, AlertKind, AmountKind, ApplicationStatus, AttributionRole,
+    AuctionStatus, Basis, BidRefusal, DepositStatus, PriceListingStatus,
     CertificationLevel, ContractStatus, CostKind, DecisionKind, DeclineReason, Dim,
     DisclosureTerms, DistributionRecipient, DossierAction, EvaluationMethod, FeedbackParty,
     GrantKind, ImportKind, ImportMode, ImportStatus, LicenceScope, ListingKind, ListingStatus,

@@ -3,6 +3,7 @@
 //! map.
 
 pub mod access;
+pub mod auctions;
 pub mod brokers;
 pub mod contracts;
 pub mod deals;
@@ -14,6 +15,7 @@ pub mod idempotency;
 pub mod offices;
 pub mod parties;
 pub mod payments;
+pub mod price_listings;
 pub mod prices;
 pub mod registration_file;
 pub mod registration_imports;

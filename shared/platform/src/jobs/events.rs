@@ -3,7 +3,9 @@
 
 use super::Job;
 
-pub use wire::events::{ListingExpiring, ListingIndexed, OrganisationJoined};
+pub use wire::events::{
+    AchievementSold, AuctionNotice, ListingExpiring, ListingIndexed, OrganisationJoined,
+};
 
 impl Job for ListingExpiring {
     const NAME: &'static str = "listing_expiring.v1";
@@ -18,4 +20,14 @@ impl Job for ListingIndexed {
 impl Job for OrganisationJoined {
     const NAME: &'static str = "organisation_joined.v1";
     const QUEUE: &'static str = "registrations";
+}
+
+impl Job for AchievementSold {
+    const NAME: &'static str = "achievement_sold.v1";
+    const QUEUE: &'static str = "search";
+}
+
+impl Job for AuctionNotice {
+    const NAME: &'static str = "auction_notice.v1";
+    const QUEUE: &'static str = "notify";
 }
