@@ -94,7 +94,8 @@ db_test! {
             .assert_problem(404, "not_found");
 
         // Two verified buyers commit at once: exactly one wins.
-        let (ra, rb) = tokio::join!(app.post(&buy, Some(&a.token), &json!({})), app.post(&buy, Some(&b.token), &json!({})));
+        let empty = json!({});
+        let (ra, rb) = tokio::join!(app.post(&buy, Some(&a.token), &empty), app.post(&buy, Some(&b.token), &empty));
         let (winner, loser) = match (ra.status.as_u16(), rb.status.as_u16()) {
             (201, _) => ((ra, &a), (rb, &b)),
             (_, 201) => ((rb, &b), (ra, &a)),

@@ -461,6 +461,12 @@ pub async fn open(
                 ));
             }
         }
+        Origin::ListedPrice | Origin::Auction => {
+            return Err(ApiError::field(
+                "origin",
+                "listed-price and auction deals are opened by the purchase or the auction's close",
+            ));
+        }
         Origin::OpenCall => {
             let id = input.open_call_application_id.ok_or_else(|| {
                 ApiError::field("open_call_application_id", "required for origin open_call")

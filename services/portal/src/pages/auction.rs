@@ -77,11 +77,12 @@ struct AuctionPage {
 }
 
 impl AuctionPage {
-    fn money(&self, minor: i64) -> String {
-        money(&self.ctx.t, minor, &self.a.currency)
+    // Askama passes fields by reference (and loop items by two): `&i64` takes both.
+    fn money(&self, minor: &i64) -> String {
+        money(&self.ctx.t, *minor, &self.a.currency)
     }
-    fn opt_money(&self, minor: Option<i64>) -> String {
-        minor.map_or_else(|| "—".to_owned(), |m| self.money(m))
+    fn opt_money(&self, minor: &Option<i64>) -> String {
+        minor.map_or_else(|| "—".to_owned(), |m| self.money(&m))
     }
     fn clock(&self, at: &DateTime<FixedOffset>) -> String {
         clock(at)
@@ -98,7 +99,7 @@ impl AuctionPage {
     fn closed(&self) -> bool {
         self.a.status.is_final()
     }
-    fn opt_paddle(&self, p: Option<i32>) -> String {
+    fn opt_paddle(&self, p: &Option<i32>) -> String {
         p.map_or_else(|| "—".to_owned(), |p| p.to_string())
     }
     fn placed(&self, b: &BidOut) -> String {
@@ -108,6 +109,21 @@ impl AuctionPage {
     }
     fn short(&self, hash: &str) -> String {
         hash.chars().take(12).collect()
+    }
+    fn extension_rule(&self) -> String {
+        self.ctx.t.f(
+            "auction.extension_rule",
+            &[
+                ("window", &self.a.extension_window_secs.to_string()),
+                ("secs", &self.a.extension_secs.to_string()),
+            ],
+        )
+    }
+    fn deposit_status(&self, d: &DepositOut) -> String {
+        self.ctx
+            .t
+            .t(&format!("auction.deposit_status_{}", d.status.as_str()))
+            .to_owned()
     }
     fn major(&self) -> String {
         crate::money::money_plain(self.a.next_minimum_minor, exponent_of(&self.a.currency))
@@ -121,13 +137,13 @@ async fn load(
     id: &str,
 ) -> Result<(AuctionOut, BidLog, Vec<DepositOut>), ApiError> {
     let caller = viewer.caller();
+    let (one, log_path) = (
+        format!("/api/v1/auctions/{id}"),
+        format!("/api/v1/auctions/{id}/bid-log"),
+    );
     let (a, log) = tokio::join!(
-        portal
-            .api
-            .get::<AuctionOut>(caller, &format!("/api/v1/auctions/{id}")),
-        portal
-            .api
-            .get::<BidLog>(caller, &format!("/api/v1/auctions/{id}/bid-log")),
+        portal.api.get::<AuctionOut>(caller, &one),
+        portal.api.get::<BidLog>(caller, &log_path),
     );
     let a = a?;
     let deposits = if viewer.signed_in() {
@@ -468,6 +484,22 @@ struct NewPage {
     ctx: Ctx,
     form: NewForm,
     errors: FormErrors,
+}
+
+impl NewPage {
+    /// The form's inputs: name, label key, value typed, the API field its errors come on.
+    fn fields(&self) -> Vec<(&'static str, &'static str, &str, &'static str)> {
+        let f = &self.form;
+        vec![
+            ("achievement_id", "auction.achievement_id", f.achievement_id.as_str(), "achievement_id"),
+            ("starting_price", "auction.starting_price", f.starting_price.as_str(), "starting_price_minor"),
+            ("reserve_price", "auction.reserve_optional", f.reserve_price.as_str(), "reserve_price_minor"),
+            ("increment", "auction.increment", f.increment.as_str(), "increment_minor"),
+            ("deposit", "auction.deposit", f.deposit.as_str(), "deposit_minor"),
+            ("extension_window_minutes", "auction.extension_window_minutes", f.extension_window_minutes.as_str(), "extension_window_secs"),
+            ("extension_minutes", "auction.extension_minutes", f.extension_minutes.as_str(), "extension_secs"),
+        ]
+    }
 }
 
 async fn new_form(viewer: Viewer, Query(q): Query<NewQuery>) -> PageResult {

@@ -33,7 +33,7 @@ use uuid::Uuid;
 use wire::auction::{AuctionIn, AuctionOut, BidLog, BidOut, ChainCheck};
 use wire::{AuctionStatus, ListingStatus, VerificationStatus};
 
-use super::{now, paging, Page};
+use super::{paging, Page};
 use crate::SERVICE;
 
 /// The stored status of an auction that is not closed yet.
