@@ -252,7 +252,7 @@ db_test! {
         assert_eq!(ach.assert_status(200)["status"], "published");
         let notices = app.get("/api/v1/notifications", Some(&bidder.token)).await;
         let notices = notices.assert_status(200);
-        assert!(notices["items"].as_array().expect("items").iter().any(|n| n["kind"] == "auction_ended"), "{notices}");
+        assert!(notices.as_array().expect("notifications").iter().any(|n| n["kind"] == "auction_ended"), "{notices}");
     }
 }
 
@@ -316,7 +316,7 @@ db_test! {
         }
         // Notifications: the outbid bidder heard, everyone heard of the end.
         let notes_a = app.get("/api/v1/notifications", Some(&a.token)).await;
-        let kinds: Vec<String> = notes_a.assert_status(200)["items"].as_array().expect("items").iter().map(|n| s(&n["kind"])).collect();
+        let kinds: Vec<String> = notes_a.assert_status(200).as_array().expect("notifications").iter().map(|n| s(&n["kind"])).collect();
         assert!(kinds.contains(&"auction_outbid".to_owned()) && kinds.contains(&"auction_ended".to_owned()), "{kinds:?}");
         // Running the queue again opens no second deal; the achievement is closed.
         app.run_jobs().await;
