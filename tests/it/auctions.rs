@@ -13,7 +13,9 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 fn s(v: &Value) -> String {
-    v.as_str().unwrap_or_else(|| panic!("not a string: {v}")).to_owned()
+    v.as_str()
+        .unwrap_or_else(|| panic!("not a string: {v}"))
+        .to_owned()
 }
 
 /// Sleeps until the auction's current end has passed (a few seconds at most in these tests).
@@ -41,7 +43,10 @@ fn chain_holds(log: &Value) -> bool {
     for (i, b) in log["bids"].as_array().expect("bids").iter().enumerate() {
         let canonical = format!(
             "{prev}\n{auction}|{}|{}|{}|{currency}|{}",
-            b["seq"], b["paddle"], b["amount_minor"], s(&b["placed_at"])
+            b["seq"],
+            b["paddle"],
+            b["amount_minor"],
+            s(&b["placed_at"])
         );
         let hash = hex::encode(Sha256::digest(canonical));
         if b["seq"] != json!(i + 1) || b["prev_hash"] != json!(prev) || b["hash"] != json!(hash) {

@@ -1406,7 +1406,10 @@ async fn auction_cases(
                 "increment_minor": 10_000, "deposit_minor": 1_000, "ends_at": ends, "extension_window_secs": 0, "extension_secs": 0}),
         )
         .await;
-    let auction = auction.assert_status(201)["id"].as_str().expect("auction id").to_owned();
+    let auction = auction.assert_status(201)["id"]
+        .as_str()
+        .expect("auction id")
+        .to_owned();
     let other_ach = app.published_achievement(admin, op).await;
     let listing = app
         .post(
@@ -1415,14 +1418,27 @@ async fn auction_cases(
             &json!({"achievement_id": other_ach, "price_minor": 5_000_000, "currency": "CNY", "ends_at": ends}),
         )
         .await;
-    let listing = listing.assert_status(201)["id"].as_str().expect("listing id").to_owned();
+    let listing = listing.assert_status(201)["id"]
+        .as_str()
+        .expect("listing id")
+        .to_owned();
     let bidder = app.verified_enterprise(op, "bidder@matrix.test").await;
     let lodged = app.verified_enterprise(op, "lodged@matrix.test").await;
     app.deposit(op, &auction, &lodged.id).await;
     // Views without the clock in them (an auction's answer carries the server's time): the
     // chain check changes with any bid, the deposits with any deposit or a close.
-    let view = || Some((format!("/api/v1/auctions/{auction}/verification"), op.to_owned()));
-    let deposits_view = || Some((format!("/api/v1/auctions/{auction}/deposits"), op.to_owned()));
+    let view = || {
+        Some((
+            format!("/api/v1/auctions/{auction}/verification"),
+            op.to_owned(),
+        ))
+    };
+    let deposits_view = || {
+        Some((
+            format!("/api/v1/auctions/{auction}/deposits"),
+            op.to_owned(),
+        ))
+    };
     let public = |path: String| Case {
         calls: vec![Call {
             path,
@@ -1431,10 +1447,26 @@ async fn auction_cases(
         }],
         refused: &[],
     };
-    add("GET", "/api/v1/auctions/{id}", public(format!("/api/v1/auctions/{auction}")));
-    add("GET", "/api/v1/auctions/{id}/bid-log", public(format!("/api/v1/auctions/{auction}/bid-log")));
-    add("GET", "/api/v1/auctions/{id}/verification", public(format!("/api/v1/auctions/{auction}/verification")));
-    add("GET", "/api/v1/price-listings/{id}", public(format!("/api/v1/price-listings/{listing}")));
+    add(
+        "GET",
+        "/api/v1/auctions/{id}",
+        public(format!("/api/v1/auctions/{auction}")),
+    );
+    add(
+        "GET",
+        "/api/v1/auctions/{id}/bid-log",
+        public(format!("/api/v1/auctions/{auction}/bid-log")),
+    );
+    add(
+        "GET",
+        "/api/v1/auctions/{id}/verification",
+        public(format!("/api/v1/auctions/{auction}/verification")),
+    );
+    add(
+        "GET",
+        "/api/v1/price-listings/{id}",
+        public(format!("/api/v1/price-listings/{listing}")),
+    );
     // Signed-in callers see their own deposits only (none here).
     add(
         "GET",

@@ -2,8 +2,8 @@
 //! databases, SQLite and PostgreSQL (see `integration_tests::db_test!`).
 
 mod accounts;
-mod auth;
 mod auctions;
+mod auth;
 mod authorisation;
 mod authz_matrix;
 mod backup;

@@ -25,12 +25,11 @@ pub use page::{Page, PageParams};
 pub use problem::{FieldError, Problem};
 pub use vocabulary::{
     AccessDecision, AccessStatus, AlertKind, AmountKind, ApplicationStatus, AttributionRole,
-    AuctionStatus, Basis, BidRefusal, DepositStatus, PriceListingStatus,
-    CertificationLevel, ContractStatus, CostKind, DecisionKind, DeclineReason, Dim,
-    DisclosureTerms, DistributionRecipient, DossierAction, EvaluationMethod, FeedbackParty,
-    GrantKind, ImportKind, ImportMode, ImportStatus, LicenceScope, ListingKind, ListingStatus,
-    MatchSideStatus, MilestoneStatus, Mode, NeedKind, NotificationKind, OfficeKind, OrgKind,
-    OrgRole, Origin, PartyRole, PaymentMethod, PaymentStatus, PriceMethod, Provenance,
-    RegistrationStatus, RevisionStatus, Source, Stage, UnknownCode, UserStatus, Verdict,
-    VerificationStatus,
+    AuctionStatus, Basis, BidRefusal, CertificationLevel, ContractStatus, CostKind, DecisionKind,
+    DeclineReason, DepositStatus, Dim, DisclosureTerms, DistributionRecipient, DossierAction,
+    EvaluationMethod, FeedbackParty, GrantKind, ImportKind, ImportMode, ImportStatus, LicenceScope,
+    ListingKind, ListingStatus, MatchSideStatus, MilestoneStatus, Mode, NeedKind, NotificationKind,
+    OfficeKind, OrgKind, OrgRole, Origin, PartyRole, PaymentMethod, PaymentStatus,
+    PriceListingStatus, PriceMethod, Provenance, RegistrationStatus, RevisionStatus, Source, Stage,
+    UnknownCode, UserStatus, Verdict, VerificationStatus,
 };

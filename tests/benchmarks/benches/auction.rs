@@ -109,7 +109,11 @@ async fn run(backend: Backend, bidders: usize, seconds: u64) -> anyhow::Result<(
     let other = all.len() - accepted - refused_409;
     let mut lat: Vec<Duration> = all.iter().map(|s| s.latency).collect();
     lat.sort_unstable();
-    let mut lat_ok: Vec<Duration> = all.iter().filter(|s| s.accepted).map(|s| s.latency).collect();
+    let mut lat_ok: Vec<Duration> = all
+        .iter()
+        .filter(|s| s.accepted)
+        .map(|s| s.latency)
+        .collect();
     lat_ok.sort_unstable();
     println!(
         "auction bench [{backend:?}]: {bidders} bidders, {wall:.1} s: {accepted} bids accepted = {:.1} bids/s; {} answers = {:.1}/s ({refused_409} × 409 outbid/too low, {other} other)",

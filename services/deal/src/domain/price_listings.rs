@@ -26,7 +26,9 @@ use uuid::Uuid;
 use wire::auction::{PriceListingIn, PriceListingOut};
 use wire::{Mode, OrgKind, Origin, PriceListingStatus, PriceMethod, VerificationStatus};
 
-use super::auctions::{now_ms, sale_achievement, title_of, verified_broker, MAX_AMOUNT_MINOR, MAX_DAYS};
+use super::auctions::{
+    now_ms, sale_achievement, title_of, verified_broker, MAX_AMOUNT_MINOR, MAX_DAYS,
+};
 use super::deals::{self, Sale};
 use super::{paging, Page};
 use crate::SERVICE;
@@ -140,7 +142,10 @@ pub async fn create(
         // A listing whose period is over no longer holds the achievement.
         if at >= live.ends_at {
             price_listings::Entity::update_many()
-                .col_expr(price_listings::Column::ActiveFor, Expr::value(Option::<Uuid>::None))
+                .col_expr(
+                    price_listings::Column::ActiveFor,
+                    Expr::value(Option::<Uuid>::None),
+                )
                 .col_expr(
                     price_listings::Column::Status,
                     Expr::value(PriceListingStatus::Ended.as_str()),
@@ -250,8 +255,11 @@ pub async fn purchase(
             "a broker agency does not buy technology for itself here".to_owned(),
         ));
     }
-    let org = organisations::Entity::find_by_id(buyer).one(&txn).await?;
-    if !org.is_some_and(|o| o.verification_status == VerificationStatus::Verified.as_str()) {
+    let verified = organisations::Entity::find_by_id(buyer)
+        .one(&txn)
+        .await?
+        .is_some_and(|o| o.verification_status == VerificationStatus::Verified.as_str());
+    if !verified {
         return Err(ApiError::Forbidden(
             "only organisations an operator verified may buy".to_owned(),
         ));
@@ -261,7 +269,10 @@ pub async fn purchase(
         PriceListingStatus::Open => {
             return Err(ApiError::conflict(
                 "sale_not_started",
-                format!("the listing opens at {}", super::auctions::stamp(p.starts_at)),
+                format!(
+                    "the listing opens at {}",
+                    super::auctions::stamp(p.starts_at)
+                ),
             ))
         }
         PriceListingStatus::Sold => {
@@ -271,7 +282,10 @@ pub async fn purchase(
             ))
         }
         PriceListingStatus::Ended => {
-            return Err(ApiError::conflict("sale_ended", "the listing period is over"))
+            return Err(ApiError::conflict(
+                "sale_ended",
+                "the listing period is over",
+            ))
         }
     }
     let won = price_listings::Entity::update_many()
@@ -279,9 +293,15 @@ pub async fn purchase(
             price_listings::Column::Status,
             Expr::value(PriceListingStatus::Sold.as_str()),
         )
-        .col_expr(price_listings::Column::BuyerOrganisationId, Expr::value(Some(buyer)))
+        .col_expr(
+            price_listings::Column::BuyerOrganisationId,
+            Expr::value(Some(buyer)),
+        )
         .col_expr(price_listings::Column::SoldAt, Expr::value(Some(at)))
-        .col_expr(price_listings::Column::ActiveFor, Expr::value(Option::<Uuid>::None))
+        .col_expr(
+            price_listings::Column::ActiveFor,
+            Expr::value(Option::<Uuid>::None),
+        )
         .col_expr(
             price_listings::Column::Version,
             Expr::col(price_listings::Column::Version).add(1),

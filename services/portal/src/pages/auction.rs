@@ -61,7 +61,8 @@ fn is_live(status: AuctionStatus) -> bool {
 }
 
 fn status_label(t: &Tr, status: AuctionStatus) -> String {
-    t.t(&format!("auction.status_{}", status.as_str())).to_owned()
+    t.t(&format!("auction.status_{}", status.as_str()))
+        .to_owned()
 }
 
 #[derive(Template)]
@@ -165,9 +166,7 @@ async fn page(
     errors: FormErrors,
     amount: String,
 ) -> PageResult {
-    let (a, log, deposits) = load(portal, viewer, id)
-        .await
-        .map_err(|e| viewer.fail(e))?;
+    let (a, log, deposits) = load(portal, viewer, id).await.map_err(|e| viewer.fail(e))?;
     let mut bids = log.bids;
     bids.reverse();
     bids.truncate(SHOWN_BIDS);
@@ -361,7 +360,11 @@ async fn bid(
     let body = serde_json::json!({ "amount_minor": amount });
     match portal
         .api
-        .post::<BidAccepted>(viewer.caller(), &format!("/api/v1/auctions/{id}/bids"), &body)
+        .post::<BidAccepted>(
+            viewer.caller(),
+            &format!("/api/v1/auctions/{id}/bids"),
+            &body,
+        )
         .await
     {
         Ok(_) => Ok(done(&format!("/auctions/{id}"), "bid_placed")),
@@ -415,7 +418,11 @@ async fn deposit(
     });
     match portal
         .api
-        .post::<DepositOut>(viewer.caller(), &format!("/api/v1/auctions/{id}/deposits"), &body)
+        .post::<DepositOut>(
+            viewer.caller(),
+            &format!("/api/v1/auctions/{id}/deposits"),
+            &body,
+        )
         .await
     {
         Ok(_) => Ok(done(&format!("/auctions/{id}"), "deposit_recorded")),
@@ -491,13 +498,48 @@ impl NewPage {
     fn fields(&self) -> Vec<(&'static str, &'static str, &str, &'static str)> {
         let f = &self.form;
         vec![
-            ("achievement_id", "auction.achievement_id", f.achievement_id.as_str(), "achievement_id"),
-            ("starting_price", "auction.starting_price", f.starting_price.as_str(), "starting_price_minor"),
-            ("reserve_price", "auction.reserve_optional", f.reserve_price.as_str(), "reserve_price_minor"),
-            ("increment", "auction.increment", f.increment.as_str(), "increment_minor"),
-            ("deposit", "auction.deposit", f.deposit.as_str(), "deposit_minor"),
-            ("extension_window_minutes", "auction.extension_window_minutes", f.extension_window_minutes.as_str(), "extension_window_secs"),
-            ("extension_minutes", "auction.extension_minutes", f.extension_minutes.as_str(), "extension_secs"),
+            (
+                "achievement_id",
+                "auction.achievement_id",
+                f.achievement_id.as_str(),
+                "achievement_id",
+            ),
+            (
+                "starting_price",
+                "auction.starting_price",
+                f.starting_price.as_str(),
+                "starting_price_minor",
+            ),
+            (
+                "reserve_price",
+                "auction.reserve_optional",
+                f.reserve_price.as_str(),
+                "reserve_price_minor",
+            ),
+            (
+                "increment",
+                "auction.increment",
+                f.increment.as_str(),
+                "increment_minor",
+            ),
+            (
+                "deposit",
+                "auction.deposit",
+                f.deposit.as_str(),
+                "deposit_minor",
+            ),
+            (
+                "extension_window_minutes",
+                "auction.extension_window_minutes",
+                f.extension_window_minutes.as_str(),
+                "extension_window_secs",
+            ),
+            (
+                "extension_minutes",
+                "auction.extension_minutes",
+                f.extension_minutes.as_str(),
+                "extension_secs",
+            ),
         ]
     }
 }
@@ -529,7 +571,11 @@ fn beijing(text: &str) -> Option<DateTime<FixedOffset>> {
         .single()
 }
 
-async fn create(State(portal): State<Portal>, viewer: Viewer, Form(form): Form<NewForm>) -> PageResult {
+async fn create(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Form(form): Form<NewForm>,
+) -> PageResult {
     viewer.require_login()?;
     let t = Tr::new(viewer.lang);
     let mut errors = FormErrors::default();
@@ -549,25 +595,56 @@ async fn create(State(portal): State<Portal>, viewer: Viewer, Form(form): Form<N
     let reserve = amount(&form.reserve_price, "reserve_price_minor", false);
     let increment = amount(&form.increment, "increment_minor", true);
     let deposit = amount(&form.deposit, "deposit_minor", true);
-    let minutes = |text: &str| text.trim().parse::<i64>().ok().filter(|m| (0..=60).contains(m));
+    let minutes = |text: &str| {
+        text.trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|m| (0..=60).contains(m))
+    };
     let window = minutes(&form.extension_window_minutes);
     let extension = minutes(&form.extension_minutes);
     if window.is_none() {
-        errors.fields.insert("extension_window_secs".into(), t.t("auction.bad_minutes").to_owned());
+        errors.fields.insert(
+            "extension_window_secs".into(),
+            t.t("auction.bad_minutes").to_owned(),
+        );
     }
     if extension.is_none() {
-        errors.fields.insert("extension_secs".into(), t.t("auction.bad_minutes").to_owned());
+        errors.fields.insert(
+            "extension_secs".into(),
+            t.t("auction.bad_minutes").to_owned(),
+        );
     }
     let ends_at = beijing(&form.ends_at);
     if ends_at.is_none() {
-        errors.fields.insert("ends_at".into(), t.t("auction.bad_time").to_owned());
+        errors
+            .fields
+            .insert("ends_at".into(), t.t("auction.bad_time").to_owned());
     }
     let achievement = super::path_id(form.achievement_id.trim());
     if achievement.is_none() {
-        errors.fields.insert("achievement_id".into(), t.t("auction.bad_achievement").to_owned());
+        errors.fields.insert(
+            "achievement_id".into(),
+            t.t("auction.bad_achievement").to_owned(),
+        );
     }
-    let (Some(starting), Some(increment), Some(deposit), Some(window), Some(extension), Some(ends_at), Some(achievement)) =
-        (starting, increment, deposit, window, extension, ends_at, achievement)
+    let (
+        Some(starting),
+        Some(increment),
+        Some(deposit),
+        Some(window),
+        Some(extension),
+        Some(ends_at),
+        Some(achievement),
+    ) = (
+        starting,
+        increment,
+        deposit,
+        window,
+        extension,
+        ends_at,
+        achievement,
+    )
     else {
         let ctx = Ctx::new(&viewer, "auctions");
         return Ok(render(&NewPage { ctx, form, errors }));

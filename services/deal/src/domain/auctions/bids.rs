@@ -15,8 +15,7 @@ use platform::jobs::enqueue;
 use platform::jobs::events::AuctionNotice;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 use uuid::Uuid;
 use wire::auction::{BidAccepted, BidIn, BidOut};
@@ -30,9 +29,7 @@ const ATTEMPTS: usize = 8;
 fn refuse(reason: BidRefusal, detail: impl Into<String>) -> ApiError {
     match reason {
         // Who the caller is decides these: a 403, as every refusal of authority.
-        BidRefusal::NotVerified | BidRefusal::OwnAuction => {
-            ApiError::Forbidden(detail.into())
-        }
+        BidRefusal::NotVerified | BidRefusal::OwnAuction => ApiError::Forbidden(detail.into()),
         _ => ApiError::conflict(reason.as_str(), detail),
     }
 }

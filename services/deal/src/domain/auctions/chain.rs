@@ -88,16 +88,72 @@ mod tests {
     fn a_changed_amount_breaks_the_chain_at_that_bid() {
         let id = Uuid::nil();
         let g = genesis(id);
-        let a = Link { auction_id: id, seq: 1, paddle: 1, amount_minor: 100, currency: "CNY", placed_at: "2026-12-03T10:00:00.000Z" };
+        let a = Link {
+            auction_id: id,
+            seq: 1,
+            paddle: 1,
+            amount_minor: 100,
+            currency: "CNY",
+            placed_at: "2026-12-03T10:00:00.000Z",
+        };
         let h1 = link_hash(&g, &a);
-        let b = Link { auction_id: id, seq: 2, paddle: 2, amount_minor: 200, currency: "CNY", placed_at: "2026-12-03T10:00:01.000Z" };
+        let b = Link {
+            auction_id: id,
+            seq: 2,
+            paddle: 2,
+            amount_minor: 200,
+            currency: "CNY",
+            placed_at: "2026-12-03T10:00:01.000Z",
+        };
         let h2 = link_hash(&h1, &b);
-        let good = check(id, [StoredLink { link: a, prev_hash: &g, hash: &h1 }, StoredLink { link: b, prev_hash: &h1, hash: &h2 }]);
+        let good = check(
+            id,
+            [
+                StoredLink {
+                    link: a,
+                    prev_hash: &g,
+                    hash: &h1,
+                },
+                StoredLink {
+                    link: b,
+                    prev_hash: &h1,
+                    hash: &h2,
+                },
+            ],
+        );
         assert_eq!(good.first_invalid_seq, None);
         assert_eq!(good.computed_head, h2);
-        let a2 = Link { auction_id: id, seq: 1, paddle: 1, amount_minor: 101, currency: "CNY", placed_at: "2026-12-03T10:00:00.000Z" };
-        let b2 = Link { auction_id: id, seq: 2, paddle: 2, amount_minor: 200, currency: "CNY", placed_at: "2026-12-03T10:00:01.000Z" };
-        let bad = check(id, [StoredLink { link: a2, prev_hash: &g, hash: &h1 }, StoredLink { link: b2, prev_hash: &h1, hash: &h2 }]);
+        let a2 = Link {
+            auction_id: id,
+            seq: 1,
+            paddle: 1,
+            amount_minor: 101,
+            currency: "CNY",
+            placed_at: "2026-12-03T10:00:00.000Z",
+        };
+        let b2 = Link {
+            auction_id: id,
+            seq: 2,
+            paddle: 2,
+            amount_minor: 200,
+            currency: "CNY",
+            placed_at: "2026-12-03T10:00:01.000Z",
+        };
+        let bad = check(
+            id,
+            [
+                StoredLink {
+                    link: a2,
+                    prev_hash: &g,
+                    hash: &h1,
+                },
+                StoredLink {
+                    link: b2,
+                    prev_hash: &h1,
+                    hash: &h2,
+                },
+            ],
+        );
         assert_eq!(bad.first_invalid_seq, Some(1));
         assert_ne!(bad.computed_head, h2);
     }

@@ -112,9 +112,15 @@ pub async fn close(
         };
         let done = auctions::Entity::update_many()
             .col_expr(auctions::Column::Status, Expr::value(status.as_str()))
-            .col_expr(auctions::Column::ActiveFor, Expr::value(Option::<Uuid>::None))
+            .col_expr(
+                auctions::Column::ActiveFor,
+                Expr::value(Option::<Uuid>::None),
+            )
             .col_expr(auctions::Column::ClosedAt, Expr::value(Some(at)))
-            .col_expr(auctions::Column::Version, Expr::col(auctions::Column::Version).add(1))
+            .col_expr(
+                auctions::Column::Version,
+                Expr::col(auctions::Column::Version).add(1),
+            )
             .col_expr(auctions::Column::UpdatedAt, Expr::value(at))
             .filter(auctions::Column::Id.eq(a.id))
             .filter(auctions::Column::Status.eq(ACTIVE))
@@ -133,7 +139,9 @@ pub async fn close(
                 .order_by_desc(auction_bids::Column::Seq)
                 .one(&txn)
                 .await?
-                .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("auction {} has a price but no bid", a.id)))?;
+                .ok_or_else(|| {
+                    ApiError::Internal(anyhow::anyhow!("auction {} has a price but no bid", a.id))
+                })?;
             let deal = deals::open_from_sale(
                 &txn,
                 Actor {

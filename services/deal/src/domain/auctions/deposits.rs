@@ -69,7 +69,10 @@ pub async fn record(
     v.check(
         (a.deposit_minor..=MAX_AMOUNT_MINOR).contains(&input.amount_minor),
         "amount_minor",
-        format!("must be at least the auction's deposit, {} minor units", a.deposit_minor),
+        format!(
+            "must be at least the auction's deposit, {} minor units",
+            a.deposit_minor
+        ),
     );
     if let Some(n) = &input.note {
         v.length(n, "note", 1, 500);
@@ -156,8 +159,8 @@ pub async fn list(
     auction_id: Uuid,
 ) -> ApiResult<Vec<DepositOut>> {
     let a = find(db, auction_id).await?;
-    let mut q = auction_deposits::Entity::find()
-        .filter(auction_deposits::Column::AuctionId.eq(a.id));
+    let mut q =
+        auction_deposits::Entity::find().filter(auction_deposits::Column::AuctionId.eq(a.id));
     if !(caller.is_operator || caller.belongs_to(a.seller_organisation_id.into())) {
         let org = caller.organisation_id.map(|o| o.0).unwrap_or_default();
         q = q.filter(auction_deposits::Column::OrganisationId.eq(org));

@@ -17,8 +17,7 @@ use chrono::{DateTime, Duration, FixedOffset, SecondsFormat, Utc};
 use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
 use platform::entity::{
-    achievements, auction_bids, auction_deposits, auctions, brokers, organisations,
-    price_listings,
+    achievements, auction_bids, auction_deposits, auctions, brokers, organisations, price_listings,
 };
 use platform::error::{ApiError, ApiResult, Validator};
 use platform::ids::new_uuid;
@@ -151,8 +150,10 @@ pub async fn to_out(
         increment_minor: a.increment_minor,
         deposit_minor: a.deposit_minor,
         reserve_price_minor: reserve_visible.then_some(a.reserve_price_minor),
-        reserve_met: (closed && status != AuctionStatus::Cancelled)
-            .then(|| a.current_price_minor.is_some_and(|p| p >= a.reserve_price_minor)),
+        reserve_met: (closed && status != AuctionStatus::Cancelled).then(|| {
+            a.current_price_minor
+                .is_some_and(|p| p >= a.reserve_price_minor)
+        }),
         starts_at: a.starts_at,
         ends_at: a.ends_at,
         scheduled_ends_at: a.scheduled_ends_at,
@@ -197,10 +198,17 @@ pub async fn create(
             format!("must be between {min} and {MAX_AMOUNT_MINOR} minor units"),
         );
     };
-    amount(&mut v, input.starting_price_minor, "starting_price_minor", 1);
+    amount(
+        &mut v,
+        input.starting_price_minor,
+        "starting_price_minor",
+        1,
+    );
     amount(&mut v, input.increment_minor, "increment_minor", 1);
     amount(&mut v, input.deposit_minor, "deposit_minor", 0);
-    let reserve = input.reserve_price_minor.unwrap_or(input.starting_price_minor);
+    let reserve = input
+        .reserve_price_minor
+        .unwrap_or(input.starting_price_minor);
     amount(&mut v, reserve, "reserve_price_minor", 1);
     v.check(
         reserve >= input.starting_price_minor,
