@@ -69,8 +69,8 @@ test("two bidders see each other's bids live; the winner's deal reaches the brok
   assert.ok(brokerId, "the demo broker has a broker profile");
   const achievement = await publishedAchievement(uni, operator);
 
-  // The university schedules the auction (ending in 25 s, no extension) with the broker.
-  const endsAt = new Date(Date.now() + 25_000).toISOString();
+  // The university schedules the auction (ending in 20 s, no extension) with the broker.
+  const endsAt = new Date(Date.now() + 20_000).toISOString();
   const created = await api("POST", "/api/v1/auctions", uni, {
     achievement_id: achievement, currency: "CNY", starting_price_minor: 10_000_000, increment_minor: 100_000,
     deposit_minor: 1_000_000, ends_at: endsAt, extension_window_secs: 0, extension_secs: 0, broker_id: brokerId,
@@ -95,23 +95,28 @@ test("two bidders see each other's bids live; the winner's deal reaches the brok
   assert.match(clock, /UTC\+8/);
   await b.page.waitForFunction((before) => document.querySelector("#server-clock").textContent !== before, clock, { timeout: 5000 });
 
-  // A bids the starting price; B's page shows it without reloading.
+  // A bids the starting price; B's page shows it without reloading (a reload would lose the
+  // mark set on B's window).
+  await b.page.evaluate(() => { window.__notReloaded = true; });
   await a.page.locator("#f-amount").fill("100000");
   await Promise.all([a.page.waitForURL(/flash=bid_placed/), a.page.locator("#place-bid").click()]);
   const bUrl = b.page.url();
   await b.page.locator("#bids tr").first().waitFor({ timeout: 10_000 });
   await b.page.waitForFunction(() => document.querySelector("#bid-count").textContent.trim() === "1", null, { timeout: 10_000 });
   assert.match(await b.page.locator("#current-price").innerText(), /10/);
-  assert.equal(b.page.url(), bUrl, "B did not reload");
+  assert.equal(b.page.url(), bUrl, "B did not navigate");
+  assert.equal(await b.page.evaluate(() => window.__notReloaded), true, "B did not reload");
   // B's amount field follows the next minimum (100,000 + 1,000 元).
   assert.equal(await b.page.locator("#f-amount").inputValue(), "101000.00");
 
   // B outbids; A sees it without reloading.
+  await a.page.evaluate(() => { window.__notReloaded = true; });
   await Promise.all([b.page.waitForURL(/flash=bid_placed/), b.page.locator("#place-bid").click()]);
   const aUrl = a.page.url();
   await a.page.waitForFunction(() => document.querySelector("#bid-count").textContent.trim() === "2", null, { timeout: 10_000 });
   assert.equal(await a.page.locator("#bids tr").count(), 2);
-  assert.equal(a.page.url(), aUrl, "A did not reload");
+  assert.equal(a.page.url(), aUrl, "A did not navigate");
+  assert.equal(await a.page.evaluate(() => window.__notReloaded), true, "A did not reload");
   await screenshot(a.page, "auction-live");
 
   // A bid below the increment is refused with the API's words.

@@ -378,3 +378,79 @@ db_test! {
         assert_eq!(tampered["head_hash"], head, "the published head still names the true log");
     }
 }
+
+db_test! {
+    async fn the_auction_page_works_without_javascript_and_streams_bids(app: TestApp) {
+        let seller = app.seller("tto@page.test").await;
+        let op = seller.operator.clone();
+        let auction = app.auction(&seller, 120_000, json!({})).await;
+        let id = s(&auction["id"]);
+        let bidder = app.verified_enterprise(&op, "bidder@page.test").await;
+        app.deposit(&op, &id, &bidder.id).await;
+        let path = format!("/auctions/{id}");
+
+        // Without JavaScript: the page refreshes itself while the auction runs and shows the
+        // server's clock; anonymous readers are asked to sign in to bid.
+        let anon = app.page(&path, None).await;
+        anon.assert_status(200);
+        assert!(anon.text.contains(r#"<noscript><meta http-equiv="refresh""#), "{}", anon.text);
+        assert!(anon.text.contains(r#"id="server-clock""#));
+        assert!(!anon.text.contains(r#"id="place-bid""#));
+
+        let session = app.portal_login("bidder@page.test", integration_tests::http::USER_PASSWORD).await;
+        let page = app.page(&path, Some(&session)).await;
+        page.assert_status(200);
+        assert!(page.text.contains(r#"id="place-bid""#), "the bidder gets the form");
+        let bids = format!("{path}/bids");
+        let placed = app.submit(&bids, Some(&session), &[("amount", "10,000.00")]).await;
+        assert_eq!(placed.status.as_u16(), 303, "{}", placed.text);
+        assert_eq!(placed.location(), format!("{path}?flash=bid_placed"));
+        // The same amount again: refused with the API's words on the page, nothing bid.
+        let again = app.submit(&bids, Some(&session), &[("amount", "10000")]).await;
+        again.assert_status(200);
+        assert!(again.text.contains("at least 1050000"), "{}", again.text);
+        let garbage = app.submit(&bids, Some(&session), &[("amount", "lots")]).await;
+        garbage.assert_status(200);
+        assert!(garbage.text.contains(r#"id="e-amount""#), "{}", garbage.text);
+        let a = app.get(&format!("/api/v1/auctions/{id}"), None).await;
+        assert_eq!(a.assert_status(200)["bid_count"], 1);
+
+        // The live stream: server-sent events with the state, the bid and the clock.
+        let res = reqwest::Client::new()
+            .get(format!("{}{path}/live", app.base_url))
+            .send()
+            .await
+            .expect("stream");
+        assert_eq!(res.status().as_u16(), 200);
+        let ct = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        assert!(ct.starts_with("text/event-stream"), "{ct}");
+        let mut stream = res.bytes_stream();
+        let mut text = String::new();
+        let first = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+            use futures::StreamExt;
+            while let Some(Ok(chunk)) = stream.next().await {
+                text.push_str(&String::from_utf8_lossy(&chunk));
+                if text.contains("\n\n") && text.contains("event: auction") {
+                    break;
+                }
+            }
+            text
+        })
+        .await
+        .expect("an event within 10 s");
+        let data = first
+            .lines()
+            .find_map(|l| l.strip_prefix("data: "))
+            .expect("a data line");
+        let state: Value = serde_json::from_str(data).expect("JSON data");
+        assert_eq!(state["bid_count"], 1);
+        assert_eq!(state["status"], "open");
+        assert_eq!(state["bids"][0]["seq"], 1);
+        assert!(state["server_time_ms"].as_i64().is_some());
+
+        // Ids that are not auctions are pages that do not exist.
+        assert_eq!(app.page("/auctions/not-an-id", None).await.status.as_u16(), 404);
+        assert_eq!(app.page("/auctions/00000000-0000-0000-0000-000000000000", None).await.status.as_u16(), 404);
+        assert_eq!(app.page("/auctions/00000000-0000-0000-0000-000000000000/live", None).await.status.as_u16(), 404);
+    }
+}

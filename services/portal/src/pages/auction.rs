@@ -315,6 +315,14 @@ async fn live(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<Strin
     let Some(id) = super::path_id(&id) else {
         return viewer.not_found().into_response();
     };
+    // An auction that does not exist is a 404, not a stream that ends at once.
+    if let Err(err) = portal
+        .api
+        .get::<AuctionOut>(viewer.caller(), &format!("/api/v1/auctions/{id}"))
+        .await
+    {
+        return viewer.fail(err).into_response();
+    }
     let cursor = Cursor {
         portal,
         token: viewer.token.clone(),
