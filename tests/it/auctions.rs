@@ -150,7 +150,24 @@ db_test! {
     async fn fifty_bids_at_once_at_the_same_amount_one_is_accepted(app: TestApp) {
         let seller = app.seller("tto@race.test").await;
         let op = seller.operator.clone();
+        // Hostile schedules: anonymous, a stranger, nonsense amounts and times.
+        let stranger = app.verified_enterprise(&op, "stranger@race.test").await;
+        let ends = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
+        let good = json!({"achievement_id": seller.achievement, "currency": "CNY", "starting_price_minor": 1_000_000,
+            "increment_minor": 50_000, "deposit_minor": 100_000, "ends_at": ends, "extension_window_secs": 0, "extension_secs": 0});
+        app.post("/api/v1/auctions", None, &good).await.assert_problem(401, "unauthorized");
+        app.post("/api/v1/auctions", Some(&stranger.token), &good).await.assert_problem(403, "forbidden");
+        for (field, bad) in [("increment_minor", json!(-5)), ("reserve_price_minor", json!(999_999)), ("starting_price_minor", json!(i64::MAX)),
+            ("ends_at", json!("2001-01-01T00:00:00Z")), ("starts_at", json!("9999-12-31T23:59:59Z")), ("extension_secs", json!(86_400_000))] {
+            let mut body = good.clone();
+            body[field] = bad;
+            let r = app.post("/api/v1/auctions", Some(&seller.org.token), &body).await;
+            assert_eq!(r.assert_problem(422, "validation_failed")["fields"][0]["path"], field, "{}", r.text);
+        }
+        assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM auctions").await, 0);
         let auction = app.auction(&seller, 120_000, json!({})).await;
+        // A second auction of the same achievement while this one runs.
+        app.post("/api/v1/auctions", Some(&seller.org.token), &good).await.assert_problem(409, "already_exists");
         let id = s(&auction["id"]);
         let mut bidders = Vec::new();
         for i in 0..5 {

@@ -2,11 +2,12 @@
 //! too): bids per second sustained on one auction by `BENCH_BIDDERS` concurrent bidders
 //! (default 200, each a verified organisation with a deposit) for `BENCH_SECONDS` (default
 //! 10), over HTTP against the whole platform on a fresh database, as the integration tests
-//! start it. Each bidder reads the auction and bids its next minimum, again and again, so
-//! nearly every bid races others on the same amount: exactly one of each race is accepted and
-//! the rest are answered 409. Prints accepted bids per second, answers per second, and the
-//! p50 / p99 latency of a bid request (all answers, and accepted ones). Then the latency of
-//! the chain check over the whole log. Printed, never asserted.
+//! start it. Each bidder reads the auction and bids above its next minimum by 0 to 19
+//! increments (bidder i: i mod 20), again and again, so bids race each other all the time: a
+//! bid that loses the race on the auction row but still beats the new price is tried again
+//! and accepted, the others are answered 409. Prints accepted bids per second, answers per
+//! second, and the p50 / p99 latency of a bid request (all answers, and accepted ones). Then
+//! the latency of the chain check over the whole log. Printed, never asserted.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -63,7 +64,8 @@ async fn run(backend: Backend, bidders: usize, seconds: u64) -> anyhow::Result<(
     let id = Arc::new(id);
     let until = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
-    let tasks = tokens.into_iter().map(|token| {
+    let tasks = tokens.into_iter().enumerate().map(|(i, token)| {
+        let above = i64::try_from(i % 20).unwrap_or(0) * 100;
         let client = client.clone();
         let base = base.clone();
         let id = id.clone();
@@ -80,7 +82,7 @@ async fn run(backend: Backend, bidders: usize, seconds: u64) -> anyhow::Result<(
                 let Ok(a) = res.json::<serde_json::Value>().await else {
                     continue;
                 };
-                let amount = a["next_minimum_minor"].as_i64().unwrap_or(0);
+                let amount = a["next_minimum_minor"].as_i64().unwrap_or(0) + above;
                 let t = Instant::now();
                 let res = client
                     .post(format!("{base}/api/v1/auctions/{id}/bids"))

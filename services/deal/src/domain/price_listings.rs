@@ -124,7 +124,12 @@ pub async fn create(
         format!("must be from now to {MAX_DAYS} days ahead"),
     );
     v.check(
-        ends_at > starts_at && ends_at > at && ends_at <= starts_at + Duration::days(MAX_DAYS),
+        ends_at > starts_at
+            && ends_at > at
+            // Checked: a start near the end of the calendar must be a 422, not an overflow.
+            && starts_at
+                .checked_add_signed(Duration::days(MAX_DAYS))
+                .is_some_and(|last| ends_at <= last),
         "ends_at",
         format!("must be in the future, after the start and at most {MAX_DAYS} days after it"),
     );
