@@ -471,3 +471,68 @@ db_test! {
         assert_eq!(app.page("/auctions/00000000-0000-0000-0000-000000000000/live", None).await.status.as_u16(), 404);
     }
 }
+
+db_test! {
+    async fn owners_schedule_and_operators_record_deposits_on_the_portal(app: TestApp) {
+        let seller = app.seller("tto@forms.test").await;
+        let session = app.portal_login("tto@forms.test", integration_tests::http::USER_PASSWORD).await;
+        let form = app.page(&format!("/auctions/new?achievement_id={}", seller.achievement), Some(&session)).await;
+        form.assert_status(200);
+        assert!(form.text.contains(&seller.achievement), "the achievement is filled in");
+        let ends = (chrono::Utc::now() + chrono::Duration::hours(10)).format("%Y-%m-%dT%H:%M").to_string();
+        let mut fields = vec![
+            ("achievement_id", seller.achievement.as_str()),
+            ("starting_price", "10,000"),
+            ("reserve_price", ""),
+            ("increment", "100"),
+            ("deposit", "1000"),
+            ("ends_at", ends.as_str()),
+            ("extension_window_minutes", "5"),
+            ("extension_minutes", "5"),
+        ];
+        // Bad amounts and times come back on the form; nothing is scheduled.
+        fields[1].1 = "ten thousand";
+        let refused = app.submit("/auctions/new", Some(&session), &fields).await;
+        refused.assert_status(200);
+        assert!(refused.text.contains(r#"id="e-starting_price""#), "{}", refused.text);
+        fields[1].1 = "10,000";
+        let made = app.submit("/auctions/new", Some(&session), &fields).await;
+        assert_eq!(made.status.as_u16(), 303, "{}", made.text);
+        let location = made.location().to_owned();
+        let id = location
+            .strip_prefix("/auctions/")
+            .and_then(|rest| rest.split('?').next())
+            .expect("auction page")
+            .to_owned();
+        let a = app.get(&format!("/api/v1/auctions/{id}"), Some(&seller.org.token)).await;
+        let a = a.assert_status(200);
+        assert_eq!(a["starting_price_minor"], 1_000_000);
+        assert_eq!(a["extension_window_secs"], 300);
+        // Typed as Beijing time: the stored end is 8 hours earlier in UTC than the digits typed.
+        let stored: chrono::DateTime<chrono::Utc> = s(&a["ends_at"]).parse().expect("ends_at");
+        let typed = chrono::NaiveDateTime::parse_from_str(&ends, "%Y-%m-%dT%H:%M").expect("typed");
+        assert_eq!(stored.naive_utc(), typed - chrono::Duration::hours(8));
+
+        // An operator records a deposit on the auction page; a member cannot.
+        let bidder = app.verified_enterprise(&seller.operator, "bidder@forms.test").await;
+        let op_email = "op-forms@ops.test";
+        listing::domain::accounts::create_operator(&app.db, op_email, "Operator", integration_tests::http::OPERATOR_PASSWORD)
+            .await
+            .expect("operator");
+        let op_session = app.portal_login(op_email, integration_tests::http::OPERATOR_PASSWORD).await;
+        let page = app.page(&format!("/auctions/{id}"), Some(&op_session)).await;
+        assert!(page.text.contains(&format!(r#"action="/auctions/{id}/deposits""#)), "the operator gets the deposit form");
+        let deposits = format!("/auctions/{id}/deposits");
+        let bad = app.submit(&deposits, Some(&op_session), &[("organisation_id", "not-an-id"), ("amount", "1000")]).await;
+        bad.assert_status(200);
+        let by_member = app.submit(&deposits, Some(&session), &[("organisation_id", bidder.id.as_str()), ("amount", "1000")]).await;
+        assert_eq!(by_member.status.as_u16(), 200, "refused on the page: {}", by_member.text);
+        let ok = app.submit(&deposits, Some(&op_session), &[("organisation_id", bidder.id.as_str()), ("amount", "1000"), ("note", "bank ref 123")]).await;
+        assert_eq!(ok.status.as_u16(), 303, "{}", ok.text);
+        let list = app.get(&format!("/api/v1/auctions/{id}/deposits"), Some(&seller.operator)).await;
+        let list = list.assert_status(200);
+        assert_eq!(list.as_array().map(Vec::len), Some(1));
+        assert_eq!(list[0]["organisation_id"], json!(bidder.id));
+        assert_eq!(list[0]["amount_minor"], 100_000);
+    }
+}
