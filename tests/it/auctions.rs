@@ -204,11 +204,13 @@ db_test! {
     async fn bids_below_the_increment_without_deposit_or_after_the_end_are_refused(app: TestApp) {
         let seller = app.seller("tto@refuse.test").await;
         let op = seller.operator.clone();
-        let auction = app.auction(&seller, 3_000, json!({"reserve_price_minor": 1_500_000})).await;
-        let id = s(&auction["id"]);
+        // Everyone signs up first (the slow part), so the auction's few seconds are all left
+        // for the calls that need it open.
         let bidder = app.verified_enterprise(&op, "bidder@refuse.test").await;
         let no_deposit = app.verified_enterprise(&op, "nodep@refuse.test").await;
         let unverified = app.org_in("enterprise", "unv@refuse.test", "450100", false).await;
+        let auction = app.auction(&seller, 6_000, json!({"reserve_price_minor": 1_500_000})).await;
+        let id = s(&auction["id"]);
         let deposits = format!("/api/v1/auctions/{id}/deposits");
         let dep = json!({"organisation_id": bidder.id, "amount_minor": 100_000});
         // Only operators record deposits; not for the unverified, the seller, nor too small.
@@ -283,13 +285,13 @@ db_test! {
         let seller = app.seller("tto@win.test").await;
         let op = seller.operator.clone();
         let broker = app.verified_broker("broker@win.test", "竞价经纪人", &op).await;
+        let a = app.verified_enterprise(&op, "a@win.test").await;
+        let b = app.verified_enterprise(&op, "b@win.test").await;
         let auction = app
-            .auction(&seller, 2_500, json!({"extension_window_secs": 3600, "extension_secs": 4, "reserve_price_minor": 1_020_000, "broker_id": broker.id}))
+            .auction(&seller, 4_000, json!({"extension_window_secs": 3600, "extension_secs": 6, "reserve_price_minor": 1_020_000, "broker_id": broker.id}))
             .await;
         let id = s(&auction["id"]);
         let scheduled: chrono::DateTime<chrono::Utc> = s(&auction["scheduled_ends_at"]).parse().expect("end");
-        let a = app.verified_enterprise(&op, "a@win.test").await;
-        let b = app.verified_enterprise(&op, "b@win.test").await;
         app.deposit(&op, &id, &a.id).await;
         app.deposit(&op, &id, &b.id).await;
         let bids = format!("/api/v1/auctions/{id}/bids");
@@ -297,11 +299,11 @@ db_test! {
         let first = first.assert_status(201).clone();
         let second = app.post(&bids, Some(&b.token), &json!({"amount_minor": 1_234_567})).await;
         let second = second.assert_status(201).clone();
-        // In the last minutes: the end moved to 4 s after the bid, past the scheduled end.
+        // In the last minutes: the end moved to 6 s after the bid, past the scheduled end.
         let ends: chrono::DateTime<chrono::Utc> = s(&second["auction"]["ends_at"]).parse().expect("end");
         let placed: chrono::DateTime<chrono::Utc> = s(&second["bid"]["placed_at"]).parse().expect("placed");
         assert!(ends > scheduled, "extended: {ends} > {scheduled}");
-        assert_eq!(ends, placed + chrono::Duration::seconds(4));
+        assert_eq!(ends, placed + chrono::Duration::seconds(6));
         assert_eq!(second["auction"]["leading_paddle"], second["bid"]["paddle"]);
         assert_eq!(second["bid"]["prev_hash"], first["bid"]["hash"]);
 
