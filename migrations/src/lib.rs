@@ -23,6 +23,7 @@ mod m20261203_000030_contract_documents;
 mod m20261203_000040_create_tech_transfer_tables;
 mod m20261203_000050_services_and_vouchers;
 mod m20261203_000060_training_agencies_partners;
+mod m20261203_000070_listed_price_and_auctions;
 mod m20261203_000090_listing_documents;
 
 /// Applies and reverts the schema; `techmarket migrate` and the tests drive it.
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000050_services_and_vouchers::Migration),
             Box::new(m20261203_000060_training_agencies_partners::Migration),
             Box::new(m20261203_000090_listing_documents::Migration),
+            Box::new(m20261203_000070_listed_price_and_auctions::Migration),
         ]
     }
 }

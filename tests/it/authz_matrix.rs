@@ -1411,7 +1411,156 @@ async fn cases(app: &TestApp, w: &World) -> BTreeMap<(String, String), Case> {
     tto_cases(app, w, &admin, &op, &mut add).await;
     services_cases(app, &admin, &op, &mut add).await;
     partner_cases(app, w, &admin, &op, &mut add).await;
+    auction_cases(app, w, &admin, &op, &mut add).await;
     t
+}
+
+/// Listed-price sales and auctions (issue #17): an auction of A's published achievement and a
+/// price listing of another. Reading them is public; deposits and the close are operators';
+/// bids and purchases are for other verified organisations, never the seller.
+async fn auction_cases(
+    app: &TestApp,
+    w: &World,
+    admin: &str,
+    op: &str,
+    add: &mut impl FnMut(&str, &str, Case),
+) {
+    let ends = (chrono::Utc::now() + chrono::Duration::hours(2)).to_rfc3339();
+    let auction = app
+        .post(
+            "/api/v1/auctions",
+            Some(admin),
+            &json!({"achievement_id": w.published_achievement, "currency": "CNY", "starting_price_minor": 1_000_000,
+                "increment_minor": 10_000, "deposit_minor": 1_000, "ends_at": ends, "extension_window_secs": 0, "extension_secs": 0}),
+        )
+        .await;
+    let auction = auction.assert_status(201)["id"]
+        .as_str()
+        .expect("auction id")
+        .to_owned();
+    let other_ach = app.published_achievement(admin, op).await;
+    let listing = app
+        .post(
+            "/api/v1/price-listings",
+            Some(admin),
+            &json!({"achievement_id": other_ach, "price_minor": 5_000_000, "currency": "CNY", "ends_at": ends}),
+        )
+        .await;
+    let listing = listing.assert_status(201)["id"]
+        .as_str()
+        .expect("listing id")
+        .to_owned();
+    let bidder = app.verified_enterprise(op, "bidder@matrix.test").await;
+    let lodged = app.verified_enterprise(op, "lodged@matrix.test").await;
+    app.deposit(op, &auction, &lodged.id).await;
+    // Views without the clock in them (an auction's answer carries the server's time): the
+    // chain check changes with any bid, the deposits with any deposit or a close.
+    let view = || {
+        Some((
+            format!("/api/v1/auctions/{auction}/verification"),
+            op.to_owned(),
+        ))
+    };
+    let deposits_view = || {
+        Some((
+            format!("/api/v1/auctions/{auction}/deposits"),
+            op.to_owned(),
+        ))
+    };
+    let public = |path: String| Case {
+        calls: vec![Call {
+            path,
+            body: None,
+            witness: None,
+        }],
+        refused: &[],
+    };
+    add(
+        "GET",
+        "/api/v1/auctions/{id}",
+        public(format!("/api/v1/auctions/{auction}")),
+    );
+    add(
+        "GET",
+        "/api/v1/auctions/{id}/bid-log",
+        public(format!("/api/v1/auctions/{auction}/bid-log")),
+    );
+    add(
+        "GET",
+        "/api/v1/auctions/{id}/verification",
+        public(format!("/api/v1/auctions/{auction}/verification")),
+    );
+    add(
+        "GET",
+        "/api/v1/price-listings/{id}",
+        public(format!("/api/v1/price-listings/{listing}")),
+    );
+    // Signed-in callers see their own deposits only (none here).
+    add(
+        "GET",
+        "/api/v1/auctions/{id}/deposits",
+        Case {
+            calls: vec![Call {
+                path: format!("/api/v1/auctions/{auction}/deposits"),
+                body: None,
+                witness: None,
+            }],
+            refused: &[Anonymous],
+        },
+    );
+    add(
+        "POST",
+        "/api/v1/auctions/{id}/deposits",
+        Case {
+            calls: vec![Call {
+                path: format!("/api/v1/auctions/{auction}/deposits"),
+                body: Some(json!({"organisation_id": bidder.id, "amount_minor": 1_000})),
+                witness: deposits_view(),
+            }],
+            refused: NOT_OPERATOR,
+        },
+    );
+    add(
+        "POST",
+        "/api/v1/auctions/{id}/close",
+        Case {
+            calls: vec![Call {
+                path: format!("/api/v1/auctions/{auction}/close"),
+                body: None,
+                witness: deposits_view(),
+            }],
+            refused: NOT_OPERATOR,
+        },
+    );
+    // Nobody here lodged a deposit, and the seller never bids.
+    add(
+        "POST",
+        "/api/v1/auctions/{id}/bids",
+        Case {
+            calls: vec![Call {
+                path: format!("/api/v1/auctions/{auction}/bids"),
+                body: Some(json!({"amount_minor": 1_000_000})),
+                witness: view(),
+            }],
+            refused: NOT_OPERATOR,
+        },
+    );
+    // Any verified organisation may buy at the listed price; the seller, brokers and the
+    // anonymous may not.
+    add(
+        "POST",
+        "/api/v1/price-listings/{id}/purchase",
+        Case {
+            calls: vec![Call {
+                path: format!("/api/v1/price-listings/{listing}/purchase"),
+                body: None,
+                // A purchase that got through would answer 2xx; the listing's view carries the
+                // clock, so there is no witness to compare.
+                witness: None,
+            }],
+            refused: &[Anonymous, OtherBroker, OutsideBroker, OwnMember, OwnAdmin],
+        },
+    );
 }
 
 /// Issue 16's id-taking routes: A's consents to broker agencies (A's admins only) and broker

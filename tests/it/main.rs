@@ -2,6 +2,7 @@
 //! databases, SQLite and PostgreSQL (see `integration_tests::db_test!`).
 
 mod accounts;
+mod auctions;
 mod auth;
 mod authorisation;
 mod authz_matrix;

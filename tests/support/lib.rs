@@ -5,6 +5,7 @@
 //! PostgreSQL comes from `TEST_DATABASE_URL` (set by `scripts/with-postgres`); a PostgreSQL test
 //! without it fails, it never passes by skipping.
 
+pub mod auctions;
 pub mod command;
 pub mod db;
 pub mod deals;

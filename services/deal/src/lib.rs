@@ -36,6 +36,8 @@ pub const API_PREFIXES: &[&str] = &[
     "/api/v1/service-orders",
     "/api/v1/voucher-programmes",
     "/api/v1/vouchers",
+    "/api/v1/auctions",
+    "/api/v1/price-listings",
 ];
 
 #[derive(OpenApi)]
@@ -55,6 +57,7 @@ pub const API_PREFIXES: &[&str] = &[
         (name = "services", description = "Service providers (中试, proof of concept, testing, evaluation, IP agency, consulting) and service orders"),
         (name = "vouchers", description = "Innovation vouchers (科技创新券): programmes, applications, redemption, claims, the ledger, reports"),
         (name = "stats", description = "Turnover, targets progress, ASEAN share, partner groups, broker performance, KPIs, exports"),
+        (name = "auctions", description = "Listed-price sales (挂牌) and English auctions (竞价): deposits, bids, the hash-chained bid log and its check"),
     ),
     components(schemas(platform::error::Problem, platform::error::FieldError)),
     modifiers(&BearerAuth),
@@ -78,6 +81,8 @@ pub fn router() -> OpenApiRouter<DealState> {
         .merge(routes::distribution::router())
         .merge(routes::services::router())
         .merge(routes::vouchers::router())
+        .merge(routes::auctions::router())
+        .merge(routes::price_listings::router())
 }
 
 /// Starts the periodic jobs' chains if none is waiting (run at start-up; harmless to repeat).
@@ -95,6 +100,11 @@ pub async fn schedule_periodic_jobs(db: &impl sea_orm::ConnectionTrait) -> anyho
 pub fn jobs() -> Registry<DealState> {
     let mut registry = Registry::new();
     domain::retention::register(&mut registry);
+    registry.register(
+        |state: DealState, job: domain::auctions::closing::CloseAuction| async move {
+            domain::auctions::closing::run(&state.db, &job).await
+        },
+    );
     registry.register(|state: DealState, job: TurnoverChanged| {
         let span = tracing::info_span!("recompute_turnover", stats.months = ?job.months);
         async move {

@@ -96,6 +96,11 @@ pub fn jobs() -> Registry<ListingState> {
         Ok(())
     });
     registry.register(
+        |state: ListingState, job: platform::jobs::events::AchievementSold| async move {
+            domain::lifecycle::close_sold(&state.db, &job).await
+        },
+    );
+    registry.register(
         |state: ListingState, job: domain::imports::ProcessImport| async move {
             domain::imports::process(&state.db, job.id, |_, _| {})
                 .await

@@ -104,6 +104,11 @@ pub fn jobs() -> Registry<MatchingState> {
     registry.register(|state: MatchingState, job: ListingExpiring| async move {
         notifications::listing_expiring(&state.db, &job).await
     });
+    registry.register(
+        |state: MatchingState, job: platform::jobs::events::AuctionNotice| async move {
+            notifications::auction_notice(&state.db, &job).await
+        },
+    );
     registry.register(|state: MatchingState, job: ListingIndexed| {
         let span = tracing::info_span!("recompute_matches", listing.kind = %job.kind, listing.id = %job.id);
         async move {

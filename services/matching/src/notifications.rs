@@ -4,7 +4,7 @@
 use chrono::Utc;
 use platform::entity::{notifications, users};
 use platform::ids::new_uuid;
-use platform::jobs::events::ListingExpiring;
+use platform::jobs::events::{AuctionNotice, ListingExpiring};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use wire::{NotificationKind, UserStatus};
 
@@ -53,6 +53,49 @@ pub async fn listing_expiring(
         })
         .exec(db)
         .await?;
+    }
+    Ok(())
+}
+
+/// One notification per active member of each organisation an auction notice names. Idempotent:
+/// a member who already has the notice with this key does not get a second one.
+#[tracing::instrument(skip_all, fields(auction.id = %job.auction_id))]
+pub async fn auction_notice(db: &impl ConnectionTrait, job: &AuctionNotice) -> anyhow::Result<()> {
+    let link = format!("/auctions/{}", job.auction_id);
+    let payload = serde_json::json!({"auction_id": job.auction_id, "key": job.key});
+    for org in &job.organisation_ids {
+        let members = users::Entity::find()
+            .filter(users::Column::OrganisationId.eq(*org))
+            .filter(users::Column::Status.eq(UserStatus::Active.as_str()))
+            .all(db)
+            .await?;
+        for member in members {
+            let already = notifications::Entity::find()
+                .filter(notifications::Column::UserId.eq(member.id))
+                .filter(notifications::Column::Kind.eq(job.kind.as_str()))
+                .filter(notifications::Column::Link.eq(link.clone()))
+                .all(db)
+                .await?
+                .into_iter()
+                .any(|n| n.payload.get("key") == payload.get("key"));
+            if already {
+                continue;
+            }
+            notifications::Entity::insert(notifications::ActiveModel {
+                id: Set(new_uuid()),
+                user_id: Set(member.id),
+                kind: Set(job.kind.as_str().to_owned()),
+                title: Set(job.title.chars().take(300).collect()),
+                body: Set(job.body.clone()),
+                link: Set(Some(link.clone())),
+                payload: Set(payload.clone()),
+                read_at: Set(None),
+                emailed_at: Set(None),
+                created_at: Set(Utc::now().into()),
+            })
+            .exec(db)
+            .await?;
+        }
     }
     Ok(())
 }

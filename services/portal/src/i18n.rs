@@ -119,6 +119,7 @@ struct Entry {
 /// The catalog files, by area; keys are `area.key`.
 const FILES: &[(&str, &str)] = &[
     ("common", include_str!("../i18n/common.toml")),
+    ("auction", include_str!("../i18n/auction.toml")),
     ("home", include_str!("../i18n/home.toml")),
     ("auth", include_str!("../i18n/auth.toml")),
     ("listing", include_str!("../i18n/listing.toml")),

@@ -62,3 +62,27 @@ pub struct ListingIndexed {
 pub struct OrganisationJoined {
     pub organisation_id: Uuid,
 }
+
+/// An achievement was sold at a listed price or by auction (enqueued by deal with the deal it
+/// opened, consumed by listing, which owns achievements and closes the listing).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AchievementSold {
+    pub achievement_id: Uuid,
+    pub deal_id: Uuid,
+}
+
+/// Something an auction's bidders should hear of: they were outbid, or it ended (enqueued by
+/// deal, consumed by matching, which owns notifications). Each member of each organisation
+/// gets one notification; `key` makes a retried job write none twice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuctionNotice {
+    pub auction_id: Uuid,
+    /// `auction_outbid` or `auction_ended`.
+    pub kind: crate::vocabulary::NotificationKind,
+    pub organisation_ids: Vec<Uuid>,
+    pub title: String,
+    /// What happened, in words (zh and en).
+    pub body: String,
+    /// Unique per notice (e.g. the bid that outbid, or the close).
+    pub key: String,
+}

@@ -6,6 +6,7 @@
 //! at the edge, and the stored codes stay the strings the enums serialize to.
 
 pub mod accounts;
+pub mod auction;
 pub mod deal;
 pub mod documents;
 pub mod events;
@@ -26,13 +27,14 @@ pub mod vocabulary;
 pub use page::{Page, PageParams};
 pub use problem::{FieldError, Problem};
 pub use vocabulary::{
-    AccessDecision, AccessStatus, AlertKind, AmountKind, ApplicationStatus, AttributionRole, Basis,
-    CertificationLevel, ContractStatus, CostKind, DecisionKind, DeclineReason, Dim,
-    DisclosureTerms, DistributionRecipient, DossierAction, EvaluationMethod, FeedbackParty,
-    GrantKind, ImportKind, ImportMode, ImportStatus, LedgerKind, LicenceScope, ListingDocumentKind,
-    ListingKind, ListingStatus, MatchSideStatus, MilestoneStatus, Mode, NeedKind, NotificationKind,
-    OfficeKind, OrderState, OrgKind, OrgRole, Origin, PartyRole, PaymentMethod, PaymentStatus,
-    PriceMethod, Provenance, RegistrationStatus, RevisionStatus, ServiceKind, Source, Stage,
-    UnknownCode, UserStatus, Verdict, VerificationStatus, VoucherState,
+    AccessDecision, AccessStatus, AlertKind, AmountKind, ApplicationStatus, AttributionRole,
+    AuctionStatus, Basis, BidRefusal, CertificationLevel, ContractStatus, CostKind, DecisionKind,
+    DeclineReason, DepositStatus, Dim, DisclosureTerms, DistributionRecipient, DossierAction,
+    EvaluationMethod, FeedbackParty, GrantKind, ImportKind, ImportMode, ImportStatus, LedgerKind,
+    LicenceScope, ListingDocumentKind, ListingKind, ListingStatus, MatchSideStatus,
+    MilestoneStatus, Mode, NeedKind, NotificationKind, OfficeKind, OrderState, OrgKind, OrgRole,
+    Origin, PartyRole, PaymentMethod, PaymentStatus, PriceListingStatus, PriceMethod, Provenance,
+    RegistrationStatus, RevisionStatus, ServiceKind, Source, Stage, UnknownCode, UserStatus,
+    Verdict, VerificationStatus, VoucherState,
 };
 pub use vocabulary::{AgencyScope, PartnerGroup};

@@ -236,7 +236,7 @@ async fn verified_broker(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<broke
 /// Assigns `broker_id` and appends its ledger entry, inside the caller's transaction.
 async fn assign(
     txn: &impl ConnectionTrait,
-    caller: &AuthUser,
+    caller: Actor<'_>,
     deal: &deals::Model,
     broker_id: Uuid,
     role: AttributionRole,
@@ -255,7 +255,7 @@ async fn assign(
         id: Set(new_uuid()),
         deal_id: Set(deal.id),
         broker_id: Set(broker_id),
-        assigned_by: Set(caller.user_id.0),
+        assigned_by: Set(caller.user_id),
         assigned_at: Set(at),
         unassigned_at: Set(None),
     }
@@ -268,7 +268,7 @@ async fn assign(
         role: Set(role.as_str().to_owned()),
         introduced_organisation_id: Set(introduced),
         note: Set(clean_opt(note)),
-        recorded_by: Set(caller.user_id.0),
+        recorded_by: Set(caller.user_id),
         created_at: Set(at),
     }
     .insert(txn)
@@ -276,14 +276,14 @@ async fn assign(
     event(
         txn,
         deal.id,
-        Some(caller.user_id.0),
+        Some(caller.user_id),
         "broker_assigned",
         Some(format!("{} assigned as {}", broker.display_name, role.as_str())),
         serde_json::json!({"broker_id": broker_id, "role": role.as_str(), "attribution_id": entry.id}),
     )
     .await?;
     AuditEntry {
-        actor: Some(caller),
+        actor: caller.user,
         service: SERVICE,
         action: "deal.assign_broker",
         entity_type: "deal_broker",
@@ -292,7 +292,7 @@ async fn assign(
     .record(txn, None::<&()>, Some(&row))
     .await?;
     AuditEntry {
-        actor: Some(caller),
+        actor: caller.user,
         service: SERVICE,
         action: "attribution.append",
         entity_type: "attribution",
@@ -301,6 +301,23 @@ async fn assign(
     .record(txn, None::<&()>, Some(&entry))
     .await?;
     Ok(())
+}
+
+/// Who does a thing: a signed-in person, or (for a job acting on their earlier act, such as
+/// the close of an auction) only the id of the person it is recorded under.
+#[derive(Clone, Copy)]
+pub struct Actor<'a> {
+    pub user: Option<&'a AuthUser>,
+    pub user_id: Uuid,
+}
+
+impl<'a> From<&'a AuthUser> for Actor<'a> {
+    fn from(caller: &'a AuthUser) -> Self {
+        Actor {
+            user: Some(caller),
+            user_id: caller.user_id.0,
+        }
+    }
 }
 
 /// Opens a deal from a match, an inquiry or an open-call award.
@@ -444,6 +461,12 @@ pub async fn open(
                 ));
             }
         }
+        Origin::ListedPrice | Origin::Auction => {
+            return Err(ApiError::field(
+                "origin",
+                "listed-price and auction deals are opened by the purchase or the auction's close",
+            ));
+        }
         Origin::OpenCall => {
             let id = input.open_call_application_id.ok_or_else(|| {
                 ApiError::field("open_call_application_id", "required for origin open_call")
@@ -545,7 +568,7 @@ pub async fn open(
         }
         assign(
             &txn,
-            caller,
+            caller.into(),
             &deal,
             broker,
             AttributionRole::Introducer,
@@ -1008,7 +1031,16 @@ pub async fn assign_broker(
             "the introducer is recorded when the deal is opened; use co_broker or closer",
         ));
     }
-    assign(&txn, caller, &deal, input.broker_id, role, None, input.note).await?;
+    assign(
+        &txn,
+        caller.into(),
+        &deal,
+        input.broker_id,
+        role,
+        None,
+        input.note,
+    )
+    .await?;
     let after = touch(&txn, &deal).await?;
     txn.commit().await?;
     Ok(after)
@@ -1178,4 +1210,113 @@ pub async fn publicity_notices(
 /// True when the caller is a party member of the deal (used by contract rules).
 pub fn caller_is_party(caller: &AuthUser, deal: &deals::Model) -> bool {
     is_party(caller, deal)
+}
+
+/// A sale that opens a deal at `agreed` with its price: the first commitment at a listed
+/// price (挂牌) or an auction's winning bid (竞价).
+pub struct Sale {
+    pub origin: Origin,
+    pub mode: Mode,
+    pub method: wire::PriceMethod,
+    pub achievement_id: Uuid,
+    pub title: String,
+    pub seller_organisation_id: Uuid,
+    pub buyer_organisation_id: Uuid,
+    pub amount_minor: i64,
+    pub currency: String,
+    /// A verified broker who ran the sale: assigned to the deal as its introducer.
+    pub broker_id: Option<Uuid>,
+    /// What the timeline says opened it.
+    pub note: String,
+    pub data: serde_json::Value,
+}
+
+/// Opens the deal of a sale inside the caller's transaction: at `agreed`, its mode and price
+/// method from the sale (so publicity follows the rules for listed and auction prices, never
+/// the request), the price on the publicity record, the broker assigned.
+#[tracing::instrument(skip_all, fields(achievement.id = %sale.achievement_id))]
+pub async fn open_from_sale(
+    txn: &impl ConnectionTrait,
+    actor: Actor<'_>,
+    sale: Sale,
+) -> ApiResult<deals::Model> {
+    let at = now();
+    let deal = deals::ActiveModel {
+        id: Set(DealId::new().0),
+        title: Set(sale.title),
+        origin: Set(sale.origin.as_str().to_owned()),
+        mode: Set(sale.mode.as_str().to_owned()),
+        match_id: Set(None),
+        achievement_id: Set(Some(sale.achievement_id)),
+        need_id: Set(None),
+        open_call_application_id: Set(None),
+        seller_organisation_id: Set(sale.seller_organisation_id),
+        buyer_organisation_id: Set(sale.buyer_organisation_id),
+        stage: Set(Stage::Agreed.as_str().to_owned()),
+        lost_reason: Set(None),
+        publicity_starts_on: Set(None),
+        publicity_ends_on: Set(None),
+        created_by: Set(actor.user_id),
+        closed_at: Set(None),
+        version: Set(1),
+        created_at: Set(at),
+        updated_at: Set(at),
+    }
+    .insert(txn)
+    .await?;
+    let seller = org(txn, deal.seller_organisation_id, "seller_organisation_id").await?;
+    let mut data = sale.data;
+    if let Some(obj) = data.as_object_mut() {
+        obj.insert("origin".into(), serde_json::json!(deal.origin));
+        obj.insert("mode".into(), serde_json::json!(deal.mode));
+        obj.insert(
+            "publicity_required".into(),
+            serde_json::json!(publicity_required(&deal, &seller)),
+        );
+        obj.insert("amount_minor".into(), serde_json::json!(sale.amount_minor));
+        obj.insert("currency".into(), serde_json::json!(sale.currency));
+    }
+    event(
+        txn,
+        deal.id,
+        Some(actor.user_id),
+        "deal_opened",
+        Some(sale.note),
+        data,
+    )
+    .await?;
+    audit_deal(txn, actor.user, "deal.open", deal.id, None, Some(&deal)).await?;
+    let price = platform::entity::deal_prices::ActiveModel {
+        deal_id: Set(deal.id),
+        amount_minor: Set(sale.amount_minor),
+        currency: Set(sale.currency),
+        method: Set(sale.method.as_str().to_owned()),
+        evaluation_id: Set(None),
+        set_by: Set(actor.user_id),
+        updated_at: Set(at),
+    }
+    .insert(txn)
+    .await?;
+    AuditEntry {
+        actor: actor.user,
+        service: SERVICE,
+        action: "deal.price",
+        entity_type: "deal",
+        entity_id: deal.id,
+    }
+    .record(txn, None::<&()>, Some(&price))
+    .await?;
+    if let Some(broker) = sale.broker_id {
+        assign(
+            txn,
+            actor,
+            &deal,
+            broker,
+            AttributionRole::Introducer,
+            Some(deal.buyer_organisation_id),
+            None,
+        )
+        .await?;
+    }
+    Ok(deal)
 }

@@ -3,6 +3,7 @@
 //! map.
 
 pub mod access;
+pub mod auctions;
 pub mod brokers;
 pub mod certificate_pdf;
 pub mod contracts;
@@ -15,6 +16,7 @@ pub mod idempotency;
 pub mod offices;
 pub mod parties;
 pub mod payments;
+pub mod price_listings;
 pub mod prices;
 pub mod registration_file;
 pub mod registration_imports;

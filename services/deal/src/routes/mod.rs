@@ -1,5 +1,6 @@
 //! HTTP handlers: extract, call one domain function, map to a DTO.
 
+pub mod auctions;
 pub mod brokers;
 pub mod contracts;
 pub mod deals;
@@ -8,6 +9,7 @@ pub mod documents;
 pub mod fx_rates;
 pub mod offices;
 pub mod payments;
+pub mod price_listings;
 pub mod registrations;
 pub mod services;
 pub mod stats;

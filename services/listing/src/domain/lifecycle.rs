@@ -346,6 +346,50 @@ pub async fn renew(
     Ok(())
 }
 
+/// Closes an achievement the deal service sold at a listed price or by auction (the job it
+/// enqueued with the deal). Idempotent: an achievement already closed, or withdrawn meanwhile,
+/// stays as it is; a concurrent edit is retried by the queue.
+#[tracing::instrument(skip_all, fields(listing.id = %job.achievement_id, deal.id = %job.deal_id))]
+pub async fn close_sold(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    job: &platform::jobs::events::AchievementSold,
+) -> anyhow::Result<()> {
+    let kind = ListingKind::Achievement;
+    let header = listings::header(db, kind, job.achievement_id).await?;
+    if !matches!(
+        header.status,
+        ListingStatus::Published | ListingStatus::Expired
+    ) {
+        return Ok(());
+    }
+    let txn = db.begin().await?;
+    listings::transition(
+        &txn,
+        &header,
+        header.version,
+        ListingStatus::Closed,
+        vec![("closed_at", now_value())],
+    )
+    .await?;
+    AuditEntry {
+        actor: None,
+        service: SERVICE,
+        action: "listing.sold",
+        entity_type: kind.as_str(),
+        entity_id: header.id,
+    }
+    .record(
+        &txn,
+        Some(&serde_json::json!({"status": header.status, "version": header.version})),
+        Some(&serde_json::json!({"status": ListingStatus::Closed, "deal_id": job.deal_id})),
+    )
+    .await?;
+    super::revisions::discard_pending(&txn, &header).await?;
+    events::listing_changed(&txn, kind, header.id).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 /// What one expiry sweep did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ExpirySweep {

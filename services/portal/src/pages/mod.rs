@@ -12,6 +12,7 @@ use crate::session::Viewer;
 use crate::Portal;
 
 mod alerts;
+mod auction;
 mod auth;
 mod broker;
 mod console;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<Portal> {
         .merge(home::routes())
         .merge(auth::routes())
         .merge(alerts::routes())
+        .merge(auction::routes())
         .merge(listing::routes())
         .merge(listing_form::routes())
         .merge(my::routes())

@@ -58,6 +58,10 @@ impl NotificationsPage {
             Some(wire::NotificationKind::SavedSearch) => self.ctx.t.t("my.notif_kind_alert"),
             Some(wire::NotificationKind::ListingExpiring) => self.ctx.t.t("my.notif_kind_expiry"),
             Some(wire::NotificationKind::DealOpened) => self.ctx.t.t("my.notif_kind_deal"),
+            Some(wire::NotificationKind::AuctionOutbid) => self.ctx.t.t("my.notif_kind_outbid"),
+            Some(wire::NotificationKind::AuctionEnded) => {
+                self.ctx.t.t("my.notif_kind_auction_ended")
+            }
             None => self.ctx.t.t("my.notif_kind_other"),
         }
     }

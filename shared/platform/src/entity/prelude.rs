@@ -3,6 +3,9 @@
 pub use super::achievements::Entity as Achievements;
 pub use super::api_tokens::Entity as ApiTokens;
 pub use super::attributions::Entity as Attributions;
+pub use super::auction_bids::Entity as AuctionBids;
+pub use super::auction_deposits::Entity as AuctionDeposits;
+pub use super::auctions::Entity as Auctions;
 pub use super::audit_log::Entity as AuditLog;
 pub use super::brokers::Entity as Brokers;
 pub use super::contract_brokers::Entity as ContractBrokers;
@@ -28,6 +31,7 @@ pub use super::notifications::Entity as Notifications;
 pub use super::open_call_applications::Entity as OpenCallApplications;
 pub use super::organisations::Entity as Organisations;
 pub use super::payments::Entity as Payments;
+pub use super::price_listings::Entity as PriceListings;
 pub use super::registrations::Entity as Registrations;
 pub use super::saved_searches::Entity as SavedSearches;
 pub use super::targets::Entity as Targets;

@@ -3,7 +3,9 @@
 
 use super::Job;
 
-pub use wire::events::{ListingExpiring, ListingIndexed, OrganisationJoined, SyncSearch};
+pub use wire::events::{
+    AchievementSold, AuctionNotice, ListingExpiring, ListingIndexed, OrganisationJoined, SyncSearch,
+};
 
 impl Job for SyncSearch {
     const NAME: &'static str = "search_sync.v1";
@@ -23,4 +25,14 @@ impl Job for ListingIndexed {
 impl Job for OrganisationJoined {
     const NAME: &'static str = "organisation_joined.v1";
     const QUEUE: &'static str = "registrations";
+}
+
+impl Job for AchievementSold {
+    const NAME: &'static str = "achievement_sold.v1";
+    const QUEUE: &'static str = "search";
+}
+
+impl Job for AuctionNotice {
+    const NAME: &'static str = "auction_notice.v1";
+    const QUEUE: &'static str = "notify";
 }

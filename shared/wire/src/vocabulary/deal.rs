@@ -33,6 +33,10 @@ vocabulary! {
         Inquiry = "inquiry",
         /// From an awarded open-call application (揭榜挂帅).
         OpenCall = "open_call",
+        /// From the first commitment to buy at a listed price (挂牌).
+        ListedPrice = "listed_price",
+        /// From the winning bid of an auction (竞价).
+        Auction = "auction",
     }
 }
 
@@ -45,6 +49,8 @@ vocabulary! {
         FixedPrice = "fixed_price",
         /// Open-call award (揭榜).
         OpenCall = "open_call",
+        /// Auction (竞价 / 拍卖): the winning bid is the price.
+        Auction = "auction",
     }
 }
 

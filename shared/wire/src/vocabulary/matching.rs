@@ -57,5 +57,9 @@ vocabulary! {
         SavedSearch = "saved_search",
         ListingExpiring = "listing_expiring",
         DealOpened = "deal_opened",
+        /// Another organisation's bid beat yours.
+        AuctionOutbid = "auction_outbid",
+        /// An auction you lodged a deposit for has ended.
+        AuctionEnded = "auction_ended",
     }
 }

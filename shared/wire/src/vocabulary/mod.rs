@@ -93,6 +93,7 @@ impl std::fmt::Display for UnknownCode {
 impl std::error::Error for UnknownCode {}
 
 pub mod accounts;
+pub mod auction;
 pub mod deal;
 pub mod listing;
 pub mod matching;
@@ -102,6 +103,7 @@ pub mod services;
 pub mod tto;
 
 pub use accounts::{OrgKind, OrgRole, UserStatus, VerificationStatus};
+pub use auction::{AuctionStatus, BidRefusal, DepositStatus, PriceListingStatus};
 pub use deal::{
     AmountKind, AttributionRole, Basis, CertificationLevel, ContractStatus, CostKind, Dim,
     LicenceScope, MilestoneStatus, Mode, Origin, PaymentStatus, RegistrationStatus, Source, Stage,

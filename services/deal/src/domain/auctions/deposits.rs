@@ -1,0 +1,177 @@
+//! Deposits (保证金): an operator records that an organisation lodged an auction's deposit,
+//! which gives it the next paddle number (竞买号) and the right to bid. Only verified
+//! organisations other than the seller. At the close the winner's deposit is applied to the
+//! price and every other one marked for refund (`closing`).
+
+use platform::audit::AuditEntry;
+use platform::auth::AuthUser;
+use platform::entity::{auction_deposits, auctions, organisations};
+use platform::error::{ApiError, ApiResult, Validator};
+use platform::ids::new_uuid;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use uuid::Uuid;
+use wire::auction::{DepositIn, DepositOut};
+use wire::{BidRefusal, DepositStatus, VerificationStatus};
+
+use super::{find, now_ms, status_at, MAX_AMOUNT_MINOR};
+use crate::SERVICE;
+
+async fn out(db: &impl ConnectionTrait, d: auction_deposits::Model) -> ApiResult<DepositOut> {
+    let name = organisations::Entity::find_by_id(d.organisation_id)
+        .one(db)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    Ok(DepositOut {
+        id: d.id,
+        auction_id: d.auction_id,
+        organisation_id: d.organisation_id,
+        organisation_name: name,
+        paddle: d.paddle,
+        amount_minor: d.amount_minor,
+        currency: d.currency,
+        status: d.status.parse()?,
+        note: d.note,
+        recorded_at: d.recorded_at,
+        updated_at: d.updated_at,
+    })
+}
+
+/// The organisation's deposit on an auction, if one is recorded.
+pub async fn of(
+    db: &impl ConnectionTrait,
+    auction_id: Uuid,
+    organisation_id: Uuid,
+) -> ApiResult<Option<auction_deposits::Model>> {
+    Ok(auction_deposits::Entity::find()
+        .filter(auction_deposits::Column::AuctionId.eq(auction_id))
+        .filter(auction_deposits::Column::OrganisationId.eq(organisation_id))
+        .one(db)
+        .await?)
+}
+
+/// Records a deposit (operators only) and hands out the next paddle number.
+#[tracing::instrument(skip_all, fields(auction.id = %auction_id))]
+pub async fn record(
+    db: &impl TransactionTrait,
+    caller: &AuthUser,
+    auction_id: Uuid,
+    input: DepositIn,
+) -> ApiResult<DepositOut> {
+    caller.require_operator()?;
+    let txn = db.begin().await?;
+    let a = find(&txn, auction_id).await?;
+    let mut v = Validator::new();
+    v.check(
+        (a.deposit_minor..=MAX_AMOUNT_MINOR).contains(&input.amount_minor),
+        "amount_minor",
+        format!(
+            "must be at least the auction's deposit, {} minor units",
+            a.deposit_minor
+        ),
+    );
+    if let Some(n) = &input.note {
+        v.length(n, "note", 1, 500);
+    }
+    v.finish()?;
+    if status_at(&a, now_ms())?.is_final() {
+        return Err(ApiError::conflict(
+            BidRefusal::Ended.as_str(),
+            "the auction is closed",
+        ));
+    }
+    let org = organisations::Entity::find_by_id(input.organisation_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::field("organisation_id", "no such organisation"))?;
+    if org.id == a.seller_organisation_id {
+        return Err(ApiError::conflict(
+            BidRefusal::OwnAuction.as_str(),
+            "the seller does not bid on its own auction",
+        ));
+    }
+    if org.verification_status != VerificationStatus::Verified.as_str() {
+        return Err(ApiError::conflict(
+            BidRefusal::NotVerified.as_str(),
+            "only organisations an operator verified may take part in an auction",
+        ));
+    }
+    if of(&txn, a.id, org.id).await?.is_some() {
+        return Err(ApiError::conflict(
+            "deposit_exists",
+            "this organisation's deposit is already recorded",
+        ));
+    }
+    // The next paddle number, taken with a conditional update: two deposits recorded at once
+    // cannot get the same number (the loser is a 409 to retry).
+    let paddle = a
+        .paddle_count
+        .checked_add(1)
+        .ok_or_else(|| ApiError::conflict("too_many_bidders", "no paddle number left"))?;
+    let taken = auctions::Entity::update_many()
+        .col_expr(auctions::Column::PaddleCount, Expr::value(paddle))
+        .filter(auctions::Column::Id.eq(a.id))
+        .filter(auctions::Column::PaddleCount.eq(a.paddle_count))
+        .exec(&txn)
+        .await?;
+    if taken.rows_affected == 0 {
+        return Err(super::super::stale(format!("auction {}", a.id)));
+    }
+    let at = now_ms();
+    let row = auction_deposits::ActiveModel {
+        id: Set(new_uuid()),
+        auction_id: Set(a.id),
+        organisation_id: Set(org.id),
+        paddle: Set(paddle),
+        amount_minor: Set(input.amount_minor),
+        currency: Set(a.currency.clone()),
+        status: Set(DepositStatus::Held.as_str().to_owned()),
+        note: Set(super::super::clean_opt(input.note)),
+        recorded_by: Set(caller.user_id.0),
+        recorded_at: Set(at),
+        updated_at: Set(at),
+    }
+    .insert(&txn)
+    .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "auction.deposit",
+        entity_type: "auction_deposit",
+        entity_id: row.id,
+    }
+    .record(&txn, None::<&()>, Some(&row))
+    .await?;
+    let out = out(&txn, row).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// An auction's deposits: operators and the seller see all; a bidder its own.
+#[tracing::instrument(skip_all, fields(auction.id = %auction_id))]
+pub async fn list(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    auction_id: Uuid,
+) -> ApiResult<Vec<DepositOut>> {
+    let a = find(db, auction_id).await?;
+    let mut q =
+        auction_deposits::Entity::find().filter(auction_deposits::Column::AuctionId.eq(a.id));
+    if !(caller.is_operator || caller.belongs_to(a.seller_organisation_id.into())) {
+        let org = caller.organisation_id.map(|o| o.0).unwrap_or_default();
+        q = q.filter(auction_deposits::Column::OrganisationId.eq(org));
+    }
+    let rows = q
+        .order_by_asc(auction_deposits::Column::Paddle)
+        .all(db)
+        .await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for d in rows {
+        items.push(out(db, d).await?);
+    }
+    Ok(items)
+}
