@@ -106,6 +106,16 @@ pub fn body_stream(request: Request) -> ByteStream {
         .boxed()
 }
 
+/// Removes a document's bytes once no row points at them (a deleted row, a row that failed to
+/// be written). Called after the database has its answer, so a failure here leaves bytes no
+/// row points at — logged, and removed by the prefix's [`sweep_orphans`] — never a row pointing
+/// at nothing.
+pub async fn remove_bytes(store: &dyn DocumentStore, key: &DocumentKey) {
+    if let Err(e) = store.delete(key).await {
+        tracing::error!(error = %e, key = %key, "could not remove a document's bytes");
+    }
+}
+
 /// Streams `body` to `key`, then runs `record` (which writes and audits the row) with what was
 /// stored; when `record` fails the bytes are removed again, so a failed upload leaves nothing.
 ///
@@ -130,9 +140,7 @@ where
         let stored = store.put(&key, body, max_bytes).await.map_err(put_error)?;
         let recorded = crate::audit::with_request_id(request_id, record(stored)).await;
         if recorded.is_err() {
-            if let Err(e) = store.delete(&key).await {
-                tracing::error!(error = %e, key = %key, "could not remove the bytes of a document whose row failed");
-            }
+            remove_bytes(store.as_ref(), &key).await;
         }
         recorded
     };

@@ -258,11 +258,7 @@ pub async fn delete(
         .record(&txn, Some(&m), Some(&after))
         .await?;
     txn.commit().await?;
-    // After the commit: a failure here leaves bytes no row points at (logged), never a row
-    // pointing at nothing.
-    if let Err(e) = store.delete(&key).await {
-        tracing::error!(error = %e, key = %key, "could not remove a deleted document's bytes");
-    }
+    platform::documents::remove_bytes(store.as_ref(), &key).await;
     Ok(())
 }
 

@@ -382,11 +382,7 @@ pub async fn delete(
         .record(&txn, Some(&doc), Some(&after))
         .await?;
     txn.commit().await?;
-    // After the commit: a failure here leaves bytes no row points at (logged, and removed by
-    // the sweep), never a row pointing at nothing.
-    if let Err(e) = store.delete(&key).await {
-        tracing::error!(error = %e, key = %key, "could not remove a deleted file's bytes");
-    }
+    platform::documents::remove_bytes(store.as_ref(), &key).await;
     Ok(())
 }
 
