@@ -26,6 +26,7 @@ mod matching;
 mod meilisearch_keys;
 mod migrations;
 mod office;
+mod office_statistics;
 mod partners_agencies;
 mod portal;
 mod portal_broker;

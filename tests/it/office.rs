@@ -16,13 +16,13 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{json, Value};
 
 /// A valid credit code from a 17-character prefix.
-fn credit_code(prefix17: &str) -> String {
+pub(crate) fn credit_code(prefix17: &str) -> String {
     let check = platform::identifiers::credit_code_check_char(prefix17).expect("valid prefix");
     format!("{prefix17}{check}")
 }
 
 /// A unique valid credit code in Liuzhou (450200).
-fn fresh_code() -> String {
+pub(crate) fn fresh_code() -> String {
     let serial = uuid::Uuid::now_v7().as_u128() % 10_000_000;
     let prefix: String = format!("91450200MA{serial:07}").chars().take(17).collect();
     credit_code(&prefix)
@@ -35,7 +35,7 @@ fn recorded_buyer(code: &str) -> Value {
 }
 
 /// A contract body whose seller is `seller` and whose buyer is off the platform.
-fn off_platform_contract(seller: &str, code: &str, amount: i64, tech: i64) -> Value {
+pub(crate) fn off_platform_contract(seller: &str, code: &str, amount: i64, tech: i64) -> Value {
     let mut body = contract_body(seller, seller, days_ago(10), amount, tech);
     let obj = body.as_object_mut().expect("object");
     obj.remove("buyer_organisation_id");
@@ -52,7 +52,7 @@ async fn total(app: &TestApp) -> i64 {
         .expect("total")
 }
 
-async fn create_contract(app: &TestApp, token: &str, body: &Value) -> Value {
+pub(crate) async fn create_contract(app: &TestApp, token: &str, body: &Value) -> Value {
     let key = uuid::Uuid::now_v7().to_string();
     app.post_with_key("/api/v1/contracts", token, &key, body)
         .await
@@ -60,7 +60,7 @@ async fn create_contract(app: &TestApp, token: &str, body: &Value) -> Value {
         .clone()
 }
 
-async fn submit(app: &TestApp, token: &str, contract: &str) -> Value {
+pub(crate) async fn submit(app: &TestApp, token: &str, contract: &str) -> Value {
     app.post(
         "/api/v1/registrations",
         Some(token),
@@ -71,13 +71,18 @@ async fn submit(app: &TestApp, token: &str, contract: &str) -> Value {
     .clone()
 }
 
-fn id(v: &Value) -> String {
+pub(crate) fn id(v: &Value) -> String {
     v["id"].as_str().expect("id").to_owned()
 }
 
 /// A person on no organisation's staff whom an administrator lists as an operator of a new
 /// city office; returns (office id, their token).
-async fn city_office(app: &TestApp, admin: &str, code: &str, region: &str) -> (String, String) {
+pub(crate) async fn city_office(
+    app: &TestApp,
+    admin: &str,
+    code: &str,
+    region: &str,
+) -> (String, String) {
     let office = app
         .post(
             "/api/v1/offices",
@@ -387,7 +392,7 @@ db_test! {
 
 /// The intake template's English header and one valid row (a Nanning seller, a buyer off the
 /// platform in Liuzhou, or an ASEAN buyer every tenth row).
-fn intake_row(i: usize, registered_on: chrono::NaiveDate) -> String {
+pub(crate) fn intake_row(i: usize, registered_on: chrono::NaiveDate) -> String {
     let seller = credit_code(&format!("12450100MB{:07}", i % 97));
     let (buyer_code, buyer_country, buyer_foreign, buyer_region) = if i.is_multiple_of(10) {
         (String::new(), "VN", format!("VN-0{i:06}"), String::new())
@@ -409,7 +414,7 @@ fn intake_row(i: usize, registered_on: chrono::NaiveDate) -> String {
     )
 }
 
-fn intake_header() -> String {
+pub(crate) fn intake_header() -> String {
     deal::domain::registration_imports::headers(false).join(",")
 }
 
@@ -437,7 +442,13 @@ fn intake_csv(registered_on: chrono::NaiveDate) -> (String, Vec<usize>) {
     (lines.join("\n"), vec![102, 1003, 2504, 4001, 5001])
 }
 
-async fn upload_intake(app: &TestApp, token: &str, office: &str, mode: &str, csv: &str) -> Value {
+pub(crate) async fn upload_intake(
+    app: &TestApp,
+    token: &str,
+    office: &str,
+    mode: &str,
+    csv: &str,
+) -> Value {
     let res = app
         .client_request(
             Method::POST,

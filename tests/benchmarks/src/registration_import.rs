@@ -10,8 +10,8 @@ use chrono::{Duration as Days, Utc};
 use platform::entity::registration_offices;
 use platform::ids::new_uuid;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, Set,
 };
 use wire::{ImportMode, ImportStatus};
 
@@ -61,6 +61,8 @@ pub struct ImportReport {
     pub bytes: usize,
     pub process: Duration,
     pub created: i32,
+    /// Audit entries the intake wrote for its registrations (one per row).
+    pub audited: u64,
     pub rollups: Duration,
 }
 
@@ -71,13 +73,14 @@ impl std::fmt::Display for ImportReport {
         let rate = self.rows as f64 / secs;
         write!(
             f,
-            "{}: intake of {} rows ({:.1} MB CSV): {:.1} s, {:.0} rows/s, {} registered; rollups of the months touched rebuilt in {:.1} s",
+            "{}: intake of {} rows ({:.1} MB CSV): {:.1} s, {:.0} rows/s, {} registered, {} audit entries; rollups of the months touched rebuilt in {:.1} s",
             self.backend,
             self.rows,
             self.bytes as f64 / 1_048_576.0,
             secs,
             rate,
             self.created,
+            self.audited,
             self.rollups.as_secs_f64(),
         )
     }
@@ -126,6 +129,10 @@ pub async fn import_benchmark(db: &DatabaseConnection, n: usize) -> anyhow::Resu
             done.errors
         );
     }
+    let audited = platform::entity::audit_log::Entity::find()
+        .filter(platform::entity::audit_log::Column::Action.eq("registration.import"))
+        .count(db)
+        .await?;
     let t = Instant::now();
     deal::domain::stats::rebuild_all(db).await?;
     let rollups = t.elapsed();
@@ -135,6 +142,7 @@ pub async fn import_benchmark(db: &DatabaseConnection, n: usize) -> anyhow::Resu
         bytes,
         process,
         created: done.created_count,
+        audited,
         rollups,
     })
 }

@@ -1,16 +1,20 @@
 //! The turnover benchmark: generates registered contracts on a migrated database, builds the
 //! monthly rollups and times "turnover grouped by city × month" from the rollups (what the
-//! dashboard reads) and from the raw tables (for comparison). Numbers are printed, never
+//! dashboard reads) and from the raw tables (for comparison), then by registration office ×
+//! month and one office's city × month (the Office page's and the office filter's reads). Numbers are printed, never
 //! asserted; `cargo bench -p benchmarks --bench turnover` runs it on SQLite and, with `TEST_DATABASE_URL`, PostgreSQL.
 
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use deal::domain::stats::{self, Source, TurnoverParams};
-use platform::entity::{contracts, organisations, registrations};
+use platform::entity::{contracts, organisations, registration_offices, registrations};
 use platform::ids::new_uuid;
 use sea_orm::sea_query::Query;
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    TransactionTrait,
+};
 use uuid::Uuid;
 
 use wire::{ContractStatus, OrgKind, RegistrationStatus, VerificationStatus};
@@ -32,13 +36,19 @@ pub struct BenchReport {
     /// `platform::countries`).
     pub partner_groups_p50: Duration,
     pub partner_groups_p95: Duration,
+    /// Turnover by registration office × month (the office subtotal rows).
+    pub office_p50: Duration,
+    pub office_p95: Duration,
+    /// One office's turnover by city × month (the detail rows, filtered by office).
+    pub one_office_p50: Duration,
+    pub one_office_p95: Duration,
 }
 
 impl std::fmt::Display for BenchReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{}: {} contracts (generated in {:.1}s), rollups built in {:.1}s ({} rows); turnover by city × month ({} groups): rollup p50 {:.1} ms, p95 {:.1} ms; raw GROUP BY p50 {:.1} ms, p95 {:.1} ms; by partner group p50 {:.1} ms, p95 {:.1} ms",
+            "{}: {} contracts (generated in {:.1}s), rollups built in {:.1}s ({} rows); turnover by city × month ({} groups): rollup p50 {:.1} ms, p95 {:.1} ms; raw GROUP BY p50 {:.1} ms, p95 {:.1} ms; by partner group p50 {:.1} ms, p95 {:.1} ms; by office × month p50 {:.1} ms, p95 {:.1} ms; one office by city × month p50 {:.1} ms, p95 {:.1} ms",
             self.backend,
             self.contracts,
             self.generate.as_secs_f64(),
@@ -51,6 +61,10 @@ impl std::fmt::Display for BenchReport {
             ms(self.raw_p95),
             ms(self.partner_groups_p50),
             ms(self.partner_groups_p95),
+            ms(self.office_p50),
+            ms(self.office_p95),
+            ms(self.one_office_p50),
+            ms(self.one_office_p95),
         )
     }
 }
@@ -159,9 +173,51 @@ async fn organisations(db: &DatabaseConnection) -> anyhow::Result<Vec<(Uuid, Str
     Ok(out)
 }
 
+/// The registration offices the generated contracts are registered at: city offices for
+/// Nanning, Liuzhou and Guilin (made here when missing), the provincial office for the rest.
+/// Returns the office of each city code, and the provincial office.
+async fn offices(db: &DatabaseConnection) -> anyhow::Result<(Vec<(String, Uuid)>, Uuid)> {
+    let provincial = deal::domain::offices::provincial(db)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .id;
+    let mut out = Vec::new();
+    for city in ["450100", "450200", "450300"] {
+        let found = registration_offices::Entity::find()
+            .filter(registration_offices::Column::Code.eq(format!("bench-{city}")))
+            .one(db)
+            .await?;
+        let id = match found {
+            Some(o) => o.id,
+            None => {
+                let id = new_uuid();
+                let now = deal::domain::now();
+                registration_offices::Entity::insert(registration_offices::ActiveModel {
+                    id: sea_orm::Set(id),
+                    code: sea_orm::Set(format!("bench-{city}")),
+                    name: sea_orm::Set(format!("bench office {city}")),
+                    name_en: sea_orm::Set(None),
+                    kind: sea_orm::Set(wire::OfficeKind::City.as_str().to_owned()),
+                    region_code: sea_orm::Set(city.to_owned()),
+                    active: sea_orm::Set(true),
+                    version: sea_orm::Set(1),
+                    created_at: sea_orm::Set(now),
+                    updated_at: sea_orm::Set(now),
+                })
+                .exec(db)
+                .await?;
+                id
+            }
+        };
+        out.push((city.to_owned(), id));
+    }
+    Ok((out, provincial))
+}
+
 /// Inserts `n` registered contracts over ten years (2016-2025), in batches.
 pub async fn generate(db: &DatabaseConnection, n: usize) -> anyhow::Result<()> {
     let orgs = organisations(db).await?;
+    let (city_offices, provincial) = offices(db).await?;
     let guangxi: Vec<&(Uuid, String, String)> =
         orgs.iter().filter(|o| o.2.starts_with("45")).collect();
     let types = [
@@ -216,6 +272,7 @@ pub async fn generate(db: &DatabaseConnection, n: usize) -> anyhow::Result<()> {
             registrations::Column::Status,
             registrations::Column::RegistrationNumber,
             registrations::Column::RegisteredOn,
+            registrations::Column::OfficeId,
             registrations::Column::SubmittedBy,
             registrations::Column::Version,
             registrations::Column::CreatedAt,
@@ -241,6 +298,12 @@ pub async fn generate(db: &DatabaseConnection, n: usize) -> anyhow::Result<()> {
             let signed = start + chrono::Duration::days(i64::try_from(rng.below(3650))?);
             let registered = signed + chrono::Duration::days(i64::try_from(rng.below(30))?);
             let id = new_uuid();
+            // The office of the Guangxi seller's city, else the provincial office.
+            let seller_city = stats::city_of(&seller.2);
+            let office = city_offices
+                .iter()
+                .find(|(city, _)| *city == seller_city)
+                .map_or(provincial, |(_, o)| *o);
             c.values([
                 id.into(),
                 format!("BENCH-{seq:09}").into(),
@@ -272,6 +335,7 @@ pub async fn generate(db: &DatabaseConnection, n: usize) -> anyhow::Result<()> {
                 RegistrationStatus::Registered.as_str().into(),
                 format!("BENCH{seq:011}").into(),
                 registered.into(),
+                office.into(),
                 actor.into(),
                 1.into(),
                 now.into(),
@@ -339,6 +403,18 @@ pub async fn turnover_benchmark(
         partner_times.push(start.elapsed());
     }
     partner_times.sort();
+    let by_office = TurnoverParams {
+        group_by: Some("office,month".to_owned()),
+        ..Default::default()
+    };
+    let (office_times, _) = time_query(db, &by_office, iterations).await?;
+    let (city_offices, _) = offices(db).await?;
+    let one_office = TurnoverParams {
+        group_by: Some("city,month".to_owned()),
+        office: city_offices.first().map(|(_, id)| *id),
+        ..Default::default()
+    };
+    let (one_office_times, _) = time_query(db, &one_office, iterations).await?;
     Ok(BenchReport {
         backend: format!("{:?}", db.get_database_backend()),
         contracts: n,
@@ -352,5 +428,9 @@ pub async fn turnover_benchmark(
         raw_p95: percentile(&raw, 0.95),
         partner_groups_p50: percentile(&partner_times, 0.5),
         partner_groups_p95: percentile(&partner_times, 0.95),
+        office_p50: percentile(&office_times, 0.5),
+        office_p95: percentile(&office_times, 0.95),
+        one_office_p50: percentile(&one_office_times, 0.5),
+        one_office_p95: percentile(&one_office_times, 0.95),
     })
 }

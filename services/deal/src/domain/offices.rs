@@ -138,6 +138,67 @@ pub async fn city_scope(
     Ok((!cities.is_empty()).then_some(cities))
 }
 
+/// Whose office figures a caller reads: the statistics by registration office and an office's
+/// reports. The same memberships as [`city_scope`] decide it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OfficeFigures {
+    /// Platform operators in no office and the provincial office's operators: every office.
+    Any,
+    /// A city office's operators: the (active) offices that list them, and no other.
+    Own(Vec<Uuid>),
+    /// Signed in but acting for no office: none.
+    Refused,
+}
+
+/// The office figures `caller` reads (see [`OfficeFigures`]).
+#[tracing::instrument(skip_all, fields(user.id = %caller.user_id.0))]
+pub async fn office_figures(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+) -> ApiResult<OfficeFigures> {
+    let ids = memberships(db, caller.user_id.0).await?;
+    if ids.is_empty() {
+        return Ok(if caller.is_operator {
+            OfficeFigures::Any
+        } else {
+            OfficeFigures::Refused
+        });
+    }
+    let offices = registration_offices::Entity::find()
+        .filter(registration_offices::Column::Id.is_in(ids))
+        .filter(registration_offices::Column::Active.eq(true))
+        .all(db)
+        .await?;
+    if offices
+        .iter()
+        .any(|o| o.kind == OfficeKind::Provincial.as_str())
+    {
+        return Ok(OfficeFigures::Any);
+    }
+    Ok(OfficeFigures::Own(
+        offices.into_iter().map(|o| o.id).collect(),
+    ))
+}
+
+/// 403 unless the caller reads `office`'s figures (its statistics, its reports).
+pub async fn ensure_reads_figures_of(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    office: Uuid,
+) -> ApiResult<()> {
+    match office_figures(db, caller).await? {
+        OfficeFigures::Any => Ok(()),
+        OfficeFigures::Own(ids) if ids.contains(&office) => Ok(()),
+        OfficeFigures::Own(_) => Err(ApiError::Forbidden(
+            "your office reads its own figures only".to_owned(),
+        )),
+        OfficeFigures::Refused => Err(ApiError::Forbidden(
+            "only registration offices' operators and platform operators read office figures"
+                .to_owned(),
+        )),
+    }
+}
+
 /// 403 unless the caller acts for `office`.
 pub async fn ensure_acts_for(
     db: &impl ConnectionTrait,

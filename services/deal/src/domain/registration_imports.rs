@@ -13,11 +13,11 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate};
-use platform::audit::AuditEntry;
+use platform::audit::{AuditBatch, AuditEntry};
 use platform::auth::AuthUser;
 use platform::entity::{
     contract_cost_lines, contracts, organisations, recorded_parties, registration_imports,
-    registrations,
+    registrations, users,
 };
 use platform::error::{ApiError, ApiResult};
 use platform::identifiers::{is_gbt2260_code, parse_credit_code};
@@ -27,7 +27,7 @@ use platform::taxonomy;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set, TransactionTrait, TryIntoModel,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -1324,6 +1324,44 @@ async fn finish(
     Ok(updated)
 }
 
+/// Every registration the intake made gets its audit entry, as a registration made by hand
+/// does (`registration.*`, the registration as written), naming who ran the intake (the
+/// person who uploaded it), the intake and the file's row; written in the intake's
+/// transaction, in batches. Rows that failed are no registrations: the intake's per-row
+/// error report keeps them.
+async fn audit_registrations(
+    txn: &sea_orm::DatabaseTransaction,
+    import: &registration_imports::Model,
+    rows: &[Row],
+    registration_rows: Vec<registrations::ActiveModel>,
+) -> anyhow::Result<()> {
+    let organisation = users::Entity::find_by_id(import.created_by)
+        .one(txn)
+        .await?
+        .and_then(|u| u.organisation_id);
+    let mut entries = Vec::with_capacity(registration_rows.len());
+    for (r, registration) in rows.iter().zip(registration_rows) {
+        let model = registration.try_into_model()?;
+        let id = model.id;
+        let mut after = serde_json::to_value(&model)?;
+        if let Some(fields) = after.as_object_mut() {
+            fields.insert("import_id".to_owned(), json!(import.id));
+            fields.insert("import_row".to_owned(), json!(r.row_no));
+        }
+        entries.push((id, after));
+    }
+    AuditBatch {
+        actor_user_id: Some(import.created_by),
+        actor_organisation_id: organisation,
+        service: SERVICE,
+        action: "registration.import",
+        entity_type: "registration",
+    }
+    .record(txn, entries)
+    .await?;
+    Ok(())
+}
+
 /// Writes the contracts, their deductions and their registrations at the office, and asks for
 /// the rollups of every month touched.
 async fn write_rows(
@@ -1468,6 +1506,7 @@ async fn write_rows(
             .exec_without_returning(txn)
             .await?;
     }
+    audit_registrations(txn, import, rows, registration_rows).await?;
     enqueue(
         txn,
         &TurnoverChanged {

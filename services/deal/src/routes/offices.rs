@@ -373,11 +373,12 @@ pub struct ReportParams {
 }
 
 /// The office's registration statistics for a month or a year, by contract type, technical
-/// field, city, output or absorption, and ASEAN counterpart (the office's operators).
+/// field, city, output or absorption, and ASEAN counterpart: the registrations of this one
+/// office, for its operators and platform operators (who read every office's figures).
 #[utoipa::path(get, path = "/api/v1/offices/{id}/reports", tag = "offices", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Office id"), ReportParams),
     responses((status = 200, description = "The report", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json")))]
+        (status = 400, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn report(
     State(state): State<DealState>,
     caller: AuthUser,
@@ -386,11 +387,15 @@ async fn report(
 ) -> ApiResult<Response> {
     let format = Format::parse(Some(params.format.as_deref().unwrap_or("xlsx")))?;
     let bytes = reports::render(&state.db, &caller, id, &params.period, format).await?;
+    let office = offices::find(&state.db, id).await?;
     download(
         bytes,
         format.content_type(),
         &format!(
-            "registrations-{}.{}",
+            "registrations-{}-{}.{}",
+            office
+                .code
+                .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', ""),
             params
                 .period
                 .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', ""),

@@ -12,7 +12,6 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::domain::export::{self, Format};
-use crate::domain::offices;
 use crate::domain::stats::{
     self, AseanOut, Audience, BrokerPerformance, BrokerStatsParams, DrillOut, Kpis, TargetsOut,
     TargetsParams, TurnoverOut, TurnoverParams,
@@ -36,7 +35,8 @@ pub fn router() -> OpenApiRouter<DealState> {
 /// an output or absorption basis, by contract or technology amount (CNY fen).
 #[utoipa::path(get, path = "/api/v1/stats/turnover", tag = "stats", security((), ("bearer" = [])), params(TurnoverParams),
     responses((status = 200, body = TurnoverOut), (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json", description = "source=raw by a non-operator")))]
+        (status = 401, body = Problem, content_type = "application/problem+json", description = "office figures asked anonymously"), (status = 404, body = Problem, content_type = "application/problem+json", description = "no such office"),
+        (status = 403, body = Problem, content_type = "application/problem+json", description = "source=raw by a non-operator; another office's figures; office figures by a non-operator")))]
 async fn turnover(
     State(state): State<DealState>,
     MaybeUser(caller): MaybeUser,
@@ -48,40 +48,33 @@ async fn turnover(
         .map(AppJson)
 }
 
-fn audience(state: &DealState, caller: Option<&AuthUser>) -> Audience {
-    Audience::of(caller, state.config.deal.stats_min_cell_contracts)
-}
-
-/// The query as `caller` may ask it and the audience they read as: the operators of city
-/// offices read their city (`offices::city_scope`, `stats::confine`) as operators; everyone
-/// else as before.
+/// The query as `caller` may ask it and the audience they read as (`stats::reading`, the one
+/// rule of who reads which figures).
 async fn reading(
     state: &DealState,
     caller: Option<&AuthUser>,
     params: TurnoverParams,
 ) -> ApiResult<(TurnoverParams, Audience)> {
-    match offices::city_scope(&state.db, caller).await? {
-        Some(cities) => Ok((stats::confine(&params, &cities)?, Audience::Operator)),
-        None => Ok((params, audience(state, caller))),
-    }
+    stats::reading(
+        &state.db,
+        caller,
+        params,
+        state.config.deal.stats_min_cell_contracts,
+    )
+    .await
 }
 
 /// The registered contracts a turnover figure sums (operators): give the same basis and the
 /// row's keys as filters (`month=2026-03&city=450100`).
 #[utoipa::path(get, path = "/api/v1/stats/turnover/contracts", tag = "stats", security(("bearer" = [])), params(TurnoverParams),
-    responses((status = 200, body = DrillOut), (status = 403, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = DrillOut), (status = 401, body = Problem, content_type = "application/problem+json", description = "office figures asked anonymously"), (status = 404, body = Problem, content_type = "application/problem+json", description = "no such office"),
+        (status = 403, body = Problem, content_type = "application/problem+json")))]
 async fn turnover_contracts(
     State(state): State<DealState>,
     caller: AuthUser,
     AppQuery(params): AppQuery<TurnoverParams>,
 ) -> ApiResult<AppJson<DrillOut>> {
-    let params = match offices::city_scope(&state.db, Some(&caller)).await? {
-        Some(cities) => stats::confine(&params, &cities)?,
-        None => {
-            caller.require_operator()?;
-            params
-        }
-    };
+    let params = stats::reading_contracts(&state.db, &caller, params).await?;
     stats::drill_down(&state.db, &params).await.map(AppJson)
 }
 
@@ -90,7 +83,8 @@ async fn turnover_contracts(
     responses((status = 200, description = "CSV or XLSX file", content(
         (String = "text/csv"),
         (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json", description = "source=raw by a non-operator")))]
+        (status = 401, body = Problem, content_type = "application/problem+json", description = "office figures asked anonymously"), (status = 404, body = Problem, content_type = "application/problem+json", description = "no such office"),
+        (status = 403, body = Problem, content_type = "application/problem+json", description = "source=raw by a non-operator; another office's figures; office figures by a non-operator")))]
 async fn turnover_export(
     State(state): State<DealState>,
     MaybeUser(caller): MaybeUser,
@@ -124,7 +118,8 @@ async fn targets(
 
 /// Turnover with each ASEAN member (output and absorption) and its share.
 #[utoipa::path(get, path = "/api/v1/stats/asean", tag = "stats", security((), ("bearer" = [])), params(TurnoverParams), responses((status = 200, body = AseanOut),
-    (status = 403, body = Problem, content_type = "application/problem+json", description = "another city than a city office's own")))]
+    (status = 401, body = Problem, content_type = "application/problem+json", description = "office figures asked anonymously"), (status = 404, body = Problem, content_type = "application/problem+json", description = "no such office"),
+        (status = 403, body = Problem, content_type = "application/problem+json", description = "another city than a city office's own; another office's figures; office figures by a non-operator")))]
 async fn asean(
     State(state): State<DealState>,
     MaybeUser(caller): MaybeUser,
@@ -140,7 +135,8 @@ async fn asean(
 /// other partners), output and absorption.
 #[utoipa::path(get, path = "/api/v1/stats/partner-groups", tag = "stats", security((), ("bearer" = [])), params(TurnoverParams),
     responses((status = 200, body = wire::partners::PartnerGroupsOut),
-        (status = 403, body = Problem, content_type = "application/problem+json", description = "another city than a city office's own")))]
+        (status = 401, body = Problem, content_type = "application/problem+json", description = "office figures asked anonymously"), (status = 404, body = Problem, content_type = "application/problem+json", description = "no such office"),
+        (status = 403, body = Problem, content_type = "application/problem+json", description = "another city than a city office's own; another office's figures; office figures by a non-operator")))]
 async fn partner_groups(
     State(state): State<DealState>,
     MaybeUser(caller): MaybeUser,

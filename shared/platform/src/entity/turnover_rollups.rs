@@ -14,6 +14,9 @@ pub struct Model {
     pub country: String,
     pub contract_type: String,
     pub industry_code: String,
+    /// The registration office whose registrations the row sums (its id as text; `*` in
+    /// the rows that sum every office).
+    pub office_id: String,
     pub contract_count: i64,
     pub contract_amount_cny_minor: i64,
     pub tech_amount_cny_minor: i64,

@@ -168,6 +168,9 @@ vocabulary! {
         ContractType = "contract_type",
         Industry = "industry",
         Country = "country",
+        /// The registration office that registered the contract (keys are office ids; only
+        /// for those who read office figures: see `deal::domain::stats::confine`).
+        Office = "office",
     }
 }
 

@@ -1,10 +1,14 @@
 //! Who reads a statistic, and so how much of it they may see: the one place of the rules that
-//! keep a single contract's amount from being published.
+//! keep a single contract's amount from being published, that confine a city office to its
+//! city, and that keep an office's figures to that office and the platform's operators
+//! ([`reading`]).
 
+use platform::auth::AuthUser;
 use platform::error::{ApiError, ApiResult};
 use sea_orm::ConnectionTrait;
 
-use super::{turnover, Source, TurnoverOut, TurnoverParams, TurnoverRow};
+use super::{turnover, Dim, Source, TurnoverOut, TurnoverParams, TurnoverRow};
+use crate::domain::offices;
 
 /// Who reads a turnover table, and so how much of it they may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +29,96 @@ impl Audience {
             Audience::Public { min_contracts }
         }
     }
+}
+
+/// The question `caller` (anonymous when `None`) may ask and the audience they read as — the
+/// one rule of who reads which turnover figures, for every statistics route:
+/// - a question about registration offices (an `office` filter or grouping) is for those who
+///   read office figures ([`offices::office_figures`]): anonymous callers get 401, members of
+///   organisations 403; a city office's operators read their own office (named or, when they
+///   have one, implied) and get 403 for another; platform operators and the provincial office
+///   read any office; an office that does not exist is a 404. Office figures are read as
+///   operators read (every cell);
+/// - otherwise the operators of city offices read their city ([`offices::city_scope`],
+///   [`confine`]) as operators, and everyone else as [`Audience::of`] says.
+#[tracing::instrument(skip_all)]
+pub async fn reading(
+    db: &impl ConnectionTrait,
+    caller: Option<&AuthUser>,
+    params: TurnoverParams,
+    min_contracts: i64,
+) -> ApiResult<(TurnoverParams, Audience)> {
+    if asks_for_offices(&params) {
+        let Some(caller) = caller else {
+            return Err(ApiError::Unauthorized(
+                "office figures are for registration offices: sign in".to_owned(),
+            ));
+        };
+        if let Some(office) = params.office {
+            offices::find(db, office).await?;
+        }
+        let figures = offices::office_figures(db, caller).await?;
+        return Ok((confine_to_offices(&params, &figures)?, Audience::Operator));
+    }
+    match offices::city_scope(db, caller).await? {
+        Some(cities) => Ok((confine(&params, &cities)?, Audience::Operator)),
+        None => Ok((params, Audience::of(caller, min_contracts))),
+    }
+}
+
+/// The question of the drill-down to contracts (signed-in callers): the same rule as
+/// [`reading`], and outside an office's figures and a city office's city, operators only.
+pub async fn reading_contracts(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    params: TurnoverParams,
+) -> ApiResult<TurnoverParams> {
+    let (params, audience) = reading(db, Some(caller), params, i64::MAX).await?;
+    if audience != Audience::Operator {
+        caller.require_operator()?;
+    }
+    Ok(params)
+}
+
+/// Whether a question is about registration offices.
+fn asks_for_offices(params: &TurnoverParams) -> bool {
+    params.office.is_some()
+        || params.group_by.as_deref().is_some_and(|g| {
+            g.split(',')
+                .any(|d| Dim::parse(d.trim()) == Some(Dim::Office))
+        })
+}
+
+/// Confines a question about offices to the offices whose figures the caller reads.
+fn confine_to_offices(
+    params: &TurnoverParams,
+    figures: &offices::OfficeFigures,
+) -> ApiResult<TurnoverParams> {
+    let mut p = params.clone();
+    match figures {
+        offices::OfficeFigures::Any => {}
+        offices::OfficeFigures::Refused => {
+            return Err(ApiError::Forbidden(
+                "office figures are for registration offices' operators and platform operators"
+                    .to_owned(),
+            ))
+        }
+        offices::OfficeFigures::Own(own) => match (params.office, own.as_slice()) {
+            (Some(office), _) if own.contains(&office) => {}
+            (Some(_), _) | (None, []) => {
+                return Err(ApiError::Forbidden(
+                    "your office reads its own figures only".to_owned(),
+                ))
+            }
+            (None, [only]) => p.office = Some(*only),
+            (None, _) => {
+                return Err(ApiError::Forbidden(
+                    "you work several offices: name one with office=".to_owned(),
+                ))
+            }
+        },
+    }
+    Ok(p)
 }
 
 /// Confines a turnover query to the cities a city office's operators work
@@ -82,7 +176,8 @@ pub async fn turnover_for(
         || params.city.is_some()
         || params.country.is_some()
         || params.contract_type.is_some()
-        || params.industry.is_some();
+        || params.industry.is_some()
+        || params.office.is_some();
     if narrowed && out.total_contract_count < min_contracts {
         out.withheld_cells = i64::try_from(out.rows.len()).unwrap_or(i64::MAX);
         out.rows.clear();

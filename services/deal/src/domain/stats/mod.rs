@@ -3,7 +3,8 @@
 //! month of registration, in CNY fen.
 //!
 //! Dashboards read monthly rollups (`turnover_rollups`), never the raw contracts: one row per
-//! month × basis × Guangxi city × counterpart country × contract type × industry, with the
+//! month × basis × Guangxi city × counterpart country × contract type × industry ×
+//! registration office (since migration 100), with the
 //! contract count and both CNY amounts. The `stats` queue keeps them: a registration that
 //! starts or stops counting (or changes date or amounts) enqueues [`TurnoverChanged`] for the
 //! months it touches, and the job recomputes those months from the raw rows — idempotent, so a
@@ -36,7 +37,7 @@ mod targets;
 mod turnover;
 
 pub use asean::asean;
-pub use audience::{confine, turnover_for, Audience};
+pub use audience::{confine, reading, reading_contracts, turnover_for, Audience};
 pub use brokers::broker_performance;
 pub use kpis::kpis;
 pub use partners::partner_groups;
@@ -102,7 +103,8 @@ pub(crate) fn dim_label(dim: Dim, code: &str) -> String {
             .iter()
             .find(|t| t.code == code)
             .map(|t| t.zh),
-        Dim::Year | Dim::Month => None,
+        // Office names are read from the offices by the reader (`turnover::name_offices`).
+        Dim::Year | Dim::Month | Dim::Office => None,
     };
     found.map(str::to_owned).unwrap_or_else(|| code.to_owned())
 }
@@ -117,7 +119,8 @@ pub struct TurnoverParams {
     /// `contract` (default) or `technology`.
     pub amount: Option<AmountKind>,
     /// Comma-separated dimensions: `year`, `month`, `city`, `contract_type`, `industry`,
-    /// `country` (default `year`; empty for the grand total only).
+    /// `country`, `office` (keys are office ids; for those who read office figures) (default
+    /// `year`; empty for the grand total only).
     pub group_by: Option<String>,
     /// Only this registration year.
     pub year: Option<i32>,
@@ -133,6 +136,9 @@ pub struct TurnoverParams {
     pub country: Option<String>,
     pub contract_type: Option<String>,
     pub industry: Option<String>,
+    /// Only this registration office (its id). Office figures are for the office's own
+    /// operators and for platform operators (`confine`); others get 401/403.
+    pub office: Option<uuid::Uuid>,
     /// `rollup` (default) or `raw`.
     pub source: Option<Source>,
     /// Drill-down and export only: page.

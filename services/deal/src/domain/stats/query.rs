@@ -3,13 +3,16 @@
 
 use std::collections::BTreeMap;
 
-use platform::entity::{contracts, registrations, turnover_rollups};
+use platform::entity::{contracts, registration_offices, registrations, turnover_rollups};
 use platform::error::{ApiError, ApiResult};
 use sea_orm::sea_query::{Alias, Expr, Order, Query, SelectStatement, SimpleExpr};
 use sea_orm::{DatabaseBackend, EntityName, IdenStatic, QueryResult};
 
 use super::{dim_label, month_bounds, AmountKind, Basis, Dim, TurnoverParams, TurnoverRow, ALL};
+use uuid::Uuid;
 use wire::{ContractStatus, RegistrationStatus};
+
+use crate::domain::offices::PROVINCIAL_CODE;
 
 /// The validated form of [`TurnoverParams`].
 #[derive(Debug, Clone)]
@@ -23,6 +26,8 @@ pub(super) struct Filters {
     pub(super) country: Option<String>,
     pub(super) contract_type: Option<String>,
     pub(super) industry: Option<String>,
+    /// Only this registration office's registrations.
+    pub(super) office: Option<Uuid>,
 }
 
 pub(super) fn is_month(s: &str) -> bool {
@@ -37,7 +42,7 @@ pub(super) fn filters(p: &TurnoverParams) -> ApiResult<Filters> {
             let mut dims = Vec::new();
             for part in s.split(',') {
                 let d = Dim::parse(part.trim()).ok_or_else(|| {
-                    ApiError::BadRequest(format!("group_by: unknown dimension {part:?} (year, month, city, contract_type, industry, country)"))
+                    ApiError::BadRequest(format!("group_by: unknown dimension {part:?} (year, month, city, contract_type, industry, country, office)"))
                 })?;
                 if !dims.contains(&d) {
                     dims.push(d);
@@ -80,6 +85,7 @@ pub(super) fn filters(p: &TurnoverParams) -> ApiResult<Filters> {
         country: p.country.clone(),
         contract_type: p.contract_type.clone(),
         industry: p.industry.clone(),
+        office: p.office,
     })
 }
 
@@ -123,6 +129,7 @@ pub(super) fn rollup_dim(d: Dim) -> SimpleExpr {
         Dim::ContractType => rollup(turnover_rollups::Column::ContractType).into(),
         Dim::Industry => rollup(turnover_rollups::Column::IndustryCode).into(),
         Dim::Country => rollup(turnover_rollups::Column::Country).into(),
+        Dim::Office => rollup(turnover_rollups::Column::OfficeId).into(),
     }
 }
 
@@ -144,6 +151,33 @@ pub(super) fn raw_dim(backend: DatabaseBackend, basis: Basis, d: Dim) -> SimpleE
         (Dim::ContractType, _) => c(contracts::Column::ContractType).into(),
         (Dim::Industry, _) => c(contracts::Column::IndustryCode).into(),
         (Dim::Country, _) => c(other_country).into(),
+        (Dim::Office, _) => Expr::cust(format!(
+            "COALESCE({}, (SELECT {} FROM {} WHERE {} = '{}'))",
+            uuid_text(
+                backend,
+                &format!("r.{}", registrations::Column::OfficeId.as_str())
+            ),
+            uuid_text(backend, registration_offices::Column::Id.as_str()),
+            registration_offices::Entity.table_name(),
+            registration_offices::Column::Code.as_str(),
+            PROVINCIAL_CODE,
+        )),
+    }
+}
+
+/// A uuid column as its usual text form (`0193a000-…`), the way the rollups key offices:
+/// PostgreSQL casts it; SQLite holds the 16 bytes sqlx bound, spelled out here in hex.
+fn uuid_text(backend: DatabaseBackend, column: &str) -> String {
+    match backend {
+        DatabaseBackend::Postgres => format!("CAST({column} AS TEXT)"),
+        _ => {
+            let hex = format!("hex({column})");
+            format!(
+                "CASE WHEN typeof({column}) = 'blob' THEN lower(substr({hex}, 1, 8) || '-' || \
+                 substr({hex}, 9, 4) || '-' || substr({hex}, 13, 4) || '-' || \
+                 substr({hex}, 17, 4) || '-' || substr({hex}, 21, 12)) ELSE lower({column}) END"
+            )
+        }
     }
 }
 
@@ -188,6 +222,9 @@ pub(super) fn rollup_query(f: &Filters) -> SelectStatement {
     if let Some(i) = &f.industry {
         q.and_where(rollup(turnover_rollups::Column::IndustryCode).eq(i.as_str()));
     }
+    if let Some(o) = &f.office {
+        q.and_where(rollup(turnover_rollups::Column::OfficeId).eq(o.to_string()));
+    }
     // Pick the grouping set: the subtotal rows of the one dimension the question uses, the
     // month totals when it uses none, the detail rows otherwise. Exactly one set is read, so
     // nothing is counted twice.
@@ -213,6 +250,11 @@ pub(super) fn rollup_query(f: &Filters) -> SelectStatement {
             turnover_rollups::Column::IndustryCode,
             f.industry.is_some(),
         ),
+        (
+            Dim::Office,
+            turnover_rollups::Column::OfficeId,
+            f.office.is_some(),
+        ),
     ] {
         if filtered || f.dims.contains(&dim) {
             used.push(column);
@@ -231,11 +273,12 @@ pub(super) fn rollup_query(f: &Filters) -> SelectStatement {
 }
 
 /// The rollup dimensions that have subtotal rows.
-const SUBTOTAL_COLUMNS: [turnover_rollups::Column; 4] = [
+const SUBTOTAL_COLUMNS: [turnover_rollups::Column; 5] = [
     turnover_rollups::Column::RegionCode,
     turnover_rollups::Column::Country,
     turnover_rollups::Column::ContractType,
     turnover_rollups::Column::IndustryCode,
+    turnover_rollups::Column::OfficeId,
 ];
 
 /// The WHERE conditions over `contracts c JOIN registrations r` for the filters.
@@ -264,6 +307,9 @@ pub(super) fn raw_conditions(backend: DatabaseBackend, f: &Filters) -> Vec<Simpl
     }
     if let Some(i) = &f.industry {
         w.push(c(contracts::Column::IndustryCode).eq(i.as_str()));
+    }
+    if let Some(o) = &f.office {
+        w.push(Expr::expr(raw_dim(backend, f.basis, Dim::Office)).eq(o.to_string()));
     }
     w
 }

@@ -7,13 +7,15 @@ use chrono::Datelike;
 use platform::entity::{contracts, registrations, turnover_rollups};
 use platform::ids::new_uuid;
 use platform::jobs::Job;
-use sea_orm::sea_query::{Alias, Query};
+use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DerivePartialModel, EntityTrait,
     FromQueryResult, JoinType, QueryFilter, QuerySelect, RelationTrait, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
+use super::super::offices;
 use super::query::{r, raw_dim};
 use super::{city_of, in_guangxi, month_bounds, now, Basis, Dim, ALL};
 use wire::{ContractStatus, RegistrationStatus};
@@ -42,10 +44,13 @@ struct Counted {
     industry_code: String,
     contract_amount_cny_minor: i64,
     tech_amount_cny_minor: i64,
+    /// The office that registered it (`registrations.office_id`).
+    #[sea_orm(from_expr = "Expr::col((registrations::Entity, registrations::Column::OfficeId))")]
+    office_id: Option<Uuid>,
 }
 
-/// Dimensions of one rollup row.
-type RollupKey = (String, String, String, String, String);
+/// Dimensions of one rollup row: basis, city, country, contract type, industry, office.
+type RollupKey = (String, String, String, String, String, String);
 
 /// A month's sums went past `i64`: the recomputation fails (and its job is retried, then
 /// parked) instead of storing a wrapped figure.
@@ -93,8 +98,25 @@ pub async fn recompute_month(db: &impl TransactionTrait, month: &str) -> anyhow:
         .into_partial_model::<Counted>()
         .all(&txn)
         .await?;
+    // A registration with no office counts for the provincial office (migration 21 gave the
+    // registrations made before offices existed to it; migration 100 backfills the same way).
+    let provincial = if rows.iter().any(|r| r.office_id.is_none()) {
+        Some(
+            offices::provincial(&txn)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+                .id,
+        )
+    } else {
+        None
+    };
     let mut groups: BTreeMap<RollupKey, (i64, i64, i64)> = BTreeMap::new();
     for row in rows {
+        let office = row
+            .office_id
+            .or(provincial)
+            .map(|id| id.to_string())
+            .unwrap_or_else(|| ALL.to_owned());
         let Counted {
             seller_country,
             seller_region_code: seller_region,
@@ -104,6 +126,7 @@ pub async fn recompute_month(db: &impl TransactionTrait, month: &str) -> anyhow:
             industry_code: industry,
             contract_amount_cny_minor: contract_amount,
             tech_amount_cny_minor: tech_amount,
+            office_id: _,
         } = row;
         let mut add = |basis: Basis, region: &str, country: &str| {
             let city = city_of(region);
@@ -116,16 +139,18 @@ pub async fn recompute_month(db: &impl TransactionTrait, month: &str) -> anyhow:
                     country.to_owned(),
                     contract_type.clone(),
                     industry.clone(),
+                    office.clone(),
                 ),
-                (city, all(), all(), all()),
-                (all(), country.to_owned(), all(), all()),
-                (all(), all(), contract_type.clone(), all()),
-                (all(), all(), all(), industry.clone()),
-                (all(), all(), all(), all()),
+                (city, all(), all(), all(), all()),
+                (all(), country.to_owned(), all(), all(), all()),
+                (all(), all(), contract_type.clone(), all(), all()),
+                (all(), all(), all(), industry.clone(), all()),
+                (all(), all(), all(), all(), office.clone()),
+                (all(), all(), all(), all(), all()),
             ];
-            for (r, c, t, i) in keys {
+            for (r, c, t, i, o) in keys {
                 let e = groups
-                    .entry((basis.as_str().to_owned(), r, c, t, i))
+                    .entry((basis.as_str().to_owned(), r, c, t, i, o))
                     .or_insert((0, 0, 0));
                 *e = (
                     e.0.checked_add(1).ok_or(SumOverflow)?,
@@ -148,7 +173,7 @@ pub async fn recompute_month(db: &impl TransactionTrait, month: &str) -> anyhow:
         .into_iter()
         .map(
             |(
-                (basis, region, country, contract_type, industry),
+                (basis, region, country, contract_type, industry, office),
                 (count, contract_amount, tech_amount),
             )| turnover_rollups::ActiveModel {
                 id: Set(new_uuid()),
@@ -158,6 +183,7 @@ pub async fn recompute_month(db: &impl TransactionTrait, month: &str) -> anyhow:
                 country: Set(country),
                 contract_type: Set(contract_type),
                 industry_code: Set(industry),
+                office_id: Set(office),
                 contract_count: Set(count),
                 contract_amount_cny_minor: Set(contract_amount),
                 tech_amount_cny_minor: Set(tech_amount),

@@ -1,13 +1,18 @@
 //! Turnover figures grouped as asked, and the contracts behind a figure.
 
+use std::collections::HashMap;
+
 use platform::entity::contracts::Column as C;
+use platform::entity::registration_offices;
 use platform::entity::registrations::Column as R;
 use platform::error::{ApiError, ApiResult};
 use sea_orm::sea_query::{Order, Query};
-use sea_orm::{ConnectionTrait, IdenStatic};
+use sea_orm::{ConnectionTrait, EntityTrait, IdenStatic};
 
 use super::query::{c, filters, r, raw_conditions, raw_from, raw_query, read_row, rollup_query};
-use super::{paging, DrillOut, DrillRow, Page, Source, TurnoverOut, TurnoverParams};
+use super::{
+    paging, Dim, DrillOut, DrillRow, Page, Source, TurnoverOut, TurnoverParams, TurnoverRow,
+};
 
 /// Turnover grouped by the requested dimensions.
 #[tracing::instrument(level = "debug", skip_all)]
@@ -32,6 +37,9 @@ pub async fn turnover(
         }
         out.push(r);
     }
+    if f.dims.contains(&Dim::Office) {
+        name_offices(db, &mut out).await?;
+    }
     let total_contract_count = checked_sum(out.iter().map(|r| r.contract_count))?;
     let total_amount_cny_minor = checked_sum(out.iter().map(|r| r.amount_cny_minor))?;
     Ok(TurnoverOut {
@@ -45,6 +53,23 @@ pub async fn turnover(
         withheld_cells: 0,
         total_withheld: false,
     })
+}
+
+/// Labels the `office` keys (office ids) with the offices' names.
+async fn name_offices(db: &impl ConnectionTrait, rows: &mut [TurnoverRow]) -> ApiResult<()> {
+    let names: HashMap<String, String> = registration_offices::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id.to_string(), o.name))
+        .collect();
+    let key = Dim::Office.as_str();
+    for row in rows {
+        if let Some(name) = row.keys.get(key).and_then(|id| names.get(id)) {
+            row.labels.insert(key.to_owned(), name.clone());
+        }
+    }
+    Ok(())
 }
 
 /// A sum of amounts or counts that refuses to wrap: a total past `i64` is a fault to report,

@@ -1,5 +1,7 @@
-//! `/office`: the offices the person works, each with its queue of submitted contracts, the
-//! intake upload, the latest intakes and the monthly and annual reports.
+//! `/office`: the offices the person works, each with its figures for the year (the contracts
+//! it registered, by month, from the statistics API's `office` filter), its queue of
+//! submitted contracts, the intake upload, the latest intakes and the monthly and annual
+//! reports.
 
 use askama::Template;
 use axum::extract::State;
@@ -9,7 +11,8 @@ use crate::page::{render, Ctx, PageResult};
 use crate::session::Viewer;
 use crate::Portal;
 use wire::office::{OfficeOut, RegistrationFileOut, RegistrationImportOut};
-use wire::Page;
+use wire::stats::TurnoverOut;
+use wire::{Dim, Page};
 
 /// One submitted contract in the queue.
 pub struct QueueRow {
@@ -21,6 +24,38 @@ pub struct QueueRow {
     pub signed_on: String,
 }
 
+/// One month of an office's registered turnover.
+pub struct MonthFigure {
+    pub month: String,
+    pub count: i64,
+    pub amount: String,
+}
+
+/// An office's registered turnover in the year (output basis, contract amount).
+pub struct Figures {
+    pub count: i64,
+    pub amount: String,
+    pub months: Vec<MonthFigure>,
+}
+
+impl Figures {
+    fn from_turnover(out: TurnoverOut) -> Figures {
+        Figures {
+            count: out.total_contract_count,
+            amount: yuan(out.total_amount_cny_minor),
+            months: out
+                .rows
+                .into_iter()
+                .map(|r| MonthFigure {
+                    month: r.keys.get(Dim::Month.as_str()).cloned().unwrap_or_default(),
+                    count: r.contract_count,
+                    amount: yuan(r.amount_cny_minor),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// One office's desk.
 pub struct Desk {
     pub office: OfficeOut,
@@ -29,6 +64,8 @@ pub struct Desk {
     pub imports: Vec<RegistrationImportOut>,
     pub month: String,
     pub year: String,
+    /// `None` when the API refused or failed (the desk still works).
+    pub figures: Option<Figures>,
 }
 
 #[derive(Template)]
@@ -69,6 +106,20 @@ pub(super) async fn queue_page(State(portal): State<Portal>, viewer: Viewer) -> 
             .get(caller, &format!("/api/v1/offices/{}/imports", office.id))
             .await
             .unwrap_or_default();
+        // The office's own figures: the API decides who reads them (its operators and the
+        // platform's), so a refusal only leaves the desk without them.
+        let figures: Option<TurnoverOut> = portal
+            .api
+            .get(
+                caller,
+                &format!(
+                    "/api/v1/stats/turnover?office={}&year={}&group_by=month",
+                    office.id,
+                    today.format("%Y")
+                ),
+            )
+            .await
+            .ok();
         let rows = queue
             .items
             .into_iter()
@@ -93,6 +144,7 @@ pub(super) async fn queue_page(State(portal): State<Portal>, viewer: Viewer) -> 
             imports,
             month: today.format("%Y-%m").to_string(),
             year: today.format("%Y").to_string(),
+            figures: figures.map(Figures::from_turnover),
         });
     }
     Ok(render(&QueuePage { ctx, desks }))
