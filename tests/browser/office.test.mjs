@@ -1,7 +1,8 @@
 // The registration office end to end (issue #14): the provincial office imports a spreadsheet
 // of contracts registered today, registers one more by hand whose buyer is not on the
 // platform with its signed scan attached, opens its certificate and verifies it, and the
-// dashboard for this year rises by the sum of them all, to the fen.
+// dashboard for this year rises by the sum of them all, to the fen, and so do the office's own
+// figures on the Office page.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { BASE, DEMO, launch, openPage, screenshot, signIn } from "./lib.mjs";
@@ -27,6 +28,12 @@ function fen(text) {
   return BigInt(whole) * 100n + BigInt(frac.padEnd(2, "0").slice(0, 2));
 }
 
+/** The first desk's figures on the Office page: its registered turnover this year, in fen. */
+async function officeFen(page) {
+  await page.goto(`${BASE}/office`);
+  return fen(await page.locator("[data-testid=office-figures-amount]").first().innerText());
+}
+
 async function dashboardFen(page, year) {
   await page.goto(`${BASE}/dashboard?year=${year}`);
   return fen(await page.locator("[data-testid=turnover-actual]").innerText());
@@ -38,6 +45,7 @@ test("an office imports a spreadsheet, registers one contract by hand, and the d
   const today = new Date().toISOString().slice(0, 10);
   const year = today.slice(0, 4);
   const before = await dashboardFen(page, year);
+  const officeBefore = await officeFen(page);
   const tag = `BT${Date.now().toString(36).toUpperCase()}`;
 
   // The spreadsheet: 25 contracts registered today, Nanning sellers, Liuzhou buyers off the
@@ -123,6 +131,9 @@ test("an office imports a spreadsheet, registers one contract by hand, and the d
     after = await dashboardFen(page, year);
   }
   assert.equal(after - before, sum, `the dashboard rose by ${after - before} fen, not ${sum}`);
+  // The Office page: the provincial office's own figures for the year rose by the same sum.
+  const officeAfter = await officeFen(page);
+  assert.equal(officeAfter - officeBefore, sum, `the office's figures rose by ${officeAfter - officeBefore} fen, not ${sum}`);
   watcher.check();
   await context.close();
 });
