@@ -32,6 +32,7 @@ mod portal_broker;
 mod portal_console;
 mod portal_my;
 mod portal_partners;
+mod portal_services;
 mod portal_translations;
 mod retention;
 mod revisions;
