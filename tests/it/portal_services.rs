@@ -144,6 +144,14 @@ db_test! {
         assert_eq!(ok.status.as_u16(), 303, "{}", ok.text);
         let v = app.get(&format!("/api/v1/vouchers/{}", vouchers[1]), Some(&ent.token)).await;
         assert_eq!(v.assert_status(200)["state"], "claimed");
+        // The operator's report names the contract line in words, and the public programme list
+        // says the programme pays contracts.
+        let report = app.page(&format!("/console/vouchers/{pays}?lang=zh"), Some(&op)).await;
+        assert_eq!(report.status.as_u16(), 200, "{}", report.text);
+        let by_kind = report.text.split("data-testid=\"by-kind\"").nth(1).unwrap_or_default();
+        assert!(by_kind.contains("技术合同") && !by_kind.contains("technology_contract"), "{}", report.text);
+        let programmes = app.page("/vouchers?lang=en", Some(&ent.token)).await;
+        assert!(programmes.text.contains("Also pays technology contracts"), "{}", programmes.text);
         let bad = app.submit(&format!("/contracts/{contract}/voucher"), Some(&ent.token), &[("voucher_id", "../../admin")]).await;
         assert_eq!(bad.status.as_u16(), 200, "{}", bad.text);
         assert!(bad.text.contains("class=\"alert\"") || bad.text.contains("<h1>"), "{}", bad.text);

@@ -87,6 +87,7 @@ fn audit<'a>(caller: &'a AuthUser, action: &'static str, id: Uuid) -> AuditEntry
 
 /// The organisation of the side the caller acts for on `order`: 404 when the caller may not
 /// see the order, 403 when it sees it without being a side (an operator).
+#[tracing::instrument(skip_all, fields(order.id = %order_id))]
 pub async fn side_of(
     db: &DatabaseConnection,
     caller: &AuthUser,
