@@ -26,6 +26,7 @@ mod m20261203_000060_training_agencies_partners;
 mod m20261203_000070_listed_price_and_auctions;
 mod m20261203_000090_listing_documents;
 mod m20261204_000100_office_statistics;
+mod m20261204_000110_vouchers_on_contracts;
 
 /// Applies and reverts the schema; `techmarket migrate` and the tests drive it.
 pub struct Migrator;
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000090_listing_documents::Migration),
             Box::new(m20261203_000070_listed_price_and_auctions::Migration),
             Box::new(m20261204_000100_office_statistics::Migration),
+            Box::new(m20261204_000110_vouchers_on_contracts::Migration),
         ]
     }
 }

@@ -1,7 +1,8 @@
 // Innovation vouchers in a real browser (issue #16): the operator sets up a programme, an
 // enterprise applies, the operator approves; a university publishes a pilot-scale service, the
 // enterprise orders it, the university quotes, the enterprise accepts and pays part with the
-// voucher; the operator sees the redemption in the programme's report.
+// voucher; the university attaches its test report to the order; the operator sees the
+// redemption in the programme's report.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { BASE, DEMO, launch, openPage, screenshot, signIn } from "./lib.mjs";
@@ -88,6 +89,18 @@ test("an enterprise pays part of a pilot-scale order with a voucher; the operato
   assert.match(await ent.page.locator("[data-testid=to-pay]").innerText(), /1,500\.00/);
   assert.match(await ent.page.locator("[data-testid=order-history]").innerText(), /创新券抵扣/);
   await screenshot(ent.page, "voucher-order");
+
+  // The university attaches its test report to the order; the enterprise finds it there and in
+  // the order's history.
+  await uni.page.goto(`${BASE}${orderPath}`);
+  await uni.page.locator("#doc-kind").selectOption("test_report");
+  await uni.page.locator("#doc-file").setInputFiles({
+    name: "检测报告.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.7\n% a browser test's report\n"),
+  });
+  await submit(uni.page, "order-document-upload");
+  await ent.page.goto(`${BASE}${orderPath}`);
+  assert.match(await ent.page.locator("[data-testid=order-documents]").innerText(), /检测报告\.pdf\s+检测报告/);
+  assert.match(await ent.page.locator("[data-testid=order-history]").innerText(), /上传文件 · test_report: 检测报告\.pdf/);
 
   // The operator sees the redemption in the programme's report; totals equal the ledger.
   await op.page.goto(`${BASE}${programmeUrl}`);

@@ -1409,7 +1409,7 @@ async fn cases(app: &TestApp, w: &World) -> BTreeMap<(String, String), Case> {
         },
     );
     tto_cases(app, w, &admin, &op, &mut add).await;
-    services_cases(app, &admin, &op, &mut add).await;
+    services_cases(app, &admin, &op, &w.contract, &mut add).await;
     partner_cases(app, w, &admin, &op, &mut add).await;
     auction_cases(app, w, &admin, &op, &mut add).await;
     t
@@ -1708,6 +1708,7 @@ async fn services_cases(
     app: &TestApp,
     admin: &str,
     op: &str,
+    contract: &str,
     add: &mut impl FnMut(&str, &str, Case),
 ) {
     let provider = app
@@ -1761,8 +1762,36 @@ async fn services_cases(
         .expect("voucher")
         .to_owned();
 
+    // A's own service (to edit and withdraw) and a document on A's order.
+    let own_service = json!({
+        "kind": "testing", "title": "A's testing", "description": "d",
+        "industry_codes": ["modern_agriculture"], "lead_time_days": 10,
+        "price_min_minor": 1, "price_max_minor": 100, "currency": "CNY", "region_code": "450100"
+    });
+    let own_service = app
+        .post("/api/v1/services", Some(admin), &own_service)
+        .await;
+    let own_service = own_service.assert_status(201)["id"]
+        .as_str()
+        .expect("own service")
+        .to_owned();
+    let order_document = app
+        .client_request(
+            Method::POST,
+            &format!("/api/v1/service-orders/{order}/documents?kind=quote&file_name=q.pdf"),
+            admin,
+            "application/pdf",
+            b"%PDF-1.4\n% the authorisation matrix's order document\n".to_vec(),
+        )
+        .await;
+    let order_document = order_document.assert_status(201)["id"]
+        .as_str()
+        .expect("order document")
+        .to_owned();
+
     let order_path = format!("/api/v1/service-orders/{order}");
     let voucher_path = format!("/api/v1/vouchers/{voucher}");
+    let own_service_path = format!("/api/v1/services/{own_service}");
     let call = |path: String, body: Option<Value>, witness: &str| {
         vec![Call {
             path,
@@ -1893,6 +1922,58 @@ async fn services_cases(
                 &voucher_path,
             ),
             NOT_OPERATOR,
+        ),
+        (
+            "POST",
+            "/api/v1/vouchers/{id}/contract-redemptions",
+            call(
+                format!("{voucher_path}/contract-redemptions"),
+                Some(json!({"contract_id": contract})),
+                &voucher_path,
+            ),
+            NOT_A,
+        ),
+        (
+            "PATCH",
+            "/api/v1/services/{id}",
+            call(
+                own_service_path.clone(),
+                Some(json!({"version": 1, "title": "taken over"})),
+                &own_service_path,
+            ),
+            NOT_A,
+        ),
+        (
+            "POST",
+            "/api/v1/services/{id}/withdraw",
+            call(
+                format!("{own_service_path}/withdraw"),
+                Some(json!({"version": 1})),
+                &own_service_path,
+            ),
+            NOT_A,
+        ),
+        (
+            "GET",
+            "/api/v1/service-orders/{id}/documents",
+            get(format!("{order_path}/documents")),
+            NOT_A,
+        ),
+        (
+            "POST",
+            "/api/v1/service-orders/{id}/documents",
+            call(
+                format!("{order_path}/documents?kind=other"),
+                Some(json!({"not": "a document"})),
+                &format!("{order_path}/documents"),
+            ),
+            NOT_A,
+        ),
+        (
+            "GET",
+            "/api/v1/service-orders/{id}/documents/{document_id}",
+            get(format!("{order_path}/documents/{order_document}")),
+            NOT_A,
         ),
     ];
     for (method, template, calls, refused) in rows {

@@ -72,6 +72,7 @@ pub fn router() -> OpenApiRouter<DealState> {
         .merge(routes::deals::router())
         .merge(routes::contracts::router())
         .merge(routes::documents::router())
+        .merge(routes::order_documents::router())
         .merge(routes::payments::router())
         .merge(routes::registrations::router())
         .merge(routes::offices::router())

@@ -21,6 +21,7 @@ use crate::domain::stats::{month_of, recompute_month};
 
 pub mod history;
 pub mod services;
+pub mod training;
 use wire::{
     AttributionRole, ContractStatus, Mode, Origin, RegistrationStatus, Stage, VerificationStatus,
 };
@@ -389,6 +390,7 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
             intermediary_party_id: Set(None),
             payment_method: Set(None),
             objectives: Set(None),
+            voucher_paid_minor: Set(0),
         }
         .insert(txn)
         .await?;

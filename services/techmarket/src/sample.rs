@@ -5,11 +5,12 @@
 //! Never copied from real organisations or from the evaluation data.
 
 use platform::auth::{OrgKind, OrgRole};
-use platform::entity::{brokers, organisations};
+use platform::entity::{brokers, organisations, partner_countries, users};
 use platform::identifiers::credit_code_check_char;
 use platform::ids::{new_uuid, OrganisationId};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
 };
 use serde::Deserialize;
 use std::sync::OnceLock;
@@ -103,8 +104,53 @@ pub async fn load_if_empty(db: &(impl ConnectionTrait + TransactionTrait)) -> an
     // listing generator and its digest are untouched.
     let txn = db.begin().await?;
     deal::sample::services::load(&txn, chrono::Utc::now().date_naive()).await?;
+    // Broker training (a course, a class, certificates for sample brokers) and partner
+    // countries beyond ASEAN, so those pages are not empty either.
+    deal::sample::training::load(&txn, chrono::Utc::now().date_naive()).await?;
+    load_partner_countries(&txn).await?;
     txn.commit().await?;
     Ok(true)
+}
+
+/// Sample partner countries beyond ASEAN (Belt and Road, 一带一路), named as sample data. Japan,
+/// Korea, Australia and New Zealand need none: the default configuration serves them (RCEP).
+/// Added by the sample operator; a country already there is left as it is.
+const SAMPLE_PARTNERS: [(&str, &str, &str); 3] = [
+    ("IL", "以色列（示例）", "Israel (sample)"),
+    ("PK", "巴基斯坦（示例）", "Pakistan (sample)"),
+    ("KZ", "哈萨克斯坦（示例）", "Kazakhstan (sample)"),
+];
+
+/// Files the sample partner countries under Belt and Road.
+pub async fn load_partner_countries(db: &impl ConnectionTrait) -> anyhow::Result<()> {
+    let Some(operator) = users::Entity::find()
+        .filter(users::Column::IsOperator.eq(true))
+        .order_by_asc(users::Column::CreatedAt)
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    for (code, zh, en) in SAMPLE_PARTNERS {
+        if partner_countries::Entity::find_by_id(code)
+            .one(db)
+            .await?
+            .is_some()
+        {
+            continue;
+        }
+        partner_countries::ActiveModel {
+            code: Set(code.to_owned()),
+            partner_group: Set(wire::PartnerGroup::BeltAndRoad.as_str().to_owned()),
+            name_zh: Set(zh.to_owned()),
+            name_en: Set(en.to_owned()),
+            added_by: Set(operator.id),
+            added_at: Set(chrono::Utc::now().fixed_offset()),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Loads the sample data in one transaction.

@@ -203,6 +203,9 @@ pub struct ContractOut {
     pub valid_from: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
     pub amounts: AmountsOut,
+    /// How much of the contract amount innovation vouchers have paid (the buyer's vouchers;
+    /// never more than the contract amount).
+    pub voucher_paid_minor: i64,
     pub cost_lines: Vec<CostLineIn>,
     pub seller_country: String,
     pub seller_region_code: String,

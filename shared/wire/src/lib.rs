@@ -38,3 +38,4 @@ pub use vocabulary::{
     Verdict, VerificationStatus, VoucherState,
 };
 pub use vocabulary::{AgencyScope, PartnerGroup};
+pub use vocabulary::{OrderDocumentKind, VoucherTarget};

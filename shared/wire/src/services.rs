@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::vocabulary::{LedgerKind, OrderState, OrgKind, ServiceKind, VoucherState};
+use crate::vocabulary::{
+    LedgerKind, OrderDocumentKind, OrderState, OrgKind, ServiceKind, VoucherState,
+};
 
 /// A service as its provider publishes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -56,7 +58,39 @@ pub struct ServiceOut {
     pub region_code: String,
     /// Sample data shipped for a first start, not a real provider's offer.
     pub sample: bool,
+    /// Needed to edit or withdraw it (a stale version is a 409).
+    pub version: i32,
     pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+    /// When its provider withdrew it: it has left the directory and takes no new requests;
+    /// orders already placed finish.
+    pub withdrawn_at: Option<DateTime<FixedOffset>>,
+}
+
+/// The provider's change to its service: what is given replaces what was there, checked as on
+/// creation. Absent fields stay; an empty `capacity` or `accreditation` clears it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServicePatch {
+    pub version: i32,
+    pub kind: Option<ServiceKind>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub industry_codes: Option<Vec<String>>,
+    pub capacity: Option<String>,
+    pub lead_time_days: Option<i64>,
+    pub price_min_minor: Option<i64>,
+    pub price_max_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub accreditation: Option<String>,
+    pub region_code: Option<String>,
+}
+
+/// Withdrawing a service from the directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceWithdrawIn {
+    pub version: i32,
 }
 
 /// Filters and paging of the service directory.
@@ -108,7 +142,8 @@ pub struct OrderStepIn {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct OrderEventOut {
     pub id: Uuid,
-    /// The state the order reached, or `voucher` for a voucher applied to it.
+    /// The state the order reached, `voucher` for a voucher applied to it, or `document` for a
+    /// document attached (the note names its kind and file).
     pub kind: String,
     pub actor_id: Uuid,
     pub note: Option<String>,
@@ -177,6 +212,10 @@ pub struct ProgrammeIn {
     pub cross_region: bool,
     /// The region whose enterprises apply (`450000` Guangxi, or a city).
     pub home_region: String,
+    /// May its vouchers pay technology contracts (the buyer's share of a signed contract)
+    /// besides service orders? Default: no.
+    #[serde(default)]
+    pub pays_contracts: bool,
 }
 
 /// A voucher programme with its running totals (each equals the sum of its ledger lines).
@@ -196,6 +235,8 @@ pub struct ProgrammeOut {
     pub valid_until: NaiveDate,
     pub cross_region: bool,
     pub home_region: String,
+    /// Its vouchers may pay technology contracts.
+    pub pays_contracts: bool,
     pub issued_minor: i64,
     pub redeemed_minor: i64,
     pub released_minor: i64,
@@ -230,6 +271,13 @@ pub struct RedemptionIn {
     pub order_id: Uuid,
 }
 
+/// Spending a voucher on a signed technology contract the holder's organisation buys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContractRedemptionIn {
+    pub contract_id: Uuid,
+}
+
 /// A voucher.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct VoucherOut {
@@ -246,7 +294,10 @@ pub struct VoucherOut {
     /// What it paid when redeemed.
     pub redeemed_minor: i64,
     pub currency: String,
+    /// The service order it paid, if it paid one.
     pub order_id: Option<Uuid>,
+    /// The technology contract it paid, if it paid one.
+    pub contract_id: Option<Uuid>,
     pub decision_note: Option<String>,
     pub version: i32,
     pub applied_at: DateTime<FixedOffset>,
@@ -259,6 +310,9 @@ pub struct VoucherOut {
 #[into_params(parameter_in = Query)]
 pub struct VoucherListParams {
     pub programme_id: Option<Uuid>,
+    /// Only the vouchers that paid this technology contract; its seller sees them too (to
+    /// claim them), not only their holder.
+    pub contract_id: Option<Uuid>,
     pub state: Option<VoucherState>,
     pub page: Option<u64>,
     pub per_page: Option<u64>,
@@ -274,6 +328,8 @@ pub struct LedgerLineOut {
     pub amount_minor: i64,
     pub currency: String,
     pub order_id: Option<Uuid>,
+    /// The technology contract the voucher paid (redeem, release and claim lines).
+    pub contract_id: Option<Uuid>,
     /// The voucher holder's region.
     pub region_code: String,
     pub service_kind: Option<ServiceKind>,
@@ -310,8 +366,30 @@ pub struct ProgrammeReport {
     pub ledger_claimed_minor: i64,
     /// By the voucher holder's region.
     pub by_region: Vec<ReportRow>,
-    /// By the kind of service redeemed against (issue lines have no service: not here).
+    /// By the kind of service redeemed against, and a `technology_contract` row
+    /// (`VoucherTarget::TechnologyContract`) for contracts (issue lines pay nothing: not here).
     pub by_service_kind: Vec<ReportRow>,
     /// The most recent redemptions and claims, newest first.
     pub recent: Vec<LedgerLineOut>,
+}
+
+/// A document attached to a service order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct OrderDocumentOut {
+    pub id: Uuid,
+    pub order_id: Uuid,
+    pub kind: OrderDocumentKind,
+    /// The name it was uploaded under, for display and the download's suggested name only.
+    pub file_name: String,
+    /// The type its content showed when uploaded (not the one the client claimed).
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// SHA-256 of the stored bytes, lowercase hex.
+    pub sha256: String,
+    pub uploaded_by: Uuid,
+    /// The side that attached it (the provider's or the requester's organisation).
+    pub uploaded_by_organisation_id: Uuid,
+    pub created_at: DateTime<FixedOffset>,
+    /// Where to download it (the order's two sides and operators).
+    pub download_url: String,
 }

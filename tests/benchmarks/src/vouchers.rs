@@ -1,5 +1,7 @@
 //! The operator's voucher report at scale: one programme with `n` vouchers, each issued,
-//! redeemed and claimed (3·n ledger lines over the 14 Guangxi cities and the service kinds),
+//! redeemed and claimed (3·n ledger lines over the 14 Guangxi cities and the service kinds;
+//! every fifth voucher paid a technology contract instead, so the report's contract line is
+//! summed too),
 //! written straight into the tables; then `deal::domain::vouchers::report` — the same call the
 //! report route makes — timed `iterations` times, p50/p95. It sums the ledger with GROUP BY on
 //! every request; this says what that costs.
@@ -98,6 +100,7 @@ pub async fn voucher_benchmark(
         valid_until: Set(today + Days::days(300)),
         cross_region: Set(false),
         home_region: Set("450000".to_owned()),
+        pays_contracts: Set(true),
         issued_minor: Set(n_i64 * 1_000_000),
         redeemed_minor: Set(n_i64 * 1_000_000),
         released_minor: Set(0),
@@ -118,6 +121,9 @@ pub async fn voucher_benchmark(
             let id = new_uuid();
             let region = CITIES[i % CITIES.len()];
             let org = new_uuid();
+            // Every fifth voucher paid a technology contract (the contract rows themselves are
+            // not needed by the report: it reads the ledger).
+            let contract = (i % 5 == 0).then(new_uuid);
             orgs.push(organisation(org, region, now));
             vs.push(vouchers::ActiveModel {
                 id: Set(id),
@@ -130,6 +136,7 @@ pub async fn voucher_benchmark(
                 redeemed_minor: Set(1_000_000),
                 currency: Set("CNY".to_owned()),
                 order_id: Set(None),
+                contract_id: Set(contract),
                 decision_note: Set(None),
                 applied_by: Set(actor),
                 applied_at: Set(now),
@@ -138,7 +145,9 @@ pub async fn voucher_benchmark(
                 version: Set(4),
             });
             for kind in [LedgerKind::Issue, LedgerKind::Redeem, LedgerKind::Claim] {
-                let service = (kind != LedgerKind::Issue).then(|| kinds[i % 2].as_str().to_owned());
+                let paid = kind != LedgerKind::Issue;
+                let service =
+                    (paid && contract.is_none()).then(|| kinds[i % 2].as_str().to_owned());
                 lines.push(voucher_ledger::ActiveModel {
                     id: Set(new_uuid()),
                     programme_id: Set(programme),
@@ -147,6 +156,7 @@ pub async fn voucher_benchmark(
                     amount_minor: Set(1_000_000),
                     currency: Set("CNY".to_owned()),
                     order_id: Set(None),
+                    contract_id: Set(contract.filter(|_| paid)),
                     region_code: Set(region.to_owned()),
                     service_kind: Set(service),
                     actor_id: Set(actor),

@@ -14,6 +14,7 @@ pub mod export;
 pub mod fx;
 pub mod idempotency;
 pub mod offices;
+pub mod order_documents;
 pub mod parties;
 pub mod payments;
 pub mod price_listings;

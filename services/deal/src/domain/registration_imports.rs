@@ -1436,6 +1436,7 @@ async fn write_rows(
             intermediary_party_id: Set(intermediary.map(|i| i.0)),
             payment_method: Set(r.payment_method.map(|m| m.as_str().to_owned())),
             objectives: Set(r.objectives.clone()),
+            voucher_paid_minor: Set(0),
         });
         let deduction = r
             .contract_amount

@@ -1,6 +1,7 @@
 //! The deal service's purge: idempotency keys past their expiry (a retry after that is a new
-//! request anyway), and document bytes no row points at (`documents::sweep_orphans`). Runs
-//! every `retention.purge_every_minutes`.
+//! request anyway), and document bytes no row points at (`documents::sweep_orphans` for
+//! `contracts/`, `order_documents::sweep_orphans` for `service_orders/`). Runs every
+//! `retention.purge_every_minutes`.
 
 use crate::DealState;
 use chrono::{DateTime, FixedOffset, Utc};
@@ -40,10 +41,27 @@ pub fn register(registry: &mut Registry<DealState>) {
         // A store that cannot be listed now is tried again at the next purge; the keys'
         // purge above stands.
         let cutoff = now - platform::documents::ORPHAN_GRACE;
-        match super::documents::sweep_orphans(&state.db, &state.documents, cutoff).await {
-            Ok(0) => {}
-            Ok(removed) => tracing::info!(removed, "document bytes without a row removed"),
-            Err(err) => tracing::warn!(error = %format!("{err:#}"), "document sweep failed"),
+        // Each of deal's namespaces by itself: `contracts/`, then `service_orders/`.
+        let swept = [
+            (
+                super::documents::NAMESPACE,
+                super::documents::sweep_orphans(&state.db, &state.documents, cutoff).await,
+            ),
+            (
+                super::order_documents::NAMESPACE,
+                super::order_documents::sweep_orphans(&state.db, &state.documents, cutoff).await,
+            ),
+        ];
+        for (namespace, result) in swept {
+            match result {
+                Ok(0) => {}
+                Ok(removed) => {
+                    tracing::info!(namespace, removed, "document bytes without a row removed")
+                }
+                Err(err) => {
+                    tracing::warn!(namespace, error = %format!("{err:#}"), "document sweep failed")
+                }
+            }
         }
         let every = state.config.retention.purge_every();
         enqueue_unique_at(&state.db, &PurgeDealRecords {}, now + every).await?;

@@ -168,6 +168,12 @@ pub async fn create(
             "your organisation provides this service: it cannot order it",
         ));
     }
+    if service.withdrawn_at.is_some() {
+        return Err(ApiError::conflict(
+            "service_withdrawn",
+            "the provider has withdrawn this service: it takes no new requests",
+        ));
+    }
     let id = new_uuid();
     let row = service_orders::ActiveModel {
         id: Set(id),

@@ -1,7 +1,10 @@
 //! The service directory (issue #16): services an organisation publishes — pilot-scale
 //! production (中试), proof of concept, testing, evaluation, IP agency, consulting — with their
 //! industry fields, capacity, lead time, price range, accreditation and region; listed and
-//! filtered by anyone, published by a member of the providing organisation.
+//! filtered by anyone, published by a member of the providing organisation, who may also edit
+//! it (checked as on publishing) and withdraw it: a withdrawn service leaves the directory and
+//! takes no new requests (`service_orders::create` refuses them), while the orders already
+//! placed on it finish as usual.
 
 use std::collections::HashMap;
 
@@ -17,10 +20,10 @@ use sea_orm::{
     TransactionTrait,
 };
 use uuid::Uuid;
-use wire::services::{ServiceIn, ServiceListParams, ServiceOut};
+use wire::services::{ServiceIn, ServiceListParams, ServiceOut, ServicePatch, ServiceWithdrawIn};
 use wire::Page;
 
-use super::{clean_opt, now, paging};
+use super::{clean_opt, next_version, now, paging, stale};
 use crate::SERVICE;
 
 /// Most industry fields one service names.
@@ -161,7 +164,10 @@ async fn to_outs(
                 accreditation: m.accreditation,
                 region_code: m.region_code,
                 sample: m.sample,
+                version: m.version,
                 created_at: m.created_at,
+                updated_at: m.updated_at,
+                withdrawn_at: m.withdrawn_at,
             })
         })
         .collect()
@@ -205,6 +211,8 @@ pub async fn publish(
         version: Set(1),
         created_at: Set(now()),
         updated_at: Set(now()),
+        withdrawn_at: Set(None),
+        withdrawn_by: Set(None),
     }
     .insert(&txn)
     .await?;
@@ -259,7 +267,8 @@ pub async fn list(
     db: &impl ConnectionTrait,
     params: ServiceListParams,
 ) -> ApiResult<Page<ServiceOut>> {
-    let mut q = services::Entity::find();
+    // A withdrawn service has left the directory (its page still answers, for its orders).
+    let mut q = services::Entity::find().filter(services::Column::WithdrawnAt.is_null());
     if let Some(kind) = params.kind {
         q = q.filter(services::Column::Kind.eq(kind.as_str()));
     }
@@ -310,4 +319,192 @@ pub async fn list(
         page: rows.page,
         per_page: rows.per_page,
     })
+}
+
+/// The service, when a member of its provider asks to change it: 404 when there is none, 403
+/// for anyone else (the service is public, so its existence is no secret), 409 when it was
+/// withdrawn or the caller's `version` is stale.
+async fn find_to_change(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+    version: i32,
+) -> ApiResult<services::Model> {
+    let row = find(db, id).await?;
+    if !caller.belongs_to(row.organisation_id.into()) {
+        return Err(ApiError::Forbidden(
+            "only the provider's members change its service".to_owned(),
+        ));
+    }
+    if row.withdrawn_at.is_some() {
+        return Err(ApiError::conflict(
+            "service_withdrawn",
+            "the service was withdrawn: it can no longer be changed",
+        ));
+    }
+    if row.version != version {
+        return Err(stale("service"));
+    }
+    Ok(row)
+}
+
+/// The service as it stands, with what `patch` gives laid over it, as a `ServiceIn` so that it
+/// is checked by the same [`validate`] as a new one.
+fn merged(row: &services::Model, fields: Vec<String>, patch: ServicePatch) -> ApiResult<ServiceIn> {
+    Ok(ServiceIn {
+        kind: match patch.kind {
+            Some(k) => k,
+            None => row.kind.parse()?,
+        },
+        title: patch.title.unwrap_or_else(|| row.title.clone()),
+        description: patch.description.unwrap_or_else(|| row.description.clone()),
+        industry_codes: patch.industry_codes.unwrap_or(fields),
+        capacity: patch.capacity.or_else(|| row.capacity.clone()),
+        lead_time_days: patch
+            .lead_time_days
+            .unwrap_or_else(|| i64::from(row.lead_time_days)),
+        price_min_minor: patch.price_min_minor.unwrap_or(row.price_min_minor),
+        price_max_minor: patch.price_max_minor.unwrap_or(row.price_max_minor),
+        currency: patch.currency.unwrap_or_else(|| row.currency.clone()),
+        accreditation: patch.accreditation.or_else(|| row.accreditation.clone()),
+        region_code: patch.region_code.unwrap_or_else(|| row.region_code.clone()),
+    })
+}
+
+/// Changes a service (a member of its provider): the fields given replace the stored ones and
+/// the whole is checked as on publishing; an empty `capacity` or `accreditation` clears it.
+/// The version guards the UPDATE itself, so of two edits from one version one wins and the
+/// other is a 409. Orders already placed keep their quote and currency.
+#[tracing::instrument(skip_all, fields(service.id = %id))]
+pub async fn update(
+    db: &impl TransactionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+    patch: ServicePatch,
+) -> ApiResult<ServiceOut> {
+    let txn = db.begin().await?;
+    let before = find_to_change(&txn, caller, id, patch.version).await?;
+    let fields = fields_of(&txn, vec![id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    let codes_changed = patch.industry_codes.is_some();
+    let input = merged(&before, fields, patch)?;
+    validate(&input)?;
+    let lead = i32::try_from(input.lead_time_days)
+        .map_err(|_| ApiError::field("lead_time_days", "out of range"))?;
+    let version = next_version(before.version, "service")?;
+    let changed = services::Entity::update_many()
+        .col_expr(services::Column::Kind, Expr::value(input.kind.as_str()))
+        .col_expr(services::Column::Title, Expr::value(input.title.trim()))
+        .col_expr(
+            services::Column::Description,
+            Expr::value(input.description.trim()),
+        )
+        .col_expr(
+            services::Column::Capacity,
+            Expr::value(clean_opt(input.capacity)),
+        )
+        .col_expr(services::Column::LeadTimeDays, Expr::value(lead))
+        .col_expr(
+            services::Column::PriceMinMinor,
+            Expr::value(input.price_min_minor),
+        )
+        .col_expr(
+            services::Column::PriceMaxMinor,
+            Expr::value(input.price_max_minor),
+        )
+        .col_expr(services::Column::Currency, Expr::value(input.currency))
+        .col_expr(
+            services::Column::Accreditation,
+            Expr::value(clean_opt(input.accreditation)),
+        )
+        .col_expr(services::Column::RegionCode, Expr::value(input.region_code))
+        .col_expr(services::Column::Version, Expr::value(version))
+        .col_expr(services::Column::UpdatedAt, Expr::value(now()))
+        .filter(services::Column::Id.eq(id))
+        .filter(services::Column::Version.eq(before.version))
+        .filter(services::Column::WithdrawnAt.is_null())
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected != 1 {
+        return Err(stale("service"));
+    }
+    if codes_changed {
+        service_fields::Entity::delete_many()
+            .filter(service_fields::Column::ServiceId.eq(id))
+            .exec(&txn)
+            .await?;
+        for (position, code) in (0i32..).zip(input.industry_codes) {
+            service_fields::ActiveModel {
+                service_id: Set(id),
+                industry_code: Set(code),
+                position: Set(position),
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    let after = find(&txn, id).await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "service.update",
+        entity_type: "service",
+        entity_id: id,
+    }
+    .record(&txn, Some(&before), Some(&after))
+    .await?;
+    let out = to_outs(&txn, vec![after]).await?;
+    txn.commit().await?;
+    out.into_iter()
+        .next()
+        .ok_or_else(|| ApiError::not_found(format!("service {id}")))
+}
+
+/// Withdraws a service from the directory (a member of its provider): new requests are
+/// refused from now on; orders already placed carry on. Once: a second withdrawal is a 409.
+#[tracing::instrument(skip_all, fields(service.id = %id))]
+pub async fn withdraw(
+    db: &impl TransactionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+    input: ServiceWithdrawIn,
+) -> ApiResult<ServiceOut> {
+    let txn = db.begin().await?;
+    let before = find_to_change(&txn, caller, id, input.version).await?;
+    let changed = services::Entity::update_many()
+        .col_expr(services::Column::WithdrawnAt, Expr::value(now()))
+        .col_expr(services::Column::WithdrawnBy, Expr::value(caller.user_id.0))
+        .col_expr(
+            services::Column::Version,
+            Expr::value(next_version(before.version, "service")?),
+        )
+        .col_expr(services::Column::UpdatedAt, Expr::value(now()))
+        .filter(services::Column::Id.eq(id))
+        .filter(services::Column::Version.eq(before.version))
+        .filter(services::Column::WithdrawnAt.is_null())
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected != 1 {
+        return Err(ApiError::conflict(
+            "service_withdrawn",
+            "the service was withdrawn or changed meanwhile: reload it",
+        ));
+    }
+    let after = find(&txn, id).await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "service.withdraw",
+        entity_type: "service",
+        entity_id: id,
+    }
+    .record(&txn, Some(&before), Some(&after))
+    .await?;
+    let out = to_outs(&txn, vec![after]).await?;
+    txn.commit().await?;
+    out.into_iter()
+        .next()
+        .ok_or_else(|| ApiError::not_found(format!("service {id}")))
 }

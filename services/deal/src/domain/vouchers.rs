@@ -3,7 +3,9 @@
 //! cap, a validity window, a home region and whether vouchers may pay providers outside it);
 //! enterprises apply; the operator approves, which issues the voucher and reserves its value
 //! from the budget; the holder redeems it once against one of its own accepted service orders;
-//! the provider claims the redeemed amount once the order is confirmed.
+//! the provider claims the redeemed amount once the order is confirmed. Where its programme
+//! allows it (`pays_contracts`), the holder may instead redeem it against a signed technology
+//! contract it is the buyer of; the seller claims it.
 //!
 //! Money never moves twice. Every movement is a line of the programme's ledger (insert only;
 //! no route updates or deletes one) written in the same transaction as a guarded UPDATE:
@@ -14,16 +16,21 @@
 //! both, a unique index allows a voucher one ledger line of each kind. The programme's running
 //! totals change only beside the line they sum, so they equal the ledger (the report shows both).
 //!
-//! A redemption pays `min(face value or share × price capped, reserved, price)`; what the
-//! voucher reserved beyond that goes back to the budget as a `release` line at once.
-//! Redemption against a technology contract is not built yet: vouchers pay service orders.
+//! A redemption pays `min(face value or share × price capped, reserved, what is left to pay)`
+//! ([`redemption_amount`], the one home of that rule for orders and contracts); what the
+//! voucher reserved beyond that goes back to the budget as a `release` line at once. What is
+//! left to pay is the order's price (an order takes one voucher), or the contract amount less
+//! what vouchers paid of it already: `contracts.voucher_paid_minor` moves only by an UPDATE
+//! guarded to stay within the contract amount, taken after the contract row is locked, so
+//! vouchers of several programmes never pay one contract beyond its amount.
 
 use std::collections::{BTreeMap, HashMap};
 
 use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
 use platform::entity::{
-    organisations, service_orders, services, voucher_ledger, voucher_programmes, vouchers,
+    contracts, organisations, service_orders, services, voucher_ledger, voucher_programmes,
+    vouchers,
 };
 use platform::error::{ApiError, ApiResult, Validator};
 use platform::ids::new_uuid;
@@ -35,10 +42,13 @@ use sea_orm::{
 };
 use uuid::Uuid;
 use wire::services::{
-    LedgerLineOut, ProgrammeIn, ProgrammeOut, ProgrammeReport, RedemptionIn, ReportRow,
-    VoucherApplicationIn, VoucherDecisionIn, VoucherListParams, VoucherOut,
+    ContractRedemptionIn, LedgerLineOut, ProgrammeIn, ProgrammeOut, ProgrammeReport, RedemptionIn,
+    ReportRow, VoucherApplicationIn, VoucherDecisionIn, VoucherListParams, VoucherOut,
 };
-use wire::{LedgerKind, OrderState, OrgKind, Page, PageParams, ServiceKind, VoucherState};
+use wire::{
+    ContractStatus, LedgerKind, OrderState, OrgKind, Page, PageParams, ServiceKind, VoucherState,
+    VoucherTarget,
+};
 
 use super::service_orders::{self as orders, MAX_AMOUNT_MINOR};
 use super::services::{is_region, region_covers};
@@ -73,6 +83,7 @@ pub fn programme_out(m: voucher_programmes::Model) -> ProgrammeOut {
         valid_until: m.valid_until,
         cross_region: m.cross_region,
         home_region: m.home_region,
+        pays_contracts: m.pays_contracts,
         issued_minor: m.issued_minor,
         redeemed_minor: m.redeemed_minor,
         released_minor: m.released_minor,
@@ -101,6 +112,7 @@ fn voucher_out(
         redeemed_minor: m.redeemed_minor,
         currency: m.currency,
         order_id: m.order_id,
+        contract_id: m.contract_id,
         decision_note: m.decision_note,
         version: m.version,
         applied_at: m.applied_at,
@@ -117,6 +129,7 @@ fn line_out(m: voucher_ledger::Model) -> ApiResult<LedgerLineOut> {
         amount_minor: m.amount_minor,
         currency: m.currency,
         order_id: m.order_id,
+        contract_id: m.contract_id,
         region_code: m.region_code,
         service_kind: m.service_kind.as_deref().map(str::parse).transpose()?,
         actor_id: m.actor_id,
@@ -229,6 +242,7 @@ pub async fn create_programme(
         valid_until: Set(input.valid_until),
         cross_region: Set(input.cross_region),
         home_region: Set(input.home_region),
+        pays_contracts: Set(input.pays_contracts),
         issued_minor: Set(0),
         redeemed_minor: Set(0),
         released_minor: Set(0),
@@ -336,6 +350,7 @@ pub async fn apply(
         redeemed_minor: Set(0),
         currency: Set(programme.currency.clone()),
         order_id: Set(None),
+        contract_id: Set(None),
         decision_note: Set(None),
         applied_by: Set(caller.user_id.0),
         applied_at: Set(now()),
@@ -359,7 +374,7 @@ pub async fn apply(
 }
 
 /// The voucher, if the caller may see it: an operator, a member of the holder, or a member of
-/// the provider of the order it paid. Anyone else gets the 404 of a voucher that does not exist.
+/// the provider of the order it paid or of the seller of the contract it paid. Anyone else gets the 404 of a voucher that does not exist.
 async fn find_visible(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
@@ -376,6 +391,14 @@ async fn find_visible(
     if let Some(order) = v.order_id {
         let o = service_orders::Entity::find_by_id(order).one(db).await?;
         if o.is_some_and(|o| caller.belongs_to(o.provider_organisation_id.into())) {
+            return Ok(v);
+        }
+    }
+    if let Some(contract) = v.contract_id {
+        let c = contracts::Entity::find_by_id(contract).one(db).await?;
+        if c.and_then(|c| c.seller_organisation_id)
+            .is_some_and(|seller| caller.belongs_to(seller.into()))
+        {
             return Ok(v);
         }
     }
@@ -399,7 +422,8 @@ pub async fn get(db: &impl ConnectionTrait, caller: &AuthUser, id: Uuid) -> ApiR
     to_out(db, v).await
 }
 
-/// The caller's organisation's vouchers; every voucher for operators.
+/// The caller's organisation's vouchers; every voucher for operators; with `contract_id`, the
+/// vouchers that paid that contract (for its seller too).
 #[tracing::instrument(skip_all)]
 pub async fn list(
     db: &impl ConnectionTrait,
@@ -407,9 +431,23 @@ pub async fn list(
     params: VoucherListParams,
 ) -> ApiResult<Page<VoucherOut>> {
     let mut q = vouchers::Entity::find();
+    if let Some(c) = params.contract_id {
+        q = q.filter(vouchers::Column::ContractId.eq(c));
+    }
     if !caller.is_operator {
         let org = caller.require_organisation()?;
-        q = q.filter(vouchers::Column::OrganisationId.eq(org.0));
+        // The seller of a contract sees the vouchers that paid it, whoever holds them.
+        let seller = match params.contract_id {
+            Some(c) => contracts::Entity::find_by_id(c)
+                .one(db)
+                .await?
+                .and_then(|c| c.seller_organisation_id)
+                .is_some_and(|s| s == org.0),
+            None => false,
+        };
+        if !seller {
+            q = q.filter(vouchers::Column::OrganisationId.eq(org.0));
+        }
     }
     if let Some(p) = params.programme_id {
         q = q.filter(vouchers::Column::ProgrammeId.eq(p));
@@ -456,18 +494,44 @@ pub async fn list(
     })
 }
 
+/// What a redeemed voucher paid: one of the holder's service orders (of a kind of service), or
+/// a technology contract the holder buys. Ledger lines name it.
+#[derive(Debug, Clone, Copy)]
+enum Paid {
+    Order { id: Uuid, kind: ServiceKind },
+    Contract(Uuid),
+}
+
+impl Paid {
+    fn order_id(self) -> Option<Uuid> {
+        match self {
+            Paid::Order { id, .. } => Some(id),
+            Paid::Contract(_) => None,
+        }
+    }
+
+    fn contract_id(self) -> Option<Uuid> {
+        match self {
+            Paid::Order { .. } => None,
+            Paid::Contract(id) => Some(id),
+        }
+    }
+
+    fn service_kind(self) -> Option<ServiceKind> {
+        match self {
+            Paid::Order { kind, .. } => Some(kind),
+            Paid::Contract(_) => None,
+        }
+    }
+}
+
 /// Appends one ledger line (the only writer of the ledger; there is no update or delete).
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one line's columns, named at each call"
-)]
 async fn append(
     txn: &DatabaseTransaction,
     voucher: &vouchers::Model,
     kind: LedgerKind,
     amount: i64,
-    order_id: Option<Uuid>,
-    service_kind: Option<ServiceKind>,
+    paid: Paid,
     actor: Uuid,
     total: voucher_programmes::Column,
 ) -> ApiResult<()> {
@@ -478,9 +542,10 @@ async fn append(
         kind: Set(kind.as_str().to_owned()),
         amount_minor: Set(amount),
         currency: Set(voucher.currency.clone()),
-        order_id: Set(order_id),
+        order_id: Set(paid.order_id()),
+        contract_id: Set(paid.contract_id()),
         region_code: Set(voucher.region_code.clone()),
-        service_kind: Set(service_kind.map(|k| k.as_str().to_owned())),
+        service_kind: Set(paid.service_kind().map(|k| k.as_str().to_owned())),
         actor_id: Set(actor),
         created_at: Set(now()),
     }
@@ -609,6 +674,7 @@ pub async fn decide(
             amount_minor: Set(value),
             currency: Set(before.currency.clone()),
             order_id: Set(None),
+            contract_id: Set(None),
             region_code: Set(before.region_code.clone()),
             service_kind: Set(None),
             actor_id: Set(caller.user_id.0),
@@ -654,12 +720,15 @@ pub async fn decide(
     Ok(out)
 }
 
-/// What a voucher pays of `price`: the face value, or the share of the price up to the cap;
-/// never more than it reserved nor than the price. Checked: the product is taken in `i128`.
+/// What a voucher pays of `price` when `outstanding` of it is left to pay: the face value, or
+/// the share of the price up to the cap; never more than it reserved nor than what is left.
+/// Checked: the product is taken in `i128`. Orders pass their price twice (one voucher pays an
+/// order); contracts their amount and the amount less what vouchers paid of it.
 pub fn redemption_amount(
     programme: &voucher_programmes::Model,
     reserved: i64,
     price: i64,
+    outstanding: i64,
 ) -> ApiResult<i64> {
     let rule = match (
         programme.face_value_minor,
@@ -682,7 +751,166 @@ pub fn redemption_amount(
             )))
         }
     };
-    Ok(rule.min(reserved).min(price).max(0))
+    Ok(rule.min(reserved).min(price).min(outstanding).max(0))
+}
+
+/// The voucher and its programme, when the caller's organisation holds it and may spend it
+/// today: issued (not yet spent), within the programme's validity.
+async fn spendable(
+    txn: &DatabaseTransaction,
+    caller: &AuthUser,
+    id: Uuid,
+) -> ApiResult<(vouchers::Model, voucher_programmes::Model)> {
+    let voucher = find_visible(txn, caller, id).await?;
+    if !caller.belongs_to(voucher.organisation_id.into()) {
+        return Err(ApiError::Forbidden(
+            "only the voucher holder's members spend it".to_owned(),
+        ));
+    }
+    let state: VoucherState = voucher.state.parse()?;
+    match state {
+        VoucherState::Issued => {}
+        VoucherState::Redeemed | VoucherState::Claimed => return Err(already_redeemed()),
+        other => {
+            return Err(ApiError::conflict(
+                "voucher_not_issued",
+                format!("the voucher is {other}: it cannot be spent"),
+            ))
+        }
+    }
+    let programme = find_programme(txn, voucher.programme_id).await?;
+    let day = today();
+    if day > programme.valid_until {
+        return Err(ApiError::conflict(
+            "voucher_expired",
+            format!("the voucher was valid until {}", programme.valid_until),
+        ));
+    }
+    if day < programme.valid_from {
+        return Err(ApiError::conflict(
+            "voucher_not_yet_valid",
+            format!("the voucher is valid from {}", programme.valid_from),
+        ));
+    }
+    Ok((voucher, programme))
+}
+
+fn already_redeemed() -> ApiError {
+    ApiError::conflict("voucher_already_redeemed", "the voucher has been spent")
+}
+
+/// Refuses a payee outside the voucher's home region when the programme keeps vouchers home.
+fn ensure_in_region(
+    programme: &voucher_programmes::Model,
+    payee_region: &str,
+    payee: &str,
+) -> ApiResult<()> {
+    if !programme.cross_region && !region_covers(&programme.home_region, payee_region) {
+        return Err(ApiError::conflict(
+            "voucher_out_of_region",
+            format!(
+                "the voucher pays only payees in region {}; this {payee} is in {payee_region}",
+                programme.home_region
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn ensure_currency(
+    programme: &voucher_programmes::Model,
+    what: &str,
+    currency: &str,
+) -> ApiResult<()> {
+    if currency != programme.currency {
+        return Err(ApiError::conflict(
+            "currency_mismatch",
+            format!(
+                "the {what} is in {currency}, the voucher in {}",
+                programme.currency
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Marks the voucher redeemed for `amount` against `paid` (a guarded UPDATE: of concurrent
+/// redemptions one moves it, the others get `voucher_already_redeemed`), writes the redeem
+/// line and the release of what it reserved beyond `amount`.
+async fn spend(
+    txn: &DatabaseTransaction,
+    caller: &AuthUser,
+    voucher: &vouchers::Model,
+    amount: i64,
+    paid: Paid,
+) -> ApiResult<()> {
+    let release = voucher.reserved_minor.checked_sub(amount).ok_or_else(|| {
+        ApiError::Internal(anyhow::anyhow!(
+            "voucher {} pays beyond its reserve",
+            voucher.id
+        ))
+    })?;
+    let mut set = vec![
+        (
+            vouchers::Column::State,
+            Expr::value(VoucherState::Redeemed.as_str()),
+        ),
+        (vouchers::Column::RedeemedMinor, Expr::value(amount)),
+    ];
+    match paid {
+        Paid::Order { id, .. } => set.push((vouchers::Column::OrderId, Expr::value(id))),
+        Paid::Contract(id) => set.push((vouchers::Column::ContractId, Expr::value(id))),
+    }
+    if !move_voucher(txn, voucher, VoucherState::Issued, set).await? {
+        return Err(already_redeemed());
+    }
+    append(
+        txn,
+        voucher,
+        LedgerKind::Redeem,
+        amount,
+        paid,
+        caller.user_id.0,
+        voucher_programmes::Column::RedeemedMinor,
+    )
+    .await?;
+    if release > 0 {
+        append(
+            txn,
+            voucher,
+            LedgerKind::Release,
+            release,
+            paid,
+            caller.user_id.0,
+            voucher_programmes::Column::ReleasedMinor,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Audits a change of the voucher and answers it as it now stands.
+async fn audited(
+    txn: &DatabaseTransaction,
+    caller: &AuthUser,
+    action: &'static str,
+    before: &vouchers::Model,
+) -> ApiResult<VoucherOut> {
+    let id = before.id;
+    let after = vouchers::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("voucher {id}")))?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action,
+        entity_type: "voucher",
+        entity_id: id,
+    }
+    .record(txn, Some(before), Some(&after))
+    .await?;
+    to_out(txn, after).await
 }
 
 /// Spends the voucher on one of the holder's accepted service orders (a member of the holder).
@@ -697,42 +925,7 @@ pub async fn redeem(
     input: RedemptionIn,
 ) -> ApiResult<VoucherOut> {
     let txn = db.begin().await?;
-    let voucher = find_visible(&txn, caller, id).await?;
-    if !caller.belongs_to(voucher.organisation_id.into()) {
-        return Err(ApiError::Forbidden(
-            "only the voucher holder's members spend it".to_owned(),
-        ));
-    }
-    let state: VoucherState = voucher.state.parse()?;
-    match state {
-        VoucherState::Issued => {}
-        VoucherState::Redeemed | VoucherState::Claimed => {
-            return Err(ApiError::conflict(
-                "voucher_already_redeemed",
-                "the voucher has been spent",
-            ))
-        }
-        other => {
-            return Err(ApiError::conflict(
-                "voucher_not_issued",
-                format!("the voucher is {other}: it cannot be spent"),
-            ))
-        }
-    }
-    let programme = find_programme(&txn, voucher.programme_id).await?;
-    let day = today();
-    if day > programme.valid_until {
-        return Err(ApiError::conflict(
-            "voucher_expired",
-            format!("the voucher was valid until {}", programme.valid_until),
-        ));
-    }
-    if day < programme.valid_from {
-        return Err(ApiError::conflict(
-            "voucher_not_yet_valid",
-            format!("the voucher is valid from {}", programme.valid_from),
-        ));
-    }
+    let (voucher, programme) = spendable(&txn, caller, id).await?;
     // The holder's own order only; another's is as unknown as one that does not exist.
     let order = orders::find_visible(&txn, caller, input.order_id).await?;
     if order.requester_organisation_id != voucher.organisation_id {
@@ -752,15 +945,7 @@ pub async fn redeem(
             format!("the programme does not pay for {service_kind} services"),
         ));
     }
-    if !programme.cross_region && !region_covers(&programme.home_region, &service.region_code) {
-        return Err(ApiError::conflict(
-            "voucher_out_of_region",
-            format!(
-                "the voucher pays only providers in region {}; this service is in {}",
-                programme.home_region, service.region_code
-            ),
-        ));
-    }
+    ensure_in_region(&programme, &service.region_code, "service")?;
     let order_state: OrderState = order.state.parse()?;
     let price = match (order_state, order.quote_minor) {
         (OrderState::Accepted | OrderState::Delivered | OrderState::Confirmed, Some(p)) => p,
@@ -774,12 +959,7 @@ pub async fn redeem(
     match order.voucher_id {
         // This very voucher paid it: a concurrent redemption committed after the voucher was
         // read above, so the caller is told what happened to the voucher.
-        Some(paid_by) if paid_by == voucher.id => {
-            return Err(ApiError::conflict(
-                "voucher_already_redeemed",
-                "the voucher has been spent",
-            ))
-        }
+        Some(paid_by) if paid_by == voucher.id => return Err(already_redeemed()),
         Some(_) => {
             return Err(ApiError::conflict(
                 "order_has_voucher",
@@ -788,70 +968,18 @@ pub async fn redeem(
         }
         None => {}
     }
-    if order.currency != programme.currency {
-        return Err(ApiError::conflict(
-            "currency_mismatch",
-            format!(
-                "the order is in {}, the voucher in {}",
-                order.currency, programme.currency
-            ),
-        ));
-    }
-    let amount = redemption_amount(&programme, voucher.reserved_minor, price)?;
-    let release = voucher.reserved_minor.checked_sub(amount).ok_or_else(|| {
-        ApiError::Internal(anyhow::anyhow!("voucher {id} pays beyond its reserve"))
-    })?;
-
-    let moved = move_voucher(
-        &txn,
-        &voucher,
-        VoucherState::Issued,
-        vec![
-            (
-                vouchers::Column::State,
-                Expr::value(VoucherState::Redeemed.as_str()),
-            ),
-            (vouchers::Column::RedeemedMinor, Expr::value(amount)),
-            (vouchers::Column::OrderId, Expr::value(order.id)),
-        ],
-    )
-    .await?;
-    if !moved {
-        return Err(ApiError::conflict(
-            "voucher_already_redeemed",
-            "the voucher has been spent",
-        ));
-    }
-    let paid = orders::update_voucher(&txn, order.id, voucher.id, amount).await?;
-    if !paid {
+    ensure_currency(&programme, "order", &order.currency)?;
+    let amount = redemption_amount(&programme, voucher.reserved_minor, price, price)?;
+    let paid = Paid::Order {
+        id: order.id,
+        kind: service_kind,
+    };
+    spend(&txn, caller, &voucher, amount, paid).await?;
+    if !orders::update_voucher(&txn, order.id, voucher.id, amount).await? {
         return Err(ApiError::conflict(
             "order_has_voucher",
             "a voucher already paid part of this order",
         ));
-    }
-    append(
-        &txn,
-        &voucher,
-        LedgerKind::Redeem,
-        amount,
-        Some(order.id),
-        Some(service_kind),
-        caller.user_id.0,
-        voucher_programmes::Column::RedeemedMinor,
-    )
-    .await?;
-    if release > 0 {
-        append(
-            &txn,
-            &voucher,
-            LedgerKind::Release,
-            release,
-            Some(order.id),
-            Some(service_kind),
-            caller.user_id.0,
-            voucher_programmes::Column::ReleasedMinor,
-        )
-        .await?;
     }
     orders::record_event(
         &txn,
@@ -862,26 +990,180 @@ pub async fn redeem(
         Some(amount),
     )
     .await?;
-    let after = vouchers::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("voucher {id}")))?;
-    AuditEntry {
-        actor: Some(caller),
-        service: SERVICE,
-        action: "voucher.redeem",
-        entity_type: "voucher",
-        entity_id: id,
-    }
-    .record(&txn, Some(&voucher), Some(&after))
-    .await?;
-    let out = to_out(&txn, after).await?;
+    let out = audited(&txn, caller, "voucher.redeem", &voucher).await?;
     txn.commit().await?;
     Ok(out)
 }
 
-/// The provider claims what the voucher paid, once the requester confirmed the order (a
-/// member of the provider). Once only.
+/// Spends the voucher on a signed technology contract the holder is the buyer of (a member of
+/// the holder), when its programme pays contracts. It pays the programme's rule on the
+/// contract amount, never more than is left of that amount after earlier vouchers.
+/// Refused with a problem code: those of [`redeem`]'s voucher checks, `contract_not_eligible`
+/// (the programme pays service orders only), 403 when the holder is not the contract's buyer
+/// (404 when the caller cannot see the contract), `contract_not_signed`,
+/// `voucher_out_of_region` (the seller), `currency_mismatch`, `contract_paid`.
+#[tracing::instrument(skip_all, fields(voucher.id = %id, contract.id = %input.contract_id))]
+pub async fn redeem_contract(
+    db: &impl TransactionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+    input: ContractRedemptionIn,
+) -> ApiResult<VoucherOut> {
+    let txn = db.begin().await?;
+    let (voucher, programme) = spendable(&txn, caller, id).await?;
+    // Who may see the contract at all is the contract's own rule; a hidden one is a 404.
+    let contract = super::contracts::get(&txn, caller, input.contract_id).await?;
+    if contract.buyer_organisation_id != Some(voucher.organisation_id) {
+        return Err(ApiError::Forbidden(
+            "a voucher pays only a contract its holder is the buyer of".to_owned(),
+        ));
+    }
+    if !programme.pays_contracts {
+        return Err(ApiError::conflict(
+            "contract_not_eligible",
+            "this programme's vouchers pay service orders, not technology contracts",
+        ));
+    }
+    if contract.status != ContractStatus::Signed.as_str() {
+        return Err(ApiError::conflict(
+            "contract_not_signed",
+            format!(
+                "the contract is {}: a voucher pays a signed contract",
+                contract.status
+            ),
+        ));
+    }
+    ensure_in_region(
+        &programme,
+        &contract.seller_region_code,
+        "contract's seller",
+    )?;
+    ensure_currency(&programme, "contract", &contract.currency)?;
+    // Take the contract's row lock before reading what is left to pay, so that redemptions of
+    // other vouchers against it wait here and then read what this one paid (PostgreSQL; SQLite
+    // has one writer already). The guarded UPDATE below would refuse an overpayment anyway.
+    contracts::Entity::update_many()
+        .col_expr(
+            contracts::Column::VoucherPaidMinor,
+            Expr::col(contracts::Column::VoucherPaidMinor).into(),
+        )
+        .filter(contracts::Column::Id.eq(contract.id))
+        .exec(&txn)
+        .await?;
+    let contract = super::contracts::find(&txn, contract.id).await?;
+    let outstanding = contract
+        .contract_amount_minor
+        .checked_sub(contract.voucher_paid_minor)
+        .filter(|left| *left > 0)
+        .ok_or_else(|| {
+            ApiError::conflict(
+                "contract_paid",
+                "vouchers have paid the whole contract amount already",
+            )
+        })?;
+    let amount = redemption_amount(
+        &programme,
+        voucher.reserved_minor,
+        contract.contract_amount_minor,
+        outstanding,
+    )?;
+    spend(&txn, caller, &voucher, amount, Paid::Contract(contract.id)).await?;
+    let paid = contracts::Entity::update_many()
+        .col_expr(
+            contracts::Column::VoucherPaidMinor,
+            Expr::col(contracts::Column::VoucherPaidMinor).add(amount),
+        )
+        .filter(contracts::Column::Id.eq(contract.id))
+        .filter(
+            Expr::expr(Expr::col(contracts::Column::VoucherPaidMinor).add(amount))
+                .lte(Expr::col(contracts::Column::ContractAmountMinor)),
+        )
+        .exec(&txn)
+        .await?;
+    if paid.rows_affected != 1 {
+        return Err(ApiError::conflict(
+            "contract_paid",
+            "vouchers have paid the whole contract amount already",
+        ));
+    }
+    let out = audited(&txn, caller, "voucher.redeem", &voucher).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// What a redeemed voucher paid, if the caller is a member of its payee (the order's provider,
+/// the contract's seller), checked for being claimable: the order confirmed, the contract
+/// still signed.
+async fn claimable(
+    txn: &DatabaseTransaction,
+    caller: &AuthUser,
+    voucher: &vouchers::Model,
+) -> ApiResult<Paid> {
+    let forbidden = || {
+        ApiError::Forbidden(
+            "only the provider of the order, or the seller of the contract, the voucher paid claims it"
+                .to_owned(),
+        )
+    };
+    if let Some(order_id) = voucher.order_id {
+        let order = service_orders::Entity::find_by_id(order_id)
+            .one(txn)
+            .await?
+            .filter(|o| caller.belongs_to(o.provider_organisation_id.into()))
+            .ok_or_else(forbidden)?;
+        let service = services::Entity::find_by_id(order.service_id)
+            .one(txn)
+            .await?
+            .ok_or_else(|| ApiError::not_found(format!("service {}", order.service_id)))?;
+        ensure_redeemed(voucher)?;
+        if order.state != OrderState::Confirmed.as_str() {
+            return Err(ApiError::conflict(
+                "order_not_confirmed",
+                "the requester has not confirmed delivery yet",
+            ));
+        }
+        return Ok(Paid::Order {
+            id: order.id,
+            kind: service.kind.parse()?,
+        });
+    }
+    if let Some(contract_id) = voucher.contract_id {
+        let contract = contracts::Entity::find_by_id(contract_id)
+            .one(txn)
+            .await?
+            .filter(|c| {
+                c.seller_organisation_id
+                    .is_some_and(|s| caller.belongs_to(s.into()))
+            })
+            .ok_or_else(forbidden)?;
+        ensure_redeemed(voucher)?;
+        if contract.status != ContractStatus::Signed.as_str() {
+            return Err(ApiError::conflict(
+                "contract_not_signed",
+                format!("the contract is {}: nothing to claim", contract.status),
+            ));
+        }
+        return Ok(Paid::Contract(contract.id));
+    }
+    Err(forbidden())
+}
+
+fn ensure_redeemed(voucher: &vouchers::Model) -> ApiResult<()> {
+    match voucher.state.parse::<VoucherState>()? {
+        VoucherState::Redeemed => Ok(()),
+        VoucherState::Claimed => Err(ApiError::conflict(
+            "voucher_claimed",
+            "the voucher was claimed already",
+        )),
+        other => Err(ApiError::conflict(
+            "voucher_not_redeemed",
+            format!("the voucher is {other}: nothing to claim"),
+        )),
+    }
+}
+
+/// The payee claims what the voucher paid (a member of the provider, once the requester
+/// confirmed the order; a member of the seller, while the contract stands). Once only.
 #[tracing::instrument(skip_all, fields(voucher.id = %id))]
 pub async fn claim(
     db: &impl TransactionTrait,
@@ -890,40 +1172,7 @@ pub async fn claim(
 ) -> ApiResult<VoucherOut> {
     let txn = db.begin().await?;
     let voucher = find_visible(&txn, caller, id).await?;
-    let order = match voucher.order_id {
-        Some(o) => service_orders::Entity::find_by_id(o).one(&txn).await?,
-        None => None,
-    };
-    let Some(order) = order.filter(|o| caller.belongs_to(o.provider_organisation_id.into())) else {
-        return Err(ApiError::Forbidden(
-            "only the provider of the order the voucher paid claims it".to_owned(),
-        ));
-    };
-    match voucher.state.parse::<VoucherState>()? {
-        VoucherState::Redeemed => {}
-        VoucherState::Claimed => {
-            return Err(ApiError::conflict(
-                "voucher_claimed",
-                "the voucher was claimed already",
-            ))
-        }
-        other => {
-            return Err(ApiError::conflict(
-                "voucher_not_redeemed",
-                format!("the voucher is {other}: nothing to claim"),
-            ))
-        }
-    }
-    if order.state != OrderState::Confirmed.as_str() {
-        return Err(ApiError::conflict(
-            "order_not_confirmed",
-            "the requester has not confirmed delivery yet",
-        ));
-    }
-    let service = services::Entity::find_by_id(order.service_id)
-        .one(&txn)
-        .await?;
-    let service_kind = service.map(|s| s.kind.parse::<ServiceKind>()).transpose()?;
+    let paid = claimable(&txn, caller, &voucher).await?;
     let moved = move_voucher(
         &txn,
         &voucher,
@@ -945,26 +1194,12 @@ pub async fn claim(
         &voucher,
         LedgerKind::Claim,
         voucher.redeemed_minor,
-        Some(order.id),
-        service_kind,
+        paid,
         caller.user_id.0,
         voucher_programmes::Column::ClaimedMinor,
     )
     .await?;
-    let after = vouchers::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("voucher {id}")))?;
-    AuditEntry {
-        actor: Some(caller),
-        service: SERVICE,
-        action: "voucher.claim",
-        entity_type: "voucher",
-        entity_id: id,
-    }
-    .record(&txn, Some(&voucher), Some(&after))
-    .await?;
-    let out = to_out(&txn, after).await?;
+    let out = audited(&txn, caller, "voucher.claim", &voucher).await?;
     txn.commit().await?;
     Ok(out)
 }
@@ -1007,6 +1242,33 @@ async fn sums_by(
         .into_tuple::<(Option<String>, String, i64, i64)>()
         .all(db)
         .await?)
+}
+
+/// Sums of a programme's ledger lines that name a technology contract, by kind, keyed
+/// `technology_contract` so they sit beside the service kinds in the report.
+async fn contract_sums(
+    db: &impl ConnectionTrait,
+    programme: Uuid,
+) -> ApiResult<Vec<(Option<String>, String, i64, i64)>> {
+    let sums = voucher_ledger::Entity::find()
+        .select_only()
+        .column(voucher_ledger::Column::Kind)
+        .column_as(
+            Expr::cust("CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT)"),
+            "total",
+        )
+        .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "n")
+        .filter(voucher_ledger::Column::ProgrammeId.eq(programme))
+        .filter(voucher_ledger::Column::ContractId.is_not_null())
+        .group_by(voucher_ledger::Column::Kind)
+        .into_tuple::<(String, i64, i64)>()
+        .all(db)
+        .await?;
+    let key = VoucherTarget::TechnologyContract.as_str();
+    Ok(sums
+        .into_iter()
+        .map(|(kind, total, n)| (Some(key.to_owned()), kind, total, n))
+        .collect())
 }
 
 fn rows(sums: Vec<(Option<String>, String, i64, i64)>) -> ApiResult<Vec<ReportRow>> {
@@ -1090,7 +1352,11 @@ pub async fn report(
         ledger_released_minor: total(LedgerKind::Release),
         ledger_claimed_minor: total(LedgerKind::Claim),
         by_region: rows(sums_by(db, id, voucher_ledger::Column::RegionCode).await?)?,
-        by_service_kind: rows(sums_by(db, id, voucher_ledger::Column::ServiceKind).await?)?,
+        by_service_kind: {
+            let mut sums = sums_by(db, id, voucher_ledger::Column::ServiceKind).await?;
+            sums.extend(contract_sums(db, id).await?);
+            rows(sums)?
+        },
         recent,
         programme: programme_out(programme),
     })

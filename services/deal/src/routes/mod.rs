@@ -8,6 +8,7 @@ pub mod distribution;
 pub mod documents;
 pub mod fx_rates;
 pub mod offices;
+pub mod order_documents;
 pub mod payments;
 pub mod price_listings;
 pub mod registrations;

@@ -11,7 +11,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 use wire::services::{
     OrderIn, OrderListParams, OrderOut, OrderStepIn, QuoteIn, ServiceIn, ServiceListParams,
-    ServiceOut,
+    ServiceOut, ServicePatch, ServiceWithdrawIn,
 };
 use wire::Page;
 
@@ -23,7 +23,8 @@ use crate::DealState;
 pub fn router() -> OpenApiRouter<DealState> {
     OpenApiRouter::new()
         .routes(routes!(list_services, publish_service))
-        .routes(routes!(get_service))
+        .routes(routes!(get_service, update_service))
+        .routes(routes!(withdraw_service))
         .routes(routes!(list_orders, create_order))
         .routes(routes!(get_order))
         .routes(routes!(quote_order))
@@ -70,6 +71,52 @@ async fn get_service(
     AppPath(id): AppPath<Uuid>,
 ) -> ApiResult<AppJson<ServiceOut>> {
     services::get(&state.db, id).await.map(AppJson)
+}
+
+/// Change your organisation's service: the fields given replace the stored ones, checked as on
+/// publishing; `version` must be the one you read.
+#[utoipa::path(patch, path = "/api/v1/services/{id}", tag = "services", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Service id")), request_body = ServicePatch,
+    responses((status = 200, body = ServiceOut), (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn update_service(
+    State(state): State<DealState>,
+    caller: AuthUser,
+    AppPath(id): AppPath<Uuid>,
+    AppJson(patch): AppJson<ServicePatch>,
+) -> ApiResult<AppJson<ServiceOut>> {
+    services::update(&state.db, &caller, id, patch)
+        .await
+        .map(AppJson)
+}
+
+/// Withdraw your organisation's service from the directory: it takes no new requests; orders
+/// already placed finish.
+#[utoipa::path(post, path = "/api/v1/services/{id}/withdraw", tag = "services", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Service id")), request_body = ServiceWithdrawIn,
+    responses((status = 200, body = ServiceOut), (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn withdraw_service(
+    State(state): State<DealState>,
+    caller: AuthUser,
+    AppPath(id): AppPath<Uuid>,
+    AppJson(input): AppJson<ServiceWithdrawIn>,
+) -> ApiResult<AppJson<ServiceOut>> {
+    services::withdraw(&state.db, &caller, id, input)
+        .await
+        .map(AppJson)
 }
 
 /// Orders your organisation placed (`side=requester`) or received (`side=provider`).

@@ -10,8 +10,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 use wire::services::{
-    LedgerLineOut, ProgrammeIn, ProgrammeOut, ProgrammeReport, RedemptionIn, VoucherApplicationIn,
-    VoucherDecisionIn, VoucherListParams, VoucherOut,
+    ContractRedemptionIn, LedgerLineOut, ProgrammeIn, ProgrammeOut, ProgrammeReport, RedemptionIn,
+    VoucherApplicationIn, VoucherDecisionIn, VoucherListParams, VoucherOut,
 };
 use wire::{Page, PageParams};
 
@@ -30,6 +30,7 @@ pub fn router() -> OpenApiRouter<DealState> {
         .routes(routes!(get_voucher))
         .routes(routes!(decide))
         .routes(routes!(redeem))
+        .routes(routes!(redeem_contract))
         .routes(routes!(claim))
 }
 
@@ -128,7 +129,8 @@ async fn report(
     vouchers::report(&state.db, &caller, id).await.map(AppJson)
 }
 
-/// Your organisation's vouchers; all of them for operators.
+/// Your organisation's vouchers; all of them for operators; with `contract_id`, those that paid
+/// that contract (its seller sees them too, to claim them).
 #[utoipa::path(get, path = "/api/v1/vouchers", tag = "vouchers", security(("bearer" = [])), params(VoucherListParams),
     responses((status = 200, body = Page<VoucherOut>), (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -201,7 +203,32 @@ async fn redeem(
         .map(AppJson)
 }
 
-/// Claim what the voucher paid (the provider, once the order is confirmed).
+/// Spend the voucher on a signed technology contract your organisation is the buyer of, when
+/// the programme pays contracts (once). It pays the programme's rule on the contract amount,
+/// never more than vouchers have left unpaid of it; the seller claims it.
+#[utoipa::path(post, path = "/api/v1/vouchers/{id}/contract-redemptions", tag = "vouchers", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Voucher id")), request_body = ContractRedemptionIn,
+    responses((status = 200, body = VoucherOut), (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn redeem_contract(
+    State(state): State<DealState>,
+    caller: AuthUser,
+    AppPath(id): AppPath<Uuid>,
+    AppJson(input): AppJson<ContractRedemptionIn>,
+) -> ApiResult<AppJson<VoucherOut>> {
+    vouchers::redeem_contract(&state.db, &caller, id, input)
+        .await
+        .map(AppJson)
+}
+
+/// Claim what the voucher paid (the provider once the order is confirmed; the seller of the
+/// contract it paid while the contract stands).
 #[utoipa::path(post, path = "/api/v1/vouchers/{id}/claim", tag = "vouchers", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Voucher id")),
     responses((status = 200, body = VoucherOut), (status = 400, body = Problem, content_type = "application/problem+json"),

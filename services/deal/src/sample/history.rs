@@ -257,6 +257,7 @@ pub async fn load<C: ConnectionTrait + TransactionTrait>(
                 intermediary_party_id: Set(None),
                 payment_method: Set(None),
                 objectives: Set(None),
+                voucher_paid_minor: Set(0),
             });
             registration_rows.push(registrations::ActiveModel {
                 id: Set(new_uuid()),

@@ -114,6 +114,8 @@ pub async fn load(db: &impl ConnectionTrait, today: NaiveDate) -> anyhow::Result
             version: Set(1),
             created_at: Set(now.into()),
             updated_at: Set(now.into()),
+            withdrawn_at: Set(None),
+            withdrawn_by: Set(None),
         }
         .insert(db)
         .await?;
@@ -155,6 +157,8 @@ pub async fn load(db: &impl ConnectionTrait, today: NaiveDate) -> anyhow::Result
         valid_until: Set(today + Duration::days(335)),
         cross_region: Set(false),
         home_region: Set("450000".to_owned()),
+        // The sample programme pays technology contracts too, so the contract page offers it.
+        pays_contracts: Set(true),
         issued_minor: Set(0),
         redeemed_minor: Set(0),
         released_minor: Set(0),

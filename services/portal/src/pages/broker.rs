@@ -8,6 +8,7 @@
 
 mod contract;
 mod contract_form;
+mod contract_vouchers;
 mod deal;
 mod documents;
 mod workspace;
@@ -30,6 +31,7 @@ pub fn routes() -> Router<Portal> {
         .merge(deal::routes())
         .merge(contract_form::routes())
         .merge(contract::routes())
+        .merge(contract_vouchers::routes())
         .merge(documents::routes())
 }
 

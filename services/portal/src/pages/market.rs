@@ -29,6 +29,8 @@ pub fn routes() -> Router<Portal> {
         .route("/services", get(directory))
         .route("/services/{id}", get(show))
         .route("/services/{id}/order", post(order))
+        .route("/services/{id}/edit", post(edit_service))
+        .route("/services/{id}/withdraw", post(withdraw_service))
         .route("/my/services", get(mine).post(publish))
         .route("/orders/{id}", get(order_page))
         .route("/orders/{id}/{action}", post(order_action))
@@ -141,8 +143,11 @@ struct ShowPage {
     ctx: Ctx,
     labels: Labels,
     service: ServiceOut,
-    /// The viewer's organisation may request it (signed in, in an organisation, not its own).
+    /// The viewer's organisation may request it (signed in, in an organisation, not its own,
+    /// not withdrawn).
     can_order: bool,
+    /// The viewer's organisation provides it: the page offers editing and withdrawing.
+    mine: bool,
 }
 
 impl ShowPage {
@@ -154,6 +159,15 @@ impl ShowPage {
     }
     fn region(&self) -> String {
         self.labels.region(&self.service.region_code)
+    }
+    /// An amount as the edit form shows it: yuan, as typed back.
+    fn yuan(&self, minor: &i64) -> String {
+        let scale = 10i64.pow(crate::money::exponent_of(&self.service.currency));
+        if scale == 1 {
+            minor.to_string()
+        } else {
+            format!("{}.{:02}", minor / scale, (minor % scale).abs())
+        }
     }
     fn fields(&self) -> String {
         self.service
@@ -172,15 +186,94 @@ async fn show(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<Uuid>
         Labels::load(&portal, &viewer)
     );
     let service = service.map_err(|e| viewer.fail(e))?;
-    let can_order = viewer
-        .organisation_id()
-        .is_some_and(|o| o.0 != service.provider_organisation_id);
+    let org = viewer.organisation_id().map(|o| o.0);
+    let mine = org == Some(service.provider_organisation_id);
+    let can_order = org.is_some() && !mine && service.withdrawn_at.is_none();
     Ok(render(&ShowPage {
         ctx: Ctx::new(&viewer, "services"),
         labels,
         service,
         can_order,
+        mine,
     }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct EditForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    capacity: String,
+    #[serde(default)]
+    lead_time_days: String,
+    #[serde(default)]
+    price_min: String,
+    #[serde(default)]
+    price_max: String,
+    #[serde(default)]
+    accreditation: String,
+}
+
+/// The provider's edit form: the fields shown replace the stored ones (empty capacity or
+/// accreditation clears it); the API checks them as on publishing and the version.
+async fn edit_service(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<Uuid>,
+    Form(form): Form<EditForm>,
+) -> PageResult {
+    viewer.require_login()?;
+    let body = json!({
+        "version": number(&form.version),
+        "title": form.title,
+        "description": form.description,
+        "capacity": form.capacity.trim(),
+        "lead_time_days": number(&form.lead_time_days),
+        "price_min_minor": fen(&form.price_min),
+        "price_max_minor": fen(&form.price_max),
+        "accreditation": form.accreditation.trim(),
+    });
+    portal
+        .api
+        .json::<ServiceOut>(
+            viewer.caller(),
+            http::Method::PATCH,
+            &format!("/api/v1/services/{id}"),
+            &body,
+        )
+        .await
+        .map_err(|e| viewer.fail(e))?;
+    Ok(done(&format!("/services/{id}"), "saved"))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct WithdrawForm {
+    #[serde(default)]
+    version: String,
+}
+
+/// Withdraws the service from the directory (its provider; open orders carry on).
+async fn withdraw_service(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<Uuid>,
+    Form(form): Form<WithdrawForm>,
+) -> PageResult {
+    viewer.require_login()?;
+    portal
+        .api
+        .post::<ServiceOut>(
+            viewer.caller(),
+            &format!("/api/v1/services/{id}/withdraw"),
+            &json!({"version": number(&form.version)}),
+        )
+        .await
+        .map_err(|e| viewer.fail(e))?;
+    Ok(done(&format!("/services/{id}"), "withdrawn"))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -345,6 +438,8 @@ struct OrderPage {
     requester: bool,
     /// The requester's vouchers that could pay this order.
     vouchers: Vec<VoucherOut>,
+    /// The order's documents and the upload form's kinds.
+    documents: super::order_documents::DocumentsView,
 }
 
 impl OrderPage {
@@ -424,12 +519,14 @@ async fn order_page(
     } else {
         Vec::new()
     };
+    let documents = super::order_documents::load(&portal, &viewer, &id.to_string()).await;
     Ok(render(&OrderPage {
         ctx: Ctx::new(&viewer, "services"),
         order,
         provider,
         requester,
         vouchers,
+        documents,
     }))
 }
 

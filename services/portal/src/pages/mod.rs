@@ -27,6 +27,7 @@ mod market;
 mod my;
 mod notifications;
 mod office;
+mod order_documents;
 mod partners;
 mod translations;
 mod tto;
@@ -51,6 +52,7 @@ pub fn routes() -> Router<Portal> {
         .merge(translations::routes())
         .merge(office::routes())
         .merge(market::routes())
+        .merge(order_documents::routes())
         .merge(vouchers::routes())
         .merge(partners::routes())
 }

@@ -208,6 +208,8 @@ struct ProgrammeForm {
     home_region: String,
     #[serde(default)]
     cross_region: Option<String>,
+    #[serde(default)]
+    pays_contracts: Option<String>,
     /// Checkbox values arrive one per key; the form names each kind.
     #[serde(default)]
     kind_pilot_scale: Option<String>,
@@ -259,6 +261,7 @@ async fn create(
         "valid_from": form.valid_from.trim(),
         "valid_until": form.valid_until.trim(),
         "cross_region": form.cross_region.is_some(),
+        "pays_contracts": form.pays_contracts.is_some(),
         "home_region": form.home_region.trim(),
     });
     if face.is_empty() {
@@ -321,6 +324,9 @@ impl ReportPage {
         self.labels.region(&r.key)
     }
     fn kind(&self, r: &ReportRow) -> String {
+        if r.key == wire::VoucherTarget::TechnologyContract.as_str() {
+            return self.ctx.t.t("svc.technology_contract").to_owned();
+        }
         ServiceKind::parse(&r.key).map_or_else(|| r.key.clone(), |k| kind_word(&self.ctx, k))
     }
     fn line_kind(&self, kind: &wire::LedgerKind) -> String {

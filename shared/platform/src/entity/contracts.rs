@@ -52,6 +52,9 @@ pub struct Model {
     /// Social and economic objectives (社会经济目标) from the registration form.
     #[sea_orm(column_type = "Text", nullable)]
     pub objectives: Option<String>,
+    /// How much of the contract amount innovation vouchers have paid (migration 110); never
+    /// more than `contract_amount_minor`.
+    pub voucher_paid_minor: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

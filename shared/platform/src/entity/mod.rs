@@ -53,6 +53,7 @@ pub mod registration_offices;
 pub mod registrations;
 pub mod saved_searches;
 pub mod service_fields;
+pub mod service_order_documents;
 pub mod service_order_events;
 pub mod service_orders;
 pub mod services;

@@ -25,6 +25,9 @@ pub struct Model {
     pub version: i32,
     pub created_at: DateTimeWithTimeZone,
     pub updated_at: DateTimeWithTimeZone,
+    /// When the provider withdrew it from the directory (migration 110).
+    pub withdrawn_at: Option<DateTimeWithTimeZone>,
+    pub withdrawn_by: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,8 @@ pub struct Model {
     pub amount_minor: i64,
     pub currency: String,
     pub order_id: Option<Uuid>,
+    /// The technology contract the line's voucher paid (migration 110).
+    pub contract_id: Option<Uuid>,
     pub region_code: String,
     pub service_kind: Option<String>,
     pub actor_id: Uuid,

@@ -28,6 +28,8 @@ pub struct Model {
     pub sample: bool,
     pub created_by: Uuid,
     pub created_at: DateTimeWithTimeZone,
+    /// Whether its vouchers may pay technology contracts too (migration 110).
+    pub pays_contracts: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

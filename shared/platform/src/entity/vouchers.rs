@@ -18,6 +18,8 @@ pub struct Model {
     pub redeemed_minor: i64,
     pub currency: String,
     pub order_id: Option<Uuid>,
+    /// The technology contract it paid (migration 110), if it paid one instead of an order.
+    pub contract_id: Option<Uuid>,
     #[sea_orm(column_type = "Text", nullable)]
     pub decision_note: Option<String>,
     pub applied_by: Uuid,

@@ -117,7 +117,9 @@ pub use matching::{
 };
 pub use office::{DecisionKind, OfficeKind, PartyRole, PaymentMethod};
 pub use partners::{AgencyScope, PartnerGroup};
-pub use services::{LedgerKind, OrderState, ServiceKind, VoucherState};
+pub use services::{
+    LedgerKind, OrderDocumentKind, OrderState, ServiceKind, VoucherState, VoucherTarget,
+};
 pub use tto::{
     AccessDecision, AccessStatus, DisclosureTerms, DistributionRecipient, DossierAction,
     EvaluationMethod, GrantKind, ListingDocumentKind, PriceMethod,

@@ -61,3 +61,25 @@ vocabulary! {
         Claim = "claim",
     }
 }
+
+vocabulary! {
+    /// What a voucher paid: a service order or a technology contract. The programme report's
+    /// line for contracts, beside the service kinds, is keyed `technology_contract`.
+    pub enum VoucherTarget {
+        ServiceOrder = "service_order",
+        TechnologyContract = "technology_contract",
+    }
+}
+
+vocabulary! {
+    /// What a document attached to a service order is.
+    pub enum OrderDocumentKind {
+        /// The provider's quote or the requester's specification.
+        Quote = "quote",
+        /// A test or inspection report (检测报告).
+        TestReport = "test_report",
+        /// A delivery note or acceptance record.
+        DeliveryNote = "delivery_note",
+        Other = "other",
+    }
+}

@@ -485,6 +485,7 @@ async fn insert_contract(
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(str::to_owned)),
+        voucher_paid_minor: Set(0),
     }
     .insert(txn)
     .await

@@ -351,6 +351,7 @@ pub async fn to_out(db: &impl ConnectionTrait, c: contracts::Model) -> ApiResult
             fx_rate_date: rate.as_ref().map(|r| r.rate_date),
             fx_rate_source: rate.map(|r| r.source),
         },
+        voucher_paid_minor: c.voucher_paid_minor,
         cost_lines: lines
             .into_iter()
             .map(|l| CostLineIn {

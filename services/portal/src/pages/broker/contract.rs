@@ -234,6 +234,7 @@ struct ContractPage {
     today: String,
     typed: Typed,
     documents: super::documents::DocumentsView,
+    vouchers: super::contract_vouchers::VouchersView,
 }
 
 impl ContractPage {
@@ -323,6 +324,7 @@ async fn contract_page(
         brokers.push((name, b.role.clone()));
     }
     let documents = super::documents::load(portal, viewer, id).await;
+    let vouchers = super::contract_vouchers::load(portal, viewer, &c).await;
     let history = match &c.registration {
         Some(r) => portal
             .api
@@ -479,6 +481,7 @@ async fn contract_page(
         today: chrono::Utc::now().date_naive().to_string(),
         typed,
         documents,
+        vouchers,
         ctx,
     };
     let mut resp = render(&page);
