@@ -7,6 +7,7 @@ mod auth;
 mod authorisation;
 mod authz_matrix;
 mod backup;
+mod city_scope;
 mod bad_input;
 mod crash_safety;
 mod dashboard;

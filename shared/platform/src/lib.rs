@@ -5,6 +5,7 @@
 //! agree on it.
 
 pub mod audit;
+pub mod city_scope;
 pub mod auth;
 pub mod config;
 pub mod countries;

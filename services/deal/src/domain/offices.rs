@@ -104,40 +104,6 @@ pub async fn acting_for(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResu
     Ok(ids)
 }
 
-/// The cities a city office's operators are confined to: the cities of the city offices that
-/// list the caller (a city sub-market). `None` for everyone else: a platform operator in no
-/// office, the provincial office's operators, anonymous readers and members of organisations
-/// read the region as before. The same membership that decides whose registrations an office
-/// works decides whose statistics it reads.
-#[tracing::instrument(skip_all)]
-pub async fn city_scope(
-    db: &impl ConnectionTrait,
-    caller: Option<&AuthUser>,
-) -> ApiResult<Option<Vec<String>>> {
-    let Some(caller) = caller else {
-        return Ok(None);
-    };
-    let ids = memberships(db, caller.user_id.0).await?;
-    if ids.is_empty() {
-        return Ok(None);
-    }
-    let offices = registration_offices::Entity::find()
-        .filter(registration_offices::Column::Id.is_in(ids))
-        .filter(registration_offices::Column::Active.eq(true))
-        .all(db)
-        .await?;
-    if offices
-        .iter()
-        .any(|o| o.kind == OfficeKind::Provincial.as_str())
-    {
-        return Ok(None);
-    }
-    let mut cities: Vec<String> = offices.iter().map(|o| city_of(&o.region_code)).collect();
-    cities.sort();
-    cities.dedup();
-    Ok((!cities.is_empty()).then_some(cities))
-}
-
 /// 403 unless the caller acts for `office`.
 pub async fn ensure_acts_for(
     db: &impl ConnectionTrait,

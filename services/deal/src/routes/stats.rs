@@ -12,7 +12,6 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::domain::export::{self, Format};
-use crate::domain::offices;
 use crate::domain::stats::{
     self, AseanOut, Audience, BrokerPerformance, BrokerStatsParams, DrillOut, Kpis, TargetsOut,
     TargetsParams, TurnoverOut, TurnoverParams,
@@ -53,14 +52,14 @@ fn audience(state: &DealState, caller: Option<&AuthUser>) -> Audience {
 }
 
 /// The query as `caller` may ask it and the audience they read as: the operators of city
-/// offices read their city (`offices::city_scope`, `stats::confine`) as operators; everyone
+/// offices read their city (`platform::city_scope::cities`, `stats::confine`) as operators; everyone
 /// else as before.
 async fn reading(
     state: &DealState,
     caller: Option<&AuthUser>,
     params: TurnoverParams,
 ) -> ApiResult<(TurnoverParams, Audience)> {
-    match offices::city_scope(&state.db, caller).await? {
+    match platform::city_scope::cities(&state.db, caller).await? {
         Some(cities) => Ok((stats::confine(&params, &cities)?, Audience::Operator)),
         None => Ok((params, audience(state, caller))),
     }
@@ -75,7 +74,7 @@ async fn turnover_contracts(
     caller: AuthUser,
     AppQuery(params): AppQuery<TurnoverParams>,
 ) -> ApiResult<AppJson<DrillOut>> {
-    let params = match offices::city_scope(&state.db, Some(&caller)).await? {
+    let params = match platform::city_scope::cities(&state.db, Some(&caller)).await? {
         Some(cities) => stats::confine(&params, &cities)?,
         None => {
             caller.require_operator()?;

@@ -5,6 +5,7 @@
 use chrono::{Duration, NaiveDate, Utc};
 use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
+use platform::city_scope::OperatorScope;
 use platform::entity::listing_reviews;
 use platform::error::{ApiError, ApiResult, Validator};
 use platform::ids::new_uuid;
@@ -147,7 +148,8 @@ pub async fn submit(
 }
 
 /// Operator publishes or rejects a submitted listing, or approves (`publish`) or rejects a
-/// published listing's pending revision.
+/// published listing's pending revision; within their cities for a city office's operator
+/// (`platform::city_scope`).
 #[tracing::instrument(skip_all, fields(listing.id = %id))]
 pub async fn review(
     db: &(impl ConnectionTrait + TransactionTrait),
@@ -156,8 +158,15 @@ pub async fn review(
     id: Uuid,
     input: ReviewIn,
 ) -> ApiResult<()> {
-    caller.require_operator()?;
+    let scope = OperatorScope::of(db, caller).await?;
     let header = listings::header(db, kind, id).await?;
+    // A city office's operator reviews their cities' listings only; another city's is
+    // answered as if it did not exist.
+    scope
+        .ensure_organisation(db, header.organisation_id, || {
+            format!("{} {id}", kind.as_str())
+        })
+        .await?;
     if header.status == ListingStatus::Published {
         // A published listing is reviewed again only through its pending revision.
         return super::revisions::review(db, caller, &header, &input).await;

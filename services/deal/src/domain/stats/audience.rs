@@ -28,7 +28,7 @@ impl Audience {
 }
 
 /// Confines a turnover query to the cities a city office's operators work
-/// (`offices::city_scope`): one naming another city is refused, one naming none reads their
+/// (`platform::city_scope::cities`): one naming another city is refused, one naming none reads their
 /// (only) city. Within it they read as operators do.
 pub fn confine(params: &TurnoverParams, cities: &[String]) -> ApiResult<TurnoverParams> {
     let mut p = params.clone();
