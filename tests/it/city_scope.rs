@@ -5,12 +5,23 @@
 //! and members of organisations are refused; the same approval twice at once has one winner.
 
 use integration_tests::deals::{contract_body, days_ago, Org};
+use integration_tests::http::OPERATOR_PASSWORD;
 use integration_tests::listings::{achievement_body, need_body};
 use integration_tests::{db_test, TestApp};
 use serde_json::{json, Value};
 
 /// A city office for `region` with one platform operator in it; returns that operator's token.
 async fn city_operator(app: &TestApp, admin: &str, region: &str, name: &str) -> String {
+    city_operator_with_email(app, admin, region, name).await.0
+}
+
+/// As [`city_operator`]; also returns the operator's e-mail (to sign in to the portal).
+async fn city_operator_with_email(
+    app: &TestApp,
+    admin: &str,
+    region: &str,
+    name: &str,
+) -> (String, String) {
     let office = app
         .post(
             "/api/v1/offices",
@@ -22,7 +33,14 @@ async fn city_operator(app: &TestApp, admin: &str, region: &str, name: &str) -> 
         .as_str()
         .expect("office id")
         .to_owned();
-    let op = app.operator_token().await;
+    let email = format!(
+        "clerk-{}@{region}.office.test",
+        uuid::Uuid::now_v7().simple()
+    );
+    listing::domain::accounts::create_operator(&app.db, &email, "City operator", OPERATOR_PASSWORD)
+        .await
+        .expect("create operator");
+    let op = app.login(&email, OPERATOR_PASSWORD).await;
     let me = app.get("/api/v1/me", Some(&op)).await;
     let user = me.assert_status(200)["user_id"]
         .as_str()
@@ -35,7 +53,7 @@ async fn city_operator(app: &TestApp, admin: &str, region: &str, name: &str) -> 
     )
     .await
     .assert_status(201);
-    op
+    (op, email)
 }
 
 /// The ids in a page (`items`) or a plain array.
@@ -95,7 +113,7 @@ async fn submitted_contract(app: &TestApp, seller: &Org, buyer: &Org) -> (String
 db_test! {
     async fn a_city_operator_sees_and_decides_only_their_own_citys_listings_and_organisations(app: TestApp) {
         let admin = app.operator_token().await;
-        let nn_op = city_operator(&app, &admin, "450100", "南宁市技术合同登记点（示例）").await;
+        let (nn_op, nn_email) = city_operator_with_email(&app, &admin, "450100", "南宁市技术合同登记点（示例）").await;
         let gl_op = city_operator(&app, &admin, "450300", "桂林市技术合同登记点（示例）").await;
         let nn = app.org_in("university", "uni@nanning.test", "450103", false).await;
         let gl = app.org_in("university", "uni@guilin.test", "450305", false).await;
@@ -140,6 +158,13 @@ db_test! {
         app.get(&format!("/api/v1/achievements/{gl_ach}"), Some(&gl_op)).await.assert_status(200);
         app.get(&format!("/api/v1/needs/{nn_need}"), Some(&gl_op)).await.assert_problem(404, "not_found");
         app.get(&format!("/api/v1/needs/{nn_need}"), Some(&nn_op)).await.assert_status(200);
+        // The console reads the same answers: Nanning's operator is offered Nanning's listing
+        // to review and not Guilin's.
+        let session = app.portal_login(&nn_email, OPERATOR_PASSWORD).await;
+        let console = app.page("/console", Some(&session)).await;
+        assert_eq!(console.status.as_u16(), 200, "{}", console.text);
+        assert!(console.text.contains(&nn_ach), "Nanning's submission is in the console");
+        assert!(!console.text.contains(&gl_ach), "Guilin's is not");
 
         // Deciding another city's listing: 404 either way, and it stays submitted.
         for decision in [json!({"decision": "publish", "version": gl_v}), json!({"decision": "reject", "reason": "不符合要求", "version": gl_v})] {

@@ -142,13 +142,20 @@ impl OperatorScope {
     }
 
     /// True when the organisation `id` is in the scope (a missing one is in no city).
-    pub async fn covers_organisation(&self, db: &impl ConnectionTrait, id: Uuid) -> ApiResult<bool> {
+    pub async fn covers_organisation(
+        &self,
+        db: &impl ConnectionTrait,
+        id: Uuid,
+    ) -> ApiResult<bool> {
         if *self == OperatorScope::Everywhere {
             return Ok(true);
         }
         let n = organisations::Entity::find()
             .filter(organisations::Column::Id.eq(id))
-            .filter(self.place_condition(organisations::Column::Country, organisations::Column::RegionCode))
+            .filter(self.place_condition(
+                organisations::Column::Country,
+                organisations::Column::RegionCode,
+            ))
             .count(db)
             .await?;
         Ok(n > 0)
@@ -165,7 +172,10 @@ impl OperatorScope {
         }
         let n = organisations::Entity::find()
             .filter(organisations::Column::Id.is_in(ids.iter().copied()))
-            .filter(self.place_condition(organisations::Column::Country, organisations::Column::RegionCode))
+            .filter(self.place_condition(
+                organisations::Column::Country,
+                organisations::Column::RegionCode,
+            ))
             .count(db)
             .await?;
         Ok(n > 0)
@@ -252,8 +262,14 @@ mod tests {
         assert!(nanning.covers("CN", "450103"));
         assert!(nanning.covers("CN", "450100"));
         assert!(!nanning.covers("CN", "450300"));
-        assert!(!nanning.covers("CN", "450000"), "the province is in no city");
-        assert!(!nanning.covers("VN", "450103"), "a code is Chinese only in China");
+        assert!(
+            !nanning.covers("CN", "450000"),
+            "the province is in no city"
+        );
+        assert!(
+            !nanning.covers("VN", "450103"),
+            "a code is Chinese only in China"
+        );
         assert!(OperatorScope::Everywhere.covers("TH", "TH-10"));
         assert_eq!(region_pattern("450100").as_deref(), Some("4501__"));
         assert_eq!(region_pattern("450000"), None);

@@ -5,8 +5,8 @@
 //! agree on it.
 
 pub mod audit;
-pub mod city_scope;
 pub mod auth;
+pub mod city_scope;
 pub mod config;
 pub mod countries;
 pub mod db;

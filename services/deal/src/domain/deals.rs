@@ -514,10 +514,15 @@ pub async fn open(
         None => None,
     };
     // An operator opens deals within their scope (a city office's: one side in their cities).
-    let operator = match platform::city_scope::OperatorScope::of_operator(&txn, Some(caller)).await? {
-        Some(scope) => scope.covers_any_organisation(&txn, &[seller, buyer]).await?,
-        None => false,
-    };
+    let operator =
+        match platform::city_scope::OperatorScope::of_operator(&txn, Some(caller)).await? {
+            Some(scope) => {
+                scope
+                    .covers_any_organisation(&txn, &[seller, buyer])
+                    .await?
+            }
+            None => false,
+        };
     if !(operator || party || caller_broker.is_some()) {
         return Err(ApiError::Forbidden(
             "deals are opened by the parties, a verified broker or an operator".to_owned(),

@@ -127,7 +127,10 @@ pub async fn find_visible(
             if scope
                 .covers_any_organisation(
                     db,
-                    &[order.provider_organisation_id, order.requester_organisation_id],
+                    &[
+                        order.provider_organisation_id,
+                        order.requester_organisation_id,
+                    ],
                 )
                 .await? =>
         {

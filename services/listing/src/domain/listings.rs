@@ -117,7 +117,10 @@ pub async fn ensure_visible(
         return Ok(());
     }
     if let Some(scope) = OperatorScope::of_operator(db, caller).await? {
-        if scope.covers_organisation(db, header.organisation_id).await? {
+        if scope
+            .covers_organisation(db, header.organisation_id)
+            .await?
+        {
             return Ok(());
         }
     }

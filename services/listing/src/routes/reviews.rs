@@ -81,7 +81,9 @@ async fn review_queue(
             continue;
         };
         if h.status != ListingStatus::Published
-            || !scope.covers_organisation(&state.db, h.organisation_id).await?
+            || !scope
+                .covers_organisation(&state.db, h.organisation_id)
+                .await?
         {
             continue;
         }
