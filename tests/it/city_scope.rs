@@ -8,6 +8,10 @@ use integration_tests::deals::{contract_body, days_ago, Org};
 use integration_tests::http::OPERATOR_PASSWORD;
 use integration_tests::listings::{achievement_body, need_body};
 use integration_tests::{db_test, TestApp};
+use platform::entity::registration_offices;
+use reqwest::Method;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 
 /// A city office for `region` with one platform operator in it; returns that operator's token.
@@ -150,6 +154,16 @@ db_test! {
         assert_eq!(reviews, vec![gl_ach.clone()], "Guilin's queue");
         let reviews = listed(&app, "/api/v1/reviews", &admin).await;
         assert!(reviews.contains(&nn_ach) && reviews.contains(&gl_ach), "{reviews:?}");
+        // The operator of an office that was closed acts nowhere, not everywhere.
+        let lz_op = city_operator(&app, &admin, "450200", "柳州市技术合同登记点（示例）").await;
+        registration_offices::Entity::update_many()
+            .col_expr(registration_offices::Column::Active, Expr::value(false))
+            .filter(registration_offices::Column::Code.eq("450200"))
+            .exec(&app.db)
+            .await
+            .expect("close the office");
+        assert!(listed(&app, "/api/v1/reviews", &lz_op).await.is_empty());
+        app.post(&format!("/api/v1/achievements/{nn_ach}/review"), Some(&lz_op), &json!({"decision": "publish", "version": nn_v})).await.assert_problem(404, "not_found");
         let submitted = listed(&app, "/api/v1/achievements?status=submitted&per_page=100", &nn_op).await;
         assert!(submitted.contains(&nn_ach) && !submitted.contains(&gl_ach), "{submitted:?}");
         let every = listed(&app, "/api/v1/achievements?per_page=100", &nn_op).await;
@@ -188,6 +202,19 @@ db_test! {
         app.post(&format!("/api/v1/achievements/{gl_ach}/review"), Some(&gl_op), &json!({"decision": "publish", "version": gl_v})).await.assert_status(200);
         app.get(&format!("/api/v1/achievements/{gl_ach}"), Some(&nn_op)).await.assert_status(200);
         assert!(listed(&app, "/api/v1/reviews", &nn_op).await.is_empty());
+
+        // Malformed and enormous input is a 4xx problem and changes nothing, whoever's it is.
+        let review_gl = format!("/api/v1/achievements/{gl_ach}/review");
+        let broken = app.client_request(Method::POST, &review_gl, &gl_op, "application/json", b"{\"decision\": ".to_vec()).await;
+        assert_eq!(broken.status.as_u16(), 400, "{}", broken.text);
+        assert!(broken.content_type().starts_with("application/problem+json"));
+        app.post("/api/v1/achievements/not-an-id/review", Some(&nn_op), &json!({"decision": "publish", "version": 1})).await.assert_problem(400, "bad_request");
+        let essay = json!({"decision": "reject", "reason": "理由".repeat(50_000), "version": gl_v});
+        app.post(&review_gl, Some(&gl_op), &essay).await.assert_problem(422, "validation_failed");
+        let after = app.get(&format!("/api/v1/achievements/{gl_ach}"), Some(&gl.token)).await;
+        let after = after.assert_status(200);
+        assert_eq!(after["status"], "published", "still as the Guilin operator left it");
+        assert_eq!(after["version"], gl_v + 1);
 
         // Anonymous callers and members of organisations have no queue at all.
         app.get("/api/v1/reviews", None).await.assert_problem(401, "unauthorized");

@@ -16,7 +16,7 @@
 //! whose seller or buyer organisation is. Another city's object is answered as if it did not
 //! exist (404), so a city's staff learn nothing about their neighbours' queues.
 
-use sea_orm::sea_query::{Query, SelectStatement};
+use sea_orm::sea_query::{Expr, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 use wire::OfficeKind;
@@ -42,9 +42,10 @@ fn region_pattern(city: &str) -> Option<String> {
         .then(|| format!("{}__", &city[..4]))
 }
 
-/// The cities of the city offices that list `caller`, or `None` when the caller is not
-/// confined to cities: anonymous readers, people in no office (a platform operator among
-/// them), and anyone listed in the provincial office. Inactive offices confine nobody.
+/// The cities of the city offices that list `caller`, or `None` when the caller reads the
+/// statistics as before: anonymous readers, people in no office (a platform operator among
+/// them), anyone listed in the provincial office, and the people of inactive offices only
+/// (who read as the public does).
 #[tracing::instrument(skip_all)]
 pub async fn cities(
     db: &impl ConnectionTrait,
@@ -53,6 +54,17 @@ pub async fn cities(
     let Some(caller) = caller else {
         return Ok(None);
     };
+    Ok(office_cities(db, caller)
+        .await?
+        .filter(|cities| !cities.is_empty()))
+}
+
+/// The cities of the active city offices that list `caller`; `None` for someone in no office
+/// or in the provincial office. An empty list: listed only in inactive offices.
+async fn office_cities(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+) -> ApiResult<Option<Vec<String>>> {
     let ids: Vec<Uuid> = office_operators::Entity::find()
         .filter(office_operators::Column::UserId.eq(caller.user_id.0))
         .all(db)
@@ -77,7 +89,7 @@ pub async fn cities(
     let mut cities: Vec<String> = offices.iter().map(|o| city_of(&o.region_code)).collect();
     cities.sort();
     cities.dedup();
-    Ok((!cities.is_empty()).then_some(cities))
+    Ok(Some(cities))
 }
 
 /// True when the caller is an operator whose scope holds the organisation `org`: what the
@@ -107,7 +119,9 @@ impl OperatorScope {
     #[tracing::instrument(skip_all, fields(user.id = %caller.user_id.0))]
     pub async fn of(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResult<OperatorScope> {
         caller.require_operator()?;
-        Ok(match cities(db, Some(caller)).await? {
+        // An operator whose city offices were all closed acts nowhere (an empty list covers
+        // nothing) rather than everywhere: closing an office never widens its people.
+        Ok(match office_cities(db, caller).await? {
             Some(cities) => OperatorScope::Cities(cities),
             None => OperatorScope::Everywhere,
         })
@@ -206,7 +220,9 @@ impl OperatorScope {
         match self {
             OperatorScope::Everywhere => Condition::all(),
             OperatorScope::Cities(cities) => {
-                let mut any = Condition::any();
+                // An empty `any` adds nothing to a query (every row), so no city at all is
+                // spelled as a condition no row meets.
+                let mut any = Condition::any().add(Expr::val(1).eq(0));
                 for city in cities {
                     any = any.add(match region_pattern(city) {
                         Some(p) => region.like(p),
@@ -242,7 +258,7 @@ impl OperatorScope {
         match self.organisations_in() {
             None => Condition::all(),
             Some(orgs) => {
-                let mut any = Condition::any();
+                let mut any = Condition::any().add(Expr::val(1).eq(0));
                 for c in columns {
                     any = any.add(c.in_subquery(orgs.clone()));
                 }
@@ -271,6 +287,10 @@ mod tests {
             "a code is Chinese only in China"
         );
         assert!(OperatorScope::Everywhere.covers("TH", "TH-10"));
+        assert!(
+            !OperatorScope::Cities(vec![]).covers("CN", "450103"),
+            "closed offices cover nothing"
+        );
         assert_eq!(region_pattern("450100").as_deref(), Some("4501__"));
         assert_eq!(region_pattern("450000"), None);
         assert_eq!(city_of("450103"), "450100");

@@ -147,6 +147,9 @@ pub async fn submit(
     Ok(())
 }
 
+/// Longest reason an operator may give for a review decision.
+pub const REVIEW_REASON_MAX: usize = 2000;
+
 /// Operator publishes or rejects a submitted listing, or approves (`publish`) or rejects a
 /// published listing's pending revision; within their cities for a city office's operator
 /// (`platform::city_scope`).
@@ -167,6 +170,17 @@ pub async fn review(
             format!("{} {id}", kind.as_str())
         })
         .await?;
+    // The reason is read by the owner; an essay-sized one is a mistake or an attack.
+    if input
+        .reason
+        .as_deref()
+        .is_some_and(|r| r.trim().chars().count() > REVIEW_REASON_MAX)
+    {
+        return Err(ApiError::field(
+            "reason",
+            format!("must be at most {REVIEW_REASON_MAX} characters"),
+        ));
+    }
     if header.status == ListingStatus::Published {
         // A published listing is reviewed again only through its pending revision.
         return super::revisions::review(db, caller, &header, &input).await;
