@@ -38,6 +38,9 @@ enum Caller {
     DealParty,
     /// The broker assigned to A's deal (owner of the broker profile under test).
     DealBroker,
+    /// A platform operator listed in the office of another city (Guilin; A and its deal are in
+    /// Nanning): an operator there, a stranger here (issue #16, [`city_scope_cases`]).
+    OtherCityOperator,
 }
 
 use Caller::*;
@@ -332,7 +335,9 @@ async fn setup(app: &TestApp) -> World {
         .expect("a seeded target")
         .to_owned();
 
+    let other_city_operator = guilin_operator(app, &op).await;
     let tokens = BTreeMap::from([
+        (OtherCityOperator, other_city_operator),
         (OtherOrg, b.token.clone()),
         (OtherBroker, broker_q.token.clone()),
         (OutsideBroker, outside_broker),
@@ -1412,7 +1417,79 @@ async fn cases(app: &TestApp, w: &World) -> BTreeMap<(String, String), Case> {
     services_cases(app, &admin, &op, &w.contract, &mut add).await;
     partner_cases(app, w, &admin, &op, &mut add).await;
     auction_cases(app, w, &admin, &op, &mut add).await;
+    city_scope_cases(&mut t);
     t
+}
+
+/// A platform operator in a new Guilin city office (issue #16): works Guilin only.
+async fn guilin_operator(app: &TestApp, admin: &str) -> String {
+    let office = app
+        .post(
+            "/api/v1/offices",
+            Some(admin),
+            &json!({"code": "450300", "name": "桂林市技术合同登记点（示例）", "kind": "city", "region_code": "450300"}),
+        )
+        .await;
+    let office = office.assert_status(201)["id"]
+        .as_str()
+        .expect("office id")
+        .to_owned();
+    let token = app.operator_token().await;
+    let me = app.get("/api/v1/me", Some(&token)).await;
+    let user = me.assert_status(200)["user_id"]
+        .as_str()
+        .expect("user id")
+        .to_owned();
+    app.post(
+        &format!("/api/v1/offices/{office}/operators"),
+        Some(admin),
+        &json!({"user_id": user}),
+    )
+    .await
+    .assert_status(201);
+    token
+}
+
+/// City sub-markets (issue #16): A, C and their deal are in Nanning, so an operator of the
+/// Guilin office is refused, like a stranger, everything an operator may otherwise see or do
+/// with them — A's drafts, organisation, members, import and inventors, the deal and what hangs
+/// on it, the contract, the registration — and the operator-only decisions (review,
+/// verification, 认定).
+fn city_scope_cases(t: &mut BTreeMap<(String, String), Case>) {
+    const SCOPED: &[(&str, &str)] = &[
+        ("GET", "/api/v1/achievements/{id}"),
+        ("GET", "/api/v1/needs/{id}"),
+        ("GET", "/api/v1/{kind}/{id}/translations"),
+        ("POST", "/api/v1/{kind}/{id}/review"),
+        ("GET", "/api/v1/orgs/{id}"),
+        ("GET", "/api/v1/orgs/{id}/members"),
+        ("POST", "/api/v1/orgs/{id}/verification"),
+        ("GET", "/api/v1/imports/{id}"),
+        ("GET", "/api/v1/needs/{id}/applications"),
+        ("GET", "/api/v1/deals/{id}"),
+        ("GET", "/api/v1/deals/{id}/events"),
+        ("POST", "/api/v1/deals/{id}/stage"),
+        ("POST", "/api/v1/deals/{id}/brokers"),
+        ("POST", "/api/v1/deals/{id}/attributions"),
+        ("GET", "/api/v1/contracts/{id}"),
+        ("POST", "/api/v1/contracts/{id}/cancel"),
+        ("GET", "/api/v1/contracts/{id}/documents"),
+        ("POST", "/api/v1/contracts/{id}/milestones"),
+        ("GET", "/api/v1/registrations/{id}"),
+        ("GET", "/api/v1/registrations/{id}/history"),
+        ("POST", "/api/v1/registrations/{id}/decision"),
+        ("POST", "/api/v1/registrations/{id}/cancel"),
+        ("POST", "/api/v1/payments/{id}/paid"),
+    ];
+    for (method, template) in SCOPED {
+        let case = t
+            .get_mut(&((*method).to_owned(), (*template).to_owned()))
+            .unwrap_or_else(|| panic!("city scope: no row {method} {template} in the matrix"));
+        let mut refused = case.refused.to_vec();
+        refused.push(OtherCityOperator);
+        // The matrix lives for one test run; its rows are `'static` lists.
+        case.refused = Vec::leak(refused);
+    }
 }
 
 /// Listed-price sales and auctions (issue #17): an auction of A's published achievement and a

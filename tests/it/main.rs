@@ -8,6 +8,7 @@ mod authorisation;
 mod authz_matrix;
 mod backup;
 mod bad_input;
+mod city_scope;
 mod crash_safety;
 mod dashboard;
 mod deal_authority;

@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod city_scope;
 pub mod config;
 pub mod countries;
 pub mod db;

@@ -1,4 +1,5 @@
-//! Who may see and act on what: operators everything; members of an organisation the deals and
+//! Who may see and act on what: operators everything (a city office's operators: what lies in
+//! their cities, `platform::city_scope`); members of an organisation the deals and
 //! contracts their organisation is a party to; brokers the deals they are assigned to now and
 //! the contracts that name them; a registration office's operators the contracts registered
 //! (or submitted) at their office. Anyone else gets the same 404 as for a row that does not
@@ -6,6 +7,7 @@
 //! asks this one rule.
 
 use platform::auth::AuthUser;
+use platform::city_scope::OperatorScope;
 use platform::entity::{
     contract_brokers, contracts, deal_brokers, deals, office_operators, registrations,
 };
@@ -43,7 +45,7 @@ pub async fn ensure_deal_visible(
     caller: &AuthUser,
     deal: &deals::Model,
 ) -> ApiResult<()> {
-    if caller.is_operator || is_party(caller, deal) {
+    if is_party(caller, deal) || operator_covers_deal(db, caller, deal).await? {
         return Ok(());
     }
     if let Some(broker) = caller.broker_id {
@@ -54,12 +56,43 @@ pub async fn ensure_deal_visible(
     Err(ApiError::not_found(format!("deal {}", deal.id)))
 }
 
-/// The condition that limits a deal query to what the caller may see.
-pub fn deal_scope(caller: &AuthUser) -> Option<Condition> {
-    if caller.is_operator {
-        return None;
+/// True when the caller is an operator whose scope (`platform::city_scope`) holds the deal: a
+/// platform operator everywhere, a city office's operator when the seller or the buyer is an
+/// organisation of their cities.
+pub async fn operator_covers_deal(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    deal: &deals::Model,
+) -> ApiResult<bool> {
+    match OperatorScope::of_operator(db, Some(caller)).await? {
+        Some(scope) => {
+            scope
+                .covers_any_organisation(
+                    db,
+                    &[deal.seller_organisation_id, deal.buyer_organisation_id],
+                )
+                .await
+        }
+        None => Ok(false),
     }
+}
+
+/// The condition that limits a deal query to what the caller may see (`None`: everything).
+pub async fn deal_scope(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+) -> ApiResult<Option<Condition>> {
     let mut any = Condition::any();
+    match OperatorScope::of_operator(db, Some(caller)).await? {
+        Some(OperatorScope::Everywhere) => return Ok(None),
+        Some(scope) => {
+            any = any.add(scope.organisation_condition(&[
+                deals::Column::SellerOrganisationId,
+                deals::Column::BuyerOrganisationId,
+            ]));
+        }
+        None => {}
+    }
     if let Some(org) = caller.organisation_id {
         any = any
             .add(deals::Column::SellerOrganisationId.eq(org.0))
@@ -81,7 +114,7 @@ pub fn deal_scope(caller: &AuthUser) -> Option<Condition> {
         // Nothing to see: a condition no row meets.
         any = any.add(Expr::val(1).eq(0));
     }
-    Some(any)
+    Ok(Some(any))
 }
 
 /// True when the caller is a member of the contract's seller or buyer: the parties, who act
@@ -101,10 +134,10 @@ pub async fn contract_visible(
     caller: &AuthUser,
     c: &contracts::Model,
 ) -> ApiResult<bool> {
-    if caller.is_operator
-        || is_contract_party(caller, c)
+    if is_contract_party(caller, c)
         || c.intermediary_organisation_id
             .is_some_and(|i| caller.belongs_to(i.into()))
+        || operator_covers_contract(db, caller, c).await?
     {
         return Ok(true);
     }
@@ -136,6 +169,22 @@ pub async fn contract_visible(
         Some(deal) => is_assigned(db, deal, broker).await,
         None => Ok(false),
     }
+}
+
+/// True when the caller is an operator whose scope (`platform::city_scope`) holds the
+/// contract: a platform operator everywhere, a city office's operator when the seller or the
+/// buyer is recorded in their cities.
+pub async fn operator_covers_contract(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    c: &contracts::Model,
+) -> ApiResult<bool> {
+    Ok(OperatorScope::of_operator(db, Some(caller))
+        .await?
+        .is_some_and(|scope| {
+            scope.covers(&c.seller_country, &c.seller_region_code)
+                || scope.covers(&c.buyer_country, &c.buyer_region_code)
+        }))
 }
 
 /// True when the contract is registered (or submitted) at an office the caller is an operator
@@ -176,12 +225,28 @@ pub async fn ensure_contract_visible(
     }
 }
 
-/// The condition that limits a contract query to what the caller may see.
-pub fn contract_scope(caller: &AuthUser) -> Option<Condition> {
-    if caller.is_operator {
-        return None;
-    }
+/// The condition that limits a contract query to what the caller may see (`None`:
+/// everything).
+pub async fn contract_scope(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+) -> ApiResult<Option<Condition>> {
     let mut any = Condition::any();
+    match OperatorScope::of_operator(db, Some(caller)).await? {
+        Some(OperatorScope::Everywhere) => return Ok(None),
+        Some(scope) => {
+            any = any
+                .add(scope.place_condition(
+                    contracts::Column::SellerCountry,
+                    contracts::Column::SellerRegionCode,
+                ))
+                .add(scope.place_condition(
+                    contracts::Column::BuyerCountry,
+                    contracts::Column::BuyerRegionCode,
+                ));
+        }
+        None => {}
+    }
     if let Some(org) = caller.organisation_id {
         any = any
             .add(contracts::Column::SellerOrganisationId.eq(org.0))
@@ -223,5 +288,5 @@ pub fn contract_scope(caller: &AuthUser) -> Option<Condition> {
                 .to_owned(),
         ),
     );
-    Some(any)
+    Ok(Some(any))
 }

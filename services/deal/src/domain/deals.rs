@@ -513,7 +513,17 @@ pub async fn open(
             .filter(|b| b.verification_status == VerificationStatus::Verified.as_str()),
         None => None,
     };
-    if !(caller.is_operator || party || caller_broker.is_some()) {
+    // An operator opens deals within their scope (a city office's: one side in their cities).
+    let operator =
+        match platform::city_scope::OperatorScope::of_operator(&txn, Some(caller)).await? {
+            Some(scope) => {
+                scope
+                    .covers_any_organisation(&txn, &[seller, buyer])
+                    .await?
+            }
+            None => false,
+        };
+    if !(operator || party || caller_broker.is_some()) {
         return Err(ApiError::Forbidden(
             "deals are opened by the parties, a verified broker or an operator".to_owned(),
         ));
@@ -677,7 +687,7 @@ pub async fn list(
 ) -> ApiResult<Page<DealOut>> {
     let (page, per_page) = paging(params.page, params.per_page);
     let mut q = deals::Entity::find();
-    if let Some(scope) = super::access::deal_scope(caller) {
+    if let Some(scope) = super::access::deal_scope(db, caller).await? {
         q = q.filter(scope);
     }
     if let Some(stage) = params.stage {

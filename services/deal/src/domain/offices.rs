@@ -104,42 +104,8 @@ pub async fn acting_for(db: &impl ConnectionTrait, caller: &AuthUser) -> ApiResu
     Ok(ids)
 }
 
-/// The cities a city office's operators are confined to: the cities of the city offices that
-/// list the caller (a city sub-market). `None` for everyone else: a platform operator in no
-/// office, the provincial office's operators, anonymous readers and members of organisations
-/// read the region as before. The same membership that decides whose registrations an office
-/// works decides whose statistics it reads.
-#[tracing::instrument(skip_all)]
-pub async fn city_scope(
-    db: &impl ConnectionTrait,
-    caller: Option<&AuthUser>,
-) -> ApiResult<Option<Vec<String>>> {
-    let Some(caller) = caller else {
-        return Ok(None);
-    };
-    let ids = memberships(db, caller.user_id.0).await?;
-    if ids.is_empty() {
-        return Ok(None);
-    }
-    let offices = registration_offices::Entity::find()
-        .filter(registration_offices::Column::Id.is_in(ids))
-        .filter(registration_offices::Column::Active.eq(true))
-        .all(db)
-        .await?;
-    if offices
-        .iter()
-        .any(|o| o.kind == OfficeKind::Provincial.as_str())
-    {
-        return Ok(None);
-    }
-    let mut cities: Vec<String> = offices.iter().map(|o| city_of(&o.region_code)).collect();
-    cities.sort();
-    cities.dedup();
-    Ok((!cities.is_empty()).then_some(cities))
-}
-
 /// Whose office figures a caller reads: the statistics by registration office and an office's
-/// reports. The same memberships as [`city_scope`] decide it.
+/// reports. The same memberships as `platform::city_scope` decide it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OfficeFigures {
     /// Platform operators in no office and the provincial office's operators: every office.

@@ -858,7 +858,7 @@ pub async fn list(
 ) -> ApiResult<Page<RegistrationOut>> {
     let (page, per_page) = paging(params.page, params.per_page);
     let mut q = registrations::Entity::find();
-    if let Some(scope) = contract_scope(caller) {
+    if let Some(scope) = contract_scope(db, caller).await? {
         let visible = contracts::Entity::find().filter(scope);
         let ids: Vec<Uuid> = visible
             .select_only()

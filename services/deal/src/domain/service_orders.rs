@@ -106,18 +106,38 @@ pub fn is_party(caller: &AuthUser, order: &service_orders::Model) -> bool {
         || caller.belongs_to(order.requester_organisation_id.into())
 }
 
-/// The order, if the caller may see it (a party or an operator); the same 404 otherwise as for
-/// an order that does not exist.
+/// The order, if the caller may see it (a party or an operator, within a city office's cities
+/// for its operators); the same 404 otherwise as for an order that does not exist.
 pub async fn find_visible(
     db: &impl ConnectionTrait,
     caller: &AuthUser,
     id: Uuid,
 ) -> ApiResult<service_orders::Model> {
-    service_orders::Entity::find_by_id(id)
+    let missing = || ApiError::not_found(format!("service order {id}"));
+    let order = service_orders::Entity::find_by_id(id)
         .one(db)
         .await?
-        .filter(|o| caller.is_operator || is_party(caller, o))
-        .ok_or_else(|| ApiError::not_found(format!("service order {id}")))
+        .ok_or_else(missing)?;
+    if is_party(caller, &order) {
+        return Ok(order);
+    }
+    // Operators see orders within their scope (a city office's: one side in their cities).
+    match platform::city_scope::OperatorScope::of_operator(db, Some(caller)).await? {
+        Some(scope)
+            if scope
+                .covers_any_organisation(
+                    db,
+                    &[
+                        order.provider_organisation_id,
+                        order.requester_organisation_id,
+                    ],
+                )
+                .await? =>
+        {
+            Ok(order)
+        }
+        _ => Err(missing()),
+    }
 }
 
 /// Writes one history row of an order.
@@ -364,7 +384,13 @@ pub async fn list(
     let mut q = service_orders::Entity::find();
     let side = params.side.as_deref();
     match (side, caller.organisation_id) {
-        (None, _) if caller.is_operator => {}
+        (None, _) if caller.is_operator => {
+            let scope = platform::city_scope::OperatorScope::of(db, caller).await?;
+            q = q.filter(scope.organisation_condition(&[
+                service_orders::Column::ProviderOrganisationId,
+                service_orders::Column::RequesterOrganisationId,
+            ]));
+        }
         (None | Some("requester"), Some(org)) => {
             q = q.filter(service_orders::Column::RequesterOrganisationId.eq(org.0));
         }

@@ -28,6 +28,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
+use platform::city_scope::OperatorScope;
 use platform::entity::{
     contracts, organisations, service_orders, services, voucher_ledger, voucher_programmes,
     vouchers,
@@ -226,6 +227,15 @@ pub async fn create_programme(
         .map(|k| k.as_str())
         .collect();
     let txn = db.begin().await?;
+    // A city office's operators run programmes for their own cities.
+    if !OperatorScope::of(&txn, caller)
+        .await?
+        .covers_region(&input.home_region)
+    {
+        return Err(ApiError::Forbidden(
+            "your office runs programmes of its own cities only".to_owned(),
+        ));
+    }
     let id = new_uuid();
     let row = voucher_programmes::ActiveModel {
         id: Set(id),
@@ -385,7 +395,9 @@ async fn find_visible(
         .one(db)
         .await?
         .ok_or_else(missing)?;
-    if caller.is_operator || caller.belongs_to(v.organisation_id.into()) {
+    if caller.belongs_to(v.organisation_id.into())
+        || platform::city_scope::operator_covers(db, Some(caller), v.organisation_id).await?
+    {
         return Ok(v);
     }
     if let Some(order) = v.order_id {
@@ -403,6 +415,22 @@ async fn find_visible(
         }
     }
     Err(missing())
+}
+
+/// A programme an operator administers: 403 for others, 404 for one whose home region is
+/// outside a city office's operator's cities.
+async fn find_programme_in_scope(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    id: Uuid,
+) -> ApiResult<voucher_programmes::Model> {
+    let scope = OperatorScope::of(db, caller).await?;
+    let programme = find_programme(db, id).await?;
+    if scope.covers_region(&programme.home_region) {
+        Ok(programme)
+    } else {
+        Err(ApiError::not_found(format!("programme {id}")))
+    }
 }
 
 async fn to_out(db: &impl ConnectionTrait, v: vouchers::Model) -> ApiResult<VoucherOut> {
@@ -434,19 +462,24 @@ pub async fn list(
     if let Some(c) = params.contract_id {
         q = q.filter(vouchers::Column::ContractId.eq(c));
     }
-    if !caller.is_operator {
-        let org = caller.require_organisation()?;
-        // The seller of a contract sees the vouchers that paid it, whoever holds them.
-        let seller = match params.contract_id {
-            Some(c) => contracts::Entity::find_by_id(c)
-                .one(db)
-                .await?
-                .and_then(|c| c.seller_organisation_id)
-                .is_some_and(|s| s == org.0),
-            None => false,
-        };
-        if !seller {
-            q = q.filter(vouchers::Column::OrganisationId.eq(org.0));
+    match OperatorScope::of_operator(db, Some(caller)).await? {
+        Some(scope) => {
+            q = q.filter(scope.organisation_condition(&[vouchers::Column::OrganisationId]));
+        }
+        None => {
+            let org = caller.require_organisation()?;
+            // The seller of a contract sees the vouchers that paid it, whoever holds them.
+            let seller = match params.contract_id {
+                Some(c) => contracts::Entity::find_by_id(c)
+                    .one(db)
+                    .await?
+                    .and_then(|c| c.seller_organisation_id)
+                    .is_some_and(|s| s == org.0),
+                None => false,
+            };
+            if !seller {
+                q = q.filter(vouchers::Column::OrganisationId.eq(org.0));
+            }
         }
     }
     if let Some(p) = params.programme_id {
@@ -1212,8 +1245,7 @@ pub async fn ledger(
     id: Uuid,
     params: PageParams,
 ) -> ApiResult<Page<LedgerLineOut>> {
-    caller.require_operator()?;
-    find_programme(db, id).await?;
+    find_programme_in_scope(db, caller, id).await?;
     let q = voucher_ledger::Entity::find()
         .filter(voucher_ledger::Column::ProgrammeId.eq(id))
         .order_by_desc(voucher_ledger::Column::CreatedAt)
@@ -1304,8 +1336,7 @@ pub async fn report(
     caller: &AuthUser,
     id: Uuid,
 ) -> ApiResult<ProgrammeReport> {
-    caller.require_operator()?;
-    let programme = find_programme(db, id).await?;
+    let programme = find_programme_in_scope(db, caller, id).await?;
     let mut counts: HashMap<VoucherState, u64> = HashMap::new();
     for state in VoucherState::ALL {
         let n = vouchers::Entity::find()

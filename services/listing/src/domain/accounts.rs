@@ -488,7 +488,9 @@ pub async fn list_members(
     caller: &AuthUser,
     org: OrganisationId,
 ) -> ApiResult<Vec<UserOut>> {
-    if !(caller.is_operator || caller.belongs_to(org)) {
+    if !(caller.belongs_to(org)
+        || platform::city_scope::operator_covers(db, Some(caller), org.0).await?)
+    {
         return Err(ApiError::Forbidden(
             "only members of this organisation and operators may list its members".to_owned(),
         ));

@@ -112,7 +112,9 @@ pub async fn list(
     caller: &AuthUser,
     org: OrganisationId,
 ) -> ApiResult<Vec<AgencyConsentOut>> {
-    if !(caller.is_operator || caller.belongs_to(org)) {
+    if !(caller.belongs_to(org)
+        || platform::city_scope::operator_covers(db, Some(caller), org.0).await?)
+    {
         return Err(ApiError::not_found(format!("organisation {org}")));
     }
     let rows = agency_consents::Entity::find()

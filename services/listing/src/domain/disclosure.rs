@@ -266,7 +266,7 @@ pub async fn reader_view(
     id: AchievementId,
 ) -> ApiResult<DisclosureOut> {
     let m = find(db, id).await?;
-    ensure_visible(&Header::from(&m), caller)?;
+    ensure_visible(db, &Header::from(&m), caller).await?;
     let d = listing_disclosures::Entity::find_by_id(m.id)
         .one(db)
         .await?
@@ -319,7 +319,7 @@ pub async fn request_access(
 ) -> ApiResult<AccessOut> {
     let txn = db.begin().await?;
     let m = find(&txn, id).await?;
-    ensure_visible(&Header::from(&m), Some(caller))?;
+    ensure_visible(&txn, &Header::from(&m), Some(caller)).await?;
     let org = caller.require_organisation()?;
     if caller.belongs_to(m.organisation_id.into()) {
         return Err(ApiError::conflict(
@@ -496,7 +496,9 @@ pub async fn dossier_for_reader(
     if caller.belongs_to(m.organisation_id.into()) {
         return Ok(m);
     }
-    ensure_visible(&Header::from(&m), Some(caller)).map_err(|_| not_found(id))?;
+    ensure_visible(db, &Header::from(&m), Some(caller))
+        .await
+        .map_err(|_| not_found(id))?;
     let org = caller.organisation_id.ok_or_else(|| not_found(id))?;
     let granted = dossier_access::Entity::find()
         .filter(dossier_access::Column::AchievementId.eq(m.id))

@@ -134,7 +134,7 @@ pub async fn list(
     id: AchievementId,
 ) -> ApiResult<Vec<EvaluationOut>> {
     let m = find(db, id).await?;
-    ensure_visible(&Header::from(&m), caller)?;
+    ensure_visible(db, &Header::from(&m), caller).await?;
     achievement_evaluations::Entity::find()
         .filter(achievement_evaluations::Column::AchievementId.eq(m.id))
         .order_by_desc(achievement_evaluations::Column::EvaluatedOn)

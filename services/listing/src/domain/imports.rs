@@ -778,7 +778,9 @@ pub async fn find_visible(
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("import {id}")))?;
-    if caller.is_operator || caller.belongs_to(m.organisation_id.into()) {
+    if caller.belongs_to(m.organisation_id.into())
+        || platform::city_scope::operator_covers(db, Some(caller), m.organisation_id).await?
+    {
         Ok(m)
     } else {
         Err(ApiError::not_found(format!("import {id}")))

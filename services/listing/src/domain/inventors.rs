@@ -36,7 +36,9 @@ async fn for_reader(
     id: AchievementId,
 ) -> ApiResult<achievements::Model> {
     let m = find(db, id).await?;
-    if caller.is_operator || caller.belongs_to(m.organisation_id.into()) {
+    if caller.belongs_to(m.organisation_id.into())
+        || platform::city_scope::operator_covers(db, Some(caller), m.organisation_id).await?
+    {
         Ok(m)
     } else {
         Err(ApiError::not_found(format!(

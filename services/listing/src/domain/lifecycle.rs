@@ -5,6 +5,7 @@
 use chrono::{Duration, NaiveDate, Utc};
 use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
+use platform::city_scope::OperatorScope;
 use platform::entity::listing_reviews;
 use platform::error::{ApiError, ApiResult, Validator};
 use platform::ids::new_uuid;
@@ -146,8 +147,12 @@ pub async fn submit(
     Ok(())
 }
 
+/// Longest reason an operator may give for a review decision.
+pub const REVIEW_REASON_MAX: usize = 2000;
+
 /// Operator publishes or rejects a submitted listing, or approves (`publish`) or rejects a
-/// published listing's pending revision.
+/// published listing's pending revision; within their cities for a city office's operator
+/// (`platform::city_scope`).
 #[tracing::instrument(skip_all, fields(listing.id = %id))]
 pub async fn review(
     db: &(impl ConnectionTrait + TransactionTrait),
@@ -156,8 +161,26 @@ pub async fn review(
     id: Uuid,
     input: ReviewIn,
 ) -> ApiResult<()> {
-    caller.require_operator()?;
+    let scope = OperatorScope::of(db, caller).await?;
     let header = listings::header(db, kind, id).await?;
+    // A city office's operator reviews their cities' listings only; another city's is
+    // answered as if it did not exist.
+    scope
+        .ensure_organisation(db, header.organisation_id, || {
+            format!("{} {id}", kind.as_str())
+        })
+        .await?;
+    // The reason is read by the owner; an essay-sized one is a mistake or an attack.
+    if input
+        .reason
+        .as_deref()
+        .is_some_and(|r| r.trim().chars().count() > REVIEW_REASON_MAX)
+    {
+        return Err(ApiError::field(
+            "reason",
+            format!("must be at most {REVIEW_REASON_MAX} characters"),
+        ));
+    }
     if header.status == ListingStatus::Published {
         // A published listing is reviewed again only through its pending revision.
         return super::revisions::review(db, caller, &header, &input).await;

@@ -125,14 +125,18 @@ async fn for_reader(
         }
         ListingDocumentKind::Grant => {
             let m = find(db, id).await?;
-            match caller {
-                Some(c) if c.is_operator || c.belongs_to(m.organisation_id.into()) => Ok(m),
-                _ => Err(hidden()),
+            let member = caller.is_some_and(|c| c.belongs_to(m.organisation_id.into()));
+            if member
+                || platform::city_scope::operator_covers(db, caller, m.organisation_id).await?
+            {
+                Ok(m)
+            } else {
+                Err(hidden())
             }
         }
         ListingDocumentKind::EvaluationReport => {
             let m = find(db, id).await?;
-            ensure_visible(&Header::from(&m), caller)?;
+            ensure_visible(db, &Header::from(&m), caller).await?;
             Ok(m)
         }
     }

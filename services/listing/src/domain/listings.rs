@@ -4,12 +4,13 @@
 
 use chrono::{NaiveDate, Utc};
 use platform::auth::AuthUser;
+use platform::city_scope::OperatorScope;
 use platform::entity::{achievements, needs, organisations};
 use platform::error::{ApiError, ApiResult, Validator};
 use platform::money::Currency;
 use platform::taxonomy;
 use sea_orm::sea_query::{Alias, Expr, Query};
-use sea_orm::{ConnectionTrait, EntityTrait, Value};
+use sea_orm::{Condition, ConnectionTrait, EntityTrait, Value};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -97,26 +98,37 @@ pub async fn header(db: &impl ConnectionTrait, kind: ListingKind, id: Uuid) -> A
 
 /// Published listings are public; every other state only to the owner's members, the
 /// members of the agency that posted it for the owner (they keep reading what they posted
-/// after a withdrawn consent, but no longer change it: [`ensure_owner`]) and operators.
+/// after a withdrawn consent, but no longer change it: [`ensure_owner`]) and operators (a city
+/// office's operators: their cities' organisations' listings, `platform::city_scope`).
 /// Anyone else gets the same 404 as for a listing that does not exist.
-pub fn ensure_visible(header: &Header, caller: Option<&AuthUser>) -> ApiResult<()> {
+pub async fn ensure_visible(
+    db: &impl ConnectionTrait,
+    header: &Header,
+    caller: Option<&AuthUser>,
+) -> ApiResult<()> {
     let public = header.status == ListingStatus::Published;
-    let privileged = caller.is_some_and(|c| {
-        c.is_operator
-            || c.belongs_to(header.organisation_id.into())
+    let member = caller.is_some_and(|c| {
+        c.belongs_to(header.organisation_id.into())
             || header
                 .posted_by_organisation_id
                 .is_some_and(|agency| c.belongs_to(agency.into()))
     });
-    if public || privileged {
-        Ok(())
-    } else {
-        Err(ApiError::not_found(format!(
-            "{} {}",
-            header.kind.as_str(),
-            header.id
-        )))
+    if public || member {
+        return Ok(());
     }
+    if let Some(scope) = OperatorScope::of_operator(db, caller).await? {
+        if scope
+            .covers_organisation(db, header.organisation_id)
+            .await?
+        {
+            return Ok(());
+        }
+    }
+    Err(ApiError::not_found(format!(
+        "{} {}",
+        header.kind.as_str(),
+        header.id
+    )))
 }
 
 /// Only members of the owning organisation may change a listing, and members of the broker
@@ -138,7 +150,7 @@ pub async fn ensure_owner(
     {
         return Ok(());
     }
-    ensure_visible(header, Some(caller))?;
+    ensure_visible(db, header, Some(caller)).await?;
     Err(ApiError::Forbidden(format!(
         "only members of the organisation that owns this {} may change it",
         header.kind.as_str()
@@ -242,7 +254,8 @@ pub struct ListColumns<C> {
 }
 
 /// Lists the listings of `query` the caller may see: published ones for everybody, every
-/// status for the owner's members (`mine` or their own `organisation_id`) and operators.
+/// status for the owner's members (`mine` or their own `organisation_id`) and operators (a city
+/// office's operators: every status of their cities' organisations' listings only).
 #[tracing::instrument(skip_all)]
 pub async fn list_page<E>(
     db: &impl ConnectionTrait,
@@ -272,7 +285,17 @@ where
             own_org = Some(org);
         }
     }
-    let privileged = caller.is_some_and(|c| c.is_operator) || own_org.is_some();
+    let operator = OperatorScope::of_operator(db, caller).await?;
+    let privileged = operator.is_some() || own_org.is_some();
+    if let (None, Some(scope @ OperatorScope::Cities(_))) = (own_org, &operator) {
+        // A city office's operator lists any city's published listings, as everyone does, and
+        // the unpublished ones of their cities' organisations only.
+        query = query.filter(
+            Condition::any()
+                .add(cols.status.eq(ListingStatus::Published.as_str()))
+                .add(scope.organisation_condition(&[cols.organisation_id])),
+        );
+    }
     match (params.status, privileged) {
         (Some(status), true) => query = query.filter(cols.status.eq(status.as_str())),
         (Some(status), false) if status != ListingStatus::Published => {

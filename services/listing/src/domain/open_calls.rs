@@ -70,7 +70,7 @@ pub async fn apply(
     let org = caller.require_organisation()?;
     let need = open_call(db, need_id).await?;
     let header = Header::from(&need);
-    listings::ensure_visible(&header, Some(caller))?;
+    listings::ensure_visible(db, &header, Some(caller)).await?;
     if header.status != ListingStatus::Published {
         return Err(ApiError::conflict(
             "open_call_not_open",
@@ -172,9 +172,11 @@ pub async fn list(
 ) -> ApiResult<Vec<apps::Model>> {
     let need = open_call(db, need_id).await?;
     let header = Header::from(&need);
-    listings::ensure_visible(&header, Some(caller))?;
+    listings::ensure_visible(db, &header, Some(caller)).await?;
     let mut query = apps::Entity::find().filter(apps::Column::NeedId.eq(need_id.0));
-    if !(caller.is_operator || caller.belongs_to(need.organisation_id.into())) {
+    if !(caller.belongs_to(need.organisation_id.into())
+        || platform::city_scope::operator_covers(db, Some(caller), need.organisation_id).await?)
+    {
         let org = caller.require_organisation()?;
         query = query.filter(apps::Column::OrganisationId.eq(org.0));
     }

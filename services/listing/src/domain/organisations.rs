@@ -3,6 +3,7 @@
 use chrono::Utc;
 use platform::audit::AuditEntry;
 use platform::auth::{AuthUser, OrgKind};
+use platform::city_scope::OperatorScope;
 use platform::countries::Served;
 use platform::entity::organisations;
 use platform::error::{ApiError, ApiResult, Validator};
@@ -157,7 +158,8 @@ pub async fn insert(
 }
 
 /// Finds an organisation the caller may see: verified ones are public; pending or rejected
-/// ones only to their members and operators (404 to everyone else).
+/// ones only to their members and operators (a city office's operators: their cities' only;
+/// 404 to everyone else).
 #[tracing::instrument(skip_all, fields(organisation.id = %id))]
 pub async fn find_visible(
     db: &impl ConnectionTrait,
@@ -169,7 +171,11 @@ pub async fn find_visible(
         .await?
         .ok_or_else(|| ApiError::not_found(format!("organisation {id}")))?;
     let visible = org.verification_status == VerificationStatus::Verified.as_str()
-        || caller.is_some_and(|c| c.is_operator || c.belongs_to(id));
+        || caller.is_some_and(|c| c.belongs_to(id))
+        || match OperatorScope::of_operator(db, caller).await? {
+            Some(scope) => scope.covers(&org.country, &org.region_code),
+            None => false,
+        };
     if visible {
         Ok(org)
     } else {
@@ -197,7 +203,7 @@ pub async fn decide_verification(
     id: OrganisationId,
     input: &VerificationIn,
 ) -> ApiResult<organisations::Model> {
-    operator.require_operator()?;
+    let scope = OperatorScope::of(db, operator).await?;
     let mut v = Validator::new();
     v.check(
         matches!(
@@ -219,6 +225,11 @@ pub async fn decide_verification(
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("organisation {id}")))?;
+    // A city office's operator verifies their cities' organisations only; another city's is
+    // answered as if it did not exist.
+    if !scope.covers(&org.country, &org.region_code) {
+        return Err(ApiError::not_found(format!("organisation {id}")));
+    }
     if org.version != input.version {
         return Err(ApiError::StaleVersion(format!(
             "organisation {id} is at version {}, not {}",
@@ -288,7 +299,7 @@ pub struct OrganisationListParams {
 }
 
 /// Organisations for operators, oldest first (the verification queue reads `pending` ones in
-/// the order they registered). Returns (rows, total, page, per_page).
+/// the order they registered); a city office's operators list their cities' only. Returns (rows, total, page, per_page).
 #[tracing::instrument(skip_all)]
 pub async fn list(
     db: &impl ConnectionTrait,
@@ -296,9 +307,12 @@ pub async fn list(
     params: &OrganisationListParams,
 ) -> ApiResult<(Vec<organisations::Model>, u64, u64, u64)> {
     use sea_orm::{PaginatorTrait, QueryOrder};
-    caller.require_operator()?;
+    let scope = OperatorScope::of(db, caller).await?;
     let (page, per_page) = platform::paging::paging(params.page, params.per_page);
-    let mut query = organisations::Entity::find();
+    let mut query = organisations::Entity::find().filter(scope.place_condition(
+        organisations::Column::Country,
+        organisations::Column::RegionCode,
+    ));
     if let Some(status) = params.verification_status.as_deref() {
         if VerificationStatus::parse(status).is_none() {
             return Err(ApiError::BadRequest(

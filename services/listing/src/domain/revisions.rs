@@ -96,8 +96,8 @@ pub async fn for_reader(
     header: &Header,
     caller: Option<&AuthUser>,
 ) -> ApiResult<Option<RevisionOut>> {
-    let privileged =
-        caller.is_some_and(|c| c.is_operator || c.belongs_to(header.organisation_id.into()));
+    let privileged = caller.is_some_and(|c| c.belongs_to(header.organisation_id.into()))
+        || platform::city_scope::operator_covers(db, caller, header.organisation_id).await?;
     if !privileged {
         return Ok(None);
     }

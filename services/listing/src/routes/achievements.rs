@@ -78,7 +78,7 @@ async fn get_achievement(
 ) -> ApiResult<Response> {
     let m = achievements::find(&state.db, id).await?;
     let h = Header::from(&m);
-    listings::ensure_visible(&h, caller.as_ref())?;
+    listings::ensure_visible(&state.db, &h, caller.as_ref()).await?;
     let pending = revisions::for_reader(&state.db, &h, caller.as_ref()).await?;
     let t = translations::list(&state.db, ListingKind::Achievement, m.id).await?;
     let mut out = achievements::to_out(

@@ -73,7 +73,7 @@ async fn submit(
 #[utoipa::path(post, path = "/api/v1/{kind}/{id}/review", tag = "lifecycle", security(("bearer" = [])),
     params(("kind" = String, Path, description = "`achievements` or `needs`"), ("id" = Uuid, Path, description = "Listing id")),
     request_body = ReviewIn,
-    responses((status = 200, body = ListingState), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = ListingState), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json", description = "No such listing, or another city's for a city office's operator"), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn review(
     State(state): State<crate::ListingState>,
     caller: AuthUser,
@@ -144,7 +144,7 @@ async fn list_translations(
 ) -> ApiResult<AppJson<Vec<LocalizedText>>> {
     let kind = kind(&k)?;
     let h = listings::header(&state.db, kind, id).await?;
-    listings::ensure_visible(&h, caller.as_ref())?;
+    listings::ensure_visible(&state.db, &h, caller.as_ref()).await?;
     translations::list(&state.db, kind, id).await.map(AppJson)
 }
 

@@ -106,7 +106,7 @@ async fn get_need(
 ) -> ApiResult<Response> {
     let m = needs::find(&state.db, id).await?;
     let h = Header::from(&m);
-    listings::ensure_visible(&h, caller.as_ref())?;
+    listings::ensure_visible(&state.db, &h, caller.as_ref()).await?;
     let pending = revisions::for_reader(&state.db, &h, caller.as_ref()).await?;
     let t = translations::list(&state.db, ListingKind::Need, m.id).await?;
     let mut out = needs::to_out(

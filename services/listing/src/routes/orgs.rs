@@ -107,6 +107,7 @@ async fn list_members(
     responses(
         (status = 200, body = OrganisationOut),
         (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation, or another city's for a city office's operator", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Stale version", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]

@@ -4,6 +4,7 @@
 use crate::ListingState;
 use axum::extract::State;
 use platform::auth::AuthUser;
+use platform::city_scope::OperatorScope;
 use platform::entity::{achievements, needs};
 use platform::error::{ApiResult, Problem};
 use platform::extract::AppJson;
@@ -21,17 +22,19 @@ pub fn router() -> OpenApiRouter<ListingState> {
 pub use wire::listing::ReviewItem;
 
 /// Submitted achievements and needs and pending revisions of published ones, oldest first
-/// (operators only).
+/// (operators only; the operators of a city office see their cities' organisations' listings
+/// only: `platform::city_scope`).
 #[utoipa::path(get, path = "/api/v1/reviews", tag = "lifecycle", security(("bearer" = [])),
-    responses((status = 200, body = Vec<ReviewItem>), (status = 403, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Vec<ReviewItem>), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json")))]
 async fn review_queue(
     State(state): State<ListingState>,
     caller: AuthUser,
 ) -> ApiResult<AppJson<Vec<ReviewItem>>> {
-    caller.require_operator()?;
+    let scope = OperatorScope::of(&state.db, &caller).await?;
     let submitted = ListingStatus::Submitted.as_str();
     let mut items: Vec<ReviewItem> = achievements::Entity::find()
         .filter(achievements::Column::Status.eq(submitted))
+        .filter(scope.organisation_condition(&[achievements::Column::OrganisationId]))
         .order_by_asc(achievements::Column::SubmittedAt)
         .all(&state.db)
         .await?
@@ -50,6 +53,7 @@ async fn review_queue(
     items.extend(
         needs::Entity::find()
             .filter(needs::Column::Status.eq(submitted))
+            .filter(scope.organisation_condition(&[needs::Column::OrganisationId]))
             .order_by_asc(needs::Column::SubmittedAt)
             .all(&state.db)
             .await?
@@ -76,7 +80,11 @@ async fn review_queue(
         let Ok(h) = listings::header(&state.db, kind, r.listing_id).await else {
             continue;
         };
-        if h.status != ListingStatus::Published {
+        if h.status != ListingStatus::Published
+            || !scope
+                .covers_organisation(&state.db, h.organisation_id)
+                .await?
+        {
             continue;
         }
         let title = match kind {

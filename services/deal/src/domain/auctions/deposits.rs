@@ -65,6 +65,13 @@ pub async fn record(
     caller.require_operator()?;
     let txn = db.begin().await?;
     let a = find(&txn, auction_id).await?;
+    // A city office's operators take deposits for their cities' sellers' auctions only.
+    platform::city_scope::OperatorScope::of(&txn, caller)
+        .await?
+        .ensure_organisation(&txn, a.seller_organisation_id, || {
+            format!("auction {auction_id}")
+        })
+        .await?;
     let mut v = Validator::new();
     v.check(
         (a.deposit_minor..=MAX_AMOUNT_MINOR).contains(&input.amount_minor),

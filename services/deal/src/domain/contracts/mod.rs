@@ -444,7 +444,7 @@ pub async fn list(
 ) -> ApiResult<Page<ContractOut>> {
     let (page, per_page) = paging(params.page, params.per_page);
     let mut q = contracts::Entity::find();
-    if let Some(scope) = contract_scope(caller) {
+    if let Some(scope) = contract_scope(db, caller).await? {
         q = q.filter(scope);
     }
     if let Some(d) = params.deal_id {

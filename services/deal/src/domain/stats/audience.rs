@@ -39,7 +39,7 @@ impl Audience {
 ///   have one, implied) and get 403 for another; platform operators and the provincial office
 ///   read any office; an office that does not exist is a 404. Office figures are read as
 ///   operators read (every cell);
-/// - otherwise the operators of city offices read their city ([`offices::city_scope`],
+/// - otherwise the operators of city offices read their city (`platform::city_scope::cities`,
 ///   [`confine`]) as operators, and everyone else as [`Audience::of`] says.
 #[tracing::instrument(skip_all)]
 pub async fn reading(
@@ -60,7 +60,7 @@ pub async fn reading(
         let figures = offices::office_figures(db, caller).await?;
         return Ok((confine_to_offices(&params, &figures)?, Audience::Operator));
     }
-    match offices::city_scope(db, caller).await? {
+    match platform::city_scope::cities(db, caller).await? {
         Some(cities) => Ok((confine(&params, &cities)?, Audience::Operator)),
         None => Ok((params, Audience::of(caller, min_contracts))),
     }
@@ -122,7 +122,7 @@ fn confine_to_offices(
 }
 
 /// Confines a turnover query to the cities a city office's operators work
-/// (`offices::city_scope`): one naming another city is refused, one naming none reads their
+/// (`platform::city_scope::cities`): one naming another city is refused, one naming none reads their
 /// (only) city. Within it they read as operators do.
 pub fn confine(params: &TurnoverParams, cities: &[String]) -> ApiResult<TurnoverParams> {
     let mut p = params.clone();

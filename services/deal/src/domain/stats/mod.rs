@@ -73,14 +73,9 @@ pub fn month_bounds(month: &str) -> Option<(NaiveDate, NaiveDate)> {
     Some((first, next))
 }
 
-/// The prefecture-level city of a Guangxi region code (`450103` → `450100`).
-pub fn city_of(region: &str) -> String {
-    if region.len() == 6 && region.is_ascii() {
-        format!("{}00", &region[..4])
-    } else {
-        region.to_owned()
-    }
-}
+/// The prefecture-level city of a Guangxi region code (`450103` → `450100`): the one rule of
+/// `platform::city_scope`, so a rollup's city and an office's city sub-market agree.
+pub use platform::city_scope::city_of;
 
 /// In Guangxi: a Chinese region code starting with 45.
 pub fn in_guangxi(country: &str, region: &str) -> bool {
