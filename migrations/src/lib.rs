@@ -25,6 +25,7 @@ mod m20261203_000050_services_and_vouchers;
 mod m20261203_000060_training_agencies_partners;
 mod m20261203_000070_listed_price_and_auctions;
 mod m20261203_000090_listing_documents;
+mod m20261204_000120_auction_cancel_refunds;
 
 /// Applies and reverts the schema; `techmarket migrate` and the tests drive it.
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000060_training_agencies_partners::Migration),
             Box::new(m20261203_000090_listing_documents::Migration),
             Box::new(m20261203_000070_listed_price_and_auctions::Migration),
+            Box::new(m20261204_000120_auction_cancel_refunds::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! databases, SQLite and PostgreSQL (see `integration_tests::db_test!`).
 
 mod accounts;
+mod auction_cancel;
 mod auctions;
 mod auth;
 mod authorisation;
@@ -32,6 +33,7 @@ mod portal_broker;
 mod portal_console;
 mod portal_my;
 mod portal_partners;
+mod portal_sales;
 mod portal_translations;
 mod retention;
 mod revisions;

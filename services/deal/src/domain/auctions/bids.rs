@@ -55,6 +55,12 @@ pub async fn place(
                 ))
             }
             AuctionStatus::Open => {}
+            AuctionStatus::Cancelled => {
+                return Err(refuse(
+                    BidRefusal::Cancelled,
+                    "the auction was cancelled; no bid is taken",
+                ))
+            }
             _ => {
                 return Err(refuse(
                     BidRefusal::Ended,
@@ -159,7 +165,8 @@ pub async fn place(
             .exec(&txn)
             .await?;
         if won.rows_affected == 0 {
-            // Another bid (or the close) changed the row first: read it again.
+            // Another bid, the close or a cancel changed the row first: read it again (a
+            // cancelled auction is refused above, so no bid slips in after a cancel).
             txn.rollback().await?;
             continue;
         }
