@@ -88,6 +88,21 @@ pub async fn place(
             .await?
             .filter(|d| d.status == DepositStatus::Held.as_str())
         else {
+            // Deposits are released (marked for refund or applied) only by a cancel or the
+            // close: one that committed after this bid read the auction is seen here first
+            // (PostgreSQL reads each statement at its own start), so say what happened.
+            match find(&txn, a.id).await?.status.parse::<AuctionStatus>() {
+                Ok(AuctionStatus::Cancelled) => {
+                    return Err(refuse(
+                        BidRefusal::Cancelled,
+                        "the auction was cancelled; no bid is taken",
+                    ))
+                }
+                Ok(s) if s.is_final() => {
+                    return Err(refuse(BidRefusal::Ended, "the auction is closed"))
+                }
+                _ => {}
+            }
             return Err(refuse(
                 BidRefusal::DepositRequired,
                 format!(
