@@ -51,32 +51,32 @@ impl MigrationTrait for Migration {
         add(
             manager,
             Auctions::Table,
-            timestamp_with_time_zone_null(Cancel::CancelledAt),
+            timestamp_with_time_zone_null(Cancelling::CancelledAt),
         )
         .await?;
-        add(manager, Auctions::Table, uuid_null(Cancel::CancelledBy)).await?;
+        add(manager, Auctions::Table, uuid_null(Cancelling::CancelledBy)).await?;
         add(
             manager,
             Auctions::Table,
-            string_len_null(Cancel::CancelReason, 500),
+            string_len_null(Cancelling::CancelReason, 500),
         )
         .await?;
         add(
             manager,
             PriceListings::Table,
-            timestamp_with_time_zone_null(Cancel::CancelledAt),
+            timestamp_with_time_zone_null(Cancelling::CancelledAt),
         )
         .await?;
         add(
             manager,
             PriceListings::Table,
-            uuid_null(Cancel::CancelledBy),
+            uuid_null(Cancelling::CancelledBy),
         )
         .await?;
         add(
             manager,
             PriceListings::Table,
-            string_len_null(Cancel::CancelReason, 500),
+            string_len_null(Cancelling::CancelReason, 500),
         )
         .await?;
         add(
@@ -156,7 +156,7 @@ enum PriceListings {
 
 /// The cancel columns, the same on auctions and price listings.
 #[derive(DeriveIden)]
-enum Cancel {
+enum Cancelling {
     CancelledAt,
     CancelledBy,
     CancelReason,
