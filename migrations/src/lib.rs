@@ -27,6 +27,7 @@ mod m20261203_000070_listed_price_and_auctions;
 mod m20261203_000090_listing_documents;
 mod m20261204_000100_office_statistics;
 mod m20261204_000110_vouchers_on_contracts;
+mod m20261204_000120_auction_cancel_refunds;
 
 /// Applies and reverts the schema; `techmarket migrate` and the tests drive it.
 pub struct Migrator;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000070_listed_price_and_auctions::Migration),
             Box::new(m20261204_000100_office_statistics::Migration),
             Box::new(m20261204_000110_vouchers_on_contracts::Migration),
+            Box::new(m20261204_000120_auction_cancel_refunds::Migration),
         ]
     }
 }

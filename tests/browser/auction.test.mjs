@@ -149,3 +149,38 @@ test("two bidders see each other's bids live; the winner's deal reaches the brok
   b.watcher.check();
   brk.watcher.check();
 });
+
+test("the owner lists at a price on the achievement's page; an enterprise confirms and lands on its deal", async () => {
+  const operator = await login(DEMO.operator);
+  const uni = await login(DEMO.university);
+  const achievement = await publishedAchievement(uni, operator);
+
+  // The owner lists it from the achievement's page (price in 元, end in Beijing time).
+  const owner = await openPage(browser);
+  await signIn(owner.page, DEMO.university);
+  await owner.page.goto(`${BASE}/achievements/${achievement}`);
+  await owner.page.locator("#f-list-price").fill("123456");
+  const end = new Date(Date.now() + 8 * 3600e3 + 3 * 86400e3).toISOString().slice(0, 16);
+  await owner.page.locator("#f-list-ends").fill(end);
+  await Promise.all([owner.page.waitForURL(/flash=price_listed/), owner.page.locator("#list-at-price").click()]);
+
+  // A verified enterprise reads "listed at … until …", opens the confirmation and commits.
+  const buyer = await openPage(browser);
+  await signIn(buyer.page, DEMO.enterprise);
+  await buyer.page.goto(`${BASE}/achievements/${achievement}`);
+  assert.match(await buyer.page.locator("#listed-at").innerText(), /12\.35 万元|123,456/);
+  await Promise.all([buyer.page.waitForURL(/\/price-listings\//), buyer.page.locator("#buy-at-price").click()]);
+  assert.match(await buyer.page.locator("#confirm-text").innerText(), /12\.35 万元|123,456/);
+  await screenshot(buyer.page, "price-listing-confirm");
+  await Promise.all([buyer.page.waitForURL(/\/deals\/.*flash=purchased/), buyer.page.locator("#confirm-purchase").click()]);
+  assert.equal(await buyer.page.locator("#deal-stage").getAttribute("data-stage"), "agreed");
+
+  // Everyone else now reads "sold".
+  const anon = await openPage(browser);
+  await anon.page.goto(`${BASE}/achievements/${achievement}`);
+  await anon.page.locator("#sold-badge").waitFor();
+
+  owner.watcher.check();
+  buyer.watcher.check();
+  anon.watcher.check();
+});

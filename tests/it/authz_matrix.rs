@@ -1529,7 +1529,10 @@ async fn auction_cases(
         .to_owned();
     let bidder = app.verified_enterprise(op, "bidder@matrix.test").await;
     let lodged = app.verified_enterprise(op, "lodged@matrix.test").await;
-    app.deposit(op, &auction, &lodged.id).await;
+    let deposit = app.deposit(op, &auction, &lodged.id).await["id"]
+        .as_str()
+        .expect("deposit id")
+        .to_owned();
     // Views without the clock in them (an auction's answer carries the server's time): the
     // chain check changes with any bid, the deposits with any deposit or a close.
     let view = || {
@@ -1636,6 +1639,45 @@ async fn auction_cases(
                 witness: None,
             }],
             refused: &[Anonymous, OtherBroker, OutsideBroker, OwnMember, OwnAdmin],
+        },
+    );
+    // The seller's members or an operator cancel; nobody else (the deposits would turn
+    // `refund_due`).
+    add(
+        "POST",
+        "/api/v1/auctions/{id}/cancel",
+        Case {
+            calls: vec![Call {
+                path: format!("/api/v1/auctions/{auction}/cancel"),
+                body: Some(json!({"reason": "matrix"})),
+                witness: deposits_view(),
+            }],
+            refused: STRANGERS,
+        },
+    );
+    add(
+        "POST",
+        "/api/v1/price-listings/{id}/cancel",
+        Case {
+            calls: vec![Call {
+                path: format!("/api/v1/price-listings/{listing}/cancel"),
+                body: Some(json!({"reason": "matrix"})),
+                witness: None,
+            }],
+            refused: STRANGERS,
+        },
+    );
+    // Only operators record a refund (the deposit is held here: even a 409 must not change it).
+    add(
+        "POST",
+        "/api/v1/auctions/{id}/deposits/{deposit_id}/refund",
+        Case {
+            calls: vec![Call {
+                path: format!("/api/v1/auctions/{auction}/deposits/{deposit}/refund"),
+                body: Some(json!({"paid_on": "2026-12-01", "reference": "matrix"})),
+                witness: deposits_view(),
+            }],
+            refused: NOT_OPERATOR,
         },
     );
 }

@@ -496,6 +496,7 @@ integration_tests::db_test! {
             locked_by: sea_orm::Set(None),
             last_error: sea_orm::Set(Some("handler panicked: attempt to multiply with overflow".to_owned())),
             created_at: sea_orm::Set(Utc::now().into()),
+            unique_key: sea_orm::Set(None),
         };
         sea_orm::ActiveModelTrait::insert(parked, &app.db).await.expect("parked job");
         let metrics = app.get("/metrics", None).await;

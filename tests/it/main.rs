@@ -2,6 +2,7 @@
 //! databases, SQLite and PostgreSQL (see `integration_tests::db_test!`).
 
 mod accounts;
+mod auction_cancel;
 mod auctions;
 mod auth;
 mod authorisation;
@@ -34,6 +35,7 @@ mod portal_broker;
 mod portal_console;
 mod portal_my;
 mod portal_partners;
+mod portal_sales;
 mod portal_services;
 mod portal_translations;
 mod retention;

@@ -81,4 +81,44 @@ impl TestApp {
         .assert_status(201)
         .clone()
     }
+
+    /// Recording a deposit on a cancelled auction is refused as cancelled, and records nothing.
+    pub async fn deposit_refused(&self, operator: &str, auction: &str, org: &str) {
+        self.post(
+            &format!("/api/v1/auctions/{auction}/deposits"),
+            Some(operator),
+            &json!({"organisation_id": org, "amount_minor": 100_000}),
+        )
+        .await
+        .assert_problem(409, "auction_cancelled");
+    }
+
+    /// An auction of another seller's achievement (its id), ending in a minute.
+    pub async fn auction_of_another_seller(&self, operator: &str, email: &str) -> String {
+        let org = self.org_in("university", email, "450100", true).await;
+        self.verify_org(operator, &org.id).await;
+        let achievement = self.published_achievement(&org.token, operator).await;
+        let seller = Seller {
+            org,
+            operator: operator.to_owned(),
+            achievement,
+        };
+        let a = self.auction(&seller, 60_000, json!({})).await;
+        a["id"].as_str().expect("id").to_owned()
+    }
+
+    /// When the auction's one waiting close job is due (panics unless exactly one waits).
+    pub async fn close_job_due(&self, auction: &str) -> chrono::DateTime<chrono::Utc> {
+        use platform::entity::jobs;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let waiting = jobs::Entity::find()
+            .filter(jobs::Column::JobType.eq("close_auction.v1"))
+            .filter(jobs::Column::UniqueKey.eq(auction))
+            .filter(jobs::Column::LockedBy.is_null())
+            .all(&self.db)
+            .await
+            .expect("jobs");
+        assert_eq!(waiting.len(), 1, "one waiting close job: {waiting:?}");
+        waiting[0].run_after.to_utc()
+    }
 }

@@ -6,7 +6,7 @@
 //! Every answer about a live sale carries `server_time`: the clock that decides, shown to
 //! people so that nobody relies on their own.
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -48,6 +48,9 @@ pub struct PriceListingOut {
     /// The deal the purchase opened (visible to those who may see the deal).
     pub deal_id: Option<Uuid>,
     pub sold_at: Option<DateTime<FixedOffset>>,
+    /// When it was withdrawn (status `cancelled`), and why, as the canceller said.
+    pub cancelled_at: Option<DateTime<FixedOffset>>,
+    pub cancel_reason: Option<String>,
     pub created_at: DateTime<FixedOffset>,
     pub server_time: DateTime<FixedOffset>,
 }
@@ -117,6 +120,9 @@ pub struct AuctionOut {
     /// The deal the winning bid opened (visible to those who may see the deal).
     pub deal_id: Option<Uuid>,
     pub closed_at: Option<DateTime<FixedOffset>>,
+    /// When it was called off (status `cancelled`), and why, as the canceller said.
+    pub cancelled_at: Option<DateTime<FixedOffset>>,
+    pub cancel_reason: Option<String>,
     pub created_at: DateTime<FixedOffset>,
     pub server_time: DateTime<FixedOffset>,
 }
@@ -146,6 +152,28 @@ pub struct DepositOut {
     pub note: Option<String>,
     pub recorded_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
+    /// The day the deposit was paid back and the payment's reference (status `refunded`).
+    pub refunded_on: Option<NaiveDate>,
+    pub refund_reference: Option<String>,
+}
+
+/// Cancelling an auction or a listed-price sale. The seller's own cancel may leave the reason
+/// out; an operator's must give one (it is shown on the page and sent to the bidders).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancelIn {
+    /// Up to 500 characters.
+    pub reason: Option<String>,
+}
+
+/// An operator records that a deposit due for refund was paid back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefundIn {
+    /// The day the money left (not in the future).
+    pub paid_on: NaiveDate,
+    /// The bank's or cashier's reference of the payment, 1–200 characters.
+    pub reference: String,
 }
 
 /// A bid.

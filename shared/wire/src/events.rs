@@ -77,7 +77,7 @@ pub struct AchievementSold {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuctionNotice {
     pub auction_id: Uuid,
-    /// `auction_outbid` or `auction_ended`.
+    /// `auction_outbid`, `auction_ended`, `auction_cancelled` or `deposit_refunded`.
     pub kind: crate::vocabulary::NotificationKind,
     pub organisation_ids: Vec<Uuid>,
     pub title: String,

@@ -23,7 +23,7 @@ use sea_orm::{
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
-use wire::auction::{PriceListingIn, PriceListingOut};
+use wire::auction::{CancelIn, PriceListingIn, PriceListingOut};
 use wire::{Mode, OrgKind, Origin, PriceListingStatus, PriceMethod, VerificationStatus};
 
 use super::auctions::{
@@ -90,6 +90,8 @@ pub async fn to_out(
         buyer_organisation_id: p.buyer_organisation_id,
         deal_id: p.deal_id.filter(|_| party),
         sold_at: p.sold_at,
+        cancelled_at: p.cancelled_at,
+        cancel_reason: p.cancel_reason.clone(),
         created_at: p.created_at,
         server_time: now_ms(),
     })
@@ -194,6 +196,9 @@ pub async fn create(
         version: Set(1),
         created_at: Set(at),
         updated_at: Set(at),
+        cancelled_at: Set(None),
+        cancelled_by: Set(None),
+        cancel_reason: Set(None),
     }
     .insert(&txn)
     .await?;
@@ -292,6 +297,7 @@ pub async fn purchase(
                 "the listing period is over",
             ))
         }
+        PriceListingStatus::Cancelled => return Err(sale_cancelled()),
     }
     let won = price_listings::Entity::update_many()
         .col_expr(
@@ -317,6 +323,12 @@ pub async fn purchase(
         .exec(&txn)
         .await?;
     if won.rows_affected == 0 {
+        // Another commitment or a cancel changed the row first: say which.
+        txn.rollback().await?;
+        let now = find(db, id).await?;
+        if now.status == PriceListingStatus::Cancelled.as_str() {
+            return Err(sale_cancelled());
+        }
         return Err(ApiError::conflict(
             "already_sold",
             "another organisation committed first",
@@ -363,6 +375,93 @@ pub async fn purchase(
         actor: Some(caller),
         service: SERVICE,
         action: "price_listing.purchase",
+        entity_type: "price_listing",
+        entity_id: p.id,
+    }
+    .record(&txn, Some(&p), Some(&after))
+    .await?;
+    txn.commit().await?;
+    to_out(db, Some(caller), after).await
+}
+
+fn sale_cancelled() -> ApiError {
+    ApiError::conflict("sale_cancelled", "the seller withdrew this listing")
+}
+
+/// Withdraws an open listing before a commitment: a member of the seller's organisation, or an
+/// operator with a reason. A conditional UPDATE on `status = 'open'`, the same row and
+/// condition a purchase writes, so of a purchase and a cancel racing exactly one wins and the
+/// other is a 409 (`already_sold` for the cancel, `sale_cancelled` for the purchase).
+#[tracing::instrument(skip_all, fields(price_listing.id = %id))]
+pub async fn cancel(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    caller: &AuthUser,
+    id: Uuid,
+    input: CancelIn,
+) -> ApiResult<PriceListingOut> {
+    let before = find(db, id).await?;
+    let seller = caller.belongs_to(before.seller_organisation_id.into());
+    if !(caller.is_operator || seller) {
+        return Err(ApiError::Forbidden(
+            "only the seller or an operator withdraws a listing".to_owned(),
+        ));
+    }
+    let reason = super::auctions::cancelling::reason(caller, input)?;
+    let txn = db.begin().await?;
+    let p = find(&txn, id).await?;
+    let refused = |status: PriceListingStatus| match status {
+        PriceListingStatus::Sold => {
+            ApiError::conflict("already_sold", "a buyer committed: the sale is a deal now")
+        }
+        PriceListingStatus::Cancelled => {
+            ApiError::conflict("already_cancelled", "the listing was already withdrawn")
+        }
+        PriceListingStatus::Ended | PriceListingStatus::Open => {
+            ApiError::conflict("sale_ended", "the listing period is over")
+        }
+    };
+    match status_of(&p)? {
+        PriceListingStatus::Open => {}
+        other => return Err(refused(other)),
+    }
+    let at = now_ms();
+    let done = price_listings::Entity::update_many()
+        .col_expr(
+            price_listings::Column::Status,
+            Expr::value(PriceListingStatus::Cancelled.as_str()),
+        )
+        .col_expr(
+            price_listings::Column::ActiveFor,
+            Expr::value(Option::<Uuid>::None),
+        )
+        .col_expr(price_listings::Column::CancelledAt, Expr::value(Some(at)))
+        .col_expr(
+            price_listings::Column::CancelledBy,
+            Expr::value(Some(caller.user_id.0)),
+        )
+        .col_expr(
+            price_listings::Column::CancelReason,
+            Expr::value(reason.clone()),
+        )
+        .col_expr(
+            price_listings::Column::Version,
+            Expr::col(price_listings::Column::Version).add(1),
+        )
+        .col_expr(price_listings::Column::UpdatedAt, Expr::value(at))
+        .filter(price_listings::Column::Id.eq(p.id))
+        .filter(price_listings::Column::Status.eq(PriceListingStatus::Open.as_str()))
+        .exec(&txn)
+        .await?;
+    if done.rows_affected == 0 {
+        txn.rollback().await?;
+        let now = find(db, id).await?;
+        return Err(refused(now.status.parse()?));
+    }
+    let after = find(&txn, p.id).await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "price_listing.cancel",
         entity_type: "price_listing",
         entity_id: p.id,
     }

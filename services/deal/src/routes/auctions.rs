@@ -12,10 +12,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 use wire::auction::{
-    AuctionIn, AuctionOut, BidAccepted, BidIn, BidLog, ChainCheck, DepositIn, DepositOut,
+    AuctionIn, AuctionOut, BidAccepted, BidIn, BidLog, CancelIn, ChainCheck, DepositIn, DepositOut,
+    RefundIn,
 };
 
-use crate::domain::auctions::{self, bids, closing, deposits, AuctionListParams};
+use crate::domain::auctions::{self, bids, cancelling, closing, deposits, AuctionListParams};
 use crate::domain::Page;
 
 /// The routes of this resource, with their OpenAPI description.
@@ -28,6 +29,8 @@ pub fn router() -> OpenApiRouter<DealState> {
         .routes(routes!(bid_log))
         .routes(routes!(verify_chain))
         .routes(routes!(close_auction))
+        .routes(routes!(cancel_auction))
+        .routes(routes!(record_refund))
 }
 
 /// Auctions, latest end first (public).
@@ -145,6 +148,43 @@ async fn close_auction(
 ) -> ApiResult<AppJson<AuctionOut>> {
     closing::close_now(&state.db, &caller, id).await?;
     auctions::get(&state.db, Some(&caller), id)
+        .await
+        .map(AppJson)
+}
+
+/// Cancel an auction before its end: its seller before the first bid, an operator at any time
+/// with a reason. Held deposits become due for refund and their organisations are told; no
+/// bid is accepted afterwards (409 `auction_cancelled`). A second cancel is 409
+/// `already_cancelled`; a seller's cancel after a bid is 409 `auction_has_bids`.
+#[utoipa::path(post, path = "/api/v1/auctions/{id}/cancel", tag = "auctions", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Auction id")),
+    request_body = CancelIn,
+    responses((status = 200, body = AuctionOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn cancel_auction(
+    State(state): State<DealState>,
+    caller: AuthUser,
+    AppPath(id): AppPath<Uuid>,
+    AppJson(input): AppJson<CancelIn>,
+) -> ApiResult<AppJson<AuctionOut>> {
+    let a = cancelling::cancel(&state.db, &caller, id, input).await?;
+    auctions::to_out(&state.db, Some(&caller), a)
+        .await
+        .map(AppJson)
+}
+
+/// Record that a deposit due for refund was paid back (operators): the day and the payment's
+/// reference. Once: a second record is 409 `already_refunded`; a deposit still held or applied
+/// to the price is 409 `refund_not_due`. The bidder is told.
+#[utoipa::path(post, path = "/api/v1/auctions/{id}/deposits/{deposit_id}/refund", tag = "auctions", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Auction id"), ("deposit_id" = Uuid, Path, description = "Deposit id")),
+    request_body = RefundIn,
+    responses((status = 200, body = DepositOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn record_refund(
+    State(state): State<DealState>,
+    caller: AuthUser,
+    AppPath((id, deposit_id)): AppPath<(Uuid, Uuid)>,
+    AppJson(input): AppJson<RefundIn>,
+) -> ApiResult<AppJson<DepositOut>> {
+    deposits::record_refund(&state.db, &caller, id, deposit_id, input)
         .await
         .map(AppJson)
 }

@@ -10,7 +10,7 @@ use platform::extract::{AppJson, AppPath, AppQuery};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
-use wire::auction::{PriceListingIn, PriceListingOut};
+use wire::auction::{CancelIn, PriceListingIn, PriceListingOut};
 
 use crate::domain::price_listings::{self, PriceListingParams};
 use crate::domain::Page;
@@ -21,6 +21,7 @@ pub fn router() -> OpenApiRouter<DealState> {
         .routes(routes!(list_price_listings, create_price_listing))
         .routes(routes!(get_price_listing))
         .routes(routes!(purchase))
+        .routes(routes!(cancel_price_listing))
 }
 
 /// Listed-price sales, newest first (public).
@@ -74,4 +75,21 @@ async fn purchase(
 ) -> ApiResult<(StatusCode, AppJson<PriceListingOut>)> {
     let p = price_listings::purchase(&state.db, &caller, id).await?;
     Ok((StatusCode::CREATED, AppJson(p)))
+}
+
+/// Withdraw an open listing before a commitment: its seller, or an operator with a reason.
+/// 409 `already_sold` once a buyer committed, `already_cancelled` the second time; a purchase
+/// after the cancel is 409 `sale_cancelled`.
+#[utoipa::path(post, path = "/api/v1/price-listings/{id}/cancel", tag = "auctions", security(("bearer" = [])), params(("id" = Uuid, Path, description = "Price listing id")),
+    request_body = CancelIn,
+    responses((status = 200, body = PriceListingOut), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 413, body = Problem, content_type = "application/problem+json"), (status = 415, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+async fn cancel_price_listing(
+    State(state): State<DealState>,
+    caller: AuthUser,
+    AppPath(id): AppPath<Uuid>,
+    AppJson(input): AppJson<CancelIn>,
+) -> ApiResult<AppJson<PriceListingOut>> {
+    price_listings::cancel(&state.db, &caller, id, input)
+        .await
+        .map(AppJson)
 }

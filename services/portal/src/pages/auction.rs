@@ -26,8 +26,10 @@ use crate::money::{exponent_of, money, parse_major_to_minor};
 use crate::page::{done, render, Ctx, FormErrors, PageResult};
 use crate::session::Viewer;
 use crate::Portal;
-use wire::auction::{AuctionIn, AuctionOut, BidAccepted, BidLog, BidOut, DepositOut};
-use wire::AuctionStatus;
+use wire::auction::{
+    AuctionIn, AuctionOut, BidAccepted, BidLog, BidOut, CancelIn, DepositOut, RefundIn,
+};
+use wire::{AuctionStatus, DepositStatus};
 
 pub fn routes() -> Router<Portal> {
     Router::new()
@@ -37,6 +39,8 @@ pub fn routes() -> Router<Portal> {
         .route("/auctions/{id}/bids", post(bid))
         .route("/auctions/{id}/deposits", post(deposit))
         .route("/auctions/{id}/close", post(close))
+        .route("/auctions/{id}/cancel", post(cancel))
+        .route("/auctions/{id}/deposits/{deposit_id}/refund", post(refund))
 }
 
 /// How many bids the page and the stream show (the full log is the download).
@@ -125,6 +129,35 @@ impl AuctionPage {
             .t
             .t(&format!("auction.deposit_status_{}", d.status.as_str()))
             .to_owned()
+    }
+    /// The cancel form is offered to operators while the auction runs, and to the seller
+    /// before the first bid (the API decides again).
+    fn may_cancel(&self) -> bool {
+        let running = matches!(
+            self.a.status,
+            AuctionStatus::Scheduled | AuctionStatus::Open
+        );
+        let seller = self
+            .ctx
+            .me
+            .as_ref()
+            .and_then(|m| m.organisation_id)
+            .is_some_and(|o| o.0 == self.a.seller_organisation_id);
+        running && (self.ctx.is_operator() || (seller && self.a.bid_count == 0))
+    }
+    fn cancelled(&self) -> bool {
+        self.a.status == AuctionStatus::Cancelled
+    }
+    fn refund_due(&self, d: &DepositOut) -> bool {
+        d.status == DepositStatus::RefundDue
+    }
+    fn today(&self) -> String {
+        let offset = FixedOffset::east_opt(UTC8_SECS).unwrap_or(self.a.server_time.timezone());
+        self.a
+            .server_time
+            .with_timezone(&offset)
+            .date_naive()
+            .to_string()
     }
     fn major(&self) -> String {
         crate::money::money_plain(self.a.next_minimum_minor, exponent_of(&self.a.currency))
@@ -460,6 +493,86 @@ async fn close(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<Stri
                 summary: Some(p.detail.clone()),
                 ..FormErrors::default()
             };
+            page(&portal, &viewer, &id, errors, String::new()).await
+        }
+        Err(e) => Err(viewer.fail(e)),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct CancelForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn cancel(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<CancelForm>,
+) -> PageResult {
+    viewer.require_login()?;
+    let id = super::path_id(&id).ok_or_else(|| viewer.not_found())?;
+    let reason = form.reason.trim();
+    let body = CancelIn {
+        reason: (!reason.is_empty()).then(|| reason.to_owned()),
+    };
+    match portal
+        .api
+        .post::<AuctionOut>(
+            viewer.caller(),
+            &format!("/api/v1/auctions/{id}/cancel"),
+            &body,
+        )
+        .await
+    {
+        Ok(_) => Ok(done(&format!("/auctions/{id}"), "auction_cancelled")),
+        Err(ApiError::Problem(p)) if matches!(p.status, 403 | 409 | 422) => {
+            let errors = FormErrors::from_problem(&p);
+            page(&portal, &viewer, &id, errors, String::new()).await
+        }
+        Err(e) => Err(viewer.fail(e)),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct RefundForm {
+    #[serde(default)]
+    paid_on: String,
+    #[serde(default)]
+    reference: String,
+}
+
+async fn refund(
+    State(portal): State<Portal>,
+    viewer: Viewer,
+    Path((id, deposit_id)): Path<(String, String)>,
+    Form(form): Form<RefundForm>,
+) -> PageResult {
+    viewer.require_login()?;
+    let id = super::path_id(&id).ok_or_else(|| viewer.not_found())?;
+    let deposit_id = super::path_id(&deposit_id).ok_or_else(|| viewer.not_found())?;
+    let Ok(paid_on) = form.paid_on.trim().parse::<chrono::NaiveDate>() else {
+        let t = Tr::new(viewer.lang);
+        let errors = FormErrors::field("paid_on", t.t("auction.bad_time"));
+        return page(&portal, &viewer, &id, errors, String::new()).await;
+    };
+    let body = RefundIn {
+        paid_on,
+        reference: form.reference,
+    };
+    match portal
+        .api
+        .post::<DepositOut>(
+            viewer.caller(),
+            &format!("/api/v1/auctions/{id}/deposits/{deposit_id}/refund"),
+            &body,
+        )
+        .await
+    {
+        Ok(_) => Ok(done(&format!("/auctions/{id}"), "refund_recorded")),
+        Err(ApiError::Problem(p)) if matches!(p.status, 403 | 409 | 422) => {
+            let errors = FormErrors::from_problem(&p);
             page(&portal, &viewer, &id, errors, String::new()).await
         }
         Err(e) => Err(viewer.fail(e)),

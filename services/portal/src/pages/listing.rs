@@ -424,6 +424,8 @@ struct ListingPage {
     is_owner: bool,
     /// Matches the reader may see; `None` when the panel is not for them.
     matches: Option<Vec<MatchCard>>,
+    /// An achievement's sales (listed price, auctions); `None` for needs and unpublished ones.
+    sale: Option<super::price_listing::SalePanel>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -520,6 +522,12 @@ async fn show(
     } else {
         None
     };
+    let sale = match (api_kind, l.status) {
+        (ListingKind::Achievement, ListingStatus::Published | ListingStatus::Closed) => {
+            Some(super::price_listing::SalePanel::load(&portal, &viewer, l.id).await)
+        }
+        _ => None,
+    };
     let ctx = Ctx::new(&viewer, "listing");
     Ok(render(&ListingPage {
         ctx,
@@ -530,6 +538,7 @@ async fn show(
         agency,
         is_owner,
         matches,
+        sale,
     }))
 }
 

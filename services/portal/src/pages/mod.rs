@@ -13,6 +13,7 @@ use crate::Portal;
 
 mod alerts;
 mod auction;
+mod auction_list;
 mod auth;
 mod broker;
 mod console;
@@ -29,6 +30,7 @@ mod notifications;
 mod office;
 mod order_documents;
 mod partners;
+mod price_listing;
 mod translations;
 mod tto;
 mod vouchers;
@@ -39,6 +41,8 @@ pub fn routes() -> Router<Portal> {
         .merge(auth::routes())
         .merge(alerts::routes())
         .merge(auction::routes())
+        .merge(auction_list::routes())
+        .merge(price_listing::routes())
         .merge(listing::routes())
         .merge(listing_form::routes())
         .merge(my::routes())

@@ -62,6 +62,12 @@ impl NotificationsPage {
             Some(wire::NotificationKind::AuctionEnded) => {
                 self.ctx.t.t("my.notif_kind_auction_ended")
             }
+            Some(wire::NotificationKind::AuctionCancelled) => {
+                self.ctx.t.t("my.notif_kind_auction_cancelled")
+            }
+            Some(wire::NotificationKind::DepositRefunded) => {
+                self.ctx.t.t("my.notif_kind_deposit_refunded")
+            }
             None => self.ctx.t.t("my.notif_kind_other"),
         }
     }

@@ -18,6 +18,10 @@ pub struct Model {
     pub recorded_by: Uuid,
     pub recorded_at: DateTimeWithTimeZone,
     pub updated_at: DateTimeWithTimeZone,
+    pub refunded_on: Option<Date>,
+    pub refund_reference: Option<String>,
+    pub refund_recorded_by: Option<Uuid>,
+    pub refund_recorded_at: Option<DateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -36,6 +36,9 @@ pub struct Model {
     pub version: i32,
     pub created_at: DateTimeWithTimeZone,
     pub updated_at: DateTimeWithTimeZone,
+    pub cancelled_at: Option<DateTimeWithTimeZone>,
+    pub cancelled_by: Option<Uuid>,
+    pub cancel_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

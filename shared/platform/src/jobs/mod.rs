@@ -34,6 +34,14 @@ pub trait Job: Serialize + DeserializeOwned + Send + Sync + 'static {
     const QUEUE: &'static str;
     /// Higher runs first.
     const PRIORITY: i16 = 0;
+
+    /// What this job is unique over beside its type, for [`enqueue_unique_at`] and
+    /// [`reschedule_unique_at`]: `None` (the default) means one waiting job of the type at
+    /// all (periodic sweeps); `Some(key)` one waiting job per key (an auction's close is
+    /// keyed by the auction). Stored in `jobs.unique_key`.
+    fn unique_key(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Adds `job` to its queue, runnable now, on `db` (pass the caller's transaction).
@@ -62,30 +70,84 @@ pub async fn enqueue_at<J: Job>(
         locked_by: Set(None),
         last_error: Set(None),
         created_at: Set(Utc::now().into()),
+        unique_key: Set(job.unique_key()),
     }
     .insert(db)
     .await?;
     Ok(id)
 }
 
-/// Adds `job` unless one of its type is already waiting (not running): for periodic jobs that
-/// re-schedule themselves, so a crash between re-scheduling and completion cannot fork the
-/// chain into two.
+/// The waiting (not running) jobs of `job`'s type and unique key.
+fn waiting_like<J: Job>(job: &J) -> sea_orm::Select<jobs::Entity> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let same_key = match job.unique_key() {
+        Some(key) => jobs::Column::UniqueKey.eq(key),
+        None => jobs::Column::UniqueKey.is_null(),
+    };
+    jobs::Entity::find()
+        .filter(jobs::Column::JobType.eq(J::NAME))
+        .filter(same_key)
+        .filter(jobs::Column::LockedBy.is_null())
+}
+
+/// Adds `job` unless one of its type and unique key ([`Job::unique_key`]) is already waiting
+/// (not running): for periodic jobs that re-schedule themselves, so a crash between
+/// re-scheduling and completion cannot fork the chain into two. Callers that write the same
+/// key at once must be serialised by a row of their own (two transactions that both find
+/// nothing waiting both insert).
 pub async fn enqueue_unique_at<J: Job>(
     db: &impl ConnectionTrait,
     job: &J,
     run_after: DateTime<Utc>,
 ) -> Result<Option<JobId>, DbErr> {
-    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-    let waiting = jobs::Entity::find()
-        .filter(jobs::Column::JobType.eq(J::NAME))
-        .filter(jobs::Column::LockedBy.is_null())
-        .count(db)
-        .await?;
-    if waiting > 0 {
+    use sea_orm::PaginatorTrait;
+    if waiting_like(job).count(db).await? > 0 {
         return Ok(None);
     }
     enqueue_at(db, job, run_after).await.map(Some)
+}
+
+/// Moves the waiting job of `job`'s type and unique key to `run_after`, or adds one if none
+/// is waiting (a running one finishes on its own): a deadline that moves, such as an
+/// auction's end after an extension, keeps exactly one waiting job.
+pub async fn reschedule_unique_at<J: Job>(
+    db: &impl ConnectionTrait,
+    job: &J,
+    run_after: DateTime<Utc>,
+) -> Result<JobId, DbErr> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    let waiting: Vec<uuid::Uuid> = waiting_like(job)
+        .select_only()
+        .column(jobs::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let Some((first, spare)) = waiting.split_first() else {
+        return enqueue_at(db, job, run_after).await;
+    };
+    let moved = jobs::Entity::update_many()
+        .col_expr(
+            jobs::Column::RunAfter,
+            Expr::value(chrono::DateTime::<chrono::FixedOffset>::from(run_after)),
+        )
+        .filter(jobs::Column::Id.eq(*first))
+        .filter(jobs::Column::LockedBy.is_null())
+        .exec(db)
+        .await?;
+    if moved.rows_affected == 0 {
+        // A worker took it between the read and the update: it finishes on its own.
+        return enqueue_at(db, job, run_after).await;
+    }
+    if !spare.is_empty() {
+        // Left by an older version that added one per move: one is enough.
+        jobs::Entity::delete_many()
+            .filter(jobs::Column::Id.is_in(spare.iter().copied()))
+            .filter(jobs::Column::LockedBy.is_null())
+            .exec(db)
+            .await?;
+    }
+    Ok(JobId(*first))
 }
 
 /// Frees every job lease. Only for a process that knows it is the queue's one consumer — the

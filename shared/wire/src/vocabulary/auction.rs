@@ -9,8 +9,10 @@ vocabulary! {
         Open = "open",
         /// A buyer committed; a deal was opened at the price.
         Sold = "sold",
-        /// Ended without a buyer, or withdrawn by the seller.
+        /// Ended without a buyer.
         Ended = "ended",
+        /// Withdrawn before a commitment, by the seller or an operator.
+        Cancelled = "cancelled",
     }
 }
 
@@ -28,7 +30,8 @@ vocabulary! {
         Sold = "sold",
         /// Closed without a bid at or above the reserve: no sale is recorded.
         NoSale = "no_sale",
-        /// Called off by the seller or an operator before any bid.
+        /// Called off before its end: by the seller before the first bid, or by an operator
+        /// at any time with a reason. Deposits are marked for refund; no deal.
         Cancelled = "cancelled",
     }
 }
@@ -49,6 +52,8 @@ vocabulary! {
         RefundDue = "refund_due",
         /// The organisation won: the deposit counts toward the price.
         Applied = "applied",
+        /// An operator recorded that the deposit was paid back (day and reference).
+        Refunded = "refunded",
     }
 }
 
@@ -65,6 +70,8 @@ vocabulary! {
         NotStarted = "auction_not_started",
         /// After the end (or closed).
         Ended = "auction_ended",
+        /// The auction was cancelled.
+        Cancelled = "auction_cancelled",
         /// The organisation has no deposit recorded for this auction.
         DepositRequired = "deposit_required",
         /// Only organisations an operator verified may bid.

@@ -61,5 +61,9 @@ vocabulary! {
         AuctionOutbid = "auction_outbid",
         /// An auction you lodged a deposit for has ended.
         AuctionEnded = "auction_ended",
+        /// An auction you lodged a deposit for was cancelled; your deposit is to be refunded.
+        AuctionCancelled = "auction_cancelled",
+        /// An operator recorded that your deposit was paid back.
+        DepositRefunded = "deposit_refunded",
     }
 }

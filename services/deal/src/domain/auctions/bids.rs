@@ -55,6 +55,12 @@ pub async fn place(
                 ))
             }
             AuctionStatus::Open => {}
+            AuctionStatus::Cancelled => {
+                return Err(refuse(
+                    BidRefusal::Cancelled,
+                    "the auction was cancelled; no bid is taken",
+                ))
+            }
             _ => {
                 return Err(refuse(
                     BidRefusal::Ended,
@@ -82,6 +88,21 @@ pub async fn place(
             .await?
             .filter(|d| d.status == DepositStatus::Held.as_str())
         else {
+            // Deposits are released (marked for refund or applied) only by a cancel or the
+            // close: one that committed after this bid read the auction is seen here first
+            // (PostgreSQL reads each statement at its own start), so say what happened.
+            match find(&txn, a.id).await?.status.parse::<AuctionStatus>() {
+                Ok(AuctionStatus::Cancelled) => {
+                    return Err(refuse(
+                        BidRefusal::Cancelled,
+                        "the auction was cancelled; no bid is taken",
+                    ))
+                }
+                Ok(s) if s.is_final() => {
+                    return Err(refuse(BidRefusal::Ended, "the auction is closed"))
+                }
+                _ => {}
+            }
             return Err(refuse(
                 BidRefusal::DepositRequired,
                 format!(
@@ -159,7 +180,8 @@ pub async fn place(
             .exec(&txn)
             .await?;
         if won.rows_affected == 0 {
-            // Another bid (or the close) changed the row first: read it again.
+            // Another bid, the close or a cancel changed the row first: read it again (a
+            // cancelled auction is refused above, so no bid slips in after a cancel).
             txn.rollback().await?;
             continue;
         }

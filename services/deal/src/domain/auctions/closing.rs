@@ -1,6 +1,7 @@
-//! The close of an auction. Each auction has a `close_auction.v1` job due at its end; an
-//! extension schedules another at the new end, and a job that finds the end moved (or the
-//! auction closed) does nothing, so duplicates are harmless. Closing is one transaction and a
+//! The close of an auction. Each auction has one waiting `close_auction.v1` job, due at its
+//! end: an extension moves it to the new end (`platform::jobs::reschedule_unique_at`, keyed
+//! by the auction), and a job that still finds the end ahead (it ran while a bid moved it)
+//! schedules the close again, and one that finds the auction closed or cancelled does nothing. Closing is one transaction and a
 //! conditional UPDATE on the bid count read: a bid accepted just before the end is never lost
 //! under a close that read the row before it.
 //!
@@ -15,7 +16,7 @@ use platform::auth::AuthUser;
 use platform::entity::{auction_bids, auction_deposits, auctions};
 use platform::error::{ApiError, ApiResult};
 use platform::jobs::events::{AchievementSold, AuctionNotice};
-use platform::jobs::{enqueue, enqueue_at, Job};
+use platform::jobs::{enqueue, reschedule_unique_at, Job};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
@@ -38,6 +39,11 @@ impl Job for CloseAuction {
     const NAME: &'static str = "close_auction.v1";
     const QUEUE: &'static str = "stats";
     const PRIORITY: i16 = 10;
+
+    /// One waiting close per auction: an extension moves it rather than adding another.
+    fn unique_key(&self) -> Option<String> {
+        Some(self.auction_id.to_string())
+    }
 }
 
 /// Schedules the close of a new auction at its end.
@@ -45,13 +51,14 @@ pub async fn schedule(db: &impl ConnectionTrait, a: &auctions::Model) -> ApiResu
     schedule_at(db, a.id, a.ends_at).await
 }
 
-/// Schedules a close at `at` (after an extension).
+/// Schedules the close at `at`, moving the auction's waiting close job if there is one (after
+/// an extension), so an auction has one waiting close however often it is extended.
 pub async fn schedule_at(
     db: &impl ConnectionTrait,
     auction_id: Uuid,
     at: DateTime<FixedOffset>,
 ) -> ApiResult<()> {
-    enqueue_at(db, &CloseAuction { auction_id }, at.into()).await?;
+    reschedule_unique_at(db, &CloseAuction { auction_id }, at.into()).await?;
     Ok(())
 }
 

@@ -1,26 +1,33 @@
 //! Deposits (保证金): an operator records that an organisation lodged an auction's deposit,
 //! which gives it the next paddle number (竞买号) and the right to bid. Only verified
 //! organisations other than the seller. At the close the winner's deposit is applied to the
-//! price and every other one marked for refund (`closing`).
+//! price and every other one marked for refund (`closing`, or `cancelling`); an operator then
+//! records each refund paid (`record_refund`).
 
+use chrono::{Datelike, Utc};
 use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
 use platform::entity::{auction_deposits, auctions, organisations};
 use platform::error::{ApiError, ApiResult, Validator};
 use platform::ids::new_uuid;
+use platform::jobs::enqueue;
+use platform::jobs::events::AuctionNotice;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
 };
 use uuid::Uuid;
-use wire::auction::{DepositIn, DepositOut};
-use wire::{BidRefusal, DepositStatus, VerificationStatus};
+use wire::auction::{DepositIn, DepositOut, RefundIn};
+use wire::{AuctionStatus, BidRefusal, DepositStatus, NotificationKind, VerificationStatus};
 
 use super::{find, now_ms, status_at, MAX_AMOUNT_MINOR};
 use crate::SERVICE;
 
-async fn out(db: &impl ConnectionTrait, d: auction_deposits::Model) -> ApiResult<DepositOut> {
+pub(super) async fn out(
+    db: &impl ConnectionTrait,
+    d: auction_deposits::Model,
+) -> ApiResult<DepositOut> {
     let name = organisations::Entity::find_by_id(d.organisation_id)
         .one(db)
         .await?
@@ -38,6 +45,8 @@ async fn out(db: &impl ConnectionTrait, d: auction_deposits::Model) -> ApiResult
         note: d.note,
         recorded_at: d.recorded_at,
         updated_at: d.updated_at,
+        refunded_on: d.refunded_on,
+        refund_reference: d.refund_reference,
     })
 }
 
@@ -85,11 +94,20 @@ pub async fn record(
         v.length(n, "note", 1, 500);
     }
     v.finish()?;
-    if status_at(&a, now_ms())?.is_final() {
-        return Err(ApiError::conflict(
-            BidRefusal::Ended.as_str(),
-            "the auction is closed",
-        ));
+    match status_at(&a, now_ms())? {
+        AuctionStatus::Cancelled => {
+            return Err(ApiError::conflict(
+                BidRefusal::Cancelled.as_str(),
+                "the auction was cancelled",
+            ))
+        }
+        s if s.is_final() => {
+            return Err(ApiError::conflict(
+                BidRefusal::Ended.as_str(),
+                "the auction is closed",
+            ))
+        }
+        _ => {}
     }
     let org = organisations::Entity::find_by_id(input.organisation_id)
         .one(&txn)
@@ -141,6 +159,10 @@ pub async fn record(
         recorded_by: Set(caller.user_id.0),
         recorded_at: Set(at),
         updated_at: Set(at),
+        refunded_on: Set(None),
+        refund_reference: Set(None),
+        refund_recorded_by: Set(None),
+        refund_recorded_at: Set(None),
     }
     .insert(&txn)
     .await?;
@@ -181,4 +203,130 @@ pub async fn list(
         items.push(out(db, d).await?);
     }
     Ok(items)
+}
+
+/// An operator records that a deposit due for refund was paid back: the day and the
+/// payment's reference. Once: the move `refund_due` → `refunded` is a conditional UPDATE, so
+/// a second record, at once or later, is a 409 that changes nothing. The bidder is told.
+#[tracing::instrument(skip_all, fields(auction.id = %auction_id, deposit.id = %deposit_id))]
+pub async fn record_refund(
+    db: &impl TransactionTrait,
+    caller: &AuthUser,
+    auction_id: Uuid,
+    deposit_id: Uuid,
+    input: RefundIn,
+) -> ApiResult<DepositOut> {
+    caller.require_operator()?;
+    let reference = input.reference.trim().to_owned();
+    let mut v = Validator::new();
+    v.length(&reference, "reference", 1, 200);
+    // Beijing's day may be a day ahead of UTC's.
+    let latest = (Utc::now() + chrono::Duration::days(1)).date_naive();
+    v.check(
+        input.paid_on <= latest,
+        "paid_on",
+        "must not be in the future",
+    );
+    v.check(
+        input.paid_on.year() >= 2000,
+        "paid_on",
+        "must be a real payment day",
+    );
+    v.finish()?;
+    let txn = db.begin().await?;
+    let a = find(&txn, auction_id).await?;
+    let d = auction_deposits::Entity::find_by_id(deposit_id)
+        .filter(auction_deposits::Column::AuctionId.eq(a.id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("deposit {deposit_id}")))?;
+    refundable(&d)?;
+    let at = now_ms();
+    let done = auction_deposits::Entity::update_many()
+        .col_expr(
+            auction_deposits::Column::Status,
+            Expr::value(DepositStatus::Refunded.as_str()),
+        )
+        .col_expr(
+            auction_deposits::Column::RefundedOn,
+            Expr::value(Some(input.paid_on)),
+        )
+        .col_expr(
+            auction_deposits::Column::RefundReference,
+            Expr::value(Some(reference.clone())),
+        )
+        .col_expr(
+            auction_deposits::Column::RefundRecordedBy,
+            Expr::value(Some(caller.user_id.0)),
+        )
+        .col_expr(
+            auction_deposits::Column::RefundRecordedAt,
+            Expr::value(Some(at)),
+        )
+        .col_expr(auction_deposits::Column::UpdatedAt, Expr::value(at))
+        .filter(auction_deposits::Column::Id.eq(d.id))
+        .filter(auction_deposits::Column::Status.eq(DepositStatus::RefundDue.as_str()))
+        .exec(&txn)
+        .await?;
+    if done.rows_affected == 0 {
+        // Another record of the same refund committed first.
+        return Err(already_refunded());
+    }
+    let after = auction_deposits::Entity::find_by_id(d.id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("deposit {deposit_id}")))?;
+    let title = super::title_of(&txn, a.achievement_id).await?;
+    enqueue(
+        &txn,
+        &AuctionNotice {
+            auction_id: a.id,
+            kind: NotificationKind::DepositRefunded,
+            organisation_ids: vec![d.organisation_id],
+            title: format!("保证金已退还 Deposit refunded: {title}"),
+            body: format!(
+                "保证金 {amount} {cur} 已于 {day} 退还（凭证 {reference}）。Your deposit of {amount} {cur} minor units was paid back on {day} (reference {reference}).",
+                amount = d.amount_minor,
+                cur = d.currency,
+                day = input.paid_on,
+            ),
+            key: format!("refund:{}", d.id),
+        },
+    )
+    .await?;
+    AuditEntry {
+        actor: Some(caller),
+        service: SERVICE,
+        action: "auction.deposit_refund",
+        entity_type: "auction_deposit",
+        entity_id: d.id,
+    }
+    .record(&txn, Some(&d), Some(&after))
+    .await?;
+    let out = out(&txn, after).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+fn already_refunded() -> ApiError {
+    ApiError::conflict(
+        "already_refunded",
+        "this deposit's refund is already recorded",
+    )
+}
+
+/// Only a deposit the close or a cancel marked `refund_due` is paid back.
+fn refundable(d: &auction_deposits::Model) -> ApiResult<()> {
+    match d.status.parse::<DepositStatus>()? {
+        DepositStatus::RefundDue => Ok(()),
+        DepositStatus::Refunded => Err(already_refunded()),
+        DepositStatus::Held => Err(ApiError::conflict(
+            "refund_not_due",
+            "the deposit is held while the auction runs; it is due for refund after the close or a cancel",
+        )),
+        DepositStatus::Applied => Err(ApiError::conflict(
+            "refund_not_due",
+            "the winner's deposit is applied to the price, not refunded",
+        )),
+    }
 }

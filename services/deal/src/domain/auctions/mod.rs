@@ -9,6 +9,7 @@
 //! nothing needs to run at the start.
 
 pub mod bids;
+pub mod cancelling;
 pub mod chain;
 pub mod closing;
 pub mod deposits;
@@ -74,6 +75,9 @@ fn utc(at: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
 pub struct AuctionListParams {
     /// Only auctions of this achievement.
     pub achievement_id: Option<Uuid>,
+    /// Only auctions in this state now (`scheduled`, `open` and `closing` are read from the
+    /// server's clock, as on each auction).
+    pub status: Option<AuctionStatus>,
     pub page: Option<u64>,
     pub per_page: Option<u64>,
 }
@@ -168,6 +172,8 @@ pub async fn to_out(
         head_hash: a.head_hash,
         deal_id: a.deal_id,
         closed_at: a.closed_at,
+        cancelled_at: a.cancelled_at,
+        cancel_reason: a.cancel_reason,
         created_at: a.created_at,
         server_time: at,
     })
@@ -287,6 +293,9 @@ pub async fn create(
         version: Set(1),
         created_at: Set(at),
         updated_at: Set(at),
+        cancelled_at: Set(None),
+        cancelled_by: Set(None),
+        cancel_reason: Set(None),
     }
     .insert(&txn)
     .await?;
@@ -369,6 +378,19 @@ pub async fn list(
     let mut q = auctions::Entity::find();
     if let Some(a) = params.achievement_id {
         q = q.filter(auctions::Column::AchievementId.eq(a));
+    }
+    if let Some(status) = params.status {
+        let at = now_ms();
+        let active = auctions::Column::Status.eq(ACTIVE);
+        q = match status {
+            AuctionStatus::Scheduled => q.filter(active).filter(auctions::Column::StartsAt.gt(at)),
+            AuctionStatus::Open => q
+                .filter(active)
+                .filter(auctions::Column::StartsAt.lte(at))
+                .filter(auctions::Column::EndsAt.gt(at)),
+            AuctionStatus::Closing => q.filter(active).filter(auctions::Column::EndsAt.lte(at)),
+            closed => q.filter(auctions::Column::Status.eq(closed.as_str())),
+        };
     }
     let paginator = q
         .order_by_desc(auctions::Column::EndsAt)
