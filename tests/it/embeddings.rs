@@ -419,6 +419,13 @@ db_test! {
             .collect();
         languages.sort();
         assert_eq!(languages, vec!["zh", "zh/1", "zh/2", "zh/3"]);
+        // Only the whole text is searched: the passages stay in the table, read for the
+        // listings found to refine their similarity (so memory holds one vector per text).
+        let model = semantic.embedder.model_id();
+        let index = matching::embedding::vectors::load_index(&app.db, &model, 384).await.expect("index");
+        assert_eq!(index.len(), 1, "passages are not in the searched index");
+        let passages = listing_embeddings::passages_of(&app.db, kind.as_str(), &[id], &model).await.expect("passages");
+        assert_eq!(passages.len(), 3);
         let semantic = matching::embedding::jobs::Semantic::from_config(&app.state.config, &other)
             .expect("embedder")
             .expect("configured");

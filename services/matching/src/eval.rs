@@ -361,7 +361,11 @@ pub async fn evaluate(
 /// The evaluation's vectors: every document's and query's, made once per run (and cached on
 /// disk between runs, since embedding is the slow part).
 pub struct EvalVectors {
+    /// Whole texts, searched for candidates.
     index: VectorIndex,
+    /// Each document's passages, which only refine a candidate's similarity (as a listing's
+    /// do: `listing_embeddings::is_passage`).
+    passages: HashMap<Uuid, Vec<Vec<i8>>>,
     queries: HashMap<String, Vec<i8>>,
 }
 
@@ -376,6 +380,7 @@ impl EvalVectors {
         Some(EvalQueryVector {
             vector: self.queries.get(&q.id)?,
             index: &self.index,
+            passages: &self.passages,
             query: q,
             docs,
         })
@@ -386,6 +391,7 @@ impl EvalVectors {
 pub struct EvalQueryVector<'a> {
     vector: &'a [i8],
     index: &'a VectorIndex,
+    passages: &'a HashMap<Uuid, Vec<Vec<i8>>>,
     query: &'a EvalQuery,
     docs: &'a HashMap<Uuid, &'a CorpusDoc>,
 }
@@ -417,7 +423,14 @@ impl engine::Vectors for EvalQueryVector<'_> {
         Ok(ids
             .iter()
             .filter_map(|id| {
-                let cosine = self.index.similarity(self.vector, kind, *id)?;
+                let whole = self.index.similarity(self.vector, kind, *id)?;
+                let cosine = self
+                    .passages
+                    .get(id)
+                    .into_iter()
+                    .flatten()
+                    .map(|p| crate::embedding::index::cosine(self.vector, p))
+                    .fold(whole, f32::max);
                 Some((*id, f64::from(cosine)))
             })
             .collect())
@@ -509,12 +522,18 @@ pub async fn embed_for_eval(
         );
     }
     let mut index = VectorIndex::new(embedder.dimensions());
+    let mut passage_rows = HashMap::new();
     for d in corpus {
-        let rows: Vec<Vec<i8>> = doc_texts(d)
+        let mut rows: Vec<Vec<i8>> = doc_texts(d)
             .iter()
             .filter_map(|t| cache.get(&key(Role::Passage, t)).cloned())
             .collect();
+        // The first row is the whole text; the rest are its passages.
+        let passages = rows.split_off(rows.len().min(1));
         index.replace(ListingKind::Achievement, doc_uuid(&d.id), &rows);
+        if !passages.is_empty() {
+            passage_rows.insert(doc_uuid(&d.id), passages);
+        }
     }
     let queries = queries
         .iter()
@@ -524,7 +543,11 @@ pub async fn embed_for_eval(
                 .map(|v| (q.id.clone(), v.clone()))
         })
         .collect();
-    Ok(EvalVectors { index, queries })
+    Ok(EvalVectors {
+        index,
+        passages: passage_rows,
+        queries,
+    })
 }
 
 /// The tuning split: queries whose id hashes even. Weights are chosen on these; reported

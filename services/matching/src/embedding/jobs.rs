@@ -56,6 +56,9 @@ pub struct Semantic {
     /// The search index and database when the index holds the vectors; `None`: this process's
     /// index (`index`) answers.
     remote: Option<Remote>,
+    /// Where passage rows are read to refine a candidate's similarity (they are not in
+    /// `index`: `entity::is_passage`); `None` before [`Semantic::with_search`].
+    db: Option<DatabaseConnection>,
 }
 
 /// Vectors searched by the search index (nearest) and read from the table (one listing's
@@ -89,6 +92,7 @@ impl Semantic {
             index,
             passages: settings.embed_passages,
             remote: None,
+            db: None,
         }))
     }
 
@@ -97,6 +101,7 @@ impl Semantic {
     /// its own copy of them; otherwise unchanged (the in-process index answers).
     #[must_use]
     pub fn with_search(mut self, search: &Arc<dyn SearchIndex>, db: &DatabaseConnection) -> Self {
+        self.db = Some(db.clone());
         let model = self.embedder.model_id();
         if search.vector_space().is_some_and(|s| s.model == model) {
             self.remote = Some(Remote {
@@ -127,7 +132,14 @@ impl Semantic {
                 self.index
                     .ensure_loaded(db, &self.embedder.model_id(), self.embedder.dimensions())
                     .await?;
-                Source::Local(self.index.clone())
+                Source::Local {
+                    index: self.index.clone(),
+                    passages: self
+                        .db
+                        .clone()
+                        .filter(|_| self.passages > 0)
+                        .map(|db| (db, self.embedder.model_id())),
+                }
             }
         };
         Ok(QueryVector { vector, source })
@@ -146,7 +158,7 @@ impl Semantic {
         let rows: Vec<entity::Model> = vectors::stored(db, kind, id)
             .await?
             .into_iter()
-            .filter(|r| r.model == model)
+            .filter(|r| r.model == model && !entity::is_passage(&r.language))
             .collect();
         let Some(row) = rows
             .iter()
@@ -185,8 +197,12 @@ pub struct QueryVector {
 
 #[derive(Debug, Clone)]
 enum Source {
-    /// This process's index of the vector table.
-    Local(Arc<SharedIndex>),
+    /// This process's index of the vector table (whole texts), and where the passages of a
+    /// candidate are read when there are any (`matching.embed_passages` on).
+    Local {
+        index: Arc<SharedIndex>,
+        passages: Option<(DatabaseConnection, String)>,
+    },
     /// The search index's vector search; similarity of given listings from the table.
     Remote { remote: Remote, model: String },
 }
@@ -195,7 +211,7 @@ enum Source {
 impl engine::Vectors for QueryVector {
     async fn nearest(&self, kind: ListingKind, k: usize) -> anyhow::Result<Vec<(Uuid, f64)>> {
         match &self.source {
-            Source::Local(index) => Ok(engine::scan(|| {
+            Source::Local { index, .. } => Ok(engine::scan(|| {
                 index
                     .with(|index| index.search(&self.vector, kind, k))
                     .unwrap_or_default()
@@ -228,16 +244,23 @@ impl engine::Vectors for QueryVector {
         ids: &[Uuid],
     ) -> anyhow::Result<HashMap<Uuid, f64>> {
         match &self.source {
-            Source::Local(index) => Ok(index
-                .with(|index| {
-                    ids.iter()
-                        .filter_map(|id| {
-                            let cosine = index.similarity(&self.vector, kind, *id)?;
-                            Some((*id, f64::from(cosine)))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default()),
+            Source::Local { index, passages } => {
+                let mut best: HashMap<Uuid, f64> = index
+                    .with(|index| {
+                        ids.iter()
+                            .filter_map(|id| {
+                                let cosine = index.similarity(&self.vector, kind, *id)?;
+                                Some((*id, f64::from(cosine)))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if let Some((db, model)) = passages {
+                    let rows = entity::passages_of(db, kind.as_str(), ids, model).await?;
+                    nearest_row(&self.vector, rows, &mut best);
+                }
+                Ok(best)
+            }
             Source::Remote { remote, model } => {
                 let rows = entity::Entity::find()
                     .filter(entity::Column::ListingKind.eq(kind.as_str()))
@@ -249,19 +272,25 @@ impl engine::Vectors for QueryVector {
                     .all(&remote.db)
                     .await?;
                 let mut best: HashMap<Uuid, f64> = HashMap::new();
-                for (id, bytes) in rows {
-                    let row = vectors::from_bytes(&bytes);
-                    if row.len() != self.vector.len() {
-                        continue;
-                    }
-                    // A listing with several vectors (passages) is as near as its nearest.
-                    let cosine = f64::from(cosine(&self.vector, &row));
-                    let entry = best.entry(id).or_insert(cosine);
-                    *entry = entry.max(cosine);
-                }
+                nearest_row(&self.vector, rows, &mut best);
                 Ok(best)
             }
         }
+    }
+}
+
+/// Raises each listing's similarity in `best` to that of its nearest row among `rows`
+/// (`(listing, stored vector)`): a listing with several vectors (texts, passages) is as near as
+/// its nearest. Rows of another length are skipped.
+fn nearest_row(query: &[i8], rows: Vec<(Uuid, Vec<u8>)>, best: &mut HashMap<Uuid, f64>) {
+    for (id, bytes) in rows {
+        let row = vectors::from_bytes(&bytes);
+        if row.len() != query.len() {
+            continue;
+        }
+        let cosine = f64::from(cosine(query, &row));
+        let entry = best.entry(id).or_insert(cosine);
+        *entry = entry.max(cosine);
     }
 }
 
@@ -361,6 +390,7 @@ pub async fn embed_listing(
     txn.commit().await?;
     let quantised: Vec<Vec<i8>> = keep
         .iter()
+        .filter(|(language, _, _)| !entity::is_passage(language))
         .map(|(_, _, v)| vectors::from_bytes(v))
         .collect();
     semantic.index.replace(kind, id, &quantised);

@@ -63,13 +63,17 @@ impl MeaningSearch for MeaningSearcher {
             let query = self.semantic.text_query(&self.db, text).await?;
             let mut hits = Vec::new();
             for kind in kinds {
+                let near = query.nearest(*kind, limit).await?;
+                // The nearest whole texts, each as near as its nearest passage too.
+                let ids: Vec<Uuid> = near.iter().map(|(id, _)| *id).collect();
+                let refined = query.similarity(*kind, &ids).await?;
                 hits.extend(
-                    query
-                        .nearest(*kind, limit)
-                        .await?
-                        .into_iter()
-                        .filter(|(_, cosine)| *cosine >= SIMILAR_MEANING_COSINE)
-                        .map(|(id, cosine)| (*kind, id, cosine)),
+                    near.into_iter()
+                        .map(|(id, cosine)| {
+                            let cosine = refined.get(&id).map_or(cosine, |r| r.max(cosine));
+                            (*kind, id, cosine)
+                        })
+                        .filter(|(_, _, cosine)| *cosine >= SIMILAR_MEANING_COSINE),
                 );
             }
             hits.sort_by(|a, b| b.2.total_cmp(&a.2));

@@ -6,7 +6,10 @@
 //! text's row keeps the plain language code, which is what a need's own query vector is read
 //! by.
 //!
-//! In embedded mode the process keeps the vectors of each database it serves in memory
+//! Passage rows are not searched: they refine the similarity of listings already found
+//! (`entity::is_passage`), read from the table for those listings only.
+//!
+//! In embedded mode the process keeps the whole-text vectors of each database it serves in memory
 //! ([`shared_index`]) for nearest-neighbour search (in distributed mode Meilisearch holds them
 //! and nothing is loaded here: `jobs::Semantic::with_search`); the embed job writes through to it, and it is reloaded from the table when
 //! older than [`RELOAD_AFTER`] (vectors written by another process: a backfill, a replica).
@@ -174,7 +177,7 @@ pub async fn stored(
         .await?)
 }
 
-/// Every vector of `model` in the table, as an index (read in pages of ids, to bound memory
+/// Every whole-text vector of `model` in the table (no passages), as an index (read in pages of ids, to bound memory
 /// while loading).
 #[tracing::instrument(skip_all, fields(model = %model))]
 pub async fn load_index(
@@ -186,6 +189,8 @@ pub async fn load_index(
     let mut grouped: HashMap<(ListingKind, Uuid), Vec<Vec<i8>>> = HashMap::new();
     let mut rows = entity::Entity::find()
         .filter(entity::Column::Model.eq(model))
+        // Whole texts only: passages stay in the table (`entity::is_passage`).
+        .filter(entity::Column::Language.not_like("%/%"))
         .select_only()
         .columns([
             entity::Column::ListingKind,

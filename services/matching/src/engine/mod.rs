@@ -181,22 +181,26 @@ pub async fn retrieve_hybrid(
     };
     let near = vectors.nearest(kind, config.vector_candidates).await?;
     let fused = fuse(&lexical, &near, limit, config);
-    // The lexical candidates the vector search did not return still get their cosine.
-    let missing: Vec<Uuid> = fused
-        .iter()
-        .filter(|c| c.cosine.is_none())
-        .map(|c| c.id)
-        .collect();
-    let found = if missing.is_empty() {
+    // Every candidate's cosine from `similarity`: the lexical ones the vector search did not
+    // return have none yet, and the nearest search compares whole texts only, while
+    // `similarity` also counts a listing's passages (its nearest sentence).
+    let ids: Vec<Uuid> = fused.iter().map(|c| c.id).collect();
+    let found = if ids.is_empty() {
         HashMap::new()
     } else {
-        vectors.similarity(kind, &missing).await?
+        vectors.similarity(kind, &ids).await?
     };
     Ok(fused
         .into_iter()
-        .map(|c| Candidate {
-            cosine: c.cosine.or_else(|| found.get(&c.id).copied()),
-            ..c
+        .map(|c| {
+            let refined = found.get(&c.id).copied();
+            Candidate {
+                cosine: match (c.cosine, refined) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    (a, b) => a.or(b),
+                },
+                ..c
+            }
         })
         .collect())
 }

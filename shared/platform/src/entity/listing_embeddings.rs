@@ -46,6 +46,43 @@ pub fn as_floats(b: &[u8]) -> Vec<f32> {
     from_bytes(b).into_iter().map(f32::from).collect()
 }
 
+/// Whether a row is a passage of a text (`vi/1`) rather than the whole text (`vi`).
+///
+/// Passages only refine how near a listing already found is (a short need or one sentence meets
+/// the sentence that says the same); they are never searched for candidates. So a search reads
+/// one vector per text whatever `matching.embed_passages` is, and its memory and time stay
+/// those of whole texts.
+pub fn is_passage(language: &str) -> bool {
+    language.contains('/')
+}
+
+/// The passage rows (see [`is_passage`]) of `model` of these listings: `(listing, vector)`.
+pub async fn passages_of(
+    db: &impl ConnectionTrait,
+    kind: &str,
+    ids: &[Uuid],
+    model: &str,
+) -> Result<Vec<(Uuid, Vec<u8>)>, DbErr> {
+    use sea_orm::QuerySelect;
+    let mut out = Vec::new();
+    // A bounded IN list per statement, whatever the number of candidates.
+    for chunk in ids.chunks(500) {
+        out.extend(
+            Entity::find()
+                .filter(Column::ListingKind.eq(kind))
+                .filter(Column::ListingId.is_in(chunk.iter().copied()))
+                .filter(Column::Model.eq(model))
+                .filter(Column::Language.like("%/%"))
+                .select_only()
+                .columns([Column::ListingId, Column::Vector])
+                .into_tuple::<(Uuid, Vec<u8>)>()
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
 /// The vectors of `model` of one listing (its texts, then passages, in key order).
 pub async fn of_listing(
     db: &impl ConnectionTrait,
