@@ -168,7 +168,9 @@ async fn attach_vectors(
         .iter()
         // A row of another length cannot be this model's; Meilisearch would refuse the batch.
         // Passages are not searched, only read by matching to refine a candidate's similarity.
-        .filter(|row| row.vector.len() == space.dimensions && !listing_embeddings::is_passage(&row.language))
+        .filter(|row| {
+            row.vector.len() == space.dimensions && !listing_embeddings::is_passage(&row.language)
+        })
         .map(|row| listing_embeddings::as_floats(&row.vector))
         .collect();
     Ok(())
