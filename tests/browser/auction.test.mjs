@@ -170,15 +170,19 @@ test("the owner lists at a price on the achievement's page; an enterprise confir
   await buyer.page.goto(`${BASE}/achievements/${achievement}`);
   assert.match(await buyer.page.locator("#listed-at").innerText(), /12\.35 万元|123,456/);
   await Promise.all([buyer.page.waitForURL(/\/price-listings\//), buyer.page.locator("#buy-at-price").click()]);
+  const saleUrl = buyer.page.url();
   assert.match(await buyer.page.locator("#confirm-text").innerText(), /12\.35 万元|123,456/);
   await screenshot(buyer.page, "price-listing-confirm");
   await Promise.all([buyer.page.waitForURL(/\/deals\/.*flash=purchased/), buyer.page.locator("#confirm-purchase").click()]);
   assert.equal(await buyer.page.locator("#deal-stage").getAttribute("data-stage"), "agreed");
 
-  // Everyone else now reads "sold".
+  // The sold achievement closes (it leaves the public pages); its owner reads "sold" on it,
+  // and anyone reads "sold" on the sale's own page.
+  await owner.page.goto(`${BASE}/achievements/${achievement}`);
+  await owner.page.locator("#sold-badge").waitFor();
   const anon = await openPage(browser);
-  await anon.page.goto(`${BASE}/achievements/${achievement}`);
-  await anon.page.locator("#sold-badge").waitFor();
+  await anon.page.goto(saleUrl);
+  assert.equal(await anon.page.locator("#listing-status").getAttribute("data-status"), "sold");
 
   owner.watcher.check();
   buyer.watcher.check();
