@@ -1480,6 +1480,13 @@ fn city_scope_cases(t: &mut BTreeMap<(String, String), Case>) {
         ("POST", "/api/v1/registrations/{id}/decision"),
         ("POST", "/api/v1/registrations/{id}/cancel"),
         ("POST", "/api/v1/payments/{id}/paid"),
+        // A's sales: another city's operator neither calls them off, nor takes or refunds
+        // their deposits, nor reads who lodged one.
+        ("POST", "/api/v1/auctions/{id}/cancel"),
+        ("POST", "/api/v1/price-listings/{id}/cancel"),
+        ("POST", "/api/v1/auctions/{id}/deposits"),
+        ("GET", "/api/v1/auctions/{id}/deposits"),
+        ("POST", "/api/v1/auctions/{id}/deposits/{deposit_id}/refund"),
     ];
     for (method, template) in SCOPED {
         let case = t

@@ -163,6 +163,11 @@ db_test! {
             .await
             .expect("close the office");
         assert!(listed(&app, "/api/v1/reviews", &lz_op).await.is_empty());
+        // Nor does it read the region's figures as an operator: the contracts behind them are
+        // refused, and the tables are the public's (no raw aggregation).
+        app.get("/api/v1/stats/turnover/contracts?year=2026", Some(&lz_op)).await.assert_problem(403, "forbidden");
+        app.get("/api/v1/stats/turnover?source=raw&group_by=city", Some(&lz_op)).await.assert_problem(403, "forbidden");
+        app.get("/api/v1/stats/turnover/contracts?year=2026", Some(&admin)).await.assert_status(200);
         app.post(&format!("/api/v1/achievements/{nn_ach}/review"), Some(&lz_op), &json!({"decision": "publish", "version": nn_v})).await.assert_problem(404, "not_found");
         let submitted = listed(&app, "/api/v1/achievements?status=submitted&per_page=100", &nn_op).await;
         assert!(submitted.contains(&nn_ach) && !submitted.contains(&gl_ach), "{submitted:?}");

@@ -138,6 +138,10 @@ db_test! {
         // A refused form is a page saying why (the portal answers it 200, see its lib.rs).
         assert_eq!(again.status.as_u16(), 200, "{}", again.text);
         assert!(again.text.contains("the voucher has been spent"), "{}", again.text);
+        // The seller claims once the office registered the contract (认定登记).
+        let early = app.submit(&format!("/contracts/{contract}/voucher-claim"), Some(&uni.token), &[("voucher_id", &vouchers[1])]).await;
+        assert!(early.text.contains("认定登记"), "{}", early.text);
+        app.register_contract(&uni.token, &op, &contract, None).await;
         let seller_view = app.page(&format!("/contracts/{contract}?lang=en"), Some(&uni.token)).await;
         assert!(seller_view.text.contains("Paid by vouchers") && seller_view.text.contains("data-testid=\"contract-voucher-claim\""), "{}", seller_view.text);
         let ok = app.submit(&format!("/contracts/{contract}/voucher-claim"), Some(&uni.token), &[("voucher_id", &vouchers[1])]).await;

@@ -164,6 +164,13 @@ db_test! {
         app.post(&claim, Some(&stranger.token), &json!({})).await.assert_problem(404, "not_found");
         app.post(&claim, None, &json!({})).await.assert_problem(401, "unauthorized");
         let empty = json!({});
+        // A contract its parties recorded between themselves pays out nothing until the office
+        // registered it (认定登记); and once vouchers paid it, it cannot be cancelled.
+        app.post(&claim, Some(&uni.token), &empty).await.assert_problem(409, "contract_not_registered");
+        let version = app.get(&format!("/api/v1/contracts/{cid}"), Some(&ent.token)).await.assert_status(200)["version"].clone();
+        app.post(&format!("/api/v1/contracts/{cid}/cancel"), Some(&ent.token), &json!({"version": version, "reason": "合同解除"})).await.assert_problem(409, "voucher_paid");
+        assert_eq!(paid_of(&app, &ent.token, &cid).await, 60_000);
+        app.register_contract(&uni.token, &op, &cid, None).await;
         let (a, b) = tokio::join!(app.post(&claim, Some(&uni.token), &empty), app.post(&claim, Some(&uni.token), &empty));
         let mut statuses = [a.status.as_u16(), b.status.as_u16()];
         statuses.sort_unstable();

@@ -400,13 +400,9 @@ pub async fn cancel(
     input: CancelIn,
 ) -> ApiResult<PriceListingOut> {
     let before = find(db, id).await?;
-    let seller = caller.belongs_to(before.seller_organisation_id.into());
-    if !(caller.is_operator || seller) {
-        return Err(ApiError::Forbidden(
-            "only the seller or an operator withdraws a listing".to_owned(),
-        ));
-    }
-    let reason = super::auctions::cancelling::reason(caller, input)?;
+    let operator =
+        super::auctions::cancelling::canceller(db, caller, before.seller_organisation_id).await?;
+    let reason = super::auctions::cancelling::reason(operator, input)?;
     let txn = db.begin().await?;
     let p = find(&txn, id).await?;
     let refused = |status: PriceListingStatus| match status {

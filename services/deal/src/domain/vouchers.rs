@@ -30,8 +30,8 @@ use platform::audit::AuditEntry;
 use platform::auth::AuthUser;
 use platform::city_scope::OperatorScope;
 use platform::entity::{
-    contracts, organisations, service_orders, services, voucher_ledger, voucher_programmes,
-    vouchers,
+    contracts, organisations, registrations, service_orders, services, voucher_ledger,
+    voucher_programmes, vouchers,
 };
 use platform::error::{ApiError, ApiResult, Validator};
 use platform::ids::new_uuid;
@@ -47,8 +47,8 @@ use wire::services::{
     ReportRow, VoucherApplicationIn, VoucherDecisionIn, VoucherListParams, VoucherOut,
 };
 use wire::{
-    ContractStatus, LedgerKind, OrderState, OrgKind, Page, PageParams, ServiceKind, VoucherState,
-    VoucherTarget,
+    ContractStatus, LedgerKind, OrderState, OrgKind, Page, PageParams, RegistrationStatus,
+    ServiceKind, VoucherState, VoucherTarget,
 };
 
 use super::service_orders::{self as orders, MAX_AMOUNT_MINOR};
@@ -1107,6 +1107,8 @@ pub async fn redeem_contract(
             Expr::col(contracts::Column::VoucherPaidMinor).add(amount),
         )
         .filter(contracts::Column::Id.eq(contract.id))
+        // Still signed: a cancel that committed before the lock was taken leaves nothing to pay.
+        .filter(contracts::Column::Status.eq(ContractStatus::Signed.as_str()))
         .filter(
             Expr::expr(Expr::col(contracts::Column::VoucherPaidMinor).add(amount))
                 .lte(Expr::col(contracts::Column::ContractAmountMinor)),
@@ -1114,6 +1116,15 @@ pub async fn redeem_contract(
         .exec(&txn)
         .await?;
     if paid.rows_affected != 1 {
+        if contract.status != ContractStatus::Signed.as_str() {
+            return Err(ApiError::conflict(
+                "contract_not_signed",
+                format!(
+                    "the contract is {}: a voucher pays a signed contract",
+                    contract.status
+                ),
+            ));
+        }
         return Err(ApiError::conflict(
             "contract_paid",
             "vouchers have paid the whole contract amount already",
@@ -1174,6 +1185,19 @@ async fn claimable(
             return Err(ApiError::conflict(
                 "contract_not_signed",
                 format!("the contract is {}: nothing to claim", contract.status),
+            ));
+        }
+        // A contract its parties recorded between themselves is no ground for paying out a
+        // programme's money: the registration office's 认定登记 is.
+        let registered = registrations::Entity::find()
+            .filter(registrations::Column::ContractId.eq(contract.id))
+            .filter(registrations::Column::Status.eq(RegistrationStatus::Registered.as_str()))
+            .count(txn)
+            .await?;
+        if registered == 0 {
+            return Err(ApiError::conflict(
+                "contract_not_registered",
+                "a voucher's share of a technology contract is claimed once the contract is registered (认定登记)",
             ));
         }
         return Ok(Paid::Contract(contract.id));

@@ -25,15 +25,35 @@ use crate::SERVICE;
 /// How often a cancel that lost a race with a bid reads the row again.
 const ATTEMPTS: usize = 8;
 
+/// Who may call off a sale (auction or price listing) of `seller_org`: the seller's members,
+/// or an operator whose scope holds the seller (a city office's operators: their cities'
+/// sellers only, `platform::city_scope`). `Ok(true)` when the caller acts as an operator (who
+/// gives a reason and may cancel after bids), `Ok(false)` for the seller, 403 for anyone else.
+pub async fn canceller(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    seller_org: Uuid,
+) -> ApiResult<bool> {
+    if caller.belongs_to(seller_org.into()) {
+        return Ok(false);
+    }
+    if platform::city_scope::operator_covers(db, Some(caller), seller_org).await? {
+        return Ok(true);
+    }
+    Err(ApiError::Forbidden(
+        "only the seller or an operator of the seller's city calls off a sale".to_owned(),
+    ))
+}
+
 /// The reason given, trimmed, checked for length; an operator must give one.
-pub fn reason(caller: &AuthUser, input: CancelIn) -> ApiResult<Option<String>> {
+pub fn reason(operator: bool, input: CancelIn) -> ApiResult<Option<String>> {
     let reason = super::super::clean_opt(input.reason);
     let mut v = Validator::new();
     if let Some(r) = &reason {
         v.length(r, "reason", 1, 500);
     }
     v.check(
-        !(caller.is_operator && reason.is_none()),
+        !(operator && reason.is_none()),
         "reason",
         "an operator's cancel says why",
     );
@@ -50,13 +70,8 @@ pub async fn cancel(
     input: CancelIn,
 ) -> ApiResult<auctions::Model> {
     let before = find(db, auction_id).await?;
-    let seller = caller.belongs_to(before.seller_organisation_id.into());
-    if !(caller.is_operator || seller) {
-        return Err(ApiError::Forbidden(
-            "only the seller or an operator cancels an auction".to_owned(),
-        ));
-    }
-    let reason = reason(caller, input)?;
+    let operator = canceller(db, caller, before.seller_organisation_id).await?;
+    let reason = reason(operator, input)?;
     for _ in 0..ATTEMPTS {
         let txn = db.begin().await?;
         let a = find(&txn, auction_id).await?;
@@ -79,7 +94,7 @@ pub async fn cancel(
                 ))
             }
         }
-        if !caller.is_operator && a.bid_count > 0 {
+        if !operator && a.bid_count > 0 {
             return Err(ApiError::conflict(
                 "auction_has_bids",
                 "bids were placed: only an operator cancels the auction now, with a reason",
@@ -132,7 +147,7 @@ pub async fn cancel(
             .into_iter()
             .map(|d| d.organisation_id)
             .collect();
-        if caller.is_operator && !seller {
+        if operator {
             told.push(a.seller_organisation_id);
         }
         if !told.is_empty() {

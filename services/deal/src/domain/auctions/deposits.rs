@@ -21,7 +21,7 @@ use uuid::Uuid;
 use wire::auction::{DepositIn, DepositOut, RefundIn};
 use wire::{AuctionStatus, BidRefusal, DepositStatus, NotificationKind, VerificationStatus};
 
-use super::{find, now_ms, status_at, MAX_AMOUNT_MINOR};
+use super::{find, now_ms, status_at, ACTIVE, MAX_AMOUNT_MINOR};
 use crate::SERVICE;
 
 pub(super) async fn out(
@@ -63,6 +63,19 @@ pub async fn of(
         .await?)
 }
 
+/// 403 unless the caller is an operator; 404 unless their scope holds the auction's seller (a
+/// city office's operators take deposits and record refunds for their cities' sellers only).
+async fn ensure_operator_of(
+    db: &impl ConnectionTrait,
+    caller: &AuthUser,
+    a: &auctions::Model,
+) -> ApiResult<()> {
+    platform::city_scope::OperatorScope::of(db, caller)
+        .await?
+        .ensure_organisation(db, a.seller_organisation_id, || format!("auction {}", a.id))
+        .await
+}
+
 /// Records a deposit (operators only) and hands out the next paddle number.
 #[tracing::instrument(skip_all, fields(auction.id = %auction_id))]
 pub async fn record(
@@ -71,16 +84,9 @@ pub async fn record(
     auction_id: Uuid,
     input: DepositIn,
 ) -> ApiResult<DepositOut> {
-    caller.require_operator()?;
     let txn = db.begin().await?;
     let a = find(&txn, auction_id).await?;
-    // A city office's operators take deposits for their cities' sellers' auctions only.
-    platform::city_scope::OperatorScope::of(&txn, caller)
-        .await?
-        .ensure_organisation(&txn, a.seller_organisation_id, || {
-            format!("auction {auction_id}")
-        })
-        .await?;
+    ensure_operator_of(&txn, caller, &a).await?;
     let mut v = Validator::new();
     v.check(
         (a.deposit_minor..=MAX_AMOUNT_MINOR).contains(&input.amount_minor),
@@ -141,6 +147,9 @@ pub async fn record(
         .col_expr(auctions::Column::PaddleCount, Expr::value(paddle))
         .filter(auctions::Column::Id.eq(a.id))
         .filter(auctions::Column::PaddleCount.eq(a.paddle_count))
+        // Still open: a cancel or the close committed since the read would leave this deposit
+        // held on an auction that already refunded the others.
+        .filter(auctions::Column::Status.eq(ACTIVE))
         .exec(&txn)
         .await?;
     if taken.rows_affected == 0 {
@@ -190,7 +199,10 @@ pub async fn list(
     let a = find(db, auction_id).await?;
     let mut q =
         auction_deposits::Entity::find().filter(auction_deposits::Column::AuctionId.eq(a.id));
-    if !(caller.is_operator || caller.belongs_to(a.seller_organisation_id.into())) {
+    let all = caller.belongs_to(a.seller_organisation_id.into())
+        || platform::city_scope::operator_covers(db, Some(caller), a.seller_organisation_id)
+            .await?;
+    if !all {
         let org = caller.organisation_id.map(|o| o.0).unwrap_or_default();
         q = q.filter(auction_deposits::Column::OrganisationId.eq(org));
     }
@@ -235,6 +247,7 @@ pub async fn record_refund(
     v.finish()?;
     let txn = db.begin().await?;
     let a = find(&txn, auction_id).await?;
+    ensure_operator_of(&txn, caller, &a).await?;
     let d = auction_deposits::Entity::find_by_id(deposit_id)
         .filter(auction_deposits::Column::AuctionId.eq(a.id))
         .one(&txn)

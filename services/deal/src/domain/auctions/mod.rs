@@ -113,9 +113,17 @@ pub fn next_minimum(a: &auctions::Model) -> i64 {
     }
 }
 
-/// Whether the caller sees the reserve before the end: the seller and operators.
-fn sees_reserve(caller: Option<&AuthUser>, a: &auctions::Model) -> bool {
-    caller.is_some_and(|c| c.is_operator || c.belongs_to(a.seller_organisation_id.into()))
+/// Whether the caller sees the reserve before the end: the seller and the operators whose
+/// scope holds the seller (`platform::city_scope`).
+async fn sees_reserve(
+    db: &impl ConnectionTrait,
+    caller: Option<&AuthUser>,
+    a: &auctions::Model,
+) -> ApiResult<bool> {
+    if caller.is_some_and(|c| c.belongs_to(a.seller_organisation_id.into())) {
+        return Ok(true);
+    }
+    platform::city_scope::operator_covers(db, caller, a.seller_organisation_id).await
 }
 
 /// An auction as the API shows it to `caller` (anonymous when `None`).
@@ -142,7 +150,7 @@ pub async fn to_out(
         None => None,
     };
     let closed = status.is_final();
-    let reserve_visible = closed || sees_reserve(caller, &a);
+    let reserve_visible = closed || sees_reserve(db, caller, &a).await?;
     Ok(AuctionOut {
         id: a.id,
         achievement_id: a.achievement_id,
@@ -321,18 +329,20 @@ pub async fn sale_achievement(
     caller: &AuthUser,
     id: Uuid,
 ) -> ApiResult<achievements::Model> {
+    let missing = || ApiError::field("achievement_id", "no such achievement");
     let a = achievements::Entity::find_by_id(id)
         .one(db)
         .await?
-        .filter(|a| {
-            a.status == ListingStatus::Published.as_str()
-                || caller.is_operator
-                || caller.belongs_to(a.organisation_id.into())
-        })
-        .ok_or_else(|| ApiError::field("achievement_id", "no such achievement"))?;
-    if !(caller.is_operator || caller.belongs_to(a.organisation_id.into())) {
+        .ok_or_else(missing)?;
+    // An operator whose scope holds the owner (a city office's: their cities' owners only).
+    let entitled = caller.belongs_to(a.organisation_id.into())
+        || platform::city_scope::operator_covers(db, Some(caller), a.organisation_id).await?;
+    if a.status != ListingStatus::Published.as_str() && !entitled {
+        return Err(missing());
+    }
+    if !entitled {
         return Err(ApiError::Forbidden(
-            "only the achievement's owner or an operator offers it for sale".to_owned(),
+            "only the achievement's owner or an operator of its city offers it for sale".to_owned(),
         ));
     }
     if a.status != ListingStatus::Published.as_str() {

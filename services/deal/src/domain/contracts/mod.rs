@@ -495,6 +495,9 @@ pub async fn cancel(
             "the contract is already cancelled",
         ));
     }
+    if before.voucher_paid_minor > 0 {
+        return Err(voucher_paid());
+    }
     let registered = registrations::Entity::find()
         .filter(registrations::Column::ContractId.eq(id))
         .filter(registrations::Column::Status.is_in([
@@ -524,9 +527,14 @@ pub async fn cancel(
         .col_expr(contracts::Column::UpdatedAt, Expr::value(now()))
         .filter(contracts::Column::Id.eq(id))
         .filter(contracts::Column::Version.eq(input.version))
+        // A voucher redeemed since the read (it does not move the version) keeps it standing.
+        .filter(contracts::Column::VoucherPaidMinor.eq(0))
         .exec(&txn)
         .await?;
     if res.rows_affected == 0 {
+        if find(&txn, id).await?.voucher_paid_minor > 0 {
+            return Err(voucher_paid());
+        }
         return Err(stale(format!("contract {id}")));
     }
     let after = find(&txn, id).await?;
@@ -705,4 +713,13 @@ pub fn types() -> Vec<ContractTypeOut> {
                 .collect(),
         })
         .collect()
+}
+
+/// A contract that innovation vouchers paid part of stands: cancelling it would leave the
+/// programme's money on a contract that no longer exists.
+fn voucher_paid() -> ApiError {
+    ApiError::conflict(
+        "voucher_paid",
+        "innovation vouchers paid part of this contract: it cannot be cancelled",
+    )
 }

@@ -4,6 +4,7 @@
 //! ([`reading`]).
 
 use platform::auth::AuthUser;
+use platform::city_scope::OperatorScope;
 use platform::error::{ApiError, ApiResult};
 use sea_orm::ConnectionTrait;
 
@@ -62,8 +63,18 @@ pub async fn reading(
     }
     match platform::city_scope::cities(db, caller).await? {
         Some(cities) => Ok((confine(&params, &cities)?, Audience::Operator)),
+        None if acts_nowhere(db, caller).await? => Ok((params, Audience::Public { min_contracts })),
         None => Ok((params, Audience::of(caller, min_contracts))),
     }
+}
+
+/// An operator whose city offices were all closed: they read as the public does, never as an
+/// operator of the whole region (closing an office never widens its people).
+async fn acts_nowhere(db: &impl ConnectionTrait, caller: Option<&AuthUser>) -> ApiResult<bool> {
+    Ok(matches!(
+        OperatorScope::of_operator(db, caller).await?,
+        Some(OperatorScope::Cities(cities)) if cities.is_empty()
+    ))
 }
 
 /// The question of the drill-down to contracts (signed-in callers): the same rule as
@@ -76,6 +87,10 @@ pub async fn reading_contracts(
     let (params, audience) = reading(db, Some(caller), params, i64::MAX).await?;
     if audience != Audience::Operator {
         caller.require_operator()?;
+        return Err(ApiError::Forbidden(
+            "your city offices are closed: the contracts behind the figures are not yours to read"
+                .to_owned(),
+        ));
     }
     Ok(params)
 }
