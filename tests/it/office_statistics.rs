@@ -16,7 +16,7 @@ use integration_tests::{db_test, TestApp};
 use platform::entity::audit_log;
 use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use sea_orm_migration::{MigrationName, MigratorTrait};
+use sea_orm_migration::MigratorTrait;
 use serde_json::{json, Value};
 
 use crate::office::{
