@@ -117,9 +117,9 @@ impl Default for MatchingConfig {
             // Chosen on `tune` (csl and tico19, docs/matching-eval.md): 0 / 1 / 2 / 4 / 8 gave
             // csl kw_topic nDCG@10 0.570 / 0.595 / 0.593 / 0.577 / 0.542 (lexical only 0.569).
             weight_semantic_same_language: 1.0,
-            // Off by default: passages multiply the vectors (about 6 per listing on the
-            // evaluation corpus), past the 1 GiB a million listings may take, for +0.01 overall
-            // nDCG@10 on `tune` (docs/matching-eval.md).
+            // Off by default: passages multiply the embedding work (about 6 texts per listing on
+            // the evaluation corpus). They only refine similarity (the vector index holds whole
+            // texts), so memory is not the reason (docs/matching-eval.md).
             embed_passages: 0,
             fusion_k: 60.0,
             vector_candidates: 50,
