@@ -435,6 +435,10 @@ impl engine::Vectors for EvalQueryVector<'_> {
             })
             .collect())
     }
+
+    fn refines(&self) -> bool {
+        !self.passages.is_empty()
+    }
 }
 
 /// A document's text as a listing's is embedded.

@@ -88,6 +88,10 @@ impl Vectors for BenchQuery {
             })
             .collect())
     }
+
+    fn refines(&self) -> bool {
+        false
+    }
 }
 
 fn profile(doc: &SearchDoc) -> AchievementProfile {

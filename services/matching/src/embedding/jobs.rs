@@ -127,6 +127,7 @@ impl Semantic {
             Some(remote) => Source::Remote {
                 remote: remote.clone(),
                 model: self.embedder.model_id(),
+                passages: self.passages > 0,
             },
             None => {
                 self.index
@@ -203,8 +204,13 @@ enum Source {
         index: Arc<SharedIndex>,
         passages: Option<(DatabaseConnection, String)>,
     },
-    /// The search index's vector search; similarity of given listings from the table.
-    Remote { remote: Remote, model: String },
+    /// The search index's vector search; similarity of given listings from the table (their
+    /// passages too when `passages`).
+    Remote {
+        remote: Remote,
+        model: String,
+        passages: bool,
+    },
 }
 
 #[async_trait::async_trait]
@@ -261,7 +267,7 @@ impl engine::Vectors for QueryVector {
                 }
                 Ok(best)
             }
-            Source::Remote { remote, model } => {
+            Source::Remote { remote, model, .. } => {
                 let rows = entity::Entity::find()
                     .filter(entity::Column::ListingKind.eq(kind.as_str()))
                     .filter(entity::Column::ListingId.is_in(ids.iter().copied()))
@@ -275,6 +281,13 @@ impl engine::Vectors for QueryVector {
                 nearest_row(&self.vector, rows, &mut best);
                 Ok(best)
             }
+        }
+    }
+
+    fn refines(&self) -> bool {
+        match &self.source {
+            Source::Local { passages, .. } => passages.is_some(),
+            Source::Remote { passages, .. } => *passages,
         }
     }
 }

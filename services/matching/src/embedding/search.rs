@@ -3,6 +3,7 @@
 //! embedder and the vectors; the listing service reaches this through the search crate's
 //! [`search::MeaningSearch`], given to its state by the process ([`MeaningSearcher`]).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use platform::config::Config;
@@ -65,8 +66,12 @@ impl MeaningSearch for MeaningSearcher {
             for kind in kinds {
                 let near = query.nearest(*kind, limit).await?;
                 // The nearest whole texts, each as near as its nearest passage too.
-                let ids: Vec<Uuid> = near.iter().map(|(id, _)| *id).collect();
-                let refined = query.similarity(*kind, &ids).await?;
+                let refined = if query.refines() {
+                    let ids: Vec<Uuid> = near.iter().map(|(id, _)| *id).collect();
+                    query.similarity(*kind, &ids).await?
+                } else {
+                    HashMap::new()
+                };
                 hits.extend(
                     near.into_iter()
                         .map(|(id, cosine)| {

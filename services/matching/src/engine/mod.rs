@@ -77,6 +77,10 @@ pub trait Vectors: Send + Sync {
         kind: ListingKind,
         ids: &[Uuid],
     ) -> anyhow::Result<HashMap<Uuid, f64>>;
+    /// Whether [`Vectors::similarity`] may find a listing nearer than [`Vectors::nearest`] did
+    /// (it also counts the listing's passages): then every candidate is asked, not only those
+    /// the nearest search did not return.
+    fn refines(&self) -> bool;
 }
 
 /// One candidate of stage one.
@@ -181,10 +185,15 @@ pub async fn retrieve_hybrid(
     };
     let near = vectors.nearest(kind, config.vector_candidates).await?;
     let fused = fuse(&lexical, &near, limit, config);
-    // Every candidate's cosine from `similarity`: the lexical ones the vector search did not
-    // return have none yet, and the nearest search compares whole texts only, while
-    // `similarity` also counts a listing's passages (its nearest sentence).
-    let ids: Vec<Uuid> = fused.iter().map(|c| c.id).collect();
+    // The lexical candidates the vector search did not return have no cosine yet; and when
+    // `similarity` counts passages (a listing's nearest sentence), the nearest search's whole-
+    // text cosine of the others may be raised too.
+    let refines = vectors.refines();
+    let ids: Vec<Uuid> = fused
+        .iter()
+        .filter(|c| refines || c.cosine.is_none())
+        .map(|c| c.id)
+        .collect();
     let found = if ids.is_empty() {
         HashMap::new()
     } else {

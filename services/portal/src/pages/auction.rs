@@ -499,10 +499,21 @@ async fn close(State(portal): State<Portal>, viewer: Viewer, Path(id): Path<Stri
     }
 }
 
+/// The cancel form of a sale (an auction here, a price listing in `price_listing`).
 #[derive(Debug, Default, Deserialize)]
-struct CancelForm {
+pub(super) struct CancelForm {
     #[serde(default)]
     reason: String,
+}
+
+impl CancelForm {
+    /// The API's body: a blank reason is none.
+    pub(super) fn body(&self) -> CancelIn {
+        let reason = self.reason.trim();
+        CancelIn {
+            reason: (!reason.is_empty()).then(|| reason.to_owned()),
+        }
+    }
 }
 
 async fn cancel(
@@ -513,10 +524,7 @@ async fn cancel(
 ) -> PageResult {
     viewer.require_login()?;
     let id = super::path_id(&id).ok_or_else(|| viewer.not_found())?;
-    let reason = form.reason.trim();
-    let body = CancelIn {
-        reason: (!reason.is_empty()).then(|| reason.to_owned()),
-    };
+    let body = form.body();
     match portal
         .api
         .post::<AuctionOut>(

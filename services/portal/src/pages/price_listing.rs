@@ -22,7 +22,7 @@ use crate::page::{done, render, Ctx, FormErrors, PageResult};
 use crate::session::Viewer;
 use crate::Portal;
 use wire::accounts::OrganisationOut;
-use wire::auction::{AuctionOut, CancelIn, PriceListingIn, PriceListingOut};
+use wire::auction::{AuctionOut, PriceListingIn, PriceListingOut};
 use wire::{OrgKind, Page, PriceListingStatus, VerificationStatus};
 
 pub fn routes() -> Router<Portal> {
@@ -251,24 +251,15 @@ async fn purchase(
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-struct CancelForm {
-    #[serde(default)]
-    reason: String,
-}
-
 async fn cancel(
     State(portal): State<Portal>,
     viewer: Viewer,
     Path(id): Path<String>,
-    Form(form): Form<CancelForm>,
+    Form(form): Form<super::auction::CancelForm>,
 ) -> PageResult {
     viewer.require_login()?;
     let id = super::path_id(&id).ok_or_else(|| viewer.not_found())?;
-    let reason = form.reason.trim();
-    let body = CancelIn {
-        reason: (!reason.is_empty()).then(|| reason.to_owned()),
-    };
+    let body = form.body();
     match portal
         .api
         .post::<PriceListingOut>(
