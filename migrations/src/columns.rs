@@ -35,3 +35,14 @@ pub fn fk<F: IntoIden + 'static, C: IntoIden + 'static, T: IntoIden + 'static>(
         .on_update(ForeignKeyAction::NoAction)
         .take()
 }
+
+/// Adds one column to `table`: one per statement, as SQLite's ALTER TABLE adds one at a time.
+pub async fn add_column(
+    manager: &SchemaManager<'_>,
+    table: impl IntoIden + 'static,
+    mut col: ColumnDef,
+) -> Result<(), DbErr> {
+    manager
+        .alter_table(Table::alter().table(table).add_column(&mut col).to_owned())
+        .await
+}

@@ -13,19 +13,10 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use crate::columns::add_column as add;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-async fn add(
-    manager: &SchemaManager<'_>,
-    table: impl IntoIden + 'static,
-    col: ColumnDef,
-) -> Result<(), DbErr> {
-    let mut col = col;
-    manager
-        .alter_table(Table::alter().table(table).add_column(&mut col).to_owned())
-        .await
-}
 
 async fn drop(
     manager: &SchemaManager<'_>,
