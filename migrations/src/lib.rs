@@ -28,6 +28,7 @@ mod m20261203_000090_listing_documents;
 mod m20261204_000100_office_statistics;
 mod m20261204_000110_vouchers_on_contracts;
 mod m20261204_000120_auction_cancel_refunds;
+mod m20261204_000130_rollup_grouping_sets;
 
 /// Applies and reverts the schema; `techmarket migrate` and the tests drive it.
 pub struct Migrator;
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000100_office_statistics::Migration),
             Box::new(m20261204_000110_vouchers_on_contracts::Migration),
             Box::new(m20261204_000120_auction_cancel_refunds::Migration),
+            Box::new(m20261204_000130_rollup_grouping_sets::Migration),
         ]
     }
 }

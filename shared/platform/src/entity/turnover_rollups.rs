@@ -17,6 +17,9 @@ pub struct Model {
     /// The registration office whose registrations the row sums (its id as text; `*` in
     /// the rows that sum every office).
     pub office_id: String,
+    /// The grouping set the row belongs to (`deal::domain::stats::grouping`): `total`,
+    /// `city`, `city+office`, …, `detail`. Readers select one set through its index.
+    pub grouping_set: String,
     pub contract_count: i64,
     pub contract_amount_cny_minor: i64,
     pub tech_amount_cny_minor: i64,

@@ -11,9 +11,10 @@
 //! retried or duplicated job gives the same rows. `source=raw` answers the same question from
 //! the raw tables (for checks and the benchmark); the tests prove both agree to the fen.
 //!
-//! Besides the detail rows, each month has subtotal rows per single dimension (the other
-//! dimensions set to [`ALL`], `*`) and a total row; a query reads exactly one of these grouping
-//! sets, so "turnover by city × month" sums a few thousand rows, not every combination.
+//! Besides the detail rows, each month has subtotal rows per single dimension and per office
+//! beside one other dimension (the other dimensions set to [`ALL`], `*`) and a total row; each
+//! row names its set, and a query reads exactly one set ([`grouping`]), so "turnover by city ×
+//! month", for the region or for one office, sums a few thousand rows, not every combination.
 //!
 //! Dimensions: `city` is the Guangxi party's prefecture-level city (the first four digits of
 //! its region code followed by `00`); `country` is the counterpart's country (the buyer's for
@@ -29,6 +30,7 @@
 mod asean;
 mod audience;
 mod brokers;
+mod grouping;
 mod kpis;
 mod partners;
 mod query;

@@ -8,7 +8,9 @@ use platform::error::{ApiError, ApiResult};
 use sea_orm::sea_query::{Alias, Expr, Order, Query, SelectStatement, SimpleExpr};
 use sea_orm::{DatabaseBackend, EntityName, IdenStatic, QueryResult};
 
-use super::{dim_label, month_bounds, AmountKind, Basis, Dim, TurnoverParams, TurnoverRow, ALL};
+use super::{
+    dim_label, grouping, month_bounds, AmountKind, Basis, Dim, TurnoverParams, TurnoverRow,
+};
 use uuid::Uuid;
 use wire::{ContractStatus, RegistrationStatus};
 
@@ -225,61 +227,28 @@ pub(super) fn rollup_query(f: &Filters) -> SelectStatement {
     if let Some(o) = &f.office {
         q.and_where(rollup(turnover_rollups::Column::OfficeId).eq(o.to_string()));
     }
-    // Pick the grouping set: the subtotal rows of the one dimension the question uses, the
-    // month totals when it uses none, the detail rows otherwise. Exactly one set is read, so
-    // nothing is counted twice.
-    let mut used: Vec<turnover_rollups::Column> = Vec::new();
-    for (dim, column, filtered) in [
-        (
-            Dim::City,
-            turnover_rollups::Column::RegionCode,
-            f.city.is_some(),
-        ),
-        (
-            Dim::Country,
-            turnover_rollups::Column::Country,
-            f.country.is_some(),
-        ),
-        (
-            Dim::ContractType,
-            turnover_rollups::Column::ContractType,
-            f.contract_type.is_some(),
-        ),
-        (
-            Dim::Industry,
-            turnover_rollups::Column::IndustryCode,
-            f.industry.is_some(),
-        ),
-        (
-            Dim::Office,
-            turnover_rollups::Column::OfficeId,
-            f.office.is_some(),
-        ),
-    ] {
-        if filtered || f.dims.contains(&dim) {
-            used.push(column);
-        }
+    // Read exactly one grouping set (see `grouping`): the one of the dimensions the question
+    // groups or filters by.
+    let filtered = [
+        f.city.is_some(),
+        f.country.is_some(),
+        f.contract_type.is_some(),
+        f.industry.is_some(),
+        f.office.is_some(),
+    ];
+    let mut used = [false; 5];
+    for (i, dim) in grouping::DIMS.iter().enumerate() {
+        used[i] = filtered[i] || f.dims.contains(dim);
     }
-    for column in SUBTOTAL_COLUMNS {
-        let real = used.len() > 1 || used.iter().any(|u| u.as_str() == column.as_str());
-        let cell = rollup(column);
-        q.and_where(if real { cell.ne(ALL) } else { cell.eq(ALL) });
-    }
+    q.and_where(
+        rollup(turnover_rollups::Column::GroupingSet).eq(grouping::name(grouping::answering(used))),
+    );
     for d in &f.dims {
         q.add_group_by([rollup_dim(*d)]);
         q.order_by_expr(rollup_dim(*d), Order::Asc);
     }
     q
 }
-
-/// The rollup dimensions that have subtotal rows.
-const SUBTOTAL_COLUMNS: [turnover_rollups::Column; 5] = [
-    turnover_rollups::Column::RegionCode,
-    turnover_rollups::Column::Country,
-    turnover_rollups::Column::ContractType,
-    turnover_rollups::Column::IndustryCode,
-    turnover_rollups::Column::OfficeId,
-];
 
 /// The WHERE conditions over `contracts c JOIN registrations r` for the filters.
 pub(super) fn raw_conditions(backend: DatabaseBackend, f: &Filters) -> Vec<SimpleExpr> {

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::super::offices;
+use super::grouping;
 use super::query::{r, raw_dim};
 use super::{city_of, in_guangxi, month_bounds, now, Basis, Dim, ALL};
 use wire::{ContractStatus, RegistrationStatus};
@@ -49,8 +50,9 @@ struct Counted {
     office_id: Option<Uuid>,
 }
 
-/// Dimensions of one rollup row: basis, city, country, contract type, industry, office.
-type RollupKey = (String, String, String, String, String, String);
+/// One rollup row: basis, its grouping set and the cells of the five dimensions in
+/// [`grouping::DIMS`] order (`*` outside the set).
+type RollupKey = (String, grouping::Members, [String; 5]);
 
 /// A month's sums went past `i64`: the recomputation fails (and its job is retried, then
 /// parked) instead of storing a wrapped figure.
@@ -129,28 +131,25 @@ pub async fn recompute_month(db: &impl TransactionTrait, month: &str) -> anyhow:
             office_id: _,
         } = row;
         let mut add = |basis: Basis, region: &str, country: &str| {
-            let city = city_of(region);
-            // The detail row, the subtotal of each single dimension and the month's total:
-            // dashboards read a few thousand rows instead of every combination.
-            let all = || ALL.to_owned();
-            let keys = [
-                (
-                    city.clone(),
-                    country.to_owned(),
-                    contract_type.clone(),
-                    industry.clone(),
-                    office.clone(),
-                ),
-                (city, all(), all(), all(), all()),
-                (all(), country.to_owned(), all(), all(), all()),
-                (all(), all(), contract_type.clone(), all(), all()),
-                (all(), all(), all(), industry.clone(), all()),
-                (all(), all(), all(), all(), office.clone()),
-                (all(), all(), all(), all(), all()),
+            let cells = [
+                city_of(region),
+                country.to_owned(),
+                contract_type.clone(),
+                industry.clone(),
+                office.clone(),
             ];
-            for (r, c, t, i, o) in keys {
+            // One row in each stored grouping set: dashboards read a few thousand rows of the
+            // set their question needs instead of every combination.
+            for set in grouping::STORED {
+                let key: [String; 5] = std::array::from_fn(|i| {
+                    if set[i] {
+                        cells[i].clone()
+                    } else {
+                        ALL.to_owned()
+                    }
+                });
                 let e = groups
-                    .entry((basis.as_str().to_owned(), r, c, t, i, o))
+                    .entry((basis.as_str().to_owned(), set, key))
                     .or_insert((0, 0, 0));
                 *e = (
                     e.0.checked_add(1).ok_or(SumOverflow)?,
@@ -173,7 +172,7 @@ pub async fn recompute_month(db: &impl TransactionTrait, month: &str) -> anyhow:
         .into_iter()
         .map(
             |(
-                (basis, region, country, contract_type, industry, office),
+                (basis, set, [region, country, contract_type, industry, office]),
                 (count, contract_amount, tech_amount),
             )| turnover_rollups::ActiveModel {
                 id: Set(new_uuid()),
@@ -184,6 +183,7 @@ pub async fn recompute_month(db: &impl TransactionTrait, month: &str) -> anyhow:
                 contract_type: Set(contract_type),
                 industry_code: Set(industry),
                 office_id: Set(office),
+                grouping_set: Set(grouping::name(set)),
                 contract_count: Set(count),
                 contract_amount_cny_minor: Set(contract_amount),
                 tech_amount_cny_minor: Set(tech_amount),
