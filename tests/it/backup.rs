@@ -1,6 +1,8 @@
 //! `techmarket backup` and `restore` round trips: every table equal afterwards, on SQLite
 //! (backed up while `up` serves, restored into a new data directory that then answers the API
-//! the same) and on PostgreSQL (restored over a changed database and into an empty one).
+//! the same and serves the same document bytes) and on PostgreSQL (restored over a changed
+//! database and into an empty one). A backup file that would write outside the documents'
+//! folder is refused whole.
 
 use std::path::Path;
 use std::process::Output;
@@ -133,6 +135,81 @@ async fn api_answers(url: &str) -> Vec<serde_json::Value> {
     answers
 }
 
+/// Logs in as the sample university's admin.
+async fn university(url: &str) -> (String, String) {
+    let session: serde_json::Value = reqwest::Client::new()
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&serde_json::json!({
+            "email": techmarket::sample::demo_accounts().expect("demo accounts")[1].email,
+            "password": techmarket::sample::DEMO_PASSWORD,
+        }))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("session");
+    (
+        session["token"].as_str().expect("token").to_owned(),
+        session["organisation"]["id"]
+            .as_str()
+            .expect("organisation")
+            .to_owned(),
+    )
+}
+
+/// Uploads a grant document (a PDF-looking body) to one of the university's achievements;
+/// returns its download path and the bytes.
+async fn upload_document(url: &str) -> (String, Vec<u8>) {
+    let (token, org) = university(url).await;
+    let client = reqwest::Client::new();
+    let list: serde_json::Value = client
+        .get(format!("{url}/api/v1/achievements?per_page=100"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("achievements")
+        .json()
+        .await
+        .expect("json");
+    let mine = list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|a| a["organisation_id"] == org.as_str())
+        .expect("the university has an achievement")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let mut body = b"%PDF-1.7\n".to_vec();
+    body.extend((0..20_000u32).map(|i| (i % 251) as u8));
+    let res = client
+        .post(format!(
+            "{url}/api/v1/achievements/{mine}/documents?kind=grant&file_name=grant.pdf"
+        ))
+        .bearer_auth(&token)
+        .header("content-type", "application/octet-stream")
+        .body(body.clone())
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(res.status(), 201, "upload");
+    let doc: serde_json::Value = res.json().await.expect("json");
+    (doc["download_url"].as_str().expect("url").to_owned(), body)
+}
+
+async fn download(url: &str, path: &str) -> (u16, Vec<u8>) {
+    let (token, _) = university(url).await;
+    let res = reqwest::Client::new()
+        .get(format!("{url}{path}"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("download");
+    let status = res.status().as_u16();
+    (status, res.bytes().await.expect("bytes").to_vec())
+}
+
 async fn sqlite_at(dir: &Path) -> DatabaseConnection {
     sea_orm::Database::connect(format!(
         "sqlite://{}?mode=ro",
@@ -151,6 +228,7 @@ async fn sqlite_backup_while_serving_restores_every_table_and_the_same_answers()
     integration_tests::command::settle(&reqwest::Client::new(), &url, Duration::from_secs(120))
         .await;
     let answers = api_answers(&url).await;
+    let (document, bytes) = upload_document(&url).await;
 
     let run = |args: &[&str]| techmarket().args(args).output().expect("run");
     let path = |p: &Path| p.to_str().expect("utf-8 path").to_owned();
@@ -192,28 +270,141 @@ async fn sqlite_backup_while_serving_restores_every_table_and_the_same_answers()
 
     let (mut child, url) = start_up(&copy);
     let restored = api_answers(&url).await;
+    let served = download(&url, &document).await;
     assert!(terminate(&mut child).success());
     assert_eq!(answers, restored, "the restored platform answers the same");
+    assert_eq!(
+        served,
+        (200, bytes),
+        "the restored platform serves the document byte for byte"
+    );
+}
+
+/// A document entry of a hand-made backup file: name, entry type, bytes.
+type Entry<'a> = (&'a str, tar::EntryType, &'a [u8]);
+
+/// Writes a backup file with documents: the manifest (claiming `claimed` documents), the
+/// SQLite `database`, then `documents` as (name, entry type, bytes), names written raw.
+fn bundle_with(file: &Path, database: &Path, claimed: usize, documents: &[Entry]) {
+    let mut tar = tar::Builder::new(std::fs::File::create(file).expect("create"));
+    let manifest = serde_json::to_vec(&serde_json::json!({
+        "format": 1, "database": "sqlite", "documents": claimed,
+    }))
+    .expect("json");
+    let mut header = tar::Header::new_gnu();
+    header.set_size(manifest.len() as u64);
+    header.set_mode(0o600);
+    header.set_cksum();
+    tar.append_data(&mut header, "techmarket-backup.json", manifest.as_slice())
+        .expect("manifest");
+    tar.append_path_with_name(database, "database")
+        .expect("database");
+    for (name, kind, body) in documents {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(body.len() as u64);
+        header.set_mode(0o600);
+        header.set_entry_type(*kind);
+        // Written raw: the tar crate's own setters refuse `..`; a hostile file need not.
+        header.as_old_mut().name[..name.len()].copy_from_slice(name.as_bytes());
+        header.set_cksum();
+        tar.append(&header, *body).expect("entry");
+    }
+    tar.finish().expect("finish");
 }
 
 #[tokio::test]
-async fn a_file_that_is_not_a_backup_is_refused_and_nothing_changes() {
+async fn a_backup_that_would_write_outside_the_documents_folder_is_refused_whole() {
     let work = tempfile::tempdir().expect("dir");
-    let junk = work.path().join("junk.backup");
-    std::fs::write(&junk, b"hello, not a database").expect("write");
-    let dir = work.path().join("data");
+    let target = work.path().join("target");
+    let migrate = |db: &Path| {
+        let out = techmarket()
+            .arg("migrate")
+            .env(
+                "TECHMARKET_DATABASE__URL",
+                format!("sqlite://{}?mode=rwc", db.display()),
+            )
+            .output()
+            .expect("run");
+        ok(&out, "migrate");
+    };
+    let database = work.path().join("other.db");
+    migrate(&database);
+    // The target has a database and a document already: neither may change.
+    std::fs::create_dir_all(&target).expect("dir");
+    migrate(&target.join("techmarket.db"));
+    let kept = target.join("documents/listings/kept");
+    std::fs::create_dir_all(kept.parent().expect("parent")).expect("dir");
+    std::fs::write(&kept, b"kept").expect("write");
+    let database_before = std::fs::read(target.join("techmarket.db")).expect("db");
+    use tar::EntryType::{Regular, Symlink};
+    let fine = ("documents/listings/fine", Regular, b"ok".as_slice());
+    let cases: [(&str, usize, Vec<Entry>); 5] = [
+        (
+            "dot-dot",
+            2,
+            vec![fine, ("documents/../../escaped", Regular, b"evil")],
+        ),
+        (
+            "absolute",
+            2,
+            vec![fine, ("/tmp/escaped", Regular, b"evil")],
+        ),
+        (
+            "symlink",
+            2,
+            vec![fine, ("documents/listings/link", Symlink, b"")],
+        ),
+        ("unknown", 1, vec![fine, ("escaped", Regular, b"evil")]),
+        ("miscounted", 3, vec![fine]),
+    ];
+    for (name, claimed, entries) in cases {
+        let file = work.path().join(format!("{name}.backup"));
+        bundle_with(&file, &database, claimed, &entries);
+        let out = techmarket()
+            .args(["restore", file.to_str().expect("path"), "--data-dir"])
+            .arg(&target)
+            .output()
+            .expect("run");
+        assert!(!out.status.success(), "{name}: refused");
+        assert!(
+            !work.path().join("escaped").exists(),
+            "{name}: nothing escaped"
+        );
+        assert_eq!(std::fs::read(&kept).expect("kept"), b"kept", "{name}");
+        assert!(!target.join("documents/listings/fine").exists(), "{name}");
+        assert_eq!(
+            std::fs::read(target.join("techmarket.db")).expect("db"),
+            database_before,
+            "{name}: the database is unchanged"
+        );
+        let leftovers: Vec<String> = std::fs::read_dir(&target)
+            .expect("dir")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".documents"))
+            .collect();
+        assert!(
+            leftovers.is_empty(),
+            "{name}: no staging left: {leftovers:?}"
+        );
+    }
+    // The same file without the hostile entry restores, documents included.
+    let file = work.path().join("good.backup");
+    bundle_with(&file, &database, 1, &[fine]);
     let out = techmarket()
-        .args(["restore", junk.to_str().expect("path"), "--data-dir"])
-        .arg(&dir)
+        .args(["restore", file.to_str().expect("path"), "--data-dir"])
+        .arg(&target)
         .output()
         .expect("run");
-    assert!(!out.status.success());
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("not a TechMarket backup"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    ok(&out, "restore");
+    assert_eq!(
+        std::fs::read(target.join("documents/listings/fine")).expect("restored"),
+        b"ok"
     );
-    assert!(!dir.join("techmarket.db").exists(), "no database was made");
+    assert!(
+        !kept.exists(),
+        "the documents are the backup's, as the database is"
+    );
 }
 
 mod postgres_restore_replaces_a_changed_database_and_fills_an_empty_one {
@@ -232,6 +423,7 @@ mod postgres_restore_replaces_a_changed_database_and_fills_an_empty_one {
                 .args(args)
                 .env("TECHMARKET_DATABASE__URL", &db.url)
                 .env("TECHMARKET_SEARCH__INDEX_DIR", work.path().join("search"))
+                .env("TECHMARKET_DOCUMENTS__DIR", work.path().join("documents"))
                 .output()
                 .expect("run")
         };

@@ -60,8 +60,9 @@ enum Command {
         demo_accounts: bool,
     },
     /// Write the whole database to one file while the platform keeps serving (SQLite: a
-    /// consistent copy; PostgreSQL: pg_dump's custom format). The search index is rebuilt on
-    /// restore, so it is not in the file.
+    /// consistent copy; PostgreSQL: pg_dump's custom format), with the documents when the
+    /// store keeps them as files (always in the embedded mode; the file is then a tar archive
+    /// of both). The search index is rebuilt on restore, so it is not in the file.
     Backup {
         /// The file to write; it must not exist.
         #[arg(long)]
@@ -71,8 +72,8 @@ enum Command {
         #[arg(long)]
         data_dir: Option<PathBuf>,
     },
-    /// Replace the database with a backup, apply pending migrations and rebuild the search
-    /// index. Stop the platform first (on SQLite the restore refuses while `up` runs).
+    /// Replace the database (and the documents, when the backup holds them) with a backup,
+    /// apply pending migrations and rebuild the search index. Stop the platform first (on SQLite the restore refuses while `up` runs).
     Restore {
         /// A file written by `techmarket backup`.
         file: PathBuf,
@@ -201,6 +202,13 @@ fn embedded(config: &mut Config, data_dir: &std::path::Path) -> anyhow::Result<(
     Ok(())
 }
 
+/// The folder the documents are kept in, when the store keeps them as files: backups carry
+/// them (S3 keeps its own).
+fn documents_folder(config: &Config) -> Option<&std::path::Path> {
+    (config.documents.backend == DocumentBackendKind::Directory)
+        .then_some(config.documents.dir.as_path())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
@@ -226,21 +234,25 @@ async fn main() -> anyhow::Result<()> {
             if let Some(dir) = data_dir {
                 embedded(&mut config, &dir)?;
             }
-            let archive = techmarket::backup::backup(&config.database, &out).await?;
-            tracing::info!(file = %out.display(), ?archive, "backup written");
+            let written =
+                techmarket::backup::backup(&config.database, documents_folder(&config), &out)
+                    .await?;
+            tracing::info!(file = %out.display(), ?written, "backup written");
             Ok(())
         }
         Command::Restore { file, data_dir } => {
             if let Some(dir) = data_dir {
                 embedded(&mut config, &dir)?;
             }
-            let archive = techmarket::backup::restore(&config.database, &file).await?;
+            let restored =
+                techmarket::backup::restore(&config.database, documents_folder(&config), &file)
+                    .await?;
             let db = platform::db::connect(&config.database, "restore").await?;
             let applied = techmarket::migrate(&db).await?;
             let search = techmarket::open_search(&config).await?;
             let indexed = listing::domain::index::reindex(&db, search.as_ref(), |_, _| {}).await?;
             tracing::info!(
-                ?archive,
+                ?restored,
                 applied,
                 indexed,
                 "database restored, search index rebuilt"

@@ -8,6 +8,11 @@
 //! The search index is not in the file: it is derived data, rebuilt from the restored
 //! database by the restore (and by `techmarket reindex` at any time).
 //!
+//! Documents kept as files (the `directory` store: always in the embedded mode) go into the
+//! same file: the backup is then a tar archive of the database copy and the documents
+//! ([`bundle`]), and a restore puts both back. Documents in S3-compatible storage are not
+//! copied: the bucket's own versioning or replication keeps them.
+//!
 //! A restore replaces the database the configuration names. On SQLite it takes the data
 //! directory's lock that `techmarket up` holds while serving, so it cannot pull the file from
 //! under a running platform; on PostgreSQL, stop the services first (the single transaction
@@ -24,7 +29,9 @@ use platform::config::DatabaseConfig;
 use sea_orm::{ConnectionTrait, Statement};
 use secrecy::ExposeSecret;
 
-/// What a backup file holds, known from its first bytes.
+mod bundle;
+
+/// The kind of database copy a backup holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Archive {
     Sqlite,
@@ -32,23 +39,58 @@ pub enum Archive {
 }
 
 impl Archive {
-    /// Reads the file's magic: SQLite's header string or `pg_dump`'s `PGDMP`.
-    pub fn of(file: &Path) -> anyhow::Result<Self> {
-        let mut head = [0u8; 16];
-        let mut f =
-            File::open(file).with_context(|| format!("Failed to open {}", file.display()))?;
-        let n = f.read(&mut head)?;
-        if head[..n].starts_with(b"SQLite format 3\0") {
-            Ok(Self::Sqlite)
-        } else if head[..n].starts_with(b"PGDMP") {
-            Ok(Self::Postgres)
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        [Self::Sqlite, Self::Postgres]
+            .into_iter()
+            .find(|a| a.as_str() == s)
+    }
+}
+
+/// What a backup file is, known from its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BackupFile {
+    /// The database copy alone (no documents as files, or written before documents were).
+    Database(Archive),
+    /// A tar archive of the database and the documents ([`bundle`]).
+    Bundle,
+}
+
+impl BackupFile {
+    /// Reads the file's magic: SQLite's header string, `pg_dump`'s `PGDMP` or a tar header.
+    fn of(file: &Path) -> anyhow::Result<Self> {
+        let mut head = Vec::with_capacity(512);
+        File::open(file)
+            .with_context(|| format!("Failed to open {}", file.display()))?
+            .take(512)
+            .read_to_end(&mut head)?;
+        if head.starts_with(b"SQLite format 3\0") {
+            Ok(Self::Database(Archive::Sqlite))
+        } else if head.starts_with(b"PGDMP") {
+            Ok(Self::Database(Archive::Postgres))
+        } else if bundle::is_bundle(&head) {
+            Ok(Self::Bundle)
         } else {
             bail!(
-                "{} is not a TechMarket backup (neither a SQLite database nor a pg_dump archive)",
+                "{} is not a TechMarket backup (neither a SQLite database, a pg_dump archive nor a backup with documents)",
                 file.display()
             )
         }
     }
+}
+
+/// What a backup wrote or a restore put back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    pub database: Archive,
+    /// Documents in the file; `None` when the file has the database only.
+    pub documents: Option<u64>,
 }
 
 /// The file of a `sqlite:` URL (`sqlite://path?mode=rwc`, `sqlite:path`).
@@ -64,14 +106,46 @@ fn is_postgres(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
-/// Writes the configured database to `out`, which must not exist yet.
-pub async fn backup(config: &DatabaseConfig, out: &Path) -> anyhow::Result<Archive> {
+/// Writes the configured database, and the documents under `documents` when the store keeps
+/// them as files, to `out`, which must not exist yet.
+pub async fn backup(
+    config: &DatabaseConfig,
+    documents: Option<&Path>,
+    out: &Path,
+) -> anyhow::Result<Outcome> {
     if out.exists() {
         bail!(
             "{} exists already; a backup never overwrites a file",
             out.display()
         );
     }
+    let Some(documents) = documents else {
+        let database = dump_database(config, out).await?;
+        return Ok(Outcome {
+            database,
+            documents: None,
+        });
+    };
+    // The database first, then the documents (see `bundle`), copied beside `out`.
+    let scratch = tempfile::Builder::new()
+        .prefix(".techmarket-backup")
+        .tempdir_in(
+            out.parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new(".")),
+        )
+        .context("Failed to make a scratch folder beside the backup")?;
+    let copy = scratch.path().join("database");
+    let database = dump_database(config, &copy).await?;
+    let count = bundle::write(out, &copy, database, documents)?;
+    Ok(Outcome {
+        database,
+        documents: Some(count),
+    })
+}
+
+/// Copies the configured database to `out`.
+async fn dump_database(config: &DatabaseConfig, out: &Path) -> anyhow::Result<Archive> {
     let url = config.url.expose_secret();
     if url.starts_with("sqlite:") {
         backup_sqlite(config, out).await?;
@@ -107,9 +181,42 @@ async fn backup_sqlite(config: &DatabaseConfig, out: &Path) -> anyhow::Result<()
     Ok(())
 }
 
-/// Replaces the configured database with the backup in `file`.
-pub async fn restore(config: &DatabaseConfig, file: &Path) -> anyhow::Result<Archive> {
-    let archive = Archive::of(file)?;
+/// Replaces the configured database with the backup in `file`, and the documents under
+/// `documents` with the backup's when it holds them. Nothing is replaced unless the whole
+/// file unpacks; the database is replaced all or nothing, then the documents' folder in two
+/// renames.
+pub async fn restore(
+    config: &DatabaseConfig,
+    documents: Option<&Path>,
+    file: &Path,
+) -> anyhow::Result<Outcome> {
+    match BackupFile::of(file)? {
+        BackupFile::Database(database) => {
+            restore_database(config, database, file)?;
+            Ok(Outcome {
+                database,
+                documents: None,
+            })
+        }
+        BackupFile::Bundle => {
+            let scratch = tempfile::tempdir().context("Failed to make a scratch folder")?;
+            let staging = documents.map(bundle::staging_for).transpose()?;
+            let unpacked =
+                bundle::unpack(file, scratch.path(), staging.as_ref().map(|s| s.path()))?;
+            restore_database(config, unpacked.kind, &unpacked.database)?;
+            if let (Some(staging), Some(documents)) = (staging, documents) {
+                bundle::swap_in(staging, documents)?;
+            }
+            Ok(Outcome {
+                database: unpacked.kind,
+                documents: Some(unpacked.documents),
+            })
+        }
+    }
+}
+
+/// Replaces the configured database with the copy in `file`.
+fn restore_database(config: &DatabaseConfig, archive: Archive, file: &Path) -> anyhow::Result<()> {
     let url = config.url.expose_secret();
     match archive {
         Archive::Sqlite => {
@@ -139,7 +246,7 @@ pub async fn restore(config: &DatabaseConfig, file: &Path) -> anyhow::Result<Arc
             }
         }
     }
-    Ok(archive)
+    Ok(())
 }
 
 /// Checks the copy is a whole SQLite database, then moves it into place in one rename, after
