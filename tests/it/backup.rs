@@ -280,6 +280,26 @@ async fn sqlite_backup_while_serving_restores_every_table_and_the_same_answers()
     );
 }
 
+#[tokio::test]
+async fn a_file_that_is_not_a_backup_is_refused_and_nothing_changes() {
+    let work = tempfile::tempdir().expect("dir");
+    let junk = work.path().join("junk.backup");
+    std::fs::write(&junk, b"hello, not a database").expect("write");
+    let dir = work.path().join("data");
+    let out = techmarket()
+        .args(["restore", junk.to_str().expect("path"), "--data-dir"])
+        .arg(&dir)
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not a TechMarket backup"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!dir.join("techmarket.db").exists(), "no database was made");
+}
+
 /// A document entry of a hand-made backup file: name, entry type, bytes.
 type Entry<'a> = (&'a str, tar::EntryType, &'a [u8]);
 
