@@ -14,6 +14,12 @@
 //!   so an upgraded database answers at once, before any worker runs. A pair's sums are
 //!   bounded by the month's total, which already fits a BIGINT.
 //!
+//! The column's default is the empty name, which no reader asks for: during a rolling
+//! deploy (migrate, then roll the services) a deal worker built before this migration still
+//! writes its rows without a name, and those rows must not be read as any set, the detail
+//! least of all. The deal service recomputes every month that has such rows when it starts
+//! (`deal::domain::stats::recompute_unnamed`).
+//!
 //! `down` deletes the pair rows and drops the index and the column. The names are those of
 //! `deal::domain::stats::grouping`, which writes them from now on.
 
@@ -36,14 +42,16 @@ const DIMS: [(&str, &str); 5] = [
     ("office_id", "office"),
 ];
 
-/// The sets written before this migration that are not the detail (its column default).
-const EXISTING: [(&str, Option<usize>); 6] = [
+/// The sets written before this migration, by the one dimension they hold (`None`: none,
+/// the total; `Some(5)`: all, the detail).
+const EXISTING: [(&str, Option<usize>); 7] = [
     ("total", None),
     ("city", Some(0)),
     ("country", Some(1)),
     ("contract_type", Some(2)),
     ("industry", Some(3)),
     ("office", Some(4)),
+    ("detail", Some(5)),
 ];
 
 #[async_trait::async_trait]
@@ -55,7 +63,7 @@ impl MigrationTrait for Migration {
             ColumnDef::new(TurnoverRollups::GroupingSet)
                 .string_len(64)
                 .not_null()
-                .default("detail")
+                .default("")
                 .to_owned(),
         )
         .await?;
@@ -65,7 +73,11 @@ impl MigrationTrait for Migration {
                 .iter()
                 .enumerate()
                 .map(|(i, (column, _))| {
-                    let op = if Some(i) == real { "<>" } else { "=" };
+                    let op = if Some(i) == real || real == Some(5) {
+                        "<>"
+                    } else {
+                        "="
+                    };
                     format!("{column} {op} '*'")
                 })
                 .collect();

@@ -308,6 +308,37 @@ db_test! {
     }
 }
 
+db_test! {
+    /// A rolling deploy: a deal worker built before migration 130 writes a month's rollups
+    /// without a grouping set. No reader counts such rows (nothing double counts), and the
+    /// deal service recomputes their months when it starts.
+    async fn office_rollups_without_a_grouping_set_are_recomputed_when_deal_starts(app: TestApp) {
+        use sea_orm::ConnectionTrait;
+        let admin = app.operator_token().await;
+        register_by_hand(&app, "450300", &admin, 7_000_007).await;
+        app.run_jobs().await;
+        let question = "/api/v1/stats/turnover?group_by=city,month";
+        let before = app.get(question, Some(&admin)).await.assert_status(200).clone();
+        assert!(total_of(&before) >= 7_000_007, "{before}");
+        app.db
+            .execute_unprepared("UPDATE turnover_rollups SET grouping_set = ''")
+            .await
+            .expect("unname");
+        let hidden = app.get(question, Some(&admin)).await.assert_status(200).clone();
+        assert_eq!(total_of(&hidden), 0, "{hidden}");
+        deal::schedule_periodic_jobs(&app.db).await.expect("deal starts");
+        app.run_jobs().await;
+        let after = app.get(question, Some(&admin)).await.assert_status(200).clone();
+        assert_eq!(after["rows"], before["rows"]);
+        let raw = app
+            .get(&format!("{question}&source=raw"), Some(&admin))
+            .await
+            .assert_status(200)
+            .clone();
+        assert_eq!(after["rows"], raw["rows"]);
+    }
+}
+
 /// Migration 100 on an upgraded database: rollups written before it (without offices) are
 /// rebuilt by office, so the figures by office are right before any worker runs.
 async fn migration_rebuilds_rollups_by_office(backend: integration_tests::Backend) {

@@ -94,6 +94,7 @@ pub async fn schedule_periodic_jobs(db: &impl sea_orm::ConnectionTrait) -> anyho
         chrono::Utc::now(),
     )
     .await?;
+    domain::stats::recompute_unnamed(db).await?;
     Ok(())
 }
 

@@ -43,7 +43,7 @@ pub use audience::{confine, reading, reading_contracts, turnover_for, Audience};
 pub use brokers::broker_performance;
 pub use kpis::kpis;
 pub use partners::partner_groups;
-pub use rollup::{rebuild_all, recompute_month, TurnoverChanged};
+pub use rollup::{rebuild_all, recompute_month, recompute_unnamed, TurnoverChanged};
 pub use targets::{targets, PLAN_START_YEAR};
 pub use turnover::{drill_down, turnover};
 

@@ -200,6 +200,33 @@ pub async fn recompute_month(db: &impl TransactionTrait, month: &str) -> anyhow:
     Ok(n)
 }
 
+/// Asks the `stats` queue to recompute every month that has rollup rows without a grouping
+/// set: rows a deal worker built before migration 130 wrote during a rolling deploy, which no
+/// reader counts (the column's default is empty). Run when the deal service starts; returns
+/// how many months it enqueued.
+pub async fn recompute_unnamed(db: &impl ConnectionTrait) -> anyhow::Result<usize> {
+    let months: Vec<String> = turnover_rollups::Entity::find()
+        .select_only_month()
+        .filter(turnover_rollups::Column::GroupingSet.eq(""))
+        .into_tuple()
+        .all(db)
+        .await?;
+    if !months.is_empty() {
+        tracing::warn!(
+            ?months,
+            "rollups written without a grouping set: recomputing"
+        );
+        platform::jobs::enqueue(
+            db,
+            &TurnoverChanged {
+                months: months.clone(),
+            },
+        )
+        .await?;
+    }
+    Ok(months.len())
+}
+
 /// Recomputes every month that has a registration (sample data, repairs, the benchmark).
 #[tracing::instrument(skip_all)]
 pub async fn rebuild_all(db: &(impl ConnectionTrait + TransactionTrait)) -> anyhow::Result<usize> {
