@@ -250,6 +250,23 @@ async fn sqlite_backup_while_serving_restores_every_table_and_the_same_answers()
         &path(&file),
     ]);
     assert!(!again.status.success(), "a backup never overwrites a file");
+    let scratch: Vec<String> = std::fs::read_dir(&source)
+        .expect("dir")
+        .chain(std::fs::read_dir(work.path()).expect("dir"))
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(
+        scratch.is_empty(),
+        "no snapshot or scratch left: {scratch:?}"
+    );
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&file)
+        .expect("backup")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o077, 0, "the backup is its owner's only: {mode:o}");
     let refused = run(&["restore", &path(&file), "--data-dir", &path(&source)]);
     assert!(
         !refused.status.success() && String::from_utf8_lossy(&refused.stderr).contains("in use"),
@@ -306,9 +323,14 @@ type Entry<'a> = (&'a str, tar::EntryType, &'a [u8]);
 /// Writes a backup file with documents: the manifest (claiming `claimed` documents), the
 /// SQLite `database`, then `documents` as (name, entry type, bytes), names written raw.
 fn bundle_with(file: &Path, database: &Path, claimed: usize, documents: &[Entry]) {
+    bundle_of("sqlite", file, database, claimed, documents);
+}
+
+/// [`bundle_with`] whose manifest names a `kind` of database.
+fn bundle_of(kind: &str, file: &Path, database: &Path, claimed: usize, documents: &[Entry]) {
     let mut tar = tar::Builder::new(std::fs::File::create(file).expect("create"));
     let manifest = serde_json::to_vec(&serde_json::json!({
-        "format": 1, "database": "sqlite", "documents": claimed,
+        "format": 1, "database": kind, "documents": claimed,
     }))
     .expect("json");
     let mut header = tar::Header::new_gnu();
@@ -358,28 +380,53 @@ async fn a_backup_that_would_write_outside_the_documents_folder_is_refused_whole
     let database_before = std::fs::read(target.join("techmarket.db")).expect("db");
     use tar::EntryType::{Regular, Symlink};
     let fine = ("documents/listings/fine", Regular, b"ok".as_slice());
-    let cases: [(&str, usize, Vec<Entry>); 5] = [
+    let junk = work.path().join("junk.db");
+    std::fs::write(
+        &junk,
+        b"SQLite format 3\0 but nothing of a database after it",
+    )
+    .expect("junk");
+    let empty = work.path().join("empty.db");
+    std::fs::write(&empty, b"").expect("empty");
+    let cases: [(&str, usize, Vec<Entry>, &Path); 9] = [
         (
             "dot-dot",
             2,
             vec![fine, ("documents/../../escaped", Regular, b"evil")],
+            &database,
         ),
         (
             "absolute",
             2,
             vec![fine, ("/tmp/escaped", Regular, b"evil")],
+            &database,
         ),
         (
             "symlink",
             2,
             vec![fine, ("documents/listings/link", Symlink, b"")],
+            &database,
         ),
-        ("unknown", 1, vec![fine, ("escaped", Regular, b"evil")]),
-        ("miscounted", 3, vec![fine]),
+        (
+            "unknown",
+            1,
+            vec![fine, ("escaped", Regular, b"evil")],
+            &database,
+        ),
+        ("miscounted", 3, vec![fine], &database),
+        ("twice", 2, vec![fine, fine], &database),
+        (
+            "database twice",
+            2,
+            vec![fine, ("database", Regular, b"evil")],
+            &database,
+        ),
+        ("damaged database", 1, vec![fine], &junk),
+        ("empty database", 1, vec![fine], &empty),
     ];
-    for (name, claimed, entries) in cases {
+    for (name, claimed, entries, database) in cases {
         let file = work.path().join(format!("{name}.backup"));
-        bundle_with(&file, &database, claimed, &entries);
+        bundle_with(&file, database, claimed, &entries);
         let out = techmarket()
             .args(["restore", file.to_str().expect("path"), "--data-dir"])
             .arg(&target)
@@ -408,6 +455,39 @@ async fn a_backup_that_would_write_outside_the_documents_folder_is_refused_whole
             "{name}: no staging left: {leftovers:?}"
         );
     }
+    // A whole file whose database cannot replace this one (a PostgreSQL archive for a SQLite
+    // platform): the documents were swapped in first, and go back as they were.
+    let pg = work.path().join("pg.dump");
+    std::fs::write(&pg, b"PGDMP not restorable here").expect("pg");
+    let file = work.path().join("postgres.backup");
+    bundle_of("postgres", &file, &pg, 1, &[fine]);
+    let out = techmarket()
+        .args(["restore", file.to_str().expect("path"), "--data-dir"])
+        .arg(&target)
+        .output()
+        .expect("run");
+    assert!(
+        !out.status.success(),
+        "a PostgreSQL backup onto SQLite is refused"
+    );
+    assert_eq!(
+        std::fs::read(&kept).expect("kept"),
+        b"kept",
+        "the documents went back"
+    );
+    assert!(!target.join("documents/listings/fine").exists());
+    assert_eq!(
+        std::fs::read(target.join("techmarket.db")).expect("db"),
+        database_before
+    );
+    let leftovers: Vec<String> = std::fs::read_dir(&target)
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".documents") || n.starts_with(".techmarket"))
+        .collect();
+    assert!(leftovers.is_empty(), "nothing left behind: {leftovers:?}");
+
     // The same file without the hostile entry restores, documents included.
     let file = work.path().join("good.backup");
     bundle_with(&file, &database, 1, &[fine]);

@@ -252,7 +252,7 @@ async fn main() -> anyhow::Result<()> {
             let search = techmarket::open_search(&config).await?;
             let indexed = listing::domain::index::reindex(&db, search.as_ref(), |_, _| {}).await?;
             tracing::info!(
-                ?restored,
+                restored = ?restored.outcome,
                 applied,
                 indexed,
                 "database restored, search index rebuilt"

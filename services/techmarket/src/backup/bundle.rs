@@ -5,10 +5,11 @@
 //!
 //! Layout, in this order: `techmarket-backup.json` ([`Manifest`]), `database` (a SQLite file
 //! or a `pg_dump` custom archive), then `documents/<key>` for each document, its path under
-//! the store's folder. The database is copied before the documents are read, so every
-//! document a backed-up row names was already stored (documents are written once, under new
-//! keys, before their rows). Restores also accept the database-only files of earlier
-//! versions and of stores kept elsewhere (S3).
+//! the store's folder. Documents are written once, under new keys, before their rows; so the
+//! documents are first hard-linked into a snapshot (one deleted while the backup runs stays
+//! in it), then the database is copied, then the documents stored meanwhile join the
+//! snapshot: every document a backed-up row names is in the file. Restores also accept the
+//! database-only files of earlier versions and of stores kept elsewhere (S3).
 
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
@@ -55,6 +56,12 @@ fn stored_documents(dir: &Path) -> anyhow::Result<Vec<(PathBuf, PathBuf)>> {
             let path = entry.path();
             if kind.is_dir() {
                 pending.push(path);
+            } else if kind.is_symlink() {
+                bail!(
+                    "{} is a symbolic link: the document store writes plain files only, and a \
+                     backup copies nothing it cannot restore as it was",
+                    path.display()
+                );
             } else if kind.is_file() && !entry.file_name().to_string_lossy().contains('#') {
                 let relative = path.strip_prefix(dir)?.to_path_buf();
                 found.push((relative, path));
@@ -63,6 +70,61 @@ fn stored_documents(dir: &Path) -> anyhow::Result<Vec<(PathBuf, PathBuf)>> {
     }
     found.sort();
     Ok(found)
+}
+
+/// The documents as they were when the backup began, hard-linked (or, across filesystems,
+/// copied) into a private folder beside the store's, which nothing else deletes from.
+pub(super) struct Snapshot {
+    dir: tempfile::TempDir,
+}
+
+impl Snapshot {
+    pub(super) fn take(documents: &Path) -> anyhow::Result<Self> {
+        use std::os::unix::fs::PermissionsExt;
+        let parent = parent_of(documents);
+        std::fs::create_dir_all(parent)?;
+        let dir = tempfile::Builder::new()
+            .prefix(".documents-backup")
+            .permissions(std::fs::Permissions::from_mode(0o700))
+            .tempdir_in(parent)
+            .with_context(|| format!("Failed to make a snapshot folder in {}", parent.display()))?;
+        let snapshot = Self { dir };
+        snapshot.catch_up(documents)?;
+        Ok(snapshot)
+    }
+
+    /// Adds the documents stored since the snapshot began (those already in it stay as they
+    /// are; one deleted before it could be linked is skipped).
+    pub(super) fn catch_up(&self, documents: &Path) -> anyhow::Result<()> {
+        for (relative, path) in stored_documents(documents)? {
+            let target = self.dir.path().join(&relative);
+            if target.exists() {
+                continue;
+            }
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            let linked = std::fs::hard_link(&path, &target).or_else(|e| {
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    Err(e)
+                } else {
+                    std::fs::copy(&path, &target).map(|_| ())
+                }
+            });
+            match linked {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(e).with_context(|| format!("Failed to copy {}", path.display()))
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn path(&self) -> &Path {
+        self.dir.path()
+    }
 }
 
 /// Writes the bundle of `database` (already copied) and the documents under `documents` to
@@ -133,9 +195,10 @@ pub(super) fn unpack(
     let mut manifest: Option<Manifest> = None;
     let mut database: Option<PathBuf> = None;
     let mut documents = 0u64;
-    for entry in archive.entries()? {
-        let mut entry = entry?;
-        let path = entry.path()?.into_owned();
+    let unreadable = || format!("{}: the archive is damaged or truncated", file.display());
+    for entry in archive.entries().with_context(unreadable)? {
+        let mut entry = entry.with_context(unreadable)?;
+        let path = entry.path().with_context(unreadable)?.into_owned();
         if manifest.is_none() {
             if path != Path::new(MANIFEST) {
                 bail!(
@@ -160,8 +223,11 @@ pub(super) fn unpack(
         }
         let kind = entry.header().entry_type();
         if path == Path::new(DATABASE) && kind.is_file() {
+            if database.is_some() {
+                bail!("{}: two databases in one backup", file.display());
+            }
             let target = scratch.join(DATABASE);
-            std::io::copy(&mut entry, &mut File::create(&target)?)?;
+            std::io::copy(&mut entry, &mut File::create(&target)?).with_context(unreadable)?;
             database = Some(target);
         } else if let Ok(relative) = path.strip_prefix(DOCUMENTS) {
             if kind.is_dir() {
@@ -179,10 +245,26 @@ pub(super) fn unpack(
             };
             let target = staging.join(relative);
             if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent)?;
+                std::fs::create_dir_all(parent).with_context(|| {
+                    format!(
+                        "{}: entry {} cannot be restored (a file stands where its folder goes)",
+                        file.display(),
+                        path.display()
+                    )
+                })?;
             }
-            let mut out = File::create(&target)?;
-            std::io::copy(&mut entry, &mut out)?;
+            let mut out = File::options()
+                .write(true)
+                .create_new(true)
+                .open(&target)
+                .with_context(|| {
+                    format!(
+                        "{}: entry {} cannot be restored (twice in the archive, or under a file)",
+                        file.display(),
+                        path.display()
+                    )
+                })?;
+            std::io::copy(&mut entry, &mut out).with_context(unreadable)?;
             out.sync_all()?;
             documents += 1;
         } else {
@@ -224,39 +306,114 @@ fn is_plain_relative(path: &Path) -> bool {
     path.components().count() > 0 && path.components().all(|c| matches!(c, Component::Normal(_)))
 }
 
+/// The documents' folder itself when it is a symbolic link to one: the swap replaces the
+/// folder the link names, not the link.
+pub(super) fn real_path(documents: &Path) -> anyhow::Result<PathBuf> {
+    match std::fs::canonicalize(documents) {
+        Ok(real) => Ok(real),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(documents.to_path_buf()),
+        Err(e) => Err(e).with_context(|| format!("Failed to resolve {}", documents.display())),
+    }
+}
+
 /// A fresh empty folder beside `documents` for [`unpack`] to fill: on the same filesystem, so
-/// [`swap_in`] is a rename.
+/// [`swap_in`] is a rename; readable by this user only until it is swapped in.
 pub(super) fn staging_for(documents: &Path) -> anyhow::Result<tempfile::TempDir> {
+    use std::os::unix::fs::PermissionsExt;
     let dir = parent_of(documents);
     std::fs::create_dir_all(dir)?;
     tempfile::Builder::new()
         .prefix(".documents-restoring")
+        .permissions(std::fs::Permissions::from_mode(0o700))
         .tempdir_in(dir)
         .with_context(|| format!("Failed to make a staging folder in {}", dir.display()))
 }
 
-/// Puts the restored documents in place of the store's folder: two renames, then the old
-/// folder is removed.
-pub(super) fn swap_in(staging: tempfile::TempDir, documents: &Path) -> anyhow::Result<()> {
-    let staged = staging.keep();
-    if documents.exists() {
-        let old = documents.with_file_name(format!(
+/// The restored documents in place, the ones they replaced kept aside until the database is
+/// restored too: then [`Swapped::finish`] removes them, or [`Swapped::undo`] puts them back.
+#[must_use]
+pub(super) struct Swapped {
+    documents: PathBuf,
+    replaced: Option<PathBuf>,
+}
+
+/// Puts the restored documents in place of the store's folder, in two renames; if the second
+/// fails, the first is undone, so the folder is as it was.
+pub(super) fn swap_in(staging: tempfile::TempDir, documents: &Path) -> anyhow::Result<Swapped> {
+    let replaced = if documents.exists() {
+        let aside = documents.with_file_name(format!(
             ".documents-replaced-{}",
             uuid::Uuid::now_v7().simple()
         ));
-        std::fs::rename(documents, &old)?;
-        std::fs::rename(&staged, documents)?;
-        if let Err(e) = std::fs::remove_dir_all(&old) {
-            tracing::warn!(folder = %old.display(), error = %e, "the replaced documents were not removed");
-        }
+        std::fs::rename(documents, &aside).with_context(|| {
+            format!(
+                "Failed to move {} aside to swap the restored documents in (a mount point \
+                 cannot be: point documents.dir at a folder inside it); nothing was restored",
+                documents.display()
+            )
+        })?;
+        Some(aside)
     } else {
-        std::fs::rename(&staged, documents)?;
+        None
+    };
+    if let Err(e) = std::fs::rename(staging.path(), documents) {
+        if let Some(aside) = &replaced {
+            std::fs::rename(aside, documents).with_context(|| {
+                format!(
+                    "the documents could not be swapped in ({e}) nor put back: they are in {}",
+                    aside.display()
+                )
+            })?;
+        }
+        return Err(e).with_context(|| {
+            format!(
+                "Failed to move the restored documents to {}; nothing was restored",
+                documents.display()
+            )
+        });
     }
+    // The staging folder is the documents' folder now: nothing for the TempDir to remove.
+    let _ = staging.keep();
     File::open(parent_of(documents))?.sync_all()?;
-    Ok(())
+    Ok(Swapped {
+        documents: documents.to_path_buf(),
+        replaced,
+    })
 }
 
-fn parent_of(path: &Path) -> &Path {
+impl Swapped {
+    /// The database is restored too: the replaced documents go.
+    pub(super) fn finish(self) {
+        if let Some(aside) = self.replaced {
+            if let Err(e) = std::fs::remove_dir_all(&aside) {
+                tracing::warn!(folder = %aside.display(), error = %e, "the replaced documents were not removed");
+            }
+        }
+    }
+
+    /// The database could not be restored: the documents that were there go back.
+    pub(super) fn undo(self) -> anyhow::Result<()> {
+        let failed = self.documents.with_file_name(format!(
+            ".documents-not-restored-{}",
+            uuid::Uuid::now_v7().simple()
+        ));
+        std::fs::rename(&self.documents, &failed)?;
+        if let Some(aside) = &self.replaced {
+            std::fs::rename(aside, &self.documents).with_context(|| {
+                format!(
+                    "the documents that were there could not be put back: they are in {}",
+                    aside.display()
+                )
+            })?;
+        }
+        if let Err(e) = std::fs::remove_dir_all(&failed) {
+            tracing::warn!(folder = %failed.display(), error = %e, "the unrestored documents were not removed");
+        }
+        Ok(())
+    }
+}
+
+pub(super) fn parent_of(path: &Path) -> &Path {
     path.parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."))

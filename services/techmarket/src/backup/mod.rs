@@ -121,27 +121,43 @@ pub async fn backup(
     }
     let Some(documents) = documents else {
         let database = dump_database(config, out).await?;
+        owner_only(out)?;
         return Ok(Outcome {
             database,
             documents: None,
         });
     };
-    // The database first, then the documents (see `bundle`), copied beside `out`.
-    let scratch = tempfile::Builder::new()
-        .prefix(".techmarket-backup")
-        .tempdir_in(
-            out.parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(Path::new(".")),
-        )
-        .context("Failed to make a scratch folder beside the backup")?;
+    let documents = bundle::real_path(documents)?;
+    // The documents are linked into a snapshot first, so one deleted while the backup runs
+    // is still copied; then the database; then the documents stored meanwhile (see `bundle`).
+    let snapshot = bundle::Snapshot::take(&documents)?;
+    let scratch = private_scratch(bundle::parent_of(out))?;
     let copy = scratch.path().join("database");
     let database = dump_database(config, &copy).await?;
-    let count = bundle::write(out, &copy, database, documents)?;
+    snapshot.catch_up(&documents)?;
+    let count = bundle::write(out, &copy, database, snapshot.path())?;
     Ok(Outcome {
         database,
         documents: Some(count),
     })
+}
+
+/// A scratch folder in `dir` that only this user can read: it holds database copies.
+fn private_scratch(dir: &Path) -> anyhow::Result<tempfile::TempDir> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(dir)?;
+    tempfile::Builder::new()
+        .prefix(".techmarket-scratch")
+        .permissions(std::fs::Permissions::from_mode(0o700))
+        .tempdir_in(dir)
+        .with_context(|| format!("Failed to make a scratch folder in {}", dir.display()))
+}
+
+/// Makes a written backup readable by its owner only: it holds every account and document.
+fn owner_only(file: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))
+        .with_context(|| format!("Failed to restrict {}", file.display()))
 }
 
 /// Copies the configured database to `out`.
@@ -181,38 +197,126 @@ async fn backup_sqlite(config: &DatabaseConfig, out: &Path) -> anyhow::Result<()
     Ok(())
 }
 
+/// What a restore put back; holds the embedded data directory's lock until dropped, so keep
+/// it while migrating and reindexing.
+pub struct Restored {
+    pub outcome: Outcome,
+    _lock: Option<DataDirLock>,
+}
+
 /// Replaces the configured database with the backup in `file`, and the documents under
-/// `documents` with the backup's when it holds them. Nothing is replaced unless the whole
-/// file unpacks; the database is replaced all or nothing, then the documents' folder in two
-/// renames.
+/// `documents` with the backup's when it holds them.
+///
+/// Nothing changes unless the whole file unpacks and its database is whole. Then the
+/// documents' folder is swapped in (two renames) and the database replaced (all or nothing);
+/// if the database cannot be replaced, the documents that were there are put back.
 pub async fn restore(
     config: &DatabaseConfig,
     documents: Option<&Path>,
     file: &Path,
-) -> anyhow::Result<Outcome> {
-    match BackupFile::of(file)? {
+) -> anyhow::Result<Restored> {
+    let url = config.url.expose_secret();
+    // SQLite: the data directory's lock for the whole restore (`up` holds it while serving).
+    let lock = match sqlite_file(url) {
+        Some(target) => {
+            let dir = bundle::parent_of(&target);
+            std::fs::create_dir_all(dir)?;
+            Some(DataDirLock::acquire(dir).context(
+                "the database is in use: stop `techmarket up` (or the services) before restoring",
+            )?)
+        }
+        None => None,
+    };
+    let outcome = match BackupFile::of(file)? {
         BackupFile::Database(database) => {
+            if documents.is_some() {
+                tracing::warn!(
+                    "this backup holds the database only (written before backups carried documents, or from a store kept elsewhere): the documents are left as they are"
+                );
+            }
+            check_database(database, file).await?;
             restore_database(config, database, file)?;
-            Ok(Outcome {
+            Outcome {
                 database,
                 documents: None,
-            })
+            }
         }
         BackupFile::Bundle => {
-            let scratch = tempfile::tempdir().context("Failed to make a scratch folder")?;
-            let staging = documents.map(bundle::staging_for).transpose()?;
+            let documents = documents.map(bundle::real_path).transpose()?;
+            let scratch_dir = match (sqlite_file(url), &documents) {
+                (Some(target), _) => bundle::parent_of(&target).to_path_buf(),
+                (None, Some(documents)) => bundle::parent_of(documents).to_path_buf(),
+                (None, None) => std::env::temp_dir(),
+            };
+            let scratch = private_scratch(&scratch_dir)?;
+            let staging = documents.as_deref().map(bundle::staging_for).transpose()?;
             let unpacked =
                 bundle::unpack(file, scratch.path(), staging.as_ref().map(|s| s.path()))?;
-            restore_database(config, unpacked.kind, &unpacked.database)?;
-            if let (Some(staging), Some(documents)) = (staging, documents) {
-                bundle::swap_in(staging, documents)?;
+            if BackupFile::of(&unpacked.database)? != BackupFile::Database(unpacked.kind) {
+                bail!(
+                    "{}: its database is not the {} copy its manifest names; nothing was restored",
+                    file.display(),
+                    unpacked.kind.as_str()
+                );
             }
-            Ok(Outcome {
+            check_database(unpacked.kind, &unpacked.database).await?;
+            let swapped = match (staging, &documents) {
+                (Some(staging), Some(documents)) => Some(bundle::swap_in(staging, documents)?),
+                _ => None,
+            };
+            if let Err(e) = restore_database(config, unpacked.kind, &unpacked.database) {
+                if let Some(swapped) = swapped {
+                    swapped.undo()?;
+                }
+                return Err(e);
+            }
+            if let Some(swapped) = swapped {
+                swapped.finish();
+            }
+            Outcome {
                 database: unpacked.kind,
                 documents: Some(unpacked.documents),
-            })
+            }
         }
+    };
+    Ok(Restored {
+        outcome,
+        _lock: lock,
+    })
+}
+
+/// Refuses a database copy that is not whole: SQLite's `quick_check` over the copy, opened
+/// read-only. (A PostgreSQL archive is checked by `pg_restore` itself, in one transaction.)
+async fn check_database(archive: Archive, file: &Path) -> anyhow::Result<()> {
+    if archive != Archive::Sqlite {
+        return Ok(());
     }
+    let db = sea_orm::Database::connect(format!("sqlite://{}?mode=ro", file.display()))
+        .await
+        .with_context(|| format!("{} does not open as a SQLite database", file.display()))?;
+    let row = db
+        .query_one(Statement::from_string(
+            db.get_database_backend(),
+            "PRAGMA quick_check",
+        ))
+        .await;
+    db.close().await?;
+    let verdict: String = row
+        .ok()
+        .flatten()
+        .and_then(|r| r.try_get_by_index(0).ok())
+        .unwrap_or_default();
+    if verdict != "ok" {
+        bail!(
+            "the backup's database is damaged (quick_check: {}); nothing was restored",
+            if verdict.is_empty() {
+                "unreadable"
+            } else {
+                &verdict
+            }
+        );
+    }
+    Ok(())
 }
 
 /// Replaces the configured database with the copy in `file`.
@@ -249,7 +353,7 @@ fn restore_database(config: &DatabaseConfig, archive: Archive, file: &Path) -> a
     Ok(())
 }
 
-/// Checks the copy is a whole SQLite database, then moves it into place in one rename, after
+/// Moves the copy (checked whole by [`check_database`]) into place in one rename, after
 /// the old database's WAL and shared-memory files are gone (a stale WAL would be replayed
 /// onto the restored file).
 fn restore_sqlite(file: &Path, target: &Path) -> anyhow::Result<()> {
@@ -258,9 +362,6 @@ fn restore_sqlite(file: &Path, target: &Path) -> anyhow::Result<()> {
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let _lock = DataDirLock::acquire(dir).context(
-        "the database is in use: stop `techmarket up` (or the services) before restoring",
-    )?;
     let staged = target.with_extension("db.restoring");
     std::fs::copy(file, &staged)
         .with_context(|| format!("Failed to copy {} to {}", file.display(), staged.display()))?;
