@@ -102,19 +102,7 @@ fn assert_same(before: &[(String, String)], after: &[(String, String)]) {
 /// login moves its `last_login_at`).
 async fn api_answers(url: &str) -> Vec<serde_json::Value> {
     let client = reqwest::Client::new();
-    let session: serde_json::Value = client
-        .post(format!("{url}/api/v1/auth/login"))
-        .json(&serde_json::json!({
-            "email": techmarket::sample::demo_accounts().expect("demo accounts")[1].email,
-            "password": techmarket::sample::DEMO_PASSWORD,
-        }))
-        .send()
-        .await
-        .expect("login")
-        .json()
-        .await
-        .expect("session");
-    let token = session["token"].as_str().expect("token").to_owned();
+    let (token, _) = university(url).await;
     let mut answers = Vec::new();
     for path in [
         "/api/v1/achievements?per_page=100",
@@ -135,7 +123,8 @@ async fn api_answers(url: &str) -> Vec<serde_json::Value> {
     answers
 }
 
-/// Logs in as the sample university's admin.
+/// Logs in as the sample university's admin (demo account 1); returns its token and
+/// organisation id.
 async fn university(url: &str) -> (String, String) {
     let session: serde_json::Value = reqwest::Client::new()
         .post(format!("{url}/api/v1/auth/login"))
