@@ -42,16 +42,15 @@ const DIMS: [(&str, &str); 5] = [
     ("office_id", "office"),
 ];
 
-/// The sets written before this migration, by the one dimension they hold (`None`: none,
-/// the total; `Some(5)`: all, the detail).
-const EXISTING: [(&str, Option<usize>); 7] = [
-    ("total", None),
-    ("city", Some(0)),
-    ("country", Some(1)),
-    ("contract_type", Some(2)),
-    ("industry", Some(3)),
-    ("office", Some(4)),
-    ("detail", Some(5)),
+/// The sets written before this migration, by which of [`DIMS`] hold real values.
+const EXISTING: [(&str, [bool; 5]); 7] = [
+    ("total", [false, false, false, false, false]),
+    ("city", [true, false, false, false, false]),
+    ("country", [false, true, false, false, false]),
+    ("contract_type", [false, false, true, false, false]),
+    ("industry", [false, false, false, true, false]),
+    ("office", [false, false, false, false, true]),
+    ("detail", [true, true, true, true, true]),
 ];
 
 #[async_trait::async_trait]
@@ -71,13 +70,9 @@ impl MigrationTrait for Migration {
         for (name, real) in EXISTING {
             let cells: Vec<String> = DIMS
                 .iter()
-                .enumerate()
-                .map(|(i, (column, _))| {
-                    let op = if Some(i) == real || real == Some(5) {
-                        "<>"
-                    } else {
-                        "="
-                    };
+                .zip(real)
+                .map(|((column, _), real)| {
+                    let op = if real { "<>" } else { "=" };
                     format!("{column} {op} '*'")
                 })
                 .collect();

@@ -1028,6 +1028,15 @@ pub async fn redeem(
     Ok(out)
 }
 
+/// A voucher pays a signed contract only (checked on the read, and again by the guarded
+/// UPDATE when a cancel lands in between).
+fn not_signed(status: &str) -> ApiError {
+    ApiError::conflict(
+        "contract_not_signed",
+        format!("the contract is {status}: a voucher pays a signed contract"),
+    )
+}
+
 /// Spends the voucher on a signed technology contract the holder is the buyer of (a member of
 /// the holder), when its programme pays contracts. It pays the programme's rule on the
 /// contract amount, never more than is left of that amount after earlier vouchers.
@@ -1058,13 +1067,7 @@ pub async fn redeem_contract(
         ));
     }
     if contract.status != ContractStatus::Signed.as_str() {
-        return Err(ApiError::conflict(
-            "contract_not_signed",
-            format!(
-                "the contract is {}: a voucher pays a signed contract",
-                contract.status
-            ),
-        ));
+        return Err(not_signed(&contract.status));
     }
     ensure_in_region(
         &programme,
@@ -1117,13 +1120,7 @@ pub async fn redeem_contract(
         .await?;
     if paid.rows_affected != 1 {
         if contract.status != ContractStatus::Signed.as_str() {
-            return Err(ApiError::conflict(
-                "contract_not_signed",
-                format!(
-                    "the contract is {}: a voucher pays a signed contract",
-                    contract.status
-                ),
-            ));
+            return Err(not_signed(&contract.status));
         }
         return Err(ApiError::conflict(
             "contract_paid",

@@ -18,7 +18,7 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 
-use super::Archive;
+use super::{parent_of, private_dir, Archive};
 
 const MANIFEST: &str = "techmarket-backup.json";
 const DATABASE: &str = "database";
@@ -80,15 +80,9 @@ pub(super) struct Snapshot {
 
 impl Snapshot {
     pub(super) fn take(documents: &Path) -> anyhow::Result<Self> {
-        use std::os::unix::fs::PermissionsExt;
-        let parent = parent_of(documents);
-        std::fs::create_dir_all(parent)?;
-        let dir = tempfile::Builder::new()
-            .prefix(".documents-backup")
-            .permissions(std::fs::Permissions::from_mode(0o700))
-            .tempdir_in(parent)
-            .with_context(|| format!("Failed to make a snapshot folder in {}", parent.display()))?;
-        let snapshot = Self { dir };
+        let snapshot = Self {
+            dir: private_dir(parent_of(documents), ".documents-backup")?,
+        };
         snapshot.catch_up(documents)?;
         Ok(snapshot)
     }
@@ -319,14 +313,7 @@ pub(super) fn real_path(documents: &Path) -> anyhow::Result<PathBuf> {
 /// A fresh empty folder beside `documents` for [`unpack`] to fill: on the same filesystem, so
 /// [`swap_in`] is a rename; readable by this user only until it is swapped in.
 pub(super) fn staging_for(documents: &Path) -> anyhow::Result<tempfile::TempDir> {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = parent_of(documents);
-    std::fs::create_dir_all(dir)?;
-    tempfile::Builder::new()
-        .prefix(".documents-restoring")
-        .permissions(std::fs::Permissions::from_mode(0o700))
-        .tempdir_in(dir)
-        .with_context(|| format!("Failed to make a staging folder in {}", dir.display()))
+    private_dir(parent_of(documents), ".documents-restoring")
 }
 
 /// The restored documents in place, the ones they replaced kept aside until the database is
@@ -411,10 +398,4 @@ impl Swapped {
         }
         Ok(())
     }
-}
-
-pub(super) fn parent_of(path: &Path) -> &Path {
-    path.parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
 }

@@ -131,7 +131,7 @@ pub async fn backup(
     // The documents are linked into a snapshot first, so one deleted while the backup runs
     // is still copied; then the database; then the documents stored meanwhile (see `bundle`).
     let snapshot = bundle::Snapshot::take(&documents)?;
-    let scratch = private_scratch(bundle::parent_of(out))?;
+    let scratch = private_dir(parent_of(out), ".techmarket-scratch")?;
     let copy = scratch.path().join("database");
     let database = dump_database(config, &copy).await?;
     snapshot.catch_up(&documents)?;
@@ -142,15 +142,23 @@ pub async fn backup(
     })
 }
 
-/// A scratch folder in `dir` that only this user can read: it holds database copies.
-fn private_scratch(dir: &Path) -> anyhow::Result<tempfile::TempDir> {
+/// A fresh folder in `dir` (made if missing) that only this user can read: scratch copies of
+/// the database, snapshots and staged documents all go in one.
+fn private_dir(dir: &Path, prefix: &str) -> anyhow::Result<tempfile::TempDir> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::create_dir_all(dir)?;
     tempfile::Builder::new()
-        .prefix(".techmarket-scratch")
+        .prefix(prefix)
         .permissions(std::fs::Permissions::from_mode(0o700))
         .tempdir_in(dir)
-        .with_context(|| format!("Failed to make a scratch folder in {}", dir.display()))
+        .with_context(|| format!("Failed to make a folder in {}", dir.display()))
+}
+
+/// The folder `path` is in (`.` for a bare name).
+fn parent_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 /// Makes a written backup readable by its owner only: it holds every account and document.
@@ -219,7 +227,7 @@ pub async fn restore(
     // SQLite: the data directory's lock for the whole restore (`up` holds it while serving).
     let lock = match sqlite_file(url) {
         Some(target) => {
-            let dir = bundle::parent_of(&target);
+            let dir = parent_of(&target);
             std::fs::create_dir_all(dir)?;
             Some(DataDirLock::acquire(dir).context(
                 "the database is in use: stop `techmarket up` (or the services) before restoring",
@@ -244,11 +252,11 @@ pub async fn restore(
         BackupFile::Bundle => {
             let documents = documents.map(bundle::real_path).transpose()?;
             let scratch_dir = match (sqlite_file(url), &documents) {
-                (Some(target), _) => bundle::parent_of(&target).to_path_buf(),
-                (None, Some(documents)) => bundle::parent_of(documents).to_path_buf(),
+                (Some(target), _) => parent_of(&target).to_path_buf(),
+                (None, Some(documents)) => parent_of(documents).to_path_buf(),
                 (None, None) => std::env::temp_dir(),
             };
-            let scratch = private_scratch(&scratch_dir)?;
+            let scratch = private_dir(&scratch_dir, ".techmarket-scratch")?;
             let staging = documents.as_deref().map(bundle::staging_for).transpose()?;
             let unpacked =
                 bundle::unpack(file, scratch.path(), staging.as_ref().map(|s| s.path()))?;
@@ -357,11 +365,7 @@ fn restore_database(config: &DatabaseConfig, archive: Archive, file: &Path) -> a
 /// the old database's WAL and shared-memory files are gone (a stale WAL would be replayed
 /// onto the restored file).
 fn restore_sqlite(file: &Path, target: &Path) -> anyhow::Result<()> {
-    let dir = target
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
+    let dir = parent_of(target);
     let staged = target.with_extension("db.restoring");
     std::fs::copy(file, &staged)
         .with_context(|| format!("Failed to copy {} to {}", file.display(), staged.display()))?;

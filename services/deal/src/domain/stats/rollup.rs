@@ -211,20 +211,15 @@ pub async fn recompute_unnamed(db: &impl ConnectionTrait) -> anyhow::Result<usiz
         .into_tuple()
         .all(db)
         .await?;
-    if !months.is_empty() {
+    let n = months.len();
+    if n > 0 {
         tracing::warn!(
             ?months,
             "rollups written without a grouping set: recomputing"
         );
-        platform::jobs::enqueue(
-            db,
-            &TurnoverChanged {
-                months: months.clone(),
-            },
-        )
-        .await?;
+        platform::jobs::enqueue(db, &TurnoverChanged { months }).await?;
     }
-    Ok(months.len())
+    Ok(n)
 }
 
 /// Recomputes every month that has a registration (sample data, repairs, the benchmark).
